@@ -1,0 +1,72 @@
+# The one Makefile (plus mk/*.mk). Everything is built out of tree in $(BUILD).
+#
+#   make run   [SMP=n] [MEM=size] [BOOTARGS="..."]   boot the kernel in QEMU
+#   make test                                       every test; last line "N passed, N failed"
+#   make bench                                      benchmarks (printed, not asserted)
+#   make help                                       all targets and variables
+
+BUILD    ?= build
+SMP      ?= 1
+MEM      ?= 256M
+BOOTARGS ?=
+V        ?= 0
+
+ifeq ($(V),0)
+Q := @
+else
+Q :=
+endif
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wvla -Wimplicit-fallthrough -Wundef -Wpointer-arith
+
+include mk/host.mk
+include mk/kernel.mk
+include mk/qemu.mk
+-include $(sort $(wildcard mk/lib-*.mk))
+
+.PHONY: all deps test test-build bench help clean format check-format
+
+all: host-all kernel-all
+
+deps:
+	$(Q)tools/deps.sh
+
+# `make test` must work as the first command on a fresh machine: install what
+# is missing, build everything, then run every suite and sum their verdicts.
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)BUILD=$(BUILD) tools/run-tests.sh
+
+test-build: host-test-build kernel-test-build
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory bench-build
+	$(Q)BUILD=$(BUILD) tools/run-bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRCS)
+check-format:
+	$(Q)clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+help:
+	@echo "targets:"
+	@echo "  run          boot the kernel in QEMU (Ctrl-A X quits QEMU)"
+	@echo "  test         host tests (plain, ASan+UBSan, TSan) and in-kernel tests on SMP=1 and SMP=4"
+	@echo "  bench        benchmarks; prints bench=NAME ... lines"
+	@echo "  kernel       build $(BUILD)/kernel/loader.elf (the bootable image)"
+	@echo "  debug        run with QEMU waiting for gdb on :1234"
+	@echo "  clean        remove $(BUILD)"
+	@echo "variables:"
+	@echo "  SMP=1..8     number of harts (default 1)"
+	@echo "  MEM=size     guest memory, e.g. 128M, 1G (default 256M)"
+	@echo "  BOOTARGS=..  kernel command line, e.g. 'log=debug backtrace=full'"
+	@echo "  V=1          show the commands"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build and the tests need, and say which.
+# Idempotent: does nothing (and prints nothing) when everything is present.
+set -eu
+
+# command-or-file : package
+need=(
+	"clang:clang"
+	"ld.lld:lld"
+	"qemu-system-riscv64:qemu-system-misc"
+	"/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin:opensbi"
+	"wat2wasm:wabt"
+	"dtc:device-tree-compiler"
+	"/usr/include/wasm32-wasi/stdio.h:wasi-libc"
+	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a:libclang-rt-14-dev-wasm32"
+	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev"
+	"python3:python3"
+	"cpio:cpio"
+	"timeout:coreutils"
+)
+
+missing=()
+for entry in "${need[@]}"; do
+	what=${entry%%:*}
+	pkg=${entry#*:}
+	if [[ $what == /* ]]; then
+		[[ -e $what ]] && continue
+	else
+		command -v "$what" >/dev/null 2>&1 && continue
+	fi
+	missing+=("$pkg")
+done
+
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+# de-duplicate
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "deps: installing missing Debian packages: ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >&2
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+echo "deps: done" >&2

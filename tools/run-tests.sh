@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test suite, one after another, and sums their verdicts.
+#
+# Each suite prints its own "N passed, N failed" as its last such line; a
+# suite that ends without one (a crash, a hang past its timeout, a build that
+# is missing) counts as one failure. Full logs go to $BUILD/test-logs/.
+# The last line printed is the sum: "N passed, N failed"; the exit status is
+# non-zero if anything failed.
+set -u
+BUILD=${BUILD:-build}
+LOGS=$BUILD/test-logs
+mkdir -p "$LOGS"
+
+# name | command
+suites=(
+	"host|$BUILD/host/test_host"
+	"host-asan|$BUILD/host-asan/test_host"
+	"host-tsan|env TSAN_OPTIONS=halt_on_error=1 $BUILD/host-tsan/test_host ${TSAN_FILTER:-}"
+)
+if [[ -z ${HOST_ONLY:-} ]]; then
+	suites+=(
+		"kernel-smp1|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 1"
+		"kernel-smp4|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 4"
+	)
+fi
+[[ -f tools/extra-tests.sh ]] && source tools/extra-tests.sh
+
+total_pass=0
+total_fail=0
+for entry in "${suites[@]}"; do
+	name=${entry%%|*}
+	cmd=${entry#*|}
+	log=$LOGS/$name.log
+	start=$(date +%s)
+	printf '== %-14s ' "$name"
+	$cmd >"$log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+	line=$(grep -aE '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [[ -z $line ]]; then
+		pass=0
+		fail=1
+		echo "no verdict (exit $rc, ${secs}s); last lines of $log:"
+		tail -n 20 "$log" | sed 's/^/   | /'
+	else
+		pass=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")
+		fail=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/' <<<"$line")
+		if [[ $fail -eq 0 && $rc -ne 0 ]]; then
+			fail=1 # a clean count with a bad exit status is still a failure
+			echo "$pass passed, but exit status $rc (${secs}s)"
+			tail -n 20 "$log" | sed 's/^/   | /'
+		else
+			echo "$pass passed, $fail failed (${secs}s)"
+		fi
+		grep -aE '^(FAIL|  [^ ].*:[0-9]+: )' "$log" | head -n 40 | sed 's/^/   | /'
+	fi
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+done
+echo "$total_pass passed, $total_fail failed"
+[[ $total_fail -eq 0 ]]

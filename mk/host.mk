@@ -7,16 +7,20 @@
 
 HOST_CC     := clang
 HOST_CFLAGS := $(WARN) -Ilib -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread
+# generated test sources (e.g. device-tree blobs as C arrays), set by mk/lib-*.mk:
+#   HOST_TEST_GEN += $(BUILD)/gen/x.c   and   HOST_TEST_GEN_<mod> += $(BUILD)/gen/x.c
+HOST_TEST_GEN :=
 HOST_LDLIBS := -lpthread -lm
 
 LIB_SRCS       := $(wildcard lib/*/*.c)
 LIB_HOST_SRCS  := $(wildcard lib/*/host/*.c)
-HOST_TEST_SRCS := $(wildcard tests/host/*.c)
+HOST_TEST_SRCS := $(wildcard tests/host/*.c) kernel/arch/riscv64/pt.c
 
 HOST_VARIANT_host      := -O2
 HOST_VARIANT_host-asan := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_VARIANT_host-tsan := -O1 -fsanitize=thread -DTSAN_BUILD
 
+.SECONDEXPANSION:
 host_objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 
 define host_variant
@@ -29,9 +33,10 @@ $(BUILD)/$(1)/libkern.a: $(call host_objs,$(1),$(LIB_SRCS) $(LIB_HOST_SRCS))
 	$$(Q)ar rcs $$@ $$^
 
 # --whole-archive keeps every TEST in the library's own files.
-$(BUILD)/$(1)/test_host: $(call host_objs,$(1),$(HOST_TEST_SRCS)) $(BUILD)/$(1)/libkern.a
+# HOST_TEST_GEN (set by mk/lib-*.mk, read late) lists generated test sources.
+$(BUILD)/$(1)/test_host: $(call host_objs,$(1),$(HOST_TEST_SRCS)) $$$$(call host_objs,$(1),$$$$(HOST_TEST_GEN)) $(BUILD)/$(1)/libkern.a
 	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ \
-		$(call host_objs,$(1),$(HOST_TEST_SRCS)) \
+		$$(filter %.o,$$^) \
 		-Wl,--whole-archive $(BUILD)/$(1)/libkern.a -Wl,--no-whole-archive $$(HOST_LDLIBS)
 
 -include $$(patsubst %.o,%.d,$(call host_objs,$(1),$(LIB_SRCS) $(LIB_HOST_SRCS) $(HOST_TEST_SRCS)))
@@ -52,7 +57,7 @@ mod_srcs = $(foreach m,base $(1) $(LIBDEPS_$(1)),$(wildcard lib/$(m)/*.c lib/$(m
 	$(wildcard tests/host/$(1)_*.c) tests/host/main.c
 
 define mod_test
-$(BUILD)/$(2)/test_$(1): $(call host_objs,$(2),$(call mod_srcs,$(1)))
+$(BUILD)/$(2)/test_$(1): $(call host_objs,$(2),$(call mod_srcs,$(1))) $$$$(call host_objs,$(2),$$$$(HOST_TEST_GEN_$(1)))
 	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(2)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
 endef
 $(foreach m,$(LIB_MODS),$(foreach v,host host-asan host-tsan,$(eval $(call mod_test,$(m),$(v)))))

@@ -95,3 +95,25 @@ TEST(harness, expect_evaluates_once)
 	EXPECT_EQ(bump(), 1);
 	EXPECT_EQ(bumps, 1);
 }
+
+#include "base/rand.h"
+
+TEST(rand, seeds_differ_and_bounds_hold)
+{
+	struct rand a, b, z;
+	rand_seed(&a, "seed-a", 6);
+	rand_seed(&b, "seed-b", 6);
+	rand_seed(&z, 0, 0);
+	EXPECT_NE(rand_next(&a), rand_next(&b));
+	EXPECT_NE(rand_next(&z), 0);
+	int hist[10] = { 0 };
+	for (int i = 0; i < 100000; i++) {
+		uint64_t v = rand_below(&a, 10);
+		if (!EXPECT_LT(v, 10))
+			return;
+		hist[v]++;
+	}
+	for (int i = 0; i < 10; i++) /* each bucket near 10000 */
+		EXPECT(hist[i] > 9000 && hist[i] < 11000);
+	EXPECT_EQ(rand_below(&a, 1), 0);
+}

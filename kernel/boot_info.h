@@ -1,0 +1,68 @@
+/*
+ * boot_info.h - what the loader hands the kernel.
+ *
+ * The loader fills one `struct boot_info` in physical memory that the kernel
+ * reaches through the physical-memory map (VA = PA + phys_offset) and passes
+ * its virtual address to every hart's kernel_start(hartid, info, boot_ticks).
+ *
+ * Regions are disjoint, page aligned, and need not be sorted or merged.
+ * USABLE is free RAM; LOADER is the loader's image and scratch (free once the
+ * kernel has taken over); KERNEL is in use for good (kernel image, page
+ * tables, stacks, this struct, the symbol table); FDT is the device tree blob.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "base/compiler.h"
+
+#define BOOT_INFO_MAGIC 0x4f4f425453414d57ull /* "WMASTBOO" */
+#define BOOT_MAX_REGIONS 32
+#define BOOT_MAX_HARTS 8
+
+enum boot_region_kind {
+	BOOT_REGION_USABLE = 1,
+	BOOT_REGION_LOADER = 2,
+	BOOT_REGION_KERNEL = 3,
+	BOOT_REGION_FDT = 4,
+};
+
+struct boot_region {
+	uint64_t start, end; /* physical [start, end) */
+	uint32_t kind;       /* enum boot_region_kind */
+	uint32_t reserved;
+};
+
+struct boot_info {
+	uint64_t magic;
+	uint32_t n_regions;
+	uint32_t va_bits; /* 39 or 48: the paging mode in force */
+	struct boot_region regions[BOOT_MAX_REGIONS];
+
+	uint64_t phys_offset; /* VA of physical address 0 */
+	uint64_t phys_end;    /* end of the physical map */
+	uint64_t page_table;  /* physical address of the root table */
+
+	uint64_t kernel_virt_start, kernel_virt_end; /* image, page aligned */
+	uint64_t kernel_phys_start, kernel_phys_end;
+	uint64_t kernel_slide; /* kernel_virt_start - link address (0) */
+	uint64_t kernel_text_start, kernel_text_end; /* virtual, R+X */
+
+	uint64_t symtab, symtab_size; /* virtual: Elf64_Sym[] of the kernel */
+	uint64_t strtab, strtab_size; /* virtual: its string table */
+
+	uint64_t fdt, fdt_size; /* physical */
+
+	uint8_t rng_seed[32];
+	uint32_t rng_from_fdt; /* 1: /chosen/rng-seed, 0: timer-derived */
+	uint32_t boot_hart;    /* the hart the loader ran on */
+	uint64_t cpu_mask;     /* bit n: hart n was started */
+
+	uint64_t stack_top[BOOT_MAX_HARTS]; /* virtual, per hart id */
+	uint64_t stack_size;                /* bytes; a guard page lies below */
+	uint64_t loader_ticks;              /* rdtime at loader entry */
+};
+
+/* Entry point of the kernel, on every hart, with interrupts off and the
+ * loader's page table active. */
+void kernel_start(uint64_t hartid, struct boot_info *info, uint64_t boot_ticks);

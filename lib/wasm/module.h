@@ -1,0 +1,318 @@
+/*
+ * module.h - a decoded WebAssembly 2.0 module (core, without SIMD).
+ *
+ * `wasm_module_decode` turns a binary into a `struct wasm_module`;
+ * `wasm_module_validate` checks it against the spec's typing rules and fills
+ * in the per-function facts an interpreter needs (stack heights, block
+ * table, operand types of `drop`/`select`). `wasm_module_load` does both.
+ *
+ * Invariants:
+ *  - The module owns a private copy of the input (`bytes`, `len`); every
+ *    offset and every name or data pointer below refers into that copy, so
+ *    the caller's buffer may be freed as soon as decode returns.
+ *  - Everything else the module points to lives in its arena: one call to
+ *    `wasm_module_free` releases all of it. Nothing is shared between modules.
+ *  - Index spaces are the spec's: imports first, then definitions. So
+ *    `funcs[i]` for i < nfunc_imports is an imported function (`import` names
+ *    its entry in `imports`), likewise for tables, memories and globals.
+ *  - Once `validated` is true, every index in the module (types, functions,
+ *    tables, memories, globals, segments, labels, locals) is in range and
+ *    every function body is well-typed; an interpreter need not re-check.
+ *
+ * Function body layout in `bytes` (offsets are absolute, from the magic):
+ *
+ *    body_start     code_start                         code_end
+ *    | locals vec   | instr instr ... instr       end  |
+ *    +--------------+-----------------------------------+
+ *                    ^ first instruction       the body's final `end` is the
+ *                                              byte at code_end - 1
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "no index": an absent import, start function or name. */
+#define WASM_NONE UINT32_MAX
+
+/* Implementation limits (the spec allows an implementation to set them). */
+#define WASM_MAX_LOCALS 50000u     /* per function, params included */
+#define WASM_MAX_PAGES 65536u      /* 4 GiB of 64 KiB pages: the spec's own bound */
+#define WASM_PAGE_SIZE 65536u
+
+/* Value types, with their binary encodings. 0 is "unknown" (the validator's
+ * bottom type in unreachable code); never stored in a validated module
+ * except where documented. */
+enum wasm_valtype {
+	WASM_TYPE_UNKNOWN = 0x00,
+	WASM_TYPE_I32 = 0x7f,
+	WASM_TYPE_I64 = 0x7e,
+	WASM_TYPE_F32 = 0x7d,
+	WASM_TYPE_F64 = 0x7c,
+	WASM_TYPE_FUNCREF = 0x70,
+	WASM_TYPE_EXTERNREF = 0x6f,
+};
+
+/* Import/export kinds, with their binary encodings. */
+enum wasm_extern_kind {
+	WASM_EXTERN_FUNC = 0,
+	WASM_EXTERN_TABLE = 1,
+	WASM_EXTERN_MEMORY = 2,
+	WASM_EXTERN_GLOBAL = 3,
+};
+
+/* A name from the binary: UTF-8 (checked), not NUL-terminated, may contain
+ * NUL; points into `wasm_module.bytes`. */
+struct wasm_name {
+	const char *ptr;
+	uint32_t len;
+};
+
+struct wasm_functype {
+	uint32_t nparams, nresults;
+	const uint8_t *params;  /* nparams enum wasm_valtype */
+	const uint8_t *results; /* nresults enum wasm_valtype */
+	uint32_t canon; /* index of the first type in `types` equal to this one:
+			   two types of this module match iff their canon match */
+};
+
+struct wasm_limits {
+	uint32_t min;
+	uint32_t max; /* meaningful only if has_max */
+	bool has_max;
+};
+
+/*
+ * A constant expression. In 2.0 a valid one is exactly one constant
+ * instruction followed by `end`; the decoder keeps that instruction here.
+ * `status` records why it cannot be valid (the validator reports it).
+ */
+enum wasm_const_kind {
+	WASM_CONST_I32,        /* i32.const: u.i32 */
+	WASM_CONST_I64,        /* i64.const: u.i64 */
+	WASM_CONST_F32,        /* f32.const: u.f32 (raw bits) */
+	WASM_CONST_F64,        /* f64.const: u.f64 (raw bits) */
+	WASM_CONST_REF_NULL,   /* ref.null t: type is t */
+	WASM_CONST_REF_FUNC,   /* ref.func x: u.index */
+	WASM_CONST_GLOBAL_GET, /* global.get x: u.index */
+};
+enum wasm_const_status {
+	WASM_CONST_OK,          /* exactly one constant instruction */
+	WASM_CONST_ARITY,       /* zero or several instructions ("type mismatch") */
+	WASM_CONST_NOT_CONSTANT /* a non-constant instruction appears */
+};
+struct wasm_const_expr {
+	uint8_t kind;   /* enum wasm_const_kind (if status is OK) */
+	uint8_t status; /* enum wasm_const_status */
+	uint8_t type;   /* the value type produced; for GLOBAL_GET filled by the
+			   validator from the global's type */
+	uint32_t offset; /* byte offset of the expression, for messages */
+	union {
+		uint32_t i32;
+		uint64_t i64;
+		uint32_t f32;
+		uint64_t f64;
+		uint32_t index;
+	} u;
+};
+
+struct wasm_import {
+	struct wasm_name module, name;
+	uint8_t kind;   /* enum wasm_extern_kind */
+	uint32_t index; /* the entity's index in its kind's index space */
+};
+
+struct wasm_export {
+	struct wasm_name name;
+	uint8_t kind; /* enum wasm_extern_kind */
+	uint32_t index;
+};
+
+/*
+ * Validator output, one per block/loop/if of a function body, in order of
+ * their opcodes in the body (so a translator walking the body counts them).
+ */
+struct wasm_block_info {
+	uint32_t start;    /* offset of the block/loop/if opcode */
+	uint32_t else_pc;  /* offset of its `else` opcode, 0 if none */
+	uint32_t end_pc;   /* offset of its `end` opcode */
+	uint32_t nparams;  /* block type arity: values taken from the stack */
+	uint32_t nresults; /* values left on the stack at `end` */
+	uint32_t height;   /* operand stack height at entry, below the params
+			      (in values, not counting params and locals) */
+};
+
+struct wasm_func {
+	uint32_t type;   /* index into `types` */
+	uint32_t import; /* index into `imports`, WASM_NONE if defined here */
+
+	/* Defined functions only (zero for imports): */
+	uint32_t body_start; /* the locals vector */
+	uint32_t code_start; /* first instruction */
+	uint32_t code_end;   /* one past the body's final `end` */
+	uint32_t nlocals;    /* declared locals, params excluded */
+	uint8_t *local_types;/* nlocals enum wasm_valtype */
+
+	/* Filled by the validator (defined functions): */
+	uint32_t max_height;  /* max operand stack height in values, params and
+				 locals excluded */
+	uint32_t max_depth;   /* max control stack depth; the body counts as 1 */
+	uint32_t nblocks;
+	struct wasm_block_info *blocks;
+	/* One entry per `drop` (0x1a) and per untyped `select` (0x1b), in body
+	 * order: the type of the dropped / selected operand, or
+	 * WASM_TYPE_UNKNOWN in unreachable code (the stack is polymorphic and the
+	 * instruction never runs). */
+	uint32_t nuntyped;
+	uint8_t *untyped_types;
+};
+
+struct wasm_table {
+	uint8_t elem_type; /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
+	struct wasm_limits limits;
+	uint32_t import; /* index into `imports`, or WASM_NONE */
+};
+
+struct wasm_memory {
+	struct wasm_limits limits; /* in pages of WASM_PAGE_SIZE */
+	uint32_t import;
+};
+
+struct wasm_global {
+	uint8_t type; /* enum wasm_valtype */
+	bool is_mutable;
+	uint32_t import;
+	struct wasm_const_expr init; /* defined globals only */
+};
+
+enum wasm_seg_mode {
+	WASM_SEG_ACTIVE,
+	WASM_SEG_PASSIVE,
+	WASM_SEG_DECLARATIVE, /* element segments only */
+};
+
+struct wasm_elem {
+	uint8_t mode; /* enum wasm_seg_mode */
+	uint8_t type; /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
+	uint32_t table;                /* active only */
+	struct wasm_const_expr offset; /* active only: i32 */
+	uint32_t count;
+	/* Each item is a constant expression of `type`; the function-index forms
+	 * of the binary are stored as WASM_CONST_REF_FUNC items. */
+	struct wasm_const_expr *items;
+};
+
+struct wasm_data {
+	uint8_t mode; /* WASM_SEG_ACTIVE or WASM_SEG_PASSIVE */
+	uint32_t memory;               /* active only */
+	struct wasm_const_expr offset; /* active only: i32 */
+	uint32_t size;
+	const uint8_t *init; /* `size` bytes inside `bytes` */
+};
+
+struct wasm_arena_chunk;
+
+struct wasm_module {
+	uint8_t *bytes; /* private copy of the binary */
+	size_t len;
+
+	uint32_t ntypes;
+	struct wasm_functype *types;
+	uint32_t nimports;
+	struct wasm_import *imports;
+
+	uint32_t nfuncs, nfunc_imports;
+	struct wasm_func *funcs;
+	uint32_t ntables, ntable_imports;
+	struct wasm_table *tables;
+	uint32_t nmems, nmem_imports;
+	struct wasm_memory *mems;
+	uint32_t nglobals, nglobal_imports;
+	struct wasm_global *globals;
+
+	uint32_t nexports;
+	struct wasm_export *exports;
+	uint32_t start; /* function index or WASM_NONE */
+
+	uint32_t nelems;
+	struct wasm_elem *elems;
+	uint32_t ndatas;
+	struct wasm_data *datas;
+	bool has_data_count;
+	uint32_t data_count; /* the data count section's value, if present */
+
+	/* From the custom "name" section (ignored if malformed, as the spec
+	 * allows): module name (len 0 if none) and `nfuncs` function names
+	 * indexed by function index (ptr NULL if none). func_names is NULL when
+	 * the section gives no function names. */
+	struct wasm_name module_name;
+	struct wasm_name *func_names;
+
+	bool validated; /* set by wasm_module_validate on success */
+
+	struct wasm_arena_chunk *arena; /* owns every array above */
+};
+
+/*
+ * What went wrong with a module. `kind` is ERR_MALFORMED (the binary does not
+ * decode) or ERR_INVALID (it decodes but is not well-typed). `section` is the
+ * section's name ("type", "code", ..., "header"), `offset` the byte offset in
+ * the binary, `msg` contains the spec testsuite's text for the rule ("type
+ * mismatch", "unexpected end", ...) followed by details.
+ */
+struct wasm_error {
+	int kind;
+	const char *section;
+	uint32_t offset;
+	char msg[96];
+};
+
+/*
+ * wasm_module_decode - decodes `len` bytes of a binary module.
+ * On success stores a new module in *out (free with wasm_module_free) and
+ * returns 0. Returns ERR_MALFORMED (with *err filled) if the binary does not
+ * follow the binary format, ERR_INVALID for the few rules checked while
+ * decoding (see validate), ERR_NOMEM if memory ran out (err->msg says so).
+ * Function bodies are only delimited here: their instructions are decoded by
+ * wasm_module_validate, which reports malformed bodies as ERR_MALFORMED.
+ * Never reads outside bytes[0, len). *out is written only on success.
+ */
+int wasm_module_decode(const uint8_t *bytes, size_t len,
+		       struct wasm_module **out, struct wasm_error *err);
+
+/*
+ * wasm_module_validate - checks `m` against the WebAssembly 2.0 validation
+ * rules and records the per-function facts above. Returns 0 (and sets
+ * m->validated), ERR_INVALID or ERR_MALFORMED (a body that does not decode,
+ * a missing data count section) with *err filled, or ERR_NOMEM. On failure
+ * the module must not be instantiated; it must still be freed.
+ */
+int wasm_module_validate(struct wasm_module *m, struct wasm_error *err);
+
+/* wasm_module_load - decode then validate; *out is written only if both
+ * succeed. Errors as above. */
+int wasm_module_load(const uint8_t *bytes, size_t len,
+		     struct wasm_module **out, struct wasm_error *err);
+
+/* wasm_module_free - releases `m` and everything it owns. NULL is ignored. */
+void wasm_module_free(struct wasm_module *m);
+
+/* wasm_functype_equal - structural equality of function types (for
+ * call_indirect across modules). */
+bool wasm_functype_equal(const struct wasm_functype *a,
+			 const struct wasm_functype *b);
+
+/* wasm_module_find_export - the export named `name` (len bytes) of `kind`,
+ * or NULL. */
+const struct wasm_export *wasm_module_find_export(const struct wasm_module *m,
+						  const char *name, size_t len,
+						  uint8_t kind);
+
+/* wasm_valtype_name - "i32", "funcref", ...; "?" for anything else. */
+const char *wasm_valtype_name(uint8_t t);
+
+/* wasm_module_func_name - the function's name from the name section, or
+ * {NULL, 0}. */
+struct wasm_name wasm_module_func_name(const struct wasm_module *m,
+				       uint32_t func);

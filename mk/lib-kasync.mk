@@ -1,0 +1,17 @@
+# kasync extras: the executor benchmark (host, -O2).
+#   make bench-kasync      builds and prints the four workloads for 1 and 2 threads
+KASYNC_BENCH_SRCS := bench/kasync/bench_exec.c $(wildcard lib/kasync/*.c lib/kasync/host/*.c) \
+	lib/base/err.c lib/base/host/assert_host.c
+
+$(BUILD)/host/bench/bench_exec: $(call host_objs,host,$(KASYNC_BENCH_SRCS))
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
+
+-include $(patsubst %.o,%.d,$(call host_objs,host,bench/kasync/bench_exec.c))
+
+.PHONY: bench-build bench-kasync
+bench-build: $(BUILD)/host/bench/bench_exec
+
+bench-kasync: $(BUILD)/host/bench/bench_exec
+	$(Q)for t in 1 2; do for b in spawn_many chained_spawn ping_pong yield_many; do \
+		$(BUILD)/host/bench/bench_exec --bench $$b --threads $$t; done; done

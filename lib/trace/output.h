@@ -1,0 +1,73 @@
+/*
+ * output.h - the text Linux users know: the `format` file, the `trace`
+ * header and event lines, a by-timestamp merge of the per-CPU rings, and the
+ * TextDrain that carries the unread rest of a line to the next read.
+ *
+ * Line layout (Linux's trace_print_context, no tgid):
+ *   "%16s-%-7d [%03d] FFFFF %5llu.%06llu: NAME: BODY\n"
+ * with FFFFF = irqs-off, need-resched, hardirq/softirq, preempt-depth,
+ * migrate-disable.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace/ctx.h"
+#include "trace/ring.h"
+
+#define TRACE_LINE_MAX 2048
+
+/* trace_format_file - the events/<sys>/<name>/format text; like snprintf. */
+int trace_format_file(const struct trace_event_def *def, char *buf, size_t size);
+
+/*
+ * trace_format_header - the `trace` header for `cpu` (or all CPUs if cpu < 0):
+ * "# tracer: nop", entries-in-buffer/entries-written, #P, column headers.
+ */
+int trace_format_header(const struct trace_ctx *ctx, int cpu, char *buf, size_t size);
+
+/* trace_format_line - one event line (with "\n") for `rec` read on `cpu`. */
+int trace_format_line(const struct trace_ctx *ctx, unsigned cpu, const struct trace_ring_rec *rec,
+		      char *buf, size_t size);
+
+/* Merges the rings of a context by timestamp (oldest first). */
+struct trace_merge {
+	struct trace_ctx *ctx;
+	bool consume;
+	int only_cpu; /* < 0: every CPU */
+	struct trace_ring_iter it[TRACE_MAX_CPUS];
+	bool have[TRACE_MAX_CPUS];
+	struct trace_ring_rec rec[TRACE_MAX_CPUS];
+};
+
+/*
+ * trace_merge_start - consume=false: a snapshot (the `trace` file);
+ * consume=true: a consuming reader (trace_pipe; readers serialized).
+ */
+void trace_merge_start(struct trace_merge *m, struct trace_ctx *ctx, int cpu, bool consume);
+/* trace_merge_next - the next record and its CPU; false when none is left. */
+bool trace_merge_next(struct trace_merge *m, unsigned *cpu, const struct trace_ring_rec **rec);
+
+/* The seed's TextDrain: the unread suffix of one formatted line. */
+struct trace_drain {
+	size_t len, pos;
+	char buf[TRACE_LINE_MAX];
+};
+
+static inline void trace_drain_reset(struct trace_drain *d)
+{
+	d->len = d->pos = 0;
+}
+
+/* trace_drain_pending - copies pending bytes into out[0..cap); returns count. */
+size_t trace_drain_pending(struct trace_drain *d, char *out, size_t cap);
+
+/*
+ * trace_drain_copy - copies `line` into out at *copied; what does not fit is
+ * kept for the next read. Returns false (copying nothing) when out is full,
+ * so the caller must not consume the record behind `line`.
+ */
+bool trace_drain_copy(struct trace_drain *d, const char *line, size_t len, char *out, size_t cap,
+		      size_t *copied);

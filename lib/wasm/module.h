@@ -37,9 +37,9 @@
 #define WASM_NONE UINT32_MAX
 
 /* Implementation limits (the spec allows an implementation to set them). */
-#define WASM_MAX_LOCALS 50000u     /* per function, params included */
-#define WASM_MAX_PAGES 65536u      /* 4 GiB of 64 KiB pages: the spec's own bound */
-#define WASM_PAGE_SIZE 65536u
+#define WASM_MAX_LOCALS 50000u /* per function, params included */
+#define WASM_MAX_PAGES	65536u /* 4 GiB of 64 KiB pages: the spec's own bound */
+#define WASM_PAGE_SIZE	65536u
 
 /* Value types, with their binary encodings. 0 is "unknown" (the validator's
  * bottom type in unreachable code); never stored in a validated module
@@ -71,10 +71,10 @@ struct wasm_name {
 
 struct wasm_functype {
 	uint32_t nparams, nresults;
-	const uint8_t *params;  /* nparams enum wasm_valtype */
+	const uint8_t *params;	/* nparams enum wasm_valtype */
 	const uint8_t *results; /* nresults enum wasm_valtype */
-	uint32_t canon; /* index of the first type in `types` equal to this one:
-			   two types of this module match iff their canon match */
+	uint32_t canon;		/* index of the first type in `types` equal to this one:
+				   two types of this module match iff their canon match */
 };
 
 struct wasm_limits {
@@ -89,24 +89,24 @@ struct wasm_limits {
  * `status` records why it cannot be valid (the validator reports it).
  */
 enum wasm_const_kind {
-	WASM_CONST_I32,        /* i32.const: u.i32 */
-	WASM_CONST_I64,        /* i64.const: u.i64 */
-	WASM_CONST_F32,        /* f32.const: u.f32 (raw bits) */
-	WASM_CONST_F64,        /* f64.const: u.f64 (raw bits) */
+	WASM_CONST_I32,	       /* i32.const: u.i32 */
+	WASM_CONST_I64,	       /* i64.const: u.i64 */
+	WASM_CONST_F32,	       /* f32.const: u.f32 (raw bits) */
+	WASM_CONST_F64,	       /* f64.const: u.f64 (raw bits) */
 	WASM_CONST_REF_NULL,   /* ref.null t: type is t */
 	WASM_CONST_REF_FUNC,   /* ref.func x: u.index */
 	WASM_CONST_GLOBAL_GET, /* global.get x: u.index */
 };
 enum wasm_const_status {
-	WASM_CONST_OK,          /* exactly one constant instruction */
-	WASM_CONST_ARITY,       /* zero or several instructions ("type mismatch") */
+	WASM_CONST_OK,		/* exactly one constant instruction */
+	WASM_CONST_ARITY,	/* zero or several instructions ("type mismatch") */
 	WASM_CONST_NOT_CONSTANT /* a non-constant instruction appears */
 };
 struct wasm_const_expr {
-	uint8_t kind;   /* enum wasm_const_kind (if status is OK) */
-	uint8_t status; /* enum wasm_const_status */
-	uint8_t type;   /* the value type produced; for GLOBAL_GET filled by the
-			   validator from the global's type */
+	uint8_t kind;	 /* enum wasm_const_kind (if status is OK) */
+	uint8_t status;	 /* enum wasm_const_status */
+	uint8_t type;	 /* the value type produced; for GLOBAL_GET filled by the
+			    validator from the global's type */
 	uint32_t offset; /* byte offset of the expression, for messages */
 	union {
 		uint32_t i32;
@@ -119,7 +119,7 @@ struct wasm_const_expr {
 
 struct wasm_import {
 	struct wasm_name module, name;
-	uint8_t kind;   /* enum wasm_extern_kind */
+	uint8_t kind;	/* enum wasm_extern_kind */
 	uint32_t index; /* the entity's index in its kind's index space */
 };
 
@@ -134,7 +134,7 @@ struct wasm_export {
  * their opcodes in the body (so a translator walking the body counts them).
  */
 struct wasm_block_info {
-	uint32_t start;    /* offset of the block/loop/if opcode */
+	uint32_t start;	   /* offset of the block/loop/if opcode */
 	uint32_t else_pc;  /* offset of its `else` opcode, 0 if none */
 	uint32_t end_pc;   /* offset of its `end` opcode */
 	uint32_t nparams;  /* block type arity: values taken from the stack */
@@ -144,20 +144,20 @@ struct wasm_block_info {
 };
 
 struct wasm_func {
-	uint32_t type;   /* index into `types` */
+	uint32_t type;	 /* index into `types` */
 	uint32_t import; /* index into `imports`, WASM_NONE if defined here */
 
 	/* Defined functions only (zero for imports): */
-	uint32_t body_start; /* the locals vector */
-	uint32_t code_start; /* first instruction */
-	uint32_t code_end;   /* one past the body's final `end` */
-	uint32_t nlocals;    /* declared locals, params excluded */
-	uint8_t *local_types;/* nlocals enum wasm_valtype */
+	uint32_t body_start;  /* the locals vector */
+	uint32_t code_start;  /* first instruction */
+	uint32_t code_end;    /* one past the body's final `end` */
+	uint32_t nlocals;     /* declared locals, params excluded */
+	uint8_t *local_types; /* nlocals enum wasm_valtype */
 
 	/* Filled by the validator (defined functions): */
-	uint32_t max_height;  /* max operand stack height in values, params and
-				 locals excluded */
-	uint32_t max_depth;   /* max control stack depth; the body counts as 1 */
+	uint32_t max_height; /* max operand stack height in values, params and
+				locals excluded */
+	uint32_t max_depth;  /* max control stack depth; the body counts as 1 */
 	uint32_t nblocks;
 	struct wasm_block_info *blocks;
 	/* One entry per `drop` (0x1a) and per untyped `select` (0x1b), in body
@@ -193,9 +193,9 @@ enum wasm_seg_mode {
 };
 
 struct wasm_elem {
-	uint8_t mode; /* enum wasm_seg_mode */
-	uint8_t type; /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
-	uint32_t table;                /* active only */
+	uint8_t mode;		       /* enum wasm_seg_mode */
+	uint8_t type;		       /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
+	uint32_t table;		       /* active only */
 	struct wasm_const_expr offset; /* active only: i32 */
 	uint32_t count;
 	/* Each item is a constant expression of `type`; the function-index forms
@@ -204,8 +204,8 @@ struct wasm_elem {
 };
 
 struct wasm_data {
-	uint8_t mode; /* WASM_SEG_ACTIVE or WASM_SEG_PASSIVE */
-	uint32_t memory;               /* active only */
+	uint8_t mode;		       /* WASM_SEG_ACTIVE or WASM_SEG_PASSIVE */
+	uint32_t memory;	       /* active only */
 	struct wasm_const_expr offset; /* active only: i32 */
 	uint32_t size;
 	const uint8_t *init; /* `size` bytes inside `bytes` */
@@ -278,8 +278,8 @@ struct wasm_error {
  * wasm_module_validate, which reports malformed bodies as ERR_MALFORMED.
  * Never reads outside bytes[0, len). *out is written only on success.
  */
-int wasm_module_decode(const uint8_t *bytes, size_t len,
-		       struct wasm_module **out, struct wasm_error *err);
+int wasm_module_decode(const uint8_t *bytes, size_t len, struct wasm_module **out,
+		       struct wasm_error *err);
 
 /*
  * wasm_module_validate - checks `m` against the WebAssembly 2.0 validation
@@ -292,27 +292,30 @@ int wasm_module_validate(struct wasm_module *m, struct wasm_error *err);
 
 /* wasm_module_load - decode then validate; *out is written only if both
  * succeed. Errors as above. */
-int wasm_module_load(const uint8_t *bytes, size_t len,
-		     struct wasm_module **out, struct wasm_error *err);
+int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
+		     struct wasm_error *err);
 
 /* wasm_module_free - releases `m` and everything it owns. NULL is ignored. */
 void wasm_module_free(struct wasm_module *m);
 
 /* wasm_functype_equal - structural equality of function types (for
  * call_indirect across modules). */
-bool wasm_functype_equal(const struct wasm_functype *a,
-			 const struct wasm_functype *b);
+bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b);
 
 /* wasm_module_find_export - the export named `name` (len bytes) of `kind`,
  * or NULL. */
-const struct wasm_export *wasm_module_find_export(const struct wasm_module *m,
-						  const char *name, size_t len,
-						  uint8_t kind);
+const struct wasm_export *wasm_module_find_export(const struct wasm_module *m, const char *name,
+						  size_t len, uint8_t kind);
 
 /* wasm_valtype_name - "i32", "funcref", ...; "?" for anything else. */
 const char *wasm_valtype_name(uint8_t t);
 
 /* wasm_module_func_name - the function's name from the name section, or
  * {NULL, 0}. */
-struct wasm_name wasm_module_func_name(const struct wasm_module *m,
-				       uint32_t func);
+struct wasm_name wasm_module_func_name(const struct wasm_module *m, uint32_t func);
+
+/* wasm_module_check - the invariant walker for tests and fuzzers: whether a
+ * module satisfies the invariants above (for a validated module: every index
+ * in range, code ranges inside `bytes`, the block table ordered and nested,
+ * per-function counts consistent). */
+bool wasm_module_check(const struct wasm_module *m);

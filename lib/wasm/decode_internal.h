@@ -1,0 +1,51 @@
+/*
+ * decode_internal.h - shared by decode.c (framing, header, type, import and
+ * custom sections, the common field readers) and decode_sections.c (the
+ * other sections).
+ *
+ * Every wasm_dec_* function returns 0 or an error code (ERR_MALFORMED,
+ * ERR_NOMEM) after filling d->err; it reads through d->r, which is bounded
+ * to the current section.
+ */
+#pragma once
+
+#include "wasm/module_internal.h"
+
+struct dec {
+	struct wasm_module *m;
+	struct wasm_reader r;
+	struct wasm_error *err;
+	const char *section;
+	uint32_t nfunc_decls; /* entries of the function section */
+	bool seen_code;
+	size_t name_pos, name_end; /* the "name" custom section's payload */
+};
+
+/* Fills d->err and evaluates to `kind`. */
+#define DEC_FAIL(d, kind, pos, ...) \
+	(wasm_error_set((d)->err, kind, (d)->section, pos, __VA_ARGS__), kind)
+
+/* Reports the reader's recorded failure as malformed. */
+int wasm_dec_reader_fail(struct dec *d);
+int wasm_dec_nomem(struct dec *d);
+/* A vector count, at most the bytes left (each element takes >= 1 byte). */
+int wasm_dec_count(struct dec *d, uint32_t *n);
+/* A UTF-8 name, pointing into the module's bytes. */
+int wasm_dec_name(struct dec *d, struct wasm_name *out);
+int wasm_dec_valtype(struct dec *d, uint8_t *out);
+int wasm_dec_reftype(struct dec *d, uint8_t *out);
+int wasm_dec_limits(struct dec *d, struct wasm_limits *out);
+int wasm_dec_globaltype(struct dec *d, struct wasm_global *g);
+int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e);
+
+/* Section payloads (decode_sections.c). */
+int wasm_dec_functions(struct dec *d);
+int wasm_dec_tables(struct dec *d);
+int wasm_dec_memories(struct dec *d);
+int wasm_dec_globals(struct dec *d);
+int wasm_dec_exports(struct dec *d);
+int wasm_dec_start(struct dec *d);
+int wasm_dec_elems(struct dec *d);
+int wasm_dec_datacount(struct dec *d);
+int wasm_dec_code(struct dec *d);
+int wasm_dec_datas(struct dec *d);

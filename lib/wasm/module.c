@@ -1,0 +1,275 @@
+/*
+ * module.c - the module's arena, lifetime, lookups and error formatting.
+ *
+ * The arena is a singly linked list of chunks; an allocation is carved from
+ * the head chunk or, if it does not fit, from a new chunk at least as large
+ * as the request. Invariant: every pointer a module holds (except `bytes`,
+ * which is malloc'ed separately, and the module struct itself) points into
+ * one of its chunks, so freeing the chunks frees everything.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/fmt.h"
+#include "wasm/module_internal.h"
+
+#define ARENA_CHUNK_MIN 4096u
+#define ARENA_ALIGN	16u
+
+struct wasm_arena_chunk {
+	struct wasm_arena_chunk *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+void *wasm_arena_alloc(struct wasm_module *m, size_t size)
+{
+	struct wasm_arena_chunk *c = m->arena;
+	size_t need = ALIGN_UP(size ? size : 1, (size_t)ARENA_ALIGN);
+	void *p;
+
+	if (need < size)
+		return NULL;
+	if (!c || c->cap - c->used < need) {
+		size_t cap = need > ARENA_CHUNK_MIN ? need : ARENA_CHUNK_MIN;
+
+		if (cap > SIZE_MAX - sizeof(*c))
+			return NULL;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		/* A big one-off allocation goes behind the head chunk so the
+		 * head's free space stays usable. */
+		if (m->arena && need > ARENA_CHUNK_MIN) {
+			c->next = m->arena->next;
+			m->arena->next = c;
+		} else {
+			c->next = m->arena;
+			m->arena = c;
+		}
+	}
+	p = c->data + c->used;
+	c->used += need;
+	memset(p, 0, size);
+	return p;
+}
+
+void *wasm_arena_array(struct wasm_module *m, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return wasm_arena_alloc(m, n * size);
+}
+
+void wasm_module_free(struct wasm_module *m)
+{
+	struct wasm_arena_chunk *c, *next;
+
+	if (!m)
+		return;
+	for (c = m->arena; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(m->bytes);
+	free(m);
+}
+
+void wasm_error_set(struct wasm_error *err, int kind, const char *section, size_t offset,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->kind = kind;
+	err->section = section ? section : "module";
+	err->offset = offset > UINT32_MAX ? UINT32_MAX : (uint32_t)offset;
+	va_start(ap, fmt);
+	fmt_vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+bool wasm_utf8_valid(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t b = s[i];
+		uint32_t cp;
+		size_t len;
+
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		if (b >= 0xc2 && b <= 0xdf) {
+			len = 2;
+			cp = b & 0x1f;
+		} else if (b >= 0xe0 && b <= 0xef) {
+			len = 3;
+			cp = b & 0x0f;
+		} else if (b >= 0xf0 && b <= 0xf4) {
+			len = 4;
+			cp = b & 0x07;
+		} else {
+			return false; /* continuation byte, 0xc0/0xc1, or > 0xf4 */
+		}
+		if (n - i < len)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b)
+{
+	return a->nparams == b->nparams && a->nresults == b->nresults &&
+	       memcmp(a->params, b->params, a->nparams) == 0 &&
+	       memcmp(a->results, b->results, a->nresults) == 0;
+}
+
+const struct wasm_export *wasm_module_find_export(const struct wasm_module *m, const char *name,
+						  size_t len, uint8_t kind)
+{
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const struct wasm_export *e = &m->exports[i];
+
+		if (e->kind == kind && e->name.len == len && memcmp(e->name.ptr, name, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+const char *wasm_valtype_name(uint8_t t)
+{
+	switch (t) {
+	case WASM_TYPE_I32:
+		return "i32";
+	case WASM_TYPE_I64:
+		return "i64";
+	case WASM_TYPE_F32:
+		return "f32";
+	case WASM_TYPE_F64:
+		return "f64";
+	case WASM_TYPE_FUNCREF:
+		return "funcref";
+	case WASM_TYPE_EXTERNREF:
+		return "externref";
+	default:
+		return "?";
+	}
+}
+
+struct wasm_name wasm_module_func_name(const struct wasm_module *m, uint32_t func)
+{
+	struct wasm_name none = {NULL, 0};
+
+	if (!m->func_names || func >= m->nfuncs)
+		return none;
+	return m->func_names[func];
+}
+
+int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
+		     struct wasm_error *err)
+{
+	struct wasm_module *m;
+	int rc = wasm_module_decode(bytes, len, &m, err);
+
+	if (rc)
+		return rc;
+	rc = wasm_module_validate(m, err);
+	if (rc) {
+		wasm_module_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+static bool check_func(const struct wasm_module *m, const struct wasm_func *f)
+{
+	if (m->validated && f->type >= m->ntypes)
+		return false;
+	if (f->import != WASM_NONE)
+		return f->import < m->nimports && m->imports[f->import].kind == WASM_EXTERN_FUNC;
+	if (!(f->body_start < f->code_start && f->code_start < f->code_end &&
+	      f->code_end <= m->len && m->bytes[f->code_end - 1] == 0x0b))
+		return false;
+	if (!m->validated)
+		return true;
+	if (f->max_depth < 1 || f->max_depth > f->nblocks + 1)
+		return false;
+	for (uint32_t i = 0; i < f->nblocks; i++) {
+		const struct wasm_block_info *b = &f->blocks[i];
+
+		if (b->start < f->code_start || b->end_pc >= f->code_end - 1 ||
+		    b->end_pc <= b->start || b->height > f->max_height ||
+		    (b->else_pc && (b->else_pc <= b->start || b->else_pc >= b->end_pc)))
+			return false;
+		if (i && b->start <= f->blocks[i - 1].start)
+			return false;
+		/* blocks nest: a later block starting inside this one ends
+		 * inside it too */
+		for (uint32_t k = i + 1; k < f->nblocks && f->blocks[k].start < b->end_pc; k++)
+			if (f->blocks[k].end_pc >= b->end_pc)
+				return false;
+	}
+	return true;
+}
+
+bool wasm_module_check(const struct wasm_module *m)
+{
+	if (m->nfunc_imports > m->nfuncs || m->ntable_imports > m->ntables ||
+	    m->nmem_imports > m->nmems || m->nglobal_imports > m->nglobals)
+		return false;
+	for (uint32_t i = 0; i < m->ntypes; i++)
+		if (m->types[i].canon > i ||
+		    !wasm_functype_equal(&m->types[i], &m->types[m->types[i].canon]))
+			return false;
+	for (uint32_t i = 0; i < m->nfuncs; i++)
+		if (!check_func(m, &m->funcs[i]))
+			return false;
+	if (!m->validated)
+		return true;
+	if (m->nmems > 1 || (m->start != WASM_NONE && m->start >= m->nfuncs))
+		return false;
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const struct wasm_export *e = &m->exports[i];
+		const uint32_t n[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
+
+		if (e->kind > WASM_EXTERN_GLOBAL || e->index >= n[e->kind])
+			return false;
+	}
+	for (uint32_t i = 0; i < m->nelems; i++) {
+		const struct wasm_elem *e = &m->elems[i];
+
+		if (e->mode == WASM_SEG_ACTIVE &&
+		    (e->table >= m->ntables || e->offset.type != WASM_TYPE_I32))
+			return false;
+		for (uint32_t k = 0; k < e->count; k++)
+			if (e->items[k].type != e->type)
+				return false;
+	}
+	for (uint32_t i = 0; i < m->ndatas; i++) {
+		const struct wasm_data *d = &m->datas[i];
+
+		if (d->init < m->bytes || d->init + d->size > m->bytes + m->len)
+			return false;
+		if (d->mode == WASM_SEG_ACTIVE &&
+		    (d->memory >= m->nmems || d->offset.type != WASM_TYPE_I32))
+			return false;
+	}
+	return true;
+}

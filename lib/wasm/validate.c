@@ -1,0 +1,245 @@
+/*
+ * validate.c - module-level validation (spec 2.0, "Validation > Modules"):
+ * imports, limits, globals and constant expressions, segments, exports,
+ * start, then every function body (validate_code.c).
+ *
+ * C.refs, the functions `ref.func` may name in bodies, is the set of
+ * function indices that occur outside functions: in element segments, in
+ * global initializers and in exports. It is kept as a bitmap for the body
+ * check. Only after all of it succeeds is `validated` set.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "wasm/module_internal.h"
+
+struct vmod {
+	struct wasm_module *m;
+	struct wasm_error *err;
+	const char *section;
+	uint8_t *refs; /* bitmap over function indices */
+};
+
+#define VFAIL(vm, off, ...) \
+	(wasm_error_set((vm)->err, ERR_INVALID, (vm)->section, off, __VA_ARGS__), ERR_INVALID)
+
+static int check_limits(struct vmod *vm, const struct wasm_limits *l, uint64_t bound,
+			const char *too_big)
+{
+	if (l->min > bound || (l->has_max && l->max > bound))
+		return VFAIL(vm, 0, "%s", too_big);
+	if (l->has_max && l->min > l->max)
+		return VFAIL(vm, 0, "size minimum must not be greater than maximum");
+	return 0;
+}
+
+static const char memory_too_big[] = "memory size must be at most 65536 pages (4GiB)";
+
+/*
+ * A constant expression of type `want`; `nglobals` is how many globals it
+ * may read (only imported ones for global initializers, spec C').
+ */
+static int check_const(struct vmod *vm, struct wasm_const_expr *e, uint8_t want, uint32_t nglobals)
+{
+	struct wasm_module *m = vm->m;
+
+	if (e->status == WASM_CONST_NOT_CONSTANT)
+		return VFAIL(vm, e->offset, "constant expression required");
+	if (e->status == WASM_CONST_ARITY)
+		return VFAIL(vm, e->offset,
+			     "type mismatch: constant expression must give "
+			     "one value");
+	if (e->kind == WASM_CONST_GLOBAL_GET) {
+		if (e->u.index >= nglobals)
+			return VFAIL(vm, e->offset, "unknown global %u", e->u.index);
+		if (m->globals[e->u.index].is_mutable)
+			return VFAIL(vm, e->offset,
+				     "constant expression required: global %u "
+				     "is mutable",
+				     e->u.index);
+		e->type = m->globals[e->u.index].type;
+	}
+	if (e->kind == WASM_CONST_REF_FUNC && e->u.index >= m->nfuncs)
+		return VFAIL(vm, e->offset, "unknown function %u", e->u.index);
+	if (e->type != want)
+		return VFAIL(vm, e->offset, "type mismatch: expected %s, got %s",
+			     wasm_valtype_name(want), wasm_valtype_name(e->type));
+	return 0;
+}
+
+static void add_ref(struct vmod *vm, uint32_t func)
+{
+	if (func < vm->m->nfuncs)
+		vm->refs[func / 8] |= (uint8_t)(1u << (func % 8));
+}
+
+static void collect_const_ref(struct vmod *vm, const struct wasm_const_expr *e)
+{
+	if (e->status == WASM_CONST_OK && e->kind == WASM_CONST_REF_FUNC)
+		add_ref(vm, e->u.index);
+}
+
+static int check_entities(struct vmod *vm)
+{
+	struct wasm_module *m = vm->m;
+	int rc;
+
+	vm->section = "function";
+	for (uint32_t i = 0; i < m->nfuncs; i++)
+		if (m->funcs[i].type >= m->ntypes)
+			return VFAIL(vm, 0, "unknown type %u (func %u)", m->funcs[i].type, i);
+	vm->section = "table";
+	for (uint32_t i = 0; i < m->ntables; i++)
+		if ((rc = check_limits(vm, &m->tables[i].limits, UINT32_MAX, "")))
+			return rc;
+	vm->section = "memory";
+	if (m->nmems > 1)
+		return VFAIL(vm, 0, "multiple memories");
+	for (uint32_t i = 0; i < m->nmems; i++)
+		if ((rc = check_limits(vm, &m->mems[i].limits, WASM_MAX_PAGES, memory_too_big)))
+			return rc;
+	vm->section = "global";
+	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+		struct wasm_global *g = &m->globals[i];
+
+		if ((rc = check_const(vm, &g->init, g->type, m->nglobal_imports)))
+			return rc;
+	}
+	return 0;
+}
+
+static int check_elems(struct vmod *vm)
+{
+	struct wasm_module *m = vm->m;
+	int rc;
+
+	vm->section = "element";
+	for (uint32_t i = 0; i < m->nelems; i++) {
+		struct wasm_elem *e = &m->elems[i];
+
+		for (uint32_t k = 0; k < e->count; k++)
+			if ((rc = check_const(vm, &e->items[k], e->type, m->nglobals)))
+				return rc;
+		if (e->mode != WASM_SEG_ACTIVE)
+			continue;
+		if (e->table >= m->ntables)
+			return VFAIL(vm, e->offset.offset, "unknown table %u", e->table);
+		if (m->tables[e->table].elem_type != e->type)
+			return VFAIL(vm, e->offset.offset, "type mismatch: element segment %u", i);
+		if ((rc = check_const(vm, &e->offset, WASM_TYPE_I32, m->nglobals)))
+			return rc;
+	}
+	vm->section = "data";
+	for (uint32_t i = 0; i < m->ndatas; i++) {
+		struct wasm_data *s = &m->datas[i];
+
+		if (s->mode != WASM_SEG_ACTIVE)
+			continue;
+		if (s->memory >= m->nmems)
+			return VFAIL(vm, s->offset.offset, "unknown memory %u", s->memory);
+		if ((rc = check_const(vm, &s->offset, WASM_TYPE_I32, m->nglobals)))
+			return rc;
+	}
+	return 0;
+}
+
+static int name_cmp(const void *pa, const void *pb)
+{
+	const struct wasm_name *a = &(*(const struct wasm_export *const *)pa)->name;
+	const struct wasm_name *b = &(*(const struct wasm_export *const *)pb)->name;
+	int c = memcmp(a->ptr, b->ptr, a->len < b->len ? a->len : b->len);
+
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* Export names must be unique: sort them and compare neighbours. */
+static int check_export_names(struct vmod *vm)
+{
+	struct wasm_module *m = vm->m;
+	const struct wasm_export **v;
+	int rc = 0;
+
+	if (m->nexports < 2)
+		return 0;
+	v = malloc(m->nexports * sizeof(*v));
+	if (!v) {
+		wasm_error_set(vm->err, ERR_NOMEM, vm->section, 0, "out of memory");
+		return ERR_NOMEM;
+	}
+	for (uint32_t i = 0; i < m->nexports; i++)
+		v[i] = &m->exports[i];
+	qsort(v, m->nexports, sizeof(*v), name_cmp);
+	for (uint32_t i = 1; i < m->nexports && !rc; i++)
+		if (name_cmp(&v[i - 1], &v[i]) == 0)
+			rc = VFAIL(vm, 0, "duplicate export name \"%.*s\"",
+				   (int)(v[i]->name.len > 40 ? 40 : v[i]->name.len),
+				   v[i]->name.ptr);
+	free(v);
+	return rc;
+}
+
+static int check_exports(struct vmod *vm)
+{
+	struct wasm_module *m = vm->m;
+
+	vm->section = "export";
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const struct wasm_export *e = &m->exports[i];
+		static const char *const what[4] = {"function", "table", "memory", "global"};
+		const uint32_t count[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
+
+		if (e->index >= count[e->kind])
+			return VFAIL(vm, 0, "unknown %s %u", what[e->kind], e->index);
+		if (e->kind == WASM_EXTERN_FUNC)
+			add_ref(vm, e->index);
+	}
+	return check_export_names(vm);
+}
+
+static int check_start(struct vmod *vm)
+{
+	struct wasm_module *m = vm->m;
+	const struct wasm_functype *ft;
+
+	vm->section = "start";
+	if (m->start == WASM_NONE)
+		return 0;
+	if (m->start >= m->nfuncs)
+		return VFAIL(vm, 0, "unknown function %u", m->start);
+	ft = &m->types[m->funcs[m->start].type];
+	if (ft->nparams || ft->nresults)
+		return VFAIL(vm, 0, "start function must have type [] -> []");
+	return 0;
+}
+
+int wasm_module_validate(struct wasm_module *m, struct wasm_error *err)
+{
+	struct vmod vm = {.m = m, .err = err};
+	int rc;
+
+	vm.refs = calloc((size_t)m->nfuncs / 8 + 1, 1);
+	if (!vm.refs) {
+		wasm_error_set(err, ERR_NOMEM, "module", 0, "out of memory");
+		return ERR_NOMEM;
+	}
+	if ((rc = check_entities(&vm)))
+		goto out;
+	if ((rc = check_elems(&vm)) || (rc = check_exports(&vm)) || (rc = check_start(&vm)))
+		goto out;
+	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
+		collect_const_ref(&vm, &m->globals[i].init);
+	for (uint32_t i = 0; i < m->nelems; i++)
+		for (uint32_t k = 0; k < m->elems[i].count; k++)
+			collect_const_ref(&vm, &m->elems[i].items[k]);
+	rc = wasm_validate_bodies(m, vm.refs, err);
+	if (!rc)
+		m->validated = true;
+out:
+	if (rc == ERR_INVALID && wasm_scan_bodies(m, err))
+		rc = ERR_MALFORMED;
+	free(vm.refs);
+	return rc;
+}

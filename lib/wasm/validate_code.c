@@ -1,0 +1,438 @@
+/*
+ * validate_code.c - function bodies: the spec's validation algorithm
+ * (appendix "Validation Algorithm") over the binary instruction stream.
+ *
+ * An operand stack of value types and a control stack of frames. Each frame
+ * remembers the operand height at its entry (below its params) and whether
+ * the rest of its body is unreachable; popping at a frame's height in
+ * unreachable code yields WASM_TYPE_UNKNOWN, which matches any type, so the
+ * stack is polymorphic there. Instructions are decoded here too, so a body
+ * that does not decode is reported as malformed.
+ *
+ * Scratch stacks are reused from one function to the next; what the
+ * interpreter keeps (block table, untyped operand types) is copied into the
+ * module's arena with exact sizes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/fmt.h"
+#include "wasm/validate_internal.h"
+
+/* One-value block types point here. */
+static const uint8_t single_types[] = {
+	WASM_TYPE_I32, WASM_TYPE_I64,	  WASM_TYPE_F32,
+	WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
+};
+
+bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (v->rc)
+		return false;
+	v->rc = kind;
+	if (!v->err)
+		return false;
+	v->err->kind = kind;
+	v->err->section = "code";
+	v->err->offset = (uint32_t)v->op_pos;
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(v->err->msg, sizeof(v->err->msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(v->err->msg))
+		fmt_snprintf(v->err->msg + n, sizeof(v->err->msg) - (size_t)n, " (func %u)",
+			     v->func);
+	return false;
+}
+
+bool wasm_vf_vreader_fail(struct vfunc *v)
+{
+	v->op_pos = v->r.fail_pos;
+	return wasm_vf_vfail(v, ERR_MALFORMED, "%s", v->r.fail ? v->r.fail : "malformed");
+}
+
+static bool vnomem(struct vfunc *v)
+{
+	return wasm_vf_vfail(v, ERR_NOMEM, "out of memory");
+}
+
+/* Grows *arr (of *cap elements of `size`) to hold at least `need`. */
+bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, size_t size)
+{
+	uint64_t ncap = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return true;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > UINT32_MAX || ncap > SIZE_MAX / size)
+		return vnomem(v);
+	p = realloc(*arr, (size_t)ncap * size);
+	if (!p)
+		return vnomem(v);
+	*arr = p;
+	*cap = (uint32_t)ncap;
+	return true;
+}
+
+bool wasm_vf_u32(struct vfunc *v, uint32_t *out)
+{
+	return wasm_reader_u32(&v->r, out) || wasm_vf_vreader_fail(v);
+}
+
+bool wasm_vf_push(struct vfunc *v, uint8_t t)
+{
+	if (v->nvals == v->capvals &&
+	    !wasm_vf_grow(v, (void **)&v->vals, &v->capvals, (uint64_t)v->nvals + 1, 1))
+		return false;
+	v->vals[v->nvals++] = t;
+	if (v->nvals > v->max_height)
+		v->max_height = v->nvals;
+	return true;
+}
+
+bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!wasm_vf_push(v, ts[i]))
+			return false;
+	return true;
+}
+
+bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
+{
+	struct ctrl *c = &v->ctrls[v->nctrls - 1];
+
+	if (v->nvals == c->height) {
+		if (c->unreachable) {
+			*out = T_UNK;
+			return true;
+		}
+		return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: operand stack empty");
+	}
+	*out = v->vals[--v->nvals];
+	return true;
+}
+
+bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
+{
+	uint8_t t;
+
+	if (!wasm_vf_pop(v, &t))
+		return false;
+	if (t != want && t != T_UNK && want != T_UNK)
+		return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: expected %s, got %s",
+				     wasm_valtype_name(want), wasm_valtype_name(t));
+	if (got)
+		*got = t;
+	return true;
+}
+
+bool wasm_vf_pop_t(struct vfunc *v, uint8_t want)
+{
+	return wasm_vf_pop_expect(v, want, NULL);
+}
+
+bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+{
+	for (uint32_t i = n; i-- > 0;)
+		if (!wasm_vf_pop_t(v, ts[i]))
+			return false;
+	return true;
+}
+
+void wasm_vf_set_unreachable(struct vfunc *v)
+{
+	struct ctrl *c = &v->ctrls[v->nctrls - 1];
+
+	v->nvals = c->height;
+	c->unreachable = true;
+}
+
+static bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, uint32_t np,
+		      const uint8_t *results, uint32_t nr, uint32_t block)
+{
+	struct ctrl *c;
+
+	if (v->nctrls == v->capctrls && !wasm_vf_grow(v, (void **)&v->ctrls, &v->capctrls,
+						      (uint64_t)v->nctrls + 1, sizeof(*v->ctrls)))
+		return false;
+	c = &v->ctrls[v->nctrls++];
+	c->opcode = opcode;
+	c->unreachable = false;
+	c->height = v->nvals;
+	c->params = params;
+	c->nparams = np;
+	c->results = results;
+	c->nresults = nr;
+	c->block = block;
+	if (v->nctrls > v->max_depth)
+		v->max_depth = v->nctrls;
+	return wasm_vf_push_n(v, params, np);
+}
+
+/* Pops the top frame after checking its results are exactly on the stack. */
+static bool pop_ctrl(struct vfunc *v, struct ctrl *out)
+{
+	struct ctrl *c = &v->ctrls[v->nctrls - 1];
+
+	if (!wasm_vf_pop_n(v, c->results, c->nresults))
+		return false;
+	if (v->nvals != c->height)
+		return wasm_vf_vfail(v, ERR_INVALID,
+				     "type mismatch: %u values left at end of block",
+				     v->nvals - c->height);
+	*out = *c;
+	v->nctrls--;
+	return true;
+}
+
+void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n)
+{
+	if (c->opcode == 0x03) {
+		*ts = c->params;
+		*n = c->nparams;
+	} else {
+		*ts = c->results;
+		*n = c->nresults;
+	}
+}
+
+bool wasm_vf_label(struct vfunc *v, struct ctrl **out)
+{
+	uint32_t l;
+
+	if (!wasm_vf_u32(v, &l))
+		return false;
+	if (l >= v->nctrls)
+		return wasm_vf_vfail(v, ERR_INVALID, "unknown label %u", l);
+	*out = &v->ctrls[v->nctrls - 1 - l];
+	return true;
+}
+
+static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
+		       const uint8_t **results, uint32_t *nr)
+{
+	int64_t bt;
+
+	if (!wasm_reader_s33(&v->r, &bt))
+		return wasm_vf_vreader_fail(v);
+	*params = single_types;
+	*np = 0;
+	*results = single_types;
+	*nr = 0;
+	if (bt >= 0) {
+		const struct wasm_functype *ft;
+
+		if (bt >= v->m->ntypes)
+			return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", (uint32_t)bt);
+		ft = &v->m->types[bt];
+		*params = ft->params;
+		*np = ft->nparams;
+		*results = ft->results;
+		*nr = ft->nresults;
+		return true;
+	}
+	if (bt == -64)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(single_types); i++) {
+		if ((int64_t)single_types[i] - 0x80 == bt) {
+			*results = &single_types[i];
+			*nr = 1;
+			return true;
+		}
+	}
+	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type in block type");
+}
+
+bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
+{
+	const uint8_t *params, *results;
+	uint32_t np, nr;
+	struct wasm_block_info *b;
+
+	if (!block_type(v, &params, &np, &results, &nr))
+		return false;
+	if (op == 0x04 && !wasm_vf_pop_t(v, T_I32))
+		return false;
+	if (!wasm_vf_pop_n(v, params, np))
+		return false;
+	if (v->nblocks == v->capblocks &&
+	    !wasm_vf_grow(v, (void **)&v->blocks, &v->capblocks, (uint64_t)v->nblocks + 1,
+			  sizeof(*v->blocks)))
+		return false;
+	b = &v->blocks[v->nblocks];
+	b->start = (uint32_t)v->op_pos;
+	b->else_pc = 0;
+	b->end_pc = 0;
+	b->nparams = np;
+	b->nresults = nr;
+	b->height = v->nvals;
+	return push_ctrl(v, op, params, np, results, nr, v->nblocks++);
+}
+
+bool wasm_vf_do_else(struct vfunc *v)
+{
+	struct ctrl c;
+
+	if (v->ctrls[v->nctrls - 1].opcode != 0x04)
+		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode: else without if");
+	if (!pop_ctrl(v, &c))
+		return false;
+	v->blocks[c.block].else_pc = (uint32_t)v->op_pos;
+	return push_ctrl(v, 0x05, c.params, c.nparams, c.results, c.nresults, c.block);
+}
+
+/* Returns true with *done set when the body's own frame ends. */
+bool wasm_vf_do_end(struct vfunc *v, bool *done)
+{
+	struct ctrl c;
+
+	if (!pop_ctrl(v, &c))
+		return false;
+	/* An `if` without `else` has an implicit empty else: it passes its
+	 * params through, so they must be its results. */
+	if (c.opcode == 0x04 &&
+	    (c.nparams != c.nresults || memcmp(c.params, c.results, c.nparams) != 0))
+		return wasm_vf_vfail(v, ERR_INVALID,
+				     "type mismatch: if without else changes types");
+	if (c.block != WASM_NONE)
+		v->blocks[c.block].end_pc = (uint32_t)v->op_pos;
+	if (v->nctrls == 0) {
+		*done = true;
+		return true;
+	}
+	return wasm_vf_push_n(v, c.results, c.nresults);
+}
+
+bool wasm_vf_do_br_table(struct vfunc *v)
+{
+	uint32_t n, arity, l;
+	struct ctrl *def;
+	const uint8_t *ts;
+	size_t labels_at;
+
+	if (!wasm_vf_u32(v, &n))
+		return false;
+	labels_at = v->r.pos;
+	/* The default label comes last: find it first. */
+	for (uint32_t i = 0; i < n; i++)
+		if (!wasm_vf_u32(v, &l))
+			return false;
+	if (!wasm_vf_label(v, &def))
+		return false;
+	wasm_vf_label_types(def, &ts, &arity);
+	if (!wasm_vf_pop_t(v, T_I32))
+		return false;
+	v->r.pos = labels_at;
+	for (uint32_t i = 0; i < n; i++) {
+		struct ctrl *c;
+		const uint8_t *lts;
+		uint32_t ln;
+
+		if (!wasm_vf_label(v, &c))
+			return false;
+		wasm_vf_label_types(c, &lts, &ln);
+		if (ln != arity)
+			return wasm_vf_vfail(v, ERR_INVALID,
+					     "type mismatch: br_table label arity %u, "
+					     "default %u",
+					     ln, arity);
+		/* push_vals(pop_vals(label types)): the popped types, which
+		 * may be unknown, go back as they were. */
+		if (!wasm_vf_grow(v, (void **)&v->tmp, &v->captmp, (uint64_t)ln + 1, 1))
+			return false;
+		for (uint32_t k = ln; k-- > 0;)
+			if (!wasm_vf_pop_expect(v, lts[k], &v->tmp[k]))
+				return false;
+		if (!wasm_vf_push_n(v, v->tmp, ln))
+			return false;
+	}
+	if (!wasm_vf_u32(v, &l))
+		return false;
+	if (!wasm_vf_pop_n(v, ts, arity))
+		return false;
+	wasm_vf_set_unreachable(v);
+	return true;
+}
+
+static int validate_func(struct vfunc *v, uint32_t fi)
+{
+	struct wasm_module *m = v->m;
+	struct wasm_func *f = &m->funcs[fi];
+	const struct wasm_functype *ft = &m->types[f->type];
+	uint64_t nl = (uint64_t)ft->nparams + f->nlocals;
+	bool done = false;
+
+	v->func = fi;
+	v->rc = 0;
+	v->nvals = v->nctrls = v->nblocks = v->nuntyped = 0;
+	v->max_height = v->max_depth = 0;
+	v->op_pos = f->body_start;
+	if (nl > WASM_MAX_LOCALS) {
+		wasm_vf_vfail(v, ERR_MALFORMED, "too many locals");
+		return v->rc;
+	}
+	if (!wasm_vf_grow(v, (void **)&v->locals, &v->caplocals, nl + 1, 1))
+		return v->rc;
+	memcpy(v->locals, ft->params, ft->nparams);
+	memcpy(v->locals + ft->nparams, f->local_types, f->nlocals);
+	v->nlocals = (uint32_t)nl;
+
+	wasm_reader_init(&v->r, m->bytes, m->len);
+	v->r.pos = f->code_start;
+	v->r.end = f->code_end;
+	if (!push_ctrl(v, 0, single_types, 0, ft->results, ft->nresults, WASM_NONE))
+		return v->rc;
+	while (!done) {
+		uint8_t op;
+
+		v->op_pos = v->r.pos;
+		if (!wasm_reader_u8(&v->r, &op)) {
+			wasm_vf_vreader_fail(v);
+			return v->rc;
+		}
+		if (!wasm_vf_check_instr(v, op, &done))
+			return v->rc;
+	}
+	if (v->r.pos != f->code_end) {
+		wasm_vf_vfail(v, ERR_MALFORMED,
+			      "section size mismatch: code after the function's end");
+		return v->rc;
+	}
+	f->max_height = v->max_height;
+	f->max_depth = v->max_depth;
+	f->nblocks = v->nblocks;
+	f->blocks = wasm_arena_array(m, v->nblocks, sizeof(*f->blocks));
+	f->nuntyped = v->nuntyped;
+	f->untyped_types = wasm_arena_alloc(m, v->nuntyped);
+	if (!f->blocks || !f->untyped_types) {
+		vnomem(v);
+		return v->rc;
+	}
+	if (v->nblocks)
+		memcpy(f->blocks, v->blocks, v->nblocks * sizeof(*f->blocks));
+	if (v->nuntyped)
+		memcpy(f->untyped_types, v->untyped, v->nuntyped);
+	return 0;
+}
+
+int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, struct wasm_error *err)
+{
+	struct vfunc v = {.m = m, .err = err, .refs = refs};
+	int rc = 0;
+
+	for (uint32_t i = m->nfunc_imports; i < m->nfuncs && !rc; i++)
+		rc = validate_func(&v, i);
+	free(v.locals);
+	free(v.vals);
+	free(v.ctrls);
+	free(v.blocks);
+	free(v.untyped);
+	free(v.tmp);
+	return rc;
+}

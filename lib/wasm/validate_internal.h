@@ -1,0 +1,77 @@
+/*
+ * validate_internal.h - shared by validate_code.c (the operand and control
+ * stacks, control instructions, the per-function driver) and
+ * validate_instr.c (every other instruction's typing rule).
+ *
+ * All wasm_vf_* functions return false after recording the first error in
+ * v->rc and v->err; the caller returns false too, up to the driver.
+ */
+#pragma once
+
+#include "wasm/module_internal.h"
+
+#define T_I32 WASM_TYPE_I32
+#define T_I64 WASM_TYPE_I64
+#define T_F32 WASM_TYPE_F32
+#define T_F64 WASM_TYPE_F64
+#define T_UNK WASM_TYPE_UNKNOWN
+
+struct ctrl {
+	uint8_t opcode; /* 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 body */
+	bool unreachable;
+	uint32_t height;
+	uint32_t nparams, nresults;
+	const uint8_t *params, *results;
+	uint32_t block; /* index into the block table, WASM_NONE for the body */
+};
+
+struct vfunc {
+	struct wasm_module *m;
+	struct wasm_error *err;
+	const uint8_t *refs;
+	struct wasm_reader r;
+	uint32_t func;
+	size_t op_pos;
+	int rc;
+
+	uint8_t *locals; /* params then declared locals */
+	uint32_t nlocals, caplocals;
+	uint8_t *vals;
+	uint32_t nvals, capvals;
+	struct ctrl *ctrls;
+	uint32_t nctrls, capctrls;
+	struct wasm_block_info *blocks;
+	uint32_t nblocks, capblocks;
+	uint8_t *untyped;
+	uint32_t nuntyped, capuntyped;
+	uint8_t *tmp;
+	uint32_t captmp;
+	uint32_t max_height, max_depth;
+};
+
+bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Records the reader's failure as a malformed-body error. */
+bool wasm_vf_vreader_fail(struct vfunc *v);
+/* Grows *arr (*cap elements of `size` bytes) to at least `need` elements. */
+bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, size_t size);
+bool wasm_vf_u32(struct vfunc *v, uint32_t *out);
+bool wasm_vf_push(struct vfunc *v, uint8_t t);
+bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n);
+/* Pops one type; WASM_TYPE_UNKNOWN from an unreachable frame's bottom. */
+bool wasm_vf_pop(struct vfunc *v, uint8_t *out);
+/* Pops one type that must match `want` (unknown matches anything); the
+ * popped type goes to *got if not NULL. */
+bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got);
+bool wasm_vf_pop_t(struct vfunc *v, uint8_t want);
+bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n);
+void wasm_vf_set_unreachable(struct vfunc *v);
+/* The types a branch to frame c carries (params for loop, else results). */
+void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n);
+/* Reads a label index; *out is the frame it names. */
+bool wasm_vf_label(struct vfunc *v, struct ctrl **out);
+bool wasm_vf_begin_block(struct vfunc *v, uint8_t op);
+bool wasm_vf_do_else(struct vfunc *v);
+bool wasm_vf_do_end(struct vfunc *v, bool *done);
+bool wasm_vf_do_br_table(struct vfunc *v);
+/* Types one instruction whose opcode `op` was just read. */
+bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done);

@@ -1,0 +1,428 @@
+/*
+ * wasi.h - WASI preview1 (`wasi_snapshot_preview1`) host functions, portable.
+ *
+ * The functions here decode and check a guest's arguments against its linear
+ * memory, keep the guest's file-descriptor table, and call a small set of
+ * host services (`struct wasi_host`) for everything that touches the world:
+ * clocks, randomness, files, waiting. The host runner implements
+ * wasi_host with POSIX (wasm/host/wasi_posix.h); the kernel with its VFS and
+ * executor. The same code serves both.
+ *
+ *   guest call --> wasi_fd_write(ctx, mem, fd, iovs, n, out)
+ *                    | checks every pointer against mem.size (EFAULT)
+ *                    | looks fd up in ctx->fds (EBADF)
+ *                    v
+ *                  ctx->host->write(host_arg, host_fd, buf, len, &n)
+ *
+ * Invariant: a function either returns an errno and leaves guest memory and
+ * the fd table untouched, or succeeds and writes its results; all pointer
+ * checks happen before the first host call or guest write. (Exceptions, as
+ * in POSIX: fd_read/fd_write may succeed with a short count after partial
+ * progress, and the output buffer of fd_read/fd_readdir/random_get may have
+ * been written when the host call fails.)
+ *
+ * Guest memory: every function takes a `struct wasi_mem` view {base, size}
+ * of the instance's memory 0, fetched fresh per call (a memory may move when
+ * it grows). Guest pointers are u32 offsets into it; a range that does not
+ * fit is EFAULT, never a host access. Alignment is not required (memcpy).
+ *
+ * Status values: each function returns a uint32_t status. Values below
+ * 0x10000 are the WASI errno to return to the guest (0 is success). Two
+ * more tell the engine to stop running the guest:
+ *
+ *  WASI_STATUS_BLOCKED - the call would block (a read on an empty pipe or
+ *    console, poll_oneoff/sleep before its deadline, sched_yield on a host
+ *    that wants to reschedule). Nothing was changed. The engine suspends the
+ *    instance *at* the call: when it resumes (the kernel: when the waker for
+ *    ctx->pending fires; the host runner: after wasi_ctx_wait_pending()) it
+ *    calls the same function again with the same arguments. ctx->pending
+ *    remembers what is being waited for and the start time of the blocked
+ *    call, so a relative timeout is not restarted by the retry, and a
+ *    sched_yield completes on its retry.
+ *  WASI_STATUS_EXIT - proc_exit: the instance ends; ctx->exit_code holds
+ *    the guest's code.
+ *
+ * Host services return 0 or a WASI errno (enum wasi_errno): this interface is
+ * the WASI boundary, so it speaks WASI's error space. A host built on the
+ * tree's `enum err` converts with wasi_errno_from_err(). A host that cannot
+ * block returns WASI_EAGAIN from read/write/poll/yield; the functions here
+ * turn that into WASI_STATUS_BLOCKED unless the guest set NONBLOCK on the fd.
+ *
+ * Not thread-safe: one wasi_ctx belongs to one instance, which runs on one
+ * thread at a time.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* WASI errno values (preview1, witx `errno`). */
+enum wasi_errno {
+	WASI_ESUCCESS = 0,
+	WASI_E2BIG = 1,
+	WASI_EACCES = 2,
+	WASI_EADDRINUSE = 3,
+	WASI_EADDRNOTAVAIL = 4,
+	WASI_EAFNOSUPPORT = 5,
+	WASI_EAGAIN = 6,
+	WASI_EALREADY = 7,
+	WASI_EBADF = 8,
+	WASI_EBADMSG = 9,
+	WASI_EBUSY = 10,
+	WASI_ECANCELED = 11,
+	WASI_ECHILD = 12,
+	WASI_ECONNABORTED = 13,
+	WASI_ECONNREFUSED = 14,
+	WASI_ECONNRESET = 15,
+	WASI_EDEADLK = 16,
+	WASI_EDESTADDRREQ = 17,
+	WASI_EDOM = 18,
+	WASI_EDQUOT = 19,
+	WASI_EEXIST = 20,
+	WASI_EFAULT = 21,
+	WASI_EFBIG = 22,
+	WASI_EHOSTUNREACH = 23,
+	WASI_EIDRM = 24,
+	WASI_EILSEQ = 25,
+	WASI_EINPROGRESS = 26,
+	WASI_EINTR = 27,
+	WASI_EINVAL = 28,
+	WASI_EIO = 29,
+	WASI_EISCONN = 30,
+	WASI_EISDIR = 31,
+	WASI_ELOOP = 32,
+	WASI_EMFILE = 33,
+	WASI_EMLINK = 34,
+	WASI_EMSGSIZE = 35,
+	WASI_EMULTIHOP = 36,
+	WASI_ENAMETOOLONG = 37,
+	WASI_ENETDOWN = 38,
+	WASI_ENETRESET = 39,
+	WASI_ENETUNREACH = 40,
+	WASI_ENFILE = 41,
+	WASI_ENOBUFS = 42,
+	WASI_ENODEV = 43,
+	WASI_ENOENT = 44,
+	WASI_ENOEXEC = 45,
+	WASI_ENOLCK = 46,
+	WASI_ENOLINK = 47,
+	WASI_ENOMEM = 48,
+	WASI_ENOMSG = 49,
+	WASI_ENOPROTOOPT = 50,
+	WASI_ENOSPC = 51,
+	WASI_ENOSYS = 52,
+	WASI_ENOTCONN = 53,
+	WASI_ENOTDIR = 54,
+	WASI_ENOTEMPTY = 55,
+	WASI_ENOTRECOVERABLE = 56,
+	WASI_ENOTSOCK = 57,
+	WASI_ENOTSUP = 58,
+	WASI_ENOTTY = 59,
+	WASI_ENXIO = 60,
+	WASI_EOVERFLOW = 61,
+	WASI_EOWNERDEAD = 62,
+	WASI_EPERM = 63,
+	WASI_EPIPE = 64,
+	WASI_EPROTO = 65,
+	WASI_EPROTONOSUPPORT = 66,
+	WASI_EPROTOTYPE = 67,
+	WASI_ERANGE = 68,
+	WASI_EROFS = 69,
+	WASI_ESPIPE = 70,
+	WASI_ESRCH = 71,
+	WASI_ESTALE = 72,
+	WASI_ETIMEDOUT = 73,
+	WASI_ETXTBSY = 74,
+	WASI_EXDEV = 75,
+	WASI_ENOTCAPABLE = 76,
+};
+
+#define WASI_STATUS_BLOCKED 0x10000u
+#define WASI_STATUS_EXIT    0x10001u
+
+/* Clock ids, file types, flags and rights (preview1 values). */
+enum {
+	WASI_CLOCK_REALTIME,
+	WASI_CLOCK_MONOTONIC,
+	WASI_CLOCK_PROCESS_CPUTIME,
+	WASI_CLOCK_THREAD_CPUTIME
+};
+enum wasi_filetype {
+	WASI_FILETYPE_UNKNOWN,
+	WASI_FILETYPE_BLOCK_DEVICE,
+	WASI_FILETYPE_CHARACTER_DEVICE,
+	WASI_FILETYPE_DIRECTORY,
+	WASI_FILETYPE_REGULAR_FILE,
+	WASI_FILETYPE_SOCKET_DGRAM,
+	WASI_FILETYPE_SOCKET_STREAM,
+	WASI_FILETYPE_SYMBOLIC_LINK,
+};
+enum { WASI_WHENCE_SET, WASI_WHENCE_CUR, WASI_WHENCE_END };
+#define WASI_FDFLAG_APPEND		0x1u
+#define WASI_FDFLAG_DSYNC		0x2u
+#define WASI_FDFLAG_NONBLOCK		0x4u
+#define WASI_FDFLAG_RSYNC		0x8u
+#define WASI_FDFLAG_SYNC		0x10u
+#define WASI_OFLAG_CREAT		0x1u
+#define WASI_OFLAG_DIRECTORY		0x2u
+#define WASI_OFLAG_EXCL			0x4u
+#define WASI_OFLAG_TRUNC		0x8u
+#define WASI_LOOKUP_SYMLINK_FOLLOW	0x1u
+#define WASI_RIGHT_FD_DATASYNC		(UINT64_C(1) << 0)
+#define WASI_RIGHT_FD_READ		(UINT64_C(1) << 1)
+#define WASI_RIGHT_FD_SEEK		(UINT64_C(1) << 2)
+#define WASI_RIGHT_FD_SYNC		(UINT64_C(1) << 4)
+#define WASI_RIGHT_FD_WRITE		(UINT64_C(1) << 6)
+#define WASI_RIGHT_FD_ALLOCATE		(UINT64_C(1) << 8)
+#define WASI_RIGHT_FD_READDIR		(UINT64_C(1) << 14)
+#define WASI_RIGHT_FD_FILESTAT_SET_SIZE (UINT64_C(1) << 22)
+#define WASI_RIGHTS_ALL			((UINT64_C(1) << 30) - 1)
+
+/* One entry of a host directory listing. */
+struct wasi_host_dirent {
+	uint64_t next; /* cookie of the entry after this one */
+	uint64_t ino;
+	uint8_t type;	 /* enum wasi_filetype */
+	uint32_t namlen; /* bytes of name, no NUL needed */
+	const char *name;
+};
+
+/* File attributes, as WASI's filestat. */
+struct wasi_host_filestat {
+	uint64_t dev, ino;
+	uint8_t type; /* enum wasi_filetype */
+	uint64_t nlink, size;
+	uint64_t atim, mtim, ctim; /* ns since the epoch */
+};
+
+/* poll: in `want_write`, out `ready`, `hangup`, `nbytes` (0 if unknown). */
+struct wasi_host_pollfd {
+	int64_t hfd;
+	bool want_write;
+	bool ready, hangup;
+	uint64_t nbytes;
+};
+
+/* Called by readdir once per entry; returns false to stop the listing. */
+typedef bool (*wasi_dirent_fn)(void *cb_arg, const struct wasi_host_dirent *e);
+
+/*
+ * The host services. Every function receives `arg` first and returns 0 or
+ * a WASI errno. `hfd` is the host's handle (for POSIX, an fd). Paths are
+ * NUL-terminated, relative (never absolute, never empty) and are resolved
+ * against the directory handle `dir` without ever leaving it: the host
+ * rejects `..` above `dir` and symlinks that point outside it with
+ * WASI_ENOTCAPABLE. Optional functions may be NULL (the call is ENOSYS).
+ */
+struct wasi_host {
+	void *arg;
+	uint16_t (*clock_time)(void *arg, uint32_t id, uint64_t *out_ns);
+	uint16_t (*clock_res)(void *arg, uint32_t id, uint64_t *out_ns);
+	uint16_t (*random)(void *arg, void *buf, size_t len);
+	/* read/write: *out_n is how many bytes moved; EAGAIN = would block */
+	uint16_t (*read)(void *arg, int64_t hfd, void *buf, size_t len, size_t *out_n);
+	uint16_t (*write)(void *arg, int64_t hfd, const void *buf, size_t len, size_t *out_n);
+	/* pread/pwrite at an offset, not moving the position (optional) */
+	uint16_t (*pread)(void *arg, int64_t hfd, void *buf, size_t len, uint64_t off,
+			  size_t *out_n);
+	uint16_t (*pwrite)(void *arg, int64_t hfd, const void *buf, size_t len, uint64_t off,
+			   size_t *out_n);
+	/* open: `oflags` WASI_OFLAG_*, `fdflags` WASI_FDFLAG_*; follow the last
+	 * component if it is a symlink only when `follow` */
+	uint16_t (*open)(void *arg, int64_t dir, const char *path, uint32_t oflags,
+			 uint32_t fdflags, bool read, bool write, bool follow, int64_t *out_hfd);
+	uint16_t (*close)(void *arg, int64_t hfd);
+	uint16_t (*seek)(void *arg, int64_t hfd, int64_t off, uint8_t whence, uint64_t *out_pos);
+	uint16_t (*fstat)(void *arg, int64_t hfd, struct wasi_host_filestat *out);
+	uint16_t (*stat)(void *arg, int64_t dir, const char *path, bool follow,
+			 struct wasi_host_filestat *out);
+	/* the host's current fd flags (APPEND, NONBLOCK) and setting them */
+	uint16_t (*get_flags)(void *arg, int64_t hfd, uint32_t *out_flags);
+	uint16_t (*set_flags)(void *arg, int64_t hfd, uint32_t flags);
+	/* readdir: calls fn for the entries from `cookie` (0 = the first) on */
+	uint16_t (*readdir)(void *arg, int64_t hfd, uint64_t cookie, wasi_dirent_fn fn,
+			    void *cb_arg);
+	uint16_t (*mkdir)(void *arg, int64_t dir, const char *path);
+	uint16_t (*rmdir)(void *arg, int64_t dir, const char *path);
+	uint16_t (*unlink)(void *arg, int64_t dir, const char *path);
+	uint16_t (*rename)(void *arg, int64_t dir, const char *path, int64_t new_dir,
+			   const char *new_path);
+	uint16_t (*sync)(void *arg, int64_t hfd, bool data_only); /* optional */
+	/*
+	 * poll: wait until one of fds is ready or, if has_deadline, until
+	 * clock `clock_id` reads >= deadline_ns; a deadline in the past only
+	 * checks readiness. nfds may be 0 (a sleep). Returns 0 when the wait
+	 * ended (the caller re-checks the clock and the `ready` fields), or
+	 * WASI_EAGAIN when this host cannot wait here (the guest is
+	 * suspended: WASI_STATUS_BLOCKED).
+	 */
+	uint16_t (*poll)(void *arg, struct wasi_host_pollfd *fds, size_t nfds, bool has_deadline,
+			 uint32_t clock_id, uint64_t deadline_ns);
+	/* yield: 0 after yielding, WASI_EAGAIN to be suspended once */
+	uint16_t (*yield)(void *arg);
+	/* exit: told about proc_exit (optional, may be NULL) */
+	void (*exit)(void *arg, uint32_t code);
+};
+
+struct wasi_mem {
+	uint8_t *base;
+	uint64_t size;
+};
+
+/* A guest file descriptor. */
+struct wasi_fd {
+	bool used;
+	bool owned;	/* close the host handle when the guest closes it */
+	uint8_t type;	/* enum wasi_filetype */
+	uint16_t flags; /* WASI_FDFLAG_* the guest set */
+	uint64_t rights_base, rights_inheriting;
+	int64_t hfd;
+	char *preopen; /* guest name of a preopened directory, or NULL */
+	uint32_t preopen_len;
+};
+
+/* What a call that returned WASI_STATUS_BLOCKED waits for. */
+enum wasi_pending_kind {
+	WASI_PENDING_NONE,
+	WASI_PENDING_POLL,
+	WASI_PENDING_READ,
+	WASI_PENDING_WRITE,
+	WASI_PENDING_YIELD
+};
+struct wasi_pending {
+	enum wasi_pending_kind kind;
+	uint32_t fd;	   /* READ/WRITE: the guest fd */
+	uint64_t start[2]; /* POLL: realtime and monotonic at first try */
+	bool has_deadline; /* POLL: earliest clock deadline... */
+	uint32_t clock_id;
+	uint64_t deadline; /* ...absolute, on clock_id */
+};
+
+struct wasi_ctx {
+	const struct wasi_host *host;
+	struct wasi_fd *fds;
+	uint32_t nfds; /* slots in fds */
+	uint32_t max_fds;
+	char *args, *env; /* NUL-separated strings */
+	uint32_t argc, envc;
+	uint32_t args_bytes, env_bytes;
+	struct wasi_pending pending;
+	uint32_t exit_code; /* valid after WASI_STATUS_EXIT */
+};
+
+struct wasi_preopen {
+	int64_t hfd;	   /* an open host directory; the ctx takes it */
+	const char *guest; /* the name the guest sees, e.g. "/" or "data" */
+};
+
+struct wasi_config {
+	uint32_t argc;
+	const char *const *argv;
+	uint32_t envc;
+	const char *const *envp; /* "KEY=VALUE" */
+	int64_t stdio[3];	 /* host handles for fds 0-2, not owned */
+	uint32_t npreopens;
+	const struct wasi_preopen *preopens; /* fds 3, 4, ... */
+	uint32_t max_fds;		     /* 0: WASI_DEFAULT_MAX_FDS */
+};
+
+#define WASI_DEFAULT_MAX_FDS 1024u
+
+/*
+ * wasi_ctx_init - sets up args, environ and the fd table (stdio 0-2, then
+ * the preopens in order). Copies every string. On success the ctx owns the
+ * preopens' host handles; on failure it owns nothing and *c is untouched.
+ * Errors: ERR_NOMEM, ERR_INVAL (a string too long for a 32-bit guest, more
+ * preopens than fds).
+ */
+int wasi_ctx_init(struct wasi_ctx *c, const struct wasi_host *host, const struct wasi_config *cfg);
+
+/* wasi_ctx_destroy - closes every owned host handle and frees the ctx. */
+void wasi_ctx_destroy(struct wasi_ctx *c);
+
+/*
+ * wasi_ctx_wait_pending - for a host that can block (the POSIX runner):
+ * after WASI_STATUS_BLOCKED, waits (through host->poll / host->yield) for
+ * what ctx->pending names, so the engine can retry the call. Returns 0 or a
+ * WASI errno from the host.
+ */
+uint16_t wasi_ctx_wait_pending(struct wasi_ctx *c);
+
+/* wasi_errno_from_err - maps a tree error (enum err, <= 0) to WASI errno. */
+uint16_t wasi_errno_from_err(int err);
+
+/*
+ * The import table: one entry per preview1 function, in the module
+ * `wasi_snapshot_preview1`. `sig` is "params:results" with i = i32 and
+ * I = i64 (e.g. "iIii:i" for fd_seek). `call` takes the raw arguments
+ * (i32 zero-extended to 64 bits) and returns a status as above.
+ */
+struct wasi_import {
+	const char *name;
+	const char *sig;
+	uint32_t (*call)(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *args);
+};
+
+#define WASI_MODULE_NAME "wasi_snapshot_preview1"
+extern const struct wasi_import wasi_imports[];
+extern const size_t wasi_nimports;
+
+/* wasi_import_find - the entry named `name` (len bytes), or NULL. */
+const struct wasi_import *wasi_import_find(const char *name, size_t len);
+
+/* ---- the functions (see the preview1 spec for each one's meaning) ---- */
+uint32_t wasi_args_sizes_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t argc_out,
+			     uint32_t size_out);
+uint32_t wasi_args_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t argv, uint32_t buf);
+uint32_t wasi_environ_sizes_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t count_out,
+				uint32_t size_out);
+uint32_t wasi_environ_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t environ, uint32_t buf);
+uint32_t wasi_clock_res_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t id, uint32_t out);
+uint32_t wasi_clock_time_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t id, uint64_t precision,
+			     uint32_t out);
+uint32_t wasi_random_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t buf, uint32_t len);
+uint32_t wasi_proc_exit(struct wasi_ctx *c, struct wasi_mem m, uint32_t code);
+uint32_t wasi_sched_yield(struct wasi_ctx *c, struct wasi_mem m);
+uint32_t wasi_poll_oneoff(struct wasi_ctx *c, struct wasi_mem m, uint32_t in, uint32_t out,
+			  uint32_t nsubs, uint32_t nevents_out);
+
+uint32_t wasi_fd_write(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+		       uint32_t iovs_len, uint32_t nwritten_out);
+uint32_t wasi_fd_read(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+		      uint32_t iovs_len, uint32_t nread_out);
+uint32_t wasi_fd_pwrite(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+			uint32_t iovs_len, uint64_t offset, uint32_t nwritten_out);
+uint32_t wasi_fd_pread(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+		       uint32_t iovs_len, uint64_t offset, uint32_t nread_out);
+uint32_t wasi_fd_seek(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, int64_t offset,
+		      uint32_t whence, uint32_t pos_out);
+uint32_t wasi_fd_tell(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t pos_out);
+uint32_t wasi_fd_close(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd);
+uint32_t wasi_fd_renumber(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t to);
+uint32_t wasi_fd_fdstat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t out);
+uint32_t wasi_fd_fdstat_set_flags(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd,
+				  uint32_t flags);
+uint32_t wasi_fd_prestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t out);
+uint32_t wasi_fd_prestat_dir_name(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t path,
+				  uint32_t len);
+uint32_t wasi_fd_filestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t out);
+uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t buf,
+			 uint32_t len, uint64_t cookie, uint32_t used_out);
+uint32_t wasi_fd_sync(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd);
+uint32_t wasi_fd_datasync(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd);
+
+uint32_t wasi_path_open(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t lookup,
+			uint32_t path, uint32_t path_len, uint32_t oflags, uint64_t rights_base,
+			uint64_t rights_inheriting, uint32_t fdflags, uint32_t fd_out);
+uint32_t wasi_path_filestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd,
+				uint32_t lookup, uint32_t path, uint32_t path_len, uint32_t out);
+uint32_t wasi_path_create_directory(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd,
+				    uint32_t path, uint32_t path_len);
+uint32_t wasi_path_remove_directory(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd,
+				    uint32_t path, uint32_t path_len);
+uint32_t wasi_path_unlink_file(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t path,
+			       uint32_t path_len);
+uint32_t wasi_path_rename(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t path,
+			  uint32_t path_len, uint32_t new_dirfd, uint32_t new_path,
+			  uint32_t new_len);

@@ -1,0 +1,378 @@
+/*
+ * wasi_fd.c - the preview1 functions on open file descriptors: read/write
+ * (with iovecs, positional or not), seek/tell, close/renumber, fdstat,
+ * prestat, filestat, readdir, sync.
+ *
+ * Invariant: every guest pointer is checked before the first host call;
+ * a would-block result with no progress leaves no trace except
+ * ctx->pending (see "Status values" in wasi.h).
+ */
+#include <string.h>
+
+#include "base/compiler.h"
+#include "wasm/wasi.h"
+#include "wasm/wasi_internal.h"
+
+#define RIGHT_FD_TELL (UINT64_C(1) << 5)
+
+/* ---- read and write ---- */
+
+struct io_req {
+	bool write;
+	bool positional;
+	uint64_t offset;
+};
+
+/* Moves bytes between the host and each iovec in turn; stops at a short
+ * transfer. Returns 0 with *out_total, or an errno if nothing moved. */
+static uint32_t iov_transfer(struct wasi_ctx *c, struct wasi_mem m, struct wasi_fd *f, uint32_t fd,
+			     uint32_t iovs, uint32_t n, const struct io_req *rq,
+			     uint32_t *out_total)
+{
+	const struct wasi_host *h = c->host;
+	uint32_t total = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *e = m.base + iovs + (uint64_t)i * WASI_IOVEC_SIZE;
+		uint8_t *buf = m.base + wasi_get_u32(e);
+		uint32_t len = wasi_get_u32(e + 4);
+		size_t done = 0;
+		uint16_t err;
+
+		if (len == 0)
+			continue;
+		if (rq->positional && rq->write)
+			err = h->pwrite(h->arg, f->hfd, buf, len, rq->offset + total, &done);
+		else if (rq->positional)
+			err = h->pread(h->arg, f->hfd, buf, len, rq->offset + total, &done);
+		else if (rq->write)
+			err = h->write(h->arg, f->hfd, buf, len, &done);
+		else
+			err = h->read(h->arg, f->hfd, buf, len, &done);
+		if (done > len)
+			done = len; /* a broken host must not overrun */
+		total += (uint32_t)done;
+		if (err) {
+			if (total)
+				break; /* report the progress, as POSIX does */
+			if (err == WASI_EAGAIN && !(f->flags & WASI_FDFLAG_NONBLOCK))
+				return wasi_block(
+					c, rq->write ? WASI_PENDING_WRITE : WASI_PENDING_READ, fd);
+			return err;
+		}
+		if (done < len)
+			break;
+	}
+	*out_total = total;
+	return 0;
+}
+
+static uint32_t fd_io(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs, uint32_t n,
+		      const struct io_req *rq, uint32_t count_out)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+	uint64_t need = rq->write ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ;
+	uint32_t total = 0, ret;
+	uint16_t e;
+
+	if (!f)
+		return WASI_EBADF;
+	if (f->type == WASI_FILETYPE_DIRECTORY)
+		return WASI_EISDIR;
+	if (!(f->rights_base & need))
+		return WASI_EBADF;
+	if (!wasi_mem_ok(m, count_out, 4))
+		return WASI_EFAULT;
+	e = wasi_iovs_check(m, iovs, n);
+	if (e)
+		return e;
+	if (rq->positional && (rq->write ? c->host->pwrite == NULL : c->host->pread == NULL))
+		return WASI_ENOSYS;
+	ret = iov_transfer(c, m, f, fd, iovs, n, rq, &total);
+	if (ret)
+		return ret;
+	wasi_unblock(c);
+	wasi_store_u32(m, count_out, total);
+	return 0;
+}
+
+uint32_t wasi_fd_write(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+		       uint32_t iovs_len, uint32_t nwritten_out)
+{
+	struct io_req rq = {.write = true};
+
+	return fd_io(c, m, fd, iovs, iovs_len, &rq, nwritten_out);
+}
+
+uint32_t wasi_fd_read(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+		      uint32_t iovs_len, uint32_t nread_out)
+{
+	struct io_req rq = {.write = false};
+
+	return fd_io(c, m, fd, iovs, iovs_len, &rq, nread_out);
+}
+
+uint32_t wasi_fd_pwrite(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+			uint32_t iovs_len, uint64_t offset, uint32_t nwritten_out)
+{
+	struct io_req rq = {.write = true, .positional = true, .offset = offset};
+
+	if (offset > INT64_MAX)
+		return WASI_EINVAL;
+	return fd_io(c, m, fd, iovs, iovs_len, &rq, nwritten_out);
+}
+
+uint32_t wasi_fd_pread(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+		       uint32_t iovs_len, uint64_t offset, uint32_t nread_out)
+{
+	struct io_req rq = {.write = false, .positional = true, .offset = offset};
+
+	if (offset > INT64_MAX)
+		return WASI_EINVAL;
+	return fd_io(c, m, fd, iovs, iovs_len, &rq, nread_out);
+}
+
+/* ---- position ---- */
+
+uint32_t wasi_fd_seek(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, int64_t offset,
+		      uint32_t whence, uint32_t pos_out)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+	uint64_t pos;
+	uint16_t e;
+
+	if (!f)
+		return WASI_EBADF;
+	if (whence > WASI_WHENCE_END)
+		return WASI_EINVAL;
+	if (f->type == WASI_FILETYPE_DIRECTORY)
+		return WASI_EBADF;
+	if (!wasi_mem_ok(m, pos_out, 8))
+		return WASI_EFAULT;
+	e = c->host->seek(c->host->arg, f->hfd, offset, (uint8_t)whence, &pos);
+	if (e)
+		return e;
+	wasi_put_u64(m.base + pos_out, pos);
+	return 0;
+}
+
+uint32_t wasi_fd_tell(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t pos_out)
+{
+	return wasi_fd_seek(c, m, fd, 0, WASI_WHENCE_CUR, pos_out);
+}
+
+/* ---- the table ---- */
+
+uint32_t wasi_fd_close(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+
+	(void)m;
+	if (!f)
+		return WASI_EBADF;
+	wasi_fd_release(c, f);
+	return 0;
+}
+
+uint32_t wasi_fd_renumber(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t to)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd), *t = wasi_fd_lookup(c, to);
+
+	(void)m;
+	if (!f || !t)
+		return WASI_EBADF;
+	if (f == t)
+		return 0;
+	wasi_fd_release(c, t);
+	*t = *f;
+	memset(f, 0, sizeof(*f));
+	return 0;
+}
+
+/* ---- attributes ---- */
+
+uint32_t wasi_fd_fdstat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t out)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+	struct wasi_host_filestat st;
+	uint64_t rights;
+	uint8_t *p;
+	uint8_t type;
+
+	if (!f)
+		return WASI_EBADF;
+	if (!wasi_mem_ok(m, out, WASI_FDSTAT_SIZE))
+		return WASI_EFAULT;
+	/* The type as the host sees it now (stdio may be a file or a pipe). */
+	type = f->type;
+	if (c->host->fstat(c->host->arg, f->hfd, &st) == 0)
+		type = st.type;
+	rights = f->rights_base;
+	/* wasi-libc's isatty(): a character device without seek/tell. */
+	if (type == WASI_FILETYPE_CHARACTER_DEVICE)
+		rights &= ~(WASI_RIGHT_FD_SEEK | RIGHT_FD_TELL);
+	p = m.base + out;
+	memset(p, 0, WASI_FDSTAT_SIZE);
+	p[0] = type;
+	wasi_put_u16(p + 2, f->flags);
+	wasi_put_u64(p + 8, rights);
+	wasi_put_u64(p + 16, f->rights_inheriting);
+	return 0;
+}
+
+uint32_t wasi_fd_fdstat_set_flags(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd,
+				  uint32_t flags)
+{
+	const uint32_t host_flags = WASI_FDFLAG_APPEND | WASI_FDFLAG_NONBLOCK;
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+	uint16_t e;
+
+	(void)m;
+	if (!f)
+		return WASI_EBADF;
+	if (flags > 0x1f)
+		return WASI_EINVAL;
+	if (flags & ~host_flags)
+		return WASI_ENOTSUP; /* the sync flags only at open */
+	e = c->host->set_flags(c->host->arg, f->hfd, flags);
+	if (e)
+		return e;
+	f->flags = (uint16_t)((f->flags & ~host_flags) | flags);
+	return 0;
+}
+
+uint32_t wasi_fd_prestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t out)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+
+	if (!f || !f->preopen)
+		return WASI_EBADF;
+	if (!wasi_mem_ok(m, out, WASI_PRESTAT_SIZE))
+		return WASI_EFAULT;
+	memset(m.base + out, 0, WASI_PRESTAT_SIZE);
+	m.base[out] = 0; /* preopentype dir */
+	wasi_store_u32(m, out + 4, f->preopen_len);
+	return 0;
+}
+
+uint32_t wasi_fd_prestat_dir_name(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t path,
+				  uint32_t len)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+
+	if (!f || !f->preopen)
+		return WASI_EBADF;
+	if (len < f->preopen_len)
+		return WASI_ENAMETOOLONG;
+	if (!wasi_mem_ok(m, path, f->preopen_len))
+		return WASI_EFAULT;
+	memcpy(m.base + path, f->preopen, f->preopen_len);
+	return 0;
+}
+
+void wasi_filestat_put(uint8_t *p, const struct wasi_host_filestat *st)
+{
+	memset(p, 0, WASI_FILESTAT_SIZE);
+	wasi_put_u64(p, st->dev);
+	wasi_put_u64(p + 8, st->ino);
+	p[16] = st->type;
+	wasi_put_u64(p + 24, st->nlink);
+	wasi_put_u64(p + 32, st->size);
+	wasi_put_u64(p + 40, st->atim);
+	wasi_put_u64(p + 48, st->mtim);
+	wasi_put_u64(p + 56, st->ctim);
+}
+
+uint32_t wasi_fd_filestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t out)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+	struct wasi_host_filestat st;
+	uint16_t e;
+
+	if (!f)
+		return WASI_EBADF;
+	if (!wasi_mem_ok(m, out, WASI_FILESTAT_SIZE))
+		return WASI_EFAULT;
+	e = c->host->fstat(c->host->arg, f->hfd, &st);
+	if (e)
+		return e;
+	wasi_filestat_put(m.base + out, &st);
+	return 0;
+}
+
+/* ---- directories ---- */
+
+/*
+ * Dirent (24 bytes) then the name, no NUL:
+ *   0 u64 d_next   8 u64 d_ino   16 u32 d_namlen   20 u8 d_type
+ * The last entry may be cut at the end of the buffer; the guest sees
+ * bufused == buf_len and asks again with a bigger buffer or the cookie.
+ */
+struct readdir_fill {
+	uint8_t *buf;
+	uint32_t len, used;
+};
+
+static bool readdir_emit(void *arg, const struct wasi_host_dirent *e)
+{
+	struct readdir_fill *r = arg;
+	uint8_t head[WASI_DIRENT_SIZE] = {0};
+	uint32_t n;
+
+	wasi_put_u64(head, e->next);
+	wasi_put_u64(head + 8, e->ino);
+	wasi_put_u32(head + 16, e->namlen);
+	head[20] = e->type;
+	n = MIN(r->len - r->used, (uint32_t)WASI_DIRENT_SIZE);
+	memcpy(r->buf + r->used, head, n);
+	r->used += n;
+	n = MIN(r->len - r->used, e->namlen);
+	memcpy(r->buf + r->used, e->name, n);
+	r->used += n;
+	return r->used < r->len;
+}
+
+uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t buf,
+			 uint32_t len, uint64_t cookie, uint32_t used_out)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+	struct readdir_fill r = {.buf = m.base + buf, .len = len};
+	uint16_t e;
+
+	if (!f)
+		return WASI_EBADF;
+	if (f->type != WASI_FILETYPE_DIRECTORY)
+		return WASI_ENOTDIR;
+	if (!wasi_mem_ok(m, buf, len) || !wasi_mem_ok(m, used_out, 4))
+		return WASI_EFAULT;
+	if (len) {
+		e = c->host->readdir(c->host->arg, f->hfd, cookie, readdir_emit, &r);
+		if (e)
+			return e;
+	}
+	wasi_store_u32(m, used_out, r.used);
+	return 0;
+}
+
+static uint32_t fd_sync_common(struct wasi_ctx *c, uint32_t fd, bool data)
+{
+	struct wasi_fd *f = wasi_fd_lookup(c, fd);
+
+	if (!f)
+		return WASI_EBADF;
+	if (!c->host->sync)
+		return WASI_ENOSYS;
+	return c->host->sync(c->host->arg, f->hfd, data);
+}
+
+uint32_t wasi_fd_sync(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd)
+{
+	(void)m;
+	return fd_sync_common(c, fd, false);
+}
+
+uint32_t wasi_fd_datasync(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd)
+{
+	(void)m;
+	return fd_sync_common(c, fd, true);
+}

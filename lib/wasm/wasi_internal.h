@@ -1,0 +1,119 @@
+/*
+ * wasi_internal.h - helpers shared by wasi.c, wasi_fd.c, wasi_path.c and
+ * wasi_table.c: guest-memory access (bounds-checked, little-endian, no
+ * alignment needed) and the fd table.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "wasm/wasi.h"
+
+/* Guest layouts (wasm32), from the preview1 witx. */
+#define WASI_IOVEC_SIZE	       8u
+#define WASI_FDSTAT_SIZE       24u
+#define WASI_PRESTAT_SIZE      8u
+#define WASI_FILESTAT_SIZE     64u
+#define WASI_DIRENT_SIZE       24u
+#define WASI_SUBSCRIPTION_SIZE 48u
+#define WASI_EVENT_SIZE	       32u
+#define WASI_PATH_MAX	       4096u
+
+/* Whether [ptr, ptr + len) lies inside guest memory. */
+static inline bool wasi_mem_ok(struct wasi_mem m, uint32_t ptr, uint64_t len)
+{
+	return len <= m.size && ptr <= m.size - len;
+}
+
+static inline void wasi_put_u16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void wasi_put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void wasi_put_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint16_t wasi_get_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t wasi_get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t wasi_get_u64(const uint8_t *p)
+{
+	return (uint64_t)wasi_get_u32(p) | (uint64_t)wasi_get_u32(p + 4) << 32;
+}
+
+/* Writes one u32 result; the caller checked the range. */
+static inline void wasi_store_u32(struct wasi_mem m, uint32_t ptr, uint32_t v)
+{
+	wasi_put_u32(m.base + ptr, v);
+}
+
+/* The entry for guest fd `fd`, or NULL (EBADF). */
+static inline struct wasi_fd *wasi_fd_lookup(struct wasi_ctx *c, uint32_t fd)
+{
+	if (fd >= c->nfds || !c->fds[fd].used)
+		return NULL;
+	return &c->fds[fd];
+}
+
+/*
+ * wasi_fd_reserve - finds the lowest free guest fd, growing the table if
+ * needed; the slot stays unused until the caller fills it. Returns 0,
+ * WASI_EMFILE or WASI_ENOMEM.
+ */
+uint16_t wasi_fd_reserve(struct wasi_ctx *c, uint32_t *out_fd);
+
+/* wasi_fd_release - closes the host handle if owned and frees the slot. */
+void wasi_fd_release(struct wasi_ctx *c, struct wasi_fd *f);
+
+/*
+ * wasi_iovs_check - whether the iovec array at `iovs` (n entries) and every
+ * buffer it names lie in guest memory (else EFAULT), and their total length
+ * fits in a u32 (else EINVAL).
+ */
+uint16_t wasi_iovs_check(struct wasi_mem m, uint32_t iovs, uint32_t n);
+
+/*
+ * wasi_path_get - copies the guest path [ptr, ptr+len) to a new
+ * NUL-terminated string after checking it: EFAULT (out of memory bounds),
+ * ENAMETOOLONG, ENOENT (empty), EILSEQ (a NUL byte inside),
+ * ENOTCAPABLE (absolute, or `..` above the directory), ENOMEM.
+ * The caller frees *out.
+ */
+uint16_t wasi_path_get(struct wasi_mem m, uint32_t ptr, uint32_t len, char **out);
+
+/* wasi_filestat_put - writes a filestat (64 bytes) at p. */
+void wasi_filestat_put(uint8_t *p, const struct wasi_host_filestat *st);
+
+/* Marks a would-block result of the call that is running. */
+static inline uint32_t wasi_block(struct wasi_ctx *c, enum wasi_pending_kind kind, uint32_t fd)
+{
+	memset(&c->pending, 0, sizeof(c->pending));
+	c->pending.kind = kind;
+	c->pending.fd = fd;
+	return WASI_STATUS_BLOCKED;
+}
+
+/* Forgets a pending block once its call completes. */
+static inline void wasi_unblock(struct wasi_ctx *c)
+{
+	c->pending.kind = WASI_PENDING_NONE;
+}

@@ -1,0 +1,39 @@
+# lib/wasm's front end: the wasmcheck tool, the testsuite's invalid/malformed
+# check, and the decode+validate fuzzer.
+#
+#   make wasmcheck                 $(BUILD)/host/wasmcheck FILE.wasm...
+#   make wasm-check-invalid        tests/spec/check_invalid.sh (needs wast2json)
+#   make fuzz-wasm-decode [FUZZ_TIME=seconds]   libFuzzer, decode + validate
+
+WASM_FRONT_SRCS := lib/wasm/module.c $(wildcard lib/wasm/decode*.c) \
+	$(wildcard lib/wasm/validate*.c) lib/base/err.c lib/base/fmt.c
+WASMCHECK := $(BUILD)/host/wasmcheck
+
+$(WASMCHECK): $(call host_objs,host,tools/wasmcheck/wasmcheck.c $(WASM_FRONT_SRCS))
+	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^
+
+-include $(patsubst %.o,%.d,$(call host_objs,host,tools/wasmcheck/wasmcheck.c))
+
+# make test runs tests/spec/check_invalid.sh, which needs the tool.
+host-test-build: $(WASMCHECK)
+
+.PHONY: wasmcheck wasm-check-invalid fuzz-wasm-decode
+wasmcheck: $(WASMCHECK)
+
+wasm-check-invalid: $(WASMCHECK)
+	$(Q)BUILD=$(BUILD) tests/spec/check_invalid.sh
+
+FUZZ_TIME ?= 60
+WASM_FUZZ_DIR := $(BUILD)/fuzz/wasm_decode
+$(WASM_FUZZ_DIR)/fuzz: tests/fuzz/wasm_decode_fuzz.c $(WASM_FRONT_SRCS) $(wildcard lib/wasm/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/wasm_decode_fuzz.c $(WASM_FRONT_SRCS)
+
+# Seeds: the regression files and the testsuite's binaries (if converted).
+fuzz-wasm-decode: $(WASM_FUZZ_DIR)/fuzz
+	@mkdir -p $(WASM_FUZZ_DIR)/corpus $(WASM_FUZZ_DIR)/artifacts
+	$(Q)$(WASM_FUZZ_DIR)/fuzz -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+		-artifact_prefix=$(WASM_FUZZ_DIR)/artifacts/ \
+		$(WASM_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_decode \
+		$(wildcard $(BUILD)/spec/check_invalid)

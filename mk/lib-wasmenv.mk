@@ -1,0 +1,47 @@
+# The pieces around the WASM engine: linear memory providers, WASI preview1,
+# the spectest JSON reader, and the C benchmarks built natively and as WASI.
+#
+#   make wasmenv-test [VARIANT=host-asan|host-tsan] [FILTER=substr]
+#       builds and runs only these pieces' tests ($(BUILD)/<variant>/test_wasmenv)
+#   make bench-wasm-build
+#       $(BUILD)/bench/wasm/NAME (native, clang -O2) and NAME.wasm (wasm32-wasi)
+
+WASMENV_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c) \
+	$(wildcard lib/wasm/mem.c lib/wasm/wasi*.c) \
+	$(wildcard lib/wasm/host/mem_host.c lib/wasm/host/wasi_posix*.c)
+WASMENV_TOOL_SRCS := $(wildcard tools/spectest/*.c)
+WASMENV_TEST_SRCS := $(wildcard tests/host/wasm_mem_*.c tests/host/wasm_wasi_*.c \
+	tests/host/spectest_json_*.c) tests/host/main.c
+
+# The spectest reader lives in tools/ but its tests are in tests/host/, which
+# the whole-tree test binary links: add its sources there too.
+HOST_TEST_GEN += $(WASMENV_TOOL_SRCS)
+
+define wasmenv_test
+$(BUILD)/$(1)/test_wasmenv: $(call host_objs,$(1),$(WASMENV_LIB_SRCS) $(WASMENV_TOOL_SRCS) $(WASMENV_TEST_SRCS))
+	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+-include $(patsubst %.o,%.d,$(call host_objs,$(1),$(WASMENV_TOOL_SRCS)))
+endef
+$(foreach v,host host-asan host-tsan,$(eval $(call wasmenv_test,$(v))))
+
+.PHONY: wasmenv-test
+wasmenv-test: $(BUILD)/$(VARIANT)/test_wasmenv
+	$(Q)$(BUILD)/$(VARIANT)/test_wasmenv $(FILTER)
+
+# ---- benchmarks ----
+BENCH_WASM_SRCS := $(wildcard bench/wasm/*.c)
+BENCH_WASM_NAMES := $(patsubst bench/wasm/%.c,%,$(BENCH_WASM_SRCS))
+BENCH_WASM_NATIVE := $(addprefix $(BUILD)/bench/wasm/,$(BENCH_WASM_NAMES))
+BENCH_WASM_WASM := $(addsuffix .wasm,$(BENCH_WASM_NATIVE))
+BENCH_WASM_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
+
+$(BUILD)/bench/wasm/%: bench/wasm/%.c
+	@mkdir -p $(@D)
+	$(Q)clang $(BENCH_WASM_CFLAGS) -o $@ $< -lm
+
+$(BUILD)/bench/wasm/%.wasm: bench/wasm/%.c
+	@mkdir -p $(@D)
+	$(Q)clang --target=wasm32-wasi $(BENCH_WASM_CFLAGS) -o $@ $< -lm
+
+.PHONY: bench-wasm-build
+bench-wasm-build: $(BENCH_WASM_NATIVE) $(BENCH_WASM_WASM)

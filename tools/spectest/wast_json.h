@@ -1,0 +1,113 @@
+/*
+ * wast_json.h - reads the JSON command list that `wast2json` (wabt 1.0.32)
+ * writes for a spec-testsuite script, into a list of typed commands for the
+ * spectest driver. Host only.
+ *
+ *   {"source_filename": "i32.wast", "commands": [
+ *     {"type": "module", "line": 3, "filename": "i32.0.wasm"},
+ *     {"type": "assert_return", "line": 9,
+ *      "action": {"type": "invoke", "field": "add",
+ *                 "args": [{"type": "i32", "value": "1"}, ...]},
+ *      "expected": [{"type": "i32", "value": "2"}]}, ...]}
+ *
+ * Values are strings of decimal bit patterns (f32/f64 as their IEEE bits),
+ * "nan:canonical" / "nan:arithmetic" in expected floats, "null" for null
+ * references. v128 values are kept as SPEC_V128 / SPEC_VAL_UNSUPPORTED so
+ * the driver can report the skip.
+ *
+ * Invariant: every string in a parsed script is NUL-terminated and owned by
+ * the script; `len` fields give the true length (names may hold NUL bytes).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum spec_cmd_kind {
+	SPEC_CMD_MODULE,
+	SPEC_CMD_REGISTER,
+	SPEC_CMD_ACTION,
+	SPEC_CMD_ASSERT_RETURN,
+	SPEC_CMD_ASSERT_TRAP,
+	SPEC_CMD_ASSERT_EXHAUSTION,
+	SPEC_CMD_ASSERT_INVALID,
+	SPEC_CMD_ASSERT_MALFORMED,
+	SPEC_CMD_ASSERT_UNLINKABLE,
+	SPEC_CMD_ASSERT_UNINSTANTIABLE,
+};
+
+enum spec_val_type {
+	SPEC_I32,
+	SPEC_I64,
+	SPEC_F32,
+	SPEC_F64,
+	SPEC_FUNCREF,
+	SPEC_EXTERNREF,
+	SPEC_V128
+};
+
+enum spec_val_kind {
+	SPEC_VAL_BITS,		 /* `bits` is the exact value */
+	SPEC_VAL_NAN_CANONICAL,	 /* expected only */
+	SPEC_VAL_NAN_ARITHMETIC, /* expected only */
+	SPEC_VAL_NULL,		 /* a null reference */
+	SPEC_VAL_ANY,		 /* no value given (a type only) */
+	SPEC_VAL_UNSUPPORTED,	 /* v128 */
+};
+
+struct spec_value {
+	enum spec_val_type type;
+	enum spec_val_kind kind;
+	uint64_t bits; /* i32/f32 in the low 32 bits; a non-null ref's number */
+};
+
+struct spec_str {
+	char *s; /* NULL if absent */
+	size_t len;
+};
+
+struct spec_action {
+	bool is_get;		/* "get" a global; else "invoke" */
+	struct spec_str module; /* "$name" of a named module, or absent */
+	struct spec_str field;
+	struct spec_value *args;
+	size_t nargs;
+};
+
+struct spec_command {
+	enum spec_cmd_kind kind;
+	uint32_t line;
+	struct spec_str filename; /* module and assert_{invalid,...} */
+	struct spec_str name;	  /* module: its "$name"; register: the module */
+	struct spec_str as;	  /* register: the import name */
+	struct spec_str text;	  /* the expected failure message */
+	bool text_module;	  /* module_type "text" (a .wat, not binary) */
+	bool has_action;
+	struct spec_action action;
+	struct spec_value *expected;
+	size_t nexpected;
+};
+
+struct spec_script {
+	struct spec_str source;
+	struct spec_command *cmds;
+	size_t ncmds;
+};
+
+/*
+ * spec_script_parse - parses `len` bytes of JSON. Returns 0, ERR_MALFORMED
+ * (bad JSON, or a command/value it does not know; `err` gets a message with
+ * the byte offset or the command's line) or ERR_NOMEM. *out written only on
+ * success.
+ */
+int spec_script_parse(const char *json, size_t len, struct spec_script *out, char *err,
+		      size_t errlen);
+
+/* spec_script_load - reads and parses a file; ERR_IO if it cannot be read. */
+int spec_script_load(const char *path, struct spec_script *out, char *err, size_t errlen);
+
+void spec_script_free(struct spec_script *s);
+
+/* "assert_return" etc.; never NULL. */
+const char *spec_cmd_kind_name(enum spec_cmd_kind k);

@@ -16,6 +16,7 @@ suites=(
 	"host|$BUILD/host/test_host"
 	"host-asan|$BUILD/host-asan/test_host"
 	"host-tsan|env TSAN_OPTIONS=halt_on_error=1 $BUILD/host-tsan/test_host ${TSAN_FILTER:-}"
+	"wasm-validate|env BUILD=$BUILD tests/spec/check_invalid.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(
@@ -23,7 +24,6 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-smp4|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 4"
 	)
 fi
-[[ -f tools/extra-tests.sh ]] && source tools/extra-tests.sh
 
 total_pass=0
 total_fail=0

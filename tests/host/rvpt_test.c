@@ -119,3 +119,35 @@ TEST(rvpt, unmap_callback_and_oom)
 	EXPECT_EQ(pt_map(&pt, HI39 + (40ul << 30), 0x1000, PAGE_SIZE, PTE_R, true), ERR_NOMEM);
 	free_tables(pt.root, 2);
 }
+
+static int freed_tables;
+static void free_table(void *arg, uint64_t phys)
+{
+	struct arena *a = arg;
+	a->used--;
+	freed_tables++;
+	free((void *)(uintptr_t)phys);
+}
+
+TEST(rvpt, unmap_frees_empty_tables)
+{
+	struct pt pt;
+	struct arena a;
+	make_pt(&pt, &a, 4);
+	pt.free_table = free_table;
+	freed_tables = 0;
+	/* two pages in one l0 table, one far away in another subtree */
+	EXPECT_OK(pt_map(&pt, HI48 + 0x1000, 0x1000, 2 * PAGE_SIZE, PTE_R, true));
+	EXPECT_OK(pt_map(&pt, HI48 + (3ul << 39), 0x5000, PAGE_SIZE, PTE_R, true));
+	EXPECT_EQ(a.used, 7); /* root + 3 for each mapping */
+	EXPECT_OK(pt_unmap(&pt, HI48 + 0x1000, PAGE_SIZE, 0, 0));
+	EXPECT_EQ(freed_tables, 0); /* l0 still holds the second page */
+	EXPECT_OK(pt_unmap(&pt, HI48 + 0x2000, PAGE_SIZE, 0, 0));
+	EXPECT_EQ(freed_tables, 3);
+	EXPECT_EQ(a.used, 4);
+	uint64_t pa;
+	EXPECT_OK(pt_translate(&pt, HI48 + (3ul << 39), &pa)); /* the other survives */
+	EXPECT_OK(pt_unmap(&pt, HI48, 4ul << 39, 0, 0));
+	EXPECT_EQ(a.used, 1); /* only the root */
+	free_tables(pt.root, 3);
+}

@@ -6,6 +6,7 @@
  */
 #include "pt.h"
 
+#include "base/compiler.h"
 #include "base/err.h"
 
 #define PTE_PPN(e) (((e) >> PTE_PPN_SHIFT) & ((1ul << 44) - 1))
@@ -170,15 +171,57 @@ static int walk(struct pt *pt, uint64_t va, uint64_t size, enum walk_op op, bool
 	return 0;
 }
 
+static bool table_empty(const uint64_t *t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/*
+ * Frees the tables below `table` (at `level`) that cover part of [lo, hi]
+ * and hold nothing any more. `base` is the VA that table[0] maps.
+ */
+static void prune(struct pt *pt, uint64_t *table, unsigned level, uint64_t base, uint64_t lo,
+		  uint64_t hi)
+{
+	for (unsigned i = va_index(lo, level);; i++) {
+		uint64_t *e = &table[i];
+		uint64_t start = base + (uint64_t)i * LEVEL_SIZE(level);
+		if ((*e & PTE_V) && !pte_is_leaf(*e) && level > 0) {
+			uint64_t *sub = pt_table_va(pt, pte_phys(*e));
+			prune(pt, sub, level - 1, start, MAX(lo, start),
+			      MIN(hi, start + LEVEL_SIZE(level) - 1));
+			if (table_empty(sub)) {
+				uint64_t phys = pte_phys(*e);
+				*e = 0;
+				pt->free_table(pt->arg, phys);
+			}
+		}
+		if (i == 511 || start + LEVEL_SIZE(level) - 1 >= hi)
+			break;
+	}
+}
+
 int pt_unmap(struct pt *pt, uint64_t va, uint64_t size,
 	     void (*fn)(void *arg, uint64_t va, uint64_t pa), void *arg)
 {
 	if ((va | size) & (PAGE_SIZE - 1) || !pt_va_canonical(pt, va))
 		return ERR_INVAL;
+	if (size == 0)
+		return 0;
 	int r = walk(pt, va, size, WALK_UNMAP, false, 0, 0, 0);
 	if (r)
 		return r;
-	return walk(pt, va, size, WALK_UNMAP, true, 0, fn, arg);
+	r = walk(pt, va, size, WALK_UNMAP, true, 0, fn, arg);
+	if (!r && pt->free_table) {
+		unsigned top = pt->levels - 1;
+		/* the sign-extended base of the half that va lies in */
+		uint64_t base = (int64_t)va < 0 ? ~(LEVEL_SIZE(top + 1) - 1) : 0;
+		prune(pt, pt_table_va(pt, pt->root), top, base, va, va + size - 1);
+	}
+	return r;
 }
 
 int pt_protect(struct pt *pt, uint64_t va, uint64_t size, uint64_t flags)

@@ -34,6 +34,8 @@ struct pt {
 	uint64_t phys_offset; /* VA = PA + phys_offset for table pages */
 	/* Allocates one zeroed page for a table; 0 on success. */
 	int (*alloc_table)(void *arg, uint64_t *phys);
+	/* Frees a table page that unmapping left empty; NULL keeps them. */
+	void (*free_table)(void *arg, uint64_t phys);
 	void *arg;
 };
 
@@ -59,7 +61,7 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t flag
  * pt_unmap - clears the 4 KiB leaves in [va, va+size); for each one that was
  * mapped calls fn(arg, va, pa) if fn is set. Huge leaves inside the range are
  * cleared whole only if the range covers them (else ERR_INVAL before any
- * change). Empty table pages are not freed.
+ * change). Table pages left empty are given to free_table (the root stays).
  */
 int pt_unmap(struct pt *pt, uint64_t va, uint64_t size,
 	     void (*fn)(void *arg, uint64_t va, uint64_t pa), void *arg);

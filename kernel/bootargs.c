@@ -1,0 +1,58 @@
+/* bootargs.c - the kernel command line (see bootargs.h). */
+#include "bootargs.h"
+
+#include <string.h>
+
+static bool key_is(const char *arg, unsigned klen, const char *key)
+{
+	return strlen(key) == klen && strncmp(arg, key, klen) == 0;
+}
+
+int bootargs_parse(const char *cmdline, struct bootargs *out,
+		   void (*report)(const char *msg, const char *arg, unsigned len))
+{
+	struct bootargs b = { LOG_INFO, BACKTRACE_SHORT };
+	int problems = 0;
+	const char *p = cmdline ? cmdline : "";
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		const char *arg = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		unsigned len = (unsigned)(p - arg);
+		const char *eq = memchr(arg, '=', len);
+		if (!eq) {
+			report("unknown boot argument (ignored)", arg, len);
+			problems++;
+			continue;
+		}
+		unsigned klen = (unsigned)(eq - arg), vlen = len - klen - 1;
+		const char *val = eq + 1;
+		if (key_is(arg, klen, "log")) {
+			if (log_level_parse(val, vlen, &b.log)) {
+				report("bad log level (want error, warn, info, debug, trace or off)",
+				       arg, len);
+				problems++;
+			}
+		} else if (key_is(arg, klen, "backtrace")) {
+			if (vlen == 5 && strncmp(val, "short", 5) == 0) {
+				b.backtrace = BACKTRACE_SHORT;
+			} else if (vlen == 4 && strncmp(val, "full", 4) == 0) {
+				b.backtrace = BACKTRACE_FULL;
+			} else {
+				report("bad backtrace mode (want short or full)", arg, len);
+				problems++;
+			}
+		} else if (key_is(arg, klen, "test")) {
+			/* the test kernel's filter: read by kernel/tests/ktest.c */
+		} else {
+			report("unknown boot argument (ignored)", arg, len);
+			problems++;
+		}
+	}
+	*out = b;
+	return problems;
+}

@@ -1,0 +1,29 @@
+/*
+ * uart.h - the 16550 UART: polled output, interrupt-driven input into a ring.
+ *
+ * Output may be called from any context. Input: the interrupt handler moves
+ * received bytes into a ring buffer; uart_getc takes them out. Bytes that
+ * arrive while the ring is full are left in the UART (QEMU then holds back
+ * its input), so piped input is never lost.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct uart {
+	volatile uint8_t *base;
+	uint32_t reg_shift;
+	uint32_t irq;
+};
+
+void uart_init(struct uart *u, uint64_t base_va, uint32_t reg_shift, uint32_t irq);
+void uart_putc(struct uart *u, char c);
+/* Enables the receive interrupt. */
+void uart_enable_rx_irq(struct uart *u);
+/* Interrupt handler: drains the receive FIFO into the ring. */
+void uart_handle_irq(struct uart *u);
+/* Next received byte, or -1 if none is buffered. Any context. */
+int uart_getc(struct uart *u);
+/* Reads a byte straight from the UART without interrupts (panic path). */
+int uart_poll_getc(struct uart *u);

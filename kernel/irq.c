@@ -1,0 +1,38 @@
+/* irq.c - the external interrupt table (see irq.h). */
+#include "irq.h"
+
+#include <stdatomic.h>
+
+#include "arch/riscv64/platform.h"
+#include "base/err.h"
+
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} handlers[IRQ_MAX]; /* written once at registration, before the line is enabled */
+static atomic_ulong spurious;
+
+int irq_register(uint32_t irq, uint32_t hartid, void (*fn)(void *), void *arg)
+{
+	if (irq == 0 || irq >= IRQ_MAX)
+		return ERR_RANGE;
+	if (handlers[irq].fn)
+		return ERR_BUSY;
+	handlers[irq].arg = arg;
+	handlers[irq].fn = fn;
+	rv_plic_enable(irq, hartid);
+	return 0;
+}
+
+void irq_dispatch(uint32_t irq)
+{
+	if (irq < IRQ_MAX && handlers[irq].fn)
+		handlers[irq].fn(handlers[irq].arg);
+	else
+		atomic_fetch_add_explicit(&spurious, 1, memory_order_relaxed); /* a statistic */
+}
+
+uint64_t irq_spurious_count(void)
+{
+	return atomic_load_explicit(&spurious, memory_order_relaxed);
+}

@@ -1,0 +1,18 @@
+/*
+ * irq.h - external interrupts: drivers register a handler for a PLIC line.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define IRQ_MAX 128
+
+/* Registers fn(arg) for `irq` and routes the line to hart `hartid`.
+ * ERR_RANGE for a bad line, ERR_BUSY if it has a handler. */
+int irq_register(uint32_t irq, uint32_t hartid, void (*fn)(void *), void *arg);
+
+/* Called by the trap handler for a claimed line; interrupts are off. */
+void irq_dispatch(uint32_t irq);
+
+/* Lines claimed that had no handler (spurious). */
+uint64_t irq_spurious_count(void);

@@ -1,0 +1,187 @@
+/*
+ * main.c - the boot sequence, one call per subsystem, in order.
+ *
+ * Every hart enters kernel_start from the loader. The boot hart runs kmain;
+ * the others wait until it has set up what is shared, then do their own
+ * per-CPU setup, announce themselves and go idle.
+ */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "arch/riscv64/platform.h"
+#include "base/err.h"
+#include "boot_info.h"
+#include "bootargs.h"
+#include "console.h"
+#include "cpu.h"
+#include "fdt/fdt.h"
+#include "irq.h"
+#include "kmain.h"
+#include "mem/bump.h"
+#include "mem/frame.h"
+#include "mem/kheap.h"
+#include "mem/layout.h"
+#include "mem/vm.h"
+#include "panic.h"
+#include "symbols.h"
+#include "version.h"
+
+#define INITIAL_HEAP (4u << 20)
+
+/* Shared boot state: written by the boot hart before `global_ready`. */
+struct kernel_globals kg;
+static atomic_bool global_ready;
+static atomic_uint cpus_online;
+static struct uart uart0;
+static struct bump boot_alloc;
+
+static void report_bootarg(const char *msg, const char *arg, unsigned len)
+{
+	log_warn("bootargs", "%s: '%.*s'", msg, (int)len, arg);
+}
+
+/* Dense CPU number of a hart: its rank among the started harts. */
+static uint32_t cpu_index(uint64_t mask, uint64_t hartid)
+{
+	return (uint32_t)__builtin_popcountll(mask & ((1ull << hartid) - 1));
+}
+
+/* Usable RAM from the loader's map, for the bootstrap allocator. */
+static void init_boot_alloc(const struct boot_info *bi)
+{
+	struct mem_range r[BUMP_MAX_RANGES];
+	unsigned n = 0;
+	for (uint32_t i = 0; i < bi->n_regions && n < BUMP_MAX_RANGES; i++)
+		if (bi->regions[i].kind == BOOT_REGION_USABLE)
+			r[n++] = (struct mem_range){ bi->regions[i].start, bi->regions[i].end };
+	if (bump_init(&boot_alloc, r, n))
+		panic("cannot set up the bootstrap allocator");
+}
+
+static void init_devices(const struct boot_info *bi)
+{
+	struct fdt_error err = { 0, 0 };
+	if (fdt_init(&kg.fdt, phys_to_virt(bi->fdt), bi->fdt_size, &err) ||
+	    fdt_parse_info(&kg.fdt, &kg.dt, &err))
+		panic("device tree: %s at offset %u", err.msg ? err.msg : "?", err.offset);
+	if (kg.dt.timebase_freq)
+		rv_platform.timebase_freq = kg.dt.timebase_freq;
+	if (kg.dt.test_dev.present)
+		rv_platform.test_dev = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.test_dev.base);
+	if (kg.dt.plic.present) {
+		rv_platform.plic = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.plic.base);
+		rv_platform.plic_ndev = kg.dt.plic.ndev;
+	}
+	if (kg.dt.uart.present) {
+		uart_init(&uart0, (uint64_t)(uintptr_t)phys_to_virt(kg.dt.uart.base),
+			  kg.dt.uart.reg_shift, kg.dt.uart.irq);
+		console_use_uart(&uart0);
+		kg.uart = &uart0;
+	}
+}
+
+static void uart_irq(void *arg)
+{
+	uart_handle_irq(arg);
+}
+
+/* Per-CPU setup that needs the shared state (trap vector is already set). */
+static void cpu_init_late(struct cpu *c)
+{
+	rv_cpu_init_late(c);
+	c->online = true;
+	atomic_fetch_add(&cpus_online, 1);
+	log_info("cpu", "CPU %u (hart %u) online", c->id, c->hartid);
+}
+
+static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
+{
+	struct cpu *c = &cpus[cpu_index(bi->cpu_mask, hartid)];
+	c->id = cpu_index(bi->cpu_mask, hartid);
+	c->hartid = (uint32_t)hartid;
+	rv_cpu_init_early(c); /* tp, trap vector, trap stack */
+
+	/* early console: the SBI console until the UART is known */
+	if (bi->magic != BOOT_INFO_MAGIC)
+		panic("bad boot_info magic");
+	kg.bi = bi;
+	kg.boot_ticks = boot_ticks;
+	phys_offset = bi->phys_offset;
+	ncpus = (uint32_t)__builtin_popcountll(bi->cpu_mask);
+
+	init_boot_alloc(bi);                        /* bootstrap bump allocator */
+	if (kheap_init(&boot_alloc, INITIAL_HEAP))  /* kernel heap */
+		panic("cannot allocate the initial heap");
+	init_devices(bi);                           /* device tree: clock, UART, PLIC, test device */
+
+	struct bootargs args;                       /* bootargs */
+	log_max_level = LOG_INFO;
+	bootargs_parse(kg.dt.bootargs, &args, report_bootarg);
+	log_max_level = args.log;
+	backtrace_mode = args.backtrace;
+
+	if (symbols_init(bi))                       /* symbolizer */
+		log_warn("boot", "no kernel symbols: backtraces show bare addresses");
+
+	log_info("boot", "%s, %u CPU(s), %s paging", KERNEL_VERSION, ncpus,
+		 bi->va_bits == 48 ? "Sv48" : "Sv39");
+	log_debug("boot", "kernel at 0x%016llx-0x%016llx (KASLR slide 0x%llx), phys 0x%llx",
+		  (unsigned long long)bi->kernel_virt_start, (unsigned long long)bi->kernel_virt_end,
+		  (unsigned long long)bi->kernel_slide, (unsigned long long)bi->kernel_phys_start);
+	log_debug("boot", "rng seed from %s", bi->rng_from_fdt ? "/chosen/rng-seed" : "the timer");
+
+	if (frame_init(bi, &boot_alloc))            /* frame allocator */
+		panic("cannot set up the frame allocator");
+	if (vm_init(bi, bi->rng_seed))              /* virtual memory */
+		panic("cannot set up virtual memory");
+	kheap_use_vm();
+	rand_seed(&c->rng, bi->rng_seed, sizeof(bi->rng_seed));
+
+	if (kg.uart && irq_register(kg.uart->irq, c->hartid, uart_irq, kg.uart))
+		log_warn("uart", "cannot register the UART interrupt");
+
+	/* let the other harts in, then per-CPU init here too */
+	atomic_store(&global_ready, true);
+	for (uint32_t h = 0; h < BOOT_MAX_HARTS; h++)
+		if ((bi->cpu_mask & (1ull << h)) && h != hartid)
+			arch_send_ipi(h);
+	cpu_init_late(c);
+	while (atomic_load(&cpus_online) < ncpus)
+		rv_wait_ipi(); /* each hart pokes us when it is online */
+	vm_drop_identity(bi);                       /* every hart is in the kernel's half */
+
+	uint64_t now = arch_now_ticks(), hz = arch_ticks_per_sec();
+	kg.booted_ticks = now;
+	log_info("boot", "Booted in ~%llu.%03llu ms (%llu.%03llu ms in kernel)",
+		 (unsigned long long)(now * 1000 / hz),
+		 (unsigned long long)(now * 1000000 / hz % 1000),
+		 (unsigned long long)((now - boot_ticks) * 1000 / hz),
+		 (unsigned long long)((now - boot_ticks) * 1000000 / hz % 1000));
+
+	arch_irq_enable();
+	kernel_run(); /* the shell, or the in-kernel tests */
+}
+
+void kernel_start(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
+{
+	if (hartid == bi->boot_hart)
+		kmain(hartid, bi, boot_ticks);
+
+	/* Secondary harts: nothing shared may be read before global_ready.
+	 * Sleep rather than spin, so a single-threaded emulator runs the boot
+	 * hart; the boot hart sends an IPI once the flag is set. */
+	while (!atomic_load(&global_ready))
+		rv_wait_ipi();
+	struct cpu *c = &cpus[cpu_index(bi->cpu_mask, hartid)];
+	c->id = cpu_index(bi->cpu_mask, hartid);
+	c->hartid = (uint32_t)hartid;
+	rv_cpu_init_early(c);
+	rand_seed(&c->rng, bi->rng_seed, sizeof(bi->rng_seed));
+	c->rng.s[0] ^= hartid; /* distinct streams per CPU */
+	cpu_init_late(c);
+	/* the boot CPU waits for everyone */
+	cpu_send_ipi(cpu_index(bi->cpu_mask, bi->boot_hart), IPI_WAKE);
+	arch_irq_enable();
+	cpu_idle_loop();
+}

@@ -1,0 +1,141 @@
+/*
+ * frame.c - the frame allocator (see frame.h).
+ *
+ * Lock order: a CPU's cache is touched only by its owner with interrupts
+ * off; `lock` protects the buddy allocator and is taken with the cache
+ * already held (never the other way round).
+ */
+#include "mem/frame.h"
+
+#include <string.h>
+
+#include "arch/arch.h"
+#include "base/err.h"
+#include "cpu.h"
+#include "mem/buddy.h"
+#include "mem/bump.h"
+#include "mem/frame_cache.h"
+#include "spinlock.h"
+
+uint64_t phys_offset;
+
+static struct spinlock lock = SPINLOCK_INIT;
+static struct buddy buddy;                  /* [lock] */
+static struct frame_cache caches[MAX_CPUS]; /* [owner CPU, irqs off] */
+
+int frame_init(const struct boot_info *bi, struct bump *boot)
+{
+	(void)bi;
+	struct mem_range r[BUMP_MAX_RANGES];
+	unsigned n = bump_free_ranges(boot, r, BUMP_MAX_RANGES);
+
+	/* One metadata block for all ranges, sized for them as they are now;
+	 * taking it only shrinks a range from the front, so it stays enough. */
+	size_t meta = 0;
+	for (unsigned i = 0; i < n; i++)
+		meta += ALIGN_UP(buddy_meta_size(r[i].end - r[i].start), 64);
+	uint64_t meta_pa;
+	int e = bump_alloc(boot, meta, 64, &meta_pa);
+	if (e)
+		return e;
+	uint8_t *m = phys_to_virt(meta_pa);
+	memset(m, 0, meta);
+
+	buddy_init(&buddy, phys_offset);
+	n = bump_free_ranges(boot, r, BUMP_MAX_RANGES);
+	for (unsigned i = 0; i < n; i++) {
+		e = buddy_add_region(&buddy, r[i].start, r[i].end, m);
+		if (e)
+			return e;
+		m += ALIGN_UP(buddy_meta_size(r[i].end - r[i].start), 64);
+	}
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		frame_cache_init(&caches[i]);
+	return 0;
+}
+
+static void poison(uint64_t pa, uint64_t bytes)
+{
+#ifdef KDEBUG
+	memset(phys_to_virt(pa), FRAME_POISON, bytes);
+#else
+	(void)pa;
+	(void)bytes;
+#endif
+}
+
+int frame_alloc_order(unsigned order, uint64_t *pa)
+{
+	uint64_t p;
+	bool irq = spin_lock(&lock);
+	int e = buddy_alloc(&buddy, order, &p);
+	spin_unlock(&lock, irq);
+	if (e)
+		return e;
+	memset(phys_to_virt(p), 0, FRAME_SIZE << order);
+	*pa = p;
+	return 0;
+}
+
+void frame_free_order(uint64_t pa, unsigned order)
+{
+	poison(pa, FRAME_SIZE << order);
+	bool irq = spin_lock(&lock);
+	buddy_free(&buddy, pa, order);
+	spin_unlock(&lock, irq);
+}
+
+int frame_alloc(uint64_t *pa)
+{
+	bool irq = arch_irq_save();
+	struct frame_cache *fc = &caches[cpu_id()];
+	uint64_t p;
+	int e = 0;
+	if (frame_cache_pop(fc, &p)) {
+		bool irq2 = spin_lock(&lock);
+		e = frame_cache_refill(fc, &buddy);
+		spin_unlock(&lock, irq2);
+		e = e < 0 ? e : frame_cache_pop(fc, &p);
+	}
+	arch_irq_restore(irq);
+	if (e)
+		return e;
+	memset(phys_to_virt(p), 0, FRAME_SIZE);
+	*pa = p;
+	return 0;
+}
+
+void frame_free(uint64_t pa)
+{
+	poison(pa, FRAME_SIZE);
+	bool irq = arch_irq_save();
+	struct frame_cache *fc = &caches[cpu_id()];
+	if (frame_cache_push(fc, pa)) {
+		bool irq2 = spin_lock(&lock);
+		frame_cache_drain(fc, &buddy, FRAME_CACHE_SIZE / 2);
+		spin_unlock(&lock, irq2);
+		frame_cache_push(fc, pa);
+	}
+	arch_irq_restore(irq);
+}
+
+void frame_drain_cache(void)
+{
+	bool irq = arch_irq_save();
+	bool irq2 = spin_lock(&lock);
+	frame_cache_drain(&caches[cpu_id()], &buddy, 0);
+	spin_unlock(&lock, irq2);
+	arch_irq_restore(irq);
+}
+
+void frame_stats(struct frame_stats *out)
+{
+	uint64_t cached = 0;
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		cached += caches[i].n; /* racy snapshot: fine for stats */
+	bool irq = spin_lock(&lock);
+	out->total = buddy_total_frames(&buddy);
+	out->free = buddy_free_frames(&buddy) + cached;
+	spin_unlock(&lock, irq);
+	out->cached = cached;
+}

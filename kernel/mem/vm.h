@@ -1,0 +1,75 @@
+/*
+ * vm.h - the kernel's virtual memory layer.
+ *
+ * One address space (the kernel's), one page table shared by every hart.
+ * Dynamic mappings live in the layout's dynamic window at random free
+ * addresses drawn from the boot RNG, each with at least one unmapped guard
+ * page on either side. A region is either
+ *   - backed: frames allocated and mapped now (vm_alloc), or
+ *   - reserved: address space only (vm_reserve); with VM_LAZY its pages are
+ *     committed zeroed on first touch by the page-fault handler, up to the
+ *     region's commit limit (vm_set_commit_limit), which WASM linear memories
+ *     use for memory.grow.
+ * Locking: one spinlock (interrupts off), also taken by the fault handler.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot_info.h"
+
+enum vm_flags {
+	VM_READ = 1u << 0,
+	VM_WRITE = 1u << 1,
+	VM_EXEC = 1u << 2,
+	VM_LAZY = 1u << 3, /* reserve: commit on first touch */
+};
+
+#define VM_MAX_REGIONS 1024
+
+/* Takes over the loader's page table. */
+int vm_init(const struct boot_info *bi, const uint8_t seed[32]);
+
+/* Removes the loader's identity mapping (once every hart runs in the
+ * kernel's half). */
+void vm_drop_identity(const struct boot_info *bi);
+
+/* A new region of `size` bytes backed by zeroed frames. ERR_NOMEM, ERR_INVAL
+ * (W and X together, size 0). */
+int vm_alloc(uint64_t size, unsigned flags, const char *name, uint64_t *va);
+
+/* A new region of address space without frames. With VM_LAZY, touches in
+ * [va, va+commit_limit) commit pages; commit_limit starts at 0. */
+int vm_reserve(uint64_t size, unsigned flags, const char *name, uint64_t *va);
+
+/* Sets how much of a lazy reservation may be committed (grow only). */
+int vm_set_commit_limit(uint64_t va, uint64_t limit);
+
+/* Unmaps a region made by vm_alloc or vm_reserve and frees its frames.
+ * ERR_NOENT if `va` is not the start of a region. */
+int vm_free(uint64_t va);
+
+/* Changes the permissions of the mapped pages of [va, va+size) (inside one
+ * region, or in the kernel image for tests). */
+int vm_protect(uint64_t va, uint64_t size, unsigned flags);
+
+/* Physical address behind va, or ERR_NOENT. */
+int vm_translate(uint64_t va, uint64_t *pa);
+
+/* Maps [pa, pa+size) at va exactly (tests, devices). ERR_EXIST if busy. */
+int vm_map_fixed(uint64_t va, uint64_t pa, uint64_t size, unsigned flags);
+int vm_unmap_fixed(uint64_t va, uint64_t size);
+
+/* Page-fault hook (trap handler): commits a page of a lazy reservation.
+ * 0 if resolved, ERR_FAULT if the access is not allowed. Interrupts off. */
+int vm_handle_fault(uint64_t va, int is_write, int is_exec);
+
+struct vm_stats {
+	uint32_t regions;
+	uint64_t reserved_bytes;
+	uint64_t committed_pages; /* frames owned by regions */
+	uint64_t faults_resolved;
+	uint64_t table_pages; /* page-table pages taken from the frame allocator */
+};
+void vm_stats(struct vm_stats *out);

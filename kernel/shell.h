@@ -1,0 +1,17 @@
+/*
+ * shell.h - the kernel shell on the console UART.
+ *
+ * This is the minimal shell of the boot foundation: a line editor and the
+ * commands help, version, cpus, mem, uptime and shutdown. Input piped into
+ * QEMU is read in order, one line at a time.
+ */
+#pragma once
+
+#include "base/compiler.h"
+
+/* Runs one command line; returns its status (0 = success, 127 = unknown
+ * command, 2 = bad usage). Output goes to the console. */
+int shell_execute(const char *line);
+
+/* Reads lines from the UART forever (never returns). */
+NORETURN void shell_run(void);

@@ -1,0 +1,100 @@
+/*
+ * symbols.c - the symbolizer (see symbols.h).
+ *
+ * The table is an array of (start, size, name) for every STT_FUNC symbol,
+ * relocated by the KASLR slide and sorted by start, searched by bisection.
+ * It is built once at boot and read-only after, so lookups need no lock.
+ */
+#include "symbols.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/elf.h"
+#include "base/err.h"
+#include "base/fmt.h"
+#include "boot_info.h"
+
+struct sym {
+	uint64_t start, size;
+	const char *name;
+};
+
+static struct {
+	struct sym *syms;
+	size_t n;
+} table;
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct sym *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int symbols_init(const struct boot_info *bi)
+{
+	if (!bi->symtab || !bi->strtab)
+		return ERR_NOENT;
+	const struct elf64_sym *s = (const void *)(uintptr_t)bi->symtab;
+	const char *str = (const char *)(uintptr_t)bi->strtab;
+	size_t count = bi->symtab_size / sizeof(*s), n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (ELF64_ST_TYPE(s[i].st_info) == STT_FUNC && s[i].st_value)
+			n++;
+	struct sym *syms = malloc(n * sizeof(*syms));
+	if (!syms)
+		return ERR_NOMEM;
+	n = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (ELF64_ST_TYPE(s[i].st_info) != STT_FUNC || !s[i].st_value)
+			continue;
+		if (s[i].st_name >= bi->strtab_size)
+			continue;
+		syms[n++] = (struct sym){ s[i].st_value + bi->kernel_slide, s[i].st_size,
+					  str + s[i].st_name };
+	}
+	qsort(syms, n, sizeof(*syms), cmp_sym);
+	table.syms = syms;
+	table.n = n;
+	return 0;
+}
+
+int symbols_lookup(uint64_t addr, const char **name, uint64_t *offset)
+{
+	size_t lo = 0, hi = table.n;
+	while (lo < hi) { /* first symbol starting after addr */
+		size_t mid = (lo + hi) / 2;
+		if (table.syms[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return ERR_NOENT;
+	const struct sym *s = &table.syms[lo - 1];
+	/* assembly functions have size 0: accept up to 64 KiB past them */
+	uint64_t limit = s->size ? s->size : 65536;
+	if (addr - s->start >= limit)
+		return ERR_NOENT;
+	*name = s->name;
+	*offset = addr - s->start;
+	return 0;
+}
+
+void symbols_format(uint64_t addr, char *buf, size_t size)
+{
+	const char *name;
+	uint64_t off;
+	if (symbols_lookup(addr, &name, &off) == 0)
+		fmt_snprintf(buf, size, "%s+0x%llx", name, (unsigned long long)off);
+	else
+		fmt_snprintf(buf, size, "0x%016llx", (unsigned long long)addr);
+}
+
+uint64_t symbols_address_of(const char *name)
+{
+	for (size_t i = 0; i < table.n; i++)
+		if (strcmp(table.syms[i].name, name) == 0)
+			return table.syms[i].start;
+	return 0;
+}

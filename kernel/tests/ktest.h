@@ -1,0 +1,10 @@
+/* ktest.h - helpers shared by the in-kernel tests. */
+#pragma once
+
+#include <stdint.h>
+
+#include "cpu.h"
+
+/* Free frames with every CPU's cache drained (exact across tests). */
+uint64_t ktest_free_frames(void);
+void ktest_drain_all_caches(void);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# qemu-run.sh IMAGE SMP MEM BOOTARGS - boots the kernel on the console.
+# Interactive on a terminal (Ctrl-A X quits QEMU); with piped input, the
+# lines are typed into the shell in order. Exits with QEMU's status, which
+# is the kernel's (shutdown -> 0).
+set -u
+img=$1 smp=$2 mem=$3 args=${4:-}
+case $smp in [1-8]) ;; *) echo "SMP must be 1..8 (got '$smp')" >&2; exit 2 ;; esac
+extra=()
+[[ -n $args ]] && extra=(-append "$args")
+qemu=(qemu-system-riscv64 -machine virt -smp "$smp" -m "$mem" -bios default -kernel "$img" "${extra[@]}")
+if [[ -t 0 ]]; then
+	exec "${qemu[@]}" -nographic
+fi
+# Not a terminal: each piped line is typed at the shell's prompt.
+exec "$(dirname "$0")/qemu-pipe.py" ${RUN_TIMEOUT:+--timeout "$RUN_TIMEOUT"} \
+	"${qemu[@]}" -display none -serial stdio -monitor none

@@ -70,3 +70,6 @@ help:
 	@echo "  MEM=size     guest memory, e.g. 128M, 1G (default 256M)"
 	@echo "  BOOTARGS=..  kernel command line, e.g. 'log=debug backtrace=full'"
 	@echo "  V=1          show the commands"
+
+# Everything `make bench` runs (mk/lib-*.mk add their own prerequisites).
+bench-build: kernel trace-tools

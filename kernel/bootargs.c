@@ -46,8 +46,8 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 				report("bad backtrace mode (want short or full)", arg, len);
 				problems++;
 			}
-		} else if (key_is(arg, klen, "test")) {
-			/* the test kernel's filter: read by kernel/tests/ktest.c */
+		} else if (key_is(arg, klen, "test") || key_is(arg, klen, "crash")) {
+			/* the test kernel's own: read by kernel/tests/ktest.c */
 		} else {
 			report("unknown boot argument (ignored)", arg, len);
 			problems++;

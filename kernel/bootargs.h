@@ -4,6 +4,8 @@
  *   log=LEVEL            error, warn, info (default), debug, trace, off
  *   backtrace=short|full
  *   test=FILTER          (test kernel) which in-kernel tests to run
+ *   crash=KIND           (test kernel) a deliberate failure: fault, wx, panic,
+ *                        nested, stack, assert
  *
  * Arguments are separated by spaces. An unknown or malformed argument is
  * reported and ignored; it never stops the boot.

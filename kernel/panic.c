@@ -37,7 +37,7 @@ void backtrace_print(uint64_t pc, uint64_t fp)
 			break;
 		if (!ra)
 			break;
-		symbols_format(ra, buf, sizeof(buf));
+		symbols_format_return(ra, buf, sizeof(buf));
 		if (backtrace_mode == BACKTRACE_FULL)
 			kprintf("  #%u %s (ra=0x%016llx fp=0x%016llx)\n", i, buf,
 				(unsigned long long)ra, (unsigned long long)fp);

@@ -144,12 +144,17 @@ int shell_execute(const char *line)
 static int read_byte(void)
 {
 	for (;;) {
+		/* Check with interrupts off, then wfi: an interrupt that arrives
+		 * after the check stays pending and ends the wfi. Checking with
+		 * interrupts on would let the handler run in between and the
+		 * wfi then sleep with the byte already in the ring. */
+		bool irq = arch_irq_save();
 		int c = kg.uart ? uart_getc(kg.uart) : -1;
+		if (c < 0)
+			arch_wait_for_interrupt();
+		arch_irq_restore(irq);
 		if (c >= 0)
 			return c;
-		/* irqs off between the check and wfi would lose nothing either:
-		 * a pending interrupt ends wfi */
-		arch_wait_for_interrupt();
 	}
 }
 

@@ -39,14 +39,14 @@ int symbols_init(const struct boot_info *bi)
 	const char *str = (const char *)(uintptr_t)bi->strtab;
 	size_t count = bi->symtab_size / sizeof(*s), n = 0;
 	for (size_t i = 0; i < count; i++)
-		if (ELF64_ST_TYPE(s[i].st_info) == STT_FUNC && s[i].st_value)
+		if (ELF64_ST_TYPE(s[i].st_info) == STT_FUNC && s[i].st_shndx)
 			n++;
 	struct sym *syms = malloc(n * sizeof(*syms));
 	if (!syms)
 		return ERR_NOMEM;
 	n = 0;
 	for (size_t i = 0; i < count; i++) {
-		if (ELF64_ST_TYPE(s[i].st_info) != STT_FUNC || !s[i].st_value)
+		if (ELF64_ST_TYPE(s[i].st_info) != STT_FUNC || !s[i].st_shndx)
 			continue;
 		if (s[i].st_name >= bi->strtab_size)
 			continue;
@@ -89,6 +89,18 @@ void symbols_format(uint64_t addr, char *buf, size_t size)
 		fmt_snprintf(buf, size, "%s+0x%llx", name, (unsigned long long)off);
 	else
 		fmt_snprintf(buf, size, "0x%016llx", (unsigned long long)addr);
+}
+
+void symbols_format_return(uint64_t ra, char *buf, size_t size)
+{
+	const char *name;
+	uint64_t off;
+	/* The call is the instruction before ra; after a call that does not
+	 * return, ra may already be the first byte of the next function. */
+	if (ra && symbols_lookup(ra - 1, &name, &off) == 0)
+		fmt_snprintf(buf, size, "%s+0x%llx", name, (unsigned long long)(off + 1));
+	else
+		fmt_snprintf(buf, size, "0x%016llx", (unsigned long long)ra);
 }
 
 uint64_t symbols_address_of(const char *name)

@@ -20,5 +20,8 @@ int symbols_lookup(uint64_t addr, const char **name, uint64_t *offset);
 /* Formats "name+0xoff" (or "0xaddr") into buf. */
 void symbols_format(uint64_t addr, char *buf, size_t size);
 
+/* The same for a return address: names the function holding the call. */
+void symbols_format_return(uint64_t ra, char *buf, size_t size);
+
 /* The address of a function by name, or 0 (for tests). */
 uint64_t symbols_address_of(const char *name);

@@ -22,6 +22,7 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(
 		"kernel-smp1|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 1"
 		"kernel-smp4|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 4"
+		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
 	)
 fi
 

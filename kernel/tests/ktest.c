@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "base/assert.h"
 #include "base/test.h"
 #include "console.h"
 #include "kmain.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
+#include "panic.h"
 #include "tests/ktest.h"
 
 static void out_console(void *arg, const char *s, size_t len)
@@ -21,20 +23,58 @@ static void out_console(void *arg, const char *s, size_t len)
 	kprintf("%.*s", (int)len, s);
 }
 
-/* The value of `test=` in the boot arguments, copied into buf. */
-static const char *filter_from_bootargs(char *buf, size_t size)
+/* The value of boot argument `key` ("test="), copied into buf, or NULL. */
+static const char *bootarg(const char *key, char *buf, size_t size)
 {
 	const char *a = kg.dt.bootargs;
+	size_t klen = strlen(key);
 	for (const char *p = a; p && *p; p++) {
-		if ((p == a || p[-1] == ' ') && strncmp(p, "test=", 5) == 0) {
+		if ((p == a || p[-1] == ' ') && strncmp(p, key, klen) == 0) {
 			size_t n = 0;
-			for (p += 5; p[n] && p[n] != ' ' && n < size - 1; n++)
+			for (p += klen; p[n] && p[n] != ' ' && n < size - 1; n++)
 				buf[n] = p[n];
 			buf[n] = 0;
 			return buf;
 		}
 	}
 	return 0;
+}
+
+static volatile int depth_sink = 1;
+
+/* Recurses until the stack's guard page stops it (depth_sink never
+ * becomes 0; the compiler cannot know). */
+static int recurse(int n)
+{
+	volatile char pad[256];
+	pad[0] = (char)n;
+	if (depth_sink)
+		depth_sink = recurse(n + 1) + pad[0];
+	return depth_sink;
+}
+
+/*
+ * crash=KIND: deliberate kernel failures, for tests/qemu/crash.sh. Each must
+ * end QEMU with a non-zero status after printing its report.
+ */
+static void ktest_crash(const char *kind)
+{
+	static const char text_marker = 0;
+	kprintf("ktest: deliberate crash: %s\n", kind);
+	if (strcmp(kind, "fault") == 0)
+		*(volatile uint64_t *)(uintptr_t)0xdead0000ull = 1; /* unmapped (low half) */
+	else if (strcmp(kind, "wx") == 0)
+		*(volatile uint8_t *)(uintptr_t)ktest_crash = (uint8_t)text_marker; /* kernel text */
+	else if (strcmp(kind, "panic") == 0)
+		panic("deliberate panic (%d)", 42);
+	else if (strcmp(kind, "nested") == 0)
+		panic("%s", (const char *)(uintptr_t)0xdead0000ull); /* faults inside panic */
+	else if (strcmp(kind, "stack") == 0)
+		recurse(0);
+	else if (strcmp(kind, "assert") == 0)
+		ASSERT(kind[0] == 'x');
+	kprintf("ktest: unknown crash kind '%s'\n", kind);
+	arch_shutdown(3);
 }
 
 uint64_t ktest_free_frames(void)
@@ -61,7 +101,10 @@ void kernel_run(void)
 {
 	char fbuf[128];
 	struct test_ctx t = { .out = out_console };
-	const char *filter = filter_from_bootargs(fbuf, sizeof(fbuf));
+	const char *crash = bootarg("crash=", fbuf, sizeof(fbuf));
+	if (crash)
+		ktest_crash(crash);
+	const char *filter = bootarg("test=", fbuf, sizeof(fbuf));
 	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus, filter ? ", filter " : "",
 		filter ? filter : "");
 	struct kheap_stats hb, ha;

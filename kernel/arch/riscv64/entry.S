@@ -10,6 +10,7 @@
 
 	.section .text.entry, "ax"
 	.globl _start
+	.type _start, @function
 _start:
 	/* a0 = hartid, a1 = boot_info, a2 = boot_ticks; sp set by the loader */
 	li	tp, 0
@@ -18,10 +19,12 @@ _start:
 	call	kernel_start
 1:	wfi
 	j	1b
+	.size _start, . - _start
 
 	.text
 	.balign 4
 	.globl rv_trap_vector
+	.type rv_trap_vector, @function
 rv_trap_vector:
 	csrrw	sp, sscratch, sp
 	addi	sp, sp, -TF_SIZE
@@ -203,4 +206,5 @@ rv_probe_store_insn:
 rv_probe_fixup:
 	li	a0, -11			/* ERR_FAULT */
 	ret
+	.size rv_trap_vector, . - rv_trap_vector
 

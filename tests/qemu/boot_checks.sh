@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# boot_checks.sh - checks that need whole boots of QEMU: deliberate kernel
+# faults and panics (each must print its report and end QEMU non-zero),
+# KASLR across two boots, bad boot arguments, a broken device tree, and the
+# shell driven through piped input on 1 to 8 harts. Prints "ok NAME" or
+# "FAIL NAME" per check and ends with "N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+KERNEL=$BUILD/kernel/loader.elf
+TKERNEL=$BUILD/kernel-test/loader.elf
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+check() { # check NAME COND-STATUS [details]
+	if [[ $2 -eq 0 ]]; then
+		echo "ok   boot.$1"
+		pass=$((pass + 1))
+	else
+		echo "FAIL boot.$1${3:+: $3}"
+		fail=$((fail + 1))
+	fi
+}
+
+# has FILE PATTERN...: every fixed string appears in FILE
+has() {
+	local f=$1
+	shift
+	for p in "$@"; do
+		grep -aqF -- "$p" "$f" || { echo "  missing: $p" >&2; return 1; }
+	done
+}
+
+qemu() { # qemu OUT SMP IMAGE BOOTARGS [extra qemu args...]
+	local out=$1 smp=$2 img=$3 args=$4
+	shift 4
+	timeout -k 5 60 qemu-system-riscv64 -machine virt -smp "$smp" -m 256M -bios default \
+		-display none -serial stdio -monitor none -kernel "$img" ${args:+-append "$args"} "$@" \
+		</dev/null >"$out" 2>&1
+}
+
+# --- deliberate failures in the test kernel -------------------------------
+crash() { # crash KIND PATTERN...
+	local kind=$1 out=$TMP/crash-$1.log
+	shift
+	qemu "$out" 1 "$TKERNEL" "crash=$kind"
+	local rc=$?
+	local ok=0
+	[[ $rc -ne 0 && $rc -ne 124 && $rc -ne 137 ]] || { echo "  exit status $rc" >&2; ok=1; }
+	has "$out" "$@" || ok=1
+	check "crash_$kind" $ok "see $out"
+	[[ $ok -eq 0 ]] || sed 's/^/   | /' "$out" | tail -15
+}
+crash fault "KERNEL FAULT on CPU 0: store/AMO page fault" "stval 0x00000000dead0000" \
+	"sepc " "backtrace:" "#0 ktest_crash+0x" "kernel_run+0x"
+crash wx "KERNEL FAULT on CPU 0: store/AMO page fault" "#0 ktest_crash+0x"
+crash panic "PANIC on CPU 0: deliberate panic (42)" "backtrace:" "ktest_crash+0x" "kernel panic: stopping"
+crash nested "panic while panicking; stopping"
+crash stack "looks like a kernel stack overflow" "recurse+0x"
+crash assert "assertion failed: kind[0] == 'x' at kernel/tests/ktest.c" "assert_fail+0x"
+
+# --- KASLR: two boots, two addresses --------------------------------------
+for i in 1 2; do
+	printf 'shutdown\n' | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "log=debug" >"$TMP/kaslr$i.log" 2>&1
+done
+a1=$(grep -aoE 'kernel at 0x[0-9a-f]+' "$TMP/kaslr1.log")
+a2=$(grep -aoE 'kernel at 0x[0-9a-f]+' "$TMP/kaslr2.log")
+[[ -n $a1 && -n $a2 && $a1 != "$a2" ]]
+check kaslr_differs_between_boots $? "'$a1' vs '$a2'"
+
+# --- bad boot arguments are reported and ignored ---------------------------
+printf 'version\nshutdown\n' | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "log=loud bogus backtrace=sideways" >"$TMP/args.log" 2>&1
+rc=$?
+has "$TMP/args.log" "bad log level" "'log=loud'" "unknown boot argument (ignored): 'bogus'" \
+	"bad backtrace mode" "wasmos" "shutting down" && [[ $rc -eq 0 ]]
+check bad_bootargs_are_ignored $? "exit $rc"
+
+# --- a broken device tree is an error with an offset, not a crash ----------
+qemu-system-riscv64 -machine virt,dumpdtb="$TMP/virt.dtb" -smp 1 -m 256M >/dev/null 2>&1
+size=$(stat -c %s "$TMP/virt.dtb")
+tests/qemu/corrupt_dtb.py "$TMP/virt.dtb" "$TMP/bad.dtb"
+qemu "$TMP/dtb.log" 1 "$KERNEL" "" -dtb "$TMP/bad.dtb"
+rc=$?
+has "$TMP/dtb.log" "loader: error: bad device tree at offset" && ! grep -aq "KERNEL FAULT\|PANIC" "$TMP/dtb.log" &&
+	[[ $rc -ne 124 && $size -gt 0 ]]
+check broken_device_tree_is_reported $? "exit $rc"
+
+# --- the shell through piped input, on every hart count --------------------
+for smp in 1 2 3 4 5 6 7 8; do
+	out=$TMP/shell$smp.log
+	printf 'cpus\nnosuch arg\nshutdown\n' | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" "$smp" 256M "" >"$out" 2>&1
+	rc=$?
+	rows=$(grep -acE '^[0-7] +[0-7] +online' "$out")
+	has "$out" "$smp CPU(s)" "nosuch: command not found" "shutting down" >/dev/null 2>&1 &&
+		[[ $rc -eq 0 && $rows -eq $smp ]]
+	check "shell_cpus_smp$smp" $? "exit $rc, $rows CPU rows"
+done
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

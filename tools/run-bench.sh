@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints one "bench=NAME key=value..." line each.
+# Figures are printed, never asserted: machines are shared and noisy.
+#
+#   boot       guest time from reset to the shell prompt, with QEMU's
+#              -icount shift=0 (one instruction = 1 ns of guest time), so
+#              the figure does not depend on how loaded the host is;
+#              median of 3 boots (KASLR changes the layout each time).
+#   kasync     executor workloads on the host (see bench/kasync/).
+#   trace      tracepoint and log costs on the host (see bench/trace/).
+set -u
+BUILD=${BUILD:-build}
+
+boot_once() { # boot_once SMP -> "total_ms kernel_ms"
+	printf 'shutdown\n' | timeout 60 qemu-system-riscv64 -machine virt -smp "$1" -m 256M \
+		-bios default -display none -serial stdio -monitor none -icount shift=0 \
+		-kernel "$BUILD/kernel/loader.elf" 2>&1 |
+		sed -nE 's/.*Booted in ~([0-9.]+) ms \(([0-9.]+) ms in kernel\).*/\1 \2/p'
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for smp in 1 4 8; do
+	runs=$(for i in 1 2 3; do boot_once "$smp"; done)
+	total=$(awk '{print $1}' <<<"$runs" | median)
+	kern=$(awk '{print $2}' <<<"$runs" | median)
+	echo "bench=boot smp=$smp guest_ms_since_reset=$total guest_ms_in_loader_and_kernel=$kern"
+done
+
+for t in 1 2; do
+	for b in spawn_many chained_spawn ping_pong yield_many; do
+		"$BUILD/host/bench/bench_exec" --bench "$b" --threads "$t"
+	done
+done
+
+"$BUILD/host/bench_trace"

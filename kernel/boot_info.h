@@ -16,9 +16,9 @@
 
 #include "base/compiler.h"
 
-#define BOOT_INFO_MAGIC 0x4f4f425453414d57ull /* "WMASTBOO" */
+#define BOOT_INFO_MAGIC	 0x4f4f425453414d57ull /* "WMASTBOO" */
 #define BOOT_MAX_REGIONS 32
-#define BOOT_MAX_HARTS 8
+#define BOOT_MAX_HARTS	 8
 
 enum boot_region_kind {
 	BOOT_REGION_USABLE = 1,
@@ -29,7 +29,7 @@ enum boot_region_kind {
 
 struct boot_region {
 	uint64_t start, end; /* physical [start, end) */
-	uint32_t kind;       /* enum boot_region_kind */
+	uint32_t kind;	     /* enum boot_region_kind */
 	uint32_t reserved;
 };
 
@@ -45,7 +45,7 @@ struct boot_info {
 
 	uint64_t kernel_virt_start, kernel_virt_end; /* image, page aligned */
 	uint64_t kernel_phys_start, kernel_phys_end;
-	uint64_t kernel_slide; /* kernel_virt_start - link address (0) */
+	uint64_t kernel_slide;			     /* kernel_virt_start - link address (0) */
 	uint64_t kernel_text_start, kernel_text_end; /* virtual, R+X */
 
 	uint64_t symtab, symtab_size; /* virtual: Elf64_Sym[] of the kernel */
@@ -59,8 +59,8 @@ struct boot_info {
 	uint64_t cpu_mask;     /* bit n: hart n was started */
 
 	uint64_t stack_top[BOOT_MAX_HARTS]; /* virtual, per hart id */
-	uint64_t stack_size;                /* bytes; a guard page lies below */
-	uint64_t loader_ticks;              /* rdtime at loader entry */
+	uint64_t stack_size;		    /* bytes; a guard page lies below */
+	uint64_t loader_ticks;		    /* rdtime at loader entry */
 };
 
 /* Entry point of the kernel, on every hart, with interrupts off and the

@@ -11,7 +11,7 @@ static bool key_is(const char *arg, unsigned klen, const char *key)
 int bootargs_parse(const char *cmdline, struct bootargs *out,
 		   void (*report)(const char *msg, const char *arg, unsigned len))
 {
-	struct bootargs b = { LOG_INFO, BACKTRACE_SHORT };
+	struct bootargs b = {LOG_INFO, BACKTRACE_SHORT};
 	int problems = 0;
 	const char *p = cmdline ? cmdline : "";
 	while (*p) {
@@ -33,7 +33,8 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 		const char *val = eq + 1;
 		if (key_is(arg, klen, "log")) {
 			if (log_level_parse(val, vlen, &b.log)) {
-				report("bad log level (want error, warn, info, debug, trace or off)",
+				report("bad log level (want error, warn, info, debug, trace or "
+				       "off)",
 				       arg, len);
 				problems++;
 			}

@@ -70,7 +70,7 @@ void kprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *const level_names[] = { "OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE" };
+static const char *const level_names[] = {"OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
 
 void klog(enum log_level lvl, const char *target, const char *fmt, ...)
 {
@@ -81,7 +81,8 @@ void klog(enum log_level lvl, const char *target, const char *fmt, ...)
 	/* tp is 0 until per-CPU data is set: report CPU 0 then */
 	struct cpu *c = cpu_this();
 	int n = fmt_snprintf(buf, sizeof(buf), "[%-5s][CPU %u][%llu.%06llu] %s: ", level_names[lvl],
-			     c ? c->id : 0, (unsigned long long)secs, (unsigned long long)us, target);
+			     c ? c->id : 0, (unsigned long long)secs, (unsigned long long)us,
+			     target);
 	va_list ap;
 	va_start(ap, fmt);
 	if (n < (int)sizeof(buf) - 2)
@@ -97,7 +98,7 @@ void klog(enum log_level lvl, const char *target, const char *fmt, ...)
 
 int log_level_parse(const char *s, unsigned len, enum log_level *out)
 {
-	static const char *const names[] = { "off", "error", "warn", "info", "debug", "trace" };
+	static const char *const names[] = {"off", "error", "warn", "info", "debug", "trace"};
 	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
 		if (strlen(names[i]) == len && strncmp(s, names[i], len) == 0) {
 			*out = (enum log_level)i;

@@ -31,14 +31,14 @@ extern enum log_level log_max_level;
 void klog(enum log_level lvl, const char *target, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 /* A disabled statement costs one load and one branch. */
-#define LOG(lvl, target, ...)                                      \
-	do {                                                       \
-		if (UNLIKELY((lvl) <= log_max_level))             \
-			klog(lvl, target, __VA_ARGS__);            \
+#define LOG(lvl, target, ...)                           \
+	do {                                            \
+		if (UNLIKELY((lvl) <= log_max_level))   \
+			klog(lvl, target, __VA_ARGS__); \
 	} while (0)
 #define log_error(t, ...) LOG(LOG_ERROR, t, __VA_ARGS__)
-#define log_warn(t, ...) LOG(LOG_WARN, t, __VA_ARGS__)
-#define log_info(t, ...) LOG(LOG_INFO, t, __VA_ARGS__)
+#define log_warn(t, ...)  LOG(LOG_WARN, t, __VA_ARGS__)
+#define log_info(t, ...)  LOG(LOG_INFO, t, __VA_ARGS__)
 #define log_debug(t, ...) LOG(LOG_DEBUG, t, __VA_ARGS__)
 #define log_trace(t, ...) LOG(LOG_TRACE, t, __VA_ARGS__)
 

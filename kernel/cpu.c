@@ -52,7 +52,7 @@ static void run_call(struct cpu *c)
 
 void cpu_call(uint32_t cpu, void (*fn)(void *), void *arg)
 {
-	struct cpu_call call = { fn, arg, false };
+	struct cpu_call call = {fn, arg, false};
 	if (cpu == cpu_id()) {
 		fn(arg);
 		return;

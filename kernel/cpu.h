@@ -16,7 +16,7 @@
 #include "base/rand.h"
 #include "boot_info.h"
 
-#define MAX_CPUS BOOT_MAX_HARTS
+#define MAX_CPUS	BOOT_MAX_HARTS
 #define TRAP_STACK_SIZE (16 * 1024)
 
 enum ipi_reason {
@@ -33,24 +33,24 @@ struct cpu_call {
 };
 
 struct cpu {
-	uint32_t id;     /* dense CPU number */
+	uint32_t id;	 /* dense CPU number */
 	uint32_t hartid; /* RISC-V hart id */
-	bool online;     /* [own] set once per-CPU init is done */
+	bool online;	 /* [own] set once per-CPU init is done */
 	int panic_depth; /* [own] nested panics on this CPU */
 	uint64_t trap_stack_top;
 	struct rand rng; /* [own] for random placements, with irqs off */
 
 	/* timer */
-	uint64_t next_deadline;     /* [own] programmed deadline or UINT64_MAX */
-	uint64_t timer_interrupts;  /* [own] */
-	uint64_t irq_count;         /* [own] external interrupts handled */
+	uint64_t next_deadline;	   /* [own] programmed deadline or UINT64_MAX */
+	uint64_t timer_interrupts; /* [own] */
+	uint64_t irq_count;	   /* [own] external interrupts handled */
 
 	/* inter-processor interrupts */
-	atomic_uint ipi_pending;           /* [atomic] enum ipi_reason bits */
-	atomic_ulong ping_from;            /* [atomic] CPUs waiting for our pong */
-	atomic_ulong pong_from;            /* [atomic] CPUs that answered our ping */
-	_Atomic(struct cpu_call *) call;   /* [atomic] pending cross-call */
-	atomic_ulong ipis_received;        /* [atomic] */
+	atomic_uint ipi_pending;	 /* [atomic] enum ipi_reason bits */
+	atomic_ulong ping_from;		 /* [atomic] CPUs waiting for our pong */
+	atomic_ulong pong_from;		 /* [atomic] CPUs that answered our ping */
+	_Atomic(struct cpu_call *) call; /* [atomic] pending cross-call */
+	atomic_ulong ipis_received;	 /* [atomic] */
 
 	/* probe faults (arch_probe_*) */
 	uint64_t last_probe_cause; /* [own] */

@@ -15,7 +15,7 @@ struct kernel_globals {
 	struct boot_info *bi;
 	struct fdt fdt;
 	struct fdt_info dt;
-	struct uart *uart; /* the console UART, or NULL */
+	struct uart *uart;     /* the console UART, or NULL */
 	uint64_t boot_ticks;   /* rdtime at loader entry */
 	uint64_t booted_ticks; /* rdtime when boot finished */
 };

@@ -54,14 +54,14 @@ static void init_boot_alloc(const struct boot_info *bi)
 	unsigned n = 0;
 	for (uint32_t i = 0; i < bi->n_regions && n < BUMP_MAX_RANGES; i++)
 		if (bi->regions[i].kind == BOOT_REGION_USABLE)
-			r[n++] = (struct mem_range){ bi->regions[i].start, bi->regions[i].end };
+			r[n++] = (struct mem_range){bi->regions[i].start, bi->regions[i].end};
 	if (bump_init(&boot_alloc, r, n))
 		panic("cannot set up the bootstrap allocator");
 }
 
 static void init_devices(const struct boot_info *bi)
 {
-	struct fdt_error err = { 0, 0 };
+	struct fdt_error err = {0, 0};
 	if (fdt_init(&kg.fdt, phys_to_virt(bi->fdt), bi->fdt_size, &err) ||
 	    fdt_parse_info(&kg.fdt, &kg.dt, &err))
 		panic("device tree: %s at offset %u", err.msg ? err.msg : "?", err.offset);
@@ -110,30 +110,31 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	phys_offset = bi->phys_offset;
 	ncpus = (uint32_t)__builtin_popcountll(bi->cpu_mask);
 
-	init_boot_alloc(bi);                        /* bootstrap bump allocator */
-	if (kheap_init(&boot_alloc, INITIAL_HEAP))  /* kernel heap */
+	init_boot_alloc(bi);			   /* bootstrap bump allocator */
+	if (kheap_init(&boot_alloc, INITIAL_HEAP)) /* kernel heap */
 		panic("cannot allocate the initial heap");
-	init_devices(bi);                           /* device tree: clock, UART, PLIC, test device */
+	init_devices(bi); /* device tree: clock, UART, PLIC, test device */
 
-	struct bootargs args;                       /* bootargs */
+	struct bootargs args; /* bootargs */
 	log_max_level = LOG_INFO;
 	bootargs_parse(kg.dt.bootargs, &args, report_bootarg);
 	log_max_level = args.log;
 	backtrace_mode = args.backtrace;
 
-	if (symbols_init(bi))                       /* symbolizer */
+	if (symbols_init(bi)) /* symbolizer */
 		log_warn("boot", "no kernel symbols: backtraces show bare addresses");
 
 	log_info("boot", "%s, %u CPU(s), %s paging", KERNEL_VERSION, ncpus,
 		 bi->va_bits == 48 ? "Sv48" : "Sv39");
 	log_debug("boot", "kernel at 0x%016llx-0x%016llx (KASLR slide 0x%llx), phys 0x%llx",
-		  (unsigned long long)bi->kernel_virt_start, (unsigned long long)bi->kernel_virt_end,
-		  (unsigned long long)bi->kernel_slide, (unsigned long long)bi->kernel_phys_start);
+		  (unsigned long long)bi->kernel_virt_start,
+		  (unsigned long long)bi->kernel_virt_end, (unsigned long long)bi->kernel_slide,
+		  (unsigned long long)bi->kernel_phys_start);
 	log_debug("boot", "rng seed from %s", bi->rng_from_fdt ? "/chosen/rng-seed" : "the timer");
 
-	if (frame_init(bi, &boot_alloc))            /* frame allocator */
+	if (frame_init(bi, &boot_alloc)) /* frame allocator */
 		panic("cannot set up the frame allocator");
-	if (vm_init(bi, bi->rng_seed))              /* virtual memory */
+	if (vm_init(bi, bi->rng_seed)) /* virtual memory */
 		panic("cannot set up virtual memory");
 	kheap_use_vm();
 	rand_seed(&c->rng, bi->rng_seed, sizeof(bi->rng_seed));
@@ -149,7 +150,7 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	cpu_init_late(c);
 	while (atomic_load(&cpus_online) < ncpus)
 		rv_wait_ipi(); /* each hart pokes us when it is online */
-	vm_drop_identity(bi);                       /* every hart is in the kernel's half */
+	vm_drop_identity(bi);  /* every hart is in the kernel's half */
 
 	uint64_t now = arch_now_ticks(), hz = arch_ticks_per_sec();
 	kg.booted_ticks = now;

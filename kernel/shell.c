@@ -69,7 +69,8 @@ static int cmd_mem(int argc, char **argv)
 	kprintf("heap:   %zu bytes in use in %zu allocations, %zu free, %zu total\n", h.in_use,
 		h.allocs, h.free, h.total);
 	kprintf("vm:     %u regions, %llu KiB reserved, %llu pages committed\n", v.regions,
-		(unsigned long long)(v.reserved_bytes / 1024), (unsigned long long)v.committed_pages);
+		(unsigned long long)(v.reserved_bytes / 1024),
+		(unsigned long long)v.committed_pages);
 	return 0;
 }
 
@@ -79,7 +80,8 @@ static int cmd_uptime(int argc, char **argv)
 	(void)argv;
 	uint64_t t = arch_now_ticks(), hz = arch_ticks_per_sec();
 	uint64_t ms = t * 1000 / hz;
-	kprintf("up %llu.%03llu s\n", (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
+	kprintf("up %llu.%03llu s\n", (unsigned long long)(ms / 1000),
+		(unsigned long long)(ms % 1000));
 	return 0;
 }
 
@@ -92,12 +94,12 @@ static int cmd_shutdown(int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "help", "list the commands", cmd_help },
-	{ "version", "show the kernel version", cmd_version },
-	{ "cpus", "list the CPUs and their interrupt counts", cmd_cpus },
-	{ "mem", "show frame, heap and virtual memory use", cmd_mem },
-	{ "uptime", "time since the machine started", cmd_uptime },
-	{ "shutdown", "power off (QEMU exits with status 0)", cmd_shutdown },
+	{"help", "list the commands", cmd_help},
+	{"version", "show the kernel version", cmd_version},
+	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
+	{"mem", "show frame, heap and virtual memory use", cmd_mem},
+	{"uptime", "time since the machine started", cmd_uptime},
+	{"shutdown", "power off (QEMU exits with status 0)", cmd_shutdown},
 };
 
 static int cmd_help(int argc, char **argv)
@@ -206,7 +208,7 @@ void shell_run(void)
 			} else if (c == 0x04 && n == 0) { /* Ctrl-D on an empty line */
 				echo("\n");
 			} else if (c >= 0x20 && c < 0x7f && n < LINE_MAX - 1) {
-				char s[2] = { (char)c, 0 };
+				char s[2] = {(char)c, 0};
 				line[n++] = (char)c;
 				echo(s);
 			}

@@ -15,7 +15,10 @@ struct spinlock {
 	atomic_uint owner; /* ticket being served */
 };
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT \
+	{             \
+		0, 0  \
+	}
 
 /* Returns whether interrupts were on; pass it to spin_unlock. */
 static inline bool spin_lock(struct spinlock *l)

@@ -50,8 +50,8 @@ int symbols_init(const struct boot_info *bi)
 			continue;
 		if (s[i].st_name >= bi->strtab_size)
 			continue;
-		syms[n++] = (struct sym){ s[i].st_value + bi->kernel_slide, s[i].st_size,
-					  str + s[i].st_name };
+		syms[n++] = (struct sym){s[i].st_value + bi->kernel_slide, s[i].st_size,
+					 str + s[i].st_name};
 	}
 	qsort(syms, n, sizeof(*syms), cmp_sym);
 	table.syms = syms;

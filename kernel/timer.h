@@ -15,7 +15,7 @@ struct ktimer {
 	uint64_t deadline; /* ticks */
 	void (*fn)(struct ktimer *t);
 	struct ktimer *next; /* private */
-	bool pending;        /* private */
+	bool pending;	     /* private */
 };
 
 /* Arms `t` on this CPU; it must not be pending. */

@@ -30,7 +30,7 @@
 #include "mem/layout.h"
 
 #define STACK_PAGES 16
-#define MAX_ALLOCS 64
+#define MAX_ALLOCS  64
 
 /* What a secondary hart needs to enter the kernel; read by entry.S. */
 struct loader_handoff {
@@ -109,7 +109,7 @@ static uint64_t alloc_phys(uint64_t size, uint64_t align)
 	} else {
 		if (L.n_allocs == MAX_ALLOCS)
 			fail("too many allocations");
-		L.allocs[L.n_allocs++] = (struct mem_range){ pa, pa + size };
+		L.allocs[L.n_allocs++] = (struct mem_range){pa, pa + size};
 	}
 	return pa;
 }
@@ -140,7 +140,8 @@ static unsigned pick_va_bits(const struct fdt *f)
 		uint32_t len;
 		if (fdt_getprop(f, cpu, "mmu-type", &v, &len) == 0 && len >= 8) {
 			const char *s = v;
-			return strncmp(s, "riscv,sv48", len) == 0 || strncmp(s, "riscv,sv57", len) == 0
+			return strncmp(s, "riscv,sv48", len) == 0 ||
+					       strncmp(s, "riscv,sv57", len) == 0
 				       ? 48
 				       : 39;
 		}
@@ -211,7 +212,8 @@ static void relocate(const struct kernel_image *k, uint64_t pa, uint64_t va)
 			fail("unsupported kernel relocation type %u", type);
 		if (r->r_offset < k->lo || r->r_offset + 8 > k->hi || r->r_offset - k->lo > span)
 			fail("kernel relocation outside the image");
-		*(uint64_t *)(uintptr_t)(pa + r->r_offset - k->lo) = va - k->lo + (uint64_t)r->r_addend;
+		*(uint64_t *)(uintptr_t)(pa + r->r_offset - k->lo) =
+			va - k->lo + (uint64_t)r->r_addend;
 	}
 }
 
@@ -248,14 +250,14 @@ static void add_region(struct boot_info *bi, uint64_t start, uint64_t end, uint3
 		return;
 	if (bi->n_regions == BOOT_MAX_REGIONS)
 		fail("too many memory regions");
-	bi->regions[bi->n_regions++] = (struct boot_region){ start, end, kind, 0 };
+	bi->regions[bi->n_regions++] = (struct boot_region){start, end, kind, 0};
 }
 
 void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 {
 	struct fdt fdt;
 	struct fdt_info info;
-	struct fdt_error ferr = { 0, 0 };
+	struct fdt_error ferr = {0, 0};
 
 	uint32_t fdt_size = fdt_totalsize((const void *)(uintptr_t)fdt_pa);
 	if (fdt_init(&fdt, (const void *)(uintptr_t)fdt_pa, fdt_size, &ferr) ||
@@ -265,7 +267,7 @@ void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 		fail("device tree names no memory");
 
 	/* Seed from /chosen/rng-seed, else from the clock (weak, but differs per boot). */
-	uint64_t fallback[2] = { ticks ^ rv_rdtime(), fdt_pa ^ (hartid << 32) };
+	uint64_t fallback[2] = {ticks ^ rv_rdtime(), fdt_pa ^ (hartid << 32)};
 	bool seeded = info.rng_seed && info.rng_seed_len >= 8;
 	if (seeded)
 		rand_seed(&L.rng, info.rng_seed, info.rng_seed_len);
@@ -277,19 +279,21 @@ void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 	unsigned n = 0;
 	uint64_t ram_end = 0;
 	for (unsigned i = 0; i < info.n_mem && n < BUMP_MAX_RANGES; i++) {
-		ram[n++] = (struct mem_range){ info.mem[i].base, info.mem[i].base + info.mem[i].size };
+		ram[n++] =
+			(struct mem_range){info.mem[i].base, info.mem[i].base + info.mem[i].size};
 		ram_end = MAX(ram_end, info.mem[i].base + info.mem[i].size);
 	}
 	struct mem_range holes[FDT_MAX_REGIONS + 2];
 	unsigned nh = 0;
 	for (unsigned i = 0; i < info.n_reserved; i++)
-		holes[nh++] = (struct mem_range){ ALIGN_DOWN(info.reserved[i].base, PAGE_SIZE),
-						  ALIGN_UP(info.reserved[i].base + info.reserved[i].size,
-							   PAGE_SIZE) };
-	uint64_t fdt_lo = ALIGN_DOWN(fdt_pa, PAGE_SIZE), fdt_hi = ALIGN_UP(fdt_pa + fdt_size, PAGE_SIZE);
-	holes[nh++] = (struct mem_range){ fdt_lo, fdt_hi };
-	holes[nh++] = (struct mem_range){ (uint64_t)(uintptr_t)__loader_start,
-					  (uint64_t)(uintptr_t)__loader_end };
+		holes[nh++] = (struct mem_range){
+			ALIGN_DOWN(info.reserved[i].base, PAGE_SIZE),
+			ALIGN_UP(info.reserved[i].base + info.reserved[i].size, PAGE_SIZE)};
+	uint64_t fdt_lo = ALIGN_DOWN(fdt_pa, PAGE_SIZE),
+		 fdt_hi = ALIGN_UP(fdt_pa + fdt_size, PAGE_SIZE);
+	holes[nh++] = (struct mem_range){fdt_lo, fdt_hi};
+	holes[nh++] = (struct mem_range){(uint64_t)(uintptr_t)__loader_start,
+					 (uint64_t)(uintptr_t)__loader_end};
 	for (unsigned i = 0; i < nh; i++)
 		if (mem_ranges_subtract(ram, &n, BUMP_MAX_RANGES, holes[i]))
 			fail("too many memory ranges");
@@ -300,7 +304,7 @@ void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 	uint64_t phys_offset = layout_physmap_start(va_bits);
 	if (ram_end > layout_physmap_size(va_bits))
 		fail("physical memory too large for the physical map");
-	struct pt pt = { .levels = va_bits == 48 ? 4 : 3, .alloc_table = alloc_table };
+	struct pt pt = {.levels = va_bits == 48 ? 4 : 3, .alloc_table = alloc_table};
 	pt.root = alloc_phys(PAGE_SIZE, PAGE_SIZE);
 
 	uint64_t bi_pa = alloc_phys(sizeof(struct boot_info), PAGE_SIZE);
@@ -312,24 +316,26 @@ void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 	uint64_t img = k.hi - k.lo;
 	unsigned ncpu_slots = BOOT_MAX_HARTS;
 	uint64_t stacks = ncpu_slots * (STACK_PAGES + 1) * PAGE_SIZE;
-	uint64_t window = layout_kernel_end() - layout_kernel_start(va_bits) - img - stacks -
-			  PAGE_SIZE;
-	uint64_t kva = layout_kernel_start(va_bits) + rand_below(&L.rng, window / PAGE_SIZE) * PAGE_SIZE;
+	uint64_t window =
+		layout_kernel_end() - layout_kernel_start(va_bits) - img - stacks - PAGE_SIZE;
+	uint64_t kva =
+		layout_kernel_start(va_bits) + rand_below(&L.rng, window / PAGE_SIZE) * PAGE_SIZE;
 	uint64_t kpa = alloc_phys(img, 2ull << 20);
 	const struct elf64_phdr *ph = (const void *)(kernel_elf_start + k.eh->e_phoff);
 	uint64_t text_lo = ~0ull, text_hi = 0;
 	for (unsigned i = 0; i < k.eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		memcpy((void *)(uintptr_t)(kpa + ph[i].p_vaddr - k.lo), kernel_elf_start + ph[i].p_offset,
-		       ph[i].p_filesz);
+		memcpy((void *)(uintptr_t)(kpa + ph[i].p_vaddr - k.lo),
+		       kernel_elf_start + ph[i].p_offset, ph[i].p_filesz);
 	}
 	relocate(&k, kpa, kva);
 	for (unsigned i = 0; i < k.eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
 		uint64_t flags = PTE_G | ((ph[i].p_flags & PF_R) ? PTE_R : 0) |
-				 ((ph[i].p_flags & PF_W) ? PTE_W : 0) | ((ph[i].p_flags & PF_X) ? PTE_X : 0);
+				 ((ph[i].p_flags & PF_W) ? PTE_W : 0) |
+				 ((ph[i].p_flags & PF_X) ? PTE_X : 0);
 		uint64_t lo = ph[i].p_vaddr - k.lo;
 		uint64_t hi = ALIGN_UP(ph[i].p_vaddr + ph[i].p_memsz, PAGE_SIZE) - k.lo;
 		map(&pt, kva + lo, kpa + lo, hi - lo, flags);
@@ -415,7 +421,8 @@ void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 	for (unsigned h = 0; h < BOOT_MAX_HARTS; h++) {
 		if (!(cpu_mask & (1ull << h)) || h == hartid)
 			continue;
-		L.handoff[h] = (struct loader_handoff){ satp, bi->stack_top[h], entry, info_va, ticks };
+		L.handoff[h] =
+			(struct loader_handoff){satp, bi->stack_top[h], entry, info_va, ticks};
 		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* handoff visible before the hart runs */
 		long e = sbi_hart_start(h, (uint64_t)(uintptr_t)loader_secondary_entry,
 					(uint64_t)(uintptr_t)&L.handoff[h]);

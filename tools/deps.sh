@@ -11,6 +11,7 @@ need=(
 	"/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin:opensbi"
 	"wat2wasm:wabt"
 	"dtc:device-tree-compiler"
+	"clang-format:clang-format"
 	"/usr/include/wasm32-wasi/stdio.h:wasi-libc"
 	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a:libclang-rt-14-dev-wasm32"
 	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a:libclang-rt-14-dev"

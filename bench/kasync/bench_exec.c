@@ -69,7 +69,7 @@ static void bt_dealloc(struct kasync_task *task)
 	free(task);
 }
 
-static const struct kasync_task_vtable bt_vt = { .poll = bt_poll, .dealloc = bt_dealloc };
+static const struct kasync_task_vtable bt_vt = {.poll = bt_poll, .dealloc = bt_dealloc};
 
 static struct btask *bt_new(enum kasync_poll (*fn)(struct btask *, struct kasync_cx *), long n)
 {

@@ -9,15 +9,15 @@
 
 #include <stdatomic.h>
 
-#define RBR 0 /* receive buffer (read) */
-#define THR 0 /* transmit holding (write) */
-#define IER 1 /* interrupt enable */
-#define FCR 2 /* FIFO control (write) */
-#define LCR 3 /* line control */
-#define LSR 5 /* line status */
-#define LSR_DR 0x01
+#define RBR	 0 /* receive buffer (read) */
+#define THR	 0 /* transmit holding (write) */
+#define IER	 1 /* interrupt enable */
+#define FCR	 2 /* FIFO control (write) */
+#define LCR	 3 /* line control */
+#define LSR	 5 /* line status */
+#define LSR_DR	 0x01
 #define LSR_THRE 0x20
-#define IER_RDA 0x01
+#define IER_RDA	 0x01
 
 #define RING 1024
 

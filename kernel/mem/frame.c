@@ -20,7 +20,7 @@
 uint64_t phys_offset;
 
 static struct spinlock lock = SPINLOCK_INIT;
-static struct buddy buddy;                  /* [lock] */
+static struct buddy buddy;		    /* [lock] */
 static struct frame_cache caches[MAX_CPUS]; /* [owner CPU, irqs off] */
 
 int frame_init(const struct boot_info *bi, struct bump *boot)

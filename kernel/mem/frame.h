@@ -13,7 +13,7 @@
 
 #include "boot_info.h"
 
-#define FRAME_SIZE 4096ul
+#define FRAME_SIZE   4096ul
 #define FRAME_POISON 0x6b
 
 struct bump;
@@ -29,8 +29,8 @@ void frame_free(uint64_t pa);
 void frame_free_order(uint64_t pa, unsigned order);
 
 struct frame_stats {
-	uint64_t total;  /* frames managed */
-	uint64_t free;   /* free in the buddy allocator and the per-CPU caches */
+	uint64_t total;	 /* frames managed */
+	uint64_t free;	 /* free in the buddy allocator and the per-CPU caches */
 	uint64_t cached; /* of which in per-CPU caches */
 };
 void frame_stats(struct frame_stats *out);

@@ -36,7 +36,7 @@ static struct {
 	struct rand rng;
 	uint64_t faults_resolved;
 	uint64_t table_pages; /* page-table pages from the frame allocator */
-} vm; /* [lock] */
+} vm;			      /* [lock] */
 
 /* Called with the lock held (pt_map/pt_unmap). */
 static int alloc_table(void *arg, uint64_t *pa)
@@ -63,11 +63,11 @@ static uint64_t pte_flags(unsigned flags)
 
 int vm_init(const struct boot_info *bi, const uint8_t seed[32])
 {
-	vm.pt = (struct pt){ .root = bi->page_table,
-			     .levels = bi->va_bits == 48 ? 4 : 3,
-			     .phys_offset = bi->phys_offset,
-			     .alloc_table = alloc_table,
-			     .free_table = free_table };
+	vm.pt = (struct pt){.root = bi->page_table,
+			    .levels = bi->va_bits == 48 ? 4 : 3,
+			    .phys_offset = bi->phys_offset,
+			    .alloc_table = alloc_table,
+			    .free_table = free_table};
 	vm.lo = layout_dynamic_start(bi->va_bits);
 	vm.hi = layout_dynamic_end(bi->va_bits);
 	rand_seed(&vm.rng, seed, 32);
@@ -142,7 +142,8 @@ static int place(uint64_t size, uint64_t *out)
 	if (size > vm.hi - vm.lo - 2 * PAGE_SIZE)
 		return ERR_NOMEM;
 	for (int tries = 0; tries < 64; tries++) {
-		uint64_t va = vm.lo + PAGE_SIZE + rand_below(&vm.rng, span / PAGE_SIZE + 1) * PAGE_SIZE;
+		uint64_t va =
+			vm.lo + PAGE_SIZE + rand_below(&vm.rng, span / PAGE_SIZE + 1) * PAGE_SIZE;
 		if (is_free(va, size)) {
 			*out = va;
 			return 0;
@@ -150,7 +151,8 @@ static int place(uint64_t size, uint64_t *out)
 	}
 	/* Crowded: first fit after each region. */
 	for (uint32_t i = 0; i <= vm.n; i++) {
-		uint64_t va = i ? vm.r[i - 1].start + vm.r[i - 1].size + PAGE_SIZE : vm.lo + PAGE_SIZE;
+		uint64_t va =
+			i ? vm.r[i - 1].start + vm.r[i - 1].size + PAGE_SIZE : vm.lo + PAGE_SIZE;
 		if (is_free(va, size)) {
 			*out = va;
 			return 0;
@@ -202,7 +204,8 @@ static void unmap_and_free(uint64_t start, uint64_t size)
 
 static int check_flags(uint64_t size, unsigned flags)
 {
-	if (!size || (flags & VM_WRITE && flags & VM_EXEC) || !(flags & (VM_READ | VM_WRITE | VM_EXEC)))
+	if (!size || (flags & VM_WRITE && flags & VM_EXEC) ||
+	    !(flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return ERR_INVAL;
 	return 0;
 }
@@ -215,7 +218,7 @@ int vm_alloc(uint64_t size, unsigned flags, const char *name, uint64_t *va_out)
 		return e;
 	bool irq = spin_lock(&lock);
 	uint64_t va;
-	struct region nr = { 0, size, size, size / PAGE_SIZE, flags & ~VM_LAZY, name };
+	struct region nr = {0, size, size, size / PAGE_SIZE, flags & ~VM_LAZY, name};
 	e = place(size, &va);
 	if (e)
 		goto out;
@@ -253,7 +256,7 @@ int vm_reserve(uint64_t size, unsigned flags, const char *name, uint64_t *va_out
 	uint64_t va;
 	e = place(size, &va);
 	if (!e) {
-		struct region nr = { va, size, 0, 0, flags, name };
+		struct region nr = {va, size, 0, 0, flags, name};
 		e = insert(&nr);
 	}
 	if (!e)

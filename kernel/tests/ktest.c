@@ -64,7 +64,8 @@ static void ktest_crash(const char *kind)
 	if (strcmp(kind, "fault") == 0)
 		*(volatile uint64_t *)(uintptr_t)0xdead0000ull = 1; /* unmapped (low half) */
 	else if (strcmp(kind, "wx") == 0)
-		*(volatile uint8_t *)(uintptr_t)ktest_crash = (uint8_t)text_marker; /* kernel text */
+		*(volatile uint8_t *)(uintptr_t)ktest_crash =
+			(uint8_t)text_marker; /* kernel text */
 	else if (strcmp(kind, "panic") == 0)
 		panic("deliberate panic (%d)", 42);
 	else if (strcmp(kind, "nested") == 0)
@@ -100,13 +101,13 @@ void ktest_drain_all_caches(void)
 void kernel_run(void)
 {
 	char fbuf[128];
-	struct test_ctx t = { .out = out_console };
+	struct test_ctx t = {.out = out_console};
 	const char *crash = bootarg("crash=", fbuf, sizeof(fbuf));
 	if (crash)
 		ktest_crash(crash);
 	const char *filter = bootarg("test=", fbuf, sizeof(fbuf));
-	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus, filter ? ", filter " : "",
-		filter ? filter : "");
+	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus,
+		filter ? ", filter " : "", filter ? filter : "");
 	struct kheap_stats hb, ha;
 	struct vm_stats vb, va;
 	kheap_stats(&hb);
@@ -133,7 +134,8 @@ void kernel_run(void)
 		t.passed++;
 	}
 	if (ha.in_use != hb.in_use) {
-		kprintf("FAIL ktest.no_heap_leak: %zu heap bytes in use before the tests, %zu after\n",
+		kprintf("FAIL ktest.no_heap_leak: %zu heap bytes in use before the tests, %zu "
+			"after\n",
 			hb.in_use, ha.in_use);
 		failed++;
 		t.failed++;

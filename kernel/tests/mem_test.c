@@ -177,7 +177,7 @@ TEST(vm, lazy_commit)
 	EXPECT_OK(vm_set_commit_limit(va, 16 * FRAME_SIZE));
 	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)va;
 	EXPECT_EQ(p[0], 0); /* first touch commits a zeroed page */
-	p[513] = 7;         /* second page */
+	p[513] = 7;	    /* second page */
 	EXPECT_EQ(p[513], 7);
 	EXPECT_OK(vm_translate(va, &pa));
 	EXPECT_OK(vm_translate(va + FRAME_SIZE, &pa));

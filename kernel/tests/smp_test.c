@@ -68,7 +68,7 @@ TEST(smp, ipi_round_trip_between_every_pair)
 		for (uint32_t to = 0; to < ncpus; to++) {
 			if (from == to)
 				continue;
-			struct ping p = { to, 0, 0 };
+			struct ping p = {to, 0, 0};
 			cpu_call(from, ping, &p);
 			if (!EXPECT(p.ok))
 				test_printf(t, "  no pong: CPU %u -> CPU %u\n", from, to);

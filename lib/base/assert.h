@@ -14,6 +14,5 @@ NORETURN void assert_fail(const char *expr, const char *file, int line);
 #ifdef NDEBUG
 #define ASSERT(expr) ((void)sizeof(expr))
 #else
-#define ASSERT(expr) \
-	(LIKELY(expr) ? (void)0 : assert_fail(#expr, __FILE__, __LINE__))
+#define ASSERT(expr) (LIKELY(expr) ? (void)0 : assert_fail(#expr, __FILE__, __LINE__))
 #endif

@@ -6,33 +6,33 @@
 
 #include <stdint.h>
 
-#define ELF_MAGIC 0x464c457fu /* "\x7fELF" little-endian */
-#define ELFCLASS64 2
+#define ELF_MAGIC   0x464c457fu /* "\x7fELF" little-endian */
+#define ELFCLASS64  2
 #define ELFDATA2LSB 1
-#define EM_RISCV 243
-#define ET_EXEC 2
-#define ET_DYN 3
+#define EM_RISCV    243
+#define ET_EXEC	    2
+#define ET_DYN	    3
 
-#define PT_LOAD 1
+#define PT_LOAD	   1
 #define PT_DYNAMIC 2
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define PF_X	   1
+#define PF_W	   2
+#define PF_R	   4
 
 #define SHT_SYMTAB 2
 #define SHT_STRTAB 3
 
-#define DT_NULL 0
-#define DT_RELA 7
-#define DT_RELASZ 8
+#define DT_NULL	   0
+#define DT_RELA	   7
+#define DT_RELASZ  8
 #define DT_RELAENT 9
 
-#define R_RISCV_NONE 0
+#define R_RISCV_NONE	 0
 #define R_RISCV_RELATIVE 3
 
-#define STT_FUNC 2
+#define STT_FUNC	 2
 #define ELF64_ST_TYPE(i) ((i)&0xf)
-#define ELF64_R_TYPE(i) ((uint32_t)(i))
+#define ELF64_R_TYPE(i)	 ((uint32_t)(i))
 
 struct elf64_ehdr {
 	uint8_t e_ident[16];

@@ -9,30 +9,30 @@
 
 enum err {
 	ERR_OK = 0,
-	ERR_NOMEM = -1,     /* out of memory */
-	ERR_INVAL = -2,     /* invalid argument */
-	ERR_RANGE = -3,     /* value out of range */
-	ERR_NOENT = -4,     /* no such entry */
-	ERR_EXIST = -5,     /* already exists */
-	ERR_BUSY = -6,      /* resource busy */
-	ERR_AGAIN = -7,     /* try again later */
-	ERR_TRUNC = -8,     /* input ended early */
-	ERR_MALFORMED = -9, /* malformed input */
-	ERR_UNSUPP = -10,   /* not supported */
-	ERR_FAULT = -11,    /* bad address */
-	ERR_PERM = -12,     /* operation not permitted */
-	ERR_CANCELLED = -13,/* operation cancelled */
-	ERR_TIMEDOUT = -14, /* timed out */
-	ERR_CLOSED = -15,   /* closed */
-	ERR_IO = -16,       /* input/output error */
-	ERR_NOSPC = -17,    /* no space left */
-	ERR_OVERFLOW = -18, /* arithmetic overflow */
-	ERR_INVALID = -19,  /* fails validation (WebAssembly "invalid") */
-	ERR_TRAP = -20,     /* a WebAssembly trap */
-	ERR_LINK = -21,     /* unresolvable import */
-	ERR_NOTDIR = -22,   /* not a directory */
-	ERR_ISDIR = -23,    /* is a directory */
-	ERR_BADF = -24,     /* bad handle */
+	ERR_NOMEM = -1,	     /* out of memory */
+	ERR_INVAL = -2,	     /* invalid argument */
+	ERR_RANGE = -3,	     /* value out of range */
+	ERR_NOENT = -4,	     /* no such entry */
+	ERR_EXIST = -5,	     /* already exists */
+	ERR_BUSY = -6,	     /* resource busy */
+	ERR_AGAIN = -7,	     /* try again later */
+	ERR_TRUNC = -8,	     /* input ended early */
+	ERR_MALFORMED = -9,  /* malformed input */
+	ERR_UNSUPP = -10,    /* not supported */
+	ERR_FAULT = -11,     /* bad address */
+	ERR_PERM = -12,	     /* operation not permitted */
+	ERR_CANCELLED = -13, /* operation cancelled */
+	ERR_TIMEDOUT = -14,  /* timed out */
+	ERR_CLOSED = -15,    /* closed */
+	ERR_IO = -16,	     /* input/output error */
+	ERR_NOSPC = -17,     /* no space left */
+	ERR_OVERFLOW = -18,  /* arithmetic overflow */
+	ERR_INVALID = -19,   /* fails validation (WebAssembly "invalid") */
+	ERR_TRAP = -20,	     /* a WebAssembly trap */
+	ERR_LINK = -21,	     /* unresolvable import */
+	ERR_NOTDIR = -22,    /* not a directory */
+	ERR_ISDIR = -23,     /* is a directory */
+	ERR_BADF = -24,	     /* bad handle */
 	ERR__COUNT = 25,
 };
 

@@ -50,8 +50,8 @@ static void put_str(struct out *o, const struct spec *s, const char *str)
 		pad(o, ' ', fill);
 }
 
-static void put_num(struct out *o, const struct spec *s, uint64_t v, bool neg,
-		    unsigned base, bool upper, const char *prefix)
+static void put_num(struct out *o, const struct spec *s, uint64_t v, bool neg, unsigned base,
+		    bool upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -103,7 +103,7 @@ static int parse_int(const char **p)
 
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { buf, size ? size - 1 : 0, 0 };
+	struct out o = {buf, size ? size - 1 : 0, 0};
 	const char *p = fmt;
 
 	while (*p) {
@@ -112,7 +112,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		p++;
-		struct spec s = { .prec = -1 };
+		struct spec s = {.prec = -1};
 		for (;; p++) {
 			if (*p == '-')
 				s.left = true;
@@ -194,14 +194,13 @@ int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		}
 		case 'p':
-			put_num(&o, &s, (uintptr_t)va_arg(ap, void *), false, 16,
-				false, "0x");
+			put_num(&o, &s, (uintptr_t)va_arg(ap, void *), false, 16, false, "0x");
 			break;
 		case 's':
 			put_str(&o, &s, va_arg(ap, const char *));
 			break;
 		case 'c': {
-			char ch[2] = { (char)va_arg(ap, int), 0 };
+			char ch[2] = {(char)va_arg(ap, int), 0};
 			int fill = s.width > 1 ? s.width - 1 : 0;
 			if (!s.left)
 				pad(&o, ' ', fill);

@@ -29,8 +29,7 @@ static void fail_head(struct test_ctx *t, const char *file, int line)
 	test_printf(t, "  %s:%d: ", file, line);
 }
 
-bool test_check(struct test_ctx *t, bool ok, const char *expr,
-		const char *file, int line)
+bool test_check(struct test_ctx *t, bool ok, const char *expr, const char *file, int line)
 {
 	if (!ok) {
 		fail_head(t, file, line);
@@ -39,37 +38,51 @@ bool test_check(struct test_ctx *t, bool ok, const char *expr,
 	return ok;
 }
 
-bool test_check_int(struct test_ctx *t, enum test_op op, int64_t a, int64_t b,
-		    const char *ea, const char *eb, const char *file, int line)
+bool test_check_int(struct test_ctx *t, enum test_op op, int64_t a, int64_t b, const char *ea,
+		    const char *eb, const char *file, int line)
 {
-	static const char *const names[] = { "==", "!=", "<", "<=", ">", ">=", "==" };
+	static const char *const names[] = {"==", "!=", "<", "<=", ">", ">=", "=="};
 	bool ok;
 	switch (op) {
-	case TEST_EQ: ok = a == b; break;
-	case TEST_NE: ok = a != b; break;
-	case TEST_LT: ok = a < b; break;
-	case TEST_LE: ok = a <= b; break;
-	case TEST_GT: ok = a > b; break;
-	case TEST_GE: ok = a >= b; break;
-	default: ok = (uint64_t)a == (uint64_t)b; break;
+	case TEST_EQ:
+		ok = a == b;
+		break;
+	case TEST_NE:
+		ok = a != b;
+		break;
+	case TEST_LT:
+		ok = a < b;
+		break;
+	case TEST_LE:
+		ok = a <= b;
+		break;
+	case TEST_GT:
+		ok = a > b;
+		break;
+	case TEST_GE:
+		ok = a >= b;
+		break;
+	default:
+		ok = (uint64_t)a == (uint64_t)b;
+		break;
 	}
 	if (!ok) {
 		fail_head(t, file, line);
-		test_printf(t, "expected %s %s %s, got %lld (0x%llx) and %lld (0x%llx)\n",
-			    ea, names[op], eb, (long long)a, (unsigned long long)a,
-			    (long long)b, (unsigned long long)b);
+		test_printf(t, "expected %s %s %s, got %lld (0x%llx) and %lld (0x%llx)\n", ea,
+			    names[op], eb, (long long)a, (unsigned long long)a, (long long)b,
+			    (unsigned long long)b);
 	}
 	return ok;
 }
 
-bool test_check_str(struct test_ctx *t, const char *a, const char *b,
-		    const char *ea, const char *eb, const char *file, int line)
+bool test_check_str(struct test_ctx *t, const char *a, const char *b, const char *ea,
+		    const char *eb, const char *file, int line)
 {
 	bool ok = a && b && strcmp(a, b) == 0;
 	if (!ok) {
 		fail_head(t, file, line);
-		test_printf(t, "expected %s == %s, got \"%s\" and \"%s\"\n", ea,
-			    eb, a ? a : "(null)", b ? b : "(null)");
+		test_printf(t, "expected %s == %s, got \"%s\" and \"%s\"\n", ea, eb,
+			    a ? a : "(null)", b ? b : "(null)");
 	}
 	return ok;
 }
@@ -109,8 +122,7 @@ static bool matches(const char *name, const char *filter)
 }
 
 /* The case with the smallest name greater than `prev` (NULL: the first). */
-static const struct test_case *next_case(const struct test_case *begin,
-					 const struct test_case *end,
+static const struct test_case *next_case(const struct test_case *begin, const struct test_case *end,
 					 const char *prev)
 {
 	const struct test_case *best = 0;
@@ -123,8 +135,8 @@ static const struct test_case *next_case(const struct test_case *begin,
 	return best;
 }
 
-int test_run(struct test_ctx *t, const struct test_case *begin,
-	     const struct test_case *end, const char *filter)
+int test_run(struct test_ctx *t, const struct test_case *begin, const struct test_case *end,
+	     const char *filter)
 {
 	const char *prev = 0;
 	const struct test_case *c;
@@ -148,8 +160,8 @@ int test_run(struct test_ctx *t, const struct test_case *begin,
 	return t->failed;
 }
 
-void test_list(struct test_ctx *t, const struct test_case *begin,
-	       const struct test_case *end, const char *filter)
+void test_list(struct test_ctx *t, const struct test_case *begin, const struct test_case *end,
+	       const char *filter)
 {
 	const char *prev = 0;
 	const struct test_case *c;

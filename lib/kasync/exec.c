@@ -16,9 +16,9 @@
 #include "kasync/exec.h"
 #include "kasync/exec_internal.h"
 
-#define STEAL_ROUNDS 4
+#define STEAL_ROUNDS	    4
 #define MAX_STOLEN_PER_TICK 256
-#define SPIN_BEFORE_SLEEP 64
+#define SPIN_BEFORE_SLEEP   64
 
 static inline struct kasync_task *link_task(struct kasync_link *l)
 {
@@ -124,7 +124,8 @@ static void notify(struct kasync_exec *exec, struct kasync_sched *target, bool t
 	if (target != NULL && !target_is_self && (idle & ((uint64_t)1 << target->cpu)) &&
 	    wake_cpu(exec, target->cpu))
 		return;
-	/* a worker that is already searching will find it (it checks every queue before sleeping) */
+	/* a worker that is already searching will find it (it checks every queue before sleeping)
+	 */
 	if (atomic_load(&exec->searching) != 0)
 		return;
 	kasync_exec_wake_one(exec);
@@ -216,7 +217,7 @@ void kasync_sched_counters(struct kasync_sched *s, struct kasync_counters *out)
 
 void kasync_exec_counters(struct kasync_exec *exec, struct kasync_counters *out)
 {
-	struct kasync_counters c, sum = { 0 };
+	struct kasync_counters c, sum = {0};
 
 	for (uint32_t i = 0; i < exec->ncpu; i++) {
 		kasync_sched_counters(&exec->scheds[i], &c);
@@ -232,7 +233,7 @@ void kasync_exec_counters(struct kasync_exec *exec, struct kasync_counters *out)
 
 struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 {
-	struct kasync_tick tick = { 0 };
+	struct kasync_tick tick = {0};
 	struct kasync_link *l;
 	unsigned retries = 0;
 
@@ -297,7 +298,8 @@ static size_t steal_from(struct kasync_sched *to, struct kasync_mpsc *from, size
 		n = max;
 	while (got < n && kasync_mpsc_pop(from, &l) == KASYNC_MPSC_OK) {
 		struct kasync_task *task = link_task(l);
-		/* relaxed: the push below publishes it; the task is queued, so no waker reads it. */
+		/* relaxed: the push below publishes it; the task is queued, so no waker reads it.
+		 */
 		atomic_store_explicit(&task->sched, to, memory_order_relaxed);
 		kasync_mpsc_push(&to->q, l);
 		got++;

@@ -26,7 +26,7 @@
 #include "kasync/task.h"
 #include "kasync/timer.h"
 
-#define KASYNC_TICK_N 256
+#define KASYNC_TICK_N	256
 #define KASYNC_MAX_CPUS 64
 
 /* Cumulative per-scheduler counters (relaxed; read them for statistics only). */
@@ -55,7 +55,7 @@ struct kasync_exec {
 	uint32_t ncpu;
 	struct kasync_mpsc injector;
 	const struct kasync_platform *plat;
-	_Atomic uint64_t idle;      /* the sleepers: bit n set while CPU n sleeps */
+	_Atomic uint64_t idle;	    /* the sleepers: bit n set while CPU n sleeps */
 	_Atomic uint32_t searching; /* woken workers that have not found work yet */
 	_Atomic bool closed;
 	_Atomic uint64_t next_id;

@@ -20,10 +20,10 @@
 #include "kasync/task.h"
 
 struct kasync_mpsc {
-	_Atomic(struct kasync_link *) head; /* the last pushed node */
+	_Atomic(struct kasync_link *) head;    /* the last pushed node */
 	_Alignas(64) struct kasync_link *tail; /* consumer only */
 	struct kasync_link stub;
-	_Atomic bool busy;   /* a consumer holds the tail */
+	_Atomic bool busy;     /* a consumer holds the tail */
 	_Atomic size_t queued; /* pushed and not yet popped */
 };
 

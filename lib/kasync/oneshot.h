@@ -23,7 +23,8 @@ struct kasync_oneshot {
 
 void kasync_oneshot_init(struct kasync_oneshot *o);
 
-/* kasync_oneshot_send - stores `value` and wakes the receiver. Errors: ERR_CLOSED, ERR_BUSY (sent twice). */
+/* kasync_oneshot_send - stores `value` and wakes the receiver. Errors: ERR_CLOSED, ERR_BUSY (sent
+ * twice). */
 int kasync_oneshot_send(struct kasync_oneshot *o, uintptr_t value);
 
 /* kasync_oneshot_close - the sender goes away without sending: the receiver gets ERR_CLOSED. */

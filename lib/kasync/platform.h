@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#define KASYNC_NO_CPU UINT32_MAX
+#define KASYNC_NO_CPU	   UINT32_MAX
 #define KASYNC_NO_DEADLINE UINT64_MAX
 
 struct kasync_platform {

@@ -203,7 +203,8 @@ enum kasync_wake_action kasync_state_wake_by_val(struct kasync_state *s)
 			next = cur - KASYNC_ST_REF_ONE;
 			act = kasync_snap_refs(next) == 0 ? KASYNC_WAKE_DROP : KASYNC_WAKE_NONE;
 		} else {
-			/* the run queue gets a new reference; the caller drops the waker's after enqueueing */
+			/* the run queue gets a new reference; the caller drops the waker's after
+			 * enqueueing */
 			next = (cur | KASYNC_ST_WOKEN) + KASYNC_ST_REF_ONE;
 			act = KASYNC_WAKE_ENQUEUE;
 		}

@@ -1,8 +1,9 @@
 /*
  * state.h - the task state word: one atomic machine word per task.
  *
- *   | 63 .. 8  |    7       |  6 5       |       4         |     3     |   2   |    1     |    0    |
- *   | refcount | HAS_OUTPUT | JOIN_WAKER | HAS_JOIN_HANDLE | CANCELLED | WOKEN | COMPLETE | POLLING |
+ *   | 63 .. 8  |    7       |  6 5       |       4         |     3     |   2   |    1     |    0 |
+ *   | refcount | HAS_OUTPUT | JOIN_WAKER | HAS_JOIN_HANDLE | CANCELLED | WOKEN | COMPLETE | POLLING
+ * |
  *
  * JOIN_WAKER is 2 bits: EMPTY, REGISTERING (the join handle is writing the
  * slot), WAITING (the slot holds a waker), WOKEN (the waker was taken and
@@ -21,17 +22,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define KASYNC_ST_POLLING ((uintptr_t)1 << 0)
-#define KASYNC_ST_COMPLETE ((uintptr_t)1 << 1)
-#define KASYNC_ST_WOKEN ((uintptr_t)1 << 2)
-#define KASYNC_ST_CANCELLED ((uintptr_t)1 << 3)
-#define KASYNC_ST_HAS_JOIN_HANDLE ((uintptr_t)1 << 4)
+#define KASYNC_ST_POLLING	   ((uintptr_t)1 << 0)
+#define KASYNC_ST_COMPLETE	   ((uintptr_t)1 << 1)
+#define KASYNC_ST_WOKEN		   ((uintptr_t)1 << 2)
+#define KASYNC_ST_CANCELLED	   ((uintptr_t)1 << 3)
+#define KASYNC_ST_HAS_JOIN_HANDLE  ((uintptr_t)1 << 4)
 #define KASYNC_ST_JOIN_WAKER_SHIFT 5
-#define KASYNC_ST_JOIN_WAKER_MASK ((uintptr_t)3 << KASYNC_ST_JOIN_WAKER_SHIFT)
-#define KASYNC_ST_HAS_OUTPUT ((uintptr_t)1 << 7)
-#define KASYNC_ST_REF_SHIFT 8
-#define KASYNC_ST_REF_ONE ((uintptr_t)1 << KASYNC_ST_REF_SHIFT)
-#define KASYNC_ST_REF_MAX (UINTPTR_MAX >> KASYNC_ST_REF_SHIFT)
+#define KASYNC_ST_JOIN_WAKER_MASK  ((uintptr_t)3 << KASYNC_ST_JOIN_WAKER_SHIFT)
+#define KASYNC_ST_HAS_OUTPUT	   ((uintptr_t)1 << 7)
+#define KASYNC_ST_REF_SHIFT	   8
+#define KASYNC_ST_REF_ONE	   ((uintptr_t)1 << KASYNC_ST_REF_SHIFT)
+#define KASYNC_ST_REF_MAX	   (UINTPTR_MAX >> KASYNC_ST_REF_SHIFT)
 
 enum kasync_join_waker {
 	KASYNC_JW_EMPTY = 0,
@@ -46,24 +47,24 @@ struct kasync_state {
 
 /* What start_poll decided. */
 enum kasync_start {
-	KASYNC_START_POLL,      /* now POLLING, WOKEN consumed: poll it */
+	KASYNC_START_POLL,	/* now POLLING, WOKEN consumed: poll it */
 	KASYNC_START_DONT_POLL, /* already polling elsewhere or complete */
 	KASYNC_START_CANCELLED, /* cancelled: drop it; maybe wake the join waker */
 };
 
 /* What end_poll decided. */
 enum kasync_poll_result {
-	KASYNC_RESULT_PENDING,          /* idle until a waker fires */
+	KASYNC_RESULT_PENDING,		/* idle until a waker fires */
 	KASYNC_RESULT_PENDING_SCHEDULE, /* woken during the poll: requeue it */
-	KASYNC_RESULT_READY,            /* complete, nobody to tell */
-	KASYNC_RESULT_READY_JOINED,     /* complete: take and wake the join waker */
+	KASYNC_RESULT_READY,		/* complete, nobody to tell */
+	KASYNC_RESULT_READY_JOINED,	/* complete: take and wake the join waker */
 };
 
 enum kasync_join_action {
 	KASYNC_JOIN_TAKE_OUTPUT, /* output is ours now (HAS_OUTPUT cleared) */
-	KASYNC_JOIN_CANCELLED,   /* cancelled; `completed` says if it had finished */
-	KASYNC_JOIN_REGISTER,    /* slot empty: write a waker, then registered() */
-	KASYNC_JOIN_REREGISTER,  /* slot holds a waker: replace it, then registered() */
+	KASYNC_JOIN_CANCELLED,	 /* cancelled; `completed` says if it had finished */
+	KASYNC_JOIN_REGISTER,	 /* slot empty: write a waker, then registered() */
+	KASYNC_JOIN_REREGISTER,	 /* slot holds a waker: replace it, then registered() */
 };
 
 enum kasync_wake_action {
@@ -75,7 +76,8 @@ enum kasync_wake_action {
 enum kasync_cancel_action {
 	KASYNC_CANCEL_ALREADY, /* was already cancelled: nothing changed */
 	KASYNC_CANCEL_DONE,    /* cancelled; it is queued, polling or complete */
-	KASYNC_CANCEL_ENQUEUE, /* cancelled an idle task: caller enqueues it (a reference was added) */
+	KASYNC_CANCEL_ENQUEUE, /* cancelled an idle task: caller enqueues it (a reference was added)
+				*/
 };
 
 /* kasync_state_init - refcount 1, no flags. */
@@ -91,7 +93,8 @@ static inline uintptr_t kasync_snap_refs(uintptr_t v)
 
 static inline enum kasync_join_waker kasync_snap_join_waker(uintptr_t v)
 {
-	return (enum kasync_join_waker)((v & KASYNC_ST_JOIN_WAKER_MASK) >> KASYNC_ST_JOIN_WAKER_SHIFT);
+	return (enum kasync_join_waker)((v & KASYNC_ST_JOIN_WAKER_MASK) >>
+					KASYNC_ST_JOIN_WAKER_SHIFT);
 }
 
 /*

@@ -310,7 +310,7 @@ void kasync_chan_close(struct kasync_chan *c)
 /* Copies an item in (a slot permit is held); fails if closed meanwhile. */
 static int chan_put(struct kasync_chan *c, const void *item)
 {
-	struct kasync_waker w = { NULL, NULL };
+	struct kasync_waker w = {NULL, NULL};
 
 	kasync_spin_lock(&c->lock);
 	if (c->closed) {

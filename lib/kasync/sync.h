@@ -23,9 +23,9 @@
 struct kasync_waiter {
 	struct kasync_waiter *next, *prev;
 	struct kasync_waker waker;
-	size_t need;   /* permits wanted (semaphore) */
-	bool queued;   /* in the queue */
-	bool woken;    /* woken / permits handed over, not yet seen by poll */
+	size_t need; /* permits wanted (semaphore) */
+	bool queued; /* in the queue */
+	bool woken;  /* woken / permits handed over, not yet seen by poll */
 };
 
 static inline void kasync_waiter_init(struct kasync_waiter *w)
@@ -88,8 +88,7 @@ static inline void kasync_mutex_init(struct kasync_mutex *m)
 }
 
 static inline enum kasync_poll kasync_mutex_lock_poll(struct kasync_mutex *m,
-						      struct kasync_waiter *w,
-						      struct kasync_cx *cx)
+						      struct kasync_waiter *w, struct kasync_cx *cx)
 {
 	int err;
 	return kasync_sem_acquire_poll(&m->sem, w, 1, cx, &err);
@@ -126,7 +125,8 @@ enum kasync_poll kasync_chan_send_poll(struct kasync_chan *c, struct kasync_wait
 				       const void *item, struct kasync_cx *cx, int *err);
 /* kasync_chan_try_send - 0, ERR_AGAIN (full) or ERR_CLOSED. */
 int kasync_chan_try_send(struct kasync_chan *c, const void *item);
-/* kasync_chan_recv_poll - READY: *err 0 and the item in `out`, or ERR_CLOSED once closed and empty. */
+/* kasync_chan_recv_poll - READY: *err 0 and the item in `out`, or ERR_CLOSED once closed and empty.
+ */
 enum kasync_poll kasync_chan_recv_poll(struct kasync_chan *c, void *out, struct kasync_cx *cx,
 				       int *err);
 /* kasync_chan_close - the receiver closes: senders get ERR_CLOSED; queued items stay receivable. */

@@ -97,7 +97,7 @@ static const struct kasync_waker_vtable task_waker_vt = {
 struct kasync_waker kasync_task_waker(struct kasync_task *task)
 {
 	kasync_task_ref(task);
-	return (struct kasync_waker){ .vt = &task_waker_vt, .data = task };
+	return (struct kasync_waker){.vt = &task_waker_vt, .data = task};
 }
 
 /* --- wakers in general --- */

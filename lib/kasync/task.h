@@ -85,10 +85,10 @@ struct kasync_exec;
 
 /* A waker: how to tell someone that what it waits for may have happened. */
 struct kasync_waker_vtable {
-	void (*clone)(void *data);       /* one more owner */
-	void (*wake)(void *data);        /* wake and release one owner */
+	void (*clone)(void *data);	 /* one more owner */
+	void (*wake)(void *data);	 /* wake and release one owner */
 	void (*wake_by_ref)(void *data); /* wake, keep ownership */
-	void (*drop)(void *data);        /* release one owner */
+	void (*drop)(void *data);	 /* release one owner */
 };
 
 struct kasync_waker {
@@ -121,7 +121,8 @@ struct kasync_task {
 	struct kasync_state state;
 	struct kasync_link link; /* in a run queue while WOKEN and not POLLING */
 	const struct kasync_task_vtable *vt;
-	/* the scheduler whose queue it goes back to when woken; set by the owner of the queue slot */
+	/* the scheduler whose queue it goes back to when woken; set by the owner of the queue slot
+	 */
 	_Atomic(struct kasync_sched *) sched;
 	struct kasync_exec *exec;
 	struct kasync_waker join_waker; /* guarded by the JOIN_WAKER bits */
@@ -175,7 +176,8 @@ static inline bool kasync_waker_is_set(const struct kasync_waker *w)
  * PENDING: cx->waker is woken when the task completes or is cancelled.
  * The handle stays valid (and must still be dropped).
  */
-enum kasync_poll kasync_join_poll(struct kasync_join *jh, struct kasync_cx *cx, void *out, int *err);
+enum kasync_poll kasync_join_poll(struct kasync_join *jh, struct kasync_cx *cx, void *out,
+				  int *err);
 
 /* kasync_join_cancel - cancels the task; false if already cancelled. Keeps the handle. */
 bool kasync_join_cancel(struct kasync_join *jh);

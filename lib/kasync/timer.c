@@ -9,7 +9,7 @@
 #include "kasync/timer.h"
 
 #define LEVEL_BITS 6
-#define MAX_SPAN ((uint64_t)1 << (LEVEL_BITS * KASYNC_WHEEL_LEVELS))
+#define MAX_SPAN   ((uint64_t)1 << (LEVEL_BITS * KASYNC_WHEEL_LEVELS))
 
 static unsigned level_for(uint64_t now, uint64_t deadline)
 {
@@ -143,7 +143,7 @@ void kasync_wheel_advance(struct kasync_wheel *w, uint64_t now,
 		list = w->slots[best_l][best_s];
 		w->slots[best_l][best_s] = NULL;
 		w->occupied[best_l] &= ~((uint64_t)1 << best_s);
-reinsert:
+	reinsert:
 		while (list != NULL) {
 			struct kasync_timer_entry *e = list;
 			list = e->next;
@@ -187,7 +187,7 @@ int kasync_wheel_check(const struct kasync_wheel *w)
 static uint64_t tick_to_ns(struct kasync_timer *t, uint64_t tick)
 {
 	return tick == UINT64_MAX || tick > UINT64_MAX / t->tick_ns ? KASYNC_NO_DEADLINE
-								      : tick * t->tick_ns;
+								    : tick * t->tick_ns;
 }
 
 static void update_next(struct kasync_timer *t)
@@ -236,8 +236,7 @@ unsigned kasync_timer_fire(struct kasync_timer *t, uint64_t now_ns)
 
 /* --- sleep --- */
 
-void kasync_sleep_until_init(struct kasync_sleep *s, struct kasync_exec *exec,
-			     uint64_t deadline_ns)
+void kasync_sleep_until_init(struct kasync_sleep *s, struct kasync_exec *exec, uint64_t deadline_ns)
 {
 	s->exec = exec;
 	s->deadline_ns = deadline_ns;
@@ -313,8 +312,8 @@ void kasync_sleep_drop(struct kasync_sleep *s)
 
 /* --- timeout --- */
 
-void kasync_timeout_init(struct kasync_timeout *to, struct kasync_exec *exec,
-			 uint64_t duration_ns, kasync_poll_fn poll, void *arg)
+void kasync_timeout_init(struct kasync_timeout *to, struct kasync_exec *exec, uint64_t duration_ns,
+			 kasync_poll_fn poll, void *arg)
 {
 	kasync_sleep_init(&to->sleep, exec, duration_ns);
 	to->poll = poll;

@@ -24,7 +24,7 @@
 #include "kasync/task.h"
 
 #define KASYNC_WHEEL_LEVELS 6
-#define KASYNC_WHEEL_SLOTS 64
+#define KASYNC_WHEEL_SLOTS  64
 
 struct kasync_timer_entry {
 	struct kasync_timer_entry *next, *prev;
@@ -104,8 +104,8 @@ struct kasync_timeout {
 };
 
 /* kasync_timeout_init - bounds `poll(arg)` by `duration_ns`. */
-void kasync_timeout_init(struct kasync_timeout *to, struct kasync_exec *exec,
-			 uint64_t duration_ns, kasync_poll_fn poll, void *arg);
+void kasync_timeout_init(struct kasync_timeout *to, struct kasync_exec *exec, uint64_t duration_ns,
+			 kasync_poll_fn poll, void *arg);
 /*
  * kasync_timeout_poll - READY with the inner future's *err when it finishes
  * first, READY with *err = ERR_TIMEDOUT when the time is up first (the inner

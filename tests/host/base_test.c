@@ -20,7 +20,8 @@ TEST(fmt, integers)
 	EXPECT_STREQ(f(b, sizeof(b), "%d %i %u", -5, 7, 3u), "-5 7 3");
 	EXPECT_STREQ(f(b, sizeof(b), "%x %X %#x %o", 255u, 255u, 255u, 8u), "ff FF 0xff 10");
 	EXPECT_STREQ(f(b, sizeof(b), "%lld", (long long)INT64_MIN), "-9223372036854775808");
-	EXPECT_STREQ(f(b, sizeof(b), "%llu", (unsigned long long)UINT64_MAX), "18446744073709551615");
+	EXPECT_STREQ(f(b, sizeof(b), "%llu", (unsigned long long)UINT64_MAX),
+		     "18446744073709551615");
 	EXPECT_STREQ(f(b, sizeof(b), "%zu %lx", (size_t)42, 0xdeadbeefUL), "42 deadbeef");
 	EXPECT_STREQ(f(b, sizeof(b), "%hhd %hd", 300, 70000), "44 4464");
 }
@@ -65,19 +66,27 @@ static void sink(void *arg, const char *s, size_t len)
 }
 
 static int ran_a, ran_b;
-static void case_a(struct test_ctx *t) { (void)t; ran_a++; }
-static void case_b(struct test_ctx *t) { ran_b++; EXPECT(0); }
+static void case_a(struct test_ctx *t)
+{
+	(void)t;
+	ran_a++;
+}
+static void case_b(struct test_ctx *t)
+{
+	ran_b++;
+	EXPECT(0);
+}
 
 TEST(harness, filter_and_counts)
 {
-	const struct test_case cases[] = { { "x.b", case_b }, { "x.a", case_a } };
+	const struct test_case cases[] = {{"x.b", case_b}, {"x.a", case_a}};
 	size_t printed = 0;
-	struct test_ctx inner = { .out = sink, .out_arg = &printed };
+	struct test_ctx inner = {.out = sink, .out_arg = &printed};
 	ran_a = ran_b = 0;
 	EXPECT_EQ(test_run(&inner, cases, cases + 2, "x.a"), 0);
 	EXPECT_EQ(ran_a, 1);
 	EXPECT_EQ(ran_b, 0);
-	struct test_ctx inner2 = { .out = sink, .out_arg = &printed };
+	struct test_ctx inner2 = {.out = sink, .out_arg = &printed};
 	EXPECT_EQ(test_run(&inner2, cases, cases + 2, "x,-x.a"), 1);
 	EXPECT_EQ(inner2.passed, 0);
 	EXPECT_EQ(inner2.failed, 1);
@@ -86,7 +95,10 @@ TEST(harness, filter_and_counts)
 }
 
 static int bumps;
-static int bump(void) { return ++bumps; }
+static int bump(void)
+{
+	return ++bumps;
+}
 
 /* Regression: EXPECT_EQ once evaluated its operands twice. */
 TEST(harness, expect_evaluates_once)
@@ -106,7 +118,7 @@ TEST(rand, seeds_differ_and_bounds_hold)
 	rand_seed(&z, 0, 0);
 	EXPECT_NE(rand_next(&a), rand_next(&b));
 	EXPECT_NE(rand_next(&z), 0);
-	int hist[10] = { 0 };
+	int hist[10] = {0};
 	for (int i = 0; i < 100000; i++) {
 		uint64_t v = rand_below(&a, 10);
 		if (!EXPECT_LT(v, 10))

@@ -109,7 +109,7 @@ static enum kasync_poll never(struct kt *t, struct kasync_cx *cx)
 TEST(kasync_exec, spawn_after_close_fails)
 {
 	struct rt rt;
-	struct kasync_join jh = { NULL };
+	struct kasync_join jh = {NULL};
 	long live0 = kt_live();
 
 	if (!EXPECT_OK(rt_init(&rt, 1)))
@@ -162,7 +162,7 @@ TEST(kasync_exec, tick_counters_and_cancel_idle)
 	tk = kasync_sched_tick(&rt.exec.scheds[0], KASYNC_TICK_N);
 	EXPECT_EQ(tk.polled, 1);
 	EXPECT_EQ(tb->n, 1); /* cancelled: not polled again */
-	struct kasync_cx cx = { { NULL, NULL }, NULL, &rt.exec };
+	struct kasync_cx cx = {{NULL, NULL}, NULL, &rt.exec};
 	EXPECT_EQ(kasync_join_poll(&a, &cx, &out, &err), KASYNC_READY);
 	EXPECT_OK(err);
 	EXPECT_EQ(out, 3);

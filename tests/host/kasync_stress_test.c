@@ -39,7 +39,7 @@ static enum kasync_poll flag_poll(struct flag *f, struct kasync_cx *cx)
 /* Fires if a task waits; returns whether it did. */
 static bool flag_fire(struct flag *f)
 {
-	struct kasync_waker w = { NULL, NULL };
+	struct kasync_waker w = {NULL, NULL};
 	kasync_spin_lock(&f->lock);
 	if (f->waiting) {
 		f->waiting = false;
@@ -194,7 +194,7 @@ static void *outside_spawner(void *arg)
 static void outside_spawns(struct test_ctx *t, uint32_t workers, uint32_t spawners)
 {
 	struct run r;
-	struct spawn_thread st = { &r, MILLION / 2 / spawners };
+	struct spawn_thread st = {&r, MILLION / 2 / spawners};
 	pthread_t th[16];
 	struct kasync_counters c;
 	long live0 = kt_live();
@@ -412,8 +412,8 @@ static enum kasync_poll parent(struct kt *t, struct kasync_cx *cx)
 				return KASYNC_READY;
 			}
 			c = kt_new(t->n == J_WAKES || t->n == J_DROP ? child_answer
-				   : t->n == J_SELF_CANCEL          ? child_self_cancel
-								    : child_forever,
+				   : t->n == J_SELF_CANCEL	     ? child_self_cancel
+								     : child_forever,
 				   r);
 			c->n = t->i % 3;
 			if (t->n == J_DROP)
@@ -448,7 +448,8 @@ static enum kasync_poll parent(struct kt *t, struct kasync_cx *cx)
 		case 2:
 			if (kasync_join_poll(&t->join, cx, &out, &err) == KASYNC_PENDING)
 				return KASYNC_PENDING;
-			if (t->n == J_WAKES ? (err != 0 || out != t->out + 1000) : err != ERR_CANCELLED)
+			if (t->n == J_WAKES ? (err != 0 || out != t->out + 1000)
+					    : err != ERR_CANCELLED)
 				atomic_fetch_add(&r->errors, 1);
 			kasync_join_drop(&t->join);
 			atomic_fetch_add_explicit(&r->ops, 1, memory_order_relaxed);
@@ -514,7 +515,8 @@ static void *waker_churn(void *arg)
 	return NULL;
 }
 
-/* Each poll clones its waker a few times and hands the clones to wake-by-value, wake-by-ref and drop. */
+/* Each poll clones its waker a few times and hands the clones to wake-by-value, wake-by-ref and
+ * drop. */
 static enum kasync_poll ref_churn(struct kt *t, struct kasync_cx *cx)
 {
 	struct run *r = t->arg;

@@ -170,7 +170,7 @@ TEST(kasync_sync, waitq_and_semaphore_single_thread)
 	struct kasync_waitq q;
 	struct kasync_sem sem;
 	struct kasync_waiter a, b;
-	struct kasync_cx cx = { { NULL, NULL }, NULL, NULL };
+	struct kasync_cx cx = {{NULL, NULL}, NULL, NULL};
 	int err = 1;
 
 	kasync_waitq_init(&q);

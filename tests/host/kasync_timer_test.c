@@ -26,8 +26,8 @@ TEST(kasync_timer, wheel_fires_in_order_at_deadline)
 {
 	static struct kasync_wheel w;
 	static struct kasync_timer_entry e[8];
-	uint64_t dl[8] = { 5, 63, 64, 4095, 4096, 300000, 1ull << 37, 70 };
-	struct fired f = { .n = 0, .w = &w };
+	uint64_t dl[8] = {5, 63, 64, 4095, 4096, 300000, 1ull << 37, 70};
+	struct fired f = {.n = 0, .w = &w};
 
 	kasync_wheel_init(&w, 1);
 	for (int i = 0; i < 8; i++) {
@@ -46,7 +46,7 @@ TEST(kasync_timer, wheel_fires_in_order_at_deadline)
 	kasync_wheel_advance(&w, 1ull << 38, on_fire, &f);
 	EXPECT_EQ(f.n, 7);
 	EXPECT_OK(kasync_wheel_check(&w));
-	uint64_t want[7] = { 5, 63, 64, 70, 4095, 300000, 1ull << 37 };
+	uint64_t want[7] = {5, 63, 64, 70, 4095, 300000, 1ull << 37};
 	for (int i = 0; i < 7; i++) {
 		EXPECT_EQ_U(f.order[i], want[i]);
 		EXPECT_EQ_U(f.at[i], want[i]); /* fired exactly at its tick */
@@ -60,7 +60,7 @@ TEST(kasync_timer, wheel_random_against_sorted)
 {
 	static struct kasync_wheel w;
 	static struct kasync_timer_entry e[2000];
-	struct fired f = { .n = 0, .w = &w };
+	struct fired f = {.n = 0, .w = &w};
 	uint64_t x = 88172645463325252ull, last = 0;
 	bool ordered = true;
 
@@ -137,7 +137,7 @@ static enum kasync_poll sleeper_poll(struct kt *t, struct kasync_cx *cx)
 TEST(kasync_timer, sleep_and_timeout_on_workers)
 {
 	struct rt rt;
-	struct sleeper_ctx c = { 0, 0, 0, { { false }, false, false, 0, { NULL, NULL } } };
+	struct sleeper_ctx c = {0, 0, 0, {{false}, false, false, 0, {NULL, NULL}}};
 	long live0 = kt_live();
 
 	if (!EXPECT_OK(rt_init(&rt, 2)))
@@ -154,7 +154,7 @@ TEST(kasync_timer, sleep_and_timeout_on_workers)
 TEST(kasync_oneshot, send_recv_close)
 {
 	struct kasync_oneshot o;
-	struct kasync_cx cx = { { NULL, NULL }, NULL, NULL };
+	struct kasync_cx cx = {{NULL, NULL}, NULL, NULL};
 	uintptr_t v = 0;
 	int err = 1;
 

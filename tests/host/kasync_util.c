@@ -23,7 +23,9 @@ static void kt_dealloc(struct kasync_task *task)
 }
 
 static const struct kasync_task_vtable kt_vt = {
-	.poll = kt_poll, .take_output = kt_take, .dealloc = kt_dealloc,
+	.poll = kt_poll,
+	.take_output = kt_take,
+	.dealloc = kt_dealloc,
 };
 
 struct kt *kt_new(kt_fn fn, void *arg)

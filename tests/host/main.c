@@ -21,7 +21,7 @@ static void out_stdout(void *arg, const char *s, size_t len)
 
 int main(int argc, char **argv)
 {
-	struct test_ctx t = { .out = out_stdout };
+	struct test_ctx t = {.out = out_stdout};
 	const char *filter = 0;
 	int list = 0;
 

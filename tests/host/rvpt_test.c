@@ -36,8 +36,8 @@ static void free_tables(uint64_t table, unsigned level)
 
 static void make_pt(struct pt *pt, struct arena *a, unsigned levels)
 {
-	*a = (struct arena){ 0, 1000 };
-	*pt = (struct pt){ .levels = levels, .alloc_table = alloc_table, .arg = a };
+	*a = (struct arena){0, 1000};
+	*pt = (struct pt){.levels = levels, .alloc_table = alloc_table, .arg = a};
 	alloc_table(a, &pt->root);
 }
 

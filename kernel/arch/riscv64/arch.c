@@ -8,7 +8,7 @@
 #include "arch/riscv64/sbi.h"
 #include "cpu.h"
 
-struct rv_platform rv_platform = { .timebase_freq = 10000000 };
+struct rv_platform rv_platform = {.timebase_freq = 10000000};
 
 extern char rv_trap_vector[];
 int rv_probe_read64(const void *addr, uint64_t *out);

@@ -9,9 +9,9 @@
 struct cpu;
 
 struct rv_platform {
-	uint64_t timebase_freq;   /* rdtime ticks per second */
-	uint64_t test_dev;        /* virtual address of the sifive,test device, or 0 */
-	uint64_t plic;            /* virtual address of the PLIC, or 0 */
+	uint64_t timebase_freq; /* rdtime ticks per second */
+	uint64_t test_dev;	/* virtual address of the sifive,test device, or 0 */
+	uint64_t plic;		/* virtual address of the PLIC, or 0 */
 	uint32_t plic_ndev;
 };
 
@@ -28,7 +28,6 @@ void rv_plic_enable(uint32_t irq, uint32_t hartid);
 uint32_t rv_plic_claim(uint32_t hartid);
 void rv_plic_complete(uint32_t hartid, uint32_t irq);
 void rv_plic_init_hart(uint32_t hartid);
-
 
 /* Sleeps until a software interrupt is pending, without taking it
  * (interrupts stay off), then clears it. Usable before the trap vector is

@@ -6,10 +6,10 @@
 
 #include "arch/riscv64/platform.h"
 
-#define PRIORITY(irq) (4u * (irq))
-#define ENABLE(ctx) (0x2000u + 0x80u * (ctx))
+#define PRIORITY(irq)  (4u * (irq))
+#define ENABLE(ctx)    (0x2000u + 0x80u * (ctx))
 #define THRESHOLD(ctx) (0x200000u + 0x1000u * (ctx))
-#define CLAIM(ctx) (0x200004u + 0x1000u * (ctx))
+#define CLAIM(ctx)     (0x200004u + 0x1000u * (ctx))
 
 static inline volatile uint32_t *reg(uint32_t off)
 {

@@ -9,9 +9,9 @@
 #include "base/compiler.h"
 #include "base/err.h"
 
-#define PTE_PPN(e) (((e) >> PTE_PPN_SHIFT) & ((1ul << 44) - 1))
+#define PTE_PPN(e)     (((e) >> PTE_PPN_SHIFT) & ((1ul << 44) - 1))
 #define LEVEL_SHIFT(l) (PAGE_SHIFT + 9 * (l))
-#define LEVEL_SIZE(l) (1ul << LEVEL_SHIFT(l))
+#define LEVEL_SIZE(l)  (1ul << LEVEL_SHIFT(l))
 
 static inline unsigned va_index(uint64_t va, unsigned level)
 {
@@ -41,8 +41,8 @@ bool pt_va_canonical(const struct pt *pt, uint64_t va)
 }
 
 /* The table at `level` below `table`'s entry for va, created if `create`. */
-static int next_table(struct pt *pt, uint64_t *table, uint64_t va, unsigned level,
-		      bool create, uint64_t **out)
+static int next_table(struct pt *pt, uint64_t *table, uint64_t va, unsigned level, bool create,
+		      uint64_t **out)
 {
 	uint64_t *e = &table[va_index(va, level)];
 	if (*e & PTE_V) {

@@ -14,22 +14,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PAGE_SIZE 4096ul
+#define PAGE_SIZE  4096ul
 #define PAGE_SHIFT 12
 
-#define PTE_V (1ul << 0)
-#define PTE_R (1ul << 1)
-#define PTE_W (1ul << 2)
-#define PTE_X (1ul << 3)
-#define PTE_U (1ul << 4)
-#define PTE_G (1ul << 5)
-#define PTE_A (1ul << 6)
-#define PTE_D (1ul << 7)
-#define PTE_RWX (PTE_R | PTE_W | PTE_X)
+#define PTE_V	      (1ul << 0)
+#define PTE_R	      (1ul << 1)
+#define PTE_W	      (1ul << 2)
+#define PTE_X	      (1ul << 3)
+#define PTE_U	      (1ul << 4)
+#define PTE_G	      (1ul << 5)
+#define PTE_A	      (1ul << 6)
+#define PTE_D	      (1ul << 7)
+#define PTE_RWX	      (PTE_R | PTE_W | PTE_X)
 #define PTE_PPN_SHIFT 10
 
 struct pt {
-	uint64_t root;        /* physical address of the root table */
+	uint64_t root;	      /* physical address of the root table */
 	unsigned levels;      /* 3 (Sv39) or 4 (Sv48) */
 	uint64_t phys_offset; /* VA = PA + phys_offset for table pages */
 	/* Allocates one zeroed page for a table; 0 on success. */

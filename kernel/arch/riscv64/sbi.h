@@ -11,12 +11,12 @@ struct sbiret {
 	long value;
 };
 
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494d45
-#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_BASE   0x10
+#define SBI_EXT_TIME   0x54494d45
+#define SBI_EXT_IPI    0x735049
 #define SBI_EXT_RFENCE 0x52464e43
-#define SBI_EXT_HSM 0x48534d
-#define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_HSM    0x48534d
+#define SBI_EXT_SRST   0x53525354
 
 static inline struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 {
@@ -25,11 +25,8 @@ static inline struct sbiret sbi_call(long ext, long fid, long a0, long a1, long 
 	register long r2 __asm__("a2") = a2;
 	register long r6 __asm__("a6") = fid;
 	register long r7 __asm__("a7") = ext;
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r6), "r"(r7)
-			 : "memory");
-	return (struct sbiret){ r0, r1 };
+	__asm__ volatile("ecall" : "+r"(r0), "+r"(r1) : "r"(r2), "r"(r6), "r"(r7) : "memory");
+	return (struct sbiret){r0, r1};
 }
 
 /* Legacy console output: usable before the UART is known. */

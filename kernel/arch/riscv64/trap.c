@@ -57,13 +57,14 @@ const char *rv_cause_name(uint64_t scause)
 
 void arch_dump_frame(const struct trap_frame *tf)
 {
-	static const char *const names[32] = { "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-					       "s0",   "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-					       "a6",   "a7", "s2", "s3", "s4", "s5", "s6", "s7",
-					       "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6" };
+	static const char *const names[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+					      "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+					      "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
+					      "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
 	for (int i = 1; i < 32; i += 2)
 		kprintf("  %-4s %016llx  %-4s %016llx\n", names[i], (unsigned long long)tf->x[i],
-			i + 1 < 32 ? names[i + 1] : "", i + 1 < 32 ? (unsigned long long)tf->x[i + 1] : 0);
+			i + 1 < 32 ? names[i + 1] : "",
+			i + 1 < 32 ? (unsigned long long)tf->x[i + 1] : 0);
 	kprintf("  sepc %016llx  sstatus %016llx\n", (unsigned long long)tf->sepc,
 		(unsigned long long)tf->sstatus);
 }
@@ -79,7 +80,8 @@ static NORETURN void kernel_fault(struct trap_frame *tf)
 	uint64_t sp = tf->x[2];
 	if ((code == EXC_LOAD_PAGE_FAULT || code == EXC_STORE_PAGE_FAULT) &&
 	    tf->stval < sp + 4096 && tf->stval + 65536 > sp)
-		kprintf("(looks like a kernel stack overflow: sp 0x%016llx)\n", (unsigned long long)sp);
+		kprintf("(looks like a kernel stack overflow: sp 0x%016llx)\n",
+			(unsigned long long)sp);
 	arch_dump_frame(tf);
 	backtrace_print(tf->sepc, tf->x[8]);
 	panic_finish();

@@ -163,7 +163,10 @@ static void pk_wake(void *d)
 }
 
 static const struct kasync_waker_vtable parker_vt = {
-	.clone = pk_clone, .wake = pk_wake, .wake_by_ref = pk_wake_by_ref, .drop = pk_drop,
+	.clone = pk_clone,
+	.wake = pk_wake,
+	.wake_by_ref = pk_wake_by_ref,
+	.drop = pk_drop,
 };
 
 int kasync_host_block_on(struct kasync_exec *exec, kasync_poll_fn poll, void *arg)
@@ -201,6 +204,6 @@ static enum kasync_poll join_poll(void *arg, struct kasync_cx *cx, int *err)
 
 int kasync_host_block_on_join(struct kasync_exec *exec, struct kasync_join *jh, void *out)
 {
-	struct join_arg a = { jh, out };
+	struct join_arg a = {jh, out};
 	return kasync_host_block_on(exec, join_poll, &a);
 }

@@ -42,7 +42,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)BUILD=$(BUILD) tools/run-tests.sh
 
-test-build: host-test-build kernel-test-build
+test-build: host-test-build kernel-test-build kernel
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-build

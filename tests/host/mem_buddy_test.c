@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
+#include "test_dies.h"
 #include "mem/buddy.h"
 #include "mem/frame_cache.h"
 
@@ -233,23 +234,6 @@ out:
 	arena_free(&a);
 }
 
-/* Runs `fn` in a child process and expects it to die by SIGABRT. */
-static bool dies(void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(3);
-		fn();
-		_exit(0);
-	}
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return false;
-	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
-}
-
 static void buddy_double_free(void)
 {
 	static uint64_t meta[64];
@@ -300,10 +284,10 @@ static void buddy_free_misaligned(void)
 
 TEST(mem, buddy_asserts)
 {
-	EXPECT(dies(buddy_double_free));
-	EXPECT(dies(buddy_free_inside_free_block));
-	EXPECT(dies(buddy_free_foreign));
-	EXPECT(dies(buddy_free_misaligned));
+	EXPECT(test_dies(buddy_double_free));
+	EXPECT(test_dies(buddy_free_inside_free_block));
+	EXPECT(test_dies(buddy_free_foreign));
+	EXPECT(test_dies(buddy_free_misaligned));
 }
 
 TEST(mem, frame_cache_basic)

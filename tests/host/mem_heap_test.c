@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
+#include "test_dies.h"
 #include "mem/heap.h"
 
 static uint64_t rng_next(uint64_t *s)
@@ -281,22 +282,6 @@ out:
 	grower_free(&g);
 }
 
-static bool dies(void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(3);
-		fn();
-		_exit(0);
-	}
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return false;
-	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
-}
-
 static void heap_double_free_small(void)
 {
 	struct grower g = {.chunk_bytes = 64 << 10, .max_chunks = 1};
@@ -330,7 +315,7 @@ static void heap_free_misaligned(void)
 
 TEST(mem, heap_asserts)
 {
-	EXPECT(dies(heap_double_free_small));
-	EXPECT(dies(heap_double_free_large));
-	EXPECT(dies(heap_free_misaligned));
+	EXPECT(test_dies(heap_double_free_small));
+	EXPECT(test_dies(heap_double_free_large));
+	EXPECT(test_dies(heap_free_misaligned));
 }

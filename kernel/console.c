@@ -22,11 +22,6 @@ void console_use_uart(struct uart *u)
 	uart = u;
 }
 
-struct uart *console_uart(void)
-{
-	return uart;
-}
-
 /* Caller holds the lock. */
 static void put_raw(const char *s, size_t n)
 {

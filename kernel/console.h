@@ -19,7 +19,6 @@ enum log_level { LOG_OFF = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRAC
 
 /* Switches output from the SBI console to the UART. */
 void console_use_uart(struct uart *u);
-struct uart *console_uart(void);
 
 void kprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void kvprintf(const char *fmt, va_list ap);

@@ -23,7 +23,6 @@ enum ipi_reason {
 	IPI_WAKE = 1u << 0, /* just leave wfi */
 	IPI_CALL = 1u << 1, /* a cross-call is waiting in `call` */
 	IPI_PING = 1u << 2, /* answer every CPU in `ping_from` with a pong */
-	IPI_TLB = 1u << 3,  /* flush the TLB, then bump tlb_acks */
 };
 
 struct cpu_call {

@@ -69,10 +69,8 @@ static void init_devices(const struct boot_info *bi)
 		rv_platform.timebase_freq = kg.dt.timebase_freq;
 	if (kg.dt.test_dev.present)
 		rv_platform.test_dev = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.test_dev.base);
-	if (kg.dt.plic.present) {
+	if (kg.dt.plic.present)
 		rv_platform.plic = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.plic.base);
-		rv_platform.plic_ndev = kg.dt.plic.ndev;
-	}
 	if (kg.dt.uart.present) {
 		uart_init(&uart0, (uint64_t)(uintptr_t)phys_to_virt(kg.dt.uart.base),
 			  kg.dt.uart.reg_shift, kg.dt.uart.irq);

@@ -38,8 +38,3 @@ static inline void spin_unlock(struct spinlock *l, bool irq)
 	atomic_store_explicit(&l->owner, o + 1, memory_order_release);
 	arch_irq_restore(irq);
 }
-
-static inline bool spin_is_locked(struct spinlock *l)
-{
-	return atomic_load(&l->next) != atomic_load(&l->owner);
-}

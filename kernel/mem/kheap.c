@@ -19,7 +19,6 @@
 static struct spinlock lock = SPINLOCK_INIT;
 static struct heap heap; /* [lock] */
 static struct {
-	struct bump *boot; /* until kheap_use_vm */
 	void *initial;
 	size_t initial_size;
 	bool vm;
@@ -52,7 +51,6 @@ int kheap_init(struct bump *boot, size_t initial)
 	int e = bump_alloc(boot, initial, FRAME_SIZE, &pa);
 	if (e)
 		return e;
-	src.boot = boot;
 	src.initial = phys_to_virt(pa);
 	src.initial_size = initial;
 	heap_init(&heap, grow, 0);
@@ -63,7 +61,6 @@ void kheap_use_vm(void)
 {
 	bool irq = spin_lock(&lock);
 	src.vm = true;
-	src.boot = 0;
 	spin_unlock(&lock, irq);
 }
 

@@ -12,7 +12,6 @@ struct rv_platform {
 	uint64_t timebase_freq; /* rdtime ticks per second */
 	uint64_t test_dev;	/* virtual address of the sifive,test device, or 0 */
 	uint64_t plic;		/* virtual address of the PLIC, or 0 */
-	uint32_t plic_ndev;
 };
 
 extern struct rv_platform rv_platform;

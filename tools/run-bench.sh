@@ -12,9 +12,9 @@ set -u
 BUILD=${BUILD:-build}
 
 boot_once() { # boot_once SMP -> "total_ms kernel_ms"
-	printf 'shutdown\n' | timeout 60 qemu-system-riscv64 -machine virt -smp "$1" -m 256M \
-		-bios default -display none -serial stdio -monitor none -icount shift=0 \
-		-kernel "$BUILD/kernel/loader.elf" 2>&1 |
+	printf 'shutdown\n' | tools/qemu-pipe.py --timeout 60 qemu-system-riscv64 -machine virt \
+		-smp "$1" -m 256M -bios default -display none -serial stdio -monitor none \
+		-icount shift=0 -kernel "$BUILD/kernel/loader.elf" 2>&1 |
 		sed -nE 's/.*Booted in ~([0-9.]+) ms \(([0-9.]+) ms in kernel\).*/\1 \2/p'
 }
 

@@ -47,6 +47,19 @@ static uint32_t cpu_index(uint64_t mask, uint64_t hartid)
 	return (uint32_t)__builtin_popcountll(mask & ((1ull << hartid) - 1));
 }
 
+/* Takes this hart's struct cpu: number, tp, trap vector and stack, and a
+ * random stream of its own. The first thing each hart does. */
+static struct cpu *cpu_claim(const struct boot_info *bi, uint64_t hartid)
+{
+	struct cpu *c = &cpus[cpu_index(bi->cpu_mask, hartid)];
+	c->id = cpu_index(bi->cpu_mask, hartid);
+	c->hartid = (uint32_t)hartid;
+	rv_cpu_init_early(c);
+	rand_seed(&c->rng, bi->rng_seed, sizeof(bi->rng_seed));
+	c->rng.s[0] ^= hartid; /* distinct streams per CPU */
+	return c;
+}
+
 /* Usable RAM from the loader's map, for the bootstrap allocator. */
 static void init_boot_alloc(const struct boot_info *bi)
 {
@@ -95,10 +108,7 @@ static void cpu_init_late(struct cpu *c)
 
 static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 {
-	struct cpu *c = &cpus[cpu_index(bi->cpu_mask, hartid)];
-	c->id = cpu_index(bi->cpu_mask, hartid);
-	c->hartid = (uint32_t)hartid;
-	rv_cpu_init_early(c); /* tp, trap vector, trap stack */
+	struct cpu *c = cpu_claim(bi, hartid); /* tp, trap vector, trap stack */
 
 	/* early console: the SBI console until the UART is known */
 	if (bi->magic != BOOT_INFO_MAGIC)
@@ -130,12 +140,11 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 		  (unsigned long long)bi->kernel_phys_start);
 	log_debug("boot", "rng seed from %s", bi->rng_from_fdt ? "/chosen/rng-seed" : "the timer");
 
-	if (frame_init(bi, &boot_alloc)) /* frame allocator */
+	if (frame_init(&boot_alloc)) /* frame allocator */
 		panic("cannot set up the frame allocator");
 	if (vm_init(bi, bi->rng_seed)) /* virtual memory */
 		panic("cannot set up virtual memory");
 	kheap_use_vm();
-	rand_seed(&c->rng, bi->rng_seed, sizeof(bi->rng_seed));
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");
@@ -172,12 +181,7 @@ void kernel_start(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	 * hart; the boot hart sends an IPI once the flag is set. */
 	while (!atomic_load(&global_ready))
 		rv_wait_ipi();
-	struct cpu *c = &cpus[cpu_index(bi->cpu_mask, hartid)];
-	c->id = cpu_index(bi->cpu_mask, hartid);
-	c->hartid = (uint32_t)hartid;
-	rv_cpu_init_early(c);
-	rand_seed(&c->rng, bi->rng_seed, sizeof(bi->rng_seed));
-	c->rng.s[0] ^= hartid; /* distinct streams per CPU */
+	struct cpu *c = cpu_claim(bi, hartid);
 	cpu_init_late(c);
 	/* the boot CPU waits for everyone */
 	cpu_send_ipi(cpu_index(bi->cpu_mask, bi->boot_hart), IPI_WAKE);

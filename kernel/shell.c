@@ -160,11 +160,6 @@ static int read_byte(void)
 	}
 }
 
-static void echo(const char *s)
-{
-	kputs(s);
-}
-
 void shell_run(void)
 {
 	char line[LINE_MAX];
@@ -172,7 +167,7 @@ void shell_run(void)
 	for (;;) {
 		size_t n = 0;
 		int esc = 0;
-		echo("> ");
+		kputs("> ");
 		for (;;) {
 			int c = read_byte();
 			if (esc) { /* ESC [ X ...: skip until the final byte */
@@ -186,7 +181,7 @@ void shell_run(void)
 				continue;
 			}
 			if (c == '\r' || c == '\n') {
-				echo("\n");
+				kputs("\n");
 				break;
 			}
 			if (c == 0x1b) {
@@ -194,23 +189,23 @@ void shell_run(void)
 			} else if (c == 0x7f || c == 0x08) {
 				if (n) {
 					n--;
-					echo("\b \b");
+					kputs("\b \b");
 				}
 			} else if (c == 0x15) { /* Ctrl-U */
 				while (n) {
 					n--;
-					echo("\b \b");
+					kputs("\b \b");
 				}
 			} else if (c == 0x03) { /* Ctrl-C */
-				echo("^C\n");
+				kputs("^C\n");
 				n = 0;
-				echo("> ");
+				kputs("> ");
 			} else if (c == 0x04 && n == 0) { /* Ctrl-D on an empty line */
-				echo("\n");
+				kputs("\n");
 			} else if (c >= 0x20 && c < 0x7f && n < LINE_MAX - 1) {
 				char s[2] = {(char)c, 0};
 				line[n++] = (char)c;
-				echo(s);
+				kputs(s);
 			}
 		}
 		line[n] = 0;

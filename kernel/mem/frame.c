@@ -23,9 +23,8 @@ static struct spinlock lock = SPINLOCK_INIT;
 static struct buddy buddy;		    /* [lock] */
 static struct frame_cache caches[MAX_CPUS]; /* [owner CPU, irqs off] */
 
-int frame_init(const struct boot_info *bi, struct bump *boot)
+int frame_init(struct bump *boot)
 {
-	(void)bi;
 	struct mem_range r[BUMP_MAX_RANGES];
 	unsigned n = bump_free_ranges(boot, r, BUMP_MAX_RANGES);
 

@@ -11,15 +11,13 @@
 
 #include <stdint.h>
 
-#include "boot_info.h"
-
 #define FRAME_SIZE   4096ul
 #define FRAME_POISON 0x6b
 
 struct bump;
 
 /* Hands every range the boot allocator has left to the buddy allocator. */
-int frame_init(const struct boot_info *bi, struct bump *boot);
+int frame_init(struct bump *boot);
 
 /* One zeroed frame; ERR_NOMEM. */
 int frame_alloc(uint64_t *pa);

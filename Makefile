@@ -72,4 +72,4 @@ help:
 	@echo "  V=1          show the commands"
 
 # Everything `make bench` runs (mk/lib-*.mk add their own prerequisites).
-bench-build: kernel trace-tools
+bench-build: kernel kernel-test-build trace-tools

@@ -47,7 +47,8 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 				report("bad backtrace mode (want short or full)", arg, len);
 				problems++;
 			}
-		} else if (key_is(arg, klen, "test") || key_is(arg, klen, "crash")) {
+		} else if (key_is(arg, klen, "test") || key_is(arg, klen, "crash") ||
+			   key_is(arg, klen, "bench")) {
 			/* the test kernel's own: read by kernel/tests/ktest.c */
 		} else {
 			report("unknown boot argument (ignored)", arg, len);

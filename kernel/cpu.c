@@ -3,9 +3,9 @@
  *
  * An IPI carries reason bits in the target's `ipi_pending`; the sender sets
  * them, then raises the software interrupt, so the target always finds its
- * reasons when it takes the interrupt. Cross-calls run in the target's idle
- * loop rather than in the interrupt handler, so the called function may
- * itself wait for interrupts.
+ * reasons when it takes the interrupt. Cross-calls run when the target is
+ * idle (the executor's wait, sched.c) rather than in the interrupt handler,
+ * so the called function may itself wait for interrupts.
  */
 #include "cpu.h"
 
@@ -41,8 +41,9 @@ void cpu_handle_ipi(void)
 	 * the idle loop looks at `call`. */
 }
 
-static void run_call(struct cpu *c)
+void cpu_run_call(void)
 {
+	struct cpu *c = cpu_this();
 	struct cpu_call *call = atomic_exchange(&c->call, 0);
 	if (!call)
 		return;
@@ -65,21 +66,4 @@ void cpu_call(uint32_t cpu, void (*fn)(void *), void *arg)
 	cpu_send_ipi(cpu, IPI_CALL);
 	while (!atomic_load(&call.done))
 		arch_cpu_relax();
-}
-
-void cpu_idle_loop(void)
-{
-	struct cpu *c = cpu_this();
-	for (;;) {
-		/* Check for work with interrupts off, then wfi: an interrupt that
-		 * arrives in between still ends the wfi (it is pending). */
-		arch_irq_disable();
-		if (atomic_load(&c->call)) {
-			arch_irq_enable();
-			run_call(c);
-			continue;
-		}
-		arch_wait_for_interrupt();
-		arch_irq_enable();
-	}
 }

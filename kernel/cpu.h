@@ -72,7 +72,7 @@ static inline uint32_t cpu_id(void)
 	return cpu_this()->id;
 }
 
-/* Runs fn(arg) on CPU `cpu` in its idle loop (not in interrupt context)
+/* Runs fn(arg) on CPU `cpu` when it is idle (not in interrupt context)
  * and waits for it to finish. Runs it directly if `cpu` is this CPU. */
 void cpu_call(uint32_t cpu, void (*fn)(void *), void *arg);
 
@@ -82,6 +82,5 @@ void cpu_send_ipi(uint32_t cpu, unsigned bits);
 /* Handles this CPU's pending IPIs (from the software-interrupt handler). */
 void cpu_handle_ipi(void);
 
-/* The idle loop of a CPU that has nothing else to do: runs cross-calls and
- * sleeps in wfi. Never returns. */
-NORETURN void cpu_idle_loop(void);
+/* Runs the cross-call waiting for this CPU, if any (idle contexts only). */
+void cpu_run_call(void);

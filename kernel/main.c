@@ -3,7 +3,7 @@
  *
  * Every hart enters kernel_start from the loader. The boot hart runs kmain;
  * the others wait until it has set up what is shared, then do their own
- * per-CPU setup, announce themselves and go idle.
+ * per-CPU setup, announce themselves and run their executor workers.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include "mem/layout.h"
 #include "mem/vm.h"
 #include "panic.h"
+#include "sched.h"
 #include "symbols.h"
 #include "version.h"
 
@@ -145,6 +146,7 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	if (vm_init(bi, bi->rng_seed)) /* virtual memory */
 		panic("cannot set up virtual memory");
 	kheap_use_vm();
+	sched_init(); /* the executor, for every CPU */
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");
@@ -186,5 +188,5 @@ void kernel_start(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	/* the boot CPU waits for everyone */
 	cpu_send_ipi(cpu_index(bi->cpu_mask, bi->boot_hart), IPI_WAKE);
 	arch_irq_enable();
-	cpu_idle_loop();
+	sched_worker();
 }

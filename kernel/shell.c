@@ -7,6 +7,7 @@
  */
 #include "shell.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/arch.h"
@@ -17,6 +18,8 @@
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
+#include "panic.h"
+#include "sched.h"
 #include "version.h"
 
 #define LINE_MAX 256
@@ -142,82 +145,102 @@ int shell_execute(const char *line)
 	return 127;
 }
 
-/* Next input byte; sleeps until one arrives. */
-static int read_byte(void)
+/* The line editor's state, kept across polls of the shell task. */
+struct shell {
+	struct kasync_task task;
+	char line[LINE_MAX];
+	size_t n;
+	int esc; /* 0, or 1/2 inside an escape sequence */
+};
+
+static void prompt(void)
 {
-	for (;;) {
-		/* Check with interrupts off, then wfi: an interrupt that arrives
-		 * after the check stays pending and ends the wfi. Checking with
-		 * interrupts on would let the handler run in between and the
-		 * wfi then sleep with the byte already in the ring. */
-		bool irq = arch_irq_save();
-		int c = kg.uart ? uart_getc(kg.uart) : -1;
-		if (c < 0)
-			arch_wait_for_interrupt();
-		arch_irq_restore(irq);
-		if (c >= 0)
-			return c;
+	kputs("> ");
+}
+
+/* Feeds one input byte to the line editor; runs the line on Enter. */
+static void shell_feed(struct shell *sh, int c)
+{
+	if (sh->esc) { /* ESC [ X ...: skip until the final byte */
+		if (sh->esc == 1 && c == '[')
+			sh->esc = 2;
+		else if (!(sh->esc == 2 && (c < 0x40 || c > 0x7e)))
+			sh->esc = 0;
+		return;
+	}
+	if (c == '\r' || c == '\n') {
+		kputs("\n");
+		sh->line[sh->n] = 0;
+		sh->n = 0;
+		int status = shell_execute(sh->line);
+		if (status)
+			kprintf("[exit status %d]\n", status);
+		prompt();
+	} else if (c == 0x1b) {
+		sh->esc = 1;
+	} else if (c == 0x7f || c == 0x08) {
+		if (sh->n) {
+			sh->n--;
+			kputs("\b \b");
+		}
+	} else if (c == 0x15) { /* Ctrl-U */
+		for (; sh->n; sh->n--)
+			kputs("\b \b");
+	} else if (c == 0x03) { /* Ctrl-C */
+		kputs("^C\n");
+		sh->n = 0;
+		prompt();
+	} else if (c >= 0x20 && c < 0x7f && sh->n < LINE_MAX - 1) {
+		char str[2] = {(char)c, 0};
+		sh->line[sh->n++] = (char)c;
+		kputs(str);
 	}
 }
 
-void shell_run(void)
+/* Reads what the UART has buffered; waits for its interrupt when empty. */
+static enum kasync_poll shell_poll(struct kasync_task *task, struct kasync_cx *cx)
 {
-	char line[LINE_MAX];
-	kprintf("Type 'help' for the commands.\n");
+	struct shell *sh = (struct shell *)task;
 	for (;;) {
-		size_t n = 0;
-		int esc = 0;
-		kputs("> ");
-		for (;;) {
-			int c = read_byte();
-			if (esc) { /* ESC [ X ...: skip until the final byte */
-				if (esc == 1 && c == '[') {
-					esc = 2;
-					continue;
-				}
-				if (esc == 2 && (c < 0x40 || c > 0x7e))
-					continue;
-				esc = 0;
-				continue;
-			}
-			if (c == '\r' || c == '\n') {
-				kputs("\n");
-				break;
-			}
-			if (c == 0x1b) {
-				esc = 1;
-			} else if (c == 0x7f || c == 0x08) {
-				if (n) {
-					n--;
-					kputs("\b \b");
-				}
-			} else if (c == 0x15) { /* Ctrl-U */
-				while (n) {
-					n--;
-					kputs("\b \b");
-				}
-			} else if (c == 0x03) { /* Ctrl-C */
-				kputs("^C\n");
-				n = 0;
-				kputs("> ");
-			} else if (c == 0x04 && n == 0) { /* Ctrl-D on an empty line */
-				kputs("\n");
-			} else if (c >= 0x20 && c < 0x7f && n < LINE_MAX - 1) {
-				char s[2] = {(char)c, 0};
-				line[n++] = (char)c;
-				kputs(s);
-			}
-		}
-		line[n] = 0;
-		int status = shell_execute(line);
-		if (status)
-			kprintf("[exit status %d]\n", status);
+		int c;
+		while (kg.uart && (c = uart_getc(kg.uart)) >= 0)
+			shell_feed(sh, c);
+		if (!kg.uart)
+			return KASYNC_PENDING; /* no console: nothing will ever arrive */
+		/* Register, then look again: a byte that came in between has
+		 * either been seen now or will wake us. */
+		uart_rx_wait(kg.uart, &cx->waker);
+		if (!uart_rx_ready(kg.uart))
+			return KASYNC_PENDING;
 	}
+}
+
+static void shell_dealloc(struct kasync_task *task)
+{
+	free(task);
+}
+
+static const struct kasync_task_vtable shell_vtable = {
+	.poll = shell_poll,
+	.dealloc = shell_dealloc,
+};
+
+void shell_start(void)
+{
+	struct shell *sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		panic("shell: out of memory");
+	kasync_task_init(&sh->task, &shell_vtable, "shell");
+	kprintf("Type 'help' for the commands.\n");
+	prompt();
+	if (kasync_spawn(&kexec, &sh->task, NULL))
+		panic("shell: cannot spawn");
 }
 
 #ifndef KTEST
 void kernel_run(void)
 {
-	shell_run();
+	shell_start();
+	sched_worker();
 }
 #endif

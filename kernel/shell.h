@@ -7,11 +7,10 @@
  */
 #pragma once
 
-#include "base/compiler.h"
-
 /* Runs one command line; returns its status (0 = success, 127 = unknown
  * command, 2 = bad usage). Output goes to the console. */
 int shell_execute(const char *line);
 
-/* Reads lines from the UART forever (never returns). */
-NORETURN void shell_run(void);
+/* Prints the banner and the prompt and spawns the shell task, which reads
+ * lines from the UART as they arrive. */
+void shell_start(void);

@@ -6,7 +6,9 @@
 #              -icount shift=0 (one instruction = 1 ns of guest time), so
 #              the figure does not depend on how loaded the host is;
 #              median of 3 boots (KASLR changes the layout each time).
-#   kasync     executor workloads on the host (see bench/kasync/).
+#   kasync     executor workloads on the host (see bench/kasync/), then
+#              inside the test kernel (bootarg bench=exec) on SMP=1 and 4,
+#              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
 set -u
 BUILD=${BUILD:-build}
@@ -31,6 +33,13 @@ for t in 1 2; do
 	for b in spawn_many chained_spawn ping_pong yield_many; do
 		"$BUILD/host/bench/bench_exec" --bench "$b" --threads "$t"
 	done
+done
+
+for smp in 1 4; do
+	timeout 300 qemu-system-riscv64 -machine virt -smp "$smp" -m 256M -bios default \
+		-display none -serial stdio -monitor none -icount shift=0 \
+		-kernel "$BUILD/kernel-test/loader.elf" -append "bench=exec log=warn" 2>&1 |
+		sed -nE 's/^bench=([a-z_]+) threads=([0-9]+) (.*)/bench=\1 where=kernel smp=\2 \3/p'
 done
 
 "$BUILD/host/bench_trace"

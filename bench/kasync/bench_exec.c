@@ -16,13 +16,13 @@
 
 #include "kasync/exec.h"
 #include "kasync/host/host.h"
-#include "kasync/oneshot.h"
+#include "kasync/bench.h"
 
 struct bench {
 	struct kasync_host host;
 	struct kasync_exec exec;
 	struct kasync_host_workers w;
-	_Atomic long remaining;
+	struct kasync_bench b;
 	_Atomic uint32_t done;
 };
 
@@ -35,148 +35,24 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void finish_one(void)
+static void on_done(void *arg)
 {
-	if (atomic_fetch_sub(&B.remaining, 1) == 1) {
-		atomic_store(&B.done, 1);
-		syscall(SYS_futex, (uint32_t *)&B.done, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-	}
-}
-
-static void wait_done(void)
-{
-	while (atomic_load(&B.done) == 0)
-		syscall(SYS_futex, (uint32_t *)&B.done, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
-}
-
-struct btask {
-	struct kasync_task task;
-	enum kasync_poll (*fn)(struct btask *self, struct kasync_cx *cx);
-	int step;
-	long n;
-	struct kasync_oneshot a, b;
-	struct btask *peer;
-};
-
-static enum kasync_poll bt_poll(struct kasync_task *task, struct kasync_cx *cx)
-{
-	struct btask *t = (struct btask *)task;
-	return t->fn(t, cx);
-}
-
-static void bt_dealloc(struct kasync_task *task)
-{
-	free(task);
-}
-
-static const struct kasync_task_vtable bt_vt = {.poll = bt_poll, .dealloc = bt_dealloc};
-
-static struct btask *bt_new(enum kasync_poll (*fn)(struct btask *, struct kasync_cx *), long n)
-{
-	struct btask *t = malloc(sizeof(*t));
-	if (t == NULL)
-		abort();
-	kasync_task_init(&t->task, &bt_vt, "bench");
-	t->fn = fn;
-	t->step = 0;
-	t->n = n;
-	return t;
-}
-
-static void spawn(struct btask *t)
-{
-	if (kasync_spawn(&B.exec, &t->task, NULL) != 0)
-		abort();
-}
-
-static enum kasync_poll bump(struct btask *t, struct kasync_cx *cx)
-{
-	(void)t;
-	(void)cx;
-	finish_one();
-	return KASYNC_READY;
-}
-
-static enum kasync_poll chain(struct btask *t, struct kasync_cx *cx)
-{
-	(void)cx;
-	if (t->n == 0)
-		finish_one();
-	else
-		spawn(bt_new(chain, t->n - 1));
-	return KASYNC_READY;
-}
-
-static enum kasync_poll yielder(struct btask *t, struct kasync_cx *cx)
-{
-	if (t->n-- > 0) {
-		kasync_waker_wake_by_ref(&cx->waker);
-		return KASYNC_PENDING;
-	}
-	finish_one();
-	return KASYNC_READY;
-}
-
-static enum kasync_poll pong(struct btask *t, struct kasync_cx *cx)
-{
-	uintptr_t v;
-	int err;
-	if (kasync_oneshot_recv_poll(&t->peer->a, cx, &v, &err) == KASYNC_PENDING)
-		return KASYNC_PENDING;
-	kasync_oneshot_send(&t->peer->b, v + 1);
-	return KASYNC_READY;
-}
-
-static enum kasync_poll ping(struct btask *t, struct kasync_cx *cx)
-{
-	uintptr_t v = 0;
-	int err;
-	if (t->step == 0) {
-		struct btask *p = bt_new(pong, 0);
-		kasync_oneshot_init(&t->a);
-		kasync_oneshot_init(&t->b);
-		p->peer = t;
-		/* the pong task only uses our channels before sending on b; we wait for that */
-		spawn(p);
-		kasync_oneshot_send(&t->a, 1);
-		t->step = 1;
-	}
-	if (kasync_oneshot_recv_poll(&t->b, cx, &v, &err) == KASYNC_PENDING)
-		return KASYNC_PENDING;
-	if (err || v != 2)
-		abort();
-	finish_one();
-	return KASYNC_READY;
+	(void)arg;
+	atomic_store(&B.done, 1);
+	syscall(SYS_futex, (uint32_t *)&B.done, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
 static double run_once(const char *name)
 {
-	uint64_t t0;
-	long ops;
-
 	atomic_store(&B.done, 0);
-	t0 = now_ns();
-	if (strcmp(name, "spawn_many") == 0) {
-		ops = 10000;
-		atomic_store(&B.remaining, ops);
-		for (long i = 0; i < ops; i++)
-			spawn(bt_new(bump, 0));
-	} else if (strcmp(name, "chained_spawn") == 0) {
-		ops = 1000;
-		atomic_store(&B.remaining, 1);
-		spawn(bt_new(chain, ops));
-	} else if (strcmp(name, "ping_pong") == 0) {
-		ops = 1000;
-		atomic_store(&B.remaining, ops);
-		for (long i = 0; i < ops; i++)
-			spawn(bt_new(ping, 0));
-	} else {
-		atomic_store(&B.remaining, 200);
-		ops = 200 * 1000;
-		for (long i = 0; i < 200; i++)
-			spawn(bt_new(yielder, 1000));
+	uint64_t t0 = now_ns();
+	long ops = kasync_bench_start(&B.b, name);
+	if (ops < 0) {
+		fprintf(stderr, "bench_exec: cannot start %s\n", name);
+		exit(1);
 	}
-	wait_done();
+	while (atomic_load(&B.done) == 0)
+		syscall(SYS_futex, (uint32_t *)&B.done, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 	return (double)(now_ns() - t0) / (double)ops;
 }
 
@@ -200,9 +76,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--runs") == 0)
 			runs = (unsigned)atoi(argv[i + 1]);
 	}
-	if (strcmp(name, "spawn_many") && strcmp(name, "chained_spawn") &&
-	    strcmp(name, "ping_pong") && strcmp(name, "yield_many")) {
-		fprintf(stderr, "unknown bench %s\n", name);
+	if (!strstr(KASYNC_BENCH_NAMES, name) || strchr(name, ' ') || !*name) {
+		fprintf(stderr, "unknown bench %s (one of: %s)\n", name, KASYNC_BENCH_NAMES);
 		return 2;
 	}
 	if (threads < 1 || threads > KASYNC_MAX_CPUS || runs < 1 || runs > 200) {
@@ -213,6 +88,7 @@ int main(int argc, char **argv)
 	if (kasync_exec_init(&B.exec, threads, &B.host.plat, 1000000) ||
 	    kasync_host_workers_start(&B.w, &B.host, &B.exec, threads))
 		return 1;
+	B.b = (struct kasync_bench){.exec = &B.exec, .done = on_done};
 	run_once(name); /* warm-up */
 	for (unsigned i = 0; i < runs; i++)
 		r[i] = run_once(name);

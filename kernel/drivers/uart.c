@@ -9,6 +9,8 @@
 
 #include <stdatomic.h>
 
+#include "spinlock.h"
+
 #define RBR	 0 /* receive buffer (read) */
 #define THR	 0 /* transmit holding (write) */
 #define IER	 1 /* interrupt enable */
@@ -26,6 +28,10 @@ static struct {
 	atomic_uint head; /* next write (producer) */
 	atomic_uint tail; /* next read (consumer) */
 } rx;
+
+/* The task waiting for input (the shell), woken by the interrupt handler. */
+static struct spinlock waker_lock = SPINLOCK_INIT;
+static struct kasync_waker rx_waker;
 
 static inline uint8_t rd(struct uart *u, unsigned reg)
 {
@@ -61,7 +67,34 @@ void uart_enable_rx_irq(struct uart *u)
 	wr(u, IER, IER_RDA);
 }
 
-void uart_handle_irq(struct uart *u)
+static void wake_reader(void)
+{
+	bool irq = spin_lock(&waker_lock);
+	struct kasync_waker w = rx_waker;
+	rx_waker.vt = NULL;
+	spin_unlock(&waker_lock, irq);
+	kasync_waker_wake(&w); /* takes no lock: fine in interrupt context */
+}
+
+void uart_rx_wait(struct uart *u, const struct kasync_waker *w)
+{
+	(void)u;
+	bool irq = spin_lock(&waker_lock);
+	if (!kasync_waker_will_wake(&rx_waker, w)) {
+		kasync_waker_drop(&rx_waker);
+		rx_waker = kasync_waker_clone(w);
+	}
+	spin_unlock(&waker_lock, irq);
+}
+
+bool uart_rx_ready(struct uart *u)
+{
+	(void)u;
+	return atomic_load_explicit(&rx.tail, memory_order_relaxed) !=
+	       atomic_load_explicit(&rx.head, memory_order_acquire);
+}
+
+static void uart_drain(struct uart *u)
 {
 	for (;;) {
 		unsigned h = atomic_load_explicit(&rx.head, memory_order_relaxed); /* we own head */
@@ -77,6 +110,13 @@ void uart_handle_irq(struct uart *u)
 		/* release: the byte is written before the reader sees the index */
 		atomic_store_explicit(&rx.head, h + 1, memory_order_release);
 	}
+}
+
+void uart_handle_irq(struct uart *u)
+{
+	uart_drain(u);
+	if (uart_rx_ready(u))
+		wake_reader();
 }
 
 int uart_getc(struct uart *u)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kasync/task.h"
+
 struct uart {
 	volatile uint8_t *base;
 	uint32_t reg_shift;
@@ -25,5 +27,10 @@ void uart_enable_rx_irq(struct uart *u);
 void uart_handle_irq(struct uart *u);
 /* Next received byte, or -1 if none is buffered. Any context. */
 int uart_getc(struct uart *u);
+/* Whether uart_getc has a byte to give (the reading side only). */
+bool uart_rx_ready(struct uart *u);
+/* Wakes `w` (cloned) at the next received byte; replaces an earlier
+ * waker. Call uart_rx_ready afterwards: a byte may have come in between. */
+void uart_rx_wait(struct uart *u, const struct kasync_waker *w);
 /* Reads a byte straight from the UART without interrupts (panic path). */
 int uart_poll_getc(struct uart *u);

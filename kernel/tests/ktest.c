@@ -105,6 +105,14 @@ void kernel_run(void)
 	const char *crash = bootarg("crash=", fbuf, sizeof(fbuf));
 	if (crash)
 		ktest_crash(crash);
+	const char *bench = bootarg("bench=", fbuf, sizeof(fbuf));
+	if (bench) {
+		if (strcmp(bench, "exec") == 0)
+			ktest_bench_exec();
+		else
+			kprintf("ktest: unknown benchmark '%s' (known: exec)\n", bench);
+		arch_shutdown(strcmp(bench, "exec") == 0 ? 0 : 2);
+	}
 	const char *filter = bootarg("test=", fbuf, sizeof(fbuf));
 	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus,
 		filter ? ", filter " : "", filter ? filter : "");

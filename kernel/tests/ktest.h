@@ -8,3 +8,6 @@
 /* Free frames with every CPU's cache drained (exact across tests). */
 uint64_t ktest_free_frames(void);
 void ktest_drain_all_caches(void);
+
+/* bench=exec: the executor benchmarks, printed one line each. */
+void ktest_bench_exec(void);

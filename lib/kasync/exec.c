@@ -382,13 +382,23 @@ static void fire_timers(struct kasync_exec *exec)
 
 int kasync_worker_run(struct kasync_exec *exec, uint32_t cpu)
 {
+	return kasync_worker_run_until(exec, cpu, NULL);
+}
+
+int kasync_worker_run_until(struct kasync_exec *exec, uint32_t cpu, const _Atomic bool *stop)
+{
 	const struct kasync_platform *p = exec->plat;
 	uint64_t bit = (uint64_t)1 << cpu;
 	bool searching = false;
+	int ret = ERR_CLOSED;
 
 	if (cpu >= exec->ncpu)
 		return ERR_INVAL;
 	for (;;) {
+		if (stop && atomic_load(stop)) {
+			ret = 0;
+			break;
+		}
 		if (atomic_load(&exec->closed))
 			break;
 		fire_timers(exec);
@@ -406,7 +416,8 @@ int kasync_worker_run(struct kasync_exec *exec, uint32_t cpu)
 		if (spin_for_work(exec))
 			continue;
 		atomic_fetch_or(&exec->idle, bit);
-		if (!atomic_load(&exec->closed) && !work_available(exec)) {
+		if (!atomic_load(&exec->closed) && !work_available(exec) &&
+		    !(stop && atomic_load(stop))) {
 			uint64_t next = kasync_timer_next_ns(&exec->timer);
 			if (next == KASYNC_NO_DEADLINE || next > p->now_ns(p->ctx))
 				p->wait_event(p->ctx, cpu, next);
@@ -417,5 +428,5 @@ int kasync_worker_run(struct kasync_exec *exec, uint32_t cpu)
 	}
 	if (searching)
 		atomic_fetch_sub(&exec->searching, 1);
-	return ERR_CLOSED;
+	return ret;
 }

@@ -117,5 +117,13 @@ bool kasync_worker_tick(struct kasync_exec *exec, uint32_t cpu);
  */
 int kasync_worker_run(struct kasync_exec *exec, uint32_t cpu);
 
+/*
+ * kasync_worker_run_until - the same loop, which also returns 0 once *stop
+ * is true. Whoever sets *stop must then wake_cpu(cpu) so a sleeping worker
+ * notices. For a CPU's main context that waits for a task while serving as
+ * a worker (the kernel's block_on); never from inside a poll.
+ */
+int kasync_worker_run_until(struct kasync_exec *exec, uint32_t cpu, const _Atomic bool *stop);
+
 /* kasync_exec_wake_one - wakes one sleeping worker, if any. */
 void kasync_exec_wake_one(struct kasync_exec *exec);

@@ -146,6 +146,13 @@ void kasync_task_unref(struct kasync_task *task);
 /* kasync_task_waker - a new owned waker for `task` (takes a reference). */
 struct kasync_waker kasync_task_waker(struct kasync_task *task);
 
+/* kasync_task_is_complete - whether the task has finished (its last poll
+ * returned READY, or it was cancelled and will not be polled again). */
+static inline bool kasync_task_is_complete(const struct kasync_task *task)
+{
+	return (kasync_state_load(&task->state) & KASYNC_ST_COMPLETE) != 0;
+}
+
 /* kasync_task_cancel - cancels `task`; false if it was already cancelled. */
 bool kasync_task_cancel(struct kasync_task *task);
 

@@ -79,7 +79,7 @@ int wasm_dec_memories(struct dec *d)
 	if ((rc = dec_grow(d, (void **)&m->mems, m->nmems, n, sizeof(*m->mems))))
 		return rc;
 	for (uint32_t i = 0; i < n; i++) {
-		struct wasm_memory *mem = &m->mems[m->nmems + i];
+		struct wasm_memtype *mem = &m->mems[m->nmems + i];
 
 		if ((rc = wasm_dec_limits(d, &mem->limits)))
 			return rc;

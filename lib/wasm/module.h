@@ -174,7 +174,7 @@ struct wasm_table {
 	uint32_t import; /* index into `imports`, or WASM_NONE */
 };
 
-struct wasm_memory {
+struct wasm_memtype {
 	struct wasm_limits limits; /* in pages of WASM_PAGE_SIZE */
 	uint32_t import;
 };
@@ -227,7 +227,7 @@ struct wasm_module {
 	uint32_t ntables, ntable_imports;
 	struct wasm_table *tables;
 	uint32_t nmems, nmem_imports;
-	struct wasm_memory *mems;
+	struct wasm_memtype *mems;
 	uint32_t nglobals, nglobal_imports;
 	struct wasm_global *globals;
 

@@ -72,7 +72,8 @@ const struct wasm_mem_provider *wasm_mem_host_guarded(void)
 /* ---- faults ---- */
 
 struct guard_frame {
-	const struct wasm_memory *mem;
+	bool (*owns)(const void *ctx, uintptr_t addr);
+	const void *ctx;
 	struct guard_frame *prev;
 	sigjmp_buf landing;
 	volatile uintptr_t fault_addr;
@@ -108,7 +109,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	uintptr_t addr = (uintptr_t)si->si_addr;
 
 	for (struct guard_frame *f = guard_top; f; f = f->prev) {
-		if (f->mem->guarded && wasm_memory_owns_address(f->mem, addr)) {
+		if (f->owns(f->ctx, addr)) {
 			f->fault_addr = addr;
 			f->fault_signo = sig;
 			siglongjmp(f->landing, 1);
@@ -132,10 +133,24 @@ int wasm_mem_host_guard_install(void)
 	return install_err;
 }
 
+static bool memory_owns(const void *ctx, uintptr_t addr)
+{
+	const struct wasm_memory *m = ctx;
+
+	return m->guarded && wasm_memory_owns_address(m, addr);
+}
+
 int wasm_mem_host_guard_call(const struct wasm_memory *m, int (*fn)(void *arg), void *arg,
 			     struct wasm_mem_fault *out_fault)
 {
-	struct guard_frame f = {.mem = m, .prev = guard_top};
+	return wasm_mem_host_guard_call_owned(memory_owns, m, fn, arg, out_fault);
+}
+
+int wasm_mem_host_guard_call_owned(bool (*owns)(const void *ctx, uintptr_t addr), const void *ctx,
+				   int (*fn)(void *arg), void *arg,
+				   struct wasm_mem_fault *out_fault)
+{
+	struct guard_frame f = {.owns = owns, .ctx = ctx, .prev = guard_top};
 	int ret;
 
 	/* savemask = 1: the handler runs with the signal blocked, and the

@@ -25,6 +25,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "wasm/mem.h"
@@ -53,3 +54,13 @@ struct wasm_mem_fault {
  */
 int wasm_mem_host_guard_call(const struct wasm_memory *m, int (*fn)(void *arg), void *arg,
 			     struct wasm_mem_fault *out_fault);
+
+/*
+ * wasm_mem_host_guard_call_owned - the same for any set of memories: a
+ * fault at `addr` is a trap if owns(ctx, addr) (called from the signal
+ * handler: it may only read memory). The runtime passes
+ * wasm_store_owns_address over the store's memories.
+ */
+int wasm_mem_host_guard_call_owned(bool (*owns)(const void *ctx, uintptr_t addr), const void *ctx,
+				   int (*fn)(void *arg), void *arg,
+				   struct wasm_mem_fault *out_fault);

@@ -1,0 +1,177 @@
+/*
+ * sched.c - the executor's kernel platform and the per-CPU workers (see
+ * sched.h).
+ *
+ * Lost wakeups: wake_cpu sets the target's `wake` flag, then sends an IPI.
+ * wait_event checks the flag with interrupts off right before wfi (an IPI
+ * arriving after the check stays pending and ends the wfi at once) and
+ * clears it on the way out; the worker then looks at every queue again
+ * before it may sleep, so a cleared wake loses no work.
+ */
+#include "sched.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "arch/arch.h"
+#include "base/err.h"
+#include "cpu.h"
+#include "panic.h"
+#include "timer.h"
+
+struct kasync_exec kexec;
+
+/* Per-CPU wait state: the wake flag and the deadline timer of wait_event. */
+static struct {
+	atomic_bool wake;
+	struct ktimer deadline;
+} waits[MAX_CPUS];
+
+/* Ticks <-> ns without overflow for the next ~58 years at 10 MHz. */
+static uint64_t ticks_to_ns(uint64_t t)
+{
+	uint64_t hz = arch_ticks_per_sec();
+	return t / hz * 1000000000u + t % hz * 1000000000u / hz;
+}
+
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	uint64_t hz = arch_ticks_per_sec();
+	return ns / 1000000000u * hz + (ns % 1000000000u * hz + 999999999u) / 1000000000u;
+}
+
+uint64_t sched_now_ns(void)
+{
+	return ticks_to_ns(arch_now_ticks());
+}
+
+static uint32_t plat_cpu_id(void *ctx)
+{
+	(void)ctx;
+	return cpu_id();
+}
+
+static void plat_wake_cpu(void *ctx, uint32_t cpu)
+{
+	(void)ctx;
+	atomic_store(&waits[cpu].wake, true);
+	if (cpu != cpu_id())
+		cpu_send_ipi(cpu, IPI_WAKE);
+}
+
+static void deadline_fired(struct ktimer *t)
+{
+	(void)t; /* the interrupt itself ends the wfi */
+}
+
+static void plat_wait_event(void *ctx, uint32_t cpu, uint64_t deadline_ns)
+{
+	(void)ctx;
+	struct cpu *c = cpu_this();
+	bool armed = false;
+
+	if (deadline_ns != KASYNC_NO_DEADLINE) {
+		timer_add(&waits[cpu].deadline, ns_to_ticks(deadline_ns), deadline_fired);
+		armed = true;
+	}
+	arch_irq_disable();
+	if (atomic_load(&c->call)) {
+		arch_irq_enable();
+		cpu_run_call();
+	} else if (!atomic_load(&waits[cpu].wake) &&
+		   (!armed || arch_now_ticks() < waits[cpu].deadline.deadline)) {
+		arch_wait_for_interrupt();
+	}
+	arch_irq_enable(); /* take the interrupt that ended the wfi */
+	atomic_store(&waits[cpu].wake, false);
+	if (armed)
+		timer_cancel(&waits[cpu].deadline);
+}
+
+static uint64_t plat_now_ns(void *ctx)
+{
+	(void)ctx;
+	return sched_now_ns();
+}
+
+static const struct kasync_platform platform = {
+	.cpu_id = plat_cpu_id,
+	.wake_cpu = plat_wake_cpu,
+	.wait_event = plat_wait_event,
+	.now_ns = plat_now_ns,
+};
+
+/* The executor's timer wheel resolution. */
+#define TICK_NS 100000u
+
+void sched_init(void)
+{
+	if (kasync_exec_init(&kexec, ncpus, &platform, TICK_NS))
+		panic("cannot set up the executor");
+}
+
+void sched_worker(void)
+{
+	kasync_worker_run(&kexec, cpu_id());
+	panic("the executor was closed");
+}
+
+/* block_on's waker: sets `done` and wakes the waiting CPU. Heap-allocated
+ * and counted: a waker may outlive the wait. */
+struct parker {
+	atomic_uint refs;
+	atomic_bool done;
+	uint32_t cpu;
+};
+
+static void pk_clone(void *d)
+{
+	atomic_fetch_add(&((struct parker *)d)->refs, 1);
+}
+
+static void pk_drop(void *d)
+{
+	struct parker *p = d;
+	if (atomic_fetch_sub(&p->refs, 1) == 1)
+		free(p);
+}
+
+static void pk_wake_by_ref(void *d)
+{
+	struct parker *p = d;
+	atomic_store(&p->done, true);
+	plat_wake_cpu(NULL, p->cpu);
+}
+
+static void pk_wake(void *d)
+{
+	pk_wake_by_ref(d);
+	pk_drop(d);
+}
+
+static const struct kasync_waker_vtable parker_vt = {
+	.clone = pk_clone,
+	.wake = pk_wake,
+	.wake_by_ref = pk_wake_by_ref,
+	.drop = pk_drop,
+};
+
+int sched_block_on_join(struct kasync_join *jh, void *out)
+{
+	struct parker *p = malloc(sizeof(*p));
+	int err = 0;
+
+	if (!p)
+		panic("block_on: out of memory");
+	atomic_init(&p->refs, 1);
+	atomic_init(&p->done, false);
+	p->cpu = cpu_id();
+	struct kasync_cx cx = {.waker = {&parker_vt, p}, .task = NULL, .exec = &kexec};
+	while (kasync_join_poll(jh, &cx, out, &err) == KASYNC_PENDING) {
+		kasync_worker_run_until(&kexec, p->cpu, &p->done);
+		atomic_store(&p->done, false);
+	}
+	pk_drop(p);
+	kasync_join_drop(jh);
+	return err;
+}

@@ -1,0 +1,36 @@
+/*
+ * sched.h - the kernel's executor: lib/kasync on every CPU.
+ *
+ * Every CPU runs a kasync worker once booted; there is no other scheduler.
+ * The platform under it (sched.c): the CPU id from `tp`, an IPI to wake a
+ * CPU, `wfi` with the executor's next timer deadline programmed as the one
+ * timer interrupt, and rdtime for the clock. Interrupt handlers wake tasks
+ * (waking takes no lock); an idle CPU also runs the cross-calls sent to it.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "base/compiler.h"
+#include "kasync/exec.h"
+
+/* The executor. Valid once sched_init returned on the boot CPU. */
+extern struct kasync_exec kexec;
+
+/* sched_init - sets up the executor for all CPUs (boot CPU, before the
+ * others start their workers). Panics if out of memory. */
+void sched_init(void);
+
+/* sched_worker - this CPU's worker loop. Never returns. */
+NORETURN void sched_worker(void);
+
+/*
+ * sched_block_on_join - from a CPU's main context (not a task): waits for
+ * the joined task while this CPU serves as a worker meanwhile, so it works
+ * on SMP=1 too. Returns 0 (output moved to `out`) or ERR_CANCELLED. The
+ * handle is dropped.
+ */
+int sched_block_on_join(struct kasync_join *jh, void *out);
+
+/* sched_now_ns - the executor's clock: nanoseconds since boot. */
+uint64_t sched_now_ns(void);

@@ -24,6 +24,9 @@ endif
 WARN := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wvla -Wimplicit-fallthrough -Wundef -Wpointer-arith
 
+# lib modules that use other lib modules (mod-test links them too)
+LIBDEPS_vfs := wasm
+
 include mk/host.mk
 include mk/kernel.mk
 include mk/qemu.mk

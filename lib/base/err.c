@@ -27,6 +27,8 @@ static const char *const names[ERR__COUNT] = {
 	[-ERR_NOTDIR] = "not a directory",
 	[-ERR_ISDIR] = "is a directory",
 	[-ERR_BADF] = "bad handle",
+	[-ERR_NOTEMPTY] = "directory not empty",
+	[-ERR_XDEV] = "cross-device link",
 };
 
 const char *err_str(int e)

@@ -33,7 +33,9 @@ enum err {
 	ERR_NOTDIR = -22,    /* not a directory */
 	ERR_ISDIR = -23,     /* is a directory */
 	ERR_BADF = -24,	     /* bad handle */
-	ERR__COUNT = 25,
+	ERR_NOTEMPTY = -25,  /* directory not empty */
+	ERR_XDEV = -26,	     /* cross-device link */
+	ERR__COUNT = 27,
 };
 
 /* err_str - a short lower-case name for `e` ("out of memory"); never NULL. */

@@ -62,6 +62,10 @@ uint16_t wasi_errno_from_err(int err)
 		return WASI_EISDIR;
 	case ERR_BADF:
 		return WASI_EBADF;
+	case ERR_NOTEMPTY:
+		return WASI_ENOTEMPTY;
+	case ERR_XDEV:
+		return WASI_EXDEV;
 	default:
 		return WASI_EIO;
 	}

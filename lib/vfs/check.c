@@ -1,0 +1,72 @@
+/*
+ * check.c - vfs_check: walks every filesystem tree and asserts the
+ * invariants listed in vfs_internal.h (children in cookie order, unique
+ * names, subdirectory counts, tmpfs accounting). For tests and fuzzers.
+ *
+ * Invariant: read-only; iterative, so any depth of tree is fine.
+ */
+#include <string.h>
+
+#include "base/assert.h"
+#include "vfs/vfs.h"
+#include "vfs/vfs_internal.h"
+
+/* Checks one node (a directory: its list of children). */
+static void node_check(const struct vfs_node *n, uint64_t *used)
+{
+	uint64_t last = 0;
+	uint32_t subdirs = 0;
+
+	if (n->type != VFS_TYPE_DIR) {
+		if (!n->synth && !n->u.reg.borrowed) {
+			ASSERT(n->u.reg.size <= n->u.reg.cap);
+			*used += n->u.reg.cap;
+		}
+		return;
+	}
+	for (const struct vfs_node *c = n->u.dir.first; c; c = c->next) {
+		ASSERT(c->parent == n && c->linked && c->fs == n->fs);
+		ASSERT(c->cookie > last && c->cookie < n->u.dir.next_cookie);
+		ASSERT(c->next ? c->next->prev == c : n->u.dir.last == c);
+		for (const struct vfs_node *d = c->next; d; d = d->next)
+			ASSERT(d->namelen != c->namelen || memcmp(d->name, c->name, c->namelen));
+		last = c->cookie;
+		subdirs += c->type == VFS_TYPE_DIR;
+	}
+	ASSERT(subdirs == n->u.dir.nsubdirs);
+}
+
+/* Pre-order walk of a tree, iterative like vfs_node_free. */
+static void tree_check(const struct vfs_node *root, uint64_t *used)
+{
+	const struct vfs_node *cur = root;
+
+	for (;;) {
+		node_check(cur, used);
+		if (cur->type == VFS_TYPE_DIR && cur->u.dir.first) {
+			cur = cur->u.dir.first;
+			continue;
+		}
+		while (cur != root && !cur->next)
+			cur = cur->parent;
+		if (cur == root)
+			return;
+		cur = cur->next;
+	}
+}
+
+void vfs_check(struct vfs *v)
+{
+	vfs_lock_take(&v->lock);
+	for (const struct vfs_fs *fs = v->fs_list; fs; fs = fs->next) {
+		uint64_t used = 0;
+
+		ASSERT(fs->root->linked && !fs->root->parent);
+		ASSERT(!fs->covered || fs->covered->u.dir.mounted == fs);
+		tree_check(fs->root, &used);
+		/* open-but-unlinked files still count, so used can be larger */
+		ASSERT(used <= fs->used);
+		ASSERT(!fs->limit || fs->used <= fs->limit);
+	}
+	vfs_lock_give(&v->lock);
+}

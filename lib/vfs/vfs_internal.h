@@ -1,0 +1,175 @@
+/*
+ * vfs_internal.h - the node tree shared by vfs.c (namespace, files),
+ * tmpfs.c (file data), synth.c (callback files) and cpio.c (initramfs).
+ *
+ * Every filesystem is a tree of `struct vfs_node` in memory:
+ *
+ *   fs->root (dir) --first--> a (dir) --next--> b (reg) --next--> c (synth)
+ *                              |                               (siblings in
+ *                              +--first--> ...                  cookie order)
+ *
+ * Invariants (vfs_check): a directory's children are in increasing cookie
+ * order, all below dir.next_cookie, names unique; nsubdirs counts the
+ * child directories; a node is freed when it is unlinked and has no refs;
+ * fs->used is the sum of the capacities of the owned data of its files.
+ * All fields are guarded by vfs->lock, except the synth callbacks' state,
+ * guarded by file->synth_lock.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfs/lock.h"
+#include "vfs/vfs.h"
+
+/* ---- nodes ---- */
+
+enum vfs_fs_kind { VFS_FS_TMPFS, VFS_FS_INITRAMFS, VFS_FS_SYNTH };
+
+#define VFS_COOKIE_FIRST 3u /* 1 and 2 are "." and ".." */
+
+struct vfs_node {
+	struct vfs_fs *fs;
+	struct vfs_node *parent; /* NULL for a root or an unlinked node */
+	struct vfs_node *next, *prev;
+	char *name; /* NUL-terminated, owned */
+	uint32_t namelen;
+	enum vfs_type type; /* DIR, REG, or CHAR/REG for synth */
+	bool synth;
+	bool linked;   /* in a directory (or a root) */
+	uint32_t refs; /* open files */
+	uint64_t cookie;
+	uint64_t ino;
+	uint64_t atim, mtim, ctim;
+	union {
+		struct {
+			struct vfs_node *first, *last;
+			uint64_t next_cookie;
+			uint32_t nsubdirs;
+			struct vfs_fs *mounted; /* fs mounted here, or NULL */
+		} dir;
+		struct {
+			uint8_t *data; /* owned (tmpfs) or borrowed (initramfs) */
+			uint64_t size, cap;
+			bool borrowed;
+		} reg;
+		struct {
+			const struct vfs_synth_ops *ops;
+			void *arg;
+		} syn;
+	} u;
+};
+
+struct vfs_fs {
+	struct vfs *vfs;
+	struct vfs_fs *next; /* in vfs->fs_list */
+	enum vfs_fs_kind kind;
+	bool readonly; /* for vfs_* namespace and data changes */
+	bool mounted;
+	struct vfs_node *covered; /* the directory it is mounted on; NULL at "/" */
+	struct vfs_node *root;
+	uint64_t dev;
+	uint64_t next_ino;
+	uint64_t limit, used; /* tmpfs: bytes of file data (0 = no limit) */
+	uint32_t nopen;	      /* open files */
+};
+
+struct vfs {
+	struct vfs_lock lock;
+	vfs_clock_fn clock;
+	void *clock_arg;
+	struct vfs_fs *fs_list;
+	struct vfs_fs *root_fs;
+	uint64_t next_dev;
+};
+
+struct vfs_file {
+	struct vfs *vfs;
+	struct vfs_node *node;
+	uint32_t flags; /* VFS_O_READ/WRITE/APPEND/NONBLOCK */
+	uint64_t pos;
+	/* synth: guarded by synth_lock, callbacks run without vfs->lock */
+	struct vfs_lock synth_lock;
+	void *state;
+	struct vfs_sbuf text; /* the `show` snapshot */
+	bool has_text;
+};
+
+/* ---- vfs.c: tree helpers, called with vfs->lock held ---- */
+
+uint64_t vfs_now(struct vfs *v);
+
+/* A new unlinked node of fs (name copied); NULL if out of memory. */
+struct vfs_node *vfs_node_new(struct vfs_fs *fs, const char *name, size_t namelen,
+			      enum vfs_type type);
+
+/* Links `n` as the last child of `dir` (next cookie). */
+void vfs_node_link(struct vfs_node *dir, struct vfs_node *n);
+
+/* Unlinks `n` from its directory; frees it if it has no refs. */
+void vfs_node_unlink(struct vfs_node *n);
+
+/* "..": the parent, across mount points; the global root, an unmounted
+ * root and a removed directory are their own parents. */
+struct vfs_node *vfs_node_up(struct vfs_node *n);
+
+/* The child `name` of `dir`, or NULL. */
+struct vfs_node *vfs_node_child(struct vfs_node *dir, const char *name, size_t namelen);
+
+/* Frees a node with no refs (and, recursively, a directory's children). */
+void vfs_node_free(struct vfs_node *n);
+
+/* A new fs of `kind` in v with an empty root directory (lock NOT held). */
+int vfs_fs_new(struct vfs *v, enum vfs_fs_kind kind, struct vfs_fs **out);
+
+/* The result of resolving a path. */
+struct vfs_walk {
+	struct vfs_node *dir;  /* the directory holding the last component */
+	struct vfs_node *raw;  /* the node named, before crossing a mount; or NULL */
+	struct vfs_node *node; /* the node named, after crossing; or NULL */
+	const char *name;      /* the last component (NULL for "/"), not NUL-terminated */
+	size_t namelen;
+	bool dot;      /* the last component is "." or "..", or there is none */
+	bool trailing; /* the path ended in '/' */
+};
+
+/*
+ * vfs_walk - resolves path from base (or the root); the last component
+ * need not exist (node NULL). ERR_NOENT, ERR_NOTDIR, ERR_RANGE, ERR_BADF.
+ */
+int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w);
+
+/* The attributes of n. */
+void vfs_node_stat(const struct vfs_node *n, struct vfs_stat *out);
+
+/* Frees an fs that was never mounted (lock NOT held). */
+void vfs_fs_drop(struct vfs_fs *fs);
+
+/* Walks `path` from the fs root inside one fs (no mounts, no ".."):
+ * ERR_NOENT, ERR_NOTDIR. */
+int vfs_fs_walk(struct vfs_fs *fs, const char *path, struct vfs_node **out);
+
+/* ---- tmpfs.c: regular file data, with vfs->lock held ---- */
+
+/* Sets the size of an owned-data file; ERR_NOSPC past the fs limit. */
+int vfs_data_resize(struct vfs_node *n, uint64_t size);
+
+/* Writes at off (growing the file); ERR_NOSPC, nothing written. */
+int vfs_data_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off);
+
+/* Copies up to len bytes from off; returns the count. */
+size_t vfs_data_read(const struct vfs_node *n, void *buf, size_t len, uint64_t off);
+
+/* Frees owned data and returns its bytes to the fs. */
+void vfs_data_free(struct vfs_node *n);
+
+/* ---- synth.c: open-file hooks; called WITHOUT vfs->lock ---- */
+
+int vfs_synth_open(struct vfs_file *f, uint32_t flags);
+int vfs_synth_read(struct vfs_file *f, void *buf, size_t len, bool positional, uint64_t off,
+		   size_t *out_n);
+int vfs_synth_write(struct vfs_file *f, const void *buf, size_t len);
+void vfs_synth_release(struct vfs_file *f);
+bool vfs_synth_ready(struct vfs_file *f, bool write);

@@ -1,0 +1,493 @@
+/*
+ * wasi_vfs.c - struct wasi_host over the VFS: a table of open VFS files
+ * indexed by host handle, the sandbox check on guest paths, and the
+ * platform's clocks, randomness and waiting.
+ *
+ * Invariant: files[h] is an open file owned by the table for every used
+ * handle h < cap; a handle is freed (NULL) only by close or destroy.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfs/vfs.h"
+#include "vfs/wasi_vfs.h"
+
+#define WASI_VFS_DEFAULT_MAX 1024u
+
+uint16_t wasi_vfs_errno(int err)
+{
+	switch (err) {
+	case ERR_RANGE:
+		return WASI_ENAMETOOLONG;
+	case ERR_UNSUPP:
+		return WASI_ESPIPE; /* seek or pread on a stream */
+	default:
+		return wasi_errno_from_err(err);
+	}
+}
+
+static struct wasi_vfs *wv(void *arg)
+{
+	return arg;
+}
+
+/* The file of handle h, or NULL. */
+static struct vfs_file *file_of(struct wasi_vfs *w, int64_t h)
+{
+	struct vfs_file *f = NULL;
+
+	vfs_lock_take(&w->lock);
+	if (h >= 0 && (uint64_t)h < w->cap)
+		f = w->files[h];
+	vfs_lock_give(&w->lock);
+	return f;
+}
+
+/* Stores f in the lowest free handle; EMFILE, ENOMEM. */
+static uint16_t handle_add(struct wasi_vfs *w, struct vfs_file *f, int64_t *out)
+{
+	uint16_t e = 0;
+	uint32_t h;
+
+	vfs_lock_take(&w->lock);
+	for (h = 0; h < w->cap && w->files[h]; h++)
+		;
+	if (h == w->cap) {
+		uint32_t cap = w->cap ? w->cap * 2 : 16;
+		struct vfs_file **n;
+
+		if (cap > w->max)
+			cap = w->max;
+		n = h < cap ? realloc(w->files, cap * sizeof(*n)) : NULL;
+		if (!n) {
+			e = h < cap ? WASI_ENOMEM : WASI_EMFILE;
+			goto out;
+		}
+		memset(n + w->cap, 0, (cap - w->cap) * sizeof(*n));
+		w->files = n;
+		w->cap = cap;
+	}
+	w->files[h] = f;
+	*out = h;
+out:
+	vfs_lock_give(&w->lock);
+	return e;
+}
+
+/* Whether the relative path stays inside its directory (lexically). */
+static bool path_contained(const char *p)
+{
+	long depth = 0;
+
+	if (p[0] == '/')
+		return false;
+	while (*p) {
+		const char *c = p;
+
+		while (*p && *p != '/')
+			p++;
+		if (p - c == 2 && c[0] == '.' && c[1] == '.') {
+			if (--depth < 0)
+				return false;
+		} else if (p - c && !(p - c == 1 && c[0] == '.')) {
+			depth++;
+		}
+		while (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+/* The directory file of handle `dir` and a check of `path`. */
+static uint16_t dir_path(struct wasi_vfs *w, int64_t dir, const char *path, struct vfs_file **out)
+{
+	struct vfs_file *d = file_of(w, dir);
+
+	if (!d)
+		return WASI_EBADF;
+	if (!path_contained(path))
+		return WASI_ENOTCAPABLE;
+	*out = d;
+	return 0;
+}
+
+/* ---- platform services ---- */
+
+static uint16_t h_clock_time(void *arg, uint32_t id, uint64_t *out_ns)
+{
+	const struct wasi_vfs_platform *p = &wv(arg)->plat;
+
+	return p->clock_time ? p->clock_time(p->arg, id, out_ns) : WASI_ENOSYS;
+}
+
+static uint16_t h_clock_res(void *arg, uint32_t id, uint64_t *out_ns)
+{
+	const struct wasi_vfs_platform *p = &wv(arg)->plat;
+
+	return p->clock_res ? p->clock_res(p->arg, id, out_ns) : WASI_ENOSYS;
+}
+
+static uint16_t h_random(void *arg, void *buf, size_t len)
+{
+	const struct wasi_vfs_platform *p = &wv(arg)->plat;
+
+	return p->random ? p->random(p->arg, buf, len) : WASI_ENOSYS;
+}
+
+static uint16_t h_yield(void *arg)
+{
+	const struct wasi_vfs_platform *p = &wv(arg)->plat;
+
+	return p->yield ? p->yield(p->arg) : 0;
+}
+
+static uint16_t h_poll(void *arg, struct wasi_host_pollfd *fds, size_t nfds, bool has_deadline,
+		       uint32_t clock_id, uint64_t deadline_ns)
+{
+	struct wasi_vfs *w = wv(arg);
+	bool any = false;
+	uint64_t now;
+
+	if (!nfds && !has_deadline)
+		return WASI_EINVAL;
+	for (size_t i = 0; i < nfds; i++) {
+		struct vfs_file *f = file_of(w, fds[i].hfd);
+
+		fds[i].ready = !f || vfs_file_ready(f, fds[i].want_write);
+		fds[i].hangup = !f;
+		fds[i].nbytes = 0;
+		any |= fds[i].ready;
+	}
+	if (any)
+		return 0;
+	if (has_deadline && h_clock_time(arg, clock_id, &now) == 0 && now >= deadline_ns)
+		return 0;
+	return w->plat.wait ? w->plat.wait(w->plat.arg, has_deadline, clock_id, deadline_ns)
+			    : WASI_EAGAIN;
+}
+
+/* ---- files ---- */
+
+static uint16_t h_read(void *arg, int64_t hfd, void *buf, size_t len, size_t *out_n)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+
+	*out_n = 0;
+	return f ? wasi_vfs_errno(vfs_read(f, buf, len, out_n)) : WASI_EBADF;
+}
+
+static uint16_t h_write(void *arg, int64_t hfd, const void *buf, size_t len, size_t *out_n)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+
+	*out_n = 0;
+	return f ? wasi_vfs_errno(vfs_write(f, buf, len, out_n)) : WASI_EBADF;
+}
+
+static uint16_t h_pread(void *arg, int64_t hfd, void *buf, size_t len, uint64_t off, size_t *out_n)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+
+	*out_n = 0;
+	return f ? wasi_vfs_errno(vfs_pread(f, buf, len, off, out_n)) : WASI_EBADF;
+}
+
+static uint16_t h_pwrite(void *arg, int64_t hfd, const void *buf, size_t len, uint64_t off,
+			 size_t *out_n)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+
+	*out_n = 0;
+	return f ? wasi_vfs_errno(vfs_pwrite(f, buf, len, off, out_n)) : WASI_EBADF;
+}
+
+static uint32_t vfs_flags_of(uint32_t oflags, uint32_t fdflags, bool rd, bool wr)
+{
+	uint32_t fl = (rd ? VFS_O_READ : 0) | (wr ? VFS_O_WRITE : 0);
+
+	if (oflags & WASI_OFLAG_CREAT)
+		fl |= VFS_O_CREAT;
+	if (oflags & WASI_OFLAG_EXCL)
+		fl |= VFS_O_EXCL;
+	if (oflags & WASI_OFLAG_TRUNC)
+		fl |= VFS_O_TRUNC;
+	if (oflags & WASI_OFLAG_DIRECTORY)
+		fl |= VFS_O_DIRECTORY;
+	if (fdflags & WASI_FDFLAG_APPEND)
+		fl |= VFS_O_APPEND;
+	if (fdflags & WASI_FDFLAG_NONBLOCK)
+		fl |= VFS_O_NONBLOCK;
+	return fl;
+}
+
+static uint16_t h_open(void *arg, int64_t dir, const char *path, uint32_t oflags, uint32_t fdflags,
+		       bool rd, bool wr, bool follow, int64_t *out_hfd)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *d, *f;
+	uint16_t e;
+
+	(void)follow; /* no symlinks */
+	e = dir_path(w, dir, path, &d);
+	if (e)
+		return e;
+	e = wasi_vfs_errno(vfs_open(w->vfs, d, path, vfs_flags_of(oflags, fdflags, rd, wr), &f));
+	if (e)
+		return e;
+	e = handle_add(w, f, out_hfd);
+	if (e)
+		vfs_close(f);
+	return e;
+}
+
+static uint16_t h_close(void *arg, int64_t hfd)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *f = NULL;
+
+	vfs_lock_take(&w->lock);
+	if (hfd >= 0 && (uint64_t)hfd < w->cap) {
+		f = w->files[hfd];
+		w->files[hfd] = NULL;
+	}
+	vfs_lock_give(&w->lock);
+	if (!f)
+		return WASI_EBADF;
+	vfs_close(f);
+	return 0;
+}
+
+static uint16_t h_seek(void *arg, int64_t hfd, int64_t off, uint8_t whence, uint64_t *out_pos)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+
+	if (!f)
+		return WASI_EBADF;
+	if (whence > WASI_WHENCE_END)
+		return WASI_EINVAL;
+	/* WASI_WHENCE_* and VFS_SEEK_* are both SET, CUR, END */
+	return wasi_vfs_errno(vfs_seek(f, off, (enum vfs_whence)whence, out_pos));
+}
+
+static void filestat_of(const struct vfs_stat *st, struct wasi_host_filestat *out)
+{
+	static const uint8_t types[] = {
+		[VFS_TYPE_DIR] = WASI_FILETYPE_DIRECTORY,
+		[VFS_TYPE_REG] = WASI_FILETYPE_REGULAR_FILE,
+		[VFS_TYPE_CHAR] = WASI_FILETYPE_CHARACTER_DEVICE,
+	};
+
+	*out = (struct wasi_host_filestat){
+		.dev = st->dev,
+		.ino = st->ino,
+		.type = types[st->type],
+		.nlink = st->nlink,
+		.size = st->size,
+		.atim = st->atim,
+		.mtim = st->mtim,
+		.ctim = st->ctim,
+	};
+}
+
+static uint16_t h_fstat(void *arg, int64_t hfd, struct wasi_host_filestat *out)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+	struct vfs_stat st;
+
+	if (!f)
+		return WASI_EBADF;
+	vfs_fstat(f, &st);
+	filestat_of(&st, out);
+	return 0;
+}
+
+static uint16_t h_stat(void *arg, int64_t dir, const char *path, bool follow,
+		       struct wasi_host_filestat *out)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *d;
+	struct vfs_stat st;
+	uint16_t e;
+
+	(void)follow;
+	e = dir_path(w, dir, path, &d);
+	if (!e)
+		e = wasi_vfs_errno(vfs_stat(w->vfs, d, path, &st));
+	if (!e)
+		filestat_of(&st, out);
+	return e;
+}
+
+static uint16_t h_get_flags(void *arg, int64_t hfd, uint32_t *out_flags)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+	uint32_t fl;
+
+	if (!f)
+		return WASI_EBADF;
+	fl = vfs_file_flags(f);
+	*out_flags = (fl & VFS_O_APPEND ? WASI_FDFLAG_APPEND : 0) |
+		     (fl & VFS_O_NONBLOCK ? WASI_FDFLAG_NONBLOCK : 0);
+	return 0;
+}
+
+static uint16_t h_set_flags(void *arg, int64_t hfd, uint32_t flags)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+
+	if (!f)
+		return WASI_EBADF;
+	vfs_file_set_flags(f, vfs_flags_of(0, flags, false, false));
+	return 0;
+}
+
+struct dirent_adapter {
+	wasi_dirent_fn fn;
+	void *arg;
+};
+
+static bool dirent_to_wasi(void *arg, const struct vfs_dirent *d)
+{
+	const struct dirent_adapter *a = arg;
+	struct wasi_host_dirent e = {
+		.next = d->next,
+		.ino = d->ino,
+		.type = d->type == VFS_TYPE_DIR	   ? WASI_FILETYPE_DIRECTORY
+			: d->type == VFS_TYPE_CHAR ? WASI_FILETYPE_CHARACTER_DEVICE
+						   : WASI_FILETYPE_REGULAR_FILE,
+		.namlen = d->namelen,
+		.name = d->name,
+	};
+
+	return a->fn(a->arg, &e);
+}
+
+static uint16_t h_readdir(void *arg, int64_t hfd, uint64_t cookie, wasi_dirent_fn fn, void *cb_arg)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+	struct dirent_adapter a = {fn, cb_arg};
+
+	if (!f)
+		return WASI_EBADF;
+	return wasi_vfs_errno(vfs_readdir(f, cookie, dirent_to_wasi, &a));
+}
+
+enum path_op { OP_MKDIR, OP_RMDIR, OP_UNLINK };
+
+static uint16_t path_op(void *arg, int64_t dir, const char *path, enum path_op op)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *d;
+	uint16_t e = dir_path(w, dir, path, &d);
+
+	if (e)
+		return e;
+	switch (op) {
+	case OP_MKDIR:
+		return wasi_vfs_errno(vfs_mkdir(w->vfs, d, path));
+	case OP_RMDIR:
+		return wasi_vfs_errno(vfs_rmdir(w->vfs, d, path));
+	case OP_UNLINK:
+		return wasi_vfs_errno(vfs_unlink(w->vfs, d, path));
+	}
+	return WASI_EINVAL;
+}
+
+static uint16_t h_mkdir(void *arg, int64_t dir, const char *path)
+{
+	return path_op(arg, dir, path, OP_MKDIR);
+}
+
+static uint16_t h_rmdir(void *arg, int64_t dir, const char *path)
+{
+	return path_op(arg, dir, path, OP_RMDIR);
+}
+
+static uint16_t h_unlink(void *arg, int64_t dir, const char *path)
+{
+	return path_op(arg, dir, path, OP_UNLINK);
+}
+
+static uint16_t h_rename(void *arg, int64_t dir, const char *path, int64_t new_dir,
+			 const char *new_path)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *a, *b;
+	uint16_t e = dir_path(w, dir, path, &a);
+
+	if (!e)
+		e = dir_path(w, new_dir, new_path, &b);
+	if (!e)
+		e = wasi_vfs_errno(vfs_rename(w->vfs, a, path, b, new_path));
+	return e;
+}
+
+static uint16_t h_sync(void *arg, int64_t hfd, bool data_only)
+{
+	(void)data_only;
+	return file_of(wv(arg), hfd) ? 0 : WASI_EBADF; /* all in memory */
+}
+
+/* ---- the table ---- */
+
+int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, const struct wasi_vfs_platform *plat,
+		  uint32_t max_handles)
+{
+	*w = (struct wasi_vfs){
+		.host =
+			{
+				.arg = w,
+				.clock_time = h_clock_time,
+				.clock_res = h_clock_res,
+				.random = h_random,
+				.read = h_read,
+				.write = h_write,
+				.pread = h_pread,
+				.pwrite = h_pwrite,
+				.open = h_open,
+				.close = h_close,
+				.seek = h_seek,
+				.fstat = h_fstat,
+				.stat = h_stat,
+				.get_flags = h_get_flags,
+				.set_flags = h_set_flags,
+				.readdir = h_readdir,
+				.mkdir = h_mkdir,
+				.rmdir = h_rmdir,
+				.unlink = h_unlink,
+				.rename = h_rename,
+				.sync = h_sync,
+				.poll = h_poll,
+				.yield = h_yield,
+			},
+		.vfs = vfs,
+		.plat = *plat,
+		.max = max_handles ? max_handles : WASI_VFS_DEFAULT_MAX,
+	};
+	vfs_lock_init(&w->lock);
+	return 0;
+}
+
+void wasi_vfs_destroy(struct wasi_vfs *w)
+{
+	for (uint32_t h = 0; h < w->cap; h++)
+		if (w->files[h])
+			vfs_close(w->files[h]);
+	free(w->files);
+	w->files = NULL;
+	w->cap = 0;
+}
+
+uint16_t wasi_vfs_open(struct wasi_vfs *w, const char *path, uint32_t flags, int64_t *out_hfd)
+{
+	struct vfs_file *f;
+	uint16_t e;
+
+	e = wasi_vfs_errno(vfs_open(w->vfs, NULL, path, flags, &f));
+	if (e)
+		return e;
+	e = handle_add(w, f, out_hfd);
+	if (e)
+		vfs_close(f);
+	return e;
+}

@@ -1,0 +1,422 @@
+/*
+ * vfs_wasi_test.c - the portable WASI functions (lib/wasm/wasi*.c) over
+ * the VFS host (lib/vfs/wasi_vfs.c), with a fake guest memory: files in
+ * /tmp, readdir with cookies, rename/unlink/rmdir, the read-only initrd,
+ * a synth console as stdout, sandbox escapes, clocks and poll from a fake
+ * platform.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/test.h"
+#include "vfs/vfs.h"
+#include "vfs/wasi_vfs.h"
+#include "vfs_util.h"
+#include "wasm/wasi.h"
+
+#define MEM_SIZE 65536u
+#define ROOT_FD	 3u
+#define RIGHTS_RW                                                                      \
+	(WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_SEEK | (1ull << 5) | \
+	 WASI_RIGHT_FD_READDIR | WASI_RIGHT_FD_FILESTAT_SET_SIZE)
+
+/* Guest memory layout used by the helpers. */
+enum { P_PATH = 0x100, P_PATH2 = 0x300, P_IOV = 0x500, P_OUT = 0x600, P_BUF = 0x1000 };
+
+struct env {
+	struct arc arc;
+	struct vfs *v;
+	struct wasi_vfs w;
+	struct wasi_ctx ctx;
+	uint8_t *mem;
+	struct wasi_mem m;
+	char console[256];
+	size_t console_len;
+	uint64_t now;
+	unsigned waits;
+};
+
+static int console_write(void *arg, void *state, const void *buf, size_t len)
+{
+	struct env *e = arg;
+
+	(void)state;
+	if (e->console_len + len > sizeof(e->console))
+		return ERR_NOSPC;
+	memcpy(e->console + e->console_len, buf, len);
+	e->console_len += len;
+	return 0;
+}
+
+static int console_read(void *arg, void *state, void *buf, size_t cap, size_t *out_n)
+{
+	(void)arg, (void)state, (void)buf, (void)cap, (void)out_n;
+	return ERR_AGAIN; /* nobody types */
+}
+
+static bool console_ready(void *arg, void *state, bool write)
+{
+	(void)arg, (void)state;
+	return write;
+}
+
+static const struct vfs_synth_ops console_ops = {
+	.read = console_read, .write = console_write, .ready = console_ready, .stream = true};
+
+static uint16_t p_clock(void *arg, uint32_t id, uint64_t *out)
+{
+	struct env *e = arg;
+
+	if (id > WASI_CLOCK_MONOTONIC)
+		return WASI_EINVAL;
+	*out = e->now;
+	return 0;
+}
+
+static uint16_t p_random(void *arg, void *buf, size_t len)
+{
+	(void)arg;
+	memset(buf, 0x5a, len);
+	return 0;
+}
+
+static uint16_t p_wait(void *arg, bool has_deadline, uint32_t clock_id, uint64_t deadline)
+{
+	struct env *e = arg;
+
+	(void)clock_id;
+	e->waits++;
+	if (!has_deadline)
+		return WASI_EAGAIN;
+	e->now = deadline; /* a platform that can sleep */
+	return 0;
+}
+
+static bool env_init(struct test_ctx *t, struct env *e)
+{
+	struct vfs_fs *root, *tmp, *dev;
+	struct wasi_vfs_platform plat = {
+		.arg = e, .clock_time = p_clock, .random = p_random, .wait = p_wait};
+	struct wasi_preopen pre = {.guest = "/"};
+	int64_t con = -1;
+	struct wasi_config cfg = {.npreopens = 1, .preopens = &pre};
+
+	memset(e, 0, sizeof(*e));
+	e->now = 5000;
+	arc_file(&e->arc, "etc/motd", "Welcome to the kernel\n");
+	arc_file(&e->arc, "bin/hello.wasm", "wasm");
+	arc_end(&e->arc);
+	if (!EXPECT_OK(vfs_create(NULL, NULL, &e->v)) ||
+	    !EXPECT_OK(vfs_initramfs_create(e->v, e->arc.buf, e->arc.len, &root, NULL)) ||
+	    !EXPECT_OK(vfs_mount(e->v, "/", root, 0)) ||
+	    !EXPECT_OK(vfs_tmpfs_create(e->v, 16384, &tmp)) ||
+	    !EXPECT_OK(vfs_mount(e->v, "/tmp", tmp, VFS_MOUNT_MKDIR)) ||
+	    !EXPECT_OK(vfs_synth_create(e->v, &dev)) ||
+	    !EXPECT_OK(vfs_synth_add_file(dev, "", "console", &console_ops, e)) ||
+	    !EXPECT_OK(vfs_mount(e->v, "/dev", dev, VFS_MOUNT_MKDIR)))
+		return false;
+	wasi_vfs_init(&e->w, e->v, &plat, 0);
+	if (!EXPECT_EQ(wasi_vfs_open(&e->w, "/", VFS_O_READ | VFS_O_DIRECTORY, &pre.hfd), 0) ||
+	    !EXPECT_EQ(wasi_vfs_open(&e->w, "/dev/console", VFS_O_READ | VFS_O_WRITE, &con), 0))
+		return false;
+	cfg.stdio[0] = cfg.stdio[1] = cfg.stdio[2] = con;
+	e->mem = calloc(1, MEM_SIZE);
+	e->m = (struct wasi_mem){e->mem, MEM_SIZE};
+	return EXPECT(e->mem) && EXPECT_OK(wasi_ctx_init(&e->ctx, wasi_vfs_host(&e->w), &cfg));
+}
+
+static void env_fini(struct env *e)
+{
+	wasi_ctx_destroy(&e->ctx);
+	wasi_vfs_destroy(&e->w);
+	vfs_check(e->v);
+	vfs_destroy(e->v);
+	free(e->mem);
+}
+
+static uint32_t rd32(struct env *e, uint32_t p)
+{
+	return (uint32_t)e->mem[p] | (uint32_t)e->mem[p + 1] << 8 | (uint32_t)e->mem[p + 2] << 16 |
+	       (uint32_t)e->mem[p + 3] << 24;
+}
+
+static uint64_t rd64(struct env *e, uint32_t p)
+{
+	return rd32(e, p) | (uint64_t)rd32(e, p + 4) << 32;
+}
+
+static void wr32(struct env *e, uint32_t p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		e->mem[p + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* path_open relative to dirfd; returns the status, *fd on success. */
+static uint32_t open_at(struct env *e, uint32_t dirfd, const char *path, uint32_t oflags,
+			uint64_t rights, uint32_t *fd)
+{
+	uint32_t st;
+
+	memcpy(e->mem + P_PATH, path, strlen(path));
+	st = wasi_path_open(&e->ctx, e->m, dirfd, 1, P_PATH, (uint32_t)strlen(path), oflags, rights,
+			    rights, 0, P_OUT);
+	if (st == 0)
+		*fd = rd32(e, P_OUT);
+	return st;
+}
+
+/* One iovec over P_BUF; returns the status, *n the count. */
+static uint32_t io(struct env *e, uint32_t fd, bool write, const char *text, uint32_t len,
+		   uint32_t *n)
+{
+	uint32_t st;
+
+	if (write)
+		memcpy(e->mem + P_BUF, text, len);
+	wr32(e, P_IOV, P_BUF);
+	wr32(e, P_IOV + 4, len);
+	st = write ? wasi_fd_write(&e->ctx, e->m, fd, P_IOV, 1, P_OUT)
+		   : wasi_fd_read(&e->ctx, e->m, fd, P_IOV, 1, P_OUT);
+	*n = rd32(e, P_OUT);
+	return st;
+}
+
+static uint32_t path_call(struct env *e,
+			  uint32_t (*fn)(struct wasi_ctx *, struct wasi_mem, uint32_t, uint32_t,
+					 uint32_t),
+			  uint32_t dirfd, const char *path)
+{
+	memcpy(e->mem + P_PATH, path, strlen(path));
+	return fn(&e->ctx, e->m, dirfd, P_PATH, (uint32_t)strlen(path));
+}
+
+static uint32_t rename_(struct env *e, const char *a, const char *b)
+{
+	memcpy(e->mem + P_PATH, a, strlen(a));
+	memcpy(e->mem + P_PATH2, b, strlen(b));
+	return wasi_path_rename(&e->ctx, e->m, ROOT_FD, P_PATH, (uint32_t)strlen(a), ROOT_FD,
+				P_PATH2, (uint32_t)strlen(b));
+}
+
+TEST(vfs_wasi, tmp_file_roundtrip)
+{
+	struct env e;
+	uint32_t fd = 0, n = 0;
+
+	if (!env_init(t, &e))
+		return;
+	if (!EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/a.txt", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), 0))
+		goto out;
+	EXPECT_EQ(io(&e, fd, true, "hello, vfs", 10, &n), 0);
+	EXPECT_EQ(n, 10);
+	EXPECT_EQ(wasi_fd_seek(&e.ctx, e.m, fd, 7, WASI_WHENCE_SET, P_OUT), 0);
+	EXPECT_EQ(rd64(&e, P_OUT), 7);
+	EXPECT_EQ(io(&e, fd, false, NULL, 100, &n), 0);
+	EXPECT_EQ(n, 3);
+	EXPECT(memcmp(e.mem + P_BUF, "vfs", 3) == 0);
+	EXPECT_EQ(wasi_fd_tell(&e.ctx, e.m, fd, P_OUT), 0);
+	EXPECT_EQ(rd64(&e, P_OUT), 10);
+	EXPECT_EQ(wasi_fd_filestat_get(&e.ctx, e.m, fd, P_OUT), 0);
+	EXPECT_EQ(e.mem[P_OUT + 16], WASI_FILETYPE_REGULAR_FILE);
+	EXPECT_EQ(rd64(&e, P_OUT + 32), 10);
+	/* pwrite/pread keep the position */
+	wr32(&e, P_IOV, P_BUF);
+	wr32(&e, P_IOV + 4, 2);
+	memcpy(e.mem + P_BUF, "HE", 2);
+	EXPECT_EQ(wasi_fd_pwrite(&e.ctx, e.m, fd, P_IOV, 1, 0, P_OUT), 0);
+	EXPECT_EQ(wasi_fd_pread(&e.ctx, e.m, fd, P_IOV, 1, 1, P_OUT), 0);
+	EXPECT(memcmp(e.mem + P_BUF, "El", 2) == 0);
+	EXPECT_EQ(wasi_fd_tell(&e.ctx, e.m, fd, P_OUT), 0);
+	EXPECT_EQ(rd64(&e, P_OUT), 10);
+	/* append through fdstat_set_flags */
+	EXPECT_EQ(wasi_fd_fdstat_set_flags(&e.ctx, e.m, fd, WASI_FDFLAG_APPEND), 0);
+	EXPECT_EQ(wasi_fd_seek(&e.ctx, e.m, fd, 0, WASI_WHENCE_SET, P_OUT), 0);
+	EXPECT_EQ(io(&e, fd, true, "!", 1, &n), 0);
+	EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+	{
+		char buf[32];
+
+		EXPECT_OK(vfs_test_get(e.v, "/tmp/a.txt", buf, sizeof(buf)));
+		EXPECT_STREQ(buf, "HEllo, vfs!");
+	}
+	/* EXCL on an existing file, DIRECTORY on a file */
+	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/a.txt", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, RIGHTS_RW,
+			  &fd),
+		  WASI_EEXIST);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/a.txt", WASI_OFLAG_DIRECTORY, RIGHTS_RW, &fd),
+		  WASI_ENOTDIR);
+	/* the tmpfs limit */
+	if (EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/big", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), 0)) {
+		static char big[20000];
+
+		EXPECT_EQ(io(&e, fd, true, big, sizeof(big), &n), WASI_ENOSPC);
+		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+	}
+out:
+	env_fini(&e);
+}
+
+/* Parses the dirents in P_BUF; returns "name,name" and the last cookie. */
+static void dirents(struct env *e, uint32_t used, char *names, size_t cap, uint64_t *last)
+{
+	size_t len = 0;
+
+	names[0] = 0;
+	for (uint32_t p = P_BUF; p + 24 <= P_BUF + used;) {
+		uint32_t nl = rd32(e, p + 16);
+
+		*last = rd64(e, p);
+		if (p + 24 + nl > P_BUF + used)
+			break; /* cut */
+		if (len + nl + 2 < cap) {
+			if (len)
+				names[len++] = ',';
+			memcpy(names + len, e->mem + p + 24, nl);
+			len += nl;
+			names[len] = 0;
+		}
+		p += 24 + nl;
+	}
+}
+
+TEST(vfs_wasi, readdir_rename_unlink)
+{
+	struct env e;
+	uint32_t fd = 0, dir = 0, n = 0;
+	uint64_t cookie = 0;
+	char names[256];
+
+	if (!env_init(t, &e))
+		return;
+	EXPECT_EQ(path_call(&e, wasi_path_create_directory, ROOT_FD, "tmp/d"), 0);
+	EXPECT_EQ(path_call(&e, wasi_path_create_directory, ROOT_FD, "tmp/d"), WASI_EEXIST);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/d/f1", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), 0);
+	EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/d/f2", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), 0);
+	EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+	if (!EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/d", WASI_OFLAG_DIRECTORY, RIGHTS_RW, &dir), 0))
+		goto out;
+	EXPECT_EQ(wasi_fd_readdir(&e.ctx, e.m, dir, P_BUF, 4096, 0, P_OUT), 0);
+	dirents(&e, rd32(&e, P_OUT), names, sizeof(names), &cookie);
+	EXPECT_STREQ(names, ".,..,f1,f2");
+	/* a buffer that holds two entries and part of the third, then the cookie */
+	EXPECT_EQ(wasi_fd_readdir(&e.ctx, e.m, dir, P_BUF, 24 + 1 + 24 + 2 + 10, 0, P_OUT), 0);
+	EXPECT_EQ(rd32(&e, P_OUT), 61);
+	dirents(&e, rd32(&e, P_OUT), names, sizeof(names), &cookie);
+	EXPECT_STREQ(names, ".,..");
+	EXPECT_EQ(wasi_fd_readdir(&e.ctx, e.m, dir, P_BUF, 4096, 2, P_OUT), 0);
+	dirents(&e, rd32(&e, P_OUT), names, sizeof(names), &cookie);
+	EXPECT_STREQ(names, "f1,f2");
+	/* rename, unlink, rmdir */
+	EXPECT_EQ(rename_(&e, "tmp/d/f1", "tmp/d/g"), 0);
+	EXPECT_EQ(rename_(&e, "tmp/d/f1", "tmp/d/h"), WASI_ENOENT);
+	EXPECT_EQ(rename_(&e, "tmp/d/g", "etc/g"), WASI_EXDEV);
+	EXPECT_EQ(path_call(&e, wasi_path_remove_directory, ROOT_FD, "tmp/d"), WASI_ENOTEMPTY);
+	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "tmp/d"), WASI_EISDIR);
+	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "tmp/d/g"), 0);
+	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "tmp/d/f2"), 0);
+	EXPECT_EQ(wasi_fd_readdir(&e.ctx, e.m, dir, P_BUF, 4096, 0, P_OUT), 0);
+	dirents(&e, rd32(&e, P_OUT), names, sizeof(names), &cookie);
+	EXPECT_STREQ(names, ".,..");
+	EXPECT_EQ(path_call(&e, wasi_path_remove_directory, ROOT_FD, "tmp/d"), 0);
+	memcpy(e.mem + P_PATH, "tmp/d", 5);
+	EXPECT_EQ(wasi_path_filestat_get(&e.ctx, e.m, ROOT_FD, 0, P_PATH, 5, P_OUT), WASI_ENOENT);
+	EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, dir), 0);
+	(void)n;
+out:
+	env_fini(&e);
+}
+
+TEST(vfs_wasi, read_only_initrd)
+{
+	struct env e;
+	uint32_t fd = 0, n = 0;
+
+	if (!env_init(t, &e))
+		return;
+	if (EXPECT_EQ(open_at(&e, ROOT_FD, "etc/motd", 0, WASI_RIGHT_FD_READ, &fd), 0)) {
+		EXPECT_EQ(io(&e, fd, false, NULL, 100, &n), 0);
+		EXPECT_EQ(n, 22);
+		EXPECT(memcmp(e.mem + P_BUF, "Welcome", 7) == 0);
+		EXPECT_EQ(io(&e, fd, true, "x", 1, &n), WASI_EBADF); /* no write right */
+		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+	}
+	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/motd", 0, RIGHTS_RW, &fd), WASI_EPERM);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/new", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), WASI_EPERM);
+	EXPECT_EQ(path_call(&e, wasi_path_create_directory, ROOT_FD, "newdir"), WASI_EPERM);
+	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "etc/motd"), WASI_EPERM);
+	EXPECT_EQ(path_call(&e, wasi_path_remove_directory, ROOT_FD, "bin"), WASI_EPERM);
+	EXPECT_EQ(rename_(&e, "etc/motd", "etc/m"), WASI_EPERM);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/nope", 0, WASI_RIGHT_FD_READ, &fd), WASI_ENOENT);
+	env_fini(&e);
+}
+
+TEST(vfs_wasi, sandbox)
+{
+	struct env e;
+	uint32_t fd = 0, tmp = 0;
+	int64_t h;
+
+	if (!env_init(t, &e))
+		return;
+	EXPECT_EQ(open_at(&e, ROOT_FD, "../etc/motd", 0, WASI_RIGHT_FD_READ, &fd),
+		  WASI_ENOTCAPABLE);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "/etc/motd", 0, WASI_RIGHT_FD_READ, &fd), WASI_ENOTCAPABLE);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/../../etc", 0, WASI_RIGHT_FD_READ, &fd),
+		  WASI_ENOTCAPABLE);
+	if (EXPECT_EQ(open_at(&e, ROOT_FD, "tmp", WASI_OFLAG_DIRECTORY, RIGHTS_RW, &tmp), 0)) {
+		EXPECT_EQ(open_at(&e, tmp, "../etc/motd", 0, WASI_RIGHT_FD_READ, &fd),
+			  WASI_ENOTCAPABLE);
+		/* ".." inside is fine (x must exist, as in POSIX) */
+		EXPECT_EQ(open_at(&e, tmp, "x/../y", WASI_OFLAG_CREAT, RIGHTS_RW, &fd),
+			  WASI_ENOENT);
+		EXPECT_EQ(path_call(&e, wasi_path_create_directory, tmp, "x"), 0);
+		EXPECT_EQ(open_at(&e, tmp, "x/../y", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), 0);
+		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, tmp), 0);
+	}
+	/* the host's own check, below wasi_path_get's */
+	EXPECT_EQ(e.w.host.open(&e.w, e.ctx.fds[ROOT_FD].hfd, "a/../../etc/motd", 0, 0, true, false,
+				false, &h),
+		  WASI_ENOTCAPABLE);
+	EXPECT_EQ(e.w.host.stat(&e.w, e.ctx.fds[ROOT_FD].hfd, "/etc", false,
+				&(struct wasi_host_filestat){0}),
+		  WASI_ENOTCAPABLE);
+	EXPECT_EQ(e.w.host.mkdir(&e.w, 999, "x"), WASI_EBADF);
+	env_fini(&e);
+}
+
+TEST(vfs_wasi, console_clock_poll)
+{
+	struct env e;
+	uint32_t n = 0;
+
+	if (!env_init(t, &e))
+		return;
+	EXPECT_EQ(io(&e, 1, true, "to the console\n", 15, &n), 0);
+	EXPECT_EQ(e.console_len, 15);
+	EXPECT(memcmp(e.console, "to the console\n", 15) == 0);
+	/* stdin: nothing typed -> the guest is suspended */
+	EXPECT_EQ(io(&e, 0, false, NULL, 10, &n), WASI_STATUS_BLOCKED);
+	EXPECT_EQ(wasi_fd_fdstat_get(&e.ctx, e.m, 0, P_OUT), 0);
+	EXPECT_EQ(e.mem[P_OUT], WASI_FILETYPE_CHARACTER_DEVICE);
+	EXPECT_EQ(wasi_clock_time_get(&e.ctx, e.m, WASI_CLOCK_MONOTONIC, 1, P_OUT), 0);
+	EXPECT_EQ(rd64(&e, P_OUT), 5000);
+	EXPECT_EQ(wasi_random_get(&e.ctx, e.m, P_BUF, 4), 0);
+	EXPECT_EQ(e.mem[P_BUF + 3], 0x5a);
+	/* poll: the console is writable at once; a read waits (EAGAIN) */
+	{
+		struct wasi_host_pollfd p[2] = {{.hfd = e.ctx.fds[1].hfd, .want_write = true},
+						{.hfd = e.ctx.fds[0].hfd}};
+
+		EXPECT_EQ(e.w.host.poll(&e.w, p, 2, false, 0, 0), 0);
+		EXPECT(p[0].ready && !p[1].ready);
+		EXPECT_EQ(e.w.host.poll(&e.w, p + 1, 1, false, 0, 0), WASI_EAGAIN);
+		EXPECT_EQ(e.w.host.poll(&e.w, p + 1, 1, true, WASI_CLOCK_MONOTONIC, 9000), 0);
+		EXPECT_EQ(e.now, 9000);
+		EXPECT_EQ(e.waits, 2);
+		EXPECT_EQ(e.w.host.poll(&e.w, NULL, 0, false, 0, 0), WASI_EINVAL);
+	}
+	env_fini(&e);
+}

@@ -3,6 +3,22 @@
 
 #include <string.h>
 
+#include "base/fmt.h"
+
+struct directive_report {
+	void (*report)(const char *msg, const char *arg, unsigned len);
+	int count;
+};
+
+static void report_directive(void *arg, const char *text, size_t len, const char *why)
+{
+	struct directive_report *r = arg;
+	char msg[80];
+	fmt_snprintf(msg, sizeof(msg), "bad log directive (%s), skipped", why);
+	r->report(msg, text, (unsigned)len);
+	r->count++;
+}
+
 static bool key_is(const char *arg, unsigned klen, const char *key)
 {
 	return strlen(key) == klen && strncmp(arg, key, klen) == 0;
@@ -11,8 +27,9 @@ static bool key_is(const char *arg, unsigned klen, const char *key)
 int bootargs_parse(const char *cmdline, struct bootargs *out,
 		   void (*report)(const char *msg, const char *arg, unsigned len))
 {
-	struct bootargs b = {LOG_INFO, BACKTRACE_SHORT};
+	struct bootargs b = {.backtrace = BACKTRACE_SHORT};
 	int problems = 0;
+	trace_log_filter_init(&b.log, TRACE_LEVEL_INFO);
 	const char *p = cmdline ? cmdline : "";
 	while (*p) {
 		while (*p == ' ' || *p == '\t')
@@ -32,12 +49,18 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 		unsigned klen = (unsigned)(eq - arg), vlen = len - klen - 1;
 		const char *val = eq + 1;
 		if (key_is(arg, klen, "log")) {
-			if (log_level_parse(val, vlen, &b.log)) {
-				report("bad log level (want error, warn, info, debug, trace or "
-				       "off)",
-				       arg, len);
+			char spec[256];
+			struct directive_report r = {report, 0};
+			if (vlen >= sizeof(spec)) {
+				report("log= value too long (ignored)", arg, len);
 				problems++;
+				continue;
 			}
+			memcpy(spec, val, vlen);
+			spec[vlen] = 0;
+			trace_log_filter_parse(&b.log, spec, TRACE_LEVEL_INFO, report_directive,
+					       &r);
+			problems += r.count;
 		} else if (key_is(arg, klen, "backtrace")) {
 			if (vlen == 5 && strncmp(val, "short", 5) == 0) {
 				b.backtrace = BACKTRACE_SHORT;

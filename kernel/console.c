@@ -10,9 +10,15 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "cpu.h"
+#include "ktrace.h"
 #include "spinlock.h"
 
-enum log_level log_max_level = LOG_INFO;
+/* The log filter: a plain value, valid before any code ran (default info).
+ * Written by the boot CPU before the others start; read-only after. */
+static struct trace_log_filter log_filter = {.default_level = TRACE_LEVEL_INFO,
+					     .max_level = TRACE_LEVEL_INFO};
+extern struct trace_log_callsite __start_trace_log_callsites[] __attribute__((weak));
+extern struct trace_log_callsite __stop_trace_log_callsites[] __attribute__((weak));
 
 static struct spinlock lock = SPINLOCK_INIT;
 static struct uart *uart; /* NULL: SBI console */
@@ -65,42 +71,52 @@ void kprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *const level_names[] = {"OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
+void console_set_log_filter(const struct trace_log_filter *f)
+{
+	log_filter = *f;
+	trace_log_callsites_reset(__start_trace_log_callsites, __stop_trace_log_callsites);
+}
 
-void klog(enum log_level lvl, const char *target, const char *fmt, ...)
+static uint64_t now_ns(void)
+{
+	uint64_t t = arch_now_ticks(), hz = arch_ticks_per_sec();
+	return t / hz * 1000000000u + t % hz * 1000000000u / hz;
+}
+
+/* Formats and prints one line; the whole line goes out under the lock. */
+static void vlog(enum log_level lvl, const char *target, const char *fmt, va_list ap)
 {
 	char buf[512];
-	uint64_t t = arch_now_ticks();
-	uint64_t hz = arch_ticks_per_sec();
-	uint64_t secs = t / hz, us = (t % hz) * 1000000 / hz;
+	const char *spans[8];
+	size_t nspans = ktrace_span_names(spans, ARRAY_SIZE(spans));
 	/* tp is 0 until per-CPU data is set: report CPU 0 then */
 	struct cpu *c = cpu_this();
-	int n = fmt_snprintf(buf, sizeof(buf), "[%-5s][CPU %u][%llu.%06llu] %s: ", level_names[lvl],
-			     c ? c->id : 0, (unsigned long long)secs, (unsigned long long)us,
-			     target);
-	va_list ap;
-	va_start(ap, fmt);
-	if (n < (int)sizeof(buf) - 2)
-		n += fmt_vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
+	int n = trace_log_format_line(buf, sizeof(buf), (enum trace_level)lvl, c ? c->id : 0,
+				      now_ns(), target, spans, nspans, fmt, ap);
+	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 	bool irq = spin_lock(&lock);
-	put_raw(buf, (size_t)n);
+	put_raw(buf, len);
 	spin_unlock(&lock, irq);
 }
 
-int log_level_parse(const char *s, unsigned len, enum log_level *out)
+void klog(enum log_level lvl, const char *target, const char *fmt, ...)
 {
-	static const char *const names[] = {"off", "error", "warn", "info", "debug", "trace"};
-	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
-		if (strlen(names[i]) == len && strncmp(s, names[i], len) == 0) {
-			*out = (enum log_level)i;
-			return 0;
-		}
-	}
-	return ERR_INVAL;
+	va_list ap;
+	if (!trace_log_enabled(&log_filter, target, (enum trace_level)lvl))
+		return;
+	va_start(ap, fmt);
+	vlog(lvl, target, fmt, ap);
+	va_end(ap);
+}
+
+void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+	if (!trace_log_callsite_check(&log_filter, cs, (enum trace_level)lvl))
+		return;
+	va_start(ap, fmt);
+	vlog(lvl, cs->target, fmt, ap);
+	va_end(ap);
 }
 
 void console_break_lock(void)

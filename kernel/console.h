@@ -5,7 +5,15 @@
  * the SBI console. Every line is written under one lock, so lines from
  * different harts never interleave mid-line. Safe from interrupt context.
  *
- * Log line: [LEVEL][CPU n][secs.micros] target: message
+ * Log line: [LEVEL][CPU n][secs.micros] target: span:span: message
+ * (lib/trace's format; the spans are this CPU's entered spans, ktrace.h).
+ *
+ * Filter: the `log=` boot argument in lib/trace's directive syntax
+ * (`log=info,kasync=trace,wasm=off`). Each log statement has a callsite in
+ * the section `trace_log_callsites` caching its target's level, so a
+ * disabled statement costs one load and one branch, from the first
+ * instruction of kmain (the filter is a static value: no heap needed) and in
+ * interrupt context.
  */
 #pragma once
 
@@ -14,8 +22,16 @@
 
 #include "base/compiler.h"
 #include "drivers/uart.h"
+#include "trace/log.h"
 
-enum log_level { LOG_OFF = 0, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG, LOG_TRACE };
+enum log_level {
+	LOG_OFF = TRACE_LEVEL_OFF,
+	LOG_ERROR = TRACE_LEVEL_ERROR,
+	LOG_WARN = TRACE_LEVEL_WARN,
+	LOG_INFO = TRACE_LEVEL_INFO,
+	LOG_DEBUG = TRACE_LEVEL_DEBUG,
+	LOG_TRACE = TRACE_LEVEL_TRACE,
+};
 
 /* Switches output from the SBI console to the UART. */
 void console_use_uart(struct uart *u);
@@ -24,25 +40,30 @@ void kprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void kvprintf(const char *fmt, va_list ap);
 void kputs(const char *s); /* no newline added */
 
-/* The highest level printed; set from the log= boot argument. */
-extern enum log_level log_max_level;
+/*
+ * console_set_log_filter - makes `f` (from bootargs_parse) the filter and
+ * resets every callsite's cache. Boot CPU, before the others run.
+ */
+void console_set_log_filter(const struct trace_log_filter *f);
 
+/* klog - prints one line if `target` is enabled at `lvl` (no cache). */
 void klog(enum log_level lvl, const char *target, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* klog_at - the slow path of LOG: resolves the callsite, prints if enabled. */
+void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
 
-/* A disabled statement costs one load and one branch. */
-#define LOG(lvl, target, ...)                           \
-	do {                                            \
-		if (UNLIKELY((lvl) <= log_max_level))   \
-			klog(lvl, target, __VA_ARGS__); \
+/* A disabled statement costs one load and one branch (log.h). */
+#define LOG(lvl, target, ...)                                                    \
+	do {                                                                     \
+		TRACE_LOG_CALLSITE_DEFINE(log_cs_, target);                      \
+		if (trace_log_callsite_maybe(&log_cs_, (enum trace_level)(lvl))) \
+			klog_at(&log_cs_, lvl, __VA_ARGS__);                     \
 	} while (0)
 #define log_error(t, ...) LOG(LOG_ERROR, t, __VA_ARGS__)
 #define log_warn(t, ...)  LOG(LOG_WARN, t, __VA_ARGS__)
 #define log_info(t, ...)  LOG(LOG_INFO, t, __VA_ARGS__)
 #define log_debug(t, ...) LOG(LOG_DEBUG, t, __VA_ARGS__)
 #define log_trace(t, ...) LOG(LOG_TRACE, t, __VA_ARGS__)
-
-/* Parses a level name ("info"); ERR_INVAL if unknown. */
-int log_level_parse(const char *s, unsigned len, enum log_level *out);
 
 /* Takes the console lock away from a CPU that died holding it (panic). */
 void console_break_lock(void);

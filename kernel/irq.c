@@ -5,20 +5,23 @@
 
 #include "arch/riscv64/platform.h"
 #include "base/err.h"
+#include "ktrace_events.h"
 
 static struct {
 	void (*fn)(void *);
 	void *arg;
+	const char *name;
 } handlers[IRQ_MAX]; /* written once at registration, before the line is enabled */
 static atomic_ulong spurious;
 
-int irq_register(uint32_t irq, uint32_t hartid, void (*fn)(void *), void *arg)
+int irq_register(uint32_t irq, uint32_t hartid, const char *name, void (*fn)(void *), void *arg)
 {
 	if (irq == 0 || irq >= IRQ_MAX)
 		return ERR_RANGE;
 	if (handlers[irq].fn)
 		return ERR_BUSY;
 	handlers[irq].arg = arg;
+	handlers[irq].name = name;
 	handlers[irq].fn = fn;
 	rv_plic_enable(irq, hartid);
 	return 0;
@@ -26,10 +29,13 @@ int irq_register(uint32_t irq, uint32_t hartid, void (*fn)(void *), void *arg)
 
 void irq_dispatch(uint32_t irq)
 {
-	if (irq < IRQ_MAX && handlers[irq].fn)
+	bool known = irq < IRQ_MAX && handlers[irq].fn;
+	TRACE_POINT(irq, irq_handler_entry, (int)irq, known ? handlers[irq].name : "spurious");
+	if (known)
 		handlers[irq].fn(handlers[irq].arg);
 	else
 		atomic_fetch_add_explicit(&spurious, 1, memory_order_relaxed); /* a statistic */
+	TRACE_POINT(irq, irq_handler_exit, (int)irq, known);
 }
 
 uint64_t irq_spurious_count(void)

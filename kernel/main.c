@@ -18,6 +18,7 @@
 #include "fdt/fdt.h"
 #include "irq.h"
 #include "kmain.h"
+#include "ktrace.h"
 #include "mem/bump.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
@@ -122,12 +123,12 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	init_boot_alloc(bi);			   /* bootstrap bump allocator */
 	if (kheap_init(&boot_alloc, INITIAL_HEAP)) /* kernel heap */
 		panic("cannot allocate the initial heap");
+	ktrace_init();	  /* tracing: events sorted and numbered, per-CPU rings */
 	init_devices(bi); /* device tree: clock, UART, PLIC, test device */
 
 	struct bootargs args; /* bootargs */
-	log_max_level = LOG_INFO;
 	bootargs_parse(kg.dt.bootargs, &args, report_bootarg);
-	log_max_level = args.log;
+	console_set_log_filter(&args.log); /* log= */
 	backtrace_mode = args.backtrace;
 
 	if (symbols_init(bi)) /* symbolizer */
@@ -148,7 +149,7 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	kheap_use_vm();
 	sched_init(); /* the executor, for every CPU */
 
-	if (kg.uart && irq_register(kg.uart->irq, c->hartid, uart_irq, kg.uart))
+	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");
 
 	/* let the other harts in, then per-CPU init here too */

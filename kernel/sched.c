@@ -16,6 +16,7 @@
 #include "arch/arch.h"
 #include "base/err.h"
 #include "cpu.h"
+#include "ktrace.h"
 #include "panic.h"
 #include "timer.h"
 
@@ -108,6 +109,8 @@ void sched_init(void)
 {
 	if (kasync_exec_init(&kexec, ncpus, &platform, TICK_NS))
 		panic("cannot set up the executor");
+	kasync_exec_set_hook(&kexec, ktrace_exec_hook, NULL,
+			     ktrace_exec_gates); /* sched:*, counters */
 }
 
 void sched_worker(void)

@@ -6,6 +6,7 @@
 
 #include "arch/arch.h"
 #include "cpu.h"
+#include "ktrace_events.h"
 
 static struct ktimer *heads[MAX_CPUS]; /* [owner CPU, irqs off] */
 
@@ -58,6 +59,7 @@ void timer_interrupt(void)
 	while ((t = heads[c->id]) && t->deadline <= now) {
 		heads[c->id] = t->next;
 		t->pending = false;
+		TRACE_POINT(timer, timer_expire, t, t->deadline, now);
 		t->fn(t); /* may re-arm itself */
 	}
 	/* Force reprogramming: the hardware deadline that fired is spent. */

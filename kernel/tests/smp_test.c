@@ -147,11 +147,11 @@ TEST(bootargs, parse_and_report)
 	struct bootargs b;
 	problems_seen = 0;
 	EXPECT_EQ(bootargs_parse("log=debug backtrace=full", &b, count_problem), 0);
-	EXPECT_EQ(b.log, LOG_DEBUG);
+	EXPECT_EQ(trace_log_level_for(&b.log, "boot"), TRACE_LEVEL_DEBUG);
 	EXPECT_EQ(b.backtrace, BACKTRACE_FULL);
-	EXPECT_EQ(bootargs_parse("  log=loud bogus x=1 backtrace=", &b, count_problem), 4);
+	EXPECT_EQ(bootargs_parse("  log=kasync=loud bogus x=1 backtrace=", &b, count_problem), 4);
 	EXPECT_EQ(problems_seen, 4);
-	EXPECT_EQ(b.log, LOG_INFO); /* defaults survive bad input */
+	EXPECT_EQ(trace_log_level_for(&b.log, "kasync"), TRACE_LEVEL_INFO); /* defaults survive */
 	EXPECT_EQ(b.backtrace, BACKTRACE_SHORT);
 	EXPECT_EQ(bootargs_parse(0, &b, count_problem), 0);
 }

@@ -25,6 +25,15 @@ static inline struct kasync_task *link_task(struct kasync_link *l)
 	return CONTAINER_OF(l, struct kasync_task, link);
 }
 
+static inline void hook(struct kasync_exec *exec, enum kasync_hook_kind kind, uint32_t cpu,
+			const struct kasync_task *task, uint64_t arg)
+{
+	const _Atomic bool *gate = exec->hook_gate[kind];
+	/* relaxed: a switch like a tracepoint's; a stale value adds or drops one call */
+	if (UNLIKELY(gate != NULL) && UNLIKELY(atomic_load_explicit(gate, memory_order_relaxed)))
+		exec->hook(exec->hook_ctx, kind, cpu, task, arg);
+}
+
 static inline void count(_Atomic uint64_t *c, uint64_t n)
 {
 	/* relaxed: statistics only; nothing is ordered by them. */
@@ -56,6 +65,10 @@ int kasync_exec_init(struct kasync_exec *exec, uint32_t ncpu, const struct kasyn
 		s[i].rng = 0x9e3779b97f4a7c15ull * (i + 1);
 	}
 	exec->scheds = s;
+	exec->hook = NULL;
+	exec->hook_ctx = NULL;
+	for (unsigned k = 0; k < KASYNC_HOOK_COUNT; k++)
+		exec->hook_gate[k] = NULL;
 	exec->ncpu = ncpu;
 	exec->plat = plat;
 	kasync_mpsc_init(&exec->injector);
@@ -137,6 +150,7 @@ void kasync_sched_enqueue_woken(struct kasync_task *task)
 	struct kasync_sched *s = atomic_load_explicit(&task->sched, memory_order_relaxed);
 	struct kasync_exec *exec = task->exec;
 
+	hook(exec, KASYNC_HOOK_WAKEUP, s ? s->cpu : KASYNC_NO_CPU, task, 0);
 	if (s == NULL) {
 		kasync_mpsc_push(&exec->injector, &task->link);
 		notify(exec, NULL, false);
@@ -165,6 +179,7 @@ int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasy
 	}
 	kasync_state_mark_queued(&task->state);
 	s = kasync_exec_current_sched(exec);
+	hook(exec, KASYNC_HOOK_SPAWN, s ? s->cpu : KASYNC_NO_CPU, task, 0);
 	if (s == NULL) {
 		kasync_mpsc_push(&exec->injector, &task->link);
 		notify(exec, NULL, false);
@@ -176,6 +191,15 @@ int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasy
 	kasync_mpsc_push(&s->q, &task->link);
 	notify(exec, s, true);
 	return 0;
+}
+
+void kasync_exec_set_hook(struct kasync_exec *exec, kasync_hook_fn fn, void *ctx,
+			  const _Atomic bool *const gates[KASYNC_HOOK_COUNT])
+{
+	exec->hook_ctx = ctx;
+	exec->hook = fn;
+	for (unsigned k = 0; k < KASYNC_HOOK_COUNT; k++)
+		exec->hook_gate[k] = fn ? gates[k] : NULL;
 }
 
 void kasync_exec_close(struct kasync_exec *exec)
@@ -253,9 +277,13 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 			continue;
 		}
 		struct kasync_task *task = link_task(l);
+		hook(s->exec, KASYNC_HOOK_POLL_BEGIN, s->cpu, task, 0);
 		/* relaxed: read only on this CPU (kasync_current_task). */
 		atomic_store_explicit(&s->current, task, memory_order_relaxed);
 		enum kasync_poll_result res = kasync_task_poll(task, s->exec);
+		hook(s->exec, KASYNC_HOOK_POLL_END, s->cpu, task, (uint64_t)res);
+		if (res == KASYNC_RESULT_READY || res == KASYNC_RESULT_READY_JOINED)
+			hook(s->exec, KASYNC_HOOK_EXIT, s->cpu, task, 0);
 		/* relaxed: as above. */
 		atomic_store_explicit(&s->current, NULL, memory_order_relaxed);
 		tick.polled++;
@@ -267,6 +295,7 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 			break;
 		case KASYNC_RESULT_PENDING_SCHEDULE:
 			tick.woken_internal++;
+			hook(s->exec, KASYNC_HOOK_WAKEUP, s->cpu, task, 0);
 			kasync_mpsc_push(&s->q, &task->link);
 			break;
 		case KASYNC_RESULT_PENDING:
@@ -275,6 +304,7 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 		}
 	}
 	if (tick.polled) {
+		hook(s->exec, KASYNC_HOOK_TICK, s->cpu, NULL, tick.polled);
 		count(&s->polled, tick.polled);
 		count(&s->completed, tick.completed);
 		count(&s->woken_internal, tick.woken_internal);
@@ -305,8 +335,10 @@ static size_t steal_from(struct kasync_sched *to, struct kasync_mpsc *from, size
 		got++;
 	}
 	kasync_mpsc_release(from);
-	if (got)
+	if (got) {
 		count(&to->stolen, got);
+		hook(to->exec, KASYNC_HOOK_STEAL, to->cpu, NULL, got);
+	}
 	return got;
 }
 
@@ -419,8 +451,10 @@ int kasync_worker_run_until(struct kasync_exec *exec, uint32_t cpu, const _Atomi
 		if (!atomic_load(&exec->closed) && !work_available(exec) &&
 		    !(stop && atomic_load(stop))) {
 			uint64_t next = kasync_timer_next_ns(&exec->timer);
-			if (next == KASYNC_NO_DEADLINE || next > p->now_ns(p->ctx))
+			if (next == KASYNC_NO_DEADLINE || next > p->now_ns(p->ctx)) {
+				hook(exec, KASYNC_HOOK_IDLE, cpu, NULL, 0);
 				p->wait_event(p->ctx, cpu, next);
+			}
 		}
 		/* if someone else cleared our bit, they counted us as searching */
 		if (!(atomic_fetch_and(&exec->idle, ~bit) & bit))

@@ -50,8 +50,36 @@ struct kasync_tick {
 	size_t polled, completed, woken_internal;
 };
 
+/*
+ * Observation points for tracing and statistics (the kernel turns them into
+ * tracepoints and per-CPU counters; lib/kasync stays free of both). `cpu` is
+ * the calling worker's CPU, except for SPAWN and WAKEUP where it is the CPU
+ * whose queue receives the task (KASYNC_NO_CPU: the injector). `task` is
+ * alive for the duration of the call; `arg` depends on the kind.
+ */
+enum kasync_hook_kind {
+	KASYNC_HOOK_SPAWN,	/* task got its id and is about to be queued */
+	KASYNC_HOOK_WAKEUP,	/* a woken task is about to be queued */
+	KASYNC_HOOK_POLL_BEGIN, /* about to poll task (not yet current) */
+	KASYNC_HOOK_POLL_END,	/* polled, still current; arg = enum kasync_poll_result */
+	KASYNC_HOOK_EXIT,	/* after POLL_END, if the task finished or was cancelled */
+	KASYNC_HOOK_TICK,	/* a tick ended; arg = tasks polled (task NULL) */
+	KASYNC_HOOK_STEAL,	/* arg = tasks moved to this CPU (task NULL) */
+	KASYNC_HOOK_IDLE,	/* the worker is about to sleep (task NULL) */
+	KASYNC_HOOK_COUNT
+};
+
+/* Called from workers, from kasync_spawn and from wakers, in any context
+ * (interrupt handlers wake tasks): must not block or allocate. */
+typedef void (*kasync_hook_fn)(void *ctx, enum kasync_hook_kind kind, uint32_t cpu,
+			       const struct kasync_task *task, uint64_t arg);
+
 struct kasync_exec {
 	struct kasync_sched *scheds; /* [ncpu], indexed by CPU id */
+	kasync_hook_fn hook;	     /* set before any worker runs */
+	void *hook_ctx;
+	/* per kind: the hook runs while *gate is true; NULL: never */
+	const _Atomic bool *hook_gate[KASYNC_HOOK_COUNT];
 	uint32_t ncpu;
 	struct kasync_mpsc injector;
 	const struct kasync_platform *plat;
@@ -83,6 +111,17 @@ void kasync_exec_destroy(struct kasync_exec *exec);
  * is then released through its dealloc and *join is not written).
  */
 int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasync_join *join);
+
+/*
+ * kasync_exec_set_hook - installs `fn`, called for kind k while *gates[k]
+ * is true (gates[k] NULL: never). The owner flips the gates at any time
+ * (the kernel points them at its tracepoints' enable flags, so a disabled
+ * event costs no call). Not synchronized with running workers: call it
+ * after init, before any task is spawned. Per call site: one load and one
+ * predicted branch without a gate, two of each with a closed gate.
+ */
+void kasync_exec_set_hook(struct kasync_exec *exec, kasync_hook_fn fn, void *ctx,
+			  const _Atomic bool *const gates[KASYNC_HOOK_COUNT]);
 
 /* kasync_exec_close - makes every worker return ERR_CLOSED; further spawns fail. */
 void kasync_exec_close(struct kasync_exec *exec);

@@ -178,7 +178,9 @@ static inline void trace_copy_str(char *dst, const char *src, size_t len)
 #define TE_TERM_ARRAY(n, len)
 #define TE_TERM_STRING(n, len) REC->n[(len)-1] = 0;
 
-#define TE_PRINT_STR(fmt, ...)	#fmt ", " #__VA_ARGS__
+/* the format as the compiler joined it (adjacent literals become one), so
+ * the format file shows one string like Linux's; the arguments as written */
+#define TE_PRINT_STR(fmt, ...)	"\"" fmt "\", " #__VA_ARGS__
 #define TE_PRINT_CALL(fmt, ...) fmt_snprintf(buf, size, fmt, __VA_ARGS__)
 
 #define TRACE_EVENT_DECLARE(sys, name, proto)                             \

@@ -57,6 +57,13 @@ static inline void trace_metric_inc(const struct trace_metric *m, unsigned cpu)
 	trace_metric_add(m, cpu, 1);
 }
 
+/* trace_metric_get - the count of one CPU. Any context. */
+static inline uint64_t trace_metric_get(const struct trace_metric *m, unsigned cpu)
+{
+	/* relaxed: a statistic */
+	return atomic_load_explicit(&m->cpu[cpu].v, memory_order_relaxed);
+}
+
 /* trace_metric_sum - the total over CPUs [0, ncpus). Any context. */
 uint64_t trace_metric_sum(const struct trace_metric *m, unsigned ncpus);
 

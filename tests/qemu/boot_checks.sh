@@ -70,11 +70,34 @@ a2=$(grep -aoE 'kernel at 0x[0-9a-f]+' "$TMP/kaslr2.log")
 check kaslr_differs_between_boots $? "'$a1' vs '$a2'"
 
 # --- bad boot arguments are reported and ignored ---------------------------
-printf 'version\nshutdown\n' | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "log=loud bogus backtrace=sideways" >"$TMP/args.log" 2>&1
+printf 'version\nshutdown\n' | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "log=kasync=loud bogus backtrace=sideways" >"$TMP/args.log" 2>&1
 rc=$?
-has "$TMP/args.log" "bad log level" "'log=loud'" "unknown boot argument (ignored): 'bogus'" \
-	"bad backtrace mode" "wasmos" "shutting down" && [[ $rc -eq 0 ]]
+has "$TMP/args.log" "bad log directive (unknown level), skipped: 'kasync=loud'" \
+	"unknown boot argument (ignored): 'bogus'" "bad backtrace mode" "wasmos" "shutting down" &&
+	[[ $rc -eq 0 ]]
 check bad_bootargs_are_ignored $? "exit $rc"
+
+# a malformed log directive is reported and skipped; the others still apply
+printf 'version\nshutdown\n' | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "log=warn,=info,boot=debug,kasync=x" >"$TMP/logdir.log" 2>&1
+rc=$?
+has "$TMP/logdir.log" "[WARN][CPU 0][" "bootargs: bad log directive (empty target), skipped: '=info'" \
+	"bad log directive (unknown level), skipped: 'kasync=x'" "] boot: kernel at 0x" \
+	"shutting down" && ! grep -aq "cpu: CPU 0 (hart 0) online" "$TMP/logdir.log" && [[ $rc -eq 0 ]]
+check bad_log_directive_is_skipped $? "exit $rc"
+
+# --- tracing from the shell ------------------------------------------------
+T=/sys/kernel/tracing
+printf '%s\n' "echo 1 > $T/events/sched/sched_switch/enable" "echo 2 > $T/events/sched/enable" \
+	"cat $T/events/sched/enable" "cat $T/trace" "timeout 1 cat $T/trace_pipe" "metrics" \
+	"shutdown" | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 2 256M "" >"$TMP/trace.log" 2>&1
+rc=$?
+pipe_lines=$(sed -n '/cat .*trace_pipe/,/^> metrics/p' "$TMP/trace.log" | grep -ac 'sched_switch: prev_comm=')
+has "$TMP/trace.log" "echo: write error: Invalid argument" "# tracer: nop" \
+	"# entries-in-buffer/entries-written: " "#P:2" "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION" \
+	"sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=shell" \
+	"exec_ticks " "exec.polled " "irq_external " "shutting down" && grep -aqx "X" <(tr -d '\r' <"$TMP/trace.log") &&
+	[[ $rc -eq 0 && $pipe_lines -gt 0 ]]
+check shell_tracing_session $? "exit $rc, $pipe_lines live switch lines"
 
 # --- a broken device tree is an error with an offset, not a crash ----------
 qemu-system-riscv64 -machine virt,dumpdtb="$TMP/virt.dtb" -smp 1 -m 256M >/dev/null 2>&1

@@ -14,11 +14,20 @@
 #include "console.h"
 #include "cpu.h"
 #include "irq.h"
+#include "ktrace.h"
+#include "ktrace_events.h"
 #include "mem/vm.h"
 #include "timer.h"
 #include "panic.h"
 
 extern char rv_probe_load_insn[], rv_probe_store_insn[], rv_probe_fixup[];
+
+TRACE_METRIC(traps, "traps taken (interrupts and exceptions)");
+TRACE_METRIC(trap_exceptions, "exceptions");
+TRACE_METRIC(trap_page_faults, "page faults");
+TRACE_METRIC(irq_timer, "timer interrupts");
+TRACE_METRIC(irq_software, "software interrupts (IPIs)");
+TRACE_METRIC(irq_external, "external interrupts (PLIC lines claimed)");
 
 const char *rv_cause_name(uint64_t scause)
 {
@@ -87,6 +96,19 @@ static NORETURN void kernel_fault(struct trap_frame *tf)
 	panic_finish();
 }
 
+/* The VM layer's answer to a page fault, traced. */
+static int traced_page_fault(struct trap_frame *tf)
+{
+	uint64_t code = tf->scause;
+	int kind = code == EXC_STORE_PAGE_FAULT	 ? KTRACE_FAULT_STORE
+		   : code == EXC_INST_PAGE_FAULT ? KTRACE_FAULT_EXEC
+						 : KTRACE_FAULT_LOAD;
+	int err = vm_handle_fault(tf->stval, code == EXC_STORE_PAGE_FAULT,
+				  code == EXC_INST_PAGE_FAULT);
+	TRACE_POINT(mm, page_fault, tf->stval, tf->sepc, kind, err == 0);
+	return err;
+}
+
 static void handle_exception(struct trap_frame *tf)
 {
 	uint64_t code = tf->scause;
@@ -94,43 +116,54 @@ static void handle_exception(struct trap_frame *tf)
 			  code == EXC_INST_PAGE_FAULT;
 	bool access = code == EXC_LOAD_ACCESS || code == EXC_STORE_ACCESS ||
 		      code == EXC_LOAD_MISALIGNED || code == EXC_STORE_MISALIGNED;
+	struct cpu *c = cpu_this();
+
+	if (c) {
+		trace_metric_inc(&trap_exceptions, c->id);
+		if (page_fault)
+			trace_metric_inc(&trap_page_faults, c->id);
+	}
 
 	if ((page_fault || access) && (tf->sepc == (uint64_t)(uintptr_t)rv_probe_load_insn ||
 				       tf->sepc == (uint64_t)(uintptr_t)rv_probe_store_insn)) {
-		struct cpu *c = cpu_this();
 		/* A probe of a lazily committed page commits it, like any access. */
-		if (page_fault && vm_handle_fault(tf->stval, code == EXC_STORE_PAGE_FAULT, 0) == 0)
+		if (page_fault && traced_page_fault(tf) == 0)
 			return;
 		if (c)
 			c->last_probe_cause = code;
 		tf->sepc = (uint64_t)(uintptr_t)rv_probe_fixup;
 		return;
 	}
-	if (page_fault && vm_handle_fault(tf->stval, code == EXC_STORE_PAGE_FAULT,
-					  code == EXC_INST_PAGE_FAULT) == 0)
+	if (page_fault && traced_page_fault(tf) == 0)
 		return;
 	kernel_fault(tf);
 }
 
 void rv_trap_handler(struct trap_frame *tf)
 {
+	struct cpu *c = cpu_this();
+	if (c)
+		trace_metric_inc(&traps, c->id);
 	if (!(tf->scause & SCAUSE_INTR)) {
 		handle_exception(tf);
 		return;
 	}
-	struct cpu *c = cpu_this();
+	ktrace_irq_enter();
 	switch (tf->scause & ~SCAUSE_INTR) {
 	case IRQ_S_SOFT:
+		trace_metric_inc(&irq_software, c->id);
 		csr_clear(sip, SIE_SSIE);
 		cpu_handle_ipi();
 		break;
 	case IRQ_S_TIMER:
+		trace_metric_inc(&irq_timer, c->id);
 		c->timer_interrupts++;
 		timer_interrupt();
 		break;
 	case IRQ_S_EXT: {
 		uint32_t irq;
 		while ((irq = rv_plic_claim(c->hartid)) != 0) {
+			trace_metric_inc(&irq_external, c->id);
 			c->irq_count++;
 			irq_dispatch(irq);
 			rv_plic_complete(c->hartid, irq);
@@ -140,6 +173,7 @@ void rv_trap_handler(struct trap_frame *tf)
 	default:
 		kernel_fault(tf);
 	}
+	ktrace_irq_exit();
 }
 
 const char *arch_last_probe_cause(void)

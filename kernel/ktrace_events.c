@@ -1,0 +1,168 @@
+/*
+ * ktrace_events.c - the kernel's event definitions (see ktrace_events.h) and
+ * the executor hook that fires the sched:* events and counts executor work.
+ *
+ * The executor calls ktrace_exec_hook through a function pointer, gated per
+ * kind by the enable flag of the event behind it, rather than carrying
+ * tracepoints itself: lib/kasync stays portable and free of globals, and a
+ * disabled sched event costs two loads and two predicted branches per call
+ * site (no call). Each poll is two switches, worker -> task and task ->
+ * worker, so the common pid of every record matches the running task.
+ */
+#include "ktrace_events.h"
+
+#include "cpu.h"
+#include "kasync/state.h"
+#include "ktrace.h"
+#include "timer.h"
+
+#define PRIO 120 /* Linux's default, for tools that expect the field */
+
+TRACE_EVENT(sched, sched_switch,
+	    TP_PROTO(const char *prev_comm, int prev_pid, long prev_state, const char *next_comm,
+		     int next_pid),
+	    TP_FIELDS(TP_STRING(prev_comm, 16), TP_FIELD(int, prev_pid), TP_FIELD(int, prev_prio),
+		      TP_FIELD(long, prev_state), TP_STRING(next_comm, 16), TP_FIELD(int, next_pid),
+		      TP_FIELD(int, next_prio)),
+	    TP_ASSIGN(trace_copy_str(REC->prev_comm, prev_comm, 16); REC->prev_pid = prev_pid;
+		      REC->prev_prio = PRIO; REC->prev_state = prev_state;
+		      trace_copy_str(REC->next_comm, next_comm, 16); REC->next_pid = next_pid;
+		      REC->next_prio = PRIO;),
+	    TP_PRINT("prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s ==> next_comm=%s "
+		     "next_pid=%d next_prio=%d",
+		     REC->prev_comm, REC->prev_pid, REC->prev_prio,
+		     REC->prev_state == 0   ? "R"
+		     : REC->prev_state == 1 ? "S"
+					    : "X",
+		     REC->next_comm, REC->next_pid, REC->next_prio));
+
+TRACE_EVENT(sched, sched_wakeup, TP_PROTO(const char *comm, int pid, int target_cpu),
+	    TP_FIELDS(TP_STRING(comm, 16), TP_FIELD(int, pid), TP_FIELD(int, prio),
+		      TP_FIELD(int, target_cpu)),
+	    TP_ASSIGN(trace_copy_str(REC->comm, comm, 16); REC->pid = pid; REC->prio = PRIO;
+		      REC->target_cpu = target_cpu;),
+	    TP_PRINT("comm=%s pid=%d prio=%d target_cpu=%03d", REC->comm, REC->pid, REC->prio,
+		     REC->target_cpu));
+
+TRACE_EVENT(sched, task_spawn, TP_PROTO(const char *comm, int pid, int target_cpu),
+	    TP_FIELDS(TP_STRING(comm, 16), TP_FIELD(int, pid), TP_FIELD(int, target_cpu)),
+	    TP_ASSIGN(trace_copy_str(REC->comm, comm, 16); REC->pid = pid;
+		      REC->target_cpu = target_cpu;),
+	    TP_PRINT("comm=%s pid=%d target_cpu=%d", REC->comm, REC->pid, REC->target_cpu));
+
+TRACE_EVENT(sched, task_exit, TP_PROTO(const char *comm, int pid, int cancelled),
+	    TP_FIELDS(TP_STRING(comm, 16), TP_FIELD(int, pid), TP_FIELD(int, cancelled)),
+	    TP_ASSIGN(trace_copy_str(REC->comm, comm, 16); REC->pid = pid;
+		      REC->cancelled = cancelled;),
+	    TP_PRINT("comm=%s pid=%d cancelled=%d", REC->comm, REC->pid, REC->cancelled));
+
+TRACE_EVENT(irq, irq_handler_entry, TP_PROTO(int irq, const char *name),
+	    TP_FIELDS(TP_FIELD(int, irq), TP_STRING(name, 16)),
+	    TP_ASSIGN(REC->irq = irq; trace_copy_str(REC->name, name, 16);),
+	    TP_PRINT("irq=%d name=%s", REC->irq, REC->name));
+
+TRACE_EVENT(irq, irq_handler_exit, TP_PROTO(int irq, int handled),
+	    TP_FIELDS(TP_FIELD(int, irq), TP_FIELD(int, ret)),
+	    TP_ASSIGN(REC->irq = irq; REC->ret = handled;),
+	    TP_PRINT("irq=%d ret=%s", REC->irq, REC->ret ? "handled" : "unhandled"));
+
+TRACE_EVENT(timer, timer_expire, TP_PROTO(const struct ktimer *t, uint64_t deadline, uint64_t now),
+	    TP_FIELDS(TP_FIELD(uint64_t, timer), TP_FIELD(uint64_t, function),
+		      TP_FIELD(uint64_t, expires), TP_FIELD(uint64_t, now)),
+	    TP_ASSIGN(REC->timer = (uint64_t)(uintptr_t)t;
+		      REC->function = (uint64_t)(uintptr_t)t->fn; REC->expires = deadline;
+		      REC->now = now;),
+	    TP_PRINT("timer=0x%llx function=0x%llx expires=%llu now=%llu",
+		     (unsigned long long)REC->timer, (unsigned long long)REC->function,
+		     (unsigned long long)REC->expires, (unsigned long long)REC->now));
+
+TRACE_EVENT(mm, page_fault, TP_PROTO(uint64_t address, uint64_t ip, int kind, int handled),
+	    TP_FIELDS(TP_FIELD(uint64_t, address), TP_FIELD(uint64_t, ip), TP_FIELD(int, kind),
+		      TP_FIELD(int, handled)),
+	    TP_ASSIGN(REC->address = address; REC->ip = ip; REC->kind = kind;
+		      REC->handled = handled;),
+	    TP_PRINT("address=0x%llx ip=0x%llx kind=%s handled=%d",
+		     (unsigned long long)REC->address, (unsigned long long)REC->ip,
+		     REC->kind == 0   ? "load"
+		     : REC->kind == 1 ? "store"
+				      : "exec",
+		     REC->handled));
+
+TRACE_METRIC(exec_ticks, "executor ticks that polled at least one task");
+TRACE_METRIC(exec_steals, "tasks stolen from another queue");
+TRACE_METRIC(exec_idle, "times a worker went to sleep");
+
+/* The executor calls the hook only while the event behind it is enabled
+ * (the counters' kinds are rare: once per tick, steal or sleep). */
+static const _Atomic bool always = true;
+const _Atomic bool *const ktrace_exec_gates[KASYNC_HOOK_COUNT] = {
+	[KASYNC_HOOK_SPAWN] = &trace_event_state_sched_task_spawn.enabled,
+	[KASYNC_HOOK_WAKEUP] = &trace_event_state_sched_sched_wakeup.enabled,
+	[KASYNC_HOOK_POLL_BEGIN] = &trace_event_state_sched_sched_switch.enabled,
+	[KASYNC_HOOK_POLL_END] = &trace_event_state_sched_sched_switch.enabled,
+	[KASYNC_HOOK_EXIT] = &trace_event_state_sched_task_exit.enabled,
+	[KASYNC_HOOK_TICK] = &always,
+	[KASYNC_HOOK_STEAL] = &always,
+	[KASYNC_HOOK_IDLE] = &always,
+};
+
+static const char *const swapper[] = {"swapper/0", "swapper/1", "swapper/2", "swapper/3",
+				      "swapper/4", "swapper/5", "swapper/6", "swapper/7"};
+STATIC_ASSERT(ARRAY_SIZE(swapper) >= TRACE_MAX_CPUS);
+
+static const char *name_of(const struct kasync_task *t)
+{
+	return t->name ? t->name : "task";
+}
+
+static long prev_state(uint64_t res)
+{
+	switch (res) {
+	case KASYNC_RESULT_READY:
+	case KASYNC_RESULT_READY_JOINED:
+		return KTRACE_STATE_DEAD;
+	case KASYNC_RESULT_PENDING_SCHEDULE:
+		return KTRACE_STATE_RUNNING;
+	default:
+		return KTRACE_STATE_SLEEP;
+	}
+}
+
+void ktrace_exec_hook(void *ctx, enum kasync_hook_kind kind, uint32_t cpu,
+		      const struct kasync_task *task, uint64_t arg)
+{
+	uint32_t me = cpu_id(); /* counters belong to the calling CPU */
+	int target = cpu == KASYNC_NO_CPU ? -1 : (int)cpu;
+	(void)ctx;
+	switch (kind) {
+	case KASYNC_HOOK_SPAWN:
+		TRACE_POINT(sched, task_spawn, name_of(task), (int)task->id, target);
+		break;
+	case KASYNC_HOOK_WAKEUP:
+		TRACE_POINT(sched, sched_wakeup, name_of(task), (int)task->id, target);
+		break;
+	case KASYNC_HOOK_POLL_BEGIN:
+		TRACE_POINT(sched, sched_switch, swapper[me % TRACE_MAX_CPUS], 0,
+			    KTRACE_STATE_RUNNING, name_of(task), (int)task->id);
+		break;
+	case KASYNC_HOOK_POLL_END:
+		TRACE_POINT(sched, sched_switch, name_of(task), (int)task->id, prev_state(arg),
+			    swapper[me % TRACE_MAX_CPUS], 0);
+		break;
+	case KASYNC_HOOK_EXIT:
+		TRACE_POINT(sched, task_exit, name_of(task), (int)task->id,
+			    (kasync_state_load(&task->state) & KASYNC_ST_CANCELLED) != 0);
+		break;
+	case KASYNC_HOOK_TICK:
+		trace_metric_inc(&exec_ticks, me);
+		break;
+	case KASYNC_HOOK_STEAL:
+		trace_metric_add(&exec_steals, me, arg);
+		break;
+	case KASYNC_HOOK_IDLE:
+		trace_metric_inc(&exec_idle, me);
+		break;
+	case KASYNC_HOOK_COUNT:
+		break;
+	}
+}

@@ -1,0 +1,46 @@
+/*
+ * ktrace_events.h - the kernel's tracepoints (defined in ktrace_events.c) and
+ * the counters other files increment.
+ *
+ *   sched:sched_switch   a CPU's worker switches to a task's poll and back
+ *                        (pid 0 is the worker loop, like Linux's swapper)
+ *   sched:sched_wakeup   a woken task is queued (target_cpu -1: injector)
+ *   sched:task_spawn     a task is spawned
+ *   sched:task_exit      a task finished or was cancelled
+ *   irq:irq_handler_entry / irq:irq_handler_exit   an external interrupt
+ *   timer:timer_expire   a kernel timer's callback is about to run
+ *   mm:page_fault        a page fault taken in the kernel
+ *
+ * Call sites use TRACE_POINT(sys, name, args...): one relaxed load and one
+ * predicted branch while the event is disabled.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "trace/event.h"
+#include "trace/metrics.h"
+
+struct ktimer;
+
+TRACE_EVENT_DECLARE(sched, sched_switch,
+		    TP_PROTO(const char *prev_comm, int prev_pid, long prev_state,
+			     const char *next_comm, int next_pid));
+TRACE_EVENT_DECLARE(sched, sched_wakeup, TP_PROTO(const char *comm, int pid, int target_cpu));
+TRACE_EVENT_DECLARE(sched, task_spawn, TP_PROTO(const char *comm, int pid, int target_cpu));
+TRACE_EVENT_DECLARE(sched, task_exit, TP_PROTO(const char *comm, int pid, int cancelled));
+TRACE_EVENT_DECLARE(irq, irq_handler_entry, TP_PROTO(int irq, const char *name));
+TRACE_EVENT_DECLARE(irq, irq_handler_exit, TP_PROTO(int irq, int handled));
+TRACE_EVENT_DECLARE(timer, timer_expire,
+		    TP_PROTO(const struct ktimer *t, uint64_t deadline, uint64_t now));
+TRACE_EVENT_DECLARE(mm, page_fault, TP_PROTO(uint64_t address, uint64_t ip, int kind, int handled));
+
+/* prev_state of sched_switch (Linux's letters: R, S, X) */
+#define KTRACE_STATE_RUNNING 0 /* woken during its poll: queued again */
+#define KTRACE_STATE_SLEEP   1 /* waiting for a waker */
+#define KTRACE_STATE_DEAD    16
+
+/* mm:page_fault kind */
+#define KTRACE_FAULT_LOAD  0
+#define KTRACE_FAULT_STORE 1
+#define KTRACE_FAULT_EXEC  2

@@ -1,8 +1,7 @@
-# lib/wasm's front end: the wasmcheck tool, the testsuite's invalid/malformed
-# check, and the decode+validate fuzzer.
+# lib/wasm's front end: the wasmcheck tool (decode + validate, with the
+# section, offset and rule of the first error) and its fuzzer.
 #
 #   make wasmcheck                 $(BUILD)/host/wasmcheck FILE.wasm...
-#   make wasm-check-invalid        tests/spec/check_invalid.sh (needs wast2json)
 #   make fuzz-wasm-decode [FUZZ_TIME=seconds]   libFuzzer, decode + validate
 
 WASM_FRONT_SRCS := lib/wasm/module.c $(wildcard lib/wasm/decode*.c) \
@@ -14,14 +13,10 @@ $(WASMCHECK): $(call host_objs,host,tools/wasmcheck/wasmcheck.c $(WASM_FRONT_SRC
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,tools/wasmcheck/wasmcheck.c))
 
-# make test runs tests/spec/check_invalid.sh, which needs the tool.
 host-test-build: $(WASMCHECK)
 
-.PHONY: wasmcheck wasm-check-invalid fuzz-wasm-decode
+.PHONY: wasmcheck fuzz-wasm-decode
 wasmcheck: $(WASMCHECK)
-
-wasm-check-invalid: $(WASMCHECK)
-	$(Q)BUILD=$(BUILD) tests/spec/check_invalid.sh
 
 FUZZ_TIME ?= 60
 WASM_FUZZ_DIR := $(BUILD)/fuzz/wasm_decode
@@ -36,4 +31,4 @@ fuzz-wasm-decode: $(WASM_FUZZ_DIR)/fuzz
 	$(Q)$(WASM_FUZZ_DIR)/fuzz -max_total_time=$(FUZZ_TIME) -max_len=65536 \
 		-artifact_prefix=$(WASM_FUZZ_DIR)/artifacts/ \
 		$(WASM_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_decode \
-		$(wildcard $(BUILD)/spec/check_invalid)
+		$(wildcard $(BUILD)/spec/json)

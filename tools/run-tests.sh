@@ -16,7 +16,10 @@ suites=(
 	"host|$BUILD/host/test_host"
 	"host-asan|$BUILD/host-asan/test_host"
 	"host-tsan|env TSAN_OPTIONS=halt_on_error=1 $BUILD/host-tsan/test_host ${TSAN_FILTER:-}"
-	"wasm-validate|env BUILD=$BUILD tests/spec/check_invalid.sh"
+	"spec-selftest|env BUILD=$BUILD tests/spec/selftest.sh"
+	"spectest|env BUILD=$BUILD tests/spec/run.sh"
+	"spectest-guarded|env BUILD=$BUILD tests/spec/run.sh --guarded"
+	"spectest-asan|env BUILD=$BUILD SPEC_RUNNER=$BUILD/host-asan/spectest tests/spec/run.sh --guarded"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(

@@ -1,0 +1,744 @@
+/*
+ * interp_exec.c - the run loop: threaded dispatch over translated code.
+ *
+ * Each instruction's handler is a label of interp_run_loop; `ip->h` holds
+ * its address, so dispatch is one indirect jump (`goto *ip->h`). The loop
+ * keeps in locals what every instruction needs: the code position, the
+ * frame pointer into the exec's slot stack, memory 0's base and size (for
+ * checked accesses), the units left in this run, and `acc`, a copy of the
+ * last arithmetic or load result: an instruction that the translator knows
+ * directly follows its operand's producer (no branch target between) reads
+ * it from there instead of from the slot just stored. Calls push a record on
+ * the exec's frame stack and continue in the same C frame: there is no C
+ * recursion per WebAssembly call.
+ *
+ * What must survive a fault in a guarded memory (the C locals are lost
+ * then) is kept in the exec: the frame records and their count, the current
+ * function (x->fn, updated at every call and return) and the position of
+ * the last unchecked access (x->fault_ip, stored just before it).
+ *
+ * Units are charged at taken loop back-edges (the loop body's length) and at
+ * calls (the callee's length, or one for a host function); the same spots
+ * check the yield flag.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "wasm/interp_internal.h"
+#include "wasm/interp_num.h"
+
+int interp_stack_reserve(struct wasm_exec *x, uint64_t need)
+{
+	uint64_t ncap;
+	uint64_t *s;
+
+	if (need <= x->cap_slots)
+		return 0;
+	if (need > x->max_slots)
+		return WASM_TRAP_VALUE_STACK;
+	ncap = x->cap_slots * 2;
+	if (ncap < need)
+		ncap = need;
+	if (ncap > x->max_slots)
+		ncap = x->max_slots;
+	s = realloc(x->stack, ncap * sizeof(*s));
+	if (!s)
+		return WASM_TRAP_NOMEM;
+	x->stack = s;
+	x->cap_slots = ncap;
+	return 0;
+}
+
+int interp_frames_reserve(struct wasm_exec *x)
+{
+	uint32_t ncap;
+	struct interp_frame *f;
+
+	if (x->nframes < x->cap_frames)
+		return 0;
+	if (x->nframes >= x->max_depth)
+		return WASM_TRAP_CALL_STACK;
+	ncap = x->cap_frames ? x->cap_frames * 2 : 64;
+	if (ncap > x->max_depth)
+		ncap = x->max_depth;
+	f = realloc(x->frames, ncap * sizeof(*f));
+	if (!f)
+		return WASM_TRAP_NOMEM;
+	x->frames = f;
+	x->cap_frames = ncap;
+	return 0;
+}
+
+/* A pending yield request. Relaxed: the flag carries no data, and a
+ * request seen one back-edge late is still honoured. */
+static inline bool yield_pending(struct wasm_exec *x)
+{
+	return atomic_load_explicit(&x->yield, memory_order_relaxed) != 0;
+}
+
+/* Orders the store of the current position before a guest access that may
+ * fault (the fault handler discards the C frame). */
+static inline void fault_point(struct wasm_exec *x, const struct ins *ip)
+{
+	*(const struct ins *volatile *)&x->fault_ip = ip;
+}
+
+/*
+ * Not instrumented by UBSan: its checks on ~400 handlers that share one
+ * computed-goto graph make clang take minutes on this function (ASan and TSan
+ * still apply). Guest arithmetic here is on unsigned types by construction;
+ * shifts are masked and signed division is checked before it happens.
+ * No memset calls: zeroing the few locals of a call inline is cheaper.
+ */
+__attribute__((no_sanitize("undefined"), no_builtin("memset"))) int
+interp_run_loop(struct wasm_exec *x, const void *const **table)
+{
+	static const void *const labels[OP__COUNT] = {
+#define L_MISC(n) [OP_##n] = &&L_##n,
+#define L_ABIN(n, w, e)                                                               \
+	[OP_##n] = &&L_##n, [OP_##n##_I] = &&L_##n##_I, [OP_##n##_XA] = &&L_##n##_XA, \
+	[OP_##n##_XAI] = &&L_##n##_XAI, [OP_##n##_XB] = &&L_##n##_XB,
+#define L_CMP(n, w, e)                                                            \
+	[OP_##n] = &&L_##n, [OP_##n##_I] = &&L_##n##_I, [OP_BR_##n] = &&L_BR_##n, \
+	[OP_BRN_##n] = &&L_BRN_##n, [OP_BR_##n##_I] = &&L_BR_##n##_I,             \
+	[OP_BRN_##n##_I] = &&L_BRN_##n##_I,
+#define L_FBIN(n, w, t, e)                                                            \
+	[OP_##n] = &&L_##n, [OP_##n##_I] = &&L_##n##_I, [OP_##n##_XA] = &&L_##n##_XA, \
+	[OP_##n##_XAI] = &&L_##n##_XAI, [OP_##n##_XB] = &&L_##n##_XB,
+#define L_LOAD(n, s, t, c)                                                          \
+	[OP_##n] = &&L_##n, [OP_##n##_C] = &&L_##n##_C, [OP_##n##_A] = &&L_##n##_A, \
+	[OP_##n##_AC] = &&L_##n##_AC, [OP_##n##_K] = &&L_##n##_K, [OP_##n##_KC] = &&L_##n##_KC,
+#define L_STORE(n, s, t)                                                                        \
+	[OP_##n] = &&L_##n, [OP_##n##_C] = &&L_##n##_C, [OP_##n##_A] = &&L_##n##_A,             \
+	[OP_##n##_AC] = &&L_##n##_AC, [OP_##n##_K] = &&L_##n##_K, [OP_##n##_KC] = &&L_##n##_KC, \
+	[OP_##n##_X] = &&L_##n##_X, [OP_##n##_XC] = &&L_##n##_XC, [OP_##n##_XA] = &&L_##n##_XA, \
+	[OP_##n##_XAC] = &&L_##n##_XAC, [OP_##n##_XK] = &&L_##n##_XK,                           \
+	[OP_##n##_XKC] = &&L_##n##_XKC,
+#define L_NUM(code, n) [OP_##n] = &&L_##n,
+		INTERP_MISC(L_MISC) INTERP_BINOPS_IMM(L_ABIN) INTERP_FBINOPS_IMM(L_FBIN)
+			INTERP_CMPS(L_CMP) INTERP_LOADS(L_LOAD) INTERP_STORES(L_STORE)
+				INTERP_NUMOPS(L_NUM)
+#undef L_MISC
+#undef L_ABIN
+#undef L_FBIN
+#undef L_CMP
+#undef L_LOAD
+#undef L_STORE
+#undef L_NUM
+	};
+	const struct ins *ip;
+	struct interp_fn *fn, *callee;
+	struct wasm_funcinst *f;
+	uint64_t *fp;
+	uint8_t *mb;
+	uint64_t ms;
+	int64_t left;
+	uint64_t acc = 0; /* the last arithmetic or load result */
+	uint32_t argbase;
+	int kind;
+
+	if (!x) {
+		*table = labels;
+		return 0;
+	}
+	ip = x->ip;
+	fn = x->fn;
+	fp = x->stack + x->fp;
+	mb = fn->mem0->base;
+	ms = fn->mem0->size_bytes;
+	left = x->left;
+
+/* Dispatch: the next instruction, or the one ip points at. */
+#define NEXT() goto *(++ip)->h
+#define JUMP() goto * ip->h
+/* A taken branch of the instruction at ip (cost in c, target at imm). */
+#define TAKE()                                                      \
+	do {                                                        \
+		const struct ins *to_ = ip + (int64_t)ip->imm;      \
+		if (ip->c) {                                        \
+			left -= ip->c;                              \
+			ip = to_;                                   \
+			if (UNLIKELY(left < 0 || yield_pending(x))) \
+				goto out_of_units;                  \
+		}                                                   \
+		ip = to_;                                           \
+		JUMP();                                             \
+	} while (0)
+#define TRAP(k)             \
+	do {                \
+		kind = (k); \
+		goto trap;  \
+	} while (0)
+#define A32  ((uint32_t)fp[ip->a])
+#define B32  ((uint32_t)fp[ip->b])
+#define A64  (fp[ip->a])
+#define B64  (fp[ip->b])
+#define FA32 num_f32(fp[ip->a])
+#define FB32 num_f32(fp[ip->b])
+#define FA64 num_f64(fp[ip->a])
+#define FB64 num_f64(fp[ip->b])
+#define C    (fp[ip->c])
+
+	JUMP();
+
+	/* clang-format off */
+#define H_BIN(n, w, e) \
+	L_##n: { \
+		uint##w##_t a = (uint##w##_t)fp[ip->a], b = (uint##w##_t)fp[ip->b]; \
+		C = (uint##w##_t)(e); \
+		NEXT(); \
+	} \
+	L_##n##_I: { \
+		uint##w##_t a = (uint##w##_t)fp[ip->a], b = (uint##w##_t)ip->imm; \
+		C = (uint##w##_t)(e); \
+		NEXT(); \
+	}
+
+	/* Arithmetic also leaves its result in acc; the _X forms take an
+	 * operand from there: the previous instruction's result. */
+#define H_ABIN_1(n, w, e, ga, gb) \
+	{ \
+		uint##w##_t a = (uint##w##_t)(ga), b = (uint##w##_t)(gb); \
+		acc = (uint##w##_t)(e); \
+		C = acc; \
+		NEXT(); \
+	}
+#define H_ABIN(n, w, e) \
+	L_##n: H_ABIN_1(n, w, e, fp[ip->a], fp[ip->b]) \
+	L_##n##_I: H_ABIN_1(n, w, e, fp[ip->a], ip->imm) \
+	L_##n##_XA: H_ABIN_1(n, w, e, acc, fp[ip->b]) \
+	L_##n##_XAI: H_ABIN_1(n, w, e, acc, ip->imm) \
+	L_##n##_XB: H_ABIN_1(n, w, e, fp[ip->a], acc)
+	INTERP_BINOPS_IMM(H_ABIN)
+
+#define H_FBIN_1(n, w, t, e, ga, gb) \
+	{ \
+		t a = num_f##w(ga), b = num_f##w(gb); \
+		acc = num_bits##w(e); \
+		C = acc; \
+		NEXT(); \
+	}
+#define H_FBIN(n, w, t, e) \
+	L_##n: H_FBIN_1(n, w, t, e, fp[ip->a], fp[ip->b]) \
+	L_##n##_I: H_FBIN_1(n, w, t, e, fp[ip->a], ip->imm) \
+	L_##n##_XA: H_FBIN_1(n, w, t, e, acc, fp[ip->b]) \
+	L_##n##_XAI: H_FBIN_1(n, w, t, e, acc, ip->imm) \
+	L_##n##_XB: H_FBIN_1(n, w, t, e, fp[ip->a], acc)
+	INTERP_FBINOPS_IMM(H_FBIN)
+	/* clang-format on */
+
+#define H_CMP(n, w, e)                                                              \
+	H_BIN(n, w, e)                                                              \
+	L_BR_##n:                                                                   \
+	{                                                                           \
+		uint##w##_t a = (uint##w##_t)fp[ip->a], b = (uint##w##_t)fp[ip->b]; \
+		if (e)                                                              \
+			TAKE();                                                     \
+		NEXT();                                                             \
+	}                                                                           \
+	L_BRN_##n:                                                                  \
+	{                                                                           \
+		uint##w##_t a = (uint##w##_t)fp[ip->a], b = (uint##w##_t)fp[ip->b]; \
+		if (!(e))                                                           \
+			TAKE();                                                     \
+		NEXT();                                                             \
+	}                                                                           \
+	L_BR_##n##_I:                                                               \
+	{                                                                           \
+		uint##w##_t a = (uint##w##_t)fp[ip->a], b = (uint##w##_t)ip->b;     \
+		if (e)                                                              \
+			TAKE();                                                     \
+		NEXT();                                                             \
+	}                                                                           \
+	L_BRN_##n##_I:                                                              \
+	{                                                                           \
+		uint##w##_t a = (uint##w##_t)fp[ip->a], b = (uint##w##_t)ip->b;     \
+		if (!(e))                                                           \
+			TAKE();                                                     \
+		NEXT();                                                             \
+	}
+	INTERP_CMPS(H_CMP)
+
+#define H_LOAD(n, s, t, conv)                                                    \
+	L_##n:                                                                   \
+	{                                                                        \
+		uint64_t ea = (uint64_t)(uint32_t)fp[ip->a] + ip->imm;           \
+		t v;                                                             \
+		fault_point(x, ip);                                              \
+		memcpy(&v, mb + ea, s);                                          \
+		C = acc = conv;                                                  \
+		NEXT();                                                          \
+	}                                                                        \
+	L_##n##_C:                                                               \
+	{                                                                        \
+		uint64_t ea = (uint64_t)(uint32_t)fp[ip->a] + ip->imm;           \
+		t v;                                                             \
+		if (UNLIKELY(ea + s > ms))                                       \
+			TRAP(WASM_TRAP_MEMORY_OOB);                              \
+		memcpy(&v, mb + ea, s);                                          \
+		C = acc = conv;                                                  \
+		NEXT();                                                          \
+	}                                                                        \
+	L_##n##_A:                                                               \
+	{                                                                        \
+		t v;                                                             \
+		fault_point(x, ip);                                              \
+		memcpy(&v, mb + ip->imm, s);                                     \
+		C = acc = conv;                                                  \
+		NEXT();                                                          \
+	}                                                                        \
+	L_##n##_AC:                                                              \
+	{                                                                        \
+		t v;                                                             \
+		if (UNLIKELY(ip->imm + s > ms))                                  \
+			TRAP(WASM_TRAP_MEMORY_OOB);                              \
+		memcpy(&v, mb + ip->imm, s);                                     \
+		C = acc = conv;                                                  \
+		NEXT();                                                          \
+	}                                                                        \
+	L_##n##_K:                                                               \
+	{                                                                        \
+		uint64_t ea = (uint64_t)(uint32_t)(fp[ip->a] + ip->b) + ip->imm; \
+		t v;                                                             \
+		fault_point(x, ip);                                              \
+		memcpy(&v, mb + ea, s);                                          \
+		C = acc = conv;                                                  \
+		NEXT();                                                          \
+	}                                                                        \
+	L_##n##_KC:                                                              \
+	{                                                                        \
+		uint64_t ea = (uint64_t)(uint32_t)(fp[ip->a] + ip->b) + ip->imm; \
+		t v;                                                             \
+		if (UNLIKELY(ea + s > ms))                                       \
+			TRAP(WASM_TRAP_MEMORY_OOB);                              \
+		memcpy(&v, mb + ea, s);                                          \
+		C = acc = conv;                                                  \
+		NEXT();                                                          \
+	}
+	INTERP_LOADS(H_LOAD)
+
+	/* clang-format off */
+	/* Stores: the address (slot, constant, slot + k), bounds checked or
+	 * not, the value from a slot or (_X) from acc. */
+#define H_STORE_1(s, t, ea_, v_, check) \
+	{ \
+		uint64_t ea = (ea_); \
+		t v = (t)(v_); \
+		if (check) { \
+			if (UNLIKELY(ea + s > ms)) \
+				TRAP(WASM_TRAP_MEMORY_OOB); \
+		} else { \
+			fault_point(x, ip); \
+		} \
+		memcpy(mb + ea, &v, s); \
+		NEXT(); \
+	}
+#define EA_SLOT ((uint64_t)(uint32_t)fp[ip->a] + ip->imm)
+#define EA_K	((uint64_t)(uint32_t)(fp[ip->a] + ip->c) + ip->imm)
+#define H_STORE(n, s, t) \
+	L_##n: H_STORE_1(s, t, EA_SLOT, fp[ip->b], 0) \
+	L_##n##_C: H_STORE_1(s, t, EA_SLOT, fp[ip->b], 1) \
+	L_##n##_A: H_STORE_1(s, t, ip->imm, fp[ip->b], 0) \
+	L_##n##_AC: H_STORE_1(s, t, ip->imm, fp[ip->b], 1) \
+	L_##n##_K: H_STORE_1(s, t, EA_K, fp[ip->b], 0) \
+	L_##n##_KC: H_STORE_1(s, t, EA_K, fp[ip->b], 1) \
+	L_##n##_X: H_STORE_1(s, t, EA_SLOT, acc, 0) \
+	L_##n##_XC: H_STORE_1(s, t, EA_SLOT, acc, 1) \
+	L_##n##_XA: H_STORE_1(s, t, ip->imm, acc, 0) \
+	L_##n##_XAC: H_STORE_1(s, t, ip->imm, acc, 1) \
+	L_##n##_XK: H_STORE_1(s, t, EA_K, acc, 0) \
+	L_##n##_XKC: H_STORE_1(s, t, EA_K, acc, 1)
+	INTERP_STORES(H_STORE)
+	/* clang-format on */
+
+	/* ---- control ---- */
+L_UNREACHABLE:
+	TRAP(WASM_TRAP_UNREACHABLE);
+L_EXIT:
+	x->ip = ip;
+	x->left = left;
+	return INTERP_DONE;
+L_BR:
+	TAKE();
+L_BR_IF:
+	if (A32)
+		TAKE();
+	NEXT();
+L_BR_UNLESS:
+	if (!A32)
+		TAKE();
+	NEXT();
+L_BR_I32_EQZ:
+	if (!A32)
+		TAKE();
+	NEXT();
+L_BRN_I32_EQZ:
+	if (A32)
+		TAKE();
+	NEXT();
+L_BR_I64_EQZ:
+	if (!A64)
+		TAKE();
+	NEXT();
+L_BRN_I64_EQZ:
+	if (A64)
+		TAKE();
+	NEXT();
+L_BR_TABLE : {
+	uint32_t i = A32;
+	const struct ins *e;
+
+	if (i > ip->b)
+		i = ip->b;
+	e = ip + 1 + i;
+	if (e->a != ip->c)
+		for (uint64_t k = 0; k < ip->imm; k++)
+			fp[e->a + k] = fp[ip->c + k];
+	ip = e;
+	TAKE();
+}
+L_RETURN : {
+	uint32_t n = ip->b;
+	const uint64_t *s = fp + ip->a;
+	struct interp_frame *fr;
+
+	for (uint32_t i = 0; i < n; i++)
+		fp[i] = s[i];
+	fr = &x->frames[--x->nframes];
+	ip = fr->ret;
+	fn = fr->fn;
+	fp = x->stack + fr->fp;
+	x->fn = fn;
+	mb = fn->mem0->base;
+	ms = fn->mem0->size_bytes;
+	JUMP();
+}
+L_CALL:
+	callee = (struct interp_fn *)(uintptr_t)ip->imm;
+	argbase = ip->a;
+	goto call_wasm;
+L_CALL_FUNCINST:
+	f = (struct wasm_funcinst *)(uintptr_t)ip->imm;
+	argbase = ip->a;
+	goto call_funcinst;
+L_CALL_INDIRECT : {
+	struct wasm_tableinst *tb = (struct wasm_tableinst *)(uintptr_t)ip->imm;
+	uint32_t i = B32;
+	const struct wasm_functype *want;
+
+	if (i >= tb->size)
+		TRAP(WASM_TRAP_UNDEFINED_ELEM);
+	f = (struct wasm_funcinst *)tb->elems[i];
+	if (!f)
+		TRAP(WASM_TRAP_UNINIT_ELEM);
+	want = &fn->inst->module->types[ip->c];
+	if (f->type != want && !wasm_functype_equal(f->type, want))
+		TRAP(WASM_TRAP_INDIRECT_TYPE);
+	argbase = ip->a;
+	goto call_funcinst;
+}
+call_funcinst:
+	if (f->host) {
+		struct wasm_host_call hc = {.exec = x, .caller = fn->inst, .arg = f->host_arg};
+		int rc;
+
+		left -= 1;
+		if (UNLIKELY(left < 0 || yield_pending(x)))
+			goto out_of_units;
+		/* a fault inside the host function is reported at this call */
+		x->ip = ip;
+		x->fault_ip = NULL;
+		x->fp = (uint64_t)(fp - x->stack);
+		rc = f->host(&hc, (union wasm_val *)(fp + argbase));
+		mb = fn->mem0->base;
+		ms = fn->mem0->size_bytes;
+		if (LIKELY(rc == WASM_HOST_OK))
+			NEXT();
+		if (rc == WASM_HOST_BLOCKED) {
+			x->reason = WASM_SUSPEND_BLOCKED;
+			goto suspend;
+		}
+		x->trap.msg = hc.trap_msg;
+		x->trap.exit_code = hc.exit_code;
+		TRAP(hc.trap_kind ? hc.trap_kind : WASM_TRAP_HOST);
+	}
+	callee = interp_fn_of(f);
+	goto call_wasm;
+call_wasm : {
+	uint64_t nfp = (uint64_t)(fp - x->stack) + argbase;
+	struct interp_frame *fr;
+
+	if (UNLIKELY(x->nframes >= x->cap_frames)) {
+		int rc = interp_frames_reserve(x);
+
+		if (rc)
+			TRAP(rc);
+	}
+	if (UNLIKELY(nfp + callee->nslots > x->cap_slots)) {
+		uint64_t off = (uint64_t)(fp - x->stack);
+		int rc = interp_stack_reserve(x, nfp + callee->nslots);
+
+		if (rc)
+			TRAP(rc);
+		fp = x->stack + off;
+	}
+	fr = &x->frames[x->nframes++];
+	fr->ret = ip + 1;
+	fr->fn = fn;
+	fr->fp = (uint64_t)(fp - x->stack);
+	fp += argbase;
+	for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
+		fp[i] = 0;
+	fn = callee;
+	x->fn = fn;
+	ip = fn->code;
+	mb = fn->mem0->base;
+	ms = fn->mem0->size_bytes;
+	left -= fn->ncode;
+	if (UNLIKELY(left < 0 || yield_pending(x)))
+		goto out_of_units;
+	JUMP();
+}
+
+	/* ---- variables, constants, parametric ---- */
+L_COPY:
+	C = A64;
+	NEXT();
+L_COPY2:
+	C = A64;
+	fp[ip->imm] = B64;
+	NEXT();
+L_CONST:
+	C = ip->imm;
+	NEXT();
+L_SELECT:
+	C = (uint32_t)fp[ip->imm] ? A64 : B64;
+	NEXT();
+L_GLOBAL_GET:
+	C = ((struct wasm_globalinst *)(uintptr_t)ip->imm)->val.i64;
+	NEXT();
+L_GLOBAL_SET:
+	((struct wasm_globalinst *)(uintptr_t)ip->imm)->val.i64 = A64;
+	NEXT();
+L_REF_IS_NULL:
+	C = A64 == 0;
+	NEXT();
+
+	/* ---- memory and tables (the runtime's helpers) ---- */
+L_MEMORY_SIZE:
+	C = fn->mem0->pages;
+	NEXT();
+L_MEMORY_GROW:
+	C = (uint32_t)(int32_t)wasm_memory_grow(fn->mem0, A32);
+	mb = fn->mem0->base;
+	ms = fn->mem0->size_bytes;
+	NEXT();
+L_MEMORY_INIT:
+	kind = wasm_rt_memory_init(fn->inst, 0, (uint32_t)ip->imm, A32, (uint32_t)fp[ip->a + 1],
+				   (uint32_t)fp[ip->a + 2]);
+	if (kind)
+		goto trap;
+	NEXT();
+L_DATA_DROP:
+	wasm_rt_data_drop(fn->inst, (uint32_t)ip->imm);
+	NEXT();
+L_MEMORY_COPY:
+	kind = wasm_rt_memory_copy(fn->mem0, fn->mem0, A32, (uint32_t)fp[ip->a + 1],
+				   (uint32_t)fp[ip->a + 2]);
+	if (kind)
+		goto trap;
+	NEXT();
+L_MEMORY_FILL:
+	kind = wasm_rt_memory_fill(fn->mem0, A32, (uint8_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
+	if (kind)
+		goto trap;
+	NEXT();
+L_TABLE_GET : {
+	uintptr_t v;
+
+	kind = wasm_rt_table_get((struct wasm_tableinst *)(uintptr_t)ip->imm, A32, &v);
+	if (kind)
+		goto trap;
+	C = v;
+	NEXT();
+}
+L_TABLE_SET:
+	kind = wasm_rt_table_set((struct wasm_tableinst *)(uintptr_t)ip->imm, A32, (uintptr_t)B64);
+	if (kind)
+		goto trap;
+	NEXT();
+L_TABLE_SIZE:
+	C = ((struct wasm_tableinst *)(uintptr_t)ip->imm)->size;
+	NEXT();
+L_TABLE_GROW:
+	C = (uint32_t)(int32_t)wasm_rt_table_grow((struct wasm_tableinst *)(uintptr_t)ip->imm,
+						  (uintptr_t)A64, (uint32_t)fp[ip->a + 1]);
+	NEXT();
+L_TABLE_FILL:
+	kind = wasm_rt_table_fill((struct wasm_tableinst *)(uintptr_t)ip->imm, A32,
+				  (uintptr_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
+	if (kind)
+		goto trap;
+	NEXT();
+L_TABLE_COPY:
+	kind = wasm_rt_table_copy(fn->inst, (uint32_t)ip->imm, ip->b, A32, (uint32_t)fp[ip->a + 1],
+				  (uint32_t)fp[ip->a + 2]);
+	if (kind)
+		goto trap;
+	NEXT();
+L_TABLE_INIT:
+	kind = wasm_rt_table_init(fn->inst, (uint32_t)ip->imm, ip->b, A32, (uint32_t)fp[ip->a + 1],
+				  (uint32_t)fp[ip->a + 2]);
+	if (kind)
+		goto trap;
+	NEXT();
+L_ELEM_DROP:
+	wasm_rt_elem_drop(fn->inst, (uint32_t)ip->imm);
+	NEXT();
+
+	/* ---- numeric operators that cannot trap ---- */
+	/* clang-format off */
+#define SIMPLE_OPS(X) \
+	X(I32_EQZ, A32 == 0) \
+	X(I64_EQZ, A64 == 0) \
+	X(I32_CLZ, A32 ? (uint32_t)__builtin_clz(A32) : 32) \
+	X(I32_CTZ, A32 ? (uint32_t)__builtin_ctz(A32) : 32) \
+	X(I32_POPCNT, num_popcnt64(A32)) \
+	X(I64_CLZ, A64 ? (uint64_t)__builtin_clzll(A64) : 64) \
+	X(I64_CTZ, A64 ? (uint64_t)__builtin_ctzll(A64) : 64) \
+	X(I64_POPCNT, num_popcnt64(A64)) \
+	X(F32_EQ, FA32 == FB32) \
+	X(F32_NE, FA32 != FB32) \
+	X(F32_LT, FA32 < FB32) \
+	X(F32_GT, FA32 > FB32) \
+	X(F32_LE, FA32 <= FB32) \
+	X(F32_GE, FA32 >= FB32) \
+	X(F64_EQ, FA64 == FB64) \
+	X(F64_NE, FA64 != FB64) \
+	X(F64_LT, FA64 < FB64) \
+	X(F64_GT, FA64 > FB64) \
+	X(F64_LE, FA64 <= FB64) \
+	X(F64_GE, FA64 >= FB64) \
+	X(F32_ABS, A32 & 0x7fffffffu) \
+	X(F32_NEG, A32 ^ 0x80000000u) \
+	X(F32_CEIL, num_bits32(num_ceil32(FA32))) \
+	X(F32_FLOOR, num_bits32(num_floor32(FA32))) \
+	X(F32_TRUNC, num_bits32(num_trunc32(FA32))) \
+	X(F32_NEAREST, num_bits32(num_nearest32(FA32))) \
+	X(F32_SQRT, num_bits32(num_sqrt32(FA32))) \
+	X(F32_MIN, num_min32(FA32, FB32)) \
+	X(F32_MAX, num_max32(FA32, FB32)) \
+	X(F32_COPYSIGN, (A32 & 0x7fffffffu) | (B32 & 0x80000000u)) \
+	X(F64_ABS, A64 & ~(UINT64_C(1) << 63)) \
+	X(F64_NEG, A64 ^ (UINT64_C(1) << 63)) \
+	X(F64_CEIL, num_bits64(num_ceil64(FA64))) \
+	X(F64_FLOOR, num_bits64(num_floor64(FA64))) \
+	X(F64_TRUNC, num_bits64(num_trunc64(FA64))) \
+	X(F64_NEAREST, num_bits64(num_nearest64(FA64))) \
+	X(F64_SQRT, num_bits64(num_sqrt64(FA64))) \
+	X(F64_MIN, num_min64(FA64, FB64)) \
+	X(F64_MAX, num_max64(FA64, FB64)) \
+	X(F64_COPYSIGN, (A64 & ~(UINT64_C(1) << 63)) | (B64 & (UINT64_C(1) << 63))) \
+	X(I32_WRAP_I64, A32) \
+	X(I64_EXTEND_I32_S, (uint64_t)(int64_t)(int32_t)A32) \
+	X(I64_EXTEND_I32_U, A32) \
+	X(I32_EXTEND8_S, (uint32_t)(int32_t)(int8_t)A32) \
+	X(I32_EXTEND16_S, (uint32_t)(int32_t)(int16_t)A32) \
+	X(I64_EXTEND8_S, (uint64_t)(int64_t)(int8_t)A64) \
+	X(I64_EXTEND16_S, (uint64_t)(int64_t)(int16_t)A64) \
+	X(I64_EXTEND32_S, (uint64_t)(int64_t)(int32_t)A64) \
+	X(I32_TRUNC_SAT_F32_S, num_sat_s32(FA32)) \
+	X(I32_TRUNC_SAT_F32_U, num_sat_u32(FA32)) \
+	X(I32_TRUNC_SAT_F64_S, num_sat_s32(FA64)) \
+	X(I32_TRUNC_SAT_F64_U, num_sat_u32(FA64)) \
+	X(I64_TRUNC_SAT_F32_S, num_sat_s64(FA32)) \
+	X(I64_TRUNC_SAT_F32_U, num_sat_u64(FA32)) \
+	X(I64_TRUNC_SAT_F64_S, num_sat_s64(FA64)) \
+	X(I64_TRUNC_SAT_F64_U, num_sat_u64(FA64)) \
+	X(F32_CONVERT_I32_S, num_bits32((float)(int32_t)A32)) \
+	X(F32_CONVERT_I32_U, num_bits32((float)A32)) \
+	X(F32_CONVERT_I64_S, num_bits32((float)(int64_t)A64)) \
+	X(F32_CONVERT_I64_U, num_bits32((float)A64)) \
+	X(F32_DEMOTE_F64, num_bits32((float)FA64)) \
+	X(F64_CONVERT_I32_S, num_bits64((double)(int32_t)A32)) \
+	X(F64_CONVERT_I32_U, num_bits64((double)A32)) \
+	X(F64_CONVERT_I64_S, num_bits64((double)(int64_t)A64)) \
+	X(F64_CONVERT_I64_U, num_bits64((double)A64)) \
+	X(F64_PROMOTE_F32, num_bits64((double)FA32))
+#define H_SIMPLE(n, e) L_##n: C = (e); NEXT();
+	SIMPLE_OPS(H_SIMPLE)
+
+	/* ---- division and float-to-integer truncation: they trap ---- */
+#define H_DIV(n, w, signed_, is_rem) \
+	L_##n: { \
+		uint##w##_t a = (uint##w##_t)A64, b = (uint##w##_t)B64; \
+		if (b == 0) \
+			TRAP(WASM_TRAP_DIV_ZERO); \
+		if (signed_ && (int##w##_t)b == -1) { \
+			if (!is_rem && (int##w##_t)a == INT##w##_MIN) \
+				TRAP(WASM_TRAP_INT_OVERFLOW); \
+			C = is_rem ? 0 : (uint##w##_t)(0 - a); \
+		} else if (signed_) { \
+			C = (uint##w##_t)(is_rem ? (int##w##_t)a % (int##w##_t)b : (int##w##_t)a / (int##w##_t)b); \
+		} else { \
+			C = is_rem ? a % b : a / b; \
+		} \
+		NEXT(); \
+	}
+	H_DIV(I32_DIV_S, 32, 1, 0)
+	H_DIV(I32_DIV_U, 32, 0, 0)
+	H_DIV(I32_REM_S, 32, 1, 1)
+	H_DIV(I32_REM_U, 32, 0, 1)
+	H_DIV(I64_DIV_S, 64, 1, 0)
+	H_DIV(I64_DIV_U, 64, 0, 0)
+	H_DIV(I64_REM_S, 64, 1, 1)
+	H_DIV(I64_REM_U, 64, 0, 1)
+
+#define H_TRUNC(n, get, lo, hi, conv) \
+	L_##n: { \
+		double v = get; \
+		int k = num_trunc_check(v, lo, hi); \
+		if (k) \
+			TRAP(k == 1 ? WASM_TRAP_INVALID_CONV : WASM_TRAP_INT_OVERFLOW); \
+		C = conv; \
+		NEXT(); \
+	}
+	H_TRUNC(I32_TRUNC_F32_S, FA32, NUM_I32_LO_S, NUM_I32_HI_S, (uint32_t)(int32_t)v)
+	H_TRUNC(I32_TRUNC_F32_U, FA32, NUM_I32_LO_U, NUM_I32_HI_U, (uint32_t)v)
+	H_TRUNC(I32_TRUNC_F64_S, FA64, NUM_I32_LO_S, NUM_I32_HI_S, (uint32_t)(int32_t)v)
+	H_TRUNC(I32_TRUNC_F64_U, FA64, NUM_I32_LO_U, NUM_I32_HI_U, (uint32_t)v)
+	H_TRUNC(I64_TRUNC_F32_S, FA32, NUM_I64_LO_S, NUM_I64_HI_S, (uint64_t)(int64_t)v)
+	H_TRUNC(I64_TRUNC_F32_U, FA32, NUM_I64_LO_U, NUM_I64_HI_U, (uint64_t)v)
+	H_TRUNC(I64_TRUNC_F64_S, FA64, NUM_I64_LO_S, NUM_I64_HI_S, (uint64_t)(int64_t)v)
+	H_TRUNC(I64_TRUNC_F64_U, FA64, NUM_I64_LO_U, NUM_I64_HI_U, (uint64_t)v)
+	/* clang-format on */
+
+out_of_units:
+	/* ip is where to continue: a branch target or a callee's entry, or a
+	 * host call to redo. */
+	if (atomic_exchange(&x->yield, 0)) {
+		x->reason = WASM_SUSPEND_YIELD;
+		goto suspend;
+	}
+	if (x->fuel_bound) {
+		x->fn = fn;
+		x->ip = ip;
+		x->left = left;
+		x->trap.kind = WASM_TRAP_FUEL;
+		return INTERP_TRAP;
+	}
+	x->reason = WASM_SUSPEND_BUDGET;
+suspend:
+	x->ip = ip;
+	x->fn = fn;
+	x->fp = (uint64_t)(fp - x->stack);
+	x->left = left;
+	return INTERP_SUSPEND;
+trap:
+	x->ip = ip;
+	x->fn = fn;
+	x->left = left;
+	x->trap.kind = kind;
+	return INTERP_TRAP;
+}

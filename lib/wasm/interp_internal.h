@@ -1,0 +1,365 @@
+/*
+ * interp_internal.h - the interpreter's internal code form, shared by the
+ * translator (interp_translate.c), the run loop (interp_exec.c) and the
+ * execution API (interp.c).
+ *
+ * Every validated function is translated once into an array of fixed-size
+ * `struct ins`. Operands are 8-byte slots of one frame array: locals first
+ * (params, then declared locals), then the operand stack, whose position h
+ * has the static slot nlocals + h (the validator knows every height).
+ *
+ *   fp ─► | params | declared locals | operand stack ...   | (callee frame)
+ *          0        nparams           nlocals             nslots
+ *
+ * A call passes its arguments in place: the callee's frame starts at the
+ * caller's slot of its first argument, and its results come back there.
+ * Branch targets are relative instruction counts; a branch that carries
+ * values is preceded by copy instructions. Each instruction keeps the byte
+ * offset of the WebAssembly instruction it came from, for backtraces.
+ *
+ * Invariant: a translated function only names slots below its nslots, and
+ * every branch target lies inside its own code array.
+ */
+#pragma once
+
+#include <stdatomic.h>
+
+#include "wasm/runtime_internal.h"
+
+/* clang-format off */
+/* i32/i64 binary operators with a register or an immediate (_I) right
+ * operand: name, width, result from a and b. Variants _XA, _XAI, _XB take
+ * a (or b) from the previous instruction's result, kept in a register. */
+#define INTERP_BINOPS_IMM(X) \
+	X(I32_ADD, 32, a + b) \
+	X(I32_SUB, 32, a - b) \
+	X(I32_MUL, 32, a * b) \
+	X(I32_AND, 32, a & b) \
+	X(I32_OR, 32, a | b) \
+	X(I32_XOR, 32, a ^ b) \
+	X(I32_SHL, 32, a << (b & 31)) \
+	X(I32_SHR_S, 32, (uint32_t)((int32_t)a >> (b & 31))) \
+	X(I32_SHR_U, 32, a >> (b & 31)) \
+	X(I32_ROTL, 32, num_rotl32(a, b)) \
+	X(I32_ROTR, 32, num_rotr32(a, b)) \
+	X(I64_ADD, 64, a + b) \
+	X(I64_SUB, 64, a - b) \
+	X(I64_MUL, 64, a * b) \
+	X(I64_AND, 64, a & b) \
+	X(I64_OR, 64, a | b) \
+	X(I64_XOR, 64, a ^ b) \
+	X(I64_SHL, 64, a << (b & 63)) \
+	X(I64_SHR_S, 64, (uint64_t)((int64_t)a >> (b & 63))) \
+	X(I64_SHR_U, 64, a >> (b & 63)) \
+	X(I64_ROTL, 64, num_rotl64(a, b)) \
+	X(I64_ROTR, 64, num_rotr64(a, b))
+
+/* Float binary operators with a register or an immediate right operand:
+ * name, width, C float type, result from a and b. */
+#define INTERP_FBINOPS_IMM(X) \
+	X(F32_ADD, 32, float, a + b) \
+	X(F32_SUB, 32, float, a - b) \
+	X(F32_MUL, 32, float, a * b) \
+	X(F32_DIV, 32, float, a / b) \
+	X(F64_ADD, 64, double, a + b) \
+	X(F64_SUB, 64, double, a - b) \
+	X(F64_MUL, 64, double, a * b) \
+	X(F64_DIV, 64, double, a / b)
+
+/* Integer comparisons: also fused into conditional branches (BR_ when
+ * true, BRN_ when false). */
+#define INTERP_CMPS(X) \
+	X(I32_EQ, 32, a == b) \
+	X(I32_NE, 32, a != b) \
+	X(I32_LT_S, 32, (int32_t)a < (int32_t)b) \
+	X(I32_LT_U, 32, a < b) \
+	X(I32_GT_S, 32, (int32_t)a > (int32_t)b) \
+	X(I32_GT_U, 32, a > b) \
+	X(I32_LE_S, 32, (int32_t)a <= (int32_t)b) \
+	X(I32_LE_U, 32, a <= b) \
+	X(I32_GE_S, 32, (int32_t)a >= (int32_t)b) \
+	X(I32_GE_U, 32, a >= b) \
+	X(I64_EQ, 64, a == b) \
+	X(I64_NE, 64, a != b) \
+	X(I64_LT_S, 64, (int64_t)a < (int64_t)b) \
+	X(I64_LT_U, 64, a < b) \
+	X(I64_GT_S, 64, (int64_t)a > (int64_t)b) \
+	X(I64_GT_U, 64, a > b) \
+	X(I64_LE_S, 64, (int64_t)a <= (int64_t)b) \
+	X(I64_LE_U, 64, a <= b) \
+	X(I64_GE_S, 64, (int64_t)a >= (int64_t)b) \
+	X(I64_GE_U, 64, a >= b)
+
+/* Loads: name, bytes, C type read, its conversion to the 64-bit slot.
+ * Variants: _C bounds-checked, _A constant address (_AC checked), _K
+ * address = slot a + constant b wrapped to 32 bits (_KC checked). */
+#define INTERP_LOADS(X) \
+	X(I32_LOAD, 4, uint32_t, (uint64_t)v) \
+	X(I64_LOAD, 8, uint64_t, v) \
+	X(F32_LOAD, 4, uint32_t, (uint64_t)v) \
+	X(F64_LOAD, 8, uint64_t, v) \
+	X(I32_LOAD8_S, 1, int8_t, (uint32_t)(int32_t)v) \
+	X(I32_LOAD8_U, 1, uint8_t, (uint64_t)v) \
+	X(I32_LOAD16_S, 2, int16_t, (uint32_t)(int32_t)v) \
+	X(I32_LOAD16_U, 2, uint16_t, (uint64_t)v) \
+	X(I64_LOAD8_S, 1, int8_t, (uint64_t)(int64_t)v) \
+	X(I64_LOAD8_U, 1, uint8_t, (uint64_t)v) \
+	X(I64_LOAD16_S, 2, int16_t, (uint64_t)(int64_t)v) \
+	X(I64_LOAD16_U, 2, uint16_t, (uint64_t)v) \
+	X(I64_LOAD32_S, 4, int32_t, (uint64_t)(int64_t)v) \
+	X(I64_LOAD32_U, 4, uint32_t, (uint64_t)v)
+
+/* Stores: name, bytes, C type written (variants as for loads; the _K
+ * constant is in c; _X* forms store the previous instruction's result). */
+#define INTERP_STORES(X) \
+	X(I32_STORE, 4, uint32_t) \
+	X(I64_STORE, 8, uint64_t) \
+	X(F32_STORE, 4, uint32_t) \
+	X(F64_STORE, 8, uint64_t) \
+	X(I32_STORE8, 1, uint8_t) \
+	X(I32_STORE16, 2, uint16_t) \
+	X(I64_STORE8, 1, uint8_t) \
+	X(I64_STORE16, 2, uint16_t) \
+	X(I64_STORE32, 4, uint32_t)
+
+/* Every other operator taking slots a (and b) into c: wasm opcode (0x100 + n
+ * for 0xfc n), name. */
+#define INTERP_NUMOPS(X) \
+	X(0x45, I32_EQZ) \
+	X(0x50, I64_EQZ) \
+	X(0x5b, F32_EQ) \
+	X(0x5c, F32_NE) \
+	X(0x5d, F32_LT) \
+	X(0x5e, F32_GT) \
+	X(0x5f, F32_LE) \
+	X(0x60, F32_GE) \
+	X(0x61, F64_EQ) \
+	X(0x62, F64_NE) \
+	X(0x63, F64_LT) \
+	X(0x64, F64_GT) \
+	X(0x65, F64_LE) \
+	X(0x66, F64_GE) \
+	X(0x67, I32_CLZ) \
+	X(0x68, I32_CTZ) \
+	X(0x69, I32_POPCNT) \
+	X(0x6d, I32_DIV_S) \
+	X(0x6e, I32_DIV_U) \
+	X(0x6f, I32_REM_S) \
+	X(0x70, I32_REM_U) \
+	X(0x79, I64_CLZ) \
+	X(0x7a, I64_CTZ) \
+	X(0x7b, I64_POPCNT) \
+	X(0x7f, I64_DIV_S) \
+	X(0x80, I64_DIV_U) \
+	X(0x81, I64_REM_S) \
+	X(0x82, I64_REM_U) \
+	X(0x8b, F32_ABS) \
+	X(0x8c, F32_NEG) \
+	X(0x8d, F32_CEIL) \
+	X(0x8e, F32_FLOOR) \
+	X(0x8f, F32_TRUNC) \
+	X(0x90, F32_NEAREST) \
+	X(0x91, F32_SQRT) \
+	X(0x96, F32_MIN) \
+	X(0x97, F32_MAX) \
+	X(0x98, F32_COPYSIGN) \
+	X(0x99, F64_ABS) \
+	X(0x9a, F64_NEG) \
+	X(0x9b, F64_CEIL) \
+	X(0x9c, F64_FLOOR) \
+	X(0x9d, F64_TRUNC) \
+	X(0x9e, F64_NEAREST) \
+	X(0x9f, F64_SQRT) \
+	X(0xa4, F64_MIN) \
+	X(0xa5, F64_MAX) \
+	X(0xa6, F64_COPYSIGN) \
+	X(0xa7, I32_WRAP_I64) \
+	X(0xa8, I32_TRUNC_F32_S) \
+	X(0xa9, I32_TRUNC_F32_U) \
+	X(0xaa, I32_TRUNC_F64_S) \
+	X(0xab, I32_TRUNC_F64_U) \
+	X(0xac, I64_EXTEND_I32_S) \
+	X(0xad, I64_EXTEND_I32_U) \
+	X(0xae, I64_TRUNC_F32_S) \
+	X(0xaf, I64_TRUNC_F32_U) \
+	X(0xb0, I64_TRUNC_F64_S) \
+	X(0xb1, I64_TRUNC_F64_U) \
+	X(0xb2, F32_CONVERT_I32_S) \
+	X(0xb3, F32_CONVERT_I32_U) \
+	X(0xb4, F32_CONVERT_I64_S) \
+	X(0xb5, F32_CONVERT_I64_U) \
+	X(0xb6, F32_DEMOTE_F64) \
+	X(0xb7, F64_CONVERT_I32_S) \
+	X(0xb8, F64_CONVERT_I32_U) \
+	X(0xb9, F64_CONVERT_I64_S) \
+	X(0xba, F64_CONVERT_I64_U) \
+	X(0xbb, F64_PROMOTE_F32) \
+	X(0xc0, I32_EXTEND8_S) \
+	X(0xc1, I32_EXTEND16_S) \
+	X(0xc2, I64_EXTEND8_S) \
+	X(0xc3, I64_EXTEND16_S) \
+	X(0xc4, I64_EXTEND32_S) \
+	X(0x100, I32_TRUNC_SAT_F32_S) \
+	X(0x101, I32_TRUNC_SAT_F32_U) \
+	X(0x102, I32_TRUNC_SAT_F64_S) \
+	X(0x103, I32_TRUNC_SAT_F64_U) \
+	X(0x104, I64_TRUNC_SAT_F32_S) \
+	X(0x105, I64_TRUNC_SAT_F32_U) \
+	X(0x106, I64_TRUNC_SAT_F64_S) \
+	X(0x107, I64_TRUNC_SAT_F64_U)
+
+/* Control and everything else (see interp_exec.c for their fields). */
+#define INTERP_MISC(X) \
+	X(UNREACHABLE) \
+	X(EXIT) \
+	X(BR) \
+	X(BR_IF) \
+	X(BR_UNLESS) \
+	X(BR_TABLE) \
+	X(RETURN) \
+	X(CALL) \
+	X(CALL_INDIRECT) \
+	X(CALL_FUNCINST) \
+	X(COPY) \
+	X(COPY2) \
+	X(CONST) \
+	X(SELECT) \
+	X(GLOBAL_GET) \
+	X(GLOBAL_SET) \
+	X(MEMORY_SIZE) \
+	X(MEMORY_GROW) \
+	X(MEMORY_INIT) \
+	X(DATA_DROP) \
+	X(MEMORY_COPY) \
+	X(MEMORY_FILL) \
+	X(TABLE_GET) \
+	X(TABLE_SET) \
+	X(TABLE_SIZE) \
+	X(TABLE_GROW) \
+	X(TABLE_FILL) \
+	X(TABLE_COPY) \
+	X(TABLE_INIT) \
+	X(ELEM_DROP) \
+	X(REF_IS_NULL) \
+	X(BR_I32_EQZ) \
+	X(BRN_I32_EQZ) \
+	X(BR_I64_EQZ) \
+	X(BRN_I64_EQZ)
+
+/* clang-format on */
+
+enum interp_op {
+#define OP_MISC(n)	    OP_##n,
+#define OP_BIN(n, w, e)	    OP_##n, OP_##n##_I, OP_##n##_XA, OP_##n##_XAI, OP_##n##_XB,
+#define OP_FBIN(n, w, t, e) OP_##n, OP_##n##_I, OP_##n##_XA, OP_##n##_XAI, OP_##n##_XB,
+#define OP_CMP(n, w, e)	    OP_##n, OP_##n##_I, OP_BR_##n, OP_BRN_##n, OP_BR_##n##_I, OP_BRN_##n##_I,
+#define OP_LOAD(n, s, t, c) OP_##n, OP_##n##_C, OP_##n##_A, OP_##n##_AC, OP_##n##_K, OP_##n##_KC,
+#define OP_STORE(n, s, t)                                                                 \
+	OP_##n, OP_##n##_C, OP_##n##_A, OP_##n##_AC, OP_##n##_K, OP_##n##_KC, OP_##n##_X, \
+		OP_##n##_XC, OP_##n##_XA, OP_##n##_XAC, OP_##n##_XK, OP_##n##_XKC,
+#define OP_NUM(code, n) OP_##n,
+	INTERP_MISC(OP_MISC) INTERP_BINOPS_IMM(OP_BIN) INTERP_FBINOPS_IMM(OP_FBIN)
+		INTERP_CMPS(OP_CMP) INTERP_LOADS(OP_LOAD) INTERP_STORES(OP_STORE)
+			INTERP_NUMOPS(OP_NUM)
+#undef OP_MISC
+#undef OP_BIN
+#undef OP_FBIN
+#undef OP_CMP
+#undef OP_LOAD
+#undef OP_STORE
+#undef OP_NUM
+				OP__COUNT
+};
+
+/*
+ * One instruction. Field use by kind (slots are frame slot indices):
+ *  unary/binary: a, b operands, c result; *_I: imm is the right operand.
+ *  branches: imm = target - this (in instructions), c = units charged when
+ *            taken (loop back-edges; 0 forward); BR_<cmp>: a, b operands
+ *            (_I: b is the i32 immediate); BR_IF/BR_UNLESS: a condition.
+ *  loads/stores: a address, c result / b value, imm offset immediate.
+ */
+struct ins {
+	const void *h; /* handler (label address in the run loop) */
+	uint32_t a, b, c;
+	uint32_t off; /* byte offset of the WebAssembly instruction */
+	uint64_t imm;
+};
+
+/* A translated function. */
+struct interp_fn {
+	struct ins *code;
+	uint32_t ncode;
+	uint32_t nparams, nresults;
+	uint32_t nlocals; /* params included */
+	uint32_t nslots;  /* nlocals + max operand height (>= nresults) */
+	struct wasm_instance *inst;
+	uint32_t index;		  /* function index in the module; WASM_NONE: entry */
+	struct wasm_memory *mem0; /* memory 0 or a static empty memory */
+};
+
+struct wasm_code {
+	uint32_t nfns; /* the module's defined functions */
+	struct interp_fn *fns;
+};
+
+/* A suspended caller: where to resume it. */
+struct interp_frame {
+	const struct ins *ret; /* the instruction after the call */
+	struct interp_fn *fn;
+	uint64_t fp; /* slot offset of its frame */
+};
+
+enum interp_state { EXEC_IDLE, EXEC_READY, EXEC_DONE, EXEC_TRAPPED };
+
+struct wasm_exec {
+	struct wasm_store *store;
+	uint32_t max_depth;
+	uint64_t max_slots;
+	bool has_fuel;
+	uint64_t fuel;
+	atomic_int yield;
+
+	uint64_t *stack; /* value slots */
+	uint64_t cap_slots;
+	struct interp_frame *frames;
+	uint32_t nframes, cap_frames;
+
+	/* The call in progress (state READY): where to continue. */
+	int state;
+	int reason; /* enum wasm_suspend_reason of the last suspension */
+	const struct ins *ip;
+	uint64_t fp;
+	struct interp_fn *fn;
+	const struct ins *fault_ip; /* set before each unchecked access */
+
+	int64_t left;	 /* units left in this wasm_run (< 0: overshot) */
+	bool fuel_bound; /* the unit limit of this run is the fuel */
+
+	struct wasm_trap trap;
+	uint32_t nresults;
+
+	struct ins entry[2]; /* CALL_FUNCINST f, EXIT */
+	struct interp_fn entry_fn;
+};
+
+/* Results of interp_run_loop. */
+enum { INTERP_DONE, INTERP_TRAP, INTERP_SUSPEND };
+
+/* interp_run_loop - runs from x->ip until the call returns, traps (trap kind
+ * in x->trap.kind, position in x->ip) or suspends (x->reason). With x ==
+ * NULL returns nothing and stores the handler table in *table. */
+int interp_run_loop(struct wasm_exec *x, const void *const **table);
+
+/* interp_stack_reserve - grows the slot stack to hold `need` slots; 0 or a
+ * trap kind (VALUE_STACK at the limit, NOMEM). */
+int interp_stack_reserve(struct wasm_exec *x, uint64_t need);
+
+/* interp_frames_reserve - room for one more frame record; 0 or a trap kind. */
+int interp_frames_reserve(struct wasm_exec *x);
+
+/* The translated function of a wasm function instance. */
+static inline struct interp_fn *interp_fn_of(const struct wasm_funcinst *f)
+{
+	return &f->inst->code->fns[f->index - f->inst->module->nfunc_imports];
+}

@@ -1,0 +1,94 @@
+/*
+ * interp_tr.h - the translator's state, shared by interp_translate.c (the
+ * driver: one case per opcode) and interp_tr_stack.c (the virtual operand
+ * stack, control frames and branches). See interp_translate.c for the
+ * scheme. Internal to the translator.
+ */
+#pragma once
+
+#include "wasm/interp_internal.h"
+#include "wasm/reader.h"
+
+/* Where a virtual stack entry's value is: its own slot, a local (deferred
+ * local.get), a constant, or local + val (an i32.add deferred for loads and
+ * stores, val already wrapped to 32 bits). */
+enum { V_SLOT, V_LOCAL, V_CONST, V_ADDK };
+
+struct ventry {
+	uint8_t kind;
+	uint32_t local;
+	uint64_t val;
+};
+
+struct tctrl {
+	uint8_t op; /* 0 body, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
+	bool dead;
+	uint32_t height, nparams, nresults;
+	uint32_t start;	    /* loop: its first instruction */
+	uint32_t patch;	    /* chain of forward branches to the end (site + 1) */
+	uint32_t else_site; /* if: the branch to the else part (site + 1) */
+};
+
+struct tr {
+	struct wasm_instance *inst;
+	const struct wasm_module *m;
+	const struct wasm_func *f;
+	struct interp_fn *fn;
+	const void *const *tbl;
+	struct wasm_reader r;
+	struct ins *code;
+	uint16_t *ops;
+	uint32_t n, cap;
+	struct ventry *vs;
+	uint32_t h;
+	struct tctrl *cs;
+	uint32_t nc;
+	uint32_t blk;
+	uint32_t L;
+	int64_t last_prod; /* index of the last instruction if it wrote the top slot */
+	int64_t last_copy; /* index of the last instruction if it is a lone COPY */
+	uint32_t label_at; /* a branch target: instructions cannot merge across it */
+	uint32_t off;
+	bool nomem;
+	struct ins dummy; /* written instead once out of memory */
+};
+
+static inline uint32_t interp_tr_slot(const struct tr *t, uint32_t height)
+{
+	return t->L + height;
+}
+
+/* Marks the instruction just emitted as the producer of the top slot. */
+static inline void interp_tr_produced(struct tr *t)
+{
+	t->last_prod = (int64_t)t->n - 1;
+}
+
+/* Appends an instruction (fields zeroed, offset of the current wasm
+ * instruction); after running out of memory, a scratch one. */
+struct ins *interp_tr_emit(struct tr *t, uint32_t op);
+/* Emits a copy of slot `from` to slot `to` (merged with a copy just before). */
+void interp_tr_copy(struct tr *t, uint32_t from, uint32_t to);
+/* The slot whose value the run loop's acc holds when the next instruction
+ * runs (the last instruction is arithmetic or a load that wrote it), or
+ * UINT32_MAX. Branch targets reset last_prod, so no path enters between. */
+uint32_t interp_tr_acc_slot(const struct tr *t);
+/* Pops the top entry and returns the slot holding it. */
+uint32_t interp_tr_pop(struct tr *t);
+/* Pushes a value that will be in its own slot; returns that slot. */
+uint32_t interp_tr_push(struct tr *t);
+void interp_tr_push_const(struct tr *t, uint64_t v);
+/* Writes the top n entries to their own slots. */
+void interp_tr_materialize_top(struct tr *t, uint32_t n);
+/* The rest of the current block is unreachable. */
+void interp_tr_set_dead(struct tr *t);
+void interp_tr_local_set(struct tr *t, uint32_t x, bool tee);
+/* A numeric operator (0x45..0xc4, or 0x100 + n for 0xfc n <= 7). */
+void interp_tr_numeric(struct tr *t, uint32_t code);
+void interp_tr_block(struct tr *t, uint8_t op);
+void interp_tr_else(struct tr *t);
+/* Returns true at the body's end. */
+bool interp_tr_end(struct tr *t);
+void interp_tr_br(struct tr *t, uint32_t d);
+void interp_tr_br_if(struct tr *t, uint32_t d);
+void interp_tr_br_table(struct tr *t, bool dead);

@@ -1,0 +1,596 @@
+/*
+ * interp_tr_stack.c - the translator's virtual operand stack and control
+ * frames: where each value is (own slot, deferred local, constant), when it
+ * must be written to its own slot, and how branches find their targets and
+ * carry their values. See interp_translate.c for the whole scheme.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "wasm/interp_tr.h"
+
+/* Internal op (+1) of each numeric wasm opcode (0x100 + n: 0xfc n). */
+static uint16_t opmap(uint32_t code)
+{
+	/* clang-format off */
+	static const uint16_t tbl[0x108] = {
+#define M_NUM(c, n) [c] = OP_##n + 1,
+		INTERP_NUMOPS(M_NUM)
+#undef M_NUM
+		[0x46] = OP_I32_EQ + 1, [0x47] = OP_I32_NE + 1, [0x48] = OP_I32_LT_S + 1,
+		[0x49] = OP_I32_LT_U + 1, [0x4a] = OP_I32_GT_S + 1, [0x4b] = OP_I32_GT_U + 1,
+		[0x4c] = OP_I32_LE_S + 1, [0x4d] = OP_I32_LE_U + 1, [0x4e] = OP_I32_GE_S + 1,
+		[0x4f] = OP_I32_GE_U + 1,
+		[0x51] = OP_I64_EQ + 1, [0x52] = OP_I64_NE + 1, [0x53] = OP_I64_LT_S + 1,
+		[0x54] = OP_I64_LT_U + 1, [0x55] = OP_I64_GT_S + 1, [0x56] = OP_I64_GT_U + 1,
+		[0x57] = OP_I64_LE_S + 1, [0x58] = OP_I64_LE_U + 1, [0x59] = OP_I64_GE_S + 1,
+		[0x5a] = OP_I64_GE_U + 1,
+		[0x6a] = OP_I32_ADD + 1, [0x6b] = OP_I32_SUB + 1, [0x6c] = OP_I32_MUL + 1,
+		[0x71] = OP_I32_AND + 1, [0x72] = OP_I32_OR + 1, [0x73] = OP_I32_XOR + 1,
+		[0x74] = OP_I32_SHL + 1, [0x75] = OP_I32_SHR_S + 1, [0x76] = OP_I32_SHR_U + 1,
+		[0x77] = OP_I32_ROTL + 1, [0x78] = OP_I32_ROTR + 1,
+		[0x7c] = OP_I64_ADD + 1, [0x7d] = OP_I64_SUB + 1, [0x7e] = OP_I64_MUL + 1,
+		[0x83] = OP_I64_AND + 1, [0x84] = OP_I64_OR + 1, [0x85] = OP_I64_XOR + 1,
+		[0x86] = OP_I64_SHL + 1, [0x87] = OP_I64_SHR_S + 1, [0x88] = OP_I64_SHR_U + 1,
+		[0x89] = OP_I64_ROTL + 1, [0x8a] = OP_I64_ROTR + 1,
+		[0x92] = OP_F32_ADD + 1, [0x93] = OP_F32_SUB + 1, [0x94] = OP_F32_MUL + 1,
+		[0x95] = OP_F32_DIV + 1,
+		[0xa0] = OP_F64_ADD + 1, [0xa1] = OP_F64_SUB + 1, [0xa2] = OP_F64_MUL + 1,
+		[0xa3] = OP_F64_DIV + 1,
+	};
+	/* clang-format on */
+
+	return code < ARRAY_SIZE(tbl) ? tbl[code] : 0;
+}
+
+/* Whether internal op `op` has an immediate form at op + 1. */
+static bool op_has_imm(uint32_t op)
+{
+	switch (op) {
+#define M_BIN(n, w, e)	   case OP_##n:
+#define M_FBIN(n, w, t, e) case OP_##n:
+#define M_CMP(n, w, e)	   case OP_##n:
+		INTERP_BINOPS_IMM(M_BIN)
+		INTERP_FBINOPS_IMM(M_FBIN)
+		INTERP_CMPS(M_CMP)
+		return true;
+#undef M_BIN
+#undef M_FBIN
+#undef M_CMP
+	default:
+		return false;
+	}
+}
+
+static bool op_is_cmp(uint32_t op)
+{
+	switch (op) {
+#define M_CMP(n, w, e) \
+	case OP_##n:   \
+	case OP_##n##_I:
+		INTERP_CMPS(M_CMP)
+		return true;
+#undef M_CMP
+	default:
+		return false;
+	}
+}
+
+static bool op_is_cmp64(uint32_t op)
+{
+	return op >= OP_I64_EQ && op <= OP_BRN_I64_GE_U_I;
+}
+
+static bool is_unary(uint32_t code)
+{
+	return code == 0x45 || code == 0x50 || (code >= 0x67 && code <= 0x69) ||
+	       (code >= 0x79 && code <= 0x7b) || (code >= 0x8b && code <= 0x91) ||
+	       (code >= 0x99 && code <= 0x9f) || code >= 0xa7;
+}
+
+struct ins *interp_tr_emit(struct tr *t, uint32_t op)
+{
+	struct ins *i;
+
+	if (t->nomem)
+		return &t->dummy;
+	if (t->n == t->cap) {
+		uint32_t ncap = t->cap ? t->cap * 2 : 64;
+		struct ins *c = realloc(t->code, ncap * sizeof(*c));
+		uint16_t *o;
+
+		if (!c) {
+			t->nomem = true;
+			return &t->dummy;
+		}
+		t->code = c;
+		o = realloc(t->ops, ncap * sizeof(*o));
+		if (!o) {
+			t->nomem = true;
+			return &t->dummy;
+		}
+		t->ops = o;
+		t->cap = ncap;
+	}
+	i = &t->code[t->n];
+	t->ops[t->n] = (uint16_t)op;
+	t->n++;
+	i->h = t->tbl[op];
+	i->a = i->b = i->c = 0;
+	i->off = t->off;
+	i->imm = 0;
+	t->last_prod = -1;
+	return i;
+}
+
+void interp_tr_copy(struct tr *t, uint32_t from, uint32_t to)
+{
+	struct ins *in;
+
+	if (t->last_copy >= 0 && t->last_copy == (int64_t)t->n - 1 && t->label_at != t->n &&
+	    !t->nomem) {
+		/* two copies in one dispatch, run in order */
+		in = &t->code[t->n - 1];
+		in->h = t->tbl[OP_COPY2];
+		t->ops[t->n - 1] = OP_COPY2;
+		in->b = from;
+		in->imm = to;
+		t->last_copy = -1;
+		t->last_prod = -1;
+		return;
+	}
+	in = interp_tr_emit(t, OP_COPY);
+	in->a = from;
+	in->c = to;
+	t->last_copy = (int64_t)t->n - 1;
+}
+
+/* Writes entry i to its own slot. */
+/* Emits what writes entry e's value (not in slot `own`) to slot dst. */
+static void write_entry(struct tr *t, const struct ventry *e, uint32_t own, uint32_t dst)
+{
+	struct ins *in;
+
+	switch (e->kind) {
+	case V_LOCAL:
+		if (e->local != dst)
+			interp_tr_copy(t, e->local, dst);
+		break;
+	case V_CONST:
+		in = interp_tr_emit(t, OP_CONST);
+		in->imm = e->val;
+		in->c = dst;
+		break;
+	case V_ADDK:
+		in = interp_tr_emit(t, OP_I32_ADD_I);
+		in->a = e->local;
+		in->imm = e->val;
+		in->c = dst;
+		break;
+	default:
+		if (own != dst)
+			interp_tr_copy(t, own, dst);
+		break;
+	}
+}
+
+static void materialize(struct tr *t, uint32_t i)
+{
+	struct ventry *e = &t->vs[i];
+
+	if (e->kind != V_SLOT)
+		write_entry(t, e, interp_tr_slot(t, i), interp_tr_slot(t, i));
+	e->kind = V_SLOT;
+}
+
+void interp_tr_materialize_top(struct tr *t, uint32_t n)
+{
+	for (uint32_t i = t->h - n; i < t->h; i++)
+		materialize(t, i);
+}
+
+/* The slot holding entry i (constants are materialized). */
+static uint32_t src(struct tr *t, uint32_t i)
+{
+	if (t->vs[i].kind == V_LOCAL)
+		return t->vs[i].local;
+	materialize(t, i);
+	return interp_tr_slot(t, i);
+}
+
+uint32_t interp_tr_pop(struct tr *t)
+{
+	uint32_t s = src(t, t->h - 1);
+
+	t->h--;
+	return s;
+}
+
+uint32_t interp_tr_push(struct tr *t)
+{
+	t->vs[t->h].kind = V_SLOT;
+	return interp_tr_slot(t, t->h++);
+}
+
+void interp_tr_push_const(struct tr *t, uint64_t v)
+{
+	t->vs[t->h].kind = V_CONST;
+	t->vs[t->h++].val = v;
+}
+
+static uint32_t label_arity(const struct tctrl *k)
+{
+	return k->op == 0x03 ? k->nparams : k->nresults;
+}
+
+static bool needs_moves(const struct tr *t, const struct tctrl *k, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t e = t->h - n + i;
+
+		if (t->vs[e].kind != V_SLOT || e != k->height + i)
+			return true;
+	}
+	return false;
+}
+
+/* Copies the top n values to label k's slots (ascending order is safe:
+ * every source slot is at or above its destination). */
+static void emit_moves(struct tr *t, const struct tctrl *k, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t e = t->h - n + i;
+
+		write_entry(t, &t->vs[e], interp_tr_slot(t, e), interp_tr_slot(t, k->height + i));
+	}
+}
+
+/* Points the branch at `site` to label k (loops now, others at their end). */
+static void set_target(struct tr *t, uint32_t site, struct tctrl *k)
+{
+	if (t->nomem)
+		return;
+	if (k->op == 0x03) {
+		t->code[site].imm = (uint64_t)((int64_t)k->start - (int64_t)site);
+		t->code[site].c = site - k->start + 1;
+	} else {
+		t->code[site].imm = k->patch;
+		k->patch = site + 1;
+	}
+}
+
+static void patch_chain(struct tr *t, uint32_t chain, uint32_t target)
+{
+	t->label_at = target;
+	while (chain && !t->nomem) {
+		uint32_t site = chain - 1;
+
+		chain = (uint32_t)t->code[site].imm;
+		t->code[site].imm = (uint64_t)((int64_t)target - (int64_t)site);
+	}
+}
+
+/*
+ * A conditional branch on the top entry (popped): fused with the compare
+ * that produced it if possible. `negate` branches when it is false.
+ * Returns the site.
+ */
+static uint32_t emit_cond_branch(struct tr *t, bool negate)
+{
+	uint32_t top = t->h - 1;
+	struct ins *in;
+
+	if (t->vs[top].kind == V_SLOT && t->last_prod == (int64_t)t->n - 1 && !t->nomem &&
+	    t->code[t->n - 1].c == interp_tr_slot(t, top)) {
+		uint32_t op = t->ops[t->n - 1], nop = 0;
+		struct ins *p = &t->code[t->n - 1];
+
+		if (op == OP_I32_EQZ)
+			nop = negate ? OP_BRN_I32_EQZ : OP_BR_I32_EQZ;
+		else if (op == OP_I64_EQZ)
+			nop = negate ? OP_BRN_I64_EQZ : OP_BR_I64_EQZ;
+		else if (op_is_cmp(op) && !op_has_imm(op)) {
+			/* the immediate form: fits in b? */
+			if (!op_is_cmp64(op) || p->imm <= UINT32_MAX) {
+				p->b = (uint32_t)p->imm;
+				nop = op + (negate ? 4 : 3);
+			}
+		} else if (op_is_cmp(op)) {
+			nop = op + (negate ? 3 : 2);
+		}
+		if (nop) {
+			t->ops[t->n - 1] = (uint16_t)nop;
+			p->h = t->tbl[nop];
+			p->c = 0;
+			p->imm = 0;
+			t->h--;
+			t->last_prod = -1;
+			return t->n - 1;
+		}
+	}
+	{
+		uint32_t s = interp_tr_pop(t);
+
+		in = interp_tr_emit(t, negate ? OP_BR_UNLESS : OP_BR_IF);
+		in->a = s;
+	}
+	return t->n - 1;
+}
+
+void interp_tr_set_dead(struct tr *t)
+{
+	struct tctrl *k = &t->cs[t->nc - 1];
+
+	k->dead = true;
+	t->h = k->height;
+}
+
+/* Local x is about to change: entries still reading it (below `upto`) get
+ * their own copy first. Returns whether any did. */
+static bool flush_local(struct tr *t, uint32_t x, uint32_t upto)
+{
+	bool any = false;
+
+	for (uint32_t i = 0; i < upto; i++) {
+		if ((t->vs[i].kind == V_LOCAL || t->vs[i].kind == V_ADDK) && t->vs[i].local == x) {
+			materialize(t, i);
+			any = true;
+		}
+	}
+	return any;
+}
+
+void interp_tr_local_set(struct tr *t, uint32_t x, bool tee)
+{
+	uint32_t top = t->h - 1;
+	struct ventry *e = &t->vs[top];
+	int64_t prod = t->last_prod;
+
+	if (flush_local(t, x, top))
+		prod = -1;
+	if (e->kind == V_SLOT && prod >= 0 && prod == (int64_t)t->n - 1 && !t->nomem &&
+	    t->code[prod].c == interp_tr_slot(t, top)) {
+		t->code[prod].c = x;
+		if (tee) {
+			e->kind = V_LOCAL;
+			e->local = x;
+		}
+		if (!tee)
+			t->h--;
+		/* still the last instruction: its result (now in x) stays in acc */
+		return;
+	}
+	write_entry(t, e, interp_tr_slot(t, top), x);
+	if (tee && e->kind == V_ADDK) {
+		e->kind = V_LOCAL;
+		e->local = x;
+	}
+	if (!tee)
+		t->h--;
+	t->last_prod = -1;
+}
+
+/* Arithmetic with forms that take an operand from the run loop's acc. */
+static bool op_has_x(uint32_t op)
+{
+	switch (op) {
+#define M_BIN(n, w, e)	   case OP_##n:
+#define M_FBIN(n, w, t, e) case OP_##n:
+		INTERP_BINOPS_IMM(M_BIN)
+		INTERP_FBINOPS_IMM(M_FBIN)
+		return true;
+#undef M_BIN
+#undef M_FBIN
+	default:
+		return false;
+	}
+}
+
+uint32_t interp_tr_acc_slot(const struct tr *t)
+{
+	uint32_t op;
+
+	if (t->nomem || t->last_prod < 0 || t->last_prod != (int64_t)t->n - 1)
+		return UINT32_MAX;
+	op = t->ops[t->n - 1];
+	if ((op >= OP_I32_ADD && op <= OP_F64_DIV_XB) ||
+	    (op >= OP_I32_LOAD && op <= OP_I64_LOAD32_U_KC))
+		return t->code[t->n - 1].c;
+	return UINT32_MAX;
+}
+
+void interp_tr_numeric(struct tr *t, uint32_t code)
+{
+	uint32_t op = opmap(code) - 1;
+	struct ins *in;
+
+	if (code >= 0xbc && code <= 0xbf)
+		return; /* reinterpret: the slot's bits stay as they are */
+	if (is_unary(code)) {
+		uint32_t a = interp_tr_pop(t);
+
+		in = interp_tr_emit(t, op);
+		in->a = a;
+		in->c = interp_tr_push(t);
+	} else if ((code == 0x6a || code == 0x6b) && t->vs[t->h - 1].kind == V_CONST &&
+		   t->vs[t->h - 2].kind == V_LOCAL) {
+		/* local +- constant: deferred, loads and stores take it whole */
+		uint32_t k = (uint32_t)t->vs[--t->h].val;
+		struct ventry *e = &t->vs[t->h - 1];
+
+		e->kind = V_ADDK;
+		e->val = code == 0x6a ? k : (uint32_t)(0u - k);
+		return;
+	} else if (op_has_imm(op) && t->vs[t->h - 1].kind == V_CONST) {
+		uint64_t v = t->vs[--t->h].val;
+		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t), a = interp_tr_pop(t);
+		bool x = op_has_x(op) && t->n == n0 && a == prev;
+
+		in = interp_tr_emit(t, op + (x ? 3 : 1));
+		in->a = a;
+		in->imm = v;
+		in->c = interp_tr_push(t);
+	} else {
+		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t);
+		uint32_t b = interp_tr_pop(t), a = interp_tr_pop(t), form = 0;
+
+		if (op_has_x(op) && t->n == n0)
+			form = b == prev ? 4 : a == prev ? 2 : 0;
+		in = interp_tr_emit(t, op + form);
+		in->a = a;
+		in->b = b;
+		in->c = interp_tr_push(t);
+	}
+	interp_tr_produced(t);
+}
+
+void interp_tr_block(struct tr *t, uint8_t op)
+{
+	const struct wasm_block_info *b = &t->f->blocks[t->blk++];
+	bool dead = t->cs[t->nc - 1].dead;
+	struct tctrl *k;
+	int64_t bt;
+
+	wasm_reader_s33(&t->r, &bt);
+	k = &t->cs[t->nc++];
+	memset(k, 0, sizeof(*k));
+	k->op = op;
+	k->height = b->height;
+	k->nparams = b->nparams;
+	k->nresults = b->nresults;
+	k->dead = dead;
+	if (dead)
+		return;
+	if (op == 0x04) {
+		/* flush everything under the condition, then branch on it */
+		for (uint32_t i = 0; i + 1 < t->h; i++)
+			if (t->vs[i].kind != V_SLOT)
+				materialize(t, i);
+		k->else_site = emit_cond_branch(t, true) + 1;
+	} else {
+		for (uint32_t i = 0; i < t->h; i++)
+			materialize(t, i);
+	}
+	k->start = t->n;
+	t->label_at = t->n;
+	t->last_prod = -1;
+}
+
+void interp_tr_else(struct tr *t)
+{
+	struct tctrl *k = &t->cs[t->nc - 1];
+
+	if (!k->dead) {
+		interp_tr_materialize_top(t, k->nresults);
+		interp_tr_emit(t, OP_BR);
+		set_target(t, t->n - 1, k);
+	}
+	if (k->else_site) {
+		patch_chain(t, k->else_site, t->n);
+		k->else_site = 0;
+	}
+	k->op = 0x05;
+	k->dead = t->nc >= 2 && t->cs[t->nc - 2].dead;
+	t->h = k->height;
+	for (uint32_t i = 0; i < k->nparams; i++)
+		interp_tr_push(t);
+	t->last_prod = -1;
+}
+
+/* Returns true at the body's end. */
+bool interp_tr_end(struct tr *t)
+{
+	struct tctrl *k = &t->cs[t->nc - 1];
+	struct ins *in;
+
+	if (!k->dead)
+		interp_tr_materialize_top(t, k->nresults);
+	if (k->else_site)
+		patch_chain(t, k->else_site, t->n);
+	patch_chain(t, k->patch, t->n);
+	t->h = k->height;
+	for (uint32_t i = 0; i < k->nresults; i++)
+		interp_tr_push(t);
+	t->last_prod = -1;
+	if (t->nc == 1) {
+		in = interp_tr_emit(t, OP_RETURN);
+		in->a = interp_tr_slot(t, 0);
+		in->b = k->nresults;
+		return true;
+	}
+	t->nc--;
+	return false;
+}
+
+void interp_tr_br(struct tr *t, uint32_t d)
+{
+	struct tctrl *k = &t->cs[t->nc - 1 - d];
+	uint32_t n = label_arity(k);
+
+	emit_moves(t, k, n);
+	interp_tr_emit(t, OP_BR);
+	set_target(t, t->n - 1, k);
+	interp_tr_set_dead(t);
+}
+
+void interp_tr_br_if(struct tr *t, uint32_t d)
+{
+	struct tctrl *k = &t->cs[t->nc - 1 - d];
+	uint32_t n = label_arity(k), site;
+
+	/* the values stay on the stack: needs_moves looks below the condition */
+	t->h--;
+	if (!needs_moves(t, k, n)) {
+		t->h++;
+		site = emit_cond_branch(t, false);
+		set_target(t, site, k);
+		return;
+	}
+	t->h++;
+	site = emit_cond_branch(t, true);
+	emit_moves(t, k, n);
+	interp_tr_emit(t, OP_BR);
+	set_target(t, t->n - 1, k);
+	if (!t->nomem)
+		t->code[site].imm = (uint64_t)(t->n - site);
+	t->label_at = t->n;
+}
+
+void interp_tr_br_table(struct tr *t, bool dead)
+{
+	uint32_t cnt, l, idx = 0, n, first_at;
+	size_t at;
+	struct ins *in;
+
+	wasm_reader_u32(&t->r, &cnt);
+	if (dead) {
+		for (uint32_t i = 0; i <= cnt; i++)
+			wasm_reader_u32(&t->r, &l);
+		return;
+	}
+	at = t->r.pos;
+	for (uint32_t i = 0; i < cnt; i++)
+		wasm_reader_u32(&t->r, &l);
+	wasm_reader_u32(&t->r, &l);
+	n = label_arity(&t->cs[t->nc - 1 - l]);
+	t->r.pos = at;
+	idx = interp_tr_pop(t);
+	interp_tr_materialize_top(t, n);
+	in = interp_tr_emit(t, OP_BR_TABLE);
+	in->a = idx;
+	in->b = cnt;
+	in->c = interp_tr_slot(t, t->h - n);
+	in->imm = n;
+	first_at = t->n;
+	for (uint32_t i = 0; i <= cnt; i++) {
+		struct tctrl *k;
+
+		wasm_reader_u32(&t->r, &l);
+		k = &t->cs[t->nc - 1 - l];
+		in = interp_tr_emit(t, OP_UNREACHABLE);
+		in->a = interp_tr_slot(t, k->height);
+		set_target(t, first_at + i, k);
+	}
+	interp_tr_set_dead(t);
+}

@@ -1,0 +1,562 @@
+/*
+ * interp_translate.c - translates validated function bodies into the
+ * interpreter's slot code (see interp_internal.h for the form).
+ *
+ * The translator walks a body once, keeping a virtual operand stack whose
+ * entries say where each value is: in its own slot (nlocals + height), still
+ * in a local (a deferred local.get), a constant not yet written, or a local
+ * plus a constant (a deferred i32.add, which loads and stores take whole as
+ * their address). Deferred values are read straight from their local by
+ * the instruction that uses them, and constants become immediate operands
+ * where an operator has an immediate form. Everything is written to its own slot ("materialized")
+ * before control flow merges (block starts, branches, ends, calls) and
+ * before a local.set overwrites a local that a deferred entry still names.
+ * Further fusions: an operator followed by local.set writes the local
+ * directly; a comparison followed by br_if or if becomes one conditional
+ * branch; two copies in a row become one instruction. Nothing merges across
+ * a branch target.
+ *
+ * Unreachable code (after br, br_table, return, unreachable) is skipped up
+ * to the end or else of its block; its block headers still consume entries
+ * of the validator's block table, which gives every block's height and
+ * arity.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "base/err.h"
+#include "base/fmt.h"
+#include "wasm/interp_tr.h"
+
+static const struct wasm_memory interp_no_memory;
+
+static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, uint64_t imm,
+		    uint32_t b, uint32_t c)
+{
+	struct ins *in;
+	uint32_t base;
+
+	interp_tr_materialize_top(t, ft->nparams);
+	base = interp_tr_slot(t, t->h - ft->nparams);
+	in = interp_tr_emit(t, op);
+	in->a = base;
+	in->b = b;
+	in->c = c;
+	in->imm = imm;
+	t->h -= ft->nparams;
+	for (uint32_t i = 0; i < ft->nresults; i++)
+		interp_tr_push(t);
+}
+
+/* Bulk operations take their operands from consecutive slots at a. */
+static void do_bulk(struct tr *t, uint32_t op, uint32_t nargs, uint64_t imm, uint32_t b,
+		    bool result)
+{
+	struct ins *in;
+
+	interp_tr_materialize_top(t, nargs);
+	in = interp_tr_emit(t, op);
+	in->a = interp_tr_slot(t, t->h - nargs);
+	in->b = b;
+	in->imm = imm;
+	t->h -= nargs;
+	if (result)
+		in->c = interp_tr_push(t);
+}
+
+/*
+ * Loads and stores. Address forms: a slot (plain), a constant folded into
+ * the offset (_A), or `x + k` (_K: a deferred local + constant, or for
+ * loads an i32.add with a constant emitted just before, which is rewritten).
+ * The _C forms check bounds; the others rely on the guard region.
+ */
+static void do_mem(struct tr *t, uint8_t code)
+{
+	static const uint8_t size[23] = {4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2,
+					 4, 4, 4, 8, 4, 8, 1, 2, 1, 2, 4};
+	uint32_t align, offset, op, a = 0, v = 0, k = 0, form;
+	bool load = code <= 0x35;
+	uint64_t ea;
+	struct ventry *e;
+	struct ins *in;
+
+	wasm_reader_u32(&t->r, &align);
+	wasm_reader_u32(&t->r, &offset);
+	if (t->cs[t->nc - 1].dead)
+		return;
+	op = load ? OP_I32_LOAD + 6 * (uint32_t)(code - 0x28)
+		  : OP_I32_STORE + 12 * (uint32_t)(code - 0x36);
+	ea = offset;
+	if (load && t->vs[t->h - 1].kind == V_SLOT && t->last_prod == (int64_t)t->n - 1 &&
+	    !t->nomem && t->ops[t->n - 1] == OP_I32_ADD_I &&
+	    t->code[t->n - 1].c == interp_tr_slot(t, t->h - 1)) {
+		in = &t->code[t->n - 1];
+		op += 4 + wasm_memory_needs_check(t->fn->mem0, ea, size[code - 0x28]);
+		t->ops[t->n - 1] = (uint16_t)op;
+		in->h = t->tbl[op];
+		in->b = (uint32_t)in->imm;
+		in->imm = ea;
+		in->off = t->off;
+		return;
+	}
+	if (!load) {
+		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t);
+
+		v = interp_tr_pop(t);
+		if (t->n == n0 && v == prev)
+			op += 6; /* the value is the previous instruction's result */
+	}
+	e = &t->vs[t->h - 1];
+	if (e->kind == V_CONST) {
+		ea += (uint32_t)e->val;
+		form = 2;
+		t->h--;
+	} else if (e->kind == V_ADDK) {
+		a = e->local;
+		k = (uint32_t)e->val;
+		form = 4;
+		t->h--;
+	} else {
+		a = interp_tr_pop(t);
+		form = 0;
+	}
+	op += form + wasm_memory_needs_check(t->fn->mem0, ea, size[code - 0x28]);
+	in = interp_tr_emit(t, op);
+	in->a = a;
+	in->imm = ea;
+	if (load) {
+		in->b = k;
+		in->c = interp_tr_push(t);
+		interp_tr_produced(t);
+	} else {
+		in->b = v;
+		in->c = k;
+	}
+}
+
+static void do_fc(struct tr *t, bool dead)
+{
+	struct wasm_instance *inst = t->inst;
+	uint32_t sub, x = 0, y = 0;
+	uint8_t zero;
+
+	wasm_reader_u32(&t->r, &sub);
+	switch (sub) {
+	case 8:	 /* memory.init data 0 */
+	case 12: /* table.init elem table */
+	case 14: /* table.copy dst src */
+		wasm_reader_u32(&t->r, &x);
+		if (sub == 8)
+			wasm_reader_u8(&t->r, &zero);
+		else
+			wasm_reader_u32(&t->r, &y);
+		break;
+	case 9:
+	case 13:
+	case 15:
+	case 16:
+	case 17:
+		wasm_reader_u32(&t->r, &x);
+		break;
+	case 10:
+		wasm_reader_u8(&t->r, &zero);
+		wasm_reader_u8(&t->r, &zero);
+		break;
+	case 11:
+		wasm_reader_u8(&t->r, &zero);
+		break;
+	default:
+		break;
+	}
+	if (dead)
+		return;
+	switch (sub) {
+	case 8:
+		do_bulk(t, OP_MEMORY_INIT, 3, x, 0, false);
+		break;
+	case 9:
+		interp_tr_emit(t, OP_DATA_DROP)->imm = x;
+		break;
+	case 10:
+		do_bulk(t, OP_MEMORY_COPY, 3, 0, 0, false);
+		break;
+	case 11:
+		do_bulk(t, OP_MEMORY_FILL, 3, 0, 0, false);
+		break;
+	case 12:
+		do_bulk(t, OP_TABLE_INIT, 3, y, x, false);
+		break;
+	case 13:
+		interp_tr_emit(t, OP_ELEM_DROP)->imm = x;
+		break;
+	case 14:
+		do_bulk(t, OP_TABLE_COPY, 3, x, y, false);
+		break;
+	case 15:
+		do_bulk(t, OP_TABLE_GROW, 2, (uintptr_t)inst->tables[x], 0, true);
+		break;
+	case 16: {
+		struct ins *in = interp_tr_emit(t, OP_TABLE_SIZE);
+
+		in->imm = (uintptr_t)inst->tables[x];
+		in->c = interp_tr_push(t);
+		break;
+	}
+	case 17:
+		do_bulk(t, OP_TABLE_FILL, 3, (uintptr_t)inst->tables[x], 0, false);
+		break;
+	default:
+		interp_tr_numeric(t, 0x100 + sub);
+		break;
+	}
+}
+
+/* Translates one instruction whose opcode was read; true at the body's end. */
+static bool translate_instr(struct tr *t, uint8_t code)
+{
+	const struct wasm_module *m = t->m;
+	bool dead = t->cs[t->nc - 1].dead;
+	struct ins *in;
+	uint32_t x, y;
+	uint64_t v;
+	uint8_t b;
+
+	switch (code) {
+	case 0x00:
+		if (!dead) {
+			interp_tr_emit(t, OP_UNREACHABLE);
+			interp_tr_set_dead(t);
+		}
+		return false;
+	case 0x01:
+		return false;
+	case 0x02:
+	case 0x03:
+	case 0x04:
+		interp_tr_block(t, code);
+		return false;
+	case 0x05:
+		interp_tr_else(t);
+		return false;
+	case 0x0b:
+		return interp_tr_end(t);
+	case 0x0c:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead)
+			interp_tr_br(t, x);
+		return false;
+	case 0x0d:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead)
+			interp_tr_br_if(t, x);
+		return false;
+	case 0x0e:
+		interp_tr_br_table(t, dead);
+		return false;
+	case 0x0f:
+		if (!dead) {
+			interp_tr_materialize_top(t, t->fn->nresults);
+			in = interp_tr_emit(t, OP_RETURN);
+			in->a = interp_tr_slot(t, t->h - t->fn->nresults);
+			in->b = t->fn->nresults;
+			interp_tr_set_dead(t);
+		}
+		return false;
+	case 0x10:
+		wasm_reader_u32(&t->r, &x);
+		if (dead)
+			return false;
+		if (x < m->nfunc_imports)
+			do_call(t, &m->types[m->funcs[x].type], OP_CALL_FUNCINST,
+				(uintptr_t)t->inst->funcs[x], 0, 0);
+		else
+			do_call(t, &m->types[m->funcs[x].type], OP_CALL,
+				(uintptr_t)&t->inst->code->fns[x - m->nfunc_imports], 0, 0);
+		return false;
+	case 0x11:
+		wasm_reader_u32(&t->r, &x);
+		wasm_reader_u32(&t->r, &y);
+		if (dead)
+			return false;
+		{
+			uint32_t ix = interp_tr_pop(t);
+
+			do_call(t, &m->types[x], OP_CALL_INDIRECT, (uintptr_t)t->inst->tables[y],
+				ix, x);
+		}
+		return false;
+	case 0x1a:
+		if (!dead)
+			t->h--;
+		return false;
+	case 0x1c:
+		wasm_reader_u32(&t->r, &x);
+		wasm_reader_u8(&t->r, &b);
+		__attribute__((fallthrough));
+	case 0x1b:
+		if (dead)
+			return false;
+		{
+			uint32_t c = interp_tr_pop(t), s2 = interp_tr_pop(t), s1 = interp_tr_pop(t);
+
+			in = interp_tr_emit(t, OP_SELECT);
+			in->a = s1;
+			in->b = s2;
+			in->imm = c;
+			in->c = interp_tr_push(t);
+			interp_tr_produced(t);
+		}
+		return false;
+	case 0x20:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead) {
+			t->vs[t->h].kind = V_LOCAL;
+			t->vs[t->h++].local = x;
+		}
+		return false;
+	case 0x21:
+	case 0x22:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead)
+			interp_tr_local_set(t, x, code == 0x22);
+		return false;
+	case 0x23:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead) {
+			in = interp_tr_emit(t, OP_GLOBAL_GET);
+			in->imm = (uintptr_t)t->inst->globals[x];
+			in->c = interp_tr_push(t);
+			interp_tr_produced(t);
+		}
+		return false;
+	case 0x24:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead) {
+			uint32_t s = interp_tr_pop(t);
+
+			in = interp_tr_emit(t, OP_GLOBAL_SET);
+			in->a = s;
+			in->imm = (uintptr_t)t->inst->globals[x];
+		}
+		return false;
+	case 0x25:
+	case 0x26:
+		wasm_reader_u32(&t->r, &x);
+		if (dead)
+			return false;
+		if (code == 0x25) {
+			uint32_t s = interp_tr_pop(t);
+
+			in = interp_tr_emit(t, OP_TABLE_GET);
+			in->a = s;
+			in->imm = (uintptr_t)t->inst->tables[x];
+			in->c = interp_tr_push(t);
+		} else {
+			uint32_t val = interp_tr_pop(t), s = interp_tr_pop(t);
+
+			in = interp_tr_emit(t, OP_TABLE_SET);
+			in->a = s;
+			in->b = val;
+			in->imm = (uintptr_t)t->inst->tables[x];
+		}
+		return false;
+	case 0x3f:
+	case 0x40:
+		wasm_reader_u8(&t->r, &b);
+		if (dead)
+			return false;
+		if (code == 0x3f) {
+			in = interp_tr_emit(t, OP_MEMORY_SIZE);
+		} else {
+			uint32_t s = interp_tr_pop(t);
+
+			in = interp_tr_emit(t, OP_MEMORY_GROW);
+			in->a = s;
+		}
+		in->c = interp_tr_push(t);
+		return false;
+	case 0x41:
+		wasm_reader_leb(&t->r, 32, true, &v);
+		if (!dead)
+			interp_tr_push_const(t, (uint32_t)v);
+		return false;
+	case 0x42:
+		wasm_reader_leb(&t->r, 64, true, &v);
+		if (!dead)
+			interp_tr_push_const(t, v);
+		return false;
+	case 0x43: {
+		uint32_t f;
+
+		wasm_reader_fixed32(&t->r, &f);
+		if (!dead)
+			interp_tr_push_const(t, f);
+		return false;
+	}
+	case 0x44:
+		wasm_reader_fixed64(&t->r, &v);
+		if (!dead)
+			interp_tr_push_const(t, v);
+		return false;
+	case 0xd0:
+		wasm_reader_u8(&t->r, &b);
+		if (!dead)
+			interp_tr_push_const(t, 0);
+		return false;
+	case 0xd1:
+		if (!dead) {
+			uint32_t s = interp_tr_pop(t);
+
+			in = interp_tr_emit(t, OP_REF_IS_NULL);
+			in->a = s;
+			in->c = interp_tr_push(t);
+			interp_tr_produced(t);
+		}
+		return false;
+	case 0xd2:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead)
+			interp_tr_push_const(t, (uintptr_t)t->inst->funcs[x]);
+		return false;
+	case 0xfc:
+		do_fc(t, dead);
+		return false;
+	default:
+		break;
+	}
+	if (code >= 0x28 && code <= 0x3e) {
+		do_mem(t, code);
+		return false;
+	}
+	if (!dead)
+		interp_tr_numeric(t, code);
+	return false;
+}
+
+static int translate_func(struct tr *t, uint32_t fi)
+{
+	const struct wasm_module *m = t->m;
+	const struct wasm_func *f = &m->funcs[fi];
+	struct interp_fn *fn = t->fn;
+	bool done = false;
+	struct ins *code;
+	uint32_t vcap;
+
+	t->f = f;
+	t->L = fn->nlocals;
+	t->n = 0;
+	t->h = 0;
+	t->blk = 0;
+	t->last_prod = -1;
+	t->last_copy = -1;
+	t->label_at = 0;
+	/* block ends push their results even after unreachable code */
+	vcap = MAX(f->max_height, fn->nresults);
+	for (uint32_t i = 0; i < f->nblocks; i++)
+		vcap = MAX(vcap,
+			   f->blocks[i].height + MAX(f->blocks[i].nparams, f->blocks[i].nresults));
+	t->vs = malloc(((size_t)vcap + 1) * sizeof(*t->vs));
+	t->cs = malloc(((size_t)f->max_depth + 1) * sizeof(*t->cs));
+	if (!t->vs || !t->cs) {
+		t->nomem = true;
+		goto out;
+	}
+	t->nc = 1;
+	memset(&t->cs[0], 0, sizeof(t->cs[0]));
+	t->cs[0].nresults = fn->nresults;
+	wasm_reader_init(&t->r, m->bytes, m->len);
+	t->r.pos = f->code_start;
+	t->r.end = f->code_end;
+	while (!done && !t->nomem) {
+		uint8_t op;
+
+		t->off = (uint32_t)t->r.pos;
+		if (!wasm_reader_u8(&t->r, &op))
+			break;
+		done = translate_instr(t, op);
+	}
+	if (!t->nomem && !done)
+		t->nomem = true; /* cannot happen for a validated body */
+	if (t->nomem)
+		goto out;
+	code = realloc(t->code, t->n * sizeof(*code));
+	if (!code)
+		code = t->code;
+	fn->code = code;
+	fn->ncode = t->n;
+	t->code = NULL;
+	t->cap = 0;
+out:
+	free(t->vs);
+	free(t->cs);
+	t->vs = NULL;
+	t->cs = NULL;
+	return t->nomem ? ERR_NOMEM : 0;
+}
+
+int wasm_code_translate(struct wasm_instance *inst, struct wasm_error *err)
+{
+	const struct wasm_module *m = inst->module;
+	struct wasm_code *code;
+	struct tr t;
+	int rc = 0;
+
+	code = calloc(1, sizeof(*code));
+	if (!code)
+		goto nomem;
+	code->nfns = m->nfuncs - m->nfunc_imports;
+	code->fns = calloc(code->nfns ? code->nfns : 1, sizeof(*code->fns));
+	if (!code->fns) {
+		free(code);
+		goto nomem;
+	}
+	for (uint32_t i = 0; i < code->nfns; i++) {
+		const struct wasm_func *f = &m->funcs[m->nfunc_imports + i];
+		const struct wasm_functype *ft = &m->types[f->type];
+		struct interp_fn *fn = &code->fns[i];
+
+		fn->nparams = ft->nparams;
+		fn->nresults = ft->nresults;
+		fn->nlocals = ft->nparams + f->nlocals;
+		fn->nslots = fn->nlocals + MAX(f->max_height, ft->nresults);
+		fn->inst = inst;
+		fn->index = m->nfunc_imports + i;
+		fn->mem0 = m->nmems ? inst->mems[0] : (struct wasm_memory *)&interp_no_memory;
+	}
+	inst->code = code;
+	memset(&t, 0, sizeof(t));
+	t.inst = inst;
+	t.m = m;
+	interp_run_loop(NULL, &t.tbl);
+	for (uint32_t i = 0; i < code->nfns && !rc; i++) {
+		t.fn = &code->fns[i];
+		rc = translate_func(&t, m->nfunc_imports + i);
+	}
+	free(t.code);
+	free(t.ops);
+	if (rc) {
+		inst->code = NULL;
+		wasm_code_free(code);
+		goto nomem;
+	}
+	return 0;
+nomem:
+	if (err) {
+		err->kind = ERR_NOMEM;
+		err->section = "instantiate";
+		err->offset = 0;
+		fmt_snprintf(err->msg, sizeof(err->msg), "out of memory translating code");
+	}
+	return ERR_NOMEM;
+}
+
+void wasm_code_free(struct wasm_code *code)
+{
+	if (!code)
+		return;
+	for (uint32_t i = 0; i < code->nfns; i++)
+		free(code->fns[i].code);
+	free(code->fns);
+	free(code);
+}

@@ -1,0 +1,367 @@
+/*
+ * runtime.h - the WebAssembly runtime: stores, instances, linking and
+ * execution.
+ *
+ *   store ─ owns every runtime object: instances, function, table, memory
+ *   │       and global instances (host-made or module-made). Freeing the
+ *   │       store frees them all; nothing is freed earlier.
+ *   ├─ linker    (module, name) -> extern, for resolving imports
+ *   ├─ instance  a module instantiated: its index spaces point at objects
+ *   │            of the store (its own or other instances'/host ones)
+ *   └─ exec      one thread of execution: a frame stack and a value stack
+ *                owned by the engine. `wasm_exec_call` starts a call,
+ *                `wasm_run` runs it until it returns, traps or suspends;
+ *                a suspended call continues with the next `wasm_run`,
+ *                possibly on another CPU.
+ *
+ * Invariants:
+ *  - No C recursion per WebAssembly call: wasm_run's C stack use is bounded
+ *    whatever the guest does; guest frames live in the exec.
+ *  - A trap or a suspension never leaves an engine structure half updated,
+ *    and never leaks memory. After a trap the exec is idle again, and the
+ *    instances stay usable (the spec testsuite calls them after traps).
+ *  - Everything a guest can do is bounded by limits: pages per memory,
+ *    elements per table, call depth, value-stack bytes and fuel.
+ *  - Objects of one store are used by one thread at a time (the kernel runs
+ *    an instance on one CPU at a time); only wasm_exec_request_yield may be
+ *    called concurrently, from any thread or interrupt handler.
+ *
+ * Values: `union wasm_val` holds any value; floats as raw IEEE bits (NaN
+ * payloads must survive), references as uintptr_t with 0 = null. A funcref
+ * is a `struct wasm_funcinst *`; an externref is whatever non-zero value the
+ * host chose.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasm/mem.h"
+#include "wasm/module.h"
+
+union wasm_val {
+	uint32_t i32;
+	uint64_t i64;
+	uint32_t f32; /* raw bits */
+	uint64_t f64; /* raw bits */
+	uintptr_t ref;
+};
+
+struct wasm_store;
+struct wasm_instance;
+struct wasm_exec;
+struct wasm_linker;
+struct wasm_code; /* the interpreter's translated functions, per instance */
+
+/* ---- traps ---- */
+
+enum wasm_trap_kind {
+	WASM_TRAP_NONE,
+	WASM_TRAP_UNREACHABLE,	  /* "unreachable" */
+	WASM_TRAP_MEMORY_OOB,	  /* "out of bounds memory access" */
+	WASM_TRAP_TABLE_OOB,	  /* "out of bounds table access" */
+	WASM_TRAP_UNDEFINED_ELEM, /* "undefined element" (call_indirect index) */
+	WASM_TRAP_UNINIT_ELEM,	  /* "uninitialized element" (null in call_indirect) */
+	WASM_TRAP_INDIRECT_TYPE,  /* "indirect call type mismatch" */
+	WASM_TRAP_DIV_ZERO,	  /* "integer divide by zero" */
+	WASM_TRAP_INT_OVERFLOW,	  /* "integer overflow" */
+	WASM_TRAP_INVALID_CONV,	  /* "invalid conversion to integer" */
+	WASM_TRAP_CALL_STACK,	  /* "call stack exhausted" (depth limit) */
+	WASM_TRAP_VALUE_STACK,	  /* "value stack exhausted" (stack bytes limit) */
+	WASM_TRAP_FUEL,		  /* "fuel exhausted" */
+	WASM_TRAP_HOST,		  /* a host function failed; msg says why */
+	WASM_TRAP_EXIT,		  /* a host function ended the program (proc_exit);
+				     exit_code holds the status: not an error */
+	WASM_TRAP_NOMEM,	  /* the engine ran out of memory mid-call */
+	WASM_TRAP__COUNT,
+};
+
+/* wasm_trap_str - the spec testsuite's text for `kind` ("integer overflow"). */
+const char *wasm_trap_str(int kind);
+
+#define WASM_TRAP_MAX_FRAMES 32
+
+/* One WebAssembly frame of a trap's backtrace, innermost first. */
+struct wasm_trap_frame {
+	const struct wasm_instance *inst;
+	uint32_t func;	 /* function index in inst->module */
+	uint32_t offset; /* byte offset in the module binary of the instruction
+			    being executed (the call, for outer frames) */
+};
+
+struct wasm_trap {
+	int kind;	    /* enum wasm_trap_kind */
+	const char *msg;    /* extra detail (host traps), static, or NULL */
+	uint32_t exit_code; /* WASM_TRAP_EXIT only */
+	uint32_t depth;	    /* frames on the stack when it trapped */
+	uint32_t nframes;   /* min(depth, WASM_TRAP_MAX_FRAMES) recorded */
+	struct wasm_trap_frame frames[WASM_TRAP_MAX_FRAMES];
+};
+
+/*
+ * wasm_trap_format - writes a human-readable trap report into buf (always
+ * NUL-terminated if len > 0) and returns the length it needed:
+ *
+ *   trap: integer divide by zero
+ *     #0 0x0000004a in divide (fib.wasm)
+ *     #1 0x00000090 in main
+ *     ...
+ *
+ * Function names come from the name section, else "func[N]".
+ */
+size_t wasm_trap_format(const struct wasm_trap *t, char *buf, size_t len);
+
+/* ---- the store and its objects ---- */
+
+/*
+ * A host function. `vals` holds the nparams arguments on entry; the
+ * function writes its nresults results to vals[0..nresults) (the array has
+ * room for max(nparams, nresults)). It returns:
+ *  WASM_HOST_OK      - results written.
+ *  WASM_HOST_BLOCKED - not ready, nothing changed: wasm_run returns
+ *                      WASM_RUN_SUSPENDED (reason WASM_SUSPEND_BLOCKED) and
+ *                      the next wasm_run calls the function again with the
+ *                      same arguments.
+ *  WASM_HOST_TRAP    - the call traps with WASM_TRAP_HOST (c->trap_msg) or
+ *                      with c->trap_kind if the function set it (e.g.
+ *                      WASM_TRAP_EXIT with c->exit_code for proc_exit).
+ */
+enum { WASM_HOST_OK, WASM_HOST_BLOCKED, WASM_HOST_TRAP };
+
+struct wasm_host_call {
+	struct wasm_exec *exec;
+	/* The instance whose code made the call (for its memory); NULL when
+	 * the host function was called directly by wasm_exec_call. */
+	struct wasm_instance *caller;
+	void *arg; /* the function's `arg` */
+	/* out, for WASM_HOST_TRAP: */
+	int trap_kind; /* 0: WASM_TRAP_HOST */
+	const char *trap_msg;
+	uint32_t exit_code;
+};
+
+typedef int (*wasm_host_fn)(struct wasm_host_call *c, union wasm_val *vals);
+
+struct wasm_funcinst {
+	const struct wasm_functype *type; /* in the module, or the store's copy */
+	struct wasm_instance *inst;	  /* defining instance; NULL for host */
+	uint32_t index;			  /* function index in inst->module */
+	wasm_host_fn host;		  /* host functions only */
+	void *host_arg;
+};
+
+struct wasm_tableinst {
+	uint8_t elem_type; /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
+	uint32_t size;
+	uint32_t max;	  /* min(declared max, store limit) */
+	uintptr_t *elems; /* size entries; 0 = null */
+};
+
+struct wasm_globalinst {
+	uint8_t type; /* enum wasm_valtype */
+	bool is_mutable;
+	union wasm_val val;
+};
+
+/* An import or export: one of the four kinds. */
+struct wasm_extern {
+	uint8_t kind; /* enum wasm_extern_kind */
+	union {
+		struct wasm_funcinst *func;
+		struct wasm_tableinst *table;
+		struct wasm_memory *mem;
+		struct wasm_globalinst *global;
+	} u;
+};
+
+struct wasm_instance {
+	struct wasm_store *store;
+	const struct wasm_module *module; /* not owned: outlives the instance */
+	const char *name;		  /* for backtraces (file or registered
+					     name), may be NULL; not owned */
+	struct wasm_funcinst **funcs;	  /* module->nfuncs */
+	struct wasm_tableinst **tables;	  /* module->ntables */
+	struct wasm_memory **mems;	  /* module->nmems */
+	struct wasm_globalinst **globals; /* module->nglobals */
+	bool *elem_dropped;		  /* module->nelems */
+	bool *data_dropped;		  /* module->ndatas */
+	struct wasm_code *code;		  /* the interpreter's, see interp.h */
+};
+
+struct wasm_store_config {
+	/* Where linear memory comes from; NULL: wasm_mem_checked(). */
+	const struct wasm_mem_provider *mem_provider;
+	uint32_t max_memory_pages; /* per memory; 0: WASM_MEM_MAX_PAGES */
+	uint32_t max_table_elems;  /* per table; 0: WASM_DEFAULT_MAX_TABLE */
+	/*
+	 * Guarded memories only: runs fn(fn_arg) such that a hardware fault
+	 * on an address for which wasm_store_owns_address(s, addr) holds makes
+	 * it return ERR_TRAP instead of crashing (host: sigsetjmp + SIGSEGV
+	 * handler, see host/mem_host.h; kernel: the page-fault handler).
+	 * wasm_run goes through it. NULL: the provider must be a checked one.
+	 */
+	int (*guard_call)(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg);
+	void *guard_arg;
+};
+
+#define WASM_DEFAULT_MAX_TABLE 10000000u
+
+/* wasm_store_new - an empty store. ERR_NOMEM, ERR_INVAL (a guarded provider
+ * without guard_call). `cfg` is copied; NULL means all defaults. */
+int wasm_store_new(const struct wasm_store_config *cfg, struct wasm_store **out);
+
+/* wasm_store_free - frees the store and every object in it (instances,
+ * funcs, tables, memories, globals, linkers, execs). NULL is ignored. The
+ * modules instantiated in it are the caller's to free, after this. */
+void wasm_store_free(struct wasm_store *s);
+
+/* wasm_store_owns_address - whether addr lies in one of the store's
+ * memories (its reservation if guarded). Reads only; safe from a fault
+ * handler while the store's thread is stopped in the fault. */
+bool wasm_store_owns_address(const struct wasm_store *s, uintptr_t addr);
+
+/*
+ * Host-made objects, owned by the store. `sig` for functions is
+ * "params:results", one letter per value: i i32, I i64, f f32, F f64,
+ * r funcref, e externref (e.g. "iI:i"). ERR_INVAL for a bad sig or limits
+ * (min > max), ERR_NOMEM.
+ */
+int wasm_store_new_func(struct wasm_store *s, const char *sig, wasm_host_fn fn, void *arg,
+			struct wasm_funcinst **out);
+int wasm_store_new_table(struct wasm_store *s, uint8_t elem_type, struct wasm_limits limits,
+			 struct wasm_tableinst **out);
+int wasm_store_new_memory(struct wasm_store *s, struct wasm_limits limits,
+			  struct wasm_memory **out);
+int wasm_store_new_global(struct wasm_store *s, uint8_t type, bool is_mutable, union wasm_val v,
+			  struct wasm_globalinst **out);
+
+/* ---- linking and instantiation ---- */
+
+/* wasm_linker_new - an empty name table in `s` (freed with the store). */
+int wasm_linker_new(struct wasm_store *s, struct wasm_linker **out);
+
+/* wasm_linker_define - makes `e` importable as module.name (NUL-terminated;
+ * copied). A later definition of the same name and kind replaces it. `e`
+ * must name objects of the linker's store. */
+int wasm_linker_define(struct wasm_linker *l, const char *module, const char *name,
+		       const struct wasm_extern *e);
+
+/* wasm_linker_define_instance - defines every export of `inst` under
+ * `module` (the spec testsuite's `register`). */
+int wasm_linker_define_instance(struct wasm_linker *l, const char *module,
+				struct wasm_instance *inst);
+
+/* wasm_linker_define_func - wasm_store_new_func + wasm_linker_define. */
+int wasm_linker_define_func(struct wasm_linker *l, const char *module, const char *name,
+			    const char *sig, wasm_host_fn fn, void *arg);
+
+/*
+ * wasm_instantiate - instantiates validated module `m` in `s`, resolving its
+ * imports through `l` (NULL: no imports allowed): allocates its functions,
+ * tables, memories and globals, evaluates global initializers, then applies
+ * the active element and data segments in order and drops them (and the
+ * declarative ones), as the 2.0 spec says. Does NOT run the start function:
+ * the caller runs wasm_instance_start_func() (if not NULL) on an exec.
+ *
+ * Errors (*err filled, section "link" or "instantiate"):
+ *  ERR_LINK  - "unknown import" / "incompatible import type", naming the
+ *              import.
+ *  ERR_TRAP  - a segment was out of bounds ("out of bounds table access",
+ *              "out of bounds memory access"); err->kind holds ERR_TRAP.
+ *              Segments applied before it stay applied to imported tables
+ *              and memories (spec behaviour). No instance is returned, but
+ *              the store keeps it until freed: its functions may already
+ *              sit in imported tables.
+ *  ERR_RANGE - a memory or table is larger than the store's limits.
+ *  ERR_NOMEM.
+ * `m` must outlive the store. *out is written only on success.
+ */
+int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const struct wasm_linker *l,
+		     struct wasm_instance **out, struct wasm_error *err);
+
+/* wasm_instance_export - the export named `name` (NUL-terminated); ERR_NOENT. */
+int wasm_instance_export(const struct wasm_instance *inst, const char *name,
+			 struct wasm_extern *out);
+
+/* wasm_instance_start_func - the start function, or NULL if none. */
+struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst);
+
+/* ---- execution ---- */
+
+struct wasm_exec_limits {
+	uint32_t max_call_depth;  /* frames; 0: WASM_DEFAULT_CALL_DEPTH */
+	uint32_t max_stack_bytes; /* value stack (params, locals, operands);
+				     0: WASM_DEFAULT_STACK_BYTES */
+	uint64_t fuel;		  /* total units for the exec's life; 0: none */
+};
+
+#define WASM_DEFAULT_CALL_DEPTH	 10000u
+#define WASM_DEFAULT_STACK_BYTES (8u << 20)
+
+/* wasm_exec_new - an idle exec in `s` (freed with the store, or earlier
+ * with wasm_exec_free). Stacks grow on demand up to the limits. */
+int wasm_exec_new(struct wasm_store *s, const struct wasm_exec_limits *lim, struct wasm_exec **out);
+void wasm_exec_free(struct wasm_exec *x);
+
+/*
+ * wasm_exec_call - starts a call of `f` with `args` on an idle exec;
+ * nothing runs until wasm_run. ERR_BUSY if a call is in progress
+ * (suspended), ERR_INVAL if nargs does not match f's type, ERR_NOMEM.
+ */
+int wasm_exec_call(struct wasm_exec *x, struct wasm_funcinst *f, const union wasm_val *args,
+		   uint32_t nargs);
+
+enum wasm_run_status {
+	WASM_RUN_DONE,	    /* returned: wasm_exec_results; exec idle again */
+	WASM_RUN_TRAPPED,   /* wasm_exec_trap; exec idle again */
+	WASM_RUN_SUSPENDED, /* wasm_exec_suspend_reason; call wasm_run again */
+	WASM_RUN_IDLE,	    /* no call in progress */
+};
+
+enum wasm_suspend_reason {
+	WASM_SUSPEND_NONE,
+	WASM_SUSPEND_BUDGET,  /* `budget` units used up */
+	WASM_SUSPEND_YIELD,   /* wasm_exec_request_yield was called */
+	WASM_SUSPEND_BLOCKED, /* a host function returned WASM_HOST_BLOCKED */
+};
+
+/*
+ * wasm_run - runs the exec's call for at most about `budget` units
+ * (UINT64_MAX: no limit) and returns why it stopped. A unit is roughly one
+ * WebAssembly instruction; units (and fuel) are charged at loop back-edges
+ * and calls, where yield requests are also checked, so a run may overshoot
+ * by one straight-line stretch of code.
+ */
+enum wasm_run_status wasm_run(struct wasm_exec *x, uint64_t budget);
+
+enum wasm_suspend_reason wasm_exec_suspend_reason(const struct wasm_exec *x);
+
+/* wasm_exec_results - after WASM_RUN_DONE: the results (count in *n). Valid
+ * until the next wasm_exec_call. */
+const union wasm_val *wasm_exec_results(const struct wasm_exec *x, uint32_t *n);
+
+/* wasm_exec_trap - after WASM_RUN_TRAPPED: the trap. Valid until the next
+ * wasm_exec_call. */
+const struct wasm_trap *wasm_exec_trap(const struct wasm_exec *x);
+
+/* wasm_exec_request_yield - asks the running (or next) wasm_run to return
+ * WASM_RUN_SUSPENDED at its next back-edge or call. Any thread, any
+ * context (one atomic store). */
+void wasm_exec_request_yield(struct wasm_exec *x);
+
+/* wasm_exec_abort - abandons a suspended call; the exec becomes idle. */
+void wasm_exec_abort(struct wasm_exec *x);
+
+/* wasm_exec_fuel_left - the fuel not yet charged (UINT64_MAX if unlimited). */
+uint64_t wasm_exec_fuel_left(const struct wasm_exec *x);
+
+/*
+ * wasm_invoke - convenience for hosts that cannot suspend: wasm_exec_call,
+ * then wasm_run without budget. Returns 0 with results in `results` (room
+ * for `nresults`, which must equal the function's result count), ERR_TRAP
+ * (wasm_exec_trap says which), ERR_AGAIN if a host function blocked (the
+ * call is abandoned), or wasm_exec_call's errors.
+ */
+int wasm_invoke(struct wasm_exec *x, struct wasm_funcinst *f, const union wasm_val *args,
+		uint32_t nargs, union wasm_val *results, uint32_t nresults);

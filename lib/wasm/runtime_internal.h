@@ -1,0 +1,58 @@
+/*
+ * runtime_internal.h - what the runtime (runtime*.c) and the interpreter
+ * (interp*.c) provide to each other inside lib/wasm. Not for users.
+ *
+ * The runtime owns every table, memory, global and segment operation; the
+ * interpreter calls the helpers below for the non-hot instructions (bulk
+ * memory, table operations) so that instantiation and execution share one
+ * implementation of each rule. Every helper returns 0 or a trap kind
+ * (enum wasm_trap_kind) and changes nothing when it traps, except where the
+ * spec says otherwise (none of these: 2.0 checks bounds before writing).
+ */
+#pragma once
+
+#include "wasm/runtime.h"
+
+/* ---- provided by the runtime ---- */
+
+/* The store's configuration as given to wasm_store_new, defaults filled. */
+const struct wasm_store_config *wasm_store_config(const struct wasm_store *s);
+
+/* wasm_store_adopt - the store will call free_fn(obj) when it is freed,
+ * unless wasm_store_disown(s, obj) was called first. ERR_NOMEM. */
+int wasm_store_adopt(struct wasm_store *s, void *obj, void (*free_fn)(void *obj));
+void wasm_store_disown(struct wasm_store *s, void *obj);
+
+/* Tables (indices are the instance's table / element segment indices). */
+int wasm_rt_table_get(struct wasm_tableinst *t, uint32_t i, uintptr_t *out);
+int wasm_rt_table_set(struct wasm_tableinst *t, uint32_t i, uintptr_t v);
+/* table.grow: the old size, or -1 if it cannot grow (limit, memory). */
+int64_t wasm_rt_table_grow(struct wasm_tableinst *t, uintptr_t init, uint32_t n);
+int wasm_rt_table_fill(struct wasm_tableinst *t, uint32_t d, uintptr_t v, uint32_t n);
+int wasm_rt_table_copy(struct wasm_instance *inst, uint32_t dst_table, uint32_t src_table,
+		       uint32_t d, uint32_t s, uint32_t n);
+int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32_t d,
+		       uint32_t s, uint32_t n);
+void wasm_rt_elem_drop(struct wasm_instance *inst, uint32_t elem);
+
+/* Memories. memory.grow is wasm_memory_grow (mem.h). */
+int wasm_rt_memory_init(struct wasm_instance *inst, uint32_t mem, uint32_t data, uint32_t d,
+			uint32_t s, uint32_t n);
+void wasm_rt_data_drop(struct wasm_instance *inst, uint32_t data);
+int wasm_rt_memory_copy(struct wasm_memory *dst, struct wasm_memory *src, uint32_t d, uint32_t s,
+			uint32_t n);
+int wasm_rt_memory_fill(struct wasm_memory *m, uint32_t d, uint8_t v, uint32_t n);
+
+/* ---- provided by the interpreter ---- */
+
+/*
+ * wasm_code_translate - translates every function defined by inst->module
+ * into the interpreter's internal form and stores it in inst->code. Called
+ * by wasm_instantiate after the instance's index spaces are filled (the
+ * translation may look at them, e.g. whether memory 0 is guarded).
+ * ERR_NOMEM (err->msg says so); a validated module cannot fail otherwise.
+ */
+int wasm_code_translate(struct wasm_instance *inst, struct wasm_error *err);
+
+/* wasm_code_free - frees what wasm_code_translate made. NULL is ignored. */
+void wasm_code_free(struct wasm_code *code);

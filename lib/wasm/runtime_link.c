@@ -1,0 +1,548 @@
+/*
+ * runtime_link.c - the linker (module.name -> extern) and instantiation.
+ *
+ * wasm_instantiate runs in two phases around one commit point:
+ *
+ *   resolve imports ─ make funcs, tables, memories ─ globals ─ translate
+ *        (any failure here frees everything made so far: nothing else
+ *         can refer to it yet)
+ *   ── commit: the instance is adopted by the store, its tables and
+ *      memories published ──
+ *   element segments, then data segments, in order (can only trap)
+ *
+ * A trap after the commit point fails the instantiation, but the instance
+ * stays in the store until wasm_store_free: earlier segments may already
+ * have stored references to its functions in imported tables (2.0 keeps
+ * those writes), and calling them needs the instance, its code and its
+ * memories alive.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "base/err.h"
+#include "wasm/module_internal.h"
+#include "wasm/runtime_store.h"
+
+/* ---- the linker ---- */
+
+struct linker_entry {
+	char *module, *name; /* one allocation: module\0name\0 */
+	size_t module_len, name_len;
+	struct wasm_extern e;
+};
+
+struct wasm_linker {
+	struct wasm_store *store;
+	struct linker_entry *v;
+	size_t n, cap;
+};
+
+static void linker_destroy(void *obj)
+{
+	struct wasm_linker *l = obj;
+
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].module);
+	free(l->v);
+	free(l);
+}
+
+int wasm_linker_new(struct wasm_store *s, struct wasm_linker **out)
+{
+	struct wasm_linker *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return ERR_NOMEM;
+	l->store = s;
+	if (wasm_store_adopt(s, l, linker_destroy)) {
+		free(l);
+		return ERR_NOMEM;
+	}
+	*out = l;
+	return 0;
+}
+
+static bool name_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int linker_define_n(struct wasm_linker *l, const char *module, size_t mlen, const char *name,
+			   size_t nlen, const struct wasm_extern *e)
+{
+	struct linker_entry *x;
+	char *str;
+
+	if (e->kind > WASM_EXTERN_GLOBAL)
+		return ERR_INVAL;
+	for (size_t i = 0; i < l->n; i++) {
+		x = &l->v[i];
+		if (x->e.kind == e->kind && name_eq(x->module, x->module_len, module, mlen) &&
+		    name_eq(x->name, x->name_len, name, nlen)) {
+			x->e = *e;
+			return 0;
+		}
+	}
+	if (mlen > SIZE_MAX / 2 - 2 || nlen > SIZE_MAX / 2 - 2)
+		return ERR_NOMEM;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct linker_entry *v;
+
+		if (cap > SIZE_MAX / sizeof(*v))
+			return ERR_NOMEM;
+		v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return ERR_NOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	str = malloc(mlen + nlen + 2);
+	if (!str)
+		return ERR_NOMEM;
+	memcpy(str, module, mlen);
+	str[mlen] = '\0';
+	memcpy(str + mlen + 1, name, nlen);
+	str[mlen + 1 + nlen] = '\0';
+	x = &l->v[l->n++];
+	*x = (struct linker_entry){
+		.module = str,
+		.name = str + mlen + 1,
+		.module_len = mlen,
+		.name_len = nlen,
+		.e = *e,
+	};
+	return 0;
+}
+
+int wasm_linker_define(struct wasm_linker *l, const char *module, const char *name,
+		       const struct wasm_extern *e)
+{
+	return linker_define_n(l, module, strlen(module), name, strlen(name), e);
+}
+
+static struct wasm_extern instance_extern(const struct wasm_instance *inst, uint8_t kind,
+					  uint32_t index)
+{
+	struct wasm_extern e = {.kind = kind};
+
+	switch (kind) {
+	case WASM_EXTERN_FUNC:
+		e.u.func = inst->funcs[index];
+		break;
+	case WASM_EXTERN_TABLE:
+		e.u.table = inst->tables[index];
+		break;
+	case WASM_EXTERN_MEMORY:
+		e.u.mem = inst->mems[index];
+		break;
+	default:
+		e.u.global = inst->globals[index];
+		break;
+	}
+	return e;
+}
+
+int wasm_linker_define_instance(struct wasm_linker *l, const char *module,
+				struct wasm_instance *inst)
+{
+	const struct wasm_module *m = inst->module;
+
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const struct wasm_export *x = &m->exports[i];
+		struct wasm_extern e = instance_extern(inst, x->kind, x->index);
+		int err = linker_define_n(l, module, strlen(module), x->name.ptr, x->name.len, &e);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int wasm_linker_define_func(struct wasm_linker *l, const char *module, const char *name,
+			    const char *sig, wasm_host_fn fn, void *arg)
+{
+	struct wasm_extern e = {.kind = WASM_EXTERN_FUNC};
+	int err = wasm_store_new_func(l->store, sig, fn, arg, &e.u.func);
+
+	if (err)
+		return err;
+	return wasm_linker_define(l, module, name, &e);
+}
+
+/*
+ * The definition for import `im`: the one of the same kind if there is
+ * one, else any of that name (so the caller reports the kind mismatch),
+ * else NULL.
+ */
+static const struct wasm_extern *linker_lookup(const struct wasm_linker *l,
+					       const struct wasm_import *im)
+{
+	const struct wasm_extern *any = NULL;
+
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct linker_entry *x = &l->v[i];
+
+		if (!name_eq(x->module, x->module_len, im->module.ptr, im->module.len) ||
+		    !name_eq(x->name, x->name_len, im->name.ptr, im->name.len))
+			continue;
+		if (x->e.kind == im->kind)
+			return &x->e;
+		any = &x->e;
+	}
+	return any;
+}
+
+/* ---- import matching (spec 2.0, "Import Subtyping") ---- */
+
+/* Limits {min, max?} of an actual object match the declared ones. */
+static bool limits_match(uint32_t min, const struct wasm_limits *actual_decl,
+			 const struct wasm_limits *want)
+{
+	if (min < want->min)
+		return false;
+	if (!want->has_max)
+		return true;
+	return actual_decl->has_max && actual_decl->max <= want->max;
+}
+
+static bool extern_matches(const struct wasm_module *m, const struct wasm_import *im,
+			   const struct wasm_extern *e)
+{
+	if (e->kind != im->kind)
+		return false;
+	switch (im->kind) {
+	case WASM_EXTERN_FUNC:
+		return wasm_functype_equal(e->u.func->type, &m->types[m->funcs[im->index].type]);
+	case WASM_EXTERN_TABLE: {
+		const struct wasm_table *want = &m->tables[im->index];
+
+		return e->u.table->elem_type == want->elem_type &&
+		       limits_match(e->u.table->size, &wasm_store_table_node(e->u.table)->decl,
+				    &want->limits);
+	}
+	case WASM_EXTERN_MEMORY:
+		return limits_match(e->u.mem->pages, &wasm_store_memory_node(e->u.mem)->decl,
+				    &m->mems[im->index].limits);
+	default: {
+		const struct wasm_global *want = &m->globals[im->index];
+
+		return e->u.global->type == want->type &&
+		       e->u.global->is_mutable == want->is_mutable;
+	}
+	}
+}
+
+/* ---- instances ---- */
+
+struct rt_instance {
+	struct wasm_instance inst;
+	struct wasm_funcinst *own_funcs;     /* nfuncs - nfunc_imports */
+	struct wasm_globalinst *own_globals; /* nglobals - nglobal_imports */
+};
+
+void wasm_instance_destroy(void *obj)
+{
+	struct rt_instance *ri = obj;
+	struct wasm_instance *inst = &ri->inst;
+
+	wasm_code_free(inst->code);
+	free(inst->funcs);
+	free(inst->tables);
+	free(inst->mems);
+	free(inst->globals);
+	free(inst->elem_dropped);
+	free(inst->data_dropped);
+	free(ri->own_funcs);
+	free(ri->own_globals);
+	free(ri);
+}
+
+/* Frees an instance that never reached the commit point, with the tables
+ * and memories it defined (nothing else can refer to them). */
+static void instance_abandon(struct rt_instance *ri)
+{
+	const struct wasm_module *m = ri->inst.module;
+
+	for (uint32_t i = m->ntable_imports; ri->inst.tables && i < m->ntables; i++)
+		if (ri->inst.tables[i])
+			wasm_store_table_destroy(
+				CONTAINER_OF(ri->inst.tables[i], struct rt_table, t));
+	for (uint32_t i = m->nmem_imports; ri->inst.mems && i < m->nmems; i++)
+		if (ri->inst.mems[i])
+			wasm_store_memory_destroy(
+				CONTAINER_OF(ri->inst.mems[i], struct rt_memory, mem));
+	wasm_instance_destroy(ri);
+}
+
+static void *alloc_array(size_t n, size_t size)
+{
+	return calloc(n ? n : 1, size);
+}
+
+static int instance_alloc(struct wasm_store *s, const struct wasm_module *m,
+			  struct rt_instance **out)
+{
+	struct rt_instance *ri = calloc(1, sizeof(*ri));
+	struct wasm_instance *inst;
+
+	if (!ri)
+		return ERR_NOMEM;
+	inst = &ri->inst;
+	inst->store = s;
+	inst->module = m;
+	inst->funcs = alloc_array(m->nfuncs, sizeof(*inst->funcs));
+	inst->tables = alloc_array(m->ntables, sizeof(*inst->tables));
+	inst->mems = alloc_array(m->nmems, sizeof(*inst->mems));
+	inst->globals = alloc_array(m->nglobals, sizeof(*inst->globals));
+	inst->elem_dropped = alloc_array(m->nelems, sizeof(*inst->elem_dropped));
+	inst->data_dropped = alloc_array(m->ndatas, sizeof(*inst->data_dropped));
+	ri->own_funcs = alloc_array(m->nfuncs - m->nfunc_imports, sizeof(*ri->own_funcs));
+	ri->own_globals = alloc_array(m->nglobals - m->nglobal_imports, sizeof(*ri->own_globals));
+	if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->elem_dropped ||
+	    !inst->data_dropped || !ri->own_funcs || !ri->own_globals) {
+		wasm_instance_destroy(ri);
+		return ERR_NOMEM;
+	}
+	*out = ri;
+	return 0;
+}
+
+static int resolve_imports(struct wasm_instance *inst, const struct wasm_linker *l,
+			   struct wasm_error *err)
+{
+	const struct wasm_module *m = inst->module;
+
+	for (uint32_t i = 0; i < m->nimports; i++) {
+		const struct wasm_import *im = &m->imports[i];
+		const struct wasm_extern *e = linker_lookup(l, im);
+
+		if (!e || !extern_matches(m, im, e)) {
+			wasm_error_set(err, ERR_LINK, "link", 0, "%s %.*s.%.*s",
+				       e ? "incompatible import type" : "unknown import",
+				       (int)MIN(im->module.len, 32u), im->module.ptr,
+				       (int)MIN(im->name.len, 32u), im->name.ptr);
+			return ERR_LINK;
+		}
+		switch (im->kind) {
+		case WASM_EXTERN_FUNC:
+			inst->funcs[im->index] = e->u.func;
+			break;
+		case WASM_EXTERN_TABLE:
+			inst->tables[im->index] = e->u.table;
+			break;
+		case WASM_EXTERN_MEMORY:
+			inst->mems[im->index] = e->u.mem;
+			break;
+		default:
+			inst->globals[im->index] = e->u.global;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Tables, then memories, defined by the module (unpublished). */
+static int make_tables_and_mems(struct wasm_instance *inst, struct wasm_error *err)
+{
+	const struct wasm_module *m = inst->module;
+	int rc;
+
+	for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+		struct rt_table *t;
+
+		rc = wasm_store_table_new(inst->store, m->tables[i].elem_type, m->tables[i].limits,
+					  &t);
+		if (rc) {
+			wasm_error_set(err, rc, "instantiate", 0, "table %u: %s", i, err_str(rc));
+			return rc;
+		}
+		inst->tables[i] = &t->t;
+	}
+	for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
+		struct rt_memory *mem;
+
+		rc = wasm_store_memory_new(inst->store, m->mems[i].limits, &mem);
+		if (rc) {
+			wasm_error_set(err, rc, "instantiate", 0, "memory %u: %s", i, err_str(rc));
+			return rc;
+		}
+		inst->mems[i] = &mem->mem;
+	}
+	return 0;
+}
+
+/* The value of a constant expression the validator accepted. */
+static union wasm_val eval_const(const struct wasm_instance *inst, const struct wasm_const_expr *e)
+{
+	union wasm_val v;
+
+	/* All of it: an initializer lists only the first member. */
+	memset(&v, 0, sizeof(v));
+	switch (e->kind) {
+	case WASM_CONST_I32:
+		v.i32 = e->u.i32;
+		break;
+	case WASM_CONST_I64:
+		v.i64 = e->u.i64;
+		break;
+	case WASM_CONST_F32:
+		v.f32 = e->u.f32;
+		break;
+	case WASM_CONST_F64:
+		v.f64 = e->u.f64;
+		break;
+	case WASM_CONST_REF_FUNC:
+		v.ref = (uintptr_t)inst->funcs[e->u.index];
+		break;
+	case WASM_CONST_GLOBAL_GET:
+		v = inst->globals[e->u.index]->val;
+		break;
+	default: /* WASM_CONST_REF_NULL */
+		break;
+	}
+	return v;
+}
+
+uintptr_t wasm_instance_eval_ref(const struct wasm_instance *inst, const struct wasm_const_expr *e)
+{
+	return eval_const(inst, e).ref;
+}
+
+static void make_funcs_and_globals(struct rt_instance *ri)
+{
+	struct wasm_instance *inst = &ri->inst;
+	const struct wasm_module *m = inst->module;
+
+	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+		struct wasm_funcinst *f = &ri->own_funcs[i - m->nfunc_imports];
+
+		*f = (struct wasm_funcinst){
+			.type = &m->types[m->funcs[i].type],
+			.inst = inst,
+			.index = i,
+		};
+		inst->funcs[i] = f;
+	}
+	/* In order: an initializer reads imported globals (and, since it
+	 * may be ref.func, needs the functions above). */
+	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+		struct wasm_globalinst *g = &ri->own_globals[i - m->nglobal_imports];
+
+		g->type = m->globals[i].type;
+		g->is_mutable = m->globals[i].is_mutable;
+		g->val = eval_const(inst, &m->globals[i].init);
+		inst->globals[i] = g;
+	}
+}
+
+/* Applies the active segments and drops them and the declarative ones. */
+static int apply_segments(struct wasm_instance *inst, struct wasm_error *err)
+{
+	const struct wasm_module *m = inst->module;
+	int trap;
+
+	for (uint32_t i = 0; i < m->nelems; i++) {
+		const struct wasm_elem *e = &m->elems[i];
+
+		if (e->mode == WASM_SEG_ACTIVE) {
+			trap = wasm_rt_table_init(inst, e->table, i,
+						  eval_const(inst, &e->offset).i32, 0, e->count);
+			if (trap) {
+				wasm_error_set(err, ERR_TRAP, "instantiate", e->offset.offset,
+					       "%s (element segment %u)", wasm_trap_str(trap), i);
+				return ERR_TRAP;
+			}
+		}
+		if (e->mode != WASM_SEG_PASSIVE)
+			wasm_rt_elem_drop(inst, i);
+	}
+	for (uint32_t i = 0; i < m->ndatas; i++) {
+		const struct wasm_data *d = &m->datas[i];
+
+		if (d->mode != WASM_SEG_ACTIVE)
+			continue;
+		trap = wasm_rt_memory_init(inst, d->memory, i, eval_const(inst, &d->offset).i32, 0,
+					   d->size);
+		if (trap) {
+			wasm_error_set(err, ERR_TRAP, "instantiate", d->offset.offset,
+				       "%s (data segment %u)", wasm_trap_str(trap), i);
+			return ERR_TRAP;
+		}
+		wasm_rt_data_drop(inst, i);
+	}
+	return 0;
+}
+
+int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const struct wasm_linker *l,
+		     struct wasm_instance **out, struct wasm_error *err)
+{
+	struct rt_instance *ri;
+	struct wasm_instance *inst;
+	int rc;
+
+	if (!m->validated || (l && l->store != s)) {
+		wasm_error_set(err, ERR_INVAL, "instantiate", 0,
+			       m->validated ? "linker of another store" : "module not validated");
+		return ERR_INVAL;
+	}
+	rc = instance_alloc(s, m, &ri);
+	if (rc) {
+		wasm_error_set(err, rc, "instantiate", 0, "out of memory");
+		return rc;
+	}
+	inst = &ri->inst;
+	rc = resolve_imports(inst, l, err);
+	if (!rc)
+		rc = make_tables_and_mems(inst, err);
+	if (rc)
+		goto fail;
+	make_funcs_and_globals(ri);
+	rc = wasm_code_translate(inst, err);
+	if (rc)
+		goto fail;
+	rc = wasm_store_adopt(s, ri, wasm_instance_destroy);
+	if (rc) {
+		wasm_error_set(err, rc, "instantiate", 0, "out of memory");
+		goto fail;
+	}
+	/* Commit point: from here on the store owns everything. */
+	for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
+		wasm_store_table_publish(s, CONTAINER_OF(inst->tables[i], struct rt_table, t));
+	for (uint32_t i = m->nmem_imports; i < m->nmems; i++)
+		wasm_store_memory_publish(s, CONTAINER_OF(inst->mems[i], struct rt_memory, mem));
+	rc = apply_segments(inst, err);
+	if (rc)
+		return rc;
+	*out = inst;
+	return 0;
+
+fail:
+	instance_abandon(ri);
+	return rc;
+}
+
+int wasm_instance_export(const struct wasm_instance *inst, const char *name,
+			 struct wasm_extern *out)
+{
+	const struct wasm_module *m = inst->module;
+	size_t len = strlen(name);
+
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const struct wasm_export *x = &m->exports[i];
+
+		if (name_eq(x->name.ptr, x->name.len, name, len)) {
+			*out = instance_extern(inst, x->kind, x->index);
+			return 0;
+		}
+	}
+	return ERR_NOENT;
+}
+
+struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst)
+{
+	uint32_t start = inst->module->start;
+
+	return start == WASM_NONE ? NULL : inst->funcs[start];
+}

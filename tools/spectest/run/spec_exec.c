@@ -1,0 +1,645 @@
+/*
+ * spec_exec.c - executes one spec-testsuite script: modules, registrations,
+ * actions and every kind of assertion, against a fresh store.
+ *
+ * Invariant: `current` is the instance of the last `module` command, or
+ * NULL when that command failed (later actions then fail, naming why);
+ * every module binary loaded stays alive until the store is freed, since
+ * instances point into their modules.
+ */
+#include "spec_exec.h"
+#include "spec_value.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "wasm/host/mem_host.h"
+#include "wasm/runtime.h"
+
+#define DETAIL_LEN 512
+
+struct named {
+	const char *name; /* "$M1", owned by the script */
+	struct wasm_instance *inst;
+};
+
+struct spec_ctx {
+	const struct spec_script *script;
+	const struct spec_run_opts *opts;
+	struct wasm_store *store;
+	struct wasm_linker *linker;
+	struct wasm_exec *exec;
+	int exec_err; /* why exec is NULL, once tried */
+	struct wasm_instance *current;
+	struct named *named;
+	size_t nnamed;
+	struct wasm_module **mods;
+	size_t nmods, capmods;
+	char detail[DETAIL_LEN];
+};
+
+/* ---- small helpers ---- */
+
+static void detail_set(struct spec_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+	va_end(ap);
+}
+
+static int read_whole(const char *path, uint8_t **out, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f)
+		return ERR_IO;
+	for (;;) {
+		size_t got;
+
+		if (n == cap) {
+			uint8_t *p = realloc(buf, cap ? cap * 2 : 65536);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				return ERR_NOMEM;
+			}
+			buf = p;
+			cap = cap ? cap * 2 : 65536;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return ERR_IO;
+	}
+	fclose(f);
+	*out = buf;
+	*out_len = n;
+	return 0;
+}
+
+/* ---- the spectest host module ---- */
+
+static int host_print(struct wasm_host_call *call, union wasm_val *vals)
+{
+	(void)call, (void)vals;
+	return WASM_HOST_OK;
+}
+
+static int define_global(struct spec_ctx *c, const char *name, uint8_t type, union wasm_val v)
+{
+	struct wasm_extern e = {.kind = WASM_EXTERN_GLOBAL};
+	int rc = wasm_store_new_global(c->store, type, false, v, &e.u.global);
+
+	return rc ? rc : wasm_linker_define(c->linker, "spectest", name, &e);
+}
+
+/* The values the testsuite expects (imports.wast, linking.wast): globals
+ * 666 / 666.6, a funcref table of 10 (max 20), a memory of 1 page (max 2). */
+static int define_spectest(struct spec_ctx *c)
+{
+	static const struct {
+		const char *name, *sig;
+	} prints[] = {
+		{"print", ":"},		  {"print_i32", "i:"}, {"print_i64", "I:"},
+		{"print_f32", "f:"},	  {"print_f64", "F:"}, {"print_i32_f32", "if:"},
+		{"print_f64_f64", "FF:"},
+	};
+	float f32 = 666.6f;
+	double f64 = 666.6;
+	union wasm_val v = {0};
+	struct wasm_extern e;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(prints) / sizeof(prints[0]); i++) {
+		rc = wasm_linker_define_func(c->linker, "spectest", prints[i].name, prints[i].sig,
+					     host_print, NULL);
+		if (rc)
+			return rc;
+	}
+	v.i32 = 666;
+	if ((rc = define_global(c, "global_i32", WASM_TYPE_I32, v)))
+		return rc;
+	v.i64 = 666;
+	if ((rc = define_global(c, "global_i64", WASM_TYPE_I64, v)))
+		return rc;
+	memcpy(&v.f32, &f32, sizeof(f32));
+	if ((rc = define_global(c, "global_f32", WASM_TYPE_F32, v)))
+		return rc;
+	memcpy(&v.f64, &f64, sizeof(f64));
+	if ((rc = define_global(c, "global_f64", WASM_TYPE_F64, v)))
+		return rc;
+	e.kind = WASM_EXTERN_TABLE;
+	rc = wasm_store_new_table(c->store, WASM_TYPE_FUNCREF,
+				  (struct wasm_limits){.min = 10, .max = 20, .has_max = true},
+				  &e.u.table);
+	if (rc || (rc = wasm_linker_define(c->linker, "spectest", "table", &e)))
+		return rc;
+	e.kind = WASM_EXTERN_MEMORY;
+	rc = wasm_store_new_memory(
+		c->store, (struct wasm_limits){.min = 1, .max = 2, .has_max = true}, &e.u.mem);
+	if (rc || (rc = wasm_linker_define(c->linker, "spectest", "memory", &e)))
+		return rc;
+	return 0;
+}
+
+/* ---- guarded memory ---- */
+
+static bool store_owns(const void *ctx, uintptr_t addr)
+{
+	return wasm_store_owns_address(ctx, addr);
+}
+
+static int guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
+{
+	struct wasm_mem_fault fault;
+
+	(void)guard_arg;
+	return wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
+}
+
+/* ---- modules ---- */
+
+static struct wasm_instance *named_find(struct spec_ctx *c, const char *name)
+{
+	for (size_t i = c->nnamed; i-- > 0;)
+		if (strcmp(c->named[i].name, name) == 0)
+			return c->named[i].inst;
+	return NULL;
+}
+
+static int named_bind(struct spec_ctx *c, const char *name, struct wasm_instance *inst)
+{
+	struct named *n = realloc(c->named, (c->nnamed + 1) * sizeof(*n));
+
+	if (!n)
+		return ERR_NOMEM;
+	c->named = n;
+	c->named[c->nnamed++] = (struct named){.name = name, .inst = inst};
+	return 0;
+}
+
+/* Reads and loads a command's binary; the module is kept until the store
+ * goes. On failure the detail names the error. */
+static int module_load(struct spec_ctx *c, const struct spec_command *cmd, struct wasm_module **out,
+		       struct wasm_error *err)
+{
+	char path[4096];
+	uint8_t *bytes;
+	size_t len;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", c->opts->dir, cmd->filename.s);
+	rc = read_whole(path, &bytes, &len);
+	if (rc) {
+		err->kind = rc;
+		detail_set(c, "cannot read %s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	if (c->nmods == c->capmods) {
+		size_t nc = c->capmods ? c->capmods * 2 : 16;
+		struct wasm_module **m = realloc(c->mods, nc * sizeof(*m));
+
+		if (!m) {
+			free(bytes);
+			detail_set(c, "out of memory");
+			return ERR_NOMEM;
+		}
+		c->mods = m;
+		c->capmods = nc;
+	}
+	memset(err, 0, sizeof(*err));
+	rc = wasm_module_load(bytes, len, out, err);
+	free(bytes);
+	if (rc) {
+		detail_set(c, "%s: %s @%u: %s",
+			   rc == ERR_MALFORMED ? "malformed"
+			   : rc == ERR_INVALID ? "invalid"
+					       : err_str(rc),
+			   err->section ? err->section : "?", err->offset, err->msg);
+		return rc;
+	}
+	c->mods[c->nmods++] = *out;
+	return 0;
+}
+
+static int exec_get(struct spec_ctx *c)
+{
+	if (!c->exec && !c->exec_err)
+		c->exec_err = wasm_exec_new(c->store, NULL, &c->exec);
+	if (!c->exec)
+		detail_set(c, "wasm_exec_new: %s", err_str(c->exec_err));
+	return c->exec ? 0 : c->exec_err;
+}
+
+/*
+ * Instantiates and runs the start function. Returns 0 (*out set), an error
+ * of wasm_instantiate (*err filled), or ERR_TRAP from the start function
+ * with *trap set; any other start failure is that function's error.
+ */
+static int module_instantiate(struct spec_ctx *c, const struct wasm_module *m,
+			      struct wasm_instance **out, struct wasm_error *err,
+			      const struct wasm_trap **trap)
+{
+	struct wasm_instance *inst;
+	struct wasm_funcinst *start;
+	int rc;
+
+	*trap = NULL;
+	memset(err, 0, sizeof(*err));
+	rc = wasm_instantiate(c->store, m, c->linker, &inst, err);
+	if (rc) {
+		detail_set(c, "instantiate: %s (%s)", err->msg, err_str(rc));
+		return rc;
+	}
+	start = wasm_instance_start_func(inst);
+	if (start) {
+		if ((rc = exec_get(c)))
+			return rc;
+		rc = wasm_invoke(c->exec, start, NULL, 0, NULL, 0);
+		if (rc == ERR_TRAP) {
+			*trap = wasm_exec_trap(c->exec);
+			detail_set(c, "start function trapped: %s",
+				   *trap ? wasm_trap_str((*trap)->kind) : "?");
+			return rc;
+		}
+		if (rc) {
+			detail_set(c, "start function: %s", err_str(rc));
+			return rc;
+		}
+	}
+	*out = inst;
+	return 0;
+}
+
+/* ---- actions ---- */
+
+enum act_status { ACT_DONE, ACT_TRAPPED, ACT_ERROR };
+
+struct act_result {
+	const struct wasm_trap *trap;
+	uint32_t n;
+	uint8_t *types;
+	union wasm_val *vals;
+};
+
+static void act_result_free(struct act_result *r)
+{
+	free(r->types);
+	free(r->vals);
+}
+
+static enum act_status action_run(struct spec_ctx *c, const struct spec_action *a,
+				  struct act_result *r)
+{
+	struct wasm_instance *inst = a->module.s ? named_find(c, a->module.s) : c->current;
+	const struct wasm_export *ex;
+	char name[128];
+	union wasm_val *args = NULL;
+	struct wasm_funcinst *f;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	spec_name_fmt(name, sizeof(name), &a->field);
+	if (!inst) {
+		if (a->module.s)
+			detail_set(c, "no module %s (undefined, or its module command failed)",
+				   a->module.s);
+		else
+			detail_set(c, "no current module (the last module command failed)");
+		return ACT_ERROR;
+	}
+	ex = wasm_module_find_export(inst->module, a->field.s, a->field.len,
+				     a->is_get ? WASM_EXTERN_GLOBAL : WASM_EXTERN_FUNC);
+	if (!ex) {
+		detail_set(c, "no %s export \"%s\"", a->is_get ? "global" : "func", name);
+		return ACT_ERROR;
+	}
+	if (a->is_get) {
+		struct wasm_globalinst *g = inst->globals[ex->index];
+
+		r->n = 1;
+		r->types = malloc(1);
+		r->vals = malloc(sizeof(*r->vals));
+		if (!r->types || !r->vals) {
+			detail_set(c, "out of memory");
+			return ACT_ERROR;
+		}
+		r->types[0] = g->type;
+		r->vals[0] = g->val;
+		return ACT_DONE;
+	}
+	f = inst->funcs[ex->index];
+	if (f->type->nparams != a->nargs) {
+		detail_set(c, "%s takes %u arguments, the script passes %zu", name,
+			   f->type->nparams, a->nargs);
+		return ACT_ERROR;
+	}
+	r->n = f->type->nresults;
+	args = calloc(a->nargs + 1, sizeof(*args));
+	r->types = calloc(r->n + 1, 1);
+	r->vals = calloc(r->n + 1, sizeof(*r->vals));
+	if (!args || !r->types || !r->vals) {
+		free(args);
+		detail_set(c, "out of memory");
+		return ACT_ERROR;
+	}
+	for (size_t i = 0; i < a->nargs; i++) {
+		if (!spec_arg_to_val(&a->args[i], &args[i]) ||
+		    spec_type_to_wasm(a->args[i].type) != f->type->params[i]) {
+			free(args);
+			detail_set(c, "cannot pass argument %zu to %s", i, name);
+			return ACT_ERROR;
+		}
+	}
+	memcpy(r->types, f->type->results, r->n);
+	if ((rc = exec_get(c))) {
+		free(args);
+		return ACT_ERROR;
+	}
+	rc = wasm_invoke(c->exec, f, args, (uint32_t)a->nargs, r->vals, r->n);
+	free(args);
+	if (rc == ERR_BUSY)
+		wasm_exec_abort(c->exec);
+	if (rc == ERR_TRAP) {
+		r->trap = wasm_exec_trap(c->exec);
+		detail_set(c, "%s trapped: %s%s%s", name,
+			   r->trap ? wasm_trap_str(r->trap->kind) : "?",
+			   r->trap && r->trap->msg ? ": " : "",
+			   r->trap && r->trap->msg ? r->trap->msg : "");
+		return ACT_TRAPPED;
+	}
+	if (rc) {
+		detail_set(c, "invoke %s: %s", name, err_str(rc));
+		return ACT_ERROR;
+	}
+	return ACT_DONE;
+}
+
+static enum spec_outcome check_return(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct act_result r;
+	enum act_status st = action_run(c, &cmd->action, &r);
+	enum spec_outcome o = SPEC_FAIL;
+	char want[128], got[128];
+
+	if (st != ACT_DONE)
+		goto out;
+	if (r.n != cmd->nexpected) {
+		detail_set(c, "returned %u values, expected %zu", r.n, cmd->nexpected);
+		goto out;
+	}
+	o = SPEC_PASS;
+	for (uint32_t i = 0; i < r.n; i++) {
+		if (spec_expected_matches(&cmd->expected[i], r.types[i], r.vals[i]))
+			continue;
+		spec_expected_fmt(want, sizeof(want), &cmd->expected[i]);
+		spec_val_fmt(got, sizeof(got), r.types[i], r.vals[i]);
+		detail_set(c, "result %u: expected %s, got %s", i, want, got);
+		o = SPEC_FAIL;
+		break;
+	}
+out:
+	act_result_free(&r);
+	return o;
+}
+
+static enum spec_outcome check_trap(struct spec_ctx *c, const struct spec_command *cmd,
+				    bool exhaustion)
+{
+	struct act_result r;
+	enum act_status st = action_run(c, &cmd->action, &r);
+	enum spec_outcome o = SPEC_FAIL;
+	int kind;
+
+	if (st == ACT_DONE)
+		detail_set(c, "returned, expected trap \"%s\"", cmd->text.s);
+	if (st != ACT_TRAPPED || !r.trap)
+		goto out;
+	kind = r.trap->kind;
+	if (exhaustion ? kind == WASM_TRAP_CALL_STACK || kind == WASM_TRAP_VALUE_STACK
+		       : spec_trap_text_matches(cmd->text.s, kind))
+		o = SPEC_PASS;
+	else
+		detail_set(c, "expected trap \"%s\", got \"%s\"", cmd->text.s, wasm_trap_str(kind));
+out:
+	act_result_free(&r);
+	return o;
+}
+
+/* ---- commands ---- */
+
+static enum spec_outcome run_module(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct wasm_module *m;
+	struct wasm_instance *inst;
+	struct wasm_error err;
+	const struct wasm_trap *trap;
+
+	c->current = NULL;
+	if (module_load(c, cmd, &m, &err) || module_instantiate(c, m, &inst, &err, &trap))
+		return SPEC_FAIL;
+	inst->name = cmd->name.s ? cmd->name.s : cmd->filename.s;
+	c->current = inst;
+	if (cmd->name.s && named_bind(c, cmd->name.s, inst)) {
+		detail_set(c, "out of memory");
+		return SPEC_FAIL;
+	}
+	return SPEC_PASS;
+}
+
+static enum spec_outcome run_register(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct wasm_instance *inst = cmd->name.s ? named_find(c, cmd->name.s) : c->current;
+	int rc;
+
+	if (!inst) {
+		detail_set(c, "no module %s to register (its module command failed)",
+			   cmd->name.s ? cmd->name.s : "(current)");
+		return SPEC_FAIL;
+	}
+	rc = wasm_linker_define_instance(c->linker, cmd->as.s, inst);
+	if (rc)
+		detail_set(c, "register: %s", err_str(rc));
+	return rc ? SPEC_FAIL : SPEC_PASS;
+}
+
+static enum spec_outcome run_rejected(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	int want = cmd->kind == SPEC_CMD_ASSERT_INVALID ? ERR_INVALID : ERR_MALFORMED;
+	struct wasm_module *m;
+	struct wasm_error err;
+	int rc = module_load(c, cmd, &m, &err);
+
+	if (rc == want)
+		return SPEC_PASS;
+	if (rc == ERR_INVALID || rc == ERR_MALFORMED)
+		return SPEC_PASS_KIND;
+	if (rc == 0)
+		detail_set(c, "module accepted, expected %s \"%s\"",
+			   want == ERR_INVALID ? "invalid" : "malformed", cmd->text.s);
+	return SPEC_FAIL;
+}
+
+static enum spec_outcome run_unlinkable(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct wasm_module *m;
+	struct wasm_instance *inst;
+	struct wasm_error err;
+	const struct wasm_trap *trap;
+	int rc;
+
+	if (module_load(c, cmd, &m, &err))
+		return SPEC_FAIL;
+	rc = module_instantiate(c, m, &inst, &err, &trap);
+	if (rc == ERR_LINK)
+		return SPEC_PASS;
+	if (rc == 0)
+		detail_set(c, "instantiated, expected link error \"%s\"", cmd->text.s);
+	return SPEC_FAIL;
+}
+
+/* assert_uninstantiable (wast2json's form of assert_trap on a module): a
+ * segment out of bounds at instantiation (ERR_TRAP) or a trapping start
+ * function. */
+static enum spec_outcome run_uninstantiable(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct wasm_module *m;
+	struct wasm_instance *inst;
+	struct wasm_error err;
+	const struct wasm_trap *trap;
+	int rc;
+
+	if (module_load(c, cmd, &m, &err))
+		return SPEC_FAIL;
+	rc = module_instantiate(c, m, &inst, &err, &trap);
+	if (rc == 0) {
+		detail_set(c, "instantiated, expected trap \"%s\"", cmd->text.s);
+		return SPEC_FAIL;
+	}
+	if (rc != ERR_TRAP)
+		return SPEC_FAIL;
+	if (trap ? spec_trap_text_matches(cmd->text.s, trap->kind) : !!strstr(err.msg, cmd->text.s))
+		return SPEC_PASS;
+	detail_set(c, "expected trap \"%s\", got \"%s\"", cmd->text.s,
+		   trap ? wasm_trap_str(trap->kind) : err.msg);
+	return SPEC_FAIL;
+}
+
+/* What the runner cannot run (and so must be listed in the skip file):
+ * text modules and v128 values. NULL if it can. */
+static const char *cannot_run(const struct spec_command *cmd)
+{
+	if (cmd->text_module)
+		return "a text-format module (no text parser)";
+	for (size_t i = 0; i < cmd->action.nargs; i++)
+		if (cmd->action.args[i].kind == SPEC_VAL_UNSUPPORTED)
+			return "a v128 value";
+	for (size_t i = 0; i < cmd->nexpected; i++)
+		if (cmd->expected[i].kind == SPEC_VAL_UNSUPPORTED)
+			return "a v128 value";
+	return NULL;
+}
+
+static long skip_find(const struct spec_run_opts *o, const struct spec_command *cmd)
+{
+	for (size_t i = 0; o->skips && i < o->skips->n; i++) {
+		const struct spec_skip *k = &o->skips->v[i];
+
+		if (k->kind == SPEC_SKIP_TEXT_MALFORMED) {
+			if (cmd->kind == SPEC_CMD_ASSERT_MALFORMED && cmd->text_module)
+				return (long)i;
+			continue;
+		}
+		if (strcmp(k->file, o->file) != 0)
+			continue;
+		if (k->kind == SPEC_SKIP_FILE || k->line == cmd->line)
+			return (long)i;
+	}
+	return -1;
+}
+
+static enum spec_outcome run_command(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	const char *why = cannot_run(cmd);
+
+	if (why) {
+		detail_set(c, "cannot run %s, and skip.txt does not list it", why);
+		return SPEC_FAIL;
+	}
+	switch (cmd->kind) {
+	case SPEC_CMD_MODULE:
+		return run_module(c, cmd);
+	case SPEC_CMD_REGISTER:
+		return run_register(c, cmd);
+	case SPEC_CMD_ACTION: {
+		struct act_result r;
+		enum act_status st = action_run(c, &cmd->action, &r);
+
+		act_result_free(&r);
+		return st == ACT_DONE ? SPEC_PASS : SPEC_FAIL;
+	}
+	case SPEC_CMD_ASSERT_RETURN:
+		return check_return(c, cmd);
+	case SPEC_CMD_ASSERT_TRAP:
+		return check_trap(c, cmd, false);
+	case SPEC_CMD_ASSERT_EXHAUSTION:
+		return check_trap(c, cmd, true);
+	case SPEC_CMD_ASSERT_INVALID:
+	case SPEC_CMD_ASSERT_MALFORMED:
+		return run_rejected(c, cmd);
+	case SPEC_CMD_ASSERT_UNLINKABLE:
+		return run_unlinkable(c, cmd);
+	case SPEC_CMD_ASSERT_UNINSTANTIABLE:
+		return run_uninstantiable(c, cmd);
+	}
+	detail_set(c, "unknown command");
+	return SPEC_FAIL;
+}
+
+int spec_script_run(const struct spec_script *s, const struct spec_run_opts *o)
+{
+	struct wasm_store_config cfg = {0};
+	struct spec_ctx c = {.script = s, .opts = o};
+	int rc;
+
+	if (o->guarded) {
+		if ((rc = wasm_mem_host_guard_install()))
+			return rc;
+		cfg.mem_provider = wasm_mem_host_guarded();
+		cfg.guard_call = guard_call;
+	}
+	if ((rc = wasm_store_new(&cfg, &c.store)))
+		return rc;
+	if ((rc = wasm_linker_new(c.store, &c.linker)) || (rc = define_spectest(&c)))
+		goto out;
+	for (size_t i = 0; i < s->ncmds; i++) {
+		const struct spec_command *cmd = &s->cmds[i];
+		long skip = skip_find(o, cmd);
+		enum spec_outcome res;
+
+		c.detail[0] = 0;
+		res = skip >= 0 ? SPEC_SKIPPED : run_command(&c, cmd);
+		o->report(o->report_arg, i, res, skip, c.detail);
+	}
+out:
+	wasm_store_free(c.store);
+	for (size_t i = 0; i < c.nmods; i++)
+		wasm_module_free(c.mods[i]);
+	free(c.mods);
+	free(c.named);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * spec_value.h - converting and comparing spec-testsuite values (see
+ * spec_value.c for the externref mapping). Host only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../wast_json.h"
+#include "wasm/runtime.h"
+
+/* The engine's value type (enum wasm_valtype) of a script type; 0 for v128. */
+uint8_t spec_type_to_wasm(enum spec_val_type t);
+
+/* spec_arg_to_val - an argument as the engine's value; false if it cannot
+ * be passed (v128, a non-null funcref, a NaN pattern). */
+bool spec_arg_to_val(const struct spec_value *a, union wasm_val *v);
+
+/* spec_expected_matches - whether result v of engine type `type` is what
+ * `e` expects: same type and bits, the NaN class, null / non-null. */
+bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_val v);
+
+/* Human-readable forms for failure messages ("i32:3", "f32:0x7fc00000(nan)",
+ * "externref:0", "f64:nan:canonical"); return what snprintf returns. */
+size_t spec_val_fmt(char *buf, size_t len, uint8_t type, union wasm_val v);
+size_t spec_expected_fmt(char *buf, size_t len, const struct spec_value *e);
+
+/* spec_name_fmt - a testsuite name (any bytes, NUL included) made
+ * printable, non-ASCII and '\' as \xx; truncated to fit len. */
+void spec_name_fmt(char *buf, size_t len, const struct spec_str *s);
+
+/* spec_trap_text_matches - the spec's message check for a trap of `kind`
+ * (enum wasm_trap_kind) against the script's expected text. */
+bool spec_trap_text_matches(const char *expected, int kind);

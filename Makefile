@@ -65,6 +65,8 @@ help:
 	@echo "  run          boot the kernel in QEMU (Ctrl-A X quits QEMU)"
 	@echo "  test         host tests (plain, ASan+UBSan, TSan) and in-kernel tests on SMP=1 and SMP=4"
 	@echo "  bench        benchmarks; prints bench=NAME ... lines"
+	@echo "  spectest     the WebAssembly spec testsuite (WASM_TESTSUITE=DIR)"
+	@echo "  wasmrun      $(BUILD)/host/wasmrun, the host runner (wasmrun --help)"
 	@echo "  kernel       build $(BUILD)/kernel/loader.elf (the bootable image)"
 	@echo "  debug        run with QEMU waiting for gdb on :1234"
 	@echo "  clean        remove $(BUILD)"

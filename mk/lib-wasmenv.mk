@@ -7,7 +7,7 @@
 #       $(BUILD)/bench/wasm/NAME (native, clang -O2) and NAME.wasm (wasm32-wasi)
 
 WASMENV_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c) \
-	$(wildcard lib/wasm/mem.c lib/wasm/wasi*.c) \
+	$(filter-out lib/wasm/wasi_bind.c,$(wildcard lib/wasm/mem.c lib/wasm/wasi*.c)) \
 	$(wildcard lib/wasm/host/mem_host.c lib/wasm/host/wasi_posix*.c)
 WASMENV_TOOL_SRCS := $(wildcard tools/spectest/*.c)
 WASMENV_TEST_SRCS := $(wildcard tests/host/wasm_mem_*.c tests/host/wasm_wasi_*.c \

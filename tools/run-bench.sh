@@ -10,6 +10,7 @@
 #              inside the test kernel (bootarg bench=exec) on SMP=1 and 4,
 #              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
+#   wasm       bench/wasm/*.c natively and under wasmrun (tools/bench-wasm.sh).
 set -u
 BUILD=${BUILD:-build}
 
@@ -43,3 +44,5 @@ for smp in 1 4; do
 done
 
 "$BUILD/host/bench_trace"
+
+BUILD="$BUILD" tools/bench-wasm.sh

@@ -20,6 +20,8 @@ suites=(
 	"spectest|env BUILD=$BUILD tests/spec/run.sh"
 	"spectest-guarded|env BUILD=$BUILD tests/spec/run.sh --guarded"
 	"spectest-asan|env BUILD=$BUILD SPEC_RUNNER=$BUILD/host-asan/spectest tests/spec/run.sh --guarded"
+	"wasi|env BUILD=$BUILD tests/wasi/run.sh"
+	"fuzz-replay|env BUILD=$BUILD tests/fuzz/replay.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(

@@ -1,0 +1,78 @@
+# The host runner and what tests it: wasmrun, the WASI test programs, the
+# run fuzzer, the fuzz replays, and the native-vs-wasm benchmark.
+#
+#   make wasmrun                      $(BUILD)/host/wasmrun (see --help)
+#   make wasi-test                    tests/wasi/run.sh: WASI C programs under wasmrun
+#   make fuzz-replay                  tests/fuzz/replay.sh: every kept fuzz input, both targets
+#   make fuzz-wasm-run [FUZZ_TIME=s]  libFuzzer: decode + validate + instantiate + run
+#                                     (WASM_FUZZ_GUARDED=1: guarded memory)
+#   make bench-wasm                   tools/bench-wasm.sh: bench/wasm natively and under wasmrun
+
+WASMRUN := $(BUILD)/host/wasmrun
+WASMRUN_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c lib/wasm/*.c lib/wasm/host/*.c)
+
+$(WASMRUN): $(call host_objs,host,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
+	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
+
+-include $(patsubst %.o,%.d,$(call host_objs,host,tools/wasmrun/wasmrun.c))
+
+# ---- WASI test programs (tests/wasi/*.c; invoke.c is a reactor) ----
+WASI_TEST_SRCS := $(wildcard tests/wasi/*.c)
+WASI_TEST_WASMS := $(patsubst tests/wasi/%.c,$(BUILD)/wasi/%.wasm,$(WASI_TEST_SRCS))
+WASI_TEST_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
+
+$(BUILD)/wasi/%.wasm: tests/wasi/%.c
+	@mkdir -p $(@D)
+	$(Q)clang --target=wasm32-wasi $(WASI_TEST_CFLAGS) -o $@ $<
+
+$(BUILD)/wasi/invoke.wasm: tests/wasi/invoke.c
+	@mkdir -p $(@D)
+	$(Q)clang --target=wasm32-wasi -mexec-model=reactor $(WASI_TEST_CFLAGS) -o $@ $<
+
+# ---- fuzzing: the run target, and replays of both wasm targets ----
+WASM_ENGINE_SRCS := $(filter-out lib/wasm/wasi%,$(wildcard lib/wasm/*.c)) \
+	lib/wasm/host/mem_host.c lib/wasm/host/runtime_host.c \
+	lib/base/err.c lib/base/fmt.c lib/base/host/assert_host.c
+WASM_RUN_FUZZ_DIR := $(BUILD)/fuzz/wasm_run
+FUZZ_REPLAYS := $(BUILD)/host-asan/fuzz_replay_wasm_decode $(BUILD)/host-asan/fuzz_replay_wasm_run
+
+$(WASM_RUN_FUZZ_DIR)/fuzz: tests/fuzz/wasm_run_fuzz.c $(WASM_ENGINE_SRCS) $(wildcard lib/wasm/*.h lib/wasm/host/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/wasm_run_fuzz.c $(WASM_ENGINE_SRCS)
+
+define fuzz_replay
+$(BUILD)/host-asan/fuzz_replay_$(1): $(call host_objs,host-asan,tests/fuzz/replay_main.c \
+		tests/fuzz/$(1)_fuzz.c $(WASM_ENGINE_SRCS))
+	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_host-asan) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+endef
+$(foreach t,wasm_decode wasm_run,$(eval $(call fuzz_replay,$(t))))
+
+-include $(patsubst %.o,%.d,$(call host_objs,host-asan,$(wildcard tests/fuzz/wasm_*.c) tests/fuzz/replay_main.c))
+
+.PHONY: wasmrun wasi-test fuzz-replay fuzz-wasm-run bench-wasm
+wasmrun: $(WASMRUN)
+
+# make test runs tests/wasi/run.sh and tests/fuzz/replay.sh.
+host-test-build: $(WASMRUN) $(WASI_TEST_WASMS) $(FUZZ_REPLAYS)
+
+wasi-test: $(WASMRUN) $(WASI_TEST_WASMS)
+	$(Q)BUILD=$(BUILD) tests/wasi/run.sh
+
+fuzz-replay: $(FUZZ_REPLAYS)
+	$(Q)BUILD=$(BUILD) tests/fuzz/replay.sh
+
+# Seeds: the kept inputs of both wasm targets, and the testsuite's modules if
+# converted (make spectest).
+fuzz-wasm-run: $(WASM_RUN_FUZZ_DIR)/fuzz
+	@mkdir -p $(WASM_RUN_FUZZ_DIR)/corpus $(WASM_RUN_FUZZ_DIR)/artifacts
+	$(Q)$(WASM_RUN_FUZZ_DIR)/fuzz -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=20 \
+		-artifact_prefix=$(WASM_RUN_FUZZ_DIR)/artifacts/ \
+		$(WASM_RUN_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_run tests/fuzz/regress/wasm_decode \
+		$(wildcard $(BUILD)/spec/json)
+
+# ---- benchmarks ----
+bench-build: bench-wasm-build $(WASMRUN)
+
+bench-wasm: bench-wasm-build $(WASMRUN)
+	$(Q)BUILD=$(BUILD) tools/bench-wasm.sh

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Replays every kept WebAssembly fuzzer input (tests/fuzz/regress/wasm_decode/
+# and wasm_run/) through both wasm targets, built without libFuzzer but with
+# ASan+UBSan ($BUILD/host-asan/fuzz_replay_<target>); the run target twice,
+# with checked and with guarded memory. One test per (file, target, mode); a
+# crash, sanitizer report, leak or timeout fails it. A missing replay binary
+# or an empty regress directory fails too.
+# Last line: "N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+REGRESS=${REGRESS:-tests/fuzz/regress}
+pass=0
+fail=0
+
+targets=(wasm_decode wasm_run)
+for t in "${targets[@]}"; do
+	if [[ ! -x $BUILD/host-asan/fuzz_replay_$t ]]; then
+		echo "FAIL $t: $BUILD/host-asan/fuzz_replay_$t missing (make host-test-build)"
+		fail=$((fail + 1))
+	fi
+done
+
+for dir in "$REGRESS/wasm_decode" "$REGRESS/wasm_run"; do
+	files=("$dir"/*)
+	if [[ ! -e ${files[0]} ]]; then
+		echo "FAIL $dir: no files"
+		fail=$((fail + 1))
+		continue
+	fi
+	for f in "${files[@]}"; do
+		for tm in wasm_decode:checked wasm_run:checked wasm_run:guarded; do
+			t=${tm%%:*}
+			mode=${tm#*:}
+			bin=$BUILD/host-asan/fuzz_replay_$t
+			[[ -x $bin ]] || continue
+			guarded=
+			[[ $mode == guarded ]] && guarded=1
+			if out=$(WASM_FUZZ_GUARDED=$guarded timeout 60 "$bin" "$f" 2>&1); then
+				echo "ok   $t/$mode $f"
+				pass=$((pass + 1))
+			else
+				echo "FAIL $t/$mode $f (exit $?)"
+				tail -n 30 <<<"$out" | sed 's/^/   | /'
+				fail=$((fail + 1))
+			fi
+		done
+	done
+done
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

@@ -1,0 +1,341 @@
+#!/usr/bin/env bash
+# Runs the WASI test programs (tests/wasi/*.c, built as $BUILD/wasi/*.wasm)
+# under wasmrun and checks their output, exit status and wasmrun's trap and
+# error messages; then wasmrun's own errors (missing file, malformed and
+# invalid modules, unknown import, bad flags). Each case is one test.
+# Last line: "N passed, N failed".
+#
+#   BUILD=build tests/wasi/run.sh [FILTER]     (needs make host-test-build)
+set -u
+BUILD=${BUILD:-build}
+WASMRUN=${WASMRUN:-$BUILD/host/wasmrun}
+W=$BUILD/wasi
+FILTER=${1:-}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- a tiny harness: begin NAME; run [<input] CMD...; expect_*; end ----
+name=
+bad=0
+skip=0
+begin() {
+	name=$1
+	bad=0
+	skip=0
+	[[ -z $FILTER || $name == *"$FILTER"* ]] || skip=1
+}
+note() {
+	echo "  $name: $*"
+	bad=1
+}
+# run CMD... : stdout -> $tmp/out, stderr -> $tmp/err, status -> $status
+run() {
+	[[ $skip -eq 0 ]] || return 0
+	timeout 60 "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
+	status=$?
+}
+expect_status() {
+	[[ $skip -eq 0 ]] || return 0
+	[[ $status -eq $1 ]] || note "exit status $status, expected $1"
+}
+expect_out() { # extended regex, one line of stdout must match
+	[[ $skip -eq 0 ]] || return 0
+	grep -qE -- "$1" "$tmp/out" || note "stdout lacks /$1/"
+}
+expect_no_out() {
+	[[ $skip -eq 0 ]] || return 0
+	! grep -qE -- "$1" "$tmp/out" || note "stdout has /$1/"
+}
+expect_err() {
+	[[ $skip -eq 0 ]] || return 0
+	grep -qE -- "$1" "$tmp/err" || note "stderr lacks /$1/"
+}
+expect_out_exactly() { # the whole stdout
+	[[ $skip -eq 0 ]] || return 0
+	diff -u <(printf '%s\n' "$@") "$tmp/out" >"$tmp/diff" || {
+		note "stdout differs:"
+		sed 's/^/     /' "$tmp/diff" | head -n 40
+	}
+}
+end() {
+	[[ $skip -eq 0 ]] || return 0
+	if [[ $bad -eq 0 ]]; then
+		echo "ok   $name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $name"
+		sed 's/^/     stderr| /' "$tmp/err" | head -n 20
+		fail=$((fail + 1))
+	fi
+}
+
+for f in "$WASMRUN" "$W/basics.wasm" "$W/trap.wasm" "$W/exit3.wasm" "$W/invoke.wasm"; do
+	if [[ ! -e $f ]]; then
+		echo "FAIL setup: $f missing (make host-test-build)"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+# ---- basics.wasm: stdio, argv, environ, clocks, random, malloc, files ----
+printf 'first line\n  second, indented\nlast without newline' >"$tmp/input"
+basics_expected=(
+	"ok argc 4"
+	"ok arg[2] 'alpha'"
+	"ok arg[3] 'two words'"
+	"ok environ 2 BASICS_GREETING='hello there'"
+	"ok stdin line 1 'first line'"
+	"ok stdin line 2 '  second, indented'"
+	"ok stdin line 3 'last without newline'"
+	"ok stdin 3 lines 48 bytes"
+	"ok clocks"
+	"ok random"
+	"ok malloc 600 blocks 7094729 bytes"
+	"ok readdir a.txt"
+	"ok readdir b.txt"
+	"ok readdir keep.txt"
+	"ok files"
+	"ok all"
+)
+for mode in guarded checked; do
+	begin "basics-$mode"
+	flags=()
+	[[ $mode == checked ]] && flags=(--checked)
+	rm -rf "$tmp/sandbox" "$tmp/escape"
+	mkdir -p "$tmp/sandbox"
+	STDIN=$tmp/input run "$WASMRUN" "${flags[@]}" --dir "$tmp/sandbox:/sandbox" \
+		--env "BASICS_GREETING=hello there" --env OTHER=1 \
+		"$W/basics.wasm" /sandbox alpha "two words"
+	expect_status 0
+	expect_out_exactly "${basics_expected[@]}"
+	expect_err '^basics: stderr works$'
+	if [[ $skip -eq 0 ]]; then
+		[[ $(cat "$tmp/sandbox/keep.txt" 2>/dev/null) == "kept 42" ]] ||
+			note "host file keep.txt missing or wrong"
+		[[ ! -e $tmp/sandbox/sub ]] || note "guest's rmdir did not reach the host"
+		[[ ! -e $tmp/escape ]] || note "the guest created a file outside its directory"
+	fi
+	end
+done
+
+# stdin arrives late (a pipe that is empty at first): the read waits.
+begin "basics-slow-stdin"
+rm -rf "$tmp/sandbox" && mkdir -p "$tmp/sandbox"
+if [[ $skip -eq 0 ]]; then
+	(sleep 0.3; printf 'late\n') | timeout 60 "$WASMRUN" --dir "$tmp/sandbox:/sandbox" \
+		"$W/basics.wasm" /sandbox >"$tmp/out" 2>"$tmp/err"
+	status=$?
+fi
+expect_status 0
+expect_out "^ok stdin line 1 'late'$"
+expect_out '^ok all$'
+end
+
+# Without --dir the program cannot create its files (no preopen).
+begin "basics-no-preopen"
+run "$WASMRUN" "$W/basics.wasm" /sandbox
+expect_status 1
+expect_out '^FAIL mkdir'
+expect_out '^FAILED [0-9]+$'
+end
+
+# ---- trap.wasm: trap messages and backtraces ----
+for mode in guarded checked; do
+	flags=()
+	[[ $mode == checked ]] && flags=(--checked)
+
+	begin "trap-div-$mode"
+	run "$WASMRUN" "${flags[@]}" "$W/trap.wasm" div
+	expect_status 134
+	expect_out '^trap: mode div$'
+	expect_err '^wasmrun: trap: integer divide by zero'
+	expect_err '#0 0x[0-9a-f]+ in divide \(trap\.wasm\)'
+	expect_err '#1 0x[0-9a-f]+ in compute'
+	expect_err 'in _start'
+	end
+
+	begin "trap-oob-$mode"
+	run "$WASMRUN" "${flags[@]}" "$W/trap.wasm" oob
+	expect_status 134
+	expect_err '^wasmrun: trap: out of bounds memory access'
+	expect_err '#0 0x[0-9a-f]+ in poke \(trap\.wasm\)'
+	end
+done
+
+begin "trap-abort"
+run "$WASMRUN" "$W/trap.wasm" abort
+expect_status 134
+expect_err '^wasmrun: trap: unreachable'
+expect_err 'in abort'
+end
+
+begin "trap-recurse"
+run "$WASMRUN" "$W/trap.wasm" recurse
+expect_status 134
+expect_err '^wasmrun: trap: call stack exhausted'
+expect_err '#0 0x[0-9a-f]+ in dive \(trap\.wasm\)'
+expect_err '#31 0x[0-9a-f]+ in dive'
+end
+
+begin "trap-fuel"
+run "$WASMRUN" --fuel 2000000 "$W/trap.wasm" spin
+expect_status 134
+expect_out '^trap: mode spin$'
+expect_err '^wasmrun: trap: fuel exhausted'
+expect_err '#0 0x[0-9a-f]+ in spin \(trap\.wasm\)'
+expect_err 'ran out of fuel'
+end
+
+begin "fuel-enough"
+run "$WASMRUN" --fuel=50000000 "$W/exit3.wasm"
+expect_status 3
+end
+
+begin "trap-usage-exit"
+run "$WASMRUN" "$W/trap.wasm" nosuchmode
+expect_status 2
+expect_err "^trap: unknown mode 'nosuchmode'$"
+end
+
+# ---- exit3.wasm: exit(3) ends the run with status 3, output flushed ----
+begin "exit3"
+run "$WASMRUN" "$W/exit3.wasm"
+expect_status 3
+expect_out_exactly "exit3: leaving with 3"
+end
+
+# ---- invoke.wasm: --invoke with each parameter type ----
+invoke_case() { # NAME EXPECTED ARGS...
+	local n=$1 want=$2
+	shift 2
+	begin "invoke-$n"
+	run "$WASMRUN" --invoke "$@"
+	expect_status 0
+	expect_out_exactly "$want"
+	end
+}
+invoke_case add "5" add "$W/invoke.wasm" 2 3
+invoke_case add-neg "-3" add "$W/invoke.wasm" -1 -2
+invoke_case add-wrap "-2147483648" add "$W/invoke.wasm" 0x7fffffff 1
+invoke_case add-unsigned "-1" add "$W/invoke.wasm" 4294967295 0
+invoke_case mul64 "-8589934592" mul64 "$W/invoke.wasm" 4294967296 -2
+invoke_case half "1.25" half "$W/invoke.wasm" 2.5
+invoke_case scale "6" scale "$W/invoke.wasm" 1.5 4
+invoke_case initialize "1234" inited "$W/invoke.wasm"
+invoke_case hello "hello from invoke" hello "$W/invoke.wasm"
+
+begin "invoke-missing-export"
+run "$WASMRUN" --invoke nope "$W/invoke.wasm"
+expect_status 1
+expect_err "no exported function named 'nope'"
+end
+
+begin "invoke-arg-count"
+run "$WASMRUN" --invoke add "$W/invoke.wasm" 1
+expect_status 2
+expect_err "'add' takes 2 argument\(s\), 1 given"
+end
+
+begin "invoke-bad-arg"
+run "$WASMRUN" --invoke add "$W/invoke.wasm" 1 x2
+expect_status 2
+expect_err "argument 2 of 'add': 'x2' is not a i32"
+end
+
+begin "invoke-i32-range"
+run "$WASMRUN" --invoke add "$W/invoke.wasm" 4294967296 0
+expect_status 2
+expect_err "is not a i32"
+end
+
+begin "no-start-export"
+run "$WASMRUN" "$W/invoke.wasm"
+expect_status 1
+expect_err "no '_start' export"
+end
+
+# ---- wasmrun's own errors ----
+begin "missing-file"
+run "$WASMRUN" "$tmp/does-not-exist.wasm"
+expect_status 1
+expect_err "does-not-exist.wasm: cannot read: No such file or directory"
+end
+
+# the type section says 5 bytes follow, but only 1 does
+printf '\0asm\1\0\0\0\1\5\1' >"$tmp/truncated.wasm"
+begin "malformed-truncated"
+run "$WASMRUN" "$tmp/truncated.wasm"
+expect_status 1
+expect_err 'truncated\.wasm: malformed module: .*\(section [a-z]+, offset 0x[0-9a-f]+\)'
+end
+
+printf 'not a wasm file\n' >"$tmp/text.wasm"
+begin "malformed-magic"
+run "$WASMRUN" "$tmp/text.wasm"
+expect_status 1
+expect_err 'malformed module: .*magic'
+end
+
+# (func (result i32) i64.const 1): decodes, fails validation
+printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\x0a\6\1\4\0\x42\1\x0b' >"$tmp/invalid.wasm"
+begin "invalid-type-mismatch"
+run "$WASMRUN" "$tmp/invalid.wasm"
+expect_status 1
+expect_err 'invalid\.wasm: invalid module: type mismatch.*\(section code, offset 0x[0-9a-f]+\)'
+end
+
+# (import "env" "foo" (func))
+printf '\0asm\1\0\0\0\1\4\1\x60\0\0\2\x0b\1\3env\3foo\0\0' >"$tmp/import.wasm"
+begin "unknown-import"
+run "$WASMRUN" "$tmp/import.wasm"
+expect_status 1
+expect_err 'import\.wasm: link error: unknown import.*env.*foo'
+end
+
+begin "bad-flag"
+run "$WASMRUN" --frobnicate "$W/exit3.wasm"
+expect_status 2
+expect_err 'unknown option: --frobnicate'
+end
+
+begin "no-module"
+run "$WASMRUN" --checked
+expect_status 2
+expect_err 'no module given'
+end
+
+begin "flag-needs-value"
+run "$WASMRUN" --fuel
+expect_status 2
+expect_err 'option needs a value: --fuel'
+end
+
+begin "bad-fuel"
+run "$WASMRUN" --fuel abc "$W/exit3.wasm"
+expect_status 2
+expect_err '--fuel wants a positive integer: abc'
+end
+
+begin "bad-dir"
+run "$WASMRUN" --dir "$tmp/no-such-dir" "$W/exit3.wasm"
+expect_status 1
+expect_err 'no-such-dir: cannot open the directory'
+end
+
+begin "bad-env"
+run "$WASMRUN" --env NOEQUALS "$W/exit3.wasm"
+expect_status 2
+expect_err '--env wants KEY=VALUE: NOEQUALS'
+end
+
+begin "help"
+run "$WASMRUN" --help
+expect_status 0
+expect_out '^usage: wasmrun '
+expect_out 'exit status'
+end
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

@@ -1,0 +1,611 @@
+/*
+ * wasmrun - runs a WebAssembly module on the host with WASI preview1.
+ *
+ *   wasmrun [options] module.wasm [args...]
+ *
+ *   file --> decode --> validate --> instantiate (WASI imports, preopens)
+ *        --> start function --> _start            (a WASI command)
+ *                           \-> --invoke NAME     (print the results)
+ *
+ * Every call runs through wasm_run in a loop: a WASI call that would block
+ * suspends the guest, wasmrun waits on the host (wasi_ctx_wait_pending) and
+ * resumes it. Exit status: see usage().
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "wasm/host/runtime_host.h"
+#include "wasm/host/wasi_posix.h"
+#include "wasm/module.h"
+#include "wasm/runtime.h"
+#include "wasm/wasi.h"
+#include "wasm/wasi_bind.h"
+
+enum {
+	EXIT_LOAD = 1,	/* the module could not be loaded, linked or called */
+	EXIT_USAGE = 2, /* bad command line */
+	EXIT_TRAP = 134 /* a trap (128 + SIGABRT, as a crashed native program) */
+};
+
+#define OPTS_HELP (-1) /* parse_opts: --help was given */
+
+struct opts {
+	const char *invoke;
+	uint64_t fuel;
+	bool checked;
+	const char *path;
+	int nargs;
+	char **args; /* the guest's arguments after the module */
+	int ndirs, nenvs;
+	const char **dirs; /* "HOST[:GUEST]", argc entries allocated */
+	const char **envs; /* "K=V", argc entries allocated */
+};
+
+struct runner {
+	const char *name; /* module basename, for messages and backtraces */
+	struct wasm_module *mod;
+	struct wasm_store *store;
+	struct wasm_instance *inst;
+	struct wasm_exec *exec;
+	struct wasi_ctx wasi;
+	bool wasi_live;		       /* wasi is initialized (and owns the preopens) */
+	struct wasi_preopen *preopens; /* ndirs, host handles open until wasi_live */
+	char **dir_names;	       /* ndirs copies of --dir values, split at ':' */
+	int npreopens;
+	bool guarded;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: wasmrun [options] module.wasm [args...]\n"
+	      "Runs a WebAssembly module with WASI preview1: its start function, then\n"
+	      "its _start export (or the export named by --invoke).\n"
+	      "options:\n"
+	      "  --invoke NAME    call export NAME with args parsed by its parameter\n"
+	      "                   types (i32/i64: decimal or 0x hex; f32/f64: decimal,\n"
+	      "                   inf, nan); print each result on its own line\n"
+	      "  --fuel N         trap after about N instructions\n"
+	      "  --dir HOST[:GUEST]  preopen host directory HOST as GUEST (default:\n"
+	      "                   the same name); may be repeated\n"
+	      "  --env K=V        add K=V to the guest's environment; may be repeated\n"
+	      "  --checked        bounds-checked memory instead of guard pages\n"
+	      "  --help           this text\n"
+	      "exit status: the guest's proc_exit code (low 8 bits), 0 when _start or\n"
+	      "the invoked function returns, 1 when the module cannot be loaded,\n"
+	      "linked or called, 2 for a bad command line, 134 for a trap (the trap\n"
+	      "and its backtrace go to stderr; fuel exhaustion is a trap).\n",
+	      f);
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+	fprintf(stderr, "wasmrun: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+	fputs("Try 'wasmrun --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* The value of option `name` at argv[*i]: "--name=V" or "--name V". NULL
+ * if argv[*i] is not that option; *missing if it is but has no value. */
+static const char *opt_value(char **argv, int argc, int *i, const char *name, bool *missing)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* Returns 0, OPTS_HELP, or an exit status after printing why. */
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	int i;
+
+	o->dirs = calloc((size_t)argc, sizeof(*o->dirs));
+	o->envs = calloc((size_t)argc, sizeof(*o->envs));
+	if (!o->dirs || !o->envs)
+		return usage_error("out of memory", NULL);
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+		bool missing = false;
+		const char *v;
+		char *end;
+
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--help") == 0)
+			return OPTS_HELP;
+		if (strcmp(argv[i], "--checked") == 0) {
+			o->checked = true;
+		} else if ((v = opt_value(argv, argc, &i, "--invoke", &missing))) {
+			o->invoke = v;
+		} else if ((v = opt_value(argv, argc, &i, "--fuel", &missing))) {
+			errno = 0;
+			o->fuel = strtoull(v, &end, 0);
+			if (errno || *end || !*v || *v == '-' || o->fuel == 0)
+				return usage_error("--fuel wants a positive integer", v);
+		} else if ((v = opt_value(argv, argc, &i, "--dir", &missing))) {
+			const char *colon = strchr(v, ':');
+
+			if (!*v || *v == ':' || (colon && colon[1] == '\0'))
+				return usage_error("--dir wants HOST[:GUEST]", v);
+			o->dirs[o->ndirs++] = v;
+		} else if ((v = opt_value(argv, argc, &i, "--env", &missing))) {
+			if (!strchr(v, '=') || v[0] == '=')
+				return usage_error("--env wants KEY=VALUE", v);
+			o->envs[o->nenvs++] = v;
+		} else if (missing) {
+			return usage_error("option needs a value", argv[i]);
+		} else {
+			return usage_error("unknown option", argv[i]);
+		}
+	}
+	if (i >= argc)
+		return usage_error("no module given", NULL);
+	o->path = argv[i];
+	o->args = argv + i + 1;
+	o->nargs = argc - i - 1;
+	return 0;
+}
+
+static uint8_t *read_file(const char *path, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (len == cap) {
+			uint8_t *nb = realloc(buf, cap = cap ? 2 * cap : 65536);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		int e = errno;
+
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	*out_len = len;
+	return buf;
+}
+
+static void print_module_error(const char *path, const char *what, const struct wasm_error *e)
+{
+	fprintf(stderr, "wasmrun: %s: %s: %s (section %s, offset 0x%" PRIx32 ")\n", path, what,
+		e->msg, e->section ? e->section : "?", e->offset);
+}
+
+static void print_trap(const struct runner *r, const struct wasm_trap *t)
+{
+	char small[512];
+	size_t need = wasm_trap_format(t, small, sizeof(small));
+	char *buf = need < sizeof(small) ? small : malloc(need + 1);
+
+	if (buf != small && buf)
+		wasm_trap_format(t, buf, need + 1);
+	fprintf(stderr, "wasmrun: %s", buf ? buf : small);
+	if (need == 0 || (buf ? buf : small)[need - 1] != '\n')
+		fputc('\n', stderr);
+	if (t->kind == WASM_TRAP_FUEL)
+		fprintf(stderr, "wasmrun: %s: ran out of fuel (raise --fuel)\n", r->name);
+	if (buf != small)
+		free(buf);
+}
+
+/*
+ * Runs f(args) to completion: 0 with the results in the exec, or the
+ * process exit status for a trap or proc_exit (*out_exit set, returns 1).
+ */
+static int run_call(struct runner *r, struct wasm_funcinst *f, const union wasm_val *args,
+		    uint32_t nargs, int *out_exit)
+{
+	int err = wasm_exec_call(r->exec, f, args, nargs);
+	const struct wasm_trap *t;
+
+	if (err) {
+		fprintf(stderr, "wasmrun: %s: cannot call: %s\n", r->name, err_str(err));
+		*out_exit = EXIT_LOAD;
+		return 1;
+	}
+	for (;;) {
+		switch (wasm_run(r->exec, UINT64_MAX)) {
+		case WASM_RUN_DONE:
+			return 0;
+		case WASM_RUN_SUSPENDED:
+			if (wasm_exec_suspend_reason(r->exec) == WASM_SUSPEND_BLOCKED) {
+				uint16_t e = wasi_ctx_wait_pending(&r->wasi);
+
+				/* the retried call reports the error itself */
+				(void)e;
+			}
+			continue;
+		case WASM_RUN_TRAPPED:
+			t = wasm_exec_trap(r->exec);
+			if (t->kind == WASM_TRAP_EXIT) {
+				*out_exit = (int)(t->exit_code & 0xff);
+				return 1;
+			}
+			print_trap(r, t);
+			*out_exit = EXIT_TRAP;
+			return 1;
+		case WASM_RUN_IDLE:
+			fprintf(stderr, "wasmrun: %s: the engine did not run the call\n", r->name);
+			*out_exit = EXIT_LOAD;
+			return 1;
+		}
+	}
+}
+
+static bool parse_val(uint8_t type, const char *s, union wasm_val *out)
+{
+	char *end;
+	union wasm_val v = {0};
+
+	errno = 0;
+	switch (type) {
+	case WASM_TYPE_I32:
+	case WASM_TYPE_I64: {
+		bool neg = s[0] == '-';
+		uint64_t u = strtoull(neg ? s + 1 : s, &end, 0);
+		uint64_t lim = type == WASM_TYPE_I32 ? UINT32_MAX : UINT64_MAX;
+		uint64_t neg_lim = type == WASM_TYPE_I32 ? UINT64_C(1) << 31 : UINT64_C(1) << 63;
+
+		if (errno || *end || end == s || (neg ? s[1] == '\0' || s[1] == '-' : s[0] == '+'))
+			return false;
+		if (neg ? u > neg_lim : u > lim)
+			return false;
+		u = neg ? 0 - u : u;
+		if (type == WASM_TYPE_I32)
+			v.i32 = (uint32_t)u;
+		else
+			v.i64 = u;
+		break;
+	}
+	case WASM_TYPE_F32: {
+		float f = strtof(s, &end);
+
+		if (*end || end == s)
+			return false;
+		memcpy(&v.f32, &f, sizeof(f));
+		break;
+	}
+	case WASM_TYPE_F64: {
+		double d = strtod(s, &end);
+
+		if (*end || end == s)
+			return false;
+		memcpy(&v.f64, &d, sizeof(d));
+		break;
+	}
+	default: /* references: only null can be written down */
+		if (strcmp(s, "null") != 0)
+			return false;
+		v.ref = 0;
+		break;
+	}
+	*out = v;
+	return true;
+}
+
+static void print_val(uint8_t type, union wasm_val v)
+{
+	float f;
+	double d;
+
+	switch (type) {
+	case WASM_TYPE_I32:
+		printf("%" PRId32 "\n", (int32_t)v.i32);
+		break;
+	case WASM_TYPE_I64:
+		printf("%" PRId64 "\n", (int64_t)v.i64);
+		break;
+	case WASM_TYPE_F32:
+		memcpy(&f, &v.f32, sizeof(f));
+		printf("%.9g\n", (double)f);
+		break;
+	case WASM_TYPE_F64:
+		memcpy(&d, &v.f64, sizeof(d));
+		printf("%.17g\n", d);
+		break;
+	default:
+		if (v.ref)
+			printf("ref(%#" PRIxPTR ")\n", v.ref);
+		else
+			puts("null");
+		break;
+	}
+}
+
+static struct wasm_funcinst *find_func(struct runner *r, const char *name)
+{
+	struct wasm_extern e;
+
+	if (wasm_instance_export(r->inst, name, &e) != 0 || e.kind != WASM_EXTERN_FUNC)
+		return NULL;
+	return e.u.func;
+}
+
+static int run_invoke(struct runner *r, const struct opts *o)
+{
+	struct wasm_funcinst *f = find_func(r, o->invoke), *init;
+	const struct wasm_functype *ft;
+	union wasm_val *args;
+	const union wasm_val *res;
+	uint32_t nres;
+	int status = 0;
+
+	if (!f) {
+		fprintf(stderr, "wasmrun: %s: no exported function named '%s'\n", r->name,
+			o->invoke);
+		return EXIT_LOAD;
+	}
+	ft = f->type;
+	if ((uint32_t)o->nargs != ft->nparams) {
+		fprintf(stderr, "wasmrun: %s: '%s' takes %" PRIu32 " argument(s), %d given\n",
+			r->name, o->invoke, ft->nparams, o->nargs);
+		return EXIT_USAGE;
+	}
+	args = calloc(ft->nparams + 1, sizeof(*args));
+	if (!args)
+		return EXIT_LOAD;
+	for (uint32_t i = 0; i < ft->nparams; i++) {
+		if (!parse_val(ft->params[i], o->args[i], &args[i])) {
+			fprintf(stderr, "wasmrun: argument %" PRIu32 " of '%s': '%s' is not a %s\n",
+				i + 1, o->invoke, o->args[i], wasm_valtype_name(ft->params[i]));
+			free(args);
+			return EXIT_USAGE;
+		}
+	}
+	/* a WASI reactor: _initialize runs first */
+	init = find_func(r, "_initialize");
+	if (init && init->type->nparams == 0 && init->type->nresults == 0 &&
+	    run_call(r, init, NULL, 0, &status)) {
+		free(args);
+		return status;
+	}
+	if (run_call(r, f, args, ft->nparams, &status) == 0) {
+		res = wasm_exec_results(r->exec, &nres);
+		for (uint32_t i = 0; i < nres && i < ft->nresults; i++)
+			print_val(ft->results[i], res[i]);
+		fflush(stdout);
+	}
+	free(args);
+	return status;
+}
+
+static int run_command(struct runner *r)
+{
+	struct wasm_funcinst *f = find_func(r, "_start");
+	int status = 0;
+
+	if (!f) {
+		fprintf(stderr, "wasmrun: %s: no '_start' export (use --invoke NAME)\n", r->name);
+		return EXIT_LOAD;
+	}
+	if (f->type->nparams != 0 || f->type->nresults != 0) {
+		fprintf(stderr, "wasmrun: %s: '_start' must take and return nothing\n", r->name);
+		return EXIT_LOAD;
+	}
+	run_call(r, f, NULL, 0, &status);
+	return status;
+}
+
+static int load_module(struct runner *r, const char *path)
+{
+	size_t len = 0;
+	uint8_t *bytes = read_file(path, &len);
+	struct wasm_error e = {0};
+	int err;
+
+	if (!bytes) {
+		fprintf(stderr, "wasmrun: %s: cannot read: %s\n", path, strerror(errno));
+		return EXIT_LOAD;
+	}
+	err = wasm_module_decode(bytes, len, &r->mod, &e);
+	free(bytes);
+	if (err == 0) {
+		err = wasm_module_validate(r->mod, &e);
+		if (err) {
+			wasm_module_free(r->mod);
+			r->mod = NULL;
+		}
+	}
+	if (err == ERR_MALFORMED || err == ERR_INVALID) {
+		print_module_error(
+			path, err == ERR_MALFORMED ? "malformed module" : "invalid module", &e);
+		return EXIT_LOAD;
+	}
+	if (err) {
+		fprintf(stderr, "wasmrun: %s: cannot load: %s\n", path, err_str(err));
+		return EXIT_LOAD;
+	}
+	return 0;
+}
+
+/* Store, WASI imports, instance; retried with checked memory if guarded
+ * memory runs out of address space. */
+static int instantiate(struct runner *r, const struct opts *o)
+{
+	struct wasm_store_config cfg;
+	struct wasm_linker *l;
+	struct wasm_error e = {0};
+	int err;
+
+	wasm_runtime_host_config(o->checked, &cfg, &r->guarded);
+	for (;;) {
+		err = wasm_store_new(&cfg, &r->store);
+		if (!err)
+			err = wasm_linker_new(r->store, &l);
+		if (!err)
+			err = wasi_bind_define(l, &r->wasi);
+		if (err) {
+			fprintf(stderr, "wasmrun: cannot set up the runtime: %s\n", err_str(err));
+			return EXIT_LOAD;
+		}
+		err = wasm_instantiate(r->store, r->mod, l, &r->inst, &e);
+		if (err != ERR_NOMEM || !r->guarded)
+			break;
+		wasm_store_free(r->store);
+		r->store = NULL;
+		wasm_runtime_host_config(true, &cfg, &r->guarded);
+	}
+	if (err == ERR_LINK || err == ERR_TRAP || err == ERR_RANGE) {
+		fprintf(stderr, "wasmrun: %s: %s: %s\n", o->path,
+			err == ERR_LINK ? "link error" : "cannot instantiate", e.msg);
+		return EXIT_LOAD;
+	}
+	if (err) {
+		fprintf(stderr, "wasmrun: %s: cannot instantiate: %s\n", o->path, err_str(err));
+		return EXIT_LOAD;
+	}
+	r->inst->name = r->name;
+	return 0;
+}
+
+/* Opens the --dir directories into r->preopens (closed by close_preopens
+ * until a wasi_ctx owns them). */
+static int open_dirs(struct runner *r, const struct opts *o)
+{
+	r->preopens = calloc((size_t)o->ndirs + 1, sizeof(*r->preopens));
+	r->dir_names = calloc((size_t)o->ndirs + 1, sizeof(*r->dir_names));
+	if (!r->preopens || !r->dir_names)
+		return EXIT_LOAD;
+	for (int i = 0; i < o->ndirs; i++) {
+		char *host = strdup(o->dirs[i]), *colon;
+		uint16_t e;
+
+		if (!host)
+			return EXIT_LOAD;
+		r->dir_names[i] = host;
+		colon = strchr(host, ':');
+		if (colon)
+			*colon = '\0';
+		e = wasi_posix_open_dir(host, &r->preopens[i].hfd);
+		if (e) {
+			fprintf(stderr,
+				"wasmrun: --dir %s: cannot open the directory (WASI errno %u)\n",
+				host, e);
+			return EXIT_LOAD;
+		}
+		r->preopens[i].guest = colon ? colon + 1 : host;
+		r->npreopens++;
+	}
+	return 0;
+}
+
+static void close_preopens(struct runner *r)
+{
+	if (!r->wasi_live)
+		for (int i = 0; i < r->npreopens; i++)
+			close((int)r->preopens[i].hfd);
+	for (int i = 0; r->dir_names && r->dir_names[i]; i++)
+		free(r->dir_names[i]);
+	free(r->dir_names);
+	free(r->preopens);
+}
+
+static int setup_wasi(struct runner *r, const struct opts *o)
+{
+	const char **argv = calloc((size_t)o->nargs + 1, sizeof(*argv));
+	struct wasi_config cfg = {
+		.argc = (uint32_t)o->nargs + 1,
+		.argv = argv,
+		.envc = (uint32_t)o->nenvs,
+		.envp = o->envs,
+		.stdio = {0, 1, 2},
+		.npreopens = (uint32_t)r->npreopens,
+		.preopens = r->preopens,
+	};
+	int err;
+
+	if (!argv)
+		return EXIT_LOAD;
+	argv[0] = o->path;
+	for (int i = 0; i < o->nargs; i++)
+		argv[i + 1] = o->args[i];
+	err = wasi_ctx_init(&r->wasi, wasi_posix_host(), &cfg);
+	free(argv);
+	if (err) {
+		fprintf(stderr, "wasmrun: cannot set up WASI: %s\n", err_str(err));
+		return EXIT_LOAD;
+	}
+	r->wasi_live = true;
+	return 0;
+}
+
+static int run(struct runner *r, const struct opts *o)
+{
+	struct wasm_exec_limits lim = {.fuel = o->fuel};
+	struct wasm_funcinst *start;
+	int status = 0, err;
+
+	if ((status = load_module(r, o->path)) != 0 || (status = open_dirs(r, o)) != 0 ||
+	    (status = setup_wasi(r, o)) != 0 || (status = instantiate(r, o)) != 0)
+		return status;
+	err = wasm_exec_new(r->store, &lim, &r->exec);
+	if (err) {
+		fprintf(stderr, "wasmrun: cannot create an exec: %s\n", err_str(err));
+		return EXIT_LOAD;
+	}
+	start = wasm_instance_start_func(r->inst);
+	if (start && run_call(r, start, NULL, 0, &status))
+		return status;
+	return o->invoke ? run_invoke(r, o) : run_command(r);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct runner r = {0};
+	int status = parse_opts(argc, argv, &o);
+
+	if (status == OPTS_HELP) {
+		usage(stdout);
+		status = 0;
+	} else if (status == 0) {
+		const char *slash = strrchr(o.path, '/');
+
+		r.name = slash ? slash + 1 : o.path;
+		status = run(&r, &o);
+	}
+	fflush(stdout);
+	/* the store before the module (it points into it) and before the
+	 * wasi_ctx (its host functions do) */
+	wasm_store_free(r.store);
+	wasm_module_free(r.mod);
+	if (r.wasi_live)
+		wasi_ctx_destroy(&r.wasi);
+	close_preopens(&r);
+	free(o.dirs);
+	free(o.envs);
+	return status;
+}

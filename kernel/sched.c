@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "arch/arch.h"
+#include "base/compiler.h"
 #include "base/err.h"
 #include "cpu.h"
 #include "ktrace.h"
@@ -28,9 +29,15 @@ static struct {
 	struct ktimer deadline;
 } waits[MAX_CPUS];
 
-/* Ticks <-> ns without overflow for the next ~58 years at 10 MHz. */
+/* ns per tick as a 32.32 fixed-point factor, set by sched_init (the
+ * timebase is known by then, before the other CPUs run): a clock read is
+ * one multiply, no division. Until then, the exact division. */
+static uint64_t ns_mult;
+
 static uint64_t ticks_to_ns(uint64_t t)
 {
+	if (LIKELY(ns_mult))
+		return (uint64_t)(((unsigned __int128)t * ns_mult) >> 32);
 	uint64_t hz = arch_ticks_per_sec();
 	return t / hz * 1000000000u + t % hz * 1000000000u / hz;
 }
@@ -107,6 +114,7 @@ static const struct kasync_platform platform = {
 
 void sched_init(void)
 {
+	ns_mult = (UINT64_C(1000000000) << 32) / arch_ticks_per_sec(); /* < 2^63 */
 	if (kasync_exec_init(&kexec, ncpus, &platform, TICK_NS))
 		panic("cannot set up the executor");
 	kasync_exec_set_hook(&kexec, ktrace_exec_hook, NULL,

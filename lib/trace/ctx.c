@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "trace/filter.h"
+#include "trace/ring_internal.h"
 
 static const struct trace_event_field print_fields[] = {
 	{.type = "unsigned long", .name = "ip", .offset = 8, .size = 8, .kind = TRACE_FIELD_SCALAR},
@@ -298,11 +299,18 @@ static void notify_readers(struct trace_ctx *ctx)
 static void stamp_entry(struct trace_ctx *ctx, struct trace_entry *e, uint16_t id)
 {
 	const struct trace_platform *p = &ctx->plat;
+	struct trace_entry v = {
+		.type = id,
+		.flags = p->context_flags ? p->context_flags(p->arg) : 0,
+		.preempt_count = p->preempt_count ? p->preempt_count(p->arg) : 0,
+		.pid = p->current_pid(p->arg),
+	};
+	uint64_t w;
 
-	e->type = id;
-	e->flags = p->context_flags ? p->context_flags(p->arg) : 0;
-	e->preempt_count = p->preempt_count ? p->preempt_count(p->arg) : 0;
-	e->pid = p->current_pid(p->arg);
+	/* through a word, so the compiler emits one store: the ring's 8-byte
+	 * loads of the record then forward from it instead of stalling */
+	memcpy(&w, &v, sizeof(w));
+	memcpy(e, &w, sizeof(w));
 }
 
 void trace_event_commit(const struct trace_event_def *def, void *rec, size_t size)
@@ -321,7 +329,10 @@ void trace_event_commit(const struct trace_event_def *def, void *rec, size_t siz
 	unsigned cpu = ctx->plat.cpu_id(ctx->plat.arg);
 	uint64_t ts = ctx->plat.clock_ns(ctx->plat.arg);
 	struct trace_ring *r = atomic_load_explicit(&ctx->rings[cpu], memory_order_acquire);
-	trace_ring_write(r, ts, rec, size, NULL, 0);
+	if (LIKELY(size <= TRACE_RING_ONE_MAX))
+		trace_ring_write_one(r, ts, rec, size);
+	else
+		trace_ring_write(r, ts, rec, size, NULL, 0);
 	record_cmdline(ctx, ((struct trace_entry *)rec)->pid);
 	notify_readers(ctx);
 }

@@ -3,11 +3,11 @@
  *
  * Memory-ordering summary (a seqlock per slot):
  *   writer: stamp := pos|WRITING (relaxed); fence(release); data (relaxed);
- *           stamp := pos|COMMITTED (release CAS from WRITING)
+ *           if stamp is still pos|WRITING: stamp := pos|COMMITTED (release)
  *   reader: stamp (acquire) == pos|COMMITTED; data (relaxed); fence(acquire);
  *           stamp (relaxed) unchanged  =>  the data is the committed record.
  * All data words are atomics, so a racing copy is never undefined behaviour,
- * only detected and dropped.
+ * only detected and dropped. The write path itself is in ring_internal.h.
  */
 #include "trace/ring.h"
 
@@ -16,19 +16,9 @@
 #include "base/assert.h"
 #include "base/compiler.h"
 #include "base/err.h"
+#include "trace/ring_internal.h"
 
-enum { ST_NONE = 0, ST_WRITING = 1, ST_FIRST = 2, ST_CONT = 3 };
 enum read_result { R_OK, R_NOT_YET, R_GONE, R_CONT };
-
-#define WORDS (TRACE_RING_SLOT_DATA / 8)
-
-STATIC_ASSERT(sizeof(struct trace_ring_slot) == TRACE_RING_SLOT_BYTES);
-STATIC_ASSERT(TRACE_RING_SLOT_DATA % 8 == 0 && TRACE_RING_HDR % 8 == 0);
-
-static uint64_t stamp(uint64_t pos, unsigned st)
-{
-	return pos << 2 | st;
-}
 
 static struct trace_ring_slot *slot_at(const struct trace_ring *ring, uint64_t pos)
 {
@@ -50,60 +40,101 @@ void trace_ring_init(struct trace_ring *ring, struct trace_ring_slot *slots, uin
 	ring->slots = slots;
 	ring->nslots = nslots;
 	atomic_init(&ring->head, 0);
-	atomic_init(&ring->written, 0);
+	atomic_init(&ring->extra, 0);
 	atomic_init(&ring->base, 0);
 	atomic_init(&ring->read_pos, 0);
 	atomic_init(&ring->consumed, 0);
 	atomic_init(&ring->too_big, 0);
 }
 
+/* Appends words of the record stream to consecutive slots (any length). */
+struct stream {
+	struct trace_ring_slot *slots;
+	uint64_t mask, pos; /* the slot being filled */
+	size_t j;	    /* its next word */
+};
+
+static inline void stream_put(struct stream *st, uint64_t w)
+{
+	if (st->j == TRACE_RING_WORDS) {
+		st->pos++;
+		st->j = 0;
+	}
+	/* relaxed: published by the stamp's release store */
+	atomic_store_explicit(&st->slots[st->pos & st->mask].w[st->j++], w, memory_order_relaxed);
+}
+
+/* Puts `a` then `b` as words, the last one zero-padded. */
+static void stream_put_bytes(struct stream *st, const unsigned char *a, size_t alen,
+			     const unsigned char *b, size_t blen)
+{
+	uint64_t w;
+
+	for (; alen >= 8; a += 8, alen -= 8) {
+		memcpy(&w, a, 8);
+		stream_put(st, w);
+	}
+	if (blen == 0) {
+		if (alen)
+			stream_put(st, ring_load_partial(a, alen));
+		return;
+	}
+	/* a's tail joined with b (the marker path) */
+	unsigned char t[8];
+	size_t k = alen;
+	memcpy(t, a, alen);
+	while (k + blen >= 8) {
+		memcpy(t + k, b, 8 - k);
+		b += 8 - k;
+		blen -= 8 - k;
+		memcpy(&w, t, 8);
+		stream_put(st, w);
+		k = 0;
+	}
+	if (k + blen) {
+		memcpy(t + k, b, blen);
+		stream_put(st, ring_load_partial(t, k + blen));
+	}
+}
+
 int trace_ring_write(struct trace_ring *ring, uint64_t ts, const void *a, size_t alen,
 		     const void *b, size_t blen)
 {
-	uint64_t buf[TRACE_RING_REC_SLOTS * WORDS];
 	size_t len = alen + blen;
 	size_t n = (TRACE_RING_HDR + len + TRACE_RING_SLOT_DATA - 1) / TRACE_RING_SLOT_DATA;
+	struct trace_ring_slot *slots = ring->slots;
+	uint64_t mask = ring->nslots - 1;
 
+	if (n == 1 && blen == 0) {
+		trace_ring_write_one(ring, ts, a, alen);
+		return 0;
+	}
 	if (UNLIKELY(len > TRACE_RECORD_MAX || n > ring->nslots / 2)) {
 		/* relaxed: a statistic */
 		atomic_fetch_add_explicit(&ring->too_big, 1, memory_order_relaxed);
 		return ERR_RANGE;
 	}
+	/* relaxed: a statistic (records = head - extra), exact once writers stop */
+	atomic_fetch_add_explicit(&ring->extra, n - 1, memory_order_relaxed);
 	/* relaxed: the stamps, not head, order the data for readers */
 	uint64_t pos = atomic_fetch_add_explicit(&ring->head, n, memory_order_relaxed);
-	/* relaxed: a statistic */
-	atomic_fetch_add_explicit(&ring->written, 1, memory_order_relaxed);
 	for (size_t i = 0; i < n; i++)
 		/* relaxed: the release fence below orders it before the data */
-		atomic_store_explicit(&slot_at(ring, pos + i)->stamp, stamp(pos + i, ST_WRITING),
-				      memory_order_relaxed);
+		atomic_store_explicit(&slots[(pos + i) & mask].stamp,
+				      ring_stamp(pos + i, RING_ST_WRITING), memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 
-	uint32_t hdr[2] = {(uint32_t)len, 0};
-	buf[0] = ts;
-	memcpy(&buf[1], hdr, sizeof(hdr));
-	if (alen)
-		memcpy((char *)buf + TRACE_RING_HDR, a, alen);
-	if (blen)
-		memcpy((char *)buf + TRACE_RING_HDR + alen, b, blen);
-	/* zero the tail: no stale stack bytes reach readers */
-	memset((char *)buf + TRACE_RING_HDR + len, 0,
-	       n * TRACE_RING_SLOT_DATA - TRACE_RING_HDR - len);
-
-	for (size_t i = 0; i < n; i++) {
-		struct trace_ring_slot *s = slot_at(ring, pos + i);
-		for (size_t j = 0; j < WORDS; j++)
-			/* relaxed: published by the stamp's release CAS */
-			atomic_store_explicit(&s->w[j], buf[i * WORDS + j], memory_order_relaxed);
-	}
+	struct stream st = {.slots = slots, .mask = mask, .pos = pos, .j = 0};
+	stream_put(&st, ts);
+	stream_put(&st, ring_header(len, pos));
+	stream_put_bytes(&st, a, alen, b, blen);
+	while (st.j < TRACE_RING_WORDS)
+		stream_put(&st, 0);
 	/* continuation slots first, so a committed first slot implies the rest */
-	for (size_t i = n; i-- > 0;) {
-		uint64_t expect = stamp(pos + i, ST_WRITING);
-		/* a failed CAS: a nested writer wrapped the ring; the record is lost */
-		atomic_compare_exchange_strong_explicit(&slot_at(ring, pos + i)->stamp, &expect,
-							stamp(pos + i, i ? ST_CONT : ST_FIRST),
-							memory_order_release, memory_order_relaxed);
-	}
+	for (size_t i = n; i-- > 0;)
+		if (!ring_commit_slot(&slots[(pos + i) & mask], pos + i,
+				      i ? RING_ST_CONT : RING_ST_FIRST))
+			break; /* lost: see ring_commit_slot */
 	return 0;
 }
 
@@ -114,9 +145,9 @@ static enum read_result classify(uint64_t s, uint64_t pos)
 
 	if (sp > pos)
 		return R_GONE;
-	if (sp < pos || st == ST_WRITING || st == ST_NONE)
+	if (sp < pos || st == RING_ST_WRITING || st == RING_ST_NONE)
 		return R_NOT_YET;
-	return st == ST_CONT ? R_CONT : R_OK;
+	return st == RING_ST_CONT ? R_CONT : R_OK;
 }
 
 static enum read_result read_at(const struct trace_ring *ring, uint64_t pos,
@@ -128,7 +159,7 @@ static enum read_result read_at(const struct trace_ring *ring, uint64_t pos,
 
 	if (r != R_OK)
 		return r;
-	for (size_t j = 0; j < WORDS; j++)
+	for (size_t j = 0; j < TRACE_RING_WORDS; j++)
 		/* relaxed: validated by the stamp re-check after the fence */
 		rec->raw[j] = atomic_load_explicit(&first->w[j], memory_order_relaxed);
 	uint32_t len;
@@ -139,11 +170,11 @@ static enum read_result read_at(const struct trace_ring *ring, uint64_t pos,
 	for (size_t i = 1; i < n; i++) {
 		const struct trace_ring_slot *s = slot_at(ring, pos + i);
 		if (atomic_load_explicit(&s->stamp, memory_order_acquire) !=
-		    stamp(pos + i, ST_CONT))
+		    ring_stamp(pos + i, RING_ST_CONT))
 			return R_GONE;
-		for (size_t j = 0; j < WORDS; j++)
+		for (size_t j = 0; j < TRACE_RING_WORDS; j++)
 			/* relaxed: validated by the stamp re-check after the fence */
-			rec->raw[i * WORDS + j] =
+			rec->raw[i * TRACE_RING_WORDS + j] =
 				atomic_load_explicit(&s->w[j], memory_order_relaxed);
 	}
 	atomic_thread_fence(memory_order_acquire);
@@ -153,10 +184,12 @@ static enum read_result read_at(const struct trace_ring *ring, uint64_t pos,
 	for (size_t i = 1; i < n; i++)
 		/* relaxed: as above */
 		if (atomic_load_explicit(&slot_at(ring, pos + i)->stamp, memory_order_relaxed) !=
-		    stamp(pos + i, ST_CONT))
+		    ring_stamp(pos + i, RING_ST_CONT))
 			return R_GONE;
-	if (len > TRACE_RECORD_MAX)
-		return R_GONE;
+	uint32_t tag;
+	memcpy(&tag, (char *)rec->raw + 12, 4);
+	if (len > TRACE_RECORD_MAX || tag != (uint32_t)pos)
+		return R_GONE; /* the data of a newer position (see the commit) */
 	rec->ts = rec->raw[0];
 	rec->len = len;
 	rec->nslots = (uint32_t)n;
@@ -240,6 +273,14 @@ bool trace_ring_empty(struct trace_ring *ring)
 	return trace_ring_peek(ring, &rec) != 0;
 }
 
+/* Records reserved, ever: every record takes one position plus its `extra`. */
+static uint64_t records_written(const struct trace_ring *ring)
+{
+	/* relaxed: statistics, exact once the writers are quiet */
+	uint64_t extra = atomic_load_explicit(&ring->extra, memory_order_relaxed);
+	return atomic_load_explicit(&ring->head, memory_order_relaxed) - extra;
+}
+
 void trace_ring_get_stats(const struct trace_ring *ring, struct trace_ring_stats *out)
 {
 	struct trace_ring_iter it;
@@ -250,8 +291,8 @@ void trace_ring_get_stats(const struct trace_ring *ring, struct trace_ring_stats
 	while (trace_ring_iter_next(&it, &rec))
 		entries++;
 	/* relaxed: statistics */
-	uint64_t w = atomic_load_explicit(&ring->written, memory_order_relaxed) -
-		     atomic_load_explicit(&ring->base, memory_order_relaxed);
+	uint64_t w =
+		records_written(ring) - atomic_load_explicit(&ring->base, memory_order_relaxed);
 	uint64_t c = atomic_load_explicit(&ring->consumed, memory_order_relaxed);
 	out->entries = entries;
 	out->overrun = w > c + entries ? w - c - entries : 0;
@@ -263,9 +304,7 @@ void trace_ring_clear(struct trace_ring *ring)
 	uint64_t h = atomic_load_explicit(&ring->head, memory_order_acquire);
 
 	/* relaxed: statistics */
-	atomic_store_explicit(&ring->base,
-			      atomic_load_explicit(&ring->written, memory_order_relaxed),
-			      memory_order_relaxed);
+	atomic_store_explicit(&ring->base, records_written(ring), memory_order_relaxed);
 	atomic_store_explicit(&ring->consumed, 0, memory_order_relaxed);
 	atomic_store_explicit(&ring->read_pos, h, memory_order_release);
 }

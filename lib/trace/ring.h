@@ -12,16 +12,23 @@
  *   slot:  [ stamp | 56 data bytes ]    stamp = position << 2 | state
  *   state: 0 never written, 1 being written, 2 first slot of a committed
  *          record, 3 continuation slot of a committed record
- *   record stream: [ u64 ts | u32 len | u32 0 | len payload bytes | zeros ]
+ *   record stream: [ u64 ts | u32 len | u32 tag | len payload bytes | zeros ]
+ *   tag: the low 32 bits of the record's first position
  *
  * A writer reserves ceil((16 + len) / 56) consecutive positions with one
- * fetch_add on `head`, marks them "being written", writes the data and
- * commits the continuation slots and then the first slot. Readers validate a
- * record seqlock-style: stamps before, data, acquire fence, stamps again;
- * positions only grow, so a stamp never returns to a value it had.
+ * fetch_add on `head` (its only read-modify-write for a one-slot record),
+ * marks them "being written", writes the data and commits the continuation
+ * slots and then the first slot with plain release stores, each after
+ * checking that the slot still carries its mark. Readers validate a record
+ * seqlock-style: stamps before, data, acquire fence, stamps again, then the
+ * tag against the position.
  *
  * Limit: a record is lost (never torn) if writers on the same CPU wrap the
- * whole ring while an interrupted write is in progress.
+ * whole ring while an interrupted write is in progress. If such an
+ * interrupt lands between a commit's check and its store, the old stamp is
+ * stored over the newer record: the tag (or the first slot's stamp) makes
+ * readers drop both, and a consuming reader waits at the newer position
+ * until the ring wraps past it.
  */
 #pragma once
 
@@ -47,8 +54,8 @@ struct trace_ring {
 	struct trace_ring_slot *slots;
 	uint64_t nslots;	   /* power of two */
 	_Atomic uint64_t head;	   /* next position to reserve */
-	_Atomic uint64_t written;  /* records reserved, ever */
-	_Atomic uint64_t base;	   /* `written` at the last clear */
+	_Atomic uint64_t extra;	   /* slots beyond the first of each record, ever */
+	_Atomic uint64_t base;	   /* records written (head - extra) at the last clear */
 	_Atomic uint64_t read_pos; /* the consuming reader's position */
 	_Atomic uint64_t consumed; /* records consumed since the last clear */
 	_Atomic uint64_t too_big;  /* writes refused: record larger than allowed */

@@ -34,7 +34,7 @@ static struct {
  * one multiply, no division. Until then, the exact division. */
 static uint64_t ns_mult;
 
-static uint64_t ticks_to_ns(uint64_t t)
+uint64_t sched_ticks_to_ns(uint64_t t)
 {
 	if (LIKELY(ns_mult))
 		return (uint64_t)(((unsigned __int128)t * ns_mult) >> 32);
@@ -50,7 +50,7 @@ static uint64_t ns_to_ticks(uint64_t ns)
 
 uint64_t sched_now_ns(void)
 {
-	return ticks_to_ns(arch_now_ticks());
+	return sched_ticks_to_ns(arch_now_ticks());
 }
 
 static uint32_t plat_cpu_id(void *ctx)

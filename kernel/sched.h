@@ -34,3 +34,6 @@ int sched_block_on_join(struct kasync_join *jh, void *out);
 
 /* sched_now_ns - the executor's clock: nanoseconds since boot. */
 uint64_t sched_now_ns(void);
+
+/* sched_ticks_to_ns - a count of timer ticks in nanoseconds. */
+uint64_t sched_ticks_to_ns(uint64_t ticks);

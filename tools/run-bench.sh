@@ -43,6 +43,11 @@ for smp in 1 4; do
 		sed -nE 's/^bench=([a-z_]+) threads=([0-9]+) (.*)/bench=\1 where=kernel smp=\2 \3/p'
 done
 
+# The engine inside the kernel: embedded programs, guest time under -icount.
+timeout 300 qemu-system-riscv64 -machine virt -smp 1 -m 256M -bios default \
+	-display none -serial stdio -monitor none -icount shift=0 \
+	-kernel "$BUILD/kernel-test/loader.elf" -append "bench=wasm log=warn" 2>&1 | grep '^bench='
+
 "$BUILD/host/bench_trace"
 
 BUILD="$BUILD" tools/bench-wasm.sh

@@ -288,7 +288,10 @@ int vm_free(uint64_t va)
 		spin_unlock(&lock, irq);
 		return ERR_NOENT;
 	}
-	unmap_and_free(r->start, r->size);
+	/* A lazy region has pages only below its commit limit (which never
+	 * shrinks): an 8 GiB WASM reservation is not walked page by page. */
+	unmap_and_free(r->start,
+		       r->flags & VM_LAZY ? ALIGN_UP(r->commit_limit, PAGE_SIZE) : r->size);
 	remove_at(r);
 	spin_unlock(&lock, irq);
 	return 0;

@@ -107,11 +107,14 @@ void kernel_run(void)
 		ktest_crash(crash);
 	const char *bench = bootarg("bench=", fbuf, sizeof(fbuf));
 	if (bench) {
+		bool known = strcmp(bench, "exec") == 0 || strcmp(bench, "wasm") == 0;
 		if (strcmp(bench, "exec") == 0)
 			ktest_bench_exec();
+		else if (strcmp(bench, "wasm") == 0)
+			ktest_bench_wasm();
 		else
-			kprintf("ktest: unknown benchmark '%s' (known: exec)\n", bench);
-		arch_shutdown(strcmp(bench, "exec") == 0 ? 0 : 2);
+			kprintf("ktest: unknown benchmark '%s' (known: exec, wasm)\n", bench);
+		arch_shutdown(known ? 0 : 2);
 	}
 	const char *filter = bootarg("test=", fbuf, sizeof(fbuf));
 	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus,

@@ -11,3 +11,6 @@ void ktest_drain_all_caches(void);
 
 /* bench=exec: the executor benchmarks, printed one line each. */
 void ktest_bench_exec(void);
+
+/* bench=wasm: fib(25) as a WebAssembly program, guest time printed. */
+void ktest_bench_wasm(void);

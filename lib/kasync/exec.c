@@ -62,6 +62,7 @@ int kasync_exec_init(struct kasync_exec *exec, uint32_t ncpu, const struct kasyn
 		atomic_init(&s[i].woken_external, 0);
 		atomic_init(&s[i].woken_internal, 0);
 		atomic_init(&s[i].stolen, 0);
+		s[i].end_tick = false;
 		s[i].rng = 0x9e3779b97f4a7c15ull * (i + 1);
 	}
 	exec->scheds = s;
@@ -302,6 +303,10 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 			kasync_task_unref(task);
 			break;
 		}
+		if (s->end_tick) { /* that poll used a long time slice */
+			s->end_tick = false;
+			break;
+		}
 	}
 	if (tick.polled) {
 		hook(s->exec, KASYNC_HOOK_TICK, s->cpu, NULL, tick.polled);
@@ -374,13 +379,23 @@ static size_t try_steal(struct kasync_exec *exec, struct kasync_sched *s)
 	return steal_from(s, &exec->injector, MAX_STOLEN_PER_TICK, false);
 }
 
+void kasync_sched_end_tick(struct kasync_exec *exec)
+{
+	struct kasync_sched *s = kasync_exec_current_sched(exec);
+	if (s)
+		s->end_tick = true;
+}
+
 bool kasync_worker_tick(struct kasync_exec *exec, uint32_t cpu)
 {
 	struct kasync_sched *s = &exec->scheds[cpu];
 	struct kasync_tick t = kasync_sched_tick(s, KASYNC_TICK_N);
 
-	if (t.has_remaining)
+	if (t.has_remaining) {
+		/* fairness: what was spawned from outside waits at most one tick */
+		steal_from(s, &exec->injector, MAX_STOLEN_PER_TICK, false);
 		return true;
+	}
 	return try_steal(exec, s) > 0;
 }
 

@@ -42,6 +42,7 @@ struct kasync_sched {
 	_Atomic(struct kasync_task *) current;
 	_Atomic uint64_t polled, completed, spawned, woken_external, woken_internal, stolen;
 	uint64_t rng;
+	bool end_tick; /* set by kasync_sched_end_tick; this CPU only */
 } __attribute__((aligned(64)));
 
 /* What one tick did. */
@@ -147,7 +148,17 @@ void kasync_exec_counters(struct kasync_exec *exec, struct kasync_counters *out)
  */
 struct kasync_tick kasync_sched_tick(struct kasync_sched *sched, size_t n);
 
-/* kasync_worker_tick - one tick plus stealing; true if work remains. */
+/*
+ * kasync_sched_end_tick - from inside a poll that used a long time slice
+ * (a WASM guest's): ends the current tick after this poll, so the worker
+ * fires due timers and looks at the injector before polling on. No-op
+ * outside a worker.
+ */
+void kasync_sched_end_tick(struct kasync_exec *exec);
+
+/* kasync_worker_tick - one tick plus stealing; true if work remains.
+ * When work remains, it also moves tasks from the injector to this CPU's
+ * queue, so tasks spawned from outside wait at most one tick. */
 bool kasync_worker_tick(struct kasync_exec *exec, uint32_t cpu);
 
 /*

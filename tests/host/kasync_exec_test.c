@@ -174,3 +174,58 @@ TEST(kasync_exec, tick_counters_and_cancel_idle)
 	kasync_exec_destroy(&rt.exec);
 	EXPECT_EQ(kt_live(), live0);
 }
+
+/* Fairness: a task that keeps re-queueing itself does not keep a task
+ * spawned from outside (the injector) waiting longer than one tick, or
+ * than one poll if it ends the tick (a WASM guest after its time slice). */
+static _Atomic long hog_polls, seen_at;
+
+static enum kasync_poll hog(struct kt *t, struct kasync_cx *cx)
+{
+	atomic_fetch_add(&hog_polls, 1);
+	if (t->arg)
+		kasync_sched_end_tick(cx->exec);
+	kasync_waker_wake_by_ref(&cx->waker);
+	return KASYNC_PENDING;
+}
+
+static enum kasync_poll marker(struct kt *t, struct kasync_cx *cx)
+{
+	(void)t;
+	atomic_store(&seen_at, atomic_load(&hog_polls));
+	kasync_exec_close(cx->exec);
+	return KASYNC_READY;
+}
+
+static void injector_fairness(struct test_ctx *t, bool end_tick)
+{
+	struct rt rt;
+	long live0 = kt_live();
+
+	atomic_store(&hog_polls, 0);
+	atomic_store(&seen_at, -1);
+	if (!EXPECT_OK(rt_init(&rt, 1)))
+		return;
+	EXPECT_OK(kasync_spawn(&rt.exec, &kt_new(hog, end_tick ? &rt : NULL)->task, NULL));
+	EXPECT_OK(rt_start(&rt, 1));
+	while (atomic_load(&hog_polls) < 1000) /* the hog has the CPU to itself */
+		sched_yield();
+	long at_spawn = atomic_load(&hog_polls);
+	EXPECT_OK(kasync_spawn(&rt.exec, &kt_new(marker, NULL)->task, NULL));
+	rt_wait_close(&rt);
+	long waited = atomic_load(&seen_at) - at_spawn;
+	test_printf(t, "the spawned task waited %ld hog polls\n", waited);
+	EXPECT_GE(waited, 0);
+	EXPECT_LE(waited, end_tick ? 2 : 2 * KASYNC_TICK_N);
+	EXPECT_EQ(kt_live(), live0);
+}
+
+TEST(kasync_exec, injector_waits_at_most_one_tick)
+{
+	injector_fairness(t, false);
+}
+
+TEST(kasync_exec, end_tick_lets_the_injector_in_after_one_poll)
+{
+	injector_fairness(t, true);
+}

@@ -3,13 +3,17 @@
  *
  * Interrupts: supervisor software (IPIs), timer, external (PLIC).
  * Exceptions: a fault at a probe instruction is turned into an error return;
- * a page fault the VM layer resolves (lazy commit) is retried; anything else
- * in the kernel is fatal: cause, stval, registers, backtrace, exit status 1.
+ * a page fault the VM layer resolves (lazy commit) is retried; a fault in a
+ * WebAssembly guest's memory resumes at its guard_call (wasm/kmem.h) as an
+ * out-of-bounds trap; anything else in the kernel is fatal: cause, stval, registers, backtrace,
+ * exit status 1.
  */
 #include "arch/riscv64/trap.h"
 
 #include "arch/arch.h"
 #include "arch/riscv64/csr.h"
+#include "arch/riscv64/jmp.h"
+#include "base/err.h"
 #include "arch/riscv64/platform.h"
 #include "console.h"
 #include "cpu.h"
@@ -19,6 +23,7 @@
 #include "mem/vm.h"
 #include "timer.h"
 #include "panic.h"
+#include "wasm/kmem.h"
 
 extern char rv_probe_load_insn[], rv_probe_store_insn[], rv_probe_fixup[];
 
@@ -136,6 +141,15 @@ static void handle_exception(struct trap_frame *tf)
 	}
 	if (page_fault && traced_page_fault(tf) == 0)
 		return;
+	void *landing;
+	if ((page_fault || access) && kwasm_fault_landing(tf->stval, &landing)) {
+		/* A guest's out-of-bounds access: resume at its guard_call's
+		 * landing point, which returns ERR_TRAP (see wasm/kmem.h). */
+		tf->sepc = (uint64_t)(uintptr_t)rv_longjmp;
+		tf->x[10] = (uint64_t)(uintptr_t)landing;
+		tf->x[11] = (uint64_t)(int64_t)ERR_TRAP;
+		return;
+	}
 	kernel_fault(tf);
 }
 

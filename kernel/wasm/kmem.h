@@ -1,0 +1,47 @@
+/*
+ * kmem.h - WebAssembly linear memory in the kernel, and the containment of
+ * guest faults.
+ *
+ * The guarded provider gives each memory a VM-layer lazy reservation of
+ * WASM_MEM_GUARDED_RESERVE bytes: memory.grow only raises the region's
+ * commit limit, and a page is committed (zeroed) by the page-fault handler
+ * on first touch. An access past the current size (or one the VM layer
+ * refuses, e.g. no frame left) is turned into the guest's out-of-bounds
+ * trap by kwasm_guard_call's landing point, never a kernel fault.
+ *
+ *   wasm_run -> kwasm_guard_call: this CPU's guard = {store, landing}
+ *                 -> interpreter -> load at base + 5 GiB -> page fault
+ *                      trap.c: vm_handle_fault refuses; kwasm_fault_landing
+ *                      finds the guard, the store owns the address
+ *                      -> sret into rv_longjmp(landing, ERR_TRAP)
+ *               <- ERR_TRAP -> WASM_TRAP_MEMORY_OOB with a backtrace
+ *
+ * Invariant: a CPU's guard is set only while that CPU runs guest code
+ * inside kwasm_guard_call (tasks do not migrate in the middle of a poll),
+ * and it always names a live store with a live landing point.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wasm/runtime.h"
+
+/* kwasm_mem_guarded - the guarded provider (lazy VM reservations). */
+const struct wasm_mem_provider *kwasm_mem_guarded(void);
+
+/* kwasm_guard_call - the store config's guard_call for the kernel: runs
+ * fn(fn_arg); a fault in an address `s` owns makes it return ERR_TRAP. */
+int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg);
+
+/* kwasm_store_config - a store config with guarded memories (faults
+ * contained by kwasm_guard_call), or checked ones if `checked`. */
+void kwasm_store_config(bool checked, struct wasm_store_config *out);
+
+/*
+ * kwasm_fault_landing - for the trap handler, after the VM layer refused a
+ * fault at `addr`: if this CPU runs guest code whose store owns `addr`,
+ * returns true with the landing point (a struct rv_jmp_buf *) in *out.
+ * Interrupt context; reads only.
+ */
+bool kwasm_fault_landing(uint64_t addr, void **out);

@@ -1,0 +1,308 @@
+/*
+ * proc.c - a WebAssembly program as an executor task (see proc.h).
+ *
+ * Invariant: p->store is non-NULL exactly while the program has not
+ * finished; finishing (exit, return, trap, spawn failure, cancellation)
+ * frees the store, the module and the WASI context at once, so a joined
+ * program holds nothing but its task header until the last reference goes.
+ */
+#include "wasm/proc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "base/compiler.h"
+#include "base/err.h"
+#include "cpu.h"
+#include "ktrace.h"
+#include "sched.h"
+#include "timer.h"
+#include "wasm/kmem.h"
+#include "wasm/proc_internal.h"
+#include "wasm/wasi_bind.h"
+
+/* Units per wasm_run: a backstop behind the slice timer. */
+#define RUN_BUDGET (UINT64_C(1) << 26)
+
+TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages),
+	    TP_FIELDS(TP_STRING(prog, 16), TP_FIELD(int, guarded), TP_FIELD(uint32_t, pages)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, 16); REC->guarded = guarded;
+		      REC->pages = pages;),
+	    TP_PRINT("prog=%s guarded=%d pages=%u", REC->prog, REC->guarded, REC->pages));
+
+TRACE_EVENT(wasm, instance_exit, TP_PROTO(const char *prog, int code, int trap, uint64_t run_us),
+	    TP_FIELDS(TP_STRING(prog, 16), TP_FIELD(int, code), TP_FIELD(int, trap),
+		      TP_FIELD(uint64_t, run_us)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, 16); REC->code = code; REC->trap = trap;
+		      REC->run_us = run_us;),
+	    TP_PRINT("prog=%s code=%d trap=%d run_us=%llu", REC->prog, REC->code, REC->trap,
+		     (unsigned long long)REC->run_us));
+
+TRACE_EVENT(wasm, trap, TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset),
+	    TP_FIELDS(TP_STRING(prog, 16), TP_FIELD(int, kind), TP_FIELD(uint32_t, func),
+		      TP_FIELD(uint32_t, offset)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, 16); REC->kind = kind; REC->func = func;
+		      REC->offset = offset;),
+	    TP_PRINT("prog=%s kind=%s func=%u offset=0x%x", REC->prog, wasm_trap_str(REC->kind),
+		     REC->func, REC->offset));
+
+TRACE_EVENT(wasm, hostcall, TP_PROTO(const char *prog, const char *service),
+	    TP_FIELDS(TP_STRING(prog, 16), TP_STRING(service, 16)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, 16);
+		      trace_copy_str(REC->service, service, 16);),
+	    TP_PRINT("prog=%s service=%s", REC->prog, REC->service));
+
+/* Frees everything but the task header; idempotent. */
+static void proc_release(struct wasm_proc *p)
+{
+	kasync_sleep_drop(&p->sleep);
+	wasm_store_free(p->store); /* instances, memories, exec */
+	p->store = NULL;
+	p->exec = NULL;
+	if (p->wasi_live)
+		wasi_ctx_destroy(&p->wasi);
+	p->wasi_live = false;
+	wasm_module_free(p->mod);
+	p->mod = NULL;
+	free(p->bytes);
+	p->bytes = NULL;
+}
+
+static void proc_finish(struct wasm_proc *p, int32_t code, int trap)
+{
+	p->status = (struct wasm_proc_status){
+		.code = code,
+		.trap = trap,
+		.run_us = timer_ticks_to_us(p->run_ticks),
+		.preempted = p->preempted,
+		.cpus = p->cpus,
+	};
+	TRACE_POINT(wasm, instance_exit, p->name, code, trap, timer_ticks_to_us(p->run_ticks));
+	proc_release(p);
+}
+
+static void report_trap(struct wasm_proc *p, const struct wasm_trap *t)
+{
+	size_t need = wasm_trap_format(t, NULL, 0) + 1;
+	char *buf = malloc(need);
+
+	TRACE_POINT(wasm, trap, p->name, t->kind, t->nframes ? t->frames[0].func : 0,
+		    t->nframes ? t->frames[0].offset : 0);
+	if (!buf) {
+		const char *s = wasm_trap_str(t->kind);
+		proc_write_err(p, "trap: ", 6);
+		proc_write_err(p, s, strlen(s));
+		proc_write_err(p, "\n", 1);
+		return;
+	}
+	proc_write_err(p, buf, wasm_trap_format(t, buf, need));
+	free(buf);
+}
+
+/* The slice is over: ask the guest to stop at its next back-edge or call.
+ * Interrupt context, on the CPU that polls the program. */
+static void slice_fired(struct ktimer *t)
+{
+	struct wasm_proc *p = CONTAINER_OF(t, struct wasm_proc, slice);
+
+	if (p->exec)
+		wasm_exec_request_yield(p->exec);
+}
+
+/* Starts the next of p->calls; false when there is none left. */
+static bool start_next_call(struct wasm_proc *p)
+{
+	while (p->next_call < ARRAY_SIZE(p->calls)) {
+		struct wasm_funcinst *f = p->calls[p->next_call++];
+		if (f)
+			return wasm_exec_call(p->exec, f, NULL, 0) == 0;
+	}
+	return false;
+}
+
+static enum kasync_poll proc_poll(struct kasync_task *task, struct kasync_cx *cx)
+{
+	struct wasm_proc *p = CONTAINER_OF(task, struct wasm_proc, task);
+
+	if (!p->store)
+		return KASYNC_READY; /* finished before it was first polled */
+	p->cpus |= UINT64_C(1) << cpu_id();
+	if (!p->started) {
+		p->started = true;
+		if (!start_next_call(p)) {
+			proc_finish(p, -1, WASM_TRAP_NOMEM);
+			return KASYNC_READY;
+		}
+	}
+	for (;;) {
+		uint64_t t0 = arch_now_ticks();
+		p->cx = cx;
+		timer_add(&p->slice, t0 + p->slice_ticks, slice_fired);
+		enum wasm_run_status st = wasm_run(p->exec, RUN_BUDGET);
+		timer_cancel(&p->slice);
+		p->cx = NULL;
+		p->run_ticks += arch_now_ticks() - t0;
+
+		if (st == WASM_RUN_SUSPENDED) {
+			/* Budget or yield: queued again, maybe stolen by another
+			 * CPU. Blocked: a host service holds the waker. */
+			if (wasm_exec_suspend_reason(p->exec) != WASM_SUSPEND_BLOCKED) {
+				p->preempted++;
+				kasync_waker_wake_by_ref(&cx->waker);
+				kasync_sched_end_tick(cx->exec); /* timers, injector */
+			}
+			return KASYNC_PENDING;
+		}
+		if (st == WASM_RUN_DONE) {
+			if (start_next_call(p))
+				continue; /* the start function ran; now _start */
+			proc_finish(p, 0, WASM_TRAP_NONE);
+			return KASYNC_READY;
+		}
+		if (st == WASM_RUN_TRAPPED) {
+			const struct wasm_trap *t = wasm_exec_trap(p->exec);
+			if (t->kind == WASM_TRAP_EXIT) {
+				proc_finish(p, (int32_t)t->exit_code, WASM_TRAP_NONE);
+			} else {
+				report_trap(p, t);
+				proc_finish(p, -1, t->kind);
+			}
+			return KASYNC_READY;
+		}
+		proc_finish(p, -1, WASM_TRAP_HOST); /* idle: cannot happen */
+		return KASYNC_READY;
+	}
+}
+
+static void proc_take(struct kasync_task *task, void *out)
+{
+	*(struct wasm_proc_status *)out = CONTAINER_OF(task, struct wasm_proc, task)->status;
+}
+
+static void proc_dealloc(struct kasync_task *task)
+{
+	struct wasm_proc *p = CONTAINER_OF(task, struct wasm_proc, task);
+
+	proc_release(p); /* a cancelled program never finished */
+	free(p);
+}
+
+static const struct kasync_task_vtable proc_vt = {
+	.poll = proc_poll, .take_output = proc_take, .dealloc = proc_dealloc};
+
+/* A store for p with WASI bound and the module instantiated in it. */
+static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_pages,
+			    struct wasm_instance **inst, struct wasm_error *err)
+{
+	struct wasm_store_config cfg;
+	struct wasm_linker *l;
+	int e;
+
+	kwasm_store_config(checked, &cfg);
+	cfg.max_memory_pages = max_pages;
+	e = wasm_store_new(&cfg, &p->store);
+	if (e)
+		return e;
+	e = wasm_linker_new(p->store, &l);
+	if (!e)
+		e = wasi_bind_define(l, &p->wasi);
+	if (!e)
+		e = wasm_instantiate(p->store, p->mod, l, inst, err);
+	if (!e)
+		e = wasm_exec_new(p->store, NULL, &p->exec);
+	if (e) {
+		wasm_store_free(p->store);
+		p->store = NULL;
+	}
+	return e;
+}
+
+/* Decode, validate, WASI, instantiate (guarded, or checked when the
+ * guarded reservation does not fit), find the entry points. */
+static int proc_load(struct wasm_proc *p, int argc, const char *const *argv,
+		     const struct wasm_proc_opts *o, struct wasm_error *err)
+{
+	struct wasi_config wc = {
+		.argc = (uint32_t)argc,
+		.argv = argv,
+		.stdio = {PROC_HFD_STDIN, PROC_HFD_STDOUT, PROC_HFD_STDERR},
+		.npreopens = p->io.files ? p->io.npreopens : 0,
+		.preopens = p->io.preopens,
+	};
+	struct wasm_instance *inst;
+	struct wasm_extern ex;
+	bool guarded;
+	int e;
+
+	proc_host_init(p);
+	e = wasi_ctx_init(&p->wasi, &p->host, &wc);
+	if (e) { /* the preopens are ours from spawn on: close them */
+		for (uint32_t i = 0; i < wc.npreopens; i++)
+			if (p->io.files->close)
+				p->io.files->close(p->io.files->arg, wc.preopens[i].hfd);
+		return e;
+	}
+	p->wasi_live = true;
+	e = wasm_module_load(p->bytes, p->len, &p->mod, err);
+	if (e)
+		return e;
+	/* A memory whose reservation does not fit is made checked by the
+	 * runtime (wasm_store_memory_new): the program runs all the same. */
+	e = proc_instantiate(p, o->checked, o->max_memory_pages, &inst, err);
+	if (e)
+		return e;
+	guarded = inst->module->nmems && inst->mems[0]->guarded;
+	if (o->used_guarded)
+		*o->used_guarded = guarded;
+	inst->name = p->name;
+	if (wasm_instance_export(inst, "_start", &ex) || ex.kind != WASM_EXTERN_FUNC)
+		return ERR_NOENT;
+	p->calls[0] = wasm_instance_start_func(inst);
+	p->calls[1] = ex.u.func;
+	TRACE_POINT(wasm, instance_start, p->name, guarded,
+		    inst->module->nmems ? inst->mems[0]->pages : 0);
+	return 0;
+}
+
+int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int argc,
+			 const char *const *argv, const struct wasm_proc_io *io,
+			 const struct wasm_proc_opts *opts, struct kasync_join *out)
+{
+	static const struct wasm_proc_opts no_opts;
+	const struct wasm_proc_opts *o = opts ? opts : &no_opts;
+	struct wasm_error scratch, *err = o->err ? o->err : &scratch;
+	struct wasm_proc *p;
+	int e;
+
+	if (argc < 0 || (argc > 0 && !argv))
+		return ERR_INVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return ERR_NOMEM;
+	p->bytes = malloc(len ? len : 1);
+	if (!p->bytes) {
+		free(p);
+		return ERR_NOMEM;
+	}
+	memcpy(p->bytes, bytes, len);
+	p->len = len;
+	name = name ? name : "wasm";
+	memcpy(p->name, name, strnlen(name, sizeof(p->name) - 1)); /* calloc'd: NUL-ended */
+	if (io)
+		p->io = *io;
+	p->slice_ticks = timer_us_to_ticks(o->slice_us ? o->slice_us : WASM_PROC_SLICE_US);
+	kasync_task_init(&p->task, &proc_vt, p->name);
+	e = proc_load(p, argc, argv, o, err);
+	if (e) {
+		proc_dealloc(&p->task);
+		return e;
+	}
+	return kasync_spawn(&kexec, &p->task, out); /* on error it deallocs */
+}
+
+int wasm_proc_spawn(const uint8_t *bytes, size_t len, const char *name, int argc,
+		    const char *const *argv, const struct wasm_proc_io *io, struct kasync_join *out)
+{
+	return wasm_proc_spawn_opts(bytes, len, name, argc, argv, io, NULL, out);
+}

@@ -1,0 +1,92 @@
+/*
+ * proc.h - a WebAssembly program (a WASI command) as an executor task.
+ *
+ *   wasm_proc_spawn(bytes, ..., &join)
+ *     decode + validate + instantiate (WASI bound, guarded memory or,
+ *     when address space is short, checked memory), then spawn a task:
+ *   poll: arm this CPU's 10 ms slice timer -> wasm_run -> cancel it
+ *     SUSPENDED budget/yield  -> wake itself, PENDING (it may be stolen)
+ *     SUSPENDED blocked       -> PENDING; the host service that blocked
+ *                                (stdin read, poll_oneoff sleep) holds a
+ *                                waker
+ *     DONE / proc_exit        -> status {code, 0}
+ *     TRAPPED                 -> "trap: KIND" + backtrace on stderr,
+ *                                wasm:trap; status {-1, KIND}
+ *   Everything the program owned (store, memories, module, WASI fds) is
+ *   freed when it finishes, before the join completes.
+ *
+ * Invariant: a program's store is used by one CPU at a time (its task's
+ * poll); only the slice timer touches its exec from interrupt context
+ * (wasm_exec_request_yield).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kasync/task.h"
+#include "wasm/module.h"
+#include "wasm/runtime.h"
+#include "wasm/wasi.h"
+
+/*
+ * Where a program's stdio and files go. Every member may be 0/NULL.
+ *  write - bytes the guest wrote to fd 1 or 2 (NULL: the console).
+ *  read  - stdin (fd 0): returns 0 with *out_n bytes (0 = end of input),
+ *          or WASI_EAGAIN after keeping a clone of `waker`, woken when
+ *          input may be there. len 0 asks only whether input is ready
+ *          (poll_oneoff). NULL: stdin is at its end.
+ *  files - a WASI host for every fd >= 3 and every path (e.g.
+ *          wasi_vfs_host(w) of lib/vfs/wasi_vfs.h), with the preopens to
+ *          give the guest (handles of `files`, owned by the program from
+ *          spawn on). NULL: file calls fail with EBADF / ENOSYS.
+ * The io struct is copied; arg and files must outlive the program.
+ */
+struct wasm_proc_io {
+	void *arg;
+	void (*write)(void *arg, int fd, const void *buf, size_t len);
+	uint16_t (*read)(void *arg, void *buf, size_t len, size_t *out_n,
+			 const struct kasync_waker *waker);
+	const struct wasi_host *files;
+	uint32_t npreopens;
+	const struct wasi_preopen *preopens;
+};
+
+/* Less common knobs; zero means the default. */
+struct wasm_proc_opts {
+	bool checked;		   /* bounds-checked memory instead of guarded */
+	uint32_t max_memory_pages; /* per memory; 0: 65536 (4 GiB) */
+	uint64_t slice_us;	   /* time slice; 0: WASM_PROC_SLICE_US */
+	struct wasm_error *err;	   /* out: why decode/validate/link failed */
+	bool *used_guarded;	   /* out: whether memory is guarded */
+};
+
+#define WASM_PROC_SLICE_US 10000u
+
+/* The join output of a program. */
+struct wasm_proc_status {
+	int32_t code;	    /* exit code (proc_exit, 0 if _start returned), -1 on trap */
+	int trap;	    /* enum wasm_trap_kind, WASM_TRAP_NONE if it exited */
+	uint64_t run_us;    /* time spent running guest code (and its host calls) */
+	uint32_t preempted; /* times its slice ran out (or its budget) */
+	uint64_t cpus;	    /* bit i: CPU i ran it at some point */
+};
+
+/*
+ * wasm_proc_spawn - starts the WASI command in bytes[0, len) (copied) as
+ * a task named `name` with argv[0..argc) (argv[0] is the program name).
+ * `out` receives the join handle (its output: struct wasm_proc_status);
+ * NULL detaches the program. io may be NULL (console, no stdin, no files).
+ * Errors: ERR_MALFORMED / ERR_INVALID (the module), ERR_LINK (an import
+ * other than WASI's), ERR_NOENT (no `_start` function export),
+ * ERR_NOMEM, and the spawn's errors. Nothing runs before it returns.
+ */
+int wasm_proc_spawn(const uint8_t *bytes, size_t len, const char *name, int argc,
+		    const char *const *argv, const struct wasm_proc_io *io,
+		    struct kasync_join *out);
+
+/* wasm_proc_spawn_opts - wasm_proc_spawn with options (may be NULL). */
+int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int argc,
+			 const char *const *argv, const struct wasm_proc_io *io,
+			 const struct wasm_proc_opts *opts, struct kasync_join *out);

@@ -1,0 +1,54 @@
+/*
+ * proc_internal.h - the state of a WebAssembly program task, shared by
+ * proc.c (the task) and proc_host.c (its WASI host services).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kasync/task.h"
+#include "kasync/timer.h"
+#include "timer.h"
+#include "trace/event.h"
+#include "wasm/proc.h"
+#include "wasm/runtime.h"
+#include "wasm/wasi.h"
+
+/* Host handles of the standard streams (the files host's are >= 0). */
+#define PROC_HFD_STDIN	(-2)
+#define PROC_HFD_STDOUT (-3)
+#define PROC_HFD_STDERR (-4)
+
+struct wasm_proc {
+	struct kasync_task task;
+	char name[32];
+	uint8_t *bytes; /* the module binary, owned: the module may point in */
+	size_t len;
+	struct wasm_module *mod;
+	struct wasm_store *store; /* NULL once finished */
+	struct wasm_exec *exec;
+	struct wasm_funcinst *calls[2]; /* the start function, then _start */
+	uint32_t next_call;		/* index in calls of the next to start */
+	struct wasi_ctx wasi;
+	bool wasi_live;
+	struct wasi_host host; /* host.arg is this struct */
+	struct wasm_proc_io io;
+	struct ktimer slice; /* armed on the polling CPU during wasm_run */
+	uint64_t slice_ticks;
+	struct kasync_sleep sleep; /* poll_oneoff's deadline */
+	struct kasync_cx *cx;	   /* the current poll's context, else NULL */
+	bool started;
+	struct wasm_proc_status status;
+	uint64_t run_ticks; /* time spent in wasm_run */
+	uint32_t preempted; /* wasm_run suspended for budget or yield */
+	uint64_t cpus;	    /* CPUs that polled it */
+};
+
+/* proc_host_init - fills p->host with the kernel's WASI services. */
+void proc_host_init(struct wasm_proc *p);
+
+/* proc_write_err - writes to the program's stderr (io or console). */
+void proc_write_err(struct wasm_proc *p, const char *buf, size_t len);
+
+TRACE_EVENT_DECLARE(wasm, hostcall, TP_PROTO(const char *prog, const char *service));

@@ -2,15 +2,18 @@
  * interp_exec.c - the run loop: threaded dispatch over translated code.
  *
  * Each instruction's handler is a label of interp_run_loop; `ip->h` holds
- * its address, so dispatch is one indirect jump (`goto *ip->h`). The loop
- * keeps in locals what every instruction needs: the code position, the
- * frame pointer into the exec's slot stack, memory 0's base and size (for
- * checked accesses), the units left in this run, and `acc`, a copy of the
- * last arithmetic or load result: an instruction that the translator knows
- * directly follows its operand's producer (no branch target between) reads
- * it from there instead of from the slot just stored. Calls push a record on
- * the exec's frame stack and continue in the same C frame: there is no C
- * recursion per WebAssembly call.
+ * its address, so dispatch is one indirect jump (`goto *ip->h`), and every
+ * handler, every taken branch included, has its own (one shared jump would
+ * predict badly). The loop keeps in locals only what most instructions
+ * need, so the compiler can keep it in registers: the code position, the
+ * frame pointer into the exec's slot stack, memory 0's base, and `acc` and
+ * `facc`, copies of the last integer (or f32) and f64 result: an
+ * instruction that the translator knows directly follows its operand's
+ * producer (no branch target between) reads it from there instead of from
+ * the slot just stored. The rest lives in the exec (x->fn, x->left,
+ * x->msize for checked accesses). Calls push a record on the exec's frame
+ * stack and continue in the same C frame: there is no C recursion per
+ * WebAssembly call.
  *
  * What must survive a fault in a guarded memory (the C locals are lost
  * then) is kept in the exec: the frame records and their count, the current
@@ -26,6 +29,7 @@
 
 #include "base/compiler.h"
 #include "wasm/interp_internal.h"
+#include "wasm/interp_fused.h"
 #include "wasm/interp_num.h"
 
 int interp_stack_reserve(struct wasm_exec *x, uint64_t need)
@@ -77,6 +81,14 @@ static inline bool yield_pending(struct wasm_exec *x)
 	return atomic_load_explicit(&x->yield, memory_order_relaxed) != 0;
 }
 
+/* Copies of a few values (results, a call's locals): a plain loop beats the
+ * setup of a vectorized one. */
+#if defined(__clang__)
+#define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
+#else
+#define SHORT_LOOP
+#endif
+
 /* Orders the store of the current position before a guest access that may
  * fault (the fault handler discards the C frame). */
 static inline void fault_point(struct wasm_exec *x, const struct ins *ip)
@@ -118,7 +130,7 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 #define L_NUM(code, n) [OP_##n] = &&L_##n,
 		INTERP_MISC(L_MISC) INTERP_BINOPS_IMM(L_ABIN) INTERP_FBINOPS_IMM(L_FBIN)
 			INTERP_CMPS(L_CMP) INTERP_LOADS(L_LOAD) INTERP_STORES(L_STORE)
-				INTERP_NUMOPS(L_NUM)
+				INTERP_NUMOPS(L_NUM) INTERP_FUSED_LABELS
 #undef L_MISC
 #undef L_ABIN
 #undef L_FBIN
@@ -128,13 +140,12 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 #undef L_NUM
 	};
 	const struct ins *ip;
-	struct interp_fn *fn, *callee;
+	struct interp_fn *callee;
 	struct wasm_funcinst *f;
 	uint64_t *fp;
 	uint8_t *mb;
-	uint64_t ms;
-	int64_t left;
-	uint64_t acc = 0; /* the last arithmetic or load result */
+	uint64_t acc = 0;  /* the last integer or f32 arithmetic or load result */
+	double facc = 0.0; /* the last f64 arithmetic or load result */
 	uint32_t argbase;
 	int kind;
 
@@ -143,27 +154,32 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 		return 0;
 	}
 	ip = x->ip;
-	fn = x->fn;
 	fp = x->stack + x->fp;
-	mb = fn->mem0->base;
-	ms = fn->mem0->size_bytes;
-	left = x->left;
+	mb = x->fn->mem0->base;
+	x->msize = x->fn->mem0->size_bytes;
 
 /* Dispatch: the next instruction, or the one ip points at. */
 #define NEXT() goto *(++ip)->h
 #define JUMP() goto * ip->h
-/* A taken branch of the instruction at ip (cost in c, target at imm). */
-#define TAKE()                                                      \
-	do {                                                        \
-		const struct ins *to_ = ip + (int64_t)ip->imm;      \
-		if (ip->c) {                                        \
-			left -= ip->c;                              \
-			ip = to_;                                   \
-			if (UNLIKELY(left < 0 || yield_pending(x))) \
-				goto out_of_units;                  \
-		}                                                   \
-		ip = to_;                                           \
-		JUMP();                                             \
+/* A taken branch of the instruction at ip (cost in c, target at imm). Each
+ * site keeps its own dispatch jump: the empty asm, with an operand distinct
+ * per site, stops the compiler from merging them all into one jump, which
+ * would predict badly. */
+#define SITE() __asm__ volatile("" : : "i"(__COUNTER__))
+#define TAKE()                                                         \
+	do {                                                           \
+		const struct ins *to_ = ip + (int64_t)ip->imm;         \
+		if (ip->c) {                                           \
+			x->left -= ip->c;                              \
+			ip = to_;                                      \
+			if (UNLIKELY(x->left < 0 || yield_pending(x))) \
+				goto out_of_units;                     \
+			SITE();                                        \
+			JUMP();                                        \
+		}                                                      \
+		ip = to_;                                              \
+		SITE();                                                \
+		JUMP();                                                \
 	} while (0)
 #define TRAP(k)             \
 	do {                \
@@ -212,19 +228,27 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	L_##n##_XB: H_ABIN_1(n, w, e, fp[ip->a], acc)
 	INTERP_BINOPS_IMM(H_ABIN)
 
+	/* f32 results travel in acc as bits, f64 results in facc (a float
+	 * register: no moves between register files on a chain of f64 ops). */
+#define FS32(v) num_f32(v)
+#define FS64(v) num_f64(v)
+#define FX32 num_f32(acc)
+#define FX64 facc
+#define FSET32(r) do { acc = num_bits32(r); C = acc; } while (0)
+#define FSET64(r) do { facc = (r); C = num_bits64(facc); } while (0)
+
 #define H_FBIN_1(n, w, t, e, ga, gb) \
 	{ \
-		t a = num_f##w(ga), b = num_f##w(gb); \
-		acc = num_bits##w(e); \
-		C = acc; \
+		t a = (ga), b = (gb); \
+		FSET##w(e); \
 		NEXT(); \
 	}
 #define H_FBIN(n, w, t, e) \
-	L_##n: H_FBIN_1(n, w, t, e, fp[ip->a], fp[ip->b]) \
-	L_##n##_I: H_FBIN_1(n, w, t, e, fp[ip->a], ip->imm) \
-	L_##n##_XA: H_FBIN_1(n, w, t, e, acc, fp[ip->b]) \
-	L_##n##_XAI: H_FBIN_1(n, w, t, e, acc, ip->imm) \
-	L_##n##_XB: H_FBIN_1(n, w, t, e, fp[ip->a], acc)
+	L_##n: H_FBIN_1(n, w, t, e, FS##w(fp[ip->a]), FS##w(fp[ip->b])) \
+	L_##n##_I: H_FBIN_1(n, w, t, e, FS##w(fp[ip->a]), FS##w(ip->imm)) \
+	L_##n##_XA: H_FBIN_1(n, w, t, e, FX##w, FS##w(fp[ip->b])) \
+	L_##n##_XAI: H_FBIN_1(n, w, t, e, FX##w, FS##w(ip->imm)) \
+	L_##n##_XB: H_FBIN_1(n, w, t, e, FS##w(fp[ip->a]), FX##w)
 	INTERP_FBINOPS_IMM(H_FBIN)
 	/* clang-format on */
 
@@ -260,6 +284,16 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	}
 	INTERP_CMPS(H_CMP)
 
+/* A loaded value of type t (v) to its slot and acc (facc for f64). */
+#define LOAD_SET(t, conv)                                      \
+	do {                                                   \
+		if (__builtin_types_compatible_p(t, double)) { \
+			facc = (double)v;                      \
+			C = num_bits64((double)v);             \
+		} else {                                       \
+			C = acc = conv;                        \
+		}                                              \
+	} while (0)
 #define H_LOAD(n, s, t, conv)                                                    \
 	L_##n:                                                                   \
 	{                                                                        \
@@ -267,17 +301,17 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 		t v;                                                             \
 		fault_point(x, ip);                                              \
 		memcpy(&v, mb + ea, s);                                          \
-		C = acc = conv;                                                  \
+		LOAD_SET(t, conv);                                               \
 		NEXT();                                                          \
 	}                                                                        \
 	L_##n##_C:                                                               \
 	{                                                                        \
 		uint64_t ea = (uint64_t)(uint32_t)fp[ip->a] + ip->imm;           \
 		t v;                                                             \
-		if (UNLIKELY(ea + s > ms))                                       \
+		if (UNLIKELY(ea + s > x->msize))                                 \
 			TRAP(WASM_TRAP_MEMORY_OOB);                              \
 		memcpy(&v, mb + ea, s);                                          \
-		C = acc = conv;                                                  \
+		LOAD_SET(t, conv);                                               \
 		NEXT();                                                          \
 	}                                                                        \
 	L_##n##_A:                                                               \
@@ -285,16 +319,16 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 		t v;                                                             \
 		fault_point(x, ip);                                              \
 		memcpy(&v, mb + ip->imm, s);                                     \
-		C = acc = conv;                                                  \
+		LOAD_SET(t, conv);                                               \
 		NEXT();                                                          \
 	}                                                                        \
 	L_##n##_AC:                                                              \
 	{                                                                        \
 		t v;                                                             \
-		if (UNLIKELY(ip->imm + s > ms))                                  \
+		if (UNLIKELY(ip->imm + s > x->msize))                            \
 			TRAP(WASM_TRAP_MEMORY_OOB);                              \
 		memcpy(&v, mb + ip->imm, s);                                     \
-		C = acc = conv;                                                  \
+		LOAD_SET(t, conv);                                               \
 		NEXT();                                                          \
 	}                                                                        \
 	L_##n##_K:                                                               \
@@ -303,17 +337,17 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 		t v;                                                             \
 		fault_point(x, ip);                                              \
 		memcpy(&v, mb + ea, s);                                          \
-		C = acc = conv;                                                  \
+		LOAD_SET(t, conv);                                               \
 		NEXT();                                                          \
 	}                                                                        \
 	L_##n##_KC:                                                              \
 	{                                                                        \
 		uint64_t ea = (uint64_t)(uint32_t)(fp[ip->a] + ip->b) + ip->imm; \
 		t v;                                                             \
-		if (UNLIKELY(ea + s > ms))                                       \
+		if (UNLIKELY(ea + s > x->msize))                                 \
 			TRAP(WASM_TRAP_MEMORY_OOB);                              \
 		memcpy(&v, mb + ea, s);                                          \
-		C = acc = conv;                                                  \
+		LOAD_SET(t, conv);                                               \
 		NEXT();                                                          \
 	}
 	INTERP_LOADS(H_LOAD)
@@ -324,9 +358,9 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 #define H_STORE_1(s, t, ea_, v_, check) \
 	{ \
 		uint64_t ea = (ea_); \
-		t v = (t)(v_); \
+		t v = __builtin_choose_expr(IS_F64(t), (v_), (t)(v_)); \
 		if (check) { \
-			if (UNLIKELY(ea + s > ms)) \
+			if (UNLIKELY(ea + s > x->msize)) \
 				TRAP(WASM_TRAP_MEMORY_OOB); \
 		} else { \
 			fault_point(x, ip); \
@@ -334,30 +368,36 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 		memcpy(mb + ea, &v, s); \
 		NEXT(); \
 	}
+#define IS_F64(t) __builtin_types_compatible_p(t, double)
+/* the stored value from a slot, from acc, or (f64) from facc */
+#define SV(t) __builtin_choose_expr(IS_F64(t), num_f64(fp[ip->b]), fp[ip->b])
+#define XV(t) __builtin_choose_expr(IS_F64(t), facc, acc)
 #define EA_SLOT ((uint64_t)(uint32_t)fp[ip->a] + ip->imm)
 #define EA_K	((uint64_t)(uint32_t)(fp[ip->a] + ip->c) + ip->imm)
 #define H_STORE(n, s, t) \
-	L_##n: H_STORE_1(s, t, EA_SLOT, fp[ip->b], 0) \
-	L_##n##_C: H_STORE_1(s, t, EA_SLOT, fp[ip->b], 1) \
-	L_##n##_A: H_STORE_1(s, t, ip->imm, fp[ip->b], 0) \
-	L_##n##_AC: H_STORE_1(s, t, ip->imm, fp[ip->b], 1) \
-	L_##n##_K: H_STORE_1(s, t, EA_K, fp[ip->b], 0) \
-	L_##n##_KC: H_STORE_1(s, t, EA_K, fp[ip->b], 1) \
-	L_##n##_X: H_STORE_1(s, t, EA_SLOT, acc, 0) \
-	L_##n##_XC: H_STORE_1(s, t, EA_SLOT, acc, 1) \
-	L_##n##_XA: H_STORE_1(s, t, ip->imm, acc, 0) \
-	L_##n##_XAC: H_STORE_1(s, t, ip->imm, acc, 1) \
-	L_##n##_XK: H_STORE_1(s, t, EA_K, acc, 0) \
-	L_##n##_XKC: H_STORE_1(s, t, EA_K, acc, 1)
+	L_##n: H_STORE_1(s, t, EA_SLOT, SV(t), 0) \
+	L_##n##_C: H_STORE_1(s, t, EA_SLOT, SV(t), 1) \
+	L_##n##_A: H_STORE_1(s, t, ip->imm, SV(t), 0) \
+	L_##n##_AC: H_STORE_1(s, t, ip->imm, SV(t), 1) \
+	L_##n##_K: H_STORE_1(s, t, EA_K, SV(t), 0) \
+	L_##n##_KC: H_STORE_1(s, t, EA_K, SV(t), 1) \
+	L_##n##_X: H_STORE_1(s, t, EA_SLOT, XV(t), 0) \
+	L_##n##_XC: H_STORE_1(s, t, EA_SLOT, XV(t), 1) \
+	L_##n##_XA: H_STORE_1(s, t, ip->imm, XV(t), 0) \
+	L_##n##_XAC: H_STORE_1(s, t, ip->imm, XV(t), 1) \
+	L_##n##_XK: H_STORE_1(s, t, EA_K, XV(t), 0) \
+	L_##n##_XKC: H_STORE_1(s, t, EA_K, XV(t), 1)
 	INTERP_STORES(H_STORE)
 	/* clang-format on */
+
+	/* fused pairs (interp_fused.h) */
+	INTERP_FUSED_HANDLERS
 
 	/* ---- control ---- */
 L_UNREACHABLE:
 	TRAP(WASM_TRAP_UNREACHABLE);
 L_EXIT:
 	x->ip = ip;
-	x->left = left;
 	return INTERP_DONE;
 L_BR:
 	TAKE();
@@ -393,8 +433,9 @@ L_BR_TABLE : {
 		i = ip->b;
 	e = ip + 1 + i;
 	if (e->a != ip->c)
-		for (uint64_t k = 0; k < ip->imm; k++)
-			fp[e->a + k] = fp[ip->c + k];
+		SHORT_LOOP
+	for (uint64_t k = 0; k < ip->imm; k++)
+		fp[e->a + k] = fp[ip->c + k];
 	ip = e;
 	TAKE();
 }
@@ -403,15 +444,15 @@ L_RETURN : {
 	const uint64_t *s = fp + ip->a;
 	struct interp_frame *fr;
 
+	SHORT_LOOP
 	for (uint32_t i = 0; i < n; i++)
 		fp[i] = s[i];
 	fr = &x->frames[--x->nframes];
 	ip = fr->ret;
-	fn = fr->fn;
 	fp = x->stack + fr->fp;
-	x->fn = fn;
-	mb = fn->mem0->base;
-	ms = fn->mem0->size_bytes;
+	x->fn = fr->fn;
+	mb = x->fn->mem0->base;
+	x->msize = x->fn->mem0->size_bytes;
 	JUMP();
 }
 L_CALL:
@@ -432,7 +473,7 @@ L_CALL_INDIRECT : {
 	f = (struct wasm_funcinst *)tb->elems[i];
 	if (!f)
 		TRAP(WASM_TRAP_UNINIT_ELEM);
-	want = &fn->inst->module->types[ip->c];
+	want = &x->fn->inst->module->types[ip->c];
 	if (f->type != want && !wasm_functype_equal(f->type, want))
 		TRAP(WASM_TRAP_INDIRECT_TYPE);
 	argbase = ip->a;
@@ -440,19 +481,19 @@ L_CALL_INDIRECT : {
 }
 call_funcinst:
 	if (f->host) {
-		struct wasm_host_call hc = {.exec = x, .caller = fn->inst, .arg = f->host_arg};
+		struct wasm_host_call hc = {.exec = x, .caller = x->fn->inst, .arg = f->host_arg};
 		int rc;
 
-		left -= 1;
-		if (UNLIKELY(left < 0 || yield_pending(x)))
+		x->left -= 1;
+		if (UNLIKELY(x->left < 0 || yield_pending(x)))
 			goto out_of_units;
 		/* a fault inside the host function is reported at this call */
 		x->ip = ip;
 		x->fault_ip = NULL;
 		x->fp = (uint64_t)(fp - x->stack);
 		rc = f->host(&hc, (union wasm_val *)(fp + argbase));
-		mb = fn->mem0->base;
-		ms = fn->mem0->size_bytes;
+		mb = x->fn->mem0->base;
+		x->msize = x->fn->mem0->size_bytes;
 		if (LIKELY(rc == WASM_HOST_OK))
 			NEXT();
 		if (rc == WASM_HOST_BLOCKED) {
@@ -485,18 +526,18 @@ call_wasm : {
 	}
 	fr = &x->frames[x->nframes++];
 	fr->ret = ip + 1;
-	fr->fn = fn;
+	fr->fn = x->fn;
 	fr->fp = (uint64_t)(fp - x->stack);
 	fp += argbase;
+	SHORT_LOOP
 	for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
 		fp[i] = 0;
-	fn = callee;
-	x->fn = fn;
-	ip = fn->code;
-	mb = fn->mem0->base;
-	ms = fn->mem0->size_bytes;
-	left -= fn->ncode;
-	if (UNLIKELY(left < 0 || yield_pending(x)))
+	x->fn = callee;
+	ip = callee->code;
+	mb = callee->mem0->base;
+	x->msize = callee->mem0->size_bytes;
+	x->left -= callee->ncode;
+	if (UNLIKELY(x->left < 0 || yield_pending(x)))
 		goto out_of_units;
 	JUMP();
 }
@@ -527,30 +568,31 @@ L_REF_IS_NULL:
 
 	/* ---- memory and tables (the runtime's helpers) ---- */
 L_MEMORY_SIZE:
-	C = fn->mem0->pages;
+	C = x->fn->mem0->pages;
 	NEXT();
 L_MEMORY_GROW:
-	C = (uint32_t)(int32_t)wasm_memory_grow(fn->mem0, A32);
-	mb = fn->mem0->base;
-	ms = fn->mem0->size_bytes;
+	C = (uint32_t)(int32_t)wasm_memory_grow(x->fn->mem0, A32);
+	mb = x->fn->mem0->base;
+	x->msize = x->fn->mem0->size_bytes;
 	NEXT();
 L_MEMORY_INIT:
-	kind = wasm_rt_memory_init(fn->inst, 0, (uint32_t)ip->imm, A32, (uint32_t)fp[ip->a + 1],
+	kind = wasm_rt_memory_init(x->fn->inst, 0, (uint32_t)ip->imm, A32, (uint32_t)fp[ip->a + 1],
 				   (uint32_t)fp[ip->a + 2]);
 	if (kind)
 		goto trap;
 	NEXT();
 L_DATA_DROP:
-	wasm_rt_data_drop(fn->inst, (uint32_t)ip->imm);
+	wasm_rt_data_drop(x->fn->inst, (uint32_t)ip->imm);
 	NEXT();
 L_MEMORY_COPY:
-	kind = wasm_rt_memory_copy(fn->mem0, fn->mem0, A32, (uint32_t)fp[ip->a + 1],
+	kind = wasm_rt_memory_copy(x->fn->mem0, x->fn->mem0, A32, (uint32_t)fp[ip->a + 1],
 				   (uint32_t)fp[ip->a + 2]);
 	if (kind)
 		goto trap;
 	NEXT();
 L_MEMORY_FILL:
-	kind = wasm_rt_memory_fill(fn->mem0, A32, (uint8_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
+	kind = wasm_rt_memory_fill(x->fn->mem0, A32, (uint8_t)fp[ip->a + 1],
+				   (uint32_t)fp[ip->a + 2]);
 	if (kind)
 		goto trap;
 	NEXT();
@@ -582,19 +624,19 @@ L_TABLE_FILL:
 		goto trap;
 	NEXT();
 L_TABLE_COPY:
-	kind = wasm_rt_table_copy(fn->inst, (uint32_t)ip->imm, ip->b, A32, (uint32_t)fp[ip->a + 1],
-				  (uint32_t)fp[ip->a + 2]);
+	kind = wasm_rt_table_copy(x->fn->inst, (uint32_t)ip->imm, ip->b, A32,
+				  (uint32_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
 	if (kind)
 		goto trap;
 	NEXT();
 L_TABLE_INIT:
-	kind = wasm_rt_table_init(fn->inst, (uint32_t)ip->imm, ip->b, A32, (uint32_t)fp[ip->a + 1],
-				  (uint32_t)fp[ip->a + 2]);
+	kind = wasm_rt_table_init(x->fn->inst, (uint32_t)ip->imm, ip->b, A32,
+				  (uint32_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
 	if (kind)
 		goto trap;
 	NEXT();
 L_ELEM_DROP:
-	wasm_rt_elem_drop(fn->inst, (uint32_t)ip->imm);
+	wasm_rt_elem_drop(x->fn->inst, (uint32_t)ip->imm);
 	NEXT();
 
 	/* ---- numeric operators that cannot trap ---- */
@@ -722,23 +764,17 @@ out_of_units:
 		goto suspend;
 	}
 	if (x->fuel_bound) {
-		x->fn = fn;
 		x->ip = ip;
-		x->left = left;
 		x->trap.kind = WASM_TRAP_FUEL;
 		return INTERP_TRAP;
 	}
 	x->reason = WASM_SUSPEND_BUDGET;
 suspend:
 	x->ip = ip;
-	x->fn = fn;
 	x->fp = (uint64_t)(fp - x->stack);
-	x->left = left;
 	return INTERP_SUSPEND;
 trap:
 	x->ip = ip;
-	x->fn = fn;
-	x->left = left;
 	x->trap.kind = kind;
 	return INTERP_TRAP;
 }

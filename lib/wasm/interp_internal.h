@@ -97,7 +97,7 @@
 	X(I32_LOAD, 4, uint32_t, (uint64_t)v) \
 	X(I64_LOAD, 8, uint64_t, v) \
 	X(F32_LOAD, 4, uint32_t, (uint64_t)v) \
-	X(F64_LOAD, 8, uint64_t, v) \
+	X(F64_LOAD, 8, double, num_bits64(v)) \
 	X(I32_LOAD8_S, 1, int8_t, (uint32_t)(int32_t)v) \
 	X(I32_LOAD8_U, 1, uint8_t, (uint64_t)v) \
 	X(I32_LOAD16_S, 2, int16_t, (uint32_t)(int32_t)v) \
@@ -115,7 +115,7 @@
 	X(I32_STORE, 4, uint32_t) \
 	X(I64_STORE, 8, uint64_t) \
 	X(F32_STORE, 4, uint32_t) \
-	X(F64_STORE, 8, uint64_t) \
+	X(F64_STORE, 8, double) \
 	X(I32_STORE8, 1, uint8_t) \
 	X(I32_STORE16, 2, uint16_t) \
 	X(I64_STORE8, 1, uint8_t) \
@@ -208,6 +208,67 @@
 	X(0x106, I64_TRUNC_SAT_F64_S) \
 	X(0x107, I64_TRUNC_SAT_F64_U)
 
+/* Fused i32 pairs: `OP1_I` (slot a, immediate imm) whose result feeds
+ * `OP2` with slot b: c = fp[b] OP2 (fp[a] OP1 imm), also left in acc. OP2
+ * is commutative. Names OP_F_<OP1>_<OP2>. */
+#define INTERP_FUSED_1(X, n2, e2) \
+	X(ROTL, num_rotl32(a, b), n2, e2) \
+	X(ROTR, num_rotr32(a, b), n2, e2) \
+	X(SHL, a << (b & 31), n2, e2) \
+	X(SHR_U, a >> (b & 31), n2, e2) \
+	X(SHR_S, (uint32_t)((int32_t)a >> (b & 31)), n2, e2) \
+	X(AND, a & b, n2, e2) \
+	X(XOR, a ^ b, n2, e2) \
+	X(ADD, a + b, n2, e2)
+#define INTERP_FUSED(X) \
+	INTERP_FUSED_1(X, ADD, a + b) \
+	INTERP_FUSED_1(X, AND, a & b) \
+	INTERP_FUSED_1(X, OR, a | b) \
+	INTERP_FUSED_1(X, XOR, a ^ b)
+
+/* Fused f64 pairs: r = fp[a] OP1 fp[b] feeding OP2 with slot imm:
+ * c = r OP2 fp[imm] (_A) or fp[imm] OP2 r (_B), also left in facc. Names
+ * OP_D_<OP1>_<OP2>_A/_B. */
+#define INTERP_DFUSED_1(X, n2, e2) \
+	X(ADD, a + b, n2, e2) \
+	X(SUB, a - b, n2, e2) \
+	X(MUL, a * b, n2, e2)
+#define INTERP_DFUSED(X) \
+	INTERP_DFUSED_1(X, ADD, a + b) \
+	INTERP_DFUSED_1(X, SUB, a - b) \
+	INTERP_DFUSED_1(X, MUL, a * b) \
+	INTERP_DFUSED_1(X, DIV, a / b)
+
+/* The same pairs with OP1 in an _XA or _XB form (one operand from facc):
+ * OP_E_<OP1>_<OP2>_<XA|XB><A|B>, the other operand of OP2 in slot imm. */
+
+/* An f64.load feeding OP (the same list) with slot `other`: c = v OP other
+ * (_A) or other OP v (_B), v loaded like F64_LOAD (_P: a + imm, other in b)
+ * or F64_LOAD_K with no offset (_K: a + b, other in imm); C: checked.
+ * Names OP_L_<OP>_<P|PC|K|KC>_<A|B>. */
+
+/* f64 arithmetic whose result only goes to memory (an f64.store with a
+ * slot address right after): the operands as in the plain, _XA or _XB
+ * arithmetic form, the address slot in c, the offset in imm; _C checked. */
+#define INTERP_FSTORES(X) \
+	X(ADD, a + b) \
+	X(SUB, a - b) \
+	X(MUL, a * b) \
+	X(DIV, a / b)
+
+/* Fused i32 chains through acc: r = fp[a] OP1 acc, c = fp[b] OP2 r (both
+ * commutative), also left in acc. Names OP_G_<OP1>_<OP2>. */
+#define INTERP_GFUSED_1(X, n2, e2) \
+	X(ADD, a + b, n2, e2) \
+	X(AND, a & b, n2, e2) \
+	X(OR, a | b, n2, e2) \
+	X(XOR, a ^ b, n2, e2)
+#define INTERP_GFUSED(X) \
+	INTERP_GFUSED_1(X, ADD, a + b) \
+	INTERP_GFUSED_1(X, AND, a & b) \
+	INTERP_GFUSED_1(X, OR, a | b) \
+	INTERP_GFUSED_1(X, XOR, a ^ b)
+
 /* Control and everything else (see interp_exec.c for their fields). */
 #define INTERP_MISC(X) \
 	X(UNREACHABLE) \
@@ -257,10 +318,23 @@ enum interp_op {
 #define OP_STORE(n, s, t)                                                                 \
 	OP_##n, OP_##n##_C, OP_##n##_A, OP_##n##_AC, OP_##n##_K, OP_##n##_KC, OP_##n##_X, \
 		OP_##n##_XC, OP_##n##_XA, OP_##n##_XAC, OP_##n##_XK, OP_##n##_XKC,
-#define OP_NUM(code, n) OP_##n,
+#define OP_NUM(code, n)		  OP_##n,
+#define OP_FUSED(n1, e1, n2, e2)  OP_F_##n1##_##n2,
+#define OP_GFUSED(n1, e1, n2, e2) OP_G_##n1##_##n2,
+#define OP_DFUSED(n1, e1, n2, e2) OP_D_##n1##_##n2##_A, OP_D_##n1##_##n2##_B,
+#define OP_EFUSED(n1, e1, n2, e2)                                               \
+	OP_E_##n1##_##n2##_XAA, OP_E_##n1##_##n2##_XAB, OP_E_##n1##_##n2##_XBA, \
+		OP_E_##n1##_##n2##_XBB,
+#define OP_LFUSED(n, e)                                                                   \
+	OP_L_##n##_P_A, OP_L_##n##_P_B, OP_L_##n##_PC_A, OP_L_##n##_PC_B, OP_L_##n##_K_A, \
+		OP_L_##n##_K_B, OP_L_##n##_KC_A, OP_L_##n##_KC_B,
+#define OP_FSTORE(n, e) \
+	OP_FS_##n, OP_FS_##n##_C, OP_FS_##n##_XA, OP_FS_##n##_XAC, OP_FS_##n##_XB, OP_FS_##n##_XBC,
 	INTERP_MISC(OP_MISC) INTERP_BINOPS_IMM(OP_BIN) INTERP_FBINOPS_IMM(OP_FBIN)
 		INTERP_CMPS(OP_CMP) INTERP_LOADS(OP_LOAD) INTERP_STORES(OP_STORE)
-			INTERP_NUMOPS(OP_NUM)
+			INTERP_NUMOPS(OP_NUM) INTERP_FUSED(OP_FUSED) INTERP_GFUSED(OP_GFUSED)
+				INTERP_FSTORES(OP_FSTORE) INTERP_DFUSED(OP_DFUSED)
+					INTERP_DFUSED(OP_EFUSED) INTERP_FSTORES(OP_LFUSED)
 #undef OP_MISC
 #undef OP_BIN
 #undef OP_FBIN
@@ -268,7 +342,13 @@ enum interp_op {
 #undef OP_LOAD
 #undef OP_STORE
 #undef OP_NUM
-				OP__COUNT
+#undef OP_FUSED
+#undef OP_GFUSED
+#undef OP_FSTORE
+#undef OP_DFUSED
+#undef OP_LFUSED
+#undef OP_EFUSED
+						OP__COUNT
 };
 
 /*
@@ -334,6 +414,7 @@ struct wasm_exec {
 	const struct ins *fault_ip; /* set before each unchecked access */
 
 	int64_t left;	 /* units left in this wasm_run (< 0: overshot) */
+	uint64_t msize;	 /* size in bytes of the running function's memory 0 */
 	bool fuel_bound; /* the unit limit of this run is the fuel */
 
 	struct wasm_trap trap;

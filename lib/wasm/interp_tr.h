@@ -69,10 +69,11 @@ static inline void interp_tr_produced(struct tr *t)
 struct ins *interp_tr_emit(struct tr *t, uint32_t op);
 /* Emits a copy of slot `from` to slot `to` (merged with a copy just before). */
 void interp_tr_copy(struct tr *t, uint32_t from, uint32_t to);
-/* The slot whose value the run loop's acc holds when the next instruction
- * runs (the last instruction is arithmetic or a load that wrote it), or
- * UINT32_MAX. Branch targets reset last_prod, so no path enters between. */
-uint32_t interp_tr_acc_slot(const struct tr *t);
+/* The slot whose value the run loop's acc (f64: facc) holds when the next
+ * instruction runs (the last instruction is arithmetic or a load that wrote
+ * it), or UINT32_MAX. Branch targets reset last_prod, so no path enters
+ * between. */
+uint32_t interp_tr_acc_slot(const struct tr *t, bool f64);
 /* Pops the top entry and returns the slot holding it. */
 uint32_t interp_tr_pop(struct tr *t);
 /* Pushes a value that will be in its own slot; returns that slot. */

@@ -387,17 +387,99 @@ static bool op_has_x(uint32_t op)
 	}
 }
 
-uint32_t interp_tr_acc_slot(const struct tr *t)
+/* Whether internal op `op` leaves its result in facc rather than acc. */
+static bool op_sets_facc(uint32_t op)
+{
+	return (op >= OP_F64_ADD && op <= OP_F64_DIV_XB) ||
+	       (op >= OP_F64_LOAD && op <= OP_F64_LOAD_KC) ||
+	       (op >= OP_D_ADD_ADD_A && op <= OP_L_DIV_KC_B);
+}
+
+uint32_t interp_tr_acc_slot(const struct tr *t, bool f64)
 {
 	uint32_t op;
 
 	if (t->nomem || t->last_prod < 0 || t->last_prod != (int64_t)t->n - 1)
 		return UINT32_MAX;
 	op = t->ops[t->n - 1];
+	if (op_sets_facc(op) != f64)
+		return UINT32_MAX;
 	if ((op >= OP_I32_ADD && op <= OP_F64_DIV_XB) ||
-	    (op >= OP_I32_LOAD && op <= OP_I64_LOAD32_U_KC))
+	    (op >= OP_I32_LOAD && op <= OP_I64_LOAD32_U_KC) ||
+	    (op >= OP_F_ROTL_ADD && op <= OP_G_XOR_XOR) ||
+	    (op >= OP_D_ADD_ADD_A && op <= OP_L_DIV_KC_B))
 		return t->code[t->n - 1].c;
 	return UINT32_MAX;
+}
+
+/* The fused op for op1 (an i32 _I form, or a plain f64 form) feeding op2
+ * as its left (first) or right operand, or 0. */
+static uint32_t fused_op(uint32_t op1, uint32_t op2, bool first)
+{
+#define M_FUSED(n1, e1, n2, e2)                           \
+	if (op1 == OP_I32_##n1##_I && op2 == OP_I32_##n2) \
+		return OP_F_##n1##_##n2;
+#define M_DFUSED(n1, e1, n2, e2)                                                \
+	if (op1 == OP_F64_##n1 && op2 == OP_F64_##n2)                           \
+		return first ? OP_D_##n1##_##n2##_A : OP_D_##n1##_##n2##_B;     \
+	if (op1 == OP_F64_##n1##_XA && op2 == OP_F64_##n2)                      \
+		return first ? OP_E_##n1##_##n2##_XAA : OP_E_##n1##_##n2##_XAB; \
+	if (op1 == OP_F64_##n1##_XB && op2 == OP_F64_##n2)                      \
+		return first ? OP_E_##n1##_##n2##_XBA : OP_E_##n1##_##n2##_XBB;
+#define M_GFUSED(n1, e1, n2, e2)                                                        \
+	if ((op1 == OP_I32_##n1##_XA || op1 == OP_I32_##n1##_XB) && op2 == OP_I32_##n2) \
+		return OP_G_##n1##_##n2;
+#define M_LFUSED(n, e)                                                                      \
+	if (op1 >= OP_F64_LOAD && op1 <= OP_F64_LOAD_KC && op2 == OP_F64_##n) {             \
+		static const int8_t form[6] = {0, 2, -1, -1, 4, 6};                         \
+		if (form[op1 - OP_F64_LOAD] >= 0)                                           \
+			return OP_L_##n##_P_A + (uint32_t)form[op1 - OP_F64_LOAD] + !first; \
+	}
+	INTERP_FUSED(M_FUSED)
+	INTERP_GFUSED(M_GFUSED)
+	INTERP_FSTORES(M_LFUSED)
+	INTERP_DFUSED(M_DFUSED)
+#undef M_GFUSED
+#undef M_LFUSED
+#undef M_FUSED
+#undef M_DFUSED
+	return 0;
+}
+
+/*
+ * The last instruction (an i32 op with an immediate or an i32 _X form, or
+ * f64 arithmetic) produced operand `used` (the left one if `first`; the other
+ * operand is slot `other`) of op2 in a temporary slot, which dies here:
+ * rewrites it into the fused pair. Returns whether it did.
+ */
+static bool try_fuse(struct tr *t, uint32_t op2, uint32_t used, uint32_t other, bool first)
+{
+	struct ins *p = &t->code[t->n - 1];
+	uint32_t nop = fused_op(t->ops[t->n - 1], op2, first);
+
+	if (!nop || used < t->L || other == used)
+		return false;
+	if (nop >= OP_L_ADD_P_A && nop <= OP_L_DIV_KC_B && (nop - OP_L_ADD_P_A) % 8 >= 4) {
+		if (p->imm) /* the _K load forms keep no offset */
+			return false;
+		p->imm = other;
+		t->ops[t->n - 1] = (uint16_t)nop;
+		p->h = t->tbl[nop];
+		p->c = interp_tr_push(t);
+		interp_tr_produced(t);
+		return true;
+	}
+	if (nop >= OP_G_ADD_ADD && nop <= OP_G_XOR_XOR && (t->ops[t->n - 1] - OP_I32_ADD) % 5 == 2)
+		p->a = p->b; /* op1, an _XA form, took its slot operand from b */
+	t->ops[t->n - 1] = (uint16_t)nop;
+	p->h = t->tbl[nop];
+	if (nop >= OP_D_ADD_ADD_A && nop <= OP_E_MUL_DIV_XBB)
+		p->imm = other;
+	else
+		p->b = other;
+	p->c = interp_tr_push(t);
+	interp_tr_produced(t);
+	return true;
 }
 
 void interp_tr_numeric(struct tr *t, uint32_t code)
@@ -424,7 +506,8 @@ void interp_tr_numeric(struct tr *t, uint32_t code)
 		return;
 	} else if (op_has_imm(op) && t->vs[t->h - 1].kind == V_CONST) {
 		uint64_t v = t->vs[--t->h].val;
-		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t), a = interp_tr_pop(t);
+		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t, op_sets_facc(op));
+		uint32_t a = interp_tr_pop(t);
 		bool x = op_has_x(op) && t->n == n0 && a == prev;
 
 		in = interp_tr_emit(t, op + (x ? 3 : 1));
@@ -432,11 +515,13 @@ void interp_tr_numeric(struct tr *t, uint32_t code)
 		in->imm = v;
 		in->c = interp_tr_push(t);
 	} else {
-		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t);
+		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t, op_sets_facc(op));
 		uint32_t b = interp_tr_pop(t), a = interp_tr_pop(t), form = 0;
 
 		if (op_has_x(op) && t->n == n0)
 			form = b == prev ? 4 : a == prev ? 2 : 0;
+		if (form && try_fuse(t, op, prev, form == 4 ? a : b, form == 2))
+			return;
 		in = interp_tr_emit(t, op + form);
 		in->a = a;
 		in->b = b;

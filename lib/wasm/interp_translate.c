@@ -66,6 +66,35 @@ static void do_bulk(struct tr *t, uint32_t op, uint32_t nargs, uint64_t imm, uin
 }
 
 /*
+ * An f64.store of the value the last instruction (f64 arithmetic, not an
+ * immediate form) just wrote to temporary slot v, at a slot address: the
+ * two become one instruction. Returns whether they did.
+ */
+static bool fuse_f64_store(struct tr *t, uint32_t v, uint64_t offset)
+{
+	static const uint16_t base[4] = {OP_FS_ADD, OP_FS_SUB, OP_FS_MUL, OP_FS_DIV};
+	uint32_t op = t->ops[t->n - 1], rel, form, nop;
+	struct ventry *e = &t->vs[t->h - 1];
+	struct ins *p = &t->code[t->n - 1];
+
+	if (op < OP_F64_ADD || op > OP_F64_DIV_XB || v < t->L || e->kind == V_CONST ||
+	    e->kind == V_ADDK)
+		return false;
+	rel = op - OP_F64_ADD;
+	form = rel % 5; /* plain, _I, _XA, _XAI, _XB */
+	if (form & 1)
+		return false;
+	nop = base[rel / 5] + form + wasm_memory_needs_check(t->fn->mem0, offset, 8);
+	t->ops[t->n - 1] = (uint16_t)nop;
+	p->h = t->tbl[nop];
+	p->c = interp_tr_pop(t);
+	p->imm = offset;
+	p->off = t->off;
+	t->last_prod = -1;
+	return true;
+}
+
+/*
  * Loads and stores. Address forms: a slot (plain), a constant folded into
  * the offset (_A), or `x + k` (_K: a deferred local + constant, or for
  * loads an i32.add with a constant emitted just before, which is rewritten).
@@ -101,11 +130,14 @@ static void do_mem(struct tr *t, uint8_t code)
 		return;
 	}
 	if (!load) {
-		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t);
+		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t, code == 0x39);
 
 		v = interp_tr_pop(t);
-		if (t->n == n0 && v == prev)
+		if (t->n == n0 && v == prev) {
+			if (code == 0x39 && fuse_f64_store(t, v, ea))
+				return;
 			op += 6; /* the value is the previous instruction's result */
+		}
 	}
 	e = &t->vs[t->h - 1];
 	if (e->kind == V_CONST) {

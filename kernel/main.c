@@ -16,6 +16,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "fdt/fdt.h"
+#include "fs/kvfs.h"
 #include "irq.h"
 #include "kmain.h"
 #include "ktrace.h"
@@ -148,6 +149,7 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 		panic("cannot set up virtual memory");
 	kheap_use_vm();
 	sched_init(); /* the executor, for every CPU */
+	kvfs_init();  /* the file namespace: initrd at /, /tmp, /proc, tracefs */
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");

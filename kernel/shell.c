@@ -22,6 +22,7 @@
 #include "base/err.h"
 #include "console.h"
 #include "cpu.h"
+#include "fs/kvfs.h"
 #include "kmain.h"
 #include "ktrace.h"
 #include "mem/frame.h"
@@ -85,6 +86,10 @@ const char *shell_strerror(int err)
 		return "Resource temporarily unavailable";
 	case ERR_RANGE:
 		return "Numerical result out of range";
+	case ERR_NOSPC:
+		return "No space left on device";
+	case ERR_EXIST:
+		return "File exists";
 	default:
 		return err_str(err);
 	}
@@ -160,9 +165,9 @@ static const struct shell_command commands[] = {
 	{"mem", "show frame, heap and virtual memory use", cmd_mem},
 	{"uptime", "time since the machine started", cmd_uptime},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
-	{"ls", "list a directory of /sys/kernel/tracing", shell_cmd_ls},
-	{"cat", "print tracefs files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
-	{"echo", "print words, or write them: echo 1 > FILE", shell_cmd_echo},
+	{"ls", "ls [PATH...]: list directories (default /)", shell_cmd_ls},
+	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
+	{"echo", "print words, or write them: echo 1 > FILE, >> appends", shell_cmd_echo},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
 	{"shutdown", "power off (QEMU exits with status 0)", cmd_shutdown},
 };
@@ -418,6 +423,8 @@ void shell_start(void)
 	prompt();
 	if (kasync_spawn(&kexec, &sh->task, NULL))
 		panic("shell: cannot spawn");
+	if (kvfs_task_track(&sh->task)) /* the shell never ends: never untracked */
+		log_warn("shell", "not listed in /proc/tasks");
 }
 
 #ifndef KTEST

@@ -2,8 +2,8 @@
  * shell.h - the kernel shell on the console UART.
  *
  * A line editor and the commands help, version, cpus, mem, uptime,
- * metrics, ls/cat/echo on /sys/kernel/tracing (shell_trace.c), timeout and
- * shutdown. Input piped into QEMU is read in order, one line at a time. A
+ * metrics (shell_trace.c), ls/cat/echo on the VFS (shell_fs.c), timeout
+ * and shutdown. Input piped into QEMU is read in order, one line at a time. A
  * command that waits (cat trace_pipe) runs as a job the shell awaits;
  * Ctrl-C stops it.
  */

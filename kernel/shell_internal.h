@@ -1,6 +1,6 @@
 /*
  * shell_internal.h - what the shell's command files share (shell.c runs
- * them; shell_trace.c holds the tracefs and metrics commands).
+ * them; shell_fs.c holds ls, cat and echo, shell_trace.c `metrics`).
  */
 #pragma once
 

@@ -22,6 +22,7 @@ suites=(
 	"spectest-asan|env BUILD=$BUILD SPEC_RUNNER=$BUILD/host-asan/spectest tests/spec/run.sh --guarded"
 	"wasi|env BUILD=$BUILD tests/wasi/run.sh"
 	"fuzz-replay|env BUILD=$BUILD tests/fuzz/replay.sh"
+	"userland|env BUILD=$BUILD tests/userland/host.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(

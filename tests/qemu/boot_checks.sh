@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # boot_checks.sh - checks that need whole boots of QEMU: deliberate kernel
 # faults and panics (each must print its report and end QEMU non-zero),
-# KASLR across two boots, bad boot arguments, a broken device tree, and the
-# shell driven through piped input on 1 to 8 harts. Prints "ok NAME" or
-# "FAIL NAME" per check and ends with "N passed, N failed".
+# KASLR across two boots, bad boot arguments, a broken device tree, the
+# shell's tracing and file sessions, and the shell on 1 to 8 harts. Prints
+# "ok NAME" or "FAIL NAME" per check and ends with "N passed, N failed".
 set -u
 BUILD=${BUILD:-build}
 KERNEL=$BUILD/kernel/loader.elf
@@ -98,6 +98,20 @@ has "$TMP/trace.log" "echo: write error: Invalid argument" "# tracer: nop" \
 	"exec_ticks " "exec.polled " "irq_external " "shutting down" && grep -aqx "X" <(tr -d '\r' <"$TMP/trace.log") &&
 	[[ $rc -eq 0 && $pipe_lines -gt 0 ]]
 check shell_tracing_session $? "exit $rc, $pipe_lines live switch lines"
+
+# --- files: the initrd, tmpfs, procfs through the shell ---------------------
+printf '%s\n' "ls /bin" "cat /etc/motd" "echo hi > /tmp/x" "echo there >> tmp/x" "cat /tmp/x" \
+	"cat /nope" "echo no > /etc/motd" "ls /proc" "cat /proc/tasks" "shutdown" |
+	RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 2 256M "" >"$TMP/files.log" 2>&1
+rc=$?
+tr -d '\r' <"$TMP/files.log" >"$TMP/files.txt"
+has "$TMP/files.txt" "hello.wasm" "cat.wasm" "spin.wasm" "Welcome to wasmos" \
+	"cat: /nope: No such file or directory" "echo: /etc/motd: Operation not permitted" \
+	"tasks  meminfo  cpuinfo  uptime" "shell " "shutting down" &&
+	grep -qxF hi "$TMP/files.txt" && grep -qxF there "$TMP/files.txt" && [[ $rc -eq 0 ]]
+ok=$?
+check shell_files_session $ok "exit $rc"
+[[ $ok -eq 0 ]] || sed 's/^/   | /' "$TMP/files.txt" | tail -15
 
 # --- a broken device tree is an error with an offset, not a crash ----------
 qemu-system-riscv64 -machine virt,dumpdtb="$TMP/virt.dtb" -smp 1 -m 256M >/dev/null 2>&1

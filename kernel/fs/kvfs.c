@@ -1,0 +1,60 @@
+/*
+ * kvfs.c - the kernel's namespace at boot (see kvfs.h): the initramfs from
+ * the embedded initrd at /, then tmpfs, procfs and tracefs mounted on
+ * directories created for them.
+ */
+#include "fs/kvfs.h"
+
+#include "console.h"
+#include "panic.h"
+#include "sched.h"
+
+/* kernel/arch/riscv64/initrd.S */
+extern const char initrd_start[], initrd_end[];
+
+struct vfs *kvfs;
+
+const void *kvfs_initrd(size_t *out_len)
+{
+	*out_len = (size_t)(initrd_end - initrd_start);
+	return initrd_start;
+}
+
+static uint64_t clock_ns(void *arg)
+{
+	(void)arg;
+	return sched_now_ns();
+}
+
+static void mount_or_panic(struct vfs *v, const char *path, struct vfs_fs *fs, int err)
+{
+	if (!err)
+		err = vfs_mount(v, path, fs, VFS_MOUNT_MKDIR);
+	if (err)
+		panic("vfs: cannot mount %s: %s", path, err_str(err));
+}
+
+void kvfs_init(void)
+{
+	struct vfs_cpio_error why = {0, 0};
+	struct vfs_fs *fs = NULL;
+	struct vfs *v;
+	size_t len;
+	const void *cpio = kvfs_initrd(&len);
+
+	if (vfs_create(clock_ns, NULL, &v))
+		panic("vfs: out of memory");
+	int err = vfs_initramfs_create(v, cpio, len, &fs, &why);
+	if (err)
+		panic("vfs: initrd (%zu bytes): %s at offset %zu: %s", len, err_str(err),
+		      why.offset, why.reason ? why.reason : "?");
+	mount_or_panic(v, "/", fs, 0);
+	err = vfs_tmpfs_create(v, KVFS_TMP_LIMIT, &fs);
+	mount_or_panic(v, "/tmp", fs, err);
+	err = kvfs_procfs_create(v, &fs);
+	mount_or_panic(v, "/proc", fs, err);
+	err = kvfs_tracefs_create(v, &fs);
+	mount_or_panic(v, KVFS_TRACEFS, fs, err);
+	kvfs = v;
+	log_info("vfs", "initrd: %zu bytes; /tmp, /proc, %s mounted", len, KVFS_TRACEFS);
+}

@@ -1,0 +1,59 @@
+/*
+ * kvfs.h - the kernel's one file namespace (lib/vfs), set up at boot:
+ *
+ *   /                    initramfs: the initrd embedded in the image (read-only)
+ *   /tmp                 tmpfs, KVFS_TMP_LIMIT bytes of file data
+ *   /proc                procfs: tasks, meminfo, cpuinfo, uptime (procfs.c)
+ *   /sys/kernel/tracing  tracefs: lib/trace's files through ktrace (tracefs.c)
+ *
+ * Invariant: `kvfs` is valid (non-NULL) once kvfs_init returned on the boot
+ * CPU, before the other CPUs run tasks; the mounts never change after.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kasync/task.h"
+#include "vfs/vfs.h"
+
+#define KVFS_TMP_LIMIT (16u << 20)
+#define KVFS_TRACEFS   "/sys/kernel/tracing"
+
+extern struct vfs *kvfs;
+
+/* kvfs_init - builds and mounts the namespace. Boot CPU, after the heap,
+ * ktrace_init and sched_init. Panics if the initrd is malformed or memory
+ * runs out. */
+void kvfs_init(void);
+
+/* kvfs_initrd - the embedded cpio archive (for tests and messages). */
+const void *kvfs_initrd(size_t *out_len);
+
+/* ---- inside kvfs: the synthetic filesystems ---- */
+
+/* kvfs_tracefs_create / kvfs_procfs_create - a filled synth fs, unmounted.
+ * ERR_NOMEM; tracefs also ERR_BUSY (lib/trace's lock, not at boot). */
+int kvfs_tracefs_create(struct vfs *v, struct vfs_fs **out);
+int kvfs_procfs_create(struct vfs *v, struct vfs_fs **out);
+
+/*
+ * kvfs_trace_pipe_wait - a reader of trace_pipe whose read returned
+ * ERR_AGAIN, about to return PENDING: registers `w` to be woken by the next
+ * record. True if records are already there (read again instead). A wakeup
+ * can be missed in a narrow race: wait with a timeout as well (ktrace.h).
+ */
+bool kvfs_trace_pipe_wait(const struct kasync_waker *w);
+
+/* ---- /proc/tasks: the tasks the kernel tracks ---- */
+
+/*
+ * kvfs_task_track / kvfs_task_untrack - adds a spawned task to /proc/tasks
+ * (its id, name, state, and the CPU polling it) and removes it; untrack
+ * before the task can be freed (e.g. before dropping the last reference).
+ * ERR_NOMEM when the table (KVFS_TASKS_MAX) is full. Task context.
+ */
+#define KVFS_TASKS_MAX 128
+int kvfs_task_track(struct kasync_task *t);
+void kvfs_task_untrack(struct kasync_task *t);

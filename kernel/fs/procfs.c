@@ -1,0 +1,157 @@
+/*
+ * procfs.c - /proc as a synthetic filesystem: each file's text is made at
+ * open (a snapshot) from the kernel's own counters.
+ *
+ *   tasks    ID NAME STATE CPU: the tasks tracked (kvfs_task_track)
+ *   meminfo  frames and heap          cpuinfo  one block per CPU
+ *   uptime   seconds since reset, Linux's format
+ *
+ * Invariant: the task table holds only tasks between track and untrack;
+ * its owners untrack before a task can be freed, and every read of a task
+ * happens under `tasks_lock`, so the table never shows a freed task.
+ */
+#include <stdatomic.h>
+
+#include "arch/arch.h"
+#include "cpu.h"
+#include "fs/kvfs.h"
+#include "kasync/state.h"
+#include "mem/frame.h"
+#include "mem/kheap.h"
+#include "sched.h"
+#include "spinlock.h"
+
+static struct spinlock tasks_lock = SPINLOCK_INIT;
+static struct kasync_task *tasks[KVFS_TASKS_MAX]; /* guarded by tasks_lock */
+
+int kvfs_task_track(struct kasync_task *t)
+{
+	int err = ERR_NOMEM;
+	bool irq = spin_lock(&tasks_lock);
+	for (size_t i = 0; i < KVFS_TASKS_MAX; i++)
+		if (!tasks[i]) {
+			tasks[i] = t;
+			err = 0;
+			break;
+		}
+	spin_unlock(&tasks_lock, irq);
+	return err;
+}
+
+void kvfs_task_untrack(struct kasync_task *t)
+{
+	bool irq = spin_lock(&tasks_lock);
+	for (size_t i = 0; i < KVFS_TASKS_MAX; i++)
+		if (tasks[i] == t)
+			tasks[i] = NULL;
+	spin_unlock(&tasks_lock, irq);
+}
+
+static const char *task_state(uintptr_t st)
+{
+	if (st & KASYNC_ST_COMPLETE)
+		return "done";
+	if (st & KASYNC_ST_CANCELLED)
+		return "cancelled";
+	if (st & KASYNC_ST_POLLING)
+		return "running";
+	if (st & KASYNC_ST_WOKEN)
+		return "ready";
+	return "waiting";
+}
+
+static int show_tasks(void *arg, void *state, struct vfs_sbuf *out)
+{
+	(void)arg;
+	(void)state;
+	vfs_sbuf_printf(out, "%-6s %-20s %-10s %s\n", "ID", "NAME", "STATE", "CPU");
+	bool irq = spin_lock(&tasks_lock);
+	for (size_t i = 0; i < KVFS_TASKS_MAX; i++) {
+		struct kasync_task *t = tasks[i];
+		if (!t)
+			continue;
+		int cpu = -1;
+		for (uint32_t c = 0; c < ncpus; c++)
+			/* relaxed: compared as a value, a snapshot for display */
+			if (atomic_load_explicit(&kexec.scheds[c].current, memory_order_relaxed) ==
+			    t)
+				cpu = (int)c;
+		const char *st = task_state(kasync_state_load(&t->state));
+		if (cpu >= 0)
+			vfs_sbuf_printf(out, "%-6llu %-20s %-10s %d\n", (unsigned long long)t->id,
+					t->name ? t->name : "?", st, cpu);
+		else
+			vfs_sbuf_printf(out, "%-6llu %-20s %-10s -\n", (unsigned long long)t->id,
+					t->name ? t->name : "?", st);
+	}
+	spin_unlock(&tasks_lock, irq);
+	return out->failed ? ERR_NOMEM : 0;
+}
+
+static int show_meminfo(void *arg, void *state, struct vfs_sbuf *out)
+{
+	struct frame_stats f;
+	struct kheap_stats h;
+	(void)arg;
+	(void)state;
+	frame_stats(&f);
+	kheap_stats(&h);
+	vfs_sbuf_printf(out, "MemTotal:     %10llu kB\n",
+			(unsigned long long)(f.total * FRAME_SIZE / 1024));
+	vfs_sbuf_printf(out, "MemFree:      %10llu kB\n",
+			(unsigned long long)(f.free * FRAME_SIZE / 1024));
+	vfs_sbuf_printf(out, "FrameCached:  %10llu kB\n",
+			(unsigned long long)(f.cached * FRAME_SIZE / 1024));
+	vfs_sbuf_printf(out, "HeapTotal:    %10zu kB\n", h.total / 1024);
+	vfs_sbuf_printf(out, "HeapInUse:    %10zu kB\n", h.in_use / 1024);
+	vfs_sbuf_printf(out, "HeapAllocs:   %10zu\n", h.allocs);
+	return out->failed ? ERR_NOMEM : 0;
+}
+
+static int show_cpuinfo(void *arg, void *state, struct vfs_sbuf *out)
+{
+	(void)arg;
+	(void)state;
+	for (uint32_t c = 0; c < ncpus; c++)
+		vfs_sbuf_printf(
+			out,
+			"processor\t: %u\nhart\t\t: %u\nisa\t\t: rv64gc\nmmu\t\t: sv39/sv48\n"
+			"state\t\t: %s\ntimebase\t: %llu\n\n",
+			c, cpus[c].hartid, cpus[c].online ? "online" : "offline",
+			(unsigned long long)arch_ticks_per_sec());
+	return out->failed ? ERR_NOMEM : 0;
+}
+
+static int show_uptime(void *arg, void *state, struct vfs_sbuf *out)
+{
+	(void)arg;
+	(void)state;
+	uint64_t t = arch_now_ticks(), hz = arch_ticks_per_sec();
+	uint64_t cs = t * 100 / hz;
+	vfs_sbuf_printf(out, "%llu.%02llu\n", (unsigned long long)(cs / 100),
+			(unsigned long long)(cs % 100));
+	return out->failed ? ERR_NOMEM : 0;
+}
+
+static const struct vfs_synth_ops tasks_ops = {.show = show_tasks};
+static const struct vfs_synth_ops meminfo_ops = {.show = show_meminfo};
+static const struct vfs_synth_ops cpuinfo_ops = {.show = show_cpuinfo};
+static const struct vfs_synth_ops uptime_ops = {.show = show_uptime};
+
+int kvfs_procfs_create(struct vfs *v, struct vfs_fs **out)
+{
+	static const struct {
+		const char *name;
+		const struct vfs_synth_ops *ops;
+	} files[] = {{"tasks", &tasks_ops},
+		     {"meminfo", &meminfo_ops},
+		     {"cpuinfo", &cpuinfo_ops},
+		     {"uptime", &uptime_ops}};
+	struct vfs_fs *fs;
+	int err = vfs_synth_create(v, &fs);
+	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++)
+		err = vfs_synth_add_file(fs, "", files[i].name, files[i].ops, NULL);
+	if (!err)
+		*out = fs;
+	return err;
+}

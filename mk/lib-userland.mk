@@ -1,0 +1,60 @@
+# Userland: the demo WASI programs (userland/*.c) and the initrd the kernel
+# embeds (kernel/arch/riscv64/initrd.S includes it with .incbin).
+#
+#   make userland                       $(BUILD)/userland/*.wasm
+#   make initrd                         $(BUILD)/initrd.cpio
+#   make run PROGRAMS="a.wasm b.wasm"   extra programs in /bin of the initrd
+#   make run ROOTFS=dir                 an extra tree at / of the initrd
+#
+# The initrd holds /bin/<name>.wasm for every userland program, the tree
+# rootfs/ (/etc/motd), then $(ROOTFS) and $(PROGRAMS) (later ones win). A
+# change of either variable rebuilds it: their values are kept in a file
+# that is rewritten only when they change.
+
+USERLAND_SRCS := $(wildcard userland/*.c)
+USERLAND_WASMS := $(patsubst userland/%.c,$(BUILD)/userland/%.wasm,$(USERLAND_SRCS))
+USERLAND_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
+
+$(BUILD)/userland/%.wasm: userland/%.c
+	@mkdir -p $(@D)
+	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -o $@ $<
+
+# alloc: a 64 MiB ceiling, so "until refused" ends at the module's own limit
+$(BUILD)/userland/alloc.wasm: userland/alloc.c
+	@mkdir -p $(@D)
+	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,--max-memory=67108864 -o $@ $<
+
+PROGRAMS ?=
+ROOTFS ?=
+INITRD := $(BUILD)/initrd.cpio
+INITRD_VARS := $(BUILD)/initrd.vars
+INITRD_VARS_TEXT := PROGRAMS=$(PROGRAMS) ROOTFS=$(ROOTFS)
+ifneq ($(INITRD_VARS_TEXT),$(shell cat $(INITRD_VARS) 2>/dev/null))
+$(shell mkdir -p $(BUILD) && printf '%s\n' '$(INITRD_VARS_TEXT)' >$(INITRD_VARS))
+endif
+
+INITRD_INPUTS := $(USERLAND_WASMS) $(shell find rootfs -type f 2>/dev/null) $(PROGRAMS) \
+	$(if $(ROOTFS),$(shell find $(ROOTFS) 2>/dev/null))
+
+$(INITRD): $(INITRD_INPUTS) $(INITRD_VARS) tools/mkcpio.py
+	$(Q)rm -rf $(BUILD)/initrd-root && mkdir -p $(BUILD)/initrd-root/bin
+	$(Q)cp $(USERLAND_WASMS) $(BUILD)/initrd-root/bin/
+	$(Q)cp -R rootfs/. $(BUILD)/initrd-root/
+	$(Q)$(if $(ROOTFS),cp -R $(ROOTFS)/. $(BUILD)/initrd-root/)
+	$(Q)$(if $(strip $(PROGRAMS)),cp $(PROGRAMS) $(BUILD)/initrd-root/bin/)
+	$(Q)python3 tools/mkcpio.py $(BUILD)/initrd-root $@
+
+# Both kernel images embed it (the object's rule is mk/kernel.mk's).
+INITRD_ASM := kernel/arch/riscv64/initrd.S
+$(BUILD)/kernel/$(INITRD_ASM).o $(BUILD)/kernel-test/$(INITRD_ASM).o: $(INITRD)
+$(BUILD)/kernel/$(INITRD_ASM).o $(BUILD)/kernel-test/$(INITRD_ASM).o: \
+	KERNEL_CFLAGS += -DINITRD_PATH='"$(INITRD)"'
+
+.PHONY: userland initrd userland-test
+userland: $(USERLAND_WASMS)
+initrd: $(INITRD)
+
+host-test-build: $(WASMRUN) $(USERLAND_WASMS)
+
+userland-test: $(WASMRUN) $(USERLAND_WASMS)
+	$(Q)BUILD=$(BUILD) tests/userland/host.sh

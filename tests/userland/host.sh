@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# host.sh - the userland demo programs (userland/*.c, built as
+# $BUILD/userland/*.wasm) under the host runner wasmrun: each program's
+# output and exit status, its usage message for bad arguments, and the
+# traps of oob and stack. One line per case; last line "N passed, N failed".
+#
+#   BUILD=build tests/userland/host.sh [FILTER]    (needs make userland wasmrun)
+set -u
+BUILD=${BUILD:-build}
+WASMRUN=${WASMRUN:-$BUILD/host/wasmrun}
+U=$BUILD/userland
+FILTER=${1:-}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/root/sub"
+printf 'line one\nline two\n' >"$tmp/root/file.txt"
+
+# case NAME EXPECTED-STATUS STDOUT-REGEX STDERR-REGEX -- PROGRAM ARGS...
+# (an empty regex is not checked; stdin is $STDIN or /dev/null)
+case_() {
+	local name=$1 want=$2 out_re=$3 err_re=$4
+	shift 5
+	[[ -z $FILTER || $name == *"$FILTER"* ]] || return 0
+	local prog=$1
+	shift
+	timeout -k 2 "${LIMIT:-30}" "$WASMRUN" --dir "$tmp/root:/" "$U/$prog.wasm" "$@" \
+		<"${STDIN:-/dev/null}" >"$tmp/out" 2>"$tmp/err"
+	local status=$? why=
+	[[ $status -eq $want ]] || why="exit status $status, expected $want"
+	[[ -z $out_re ]] || grep -qE -- "$out_re" "$tmp/out" || why="$why stdout lacks /$out_re/"
+	[[ -z $err_re ]] || grep -qE -- "$err_re" "$tmp/err" || why="$why stderr lacks /$err_re/"
+	if [[ -z $why ]]; then
+		echo "ok   userland.$name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL userland.$name: $why"
+		sed 's/^/   | /' "$tmp/out" "$tmp/err" | head -10
+		fail=$((fail + 1))
+	fi
+}
+
+case_ hello 0 '^Hello, world, from WebAssembly!$' '' -- hello
+case_ hello_name 0 '^Hello, wasm, from WebAssembly!$' '' -- hello wasm
+case_ hello_usage 2 '' '^usage: hello' -- hello a b
+case_ echo 0 '^a b  c$' '' -- echo a b " c"
+case_ echo_n 0 '^x y$' '' -- echo -n x y
+case_ echo_usage 2 '' '^usage: echo' -- echo --help
+case_ cat_file 0 '^line two$' '' -- cat /file.txt
+case_ cat_two 0 '^line one$' '' -- cat /file.txt /file.txt
+STDIN=$tmp/root/file.txt case_ cat_stdin 0 '^line one$' '' -- cat -
+case_ cat_missing 1 '' '^cat: /nope: No such file or directory$' -- cat /nope
+case_ cat_usage 2 '' '^usage: cat' -- cat
+case_ ls_root 0 '^sub/$' '' -- ls /
+case_ ls_file 0 '^file.txt$' '' -- ls /
+case_ ls_missing 1 '' '^ls: /nope: ' -- ls /nope
+case_ ls_usage 2 '' '^usage: ls' -- ls -l
+case_ sleep_usage 2 '' '^usage: sleep' -- sleep soon
+case_ sleep_usage_none 2 '' '^usage: sleep' -- sleep
+case_ spin_usage 2 '' '^usage: spin' -- spin 1
+LIMIT=1 case_ spin_runs_until_killed 124 '^spin: looping forever$' '' -- spin
+case_ oob_traps 134 '^oob: reading at 0xfffffff0$' 'trap: out of bounds memory access' -- oob
+case_ oob_usage 2 '' '^usage: oob' -- oob x
+case_ stack_traps 134 '^stack: recursing forever$' 'trap: ' -- stack
+case_ stack_usage 2 '' '^usage: stack' -- stack x
+case_ alloc_until_refused 0 '^alloc: got 6[0-9]{4} KiB in [0-9]+ blocks of 1024 KiB, then malloc refused$' '' -- alloc
+case_ alloc_blocks 0 '^alloc: got 6[0-9]{4} KiB in [0-9]+ blocks of 4096 KiB' '' -- alloc 4096
+case_ alloc_usage 2 '' '^usage: alloc' -- alloc 0
+case_ primes 0 '^primes: 168 primes below 1000$' '' -- primes 1000
+case_ primes_progress 0 '^primes: 50% \(95 found\)$' '' -- primes 1000
+case_ primes_usage 2 '' '^usage: primes' -- primes many
+case_ clock 0 '^slept 10 ms: monotonic advanced' '' -- clock
+case_ clock_realtime 0 '^realtime: +1[0-9]{9}\.' '' -- clock
+case_ clock_usage 2 '' '^usage: clock' -- clock now
+
+# sleep really waits (and not much longer)
+if [[ -z $FILTER || sleep_waits == *"$FILTER"* ]]; then
+	start=$(date +%s%N)
+	"$WASMRUN" "$U/sleep.wasm" 0.3
+	rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	if [[ $rc -eq 0 && $ms -ge 300 && $ms -lt 5000 ]]; then
+		echo "ok   userland.sleep_waits"
+		pass=$((pass + 1))
+	else
+		echo "FAIL userland.sleep_waits: exit $rc after $ms ms"
+		fail=$((fail + 1))
+	fi
+fi
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]

@@ -127,12 +127,29 @@ void sched_worker(void)
 	panic("the executor was closed");
 }
 
-/* block_on's waker: sets `done` and wakes the waiting CPU. Heap-allocated
- * and counted: a waker may outlive the wait. */
+void sched_waiter_init(struct sched_waiter *w)
+{
+	atomic_init(&w->done, false);
+	w->cpu = cpu_id();
+}
+
+void sched_waiter_wake(struct sched_waiter *w)
+{
+	atomic_store(&w->done, true);
+	plat_wake_cpu(NULL, w->cpu);
+}
+
+void sched_waiter_wait(struct sched_waiter *w)
+{
+	kasync_worker_run_until(&kexec, w->cpu, &w->done);
+	atomic_store(&w->done, false);
+}
+
+/* block_on's waker: a waiter, heap-allocated and counted, since a waker
+ * may outlive the wait. */
 struct parker {
 	atomic_uint refs;
-	atomic_bool done;
-	uint32_t cpu;
+	struct sched_waiter w;
 };
 
 static void pk_clone(void *d)
@@ -149,9 +166,7 @@ static void pk_drop(void *d)
 
 static void pk_wake_by_ref(void *d)
 {
-	struct parker *p = d;
-	atomic_store(&p->done, true);
-	plat_wake_cpu(NULL, p->cpu);
+	sched_waiter_wake(&((struct parker *)d)->w);
 }
 
 static void pk_wake(void *d)
@@ -175,13 +190,10 @@ int sched_block_on_join(struct kasync_join *jh, void *out)
 	if (!p)
 		panic("block_on: out of memory");
 	atomic_init(&p->refs, 1);
-	atomic_init(&p->done, false);
-	p->cpu = cpu_id();
+	sched_waiter_init(&p->w);
 	struct kasync_cx cx = {.waker = {&parker_vt, p}, .task = NULL, .exec = &kexec};
-	while (kasync_join_poll(jh, &cx, out, &err) == KASYNC_PENDING) {
-		kasync_worker_run_until(&kexec, p->cpu, &p->done);
-		atomic_store(&p->done, false);
-	}
+	while (kasync_join_poll(jh, &cx, out, &err) == KASYNC_PENDING)
+		sched_waiter_wait(&p->w);
 	pk_drop(p);
 	kasync_join_drop(jh);
 	return err;

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "base/compiler.h"
@@ -23,6 +24,20 @@ void sched_init(void);
 
 /* sched_worker - this CPU's worker loop. Never returns. */
 NORETURN void sched_worker(void);
+
+/*
+ * A CPU's main context (not a task) waiting for an event while it serves as
+ * a worker: sched_waiter_wait runs this CPU's worker until some context
+ * calls sched_waiter_wake (any CPU, interrupts included), then re-arms.
+ * Works on SMP=1 too.
+ */
+struct sched_waiter {
+	atomic_bool done;
+	uint32_t cpu; /* the waiting CPU */
+};
+void sched_waiter_init(struct sched_waiter *w); /* on the CPU that will wait */
+void sched_waiter_wake(struct sched_waiter *w);
+void sched_waiter_wait(struct sched_waiter *w);
 
 /*
  * sched_block_on_join - from a CPU's main context (not a task): waits for

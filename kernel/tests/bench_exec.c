@@ -6,9 +6,7 @@
  * runs, in the guest's rdtime (under -icount shift=0, one ns per guest
  * instruction).
  */
-#include <stdatomic.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "console.h"
 #include "cpu.h"
@@ -18,16 +16,9 @@
 
 #define RUNS 5
 
-struct waiter {
-	atomic_bool done;
-	uint32_t cpu;
-};
-
 static void on_done(void *arg)
 {
-	struct waiter *w = arg;
-	atomic_store(&w->done, true);
-	kexec.plat->wake_cpu(kexec.plat->ctx, w->cpu); /* it may sleep */
+	sched_waiter_wake(arg);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -39,16 +30,17 @@ static int cmp_u64(const void *a, const void *b)
 void ktest_bench_exec(void)
 {
 	static const char *names[] = {"spawn_many", "chained_spawn", "ping_pong", "yield_many"};
-	struct waiter w = {.cpu = cpu_id()};
+	struct sched_waiter w;
 	struct kasync_bench b = {.exec = &kexec, .done = on_done, .done_arg = &w};
+
+	sched_waiter_init(&w);
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		uint64_t r[RUNS + 1];
 		for (int run = 0; run <= RUNS; run++) { /* run 0 warms up */
-			atomic_store(&w.done, false);
 			uint64_t t0 = sched_now_ns();
 			long ops = kasync_bench_start(&b, names[i]);
-			kasync_worker_run_until(&kexec, w.cpu, &w.done);
+			sched_waiter_wait(&w);
 			r[run] = (sched_now_ns() - t0) / (uint64_t)(ops > 0 ? ops : 1);
 		}
 		qsort(r + 1, RUNS, sizeof(r[0]), cmp_u64);

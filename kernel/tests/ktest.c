@@ -107,14 +107,15 @@ void kernel_run(void)
 		ktest_crash(crash);
 	const char *bench = bootarg("bench=", fbuf, sizeof(fbuf));
 	if (bench) {
-		bool known = strcmp(bench, "exec") == 0 || strcmp(bench, "wasm") == 0;
-		if (strcmp(bench, "exec") == 0)
+		if (strcmp(bench, "exec") == 0) {
 			ktest_bench_exec();
-		else if (strcmp(bench, "wasm") == 0)
+		} else if (strcmp(bench, "wasm") == 0) {
 			ktest_bench_wasm();
-		else
+		} else {
 			kprintf("ktest: unknown benchmark '%s' (known: exec, wasm)\n", bench);
-		arch_shutdown(known ? 0 : 2);
+			arch_shutdown(2);
+		}
+		arch_shutdown(0);
 	}
 	const char *filter = bootarg("test=", fbuf, sizeof(fbuf));
 	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus,

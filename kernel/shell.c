@@ -1,16 +1,16 @@
 /*
- * shell.c - the minimal kernel shell (see shell.h).
+ * shell.c - the kernel shell: a task that reads the console UART, edits a
+ * line (lib/ledit: cursor movement, history), and runs it.
  *
- * Line editing: printable characters, backspace/DEL, Ctrl-U (kill line),
- * Ctrl-C (abandon line); escape sequences (arrow keys) are consumed and
- * ignored. A command is the first word; the rest are its arguments; '...'
- * and "..." group words, and an unquoted > or >> is a word of its own.
- *
- * Commands run synchronously inside the shell task's poll. One that must
- * wait (cat trace_pipe) spawns a job task instead (shell_job_start): the
- * shell task then awaits its join handle while still reading the UART, so
- * Ctrl-C (or `timeout`) can stop it; other input typed meanwhile is kept
- * and runs after the job.
+ * A line is words: '...' and "..." group, an unquoted >, >> or & is a word
+ * of its own. The first word is a builtin (the table below) or a program
+ * (/bin/NAME[.wasm], or a path); a final & runs a program in the
+ * background. Builtins run synchronously inside the shell task's poll;
+ * programs and builtins that wait are jobs (shell_jobs.c): while the
+ * foreground job runs, the shell reads on, Ctrl-C stops the job, lines
+ * typed go to a foreground program's stdin (with their own editor, no
+ * history; Ctrl-D ends the input), and for any other job the bytes are kept
+ * and run after it.
  */
 #include "shell.h"
 
@@ -24,6 +24,7 @@
 #include "cpu.h"
 #include "fs/kvfs.h"
 #include "kmain.h"
+#include "ledit/ledit.h"
 #include "ktrace.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
@@ -33,36 +34,18 @@
 #include "shell_internal.h"
 #include "version.h"
 
-#define LINE_MAX      256
+#define LINE_MAX      LEDIT_LINE_MAX
 #define MAX_ARGS      16
 #define TYPEAHEAD_MAX 256
 
 static int cmd_help(int argc, char **argv);
 static int cmd_timeout(int argc, char **argv);
 
-/* The running job, if any. [shell task] */
-static struct {
-	bool active, stopping, timed;
-	struct kasync_join jh;
-	void (*stop)(struct kasync_join *jh);
-	uint64_t timeout_ns; /* set by `timeout` before it runs the command */
-	struct kasync_sleep timer;
-} job;
+static uint64_t prompt_ticks; /* when the first prompt was printed */
 
-int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh))
+uint64_t shell_prompt_ticks(void)
 {
-	if (job.active)
-		return ERR_BUSY;
-	job.jh = *jh;
-	job.stop = stop;
-	job.active = true;
-	job.stopping = false;
-	job.timed = false;
-	if (job.timeout_ns) {
-		kasync_sleep_init(&job.timer, &kexec, job.timeout_ns);
-		job.timed = true;
-	}
-	return 0;
+	return prompt_ticks;
 }
 
 const char *shell_strerror(int err)
@@ -158,18 +141,42 @@ static int cmd_shutdown(int argc, char **argv)
 	arch_shutdown(0);
 }
 
+/* Deliberate kernel failures, to see (and test) the reports. */
+static int cmd_panic(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	panic("deliberate panic from the shell");
+}
+
+static int cmd_fault(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("storing to 0x10 (unmapped) from the kernel\n");
+	*(volatile uint64_t *)(uintptr_t)0x10 = 1;
+	return 1; /* not reached: the store faults */
+}
+
 static const struct shell_command commands[] = {
 	{"help", "list the commands", cmd_help},
-	{"version", "show the kernel version", cmd_version},
-	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
-	{"mem", "show frame, heap and virtual memory use", cmd_mem},
-	{"uptime", "time since the machine started", cmd_uptime},
-	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
+	{"run", "run PROG [ARG...] [&]: run a program (also just: PROG ARG...)", shell_cmd_run},
+	{"jobs", "list the background programs", shell_cmd_jobs},
+	{"ps", "list tasks: id, name, state, CPU, run time, memory", shell_cmd_ps},
+	{"kill", "kill ID|%N...: end programs (IDs from ps, %N from jobs)", shell_cmd_kill},
 	{"ls", "ls [PATH...]: list directories (default /)", shell_cmd_ls},
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
 	{"echo", "print words, or write them: echo 1 > FILE, >> appends", shell_cmd_echo},
+	{"mem", "show frame, heap and virtual memory use", cmd_mem},
+	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
+	{"uptime", "time since the machine started", cmd_uptime},
+	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
+	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
+	{"version", "show the kernel version", cmd_version},
 	{"shutdown", "power off (QEMU exits with status 0)", cmd_shutdown},
+	{"panic", "panic the kernel on purpose (for testing)", cmd_panic},
+	{"fault", "make the kernel fault on purpose (for testing)", cmd_fault},
 };
 
 static int cmd_help(int argc, char **argv)
@@ -178,7 +185,14 @@ static int cmd_help(int argc, char **argv)
 	(void)argv;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		kprintf("  %-10s %s\n", commands[i].name, commands[i].help);
+	kprintf("Programs: ls /bin. Keys: arrows edit and recall lines, Ctrl-C stops the\n"
+		"foreground program, Ctrl-D ends its input.\n");
 	return 0;
+}
+
+static bool is_special(char c)
+{
+	return c == '>' || c == '&';
 }
 
 /*
@@ -201,14 +215,14 @@ static int tokenize(const char *line, char *buf, char **argv)
 			return -1;
 		}
 		argv[argc++] = o;
-		if (*p == '>') {
+		if (is_special(*p)) {
 			*o++ = *p++;
-			if (*p == '>')
+			if (p[-1] == '>' && *p == '>')
 				*o++ = *p++;
 			*o++ = 0;
 			continue;
 		}
-		while (*p && *p != ' ' && *p != '\t' && *p != '>') {
+		while (*p && *p != ' ' && *p != '\t' && !is_special(*p)) {
 			if (*p == '\'' || *p == '"') {
 				char q = *p++;
 				while (*p && *p != q)
@@ -228,12 +242,45 @@ static int tokenize(const char *line, char *buf, char **argv)
 	return argc;
 }
 
-static int run(int argc, char **argv)
+static const struct shell_command *builtin(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			return commands[i].fn(argc, argv);
-	kprintf("%s: command not found (try 'help')\n", argv[0]);
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Runs words: a builtin, or a program (in the background after a final &). */
+static int run(int argc, char **argv)
+{
+	bool background = strcmp(argv[argc - 1], "&") == 0;
+	if (background)
+		argv[--argc] = NULL;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "&") == 0) {
+			kprintf("syntax error: '&' ends a command\n");
+			return 2;
+		}
+	if (argc == 0) {
+		kprintf("syntax error: '&' needs a command before it\n");
+		return 2;
+	}
+	const struct shell_command *c = builtin(argv[0]);
+	if (c && strcmp(c->name, "run") == 0 && background) {
+		if (argc < 2)
+			return c->fn(argc, argv); /* usage */
+		return shell_run_program(argc - 1, argv + 1, true);
+	}
+	if (c && background) {
+		kprintf("%s: a builtin cannot run in the background (only programs can)\n",
+			argv[0]);
+		return 2;
+	}
+	if (c)
+		return c->fn(argc, argv);
+	if (shell_program_exists(argv[0]))
+		return shell_run_program(argc, argv, background);
+	kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
 	return 127;
 }
 
@@ -247,9 +294,9 @@ static int cmd_timeout(int argc, char **argv)
 		kprintf("usage: timeout SECS COMMAND [ARG...]\n");
 		return 2;
 	}
-	job.timeout_ns = secs * 1000000000ull;
+	shell_jobs_set_timeout(secs * 1000000000ull);
 	int status = run(argc - 2, argv + 2);
-	job.timeout_ns = 0;
+	shell_jobs_set_timeout(0);
 	return status;
 }
 
@@ -271,95 +318,70 @@ int shell_execute(const char *line)
 	return status;
 }
 
-/* The line editor's state, kept across polls of the shell task. */
 struct shell {
 	struct kasync_task task;
-	char line[LINE_MAX];
-	size_t n;
-	int esc;		   /* 0, or 1/2 inside an escape sequence */
-	char ahead[TYPEAHEAD_MAX]; /* typed while a job ran */
+	struct ledit cmd;	   /* the command line, with history */
+	struct ledit in;	   /* a foreground program's input line */
+	char ahead[TYPEAHEAD_MAX]; /* typed while a builtin's job ran */
 	size_t ahead_head, ahead_len;
+	bool prompt_due; /* a command ended: notices and a prompt are due */
 };
+
+static void console_out(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	kprintf("%.*s", (int)n, s);
+}
 
 static void prompt(void)
 {
 	kputs("> ");
+	if (!prompt_ticks)
+		prompt_ticks = arch_now_ticks();
 }
 
-/* Feeds one input byte to the line editor; runs the line on Enter. */
+/* Feeds one byte to the command line; runs the line on Enter. */
 static void shell_feed(struct shell *sh, int c)
 {
-	if (sh->esc) { /* ESC [ X ...: skip until the final byte */
-		if (sh->esc == 1 && c == '[')
-			sh->esc = 2;
-		else if (!(sh->esc == 2 && (c < 0x40 || c > 0x7e)))
-			sh->esc = 0;
-		return;
-	}
-	if (c == '\r' || c == '\n') {
-		kputs("\n");
-		sh->line[sh->n] = 0;
-		sh->n = 0;
-		int status = shell_execute(sh->line);
+	switch (ledit_feed(&sh->cmd, c)) {
+	case LEDIT_LINE: {
+		int status = shell_execute(ledit_line(&sh->cmd));
 		if (status)
 			kprintf("[exit status %d]\n", status);
-		if (!job.active)
-			prompt();
-	} else if (c == 0x1b) {
-		sh->esc = 1;
-	} else if (c == 0x7f || c == 0x08) {
-		if (sh->n) {
-			sh->n--;
-			kputs("\b \b");
-		}
-	} else if (c == 0x15) { /* Ctrl-U */
-		for (; sh->n; sh->n--)
-			kputs("\b \b");
-	} else if (c == 0x03) { /* Ctrl-C */
+		sh->prompt_due = true;
+		break;
+	}
+	case LEDIT_INTERRUPT:
+		sh->prompt_due = true;
+		break;
+	case LEDIT_EOF:
+		kprintf("\n(the kernel shell does not exit: 'shutdown' powers off)\n");
+		sh->prompt_due = true;
+		break;
+	case LEDIT_NONE:
+		break;
+	}
+}
+
+/* A byte typed while the foreground job runs. */
+static void shell_feed_busy(struct shell *sh, int c)
+{
+	if (c == 0x03) { /* Ctrl-C */
 		kputs("^C\n");
-		sh->n = 0;
-		prompt();
-	} else if (c >= 0x20 && c < 0x7f && sh->n < LINE_MAX - 1) {
-		char str[2] = {(char)c, 0};
-		sh->line[sh->n++] = (char)c;
-		kputs(str);
+		ledit_init(&sh->in, console_out, NULL, false);
+		shell_jobs_interrupt();
+	} else if (shell_jobs_stdin_open()) {
+		enum ledit_event ev = ledit_feed(&sh->in, c);
+		if (ev == LEDIT_LINE) {
+			const char *line = ledit_line(&sh->in);
+			shell_jobs_stdin_push(line, strlen(line));
+			shell_jobs_stdin_push("\n", 1);
+		} else if (ev == LEDIT_EOF) {
+			shell_jobs_stdin_eof();
+		}
+	} else if (sh->ahead_len < TYPEAHEAD_MAX) {
+		sh->ahead[(sh->ahead_head + sh->ahead_len++) % TYPEAHEAD_MAX] = (char)c;
 	}
-}
-
-/* The job is over: report, and show the prompt again. */
-static void job_finish(int status, int err)
-{
-	if (job.timed)
-		kasync_sleep_drop(&job.timer);
-	kasync_join_drop(&job.jh);
-	job.active = false;
-	if (err)
-		kprintf("[job cancelled]\n");
-	else if (status && !job.stopping)
-		kprintf("[exit status %d]\n", status);
-	prompt();
-}
-
-static void job_stop(void)
-{
-	if (!job.stopping) {
-		job.stopping = true;
-		job.stop(&job.jh);
-	}
-}
-
-/* Advances the job; true once it is over (or there is none). */
-static bool job_poll(struct kasync_cx *cx)
-{
-	int status = 0, err = 0;
-	if (!job.active)
-		return true;
-	if (job.timed && !job.stopping && kasync_sleep_poll(&job.timer, cx) == KASYNC_READY)
-		job_stop();
-	if (kasync_join_poll(&job.jh, cx, &status, &err) == KASYNC_PENDING)
-		return false;
-	job_finish(status, err);
-	return true;
 }
 
 /* The next input byte: type-ahead first, then the UART; -1 if none. */
@@ -374,31 +396,33 @@ static int next_byte(struct shell *sh)
 	return kg.uart ? uart_getc(kg.uart) : -1;
 }
 
-/* Reads what the UART has buffered; waits for its interrupt when empty. */
+/* Reads what the UART has buffered; waits for its interrupt (or a job's
+ * end) when there is nothing to do. */
 static enum kasync_poll shell_poll(struct kasync_task *task, struct kasync_cx *cx)
 {
 	struct shell *sh = (struct shell *)task;
 	for (;;) {
 		int c;
-		while (job_poll(cx) && (c = next_byte(sh)) >= 0)
+		if (shell_jobs_poll(cx)) {
+			while (kg.uart && (c = uart_getc(kg.uart)) >= 0)
+				shell_feed_busy(sh, c);
+		} else if (sh->prompt_due) {
+			shell_jobs_report();
+			ledit_init(&sh->in, console_out, NULL, false);
+			prompt();
+			sh->prompt_due = false;
+			continue;
+		} else if ((c = next_byte(sh)) >= 0) {
 			shell_feed(sh, c);
-		while (job.active && kg.uart && (c = uart_getc(kg.uart)) >= 0) {
-			if (c == 0x03) { /* Ctrl-C */
-				kputs("^C\n");
-				job_stop();
-			} else if (sh->ahead_len < TYPEAHEAD_MAX) {
-				sh->ahead[(sh->ahead_head + sh->ahead_len++) % TYPEAHEAD_MAX] =
-					(char)c;
-			}
+			continue;
 		}
 		if (!kg.uart)
 			return KASYNC_PENDING; /* no console: nothing will ever arrive */
-		if (job.active && job.stopping && job_poll(cx))
-			continue;
 		/* Register, then look again: a byte that came in between has
-		 * either been seen now or will wake us. */
+		 * either been seen now or will wake us. A job's end wakes us
+		 * through its join. */
 		uart_rx_wait(kg.uart, &cx->waker);
-		if (!uart_rx_ready(kg.uart) && (job.active || !sh->ahead_len))
+		if (!uart_rx_ready(kg.uart) && !(sh->ahead_len && !shell_jobs_poll(cx)))
 			return KASYNC_PENDING;
 	}
 }
@@ -419,11 +443,13 @@ void shell_start(void)
 	if (!sh)
 		panic("shell: out of memory");
 	kasync_task_init(&sh->task, &shell_vtable, "shell");
+	ledit_init(&sh->cmd, console_out, NULL, true);
+	ledit_init(&sh->in, console_out, NULL, false);
 	kprintf("Type 'help' for the commands.\n");
 	prompt();
 	if (kasync_spawn(&kexec, &sh->task, NULL))
 		panic("shell: cannot spawn");
-	if (kvfs_task_track(&sh->task)) /* the shell never ends: never untracked */
+	if (kvfs_task_track(&sh->task, NULL)) /* the shell never ends: never untracked */
 		log_warn("shell", "not listed in /proc/tasks");
 }
 

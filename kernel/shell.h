@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 /* Runs one command line; returns its status (0 = success, 127 = unknown
  * command, 2 = bad usage). Output goes to the console. */
 int shell_execute(const char *line);
@@ -16,3 +18,7 @@ int shell_execute(const char *line);
 /* Prints the banner and the prompt and spawns the shell task, which reads
  * lines from the UART as they arrive. */
 void shell_start(void);
+
+/* shell_prompt_ticks - when the first prompt was printed (rdtime ticks
+ * since reset), 0 before: boot-to-prompt time. */
+uint64_t shell_prompt_ticks(void);

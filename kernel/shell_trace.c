@@ -1,18 +1,38 @@
 /*
- * shell_trace.c - the shell's `metrics` command: every trace metric and the
- * executor's counters, summed and per CPU. (The tracefs files are VFS files
- * now: shell_fs.c, kernel/fs/tracefs.c.)
+ * shell_trace.c - the shell's tracing commands:
+ *
+ *   metrics                       every trace metric and the executor's
+ *                                 counters, summed and per CPU
+ *   trace list                    the events, "[on]" marking enabled ones
+ *   trace enable|disable EVENT... EVENT: group:name, group, or all
+ *   trace show | clear | pipe     the buffer: print, empty, stream (a job)
+ *
+ * `trace` is a thin layer over the tracefs files under KVFS_TRACEFS (VFS
+ * files: kernel/fs/tracefs.c), so what it does is exactly what the same
+ * `cat` and `echo` on those files would do:
+ *
+ *   trace enable g:n   ->  echo 1 > events/g/n/enable
+ *   trace enable g     ->  echo 1 > events/g/enable
+ *   trace enable all   ->  echo 1 > events/enable
+ *   trace list         ->  available_events, marked from set_event
+ *   trace show / pipe  ->  cat trace / cat trace_pipe
+ *   trace clear        ->  echo > trace (opened with truncation)
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/fmt.h"
 #include "console.h"
 #include "cpu.h"
+#include "fs/kvfs.h"
 #include "ktrace.h"
 #include "sched.h"
 #include "shell_internal.h"
 #include "trace/metrics.h"
+
+#define TRACE_TEXT_MAX (256u << 10) /* a listing file read whole: bytes at most */
+#define TRACE_PATH_MAX 160
 
 static void metrics_row(const char *name, const uint64_t *per_cpu)
 {
@@ -59,4 +79,219 @@ int shell_cmd_metrics(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(exec_names); i++)
 		metrics_row(exec_names[i], v[i]);
 	return 0;
+}
+
+/* ---- trace ---- */
+
+static void trace_usage(void)
+{
+	kprintf("usage: trace list                     the events ([on]: enabled)\n"
+		"       trace enable EVENT...          EVENT: group:name, group, or all\n"
+		"       trace disable EVENT...\n"
+		"       trace show                     print the buffer\n"
+		"       trace clear                    empty the buffer\n"
+		"       trace pipe                     stream new records until Ctrl-C\n");
+}
+
+/* Reads the whole tracefs file `name` into a NUL-ended heap string. */
+static int trace_read_all(const char *name, char **out)
+{
+	char path[TRACE_PATH_MAX];
+	struct vfs_file *f;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+
+	fmt_snprintf(path, sizeof(path), KVFS_TRACEFS "/%s", name);
+	int err = vfs_open(kvfs, NULL, path, VFS_O_READ, &f);
+	if (err)
+		return err;
+	for (;;) {
+		if (cap - len < 2) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			char *nb = ncap <= TRACE_TEXT_MAX ? realloc(buf, ncap) : NULL;
+			if (!nb) {
+				err = ncap > TRACE_TEXT_MAX ? ERR_RANGE : ERR_NOMEM;
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t n = 0;
+		err = vfs_read(f, buf + len, cap - len - 1, &n);
+		if (err || n == 0)
+			break;
+		len += n;
+	}
+	vfs_close(f);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[len] = 0;
+	*out = buf;
+	return 0;
+}
+
+/* Whether `text` (lines) has the line [line, line + len). */
+static bool text_has_line(const char *text, const char *line, size_t len)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		if (l == len && memcmp(p, line, len) == 0)
+			return true;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return false;
+}
+
+static int trace_list(void)
+{
+	char *avail = NULL, *on = NULL;
+	int err = trace_read_all("available_events", &avail);
+	if (!err)
+		err = trace_read_all("set_event", &on);
+	if (err) {
+		kprintf("trace: %s\n", shell_strerror(err));
+		free(avail);
+		return 1;
+	}
+	for (const char *p = avail; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		if (l)
+			kprintf("%.*s%s\n", (int)l, p, text_has_line(on, p, l) ? " [on]" : "");
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	free(avail);
+	free(on);
+	return 0;
+}
+
+/* A name part of EVENT: non-empty, no '/', not "." or "..". */
+static bool trace_name_ok(const char *s, size_t len)
+{
+	return len > 0 && !memchr(s, '/', len) && !(len == 1 && s[0] == '.') &&
+	       !(len == 2 && s[0] == '.' && s[1] == '.');
+}
+
+/*
+ * The directory under events/ that EVENT names ("" for all), into dir.
+ * False if EVENT cannot name one.
+ */
+static bool trace_event_dir(const char *ev, char *dir, size_t cap)
+{
+	const char *colon = strchr(ev, ':');
+	size_t len = strlen(ev);
+	if (strcmp(ev, "all") == 0) {
+		dir[0] = 0;
+		return true;
+	}
+	if (!colon) {
+		if (!trace_name_ok(ev, len))
+			return false;
+		return (size_t)fmt_snprintf(dir, cap, "%s/", ev) < cap;
+	}
+	size_t gl = (size_t)(colon - ev);
+	if (!trace_name_ok(ev, gl) || !trace_name_ok(colon + 1, len - gl - 1) ||
+	    strchr(colon + 1, ':'))
+		return false;
+	return (size_t)fmt_snprintf(dir, cap, "%.*s/%s/", (int)gl, ev, colon + 1) < cap;
+}
+
+/* Switches one EVENT on or off: 0, or 1 with a message printed. */
+static int trace_switch_one(const char *ev, bool on)
+{
+	char dir[TRACE_PATH_MAX - 32], path[TRACE_PATH_MAX];
+	struct vfs_file *f;
+	struct vfs_stat st;
+	size_t n = 0;
+
+	if (!trace_event_dir(ev, dir, sizeof(dir))) {
+		kprintf("trace: no such event: %s\n", ev);
+		return 1;
+	}
+	fmt_snprintf(path, sizeof(path), KVFS_TRACEFS "/events/%senable", dir);
+	int err = vfs_open(kvfs, NULL, path, VFS_O_WRITE, &f);
+	if (err == ERR_NOENT) {
+		/* the event or group is there, but has no switch (ftrace:print) */
+		fmt_snprintf(path, sizeof(path), KVFS_TRACEFS "/events/%s", dir);
+		if (vfs_stat(kvfs, NULL, path, &st) == 0)
+			kprintf("trace: %s cannot be switched on or off\n", ev);
+		else
+			kprintf("trace: no such event: %s\n", ev);
+		return 1;
+	}
+	if (!err) {
+		err = vfs_write(f, on ? "1\n" : "0\n", 2, &n);
+		vfs_close(f);
+	}
+	if (!err && n != 2)
+		err = ERR_IO;
+	if (err) {
+		kprintf("trace: %s: %s\n", ev, shell_strerror(err));
+		return 1;
+	}
+	return 0;
+}
+
+static int trace_switch(int argc, char **argv, bool on)
+{
+	int status = 0;
+	if (argc < 3) {
+		kprintf("usage: trace %s EVENT...  (group:name, group, or all)\n", argv[1]);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		if (trace_switch_one(argv[i], on))
+			status = 1;
+	return status;
+}
+
+static int trace_clear(void)
+{
+	struct vfs_file *f;
+	int err = vfs_open(kvfs, NULL, KVFS_TRACEFS "/trace", VFS_O_WRITE | VFS_O_TRUNC, &f);
+	if (err) {
+		kprintf("trace: clear: %s\n", shell_strerror(err));
+		return 1;
+	}
+	vfs_close(f);
+	return 0;
+}
+
+/* `cat FILE` on a tracefs file (trace_pipe alone makes cat start a job). */
+static int trace_cat(const char *name)
+{
+	char cmd[] = "cat", path[TRACE_PATH_MAX];
+	char *argv[] = {cmd, path, NULL};
+	fmt_snprintf(path, sizeof(path), KVFS_TRACEFS "/%s", name);
+	return shell_cmd_cat(2, argv);
+}
+
+int shell_cmd_trace(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "help";
+	bool bare = argc == 2;
+
+	if (strcmp(sub, "help") == 0 && argc <= 2) {
+		trace_usage();
+		return 0;
+	}
+	if (strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0)
+		return trace_switch(argc, argv, sub[0] == 'e');
+	if (bare && strcmp(sub, "list") == 0)
+		return trace_list();
+	if (bare && strcmp(sub, "show") == 0)
+		return trace_cat("trace");
+	if (bare && strcmp(sub, "clear") == 0)
+		return trace_clear();
+	if (bare && strcmp(sub, "pipe") == 0)
+		return trace_cat("trace_pipe");
+	trace_usage();
+	return 2;
 }

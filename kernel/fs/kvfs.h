@@ -48,12 +48,21 @@ bool kvfs_trace_pipe_wait(const struct kasync_waker *w);
 
 /* ---- /proc/tasks: the tasks the kernel tracks ---- */
 
+/* What a tracked task may report besides its state (struct kvfs_task_stats). */
+struct kvfs_task_stats {
+	uint64_t run_us;    /* time it has run */
+	uint64_t mem_bytes; /* memory it holds */
+};
+
 /*
  * kvfs_task_track / kvfs_task_untrack - adds a spawned task to /proc/tasks
- * (its id, name, state, and the CPU polling it) and removes it; untrack
- * before the task can be freed (e.g. before dropping the last reference).
- * ERR_NOMEM when the table (KVFS_TASKS_MAX) is full. Task context.
+ * (its id, name, state, the CPU polling it and, when `stats` is given,
+ * what stats reports; stats runs under the table's lock, from any CPU, and
+ * must only read atomics) and removes it; untrack before the task can be
+ * freed (e.g. in its dealloc). ERR_NOMEM when the table (KVFS_TASKS_MAX) is
+ * full. Task context.
  */
 #define KVFS_TASKS_MAX 128
-int kvfs_task_track(struct kasync_task *t);
+typedef void (*kvfs_task_stats_fn)(struct kasync_task *t, struct kvfs_task_stats *out);
+int kvfs_task_track(struct kasync_task *t, kvfs_task_stats_fn stats);
 void kvfs_task_untrack(struct kasync_task *t);

@@ -2,7 +2,7 @@
  * procfs.c - /proc as a synthetic filesystem: each file's text is made at
  * open (a snapshot) from the kernel's own counters.
  *
- *   tasks    ID NAME STATE CPU: the tasks tracked (kvfs_task_track)
+ *   tasks    ID NAME STATE CPU TIME MEM: the tasks tracked (kvfs_task_track)
  *   meminfo  frames and heap          cpuinfo  one block per CPU
  *   uptime   seconds since reset, Linux's format
  *
@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 
 #include "arch/arch.h"
+#include "base/fmt.h"
 #include "cpu.h"
 #include "fs/kvfs.h"
 #include "kasync/state.h"
@@ -22,15 +23,20 @@
 #include "spinlock.h"
 
 static struct spinlock tasks_lock = SPINLOCK_INIT;
-static struct kasync_task *tasks[KVFS_TASKS_MAX]; /* guarded by tasks_lock */
+/* guarded by tasks_lock */
+static struct {
+	struct kasync_task *task;
+	kvfs_task_stats_fn stats;
+} tasks[KVFS_TASKS_MAX];
 
-int kvfs_task_track(struct kasync_task *t)
+int kvfs_task_track(struct kasync_task *t, kvfs_task_stats_fn stats)
 {
 	int err = ERR_NOMEM;
 	bool irq = spin_lock(&tasks_lock);
 	for (size_t i = 0; i < KVFS_TASKS_MAX; i++)
-		if (!tasks[i]) {
-			tasks[i] = t;
+		if (!tasks[i].task) {
+			tasks[i].task = t;
+			tasks[i].stats = stats;
 			err = 0;
 			break;
 		}
@@ -42,8 +48,8 @@ void kvfs_task_untrack(struct kasync_task *t)
 {
 	bool irq = spin_lock(&tasks_lock);
 	for (size_t i = 0; i < KVFS_TASKS_MAX; i++)
-		if (tasks[i] == t)
-			tasks[i] = NULL;
+		if (tasks[i].task == t)
+			tasks[i].task = NULL;
 	spin_unlock(&tasks_lock, irq);
 }
 
@@ -64,25 +70,31 @@ static int show_tasks(void *arg, void *state, struct vfs_sbuf *out)
 {
 	(void)arg;
 	(void)state;
-	vfs_sbuf_printf(out, "%-6s %-20s %-10s %s\n", "ID", "NAME", "STATE", "CPU");
+	vfs_sbuf_printf(out, "%-6s %-16s %-9s %-4s %10s %9s\n", "ID", "NAME", "STATE", "CPU",
+			"TIME(ms)", "MEM(KiB)");
 	bool irq = spin_lock(&tasks_lock);
 	for (size_t i = 0; i < KVFS_TASKS_MAX; i++) {
-		struct kasync_task *t = tasks[i];
+		struct kasync_task *t = tasks[i].task;
+		char cpu[8] = "-", time[24] = "-", mem[24] = "-";
 		if (!t)
 			continue;
-		int cpu = -1;
 		for (uint32_t c = 0; c < ncpus; c++)
 			/* relaxed: compared as a value, a snapshot for display */
 			if (atomic_load_explicit(&kexec.scheds[c].current, memory_order_relaxed) ==
 			    t)
-				cpu = (int)c;
-		const char *st = task_state(kasync_state_load(&t->state));
-		if (cpu >= 0)
-			vfs_sbuf_printf(out, "%-6llu %-20s %-10s %d\n", (unsigned long long)t->id,
-					t->name ? t->name : "?", st, cpu);
-		else
-			vfs_sbuf_printf(out, "%-6llu %-20s %-10s -\n", (unsigned long long)t->id,
-					t->name ? t->name : "?", st);
+				fmt_snprintf(cpu, sizeof(cpu), "%u", c);
+		if (tasks[i].stats) {
+			struct kvfs_task_stats st;
+			tasks[i].stats(t, &st);
+			fmt_snprintf(time, sizeof(time), "%llu.%llu",
+				     (unsigned long long)(st.run_us / 1000),
+				     (unsigned long long)(st.run_us % 1000 / 100));
+			fmt_snprintf(mem, sizeof(mem), "%llu",
+				     (unsigned long long)((st.mem_bytes + 1023) / 1024));
+		}
+		vfs_sbuf_printf(out, "%-6llu %-16.16s %-9s %-4s %10s %9s\n",
+				(unsigned long long)t->id, t->name ? t->name : "?",
+				task_state(kasync_state_load(&t->state)), cpu, time, mem);
 	}
 	spin_unlock(&tasks_lock, irq);
 	return out->failed ? ERR_NOMEM : 0;

@@ -36,6 +36,7 @@ static struct {
 	struct rand rng;
 	uint64_t faults_resolved;
 	uint64_t table_pages; /* page-table pages from the frame allocator */
+	uint64_t lazy_pages;  /* sum of lazy regions' commit limits, in pages */
 } vm;			      /* [lock] */
 
 /* Called with the lock held (pt_map/pt_unmap). */
@@ -265,17 +266,35 @@ int vm_reserve(uint64_t size, unsigned flags, const char *name, uint64_t *va_out
 	return e;
 }
 
+/* Frames lazy regions may hold in all: the frames there are, less a
+ * reserve for the kernel (its heap, page tables, stacks). [lock] */
+static uint64_t lazy_budget_pages(void)
+{
+	struct frame_stats f;
+	frame_stats(&f);
+	uint64_t reserve = MAX(VM_KERNEL_RESERVE_PAGES, f.total / 8);
+	return f.total > reserve ? f.total - reserve : 0;
+}
+
 int vm_set_commit_limit(uint64_t va, uint64_t limit)
 {
 	bool irq = spin_lock(&lock);
 	struct region *r = find(va);
 	int e = 0;
-	if (!r || r->start != va || !(r->flags & VM_LAZY))
+	if (!r || r->start != va || !(r->flags & VM_LAZY)) {
 		e = ERR_NOENT;
-	else if (limit > r->size || limit < r->commit_limit)
+	} else if (limit > r->size || limit < r->commit_limit) {
 		e = ERR_RANGE;
-	else
-		r->commit_limit = limit;
+	} else {
+		uint64_t more = ALIGN_UP(limit, PAGE_SIZE) / PAGE_SIZE -
+				ALIGN_UP(r->commit_limit, PAGE_SIZE) / PAGE_SIZE;
+		if (vm.lazy_pages + more > lazy_budget_pages()) {
+			e = ERR_NOMEM;
+		} else {
+			vm.lazy_pages += more;
+			r->commit_limit = limit;
+		}
+	}
 	spin_unlock(&lock, irq);
 	return e;
 }
@@ -292,6 +311,8 @@ int vm_free(uint64_t va)
 	 * shrinks): an 8 GiB WASM reservation is not walked page by page. */
 	unmap_and_free(r->start,
 		       r->flags & VM_LAZY ? ALIGN_UP(r->commit_limit, PAGE_SIZE) : r->size);
+	if (r->flags & VM_LAZY)
+		vm.lazy_pages -= ALIGN_UP(r->commit_limit, PAGE_SIZE) / PAGE_SIZE;
 	remove_at(r);
 	spin_unlock(&lock, irq);
 	return 0;
@@ -337,35 +358,59 @@ int vm_unmap_fixed(uint64_t va, uint64_t size)
 	return e;
 }
 
+/* Whether va may be committed now (lock held): in a lazy region, below its
+ * limit, with the access's permission. */
+static bool may_commit(uint64_t va, int is_write, int is_exec)
+{
+	struct region *r = find(va);
+	if (!r || !(r->flags & VM_LAZY) || va - r->start >= r->commit_limit)
+		return false;
+	if (is_write)
+		return r->flags & VM_WRITE;
+	if (is_exec)
+		return r->flags & VM_EXEC;
+	return r->flags & VM_READ;
+}
+
+/*
+ * The frame is taken (and zeroed) outside the lock, which is then held
+ * only to check and map: faults on several harts (guests touching new
+ * memory) do not queue behind one another's 4 KiB memsets.
+ */
 int vm_handle_fault(uint64_t va, int is_write, int is_exec)
 {
-	bool irq = spin_lock(&lock);
-	struct region *r = find(va);
-	int e = ERR_FAULT;
-	if (!r || !(r->flags & VM_LAZY) || va - r->start >= r->commit_limit)
-		goto out;
-	if ((is_write && !(r->flags & VM_WRITE)) || (is_exec && !(r->flags & VM_EXEC)) ||
-	    (!is_write && !is_exec && !(r->flags & VM_READ)))
-		goto out;
 	uint64_t page = va & ~(PAGE_SIZE - 1), pte, pa;
-	if (pt_lookup(&vm.pt, page, &pte, 0) == 0) {
-		e = 0; /* another hart committed it first: our TLB just missed it */
-		goto flush;
-	}
-	e = frame_alloc(&pa);
-	if (e)
-		goto out;
-	e = pt_map(&vm.pt, page, pa, PAGE_SIZE, pte_flags(r->flags), false);
-	if (e) {
-		frame_free(pa);
-		goto out;
-	}
-	r->committed++;
-	vm.faults_resolved++;
-flush:
-	arch_tlb_flush_local(page);
-out:
+	bool irq = spin_lock(&lock);
+	bool ok = may_commit(va, is_write, is_exec);
+	bool mapped = ok && pt_lookup(&vm.pt, page, &pte, 0) == 0;
 	spin_unlock(&lock, irq);
+	if (!ok)
+		return ERR_FAULT;
+	if (mapped) { /* another hart committed it first: our TLB just missed it */
+		arch_tlb_flush_local(page);
+		return 0;
+	}
+	int e = frame_alloc(&pa);
+	if (e)
+		return e;
+	irq = spin_lock(&lock);
+	if (!may_commit(va, is_write, is_exec)) { /* freed meanwhile */
+		e = ERR_FAULT;
+	} else if (pt_lookup(&vm.pt, page, &pte, 0) == 0) {
+		e = 0; /* committed meanwhile by another hart */
+	} else {
+		e = pt_map(&vm.pt, page, pa, PAGE_SIZE, pte_flags(find(va)->flags), false);
+		if (!e) {
+			find(va)->committed++;
+			vm.faults_resolved++;
+			pa = 0;
+		}
+	}
+	spin_unlock(&lock, irq);
+	if (pa)
+		frame_free(pa);
+	if (!e)
+		arch_tlb_flush_local(page);
 	return e;
 }
 

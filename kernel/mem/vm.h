@@ -43,7 +43,14 @@ int vm_alloc(uint64_t size, unsigned flags, const char *name, uint64_t *va);
  * [va, va+commit_limit) commit pages; commit_limit starts at 0. */
 int vm_reserve(uint64_t size, unsigned flags, const char *name, uint64_t *va);
 
-/* Sets how much of a lazy reservation may be committed (grow only). */
+/* Frames kept back from lazy regions, at least (or 1/8 of all frames). */
+#define VM_KERNEL_RESERVE_PAGES 4096u
+
+/* Sets how much of a lazy reservation may be committed (grow only).
+ * ERR_NOMEM when all lazy regions' limits together would pass the frames
+ * there are, less a reserve for the kernel: a limit is a promise that the
+ * pages below it can be committed, so a guest's memory.grow fails (-1)
+ * instead of a later touch finding no frame. */
 int vm_set_commit_limit(uint64_t va, uint64_t limit);
 
 /* Unmaps a region made by vm_alloc or vm_reserve and frees its frames.

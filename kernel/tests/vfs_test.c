@@ -122,16 +122,25 @@ static enum kasync_poll never_poll(struct kasync_task *task, struct kasync_cx *c
 	return KASYNC_PENDING;
 }
 
+static void probe_stats(struct kasync_task *t, struct kvfs_task_stats *out)
+{
+	(void)t;
+	out->run_us = 12345;
+	out->mem_bytes = 2048;
+}
+
 TEST(kvfs, proc_tasks_lists_tracked_tasks)
 {
 	static const struct kasync_task_vtable vt = {.poll = never_poll};
 	struct kasync_task task;
 	size_t len;
 	kasync_task_init(&task, &vt, "kvfs_probe_task");
-	if (!EXPECT_OK(kvfs_task_track(&task)))
+	if (!EXPECT_OK(kvfs_task_track(&task, probe_stats)))
 		return;
-	if (EXPECT_OK(slurp("/proc/tasks", text, &len)))
-		EXPECT(contains(text, "kvfs_probe_task"));
+	if (EXPECT_OK(slurp("/proc/tasks", text, &len))) {
+		EXPECT(contains(text, "ID     NAME"));
+		EXPECT(contains(text, "kvfs_probe_task  waiting   -          12.3         2\n"));
+	}
 	kvfs_task_untrack(&task);
 	if (EXPECT_OK(slurp("/proc/tasks", text, &len)))
 		EXPECT(!contains(text, "kvfs_probe_task"));

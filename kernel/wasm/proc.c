@@ -14,11 +14,14 @@
 #include "arch/arch.h"
 #include "base/compiler.h"
 #include "base/err.h"
+#include "console.h"
 #include "cpu.h"
+#include "fs/kvfs.h"
 #include "ktrace.h"
 #include "sched.h"
 #include "timer.h"
 #include "wasm/kmem.h"
+#include "wasm/mem.h"
 #include "wasm/proc_internal.h"
 #include "wasm/wasi_bind.h"
 
@@ -69,17 +72,44 @@ static void proc_release(struct wasm_proc *p)
 	p->bytes = NULL;
 }
 
+/* relaxed: the counters are only displayed (single writer: the poller) */
+static uint64_t proc_run_ticks(struct wasm_proc *p)
+{
+	return atomic_load_explicit(&p->run_ticks, memory_order_relaxed);
+}
+
+static void proc_set_mem(struct wasm_proc *p)
+{
+	uint64_t bytes = 0;
+	if (p->store) {
+		bytes = p->len;
+		for (uint32_t i = 0; i < p->inst->module->nmems; i++)
+			bytes += (uint64_t)p->inst->mems[i]->pages * WASM_PAGE_SIZE;
+	}
+	atomic_store_explicit(&p->mem_bytes, bytes, memory_order_relaxed);
+}
+
+/* /proc/tasks: under its lock, from any CPU (atomics only). */
+static void proc_stats(struct kasync_task *t, struct kvfs_task_stats *out)
+{
+	struct wasm_proc *p = CONTAINER_OF(t, struct wasm_proc, task);
+
+	out->run_us = timer_ticks_to_us(proc_run_ticks(p));
+	out->mem_bytes = atomic_load_explicit(&p->mem_bytes, memory_order_relaxed);
+}
+
 static void proc_finish(struct wasm_proc *p, int32_t code, int trap)
 {
 	p->status = (struct wasm_proc_status){
 		.code = code,
 		.trap = trap,
-		.run_us = timer_ticks_to_us(p->run_ticks),
+		.run_us = timer_ticks_to_us(proc_run_ticks(p)),
 		.preempted = p->preempted,
 		.cpus = p->cpus,
 	};
-	TRACE_POINT(wasm, instance_exit, p->name, code, trap, timer_ticks_to_us(p->run_ticks));
+	TRACE_POINT(wasm, instance_exit, p->name, code, trap, p->status.run_us);
 	proc_release(p);
+	proc_set_mem(p);
 }
 
 static void report_trap(struct wasm_proc *p, const struct wasm_trap *t)
@@ -142,9 +172,11 @@ static enum kasync_poll proc_poll(struct kasync_task *task, struct kasync_cx *cx
 		enum wasm_run_status st = wasm_run(p->exec, RUN_BUDGET);
 		timer_cancel(&p->slice);
 		p->cx = NULL;
-		p->run_ticks += arch_now_ticks() - t0;
+		atomic_store_explicit(&p->run_ticks, proc_run_ticks(p) + arch_now_ticks() - t0,
+				      memory_order_relaxed);
 
 		if (st == WASM_RUN_SUSPENDED) {
+			proc_set_mem(p);
 			/* Budget or yield: queued again, maybe stolen by another
 			 * CPU. Blocked: a host service holds the waker. */
 			if (wasm_exec_suspend_reason(p->exec) != WASM_SUSPEND_BLOCKED) {
@@ -184,6 +216,7 @@ static void proc_dealloc(struct kasync_task *task)
 {
 	struct wasm_proc *p = CONTAINER_OF(task, struct wasm_proc, task);
 
+	kvfs_task_untrack(task);
 	proc_release(p); /* a cancelled program never finished */
 	free(p);
 }
@@ -256,12 +289,14 @@ static int proc_load(struct wasm_proc *p, int argc, const char *const *argv,
 	if (o->used_guarded)
 		*o->used_guarded = guarded;
 	inst->name = p->name;
+	p->inst = inst;
 	if (wasm_instance_export(inst, "_start", &ex) || ex.kind != WASM_EXTERN_FUNC)
 		return ERR_NOENT;
 	p->calls[0] = wasm_instance_start_func(inst);
 	p->calls[1] = ex.u.func;
 	TRACE_POINT(wasm, instance_start, p->name, guarded,
 		    inst->module->nmems ? inst->mems[0]->pages : 0);
+	proc_set_mem(p);
 	return 0;
 }
 
@@ -298,6 +333,8 @@ int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int
 		proc_dealloc(&p->task);
 		return e;
 	}
+	if (kvfs_task_track(&p->task, proc_stats)) /* untracked in proc_dealloc */
+		log_warn("wasm", "%s: task table full, not listed in /proc/tasks", p->name);
 	return kasync_spawn(&kexec, &p->task, out); /* on error it deallocs */
 }
 

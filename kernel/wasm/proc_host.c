@@ -37,7 +37,8 @@ static uint16_t h_clock_time(void *arg, uint32_t id, uint64_t *out_ns)
 	if (id == WASI_CLOCK_REALTIME || id == WASI_CLOCK_MONOTONIC)
 		*out_ns = sched_now_ns();
 	else if (id == WASI_CLOCK_PROCESS_CPUTIME || id == WASI_CLOCK_THREAD_CPUTIME)
-		*out_ns = sched_ticks_to_ns(p->run_ticks);
+		*out_ns = sched_ticks_to_ns(
+			atomic_load_explicit(&p->run_ticks, memory_order_relaxed)) /* own poll */;
 	else
 		return WASI_EINVAL;
 	return 0;

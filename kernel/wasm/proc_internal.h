@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -40,9 +41,12 @@ struct wasm_proc {
 	struct kasync_cx *cx;	   /* the current poll's context, else NULL */
 	bool started;
 	struct wasm_proc_status status;
-	uint64_t run_ticks; /* time spent in wasm_run */
-	uint32_t preempted; /* wasm_run suspended for budget or yield */
-	uint64_t cpus;	    /* CPUs that polled it */
+	struct wasm_instance *inst;
+	/* Written by the polling CPU only; read by /proc/tasks from any CPU. */
+	_Atomic uint64_t run_ticks; /* time spent in wasm_run */
+	_Atomic uint64_t mem_bytes; /* linear memory + module, 0 once finished */
+	uint32_t preempted;	    /* wasm_run suspended for budget or yield */
+	uint64_t cpus;		    /* CPUs that polled it */
 };
 
 /* proc_host_init - fills p->host with the kernel's WASI services. */

@@ -113,6 +113,34 @@ ok=$?
 check shell_files_session $ok "exit $rc"
 [[ $ok -eq 0 ]] || sed 's/^/   | /' "$TMP/files.txt" | tail -15
 
+# --- the trace command: list, enable, show, clear, disable --------------------
+printf '%s\n' "trace list" "trace enable sched:sched_switch nosuch" "trace enable wasm" "trace list" \
+	"trace show" "trace disable all" "trace clear" "trace show" "trace list" "shutdown" |
+	RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "" >"$TMP/tracecmd.log" 2>&1
+rc=$?
+tr -d '\r' <"$TMP/tracecmd.log" >"$TMP/tracecmd.txt"
+on_before=$(sed -n '1,/^> trace enable sched/p' "$TMP/tracecmd.txt" | grep -c '\[on\]')
+on_after=$(sed -n '/^> trace disable all$/,$p' "$TMP/tracecmd.txt" | grep -c '\[on\]')
+has "$TMP/tracecmd.txt" "trace: no such event: nosuch" "[exit status 1]" "sched:sched_switch [on]" \
+	"wasm:trap [on]" "sched_switch: prev_comm=" "entries-in-buffer/entries-written: 0/0" \
+	"shutting down" && grep -qxF "sched:sched_switch" "$TMP/tracecmd.txt" &&
+	[[ $rc -eq 0 && $on_before -eq 0 && $on_after -eq 0 ]]
+ok=$?
+check shell_trace_command $ok "exit $rc, [on] before/after: $on_before/$on_after"
+[[ $ok -eq 0 ]] || sed 's/^/   | /' "$TMP/tracecmd.txt" | tail -15
+
+# --- deliberate kernel failures from the shell: reported, QEMU ends non-zero -
+for kind in panic fault; do
+	printf '%s\n' "$kind" | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "" >"$TMP/sh-$kind.log" 2>&1
+	rc=$?
+	case $kind in
+	panic) want="PANIC on CPU 0: deliberate panic from the shell" ;;
+	fault) want="KERNEL FAULT on CPU 0: store/AMO page fault" ;;
+	esac
+	has "$TMP/sh-$kind.log" "$want" "backtrace:" && [[ $rc -ne 0 && $rc -ne 124 ]]
+	check "shell_${kind}_command" $? "exit $rc"
+done
+
 # --- a broken device tree is an error with an offset, not a crash ----------
 qemu-system-riscv64 -machine virt,dumpdtb="$TMP/virt.dtb" -smp 1 -m 256M >/dev/null 2>&1
 size=$(stat -c %s "$TMP/virt.dtb")

@@ -1,0 +1,516 @@
+/*
+ * shell_jobs.c - the shell's jobs: WebAssembly programs it started (run,
+ * PROG ARGS, PROG ARGS &) and the tasks of builtins that wait (cat
+ * trace_pipe, bench), and the commands run, jobs, kill and ps.
+ *
+ *   slot i = job [i+1]: free -> running -> ended (notice pending) -> free
+ *
+ * The foreground job (at most one) has the console: the shell waits for
+ * it, Ctrl-C stops it, and a foreground program reads the lines typed
+ * (shell_jobs_stdin_*). A background program's stdin is at its end. A job
+ * that ends in the background leaves a notice ("[1] Done hello"), printed
+ * before the next prompt, as Unix shells do; `kill` waits for its victims,
+ * so their notices come before its prompt.
+ *
+ * Invariants: the table and the jobs' join handles are touched only by the
+ * shell task. A slot's stdin (stdin_lock) is also read by its program, on
+ * whichever CPU polls it; a slot is freed only after its join completed,
+ * when the program no longer runs, so io.arg never dangles.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "base/err.h"
+#include "base/fmt.h"
+#include "console.h"
+#include "fs/kvfs.h"
+#include "sched.h"
+#include "shell_internal.h"
+#include "spinlock.h"
+#include "vfs/wasi_vfs.h"
+#include "wasm/proc.h"
+
+#define JOBS_MAX      16
+#define JOB_NAME_MAX  48
+#define STDIN_MAX     1024
+#define PROG_SIZE_MAX (64u << 20)
+#define PATH_MAX_     256
+#define TRAP_STATUS   134 /* 128 + SIGABRT, as a Unix shell shows an abort */
+
+enum job_state { JOB_FREE, JOB_RUNNING, JOB_ENDED };
+
+struct job {
+	enum job_state state;
+	bool fg;       /* the shell waits for it and gives it the console */
+	bool prog;     /* a program: the output is a wasm_proc_status */
+	bool stopping; /* stop requested (Ctrl-C, timeout, kill) */
+	bool waited;   /* `kill` waits for it to end before the prompt */
+	bool timed;
+	uint64_t id; /* task id */
+	char name[JOB_NAME_MAX];
+	struct kasync_join jh;
+	void (*stop)(struct kasync_join *jh);
+	struct kasync_sleep timer; /* `timeout`, when timed */
+	char notice[JOB_NAME_MAX + 64];
+
+	/* a foreground program's stdin, shared with its program */
+	struct spinlock stdin_lock;
+	char in[STDIN_MAX]; /* a queue: in_head, in_len */
+	size_t in_head, in_len;
+	bool in_eof;
+	struct kasync_waker in_waker; /* the program waiting for input */
+};
+
+static struct job jobs[JOBS_MAX];
+static uint64_t next_timeout_ns; /* set by `timeout` for the job it starts */
+static struct wasi_vfs files;	 /* programs' file calls, on kvfs */
+static bool files_ready;
+
+static int job_num(const struct job *j)
+{
+	return (int)(j - jobs) + 1;
+}
+
+static struct job *job_alloc(const char *name, bool fg)
+{
+	for (size_t i = 0; i < JOBS_MAX; i++) {
+		struct job *j = &jobs[i];
+		if (j->state != JOB_FREE)
+			continue;
+		memset(j, 0, sizeof(*j)); /* stdin_lock: zeroes are SPINLOCK_INIT */
+		j->fg = fg;
+		size_t n = strnlen(name, sizeof(j->name) - 1);
+		memcpy(j->name, name, n);
+		return j;
+	}
+	return NULL;
+}
+
+/* Commits an allocated slot: it runs from now on. */
+static void job_begin(struct job *j, struct kasync_join *jh, void (*stop)(struct kasync_join *))
+{
+	j->jh = *jh;
+	j->id = kasync_join_id(jh);
+	j->stop = stop;
+	j->state = JOB_RUNNING;
+	if (j->fg && next_timeout_ns) {
+		kasync_sleep_init(&j->timer, &kexec, next_timeout_ns);
+		j->timed = true;
+	}
+}
+
+void shell_jobs_set_timeout(uint64_t ns)
+{
+	next_timeout_ns = ns;
+}
+
+int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh))
+{
+	for (size_t i = 0; i < JOBS_MAX; i++)
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
+			return ERR_BUSY;
+	struct job *j = job_alloc("", true);
+	if (!j)
+		return ERR_BUSY;
+	job_begin(j, jh, stop);
+	return 0;
+}
+
+static void job_stop(struct job *j)
+{
+	if (j->state == JOB_RUNNING && !j->stopping) {
+		j->stopping = true;
+		j->stop(&j->jh);
+	}
+}
+
+static void cancel_stop(struct kasync_join *jh)
+{
+	kasync_join_cancel(jh);
+}
+
+/* ---- a foreground program's stdin ---- */
+
+static struct job *fg_job(void)
+{
+	for (size_t i = 0; i < JOBS_MAX; i++)
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
+			return &jobs[i];
+	return NULL;
+}
+
+/* io.read of a foreground program: its CPU, inside its poll. */
+static uint16_t stdin_read(void *arg, void *buf, size_t len, size_t *out_n,
+			   const struct kasync_waker *waker)
+{
+	struct job *j = arg;
+	uint16_t e = 0;
+	size_t n = 0;
+	bool irq = spin_lock(&j->stdin_lock);
+	if (j->in_len) {
+		for (; n < len && n < j->in_len; n++)
+			((char *)buf)[n] = j->in[(j->in_head + n) % STDIN_MAX];
+		j->in_head = (j->in_head + n) % STDIN_MAX;
+		j->in_len -= n;
+	} else if (!j->in_eof) {
+		if (!kasync_waker_will_wake(&j->in_waker, waker)) {
+			kasync_waker_drop(&j->in_waker);
+			j->in_waker = kasync_waker_clone(waker);
+		}
+		e = WASI_EAGAIN;
+	}
+	spin_unlock(&j->stdin_lock, irq);
+	if (!e)
+		*out_n = n;
+	return e;
+}
+
+/* Wakes the program waiting for input, outside the lock. */
+static void stdin_wake(struct job *j, bool irq)
+{
+	struct kasync_waker w = j->in_waker;
+	j->in_waker = (struct kasync_waker){0};
+	spin_unlock(&j->stdin_lock, irq);
+	if (kasync_waker_is_set(&w))
+		kasync_waker_wake(&w);
+}
+
+bool shell_jobs_stdin_open(void)
+{
+	struct job *j = fg_job();
+	return j && j->prog && !j->in_eof;
+}
+
+void shell_jobs_stdin_push(const char *s, size_t len)
+{
+	struct job *j = fg_job();
+	if (!j || !j->prog)
+		return;
+	bool irq = spin_lock(&j->stdin_lock);
+	for (; len && j->in_len < STDIN_MAX; len--, j->in_len++)
+		j->in[(j->in_head + j->in_len) % STDIN_MAX] = *s++;
+	stdin_wake(j, irq);
+}
+
+void shell_jobs_stdin_eof(void)
+{
+	struct job *j = fg_job();
+	if (!j || !j->prog)
+		return;
+	bool irq = spin_lock(&j->stdin_lock);
+	j->in_eof = true;
+	stdin_wake(j, irq);
+}
+
+/* ---- completion ---- */
+
+/* The job's task is over: keep what to say about it, free the rest. */
+static void job_end(struct job *j, int err, const union shell_job_out *out)
+{
+	int status = 0;
+	const char *trap = NULL;
+	if (j->timed)
+		kasync_sleep_drop(&j->timer);
+	kasync_join_drop(&j->jh);
+	bool irq = spin_lock(&j->stdin_lock);
+	kasync_waker_drop(&j->in_waker);
+	spin_unlock(&j->stdin_lock, irq);
+
+	if (!err && j->prog) {
+		status = out->proc.trap ? TRAP_STATUS : out->proc.code;
+		trap = out->proc.trap ? wasm_trap_str(out->proc.trap) : NULL;
+	} else if (!err) {
+		status = out->status;
+	}
+	j->state = JOB_ENDED;
+	if (j->fg) {
+		/* the console showed it all; only a status worth telling */
+		if (err && !j->stopping)
+			kprintf("[job cancelled]\n");
+		else if (status && !j->stopping)
+			kprintf("[exit status %d]\n", status);
+		j->state = JOB_FREE;
+		return;
+	}
+	if (err || j->stopping)
+		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Killed %s", job_num(j), j->name);
+	else if (trap)
+		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Trap (%s) %s", job_num(j), trap,
+			     j->name);
+	else if (status)
+		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Exit %d %s", job_num(j), status,
+			     j->name);
+	else
+		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Done %s", job_num(j), j->name);
+}
+
+bool shell_jobs_poll(struct kasync_cx *cx)
+{
+	bool wait = false;
+	for (size_t i = 0; i < JOBS_MAX; i++) {
+		struct job *j = &jobs[i];
+		union shell_job_out out;
+		int err = 0;
+		if (j->state != JOB_RUNNING)
+			continue;
+		if (j->timed && !j->stopping && kasync_sleep_poll(&j->timer, cx) == KASYNC_READY)
+			job_stop(j);
+		if (kasync_join_poll(&j->jh, cx, &out, &err) == KASYNC_READY)
+			job_end(j, err, &out);
+		else
+			wait |= j->fg || j->waited;
+	}
+	return wait;
+}
+
+void shell_jobs_interrupt(void)
+{
+	struct job *j = fg_job();
+	if (j)
+		job_stop(j);
+}
+
+void shell_jobs_report(void)
+{
+	for (size_t i = 0; i < JOBS_MAX; i++)
+		if (jobs[i].state == JOB_ENDED) {
+			kprintf("%s\n", jobs[i].notice);
+			jobs[i].state = JOB_FREE;
+		}
+}
+
+/* ---- run ---- */
+
+/*
+ * Finds a program: a name with a '/' is a path (from /: the shell has no
+ * cwd), a bare name is /bin/NAME or /bin/NAME.wasm. Fills path (PATH_MAX_).
+ */
+static int find_program(const char *name, char *path)
+{
+	static const char *const forms[] = {"%s", "/bin/%s", "/bin/%s.wasm"};
+	bool has_slash = strchr(name, '/') != NULL;
+	struct vfs_stat st;
+	int err = ERR_NOENT;
+	for (size_t i = has_slash ? 0 : 1; i < (has_slash ? 1 : ARRAY_SIZE(forms)); i++) {
+		if ((size_t)fmt_snprintf(path, PATH_MAX_, forms[i], name) >= PATH_MAX_)
+			return ERR_INVAL;
+		err = vfs_stat(kvfs, NULL, path, &st);
+		if (!err && st.type == VFS_TYPE_DIR)
+			err = ERR_ISDIR;
+		if (err != ERR_NOENT)
+			return err;
+	}
+	return err;
+}
+
+bool shell_program_exists(const char *name)
+{
+	char path[PATH_MAX_];
+	return find_program(name, path) == 0;
+}
+
+/* Reads a whole file into a malloc'd buffer. */
+static int read_file(const char *path, uint8_t **out, size_t *out_len)
+{
+	struct vfs_file *f;
+	struct vfs_stat st;
+	int err = vfs_open(kvfs, NULL, path, VFS_O_READ, &f);
+	if (err)
+		return err;
+	err = vfs_fstat(f, &st);
+	if (!err && st.size > PROG_SIZE_MAX)
+		err = ERR_RANGE;
+	uint8_t *buf = err ? NULL : malloc(st.size ? st.size : 1);
+	if (!err && !buf)
+		err = ERR_NOMEM;
+	size_t got = 0;
+	while (!err && got < st.size) {
+		size_t n = 0;
+		err = vfs_read(f, buf + got, st.size - got, &n);
+		if (!err && n == 0)
+			break; /* shrank meanwhile */
+		got += n;
+	}
+	vfs_close(f);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	*out_len = got;
+	return 0;
+}
+
+static void print_load_error(const char *path, int err, const struct wasm_error *we)
+{
+	switch (err) {
+	case ERR_MALFORMED:
+		kprintf("run: %s: malformed module: %s\n", path, we->msg);
+		break;
+	case ERR_INVALID:
+		kprintf("run: %s: invalid module: %s\n", path, we->msg);
+		break;
+	case ERR_LINK:
+		kprintf("run: %s: cannot link: %s\n", path, we->msg);
+		break;
+	case ERR_NOENT:
+		kprintf("run: %s: not a WASI command (no _start export)\n", path);
+		break;
+	default:
+		kprintf("run: %s: %s\n", path, shell_strerror(err));
+	}
+}
+
+/* The line a job shows: its words, joined, shortened to fit. */
+static void job_title(int argc, char **argv, char *out, size_t size)
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (int i = 0; i < argc && n + 1 < size; i++)
+		n += (size_t)fmt_snprintf(out + n, size - n, "%s%s", i ? " " : "", argv[i]);
+}
+
+int shell_run_program(int argc, char **argv, bool background)
+{
+	char path[PATH_MAX_], title[JOB_NAME_MAX];
+	struct wasm_error we = {0};
+	struct wasm_proc_opts opts = {.err = &we};
+	struct kasync_join jh;
+	uint8_t *bytes;
+	size_t len;
+	int64_t root;
+
+	int err = find_program(argv[0], path);
+	if (!err)
+		err = read_file(path, &bytes, &len);
+	if (err == ERR_RANGE)
+		kprintf("run: %s: file too large (at most %u MiB)\n", argv[0], PROG_SIZE_MAX >> 20);
+	else if (err)
+		kprintf("run: %s: %s\n", argv[0], shell_strerror(err));
+	if (err)
+		return err == ERR_NOENT ? 127 : 126;
+	if (!files_ready) {
+		static const struct wasi_vfs_platform no_platform; /* proc_host serves clocks */
+		wasi_vfs_init(&files, kvfs, &no_platform, 0);
+		files_ready = true;
+	}
+	job_title(argc, argv, title, sizeof(title));
+	struct job *j = job_alloc(title, !background);
+	if (!j || (!background && fg_job())) {
+		free(bytes);
+		kprintf("run: too many jobs (at most %d): wait for one or kill it\n", JOBS_MAX);
+		return 1;
+	}
+	if (wasi_vfs_open(&files, "/", VFS_O_DIRECTORY, &root)) {
+		free(bytes);
+		kprintf("run: %s: too many open files\n", path);
+		return 1;
+	}
+	/* the task is named after the file, without its directory and .wasm */
+	const char *base = strrchr(path, '/') + 1; /* paths are absolute */
+	size_t base_len = strlen(base);
+	char task_name[32];
+	if (base_len > 5 && strcmp(base + base_len - 5, ".wasm") == 0)
+		base_len -= 5;
+	fmt_snprintf(task_name, sizeof(task_name), "%.*s", (int)base_len, base);
+	const struct wasi_preopen pre = {.hfd = root, .guest = "/"};
+	const struct wasm_proc_io io = {
+		.arg = j,
+		.read = background ? NULL : stdin_read,
+		.files = wasi_vfs_host(&files),
+		.npreopens = 1,
+		.preopens = &pre,
+	};
+	err = wasm_proc_spawn_opts(bytes, len, task_name, argc, (const char *const *)argv, &io,
+				   &opts, &jh);
+	free(bytes);
+	if (err) {
+		print_load_error(path, err, &we);
+		return 126;
+	}
+	j->prog = true;
+	job_begin(j, &jh, cancel_stop);
+	if (background)
+		kprintf("[%d] %llu\n", job_num(j), (unsigned long long)j->id);
+	return 0;
+}
+
+int shell_cmd_run(int argc, char **argv)
+{
+	if (argc < 2) {
+		kprintf("usage: run PROGRAM [ARG...] [&]   (PROGRAM: a path, or a name in /bin)\n");
+		return 2;
+	}
+	return shell_run_program(argc - 1, argv + 1, false);
+}
+
+/* ---- jobs, kill, ps ---- */
+
+int shell_cmd_jobs(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		kprintf("usage: jobs\n");
+		return 2;
+	}
+	for (size_t i = 0; i < JOBS_MAX; i++) {
+		struct job *j = &jobs[i];
+		if (j->state == JOB_RUNNING && !j->fg)
+			kprintf("[%d] %llu %s %s\n", job_num(j), (unsigned long long)j->id,
+				j->stopping ? "stopping" : "running", j->name);
+	}
+	return 0;
+}
+
+/* A job by "%N" or by task id; NULL if it is none of ours. */
+static struct job *job_lookup(const char *arg)
+{
+	bool by_num = arg[0] == '%';
+	uint64_t v = 0;
+	const char *s = arg + by_num;
+	if (!*s)
+		return NULL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > UINT64_MAX / 10)
+			return NULL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	for (size_t i = 0; i < JOBS_MAX; i++) {
+		struct job *j = &jobs[i];
+		if (j->state == JOB_RUNNING && (by_num ? (uint64_t)job_num(j) == v : j->id == v))
+			return j;
+	}
+	return NULL;
+}
+
+int shell_cmd_kill(int argc, char **argv)
+{
+	int status = 0;
+	if (argc < 2) {
+		kprintf("usage: kill ID|%%N...   (IDs from ps or jobs, %%N a job number)\n");
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		struct job *j = job_lookup(argv[i]);
+		if (!j) {
+			kprintf("kill: %s: no such job\n", argv[i]);
+			status = 1;
+			continue;
+		}
+		j->waited = true;
+		job_stop(j);
+	}
+	return status;
+}
+
+int shell_cmd_ps(int argc, char **argv)
+{
+	char *cat_argv[] = {"cat", "/proc/tasks", NULL};
+	(void)argv;
+	if (argc > 1) {
+		kprintf("usage: ps\n");
+		return 2;
+	}
+	return shell_cmd_cat(2, cat_argv);
+}

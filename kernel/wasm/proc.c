@@ -42,6 +42,11 @@ TRACE_EVENT(wasm, instance_exit, TP_PROTO(const char *prog, int code, int trap, 
 	    TP_PRINT("prog=%s code=%d trap=%d run_us=%llu", REC->prog, REC->code, REC->trap,
 		     (unsigned long long)REC->run_us));
 
+TRACE_EVENT(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us),
+	    TP_FIELDS(TP_STRING(prog, 16), TP_FIELD(uint64_t, run_us)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, 16); REC->run_us = run_us;),
+	    TP_PRINT("prog=%s run_us=%llu", REC->prog, (unsigned long long)REC->run_us));
+
 TRACE_EVENT(wasm, trap, TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset),
 	    TP_FIELDS(TP_STRING(prog, 16), TP_FIELD(int, kind), TP_FIELD(uint32_t, func),
 		      TP_FIELD(uint32_t, offset)),
@@ -217,7 +222,9 @@ static void proc_dealloc(struct kasync_task *task)
 	struct wasm_proc *p = CONTAINER_OF(task, struct wasm_proc, task);
 
 	kvfs_task_untrack(task);
-	proc_release(p); /* a cancelled program never finished */
+	if (p->spawned && p->store) /* cancelled before it finished */
+		TRACE_POINT(wasm, instance_kill, p->name, timer_ticks_to_us(proc_run_ticks(p)));
+	proc_release(p);
 	free(p);
 }
 
@@ -335,6 +342,7 @@ int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int
 	}
 	if (kvfs_task_track(&p->task, proc_stats)) /* untracked in proc_dealloc */
 		log_warn("wasm", "%s: task table full, not listed in /proc/tasks", p->name);
+	p->spawned = true;
 	return kasync_spawn(&kexec, &p->task, out); /* on error it deallocs */
 }
 

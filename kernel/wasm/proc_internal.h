@@ -39,6 +39,7 @@ struct wasm_proc {
 	uint64_t slice_ticks;
 	struct kasync_sleep sleep; /* poll_oneoff's deadline */
 	struct kasync_cx *cx;	   /* the current poll's context, else NULL */
+	bool spawned;		   /* handed to the executor */
 	bool started;
 	struct wasm_proc_status status;
 	struct wasm_instance *inst;

@@ -121,5 +121,5 @@ void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt,
 
 void console_break_lock(void)
 {
-	atomic_store(&lock.owner, atomic_load(&lock.next));
+	atomic_store(&lock.locked, 0);
 }

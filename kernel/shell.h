@@ -1,11 +1,12 @@
 /*
  * shell.h - the kernel shell on the console UART.
  *
- * A line editor and the commands help, version, cpus, mem, uptime,
- * metrics (shell_trace.c), ls/cat/echo on the VFS (shell_fs.c), timeout
- * and shutdown. Input piped into QEMU is read in order, one line at a time. A
- * command that waits (cat trace_pipe) runs as a job the shell awaits;
- * Ctrl-C stops it.
+ * A line editor with history (lib/ledit); builtins (shell.c's table:
+ * files in shell_fs.c, tracing in shell_trace.c, jobs in shell_jobs.c);
+ * and WebAssembly programs from /bin run as jobs, in the foreground (the
+ * console is theirs: input lines, Ctrl-C, Ctrl-D) or in the background
+ * (&, jobs, kill, ps). Input piped into QEMU is read in order, one line at
+ * a time.
  */
 #pragma once
 

@@ -52,6 +52,18 @@ void kputs(const char *s)
 	spin_unlock(&lock, irq);
 }
 
+void console_write(const char *s, size_t len)
+{
+	while (len) { /* a chunk per lock hold: interrupts stay off briefly */
+		size_t n = len < 256 ? len : 256;
+		bool irq = spin_lock(&lock);
+		put_raw(s, n);
+		spin_unlock(&lock, irq);
+		s += n;
+		len -= n;
+	}
+}
+
 void kvprintf(const char *fmt, va_list ap)
 {
 	char buf[512];

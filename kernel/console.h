@@ -39,6 +39,8 @@ void console_use_uart(struct uart *u);
 void kprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void kvprintf(const char *fmt, va_list ap);
 void kputs(const char *s); /* no newline added */
+/* console_write - len bytes as they are (any length; kprintf stops at 511). */
+void console_write(const char *s, size_t len);
 
 /*
  * console_set_log_filter - makes `f` (from bootargs_parse) the filter and

@@ -148,8 +148,13 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	if (vm_init(bi, bi->rng_seed)) /* virtual memory */
 		panic("cannot set up virtual memory");
 	kheap_use_vm();
-	sched_init(); /* the executor, for every CPU */
-	kvfs_init();  /* the file namespace: initrd at /, /tmp, /proc, tracefs */
+	sched_init();		 /* the executor, for every CPU */
+	if (kg.dt.rtc.present) { /* goldfish: reading TIME_LOW latches TIME_HIGH */
+		volatile uint32_t *rtc = phys_to_virt(kg.dt.rtc.base);
+		uint64_t lo = rtc[0];
+		sched_set_realtime(lo | (uint64_t)rtc[1] << 32);
+	}
+	kvfs_init(); /* the file namespace: initrd at /, /tmp, /proc, tracefs */
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");

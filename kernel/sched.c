@@ -53,6 +53,19 @@ uint64_t sched_now_ns(void)
 	return sched_ticks_to_ns(arch_now_ticks());
 }
 
+/* Written once on the boot CPU before other CPUs start; read-only after. */
+static uint64_t realtime_offset_ns;
+
+void sched_set_realtime(uint64_t epoch_ns)
+{
+	realtime_offset_ns = epoch_ns - sched_now_ns();
+}
+
+uint64_t sched_realtime_ns(void)
+{
+	return sched_now_ns() + realtime_offset_ns;
+}
+
 static uint32_t plat_cpu_id(void *ctx)
 {
 	(void)ctx;

@@ -50,5 +50,12 @@ int sched_block_on_join(struct kasync_join *jh, void *out);
 /* sched_now_ns - the executor's clock: nanoseconds since boot. */
 uint64_t sched_now_ns(void);
 
+/* sched_realtime_ns - wall-clock time: nanoseconds since 1970 (from the
+ * RTC read at boot; since boot if there is none). */
+uint64_t sched_realtime_ns(void);
+
+/* sched_set_realtime - the wall clock reads epoch_ns now. Boot CPU, once. */
+void sched_set_realtime(uint64_t epoch_ns);
+
 /* sched_ticks_to_ns - a count of timer ticks in nanoseconds. */
 uint64_t sched_ticks_to_ns(uint64_t ticks);

@@ -330,7 +330,7 @@ struct shell {
 static void console_out(void *arg, const char *s, size_t n)
 {
 	(void)arg;
-	kprintf("%.*s", (int)n, s);
+	console_write(s, n);
 }
 
 static void prompt(void)

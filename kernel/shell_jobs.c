@@ -3,7 +3,12 @@
  * PROG ARGS, PROG ARGS &) and the tasks of builtins that wait (cat
  * trace_pipe, bench), and the commands run, jobs, kill and ps.
  *
- *   slot i = job [i+1]: free -> running -> ended (notice pending) -> free
+ *   slot i = job [i+1]:
+ *     free -> running -> [reaping] -> ended (notice pending) -> free
+ *
+ * A program is reaping from its join's end until its memory is all freed
+ * (io.released): after a kill the join ends at once, while the program may
+ * still be finishing a slice on another CPU.
  *
  * The foreground job (at most one) has the console: the shell waits for
  * it, Ctrl-C stops it, and a foreground program reads the lines typed
@@ -13,9 +18,9 @@
  * so their notices come before its prompt.
  *
  * Invariants: the table and the jobs' join handles are touched only by the
- * shell task. A slot's stdin (stdin_lock) is also read by its program, on
- * whichever CPU polls it; a slot is freed only after its join completed,
- * when the program no longer runs, so io.arg never dangles.
+ * shell task. A slot's stdin and release flag (stdin_lock) are also used by
+ * its program, on whichever CPU runs it; a program's slot is freed only
+ * after io.released, when the program is gone, so io.arg never dangles.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +43,7 @@
 #define PATH_MAX_     256
 #define TRAP_STATUS   134 /* 128 + SIGABRT, as a Unix shell shows an abort */
 
-enum job_state { JOB_FREE, JOB_RUNNING, JOB_ENDED };
+enum job_state { JOB_FREE, JOB_RUNNING, JOB_REAPING, JOB_ENDED };
 
 struct job {
 	enum job_state state;
@@ -54,9 +59,13 @@ struct job {
 	struct kasync_sleep timer; /* `timeout`, when timed */
 	char notice[JOB_NAME_MAX + 64];
 
-	/* a foreground program's stdin, shared with its program */
+	int status; /* a foreground job's, shown when it is over */
+
+	/* shared with the program (its CPU): stdin, and its release */
 	struct spinlock stdin_lock;
-	char in[STDIN_MAX]; /* a queue: in_head, in_len */
+	bool released;			/* io.released came */
+	struct kasync_waker reap_waker; /* the shell, waiting for that */
+	char in[STDIN_MAX];		/* a queue: in_head, in_len */
 	size_t in_head, in_len;
 	bool in_eof;
 	struct kasync_waker in_waker; /* the program waiting for input */
@@ -205,44 +214,79 @@ void shell_jobs_stdin_eof(void)
 
 /* ---- completion ---- */
 
-/* The job's task is over: keep what to say about it, free the rest. */
+/* The job is over and gone: tell, or keep the notice for the next prompt. */
+static void job_done(struct job *j)
+{
+	j->state = JOB_ENDED;
+	if (j->fg) {
+		/* the console showed it all; only a status worth telling */
+		if (j->status && !j->stopping)
+			kprintf("[exit status %d]\n", j->status);
+		j->state = JOB_FREE;
+	}
+}
+
+/* The job's join ended: keep what to say about it, free the rest. */
 static void job_end(struct job *j, int err, const union shell_job_out *out)
 {
-	int status = 0;
 	const char *trap = NULL;
 	if (j->timed)
 		kasync_sleep_drop(&j->timer);
 	kasync_join_drop(&j->jh);
 	bool irq = spin_lock(&j->stdin_lock);
-	kasync_waker_drop(&j->in_waker);
+	struct kasync_waker w = j->in_waker; /* may hold the program's last reference: */
+	j->in_waker = (struct kasync_waker){0};
 	spin_unlock(&j->stdin_lock, irq);
+	kasync_waker_drop(&w); /* dropped unlocked, as its dealloc calls prog_released */
 
+	j->status = 0;
 	if (!err && j->prog) {
-		status = out->proc.trap ? TRAP_STATUS : out->proc.code;
+		j->status = out->proc.trap ? TRAP_STATUS : out->proc.code;
 		trap = out->proc.trap ? wasm_trap_str(out->proc.trap) : NULL;
 	} else if (!err) {
-		status = out->status;
+		j->status = out->status;
 	}
-	j->state = JOB_ENDED;
-	if (j->fg) {
-		/* the console showed it all; only a status worth telling */
-		if (err && !j->stopping)
-			kprintf("[job cancelled]\n");
-		else if (status && !j->stopping)
-			kprintf("[exit status %d]\n", status);
-		j->state = JOB_FREE;
-		return;
-	}
+	if (err && !j->stopping && j->fg)
+		kprintf("[job cancelled]\n");
 	if (err || j->stopping)
 		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Killed %s", job_num(j), j->name);
 	else if (trap)
 		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Trap (%s) %s", job_num(j), trap,
 			     j->name);
-	else if (status)
-		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Exit %d %s", job_num(j), status,
+	else if (j->status)
+		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Exit %d %s", job_num(j), j->status,
 			     j->name);
 	else
 		fmt_snprintf(j->notice, sizeof(j->notice), "[%d] Done %s", job_num(j), j->name);
+	j->state = j->prog ? JOB_REAPING : JOB_ENDED;
+	if (!j->prog)
+		job_done(j);
+}
+
+/* io.released of a program: any CPU. */
+static void prog_released(void *arg)
+{
+	struct job *j = arg;
+	bool irq = spin_lock(&j->stdin_lock);
+	struct kasync_waker w = j->reap_waker;
+	j->reap_waker = (struct kasync_waker){0};
+	j->released = true;
+	spin_unlock(&j->stdin_lock, irq);
+	if (kasync_waker_is_set(&w))
+		kasync_waker_wake(&w);
+}
+
+/* Whether a reaping program is gone; if not, the shell is woken when it is. */
+static bool reaped(struct job *j, struct kasync_cx *cx)
+{
+	bool irq = spin_lock(&j->stdin_lock);
+	bool gone = j->released;
+	if (!gone && !kasync_waker_will_wake(&j->reap_waker, &cx->waker)) {
+		kasync_waker_drop(&j->reap_waker);
+		j->reap_waker = kasync_waker_clone(&cx->waker);
+	}
+	spin_unlock(&j->stdin_lock, irq);
+	return gone;
 }
 
 bool shell_jobs_poll(struct kasync_cx *cx)
@@ -252,13 +296,16 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 		struct job *j = &jobs[i];
 		union shell_job_out out;
 		int err = 0;
-		if (j->state != JOB_RUNNING)
-			continue;
-		if (j->timed && !j->stopping && kasync_sleep_poll(&j->timer, cx) == KASYNC_READY)
-			job_stop(j);
-		if (kasync_join_poll(&j->jh, cx, &out, &err) == KASYNC_READY)
-			job_end(j, err, &out);
-		else
+		if (j->state == JOB_RUNNING) {
+			if (j->timed && !j->stopping &&
+			    kasync_sleep_poll(&j->timer, cx) == KASYNC_READY)
+				job_stop(j);
+			if (kasync_join_poll(&j->jh, cx, &out, &err) == KASYNC_READY)
+				job_end(j, err, &out);
+		}
+		if (j->state == JOB_REAPING && reaped(j, cx))
+			job_done(j);
+		if (j->state == JOB_RUNNING || j->state == JOB_REAPING)
 			wait |= j->fg || j->waited;
 	}
 	return wait;
@@ -421,6 +468,7 @@ int shell_run_program(int argc, char **argv, bool background)
 		.files = wasi_vfs_host(&files),
 		.npreopens = 1,
 		.preopens = &pre,
+		.released = prog_released,
 	};
 	err = wasm_proc_spawn_opts(bytes, len, task_name, argc, (const char *const *)argv, &io,
 				   &opts, &jh);
@@ -456,9 +504,10 @@ int shell_cmd_jobs(int argc, char **argv)
 	}
 	for (size_t i = 0; i < JOBS_MAX; i++) {
 		struct job *j = &jobs[i];
-		if (j->state == JOB_RUNNING && !j->fg)
+		if ((j->state == JOB_RUNNING || j->state == JOB_REAPING) && !j->fg)
 			kprintf("[%d] %llu %s %s\n", job_num(j), (unsigned long long)j->id,
-				j->stopping ? "stopping" : "running", j->name);
+				j->state == JOB_RUNNING && !j->stopping ? "running" : "ending",
+				j->name);
 	}
 	return 0;
 }
@@ -478,7 +527,8 @@ static struct job *job_lookup(const char *arg)
 	}
 	for (size_t i = 0; i < JOBS_MAX; i++) {
 		struct job *j = &jobs[i];
-		if (j->state == JOB_RUNNING && (by_num ? (uint64_t)job_num(j) == v : j->id == v))
+		bool live = j->state == JOB_RUNNING || j->state == JOB_REAPING;
+		if (live && (by_num ? (uint64_t)job_num(j) == v : j->id == v))
 			return j;
 	}
 	return NULL;

@@ -29,6 +29,8 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-smp1|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 1"
 		"kernel-smp4|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 4"
 		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
+		"kernel-userland-smp1|tests/qemu/userland.py --smp 1 $BUILD/kernel/loader.elf"
+		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"
 	)
 fi
 

@@ -225,7 +225,10 @@ static void proc_dealloc(struct kasync_task *task)
 	if (p->spawned && p->store) /* cancelled before it finished */
 		TRACE_POINT(wasm, instance_kill, p->name, timer_ticks_to_us(proc_run_ticks(p)));
 	proc_release(p);
+	struct wasm_proc_io io = p->io;
 	free(p);
+	if (io.released)
+		io.released(io.arg);
 }
 
 static const struct kasync_task_vtable proc_vt = {

@@ -41,7 +41,13 @@
  *          wasi_vfs_host(w) of lib/vfs/wasi_vfs.h), with the preopens to
  *          give the guest (handles of `files`, owned by the program from
  *          spawn on). NULL: file calls fail with EBADF / ENOSYS.
- * The io struct is copied; arg and files must outlive the program.
+ *  released - called once everything the program held is freed, its task
+ *          header included: after its join completed, or after it was
+ *          cancelled (the join reports a cancel at once, while the task may
+ *          still be running a slice on another CPU), or when the spawn
+ *          fails. Any CPU, task context.
+ * The io struct is copied; arg and files must outlive the program (until
+ * released is called, when there is one).
  */
 struct wasm_proc_io {
 	void *arg;
@@ -51,6 +57,7 @@ struct wasm_proc_io {
 	const struct wasi_host *files;
 	uint32_t npreopens;
 	const struct wasi_preopen *preopens;
+	void (*released)(void *arg);
 };
 
 /* Less common knobs; zero means the default. */

@@ -34,7 +34,9 @@ static uint16_t h_clock_time(void *arg, uint32_t id, uint64_t *out_ns)
 	struct wasm_proc *p = P(arg);
 
 	TRACE(p, "clock_time");
-	if (id == WASI_CLOCK_REALTIME || id == WASI_CLOCK_MONOTONIC)
+	if (id == WASI_CLOCK_REALTIME)
+		*out_ns = sched_realtime_ns();
+	else if (id == WASI_CLOCK_MONOTONIC)
 		*out_ns = sched_now_ns();
 	else if (id == WASI_CLOCK_PROCESS_CPUTIME || id == WASI_CLOCK_THREAD_CPUTIME)
 		*out_ns = sched_ticks_to_ns(
@@ -75,7 +77,7 @@ static void out_write(struct wasm_proc *p, int fd, const void *buf, size_t len)
 	if (p->io.write)
 		p->io.write(p->io.arg, fd, buf, len);
 	else
-		kprintf("%.*s", (int)len, (const char *)buf);
+		console_write(buf, len);
 }
 
 void proc_write_err(struct wasm_proc *p, const char *buf, size_t len)
@@ -297,7 +299,10 @@ static uint16_t h_poll(void *arg, struct wasi_host_pollfd *fds, size_t nfds, boo
 	bool any = false;
 
 	TRACE(p, "poll");
-	(void)clock_id; /* realtime and monotonic are the same clock here */
+	if (has_deadline && clock_id == WASI_CLOCK_REALTIME) { /* to the monotonic clock */
+		uint64_t offset = sched_realtime_ns() - sched_now_ns();
+		deadline_ns = deadline_ns > offset ? deadline_ns - offset : 0;
+	}
 	for (size_t i = 0; i < nfds; i++) {
 		fds[i].ready = true;
 		if (fds[i].hfd == PROC_HFD_STDIN && !fds[i].want_write) {

@@ -170,6 +170,10 @@ struct fdt_info {
 		bool present;
 		uint64_t base, size;
 	} test_dev; /* "sifive,test0" or "sifive,test1" */
+	struct {
+		bool present;
+		uint64_t base, size;
+	} rtc; /* "google,goldfish-rtc": wall-clock time */
 };
 
 /*

@@ -313,6 +313,12 @@ static int scan_devices(struct info_ctx *c)
 			return e;
 		o->test_dev.present = true;
 	}
+
+	if (find_device(c->f, "google,goldfish-rtc", "google,goldfish-rtc", &node) == 0) {
+		if ((e = device_reg(c, node, &o->rtc.base, &o->rtc.size)) < 0)
+			return e;
+		o->rtc.present = true;
+	}
 	return 0;
 }
 

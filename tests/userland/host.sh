@@ -73,6 +73,20 @@ case_ primes_usage 2 '' '^usage: primes' -- primes many
 case_ clock 0 '^slept 10 ms: monotonic advanced' '' -- clock
 case_ clock_realtime 0 '^realtime: +1[0-9]{9}\.' '' -- clock
 case_ clock_usage 2 '' '^usage: clock' -- clock now
+# files: make, write, read back, rename, append, list, delete under a dir;
+# what it leaves is read by cat, then removed by files -c
+case_ files_roundtrip 0 '^files: wrote 12 bytes, size 12, read back 12: same$' '' -- files /sub hello world
+case_ files_result 0 '^hello world$' '' -- cat /sub/files.d/two.txt
+case_ files_clean 0 '^files: removed /sub/files.d$' '' -- files -c /sub
+case_ files_cleaned 1 '' '^ls: /sub/files.d: No such file or directory$' -- ls /sub/files.d
+case_ files_listing 0 '^files: ls: three.txt two.txt$' '' -- files /sub a
+case_ files_clean_again 0 '^files: removed /sub/files.d$' '' -- files -c /sub
+case_ files_append 0 '^files: three.txt after append: 3\+more$' '' -- files /sub b
+case_ files_exists 1 '' '^files: mkdir /sub/files.d: File exists$' -- files /sub c
+case_ files_clean_last 0 '^files: removed /sub/files.d$' '' -- files -c /sub
+case_ files_clean_twice 1 '' '^files: unlink /sub/files.d/two.txt: No such file or directory$' -- files -c /sub
+case_ files_missing_dir 1 '' '^files: mkdir /nope/files.d: No such file or directory$' -- files /nope
+case_ files_usage 2 '' '^usage: files' -- files
 
 # sleep really waits (and not much longer)
 if [[ -z $FILTER || sleep_waits == *"$FILTER"* ]]; then

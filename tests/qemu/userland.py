@@ -1,0 +1,619 @@
+#!/usr/bin/env python3
+"""userland.py --smp N [--log FILE] [--runs N] [--alloc-args A] [--limit S]
+               [--only SUBSTR] [-v] IMAGE
+
+End-to-end checks of the userland through the kernel shell: boots IMAGE in
+QEMU with N harts and types commands at the shell over the serial line
+(tests/qemu/shell_driver.py): the demo programs' output and traps, stdin,
+Ctrl-C and Ctrl-D, background jobs with jobs/ps/kill, memory coming back
+after many trapping and allocating runs, the wasm:trap and
+sched:sched_switch trace events, WASI files in /tmp, and bad input.
+
+Prints "ok   shell.NAME" or "FAIL shell.NAME: why" per check and ends with
+"N passed, N failed" (exit status 1 if any failed). The whole transcript,
+with the driver's "#### " notes, goes to --log (default
+BUILD/test-logs/userland-smpN.transcript, BUILD being IMAGE's build dir).
+A check that fails leaves the shell resynchronised (Ctrl-C, then a marker
+echoed) or, if that fails too, a freshly booted QEMU for the next one.
+--limit bounds the whole run: QEMU is killed then, and the checks not run
+yet count as failures.
+"""
+import argparse
+import glob
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shell_driver import Shell, ShellError  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TRACING = "/sys/kernel/tracing"
+SPIN = r"spin: looping forever\n"
+
+
+class Fail(Exception):
+    pass
+
+
+def need(cond, why):
+    if not cond:
+        raise Fail(why)
+
+
+def has(out, *parts):
+    for p in parts:
+        need(p in out, f"missing {p!r} in {out[-400:]!r}")
+
+
+def lacks(out, *parts):
+    for p in parts:
+        need(p not in out, f"unexpected {p!r} in {out[-400:]!r}")
+
+
+def line_re(regex, out):
+    """The first match of regex (anchored per line) in out."""
+    m = re.search(regex, out, re.M)
+    need(m, f"no line /{regex}/ in {out[-400:]!r}")
+    return m
+
+
+def mem_usage(sh):
+    """(free frames, heap bytes in use, heap allocations) from `mem`."""
+    out = sh.cmd("mem")
+    f = line_re(r"^frames: (\d+) total, (\d+) used, (\d+) free \((\d+) KiB free\)$", out)
+    h = line_re(r"^heap: +(\d+) bytes in use in (\d+) allocations", out)
+    return int(f.group(3)), int(h.group(1)), int(h.group(2))
+
+
+def settled_mem(sh, want=None, secs=5.0):
+    """mem_usage once it stops changing (two equal reads 0.2 s apart), or,
+    with `want`, once (free frames, heap bytes) equal want (until secs).
+    A finished program's task header is freed when the last reference to
+    the task goes, which on SMP may be a moment after the shell's prompt."""
+    end = time.monotonic() + secs
+    prev = mem_usage(sh)
+    while time.monotonic() < end:
+        if want is not None and prev[:2] == want:
+            return prev
+        time.sleep(0.2)
+        cur = mem_usage(sh)
+        if want is None and cur == prev:
+            return cur
+        prev = cur
+    return prev
+
+
+def ps_rows(sh):
+    """{id: (name, state, rest...)} from `ps`, after checking its header."""
+    out = sh.cmd("ps")
+    lines = out.splitlines()
+    need(lines and lines[0].split()[:3] == ["ID", "NAME", "STATE"], f"ps header: {out[:200]!r}")
+    cols = lines[0].split()
+    need(len(cols) == 6 and cols[3] == "CPU" and cols[4].startswith("TIME") and
+         cols[5].startswith("MEM"), f"ps columns: {lines[0]!r}")
+    rows = {}
+    for ln in lines[1:]:
+        w = ln.split()
+        need(len(w) == 6 and w[0].isdigit(), f"ps row: {ln!r}")
+        rows[int(w[0])] = w[1:]
+    return rows
+
+
+def jobs_rows(sh):
+    """[(num, id, state, name)] from `jobs`; notices before it in sh.notices."""
+    out = sh.cmd("jobs")
+    sh.notices = sh.before + out
+    rows = []
+    for ln in out.splitlines():
+        m = re.match(r"^\[(\d+)\] (\d+) (\S+) (\S+)", ln)
+        if m:
+            rows.append((int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)))
+    return rows
+
+
+def no_status(out):
+    lacks(out, "[exit status")
+
+
+def start_bg(sh, line, first=None):
+    """Runs `line &`; returns (job number, task id). With `first` (a
+    regex), also waits for the program's output to match it: a background
+    program prints whenever it likes, and the next line is typed only once
+    it did, so its output does not land inside that line's echo."""
+    out = sh.cmd(line + " &")
+    m = line_re(r"^\[(\d+)\] (\d+)$", out)
+    if first and not re.search(first, out):
+        sh.expect(first, 10)
+    return int(m.group(1)), int(m.group(2))
+
+
+def wait_notice(sh, regex, secs=10.0):
+    """Types `jobs` until a job notice matching regex came; returns it."""
+    end = time.monotonic() + secs
+    seen = ""
+    while True:
+        jobs_rows(sh)
+        seen += sh.notices
+        m = re.search(regex, seen, re.M)
+        if m:
+            return m.group(0)
+        need(time.monotonic() < end, f"no notice /{regex}/ after {secs:g}s: {seen[-300:]!r}")
+        time.sleep(0.3)
+
+
+# ---- the checks: each takes the Shell and returns a note for the log ----
+
+def c_builtin_files(sh):
+    need(sh.cmd("echo hi there > /tmp/e2e.txt") == "", "echo > /tmp/e2e.txt printed something")
+    need(sh.cmd("cat /tmp/e2e.txt") == "hi there\n", "cat /tmp/e2e.txt")
+    has(sh.cmd("ls /tmp"), "e2e.txt")
+    has(sh.cmd("cat /proc/meminfo"), "MemFree")
+
+
+def c_mem_format(sh):
+    f, h, a = mem_usage(sh)
+    need(f > 0 and h > 0 and a > 0, f"mem: {f} free frames, {h} heap bytes, {a} allocations")
+
+
+def c_hello(sh):
+    want = "Hello, world, from WebAssembly!\n"
+    for line in ("hello", "run hello", "run /bin/hello.wasm"):
+        out = sh.cmd(line)
+        need(out == want, f"{line}: {out!r}")
+    out = sh.cmd("run hello wasm")
+    need(out == "Hello, wasm, from WebAssembly!\n", f"run hello wasm: {out!r}")
+
+
+def c_hello_usage(sh):
+    out = sh.cmd("hello a b")
+    need(out == "usage: hello [NAME]\n[exit status 2]\n", f"hello a b: {out!r}")
+
+
+def c_echo(sh):
+    out = sh.cmd("run echo a b c")
+    need(out == "a b c\n", f"run echo a b c: {out!r}")
+    out = sh.cmd("run echo 'a  b' \"c d\" e")
+    need(out == "a  b c d e\n", f"quoted arguments: {out!r}")
+    out = sh.cmd("run echo -n")
+    need(out == "", f"run echo -n: {out!r}")
+
+
+def c_cat(sh):
+    out = sh.cmd("run cat /etc/motd")
+    has(out, "Welcome to wasmos")
+    no_status(out)
+    need(out == sh.cmd("cat /etc/motd"), "run cat /etc/motd differs from the builtin cat")
+    out = sh.cmd("run cat /nope")
+    need(out == "cat: /nope: No such file or directory\n[exit status 1]\n", f"run cat /nope: {out!r}")
+
+
+def c_cat_large(sh):
+    # 24 lines of 80 characters: more than any one console line buffer
+    sh.cmd("echo -n > /tmp/big.txt")
+    for i in range(24):
+        sh.cmd(f"echo line-{i:02d}-" + "x" * 71 + " >> /tmp/big.txt")
+    builtin = sh.cmd("cat /tmp/big.txt")
+    need(builtin.count("\n") == 24 and len(builtin) == 24 * 80, f"builtin cat: {len(builtin)} bytes")
+    out = sh.cmd("run cat /tmp/big.txt")
+    need(out == builtin, f"run cat printed {len(out)} of {len(builtin)} bytes; ends {out[-120:]!r}")
+
+
+def c_ls(sh):
+    out = sh.cmd("run ls /bin")
+    no_status(out)
+    names = set(out.split("\n")) - {""}
+    progs = {os.path.basename(p)[:-2] + ".wasm" for p in glob.glob(os.path.join(ROOT, "userland/*.c"))}
+    need(progs <= names, f"missing in run ls /bin: {sorted(progs - names)}")
+    need(out.splitlines() == sorted(out.splitlines()), "run ls /bin is not sorted")
+    out = sh.cmd("run ls /")
+    for d in ("bin/", "etc/", "tmp/"):
+        need(d in out.splitlines(), f"run ls / lacks {d}: {out!r}")
+
+
+def c_sleep(sh):
+    out = sh.cmd("sleep 0.5", 15)
+    secs = sh.last_secs
+    need(out == "", f"sleep 0.5 printed {out!r}")
+    need(0.5 <= secs < 10, f"sleep 0.5 took {secs:.3f} s")
+    out = sh.cmd("sleep soon")
+    has(out, "usage: sleep", "[exit status 2]")
+    return f"sleep 0.5 took {secs:.3f} s"
+
+
+def c_primes(sh):
+    out = sh.cmd("primes 1000", 30)
+    need(out.endswith("primes: 168 primes below 1000\n"), f"primes 1000: {out[-200:]!r}")
+    has(out, "primes: 50% (95 found)\n")
+    out = sh.cmd("primes 20000", 60)
+    need(out.endswith("primes: 2262 primes below 20000\n"), f"primes 20000: {out[-200:]!r}")
+    return f"primes 20000 took {sh.last_secs:.2f} s"
+
+
+def c_clock(sh):
+    out = sh.cmd("clock")
+    no_status(out)  # its status is 1 if monotonic time did not advance 10 ms
+    line_re(r"^realtime: +(\d+)\.\d{9} s since the epoch$", out)
+    line_re(r"^monotonic: \d+\.\d{9} s$", out)
+    line_re(r"^resolution: [1-9]\d* ns$", out)
+    line_re(r"^slept 10 ms: monotonic advanced \d+\.\d{3} ms$", out)
+
+
+def c_clock_realtime(sh):
+    # WASI's realtime clock is wall-clock time since 1970 (QEMU virt has an RTC)
+    rt = line_re(r"^realtime: +(\d+)\.\d{9} s since the epoch$", sh.cmd("clock"))
+    need(int(rt.group(1)) > 1577836800, f"realtime {rt.group(1)} s is before 2020")
+
+
+def check_trap(out, first_line, kind=None):
+    has(out, first_line + "\n")
+    m = line_re(r"^trap: (.+)$", out)
+    need(kind is None or m.group(1) == kind, f"trap kind {m.group(1)!r}, expected {kind!r}")
+    frames = [ln for ln in out.splitlines() if ln.startswith("  #")]
+    need(frames and frames[0].startswith("  #0 "), f"no backtrace in {out[-300:]!r}")
+    for ln in frames:
+        need(re.match(r"^  #\d+ 0x[0-9a-f]{8} in \S+", ln), f"bad backtrace line {ln!r}")
+    need(out.endswith("[exit status 134]\n"), f"no [exit status 134] at the end: {out[-200:]!r}")
+    return frames
+
+
+def c_oob(sh):
+    out = sh.cmd("oob", 15)
+    frames = check_trap(out, "oob: reading at 0xfffffff0", "out of bounds memory access")
+    has(frames[0], " in main")
+    lacks(out, "should have trapped")
+
+
+def c_stack(sh):
+    out = sh.cmd("stack", 30)
+    check_trap(out, "stack: recursing forever")
+    lacks(out, "should have trapped")
+    # deeper than the frames shown: the backtrace ends with the rest counted
+    line_re(r"^  \.\.\. \d+ more frames$", out)
+
+
+def c_alloc(sh):
+    out = sh.cmd("alloc", 60)
+    m = line_re(r"^alloc: got (\d+) KiB in (\d+) blocks of 1024 KiB, then malloc refused$", out)
+    no_status(out)
+    need(int(m.group(1)) >= 60000, f"alloc got only {m.group(1)} KiB of its 64 MiB")
+    return f"alloc got {m.group(1)} KiB in {sh.last_secs:.2f} s"
+
+
+def c_bad_usage(sh):
+    for prog in ("oob x", "stack x", "alloc 0", "spin 1", "primes many", "clock now"):
+        out = sh.cmd(prog)
+        need(out.startswith("usage: ") and out.endswith("[exit status 2]\n"), f"{prog}: {out!r}")
+
+
+def c_stdin_lines(sh):
+    sh.start("run cat -")
+    sh.send(b"first line\r")
+    sh.expect(r"first line\n(.|\n)*first line\n", 10)  # the echo, then cat's copy
+    sh.send(b"second\r")
+    sh.expect(r"second\n(.|\n)*second\n", 10)
+    sh.send(b"\x04")  # Ctrl-D on an empty line: end of input
+    out = sh.wait_prompt(10)
+    no_status(out)
+    seen = sh.text[sh.text.rfind("run cat -"):]
+    need(seen.count("first line\n") == 2 and seen.count("second\n") == 2,
+         f"each line echoed once and printed once by cat: {seen!r}")
+
+
+def c_stdin_ctrl_c(sh):
+    sh.start("run cat -")
+    time.sleep(0.3)
+    sh.send(b"\x03")
+    sh.expect(r"\^C", 5)
+    sh.wait_prompt(10)
+    need(not jobs_rows(sh), "jobs not empty after Ctrl-C")
+
+
+def c_ctrl_c_spin(sh):
+    sh.start("spin")
+    sh.expect(r"spin: looping forever\n", 10)
+    time.sleep(0.2)
+    sh.send(b"\x03")
+    sh.expect(r"\^C", 5)
+    sh.wait_prompt(10)
+    note = f"spin ended {sh.last_secs:.3f} s after it was started"
+    need(not [r for r in ps_rows(sh).values() if r[0] == "spin"], "spin still in ps after Ctrl-C")
+    need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello after Ctrl-C")
+    return note
+
+
+def c_bg_spin_kill(sh):
+    spins = []
+    for _ in range(2):
+        spins.append(start_bg(sh, "spin", SPIN))
+    out = sh.cmd("hello", 10)
+    took = sh.last_secs
+    need(out == "Hello, world, from WebAssembly!\n", f"hello beside two spins: {out!r}")
+    rows = jobs_rows(sh)
+    for num, tid in spins:
+        need(any(r[0] == num and r[1] == tid and r[3] == "spin" for r in rows),
+             f"jobs lacks [{num}] {tid} spin: {rows}")
+    ps = ps_rows(sh)
+    for _, tid in spins:
+        need(tid in ps and ps[tid][0] == "spin", f"ps lacks spin {tid}: {ps}")
+        need(re.match(r"^\d+(\.\d+)?$", ps[tid][3]) and re.match(r"^\d+$", ps[tid][4]),
+             f"spin {tid} has no run time or memory in ps: {ps[tid]}")
+    out = sh.cmd(f"kill %{spins[0][0]} {spins[1][1]}", 15)
+    for num, _ in spins:
+        has(out, f"[{num}] Killed spin\n")
+    no_status(out)
+    need(jobs_rows(sh) == [], "jobs not empty after kill")
+    ps = ps_rows(sh)
+    for _, tid in spins:
+        need(tid not in ps, f"ps still lists {tid}")
+    need(not [r for r in ps.values() if r[0] == "spin"], "ps still lists a spin")
+    return f"hello beside two spins answered in {took:.3f} s"
+
+
+def c_bg_notices(sh):
+    num, _ = start_bg(sh, "sleep 0.3")
+    wait_notice(sh, rf"^\[{num}\] Done sleep")
+    num, _ = start_bg(sh, "run cat -")  # stdin at its end: cat ends at once
+    wait_notice(sh, rf"^\[{num}\] Done (run )?cat")
+    num, _ = start_bg(sh, "primes 10", r"primes: 4 primes below 10\n")
+    wait_notice(sh, rf"^\[{num}\] Done primes")
+    num, _ = start_bg(sh, "hello a b", r"usage: hello \[NAME\]\n")
+    wait_notice(sh, rf"^\[{num}\] Exit 2 hello")
+    num, _ = start_bg(sh, "oob", r"trap: out of bounds memory access\n(  #.*\n)*  #\d+ .* in _start\S*\n")
+    wait_notice(sh, rf"^\[{num}\] Trap \(?out of bounds memory access\)? oob")
+    need(jobs_rows(sh) == [], "jobs not empty after the notices")
+
+
+def c_leak(sh, runs, alloc_args):
+    # one run of each first: anything allocated once and kept for good
+    # (e.g. on first use) is not a leak per run
+    for prog in ("oob", "stack", "alloc " + alloc_args):
+        sh.cmd(prog, 60)
+    f0, h0, a0 = settled_mem(sh)
+    t0 = time.monotonic()
+    bad = []
+    each = []
+    for prog in ("oob", "stack", "alloc " + alloc_args):
+        t1 = time.monotonic()
+        for i in range(runs):
+            out = sh.cmd(prog, 60)
+            ok = (out.endswith("[exit status 134]\n") if prog.startswith(("oob", "stack")) else
+                  "then malloc refused\n" in out and "[exit status" not in out)
+            if not ok:
+                bad.append(f"{prog} run {i + 1}: {out[-200:]!r}")
+        each.append(f"{prog.strip()} {time.monotonic() - t1:.1f} s")
+    secs = time.monotonic() - t0
+    f1, h1, a1 = settled_mem(sh, (f0, h0))
+    need(not bad, f"{len(bad)} runs went wrong, first: {bad[:1]}")
+    need((f1, h1) == (f0, h0),
+         f"after {runs} runs each: free frames {f0} -> {f1}, heap bytes in use {h0} -> {h1}"
+         f" (allocations {a0} -> {a1})")
+    return f"{3 * runs} runs in {secs:.1f} s ({', '.join(each)}); frames free {f0}, heap {h0} bytes"
+
+
+def c_kill_frees(sh):
+    """A killed program's memory is back when `kill` has returned (it
+    waits for its victims), and so after Ctrl-C."""
+    f0, h0, _ = settled_mem(sh)
+    num, _ = start_bg(sh, "spin", SPIN)
+    has(sh.cmd(f"kill %{num}", 15), f"[{num}] Killed spin")
+    f1, h1, _ = mem_usage(sh)
+    sh.start("spin")
+    sh.expect(r"spin: looping forever\n", 10)
+    time.sleep(0.2)
+    sh.send(b"\x03")
+    sh.wait_prompt(10)
+    f2, h2, _ = mem_usage(sh)
+    later = settled_mem(sh, (f0, h0))
+    need((f1, h1) == (f0, h0) and (f2, h2) == (f0, h0),
+         f"free frames, heap bytes: before {f0}, {h0}; right after kill {f1}, {h1};"
+         f" right after Ctrl-C {f2}, {h2}; some seconds later {later[0]}, {later[1]}")
+
+
+def c_trace(sh):
+    for ev in ("wasm/trap", "sched/sched_switch"):
+        out = sh.cmd(f"echo 1 > {TRACING}/events/{ev}/enable")
+        need(out == "", f"enable {ev}: {out!r}")
+    try:
+        check_trap(sh.cmd("oob", 15), "oob: reading at 0xfffffff0")
+        sh.start(f"cat {TRACING}/trace_pipe")
+        time.sleep(1.0)
+        sh.send(b"\x03")
+        out = sh.wait_prompt(15)
+    finally:
+        for ev in ("wasm/trap", "sched/sched_switch"):
+            sh.cmd(f"echo 0 > {TRACING}/events/{ev}/enable")
+    line_re(r"^ +oob-\d+ +\[\d+\] .* trap: prog=oob kind=out of bounds memory access func=\d+", out)
+    line_re(r"sched_switch: prev_comm=\S+ .*==> next_comm=oob ", out)
+    line_re(r"sched_switch: prev_comm=oob ", out)
+    # `timeout` ends the reader too
+    sh.cmd(f"timeout 1 cat {TRACING}/trace_pipe", 15)
+    need(0.9 <= sh.last_secs < 10, f"timeout 1 cat trace_pipe took {sh.last_secs:.2f} s")
+
+
+def c_files(sh):
+    out = sh.cmd("files /tmp one 'two  three' four", 15)
+    no_status(out)
+    want = ("files: made /tmp/files.d\n"
+            "files: wrote 20 bytes, size 20, read back 20: same\n"
+            "files: renamed one.txt to two.txt\n"
+            "files: three.txt after append: 3+more\n"
+            "files: ls: three.txt two.txt\n"
+            "files: deleted three.txt\n"
+            "files: ls: two.txt\n")
+    need(out == want, f"files /tmp: {out!r}")
+    need(sh.cmd("cat /tmp/files.d/two.txt") == "one two  three four\n", "cat two.txt")
+    need(sh.cmd("ls /tmp/files.d").split() == ["two.txt"], "ls /tmp/files.d")
+    need(sh.cmd("run cat /tmp/files.d/two.txt") == "one two  three four\n", "run cat two.txt")
+    out = sh.cmd("files /tmp x")
+    has(out, "files: mkdir /tmp/files.d: File exists\n", "[exit status 1]")
+    out = sh.cmd("files -c /tmp")
+    need(out == "files: removed /tmp/files.d\n", f"files -c /tmp: {out!r}")
+    lacks(sh.cmd("ls /tmp"), "files.d")
+    out = sh.cmd("files /etc")
+    has(out, "files: mkdir /etc/files.d: ", "[exit status 1]")
+    lacks(sh.cmd("ls /etc"), "files.d")
+
+
+def c_bad_input(sh):
+    sh.cmd("echo garbage > /tmp/bad.wasm")
+    need(sh.cmd("cat /tmp/bad.wasm") == "garbage\n", "cat /tmp/bad.wasm")
+    f0, h0, _ = mem_usage(sh)
+    out = sh.cmd("nosuch arg")
+    need(out.startswith("nosuch: command not found"), f"nosuch: {out!r}")
+    out = sh.cmd("run")
+    need(out.startswith("usage: run") and out.endswith("[exit status 2]\n"), f"run: {out!r}")
+    for arg in ("9999", "%9", "abc"):
+        out = sh.cmd(f"kill {arg}")
+        need(out == f"kill: {arg}: no such job\n[exit status 1]\n", f"kill {arg}: {out!r}")
+    out = sh.cmd("run nosuch")
+    need(out.startswith("run: nosuch: No such file or directory\n"), f"run nosuch: {out!r}")
+    for path in ("/tmp/bad.wasm", "/etc/motd"):
+        out = sh.cmd(f"run {path}")
+        m = line_re(r"^run: (\S+): (.+)$", out)
+        need(m.group(1) == path and m.group(2).strip(), f"run {path}: {out!r}")
+        need(re.search(r"\[exit status [1-9]\d*\]\n$", out), f"run {path}: no failure status: {out!r}")
+    out = sh.cmd("run /tmp")
+    need(out.startswith("run: /tmp: ") and "[exit status" in out, f"run /tmp: {out!r}")
+    f1, h1, _ = mem_usage(sh)
+    need((f1, h1) == (f0, h0), f"bad input changed memory: frames {f0} -> {f1}, heap {h0} -> {h1}")
+    need(jobs_rows(sh) == [], "jobs not empty")
+    need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello after bad input")
+
+
+def checks(runs, alloc_args):
+    return [
+        ("builtin_files", c_builtin_files),
+        ("mem_format", c_mem_format),
+        ("hello", c_hello),
+        ("hello_usage", c_hello_usage),
+        ("echo_argv", c_echo),
+        ("cat", c_cat),
+        ("cat_large_output", c_cat_large),
+        ("ls", c_ls),
+        ("sleep", c_sleep),
+        ("primes", c_primes),
+        ("clock", c_clock),
+        ("clock_realtime_is_wall_time", c_clock_realtime),
+        ("oob_traps", c_oob),
+        ("stack_traps", c_stack),
+        ("alloc", c_alloc),
+        ("usage_errors", c_bad_usage),
+        ("stdin_lines_ctrl_d", c_stdin_lines),
+        ("stdin_ctrl_c", c_stdin_ctrl_c),
+        ("ctrl_c_spin", c_ctrl_c_spin),
+        ("bg_spin_jobs_ps_kill", c_bg_spin_kill),
+        ("bg_notices", c_bg_notices),
+        ("no_leak_after_runs", lambda sh: c_leak(sh, runs, alloc_args)),
+        ("kill_frees_memory_at_once", c_kill_frees),
+        ("trace_trap_and_switch", c_trace),
+        ("wasi_files_tmp", c_files),
+        ("bad_input", c_bad_input),
+    ]
+
+
+class Runner:
+    def __init__(self, args):
+        self.args = args
+        self.sh = None
+        self.boots = 0
+        self.passed = 0
+        self.failed = 0
+        self.deadline = time.monotonic() + args.limit
+
+    def boot(self):
+        if self.sh:
+            self.sh.close()
+            self.sh = None
+        self.boots += 1
+        # the transcript of a second boot goes next to the first
+        log = self.args.log if self.boots == 1 else f"{self.args.log}.boot{self.boots}"
+        self.sh = Shell(self.args.image, smp=self.args.smp, log=log, limit=max(1.0, self.left()))
+
+    def left(self):
+        return self.deadline - time.monotonic()
+
+    def resync(self):
+        """After a failure: Ctrl-C, then an echoed marker; else a new boot."""
+        try:
+            self.sh.send(b"\x03")
+            time.sleep(0.5)
+            self.sh.skip()
+            marker = f"resync-{time.monotonic_ns()}"
+            need(self.sh.cmd(f"echo {marker}", 10) == marker + "\n", "no marker")
+            self.sh.skip()
+            return
+        except (ShellError, Fail, OSError) as e:
+            self.sh.note(f"resync failed ({e}); booting again")
+        try:
+            self.boot()
+        except ShellError as e:
+            print(f"     cannot boot again: {e}")
+            self.sh = None  # the next check tries once more
+
+    def run_check(self, name, fn):
+        t0 = time.monotonic()
+        if self.left() < 5:
+            print(f"FAIL shell.{name}: not run: the suite's {self.args.limit:g} s are over")
+            self.failed += 1
+            return
+        try:
+            if self.sh is None or self.sh.qemu.poll() is not None:
+                self.boot()
+            self.sh.note(f"=== check {name}")
+            note = fn(self.sh)
+            secs = time.monotonic() - t0
+            self.sh.note(f"=== ok {name} ({secs:.1f} s){': ' + note if note else ''}")
+            print(f"ok   shell.{name}" + (f" ({note})" if note and self.args.verbose else ""))
+            self.passed += 1
+        except (Fail, ShellError, OSError) as e:
+            why = str(e).replace("\n", "\\n")
+            print(f"FAIL shell.{name}: {why}")
+            self.failed += 1
+            if self.sh:
+                self.sh.note(f"=== FAIL {name}: {why}")
+                if self.sh.qemu.poll() is not None:
+                    print(f"     QEMU exited with status {self.sh.qemu.returncode}; "
+                          f"last output: {self.sh.text[-600:]!r}")
+                else:
+                    self.resync()
+        sys.stdout.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--log", help="transcript file")
+    ap.add_argument("--runs", type=int, default=100, help="runs of oob, stack, alloc each")
+    ap.add_argument("--alloc-args", default="32768",
+                    help="alloc's argument in the runs (default: one 32 MiB block, then refused)")
+    ap.add_argument("--only", help="run the checks whose name contains this")
+    ap.add_argument("--limit", type=float, default=360, help="hard limit for all checks, seconds")
+    ap.add_argument("-v", "--verbose", action="store_true", help="notes on the ok lines")
+    ap.add_argument("image")
+    args = ap.parse_args()
+    if not args.log:
+        build = os.path.dirname(os.path.dirname(os.path.abspath(args.image)))
+        args.log = os.path.join(build, "test-logs", f"userland-smp{args.smp}.transcript")
+    os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
+    r = Runner(args)
+    t0 = time.monotonic()
+    for name, fn in checks(args.runs, args.alloc_args):
+        if args.only and args.only not in name:
+            continue
+        r.run_check(name, fn)
+
+    def c_shutdown(sh):
+        rc = sh.shutdown()
+        need(rc == 0, f"QEMU exited with status {rc}")
+    r.run_check("shutdown", c_shutdown)
+    if r.sh:
+        r.sh.close()
+    print(f"transcript: {args.log} ({r.boots} boot(s), {time.monotonic() - t0:.1f} s)")
+    print(f"{r.passed} passed, {r.failed} failed")
+    sys.exit(1 if r.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

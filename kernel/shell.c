@@ -20,6 +20,7 @@
 #include "arch/arch.h"
 #include "base/compiler.h"
 #include "base/err.h"
+#include "bench/kbench.h"
 #include "console.h"
 #include "cpu.h"
 #include "fs/kvfs.h"
@@ -172,6 +173,7 @@ static const struct shell_command commands[] = {
 	{"uptime", "time since the machine started", cmd_uptime},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
 	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
+	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
 	{"version", "show the kernel version", cmd_version},
 	{"shutdown", "power off (QEMU exits with status 0)", cmd_shutdown},

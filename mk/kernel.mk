@@ -14,7 +14,7 @@ KERNEL_CFLAGS := $(KCFLAGS) -fPIE -fvisibility=hidden
 LOADER_CFLAGS := $(KCFLAGS) -fno-pic
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/*/*.c kernel/arch/riscv64/*.c kernel/arch/riscv64/*.S) \
-	$(LIB_SRCS)
+	$(LIB_SRCS) $(wildcard bench/wasm/core/*.c)
 KERNEL_SRCS := $(filter-out kernel/tests/%,$(KERNEL_SRCS))
 KTEST_SRCS := $(wildcard kernel/tests/*.c)
 LOADER_SRCS := $(wildcard loader/*.c) loader/entry.S kernel/arch/riscv64/pt.c kernel/lib/string.c \

@@ -6,10 +6,11 @@
 #   make run PROGRAMS="a.wasm b.wasm"   extra programs in /bin of the initrd
 #   make run ROOTFS=dir                 an extra tree at / of the initrd
 #
-# The initrd holds /bin/<name>.wasm for every userland program, the tree
-# rootfs/ (/etc/motd), then $(ROOTFS) and $(PROGRAMS) (later ones win). A
-# change of either variable rebuilds it: their values are kept in a file
-# that is rewritten only when they change.
+# The initrd holds /bin/<name>.wasm for every userland program,
+# /lib/bench/<name>.wasm for every bench/wasm program (the kernel's `bench`
+# runs them), the tree rootfs/ (/etc/motd), then $(ROOTFS) and $(PROGRAMS)
+# (later ones win). A change of either variable rebuilds it: their values
+# are kept in a file that is rewritten only when they change.
 
 USERLAND_SRCS := $(wildcard userland/*.c)
 USERLAND_WASMS := $(patsubst userland/%.c,$(BUILD)/userland/%.wasm,$(USERLAND_SRCS))
@@ -33,12 +34,16 @@ ifneq ($(INITRD_VARS_TEXT),$(shell cat $(INITRD_VARS) 2>/dev/null))
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(INITRD_VARS_TEXT)' >$(INITRD_VARS))
 endif
 
-INITRD_INPUTS := $(USERLAND_WASMS) $(shell find rootfs -type f 2>/dev/null) $(PROGRAMS) \
+# built by mk/lib-wasmenv.mk's rule
+INITRD_BENCH_WASMS := $(patsubst bench/wasm/%.c,$(BUILD)/bench/wasm/%.wasm,$(wildcard bench/wasm/*.c))
+
+INITRD_INPUTS := $(USERLAND_WASMS) $(INITRD_BENCH_WASMS) $(shell find rootfs -type f 2>/dev/null) $(PROGRAMS) \
 	$(if $(ROOTFS),$(shell find $(ROOTFS) 2>/dev/null))
 
 $(INITRD): $(INITRD_INPUTS) $(INITRD_VARS) tools/mkcpio.py
 	$(Q)rm -rf $(BUILD)/initrd-root && mkdir -p $(BUILD)/initrd-root/bin
 	$(Q)cp $(USERLAND_WASMS) $(BUILD)/initrd-root/bin/
+	$(Q)mkdir -p $(BUILD)/initrd-root/lib/bench && cp $(INITRD_BENCH_WASMS) $(BUILD)/initrd-root/lib/bench/
 	$(Q)cp -R rootfs/. $(BUILD)/initrd-root/
 	$(Q)$(if $(ROOTFS),cp -R $(ROOTFS)/. $(BUILD)/initrd-root/)
 	$(Q)$(if $(strip $(PROGRAMS)),cp $(PROGRAMS) $(BUILD)/initrd-root/bin/)

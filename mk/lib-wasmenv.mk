@@ -35,13 +35,15 @@ BENCH_WASM_NATIVE := $(addprefix $(BUILD)/bench/wasm/,$(BENCH_WASM_NAMES))
 BENCH_WASM_WASM := $(addsuffix .wasm,$(BENCH_WASM_NATIVE))
 BENCH_WASM_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
 
-$(BUILD)/bench/wasm/%: bench/wasm/%.c
+# each program is its main (bench/wasm/NAME.c) and its portable core
+# (bench/wasm/core/NAME.c, also linked into the kernel: kernel/bench/)
+$(BUILD)/bench/wasm/%: bench/wasm/%.c bench/wasm/core/%.c bench/wasm/core/bench_core.h
 	@mkdir -p $(@D)
-	$(Q)clang $(BENCH_WASM_CFLAGS) -o $@ $< -lm
+	$(Q)clang $(BENCH_WASM_CFLAGS) -o $@ $(filter %.c,$^) -lm
 
-$(BUILD)/bench/wasm/%.wasm: bench/wasm/%.c
+$(BUILD)/bench/wasm/%.wasm: bench/wasm/%.c bench/wasm/core/%.c bench/wasm/core/bench_core.h
 	@mkdir -p $(@D)
-	$(Q)clang --target=wasm32-wasi $(BENCH_WASM_CFLAGS) -o $@ $< -lm
+	$(Q)clang --target=wasm32-wasi $(BENCH_WASM_CFLAGS) -o $@ $(filter %.c,$^) -lm
 
 .PHONY: bench-wasm-build
 bench-wasm-build: $(BENCH_WASM_NATIVE) $(BENCH_WASM_WASM)

@@ -15,7 +15,7 @@ BIN=$BUILD/bench/wasm
 read -r -a flags <<<"${WASMRUN_FLAGS:-}"
 
 # name -> argument for a short native run
-declare -A arg=([fib]=38 [coremix]=4000 [nbody]=3000000 [sha256]=50)
+declare -A arg=([fib]=38 [coremix]=4000 [nbody]=3000000 [sha256]=800)
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

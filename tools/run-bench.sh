@@ -10,6 +10,9 @@
 #              inside the test kernel (bootarg bench=exec) on SMP=1 and 4,
 #              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
+#   kbench     the main kernel's `bench` command (kernel/bench/): bench/wasm
+#              natively in the kernel vs as WASM, host vs WASM call cost,
+#              hello.wasm latency, boot to prompt; TCG without -icount.
 #   wasm       bench/wasm/*.c natively and under wasmrun (tools/bench-wasm.sh).
 set -u
 BUILD=${BUILD:-build}
@@ -47,6 +50,12 @@ done
 timeout 300 qemu-system-riscv64 -machine virt -smp 1 -m 256M -bios default \
 	-display none -serial stdio -monitor none -icount shift=0 \
 	-kernel "$BUILD/kernel-test/loader.elf" -append "bench=wasm log=warn" 2>&1 | grep '^bench='
+
+# The in-kernel benchmarks (kernel/bench/, the shell's `bench`) in the main
+# kernel on SMP=1, without -icount (plain TCG: rdtime follows the host, so
+# the figures move with the host's load; ratios are the useful part).
+printf 'bench\nshutdown\n' | RUN_TIMEOUT=600 tools/qemu-run.sh "$BUILD/kernel/loader.elf" 1 256M 2>&1 |
+	tr -d '\r' | sed -nE 's/^bench=([a-z_]+) (.*)/bench=\1 where=kernel \2/p'
 
 "$BUILD/host/bench_trace"
 

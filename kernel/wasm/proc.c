@@ -217,22 +217,34 @@ static void proc_take(struct kasync_task *task, void *out)
 	*(struct wasm_proc_status *)out = CONTAINER_OF(task, struct wasm_proc, task)->status;
 }
 
+/* Killed: free the program now (its sleep's waker, its memories), not when
+ * the last reference goes. Idempotent. */
+static void proc_cancelled(struct kasync_task *task)
+{
+	struct wasm_proc *p = CONTAINER_OF(task, struct wasm_proc, task);
+
+	if (p->spawned && p->store)
+		TRACE_POINT(wasm, instance_kill, p->name, timer_ticks_to_us(proc_run_ticks(p)));
+	proc_release(p);
+	proc_set_mem(p);
+}
+
 static void proc_dealloc(struct kasync_task *task)
 {
 	struct wasm_proc *p = CONTAINER_OF(task, struct wasm_proc, task);
 
 	kvfs_task_untrack(task);
-	if (p->spawned && p->store) /* cancelled before it finished */
-		TRACE_POINT(wasm, instance_kill, p->name, timer_ticks_to_us(proc_run_ticks(p)));
-	proc_release(p);
+	proc_cancelled(task); /* a no-op unless it never finished */
 	struct wasm_proc_io io = p->io;
 	free(p);
 	if (io.released)
 		io.released(io.arg);
 }
 
-static const struct kasync_task_vtable proc_vt = {
-	.poll = proc_poll, .take_output = proc_take, .dealloc = proc_dealloc};
+static const struct kasync_task_vtable proc_vt = {.poll = proc_poll,
+						  .take_output = proc_take,
+						  .dealloc = proc_dealloc,
+						  .cancelled = proc_cancelled};
 
 /* A store for p with WASI bound and the module instantiated in it. */
 static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_pages,

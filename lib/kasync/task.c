@@ -158,6 +158,8 @@ enum kasync_poll_result kasync_task_poll(struct kasync_task *task, struct kasync
 	case KASYNC_START_DONT_POLL:
 		return KASYNC_RESULT_PENDING;
 	case KASYNC_START_CANCELLED:
+		if (task->vt->cancelled)
+			task->vt->cancelled(task);
 		if (wake_join)
 			wake_join_waker(task);
 		return KASYNC_RESULT_READY;

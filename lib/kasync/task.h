@@ -110,6 +110,12 @@ struct kasync_task_vtable {
 	void (*take_output)(struct kasync_task *task, void *out);
 	/* Releases the task's state and memory. Called once, refcount zero. */
 	void (*dealloc)(struct kasync_task *task);
+	/* May be NULL. The executor found the task cancelled: it will not be
+	 * polled again. Drop what the state machine holds (sleeps, wakers
+	 * given out, buffers) now rather than at dealloc, which may be far off
+	 * while others hold references. Never concurrent with poll; may be
+	 * called more than once. */
+	void (*cancelled)(struct kasync_task *task);
 };
 
 /* The link of the intrusive run queues. */

@@ -215,9 +215,12 @@ uint64_t kasync_timer_next_ns(struct kasync_timer *t)
 static void fire_entry(void *arg, struct kasync_timer_entry *e)
 {
 	unsigned *n = arg;
-	/* release: the sleeper that sees `fired` sees the entry unlinked. */
+	struct kasync_waker w = e->waker;
+	e->waker = (struct kasync_waker){0};
+	/* release: the sleeper that sees `fired` sees the entry unlinked and its
+	 * waker taken; from here on the entry is not touched. */
 	atomic_store_explicit(&e->fired, true, memory_order_release);
-	kasync_waker_wake(&e->waker);
+	kasync_waker_wake(&w);
 	(*n)++;
 }
 
@@ -302,6 +305,14 @@ void kasync_sleep_drop(struct kasync_sleep *s)
 
 	if (!s->armed)
 		return;
+	/* acquire: pairs with fire_entry. A fired entry has nothing to undo, and
+	 * the lock must not be taken: the firing CPU holds it while it wakes our
+	 * task, and that wake may drop the last reference whose dealloc is why
+	 * we are here. */
+	if (atomic_load_explicit(&s->entry.fired, memory_order_acquire)) {
+		s->armed = false;
+		return;
+	}
 	t = &s->exec->timer;
 	kasync_spin_lock(&t->lock);
 	kasync_wheel_remove(&t->wheel, &s->entry);

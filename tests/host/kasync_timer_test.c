@@ -1,4 +1,9 @@
 /* kasync_timer_test.c - the timer wheel alone, then sleep/timeout and oneshot on an executor. */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "base/err.h"
 #include "base/test.h"
 #include "kasync/oneshot.h"
@@ -149,6 +154,59 @@ TEST(kasync_timer, sleep_and_timeout_on_workers)
 	EXPECT_LT(c.woke - c.start, 200000000); /* generous: the test machine is shared */
 	EXPECT_EQ(c.timeout_err, ERR_TIMEDOUT);
 	EXPECT_EQ(kt_live(), live0);
+}
+
+/*
+ * A cancelled task whose only reference left is its sleep's waker: the
+ * timer's wake drops it, and the task's dealloc drops that same sleep (as
+ * task.h's example does) while the firing worker holds the timer lock.
+ */
+struct dozer {
+	struct kasync_task task;
+	struct kasync_sleep sleep;
+	_Atomic bool polled;
+	_Atomic bool *freed;
+};
+
+static enum kasync_poll dozer_poll(struct kasync_task *task, struct kasync_cx *cx)
+{
+	struct dozer *d = (struct dozer *)task;
+	kasync_sleep_init(&d->sleep, cx->exec, 20000000);
+	(void)kasync_sleep_poll(&d->sleep, cx); /* armed: the timer holds a waker */
+	atomic_store(&d->polled, true);
+	return KASYNC_PENDING;
+}
+
+static void dozer_dealloc(struct kasync_task *task)
+{
+	struct dozer *d = (struct dozer *)task;
+	kasync_sleep_drop(&d->sleep);
+	atomic_store(d->freed, true);
+	free(d);
+}
+
+TEST(kasync_timer, dealloc_from_the_timers_wake_may_drop_its_sleep)
+{
+	static const struct kasync_task_vtable vt = {.poll = dozer_poll, .dealloc = dozer_dealloc};
+	_Atomic bool freed = false;
+	struct kasync_join jh;
+	struct rt rt;
+	struct dozer *d = calloc(1, sizeof(*d));
+
+	if (!EXPECT(d != NULL) || !EXPECT_OK(rt_init(&rt, 1)))
+		return;
+	d->freed = &freed;
+	kasync_task_init(&d->task, &vt, "dozer");
+	EXPECT_OK(kasync_spawn(&rt.exec, &d->task, &jh));
+	EXPECT_OK(rt_start(&rt, 1));
+	while (!atomic_load(&d->polled))
+		sched_yield();
+	kasync_join_cancel(&jh);
+	kasync_join_drop(&jh);
+	for (int i = 0; i < 2000 && !atomic_load(&freed); i++)
+		usleep(1000); /* the sleep fires after 20 ms */
+	EXPECT(atomic_load(&freed));
+	rt_stop(&rt); /* hangs (the suite times out) if the worker deadlocked */
 }
 
 TEST(kasync_oneshot, send_recv_close)

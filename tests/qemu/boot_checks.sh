@@ -129,6 +129,19 @@ ok=$?
 check shell_trace_command $ok "exit $rc, [on] before/after: $on_before/$on_after"
 [[ $ok -eq 0 ]] || sed 's/^/   | /' "$TMP/tracecmd.txt" | tail -15
 
+# --- bench: the in-kernel benchmark command (output shape, not timing) ------
+printf '%s\n' "bench hostcall" "bench nosuch" "shutdown" |
+	RUN_TIMEOUT=120 tools/qemu-run.sh "$KERNEL" 1 256M "" >"$TMP/bench.log" 2>&1
+rc=$?
+tr -d '\r' <"$TMP/bench.log" >"$TMP/bench.txt"
+has "$TMP/bench.txt" "bench: hostcall (" "bench: unknown benchmark 'nosuch'" \
+	"usage: bench [NAME...]" "[exit status 2]" "shutting down" &&
+	grep -qE '^bench=hostcall host_ns=[0-9]+\.[0-9] wasm_ns=[0-9]+\.[0-9] ratio=[0-9]+\.[0-9]{2} ' \
+		"$TMP/bench.txt" && ! grep -q 'error=' "$TMP/bench.txt" && [[ $rc -eq 0 ]]
+ok=$?
+check shell_bench_command $ok "exit $rc"
+[[ $ok -eq 0 ]] || sed 's/^/   | /' "$TMP/bench.txt" | tail -15
+
 # --- deliberate kernel failures from the shell: reported, QEMU ends non-zero -
 for kind in panic fault; do
 	printf '%s\n' "$kind" | RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "" >"$TMP/sh-$kind.log" 2>&1

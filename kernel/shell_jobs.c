@@ -357,38 +357,6 @@ bool shell_program_exists(const char *name)
 	return find_program(name, path) == 0;
 }
 
-/* Reads a whole file into a malloc'd buffer. */
-static int read_file(const char *path, uint8_t **out, size_t *out_len)
-{
-	struct vfs_file *f;
-	struct vfs_stat st;
-	int err = vfs_open(kvfs, NULL, path, VFS_O_READ, &f);
-	if (err)
-		return err;
-	err = vfs_fstat(f, &st);
-	if (!err && st.size > PROG_SIZE_MAX)
-		err = ERR_RANGE;
-	uint8_t *buf = err ? NULL : malloc(st.size ? st.size : 1);
-	if (!err && !buf)
-		err = ERR_NOMEM;
-	size_t got = 0;
-	while (!err && got < st.size) {
-		size_t n = 0;
-		err = vfs_read(f, buf + got, st.size - got, &n);
-		if (!err && n == 0)
-			break; /* shrank meanwhile */
-		got += n;
-	}
-	vfs_close(f);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*out = buf;
-	*out_len = got;
-	return 0;
-}
-
 static void print_load_error(const char *path, int err, const struct wasm_error *we)
 {
 	switch (err) {
@@ -430,7 +398,7 @@ int shell_run_program(int argc, char **argv, bool background)
 
 	int err = find_program(argv[0], path);
 	if (!err)
-		err = read_file(path, &bytes, &len);
+		err = kvfs_read_file(path, PROG_SIZE_MAX, &bytes, &len);
 	if (err == ERR_RANGE)
 		kprintf("run: %s: file too large (at most %u MiB)\n", argv[0], PROG_SIZE_MAX >> 20);
 	else if (err)
@@ -444,7 +412,7 @@ int shell_run_program(int argc, char **argv, bool background)
 	}
 	job_title(argc, argv, title, sizeof(title));
 	struct job *j = job_alloc(title, !background);
-	if (!j || (!background && fg_job())) {
+	if (!j) {
 		free(bytes);
 		kprintf("run: too many jobs (at most %d): wait for one or kill it\n", JOBS_MAX);
 		return 1;

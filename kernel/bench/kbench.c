@@ -146,42 +146,22 @@ static bool parse_checksum(const char *s, uint64_t *out)
 	return true;
 }
 
-/* Reads a whole file of the VFS into a new buffer (the caller frees it). */
+/* A benchmark program from the VFS (the caller frees it); ERR_RANGE if empty. */
 static int read_file(const char *path, uint8_t **out, size_t *out_len)
 {
-	struct vfs_file *f;
-	struct vfs_stat st;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int err = vfs_open(kvfs, NULL, path, VFS_O_READ, &f);
+	uint8_t *buf;
+	size_t len;
+	int err = kvfs_read_file(path, KBENCH_FILE_MAX, &buf, &len);
 
 	if (err)
 		return err;
-	if ((err = vfs_fstat(f, &st)))
-		goto fail;
-	err = ERR_RANGE;
-	if (st.size == 0 || st.size > KBENCH_FILE_MAX)
-		goto fail;
-	err = ERR_NOMEM;
-	if (!(buf = malloc(st.size)))
-		goto fail;
-	while (len < st.size) {
-		size_t n = 0;
-
-		if ((err = vfs_read(f, buf + len, st.size - len, &n)))
-			goto fail;
-		if (n == 0)
-			break;
-		len += n;
+	if (len == 0) {
+		free(buf);
+		return ERR_RANGE;
 	}
-	vfs_close(f);
 	*out = buf;
 	*out_len = len;
 	return 0;
-fail:
-	free(buf);
-	vfs_close(f);
-	return err;
 }
 
 static uint64_t median(uint64_t *v, size_t n)

@@ -5,6 +5,8 @@
  */
 #include "fs/kvfs.h"
 
+#include <stdlib.h>
+
 #include "console.h"
 #include "panic.h"
 #include "sched.h"
@@ -18,6 +20,37 @@ const void *kvfs_initrd(size_t *out_len)
 {
 	*out_len = (size_t)(initrd_end - initrd_start);
 	return initrd_start;
+}
+
+int kvfs_read_file(const char *path, uint64_t max, uint8_t **out, size_t *out_len)
+{
+	struct vfs_file *f;
+	struct vfs_stat st;
+	int err = vfs_open(kvfs, NULL, path, VFS_O_READ, &f);
+	if (err)
+		return err;
+	err = vfs_fstat(f, &st);
+	if (!err && st.size > max)
+		err = ERR_RANGE;
+	uint8_t *buf = err ? NULL : malloc(st.size ? st.size : 1);
+	if (!err && !buf)
+		err = ERR_NOMEM;
+	size_t got = 0;
+	while (!err && got < st.size) {
+		size_t n = 0;
+		err = vfs_read(f, buf + got, st.size - got, &n);
+		if (!err && n == 0)
+			break; /* shrank meanwhile */
+		got += n;
+	}
+	vfs_close(f);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	*out_len = got;
+	return 0;
 }
 
 static uint64_t clock_ns(void *arg)

@@ -31,6 +31,14 @@ void kvfs_init(void);
 /* kvfs_initrd - the embedded cpio archive (for tests and messages). */
 const void *kvfs_initrd(size_t *out_len);
 
+/*
+ * kvfs_read_file - the whole file at `path` in a new malloc'd buffer (the
+ * caller frees it; a 1-byte buffer for an empty file). ERR_RANGE if it is
+ * larger than `max` bytes, ERR_NOMEM, and vfs_open's and vfs_read's errors.
+ * *out and *out_len are written only on success.
+ */
+int kvfs_read_file(const char *path, uint64_t max, uint8_t **out, size_t *out_len);
+
 /* ---- inside kvfs: the synthetic filesystems ---- */
 
 /* kvfs_tracefs_create / kvfs_procfs_create - a filled synth fs, unmounted.

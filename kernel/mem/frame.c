@@ -4,6 +4,13 @@
  * Lock order: a CPU's cache is touched only by its owner with interrupts
  * off; `lock` protects the buddy allocator and is taken with the cache
  * already held (never the other way round).
+ *
+ * The budget's charge floor is the most frames all per-CPU caches can hold:
+ * a CPU whose own cache is empty cannot reach frames cached elsewhere, so
+ * the budget must never count on those. With avail >= that floor, the
+ * buddy allocator alone holds every frame that is promised or charged and
+ * not yet taken (free = buddy + cached, cached <= floor), so taking a frame
+ * the budget allowed never finds the allocator empty.
  */
 #include "mem/frame.h"
 
@@ -12,7 +19,9 @@
 #include "arch/arch.h"
 #include "base/err.h"
 #include "cpu.h"
+#include "panic.h"
 #include "mem/buddy.h"
+#include "mem/budget.h"
 #include "mem/bump.h"
 #include "mem/frame_cache.h"
 #include "spinlock.h"
@@ -22,6 +31,9 @@ uint64_t phys_offset;
 static struct spinlock lock = SPINLOCK_INIT;
 static struct buddy buddy;		    /* [lock] */
 static struct frame_cache caches[MAX_CPUS]; /* [owner CPU, irqs off] */
+static struct mem_budget budget;	    /* lock-free */
+
+#define CACHED_MAX ((int64_t)MAX_CPUS * FRAME_CACHE_SIZE)
 
 int frame_init(struct bump *boot)
 {
@@ -50,6 +62,9 @@ int frame_init(struct bump *boot)
 	}
 	for (unsigned i = 0; i < MAX_CPUS; i++)
 		frame_cache_init(&caches[i]);
+	int64_t frames = (int64_t)buddy_free_frames(&buddy);
+	mem_budget_init(&budget, frames, CACHED_MAX,
+			CACHED_MAX + MAX((int64_t)FRAME_RESERVE_MIN, frames / 32));
 	return 0;
 }
 
@@ -66,11 +81,17 @@ static void poison(uint64_t pa, uint64_t bytes)
 int frame_alloc_order(unsigned order, uint64_t *pa)
 {
 	uint64_t p;
+	if (order > BUDDY_MAX_ORDER)
+		return ERR_INVAL;
+	if (!mem_budget_charge(&budget, 1ull << order))
+		return ERR_NOMEM;
 	bool irq = spin_lock(&lock);
 	int e = buddy_alloc(&buddy, order, &p);
 	spin_unlock(&lock, irq);
-	if (e)
+	if (e) { /* no contiguous block: the frames are there, just not together */
+		mem_budget_credit(&budget, 1ull << order);
 		return e;
+	}
 	memset(phys_to_virt(p), 0, FRAME_SIZE << order);
 	*pa = p;
 	return 0;
@@ -82,31 +103,29 @@ void frame_free_order(uint64_t pa, unsigned order)
 	bool irq = spin_lock(&lock);
 	buddy_free(&buddy, pa, order);
 	spin_unlock(&lock, irq);
+	mem_budget_credit(&budget, 1ull << order);
 }
 
-int frame_alloc(uint64_t *pa)
+/* One frame from this CPU's cache or the buddy allocator, not zeroed. The
+ * budget has been asked already, so there is one (see the top). */
+static uint64_t take(void)
 {
 	bool irq = arch_irq_save();
 	struct frame_cache *fc = &caches[cpu_id()];
 	uint64_t p;
-	int e = 0;
 	if (frame_cache_pop(fc, &p)) {
 		bool irq2 = spin_lock(&lock);
-		e = frame_cache_refill(fc, &buddy);
+		int e = frame_cache_refill(fc, &buddy);
 		spin_unlock(&lock, irq2);
-		e = e < 0 ? e : frame_cache_pop(fc, &p);
+		if (e < 0 || frame_cache_pop(fc, &p))
+			panic("frame: the budget allowed a frame the allocator does not have");
 	}
 	arch_irq_restore(irq);
-	if (e)
-		return e;
-	memset(phys_to_virt(p), 0, FRAME_SIZE);
-	*pa = p;
-	return 0;
+	return p;
 }
 
-void frame_free(uint64_t pa)
+static void put(uint64_t pa)
 {
-	poison(pa, FRAME_SIZE);
 	bool irq = arch_irq_save();
 	struct frame_cache *fc = &caches[cpu_id()];
 	if (frame_cache_push(fc, pa)) {
@@ -116,6 +135,48 @@ void frame_free(uint64_t pa)
 		frame_cache_push(fc, pa);
 	}
 	arch_irq_restore(irq);
+}
+
+int frame_alloc(uint64_t *pa)
+{
+	if (!mem_budget_charge(&budget, 1))
+		return ERR_NOMEM;
+	uint64_t p = take();
+	memset(phys_to_virt(p), 0, FRAME_SIZE);
+	*pa = p;
+	return 0;
+}
+
+int frame_promise(uint64_t n)
+{
+	return mem_budget_promise(&budget, n) ? 0 : ERR_NOMEM;
+}
+
+void frame_unpromise(uint64_t n)
+{
+	mem_budget_unpromise(&budget, n);
+}
+
+int frame_alloc_promised(uint64_t *pa)
+{
+	mem_budget_draw(&budget, 1);
+	uint64_t p = take();
+	memset(phys_to_virt(p), 0, FRAME_SIZE);
+	*pa = p;
+	return 0;
+}
+
+void frame_unalloc_promised(uint64_t pa)
+{
+	put(pa);
+	mem_budget_undraw(&budget, 1);
+}
+
+void frame_free(uint64_t pa)
+{
+	poison(pa, FRAME_SIZE);
+	put(pa);
+	mem_budget_credit(&budget, 1);
 }
 
 void frame_drain_cache(void)
@@ -129,6 +190,7 @@ void frame_drain_cache(void)
 
 void frame_stats(struct frame_stats *out)
 {
+	struct mem_budget_stats b;
 	uint64_t cached = 0;
 	for (unsigned i = 0; i < MAX_CPUS; i++)
 		cached += caches[i].n; /* racy snapshot: fine for stats */
@@ -136,5 +198,10 @@ void frame_stats(struct frame_stats *out)
 	out->total = buddy_total_frames(&buddy);
 	out->free = buddy_free_frames(&buddy) + cached;
 	spin_unlock(&lock, irq);
+	mem_budget_stats(&budget, &b);
 	out->cached = cached;
+	out->promised = b.promised > 0 ? (uint64_t)b.promised : 0;
+	out->available = b.avail > b.floor_charge ? (uint64_t)(b.avail - b.floor_charge) : 0;
+	out->reserve = (uint64_t)(b.floor_promise - b.floor_charge);
+	out->refused = b.refused;
 }

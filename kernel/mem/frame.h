@@ -16,20 +16,48 @@
 
 struct bump;
 
-/* Hands every range the boot allocator has left to the buddy allocator. */
+/* Frames kept back from promises for the kernel's own work: 1/32 of the
+ * frames, at least this many. */
+#define FRAME_RESERVE_MIN 1024u
+
+/* Hands every range the boot allocator has left to the buddy allocator and
+ * opens the budget (lib/mem/budget.h) over them. */
 int frame_init(struct bump *boot);
 
-/* One zeroed frame; ERR_NOMEM. */
+/*
+ * Every frame handed out is counted against one budget (see budget.h).
+ *
+ * frame_alloc / frame_alloc_order - charge the budget and take one frame /
+ *   2^order contiguous frames aligned to their size, zeroed. ERR_NOMEM when
+ *   the budget refuses (the frames left are promised or kept back), or when
+ *   no contiguous block is free.
+ * frame_promise - promises n frames to be taken later by
+ *   frame_alloc_promised, which then cannot fail. ERR_NOMEM when fewer than
+ *   n frames are free beyond the promises already made and the kernel's
+ *   reserve. frame_unpromise gives back promises that will not be used.
+ * frame_alloc_promised - takes one promised frame, zeroed. The caller must
+ *   hold a promise it has not drawn yet (an ASSERT otherwise).
+ * frame_unalloc_promised - a frame from frame_alloc_promised that was not
+ *   used goes back, and its promise with it.
+ * frame_free / frame_free_order - frees a frame from any of the above.
+ */
 int frame_alloc(uint64_t *pa);
-/* 2^order contiguous zeroed frames, aligned to their size; ERR_NOMEM. */
 int frame_alloc_order(unsigned order, uint64_t *pa);
+int frame_promise(uint64_t n);
+void frame_unpromise(uint64_t n);
+int frame_alloc_promised(uint64_t *pa);
+void frame_unalloc_promised(uint64_t pa);
 void frame_free(uint64_t pa);
 void frame_free_order(uint64_t pa, unsigned order);
 
 struct frame_stats {
-	uint64_t total;	 /* frames managed */
-	uint64_t free;	 /* free in the buddy allocator and the per-CPU caches */
-	uint64_t cached; /* of which in per-CPU caches */
+	uint64_t total;	    /* frames managed (free RAM at boot) */
+	uint64_t free;	    /* free in the buddy allocator and the per-CPU caches */
+	uint64_t cached;    /* of which in per-CPU caches */
+	uint64_t promised;  /* promised and not taken yet */
+	uint64_t available; /* free less promised: what a charge may still take */
+	uint64_t reserve;   /* kept back from promises for the kernel */
+	uint64_t refused;   /* charges and promises refused so far */
 };
 void frame_stats(struct frame_stats *out);
 

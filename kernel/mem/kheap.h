@@ -1,7 +1,8 @@
 /*
  * kheap.h - the kernel heap: lib/mem's allocator behind a lock, growing
  * first from the boot allocator and, once the VM layer is up, by mapping
- * fresh frames at random free kernel addresses. malloc() and friends
+ * fresh frames at random free kernel addresses; whole free pages and free
+ * chunks go back to the frame allocator. malloc() and friends
  * (kernel/lib/stdlib.c) call it. Any context but interrupt handlers.
  */
 #pragma once
@@ -19,7 +20,17 @@ void *kheap_alloc(size_t size, size_t align);
 void kheap_free(void *p);
 void *kheap_realloc(void *p, size_t size);
 
+/* kheap_trim - gives every free page and free chunk back to the frame
+ * allocator now (the heap also does so by itself for large frees); returns
+ * the bytes given back. Called when a program ends and before an
+ * allocation is refused. */
+size_t kheap_trim(void);
+
 struct kheap_stats {
-	size_t in_use, free, total, allocs;
+	size_t in_use;	  /* bytes handed out, headers included */
+	size_t free;	  /* bytes free in the chunks (committed or not) */
+	size_t total;	  /* bytes of address space in chunks */
+	size_t committed; /* bytes of the chunks backed by frames */
+	size_t chunks, allocs;
 };
 void kheap_stats(struct kheap_stats *out);

@@ -188,6 +188,66 @@ TEST(vm, lazy_commit)
 	EXPECT_EQ(ktest_free_frames(), before);
 }
 
+/* A lazy region's pages are promised when its limit is raised; touching
+ * draws on the promise; freeing gives back both. A limit the budget cannot
+ * promise is refused without changing anything. */
+TEST(vm, lazy_limits_are_promises)
+{
+	uint64_t va;
+	struct frame_stats f0, f1, f2;
+	struct vm_stats v;
+	uint64_t before = ktest_free_frames();
+	frame_stats(&f0);
+	if (!EXPECT_OK(vm_reserve(1ull << 33, VM_READ | VM_WRITE | VM_LAZY, "lazy", &va)))
+		return;
+	EXPECT_EQ(va % (2 << 20), 0); /* lazy regions own their page tables */
+	EXPECT_EQ(vm_set_commit_limit(va, (f0.available + 1) * FRAME_SIZE), ERR_NOMEM);
+	frame_stats(&f1);
+	EXPECT_EQ(f1.promised, f0.promised);
+	EXPECT_OK(vm_set_commit_limit(va, 100 * FRAME_SIZE));
+	frame_stats(&f1);
+	EXPECT_EQ(f1.promised, f0.promised + 100);
+	volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)va;
+	for (int i = 0; i < 10; i++)
+		p[i * FRAME_SIZE] = 1;
+	frame_stats(&f2);
+	EXPECT_EQ(f2.promised, f0.promised + 90);
+	vm_stats(&v);
+	EXPECT_EQ(v.lazy_promised, 90);
+	EXPECT_EQ(v.lazy_committed, 10);
+	EXPECT_OK(vm_free(va));
+	frame_stats(&f2);
+	EXPECT_EQ(f2.promised, f0.promised);
+	EXPECT_EQ(ktest_free_frames(), before);
+}
+
+/* Pages of a backed region go back to the frame allocator and return
+ * zeroed; the region stays. */
+TEST(vm, decommit_and_commit)
+{
+	uint64_t va, pa;
+	uint64_t before = ktest_free_frames();
+	if (!EXPECT_OK(vm_alloc(8 * FRAME_SIZE, VM_READ | VM_WRITE, "dc", &va)))
+		return;
+	memset((void *)(uintptr_t)va, 0xab, 8 * FRAME_SIZE);
+	uint64_t mid = ktest_free_frames();
+	EXPECT_OK(vm_decommit(va + 2 * FRAME_SIZE, 4 * FRAME_SIZE));
+	EXPECT_EQ(ktest_free_frames(), mid + 4);
+	EXPECT_EQ(vm_translate(va + 3 * FRAME_SIZE, &pa), ERR_NOENT);
+	EXPECT_OK(vm_translate(va + 6 * FRAME_SIZE, &pa));
+	EXPECT_OK(vm_decommit(va + 2 * FRAME_SIZE, 4 * FRAME_SIZE));		/* again: nothing */
+	EXPECT_EQ(vm_decommit(va + 7 * FRAME_SIZE, 2 * FRAME_SIZE), ERR_INVAL); /* past it */
+	EXPECT_EQ(vm_decommit(va + 1, FRAME_SIZE), ERR_INVAL);
+	EXPECT_OK(vm_commit(va, 8 * FRAME_SIZE));
+	EXPECT_EQ(ktest_free_frames(), mid);
+	const uint8_t *b = (const uint8_t *)(uintptr_t)va;
+	EXPECT_EQ(b[FRAME_SIZE], 0xab);
+	EXPECT_EQ(b[3 * FRAME_SIZE], 0); /* recommitted zeroed */
+	EXPECT_EQ(b[6 * FRAME_SIZE], 0xab);
+	EXPECT_OK(vm_free(va));
+	EXPECT_EQ(ktest_free_frames(), before);
+}
+
 static void kernel_text_marker(void)
 {
 }

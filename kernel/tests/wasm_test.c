@@ -171,7 +171,7 @@ TEST(wasm, memory_grow_is_refused_at_the_cap)
 
 /*
  * memory.grow promises frames (vm_set_commit_limit): untouched growth costs
- * none, and it is refused once the promises would pass the frames there are
+ * none, and it is refused once the promises would pass the frames available
  * less the kernel's reserve, well before 4 GiB on this machine.
  */
 TEST(wasm, guarded_memory_grows_lazily_to_the_frame_budget)
@@ -181,7 +181,7 @@ TEST(wasm, guarded_memory_grows_lazily_to_the_frame_budget)
 	struct wasm_proc_opts o = {.used_guarded = &guarded};
 	struct frame_stats f;
 	frame_stats(&f);
-	uint64_t budget = f.total - MAX(VM_KERNEL_RESERVE_PAGES, f.total / 8);
+	uint64_t budget = f.available - f.reserve;
 	uint64_t steps = MIN(budget / (64 * 1024 * 1024 / FRAME_SIZE), 64);
 	uint64_t before = ktest_free_frames();
 

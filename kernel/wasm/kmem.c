@@ -11,6 +11,8 @@
 #include "arch/riscv64/jmp.h"
 #include "base/err.h"
 #include "cpu.h"
+#include "mem/frame.h"
+#include "mem/kheap.h"
 #include "mem/vm.h"
 
 struct guard {
@@ -34,12 +36,17 @@ static int kmem_reserve(void *arg, uint64_t bytes, uint8_t **out_base)
 	return 0;
 }
 
-/* Lazy: the pages are committed zeroed when first touched. */
+/* Lazy: the pages are promised now and committed zeroed when first
+ * touched. Free heap pages are given back before a growth is refused. */
 static int kmem_commit(void *arg, uint8_t **base_io, uint64_t old_bytes, uint64_t new_bytes)
 {
+	uint64_t va = (uint64_t)(uintptr_t)*base_io;
 	(void)arg;
 	(void)old_bytes;
-	return vm_set_commit_limit((uint64_t)(uintptr_t)*base_io, new_bytes) ? ERR_NOMEM : 0;
+	int e = vm_set_commit_limit(va, new_bytes);
+	if (e == ERR_NOMEM && kheap_trim())
+		e = vm_set_commit_limit(va, new_bytes);
+	return e ? ERR_NOMEM : 0;
 }
 
 static void kmem_release(void *arg, uint8_t *base, uint64_t bytes)
@@ -61,6 +68,18 @@ static const struct wasm_mem_provider guarded_provider = {
 const struct wasm_mem_provider *kwasm_mem_guarded(void)
 {
 	return &guarded_provider;
+}
+
+void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *promised)
+{
+	uint64_t committed = 0, pending = 0;
+
+	if (m->provider == &guarded_provider)
+		vm_region_usage((uint64_t)(uintptr_t)m->base, &committed, &pending);
+	else
+		committed = m->size_bytes / FRAME_SIZE;
+	*resident = committed * FRAME_SIZE;
+	*promised = pending * FRAME_SIZE;
 }
 
 int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)

@@ -34,8 +34,8 @@ int wasm_memory_init(struct wasm_memory *m, const struct wasm_mem_provider *p, u
 		if (reserve < pages_to_bytes(cap) + WASM_PAGE_SIZE)
 			return ERR_RANGE;
 		err = p->reserve(p->arg, reserve, &base);
-		if (err)
-			return err;
+		if (err) /* no address space: a checked memory would still do */
+			return err == ERR_NOMEM ? ERR_NOSPC : err;
 		if (initial) {
 			err = p->commit(p->arg, &base, 0, pages_to_bytes(initial));
 			if (err) {

@@ -109,8 +109,10 @@ struct wasm_memory {
  * min(max_pages, limit_pages) pages. `max_pages` is the module's declared
  * maximum (WASM_MEM_MAX_PAGES if it declares none); `limit_pages` the
  * instance's resource limit. Errors: ERR_RANGE if initial exceeds either
- * bound or max_pages > WASM_MEM_MAX_PAGES; ERR_NOMEM from the provider
- * (a caller with a guarded provider may retry with wasm_mem_checked()).
+ * bound or max_pages > WASM_MEM_MAX_PAGES; ERR_NOSPC if a guarded provider
+ * has no address space for the reservation (a caller may retry with
+ * wasm_mem_checked()); ERR_NOMEM if there is no memory for the initial
+ * pages (a checked memory would not find any either).
  * *m is written only on success.
  */
 int wasm_memory_init(struct wasm_memory *m, const struct wasm_mem_provider *p, uint32_t initial,

@@ -151,8 +151,9 @@ int wasm_store_memory_new(struct wasm_store *s, struct wasm_limits limits, struc
 		return ERR_NOMEM;
 	err = wasm_memory_init(&m->mem, p, limits.min, max, s->cfg.max_memory_pages);
 	/* Out of address space for another reservation: a checked memory
-	 * works the same, only with explicit bounds checks (mem.h). */
-	if (err == ERR_NOMEM && p->guarded)
+	 * works the same, only with explicit bounds checks (mem.h). Out of
+	 * memory is not retried: the heap has no more than the provider. */
+	if (err == ERR_NOSPC)
 		err = wasm_memory_init(&m->mem, wasm_mem_checked(), limits.min, max,
 				       s->cfg.max_memory_pages);
 	if (err) {

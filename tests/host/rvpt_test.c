@@ -151,3 +151,29 @@ TEST(rvpt, unmap_frees_empty_tables)
 	EXPECT_EQ(a.used, 1); /* only the root */
 	free_tables(pt.root, 3);
 }
+
+TEST(rvpt, populate_makes_the_tables_a_later_map_needs)
+{
+	struct pt pt;
+	struct arena a;
+	make_pt(&pt, &a, 4);
+	pt.free_table = free_table;
+	freed_tables = 0;
+	/* 3 MiB starting 1 MiB into a 2 MiB unit: two l0 tables, one l1, one l2 */
+	EXPECT_OK(pt_populate(&pt, HI48 + (1ul << 20), 3ul << 20));
+	EXPECT_EQ(a.used, 5);
+	a.max = a.used; /* from now on no table may be allocated */
+	EXPECT_OK(pt_map(&pt, HI48 + (1ul << 20), 0x1000, PAGE_SIZE, PTE_R | PTE_W, false));
+	EXPECT_OK(pt_map(&pt, HI48 + (4ul << 20) - PAGE_SIZE, 0x2000, PAGE_SIZE, PTE_R, false));
+	EXPECT_EQ(pt_map(&pt, HI48 + (4ul << 20), 0x3000, PAGE_SIZE, PTE_R, false), ERR_NOMEM);
+	EXPECT_OK(pt_populate(&pt, HI48, 4ul << 20)); /* again: nothing new */
+	EXPECT_EQ(a.used, 5);
+	/* unmapping the range prunes the populated tables, mapped or not */
+	EXPECT_OK(pt_unmap(&pt, HI48, 4ul << 20, 0, 0));
+	EXPECT_EQ(freed_tables, 4);
+	EXPECT_EQ(pt_populate(&pt, HI48 + 1, PAGE_SIZE), ERR_INVAL);
+	a.max = 1000;
+	EXPECT_OK(pt_map(&pt, HI48 + (1ul << 30), 1ul << 30, 1ul << 30, PTE_R, true));
+	EXPECT_EQ(pt_populate(&pt, HI48 + (1ul << 30), PAGE_SIZE), ERR_EXIST); /* a huge leaf */
+	free_tables(pt.root, 3);
+}

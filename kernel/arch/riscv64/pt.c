@@ -93,6 +93,23 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t flag
 	return 0;
 }
 
+int pt_populate(struct pt *pt, uint64_t va, uint64_t size)
+{
+	if ((va | size) & (PAGE_SIZE - 1) || !pt_va_canonical(pt, va) ||
+	    !pt_va_canonical(pt, va + size - 1))
+		return ERR_INVAL;
+	uint64_t end = va + size;
+	for (va &= ~(LEVEL_SIZE(1) - 1); va < end; va += LEVEL_SIZE(1)) {
+		uint64_t *table = pt_table_va(pt, pt->root);
+		for (unsigned l = pt->levels - 1; l > 0; l--) {
+			int e = next_table(pt, table, va, l, true, &table);
+			if (e)
+				return e;
+		}
+	}
+	return 0;
+}
+
 /* Finds the entry (leaf or empty) that maps va; *level gets its level. */
 static uint64_t *find_entry(const struct pt *pt, uint64_t va, unsigned *level)
 {

@@ -66,6 +66,16 @@ int pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t flag
 int pt_unmap(struct pt *pt, uint64_t va, uint64_t size,
 	     void (*fn)(void *arg, uint64_t va, uint64_t pa), void *arg);
 
+/*
+ * pt_populate - makes sure every table down to the one holding 4 KiB
+ * leaves exists for [va, va+size) (page aligned), without mapping anything:
+ * a later pt_map of a 4 KiB page in that range allocates no table.
+ * ERR_EXIST if a huge leaf covers part of the range, ERR_NOMEM if a table
+ * cannot be allocated (the tables made so far stay; pt_unmap of the range
+ * prunes them).
+ */
+int pt_populate(struct pt *pt, uint64_t va, uint64_t size);
+
 /* pt_protect - sets the permission bits of every leaf in range; ERR_NOENT
  * if a page in range is not mapped (checked before any change). */
 int pt_protect(struct pt *pt, uint64_t va, uint64_t size, uint64_t flags);

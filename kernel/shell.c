@@ -115,11 +115,18 @@ static int cmd_mem(int argc, char **argv)
 	kprintf("frames: %llu total, %llu used, %llu free (%llu KiB free)\n",
 		(unsigned long long)f.total, (unsigned long long)(f.total - f.free),
 		(unsigned long long)f.free, (unsigned long long)(f.free * FRAME_SIZE / 1024));
-	kprintf("heap:   %zu bytes in use in %zu allocations, %zu free, %zu total\n", h.in_use,
-		h.allocs, h.free, h.total);
-	kprintf("vm:     %u regions, %llu KiB reserved, %llu pages committed\n", v.regions,
-		(unsigned long long)(v.reserved_bytes / 1024),
-		(unsigned long long)v.committed_pages);
+	kprintf("budget: %llu available, %llu promised to programs, %llu kept for the kernel,"
+		" %llu refused\n",
+		(unsigned long long)f.available, (unsigned long long)f.promised,
+		(unsigned long long)f.reserve, (unsigned long long)f.refused);
+	kprintf("heap:   %zu bytes in use in %zu allocations, %zu free, %zu total, %zu committed"
+		" in %zu chunks\n",
+		h.in_use, h.allocs, h.free, h.total, h.committed, h.chunks);
+	kprintf("vm:     %u regions, %llu KiB reserved, %llu pages committed (%llu by programs),"
+		" %llu page-table pages\n",
+		v.regions, (unsigned long long)(v.reserved_bytes / 1024),
+		(unsigned long long)v.committed_pages, (unsigned long long)v.lazy_committed,
+		(unsigned long long)v.table_pages);
 	return 0;
 }
 

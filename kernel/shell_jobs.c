@@ -372,6 +372,10 @@ static void print_load_error(const char *path, int err, const struct wasm_error 
 	case ERR_NOENT:
 		kprintf("run: %s: not a WASI command (no _start export)\n", path);
 		break;
+	case ERR_NOMEM:
+		kprintf("run: %s: not enough memory%s%s%s\n", path, we->msg[0] ? " (" : "", we->msg,
+			we->msg[0] ? ")" : "");
+		break;
 	default:
 		kprintf("run: %s: %s\n", path, shell_strerror(err));
 	}
@@ -392,13 +396,14 @@ int shell_run_program(int argc, char **argv, bool background)
 	struct wasm_error we = {0};
 	struct wasm_proc_opts opts = {.err = &we};
 	struct kasync_join jh;
-	uint8_t *bytes;
+	const uint8_t *bytes;
 	size_t len;
+	bool owned;
 	int64_t root;
 
 	int err = find_program(argv[0], path);
 	if (!err)
-		err = kvfs_read_file(path, PROG_SIZE_MAX, &bytes, &len);
+		err = kvfs_map_file(path, PROG_SIZE_MAX, &bytes, &len, &owned);
 	if (err == ERR_RANGE)
 		kprintf("run: %s: file too large (at most %u MiB)\n", argv[0], PROG_SIZE_MAX >> 20);
 	else if (err)
@@ -413,12 +418,14 @@ int shell_run_program(int argc, char **argv, bool background)
 	job_title(argc, argv, title, sizeof(title));
 	struct job *j = job_alloc(title, !background);
 	if (!j) {
-		free(bytes);
+		if (owned)
+			free((void *)bytes);
 		kprintf("run: too many jobs (at most %d): wait for one or kill it\n", JOBS_MAX);
 		return 1;
 	}
 	if (wasi_vfs_open(&files, "/", VFS_O_DIRECTORY, &root)) {
-		free(bytes);
+		if (owned)
+			free((void *)bytes);
 		kprintf("run: %s: too many open files\n", path);
 		return 1;
 	}
@@ -438,9 +445,9 @@ int shell_run_program(int argc, char **argv, bool background)
 		.preopens = &pre,
 		.released = prog_released,
 	};
+	opts.bytes = owned ? WASM_BYTES_TAKE : WASM_BYTES_BORROW; /* never copied again */
 	err = wasm_proc_spawn_opts(bytes, len, task_name, argc, (const char *const *)argv, &io,
 				   &opts, &jh);
-	free(bytes);
 	if (err) {
 		print_load_error(path, err, &we);
 		return 126;

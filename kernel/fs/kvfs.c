@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "console.h"
+#include "mem/frame.h"
 #include "panic.h"
 #include "sched.h"
 
@@ -15,6 +16,7 @@
 extern const char initrd_start[], initrd_end[];
 
 struct vfs *kvfs;
+uint64_t kvfs_tmp_limit;
 
 const void *kvfs_initrd(size_t *out_len)
 {
@@ -22,7 +24,30 @@ const void *kvfs_initrd(size_t *out_len)
 	return initrd_start;
 }
 
-int kvfs_read_file(const char *path, uint64_t max, uint8_t **out, size_t *out_len)
+/* Reads all of open file f (size at open: st_size) into a new buffer. */
+static int read_all(struct vfs_file *f, uint64_t size, uint8_t **out, size_t *out_len)
+{
+	uint8_t *buf = malloc(size ? size : 1);
+	size_t got = 0;
+	int err = buf ? 0 : ERR_NOMEM;
+	while (!err && got < size) {
+		size_t n = 0;
+		err = vfs_read(f, buf + got, size - got, &n);
+		if (!err && n == 0)
+			break; /* shrank meanwhile */
+		got += n;
+	}
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	*out_len = got;
+	return 0;
+}
+
+/* Opens path for reading; ERR_RANGE if it is larger than max. */
+static int open_sized(const char *path, uint64_t max, struct vfs_file **out, uint64_t *size)
 {
 	struct vfs_file *f;
 	struct vfs_stat st;
@@ -32,25 +57,46 @@ int kvfs_read_file(const char *path, uint64_t max, uint8_t **out, size_t *out_le
 	err = vfs_fstat(f, &st);
 	if (!err && st.size > max)
 		err = ERR_RANGE;
-	uint8_t *buf = err ? NULL : malloc(st.size ? st.size : 1);
-	if (!err && !buf)
-		err = ERR_NOMEM;
-	size_t got = 0;
-	while (!err && got < st.size) {
-		size_t n = 0;
-		err = vfs_read(f, buf + got, st.size - got, &n);
-		if (!err && n == 0)
-			break; /* shrank meanwhile */
-		got += n;
-	}
-	vfs_close(f);
 	if (err) {
-		free(buf);
+		vfs_close(f);
 		return err;
 	}
-	*out = buf;
-	*out_len = got;
+	*out = f;
+	*size = st.size;
 	return 0;
+}
+
+int kvfs_read_file(const char *path, uint64_t max, uint8_t **out, size_t *out_len)
+{
+	struct vfs_file *f;
+	uint64_t size;
+	int err = open_sized(path, max, &f, &size);
+	if (err)
+		return err;
+	err = read_all(f, size, out, out_len);
+	vfs_close(f);
+	return err;
+}
+
+int kvfs_map_file(const char *path, uint64_t max, const uint8_t **out, size_t *out_len, bool *owned)
+{
+	struct vfs_file *f;
+	uint64_t size;
+	const void *data;
+	uint8_t *buf;
+	int err = open_sized(path, max, &f, &size);
+	if (err)
+		return err;
+	if (vfs_file_data_ro(f, &data, &size) == 0) {
+		*out = data;
+		*out_len = size;
+		*owned = false;
+	} else if (!(err = read_all(f, size, &buf, out_len))) {
+		*out = buf;
+		*owned = true;
+	}
+	vfs_close(f);
+	return err;
 }
 
 static uint64_t clock_ns(void *arg)
@@ -82,7 +128,10 @@ void kvfs_init(void)
 		panic("vfs: initrd (%zu bytes): %s at offset %zu: %s", len, err_str(err),
 		      why.offset, why.reason ? why.reason : "?");
 	mount_or_panic(v, "/", fs, 0);
-	err = vfs_tmpfs_create(v, KVFS_TMP_LIMIT, &fs);
+	struct frame_stats f;
+	frame_stats(&f);
+	kvfs_tmp_limit = MAX((uint64_t)KVFS_TMP_MIN, f.available * FRAME_SIZE / 4);
+	err = vfs_tmpfs_create(v, kvfs_tmp_limit, &fs);
 	mount_or_panic(v, "/tmp", fs, err);
 	err = kvfs_procfs_create(v, &fs);
 	mount_or_panic(v, "/proc", fs, err);

@@ -2,7 +2,7 @@
  * kvfs.h - the kernel's one file namespace (lib/vfs), set up at boot:
  *
  *   /                    initramfs: the initrd embedded in the image (read-only)
- *   /tmp                 tmpfs, KVFS_TMP_LIMIT bytes of file data
+ *   /tmp                 tmpfs, kvfs_tmp_limit bytes of file data
  *   /proc                procfs: tasks, meminfo, cpuinfo, uptime (procfs.c)
  *   /sys/kernel/tracing  tracefs: lib/trace's files through ktrace (tracefs.c)
  *
@@ -18,8 +18,12 @@
 #include "kasync/task.h"
 #include "vfs/vfs.h"
 
-#define KVFS_TMP_LIMIT (16u << 20)
-#define KVFS_TRACEFS   "/sys/kernel/tracing"
+/* /tmp's size: a quarter of the memory free at boot, at least 16 MiB (as
+ * Linux sizes a tmpfs by RAM). Its data is heap memory, charged to the
+ * frame budget like any other. Set by kvfs_init. */
+#define KVFS_TMP_MIN (16u << 20)
+extern uint64_t kvfs_tmp_limit;
+#define KVFS_TRACEFS "/sys/kernel/tracing"
 
 extern struct vfs *kvfs;
 
@@ -38,6 +42,16 @@ const void *kvfs_initrd(size_t *out_len);
  * *out and *out_len are written only on success.
  */
 int kvfs_read_file(const char *path, uint64_t max, uint8_t **out, size_t *out_len);
+
+/*
+ * kvfs_map_file - the whole file at `path` without copying it when it
+ * cannot change (an initrd file: *owned false, the bytes live as long as
+ * the kernel), else read into a new malloc'd buffer (*owned true: the
+ * caller frees it). Errors as kvfs_read_file. Outputs written only on
+ * success.
+ */
+int kvfs_map_file(const char *path, uint64_t max, const uint8_t **out, size_t *out_len,
+		  bool *owned);
 
 /* ---- inside kvfs: the synthetic filesystems ---- */
 
@@ -58,8 +72,9 @@ bool kvfs_trace_pipe_wait(const struct kasync_waker *w);
 
 /* What a tracked task may report besides its state (struct kvfs_task_stats). */
 struct kvfs_task_stats {
-	uint64_t run_us;    /* time it has run */
-	uint64_t mem_bytes; /* memory it holds */
+	uint64_t run_us;	 /* time it has run */
+	uint64_t mem_bytes;	 /* memory it holds (frames and heap) */
+	uint64_t promised_bytes; /* memory promised to it, not used yet */
 };
 
 /*

@@ -3,7 +3,7 @@
  * open (a snapshot) from the kernel's own counters.
  *
  *   tasks    ID NAME STATE CPU TIME MEM: the tasks tracked (kvfs_task_track)
- *   meminfo  frames and heap          cpuinfo  one block per CPU
+ *   meminfo  frames, promises, heap   cpuinfo  one block per CPU
  *   uptime   seconds since reset, Linux's format
  *
  * Invariant: the task table holds only tasks between track and untrack;
@@ -11,6 +11,7 @@
  * happens under `tasks_lock`, so the table never shows a freed task.
  */
 #include <stdatomic.h>
+#include <string.h>
 
 #include "arch/arch.h"
 #include "base/fmt.h"
@@ -19,6 +20,7 @@
 #include "kasync/state.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
+#include "mem/vm.h"
 #include "sched.h"
 #include "spinlock.h"
 
@@ -70,12 +72,12 @@ static int show_tasks(void *arg, void *state, struct vfs_sbuf *out)
 {
 	(void)arg;
 	(void)state;
-	vfs_sbuf_printf(out, "%-6s %-16s %-9s %-4s %10s %9s\n", "ID", "NAME", "STATE", "CPU",
-			"TIME(ms)", "MEM(KiB)");
+	vfs_sbuf_printf(out, "%-6s %-16s %-9s %-4s %10s %9s %10s\n", "ID", "NAME", "STATE", "CPU",
+			"TIME(ms)", "MEM(KiB)", "PROM(KiB)");
 	bool irq = spin_lock(&tasks_lock);
 	for (size_t i = 0; i < KVFS_TASKS_MAX; i++) {
 		struct kasync_task *t = tasks[i].task;
-		char cpu[8] = "-", time[24] = "-", mem[24] = "-";
+		char cpu[8] = "-", time[24] = "-", mem[24] = "-", prom[24] = "-";
 		if (!t)
 			continue;
 		for (uint32_t c = 0; c < ncpus; c++)
@@ -91,32 +93,51 @@ static int show_tasks(void *arg, void *state, struct vfs_sbuf *out)
 				     (unsigned long long)(st.run_us % 1000 / 100));
 			fmt_snprintf(mem, sizeof(mem), "%llu",
 				     (unsigned long long)((st.mem_bytes + 1023) / 1024));
+			fmt_snprintf(prom, sizeof(prom), "%llu",
+				     (unsigned long long)((st.promised_bytes + 1023) / 1024));
 		}
-		vfs_sbuf_printf(out, "%-6llu %-16.16s %-9s %-4s %10s %9s\n",
+		vfs_sbuf_printf(out, "%-6llu %-16.16s %-9s %-4s %10s %9s %10s\n",
 				(unsigned long long)t->id, t->name ? t->name : "?",
-				task_state(kasync_state_load(&t->state)), cpu, time, mem);
+				task_state(kasync_state_load(&t->state)), cpu, time, mem, prom);
 	}
 	spin_unlock(&tasks_lock, irq);
 	return out->failed ? ERR_NOMEM : 0;
 }
 
+/* Linux's names where the meaning is the same; kB = KiB. */
 static int show_meminfo(void *arg, void *state, struct vfs_sbuf *out)
 {
 	struct frame_stats f;
 	struct kheap_stats h;
+	struct vm_stats v;
 	(void)arg;
 	(void)state;
 	frame_stats(&f);
 	kheap_stats(&h);
-	vfs_sbuf_printf(out, "MemTotal:     %10llu kB\n",
-			(unsigned long long)(f.total * FRAME_SIZE / 1024));
-	vfs_sbuf_printf(out, "MemFree:      %10llu kB\n",
-			(unsigned long long)(f.free * FRAME_SIZE / 1024));
-	vfs_sbuf_printf(out, "FrameCached:  %10llu kB\n",
-			(unsigned long long)(f.cached * FRAME_SIZE / 1024));
-	vfs_sbuf_printf(out, "HeapTotal:    %10zu kB\n", h.total / 1024);
-	vfs_sbuf_printf(out, "HeapInUse:    %10zu kB\n", h.in_use / 1024);
-	vfs_sbuf_printf(out, "HeapAllocs:   %10zu\n", h.allocs);
+	vm_stats(&v);
+	const struct {
+		const char *name;
+		uint64_t value;
+		bool kib; /* a size (else a count) */
+	} rows[] = {
+		{"MemTotal", f.total * FRAME_SIZE / 1024, true},
+		{"MemFree", f.free * FRAME_SIZE / 1024, true},
+		{"MemAvailable", f.available * FRAME_SIZE / 1024, true},
+		{"Promised", f.promised * FRAME_SIZE / 1024, true},
+		{"KernelReserve", f.reserve * FRAME_SIZE / 1024, true},
+		{"FrameCached", f.cached * FRAME_SIZE / 1024, true},
+		{"ProgramMemory", v.lazy_committed * FRAME_SIZE / 1024, true},
+		{"HeapCommitted", h.committed / 1024, true},
+		{"HeapInUse", h.in_use / 1024, true},
+		{"HeapAllocs", h.allocs, false},
+		{"HeapChunks", h.chunks, false},
+		{"PageTables", v.table_pages * FRAME_SIZE / 1024, true},
+		{"VmallocTotal", v.reserved_bytes / 1024, true},
+		{"Refused", f.refused, false},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		vfs_sbuf_printf(out, "%s:%*llu%s\n", rows[i].name, 24 - (int)strlen(rows[i].name),
+				(unsigned long long)rows[i].value, rows[i].kib ? " kB" : "");
 	return out->failed ? ERR_NOMEM : 0;
 }
 

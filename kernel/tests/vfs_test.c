@@ -94,7 +94,7 @@ TEST(kvfs, tmpfs_write_append_read_back_and_limit)
 	EXPECT_OK(put("/tmp/kvfs_test", VFS_O_TRUNC, "new\n"));
 	if (EXPECT_OK(slurp("/tmp/../tmp/./kvfs_test", text, &len)))
 		EXPECT_STREQ(text, "new\n");
-	EXPECT_EQ(vfs_truncate(kvfs, NULL, "/tmp/kvfs_test", KVFS_TMP_LIMIT + 1ull), ERR_NOSPC);
+	EXPECT_EQ(vfs_truncate(kvfs, NULL, "/tmp/kvfs_test", kvfs_tmp_limit + 1), ERR_NOSPC);
 	EXPECT_OK(vfs_unlink(kvfs, NULL, "/tmp/kvfs_test"));
 	EXPECT_EQ(slurp("/tmp/kvfs_test", text, &len), ERR_NOENT);
 }
@@ -127,6 +127,7 @@ static void probe_stats(struct kasync_task *t, struct kvfs_task_stats *out)
 	(void)t;
 	out->run_us = 12345;
 	out->mem_bytes = 2048;
+	out->promised_bytes = 4096;
 }
 
 TEST(kvfs, proc_tasks_lists_tracked_tasks)
@@ -139,7 +140,8 @@ TEST(kvfs, proc_tasks_lists_tracked_tasks)
 		return;
 	if (EXPECT_OK(slurp("/proc/tasks", text, &len))) {
 		EXPECT(contains(text, "ID     NAME"));
-		EXPECT(contains(text, "kvfs_probe_task  waiting   -          12.3         2\n"));
+		EXPECT(contains(
+			text, "kvfs_probe_task  waiting   -          12.3         2          4\n"));
 	}
 	kvfs_task_untrack(&task);
 	if (EXPECT_OK(slurp("/proc/tasks", text, &len)))

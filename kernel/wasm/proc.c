@@ -18,6 +18,8 @@
 #include "cpu.h"
 #include "fs/kvfs.h"
 #include "ktrace.h"
+#include "mem/frame.h"
+#include "mem/kheap.h"
 #include "sched.h"
 #include "timer.h"
 #include "wasm/kmem.h"
@@ -71,10 +73,11 @@ static void proc_release(struct wasm_proc *p)
 	if (p->wasi_live)
 		wasi_ctx_destroy(&p->wasi);
 	p->wasi_live = false;
-	wasm_module_free(p->mod);
-	p->mod = NULL;
-	free(p->bytes);
-	p->bytes = NULL;
+	if (p->mod) { /* the first release: give the heap's free pages back */
+		wasm_module_free(p->mod);
+		p->mod = NULL;
+		kheap_trim();
+	}
 }
 
 /* relaxed: the counters are only displayed (single writer: the poller) */
@@ -85,13 +88,18 @@ static uint64_t proc_run_ticks(struct wasm_proc *p)
 
 static void proc_set_mem(struct wasm_proc *p)
 {
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, promised = 0;
 	if (p->store) {
-		bytes = p->len;
-		for (uint32_t i = 0; i < p->inst->module->nmems; i++)
-			bytes += (uint64_t)p->inst->mems[i]->pages * WASM_PAGE_SIZE;
+		bytes = p->code_bytes;
+		for (uint32_t i = 0; i < p->inst->module->nmems; i++) {
+			uint64_t r, pr;
+			kwasm_mem_usage(p->inst->mems[i], &r, &pr);
+			bytes += r;
+			promised += pr;
+		}
 	}
 	atomic_store_explicit(&p->mem_bytes, bytes, memory_order_relaxed);
+	atomic_store_explicit(&p->promised, promised, memory_order_relaxed);
 }
 
 /* /proc/tasks: under its lock, from any CPU (atomics only). */
@@ -101,6 +109,7 @@ static void proc_stats(struct kasync_task *t, struct kvfs_task_stats *out)
 
 	out->run_us = timer_ticks_to_us(proc_run_ticks(p));
 	out->mem_bytes = atomic_load_explicit(&p->mem_bytes, memory_order_relaxed);
+	out->promised_bytes = atomic_load_explicit(&p->promised, memory_order_relaxed);
 }
 
 static void proc_finish(struct wasm_proc *p, int32_t code, int trap)
@@ -246,8 +255,24 @@ static const struct kasync_task_vtable proc_vt = {.poll = proc_poll,
 						  .dealloc = proc_dealloc,
 						  .cancelled = proc_cancelled};
 
+/*
+ * What a module of `len` bytes may take for its data and, separately, its
+ * translated code: WASM_PROC_META_PER_BYTE times its size, and never the
+ * frames kept for the kernel. ERR_NOMEM if those are all there is.
+ */
+static int proc_meta_limit(size_t len, size_t *out)
+{
+	struct frame_stats f;
+	frame_stats(&f);
+	if (f.available <= f.reserve)
+		return ERR_NOMEM;
+	uint64_t room = (f.available - f.reserve) * FRAME_SIZE;
+	*out = (size_t)MIN(room, (uint64_t)len * WASM_PROC_META_PER_BYTE + WASM_PROC_META_MIN);
+	return 0;
+}
+
 /* A store for p with WASI bound and the module instantiated in it. */
-static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_pages,
+static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_pages, size_t max_code,
 			    struct wasm_instance **inst, struct wasm_error *err)
 {
 	struct wasm_store_config cfg;
@@ -256,6 +281,7 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_page
 
 	kwasm_store_config(checked, &cfg);
 	cfg.max_memory_pages = max_pages;
+	cfg.max_code_bytes = max_code;
 	e = wasm_store_new(&cfg, &p->store);
 	if (e)
 		return e;
@@ -275,7 +301,7 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_page
 
 /* Decode, validate, WASI, instantiate (guarded, or checked when the
  * guarded reservation does not fit), find the entry points. */
-static int proc_load(struct wasm_proc *p, int argc, const char *const *argv,
+static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const char *const *argv,
 		     const struct wasm_proc_opts *o, struct wasm_error *err)
 {
 	struct wasi_config wc = {
@@ -285,6 +311,7 @@ static int proc_load(struct wasm_proc *p, int argc, const char *const *argv,
 		.npreopens = p->io.files ? p->io.npreopens : 0,
 		.preopens = p->io.preopens,
 	};
+	struct wasm_load_opts lo = {.bytes = o->bytes};
 	struct wasm_instance *inst;
 	struct wasm_extern ex;
 	bool guarded;
@@ -296,15 +323,23 @@ static int proc_load(struct wasm_proc *p, int argc, const char *const *argv,
 		for (uint32_t i = 0; i < wc.npreopens; i++)
 			if (p->io.files->close)
 				p->io.files->close(p->io.files->arg, wc.preopens[i].hfd);
+		if (o->bytes == WASM_BYTES_TAKE)
+			free((void *)bytes);
 		return e;
 	}
 	p->wasi_live = true;
-	e = wasm_module_load(p->bytes, p->len, &p->mod, err);
+	e = proc_meta_limit(p->len, &lo.max_meta);
+	if (e) {
+		if (o->bytes == WASM_BYTES_TAKE)
+			free((void *)bytes);
+		return e;
+	}
+	e = wasm_module_load_opts(bytes, p->len, &lo, &p->mod, err);
 	if (e)
 		return e;
 	/* A memory whose reservation does not fit is made checked by the
 	 * runtime (wasm_store_memory_new): the program runs all the same. */
-	e = proc_instantiate(p, o->checked, o->max_memory_pages, &inst, err);
+	e = proc_instantiate(p, o->checked, o->max_memory_pages, lo.max_meta, &inst, err);
 	if (e)
 		return e;
 	guarded = inst->module->nmems && inst->mems[0]->guarded;
@@ -312,6 +347,7 @@ static int proc_load(struct wasm_proc *p, int argc, const char *const *argv,
 		*o->used_guarded = guarded;
 	inst->name = p->name;
 	p->inst = inst;
+	p->code_bytes = wasm_instance_footprint(inst);
 	if (wasm_instance_export(inst, "_start", &ex) || ex.kind != WASM_EXTERN_FUNC)
 		return ERR_NOENT;
 	p->calls[0] = wasm_instance_start_func(inst);
@@ -329,20 +365,18 @@ int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int
 	static const struct wasm_proc_opts no_opts;
 	const struct wasm_proc_opts *o = opts ? opts : &no_opts;
 	struct wasm_error scratch, *err = o->err ? o->err : &scratch;
-	struct wasm_proc *p;
-	int e;
+	struct wasm_proc *p = NULL;
+	int e = 0;
 
 	if (argc < 0 || (argc > 0 && !argv))
-		return ERR_INVAL;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return ERR_NOMEM;
-	p->bytes = malloc(len ? len : 1);
-	if (!p->bytes) {
-		free(p);
-		return ERR_NOMEM;
+		e = ERR_INVAL;
+	else if (!(p = calloc(1, sizeof(*p))))
+		e = ERR_NOMEM;
+	if (e) {
+		if (o->bytes == WASM_BYTES_TAKE)
+			free((void *)bytes);
+		return e;
 	}
-	memcpy(p->bytes, bytes, len);
 	p->len = len;
 	name = name ? name : "wasm";
 	memcpy(p->name, name, strnlen(name, sizeof(p->name) - 1)); /* calloc'd: NUL-ended */
@@ -350,7 +384,7 @@ int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int
 		p->io = *io;
 	p->slice_ticks = timer_us_to_ticks(o->slice_us ? o->slice_us : WASM_PROC_SLICE_US);
 	kasync_task_init(&p->task, &proc_vt, p->name);
-	e = proc_load(p, argc, argv, o, err);
+	e = proc_load(p, bytes, argc, argv, o, err);
 	if (e) {
 		proc_dealloc(&p->task);
 		return e;

@@ -62,14 +62,27 @@ struct wasm_proc_io {
 
 /* Less common knobs; zero means the default. */
 struct wasm_proc_opts {
-	bool checked;		   /* bounds-checked memory instead of guarded */
-	uint32_t max_memory_pages; /* per memory; 0: 65536 (4 GiB) */
-	uint64_t slice_us;	   /* time slice; 0: WASM_PROC_SLICE_US */
-	struct wasm_error *err;	   /* out: why decode/validate/link failed */
-	bool *used_guarded;	   /* out: whether memory is guarded */
+	enum wasm_bytes_mode bytes; /* how the module holds `bytes` (default: a copy);
+				     * TAKE: the program owns them from the call
+				     * on, whatever it returns */
+	bool checked;		    /* bounds-checked memory instead of guarded */
+	uint32_t max_memory_pages;  /* per memory; 0: 65536 (4 GiB) */
+	uint64_t slice_us;	    /* time slice; 0: WASM_PROC_SLICE_US */
+	struct wasm_error *err;	    /* out: why decode/validate/link failed */
+	bool *used_guarded;	    /* out: whether memory is guarded */
 };
 
 #define WASM_PROC_SLICE_US 10000u
+
+/* A program's module data (decoded and validated) may take at most this
+ * many times the size of its binary plus WASM_PROC_META_MIN, and so may its
+ * translated code; neither may take the frames kept for the kernel. A
+ * module past that is refused with ERR_NOMEM (and a message that says so)
+ * as soon as it is, and what it took is given back at once. Real programs
+ * need about 10 times their size; a pathological one (a million empty
+ * functions, 4 bytes each) would need 70. */
+#define WASM_PROC_META_PER_BYTE 32u
+#define WASM_PROC_META_MIN	(16u << 20)
 
 /* The join output of a program. */
 struct wasm_proc_status {

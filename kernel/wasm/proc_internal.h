@@ -24,8 +24,7 @@
 struct wasm_proc {
 	struct kasync_task task;
 	char name[32];
-	uint8_t *bytes; /* the module binary, owned: the module may point in */
-	size_t len;
+	size_t len; /* of the module binary (the module holds it) */
 	struct wasm_module *mod;
 	struct wasm_store *store; /* NULL once finished */
 	struct wasm_exec *exec;
@@ -45,7 +44,9 @@ struct wasm_proc {
 	struct wasm_instance *inst;
 	/* Written by the polling CPU only; read by /proc/tasks from any CPU. */
 	_Atomic uint64_t run_ticks; /* time spent in wasm_run */
-	_Atomic uint64_t mem_bytes; /* linear memory + module, 0 once finished */
+	_Atomic uint64_t mem_bytes; /* memory held: linear memory + code, 0 once finished */
+	_Atomic uint64_t promised;  /* linear memory promised, not touched yet */
+	uint64_t code_bytes;	    /* module and translated code (fixed once loaded) */
 	uint32_t preempted;	    /* wasm_run suspended for budget or yield */
 	uint64_t cpus;		    /* CPUs that polled it */
 };

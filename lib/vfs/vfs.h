@@ -284,6 +284,14 @@ int vfs_readdir(struct vfs_file *f, uint64_t cookie, vfs_dirent_fn fn, void *arg
 /* vfs_file_flags / vfs_file_set_flags - VFS_O_APPEND and VFS_O_NONBLOCK
  * (the other bits of `flags` are ignored). */
 uint32_t vfs_file_flags(struct vfs_file *f);
+
+/*
+ * vfs_file_data_ro - the contents of a regular file that can never change
+ * (an initramfs file: its bytes are the archive's, on a read-only fs), in
+ * place: *data stays valid and unchanged as long as the filesystem exists.
+ * ERR_UNSUPP for any other file (read it instead).
+ */
+int vfs_file_data_ro(struct vfs_file *f, const void **data, uint64_t *len);
 void vfs_file_set_flags(struct vfs_file *f, uint32_t flags);
 
 /* vfs_file_ready - for poll: whether read (or write) would not ERR_AGAIN. */

@@ -285,6 +285,21 @@ int vfs_fstat(struct vfs_file *f, struct vfs_stat *out)
 	return 0;
 }
 
+int vfs_file_data_ro(struct vfs_file *f, const void **data, uint64_t *len)
+{
+	struct vfs_node *n = f->node;
+	int e = ERR_UNSUPP;
+
+	vfs_lock_take(&f->vfs->lock);
+	if (n->type == VFS_TYPE_REG && !n->synth && n->u.reg.borrowed && n->fs->readonly) {
+		*data = n->u.reg.data;
+		*len = n->u.reg.size;
+		e = 0;
+	}
+	vfs_lock_give(&f->vfs->lock);
+	return e;
+}
+
 int vfs_ftruncate(struct vfs_file *f, uint64_t size)
 {
 	struct vfs_node *n = f->node;

@@ -53,7 +53,7 @@ int wasm_dec_reader_fail(struct dec *d)
 
 int wasm_dec_nomem(struct dec *d)
 {
-	wasm_error_set(d->err, ERR_NOMEM, d->section, d->r.pos, "out of memory");
+	wasm_error_set(d->err, ERR_NOMEM, d->section, d->r.pos, "%s", wasm_nomem_text(d->m));
 	return ERR_NOMEM;
 }
 
@@ -465,27 +465,39 @@ static int dec_module(struct dec *d)
 	return 0;
 }
 
-int wasm_module_decode(const uint8_t *bytes, size_t len, struct wasm_module **out,
-		       struct wasm_error *err)
+int wasm_module_decode_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
+			    struct wasm_module **out, struct wasm_error *err)
 {
+	enum wasm_bytes_mode mode = o->bytes;
 	struct dec d = {0};
 	struct wasm_module *m;
 	int rc;
 
 	if (len > UINT32_MAX) {
+		if (mode == WASM_BYTES_TAKE)
+			free((void *)bytes);
 		wasm_error_set(err, ERR_MALFORMED, "module", 0, "module too large");
 		return ERR_MALFORMED;
 	}
 	m = calloc(1, sizeof(*m));
-	if (!m)
+	if (!m) {
+		if (mode == WASM_BYTES_TAKE)
+			free((void *)bytes);
 		goto nomem;
-	m->bytes = malloc(len ? len : 1);
-	if (!m->bytes)
-		goto nomem;
-	if (len)
-		memcpy(m->bytes, bytes, len);
+	}
+	m->bytes = bytes;
+	m->owns_bytes = mode != WASM_BYTES_BORROW;
+	if (mode == WASM_BYTES_COPY) {
+		uint8_t *copy = malloc(len ? len : 1);
+		m->bytes = copy;
+		if (!copy)
+			goto nomem;
+		if (len)
+			memcpy(copy, bytes, len);
+	}
 	m->len = len;
 	m->start = WASM_NONE;
+	m->meta_limit = o->max_meta;
 	d.m = m;
 	d.err = err;
 	wasm_reader_init(&d.r, m->bytes, len);
@@ -500,4 +512,11 @@ nomem:
 	wasm_module_free(m);
 	wasm_error_set(err, ERR_NOMEM, "module", 0, "out of memory");
 	return ERR_NOMEM;
+}
+
+int wasm_module_decode(const uint8_t *bytes, size_t len, struct wasm_module **out,
+		       struct wasm_error *err)
+{
+	static const struct wasm_load_opts copy;
+	return wasm_module_decode_opts(bytes, len, &copy, out, err);
 }

@@ -527,12 +527,14 @@ out:
 	return t->nomem ? ERR_NOMEM : 0;
 }
 
-int wasm_code_translate(struct wasm_instance *inst, struct wasm_error *err)
+int wasm_code_translate(struct wasm_instance *inst, size_t limit, struct wasm_error *err)
 {
 	const struct wasm_module *m = inst->module;
 	struct wasm_code *code;
 	struct tr t;
 	int rc = 0;
+	size_t total = 0;
+	bool over = false;
 
 	code = calloc(1, sizeof(*code));
 	if (!code)
@@ -561,13 +563,15 @@ int wasm_code_translate(struct wasm_instance *inst, struct wasm_error *err)
 	t.inst = inst;
 	t.m = m;
 	interp_run_loop(NULL, &t.tbl);
-	for (uint32_t i = 0; i < code->nfns && !rc; i++) {
+	for (uint32_t i = 0; i < code->nfns && !rc && !over; i++) {
 		t.fn = &code->fns[i];
 		rc = translate_func(&t, m->nfunc_imports + i);
+		total += t.fn->ncode * sizeof(*t.fn->code);
+		over = limit && total > limit;
 	}
 	free(t.code);
 	free(t.ops);
-	if (rc) {
+	if (rc || over) {
 		inst->code = NULL;
 		wasm_code_free(code);
 		goto nomem;
@@ -578,9 +582,20 @@ nomem:
 		err->kind = ERR_NOMEM;
 		err->section = "instantiate";
 		err->offset = 0;
-		fmt_snprintf(err->msg, sizeof(err->msg), "out of memory translating code");
+		fmt_snprintf(err->msg, sizeof(err->msg), "%s",
+			     over ? "translated code past its limit"
+				  : "out of memory translating code");
 	}
 	return ERR_NOMEM;
+}
+
+size_t wasm_code_footprint(const struct wasm_code *code)
+{
+	size_t n = sizeof(*code) + code->nfns * sizeof(*code->fns);
+
+	for (uint32_t i = 0; i < code->nfns; i++)
+		n += code->fns[i].ncode * sizeof(*code->fns[i].code);
+	return n;
 }
 
 void wasm_code_free(struct wasm_code *code)

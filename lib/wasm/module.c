@@ -36,9 +36,14 @@ void *wasm_arena_alloc(struct wasm_module *m, size_t size)
 
 		if (cap > SIZE_MAX - sizeof(*c))
 			return NULL;
+		if (m->meta_limit && sizeof(*c) + cap > m->meta_limit - m->meta_bytes) {
+			m->meta_refused = true;
+			return NULL;
+		}
 		c = malloc(sizeof(*c) + cap);
 		if (!c)
 			return NULL;
+		m->meta_bytes += sizeof(*c) + cap;
 		c->used = 0;
 		c->cap = cap;
 		/* A big one-off allocation goes behind the head chunk so the
@@ -64,6 +69,16 @@ void *wasm_arena_array(struct wasm_module *m, size_t n, size_t size)
 	return wasm_arena_alloc(m, n * size);
 }
 
+size_t wasm_module_footprint(const struct wasm_module *m)
+{
+	return sizeof(*m) + (m->owns_bytes ? m->len : 0) + m->meta_bytes;
+}
+
+const char *wasm_nomem_text(const struct wasm_module *m)
+{
+	return m && m->meta_refused ? "module metadata past its limit" : "out of memory";
+}
+
 void wasm_module_free(struct wasm_module *m)
 {
 	struct wasm_arena_chunk *c, *next;
@@ -74,7 +89,8 @@ void wasm_module_free(struct wasm_module *m)
 		next = c->next;
 		free(c);
 	}
-	free(m->bytes);
+	if (m->owns_bytes)
+		free((void *)m->bytes);
 	free(m);
 }
 
@@ -181,11 +197,11 @@ struct wasm_name wasm_module_func_name(const struct wasm_module *m, uint32_t fun
 	return m->func_names[func];
 }
 
-int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
-		     struct wasm_error *err)
+int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
+			  struct wasm_module **out, struct wasm_error *err)
 {
 	struct wasm_module *m;
-	int rc = wasm_module_decode(bytes, len, &m, err);
+	int rc = wasm_module_decode_opts(bytes, len, o, &m, err);
 
 	if (rc)
 		return rc;
@@ -196,6 +212,13 @@ int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
 	}
 	*out = m;
 	return 0;
+}
+
+int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
+		     struct wasm_error *err)
+{
+	static const struct wasm_load_opts copy;
+	return wasm_module_load_opts(bytes, len, &copy, out, err);
 }
 
 static bool check_func(const struct wasm_module *m, const struct wasm_func *f)

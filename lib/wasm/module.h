@@ -7,9 +7,10 @@
  * table, operand types of `drop`/`select`). `wasm_module_load` does both.
  *
  * Invariants:
- *  - The module owns a private copy of the input (`bytes`, `len`); every
- *    offset and every name or data pointer below refers into that copy, so
- *    the caller's buffer may be freed as soon as decode returns.
+ *  - The module holds the binary (`bytes`, `len`) for its whole life: a
+ *    private copy, or the caller's buffer taken over or borrowed (see
+ *    enum wasm_bytes_mode); every offset and every name or data pointer
+ *    below refers into it. The bytes are never written.
  *  - Everything else the module points to lives in its arena: one call to
  *    `wasm_module_free` releases all of it. Nothing is shared between modules.
  *  - Index spaces are the spec's: imports first, then definitions. So
@@ -214,8 +215,12 @@ struct wasm_data {
 struct wasm_arena_chunk;
 
 struct wasm_module {
-	uint8_t *bytes; /* private copy of the binary */
+	const uint8_t *bytes; /* the binary */
 	size_t len;
+	bool owns_bytes;   /* free(bytes) with the module */
+	size_t meta_bytes; /* held by the arena */
+	size_t meta_limit; /* what the arena may hold; 0: no limit */
+	bool meta_refused; /* the arena refused an allocation for the limit */
 
 	uint32_t ntypes;
 	struct wasm_functype *types;
@@ -268,6 +273,15 @@ struct wasm_error {
 	char msg[96];
 };
 
+/* How a module holds the binary it is decoded from. */
+enum wasm_bytes_mode {
+	WASM_BYTES_COPY,   /* a private copy: the caller's buffer may go at once */
+	WASM_BYTES_TAKE,   /* the caller's malloc'd buffer, freed with the module
+			    * (or at once if decoding fails) */
+	WASM_BYTES_BORROW, /* the caller's buffer, which outlives the module and
+			    * never changes (e.g. a file of the initrd) */
+};
+
 /*
  * wasm_module_decode - decodes `len` bytes of a binary module.
  * On success stores a new module in *out (free with wasm_module_free) and
@@ -280,6 +294,22 @@ struct wasm_error {
  */
 int wasm_module_decode(const uint8_t *bytes, size_t len, struct wasm_module **out,
 		       struct wasm_error *err);
+
+/* How to load a module; zero is the default of each field. */
+struct wasm_load_opts {
+	enum wasm_bytes_mode bytes; /* default: a copy */
+	/* Bytes of memory the module's own data (everything but its binary)
+	 * may take; past it decode or validate fail with ERR_NOMEM and the
+	 * message says the limit was reached. 0: no limit. */
+	size_t max_meta;
+};
+
+/* wasm_module_decode_opts / wasm_module_load_opts - decode and load with
+ * options (decode and load: a copy, no limit). */
+int wasm_module_decode_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
+			    struct wasm_module **out, struct wasm_error *err);
+int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
+			  struct wasm_module **out, struct wasm_error *err);
 
 /*
  * wasm_module_validate - checks `m` against the WebAssembly 2.0 validation
@@ -294,6 +324,10 @@ int wasm_module_validate(struct wasm_module *m, struct wasm_error *err);
  * succeed. Errors as above. */
 int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
 		     struct wasm_error *err);
+
+/* wasm_module_footprint - bytes of memory `m` holds: its struct, the
+ * binary if it owns it, its arena. */
+size_t wasm_module_footprint(const struct wasm_module *m);
 
 /* wasm_module_free - releases `m` and everything it owns. NULL is ignored. */
 void wasm_module_free(struct wasm_module *m);

@@ -18,6 +18,10 @@
  * type; NULL if out of memory. Freed with the module. */
 void *wasm_arena_alloc(struct wasm_module *m, size_t size);
 
+/* wasm_nomem_text - what to say when an allocation for `m` failed: "out of
+ * memory", or that its metadata limit was reached. */
+const char *wasm_nomem_text(const struct wasm_module *m);
+
 /* wasm_arena_array - `n` zeroed elements of `size` bytes; NULL if out of
  * memory or if n * size overflows. n == 0 gives a valid non-NULL pointer. */
 void *wasm_arena_array(struct wasm_module *m, size_t n, size_t size);

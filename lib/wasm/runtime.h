@@ -194,6 +194,9 @@ struct wasm_store_config {
 	const struct wasm_mem_provider *mem_provider;
 	uint32_t max_memory_pages; /* per memory; 0: WASM_MEM_MAX_PAGES */
 	uint32_t max_table_elems;  /* per table; 0: WASM_DEFAULT_MAX_TABLE */
+	/* Bytes of translated code an instance may hold; past it
+	 * instantiation fails with ERR_NOMEM. 0: no limit. */
+	size_t max_code_bytes;
 	/*
 	 * Guarded memories only: runs fn(fn_arg) such that a hardware fault
 	 * on an address for which wasm_store_owns_address(s, addr) holds makes
@@ -283,6 +286,11 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 /* wasm_instance_export - the export named `name` (NUL-terminated); ERR_NOENT. */
 int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 			 struct wasm_extern *out);
+
+/* wasm_instance_footprint - bytes of memory the instance's code and its
+ * module hold (the module's binary, arena and the translated code), not
+ * counting linear memories. */
+size_t wasm_instance_footprint(const struct wasm_instance *inst);
 
 /* wasm_instance_start_func - the start function, or NULL if none. */
 struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst);

@@ -50,9 +50,13 @@ int wasm_rt_memory_fill(struct wasm_memory *m, uint32_t d, uint8_t v, uint32_t n
  * into the interpreter's internal form and stores it in inst->code. Called
  * by wasm_instantiate after the instance's index spaces are filled (the
  * translation may look at them, e.g. whether memory 0 is guarded).
- * ERR_NOMEM (err->msg says so); a validated module cannot fail otherwise.
+ * ERR_NOMEM (err->msg says so), also when the code would take more than
+ * `limit` bytes (0: no limit); a validated module cannot fail otherwise.
  */
-int wasm_code_translate(struct wasm_instance *inst, struct wasm_error *err);
+int wasm_code_translate(struct wasm_instance *inst, size_t limit, struct wasm_error *err);
+
+/* wasm_code_footprint - bytes of memory `code` holds. */
+size_t wasm_code_footprint(const struct wasm_code *code);
 
 /* wasm_code_free - frees what wasm_code_translate made. NULL is ignored. */
 void wasm_code_free(struct wasm_code *code);

@@ -499,7 +499,7 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	if (rc)
 		goto fail;
 	make_funcs_and_globals(ri);
-	rc = wasm_code_translate(inst, err);
+	rc = wasm_code_translate(inst, inst->store->cfg.max_code_bytes, err);
 	if (rc)
 		goto fail;
 	rc = wasm_store_adopt(s, ri, wasm_instance_destroy);
@@ -538,6 +538,12 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 		}
 	}
 	return ERR_NOENT;
+}
+
+size_t wasm_instance_footprint(const struct wasm_instance *inst)
+{
+	return wasm_module_footprint(inst->module) +
+	       (inst->code ? wasm_code_footprint(inst->code) : 0);
 }
 
 struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst)

@@ -166,7 +166,7 @@ static int check_export_names(struct vmod *vm)
 		return 0;
 	v = malloc(m->nexports * sizeof(*v));
 	if (!v) {
-		wasm_error_set(vm->err, ERR_NOMEM, vm->section, 0, "out of memory");
+		wasm_error_set(vm->err, ERR_NOMEM, vm->section, 0, "%s", wasm_nomem_text(m));
 		return ERR_NOMEM;
 	}
 	for (uint32_t i = 0; i < m->nexports; i++)
@@ -222,7 +222,7 @@ int wasm_module_validate(struct wasm_module *m, struct wasm_error *err)
 
 	vm.refs = calloc((size_t)m->nfuncs / 8 + 1, 1);
 	if (!vm.refs) {
-		wasm_error_set(err, ERR_NOMEM, "module", 0, "out of memory");
+		wasm_error_set(err, ERR_NOMEM, "module", 0, "%s", wasm_nomem_text(m));
 		return ERR_NOMEM;
 	}
 	if ((rc = check_entities(&vm)))

@@ -56,7 +56,7 @@ bool wasm_vf_vreader_fail(struct vfunc *v)
 
 static bool vnomem(struct vfunc *v)
 {
-	return wasm_vf_vfail(v, ERR_NOMEM, "out of memory");
+	return wasm_vf_vfail(v, ERR_NOMEM, "%s", wasm_nomem_text(v->m));
 }
 
 /* Grows *arr (of *cap elements of `size`) to hold at least `need`. */

@@ -3,6 +3,7 @@
  * binaries: the module representation, malformed and invalid inputs, and
  * the validator's per-function output.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -91,6 +92,40 @@ TEST(wasm_decode, empty_module)
 	EXPECT_EQ(m->start, WASM_NONE);
 	EXPECT(m->validated);
 	wasm_module_free(m);
+}
+
+/* The three ways a module holds its bytes; ASan checks that a taken buffer
+ * is freed exactly once (also when decoding fails) and a borrowed one never. */
+TEST(wasm_decode, bytes_copied_taken_or_borrowed)
+{
+	static const uint8_t bin[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+	struct wasm_module *m = NULL;
+	struct wasm_error err;
+	uint8_t *heap = malloc(sizeof(bin));
+
+	if (!EXPECT(heap))
+		return;
+	memcpy(heap, bin, sizeof(bin));
+	const struct wasm_load_opts borrow = {.bytes = WASM_BYTES_BORROW};
+	const struct wasm_load_opts take = {.bytes = WASM_BYTES_TAKE};
+	const struct wasm_load_opts copy = {.bytes = WASM_BYTES_COPY};
+	if (EXPECT_OK(wasm_module_load_opts(bin, sizeof(bin), &borrow, &m, &err))) {
+		EXPECT(m->bytes == bin);
+		wasm_module_free(m);
+	}
+	if (EXPECT_OK(wasm_module_load_opts(heap, sizeof(bin), &take, &m, &err))) {
+		EXPECT(m->bytes == heap);
+		wasm_module_free(m); /* frees heap */
+	}
+	if (EXPECT_OK(wasm_module_load_opts(bin, sizeof(bin), &copy, &m, &err))) {
+		EXPECT(m->bytes != bin);
+		wasm_module_free(m);
+	}
+	heap = malloc(4);
+	if (!EXPECT(heap))
+		return;
+	memcpy(heap, "\0asX", 4);
+	EXPECT_EQ(wasm_module_load_opts(heap, 4, &take, &m, &err), ERR_MALFORMED);
 }
 
 TEST(wasm_decode, header_errors)

@@ -91,12 +91,12 @@ def ps_rows(sh):
     lines = out.splitlines()
     need(lines and lines[0].split()[:3] == ["ID", "NAME", "STATE"], f"ps header: {out[:200]!r}")
     cols = lines[0].split()
-    need(len(cols) == 6 and cols[3] == "CPU" and cols[4].startswith("TIME") and
-         cols[5].startswith("MEM"), f"ps columns: {lines[0]!r}")
+    need(len(cols) == 7 and cols[3] == "CPU" and cols[4].startswith("TIME") and
+         cols[5].startswith("MEM") and cols[6].startswith("PROM"), f"ps columns: {lines[0]!r}")
     rows = {}
     for ln in lines[1:]:
         w = ln.split()
-        need(len(w) == 6 and w[0].isdigit(), f"ps row: {ln!r}")
+        need(len(w) == 7 and w[0].isdigit(), f"ps row: {ln!r}")
         rows[int(w[0])] = w[1:]
     return rows
 
@@ -337,8 +337,8 @@ def c_bg_spin_kill(sh):
     ps = ps_rows(sh)
     for _, tid in spins:
         need(tid in ps and ps[tid][0] == "spin", f"ps lacks spin {tid}: {ps}")
-        need(re.match(r"^\d+(\.\d+)?$", ps[tid][3]) and re.match(r"^\d+$", ps[tid][4]),
-             f"spin {tid} has no run time or memory in ps: {ps[tid]}")
+        need(re.match(r"^\d+(\.\d+)?$", ps[tid][3]) and re.match(r"^\d+$", ps[tid][4]) and
+             re.match(r"^\d+$", ps[tid][5]), f"spin {tid} has no run time or memory in ps: {ps[tid]}")
     out = sh.cmd(f"kill %{spins[0][0]} {spins[1][1]}", 15)
     for num, _ in spins:
         has(out, f"[{num}] Killed spin\n")

@@ -51,31 +51,42 @@ static uint64_t le64(const uint8_t *p, size_t n)
 	return w;
 }
 
-uint64_t siphash(const struct siphash_key *key, const void *data, size_t len)
+static struct sip sip_init(const struct siphash_key *key)
 {
-	const uint8_t *p = data;
-	struct sip s = {
+	return (struct sip){
 		.v0 = key->k0 ^ 0x736f6d6570736575ull,
 		.v1 = key->k1 ^ 0x646f72616e646f6dull,
 		.v2 = key->k0 ^ 0x6c7967656e657261ull,
 		.v3 = key->k1 ^ 0x7465646279746573ull,
 	};
+}
+
+/* The last word (the rest of the message, its length in the top byte),
+ * then the finalization. */
+static uint64_t sip_final(struct sip *s, uint64_t last)
+{
+	sip_word(s, last);
+	s->v2 ^= 0xff;
+	for (int i = 0; i < 4; i++)
+		sip_round(s);
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
+uint64_t siphash(const struct siphash_key *key, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	struct sip s = sip_init(key);
 	size_t whole = len - len % 8;
 
 	for (size_t i = 0; i < whole; i += 8)
 		sip_word(&s, le64(p + i, 8));
-	sip_word(&s, le64(p + whole, len % 8) | (uint64_t)(len & 0xff) << 56);
-	s.v2 ^= 0xff;
-	for (int i = 0; i < 4; i++)
-		sip_round(&s);
-	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+	return sip_final(&s, le64(p + whole, len % 8) | (uint64_t)(len & 0xff) << 56);
 }
 
 uint64_t siphash_u64(const struct siphash_key *key, uint64_t v)
 {
-	uint8_t b[8];
+	struct sip s = sip_init(key);
 
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	return siphash(key, b, sizeof(b));
+	sip_word(&s, v); /* one whole word, then none left: the length alone */
+	return sip_final(&s, (uint64_t)8 << 56);
 }

@@ -75,7 +75,8 @@ out:
 	return e;
 }
 
-/* Adds the result of an open as a new handle (closing it on failure). */
+/* Adds the file an open (whose result is err) gave as a new handle,
+ * closing it if the table is full. */
 static uint16_t handle_add_opened(struct wasi_vfs *w, int err, struct vfs_file *f, int64_t *out)
 {
 	uint16_t e = wasi_vfs_errno(err);
@@ -241,14 +242,14 @@ static uint16_t h_open(void *arg, int64_t dir, const char *path, uint32_t oflags
 	struct wasi_vfs *w = wv(arg);
 	struct vfs_file *d, *f = NULL;
 	uint16_t e;
+	int err;
 
 	(void)follow; /* no symlinks */
 	e = dir_path(w, dir, path, &d);
 	if (e)
 		return e;
-	return handle_add_opened(
-		w, vfs_open(w->vfs, d, path, vfs_flags_of(oflags, fdflags, rd, wr), &f), f,
-		out_hfd);
+	err = vfs_open(w->vfs, d, path, vfs_flags_of(oflags, fdflags, rd, wr), &f);
+	return handle_add_opened(w, err, f, out_hfd);
 }
 
 static uint16_t h_close(void *arg, int64_t hfd)
@@ -492,14 +493,16 @@ void wasi_vfs_destroy(struct wasi_vfs *w)
 uint16_t wasi_vfs_open(struct wasi_vfs *w, const char *path, uint32_t flags, int64_t *out_hfd)
 {
 	struct vfs_file *f = NULL;
+	int err = vfs_open(w->vfs, NULL, path, flags, &f); /* before f is read */
 
-	return handle_add_opened(w, vfs_open(w->vfs, NULL, path, flags, &f), f, out_hfd);
+	return handle_add_opened(w, err, f, out_hfd);
 }
 
 uint16_t wasi_vfs_preopen(struct wasi_vfs *w, const char *path, enum vfs_access limit,
 			  int64_t *out_hfd)
 {
 	struct vfs_file *f = NULL;
+	int err = vfs_open_guest(w->vfs, path, limit, &f);
 
-	return handle_add_opened(w, vfs_open_guest(w->vfs, path, limit, &f), f, out_hfd);
+	return handle_add_opened(w, err, f, out_hfd);
 }

@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "base/err.h"
+#include "base/rand.h"
 #include "cpu.h"
 #include "panic.h"
 #include "sched.h"
@@ -118,6 +119,11 @@ void ktrace_init(void)
 				 __stop_trace_events, KTRACE_BUFFER_KB);
 	if (err)
 		panic("tracing: cannot set up (%s)", err_str(err));
+	/* the secret of hashed addresses in trace text: drawn at boot, never shown */
+	bool irq = arch_irq_save(); /* the CPU's generator: irqs off */
+	struct siphash_key key = {rand_next(&cpu_this()->rng), rand_next(&cpu_this()->rng)};
+	arch_irq_restore(irq);
+	trace_ctx_set_ptr_key(&ktrace, &key);
 	err = trace_span_registry_init(&spans, KTRACE_SPANS, ncpus, NULL, NULL);
 	if (err)
 		panic("tracing: no span registry (%s)", err_str(err));

@@ -67,8 +67,8 @@ TRACE_EVENT(irq, irq_handler_exit, TP_PROTO(int irq, int handled),
 	    TP_PRINT("irq=%d ret=%s", REC->irq, REC->ret ? "handled" : "unhandled"));
 
 TRACE_EVENT(timer, timer_expire, TP_PROTO(const struct ktimer *t, uint64_t deadline, uint64_t now),
-	    TP_FIELDS(TP_FIELD(uint64_t, timer), TP_FIELD(uint64_t, function),
-		      TP_FIELD(uint64_t, expires), TP_FIELD(uint64_t, now)),
+	    TP_FIELDS(TP_POINTER(timer), TP_POINTER(function), TP_FIELD(uint64_t, expires),
+		      TP_FIELD(uint64_t, now)),
 	    TP_ASSIGN(REC->timer = (uint64_t)(uintptr_t)t;
 		      REC->function = (uint64_t)(uintptr_t)t->fn; REC->expires = deadline;
 		      REC->now = now;),
@@ -77,7 +77,7 @@ TRACE_EVENT(timer, timer_expire, TP_PROTO(const struct ktimer *t, uint64_t deadl
 		     (unsigned long long)REC->expires, (unsigned long long)REC->now));
 
 TRACE_EVENT(mm, page_fault, TP_PROTO(uint64_t address, uint64_t ip, int kind, int handled),
-	    TP_FIELDS(TP_FIELD(uint64_t, address), TP_FIELD(uint64_t, ip), TP_FIELD(int, kind),
+	    TP_FIELDS(TP_POINTER(address), TP_POINTER(ip), TP_FIELD(int, kind),
 		      TP_FIELD(int, handled)),
 	    TP_ASSIGN(REC->address = address; REC->ip = ip; REC->kind = kind;
 		      REC->handled = handled;),

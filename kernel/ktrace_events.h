@@ -11,6 +11,9 @@
  *   timer:timer_expire   a kernel timer's callback is about to run
  *   mm:page_fault        a page fault taken in the kernel
  *
+ * Kernel addresses (timer, function, address, ip) are TP_POINTER fields:
+ * trace text shows them hashed unless options/hash-ptr is 0 (output.h).
+ *
  * Call sites use TRACE_POINT(sys, name, args...): one relaxed load and one
  * predicted branch while the event is disabled.
  */

@@ -62,6 +62,10 @@ const char *shell_strerror(int err)
 		return "Invalid argument";
 	case ERR_PERM:
 		return "Operation not permitted";
+	case ERR_ROFS:
+		return "Read-only file system";
+	case ERR_ACCES:
+		return "Permission denied";
 	case ERR_BUSY:
 		return "Device or resource busy";
 	case ERR_NOMEM:

@@ -1,7 +1,8 @@
 /*
  * kvfs.c - the kernel's namespace at boot (see kvfs.h): the initramfs from
  * the embedded initrd at /, then tmpfs, procfs and tracefs mounted on
- * directories created for them.
+ * directories created for them, and what programs may do in each
+ * (guest_policy; the model is lib/vfs/access.c's).
  */
 #include "fs/kvfs.h"
 
@@ -105,6 +106,19 @@ static uint64_t clock_ns(void *arg)
 	return sched_now_ns();
 }
 
+/* What a program may do in each filesystem (README: "What a program can
+ * and cannot do"). Tracefs: nothing, not even read: `trace` shows every
+ * task's activity and kernel addresses; it stays the shell's user's. */
+static const struct {
+	const char *mount;
+	enum vfs_access access;
+} guest_policy[] = {
+	{"/", VFS_ACCESS_READ},
+	{"/tmp", VFS_ACCESS_WRITE},
+	{"/proc", VFS_ACCESS_READ}, /* its control files, if any, are NONE */
+	{KVFS_TRACEFS, VFS_ACCESS_NONE},
+};
+
 static void mount_or_panic(struct vfs *v, const char *path, struct vfs_fs *fs, int err)
 {
 	if (!err)
@@ -137,6 +151,9 @@ void kvfs_init(void)
 	mount_or_panic(v, "/proc", fs, err);
 	err = kvfs_tracefs_create(v, &fs);
 	mount_or_panic(v, KVFS_TRACEFS, fs, err);
+	for (size_t i = 0; i < ARRAY_SIZE(guest_policy); i++)
+		if (vfs_set_guest_access(v, guest_policy[i].mount, guest_policy[i].access))
+			panic("vfs: no filesystem at %s for its policy", guest_policy[i].mount);
 	kvfs = v;
 	log_info("vfs", "initrd: %zu bytes; /tmp, /proc, %s mounted", len, KVFS_TRACEFS);
 }

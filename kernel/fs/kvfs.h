@@ -1,11 +1,16 @@
 /*
  * kvfs.h - the kernel's one file namespace (lib/vfs), set up at boot:
  *
- *   /                    initramfs: the initrd embedded in the image (read-only)
- *   /tmp                 tmpfs, kvfs_tmp_limit bytes of file data
- *   /proc                procfs: tasks, meminfo, cpuinfo, uptime (procfs.c)
- *   /sys/kernel/tracing  tracefs: lib/trace's files through ktrace (tracefs.c)
+ *                                                                      programs
+ *   /                    initramfs: the initrd embedded in the image  read
+ *   /tmp                 tmpfs, kvfs_tmp_limit bytes of file data     read-write
+ *   /proc                procfs: tasks, meminfo, cpuinfo, uptime      read
+ *   /sys/kernel/tracing  tracefs: lib/trace's files through ktrace    nothing
  *
+ * The last column is what a program (a guest opened through
+ * vfs_open_guest) may do there (kvfs.c's guest_policy); the kernel and the
+ * shell's builtins may do all the filesystem allows (the initramfs is
+ * read-only for everyone).
  * Invariant: `kvfs` is valid (non-NULL) once kvfs_init returned on the boot
  * CPU, before the other CPUs run tasks; the mounts never change after.
  */

@@ -20,6 +20,7 @@
 #include "ktrace.h"
 #include "sched.h"
 #include "timer.h"
+#include "trace/output.h"
 
 #define MS	  1000000ull
 #define TEXT_MAX  (256 * 1024)
@@ -84,6 +85,7 @@ static void reset_tracing(void)
 	fs_write("events/enable", "0");
 	fs_write(SWITCH_EV "filter", "0");
 	fs_write("tracing_on", "1");
+	fs_write("options/hash-ptr", "1");
 	fs_write("trace", "");
 }
 
@@ -416,14 +418,23 @@ TEST(trace, events_from_interrupt_context)
 		arch_cpu_relax();
 	EXPECT(atomic_load(&probe_fired));
 	EXPECT_OK(fs_write("events/timer/timer_expire/enable", "0"));
+	/* the timer's address, hashed (options/hash-ptr is on by default) */
 	char *text = fs_read("trace");
-	fmt_snprintf(want, sizeof(want), "timer_expire: timer=0x%llx ",
-		     (unsigned long long)(uintptr_t)&probe_timer);
+	uint64_t shown = trace_format_ptr(&ktrace, (uintptr_t)&probe_timer);
+	EXPECT_LT(shown, 1ull << 32);
+	fmt_snprintf(want, sizeof(want), "timer_expire: timer=0x%llx ", (unsigned long long)shown);
 	if (EXPECT(text) && EXPECT(find_line(text, want, NULL, line, sizeof(line)))) {
 		test_printf(t, "%s\n", line);
 		EXPECT_EQ(line_cpu(line), (int)cpu_id());
 		EXPECT(find(line, "] d.h.. ")); /* irqs off, hardirq */
 	}
+	free(text);
+	/* raw, once the switch is off */
+	EXPECT_OK(fs_write("options/hash-ptr", "0"));
+	text = fs_read("trace");
+	fmt_snprintf(want, sizeof(want), "timer_expire: timer=0x%llx ",
+		     (unsigned long long)(uintptr_t)&probe_timer);
+	EXPECT(text && find_line(text, want, NULL, line, sizeof(line)));
 	free(text);
 	reset_tracing();
 }

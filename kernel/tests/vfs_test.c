@@ -3,7 +3,8 @@
  * programs and /etc/motd, tmpfs in /tmp (write, read back, its limit, the
  * read-only initrd), /proc's files and its task table, and tracefs through
  * VFS writes and reads (an event's enable switch, a bad value, trace_pipe
- * as a stream). Every test removes what it created and leaves tracing off.
+ * as a stream), and what a program's preopened "/" may do in each mount.
+ * Every test removes what it created and leaves tracing off.
  */
 #include <string.h>
 
@@ -78,9 +79,9 @@ TEST(kvfs, initrd_holds_the_programs_and_motd)
 
 TEST(kvfs, initrd_is_read_only)
 {
-	EXPECT_EQ(put("/etc/motd", 0, "x"), ERR_PERM);
-	EXPECT_EQ(put("/etc/new", VFS_O_CREAT, "x"), ERR_PERM);
-	EXPECT_EQ(vfs_unlink(kvfs, NULL, "/bin/hello.wasm"), ERR_PERM);
+	EXPECT_EQ(put("/etc/motd", 0, "x"), ERR_ROFS);
+	EXPECT_EQ(put("/etc/new", VFS_O_CREAT, "x"), ERR_ROFS);
+	EXPECT_EQ(vfs_unlink(kvfs, NULL, "/bin/hello.wasm"), ERR_ROFS);
 }
 
 TEST(kvfs, tmpfs_write_append_read_back_and_limit)
@@ -113,6 +114,31 @@ TEST(kvfs, proc_files_have_content)
 				test_printf(t, "%s: '%s'\n", files[i][0], text);
 		}
 	EXPECT_EQ(put("/proc/uptime", 0, "1"), ERR_PERM);
+}
+
+TEST(kvfs, a_guest_gets_the_mount_policy)
+{
+	struct vfs_file *g, *f;
+	struct vfs_stat st;
+	if (!EXPECT_OK(vfs_open_guest(kvfs, "/", VFS_ACCESS_WRITE, &g)))
+		return;
+	static const char *const shut[] = {"sys/kernel/tracing", "sys/kernel/tracing/trace",
+					   "sys/kernel/tracing/tracing_on",
+					   "tmp/../sys/kernel/tracing/events/enable"};
+	for (size_t i = 0; i < ARRAY_SIZE(shut); i++) {
+		EXPECT_EQ(vfs_stat(kvfs, g, shut[i], &st), ERR_ACCES);
+		EXPECT_EQ(vfs_open(kvfs, g, shut[i], VFS_O_READ, &f), ERR_ACCES);
+	}
+	EXPECT_EQ(vfs_open(kvfs, g, "sys/kernel/tracing/trace_marker", VFS_O_WRITE, &f), ERR_ACCES);
+	EXPECT_EQ(vfs_open(kvfs, g, "etc/motd", VFS_O_WRITE, &f), ERR_ROFS);
+	EXPECT_EQ(vfs_open(kvfs, g, "proc/uptime", VFS_O_WRITE, &f), ERR_ROFS);
+	if (EXPECT_OK(vfs_open(kvfs, g, "proc/meminfo", VFS_O_READ, &f)))
+		vfs_close(f);
+	if (EXPECT_OK(vfs_open(kvfs, g, "tmp/kvfs_guest", VFS_O_WRITE | VFS_O_CREAT, &f))) {
+		vfs_close(f);
+		EXPECT_OK(vfs_unlink(kvfs, g, "tmp/kvfs_guest"));
+	}
+	vfs_close(g);
 }
 
 static enum kasync_poll never_poll(struct kasync_task *task, struct kasync_cx *cx)
@@ -162,7 +188,7 @@ TEST(kvfs, tracefs_enable_through_vfs_writes)
 	if (EXPECT_OK(slurp(ENABLE, text, &len)))
 		EXPECT_STREQ(text, "0\n");
 	EXPECT_OK(put(KVFS_TRACEFS "/trace", VFS_O_TRUNC, "")); /* clears */
-	EXPECT_EQ(put(KVFS_TRACEFS "/nope", VFS_O_CREAT, "1"), ERR_PERM);
+	EXPECT_EQ(put(KVFS_TRACEFS "/nope", VFS_O_CREAT, "1"), ERR_ROFS);
 }
 
 TEST(kvfs, trace_pipe_is_a_stream_that_says_again_when_empty)

@@ -13,6 +13,7 @@
 
 #include "arch/arch.h"
 #include "base/err.h"
+#include "base/rand.h"
 #include "base/test.h"
 #include "console.h"
 #include "cpu.h"
@@ -80,6 +81,39 @@ TEST(wasm, hello_writes_to_stdout)
 	EXPECT_STREQ(cap.buf, "hello, wasm\n");
 	EXPECT_EQ(st.code, 0);
 	EXPECT_EQ(st.trap, WASM_TRAP_NONE);
+}
+
+/* How many rand_next steps lead from `a` to `b` (at most max), or -1. */
+static int rng_steps(struct rand a, const struct rand *b, int max)
+{
+	for (int n = 0; n <= max; n++, rand_next(&a))
+		if (memcmp(&a, b, sizeof(a)) == 0)
+			return n;
+	return -1;
+}
+
+/* A program's random bytes are not the CPU generators' outputs (those give
+ * the generators' state away, and with it the kernel's random placements):
+ * the program's start draws its key (2 steps), its 64 bytes draw nothing.
+ * No other program runs meanwhile, so the generators are read unlocked. */
+TEST(wasm, random_get_does_not_draw_from_the_cpu_generators)
+{
+	struct capture cap = {0};
+	struct wasm_proc_status st = {0};
+	struct rand before[MAX_CPUS];
+	int steps = 0;
+
+	for (uint32_t c = 0; c < ncpus; c++)
+		before[c] = cpus[c].rng;
+	if (!EXPECT_OK(RUN(wasm_random, NULL, &cap, &st)))
+		return;
+	EXPECT_EQ(cap.len, 64u);
+	for (uint32_t c = 0; c < ncpus; c++) {
+		int n = rng_steps(before[c], &cpus[c].rng, 64);
+		EXPECT_GE(n, 0);
+		steps += n;
+	}
+	EXPECT_EQ(steps, 2);
 }
 
 TEST(wasm, exit_code_and_arguments)

@@ -1,9 +1,14 @@
 /*
  * proc_host.c - the kernel's WASI host services (struct wasi_host) for one
- * program: clocks from rdtime, randomness from the CPU's generator, stdio
+ * program: clocks from rdtime, randomness of its own (below), stdio
  * through the program's io callbacks (or the console), waiting through the
  * executor (a blocked call suspends the program with a waker registered),
  * and every other handle forwarded to a pluggable files host.
+ *
+ * Randomness: SipHash-2-4 of a counter under a 128-bit key drawn for this
+ * program from the CPU's generator. The guest never sees that generator's
+ * outputs: they would give its state away, and with it the kernel's own
+ * random placements (its seed is the one the VM layer's comes from).
  *
  * Invariant: services run only inside the program's poll (p->cx is set),
  * on the CPU that polls it; a service that returns WASI_EAGAIN has arranged
@@ -57,13 +62,12 @@ static uint16_t h_clock_res(void *arg, uint32_t id, uint64_t *out_ns)
 
 static uint16_t h_random(void *arg, void *buf, size_t len)
 {
+	struct wasm_proc *p = P(arg);
 	uint8_t *b = buf;
 
-	TRACE(P(arg), "random");
+	TRACE(p, "random");
 	while (len) {
-		bool irq = arch_irq_save(); /* the CPU's generator: irqs off */
-		uint64_t r = rand_next(&cpu_this()->rng);
-		arch_irq_restore(irq);
+		uint64_t r = siphash_u64(&p->rand_key, p->rand_ctr++);
 		size_t n = len < sizeof(r) ? len : sizeof(r);
 		memcpy(b, &r, n);
 		b += n;
@@ -336,6 +340,11 @@ static uint16_t h_yield(void *arg)
 
 void proc_host_init(struct wasm_proc *p)
 {
+	bool irq = arch_irq_save(); /* the CPU's generator: irqs off */
+	p->rand_key =
+		(struct siphash_key){rand_next(&cpu_this()->rng), rand_next(&cpu_this()->rng)};
+	arch_irq_restore(irq);
+	p->rand_ctr = 0;
 	p->host = (struct wasi_host){
 		.arg = p,
 		.clock_time = h_clock_time,

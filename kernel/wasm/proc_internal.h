@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/siphash.h"
 #include "kasync/task.h"
 #include "kasync/timer.h"
 #include "timer.h"
@@ -49,6 +50,9 @@ struct wasm_proc {
 	uint64_t code_bytes;	    /* module and translated code (fixed once loaded) */
 	uint32_t preempted;	    /* wasm_run suspended for budget or yield */
 	uint64_t cpus;		    /* CPUs that polled it */
+	/* random_get: SipHash of a counter under a key of its own (proc_host.c) */
+	struct siphash_key rand_key;
+	uint64_t rand_ctr; /* [own poll] */
 };
 
 /* proc_host_init - fills p->host with the kernel's WASI services. */

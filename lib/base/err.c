@@ -29,6 +29,8 @@ static const char *const names[ERR__COUNT] = {
 	[-ERR_BADF] = "bad handle",
 	[-ERR_NOTEMPTY] = "directory not empty",
 	[-ERR_XDEV] = "cross-device link",
+	[-ERR_ACCES] = "permission denied",
+	[-ERR_ROFS] = "read-only file system",
 };
 
 const char *err_str(int e)

@@ -35,7 +35,9 @@ enum err {
 	ERR_BADF = -24,	     /* bad handle */
 	ERR_NOTEMPTY = -25,  /* directory not empty */
 	ERR_XDEV = -26,	     /* cross-device link */
-	ERR__COUNT = 27,
+	ERR_ACCES = -27,     /* permission denied (a program's access policy) */
+	ERR_ROFS = -28,	     /* read-only (filesystem, or a program's view of it) */
+	ERR__COUNT = 29,
 };
 
 /* err_str - a short lower-case name for `e` ("out of memory"); never NULL. */

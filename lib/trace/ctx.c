@@ -122,6 +122,7 @@ int trace_ctx_init(struct trace_ctx *ctx, const struct trace_platform *plat, uns
 		goto fail;
 	atomic_init(&ctx->cmdlines, cl);
 	atomic_init(&ctx->tracing_on, true);
+	atomic_init(&ctx->hash_ptr, true);
 
 	ctx->print_state.id = TRACE_PRINT_ID;
 	atomic_init(&ctx->print_state.ctx, ctx);
@@ -228,6 +229,23 @@ bool trace_ctx_tracing_on(const struct trace_ctx *ctx)
 {
 	/* relaxed: a snapshot */
 	return atomic_load_explicit(&ctx->tracing_on, memory_order_relaxed);
+}
+
+void trace_ctx_set_ptr_key(struct trace_ctx *ctx, const struct siphash_key *key)
+{
+	ctx->ptr_key = *key;
+}
+
+void trace_ctx_set_hash_ptr(struct trace_ctx *ctx, bool on)
+{
+	/* relaxed: readers are control operations, serialized with this one */
+	atomic_store_explicit(&ctx->hash_ptr, on, memory_order_relaxed);
+}
+
+bool trace_ctx_hash_ptr(const struct trace_ctx *ctx)
+{
+	/* relaxed: see trace_ctx_set_hash_ptr */
+	return atomic_load_explicit(&ctx->hash_ptr, memory_order_relaxed);
 }
 
 struct trace_ring *trace_ctx_ring(const struct trace_ctx *ctx, unsigned cpu)

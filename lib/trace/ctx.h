@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/siphash.h"
 #include "trace/event.h"
 #include "trace/platform.h"
 #include "trace/ring.h"
@@ -46,6 +47,8 @@ struct trace_ctx {
 	_Atomic(struct trace_ring *) rings[TRACE_MAX_CPUS];
 	uint64_t buffer_kb;
 	_Atomic bool tracing_on;
+	_Atomic bool hash_ptr;	    /* options/hash-ptr: kernel addresses shown hashed */
+	struct siphash_key ptr_key; /* their key: secret (trace_ctx_set_ptr_key) */
 	_Atomic bool pipe_waiting;
 	_Atomic(struct trace_cmdlines *) cmdlines;
 	struct trace_event_state print_state;
@@ -79,6 +82,19 @@ bool trace_event_is_enabled(const struct trace_event_def *def);
 
 void trace_ctx_set_tracing_on(struct trace_ctx *ctx, bool on);
 bool trace_ctx_tracing_on(const struct trace_ctx *ctx);
+
+/*
+ * trace_ctx_set_ptr_key - the key of hashed addresses (trace_format_ptr).
+ * The host sets a random one before anyone reads trace text; until then it
+ * is zero, a key anyone knows. Control side.
+ */
+void trace_ctx_set_ptr_key(struct trace_ctx *ctx, const struct siphash_key *key);
+
+/* trace_ctx_set_hash_ptr / trace_ctx_hash_ptr - the options/hash-ptr
+ * switch: on (the default) shows kernel addresses hashed, off shows them
+ * raw (Linux's option, with our default: trace text may be passed on). */
+void trace_ctx_set_hash_ptr(struct trace_ctx *ctx, bool on);
+bool trace_ctx_hash_ptr(const struct trace_ctx *ctx);
 
 /* trace_ctx_ring - the ring of `cpu` (for readers; control side only). */
 struct trace_ring *trace_ctx_ring(const struct trace_ctx *ctx, unsigned cpu);

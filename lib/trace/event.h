@@ -32,6 +32,11 @@
  * stale value records one event too many or too few around the switch, as
  * with Linux's static keys).
  *
+ * A field that holds a kernel address is declared TP_POINTER(name) (a
+ * uint64_t): the text output hashes it like Linux's %p unless the
+ * options/hash-ptr switch is off (output.c), so trace text can be handed
+ * around without revealing the kernel's layout.
+ *
  * Limits: up to 12 fields; integer (or char-array) field types; TP_PRINT
  * needs at least one argument; print formats use fmt.h's conversions.
  */
@@ -77,7 +82,8 @@ struct trace_event_field {
 	uint16_t offset, size;
 	uint16_t array_len; /* 0 for scalars */
 	uint8_t is_signed;
-	uint8_t kind; /* enum trace_field_kind */
+	uint8_t kind;	    /* enum trace_field_kind */
+	uint8_t is_pointer; /* a uint64_t scalar holding an address (TP_POINTER) */
 };
 
 struct trace_ctx;
@@ -128,6 +134,7 @@ static inline void trace_copy_str(char *dst, const char *src, size_t len)
 #define TP_PROTO(...)		  (__VA_ARGS__)
 #define TP_FIELDS(...)		  (__VA_ARGS__)
 #define TP_FIELD(type, name)	  (SCALAR, type, name, 0)
+#define TP_POINTER(name)	  (POINTER, uint64_t, name, 0)
 #define TP_ARRAY(type, name, len) (ARRAY, type, name, len)
 #define TP_STRING(name, len)	  (STRING, char, name, len)
 #define TP_ASSIGN(...)		  (__VA_ARGS__)
@@ -158,10 +165,11 @@ static inline void trace_copy_str(char *dst, const char *src, size_t len)
 #define TE_EACH_P(M, d, fields)						    TE_EACH_I(M, d, TE_UNPAREN fields)
 #define TE_EACH_I(M, d, ...)						    TE_EACH(M, d, __VA_ARGS__)
 
-#define TE_DECL(d, K, t, n, len)  TE_DECL_##K(t, n, len)
-#define TE_DECL_SCALAR(t, n, len) t n;
-#define TE_DECL_ARRAY(t, n, len)  t n[len];
-#define TE_DECL_STRING(t, n, len) t n[len];
+#define TE_DECL(d, K, t, n, len)   TE_DECL_##K(t, n, len)
+#define TE_DECL_SCALAR(t, n, len)  t n;
+#define TE_DECL_POINTER(t, n, len) t n;
+#define TE_DECL_ARRAY(t, n, len)   t n[len];
+#define TE_DECL_STRING(t, n, len)  t n[len];
 
 #define TE_SIGNED(t) _Generic((t)0, char : 0, _Bool : 0, default : ((t)-1 < (t)0))
 #define TE_DESC(S, K, t, n, len)                \
@@ -171,10 +179,20 @@ static inline void trace_copy_str(char *dst, const char *src, size_t len)
 	 .size = (uint16_t)sizeof(((S *)0)->n), \
 	 .array_len = (uint16_t)(len),          \
 	 .is_signed = (uint8_t)TE_SIGNED(t),    \
-	 .kind = TRACE_FIELD_##K},
+	 .kind = TE_KIND_##K,                   \
+	 .is_pointer = TE_IS_POINTER_##K},
+#define TE_KIND_SCALAR	      TRACE_FIELD_SCALAR
+#define TE_KIND_POINTER	      TRACE_FIELD_SCALAR
+#define TE_KIND_ARRAY	      TRACE_FIELD_ARRAY
+#define TE_KIND_STRING	      TRACE_FIELD_STRING
+#define TE_IS_POINTER_SCALAR  0
+#define TE_IS_POINTER_POINTER 1
+#define TE_IS_POINTER_ARRAY   0
+#define TE_IS_POINTER_STRING  0
 
 #define TE_TERM(d, K, t, n, len) TE_TERM_##K(n, len)
 #define TE_TERM_SCALAR(n, len)
+#define TE_TERM_POINTER(n, len)
 #define TE_TERM_ARRAY(n, len)
 #define TE_TERM_STRING(n, len) REC->n[(len)-1] = 0;
 

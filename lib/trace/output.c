@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/fmt.h"
+#include "base/siphash.h"
 
 struct sbuf {
 	char *buf;
@@ -105,9 +106,41 @@ static void lat_flags(const struct trace_entry *e, char out[6])
 	out[5] = '\0';
 }
 
+uint64_t trace_format_ptr(const struct trace_ctx *ctx, uint64_t v)
+{
+	if (!(v >> 63) || !trace_ctx_hash_ptr(ctx))
+		return v;
+	return siphash_u64(&ctx->ptr_key, v) & 0xffffffffu;
+}
+
+/* The record as its text shows it: `data` itself, or, for an event with
+ * pointer fields, a copy in `copy` with them through trace_format_ptr. */
+static const void *shown_record(const struct trace_ctx *ctx, const struct trace_event_def *def,
+				const void *data, size_t len, uint8_t copy[TRACE_RECORD_MAX])
+{
+	bool copied = false;
+
+	for (uint32_t i = 0; i < def->nfields; i++) {
+		const struct trace_event_field *f = &def->fields[i];
+		uint64_t v;
+
+		if (!f->is_pointer)
+			continue;
+		if (!copied) {
+			memcpy(copy, data, len);
+			copied = true;
+		}
+		memcpy(&v, copy + f->offset, sizeof(v));
+		v = trace_format_ptr(ctx, v);
+		memcpy(copy + f->offset, &v, sizeof(v));
+	}
+	return copied ? copy : data;
+}
+
 int trace_format_line(const struct trace_ctx *ctx, unsigned cpu, const struct trace_ring_rec *rec,
 		      char *buf, size_t size)
 {
+	uint8_t copy[TRACE_RECORD_MAX]; /* a record's payload fits */
 	struct sbuf b = {buf, size, 0};
 	const void *data = trace_ring_rec_data(rec);
 	struct trace_entry e;
@@ -135,7 +168,8 @@ int trace_format_line(const struct trace_ctx *ctx, unsigned cpu, const struct tr
 		return (int)b.len;
 	}
 	size_t room = b.len < size ? size - b.len : 0;
-	int n = def->print(room ? buf + b.len : NULL, room, data, rec->len);
+	int n = def->print(room ? buf + b.len : NULL, room,
+			   shown_record(ctx, def, data, rec->len, copy), rec->len);
 	b.len += (size_t)(n > 0 ? n : 0);
 	sb_printf(&b, "\n");
 	return (int)b.len;

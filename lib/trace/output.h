@@ -7,6 +7,12 @@
  *   "%16s-%-7d [%03d] FFFFF %5llu.%06llu: NAME: BODY\n"
  * with FFFFF = irqs-off, need-resched, hardirq/softirq, preempt-depth,
  * migrate-disable.
+ *
+ * Pointer fields (TP_POINTER) are printed through trace_format_ptr: while
+ * options/hash-ptr is on (the default), a kernel address is shown as a
+ * 32-bit SipHash of it under the context's secret key, as Linux's %p does,
+ * so the same address always shows the same value but its text says
+ * nothing of the kernel's layout (KASLR). The ring keeps raw values.
  */
 #pragma once
 
@@ -31,6 +37,14 @@ int trace_format_header(const struct trace_ctx *ctx, int cpu, char *buf, size_t 
 /* trace_format_line - one event line (with "\n") for `rec` read on `cpu`. */
 int trace_format_line(const struct trace_ctx *ctx, unsigned cpu, const struct trace_ring_rec *rec,
 		      char *buf, size_t size);
+
+/*
+ * trace_format_ptr - what text shows for the address `v`: as it is when
+ * hash-ptr is off or v is not a kernel address (its top bit clear: NULL,
+ * small numbers; the kernel lives in the upper half), else the low 32 bits
+ * of siphash(ptr_key, v), which never look like a kernel address.
+ */
+uint64_t trace_format_ptr(const struct trace_ctx *ctx, uint64_t v);
 
 /* Merges the rings of a context by timestamp (oldest first). */
 struct trace_merge {

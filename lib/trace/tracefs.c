@@ -29,6 +29,7 @@ enum kind {
 	K_EV_ID,
 	K_EV_FORMAT,
 	K_EV_FILTER,
+	K_OPT_HASH_PTR,
 };
 
 struct trace_fs_file {
@@ -206,6 +207,9 @@ static int render(struct trace_fs_file *f)
 		free(b);
 		break;
 	}
+	case K_OPT_HASH_PTR:
+		text_printf(&t, "%d\n", trace_ctx_hash_ptr(ctx) ? 1 : 0);
+		break;
 	case K_EV_FILTER:
 		if (f->def->state->filter_text)
 			text_printf(&t, "%s\n", f->def->state->filter_text);
@@ -244,8 +248,16 @@ static int resolve(struct trace_ctx *ctx, const char *path, struct trace_fs_file
 				f->kind = root_files[i].kind;
 				return 0;
 			}
-		return seg_is(s[0], l[0], "events") || seg_is(s[0], l[0], "per_cpu") ? ERR_ISDIR
-										     : ERR_NOENT;
+		return seg_is(s[0], l[0], "events") || seg_is(s[0], l[0], "per_cpu") ||
+				       seg_is(s[0], l[0], "options")
+			       ? ERR_ISDIR
+			       : ERR_NOENT;
+	}
+	if (seg_is(s[0], l[0], "options")) {
+		if (n != 2 || !seg_is(s[1], l[1], "hash-ptr"))
+			return ERR_NOENT;
+		f->kind = K_OPT_HASH_PTR;
+		return 0;
 	}
 	if (seg_is(s[0], l[0], "per_cpu")) {
 		if (l[1] < 4 || l[1] > 5 || memcmp(s[1], "cpu", 3) != 0)
@@ -502,6 +514,10 @@ int trace_fs_write(struct trace_fs_file *f, const char *buf, size_t len)
 		if ((err = parse_bool(buf, len, &on)) == 0)
 			trace_ctx_set_tracing_on(ctx, on);
 		return err;
+	case K_OPT_HASH_PTR:
+		if ((err = parse_bool(buf, len, &on)) == 0)
+			trace_ctx_set_hash_ptr(ctx, on);
+		return err;
 	case K_BUFFER_KB:
 		if ((err = parse_u64(buf, len, &v)) != 0)
 			return err;
@@ -555,6 +571,11 @@ int trace_fs_list(struct trace_ctx *ctx, const char *dir,
 			fn(arg, root_files[i].name, false);
 		fn(arg, "events", true);
 		fn(arg, "per_cpu", true);
+		fn(arg, "options", true);
+		return 0;
+	}
+	if (n == 1 && seg_is(s[0], l[0], "options")) {
+		fn(arg, "hash-ptr", false);
 		return 0;
 	}
 	if (n == 1 && seg_is(s[0], l[0], "per_cpu")) {

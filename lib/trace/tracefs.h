@@ -6,8 +6,10 @@
  *   trace  trace_pipe  tracing_on  buffer_size_kb  trace_marker
  *   saved_cmdlines  saved_cmdlines_size  available_events  set_event
  *   per_cpu/cpuN/trace  events/enable  events/<sys>/enable
- *   events/<sys>/<event>/{enable,id,format,filter}
+ *   events/<sys>/<event>/{enable,id,format,filter}  options/hash-ptr
  *
+ * options/hash-ptr is Linux's switch (1: kernel addresses in event text
+ * are shown hashed, 0: raw) with the opposite default: on (output.h).
  * Contents are Linux's. Switch files take "0" or "1" (a trailing newline
  * allowed); anything else is ERR_INVAL and changes nothing. Every write
  * validates its whole input before it changes anything.

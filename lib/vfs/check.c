@@ -62,6 +62,7 @@ void vfs_check(struct vfs *v)
 		uint64_t used = 0;
 
 		ASSERT(fs->root->linked && !fs->root->parent);
+		ASSERT(fs->guest_access <= VFS_ACCESS_WRITE);
 		ASSERT(!fs->covered || fs->covered->u.dir.mounted == fs);
 		tree_check(fs->root, &used);
 		/* open-but-unlinked files still count, so used can be larger */

@@ -63,7 +63,7 @@ int vfs_data_resize(struct vfs_node *n, uint64_t size)
 	int e;
 
 	if (n->u.reg.borrowed)
-		return ERR_PERM;
+		return ERR_ROFS; /* initramfs data (its fs is read-only anyway) */
 	if (size > cap) {
 		/* grow geometrically while the limit allows, else exactly */
 		uint64_t want = cap * 2 > size ? cap * 2 : size;

@@ -11,6 +11,9 @@
  *
  * Invariant: every function takes v->lock once, checks everything, then
  * changes state, so a failure changes nothing (a walk never changes state).
+ * A guest's walk and every operation after it go through access.c's checks
+ * (vfs_guest_level, vfs_walk_may, vfs_walk_may_change) at the points its
+ * header lists.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -186,7 +189,9 @@ static bool is_dot(const char *s, size_t len)
 	return (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
 }
 
-int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w)
+/* vfs_walk without the guest fields of *w. */
+static int walk_path(struct vfs *v, struct vfs_file *base, const char *path, bool guest,
+		     enum vfs_access limit, struct vfs_walk *w)
 {
 	struct vfs_node *cur;
 	const char *p = path;
@@ -210,6 +215,8 @@ int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_
 			p++;
 		if (!*p)
 			return 0; /* "/" or "a/": names cur (already in *w) */
+		if (guest && vfs_guest_level(limit, cur) == VFS_ACCESS_NONE)
+			return ERR_ACCES; /* a look-up in cur, ".." included */
 		comp = p;
 		while (*p && *p != '/')
 			p++;
@@ -252,6 +259,20 @@ int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_
 			return 0;
 		w->trailing = false;
 	}
+}
+
+int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w)
+{
+	/* a file's guest and limit never change after its open: no lock */
+	bool guest = base && base->guest;
+	enum vfs_access limit = guest ? base->limit : VFS_ACCESS_WRITE;
+	int e = walk_path(v, base, path, guest, limit, w);
+
+	if (!e) {
+		w->guest = guest;
+		w->limit = limit;
+	}
+	return e;
 }
 
 int vfs_fs_walk(struct vfs_fs *fs, const char *path, struct vfs_node **out)
@@ -357,7 +378,7 @@ static int mkdir_parents(struct vfs *v, const char *path)
 		c = vfs_node_child(cur, comp, len);
 		if (!c) {
 			if (cur->fs->kind == VFS_FS_SYNTH)
-				return ERR_PERM;
+				return ERR_ROFS;
 			c = vfs_node_new(cur->fs, comp, len, VFS_TYPE_DIR);
 			if (!c)
 				return ERR_NOMEM;
@@ -481,6 +502,8 @@ int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_
 	else if (!e && w.trailing && w.node->type != VFS_TYPE_DIR)
 		e = ERR_NOTDIR;
 	if (!e)
+		e = vfs_walk_may(&w, w.node, VFS_ACCESS_READ);
+	if (!e)
 		vfs_node_stat(w.node, out);
 	vfs_lock_give(&v->lock);
 	return e;
@@ -496,13 +519,13 @@ int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 	e = vfs_walk(v, base, path, &w);
 	if (e)
 		goto out;
-	if (w.dot || w.node) {
+	if (w.dot || w.node)
 		e = ERR_EXIST;
-	} else if (!w.dir->linked) {
+	else if (!w.dir->linked)
 		e = ERR_NOENT;
-	} else if (w.dir->fs->readonly) {
-		e = ERR_PERM;
-	} else {
+	else
+		e = vfs_walk_may_change(&w, w.dir);
+	if (!e) {
 		n = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_DIR);
 		if (n)
 			vfs_node_link(w.dir, n);
@@ -531,11 +554,11 @@ int vfs_rmdir(struct vfs *v, struct vfs_file *base, const char *path)
 		e = ERR_NOTDIR;
 	else if (w.raw->u.dir.mounted)
 		e = ERR_BUSY;
-	else if (w.dir->fs->readonly)
-		e = ERR_PERM;
-	else if (w.raw->u.dir.first)
-		e = ERR_NOTEMPTY;
 	else
+		e = vfs_walk_may_change(&w, w.dir);
+	if (!e && w.raw->u.dir.first)
+		e = ERR_NOTEMPTY;
+	if (!e)
 		vfs_node_unlink(w.raw);
 out:
 	vfs_lock_give(&v->lock);
@@ -557,9 +580,9 @@ int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path)
 		e = ERR_NOENT;
 	else if (w.trailing)
 		e = ERR_NOTDIR;
-	else if (w.dir->fs->readonly)
-		e = ERR_PERM;
 	else
+		e = vfs_walk_may_change(&w, w.dir);
+	if (!e)
 		vfs_node_unlink(w.raw);
 out:
 	vfs_lock_give(&v->lock);
@@ -579,6 +602,7 @@ static bool is_within(const struct vfs_node *dir, const struct vfs_node *n)
 static int rename_check(const struct vfs_walk *a, const struct vfs_walk *b)
 {
 	const struct vfs_node *src = a->raw, *dst = b->raw;
+	int e;
 
 	if (a->dot || b->dot)
 		return a->dot && !a->node->parent ? ERR_BUSY : ERR_INVAL;
@@ -589,8 +613,11 @@ static int rename_check(const struct vfs_walk *a, const struct vfs_walk *b)
 		return ERR_BUSY;
 	if (a->dir->fs != b->dir->fs)
 		return ERR_XDEV;
-	if (a->dir->fs->readonly)
-		return ERR_PERM;
+	e = vfs_walk_may_change(a, a->dir);
+	if (!e)
+		e = vfs_walk_may_change(b, b->dir); /* its own base's rights */
+	if (e)
+		return e;
 	if (src == dst)
 		return 0;
 	if (src->type != VFS_TYPE_DIR && (a->trailing || b->trailing))
@@ -656,8 +683,12 @@ int vfs_truncate(struct vfs *v, struct vfs_file *base, const char *path, uint64_
 		e = ERR_NOENT;
 	else if (!e && w.node->type == VFS_TYPE_DIR)
 		e = ERR_ISDIR;
-	else if (!e && (w.node->synth || w.node->fs->readonly))
+	if (!e)
+		e = vfs_walk_may(&w, w.node, VFS_ACCESS_WRITE);
+	if (!e && w.node->synth)
 		e = ERR_PERM;
+	else if (!e && w.node->fs->readonly)
+		e = ERR_ROFS;
 	if (!e)
 		e = vfs_data_resize(w.node, size);
 	vfs_lock_give(&v->lock);

@@ -21,12 +21,20 @@
  * slow), serialized per open file by a second per-file spinlock; none of
  * the functions here may be called from interrupt context.
  *
+ * Programs (guests) see the namespace through a policy (access.c): each
+ * filesystem has a guest level (none, read, read-write), a guest's files
+ * come from vfs_open_guest, and everything walked from a guest's file is
+ * checked. The kernel (base NULL, or its own files) is not restricted.
+ *
  * Errors (enum err): ERR_NOENT, ERR_EXIST, ERR_NOTDIR, ERR_ISDIR,
- * ERR_PERM (read-only filesystem, or a file not open for the operation),
- * ERR_INVAL, ERR_NOSPC (tmpfs limit), ERR_NOMEM, ERR_BADF, ERR_BUSY (a
- * mount point, a filesystem in use), ERR_RANGE (a name longer than
- * VFS_NAME_MAX or a path longer than VFS_PATH_MAX), ERR_AGAIN (a synthetic
- * stream with nothing to read), ERR_NOTEMPTY, ERR_XDEV.
+ * ERR_ROFS (a change on a read-only filesystem, or one a guest may only
+ * read), ERR_ACCES (a guest outside what it may see), ERR_BADF (a file not
+ * open for the operation, a base of another vfs), ERR_PERM (a synthetic
+ * file without that direction), ERR_INVAL, ERR_NOSPC (tmpfs limit),
+ * ERR_NOMEM, ERR_BUSY (a mount point, a filesystem in use), ERR_RANGE (a
+ * name longer than VFS_NAME_MAX or a path longer than VFS_PATH_MAX),
+ * ERR_AGAIN (a synthetic stream with nothing to read), ERR_NOTEMPTY,
+ * ERR_XDEV.
  */
 #pragma once
 
@@ -112,6 +120,35 @@ int vfs_mount(struct vfs *v, const char *path, struct vfs_fs *fs, uint32_t flags
  * ERR_INVAL if path is not a mount point (the root cannot be unmounted).
  */
 int vfs_umount(struct vfs *v, const char *path);
+
+/* ---- what a program may do (access.c has the model) ---- */
+
+/* A guest's access to a filesystem, or the most a preopen grants. */
+enum vfs_access {
+	VFS_ACCESS_NONE = 0,  /* nothing: ERR_ACCES (the default of a new fs) */
+	VFS_ACCESS_READ = 1,  /* walk, stat, list, read; changes: ERR_ROFS */
+	VFS_ACCESS_WRITE = 2, /* read and change */
+};
+
+/*
+ * vfs_set_guest_access - sets the guest level of the filesystem whose root
+ * `path` names (a mount point, or "/"). The kernel sets its policy once,
+ * before guests run. ERR_NOENT, ERR_NOTDIR, ERR_INVAL (not a filesystem's
+ * root, or a bad level).
+ */
+int vfs_set_guest_access(struct vfs *v, const char *path, enum vfs_access level);
+
+/*
+ * vfs_open_guest - opens the directory `path` (from the root) as a guest's
+ * preopen: a guest file with at most `limit` access. Every path walked from
+ * it and every file opened through it is a guest's, with the same limit.
+ * Errors: vfs_open's, ERR_ACCES (a guest may not read that directory),
+ * ERR_INVAL (a bad limit). The caller closes it with vfs_close.
+ */
+int vfs_open_guest(struct vfs *v, const char *path, enum vfs_access limit, struct vfs_file **out);
+
+/* vfs_file_is_guest - whether f is a guest's (from vfs_open_guest). */
+bool vfs_file_is_guest(const struct vfs_file *f);
 
 /* ---- filesystems (created unmounted; the vfs owns them) ---- */
 
@@ -205,9 +242,10 @@ int vfs_synth_remove(struct vfs_fs *fs, const char *path);
  * root if NULL) with VFS_O_* flags. Directories open read-only (WRITE on
  * one: ERR_ISDIR). A trailing '/' requires a directory. Errors: ERR_NOENT,
  * ERR_EXIST, ERR_NOTDIR (also: base is not a directory), ERR_ISDIR,
- * ERR_PERM (read-only fs, synth file without that direction), ERR_BADF
- * (base belongs to another vfs), ERR_RANGE, ERR_NOMEM, or a synth
- * open/show error. O_TRUNC, O_CREAT|O_EXCL need no O_WRITE. The caller owns
+ * ERR_ROFS (a change on a read-only fs), ERR_PERM (synth file without
+ * that direction), ERR_ACCES, ERR_BADF (base belongs to another vfs),
+ * ERR_RANGE, ERR_NOMEM, or a synth open/show error (a guest's refusal
+ * comes before the synth open runs). O_TRUNC, O_CREAT|O_EXCL need no O_WRITE. The caller owns
  * *out and closes it with vfs_close.
  */
 int vfs_open(struct vfs *v, struct vfs_file *base, const char *path, uint32_t flags,
@@ -218,18 +256,19 @@ int vfs_open(struct vfs *v, struct vfs_file *base, const char *path, uint32_t fl
 void vfs_close(struct vfs_file *f);
 
 /* vfs_stat - the attributes of path (a mount point: the mounted root).
- * ERR_NOENT, ERR_NOTDIR, ERR_RANGE. */
+ * ERR_NOENT, ERR_NOTDIR, ERR_RANGE, ERR_ACCES. */
 int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out);
 
-/* vfs_mkdir - ERR_EXIST, ERR_NOENT (parent), ERR_PERM (read-only). */
+/* vfs_mkdir - ERR_EXIST, ERR_NOENT (parent), ERR_ROFS, ERR_ACCES. */
 int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path);
 
 /* vfs_rmdir - ERR_NOTEMPTY, ERR_NOTDIR, ERR_BUSY (mount point or a
- * filesystem root), ERR_INVAL (last component "." or ".."), ERR_PERM. */
+ * filesystem root), ERR_INVAL (last component "." or ".."), ERR_ROFS,
+ * ERR_ACCES. */
 int vfs_rmdir(struct vfs *v, struct vfs_file *base, const char *path);
 
-/* vfs_unlink - a non-directory: ERR_ISDIR, ERR_NOENT, ERR_PERM. Open
- * files of it keep working until closed. */
+/* vfs_unlink - a non-directory: ERR_ISDIR, ERR_NOENT, ERR_ROFS,
+ * ERR_ACCES. Open files of it keep working until closed. */
 int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path);
 
 /*
@@ -237,19 +276,21 @@ int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path);
  * Replaces an existing target of the same kind (a directory only if it is
  * empty: ERR_NOTEMPTY); ERR_ISDIR (file over dir), ERR_NOTDIR (dir over
  * file), ERR_INVAL (a directory into itself, "." or ".."), ERR_BUSY
- * (mount points), ERR_PERM (read-only).
+ * (mount points), ERR_ROFS, ERR_ACCES (each end is checked with its own
+ * base's rights).
  */
 int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_file *new_base,
 	       const char *new_path);
 
-/* vfs_truncate - sets a regular file's size (zero-filled when growing). */
+/* vfs_truncate - sets a regular file's size (zero-filled when growing).
+ * ERR_ISDIR, ERR_ROFS, ERR_PERM (synth), ERR_ACCES, ERR_NOSPC. */
 int vfs_truncate(struct vfs *v, struct vfs_file *base, const char *path, uint64_t size);
 
 /* ---- open files ---- */
 
 /*
  * vfs_read / vfs_write - at the file position, which advances; *out_n is
- * the count (0 on read = end of file). ERR_PERM if not opened for it,
+ * the count (0 on read = end of file). ERR_BADF if not opened for it,
  * ERR_ISDIR, ERR_NOSPC (tmpfs limit; nothing written), ERR_AGAIN (synth
  * stream), a synth write error.
  */
@@ -270,7 +311,8 @@ int vfs_seek(struct vfs_file *f, int64_t off, enum vfs_whence whence, uint64_t *
  * always 0. */
 int vfs_fstat(struct vfs_file *f, struct vfs_stat *out);
 
-/* vfs_ftruncate - needs a file open for writing (ERR_PERM). */
+/* vfs_ftruncate - needs a file open for writing (ERR_BADF); ERR_PERM on
+ * a synth file. */
 int vfs_ftruncate(struct vfs_file *f, uint64_t size);
 
 /*

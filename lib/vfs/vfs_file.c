@@ -17,15 +17,22 @@
 
 #define OPEN_FLAGS_KEPT (VFS_O_READ | VFS_O_WRITE | VFS_O_APPEND | VFS_O_NONBLOCK)
 
-/* The checks of open on an existing node. */
-static int open_check(const struct vfs_node *n, uint32_t flags, bool trailing)
+/* The checks of open on an existing node: POSIX's existence and type
+ * errors, then a guest's access, then what the file supports. */
+static int open_check(const struct vfs_walk *w, const struct vfs_node *n, uint32_t flags)
 {
+	bool change = flags & (VFS_O_WRITE | VFS_O_TRUNC);
+	int e;
+
 	if ((flags & VFS_O_CREAT) && (flags & VFS_O_EXCL))
 		return ERR_EXIST;
-	if (n->type != VFS_TYPE_DIR && (trailing || (flags & VFS_O_DIRECTORY)))
+	if (n->type != VFS_TYPE_DIR && (w->trailing || (flags & VFS_O_DIRECTORY)))
 		return ERR_NOTDIR;
-	if (n->type == VFS_TYPE_DIR)
-		return flags & (VFS_O_WRITE | VFS_O_TRUNC) ? ERR_ISDIR : 0;
+	if (n->type == VFS_TYPE_DIR && change)
+		return ERR_ISDIR;
+	e = vfs_walk_may(w, n, change ? VFS_ACCESS_WRITE : VFS_ACCESS_READ);
+	if (e || n->type == VFS_TYPE_DIR)
+		return e;
 	if (n->synth) {
 		const struct vfs_synth_ops *ops = n->u.syn.ops;
 
@@ -35,9 +42,7 @@ static int open_check(const struct vfs_node *n, uint32_t flags, bool trailing)
 			return ERR_PERM;
 		return 0;
 	}
-	if ((flags & (VFS_O_WRITE | VFS_O_TRUNC)) && n->fs->readonly)
-		return ERR_PERM;
-	return 0;
+	return change && n->fs->readonly ? ERR_ROFS : 0;
 }
 
 /* Finds or creates the node to open and takes a reference; v->lock held. */
@@ -53,7 +58,7 @@ static int open_node(struct vfs *v, struct vfs_file *base, const char *path, uin
 		return e;
 	n = w.node;
 	if (n) {
-		e = open_check(n, flags, w.trailing);
+		e = open_check(&w, n, flags);
 		if (e)
 			return e;
 		if ((flags & VFS_O_TRUNC) && !n->synth) {
@@ -69,8 +74,9 @@ static int open_node(struct vfs *v, struct vfs_file *base, const char *path, uin
 			return ERR_ISDIR;
 		if (!w.dir->linked)
 			return ERR_NOENT;
-		if (w.dir->fs->readonly)
-			return ERR_PERM;
+		e = vfs_walk_may_change(&w, w.dir);
+		if (e)
+			return e;
 		n = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_REG);
 		if (!n)
 			return ERR_NOMEM;
@@ -108,6 +114,8 @@ int vfs_open(struct vfs *v, struct vfs_file *base, const char *path, uint32_t fl
 	vfs_lock_init(&f->synth_lock);
 	f->vfs = v;
 	f->flags = flags & OPEN_FLAGS_KEPT;
+	f->guest = base && base->guest; /* a guest's file begets a guest's */
+	f->limit = f->guest ? base->limit : VFS_ACCESS_WRITE;
 	vfs_lock_take(&v->lock);
 	e = open_node(v, base, path, flags, &f->node);
 	synth = !e && f->node->synth;
@@ -141,7 +149,7 @@ static int io_check(const struct vfs_file *f, uint32_t need)
 	if (f->node->type == VFS_TYPE_DIR)
 		return ERR_ISDIR;
 	if (!(f->flags & need))
-		return ERR_PERM;
+		return ERR_BADF;
 	return 0;
 }
 

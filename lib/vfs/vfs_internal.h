@@ -68,7 +68,8 @@ struct vfs_fs {
 	enum vfs_fs_kind kind;
 	bool readonly; /* for vfs_* namespace and data changes */
 	bool mounted;
-	struct vfs_node *covered; /* the directory it is mounted on; NULL at "/" */
+	enum vfs_access guest_access; /* the most a guest may do here (access.c) */
+	struct vfs_node *covered;     /* the directory it is mounted on; NULL at "/" */
 	struct vfs_node *root;
 	uint64_t dev;
 	uint64_t next_ino;
@@ -88,7 +89,9 @@ struct vfs {
 struct vfs_file {
 	struct vfs *vfs;
 	struct vfs_node *node;
-	uint32_t flags; /* VFS_O_READ/WRITE/APPEND/NONBLOCK */
+	uint32_t flags;	       /* VFS_O_READ/WRITE/APPEND/NONBLOCK */
+	bool guest;	       /* a guest's: walks from it are checked (access.c) */
+	enum vfs_access limit; /* a guest's: the most its preopen grants */
 	uint64_t pos;
 	/* synth: guarded by synth_lock, callbacks run without vfs->lock */
 	struct vfs_lock synth_lock;
@@ -131,13 +134,16 @@ struct vfs_walk {
 	struct vfs_node *node; /* the node named, after crossing; or NULL */
 	const char *name;      /* the last component (NULL for "/"), not NUL-terminated */
 	size_t namelen;
-	bool dot;      /* the last component is "." or "..", or there is none */
-	bool trailing; /* the path ended in '/' */
+	bool dot;	       /* the last component is "." or "..", or there is none */
+	bool trailing;	       /* the path ended in '/' */
+	bool guest;	       /* walked for a guest: base was a guest's file */
+	enum vfs_access limit; /* the guest's limit (base->limit) */
 };
 
 /*
  * vfs_walk - resolves path from base (or the root); the last component
- * need not exist (node NULL). ERR_NOENT, ERR_NOTDIR, ERR_RANGE, ERR_BADF.
+ * need not exist (node NULL). ERR_NOENT, ERR_NOTDIR, ERR_RANGE, ERR_BADF,
+ * and for a guest's base ERR_ACCES (a directory it may not look into).
  */
 int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w);
 
@@ -150,6 +156,20 @@ void vfs_fs_drop(struct vfs_fs *fs);
 /* Walks `path` from the fs root inside one fs (no mounts, no ".."):
  * ERR_NOENT, ERR_NOTDIR. */
 int vfs_fs_walk(struct vfs_fs *fs, const char *path, struct vfs_node **out);
+
+/* ---- access.c: the guest policy, with vfs->lock held ---- */
+
+/* What a guest with `limit` may do on n: min(limit, n's fs level), and
+ * NONE for a synth control file (one with a write callback). */
+enum vfs_access vfs_guest_level(enum vfs_access limit, const struct vfs_node *n);
+
+/* 0 if the walk's caller has `need` on n; else ERR_ACCES (a guest's level
+ * is NONE) or ERR_ROFS (READ where WRITE is needed). The kernel: 0. */
+int vfs_walk_may(const struct vfs_walk *w, const struct vfs_node *n, enum vfs_access need);
+
+/* 0 if the walk's caller may add or remove entries of directory `dir`:
+ * vfs_walk_may(WRITE), then ERR_ROFS on a read-only fs. */
+int vfs_walk_may_change(const struct vfs_walk *w, const struct vfs_node *dir);
 
 /* ---- tmpfs.c: regular file data, with vfs->lock held ---- */
 

@@ -1,6 +1,7 @@
 /*
  * wasi_vfs.c - struct wasi_host over the VFS: a table of open VFS files
- * indexed by host handle, the sandbox check on guest paths, and the
+ * indexed by host handle, the sandbox check on guest paths (lexical
+ * containment here, the guest policy in the VFS: access.c), and the
  * platform's clocks, randomness and waiting.
  *
  * Invariant: files[h] is an open file owned by the table for every used
@@ -74,6 +75,20 @@ out:
 	return e;
 }
 
+/* Adds the file an open (whose result is err) gave as a new handle,
+ * closing it if the table is full. */
+static uint16_t handle_add_opened(struct wasi_vfs *w, int err, struct vfs_file *f, int64_t *out)
+{
+	uint16_t e = wasi_vfs_errno(err);
+
+	if (e)
+		return e;
+	e = handle_add(w, f, out);
+	if (e)
+		vfs_close(f);
+	return e;
+}
+
 /* Whether the relative path stays inside its directory (lexically). */
 static bool path_contained(const char *p)
 {
@@ -98,14 +113,15 @@ static bool path_contained(const char *p)
 	return true;
 }
 
-/* The directory file of handle `dir` and a check of `path`. */
+/* The directory file of handle `dir` and a check of `path`: a guest's
+ * path is walked from a guest's file only (never as the kernel). */
 static uint16_t dir_path(struct wasi_vfs *w, int64_t dir, const char *path, struct vfs_file **out)
 {
 	struct vfs_file *d = file_of(w, dir);
 
 	if (!d)
 		return WASI_EBADF;
-	if (!path_contained(path))
+	if (!path_contained(path) || !vfs_file_is_guest(d))
 		return WASI_ENOTCAPABLE;
 	*out = d;
 	return 0;
@@ -224,20 +240,16 @@ static uint16_t h_open(void *arg, int64_t dir, const char *path, uint32_t oflags
 		       bool rd, bool wr, bool follow, int64_t *out_hfd)
 {
 	struct wasi_vfs *w = wv(arg);
-	struct vfs_file *d, *f;
+	struct vfs_file *d, *f = NULL;
 	uint16_t e;
+	int err;
 
 	(void)follow; /* no symlinks */
 	e = dir_path(w, dir, path, &d);
 	if (e)
 		return e;
-	e = wasi_vfs_errno(vfs_open(w->vfs, d, path, vfs_flags_of(oflags, fdflags, rd, wr), &f));
-	if (e)
-		return e;
-	e = handle_add(w, f, out_hfd);
-	if (e)
-		vfs_close(f);
-	return e;
+	err = vfs_open(w->vfs, d, path, vfs_flags_of(oflags, fdflags, rd, wr), &f);
+	return handle_add_opened(w, err, f, out_hfd);
 }
 
 static uint16_t h_close(void *arg, int64_t hfd)
@@ -480,14 +492,17 @@ void wasi_vfs_destroy(struct wasi_vfs *w)
 
 uint16_t wasi_vfs_open(struct wasi_vfs *w, const char *path, uint32_t flags, int64_t *out_hfd)
 {
-	struct vfs_file *f;
-	uint16_t e;
+	struct vfs_file *f = NULL;
+	int err = vfs_open(w->vfs, NULL, path, flags, &f); /* before f is read */
 
-	e = wasi_vfs_errno(vfs_open(w->vfs, NULL, path, flags, &f));
-	if (e)
-		return e;
-	e = handle_add(w, f, out_hfd);
-	if (e)
-		vfs_close(f);
-	return e;
+	return handle_add_opened(w, err, f, out_hfd);
+}
+
+uint16_t wasi_vfs_preopen(struct wasi_vfs *w, const char *path, enum vfs_access limit,
+			  int64_t *out_hfd)
+{
+	struct vfs_file *f = NULL;
+	int err = vfs_open_guest(w->vfs, path, limit, &f);
+
+	return handle_add_opened(w, err, f, out_hfd);
 }

@@ -7,15 +7,19 @@
  *   wasi_fd_read(ctx, mem, fd, ...) --> ctx->fds[fd].hfd = 5
  *      --> host->read(w, 5, ...) --> w->files[5] --> vfs_read(file, ...)
  *
- * Host handles are indices into a table of open VFS files. The preopened
- * directory is made with wasi_vfs_open(w, "/", VFS_O_DIRECTORY, &hfd) and
- * passed in wasi_config.preopens as guest name "/"; stdio handles can be
- * opened the same way (e.g. a synth console file).
+ * Host handles are indices into a table of open VFS files. A preopened
+ * directory is made with wasi_vfs_preopen(w, "/", VFS_ACCESS_WRITE, &hfd)
+ * and passed in wasi_config.preopens (e.g. as guest name "/"); stdio
+ * handles are opened by the kernel with wasi_vfs_open (e.g. a synth
+ * console file).
  *
- * Sandbox: paths from the guest are relative to a directory handle; the
- * host rejects absolute paths and any ".." that would climb above that
- * directory (WASI_ENOTCAPABLE) before the VFS sees them. The VFS has no
- * symlinks, so a path that stays lexically inside stays inside.
+ * Sandbox, in two layers: paths from the guest are relative to a directory
+ * handle, and the host rejects absolute paths and any ".." that would
+ * climb above that directory (WASI_ENOTCAPABLE) before the VFS sees them
+ * (the VFS has no symlinks, so a path that stays lexically inside stays
+ * inside); a directory handle must be a guest's (from wasi_vfs_preopen or
+ * opened through one), so the VFS applies the guest policy of access.c
+ * to every path (EACCES, EROFS). Errors are wasi_vfs_errno's.
  *
  * Concurrency: one wasi_vfs may serve several instances on several CPUs;
  * its handle table has its own spinlock. A handle is used by one instance
@@ -74,11 +78,25 @@ static inline const struct wasi_host *wasi_vfs_host(struct wasi_vfs *w)
 }
 
 /*
- * wasi_vfs_open - opens the absolute VFS path (VFS_O_* flags) as a new
- * handle, for preopens and stdio. Returns 0 or a WASI errno (EMFILE when
- * the table is full).
+ * wasi_vfs_open - opens the absolute VFS path (VFS_O_* flags) as the
+ * kernel, as a new handle: for stdio and files the kernel hands over. It
+ * cannot serve as a directory handle for guest paths (ENOTCAPABLE): use
+ * wasi_vfs_preopen. Returns 0 or a WASI errno (EMFILE when the table is
+ * full).
  */
 uint16_t wasi_vfs_open(struct wasi_vfs *w, const char *path, uint32_t flags, int64_t *out_hfd);
 
-/* wasi_vfs_errno - the WASI errno for a VFS error (enum err, VFS_ERR_*). */
+/*
+ * wasi_vfs_preopen - opens the directory at the absolute VFS path as a
+ * guest's preopen with at most `limit` access (vfs_open_guest), as a new
+ * handle. Returns 0 or a WASI errno (EACCES: a guest may not read it;
+ * EMFILE when the table is full).
+ */
+uint16_t wasi_vfs_preopen(struct wasi_vfs *w, const char *path, enum vfs_access limit,
+			  int64_t *out_hfd);
+
+/* wasi_vfs_errno - the WASI errno for a VFS error (enum err): the table
+ * of access.c (ERR_ACCES: EACCES, ERR_ROFS: EROFS, ERR_BADF: EBADF),
+ * ERR_RANGE: ENAMETOOLONG, ERR_UNSUPP: ESPIPE, the rest as
+ * wasi_errno_from_err. */
 uint16_t wasi_vfs_errno(int err);

@@ -66,6 +66,10 @@ uint16_t wasi_errno_from_err(int err)
 		return WASI_ENOTEMPTY;
 	case ERR_XDEV:
 		return WASI_EXDEV;
+	case ERR_ACCES:
+		return WASI_EACCES;
+	case ERR_ROFS:
+		return WASI_EROFS;
 	default:
 		return WASI_EIO;
 	}

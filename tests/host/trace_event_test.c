@@ -23,6 +23,13 @@ TRACE_EVENT(zsys, last, TP_PROTO(uint8_t x),
 	    TP_ASSIGN(REC->x = x; REC->arr[0] = x; REC->arr[1] = 2u * x;),
 	    TP_PRINT("x=%u", REC->x));
 
+/* kernel addresses: the pointer fields are hashed in text (trace_fs_test.c) */
+TRACE_EVENT(ptrtest, fault, TP_PROTO(uint64_t address, uint64_t ip, uint64_t count),
+	    TP_FIELDS(TP_POINTER(address), TP_POINTER(ip), TP_FIELD(uint64_t, count)),
+	    TP_ASSIGN(REC->address = address; REC->ip = ip; REC->count = count;),
+	    TP_PRINT("address=0x%llx ip=0x%llx count=0x%llx", (unsigned long long)REC->address,
+		     (unsigned long long)REC->ip, (unsigned long long)REC->count));
+
 static int setup(struct trace_ctx *ctx, struct test_plat *tp)
 {
 	struct trace_platform p = test_plat_make(tp, 1234567890000ull - 1000);

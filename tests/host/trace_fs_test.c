@@ -1,9 +1,11 @@
-/* trace_fs_test.c - the tracefs files, trace/trace_pipe text, metrics. */
+/* trace_fs_test.c - the tracefs files, trace/trace_pipe text, kernel
+ * addresses hashed in text (options/hash-ptr), metrics. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
 #include "base/fmt.h"
+#include "base/siphash.h"
 #include "base/test.h"
 #include "trace/metrics.h"
 #include "trace/output.h"
@@ -263,6 +265,102 @@ TEST(trace_fs, directory_listing)
 	EXPECT_OK(trace_fs_list(&ctx, "per_cpu", collect, &l));
 	EXPECT_STREQ(l.names, "cpu0/ cpu1/ ");
 	EXPECT_EQ(trace_fs_list(&ctx, "events/nope", collect, &l), ERR_NOENT);
+	trace_ctx_destroy(&ctx);
+}
+
+/* ---- kernel addresses in text: options/hash-ptr ---- */
+
+#define PTR_ADDR  0xffffffc012345678ull
+#define PTR_IP	  0xffffffff80201234ull
+#define PTR_COUNT 0xfffffffffffffff0ull /* not a pointer field: never hashed */
+
+static int ptr_setup(struct trace_ctx *ctx, struct test_plat *tp, const struct siphash_key *key)
+{
+	int err = fs_setup(ctx, tp);
+
+	if (!err) {
+		trace_ctx_set_ptr_key(ctx, key);
+		err = put(ctx, "events/ptrtest/fault/enable", "1");
+	}
+	return err;
+}
+
+/* The line body ptrtest:fault prints for the values shown. */
+static const char *fault_body(char *buf, size_t size, uint64_t a, uint64_t ip, uint64_t count)
+{
+	fmt_snprintf(buf, size, "fault: address=0x%llx ip=0x%llx count=0x%llx\n",
+		     (unsigned long long)a, (unsigned long long)ip, (unsigned long long)count);
+	return buf;
+}
+
+TEST(trace_fs, kernel_addresses_are_hashed_until_hash_ptr_is_off)
+{
+	const struct siphash_key key = {0x1122334455667788ull, 0x99aabbccddeeff00ull};
+	struct trace_ctx ctx;
+	struct test_plat tp;
+	char buf[4096], want[128];
+	uint64_t ha = siphash_u64(&key, PTR_ADDR) & 0xffffffffu;
+	uint64_t hip = siphash_u64(&key, PTR_IP) & 0xffffffffu;
+
+	if (!EXPECT_OK(ptr_setup(&ctx, &tp, &key)))
+		return;
+	EXPECT_OK(slurp(&ctx, "options/hash-ptr", 64, buf, sizeof(buf)));
+	EXPECT_STREQ(buf, "1\n");
+	TRACE_POINT(ptrtest, fault, PTR_ADDR, PTR_IP, PTR_COUNT);
+	TRACE_POINT(ptrtest, fault, 0x10, 0, 1); /* NULL-ish: not kernel addresses */
+	EXPECT_OK(slurp(&ctx, "trace", 4096, buf, sizeof(buf)));
+	EXPECT(strstr(buf, fault_body(want, sizeof(want), ha, hip, PTR_COUNT)) != NULL);
+	EXPECT(strstr(buf, fault_body(want, sizeof(want), 0x10, 0, 1)) != NULL);
+	EXPECT(strstr(buf, "ffffffc0") == NULL && strstr(buf, "ffffffff8") == NULL);
+	EXPECT_EQ_U(trace_format_ptr(&ctx, PTR_ADDR), ha); /* the same address, the same text */
+	/* the shell's user switches it off, and the raw values show */
+	EXPECT_EQ(put(&ctx, "options/hash-ptr", "2"), ERR_INVAL);
+	EXPECT_OK(put(&ctx, "options/hash-ptr", "0\n"));
+	EXPECT_OK(slurp(&ctx, "options/hash-ptr", 64, buf, sizeof(buf)));
+	EXPECT_STREQ(buf, "0\n");
+	EXPECT_OK(slurp(&ctx, "trace", 4096, buf, sizeof(buf)));
+	EXPECT(strstr(buf, fault_body(want, sizeof(want), PTR_ADDR, PTR_IP, PTR_COUNT)) != NULL);
+	/* and back on: trace_pipe too */
+	EXPECT_OK(put(&ctx, "options/hash-ptr", "1"));
+	EXPECT_EQ(slurp(&ctx, "trace_pipe", 4096, buf, sizeof(buf)), ERR_AGAIN); /* to its end */
+	EXPECT(strstr(buf, fault_body(want, sizeof(want), ha, hip, PTR_COUNT)) != NULL);
+	trace_ctx_destroy(&ctx);
+}
+
+TEST(trace_fs, hashed_addresses_depend_on_the_key)
+{
+	const struct siphash_key k1 = {1, 2}, k2 = {3, 4};
+	struct trace_ctx a, b;
+	struct test_plat tpa, tpb;
+
+	if (!EXPECT_OK(ptr_setup(&a, &tpa, &k1)))
+		return;
+	uint64_t h1 = trace_format_ptr(&a, PTR_ADDR);
+	trace_ctx_destroy(&a); /* an event binds to one context at a time */
+	if (!EXPECT_OK(ptr_setup(&b, &tpb, &k2)))
+		return;
+	EXPECT_NE(trace_format_ptr(&b, PTR_ADDR), h1);
+	EXPECT_LT(trace_format_ptr(&b, PTR_ADDR), 1ull << 32);
+	EXPECT_EQ_U(trace_format_ptr(&b, 0x7fffffffffffffffull), 0x7fffffffffffffffull);
+	trace_ctx_destroy(&b);
+}
+
+TEST(trace_fs, options_directory)
+{
+	const struct siphash_key key = {5, 6};
+	struct trace_ctx ctx;
+	struct test_plat tp;
+	struct listing l = {{0}};
+
+	if (!EXPECT_OK(ptr_setup(&ctx, &tp, &key)))
+		return;
+	EXPECT_OK(trace_fs_list(&ctx, "", collect, &l));
+	EXPECT(strstr(l.names, " options/ ") != NULL);
+	l.names[0] = '\0';
+	EXPECT_OK(trace_fs_list(&ctx, "options", collect, &l));
+	EXPECT_STREQ(l.names, "hash-ptr ");
+	EXPECT_EQ(put(&ctx, "options/nope", "1"), ERR_NOENT);
+	EXPECT_EQ(put(&ctx, "options", "1"), ERR_ISDIR);
 	trace_ctx_destroy(&ctx);
 }
 

@@ -102,14 +102,14 @@ TEST(vfs_cpio, read_only)
 	arc_sample(&a);
 	if (!EXPECT_OK(arc_load(&a, a.len, &v, &copy, NULL)))
 		return;
-	EXPECT_EQ(vfs_open(v, NULL, "/etc/motd", VFS_O_WRITE, &f), ERR_PERM);
-	EXPECT_EQ(vfs_open(v, NULL, "/etc/motd", VFS_O_READ | VFS_O_TRUNC, &f), ERR_PERM);
-	EXPECT_EQ(vfs_open(v, NULL, "/etc/new", VFS_O_WRITE | VFS_O_CREAT, &f), ERR_PERM);
-	EXPECT_EQ(vfs_mkdir(v, NULL, "/x"), ERR_PERM);
-	EXPECT_EQ(vfs_unlink(v, NULL, "/etc/motd"), ERR_PERM);
-	EXPECT_EQ(vfs_rmdir(v, NULL, "/bin"), ERR_PERM);
-	EXPECT_EQ(vfs_rename(v, NULL, "/etc/motd", NULL, "/etc/m"), ERR_PERM);
-	EXPECT_EQ(vfs_truncate(v, NULL, "/etc/motd", 0), ERR_PERM);
+	EXPECT_EQ(vfs_open(v, NULL, "/etc/motd", VFS_O_WRITE, &f), ERR_ROFS);
+	EXPECT_EQ(vfs_open(v, NULL, "/etc/motd", VFS_O_READ | VFS_O_TRUNC, &f), ERR_ROFS);
+	EXPECT_EQ(vfs_open(v, NULL, "/etc/new", VFS_O_WRITE | VFS_O_CREAT, &f), ERR_ROFS);
+	EXPECT_EQ(vfs_mkdir(v, NULL, "/x"), ERR_ROFS);
+	EXPECT_EQ(vfs_unlink(v, NULL, "/etc/motd"), ERR_ROFS);
+	EXPECT_EQ(vfs_rmdir(v, NULL, "/bin"), ERR_ROFS);
+	EXPECT_EQ(vfs_rename(v, NULL, "/etc/motd", NULL, "/etc/m"), ERR_ROFS);
+	EXPECT_EQ(vfs_truncate(v, NULL, "/etc/motd", 0), ERR_ROFS);
 	/* the kernel may still make mount points on it */
 	{
 		struct vfs_fs *tmp;

@@ -201,7 +201,7 @@ TEST(vfs_synth, write_accepted_or_rejected)
 	EXPECT_EQ(e.c.knob, 0);
 	EXPECT_OK(vfs_write(f, "1\n", 2, &n));
 	EXPECT_EQ(n, 2);
-	EXPECT_EQ(vfs_read(f, buf, 1, &n), ERR_PERM);
+	EXPECT_EQ(vfs_read(f, buf, 1, &n), ERR_BADF);
 	EXPECT_EQ(vfs_ftruncate(f, 0), ERR_PERM);
 	vfs_close(f);
 	EXPECT_OK(vfs_test_get(e.v, "/sys/kernel/tracing/events/sched/enable", buf, sizeof(buf)));
@@ -252,11 +252,11 @@ TEST(vfs_synth, namespace_is_kernel_only)
 
 	if (!env_init(t, &e))
 		return;
-	EXPECT_EQ(vfs_mkdir(e.v, NULL, "/proc/x"), ERR_PERM);
-	EXPECT_EQ(vfs_open(e.v, NULL, "/proc/x", VFS_O_WRITE | VFS_O_CREAT, &f), ERR_PERM);
-	EXPECT_EQ(vfs_unlink(e.v, NULL, "/proc/uptime"), ERR_PERM);
-	EXPECT_EQ(vfs_rmdir(e.v, NULL, "/sys/kernel/tracing/events/sched"), ERR_PERM);
-	EXPECT_EQ(vfs_rename(e.v, NULL, "/proc/uptime", NULL, "/proc/up"), ERR_PERM);
+	EXPECT_EQ(vfs_mkdir(e.v, NULL, "/proc/x"), ERR_ROFS);
+	EXPECT_EQ(vfs_open(e.v, NULL, "/proc/x", VFS_O_WRITE | VFS_O_CREAT, &f), ERR_ROFS);
+	EXPECT_EQ(vfs_unlink(e.v, NULL, "/proc/uptime"), ERR_ROFS);
+	EXPECT_EQ(vfs_rmdir(e.v, NULL, "/sys/kernel/tracing/events/sched"), ERR_ROFS);
+	EXPECT_EQ(vfs_rename(e.v, NULL, "/proc/uptime", NULL, "/proc/up"), ERR_ROFS);
 	EXPECT_EQ(vfs_truncate(e.v, NULL, "/proc/uptime", 0), ERR_PERM);
 	EXPECT_EQ(vfs_synth_add_dir(e.proc, "", "uptime"), ERR_EXIST);
 	EXPECT_EQ(vfs_synth_add_dir(e.proc, "nope", "x"), ERR_NOENT);
@@ -285,7 +285,7 @@ TEST(vfs_synth, namespace_is_kernel_only)
 		EXPECT_OK(vfs_tmpfs_create(e.v, 0, &tmp));
 		EXPECT_EQ(vfs_synth_add_dir(tmp, "", "x"), ERR_INVAL);
 		/* no mount point can be made inside a synth fs */
-		EXPECT_EQ(vfs_mount(e.v, "/proc/new/mnt", tmp, VFS_MOUNT_MKDIR), ERR_PERM);
+		EXPECT_EQ(vfs_mount(e.v, "/proc/new/mnt", tmp, VFS_MOUNT_MKDIR), ERR_ROFS);
 	}
 	env_fini(&e);
 }

@@ -2,7 +2,9 @@
  * vfs_wasi_test.c - the portable WASI functions (lib/wasm/wasi*.c) over
  * the VFS host (lib/vfs/wasi_vfs.c), with a fake guest memory: files in
  * /tmp, readdir with cookies, rename/unlink/rmdir, the read-only initrd,
- * a synth console as stdout, sandbox escapes, clocks and poll from a fake
+ * a synth console as stdout, sandbox escapes, the guest policy's errnos
+ * (a tracefs-like mount closed to guests, a /proc-like one they may read),
+ * no host pointer in what the guest reads, clocks and poll from a fake
  * platform.
  */
 #include <stdlib.h>
@@ -33,6 +35,7 @@ struct env {
 	struct wasi_mem m;
 	char console[256];
 	size_t console_len;
+	unsigned knob_calls; /* opens, shows and writes of the knob files */
 	uint64_t now;
 	unsigned waits;
 };
@@ -63,6 +66,26 @@ static bool console_ready(void *arg, void *state, bool write)
 
 static const struct vfs_synth_ops console_ops = {
 	.read = console_read, .write = console_write, .ready = console_ready, .stream = true};
+
+static int knob_show(void *arg, void *state, struct vfs_sbuf *out)
+{
+	(void)state;
+	((struct env *)arg)->knob_calls++;
+	vfs_sbuf_printf(out, "1\n");
+	return 0;
+}
+
+static int knob_write(void *arg, void *state, const void *buf, size_t len)
+{
+	(void)state, (void)buf, (void)len;
+	((struct env *)arg)->knob_calls++;
+	return 0;
+}
+
+/* a tracing switch, a /proc control: show and write */
+static const struct vfs_synth_ops knob_ops = {.show = knob_show, .write = knob_write};
+/* a /proc information file: show only */
+static const struct vfs_synth_ops info_ops = {.show = knob_show};
 
 static uint16_t p_clock(void *arg, uint32_t id, uint64_t *out)
 {
@@ -95,7 +118,7 @@ static uint16_t p_wait(void *arg, bool has_deadline, uint32_t clock_id, uint64_t
 
 static bool env_init(struct test_ctx *t, struct env *e)
 {
-	struct vfs_fs *root, *tmp, *dev;
+	struct vfs_fs *root, *tmp, *dev, *proc, *trace;
 	struct wasi_vfs_platform plat = {
 		.arg = e, .clock_time = p_clock, .random = p_random, .wait = p_wait};
 	struct wasi_preopen pre = {.guest = "/"};
@@ -114,10 +137,22 @@ static bool env_init(struct test_ctx *t, struct env *e)
 	    !EXPECT_OK(vfs_mount(e->v, "/tmp", tmp, VFS_MOUNT_MKDIR)) ||
 	    !EXPECT_OK(vfs_synth_create(e->v, &dev)) ||
 	    !EXPECT_OK(vfs_synth_add_file(dev, "", "console", &console_ops, e)) ||
-	    !EXPECT_OK(vfs_mount(e->v, "/dev", dev, VFS_MOUNT_MKDIR)))
+	    !EXPECT_OK(vfs_mount(e->v, "/dev", dev, VFS_MOUNT_MKDIR)) ||
+	    !EXPECT_OK(vfs_synth_create(e->v, &proc)) ||
+	    !EXPECT_OK(vfs_synth_add_file(proc, "", "meminfo", &info_ops, e)) ||
+	    !EXPECT_OK(vfs_synth_add_file(proc, "", "ctl", &knob_ops, e)) ||
+	    !EXPECT_OK(vfs_mount(e->v, "/proc", proc, VFS_MOUNT_MKDIR)) ||
+	    !EXPECT_OK(vfs_synth_create(e->v, &trace)) ||
+	    !EXPECT_OK(vfs_synth_add_file(trace, "", "tracing_on", &knob_ops, e)) ||
+	    !EXPECT_OK(vfs_synth_add_file(trace, "", "available_events", &info_ops, e)) ||
+	    !EXPECT_OK(vfs_synth_add_dir(trace, "", "events")) ||
+	    !EXPECT_OK(vfs_mount(e->v, "/sys/kernel/tracing", trace, VFS_MOUNT_MKDIR)))
 		return false;
 	wasi_vfs_init(&e->w, e->v, &plat, 0);
-	if (!EXPECT_EQ(wasi_vfs_open(&e->w, "/", VFS_O_READ | VFS_O_DIRECTORY, &pre.hfd), 0) ||
+	if (!EXPECT_OK(vfs_set_guest_access(e->v, "/", VFS_ACCESS_READ)) ||
+	    !EXPECT_OK(vfs_set_guest_access(e->v, "/tmp", VFS_ACCESS_WRITE)) ||
+	    !EXPECT_OK(vfs_set_guest_access(e->v, "/proc", VFS_ACCESS_READ)) ||
+	    !EXPECT_EQ(wasi_vfs_preopen(&e->w, "/", VFS_ACCESS_WRITE, &pre.hfd), 0) ||
 	    !EXPECT_EQ(wasi_vfs_open(&e->w, "/dev/console", VFS_O_READ | VFS_O_WRITE, &con), 0))
 		return false;
 	cfg.stdio[0] = cfg.stdio[1] = cfg.stdio[2] = con;
@@ -342,12 +377,12 @@ TEST(vfs_wasi, read_only_initrd)
 		EXPECT_EQ(io(&e, fd, true, "x", 1, &n), WASI_EBADF); /* no write right */
 		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
 	}
-	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/motd", 0, RIGHTS_RW, &fd), WASI_EPERM);
-	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/new", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), WASI_EPERM);
-	EXPECT_EQ(path_call(&e, wasi_path_create_directory, ROOT_FD, "newdir"), WASI_EPERM);
-	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "etc/motd"), WASI_EPERM);
-	EXPECT_EQ(path_call(&e, wasi_path_remove_directory, ROOT_FD, "bin"), WASI_EPERM);
-	EXPECT_EQ(rename_(&e, "etc/motd", "etc/m"), WASI_EPERM);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/motd", 0, RIGHTS_RW, &fd), WASI_EROFS);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/new", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), WASI_EROFS);
+	EXPECT_EQ(path_call(&e, wasi_path_create_directory, ROOT_FD, "newdir"), WASI_EROFS);
+	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "etc/motd"), WASI_EROFS);
+	EXPECT_EQ(path_call(&e, wasi_path_remove_directory, ROOT_FD, "bin"), WASI_EROFS);
+	EXPECT_EQ(rename_(&e, "etc/motd", "etc/m"), WASI_EROFS);
 	EXPECT_EQ(open_at(&e, ROOT_FD, "etc/nope", 0, WASI_RIGHT_FD_READ, &fd), WASI_ENOENT);
 	env_fini(&e);
 }
@@ -417,6 +452,193 @@ TEST(vfs_wasi, console_clock_poll)
 		EXPECT_EQ(e.now, 9000);
 		EXPECT_EQ(e.waits, 2);
 		EXPECT_EQ(e.w.host.poll(&e.w, NULL, 0, false, 0, 0), WASI_EINVAL);
+	}
+	env_fini(&e);
+}
+
+/* path_filestat_get of path from ROOT_FD into P_OUT; returns the status. */
+static uint32_t stat_at(struct env *e, const char *path)
+{
+	memcpy(e->mem + P_PATH, path, strlen(path));
+	return wasi_path_filestat_get(&e->ctx, e->m, ROOT_FD, 0, P_PATH, (uint32_t)strlen(path),
+				      P_OUT);
+}
+
+TEST(vfs_wasi, guest_policy_errnos)
+{
+	static const char *const forbidden[] = {
+		"sys/kernel/tracing",
+		"sys/kernel/tracing/tracing_on",
+		"sys/kernel/tracing/available_events",
+		"sys/kernel/tracing/events/../tracing_on",
+		"tmp/../sys/kernel/tracing/tracing_on",
+		"proc/ctl",
+	};
+	struct env e;
+	uint32_t fd = 0, n = 0;
+	int64_t h;
+
+	if (!env_init(t, &e))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(forbidden); i++) {
+		const char *p = forbidden[i];
+		uint32_t w = i == 0 ? WASI_EISDIR : WASI_EACCES; /* a type error first */
+
+		EXPECT_EQ(open_at(&e, ROOT_FD, p, 0, WASI_RIGHT_FD_READ, &fd), WASI_EACCES);
+		EXPECT_EQ(open_at(&e, ROOT_FD, p, 0, RIGHTS_RW, &fd), w);
+		EXPECT_EQ(open_at(&e, ROOT_FD, p, WASI_OFLAG_TRUNC, RIGHTS_RW, &fd), w);
+		EXPECT_EQ(stat_at(&e, p), WASI_EACCES);
+	}
+	EXPECT_EQ(open_at(&e, ROOT_FD, "sys/kernel/tracing", WASI_OFLAG_DIRECTORY,
+			  WASI_RIGHT_FD_READDIR, &fd),
+		  WASI_EACCES);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "sys/kernel/tracing/new", WASI_OFLAG_CREAT, RIGHTS_RW, &fd),
+		  WASI_EACCES);
+	EXPECT_EQ(path_call(&e, wasi_path_create_directory, ROOT_FD, "sys/kernel/tracing/d"),
+		  WASI_EACCES);
+	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "sys/kernel/tracing/tracing_on"),
+		  WASI_EACCES);
+	EXPECT_EQ(path_call(&e, wasi_path_remove_directory, ROOT_FD, "sys/kernel/tracing/events"),
+		  WASI_EACCES);
+	EXPECT_EQ(path_call(&e, wasi_path_create_directory, ROOT_FD, "tmp/x"), 0);
+	EXPECT_EQ(rename_(&e, "tmp/x", "sys/kernel/tracing/x"), WASI_EACCES);
+	EXPECT_EQ(rename_(&e, "sys/kernel/tracing/events", "tmp/y"), WASI_EACCES);
+	EXPECT_EQ(wasi_vfs_preopen(&e.w, "/sys/kernel/tracing", VFS_ACCESS_READ, &h), WASI_EACCES);
+	EXPECT_EQ(e.knob_calls, 0u); /* not one call reached the controls */
+	/* /proc: information read and listed; changes are EROFS */
+	if (EXPECT_EQ(open_at(&e, ROOT_FD, "proc/meminfo", 0, WASI_RIGHT_FD_READ, &fd), 0)) {
+		EXPECT_EQ(io(&e, fd, false, NULL, 100, &n), 0);
+		EXPECT_EQ(n, 2);
+		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+	}
+	EXPECT_EQ(open_at(&e, ROOT_FD, "proc/meminfo", 0, RIGHTS_RW, &fd), WASI_EROFS);
+	EXPECT_EQ(open_at(&e, ROOT_FD, "proc/new", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), WASI_EROFS);
+	EXPECT_EQ(path_call(&e, wasi_path_unlink_file, ROOT_FD, "proc/meminfo"), WASI_EROFS);
+	EXPECT_EQ(stat_at(&e, "proc/meminfo"), 0);
+	if (EXPECT_EQ(
+		    open_at(&e, ROOT_FD, "proc", WASI_OFLAG_DIRECTORY, WASI_RIGHT_FD_READDIR, &fd),
+		    0)) {
+		char names[128];
+		uint64_t cookie = 0;
+
+		EXPECT_EQ(wasi_fd_readdir(&e.ctx, e.m, fd, P_BUF, 4096, 0, P_OUT), 0);
+		dirents(&e, rd32(&e, P_OUT), names, sizeof(names), &cookie);
+		EXPECT_STREQ(names, ".,..,meminfo,ctl");
+		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
+	}
+	/* the initrd from /tmp through ".." is still read-only */
+	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/../etc/motd", 0, RIGHTS_RW, &fd), WASI_EROFS);
+	EXPECT_EQ(rename_(&e, "tmp/x", "etc/x"), WASI_EXDEV);
+	EXPECT_EQ(path_call(&e, wasi_path_remove_directory, ROOT_FD, "tmp/x"), 0);
+	EXPECT_EQ(e.knob_calls, 1u); /* the one read of meminfo */
+	env_fini(&e);
+}
+
+TEST(vfs_wasi, a_read_only_preopen_narrows_tmp)
+{
+	struct env e;
+	struct wasi_preopen pre = {.guest = "/ro"};
+	struct wasi_config cfg = {.npreopens = 1, .preopens = &pre};
+	struct wasi_ctx ro;
+	uint32_t fd = 0;
+
+	if (!env_init(t, &e))
+		return;
+	EXPECT_OK(vfs_test_put(e.v, "/tmp/note", "note"));
+	if (!EXPECT_EQ(wasi_vfs_preopen(&e.w, "/tmp", VFS_ACCESS_READ, &pre.hfd), 0) ||
+	    !EXPECT_OK(wasi_ctx_init(&ro, wasi_vfs_host(&e.w), &cfg))) {
+		env_fini(&e);
+		return;
+	}
+	memcpy(e.mem + P_PATH, "note", 4);
+	EXPECT_EQ(
+		wasi_path_open(&ro, e.m, ROOT_FD, 0, P_PATH, 4, 0, RIGHTS_RW, RIGHTS_RW, 0, P_OUT),
+		WASI_EROFS);
+	EXPECT_EQ(wasi_path_open(&ro, e.m, ROOT_FD, 0, P_PATH, 4, 0, WASI_RIGHT_FD_READ,
+				 WASI_RIGHT_FD_READ, 0, P_OUT),
+		  0);
+	fd = rd32(&e, P_OUT);
+	EXPECT_EQ(wasi_fd_close(&ro, e.m, fd), 0);
+	EXPECT_EQ(wasi_path_unlink_file(&ro, e.m, ROOT_FD, P_PATH, 4), WASI_EROFS);
+	memcpy(e.mem + P_PATH, "../etc/motd", 11);
+	EXPECT_EQ(wasi_path_filestat_get(&ro, e.m, ROOT_FD, 0, P_PATH, 11, P_OUT),
+		  WASI_ENOTCAPABLE);
+	wasi_ctx_destroy(&ro);
+	env_fini(&e);
+}
+
+TEST(vfs_wasi, kernel_handles_are_not_guest_directories)
+{
+	struct env e;
+	struct wasi_host_filestat st;
+	int64_t kh = -1, h;
+
+	if (!env_init(t, &e))
+		return;
+	/* a directory the kernel opened for itself: no guest path from it */
+	if (EXPECT_EQ(wasi_vfs_open(&e.w, "/", VFS_O_READ | VFS_O_DIRECTORY, &kh), 0)) {
+		EXPECT_EQ(e.w.host.open(&e.w, kh, "etc/motd", 0, 0, true, false, false, &h),
+			  WASI_ENOTCAPABLE);
+		EXPECT_EQ(e.w.host.stat(&e.w, kh, "sys/kernel/tracing", false, &st),
+			  WASI_ENOTCAPABLE);
+		EXPECT_EQ(e.w.host.mkdir(&e.w, kh, "tmp/k"), WASI_ENOTCAPABLE);
+		EXPECT_EQ(e.w.host.rename(&e.w, e.ctx.fds[ROOT_FD].hfd, "tmp/a", kh, "tmp/b"),
+			  WASI_ENOTCAPABLE);
+		EXPECT_EQ(e.w.host.close(&e.w, kh), 0);
+	}
+	env_fini(&e);
+}
+
+/* Every value of `n` bytes at p, read as u64s at the given offsets, is
+ * small: a counter, never a host address. */
+static bool all_small(struct env *e, uint32_t p, const uint32_t *offs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rd64(e, p + offs[i]) >> 32)
+			return false;
+	return true;
+}
+
+TEST(vfs_wasi, no_host_pointer_reaches_the_guest)
+{
+	static const char *const paths[] = {".",    "etc",	    "etc/motd",	 "tmp",
+					    "proc", "proc/meminfo", "sys/kernel"};
+	static const uint32_t stat_ids[] = {0, 8};	 /* filestat dev, ino */
+	static const uint32_t dirent_ids[] = {0, 8};	 /* d_next, d_ino */
+	static const uint32_t fdstat_rights[] = {8, 16}; /* rights: below 2^30 */
+	struct env e;
+	uint32_t fd = 0;
+
+	if (!env_init(t, &e))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		if (!EXPECT_EQ(stat_at(&e, paths[i]), 0))
+			continue;
+		if (!EXPECT(all_small(&e, P_OUT, stat_ids, 2)))
+			test_printf(t, "%s: dev %llx ino %llx\n", paths[i],
+				    (unsigned long long)rd64(&e, P_OUT),
+				    (unsigned long long)rd64(&e, P_OUT + 8));
+	}
+	for (uint32_t f = 0; f <= ROOT_FD; f++) {
+		EXPECT_EQ(wasi_fd_filestat_get(&e.ctx, e.m, f, P_OUT), 0);
+		EXPECT(all_small(&e, P_OUT, stat_ids, 2));
+		EXPECT_EQ(wasi_fd_fdstat_get(&e.ctx, e.m, f, P_OUT), 0);
+		EXPECT(all_small(&e, P_OUT, fdstat_rights, 2));
+	}
+	EXPECT_EQ(wasi_fd_prestat_get(&e.ctx, e.m, ROOT_FD, P_OUT), 0);
+	EXPECT_EQ(rd32(&e, P_OUT + 4), 1u); /* the name's length, "/" */
+	/* every dirent of the directories a guest may list */
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		uint32_t used;
+
+		if (!EXPECT_EQ(open_at(&e, ROOT_FD, paths[i], 0, WASI_RIGHT_FD_READ, &fd), 0))
+			continue;
+		if (wasi_fd_readdir(&e.ctx, e.m, fd, P_BUF, 4096, 0, P_OUT) == 0) {
+			used = rd32(&e, P_OUT);
+			for (uint32_t p = P_BUF; p + 24 <= P_BUF + used; p += 24 + rd32(&e, p + 16))
+				EXPECT(all_small(&e, p, dirent_ids, 2));
+		}
+		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
 	}
 	env_fini(&e);
 }

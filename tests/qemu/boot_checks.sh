@@ -106,7 +106,7 @@ printf '%s\n' "ls /bin" "cat /etc/motd" "echo hi > /tmp/x" "echo there >> tmp/x"
 rc=$?
 tr -d '\r' <"$TMP/files.log" >"$TMP/files.txt"
 has "$TMP/files.txt" "hello.wasm" "cat.wasm" "spin.wasm" "Welcome to wasmos" \
-	"cat: /nope: No such file or directory" "echo: /etc/motd: Operation not permitted" \
+	"cat: /nope: No such file or directory" "echo: /etc/motd: Read-only file system" \
 	"tasks  meminfo  cpuinfo  uptime" "shell " "shutting down" &&
 	grep -qxF hi "$TMP/files.txt" && grep -qxF there "$TMP/files.txt" && [[ $rc -eq 0 ]]
 ok=$?

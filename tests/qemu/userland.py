@@ -27,6 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from shell_driver import Shell, ShellError  # noqa: E402
+import checks_sandbox  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRACING = "/sys/kernel/tracing"
@@ -510,6 +511,7 @@ def checks(runs, alloc_args):
         ("trace_trap_and_switch", c_trace),
         ("wasi_files_tmp", c_files),
         ("bad_input", c_bad_input),
+        *checks_sandbox.CHECKS,
     ]
 
 

@@ -87,6 +87,7 @@ case_ files_clean_last 0 '^files: removed /sub/files.d$' '' -- files -c /sub
 case_ files_clean_twice 1 '' '^files: unlink /sub/files.d/two.txt: No such file or directory$' -- files -c /sub
 case_ files_missing_dir 1 '' '^files: mkdir /nope/files.d: No such file or directory$' -- files /nope
 case_ files_usage 2 '' '^usage: files' -- files
+case_ sandbox_usage 2 '' '^usage: sandbox' -- sandbox x
 
 # sleep really waits (and not much longer)
 if [[ -z $FILTER || sleep_waits == *"$FILTER"* ]]; then

@@ -17,6 +17,7 @@ static void node_check(const struct vfs_node *n, uint64_t *used)
 	uint64_t last = 0;
 	uint32_t subdirs = 0;
 
+	*used += VFS_NODE_COST(n->namelen);
 	if (n->type != VFS_TYPE_DIR) {
 		if (!n->synth && !n->u.reg.borrowed) {
 			ASSERT(n->u.reg.size <= n->u.reg.cap);

@@ -115,9 +115,9 @@ static int make_parents(struct cpio_parse *p, size_t at, struct vfs_fs *fs, cons
 			continue;
 		c = vfs_node_child(dir, comp, len);
 		if (!c) {
-			c = vfs_node_new(fs, comp, len, VFS_TYPE_DIR);
-			if (!c)
-				return ERR_NOMEM;
+			int e = vfs_node_new(fs, comp, len, VFS_TYPE_DIR, &c);
+			if (e)
+				return e;
 			vfs_node_link(dir, c);
 		} else if (c->type != VFS_TYPE_DIR) {
 			return fail(p, ERR_MALFORMED, at, "a file used as a directory");
@@ -150,9 +150,10 @@ static int add_entry(struct cpio_parse *p, size_t at, struct vfs_fs *fs, const c
 		if (n && (!is_dir || n->type != VFS_TYPE_DIR))
 			return fail(p, ERR_MALFORMED, at, "duplicate path");
 		if (!n) {
-			n = vfs_node_new(fs, name, namelen, is_dir ? VFS_TYPE_DIR : VFS_TYPE_REG);
-			if (!n)
-				return ERR_NOMEM;
+			e = vfs_node_new(fs, name, namelen, is_dir ? VFS_TYPE_DIR : VFS_TYPE_REG,
+					 &n);
+			if (e)
+				return e;
 			if (!is_dir) {
 				n->u.reg.data = (uint8_t *)(uintptr_t)data;
 				n->u.reg.size = n->u.reg.cap = size;

@@ -103,12 +103,12 @@ static int synth_add(struct vfs_fs *fs, const char *dir, const char *name,
 		e = ERR_EXIST;
 	if (e)
 		goto out;
-	n = vfs_node_new(fs, name, len,
+	e = vfs_node_new(fs, name, len,
 			 !ops	       ? VFS_TYPE_DIR
 			 : ops->stream ? VFS_TYPE_CHAR
-				       : VFS_TYPE_REG);
-	if (!n) {
-		e = ERR_NOMEM;
+				       : VFS_TYPE_REG,
+			 &n);
+	if (e) {
 		goto out;
 	}
 	if (ops) {

@@ -5,8 +5,9 @@
  *   data: [ size bytes of content | cap - size spare ]   (zero-filled on growth)
  *
  * Invariant: fs->used is the sum of `cap` of every owned buffer of the fs
- * (linked or still open after unlink), and never exceeds fs->limit when a
- * limit is set. A failed resize changes nothing. All with vfs->lock held.
+ * and of VFS_NODE_COST of every node (linked or still open after unlink),
+ * and never exceeds fs->limit when a limit is set. A failed resize changes
+ * nothing. All with vfs->lock held.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -29,18 +29,21 @@ uint64_t vfs_now(struct vfs *v)
 
 /* ---- the tree ---- */
 
-struct vfs_node *vfs_node_new(struct vfs_fs *fs, const char *name, size_t namelen,
-			      enum vfs_type type)
+int vfs_node_new(struct vfs_fs *fs, const char *name, size_t namelen, enum vfs_type type,
+		 struct vfs_node **out)
 {
-	struct vfs_node *n = calloc(1, sizeof(*n));
-	uint64_t now = vfs_now(fs->vfs);
+	uint64_t cost = VFS_NODE_COST(namelen);
+	struct vfs_node *n;
 
+	if (fs->limit && cost > fs->limit - MIN(fs->used, fs->limit))
+		return ERR_NOSPC;
+	n = calloc(1, sizeof(*n));
 	if (!n)
-		return NULL;
+		return ERR_NOMEM;
 	n->name = malloc(namelen + 1);
 	if (!n->name) {
 		free(n);
-		return NULL;
+		return ERR_NOMEM;
 	}
 	memcpy(n->name, name, namelen);
 	n->name[namelen] = 0;
@@ -48,10 +51,12 @@ struct vfs_node *vfs_node_new(struct vfs_fs *fs, const char *name, size_t namele
 	n->fs = fs;
 	n->type = type;
 	n->ino = fs->next_ino++;
-	n->atim = n->mtim = n->ctim = now;
+	n->atim = n->mtim = n->ctim = vfs_now(fs->vfs);
 	if (type == VFS_TYPE_DIR)
 		n->u.dir.next_cookie = VFS_COOKIE_FIRST;
-	return n;
+	fs->used += cost;
+	*out = n;
+	return 0;
 }
 
 void vfs_node_link(struct vfs_node *dir, struct vfs_node *n)
@@ -114,6 +119,7 @@ void vfs_node_free(struct vfs_node *n)
 		up = cur == n ? NULL : cur->parent;
 		if (cur->type == VFS_TYPE_REG && !cur->synth)
 			vfs_data_free(cur);
+		cur->fs->used -= VFS_NODE_COST(cur->namelen);
 		free(cur->name);
 		free(cur);
 		if (!up)
@@ -149,8 +155,7 @@ int vfs_fs_new(struct vfs *v, enum vfs_fs_kind kind, struct vfs_fs **out)
 	fs->readonly = kind != VFS_FS_TMPFS;
 	fs->next_ino = 1;
 	vfs_lock_take(&v->lock);
-	fs->root = vfs_node_new(fs, "", 0, VFS_TYPE_DIR);
-	if (!fs->root) {
+	if (vfs_node_new(fs, "", 0, VFS_TYPE_DIR, &fs->root)) {
 		vfs_lock_give(&v->lock);
 		free(fs);
 		return ERR_NOMEM;
@@ -379,9 +384,9 @@ static int mkdir_parents(struct vfs *v, const char *path)
 		if (!c) {
 			if (cur->fs->kind == VFS_FS_SYNTH)
 				return ERR_ROFS;
-			c = vfs_node_new(cur->fs, comp, len, VFS_TYPE_DIR);
-			if (!c)
-				return ERR_NOMEM;
+			int e = vfs_node_new(cur->fs, comp, len, VFS_TYPE_DIR, &c);
+			if (e)
+				return e;
 			vfs_node_link(cur, c);
 		} else if (c->type != VFS_TYPE_DIR) {
 			return ERR_NOTDIR;
@@ -526,11 +531,9 @@ int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 	else
 		e = vfs_walk_may_change(&w, w.dir);
 	if (!e) {
-		n = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_DIR);
-		if (n)
+		e = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_DIR, &n);
+		if (!e)
 			vfs_node_link(w.dir, n);
-		else
-			e = ERR_NOMEM;
 	}
 out:
 	vfs_lock_give(&v->lock);
@@ -651,6 +654,12 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 		e = rename_check(&a, &b);
 	if (e || a.raw == b.raw)
 		goto out;
+	src = a.raw;
+	if (src->fs->limit && b.namelen > src->namelen &&
+	    b.namelen - src->namelen > src->fs->limit - MIN(src->fs->used, src->fs->limit)) {
+		e = ERR_NOSPC; /* the longer name would pass the limit */
+		goto out;
+	}
 	name = malloc(b.namelen + 1);
 	if (!name) {
 		e = ERR_NOMEM;
@@ -658,10 +667,10 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	}
 	memcpy(name, b.name, b.namelen);
 	name[b.namelen] = 0;
-	src = a.raw;
 	if (b.raw)
 		vfs_node_unlink(b.raw);
 	node_detach(src);
+	src->fs->used = src->fs->used - VFS_NODE_COST(src->namelen) + VFS_NODE_COST(b.namelen);
 	free(src->name);
 	src->name = name;
 	src->namelen = (uint32_t)b.namelen;

@@ -77,9 +77,9 @@ static int open_node(struct vfs *v, struct vfs_file *base, const char *path, uin
 		e = vfs_walk_may_change(&w, w.dir);
 		if (e)
 			return e;
-		n = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_REG);
-		if (!n)
-			return ERR_NOMEM;
+		e = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_REG, &n);
+		if (e)
+			return e;
 		vfs_node_link(w.dir, n);
 	}
 	n->refs++;

@@ -73,8 +73,9 @@ struct vfs_fs {
 	struct vfs_node *root;
 	uint64_t dev;
 	uint64_t next_ino;
-	uint64_t limit, used; /* tmpfs: bytes of file data (0 = no limit) */
-	uint32_t nopen;	      /* open files */
+	uint64_t limit; /* tmpfs: what `used` may reach (0 = no limit) */
+	uint64_t used;	/* bytes of file data and of nodes (VFS_NODE_COST each) */
+	uint32_t nopen; /* open files */
 };
 
 struct vfs {
@@ -104,9 +105,15 @@ struct vfs_file {
 
 uint64_t vfs_now(struct vfs *v);
 
-/* A new unlinked node of fs (name copied); NULL if out of memory. */
-struct vfs_node *vfs_node_new(struct vfs_fs *fs, const char *name, size_t namelen,
-			      enum vfs_type type);
+/* What a node with a name of `namelen` bytes costs its fs (`used`): the
+ * node and its name, with the heap's block headers. A limited fs counts
+ * them with its file data, so empty files cannot fill memory either. */
+#define VFS_NODE_COST(namelen) (sizeof(struct vfs_node) + (namelen) + 1 + 32)
+
+/* A new unlinked node of fs (name copied) in *out; ERR_NOSPC past the fs's
+ * limit, ERR_NOMEM. */
+int vfs_node_new(struct vfs_fs *fs, const char *name, size_t namelen, enum vfs_type type,
+		 struct vfs_node **out);
 
 /* Links `n` as the last child of `dir` (next cookie). */
 void vfs_node_link(struct vfs_node *dir, struct vfs_node *n);

@@ -7,6 +7,7 @@
 #include "base/test.h"
 #include "vfs_util.h"
 #include "vfs/vfs.h"
+#include "vfs/vfs_internal.h"
 
 struct env {
 	uint64_t now;
@@ -300,24 +301,71 @@ TEST(vfs_tree, tmpfs_limit)
 	struct vfs_file *f;
 	static char big[5000];
 	size_t n = 0;
+	/* the nodes count too: the root and "f" */
+	const size_t room = 4096 - VFS_NODE_COST(0) - VFS_NODE_COST(1);
 
 	if (!env_init(t, &e))
 		return;
 	if (!EXPECT_OK(vfs_open(e.v, NULL, "/mnt/f", VFS_O_WRITE | VFS_O_CREAT, &f)))
 		return;
-	EXPECT_EQ(vfs_write(f, big, sizeof(big), &n), ERR_NOSPC);
-	EXPECT_OK(vfs_write(f, big, 4000, &n));
-	EXPECT_EQ(n, 4000);
+	EXPECT_EQ(vfs_write(f, big, room + 1, &n), ERR_NOSPC);
+	EXPECT_OK(vfs_write(f, big, room - 96, &n));
+	EXPECT_EQ(n, room - 96);
 	EXPECT_EQ(vfs_write(f, big, 200, &n), ERR_NOSPC);
 	EXPECT_OK(vfs_write(f, big, 96, &n));
-	EXPECT_EQ(vfs_ftruncate(f, 4097), ERR_NOSPC);
+	EXPECT_EQ(vfs_ftruncate(f, room + 1), ERR_NOSPC);
 	EXPECT_OK(vfs_ftruncate(f, 10));
 	vfs_close(f);
 	vfs_check(e.v);
 	/* the space came back */
 	EXPECT_OK(vfs_open(e.v, NULL, "/mnt/g", VFS_O_WRITE | VFS_O_CREAT, &f));
-	EXPECT_OK(vfs_write(f, big, 4000, &n));
+	EXPECT_OK(vfs_write(f, big, room - VFS_NODE_COST(1) - 64, &n));
 	vfs_close(f);
+	env_fini(&e);
+}
+
+/* Empty files and directories fill a limited tmpfs too (their nodes and
+ * names are memory), and give it back when removed; a rename to a longer
+ * name is refused when the name would not fit. */
+TEST(vfs_tree, tmpfs_limit_counts_nodes)
+{
+	struct env e;
+	struct vfs_file *f;
+	char path[64];
+	int made = 0, again = 0;
+
+	if (!env_init(t, &e))
+		return;
+	for (; made < 1000; made++) {
+		snprintf(path, sizeof(path), "/mnt/%d", made);
+		int err = vfs_open(e.v, NULL, path, VFS_O_WRITE | VFS_O_CREAT, &f);
+		if (err) {
+			EXPECT_EQ(err, ERR_NOSPC);
+			break;
+		}
+		vfs_close(f);
+	}
+	EXPECT_GT(made, 2);
+	EXPECT_LT(made, 4096 / (int)VFS_NODE_COST(1));
+	EXPECT_EQ(vfs_mkdir(e.v, NULL, "/mnt/dir"), ERR_NOSPC);
+	snprintf(path, sizeof(path), "/mnt/%d", made - 1);
+	EXPECT_EQ(vfs_rename(e.v, NULL, path, NULL,
+			     "/mnt/a-much-longer-name-than-before-by-far"
+			     "-a-much-longer-name-than-before-by-far"
+			     "-a-much-longer-name-than-before-by-far"
+			     "-a-much-longer-name-than-before-by-far"),
+		  ERR_NOSPC);
+	vfs_check(e.v);
+	for (int i = 0; i < made; i++) {
+		snprintf(path, sizeof(path), "/mnt/%d", i);
+		EXPECT_OK(vfs_unlink(e.v, NULL, path));
+	}
+	for (; again < 1000; again++) {
+		snprintf(path, sizeof(path), "/mnt/%d", again);
+		if (vfs_mkdir(e.v, NULL, path))
+			break;
+	}
+	EXPECT_EQ(again, made); /* all of it came back */
 	env_fini(&e);
 }
 

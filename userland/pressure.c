@@ -57,7 +57,7 @@ static int hold(int argc, char **argv)
 		got++;
 	}
 	printf("pressure: holding %lu MiB%s\n", got,
-	       mib && got < mib ? " (memory.grow refused)" : "");
+	       !mib || got < mib ? " (memory.grow refused)" : "");
 	fflush(stdout);
 	for (unsigned long i = 0; !secs || i < secs; i++)
 		sleep(1);

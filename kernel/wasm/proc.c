@@ -256,8 +256,8 @@ static const struct kasync_task_vtable proc_vt = {.poll = proc_poll,
 						  .cancelled = proc_cancelled};
 
 /*
- * What a module of `len` bytes may take for its data and, separately, its
- * translated code: WASM_PROC_META_PER_BYTE times its size, and never the
+ * What a module of `len` bytes may take for its data and its translated
+ * code together: WASM_PROC_META_PER_BYTE times its size, and never the
  * frames kept for the kernel. ERR_NOMEM if those are all there is.
  */
 static int proc_meta_limit(size_t len, size_t *out)
@@ -339,7 +339,10 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 		return e;
 	/* A memory whose reservation does not fit is made checked by the
 	 * runtime (wasm_store_memory_new): the program runs all the same. */
-	e = proc_instantiate(p, o->checked, o->max_memory_pages, lo.max_meta, &inst, err);
+	/* the code gets what the module's data left of the limit (at least a
+	 * byte: 0 would mean no limit) */
+	e = proc_instantiate(p, o->checked, o->max_memory_pages,
+			     lo.max_meta - MIN(lo.max_meta - 1, p->mod->meta_bytes), &inst, err);
 	if (e)
 		return e;
 	guarded = inst->module->nmems && inst->mems[0]->guarded;

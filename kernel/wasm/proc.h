@@ -74,13 +74,13 @@ struct wasm_proc_opts {
 
 #define WASM_PROC_SLICE_US 10000u
 
-/* A program's module data (decoded and validated) may take at most this
- * many times the size of its binary plus WASM_PROC_META_MIN, and so may its
- * translated code; neither may take the frames kept for the kernel. A
- * module past that is refused with ERR_NOMEM (and a message that says so)
- * as soon as it is, and what it took is given back at once. Real programs
- * need about 10 times their size; a pathological one (a million empty
- * functions, 4 bytes each) would need 70. */
+/* A program's module data (decoded and validated) and its translated code
+ * together may take at most this many times the size of its binary plus
+ * WASM_PROC_META_MIN, and never the frames kept for the kernel. A module
+ * past that is refused with ERR_NOMEM (and a message that says so) as soon
+ * as it is, and what it took is given back at once. Real programs need
+ * about 10 times their size; a pathological one (a million empty
+ * functions, 4 bytes each) would need 60. */
 #define WASM_PROC_META_PER_BYTE 32u
 #define WASM_PROC_META_MIN	(16u << 20)
 

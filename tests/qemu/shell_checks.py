@@ -1,0 +1,116 @@
+"""shell_checks.py - what the end-to-end checks through the shell share
+(tests/qemu/userland.py and the checks_*.py files it includes): the
+failure they raise, and readers of the shell's `mem`, `ps` and `jobs`.
+"""
+import re
+import time
+
+
+class Fail(Exception):
+    pass
+
+
+def need(cond, why):
+    if not cond:
+        raise Fail(why)
+
+
+def has(out, *parts):
+    for p in parts:
+        need(p in out, f"missing {p!r} in {out[-400:]!r}")
+
+
+def lacks(out, *parts):
+    for p in parts:
+        need(p not in out, f"unexpected {p!r} in {out[-400:]!r}")
+
+
+def line_re(regex, out):
+    """The first match of regex (anchored per line) in out."""
+    m = re.search(regex, out, re.M)
+    need(m, f"no line /{regex}/ in {out[-400:]!r}")
+    return m
+
+
+def mem_usage(sh):
+    """(free frames, heap bytes in use, heap allocations) from `mem`."""
+    out = sh.cmd("mem")
+    f = line_re(r"^frames: (\d+) total, (\d+) used, (\d+) free \((\d+) KiB free\)$", out)
+    h = line_re(r"^heap: +(\d+) bytes in use in (\d+) allocations", out)
+    return int(f.group(3)), int(h.group(1)), int(h.group(2))
+
+
+def settled_mem(sh, want=None, secs=5.0):
+    """mem_usage once it stops changing (two equal reads 0.2 s apart), or,
+    with `want`, once (free frames, heap bytes) equal want (until secs).
+    A finished program's task header is freed when the last reference to
+    the task goes, which on SMP may be a moment after the shell's prompt."""
+    end = time.monotonic() + secs
+    prev = mem_usage(sh)
+    while time.monotonic() < end:
+        if want is not None and prev[:2] == want:
+            return prev
+        time.sleep(0.2)
+        cur = mem_usage(sh)
+        if want is None and cur == prev:
+            return cur
+        prev = cur
+    return prev
+
+
+def ps_rows(sh):
+    """{id: (name, state, rest...)} from `ps`, after checking its header."""
+    out = sh.cmd("ps")
+    lines = out.splitlines()
+    need(lines and lines[0].split()[:3] == ["ID", "NAME", "STATE"], f"ps header: {out[:200]!r}")
+    cols = lines[0].split()
+    need(len(cols) == 7 and cols[3] == "CPU" and cols[4].startswith("TIME") and
+         cols[5].startswith("MEM") and cols[6].startswith("PROM"), f"ps columns: {lines[0]!r}")
+    rows = {}
+    for ln in lines[1:]:
+        w = ln.split()
+        need(len(w) == 7 and w[0].isdigit(), f"ps row: {ln!r}")
+        rows[int(w[0])] = w[1:]
+    return rows
+
+
+def jobs_rows(sh):
+    """[(num, id, state, name)] from `jobs`; notices before it in sh.notices."""
+    out = sh.cmd("jobs")
+    sh.notices = sh.before + out
+    rows = []
+    for ln in out.splitlines():
+        m = re.match(r"^\[(\d+)\] (\d+) (\S+) (\S+)", ln)
+        if m:
+            rows.append((int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)))
+    return rows
+
+
+def no_status(out):
+    lacks(out, "[exit status")
+
+
+def start_bg(sh, line, first=None):
+    """Runs `line &`; returns (job number, task id). With `first` (a
+    regex), also waits for the program's output to match it: a background
+    program prints whenever it likes, and the next line is typed only once
+    it did, so its output does not land inside that line's echo."""
+    out = sh.cmd(line + " &")
+    m = line_re(r"^\[(\d+)\] (\d+)$", out)
+    if first and not re.search(first, out):
+        sh.expect(first, 10)
+    return int(m.group(1)), int(m.group(2))
+
+
+def wait_notice(sh, regex, secs=10.0):
+    """Types `jobs` until a job notice matching regex came; returns it."""
+    end = time.monotonic() + secs
+    seen = ""
+    while True:
+        jobs_rows(sh)
+        seen += sh.notices
+        m = re.search(regex, seen, re.M)
+        if m:
+            return m.group(0)
+        need(time.monotonic() < end, f"no notice /{regex}/ after {secs:g}s: {seen[-300:]!r}")
+        time.sleep(0.3)

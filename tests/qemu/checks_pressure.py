@@ -26,11 +26,20 @@ def run_ok(sh, line, secs=120):
     need(out == "", f"{line}: {out[-300:]!r}")
 
 
+def start_mem(sh):
+    """mem_usage to come back to, after a program ran once (what the first
+    program's run allocates for good is not the sequence's)."""
+    need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello")
+    return settled_mem(sh)
+
+
 def back_to(sh, start, what):
-    """The free frames and heap bytes in use are back at `start`."""
+    """The free frames and heap bytes in use are back at `start`; returns
+    "frames F0 -> F1, heap H0 -> H1" for the note (make bench reads it)."""
     now = settled_mem(sh, start[:2], 10.0)
-    need(now[:2] == start[:2],
-         f"after {what}: free frames {start[0]} -> {now[0]}, heap bytes in use {start[1]} -> {now[1]}")
+    said = f"frames {start[0]} -> {now[0]}, heap {start[1]} -> {now[1]}"
+    need(now[:2] == start[:2], f"after {what}: free {said} bytes in use")
+    return said
 
 
 def make_d8(sh):
@@ -41,7 +50,7 @@ def make_d8(sh):
 def c_full_tmp_holder_then_data_segment(sh):
     """The issue's panic: /tmp filled and emptied, a program holding every
     frame memory.grow would give, then a module with an 8 MiB data segment."""
-    start = settled_mem(sh)
+    start = start_mem(sh)
     make_d8(sh)
     out = sh.cmd("pressure fill /tmp/big 16", 60)
     need(out == "pressure: wrote 16 MiB to /tmp/big\n", f"fill: {out!r}")
@@ -62,16 +71,16 @@ def c_full_tmp_holder_then_data_segment(sh):
         has(sh.cmd(f"kill %{num}", 15), f"[{num}] Killed")
     run_ok(sh, f"run {D8}")
     need(sh.cmd(f"pressure rm {D8}") == "", f"rm {D8}")
-    back_to(sh, start, "the sequence")
+    said = back_to(sh, start, "the sequence")
     return (f"holder got {held[0]} MiB; then {avail} frames available, {promised} promised;"
-            f" d8 {'ran' if ran else 'refused'}")
+            f" d8 {'ran' if ran else 'refused'}; {said}")
 
 
 def c_million_functions_then_big_program(sh):
     """A module of a million empty functions is refused for its metadata
     (bounded by its size), quickly and without keeping anything; a big
     program runs right after."""
-    start = settled_mem(sh)
+    start = start_mem(sh)
     out = sh.cmd("pressure module funcs 1000000 /tmp/f1m.wasm", 120)
     need(out == "pressure: wrote /tmp/f1m.wasm\n", f"writing f1m: {out!r}")
     t0 = time.monotonic()
@@ -83,8 +92,8 @@ def c_million_functions_then_big_program(sh):
     make_d8(sh)
     run_ok(sh, f"run {D8}")
     need(sh.cmd(f"pressure rm {D8}") == "", f"rm {D8}")
-    back_to(sh, start, "the sequence")
-    return f"f1m refused in {secs:.1f} s"
+    said = back_to(sh, start, "the sequence")
+    return f"f1m refused in {secs:.1f} s; {said}"
 
 
 def c_big_module_many_runs(sh, runs):
@@ -98,9 +107,9 @@ def c_big_module_many_runs(sh, runs):
         out = sh.cmd(f"run {D8}", 60)
         need(out == "", f"run {i + 1} of {D8}: {out[-300:]!r}")
     secs = time.monotonic() - t0
-    back_to(sh, start, f"{runs} runs")
+    said = back_to(sh, start, f"{runs} runs")
     need(sh.cmd(f"pressure rm {D8}") == "", f"rm {D8}")
-    return f"{runs} runs in {secs:.1f} s"
+    return f"{runs} runs in {secs:.1f} s; {said}"
 
 
 def checks(runs):

@@ -9,7 +9,8 @@
  *   medium     600..16384 bytes: the coalescing lists, no page is ever decommitted
  *   mixed      70% small, 25% up to 8000, 5% up to 70000 bytes
  *   big_loop   one 1 MiB block allocated and freed again and again
- * Chunks come from mmap. Prints "bench=heap workload=NAME ns_per_op=X", the
+ * Chunks come from mmap, decommitted pages are dropped with madvise, as
+ * the kernel's would be. Prints "bench=heap workload=NAME ns_per_op=X", the
  * median over the runs of the wall time divided by the operations.
  */
 #include <stdint.h>
@@ -39,7 +40,7 @@ static uint64_t rng_next(uint64_t *s)
 	return *s;
 }
 
-/* The chunks of one run, unmapped at its end. */
+/* The chunks of one run, unmapped at its end or when the heap releases them. */
 struct bench_mem {
 	void *base[4096];
 	size_t bytes[4096];
@@ -61,6 +62,37 @@ static int bench_grow(void *arg, size_t min_bytes, void **base, size_t *bytes)
 	m->bytes[m->n++] = *bytes = n;
 	return 0;
 }
+
+static void bench_release(void *arg, void *base, size_t bytes)
+{
+	struct bench_mem *m = arg;
+	for (unsigned i = 0; i < m->n; i++)
+		if (m->base[i] == base) {
+			m->n--;
+			m->base[i] = m->base[m->n];
+			m->bytes[i] = m->bytes[m->n];
+			break;
+		}
+	munmap(base, bytes);
+}
+
+/* Like a kernel that maps frames on demand: the pages refault as zeros. */
+static void bench_decommit(void *arg, void *addr, size_t bytes)
+{
+	(void)arg;
+	madvise(addr, bytes, MADV_DONTNEED);
+}
+
+static int bench_commit(void *arg, void *addr, size_t bytes)
+{
+	(void)arg;
+	(void)addr;
+	(void)bytes;
+	return 0;
+}
+
+static const struct heap_ops bench_ops = {bench_grow, bench_release, bench_decommit, bench_commit,
+					  4096};
 
 static void bench_mem_unmap(struct bench_mem *m)
 {
@@ -96,7 +128,7 @@ __attribute__((noinline)) static double bench_slots(size_t (*size_of)(uint64_t *
 	struct heap h;
 	uint64_t seed = 0x9e3779b97f4a7c15ull, t0;
 
-	heap_init(&h, bench_grow, &mem);
+	heap_init(&h, &bench_ops, &mem);
 	memset(slot, 0, sizeof(slot));
 	t0 = now_ns();
 	for (unsigned i = 0; i < ops; i++) {
@@ -120,7 +152,7 @@ __attribute__((noinline)) static double bench_big_loop(unsigned ops)
 	struct heap h;
 	uint64_t t0;
 
-	heap_init(&h, bench_grow, &mem);
+	heap_init(&h, &bench_ops, &mem);
 	t0 = now_ns();
 	for (unsigned i = 0; i < ops; i++) {
 		char *p = heap_alloc(&h, 1 << 20, 0);

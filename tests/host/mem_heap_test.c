@@ -452,6 +452,42 @@ out:
 	heap_vm_destroy(&vm);
 }
 
+/* A commit that fails after another one succeeded: a free block with two
+ * decommitted runs around a committed middle needs two commits. */
+TEST(mem, heap_vm_commit_failure_midway)
+{
+	struct heap h;
+	heap_vm_init(&vm, 4096, true, true);
+	heap_init(&h, &vm.ops, &vm);
+	void *g1 = heap_alloc(&h, 1000, 0), *a1 = heap_alloc(&h, 100 << 10, 0);
+	void *a2 = heap_alloc(&h, 20 << 10, 0), *a3 = heap_alloc(&h, 100 << 10, 0);
+	void *g2 = heap_alloc(&h, 1000, 0);
+	uint8_t *p;
+	if (!EXPECT(g1 && a1 && a2 && a3 && g2))
+		goto out;
+	EXPECT_EQ(vm.grows, 1);
+	heap_free(&h, a1);
+	heap_free(&h, a3);
+	heap_free(&h, a2); /* below the threshold: its pages stay */
+	EXPECT_EQ(vm.decommits, 2);
+	vm.commit_fail_at = 2;
+	EXPECT(heap_alloc(&h, 200 << 10, 0) == NULL);
+	EXPECT_EQ(vm.commits, 2);
+	vm_consistent(t, &h); /* the first run stays committed, and counted */
+	p = heap_alloc(&h, 200 << 10, 0);
+	if (!EXPECT(p != NULL))
+		goto out;
+	EXPECT_EQ(vm.commits, 3);
+	fill(p, 200 << 10, 5);
+	vm_consistent(t, &h);
+	heap_free(&h, p);
+	heap_free(&h, g1);
+	heap_free(&h, g2);
+	vm_consistent(t, &h);
+out:
+	heap_vm_destroy(&vm);
+}
+
 /* Whatever was allocated, after freeing everything heap_trim gives back
  * every chunk; without release, every page but the chunks' headers, tails
  * and page maps. */
@@ -493,10 +529,11 @@ TEST(mem, heap_vm_trim_all)
 				allowed += 3 * 4096 + vm.c[i].bytes / 4096 / 8;
 			EXPECT_GT(s.chunks, 1);
 			EXPECT_LE(vm.committed, allowed);
-			/* and it all comes back in use */
-			void *q = heap_alloc(&h, heap_largest_free(&h), 0);
+			/* and the largest block comes back into use, every page */
+			size_t big = heap_largest_free(&h);
+			void *q = heap_alloc(&h, big, 0);
 			if (EXPECT(q != NULL))
-				memset(q, 1, heap_largest_free(&h) > 0 ? 16 : 16);
+				memset(q, 1, big);
 			heap_free(&h, q);
 			vm_consistent(t, &h);
 		}

@@ -499,6 +499,13 @@ static struct blk *fit(struct heap *h, size_t size)
 	return NULL;
 }
 
+/* The block size of a new shared chunk: geometric growth (see heap.h). */
+static size_t grow_target(const struct heap *h, size_t need)
+{
+	size_t g = MIN(h->stats.bytes_total / 8, (size_t)HEAP_GROW_MAX);
+	return MAX(need, MAX(g, (size_t)HEAP_GROW_MIN));
+}
+
 /*
  * A block of at least `need` bytes, off the lists and marked in use, whose
  * first need + 48 bytes (those of the block and of a header cut behind it)
@@ -524,11 +531,7 @@ static struct blk *take(struct heap *h, size_t need, struct heap_chunk **sparse_
 			break;
 		if (attempt == 0)
 			heap_consolidate(h);
-		else if (attempt > 1 ||
-			 !(b = add_chunk(h, need,
-					 MAX(need, MAX((size_t)HEAP_GROW_MIN,
-						       MIN(h->stats.bytes_total / 8,
-							   (size_t)HEAP_GROW_MAX))))))
+		else if (attempt > 1 || !(b = add_chunk(h, need, grow_target(h, need))))
 			return NULL;
 	}
 	if (b->head & F_SPARSE) {

@@ -391,8 +391,8 @@ static bool chunk_emptied(struct heap *h, struct blk *m)
 }
 
 /* Cuts an in-use block down to `size`, freeing the tail if it is worth a
- * block; returns the bytes cut. `c`: the block's chunk if its part past
- * what take() committed may have decommitted pages, else NULL. */
+ * block; returns the bytes cut. `c`: the block's chunk if the tail past
+ * its first 48 bytes may have decommitted pages, else NULL. */
 static size_t cut_tail(struct heap *h, struct blk *b, size_t size, struct heap_chunk *c)
 {
 	size_t have = bsize(b);
@@ -507,14 +507,12 @@ static size_t grow_target(const struct heap *h, size_t need)
 }
 
 /*
- * A block of at least `need` bytes, off the lists and marked in use, whose
- * first need + 48 bytes (those of the block and of a header cut behind it)
- * are committed. *sparse_c: its chunk if the rest of it may have
- * decommitted pages, else NULL. NULL if out of memory (grow or commit
- * failed); the heap is unchanged then, but for what was consolidated,
- * grown or committed.
+ * A block of at least `need` bytes, off the lists, marked in use and
+ * entirely committed. NULL if out of memory (grow or commit failed); the
+ * heap is unchanged then, but for what was consolidated, grown or
+ * committed.
  */
-static struct blk *take(struct heap *h, size_t need, struct heap_chunk **sparse_c)
+static struct blk *take(struct heap *h, size_t need)
 {
 	struct heap_chunk *c = NULL;
 	struct blk *b = NULL;
@@ -534,7 +532,9 @@ static struct blk *take(struct heap *h, size_t need, struct heap_chunk **sparse_
 		else if (attempt > 1 || !(b = add_chunk(h, need, grow_target(h, need))))
 			return NULL;
 	}
-	if (b->head & F_SPARSE) {
+	if (UNLIKELY(b->head & F_SPARSE)) {
+		/* commit what the block needs and the header cut behind it; the
+		 * rest goes back, as sparse as it was */
 		c = *sparse_chunk(b);
 		if (pages_commit(h, c, (uintptr_t)b,
 				 (uintptr_t)b + MIN(need + SPARSE_HDR, bsize(b))) < 0)
@@ -543,7 +543,8 @@ static struct blk *take(struct heap *h, size_t need, struct heap_chunk **sparse_
 	bin_remove(h, b);
 	b->head = (b->head & ~(size_t)F_SPARSE) | F_INUSE;
 	at(b, bsize(b))->head |= F_PREV_INUSE;
-	*sparse_c = c;
+	if (UNLIKELY(c != NULL))
+		cut_tail(h, b, need, c);
 	return b;
 }
 
@@ -556,7 +557,6 @@ static void account_alloc(struct heap *h, struct blk *b)
 
 void *heap_alloc(struct heap *h, size_t size, size_t align)
 {
-	struct heap_chunk *c;
 	size_t bs;
 	struct blk *b;
 
@@ -572,11 +572,11 @@ void *heap_alloc(struct heap *h, size_t size, size_t align)
 			account_alloc(h, b);
 			return p;
 		}
-		if (!(b = take(h, bs, &c)))
+		if (!(b = take(h, bs)))
 			return NULL;
 	} else {
 		/* room to cut a free block off the front to reach the alignment */
-		if (!(b = take(h, bs + align + MIN_BLOCK, &c)))
+		if (!(b = take(h, bs + align + MIN_BLOCK)))
 			return NULL;
 		uintptr_t p = (uintptr_t)b + HDR, ap = ALIGN_UP(p, align);
 		while (ap != p && ap - p < MIN_BLOCK)
@@ -585,7 +585,7 @@ void *heap_alloc(struct heap *h, size_t size, size_t align)
 			size_t lead = ap - p, have = bsize(b);
 			struct blk *a = at(b, lead);
 			/* the block below b is in use (b was free), so the lead
-			 * block needs no merging; take() committed all of it */
+			 * block needs no merging */
 			b->head = lead | (b->head & (F_PREV_INUSE | F_FIRST));
 			bin_insert(h, b);
 			a->prev_size = lead;
@@ -593,7 +593,7 @@ void *heap_alloc(struct heap *h, size_t size, size_t align)
 			b = a;
 		}
 	}
-	cut_tail(h, b, bs, c);
+	cut_tail(h, b, bs, NULL);
 	account_alloc(h, b);
 	return b + 1;
 }

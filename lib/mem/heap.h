@@ -34,16 +34,19 @@
  *     HEAP_DECOMMIT_MIN bytes of whole pages of the freed block inside the
  *     merged free block, that run is decommitted at once (pages of the
  *     neighbours are not looked at, so a free costs what the freed block
- *     costs); heap_trim decommits the rest. An allocation from a sparse
- *     block commits the pages it needs (and those of the header it writes
- *     behind itself) before writing anything there.
- *   - Release. A chunk whose blocks are all free is released, except that
- *     the free path keeps one (the most recently emptied; it releases the
- *     one kept before) and, if that chunk is at most HEAP_KEEP_MAX bytes,
- *     keeps its pages committed too: a loop that allocates and frees one
+ *     costs); heap_trim decommits the rest. So memory freed in pieces
+ *     smaller than that, and all that the size-class caches hold, stays
+ *     committed until the owner calls heap_trim (the kernel: when a
+ *     program ends). An allocation from a sparse block commits the pages
+ *     it needs (and those of the header it writes behind itself) before
+ *     writing anything there.
+ *   - Release. When a free empties a chunk, the heap keeps that chunk and
+ *     releases the one it kept before (if still empty): at most one
+ *     emptied chunk is kept. If it is at most HEAP_KEEP_MAX bytes its
+ *     pages stay committed too, so a loop that allocates and frees one
  *     block, even a large one, calls none of the callbacks. heap_trim
- *     releases every free chunk. A chunk emptied by heap_consolidate stays
- *     until heap_trim or until it is used again.
+ *     releases every entirely free chunk. A chunk emptied by
+ *     heap_consolidate stays until heap_trim or until it is used again.
  *   - Large blocks (at least HEAP_LARGE_MIN bytes, header included) get a
  *     chunk of their own, sized to fit (or the kept free chunk if it is big
  *     enough), so freeing one gives the whole chunk back and they never

@@ -11,7 +11,7 @@
 #   valgrind --tool=callgrind --toggle-collect=bench_slots --callgrind-out-file=/dev/null \
 #           /tmp/bh --runs 1 --only small        (bench_big_loop for --only big_loop)
 
-HEAP_BENCH_SRCS := bench/mem/bench_heap.c lib/mem/heap.c lib/base/err.c lib/base/host/assert_host.c
+HEAP_BENCH_SRCS := bench/mem/bench_heap.c lib/mem/heap.c lib/mem/heap_check.c lib/base/err.c lib/base/host/assert_host.c
 
 $(BUILD)/host/bench/bench_heap: $(call host_objs,host,$(HEAP_BENCH_SRCS))
 	@mkdir -p $(@D)
@@ -25,9 +25,9 @@ bench-build: $(BUILD)/host/bench/bench_heap
 bench-heap: $(BUILD)/host/bench/bench_heap
 	$(Q)$(BUILD)/host/bench/bench_heap
 
-HEAP_FUZZ_SRCS := tests/fuzz/heap_fuzz.c lib/mem/heap.c lib/base/err.c lib/base/host/assert_host.c
+HEAP_FUZZ_SRCS := tests/fuzz/heap_fuzz.c lib/mem/heap.c lib/mem/heap_check.c lib/base/err.c lib/base/host/assert_host.c
 
-$(BUILD)/fuzz/heap_fuzz: $(HEAP_FUZZ_SRCS) tests/fuzz/heap_exercise.h lib/mem/heap.h $(wildcard lib/base/*.h)
+$(BUILD)/fuzz/heap_fuzz: $(HEAP_FUZZ_SRCS) tests/fuzz/heap_exercise.h $(wildcard lib/mem/heap*.h lib/base/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $(HEAP_FUZZ_SRCS)
 

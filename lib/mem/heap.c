@@ -2,20 +2,8 @@
  * heap.c - boundary-tag heap with size-class caches that gives memory back
  * (see heap.h).
  *
- * Flags live in the low bits of a block's size word:
- *   INUSE       the block is handed out, or cached (then CACHED too)
- *   PREV_INUSE  the block below is not free (always set for a chunk's first
- *               block, so merging never leaves the chunk)
- *   CACHED      in use: freed onto a small size-class cache; neighbours
- *               treat it as in use, so it is never merged until
- *               heap_consolidate
- *   SPARSE      free (the same bit: a free block is never cached): some
- *               pages of the block may be decommitted, and its chunk is
- *               stored at offset 32
- *   FIRST       the first block of its chunk (the chunk header is right
- *               below it, so a freed block finds an emptied chunk in O(1))
- * A chunk ends with a sentinel block of size 0 that is always INUSE, so
- * merging upwards stops there too.
+ * The layout, flags and helpers shared with heap_check.c are in
+ * heap_internal.h.
  *
  * Which pages are decommitted is exact, in the chunk's page map: decommit
  * is called only on committed pages and commit only on decommitted ones,
@@ -33,86 +21,9 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "mem/heap.h"
+#include "mem/heap_internal.h"
 
-#define F_INUSE		1u
-#define F_PREV_INUSE	2u
-#define F_CACHED	4u
-#define F_SPARSE	4u
-#define F_FIRST		8u
-#define F_MASK		15u
-#define HDR		16u /* prev_size + size word */
-#define MIN_BLOCK	32u /* header + two list links */
-#define SPARSE_HDR	48u /* what a sparse block keeps committed: header, links, chunk */
-#define SMALL_BLOCK_MAX (HEAP_SMALL_MAX + HDR)
-#define FIT_SCAN	8 /* blocks of the exact list tried before rounding up */
-
-struct heap_chunk {
-	struct heap_chunk *next, *prev;
-	void *base;	    /* as grow returned it */
-	size_t bytes;	    /* as grow returned it */
-	uint64_t *map;	    /* bit i: page i from map_base is decommitted; NULL without decommit */
-	uintptr_t map_base; /* the page that holds this header */
-	size_t decommitted; /* bits set in map */
-	struct blk *end;    /* the sentinel */
-};
-
-struct blk {
-	size_t prev_size;
-	size_t head;
-};
-
-struct heap_free_node {
-	struct heap_free_node *next, *prev;
-};
-
-STATIC_ASSERT(sizeof(struct blk) == HDR);
-STATIC_ASSERT(sizeof(struct blk) + sizeof(struct heap_free_node) == MIN_BLOCK);
-STATIC_ASSERT(sizeof(struct heap_chunk) % HEAP_ALIGN == 0);
-
-static inline size_t bsize(const struct blk *b)
-{
-	return b->head & ~(size_t)F_MASK;
-}
-
-static inline struct blk *at(const void *p, size_t off)
-{
-	return (struct blk *)((uintptr_t)p + off);
-}
-
-static inline struct heap_free_node *node_of(struct blk *b)
-{
-	return (struct heap_free_node *)(b + 1);
-}
-
-static inline struct blk *blk_of_node(struct heap_free_node *n)
-{
-	return (struct blk *)n - 1;
-}
-
-static inline struct blk *chunk_first(const struct heap_chunk *c)
-{
-	return (struct blk *)(uintptr_t)(c + 1);
-}
-
-/* The chunk of a sparse free block. */
-static inline struct heap_chunk **sparse_chunk(struct blk *b)
-{
-	return (struct heap_chunk **)((uintptr_t)b + MIN_BLOCK);
-}
-
-static unsigned fls64(uint64_t x)
-{
-	return 63u - (unsigned)__builtin_clzll(x);
-}
-
-/* 4 lists per power of two, from 32 bytes up. */
-static unsigned bin_index(size_t size)
-{
-	unsigned fl = fls64(size);
-	unsigned sl = (unsigned)(size >> (fl - 2)) & 3;
-	unsigned i = (fl - 5) * 4 + sl;
-	return MIN(i, HEAP_BINS - 1);
-}
+#define FIT_SCAN 8 /* blocks of the exact list tried before rounding up */
 
 static void bin_insert(struct heap *h, struct blk *b)
 {
@@ -155,21 +66,6 @@ static int bin_find(const struct heap *h, unsigned i)
 
 /* ---- page maps ---- */
 
-static inline uintptr_t page_up(const struct heap *h, uintptr_t a)
-{
-	return ALIGN_UP(a, (uintptr_t)h->page);
-}
-
-static inline uintptr_t page_down(const struct heap *h, uintptr_t a)
-{
-	return ALIGN_DOWN(a, (uintptr_t)h->page);
-}
-
-static inline size_t page_index(const struct heap *h, const struct heap_chunk *c, uintptr_t a)
-{
-	return (a - c->map_base) >> h->page_shift;
-}
-
 static inline uintptr_t page_addr(const struct heap *h, const struct heap_chunk *c, size_t i)
 {
 	return c->map_base + (i << h->page_shift);
@@ -199,27 +95,6 @@ static void map_assign(uint64_t *m, size_t from, size_t to, bool set)
 			m[from / 64] &= ~mask;
 		from += n;
 	}
-}
-
-/* Bits set in [from, to). */
-static size_t map_count(const uint64_t *m, size_t from, size_t to)
-{
-	size_t n = 0;
-	while (from < to) {
-		size_t k = MIN(64 - from % 64, to - from);
-		uint64_t mask = (k == 64 ? ~0ull : (1ull << k) - 1) << (from % 64);
-		n += (size_t)__builtin_popcountll(m[from / 64] & mask);
-		from += k;
-	}
-	return n;
-}
-
-/* The pages a sparse block of `size` bytes at `b` may have decommitted. */
-static void sparse_region(const struct heap *h, const struct blk *b, size_t size, uintptr_t *lo,
-			  uintptr_t *hi)
-{
-	*lo = page_up(h, (uintptr_t)b + SPARSE_HDR);
-	*hi = MAX(*lo, page_down(h, (uintptr_t)b + size));
 }
 
 /* Commits the decommitted pages that overlap [lo, hi). ERR_NOMEM if a
@@ -277,12 +152,6 @@ static struct heap_chunk *chunk_of(const struct heap *h, const struct blk *b)
 			return c;
 	ASSERT(!"block outside every chunk");
 	return NULL;
-}
-
-static inline bool chunk_is_free(const struct heap_chunk *c)
-{
-	struct blk *b = chunk_first(c);
-	return !(b->head & F_INUSE) && at(b, bsize(b)) == c->end;
 }
 
 static size_t map_bytes(const struct heap *h, size_t span)
@@ -719,7 +588,7 @@ size_t heap_usable_size(const struct heap *h, const void *p)
 	return bsize(live_block(p)) - HDR;
 }
 
-/* ---- trimming, statistics, checking ---- */
+/* ---- trimming, statistics ---- */
 
 size_t heap_trim(struct heap *h)
 {
@@ -767,116 +636,4 @@ size_t heap_largest_free(const struct heap *h)
 void heap_stats(const struct heap *h, struct heap_stats *out)
 {
 	*out = h->stats;
-}
-
-/* One chunk's blocks, flags and page map; adds its figures to `sum`
- * (bytes_free counts free and cached blocks) and to the counts of free and
- * cached blocks. */
-static bool check_chunk(const struct heap *h, const struct heap_chunk *c, struct heap_stats *sum,
-			size_t *n_free, size_t *n_cached)
-{
-	uintptr_t end = (uintptr_t)c->end;
-	struct blk *b = chunk_first(c);
-	bool prev_inuse = true;
-	size_t sparse_pages = 0;
-
-	if ((uintptr_t)c < (uintptr_t)c->base || end + HDR > (uintptr_t)c->base + c->bytes ||
-	    end < (uintptr_t)b || c->map_base != page_down(h, (uintptr_t)c) ||
-	    !c->map != !h->ops->decommit)
-		return false;
-	if (!(b->head & F_FIRST))
-		return false;
-	while ((uintptr_t)b < end) {
-		size_t s = bsize(b);
-		if (s < MIN_BLOCK || s % HEAP_ALIGN || end - (uintptr_t)b < s)
-			return false;
-		if (!!(b->head & F_PREV_INUSE) != prev_inuse ||
-		    !!(b->head & F_FIRST) != (b == chunk_first(c)))
-			return false;
-		if (b->head & F_INUSE) {
-			if (b->head & F_CACHED) {
-				if (s > SMALL_BLOCK_MAX)
-					return false;
-				(*n_cached)++;
-				sum->bytes_free += s;
-			} else {
-				sum->bytes_in_use += s;
-				sum->allocs++;
-			}
-		} else {
-			if (!prev_inuse)
-				return false; /* two free neighbours */
-			if (at(b, s)->prev_size != s)
-				return false;
-			if (b->head & F_SPARSE) {
-				uintptr_t lo, hi;
-				if (!c->map || s < SPARSE_HDR + h->page || *sparse_chunk(b) != c)
-					return false;
-				sparse_region(h, b, s, &lo, &hi);
-				sparse_pages += map_count(c->map, page_index(h, c, lo),
-							  page_index(h, c, hi));
-			}
-			(*n_free)++;
-			sum->bytes_free += s;
-		}
-		prev_inuse = b->head & F_INUSE;
-		b = at(b, s);
-	}
-	if ((uintptr_t)b != end || b->head & ~(size_t)(F_INUSE | F_PREV_INUSE) ||
-	    !(b->head & F_INUSE) || !!(b->head & F_PREV_INUSE) != prev_inuse)
-		return false;
-	/* every decommitted page is in some sparse block's region */
-	if (c->map) {
-		uintptr_t map_end = ALIGN_DOWN((uintptr_t)c->base + c->bytes, HEAP_ALIGN);
-		if ((uintptr_t)c->map != end + HDR || map_end < (uintptr_t)c->map ||
-		    map_count(c->map, 0, (map_end - (uintptr_t)c->map) / 8 * 64) != c->decommitted)
-			return false;
-	}
-	if (sparse_pages != c->decommitted)
-		return false;
-	sum->bytes_total += c->bytes;
-	sum->bytes_committed += c->bytes - (c->decommitted << h->page_shift);
-	sum->chunks++;
-	return true;
-}
-
-bool heap_check(const struct heap *h)
-{
-	struct heap_stats sum = {0};
-	size_t n_free = 0, n_cached = 0;
-	bool empty_seen = !h->empty;
-
-	for (const struct heap_chunk *c = h->chunks; c; c = c->next) {
-		if (c->next && c->next->prev != c)
-			return false;
-		if (!check_chunk(h, c, &sum, &n_free, &n_cached))
-			return false;
-		empty_seen |= c == h->empty;
-	}
-	if (!empty_seen || (h->chunks && h->chunks->prev))
-		return false;
-	for (unsigned i = 0; i < HEAP_BINS; i++) {
-		const struct heap_free_node *prev = NULL;
-		if (!!h->bins[i] != !!(h->bin_map[i / 64] & (1ull << (i % 64))))
-			return false;
-		for (struct heap_free_node *n = h->bins[i]; n; n = n->next) {
-			struct blk *b = blk_of_node(n);
-			if ((b->head & F_INUSE) || bin_index(bsize(b)) != i || n->prev != prev)
-				return false;
-			if (n_free-- == 0)
-				return false;
-			prev = n;
-		}
-	}
-	for (unsigned c = 0; c < HEAP_SMALL_CLASSES; c++)
-		for (void *p = h->small[c]; p; p = *(void **)p) {
-			struct blk *b = at(p, 0 - (size_t)HDR);
-			if ((b->head & (F_INUSE | F_CACHED)) != (F_INUSE | F_CACHED) ||
-			    bsize(b) / 16 - 2 != c || n_cached-- == 0)
-				return false;
-		}
-	return n_free == 0 && n_cached == 0 && sum.bytes_in_use == h->stats.bytes_in_use &&
-	       sum.bytes_free == h->stats.bytes_free && sum.bytes_total == h->stats.bytes_total &&
-	       sum.bytes_committed == h->stats.bytes_committed && sum.allocs == h->stats.allocs &&
-	       sum.chunks == h->stats.chunks;
 }

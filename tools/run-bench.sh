@@ -10,6 +10,7 @@
 #              inside the test kernel (bootarg bench=exec) on SMP=1 and 4,
 #              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
+#   heap       lib/mem/heap's common paths on the host (see bench/mem/).
 #   kbench     the main kernel's `bench` command (kernel/bench/): bench/wasm
 #              natively in the kernel vs as WASM, host vs WASM call cost,
 #              hello.wasm latency, boot to prompt; TCG without -icount.
@@ -58,5 +59,7 @@ printf 'bench\nshutdown\n' | RUN_TIMEOUT=600 tools/qemu-run.sh "$BUILD/kernel/lo
 	tr -d '\r' | sed -nE 's/^bench=([a-z_]+) (.*)/bench=\1 where=kernel \2/p'
 
 "$BUILD/host/bench_trace"
+
+"$BUILD/host/bench/bench_heap"
 
 BUILD="$BUILD" tools/bench-wasm.sh

@@ -45,6 +45,8 @@ static int grow(void *arg, size_t min_bytes, void **base, size_t *bytes)
 	return 0;
 }
 
+static const struct heap_ops heap_ops = {.grow = grow, .page_size = FRAME_SIZE};
+
 int kheap_init(struct bump *boot, size_t initial)
 {
 	uint64_t pa;
@@ -53,7 +55,7 @@ int kheap_init(struct bump *boot, size_t initial)
 		return e;
 	src.initial = phys_to_virt(pa);
 	src.initial_size = initial;
-	heap_init(&heap, grow, 0);
+	heap_init(&heap, &heap_ops, 0);
 	return 0;
 }
 

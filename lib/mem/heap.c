@@ -1,14 +1,19 @@
 /*
- * heap.c - boundary-tag heap with size-class caches (see heap.h).
+ * heap.c - boundary-tag heap with size-class caches that gives memory back
+ * (see heap.h).
  *
- * Flags live in the low bits of a block's size word:
- *   INUSE       the block is handed out, or cached (then CACHED too)
- *   PREV_INUSE  the block below is not free (always set for a chunk's first
- *               block, so merging never leaves the chunk)
- *   CACHED      freed onto a small size-class cache; neighbours treat it as
- *               in use, so it is never merged until heap_consolidate
- * A chunk ends with a sentinel block of size 0 that is always INUSE, so
- * merging upwards stops there too.
+ * The layout, flags and helpers shared with heap_check.c are in
+ * heap_internal.h.
+ *
+ * Which pages are decommitted is exact, in the chunk's page map: decommit
+ * is called only on committed pages and commit only on decommitted ones,
+ * so bytes_committed is exact. A page may be decommitted only if it lies
+ * in the "region" of a sparse free block b: [page_up(b + 48),
+ * page_down(b + size)). So the pages of an in-use block are all committed,
+ * a non-sparse free block is entirely committed, and a sparse block's
+ * first 48 bytes are committed. Sparse blocks are at least 48 bytes plus a
+ * page. The flag is a hint ("may"): a sparse block whose pages have all
+ * been committed again stays sparse until it is allocated or merged.
  */
 #include <string.h>
 
@@ -16,66 +21,9 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "mem/heap.h"
+#include "mem/heap_internal.h"
 
-#define F_INUSE		1u
-#define F_PREV_INUSE	2u
-#define F_CACHED	4u
-#define F_MASK		15u
-#define HDR		16u /* prev_size + size word */
-#define MIN_BLOCK	32u /* header + two list links */
-#define SMALL_BLOCK_MAX (HEAP_SMALL_MAX + HDR)
-#define FIT_SCAN	8 /* blocks of the exact list tried before rounding up */
-
-struct heap_chunk {
-	struct heap_chunk *next;
-	size_t bytes; /* from this header to the end of the sentinel */
-};
-
-struct blk {
-	size_t prev_size;
-	size_t head;
-};
-
-struct heap_free_node {
-	struct heap_free_node *next, *prev;
-};
-
-STATIC_ASSERT(sizeof(struct heap_chunk) == HDR);
-STATIC_ASSERT(sizeof(struct blk) == HDR);
-
-static inline size_t bsize(const struct blk *b)
-{
-	return b->head & ~(size_t)F_MASK;
-}
-
-static inline struct blk *at(const void *p, size_t off)
-{
-	return (struct blk *)((uintptr_t)p + off);
-}
-
-static inline struct heap_free_node *node_of(struct blk *b)
-{
-	return (struct heap_free_node *)(b + 1);
-}
-
-static inline struct blk *blk_of_node(struct heap_free_node *n)
-{
-	return (struct blk *)n - 1;
-}
-
-static unsigned fls64(uint64_t x)
-{
-	return 63u - (unsigned)__builtin_clzll(x);
-}
-
-/* 4 lists per power of two, from 32 bytes up. */
-static unsigned bin_index(size_t size)
-{
-	unsigned fl = fls64(size);
-	unsigned sl = (unsigned)(size >> (fl - 2)) & 3;
-	unsigned i = (fl - 5) * 4 + sl;
-	return MIN(i, HEAP_BINS - 1);
-}
+#define FIT_SCAN 8 /* blocks of the exact list tried before rounding up */
 
 static void bin_insert(struct heap *h, struct blk *b)
 {
@@ -116,47 +64,215 @@ static int bin_find(const struct heap *h, unsigned i)
 	return -1;
 }
 
-void heap_init(struct heap *h, heap_grow_fn grow, void *arg)
+/* ---- page maps ---- */
+
+static inline uintptr_t page_addr(const struct heap *h, const struct heap_chunk *c, size_t i)
 {
-	memset(h, 0, sizeof(*h));
-	h->grow = grow;
-	h->arg = arg;
+	return c->map_base + (i << h->page_shift);
 }
 
-/* Marks a free or cached block free and merges it with free neighbours. */
-static void release(struct heap *h, struct blk *b)
+/* The first index in [from, to) whose bit is `set`, or `to`. */
+static size_t map_find(const uint64_t *m, size_t from, size_t to, bool set)
 {
-	size_t size = bsize(b), prev_flag;
+	while (from < to) {
+		uint64_t w = set ? m[from / 64] : ~m[from / 64];
+		w &= ~0ull << (from % 64);
+		if (w)
+			return MIN(to, from / 64 * 64 + (size_t)__builtin_ctzll(w));
+		from = from / 64 * 64 + 64;
+	}
+	return to;
+}
+
+static void map_assign(uint64_t *m, size_t from, size_t to, bool set)
+{
+	while (from < to) {
+		size_t n = MIN(64 - from % 64, to - from);
+		uint64_t mask = (n == 64 ? ~0ull : (1ull << n) - 1) << (from % 64);
+		if (set)
+			m[from / 64] |= mask;
+		else
+			m[from / 64] &= ~mask;
+		from += n;
+	}
+}
+
+/* Commits the decommitted pages that overlap [lo, hi). ERR_NOMEM if a
+ * commit fails: the runs committed before it stay committed (and counted). */
+static int pages_commit(struct heap *h, struct heap_chunk *c, uintptr_t lo, uintptr_t hi)
+{
+	size_t i = page_index(h, c, lo), end = page_index(h, c, page_up(h, hi));
+	while ((i = map_find(c->map, i, end, true)) < end) {
+		size_t j = map_find(c->map, i, end, false);
+		if (h->ops->commit(h->arg, (void *)page_addr(h, c, i), (j - i) << h->page_shift) <
+		    0)
+			return ERR_NOMEM;
+		map_assign(c->map, i, j, false);
+		c->decommitted -= j - i;
+		h->stats.bytes_committed += (j - i) << h->page_shift;
+		i = j;
+	}
+	return 0;
+}
+
+/* Decommits the committed pages of page-aligned [lo, hi). */
+static void pages_decommit(struct heap *h, struct heap_chunk *c, uintptr_t lo, uintptr_t hi)
+{
+	size_t i = page_index(h, c, lo), end = page_index(h, c, hi);
+	while ((i = map_find(c->map, i, end, false)) < end) {
+		size_t j = map_find(c->map, i, end, true);
+		h->ops->decommit(h->arg, (void *)page_addr(h, c, i), (j - i) << h->page_shift);
+		map_assign(c->map, i, j, true);
+		c->decommitted += j - i;
+		h->stats.bytes_committed -= (j - i) << h->page_shift;
+		i = j;
+	}
+}
+
+/* Flags a free block sparse (it must be big enough and its first 48 bytes committed). */
+static void set_sparse(const struct heap *h, struct blk *b, struct heap_chunk *c)
+{
+	ASSERT(bsize(b) >= SPARSE_HDR + h->page);
+	b->head |= F_SPARSE;
+	*sparse_chunk(b) = c;
+}
+
+/* ---- chunks ---- */
+
+/* The chunk of a block: O(1) for the first block of a chunk, else a walk
+ * of the chunks (only on the way to decommitting at least
+ * HEAP_DECOMMIT_MIN bytes). */
+static struct heap_chunk *chunk_of(const struct heap *h, const struct blk *b)
+{
+	struct heap_chunk *c;
+	if (b->head & F_FIRST)
+		return (struct heap_chunk *)(uintptr_t)b - 1;
+	for (c = h->chunks; c; c = c->next)
+		if ((uintptr_t)b > (uintptr_t)c && b < c->end)
+			return c;
+	ASSERT(!"block outside every chunk");
+	return NULL;
+}
+
+static size_t map_bytes(const struct heap *h, size_t span)
+{
+	if (!h->ops->decommit)
+		return 0;
+	return ALIGN_UP(((span >> h->page_shift) + 2 + 63) / 64 * 8, (size_t)HEAP_ALIGN);
+}
+
+static void chunk_release(struct heap *h, struct heap_chunk *c)
+{
+	struct blk *b = chunk_first(c);
+	void *base = c->base;
+	size_t bytes = c->bytes;
+
+	bin_remove(h, b);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		h->chunks = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	if (h->empty == c)
+		h->empty = NULL;
+	h->stats.bytes_free -= bsize(b);
+	h->stats.bytes_total -= bytes;
+	h->stats.bytes_committed -= bytes - (c->decommitted << h->page_shift);
+	h->stats.chunks--;
+	h->ops->release(h->arg, base, bytes);
+}
+
+/* ---- freeing ---- */
+
+/* Merges the free block `b` (flags: PREV_INUSE and FIRST as they apply to
+ * it) with its free neighbours and lists the result, which it returns.
+ * `c`: b's chunk if b may have decommitted pages (then it is at least 48
+ * bytes plus a page and its first 48 bytes are committed), else NULL. */
+static inline __attribute__((always_inline)) struct blk *merge_inline(struct heap *h, struct blk *b,
+								      struct heap_chunk *c)
+{
+	size_t size = bsize(b);
 	struct blk *n = at(b, size);
 
 	if (!(b->head & F_PREV_INUSE)) {
 		struct blk *p = at(b, 0 - b->prev_size);
 		bin_remove(h, p);
 		size += bsize(p);
+		if (UNLIKELY(p->head & F_SPARSE))
+			c = *sparse_chunk(p);
 		b = p;
 	}
-	prev_flag = b->head & F_PREV_INUSE;
 	if (!(n->head & F_INUSE)) {
 		bin_remove(h, n);
 		size += bsize(n);
+		if (UNLIKELY(n->head & F_SPARSE))
+			c = *sparse_chunk(n);
 	}
-	b->head = size | prev_flag;
+	b->head = size | (b->head & (F_PREV_INUSE | F_FIRST));
+	if (UNLIKELY(c != NULL))
+		set_sparse(h, b, c);
 	n = at(b, size);
 	n->prev_size = size;
 	n->head &= ~(size_t)F_PREV_INUSE;
 	bin_insert(h, b);
+	return b;
 }
 
-/* Cuts an in-use block down to `size`, freeing the tail if it is worth a block. */
-static void trim(struct heap *h, struct blk *b, size_t size)
+static struct blk *merge(struct heap *h, struct blk *b, struct heap_chunk *c)
+{
+	return merge_inline(h, b, c);
+}
+
+/* [lo, hi), which was in use, is now part of the free block m: decommits
+ * its whole pages inside m's region if they are at least
+ * HEAP_DECOMMIT_MIN. They are all committed, being those of a block in use. */
+static void decommit_freed(struct heap *h, struct blk *m, uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t rlo, rhi;
+	struct heap_chunk *c;
+
+	if (!h->ops->decommit)
+		return;
+	sparse_region(h, m, bsize(m), &rlo, &rhi);
+	rlo = MAX(rlo, page_up(h, lo));
+	rhi = MIN(rhi, page_down(h, hi));
+	if (rhi <= rlo || rhi - rlo < HEAP_DECOMMIT_MIN)
+		return;
+	c = (m->head & F_SPARSE) ? *sparse_chunk(m) : chunk_of(h, m);
+	ASSERT(map_find(c->map, page_index(h, c, rlo), page_index(h, c, rhi), true) ==
+	       page_index(h, c, rhi));
+	pages_decommit(h, c, rlo, rhi);
+	if (!(m->head & F_SPARSE))
+		set_sparse(h, m, c);
+}
+
+/* The free block m spans its whole chunk now. Keeps the chunk (see heap.h)
+ * and releases the one kept before. True if m's pages are to stay as they
+ * are (kept committed). */
+static bool chunk_emptied(struct heap *h, struct blk *m)
+{
+	struct heap_chunk *c = (struct heap_chunk *)(uintptr_t)m - 1;
+	if (h->empty && h->empty != c && h->ops->release && chunk_is_free(h->empty))
+		chunk_release(h, h->empty);
+	h->empty = c;
+	return c->bytes <= HEAP_KEEP_MAX;
+}
+
+/* Cuts an in-use block down to `size`, freeing the tail if it is worth a
+ * block; returns the bytes cut. `c`: the block's chunk if the tail past
+ * its first 48 bytes may have decommitted pages, else NULL. */
+static size_t cut_tail(struct heap *h, struct blk *b, size_t size, struct heap_chunk *c)
 {
 	size_t have = bsize(b);
+	struct blk *t;
 	if (have - size < MIN_BLOCK)
-		return;
-	struct blk *t = at(b, size);
+		return 0;
+	t = at(b, size);
 	b->head = size | (b->head & F_MASK);
-	t->head = (have - size) | F_INUSE | F_PREV_INUSE;
-	release(h, t);
+	t->head = (have - size) | F_PREV_INUSE;
+	merge(h, t, c && have - size >= SPARSE_HDR + h->page ? c : NULL);
+	return have - size;
 }
 
 void heap_consolidate(struct heap *h)
@@ -166,66 +282,139 @@ void heap_consolidate(struct heap *h)
 			struct blk *b = at(h->small[c], 0 - (size_t)HDR);
 			h->small[c] = *(void **)h->small[c];
 			b->head &= ~(size_t)(F_CACHED | F_INUSE);
-			release(h, b);
+			merge(h, b, NULL);
 		}
 	}
 }
 
-static bool add_chunk(struct heap *h, size_t need)
+/* ---- allocating ---- */
+
+void heap_init(struct heap *h, const struct heap_ops *ops, void *arg)
 {
+	ASSERT(ops->grow);
+	ASSERT(ops->page_size >= 4096 && (ops->page_size & (ops->page_size - 1)) == 0);
+	ASSERT(!ops->decommit || ops->commit);
+	memset(h, 0, sizeof(*h));
+	h->ops = ops;
+	h->arg = arg;
+	h->page = ops->page_size;
+	h->page_shift = fls64(ops->page_size);
+}
+
+/* A new chunk whose block can hold `want` bytes; returns its (listed) free
+ * block if that holds at least `need`, else NULL. */
+static struct blk *add_chunk(struct heap *h, size_t need, size_t want)
+{
+	size_t ask, bytes, mb;
 	void *base;
-	size_t bytes;
-	if (!h->grow || need > SIZE_MAX / 2 ||
-	    h->grow(h->arg, need + 2 * HDR + 2 * HEAP_ALIGN, &base, &bytes) < 0)
-		return false;
+
+	if (want > SIZE_MAX / 8)
+		return NULL;
+	ask = want + sizeof(struct heap_chunk) + HDR + 2 * HEAP_ALIGN;
+	ask = ALIGN_UP(ask + map_bytes(h, 2 * ask), h->page);
+	if (h->ops->grow(h->arg, ask, &base, &bytes) < 0)
+		return NULL;
 	uintptr_t s = ALIGN_UP((uintptr_t)base, HEAP_ALIGN);
 	uintptr_t e = ALIGN_DOWN((uintptr_t)base + bytes, HEAP_ALIGN);
-	if (e < s || e - s < 2 * HDR + MIN_BLOCK)
-		return false;
+	mb = e > s ? map_bytes(h, page_up(h, e) - page_down(h, s)) : 0;
+	if (e <= s || e - s < sizeof(struct heap_chunk) + HDR + mb + MIN_BLOCK) {
+		if (h->ops->release)
+			h->ops->release(h->arg, base, bytes);
+		return NULL;
+	}
 	struct heap_chunk *c = (struct heap_chunk *)s;
-	size_t size = e - s - 2 * HDR;
-	c->bytes = e - s;
+	c->base = base;
+	c->bytes = bytes;
+	c->map = mb ? (uint64_t *)(e - mb) : NULL;
+	if (mb)
+		memset(c->map, 0, mb);
+	c->map_base = page_down(h, s);
+	c->decommitted = 0;
+	c->end = at((void *)(e - mb - HDR), 0);
+	c->prev = NULL;
 	c->next = h->chunks;
+	if (c->next)
+		c->next->prev = c;
 	h->chunks = c;
-	struct blk *first = at(c, HDR), *end = at(first, size);
-	end->head = F_INUSE; /* sentinel */
-	first->head = size | F_INUSE | F_PREV_INUSE;
-	h->stats.bytes_total += c->bytes;
+
+	struct blk *first = chunk_first(c);
+	size_t size = (uintptr_t)c->end - (uintptr_t)first;
+	c->end->head = F_INUSE;
+	first->head = size | F_PREV_INUSE | F_FIRST;
+	h->stats.bytes_total += bytes;
+	h->stats.bytes_committed += bytes;
 	h->stats.bytes_free += size;
-	release(h, first);
-	return true;
+	h->stats.chunks++;
+	merge(h, first, NULL);
+	return size >= need ? first : NULL;
 }
 
-/* A block of at least `size` bytes, off the lists and marked in use. */
-static struct blk *take(struct heap *h, size_t size)
+/* A listed free block of at least `size` bytes, or NULL. */
+static struct blk *fit(struct heap *h, size_t size)
 {
-	for (int attempt = 0; attempt < 3; attempt++) {
-		unsigned fl = fls64(size), scanned = 0;
-		struct heap_free_node *n = h->bins[bin_index(size)];
-		struct blk *b = NULL;
-		int i;
-		/* good fit: a few blocks of the list `size` falls in, then the
-		 * first list whose every block fits, then the rest of the first */
-		for (; n && scanned < FIT_SCAN && !b; n = n->next, scanned++)
-			if (bsize(blk_of_node(n)) >= size)
-				b = blk_of_node(n);
-		if (!b && (i = bin_find(h, bin_index(size + ((size_t)1 << (fl - 2)) - 1))) >= 0)
-			b = blk_of_node(h->bins[i]);
-		for (; n && !b; n = n->next)
-			if (bsize(blk_of_node(n)) >= size)
-				b = blk_of_node(n);
-		if (b) {
-			bin_remove(h, b);
-			b->head |= F_INUSE;
-			at(b, bsize(b))->head |= F_PREV_INUSE;
-			return b;
-		}
+	unsigned fl = fls64(size), scanned = 0;
+	struct heap_free_node *n = h->bins[bin_index(size)];
+	int i;
+	/* good fit: a few blocks of the list `size` falls in, then the first
+	 * list whose every block fits, then the rest of the first */
+	for (; n && scanned < FIT_SCAN; n = n->next, scanned++)
+		if (bsize(blk_of_node(n)) >= size)
+			return blk_of_node(n);
+	if ((i = bin_find(h, bin_index(size + ((size_t)1 << (fl - 2)) - 1))) >= 0)
+		return blk_of_node(h->bins[i]);
+	for (; n; n = n->next)
+		if (bsize(blk_of_node(n)) >= size)
+			return blk_of_node(n);
+	return NULL;
+}
+
+/* The block size of a new shared chunk: geometric growth (see heap.h). */
+static size_t grow_target(const struct heap *h, size_t need)
+{
+	size_t g = MIN(h->stats.bytes_total / 8, (size_t)HEAP_GROW_MAX);
+	return MAX(need, MAX(g, (size_t)HEAP_GROW_MIN));
+}
+
+/*
+ * A block of at least `need` bytes, off the lists, marked in use and
+ * entirely committed. NULL if out of memory (grow or commit failed); the
+ * heap is unchanged then, but for what was consolidated, grown or
+ * committed.
+ */
+static struct blk *take(struct heap *h, size_t need)
+{
+	struct heap_chunk *c = NULL;
+	struct blk *b = NULL;
+
+	if (need >= HEAP_LARGE_MIN && h->ops->release) {
+		/* a chunk of its own: the kept free one if it fits */
+		if (h->empty && chunk_is_free(h->empty) && bsize(chunk_first(h->empty)) >= need)
+			b = chunk_first(h->empty);
+		else
+			b = add_chunk(h, need, need);
+	}
+	for (int attempt = 0; !b; attempt++) {
+		if ((b = fit(h, need)) != NULL)
+			break;
 		if (attempt == 0)
 			heap_consolidate(h);
-		else if (!add_chunk(h, size))
+		else if (attempt > 1 || !(b = add_chunk(h, need, grow_target(h, need))))
 			return NULL;
 	}
-	return NULL;
+	if (UNLIKELY(b->head & F_SPARSE)) {
+		/* commit what the block needs and the header cut behind it; the
+		 * rest goes back, as sparse as it was */
+		c = *sparse_chunk(b);
+		if (pages_commit(h, c, (uintptr_t)b,
+				 (uintptr_t)b + MIN(need + SPARSE_HDR, bsize(b))) < 0)
+			return NULL;
+	}
+	bin_remove(h, b);
+	b->head = (b->head & ~(size_t)F_SPARSE) | F_INUSE;
+	at(b, bsize(b))->head |= F_PREV_INUSE;
+	if (UNLIKELY(c != NULL))
+		cut_tail(h, b, need, c);
+	return b;
 }
 
 static void account_alloc(struct heap *h, struct blk *b)
@@ -266,14 +455,14 @@ void *heap_alloc(struct heap *h, size_t size, size_t align)
 			struct blk *a = at(b, lead);
 			/* the block below b is in use (b was free), so the lead
 			 * block needs no merging */
-			b->head = lead | (b->head & F_PREV_INUSE);
+			b->head = lead | (b->head & (F_PREV_INUSE | F_FIRST));
 			bin_insert(h, b);
 			a->prev_size = lead;
 			a->head = (have - lead) | F_INUSE;
 			b = a;
 		}
 	}
-	trim(h, b, bs);
+	cut_tail(h, b, bs, NULL);
 	account_alloc(h, b);
 	return b + 1;
 }
@@ -287,6 +476,40 @@ static struct blk *live_block(const void *p)
 	ASSERT(bsize(b) >= MIN_BLOCK);
 	ASSERT(at(b, bsize(b))->head & F_PREV_INUSE);
 	return b;
+}
+
+/* heap_free of a block that may leave at least HEAP_DECOMMIT_MIN bytes of
+ * free pages. */
+__attribute__((noinline)) static void free_large(struct heap *h, struct blk *b, size_t size)
+{
+	struct blk *m = merge(h, b, NULL);
+	if ((m->head & F_FIRST) && bsize(at(m, bsize(m))) == 0 && chunk_emptied(h, m))
+		return;
+	decommit_freed(h, m, (uintptr_t)b, (uintptr_t)b + size);
+}
+
+/* The free block m is the first of its chunk: is the chunk empty now? */
+__attribute__((noinline)) static void free_first(struct heap *h, struct blk *m)
+{
+	if (bsize(at(m, bsize(m))) == 0)
+		(void)chunk_emptied(h, m); /* nothing to decommit, the block freed was small */
+}
+
+/* heap_free past the caches; apart so that the cached path stays lean, and
+ * with the merge inline so that the common case costs what it did before
+ * memory was given back. */
+__attribute__((noinline)) static void free_block(struct heap *h, struct blk *b, size_t size)
+{
+	struct blk *m;
+
+	b->head &= ~(size_t)F_INUSE;
+	if (UNLIKELY(size >= HEAP_DECOMMIT_MIN)) {
+		free_large(h, b, size);
+		return;
+	}
+	m = merge_inline(h, b, NULL);
+	if (UNLIKELY(m->head & F_FIRST))
+		free_first(h, m);
 }
 
 void heap_free(struct heap *h, void *p)
@@ -307,14 +530,13 @@ void heap_free(struct heap *h, void *p)
 		h->small[size / 16 - 2] = p;
 		return;
 	}
-	b->head &= ~(size_t)F_INUSE;
-	release(h, b);
+	free_block(h, b, size);
 }
 
 void *heap_realloc(struct heap *h, void *p, size_t size)
 {
 	struct blk *b, *n;
-	size_t bs, have;
+	size_t bs, have, cut;
 	void *q;
 
 	if (!p)
@@ -330,20 +552,29 @@ void *heap_realloc(struct heap *h, void *p, size_t size)
 	bs = MAX(ALIGN_UP(size + HDR, (size_t)HEAP_ALIGN), (size_t)MIN_BLOCK);
 	n = at(b, have);
 	if (bs > have && !(n->head & F_INUSE) && have + bsize(n) >= bs) {
-		/* grow into the free block above */
-		h->stats.bytes_free -= bsize(n);
-		h->stats.bytes_in_use += bsize(n);
+		/* grow into the free block above, committing what it needs first */
+		struct heap_chunk *c = (n->head & F_SPARSE) ? *sparse_chunk(n) : NULL;
+		size_t ns = bsize(n);
+		if (c && pages_commit(h, c, (uintptr_t)n,
+				      MIN((uintptr_t)b + bs + SPARSE_HDR, (uintptr_t)n + ns)) < 0)
+			goto move;
 		bin_remove(h, n);
-		b->head += bsize(n);
+		b->head += ns;
 		at(b, bsize(b))->head |= F_PREV_INUSE;
-		have = bsize(b);
-	}
-	if (bs <= have) {
-		trim(h, b, bs);
-		h->stats.bytes_in_use -= have - bsize(b);
-		h->stats.bytes_free += have - bsize(b);
+		cut = cut_tail(h, b, bs, c);
+		h->stats.bytes_free -= ns - cut;
+		h->stats.bytes_in_use += ns - cut;
 		return p;
 	}
+	if (bs <= have) {
+		cut = cut_tail(h, b, bs, NULL);
+		h->stats.bytes_in_use -= cut;
+		h->stats.bytes_free += cut;
+		if (cut >= HEAP_DECOMMIT_MIN) /* the tail's block starts where it does */
+			decommit_freed(h, at(b, bs), (uintptr_t)b + bs, (uintptr_t)b + have);
+		return p;
+	}
+move:
 	if (!(q = heap_alloc(h, size, 0)))
 		return NULL;
 	memcpy(q, p, have - HDR);
@@ -355,6 +586,42 @@ size_t heap_usable_size(const struct heap *h, const void *p)
 {
 	(void)h;
 	return bsize(live_block(p)) - HDR;
+}
+
+/* ---- trimming, statistics ---- */
+
+size_t heap_trim(struct heap *h)
+{
+	size_t before = h->stats.bytes_committed;
+
+	heap_consolidate(h);
+	if (h->ops->release) {
+		struct heap_chunk *c = h->chunks, *next;
+		for (; c; c = next) {
+			next = c->next;
+			if (chunk_is_free(c))
+				chunk_release(h, c);
+		}
+	}
+	if (h->ops->decommit) {
+		for (unsigned i = 0; i < HEAP_BINS; i++) {
+			for (struct heap_free_node *n = h->bins[i]; n; n = n->next) {
+				struct blk *b = blk_of_node(n);
+				struct heap_chunk *c;
+				uintptr_t lo, hi;
+				if (bsize(b) < SPARSE_HDR + h->page)
+					continue;
+				sparse_region(h, b, bsize(b), &lo, &hi);
+				if (lo == hi)
+					continue;
+				c = (b->head & F_SPARSE) ? *sparse_chunk(b) : chunk_of(h, b);
+				pages_decommit(h, c, lo, hi);
+				if (!(b->head & F_SPARSE))
+					set_sparse(h, b, c);
+			}
+		}
+	}
+	return before - h->stats.bytes_committed;
 }
 
 size_t heap_largest_free(const struct heap *h)
@@ -369,69 +636,4 @@ size_t heap_largest_free(const struct heap *h)
 void heap_stats(const struct heap *h, struct heap_stats *out)
 {
 	*out = h->stats;
-}
-
-bool heap_check(const struct heap *h)
-{
-	size_t in_use = 0, free_b = 0, total = 0, allocs = 0, n_free = 0, n_cached = 0;
-
-	for (const struct heap_chunk *c = h->chunks; c; c = c->next) {
-		uintptr_t end = (uintptr_t)c + c->bytes - HDR;
-		struct blk *b = at(c, HDR);
-		bool prev_inuse = true;
-		total += c->bytes;
-		while ((uintptr_t)b < end) {
-			size_t s = bsize(b);
-			if (s < MIN_BLOCK || s % HEAP_ALIGN || end - (uintptr_t)b < s)
-				return false;
-			if (!!(b->head & F_PREV_INUSE) != prev_inuse)
-				return false;
-			if (b->head & F_INUSE) {
-				if (b->head & F_CACHED) {
-					if (s > SMALL_BLOCK_MAX)
-						return false;
-					n_cached++;
-					free_b += s;
-				} else {
-					in_use += s;
-					allocs++;
-				}
-			} else {
-				if (!prev_inuse)
-					return false; /* two free neighbours */
-				if (at(b, s)->prev_size != s)
-					return false;
-				n_free++;
-				free_b += s;
-			}
-			prev_inuse = b->head & F_INUSE;
-			b = at(b, s);
-		}
-		if ((uintptr_t)b != end || bsize(b) != 0 || !(b->head & F_INUSE) ||
-		    !!(b->head & F_PREV_INUSE) != prev_inuse)
-			return false;
-	}
-	for (unsigned i = 0; i < HEAP_BINS; i++) {
-		const struct heap_free_node *prev = NULL;
-		if (!!h->bins[i] != !!(h->bin_map[i / 64] & (1ull << (i % 64))))
-			return false;
-		for (struct heap_free_node *n = h->bins[i]; n; n = n->next) {
-			struct blk *b = blk_of_node(n);
-			if ((b->head & F_INUSE) || bin_index(bsize(b)) != i || n->prev != prev)
-				return false;
-			if (n_free-- == 0)
-				return false;
-			prev = n;
-		}
-	}
-	for (unsigned c = 0; c < HEAP_SMALL_CLASSES; c++)
-		for (void *p = h->small[c]; p; p = *(void **)p) {
-			struct blk *b = at(p, 0 - (size_t)HDR);
-			if ((b->head & (F_INUSE | F_CACHED)) != (F_INUSE | F_CACHED) ||
-			    bsize(b) / 16 - 2 != c || n_cached-- == 0)
-				return false;
-		}
-	return n_free == 0 && n_cached == 0 && in_use == h->stats.bytes_in_use &&
-	       free_b == h->stats.bytes_free && total == h->stats.bytes_total &&
-	       allocs == h->stats.allocs;
 }

@@ -217,13 +217,13 @@ TEST(wasm, guarded_memory_grows_lazily_to_the_frame_budget)
 	frame_stats(&f);
 	uint64_t budget = f.available - f.reserve;
 	uint64_t steps = MIN(budget / (64 * 1024 * 1024 / FRAME_SIZE), 64);
-	uint64_t before = ktest_free_frames();
+	uint64_t before = ktest_frames_not_held();
 
 	for (int i = 0; i < 2; i++) /* the promises are given back */
 		if (EXPECT_OK(RUN(wasm_growbig, &o, NULL, &st)))
 			EXPECT_EQ(st.code, (int32_t)steps);
 	EXPECT(guarded);
-	EXPECT_EQ(ktest_free_frames(), before);
+	EXPECT_EQ(ktest_frames_not_held(), before);
 }
 
 /*
@@ -558,7 +558,7 @@ TEST(wasm, no_leak_after_100_trapping_runs)
 
 	/* One warm-up run: per-CPU caches and the heap settle. */
 	RUN(wasm_oob, NULL, &cap, &st);
-	before = ktest_free_frames();
+	before = ktest_frames_not_held();
 	kheap_stats(&hb);
 	for (int i = 0; i < 100; i++) {
 		struct wasm_proc_opts o = {.checked = i % 3 == 2};
@@ -573,7 +573,7 @@ TEST(wasm, no_leak_after_100_trapping_runs)
 	/* The executor may drop its reference a moment after the join. */
 	uint64_t deadline = sched_now_ns() + 500 * MS;
 	do {
-		after = ktest_free_frames();
+		after = ktest_frames_not_held();
 		kheap_stats(&ha);
 	} while ((after != before || ha.in_use != hb.in_use) && sched_now_ns() < deadline);
 	EXPECT_EQ(after, before);

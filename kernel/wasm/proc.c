@@ -14,6 +14,7 @@
 #include "arch/arch.h"
 #include "base/compiler.h"
 #include "base/err.h"
+#include "base/fmt.h"
 #include "console.h"
 #include "cpu.h"
 #include "fs/kvfs.h"
@@ -332,6 +333,8 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	if (e) {
 		if (o->bytes == WASM_BYTES_TAKE)
 			free((void *)bytes);
+		*err = (struct wasm_error){.kind = e, .section = "module"};
+		fmt_snprintf(err->msg, sizeof(err->msg), "no memory left but the kernel's reserve");
 		return e;
 	}
 	e = wasm_module_load_opts(bytes, p->len, &lo, &p->mod, err);

@@ -78,10 +78,10 @@ struct wasm_proc_opts {
  * together may take at most this many times the size of its binary plus
  * WASM_PROC_META_MIN, and never the frames kept for the kernel. A module
  * past that is refused with ERR_NOMEM (and a message that says so) as soon
- * as it is, and what it took is given back at once. Real programs need
- * about 10 times their size; a pathological one (a million empty
- * functions, 4 bytes each) would need 60. */
-#define WASM_PROC_META_PER_BYTE 32u
+ * as it is, and what it took is given back at once. Real programs need 2
+ * to 7 times their size (the bench programs 2.4, a 30 MB logic synthesizer
+ * 7.0); a pathological one (a million empty functions, 4 bytes each) 53. */
+#define WASM_PROC_META_PER_BYTE 16u
 #define WASM_PROC_META_MIN	(16u << 20)
 
 /* The join output of a program. */

@@ -533,13 +533,14 @@ int wasm_code_translate(struct wasm_instance *inst, size_t limit, struct wasm_er
 	struct wasm_code *code;
 	struct tr t;
 	int rc = 0;
-	size_t total = 0;
-	bool over = false;
+	uint32_t nfns = m->nfuncs - m->nfunc_imports;
+	size_t total = nfns * sizeof(*code->fns); /* then each function's code */
+	bool over = limit && total > limit;
 
-	code = calloc(1, sizeof(*code));
+	code = over ? NULL : calloc(1, sizeof(*code));
 	if (!code)
 		goto nomem;
-	code->nfns = m->nfuncs - m->nfunc_imports;
+	code->nfns = nfns;
 	code->fns = calloc(code->nfns ? code->nfns : 1, sizeof(*code->fns));
 	if (!code->fns) {
 		free(code);

@@ -15,6 +15,9 @@
 #              natively in the kernel vs as WASM, host vs WASM call cost,
 #              hello.wasm latency, boot to prompt; TCG without -icount.
 #   wasm       bench/wasm/*.c natively and under wasmrun (tools/bench-wasm.sh).
+#   mem        the memory-pressure sequences of tests/qemu/checks_pressure.py
+#              through the shell on SMP=1: the frames free and heap bytes in
+#              use before and after each (equal when nothing is kept).
 set -u
 BUILD=${BUILD:-build}
 
@@ -59,6 +62,11 @@ printf 'bench\nshutdown\n' | RUN_TIMEOUT=600 tools/qemu-run.sh "$BUILD/kernel/lo
 	tr -d '\r' | sed -nE 's/^bench=([a-z_]+) (.*)/bench=\1 where=kernel \2/p'
 
 "$BUILD/host/bench_trace"
+
+# "ok   shell.pressure_NAME (...; frames F0 -> F1, heap H0 -> H1)"
+tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.transcript" \
+	"$BUILD/kernel/loader.elf" 2>&1 |
+	sed -nE 's/^ok +shell\.pressure_([a-z_]+) \((.*; )?frames ([0-9]+) -> ([0-9]+), heap ([0-9]+) -> ([0-9]+)\)$/bench=mem_pressure seq=\1 frames_free_before=\3 frames_free_after=\4 heap_in_use_before=\5 heap_in_use_after=\6/p'
 
 "$BUILD/host/bench/bench_heap"
 

@@ -696,26 +696,31 @@ L_MEMORY_INIT:
 L_DATA_DROP:
 	wasm_rt_data_drop(x->fn->inst, (uint32_t)ip->imm);
 	NEXT();
-L_MEMORY_COPY:
-	if (UNLIKELY((uint32_t)fp[ip->a + 2] > INTERP_BULK_BYTES)) {
+L_MEMORY_COPY : {
+	uint32_t d = A32, src = (uint32_t)fp[ip->a + 1], n = (uint32_t)fp[ip->a + 2];
+
+	if (UNLIKELY(n > INTERP_BULK_BYTES)) {
 		bulk_op = OP_MEMORY_COPY; /* one chunk at a time */
 		goto bulk_long;
 	}
-	kind = wasm_rt_memory_copy(x->fn->mem0, x->fn->mem0, A32, (uint32_t)fp[ip->a + 1],
-				   (uint32_t)fp[ip->a + 2]);
-	if (kind)
-		goto trap;
+	/* inline for short copies: no helper call */
+	if (UNLIKELY((uint64_t)d + n > x->msize || (uint64_t)src + n > x->msize))
+		TRAP(WASM_TRAP_MEMORY_OOB);
+	memmove(mb + d, mb + src, n);
 	NEXT();
-L_MEMORY_FILL:
-	if (UNLIKELY((uint32_t)fp[ip->a + 2] > INTERP_BULK_BYTES)) {
+}
+L_MEMORY_FILL : {
+	uint32_t d = A32, n = (uint32_t)fp[ip->a + 2];
+
+	if (UNLIKELY(n > INTERP_BULK_BYTES)) {
 		bulk_op = OP_MEMORY_FILL; /* one chunk at a time */
 		goto bulk_long;
 	}
-	kind = wasm_rt_memory_fill(x->fn->mem0, A32, (uint8_t)fp[ip->a + 1],
-				   (uint32_t)fp[ip->a + 2]);
-	if (kind)
-		goto trap;
+	if (UNLIKELY((uint64_t)d + n > x->msize))
+		TRAP(WASM_TRAP_MEMORY_OOB);
+	memset(mb + d, (uint8_t)fp[ip->a + 1], n);
 	NEXT();
+}
 L_TABLE_GET : {
 	uintptr_t v;
 

@@ -42,14 +42,15 @@
  *  WASI_STATUS_EXIT - proc_exit: the instance ends; ctx->exit_code holds
  *    the guest's code.
  *  WASI_STATUS_YIELD - a long call (random_get, fd_read/fd_write/fd_pread/
- *    fd_pwrite over large buffers) did part of its work and stopped because
- *    the host's preempt() said the guest's time is up. Unlike BLOCKED, it
- *    changed things: ctx->pending (kind PART) holds how far it got. The
- *    engine suspends the instance at the call as for a yield request and,
- *    when it resumes, calls the same function again with the same
- *    arguments, which goes on from there. So no call holds the CPU for
- *    more than about one chunk (WASI_CHUNK bytes) past its time slice, and
- *    the guest still sees one call with the whole result.
+ *    fd_pwrite over large buffers, fd_readdir of a huge directory) did part
+ *    of its work and stopped because the host's preempt() said the guest's
+ *    time is up. Unlike BLOCKED, it changed things: ctx->pending (kind
+ *    PART) holds how far it got. The engine suspends the instance at the
+ *    call as for a yield request and, when it resumes, calls the same
+ *    function again with the same arguments, which goes on from there. So
+ *    no call holds the CPU for more than about one chunk (WASI_CHUNK bytes,
+ *    or a batch of entries) past its time slice, and the guest still sees
+ *    one call with the whole result.
  *
  * Host services return 0 or a WASI errno (enum wasi_errno): this interface is
  * the WASI boundary, so it speaks WASI's error space. A host built on the
@@ -322,7 +323,8 @@ struct wasi_pending {
 	uint32_t clock_id;
 	uint64_t deadline; /* ...absolute, on clock_id */
 	uint64_t part[4];  /* PART: which call, and the arguments naming its work */
-	uint64_t done;	   /* PART: bytes it has moved so far */
+	uint64_t done;	   /* PART: bytes it has moved (readdir: written) so far */
+	uint64_t cursor;   /* PART, readdir: the cookie to go on from */
 };
 
 struct wasi_ctx {

@@ -337,9 +337,16 @@ uint32_t wasi_fd_filestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd
  * The last entry may be cut at the end of the buffer; the guest sees
  * bufused == buf_len and asks again with a bigger buffer or the cookie.
  */
+/* Entries between two preempt() checks of a listing. */
+#define READDIR_BATCH 256u
+
 struct readdir_fill {
+	struct wasi_ctx *c;
 	uint8_t *buf;
 	uint32_t len, used;
+	uint32_t batch; /* entries since the last preempt() check */
+	uint64_t next;	/* cookie of the entry after the last one written */
+	bool preempted; /* stopped after an entry: the time is up */
 };
 
 static bool readdir_emit(void *arg, const struct wasi_host_dirent *e)
@@ -358,14 +365,25 @@ static bool readdir_emit(void *arg, const struct wasi_host_dirent *e)
 	n = MIN(r->len - r->used, e->namlen);
 	memcpy(r->buf + r->used, e->name, n);
 	r->used += n;
-	return r->used < r->len;
+	r->next = e->next;
+	if (r->used == r->len)
+		return false;
+	if (++r->batch == READDIR_BATCH) {
+		r->batch = 0;
+		r->preempted = wasi_preempted(r->c);
+	}
+	return !r->preempted;
 }
 
+/* A huge directory is listed READDIR_BATCH entries at a time when the host
+ * asks for it (WASI_STATUS_YIELD): the retry goes on at the next cookie and
+ * buffer offset, so the guest sees one listing. */
 uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t buf,
 			 uint32_t len, uint64_t cookie, uint32_t used_out)
 {
+	const uint64_t key[4] = {WASI_PART_READDIR, fd, buf | (uint64_t)len << 32, cookie};
 	struct wasi_fd *f = wasi_fd_lookup(c, fd);
-	struct readdir_fill r = {.buf = m.base + buf, .len = len};
+	struct readdir_fill r = {.c = c, .buf = m.base + buf, .len = len, .next = cookie};
 	uint16_t e;
 
 	if (!f)
@@ -374,11 +392,22 @@ uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uin
 		return WASI_ENOTDIR;
 	if (!wasi_mem_ok(m, buf, len) || !wasi_mem_ok(m, used_out, 4))
 		return WASI_EFAULT;
+	r.used = (uint32_t)wasi_part_resume(c, key);
+	if (r.used)
+		r.next = c->pending.cursor;
 	if (len) {
-		e = c->host->readdir(c->host->arg, f->hfd, cookie, readdir_emit, &r);
-		if (e)
+		e = c->host->readdir(c->host->arg, f->hfd, r.next, readdir_emit, &r);
+		if (e) {
+			wasi_unblock(c);
 			return e;
+		}
 	}
+	if (r.preempted) {
+		wasi_part_yield(c, key, r.used);
+		c->pending.cursor = r.next;
+		return WASI_STATUS_YIELD;
+	}
+	wasi_unblock(c);
 	wasi_store_u32(m, used_out, r.used);
 	return 0;
 }

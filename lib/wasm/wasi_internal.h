@@ -113,7 +113,7 @@ static inline uint32_t wasi_block(struct wasi_ctx *c, enum wasi_pending_kind kin
 }
 
 /* The long calls that can stop part way: the first word of their key. */
-enum wasi_part_call { WASI_PART_RANDOM = 1, WASI_PART_IO };
+enum wasi_part_call { WASI_PART_RANDOM = 1, WASI_PART_IO, WASI_PART_READDIR };
 
 /* Whether a long call should stop at this chunk boundary (host->preempt). */
 static inline bool wasi_preempted(const struct wasi_ctx *c)

@@ -7,6 +7,7 @@
  * bound on poll_oneoff's subscriptions, and the status through wasi_bind
  * and the engine (a suspension for a yield, then the same call again).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,36 @@ static uint16_t f_pwrite(void *arg, int64_t hfd, const void *buf, size_t len, ui
 	return f_pio(arg, (void *)buf, len, off, true, n);
 }
 
+/* A directory of DIR_ENTRIES names "file-NNNNN", cookies 0, 1, 2, ... */
+#define DIR_ENTRIES 3000u
+
+static uint16_t f_readdir(void *arg, int64_t hfd, uint64_t cookie, wasi_dirent_fn fn, void *cb_arg)
+{
+	char name[16];
+
+	(void)arg;
+	(void)hfd;
+	for (uint64_t i = cookie; i < DIR_ENTRIES; i++) {
+		struct wasi_host_dirent e = {.next = i + 1,
+					     .ino = i + 100,
+					     .type = WASI_FILETYPE_REGULAR_FILE,
+					     .namlen = 10,
+					     .name = name};
+
+		snprintf(name, sizeof(name), "file-%05u", (unsigned)i);
+		if (!fn(cb_arg, &e))
+			break;
+	}
+	return 0;
+}
+
+static uint16_t f_close(void *arg, int64_t hfd)
+{
+	(void)arg;
+	(void)hfd;
+	return 0;
+}
+
 static bool f_preempt(void *arg)
 {
 	struct fake *f = arg;
@@ -111,7 +142,8 @@ struct env {
 
 static bool env_init(struct test_ctx *t, struct env *e)
 {
-	struct wasi_config cfg = {.stdio = {0, 1, 2}};
+	struct wasi_preopen pre = {.hfd = 50, .guest = "/d"};
+	struct wasi_config cfg = {.stdio = {0, 1, 2}, .npreopens = 1, .preopens = &pre};
 
 	memset(e, 0, sizeof(*e));
 	e->host = (struct wasi_host){.arg = &e->fake,
@@ -121,6 +153,8 @@ static bool env_init(struct test_ctx *t, struct env *e)
 				     .write = f_write,
 				     .pread = f_pread,
 				     .pwrite = f_pwrite,
+				     .readdir = f_readdir,
+				     .close = f_close,
 				     .preempt = f_preempt};
 	e->mem = calloc(1, MEM_SIZE);
 	e->fake.file = calloc(1, FILE_SIZE);
@@ -287,6 +321,41 @@ TEST(wasm_wasi_long, pread_pwrite_in_chunks)
 	EXPECT(memcmp(e.fake.file + 12345, e.mem + iov[0][0], iov[0][1]) == 0);
 	EXPECT_EQ(e.fake.pos, 0u); /* positional: the position never moved */
 out:
+	env_fini(&e);
+}
+
+/* fd_readdir of a big directory in batches: the same bytes as in one go,
+ * into a buffer that holds it all and into one that cuts the last entry. */
+TEST(wasm_wasi_long, readdir_in_batches)
+{
+	static const uint32_t lens[] = {DIR_ENTRIES * 34 + 500, 50000};
+	uint8_t *once = malloc(DIR_ENTRIES * 34 + 500);
+	struct env e;
+
+	if (!EXPECT(once) || !env_init(t, &e))
+		goto out;
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		uint32_t len = lens[k], used, yields = 0, st;
+
+		e.fake.preempt = false;
+		EXPECT_EQ(wasi_fd_readdir(&e.ctx, e.m, 3, 1u << 20, len, 7, 4000), 0);
+		used = rd32(&e, 4000);
+		memcpy(once, e.mem + (1u << 20), used);
+		memset(e.mem + (1u << 20), 0, len);
+		e.fake.preempt = true;
+		while ((st = wasi_fd_readdir(&e.ctx, e.m, 3, 1u << 20, len, 7, 4000)) ==
+			       WASI_STATUS_YIELD &&
+		       yields < 1000)
+			yields++;
+		EXPECT_EQ(st, 0);
+		EXPECT_EQ(rd32(&e, 4000), used);
+		EXPECT_GE(yields, used / 34 / 256 - 1);
+		EXPECT(memcmp(once, e.mem + (1u << 20), used) == 0);
+	}
+	EXPECT_EQ(rd32(&e, 4000), 50000u); /* the second buffer was filled */
+	EXPECT_EQ(e.ctx.pending.kind, WASI_PENDING_NONE);
+out:
+	free(once);
 	env_fini(&e);
 }
 

@@ -26,9 +26,9 @@
 
 #include "arch/arch.h"
 #include "base/compiler.h"
-#include "bootargs.h"
 #include "base/err.h"
 #include "bench/kbench.h"
+#include "bootargs.h"
 #include "console.h"
 #include "cpu.h"
 #include "fs/kvfs.h"
@@ -407,10 +407,10 @@ static void shell_feed(struct shell *sh, int c)
 static void shell_feed_busy(struct shell *sh, int c)
 {
 	if (c == 0x03) { /* Ctrl-C */
-		TRACE_POINT(shell, interrupt, 1);
 		kputs("^C\n");
 		ledit_init(&sh->in, console_out, NULL, false);
-		shell_jobs_interrupt();
+		int job = shell_jobs_interrupt();
+		TRACE_POINT(shell, interrupt, job);
 	} else if (shell_jobs_stdin_open()) {
 		enum ledit_event ev = ledit_feed(&sh->in, c);
 		if (ev == LEDIT_LINE) {

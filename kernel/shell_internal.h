@@ -62,8 +62,9 @@ void shell_jobs_set_timeout(uint64_t ns);
  * true while the shell must wait: a foreground job, or one `kill` waits for. */
 bool shell_jobs_poll(struct kasync_cx *cx);
 
-/* shell_jobs_interrupt - Ctrl-C: stops the foreground job, if any. */
-void shell_jobs_interrupt(void);
+/* shell_jobs_interrupt - Ctrl-C: stops the foreground job, if any, and
+ * returns its number (0: none). */
+int shell_jobs_interrupt(void);
 
 /* shell_jobs_report - prints (and forgets) the notices of ended background jobs. */
 void shell_jobs_report(void);

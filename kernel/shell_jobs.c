@@ -433,11 +433,13 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 	return wait;
 }
 
-void shell_jobs_interrupt(void)
+int shell_jobs_interrupt(void)
 {
 	struct job *j = fg_job();
-	if (j)
-		job_stop(j);
+	if (!j)
+		return 0;
+	job_stop(j);
+	return job_num(j);
 }
 
 void shell_jobs_report(void)

@@ -55,6 +55,14 @@ static void *state_with_words(size_t size, int n, char **v, char ***out)
 	return block;
 }
 
+/* A command's status after starting its job: 0, or 1 with the error told. */
+static int started(const char *cmd, int err)
+{
+	if (err)
+		kprintf("%s: %s\n", cmd, shell_strerror(err));
+	return err ? 1 : 0;
+}
+
 /* ---- ls ---- */
 
 struct ls_batch {
@@ -179,18 +187,11 @@ int shell_cmd_ls(int argc, char **argv)
 	char **paths;
 	struct ls_job *l = state_with_words(sizeof(*l), n, argc > 1 ? argv + 1 : dflt, &paths);
 
-	if (!l) {
-		kprintf("ls: %s\n", shell_strerror(ERR_NOMEM));
-		return 1;
-	}
+	if (!l)
+		return started("ls", ERR_NOMEM);
 	l->paths = paths;
 	l->npaths = n;
-	int err = shell_work_start("ls", ls_step, ls_done, l);
-	if (err) {
-		kprintf("ls: %s\n", shell_strerror(err));
-		return 1;
-	}
-	return 0;
+	return started("ls", shell_work_start("ls", ls_step, ls_done, l));
 }
 
 /* ---- cat ---- */
@@ -294,18 +295,11 @@ int shell_cmd_cat(int argc, char **argv)
 		return err ? 1 : 0;
 	}
 	c = state_with_words(sizeof(*c), argc - 1, argv + 1, &files);
-	if (!c) {
-		kprintf("cat: %s\n", shell_strerror(ERR_NOMEM));
-		return 1;
-	}
+	if (!c)
+		return started("cat", ERR_NOMEM);
 	c->files = files;
 	c->nfiles = argc - 1;
-	int err = shell_work_start("cat", cat_step, cat_done, c);
-	if (err) {
-		kprintf("cat: %s\n", shell_strerror(err));
-		return 1;
-	}
-	return 0;
+	return started("cat", shell_work_start("cat", cat_step, cat_done, c));
 }
 
 /* ---- echo ---- */

@@ -19,7 +19,8 @@
  * checks happen before the first host call or guest write. (Exceptions, as
  * in POSIX: fd_read/fd_write may succeed with a short count after partial
  * progress, and the output buffer of fd_read/fd_readdir/random_get may have
- * been written when the host call fails.)
+ * been written when the host call fails or stops part way with
+ * WASI_STATUS_YIELD.)
  *
  * Guest memory: every function takes a `struct wasi_mem` view {base, size}
  * of the instance's memory 0, fetched fresh per call (a memory may move when

@@ -406,8 +406,8 @@ def checks(runs, alloc_args, big_runs):
         ("wasi_files_tmp", c_files),
         ("bad_input", c_bad_input),
         *checks_sandbox.CHECKS,
-        *checks_pressure.checks(big_runs),
         *checks_prompt.CHECKS,
+        *checks_pressure.checks(big_runs),
     ]
 
 

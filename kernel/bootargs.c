@@ -5,6 +5,11 @@
 
 #include "base/fmt.h"
 
+#define BOOTARGS_STR_(x) #x
+#define BOOTARGS_STR(x)	 BOOTARGS_STR_(x)
+
+static const char jobs_bad[] = "bad jobs count (want 1 to " BOOTARGS_STR(BOOTARGS_JOBS_MAX) ")";
+
 struct directive_report {
 	void (*report)(const char *msg, const char *arg, unsigned len);
 	int count;
@@ -24,10 +29,27 @@ static bool key_is(const char *arg, unsigned klen, const char *key)
 	return strlen(key) == klen && strncmp(arg, key, klen) == 0;
 }
 
+/* A decimal number in [lo, hi]: true and *out, or false. */
+static bool parse_count(const char *val, unsigned vlen, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	uint64_t v = 0;
+	if (vlen == 0)
+		return false;
+	for (unsigned i = 0; i < vlen; i++) {
+		if (val[i] < '0' || val[i] > '9' || v > hi)
+			return false;
+		v = v * 10 + (uint64_t)(val[i] - '0');
+	}
+	if (v < lo || v > hi)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
 int bootargs_parse(const char *cmdline, struct bootargs *out,
 		   void (*report)(const char *msg, const char *arg, unsigned len))
 {
-	struct bootargs b = {.backtrace = BACKTRACE_SHORT};
+	struct bootargs b = {.backtrace = BACKTRACE_SHORT, .jobs = BOOTARGS_JOBS_DEFAULT};
 	int problems = 0;
 	trace_log_filter_init(&b.log, TRACE_LEVEL_INFO);
 	const char *p = cmdline ? cmdline : "";
@@ -68,6 +90,11 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 				b.backtrace = BACKTRACE_FULL;
 			} else {
 				report("bad backtrace mode (want short or full)", arg, len);
+				problems++;
+			}
+		} else if (key_is(arg, klen, "jobs")) {
+			if (!parse_count(val, vlen, 1, BOOTARGS_JOBS_MAX, &b.jobs)) {
+				report(jobs_bad, arg, len);
 				problems++;
 			}
 		} else if (key_is(arg, klen, "test") || key_is(arg, klen, "crash") ||

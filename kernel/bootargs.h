@@ -6,6 +6,9 @@
  *                        log=info,kasync=trace,wasm=off (levels: error, warn,
  *                        info (default), debug, trace, off)
  *   backtrace=short|full
+ *   jobs=N               the shell's background jobs at most (1 to
+ *                        BOOTARGS_JOBS_MAX, default BOOTARGS_JOBS_DEFAULT);
+ *                        a foreground program is never refused for them
  *   test=FILTER          (test kernel) which in-kernel tests to run
  *   crash=KIND           (test kernel) a deliberate failure: fault, wx, panic,
  *                        nested, stack, assert
@@ -16,13 +19,25 @@
  */
 #pragma once
 
+#include <stdint.h>
+
 #include "console.h"
 #include "trace/log.h"
 #include "panic.h"
 
+/*
+ * The job table's size: each slot costs about 1.2 KiB of kernel heap (its
+ * stdin buffer), and each background program its module, code, stacks and
+ * memory, which the frame budget bounds; /proc/tasks (ps) lists
+ * KVFS_TASKS_MAX tasks. 64 keeps the table small and every job listed.
+ */
+#define BOOTARGS_JOBS_DEFAULT 64
+#define BOOTARGS_JOBS_MAX     1024
+
 struct bootargs {
 	struct trace_log_filter log; /* from log= (default: info) */
 	enum backtrace_mode backtrace;
+	uint32_t jobs; /* from jobs= */
 };
 
 /* Parses `cmdline` (may be NULL). Reports every problem (each malformed log

@@ -21,7 +21,8 @@ extern struct trace_log_callsite __start_trace_log_callsites[] __attribute__((we
 extern struct trace_log_callsite __stop_trace_log_callsites[] __attribute__((weak));
 
 static struct spinlock lock = SPINLOCK_INIT;
-static struct uart *uart; /* NULL: SBI console */
+static struct uart *uart;	  /* NULL: SBI console */
+static bool at_line_start = true; /* the last byte written was '\n' (lock) */
 
 void console_use_uart(struct uart *u)
 {
@@ -43,6 +44,16 @@ static void put_raw(const char *s, size_t n)
 		else
 			sbi_console_putchar(s[i]);
 	}
+	if (n)
+		at_line_start = s[n - 1] == '\n';
+}
+
+bool console_at_line_start(void)
+{
+	bool irq = spin_lock(&lock);
+	bool r = at_line_start;
+	spin_unlock(&lock, irq);
+	return r;
 }
 
 void kputs(const char *s)

@@ -41,6 +41,9 @@ void kvprintf(const char *fmt, va_list ap);
 void kputs(const char *s); /* no newline added */
 /* console_write - len bytes as they are (any length; kprintf stops at 511). */
 void console_write(const char *s, size_t len);
+/* console_at_line_start - whether the last byte written was a newline (or
+ * nothing was written): the shell starts its prompt on a line of its own. */
+bool console_at_line_start(void);
 
 /*
  * console_set_log_filter - makes `f` (from bootargs_parse) the filter and

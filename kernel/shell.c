@@ -11,6 +11,13 @@
  * typed go to a foreground program's stdin (with their own editor, no
  * history; Ctrl-D ends the input), and for any other job the bytes are kept
  * and run after it.
+ *
+ * The prompt starts a line of its own: after output that did not end with
+ * a newline, a reverse-video '%' and a newline come first (as zsh does).
+ * Tracepoints shell:line, shell:interrupt and shell:prompt mark when a line
+ * starts to run, when Ctrl-C is read, and when the next prompt is out:
+ * with irq:irq_handler_entry for the UART they give the shell's latency
+ * in guest time (tests/qemu/latency.py).
  */
 #include "shell.h"
 
@@ -21,6 +28,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "bench/kbench.h"
+#include "bootargs.h"
 #include "console.h"
 #include "cpu.h"
 #include "fs/kvfs.h"
@@ -43,6 +51,15 @@ static int cmd_help(int argc, char **argv);
 static int cmd_timeout(int argc, char **argv);
 
 static uint64_t prompt_ticks; /* when the first prompt was printed */
+
+TRACE_EVENT(shell, line, TP_PROTO(const char *line), TP_FIELDS(TP_STRING(line, 32)),
+	    TP_ASSIGN(trace_copy_str(REC->line, line, 32);), TP_PRINT("line=%s", REC->line));
+
+TRACE_EVENT(shell, interrupt, TP_PROTO(int job), TP_FIELDS(TP_FIELD(int, job)),
+	    TP_ASSIGN(REC->job = job;), TP_PRINT("job=%d", REC->job));
+
+TRACE_EVENT(shell, prompt, TP_PROTO(int newline), TP_FIELDS(TP_FIELD(int, newline)),
+	    TP_ASSIGN(REC->newline = newline;), TP_PRINT("newline=%d", REC->newline));
 
 uint64_t shell_prompt_ticks(void)
 {
@@ -291,6 +308,10 @@ static int run(int argc, char **argv)
 	}
 	if (c)
 		return c->fn(argc, argv);
+	if (!argv[0][0]) {
+		kprintf("the program name is empty\n");
+		return 127;
+	}
 	if (shell_program_exists(argv[0]))
 		return shell_run_program(argc, argv, background);
 	kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
@@ -326,6 +347,7 @@ int shell_execute(const char *line)
 	if (argc <= 0)
 		return argc < 0 ? 2 : 0;
 	uint64_t id = ktrace_span_enter(&span);
+	TRACE_POINT(shell, line, copy);
 	int status = run(argc, argv);
 	ktrace_span_exit(id);
 	return status;
@@ -346,9 +368,14 @@ static void console_out(void *arg, const char *s, size_t n)
 	console_write(s, n);
 }
 
+/* Output that did not end its line gets a marked line end first. */
 static void prompt(void)
 {
+	bool newline = !console_at_line_start();
+	if (newline)
+		kputs("\x1b[7m%\x1b[0m\n");
 	kputs("> ");
+	TRACE_POINT(shell, prompt, newline);
 	if (!prompt_ticks)
 		prompt_ticks = arch_now_ticks();
 }
@@ -382,7 +409,8 @@ static void shell_feed_busy(struct shell *sh, int c)
 	if (c == 0x03) { /* Ctrl-C */
 		kputs("^C\n");
 		ledit_init(&sh->in, console_out, NULL, false);
-		shell_jobs_interrupt();
+		int job = shell_jobs_interrupt();
+		TRACE_POINT(shell, interrupt, job);
 	} else if (shell_jobs_stdin_open()) {
 		enum ledit_event ev = ledit_feed(&sh->in, c);
 		if (ev == LEDIT_LINE) {
@@ -440,6 +468,13 @@ static enum kasync_poll shell_poll(struct kasync_task *task, struct kasync_cx *c
 	}
 }
 
+static void ignore_bootarg(const char *msg, const char *arg, unsigned len)
+{
+	(void)msg;
+	(void)arg;
+	(void)len;
+}
+
 static void shell_dealloc(struct kasync_task *task)
 {
 	free(task);
@@ -453,7 +488,12 @@ static const struct kasync_task_vtable shell_vtable = {
 void shell_start(void)
 {
 	struct shell *sh = calloc(1, sizeof(*sh));
+	struct bootargs args;
 	if (!sh)
+		panic("shell: out of memory");
+	/* jobs=: parsed again here (the boot reported any problem) */
+	bootargs_parse(kg.dt.bootargs, &args, ignore_bootarg);
+	if (shell_jobs_init(args.jobs))
 		panic("shell: out of memory");
 	kasync_task_init(&sh->task, &shell_vtable, "shell");
 	ledit_init(&sh->cmd, console_out, NULL, true);

@@ -2,8 +2,13 @@
  * shell_fs.c - the shell's file commands on the kernel's VFS (kvfs):
  *
  *   ls [PATH...]                directory listings ('/' marks directories)
- *   cat FILE...                 file contents; trace_pipe alone: a job until Ctrl-C
+ *   cat FILE...                 file contents; trace_pipe alone: until Ctrl-C
  *   echo [-n] WORDS [> | >> FILE]   print, or write (create/truncate, or append)
+ *
+ * ls and cat run as foreground jobs (shell_work_start) that do one batch
+ * of names or one chunk of a file per step, and let the other tasks run
+ * between steps: a 16 MiB file takes its time, but programs go on and
+ * Ctrl-C ends it at once.
  *
  * The shell has no cd: relative paths are from the root (a cwd of "/").
  * Errors name the command and the path: "cat: /nope: No such file or directory".
@@ -17,10 +22,46 @@
 #include "ktrace.h"
 #include "shell_internal.h"
 
-#define CHUNK	   512
+#define CAT_CHUNK  4096 /* bytes printed per step */
 #define ECHO_MAX   1024
 #define LS_COLUMNS 78
 #define LS_BATCH   4096 /* bytes of names collected per readdir call */
+
+/* ---- the words a job keeps ---- */
+
+/*
+ * A job's state of `size` bytes, zeroed, with a copy of the n words v
+ * after it (the line they came from is gone when the job runs): *out
+ * points at the copies. NULL when out of memory; free() frees it all.
+ */
+static void *state_with_words(size_t size, int n, char **v, char ***out)
+{
+	size_t head = (size + sizeof(char *) - 1) / sizeof(char *) * sizeof(char *);
+	size_t bytes = head + (size_t)n * sizeof(char *);
+	for (int i = 0; i < n; i++)
+		bytes += strlen(v[i]) + 1;
+	char *block = calloc(1, bytes);
+	if (!block)
+		return NULL;
+	char **words = (char **)(block + head);
+	char *p = (char *)(words + n);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(v[i]) + 1;
+		memcpy(p, v[i], len);
+		words[i] = p;
+		p += len;
+	}
+	*out = words;
+	return block;
+}
+
+/* A command's status after starting its job: 0, or 1 with the error told. */
+static int started(const char *cmd, int err)
+{
+	if (err)
+		kprintf("%s: %s\n", cmd, shell_strerror(err));
+	return err ? 1 : 0;
+}
 
 /* ---- ls ---- */
 
@@ -67,54 +108,90 @@ static void ls_print(struct ls_batch *b, size_t *col)
 	}
 }
 
-static int ls_one(const char *path)
+/* ls as a job: one path, or one batch of a directory, per step. */
+struct ls_job {
+	int npaths, next, status;
+	char **paths;
+	struct vfs_file *dir; /* being listed, or NULL */
+	size_t col;
+	struct ls_batch b;
+};
+
+static void ls_error(struct ls_job *l, int err)
 {
-	struct vfs_file *d;
+	kprintf("ls: %s: %s\n", l->paths[l->next - 1], shell_strerror(err));
+	l->status = 1;
+}
+
+/* Starts on the next path: prints a file's name, opens a directory. */
+static void ls_begin(struct ls_job *l)
+{
+	const char *path = l->paths[l->next++];
 	struct vfs_stat st;
-	size_t col = 0;
+
+	if (l->npaths > 1)
+		kprintf("%s%s:\n", l->next > 1 ? "\n" : "", path);
 	int err = vfs_stat(kvfs, NULL, path, &st);
 	if (!err && st.type != VFS_TYPE_DIR) {
 		kprintf("%s\n", path);
-		return 0;
+		return;
 	}
-	struct ls_batch *b = malloc(sizeof(*b));
 	if (!err)
-		err = b ? vfs_open(kvfs, NULL, path, VFS_O_READ | VFS_O_DIRECTORY, &d) : ERR_NOMEM;
+		err = vfs_open(kvfs, NULL, path, VFS_O_READ | VFS_O_DIRECTORY, &l->dir);
 	if (err) {
-		free(b);
-		kprintf("ls: %s: %s\n", path, shell_strerror(err));
-		return 1;
+		ls_error(l, err);
+		return;
 	}
-	b->next = 0;
-	do {
-		b->len = 0;
-		b->more = false;
-		err = vfs_readdir(d, b->next, ls_take, b);
-		ls_print(b, &col);
-	} while (!err && b->more);
-	if (col)
+	l->b.next = 0;
+	l->col = 0;
+}
+
+static int ls_step(void *arg)
+{
+	struct ls_job *l = arg;
+
+	if (!l->dir) {
+		if (l->next == l->npaths)
+			return l->status;
+		ls_begin(l);
+		return SHELL_WORK_MORE;
+	}
+	l->b.len = 0;
+	l->b.more = false;
+	int err = vfs_readdir(l->dir, l->b.next, ls_take, &l->b);
+	ls_print(&l->b, &l->col);
+	if (!err && l->b.more)
+		return SHELL_WORK_MORE;
+	if (l->col)
 		kprintf("\n");
-	vfs_close(d);
-	free(b);
-	if (err) {
-		kprintf("ls: %s: %s\n", path, shell_strerror(err));
-		return 1;
-	}
-	return 0;
+	vfs_close(l->dir);
+	l->dir = NULL;
+	if (err)
+		ls_error(l, err);
+	return SHELL_WORK_MORE;
+}
+
+static void ls_done(void *arg)
+{
+	struct ls_job *l = arg;
+	if (l->dir)
+		vfs_close(l->dir);
+	free(l);
 }
 
 int shell_cmd_ls(int argc, char **argv)
 {
-	int status = 0;
-	if (argc == 1)
-		return ls_one("/");
-	for (int i = 1; i < argc; i++) {
-		if (argc > 2)
-			kprintf("%s%s:\n", i > 1 ? "\n" : "", argv[i]);
-		if (ls_one(argv[i]))
-			status = 1;
-	}
-	return status;
+	static char root[] = "/";
+	char *dflt[] = {root};
+	int n = argc > 1 ? argc - 1 : 1;
+	char **paths;
+	struct ls_job *l = state_with_words(sizeof(*l), n, argc > 1 ? argv + 1 : dflt, &paths);
+
+	if (!l)
+		return started("ls", ERR_NOMEM);
+	l->paths = paths;
+	l->npaths = n;
+	return started("ls", shell_work_start("ls", ls_step, ls_done, l));
 }
 
 /* ---- cat ---- */
@@ -122,8 +199,7 @@ int shell_cmd_ls(int argc, char **argv)
 static void sink_console(void *arg, const char *text, size_t len)
 {
 	(void)arg;
-	for (size_t i = 0; i < len; i += 256) /* kvprintf's buffer is 512 */
-		kprintf("%.*s", (int)MIN(len - i, (size_t)256), text + i);
+	console_write(text, len);
 }
 
 /* trace_pipe as a job: a reader task streams it until Ctrl-C or timeout. */
@@ -146,52 +222,84 @@ static bool is_trace_pipe(const struct vfs_stat *st)
 	       p.ino == st->ino;
 }
 
-/* Prints a file to its end (a stream: until it has nothing more now). */
-static int cat_file(const char *path)
+/* cat as a job: one chunk of a file per step. A file is printed to its end
+ * (a stream: until it has nothing more now). */
+struct cat_job {
+	int nfiles, next, status;
+	char **files;
+	struct vfs_file *f; /* being printed, or NULL */
+	char buf[CAT_CHUNK];
+};
+
+static void cat_error(struct cat_job *c, int err)
 {
-	struct vfs_file *f;
-	int err = vfs_open(kvfs, NULL, path, VFS_O_READ, &f);
-	if (err)
-		return err;
-	char *buf = malloc(CHUNK);
-	err = buf ? 0 : ERR_NOMEM;
-	while (!err) {
-		size_t n = 0;
-		err = vfs_read(f, buf, CHUNK, &n);
-		if (err == ERR_AGAIN)
-			err = 0;
-		else if (!err && n)
-			sink_console(NULL, buf, n);
-		if (err || n == 0)
-			break;
+	kprintf("cat: %s: %s\n", c->files[c->next - 1], shell_strerror(err));
+	c->status = 1;
+}
+
+static int cat_step(void *arg)
+{
+	struct cat_job *c = arg;
+	struct vfs_stat st;
+	size_t n = 0;
+	int err;
+
+	if (!c->f) {
+		if (c->next == c->nfiles)
+			return c->status;
+		const char *path = c->files[c->next++];
+		err = vfs_stat(kvfs, NULL, path, &st);
+		if (!err && st.type == VFS_TYPE_DIR)
+			err = ERR_ISDIR;
+		if (!err)
+			err = vfs_open(kvfs, NULL, path, VFS_O_READ, &c->f);
+		if (err)
+			cat_error(c, err);
+		return SHELL_WORK_MORE;
 	}
-	free(buf);
-	vfs_close(f);
-	return err;
+	err = vfs_read(c->f, c->buf, sizeof(c->buf), &n);
+	if (!err && n) {
+		console_write(c->buf, n);
+		return SHELL_WORK_MORE;
+	}
+	vfs_close(c->f);
+	c->f = NULL;
+	if (err && err != ERR_AGAIN)
+		cat_error(c, err);
+	return SHELL_WORK_MORE;
+}
+
+static void cat_done(void *arg)
+{
+	struct cat_job *c = arg;
+	if (c->f)
+		vfs_close(c->f);
+	free(c);
 }
 
 int shell_cmd_cat(int argc, char **argv)
 {
-	int status = 0;
+	struct vfs_stat st;
+	struct cat_job *c;
+	char **files;
+
 	if (argc < 2) {
 		kprintf("usage: cat FILE...\n");
 		return 2;
 	}
-	for (int i = 1; i < argc; i++) {
-		struct vfs_stat st;
-		int err = vfs_stat(kvfs, NULL, argv[i], &st);
-		if (!err && st.type == VFS_TYPE_DIR)
-			err = ERR_ISDIR;
-		else if (!err && argc == 2 && st.type == VFS_TYPE_CHAR && is_trace_pipe(&st))
-			err = cat_pipe();
-		else if (!err)
-			err = cat_file(argv[i]);
-		if (err) {
-			kprintf("cat: %s: %s\n", argv[i], shell_strerror(err));
-			status = 1;
-		}
+	if (argc == 2 && vfs_stat(kvfs, NULL, argv[1], &st) == 0 && st.type == VFS_TYPE_CHAR &&
+	    is_trace_pipe(&st)) {
+		int err = cat_pipe();
+		if (err)
+			kprintf("cat: %s: %s\n", argv[1], shell_strerror(err));
+		return err ? 1 : 0;
 	}
-	return status;
+	c = state_with_words(sizeof(*c), argc - 1, argv + 1, &files);
+	if (!c)
+		return started("cat", ERR_NOMEM);
+	c->files = files;
+	c->nfiles = argc - 1;
+	return started("cat", shell_work_start("cat", cat_step, cat_done, c));
 }
 
 /* ---- echo ---- */

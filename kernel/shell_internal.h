@@ -28,7 +28,26 @@ struct shell_command {
  */
 int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh));
 
+/*
+ * shell_work_start - runs a builtin's long work as the foreground job: a
+ * task calls step(arg) again and again until it returns a status (>= 0),
+ * queueing itself behind the other ready tasks whenever it has run for
+ * SHELL_WORK_SLICE_US, so the shell and the programs keep running; Ctrl-C
+ * or `timeout` end it before its next step (status SHELL_WORK_STOPPED).
+ * done(arg) is called exactly once, when the work ends, is stopped, or
+ * cannot start (then ERR_NOMEM, ERR_BUSY). step runs in the task, on any
+ * CPU: it must not block.
+ */
+#define SHELL_WORK_MORE	    (-1)
+#define SHELL_WORK_STOPPED  130 /* 128 + SIGINT */
+#define SHELL_WORK_SLICE_US 2000
+int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg);
+
 /* ---- jobs (shell_jobs.c) ---- */
+
+/* shell_jobs_init - the job table: max_background background jobs (the
+ * jobs= boot argument) and one foreground job. ERR_NOMEM. */
+int shell_jobs_init(uint32_t max_background);
 
 /* What a job's join gives: a builtin's task an int, a program its status. */
 union shell_job_out {
@@ -43,8 +62,9 @@ void shell_jobs_set_timeout(uint64_t ns);
  * true while the shell must wait: a foreground job, or one `kill` waits for. */
 bool shell_jobs_poll(struct kasync_cx *cx);
 
-/* shell_jobs_interrupt - Ctrl-C: stops the foreground job, if any. */
-void shell_jobs_interrupt(void);
+/* shell_jobs_interrupt - Ctrl-C: stops the foreground job, if any, and
+ * returns its number (0: none). */
+int shell_jobs_interrupt(void);
 
 /* shell_jobs_report - prints (and forgets) the notices of ended background jobs. */
 void shell_jobs_report(void);

@@ -1,10 +1,14 @@
 /*
  * shell_jobs.c - the shell's jobs: WebAssembly programs it started (run,
- * PROG ARGS, PROG ARGS &) and the tasks of builtins that wait (cat
- * trace_pipe, bench), and the commands run, jobs, kill and ps.
+ * PROG ARGS, PROG ARGS &), the tasks of builtins that wait (cat
+ * trace_pipe, bench) or work long (cat, ls: shell_work_start), and the
+ * commands run, jobs, kill and ps.
  *
  *   slot i = job [i+1]:
  *     free -> running -> [reaping] -> ended (notice pending) -> free
+ *
+ * The table has room for bg_max background jobs (the jobs= boot argument)
+ * plus one: there is at most one foreground job, so it always finds a slot.
  *
  * A program is reaping from its join's end until its memory is all freed
  * (io.released): after a kill the join ends at once, while the program may
@@ -22,9 +26,11 @@
  * its program, on whichever CPU runs it; a program's slot is freed only
  * after io.released, when the program is gone, so io.arg never dangles.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "base/compiler.h"
 #include "base/err.h"
 #include "base/fmt.h"
@@ -33,10 +39,10 @@
 #include "sched.h"
 #include "shell_internal.h"
 #include "spinlock.h"
+#include "timer.h"
 #include "vfs/wasi_vfs.h"
 #include "wasm/proc.h"
 
-#define JOBS_MAX      16
 #define JOB_NAME_MAX  48
 #define STDIN_MAX     1024
 #define PROG_SIZE_MAX (64u << 20)
@@ -71,7 +77,9 @@ struct job {
 	struct kasync_waker in_waker; /* the program waiting for input */
 };
 
-static struct job jobs[JOBS_MAX];
+static struct job *jobs; /* njobs slots: bg_max + 1 */
+static size_t njobs;
+static uint32_t bg_max;
 static uint64_t next_timeout_ns; /* set by `timeout` for the job it starts */
 static struct wasi_vfs files;	 /* programs' file calls, on kvfs */
 static bool files_ready;
@@ -81,9 +89,26 @@ static int job_num(const struct job *j)
 	return (int)(j - jobs) + 1;
 }
 
+int shell_jobs_init(uint32_t max_background)
+{
+	jobs = calloc((size_t)max_background + 1, sizeof(*jobs));
+	if (!jobs)
+		return ERR_NOMEM;
+	njobs = (size_t)max_background + 1;
+	bg_max = max_background;
+	return 0;
+}
+
+/* A free slot; NULL if a background job would pass bg_max (the foreground
+ * always finds one: at most one is in use, by this very job). */
 static struct job *job_alloc(const char *name, bool fg)
 {
-	for (size_t i = 0; i < JOBS_MAX; i++) {
+	size_t bg = 0;
+	for (size_t i = 0; i < njobs; i++)
+		bg += jobs[i].state != JOB_FREE && !jobs[i].fg;
+	if (!fg && bg >= bg_max)
+		return NULL;
+	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
 		if (j->state != JOB_FREE)
 			continue;
@@ -116,7 +141,7 @@ void shell_jobs_set_timeout(uint64_t ns)
 
 int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh))
 {
-	for (size_t i = 0; i < JOBS_MAX; i++)
+	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
 			return ERR_BUSY;
 	struct job *j = job_alloc("", true);
@@ -139,11 +164,108 @@ static void cancel_stop(struct kasync_join *jh)
 	kasync_join_cancel(jh);
 }
 
+/* ---- a builtin's long work (shell_work_start) ---- */
+
+struct work {
+	struct kasync_task task;
+	int (*step)(void *arg);
+	void (*done)(void *arg); /* NULL once called */
+	void *arg;
+	atomic_bool stop; /* set by work_stop (the shell's CPU) */
+	int status;
+};
+
+static void work_done(struct work *w)
+{
+	if (w->done)
+		w->done(w->arg);
+	w->done = NULL;
+}
+
+/* Steps until the work ends or its slice is over; then it queues itself
+ * again behind the tasks that are ready (the shell among them). */
+static enum kasync_poll work_poll(struct kasync_task *task, struct kasync_cx *cx)
+{
+	struct work *w = (struct work *)task;
+	uint64_t end = arch_now_ticks() + timer_us_to_ticks(SHELL_WORK_SLICE_US);
+
+	for (;;) {
+		/* relaxed: the flag carries no data; seen at the next step */
+		if (atomic_load_explicit(&w->stop, memory_order_relaxed)) {
+			w->status = SHELL_WORK_STOPPED;
+			break;
+		}
+		int r = w->step(w->arg);
+		if (r != SHELL_WORK_MORE) {
+			w->status = r;
+			break;
+		}
+		if (arch_now_ticks() >= end) {
+			kasync_waker_wake_by_ref(&cx->waker);
+			kasync_sched_end_tick(cx->exec); /* timers, injector */
+			return KASYNC_PENDING;
+		}
+	}
+	work_done(w);
+	return KASYNC_READY;
+}
+
+static void work_take(struct kasync_task *task, void *out)
+{
+	*(int *)out = ((struct work *)task)->status;
+}
+
+static void work_dealloc(struct kasync_task *task)
+{
+	struct work *w = (struct work *)task;
+	work_done(w); /* a no-op unless it never ran to its end */
+	free(w);
+}
+
+static const struct kasync_task_vtable work_vt = {
+	.poll = work_poll, .take_output = work_take, .dealloc = work_dealloc};
+
+/* Ctrl-C or timeout: the work ends at its next step, so the join completes
+ * only once nothing of it runs any more (no output after the prompt). */
+static void work_stop(struct kasync_join *jh)
+{
+	struct work *w = (struct work *)jh->task;
+	atomic_store(&w->stop, true);
+	struct kasync_waker wk = kasync_task_waker(&w->task);
+	kasync_waker_wake(&wk);
+}
+
+int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg)
+{
+	struct kasync_join jh;
+	struct work *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w) {
+		done(arg);
+		return ERR_NOMEM;
+	}
+	kasync_task_init(&w->task, &work_vt, name);
+	w->step = step;
+	w->done = done;
+	w->arg = arg;
+	atomic_init(&w->stop, false);
+	err = kasync_spawn(&kexec, &w->task, &jh); /* on error it deallocs */
+	if (err)
+		return err;
+	err = shell_job_start(&jh, work_stop);
+	if (err) {
+		work_stop(&jh);
+		kasync_join_drop(&jh);
+	}
+	return err;
+}
+
 /* ---- a foreground program's stdin ---- */
 
 static struct job *fg_job(void)
 {
-	for (size_t i = 0; i < JOBS_MAX; i++)
+	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
 			return &jobs[i];
 	return NULL;
@@ -292,7 +414,7 @@ static bool reaped(struct job *j, struct kasync_cx *cx)
 bool shell_jobs_poll(struct kasync_cx *cx)
 {
 	bool wait = false;
-	for (size_t i = 0; i < JOBS_MAX; i++) {
+	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
 		union shell_job_out out;
 		int err = 0;
@@ -311,16 +433,18 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 	return wait;
 }
 
-void shell_jobs_interrupt(void)
+int shell_jobs_interrupt(void)
 {
 	struct job *j = fg_job();
-	if (j)
-		job_stop(j);
+	if (!j)
+		return 0;
+	job_stop(j);
+	return job_num(j);
 }
 
 void shell_jobs_report(void)
 {
-	for (size_t i = 0; i < JOBS_MAX; i++)
+	for (size_t i = 0; i < njobs; i++)
 		if (jobs[i].state == JOB_ENDED) {
 			kprintf("%s\n", jobs[i].notice);
 			jobs[i].state = JOB_FREE;
@@ -376,6 +500,9 @@ static void print_load_error(const char *path, int err, const struct wasm_error 
 		kprintf("run: %s: not enough memory%s%s%s\n", path, we->msg[0] ? " (" : "", we->msg,
 			we->msg[0] ? ")" : "");
 		break;
+	case ERR_UNSUPP:
+		kprintf("run: %s: not a WASI command: %s\n", path, we->msg);
+		break;
 	default:
 		kprintf("run: %s: %s\n", path, shell_strerror(err));
 	}
@@ -401,6 +528,10 @@ int shell_run_program(int argc, char **argv, bool background)
 	bool owned;
 	int64_t root;
 
+	if (!argv[0][0]) {
+		kprintf("run: the program name is empty\n");
+		return 127;
+	}
 	int err = find_program(argv[0], path);
 	if (!err)
 		err = kvfs_map_file(path, PROG_SIZE_MAX, &bytes, &len, &owned);
@@ -420,7 +551,9 @@ int shell_run_program(int argc, char **argv, bool background)
 	if (!j) {
 		if (owned)
 			free((void *)bytes);
-		kprintf("run: too many jobs (at most %d): wait for one or kill it\n", JOBS_MAX);
+		kprintf("run: %s: too many background jobs (at most %u, set by the jobs= boot "
+			"argument): wait for one or kill it\n",
+			argv[0], bg_max);
 		return 1;
 	}
 	/* "/" as a guest's: the mounts' policy decides (README, "What a program
@@ -479,7 +612,7 @@ int shell_cmd_jobs(int argc, char **argv)
 		kprintf("usage: jobs\n");
 		return 2;
 	}
-	for (size_t i = 0; i < JOBS_MAX; i++) {
+	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
 		if ((j->state == JOB_RUNNING || j->state == JOB_REAPING) && !j->fg)
 			kprintf("[%d] %llu %s %s\n", job_num(j), (unsigned long long)j->id,
@@ -502,7 +635,7 @@ static struct job *job_lookup(const char *arg)
 			return NULL;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
-	for (size_t i = 0; i < JOBS_MAX; i++) {
+	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
 		bool live = j->state == JOB_RUNNING || j->state == JOB_REAPING;
 		if (live && (by_num ? (uint64_t)job_num(j) == v : j->id == v))

@@ -31,6 +31,7 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
 		"kernel-userland-smp1|tests/qemu/userland.py --smp 1 $BUILD/kernel/loader.elf"
 		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"
+		"kernel-latency|tests/qemu/latency.py $BUILD/kernel/loader.elf"
 	)
 fi
 

@@ -154,6 +154,11 @@ TEST(bootargs, parse_and_report)
 	EXPECT_EQ(trace_log_level_for(&b.log, "kasync"), TRACE_LEVEL_INFO); /* defaults survive */
 	EXPECT_EQ(b.backtrace, BACKTRACE_SHORT);
 	EXPECT_EQ(bootargs_parse(0, &b, count_problem), 0);
+	EXPECT_EQ(b.jobs, BOOTARGS_JOBS_DEFAULT);
+	EXPECT_EQ(bootargs_parse("jobs=5", &b, count_problem), 0);
+	EXPECT_EQ(b.jobs, 5);
+	EXPECT_EQ(bootargs_parse("jobs=1024 jobs=0 jobs=1025 jobs=x jobs=", &b, count_problem), 4);
+	EXPECT_EQ(b.jobs, 1024); /* bad values keep what was there */
 }
 
 TEST(symbols, resolve_kernel_functions)

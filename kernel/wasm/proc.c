@@ -356,6 +356,14 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	p->code_bytes = wasm_instance_footprint(inst);
 	if (wasm_instance_export(inst, "_start", &ex) || ex.kind != WASM_EXTERN_FUNC)
 		return ERR_NOENT;
+	if (ex.u.func->type->nparams || ex.u.func->type->nresults) {
+		err->kind = ERR_UNSUPP;
+		err->section = "export";
+		fmt_snprintf(err->msg, sizeof(err->msg),
+			     "_start takes %u parameter(s) and returns %u result(s), not none",
+			     ex.u.func->type->nparams, ex.u.func->type->nresults);
+		return ERR_UNSUPP;
+	}
 	p->calls[0] = wasm_instance_start_func(inst);
 	p->calls[1] = ex.u.func;
 	TRACE_POINT(wasm, instance_start, p->name, guarded,

@@ -100,7 +100,9 @@ struct wasm_proc_status {
  * NULL detaches the program. io may be NULL (console, no stdin, no files).
  * Errors: ERR_MALFORMED / ERR_INVALID (the module), ERR_LINK (an import
  * other than WASI's), ERR_NOENT (no `_start` function export),
- * ERR_NOMEM, and the spawn's errors. Nothing runs before it returns.
+ * ERR_UNSUPP (a `_start` that takes parameters or returns results: the
+ * options' err->msg says which), ERR_NOMEM, and the spawn's errors.
+ * Nothing runs before it returns.
  */
 int wasm_proc_spawn(const uint8_t *bytes, size_t len, const char *name, int argc,
 		    const char *const *argv, const struct wasm_proc_io *io,

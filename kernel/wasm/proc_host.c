@@ -328,6 +328,16 @@ static uint16_t h_poll(void *arg, struct wasi_host_pollfd *fds, size_t nfds, boo
 	return WASI_EAGAIN;
 }
 
+/* preempt: the slice timer asked the guest to yield; a long call (random,
+ * big reads and writes) then stops at its next chunk and the program is
+ * queued again like any preempted one (WASI_STATUS_YIELD). */
+static bool h_preempt(void *arg)
+{
+	struct wasm_proc *p = P(arg);
+
+	return p->exec && wasm_exec_yield_requested(p->exec);
+}
+
 /* yield: suspends once; the task is queued again at once. */
 static uint16_t h_yield(void *arg)
 {
@@ -369,5 +379,6 @@ void proc_host_init(struct wasm_proc *p)
 		.sync = h_sync,
 		.poll = h_poll,
 		.yield = h_yield,
+		.preempt = h_preempt,
 	};
 }

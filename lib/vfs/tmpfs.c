@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/compiler.h"
 #include "vfs/vfs.h"
 #include "vfs/vfs_internal.h"
 
@@ -66,13 +67,15 @@ int vfs_data_resize(struct vfs_node *n, uint64_t size)
 	if (n->u.reg.borrowed)
 		return ERR_ROFS; /* initramfs data (its fs is read-only anyway) */
 	if (size > cap) {
-		/* grow geometrically while the limit allows, else exactly */
+		/* grow geometrically, up to what the limit leaves: growing by
+		 * the exact size near the limit would copy the file at every
+		 * write (a big write comes in chunks: wasi's WASI_CHUNK) */
 		uint64_t want = cap * 2 > size ? cap * 2 : size;
 
 		if (want < DATA_MIN_CAP)
 			want = DATA_MIN_CAP;
 		if (!fits(n->fs, cap, want))
-			want = size;
+			want = MAX(size, n->fs->limit - (n->fs->used - cap));
 		if (!fits(n->fs, cap, want))
 			return ERR_NOSPC;
 		e = set_cap(n, want);

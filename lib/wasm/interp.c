@@ -210,6 +210,12 @@ void wasm_exec_request_yield(struct wasm_exec *x)
 	atomic_store(&x->yield, 1);
 }
 
+/* Relaxed: the flag carries no data (as in the run loop). */
+bool wasm_exec_yield_requested(const struct wasm_exec *x)
+{
+	return atomic_load_explicit(&x->yield, memory_order_relaxed) != 0;
+}
+
 void wasm_exec_abort(struct wasm_exec *x)
 {
 	if (x->state != EXEC_READY)

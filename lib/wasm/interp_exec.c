@@ -22,7 +22,8 @@
  *
  * Units are charged at taken loop back-edges (the loop body's length) and at
  * calls (the callee's length, or one for a host function); the same spots
- * check the yield flag.
+ * check the yield flag. So are the chunks of a long bulk instruction
+ * (bulk_step below), so that none holds the CPU past its time slice.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,107 @@ int interp_frames_reserve(struct wasm_exec *x)
 static inline bool yield_pending(struct wasm_exec *x)
 {
 	return atomic_load_explicit(&x->yield, memory_order_relaxed) != 0;
+}
+
+/*
+ * Long bulk instructions: one over more than INTERP_BULK_BYTES bytes (or
+ * INTERP_BULK_ELEMS table elements) runs one chunk per dispatch, charging
+ * INTERP_BULK_UNITS per chunk, so a yield request is seen within a chunk
+ * and a memory.fill of 4 GiB can be suspended and resumed like a loop.
+ * bulk_step checks the whole remaining range first, so an out-of-bounds
+ * operation still traps before it writes anything (the 2.0 rule), does one
+ * chunk through the runtime's helper, and rewrites the instruction's
+ * operand slots (arg[0..2]) to what is left; the loop then dispatches the
+ * same instruction again, or suspends at it and resumes there. This is
+ * safe because the operand slots are the instruction's own temporaries
+ * (do_bulk materializes them and nothing reads them afterwards), and no
+ * instruction after a bulk one takes an operand from acc. A copy whose
+ * destination lies above its source goes from the end, so no chunk reads
+ * what an earlier one wrote (memmove's rule, chunk by chunk). Results are
+ * the same as one memset/memmove; only the time is cut.
+ */
+#define INTERP_BULK_BYTES (64u << 10)
+#define INTERP_BULK_ELEMS (8u << 10)
+#define INTERP_BULK_UNITS 1024
+
+static uint32_t data_len(const struct wasm_instance *inst, uint64_t i)
+{
+	return inst->data_dropped[i] ? 0 : inst->module->datas[i].size;
+}
+
+static uint32_t elem_len(const struct wasm_instance *inst, uint64_t i)
+{
+	return inst->elem_dropped[i] ? 0 : inst->module->elems[i].count;
+}
+
+static __attribute__((noinline)) int bulk_step(struct wasm_exec *x, uint32_t op,
+					       const struct ins *ip, uint64_t *arg)
+{
+	struct wasm_instance *inst = x->fn->inst;
+	struct wasm_memory *mem = x->fn->mem0;
+	struct wasm_tableinst *fill_table = (struct wasm_tableinst *)(uintptr_t)ip->imm;
+	uint32_t d = (uint32_t)arg[0], s = (uint32_t)arg[1], n = (uint32_t)arg[2];
+	uint64_t dlen, slen = UINT64_MAX; /* fills have no source */
+	bool table = op == OP_TABLE_FILL || op == OP_TABLE_COPY || op == OP_TABLE_INIT;
+	bool fill = op == OP_MEMORY_FILL || op == OP_TABLE_FILL;
+	bool back = (op == OP_MEMORY_COPY || op == OP_TABLE_COPY) && d > s;
+	uint32_t k = table ? INTERP_BULK_ELEMS : INTERP_BULK_BYTES;
+	uint32_t cd, cs;
+
+	switch (op) {
+	case OP_MEMORY_FILL:
+		dlen = mem->size_bytes;
+		break;
+	case OP_MEMORY_COPY:
+		dlen = slen = mem->size_bytes;
+		break;
+	case OP_MEMORY_INIT:
+		dlen = mem->size_bytes;
+		slen = data_len(inst, ip->imm);
+		break;
+	case OP_TABLE_FILL:
+		dlen = fill_table->size;
+		break;
+	case OP_TABLE_COPY:
+		dlen = inst->tables[ip->imm]->size;
+		slen = inst->tables[ip->b]->size;
+		break;
+	default: /* OP_TABLE_INIT */
+		dlen = inst->tables[ip->imm]->size;
+		slen = elem_len(inst, ip->b);
+		break;
+	}
+	if ((uint64_t)d + n > dlen || (!fill && (uint64_t)s + n > slen))
+		return table ? WASM_TRAP_TABLE_OOB : WASM_TRAP_MEMORY_OOB;
+	cd = back ? d + n - k : d;
+	cs = back ? s + n - k : s;
+	switch (op) {
+	case OP_MEMORY_FILL:
+		wasm_rt_memory_fill(mem, cd, (uint8_t)s, k);
+		break;
+	case OP_MEMORY_COPY:
+		wasm_rt_memory_copy(mem, mem, cd, cs, k);
+		break;
+	case OP_MEMORY_INIT:
+		wasm_rt_memory_init(inst, 0, (uint32_t)ip->imm, cd, cs, k);
+		break;
+	case OP_TABLE_FILL:
+		wasm_rt_table_fill(fill_table, cd, (uintptr_t)arg[1], k);
+		break;
+	case OP_TABLE_COPY:
+		wasm_rt_table_copy(inst, (uint32_t)ip->imm, ip->b, cd, cs, k);
+		break;
+	default:
+		wasm_rt_table_init(inst, (uint32_t)ip->imm, ip->b, cd, cs, k);
+		break;
+	}
+	if (!back) {
+		arg[0] = d + k;
+		if (!fill)
+			arg[1] = s + k;
+	}
+	arg[2] = n - k;
+	return 0;
 }
 
 /* Copies of a few values (results, a call's locals): a plain loop beats the
@@ -147,6 +249,7 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	uint64_t acc = 0;  /* the last integer or f32 arithmetic or load result */
 	double facc = 0.0; /* the last f64 arithmetic or load result */
 	uint32_t argbase;
+	uint32_t bulk_op;
 	int kind;
 
 	if (!x) {
@@ -500,6 +603,11 @@ call_funcinst:
 			x->reason = WASM_SUSPEND_BLOCKED;
 			goto suspend;
 		}
+		if (rc == WASM_HOST_YIELD) { /* to be called again: go on */
+			atomic_store(&x->yield, 0);
+			x->reason = WASM_SUSPEND_YIELD;
+			goto suspend;
+		}
 		x->trap.msg = hc.trap_msg;
 		x->trap.exit_code = hc.exit_code;
 		TRAP(hc.trap_kind ? hc.trap_kind : WASM_TRAP_HOST);
@@ -576,6 +684,10 @@ L_MEMORY_GROW:
 	x->msize = x->fn->mem0->size_bytes;
 	NEXT();
 L_MEMORY_INIT:
+	if (UNLIKELY((uint32_t)fp[ip->a + 2] > INTERP_BULK_BYTES)) {
+		bulk_op = OP_MEMORY_INIT; /* one chunk at a time */
+		goto bulk_long;
+	}
 	kind = wasm_rt_memory_init(x->fn->inst, 0, (uint32_t)ip->imm, A32, (uint32_t)fp[ip->a + 1],
 				   (uint32_t)fp[ip->a + 2]);
 	if (kind)
@@ -584,18 +696,31 @@ L_MEMORY_INIT:
 L_DATA_DROP:
 	wasm_rt_data_drop(x->fn->inst, (uint32_t)ip->imm);
 	NEXT();
-L_MEMORY_COPY:
-	kind = wasm_rt_memory_copy(x->fn->mem0, x->fn->mem0, A32, (uint32_t)fp[ip->a + 1],
-				   (uint32_t)fp[ip->a + 2]);
-	if (kind)
-		goto trap;
+L_MEMORY_COPY : {
+	uint32_t d = A32, src = (uint32_t)fp[ip->a + 1], n = (uint32_t)fp[ip->a + 2];
+
+	if (UNLIKELY(n > INTERP_BULK_BYTES)) {
+		bulk_op = OP_MEMORY_COPY; /* one chunk at a time */
+		goto bulk_long;
+	}
+	/* inline for short copies: no helper call */
+	if (UNLIKELY((uint64_t)d + n > x->msize || (uint64_t)src + n > x->msize))
+		TRAP(WASM_TRAP_MEMORY_OOB);
+	memmove(mb + d, mb + src, n);
 	NEXT();
-L_MEMORY_FILL:
-	kind = wasm_rt_memory_fill(x->fn->mem0, A32, (uint8_t)fp[ip->a + 1],
-				   (uint32_t)fp[ip->a + 2]);
-	if (kind)
-		goto trap;
+}
+L_MEMORY_FILL : {
+	uint32_t d = A32, n = (uint32_t)fp[ip->a + 2];
+
+	if (UNLIKELY(n > INTERP_BULK_BYTES)) {
+		bulk_op = OP_MEMORY_FILL; /* one chunk at a time */
+		goto bulk_long;
+	}
+	if (UNLIKELY((uint64_t)d + n > x->msize))
+		TRAP(WASM_TRAP_MEMORY_OOB);
+	memset(mb + d, (uint8_t)fp[ip->a + 1], n);
 	NEXT();
+}
 L_TABLE_GET : {
 	uintptr_t v;
 
@@ -618,18 +743,30 @@ L_TABLE_GROW:
 						  (uintptr_t)A64, (uint32_t)fp[ip->a + 1]);
 	NEXT();
 L_TABLE_FILL:
+	if (UNLIKELY((uint32_t)fp[ip->a + 2] > INTERP_BULK_ELEMS)) {
+		bulk_op = OP_TABLE_FILL; /* one chunk at a time */
+		goto bulk_long;
+	}
 	kind = wasm_rt_table_fill((struct wasm_tableinst *)(uintptr_t)ip->imm, A32,
 				  (uintptr_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
 	if (kind)
 		goto trap;
 	NEXT();
 L_TABLE_COPY:
+	if (UNLIKELY((uint32_t)fp[ip->a + 2] > INTERP_BULK_ELEMS)) {
+		bulk_op = OP_TABLE_COPY; /* one chunk at a time */
+		goto bulk_long;
+	}
 	kind = wasm_rt_table_copy(x->fn->inst, (uint32_t)ip->imm, ip->b, A32,
 				  (uint32_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
 	if (kind)
 		goto trap;
 	NEXT();
 L_TABLE_INIT:
+	if (UNLIKELY((uint32_t)fp[ip->a + 2] > INTERP_BULK_ELEMS)) {
+		bulk_op = OP_TABLE_INIT; /* one chunk at a time */
+		goto bulk_long;
+	}
 	kind = wasm_rt_table_init(x->fn->inst, (uint32_t)ip->imm, ip->b, A32,
 				  (uint32_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
 	if (kind)
@@ -756,9 +893,18 @@ L_ELEM_DROP:
 	H_TRUNC(I64_TRUNC_F64_U, FA64, NUM_I64_LO_U, NUM_I64_HI_U, (uint64_t)v)
 	/* clang-format on */
 
+bulk_long:
+	kind = bulk_step(x, bulk_op, ip, fp + ip->a);
+	if (kind)
+		goto trap;
+	x->left -= INTERP_BULK_UNITS;
+	if (UNLIKELY(x->left < 0 || yield_pending(x)))
+		goto out_of_units;
+	JUMP(); /* the same instruction, with what is left */
+
 out_of_units:
-	/* ip is where to continue: a branch target or a callee's entry, or a
-	 * host call to redo. */
+	/* ip is where to continue: a branch target or a callee's entry, a
+	 * host call to redo, or a bulk instruction to go on with. */
 	if (atomic_exchange(&x->yield, 0)) {
 		x->reason = WASM_SUSPEND_YIELD;
 		goto suspend;

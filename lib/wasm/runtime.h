@@ -126,8 +126,13 @@ size_t wasm_trap_format(const struct wasm_trap *t, char *buf, size_t len);
  *  WASM_HOST_TRAP    - the call traps with WASM_TRAP_HOST (c->trap_msg) or
  *                      with c->trap_kind if the function set it (e.g.
  *                      WASM_TRAP_EXIT with c->exit_code for proc_exit).
+ *  WASM_HOST_YIELD   - part done, and wasm_exec_yield_requested() said the
+ *                      time is up: the request is consumed, wasm_run
+ *                      returns WASM_RUN_SUSPENDED (reason WASM_SUSPEND_YIELD)
+ *                      and the next wasm_run calls the function again with
+ *                      the same arguments; the function kept its progress.
  */
-enum { WASM_HOST_OK, WASM_HOST_BLOCKED, WASM_HOST_TRAP };
+enum { WASM_HOST_OK, WASM_HOST_BLOCKED, WASM_HOST_TRAP, WASM_HOST_YIELD };
 
 struct wasm_host_call {
 	struct wasm_exec *exec;
@@ -357,6 +362,10 @@ const struct wasm_trap *wasm_exec_trap(const struct wasm_exec *x);
  * WASM_RUN_SUSPENDED at its next back-edge or call. Any thread, any
  * context (one atomic store). */
 void wasm_exec_request_yield(struct wasm_exec *x);
+
+/* wasm_exec_yield_requested - whether a yield request is pending (for a
+ * long host function deciding whether to stop part way). Any thread. */
+bool wasm_exec_yield_requested(const struct wasm_exec *x);
 
 /* wasm_exec_abort - abandons a suspended call; the exec becomes idle. */
 void wasm_exec_abort(struct wasm_exec *x);

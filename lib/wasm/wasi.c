@@ -353,11 +353,29 @@ uint32_t wasi_clock_time_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t id,
 	return 0;
 }
 
+/* In chunks: 125 MiB of random bytes take seconds on a slow machine. */
 uint32_t wasi_random_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t buf, uint32_t len)
 {
+	const uint64_t key[4] = {WASI_PART_RANDOM, buf, len, 0};
+	uint64_t done;
+
 	if (!wasi_mem_ok(m, buf, len))
 		return WASI_EFAULT;
-	return len ? c->host->random(c->host->arg, m.base + buf, len) : 0;
+	done = wasi_part_resume(c, key);
+	while (done < len) {
+		uint32_t n = (uint32_t)(len - done < WASI_CHUNK ? len - done : WASI_CHUNK);
+		uint16_t e = c->host->random(c->host->arg, m.base + buf + done, n);
+
+		if (e) {
+			wasi_unblock(c);
+			return e;
+		}
+		done += n;
+		if (done < len && wasi_preempted(c))
+			return wasi_part_yield(c, key, done);
+	}
+	wasi_unblock(c);
+	return 0;
 }
 
 uint32_t wasi_proc_exit(struct wasi_ctx *c, struct wasi_mem m, uint32_t code)
@@ -405,6 +423,7 @@ uint16_t wasi_ctx_wait_pending(struct wasi_ctx *c)
 		return c->host->poll(c->host->arg, NULL, 0, true, c->pending.clock_id,
 				     c->pending.deadline);
 	case WASI_PENDING_YIELD:
+	case WASI_PENDING_PART: /* the retry goes on at once */
 	case WASI_PENDING_NONE:
 		break;
 	}

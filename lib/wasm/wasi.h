@@ -19,7 +19,8 @@
  * checks happen before the first host call or guest write. (Exceptions, as
  * in POSIX: fd_read/fd_write may succeed with a short count after partial
  * progress, and the output buffer of fd_read/fd_readdir/random_get may have
- * been written when the host call fails.)
+ * been written when the host call fails or stops part way with
+ * WASI_STATUS_YIELD.)
  *
  * Guest memory: every function takes a `struct wasi_mem` view {base, size}
  * of the instance's memory 0, fetched fresh per call (a memory may move when
@@ -41,6 +42,16 @@
  *    sched_yield completes on its retry.
  *  WASI_STATUS_EXIT - proc_exit: the instance ends; ctx->exit_code holds
  *    the guest's code.
+ *  WASI_STATUS_YIELD - a long call (random_get, fd_read/fd_write/fd_pread/
+ *    fd_pwrite over large buffers, fd_readdir of a huge directory) did part
+ *    of its work and stopped because the host's preempt() said the guest's
+ *    time is up. Unlike BLOCKED, it changed things: ctx->pending (kind
+ *    PART) holds how far it got. The engine suspends the instance at the
+ *    call as for a yield request and, when it resumes, calls the same
+ *    function again with the same arguments, which goes on from there. So
+ *    no call holds the CPU for more than about one chunk (WASI_CHUNK bytes,
+ *    or a batch of entries) past its time slice, and the guest still sees
+ *    one call with the whole result.
  *
  * Host services return 0 or a WASI errno (enum wasi_errno): this interface is
  * the WASI boundary, so it speaks WASI's error space. A host built on the
@@ -140,6 +151,16 @@ enum wasi_errno {
 
 #define WASI_STATUS_BLOCKED 0x10000u
 #define WASI_STATUS_EXIT    0x10001u
+#define WASI_STATUS_YIELD   0x10002u
+
+/* The most bytes a long call moves between two preempt() checks: about
+ * 0.1-1 ms of copying or generating on the slowest target (QEMU TCG), well
+ * inside a time slice. */
+#define WASI_CHUNK (64u << 10)
+
+/* The most subscriptions one poll_oneoff takes (EINVAL beyond, as Linux's
+ * poll past RLIMIT_NOFILE): its work and memory grow with their number. */
+#define WASI_POLL_MAX_SUBS 4096u
 
 /* Clock ids, file types, flags and rights (preview1 values). */
 enum {
@@ -263,6 +284,10 @@ struct wasi_host {
 	uint16_t (*yield)(void *arg);
 	/* exit: told about proc_exit (optional, may be NULL) */
 	void (*exit)(void *arg, uint32_t code);
+	/* preempt: whether the guest's time is up, so a long call should stop
+	 * at its next chunk with WASI_STATUS_YIELD (optional: NULL, never).
+	 * Called between chunks of one call, so it must be cheap. */
+	bool (*preempt)(void *arg);
 };
 
 struct wasi_mem {
@@ -288,7 +313,8 @@ enum wasi_pending_kind {
 	WASI_PENDING_POLL,
 	WASI_PENDING_READ,
 	WASI_PENDING_WRITE,
-	WASI_PENDING_YIELD
+	WASI_PENDING_YIELD,
+	WASI_PENDING_PART /* a long call stopped part way: WASI_STATUS_YIELD */
 };
 struct wasi_pending {
 	enum wasi_pending_kind kind;
@@ -297,6 +323,9 @@ struct wasi_pending {
 	bool has_deadline; /* POLL: earliest clock deadline... */
 	uint32_t clock_id;
 	uint64_t deadline; /* ...absolute, on clock_id */
+	uint64_t part[4];  /* PART: which call, and the arguments naming its work */
+	uint64_t done;	   /* PART: bytes it has moved (readdir: written) so far */
+	uint64_t cursor;   /* PART, readdir: the cookie to go on from */
 };
 
 struct wasi_ctx {

@@ -59,6 +59,8 @@ static int bind_call(struct wasm_host_call *hc, union wasm_val *vals, size_t idx
 	status = imp->call(c, m, args);
 	if (status == WASI_STATUS_BLOCKED)
 		return WASM_HOST_BLOCKED;
+	if (status == WASI_STATUS_YIELD)
+		return WASM_HOST_YIELD;
 	if (status == WASI_STATUS_EXIT) {
 		hc->trap_kind = WASM_TRAP_EXIT;
 		hc->trap_msg = "proc_exit";

@@ -23,46 +23,75 @@ struct io_req {
 	uint64_t offset;
 };
 
-/* Moves bytes between the host and each iovec in turn; stops at a short
- * transfer. Returns 0 with *out_total, or an errno if nothing moved. */
+/* One host transfer of len bytes at buf, `done` bytes into the call. */
+static uint16_t host_transfer(const struct wasi_host *h, const struct wasi_fd *f,
+			      const struct io_req *rq, uint8_t *buf, uint32_t len, uint64_t done,
+			      size_t *out_n)
+{
+	if (rq->positional && rq->write)
+		return h->pwrite(h->arg, f->hfd, buf, len, rq->offset + done, out_n);
+	if (rq->positional)
+		return h->pread(h->arg, f->hfd, buf, len, rq->offset + done, out_n);
+	if (rq->write)
+		return h->write(h->arg, f->hfd, buf, len, out_n);
+	return h->read(h->arg, f->hfd, buf, len, out_n);
+}
+
+/*
+ * Moves bytes between the host and each iovec in turn, at most WASI_CHUNK
+ * per host call; stops at a short transfer. Returns 0 with *out_total, an
+ * errno if nothing moved, or WASI_STATUS_YIELD after a chunk when the host
+ * says the guest's time is up: the retry skips the bytes already moved
+ * (ctx->pending) and goes on, so the guest sees one whole transfer.
+ */
 static uint32_t iov_transfer(struct wasi_ctx *c, struct wasi_mem m, struct wasi_fd *f, uint32_t fd,
 			     uint32_t iovs, uint32_t n, const struct io_req *rq,
 			     uint32_t *out_total)
 {
-	const struct wasi_host *h = c->host;
-	uint32_t total = 0;
+	const uint64_t key[4] = {WASI_PART_IO | (uint64_t)rq->write << 8 |
+					 (uint64_t)rq->positional << 9,
+				 fd, iovs | (uint64_t)n << 32, rq->offset};
+	uint32_t total = (uint32_t)wasi_part_resume(c, key), skip = total;
 
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *e = m.base + iovs + (uint64_t)i * WASI_IOVEC_SIZE;
 		uint8_t *buf = m.base + wasi_get_u32(e);
 		uint32_t len = wasi_get_u32(e + 4);
-		size_t done = 0;
-		uint16_t err;
 
-		if (len == 0)
+		if (skip >= len) { /* done by an earlier try */
+			skip -= len;
 			continue;
-		if (rq->positional && rq->write)
-			err = h->pwrite(h->arg, f->hfd, buf, len, rq->offset + total, &done);
-		else if (rq->positional)
-			err = h->pread(h->arg, f->hfd, buf, len, rq->offset + total, &done);
-		else if (rq->write)
-			err = h->write(h->arg, f->hfd, buf, len, &done);
-		else
-			err = h->read(h->arg, f->hfd, buf, len, &done);
-		if (done > len)
-			done = len; /* a broken host must not overrun */
-		total += (uint32_t)done;
-		if (err) {
-			if (total)
-				break; /* report the progress, as POSIX does */
-			if (err == WASI_EAGAIN && !(f->flags & WASI_FDFLAG_NONBLOCK))
-				return wasi_block(
-					c, rq->write ? WASI_PENDING_WRITE : WASI_PENDING_READ, fd);
-			return err;
 		}
-		if (done < len)
-			break;
+		buf += skip;
+		len -= skip;
+		skip = 0;
+		while (len) {
+			uint32_t want = MIN(len, WASI_CHUNK);
+			size_t done = 0;
+			uint16_t err = host_transfer(c->host, f, rq, buf, want, total, &done);
+
+			if (done > want)
+				done = want; /* a broken host must not overrun */
+			total += (uint32_t)done;
+			buf += done;
+			len -= (uint32_t)done;
+			if (err) {
+				if (total)
+					goto out; /* report the progress, as POSIX does */
+				if (err == WASI_EAGAIN && !(f->flags & WASI_FDFLAG_NONBLOCK))
+					return wasi_block(c,
+							  rq->write ? WASI_PENDING_WRITE
+								    : WASI_PENDING_READ,
+							  fd);
+				return err;
+			}
+			if (done < want)
+				goto out;
+			if ((len || i + 1 < n) && wasi_preempted(c))
+				return wasi_part_yield(c, key, total);
+		}
 	}
+out:
 	*out_total = total;
 	return 0;
 }
@@ -308,9 +337,16 @@ uint32_t wasi_fd_filestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd
  * The last entry may be cut at the end of the buffer; the guest sees
  * bufused == buf_len and asks again with a bigger buffer or the cookie.
  */
+/* Entries between two preempt() checks of a listing. */
+#define READDIR_BATCH 256u
+
 struct readdir_fill {
+	struct wasi_ctx *c;
 	uint8_t *buf;
 	uint32_t len, used;
+	uint32_t batch; /* entries since the last preempt() check */
+	uint64_t next;	/* cookie of the entry after the last one written */
+	bool preempted; /* stopped after an entry: the time is up */
 };
 
 static bool readdir_emit(void *arg, const struct wasi_host_dirent *e)
@@ -329,14 +365,25 @@ static bool readdir_emit(void *arg, const struct wasi_host_dirent *e)
 	n = MIN(r->len - r->used, e->namlen);
 	memcpy(r->buf + r->used, e->name, n);
 	r->used += n;
-	return r->used < r->len;
+	r->next = e->next;
+	if (r->used == r->len)
+		return false;
+	if (++r->batch == READDIR_BATCH) {
+		r->batch = 0;
+		r->preempted = wasi_preempted(r->c);
+	}
+	return !r->preempted;
 }
 
+/* A huge directory is listed READDIR_BATCH entries at a time when the host
+ * asks for it (WASI_STATUS_YIELD): the retry goes on at the next cookie and
+ * buffer offset, so the guest sees one listing. */
 uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t buf,
 			 uint32_t len, uint64_t cookie, uint32_t used_out)
 {
+	const uint64_t key[4] = {WASI_PART_READDIR, fd, buf | (uint64_t)len << 32, cookie};
 	struct wasi_fd *f = wasi_fd_lookup(c, fd);
-	struct readdir_fill r = {.buf = m.base + buf, .len = len};
+	struct readdir_fill r = {.c = c, .buf = m.base + buf, .len = len, .next = cookie};
 	uint16_t e;
 
 	if (!f)
@@ -345,11 +392,22 @@ uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uin
 		return WASI_ENOTDIR;
 	if (!wasi_mem_ok(m, buf, len) || !wasi_mem_ok(m, used_out, 4))
 		return WASI_EFAULT;
+	r.used = (uint32_t)wasi_part_resume(c, key);
+	if (r.used)
+		r.next = c->pending.cursor;
 	if (len) {
-		e = c->host->readdir(c->host->arg, f->hfd, cookie, readdir_emit, &r);
-		if (e)
+		e = c->host->readdir(c->host->arg, f->hfd, r.next, readdir_emit, &r);
+		if (e) {
+			wasi_unblock(c);
 			return e;
+		}
 	}
+	if (r.preempted) {
+		wasi_part_yield(c, key, r.used);
+		c->pending.cursor = r.next;
+		return WASI_STATUS_YIELD;
+	}
+	wasi_unblock(c);
 	wasi_store_u32(m, used_out, r.used);
 	return 0;
 }

@@ -112,6 +112,35 @@ static inline uint32_t wasi_block(struct wasi_ctx *c, enum wasi_pending_kind kin
 	return WASI_STATUS_BLOCKED;
 }
 
+/* The long calls that can stop part way: the first word of their key. */
+enum wasi_part_call { WASI_PART_RANDOM = 1, WASI_PART_IO, WASI_PART_READDIR };
+
+/* Whether a long call should stop at this chunk boundary (host->preempt). */
+static inline bool wasi_preempted(const struct wasi_ctx *c)
+{
+	return c->host->preempt && c->host->preempt(c->host->arg);
+}
+
+/* The progress of an earlier try of the long call named by `key` (which
+ * call and the arguments that name its work), or 0 if this is its first. */
+static inline uint64_t wasi_part_resume(const struct wasi_ctx *c, const uint64_t key[4])
+{
+	if (c->pending.kind != WASI_PENDING_PART ||
+	    memcmp(c->pending.part, key, sizeof(c->pending.part)))
+		return 0;
+	return c->pending.done;
+}
+
+/* Stops a long call after `done` bytes; the retry resumes from there. */
+static inline uint32_t wasi_part_yield(struct wasi_ctx *c, const uint64_t key[4], uint64_t done)
+{
+	memset(&c->pending, 0, sizeof(c->pending));
+	c->pending.kind = WASI_PENDING_PART;
+	memcpy(c->pending.part, key, sizeof(c->pending.part));
+	c->pending.done = done;
+	return WASI_STATUS_YIELD;
+}
+
 /* Forgets a pending block once its call completes. */
 static inline void wasi_unblock(struct wasi_ctx *c)
 {

@@ -185,6 +185,8 @@ uint32_t wasi_poll_oneoff(struct wasi_ctx *c, struct wasi_mem m, uint32_t in, ui
 	    !wasi_mem_ok(m, out, (uint64_t)nsubs * WASI_EVENT_SIZE) ||
 	    !wasi_mem_ok(m, nevents_out, 4))
 		return WASI_EFAULT;
+	if (nsubs > WASI_POLL_MAX_SUBS)
+		return WASI_EINVAL;
 	if (c->pending.kind == WASI_PENDING_POLL) {
 		s.start[0] = c->pending.start[0];
 		s.start[1] = c->pending.start[1];

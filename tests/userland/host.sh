@@ -88,6 +88,14 @@ case_ files_clean_twice 1 '' '^files: unlink /sub/files.d/two.txt: No such file 
 case_ files_missing_dir 1 '' '^files: mkdir /nope/files.d: No such file or directory$' -- files /nope
 case_ files_usage 2 '' '^usage: files' -- files
 case_ sandbox_usage 2 '' '^usage: sandbox' -- sandbox x
+# longcall: single long calls (the kernel's latency checks use them)
+case_ longcall_random 0 '^longcall: random 3 MiB done, sum [0-9a-f]{8}$' '' -- longcall random 3 2
+case_ longcall_fill 0 '^longcall: fill 8 MiB done, sum f8e38fc7$' '' -- longcall fill 8 2
+case_ longcall_copy 0 '^longcall: copy 8 MiB done' '' -- longcall copy 8
+case_ longcall_write 0 '^longcall: wrote 3 MiB to /big.txt in one call$' '' -- longcall write /big.txt 3
+case_ longcall_read 0 '^longcall: read 3145728 bytes of /big.txt in one call, sum c260dcde$' '' -- longcall read /big.txt
+case_ longcall_badstart 0 '' '' -- longcall badstart /badstart.wasm
+case_ longcall_usage 2 '' '^usage: longcall' -- longcall fill 0
 
 # sleep really waits (and not much longer)
 if [[ -z $FILTER || sleep_waits == *"$FILTER"* ]]; then

@@ -323,7 +323,7 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 			break;
 		case KASYNC_RESULT_PENDING_SCHEDULE:
 			tick.woken_internal++;
-			if (s->yield_slice && requeue_yielded(s, task))
+			if (UNLIKELY(s->yield_slice) && requeue_yielded(s, task))
 				break;
 			hook(s->exec, KASYNC_HOOK_WAKEUP, s->cpu, task, 0);
 			kasync_mpsc_push(&s->q, &task->link);
@@ -332,9 +332,9 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 			kasync_task_unref(task);
 			break;
 		}
-		s->yield_slice = false;
 		if (s->end_tick) { /* that poll used a long time slice */
 			s->end_tick = false;
+			s->yield_slice = false; /* set only with end_tick */
 			break;
 		}
 	}

@@ -37,7 +37,7 @@ class ShellError(Exception):
 
 class Shell:
     def __init__(self, image, smp=1, log=None, mem="256M", limit=300.0, bootargs="",
-                 boot_timeout=60.0):
+                 boot_timeout=60.0, qemu_args=()):
         self.image = image
         self.smp = smp
         self.limit = limit
@@ -54,6 +54,7 @@ class Shell:
                 "-monitor", "none", "-kernel", image]
         if bootargs:
             args += ["-append", bootargs]
+        args += list(qemu_args)  # e.g. ["-icount", "shift=0"]
         self.note("boot: " + " ".join(args))
         self.qemu = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)

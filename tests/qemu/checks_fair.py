@@ -75,7 +75,7 @@ def fair_shares(sh):
     ratio = gained[-1] / gained[0] if gained[0] > 0 else float("inf")
     note = (f"{n} spinners on {sh.smp} CPUs: {gained[0]:.0f}..{gained[-1]:.0f} ms each in"
             f" {window_ms:.0f} ms of guest time, max/min {ratio:.3f}; {answers} answers")
-    need(ratio <= MAX_RATIO, f"unequal CPU shares: {note}; all: {[round(g) for g in gained]}")
+    need(ratio <= MAX_RATIO, f"unequal CPU shares: {note}; all: {[round(x) for x in gained]}")
     # every CPU ran spinners (measured: 84-98% of the window, which also holds the
     # kernel's own work and the slices under way at each ps)
     need(sum(gained) >= 0.6 * min(n, sh.smp) * window_ms, f"CPUs left idle: {note}")

@@ -4,7 +4,7 @@
  *
  *   sched:sched_switch   a CPU's worker switches to a task's poll and back
  *                        (pid 0 is the worker loop, like Linux's swapper)
- *   sched:sched_wakeup   a woken task is queued (target_cpu -1: injector)
+ *   sched:sched_wakeup   a woken task is queued (target_cpu -1: injector or yield queue)
  *   sched:task_spawn     a task is spawned
  *   sched:task_exit      a task finished or was cancelled
  *   irq:irq_handler_entry / irq:irq_handler_exit   an external interrupt

@@ -192,12 +192,12 @@ static enum kasync_poll proc_poll(struct kasync_task *task, struct kasync_cx *cx
 
 		if (st == WASM_RUN_SUSPENDED) {
 			proc_set_mem(p);
-			/* Budget or yield: queued again, maybe stolen by another
-			 * CPU. Blocked: a host service holds the waker. */
+			/* Budget or yield: the slice is used up, so the back of
+			 * the global yield queue (a round robin over all CPUs).
+			 * Blocked: a host service holds the waker. */
 			if (wasm_exec_suspend_reason(p->exec) != WASM_SUSPEND_BLOCKED) {
 				p->preempted++;
-				kasync_waker_wake_by_ref(&cx->waker);
-				kasync_sched_end_tick(cx->exec); /* timers, injector */
+				kasync_yield_slice(cx);
 			}
 			return KASYNC_PENDING;
 		}

@@ -63,6 +63,7 @@ int kasync_exec_init(struct kasync_exec *exec, uint32_t ncpu, const struct kasyn
 		atomic_init(&s[i].woken_internal, 0);
 		atomic_init(&s[i].stolen, 0);
 		s[i].end_tick = false;
+		s[i].yield_slice = false;
 		s[i].rng = 0x9e3779b97f4a7c15ull * (i + 1);
 	}
 	exec->scheds = s;
@@ -73,6 +74,7 @@ int kasync_exec_init(struct kasync_exec *exec, uint32_t ncpu, const struct kasyn
 	exec->ncpu = ncpu;
 	exec->plat = plat;
 	kasync_mpsc_init(&exec->injector);
+	kasync_mpsc_init(&exec->yielded);
 	atomic_init(&exec->idle, 0);
 	atomic_init(&exec->searching, 0);
 	atomic_init(&exec->closed, false);
@@ -97,6 +99,7 @@ void kasync_exec_destroy(struct kasync_exec *exec)
 	for (uint32_t i = 0; i < exec->ncpu; i++)
 		drain(&exec->scheds[i].q);
 	drain(&exec->injector);
+	drain(&exec->yielded);
 	free(exec->scheds);
 	exec->scheds = NULL;
 }
@@ -256,6 +259,30 @@ void kasync_exec_counters(struct kasync_exec *exec, struct kasync_counters *out)
 	*out = sum;
 }
 
+static size_t steal_from(struct kasync_sched *to, struct kasync_mpsc *from, size_t max, bool half);
+
+/*
+ * A task that used up its slice (kasync_yield_slice). If some task waits
+ * for a CPU, here or in the yield queue, it goes to the back of the yield
+ * queue, and the oldest yielded task takes its place here (unless this CPU
+ * has tasks of its own to run first). False if nothing waits: it goes on
+ * here, as a plain wake would.
+ */
+static bool requeue_yielded(struct kasync_sched *s, struct kasync_task *task)
+{
+	struct kasync_exec *exec = s->exec;
+
+	if (kasync_mpsc_len(&s->q) == 0) {
+		if (kasync_mpsc_len(&exec->yielded) == 0)
+			return false;
+		steal_from(s, &exec->yielded, 1, false);
+	}
+	hook(exec, KASYNC_HOOK_WAKEUP, KASYNC_NO_CPU, task, 0);
+	kasync_mpsc_push(&exec->yielded, &task->link);
+	notify(exec, NULL, false);
+	return true;
+}
+
 struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 {
 	struct kasync_tick tick = {0};
@@ -296,6 +323,8 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 			break;
 		case KASYNC_RESULT_PENDING_SCHEDULE:
 			tick.woken_internal++;
+			if (UNLIKELY(s->yield_slice) && requeue_yielded(s, task))
+				break;
 			hook(s->exec, KASYNC_HOOK_WAKEUP, s->cpu, task, 0);
 			kasync_mpsc_push(&s->q, &task->link);
 			break;
@@ -305,6 +334,7 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 		}
 		if (s->end_tick) { /* that poll used a long time slice */
 			s->end_tick = false;
+			s->yield_slice = false; /* set only with end_tick */
 			break;
 		}
 	}
@@ -386,22 +416,40 @@ void kasync_sched_end_tick(struct kasync_exec *exec)
 		s->end_tick = true;
 }
 
+void kasync_yield_slice(struct kasync_cx *cx)
+{
+	struct kasync_sched *s = kasync_exec_current_sched(cx->exec);
+
+	/* relaxed: `current` is written only on this CPU, and we are on it. */
+	if (s != NULL && cx->task != NULL &&
+	    atomic_load_explicit(&s->current, memory_order_relaxed) == cx->task) {
+		s->yield_slice = true;
+		s->end_tick = true;
+	}
+	kasync_waker_wake_by_ref(&cx->waker);
+}
+
 bool kasync_worker_tick(struct kasync_exec *exec, uint32_t cpu)
 {
 	struct kasync_sched *s = &exec->scheds[cpu];
 	struct kasync_tick t = kasync_sched_tick(s, KASYNC_TICK_N);
+	bool took = false;
+
+	/* fairness: the oldest yielded task goes to a CPU whose own queue ran dry (see the top) */
+	if (!t.has_remaining || t.polled == KASYNC_TICK_N)
+		took = steal_from(s, &exec->yielded, 1, false) > 0;
 
 	if (t.has_remaining) {
 		/* fairness: what was spawned from outside waits at most one tick */
 		steal_from(s, &exec->injector, MAX_STOLEN_PER_TICK, false);
 		return true;
 	}
-	return try_steal(exec, s) > 0;
+	return took || try_steal(exec, s) > 0;
 }
 
 static bool work_available(struct kasync_exec *exec)
 {
-	if (kasync_mpsc_len(&exec->injector) != 0)
+	if (kasync_mpsc_len(&exec->injector) != 0 || kasync_mpsc_len(&exec->yielded) != 0)
 		return true;
 	for (uint32_t i = 0; i < exec->ncpu; i++)
 		if (kasync_mpsc_len(&exec->scheds[i].q) != 0)

@@ -1,18 +1,50 @@
 /*
  * exec.h - the work-stealing executor: one scheduler per CPU, a global
- * injector, and workers that tick, steal and sleep.
+ * injector, a global queue of tasks that used up their time slice, and
+ * workers that tick, steal and sleep.
  *
  *   spawn on a worker  -> that CPU's run queue          (sched->q)
  *   spawn from outside -> the injector                  (exec->injector)
- *   a worker's loop    -> tick(256) its queue; if empty steal: the
- *                         injector, then half of a random victim's queue
- *                         (4 rounds with backoff), then the injector again;
- *                         if still nothing, sleep (idle mask) until woken.
+ *   a wake             -> the run queue of the CPU that last ran the task
+ *   a poll that used up
+ *   its slice          -> kasync_yield_slice: if a task waits for a CPU,
+ *                         to the back of the yield queue (exec->yielded),
+ *                         the oldest yielded task taking its place; else on
+ *                         here. The tick ends.
+ *   a worker's loop    -> tick(256) its queue; once it ran dry (or after
+ *                         a full tick) take the oldest yielded task; if the
+ *                         queue is still empty steal: the injector, then
+ *                         half of a random victim's queue (4 rounds with
+ *                         backoff), then the injector again; if still
+ *                         nothing, sleep (idle mask) until woken.
  *
  * Invariant: a CPU sleeps only after announcing itself in `idle` and then
  * finding every queue empty; whoever enqueues afterwards sees its bit and
  * wakes it (both sides use seq_cst), so no work waits for a sleeping CPU.
  * The executor is a context struct; nothing here is global.
+ *
+ * Fairness between tasks that never wait (a WASM guest that spins). Such a
+ * task ends every poll at its time slice and wakes itself. Re-queued on its
+ * own CPU, as every wake is, it never left that CPU: stealing happens only
+ * when a queue runs dry, which no queue holding a spinner does, so CPUs
+ * that had one spinner gave it 100% while another CPU shared itself among
+ * the rest (measured: 16 spinners on SMP=4, three got 12 s each in 12 s,
+ * thirteen 0.7-1.2 s each, 17:1; 5 spinners 2:1, 7 spinners 4:1). Now such
+ * a task goes through one global FIFO: at the end of its slice it yields
+ * the CPU to the oldest task waiting there and queues behind them all, and
+ * a CPU whose own queue ran dry takes the oldest too. That is a round robin
+ * over all CPUs: N spinners on M CPUs each get M/N of the CPU time,
+ * whatever N; with nobody waiting a spinner stays on its CPU. Taking from
+ * the FIFO only when the own queue ran dry matters: taking one after every
+ * tick made each CPU's queue a delay line where tasks waited while the
+ * others cycled through the FIFO and the CPUs whose queues were empty
+ * (3:1). Tasks that wait before their slice ends (the shell, wakes from
+ * interrupts, a program back from a sleep or a read) keep going to their
+ * own CPU's queue, served before the FIFO: they keep their locality and
+ * run once the slice running there ends (behind the one yielded task that
+ * may have been handed that CPU). A tick that polled its full 256 also
+ * takes a yielded task, so tasks that keep waking themselves cannot starve
+ * the FIFO on SMP=1.
  */
 #pragma once
 
@@ -42,7 +74,8 @@ struct kasync_sched {
 	_Atomic(struct kasync_task *) current;
 	_Atomic uint64_t polled, completed, spawned, woken_external, woken_internal, stolen;
 	uint64_t rng;
-	bool end_tick; /* set by kasync_sched_end_tick; this CPU only */
+	bool end_tick;	  /* set by kasync_sched_end_tick; this CPU only */
+	bool yield_slice; /* set by kasync_yield_slice; this CPU only */
 } __attribute__((aligned(64)));
 
 /* What one tick did. */
@@ -83,6 +116,7 @@ struct kasync_exec {
 	const _Atomic bool *hook_gate[KASYNC_HOOK_COUNT];
 	uint32_t ncpu;
 	struct kasync_mpsc injector;
+	struct kasync_mpsc yielded; /* tasks that used up their slice, oldest first */
 	const struct kasync_platform *plat;
 	_Atomic uint64_t idle;	    /* the sleepers: bit n set while CPU n sleeps */
 	_Atomic uint32_t searching; /* woken workers that have not found work yet */
@@ -144,7 +178,8 @@ void kasync_exec_counters(struct kasync_exec *exec, struct kasync_counters *out)
 
 /*
  * kasync_sched_tick - polls up to `n` tasks from the scheduler's queue. Only
- * the CPU owning `sched` calls it.
+ * the CPU owning `sched` calls it. A task that yields its slice goes to
+ * exec->yielded, which only kasync_worker_tick serves.
  */
 struct kasync_tick kasync_sched_tick(struct kasync_sched *sched, size_t n);
 
@@ -156,9 +191,23 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *sched, size_t n);
  */
 void kasync_sched_end_tick(struct kasync_exec *exec);
 
+/*
+ * kasync_yield_slice - from inside a poll that used up its time slice (a
+ * WASM guest that was preempted), before it returns KASYNC_PENDING: wakes
+ * the task by reference, to be polled again after every task that waits
+ * for a CPU: if one does (in this CPU's queue or the global yield queue),
+ * the task goes to the back of the yield queue and the oldest yielded task
+ * is moved to this CPU; if none does, the task goes on here. This CPU's
+ * tick ends after the poll (timers, the injector). Outside a worker's poll
+ * of cx->task it is a plain kasync_waker_wake_by_ref.
+ */
+void kasync_yield_slice(struct kasync_cx *cx);
+
 /* kasync_worker_tick - one tick plus stealing; true if work remains.
- * When work remains, it also moves tasks from the injector to this CPU's
- * queue, so tasks spawned from outside wait at most one tick. */
+ * When this CPU's queue ran dry or the tick was full, it then moves the
+ * oldest yielded task to that queue; when work remains, it moves the tasks
+ * in the injector there too, so tasks spawned from outside wait at most
+ * one tick. */
 bool kasync_worker_tick(struct kasync_exec *exec, uint32_t cpu);
 
 /*

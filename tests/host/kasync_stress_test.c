@@ -63,6 +63,7 @@ struct run {
 	struct flag *flags;
 	long nflags;
 	_Atomic bool stop;
+	bool slices; /* yielders use up slices (kasync_yield_slice) */
 };
 
 static void done_one(struct run *r, struct kasync_exec *exec)
@@ -77,6 +78,7 @@ static bool run_begin(struct test_ctx *t, struct run *r, uint32_t threads, long 
 	atomic_store(&r->errors, 0);
 	atomic_store(&r->ops, 0);
 	atomic_store(&r->stop, false);
+	r->slices = false;
 	return EXPECT_OK(rt_init(&r->rt, threads));
 }
 
@@ -96,6 +98,10 @@ static enum kasync_poll yielder(struct kt *t, struct kasync_cx *cx)
 	struct run *r = t->arg;
 	atomic_fetch_add_explicit(&r->ops, 1, memory_order_relaxed);
 	if (t->i++ < r->per_task) {
+		if (r->slices) {
+			kasync_yield_slice(cx);
+			return KASYNC_PENDING;
+		}
 		kasync_yield_init(&t->y);
 		(void)kasync_yield_poll(&t->y, cx);
 		return KASYNC_PENDING;
@@ -141,17 +147,29 @@ TEST(kasync_stress, basically_works)
 	run_end(t, &r, live0, MILLION);
 }
 
-TEST(kasync_stress, many_yields)
+static void many_yields(struct test_ctx *t, bool slices)
 {
 	struct run r;
 	long live0 = kt_live(), tasks = 1000;
 	if (!run_begin(t, &r, 4, tasks))
 		return;
 	r.per_task = 1000;
+	r.slices = slices;
 	for (long i = 0; i < tasks; i++)
 		kasync_spawn(&r.rt.exec, &kt_new(yielder, &r)->task, NULL);
 	rt_start(&r.rt, 4);
 	run_end(t, &r, live0, MILLION);
+}
+
+TEST(kasync_stress, many_yields)
+{
+	many_yields(t, false);
+}
+
+/* Every poll a used-up slice: each goes through the global yield queue. */
+TEST(kasync_stress, many_slice_yields)
+{
+	many_yields(t, true);
 }
 
 /* --- one-shot tasks --- */
@@ -271,6 +289,27 @@ static enum kasync_poll waiter(struct kt *t, struct kasync_cx *cx)
 	return KASYNC_READY;
 }
 
+/* Alternates a used-up slice with a wait: the yield queue and the wakes to
+ * the CPU that polled it last, while other CPUs steal. */
+static enum kasync_poll slice_waiter(struct kt *t, struct kasync_cx *cx)
+{
+	struct run *r = t->arg;
+	while (t->i < r->per_task) {
+		if (t->step == 0) {
+			t->step = 1;
+			kasync_yield_slice(cx);
+			return KASYNC_PENDING;
+		}
+		if (flag_poll(&r->flags[t->n], cx) == KASYNC_PENDING)
+			return KASYNC_PENDING;
+		atomic_fetch_add_explicit(&r->ops, 1, memory_order_relaxed);
+		t->step = 0;
+		t->i++;
+	}
+	done_one(r, cx->exec);
+	return KASYNC_READY;
+}
+
 static void fire_all_until_done(struct run *r)
 {
 	while (atomic_load(&r->remaining) > 0 && !atomic_load(&r->stop)) {
@@ -299,7 +338,8 @@ static enum kasync_poll notifier_task(struct kt *t, struct kasync_cx *cx)
 	return KASYNC_PENDING;
 }
 
-static void notify_test(struct test_ctx *t, uint32_t workers, uint32_t notifiers, bool in_exec)
+static void notify_test(struct test_ctx *t, uint32_t workers, uint32_t notifiers, bool in_exec,
+			kt_fn fn)
 {
 	static struct flag flags[8192];
 	struct run r;
@@ -316,7 +356,7 @@ static void notify_test(struct test_ctx *t, uint32_t workers, uint32_t notifiers
 	r.nflags = tasks;
 	r.per_task = (MILLION + tasks - 1) / tasks;
 	for (long i = 0; i < tasks; i++) {
-		struct kt *w = kt_new(waiter, &r);
+		struct kt *w = kt_new(fn, &r);
 		w->n = i;
 		kasync_spawn(&r.rt.exec, &w->task, NULL);
 	}
@@ -335,18 +375,23 @@ static void notify_test(struct test_ctx *t, uint32_t workers, uint32_t notifiers
 
 TEST(kasync_stress, notify_external)
 {
-	notify_test(t, 2, 2, false);
+	notify_test(t, 2, 2, false, waiter);
 }
 
 TEST(kasync_stress, notify_future)
 {
-	notify_test(t, 2, 1, true);
+	notify_test(t, 2, 1, true, waiter);
 }
 
 /* Tasks on CPU 0 wait on flags fired from outside while CPUs 1.. steal them. */
 TEST(kasync_stress, steal_while_waking)
 {
-	notify_test(t, 4, 2, false);
+	notify_test(t, 4, 2, false, waiter);
+}
+
+TEST(kasync_stress, slice_yields_and_wakes)
+{
+	notify_test(t, 4, 2, false, slice_waiter);
 }
 
 /* --- join handles --- */
@@ -377,6 +422,15 @@ static enum kasync_poll child_forever(struct kt *t, struct kasync_cx *cx)
 	return KASYNC_PENDING; /* nobody will wake it: only a cancel ends it */
 }
 
+static enum kasync_poll child_slices(struct kt *t, struct kasync_cx *cx)
+{
+	struct run *r = t->arg;
+	atomic_fetch_add_explicit(&r->ops, 1, memory_order_relaxed);
+	t->i++;
+	kasync_yield_slice(cx); /* through the yield queue until cancelled */
+	return KASYNC_PENDING;
+}
+
 static enum kasync_poll child_self_cancel(struct kt *t, struct kasync_cx *cx)
 {
 	struct run *r = t->arg;
@@ -390,7 +444,14 @@ static enum kasync_poll child_self_cancel(struct kt *t, struct kasync_cx *cx)
 	return KASYNC_PENDING;
 }
 
-enum join_mode { J_WAKES, J_CANCEL_BEFORE, J_CANCEL_BETWEEN, J_SELF_CANCEL, J_DROP };
+enum join_mode {
+	J_WAKES,
+	J_CANCEL_BEFORE,
+	J_CANCEL_BETWEEN,
+	J_CANCEL_SLICES,
+	J_SELF_CANCEL,
+	J_DROP
+};
 
 /*
  * A parent joins `per_task` children one after another; `t->n` is the mode.
@@ -413,6 +474,7 @@ static enum kasync_poll parent(struct kt *t, struct kasync_cx *cx)
 			}
 			c = kt_new(t->n == J_WAKES || t->n == J_DROP ? child_answer
 				   : t->n == J_SELF_CANCEL	     ? child_self_cancel
+				   : t->n == J_CANCEL_SLICES	     ? child_slices
 								     : child_forever,
 				   r);
 			c->n = t->i % 3;
@@ -437,7 +499,7 @@ static enum kasync_poll parent(struct kt *t, struct kasync_cx *cx)
 			kasync_yield_init(&t->y);
 			__attribute__((fallthrough));
 		case 1:
-			if (t->n == J_CANCEL_BETWEEN) {
+			if (t->n == J_CANCEL_BETWEEN || t->n == J_CANCEL_SLICES) {
 				if (kasync_yield_poll(&t->y, cx) == KASYNC_PENDING)
 					return KASYNC_PENDING;
 				kasync_join_cancel(&t->join);
@@ -490,6 +552,12 @@ TEST(kasync_stress, join_handle_cancels_before_poll)
 TEST(kasync_stress, join_handle_cancels_between_polls)
 {
 	join_test(t, 3, J_CANCEL_BETWEEN, 260);
+}
+
+/* Children that use up slices are cancelled while queued in the yield queue or polled. */
+TEST(kasync_stress, join_handle_cancels_slice_yielders)
+{
+	join_test(t, 3, J_CANCEL_SLICES, 260);
 }
 
 TEST(kasync_stress, task_self_cancels)

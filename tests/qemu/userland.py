@@ -27,6 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from shell_driver import Shell, ShellError  # noqa: E402
+import checks_fair  # noqa: E402
 import checks_pressure  # noqa: E402
 import checks_prompt  # noqa: E402
 import checks_sandbox  # noqa: E402
@@ -408,6 +409,7 @@ def checks(runs, alloc_args, big_runs):
         *checks_sandbox.CHECKS,
         *checks_prompt.CHECKS,
         *checks_pressure.checks(big_runs),
+        *checks_fair.CHECKS,
     ]
 
 

@@ -182,8 +182,9 @@ static void work_done(struct work *w)
 	w->done = NULL;
 }
 
-/* Steps until the work ends or its slice is over; then it queues itself
- * again behind the tasks that are ready (the shell among them). */
+/* Steps until the work ends or its slice is over; then it yields its slice
+ * (kasync_yield_slice), as a program does, behind the tasks that wait for
+ * a CPU (the shell among them). */
 static enum kasync_poll work_poll(struct kasync_task *task, struct kasync_cx *cx)
 {
 	struct work *w = (struct work *)task;
@@ -201,8 +202,7 @@ static enum kasync_poll work_poll(struct kasync_task *task, struct kasync_cx *cx
 			break;
 		}
 		if (arch_now_ticks() >= end) {
-			kasync_waker_wake_by_ref(&cx->waker);
-			kasync_sched_end_tick(cx->exec); /* timers, injector */
+			kasync_yield_slice(cx); /* behind programs, as they are behind it */
 			return KASYNC_PENDING;
 		}
 	}

@@ -537,6 +537,8 @@ int shell_run_program(int argc, char **argv, bool background)
 		err = kvfs_map_file(path, PROG_SIZE_MAX, &bytes, &len, &owned);
 	if (err == ERR_RANGE)
 		kprintf("run: %s: file too large (at most %u MiB)\n", argv[0], PROG_SIZE_MAX >> 20);
+	else if (err == ERR_NOMEM)
+		kprintf("run: %s: not enough memory to read it\n", argv[0]);
 	else if (err)
 		kprintf("run: %s: %s\n", argv[0], shell_strerror(err));
 	if (err)

@@ -52,25 +52,27 @@ def c_full_tmp_holder_then_data_segment(sh):
     frame memory.grow would give, then a module with an 8 MiB data segment."""
     start = start_mem(sh)
     make_d8(sh)
-    out = sh.cmd("pressure fill /tmp/big 16", 60)
-    need(out == "pressure: wrote 16 MiB to /tmp/big\n", f"fill: {out!r}")
-    need(sh.cmd("pressure rm /tmp/big") == "", "rm /tmp/big")
-    num, _ = start_bg(sh, "pressure hold max", r"pressure: holding \d+ MiB.*\n")
     try:
-        held = re.search(r"pressure: holding (\d+) MiB(.*)\n", sh.text).groups()
-        need(held[1] == " (memory.grow refused)", f"the holder stopped at {held[0]} MiB: {held[1]!r}")
-        avail, promised = budget(sh)
-        out = sh.cmd(f"run {D8}", 120)
-        # it may run (the kernel's reserve is not for programs, so it must
-        # not fit there) or be refused with a reason; never a crash
-        ran = out == ""
-        need(ran or re.search(r"^run: /tmp/d8\.wasm: not enough memory.*\n\[exit status 126\]\n$",
-                              out), f"run {D8} beside the holder: {out[-300:]!r}")
-        need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello beside the holder")
+        out = sh.cmd("pressure fill /tmp/big 16", 60)
+        need(out == "pressure: wrote 16 MiB to /tmp/big\n", f"fill: {out!r}")
+        need(sh.cmd("pressure rm /tmp/big") == "", "rm /tmp/big")
+        num, _ = start_bg(sh, "pressure hold max", r"pressure: holding \d+ MiB.*\n")
+        try:
+            held = re.search(r"pressure: holding (\d+) MiB(.*)\n", sh.text).groups()
+            need(held[1] == " (memory.grow refused)", f"the holder stopped at {held[0]} MiB: {held[1]!r}")
+            avail, promised = budget(sh)
+            out = sh.cmd(f"run {D8}", 120)
+            # it may run (the kernel's reserve is not for programs, so it
+            # must not fit there) or be refused with a reason; never a crash
+            ran = out == ""
+            need(ran or re.search(r"^run: /tmp/d8\.wasm: not enough memory.*\n\[exit status 126\]\n$",
+                                  out), f"run {D8} beside the holder: {out[-300:]!r}")
+            need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello beside the holder")
+        finally:
+            has(sh.cmd(f"kill %{num}", 15), f"[{num}] Killed")
+        run_ok(sh, f"run {D8}")
     finally:
-        has(sh.cmd(f"kill %{num}", 15), f"[{num}] Killed")
-    run_ok(sh, f"run {D8}")
-    need(sh.cmd(f"pressure rm {D8}") == "", f"rm {D8}")
+        sh.cmd(f"pressure rm {D8}")
     said = back_to(sh, start, "the sequence")
     return (f"holder got {held[0]} MiB; then {avail} frames available, {promised} promised;"
             f" d8 {'ran' if ran else 'refused'}; {said}")

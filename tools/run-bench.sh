@@ -16,8 +16,9 @@
 #              hello.wasm latency, boot to prompt; TCG without -icount.
 #   wasm       bench/wasm/*.c natively and under wasmrun (tools/bench-wasm.sh).
 #   mem        the memory-pressure sequences of tests/qemu/checks_pressure.py
-#              through the shell on SMP=1: the frames free and heap bytes in
-#              use before and after each (equal when nothing is kept).
+#              through the shell on SMP=1: the frames free or held by the heap
+#              and page tables, and the heap's bytes in use, before and after
+#              each (equal when nothing is kept).
 set -u
 BUILD=${BUILD:-build}
 
@@ -66,7 +67,7 @@ printf 'bench\nshutdown\n' | RUN_TIMEOUT=600 tools/qemu-run.sh "$BUILD/kernel/lo
 # "ok   shell.pressure_NAME (...; frames F0 -> F1, heap H0 -> H1)"
 tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.transcript" \
 	"$BUILD/kernel/loader.elf" 2>&1 |
-	sed -nE 's/^ok +shell\.pressure_([a-z_]+) \((.*; )?frames ([0-9]+) -> ([0-9]+), heap ([0-9]+) -> ([0-9]+)\)$/bench=mem_pressure seq=\1 frames_free_before=\3 frames_free_after=\4 heap_in_use_before=\5 heap_in_use_after=\6/p'
+	sed -nE 's/^ok +shell\.pressure_([a-z_]+) \((.*; )?frames ([0-9]+) -> ([0-9]+), heap ([0-9]+) -> ([0-9]+)\)$/bench=mem_pressure seq=\1 frames_free_or_heap_before=\3 frames_free_or_heap_after=\4 heap_in_use_before=\5 heap_in_use_after=\6/p'
 
 "$BUILD/host/bench/bench_heap"
 

@@ -33,16 +33,24 @@ def line_re(regex, out):
 
 
 def mem_usage(sh):
-    """(free frames, heap bytes in use, heap allocations) from `mem`."""
+    """(frames free or held by the heap and page tables, heap bytes in use,
+    heap allocations) from `mem`. The heap gives free pages back and places
+    chunks at random, so how many of its pages stay committed and how many
+    page tables map them drift with where long-lived blocks (the shell's
+    history, say) land: a frame leak shows as a frame in neither, a heap
+    leak as bytes in use."""
     out = sh.cmd("mem")
     f = line_re(r"^frames: (\d+) total, (\d+) used, (\d+) free \((\d+) KiB free\)$", out)
-    h = line_re(r"^heap: +(\d+) bytes in use in (\d+) allocations", out)
-    return int(f.group(3)), int(h.group(1)), int(h.group(2))
+    h = line_re(r"^heap: +(\d+) bytes in use in (\d+) allocations, \d+ free, \d+ total, "
+                r"(\d+) committed in \d+ chunks$", out)
+    v = line_re(r"^vm: .*, (\d+) page-table pages$", out)
+    held = int(f.group(3)) + int(h.group(3)) // 4096 + int(v.group(1))
+    return held, int(h.group(1)), int(h.group(2))
 
 
 def settled_mem(sh, want=None, secs=5.0):
     """mem_usage once it stops changing (two equal reads 0.2 s apart), or,
-    with `want`, once (free frames, heap bytes) equal want (until secs).
+    with `want`, once (frames, heap bytes) equal want (until secs).
     A finished program's task header is freed when the last reference to
     the task goes, which on SMP may be a moment after the shell's prompt."""
     end = time.monotonic() + secs

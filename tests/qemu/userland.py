@@ -50,7 +50,7 @@ def c_builtin_files(sh):
 
 def c_mem_format(sh):
     f, h, a = mem_usage(sh)
-    need(f > 0 and h > 0 and a > 0, f"mem: {f} free frames, {h} heap bytes, {a} allocations")
+    need(f > 0 and h > 0 and a > 0, f"mem: {f} frames free or in the heap, {h} heap bytes, {a} allocations")
 
 
 def c_hello(sh):
@@ -283,9 +283,9 @@ def c_leak(sh, runs, alloc_args):
     f1, h1, a1 = settled_mem(sh, (f0, h0))
     need(not bad, f"{len(bad)} runs went wrong, first: {bad[:1]}")
     need((f1, h1) == (f0, h0),
-         f"after {runs} runs each: free frames {f0} -> {f1}, heap bytes in use {h0} -> {h1}"
+         f"after {runs} runs each: frames free or in the heap {f0} -> {f1}, heap bytes in use {h0} -> {h1}"
          f" (allocations {a0} -> {a1})")
-    return f"{3 * runs} runs in {secs:.1f} s ({', '.join(each)}); frames free {f0}, heap {h0} bytes"
+    return f"{3 * runs} runs in {secs:.1f} s ({', '.join(each)}); frames free or in the heap {f0}, heap {h0} bytes"
 
 
 def c_kill_frees(sh):
@@ -303,7 +303,7 @@ def c_kill_frees(sh):
     f2, h2, _ = mem_usage(sh)
     later = settled_mem(sh, (f0, h0))
     need((f1, h1) == (f0, h0) and (f2, h2) == (f0, h0),
-         f"free frames, heap bytes: before {f0}, {h0}; right after kill {f1}, {h1};"
+         f"frames free or in the heap, heap bytes: before {f0}, {h0}; right after kill {f1}, {h1};"
          f" right after Ctrl-C {f2}, {h2}; some seconds later {later[0]}, {later[1]}")
 
 

@@ -35,7 +35,7 @@ $(BUILD)/$(1)/kernel.elf: $(call kobjs,$(1),$(KERNEL_SRCS) $(3)) kernel/kernel.l
 		-T kernel/kernel.ld -o $$@ $(call kobjs,$(1),$(KERNEL_SRCS) $(3))
 $(BUILD)/$(1)/loader/%.c.o: %.c
 	@mkdir -p $$(@D)
-	$$(Q)$$(KCC) $$(LOADER_CFLAGS) -MMD -MP -c $$< -o $$@
+	$$(Q)$$(KCC) $$(LOADER_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 $(BUILD)/$(1)/loader/loader/entry.S.o: loader/entry.S $(BUILD)/$(1)/kernel.elf
 	@mkdir -p $$(@D)
 	$$(Q)$$(KCC) $$(LOADER_CFLAGS) -DKERNEL_ELF_PATH='"$(BUILD)/$(1)/kernel.elf"' -MMD -MP -c $$< -o $$@
@@ -89,6 +89,7 @@ $(BIG)/loader.elf: $(filter-out %/entry.S.o,$(call kobjs,kernel/loader,$(LOADER_
 
 .PHONY: kernel-big soak
 kernel-big: $(BIG)/loader.elf
+bench-build: kernel-big
 
 # `make soak [SOAK_BOOTS=n]`: n boots (default 200) of the big image on
 # SMP=4, each to the prompt and a clean shutdown (tools/soak.sh).

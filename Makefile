@@ -45,7 +45,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)BUILD=$(BUILD) tools/run-tests.sh
 
-test-build: host-test-build kernel-test-build kernel
+test-build: host-test-build kernel-test-build kernel kernel-big
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-build
@@ -69,6 +69,9 @@ help:
 	@echo "  wasmrun      $(BUILD)/host/wasmrun, the host runner (wasmrun --help)"
 	@echo "  kernel       build $(BUILD)/kernel/loader.elf (the bootable image)"
 	@echo "  debug        run with QEMU waiting for gdb on :1234"
+	@echo "  kernel-big   build $(BUILD)/kernel-big/loader.elf: the kernel with a ~44 MB initrd"
+	@echo "  soak         boot kernel-big SOAK_BOOTS times (default 200) on SMP=4, each to"
+	@echo "               the prompt and a clean shutdown; ends with N passed, N failed"
 	@echo "  clean        remove $(BUILD)"
 	@echo "variables:"
 	@echo "  SMP=1..8     number of harts (default 1)"

@@ -6,15 +6,20 @@
  * its virtual address to every hart's kernel_start(hartid, info, boot_ticks).
  *
  * Regions are disjoint, page aligned, and need not be sorted or merged.
- * USABLE is free RAM; LOADER is the loader's image and scratch (free once the
- * kernel has taken over); KERNEL is in use for good (kernel image, page
- * tables, stacks, this struct, the symbol table); FDT is the device tree blob.
+ * USABLE is free RAM. KERNEL is in use for good: the kernel's segments (text
+ * and rodata, with the initrd, where QEMU loaded them; data and bss copied),
+ * page tables, stacks, this struct, the symbol names. LOADER is the rest of
+ * the loaded image (the loader, the kernel ELF's headers, initial data and
+ * symbol table): read until every hart runs in the kernel and the
+ * symbolizer has read `symtab`, then the kernel's to free. FDT is the
+ * device tree blob.
  */
 #pragma once
 
 #include <stdint.h>
 
 #include "base/compiler.h"
+#include "fdt/fdt.h"
 
 #define BOOT_INFO_MAGIC	 0x4f4f425453414d57ull /* "WMASTBOO" */
 #define BOOT_MAX_REGIONS 32
@@ -43,15 +48,18 @@ struct boot_info {
 	uint64_t phys_end;    /* end of the physical map */
 	uint64_t page_table;  /* physical address of the root table */
 
-	uint64_t kernel_virt_start, kernel_virt_end; /* image, page aligned */
-	uint64_t kernel_phys_start, kernel_phys_end;
+	uint64_t kernel_virt_start, kernel_virt_end; /* image and stacks, page aligned */
 	uint64_t kernel_slide;			     /* kernel_virt_start - link address (0) */
 	uint64_t kernel_text_start, kernel_text_end; /* virtual, R+X */
+	uint64_t kernel_text_phys;		     /* where the text is (in place) */
 
-	uint64_t symtab, symtab_size; /* virtual: Elf64_Sym[] of the kernel */
-	uint64_t strtab, strtab_size; /* virtual: its string table */
+	uint64_t symtab, symtab_size; /* virtual, in LOADER memory: Elf64_Sym[] */
+	uint64_t strtab, strtab_size; /* virtual: its string table (kept) */
 
 	uint64_t fdt, fdt_size; /* physical */
+	/* The loader's parse of the device tree; its pointers (bootargs,
+	 * rng_seed, stdout_path) are physical addresses in the blob. */
+	struct fdt_info dt;
 
 	uint8_t rng_seed[32];
 	uint32_t rng_from_fdt; /* 1: /chosen/rng-seed, 0: timer-derived */
@@ -61,6 +69,10 @@ struct boot_info {
 	uint64_t stack_top[BOOT_MAX_HARTS]; /* virtual, per hart id */
 	uint64_t stack_size;		    /* bytes; a guard page lies below */
 	uint64_t loader_ticks;		    /* rdtime at loader entry */
+	uint64_t loader_exit_ticks;	    /* rdtime as the boot hart left it */
+	/* bit n: hart n came in through OpenSBI's hart_start race and the
+	 * loader's recovery (loader/entry.S); set by that hart itself. */
+	uint64_t stray_harts;
 };
 
 /* Entry point of the kernel, on every hart, with interrupts off and the

@@ -10,7 +10,9 @@
 
 #include "arch/arch.h"
 #include "arch/riscv64/platform.h"
+#include "arch/riscv64/sbi.h"
 #include "base/err.h"
+#include "base/fmt.h"
 #include "boot_info.h"
 #include "bootargs.h"
 #include "console.h"
@@ -75,12 +77,23 @@ static void init_boot_alloc(const struct boot_info *bi)
 		panic("cannot set up the bootstrap allocator");
 }
 
+/* Rebases a pointer the loader took into the device tree (physical). */
+static const void *dt_ptr(const void *pa)
+{
+	return pa ? phys_to_virt((uint64_t)(uintptr_t)pa) : NULL;
+}
+
+/* The devices, from the loader's parse of the device tree (one parse per
+ * boot: it is a good part of the boot time). */
 static void init_devices(const struct boot_info *bi)
 {
 	struct fdt_error err = {0, 0};
-	if (fdt_init(&kg.fdt, phys_to_virt(bi->fdt), bi->fdt_size, &err) ||
-	    fdt_parse_info(&kg.fdt, &kg.dt, &err))
+	if (fdt_init(&kg.fdt, phys_to_virt(bi->fdt), bi->fdt_size, &err))
 		panic("device tree: %s at offset %u", err.msg ? err.msg : "?", err.offset);
+	kg.dt = bi->dt;
+	kg.dt.bootargs = dt_ptr(bi->dt.bootargs);
+	kg.dt.stdout_path = dt_ptr(bi->dt.stdout_path);
+	kg.dt.rng_seed = dt_ptr(bi->dt.rng_seed);
 	if (kg.dt.timebase_freq)
 		rv_platform.timebase_freq = kg.dt.timebase_freq;
 	if (kg.dt.test_dev.present)
@@ -93,6 +106,49 @@ static void init_devices(const struct boot_info *bi)
 		console_use_uart(&uart0);
 		kg.uart = &uart0;
 	}
+}
+
+/* Gives the loader's memory to the frame allocator: every hart runs in the
+ * kernel and the symbolizer has read the symbol table, so nothing reads it
+ * any more (and no page table maps it but the physical map). Says if a
+ * hart came in through OpenSBI's hart_start race (loader/entry.S). */
+static void loader_done(const struct boot_info *bi)
+{
+	uint64_t bytes = 0;
+	for (uint32_t i = 0; i < bi->n_regions; i++) {
+		const struct boot_region *r = &bi->regions[i];
+		if (r->kind != BOOT_REGION_LOADER)
+			continue;
+		int e = frame_add_range(r->start, r->end);
+		if (e)
+			log_warn("boot", "loader memory 0x%llx-0x%llx kept: %s",
+				 (unsigned long long)r->start, (unsigned long long)r->end,
+				 err_str(e));
+		else
+			bytes += r->end - r->start;
+	}
+	log_debug("boot", "%llu KiB of loader memory freed", (unsigned long long)(bytes >> 10));
+	/* relaxed: each such hart set its bit before it came online, and the
+	 * seq_cst loads of cpus_online order that before this */
+	uint64_t stray = __atomic_load_n(&bi->stray_harts, __ATOMIC_RELAXED);
+	if (stray)
+		log_info("boot",
+			 "harts 0x%llx were started through OpenSBI's hart_start race; "
+			 "the loader recovered",
+			 (unsigned long long)stray);
+}
+
+/* Guest time since reset, and the loader's and the kernel's shares. */
+static void log_booted(const struct boot_info *bi, uint64_t boot_ticks)
+{
+	uint64_t now = arch_now_ticks(), hz = arch_ticks_per_sec();
+	uint64_t us[3] = {now * 1000000 / hz, (bi->loader_exit_ticks - boot_ticks) * 1000000 / hz,
+			  (now - bi->loader_exit_ticks) * 1000000 / hz};
+	kg.booted_ticks = now;
+	log_info("boot", "Booted in ~%llu.%03llu ms (loader %llu.%03llu ms, kernel %llu.%03llu ms)",
+		 (unsigned long long)(us[0] / 1000), (unsigned long long)(us[0] % 1000),
+		 (unsigned long long)(us[1] / 1000), (unsigned long long)(us[1] % 1000),
+		 (unsigned long long)(us[2] / 1000), (unsigned long long)(us[2] % 1000));
 }
 
 static void uart_irq(void *arg)
@@ -137,10 +193,10 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 
 	log_info("boot", "%s, %u CPU(s), %s paging", KERNEL_VERSION, ncpus,
 		 bi->va_bits == 48 ? "Sv48" : "Sv39");
-	log_debug("boot", "kernel at 0x%016llx-0x%016llx (KASLR slide 0x%llx), phys 0x%llx",
+	log_debug("boot", "kernel at 0x%016llx-0x%016llx (KASLR slide 0x%llx), text at phys 0x%llx",
 		  (unsigned long long)bi->kernel_virt_start,
 		  (unsigned long long)bi->kernel_virt_end, (unsigned long long)bi->kernel_slide,
-		  (unsigned long long)bi->kernel_phys_start);
+		  (unsigned long long)bi->kernel_text_phys);
 	log_debug("boot", "rng seed from %s", bi->rng_from_fdt ? "/chosen/rng-seed" : "the timer");
 
 	if (frame_init(&boot_alloc)) /* frame allocator */
@@ -167,15 +223,8 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	cpu_init_late(c);
 	while (atomic_load(&cpus_online) < ncpus)
 		rv_wait_ipi(); /* each hart pokes us when it is online */
-	vm_drop_identity(bi);  /* every hart is in the kernel's half */
-
-	uint64_t now = arch_now_ticks(), hz = arch_ticks_per_sec();
-	kg.booted_ticks = now;
-	log_info("boot", "Booted in ~%llu.%03llu ms (%llu.%03llu ms in kernel)",
-		 (unsigned long long)(now * 1000 / hz),
-		 (unsigned long long)(now * 1000000 / hz % 1000),
-		 (unsigned long long)((now - boot_ticks) * 1000 / hz),
-		 (unsigned long long)((now - boot_ticks) * 1000000 / hz % 1000));
+	loader_done(bi);       /* every hart has left the loader: free its memory */
+	log_booted(bi, boot_ticks);
 
 	arch_irq_enable();
 	kernel_run(); /* the shell, or the in-kernel tests */
@@ -197,4 +246,20 @@ void kernel_start(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	cpu_send_ipi(cpu_index(bi->cpu_mask, bi->boot_hart), IPI_WAKE);
 	arch_irq_enable();
 	sched_worker();
+}
+
+/* A trap before this hart has its trap vector (entry.S): there is no
+ * per-CPU state to panic with yet, so say what happened and stop. */
+NORETURN void kernel_early_trap(uint64_t scause, uint64_t sepc, uint64_t stval);
+NORETURN void kernel_early_trap(uint64_t scause, uint64_t sepc, uint64_t stval)
+{
+	char buf[128];
+	fmt_snprintf(
+		buf, sizeof(buf), "\nkernel: early trap: scause 0x%llx sepc 0x%llx stval 0x%llx\n",
+		(unsigned long long)scause, (unsigned long long)sepc, (unsigned long long)stval);
+	for (const char *p = buf; *p; p++)
+		sbi_console_putchar(*p);
+	sbi_system_reset(0, 1);
+	for (;;)
+		arch_wait_for_interrupt();
 }

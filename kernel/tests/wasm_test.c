@@ -316,12 +316,13 @@ TEST(wasm, slice_timer_preempts_a_long_computation)
 	if (!EXPECT_OK(RUN(wasm_fib, &o, NULL, &st)))
 		return;
 	EXPECT_EQ(st.code, 17); /* fib(25) = 75025, mod 256 */
-	/* one suspension per few 1 ms slices at least (the budget alone allows
-	 * one per 2^26 units) */
+	/* fib(25) takes some 30 ms of guest time, so the 1 ms slices end it
+	 * many times (the budget alone allows one stop per 2^26 units). Not a
+	 * ratio to run_us: that is host time under TCG, and a loaded host
+	 * stretches it without ending more slices. */
 	test_printf(t, "fib(25): %llu us, %u slices ended\n", (unsigned long long)st.run_us,
 		    st.preempted);
-	EXPECT_GE(st.preempted, (uint32_t)(st.run_us / 1000 / 4));
-	EXPECT_GE(st.preempted, 2u);
+	EXPECT_GE(st.preempted, 4u);
 }
 
 /* Spawns `n` fib programs from a worker (like the shell), each with
@@ -396,7 +397,11 @@ TEST(wasm, sleep_suspends_the_guest)
 	EXPECT_EQ(st.code, 0); /* poll_oneoff's errno */
 	EXPECT_GE(took, 20 * MS);
 	EXPECT_LT(took, 2000 * MS);
-	EXPECT_LT(st.run_us, 10000u); /* waited suspended, not spinning */
+	/* waited suspended, not spinning: no slice ran out, and most of the
+	 * time went by outside wasm_run (both clocks stretch alike when the
+	 * host is loaded) */
+	EXPECT_EQ(st.preempted, 0u);
+	EXPECT_LT(st.run_us * 2, took / 1000);
 	test_printf(t, "slept %llu us, ran %llu us\n", (unsigned long long)(took / 1000),
 		    (unsigned long long)st.run_us);
 }

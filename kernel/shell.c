@@ -133,6 +133,14 @@ static int cmd_mem(int argc, char **argv)
 	frame_stats(&f);
 	kheap_stats(&h);
 	vm_stats(&v);
+	uint64_t ram = 0;
+	for (unsigned i = 0; i < kg.dt.n_mem; i++)
+		ram += kg.dt.mem[i].size;
+	/* the rest of RAM: firmware, the kernel image with the initrd, the
+	 * boot heap chunk and the frame allocator's own bitmaps */
+	kprintf("memory: %llu KiB of RAM, %llu KiB of it in frames, %llu KiB held since boot\n",
+		(unsigned long long)(ram / 1024), (unsigned long long)(f.total * FRAME_SIZE / 1024),
+		(unsigned long long)((ram - MIN(ram, f.total * FRAME_SIZE)) / 1024));
 	kprintf("frames: %llu total, %llu used, %llu free (%llu KiB free)\n",
 		(unsigned long long)f.total, (unsigned long long)(f.total - f.free),
 		(unsigned long long)f.free, (unsigned long long)(f.free * FRAME_SIZE / 1024));

@@ -5,7 +5,6 @@
  * every input is copied into an allocation of its exact size so that ASan
  * sees any read past it.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "../fuzz/fdt_exercise.h"
 #include "base/err.h"
 #include "base/test.h"
+#include "fuzz_corpus.h"
 #include "fdt/fdt.h"
 #include "fdt/fdt_blobs.h"
 
@@ -426,34 +426,14 @@ TEST(fdt, rsvmap_unterminated)
 }
 
 /* Replays the fuzzing corpus kept in the tree (run from the repo root). */
+static void replay_fdt(void *arg, const char *path, const uint8_t *data, size_t len)
+{
+	(void)arg;
+	(void)path;
+	(void)fdt_exercise(data, len);
+}
+
 TEST(fdt, fuzz_regress)
 {
-	static const char dir[] = "tests/fuzz/regress/fdt";
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	unsigned files = 0;
-	if (!EXPECT(d != NULL)) {
-		test_printf(t, "  cannot open %s (run from the repo root)\n", dir);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		char name[512];
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, sizeof(name), "%s/%s", dir, de->d_name);
-		FILE *fp = fopen(name, "rb");
-		if (!EXPECT(fp != NULL))
-			continue;
-		fseek(fp, 0, SEEK_END);
-		long n = ftell(fp);
-		fseek(fp, 0, SEEK_SET);
-		uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-		if (EXPECT(fread(buf, 1, (size_t)n, fp) == (size_t)n))
-			(void)fdt_exercise(buf, (size_t)n);
-		free(buf);
-		fclose(fp);
-		files++;
-	}
-	closedir(d);
-	EXPECT_GE(files, 3);
+	EXPECT_GE(fuzz_corpus_replay(t, "tests/fuzz/regress/fdt", replay_fdt, NULL), 3u);
 }

@@ -4,7 +4,6 @@
  * "VM" of tests/fuzz/heap_exercise.h, which really takes decommitted pages
  * away, so that any access by the heap to one crashes the test.
  */
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "../fuzz/heap_exercise.h"
 #include "base/err.h"
 #include "base/test.h"
+#include "fuzz_corpus.h"
 #include "mem/heap.h"
 #include "test_dies.h"
 
@@ -711,34 +711,14 @@ TEST(mem, heap_vm_random)
 	EXPECT_GT(sum.decommits, 100);
 }
 
+static void replay_heap(void *arg, const char *path, const uint8_t *data, size_t len)
+{
+	(void)arg;
+	(void)path;
+	(void)heap_exercise(data, len);
+}
+
 TEST(mem, heap_fuzz_regress)
 {
-	static const char dir[] = "tests/fuzz/regress/heap";
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	unsigned files = 0;
-	if (!EXPECT(d != NULL)) {
-		test_printf(t, "  cannot open %s (run from the repo root)\n", dir);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		char name[512];
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, sizeof(name), "%s/%s", dir, de->d_name);
-		FILE *fp = fopen(name, "rb");
-		if (!EXPECT(fp != NULL))
-			continue;
-		fseek(fp, 0, SEEK_END);
-		long n = ftell(fp);
-		fseek(fp, 0, SEEK_SET);
-		uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-		if (EXPECT(fread(buf, 1, (size_t)n, fp) == (size_t)n))
-			(void)heap_exercise(buf, (size_t)n);
-		free(buf);
-		fclose(fp);
-		files++;
-	}
-	closedir(d);
-	EXPECT_GE(files, 3);
+	EXPECT_GE(fuzz_corpus_replay(t, "tests/fuzz/regress/heap", replay_heap, NULL), 3u);
 }

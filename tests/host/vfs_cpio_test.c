@@ -4,7 +4,6 @@
  * by tools/mkcpio.py and by GNU cpio at test time, and the fuzz regression
  * corpus (tests/fuzz/regress/cpio, run from the repo root).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "../fuzz/cpio_exercise.h"
 #include "base/err.h"
 #include "base/test.h"
+#include "fuzz_corpus.h"
 #include "vfs/vfs.h"
 #include "vfs_util.h"
 
@@ -399,32 +399,14 @@ TEST(vfs_cpio, gnu_cpio_archive)
 }
 
 /* Replays the fuzzing corpus kept in the tree (run from the repo root). */
+static void replay_cpio(void *arg, const char *path, const uint8_t *data, size_t len)
+{
+	(void)arg;
+	(void)path;
+	(void)cpio_exercise(data, len);
+}
+
 TEST(vfs_cpio, fuzz_regress)
 {
-	static const char dir[] = "tests/fuzz/regress/cpio";
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	unsigned files = 0;
-
-	if (!EXPECT(d != NULL)) {
-		test_printf(t, "  cannot open %s (run from the repo root)\n", dir);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		char name[512];
-		uint8_t *buf;
-		size_t len = 0;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, sizeof(name), "%s/%s", dir, de->d_name);
-		buf = read_all(name, &len);
-		if (!EXPECT(buf != NULL))
-			continue;
-		(void)cpio_exercise(buf, len);
-		free(buf);
-		files++;
-	}
-	closedir(d);
-	EXPECT_GT(files, 0);
+	EXPECT_GT(fuzz_corpus_replay(t, "tests/fuzz/regress/cpio", replay_cpio, NULL), 0u);
 }

@@ -19,11 +19,11 @@
 #include "arch/arch.h"
 #include "base/err.h"
 #include "cpu.h"
-#include "panic.h"
 #include "mem/buddy.h"
 #include "mem/budget.h"
 #include "mem/bump.h"
 #include "mem/frame_cache.h"
+#include "panic.h"
 #include "spinlock.h"
 
 uint64_t phys_offset;

@@ -355,12 +355,17 @@ static enum step_result hello_step(struct kbench *b)
 	int err;
 
 	if (b->rep < KBENCH_HELLO_RUNS) {
+		const uint8_t *bytes;
+		size_t len;
+		bool owned;
 		b->child_t0 = arch_now_ticks();
-		if ((err = read_file("/bin/hello.wasm", &b->prog, &b->prog_len)) == 0) {
-			err = wasm_proc_spawn(b->prog, b->prog_len, "hello", 1, argv, &io,
-					      &b->child);
-			free(b->prog);
-			b->prog = NULL;
+		/* as the shell's run does: the file in place, no copy */
+		if ((err = kvfs_map_file("/bin/hello.wasm", KBENCH_FILE_MAX, &bytes, &len,
+					 &owned)) == 0) {
+			struct wasm_proc_opts o = {.bytes = owned ? WASM_BYTES_TAKE
+								  : WASM_BYTES_BORROW};
+			err = wasm_proc_spawn_opts(bytes, len, "hello", 1, argv, &io, &o,
+						   &b->child);
 		}
 		if (err) {
 			kprintf("bench=hello_latency error=spawn (%s)\n", err_str(err));

@@ -206,3 +206,61 @@ TEST(kasync_sync, waitq_and_semaphore_single_thread)
 	EXPECT_EQ(kasync_sem_acquire_poll(&sem, &b, 1, &cx, &err), KASYNC_READY);
 	EXPECT_EQ(err, ERR_CLOSED);
 }
+
+/* A cancelled acquire leaves the FIFO (a big request no longer blocks the
+ * ones behind it) and gives back permits it was already granted. */
+TEST(kasync_sync, semaphore_cancel_single_thread)
+{
+	struct kasync_sem sem;
+	struct kasync_waiter big, small;
+	struct kasync_cx cx = {{NULL, NULL}, NULL, NULL};
+	int err = 1;
+
+	kasync_sem_init(&sem, 1);
+	kasync_waiter_init(&big);
+	kasync_waiter_init(&small);
+	EXPECT_EQ(kasync_sem_acquire_poll(&sem, &big, 2, &cx, &err), KASYNC_PENDING);
+	EXPECT_EQ(kasync_sem_acquire_poll(&sem, &small, 1, &cx, &err), KASYNC_PENDING);
+	kasync_sem_cancel(&sem, &big); /* queued: out of the line, small is granted */
+	EXPECT_EQ(kasync_sem_acquire_poll(&sem, &small, 1, &cx, &err), KASYNC_READY);
+	EXPECT_OK(err);
+	EXPECT_EQ(kasync_sem_try_acquire(&sem, 1), ERR_AGAIN);
+
+	kasync_waiter_init(&big);
+	EXPECT_EQ(kasync_sem_acquire_poll(&sem, &big, 1, &cx, &err), KASYNC_PENDING);
+	kasync_sem_release(&sem, 1);   /* granted to big, not yet seen by its poll */
+	kasync_sem_cancel(&sem, &big); /* the permit comes back */
+	EXPECT_OK(kasync_sem_try_acquire(&sem, 1));
+	EXPECT_EQ(kasync_sem_try_acquire(&sem, 1), ERR_AGAIN);
+}
+
+/* try_send fails on a full channel and after a close; a receiver's close
+ * keeps queued items receivable, then says ERR_CLOSED. */
+TEST(kasync_sync, channel_try_send_and_close_single_thread)
+{
+	struct kasync_chan ch;
+	struct kasync_cx cx = {{NULL, NULL}, NULL, NULL};
+	int v = 0, err = 1;
+
+	if (!EXPECT_OK(kasync_chan_init(&ch, sizeof(int), 2)))
+		return;
+	v = 1;
+	EXPECT_OK(kasync_chan_try_send(&ch, &v));
+	v = 2;
+	EXPECT_OK(kasync_chan_try_send(&ch, &v));
+	v = 3;
+	EXPECT_EQ(kasync_chan_try_send(&ch, &v), ERR_AGAIN);
+	EXPECT_EQ(kasync_chan_recv_poll(&ch, &v, &cx, &err), KASYNC_READY);
+	EXPECT_EQ(v, 1);
+	v = 3;
+	EXPECT_OK(kasync_chan_try_send(&ch, &v));
+	kasync_chan_close(&ch);
+	EXPECT_EQ(kasync_chan_try_send(&ch, &v), ERR_CLOSED);
+	EXPECT_EQ(kasync_chan_recv_poll(&ch, &v, &cx, &err), KASYNC_READY);
+	EXPECT(err == 0 && v == 2);
+	EXPECT_EQ(kasync_chan_recv_poll(&ch, &v, &cx, &err), KASYNC_READY);
+	EXPECT(err == 0 && v == 3);
+	EXPECT_EQ(kasync_chan_recv_poll(&ch, &v, &cx, &err), KASYNC_READY);
+	EXPECT_EQ(err, ERR_CLOSED);
+	kasync_chan_destroy(&ch);
+}

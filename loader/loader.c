@@ -47,7 +47,7 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "base/rand.h"
-#include "boot_info.h"
+#include "core/boot_info.h"
 #include "fdt/fdt.h"
 #include "mem/bump.h"
 #include "mem/layout.h"

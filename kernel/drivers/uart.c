@@ -9,7 +9,7 @@
 
 #include <stdatomic.h>
 
-#include "spinlock.h"
+#include "core/spinlock.h"
 
 #define RBR	 0 /* receive buffer (read) */
 #define THR	 0 /* transmit holding (write) */

@@ -8,10 +8,10 @@
 
 #include <stdlib.h>
 
-#include "console.h"
+#include "core/console.h"
 #include "mem/frame.h"
-#include "panic.h"
-#include "sched.h"
+#include "core/panic.h"
+#include "sched/sched.h"
 
 /* kernel/arch/riscv64/initrd.S */
 extern const char initrd_start[], initrd_end[];

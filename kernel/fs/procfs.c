@@ -15,14 +15,14 @@
 
 #include "arch/arch.h"
 #include "base/fmt.h"
-#include "cpu.h"
+#include "core/cpu.h"
 #include "fs/kvfs.h"
 #include "kasync/state.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
-#include "sched.h"
-#include "spinlock.h"
+#include "sched/sched.h"
+#include "core/spinlock.h"
 
 static struct spinlock tasks_lock = SPINLOCK_INIT;
 /* guarded by tasks_lock */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "mem/kheap.h"
-#include "panic.h"
+#include "core/panic.h"
 
 #define MALLOC_ALIGN 16
 

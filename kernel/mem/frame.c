@@ -18,13 +18,13 @@
 
 #include "arch/arch.h"
 #include "base/err.h"
-#include "cpu.h"
+#include "core/cpu.h"
 #include "mem/buddy.h"
 #include "mem/budget.h"
 #include "mem/bump.h"
 #include "mem/frame_cache.h"
-#include "panic.h"
-#include "spinlock.h"
+#include "core/panic.h"
+#include "core/spinlock.h"
 
 uint64_t phys_offset;
 

@@ -18,7 +18,7 @@
 #include "mem/frame.h"
 #include "mem/heap.h"
 #include "mem/vm.h"
-#include "spinlock.h"
+#include "core/spinlock.h"
 
 static struct spinlock lock = SPINLOCK_INIT;
 static struct heap heap; /* [lock] */

@@ -28,10 +28,10 @@
 #include "arch/riscv64/pt.h"
 #include "base/err.h"
 #include "base/rand.h"
-#include "console.h"
+#include "core/console.h"
 #include "mem/frame.h"
 #include "mem/layout.h"
-#include "spinlock.h"
+#include "core/spinlock.h"
 
 #define LAZY_ALIGN (2ul << 20) /* one 4 KiB-leaf page table's reach */
 #define BOOT_SLOTS 128

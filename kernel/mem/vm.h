@@ -29,7 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "boot_info.h"
+#include "core/boot_info.h"
 
 enum vm_flags {
 	VM_READ = 1u << 0,

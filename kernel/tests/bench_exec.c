@@ -8,10 +8,10 @@
  */
 #include <stdlib.h>
 
-#include "console.h"
-#include "cpu.h"
+#include "core/console.h"
+#include "core/cpu.h"
 #include "kasync/bench.h"
-#include "sched.h"
+#include "sched/sched.h"
 #include "tests/ktest.h"
 
 #define RUNS 5

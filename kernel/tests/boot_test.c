@@ -4,10 +4,10 @@
  * hart that OpenSBI sent to the loader's entry (loader/entry.S).
  */
 #include "base/test.h"
-#include "boot_info.h"
-#include "cpu.h"
+#include "core/boot_info.h"
+#include "core/cpu.h"
 #include "fs/kvfs.h"
-#include "kmain.h"
+#include "core/kmain.h"
 #include "mem/frame.h"
 #include "mem/vm.h"
 #include "tests/ktest.h"

@@ -9,12 +9,12 @@
 #include "arch/arch.h"
 #include "base/assert.h"
 #include "base/test.h"
-#include "console.h"
-#include "kmain.h"
+#include "core/console.h"
+#include "core/kmain.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
-#include "panic.h"
+#include "core/panic.h"
 #include "tests/ktest.h"
 
 static void out_console(void *arg, const char *s, size_t len)

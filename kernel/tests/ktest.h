@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "cpu.h"
+#include "core/cpu.h"
 
 /* Free frames with every CPU's cache drained (exact across tests). */
 uint64_t ktest_free_frames(void);

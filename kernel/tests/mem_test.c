@@ -5,7 +5,7 @@
 #include "arch/arch.h"
 #include "base/err.h"
 #include "base/test.h"
-#include "kmain.h"
+#include "core/kmain.h"
 #include "mem/buddy.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"

@@ -9,9 +9,9 @@
 
 #include "arch/arch.h"
 #include "base/test.h"
-#include "cpu.h"
-#include "sched.h"
-#include "timer.h"
+#include "core/cpu.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
 
 #define MS 1000000ull
 

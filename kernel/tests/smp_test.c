@@ -4,12 +4,12 @@
 #include "arch/arch.h"
 #include "base/err.h"
 #include "base/test.h"
-#include "bootargs.h"
-#include "cpu.h"
-#include "kmain.h"
-#include "symbols.h"
+#include "core/bootargs.h"
+#include "core/cpu.h"
+#include "core/kmain.h"
+#include "core/symbols.h"
 #include "tests/ktest.h"
-#include "timer.h"
+#include "sched/timer.h"
 
 TEST(smp, every_hart_came_up)
 {

@@ -15,11 +15,11 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "base/test.h"
-#include "bootargs.h"
-#include "cpu.h"
-#include "ktrace.h"
-#include "sched.h"
-#include "timer.h"
+#include "core/bootargs.h"
+#include "core/cpu.h"
+#include "trace/ktrace.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
 #include "trace/output.h"
 
 #define MS	  1000000ull

@@ -10,7 +10,7 @@
 
 #include "arch/riscv64/jmp.h"
 #include "base/err.h"
-#include "cpu.h"
+#include "core/cpu.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"

@@ -20,9 +20,9 @@
 
 #include "arch/arch.h"
 #include "base/rand.h"
-#include "console.h"
-#include "cpu.h"
-#include "sched.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "sched/sched.h"
 #include "wasm/proc_internal.h"
 
 #define P(arg)	    ((struct wasm_proc *)(arg))

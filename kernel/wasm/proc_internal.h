@@ -11,7 +11,7 @@
 #include "base/siphash.h"
 #include "kasync/task.h"
 #include "kasync/timer.h"
-#include "timer.h"
+#include "sched/timer.h"
 #include "trace/event.h"
 #include "wasm/proc.h"
 #include "wasm/runtime.h"

@@ -6,7 +6,7 @@
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/platform.h"
 #include "arch/riscv64/sbi.h"
-#include "cpu.h"
+#include "core/cpu.h"
 
 struct rv_platform rv_platform = {.timebase_freq = 10000000};
 

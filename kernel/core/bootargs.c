@@ -1,5 +1,5 @@
 /* bootargs.c - the kernel command line (see bootargs.h). */
-#include "bootargs.h"
+#include "core/bootargs.h"
 
 #include <string.h>
 

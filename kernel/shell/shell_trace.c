@@ -8,7 +8,7 @@
  *   trace show | clear | pipe     the buffer: print, empty, stream (a job)
  *
  * `trace` is a thin layer over the tracefs files under KVFS_TRACEFS (VFS
- * files: kernel/fs/tracefs.c), so what it does is exactly what the same
+ * files: kernel/trace/ktracefs.c), so what it does is exactly what the same
  * `cat` and `echo` on those files would do:
  *
  *   trace enable g:n   ->  echo 1 > events/g/n/enable
@@ -23,12 +23,12 @@
 
 #include "base/err.h"
 #include "base/fmt.h"
-#include "console.h"
-#include "cpu.h"
+#include "core/console.h"
+#include "core/cpu.h"
 #include "fs/kvfs.h"
-#include "ktrace.h"
-#include "sched.h"
-#include "shell_internal.h"
+#include "trace/ktrace.h"
+#include "sched/sched.h"
+#include "shell/shell_internal.h"
 #include "trace/metrics.h"
 
 #define TRACE_TEXT_MAX (256u << 10) /* a listing file read whole: bytes at most */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "boot_info.h"
+#include "core/boot_info.h"
 #include "drivers/uart.h"
 #include "fdt/fdt.h"
 
@@ -22,6 +22,6 @@ struct kernel_globals {
 
 extern struct kernel_globals kg;
 
-/* What the boot CPU does once booted: the shell (kernel/shell.c), or the
+/* What the boot CPU does once booted: the shell (kernel/shell/shell.c), or the
  * in-kernel tests in the test kernel (kernel/tests/ktest.c). */
 NORETURN void kernel_run(void);

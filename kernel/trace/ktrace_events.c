@@ -9,12 +9,12 @@
  * site (no call). Each poll is two switches, worker -> task and task ->
  * worker, so the common pid of every record matches the running task.
  */
-#include "ktrace_events.h"
+#include "trace/ktrace_events.h"
 
-#include "cpu.h"
+#include "core/cpu.h"
 #include "kasync/state.h"
-#include "ktrace.h"
-#include "timer.h"
+#include "trace/ktrace.h"
+#include "sched/timer.h"
 
 #define PRIO 120 /* Linux's default, for tools that expect the field */
 

@@ -5,7 +5,7 @@
  * relocated by the KASLR slide and sorted by start, searched by bisection.
  * It is built once at boot and read-only after, so lookups need no lock.
  */
-#include "symbols.h"
+#include "core/symbols.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,7 @@
 #include "base/elf.h"
 #include "base/err.h"
 #include "base/fmt.h"
-#include "boot_info.h"
+#include "core/boot_info.h"
 
 struct sym {
 	uint64_t start, size;

@@ -8,7 +8,7 @@
  * clears it on the way out; the worker then looks at every queue again
  * before it may sleep, so a cleared wake loses no work.
  */
-#include "sched.h"
+#include "sched/sched.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -16,10 +16,10 @@
 #include "arch/arch.h"
 #include "base/compiler.h"
 #include "base/err.h"
-#include "cpu.h"
-#include "ktrace.h"
-#include "panic.h"
-#include "timer.h"
+#include "core/cpu.h"
+#include "trace/ktrace.h"
+#include "core/panic.h"
+#include "sched/timer.h"
 
 struct kasync_exec kexec;
 

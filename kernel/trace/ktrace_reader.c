@@ -15,8 +15,8 @@
 #include <stdlib.h>
 
 #include "base/err.h"
-#include "ktrace.h"
-#include "sched.h"
+#include "trace/ktrace.h"
+#include "sched/sched.h"
 
 #define MS	       1000000ull
 #define TIMEOUT_NS     (500 * MS)

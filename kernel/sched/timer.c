@@ -2,11 +2,11 @@
  * timer.c - per-CPU one-shot timers (see timer.h).
  * The list is touched only by its CPU with interrupts off.
  */
-#include "timer.h"
+#include "sched/timer.h"
 
 #include "arch/arch.h"
-#include "cpu.h"
-#include "ktrace_events.h"
+#include "core/cpu.h"
+#include "trace/ktrace_events.h"
 
 static struct ktimer *heads[MAX_CPUS]; /* [owner CPU, irqs off] */
 

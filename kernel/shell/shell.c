@@ -19,7 +19,7 @@
  * with irq:irq_handler_entry for the UART they give the shell's latency
  * in guest time (tests/qemu/latency.py).
  */
-#include "shell.h"
+#include "shell/shell.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,20 +28,20 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "bench/kbench.h"
-#include "bootargs.h"
-#include "console.h"
-#include "cpu.h"
+#include "core/bootargs.h"
+#include "core/console.h"
+#include "core/cpu.h"
 #include "fs/kvfs.h"
-#include "kmain.h"
+#include "core/kmain.h"
 #include "ledit/ledit.h"
-#include "ktrace.h"
+#include "trace/ktrace.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
-#include "panic.h"
-#include "sched.h"
-#include "shell_internal.h"
-#include "version.h"
+#include "core/panic.h"
+#include "sched/sched.h"
+#include "shell/shell_internal.h"
+#include "core/version.h"
 
 #define LINE_MAX      LEDIT_LINE_MAX
 #define MAX_ARGS      16

@@ -1,5 +1,5 @@
 /*
- * tracefs.c - /sys/kernel/tracing as a synthetic filesystem: one synth file
+ * ktracefs.c - /sys/kernel/tracing as a synthetic filesystem: one synth file
  * per lib/trace tracefs file, found by walking ktrace_fs_list at boot. Each
  * open VFS file holds one trace_fs_file (its read position and partial
  * line); reads and writes go straight to ktrace_fs_read/_write.
@@ -18,7 +18,7 @@
 
 #include "base/fmt.h"
 #include "fs/kvfs.h"
-#include "ktrace.h"
+#include "trace/ktrace.h"
 
 #define TF_PATH_MAX 160
 #define TF_DIR_MAX  128 /* entries of one directory */

@@ -7,7 +7,7 @@
  * idle (the executor's wait, sched.c) rather than in the interrupt handler,
  * so the called function may itself wait for interrupts.
  */
-#include "cpu.h"
+#include "core/cpu.h"
 
 #include "arch/arch.h"
 #include "arch/riscv64/csr.h"

@@ -2,17 +2,17 @@
  * ktrace.c - the kernel's tracing instance: platform hooks, boot-time setup,
  * spans, the tracefs lock and the trace_pipe reader's waker (see ktrace.h).
  */
-#include "ktrace.h"
+#include "trace/ktrace.h"
 
 #include <stdatomic.h>
 
 #include "arch/arch.h"
 #include "base/err.h"
 #include "base/rand.h"
-#include "cpu.h"
-#include "panic.h"
-#include "sched.h"
-#include "spinlock.h"
+#include "core/cpu.h"
+#include "core/panic.h"
+#include "sched/sched.h"
+#include "core/spinlock.h"
 
 struct trace_ctx ktrace;
 static atomic_bool ready;

@@ -7,15 +7,15 @@
  * followed, through a probe, so a corrupt chain ends the trace, not the
  * machine.
  */
-#include "panic.h"
+#include "core/panic.h"
 
 #include <stdarg.h>
 
 #include "arch/arch.h"
 #include "base/assert.h"
-#include "console.h"
-#include "cpu.h"
-#include "symbols.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/symbols.h"
 
 enum backtrace_mode backtrace_mode = BACKTRACE_SHORT;
 

@@ -1,11 +1,11 @@
 /* irq.c - the external interrupt table (see irq.h). */
-#include "irq.h"
+#include "core/irq.h"
 
 #include <stdatomic.h>
 
 #include "arch/riscv64/platform.h"
 #include "base/err.h"
-#include "ktrace_events.h"
+#include "trace/ktrace_events.h"
 
 static struct {
 	void (*fn)(void *);

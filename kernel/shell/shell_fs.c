@@ -17,10 +17,10 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "console.h"
+#include "core/console.h"
 #include "fs/kvfs.h"
-#include "ktrace.h"
-#include "shell_internal.h"
+#include "trace/ktrace.h"
+#include "shell/shell_internal.h"
 
 #define CAT_CHUNK  4096 /* bytes printed per step */
 #define ECHO_MAX   1024

@@ -21,9 +21,9 @@
 
 #include <stdint.h>
 
-#include "console.h"
+#include "core/console.h"
 #include "trace/log.h"
-#include "panic.h"
+#include "core/panic.h"
 
 /*
  * The job table's size: each slot costs about 1.2 KiB of kernel heap (its

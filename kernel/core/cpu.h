@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "base/rand.h"
-#include "boot_info.h"
+#include "core/boot_info.h"
 
 #define MAX_CPUS	BOOT_MAX_HARTS
 #define TRAP_STACK_SIZE (16 * 1024)

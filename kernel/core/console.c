@@ -1,7 +1,7 @@
 /*
  * console.c - kernel output (see console.h).
  */
-#include "console.h"
+#include "core/console.h"
 
 #include <string.h>
 
@@ -9,9 +9,9 @@
 #include "arch/riscv64/sbi.h"
 #include "base/err.h"
 #include "base/fmt.h"
-#include "cpu.h"
-#include "ktrace.h"
-#include "spinlock.h"
+#include "core/cpu.h"
+#include "trace/ktrace.h"
+#include "core/spinlock.h"
 
 /* The log filter: a plain value, valid before any code ran (default info).
  * Written by the boot CPU before the others start; read-only after. */

@@ -31,6 +31,7 @@
 #include "sched/sched.h"
 #include "core/symbols.h"
 #include "core/version.h"
+#include "wasm/launch.h"
 
 #define INITIAL_HEAP (4u << 20)
 
@@ -210,7 +211,8 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 		uint64_t lo = rtc[0];
 		sched_set_realtime(lo | (uint64_t)rtc[1] << 32);
 	}
-	kvfs_init(); /* the file namespace: initrd at /, /tmp, /proc, tracefs */
+	kvfs_init();   /* the file namespace: initrd at /, /tmp, /proc, tracefs */
+	launch_init(); /* the programs' file table, on that namespace */
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");

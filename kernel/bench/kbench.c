@@ -35,19 +35,18 @@
 #include "bench/kbench.h"
 #include "bench/kbench_internal.h"
 #include "core/console.h"
-#include "fs/kvfs.h"
 #include "kasync/timer.h"
 #include "sched/sched.h"
 #include "shell/shell.h"
 #include "shell/shell_internal.h"
 #include "vfs/vfs.h"
+#include "wasm/launch.h"
 #include "wasm/proc.h"
 
 #define KBENCH_RUNS	  3u	   /* kwasm, hostcall: median of 3 */
 #define KBENCH_HELLO_RUNS 21u	   /* hello: median of 21 */
 #define KBENCH_HOSTCALL_N 1000000u /* calls per hostcall loop */
-#define KBENCH_FILE_MAX	  (16u << 20)
-#define KBENCH_STOPPED	  130 /* the job status after Ctrl-C, as a shell's */
+#define KBENCH_STOPPED	  130	   /* the job status after Ctrl-C, as a shell's */
 #define KBENCH_DRAIN_NS	  1000000u
 
 enum kbench_id { KB_KWASM, KB_HOSTCALL, KB_HELLO, KB_BOOT, KB_COUNT };
@@ -101,8 +100,6 @@ struct kbench {
 	unsigned rep;
 	enum kwasm_phase phase;
 	bool failed;
-	uint8_t *prog;
-	size_t prog_len;
 	uint64_t native_sum;
 	uint64_t a[KBENCH_HELLO_RUNS], b[KBENCH_HELLO_RUNS];
 	uint64_t loops[KBENCH_LOOP_COUNT][KBENCH_RUNS];
@@ -146,24 +143,6 @@ static bool parse_checksum(const char *s, uint64_t *out)
 	return true;
 }
 
-/* A benchmark program from the VFS (the caller frees it); ERR_RANGE if empty. */
-static int read_file(const char *path, uint8_t **out, size_t *out_len)
-{
-	uint8_t *buf;
-	size_t len;
-	int err = kvfs_read_file(path, KBENCH_FILE_MAX, &buf, &len);
-
-	if (err)
-		return err;
-	if (len == 0) {
-		free(buf);
-		return ERR_RANGE;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
-}
-
 static uint64_t median(uint64_t *v, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
@@ -185,8 +164,6 @@ static uint64_t ticks_to_us(uint64_t ticks)
 
 static enum step_result kwasm_next_prog(struct kbench *b)
 {
-	free(b->prog);
-	b->prog = NULL;
 	b->idx++;
 	b->phase = KW_LOAD;
 	b->failed = false;
@@ -201,6 +178,13 @@ static enum step_result kwasm_fail(struct kbench *b, const char *what, int err)
 	return kwasm_next_prog(b);
 }
 
+/* Where a kwasm program is: /lib/bench/NAME.wasm, in path (64 bytes). */
+static const char *kwasm_path(const struct kwasm_prog *p, char *path)
+{
+	fmt_snprintf(path, 64, "/lib/bench/%s.wasm", p->name);
+	return path;
+}
+
 static enum step_result kwasm_step(struct kbench *b)
 {
 	const struct kwasm_prog *p;
@@ -212,13 +196,15 @@ static enum step_result kwasm_step(struct kbench *b)
 		return STEP_DONE;
 	p = &kwasm_progs[b->idx];
 	switch (b->phase) {
-	case KW_LOAD:
-		fmt_snprintf(path, sizeof(path), "/lib/bench/%s.wasm", p->name);
-		if ((err = read_file(path, &b->prog, &b->prog_len)))
+	case KW_LOAD: {
+		struct launch_file f;
+		if ((err = launch_open(kwasm_path(p, path), &f)))
 			return kwasm_fail(b, "read", err);
+		launch_close(&f); /* there and readable; each run opens it again */
 		b->rep = 0;
 		b->phase = KW_NATIVE;
 		return STEP_NEXT;
+	}
 	case KW_NATIVE:
 		t0 = arch_now_ticks();
 		err = p->run(p->arg, &sum);
@@ -231,11 +217,15 @@ static enum step_result kwasm_step(struct kbench *b)
 	case KW_WASM: {
 		struct wasm_proc_io io = {.arg = b->cap, .write = capture_write};
 		const char *argv[] = {p->name, arg};
+		struct launch_file f;
 
 		fmt_snprintf(arg, sizeof(arg), "%u", p->arg);
 		b->cap->len = 0;
 		b->cap->buf[0] = 0;
-		if ((err = wasm_proc_spawn(b->prog, b->prog_len, p->name, 2, argv, &io, &b->child)))
+		/* an initrd file: launched in place each time, as the shell would */
+		if ((err = launch_open(kwasm_path(p, path), &f)))
+			return kwasm_fail(b, "read", err);
+		if ((err = launch_start(&f, 2, argv, &io, NULL, &b->child)))
 			return kwasm_fail(b, "spawn", err);
 		b->child_live = true;
 		return STEP_WAIT;
@@ -355,19 +345,9 @@ static enum step_result hello_step(struct kbench *b)
 	int err;
 
 	if (b->rep < KBENCH_HELLO_RUNS) {
-		const uint8_t *bytes;
-		size_t len;
-		bool owned;
 		b->child_t0 = arch_now_ticks();
-		/* as the shell's run does: the file in place, no copy */
-		if ((err = kvfs_map_file("/bin/hello.wasm", KBENCH_FILE_MAX, &bytes, &len,
-					 &owned)) == 0) {
-			struct wasm_proc_opts o = {.bytes = owned ? WASM_BYTES_TAKE
-								  : WASM_BYTES_BORROW};
-			err = wasm_proc_spawn_opts(bytes, len, "hello", 1, argv, &io, &o,
-						   &b->child);
-		}
-		if (err) {
+		/* as the shell's `hello` does: found in /bin, used in place */
+		if ((err = launch_run(1, argv, &io, NULL, &b->child))) {
 			kprintf("bench=hello_latency error=spawn (%s)\n", err_str(err));
 			b->status = 1;
 			return STEP_DONE;
@@ -448,8 +428,6 @@ static enum step_result run_step(struct kbench *b)
 /* Frees what the running benchmark holds (not a live child). */
 static void bench_release(struct kbench *b)
 {
-	free(b->prog);
-	b->prog = NULL;
 	kbench_hostcall_close(b->hc);
 	b->hc = NULL;
 }

@@ -40,14 +40,12 @@
 #include "shell/shell_internal.h"
 #include "core/spinlock.h"
 #include "sched/timer.h"
-#include "vfs/wasi_vfs.h"
+#include "wasm/launch.h"
 #include "wasm/proc.h"
 
-#define JOB_NAME_MAX  48
-#define STDIN_MAX     1024
-#define PROG_SIZE_MAX (64u << 20)
-#define PATH_MAX_     256
-#define TRAP_STATUS   134 /* 128 + SIGABRT, as a Unix shell shows an abort */
+#define JOB_NAME_MAX 48
+#define STDIN_MAX    1024
+#define TRAP_STATUS  134 /* 128 + SIGABRT, as a Unix shell shows an abort */
 
 enum job_state { JOB_FREE, JOB_RUNNING, JOB_REAPING, JOB_ENDED };
 
@@ -81,8 +79,6 @@ static struct job *jobs; /* njobs slots: bg_max + 1 */
 static size_t njobs;
 static uint32_t bg_max;
 static uint64_t next_timeout_ns; /* set by `timeout` for the job it starts */
-static struct wasi_vfs files;	 /* programs' file calls, on kvfs */
-static bool files_ready;
 
 static int job_num(const struct job *j)
 {
@@ -453,32 +449,10 @@ void shell_jobs_report(void)
 
 /* ---- run ---- */
 
-/*
- * Finds a program: a name with a '/' is a path (from /: the shell has no
- * cwd), a bare name is /bin/NAME or /bin/NAME.wasm. Fills path (PATH_MAX_).
- */
-static int find_program(const char *name, char *path)
-{
-	static const char *const forms[] = {"%s", "/bin/%s", "/bin/%s.wasm"};
-	bool has_slash = strchr(name, '/') != NULL;
-	struct vfs_stat st;
-	int err = ERR_NOENT;
-	for (size_t i = has_slash ? 0 : 1; i < (has_slash ? 1 : ARRAY_SIZE(forms)); i++) {
-		if ((size_t)fmt_snprintf(path, PATH_MAX_, forms[i], name) >= PATH_MAX_)
-			return ERR_INVAL;
-		err = vfs_stat(kvfs, NULL, path, &st);
-		if (!err && st.type == VFS_TYPE_DIR)
-			err = ERR_ISDIR;
-		if (err != ERR_NOENT)
-			return err;
-	}
-	return err;
-}
-
 bool shell_program_exists(const char *name)
 {
-	char path[PATH_MAX_];
-	return find_program(name, path) == 0;
+	char path[LAUNCH_PATH_MAX];
+	return launch_find(name, path) == 0;
 }
 
 static void print_load_error(const char *path, int err, const struct wasm_error *we)
@@ -503,6 +477,9 @@ static void print_load_error(const char *path, int err, const struct wasm_error 
 	case ERR_UNSUPP:
 		kprintf("run: %s: not a WASI command: %s\n", path, we->msg);
 		break;
+	case ERR_BUSY:
+		kprintf("run: %s: too many open files\n", path);
+		break;
 	default:
 		kprintf("run: %s: %s\n", path, shell_strerror(err));
 	}
@@ -519,75 +496,43 @@ static void job_title(int argc, char **argv, char *out, size_t size)
 
 int shell_run_program(int argc, char **argv, bool background)
 {
-	char path[PATH_MAX_], title[JOB_NAME_MAX];
+	char title[JOB_NAME_MAX];
 	struct wasm_error we = {0};
-	struct wasm_proc_opts opts = {.err = &we};
+	struct launch_file f;
 	struct kasync_join jh;
-	const uint8_t *bytes;
-	size_t len;
-	bool owned;
-	int64_t root;
 
 	if (!argv[0][0]) {
 		kprintf("run: the program name is empty\n");
 		return 127;
 	}
-	int err = find_program(argv[0], path);
-	if (!err)
-		err = kvfs_map_file(path, PROG_SIZE_MAX, &bytes, &len, &owned);
+	int err = launch_open(argv[0], &f);
 	if (err == ERR_RANGE)
-		kprintf("run: %s: file too large (at most %u MiB)\n", argv[0], PROG_SIZE_MAX >> 20);
+		kprintf("run: %s: file too large (at most %u MiB)\n", argv[0],
+			LAUNCH_FILE_MAX >> 20);
 	else if (err == ERR_NOMEM)
 		kprintf("run: %s: not enough memory to read it\n", argv[0]);
 	else if (err)
 		kprintf("run: %s: %s\n", argv[0], shell_strerror(err));
 	if (err)
 		return err == ERR_NOENT ? 127 : 126;
-	if (!files_ready) {
-		static const struct wasi_vfs_platform no_platform; /* proc_host serves clocks */
-		wasi_vfs_init(&files, kvfs, &no_platform, 0);
-		files_ready = true;
-	}
 	job_title(argc, argv, title, sizeof(title));
 	struct job *j = job_alloc(title, !background);
 	if (!j) {
-		if (owned)
-			free((void *)bytes);
+		launch_close(&f);
 		kprintf("run: %s: too many background jobs (at most %u, set by the jobs= boot "
 			"argument): wait for one or kill it\n",
 			argv[0], bg_max);
 		return 1;
 	}
-	/* "/" as a guest's: the mounts' policy decides (README, "What a program
-	 * can and cannot do"); WRITE: the preopen itself narrows nothing */
-	if (wasi_vfs_preopen(&files, "/", VFS_ACCESS_WRITE, &root)) {
-		if (owned)
-			free((void *)bytes);
-		kprintf("run: %s: too many open files\n", path);
-		return 1;
-	}
-	/* the task is named after the file, without its directory and .wasm */
-	const char *base = strrchr(path, '/') + 1; /* paths are absolute */
-	size_t base_len = strlen(base);
-	char task_name[32];
-	if (base_len > 5 && strcmp(base + base_len - 5, ".wasm") == 0)
-		base_len -= 5;
-	fmt_snprintf(task_name, sizeof(task_name), "%.*s", (int)base_len, base);
-	const struct wasi_preopen pre = {.hfd = root, .guest = "/"};
 	const struct wasm_proc_io io = {
 		.arg = j,
 		.read = background ? NULL : stdin_read,
-		.files = wasi_vfs_host(&files),
-		.npreopens = 1,
-		.preopens = &pre,
 		.released = prog_released,
 	};
-	opts.bytes = owned ? WASM_BYTES_TAKE : WASM_BYTES_BORROW; /* never copied again */
-	err = wasm_proc_spawn_opts(bytes, len, task_name, argc, (const char *const *)argv, &io,
-				   &opts, &jh);
+	err = launch_start(&f, argc, (const char *const *)argv, &io, &we, &jh);
 	if (err) {
-		print_load_error(path, err, &we);
-		return 126;
+		print_load_error(f.path, err, &we);
+		return err == ERR_BUSY ? 1 : 126;
 	}
 	j->prog = true;
 	job_begin(j, &jh, cancel_stop);

@@ -1,0 +1,215 @@
+/*
+ * launch_test.c - starting programs from files (wasm/launch.h): the /bin
+ * lookup, initrd files used in place and others read into a buffer the
+ * program takes over, exit codes and arguments, and no frame, heap byte or
+ * file handle kept by a launch that fails (a missing file, a directory, a
+ * malformed module) or by one that runs to its end.
+ */
+#include <string.h>
+
+#include "base/compiler.h"
+#include "base/err.h"
+#include "base/test.h"
+#include "fs/kvfs.h"
+#include "mem/kheap.h"
+#include "sched/sched.h"
+#include "tests/ktest.h"
+#include "wasm/launch.h"
+
+#define MS 1000000ull
+
+struct capture {
+	char buf[512];
+	size_t len;
+};
+
+static void cap_write(void *arg, int fd, const void *buf, size_t len)
+{
+	struct capture *c = arg;
+
+	(void)fd;
+	len = MIN(len, sizeof(c->buf) - 1 - c->len);
+	memcpy(c->buf + c->len, buf, len);
+	c->len += len;
+	c->buf[c->len] = 0;
+}
+
+/* Launches argv[0] with argv and awaits it; 0 or the launch/join error.
+ * Its output goes to cap (NULL: nowhere). */
+static int run(int argc, const char *const *argv, struct capture *cap, struct wasm_error *we,
+	       struct wasm_proc_status *st)
+{
+	struct capture scratch = {0};
+	struct wasm_proc_io io = {.arg = cap ? cap : &scratch, .write = cap_write};
+	struct kasync_join jh;
+	int e = launch_run(argc, argv, &io, we, &jh);
+
+	return e ? e : sched_block_on_join(&jh, st);
+}
+
+/* Memory not held by anyone, as a pair to compare. */
+struct footprint {
+	uint64_t frames;
+	size_t heap;
+};
+
+static struct footprint footprint(void)
+{
+	struct kheap_stats h;
+
+	kheap_stats(&h);
+	return (struct footprint){ktest_frames_not_held(), h.in_use};
+}
+
+/* The footprint once it held still for 10 ms (at most 500 ms): the last
+ * program's memory may still be going back on another CPU. */
+static struct footprint footprint_quiet(void)
+{
+	uint64_t end = sched_now_ns() + 500 * MS, still = sched_now_ns() + 10 * MS;
+	struct footprint last = footprint(), now;
+
+	while (sched_now_ns() < still && sched_now_ns() < end) {
+		now = footprint();
+		if (now.frames != last.frames || now.heap != last.heap)
+			still = sched_now_ns() + 10 * MS;
+		last = now;
+	}
+	return last;
+}
+
+/* Whether nothing more is held than at `before` (the executor may drop a
+ * program's last reference a moment after its join, and an idle CPU may
+ * give back what an earlier program left a little later: less is fine);
+ * if not, says how. */
+static bool footprint_back(struct test_ctx *t, struct footprint before)
+{
+	uint64_t deadline = sched_now_ns() + 500 * MS;
+	struct footprint now;
+
+	do {
+		now = footprint();
+	} while ((now.frames < before.frames || now.heap > before.heap) &&
+		 sched_now_ns() < deadline);
+	if (now.frames >= before.frames && now.heap <= before.heap)
+		return true;
+	test_printf(t, "  frames not held %llu -> %llu, heap in use %zu -> %zu\n",
+		    (unsigned long long)before.frames, (unsigned long long)now.frames, before.heap,
+		    now.heap);
+	return false;
+}
+
+/* Writes len bytes to a new /tmp file. */
+static int write_file(const char *path, const void *data, size_t len)
+{
+	struct vfs_file *f;
+	size_t n = 0;
+	int err = vfs_open(kvfs, NULL, path, VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC, &f);
+
+	if (err)
+		return err;
+	err = vfs_write(f, data, len, &n);
+	vfs_close(f);
+	return err ? err : n == len ? 0 : ERR_NOSPC;
+}
+
+TEST(launch, find_tries_the_name_then_bin_then_wasm)
+{
+	char path[LAUNCH_PATH_MAX];
+
+	if (EXPECT_OK(launch_find("hello", path)))
+		EXPECT_STREQ(path, "/bin/hello.wasm");
+	if (EXPECT_OK(launch_find("/bin/hello.wasm", path)))
+		EXPECT_STREQ(path, "/bin/hello.wasm");
+	EXPECT_EQ(launch_find("nope", path), ERR_NOENT);
+	EXPECT_EQ(launch_find("/bin/hello", path), ERR_NOENT); /* a path is taken as it is */
+	EXPECT_EQ(launch_find("", path), ERR_NOENT);
+	EXPECT_EQ(launch_find("/bin", path), ERR_ISDIR);
+}
+
+TEST(launch, a_program_runs_with_its_arguments_and_exits_with_its_code)
+{
+	struct wasm_proc_status st = {.code = -2};
+	struct capture cap = {0};
+
+	if (EXPECT_OK(run(2, (const char *const[]){"hello", "kernel"}, &cap, NULL, &st)))
+		EXPECT_STREQ(cap.buf, "Hello, kernel, from WebAssembly!\n");
+	EXPECT_EQ(st.code, 0);
+	EXPECT_EQ(st.trap, WASM_TRAP_NONE);
+	cap.len = 0;
+	if (EXPECT_OK(run(3, (const char *const[]){"hello", "a", "b"}, &cap, NULL, &st)))
+		EXPECT_STREQ(cap.buf, "usage: hello [NAME]\n");
+	EXPECT_EQ(st.code, 2);
+}
+
+TEST(launch, initrd_files_are_used_in_place_others_are_read)
+{
+	size_t cpio_len;
+	const uint8_t *cpio = kvfs_initrd(&cpio_len);
+	struct launch_file f;
+
+	if (EXPECT_OK(launch_open("hello", &f))) {
+		EXPECT(!f.owned);
+		EXPECT(f.bytes >= cpio && f.bytes + f.len <= cpio + cpio_len);
+		EXPECT(f.len >= 8 && memcmp(f.bytes, "\0asm", 4) == 0);
+		if (EXPECT_OK(write_file("/tmp/launch_copy.wasm", f.bytes, f.len))) {
+			struct launch_file g;
+			if (EXPECT_OK(launch_open("/tmp/launch_copy.wasm", &g))) {
+				EXPECT(g.owned);
+				EXPECT_EQ(g.len, f.len);
+				EXPECT(memcmp(g.bytes, f.bytes, f.len) == 0);
+				launch_close(&g);
+			}
+			EXPECT_OK(vfs_unlink(kvfs, NULL, "/tmp/launch_copy.wasm"));
+		}
+		launch_close(&f);
+	}
+}
+
+TEST(launch, a_failed_launch_tells_why_and_keeps_nothing)
+{
+	static const uint8_t junk[] = {0, 'a', 's', 'm', 9, 9, 9, 9};
+	struct wasm_proc_status st;
+	struct wasm_error we = {0};
+	struct footprint before;
+
+	/* warm-up: /tmp's file and the heap settle */
+	EXPECT_OK(write_file("/tmp/launch_junk.wasm", junk, sizeof(junk)));
+	EXPECT_EQ(run(1, (const char *const[]){"/tmp/launch_junk.wasm"}, NULL, &we, &st),
+		  ERR_MALFORMED);
+	before = footprint_quiet();
+	for (int i = 0; i < 20; i++) {
+		we = (struct wasm_error){0};
+		EXPECT_EQ(run(1, (const char *const[]){"nope"}, NULL, NULL, &st), ERR_NOENT);
+		EXPECT_EQ(run(1, (const char *const[]){"/bin"}, NULL, NULL, &st), ERR_ISDIR);
+		EXPECT_EQ(run(1, (const char *const[]){"/tmp/launch_junk.wasm"}, NULL, &we, &st),
+			  ERR_MALFORMED);
+		EXPECT(we.msg[0] != 0);
+		EXPECT_EQ(launch_run(0, NULL, NULL, NULL, NULL), ERR_INVAL);
+	}
+	EXPECT(footprint_back(t, before));
+	EXPECT_OK(vfs_unlink(kvfs, NULL, "/tmp/launch_junk.wasm"));
+}
+
+TEST(launch, programs_run_from_tmp_and_from_the_initrd_keep_nothing)
+{
+	struct wasm_proc_status st;
+	struct launch_file f;
+	struct footprint before;
+	int bad = 0;
+
+	if (!EXPECT_OK(launch_open("hello", &f)))
+		return;
+	EXPECT_OK(write_file("/tmp/launch_hello.wasm", f.bytes, f.len));
+	launch_close(&f);
+	EXPECT_OK(run(1, (const char *const[]){"/tmp/launch_hello.wasm"}, NULL, NULL, &st));
+	before = footprint_quiet();
+	for (int i = 0; i < 20; i++) {
+		const char *name = i % 2 ? "hello" : "/tmp/launch_hello.wasm";
+		st.code = -2;
+		if (run(1, (const char *const[]){name}, NULL, NULL, &st) || st.code != 0)
+			bad++;
+	}
+	EXPECT_EQ(bad, 0);
+	EXPECT(footprint_back(t, before));
+	EXPECT_OK(vfs_unlink(kvfs, NULL, "/tmp/launch_hello.wasm"));
+}

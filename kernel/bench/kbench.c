@@ -39,6 +39,7 @@
 #include "sched/sched.h"
 #include "shell/shell.h"
 #include "shell/shell_internal.h"
+#include "shell/shell_jobs.h"
 #include "vfs/vfs.h"
 #include "wasm/launch.h"
 #include "wasm/proc.h"

@@ -41,7 +41,9 @@
 #include "core/panic.h"
 #include "sched/sched.h"
 #include "shell/shell_internal.h"
+#include "shell/shell_jobs.h"
 #include "core/version.h"
+#include "wasm/launch.h"
 
 #define LINE_MAX      LEDIT_LINE_MAX
 #define MAX_ARGS      16
@@ -307,7 +309,7 @@ static int run(int argc, char **argv)
 	if (c && strcmp(c->name, "run") == 0 && background) {
 		if (argc < 2)
 			return c->fn(argc, argv); /* usage */
-		return shell_run_program(argc - 1, argv + 1, true);
+		return shell_jobs_run_program(argc - 1, argv + 1, true);
 	}
 	if (c && background) {
 		kprintf("%s: a builtin cannot run in the background (only programs can)\n",
@@ -320,8 +322,9 @@ static int run(int argc, char **argv)
 		kprintf("the program name is empty\n");
 		return 127;
 	}
-	if (shell_program_exists(argv[0]))
-		return shell_run_program(argc, argv, background);
+	char path[LAUNCH_PATH_MAX];
+	if (launch_find(argv[0], path) == 0)
+		return shell_jobs_run_program(argc, argv, background);
 	kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
 	return 127;
 }

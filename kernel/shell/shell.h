@@ -2,11 +2,11 @@
  * shell.h - the kernel shell on the console UART.
  *
  * A line editor with history (lib/ledit); builtins (shell.c's table:
- * files in shell_fs.c, tracing in shell_trace.c, jobs in shell_jobs.c);
- * and WebAssembly programs from /bin run as jobs, in the foreground (the
- * console is theirs: input lines, Ctrl-C, Ctrl-D) or in the background
- * (&, jobs, kill, ps). Input piped into QEMU is read in order, one line at
- * a time.
+ * files in shell_fs.c, tracing in shell_trace.c, programs in shell_proc.c;
+ * jobs in shell_jobs.c); and WebAssembly programs from /bin run as jobs,
+ * in the foreground (the console is theirs: input lines, Ctrl-C, Ctrl-D)
+ * or in the background (&, jobs, kill, ps). Input piped into QEMU is read
+ * in order, one line at a time.
  */
 #pragma once
 

@@ -21,6 +21,7 @@
 #include "fs/kvfs.h"
 #include "trace/ktrace.h"
 #include "shell/shell_internal.h"
+#include "shell/shell_jobs.h"
 
 #define CAT_CHUNK  4096 /* bytes printed per step */
 #define ECHO_MAX   1024

@@ -1,8 +1,9 @@
 /*
- * shell_jobs.c - the shell's jobs: WebAssembly programs it started (run,
- * PROG ARGS, PROG ARGS &), the tasks of builtins that wait (cat
- * trace_pipe, bench) or work long (cat, ls: shell_work_start), and the
- * commands run, jobs, kill and ps.
+ * shell_jobs.c - the shell's jobs (shell_jobs.h): WebAssembly programs it
+ * started (run, PROG ARGS, PROG ARGS &), the tasks of builtins that wait
+ * (cat trace_pipe, bench) or work long (cat, ls: shell_work_start). The
+ * commands that show and stop them (jobs, kill) are in shell_proc.c; this
+ * file calls no command.
  *
  *   slot i = job [i+1]:
  *     free -> running -> [reaping] -> ended (notice pending) -> free
@@ -35,9 +36,9 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "core/console.h"
-#include "fs/kvfs.h"
 #include "sched/sched.h"
 #include "shell/shell_internal.h"
+#include "shell/shell_jobs.h"
 #include "core/spinlock.h"
 #include "sched/timer.h"
 #include "wasm/launch.h"
@@ -48,6 +49,12 @@
 #define TRAP_STATUS  134 /* 128 + SIGABRT, as a Unix shell shows an abort */
 
 enum job_state { JOB_FREE, JOB_RUNNING, JOB_REAPING, JOB_ENDED };
+
+/* What a job's join gives: a builtin's task an int, a program its status. */
+union job_out {
+	int status;
+	struct wasm_proc_status proc;
+};
 
 struct job {
 	enum job_state state;
@@ -345,7 +352,7 @@ static void job_done(struct job *j)
 }
 
 /* The job's join ended: keep what to say about it, free the rest. */
-static void job_end(struct job *j, int err, const union shell_job_out *out)
+static void job_end(struct job *j, int err, const union job_out *out)
 {
 	const char *trap = NULL;
 	if (j->timed)
@@ -412,7 +419,7 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 	bool wait = false;
 	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
-		union shell_job_out out;
+		union job_out out;
 		int err = 0;
 		if (j->state == JOB_RUNNING) {
 			if (j->timed && !j->stopping &&
@@ -448,12 +455,6 @@ void shell_jobs_report(void)
 }
 
 /* ---- run ---- */
-
-bool shell_program_exists(const char *name)
-{
-	char path[LAUNCH_PATH_MAX];
-	return launch_find(name, path) == 0;
-}
 
 static void print_load_error(const char *path, int err, const struct wasm_error *we)
 {
@@ -494,7 +495,7 @@ static void job_title(int argc, char **argv, char *out, size_t size)
 		n += (size_t)fmt_snprintf(out + n, size - n, "%s%s", i ? " " : "", argv[i]);
 }
 
-int shell_run_program(int argc, char **argv, bool background)
+int shell_jobs_run_program(int argc, char **argv, bool background)
 {
 	char title[JOB_NAME_MAX];
 	struct wasm_error we = {0};
@@ -541,24 +542,10 @@ int shell_run_program(int argc, char **argv, bool background)
 	return 0;
 }
 
-int shell_cmd_run(int argc, char **argv)
-{
-	if (argc < 2) {
-		kprintf("usage: run PROGRAM [ARG...] [&]   (PROGRAM: a path, or a name in /bin)\n");
-		return 2;
-	}
-	return shell_run_program(argc - 1, argv + 1, false);
-}
+/* ---- jobs and kill ---- */
 
-/* ---- jobs, kill, ps ---- */
-
-int shell_cmd_jobs(int argc, char **argv)
+void shell_jobs_print(void)
 {
-	(void)argv;
-	if (argc > 1) {
-		kprintf("usage: jobs\n");
-		return 2;
-	}
 	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
 		if ((j->state == JOB_RUNNING || j->state == JOB_REAPING) && !j->fg)
@@ -566,7 +553,6 @@ int shell_cmd_jobs(int argc, char **argv)
 				j->state == JOB_RUNNING && !j->stopping ? "running" : "ending",
 				j->name);
 	}
-	return 0;
 }
 
 /* A job by "%N" or by task id; NULL if it is none of ours. */
@@ -591,33 +577,12 @@ static struct job *job_lookup(const char *arg)
 	return NULL;
 }
 
-int shell_cmd_kill(int argc, char **argv)
+int shell_jobs_kill(const char *spec)
 {
-	int status = 0;
-	if (argc < 2) {
-		kprintf("usage: kill ID|%%N...   (IDs from ps or jobs, %%N a job number)\n");
-		return 2;
-	}
-	for (int i = 1; i < argc; i++) {
-		struct job *j = job_lookup(argv[i]);
-		if (!j) {
-			kprintf("kill: %s: no such job\n", argv[i]);
-			status = 1;
-			continue;
-		}
-		j->waited = true;
-		job_stop(j);
-	}
-	return status;
-}
-
-int shell_cmd_ps(int argc, char **argv)
-{
-	char *cat_argv[] = {"cat", "/proc/tasks", NULL};
-	(void)argv;
-	if (argc > 1) {
-		kprintf("usage: ps\n");
-		return 2;
-	}
-	return shell_cmd_cat(2, cat_argv);
+	struct job *j = job_lookup(spec);
+	if (!j)
+		return ERR_NOENT;
+	j->waited = true;
+	job_stop(j);
+	return 0;
 }

@@ -27,7 +27,7 @@
 #include "kasync/task.h"
 #include "wasm/proc.h"
 
-#define LAUNCH_PATH_MAX 256	   /* a program's path, its NUL included */
+#define LAUNCH_PATH_MAX 256	    /* a program's path, its NUL included */
 #define LAUNCH_FILE_MAX (64u << 20) /* the largest program file */
 
 /* A program found and read, not started yet. */

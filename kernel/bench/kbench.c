@@ -38,7 +38,6 @@
 #include "kasync/timer.h"
 #include "sched/sched.h"
 #include "shell/shell.h"
-#include "shell/shell_internal.h"
 #include "shell/shell_jobs.h"
 #include "vfs/vfs.h"
 #include "wasm/launch.h"
@@ -603,7 +602,7 @@ int kbench_cmd(int argc, char **argv)
 	b = calloc(1, sizeof(*b));
 	if (!b || !(b->cap = calloc(1, sizeof(*b->cap)))) {
 		free(b);
-		kprintf("bench: %s\n", shell_strerror(ERR_NOMEM));
+		kprintf("bench: %s\n", err_text(ERR_NOMEM));
 		return 1;
 	}
 	atomic_init(&b->stop, false);
@@ -611,13 +610,13 @@ int kbench_cmd(int argc, char **argv)
 	b->cur = -1;
 	kasync_task_init(&b->task, &kbench_vtable, "kbench");
 	if ((err = kasync_spawn(&kexec, &b->task, &jh))) {
-		kprintf("bench: %s\n", shell_strerror(err));
+		kprintf("bench: %s\n", err_text(err));
 		return 1;
 	}
 	if ((err = shell_job_start(&jh, kbench_stop))) {
 		kbench_stop(&jh);
 		kasync_join_drop(&jh);
-		kprintf("bench: %s\n", shell_strerror(err));
+		kprintf("bench: %s\n", err_text(err));
 		return 1;
 	}
 	return 0;

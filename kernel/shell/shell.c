@@ -68,40 +68,6 @@ uint64_t shell_prompt_ticks(void)
 	return prompt_ticks;
 }
 
-const char *shell_strerror(int err)
-{
-	switch (err) {
-	case ERR_NOENT:
-		return "No such file or directory";
-	case ERR_ISDIR:
-		return "Is a directory";
-	case ERR_NOTDIR:
-		return "Not a directory";
-	case ERR_INVAL:
-		return "Invalid argument";
-	case ERR_PERM:
-		return "Operation not permitted";
-	case ERR_ROFS:
-		return "Read-only file system";
-	case ERR_ACCES:
-		return "Permission denied";
-	case ERR_BUSY:
-		return "Device or resource busy";
-	case ERR_NOMEM:
-		return "Cannot allocate memory";
-	case ERR_AGAIN:
-		return "Resource temporarily unavailable";
-	case ERR_RANGE:
-		return "Numerical result out of range";
-	case ERR_NOSPC:
-		return "No space left on device";
-	case ERR_EXIST:
-		return "File exists";
-	default:
-		return err_str(err);
-	}
-}
-
 static int cmd_version(int argc, char **argv)
 {
 	(void)argc;

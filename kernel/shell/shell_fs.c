@@ -60,7 +60,7 @@ static void *state_with_words(size_t size, int n, char **v, char ***out)
 static int started(const char *cmd, int err)
 {
 	if (err)
-		kprintf("%s: %s\n", cmd, shell_strerror(err));
+		kprintf("%s: %s\n", cmd, err_text(err));
 	return err ? 1 : 0;
 }
 
@@ -120,7 +120,7 @@ struct ls_job {
 
 static void ls_error(struct ls_job *l, int err)
 {
-	kprintf("ls: %s: %s\n", l->paths[l->next - 1], shell_strerror(err));
+	kprintf("ls: %s: %s\n", l->paths[l->next - 1], err_text(err));
 	l->status = 1;
 }
 
@@ -234,7 +234,7 @@ struct cat_job {
 
 static void cat_error(struct cat_job *c, int err)
 {
-	kprintf("cat: %s: %s\n", c->files[c->next - 1], shell_strerror(err));
+	kprintf("cat: %s: %s\n", c->files[c->next - 1], err_text(err));
 	c->status = 1;
 }
 
@@ -292,7 +292,7 @@ int shell_cmd_cat(int argc, char **argv)
 	    is_trace_pipe(&st)) {
 		int err = cat_pipe();
 		if (err)
-			kprintf("cat: %s: %s\n", argv[1], shell_strerror(err));
+			kprintf("cat: %s: %s\n", argv[1], err_text(err));
 		return err ? 1 : 0;
 	}
 	c = state_with_words(sizeof(*c), argc - 1, argv + 1, &files);
@@ -348,7 +348,7 @@ int shell_cmd_echo(int argc, char **argv)
 	uint32_t flags = VFS_O_WRITE | VFS_O_CREAT | (trunc ? VFS_O_TRUNC : VFS_O_APPEND);
 	int err = vfs_open(kvfs, NULL, target, flags, &f);
 	if (err) {
-		kprintf("echo: %s: %s\n", target, shell_strerror(err));
+		kprintf("echo: %s: %s\n", target, err_text(err));
 		return 1;
 	}
 	err = vfs_write(f, text, len, &n);
@@ -356,7 +356,7 @@ int shell_cmd_echo(int argc, char **argv)
 	if (!err && n != len)
 		err = ERR_NOSPC;
 	if (err) {
-		kprintf("echo: write error: %s\n", shell_strerror(err));
+		kprintf("echo: write error: %s\n", err_text(err));
 		return 1;
 	}
 	return 0;

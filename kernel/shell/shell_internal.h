@@ -14,9 +14,6 @@ struct shell_command {
 	int (*fn)(int argc, char **argv);
 };
 
-/* shell_strerror - the errno-style text of an error ("No such file or directory"). */
-const char *shell_strerror(int err);
-
 /* The commands: each runs inside the shell task's poll and returns its
  * status (0, 1 failed, 2 bad usage); a command that waits starts a job. */
 

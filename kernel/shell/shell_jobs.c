@@ -37,7 +37,6 @@
 #include "base/fmt.h"
 #include "core/console.h"
 #include "sched/sched.h"
-#include "shell/shell_internal.h"
 #include "shell/shell_jobs.h"
 #include "core/spinlock.h"
 #include "sched/timer.h"
@@ -482,7 +481,7 @@ static void print_load_error(const char *path, int err, const struct wasm_error 
 		kprintf("run: %s: too many open files\n", path);
 		break;
 	default:
-		kprintf("run: %s: %s\n", path, shell_strerror(err));
+		kprintf("run: %s: %s\n", path, err_text(err));
 	}
 }
 
@@ -513,7 +512,7 @@ int shell_jobs_run_program(int argc, char **argv, bool background)
 	else if (err == ERR_NOMEM)
 		kprintf("run: %s: not enough memory to read it\n", argv[0]);
 	else if (err)
-		kprintf("run: %s: %s\n", argv[0], shell_strerror(err));
+		kprintf("run: %s: %s\n", argv[0], err_text(err));
 	if (err)
 		return err == ERR_NOENT ? 127 : 126;
 	job_title(argc, argv, title, sizeof(title));

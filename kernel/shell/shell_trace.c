@@ -154,7 +154,7 @@ static int trace_list(void)
 	if (!err)
 		err = trace_read_all("set_event", &on);
 	if (err) {
-		kprintf("trace: %s\n", shell_strerror(err));
+		kprintf("trace: %s\n", err_text(err));
 		free(avail);
 		return 1;
 	}
@@ -233,7 +233,7 @@ static int trace_switch_one(const char *ev, bool on)
 	if (!err && n != 2)
 		err = ERR_IO;
 	if (err) {
-		kprintf("trace: %s: %s\n", ev, shell_strerror(err));
+		kprintf("trace: %s: %s\n", ev, err_text(err));
 		return 1;
 	}
 	return 0;
@@ -257,7 +257,7 @@ static int trace_clear(void)
 	struct vfs_file *f;
 	int err = vfs_open(kvfs, NULL, KVFS_TRACEFS "/trace", VFS_O_WRITE | VFS_O_TRUNC, &f);
 	if (err) {
-		kprintf("trace: clear: %s\n", shell_strerror(err));
+		kprintf("trace: clear: %s\n", err_text(err));
 		return 1;
 	}
 	vfs_close(f);

@@ -42,3 +42,8 @@ enum err {
 
 /* err_str - a short lower-case name for `e` ("out of memory"); never NULL. */
 const char *err_str(int e);
+
+/* err_text - the sentence a Unix program prints for `e` after "cmd: path: ",
+ * as strerror words it where an errno matches ("No such file or
+ * directory", "Cannot allocate memory"); never NULL. */
+const char *err_text(int e);

@@ -59,6 +59,23 @@ TEST(err, names)
 		EXPECT(strcmp(err_str(e), "unknown error") != 0);
 }
 
+TEST(err, texts_read_as_strerror)
+{
+	EXPECT_STREQ(err_text(ERR_NOENT), "No such file or directory");
+	EXPECT_STREQ(err_text(ERR_NOMEM), "Cannot allocate memory");
+	EXPECT_STREQ(err_text(ERR_ROFS), "Read-only file system");
+	EXPECT_STREQ(err_text(ERR_INVAL), "Invalid argument");
+	EXPECT_STREQ(err_text(-1000), "Unknown error");
+	EXPECT_STREQ(err_text(5), "Unknown error");
+	/* every code has a sentence: capitalised, no final period */
+	for (int e = 0; e > -ERR__COUNT; e--) {
+		const char *s = err_text(e);
+		size_t n = strlen(s);
+		EXPECT(strcmp(s, "Unknown error") != 0);
+		EXPECT(n > 0 && s[0] >= 'A' && s[0] <= 'Z' && s[n - 1] != '.');
+	}
+}
+
 static void sink(void *arg, const char *s, size_t len)
 {
 	(void)s;

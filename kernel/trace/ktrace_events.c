@@ -21,13 +21,14 @@
 TRACE_EVENT(sched, sched_switch,
 	    TP_PROTO(const char *prev_comm, int prev_pid, long prev_state, const char *next_comm,
 		     int next_pid),
-	    TP_FIELDS(TP_STRING(prev_comm, 16), TP_FIELD(int, prev_pid), TP_FIELD(int, prev_prio),
-		      TP_FIELD(long, prev_state), TP_STRING(next_comm, 16), TP_FIELD(int, next_pid),
+	    TP_FIELDS(TP_STRING(prev_comm, TRACE_COMM_LEN), TP_FIELD(int, prev_pid),
+		      TP_FIELD(int, prev_prio), TP_FIELD(long, prev_state),
+		      TP_STRING(next_comm, TRACE_COMM_LEN), TP_FIELD(int, next_pid),
 		      TP_FIELD(int, next_prio)),
-	    TP_ASSIGN(trace_copy_str(REC->prev_comm, prev_comm, 16); REC->prev_pid = prev_pid;
-		      REC->prev_prio = PRIO; REC->prev_state = prev_state;
-		      trace_copy_str(REC->next_comm, next_comm, 16); REC->next_pid = next_pid;
-		      REC->next_prio = PRIO;),
+	    TP_ASSIGN(trace_copy_str(REC->prev_comm, prev_comm, TRACE_COMM_LEN);
+		      REC->prev_pid = prev_pid; REC->prev_prio = PRIO; REC->prev_state = prev_state;
+		      trace_copy_str(REC->next_comm, next_comm, TRACE_COMM_LEN);
+		      REC->next_pid = next_pid; REC->next_prio = PRIO;),
 	    TP_PRINT("prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s ==> next_comm=%s "
 		     "next_pid=%d next_prio=%d",
 		     REC->prev_comm, REC->prev_pid, REC->prev_prio,
@@ -37,28 +38,30 @@ TRACE_EVENT(sched, sched_switch,
 		     REC->next_comm, REC->next_pid, REC->next_prio));
 
 TRACE_EVENT(sched, sched_wakeup, TP_PROTO(const char *comm, int pid, int target_cpu),
-	    TP_FIELDS(TP_STRING(comm, 16), TP_FIELD(int, pid), TP_FIELD(int, prio),
+	    TP_FIELDS(TP_STRING(comm, TRACE_COMM_LEN), TP_FIELD(int, pid), TP_FIELD(int, prio),
 		      TP_FIELD(int, target_cpu)),
-	    TP_ASSIGN(trace_copy_str(REC->comm, comm, 16); REC->pid = pid; REC->prio = PRIO;
-		      REC->target_cpu = target_cpu;),
+	    TP_ASSIGN(trace_copy_str(REC->comm, comm, TRACE_COMM_LEN); REC->pid = pid;
+		      REC->prio = PRIO; REC->target_cpu = target_cpu;),
 	    TP_PRINT("comm=%s pid=%d prio=%d target_cpu=%03d", REC->comm, REC->pid, REC->prio,
 		     REC->target_cpu));
 
 TRACE_EVENT(sched, task_spawn, TP_PROTO(const char *comm, int pid, int target_cpu),
-	    TP_FIELDS(TP_STRING(comm, 16), TP_FIELD(int, pid), TP_FIELD(int, target_cpu)),
-	    TP_ASSIGN(trace_copy_str(REC->comm, comm, 16); REC->pid = pid;
+	    TP_FIELDS(TP_STRING(comm, TRACE_COMM_LEN), TP_FIELD(int, pid),
+		      TP_FIELD(int, target_cpu)),
+	    TP_ASSIGN(trace_copy_str(REC->comm, comm, TRACE_COMM_LEN); REC->pid = pid;
 		      REC->target_cpu = target_cpu;),
 	    TP_PRINT("comm=%s pid=%d target_cpu=%d", REC->comm, REC->pid, REC->target_cpu));
 
 TRACE_EVENT(sched, task_exit, TP_PROTO(const char *comm, int pid, int cancelled),
-	    TP_FIELDS(TP_STRING(comm, 16), TP_FIELD(int, pid), TP_FIELD(int, cancelled)),
-	    TP_ASSIGN(trace_copy_str(REC->comm, comm, 16); REC->pid = pid;
+	    TP_FIELDS(TP_STRING(comm, TRACE_COMM_LEN), TP_FIELD(int, pid),
+		      TP_FIELD(int, cancelled)),
+	    TP_ASSIGN(trace_copy_str(REC->comm, comm, TRACE_COMM_LEN); REC->pid = pid;
 		      REC->cancelled = cancelled;),
 	    TP_PRINT("comm=%s pid=%d cancelled=%d", REC->comm, REC->pid, REC->cancelled));
 
 TRACE_EVENT(irq, irq_handler_entry, TP_PROTO(int irq, const char *name),
-	    TP_FIELDS(TP_FIELD(int, irq), TP_STRING(name, 16)),
-	    TP_ASSIGN(REC->irq = irq; trace_copy_str(REC->name, name, 16);),
+	    TP_FIELDS(TP_FIELD(int, irq), TP_STRING(name, TRACE_COMM_LEN)),
+	    TP_ASSIGN(REC->irq = irq; trace_copy_str(REC->name, name, TRACE_COMM_LEN);),
 	    TP_PRINT("irq=%d name=%s", REC->irq, REC->name));
 
 TRACE_EVENT(irq, irq_handler_exit, TP_PROTO(int irq, int handled),

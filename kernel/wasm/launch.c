@@ -113,7 +113,7 @@ int launch_start(struct launch_file *f, int argc, const char *const *argv,
 	struct wasm_proc_opts opts = {.err = we};
 	struct wasm_proc_io pio = {0};
 	struct wasi_preopen pre;
-	char task_name[32];
+	char task_name[WASM_PROC_NAME_MAX];
 
 	if (argc < 1 || !argv) {
 		launch_close(f);

@@ -74,6 +74,10 @@ struct wasm_proc_opts {
 
 #define WASM_PROC_SLICE_US 10000u
 
+/* A program's task name, its NUL included: longer names are cut. Its
+ * events and trace records show the first TRACE_COMM_LEN - 1 characters. */
+#define WASM_PROC_NAME_MAX 32
+
 /* A program's module data (decoded and validated) and its translated code
  * together may take at most this many times the size of its binary plus
  * WASM_PROC_META_MIN, and never the frames kept for the kernel. A module

@@ -24,7 +24,7 @@
 
 struct wasm_proc {
 	struct kasync_task task;
-	char name[32];
+	char name[WASM_PROC_NAME_MAX];
 	size_t len; /* of the module binary (the module holds it) */
 	struct wasm_module *mod;
 	struct wasm_store *store; /* NULL once finished */

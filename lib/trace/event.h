@@ -9,10 +9,10 @@
  *
  *     TRACE_EVENT(sched, sched_wakeup,
  *             TP_PROTO(const struct task *p),
- *             TP_FIELDS(TP_STRING(comm, 16),
+ *             TP_FIELDS(TP_STRING(comm, TRACE_COMM_LEN),
  *                       TP_FIELD(int32_t, pid),
  *                       TP_FIELD(int32_t, target_cpu)),
- *             TP_ASSIGN(trace_copy_str(REC->comm, p->name, 16);
+ *             TP_ASSIGN(trace_copy_str(REC->comm, p->name, TRACE_COMM_LEN);
  *                       REC->pid = p->id;
  *                       REC->target_cpu = p->cpu;),
  *             TP_PRINT("comm=%s pid=%d target_cpu=%03d",
@@ -50,6 +50,7 @@
 
 #include "base/compiler.h"
 #include "base/fmt.h"
+#include "trace/platform.h" /* TRACE_COMM_LEN: the size of a name field */
 
 /* Linux's struct trace_entry: the common fields of every record. */
 struct trace_entry {

@@ -14,10 +14,11 @@
  *
  * The prompt starts a line of its own: after output that did not end with
  * a newline, a reverse-video '%' and a newline come first (as zsh does).
- * Tracepoints shell:line, shell:interrupt and shell:prompt mark when a line
- * starts to run, when Ctrl-C is read, and when the next prompt is out:
- * with irq:irq_handler_entry for the UART they give the shell's latency
- * in guest time (tests/qemu/latency.py).
+ * Tracepoints shell:line, shell:interrupt and shell:prompt (defined with
+ * the others in trace/ktrace_events.c) mark when a line starts to run,
+ * when Ctrl-C is read, and when the next prompt is out: with
+ * irq:irq_handler_entry for the UART they give the shell's latency in
+ * guest time (tests/qemu/latency.py).
  */
 #include "shell/shell.h"
 
@@ -35,6 +36,7 @@
 #include "core/kmain.h"
 #include "ledit/ledit.h"
 #include "trace/ktrace.h"
+#include "trace/ktrace_events.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
@@ -53,15 +55,6 @@ static int cmd_help(int argc, char **argv);
 static int cmd_timeout(int argc, char **argv);
 
 static uint64_t prompt_ticks; /* when the first prompt was printed */
-
-TRACE_EVENT(shell, line, TP_PROTO(const char *line), TP_FIELDS(TP_STRING(line, 32)),
-	    TP_ASSIGN(trace_copy_str(REC->line, line, 32);), TP_PRINT("line=%s", REC->line));
-
-TRACE_EVENT(shell, interrupt, TP_PROTO(int job), TP_FIELDS(TP_FIELD(int, job)),
-	    TP_ASSIGN(REC->job = job;), TP_PRINT("job=%d", REC->job));
-
-TRACE_EVENT(shell, prompt, TP_PROTO(int newline), TP_FIELDS(TP_FIELD(int, newline)),
-	    TP_ASSIGN(REC->newline = newline;), TP_PRINT("newline=%d", REC->newline));
 
 uint64_t shell_prompt_ticks(void)
 {

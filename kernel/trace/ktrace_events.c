@@ -1,6 +1,7 @@
 /*
- * ktrace_events.c - the kernel's event definitions (see ktrace_events.h) and
- * the executor hook that fires the sched:* events and counts executor work.
+ * ktrace_events.c - every kernel tracepoint's definition (see
+ * ktrace_events.h), whichever subsystem fires it, and the executor hook that
+ * fires the sched:* events and counts executor work.
  *
  * The executor calls ktrace_exec_hook through a function pointer, gated per
  * kind by the enable flag of the event behind it, rather than carrying
@@ -15,8 +16,10 @@
 #include "kasync/state.h"
 #include "trace/ktrace.h"
 #include "sched/timer.h"
+#include "wasm/runtime.h" /* wasm_trap_str */
 
-#define PRIO 120 /* Linux's default, for tools that expect the field */
+#define PRIO	 120 /* Linux's default, for tools that expect the field */
+#define LINE_LEN 32  /* shell:line keeps the start of the line: enough to tell it */
 
 TRACE_EVENT(sched, sched_switch,
 	    TP_PROTO(const char *prev_comm, int prev_pid, long prev_state, const char *next_comm,
@@ -90,6 +93,53 @@ TRACE_EVENT(mm, page_fault, TP_PROTO(uint64_t address, uint64_t ip, int kind, in
 		     : REC->kind == 1 ? "store"
 				      : "exec",
 		     REC->handled));
+
+/* ---- wasm: programs (kernel/wasm/proc.c, proc_host.c) ---- */
+
+TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages),
+	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, guarded),
+		      TP_FIELD(uint32_t, pages)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->guarded = guarded;
+		      REC->pages = pages;),
+	    TP_PRINT("prog=%s guarded=%d pages=%u", REC->prog, REC->guarded, REC->pages));
+
+TRACE_EVENT(wasm, instance_exit, TP_PROTO(const char *prog, int code, int trap, uint64_t run_us),
+	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, code), TP_FIELD(int, trap),
+		      TP_FIELD(uint64_t, run_us)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->code = code;
+		      REC->trap = trap; REC->run_us = run_us;),
+	    TP_PRINT("prog=%s code=%d trap=%d run_us=%llu", REC->prog, REC->code, REC->trap,
+		     (unsigned long long)REC->run_us));
+
+TRACE_EVENT(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us),
+	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(uint64_t, run_us)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->run_us = run_us;),
+	    TP_PRINT("prog=%s run_us=%llu", REC->prog, (unsigned long long)REC->run_us));
+
+TRACE_EVENT(wasm, trap, TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset),
+	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, kind),
+		      TP_FIELD(uint32_t, func), TP_FIELD(uint32_t, offset)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->kind = kind;
+		      REC->func = func; REC->offset = offset;),
+	    TP_PRINT("prog=%s kind=%s func=%u offset=0x%x", REC->prog, wasm_trap_str(REC->kind),
+		     REC->func, REC->offset));
+
+TRACE_EVENT(wasm, hostcall, TP_PROTO(const char *prog, const char *service),
+	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_STRING(service, TRACE_COMM_LEN)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN);
+		      trace_copy_str(REC->service, service, TRACE_COMM_LEN);),
+	    TP_PRINT("prog=%s service=%s", REC->prog, REC->service));
+
+/* ---- shell: its latency (kernel/shell/shell.c) ---- */
+
+TRACE_EVENT(shell, line, TP_PROTO(const char *line), TP_FIELDS(TP_STRING(line, LINE_LEN)),
+	    TP_ASSIGN(trace_copy_str(REC->line, line, LINE_LEN);), TP_PRINT("line=%s", REC->line));
+
+TRACE_EVENT(shell, interrupt, TP_PROTO(int job), TP_FIELDS(TP_FIELD(int, job)),
+	    TP_ASSIGN(REC->job = job;), TP_PRINT("job=%d", REC->job));
+
+TRACE_EVENT(shell, prompt, TP_PROTO(int newline), TP_FIELDS(TP_FIELD(int, newline)),
+	    TP_ASSIGN(REC->newline = newline;), TP_PRINT("newline=%d", REC->newline));
 
 TRACE_METRIC(exec_ticks, "executor ticks that polled at least one task");
 TRACE_METRIC(exec_steals, "tasks stolen from another queue");

@@ -1,6 +1,6 @@
 /*
- * ktrace_events.h - the kernel's tracepoints (defined in ktrace_events.c) and
- * the counters other files increment.
+ * ktrace_events.h - every kernel tracepoint (all defined in ktrace_events.c)
+ * and the counters other files increment.
  *
  *   sched:sched_switch   a CPU's worker switches to a task's poll and back
  *                        (pid 0 is the worker loop, like Linux's swapper)
@@ -10,6 +10,14 @@
  *   irq:irq_handler_entry / irq:irq_handler_exit   an external interrupt
  *   timer:timer_expire   a kernel timer's callback is about to run
  *   mm:page_fault        a page fault taken in the kernel
+ *   wasm:instance_start  a program is loaded, about to run (guarded memory?)
+ *   wasm:instance_exit   a program ended: its exit code, or its trap kind
+ *   wasm:instance_kill   a running program was cancelled (kill, Ctrl-C)
+ *   wasm:trap            a program trapped: kind, function and offset
+ *   wasm:hostcall        a program called a WASI service
+ *   shell:line           the shell starts running a line
+ *   shell:interrupt      the shell read Ctrl-C (job: the one it stops, or 0)
+ *   shell:prompt         the next prompt is out
  *
  * Kernel addresses (timer, function, address, ip) are TP_POINTER fields:
  * trace text shows them hashed unless options/hash-ptr is 0 (output.h).
@@ -37,6 +45,16 @@ TRACE_EVENT_DECLARE(irq, irq_handler_exit, TP_PROTO(int irq, int handled));
 TRACE_EVENT_DECLARE(timer, timer_expire,
 		    TP_PROTO(const struct ktimer *t, uint64_t deadline, uint64_t now));
 TRACE_EVENT_DECLARE(mm, page_fault, TP_PROTO(uint64_t address, uint64_t ip, int kind, int handled));
+TRACE_EVENT_DECLARE(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages));
+TRACE_EVENT_DECLARE(wasm, instance_exit,
+		    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us));
+TRACE_EVENT_DECLARE(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us));
+TRACE_EVENT_DECLARE(wasm, trap,
+		    TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset));
+TRACE_EVENT_DECLARE(wasm, hostcall, TP_PROTO(const char *prog, const char *service));
+TRACE_EVENT_DECLARE(shell, line, TP_PROTO(const char *line));
+TRACE_EVENT_DECLARE(shell, interrupt, TP_PROTO(int job));
+TRACE_EVENT_DECLARE(shell, prompt, TP_PROTO(int newline));
 
 /* prev_state of sched_switch (Linux's letters: R, S, X) */
 #define KTRACE_STATE_RUNNING 0 /* woken during its poll: queued again */

@@ -19,6 +19,7 @@
 #include "core/cpu.h"
 #include "fs/kvfs.h"
 #include "trace/ktrace.h"
+#include "trace/ktrace_events.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "sched/sched.h"
@@ -30,40 +31,6 @@
 
 /* Units per wasm_run: a backstop behind the slice timer. */
 #define RUN_BUDGET (UINT64_C(1) << 26)
-
-TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages),
-	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, guarded),
-		      TP_FIELD(uint32_t, pages)),
-	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->guarded = guarded;
-		      REC->pages = pages;),
-	    TP_PRINT("prog=%s guarded=%d pages=%u", REC->prog, REC->guarded, REC->pages));
-
-TRACE_EVENT(wasm, instance_exit, TP_PROTO(const char *prog, int code, int trap, uint64_t run_us),
-	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, code), TP_FIELD(int, trap),
-		      TP_FIELD(uint64_t, run_us)),
-	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->code = code;
-		      REC->trap = trap; REC->run_us = run_us;),
-	    TP_PRINT("prog=%s code=%d trap=%d run_us=%llu", REC->prog, REC->code, REC->trap,
-		     (unsigned long long)REC->run_us));
-
-TRACE_EVENT(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us),
-	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(uint64_t, run_us)),
-	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->run_us = run_us;),
-	    TP_PRINT("prog=%s run_us=%llu", REC->prog, (unsigned long long)REC->run_us));
-
-TRACE_EVENT(wasm, trap, TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset),
-	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, kind),
-		      TP_FIELD(uint32_t, func), TP_FIELD(uint32_t, offset)),
-	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->kind = kind;
-		      REC->func = func; REC->offset = offset;),
-	    TP_PRINT("prog=%s kind=%s func=%u offset=0x%x", REC->prog, wasm_trap_str(REC->kind),
-		     REC->func, REC->offset));
-
-TRACE_EVENT(wasm, hostcall, TP_PROTO(const char *prog, const char *service),
-	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_STRING(service, TRACE_COMM_LEN)),
-	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN);
-		      trace_copy_str(REC->service, service, TRACE_COMM_LEN);),
-	    TP_PRINT("prog=%s service=%s", REC->prog, REC->service));
 
 /* Frees everything but the task header; idempotent. */
 static void proc_release(struct wasm_proc *p)

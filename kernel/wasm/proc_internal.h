@@ -12,7 +12,7 @@
 #include "kasync/task.h"
 #include "kasync/timer.h"
 #include "sched/timer.h"
-#include "trace/event.h"
+#include "trace/ktrace_events.h" /* wasm:hostcall */
 #include "wasm/proc.h"
 #include "wasm/runtime.h"
 #include "wasm/wasi.h"
@@ -60,5 +60,3 @@ void proc_host_init(struct wasm_proc *p);
 
 /* proc_write_err - writes to the program's stderr (io or console). */
 void proc_write_err(struct wasm_proc *p, const char *buf, size_t len);
-
-TRACE_EVENT_DECLARE(wasm, hostcall, TP_PROTO(const char *prog, const char *service));

@@ -11,7 +11,8 @@
  *
  * kwasm times the program's run_us (guest code and its host calls, not
  * loading) against the native core around one call, both in rdtime ticks;
- * hello times wall ticks from the file's open to the poll that sees the
+ * hello times wall ticks from the launch (wasm/launch.h: the /bin lookup,
+ * the file, the spawn, as the shell's `hello`) to the poll that sees the
  * join complete.
  *
  * Invariants: while child_live, the child may write into *cap; the task

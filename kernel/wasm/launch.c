@@ -126,7 +126,7 @@ int launch_start(struct launch_file *f, int argc, const char *const *argv,
 		return ERR_BUSY;
 	}
 	/* the task is named after the file, without its directory and .wasm */
-	const char *base = strrchr(f->path, '/') + 1; /* paths are absolute */
+	const char *base = strrchr(f->path, '/') + 1; /* launch_find's paths have one */
 	size_t base_len = strlen(base);
 	if (base_len > 5 && strcmp(base + base_len - 5, ".wasm") == 0)
 		base_len -= 5;

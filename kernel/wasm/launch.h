@@ -32,7 +32,7 @@
 
 /* A program found and read, not started yet. */
 struct launch_file {
-	char path[LAUNCH_PATH_MAX]; /* absolute: where it was found */
+	char path[LAUNCH_PATH_MAX]; /* where it was found (from /), with a '/' */
 	const uint8_t *bytes;
 	size_t len;
 	bool owned; /* bytes are a malloc'd copy (else the initrd's, in place) */

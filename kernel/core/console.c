@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "arch/arch.h"
-#include "arch/riscv64/sbi.h"
 #include "base/err.h"
 #include "base/fmt.h"
 #include "core/cpu.h"
@@ -37,12 +36,12 @@ static void put_raw(const char *s, size_t n)
 			if (uart)
 				uart_putc(uart, '\r');
 			else
-				sbi_console_putchar('\r');
+				arch_early_putchar('\r');
 		}
 		if (uart)
 			uart_putc(uart, s[i]);
 		else
-			sbi_console_putchar(s[i]);
+			arch_early_putchar(s[i]);
 	}
 	if (n)
 		at_line_start = s[n - 1] == '\n';

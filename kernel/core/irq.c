@@ -3,7 +3,7 @@
 
 #include <stdatomic.h>
 
-#include "arch/riscv64/platform.h"
+#include "arch/arch.h"
 #include "base/err.h"
 #include "trace/ktrace_events.h"
 
@@ -23,7 +23,7 @@ int irq_register(uint32_t irq, uint32_t hartid, const char *name, void (*fn)(voi
 	handlers[irq].arg = arg;
 	handlers[irq].name = name;
 	handlers[irq].fn = fn;
-	rv_plic_enable(irq, hartid);
+	arch_irq_route(irq, hartid);
 	return 0;
 }
 

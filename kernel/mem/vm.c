@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "arch/arch.h"
-#include "arch/riscv64/pt.h"
 #include "base/err.h"
 #include "base/rand.h"
 #include "core/console.h"

@@ -11,9 +11,11 @@
  *
  *   wasm_run -> kwasm_guard_call: this CPU's guard = {store, landing}
  *                 -> interpreter -> load at base + 5 GiB -> page fault
- *                      trap.c: vm_handle_fault refuses; kwasm_fault_landing
- *                      finds the guard, the store owns the address
- *                      -> sret into rv_longjmp(landing, ERR_TRAP)
+ *                      arch trap handler -> core/trap.c's hooks:
+ *                      vm_handle_fault refuses; kwasm_fault_landing finds
+ *                      the guard, the store owns the address
+ *                      -> the arch resumes at the landing's arch_setjmp
+ *                         with ERR_TRAP
  *               <- ERR_TRAP -> WASM_TRAP_MEMORY_OOB with a backtrace
  *
  * Invariant: a CPU's guard is set only while that CPU runs guest code
@@ -43,10 +45,12 @@ int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), v
  * contained by kwasm_guard_call), or checked ones if `checked`. */
 void kwasm_store_config(bool checked, struct wasm_store_config *out);
 
+struct arch_jmp_buf;
+
 /*
- * kwasm_fault_landing - for the trap handler, after the VM layer refused a
- * fault at `addr`: if this CPU runs guest code whose store owns `addr`,
- * returns true with the landing point (a struct rv_jmp_buf *) in *out.
+ * kwasm_fault_landing - for the trap hooks (core/trap.c), after the VM
+ * layer refused a fault at `addr`: if this CPU runs guest code whose store
+ * owns `addr`, its guard_call's landing point, else NULL.
  * Interrupt context; reads only.
  */
-bool kwasm_fault_landing(uint64_t addr, void **out);
+struct arch_jmp_buf *kwasm_fault_landing(uint64_t addr);

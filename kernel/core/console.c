@@ -121,16 +121,6 @@ static void vlog(enum log_level lvl, const char *target, const char *fmt, va_lis
 	spin_unlock(&lock, irq);
 }
 
-void klog(enum log_level lvl, const char *target, const char *fmt, ...)
-{
-	va_list ap;
-	if (!trace_log_enabled(&log_filter, target, (enum trace_level)lvl))
-		return;
-	va_start(ap, fmt);
-	vlog(lvl, target, fmt, ap);
-	va_end(ap);
-}
-
 void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt, ...)
 {
 	va_list ap;

@@ -410,26 +410,6 @@ int vm_translate(uint64_t va, uint64_t *pa)
 	return e;
 }
 
-int vm_map_fixed(uint64_t va, uint64_t pa, uint64_t size, unsigned flags)
-{
-	if (check_flags(size, flags))
-		return ERR_INVAL;
-	bool irq = spin_lock(&lock);
-	int e = pt_map(&vm.pt, va, pa, ALIGN_UP(size, PAGE_SIZE), pte_flags(flags), false);
-	spin_unlock(&lock, irq);
-	return e;
-}
-
-int vm_unmap_fixed(uint64_t va, uint64_t size)
-{
-	bool irq = spin_lock(&lock);
-	int e = pt_unmap(&vm.pt, va, ALIGN_UP(size, PAGE_SIZE), 0, 0);
-	spin_unlock(&lock, irq);
-	if (!e)
-		arch_tlb_flush_range(va, ALIGN_UP(size, PAGE_SIZE));
-	return e;
-}
-
 /* Whether an access is allowed by flags. */
 static bool permits(unsigned flags, int is_write, int is_exec)
 {

@@ -65,11 +65,6 @@ static const struct wasm_mem_provider guarded_provider = {
 	.release = kmem_release,
 };
 
-const struct wasm_mem_provider *kwasm_mem_guarded(void)
-{
-	return &guarded_provider;
-}
-
 void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *promised)
 {
 	uint64_t committed = 0, pending = 0;
@@ -82,7 +77,9 @@ void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *
 	*promised = pending * FRAME_SIZE;
 }
 
-int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
+/* The store config's guard_call: runs fn(fn_arg); a fault in an address
+ * `s` owns makes it return ERR_TRAP (through kwasm_fault_landing). */
+static int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
 {
 	uint32_t cpu = cpu_id();
 	struct guard g = {.store = s};

@@ -29,17 +29,10 @@
 
 #include "wasm/runtime.h"
 
-/* kwasm_mem_guarded - the guarded provider (lazy VM reservations). */
-const struct wasm_mem_provider *kwasm_mem_guarded(void);
-
 /* kwasm_mem_usage - the bytes `m` holds now (committed pages of a guarded
  * memory, the whole of a checked one) and, guarded, the bytes promised to
  * it and not touched yet (0 for checked). */
 void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *promised);
-
-/* kwasm_guard_call - the store config's guard_call for the kernel: runs
- * fn(fn_arg); a fault in an address `s` owns makes it return ERR_TRAP. */
-int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg);
 
 /* kwasm_store_config - a store config with guarded memories (faults
  * contained by kwasm_guard_call), or checked ones if `checked`. */

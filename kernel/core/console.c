@@ -133,5 +133,5 @@ void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt,
 
 void console_break_lock(void)
 {
-	atomic_store(&lock.locked, 0);
+	spin_release(&lock.s); /* the holder is gone (panic): take it over */
 }

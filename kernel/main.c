@@ -50,7 +50,7 @@ static uint32_t cpu_index(uint64_t mask, uint64_t hartid)
 	return (uint32_t)__builtin_popcountll(mask & ((1ull << hartid) - 1));
 }
 
-/* Takes this hart's struct cpu: number, tp, trap vector and stack, and a
+/* Takes this hart's struct cpu: number, cpu_this(), trap vector and stack, and a
  * random stream of its own. The first thing each hart does. */
 static struct cpu *cpu_claim(const struct boot_info *bi, uint64_t hartid)
 {
@@ -166,7 +166,7 @@ static void cpu_init_late(struct cpu *c)
 static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 {
 	trap_init();			       /* the trap handler's hooks */
-	struct cpu *c = cpu_claim(bi, hartid); /* tp, trap vector, trap stack */
+	struct cpu *c = cpu_claim(bi, hartid); /* cpu_this(), trap vector, trap stack */
 
 	/* early console: the firmware's until the UART is known */
 	if (bi->magic != BOOT_INFO_MAGIC)

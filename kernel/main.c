@@ -9,10 +9,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
-#include "arch/riscv64/platform.h"
-#include "arch/riscv64/sbi.h"
 #include "base/err.h"
-#include "base/fmt.h"
 #include "core/boot_info.h"
 #include "core/bootargs.h"
 #include "core/console.h"
@@ -30,6 +27,7 @@
 #include "core/panic.h"
 #include "sched/sched.h"
 #include "core/symbols.h"
+#include "core/trap.h"
 #include "core/version.h"
 #include "wasm/launch.h"
 
@@ -53,14 +51,14 @@ static uint32_t cpu_index(uint64_t mask, uint64_t hartid)
 	return (uint32_t)__builtin_popcountll(mask & ((1ull << hartid) - 1));
 }
 
-/* Takes this hart's struct cpu: number, tp, trap vector and stack, and a
+/* Takes this hart's struct cpu: number, cpu_this(), trap vector and stack, and a
  * random stream of its own. The first thing each hart does. */
 static struct cpu *cpu_claim(const struct boot_info *bi, uint64_t hartid)
 {
 	struct cpu *c = &cpus[cpu_index(bi->cpu_mask, hartid)];
 	c->id = cpu_index(bi->cpu_mask, hartid);
 	c->hartid = (uint32_t)hartid;
-	rv_cpu_init_early(c);
+	arch_cpu_init_early(c);
 	rand_seed(&c->rng, bi->rng_seed, sizeof(bi->rng_seed));
 	c->rng.s[0] ^= hartid; /* distinct streams per CPU */
 	return c;
@@ -95,12 +93,12 @@ static void init_devices(const struct boot_info *bi)
 	kg.dt.bootargs = dt_ptr(bi->dt.bootargs);
 	kg.dt.stdout_path = dt_ptr(bi->dt.stdout_path);
 	kg.dt.rng_seed = dt_ptr(bi->dt.rng_seed);
-	if (kg.dt.timebase_freq)
-		rv_platform.timebase_freq = kg.dt.timebase_freq;
+	struct arch_platform plat = {.timebase_freq = kg.dt.timebase_freq};
 	if (kg.dt.test_dev.present)
-		rv_platform.test_dev = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.test_dev.base);
+		plat.test_dev = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.test_dev.base);
 	if (kg.dt.plic.present)
-		rv_platform.plic = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.plic.base);
+		plat.irq_ctrl = (uint64_t)(uintptr_t)phys_to_virt(kg.dt.plic.base);
+	arch_platform_init(&plat);
 	if (kg.dt.uart.present) {
 		uart_init(&uart0, (uint64_t)(uintptr_t)phys_to_virt(kg.dt.uart.base),
 			  kg.dt.uart.reg_shift, kg.dt.uart.irq);
@@ -160,7 +158,7 @@ static void uart_irq(void *arg)
 /* Per-CPU setup that needs the shared state (trap vector is already set). */
 static void cpu_init_late(struct cpu *c)
 {
-	rv_cpu_init_late(c);
+	arch_cpu_init_late(c);
 	c->online = true;
 	atomic_fetch_add(&cpus_online, 1);
 	log_info("cpu", "CPU %u (hart %u) online", c->id, c->hartid);
@@ -168,9 +166,10 @@ static void cpu_init_late(struct cpu *c)
 
 static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 {
-	struct cpu *c = cpu_claim(bi, hartid); /* tp, trap vector, trap stack */
+	trap_init();			       /* the trap handler's hooks */
+	struct cpu *c = cpu_claim(bi, hartid); /* cpu_this(), trap vector, trap stack */
 
-	/* early console: the SBI console until the UART is known */
+	/* early console: the firmware's until the UART is known */
 	if (bi->magic != BOOT_INFO_MAGIC)
 		panic("bad boot_info magic");
 	kg.bi = bi;
@@ -224,8 +223,8 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 			arch_send_ipi(h);
 	cpu_init_late(c);
 	while (atomic_load(&cpus_online) < ncpus)
-		rv_wait_ipi(); /* each hart pokes us when it is online */
-	loader_done(bi);       /* every hart has left the loader: free its memory */
+		arch_wait_ipi(); /* each hart pokes us when it is online */
+	loader_done(bi);	 /* every hart has left the loader: free its memory */
 	log_booted(bi, boot_ticks);
 
 	arch_irq_enable();
@@ -241,27 +240,11 @@ void kernel_start(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	 * Sleep rather than spin, so a single-threaded emulator runs the boot
 	 * hart; the boot hart sends an IPI once the flag is set. */
 	while (!atomic_load(&global_ready))
-		rv_wait_ipi();
+		arch_wait_ipi();
 	struct cpu *c = cpu_claim(bi, hartid);
 	cpu_init_late(c);
 	/* the boot CPU waits for everyone */
 	cpu_send_ipi(cpu_index(bi->cpu_mask, bi->boot_hart), IPI_WAKE);
 	arch_irq_enable();
 	sched_worker();
-}
-
-/* A trap before this hart has its trap vector (entry.S): there is no
- * per-CPU state to panic with yet, so say what happened and stop. */
-NORETURN void kernel_early_trap(uint64_t scause, uint64_t sepc, uint64_t stval);
-NORETURN void kernel_early_trap(uint64_t scause, uint64_t sepc, uint64_t stval)
-{
-	char buf[128];
-	fmt_snprintf(
-		buf, sizeof(buf), "\nkernel: early trap: scause 0x%llx sepc 0x%llx stval 0x%llx\n",
-		(unsigned long long)scause, (unsigned long long)sepc, (unsigned long long)stval);
-	for (const char *p = buf; *p; p++)
-		sbi_console_putchar(*p);
-	sbi_system_reset(0, 1);
-	for (;;)
-		arch_wait_for_interrupt();
 }

@@ -13,6 +13,7 @@ mkdir -p "$LOGS"
 
 # name | command
 suites=(
+	"arch-check|tests/arch_check.sh"
 	"host|$BUILD/host/test_host"
 	"host-asan|$BUILD/host-asan/test_host"
 	"host-tsan|env TSAN_OPTIONS=halt_on_error=1 $BUILD/host-tsan/test_host ${TSAN_FILTER:-}"

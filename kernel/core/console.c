@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "arch/arch.h"
-#include "arch/riscv64/sbi.h"
 #include "base/err.h"
 #include "base/fmt.h"
 #include "core/cpu.h"
@@ -37,12 +36,12 @@ static void put_raw(const char *s, size_t n)
 			if (uart)
 				uart_putc(uart, '\r');
 			else
-				sbi_console_putchar('\r');
+				arch_early_putchar('\r');
 		}
 		if (uart)
 			uart_putc(uart, s[i]);
 		else
-			sbi_console_putchar(s[i]);
+			arch_early_putchar(s[i]);
 	}
 	if (n)
 		at_line_start = s[n - 1] == '\n';
@@ -122,16 +121,6 @@ static void vlog(enum log_level lvl, const char *target, const char *fmt, va_lis
 	spin_unlock(&lock, irq);
 }
 
-void klog(enum log_level lvl, const char *target, const char *fmt, ...)
-{
-	va_list ap;
-	if (!trace_log_enabled(&log_filter, target, (enum trace_level)lvl))
-		return;
-	va_start(ap, fmt);
-	vlog(lvl, target, fmt, ap);
-	va_end(ap);
-}
-
 void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt, ...)
 {
 	va_list ap;
@@ -144,5 +133,5 @@ void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt,
 
 void console_break_lock(void)
 {
-	atomic_store(&lock.locked, 0);
+	spin_release(&lock.s); /* the holder is gone (panic): take it over */
 }

@@ -51,8 +51,6 @@ bool console_at_line_start(void);
  */
 void console_set_log_filter(const struct trace_log_filter *f);
 
-/* klog - prints one line if `target` is enabled at `lvl` (no cache). */
-void klog(enum log_level lvl, const char *target, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* klog_at - the slow path of LOG: resolves the callsite, prints if enabled. */
 void klog_at(struct trace_log_callsite *cs, enum log_level lvl, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);

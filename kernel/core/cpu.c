@@ -10,7 +10,6 @@
 #include "core/cpu.h"
 
 #include "arch/arch.h"
-#include "arch/riscv64/csr.h"
 
 struct cpu cpus[MAX_CPUS];
 uint32_t ncpus;

@@ -1,8 +1,10 @@
 /*
  * cpu.h - per-CPU state, reached through one accessor (cpu_this()).
  *
- * CPUs are numbered densely from 0 in hart-id order; the `tp` register of
- * each hart points to its `struct cpu` from the first line of kernel_start.
+ * CPUs are numbered densely from 0 in hart-id order; arch_cpu_this()
+ * returns each CPU's `struct cpu` from arch_cpu_init_early on. This is the
+ * one kernel type the arch code shares (see arch/arch.h): it keeps its
+ * per-CPU fields here too (trap_stack_top, next_deadline, last_probe_cause).
  * Fields marked [own] are touched only by the owning CPU (with interrupts
  * off where an interrupt handler also touches them); [atomic] fields are
  * shared and accessed with atomics.
@@ -13,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "base/rand.h"
 #include "core/boot_info.h"
 
@@ -33,7 +36,7 @@ struct cpu_call {
 
 struct cpu {
 	uint32_t id;	 /* dense CPU number */
-	uint32_t hartid; /* RISC-V hart id */
+	uint32_t hartid; /* the architecture's id of this CPU (RISC-V hart id) */
 	bool online;	 /* [own] set once per-CPU init is done */
 	int panic_depth; /* [own] nested panics on this CPU */
 	uint64_t trap_stack_top;
@@ -62,9 +65,7 @@ extern uint32_t ncpus; /* set by the boot CPU before the others go on */
 
 static inline struct cpu *cpu_this(void)
 {
-	struct cpu *c;
-	__asm__ volatile("mv %0, tp" : "=r"(c));
-	return c;
+	return arch_cpu_this();
 }
 
 static inline uint32_t cpu_id(void)

@@ -1,9 +1,7 @@
 /* irq.c - the external interrupt table (see irq.h). */
 #include "core/irq.h"
 
-#include <stdatomic.h>
-
-#include "arch/riscv64/platform.h"
+#include "arch/arch.h"
 #include "base/err.h"
 #include "trace/ktrace_events.h"
 
@@ -12,7 +10,6 @@ static struct {
 	void *arg;
 	const char *name;
 } handlers[IRQ_MAX]; /* written once at registration, before the line is enabled */
-static atomic_ulong spurious;
 
 int irq_register(uint32_t irq, uint32_t hartid, const char *name, void (*fn)(void *), void *arg)
 {
@@ -23,7 +20,7 @@ int irq_register(uint32_t irq, uint32_t hartid, const char *name, void (*fn)(voi
 	handlers[irq].arg = arg;
 	handlers[irq].name = name;
 	handlers[irq].fn = fn;
-	rv_plic_enable(irq, hartid);
+	arch_irq_route(irq, hartid);
 	return 0;
 }
 
@@ -33,12 +30,5 @@ void irq_dispatch(uint32_t irq)
 	TRACE_POINT(irq, irq_handler_entry, (int)irq, known ? handlers[irq].name : "spurious");
 	if (known)
 		handlers[irq].fn(handlers[irq].arg);
-	else
-		atomic_fetch_add_explicit(&spurious, 1, memory_order_relaxed); /* a statistic */
 	TRACE_POINT(irq, irq_handler_exit, (int)irq, known);
-}
-
-uint64_t irq_spurious_count(void)
-{
-	return atomic_load_explicit(&spurious, memory_order_relaxed);
 }

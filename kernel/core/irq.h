@@ -14,6 +14,3 @@ int irq_register(uint32_t irq, uint32_t hartid, const char *name, void (*fn)(voi
 
 /* Called by the trap handler for a claimed line; interrupts are off. */
 void irq_dispatch(uint32_t irq);
-
-/* Lines claimed that had no handler (spurious). */
-uint64_t irq_spurious_count(void);

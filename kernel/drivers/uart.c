@@ -62,11 +62,6 @@ void uart_putc(struct uart *u, char c)
 	wr(u, THR, (uint8_t)c);
 }
 
-void uart_enable_rx_irq(struct uart *u)
-{
-	wr(u, IER, IER_RDA);
-}
-
 static void wake_reader(void)
 {
 	bool irq = spin_lock(&waker_lock);
@@ -131,9 +126,4 @@ int uart_getc(struct uart *u)
 	/* release: we are done with the slot before the producer may reuse it */
 	atomic_store_explicit(&rx.tail, t + 1, memory_order_release);
 	return c;
-}
-
-int uart_poll_getc(struct uart *u)
-{
-	return (rd(u, LSR) & LSR_DR) ? rd(u, RBR) : -1;
 }

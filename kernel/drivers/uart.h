@@ -21,8 +21,6 @@ struct uart {
 
 void uart_init(struct uart *u, uint64_t base_va, uint32_t reg_shift, uint32_t irq);
 void uart_putc(struct uart *u, char c);
-/* Enables the receive interrupt. */
-void uart_enable_rx_irq(struct uart *u);
 /* Interrupt handler: drains the receive FIFO into the ring. */
 void uart_handle_irq(struct uart *u);
 /* Next received byte, or -1 if none is buffered. Any context. */
@@ -32,5 +30,3 @@ bool uart_rx_ready(struct uart *u);
 /* Wakes `w` (cloned) at the next received byte; replaces an earlier
  * waker. Call uart_rx_ready afterwards: a byte may have come in between. */
 void uart_rx_wait(struct uart *u, const struct kasync_waker *w);
-/* Reads a byte straight from the UART without interrupts (panic path). */
-int uart_poll_getc(struct uart *u);

@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "arch/arch.h"
-#include "arch/riscv64/pt.h"
 #include "base/err.h"
 #include "base/rand.h"
 #include "core/console.h"
@@ -408,26 +407,6 @@ int vm_translate(uint64_t va, uint64_t *pa)
 	bool irq = spin_lock(&lock);
 	int e = pt_translate(&vm.pt, va, pa);
 	spin_unlock(&lock, irq);
-	return e;
-}
-
-int vm_map_fixed(uint64_t va, uint64_t pa, uint64_t size, unsigned flags)
-{
-	if (check_flags(size, flags))
-		return ERR_INVAL;
-	bool irq = spin_lock(&lock);
-	int e = pt_map(&vm.pt, va, pa, ALIGN_UP(size, PAGE_SIZE), pte_flags(flags), false);
-	spin_unlock(&lock, irq);
-	return e;
-}
-
-int vm_unmap_fixed(uint64_t va, uint64_t size)
-{
-	bool irq = spin_lock(&lock);
-	int e = pt_unmap(&vm.pt, va, ALIGN_UP(size, PAGE_SIZE), 0, 0);
-	spin_unlock(&lock, irq);
-	if (!e)
-		arch_tlb_flush_range(va, ALIGN_UP(size, PAGE_SIZE));
 	return e;
 }
 

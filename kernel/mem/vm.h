@@ -77,10 +77,6 @@ int vm_protect(uint64_t va, uint64_t size, unsigned flags);
 /* Physical address behind va, or ERR_NOENT. */
 int vm_translate(uint64_t va, uint64_t *pa);
 
-/* Maps [pa, pa+size) at va exactly (tests, devices). ERR_EXIST if busy. */
-int vm_map_fixed(uint64_t va, uint64_t pa, uint64_t size, unsigned flags);
-int vm_unmap_fixed(uint64_t va, uint64_t size);
-
 /* Page-fault hook (trap handler): commits a page of a lazy reservation.
  * 0 if resolved, ERR_FAULT if the access is not allowed. Interrupts off. */
 int vm_handle_fault(uint64_t va, int is_write, int is_exec);

@@ -130,7 +130,8 @@ void ktrace_init(void)
 	atomic_store(&ready, true);
 }
 
-bool ktrace_ready(void)
+/* Whether ktrace_init is done (acquire: pairs with its store of `ready`). */
+static bool ktrace_ready(void)
 {
 	return atomic_load_explicit(&ready, memory_order_acquire);
 }

@@ -35,7 +35,6 @@ extern struct trace_ctx ktrace;
  * and the span registry. Boot CPU, after the heap and `ncpus`. Panics when
  * out of memory. */
 void ktrace_init(void);
-bool ktrace_ready(void);
 
 /* The executor's observation points (kasync_exec_set_hook): sched:* events
  * and the executor's counters. Any context. The gates are the events'

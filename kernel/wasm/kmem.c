@@ -8,7 +8,7 @@
 
 #include <stdatomic.h>
 
-#include "arch/riscv64/jmp.h"
+#include "arch/arch.h"
 #include "base/err.h"
 #include "core/cpu.h"
 #include "mem/frame.h"
@@ -17,7 +17,7 @@
 
 struct guard {
 	struct wasm_store *store;
-	struct rv_jmp_buf landing;
+	struct arch_jmp_buf landing;
 };
 
 /* Per CPU; written by its own CPU only, read by its own trap handler. */
@@ -65,11 +65,6 @@ static const struct wasm_mem_provider guarded_provider = {
 	.release = kmem_release,
 };
 
-const struct wasm_mem_provider *kwasm_mem_guarded(void)
-{
-	return &guarded_provider;
-}
-
 void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *promised)
 {
 	uint64_t committed = 0, pending = 0;
@@ -82,7 +77,9 @@ void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *
 	*promised = pending * FRAME_SIZE;
 }
 
-int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
+/* The store config's guard_call: runs fn(fn_arg); a fault in an address
+ * `s` owns makes it return ERR_TRAP (through kwasm_fault_landing). */
+static int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
 {
 	uint32_t cpu = cpu_id();
 	struct guard g = {.store = s};
@@ -90,7 +87,7 @@ int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), v
 	volatile int rc = ERR_TRAP;
 
 	(void)guard_arg;
-	if (rv_setjmp(&g.landing) == 0) {
+	if (arch_setjmp(&g.landing) == 0) {
 		atomic_store(&guards[cpu], &g);
 		rc = fn(fn_arg);
 	}
@@ -109,13 +106,12 @@ void kwasm_store_config(bool checked, struct wasm_store_config *out)
 	*out = c;
 }
 
-bool kwasm_fault_landing(uint64_t addr, void **out)
+struct arch_jmp_buf *kwasm_fault_landing(uint64_t addr)
 {
 	struct cpu *c = cpu_this();
 	struct guard *g = c ? atomic_load(&guards[c->id]) : NULL;
 
 	if (!g || !wasm_store_owns_address(g->store, (uintptr_t)addr))
-		return false;
-	*out = &g->landing;
-	return true;
+		return NULL;
+	return &g->landing;
 }

@@ -11,9 +11,11 @@
  *
  *   wasm_run -> kwasm_guard_call: this CPU's guard = {store, landing}
  *                 -> interpreter -> load at base + 5 GiB -> page fault
- *                      trap.c: vm_handle_fault refuses; kwasm_fault_landing
- *                      finds the guard, the store owns the address
- *                      -> sret into rv_longjmp(landing, ERR_TRAP)
+ *                      arch trap handler -> core/trap.c's hooks:
+ *                      vm_handle_fault refuses; kwasm_fault_landing finds
+ *                      the guard, the store owns the address
+ *                      -> the arch resumes at the landing's arch_setjmp
+ *                         with ERR_TRAP
  *               <- ERR_TRAP -> WASM_TRAP_MEMORY_OOB with a backtrace
  *
  * Invariant: a CPU's guard is set only while that CPU runs guest code
@@ -27,26 +29,21 @@
 
 #include "wasm/runtime.h"
 
-/* kwasm_mem_guarded - the guarded provider (lazy VM reservations). */
-const struct wasm_mem_provider *kwasm_mem_guarded(void);
-
 /* kwasm_mem_usage - the bytes `m` holds now (committed pages of a guarded
  * memory, the whole of a checked one) and, guarded, the bytes promised to
  * it and not touched yet (0 for checked). */
 void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *promised);
 
-/* kwasm_guard_call - the store config's guard_call for the kernel: runs
- * fn(fn_arg); a fault in an address `s` owns makes it return ERR_TRAP. */
-int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg);
-
 /* kwasm_store_config - a store config with guarded memories (faults
  * contained by kwasm_guard_call), or checked ones if `checked`. */
 void kwasm_store_config(bool checked, struct wasm_store_config *out);
 
+struct arch_jmp_buf;
+
 /*
- * kwasm_fault_landing - for the trap handler, after the VM layer refused a
- * fault at `addr`: if this CPU runs guest code whose store owns `addr`,
- * returns true with the landing point (a struct rv_jmp_buf *) in *out.
+ * kwasm_fault_landing - for the trap hooks (core/trap.c), after the VM
+ * layer refused a fault at `addr`: if this CPU runs guest code whose store
+ * owns `addr`, its guard_call's landing point, else NULL.
  * Interrupt context; reads only.
  */
-bool kwasm_fault_landing(uint64_t addr, void **out);
+struct arch_jmp_buf *kwasm_fault_landing(uint64_t addr);

@@ -13,6 +13,7 @@
 
 #include "base/compiler.h"
 #include "base/err.h"
+#include "base/spin.h"
 #include "kasync/exec.h"
 #include "kasync/exec_internal.h"
 
@@ -301,7 +302,7 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 		if (r == KASYNC_MPSC_INCONSISTENT) {
 			if (++retries > 64)
 				break;
-			kasync_cpu_relax();
+			spin_relax();
 			continue;
 		}
 		struct kasync_task *task = link_task(l);
@@ -404,7 +405,7 @@ static size_t try_steal(struct kasync_exec *exec, struct kasync_sched *s)
 				return got;
 		}
 		for (unsigned k = 0; k < (1u << round); k++)
-			kasync_cpu_relax();
+			spin_relax();
 	}
 	return steal_from(s, &exec->injector, MAX_STOLEN_PER_TICK, false);
 }
@@ -464,7 +465,7 @@ static bool spin_for_work(struct kasync_exec *exec)
 		if (work_available(exec))
 			return true;
 		for (unsigned k = 0; k < 16; k++)
-			kasync_cpu_relax();
+			spin_relax();
 	}
 	return false;
 }

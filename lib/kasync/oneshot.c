@@ -4,7 +4,7 @@
 
 void kasync_oneshot_init(struct kasync_oneshot *o)
 {
-	kasync_spin_init(&o->lock);
+	spin_init(&o->lock);
 	o->sent = false;
 	o->closed = false;
 	o->value = 0;
@@ -16,10 +16,10 @@ static int finish(struct kasync_oneshot *o, bool send, uintptr_t value)
 {
 	struct kasync_waker w;
 
-	kasync_spin_lock(&o->lock);
+	spin_acquire(&o->lock);
 	if (o->closed || o->sent) {
 		int e = o->closed ? ERR_CLOSED : ERR_BUSY;
-		kasync_spin_unlock(&o->lock);
+		spin_release(&o->lock);
 		return e;
 	}
 	if (send) {
@@ -31,7 +31,7 @@ static int finish(struct kasync_oneshot *o, bool send, uintptr_t value)
 	w = o->rx;
 	o->rx.vt = NULL;
 	o->rx.data = NULL;
-	kasync_spin_unlock(&o->lock);
+	spin_release(&o->lock);
 	kasync_waker_wake(&w);
 	return 0;
 }
@@ -49,7 +49,7 @@ void kasync_oneshot_close(struct kasync_oneshot *o)
 enum kasync_poll kasync_oneshot_recv_poll(struct kasync_oneshot *o, struct kasync_cx *cx,
 					  uintptr_t *out, int *err)
 {
-	kasync_spin_lock(&o->lock);
+	spin_acquire(&o->lock);
 	if (o->sent) {
 		*out = o->value;
 		*err = 0;
@@ -60,10 +60,10 @@ enum kasync_poll kasync_oneshot_recv_poll(struct kasync_oneshot *o, struct kasyn
 			kasync_waker_drop(&o->rx);
 			o->rx = kasync_waker_clone(&cx->waker);
 		}
-		kasync_spin_unlock(&o->lock);
+		spin_release(&o->lock);
 		return KASYNC_PENDING;
 	}
-	kasync_spin_unlock(&o->lock);
+	spin_release(&o->lock);
 	return KASYNC_READY;
 }
 
@@ -71,11 +71,11 @@ void kasync_oneshot_drop_rx(struct kasync_oneshot *o)
 {
 	struct kasync_waker w;
 
-	kasync_spin_lock(&o->lock);
+	spin_acquire(&o->lock);
 	o->closed = true;
 	w = o->rx;
 	o->rx.vt = NULL;
 	o->rx.data = NULL;
-	kasync_spin_unlock(&o->lock);
+	spin_release(&o->lock);
 	kasync_waker_drop(&w);
 }

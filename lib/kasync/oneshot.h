@@ -11,11 +11,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kasync/spin.h"
+#include "base/spin.h"
 #include "kasync/task.h"
 
 struct kasync_oneshot {
-	struct kasync_spin lock;
+	struct spin lock;
 	bool sent, closed;
 	uintptr_t value;
 	struct kasync_waker rx;

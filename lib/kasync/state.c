@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "base/assert.h"
+#include "base/spin.h"
 #include "kasync/state.h"
 
 static inline uintptr_t set_jw(uintptr_t v, enum kasync_join_waker jw)
@@ -83,7 +84,7 @@ static void wait_for_join_waker(struct kasync_state *s)
 		cur = set_jw(cur, KASYNC_JW_WAITING);
 		if (st_cas(s, &cur, set_jw(cur, KASYNC_JW_WOKEN)))
 			return;
-		kasync_cpu_relax();
+		spin_relax();
 	}
 }
 

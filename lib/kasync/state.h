@@ -153,13 +153,3 @@ void kasync_state_clone_ref(struct kasync_state *s);
 
 /* kasync_state_drop_ref - one reference less; true if it was the last. */
 bool kasync_state_drop_ref(struct kasync_state *s);
-
-/* kasync_cpu_relax - a spin-wait hint. */
-static inline void kasync_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#else
-	__asm__ volatile("" ::: "memory");
-#endif
-}

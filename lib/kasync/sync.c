@@ -55,7 +55,7 @@ static void wake_waiter(struct kasync_waiter *w)
 
 void kasync_waitq_init(struct kasync_waitq *q)
 {
-	kasync_spin_init(&q->lock);
+	spin_init(&q->lock);
 	q->head = q->tail = NULL;
 	q->closed = false;
 	q->permit = false;
@@ -66,7 +66,7 @@ enum kasync_poll kasync_waitq_wait_poll(struct kasync_waitq *q, struct kasync_wa
 {
 	enum kasync_poll r = KASYNC_READY;
 
-	kasync_spin_lock(&q->lock);
+	spin_acquire(&q->lock);
 	if (w->woken) {
 		w->woken = false;
 		*err = 0;
@@ -84,7 +84,7 @@ enum kasync_poll kasync_waitq_wait_poll(struct kasync_waitq *q, struct kasync_wa
 			fifo_push(&q->head, &q->tail, w);
 		r = KASYNC_PENDING;
 	}
-	kasync_spin_unlock(&q->lock);
+	spin_release(&q->lock);
 	return r;
 }
 
@@ -101,51 +101,51 @@ static void waitq_wake_one_locked(struct kasync_waitq *q)
 
 void kasync_waitq_cancel(struct kasync_waitq *q, struct kasync_waiter *w)
 {
-	kasync_spin_lock(&q->lock);
+	spin_acquire(&q->lock);
 	if (w->queued)
 		fifo_remove(&q->head, &q->tail, w);
 	else if (w->woken && !q->closed)
 		waitq_wake_one_locked(q);
 	w->woken = false;
 	kasync_waker_drop(&w->waker);
-	kasync_spin_unlock(&q->lock);
+	spin_release(&q->lock);
 }
 
 void kasync_waitq_wake_one(struct kasync_waitq *q)
 {
-	kasync_spin_lock(&q->lock);
+	spin_acquire(&q->lock);
 	waitq_wake_one_locked(q);
-	kasync_spin_unlock(&q->lock);
+	spin_release(&q->lock);
 }
 
 void kasync_waitq_wake_all(struct kasync_waitq *q)
 {
-	kasync_spin_lock(&q->lock);
+	spin_acquire(&q->lock);
 	while (q->head != NULL) {
 		struct kasync_waiter *w = q->head;
 		fifo_remove(&q->head, &q->tail, w);
 		wake_waiter(w);
 	}
-	kasync_spin_unlock(&q->lock);
+	spin_release(&q->lock);
 }
 
 void kasync_waitq_close(struct kasync_waitq *q)
 {
-	kasync_spin_lock(&q->lock);
+	spin_acquire(&q->lock);
 	q->closed = true;
 	while (q->head != NULL) {
 		struct kasync_waiter *w = q->head;
 		fifo_remove(&q->head, &q->tail, w);
 		kasync_waker_wake(&w->waker); /* not `woken`: its poll reports ERR_CLOSED */
 	}
-	kasync_spin_unlock(&q->lock);
+	spin_release(&q->lock);
 }
 
 /* --- semaphore --- */
 
 void kasync_sem_init(struct kasync_sem *s, size_t permits)
 {
-	kasync_spin_init(&s->lock);
+	spin_init(&s->lock);
 	s->head = s->tail = NULL;
 	s->permits = permits;
 	s->closed = false;
@@ -167,7 +167,7 @@ enum kasync_poll kasync_sem_acquire_poll(struct kasync_sem *s, struct kasync_wai
 {
 	enum kasync_poll r = KASYNC_READY;
 
-	kasync_spin_lock(&s->lock);
+	spin_acquire(&s->lock);
 	if (w->woken) {
 		w->woken = false;
 		*err = 0;
@@ -187,7 +187,7 @@ enum kasync_poll kasync_sem_acquire_poll(struct kasync_sem *s, struct kasync_wai
 		}
 		r = KASYNC_PENDING;
 	}
-	kasync_spin_unlock(&s->lock);
+	spin_release(&s->lock);
 	return r;
 }
 
@@ -195,28 +195,28 @@ int kasync_sem_try_acquire(struct kasync_sem *s, size_t n)
 {
 	int e = 0;
 
-	kasync_spin_lock(&s->lock);
+	spin_acquire(&s->lock);
 	if (s->closed)
 		e = ERR_CLOSED;
 	else if (s->head != NULL || s->permits < n)
 		e = ERR_AGAIN;
 	else
 		s->permits -= n;
-	kasync_spin_unlock(&s->lock);
+	spin_release(&s->lock);
 	return e;
 }
 
 void kasync_sem_release(struct kasync_sem *s, size_t n)
 {
-	kasync_spin_lock(&s->lock);
+	spin_acquire(&s->lock);
 	s->permits += n;
 	sem_grant_locked(s);
-	kasync_spin_unlock(&s->lock);
+	spin_release(&s->lock);
 }
 
 void kasync_sem_cancel(struct kasync_sem *s, struct kasync_waiter *w)
 {
-	kasync_spin_lock(&s->lock);
+	spin_acquire(&s->lock);
 	if (w->queued) {
 		fifo_remove(&s->head, &s->tail, w);
 		sem_grant_locked(s); /* a big request may have blocked smaller ones */
@@ -226,19 +226,19 @@ void kasync_sem_cancel(struct kasync_sem *s, struct kasync_waiter *w)
 	}
 	w->woken = false;
 	kasync_waker_drop(&w->waker);
-	kasync_spin_unlock(&s->lock);
+	spin_release(&s->lock);
 }
 
 void kasync_sem_close(struct kasync_sem *s)
 {
-	kasync_spin_lock(&s->lock);
+	spin_acquire(&s->lock);
 	s->closed = true;
 	while (s->head != NULL) {
 		struct kasync_waiter *w = s->head;
 		fifo_remove(&s->head, &s->tail, w);
 		kasync_waker_wake(&w->waker);
 	}
-	kasync_spin_unlock(&s->lock);
+	spin_release(&s->lock);
 }
 
 /* --- channel --- */
@@ -250,7 +250,7 @@ int kasync_chan_init(struct kasync_chan *c, size_t item, size_t cap)
 	c->buf = malloc(item * cap);
 	if (c->buf == NULL)
 		return ERR_NOMEM;
-	kasync_spin_init(&c->lock);
+	spin_init(&c->lock);
 	c->item = item;
 	c->cap = cap;
 	c->head = c->len = 0;
@@ -271,9 +271,9 @@ void kasync_chan_destroy(struct kasync_chan *c)
 
 void kasync_chan_sender_add(struct kasync_chan *c)
 {
-	kasync_spin_lock(&c->lock);
+	spin_acquire(&c->lock);
 	c->senders++;
-	kasync_spin_unlock(&c->lock);
+	spin_release(&c->lock);
 }
 
 /* Marks the channel closed; wakes the receiver and every waiting sender. */
@@ -281,12 +281,12 @@ static void chan_close(struct kasync_chan *c)
 {
 	struct kasync_waker w;
 
-	kasync_spin_lock(&c->lock);
+	spin_acquire(&c->lock);
 	c->closed = true;
 	w = c->rx;
 	c->rx.vt = NULL;
 	c->rx.data = NULL;
-	kasync_spin_unlock(&c->lock);
+	spin_release(&c->lock);
 	kasync_waker_wake(&w);
 	kasync_sem_close(&c->slots);
 }
@@ -295,9 +295,9 @@ void kasync_chan_sender_drop(struct kasync_chan *c)
 {
 	bool last;
 
-	kasync_spin_lock(&c->lock);
+	spin_acquire(&c->lock);
 	last = --c->senders == 0;
-	kasync_spin_unlock(&c->lock);
+	spin_release(&c->lock);
 	if (last)
 		chan_close(c);
 }
@@ -312,9 +312,9 @@ static int chan_put(struct kasync_chan *c, const void *item)
 {
 	struct kasync_waker w = {NULL, NULL};
 
-	kasync_spin_lock(&c->lock);
+	spin_acquire(&c->lock);
 	if (c->closed) {
-		kasync_spin_unlock(&c->lock);
+		spin_release(&c->lock);
 		return ERR_CLOSED;
 	}
 	memcpy(c->buf + ((c->head + c->len) % c->cap) * c->item, item, c->item);
@@ -322,7 +322,7 @@ static int chan_put(struct kasync_chan *c, const void *item)
 	w = c->rx;
 	c->rx.vt = NULL;
 	c->rx.data = NULL;
-	kasync_spin_unlock(&c->lock);
+	spin_release(&c->lock);
 	kasync_waker_wake(&w);
 	return 0;
 }
@@ -347,18 +347,18 @@ int kasync_chan_try_send(struct kasync_chan *c, const void *item)
 enum kasync_poll kasync_chan_recv_poll(struct kasync_chan *c, void *out, struct kasync_cx *cx,
 				       int *err)
 {
-	kasync_spin_lock(&c->lock);
+	spin_acquire(&c->lock);
 	if (c->len > 0) {
 		memcpy(out, c->buf + c->head * c->item, c->item);
 		c->head = (c->head + 1) % c->cap;
 		c->len--;
-		kasync_spin_unlock(&c->lock);
+		spin_release(&c->lock);
 		kasync_sem_release(&c->slots, 1);
 		*err = 0;
 		return KASYNC_READY;
 	}
 	if (c->closed) {
-		kasync_spin_unlock(&c->lock);
+		spin_release(&c->lock);
 		*err = ERR_CLOSED;
 		return KASYNC_READY;
 	}
@@ -366,6 +366,6 @@ enum kasync_poll kasync_chan_recv_poll(struct kasync_chan *c, void *out, struct 
 		kasync_waker_drop(&c->rx);
 		c->rx = kasync_waker_clone(&cx->waker);
 	}
-	kasync_spin_unlock(&c->lock);
+	spin_release(&c->lock);
 	return KASYNC_PENDING;
 }

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kasync/spin.h"
+#include "base/spin.h"
 #include "kasync/task.h"
 
 struct kasync_waiter {
@@ -39,7 +39,7 @@ static inline void kasync_waiter_init(struct kasync_waiter *w)
 }
 
 struct kasync_waitq {
-	struct kasync_spin lock;
+	struct spin lock;
 	struct kasync_waiter *head, *tail;
 	bool closed;
 	bool permit; /* a wake_one that found nobody: the next wait completes at once */
@@ -57,7 +57,7 @@ void kasync_waitq_wake_all(struct kasync_waitq *q);
 void kasync_waitq_close(struct kasync_waitq *q);
 
 struct kasync_sem {
-	struct kasync_spin lock;
+	struct spin lock;
 	struct kasync_waiter *head, *tail;
 	size_t permits;
 	bool closed;
@@ -101,7 +101,7 @@ static inline void kasync_mutex_unlock(struct kasync_mutex *m)
 
 /* A bounded MPSC channel of fixed-size items in a ring the caller sizes. */
 struct kasync_chan {
-	struct kasync_spin lock;
+	struct spin lock;
 	unsigned char *buf;
 	size_t item, cap, head, len;
 	size_t senders;

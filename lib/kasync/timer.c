@@ -199,7 +199,7 @@ static void update_next(struct kasync_timer *t)
 
 void kasync_timer_init(struct kasync_timer *t, uint64_t tick_ns, uint64_t now_ns)
 {
-	kasync_spin_init(&t->lock);
+	spin_init(&t->lock);
 	t->tick_ns = tick_ns ? tick_ns : 1;
 	kasync_wheel_init(&t->wheel, now_ns / t->tick_ns);
 	/* relaxed: published with the executor. */
@@ -230,10 +230,10 @@ unsigned kasync_timer_fire(struct kasync_timer *t, uint64_t now_ns)
 
 	if (kasync_timer_next_ns(t) > now_ns)
 		return 0;
-	kasync_spin_lock(&t->lock);
+	spin_acquire(&t->lock);
 	kasync_wheel_advance(&t->wheel, now_ns / t->tick_ns, fire_entry, &n);
 	update_next(t);
-	kasync_spin_unlock(&t->lock);
+	spin_release(&t->lock);
 	return n;
 }
 
@@ -271,13 +271,13 @@ enum kasync_poll kasync_sleep_poll(struct kasync_sleep *s, struct kasync_cx *cx)
 		kasync_sleep_drop(s);
 		return KASYNC_READY;
 	}
-	kasync_spin_lock(&t->lock);
+	spin_acquire(&t->lock);
 	if (s->entry.linked) {
 		if (!kasync_waker_will_wake(&s->entry.waker, &cx->waker)) {
 			kasync_waker_drop(&s->entry.waker);
 			s->entry.waker = kasync_waker_clone(&cx->waker);
 		}
-		kasync_spin_unlock(&t->lock);
+		spin_release(&t->lock);
 		return KASYNC_PENDING;
 	}
 	/* round up: never fire early */
@@ -290,7 +290,7 @@ enum kasync_poll kasync_sleep_poll(struct kasync_sleep *s, struct kasync_cx *cx)
 	}
 	earliest = kasync_timer_next_ns(t) > s->entry.deadline * t->tick_ns;
 	update_next(t);
-	kasync_spin_unlock(&t->lock);
+	spin_release(&t->lock);
 	if (ready)
 		return KASYNC_READY;
 	/* a sleeping worker may be waiting for a later deadline: let one recompute it */
@@ -314,11 +314,11 @@ void kasync_sleep_drop(struct kasync_sleep *s)
 		return;
 	}
 	t = &s->exec->timer;
-	kasync_spin_lock(&t->lock);
+	spin_acquire(&t->lock);
 	kasync_wheel_remove(&t->wheel, &s->entry);
 	kasync_waker_drop(&s->entry.waker);
 	s->armed = false;
-	kasync_spin_unlock(&t->lock);
+	spin_release(&t->lock);
 }
 
 /* --- timeout --- */

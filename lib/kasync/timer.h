@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kasync/spin.h"
+#include "base/spin.h"
 #include "kasync/task.h"
 
 #define KASYNC_WHEEL_LEVELS 6
@@ -63,7 +63,7 @@ int kasync_wheel_check(const struct kasync_wheel *w);
 
 /* The executor's timer: a locked wheel whose entries hold wakers. */
 struct kasync_timer {
-	struct kasync_spin lock;
+	struct spin lock;
 	struct kasync_wheel wheel;
 	uint64_t tick_ns;
 	_Atomic uint64_t next_ns; /* cached earliest deadline, KASYNC_NO_DEADLINE if none */

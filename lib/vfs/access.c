@@ -88,7 +88,7 @@ int vfs_set_guest_access(struct vfs *v, const char *path, enum vfs_access level)
 
 	if (level > VFS_ACCESS_WRITE)
 		return ERR_INVAL;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, NULL, path, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
@@ -96,7 +96,7 @@ int vfs_set_guest_access(struct vfs *v, const char *path, enum vfs_access level)
 		e = ERR_INVAL;
 	if (!e)
 		w.node->fs->guest_access = level;
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -110,12 +110,12 @@ int vfs_open_guest(struct vfs *v, const char *path, enum vfs_access limit, struc
 	e = vfs_open(v, NULL, path, VFS_O_READ | VFS_O_DIRECTORY, &f);
 	if (e)
 		return e;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	f->guest = true;
 	f->limit = limit;
 	if (vfs_guest_level(limit, f->node) == VFS_ACCESS_NONE)
 		e = ERR_ACCES;
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	if (e) {
 		vfs_close(f);
 		return e;

@@ -58,7 +58,7 @@ static void tree_check(const struct vfs_node *root, uint64_t *used)
 
 void vfs_check(struct vfs *v)
 {
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	for (const struct vfs_fs *fs = v->fs_list; fs; fs = fs->next) {
 		uint64_t used = 0;
 
@@ -70,5 +70,5 @@ void vfs_check(struct vfs *v)
 		ASSERT(used <= fs->used);
 		ASSERT(!fs->limit || fs->used <= fs->limit);
 	}
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 }

@@ -224,14 +224,14 @@ int vfs_initramfs_create(struct vfs *v, const void *data, size_t len, struct vfs
 	e = vfs_fs_new(v, VFS_FS_INITRAMFS, &fs);
 	if (e)
 		return e;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	while (!e && !done) {
 		if (p.off == p.len)
 			e = fail(&p, ERR_TRUNC, p.off, "no " CPIO_TRAILER " entry");
 		else
 			e = parse_entry(&p, fs, &done);
 	}
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	if (e) {
 		vfs_fs_drop(fs);
 		if (why && e != ERR_NOMEM)

@@ -95,7 +95,7 @@ static int synth_add(struct vfs_fs *fs, const char *dir, const char *name,
 		return ERR_INVAL;
 	if (len > VFS_NAME_MAX)
 		return ERR_RANGE;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_fs_walk(fs, dir, &d);
 	if (!e && d->type != VFS_TYPE_DIR)
 		e = ERR_NOTDIR;
@@ -118,7 +118,7 @@ static int synth_add(struct vfs_fs *fs, const char *dir, const char *name,
 	}
 	vfs_node_link(d, n);
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -141,7 +141,7 @@ int vfs_synth_remove(struct vfs_fs *fs, const char *path)
 
 	if (fs->kind != VFS_FS_SYNTH)
 		return ERR_INVAL;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_fs_walk(fs, path, &n);
 	if (!e && n == fs->root)
 		e = ERR_INVAL;
@@ -150,7 +150,7 @@ int vfs_synth_remove(struct vfs_fs *fs, const char *path)
 		e = ERR_BUSY;
 	if (!e)
 		vfs_node_unlink(n);
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -162,7 +162,7 @@ int vfs_synth_open(struct vfs_file *f, uint32_t flags)
 	void *arg = f->node->u.syn.arg;
 	int e = 0;
 
-	vfs_lock_take(&f->synth_lock);
+	spin_acquire(&f->synth_lock);
 	if (ops->open)
 		e = ops->open(arg, flags, &f->state);
 	if (!e && (flags & VFS_O_READ) && ops->show) {
@@ -178,7 +178,7 @@ int vfs_synth_open(struct vfs_file *f, uint32_t flags)
 			f->has_text = true;
 		}
 	}
-	vfs_lock_give(&f->synth_lock);
+	spin_release(&f->synth_lock);
 	return e;
 }
 
@@ -188,7 +188,7 @@ int vfs_synth_read(struct vfs_file *f, void *buf, size_t len, bool positional, u
 	const struct vfs_synth_ops *ops = f->node->u.syn.ops;
 	int e = 0;
 
-	vfs_lock_take(&f->synth_lock);
+	spin_acquire(&f->synth_lock);
 	if (f->has_text) {
 		uint64_t at = positional ? off : f->pos;
 		size_t n = 0;
@@ -198,9 +198,9 @@ int vfs_synth_read(struct vfs_file *f, void *buf, size_t len, bool positional, u
 			memcpy(buf, f->text.buf + at, n);
 		}
 		if (!positional) {
-			vfs_lock_take(&f->vfs->lock); /* vfs_seek reads pos under both */
+			spin_acquire(&f->vfs->lock); /* vfs_seek reads pos under both */
 			f->pos = at + n;
-			vfs_lock_give(&f->vfs->lock);
+			spin_release(&f->vfs->lock);
 		}
 		*out_n = n;
 	} else if (positional) {
@@ -212,7 +212,7 @@ int vfs_synth_read(struct vfs_file *f, void *buf, size_t len, bool positional, u
 		if (!e)
 			*out_n = n < len ? n : len;
 	}
-	vfs_lock_give(&f->synth_lock);
+	spin_release(&f->synth_lock);
 	return e;
 }
 
@@ -221,9 +221,9 @@ int vfs_synth_write(struct vfs_file *f, const void *buf, size_t len)
 	const struct vfs_synth_ops *ops = f->node->u.syn.ops;
 	int e;
 
-	vfs_lock_take(&f->synth_lock);
+	spin_acquire(&f->synth_lock);
 	e = ops->write(f->node->u.syn.arg, f->state, buf, len);
-	vfs_lock_give(&f->synth_lock);
+	spin_release(&f->synth_lock);
 	return e;
 }
 
@@ -231,13 +231,13 @@ void vfs_synth_release(struct vfs_file *f)
 {
 	const struct vfs_synth_ops *ops = f->node->u.syn.ops;
 
-	vfs_lock_take(&f->synth_lock);
+	spin_acquire(&f->synth_lock);
 	if (ops->release)
 		ops->release(f->node->u.syn.arg, f->state);
 	free(f->text.buf);
 	f->text = (struct vfs_sbuf){0};
 	f->has_text = false;
-	vfs_lock_give(&f->synth_lock);
+	spin_release(&f->synth_lock);
 }
 
 bool vfs_synth_ready(struct vfs_file *f, bool write)
@@ -246,9 +246,9 @@ bool vfs_synth_ready(struct vfs_file *f, bool write)
 	bool r = true;
 
 	if (ops->ready) {
-		vfs_lock_take(&f->synth_lock);
+		spin_acquire(&f->synth_lock);
 		r = ops->ready(f->node->u.syn.arg, f->state, write);
-		vfs_lock_give(&f->synth_lock);
+		spin_release(&f->synth_lock);
 	}
 	return r;
 }

@@ -25,9 +25,9 @@ int vfs_tmpfs_create(struct vfs *v, uint64_t limit, struct vfs_fs **out)
 
 	if (e)
 		return e;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	fs->limit = limit;
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	*out = fs;
 	return 0;
 }

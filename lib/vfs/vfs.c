@@ -154,9 +154,9 @@ int vfs_fs_new(struct vfs *v, enum vfs_fs_kind kind, struct vfs_fs **out)
 	fs->kind = kind;
 	fs->readonly = kind != VFS_FS_TMPFS;
 	fs->next_ino = 1;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	if (vfs_node_new(fs, "", 0, VFS_TYPE_DIR, &fs->root)) {
-		vfs_lock_give(&v->lock);
+		spin_release(&v->lock);
 		free(fs);
 		return ERR_NOMEM;
 	}
@@ -164,7 +164,7 @@ int vfs_fs_new(struct vfs *v, enum vfs_fs_kind kind, struct vfs_fs **out)
 	fs->dev = v->next_dev++;
 	fs->next = v->fs_list;
 	v->fs_list = fs;
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	*out = fs;
 	return 0;
 }
@@ -317,7 +317,7 @@ int vfs_create(vfs_clock_fn clock, void *clock_arg, struct vfs **out)
 
 	if (!v)
 		return ERR_NOMEM;
-	vfs_lock_init(&v->lock);
+	spin_init(&v->lock);
 	v->clock = clock;
 	v->clock_arg = clock_arg;
 	v->next_dev = 1;
@@ -336,12 +336,12 @@ void vfs_fs_drop(struct vfs_fs *fs)
 	struct vfs *v = fs->vfs;
 	struct vfs_fs **pp;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	ASSERT(!fs->mounted && fs->nopen == 0);
 	for (pp = &v->fs_list; *pp != fs; pp = &(*pp)->next)
 		;
 	*pp = fs->next;
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	fs_free(fs);
 }
 
@@ -409,7 +409,7 @@ int vfs_mount(struct vfs *v, const char *path, struct vfs_fs *fs, uint32_t flags
 	struct vfs_walk w;
 	int e = 0;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	if (fs->vfs != v) {
 		e = ERR_INVAL;
 	} else if (fs->mounted) {
@@ -437,7 +437,7 @@ int vfs_mount(struct vfs *v, const char *path, struct vfs_fs *fs, uint32_t flags
 			fs->mounted = true;
 		}
 	}
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -447,7 +447,7 @@ int vfs_umount(struct vfs *v, const char *path)
 	struct vfs_walk w;
 	int e;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, NULL, path, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
@@ -473,7 +473,7 @@ int vfs_umount(struct vfs *v, const char *path)
 	*pp = fs->next;
 	fs_free(fs);
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -500,7 +500,7 @@ int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_
 	struct vfs_walk w;
 	int e;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, base, path, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
@@ -510,7 +510,7 @@ int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_
 		e = vfs_walk_may(&w, w.node, VFS_ACCESS_READ);
 	if (!e)
 		vfs_node_stat(w.node, out);
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -520,7 +520,7 @@ int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 	struct vfs_walk w;
 	int e;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, base, path, &w);
 	if (e)
 		goto out;
@@ -536,7 +536,7 @@ int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 			vfs_node_link(w.dir, n);
 	}
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -545,7 +545,7 @@ int vfs_rmdir(struct vfs *v, struct vfs_file *base, const char *path)
 	struct vfs_walk w;
 	int e;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, base, path, &w);
 	if (e)
 		goto out;
@@ -564,7 +564,7 @@ int vfs_rmdir(struct vfs *v, struct vfs_file *base, const char *path)
 	if (!e)
 		vfs_node_unlink(w.raw);
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -573,7 +573,7 @@ int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path)
 	struct vfs_walk w;
 	int e;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, base, path, &w);
 	if (e)
 		goto out;
@@ -588,7 +588,7 @@ int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path)
 	if (!e)
 		vfs_node_unlink(w.raw);
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -646,7 +646,7 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	char *name;
 	int e;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, base, path, &a);
 	if (!e)
 		e = vfs_walk(v, new_base, new_path, &b);
@@ -677,7 +677,7 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	vfs_node_link(b.dir, src);
 	src->ctim = vfs_now(v);
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }
 
@@ -686,7 +686,7 @@ int vfs_truncate(struct vfs *v, struct vfs_file *base, const char *path, uint64_
 	struct vfs_walk w;
 	int e;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = vfs_walk(v, base, path, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
@@ -700,6 +700,6 @@ int vfs_truncate(struct vfs *v, struct vfs_file *base, const char *path, uint64_
 		e = ERR_ROFS;
 	if (!e)
 		e = vfs_data_resize(w.node, size);
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return e;
 }

@@ -94,11 +94,11 @@ static void file_put(struct vfs_file *f)
 	struct vfs *v = f->vfs;
 	struct vfs_node *n = f->node;
 
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	n->fs->nopen--;
 	if (--n->refs == 0 && !n->linked)
 		vfs_node_free(n);
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	free(f);
 }
 
@@ -111,15 +111,15 @@ int vfs_open(struct vfs *v, struct vfs_file *base, const char *path, uint32_t fl
 
 	if (!f)
 		return ERR_NOMEM;
-	vfs_lock_init(&f->synth_lock);
+	spin_init(&f->synth_lock);
 	f->vfs = v;
 	f->flags = flags & OPEN_FLAGS_KEPT;
 	f->guest = base && base->guest; /* a guest's file begets a guest's */
 	f->limit = f->guest ? base->limit : VFS_ACCESS_WRITE;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	e = open_node(v, base, path, flags, &f->node);
 	synth = !e && f->node->synth;
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	if (e) {
 		free(f);
 		return e;
@@ -162,10 +162,10 @@ int vfs_read(struct vfs_file *f, void *buf, size_t len, size_t *out_n)
 		return e;
 	if (f->node->synth)
 		return vfs_synth_read(f, buf, len, false, 0, out_n);
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	len = vfs_data_read(f->node, buf, len, f->pos);
 	f->pos += len;
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	*out_n = len;
 	return 0;
 }
@@ -179,9 +179,9 @@ int vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off, size_t *o
 		return e;
 	if (f->node->synth)
 		return vfs_synth_read(f, buf, len, true, off, out_n);
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	len = vfs_data_read(f->node, buf, len, off);
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	*out_n = len;
 	return 0;
 }
@@ -215,9 +215,9 @@ int vfs_write(struct vfs_file *f, const void *buf, size_t len, size_t *out_n)
 	if (f->node->synth) {
 		e = vfs_synth_write(f, buf, len);
 	} else {
-		vfs_lock_take(&v->lock);
+		spin_acquire(&v->lock);
 		e = write_locked(f, buf, len, false, 0);
-		vfs_lock_give(&v->lock);
+		spin_release(&v->lock);
 	}
 	if (!e)
 		*out_n = len;
@@ -234,9 +234,9 @@ int vfs_pwrite(struct vfs_file *f, const void *buf, size_t len, uint64_t off, si
 	if (f->node->synth) {
 		e = vfs_synth_write(f, buf, len);
 	} else {
-		vfs_lock_take(&v->lock);
+		spin_acquire(&v->lock);
 		e = write_locked(f, buf, len, true, off);
-		vfs_lock_give(&v->lock);
+		spin_release(&v->lock);
 	}
 	if (!e)
 		*out_n = len;
@@ -253,8 +253,8 @@ int vfs_seek(struct vfs_file *f, int64_t off, enum vfs_whence whence, uint64_t *
 	if (n->synth && n->u.syn.ops->stream)
 		return ERR_UNSUPP;
 	if (n->synth)
-		vfs_lock_take(&f->synth_lock); /* the text's length */
-	vfs_lock_take(&v->lock);
+		spin_acquire(&f->synth_lock); /* the text's length */
+	spin_acquire(&v->lock);
 	switch (whence) {
 	case VFS_SEEK_SET:
 		base = 0;
@@ -279,17 +279,17 @@ int vfs_seek(struct vfs_file *f, int64_t off, enum vfs_whence whence, uint64_t *
 	f->pos = pos;
 	*out_pos = pos;
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	if (n->synth)
-		vfs_lock_give(&f->synth_lock);
+		spin_release(&f->synth_lock);
 	return e;
 }
 
 int vfs_fstat(struct vfs_file *f, struct vfs_stat *out)
 {
-	vfs_lock_take(&f->vfs->lock);
+	spin_acquire(&f->vfs->lock);
 	vfs_node_stat(f->node, out);
-	vfs_lock_give(&f->vfs->lock);
+	spin_release(&f->vfs->lock);
 	return 0;
 }
 
@@ -298,13 +298,13 @@ int vfs_file_data_ro(struct vfs_file *f, const void **data, uint64_t *len)
 	struct vfs_node *n = f->node;
 	int e = ERR_UNSUPP;
 
-	vfs_lock_take(&f->vfs->lock);
+	spin_acquire(&f->vfs->lock);
 	if (n->type == VFS_TYPE_REG && !n->synth && n->u.reg.borrowed && n->fs->readonly) {
 		*data = n->u.reg.data;
 		*len = n->u.reg.size;
 		e = 0;
 	}
-	vfs_lock_give(&f->vfs->lock);
+	spin_release(&f->vfs->lock);
 	return e;
 }
 
@@ -317,11 +317,11 @@ int vfs_ftruncate(struct vfs_file *f, uint64_t size)
 		return e;
 	if (n->synth)
 		return ERR_PERM;
-	vfs_lock_take(&f->vfs->lock);
+	spin_acquire(&f->vfs->lock);
 	e = vfs_data_resize(n, size);
 	if (!e)
 		n->mtim = n->ctim = vfs_now(f->vfs);
-	vfs_lock_give(&f->vfs->lock);
+	spin_release(&f->vfs->lock);
 	return e;
 }
 
@@ -335,7 +335,7 @@ int vfs_readdir(struct vfs_file *f, uint64_t cookie, vfs_dirent_fn fn, void *arg
 
 	if (n->type != VFS_TYPE_DIR)
 		return ERR_NOTDIR;
-	vfs_lock_take(&v->lock);
+	spin_acquire(&v->lock);
 	if (cookie < 1) {
 		d = (struct vfs_dirent){1, n->ino, VFS_TYPE_DIR, 1, "."};
 		if (!fn(arg, &d))
@@ -354,7 +354,7 @@ int vfs_readdir(struct vfs_file *f, uint64_t cookie, vfs_dirent_fn fn, void *arg
 			break;
 	}
 out:
-	vfs_lock_give(&v->lock);
+	spin_release(&v->lock);
 	return 0;
 }
 
@@ -362,9 +362,9 @@ uint32_t vfs_file_flags(struct vfs_file *f)
 {
 	uint32_t flags;
 
-	vfs_lock_take(&f->vfs->lock);
+	spin_acquire(&f->vfs->lock);
 	flags = f->flags & (VFS_O_APPEND | VFS_O_NONBLOCK);
-	vfs_lock_give(&f->vfs->lock);
+	spin_release(&f->vfs->lock);
 	return flags;
 }
 
@@ -372,9 +372,9 @@ void vfs_file_set_flags(struct vfs_file *f, uint32_t flags)
 {
 	const uint32_t mask = VFS_O_APPEND | VFS_O_NONBLOCK;
 
-	vfs_lock_take(&f->vfs->lock);
+	spin_acquire(&f->vfs->lock);
 	f->flags = (f->flags & ~mask) | (flags & mask);
-	vfs_lock_give(&f->vfs->lock);
+	spin_release(&f->vfs->lock);
 }
 
 bool vfs_file_ready(struct vfs_file *f, bool write)

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vfs/lock.h"
+#include "base/spin.h"
 #include "vfs/vfs.h"
 
 /* ---- nodes ---- */
@@ -79,7 +79,7 @@ struct vfs_fs {
 };
 
 struct vfs {
-	struct vfs_lock lock;
+	struct spin lock;
 	vfs_clock_fn clock;
 	void *clock_arg;
 	struct vfs_fs *fs_list;
@@ -95,7 +95,7 @@ struct vfs_file {
 	enum vfs_access limit; /* a guest's: the most its preopen grants */
 	uint64_t pos;
 	/* synth: guarded by synth_lock, callbacks run without vfs->lock */
-	struct vfs_lock synth_lock;
+	struct spin synth_lock;
 	void *state;
 	struct vfs_sbuf text; /* the `show` snapshot */
 	bool has_text;

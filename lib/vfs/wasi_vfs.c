@@ -37,10 +37,10 @@ static struct vfs_file *file_of(struct wasi_vfs *w, int64_t h)
 {
 	struct vfs_file *f = NULL;
 
-	vfs_lock_take(&w->lock);
+	spin_acquire(&w->lock);
 	if (h >= 0 && (uint64_t)h < w->cap)
 		f = w->files[h];
-	vfs_lock_give(&w->lock);
+	spin_release(&w->lock);
 	return f;
 }
 
@@ -50,7 +50,7 @@ static uint16_t handle_add(struct wasi_vfs *w, struct vfs_file *f, int64_t *out)
 	uint16_t e = 0;
 	uint32_t h;
 
-	vfs_lock_take(&w->lock);
+	spin_acquire(&w->lock);
 	for (h = 0; h < w->cap && w->files[h]; h++)
 		;
 	if (h == w->cap) {
@@ -71,7 +71,7 @@ static uint16_t handle_add(struct wasi_vfs *w, struct vfs_file *f, int64_t *out)
 	w->files[h] = f;
 	*out = h;
 out:
-	vfs_lock_give(&w->lock);
+	spin_release(&w->lock);
 	return e;
 }
 
@@ -257,12 +257,12 @@ static uint16_t h_close(void *arg, int64_t hfd)
 	struct wasi_vfs *w = wv(arg);
 	struct vfs_file *f = NULL;
 
-	vfs_lock_take(&w->lock);
+	spin_acquire(&w->lock);
 	if (hfd >= 0 && (uint64_t)hfd < w->cap) {
 		f = w->files[hfd];
 		w->files[hfd] = NULL;
 	}
-	vfs_lock_give(&w->lock);
+	spin_release(&w->lock);
 	if (!f)
 		return WASI_EBADF;
 	vfs_close(f);
@@ -476,7 +476,7 @@ int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, const struct wasi_vfs_pla
 		.plat = *plat,
 		.max = max_handles ? max_handles : WASI_VFS_DEFAULT_MAX,
 	};
-	vfs_lock_init(&w->lock);
+	spin_init(&w->lock);
 	return 0;
 }
 

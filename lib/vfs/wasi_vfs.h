@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vfs/lock.h"
+#include "base/spin.h"
 #include "vfs/vfs.h"
 #include "wasm/wasi.h"
 
@@ -55,7 +55,7 @@ struct wasi_vfs {
 	struct wasi_host host; /* host.arg is this struct */
 	struct vfs *vfs;
 	struct wasi_vfs_platform plat;
-	struct vfs_lock lock; /* guards files and cap */
+	struct spin lock; /* guards files and cap */
 	struct vfs_file **files;
 	uint32_t cap, max;
 };

@@ -8,31 +8,31 @@
 
 #include "base/err.h"
 #include "base/test.h"
-#include "kasync/spin.h"
+#include "base/spin.h"
 #include "kasync_util.h"
 
 #define MILLION 1000000L
 
 /* A notification a task can wait on and anyone can fire. */
 struct flag {
-	struct kasync_spin lock;
+	struct spin lock;
 	bool set, waiting;
 	struct kasync_waker w;
 };
 
 static enum kasync_poll flag_poll(struct flag *f, struct kasync_cx *cx)
 {
-	kasync_spin_lock(&f->lock);
+	spin_acquire(&f->lock);
 	if (f->set) {
 		f->set = false;
-		kasync_spin_unlock(&f->lock);
+		spin_release(&f->lock);
 		return KASYNC_READY;
 	}
 	if (!f->waiting) {
 		f->w = kasync_waker_clone(&cx->waker);
 		f->waiting = true;
 	}
-	kasync_spin_unlock(&f->lock);
+	spin_release(&f->lock);
 	return KASYNC_PENDING;
 }
 
@@ -40,13 +40,13 @@ static enum kasync_poll flag_poll(struct flag *f, struct kasync_cx *cx)
 static bool flag_fire(struct flag *f)
 {
 	struct kasync_waker w = {NULL, NULL};
-	kasync_spin_lock(&f->lock);
+	spin_acquire(&f->lock);
 	if (f->waiting) {
 		f->waiting = false;
 		f->set = true;
 		w = f->w;
 	}
-	kasync_spin_unlock(&f->lock);
+	spin_release(&f->lock);
 	if (w.vt == NULL)
 		return false;
 	kasync_waker_wake(&w);
@@ -349,7 +349,7 @@ static void notify_test(struct test_ctx *t, uint32_t workers, uint32_t notifiers
 	if (!run_begin(t, &r, workers, tasks))
 		return;
 	for (long i = 0; i < tasks; i++) {
-		kasync_spin_init(&flags[i].lock);
+		spin_init(&flags[i].lock);
 		flags[i].set = flags[i].waiting = false;
 	}
 	r.flags = flags;
@@ -613,7 +613,7 @@ TEST(kasync_stress, taskref_deallocates)
 
 	if (!run_begin(t, &r, 2, tasks))
 		return;
-	kasync_spin_init(&flags[0].lock);
+	spin_init(&flags[0].lock);
 	flags[0].set = flags[0].waiting = false;
 	r.flags = flags;
 	r.nflags = 1;

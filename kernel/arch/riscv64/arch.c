@@ -1,7 +1,11 @@
 /*
- * arch.c - riscv64 implementation of arch.h and per-hart setup.
+ * arch.c - riscv64 implementation of arch.h: per-hart setup, the platform
+ * devices, clock, timer, IPIs, external interrupt routing, TLB shootdown,
+ * probes and shutdown.
  */
 #include "arch/arch.h"
+
+#include <stdatomic.h>
 
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/platform.h"
@@ -10,6 +14,9 @@
 
 struct rv_platform rv_platform = {.timebase_freq = 10000000};
 
+/* Harts past arch_cpu_init_late: the targets of a remote TLB flush. */
+static atomic_ulong online_harts;
+
 extern char rv_trap_vector[];
 int rv_probe_read64(const void *addr, uint64_t *out);
 int rv_probe_write64(void *addr, uint64_t val);
@@ -17,7 +24,15 @@ int rv_probe_write64(void *addr, uint64_t val);
 /* Trap stacks: static, so they exist from the first instruction. */
 static uint8_t trap_stacks[MAX_CPUS][TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
-void rv_cpu_init_early(struct cpu *c)
+void arch_platform_init(const struct arch_platform *p)
+{
+	if (p->timebase_freq)
+		rv_platform.timebase_freq = p->timebase_freq;
+	rv_platform.test_dev = p->test_dev;
+	rv_platform.plic = p->irq_ctrl;
+}
+
+void arch_cpu_init_early(struct cpu *c)
 {
 	__asm__ volatile("mv tp, %0" ::"r"(c));
 	c->trap_stack_top = (uint64_t)(uintptr_t)&trap_stacks[c->id][TRAP_STACK_SIZE];
@@ -29,10 +44,13 @@ void rv_cpu_init_early(struct cpu *c)
 	sbi_set_timer(UINT64_MAX);
 }
 
-void rv_cpu_init_late(struct cpu *c)
+void arch_cpu_init_late(struct cpu *c)
 {
 	rv_plic_init_hart(c->hartid);
 	csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
+	/* relaxed: a flush that misses a hart coming online is harmless, its
+	 * TLB holds nothing of a range unmapped before it ran kernel code */
+	atomic_fetch_or_explicit(&online_harts, 1ul << c->hartid, memory_order_relaxed);
 }
 
 uint64_t arch_ticks_per_sec(void)
@@ -42,7 +60,7 @@ uint64_t arch_ticks_per_sec(void)
 
 void arch_timer_set_deadline(uint64_t ticks)
 {
-	struct cpu *c = cpu_this();
+	struct cpu *c = arch_cpu_this();
 	c->next_deadline = ticks;
 	sbi_set_timer(ticks);
 }
@@ -50,6 +68,21 @@ void arch_timer_set_deadline(uint64_t ticks)
 void arch_send_ipi(uint32_t hartid)
 {
 	sbi_send_ipi(1ul << (hartid % 64), hartid & ~63u);
+}
+
+void arch_irq_route(uint32_t irq, uint32_t hartid)
+{
+	rv_plic_enable(irq, hartid);
+}
+
+uint32_t arch_irq_claim(void)
+{
+	return rv_plic_claim(arch_cpu_this()->hartid);
+}
+
+void arch_irq_complete(uint32_t irq)
+{
+	rv_plic_complete(arch_cpu_this()->hartid, irq);
 }
 
 void arch_shutdown(int code)
@@ -67,11 +100,8 @@ void arch_tlb_flush_range(uint64_t va, uint64_t size)
 {
 	for (uint64_t off = 0; off < size; off += 4096)
 		rv_sfence_vma(va + off);
-	unsigned long mask = 0;
-	struct cpu *me = cpu_this();
-	for (uint32_t i = 0; i < ncpus; i++)
-		if (cpus[i].online && &cpus[i] != me)
-			mask |= 1ul << cpus[i].hartid;
+	unsigned long mask = atomic_load_explicit(&online_harts, memory_order_relaxed) &
+			     ~(1ul << arch_cpu_this()->hartid);
 	if (mask)
 		sbi_remote_sfence_vma(mask, 0, va, size);
 }

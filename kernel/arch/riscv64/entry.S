@@ -25,13 +25,13 @@ _start:
 	j	1b
 	.size _start, . - _start
 
-/* kernel_early_trap(scause, sepc, stval): reports and stops the machine. */
+/* rv_early_trap_report(scause, sepc, stval): reports and stops the machine. */
 	.balign 4
 rv_early_trap:
 	csrr	a0, scause
 	csrr	a1, sepc
 	csrr	a2, stval
-	call	kernel_early_trap
+	call	rv_early_trap_report
 
 	.text
 	.balign 4

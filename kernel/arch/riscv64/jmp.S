@@ -2,19 +2,19 @@
  * jmp.S - a minimal setjmp/longjmp for the kernel: the landing point of a
  * WebAssembly guard_call (kernel/wasm/kmem.c). The buffer holds the
  * callee-saved state of the lp64d ABI: ra, sp, s0-s11, fs0-fs11 (26
- * doublewords, layout private to this file and struct rv_jmp_buf).
+ * doublewords, layout private to this file and struct arch_jmp_buf).
  *
- * int rv_setjmp(struct rv_jmp_buf *b)        returns 0, or v from rv_longjmp
- * void rv_longjmp(struct rv_jmp_buf *b, int v)  never returns; v must be != 0
+ * int arch_setjmp(struct arch_jmp_buf *b)        returns 0, or v from rv_longjmp
+ * void rv_longjmp(struct arch_jmp_buf *b, int v)  never returns; v must be != 0
  *
  * The trap handler resumes a faulting guest access at rv_longjmp by setting
  * sepc = rv_longjmp, a0 = b, a1 = v in the trap frame: sret then "calls" it
  * in the interrupted context, whose sp is still valid.
  */
 	.text
-	.globl rv_setjmp, rv_longjmp
-	.type rv_setjmp, @function
-rv_setjmp:
+	.globl arch_setjmp, rv_longjmp
+	.type arch_setjmp, @function
+arch_setjmp:
 	sd	ra, 0(a0)
 	sd	sp, 8(a0)
 	sd	s0, 16(a0)
@@ -43,7 +43,7 @@ rv_setjmp:
 	fsd	fs11, 200(a0)
 	li	a0, 0
 	ret
-	.size rv_setjmp, . - rv_setjmp
+	.size arch_setjmp, . - arch_setjmp
 
 	.type rv_longjmp, @function
 rv_longjmp:

@@ -3,11 +3,13 @@
 
 #include <stdint.h>
 
-struct rv_jmp_buf {
+/* arch.h's struct arch_jmp_buf (the riscv64 layout, private to jmp.S). */
+struct arch_jmp_buf {
 	uint64_t regs[26]; /* ra, sp, s0-s11, fs0-fs11 */
 };
 
-/* rv_setjmp - saves the caller's state; 0 now, v when rv_longjmp lands. */
-int rv_setjmp(struct rv_jmp_buf *b) __attribute__((returns_twice));
-/* rv_longjmp - resumes at b's rv_setjmp, which returns v (v != 0). */
-__attribute__((noreturn)) void rv_longjmp(struct rv_jmp_buf *b, int v);
+/* arch_setjmp is declared in arch.h. */
+
+/* rv_longjmp - resumes at b's arch_setjmp, which returns v (v != 0). The
+ * trap handler "calls" it by sret with sepc = rv_longjmp, a0 = b, a1 = v. */
+__attribute__((noreturn)) void rv_longjmp(struct arch_jmp_buf *b, int v);

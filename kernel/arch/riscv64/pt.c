@@ -33,7 +33,8 @@ static inline uint64_t pte_make(uint64_t pa, uint64_t flags)
 	return ((pa >> PAGE_SHIFT) << PTE_PPN_SHIFT) | flags | PTE_V;
 }
 
-bool pt_va_canonical(const struct pt *pt, uint64_t va)
+/* Is `va` canonical for this paging mode (upper bits copy bit levels*9+11)? */
+static bool pt_va_canonical(const struct pt *pt, uint64_t va)
 {
 	unsigned bits = LEVEL_SHIFT(pt->levels); /* 39 or 48 */
 	int64_t s = (int64_t)(va << (64 - bits)) >> (64 - bits);

@@ -44,9 +44,6 @@ static inline uint64_t *pt_table_va(const struct pt *pt, uint64_t phys)
 	return (uint64_t *)(uintptr_t)(phys + pt->phys_offset);
 }
 
-/* Is `va` canonical for this paging mode (upper bits copy bit levels*9+11)? */
-bool pt_va_canonical(const struct pt *pt, uint64_t va);
-
 /*
  * pt_map - maps [va, va+size) to [pa, pa+size) with `flags` (PTE_R/W/X/G/U;
  * V, A and D are added), using the largest pages that alignment allows when

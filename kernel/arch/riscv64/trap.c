@@ -1,40 +1,36 @@
 /*
- * trap.c - the C side of the one trap vector: decode and dispatch.
+ * trap.c - the C side of the one trap vector: decode, then hand over to
+ * the hooks the generic kernel set (arch.h's struct arch_trap_hooks).
  *
- * Interrupts: supervisor software (IPIs), timer, external (PLIC).
- * Exceptions: a fault at a probe instruction is turned into an error return;
- * a page fault the VM layer resolves (lazy commit) is retried; a fault in a
- * WebAssembly guest's memory resumes at its guard_call (wasm/kmem.h) as an
- * out-of-bounds trap; anything else in the kernel is fatal: cause, stval, registers, backtrace,
- * exit status 1.
+ * Interrupts: supervisor software (IPIs), timer, external (PLIC): one
+ * interrupt hook call each. Exceptions: a fault at a probe instruction is
+ * turned into an error return (after the page_fault hook had its chance to
+ * commit a lazy page); a page fault the page_fault hook resolves is
+ * retried; a fault the fault_landing hook claims resumes at its landing
+ * point (rv_longjmp, returning ERR_TRAP); anything else goes to the fatal
+ * hook. This file calls nothing above arch.h.
  */
 #include "arch/riscv64/trap.h"
 
 #include "arch/arch.h"
 #include "arch/riscv64/csr.h"
 #include "arch/riscv64/jmp.h"
+#include "arch/riscv64/sbi.h"
 #include "base/err.h"
-#include "arch/riscv64/platform.h"
-#include "core/console.h"
+#include "base/fmt.h"
 #include "core/cpu.h"
-#include "core/irq.h"
-#include "trace/ktrace.h"
-#include "trace/ktrace_events.h"
-#include "mem/vm.h"
-#include "sched/timer.h"
-#include "core/panic.h"
-#include "wasm/kmem.h"
 
 extern char rv_probe_load_insn[], rv_probe_store_insn[], rv_probe_fixup[];
 
-TRACE_METRIC(traps, "traps taken (interrupts and exceptions)");
-TRACE_METRIC(trap_exceptions, "exceptions");
-TRACE_METRIC(trap_page_faults, "page faults");
-TRACE_METRIC(irq_timer, "timer interrupts");
-TRACE_METRIC(irq_software, "software interrupts (IPIs)");
-TRACE_METRIC(irq_external, "external interrupts (PLIC lines claimed)");
+/* Copied once by the boot CPU before any trap can reach them. */
+static struct arch_trap_hooks hooks;
 
-const char *rv_cause_name(uint64_t scause)
+void arch_trap_hooks_set(const struct arch_trap_hooks *h)
+{
+	hooks = *h;
+}
+
+const char *arch_cause_name(uint64_t scause)
 {
 	static const char *const exc[] = {
 		[EXC_INST_MISALIGNED] = "instruction address misaligned",
@@ -69,128 +65,128 @@ const char *rv_cause_name(uint64_t scause)
 	return code < ARRAY_SIZE(exc) && exc[code] ? exc[code] : "unknown exception";
 }
 
-void arch_dump_frame(const struct trap_frame *tf)
+void arch_dump_frame(const struct trap_frame *tf, void (*print)(const char *line))
 {
 	static const char *const names[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
 					      "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
 					      "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
 					      "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
-	for (int i = 1; i < 32; i += 2)
-		kprintf("  %-4s %016llx  %-4s %016llx\n", names[i], (unsigned long long)tf->x[i],
-			i + 1 < 32 ? names[i + 1] : "",
-			i + 1 < 32 ? (unsigned long long)tf->x[i + 1] : 0);
-	kprintf("  sepc %016llx  sstatus %016llx\n", (unsigned long long)tf->sepc,
-		(unsigned long long)tf->sstatus);
+	char line[80];
+	for (int i = 1; i < 32; i += 2) {
+		fmt_snprintf(line, sizeof(line), "  %-4s %016llx  %-4s %016llx\n", names[i],
+			     (unsigned long long)tf->x[i], i + 1 < 32 ? names[i + 1] : "",
+			     i + 1 < 32 ? (unsigned long long)tf->x[i + 1] : 0);
+		print(line);
+	}
+	fmt_snprintf(line, sizeof(line), "  sepc %016llx  sstatus %016llx\n",
+		     (unsigned long long)tf->sepc, (unsigned long long)tf->sstatus);
+	print(line);
 }
 
-static NORETURN void kernel_fault(struct trap_frame *tf)
+static enum arch_access access_of(uint64_t code)
 {
-	panic_enter();
-	struct cpu *c = cpu_this();
-	uint64_t code = tf->scause & ~SCAUSE_INTR;
-	kprintf("\nKERNEL FAULT on CPU %u: %s (scause %llu) at stval 0x%016llx\n", c ? c->id : 0,
-		rv_cause_name(tf->scause), (unsigned long long)code, (unsigned long long)tf->stval);
-	/* A fault just below a stack is a stack overflow into its guard page. */
-	uint64_t sp = tf->x[2];
-	if ((code == EXC_LOAD_PAGE_FAULT || code == EXC_STORE_PAGE_FAULT) &&
-	    tf->stval < sp + 4096 && tf->stval + 65536 > sp)
-		kprintf("(looks like a kernel stack overflow: sp 0x%016llx)\n",
-			(unsigned long long)sp);
-	arch_dump_frame(tf);
-	backtrace_print(tf->sepc, tf->x[8]);
-	panic_finish();
-}
-
-/* The VM layer's answer to a page fault, traced. */
-static int traced_page_fault(struct trap_frame *tf)
-{
-	uint64_t code = tf->scause;
-	int kind = code == EXC_STORE_PAGE_FAULT	 ? KTRACE_FAULT_STORE
-		   : code == EXC_INST_PAGE_FAULT ? KTRACE_FAULT_EXEC
-						 : KTRACE_FAULT_LOAD;
-	int err = vm_handle_fault(tf->stval, code == EXC_STORE_PAGE_FAULT,
-				  code == EXC_INST_PAGE_FAULT);
-	TRACE_POINT(mm, page_fault, tf->stval, tf->sepc, kind, err == 0);
-	return err;
+	if (code == EXC_STORE_PAGE_FAULT || code == EXC_STORE_ACCESS ||
+	    code == EXC_STORE_MISALIGNED)
+		return ARCH_ACCESS_STORE;
+	return code == EXC_INST_PAGE_FAULT ? ARCH_ACCESS_EXEC : ARCH_ACCESS_LOAD;
 }
 
 static void handle_exception(struct trap_frame *tf)
 {
 	uint64_t code = tf->scause;
-	bool page_fault = code == EXC_LOAD_PAGE_FAULT || code == EXC_STORE_PAGE_FAULT ||
-			  code == EXC_INST_PAGE_FAULT;
-	bool access = code == EXC_LOAD_ACCESS || code == EXC_STORE_ACCESS ||
-		      code == EXC_LOAD_MISALIGNED || code == EXC_STORE_MISALIGNED;
-	struct cpu *c = cpu_this();
+	struct arch_fault f = {
+		.cause = code,
+		.addr = tf->stval,
+		.pc = tf->sepc,
+		.sp = tf->x[2],
+		.fp = tf->x[8],
+		.access = access_of(code),
+		.page_fault = code == EXC_LOAD_PAGE_FAULT || code == EXC_STORE_PAGE_FAULT ||
+			      code == EXC_INST_PAGE_FAULT,
+		.bad_access = code == EXC_LOAD_ACCESS || code == EXC_STORE_ACCESS ||
+			      code == EXC_LOAD_MISALIGNED || code == EXC_STORE_MISALIGNED,
+	};
+	struct cpu *c = arch_cpu_this();
 
-	if (c) {
-		trace_metric_inc(&trap_exceptions, c->id);
-		if (page_fault)
-			trace_metric_inc(&trap_page_faults, c->id);
-	}
+	if (c)
+		hooks.exception(&f);
 
-	if ((page_fault || access) && (tf->sepc == (uint64_t)(uintptr_t)rv_probe_load_insn ||
-				       tf->sepc == (uint64_t)(uintptr_t)rv_probe_store_insn)) {
+	if ((f.page_fault || f.bad_access) &&
+	    (tf->sepc == (uint64_t)(uintptr_t)rv_probe_load_insn ||
+	     tf->sepc == (uint64_t)(uintptr_t)rv_probe_store_insn)) {
 		/* A probe of a lazily committed page commits it, like any access. */
-		if (page_fault && traced_page_fault(tf) == 0)
+		if (f.page_fault && hooks.page_fault(&f) == 0)
 			return;
 		if (c)
 			c->last_probe_cause = code;
 		tf->sepc = (uint64_t)(uintptr_t)rv_probe_fixup;
 		return;
 	}
-	if (page_fault && traced_page_fault(tf) == 0)
+	if (f.page_fault && hooks.page_fault(&f) == 0)
 		return;
-	void *landing;
-	if ((page_fault || access) && kwasm_fault_landing(tf->stval, &landing)) {
-		/* A guest's out-of-bounds access: resume at its guard_call's
-		 * landing point, which returns ERR_TRAP (see wasm/kmem.h). */
+	struct arch_jmp_buf *landing;
+	if ((f.page_fault || f.bad_access) && (landing = hooks.fault_landing(&f)) != NULL) {
+		/* resume at the landing point, as if it had called rv_longjmp */
 		tf->sepc = (uint64_t)(uintptr_t)rv_longjmp;
 		tf->x[10] = (uint64_t)(uintptr_t)landing;
 		tf->x[11] = (uint64_t)(int64_t)ERR_TRAP;
 		return;
 	}
-	kernel_fault(tf);
+	hooks.fatal(&f, tf);
+	__builtin_unreachable(); /* the hook does not return */
+}
+
+/* An interrupt code this handler does not enable: a broken invariant. */
+static NORETURN void unexpected_interrupt(struct trap_frame *tf)
+{
+	struct arch_fault f = {.cause = tf->scause,
+			       .addr = tf->stval,
+			       .pc = tf->sepc,
+			       .sp = tf->x[2],
+			       .fp = tf->x[8]};
+	hooks.fatal(&f, tf);
+	__builtin_unreachable(); /* the hook does not return */
 }
 
 void rv_trap_handler(struct trap_frame *tf)
 {
-	struct cpu *c = cpu_this();
-	if (c)
-		trace_metric_inc(&traps, c->id);
 	if (!(tf->scause & SCAUSE_INTR)) {
 		handle_exception(tf);
 		return;
 	}
-	ktrace_irq_enter();
 	switch (tf->scause & ~SCAUSE_INTR) {
 	case IRQ_S_SOFT:
-		trace_metric_inc(&irq_software, c->id);
 		csr_clear(sip, SIE_SSIE);
-		cpu_handle_ipi();
+		hooks.interrupt(ARCH_IRQ_IPI);
 		break;
 	case IRQ_S_TIMER:
-		trace_metric_inc(&irq_timer, c->id);
-		c->timer_interrupts++;
-		timer_interrupt();
+		hooks.interrupt(ARCH_IRQ_TIMER);
 		break;
-	case IRQ_S_EXT: {
-		uint32_t irq;
-		while ((irq = rv_plic_claim(c->hartid)) != 0) {
-			trace_metric_inc(&irq_external, c->id);
-			c->irq_count++;
-			irq_dispatch(irq);
-			rv_plic_complete(c->hartid, irq);
-		}
+	case IRQ_S_EXT:
+		hooks.interrupt(ARCH_IRQ_EXTERNAL);
 		break;
-	}
 	default:
-		kernel_fault(tf);
+		unexpected_interrupt(tf);
 	}
-	ktrace_irq_exit();
 }
 
 const char *arch_last_probe_cause(void)
 {
-	return rv_cause_name(cpu_this()->last_probe_cause);
+	return arch_cause_name(arch_cpu_this()->last_probe_cause);
+}
+
+/* A trap before this hart has its trap vector (entry.S): there is no
+ * per-CPU state to panic with yet, so say what happened and stop. */
+NORETURN void rv_early_trap_report(uint64_t scause, uint64_t sepc, uint64_t stval);
+NORETURN void rv_early_trap_report(uint64_t scause, uint64_t sepc, uint64_t stval)
+{
+	char buf[128];
+	fmt_snprintf(
+		buf, sizeof(buf), "\nkernel: early trap: scause 0x%llx sepc 0x%llx stval 0x%llx\n",
+		(unsigned long long)scause, (unsigned long long)sepc, (unsigned long long)stval);
+	for (const char *p = buf; *p; p++)
+		sbi_console_putchar(*p);
+	sbi_system_reset(0, 1);
+	for (;;)
+		__asm__ volatile("wfi");
 }

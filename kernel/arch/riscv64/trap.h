@@ -21,4 +21,3 @@ STATIC_ASSERT(__builtin_offsetof(struct trap_frame, fcsr) == TF_FCSR);
 STATIC_ASSERT(sizeof(struct trap_frame) == TF_SIZE);
 
 void rv_trap_handler(struct trap_frame *tf);
-const char *rv_cause_name(uint64_t scause);

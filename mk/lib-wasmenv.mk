@@ -1,4 +1,5 @@
-# The pieces around the WASM engine: linear memory providers, WASI preview1,
+# The pieces around the WASM engine: linear memory providers, WASI preview1
+# (lib/wasi without the engine binding),
 # the spectest JSON reader, and the C benchmarks built natively and as WASI.
 #
 #   make wasmenv-test [VARIANT=host-asan|host-tsan] [FILTER=substr]
@@ -7,11 +8,11 @@
 #       $(BUILD)/bench/wasm/NAME (native, clang -O2) and NAME.wasm (wasm32-wasi)
 
 WASMENV_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c) \
-	$(filter-out lib/wasm/wasi_bind.c,$(wildcard lib/wasm/mem.c lib/wasm/wasi*.c)) \
-	$(wildcard lib/wasm/host/mem_host.c lib/wasm/host/wasi_posix*.c)
+	$(filter-out lib/wasi/wasi_bind.c,$(wildcard lib/wasm/mem.c lib/wasi/*.c)) \
+	$(wildcard lib/wasm/host/mem_host.c lib/wasi/host/*.c)
 WASMENV_TOOL_SRCS := $(wildcard tools/spectest/*.c)
-WASMENV_TEST_SRCS := $(wildcard tests/host/wasm_mem_*.c tests/host/wasm_wasi_*.c \
-	tests/host/spectest_json_*.c) tests/host/main.c
+WASMENV_TEST_SRCS := $(wildcard tests/host/wasm_mem_*.c tests/host/spectest_json_*.c) \
+	$(filter-out %/wasi_bind_test.c,$(wildcard tests/host/wasi_*.c)) tests/host/main.c
 
 # The spectest reader lives in tools/ but its tests are in tests/host/, which
 # the whole-tree test binary links: add its sources there too.

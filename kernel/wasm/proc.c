@@ -26,7 +26,7 @@
 #include "wasm/kmem.h"
 #include "wasm/mem.h"
 #include "wasm/proc_internal.h"
-#include "wasm/wasi_bind.h"
+#include "wasi/wasi_bind.h"
 
 /* Units per wasm_run: a backstop behind the slice timer. */
 #define RUN_BUDGET (UINT64_C(1) << 26)

@@ -28,7 +28,7 @@
 #include "kasync/task.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /*
  * Where a program's stdio and files go. Every member may be 0/NULL.

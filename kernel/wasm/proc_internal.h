@@ -15,7 +15,7 @@
 #include "trace/event.h"
 #include "wasm/proc.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /* Host handles of the standard streams (the files host's are >= 0). */
 #define PROC_HFD_STDIN	(-2)

@@ -33,7 +33,7 @@
 
 #include "vfs/lock.h"
 #include "vfs/vfs.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /*
  * Platform services; each returns 0 or a WASI errno, any may be NULL

@@ -1,5 +1,5 @@
 /*
- * vfs_wasi_test.c - the portable WASI functions (lib/wasm/wasi*.c) over
+ * vfs_wasi_test.c - the portable WASI functions (lib/wasi/) over
  * the VFS host (lib/vfs/wasi_vfs.c), with a fake guest memory: files in
  * /tmp, readdir with cookies, rename/unlink/rmdir, the read-only initrd,
  * a synth console as stdout, sandbox escapes, the guest policy's errnos
@@ -15,7 +15,7 @@
 #include "vfs/vfs.h"
 #include "vfs/wasi_vfs.h"
 #include "vfs_util.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 #define MEM_SIZE 65536u
 #define ROOT_FD	 3u

@@ -20,11 +20,11 @@
 
 #include "base/err.h"
 #include "wasm/host/runtime_host.h"
-#include "wasm/host/wasi_posix.h"
+#include "wasi/host/wasi_posix.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
-#include "wasm/wasi_bind.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_bind.h"
 
 enum {
 	EXIT_LOAD = 1,	/* the module could not be loaded, linked or called */

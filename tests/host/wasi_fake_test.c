@@ -1,5 +1,5 @@
 /*
- * wasm_wasi_fake_test.c - the portable WASI layer against a fake guest
+ * wasi_fake_test.c - the portable WASI layer against a fake guest
  * memory and a fake host: argument decoding, pointer checks, partial
  * iovecs, would-block and retry, poll_oneoff, the import table.
  */
@@ -8,7 +8,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 #define MEM_SIZE 65536u
 
@@ -213,7 +213,7 @@ static void wr64(struct env *e, uint32_t p, uint64_t v)
 	memcpy(e->mem + p, &v, 8);
 }
 
-TEST(wasm_wasi, args_and_environ)
+TEST(wasi, args_and_environ)
 {
 	struct env e;
 
@@ -243,7 +243,7 @@ TEST(wasm_wasi, args_and_environ)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, clocks_random_exit_yield)
+TEST(wasi, clocks_random_exit_yield)
 {
 	struct env e;
 
@@ -272,7 +272,7 @@ TEST(wasm_wasi, clocks_random_exit_yield)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_write_iovecs)
+TEST(wasi, fd_write_iovecs)
 {
 	struct env e;
 
@@ -309,7 +309,7 @@ TEST(wasm_wasi, fd_write_iovecs)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_read_blocks_then_retries)
+TEST(wasi, fd_read_blocks_then_retries)
 {
 	struct env e;
 
@@ -336,7 +336,7 @@ TEST(wasm_wasi, fd_read_blocks_then_retries)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, poll_oneoff_clock_suspends_and_resumes)
+TEST(wasi, poll_oneoff_clock_suspends_and_resumes)
 {
 	struct env e;
 
@@ -372,7 +372,7 @@ TEST(wasm_wasi, poll_oneoff_clock_suspends_and_resumes)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, poll_oneoff_fds_and_errors)
+TEST(wasi, poll_oneoff_fds_and_errors)
 {
 	struct env e;
 
@@ -401,7 +401,7 @@ TEST(wasm_wasi, poll_oneoff_fds_and_errors)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_table_and_prestat)
+TEST(wasi, fd_table_and_prestat)
 {
 	struct env e;
 
@@ -450,7 +450,7 @@ static uint32_t open_path(struct env *e, const char *p)
 	return wasi_path_open(&e->ctx, e->m, 3, 0, 300, (uint32_t)n, 0, 0, 0, 0, 400);
 }
 
-TEST(wasm_wasi, path_escapes_are_rejected)
+TEST(wasi, path_escapes_are_rejected)
 {
 	struct env e;
 
@@ -474,7 +474,7 @@ TEST(wasm_wasi, path_escapes_are_rejected)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_table_limit)
+TEST(wasi, fd_table_limit)
 {
 	struct env e;
 	uint32_t st = 0;
@@ -492,7 +492,7 @@ TEST(wasm_wasi, fd_table_limit)
 	EXPECT_EQ(e.fake.closes, 7); /* the six files and the preopen, not stdio */
 }
 
-TEST(wasm_wasi, import_table)
+TEST(wasi, import_table)
 {
 	static const char *const names[] = {
 		"args_get",
@@ -576,7 +576,7 @@ TEST(wasm_wasi, import_table)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, errno_from_err)
+TEST(wasi, errno_from_err)
 {
 	EXPECT_EQ(wasi_errno_from_err(0), WASI_ESUCCESS);
 	EXPECT_EQ(wasi_errno_from_err(ERR_NOENT), WASI_ENOENT);

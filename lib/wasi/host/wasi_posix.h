@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /* The POSIX host services; stateless, `arg` is unused. Never NULL. */
 const struct wasi_host *wasi_posix_host(void);

@@ -5,7 +5,7 @@
  * memory, keep the guest's file-descriptor table, and call a small set of
  * host services (`struct wasi_host`) for everything that touches the world:
  * clocks, randomness, files, waiting. The host runner implements
- * wasi_host with POSIX (wasm/host/wasi_posix.h); the kernel with its VFS and
+ * wasi_host with POSIX (wasi/host/wasi_posix.h); the kernel with its VFS and
  * executor. The same code serves both.
  *
  *   guest call --> wasi_fd_write(ctx, mem, fd, iovs, n, out)

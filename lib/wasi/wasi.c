@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/wasi.h"
-#include "wasm/wasi_internal.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_internal.h"
 
 uint16_t wasi_errno_from_err(int err)
 {

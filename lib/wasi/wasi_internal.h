@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /* Guest layouts (wasm32), from the preview1 witx. */
 #define WASI_IOVEC_SIZE	       8u

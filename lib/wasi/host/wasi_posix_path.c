@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wasm/host/wasi_posix.h"
-#include "wasm/host/wasi_posix_internal.h"
+#include "wasi/host/wasi_posix.h"
+#include "wasi/host/wasi_posix_internal.h"
 
 #define MAX_SYMLINKS 40
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wasm/wasi.h"
-#include "wasm/wasi_internal.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_internal.h"
 
 /* Rights that need a readable or a writable host handle. */
 #define RIGHTS_READ (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)

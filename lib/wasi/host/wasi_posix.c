@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wasm/host/wasi_posix.h"
-#include "wasm/host/wasi_posix_internal.h"
+#include "wasi/host/wasi_posix.h"
+#include "wasi/host/wasi_posix_internal.h"
 
 uint16_t wasi_posix_errno(int err)
 {

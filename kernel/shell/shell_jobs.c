@@ -544,8 +544,7 @@ int shell_run_program(int argc, char **argv, bool background)
 	if (err)
 		return err == ERR_NOENT ? 127 : 126;
 	if (!files_ready) {
-		static const struct wasi_vfs_platform no_platform; /* proc_host serves clocks */
-		wasi_vfs_init(&files, kvfs, &no_platform, 0);
+		wasi_vfs_init(&files, kvfs, 0);
 		files_ready = true;
 	}
 	job_title(argc, argv, title, sizeof(title));
@@ -577,7 +576,7 @@ int shell_run_program(int argc, char **argv, bool background)
 	const struct wasm_proc_io io = {
 		.arg = j,
 		.read = background ? NULL : stdin_read,
-		.files = wasi_vfs_host(&files),
+		.files = wasi_vfs_files(&files),
 		.npreopens = 1,
 		.preopens = &pre,
 		.released = prog_released,

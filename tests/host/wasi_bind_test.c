@@ -105,7 +105,7 @@ static uint16_t fake_yield(void *arg)
 
 struct bind_fixture {
 	struct bind_fake fake;
-	struct wasi_host host;
+	struct wasi_env env;
 	struct wasi_ctx ctx;
 	bool ctx_live;
 	struct wasm_module *m;
@@ -127,13 +127,13 @@ static bool bind_setup(struct test_ctx *t, struct bind_fixture *f, const uint8_t
 	bool guarded = !checked;
 
 	memset(f, 0, sizeof(*f));
-	f->host.arg = &f->fake;
-	f->host.clock_time = fake_clock;
-	f->host.yield = fake_yield;
+	f->env.arg = &f->fake;
+	f->env.clock_time = fake_clock;
+	f->env.yield = fake_yield;
 	wasm_runtime_host_config(checked, &cfg, &guarded);
 	if (checked && !EXPECT(!guarded))
 		return false;
-	if (!EXPECT_OK(wasi_ctx_init(&f->ctx, &f->host, &wcfg)))
+	if (!EXPECT_OK(wasi_ctx_init(&f->ctx, &f->env, NULL, &wcfg)))
 		return false;
 	f->ctx_live = true;
 	return EXPECT_OK(wasm_module_load(bytes, len, &f->m, &err)) &&
@@ -358,11 +358,11 @@ static void bin_wasi_module(struct bin *w, size_t wrong)
 TEST(wasi_bind, defines_the_whole_table)
 {
 	struct wasi_config wcfg = {.stdio = {0, 1, 2}};
-	struct wasi_host host = {0};
+	struct wasi_env env = {0};
 	struct wasi_ctx ctx;
 	struct bin w;
 
-	if (!EXPECT_OK(wasi_ctx_init(&ctx, &host, &wcfg)))
+	if (!EXPECT_OK(wasi_ctx_init(&ctx, &env, NULL, &wcfg)))
 		return;
 	for (int pass = 0; pass < 2; pass++) {
 		size_t wrong = pass ? wasi_nimports : 0;

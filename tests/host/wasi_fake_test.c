@@ -1,7 +1,7 @@
 /*
  * wasi_fake_test.c - the portable WASI layer against a fake guest
- * memory and a fake host: argument decoding, pointer checks, partial
- * iovecs, would-block and retry, poll_oneoff, the import table.
+ * memory, a fake environment and a fake files host: argument decoding,
+ * pointer checks, partial iovecs, would-block and retry, poll_oneoff, the import table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +141,8 @@ static void f_exit(void *arg, uint32_t code)
 
 struct env {
 	struct fake fake;
-	struct wasi_host host;
+	struct wasi_env env;
+	struct wasi_files files;
 	struct wasi_ctx ctx;
 	uint8_t *mem;
 	struct wasi_mem m;
@@ -164,21 +165,22 @@ static bool env_init(struct test_ctx *t, struct env *e)
 	e->fake.write_chunk = 1000;
 	e->fake.now[0] = 1000000;
 	e->fake.now[1] = 5000;
-	e->host = (struct wasi_host){.arg = &e->fake,
-				     .clock_time = f_clock,
-				     .clock_res = f_res,
-				     .random = f_random,
-				     .read = f_read,
-				     .write = f_write,
-				     .open = f_open,
-				     .close = f_close,
-				     .fstat = f_fstat,
-				     .poll = f_poll,
-				     .yield = f_yield,
-				     .exit = f_exit};
+	e->env = (struct wasi_env){.arg = &e->fake,
+				   .clock_time = f_clock,
+				   .clock_res = f_res,
+				   .random = f_random,
+				   .poll = f_poll,
+				   .yield = f_yield,
+				   .exit = f_exit};
+	e->files = (struct wasi_files){.arg = &e->fake,
+				       .read = f_read,
+				       .write = f_write,
+				       .open = f_open,
+				       .close = f_close,
+				       .fstat = f_fstat};
 	e->mem = calloc(1, MEM_SIZE);
 	e->m = (struct wasi_mem){e->mem, MEM_SIZE};
-	return EXPECT(e->mem) && EXPECT_OK(wasi_ctx_init(&e->ctx, &e->host, &cfg));
+	return EXPECT(e->mem) && EXPECT_OK(wasi_ctx_init(&e->ctx, &e->env, &e->files, &cfg));
 }
 
 static void env_fini(struct env *e)

@@ -134,7 +134,8 @@ static uint16_t f_clock(void *arg, uint32_t id, uint64_t *out)
 
 struct env {
 	struct fake fake;
-	struct wasi_host host;
+	struct wasi_env env;
+	struct wasi_files files;
 	struct wasi_ctx ctx;
 	uint8_t *mem;
 	struct wasi_mem m;
@@ -146,20 +147,20 @@ static bool env_init(struct test_ctx *t, struct env *e)
 	struct wasi_config cfg = {.stdio = {0, 1, 2}, .npreopens = 1, .preopens = &pre};
 
 	memset(e, 0, sizeof(*e));
-	e->host = (struct wasi_host){.arg = &e->fake,
-				     .clock_time = f_clock,
-				     .random = f_random,
-				     .read = f_read,
-				     .write = f_write,
-				     .pread = f_pread,
-				     .pwrite = f_pwrite,
-				     .readdir = f_readdir,
-				     .close = f_close,
-				     .preempt = f_preempt};
+	e->env = (struct wasi_env){
+		.arg = &e->fake, .clock_time = f_clock, .random = f_random, .preempt = f_preempt};
+	e->files = (struct wasi_files){.arg = &e->fake,
+				       .read = f_read,
+				       .write = f_write,
+				       .pread = f_pread,
+				       .pwrite = f_pwrite,
+				       .readdir = f_readdir,
+				       .close = f_close};
 	e->mem = calloc(1, MEM_SIZE);
 	e->fake.file = calloc(1, FILE_SIZE);
 	e->m = (struct wasi_mem){e->mem, MEM_SIZE};
-	return EXPECT(e->mem && e->fake.file) && EXPECT_OK(wasi_ctx_init(&e->ctx, &e->host, &cfg));
+	return EXPECT(e->mem && e->fake.file) &&
+	       EXPECT_OK(wasi_ctx_init(&e->ctx, &e->env, &e->files, &cfg));
 }
 
 static void env_fini(struct env *e)
@@ -420,7 +421,7 @@ static bool e_preempt(void *arg)
 TEST(wasi_long, engine_suspends_and_resumes_the_call)
 {
 	struct engine_fake fake = {0};
-	struct wasi_host host = {.arg = &fake, .random = e_random, .preempt = e_preempt};
+	struct wasi_env env = {.arg = &fake, .random = e_random, .preempt = e_preempt};
 	struct wasi_config cfg = {.stdio = {0, 1, 2}};
 	struct wasi_ctx ctx;
 	struct wasm_module *m = NULL;
@@ -434,7 +435,7 @@ TEST(wasi_long, engine_suspends_and_resumes_the_call)
 	uint32_t n = 0, yields = 0;
 	bool seq = true;
 
-	if (!EXPECT_OK(wasi_ctx_init(&ctx, &host, &cfg)))
+	if (!EXPECT_OK(wasi_ctx_init(&ctx, &env, NULL, &cfg)))
 		return;
 	if (!EXPECT_OK(wasm_module_load(rnd_wasm, sizeof(rnd_wasm), &m, &err)) ||
 	    !EXPECT_OK(wasm_store_new(NULL, &s)) || !EXPECT_OK(wasm_linker_new(s, &l)) ||

@@ -50,7 +50,8 @@ static bool px_init(struct test_ctx *t, struct px *p)
 		return false;
 	p->mem = calloc(1, MEM_SIZE);
 	p->m = (struct wasi_mem){p->mem, MEM_SIZE};
-	return EXPECT(p->mem) && EXPECT_OK(wasi_ctx_init(&p->ctx, wasi_posix_host(), &cfg));
+	return EXPECT(p->mem) &&
+	       EXPECT_OK(wasi_ctx_init(&p->ctx, wasi_posix_env(), wasi_posix_files(), &cfg));
 }
 
 static void px_fini(struct px *p)

@@ -552,7 +552,7 @@ static int setup_wasi(struct runner *r, const struct opts *o)
 	argv[0] = o->path;
 	for (int i = 0; i < o->nargs; i++)
 		argv[i + 1] = o->args[i];
-	err = wasi_ctx_init(&r->wasi, wasi_posix_host(), &cfg);
+	err = wasi_ctx_init(&r->wasi, wasi_posix_env(), wasi_posix_files(), &cfg);
 	free(argv);
 	if (err) {
 		fprintf(stderr, "wasmrun: cannot set up WASI: %s\n", err_str(err));

@@ -1,15 +1,17 @@
 /*
- * wasi_posix.h - the WASI host services (struct wasi_host) on POSIX/Linux,
- * for wasmrun and the host tests.
+ * wasi_posix.h - both WASI host interfaces on POSIX/Linux, the environment
+ * (struct wasi_env) and the files (struct wasi_files), for wasmrun and the
+ * host tests.
  *
- * Host handles are plain file descriptors. Every path operation resolves
- * its path one component at a time from the directory fd (openat with
- * O_NOFOLLOW), keeping a stack of the directories walked, so that `..`
- * never climbs above the starting directory and a symlink is followed only
- * by splicing its (relative) target into the path and walking on: an
- * absolute target or one that climbs out is WASI_ENOTCAPABLE. The final
- * open/stat/unlink uses O_NOFOLLOW / AT_SYMLINK_NOFOLLOW on the resolved
- * name, so a symlink swapped in after resolution is not followed either.
+ * Host handles are plain file descriptors, stdio included (fds 0-2 are
+ * files handles here: the environment has no stdio streams of its own,
+ * and its poll waits on any fd). Every path operation first applies
+ * wasi_path_contained(), then resolves its path one component at a time
+ * from the directory fd (openat with O_NOFOLLOW), keeping a stack of the directories walked, so
+ * that `..` never climbs above the starting directory and a symlink is followed only by splicing
+ * its (relative) target into the path and walking on: an absolute target or one that climbs out is
+ * WASI_ENOTCAPABLE. The final open/stat/unlink uses O_NOFOLLOW / AT_SYMLINK_NOFOLLOW on the
+ * resolved name, so a symlink swapped in after resolution is not followed either.
  */
 #pragma once
 
@@ -17,8 +19,9 @@
 
 #include "wasi/wasi.h"
 
-/* The POSIX host services; stateless, `arg` is unused. Never NULL. */
-const struct wasi_host *wasi_posix_host(void);
+/* The POSIX environment and files; stateless, `arg` is unused. Never NULL. */
+const struct wasi_env *wasi_posix_env(void);
+const struct wasi_files *wasi_posix_files(void);
 
 /*
  * wasi_posix_open_dir - opens host directory `path` to be given to

@@ -193,5 +193,6 @@ void proc_host_init(struct wasm_proc *p)
 		.yield = h_yield,
 		.preempt = h_preempt,
 		.trace = h_trace,
+		.trace_on = &trace_event_state_wasm_hostcall.enabled,
 	};
 }

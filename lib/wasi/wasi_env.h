@@ -24,12 +24,13 @@
  */
 #pragma once
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Host handles of the environment's stdio streams (never files handles:
- * those are >= 0 or the files host's own negative values below -4). */
+/* Host handles of the environment's stdio streams; a files host never
+ * uses these values for its own handles (the VFS's and POSIX's are >= 0). */
 #define WASI_ENV_STDIN	(-2)
 #define WASI_ENV_STDOUT (-3)
 #define WASI_ENV_STDERR (-4)
@@ -82,6 +83,9 @@ struct wasi_env {
 	bool (*preempt)(void *arg);
 	/* trace: told the name of each handle service ("read", "open", ...)
 	 * before lib/wasi calls it, on a stdio stream or a file (optional;
-	 * the kernel's wasm:hostcall tracepoint). */
+	 * the kernel's wasm:hostcall tracepoint). trace_on (optional): trace
+	 * is called only while *trace_on holds, so that a disabled tracepoint
+	 * costs a handle service one load and a branch, not a call. */
 	void (*trace)(void *arg, const char *service);
+	const _Atomic bool *trace_on;
 };

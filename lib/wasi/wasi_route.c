@@ -12,16 +12,22 @@
  * should one reach here, it is EBADF (ENOSYS for a path service), as for
  * a files host without the optional service.
  *
- * Invariant: env->trace (if set) is told each traced service once, before
- * it runs, whichever side serves it (the kernel's wasm:hostcall events).
+ * Invariant: env->trace (if set, and while *env->trace_on if that is set)
+ * is told each traced service once, before it runs, whichever side serves
+ * it (the kernel's wasm:hostcall events).
  */
 #include "wasi/wasi.h"
 #include "wasi/wasi_internal.h"
 
-static void route_trace(const struct wasi_ctx *c, const char *service)
+static inline void route_trace(const struct wasi_ctx *c, const char *service)
 {
-	if (c->env->trace)
-		c->env->trace(c->env->arg, service);
+	const struct wasi_env *env = c->env;
+
+	/* Relaxed: a tracing switch; a stale value only moves the first or
+	 * last event by a call, as for any tracepoint. */
+	if (env->trace &&
+	    (!env->trace_on || atomic_load_explicit(env->trace_on, memory_order_relaxed)))
+		env->trace(env->arg, service);
 }
 
 uint16_t wasi_route_read(struct wasi_ctx *c, int64_t hfd, void *buf, size_t len, size_t *out_n)

@@ -25,7 +25,8 @@ WARN := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes 
 	-Wshadow -Wvla -Wimplicit-fallthrough -Wundef -Wpointer-arith
 
 # lib modules that use other lib modules (mod-test links them too)
-LIBDEPS_vfs := wasm
+LIBDEPS_vfs := wasi wasm
+LIBDEPS_wasi := wasm
 
 include mk/host.mk
 include mk/kernel.mk

@@ -1,17 +1,17 @@
-# The pieces around the WASM engine: linear memory providers, WASI preview1,
-# the spectest JSON reader, and the C benchmarks built natively and as WASI.
+# The pieces around the WASM engine: linear memory providers, the spectest
+# JSON reader, and the C benchmarks built natively and as WASI. (WASI itself
+# is lib/wasi: make mod-test MOD=wasi.)
 #
 #   make wasmenv-test [VARIANT=host-asan|host-tsan] [FILTER=substr]
 #       builds and runs only these pieces' tests ($(BUILD)/<variant>/test_wasmenv)
 #   make bench-wasm-build
 #       $(BUILD)/bench/wasm/NAME (native, clang -O2) and NAME.wasm (wasm32-wasi)
 
-WASMENV_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c) \
-	$(filter-out lib/wasm/wasi_bind.c,$(wildcard lib/wasm/mem.c lib/wasm/wasi*.c)) \
-	$(wildcard lib/wasm/host/mem_host.c lib/wasm/host/wasi_posix*.c)
+WASMENV_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c) lib/wasm/mem.c \
+	lib/wasm/host/mem_host.c
 WASMENV_TOOL_SRCS := $(wildcard tools/spectest/*.c)
-WASMENV_TEST_SRCS := $(wildcard tests/host/wasm_mem_*.c tests/host/wasm_wasi_*.c \
-	tests/host/spectest_json_*.c) tests/host/main.c
+WASMENV_TEST_SRCS := $(wildcard tests/host/wasm_mem_*.c tests/host/spectest_json_*.c) \
+	tests/host/main.c
 
 # The spectest reader lives in tools/ but its tests are in tests/host/, which
 # the whole-tree test binary links: add its sources there too.

@@ -9,7 +9,8 @@
 #   make bench-wasm                   tools/bench-wasm.sh: bench/wasm natively and under wasmrun
 
 WASMRUN := $(BUILD)/host/wasmrun
-WASMRUN_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c lib/wasm/*.c lib/wasm/host/*.c)
+WASMRUN_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c lib/wasm/*.c lib/wasm/host/*.c \
+	lib/wasi/*.c lib/wasi/host/*.c)
 
 $(WASMRUN): $(call host_objs,host,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
 	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
@@ -30,7 +31,7 @@ $(BUILD)/wasi/invoke.wasm: tests/wasi/invoke.c
 	$(Q)clang --target=wasm32-wasi -mexec-model=reactor $(WASI_TEST_CFLAGS) -o $@ $<
 
 # ---- fuzzing: the run target, and replays of both wasm targets ----
-WASM_ENGINE_SRCS := $(filter-out lib/wasm/wasi%,$(wildcard lib/wasm/*.c)) \
+WASM_ENGINE_SRCS := $(wildcard lib/wasm/*.c) \
 	lib/wasm/host/mem_host.c lib/wasm/host/runtime_host.c \
 	lib/base/err.c lib/base/fmt.c lib/base/host/assert_host.c
 WASM_RUN_FUZZ_DIR := $(BUILD)/fuzz/wasm_run

@@ -73,16 +73,15 @@ static struct wasi_vfs files; /* every program's file calls, on kvfs; set at boo
 
 void launch_init(void)
 {
-	static const struct wasi_vfs_platform no_platform; /* proc_host serves clocks */
 	int64_t hfd;
 
-	wasi_vfs_init(&files, kvfs, &no_platform, 0);
+	wasi_vfs_init(&files, kvfs, 0);
 	/* one preopen closed at once: the handle table takes its first room
 	 * now rather than as the first program's, so comparing the heap before
 	 * and after programs shows what they keep */
 	if (wasi_vfs_preopen(&files, "/", VFS_ACCESS_WRITE, &hfd))
 		panic("launch: cannot open / for programs");
-	wasi_vfs_host(&files)->close(wasi_vfs_host(&files)->arg, hfd);
+	wasi_vfs_files(&files)->close(wasi_vfs_files(&files)->arg, hfd);
 }
 
 /*
@@ -99,7 +98,7 @@ static int launch_files(struct wasm_proc_io *io, struct wasi_preopen *pre)
 	if (wasi_vfs_preopen(&files, "/", VFS_ACCESS_WRITE, &root))
 		return ERR_BUSY;
 	*pre = (struct wasi_preopen){.hfd = root, .guest = "/"};
-	io->files = wasi_vfs_host(&files);
+	io->files = wasi_vfs_files(&files);
 	io->npreopens = 1;
 	io->preopens = pre;
 	return 0;

@@ -27,7 +27,7 @@
 #include "wasm/kmem.h"
 #include "wasm/mem.h"
 #include "wasm/proc_internal.h"
-#include "wasm/wasi_bind.h"
+#include "wasi/wasi_bind.h"
 
 /* Units per wasm_run: a backstop behind the slice timer. */
 #define RUN_BUDGET (UINT64_C(1) << 26)
@@ -276,7 +276,7 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	struct wasi_config wc = {
 		.argc = (uint32_t)argc,
 		.argv = argv,
-		.stdio = {PROC_HFD_STDIN, PROC_HFD_STDOUT, PROC_HFD_STDERR},
+		.stdio = {WASI_ENV_STDIN, WASI_ENV_STDOUT, WASI_ENV_STDERR},
 		.npreopens = p->io.files ? p->io.npreopens : 0,
 		.preopens = p->io.preopens,
 	};
@@ -287,7 +287,7 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	int e;
 
 	proc_host_init(p);
-	e = wasi_ctx_init(&p->wasi, &p->host, &wc);
+	e = wasi_ctx_init(&p->wasi, &p->env, p->io.files, &wc);
 	if (e) { /* the preopens are ours from spawn on: close them */
 		for (uint32_t i = 0; i < wc.npreopens; i++)
 			if (p->io.files->close)

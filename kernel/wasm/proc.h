@@ -28,7 +28,7 @@
 #include "kasync/task.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /*
  * Where a program's stdio and files go. Every member may be 0/NULL.
@@ -37,8 +37,8 @@
  *          or WASI_EAGAIN after keeping a clone of `waker`, woken when
  *          input may be there. len 0 asks only whether input is ready
  *          (poll_oneoff). NULL: stdin is at its end.
- *  files - a WASI host for every fd >= 3 and every path (e.g.
- *          wasi_vfs_host(w) of lib/vfs/wasi_vfs.h), with the preopens to
+ *  files - the WASI files host for every fd >= 3 and every path (e.g.
+ *          wasi_vfs_files(w) of lib/vfs/wasi_vfs.h), with the preopens to
  *          give the guest (handles of `files`, owned by the program from
  *          spawn on). NULL: file calls fail with EBADF / ENOSYS.
  *  released - called once everything the program held is freed, its task
@@ -54,7 +54,7 @@ struct wasm_proc_io {
 	void (*write)(void *arg, int fd, const void *buf, size_t len);
 	uint16_t (*read)(void *arg, void *buf, size_t len, size_t *out_n,
 			 const struct kasync_waker *waker);
-	const struct wasi_host *files;
+	const struct wasi_files *files;
 	uint32_t npreopens;
 	const struct wasi_preopen *preopens;
 	void (*released)(void *arg);

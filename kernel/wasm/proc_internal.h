@@ -1,6 +1,6 @@
 /*
  * proc_internal.h - the state of a WebAssembly program task, shared by
- * proc.c (the task) and proc_host.c (its WASI host services).
+ * proc.c (the task) and proc_host.c (its WASI environment).
  */
 #pragma once
 
@@ -15,12 +15,7 @@
 #include "trace/ktrace_events.h" /* wasm:hostcall */
 #include "wasm/proc.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
-
-/* Host handles of the standard streams (the files host's are >= 0). */
-#define PROC_HFD_STDIN	(-2)
-#define PROC_HFD_STDOUT (-3)
-#define PROC_HFD_STDERR (-4)
+#include "wasi/wasi.h"
 
 struct wasm_proc {
 	struct kasync_task task;
@@ -33,7 +28,7 @@ struct wasm_proc {
 	uint32_t next_call;		/* index in calls of the next to start */
 	struct wasi_ctx wasi;
 	bool wasi_live;
-	struct wasi_host host; /* host.arg is this struct */
+	struct wasi_env env; /* env.arg is this struct; files: io.files */
 	struct wasm_proc_io io;
 	struct ktimer slice; /* armed on the polling CPU during wasm_run */
 	uint64_t slice_ticks;
@@ -55,7 +50,7 @@ struct wasm_proc {
 	uint64_t rand_ctr; /* [own poll] */
 };
 
-/* proc_host_init - fills p->host with the kernel's WASI services. */
+/* proc_host_init - fills p->env with the kernel's WASI environment. */
 void proc_host_init(struct wasm_proc *p);
 
 /* proc_write_err - writes to the program's stderr (io or console). */

@@ -1,10 +1,10 @@
 /*
- * wasi_vfs.c - struct wasi_host over the VFS: a table of open VFS files
- * indexed by host handle, the sandbox check on guest paths (lexical
- * containment here, the guest policy in the VFS: access.c), and the
- * platform's clocks, randomness and waiting.
+ * wasi_vfs.c - the WASI files interface (struct wasi_files) over the VFS:
+ * a table of open VFS files indexed by host handle, and the sandbox check
+ * on guest paths (lib/wasi's containment rule, then the guest policy in
+ * the VFS: access.c).
  *
- * Invariant: files[h] is an open file owned by the table for every used
+ * Invariant: table[h] is an open file owned by the table for every used
  * handle h < cap; a handle is freed (NULL) only by close or destroy.
  */
 #include <stdlib.h>
@@ -39,7 +39,7 @@ static struct vfs_file *file_of(struct wasi_vfs *w, int64_t h)
 
 	spin_acquire(&w->lock);
 	if (h >= 0 && (uint64_t)h < w->cap)
-		f = w->files[h];
+		f = w->table[h];
 	spin_release(&w->lock);
 	return f;
 }
@@ -51,7 +51,7 @@ static uint16_t handle_add(struct wasi_vfs *w, struct vfs_file *f, int64_t *out)
 	uint32_t h;
 
 	spin_acquire(&w->lock);
-	for (h = 0; h < w->cap && w->files[h]; h++)
+	for (h = 0; h < w->cap && w->table[h]; h++)
 		;
 	if (h == w->cap) {
 		uint32_t cap = w->cap ? w->cap * 2 : 16;
@@ -59,16 +59,16 @@ static uint16_t handle_add(struct wasi_vfs *w, struct vfs_file *f, int64_t *out)
 
 		if (cap > w->max)
 			cap = w->max;
-		n = h < cap ? realloc(w->files, cap * sizeof(*n)) : NULL;
+		n = h < cap ? realloc(w->table, cap * sizeof(*n)) : NULL;
 		if (!n) {
 			e = h < cap ? WASI_ENOMEM : WASI_EMFILE;
 			goto out;
 		}
 		memset(n + w->cap, 0, (cap - w->cap) * sizeof(*n));
-		w->files = n;
+		w->table = n;
 		w->cap = cap;
 	}
-	w->files[h] = f;
+	w->table[h] = f;
 	*out = h;
 out:
 	spin_release(&w->lock);
@@ -89,30 +89,6 @@ static uint16_t handle_add_opened(struct wasi_vfs *w, int err, struct vfs_file *
 	return e;
 }
 
-/* Whether the relative path stays inside its directory (lexically). */
-static bool path_contained(const char *p)
-{
-	long depth = 0;
-
-	if (p[0] == '/')
-		return false;
-	while (*p) {
-		const char *c = p;
-
-		while (*p && *p != '/')
-			p++;
-		if (p - c == 2 && c[0] == '.' && c[1] == '.') {
-			if (--depth < 0)
-				return false;
-		} else if (p - c && !(p - c == 1 && c[0] == '.')) {
-			depth++;
-		}
-		while (*p == '/')
-			p++;
-	}
-	return true;
-}
-
 /* The directory file of handle `dir` and a check of `path`: a guest's
  * path is walked from a guest's file only (never as the kernel). */
 static uint16_t dir_path(struct wasi_vfs *w, int64_t dir, const char *path, struct vfs_file **out)
@@ -121,65 +97,20 @@ static uint16_t dir_path(struct wasi_vfs *w, int64_t dir, const char *path, stru
 
 	if (!d)
 		return WASI_EBADF;
-	if (!path_contained(path) || !vfs_file_is_guest(d))
+	if (!wasi_path_contained(path, strlen(path)) || !vfs_file_is_guest(d))
 		return WASI_ENOTCAPABLE;
 	*out = d;
 	return 0;
 }
 
-/* ---- platform services ---- */
+/* ---- readiness ---- */
 
-static uint16_t h_clock_time(void *arg, uint32_t id, uint64_t *out_ns)
+bool wasi_vfs_ready(struct wasi_vfs *w, int64_t hfd, bool want_write, bool *out_hangup)
 {
-	const struct wasi_vfs_platform *p = &wv(arg)->plat;
+	struct vfs_file *f = file_of(w, hfd);
 
-	return p->clock_time ? p->clock_time(p->arg, id, out_ns) : WASI_ENOSYS;
-}
-
-static uint16_t h_clock_res(void *arg, uint32_t id, uint64_t *out_ns)
-{
-	const struct wasi_vfs_platform *p = &wv(arg)->plat;
-
-	return p->clock_res ? p->clock_res(p->arg, id, out_ns) : WASI_ENOSYS;
-}
-
-static uint16_t h_random(void *arg, void *buf, size_t len)
-{
-	const struct wasi_vfs_platform *p = &wv(arg)->plat;
-
-	return p->random ? p->random(p->arg, buf, len) : WASI_ENOSYS;
-}
-
-static uint16_t h_yield(void *arg)
-{
-	const struct wasi_vfs_platform *p = &wv(arg)->plat;
-
-	return p->yield ? p->yield(p->arg) : 0;
-}
-
-static uint16_t h_poll(void *arg, struct wasi_host_pollfd *fds, size_t nfds, bool has_deadline,
-		       uint32_t clock_id, uint64_t deadline_ns)
-{
-	struct wasi_vfs *w = wv(arg);
-	bool any = false;
-	uint64_t now;
-
-	if (!nfds && !has_deadline)
-		return WASI_EINVAL;
-	for (size_t i = 0; i < nfds; i++) {
-		struct vfs_file *f = file_of(w, fds[i].hfd);
-
-		fds[i].ready = !f || vfs_file_ready(f, fds[i].want_write);
-		fds[i].hangup = !f;
-		fds[i].nbytes = 0;
-		any |= fds[i].ready;
-	}
-	if (any)
-		return 0;
-	if (has_deadline && h_clock_time(arg, clock_id, &now) == 0 && now >= deadline_ns)
-		return 0;
-	return w->plat.wait ? w->plat.wait(w->plat.arg, has_deadline, clock_id, deadline_ns)
-			    : WASI_EAGAIN;
+	*out_hangup = !f;
+	return !f || vfs_file_ready(f, want_write);
 }
 
 /* ---- files ---- */
@@ -259,8 +190,8 @@ static uint16_t h_close(void *arg, int64_t hfd)
 
 	spin_acquire(&w->lock);
 	if (hfd >= 0 && (uint64_t)hfd < w->cap) {
-		f = w->files[hfd];
-		w->files[hfd] = NULL;
+		f = w->table[hfd];
+		w->table[hfd] = NULL;
 	}
 	spin_release(&w->lock);
 	if (!f)
@@ -442,16 +373,12 @@ static uint16_t h_sync(void *arg, int64_t hfd, bool data_only)
 
 /* ---- the table ---- */
 
-int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, const struct wasi_vfs_platform *plat,
-		  uint32_t max_handles)
+int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, uint32_t max_handles)
 {
 	*w = (struct wasi_vfs){
-		.host =
+		.files =
 			{
 				.arg = w,
-				.clock_time = h_clock_time,
-				.clock_res = h_clock_res,
-				.random = h_random,
 				.read = h_read,
 				.write = h_write,
 				.pread = h_pread,
@@ -469,11 +396,8 @@ int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, const struct wasi_vfs_pla
 				.unlink = h_unlink,
 				.rename = h_rename,
 				.sync = h_sync,
-				.poll = h_poll,
-				.yield = h_yield,
 			},
 		.vfs = vfs,
-		.plat = *plat,
 		.max = max_handles ? max_handles : WASI_VFS_DEFAULT_MAX,
 	};
 	spin_init(&w->lock);
@@ -483,10 +407,10 @@ int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, const struct wasi_vfs_pla
 void wasi_vfs_destroy(struct wasi_vfs *w)
 {
 	for (uint32_t h = 0; h < w->cap; h++)
-		if (w->files[h])
-			vfs_close(w->files[h]);
-	free(w->files);
-	w->files = NULL;
+		if (w->table[h])
+			vfs_close(w->table[h]);
+	free(w->table);
+	w->table = NULL;
 	w->cap = 0;
 }
 

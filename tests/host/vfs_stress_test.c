@@ -113,9 +113,9 @@ static void round_shared(struct shared *s, int id, int k)
 
 		CHECK(s, we == 0, we);
 		if (!we) {
-			we = s->w.host.fstat(&s->w, h, &st);
+			we = s->w.files.fstat(&s->w, h, &st);
 			CHECK(s, we == 0 && st.type == WASI_FILETYPE_REGULAR_FILE, we);
-			we = s->w.host.close(&s->w, h);
+			we = s->w.files.close(&s->w, h);
 			CHECK(s, we == 0, we);
 		}
 	}
@@ -181,7 +181,6 @@ static void *peeker_main(void *arg)
 
 TEST(vfs_stress, threads_share_one_vfs)
 {
-	struct wasi_vfs_platform plat = {0};
 	struct shared s = {0};
 	struct worker w[NTHREADS];
 	pthread_t th[NTHREADS], mounter, peeker;
@@ -200,7 +199,7 @@ TEST(vfs_stress, threads_share_one_vfs)
 	    !EXPECT_OK(vfs_mkdir(s.v, NULL, "/tmp/shared")) ||
 	    !EXPECT_OK(vfs_test_put(s.v, "/tmp/shared/log", "")))
 		return;
-	wasi_vfs_init(&s.w, s.v, &plat, 64);
+	wasi_vfs_init(&s.w, s.v, 64);
 	for (int i = 0; i < NTHREADS; i++) {
 		w[i] = (struct worker){&s, i};
 		if (!EXPECT_OK(pthread_create(&th[i], NULL, worker_main, &w[i])))

@@ -1,11 +1,11 @@
 /*
- * vfs_wasi_test.c - the portable WASI functions (lib/wasm/wasi*.c) over
+ * vfs_wasi_test.c - the portable WASI functions (lib/wasi/) over
  * the VFS host (lib/vfs/wasi_vfs.c), with a fake guest memory: files in
  * /tmp, readdir with cookies, rename/unlink/rmdir, the read-only initrd,
  * a synth console as stdout, sandbox escapes, the guest policy's errnos
  * (a tracefs-like mount closed to guests, a /proc-like one they may read),
  * no host pointer in what the guest reads, clocks and poll from a fake
- * platform.
+ * environment (whose poll asks the VFS files: wasi_vfs_ready).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 #include "vfs/vfs.h"
 #include "vfs/wasi_vfs.h"
 #include "vfs_util.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 #define MEM_SIZE 65536u
 #define ROOT_FD	 3u
@@ -30,6 +30,7 @@ struct env {
 	struct arc arc;
 	struct vfs *v;
 	struct wasi_vfs w;
+	struct wasi_env env;
 	struct wasi_ctx ctx;
 	uint8_t *mem;
 	struct wasi_mem m;
@@ -104,23 +105,34 @@ static uint16_t p_random(void *arg, void *buf, size_t len)
 	return 0;
 }
 
-static uint16_t p_wait(void *arg, bool has_deadline, uint32_t clock_id, uint64_t deadline)
+/* An environment that waits on the VFS files themselves (wasi_vfs_ready)
+ * and can sleep: a wait with a deadline moves the clock there. */
+static uint16_t p_poll(void *arg, struct wasi_host_pollfd *fds, size_t nfds, bool has_deadline,
+		       uint32_t clock_id, uint64_t deadline)
 {
 	struct env *e = arg;
+	bool any = false;
 
-	(void)clock_id;
+	if (!nfds && !has_deadline)
+		return WASI_EINVAL;
+	for (size_t i = 0; i < nfds; i++) {
+		fds[i].ready = wasi_vfs_ready(&e->w, fds[i].hfd, fds[i].want_write, &fds[i].hangup);
+		fds[i].nbytes = 0;
+		any |= fds[i].ready;
+	}
+	if (any || (has_deadline && clock_id <= WASI_CLOCK_MONOTONIC && e->now >= deadline))
+		return 0;
 	e->waits++;
 	if (!has_deadline)
 		return WASI_EAGAIN;
-	e->now = deadline; /* a platform that can sleep */
+	e->now = deadline;
 	return 0;
 }
 
 static bool env_init(struct test_ctx *t, struct env *e)
 {
 	struct vfs_fs *root, *tmp, *dev, *proc, *trace;
-	struct wasi_vfs_platform plat = {
-		.arg = e, .clock_time = p_clock, .random = p_random, .wait = p_wait};
+	struct wasi_env *env = &e->env;
 	struct wasi_preopen pre = {.guest = "/"};
 	int64_t con = -1;
 	struct wasi_config cfg = {.npreopens = 1, .preopens = &pre};
@@ -148,7 +160,9 @@ static bool env_init(struct test_ctx *t, struct env *e)
 	    !EXPECT_OK(vfs_synth_add_dir(trace, "", "events")) ||
 	    !EXPECT_OK(vfs_mount(e->v, "/sys/kernel/tracing", trace, VFS_MOUNT_MKDIR)))
 		return false;
-	wasi_vfs_init(&e->w, e->v, &plat, 0);
+	*env = (struct wasi_env){
+		.arg = e, .clock_time = p_clock, .random = p_random, .poll = p_poll};
+	wasi_vfs_init(&e->w, e->v, 0);
 	if (!EXPECT_OK(vfs_set_guest_access(e->v, "/", VFS_ACCESS_READ)) ||
 	    !EXPECT_OK(vfs_set_guest_access(e->v, "/tmp", VFS_ACCESS_WRITE)) ||
 	    !EXPECT_OK(vfs_set_guest_access(e->v, "/proc", VFS_ACCESS_READ)) ||
@@ -158,7 +172,8 @@ static bool env_init(struct test_ctx *t, struct env *e)
 	cfg.stdio[0] = cfg.stdio[1] = cfg.stdio[2] = con;
 	e->mem = calloc(1, MEM_SIZE);
 	e->m = (struct wasi_mem){e->mem, MEM_SIZE};
-	return EXPECT(e->mem) && EXPECT_OK(wasi_ctx_init(&e->ctx, wasi_vfs_host(&e->w), &cfg));
+	return EXPECT(e->mem) &&
+	       EXPECT_OK(wasi_ctx_init(&e->ctx, &e->env, wasi_vfs_files(&e->w), &cfg));
 }
 
 static void env_fini(struct env *e)
@@ -412,13 +427,13 @@ TEST(vfs_wasi, sandbox)
 		EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, tmp), 0);
 	}
 	/* the host's own check, below wasi_path_get's */
-	EXPECT_EQ(e.w.host.open(&e.w, e.ctx.fds[ROOT_FD].hfd, "a/../../etc/motd", 0, 0, true, false,
-				false, &h),
+	EXPECT_EQ(e.w.files.open(&e.w, e.ctx.fds[ROOT_FD].hfd, "a/../../etc/motd", 0, 0, true,
+				 false, false, &h),
 		  WASI_ENOTCAPABLE);
-	EXPECT_EQ(e.w.host.stat(&e.w, e.ctx.fds[ROOT_FD].hfd, "/etc", false,
-				&(struct wasi_host_filestat){0}),
+	EXPECT_EQ(e.w.files.stat(&e.w, e.ctx.fds[ROOT_FD].hfd, "/etc", false,
+				 &(struct wasi_host_filestat){0}),
 		  WASI_ENOTCAPABLE);
-	EXPECT_EQ(e.w.host.mkdir(&e.w, 999, "x"), WASI_EBADF);
+	EXPECT_EQ(e.w.files.mkdir(&e.w, 999, "x"), WASI_EBADF);
 	env_fini(&e);
 }
 
@@ -445,13 +460,13 @@ TEST(vfs_wasi, console_clock_poll)
 		struct wasi_host_pollfd p[2] = {{.hfd = e.ctx.fds[1].hfd, .want_write = true},
 						{.hfd = e.ctx.fds[0].hfd}};
 
-		EXPECT_EQ(e.w.host.poll(&e.w, p, 2, false, 0, 0), 0);
-		EXPECT(p[0].ready && !p[1].ready);
-		EXPECT_EQ(e.w.host.poll(&e.w, p + 1, 1, false, 0, 0), WASI_EAGAIN);
-		EXPECT_EQ(e.w.host.poll(&e.w, p + 1, 1, true, WASI_CLOCK_MONOTONIC, 9000), 0);
+		EXPECT_EQ(e.env.poll(&e, p, 2, false, 0, 0), 0);
+		EXPECT(p[0].ready && !p[1].ready && !p[0].hangup);
+		EXPECT_EQ(e.env.poll(&e, p + 1, 1, false, 0, 0), WASI_EAGAIN);
+		EXPECT_EQ(e.env.poll(&e, p + 1, 1, true, WASI_CLOCK_MONOTONIC, 9000), 0);
 		EXPECT_EQ(e.now, 9000);
 		EXPECT_EQ(e.waits, 2);
-		EXPECT_EQ(e.w.host.poll(&e.w, NULL, 0, false, 0, 0), WASI_EINVAL);
+		EXPECT_EQ(e.env.poll(&e, NULL, 0, false, 0, 0), WASI_EINVAL);
 	}
 	env_fini(&e);
 }
@@ -546,7 +561,7 @@ TEST(vfs_wasi, a_read_only_preopen_narrows_tmp)
 		return;
 	EXPECT_OK(vfs_test_put(e.v, "/tmp/note", "note"));
 	if (!EXPECT_EQ(wasi_vfs_preopen(&e.w, "/tmp", VFS_ACCESS_READ, &pre.hfd), 0) ||
-	    !EXPECT_OK(wasi_ctx_init(&ro, wasi_vfs_host(&e.w), &cfg))) {
+	    !EXPECT_OK(wasi_ctx_init(&ro, &e.env, wasi_vfs_files(&e.w), &cfg))) {
 		env_fini(&e);
 		return;
 	}
@@ -577,14 +592,14 @@ TEST(vfs_wasi, kernel_handles_are_not_guest_directories)
 		return;
 	/* a directory the kernel opened for itself: no guest path from it */
 	if (EXPECT_EQ(wasi_vfs_open(&e.w, "/", VFS_O_READ | VFS_O_DIRECTORY, &kh), 0)) {
-		EXPECT_EQ(e.w.host.open(&e.w, kh, "etc/motd", 0, 0, true, false, false, &h),
+		EXPECT_EQ(e.w.files.open(&e.w, kh, "etc/motd", 0, 0, true, false, false, &h),
 			  WASI_ENOTCAPABLE);
-		EXPECT_EQ(e.w.host.stat(&e.w, kh, "sys/kernel/tracing", false, &st),
+		EXPECT_EQ(e.w.files.stat(&e.w, kh, "sys/kernel/tracing", false, &st),
 			  WASI_ENOTCAPABLE);
-		EXPECT_EQ(e.w.host.mkdir(&e.w, kh, "tmp/k"), WASI_ENOTCAPABLE);
-		EXPECT_EQ(e.w.host.rename(&e.w, e.ctx.fds[ROOT_FD].hfd, "tmp/a", kh, "tmp/b"),
+		EXPECT_EQ(e.w.files.mkdir(&e.w, kh, "tmp/k"), WASI_ENOTCAPABLE);
+		EXPECT_EQ(e.w.files.rename(&e.w, e.ctx.fds[ROOT_FD].hfd, "tmp/a", kh, "tmp/b"),
 			  WASI_ENOTCAPABLE);
-		EXPECT_EQ(e.w.host.close(&e.w, kh), 0);
+		EXPECT_EQ(e.w.files.close(&e.w, kh), 0);
 	}
 	env_fini(&e);
 }

@@ -20,11 +20,11 @@
 
 #include "base/err.h"
 #include "wasm/host/runtime_host.h"
-#include "wasm/host/wasi_posix.h"
+#include "wasi/host/wasi_posix.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
-#include "wasm/wasi_bind.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_bind.h"
 
 enum {
 	EXIT_LOAD = 1,	/* the module could not be loaded, linked or called */
@@ -552,7 +552,7 @@ static int setup_wasi(struct runner *r, const struct opts *o)
 	argv[0] = o->path;
 	for (int i = 0; i < o->nargs; i++)
 		argv[i + 1] = o->args[i];
-	err = wasi_ctx_init(&r->wasi, wasi_posix_host(), &cfg);
+	err = wasi_ctx_init(&r->wasi, wasi_posix_env(), wasi_posix_files(), &cfg);
 	free(argv);
 	if (err) {
 		fprintf(stderr, "wasmrun: cannot set up WASI: %s\n", err_str(err));

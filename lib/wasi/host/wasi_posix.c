@@ -1,7 +1,7 @@
 /*
- * wasi_posix.c - the WASI host services on POSIX/Linux: clocks, getrandom,
- * read/write, seek, stat, flags, sync, poll; path operations are in
- * wasi_posix_path.c.
+ * wasi_posix.c - both WASI host interfaces on POSIX/Linux: the environment
+ * (clocks, getrandom, poll, yield) and the files (read/write, seek, stat,
+ * flags, sync; the path operations are in wasi_posix_path.c).
  *
  * Invariant: stateless; every function maps errno through
  * wasi_posix_errno() and retries EINTR where the operation is idempotent.
@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wasm/host/wasi_posix.h"
-#include "wasm/host/wasi_posix_internal.h"
+#include "wasi/host/wasi_posix.h"
+#include "wasi/host/wasi_posix_internal.h"
 
 uint16_t wasi_posix_errno(int err)
 {
@@ -370,10 +370,15 @@ static uint16_t px_yield(void *arg)
 	return 0;
 }
 
-static const struct wasi_host posix_host = {
+static const struct wasi_env posix_env = {
 	.clock_time = px_clock_time,
 	.clock_res = px_clock_res,
 	.random = px_random,
+	.poll = px_poll,
+	.yield = px_yield,
+};
+
+static const struct wasi_files posix_files = {
 	.read = px_read,
 	.write = px_write,
 	.pread = px_pread,
@@ -391,13 +396,16 @@ static const struct wasi_host posix_host = {
 	.unlink = posix_unlink,
 	.rename = posix_rename,
 	.sync = px_sync,
-	.poll = px_poll,
-	.yield = px_yield,
 };
 
-const struct wasi_host *wasi_posix_host(void)
+const struct wasi_env *wasi_posix_env(void)
 {
-	return &posix_host;
+	return &posix_env;
+}
+
+const struct wasi_files *wasi_posix_files(void)
+{
+	return &posix_files;
 }
 
 uint16_t wasi_posix_open_dir(const char *path, int64_t *out_hfd)

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /* A resolved path: `name` inside directory fd `dir` (owned, close it);
  * name points into buf (free it). name is never ".." and has no '/'. */

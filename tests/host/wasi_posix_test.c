@@ -1,5 +1,5 @@
 /*
- * wasm_wasi_posix_test.c - the WASI functions over the POSIX host in a
+ * wasi_posix_test.c - the WASI functions over the POSIX host in a
  * temporary directory: files, directories, readdir, stdio through a pipe,
  * a real sleep, and sandbox escapes through `..` and symlinks.
  */
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "base/test.h"
-#include "wasm/host/wasi_posix.h"
-#include "wasm/wasi.h"
+#include "wasi/host/wasi_posix.h"
+#include "wasi/wasi.h"
 
 #define MEM_SIZE 65536u
 
@@ -50,7 +50,8 @@ static bool px_init(struct test_ctx *t, struct px *p)
 		return false;
 	p->mem = calloc(1, MEM_SIZE);
 	p->m = (struct wasi_mem){p->mem, MEM_SIZE};
-	return EXPECT(p->mem) && EXPECT_OK(wasi_ctx_init(&p->ctx, wasi_posix_host(), &cfg));
+	return EXPECT(p->mem) &&
+	       EXPECT_OK(wasi_ctx_init(&p->ctx, wasi_posix_env(), wasi_posix_files(), &cfg));
 }
 
 static void px_fini(struct px *p)
@@ -109,7 +110,7 @@ static uint32_t px_path(struct px *p,
 	return fn(&p->ctx, p->m, 3, 300, (uint32_t)n);
 }
 
-TEST(wasm_wasi_posix, file_roundtrip)
+TEST(wasi_posix, file_roundtrip)
 {
 	struct px p;
 	uint32_t fd;
@@ -158,7 +159,7 @@ TEST(wasm_wasi_posix, file_roundtrip)
 	px_fini(&p);
 }
 
-TEST(wasm_wasi_posix, directories)
+TEST(wasi_posix, directories)
 {
 	struct px p;
 	uint32_t fd, used;
@@ -210,7 +211,7 @@ TEST(wasm_wasi_posix, directories)
 	px_fini(&p);
 }
 
-TEST(wasm_wasi_posix, sandbox_escapes)
+TEST(wasi_posix, sandbox_escapes)
 {
 	struct px p;
 	char link[160];
@@ -275,7 +276,7 @@ TEST(wasm_wasi_posix, sandbox_escapes)
 	px_fini(&p);
 }
 
-TEST(wasm_wasi_posix, stdout_pipe_and_sleep)
+TEST(wasi_posix, stdout_pipe_and_sleep)
 {
 	struct timespec a, b;
 	char buf[16] = {0};

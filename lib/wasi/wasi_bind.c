@@ -15,7 +15,7 @@
 
 #include "base/compiler.h"
 #include "base/err.h"
-#include "wasm/wasi_bind.h"
+#include "wasi/wasi_bind.h"
 
 #define BIND_MAX_PARAMS 16
 

@@ -2,17 +2,22 @@
  * wasi.h - WASI preview1 (`wasi_snapshot_preview1`) host functions, portable.
  *
  * The functions here decode and check a guest's arguments against its linear
- * memory, keep the guest's file-descriptor table, and call a small set of
- * host services (`struct wasi_host`) for everything that touches the world:
- * clocks, randomness, files, waiting. The host runner implements
- * wasi_host with POSIX (wasm/host/wasi_posix.h); the kernel with its VFS and
- * executor. The same code serves both.
+ * memory, keep the guest's file-descriptor table, and call two small host
+ * interfaces for everything that touches the world: the ENVIRONMENT
+ * (wasi/wasi_env.h: clocks, randomness, waiting, yielding, stdio streams)
+ * and the FILES (wasi/wasi_files.h: a handle table and paths). The kernel
+ * implements the environment (kernel/wasm/proc_host.c) and takes its files
+ * from the VFS (lib/vfs/wasi_vfs.h); the host runner implements both with
+ * POSIX (wasi/host/wasi_posix.h). The same code serves both.
  *
  *   guest call --> wasi_fd_write(ctx, mem, fd, iovs, n, out)
  *                    | checks every pointer against mem.size (EFAULT)
  *                    | looks fd up in ctx->fds (EBADF)
  *                    v
- *                  ctx->host->write(host_arg, host_fd, buf, len, &n)
+ *                  wasi_route_write(ctx, host_fd, buf, len, &n)   (wasi_route.c)
+ *                    | WASI_ENV_STDOUT/STDERR: ctx->env->stdio_write(...)
+ *                    v any other handle
+ *                  ctx->files->write(files_arg, host_fd, buf, len, &n)
  *
  * Invariant: a function either returns an errno and leaves guest memory and
  * the fd table untouched, or succeeds and writes its results; all pointer
@@ -44,17 +49,17 @@
  *    the guest's code.
  *  WASI_STATUS_YIELD - a long call (random_get, fd_read/fd_write/fd_pread/
  *    fd_pwrite over large buffers, fd_readdir of a huge directory) did part
- *    of its work and stopped because the host's preempt() said the guest's
- *    time is up. Unlike BLOCKED, it changed things: ctx->pending (kind
- *    PART) holds how far it got. The engine suspends the instance at the
+ *    of its work and stopped because the environment's preempt() said the
+ *    guest's time is up. Unlike BLOCKED, it changed things: ctx->pending
+ *    (kind PART) holds how far it got. The engine suspends the instance at the
  *    call as for a yield request and, when it resumes, calls the same
  *    function again with the same arguments, which goes on from there. So
  *    no call holds the CPU for more than about one chunk (WASI_CHUNK bytes,
  *    or a batch of entries) past its time slice, and the guest still sees
  *    one call with the whole result.
  *
- * Host services return 0 or a WASI errno (enum wasi_errno): this interface is
- * the WASI boundary, so it speaks WASI's error space. A host built on the
+ * Host services return 0 or a WASI errno (enum wasi_errno): these interfaces
+ * are the WASI boundary, so it speaks WASI's error space. A host built on the
  * tree's `enum err` converts with wasi_errno_from_err(). A host that cannot
  * block returns WASI_EAGAIN from read/write/poll/yield; the functions here
  * turn that into WASI_STATUS_BLOCKED unless the guest set NONBLOCK on the fd.
@@ -67,6 +72,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "wasi/wasi_env.h"
+#include "wasi/wasi_files.h"
 
 /* WASI errno values (preview1, witx `errno`). */
 enum wasi_errno {
@@ -200,96 +208,6 @@ enum { WASI_WHENCE_SET, WASI_WHENCE_CUR, WASI_WHENCE_END };
 #define WASI_RIGHT_FD_FILESTAT_SET_SIZE (UINT64_C(1) << 22)
 #define WASI_RIGHTS_ALL			((UINT64_C(1) << 30) - 1)
 
-/* One entry of a host directory listing. */
-struct wasi_host_dirent {
-	uint64_t next; /* cookie of the entry after this one */
-	uint64_t ino;
-	uint8_t type;	 /* enum wasi_filetype */
-	uint32_t namlen; /* bytes of name, no NUL needed */
-	const char *name;
-};
-
-/* File attributes, as WASI's filestat. */
-struct wasi_host_filestat {
-	uint64_t dev, ino;
-	uint8_t type; /* enum wasi_filetype */
-	uint64_t nlink, size;
-	uint64_t atim, mtim, ctim; /* ns since the epoch */
-};
-
-/* poll: in `want_write`, out `ready`, `hangup`, `nbytes` (0 if unknown). */
-struct wasi_host_pollfd {
-	int64_t hfd;
-	bool want_write;
-	bool ready, hangup;
-	uint64_t nbytes;
-};
-
-/* Called by readdir once per entry; returns false to stop the listing. */
-typedef bool (*wasi_dirent_fn)(void *cb_arg, const struct wasi_host_dirent *e);
-
-/*
- * The host services. Every function receives `arg` first and returns 0 or
- * a WASI errno. `hfd` is the host's handle (for POSIX, an fd). Paths are
- * NUL-terminated, relative (never absolute, never empty) and are resolved
- * against the directory handle `dir` without ever leaving it: the host
- * rejects `..` above `dir` and symlinks that point outside it with
- * WASI_ENOTCAPABLE. Optional functions may be NULL (the call is ENOSYS).
- */
-struct wasi_host {
-	void *arg;
-	uint16_t (*clock_time)(void *arg, uint32_t id, uint64_t *out_ns);
-	uint16_t (*clock_res)(void *arg, uint32_t id, uint64_t *out_ns);
-	uint16_t (*random)(void *arg, void *buf, size_t len);
-	/* read/write: *out_n is how many bytes moved; EAGAIN = would block */
-	uint16_t (*read)(void *arg, int64_t hfd, void *buf, size_t len, size_t *out_n);
-	uint16_t (*write)(void *arg, int64_t hfd, const void *buf, size_t len, size_t *out_n);
-	/* pread/pwrite at an offset, not moving the position (optional) */
-	uint16_t (*pread)(void *arg, int64_t hfd, void *buf, size_t len, uint64_t off,
-			  size_t *out_n);
-	uint16_t (*pwrite)(void *arg, int64_t hfd, const void *buf, size_t len, uint64_t off,
-			   size_t *out_n);
-	/* open: `oflags` WASI_OFLAG_*, `fdflags` WASI_FDFLAG_*; follow the last
-	 * component if it is a symlink only when `follow` */
-	uint16_t (*open)(void *arg, int64_t dir, const char *path, uint32_t oflags,
-			 uint32_t fdflags, bool read, bool write, bool follow, int64_t *out_hfd);
-	uint16_t (*close)(void *arg, int64_t hfd);
-	uint16_t (*seek)(void *arg, int64_t hfd, int64_t off, uint8_t whence, uint64_t *out_pos);
-	uint16_t (*fstat)(void *arg, int64_t hfd, struct wasi_host_filestat *out);
-	uint16_t (*stat)(void *arg, int64_t dir, const char *path, bool follow,
-			 struct wasi_host_filestat *out);
-	/* the host's current fd flags (APPEND, NONBLOCK) and setting them */
-	uint16_t (*get_flags)(void *arg, int64_t hfd, uint32_t *out_flags);
-	uint16_t (*set_flags)(void *arg, int64_t hfd, uint32_t flags);
-	/* readdir: calls fn for the entries from `cookie` (0 = the first) on */
-	uint16_t (*readdir)(void *arg, int64_t hfd, uint64_t cookie, wasi_dirent_fn fn,
-			    void *cb_arg);
-	uint16_t (*mkdir)(void *arg, int64_t dir, const char *path);
-	uint16_t (*rmdir)(void *arg, int64_t dir, const char *path);
-	uint16_t (*unlink)(void *arg, int64_t dir, const char *path);
-	uint16_t (*rename)(void *arg, int64_t dir, const char *path, int64_t new_dir,
-			   const char *new_path);
-	uint16_t (*sync)(void *arg, int64_t hfd, bool data_only); /* optional */
-	/*
-	 * poll: wait until one of fds is ready or, if has_deadline, until
-	 * clock `clock_id` reads >= deadline_ns; a deadline in the past only
-	 * checks readiness. nfds may be 0 (a sleep). Returns 0 when the wait
-	 * ended (the caller re-checks the clock and the `ready` fields), or
-	 * WASI_EAGAIN when this host cannot wait here (the guest is
-	 * suspended: WASI_STATUS_BLOCKED).
-	 */
-	uint16_t (*poll)(void *arg, struct wasi_host_pollfd *fds, size_t nfds, bool has_deadline,
-			 uint32_t clock_id, uint64_t deadline_ns);
-	/* yield: 0 after yielding, WASI_EAGAIN to be suspended once */
-	uint16_t (*yield)(void *arg);
-	/* exit: told about proc_exit (optional, may be NULL) */
-	void (*exit)(void *arg, uint32_t code);
-	/* preempt: whether the guest's time is up, so a long call should stop
-	 * at its next chunk with WASI_STATUS_YIELD (optional: NULL, never).
-	 * Called between chunks of one call, so it must be cheap. */
-	bool (*preempt)(void *arg);
-};
-
 struct wasi_mem {
 	uint8_t *base;
 	uint64_t size;
@@ -329,11 +247,12 @@ struct wasi_pending {
 };
 
 struct wasi_ctx {
-	const struct wasi_host *host;
+	const struct wasi_env *env;
+	const struct wasi_files *files; /* NULL: no files, only stdio streams */
 	struct wasi_fd *fds;
 	uint32_t nfds; /* slots in fds */
 	uint32_t max_fds;
-	char *args, *env; /* NUL-separated strings */
+	char *args, *envs; /* NUL-separated strings */
 	uint32_t argc, envc;
 	uint32_t args_bytes, env_bytes;
 	struct wasi_pending pending;
@@ -350,7 +269,7 @@ struct wasi_config {
 	const char *const *argv;
 	uint32_t envc;
 	const char *const *envp; /* "KEY=VALUE" */
-	int64_t stdio[3];	 /* host handles for fds 0-2, not owned */
+	int64_t stdio[3];	 /* fds 0-2: files handles or WASI_ENV_*, not owned */
 	uint32_t npreopens;
 	const struct wasi_preopen *preopens; /* fds 3, 4, ... */
 	uint32_t max_fds;		     /* 0: WASI_DEFAULT_MAX_FDS */
@@ -360,19 +279,22 @@ struct wasi_config {
 
 /*
  * wasi_ctx_init - sets up args, environ and the fd table (stdio 0-2, then
- * the preopens in order). Copies every string. On success the ctx owns the
+ * the preopens in order) over the environment `env` and the files host
+ * `files` (NULL: none; then there may be no preopens). Neither is copied:
+ * both must outlive the ctx. Copies every string. On success the ctx owns the
  * preopens' host handles; on failure it owns nothing and *c is untouched.
  * Errors: ERR_NOMEM, ERR_INVAL (a string too long for a 32-bit guest, more
  * preopens than fds).
  */
-int wasi_ctx_init(struct wasi_ctx *c, const struct wasi_host *host, const struct wasi_config *cfg);
+int wasi_ctx_init(struct wasi_ctx *c, const struct wasi_env *env, const struct wasi_files *files,
+		  const struct wasi_config *cfg);
 
 /* wasi_ctx_destroy - closes every owned host handle and frees the ctx. */
 void wasi_ctx_destroy(struct wasi_ctx *c);
 
 /*
  * wasi_ctx_wait_pending - for a host that can block (the POSIX runner):
- * after WASI_STATUS_BLOCKED, waits (through host->poll / host->yield) for
+ * after WASI_STATUS_BLOCKED, waits (through env->poll) for
  * what ctx->pending names, so the engine can retry the call. Returns 0 or a
  * WASI errno from the host.
  */

@@ -26,7 +26,7 @@
 #pragma once
 
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /*
  * wasi_bind_define - defines every function of wasi_imports in `l` under

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "base/compiler.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 static uint32_t call_nosys(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
 {

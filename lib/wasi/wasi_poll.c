@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wasm/wasi.h"
-#include "wasm/wasi_internal.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_internal.h"
 
 enum { SUB_CLOCK = 0, SUB_FD_READ = 1, SUB_FD_WRITE = 2 };
 
@@ -83,7 +83,7 @@ static uint16_t subs_parse(struct poll_state *s)
  */
 static uint16_t pass(struct poll_state *s, uint64_t *out_wait)
 {
-	const struct wasi_host *h = s->c->host;
+	const struct wasi_env *h = s->c->env;
 	uint64_t now[2], wait = UINT64_MAX;
 	uint16_t e;
 
@@ -131,7 +131,7 @@ static uint16_t pass(struct poll_state *s, uint64_t *out_wait)
 
 static uint32_t poll_run(struct poll_state *s)
 {
-	const struct wasi_host *h = s->c->host;
+	const struct wasi_env *h = s->c->env;
 	uint64_t wait, mono;
 	uint16_t e;
 
@@ -192,7 +192,7 @@ uint32_t wasi_poll_oneoff(struct wasi_ctx *c, struct wasi_mem m, uint32_t in, ui
 		s.start[1] = c->pending.start[1];
 	} else {
 		for (uint32_t id = 0; id < 2; id++) {
-			e = c->host->clock_time(c->host->arg, id, &s.start[id]);
+			e = c->env->clock_time(c->env->arg, id, &s.start[id]);
 			if (e)
 				return e;
 		}

@@ -1,5 +1,5 @@
 /*
- * wasm_wasi_long_test.c - long WASI calls in chunks: random_get and
+ * wasi_long_test.c - long WASI calls in chunks: random_get and
  * fd_read/fd_write/fd_pread/fd_pwrite over buffers of megabytes call the
  * host at most WASI_CHUNK bytes at a time, and when the host's preempt()
  * says the time is up they stop with WASI_STATUS_YIELD; the retry with the
@@ -14,8 +14,8 @@
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
-#include "wasm/wasi_bind.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_bind.h"
 
 #define MEM_SIZE  (8u << 20)
 #define FILE_SIZE (4u << 20)
@@ -134,7 +134,8 @@ static uint16_t f_clock(void *arg, uint32_t id, uint64_t *out)
 
 struct env {
 	struct fake fake;
-	struct wasi_host host;
+	struct wasi_env env;
+	struct wasi_files files;
 	struct wasi_ctx ctx;
 	uint8_t *mem;
 	struct wasi_mem m;
@@ -146,20 +147,20 @@ static bool env_init(struct test_ctx *t, struct env *e)
 	struct wasi_config cfg = {.stdio = {0, 1, 2}, .npreopens = 1, .preopens = &pre};
 
 	memset(e, 0, sizeof(*e));
-	e->host = (struct wasi_host){.arg = &e->fake,
-				     .clock_time = f_clock,
-				     .random = f_random,
-				     .read = f_read,
-				     .write = f_write,
-				     .pread = f_pread,
-				     .pwrite = f_pwrite,
-				     .readdir = f_readdir,
-				     .close = f_close,
-				     .preempt = f_preempt};
+	e->env = (struct wasi_env){
+		.arg = &e->fake, .clock_time = f_clock, .random = f_random, .preempt = f_preempt};
+	e->files = (struct wasi_files){.arg = &e->fake,
+				       .read = f_read,
+				       .write = f_write,
+				       .pread = f_pread,
+				       .pwrite = f_pwrite,
+				       .readdir = f_readdir,
+				       .close = f_close};
 	e->mem = calloc(1, MEM_SIZE);
 	e->fake.file = calloc(1, FILE_SIZE);
 	e->m = (struct wasi_mem){e->mem, MEM_SIZE};
-	return EXPECT(e->mem && e->fake.file) && EXPECT_OK(wasi_ctx_init(&e->ctx, &e->host, &cfg));
+	return EXPECT(e->mem && e->fake.file) &&
+	       EXPECT_OK(wasi_ctx_init(&e->ctx, &e->env, &e->files, &cfg));
 }
 
 static void env_fini(struct env *e)
@@ -184,7 +185,7 @@ static void wr32(struct env *e, uint32_t p, uint32_t v)
 
 /* random_get of 3 MiB + 5: without preemption one call, in chunks; with it,
  * a yield after every chunk, and the bytes continue across the retries. */
-TEST(wasm_wasi_long, random_get_in_chunks)
+TEST(wasi_long, random_get_in_chunks)
 {
 	struct env e;
 	uint32_t len = (3u << 20) + 5, yields = 0, st;
@@ -256,7 +257,7 @@ static uint32_t io_call(struct env *e, int kind, uint32_t niovs, uint64_t off, u
 
 /* fd_write and fd_read with three iovecs over 2.5 MiB, preempted after
  * every chunk: whole counts, the bytes in order, chunks at most WASI_CHUNK. */
-TEST(wasm_wasi_long, read_write_in_chunks)
+TEST(wasi_long, read_write_in_chunks)
 {
 	static const uint32_t iov[3][2] = {
 		{1u << 20, 5}, {2u << 20, (2u << 20) + 7}, {5u << 20, 100000}};
@@ -298,7 +299,7 @@ out:
 }
 
 /* fd_pwrite/fd_pread: the offset moves with the progress across retries. */
-TEST(wasm_wasi_long, pread_pwrite_in_chunks)
+TEST(wasi_long, pread_pwrite_in_chunks)
 {
 	static const uint32_t iov[1][2] = {{1u << 20, (1u << 20) + 3}};
 	uint32_t yields;
@@ -326,7 +327,7 @@ out:
 
 /* fd_readdir of a big directory in batches: the same bytes as in one go,
  * into a buffer that holds it all and into one that cuts the last entry. */
-TEST(wasm_wasi_long, readdir_in_batches)
+TEST(wasi_long, readdir_in_batches)
 {
 	static const uint32_t lens[] = {DIR_ENTRIES * 34 + 500, 50000};
 	uint8_t *once = malloc(DIR_ENTRIES * 34 + 500);
@@ -360,7 +361,7 @@ out:
 }
 
 /* poll_oneoff takes at most WASI_POLL_MAX_SUBS subscriptions. */
-TEST(wasm_wasi_long, poll_oneoff_subscription_limit)
+TEST(wasi_long, poll_oneoff_subscription_limit)
 {
 	struct env e;
 	uint32_t n = WASI_POLL_MAX_SUBS + 1;
@@ -417,10 +418,10 @@ static bool e_preempt(void *arg)
 	return wasm_exec_yield_requested(((struct engine_fake *)arg)->x);
 }
 
-TEST(wasm_wasi_long, engine_suspends_and_resumes_the_call)
+TEST(wasi_long, engine_suspends_and_resumes_the_call)
 {
 	struct engine_fake fake = {0};
-	struct wasi_host host = {.arg = &fake, .random = e_random, .preempt = e_preempt};
+	struct wasi_env env = {.arg = &fake, .random = e_random, .preempt = e_preempt};
 	struct wasi_config cfg = {.stdio = {0, 1, 2}};
 	struct wasi_ctx ctx;
 	struct wasm_module *m = NULL;
@@ -434,7 +435,7 @@ TEST(wasm_wasi_long, engine_suspends_and_resumes_the_call)
 	uint32_t n = 0, yields = 0;
 	bool seq = true;
 
-	if (!EXPECT_OK(wasi_ctx_init(&ctx, &host, &cfg)))
+	if (!EXPECT_OK(wasi_ctx_init(&ctx, &env, NULL, &cfg)))
 		return;
 	if (!EXPECT_OK(wasm_module_load(rnd_wasm, sizeof(rnd_wasm), &m, &err)) ||
 	    !EXPECT_OK(wasm_store_new(NULL, &s)) || !EXPECT_OK(wasm_linker_new(s, &l)) ||

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "base/compiler.h"
-#include "wasm/wasi.h"
-#include "wasm/wasi_internal.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_internal.h"
 
 #define RIGHT_FD_TELL (UINT64_C(1) << 5)
 
@@ -24,17 +24,16 @@ struct io_req {
 };
 
 /* One host transfer of len bytes at buf, `done` bytes into the call. */
-static uint16_t host_transfer(const struct wasi_host *h, const struct wasi_fd *f,
-			      const struct io_req *rq, uint8_t *buf, uint32_t len, uint64_t done,
-			      size_t *out_n)
+static uint16_t host_transfer(struct wasi_ctx *c, const struct wasi_fd *f, const struct io_req *rq,
+			      uint8_t *buf, uint32_t len, uint64_t done, size_t *out_n)
 {
 	if (rq->positional && rq->write)
-		return h->pwrite(h->arg, f->hfd, buf, len, rq->offset + done, out_n);
+		return wasi_route_pwrite(c, f->hfd, buf, len, rq->offset + done, out_n);
 	if (rq->positional)
-		return h->pread(h->arg, f->hfd, buf, len, rq->offset + done, out_n);
+		return wasi_route_pread(c, f->hfd, buf, len, rq->offset + done, out_n);
 	if (rq->write)
-		return h->write(h->arg, f->hfd, buf, len, out_n);
-	return h->read(h->arg, f->hfd, buf, len, out_n);
+		return wasi_route_write(c, f->hfd, buf, len, out_n);
+	return wasi_route_read(c, f->hfd, buf, len, out_n);
 }
 
 /*
@@ -68,7 +67,7 @@ static uint32_t iov_transfer(struct wasi_ctx *c, struct wasi_mem m, struct wasi_
 		while (len) {
 			uint32_t want = MIN(len, WASI_CHUNK);
 			size_t done = 0;
-			uint16_t err = host_transfer(c->host, f, rq, buf, want, total, &done);
+			uint16_t err = host_transfer(c, f, rq, buf, want, total, &done);
 
 			if (done > want)
 				done = want; /* a broken host must not overrun */
@@ -115,7 +114,7 @@ static uint32_t fd_io(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32
 	e = wasi_iovs_check(m, iovs, n);
 	if (e)
 		return e;
-	if (rq->positional && (rq->write ? c->host->pwrite == NULL : c->host->pread == NULL))
+	if (rq->positional && !wasi_route_has_positional(c, f->hfd, rq->write))
 		return WASI_ENOSYS;
 	ret = iov_transfer(c, m, f, fd, iovs, n, rq, &total);
 	if (ret)
@@ -178,7 +177,7 @@ uint32_t wasi_fd_seek(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, int64_
 		return WASI_EBADF;
 	if (!wasi_mem_ok(m, pos_out, 8))
 		return WASI_EFAULT;
-	e = c->host->seek(c->host->arg, f->hfd, offset, (uint8_t)whence, &pos);
+	e = wasi_route_seek(c, f->hfd, offset, (uint8_t)whence, &pos);
 	if (e)
 		return e;
 	wasi_put_u64(m.base + pos_out, pos);
@@ -234,7 +233,7 @@ uint32_t wasi_fd_fdstat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, 
 		return WASI_EFAULT;
 	/* The type as the host sees it now (stdio may be a file or a pipe). */
 	type = f->type;
-	if (c->host->fstat(c->host->arg, f->hfd, &st) == 0)
+	if (wasi_route_fstat(c, f->hfd, &st) == 0)
 		type = st.type;
 	rights = f->rights_base;
 	/* wasi-libc's isatty(): a character device without seek/tell. */
@@ -263,7 +262,7 @@ uint32_t wasi_fd_fdstat_set_flags(struct wasi_ctx *c, struct wasi_mem m, uint32_
 		return WASI_EINVAL;
 	if (flags & ~host_flags)
 		return WASI_ENOTSUP; /* the sync flags only at open */
-	e = c->host->set_flags(c->host->arg, f->hfd, flags);
+	e = wasi_route_set_flags(c, f->hfd, flags);
 	if (e)
 		return e;
 	f->flags = (uint16_t)((f->flags & ~host_flags) | flags);
@@ -322,7 +321,7 @@ uint32_t wasi_fd_filestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd
 		return WASI_EBADF;
 	if (!wasi_mem_ok(m, out, WASI_FILESTAT_SIZE))
 		return WASI_EFAULT;
-	e = c->host->fstat(c->host->arg, f->hfd, &st);
+	e = wasi_route_fstat(c, f->hfd, &st);
 	if (e)
 		return e;
 	wasi_filestat_put(m.base + out, &st);
@@ -396,7 +395,7 @@ uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uin
 	if (r.used)
 		r.next = c->pending.cursor;
 	if (len) {
-		e = c->host->readdir(c->host->arg, f->hfd, r.next, readdir_emit, &r);
+		e = wasi_route_readdir(c, f->hfd, r.next, readdir_emit, &r);
 		if (e) {
 			wasi_unblock(c);
 			return e;
@@ -418,9 +417,7 @@ static uint32_t fd_sync_common(struct wasi_ctx *c, uint32_t fd, bool data)
 
 	if (!f)
 		return WASI_EBADF;
-	if (!c->host->sync)
-		return WASI_ENOSYS;
-	return c->host->sync(c->host->arg, f->hfd, data);
+	return wasi_route_sync(c, f->hfd, data);
 }
 
 uint32_t wasi_fd_sync(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd)

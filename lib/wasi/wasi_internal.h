@@ -1,7 +1,7 @@
 /*
- * wasi_internal.h - helpers shared by wasi.c, wasi_fd.c, wasi_path.c and
- * wasi_table.c: guest-memory access (bounds-checked, little-endian, no
- * alignment needed) and the fd table.
+ * wasi_internal.h - helpers shared by the files of lib/wasi: guest-memory
+ * access (bounds-checked, little-endian, no alignment needed), the fd
+ * table, and the routing of host handle services (wasi_route.c).
  */
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 /* Guest layouts (wasm32), from the preview1 witx. */
 #define WASI_IOVEC_SIZE	       8u
@@ -95,7 +95,7 @@ uint16_t wasi_iovs_check(struct wasi_mem m, uint32_t iovs, uint32_t n);
  * wasi_path_get - copies the guest path [ptr, ptr+len) to a new
  * NUL-terminated string after checking it: EFAULT (out of memory bounds),
  * ENAMETOOLONG, ENOENT (empty), EILSEQ (a NUL byte inside),
- * ENOTCAPABLE (absolute, or `..` above the directory), ENOMEM.
+ * ENOTCAPABLE (not wasi_path_contained), ENOMEM.
  * The caller frees *out.
  */
 uint16_t wasi_path_get(struct wasi_mem m, uint32_t ptr, uint32_t len, char **out);
@@ -115,10 +115,10 @@ static inline uint32_t wasi_block(struct wasi_ctx *c, enum wasi_pending_kind kin
 /* The long calls that can stop part way: the first word of their key. */
 enum wasi_part_call { WASI_PART_RANDOM = 1, WASI_PART_IO, WASI_PART_READDIR };
 
-/* Whether a long call should stop at this chunk boundary (host->preempt). */
+/* Whether a long call should stop at this chunk boundary (env->preempt). */
 static inline bool wasi_preempted(const struct wasi_ctx *c)
 {
-	return c->host->preempt && c->host->preempt(c->host->arg);
+	return c->env->preempt && c->env->preempt(c->env->arg);
 }
 
 /* The progress of an earlier try of the long call named by `key` (which
@@ -146,3 +146,35 @@ static inline void wasi_unblock(struct wasi_ctx *c)
 {
 	c->pending.kind = WASI_PENDING_NONE;
 }
+
+/*
+ * The handle services, routed (wasi_route.c): an environment stdio stream
+ * (WASI_ENV_*) to ctx->env, any other handle to ctx->files. Same contracts
+ * as the services of wasi/wasi_files.h.
+ */
+uint16_t wasi_route_read(struct wasi_ctx *c, int64_t hfd, void *buf, size_t len, size_t *out_n);
+uint16_t wasi_route_write(struct wasi_ctx *c, int64_t hfd, const void *buf, size_t len,
+			  size_t *out_n);
+/* Whether pread (write: pwrite) can be asked of hfd at all (else ENOSYS). */
+bool wasi_route_has_positional(const struct wasi_ctx *c, int64_t hfd, bool write);
+uint16_t wasi_route_pread(struct wasi_ctx *c, int64_t hfd, void *buf, size_t len, uint64_t off,
+			  size_t *out_n);
+uint16_t wasi_route_pwrite(struct wasi_ctx *c, int64_t hfd, const void *buf, size_t len,
+			   uint64_t off, size_t *out_n);
+uint16_t wasi_route_open(struct wasi_ctx *c, int64_t dir, const char *path, uint32_t oflags,
+			 uint32_t fdflags, bool rd, bool wr, bool follow, int64_t *out_hfd);
+uint16_t wasi_route_close(struct wasi_ctx *c, int64_t hfd);
+uint16_t wasi_route_seek(struct wasi_ctx *c, int64_t hfd, int64_t off, uint8_t whence,
+			 uint64_t *out_pos);
+uint16_t wasi_route_fstat(struct wasi_ctx *c, int64_t hfd, struct wasi_host_filestat *out);
+uint16_t wasi_route_stat(struct wasi_ctx *c, int64_t dir, const char *path, bool follow,
+			 struct wasi_host_filestat *out);
+uint16_t wasi_route_set_flags(struct wasi_ctx *c, int64_t hfd, uint32_t flags);
+uint16_t wasi_route_readdir(struct wasi_ctx *c, int64_t hfd, uint64_t cookie, wasi_dirent_fn fn,
+			    void *cb_arg);
+enum wasi_dir_op { WASI_DIR_MKDIR, WASI_DIR_RMDIR, WASI_DIR_UNLINK };
+uint16_t wasi_route_dir_op(struct wasi_ctx *c, enum wasi_dir_op op, int64_t dir, const char *path);
+uint16_t wasi_route_rename(struct wasi_ctx *c, int64_t dir, const char *path, int64_t new_dir,
+			   const char *new_path);
+/* sync: 0 on a stdio stream or without files; ENOSYS if files has none. */
+uint16_t wasi_route_sync(struct wasi_ctx *c, int64_t hfd, bool data_only);

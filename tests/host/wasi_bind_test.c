@@ -1,5 +1,5 @@
 /*
- * wasm_runhost_test.c - wasi_bind (the WASI table as host functions of the
+ * wasi_bind_test.c - wasi_bind (the WASI table as host functions of the
  * engine) and runtime_host (the host store configuration: guarded memory
  * whose faults become traps, or checked memory), on two small modules.
  *
@@ -38,8 +38,8 @@
 #include "base/test.h"
 #include "wasm/host/runtime_host.h"
 #include "wasm/runtime.h"
-#include "wasm/wasi.h"
-#include "wasm/wasi_bind.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_bind.h"
 
 static const uint8_t bind_wasm[] = {
 	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x23, 0x07, 0x60, 0x02, 0x7f, 0x7f,
@@ -105,7 +105,7 @@ static uint16_t fake_yield(void *arg)
 
 struct bind_fixture {
 	struct bind_fake fake;
-	struct wasi_host host;
+	struct wasi_env env;
 	struct wasi_ctx ctx;
 	bool ctx_live;
 	struct wasm_module *m;
@@ -127,13 +127,13 @@ static bool bind_setup(struct test_ctx *t, struct bind_fixture *f, const uint8_t
 	bool guarded = !checked;
 
 	memset(f, 0, sizeof(*f));
-	f->host.arg = &f->fake;
-	f->host.clock_time = fake_clock;
-	f->host.yield = fake_yield;
+	f->env.arg = &f->fake;
+	f->env.clock_time = fake_clock;
+	f->env.yield = fake_yield;
 	wasm_runtime_host_config(checked, &cfg, &guarded);
 	if (checked && !EXPECT(!guarded))
 		return false;
-	if (!EXPECT_OK(wasi_ctx_init(&f->ctx, &f->host, &wcfg)))
+	if (!EXPECT_OK(wasi_ctx_init(&f->ctx, &f->env, NULL, &wcfg)))
 		return false;
 	f->ctx_live = true;
 	return EXPECT_OK(wasm_module_load(bytes, len, &f->m, &err)) &&
@@ -183,7 +183,7 @@ static int bind_run(struct test_ctx *t, struct bind_fixture *f, const char *name
 	return (int)st;
 }
 
-TEST(wasm_wasi_bind, args_through_memory)
+TEST(wasi_bind, args_through_memory)
 {
 	struct bind_fixture f;
 	uint32_t v = 0;
@@ -201,7 +201,7 @@ TEST(wasm_wasi_bind, args_through_memory)
 
 /* The memory is fetched per call: after memory.grow (which may move a
  * checked memory) the new pages are reachable. */
-TEST(wasm_wasi_bind, memory_after_grow)
+TEST(wasi_bind, memory_after_grow)
 {
 	for (int checked = 0; checked < 2; checked++) {
 		struct bind_fixture f;
@@ -215,7 +215,7 @@ TEST(wasm_wasi_bind, memory_after_grow)
 	}
 }
 
-TEST(wasm_wasi_bind, i64_argument)
+TEST(wasi_bind, i64_argument)
 {
 	struct bind_fixture f;
 	union wasm_val prec = {.i64 = UINT64_C(0x123456789)};
@@ -231,7 +231,7 @@ TEST(wasm_wasi_bind, i64_argument)
 	bind_teardown(&f);
 }
 
-TEST(wasm_wasi_bind, proc_exit_is_exit_trap)
+TEST(wasi_bind, proc_exit_is_exit_trap)
 {
 	struct bind_fixture f;
 	const struct wasm_trap *tr;
@@ -250,7 +250,7 @@ TEST(wasm_wasi_bind, proc_exit_is_exit_trap)
 
 /* A blocked call suspends the guest at the call; the next wasm_run retries
  * it, and sched_yield completes on its retry. */
-TEST(wasm_wasi_bind, blocked_suspends_and_retries)
+TEST(wasi_bind, blocked_suspends_and_retries)
 {
 	struct bind_fixture f;
 	const union wasm_val *res;
@@ -271,7 +271,7 @@ TEST(wasm_wasi_bind, blocked_suspends_and_retries)
 }
 
 /* Without a memory every pointer is EFAULT; proc_exit still works. */
-TEST(wasm_wasi_bind, no_memory)
+TEST(wasi_bind, no_memory)
 {
 	struct bind_fixture f;
 	uint32_t v = 0;
@@ -355,14 +355,14 @@ static void bin_wasi_module(struct bin *w, size_t wrong)
 
 /* Every entry of the table is defined with its own type: a module that
  * imports them all links; one with a wrong type for proc_exit does not. */
-TEST(wasm_wasi_bind, defines_the_whole_table)
+TEST(wasi_bind, defines_the_whole_table)
 {
 	struct wasi_config wcfg = {.stdio = {0, 1, 2}};
-	struct wasi_host host = {0};
+	struct wasi_env env = {0};
 	struct wasi_ctx ctx;
 	struct bin w;
 
-	if (!EXPECT_OK(wasi_ctx_init(&ctx, &host, &wcfg)))
+	if (!EXPECT_OK(wasi_ctx_init(&ctx, &env, NULL, &wcfg)))
 		return;
 	for (int pass = 0; pass < 2; pass++) {
 		size_t wrong = pass ? wasi_nimports : 0;

@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wasm/host/wasi_posix.h"
-#include "wasm/host/wasi_posix_internal.h"
+#include "wasi/host/wasi_posix.h"
+#include "wasi/host/wasi_posix_internal.h"
 
 #define MAX_SYMLINKS 40
 
@@ -97,6 +97,11 @@ uint16_t posix_resolve(int root, const char *path, bool follow_last, struct posi
 	unsigned links = 0;
 	uint16_t e = WASI_ENOMEM;
 
+	if (!wasi_path_contained(path, strlen(path))) {
+		free(rest);
+		free(link);
+		return WASI_ENOTCAPABLE;
+	}
 	w.stack = malloc(w.cap * sizeof(*w.stack));
 	if (!rest || !link || !w.stack)
 		goto out;

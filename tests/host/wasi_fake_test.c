@@ -1,14 +1,14 @@
 /*
- * wasm_wasi_fake_test.c - the portable WASI layer against a fake guest
- * memory and a fake host: argument decoding, pointer checks, partial
- * iovecs, would-block and retry, poll_oneoff, the import table.
+ * wasi_fake_test.c - the portable WASI layer against a fake guest
+ * memory, a fake environment and a fake files host: argument decoding,
+ * pointer checks, partial iovecs, would-block and retry, poll_oneoff, the import table.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
 #include "base/test.h"
-#include "wasm/wasi.h"
+#include "wasi/wasi.h"
 
 #define MEM_SIZE 65536u
 
@@ -141,7 +141,8 @@ static void f_exit(void *arg, uint32_t code)
 
 struct env {
 	struct fake fake;
-	struct wasi_host host;
+	struct wasi_env env;
+	struct wasi_files files;
 	struct wasi_ctx ctx;
 	uint8_t *mem;
 	struct wasi_mem m;
@@ -164,21 +165,22 @@ static bool env_init(struct test_ctx *t, struct env *e)
 	e->fake.write_chunk = 1000;
 	e->fake.now[0] = 1000000;
 	e->fake.now[1] = 5000;
-	e->host = (struct wasi_host){.arg = &e->fake,
-				     .clock_time = f_clock,
-				     .clock_res = f_res,
-				     .random = f_random,
-				     .read = f_read,
-				     .write = f_write,
-				     .open = f_open,
-				     .close = f_close,
-				     .fstat = f_fstat,
-				     .poll = f_poll,
-				     .yield = f_yield,
-				     .exit = f_exit};
+	e->env = (struct wasi_env){.arg = &e->fake,
+				   .clock_time = f_clock,
+				   .clock_res = f_res,
+				   .random = f_random,
+				   .poll = f_poll,
+				   .yield = f_yield,
+				   .exit = f_exit};
+	e->files = (struct wasi_files){.arg = &e->fake,
+				       .read = f_read,
+				       .write = f_write,
+				       .open = f_open,
+				       .close = f_close,
+				       .fstat = f_fstat};
 	e->mem = calloc(1, MEM_SIZE);
 	e->m = (struct wasi_mem){e->mem, MEM_SIZE};
-	return EXPECT(e->mem) && EXPECT_OK(wasi_ctx_init(&e->ctx, &e->host, &cfg));
+	return EXPECT(e->mem) && EXPECT_OK(wasi_ctx_init(&e->ctx, &e->env, &e->files, &cfg));
 }
 
 static void env_fini(struct env *e)
@@ -213,7 +215,7 @@ static void wr64(struct env *e, uint32_t p, uint64_t v)
 	memcpy(e->mem + p, &v, 8);
 }
 
-TEST(wasm_wasi, args_and_environ)
+TEST(wasi, args_and_environ)
 {
 	struct env e;
 
@@ -243,7 +245,7 @@ TEST(wasm_wasi, args_and_environ)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, clocks_random_exit_yield)
+TEST(wasi, clocks_random_exit_yield)
 {
 	struct env e;
 
@@ -272,7 +274,7 @@ TEST(wasm_wasi, clocks_random_exit_yield)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_write_iovecs)
+TEST(wasi, fd_write_iovecs)
 {
 	struct env e;
 
@@ -309,7 +311,7 @@ TEST(wasm_wasi, fd_write_iovecs)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_read_blocks_then_retries)
+TEST(wasi, fd_read_blocks_then_retries)
 {
 	struct env e;
 
@@ -336,7 +338,7 @@ TEST(wasm_wasi, fd_read_blocks_then_retries)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, poll_oneoff_clock_suspends_and_resumes)
+TEST(wasi, poll_oneoff_clock_suspends_and_resumes)
 {
 	struct env e;
 
@@ -372,7 +374,7 @@ TEST(wasm_wasi, poll_oneoff_clock_suspends_and_resumes)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, poll_oneoff_fds_and_errors)
+TEST(wasi, poll_oneoff_fds_and_errors)
 {
 	struct env e;
 
@@ -401,7 +403,7 @@ TEST(wasm_wasi, poll_oneoff_fds_and_errors)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_table_and_prestat)
+TEST(wasi, fd_table_and_prestat)
 {
 	struct env e;
 
@@ -450,7 +452,7 @@ static uint32_t open_path(struct env *e, const char *p)
 	return wasi_path_open(&e->ctx, e->m, 3, 0, 300, (uint32_t)n, 0, 0, 0, 0, 400);
 }
 
-TEST(wasm_wasi, path_escapes_are_rejected)
+TEST(wasi, path_escapes_are_rejected)
 {
 	struct env e;
 
@@ -474,7 +476,7 @@ TEST(wasm_wasi, path_escapes_are_rejected)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, fd_table_limit)
+TEST(wasi, fd_table_limit)
 {
 	struct env e;
 	uint32_t st = 0;
@@ -492,7 +494,7 @@ TEST(wasm_wasi, fd_table_limit)
 	EXPECT_EQ(e.fake.closes, 7); /* the six files and the preopen, not stdio */
 }
 
-TEST(wasm_wasi, import_table)
+TEST(wasi, import_table)
 {
 	static const char *const names[] = {
 		"args_get",
@@ -576,7 +578,7 @@ TEST(wasm_wasi, import_table)
 	env_fini(&e);
 }
 
-TEST(wasm_wasi, errno_from_err)
+TEST(wasi, errno_from_err)
 {
 	EXPECT_EQ(wasi_errno_from_err(0), WASI_ESUCCESS);
 	EXPECT_EQ(wasi_errno_from_err(ERR_NOENT), WASI_ENOENT);

@@ -2,7 +2,8 @@
  * wasi.c - the WASI context (args, environ, fd table) and the preview1
  * functions that are not about files: args/environ, clocks, random,
  * proc_exit, sched_yield. Files: wasi_fd.c, wasi_path.c; poll_oneoff:
- * wasi_poll.c; the import table: wasi_table.c.
+ * wasi_poll.c; the import table: wasi_table.c; which interface serves a
+ * host handle: wasi_route.c.
  *
  * Invariant: fds[0 .. nfds) are the table's slots, nfds <= max_fds; a used
  * slot's host handle is valid until the slot is released; args/env hold
@@ -12,8 +13,8 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/wasi.h"
-#include "wasm/wasi_internal.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_internal.h"
 
 uint16_t wasi_errno_from_err(int err)
 {
@@ -103,9 +104,10 @@ static int strings_pack(uint32_t n, const char *const *v, char **out, uint32_t *
 	return 0;
 }
 
-int wasi_ctx_init(struct wasi_ctx *c, const struct wasi_host *host, const struct wasi_config *cfg)
+int wasi_ctx_init(struct wasi_ctx *c, const struct wasi_env *env, const struct wasi_files *files,
+		  const struct wasi_config *cfg)
 {
-	struct wasi_ctx n = {.host = host, .argc = cfg->argc, .envc = cfg->envc};
+	struct wasi_ctx n = {.env = env, .files = files, .argc = cfg->argc, .envc = cfg->envc};
 	uint32_t nfds = 3 + cfg->npreopens;
 	int err;
 
@@ -115,7 +117,7 @@ int wasi_ctx_init(struct wasi_ctx *c, const struct wasi_host *host, const struct
 	err = strings_pack(cfg->argc, cfg->argv, &n.args, &n.args_bytes);
 	if (err)
 		return err;
-	err = strings_pack(cfg->envc, cfg->envp, &n.env, &n.env_bytes);
+	err = strings_pack(cfg->envc, cfg->envp, &n.envs, &n.env_bytes);
 	if (err)
 		goto fail;
 	err = ERR_NOMEM;
@@ -162,7 +164,7 @@ fail:
 			free(n.fds[i].preopen);
 	free(n.fds);
 	free(n.args);
-	free(n.env);
+	free(n.envs);
 	return err;
 }
 
@@ -173,7 +175,7 @@ void wasi_ctx_destroy(struct wasi_ctx *c)
 			wasi_fd_release(c, &c->fds[i]);
 	free(c->fds);
 	free(c->args);
-	free(c->env);
+	free(c->envs);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -206,7 +208,7 @@ uint16_t wasi_fd_reserve(struct wasi_ctx *c, uint32_t *out_fd)
 void wasi_fd_release(struct wasi_ctx *c, struct wasi_fd *f)
 {
 	if (f->owned)
-		c->host->close(c->host->arg, f->hfd);
+		wasi_route_close(c, f->hfd);
 	free(f->preopen);
 	memset(f, 0, sizeof(*f));
 }
@@ -231,7 +233,6 @@ uint16_t wasi_iovs_check(struct wasi_mem m, uint32_t iovs, uint32_t n)
 uint16_t wasi_path_get(struct wasi_mem m, uint32_t ptr, uint32_t len, char **out)
 {
 	const char *s = (const char *)m.base + ptr;
-	long depth = 0;
 	char *copy;
 
 	if (!wasi_mem_ok(m, ptr, len))
@@ -242,23 +243,12 @@ uint16_t wasi_path_get(struct wasi_mem m, uint32_t ptr, uint32_t len, char **out
 		return WASI_ENAMETOOLONG;
 	if (memchr(s, 0, len))
 		return WASI_EILSEQ;
-	if (s[0] == '/')
+	/* The one sandbox rule (wasi_files.c). The files host applies it
+	 * again to what it is given: it is the whole rule for the VFS, which
+	 * has no symlinks; the POSIX host also keeps its walk inside the
+	 * directory while it follows symlinks. */
+	if (!wasi_path_contained(s, len))
 		return WASI_ENOTCAPABLE;
-	/* Lexically, `..` may never climb above the directory. The host
-	 * checks again while resolving, with symlinks taken into account. */
-	for (uint32_t i = 0; i < len;) {
-		uint32_t j = i;
-
-		while (j < len && s[j] != '/')
-			j++;
-		if (j - i == 2 && s[i] == '.' && s[i + 1] == '.') {
-			if (--depth < 0)
-				return WASI_ENOTCAPABLE;
-		} else if (j > i && !(j - i == 1 && s[i] == '.')) {
-			depth++;
-		}
-		i = j + 1;
-	}
 	copy = malloc((size_t)len + 1);
 	if (!copy)
 		return WASI_ENOMEM;
@@ -314,7 +304,7 @@ uint32_t wasi_environ_sizes_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t 
 
 uint32_t wasi_environ_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t environ, uint32_t buf)
 {
-	return strings_get(m, c->env, c->envc, c->env_bytes, environ, buf);
+	return strings_get(m, c->envs, c->envc, c->env_bytes, environ, buf);
 }
 
 /* ---- clocks, random, process ---- */
@@ -328,7 +318,7 @@ uint32_t wasi_clock_res_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t id, 
 		return WASI_EINVAL;
 	if (!wasi_mem_ok(m, out, 8))
 		return WASI_EFAULT;
-	e = c->host->clock_res(c->host->arg, id, &ns);
+	e = c->env->clock_res(c->env->arg, id, &ns);
 	if (e)
 		return e;
 	wasi_put_u64(m.base + out, ns);
@@ -346,7 +336,7 @@ uint32_t wasi_clock_time_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t id,
 		return WASI_EINVAL;
 	if (!wasi_mem_ok(m, out, 8))
 		return WASI_EFAULT;
-	e = c->host->clock_time(c->host->arg, id, &ns);
+	e = c->env->clock_time(c->env->arg, id, &ns);
 	if (e)
 		return e;
 	wasi_put_u64(m.base + out, ns);
@@ -364,7 +354,7 @@ uint32_t wasi_random_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t buf, ui
 	done = wasi_part_resume(c, key);
 	while (done < len) {
 		uint32_t n = (uint32_t)(len - done < WASI_CHUNK ? len - done : WASI_CHUNK);
-		uint16_t e = c->host->random(c->host->arg, m.base + buf + done, n);
+		uint16_t e = c->env->random(c->env->arg, m.base + buf + done, n);
 
 		if (e) {
 			wasi_unblock(c);
@@ -382,8 +372,8 @@ uint32_t wasi_proc_exit(struct wasi_ctx *c, struct wasi_mem m, uint32_t code)
 {
 	(void)m;
 	c->exit_code = code;
-	if (c->host->exit)
-		c->host->exit(c->host->arg, code);
+	if (c->env->exit)
+		c->env->exit(c->env->arg, code);
 	return WASI_STATUS_EXIT;
 }
 
@@ -397,7 +387,7 @@ uint32_t wasi_sched_yield(struct wasi_ctx *c, struct wasi_mem m)
 		wasi_unblock(c);
 		return 0;
 	}
-	e = c->host->yield(c->host->arg);
+	e = c->env->yield(c->env->arg);
 	if (e == WASI_EAGAIN)
 		return wasi_block(c, WASI_PENDING_YIELD, 0);
 	return e;
@@ -416,12 +406,12 @@ uint16_t wasi_ctx_wait_pending(struct wasi_ctx *c)
 			return 0; /* the retry reports EBADF */
 		p.hfd = f->hfd;
 		p.want_write = c->pending.kind == WASI_PENDING_WRITE;
-		return c->host->poll(c->host->arg, &p, 1, false, 0, 0);
+		return c->env->poll(c->env->arg, &p, 1, false, 0, 0);
 	case WASI_PENDING_POLL:
 		if (!c->pending.has_deadline)
 			return 0;
-		return c->host->poll(c->host->arg, NULL, 0, true, c->pending.clock_id,
-				     c->pending.deadline);
+		return c->env->poll(c->env->arg, NULL, 0, true, c->pending.clock_id,
+				    c->pending.deadline);
 	case WASI_PENDING_YIELD:
 	case WASI_PENDING_PART: /* the retry goes on at once */
 	case WASI_PENDING_NONE:

@@ -3,9 +3,10 @@
  * path_open, path_filestat_get, path_create_directory,
  * path_remove_directory, path_unlink_file, path_rename.
  *
- * Sandboxing is in two layers: wasi_path_get() rejects absolute paths and
- * lexical `..` escapes before the host sees anything, and the host resolves
- * the rest (symlinks included) without leaving the directory handle.
+ * Sandboxing: wasi_path_get() rejects absolute paths and lexical `..`
+ * escapes (wasi_path_contained) before the files host sees anything; the
+ * files host applies the same rule to what it is given and, where it has
+ * symlinks (POSIX), resolves them without leaving the directory handle.
  *
  * Invariant: the fd table changes only after the host open succeeded, and
  * nothing is opened unless a slot for it is free.
@@ -13,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wasm/wasi.h"
-#include "wasm/wasi_internal.h"
+#include "wasi/wasi.h"
+#include "wasi/wasi_internal.h"
 
 /* Rights that need a readable or a writable host handle. */
 #define RIGHTS_READ (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)
@@ -48,7 +49,6 @@ uint32_t wasi_path_open(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, u
 			uint32_t path, uint32_t path_len, uint32_t oflags, uint64_t rights_base,
 			uint64_t rights_inheriting, uint32_t fdflags, uint32_t fd_out)
 {
-	const struct wasi_host *h = c->host;
 	struct wasi_host_filestat st;
 	struct wasi_fd *dir, *f;
 	bool rd, wr;
@@ -77,13 +77,13 @@ uint32_t wasi_path_open(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, u
 		wr = false;
 	if (!rd && !wr)
 		rd = true; /* an fd for stat/fdstat only: open it readable */
-	e = h->open(h->arg, dir->hfd, p, oflags, fdflags, rd, wr,
-		    lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &hfd);
+	e = wasi_route_open(c, dir->hfd, p, oflags, fdflags, rd, wr,
+			    lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &hfd);
 	if (e)
 		goto out;
-	e = h->fstat(h->arg, hfd, &st);
+	e = wasi_route_fstat(c, hfd, &st);
 	if (e) {
-		h->close(h->arg, hfd);
+		wasi_route_close(c, hfd);
 		goto out;
 	}
 	f = &c->fds[fd];
@@ -120,19 +120,16 @@ uint32_t wasi_path_filestat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t 
 	e = dir_path(c, m, dirfd, path, path_len, &dir, &p);
 	if (e)
 		return e;
-	e = c->host->stat(c->host->arg, dir->hfd, p, lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &st);
+	e = wasi_route_stat(c, dir->hfd, p, lookup & WASI_LOOKUP_SYMLINK_FOLLOW, &st);
 	if (!e)
 		wasi_filestat_put(m.base + out, &st);
 	free(p);
 	return e;
 }
 
-enum path_op { PATH_MKDIR, PATH_RMDIR, PATH_UNLINK };
-
 static uint32_t path_simple(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t path,
-			    uint32_t len, enum path_op op)
+			    uint32_t len, enum wasi_dir_op op)
 {
-	const struct wasi_host *h = c->host;
 	struct wasi_fd *dir;
 	char *p = NULL;
 	uint16_t e;
@@ -140,17 +137,7 @@ static uint32_t path_simple(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirf
 	e = dir_path(c, m, dirfd, path, len, &dir, &p);
 	if (e)
 		return e;
-	switch (op) {
-	case PATH_MKDIR:
-		e = h->mkdir(h->arg, dir->hfd, p);
-		break;
-	case PATH_RMDIR:
-		e = h->rmdir(h->arg, dir->hfd, p);
-		break;
-	case PATH_UNLINK:
-		e = h->unlink(h->arg, dir->hfd, p);
-		break;
-	}
+	e = wasi_route_dir_op(c, op, dir->hfd, p);
 	free(p);
 	return e;
 }
@@ -158,19 +145,19 @@ static uint32_t path_simple(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirf
 uint32_t wasi_path_create_directory(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd,
 				    uint32_t path, uint32_t path_len)
 {
-	return path_simple(c, m, dirfd, path, path_len, PATH_MKDIR);
+	return path_simple(c, m, dirfd, path, path_len, WASI_DIR_MKDIR);
 }
 
 uint32_t wasi_path_remove_directory(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd,
 				    uint32_t path, uint32_t path_len)
 {
-	return path_simple(c, m, dirfd, path, path_len, PATH_RMDIR);
+	return path_simple(c, m, dirfd, path, path_len, WASI_DIR_RMDIR);
 }
 
 uint32_t wasi_path_unlink_file(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t path,
 			       uint32_t path_len)
 {
-	return path_simple(c, m, dirfd, path, path_len, PATH_UNLINK);
+	return path_simple(c, m, dirfd, path, path_len, WASI_DIR_UNLINK);
 }
 
 uint32_t wasi_path_rename(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t path,
@@ -186,7 +173,7 @@ uint32_t wasi_path_rename(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd,
 		return e;
 	e = dir_path(c, m, new_dirfd, new_path, new_len, &new_dir, &q);
 	if (!e)
-		e = c->host->rename(c->host->arg, dir->hfd, p, new_dir->hfd, q);
+		e = wasi_route_rename(c, dir->hfd, p, new_dir->hfd, q);
 	free(p);
 	free(q);
 	return e;

@@ -14,6 +14,7 @@
 #include "mem/kheap.h"
 #include "sched/sched.h"
 #include "tests/ktest.h"
+#include "vfs/wasi_vfs.h"
 #include "wasm/launch.h"
 
 #define MS 1000000ull
@@ -212,4 +213,24 @@ TEST(launch, programs_run_from_tmp_and_from_the_initrd_keep_nothing)
 	EXPECT_EQ(bad, 0);
 	EXPECT(footprint_back(t, before));
 	EXPECT_OK(vfs_unlink(kvfs, NULL, "/tmp/launch_hello.wasm"));
+}
+
+/* The preopens are the program's from the spawn call on, also when the
+ * spawn fails before the program exists (here: a bad argc). */
+TEST(launch, a_spawn_that_fails_early_closes_its_preopens)
+{
+	struct wasi_vfs w;
+	struct kasync_join jh;
+	int64_t hfd;
+
+	wasi_vfs_init(&w, kvfs, 0);
+	if (!EXPECT_EQ(wasi_vfs_preopen(&w, "/", VFS_ACCESS_WRITE, &hfd), 0))
+		return;
+	const struct wasi_preopen pre = {.hfd = hfd, .guest = "/"};
+	const struct wasm_proc_io io = {
+		.files = wasi_vfs_files(&w), .npreopens = 1, .preopens = &pre};
+	EXPECT_EQ(wasm_proc_spawn_opts(NULL, 0, "bad", -1, NULL, &io, NULL, &jh), ERR_INVAL);
+	/* closed already: a second close finds nothing */
+	EXPECT_EQ(w.files.close(w.files.arg, hfd), WASI_EBADF);
+	wasi_vfs_destroy(&w);
 }

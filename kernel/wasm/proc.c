@@ -268,6 +268,16 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_page
 	return e;
 }
 
+/* The preopens are the program's from spawn on: a spawn that fails before
+ * WASI takes them closes them. */
+static void io_close_preopens(const struct wasm_proc_io *io)
+{
+	if (!io->files || !io->files->close)
+		return;
+	for (uint32_t i = 0; i < io->npreopens; i++)
+		io->files->close(io->files->arg, io->preopens[i].hfd);
+}
+
 /* Decode, validate, WASI, instantiate (guarded, or checked when the
  * guarded reservation does not fit), find the entry points. */
 static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const char *const *argv,
@@ -288,10 +298,8 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 
 	proc_host_init(p);
 	e = wasi_ctx_init(&p->wasi, &p->env, p->io.files, &wc);
-	if (e) { /* the preopens are ours from spawn on: close them */
-		for (uint32_t i = 0; i < wc.npreopens; i++)
-			if (p->io.files->close)
-				p->io.files->close(p->io.files->arg, wc.preopens[i].hfd);
+	if (e) {
+		io_close_preopens(&p->io);
 		if (o->bytes == WASM_BYTES_TAKE)
 			free((void *)bytes);
 		return e;
@@ -355,6 +363,8 @@ int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int
 	else if (!(p = calloc(1, sizeof(*p))))
 		e = ERR_NOMEM;
 	if (e) {
+		if (io)
+			io_close_preopens(io);
 		if (o->bytes == WASM_BYTES_TAKE)
 			free((void *)bytes);
 		return e;

@@ -27,7 +27,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "base/fmt.h"
-#include "wasm/interp_tr.h"
+#include "wasm/interp/interp_tr.h"
 
 static const struct wasm_memory interp_no_memory;
 

@@ -29,9 +29,9 @@
 #include <string.h>
 
 #include "base/compiler.h"
-#include "wasm/interp_internal.h"
-#include "wasm/interp_fused.h"
-#include "wasm/interp_num.h"
+#include "wasm/interp/interp_internal.h"
+#include "wasm/interp/interp_fused.h"
+#include "wasm/interp/interp_num.h"
 
 int interp_stack_reserve(struct wasm_exec *x, uint64_t need)
 {

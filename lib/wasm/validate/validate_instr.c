@@ -4,7 +4,7 @@
  * and br_table, which live with the control stack in validate_code.c.
  */
 #include "base/err.h"
-#include "wasm/validate_internal.h"
+#include "wasm/validate/validate_internal.h"
 
 static bool check_mem(struct vfunc *v)
 {

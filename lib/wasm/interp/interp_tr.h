@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include "wasm/interp_internal.h"
+#include "wasm/interp/interp_internal.h"
 #include "wasm/reader.h"
 
 /* Where a virtual stack entry's value is: its own slot, a local (deferred

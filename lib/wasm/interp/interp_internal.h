@@ -24,7 +24,7 @@
 
 #include <stdatomic.h>
 
-#include "wasm/runtime_internal.h"
+#include "wasm/runtime/runtime_internal.h"
 
 /* clang-format off */
 /* i32/i64 binary operators with a register or an immediate (_I) right

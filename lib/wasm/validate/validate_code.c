@@ -18,7 +18,7 @@
 
 #include "base/err.h"
 #include "base/fmt.h"
-#include "wasm/validate_internal.h"
+#include "wasm/validate/validate_internal.h"
 
 /* One-value block types point here. */
 static const uint8_t single_types[] = {

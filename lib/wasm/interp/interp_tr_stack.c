@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "base/compiler.h"
-#include "wasm/interp_tr.h"
+#include "wasm/interp/interp_tr.h"
 
 /* Internal op (+1) of each numeric wasm opcode (0x100 + n: 0xfc n). */
 static uint16_t opmap(uint32_t code)

@@ -197,30 +197,6 @@ struct wasm_name wasm_module_func_name(const struct wasm_module *m, uint32_t fun
 	return m->func_names[func];
 }
 
-int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
-			  struct wasm_module **out, struct wasm_error *err)
-{
-	struct wasm_module *m;
-	int rc = wasm_module_decode_opts(bytes, len, o, &m, err);
-
-	if (rc)
-		return rc;
-	rc = wasm_module_validate(m, err);
-	if (rc) {
-		wasm_module_free(m);
-		return rc;
-	}
-	*out = m;
-	return 0;
-}
-
-int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
-		     struct wasm_error *err)
-{
-	static const struct wasm_load_opts copy;
-	return wasm_module_load_opts(bytes, len, &copy, out, err);
-}
-
 static bool check_func(const struct wasm_module *m, const struct wasm_func *f)
 {
 	if (m->validated && f->type >= m->ntypes)

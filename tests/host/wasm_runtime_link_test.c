@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/host/mem_host.h"
+#include "wasm/load.h"
 #include "wasm/runtime.h"
 #include "wasm/runtime/runtime_store.h"
 #include "wasm_runtime_mods.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/module_internal.h"
+#include "wasm/decode/decode_internal.h"
 
 static bool skip_u32(struct wasm_reader *r)
 {

@@ -4,7 +4,7 @@
 #   make wasmcheck                 $(BUILD)/host/wasmcheck FILE.wasm...
 #   make fuzz-wasm-decode [FUZZ_TIME=seconds]   libFuzzer, decode + validate
 
-WASM_FRONT_SRCS := lib/wasm/module.c lib/wasm/load.c $(wildcard lib/wasm/decode/*.c) \
+WASM_FRONT_SRCS := lib/wasm/module.c lib/wasm/load.c lib/wasm/opcodes.c $(wildcard lib/wasm/decode/*.c) \
 	$(wildcard lib/wasm/validate/*.c) lib/base/err.c lib/base/fmt.c
 WASMCHECK := $(BUILD)/host/wasmcheck
 

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "wasm/module_internal.h"
+#include "wasm/opcodes.h"
 
 #define ARENA_CHUNK_MIN 4096u
 #define ARENA_ALIGN	16u
@@ -204,7 +205,7 @@ static bool check_func(const struct wasm_module *m, const struct wasm_func *f)
 	if (f->import != WASM_NONE)
 		return f->import < m->nimports && m->imports[f->import].kind == WASM_EXTERN_FUNC;
 	if (!(f->body_start < f->code_start && f->code_start < f->code_end &&
-	      f->code_end <= m->len && m->bytes[f->code_end - 1] == 0x0b))
+	      f->code_end <= m->len && m->bytes[f->code_end - 1] == WASM_OP_END))
 		return false;
 	if (!m->validated)
 		return true;

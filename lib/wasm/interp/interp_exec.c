@@ -229,7 +229,7 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	[OP_##n##_X] = &&L_##n##_X, [OP_##n##_XC] = &&L_##n##_XC, [OP_##n##_XA] = &&L_##n##_XA, \
 	[OP_##n##_XAC] = &&L_##n##_XAC, [OP_##n##_XK] = &&L_##n##_XK,                           \
 	[OP_##n##_XKC] = &&L_##n##_XKC,
-#define L_NUM(code, n) [OP_##n] = &&L_##n,
+#define L_NUM(n) [OP_##n] = &&L_##n,
 		INTERP_MISC(L_MISC) INTERP_BINOPS_IMM(L_ABIN) INTERP_FBINOPS_IMM(L_FBIN)
 			INTERP_CMPS(L_CMP) INTERP_LOADS(L_LOAD) INTERP_STORES(L_STORE)
 				INTERP_NUMOPS(L_NUM) INTERP_FUSED_LABELS

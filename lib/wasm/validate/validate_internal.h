@@ -9,6 +9,7 @@
 #pragma once
 
 #include "wasm/module_internal.h"
+#include "wasm/opcodes.h"
 #include "wasm/reader.h"
 
 #define T_I32 WASM_TYPE_I32
@@ -18,7 +19,7 @@
 #define T_UNK WASM_TYPE_UNKNOWN
 
 struct ctrl {
-	uint8_t opcode; /* 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 body */
+	uint8_t opcode; /* WASM_OP_BLOCK, _LOOP, _IF, _ELSE; 0 for the body */
 	bool unreachable;
 	uint32_t height;
 	uint32_t nparams, nresults;

@@ -2,8 +2,9 @@
 #   $(BUILD)/host       -O2, for tools and benchmarks
 #   $(BUILD)/host-asan  AddressSanitizer + UndefinedBehaviorSanitizer
 #   $(BUILD)/host-tsan  ThreadSanitizer
-# lib/*/*.c is portable and built here and into the kernel; lib/*/host/*.c is
-# host-only (POSIX services behind the portable interfaces).
+# lib/*/*.c and lib/*/<part>/*.c are portable and built here and into the
+# kernel; lib/*/host/*.c is host-only (POSIX services behind the portable
+# interfaces).
 
 HOST_CC     := clang
 HOST_CFLAGS := $(WARN) -Ilib -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread
@@ -12,7 +13,9 @@ HOST_CFLAGS := $(WARN) -Ilib -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread
 HOST_TEST_GEN :=
 HOST_LDLIBS := -lpthread -lm
 
-LIB_SRCS       := $(wildcard lib/*/*.c)
+# lib_srcs MOD: the portable sources of lib/MOD (its part folders included)
+lib_srcs = $(filter-out $(wildcard lib/$(1)/host/*.c),$(wildcard lib/$(1)/*.c lib/$(1)/*/*.c))
+LIB_SRCS       := $(call lib_srcs,*)
 LIB_HOST_SRCS  := $(wildcard lib/*/host/*.c)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c) kernel/arch/riscv64/pt.c
 
@@ -53,7 +56,7 @@ host-test-build: $(BUILD)/host/test_host $(BUILD)/host-asan/test_host $(BUILD)/h
 # so work on one module is tested without building the others.
 #   make mod-test MOD=fdt [VARIANT=host-asan]
 LIB_MODS := $(filter-out base,$(patsubst lib/%/,%,$(wildcard lib/*/)))
-mod_srcs = $(foreach m,base $(1) $(LIBDEPS_$(1)),$(wildcard lib/$(m)/*.c lib/$(m)/host/*.c)) \
+mod_srcs = $(foreach m,base $(1) $(LIBDEPS_$(1)),$(wildcard lib/$(m)/*.c lib/$(m)/*/*.c)) \
 	$(wildcard tests/host/$(1)_*.c) tests/host/main.c
 
 define mod_test

@@ -64,7 +64,7 @@ kernel-test-build: $(BUILD)/kernel-test/loader.elf
 # `make lib-check [MOD=name]` compiles lib/ (or one module) as the kernel
 # would, to catch hosted-only code early.
 lib-check:
-	$(Q)for f in $(if $(MOD),$(wildcard lib/$(MOD)/*.c),$(LIB_SRCS)); do \
+	$(Q)for f in $(if $(MOD),$(call lib_srcs,$(MOD)),$(LIB_SRCS)); do \
 		$(KCC) $(KERNEL_CFLAGS) -fsyntax-only $$f || exit 1; done
 	@echo "lib-check: ok"
 

@@ -9,7 +9,7 @@
 #   make spectest-asan     the same two runs with the ASan+UBSan runner
 #   make spectest-build    the runners only ($(BUILD)/host{,-asan}/spectest)
 #
-# The runner links the portable engine (lib/wasm/*.c, lib/base/*.c) and the
+# The runner links the portable engine (lib/wasm, lib/base/*.c) and the
 # host memory provider from a private archive, so only what it uses is
 # pulled in.
 
@@ -19,7 +19,7 @@ SPEC_ARGS ?=
 SPECTEST := $(BUILD)/host/spectest
 SPECTEST_ASAN := $(BUILD)/host-asan/spectest
 SPECTEST_SRCS := $(wildcard tools/spectest/run/*.c) tools/spectest/wast_json.c
-SPECTEST_LIB_SRCS := $(wildcard lib/wasm/*.c) lib/wasm/host/mem_host.c $(wildcard lib/base/*.c)
+SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c $(wildcard lib/base/*.c)
 
 define spectest_variant
 $(BUILD)/$(1)/libspectest.a: $(call host_objs,$(1),$(SPECTEST_LIB_SRCS))

@@ -4,8 +4,8 @@
 #   make wasmcheck                 $(BUILD)/host/wasmcheck FILE.wasm...
 #   make fuzz-wasm-decode [FUZZ_TIME=seconds]   libFuzzer, decode + validate
 
-WASM_FRONT_SRCS := lib/wasm/module.c $(wildcard lib/wasm/decode*.c) \
-	$(wildcard lib/wasm/validate*.c) lib/base/err.c lib/base/fmt.c
+WASM_FRONT_SRCS := lib/wasm/module.c lib/wasm/load.c lib/wasm/opcodes.c $(wildcard lib/wasm/decode/*.c) \
+	$(wildcard lib/wasm/validate/*.c) lib/base/err.c lib/base/fmt.c
 WASMCHECK := $(BUILD)/host/wasmcheck
 
 $(WASMCHECK): $(call host_objs,host,tools/wasmcheck/wasmcheck.c $(WASM_FRONT_SRCS))
@@ -20,7 +20,7 @@ wasmcheck: $(WASMCHECK)
 
 FUZZ_TIME ?= 60
 WASM_FUZZ_DIR := $(BUILD)/fuzz/wasm_decode
-$(WASM_FUZZ_DIR)/fuzz: tests/fuzz/wasm_decode_fuzz.c $(WASM_FRONT_SRCS) $(wildcard lib/wasm/*.h)
+$(WASM_FUZZ_DIR)/fuzz: tests/fuzz/wasm_decode_fuzz.c $(WASM_FRONT_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/wasm_decode_fuzz.c $(WASM_FRONT_SRCS)

@@ -9,7 +9,7 @@
 #   make bench-wasm                   tools/bench-wasm.sh: bench/wasm natively and under wasmrun
 
 WASMRUN := $(BUILD)/host/wasmrun
-WASMRUN_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c lib/wasm/*.c lib/wasm/host/*.c \
+WASMRUN_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c lib/wasm/*.c lib/wasm/*/*.c \
 	lib/wasi/*.c lib/wasi/host/*.c)
 
 $(WASMRUN): $(call host_objs,host,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
@@ -31,13 +31,13 @@ $(BUILD)/wasi/invoke.wasm: tests/wasi/invoke.c
 	$(Q)clang --target=wasm32-wasi -mexec-model=reactor $(WASI_TEST_CFLAGS) -o $@ $<
 
 # ---- fuzzing: the run target, and replays of both wasm targets ----
-WASM_ENGINE_SRCS := $(wildcard lib/wasm/*.c) \
+WASM_ENGINE_SRCS := $(call lib_srcs,wasm) \
 	lib/wasm/host/mem_host.c lib/wasm/host/runtime_host.c \
 	lib/base/err.c lib/base/fmt.c lib/base/host/assert_host.c
 WASM_RUN_FUZZ_DIR := $(BUILD)/fuzz/wasm_run
 FUZZ_REPLAYS := $(BUILD)/host-asan/fuzz_replay_wasm_decode $(BUILD)/host-asan/fuzz_replay_wasm_run
 
-$(WASM_RUN_FUZZ_DIR)/fuzz: tests/fuzz/wasm_run_fuzz.c $(WASM_ENGINE_SRCS) $(wildcard lib/wasm/*.h lib/wasm/host/*.h)
+$(WASM_RUN_FUZZ_DIR)/fuzz: tests/fuzz/wasm_run_fuzz.c $(WASM_ENGINE_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/wasm_run_fuzz.c $(WASM_ENGINE_SRCS)

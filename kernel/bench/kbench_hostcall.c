@@ -11,6 +11,7 @@
 #include "arch/arch.h"
 #include "base/err.h"
 #include "bench/kbench_internal.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
 

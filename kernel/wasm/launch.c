@@ -18,6 +18,7 @@
 #include "core/panic.h"
 #include "fs/kvfs.h"
 #include "vfs/wasi_vfs.h"
+#include "wasm/load.h"
 
 int launch_find(const char *name, char *path)
 {

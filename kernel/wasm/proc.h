@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "kasync/task.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
 #include "wasi/wasi.h"

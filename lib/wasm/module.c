@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "wasm/module_internal.h"
+#include "wasm/opcodes.h"
 
 #define ARENA_CHUNK_MIN 4096u
 #define ARENA_ALIGN	16u
@@ -197,30 +198,6 @@ struct wasm_name wasm_module_func_name(const struct wasm_module *m, uint32_t fun
 	return m->func_names[func];
 }
 
-int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
-			  struct wasm_module **out, struct wasm_error *err)
-{
-	struct wasm_module *m;
-	int rc = wasm_module_decode_opts(bytes, len, o, &m, err);
-
-	if (rc)
-		return rc;
-	rc = wasm_module_validate(m, err);
-	if (rc) {
-		wasm_module_free(m);
-		return rc;
-	}
-	*out = m;
-	return 0;
-}
-
-int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
-		     struct wasm_error *err)
-{
-	static const struct wasm_load_opts copy;
-	return wasm_module_load_opts(bytes, len, &copy, out, err);
-}
-
 static bool check_func(const struct wasm_module *m, const struct wasm_func *f)
 {
 	if (m->validated && f->type >= m->ntypes)
@@ -228,7 +205,7 @@ static bool check_func(const struct wasm_module *m, const struct wasm_func *f)
 	if (f->import != WASM_NONE)
 		return f->import < m->nimports && m->imports[f->import].kind == WASM_EXTERN_FUNC;
 	if (!(f->body_start < f->code_start && f->code_start < f->code_end &&
-	      f->code_end <= m->len && m->bytes[f->code_end - 1] == 0x0b))
+	      f->code_end <= m->len && m->bytes[f->code_end - 1] == WASM_OP_END))
 		return false;
 	if (!m->validated)
 		return true;

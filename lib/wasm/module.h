@@ -1,16 +1,16 @@
 /*
- * module.h - a decoded WebAssembly 2.0 module (core, without SIMD).
- *
- * `wasm_module_decode` turns a binary into a `struct wasm_module`;
- * `wasm_module_validate` checks it against the spec's typing rules and fills
- * in the per-function facts an interpreter needs (stack heights, block
- * table, operand types of `drop`/`select`). `wasm_module_load` does both.
+ * module.h - the data model of a decoded WebAssembly 2.0 module (core,
+ * without SIMD): `struct wasm_module`, its lookups, its invariant walker and
+ * its release. How bytes become a module (decode, validate, load) is the
+ * front end's interface, wasm/load.h; the validator also fills in the
+ * per-function facts an interpreter needs (stack heights, block table,
+ * operand types of `drop`/`select`).
  *
  * Invariants:
  *  - The module holds the binary (`bytes`, `len`) for its whole life: a
  *    private copy, or the caller's buffer taken over or borrowed (see
- *    enum wasm_bytes_mode); every offset and every name or data pointer
- *    below refers into it. The bytes are never written.
+ *    enum wasm_bytes_mode in wasm/load.h); every offset and every name or
+ *    data pointer below refers into it. The bytes are never written.
  *  - Everything else the module points to lives in its arena: one call to
  *    `wasm_module_free` releases all of it. Nothing is shared between modules.
  *  - Index spaces are the spec's: imports first, then definitions. So
@@ -272,58 +272,6 @@ struct wasm_error {
 	uint32_t offset;
 	char msg[96];
 };
-
-/* How a module holds the binary it is decoded from. */
-enum wasm_bytes_mode {
-	WASM_BYTES_COPY,   /* a private copy: the caller's buffer may go at once */
-	WASM_BYTES_TAKE,   /* the caller's malloc'd buffer, freed with the module
-			    * (or at once if decoding fails) */
-	WASM_BYTES_BORROW, /* the caller's buffer, which outlives the module and
-			    * never changes (e.g. a file of the initrd) */
-};
-
-/*
- * wasm_module_decode - decodes `len` bytes of a binary module.
- * On success stores a new module in *out (free with wasm_module_free) and
- * returns 0. Returns ERR_MALFORMED (with *err filled) if the binary does not
- * follow the binary format, ERR_INVALID for the few rules checked while
- * decoding (see validate), ERR_NOMEM if memory ran out (err->msg says so).
- * Function bodies are only delimited here: their instructions are decoded by
- * wasm_module_validate, which reports malformed bodies as ERR_MALFORMED.
- * Never reads outside bytes[0, len). *out is written only on success.
- */
-int wasm_module_decode(const uint8_t *bytes, size_t len, struct wasm_module **out,
-		       struct wasm_error *err);
-
-/* How to load a module; zero is the default of each field. */
-struct wasm_load_opts {
-	enum wasm_bytes_mode bytes; /* default: a copy */
-	/* Bytes of memory the module's own data (everything but its binary)
-	 * may take; past it decode or validate fail with ERR_NOMEM and the
-	 * message says the limit was reached. 0: no limit. */
-	size_t max_meta;
-};
-
-/* wasm_module_decode_opts / wasm_module_load_opts - decode and load with
- * options (decode and load: a copy, no limit). */
-int wasm_module_decode_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
-			    struct wasm_module **out, struct wasm_error *err);
-int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_load_opts *o,
-			  struct wasm_module **out, struct wasm_error *err);
-
-/*
- * wasm_module_validate - checks `m` against the WebAssembly 2.0 validation
- * rules and records the per-function facts above. Returns 0 (and sets
- * m->validated), ERR_INVALID or ERR_MALFORMED (a body that does not decode,
- * a missing data count section) with *err filled, or ERR_NOMEM. On failure
- * the module must not be instantiated; it must still be freed.
- */
-int wasm_module_validate(struct wasm_module *m, struct wasm_error *err);
-
-/* wasm_module_load - decode then validate; *out is written only if both
- * succeed. Errors as above. */
-int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
-		     struct wasm_error *err);
 
 /* wasm_module_footprint - bytes of memory `m` holds: its struct, the
  * binary if it owns it, its arena. */

@@ -1,7 +1,7 @@
 /*
- * module_internal.h - what decode.c, decode_expr.c, validate*.c and module.c
- * share: the module's arena, error reporting, and the instruction-level
- * helpers of the binary format that both the decoder and the validator use.
+ * module_internal.h - the data model's side that lib/wasm's parts (decode/,
+ * validate/, runtime/) share and users of a module do not see: the module's
+ * arena, error reporting, and the value-type encodings' checks.
  */
 #pragma once
 
@@ -12,7 +12,6 @@
 
 #include "base/compiler.h"
 #include "wasm/module.h"
-#include "wasm/reader.h"
 
 /* wasm_arena_alloc - `size` zeroed bytes owned by `m`, aligned for any
  * type; NULL if out of memory. Freed with the module. */
@@ -44,40 +43,3 @@ static inline bool wasm_is_valtype(uint8_t b)
 {
 	return (b >= WASM_TYPE_F64 && b <= WASM_TYPE_I32) || wasm_is_reftype(b);
 }
-
-/*
- * wasm_decode_const_expr - reads a constant expression up to and including
- * its final `end` into *out. A non-constant or extra instruction is not a
- * decode error (it is invalid, not malformed): it is recorded in out->status
- * and skipped. Returns false (reader failure recorded) on malformed bytes.
- */
-bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out);
-
-/*
- * wasm_skip_immediates - skips the immediates of opcode `op` (for 0xfc, the
- * sub-opcode and its immediates), whose opcode byte was just read. Returns
- * false with "illegal opcode" for an unknown opcode, or on a read failure.
- */
-bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op);
-
-/* wasm_decode_names - parses the custom "name" section's payload r[pos,
- * end) into m->module_name and m->func_names; malformed parts are ignored
- * (the spec allows it). Returns ERR_NOMEM or 0. */
-int wasm_decode_names(struct wasm_module *m, struct wasm_reader *r);
-
-/*
- * wasm_validate_bodies - validates every defined function's body of `m`
- * (whose module-level parts are already valid) and records the validator's
- * per-function output. `refs` is a bitmap over function indices: the
- * functions `ref.func` may name (spec: C.refs). Returns 0, ERR_INVALID,
- * ERR_MALFORMED or ERR_NOMEM with *err filled.
- */
-int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, struct wasm_error *err);
-
-/*
- * wasm_scan_bodies - decodes (without typing) every function body, for the
- * spec's precedence of malformed over invalid: the validator types bodies as
- * it decodes them, so when it finds a module invalid, this says whether the
- * binary was malformed after all. Returns 0 or ERR_MALFORMED with *err set.
- */
-int wasm_scan_bodies(const struct wasm_module *m, struct wasm_error *err);

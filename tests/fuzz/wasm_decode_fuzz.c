@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "wasm/load.h"
 #include "wasm/module.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

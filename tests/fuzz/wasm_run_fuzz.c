@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "wasm/host/runtime_host.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
 

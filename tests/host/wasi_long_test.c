@@ -13,6 +13,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
+#include "wasm/load.h"
 #include "wasm/runtime.h"
 #include "wasi/wasi.h"
 #include "wasi/wasi_bind.h"

@@ -8,6 +8,7 @@
 
 #include "base/test.h"
 #include "fuzz_corpus.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 
 static void replay_decode(void *arg, const char *path, const uint8_t *data, size_t len)

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/reader.h"
 

@@ -10,7 +10,7 @@
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/host/mem_host.h"
-#include "wasm/interp_internal.h"
+#include "wasm/interp/interp_internal.h"
 #include "wasm/runtime.h"
 #include "wasm_runtime_util.h"
 

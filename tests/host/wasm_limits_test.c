@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
+#include "wasm/load.h"
 #include "wasm/runtime.h"
 
 /* A module of n functions () -> (); the first is exported as "f". */

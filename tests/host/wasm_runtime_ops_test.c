@@ -9,8 +9,8 @@
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/runtime.h"
-#include "wasm/runtime_internal.h"
-#include "wasm/runtime_store.h"
+#include "wasm/runtime/runtime_internal.h"
+#include "wasm/runtime/runtime_store.h"
 #include "wasm_runtime_mods.h"
 #include "wasm_runtime_util.h"
 

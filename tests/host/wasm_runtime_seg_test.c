@@ -11,7 +11,7 @@
 #include "base/test.h"
 #include "wasm/host/mem_host.h"
 #include "wasm/runtime.h"
-#include "wasm/runtime_store.h"
+#include "wasm/runtime/runtime_store.h"
 #include "wasm_runtime_mods.h"
 #include "wasm_runtime_util.h"
 

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
+#include "wasm/load.h"
 #include "wasm/runtime.h"
 
 /* rt_load - decodes and validates `len` bytes; NULL (and a failed check)

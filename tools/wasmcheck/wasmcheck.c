@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "base/err.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 
 static int read_file(const char *path, uint8_t **out, size_t *len)

@@ -21,6 +21,7 @@
 #include "base/err.h"
 #include "wasm/host/runtime_host.h"
 #include "wasi/host/wasi_posix.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
 #include "wasi/wasi.h"

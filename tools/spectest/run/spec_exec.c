@@ -18,6 +18,7 @@
 
 #include "base/err.h"
 #include "wasm/host/mem_host.h"
+#include "wasm/load.h"
 #include "wasm/runtime.h"
 
 #define DETAIL_LEN 512

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/module_internal.h"
+#include "wasm/decode/decode.h"
+#include "wasm/load.h"
+#include "wasm/validate/validate_internal.h"
 
 struct vmod {
 	struct wasm_module *m;

@@ -24,7 +24,7 @@
 
 #include <stdatomic.h>
 
-#include "wasm/runtime_internal.h"
+#include "wasm/runtime/runtime_internal.h"
 
 /* clang-format off */
 /* i32/i64 binary operators with a register or an immediate (_I) right
@@ -122,91 +122,91 @@
 	X(I64_STORE16, 2, uint16_t) \
 	X(I64_STORE32, 4, uint32_t)
 
-/* Every other operator taking slots a (and b) into c: wasm opcode (0x100 + n
- * for 0xfc n), name. */
+/* Every other operator taking slots a (and b) into c: the name, also its
+ * row's in the opcode table (wasm/opcodes.h). */
 #define INTERP_NUMOPS(X) \
-	X(0x45, I32_EQZ) \
-	X(0x50, I64_EQZ) \
-	X(0x5b, F32_EQ) \
-	X(0x5c, F32_NE) \
-	X(0x5d, F32_LT) \
-	X(0x5e, F32_GT) \
-	X(0x5f, F32_LE) \
-	X(0x60, F32_GE) \
-	X(0x61, F64_EQ) \
-	X(0x62, F64_NE) \
-	X(0x63, F64_LT) \
-	X(0x64, F64_GT) \
-	X(0x65, F64_LE) \
-	X(0x66, F64_GE) \
-	X(0x67, I32_CLZ) \
-	X(0x68, I32_CTZ) \
-	X(0x69, I32_POPCNT) \
-	X(0x6d, I32_DIV_S) \
-	X(0x6e, I32_DIV_U) \
-	X(0x6f, I32_REM_S) \
-	X(0x70, I32_REM_U) \
-	X(0x79, I64_CLZ) \
-	X(0x7a, I64_CTZ) \
-	X(0x7b, I64_POPCNT) \
-	X(0x7f, I64_DIV_S) \
-	X(0x80, I64_DIV_U) \
-	X(0x81, I64_REM_S) \
-	X(0x82, I64_REM_U) \
-	X(0x8b, F32_ABS) \
-	X(0x8c, F32_NEG) \
-	X(0x8d, F32_CEIL) \
-	X(0x8e, F32_FLOOR) \
-	X(0x8f, F32_TRUNC) \
-	X(0x90, F32_NEAREST) \
-	X(0x91, F32_SQRT) \
-	X(0x96, F32_MIN) \
-	X(0x97, F32_MAX) \
-	X(0x98, F32_COPYSIGN) \
-	X(0x99, F64_ABS) \
-	X(0x9a, F64_NEG) \
-	X(0x9b, F64_CEIL) \
-	X(0x9c, F64_FLOOR) \
-	X(0x9d, F64_TRUNC) \
-	X(0x9e, F64_NEAREST) \
-	X(0x9f, F64_SQRT) \
-	X(0xa4, F64_MIN) \
-	X(0xa5, F64_MAX) \
-	X(0xa6, F64_COPYSIGN) \
-	X(0xa7, I32_WRAP_I64) \
-	X(0xa8, I32_TRUNC_F32_S) \
-	X(0xa9, I32_TRUNC_F32_U) \
-	X(0xaa, I32_TRUNC_F64_S) \
-	X(0xab, I32_TRUNC_F64_U) \
-	X(0xac, I64_EXTEND_I32_S) \
-	X(0xad, I64_EXTEND_I32_U) \
-	X(0xae, I64_TRUNC_F32_S) \
-	X(0xaf, I64_TRUNC_F32_U) \
-	X(0xb0, I64_TRUNC_F64_S) \
-	X(0xb1, I64_TRUNC_F64_U) \
-	X(0xb2, F32_CONVERT_I32_S) \
-	X(0xb3, F32_CONVERT_I32_U) \
-	X(0xb4, F32_CONVERT_I64_S) \
-	X(0xb5, F32_CONVERT_I64_U) \
-	X(0xb6, F32_DEMOTE_F64) \
-	X(0xb7, F64_CONVERT_I32_S) \
-	X(0xb8, F64_CONVERT_I32_U) \
-	X(0xb9, F64_CONVERT_I64_S) \
-	X(0xba, F64_CONVERT_I64_U) \
-	X(0xbb, F64_PROMOTE_F32) \
-	X(0xc0, I32_EXTEND8_S) \
-	X(0xc1, I32_EXTEND16_S) \
-	X(0xc2, I64_EXTEND8_S) \
-	X(0xc3, I64_EXTEND16_S) \
-	X(0xc4, I64_EXTEND32_S) \
-	X(0x100, I32_TRUNC_SAT_F32_S) \
-	X(0x101, I32_TRUNC_SAT_F32_U) \
-	X(0x102, I32_TRUNC_SAT_F64_S) \
-	X(0x103, I32_TRUNC_SAT_F64_U) \
-	X(0x104, I64_TRUNC_SAT_F32_S) \
-	X(0x105, I64_TRUNC_SAT_F32_U) \
-	X(0x106, I64_TRUNC_SAT_F64_S) \
-	X(0x107, I64_TRUNC_SAT_F64_U)
+	X(I32_EQZ) \
+	X(I64_EQZ) \
+	X(F32_EQ) \
+	X(F32_NE) \
+	X(F32_LT) \
+	X(F32_GT) \
+	X(F32_LE) \
+	X(F32_GE) \
+	X(F64_EQ) \
+	X(F64_NE) \
+	X(F64_LT) \
+	X(F64_GT) \
+	X(F64_LE) \
+	X(F64_GE) \
+	X(I32_CLZ) \
+	X(I32_CTZ) \
+	X(I32_POPCNT) \
+	X(I32_DIV_S) \
+	X(I32_DIV_U) \
+	X(I32_REM_S) \
+	X(I32_REM_U) \
+	X(I64_CLZ) \
+	X(I64_CTZ) \
+	X(I64_POPCNT) \
+	X(I64_DIV_S) \
+	X(I64_DIV_U) \
+	X(I64_REM_S) \
+	X(I64_REM_U) \
+	X(F32_ABS) \
+	X(F32_NEG) \
+	X(F32_CEIL) \
+	X(F32_FLOOR) \
+	X(F32_TRUNC) \
+	X(F32_NEAREST) \
+	X(F32_SQRT) \
+	X(F32_MIN) \
+	X(F32_MAX) \
+	X(F32_COPYSIGN) \
+	X(F64_ABS) \
+	X(F64_NEG) \
+	X(F64_CEIL) \
+	X(F64_FLOOR) \
+	X(F64_TRUNC) \
+	X(F64_NEAREST) \
+	X(F64_SQRT) \
+	X(F64_MIN) \
+	X(F64_MAX) \
+	X(F64_COPYSIGN) \
+	X(I32_WRAP_I64) \
+	X(I32_TRUNC_F32_S) \
+	X(I32_TRUNC_F32_U) \
+	X(I32_TRUNC_F64_S) \
+	X(I32_TRUNC_F64_U) \
+	X(I64_EXTEND_I32_S) \
+	X(I64_EXTEND_I32_U) \
+	X(I64_TRUNC_F32_S) \
+	X(I64_TRUNC_F32_U) \
+	X(I64_TRUNC_F64_S) \
+	X(I64_TRUNC_F64_U) \
+	X(F32_CONVERT_I32_S) \
+	X(F32_CONVERT_I32_U) \
+	X(F32_CONVERT_I64_S) \
+	X(F32_CONVERT_I64_U) \
+	X(F32_DEMOTE_F64) \
+	X(F64_CONVERT_I32_S) \
+	X(F64_CONVERT_I32_U) \
+	X(F64_CONVERT_I64_S) \
+	X(F64_CONVERT_I64_U) \
+	X(F64_PROMOTE_F32) \
+	X(I32_EXTEND8_S) \
+	X(I32_EXTEND16_S) \
+	X(I64_EXTEND8_S) \
+	X(I64_EXTEND16_S) \
+	X(I64_EXTEND32_S) \
+	X(I32_TRUNC_SAT_F32_S) \
+	X(I32_TRUNC_SAT_F32_U) \
+	X(I32_TRUNC_SAT_F64_S) \
+	X(I32_TRUNC_SAT_F64_U) \
+	X(I64_TRUNC_SAT_F32_S) \
+	X(I64_TRUNC_SAT_F32_U) \
+	X(I64_TRUNC_SAT_F64_S) \
+	X(I64_TRUNC_SAT_F64_U)
 
 /* Fused i32 pairs: `OP1_I` (slot a, immediate imm) whose result feeds
  * `OP2` with slot b: c = fp[b] OP2 (fp[a] OP1 imm), also left in acc. OP2
@@ -318,7 +318,7 @@ enum interp_op {
 #define OP_STORE(n, s, t)                                                                 \
 	OP_##n, OP_##n##_C, OP_##n##_A, OP_##n##_AC, OP_##n##_K, OP_##n##_KC, OP_##n##_X, \
 		OP_##n##_XC, OP_##n##_XA, OP_##n##_XAC, OP_##n##_XK, OP_##n##_XKC,
-#define OP_NUM(code, n)		  OP_##n,
+#define OP_NUM(n)		  OP_##n,
 #define OP_FUSED(n1, e1, n2, e2)  OP_F_##n1##_##n2,
 #define OP_GFUSED(n1, e1, n2, e2) OP_G_##n1##_##n2,
 #define OP_DFUSED(n1, e1, n2, e2) OP_D_##n1##_##n2##_A, OP_D_##n1##_##n2##_B,

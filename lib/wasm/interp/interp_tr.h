@@ -6,7 +6,8 @@
  */
 #pragma once
 
-#include "wasm/interp_internal.h"
+#include "wasm/interp/interp_internal.h"
+#include "wasm/opcodes.h"
 #include "wasm/reader.h"
 
 /* Where a virtual stack entry's value is: its own slot, a local (deferred
@@ -21,7 +22,7 @@ struct ventry {
 };
 
 struct tctrl {
-	uint8_t op; /* 0 body, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
+	uint8_t op; /* 0 body, WASM_OP_BLOCK, _LOOP, _IF, _ELSE */
 	bool dead;
 	uint32_t height, nparams, nresults;
 	uint32_t start;	    /* loop: its first instruction */
@@ -84,7 +85,7 @@ void interp_tr_materialize_top(struct tr *t, uint32_t n);
 /* The rest of the current block is unreachable. */
 void interp_tr_set_dead(struct tr *t);
 void interp_tr_local_set(struct tr *t, uint32_t x, bool tee);
-/* A numeric operator (0x45..0xc4, or 0x100 + n for 0xfc n <= 7). */
+/* A NUM operator of the opcode table; `code` is its WASM_OP_INDEX. */
 void interp_tr_numeric(struct tr *t, uint32_t code);
 void interp_tr_block(struct tr *t, uint8_t op);
 void interp_tr_else(struct tr *t);

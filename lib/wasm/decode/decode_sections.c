@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/decode_internal.h"
+#include "wasm/decode/decode_internal.h"
 
 /* Grows an index-space array by n definitions (n bounded by the input). */
 static int dec_grow(struct dec *d, void **arr, uint32_t have, uint32_t n, size_t size)

@@ -27,7 +27,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "base/fmt.h"
-#include "wasm/interp_tr.h"
+#include "wasm/interp/interp_tr.h"
 
 static const struct wasm_memory interp_no_memory;
 
@@ -102,10 +102,26 @@ static bool fuse_f64_store(struct tr *t, uint32_t v, uint64_t offset)
  */
 static void do_mem(struct tr *t, uint8_t code)
 {
-	static const uint8_t size[23] = {4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2,
-					 4, 4, 4, 8, 4, 8, 1, 2, 1, 2, 4};
+	/* the internal op of each load and store: its plain form */
+	static const uint16_t base_op[WASM_OP_NINDEX] = {
+#define M_SPECIAL(p, c, n)
+#define M_NUM(p, c, n)
+#define M_BITS(p, c, n)
+#define M_LOAD(p, c, n)			   [WASM_OP_INDEX(p, c)] = OP_##n,
+#define M_STORE(p, c, n)		   [WASM_OP_INDEX(p, c)] = OP_##n,
+#define M_ROW(n, p, c, text, imm, sig, tr) M_##tr(p, c, n)
+		WASM_OPCODES(M_ROW)
+#undef M_ROW
+#undef M_STORE
+#undef M_LOAD
+#undef M_BITS
+#undef M_NUM
+#undef M_SPECIAL
+	};
+	const struct wasm_opinfo *oi = &wasm_opinfo[code];
+	uint32_t size = 1u << wasm_imm_memarg_align(oi->imm);
 	uint32_t align, offset, op, a = 0, v = 0, k = 0, form;
-	bool load = code <= 0x35;
+	bool load = oi->tr == WASM_TR_LOAD;
 	uint64_t ea;
 	struct ventry *e;
 	struct ins *in;
@@ -114,14 +130,13 @@ static void do_mem(struct tr *t, uint8_t code)
 	wasm_reader_u32(&t->r, &offset);
 	if (t->cs[t->nc - 1].dead)
 		return;
-	op = load ? OP_I32_LOAD + 6 * (uint32_t)(code - 0x28)
-		  : OP_I32_STORE + 12 * (uint32_t)(code - 0x36);
+	op = base_op[code];
 	ea = offset;
 	if (load && t->vs[t->h - 1].kind == V_SLOT && t->last_prod == (int64_t)t->n - 1 &&
 	    !t->nomem && t->ops[t->n - 1] == OP_I32_ADD_I &&
 	    t->code[t->n - 1].c == interp_tr_slot(t, t->h - 1)) {
 		in = &t->code[t->n - 1];
-		op += 4 + wasm_memory_needs_check(t->fn->mem0, ea, size[code - 0x28]);
+		op += 4 + wasm_memory_needs_check(t->fn->mem0, ea, size);
 		t->ops[t->n - 1] = (uint16_t)op;
 		in->h = t->tbl[op];
 		in->b = (uint32_t)in->imm;
@@ -130,11 +145,11 @@ static void do_mem(struct tr *t, uint8_t code)
 		return;
 	}
 	if (!load) {
-		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t, code == 0x39);
+		uint32_t n0 = t->n, prev = interp_tr_acc_slot(t, code == WASM_OP_F64_STORE);
 
 		v = interp_tr_pop(t);
 		if (t->n == n0 && v == prev) {
-			if (code == 0x39 && fuse_f64_store(t, v, ea))
+			if (code == WASM_OP_F64_STORE && fuse_f64_store(t, v, ea))
 				return;
 			op += 6; /* the value is the previous instruction's result */
 		}
@@ -153,7 +168,7 @@ static void do_mem(struct tr *t, uint8_t code)
 		a = interp_tr_pop(t);
 		form = 0;
 	}
-	op += form + wasm_memory_needs_check(t->fn->mem0, ea, size[code - 0x28]);
+	op += form + wasm_memory_needs_check(t->fn->mem0, ea, size);
 	in = interp_tr_emit(t, op);
 	in->a = a;
 	in->imm = ea;
@@ -174,28 +189,23 @@ static void do_fc(struct tr *t, bool dead)
 	uint8_t zero;
 
 	wasm_reader_u32(&t->r, &sub);
-	switch (sub) {
-	case 8:	 /* memory.init data 0 */
-	case 12: /* table.init elem table */
-	case 14: /* table.copy dst src */
+	switch (wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].imm) {
+	case WASM_IMM_IDX_MEM0:
 		wasm_reader_u32(&t->r, &x);
-		if (sub == 8)
-			wasm_reader_u8(&t->r, &zero);
-		else
-			wasm_reader_u32(&t->r, &y);
+		wasm_reader_u8(&t->r, &zero);
 		break;
-	case 9:
-	case 13:
-	case 15:
-	case 16:
-	case 17:
+	case WASM_IMM_IDX2:
+		wasm_reader_u32(&t->r, &x);
+		wasm_reader_u32(&t->r, &y);
+		break;
+	case WASM_IMM_IDX:
 		wasm_reader_u32(&t->r, &x);
 		break;
-	case 10:
+	case WASM_IMM_MEM0_MEM0:
 		wasm_reader_u8(&t->r, &zero);
 		wasm_reader_u8(&t->r, &zero);
 		break;
-	case 11:
+	case WASM_IMM_MEM0:
 		wasm_reader_u8(&t->r, &zero);
 		break;
 	default:
@@ -204,42 +214,42 @@ static void do_fc(struct tr *t, bool dead)
 	if (dead)
 		return;
 	switch (sub) {
-	case 8:
+	case WASM_OP_MEMORY_INIT:
 		do_bulk(t, OP_MEMORY_INIT, 3, x, 0, false);
 		break;
-	case 9:
+	case WASM_OP_DATA_DROP:
 		interp_tr_emit(t, OP_DATA_DROP)->imm = x;
 		break;
-	case 10:
+	case WASM_OP_MEMORY_COPY:
 		do_bulk(t, OP_MEMORY_COPY, 3, 0, 0, false);
 		break;
-	case 11:
+	case WASM_OP_MEMORY_FILL:
 		do_bulk(t, OP_MEMORY_FILL, 3, 0, 0, false);
 		break;
-	case 12:
+	case WASM_OP_TABLE_INIT:
 		do_bulk(t, OP_TABLE_INIT, 3, y, x, false);
 		break;
-	case 13:
+	case WASM_OP_ELEM_DROP:
 		interp_tr_emit(t, OP_ELEM_DROP)->imm = x;
 		break;
-	case 14:
+	case WASM_OP_TABLE_COPY:
 		do_bulk(t, OP_TABLE_COPY, 3, x, y, false);
 		break;
-	case 15:
+	case WASM_OP_TABLE_GROW:
 		do_bulk(t, OP_TABLE_GROW, 2, (uintptr_t)inst->tables[x], 0, true);
 		break;
-	case 16: {
+	case WASM_OP_TABLE_SIZE: {
 		struct ins *in = interp_tr_emit(t, OP_TABLE_SIZE);
 
 		in->imm = (uintptr_t)inst->tables[x];
 		in->c = interp_tr_push(t);
 		break;
 	}
-	case 17:
+	case WASM_OP_TABLE_FILL:
 		do_bulk(t, OP_TABLE_FILL, 3, (uintptr_t)inst->tables[x], 0, false);
 		break;
-	default:
-		interp_tr_numeric(t, 0x100 + sub);
+	default: /* a NUM row */
+		interp_tr_numeric(t, WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub));
 		break;
 	}
 }
@@ -255,38 +265,38 @@ static bool translate_instr(struct tr *t, uint8_t code)
 	uint8_t b;
 
 	switch (code) {
-	case 0x00:
+	case WASM_OP_UNREACHABLE:
 		if (!dead) {
 			interp_tr_emit(t, OP_UNREACHABLE);
 			interp_tr_set_dead(t);
 		}
 		return false;
-	case 0x01:
+	case WASM_OP_NOP:
 		return false;
-	case 0x02:
-	case 0x03:
-	case 0x04:
+	case WASM_OP_BLOCK:
+	case WASM_OP_LOOP:
+	case WASM_OP_IF:
 		interp_tr_block(t, code);
 		return false;
-	case 0x05:
+	case WASM_OP_ELSE:
 		interp_tr_else(t);
 		return false;
-	case 0x0b:
+	case WASM_OP_END:
 		return interp_tr_end(t);
-	case 0x0c:
+	case WASM_OP_BR:
 		wasm_reader_u32(&t->r, &x);
 		if (!dead)
 			interp_tr_br(t, x);
 		return false;
-	case 0x0d:
+	case WASM_OP_BR_IF:
 		wasm_reader_u32(&t->r, &x);
 		if (!dead)
 			interp_tr_br_if(t, x);
 		return false;
-	case 0x0e:
+	case WASM_OP_BR_TABLE:
 		interp_tr_br_table(t, dead);
 		return false;
-	case 0x0f:
+	case WASM_OP_RETURN:
 		if (!dead) {
 			interp_tr_materialize_top(t, t->fn->nresults);
 			in = interp_tr_emit(t, OP_RETURN);
@@ -295,7 +305,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			interp_tr_set_dead(t);
 		}
 		return false;
-	case 0x10:
+	case WASM_OP_CALL:
 		wasm_reader_u32(&t->r, &x);
 		if (dead)
 			return false;
@@ -306,7 +316,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			do_call(t, &m->types[m->funcs[x].type], OP_CALL,
 				(uintptr_t)&t->inst->code->fns[x - m->nfunc_imports], 0, 0);
 		return false;
-	case 0x11:
+	case WASM_OP_CALL_INDIRECT:
 		wasm_reader_u32(&t->r, &x);
 		wasm_reader_u32(&t->r, &y);
 		if (dead)
@@ -318,15 +328,15 @@ static bool translate_instr(struct tr *t, uint8_t code)
 				ix, x);
 		}
 		return false;
-	case 0x1a:
+	case WASM_OP_DROP:
 		if (!dead)
 			t->h--;
 		return false;
-	case 0x1c:
+	case WASM_OP_SELECT_T:
 		wasm_reader_u32(&t->r, &x);
 		wasm_reader_u8(&t->r, &b);
 		__attribute__((fallthrough));
-	case 0x1b:
+	case WASM_OP_SELECT:
 		if (dead)
 			return false;
 		{
@@ -340,20 +350,20 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			interp_tr_produced(t);
 		}
 		return false;
-	case 0x20:
+	case WASM_OP_LOCAL_GET:
 		wasm_reader_u32(&t->r, &x);
 		if (!dead) {
 			t->vs[t->h].kind = V_LOCAL;
 			t->vs[t->h++].local = x;
 		}
 		return false;
-	case 0x21:
-	case 0x22:
+	case WASM_OP_LOCAL_SET:
+	case WASM_OP_LOCAL_TEE:
 		wasm_reader_u32(&t->r, &x);
 		if (!dead)
-			interp_tr_local_set(t, x, code == 0x22);
+			interp_tr_local_set(t, x, code == WASM_OP_LOCAL_TEE);
 		return false;
-	case 0x23:
+	case WASM_OP_GLOBAL_GET:
 		wasm_reader_u32(&t->r, &x);
 		if (!dead) {
 			in = interp_tr_emit(t, OP_GLOBAL_GET);
@@ -362,7 +372,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			interp_tr_produced(t);
 		}
 		return false;
-	case 0x24:
+	case WASM_OP_GLOBAL_SET:
 		wasm_reader_u32(&t->r, &x);
 		if (!dead) {
 			uint32_t s = interp_tr_pop(t);
@@ -372,12 +382,12 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			in->imm = (uintptr_t)t->inst->globals[x];
 		}
 		return false;
-	case 0x25:
-	case 0x26:
+	case WASM_OP_TABLE_GET:
+	case WASM_OP_TABLE_SET:
 		wasm_reader_u32(&t->r, &x);
 		if (dead)
 			return false;
-		if (code == 0x25) {
+		if (code == WASM_OP_TABLE_GET) {
 			uint32_t s = interp_tr_pop(t);
 
 			in = interp_tr_emit(t, OP_TABLE_GET);
@@ -393,12 +403,12 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			in->imm = (uintptr_t)t->inst->tables[x];
 		}
 		return false;
-	case 0x3f:
-	case 0x40:
+	case WASM_OP_MEMORY_SIZE:
+	case WASM_OP_MEMORY_GROW:
 		wasm_reader_u8(&t->r, &b);
 		if (dead)
 			return false;
-		if (code == 0x3f) {
+		if (code == WASM_OP_MEMORY_SIZE) {
 			in = interp_tr_emit(t, OP_MEMORY_SIZE);
 		} else {
 			uint32_t s = interp_tr_pop(t);
@@ -408,17 +418,17 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		}
 		in->c = interp_tr_push(t);
 		return false;
-	case 0x41:
+	case WASM_OP_I32_CONST:
 		wasm_reader_leb(&t->r, 32, true, &v);
 		if (!dead)
 			interp_tr_push_const(t, (uint32_t)v);
 		return false;
-	case 0x42:
+	case WASM_OP_I64_CONST:
 		wasm_reader_leb(&t->r, 64, true, &v);
 		if (!dead)
 			interp_tr_push_const(t, v);
 		return false;
-	case 0x43: {
+	case WASM_OP_F32_CONST: {
 		uint32_t f;
 
 		wasm_reader_fixed32(&t->r, &f);
@@ -426,17 +436,17 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			interp_tr_push_const(t, f);
 		return false;
 	}
-	case 0x44:
+	case WASM_OP_F64_CONST:
 		wasm_reader_fixed64(&t->r, &v);
 		if (!dead)
 			interp_tr_push_const(t, v);
 		return false;
-	case 0xd0:
+	case WASM_OP_REF_NULL:
 		wasm_reader_u8(&t->r, &b);
 		if (!dead)
 			interp_tr_push_const(t, 0);
 		return false;
-	case 0xd1:
+	case WASM_OP_REF_IS_NULL:
 		if (!dead) {
 			uint32_t s = interp_tr_pop(t);
 
@@ -446,23 +456,29 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			interp_tr_produced(t);
 		}
 		return false;
-	case 0xd2:
+	case WASM_OP_REF_FUNC:
 		wasm_reader_u32(&t->r, &x);
 		if (!dead)
 			interp_tr_push_const(t, (uintptr_t)t->inst->funcs[x]);
 		return false;
-	case 0xfc:
+	case WASM_OP_PREFIX_FC:
 		do_fc(t, dead);
 		return false;
 	default:
 		break;
 	}
-	if (code >= 0x28 && code <= 0x3e) {
+	switch (wasm_opinfo[code].tr) {
+	case WASM_TR_LOAD:
+	case WASM_TR_STORE:
 		do_mem(t, code);
-		return false;
+		break;
+	case WASM_TR_NUM:
+		if (!dead)
+			interp_tr_numeric(t, code);
+		break;
+	default: /* BITS: a reinterpret keeps the slot's bits as they are */
+		break;
 	}
-	if (!dead)
-		interp_tr_numeric(t, code);
 	return false;
 }
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/decode_internal.h"
+#include "wasm/decode/decode_internal.h"
 
 enum {
 	SEC_CUSTOM = 0,

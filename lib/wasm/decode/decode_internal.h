@@ -9,7 +9,10 @@
  */
 #pragma once
 
+#include "wasm/decode/decode.h"
+#include "wasm/load.h"
 #include "wasm/module_internal.h"
+#include "wasm/reader.h"
 
 struct dec {
 	struct wasm_module *m;
@@ -49,3 +52,23 @@ int wasm_dec_elems(struct dec *d);
 int wasm_dec_datacount(struct dec *d);
 int wasm_dec_code(struct dec *d);
 int wasm_dec_datas(struct dec *d);
+
+/*
+ * wasm_decode_const_expr - reads a constant expression up to and including
+ * its final `end` into *out. A non-constant or extra instruction is not a
+ * decode error (it is invalid, not malformed): it is recorded in out->status
+ * and skipped. Returns false (reader failure recorded) on malformed bytes.
+ */
+bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out);
+
+/* wasm_decode_names - parses the custom "name" section's payload r[pos,
+ * end) into m->module_name and m->func_names; malformed parts are ignored
+ * (the spec allows it). Returns ERR_NOMEM or 0. */
+int wasm_decode_names(struct wasm_module *m, struct wasm_reader *r);
+
+/*
+ * wasm_skip_immediates - skips the immediates of opcode `op` (for 0xfc, the
+ * sub-opcode and its immediates), whose opcode byte was just read. Returns
+ * false with "illegal opcode" for an unknown opcode, or on a read failure.
+ */
+bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "base/compiler.h"
-#include "wasm/runtime_store.h"
+#include "wasm/runtime/runtime_store.h"
 
 static bool range_ok(uint32_t x, uint32_t n, uint64_t len)
 {

@@ -9,6 +9,8 @@
 #pragma once
 
 #include "wasm/module_internal.h"
+#include "wasm/opcodes.h"
+#include "wasm/reader.h"
 
 #define T_I32 WASM_TYPE_I32
 #define T_I64 WASM_TYPE_I64
@@ -17,7 +19,7 @@
 #define T_UNK WASM_TYPE_UNKNOWN
 
 struct ctrl {
-	uint8_t opcode; /* 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 body */
+	uint8_t opcode; /* WASM_OP_BLOCK, _LOOP, _IF, _ELSE; 0 for the body */
 	bool unreachable;
 	uint32_t height;
 	uint32_t nparams, nresults;
@@ -75,3 +77,12 @@ bool wasm_vf_do_end(struct vfunc *v, bool *done);
 bool wasm_vf_do_br_table(struct vfunc *v);
 /* Types one instruction whose opcode `op` was just read. */
 bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done);
+
+/*
+ * wasm_validate_bodies - validates every defined function's body of `m`
+ * (whose module-level parts are already valid) and records the validator's
+ * per-function output. `refs` is a bitmap over function indices: the
+ * functions `ref.func` may name (spec: C.refs). Returns 0, ERR_INVALID,
+ * ERR_MALFORMED or ERR_NOMEM with *err filled.
+ */
+int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, struct wasm_error *err);

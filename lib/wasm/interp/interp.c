@@ -18,7 +18,7 @@
 
 #include "base/compiler.h"
 #include "base/err.h"
-#include "wasm/interp_internal.h"
+#include "wasm/interp/interp_internal.h"
 
 #define INTERP_INITIAL_SLOTS 1024u
 

@@ -14,7 +14,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "wasm/module_internal.h"
-#include "wasm/runtime_store.h"
+#include "wasm/runtime/runtime_store.h"
 
 int wasm_store_new(const struct wasm_store_config *cfg, struct wasm_store **out)
 {

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "base/compiler.h"
-#include "wasm/runtime_internal.h"
+#include "wasm/runtime/runtime_internal.h"
 
 struct rt_memory {
 	struct wasm_memory mem;

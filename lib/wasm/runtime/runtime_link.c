@@ -22,7 +22,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "wasm/module_internal.h"
-#include "wasm/runtime_store.h"
+#include "wasm/runtime/runtime_store.h"
 
 /* ---- the linker ---- */
 

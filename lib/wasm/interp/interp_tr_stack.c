@@ -8,38 +8,26 @@
 #include <string.h>
 
 #include "base/compiler.h"
-#include "wasm/interp_tr.h"
+#include "wasm/interp/interp_tr.h"
 
-/* Internal op (+1) of each numeric wasm opcode (0x100 + n: 0xfc n). */
+/* Internal op (+1) of each NUM row of the opcode table, by its index. */
 static uint16_t opmap(uint32_t code)
 {
-	/* clang-format off */
-	static const uint16_t tbl[0x108] = {
-#define M_NUM(c, n) [c] = OP_##n + 1,
-		INTERP_NUMOPS(M_NUM)
+	static const uint16_t tbl[WASM_OP_NINDEX] = {
+#define M_SPECIAL(p, c, n)
+#define M_LOAD(p, c, n)
+#define M_STORE(p, c, n)
+#define M_BITS(p, c, n)
+#define M_NUM(p, c, n)			   [WASM_OP_INDEX(p, c)] = OP_##n + 1,
+#define M_ROW(n, p, c, text, imm, sig, tr) M_##tr(p, c, n)
+		WASM_OPCODES(M_ROW)
+#undef M_ROW
 #undef M_NUM
-		[0x46] = OP_I32_EQ + 1, [0x47] = OP_I32_NE + 1, [0x48] = OP_I32_LT_S + 1,
-		[0x49] = OP_I32_LT_U + 1, [0x4a] = OP_I32_GT_S + 1, [0x4b] = OP_I32_GT_U + 1,
-		[0x4c] = OP_I32_LE_S + 1, [0x4d] = OP_I32_LE_U + 1, [0x4e] = OP_I32_GE_S + 1,
-		[0x4f] = OP_I32_GE_U + 1,
-		[0x51] = OP_I64_EQ + 1, [0x52] = OP_I64_NE + 1, [0x53] = OP_I64_LT_S + 1,
-		[0x54] = OP_I64_LT_U + 1, [0x55] = OP_I64_GT_S + 1, [0x56] = OP_I64_GT_U + 1,
-		[0x57] = OP_I64_LE_S + 1, [0x58] = OP_I64_LE_U + 1, [0x59] = OP_I64_GE_S + 1,
-		[0x5a] = OP_I64_GE_U + 1,
-		[0x6a] = OP_I32_ADD + 1, [0x6b] = OP_I32_SUB + 1, [0x6c] = OP_I32_MUL + 1,
-		[0x71] = OP_I32_AND + 1, [0x72] = OP_I32_OR + 1, [0x73] = OP_I32_XOR + 1,
-		[0x74] = OP_I32_SHL + 1, [0x75] = OP_I32_SHR_S + 1, [0x76] = OP_I32_SHR_U + 1,
-		[0x77] = OP_I32_ROTL + 1, [0x78] = OP_I32_ROTR + 1,
-		[0x7c] = OP_I64_ADD + 1, [0x7d] = OP_I64_SUB + 1, [0x7e] = OP_I64_MUL + 1,
-		[0x83] = OP_I64_AND + 1, [0x84] = OP_I64_OR + 1, [0x85] = OP_I64_XOR + 1,
-		[0x86] = OP_I64_SHL + 1, [0x87] = OP_I64_SHR_S + 1, [0x88] = OP_I64_SHR_U + 1,
-		[0x89] = OP_I64_ROTL + 1, [0x8a] = OP_I64_ROTR + 1,
-		[0x92] = OP_F32_ADD + 1, [0x93] = OP_F32_SUB + 1, [0x94] = OP_F32_MUL + 1,
-		[0x95] = OP_F32_DIV + 1,
-		[0xa0] = OP_F64_ADD + 1, [0xa1] = OP_F64_SUB + 1, [0xa2] = OP_F64_MUL + 1,
-		[0xa3] = OP_F64_DIV + 1,
+#undef M_BITS
+#undef M_STORE
+#undef M_LOAD
+#undef M_SPECIAL
 	};
-	/* clang-format on */
 
 	return code < ARRAY_SIZE(tbl) ? tbl[code] : 0;
 }
@@ -84,9 +72,7 @@ static bool op_is_cmp64(uint32_t op)
 
 static bool is_unary(uint32_t code)
 {
-	return code == 0x45 || code == 0x50 || (code >= 0x67 && code <= 0x69) ||
-	       (code >= 0x79 && code <= 0x7b) || (code >= 0x8b && code <= 0x91) ||
-	       (code >= 0x99 && code <= 0x9f) || code >= 0xa7;
+	return wasm_sig_nparams(wasm_opinfo[code].sig) == 1;
 }
 
 struct ins *interp_tr_emit(struct tr *t, uint32_t op)
@@ -221,7 +207,7 @@ void interp_tr_push_const(struct tr *t, uint64_t v)
 
 static uint32_t label_arity(const struct tctrl *k)
 {
-	return k->op == 0x03 ? k->nparams : k->nresults;
+	return k->op == WASM_OP_LOOP ? k->nparams : k->nresults;
 }
 
 static bool needs_moves(const struct tr *t, const struct tctrl *k, uint32_t n)
@@ -251,7 +237,7 @@ static void set_target(struct tr *t, uint32_t site, struct tctrl *k)
 {
 	if (t->nomem)
 		return;
-	if (k->op == 0x03) {
+	if (k->op == WASM_OP_LOOP) {
 		t->code[site].imm = (uint64_t)((int64_t)k->start - (int64_t)site);
 		t->code[site].c = site - k->start + 1;
 	} else {
@@ -487,22 +473,20 @@ void interp_tr_numeric(struct tr *t, uint32_t code)
 	uint32_t op = opmap(code) - 1;
 	struct ins *in;
 
-	if (code >= 0xbc && code <= 0xbf)
-		return; /* reinterpret: the slot's bits stay as they are */
 	if (is_unary(code)) {
 		uint32_t a = interp_tr_pop(t);
 
 		in = interp_tr_emit(t, op);
 		in->a = a;
 		in->c = interp_tr_push(t);
-	} else if ((code == 0x6a || code == 0x6b) && t->vs[t->h - 1].kind == V_CONST &&
-		   t->vs[t->h - 2].kind == V_LOCAL) {
+	} else if ((code == WASM_OP_I32_ADD || code == WASM_OP_I32_SUB) &&
+		   t->vs[t->h - 1].kind == V_CONST && t->vs[t->h - 2].kind == V_LOCAL) {
 		/* local +- constant: deferred, loads and stores take it whole */
 		uint32_t k = (uint32_t)t->vs[--t->h].val;
 		struct ventry *e = &t->vs[t->h - 1];
 
 		e->kind = V_ADDK;
-		e->val = code == 0x6a ? k : (uint32_t)(0u - k);
+		e->val = code == WASM_OP_I32_ADD ? k : (uint32_t)(0u - k);
 		return;
 	} else if (op_has_imm(op) && t->vs[t->h - 1].kind == V_CONST) {
 		uint64_t v = t->vs[--t->h].val;
@@ -547,7 +531,7 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	k->dead = dead;
 	if (dead)
 		return;
-	if (op == 0x04) {
+	if (op == WASM_OP_IF) {
 		/* flush everything under the condition, then branch on it */
 		for (uint32_t i = 0; i + 1 < t->h; i++)
 			if (t->vs[i].kind != V_SLOT)
@@ -575,7 +559,7 @@ void interp_tr_else(struct tr *t)
 		patch_chain(t, k->else_site, t->n);
 		k->else_site = 0;
 	}
-	k->op = 0x05;
+	k->op = WASM_OP_ELSE;
 	k->dead = t->nc >= 2 && t->cs[t->nc - 2].dead;
 	t->h = k->height;
 	for (uint32_t i = 0; i < k->nparams; i++)

@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "wasm/interp_internal.h"
+#include "wasm/interp/interp_internal.h"
 
 /* clang-format off */
 /* The label table entries. */

@@ -18,7 +18,7 @@
 
 #include "base/err.h"
 #include "base/fmt.h"
-#include "wasm/validate_internal.h"
+#include "wasm/validate/validate_internal.h"
 
 /* One-value block types point here. */
 static const uint8_t single_types[] = {
@@ -193,7 +193,7 @@ static bool pop_ctrl(struct vfunc *v, struct ctrl *out)
 
 void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n)
 {
-	if (c->opcode == 0x03) {
+	if (c->opcode == WASM_OP_LOOP) {
 		*ts = c->params;
 		*n = c->nparams;
 	} else {
@@ -257,7 +257,7 @@ bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
 
 	if (!block_type(v, &params, &np, &results, &nr))
 		return false;
-	if (op == 0x04 && !wasm_vf_pop_t(v, T_I32))
+	if (op == WASM_OP_IF && !wasm_vf_pop_t(v, T_I32))
 		return false;
 	if (!wasm_vf_pop_n(v, params, np))
 		return false;
@@ -279,12 +279,12 @@ bool wasm_vf_do_else(struct vfunc *v)
 {
 	struct ctrl c;
 
-	if (v->ctrls[v->nctrls - 1].opcode != 0x04)
+	if (v->ctrls[v->nctrls - 1].opcode != WASM_OP_IF)
 		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode: else without if");
 	if (!pop_ctrl(v, &c))
 		return false;
 	v->blocks[c.block].else_pc = (uint32_t)v->op_pos;
-	return push_ctrl(v, 0x05, c.params, c.nparams, c.results, c.nresults, c.block);
+	return push_ctrl(v, WASM_OP_ELSE, c.params, c.nparams, c.results, c.nresults, c.block);
 }
 
 /* Returns true with *done set when the body's own frame ends. */
@@ -296,7 +296,7 @@ bool wasm_vf_do_end(struct vfunc *v, bool *done)
 		return false;
 	/* An `if` without `else` has an implicit empty else: it passes its
 	 * params through, so they must be its results. */
-	if (c.opcode == 0x04 &&
+	if (c.opcode == WASM_OP_IF &&
 	    (c.nparams != c.nresults || memcmp(c.params, c.results, c.nparams) != 0))
 		return wasm_vf_vfail(v, ERR_INVALID,
 				     "type mismatch: if without else changes types");

@@ -1,7 +1,7 @@
 /*
  * decode_expr.c - instruction-level pieces of the decoder: constant
- * expressions, skipping an instruction's immediates, and the custom "name"
- * section.
+ * expressions, skipping an instruction's immediates (by their kind in the
+ * opcode table, opcodes.h), and the custom "name" section.
  *
  * A constant expression is decoded into its single instruction; anything
  * else (no instruction, several, a non-constant one) still has to be parsed
@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/module_internal.h"
+#include "wasm/decode/decode_internal.h"
+#include "wasm/opcodes.h"
 
 static bool skip_u32(struct wasm_reader *r)
 {
@@ -33,37 +34,56 @@ static bool skip_zero_byte(struct wasm_reader *r)
 	return true;
 }
 
-static bool skip_fc(struct wasm_reader *r)
+/* Skips the immediates of kind `imm` (enum wasm_imm, not PREFIX). */
+static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 {
-	uint32_t sub;
+	uint64_t v;
+	uint32_t n;
+	uint8_t b;
 
-	if (!wasm_reader_u32(r, &sub))
-		return false;
-	switch (sub) {
-	case 0:
-	case 1:
-	case 2:
-	case 3:
-	case 4:
-	case 5:
-	case 6:
-	case 7:
-		return true; /* trunc_sat */
-	case 8:		     /* memory.init data 0x00 */
-		return skip_u32(r) && skip_zero_byte(r);
-	case 9:	 /* data.drop */
-	case 13: /* elem.drop */
-	case 15: /* table.grow */
-	case 16: /* table.size */
-	case 17: /* table.fill */
+	switch (imm) {
+	case WASM_IMM_NONE:
+		return true;
+	case WASM_IMM_BLOCK: /* s33 */
+		return wasm_reader_leb(r, 33, true, &v);
+	case WASM_IMM_IDX:
 		return skip_u32(r);
-	case 10: /* memory.copy 0x00 0x00 */
-		return skip_zero_byte(r) && skip_zero_byte(r);
-	case 11: /* memory.fill 0x00 */
-		return skip_zero_byte(r);
-	case 12: /* table.init elem table */
-	case 14: /* table.copy dst src */
+	case WASM_IMM_IDX2:
+	case WASM_IMM_MEMARG1:
+	case WASM_IMM_MEMARG2:
+	case WASM_IMM_MEMARG4:
+	case WASM_IMM_MEMARG8: /* align, offset */
 		return skip_u32(r) && skip_u32(r);
+	case WASM_IMM_BR_TABLE: /* vec(label) label */
+		if (!wasm_reader_u32(r, &n))
+			return false;
+		for (uint64_t i = 0; i <= n; i++)
+			if (!skip_u32(r))
+				return false;
+		return true;
+	case WASM_IMM_SELECT_T: /* vec(valtype) */
+		if (!wasm_reader_u32(r, &n))
+			return false;
+		for (uint32_t i = 0; i < n; i++)
+			if (!wasm_reader_u8(r, &b))
+				return false;
+		return true;
+	case WASM_IMM_MEM0:
+		return skip_zero_byte(r);
+	case WASM_IMM_MEM0_MEM0:
+		return skip_zero_byte(r) && skip_zero_byte(r);
+	case WASM_IMM_IDX_MEM0:
+		return skip_u32(r) && skip_zero_byte(r);
+	case WASM_IMM_I32:
+		return wasm_reader_leb(r, 32, true, &v);
+	case WASM_IMM_I64:
+		return wasm_reader_leb(r, 64, true, &v);
+	case WASM_IMM_F32:
+		return wasm_reader_bytes(r, 4, &(const uint8_t *){NULL});
+	case WASM_IMM_F64:
+		return wasm_reader_bytes(r, 8, &(const uint8_t *){NULL});
+	case WASM_IMM_REFTYPE:
+		return wasm_reader_u8(r, &b);
 	default:
 		return wasm_reader_error(r, "illegal opcode");
 	}
@@ -71,80 +91,20 @@ static bool skip_fc(struct wasm_reader *r)
 
 bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 {
-	uint64_t v;
-	uint8_t b;
+	uint8_t imm = wasm_opinfo[op].imm;
+	uint32_t sub;
 
-	switch (op) {
-	case 0x00:
-	case 0x01:
-	case 0x05:
-	case 0x0b:
-	case 0x0f:
-	case 0x1a:
-	case 0x1b:
-	case 0xd1:
-		return true;
-	case 0x02:
-	case 0x03:
-	case 0x04: /* block type: s33 */
-		return wasm_reader_leb(r, 33, true, &v);
-	case 0x0c:
-	case 0x0d:
-	case 0x10:
-	case 0x20:
-	case 0x21:
-	case 0x22:
-	case 0x23:
-	case 0x24:
-	case 0x25:
-	case 0x26:
-	case 0xd2:
-		return skip_u32(r);
-	case 0x0e: { /* br_table vec(label) label */
-		uint32_t n;
-
-		if (!wasm_reader_u32(r, &n))
+	if (imm == WASM_IMM_PREFIX) {
+		if (!wasm_reader_u32(r, &sub))
 			return false;
-		for (uint64_t i = 0; i <= n; i++)
-			if (!skip_u32(r))
-				return false;
-		return true;
-	}
-	case 0x11: /* call_indirect type table */
-		return skip_u32(r) && skip_u32(r);
-	case 0x1c: { /* select vec(valtype) */
-		uint32_t n;
-
-		if (!wasm_reader_u32(r, &n))
-			return false;
-		for (uint32_t i = 0; i < n; i++)
-			if (!wasm_reader_u8(r, &b))
-				return false;
-		return true;
-	}
-	case 0x3f:
-	case 0x40:
-		return skip_zero_byte(r);
-	case 0x41:
-		return wasm_reader_leb(r, 32, true, &v);
-	case 0x42:
-		return wasm_reader_leb(r, 64, true, &v);
-	case 0x43:
-		return wasm_reader_bytes(r, 4, &(const uint8_t *){NULL});
-	case 0x44:
-		return wasm_reader_bytes(r, 8, &(const uint8_t *){NULL});
-	case 0xd0:
-		return wasm_reader_u8(r, &b);
-	case 0xfc:
-		return skip_fc(r);
-	default:
-		if (op >= 0x28 && op <= 0x3e) /* memarg: align, offset */
-			return skip_u32(r) && skip_u32(r);
-		if (op >= 0x45 && op <= 0xc4) /* numeric, no immediates */
-			return true;
+		if (sub >= WASM_OP_FC_COUNT)
+			return wasm_reader_error(r, "illegal opcode");
+		imm = wasm_opinfo[WASM_OP_INDEX(op, sub)].imm;
+	} else if (imm == WASM_IMM_ILLEGAL) {
 		r->pos--;
 		return wasm_reader_error(r, "illegal opcode");
 	}
+	return skip_imm(r, imm);
 }
 
 bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
@@ -162,7 +122,7 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
 
 		if (!wasm_reader_u8(r, &op))
 			return false;
-		if (op == 0x0b) {
+		if (op == WASM_OP_END) {
 			if (depth == 0)
 				break;
 			depth--;
@@ -170,33 +130,33 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
 		}
 		ninstr++;
 		switch (op) {
-		case 0x41:
+		case WASM_OP_I32_CONST:
 			if (!wasm_reader_s32(r, &s32))
 				return false;
 			e.kind = WASM_CONST_I32;
 			e.type = WASM_TYPE_I32;
 			e.u.i32 = (uint32_t)s32;
 			break;
-		case 0x42:
+		case WASM_OP_I64_CONST:
 			if (!wasm_reader_s64(r, &s64))
 				return false;
 			e.kind = WASM_CONST_I64;
 			e.type = WASM_TYPE_I64;
 			e.u.i64 = (uint64_t)s64;
 			break;
-		case 0x43:
+		case WASM_OP_F32_CONST:
 			if (!wasm_reader_fixed32(r, &e.u.f32))
 				return false;
 			e.kind = WASM_CONST_F32;
 			e.type = WASM_TYPE_F32;
 			break;
-		case 0x44:
+		case WASM_OP_F64_CONST:
 			if (!wasm_reader_fixed64(r, &e.u.f64))
 				return false;
 			e.kind = WASM_CONST_F64;
 			e.type = WASM_TYPE_F64;
 			break;
-		case 0xd0:
+		case WASM_OP_REF_NULL:
 			if (!wasm_reader_u8(r, &e.type))
 				return false;
 			if (!wasm_is_reftype(e.type)) {
@@ -205,13 +165,13 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
 			}
 			e.kind = WASM_CONST_REF_NULL;
 			break;
-		case 0xd2:
+		case WASM_OP_REF_FUNC:
 			if (!wasm_reader_u32(r, &e.u.index))
 				return false;
 			e.kind = WASM_CONST_REF_FUNC;
 			e.type = WASM_TYPE_FUNCREF;
 			break;
-		case 0x23:
+		case WASM_OP_GLOBAL_GET:
 			if (!wasm_reader_u32(r, &e.u.index))
 				return false;
 			e.kind = WASM_CONST_GLOBAL_GET;
@@ -220,7 +180,7 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
 		default:
 			if (!wasm_skip_immediates(r, op))
 				return false;
-			if (op >= 0x02 && op <= 0x04)
+			if (wasm_opinfo[op].imm == WASM_IMM_BLOCK)
 				depth++;
 			nonconst = true;
 			break;
@@ -310,9 +270,9 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 		if (!wasm_reader_u8(r, &op))
 			return false;
 		switch (op) {
-		case 0x02:
-		case 0x03:
-		case 0x04:
+		case WASM_OP_BLOCK:
+		case WASM_OP_LOOP:
+		case WASM_OP_IF:
 			if (!wasm_reader_s33(r, &bt))
 				return false;
 			if (bt < 0 &&
@@ -322,13 +282,13 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			}
 			depth++;
 			break;
-		case 0x0b:
+		case WASM_OP_END:
 			if (depth-- > 0)
 				break;
 			if (r->pos != r->end)
 				return wasm_reader_error(r, "section size mismatch");
 			return true;
-		case 0x1c:
+		case WASM_OP_SELECT_T:
 			if (!wasm_reader_u32(r, &n))
 				return false;
 			for (uint32_t i = 0; i < n; i++) {
@@ -338,16 +298,17 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 					return wasm_reader_error(r, "malformed value type");
 			}
 			break;
-		case 0xd0:
+		case WASM_OP_REF_NULL:
 			if (!wasm_reader_u8(r, &b))
 				return false;
 			if (!wasm_is_reftype(b))
 				return wasm_reader_error(r, "malformed reference type");
 			break;
-		case 0xfc:
+		case WASM_OP_PREFIX_FC:
 			if (!wasm_reader_u32(r, &sub))
 				return false;
-			if ((sub == 8 || sub == 9) && !m->has_data_count)
+			if ((sub == WASM_OP_MEMORY_INIT || sub == WASM_OP_DATA_DROP) &&
+			    !m->has_data_count)
 				return wasm_reader_error(r, "data count section required");
 			r->pos = at + 1; /* let the skipper read the sub-opcode */
 			if (!wasm_skip_immediates(r, op))

@@ -2,9 +2,12 @@
  * validate_instr.c - the typing rule of every instruction (spec 2.0
  * "Validation > Instructions"), except the structured control instructions
  * and br_table, which live with the control stack in validate_code.c.
+ * Instructions typed by their signature alone (numeric operators, loads and
+ * stores, constants, memory.size/grow) come from the opcode table
+ * (opcodes.h); the switch below holds only the others.
  */
 #include "base/err.h"
-#include "wasm/validate_internal.h"
+#include "wasm/validate/validate_internal.h"
 
 static bool check_mem(struct vfunc *v)
 {
@@ -70,20 +73,56 @@ static bool pop3_i32(struct vfunc *v)
 	return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32);
 }
 
-static bool unop(struct vfunc *v, uint8_t in, uint8_t out)
+/* The immediates (not NONE) of an instruction typed by its signature
+ * alone. A memory access checks its alignment against the natural one;
+ * memory.size and memory.grow need a memory. */
+static bool simple_imm(struct vfunc *v, const struct wasm_opinfo *oi)
 {
-	return wasm_vf_pop_t(v, in) && wasm_vf_push(v, out);
+	const uint8_t *p;
+	uint64_t bits;
+
+	switch (oi->imm) {
+	case WASM_IMM_MEMARG1:
+	case WASM_IMM_MEMARG2:
+	case WASM_IMM_MEMARG4:
+	case WASM_IMM_MEMARG8:
+		return memarg(v, wasm_imm_memarg_align(oi->imm));
+	case WASM_IMM_MEM0:
+		return zero_byte(v) && check_mem(v);
+	case WASM_IMM_I32:
+	case WASM_IMM_I64:
+		if (!wasm_reader_leb(&v->r, oi->imm == WASM_IMM_I32 ? 32 : 64, true, &bits))
+			return wasm_vf_vreader_fail(v);
+		return true;
+	case WASM_IMM_F32:
+	case WASM_IMM_F64:
+		if (!wasm_reader_bytes(&v->r, oi->imm == WASM_IMM_F32 ? 4 : 8, &p))
+			return wasm_vf_vreader_fail(v);
+		return true;
+	default: /* a table row with a signature but other immediates */
+		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode (%s)", oi->text);
+	}
 }
 
-static bool binop(struct vfunc *v, uint8_t in, uint8_t out)
+/* An instruction typed by its signature alone (opcodes.h): its immediates,
+ * then [params] -> [result]. Inlined: it is most of a body's instructions. */
+static inline __attribute__((always_inline)) bool check_simple(struct vfunc *v,
+							       const struct wasm_opinfo *oi)
 {
-	return wasm_vf_pop_t(v, in) && wasm_vf_pop_t(v, in) && wasm_vf_push(v, out);
+	uint32_t sig = oi->sig, np = wasm_sig_nparams(sig);
+
+	if (oi->imm != WASM_IMM_NONE && !simple_imm(v, oi))
+		return false;
+	if (np == 2 && !wasm_vf_pop_t(v, wasm_sig_param(sig, 1)))
+		return false;
+	if (np >= 1 && !wasm_vf_pop_t(v, wasm_sig_param(sig, 0)))
+		return false;
+	return wasm_sig_result(sig) == WASM_TYPE_UNKNOWN || wasm_vf_push(v, wasm_sig_result(sig));
 }
 
 /* 0xfc prefix. */
 static bool check_fc(struct vfunc *v)
 {
-	static const uint8_t sat_in[8] = {T_F32, T_F32, T_F64, T_F64, T_F32, T_F32, T_F64, T_F64};
 	struct wasm_module *m = v->m;
 	uint32_t sub, x, y;
 	uint8_t t;
@@ -91,112 +130,48 @@ static bool check_fc(struct vfunc *v)
 	if (!wasm_vf_u32(v, &sub))
 		return false;
 	switch (sub) {
-	case 0:
-	case 1:
-	case 2:
-	case 3:
-	case 4:
-	case 5:
-	case 6:
-	case 7:
-		return unop(v, sat_in[sub], sub < 4 ? T_I32 : T_I64);
-	case 8: /* memory.init */
+	case WASM_OP_MEMORY_INIT:
 		return wasm_vf_u32(v, &y) && zero_byte(v) && check_mem(v) && check_data_idx(v, y) &&
 		       pop3_i32(v);
-	case 9: /* data.drop */
+	case WASM_OP_DATA_DROP:
 		return wasm_vf_u32(v, &y) && check_data_idx(v, y);
-	case 10: /* memory.copy */
+	case WASM_OP_MEMORY_COPY:
 		return zero_byte(v) && zero_byte(v) && check_mem(v) && pop3_i32(v);
-	case 11: /* memory.fill */
+	case WASM_OP_MEMORY_FILL:
 		return zero_byte(v) && check_mem(v) && pop3_i32(v);
-	case 12: /* table.init elem table */
+	case WASM_OP_TABLE_INIT: /* elem table */
 		if (!elem_idx(v, &y) || !table_idx(v, &x))
 			return false;
 		if (m->tables[x].elem_type != m->elems[y].type)
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: table.init");
 		return pop3_i32(v);
-	case 13: /* elem.drop */
+	case WASM_OP_ELEM_DROP:
 		return elem_idx(v, &y);
-	case 14: /* table.copy dst src */
+	case WASM_OP_TABLE_COPY: /* dst src */
 		if (!table_idx(v, &x) || !table_idx(v, &y))
 			return false;
 		if (m->tables[x].elem_type != m->tables[y].elem_type)
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: table.copy");
 		return pop3_i32(v);
-	case 15: /* table.grow: ref n -> i32 */
+	case WASM_OP_TABLE_GROW: /* ref n -> i32 */
 		if (!table_idx(v, &x))
 			return false;
 		t = m->tables[x].elem_type;
 		return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, t) && wasm_vf_push(v, T_I32);
-	case 16: /* table.size */
+	case WASM_OP_TABLE_SIZE:
 		return table_idx(v, &x) && wasm_vf_push(v, T_I32);
-	case 17: /* table.fill: i ref n */
+	case WASM_OP_TABLE_FILL: /* i ref n */
 		if (!table_idx(v, &x))
 			return false;
 		t = m->tables[x].elem_type;
 		return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, t) && wasm_vf_pop_t(v, T_I32);
 	default:
+		if (sub < WASM_OP_FC_COUNT &&
+		    wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].sig != WASM_SIG_NONE)
+			return check_simple(v, &wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)]);
 		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode 0xfc %u", sub);
 	}
 }
-
-/* i32/i64/f32/f64 operators without immediates, 0x45..0xc4. */
-static bool check_numeric(struct vfunc *v, uint8_t op)
-{
-	/* 0xa7..0xbf: input, output */
-	static const uint8_t conv[25][2] = {
-		{T_I64, T_I32}, {T_F32, T_I32}, {T_F32, T_I32}, {T_F64, T_I32}, {T_F64, T_I32},
-		{T_I32, T_I64}, {T_I32, T_I64}, {T_F32, T_I64}, {T_F32, T_I64}, {T_F64, T_I64},
-		{T_F64, T_I64}, {T_I32, T_F32}, {T_I32, T_F32}, {T_I64, T_F32}, {T_I64, T_F32},
-		{T_F64, T_F32}, {T_I32, T_F64}, {T_I32, T_F64}, {T_I64, T_F64}, {T_I64, T_F64},
-		{T_F32, T_F64}, {T_F32, T_I32}, {T_F64, T_I64}, {T_I32, T_F32}, {T_I64, T_F64},
-	};
-
-	if (op == 0x45)
-		return unop(v, T_I32, T_I32);
-	if (op <= 0x4f)
-		return binop(v, T_I32, T_I32);
-	if (op == 0x50)
-		return unop(v, T_I64, T_I32);
-	if (op <= 0x5a)
-		return binop(v, T_I64, T_I32);
-	if (op <= 0x60)
-		return binop(v, T_F32, T_I32);
-	if (op <= 0x66)
-		return binop(v, T_F64, T_I32);
-	if (op <= 0x69)
-		return unop(v, T_I32, T_I32);
-	if (op <= 0x78)
-		return binop(v, T_I32, T_I32);
-	if (op <= 0x7b)
-		return unop(v, T_I64, T_I64);
-	if (op <= 0x8a)
-		return binop(v, T_I64, T_I64);
-	if (op <= 0x91)
-		return unop(v, T_F32, T_F32);
-	if (op <= 0x98)
-		return binop(v, T_F32, T_F32);
-	if (op <= 0x9f)
-		return unop(v, T_F64, T_F64);
-	if (op <= 0xa6)
-		return binop(v, T_F64, T_F64);
-	if (op <= 0xbf)
-		return unop(v, conv[op - 0xa7][0], conv[op - 0xa7][1]);
-	if (op <= 0xc1)
-		return unop(v, T_I32, T_I32);
-	return unop(v, T_I64, T_I64); /* 0xc2..0xc4 */
-}
-
-/* Natural alignment (log2) and value type of loads 0x28..0x35 and stores
- * 0x36..0x3e. */
-static const uint8_t mem_align[23] = {
-	2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2, /* loads */
-	2, 3, 2, 3, 0, 1, 0, 1, 2,		  /* stores */
-};
-static const uint8_t mem_type[23] = {
-	T_I32, T_I64, T_F32, T_F64, T_I32, T_I32, T_I32, T_I32, T_I64, T_I64, T_I64, T_I64,
-	T_I64, T_I64, T_I32, T_I64, T_F32, T_F64, T_I32, T_I32, T_I64, T_I64, T_I64,
-};
 
 static bool record_untyped(struct vfunc *v, uint8_t t)
 {
@@ -284,18 +259,18 @@ static bool check_var(struct vfunc *v, uint8_t op)
 
 	if (!wasm_vf_u32(v, &x))
 		return false;
-	if (op <= 0x22) {
+	if (op <= WASM_OP_LOCAL_TEE) {
 		if (x >= v->nlocals)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown local %u", x);
-		if (op == 0x20)
+		if (op == WASM_OP_LOCAL_GET)
 			return wasm_vf_push(v, v->locals[x]);
 		if (!wasm_vf_pop_t(v, v->locals[x]))
 			return false;
-		return op == 0x21 || wasm_vf_push(v, v->locals[x]);
+		return op == WASM_OP_LOCAL_SET || wasm_vf_push(v, v->locals[x]);
 	}
 	if (x >= m->nglobals)
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown global %u", x);
-	if (op == 0x23)
+	if (op == WASM_OP_GLOBAL_GET)
 		return wasm_vf_push(v, m->globals[x].type);
 	if (!m->globals[x].is_mutable)
 		return wasm_vf_vfail(v, ERR_INVALID, "global is immutable: global %u", x);
@@ -309,23 +284,22 @@ bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done)
 	const uint8_t *ts;
 	uint32_t n, x;
 	uint8_t t;
-	uint64_t bits;
 
 	switch (op) {
-	case 0x00: /* unreachable */
+	case WASM_OP_UNREACHABLE:
 		wasm_vf_set_unreachable(v);
 		return true;
-	case 0x01: /* nop */
+	case WASM_OP_NOP:
 		return true;
-	case 0x02:
-	case 0x03:
-	case 0x04:
+	case WASM_OP_BLOCK:
+	case WASM_OP_LOOP:
+	case WASM_OP_IF:
 		return wasm_vf_begin_block(v, op);
-	case 0x05:
+	case WASM_OP_ELSE:
 		return wasm_vf_do_else(v);
-	case 0x0b:
+	case WASM_OP_END:
 		return wasm_vf_do_end(v, done);
-	case 0x0c: /* br */
+	case WASM_OP_BR:
 		if (!wasm_vf_label(v, &c))
 			return false;
 		wasm_vf_label_types(c, &ts, &n);
@@ -333,74 +307,54 @@ bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done)
 			return false;
 		wasm_vf_set_unreachable(v);
 		return true;
-	case 0x0d: /* br_if */
+	case WASM_OP_BR_IF:
 		if (!wasm_vf_label(v, &c) || !wasm_vf_pop_t(v, T_I32))
 			return false;
 		wasm_vf_label_types(c, &ts, &n);
 		return wasm_vf_pop_n(v, ts, n) && wasm_vf_push_n(v, ts, n);
-	case 0x0e:
+	case WASM_OP_BR_TABLE:
 		return wasm_vf_do_br_table(v);
-	case 0x0f: /* return */
+	case WASM_OP_RETURN:
 		if (!wasm_vf_pop_n(v, v->ctrls[0].results, v->ctrls[0].nresults))
 			return false;
 		wasm_vf_set_unreachable(v);
 		return true;
-	case 0x10:
+	case WASM_OP_CALL:
 		return check_call(v, false);
-	case 0x11:
+	case WASM_OP_CALL_INDIRECT:
 		return check_call(v, true);
-	case 0x1a: /* drop */
+	case WASM_OP_DROP:
 		return wasm_vf_pop(v, &t) && record_untyped(v, t);
-	case 0x1b:
+	case WASM_OP_SELECT:
 		return check_select(v, false);
-	case 0x1c:
+	case WASM_OP_SELECT_T:
 		return check_select(v, true);
-	case 0x20:
-	case 0x21:
-	case 0x22:
-	case 0x23:
-	case 0x24:
+	case WASM_OP_LOCAL_GET:
+	case WASM_OP_LOCAL_SET:
+	case WASM_OP_LOCAL_TEE:
+	case WASM_OP_GLOBAL_GET:
+	case WASM_OP_GLOBAL_SET:
 		return check_var(v, op);
-	case 0x25: /* table.get */
+	case WASM_OP_TABLE_GET:
 		return table_idx(v, &x) && wasm_vf_pop_t(v, T_I32) &&
 		       wasm_vf_push(v, m->tables[x].elem_type);
-	case 0x26: /* table.set */
+	case WASM_OP_TABLE_SET:
 		return table_idx(v, &x) && wasm_vf_pop_t(v, m->tables[x].elem_type) &&
 		       wasm_vf_pop_t(v, T_I32);
-	case 0x3f: /* memory.size */
-		return zero_byte(v) && check_mem(v) && wasm_vf_push(v, T_I32);
-	case 0x40: /* memory.grow */
-		return zero_byte(v) && check_mem(v) && unop(v, T_I32, T_I32);
-	case 0x41:
-		if (!wasm_reader_leb(&v->r, 32, true, &bits))
-			return wasm_vf_vreader_fail(v);
-		return wasm_vf_push(v, T_I32);
-	case 0x42:
-		if (!wasm_reader_leb(&v->r, 64, true, &bits))
-			return wasm_vf_vreader_fail(v);
-		return wasm_vf_push(v, T_I64);
-	case 0x43:
-		if (!wasm_reader_bytes(&v->r, 4, &ts))
-			return wasm_vf_vreader_fail(v);
-		return wasm_vf_push(v, T_F32);
-	case 0x44:
-		if (!wasm_reader_bytes(&v->r, 8, &ts))
-			return wasm_vf_vreader_fail(v);
-		return wasm_vf_push(v, T_F64);
-	case 0xd0: /* ref.null t */
+	case WASM_OP_REF_NULL:
 		if (!wasm_reader_u8(&v->r, &t))
 			return wasm_vf_vreader_fail(v);
 		if (!wasm_is_reftype(t))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed reference type");
 		return wasm_vf_push(v, t);
-	case 0xd1: /* ref.is_null */
+	case WASM_OP_REF_IS_NULL:
 		if (!wasm_vf_pop(v, &t))
 			return false;
 		if (t != T_UNK && !wasm_is_reftype(t))
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: ref.is_null on %s",
 					     wasm_valtype_name(t));
 		return wasm_vf_push(v, T_I32);
-	case 0xd2: /* ref.func */
+	case WASM_OP_REF_FUNC:
 		if (!wasm_vf_u32(v, &x))
 			return false;
 		if (x >= m->nfuncs)
@@ -408,18 +362,12 @@ bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done)
 		if (!(v->refs[x / 8] & (1u << (x % 8))))
 			return wasm_vf_vfail(v, ERR_INVALID, "undeclared function reference %u", x);
 		return wasm_vf_push(v, WASM_TYPE_FUNCREF);
-	case 0xfc:
+	case WASM_OP_PREFIX_FC:
 		return check_fc(v);
 	default:
 		break;
 	}
-	if (op >= 0x28 && op <= 0x35)
-		return memarg(v, mem_align[op - 0x28]) && wasm_vf_pop_t(v, T_I32) &&
-		       wasm_vf_push(v, mem_type[op - 0x28]);
-	if (op >= 0x36 && op <= 0x3e)
-		return memarg(v, mem_align[op - 0x28]) && wasm_vf_pop_t(v, mem_type[op - 0x28]) &&
-		       wasm_vf_pop_t(v, T_I32);
-	if (op >= 0x45 && op <= 0xc4)
-		return check_numeric(v, op);
+	if (wasm_opinfo[op].sig != WASM_SIG_NONE)
+		return check_simple(v, &wasm_opinfo[op]);
 	return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode 0x%02x", op);
 }

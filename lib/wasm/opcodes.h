@@ -1,0 +1,386 @@
+/*
+ * opcodes.h - the one table of WebAssembly instructions: what the decoder,
+ * the validator and the interpreter's translator know about each opcode
+ * without special code.
+ *
+ * WASM_OPCODES has one row per instruction:
+ *
+ *   X(NAME, PREFIX, CODE, TEXT, IMM, SIG, TR)
+ *
+ *   NAME    WASM_OP_<NAME> is the opcode (CODE); the interpreter's
+ *           internal op of a NUM, LOAD or STORE row is OP_<NAME>
+ *   PREFIX  0 for a one-byte opcode, else the prefix byte (0xfc) whose
+ *           LEB128 sub-opcode is CODE
+ *   TEXT    the name in the text format
+ *   IMM     the immediates' kind (enum wasm_imm): how the decoder skips
+ *           them, and for a memory access its natural alignment
+ *   SIG     for an instruction typed by its signature alone, [params] ->
+ *           [result] (enum wasm_sig; e.g. i32.add is I32I32_TO_I32), which
+ *           the validator checks without a case of its own; NONE for the
+ *           instructions the validator types by hand (control, variables,
+ *           calls, tables, references, bulk memory)
+ *   TR      the translator's class (enum wasm_tr): NUM (an interpreter
+ *           operator from slots to a slot), LOAD, STORE, BITS (no code:
+ *           the slot's bits stay as they are), or SPECIAL (its own case in
+ *           interp_translate.c)
+ *
+ * Each table derived from it is indexed by WASM_OP_INDEX: a one-byte
+ * opcode is its own index, a prefixed one comes after all 256 of them.
+ *
+ * Growing it: a new instruction is a new row; an instruction typed by its
+ * signature needs nothing more in the validator, a NUM one only its handler
+ * in the interpreter. SIMD (prefix 0xfd) adds its rows, an immediate kind
+ * or two (lane index, v128 constant), signatures over V128, and its prefix
+ * to WASM_OP_INDEX; the 3.0 instructions likewise. A compiler tier reads
+ * the same table (a new column, say, for its instruction selection) instead
+ * of switching on opcode numbers.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wasm/module.h"
+
+/* clang-format off */
+#define WASM_OPCODES(X) \
+	X(UNREACHABLE, 0, 0x00, "unreachable", NONE, NONE, SPECIAL) \
+	X(NOP, 0, 0x01, "nop", NONE, NONE, SPECIAL) \
+	X(BLOCK, 0, 0x02, "block", BLOCK, NONE, SPECIAL) \
+	X(LOOP, 0, 0x03, "loop", BLOCK, NONE, SPECIAL) \
+	X(IF, 0, 0x04, "if", BLOCK, NONE, SPECIAL) \
+	X(ELSE, 0, 0x05, "else", NONE, NONE, SPECIAL) \
+	X(END, 0, 0x0b, "end", NONE, NONE, SPECIAL) \
+	X(BR, 0, 0x0c, "br", IDX, NONE, SPECIAL) \
+	X(BR_IF, 0, 0x0d, "br_if", IDX, NONE, SPECIAL) \
+	X(BR_TABLE, 0, 0x0e, "br_table", BR_TABLE, NONE, SPECIAL) \
+	X(RETURN, 0, 0x0f, "return", NONE, NONE, SPECIAL) \
+	X(CALL, 0, 0x10, "call", IDX, NONE, SPECIAL) \
+	X(CALL_INDIRECT, 0, 0x11, "call_indirect", IDX2, NONE, SPECIAL) \
+	X(DROP, 0, 0x1a, "drop", NONE, NONE, SPECIAL) \
+	X(SELECT, 0, 0x1b, "select", NONE, NONE, SPECIAL) \
+	X(SELECT_T, 0, 0x1c, "select", SELECT_T, NONE, SPECIAL) \
+	X(LOCAL_GET, 0, 0x20, "local.get", IDX, NONE, SPECIAL) \
+	X(LOCAL_SET, 0, 0x21, "local.set", IDX, NONE, SPECIAL) \
+	X(LOCAL_TEE, 0, 0x22, "local.tee", IDX, NONE, SPECIAL) \
+	X(GLOBAL_GET, 0, 0x23, "global.get", IDX, NONE, SPECIAL) \
+	X(GLOBAL_SET, 0, 0x24, "global.set", IDX, NONE, SPECIAL) \
+	X(TABLE_GET, 0, 0x25, "table.get", IDX, NONE, SPECIAL) \
+	X(TABLE_SET, 0, 0x26, "table.set", IDX, NONE, SPECIAL) \
+	X(I32_LOAD, 0, 0x28, "i32.load", MEMARG4, I32_TO_I32, LOAD) \
+	X(I64_LOAD, 0, 0x29, "i64.load", MEMARG8, I32_TO_I64, LOAD) \
+	X(F32_LOAD, 0, 0x2a, "f32.load", MEMARG4, I32_TO_F32, LOAD) \
+	X(F64_LOAD, 0, 0x2b, "f64.load", MEMARG8, I32_TO_F64, LOAD) \
+	X(I32_LOAD8_S, 0, 0x2c, "i32.load8_s", MEMARG1, I32_TO_I32, LOAD) \
+	X(I32_LOAD8_U, 0, 0x2d, "i32.load8_u", MEMARG1, I32_TO_I32, LOAD) \
+	X(I32_LOAD16_S, 0, 0x2e, "i32.load16_s", MEMARG2, I32_TO_I32, LOAD) \
+	X(I32_LOAD16_U, 0, 0x2f, "i32.load16_u", MEMARG2, I32_TO_I32, LOAD) \
+	X(I64_LOAD8_S, 0, 0x30, "i64.load8_s", MEMARG1, I32_TO_I64, LOAD) \
+	X(I64_LOAD8_U, 0, 0x31, "i64.load8_u", MEMARG1, I32_TO_I64, LOAD) \
+	X(I64_LOAD16_S, 0, 0x32, "i64.load16_s", MEMARG2, I32_TO_I64, LOAD) \
+	X(I64_LOAD16_U, 0, 0x33, "i64.load16_u", MEMARG2, I32_TO_I64, LOAD) \
+	X(I64_LOAD32_S, 0, 0x34, "i64.load32_s", MEMARG4, I32_TO_I64, LOAD) \
+	X(I64_LOAD32_U, 0, 0x35, "i64.load32_u", MEMARG4, I32_TO_I64, LOAD) \
+	X(I32_STORE, 0, 0x36, "i32.store", MEMARG4, I32I32_TO_NONE, STORE) \
+	X(I64_STORE, 0, 0x37, "i64.store", MEMARG8, I32I64_TO_NONE, STORE) \
+	X(F32_STORE, 0, 0x38, "f32.store", MEMARG4, I32F32_TO_NONE, STORE) \
+	X(F64_STORE, 0, 0x39, "f64.store", MEMARG8, I32F64_TO_NONE, STORE) \
+	X(I32_STORE8, 0, 0x3a, "i32.store8", MEMARG1, I32I32_TO_NONE, STORE) \
+	X(I32_STORE16, 0, 0x3b, "i32.store16", MEMARG2, I32I32_TO_NONE, STORE) \
+	X(I64_STORE8, 0, 0x3c, "i64.store8", MEMARG1, I32I64_TO_NONE, STORE) \
+	X(I64_STORE16, 0, 0x3d, "i64.store16", MEMARG2, I32I64_TO_NONE, STORE) \
+	X(I64_STORE32, 0, 0x3e, "i64.store32", MEMARG4, I32I64_TO_NONE, STORE) \
+	X(MEMORY_SIZE, 0, 0x3f, "memory.size", MEM0, NONE_TO_I32, SPECIAL) \
+	X(MEMORY_GROW, 0, 0x40, "memory.grow", MEM0, I32_TO_I32, SPECIAL) \
+	X(I32_CONST, 0, 0x41, "i32.const", I32, NONE_TO_I32, SPECIAL) \
+	X(I64_CONST, 0, 0x42, "i64.const", I64, NONE_TO_I64, SPECIAL) \
+	X(F32_CONST, 0, 0x43, "f32.const", F32, NONE_TO_F32, SPECIAL) \
+	X(F64_CONST, 0, 0x44, "f64.const", F64, NONE_TO_F64, SPECIAL) \
+	X(I32_EQZ, 0, 0x45, "i32.eqz", NONE, I32_TO_I32, NUM) \
+	X(I32_EQ, 0, 0x46, "i32.eq", NONE, I32I32_TO_I32, NUM) \
+	X(I32_NE, 0, 0x47, "i32.ne", NONE, I32I32_TO_I32, NUM) \
+	X(I32_LT_S, 0, 0x48, "i32.lt_s", NONE, I32I32_TO_I32, NUM) \
+	X(I32_LT_U, 0, 0x49, "i32.lt_u", NONE, I32I32_TO_I32, NUM) \
+	X(I32_GT_S, 0, 0x4a, "i32.gt_s", NONE, I32I32_TO_I32, NUM) \
+	X(I32_GT_U, 0, 0x4b, "i32.gt_u", NONE, I32I32_TO_I32, NUM) \
+	X(I32_LE_S, 0, 0x4c, "i32.le_s", NONE, I32I32_TO_I32, NUM) \
+	X(I32_LE_U, 0, 0x4d, "i32.le_u", NONE, I32I32_TO_I32, NUM) \
+	X(I32_GE_S, 0, 0x4e, "i32.ge_s", NONE, I32I32_TO_I32, NUM) \
+	X(I32_GE_U, 0, 0x4f, "i32.ge_u", NONE, I32I32_TO_I32, NUM) \
+	X(I64_EQZ, 0, 0x50, "i64.eqz", NONE, I64_TO_I32, NUM) \
+	X(I64_EQ, 0, 0x51, "i64.eq", NONE, I64I64_TO_I32, NUM) \
+	X(I64_NE, 0, 0x52, "i64.ne", NONE, I64I64_TO_I32, NUM) \
+	X(I64_LT_S, 0, 0x53, "i64.lt_s", NONE, I64I64_TO_I32, NUM) \
+	X(I64_LT_U, 0, 0x54, "i64.lt_u", NONE, I64I64_TO_I32, NUM) \
+	X(I64_GT_S, 0, 0x55, "i64.gt_s", NONE, I64I64_TO_I32, NUM) \
+	X(I64_GT_U, 0, 0x56, "i64.gt_u", NONE, I64I64_TO_I32, NUM) \
+	X(I64_LE_S, 0, 0x57, "i64.le_s", NONE, I64I64_TO_I32, NUM) \
+	X(I64_LE_U, 0, 0x58, "i64.le_u", NONE, I64I64_TO_I32, NUM) \
+	X(I64_GE_S, 0, 0x59, "i64.ge_s", NONE, I64I64_TO_I32, NUM) \
+	X(I64_GE_U, 0, 0x5a, "i64.ge_u", NONE, I64I64_TO_I32, NUM) \
+	X(F32_EQ, 0, 0x5b, "f32.eq", NONE, F32F32_TO_I32, NUM) \
+	X(F32_NE, 0, 0x5c, "f32.ne", NONE, F32F32_TO_I32, NUM) \
+	X(F32_LT, 0, 0x5d, "f32.lt", NONE, F32F32_TO_I32, NUM) \
+	X(F32_GT, 0, 0x5e, "f32.gt", NONE, F32F32_TO_I32, NUM) \
+	X(F32_LE, 0, 0x5f, "f32.le", NONE, F32F32_TO_I32, NUM) \
+	X(F32_GE, 0, 0x60, "f32.ge", NONE, F32F32_TO_I32, NUM) \
+	X(F64_EQ, 0, 0x61, "f64.eq", NONE, F64F64_TO_I32, NUM) \
+	X(F64_NE, 0, 0x62, "f64.ne", NONE, F64F64_TO_I32, NUM) \
+	X(F64_LT, 0, 0x63, "f64.lt", NONE, F64F64_TO_I32, NUM) \
+	X(F64_GT, 0, 0x64, "f64.gt", NONE, F64F64_TO_I32, NUM) \
+	X(F64_LE, 0, 0x65, "f64.le", NONE, F64F64_TO_I32, NUM) \
+	X(F64_GE, 0, 0x66, "f64.ge", NONE, F64F64_TO_I32, NUM) \
+	X(I32_CLZ, 0, 0x67, "i32.clz", NONE, I32_TO_I32, NUM) \
+	X(I32_CTZ, 0, 0x68, "i32.ctz", NONE, I32_TO_I32, NUM) \
+	X(I32_POPCNT, 0, 0x69, "i32.popcnt", NONE, I32_TO_I32, NUM) \
+	X(I32_ADD, 0, 0x6a, "i32.add", NONE, I32I32_TO_I32, NUM) \
+	X(I32_SUB, 0, 0x6b, "i32.sub", NONE, I32I32_TO_I32, NUM) \
+	X(I32_MUL, 0, 0x6c, "i32.mul", NONE, I32I32_TO_I32, NUM) \
+	X(I32_DIV_S, 0, 0x6d, "i32.div_s", NONE, I32I32_TO_I32, NUM) \
+	X(I32_DIV_U, 0, 0x6e, "i32.div_u", NONE, I32I32_TO_I32, NUM) \
+	X(I32_REM_S, 0, 0x6f, "i32.rem_s", NONE, I32I32_TO_I32, NUM) \
+	X(I32_REM_U, 0, 0x70, "i32.rem_u", NONE, I32I32_TO_I32, NUM) \
+	X(I32_AND, 0, 0x71, "i32.and", NONE, I32I32_TO_I32, NUM) \
+	X(I32_OR, 0, 0x72, "i32.or", NONE, I32I32_TO_I32, NUM) \
+	X(I32_XOR, 0, 0x73, "i32.xor", NONE, I32I32_TO_I32, NUM) \
+	X(I32_SHL, 0, 0x74, "i32.shl", NONE, I32I32_TO_I32, NUM) \
+	X(I32_SHR_S, 0, 0x75, "i32.shr_s", NONE, I32I32_TO_I32, NUM) \
+	X(I32_SHR_U, 0, 0x76, "i32.shr_u", NONE, I32I32_TO_I32, NUM) \
+	X(I32_ROTL, 0, 0x77, "i32.rotl", NONE, I32I32_TO_I32, NUM) \
+	X(I32_ROTR, 0, 0x78, "i32.rotr", NONE, I32I32_TO_I32, NUM) \
+	X(I64_CLZ, 0, 0x79, "i64.clz", NONE, I64_TO_I64, NUM) \
+	X(I64_CTZ, 0, 0x7a, "i64.ctz", NONE, I64_TO_I64, NUM) \
+	X(I64_POPCNT, 0, 0x7b, "i64.popcnt", NONE, I64_TO_I64, NUM) \
+	X(I64_ADD, 0, 0x7c, "i64.add", NONE, I64I64_TO_I64, NUM) \
+	X(I64_SUB, 0, 0x7d, "i64.sub", NONE, I64I64_TO_I64, NUM) \
+	X(I64_MUL, 0, 0x7e, "i64.mul", NONE, I64I64_TO_I64, NUM) \
+	X(I64_DIV_S, 0, 0x7f, "i64.div_s", NONE, I64I64_TO_I64, NUM) \
+	X(I64_DIV_U, 0, 0x80, "i64.div_u", NONE, I64I64_TO_I64, NUM) \
+	X(I64_REM_S, 0, 0x81, "i64.rem_s", NONE, I64I64_TO_I64, NUM) \
+	X(I64_REM_U, 0, 0x82, "i64.rem_u", NONE, I64I64_TO_I64, NUM) \
+	X(I64_AND, 0, 0x83, "i64.and", NONE, I64I64_TO_I64, NUM) \
+	X(I64_OR, 0, 0x84, "i64.or", NONE, I64I64_TO_I64, NUM) \
+	X(I64_XOR, 0, 0x85, "i64.xor", NONE, I64I64_TO_I64, NUM) \
+	X(I64_SHL, 0, 0x86, "i64.shl", NONE, I64I64_TO_I64, NUM) \
+	X(I64_SHR_S, 0, 0x87, "i64.shr_s", NONE, I64I64_TO_I64, NUM) \
+	X(I64_SHR_U, 0, 0x88, "i64.shr_u", NONE, I64I64_TO_I64, NUM) \
+	X(I64_ROTL, 0, 0x89, "i64.rotl", NONE, I64I64_TO_I64, NUM) \
+	X(I64_ROTR, 0, 0x8a, "i64.rotr", NONE, I64I64_TO_I64, NUM) \
+	X(F32_ABS, 0, 0x8b, "f32.abs", NONE, F32_TO_F32, NUM) \
+	X(F32_NEG, 0, 0x8c, "f32.neg", NONE, F32_TO_F32, NUM) \
+	X(F32_CEIL, 0, 0x8d, "f32.ceil", NONE, F32_TO_F32, NUM) \
+	X(F32_FLOOR, 0, 0x8e, "f32.floor", NONE, F32_TO_F32, NUM) \
+	X(F32_TRUNC, 0, 0x8f, "f32.trunc", NONE, F32_TO_F32, NUM) \
+	X(F32_NEAREST, 0, 0x90, "f32.nearest", NONE, F32_TO_F32, NUM) \
+	X(F32_SQRT, 0, 0x91, "f32.sqrt", NONE, F32_TO_F32, NUM) \
+	X(F32_ADD, 0, 0x92, "f32.add", NONE, F32F32_TO_F32, NUM) \
+	X(F32_SUB, 0, 0x93, "f32.sub", NONE, F32F32_TO_F32, NUM) \
+	X(F32_MUL, 0, 0x94, "f32.mul", NONE, F32F32_TO_F32, NUM) \
+	X(F32_DIV, 0, 0x95, "f32.div", NONE, F32F32_TO_F32, NUM) \
+	X(F32_MIN, 0, 0x96, "f32.min", NONE, F32F32_TO_F32, NUM) \
+	X(F32_MAX, 0, 0x97, "f32.max", NONE, F32F32_TO_F32, NUM) \
+	X(F32_COPYSIGN, 0, 0x98, "f32.copysign", NONE, F32F32_TO_F32, NUM) \
+	X(F64_ABS, 0, 0x99, "f64.abs", NONE, F64_TO_F64, NUM) \
+	X(F64_NEG, 0, 0x9a, "f64.neg", NONE, F64_TO_F64, NUM) \
+	X(F64_CEIL, 0, 0x9b, "f64.ceil", NONE, F64_TO_F64, NUM) \
+	X(F64_FLOOR, 0, 0x9c, "f64.floor", NONE, F64_TO_F64, NUM) \
+	X(F64_TRUNC, 0, 0x9d, "f64.trunc", NONE, F64_TO_F64, NUM) \
+	X(F64_NEAREST, 0, 0x9e, "f64.nearest", NONE, F64_TO_F64, NUM) \
+	X(F64_SQRT, 0, 0x9f, "f64.sqrt", NONE, F64_TO_F64, NUM) \
+	X(F64_ADD, 0, 0xa0, "f64.add", NONE, F64F64_TO_F64, NUM) \
+	X(F64_SUB, 0, 0xa1, "f64.sub", NONE, F64F64_TO_F64, NUM) \
+	X(F64_MUL, 0, 0xa2, "f64.mul", NONE, F64F64_TO_F64, NUM) \
+	X(F64_DIV, 0, 0xa3, "f64.div", NONE, F64F64_TO_F64, NUM) \
+	X(F64_MIN, 0, 0xa4, "f64.min", NONE, F64F64_TO_F64, NUM) \
+	X(F64_MAX, 0, 0xa5, "f64.max", NONE, F64F64_TO_F64, NUM) \
+	X(F64_COPYSIGN, 0, 0xa6, "f64.copysign", NONE, F64F64_TO_F64, NUM) \
+	X(I32_WRAP_I64, 0, 0xa7, "i32.wrap_i64", NONE, I64_TO_I32, NUM) \
+	X(I32_TRUNC_F32_S, 0, 0xa8, "i32.trunc_f32_s", NONE, F32_TO_I32, NUM) \
+	X(I32_TRUNC_F32_U, 0, 0xa9, "i32.trunc_f32_u", NONE, F32_TO_I32, NUM) \
+	X(I32_TRUNC_F64_S, 0, 0xaa, "i32.trunc_f64_s", NONE, F64_TO_I32, NUM) \
+	X(I32_TRUNC_F64_U, 0, 0xab, "i32.trunc_f64_u", NONE, F64_TO_I32, NUM) \
+	X(I64_EXTEND_I32_S, 0, 0xac, "i64.extend_i32_s", NONE, I32_TO_I64, NUM) \
+	X(I64_EXTEND_I32_U, 0, 0xad, "i64.extend_i32_u", NONE, I32_TO_I64, NUM) \
+	X(I64_TRUNC_F32_S, 0, 0xae, "i64.trunc_f32_s", NONE, F32_TO_I64, NUM) \
+	X(I64_TRUNC_F32_U, 0, 0xaf, "i64.trunc_f32_u", NONE, F32_TO_I64, NUM) \
+	X(I64_TRUNC_F64_S, 0, 0xb0, "i64.trunc_f64_s", NONE, F64_TO_I64, NUM) \
+	X(I64_TRUNC_F64_U, 0, 0xb1, "i64.trunc_f64_u", NONE, F64_TO_I64, NUM) \
+	X(F32_CONVERT_I32_S, 0, 0xb2, "f32.convert_i32_s", NONE, I32_TO_F32, NUM) \
+	X(F32_CONVERT_I32_U, 0, 0xb3, "f32.convert_i32_u", NONE, I32_TO_F32, NUM) \
+	X(F32_CONVERT_I64_S, 0, 0xb4, "f32.convert_i64_s", NONE, I64_TO_F32, NUM) \
+	X(F32_CONVERT_I64_U, 0, 0xb5, "f32.convert_i64_u", NONE, I64_TO_F32, NUM) \
+	X(F32_DEMOTE_F64, 0, 0xb6, "f32.demote_f64", NONE, F64_TO_F32, NUM) \
+	X(F64_CONVERT_I32_S, 0, 0xb7, "f64.convert_i32_s", NONE, I32_TO_F64, NUM) \
+	X(F64_CONVERT_I32_U, 0, 0xb8, "f64.convert_i32_u", NONE, I32_TO_F64, NUM) \
+	X(F64_CONVERT_I64_S, 0, 0xb9, "f64.convert_i64_s", NONE, I64_TO_F64, NUM) \
+	X(F64_CONVERT_I64_U, 0, 0xba, "f64.convert_i64_u", NONE, I64_TO_F64, NUM) \
+	X(F64_PROMOTE_F32, 0, 0xbb, "f64.promote_f32", NONE, F32_TO_F64, NUM) \
+	X(I32_REINTERPRET_F32, 0, 0xbc, "i32.reinterpret_f32", NONE, F32_TO_I32, BITS) \
+	X(I64_REINTERPRET_F64, 0, 0xbd, "i64.reinterpret_f64", NONE, F64_TO_I64, BITS) \
+	X(F32_REINTERPRET_I32, 0, 0xbe, "f32.reinterpret_i32", NONE, I32_TO_F32, BITS) \
+	X(F64_REINTERPRET_I64, 0, 0xbf, "f64.reinterpret_i64", NONE, I64_TO_F64, BITS) \
+	X(I32_EXTEND8_S, 0, 0xc0, "i32.extend8_s", NONE, I32_TO_I32, NUM) \
+	X(I32_EXTEND16_S, 0, 0xc1, "i32.extend16_s", NONE, I32_TO_I32, NUM) \
+	X(I64_EXTEND8_S, 0, 0xc2, "i64.extend8_s", NONE, I64_TO_I64, NUM) \
+	X(I64_EXTEND16_S, 0, 0xc3, "i64.extend16_s", NONE, I64_TO_I64, NUM) \
+	X(I64_EXTEND32_S, 0, 0xc4, "i64.extend32_s", NONE, I64_TO_I64, NUM) \
+	X(REF_NULL, 0, 0xd0, "ref.null", REFTYPE, NONE, SPECIAL) \
+	X(REF_IS_NULL, 0, 0xd1, "ref.is_null", NONE, NONE, SPECIAL) \
+	X(REF_FUNC, 0, 0xd2, "ref.func", IDX, NONE, SPECIAL) \
+	X(I32_TRUNC_SAT_F32_S, 0xfc, 0, "i32.trunc_sat_f32_s", NONE, F32_TO_I32, NUM) \
+	X(I32_TRUNC_SAT_F32_U, 0xfc, 1, "i32.trunc_sat_f32_u", NONE, F32_TO_I32, NUM) \
+	X(I32_TRUNC_SAT_F64_S, 0xfc, 2, "i32.trunc_sat_f64_s", NONE, F64_TO_I32, NUM) \
+	X(I32_TRUNC_SAT_F64_U, 0xfc, 3, "i32.trunc_sat_f64_u", NONE, F64_TO_I32, NUM) \
+	X(I64_TRUNC_SAT_F32_S, 0xfc, 4, "i64.trunc_sat_f32_s", NONE, F32_TO_I64, NUM) \
+	X(I64_TRUNC_SAT_F32_U, 0xfc, 5, "i64.trunc_sat_f32_u", NONE, F32_TO_I64, NUM) \
+	X(I64_TRUNC_SAT_F64_S, 0xfc, 6, "i64.trunc_sat_f64_s", NONE, F64_TO_I64, NUM) \
+	X(I64_TRUNC_SAT_F64_U, 0xfc, 7, "i64.trunc_sat_f64_u", NONE, F64_TO_I64, NUM) \
+	X(MEMORY_INIT, 0xfc, 8, "memory.init", IDX_MEM0, NONE, SPECIAL) \
+	X(DATA_DROP, 0xfc, 9, "data.drop", IDX, NONE, SPECIAL) \
+	X(MEMORY_COPY, 0xfc, 10, "memory.copy", MEM0_MEM0, NONE, SPECIAL) \
+	X(MEMORY_FILL, 0xfc, 11, "memory.fill", MEM0, NONE, SPECIAL) \
+	X(TABLE_INIT, 0xfc, 12, "table.init", IDX2, NONE, SPECIAL) \
+	X(ELEM_DROP, 0xfc, 13, "elem.drop", IDX, NONE, SPECIAL) \
+	X(TABLE_COPY, 0xfc, 14, "table.copy", IDX2, NONE, SPECIAL) \
+	X(TABLE_GROW, 0xfc, 15, "table.grow", IDX, NONE, SPECIAL) \
+	X(TABLE_SIZE, 0xfc, 16, "table.size", IDX, NONE, SPECIAL) \
+	X(TABLE_FILL, 0xfc, 17, "table.fill", IDX, NONE, SPECIAL)
+
+/* The simple signatures: NAME, number of params, the params' types, the
+ * result's type (UNKNOWN: none), as enum wasm_valtype names (module.h). */
+#define WASM_SIGS(X) \
+	X(NONE, 0, UNKNOWN, UNKNOWN, UNKNOWN) \
+	X(NONE_TO_I32, 0, UNKNOWN, UNKNOWN, I32) \
+	X(NONE_TO_I64, 0, UNKNOWN, UNKNOWN, I64) \
+	X(NONE_TO_F32, 0, UNKNOWN, UNKNOWN, F32) \
+	X(NONE_TO_F64, 0, UNKNOWN, UNKNOWN, F64) \
+	X(I32_TO_I32, 1, I32, UNKNOWN, I32) \
+	X(I32_TO_I64, 1, I32, UNKNOWN, I64) \
+	X(I32_TO_F32, 1, I32, UNKNOWN, F32) \
+	X(I32_TO_F64, 1, I32, UNKNOWN, F64) \
+	X(I64_TO_I32, 1, I64, UNKNOWN, I32) \
+	X(I64_TO_I64, 1, I64, UNKNOWN, I64) \
+	X(I64_TO_F32, 1, I64, UNKNOWN, F32) \
+	X(I64_TO_F64, 1, I64, UNKNOWN, F64) \
+	X(F32_TO_I32, 1, F32, UNKNOWN, I32) \
+	X(F32_TO_I64, 1, F32, UNKNOWN, I64) \
+	X(F32_TO_F32, 1, F32, UNKNOWN, F32) \
+	X(F32_TO_F64, 1, F32, UNKNOWN, F64) \
+	X(F64_TO_I32, 1, F64, UNKNOWN, I32) \
+	X(F64_TO_I64, 1, F64, UNKNOWN, I64) \
+	X(F64_TO_F32, 1, F64, UNKNOWN, F32) \
+	X(F64_TO_F64, 1, F64, UNKNOWN, F64) \
+	X(I32I32_TO_I32, 2, I32, I32, I32) \
+	X(I64I64_TO_I32, 2, I64, I64, I32) \
+	X(F32F32_TO_I32, 2, F32, F32, I32) \
+	X(F64F64_TO_I32, 2, F64, F64, I32) \
+	X(I64I64_TO_I64, 2, I64, I64, I64) \
+	X(F32F32_TO_F32, 2, F32, F32, F32) \
+	X(F64F64_TO_F64, 2, F64, F64, F64) \
+	X(I32I32_TO_NONE, 2, I32, I32, UNKNOWN) \
+	X(I32I64_TO_NONE, 2, I32, I64, UNKNOWN) \
+	X(I32F32_TO_NONE, 2, I32, F32, UNKNOWN) \
+	X(I32F64_TO_NONE, 2, I32, F64, UNKNOWN)
+/* clang-format on */
+
+/* The opcodes: WASM_OP_<NAME>; a prefixed one is its sub-opcode. */
+enum wasm_opcode {
+	WASM_OP_PREFIX_FC = 0xfc, /* then a u32 sub-opcode */
+#define WASM_OP_ENUM(n, p, c, text, imm, sig, tr) WASM_OP_##n = (c),
+	WASM_OPCODES(WASM_OP_ENUM)
+#undef WASM_OP_ENUM
+};
+
+/* How many sub-opcodes of each prefix there are (numbered from 0, dense). */
+enum {
+#define WASM_OP_COUNT_FC(n, p, c, text, imm, sig, tr) +((p) == WASM_OP_PREFIX_FC)
+	WASM_OP_FC_COUNT = 0 WASM_OPCODES(WASM_OP_COUNT_FC),
+#undef WASM_OP_COUNT_FC
+};
+
+/* The index of an opcode in the derived tables; the prefixed ones follow
+ * the 256 one-byte opcodes. A macro, not a function: designated
+ * initializers need a constant. */
+#define WASM_OP_INDEX(prefix, code) \
+	((prefix) == WASM_OP_PREFIX_FC ? 0x100u + (uint32_t)(code) : (uint32_t)(code))
+#define WASM_OP_NINDEX (0x100u + WASM_OP_FC_COUNT)
+
+/* Immediates that follow an opcode. 0 is no instruction (illegal opcode). */
+enum wasm_imm {
+	WASM_IMM_ILLEGAL = 0,
+	WASM_IMM_NONE,
+	WASM_IMM_BLOCK,	    /* block type: s33 */
+	WASM_IMM_IDX,	    /* one u32 index */
+	WASM_IMM_IDX2,	    /* two u32 indices */
+	WASM_IMM_BR_TABLE,  /* vec(label) label */
+	WASM_IMM_SELECT_T,  /* vec(valtype) */
+	WASM_IMM_MEM0,	    /* memory index 0 (a zero byte) */
+	WASM_IMM_MEM0_MEM0, /* two of them */
+	WASM_IMM_IDX_MEM0,  /* u32 index, then memory index 0 */
+	WASM_IMM_MEMARG1,   /* memarg (align, offset) of a 1-byte access */
+	WASM_IMM_MEMARG2,
+	WASM_IMM_MEMARG4,
+	WASM_IMM_MEMARG8,
+	WASM_IMM_I32, /* s32 */
+	WASM_IMM_I64, /* s64 */
+	WASM_IMM_F32, /* 4 bytes */
+	WASM_IMM_F64, /* 8 bytes */
+	WASM_IMM_REFTYPE,
+	WASM_IMM_PREFIX, /* a u32 sub-opcode, then its own immediates */
+};
+
+/* The natural alignment's log2 of a memarg immediate kind. */
+static inline uint32_t wasm_imm_memarg_align(uint8_t imm)
+{
+	return (uint32_t)imm - WASM_IMM_MEMARG1;
+}
+
+/*
+ * A simple signature is its own description, packed in the enum's value so
+ * that no second table lookup is needed: bits 0-7 the number of params,
+ * 8-15 and 16-23 the params' types, 24-31 the result's type (enum
+ * wasm_valtype; WASM_TYPE_UNKNOWN: none). WASM_SIG_NONE is 0.
+ */
+#define WASM_SIG_PACK(np, p0, p1, r) \
+	((uint32_t)(np) | (uint32_t)(p0) << 8 | (uint32_t)(p1) << 16 | (uint32_t)(r) << 24)
+enum wasm_sig {
+#define WASM_SIG_ENUM(n, np, p0, p1, r) \
+	WASM_SIG_##n = WASM_SIG_PACK(np, WASM_TYPE_##p0, WASM_TYPE_##p1, WASM_TYPE_##r),
+	WASM_SIGS(WASM_SIG_ENUM)
+#undef WASM_SIG_ENUM
+};
+
+static inline uint32_t wasm_sig_nparams(uint32_t sig)
+{
+	return sig & 0xff;
+}
+
+/* The type of param i (0 or 1) of `sig`. */
+static inline uint8_t wasm_sig_param(uint32_t sig, uint32_t i)
+{
+	return (uint8_t)(sig >> (8 + 8 * i));
+}
+
+static inline uint8_t wasm_sig_result(uint32_t sig)
+{
+	return (uint8_t)(sig >> 24);
+}
+
+/* The translator's classes (see the TR column). */
+enum wasm_tr {
+	WASM_TR_SPECIAL,
+	WASM_TR_NUM,
+	WASM_TR_LOAD,
+	WASM_TR_STORE,
+	WASM_TR_BITS,
+};
+
+struct wasm_opinfo {
+	const char *text; /* NULL: no such instruction, or a prefix byte */
+	uint32_t sig;	  /* enum wasm_sig */
+	uint8_t imm;	  /* enum wasm_imm */
+	uint8_t tr;	  /* enum wasm_tr */
+};
+
+/* Indexed by WASM_OP_INDEX; the prefix bytes themselves have imm PREFIX. */
+extern const struct wasm_opinfo wasm_opinfo[WASM_OP_NINDEX];

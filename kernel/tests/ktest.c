@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "base/assert.h"
+#include "base/compiler.h"
 #include "base/test.h"
 #include "core/console.h"
 #include "core/kmain.h"
@@ -100,6 +101,17 @@ static void drain(void *arg)
 {
 	(void)arg;
 	frame_drain_cache();
+}
+
+void ktest_capture_write(void *arg, int fd, const void *buf, size_t len)
+{
+	struct ktest_capture *c = arg;
+
+	(void)fd;
+	len = MIN(len, sizeof(c->buf) - 1 - c->len);
+	memcpy(c->buf + c->len, buf, len);
+	c->len += len;
+	c->buf[c->len] = 0;
 }
 
 void ktest_drain_all_caches(void)

@@ -1,6 +1,7 @@
 /* ktest.h - helpers shared by the in-kernel tests. */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/cpu.h"
@@ -12,6 +13,16 @@ uint64_t ktest_free_frames(void);
  * back pages as it needs, whatever the test under it leaked. */
 uint64_t ktest_frames_not_held(void);
 void ktest_drain_all_caches(void);
+
+/* What a program wrote to stdout and stderr, in order, NUL-ended (the rest
+ * of a full buffer is dropped). */
+struct ktest_capture {
+	char buf[2048];
+	size_t len;
+};
+/* ktest_capture_write - a wasm_proc_io.write that appends to the
+ * struct ktest_capture at arg. */
+void ktest_capture_write(void *arg, int fd, const void *buf, size_t len);
 
 /* bench=exec: the executor benchmarks, printed one line each. */
 void ktest_bench_exec(void);

@@ -7,7 +7,6 @@
  */
 #include <string.h>
 
-#include "base/compiler.h"
 #include "base/err.h"
 #include "base/test.h"
 #include "fs/kvfs.h"
@@ -19,29 +18,13 @@
 
 #define MS 1000000ull
 
-struct capture {
-	char buf[512];
-	size_t len;
-};
-
-static void cap_write(void *arg, int fd, const void *buf, size_t len)
-{
-	struct capture *c = arg;
-
-	(void)fd;
-	len = MIN(len, sizeof(c->buf) - 1 - c->len);
-	memcpy(c->buf + c->len, buf, len);
-	c->len += len;
-	c->buf[c->len] = 0;
-}
-
 /* Launches argv[0] with argv and awaits it; 0 or the launch/join error.
  * Its output goes to cap (NULL: nowhere). */
-static int run(int argc, const char *const *argv, struct capture *cap, struct wasm_error *we,
+static int run(int argc, const char *const *argv, struct ktest_capture *cap, struct wasm_error *we,
 	       struct wasm_proc_status *st)
 {
-	struct capture scratch = {0};
-	struct wasm_proc_io io = {.arg = cap ? cap : &scratch, .write = cap_write};
+	struct ktest_capture scratch = {0};
+	struct wasm_proc_io io = {.arg = cap ? cap : &scratch, .write = ktest_capture_write};
 	struct kasync_join jh;
 	int e = launch_run(argc, argv, &io, we, &jh);
 
@@ -130,7 +113,7 @@ TEST(launch, find_tries_the_name_then_bin_then_wasm)
 TEST(launch, a_program_runs_with_its_arguments_and_exits_with_its_code)
 {
 	struct wasm_proc_status st = {.code = -2};
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 
 	if (EXPECT_OK(run(2, (const char *const[]){"hello", "kernel"}, &cap, NULL, &st)))
 		EXPECT_STREQ(cap.buf, "Hello, kernel, from WebAssembly!\n");

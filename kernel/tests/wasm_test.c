@@ -29,28 +29,12 @@
 
 #define MS 1000000ull
 
-/* What a program wrote to stdout and stderr, in order. */
-struct capture {
-	char buf[2048];
-	size_t len;
-};
-
-static void cap_write(void *arg, int fd, const void *buf, size_t len)
-{
-	struct capture *c = arg;
-
-	(void)fd;
-	len = MIN(len, sizeof(c->buf) - 1 - c->len);
-	memcpy(c->buf + c->len, buf, len);
-	c->len += len;
-	c->buf[c->len] = 0;
-}
-
 /* Runs a program to its end; 0 or the spawn/join error. */
-static int run(const uint8_t *bytes, size_t len, struct wasm_proc_opts *o, struct capture *cap,
-	       int argc, const char *const *argv, struct wasm_proc_status *st)
+static int run(const uint8_t *bytes, size_t len, struct wasm_proc_opts *o,
+	       struct ktest_capture *cap, int argc, const char *const *argv,
+	       struct wasm_proc_status *st)
 {
-	struct wasm_proc_io io = {.arg = cap, .write = cap_write};
+	struct wasm_proc_io io = {.arg = cap, .write = ktest_capture_write};
 	struct kasync_join jh;
 	int e = wasm_proc_spawn_opts(bytes, len, argv ? argv[0] : "test", argc, argv,
 				     cap ? &io : NULL, o, &jh);
@@ -73,7 +57,7 @@ static bool contains(const char *s, const char *sub)
 
 TEST(wasm, hello_writes_to_stdout)
 {
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	struct wasm_proc_status st = {.code = -2, .trap = -2};
 
 	if (!EXPECT_OK(RUN(wasm_hello, NULL, &cap, &st)))
@@ -98,7 +82,7 @@ static int rng_steps(struct rand a, const struct rand *b, int max)
  * No other program runs meanwhile, so the generators are read unlocked. */
 TEST(wasm, random_get_does_not_draw_from_the_cpu_generators)
 {
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	struct wasm_proc_status st = {0};
 	struct rand before[MAX_CPUS];
 	int steps = 0;
@@ -139,7 +123,7 @@ TEST(wasm, bad_modules_are_refused_at_spawn)
 /* The out-of-bounds program, guarded or checked: the trap, its report. */
 static void expect_oob(struct test_ctx *t, bool checked)
 {
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	struct wasm_proc_status st = {0};
 	bool guarded = !checked;
 	struct wasm_proc_opts o = {.checked = checked, .used_guarded = &guarded};
@@ -170,7 +154,7 @@ TEST(wasm, far_out_of_bounds_store_traps)
 	struct wasm_proc_status st = {0};
 	bool guarded = false;
 	struct wasm_proc_opts o = {.used_guarded = &guarded};
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 
 	if (EXPECT_OK(RUN(wasm_oobfar, &o, &cap, &st)))
 		EXPECT_EQ(st.trap, WASM_TRAP_MEMORY_OOB);
@@ -182,7 +166,7 @@ TEST(wasm, far_out_of_bounds_store_traps)
 
 TEST(wasm, infinite_recursion_traps)
 {
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	struct wasm_proc_status st = {0};
 
 	if (!EXPECT_OK(RUN(wasm_recurse, NULL, &cap, &st)))
@@ -236,7 +220,7 @@ struct launcher {
 	uint32_t nspins;
 	int spawn_err;
 	bool spawned;
-	struct capture cap;
+	struct ktest_capture cap;
 	struct wasm_proc_status st;
 	uint64_t t0, took_ns;
 };
@@ -244,7 +228,7 @@ struct launcher {
 static enum kasync_poll launcher_poll(struct kasync_task *task, struct kasync_cx *cx)
 {
 	struct launcher *l = CONTAINER_OF(task, struct launcher, task);
-	struct wasm_proc_io io = {.arg = &l->cap, .write = cap_write};
+	struct wasm_proc_io io = {.arg = &l->cap, .write = ktest_capture_write};
 	int err = 0;
 
 	if (!l->spawned) {
@@ -303,7 +287,7 @@ TEST(wasm, spinning_guests_are_preempted)
 	kasync_task_unref(&l->task);
 	/* One more program: on its way to it, this CPU's worker drops the
 	 * cancelled guests still queued (on one CPU nobody else would). */
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	struct wasm_proc_status st;
 	EXPECT_OK(RUN(wasm_hello, NULL, &cap, &st));
 }
@@ -450,12 +434,12 @@ static uint16_t slow_read(void *arg, void *buf, size_t len, size_t *out_n,
 
 static void slow_write(void *arg, int fd, const void *buf, size_t len)
 {
-	cap_write(((void **)arg)[0], fd, buf, len);
+	ktest_capture_write(((void **)arg)[0], fd, buf, len);
 }
 
 TEST(wasm, stdin_blocks_until_input)
 {
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	struct slow_stdin s = {0};
 	void *args[2] = {&cap, &s};
 	struct wasm_proc_io io = {.arg = args, .write = slow_write, .read = slow_read};
@@ -476,11 +460,11 @@ TEST(wasm, many_programs_at_once)
 {
 	enum { N = 24 };
 	struct kasync_join jh[N];
-	struct capture caps[N];
+	struct ktest_capture caps[N];
 	int spawned[N];
 
 	for (int i = 0; i < N; i++) {
-		struct wasm_proc_io io = {.arg = &caps[i], .write = cap_write};
+		struct wasm_proc_io io = {.arg = &caps[i], .write = ktest_capture_write};
 		struct wasm_proc_opts o = {.checked = i % 4 == 3};
 		caps[i].len = 0;
 		caps[i].buf[0] = 0;
@@ -526,14 +510,14 @@ TEST(wasm, falls_back_to_checked_memory_when_address_space_is_short)
 		free(va);
 		return;
 	}
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	struct wasm_proc_status st = {0};
 	bool guarded = true;
 	struct wasm_proc_opts o = {.used_guarded = &guarded};
 	int e = RUN(wasm_hello, &o, &cap, &st);
 	bool guarded_oob = true;
 	struct wasm_proc_opts o2 = {.used_guarded = &guarded_oob};
-	struct capture cap2 = {0};
+	struct ktest_capture cap2 = {0};
 	int e2 = RUN(wasm_oob, &o2, &cap2, &st);
 	int trap = st.trap;
 	unreserve(va, n);
@@ -559,7 +543,7 @@ TEST(wasm, no_leak_after_100_trapping_runs)
 	uint64_t before, after;
 	int bad = 0;
 
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 
 	/* One warm-up run: per-CPU caches and the heap settle. */
 	RUN(wasm_oob, NULL, &cap, &st);
@@ -608,7 +592,7 @@ TEST(wasm, tracepoints)
 	char *text = malloc(MAX);
 	struct trace_fs_file *f;
 	struct wasm_proc_status st;
-	struct capture cap = {0};
+	struct ktest_capture cap = {0};
 	size_t len = 0, n = 0;
 
 	if (!EXPECT(text))

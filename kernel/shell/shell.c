@@ -304,7 +304,9 @@ static int cmd_timeout(int argc, char **argv)
 	return status;
 }
 
-int shell_execute(const char *line)
+/* Runs one command line; returns its status (0 = success, 127 = unknown
+ * command, 2 = bad usage). Output goes to the console. */
+static int shell_execute(const char *line)
 {
 	static const struct trace_span_meta span = {"shell", "shell", TRACE_LEVEL_INFO};
 	char buf[2 * LINE_MAX];

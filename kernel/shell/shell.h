@@ -6,18 +6,15 @@
  * jobs in shell_jobs.c); and WebAssembly programs from /bin run as jobs,
  * in the foreground (the console is theirs: input lines, Ctrl-C, Ctrl-D)
  * or in the background (&, jobs, kill, ps). Input piped into QEMU is read
- * in order, one line at a time.
+ * in order, one line at a time. The boot starts it: kernel_run
+ * (core/kmain.h) calls shell_start.
  */
 #pragma once
 
 #include <stdint.h>
 
-/* Runs one command line; returns its status (0 = success, 127 = unknown
- * command, 2 = bad usage). Output goes to the console. */
-int shell_execute(const char *line);
-
 /* Prints the banner and the prompt and spawns the shell task, which reads
- * lines from the UART as they arrive. */
+ * lines from the UART as they arrive. Boot CPU, once (kernel_run). */
 void shell_start(void);
 
 /* shell_prompt_ticks - when the first prompt was printed (rdtime ticks

@@ -313,9 +313,17 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 		fmt_snprintf(err->msg, sizeof(err->msg), "no memory left but the kernel's reserve");
 		return e;
 	}
-	e = wasm_module_load_opts(bytes, p->len, &lo, &p->mod, err);
+	/* decode and validate apart (wasm_module_load_opts's two steps), so
+	 * that wasm:load can say where start-up time goes */
+	uint64_t t0 = sched_now_ns();
+	e = wasm_module_decode_opts(bytes, p->len, &lo, &p->mod, err);
 	if (e)
 		return e;
+	uint64_t t1 = sched_now_ns();
+	e = wasm_module_validate(p->mod, err);
+	if (e)
+		return e; /* the module goes with the program (proc_release) */
+	uint64_t t2 = sched_now_ns();
 	/* A memory whose reservation does not fit is made checked by the
 	 * runtime (wasm_store_memory_new): the program runs all the same. */
 	/* the code gets what the module's data left of the limit (at least a
@@ -324,6 +332,8 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 			     lo.max_meta - MIN(lo.max_meta - 1, p->mod->meta_bytes), &inst, err);
 	if (e)
 		return e;
+	TRACE_POINT(wasm, load, p->name, p->len, p->mod->nfuncs - p->mod->nfunc_imports,
+		    (t1 - t0) / 1000, (t2 - t1) / 1000, (sched_now_ns() - t2) / 1000);
 	guarded = inst->module->nmems && inst->mems[0]->guarded;
 	if (o->used_guarded)
 		*o->used_guarded = guarded;

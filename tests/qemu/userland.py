@@ -308,7 +308,7 @@ def c_kill_frees(sh):
 
 
 def c_trace(sh):
-    for ev in ("wasm/trap", "sched/sched_switch"):
+    for ev in ("wasm/trap", "wasm/load", "sched/sched_switch"):
         out = sh.cmd(f"echo 1 > {TRACING}/events/{ev}/enable")
         need(out == "", f"enable {ev}: {out!r}")
     try:
@@ -318,9 +318,11 @@ def c_trace(sh):
         sh.send(b"\x03")
         out = sh.wait_prompt(15)
     finally:
-        for ev in ("wasm/trap", "sched/sched_switch"):
+        for ev in ("wasm/trap", "wasm/load", "sched/sched_switch"):
             sh.cmd(f"echo 0 > {TRACING}/events/{ev}/enable")
     line_re(r"^ +oob-\d+ +\[\d+\] .* trap: prog=oob kind=out of bounds memory access func=\d+", out)
+    line_re(r" load: prog=oob bytes=[1-9]\d* funcs=[1-9]\d* decode_us=\d+ validate_us=\d+"
+            r" instantiate_us=\d+", out)
     line_re(r"sched_switch: prev_comm=\S+ .*==> next_comm=oob ", out)
     line_re(r"sched_switch: prev_comm=oob ", out)
     # `timeout` ends the reader too

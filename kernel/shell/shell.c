@@ -46,6 +46,7 @@
 #include "shell/shell_jobs.h"
 #include "core/version.h"
 #include "wasm/launch.h"
+#include "wasm/modcache.h"
 
 #define LINE_MAX      LEDIT_LINE_MAX
 #define MAX_ARGS      16
@@ -86,14 +87,24 @@ static int cmd_cpus(int argc, char **argv)
 
 static int cmd_mem(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc == 2 && strcmp(argv[1], "drop") == 0) {
+		size_t n = modcache_shrink();
+		kheap_trim();
+		kprintf("mem: gave back %zu KiB of kept modules\n", n / 1024);
+		return 0;
+	}
+	if (argc != 1) {
+		kprintf("usage: mem [drop]\n");
+		return 2;
+	}
+	struct modcache_stats mc;
 	struct frame_stats f;
 	struct kheap_stats h;
 	struct vm_stats v;
 	frame_stats(&f);
 	kheap_stats(&h);
 	vm_stats(&v);
+	modcache_stats(&mc);
 	uint64_t ram = 0;
 	for (unsigned i = 0; i < kg.dt.n_mem; i++)
 		ram += kg.dt.mem[i].size;
@@ -117,6 +128,10 @@ static int cmd_mem(int argc, char **argv)
 		v.regions, (unsigned long long)(v.reserved_bytes / 1024),
 		(unsigned long long)v.committed_pages, (unsigned long long)v.lazy_committed,
 		(unsigned long long)v.table_pages);
+	kprintf("modules: %u kept (%u running), %llu KiB; %llu runs found theirs kept, %llu did"
+		" not\n",
+		mc.modules, mc.in_use, (unsigned long long)(mc.bytes / 1024),
+		(unsigned long long)mc.hits, (unsigned long long)mc.misses);
 	return 0;
 }
 
@@ -165,7 +180,7 @@ static const struct shell_command commands[] = {
 	{"ls", "ls [PATH...]: list directories (default /)", shell_cmd_ls},
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
 	{"echo", "print words, or write them: echo 1 > FILE, >> appends", shell_cmd_echo},
-	{"mem", "show frame, heap and virtual memory use", cmd_mem},
+	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
 	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
 	{"uptime", "time since the machine started", cmd_uptime},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},

@@ -17,6 +17,7 @@
 #include "mem/vm.h"
 #include "core/panic.h"
 #include "tests/ktest.h"
+#include "wasm/modcache.h"
 
 static void out_console(void *arg, const char *s, size_t len)
 {
@@ -116,6 +117,7 @@ void ktest_capture_write(void *arg, int fd, const void *buf, size_t len)
 
 void ktest_drain_all_caches(void)
 {
+	modcache_shrink();
 	for (uint32_t i = 0; i < ncpus; i++)
 		cpu_call(i, drain, 0);
 }

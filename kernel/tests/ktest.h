@@ -12,6 +12,8 @@ uint64_t ktest_free_frames(void);
  * page tables: what a leak check compares, since the heap grows and gives
  * back pages as it needs, whatever the test under it leaked. */
 uint64_t ktest_frames_not_held(void);
+/* ktest_drain_all_caches - every CPU's frame cache, and the modules kept
+ * between runs (modcache.h). */
 void ktest_drain_all_caches(void);
 
 /* What a program wrote to stdout and stderr, in order, NUL-ended (the rest

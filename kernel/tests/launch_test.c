@@ -3,11 +3,14 @@
  * lookup, initrd files used in place and others read into a buffer the
  * program takes over, exit codes and arguments, and no frame, heap byte or
  * file handle kept by a launch that fails (a missing file, a directory, a
- * malformed module) or by one that runs to its end.
+ * malformed module) or by one that runs to its end; modules kept between
+ * runs of the same bytes, never for other bytes, and given back.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/fmt.h"
 #include "base/test.h"
 #include "fs/kvfs.h"
 #include "mem/kheap.h"
@@ -15,6 +18,7 @@
 #include "tests/ktest.h"
 #include "vfs/wasi_vfs.h"
 #include "wasm/launch.h"
+#include "wasm/modcache.h"
 
 #define MS 1000000ull
 
@@ -216,4 +220,98 @@ TEST(launch, a_spawn_that_fails_early_closes_its_preopens)
 	/* closed already: a second close finds nothing */
 	EXPECT_EQ(w.files.close(w.files.arg, hfd), WASI_EBADF);
 	wasi_vfs_destroy(&w);
+}
+
+/* hello's bytes with a custom section named `tag` at the end: a valid
+ * module that runs as hello does, with other bytes. Written to path. */
+static int write_tagged_hello(const char *path, const char *tag)
+{
+	struct launch_file f;
+	size_t tl = strlen(tag);
+	int err = launch_open("hello", &f);
+
+	if (err)
+		return err;
+	uint8_t *b = malloc(f.len + 2 + tl);
+	if (!b) {
+		launch_close(&f);
+		return ERR_NOMEM;
+	}
+	memcpy(b, f.bytes, f.len);
+	b[f.len] = 0;			  /* a custom section */
+	b[f.len + 1] = (uint8_t)(tl + 1); /* its size: the name's length and the name */
+	b[f.len + 2] = (uint8_t)tl;
+	memcpy(b + f.len + 3, tag, tl);
+	err = write_file(path, b, f.len + 3 + tl);
+	free(b);
+	launch_close(&f);
+	return err;
+}
+
+static bool ran_hello(const char *name)
+{
+	struct ktest_capture cap = {0};
+	struct wasm_proc_status st = {.code = -2};
+
+	return run(1, (const char *const[]){name}, &cap, NULL, &st) == 0 && st.code == 0 &&
+	       strcmp(cap.buf, "Hello, world, from WebAssembly!\n") == 0;
+}
+
+TEST(launch, a_second_run_of_the_same_bytes_finds_its_module_kept)
+{
+	struct modcache_stats a, b;
+
+	modcache_shrink();
+	EXPECT_OK(write_tagged_hello("/tmp/launch_kept.wasm", "one"));
+	modcache_stats(&a);
+	EXPECT(ran_hello("hello"));
+	modcache_stats(&b);
+	EXPECT_EQ(b.misses, a.misses + 1);
+	EXPECT_EQ(b.modules, 1);
+	EXPECT_EQ(b.in_use, 0);
+	EXPECT(ran_hello("hello"));		    /* kept */
+	EXPECT(ran_hello("/tmp/launch_kept.wasm")); /* other bytes: not served the kept one */
+	modcache_stats(&b);
+	EXPECT_EQ(b.hits, a.hits + 1);
+	EXPECT_EQ(b.misses, a.misses + 2);
+	EXPECT_EQ(b.modules, 2);
+	/* the same file changed: its new bytes are a new module */
+	EXPECT_OK(write_tagged_hello("/tmp/launch_kept.wasm", "two"));
+	EXPECT(ran_hello("/tmp/launch_kept.wasm"));
+	EXPECT(ran_hello("/tmp/launch_kept.wasm"));
+	modcache_stats(&b);
+	EXPECT_EQ(b.hits, a.hits + 2);
+	EXPECT_EQ(b.misses, a.misses + 3);
+	EXPECT(modcache_shrink() > 0);
+	modcache_stats(&b);
+	EXPECT_EQ(b.modules, 0);
+	EXPECT_OK(vfs_unlink(kvfs, NULL, "/tmp/launch_kept.wasm"));
+}
+
+TEST(launch, kept_modules_make_room_for_new_ones_and_all_come_back)
+{
+	char path[64], tag[8];
+	struct modcache_stats s;
+	struct footprint before;
+	int bad = 0;
+
+	EXPECT(ran_hello("hello")); /* warm-up: /tmp and the heap settle */
+	before = footprint_quiet();
+	for (int i = 0; i < MODCACHE_MAX + 3; i++) {
+		fmt_snprintf(path, sizeof(path), "/tmp/launch_room%d.wasm", i);
+		fmt_snprintf(tag, sizeof(tag), "r%d", i);
+		if (write_tagged_hello(path, tag) || !ran_hello(path))
+			bad++;
+		modcache_stats(&s);
+		if (s.modules > MODCACHE_MAX)
+			bad++;
+	}
+	EXPECT_EQ(bad, 0);
+	modcache_stats(&s);
+	EXPECT_EQ(s.modules, MODCACHE_MAX);
+	for (int i = 0; i < MODCACHE_MAX + 3; i++) {
+		fmt_snprintf(path, sizeof(path), "/tmp/launch_room%d.wasm", i);
+		EXPECT_OK(vfs_unlink(kvfs, NULL, path));
+	}
+	EXPECT(footprint_back(t, before)); /* footprint() drains the kept modules */
 }

@@ -97,18 +97,21 @@ TRACE_EVENT(mm, page_fault, TP_PROTO(uint64_t address, uint64_t ip, int kind, in
 /* ---- wasm: programs (kernel/wasm/proc.c, proc_host.c) ---- */
 
 TRACE_EVENT(wasm, load,
-	    TP_PROTO(const char *prog, uint64_t bytes, uint32_t funcs, uint64_t decode_us,
-		     uint64_t validate_us, uint64_t instantiate_us),
+	    TP_PROTO(const char *prog, uint64_t bytes, uint32_t funcs, int cached, uint64_t find_us,
+		     uint64_t decode_us, uint64_t validate_us, uint64_t instantiate_us),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(uint64_t, bytes),
-		      TP_FIELD(uint32_t, funcs), TP_FIELD(uint64_t, decode_us),
-		      TP_FIELD(uint64_t, validate_us), TP_FIELD(uint64_t, instantiate_us)),
+		      TP_FIELD(uint32_t, funcs), TP_FIELD(int, cached), TP_FIELD(uint64_t, find_us),
+		      TP_FIELD(uint64_t, decode_us), TP_FIELD(uint64_t, validate_us),
+		      TP_FIELD(uint64_t, instantiate_us)),
 	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->bytes = bytes;
-		      REC->funcs = funcs; REC->decode_us = decode_us;
-		      REC->validate_us = validate_us; REC->instantiate_us = instantiate_us;),
-	    TP_PRINT("prog=%s bytes=%llu funcs=%u decode_us=%llu validate_us=%llu "
-		     "instantiate_us=%llu",
-		     REC->prog, (unsigned long long)REC->bytes, REC->funcs,
-		     (unsigned long long)REC->decode_us, (unsigned long long)REC->validate_us,
+		      REC->funcs = funcs; REC->cached = cached; REC->find_us = find_us;
+		      REC->decode_us = decode_us; REC->validate_us = validate_us;
+		      REC->instantiate_us = instantiate_us;),
+	    TP_PRINT("prog=%s bytes=%llu funcs=%u cached=%d find_us=%llu decode_us=%llu "
+		     "validate_us=%llu instantiate_us=%llu",
+		     REC->prog, (unsigned long long)REC->bytes, REC->funcs, REC->cached,
+		     (unsigned long long)REC->find_us, (unsigned long long)REC->decode_us,
+		     (unsigned long long)REC->validate_us,
 		     (unsigned long long)REC->instantiate_us));
 
 TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages),

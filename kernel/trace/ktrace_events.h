@@ -10,8 +10,10 @@
  *   irq:irq_handler_entry / irq:irq_handler_exit   an external interrupt
  *   timer:timer_expire   a kernel timer's callback is about to run
  *   mm:page_fault        a page fault taken in the kernel
- *   wasm:load            a program's start-up: its size and functions, the time
- *                        to decode, validate and instantiate it (translation included)
+ *   wasm:load            a program's start-up: its size and functions, whether
+ *                        its module was kept from an earlier run (cached=1: no
+ *                        decode or validate), the time to find it kept, decode,
+ *                        validate and instantiate it (translation included)
  *   wasm:instance_start  a program is loaded, about to run (guarded memory?)
  *   wasm:instance_exit   a program ended: its exit code, or its trap kind
  *   wasm:instance_kill   a running program was cancelled (kill, Ctrl-C)
@@ -48,8 +50,9 @@ TRACE_EVENT_DECLARE(timer, timer_expire,
 		    TP_PROTO(const struct ktimer *t, uint64_t deadline, uint64_t now));
 TRACE_EVENT_DECLARE(mm, page_fault, TP_PROTO(uint64_t address, uint64_t ip, int kind, int handled));
 TRACE_EVENT_DECLARE(wasm, load,
-		    TP_PROTO(const char *prog, uint64_t bytes, uint32_t funcs, uint64_t decode_us,
-			     uint64_t validate_us, uint64_t instantiate_us));
+		    TP_PROTO(const char *prog, uint64_t bytes, uint32_t funcs, int cached,
+			     uint64_t find_us, uint64_t decode_us, uint64_t validate_us,
+			     uint64_t instantiate_us));
 TRACE_EVENT_DECLARE(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages));
 TRACE_EVENT_DECLARE(wasm, instance_exit,
 		    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us));

@@ -14,6 +14,7 @@
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
+#include "wasm/modcache.h"
 
 struct guard {
 	struct wasm_store *store;
@@ -37,14 +38,15 @@ static int kmem_reserve(void *arg, uint64_t bytes, uint8_t **out_base)
 }
 
 /* Lazy: the pages are promised now and committed zeroed when first
- * touched. Free heap pages are given back before a growth is refused. */
+ * touched. Kept modules and free heap pages are given back before a
+ * growth is refused. */
 static int kmem_commit(void *arg, uint8_t **base_io, uint64_t old_bytes, uint64_t new_bytes)
 {
 	uint64_t va = (uint64_t)(uintptr_t)*base_io;
 	(void)arg;
 	(void)old_bytes;
 	int e = vm_set_commit_limit(va, new_bytes);
-	if (e == ERR_NOMEM && kheap_trim())
+	if (e == ERR_NOMEM && modcache_shrink() + kheap_trim())
 		e = vm_set_commit_limit(va, new_bytes);
 	return e ? ERR_NOMEM : 0;
 }

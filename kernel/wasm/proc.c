@@ -26,6 +26,7 @@
 #include "sched/timer.h"
 #include "wasm/kmem.h"
 #include "wasm/mem.h"
+#include "wasm/modcache.h"
 #include "wasm/proc_internal.h"
 #include "wasi/wasi_bind.h"
 
@@ -43,7 +44,10 @@ static void proc_release(struct wasm_proc *p)
 		wasi_ctx_destroy(&p->wasi);
 	p->wasi_live = false;
 	if (p->mod) { /* the first release: give the heap's free pages back */
-		wasm_module_free(p->mod);
+		if (p->mod_cached)
+			modcache_put(p->mod);
+		else
+			wasm_module_free(p->mod);
 		p->mod = NULL;
 		kheap_trim();
 	}
@@ -306,6 +310,8 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	}
 	p->wasi_live = true;
 	e = proc_meta_limit(p->len, &lo.max_meta);
+	if (e == ERR_NOMEM && modcache_shrink() + kheap_trim())
+		e = proc_meta_limit(p->len, &lo.max_meta);
 	if (e) {
 		if (o->bytes == WASM_BYTES_TAKE)
 			free((void *)bytes);
@@ -313,17 +319,30 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 		fmt_snprintf(err->msg, sizeof(err->msg), "no memory left but the kernel's reserve");
 		return e;
 	}
-	/* decode and validate apart (wasm_module_load_opts's two steps), so
-	 * that wasm:load can say where start-up time goes */
-	uint64_t t0 = sched_now_ns();
-	e = wasm_module_decode_opts(bytes, p->len, &lo, &p->mod, err);
-	if (e)
-		return e;
-	uint64_t t1 = sched_now_ns();
-	e = wasm_module_validate(p->mod, err);
-	if (e)
-		return e; /* the module goes with the program (proc_release) */
-	uint64_t t2 = sched_now_ns();
+	/* a module kept from an earlier run of the same bytes, or decode and
+	 * validate apart (wasm_module_load_opts's two steps), so that wasm:load
+	 * can say where start-up time goes */
+	uint64_t t0 = sched_now_ns(), t1, t2, t3;
+	if (o->cache)
+		p->mod = modcache_get(bytes, p->len);
+	t1 = t2 = t3 = sched_now_ns();
+	bool hit = p->mod != NULL;
+	if (hit) {
+		p->mod_cached = true;
+		if (o->bytes == WASM_BYTES_TAKE)
+			free((void *)bytes); /* the kept module has its own */
+	} else {
+		e = wasm_module_decode_opts(bytes, p->len, &lo, &p->mod, err);
+		if (e)
+			return e;
+		t2 = sched_now_ns();
+		e = wasm_module_validate(p->mod, err);
+		if (e)
+			return e; /* the module goes with the program (proc_release) */
+		t3 = sched_now_ns();
+		if (o->cache)
+			p->mod_cached = modcache_add(p->mod);
+	}
 	/* A memory whose reservation does not fit is made checked by the
 	 * runtime (wasm_store_memory_new): the program runs all the same. */
 	/* the code gets what the module's data left of the limit (at least a
@@ -332,8 +351,9 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 			     lo.max_meta - MIN(lo.max_meta - 1, p->mod->meta_bytes), &inst, err);
 	if (e)
 		return e;
-	TRACE_POINT(wasm, load, p->name, p->len, p->mod->nfuncs - p->mod->nfunc_imports,
-		    (t1 - t0) / 1000, (t2 - t1) / 1000, (sched_now_ns() - t2) / 1000);
+	TRACE_POINT(wasm, load, p->name, p->len, p->mod->nfuncs - p->mod->nfunc_imports, hit,
+		    (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000,
+		    (sched_now_ns() - t3) / 1000);
 	guarded = inst->module->nmems && inst->mems[0]->guarded;
 	if (o->used_guarded)
 		*o->used_guarded = guarded;

@@ -66,6 +66,9 @@ struct wasm_proc_opts {
 	enum wasm_bytes_mode bytes; /* how the module holds `bytes` (default: a copy);
 				     * TAKE: the program owns them from the call
 				     * on, whatever it returns */
+	bool cache;		    /* the bytes outlive any module (initrd in place,
+				     * or TAKE): share the module with other runs
+				     * of the same bytes (wasm/modcache.h) */
 	bool checked;		    /* bounds-checked memory instead of guarded */
 	uint32_t max_memory_pages;  /* per memory; 0: 65536 (4 GiB) */
 	uint64_t slice_us;	    /* time slice; 0: WASM_PROC_SLICE_US */

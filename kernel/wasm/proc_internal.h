@@ -22,6 +22,7 @@ struct wasm_proc {
 	char name[WASM_PROC_NAME_MAX];
 	size_t len; /* of the module binary (the module holds it) */
 	struct wasm_module *mod;
+	bool mod_cached;	  /* mod is lent by the module cache (modcache_put it) */
 	struct wasm_store *store; /* NULL once finished */
 	struct wasm_exec *exec;
 	struct wasm_funcinst *calls[2]; /* the start function, then _start */

@@ -53,6 +53,27 @@ def c_mem_format(sh):
     need(f > 0 and h > 0 and a > 0, f"mem: {f} frames free or in the heap, {h} heap bytes, {a} allocations")
 
 
+MODULES_RE = r"^modules: (\d+) kept \((\d+) running\), (\d+) KiB; (\d+) runs found theirs kept, (\d+) did not$"
+
+
+def c_modules_kept(sh):
+    """A second run of a program finds its module kept; `mem drop` gives
+    the kept ones back; a bad `mem` argument is refused."""
+    sh.cmd("mem drop")
+    m0 = line_re(MODULES_RE, sh.cmd("mem"))
+    need(m0.group(1) == "0", f"after mem drop: {m0.group(0)!r}")
+    for _ in range(2):
+        need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello")
+    m1 = line_re(MODULES_RE, sh.cmd("mem"))
+    need(m1.group(1) == "1" and m1.group(2) == "0" and int(m1.group(3)) > 0,
+         f"after two hellos: {m1.group(0)!r}")
+    need(int(m1.group(4)) == int(m0.group(4)) + 1 and int(m1.group(5)) == int(m0.group(5)) + 1,
+         f"hits and misses: {m0.group(0)!r} -> {m1.group(0)!r}")
+    out = sh.cmd("mem drop")
+    need(re.match(r"mem: gave back [1-9]\d* KiB of kept modules\n$", out), f"mem drop: {out!r}")
+    need(sh.cmd("mem nope") == "usage: mem [drop]\n[exit status 2]\n", "mem nope")
+
+
 def c_hello(sh):
     want = "Hello, world, from WebAssembly!\n"
     for line in ("hello", "run hello", "run /bin/hello.wasm"):
@@ -321,8 +342,8 @@ def c_trace(sh):
         for ev in ("wasm/trap", "wasm/load", "sched/sched_switch"):
             sh.cmd(f"echo 0 > {TRACING}/events/{ev}/enable")
     line_re(r"^ +oob-\d+ +\[\d+\] .* trap: prog=oob kind=out of bounds memory access func=\d+", out)
-    line_re(r" load: prog=oob bytes=[1-9]\d* funcs=[1-9]\d* decode_us=\d+ validate_us=\d+"
-            r" instantiate_us=\d+", out)
+    line_re(r" load: prog=oob bytes=[1-9]\d* funcs=[1-9]\d* cached=[01] find_us=\d+ decode_us=\d+"
+            r" validate_us=\d+ instantiate_us=\d+", out)
     line_re(r"sched_switch: prev_comm=\S+ .*==> next_comm=oob ", out)
     line_re(r"sched_switch: prev_comm=oob ", out)
     # `timeout` ends the reader too
@@ -384,6 +405,7 @@ def checks(runs, alloc_args, big_runs):
     return [
         ("builtin_files", c_builtin_files),
         ("mem_format", c_mem_format),
+        ("modules_kept", c_modules_kept),
         ("hello", c_hello),
         ("hello_usage", c_hello_usage),
         ("echo_argv", c_echo),

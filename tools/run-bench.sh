@@ -13,6 +13,8 @@
 #              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
 #   heap       lib/mem/heap's common paths on the host (see bench/mem/).
+#   startup    a program's start-up in the kernel (wasm:load, -icount): the
+#              first run of hello and one that finds its module kept.
 #   kbench     the main kernel's `bench` command (kernel/bench/): bench/wasm
 #              natively in the kernel vs as WASM, host vs WASM call cost,
 #              hello.wasm latency, boot to prompt; TCG without -icount.
@@ -68,6 +70,15 @@ done
 timeout 300 qemu-system-riscv64 -machine virt -smp 1 -m 256M -bios default \
 	-display none -serial stdio -monitor none -icount shift=0 \
 	-kernel "$BUILD/kernel-test/loader.elf" -append "bench=wasm log=warn" 2>&1 | grep '^bench='
+
+# A program's start-up in the main kernel, guest time under -icount on one
+# hart, from the wasm:load tracepoint: the first run of hello, then a run
+# that finds its module kept (kernel/wasm/modcache.c).
+printf 'trace enable wasm:load\nhello\nhello\ntrace show\nshutdown\n' |
+	tools/qemu-pipe.py --timeout 120 qemu-system-riscv64 -machine virt -smp 1 -m 256M \
+		-bios default -display none -serial stdio -monitor none -icount shift=0 \
+		-kernel "$BUILD/kernel/loader.elf" 2>&1 | tr -d '\r' |
+	sed -nE 's/.* load: prog=([a-z]+) bytes=([0-9]+) funcs=[0-9]+ cached=([01]) find_us=([0-9]+) decode_us=([0-9]+) validate_us=([0-9]+) instantiate_us=([0-9]+)$/bench=startup prog=\1 bytes=\2 cached=\3 find_us=\4 decode_us=\5 validate_us=\6 instantiate_us=\7/p'
 
 # The in-kernel benchmarks (kernel/bench/, the shell's `bench`) in the main
 # kernel on SMP=1, without -icount (plain TCG: rdtime follows the host, so

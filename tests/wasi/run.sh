@@ -48,6 +48,10 @@ expect_no_out() {
 	[[ $skip -eq 0 ]] || return 0
 	! grep -qE -- "$1" "$tmp/out" || note "stdout has /$1/"
 }
+expect_no_err() {
+	[[ $skip -eq 0 ]] || return 0
+	! grep -qE -- "$1" "$tmp/err" || note "stderr has /$1/"
+}
 expect_err() {
 	[[ $skip -eq 0 ]] || return 0
 	grep -qE -- "$1" "$tmp/err" || note "stderr lacks /$1/"
@@ -328,6 +332,18 @@ begin "bad-env"
 run "$WASMRUN" --env NOEQUALS "$W/exit3.wasm"
 expect_status 2
 expect_err '--env wants KEY=VALUE: NOEQUALS'
+end
+
+begin "timings"
+run "$WASMRUN" --timings "$W/exit3.wasm"
+expect_status 3
+expect_err '^wasmrun: exit3.wasm: read [0-9.]+ ms, decode [0-9.]+ ms, validate [0-9.]+ ms, instantiate [0-9.]+ ms; first instruction at [0-9.]+ ms, end at [0-9.]+ ms$'
+end
+
+begin "timings-not-for-a-bad-module"
+run "$WASMRUN" --timings "$tmp/no-such.wasm"
+expect_status 1
+expect_no_err 'first instruction'
 end
 
 begin "help"

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -39,6 +40,7 @@ struct opts {
 	const char *invoke;
 	uint64_t fuel;
 	bool checked;
+	bool timings;
 	const char *path;
 	int nargs;
 	char **args; /* the guest's arguments after the module */
@@ -59,7 +61,17 @@ struct runner {
 	char **dir_names;	       /* ndirs copies of --dir values, split at ':' */
 	int npreopens;
 	bool guarded;
+	/* --timings: CLOCK_MONOTONIC at each step's end, from main's start */
+	double t_start, t_read, t_decode, t_validate, t_first;
 };
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 static void usage(FILE *f)
 {
@@ -75,6 +87,7 @@ static void usage(FILE *f)
 	      "                   the same name); may be repeated\n"
 	      "  --env K=V        add K=V to the guest's environment; may be repeated\n"
 	      "  --checked        bounds-checked memory instead of guard pages\n"
+	      "  --timings        print the start-up's steps and their times to stderr\n"
 	      "  --help           this text\n"
 	      "exit status: the guest's proc_exit code (low 8 bits), 0 when _start or\n"
 	      "the invoked function returns, 1 when the module cannot be loaded,\n"
@@ -132,6 +145,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			return OPTS_HELP;
 		if (strcmp(argv[i], "--checked") == 0) {
 			o->checked = true;
+		} else if (strcmp(argv[i], "--timings") == 0) {
+			o->timings = true;
 		} else if ((v = opt_value(argv, argc, &i, "--invoke", &missing))) {
 			o->invoke = v;
 		} else if ((v = opt_value(argv, argc, &i, "--fuel", &missing))) {
@@ -431,10 +446,13 @@ static int load_module(struct runner *r, const char *path)
 		fprintf(stderr, "wasmrun: %s: cannot read: %s\n", path, strerror(errno));
 		return EXIT_LOAD;
 	}
+	r->t_read = now_ms();
 	err = wasm_module_decode(bytes, len, &r->mod, &e);
 	free(bytes);
+	r->t_decode = r->t_validate = now_ms();
 	if (err == 0) {
 		err = wasm_module_validate(r->mod, &e);
+		r->t_validate = now_ms();
 		if (err) {
 			wasm_module_free(r->mod);
 			r->mod = NULL;
@@ -578,9 +596,23 @@ static int run(struct runner *r, const struct opts *o)
 		return EXIT_LOAD;
 	}
 	start = wasm_instance_start_func(r->inst);
+	r->t_first = now_ms();
 	if (start && run_call(r, start, NULL, 0, &status))
 		return status;
 	return o->invoke ? run_invoke(r, o) : run_command(r);
+}
+
+/* --timings: each start-up step, then the run, in ms from main's start. */
+static void print_timings(const struct runner *r)
+{
+	double end = now_ms();
+
+	fprintf(stderr,
+		"wasmrun: %s: read %.1f ms, decode %.1f ms, validate %.1f ms, instantiate %.1f ms;"
+		" first instruction at %.1f ms, end at %.1f ms\n",
+		r->name, r->t_read - r->t_start, r->t_decode - r->t_read,
+		r->t_validate - r->t_decode, r->t_first - r->t_validate, r->t_first - r->t_start,
+		end - r->t_start);
 }
 
 int main(int argc, char **argv)
@@ -596,9 +628,12 @@ int main(int argc, char **argv)
 		const char *slash = strrchr(o.path, '/');
 
 		r.name = slash ? slash + 1 : o.path;
+		r.t_start = now_ms();
 		status = run(&r, &o);
 	}
 	fflush(stdout);
+	if (o.timings && r.t_first > 0)
+		print_timings(&r);
 	/* the store before the module (it points into it) and before the
 	 * wasi_ctx (its host functions do) */
 	wasm_store_free(r.store);

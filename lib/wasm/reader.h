@@ -93,6 +93,15 @@ static inline bool wasm_reader_leb(struct wasm_reader *r, unsigned bits, bool is
 	uint64_t v = 0;
 	unsigned shift = 0;
 
+	/* Fast path: one byte of a wider integer, which is always in range
+	 * (only the last of max_bytes > 1 bytes has bits to check). */
+	if (bits > 7 && r->pos < r->end && r->buf[r->pos] < 0x80) {
+		v = r->buf[r->pos++];
+		if (is_signed && (v & 0x40))
+			v |= ~(uint64_t)0 << 7;
+		*out = v;
+		return true;
+	}
 	for (unsigned i = 0; i < max_bytes; i++) {
 		uint8_t b;
 

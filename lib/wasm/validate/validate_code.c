@@ -79,12 +79,7 @@ bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, siz
 	return true;
 }
 
-bool wasm_vf_u32(struct vfunc *v, uint32_t *out)
-{
-	return wasm_reader_u32(&v->r, out) || wasm_vf_vreader_fail(v);
-}
-
-bool wasm_vf_push(struct vfunc *v, uint8_t t)
+bool wasm_vf_push_slow(struct vfunc *v, uint8_t t)
 {
 	if (v->nvals == v->capvals &&
 	    !wasm_vf_grow(v, (void **)&v->vals, &v->capvals, (uint64_t)v->nvals + 1, 1))
@@ -103,12 +98,10 @@ bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
 	return true;
 }
 
-bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
+bool wasm_vf_pop_slow(struct vfunc *v, uint8_t *out)
 {
-	struct ctrl *c = &v->ctrls[v->nctrls - 1];
-
-	if (v->nvals == c->height) {
-		if (c->unreachable) {
+	if (v->nvals == v->floor) {
+		if (v->ctrls[v->nctrls - 1].unreachable) {
 			*out = T_UNK;
 			return true;
 		}
@@ -118,7 +111,7 @@ bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
 	return true;
 }
 
-bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
+bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got)
 {
 	uint8_t t;
 
@@ -132,11 +125,6 @@ bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
 	return true;
 }
 
-bool wasm_vf_pop_t(struct vfunc *v, uint8_t want)
-{
-	return wasm_vf_pop_expect(v, want, NULL);
-}
-
 bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
 {
 	for (uint32_t i = n; i-- > 0;)
@@ -147,10 +135,8 @@ bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
 
 void wasm_vf_set_unreachable(struct vfunc *v)
 {
-	struct ctrl *c = &v->ctrls[v->nctrls - 1];
-
-	v->nvals = c->height;
-	c->unreachable = true;
+	v->nvals = v->floor;
+	v->ctrls[v->nctrls - 1].unreachable = true;
 }
 
 static bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, uint32_t np,
@@ -170,6 +156,7 @@ static bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, ui
 	c->results = results;
 	c->nresults = nr;
 	c->block = block;
+	v->floor = v->nvals;
 	if (v->nctrls > v->max_depth)
 		v->max_depth = v->nctrls;
 	return wasm_vf_push_n(v, params, np);
@@ -188,6 +175,7 @@ static bool pop_ctrl(struct vfunc *v, struct ctrl *out)
 				     v->nvals - c->height);
 	*out = *c;
 	v->nctrls--;
+	v->floor = v->nctrls ? v->ctrls[v->nctrls - 1].height : 0;
 	return true;
 }
 
@@ -366,11 +354,10 @@ static int validate_func(struct vfunc *v, uint32_t fi)
 	struct wasm_func *f = &m->funcs[fi];
 	const struct wasm_functype *ft = &m->types[f->type];
 	uint64_t nl = (uint64_t)ft->nparams + f->nlocals;
-	bool done = false;
 
 	v->func = fi;
 	v->rc = 0;
-	v->nvals = v->nctrls = v->nblocks = v->nuntyped = 0;
+	v->nvals = v->nctrls = v->nblocks = v->nuntyped = v->floor = 0;
 	v->max_height = v->max_depth = 0;
 	v->op_pos = f->body_start;
 	if (nl > WASM_MAX_LOCALS) {
@@ -388,17 +375,8 @@ static int validate_func(struct vfunc *v, uint32_t fi)
 	v->r.end = f->code_end;
 	if (!push_ctrl(v, 0, single_types, 0, ft->results, ft->nresults, WASM_NONE))
 		return v->rc;
-	while (!done) {
-		uint8_t op;
-
-		v->op_pos = v->r.pos;
-		if (!wasm_reader_u8(&v->r, &op)) {
-			wasm_vf_vreader_fail(v);
-			return v->rc;
-		}
-		if (!wasm_vf_check_instr(v, op, &done))
-			return v->rc;
-	}
+	if (!wasm_vf_check_body(v))
+		return v->rc;
 	if (v->r.pos != f->code_end) {
 		wasm_vf_vfail(v, ERR_MALFORMED,
 			      "section size mismatch: code after the function's end");

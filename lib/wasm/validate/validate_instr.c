@@ -110,13 +110,21 @@ static inline __attribute__((always_inline)) bool check_simple(struct vfunc *v,
 							       const struct wasm_opinfo *oi)
 {
 	uint32_t sig = oi->sig, np = wasm_sig_nparams(sig);
+	uint8_t p0 = wasm_sig_param(sig, 0), p1 = wasm_sig_param(sig, 1);
 
 	if (oi->imm != WASM_IMM_NONE && !simple_imm(v, oi))
 		return false;
-	if (np == 2 && !wasm_vf_pop_t(v, wasm_sig_param(sig, 1)))
+	if (np == 2) {
+		/* Both operands at once when they are there with their types;
+		 * else one by one, for the spec's order of errors. */
+		if (v->nvals >= v->floor + 2 && v->vals[v->nvals - 1] == p1 &&
+		    v->vals[v->nvals - 2] == p0)
+			v->nvals -= 2;
+		else if (!wasm_vf_pop_t(v, p1) || !wasm_vf_pop_t(v, p0))
+			return false;
+	} else if (np == 1 && !wasm_vf_pop_t(v, p0)) {
 		return false;
-	if (np >= 1 && !wasm_vf_pop_t(v, wasm_sig_param(sig, 0)))
-		return false;
+	}
 	return wasm_sig_result(sig) == WASM_TYPE_UNKNOWN || wasm_vf_push(v, wasm_sig_result(sig));
 }
 
@@ -173,9 +181,9 @@ static bool check_fc(struct vfunc *v)
 	}
 }
 
-static bool record_untyped(struct vfunc *v, uint8_t t)
+static inline bool record_untyped(struct vfunc *v, uint8_t t)
 {
-	if (v->nuntyped == v->capuntyped &&
+	if (__builtin_expect(v->nuntyped == v->capuntyped, 0) &&
 	    !wasm_vf_grow(v, (void **)&v->untyped, &v->capuntyped, (uint64_t)v->nuntyped + 1, 1))
 		return false;
 	v->untyped[v->nuntyped++] = t;
@@ -277,7 +285,10 @@ static bool check_var(struct vfunc *v, uint8_t op)
 	return wasm_vf_pop_t(v, m->globals[x].type);
 }
 
-bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done)
+/* Types one instruction whose opcode `op` was just read. Inlined into the
+ * body's loop below: it runs once per instruction. */
+static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, uint8_t op,
+							      bool *done)
 {
 	struct wasm_module *m = v->m;
 	struct ctrl *c;
@@ -370,4 +381,20 @@ bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done)
 	if (wasm_opinfo[op].sig != WASM_SIG_NONE)
 		return check_simple(v, &wasm_opinfo[op]);
 	return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode 0x%02x", op);
+}
+
+bool wasm_vf_check_body(struct vfunc *v)
+{
+	bool done = false;
+
+	while (!done) {
+		uint8_t op;
+
+		v->op_pos = v->r.pos;
+		if (!wasm_reader_u8(&v->r, &op))
+			return wasm_vf_vreader_fail(v);
+		if (!check_instr(v, op, &done))
+			return false;
+	}
+	return true;
 }

@@ -40,6 +40,7 @@ struct vfunc {
 	uint32_t nlocals, caplocals;
 	uint8_t *vals;
 	uint32_t nvals, capvals;
+	uint32_t floor; /* the top control frame's height (its operands start here) */
 	struct ctrl *ctrls;
 	uint32_t nctrls, capctrls;
 	struct wasm_block_info *blocks;
@@ -56,15 +57,63 @@ bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(
 bool wasm_vf_vreader_fail(struct vfunc *v);
 /* Grows *arr (*cap elements of `size` bytes) to at least `need` elements. */
 bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, size_t size);
-bool wasm_vf_u32(struct vfunc *v, uint32_t *out);
-bool wasm_vf_push(struct vfunc *v, uint8_t t);
-bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n);
+/* The slow paths of the inline stack operations below: growing the operand
+ * stack, popping at a frame's height, a type that is not the one wanted. */
+bool wasm_vf_push_slow(struct vfunc *v, uint8_t t);
+bool wasm_vf_pop_slow(struct vfunc *v, uint8_t *out);
+bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got);
+
+/*
+ * The operand stack's operations are inline with a fast path for the common
+ * case (room to push; a value above the frame's height of exactly the type
+ * wanted), since nearly every instruction does one to three of them. The
+ * slow paths give the same results and the same errors as the spec's
+ * algorithm.
+ */
+static inline bool wasm_vf_u32(struct vfunc *v, uint32_t *out)
+{
+	return wasm_reader_u32(&v->r, out) || wasm_vf_vreader_fail(v);
+}
+
+static inline bool wasm_vf_push(struct vfunc *v, uint8_t t)
+{
+	if (__builtin_expect(v->nvals == v->capvals, 0))
+		return wasm_vf_push_slow(v, t);
+	v->vals[v->nvals++] = t;
+	if (v->nvals > v->max_height)
+		v->max_height = v->nvals;
+	return true;
+}
+
 /* Pops one type; WASM_TYPE_UNKNOWN from an unreachable frame's bottom. */
-bool wasm_vf_pop(struct vfunc *v, uint8_t *out);
+static inline bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
+{
+	if (__builtin_expect(v->nvals > v->floor, 1)) {
+		*out = v->vals[--v->nvals];
+		return true;
+	}
+	return wasm_vf_pop_slow(v, out);
+}
+
 /* Pops one type that must match `want` (unknown matches anything); the
  * popped type goes to *got if not NULL. */
-bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got);
-bool wasm_vf_pop_t(struct vfunc *v, uint8_t want);
+static inline bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
+{
+	if (__builtin_expect(v->nvals > v->floor && v->vals[v->nvals - 1] == want, 1)) {
+		v->nvals--;
+		if (got)
+			*got = want;
+		return true;
+	}
+	return wasm_vf_pop_expect_slow(v, want, got);
+}
+
+static inline bool wasm_vf_pop_t(struct vfunc *v, uint8_t want)
+{
+	return wasm_vf_pop_expect(v, want, NULL);
+}
+
+bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n);
 bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n);
 void wasm_vf_set_unreachable(struct vfunc *v);
 /* The types a branch to frame c carries (params for loop, else results). */
@@ -75,8 +124,9 @@ bool wasm_vf_begin_block(struct vfunc *v, uint8_t op);
 bool wasm_vf_do_else(struct vfunc *v);
 bool wasm_vf_do_end(struct vfunc *v, bool *done);
 bool wasm_vf_do_br_table(struct vfunc *v);
-/* Types one instruction whose opcode `op` was just read. */
-bool wasm_vf_check_instr(struct vfunc *v, uint8_t op, bool *done);
+/* Types the instructions of the body v->r is on, up to and including the
+ * `end` that closes the body's own frame (pushed by the caller). */
+bool wasm_vf_check_body(struct vfunc *v);
 
 /*
  * wasm_validate_bodies - validates every defined function's body of `m`

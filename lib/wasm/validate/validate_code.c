@@ -81,8 +81,8 @@ bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, siz
 
 bool wasm_vf_push_slow(struct vfunc *v, uint8_t t)
 {
-	if (v->nvals == v->capvals &&
-	    !wasm_vf_grow(v, (void **)&v->vals, &v->capvals, (uint64_t)v->nvals + 1, 1))
+	if (v->nvals == v->capvals && !wasm_vf_grow(v, (void **)&v->vals, &v->capvals,
+						    (uint64_t)v->nvals + 1, sizeof(*v->vals)))
 		return false;
 	v->vals[v->nvals++] = t;
 	if (v->nvals > v->max_height)
@@ -90,7 +90,7 @@ bool wasm_vf_push_slow(struct vfunc *v, uint8_t t)
 	return true;
 }
 
-bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+bool wasm_vf_push_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
 		if (!wasm_vf_push(v, ts[i]))
@@ -107,7 +107,7 @@ bool wasm_vf_pop_slow(struct vfunc *v, uint8_t *out)
 		}
 		return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: operand stack empty");
 	}
-	*out = v->vals[--v->nvals];
+	*out = (uint8_t)v->vals[--v->nvals];
 	return true;
 }
 
@@ -125,7 +125,7 @@ bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got)
 	return true;
 }
 
-bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+bool wasm_vf_pop_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n)
 {
 	for (uint32_t i = n; i-- > 0;)
 		if (!wasm_vf_pop_t(v, ts[i]))
@@ -162,20 +162,17 @@ static bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, ui
 	return wasm_vf_push_n(v, params, np);
 }
 
-/* Pops the top frame after checking its results are exactly on the stack. */
-static bool pop_ctrl(struct vfunc *v, struct ctrl *out)
+/* Checks that the top frame's results are exactly on the stack and pops
+ * them: the spec's pop_ctrl, less the frame's own removal, which the
+ * caller does (do_else reuses the frame in place). */
+static bool end_frame(struct vfunc *v, const struct ctrl *c)
 {
-	struct ctrl *c = &v->ctrls[v->nctrls - 1];
-
 	if (!wasm_vf_pop_n(v, c->results, c->nresults))
 		return false;
 	if (v->nvals != c->height)
 		return wasm_vf_vfail(v, ERR_INVALID,
 				     "type mismatch: %u values left at end of block",
 				     v->nvals - c->height);
-	*out = *c;
-	v->nctrls--;
-	v->floor = v->nctrls ? v->ctrls[v->nctrls - 1].height : 0;
 	return true;
 }
 
@@ -190,29 +187,33 @@ void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n)
 	}
 }
 
-bool wasm_vf_label(struct vfunc *v, struct ctrl **out)
-{
-	uint32_t l;
-
-	if (!wasm_vf_u32(v, &l))
-		return false;
-	if (l >= v->nctrls)
-		return wasm_vf_vfail(v, ERR_INVALID, "unknown label %u", l);
-	*out = &v->ctrls[v->nctrls - 1 - l];
-	return true;
-}
-
 static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
 		       const uint8_t **results, uint32_t *nr)
 {
 	int64_t bt;
 
-	if (!wasm_reader_s33(&v->r, &bt))
-		return wasm_vf_vreader_fail(v);
 	*params = single_types;
 	*np = 0;
 	*results = single_types;
 	*nr = 0;
+	/* Fast path: the one-byte encodings of an empty and a one-value type
+	 * (s33 -64 and -1..-4, -16, -17), read as below. */
+	if (LIKELY(v->r.pos < v->r.end)) {
+		uint8_t b = v->r.buf[v->r.pos];
+
+		if (b == 0x40) {
+			v->r.pos++;
+			return true;
+		}
+		if (b >= WASM_TYPE_F64 && b <= WASM_TYPE_I32) {
+			v->r.pos++;
+			*results = &single_types[WASM_TYPE_I32 - b];
+			*nr = 1;
+			return true;
+		}
+	}
+	if (!wasm_reader_s33(&v->r, &bt))
+		return wasm_vf_vreader_fail(v);
 	if (bt >= 0) {
 		const struct wasm_functype *ft;
 
@@ -265,36 +266,43 @@ bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
 
 bool wasm_vf_do_else(struct vfunc *v)
 {
-	struct ctrl c;
+	struct ctrl *c = &v->ctrls[v->nctrls - 1];
 
-	if (v->ctrls[v->nctrls - 1].opcode != WASM_OP_IF)
+	if (c->opcode != WASM_OP_IF)
 		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode: else without if");
-	if (!pop_ctrl(v, &c))
+	if (!end_frame(v, c))
 		return false;
-	v->blocks[c.block].else_pc = (uint32_t)v->op_pos;
-	return push_ctrl(v, WASM_OP_ELSE, c.params, c.nparams, c.results, c.nresults, c.block);
+	v->blocks[c->block].else_pc = (uint32_t)v->op_pos;
+	/* pop_ctrl then push_ctrl of the same types: the frame stays where it
+	 * is, at the same height, reachable again. */
+	c->opcode = WASM_OP_ELSE;
+	c->unreachable = false;
+	return wasm_vf_push_n(v, c->params, c->nparams);
 }
 
 /* Returns true with *done set when the body's own frame ends. */
 bool wasm_vf_do_end(struct vfunc *v, bool *done)
 {
-	struct ctrl c;
+	const struct ctrl *c = &v->ctrls[v->nctrls - 1];
 
-	if (!pop_ctrl(v, &c))
+	if (!end_frame(v, c))
 		return false;
 	/* An `if` without `else` has an implicit empty else: it passes its
 	 * params through, so they must be its results. */
-	if (c.opcode == WASM_OP_IF &&
-	    (c.nparams != c.nresults || memcmp(c.params, c.results, c.nparams) != 0))
+	if (c->opcode == WASM_OP_IF &&
+	    (c->nparams != c->nresults || memcmp(c->params, c->results, c->nparams) != 0))
 		return wasm_vf_vfail(v, ERR_INVALID,
 				     "type mismatch: if without else changes types");
-	if (c.block != WASM_NONE)
-		v->blocks[c.block].end_pc = (uint32_t)v->op_pos;
+	if (c->block != WASM_NONE)
+		v->blocks[c->block].end_pc = (uint32_t)v->op_pos;
+	/* The popped frame's slot stays intact until the next push_ctrl. */
+	v->nctrls--;
 	if (v->nctrls == 0) {
 		*done = true;
 		return true;
 	}
-	return wasm_vf_push_n(v, c.results, c.nresults);
+	v->floor = v->ctrls[v->nctrls - 1].height;
+	return wasm_vf_push_n(v, c->results, c->nresults);
 }
 
 bool wasm_vf_do_br_table(struct vfunc *v)

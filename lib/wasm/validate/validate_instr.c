@@ -80,28 +80,25 @@ static bool simple_imm(struct vfunc *v, const struct wasm_opinfo *oi)
 {
 	const uint8_t *p;
 	uint64_t bits;
+	uint8_t imm = oi->imm;
 
-	switch (oi->imm) {
-	case WASM_IMM_MEMARG1:
-	case WASM_IMM_MEMARG2:
-	case WASM_IMM_MEMARG4:
-	case WASM_IMM_MEMARG8:
-		return memarg(v, wasm_imm_memarg_align(oi->imm));
-	case WASM_IMM_MEM0:
-		return zero_byte(v) && check_mem(v);
-	case WASM_IMM_I32:
-	case WASM_IMM_I64:
-		if (!wasm_reader_leb(&v->r, oi->imm == WASM_IMM_I32 ? 32 : 64, true, &bits))
+	/* Tested in the order of their frequency in compiled code. */
+	if (imm >= WASM_IMM_MEMARG1 && imm <= WASM_IMM_MEMARG8)
+		return memarg(v, wasm_imm_memarg_align(imm));
+	if (imm == WASM_IMM_I32 || imm == WASM_IMM_I64) {
+		if (!wasm_reader_leb(&v->r, imm == WASM_IMM_I32 ? 32 : 64, true, &bits))
 			return wasm_vf_vreader_fail(v);
 		return true;
-	case WASM_IMM_F32:
-	case WASM_IMM_F64:
-		if (!wasm_reader_bytes(&v->r, oi->imm == WASM_IMM_F32 ? 4 : 8, &p))
-			return wasm_vf_vreader_fail(v);
-		return true;
-	default: /* a table row with a signature but other immediates */
-		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode (%s)", oi->text);
 	}
+	if (imm == WASM_IMM_F32 || imm == WASM_IMM_F64) {
+		if (!wasm_reader_bytes(&v->r, imm == WASM_IMM_F32 ? 4 : 8, &p))
+			return wasm_vf_vreader_fail(v);
+		return true;
+	}
+	if (imm == WASM_IMM_MEM0)
+		return zero_byte(v) && check_mem(v);
+	/* a table row with a signature but other immediates */
+	return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode (%s)", oi->text);
 }
 
 /* An instruction typed by its signature alone (opcodes.h): its immediates,
@@ -213,11 +210,14 @@ static bool check_select(struct vfunc *v, bool typed)
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type");
 		want = b;
 	}
-	if (!wasm_vf_pop_t(v, T_I32) || !wasm_vf_pop_expect(v, want, &t1) ||
-	    !wasm_vf_pop_expect(v, want, &t2))
+	if (!wasm_vf_pop_t(v, T_I32))
 		return false;
 	if (typed)
-		return wasm_vf_push(v, want);
+		return wasm_vf_pop_t(v, want) && wasm_vf_pop_t(v, want) && wasm_vf_push(v, want);
+	/* Untyped: each operand matches anything here (popped as
+	 * pop_expect(unknown) would); the checks follow. */
+	if (!wasm_vf_pop(v, &t1) || !wasm_vf_pop(v, &t2))
+		return false;
 	if (!is_num(t1) || !is_num(t2))
 		return wasm_vf_vfail(v, ERR_INVALID,
 				     "type mismatch: select without type on references");

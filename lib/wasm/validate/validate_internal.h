@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "base/err.h"
 #include "wasm/module_internal.h"
 #include "wasm/opcodes.h"
 #include "wasm/reader.h"
@@ -17,6 +18,9 @@
 #define T_F32 WASM_TYPE_F32
 #define T_F64 WASM_TYPE_F64
 #define T_UNK WASM_TYPE_UNKNOWN
+
+/* The fast paths run once or more per instruction: always inline them. */
+#define VF_INLINE static inline __attribute__((always_inline))
 
 struct ctrl {
 	uint8_t opcode; /* WASM_OP_BLOCK, _LOOP, _IF, _ELSE; 0 for the body */
@@ -38,7 +42,7 @@ struct vfunc {
 
 	uint8_t *locals; /* params then declared locals */
 	uint32_t nlocals, caplocals;
-	uint8_t *vals;
+	uint16_t *vals; /* value types; not uint8_t, whose stores alias every other field */
 	uint32_t nvals, capvals;
 	uint32_t floor; /* the top control frame's height (its operands start here) */
 	struct ctrl *ctrls;
@@ -62,6 +66,8 @@ bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, siz
 bool wasm_vf_push_slow(struct vfunc *v, uint8_t t);
 bool wasm_vf_pop_slow(struct vfunc *v, uint8_t *out);
 bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got);
+bool wasm_vf_push_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n);
+bool wasm_vf_pop_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n);
 
 /*
  * The operand stack's operations are inline with a fast path for the common
@@ -70,14 +76,14 @@ bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got);
  * slow paths give the same results and the same errors as the spec's
  * algorithm.
  */
-static inline bool wasm_vf_u32(struct vfunc *v, uint32_t *out)
+VF_INLINE bool wasm_vf_u32(struct vfunc *v, uint32_t *out)
 {
 	return wasm_reader_u32(&v->r, out) || wasm_vf_vreader_fail(v);
 }
 
-static inline bool wasm_vf_push(struct vfunc *v, uint8_t t)
+VF_INLINE bool wasm_vf_push(struct vfunc *v, uint8_t t)
 {
-	if (__builtin_expect(v->nvals == v->capvals, 0))
+	if (UNLIKELY(v->nvals == v->capvals))
 		return wasm_vf_push_slow(v, t);
 	v->vals[v->nvals++] = t;
 	if (v->nvals > v->max_height)
@@ -86,10 +92,10 @@ static inline bool wasm_vf_push(struct vfunc *v, uint8_t t)
 }
 
 /* Pops one type; WASM_TYPE_UNKNOWN from an unreachable frame's bottom. */
-static inline bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
+VF_INLINE bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
 {
-	if (__builtin_expect(v->nvals > v->floor, 1)) {
-		*out = v->vals[--v->nvals];
+	if (LIKELY(v->nvals > v->floor)) {
+		*out = (uint8_t)v->vals[--v->nvals];
 		return true;
 	}
 	return wasm_vf_pop_slow(v, out);
@@ -97,9 +103,9 @@ static inline bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
 
 /* Pops one type that must match `want` (unknown matches anything); the
  * popped type goes to *got if not NULL. */
-static inline bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
+VF_INLINE bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
 {
-	if (__builtin_expect(v->nvals > v->floor && v->vals[v->nvals - 1] == want, 1)) {
+	if (LIKELY(v->nvals > v->floor && v->vals[v->nvals - 1] == want)) {
 		v->nvals--;
 		if (got)
 			*got = want;
@@ -108,18 +114,54 @@ static inline bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *go
 	return wasm_vf_pop_expect_slow(v, want, got);
 }
 
-static inline bool wasm_vf_pop_t(struct vfunc *v, uint8_t want)
+VF_INLINE bool wasm_vf_pop_t(struct vfunc *v, uint8_t want)
 {
 	return wasm_vf_pop_expect(v, want, NULL);
 }
 
-bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n);
-bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n);
+VF_INLINE bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+{
+	if (UNLIKELY(v->capvals - v->nvals < n))
+		return wasm_vf_push_n_slow(v, ts, n);
+	for (uint32_t i = 0; i < n; i++)
+		v->vals[v->nvals + i] = ts[i];
+	v->nvals += n;
+	if (v->nvals > v->max_height)
+		v->max_height = v->nvals;
+	return true;
+}
+
+/* Pops the types ts[0..n) (the last one first). */
+VF_INLINE bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+{
+	if (LIKELY(v->nvals - v->floor >= n)) {
+		uint32_t base = v->nvals - n, i = 0;
+
+		/* Indexed: vals is NULL until the first push. */
+		while (i < n && v->vals[base + i] == ts[i])
+			i++;
+		if (LIKELY(i == n)) {
+			v->nvals -= n;
+			return true;
+		}
+	}
+	return wasm_vf_pop_n_slow(v, ts, n);
+}
 void wasm_vf_set_unreachable(struct vfunc *v);
 /* The types a branch to frame c carries (params for loop, else results). */
 void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n);
 /* Reads a label index; *out is the frame it names. */
-bool wasm_vf_label(struct vfunc *v, struct ctrl **out);
+VF_INLINE bool wasm_vf_label(struct vfunc *v, struct ctrl **out)
+{
+	uint32_t l;
+
+	if (!wasm_vf_u32(v, &l))
+		return false;
+	if (l >= v->nctrls)
+		return wasm_vf_vfail(v, ERR_INVALID, "unknown label %u", l);
+	*out = &v->ctrls[v->nctrls - 1 - l];
+	return true;
+}
 bool wasm_vf_begin_block(struct vfunc *v, uint8_t op);
 bool wasm_vf_do_else(struct vfunc *v);
 bool wasm_vf_do_end(struct vfunc *v, bool *done);

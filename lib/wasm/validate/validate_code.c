@@ -139,8 +139,8 @@ void wasm_vf_set_unreachable(struct vfunc *v)
 	v->ctrls[v->nctrls - 1].unreachable = true;
 }
 
-static bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, uint32_t np,
-		      const uint8_t *results, uint32_t nr, uint32_t block)
+VF_INLINE bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, uint32_t np,
+			 const uint8_t *results, uint32_t nr, uint32_t block)
 {
 	struct ctrl *c;
 
@@ -165,7 +165,7 @@ static bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, ui
 /* Checks that the top frame's results are exactly on the stack and pops
  * them: the spec's pop_ctrl, less the frame's own removal, which the
  * caller does (do_else reuses the frame in place). */
-static bool end_frame(struct vfunc *v, const struct ctrl *c)
+VF_INLINE bool end_frame(struct vfunc *v, const struct ctrl *c)
 {
 	if (!wasm_vf_pop_n(v, c->results, c->nresults))
 		return false;
@@ -174,17 +174,6 @@ static bool end_frame(struct vfunc *v, const struct ctrl *c)
 				     "type mismatch: %u values left at end of block",
 				     v->nvals - c->height);
 	return true;
-}
-
-void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n)
-{
-	if (c->opcode == WASM_OP_LOOP) {
-		*ts = c->params;
-		*n = c->nparams;
-	} else {
-		*ts = c->results;
-		*n = c->nresults;
-	}
 }
 
 static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
@@ -340,7 +329,8 @@ bool wasm_vf_do_br_table(struct vfunc *v)
 					     ln, arity);
 		/* push_vals(pop_vals(label types)): the popped types, which
 		 * may be unknown, go back as they were. */
-		if (!wasm_vf_grow(v, (void **)&v->tmp, &v->captmp, (uint64_t)ln + 1, 1))
+		if (ln + 1 > v->captmp &&
+		    !wasm_vf_grow(v, (void **)&v->tmp, &v->captmp, (uint64_t)ln + 1, 1))
 			return false;
 		for (uint32_t k = ln; k-- > 0;)
 			if (!wasm_vf_pop_expect(v, lts[k], &v->tmp[k]))

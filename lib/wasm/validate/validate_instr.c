@@ -229,7 +229,7 @@ static bool check_select(struct vfunc *v, bool typed)
 	return record_untyped(v, t1) && wasm_vf_push(v, t1);
 }
 
-static bool check_call(struct vfunc *v, bool indirect)
+VF_INLINE bool check_call(struct vfunc *v, bool indirect)
 {
 	struct wasm_module *m = v->m;
 	const struct wasm_functype *ft;

@@ -149,7 +149,16 @@ VF_INLINE bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
 }
 void wasm_vf_set_unreachable(struct vfunc *v);
 /* The types a branch to frame c carries (params for loop, else results). */
-void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n);
+VF_INLINE void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n)
+{
+	if (c->opcode == WASM_OP_LOOP) {
+		*ts = c->params;
+		*n = c->nparams;
+	} else {
+		*ts = c->results;
+		*n = c->nresults;
+	}
+}
 /* Reads a label index; *out is the frame it names. */
 VF_INLINE bool wasm_vf_label(struct vfunc *v, struct ctrl **out)
 {

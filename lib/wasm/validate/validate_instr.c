@@ -192,7 +192,7 @@ static bool is_num(uint8_t t)
 	return t == T_UNK || (t >= T_F64 && t <= T_I32);
 }
 
-static bool check_select(struct vfunc *v, bool typed)
+VF_INLINE bool check_select(struct vfunc *v, bool typed)
 {
 	uint8_t t1, t2, want = T_UNK;
 
@@ -385,15 +385,21 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 
 bool wasm_vf_check_body(struct vfunc *v)
 {
+	/* The body's bytes and end stay put: kept out of the loop's loads. */
+	const uint8_t *buf = v->r.buf;
+	size_t end = v->r.end;
 	bool done = false;
 
 	while (!done) {
-		uint8_t op;
+		size_t pos = v->r.pos;
 
-		v->op_pos = v->r.pos;
-		if (!wasm_reader_u8(&v->r, &op))
+		v->op_pos = pos;
+		if (UNLIKELY(pos >= end)) {
+			wasm_reader_eof_error(&v->r);
 			return wasm_vf_vreader_fail(v);
-		if (!check_instr(v, op, &done))
+		}
+		v->r.pos = pos + 1;
+		if (!check_instr(v, buf[pos], &done))
 			return false;
 	}
 	return true;

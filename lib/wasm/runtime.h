@@ -74,6 +74,9 @@ enum wasm_trap_kind {
 	WASM_TRAP_EXIT,		  /* a host function ended the program (proc_exit);
 				     exit_code holds the status: not an error */
 	WASM_TRAP_NOMEM,	  /* the engine ran out of memory mid-call */
+	WASM_TRAP_CODE_LIMIT,	  /* a function's first call would take the
+				     instance's translated code past
+				     max_code_bytes */
 	WASM_TRAP__COUNT,
 };
 
@@ -199,9 +202,15 @@ struct wasm_store_config {
 	const struct wasm_mem_provider *mem_provider;
 	uint32_t max_memory_pages; /* per memory; 0: WASM_MEM_MAX_PAGES */
 	uint32_t max_table_elems;  /* per table; 0: WASM_DEFAULT_MAX_TABLE */
-	/* Bytes of translated code an instance may hold; past it
-	 * instantiation fails with ERR_NOMEM. 0: no limit. */
+	/* Bytes of translated code an instance may hold; 0: no limit. A
+	 * function is translated on its first call, which past the limit
+	 * traps (WASM_TRAP_CODE_LIMIT; out of memory: WASM_TRAP_NOMEM);
+	 * instantiation fails with ERR_NOMEM if the per-function table
+	 * alone (or, eager, all the code) would pass it. */
 	size_t max_code_bytes;
+	/* Translate every function at instantiation (tests, benchmarks)
+	 * instead of each on its first call. */
+	bool eager_code;
 	/*
 	 * Guarded memories only: runs fn(fn_arg) such that a hardware fault
 	 * on an address for which wasm_store_owns_address(s, addr) holds makes

@@ -169,11 +169,15 @@ static double f64of(union wasm_val v)
 static bool has_op(const struct fenv *e, uint32_t fi, uint32_t op)
 {
 	const void *const *tbl;
-	const struct interp_fn *fn = &e->inst->code->fns[fi];
+	struct interp_fn *fn = &e->inst->code->fns[fi];
+	const struct ins *code;
 
+	if (interp_fn_translate(fn))
+		return false;
+	code = interp_fn_code(fn);
 	interp_run_loop(NULL, &tbl);
-	for (uint32_t i = 0; i < fn->ncode; i++)
-		if (fn->code[i].h == tbl[op])
+	for (uint64_t i = 0; i < interp_body_of(code)->ncode; i++)
+		if (code[i].h == tbl[op])
 			return true;
 	return false;
 }

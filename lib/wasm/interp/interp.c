@@ -58,8 +58,7 @@ int wasm_exec_new(struct wasm_store *s, const struct wasm_exec_limits *lim, stru
 	interp_run_loop(NULL, &tbl);
 	x->entry[0].h = tbl[OP_CALL_FUNCINST];
 	x->entry[1].h = tbl[OP_EXIT];
-	x->entry_fn.code = x->entry;
-	x->entry_fn.ncode = 2;
+	atomic_init(&x->entry_fn.code, x->entry); /* never called: no body header */
 	x->entry_fn.index = WASM_NONE;
 	x->entry_fn.mem0 = (struct wasm_memory *)&interp_entry_memory;
 	x->state = EXEC_IDLE;

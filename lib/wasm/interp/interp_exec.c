@@ -654,14 +654,27 @@ call_wasm : {
 	for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
 		fp[i] = 0;
 	x->fn = callee;
-	ip = callee->code;
+	/* an untranslated callee runs the stub: ncode 0, TRANSLATE charges */
+	ip = interp_fn_code(callee);
 	mb = callee->mem0->base;
 	x->msize = callee->mem0->size_bytes;
-	x->left -= callee->ncode;
+	x->left -= (int64_t)interp_body_of(ip)->ncode;
 	if (UNLIKELY(x->left < 0 || yield_pending(x)))
 		goto out_of_units;
 	JUMP();
 }
+L_TRANSLATE:
+	/* The first call of x->fn (frame already pushed): give it a body,
+	 * then charge and enter it as call_wasm would have. A trap is
+	 * reported in the callee, at offset 0. */
+	kind = interp_fn_translate(x->fn);
+	if (UNLIKELY(kind))
+		goto trap;
+	ip = interp_fn_code(x->fn);
+	x->left -= (int64_t)interp_body_of(ip)->ncode;
+	if (UNLIKELY(x->left < 0 || yield_pending(x)))
+		goto out_of_units;
+	JUMP();
 
 	/* ---- variables, constants, parametric ---- */
 L_COPY:

@@ -3,10 +3,11 @@
  * translator (interp_translate.c), the run loop (interp_exec.c) and the
  * execution API (interp.c).
  *
- * Every validated function is translated once into an array of fixed-size
- * `struct ins`. Operands are 8-byte slots of one frame array: locals first
- * (params, then declared locals), then the operand stack, whose position h
- * has the static slot nlocals + h (the validator knows every height).
+ * Every validated function is translated, on its first call (or at
+ * instantiation with eager_code), into an array of fixed-size `struct ins`.
+ * Operands are 8-byte slots of one frame array: locals first (params, then
+ * declared locals), then the operand stack, whose position h has the static
+ * slot nlocals + h (the validator knows every height).
  *
  *   fp ─► | params | declared locals | operand stack ...   | (callee frame)
  *          0        nparams           nlocals             nslots
@@ -23,6 +24,7 @@
 #pragma once
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 #include "wasm/runtime/runtime_internal.h"
 
@@ -281,6 +283,7 @@
 	X(CALL) \
 	X(CALL_INDIRECT) \
 	X(CALL_FUNCINST) \
+	X(TRANSLATE) \
 	X(COPY) \
 	X(COPY2) \
 	X(CONST) \
@@ -366,10 +369,26 @@ struct ins {
 	uint64_t imm;
 };
 
-/* A translated function. */
+/*
+ * A function's translated code: `ins` is what interp_fn.code points at, and
+ * ncode sits just before it, so a call reaches both through one pointer.
+ */
+struct interp_body {
+	uint64_t ncode;
+	struct ins ins[];
+};
+
+/*
+ * A function of an instance. `code` starts at the instance's stub (one
+ * TRANSLATE instruction, ncode 0) and changes once, to the function's own
+ * body, on its first call (interp_fn_translate); a body is never freed
+ * before the instance. Any thread (host) or CPU (kernel) may run the
+ * instance's functions at once, so `code` is atomic: it is published with
+ * a release compare-and-swap and read with acquire, which makes the body's
+ * contents visible to whoever sees its address.
+ */
 struct interp_fn {
-	struct ins *code;
-	uint32_t ncode;
+	_Atomic(struct ins *) code;
 	uint32_t nparams, nresults;
 	uint32_t nlocals; /* params included */
 	uint32_t nslots;  /* nlocals + max operand height (>= nresults) */
@@ -378,10 +397,43 @@ struct interp_fn {
 	struct wasm_memory *mem0; /* memory 0 or a static empty memory */
 };
 
+/*
+ * The translated code of an instance. `bytes` counts the fns array, the
+ * stub and every published body (racing translators may count theirs
+ * for a moment before they lose, see interp_fn_translate); it never
+ * passes `limit` (0: none).
+ */
 struct wasm_code {
 	uint32_t nfns; /* the module's defined functions */
 	struct interp_fn *fns;
+	struct interp_body *stub; /* TRANSLATE; ncode 0 */
+	size_t limit;
+	_Atomic size_t bytes;
+	atomic_uint ntranslated; /* functions with their own body */
 };
+
+static inline const struct interp_body *interp_body_of(const struct ins *code)
+{
+	return (const struct interp_body *)(const void *)((const char *)code -
+							  offsetof(struct interp_body, ins));
+}
+
+/* The code a call of fn runs: its body, or the stub that translates it.
+ * Acquire: pairs with the release that published the body, so its
+ * instructions (written before) are seen whole. */
+static inline const struct ins *interp_fn_code(struct interp_fn *fn)
+{
+	return atomic_load_explicit(&fn->code, memory_order_acquire);
+}
+
+/*
+ * interp_fn_translate - gives fn its own body if it has none yet (the
+ * TRANSLATE handler; safe to race with other threads on the same fn: one
+ * body wins, the others are freed). 0 (fn->code is its body), or a trap
+ * kind: WASM_TRAP_NOMEM, WASM_TRAP_CODE_LIMIT (the instance's code would
+ * pass its limit). Nothing changes on failure.
+ */
+int interp_fn_translate(struct interp_fn *fn);
 
 /* A suspended caller: where to resume it. */
 struct interp_frame {

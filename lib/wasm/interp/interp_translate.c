@@ -482,13 +482,14 @@ static bool translate_instr(struct tr *t, uint8_t code)
 	return false;
 }
 
-static int translate_func(struct tr *t, uint32_t fi)
+/* Translates function fi (t->fn) into a new body. ERR_NOMEM. */
+static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 {
 	const struct wasm_module *m = t->m;
 	const struct wasm_func *f = &m->funcs[fi];
 	struct interp_fn *fn = t->fn;
 	bool done = false;
-	struct ins *code;
+	struct interp_body *body;
 	uint32_t vcap;
 
 	t->f = f;
@@ -528,13 +529,14 @@ static int translate_func(struct tr *t, uint32_t fi)
 		t->nomem = true; /* cannot happen for a validated body */
 	if (t->nomem)
 		goto out;
-	code = realloc(t->code, t->n * sizeof(*code));
-	if (!code)
-		code = t->code;
-	fn->code = code;
-	fn->ncode = t->n;
-	t->code = NULL;
-	t->cap = 0;
+	body = malloc(sizeof(*body) + (size_t)t->n * sizeof(body->ins[0]));
+	if (!body) {
+		t->nomem = true;
+		goto out;
+	}
+	body->ncode = t->n;
+	memcpy(body->ins, t->code, (size_t)t->n * sizeof(body->ins[0]));
+	*out = body;
 out:
 	free(t->vs);
 	free(t->cs);
@@ -543,30 +545,107 @@ out:
 	return t->nomem ? ERR_NOMEM : 0;
 }
 
-int wasm_code_translate(struct wasm_instance *inst, size_t limit, struct wasm_error *err)
+static size_t body_bytes(const struct interp_body *b)
+{
+	return sizeof(*b) + b->ncode * sizeof(b->ins[0]);
+}
+
+/* Translates fn into a new body (scratch buffers of its own: translators
+ * may run at once on several threads). ERR_NOMEM. */
+static int translate_body(struct interp_fn *fn, struct interp_body **out)
+{
+	struct tr t;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	t.inst = fn->inst;
+	t.m = fn->inst->module;
+	t.fn = fn;
+	interp_run_loop(NULL, &t.tbl);
+	rc = translate_func(&t, fn->index, out);
+	free(t.code);
+	free(t.ops);
+	return rc;
+}
+
+int interp_fn_translate(struct interp_fn *fn)
+{
+	struct wasm_code *code = fn->inst->code;
+	struct ins *expected = code->stub->ins;
+	struct interp_body *body;
+	size_t bytes, before;
+
+	if (interp_fn_code(fn) != code->stub->ins)
+		return 0; /* another thread's first call got there first */
+	if (translate_body(fn, &body))
+		return WASM_TRAP_NOMEM;
+	bytes = body_bytes(body);
+	/*
+	 * Relaxed: the counter orders nothing, it only bounds the total. It
+	 * is charged before the body is published, so the published bodies
+	 * never pass the limit; a loser of the race below gives its share
+	 * back, so near the limit a racing first call may trap where it
+	 * would not have alone (a transient over-count, never an overrun).
+	 */
+	before = atomic_fetch_add_explicit(&code->bytes, bytes, memory_order_relaxed);
+	if (code->limit && (before + bytes > code->limit || before + bytes < before)) {
+		atomic_fetch_sub_explicit(&code->bytes, bytes, memory_order_relaxed);
+		free(body);
+		return WASM_TRAP_CODE_LIMIT;
+	}
+	/*
+	 * Success, acq_rel: the release half publishes the body's contents
+	 * with its address (paired with interp_fn_code's acquire); the
+	 * acquire half is only there because C11 wants the failure order no
+	 * stronger than the success one. Failure, acquire: another thread
+	 * published first, and we go on to run its body.
+	 */
+	if (!atomic_compare_exchange_strong_explicit(&fn->code, &expected, body->ins,
+						     memory_order_acq_rel, memory_order_acquire)) {
+		atomic_fetch_sub_explicit(&code->bytes, bytes, memory_order_relaxed);
+		free(body);
+		return 0;
+	}
+	/* Relaxed: a statistic. */
+	atomic_fetch_add_explicit(&code->ntranslated, 1, memory_order_relaxed);
+	return 0;
+}
+
+int wasm_code_translate(struct wasm_instance *inst, size_t limit, bool eager,
+			struct wasm_error *err)
 {
 	const struct wasm_module *m = inst->module;
+	const void *const *tbl;
 	struct wasm_code *code;
-	struct tr t;
 	int rc = 0;
 	uint32_t nfns = m->nfuncs - m->nfunc_imports;
-	size_t total = nfns * sizeof(*code->fns); /* then each function's code */
+	size_t total = sizeof(*code) + nfns * sizeof(*code->fns) + sizeof(struct interp_body) +
+		       sizeof(struct ins);
 	bool over = limit && total > limit;
 
 	code = over ? NULL : calloc(1, sizeof(*code));
 	if (!code)
 		goto nomem;
 	code->nfns = nfns;
+	code->limit = limit;
+	atomic_init(&code->bytes, total);
+	atomic_init(&code->ntranslated, 0);
 	code->fns = calloc(code->nfns ? code->nfns : 1, sizeof(*code->fns));
-	if (!code->fns) {
+	code->stub = calloc(1, sizeof(struct interp_body) + sizeof(struct ins));
+	if (!code->fns || !code->stub) {
+		free(code->fns);
+		free(code->stub);
 		free(code);
 		goto nomem;
 	}
+	interp_run_loop(NULL, &tbl);
+	code->stub->ins[0].h = tbl[OP_TRANSLATE];
 	for (uint32_t i = 0; i < code->nfns; i++) {
 		const struct wasm_func *f = &m->funcs[m->nfunc_imports + i];
 		const struct wasm_functype *ft = &m->types[f->type];
 		struct interp_fn *fn = &code->fns[i];
 
+		atomic_init(&fn->code, code->stub->ins);
 		fn->nparams = ft->nparams;
 		fn->nresults = ft->nresults;
 		fn->nlocals = ft->nparams + f->nlocals;
@@ -576,19 +655,10 @@ int wasm_code_translate(struct wasm_instance *inst, size_t limit, struct wasm_er
 		fn->mem0 = m->nmems ? inst->mems[0] : (struct wasm_memory *)&interp_no_memory;
 	}
 	inst->code = code;
-	memset(&t, 0, sizeof(t));
-	t.inst = inst;
-	t.m = m;
-	interp_run_loop(NULL, &t.tbl);
-	for (uint32_t i = 0; i < code->nfns && !rc && !over; i++) {
-		t.fn = &code->fns[i];
-		rc = translate_func(&t, m->nfunc_imports + i);
-		total += t.fn->ncode * sizeof(*t.fn->code);
-		over = limit && total > limit;
-	}
-	free(t.code);
-	free(t.ops);
-	if (rc || over) {
+	for (uint32_t i = 0; eager && i < code->nfns && !rc; i++)
+		rc = interp_fn_translate(&code->fns[i]);
+	if (rc) {
+		over = rc == WASM_TRAP_CODE_LIMIT;
 		inst->code = NULL;
 		wasm_code_free(code);
 		goto nomem;
@@ -608,19 +678,29 @@ nomem:
 
 size_t wasm_code_footprint(const struct wasm_code *code)
 {
-	size_t n = sizeof(*code) + code->nfns * sizeof(*code->fns);
+	/* Relaxed: a statistic (see interp_fn_translate). */
+	return atomic_load_explicit(&code->bytes, memory_order_relaxed);
+}
 
-	for (uint32_t i = 0; i < code->nfns; i++)
-		n += code->fns[i].ncode * sizeof(*code->fns[i].code);
-	return n;
+void wasm_code_stats(const struct wasm_code *code, uint32_t *ntranslated, size_t *bytes)
+{
+	/* Relaxed: statistics, read while functions may be translated. */
+	*ntranslated = atomic_load_explicit(&code->ntranslated, memory_order_relaxed);
+	*bytes = atomic_load_explicit(&code->bytes, memory_order_relaxed);
 }
 
 void wasm_code_free(struct wasm_code *code)
 {
 	if (!code)
 		return;
-	for (uint32_t i = 0; i < code->nfns; i++)
-		free(code->fns[i].code);
+	/* Relaxed: the instance is being freed, no call of it runs. */
+	for (uint32_t i = 0; i < code->nfns; i++) {
+		struct ins *c = atomic_load_explicit(&code->fns[i].code, memory_order_relaxed);
+
+		if (c != code->stub->ins)
+			free((void *)(uintptr_t)interp_body_of(c));
+	}
+	free(code->stub);
 	free(code->fns);
 	free(code);
 }

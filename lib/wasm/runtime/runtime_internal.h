@@ -46,17 +46,24 @@ int wasm_rt_memory_fill(struct wasm_memory *m, uint32_t d, uint8_t v, uint32_t n
 /* ---- provided by the interpreter ---- */
 
 /*
- * wasm_code_translate - translates every function defined by inst->module
- * into the interpreter's internal form and stores it in inst->code. Called
- * by wasm_instantiate after the instance's index spaces are filled (the
- * translation may look at them, e.g. whether memory 0 is guarded).
- * ERR_NOMEM (err->msg says so), also when the code would take more than
- * `limit` bytes (0: no limit); a validated module cannot fail otherwise.
+ * wasm_code_translate - makes inst->code: every function defined by
+ * inst->module starts untranslated and gets its interpreter form on its
+ * first call (interp.h); with `eager`, all are translated now. Called by
+ * wasm_instantiate after the instance's index spaces are filled (the
+ * translation looks at them, e.g. whether memory 0 is guarded). ERR_NOMEM
+ * (err->msg says so), also when the code would take more than `limit`
+ * bytes (0: no limit), then or at a later first call; a validated module
+ * cannot fail otherwise.
  */
-int wasm_code_translate(struct wasm_instance *inst, size_t limit, struct wasm_error *err);
+int wasm_code_translate(struct wasm_instance *inst, size_t limit, bool eager,
+			struct wasm_error *err);
 
 /* wasm_code_footprint - bytes of memory `code` holds. */
 size_t wasm_code_footprint(const struct wasm_code *code);
+
+/* wasm_code_stats - how many functions of `code` have been translated and
+ * the bytes it holds (as wasm_code_footprint). Any thread, any time. */
+void wasm_code_stats(const struct wasm_code *code, uint32_t *ntranslated, size_t *bytes);
 
 /* wasm_code_free - frees what wasm_code_translate made. NULL is ignored. */
 void wasm_code_free(struct wasm_code *code);

@@ -499,7 +499,8 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	if (rc)
 		goto fail;
 	make_funcs_and_globals(ri);
-	rc = wasm_code_translate(inst, inst->store->cfg.max_code_bytes, err);
+	rc = wasm_code_translate(inst, inst->store->cfg.max_code_bytes, inst->store->cfg.eager_code,
+				 err);
 	if (rc)
 		goto fail;
 	rc = wasm_store_adopt(s, ri, wasm_instance_destroy);

@@ -30,6 +30,7 @@ static const char *const trap_names[WASM_TRAP__COUNT] = {
 	[WASM_TRAP_HOST] = "host function failed",
 	[WASM_TRAP_EXIT] = "exit",
 	[WASM_TRAP_NOMEM] = "out of memory",
+	[WASM_TRAP_CODE_LIMIT] = "translated code past its limit",
 };
 
 const char *wasm_trap_str(int kind)

@@ -7,7 +7,10 @@
 #        checked memory, then guarded (mmap) memory (tests/spec/run.sh),
 #        after checking the runner itself (tests/spec/selftest.sh).
 #   make spectest-asan     the same two runs with the ASan+UBSan runner
-#   make spectest-build    the runners only ($(BUILD)/host{,-asan}/spectest)
+#   make spectest-build    the runners only ($(BUILD)/host{,-asan,-tsan}/spectest)
+#
+# make test also runs the ThreadSanitizer runner with function bodies
+# validated on 4 threads, a function at a time (--validate-threads 4).
 #
 # The runner links the portable engine (lib/wasm, lib/base/*.c) and the
 # host memory provider from a private archive, so only what it uses is
@@ -19,7 +22,8 @@ SPEC_ARGS ?=
 SPECTEST := $(BUILD)/host/spectest
 SPECTEST_ASAN := $(BUILD)/host-asan/spectest
 SPECTEST_SRCS := $(wildcard tools/spectest/run/*.c) tools/spectest/wast_json.c
-SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c $(wildcard lib/base/*.c)
+SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c lib/wasm/host/workers_host.c \
+	$(wildcard lib/base/*.c)
 
 define spectest_variant
 $(BUILD)/$(1)/libspectest.a: $(call host_objs,$(1),$(SPECTEST_LIB_SRCS))
@@ -31,14 +35,14 @@ $(BUILD)/$(1)/spectest: $(call host_objs,$(1),$(SPECTEST_SRCS)) $(BUILD)/$(1)/li
 
 -include $(patsubst %.o,%.d,$(call host_objs,$(1),$(SPECTEST_SRCS)))
 endef
-$(foreach v,host host-asan,$(eval $(call spectest_variant,$(v))))
+$(foreach v,host host-asan host-tsan,$(eval $(call spectest_variant,$(v))))
 
 .PHONY: spectest spectest-build spectest-asan
-spectest-build: $(SPECTEST) $(SPECTEST_ASAN)
+spectest-build: $(SPECTEST) $(SPECTEST_ASAN) $(BUILD)/host-tsan/spectest
 
 # make test runs tests/spec/run.sh (both modes, plain and ASan), which needs
 # the runners.
-host-test-build: $(SPECTEST) $(SPECTEST_ASAN)
+host-test-build: $(SPECTEST) $(SPECTEST_ASAN) $(BUILD)/host-tsan/spectest
 
 spectest: $(SPECTEST)
 	$(Q)status=0; \

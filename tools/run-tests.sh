@@ -21,6 +21,7 @@ suites=(
 	"spectest|env BUILD=$BUILD tests/spec/run.sh"
 	"spectest-guarded|env BUILD=$BUILD tests/spec/run.sh --guarded"
 	"spectest-asan|env BUILD=$BUILD SPEC_RUNNER=$BUILD/host-asan/spectest tests/spec/run.sh --guarded"
+	"spectest-parallel-tsan|env BUILD=$BUILD TSAN_OPTIONS=halt_on_error=1 SPEC_RUNNER=$BUILD/host-tsan/spectest tests/spec/run.sh --validate-threads 4"
 	"wasi|env BUILD=$BUILD tests/wasi/run.sh"
 	"fuzz-replay|env BUILD=$BUILD tests/fuzz/replay.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"

@@ -28,6 +28,7 @@
 #include "wasm/mem.h"
 #include "wasm/modcache.h"
 #include "wasm/proc_internal.h"
+#include "wasm/vwork.h"
 #include "wasi/wasi_bind.h"
 
 /* Units per wasm_run: a backstop behind the slice timer. */
@@ -295,6 +296,7 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 		.preopens = p->io.preopens,
 	};
 	struct wasm_load_opts lo = {.bytes = o->bytes};
+	struct wasm_workers workers;
 	struct wasm_instance *inst;
 	struct wasm_extern ex;
 	bool guarded;
@@ -336,7 +338,8 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 		if (e)
 			return e;
 		t2 = sched_now_ns();
-		e = wasm_module_validate(p->mod, err);
+		vwork_workers(&workers);
+		e = wasm_module_validate_on(p->mod, &workers, err);
 		if (e)
 			return e; /* the module goes with the program (proc_release) */
 		t3 = sched_now_ns();

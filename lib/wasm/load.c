@@ -13,7 +13,7 @@ int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_lo
 
 	if (rc)
 		return rc;
-	rc = wasm_module_validate(m, err);
+	rc = wasm_module_validate_on(m, o->workers, err);
 	if (rc) {
 		wasm_module_free(m);
 		return rc;

@@ -44,6 +44,9 @@ struct wasm_load_opts {
 	 * may take; past it decode or validate fail with ERR_NOMEM and the
 	 * message says the limit was reached. 0: no limit. */
 	size_t max_meta;
+	/* Who validates function bodies besides the caller (load; see
+	 * wasm_module_validate_on). NULL: the caller alone. */
+	const struct wasm_workers *workers;
 };
 
 /* wasm_module_decode_opts / wasm_module_load_opts - decode and load with
@@ -54,6 +57,30 @@ int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_lo
 			  struct wasm_module **out, struct wasm_error *err);
 
 /*
+ * Other CPUs or threads validation may use: function bodies are
+ * independent once the module's sections are known, so they are validated
+ * by the caller and up to `n` workers at once. `start` runs work(arg) once
+ * on each of up to n other workers, concurrently with the caller (kernel:
+ * tasks on the executor, host: threads), and returns how many it started
+ * (0 is fine: the caller then does everything). A started work(arg) may
+ * begin late, even after validation has returned: it then finds nothing
+ * left to do and returns; it never blocks. `relax` (may be NULL) is called
+ * while the caller waits for a worker to finish the functions it took.
+ * Workers take runs of consecutive functions of about `run_bytes` of code
+ * (0: 64 KiB); a module of fewer than two runs is validated by the caller.
+ * With `join`, validation returns only when every started work(arg) has
+ * (threads, which always get to run: nothing of a validation outlives it).
+ */
+struct wasm_workers {
+	unsigned n;
+	size_t run_bytes;
+	unsigned (*start)(void *ctx, void (*work)(void *arg), void *arg, unsigned n);
+	void (*relax)(void *ctx);
+	void *ctx;
+	bool join;
+};
+
+/*
  * wasm_module_validate - checks `m` against the WebAssembly 2.0 validation
  * rules and records the per-function facts above. Returns 0 (and sets
  * m->validated), ERR_INVALID or ERR_MALFORMED (a body that does not decode,
@@ -61,6 +88,13 @@ int wasm_module_load_opts(const uint8_t *bytes, size_t len, const struct wasm_lo
  * the module must not be instantiated; it must still be freed.
  */
 int wasm_module_validate(struct wasm_module *m, struct wasm_error *err);
+
+/* wasm_module_validate_on - the same, with function bodies validated on
+ * the caller and the workers `w` (NULL: the caller alone). The result and
+ * the error are those of wasm_module_validate, whatever the interleaving:
+ * the first invalid function in module order is the one reported. */
+int wasm_module_validate_on(struct wasm_module *m, const struct wasm_workers *w,
+			    struct wasm_error *err);
 
 /* wasm_module_load - decode then validate; *out is written only if both
  * succeed. Errors as above. */

@@ -322,6 +322,20 @@ expect_status 2
 expect_err '--fuel wants a positive integer: abc'
 end
 
+begin "bad-jobs"
+run "$WASMRUN" --jobs -1 "$W/exit3.wasm"
+expect_status 2
+expect_err '--jobs wants a number from 0 to 255: -1'
+end
+
+# validation alone or on threads: the same program, the same run
+for jobs in 0 3; do
+	begin "jobs-$jobs"
+	run "$WASMRUN" --jobs "$jobs" "$W/exit3.wasm"
+	expect_status 3
+	end
+done
+
 begin "bad-dir"
 run "$WASMRUN" --dir "$tmp/no-such-dir" "$W/exit3.wasm"
 expect_status 1

@@ -21,6 +21,7 @@
 
 #include "base/err.h"
 #include "wasm/host/runtime_host.h"
+#include "wasm/host/workers_host.h"
 #include "wasi/host/wasi_posix.h"
 #include "wasm/load.h"
 #include "wasm/module.h"
@@ -41,6 +42,7 @@ struct opts {
 	uint64_t fuel;
 	bool checked;
 	bool timings;
+	int jobs; /* validation threads besides the main one; -1: a CPU each */
 	const char *path;
 	int nargs;
 	char **args; /* the guest's arguments after the module */
@@ -88,6 +90,8 @@ static void usage(FILE *f)
 	      "  --env K=V        add K=V to the guest's environment; may be repeated\n"
 	      "  --checked        bounds-checked memory instead of guard pages\n"
 	      "  --timings        print the start-up's steps and their times to stderr\n"
+	      "  --jobs N         validate function bodies on N threads besides the\n"
+	      "                   main one (default: one per other online CPU; 0: none)\n"
 	      "  --help           this text\n"
 	      "exit status: the guest's proc_exit code (low 8 bits), 0 when _start or\n"
 	      "the invoked function returns, 1 when the module cannot be loaded,\n"
@@ -128,6 +132,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	int i;
 
+	o->jobs = -1;
 	o->dirs = calloc((size_t)argc, sizeof(*o->dirs));
 	o->envs = calloc((size_t)argc, sizeof(*o->envs));
 	if (!o->dirs || !o->envs)
@@ -154,6 +159,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->fuel = strtoull(v, &end, 0);
 			if (errno || *end || !*v || *v == '-' || o->fuel == 0)
 				return usage_error("--fuel wants a positive integer", v);
+		} else if ((v = opt_value(argv, argc, &i, "--jobs", &missing))) {
+			long n;
+
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno || *end || !*v || n < 0 || n > 255)
+				return usage_error("--jobs wants a number from 0 to 255", v);
+			o->jobs = (int)n;
 		} else if ((v = opt_value(argv, argc, &i, "--dir", &missing))) {
 			const char *colon = strchr(v, ':');
 
@@ -435,8 +448,9 @@ static int run_command(struct runner *r)
 	return status;
 }
 
-static int load_module(struct runner *r, const char *path)
+static int load_module(struct runner *r, const char *path, int jobs)
 {
+	struct wasm_workers w;
 	size_t len = 0;
 	uint8_t *bytes = read_file(path, &len);
 	struct wasm_error e = {0};
@@ -447,11 +461,13 @@ static int load_module(struct runner *r, const char *path)
 		return EXIT_LOAD;
 	}
 	r->t_read = now_ms();
-	err = wasm_module_decode(bytes, len, &r->mod, &e);
-	free(bytes);
+	/* the module takes the buffer: no copy of a big binary */
+	err = wasm_module_decode_opts(
+		bytes, len, &(struct wasm_load_opts){.bytes = WASM_BYTES_TAKE}, &r->mod, &e);
 	r->t_decode = r->t_validate = now_ms();
 	if (err == 0) {
-		err = wasm_module_validate(r->mod, &e);
+		wasm_workers_host(&w, jobs);
+		err = wasm_module_validate_on(r->mod, &w, &e);
 		r->t_validate = now_ms();
 		if (err) {
 			wasm_module_free(r->mod);
@@ -587,7 +603,7 @@ static int run(struct runner *r, const struct opts *o)
 	struct wasm_funcinst *start;
 	int status = 0, err;
 
-	if ((status = load_module(r, o->path)) != 0 || (status = open_dirs(r, o)) != 0 ||
+	if ((status = load_module(r, o->path, o->jobs)) != 0 || (status = open_dirs(r, o)) != 0 ||
 	    (status = setup_wasi(r, o)) != 0 || (status = instantiate(r, o)) != 0)
 		return status;
 	err = wasm_exec_new(r->store, &lim, &r->exec);

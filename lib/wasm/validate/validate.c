@@ -219,6 +219,12 @@ static int check_start(struct vmod *vm)
 
 int wasm_module_validate(struct wasm_module *m, struct wasm_error *err)
 {
+	return wasm_module_validate_on(m, NULL, err);
+}
+
+int wasm_module_validate_on(struct wasm_module *m, const struct wasm_workers *w,
+			    struct wasm_error *err)
+{
 	struct vmod vm = {.m = m, .err = err};
 	int rc;
 
@@ -236,7 +242,7 @@ int wasm_module_validate(struct wasm_module *m, struct wasm_error *err)
 	for (uint32_t i = 0; i < m->nelems; i++)
 		for (uint32_t k = 0; k < m->elems[i].count; k++)
 			collect_const_ref(&vm, &m->elems[i].items[k]);
-	rc = wasm_validate_bodies(m, vm.refs, err);
+	rc = wasm_validate_bodies(m, vm.refs, w, err);
 	if (!rc)
 		m->validated = true;
 out:

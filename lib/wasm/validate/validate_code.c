@@ -54,9 +54,28 @@ bool wasm_vf_vreader_fail(struct vfunc *v)
 	return wasm_vf_vfail(v, ERR_MALFORMED, "%s", v->r.fail ? v->r.fail : "malformed");
 }
 
+/* The module's arena and its accounting are shared by the workers of a
+ * parallel validation: they take v->arena_lock (NULL: alone). */
+static void arena_lock(struct vfunc *v)
+{
+	if (v->arena_lock)
+		spin_acquire(v->arena_lock);
+}
+
+static void arena_unlock(struct vfunc *v)
+{
+	if (v->arena_lock)
+		spin_release(v->arena_lock);
+}
+
 static bool vnomem(struct vfunc *v)
 {
-	return wasm_vf_vfail(v, ERR_NOMEM, "%s", wasm_nomem_text(v->m));
+	const char *why;
+
+	arena_lock(v);
+	why = wasm_nomem_text(v->m);
+	arena_unlock(v);
+	return wasm_vf_vfail(v, ERR_NOMEM, "%s", why);
 }
 
 /* Grows *arr (of *cap elements of `size`) to hold at least `need`. */
@@ -346,7 +365,7 @@ bool wasm_vf_do_br_table(struct vfunc *v)
 	return true;
 }
 
-static int validate_func(struct vfunc *v, uint32_t fi)
+int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 {
 	struct wasm_module *m = v->m;
 	struct wasm_func *f = &m->funcs[fi];
@@ -383,9 +402,11 @@ static int validate_func(struct vfunc *v, uint32_t fi)
 	f->max_height = v->max_height;
 	f->max_depth = v->max_depth;
 	f->nblocks = v->nblocks;
-	f->blocks = wasm_arena_array(m, v->nblocks, sizeof(*f->blocks));
 	f->nuntyped = v->nuntyped;
+	arena_lock(v);
+	f->blocks = wasm_arena_array(m, v->nblocks, sizeof(*f->blocks));
 	f->untyped_types = wasm_arena_alloc(m, v->nuntyped);
+	arena_unlock(v);
 	if (!f->blocks || !f->untyped_types) {
 		vnomem(v);
 		return v->rc;
@@ -397,18 +418,12 @@ static int validate_func(struct vfunc *v, uint32_t fi)
 	return 0;
 }
 
-int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, struct wasm_error *err)
+void wasm_vf_free(struct vfunc *v)
 {
-	struct vfunc v = {.m = m, .err = err, .refs = refs};
-	int rc = 0;
-
-	for (uint32_t i = m->nfunc_imports; i < m->nfuncs && !rc; i++)
-		rc = validate_func(&v, i);
-	free(v.locals);
-	free(v.vals);
-	free(v.ctrls);
-	free(v.blocks);
-	free(v.untyped);
-	free(v.tmp);
-	return rc;
+	free(v->locals);
+	free(v->vals);
+	free(v->ctrls);
+	free(v->blocks);
+	free(v->untyped);
+	free(v->tmp);
 }

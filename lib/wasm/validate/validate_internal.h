@@ -9,6 +9,8 @@
 #pragma once
 
 #include "base/err.h"
+#include "base/spin.h"
+#include "wasm/load.h"
 #include "wasm/module_internal.h"
 #include "wasm/opcodes.h"
 #include "wasm/reader.h"
@@ -35,6 +37,7 @@ struct vfunc {
 	struct wasm_module *m;
 	struct wasm_error *err;
 	const uint8_t *refs;
+	struct spin *arena_lock; /* the module's arena is shared; NULL: alone */
 	struct wasm_reader r;
 	uint32_t func;
 	size_t op_pos;
@@ -179,11 +182,22 @@ bool wasm_vf_do_br_table(struct vfunc *v);
  * `end` that closes the body's own frame (pushed by the caller). */
 bool wasm_vf_check_body(struct vfunc *v);
 
+/* Validates defined function fi's body with v's scratch stacks (fresh or
+ * left by an earlier function) and records what the interpreter keeps.
+ * 0, or v->rc with v->err filled. */
+int wasm_vf_validate_func(struct vfunc *v, uint32_t fi);
+/* Frees v's scratch stacks. */
+void wasm_vf_free(struct vfunc *v);
+
 /*
  * wasm_validate_bodies - validates every defined function's body of `m`
  * (whose module-level parts are already valid) and records the validator's
- * per-function output. `refs` is a bitmap over function indices: the
- * functions `ref.func` may name (spec: C.refs). Returns 0, ERR_INVALID,
- * ERR_MALFORMED or ERR_NOMEM with *err filled.
+ * per-function output, on the caller and on up to w->n workers (w NULL:
+ * the caller alone; validate_bodies.c). `refs` is a bitmap over function
+ * indices: the functions `ref.func` may name (spec: C.refs). Returns 0,
+ * ERR_INVALID, ERR_MALFORMED or ERR_NOMEM with *err filled: the error of
+ * the first invalid function in module order, whatever the workers'
+ * interleaving.
  */
-int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, struct wasm_error *err);
+int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, const struct wasm_workers *w,
+			 struct wasm_error *err);

@@ -18,6 +18,7 @@
 
 #include "base/err.h"
 #include "wasm/host/mem_host.h"
+#include "wasm/host/workers_host.h"
 #include "wasm/load.h"
 #include "wasm/runtime.h"
 
@@ -223,7 +224,16 @@ static int module_load(struct spec_ctx *c, const struct spec_command *cmd, struc
 		c->capmods = nc;
 	}
 	memset(err, 0, sizeof(*err));
-	rc = wasm_module_load(bytes, len, out, err);
+	if (c->opts->vthreads) {
+		struct wasm_workers w;
+
+		wasm_workers_host(&w, (int)c->opts->vthreads);
+		w.run_bytes = 1; /* a run per function: the most interleavings */
+		rc = wasm_module_load_opts(bytes, len, &(struct wasm_load_opts){.workers = &w}, out,
+					   err);
+	} else {
+		rc = wasm_module_load(bytes, len, out, err);
+	}
 	free(bytes);
 	if (rc) {
 		detail_set(c, "%s: %s @%u: %s",

@@ -62,6 +62,9 @@ struct spec_run_opts {
 	const char *file; /* the script's name for skip matching ("i32.wast") */
 	const struct spec_skips *skips;
 	bool guarded; /* host guarded memory (mem_host.h), else checked */
+	/* threads besides the runner's that validate function bodies, each
+	 * function apart (workers_host.h); 0: the runner alone */
+	unsigned vthreads;
 	spec_report_fn report;
 	void *report_arg;
 };

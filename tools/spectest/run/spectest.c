@@ -74,7 +74,7 @@ struct job {
 
 struct runner {
 	bool guarded, verbose;
-	unsigned timeout, max_details, jobs;
+	unsigned timeout, max_details, jobs, vthreads;
 	struct spec_skips skips;
 	bool *skip_used;
 	bool *skip_file_ran; /* the entry's file was among those run */
@@ -92,13 +92,15 @@ static double now(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] "
-			"[-j N] [-v] FILE.json...\n"
+			"[-j N] [--validate-threads N] [-v] FILE.json...\n"
 			"  FILE.json    wast2json output; its .wasm files beside it\n"
 			"  --guarded    guarded (mmap) linear memory instead of checked\n"
 			"  --skip FILE  skip list (default tests/spec/skip.txt)\n"
 			"  --timeout S  seconds per file before it is killed (default 60)\n"
 			"  --details N  failure lines printed per file (default 10)\n"
 			"  -j N         files run at once (default 1)\n"
+			"  --validate-threads N  validate each module's function bodies on N\n"
+			"               threads besides the runner's, a function at a time\n"
 			"  -v           print every failure and the engine's stderr\n");
 }
 
@@ -158,6 +160,7 @@ static void child_main(struct runner *r, struct job *j, int fd)
 		.file = j->name,
 		.skips = &r->skips,
 		.guarded = r->guarded,
+		.vthreads = r->vthreads,
 		.report = child_report,
 		.report_arg = &ch,
 	};
@@ -517,6 +520,9 @@ int main(int argc, char **argv)
 			   parse_uint(v, 0, 1000000, &r.max_details)) {
 			i++;
 		} else if (strcmp(a, "-j") == 0 && parse_uint(v, 1, MAX_JOBS, &r.jobs)) {
+			i++;
+		} else if (strcmp(a, "--validate-threads") == 0 &&
+			   parse_uint(v, 0, 64, &r.vthreads)) {
 			i++;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage();

@@ -64,7 +64,7 @@ static void proc_set_mem(struct wasm_proc *p)
 {
 	uint64_t bytes = 0, promised = 0;
 	if (p->store) {
-		bytes = p->code_bytes;
+		bytes = wasm_instance_footprint(p->inst); /* grows as functions are translated */
 		for (uint32_t i = 0; i < p->inst->module->nmems; i++) {
 			uint64_t r, pr;
 			kwasm_mem_usage(p->inst->mems[i], &r, &pr);
@@ -362,7 +362,6 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 		*o->used_guarded = guarded;
 	inst->name = p->name;
 	p->inst = inst;
-	p->code_bytes = wasm_instance_footprint(inst);
 	if (wasm_instance_export(inst, "_start", &ex) || ex.kind != WASM_EXTERN_FUNC)
 		return ERR_NOENT;
 	if (ex.u.func->type->nparams || ex.u.func->type->nresults) {

@@ -43,7 +43,6 @@ struct wasm_proc {
 	_Atomic uint64_t run_ticks; /* time spent in wasm_run */
 	_Atomic uint64_t mem_bytes; /* memory held: linear memory + code, 0 once finished */
 	_Atomic uint64_t promised;  /* linear memory promised, not touched yet */
-	uint64_t code_bytes;	    /* module and translated code (fixed once loaded) */
 	uint32_t preempted;	    /* wasm_run suspended for budget or yield */
 	uint64_t cpus;		    /* CPUs that polled it */
 	/* random_get: SipHash of a counter under a key of its own (proc_host.c) */

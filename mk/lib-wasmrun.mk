@@ -78,12 +78,12 @@ bench-build: bench-wasm-build $(WASMRUN)
 bench-wasm: bench-wasm-build $(WASMRUN)
 	$(Q)BUILD=$(BUILD) tools/bench-wasm.sh
 
-# ---- the validator's throughput (bench/wasm/bench_validate.c) ----
+# ---- the validator's throughput (bench/validate/bench_validate.c) ----
 #   $(BUILD)/host/bench/bench_validate [--runs N] [--threads N] FILE.wasm
 BENCH_VALIDATE := $(BUILD)/host/bench/bench_validate
-$(BENCH_VALIDATE): $(call host_objs,host,bench/wasm/bench_validate.c $(WASM_ENGINE_SRCS) lib/wasm/host/workers_host.c)
+$(BENCH_VALIDATE): $(call host_objs,host,bench/validate/bench_validate.c $(WASM_ENGINE_SRCS) lib/wasm/host/workers_host.c)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
 
--include $(patsubst %.o,%.d,$(call host_objs,host,bench/wasm/bench_validate.c))
+-include $(patsubst %.o,%.d,$(call host_objs,host,bench/validate/bench_validate.c))
 bench-build: $(BENCH_VALIDATE)

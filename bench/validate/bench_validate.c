@@ -94,7 +94,8 @@ static double measure(const uint8_t *bytes, size_t len, const struct wasm_worker
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bench_validate [--runs N (1..%d, default 5)] [--threads N] FILE.wasm\n",
+	fprintf(stderr,
+		"usage: bench_validate [--runs N (1..%d, default 5)] [--threads N] FILE.wasm\n",
 		MAX_RUNS);
 	return 2;
 }

@@ -36,8 +36,7 @@ static void vwork_dealloc(struct kasync_task *task)
 	free(task);
 }
 
-static const struct kasync_task_vtable vwork_vt = {.poll = vwork_poll,
-						   .dealloc = vwork_dealloc};
+static const struct kasync_task_vtable vwork_vt = {.poll = vwork_poll, .dealloc = vwork_dealloc};
 
 static unsigned vwork_start(void *ctx, void (*work)(void *arg), void *arg, unsigned n)
 {

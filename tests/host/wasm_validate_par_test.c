@@ -46,7 +46,7 @@ static size_t par_module(uint8_t *out, const uint32_t *at, const enum body *kind
 
 	memcpy(m.b, head, sizeof(head));
 	m.n = sizeof(head);
-	put(&m, 3); /* function section */
+	put(&m, 3);	       /* function section */
 	put_u(&m, 1 + NFUNCS); /* the count takes one byte */
 	put(&m, NFUNCS);
 	for (int i = 0; i < NFUNCS; i++)
@@ -121,10 +121,10 @@ TEST(wasm_validate_par, the_first_invalid_function_is_reported_whatever_the_inte
 		enum body kinds[2];
 		const char *func; /* in the message */
 	} cases[] = {
-	    {{90, 7}, {BAD_RESULT, BAD_LOCAL}, "(func 7)"},
-	    {{3, 119}, {BAD_LOCAL, BAD_RESULT}, "(func 3)"},
-	    {{119, 118}, {BAD_RESULT, BAD_RESULT}, "(func 118)"},
-	    {{20, 60}, {BAD_RESULT, MALFORMED}, "(func 60)"}, /* malformed wins */
+		{{90, 7}, {BAD_RESULT, BAD_LOCAL}, "(func 7)"},
+		{{3, 119}, {BAD_LOCAL, BAD_RESULT}, "(func 3)"},
+		{{119, 118}, {BAD_RESULT, BAD_RESULT}, "(func 118)"},
+		{{20, 60}, {BAD_RESULT, MALFORMED}, "(func 60)"}, /* malformed wins */
 	};
 	uint8_t bin[4096];
 	struct wasm_workers w;

@@ -65,6 +65,6 @@ void wasm_workers_host(struct wasm_workers *w, int n)
 
 		n = cpus > 1 ? (int)(cpus > 64 ? 63 : cpus - 1) : 0;
 	}
-	*w = (struct wasm_workers){.n = (unsigned)n, .start = threads_start,
-				   .relax = threads_relax, .join = true};
+	*w = (struct wasm_workers){
+		.n = (unsigned)n, .start = threads_start, .relax = threads_relax, .join = true};
 }

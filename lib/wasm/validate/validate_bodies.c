@@ -131,8 +131,8 @@ static void par_relax(const struct wasm_workers *w)
 		spin_relax();
 }
 
-int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs,
-			 const struct wasm_workers *w, struct wasm_error *err)
+int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, const struct wasm_workers *w,
+			 struct wasm_error *err)
 {
 	struct par *p;
 	unsigned started;

@@ -32,6 +32,7 @@ include mk/host.mk
 include mk/kernel.mk
 include mk/qemu.mk
 -include $(sort $(wildcard mk/lib-*.mk))
+include mk/rv64.mk
 
 .PHONY: all deps test test-build bench help clean format check-format
 
@@ -68,6 +69,8 @@ help:
 	@echo "  bench        benchmarks; prints bench=NAME ... lines"
 	@echo "  spectest     the WebAssembly spec testsuite (WASM_TESTSUITE=DIR)"
 	@echo "  wasmrun      $(BUILD)/host/wasmrun, the host runner (wasmrun --help)"
+	@echo "  rv64-tools   wasmrun, spectest and the fuzz replays as riscv64 Linux programs"
+	@echo "               in $(BUILD)/rv64 (run with qemu-riscv64); rv64-test tests them"
 	@echo "  kernel       build $(BUILD)/kernel/loader.elf (the bootable image)"
 	@echo "  debug        run with QEMU waiting for gdb on :1234"
 	@echo "  kernel-big   build $(BUILD)/kernel-big/loader.elf: the kernel with a ~44 MB initrd"

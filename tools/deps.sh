@@ -20,6 +20,11 @@ need=(
 	"timeout:coreutils"
 	"llvm-objcopy:llvm"
 	"gdb-multiarch:gdb-multiarch"
+	# riscv64 Linux builds of the host tools, run under qemu-riscv64 (mk/rv64.mk)
+	"qemu-riscv64:qemu-user"
+	"/usr/riscv64-linux-gnu/lib/libc.a:libc6-dev-riscv64-cross"
+	"/usr/lib/gcc-cross/riscv64-linux-gnu/12/crtbeginT.o:libgcc-12-dev-riscv64-cross"
+	"riscv64-linux-gnu-ld:binutils-riscv64-linux-gnu"
 )
 
 missing=()

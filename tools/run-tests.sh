@@ -24,6 +24,10 @@ suites=(
 	"spectest-parallel-tsan|env BUILD=$BUILD TSAN_OPTIONS=halt_on_error=1 SPEC_RUNNER=$BUILD/host-tsan/spectest tests/spec/run.sh --validate-threads 4"
 	"wasi|env BUILD=$BUILD tests/wasi/run.sh"
 	"fuzz-replay|env BUILD=$BUILD tests/fuzz/replay.sh"
+	"spectest-rv64|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh"
+	"spectest-rv64-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --guarded"
+	"wasi-rv64|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun tests/wasi/run.sh"
+	"fuzz-replay-rv64|env BUILD=$BUILD EMU=qemu-riscv64 REPLAY_DIR=$BUILD/rv64 tests/fuzz/replay.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then

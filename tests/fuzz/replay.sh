@@ -6,16 +6,23 @@
 # crash, sanitizer report, leak or timeout fails it. A missing replay binary
 # or an empty regress directory fails too.
 # Last line: "N passed, N failed".
+#
+#   BUILD=build tests/fuzz/replay.sh
+#   EMU=qemu-riscv64 REPLAY_DIR=build/rv64 tests/fuzz/replay.sh
+#        (the riscv64 replays, plain -O2 builds; EMU: a command put in front
+#        of each replay, e.g. an emulator)
 set -u
 BUILD=${BUILD:-build}
 REGRESS=${REGRESS:-tests/fuzz/regress}
+REPLAY_DIR=${REPLAY_DIR:-$BUILD/host-asan}
+read -ra emu <<<"${EMU:-}"
 pass=0
 fail=0
 
 targets=(wasm_decode wasm_run)
 for t in "${targets[@]}"; do
-	if [[ ! -x $BUILD/host-asan/fuzz_replay_$t ]]; then
-		echo "FAIL $t: $BUILD/host-asan/fuzz_replay_$t missing (make host-test-build)"
+	if [[ ! -x $REPLAY_DIR/fuzz_replay_$t ]]; then
+		echo "FAIL $t: $REPLAY_DIR/fuzz_replay_$t missing (make host-test-build)"
 		fail=$((fail + 1))
 	fi
 done
@@ -31,11 +38,11 @@ for dir in "$REGRESS/wasm_decode" "$REGRESS/wasm_run"; do
 		for tm in wasm_decode:checked wasm_run:checked wasm_run:guarded; do
 			t=${tm%%:*}
 			mode=${tm#*:}
-			bin=$BUILD/host-asan/fuzz_replay_$t
+			bin=$REPLAY_DIR/fuzz_replay_$t
 			[[ -x $bin ]] || continue
 			guarded=
 			[[ $mode == guarded ]] && guarded=1
-			if out=$(WASM_FUZZ_GUARDED=$guarded timeout 60 "$bin" "$f" 2>&1); then
+			if out=$(WASM_FUZZ_GUARDED=$guarded timeout 60 "${emu[@]}" "$bin" "$f" 2>&1); then
 				echo "ok   $t/$mode $f"
 				pass=$((pass + 1))
 			else

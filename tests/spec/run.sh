@@ -10,11 +10,14 @@
 #
 #   BUILD=build WASM_TESTSUITE=../shared/wasm-testsuite tests/spec/run.sh [--guarded]
 #   SPEC_RUNNER=build/host-asan/spectest tests/spec/run.sh     (under ASan)
+#   EMU=qemu-riscv64 SPEC_RUNNER=build/rv64/spectest tests/spec/run.sh
+#        (EMU: a command put in front of the runner, e.g. an emulator)
 set -u
 BUILD=${BUILD:-build}
 SUITE=${WASM_TESTSUITE:-../shared/wasm-testsuite}
 RUNNER=${SPEC_RUNNER:-$BUILD/host/spectest}
 OUT=$BUILD/spec/json
+read -ra emu <<<"${EMU:-}"
 
 die() {
 	echo "spec: $*"
@@ -23,6 +26,7 @@ die() {
 }
 
 [[ -x $RUNNER ]] || die "$RUNNER missing (make BUILD=$BUILD spectest-build)"
+[[ ${#emu[@]} -eq 0 ]] || command -v "${emu[0]}" >/dev/null || die "$EMU missing (make deps)"
 command -v wast2json >/dev/null || die "wast2json missing (apt install wabt)"
 [[ -d $SUITE ]] || die "testsuite folder $SUITE not found (set WASM_TESTSUITE=DIR)"
 shopt -s nullglob
@@ -49,4 +53,4 @@ for json in "${jsons[@]}"; do
 		fi
 	fi
 done
-exec "$RUNNER" --skip tests/spec/skip.txt "$@" "${jsons[@]}"
+exec "${emu[@]}" "$RUNNER" --skip tests/spec/skip.txt "$@" "${jsons[@]}"

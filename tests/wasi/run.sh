@@ -6,9 +6,12 @@
 # Last line: "N passed, N failed".
 #
 #   BUILD=build tests/wasi/run.sh [FILTER]     (needs make host-test-build)
+#   EMU=qemu-riscv64 WASMRUN=build/rv64/wasmrun tests/wasi/run.sh
+#        (EMU: a command put in front of each wasmrun run, e.g. an emulator)
 set -u
 BUILD=${BUILD:-build}
 WASMRUN=${WASMRUN:-$BUILD/host/wasmrun}
+read -ra emu <<<"${EMU:-}"
 W=$BUILD/wasi
 FILTER=${1:-}
 pass=0
@@ -33,7 +36,7 @@ note() {
 # run CMD... : stdout -> $tmp/out, stderr -> $tmp/err, status -> $status
 run() {
 	[[ $skip -eq 0 ]] || return 0
-	timeout 60 "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
+	timeout 60 "${emu[@]}" "$@" >"$tmp/out" 2>"$tmp/err" <"${STDIN:-/dev/null}"
 	status=$?
 }
 expect_status() {
@@ -82,6 +85,11 @@ for f in "$WASMRUN" "$W/basics.wasm" "$W/trap.wasm" "$W/exit3.wasm" "$W/invoke.w
 		exit 1
 	fi
 done
+if [[ ${#emu[@]} -gt 0 ]] && ! command -v "${emu[0]}" >/dev/null; then
+	echo "FAIL setup: $EMU missing (make deps)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 # ---- basics.wasm: stdio, argv, environ, clocks, random, malloc, files ----
 printf 'first line\n  second, indented\nlast without newline' >"$tmp/input"
@@ -128,7 +136,7 @@ done
 begin "basics-slow-stdin"
 rm -rf "$tmp/sandbox" && mkdir -p "$tmp/sandbox"
 if [[ $skip -eq 0 ]]; then
-	(sleep 0.3; printf 'late\n') | timeout 60 "$WASMRUN" --dir "$tmp/sandbox:/sandbox" \
+	(sleep 0.3; printf 'late\n') | timeout 60 "${emu[@]}" "$WASMRUN" --dir "$tmp/sandbox:/sandbox" \
 		"$W/basics.wasm" /sandbox >"$tmp/out" 2>"$tmp/err"
 	status=$?
 fi

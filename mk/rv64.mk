@@ -1,0 +1,61 @@
+# riscv64 Linux builds of the host tools, run under qemu-riscv64 (user mode),
+# so the engine is tested as a riscv64 program on this machine at speed:
+#
+#   make rv64-tools    $(BUILD)/rv64/wasmrun, $(BUILD)/rv64/spectest and
+#                      $(BUILD)/rv64/fuzz_replay_wasm_{decode,run}
+#   make rv64-test     the spec testsuite (checked and guarded memory), the
+#                      WASI programs and the fuzz replays under qemu-riscv64
+#
+# The same sources and flags as $(BUILD)/host (-O2), compiled by clang for
+# riscv64-linux-gnu against Debian's cross glibc (libc6-dev-riscv64-cross,
+# libgcc-12-dev-riscv64-cross). Linked by the GNU linker
+# (binutils-riscv64-linux-gnu): ld.lld 14 cannot link glibc's objects, which
+# carry linker-relaxation relocations (R_RISCV_ALIGN) it does not implement.
+# Static, so qemu-riscv64 needs no -L sysroot and no binfmt registration.
+# No sanitizers: clang 14 has no riscv64 Linux sanitizer runtimes here; the
+# fuzz replays are plain -O2 builds (ASSERT still aborts).
+
+RV64_CC      := clang --target=riscv64-linux-gnu -march=rv64gc -mabi=lp64d
+RV64_CFLAGS  := $(HOST_CFLAGS) -O2
+RV64_LDFLAGS := -static -pthread
+# the emulator the tests put in front of each riscv64 program
+RV64_EMU     ?= qemu-riscv64
+
+$(BUILD)/rv64/%.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(RV64_CC) $(RV64_CFLAGS) -MMD -MP -c $< -o $@
+
+RV64_WASMRUN := $(BUILD)/rv64/wasmrun
+RV64_SPECTEST := $(BUILD)/rv64/spectest
+RV64_REPLAYS := $(BUILD)/rv64/fuzz_replay_wasm_decode $(BUILD)/rv64/fuzz_replay_wasm_run
+
+$(RV64_WASMRUN): $(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
+	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+$(RV64_SPECTEST): $(call host_objs,rv64,$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS))
+	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+define rv64_fuzz_replay
+$(BUILD)/rv64/fuzz_replay_$(1): $(call host_objs,rv64,tests/fuzz/replay_main.c \
+		tests/fuzz/$(1)_fuzz.c $(WASM_ENGINE_SRCS))
+	$$(Q)$$(RV64_CC) $$(RV64_LDFLAGS) -o $$@ $$^ $$(HOST_LDLIBS)
+endef
+$(foreach t,wasm_decode wasm_run,$(eval $(call rv64_fuzz_replay,$(t))))
+
+-include $(patsubst %.o,%.d,$(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS) \
+	$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS) tests/fuzz/replay_main.c \
+	tests/fuzz/wasm_decode_fuzz.c tests/fuzz/wasm_run_fuzz.c))
+
+.PHONY: rv64-tools rv64-test
+rv64-tools: $(RV64_WASMRUN) $(RV64_SPECTEST) $(RV64_REPLAYS)
+
+# make test runs these suites (tools/run-tests.sh).
+host-test-build: rv64-tools
+
+rv64-test: rv64-tools $(WASI_TEST_WASMS)
+	$(Q)status=0; export BUILD=$(BUILD) EMU=$(RV64_EMU); \
+	SPEC_RUNNER=$(RV64_SPECTEST) tests/spec/run.sh || status=1; \
+	SPEC_RUNNER=$(RV64_SPECTEST) tests/spec/run.sh --guarded || status=1; \
+	WASMRUN=$(RV64_WASMRUN) tests/wasi/run.sh || status=1; \
+	REPLAY_DIR=$(BUILD)/rv64 tests/fuzz/replay.sh || status=1; \
+	exit $$status

@@ -333,7 +333,8 @@ TEST(launch, many_runs_of_one_kept_module_at_once_all_right_and_all_come_back)
 	struct kasync_join jh[SAME_RUNS];
 	struct modcache_stats a, b;
 	struct footprint before;
-	int started = 0, bad = 0;
+	int started = 0, bad = 0, on = 0;
+	uint64_t ran_on = 0;
 
 	EXPECT(ran_hello("hello")); /* warm-up: /tmp and the heap settle */
 	modcache_shrink();
@@ -360,7 +361,12 @@ TEST(launch, many_runs_of_one_kept_module_at_once_all_right_and_all_come_back)
 		    strcmp(cap[i].buf, solo.buf) != 0) {
 			test_printf(t, "  run %d: code %d, output %s\n", i, st[i].code, cap[i].buf);
 			bad++;
+		} else {
+			ran_on |= st[i].cpus;
 		}
+	for (; ran_on; ran_on &= ran_on - 1)
+		on++;
+	test_printf(t, "  %d runs at once on %d CPU(s)\n", started, on);
 	EXPECT_EQ(started, SAME_RUNS);
 	EXPECT_EQ(bad, 0);
 	modcache_stats(&b);

@@ -4,7 +4,8 @@
  * program takes over, exit codes and arguments, and no frame, heap byte or
  * file handle kept by a launch that fails (a missing file, a directory, a
  * malformed module) or by one that runs to its end; modules kept between
- * runs of the same bytes, never for other bytes, and given back.
+ * runs of the same bytes, never for other bytes, and given back; many runs
+ * of one kept module at once (on every CPU), each translating its own code.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -314,4 +315,65 @@ TEST(launch, kept_modules_make_room_for_new_ones_and_all_come_back)
 		EXPECT_OK(vfs_unlink(kvfs, NULL, path));
 	}
 	EXPECT(footprint_back(t, before)); /* footprint() drains the kept modules */
+}
+
+/*
+ * Many programs of one kept module at once: each instance translates its
+ * own functions on their first calls while the others run the same module
+ * on other CPUs. Every output is the one a run alone gives, and once they
+ * ended and the kept module is given back, every frame and heap byte is.
+ */
+#define SAME_RUNS 8
+
+TEST(launch, many_runs_of_one_kept_module_at_once_all_right_and_all_come_back)
+{
+	static struct ktest_capture cap[SAME_RUNS], solo; /* big: not on the stack */
+	static const char *const argv[] = {"primes", "3000"};
+	struct wasm_proc_status st[SAME_RUNS], solo_st = {.code = -2};
+	struct kasync_join jh[SAME_RUNS];
+	struct modcache_stats a, b;
+	struct footprint before;
+	int started = 0, bad = 0, on = 0;
+	uint64_t ran_on = 0;
+
+	EXPECT(ran_hello("hello")); /* warm-up: /tmp and the heap settle */
+	modcache_shrink();
+	before = footprint_quiet();
+	/* alone, and its module is kept for the rest */
+	memset(&solo, 0, sizeof(solo));
+	if (!EXPECT_OK(run(2, argv, &solo, NULL, &solo_st)) || !EXPECT_EQ(solo_st.code, 0))
+		goto out;
+	static const char last[] = "primes: 430 primes below 3000\n";
+	EXPECT(solo.len >= sizeof(last) - 1 &&
+	       strcmp(solo.buf + solo.len - (sizeof(last) - 1), last) == 0);
+	modcache_stats(&a);
+	for (int i = 0; i < SAME_RUNS; i++) {
+		struct wasm_proc_io io = {.arg = &cap[i], .write = ktest_capture_write};
+
+		memset(&cap[i], 0, sizeof(cap[i]));
+		st[i] = (struct wasm_proc_status){.code = -2};
+		if (!EXPECT_OK(launch_run(2, argv, &io, NULL, &jh[i])))
+			break;
+		started++;
+	}
+	for (int i = 0; i < started; i++)
+		if (sched_block_on_join(&jh[i], &st[i]) || st[i].code != 0 ||
+		    strcmp(cap[i].buf, solo.buf) != 0) {
+			test_printf(t, "  run %d: code %d, output %s\n", i, st[i].code, cap[i].buf);
+			bad++;
+		} else {
+			ran_on |= st[i].cpus;
+		}
+	for (; ran_on; ran_on &= ran_on - 1)
+		on++;
+	test_printf(t, "  %d runs at once on %d CPU(s)\n", started, on);
+	EXPECT_EQ(started, SAME_RUNS);
+	EXPECT_EQ(bad, 0);
+	modcache_stats(&b);
+	EXPECT_EQ(b.hits, a.hits + (uint64_t)started); /* all found it kept */
+	EXPECT_EQ(b.misses, a.misses);
+	EXPECT_EQ(b.in_use, 0);
+	EXPECT(modcache_shrink() > 0);
+out:
+	EXPECT(footprint_back(t, before));
 }

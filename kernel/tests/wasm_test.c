@@ -586,9 +586,51 @@ static int trace_write(const char *path, const char *text)
 	return err;
 }
 
+/* The first place of sub in s, or NULL. */
+static const char *find(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+
+	for (; *s; s++)
+		if (strncmp(s, sub, n) == 0)
+			return s;
+	return NULL;
+}
+
+/* The number after `key` in the first line of text holding `line` (which
+ * must come before it), or -1. */
+static long field_after(const char *text, const char *line, const char *key)
+{
+	const char *s = find(text, line);
+	const char *end = s ? strchr(s, '\n') : NULL;
+	long v = 0;
+
+	if (!s)
+		return -1;
+	s = find(s, key);
+	if (!s || (end && s > end))
+		return -1;
+	s += strlen(key);
+	if (*s < '0' || *s > '9')
+		return -1;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+/* How many lines of text hold `sub`. */
+static long count_lines(const char *text, const char *sub)
+{
+	long n = 0;
+
+	for (const char *s = text; (s = find(s, sub)); s += strlen(sub))
+		n++;
+	return n;
+}
+
 TEST(wasm, tracepoints)
 {
-	enum { MAX = 16384 };
+	enum { MAX = 65536 };
 	char *text = malloc(MAX);
 	struct trace_fs_file *f;
 	struct wasm_proc_status st;
@@ -615,6 +657,18 @@ TEST(wasm, tracepoints)
 	EXPECT(contains(text, "instance_exit: prog=tphello code=0 trap=0"));
 	EXPECT(contains(text, "trap: prog=tpoob kind=out of bounds memory access func=0"));
 	EXPECT(contains(text, "instance_exit: prog=tpoob code=-1 trap=2"));
+	/* each first call is a translate line, and the exit line counts them
+	 * (this hello has one function; tests/qemu/userland.py checks that a
+	 * real one translates fewer functions than it has) */
+	long ntr = count_lines(text, " translate: prog=tphello func=");
+	long translated = field_after(text, "instance_exit: prog=tphello ", " translated=");
+	long funcs = field_after(text, "instance_exit: prog=tphello ", " funcs=");
+	EXPECT_GT(ntr, 0);
+	EXPECT_EQ(ntr, translated);
+	EXPECT_LE(translated, funcs);
+	EXPECT_GT(field_after(text, " translate: prog=tphello ", " ins="), 0);
+	EXPECT_GT(field_after(text, " translate: prog=tphello ", " bytes="), 0);
+	EXPECT_GT(field_after(text, " translate: prog=tphello ", " wasm_bytes="), 0);
 	if (!contains(text, "trap: prog=tpoob"))
 		test_printf(t, "%s", text);
 	free(text);

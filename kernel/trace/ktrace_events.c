@@ -114,6 +114,19 @@ TRACE_EVENT(wasm, load,
 		     (unsigned long long)REC->validate_us,
 		     (unsigned long long)REC->instantiate_us));
 
+TRACE_EVENT(wasm, translate,
+	    TP_PROTO(const char *prog, uint32_t func, uint32_t wasm_bytes, uint32_t ins,
+		     uint64_t bytes, uint64_t ns),
+	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(uint32_t, func),
+		      TP_FIELD(uint32_t, wasm_bytes), TP_FIELD(uint32_t, ins),
+		      TP_FIELD(uint64_t, bytes), TP_FIELD(uint64_t, ns)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->func = func;
+		      REC->wasm_bytes = wasm_bytes; REC->ins = ins; REC->bytes = bytes;
+		      REC->ns = ns;),
+	    TP_PRINT("prog=%s func=%u wasm_bytes=%u ins=%u bytes=%llu ns=%llu", REC->prog,
+		     REC->func, REC->wasm_bytes, REC->ins, (unsigned long long)REC->bytes,
+		     (unsigned long long)REC->ns));
+
 TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, guarded),
 		      TP_FIELD(uint32_t, pages)),
@@ -121,13 +134,18 @@ TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32
 		      REC->pages = pages;),
 	    TP_PRINT("prog=%s guarded=%d pages=%u", REC->prog, REC->guarded, REC->pages));
 
-TRACE_EVENT(wasm, instance_exit, TP_PROTO(const char *prog, int code, int trap, uint64_t run_us),
+TRACE_EVENT(wasm, instance_exit,
+	    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us, uint32_t translated,
+		     uint32_t funcs),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, code), TP_FIELD(int, trap),
-		      TP_FIELD(uint64_t, run_us)),
+		      TP_FIELD(uint64_t, run_us), TP_FIELD(uint32_t, translated),
+		      TP_FIELD(uint32_t, funcs)),
 	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->code = code;
-		      REC->trap = trap; REC->run_us = run_us;),
-	    TP_PRINT("prog=%s code=%d trap=%d run_us=%llu", REC->prog, REC->code, REC->trap,
-		     (unsigned long long)REC->run_us));
+		      REC->trap = trap; REC->run_us = run_us; REC->translated = translated;
+		      REC->funcs = funcs;),
+	    TP_PRINT("prog=%s code=%d trap=%d run_us=%llu translated=%u funcs=%u", REC->prog,
+		     REC->code, REC->trap, (unsigned long long)REC->run_us, REC->translated,
+		     REC->funcs));
 
 TRACE_EVENT(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(uint64_t, run_us)),

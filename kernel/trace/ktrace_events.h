@@ -14,8 +14,14 @@
  *                        its module was kept from an earlier run (cached=1: no
  *                        decode or validate), the time to find it kept, decode,
  *                        validate and instantiate it (translation included)
+ *   wasm:translate       a function of a program was translated on its first
+ *                        call: its index, its body's bytes in the binary, the
+ *                        interpreter instructions and bytes it became, the
+ *                        nanoseconds it took (0 if the event was turned on
+ *                        during the translation)
  *   wasm:instance_start  a program is loaded, about to run (guarded memory?)
- *   wasm:instance_exit   a program ended: its exit code, or its trap kind
+ *   wasm:instance_exit   a program ended: its exit code, or its trap kind, and
+ *                        how many of its functions were translated (called)
  *   wasm:instance_kill   a running program was cancelled (kill, Ctrl-C)
  *   wasm:trap            a program trapped: kind, function and offset
  *   wasm:hostcall        a program called a WASI service
@@ -53,9 +59,13 @@ TRACE_EVENT_DECLARE(wasm, load,
 		    TP_PROTO(const char *prog, uint64_t bytes, uint32_t funcs, int cached,
 			     uint64_t find_us, uint64_t decode_us, uint64_t validate_us,
 			     uint64_t instantiate_us));
+TRACE_EVENT_DECLARE(wasm, translate,
+		    TP_PROTO(const char *prog, uint32_t func, uint32_t wasm_bytes, uint32_t ins,
+			     uint64_t bytes, uint64_t ns));
 TRACE_EVENT_DECLARE(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages));
 TRACE_EVENT_DECLARE(wasm, instance_exit,
-		    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us));
+		    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us,
+			     uint32_t translated, uint32_t funcs));
 TRACE_EVENT_DECLARE(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us));
 TRACE_EVENT_DECLARE(wasm, trap,
 		    TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset));

@@ -88,6 +88,11 @@ static void proc_stats(struct kasync_task *t, struct kvfs_task_stats *out)
 
 static void proc_finish(struct wasm_proc *p, int32_t code, int trap)
 {
+	uint32_t translated = 0;
+	size_t code_bytes;
+
+	if (p->inst)
+		wasm_instance_code_stats(p->inst, &translated, &code_bytes);
 	p->status = (struct wasm_proc_status){
 		.code = code,
 		.trap = trap,
@@ -95,7 +100,8 @@ static void proc_finish(struct wasm_proc *p, int32_t code, int trap)
 		.preempted = p->preempted,
 		.cpus = p->cpus,
 	};
-	TRACE_POINT(wasm, instance_exit, p->name, code, trap, p->status.run_us);
+	TRACE_POINT(wasm, instance_exit, p->name, code, trap, p->status.run_us, translated,
+		    p->mod->nfuncs - p->mod->nfunc_imports);
 	proc_release(p);
 	proc_set_mem(p);
 }
@@ -245,6 +251,27 @@ static int proc_meta_limit(size_t len, size_t *out)
 	return 0;
 }
 
+/* wasm:translate's clock (the runtime has none): read only while the event
+ * is on, so a program not traced pays nothing for it. */
+static uint64_t proc_translate_begin(void *arg)
+{
+	(void)arg;
+	/* relaxed: a hint, like TRACE_POINT's own check */
+	return atomic_load_explicit(&trace_event_state_wasm_translate.enabled, memory_order_relaxed)
+		       ? sched_now_ns()
+		       : 0;
+}
+
+/* A function of the program's was translated on its first call. Runs in
+ * the program's poll, on its CPU. */
+static void proc_translate_done(void *arg, const struct wasm_translate_info *ti)
+{
+	struct wasm_proc *p = arg;
+
+	TRACE_POINT(wasm, translate, p->name, ti->func, ti->wasm_bytes, ti->ins, ti->bytes,
+		    ti->begin ? sched_now_ns() - ti->begin : 0);
+}
+
 /* A store for p with WASI bound and the module instantiated in it. */
 static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_pages, size_t max_code,
 			    struct wasm_instance **inst, struct wasm_error *err)
@@ -256,6 +283,8 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_page
 	kwasm_store_config(checked, &cfg);
 	cfg.max_memory_pages = max_pages;
 	cfg.max_code_bytes = max_code;
+	cfg.translate_hook = (struct wasm_translate_hook){
+		.begin = proc_translate_begin, .done = proc_translate_done, .arg = p};
 	e = wasm_store_new(&cfg, &p->store);
 	if (e)
 		return e;

@@ -197,6 +197,36 @@ struct wasm_instance {
 	struct wasm_code *code;		  /* the interpreter's, see interp.h */
 };
 
+/* A function's first translation, as wasm_translate_hook.done sees it. */
+struct wasm_translate_info {
+	const struct wasm_instance *inst;
+	uint32_t func;	     /* function index in inst->module (imports first) */
+	uint32_t wasm_bytes; /* its body in the binary (locals included) */
+	uint32_t ins;	     /* instructions of its interpreter form */
+	size_t bytes;	     /* memory that form takes */
+	uint64_t begin;	     /* what hook.begin returned before translating (0
+				without begin) */
+};
+
+/*
+ * An observer of translation (wasm_store_config.translate_hook), so an
+ * embedder can show where start-up time goes. The library has no clock:
+ * `begin` (may be NULL) is called just before a function is translated and
+ * may return a timestamp, which `done` receives in info->begin once the
+ * function's form is published. Only kept translations are reported: when
+ * threads race on the first call of one function, each calls begin, and
+ * only the one whose form is published calls done. Both run inside
+ * wasm_run (or wasm_instantiate with eager_code) on the thread making the
+ * call, possibly on several threads at once for one store; they must not
+ * call into the store. done NULL: no observer, and translation costs
+ * nothing more.
+ */
+struct wasm_translate_hook {
+	uint64_t (*begin)(void *arg);
+	void (*done)(void *arg, const struct wasm_translate_info *info);
+	void *arg;
+};
+
 struct wasm_store_config {
 	/* Where linear memory comes from; NULL: wasm_mem_checked(). */
 	const struct wasm_mem_provider *mem_provider;
@@ -211,6 +241,8 @@ struct wasm_store_config {
 	/* Translate every function at instantiation (tests, benchmarks)
 	 * instead of each on its first call. */
 	bool eager_code;
+	/* Told of each function's translation (see above). */
+	struct wasm_translate_hook translate_hook;
 	/*
 	 * Guarded memories only: runs fn(fn_arg) such that a hardware fault
 	 * on an address for which wasm_store_owns_address(s, addr) holds makes
@@ -305,6 +337,12 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name,
  * module hold (the module's binary, arena and the translated code), not
  * counting linear memories. */
 size_t wasm_instance_footprint(const struct wasm_instance *inst);
+
+/* wasm_instance_code_stats - how many of the instance's functions have been
+ * translated so far (each on its first call, see eager_code) and the bytes
+ * its translated code holds. Any thread, any time (a snapshot). */
+void wasm_instance_code_stats(const struct wasm_instance *inst, uint32_t *ntranslated,
+			      size_t *bytes);
 
 /* wasm_instance_start_func - the start function, or NULL if none. */
 struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst);

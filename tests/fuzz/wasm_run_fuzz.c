@@ -4,10 +4,18 @@
  *
  * Every import is satisfied with a host object of the right type (host
  * functions return zeros, and block once every other call so suspension
- * and retry are exercised); the start function and then every exported
- * function run with zero arguments, each on a fresh exec with a fuel
- * limit, small stack limits, and a small run budget so that wasm_run is
- * resumed many times. Small memory and table limits keep one input cheap.
+ * and retry are exercised); the start function, then every exported
+ * function, then every other defined function run with zero arguments,
+ * each on a fresh exec with a fuel limit, small stack limits, and a small
+ * run budget so that wasm_run is resumed many times. Small memory and
+ * table limits keep one input cheap.
+ *
+ * Translation is lazy (the default): a function is translated on its
+ * first call, from the host, a call or a call_indirect, so calling every
+ * function gives every body to the translator. A module with more than
+ * FUZZ_MAX_DIRECT defined functions is instantiated with eager_code
+ * instead (all translated at instantiation: calling each would make one
+ * input slow), so both modes stay fuzzed.
  *
  * Nothing may crash, hang, leak (ASan checks at exit) or break the engine's
  * promises: a returned call yields its type's result count, a trap has a
@@ -31,6 +39,7 @@
 #define FUZZ_FUEL	 20000
 #define FUZZ_BUDGET	 997 /* odd, so suspensions land all over the code */
 #define FUZZ_MAX_RESUMES (4 * FUZZ_FUEL)
+#define FUZZ_MAX_DIRECT	 64 /* defined functions called one by one */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -216,6 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wasm_runtime_host_config(!guarded || strcmp(guarded, "1") != 0, &cfg, NULL);
 	cfg.max_memory_pages = 16;
 	cfg.max_table_elems = 1024;
+	cfg.eager_code = m->nfuncs - m->nfunc_imports > FUZZ_MAX_DIRECT;
 	fis = calloc(m->nimports + 1, sizeof(*fis));
 	if (!fis)
 		goto out;
@@ -230,6 +240,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint32_t i = 0; i < m->nexports; i++)
 		if (m->exports[i].kind == WASM_EXTERN_FUNC)
 			fuzz_call(s, inst->funcs[m->exports[i].index]);
+	/* the rest (exported ones again: a second call runs translated code) */
+	for (uint32_t i = m->nfunc_imports; !cfg.eager_code && i < m->nfuncs; i++)
+		fuzz_call(s, inst->funcs[i]);
 out:
 	wasm_store_free(s);
 	wasm_module_free(m);

@@ -2,11 +2,14 @@
  * wasm_interp_lazy_test.c - lazy translation: a function is translated on
  * its first call (from the host, a call, a call_indirect), never before;
  * eager_code translates all at instantiation; threads racing on the first
- * call of the same functions all run one body (run under TSan); a first
- * call past max_code_bytes traps with WASM_TRAP_CODE_LIMIT and the
- * instance frees cleanly (run under ASan).
+ * call of the same functions all run one body, and threads each with an
+ * instance of one shared module translate their own (run under TSan); a
+ * first call past max_code_bytes traps with WASM_TRAP_CODE_LIMIT and the
+ * instance frees cleanly (run under ASan); the store's translate_hook is
+ * told of each kept translation, once.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +279,90 @@ out:
 	env_close(&e);
 }
 
+/* What a translate_hook saw. Atomics: racing first calls report at once. */
+struct seen {
+	atomic_uint begins, dones;
+	atomic_uint bad;	  /* a report that does not fit */
+	_Atomic size_t bytes;	  /* reported bodies */
+	_Atomic uint64_t clock;	  /* begin's fake timestamps: 1, 2, ... */
+	_Atomic uint32_t last_fn; /* the last function reported */
+};
+
+static uint64_t seen_begin(void *arg)
+{
+	struct seen *s = arg;
+
+	atomic_fetch_add(&s->begins, 1);
+	return atomic_fetch_add(&s->clock, 1) + 1;
+}
+
+static void seen_done(void *arg, const struct wasm_translate_info *info)
+{
+	struct seen *s = arg;
+	uint64_t now = atomic_load(&s->clock);
+
+	/* a body is at least its header and one instruction (the return);
+	 * begin's stamp came from this translation, so it is not in the future */
+	if (!info->inst || info->ins == 0 || info->bytes < info->ins * sizeof(struct ins) ||
+	    info->wasm_bytes < 2 || info->func >= info->inst->module->nfuncs ||
+	    (now ? info->begin == 0 || info->begin > now : info->begin != 0))
+		atomic_fetch_add(&s->bad, 1);
+	atomic_fetch_add(&s->dones, 1);
+	atomic_fetch_add(&s->bytes, info->bytes);
+	atomic_store(&s->last_fn, info->func);
+}
+
+static struct wasm_store_config seen_config(struct seen *s, bool with_begin)
+{
+	return (struct wasm_store_config){
+		.translate_hook = {.begin = with_begin ? seen_begin : NULL,
+				   .done = seen_done,
+				   .arg = s},
+	};
+}
+
+TEST(wasm_interp_lazy, translate_hook_sees_each_first_translation)
+{
+	struct seen sn = {0};
+	struct wasm_store_config cfg = seen_config(&sn, true);
+	struct lazy_env e;
+	uint32_t r = 0, arg = 150;
+	size_t base;
+
+	if (!env_open(t, &e, 200, &cfg))
+		goto out;
+	EXPECT_EQ(atomic_load(&sn.dones), 0);
+	base = code_bytes(e.inst);
+	EXPECT_OK(call_i32(e.x, export_func(e.inst, "f0"), NULL, &r));
+	EXPECT_EQ(atomic_load(&sn.begins), 1);
+	EXPECT_EQ(atomic_load(&sn.dones), 1);
+	EXPECT_EQ(atomic_load(&sn.last_fn), 0);
+	EXPECT_EQ(atomic_load(&sn.bytes), code_bytes(e.inst) - base);
+	EXPECT_OK(call_i32(e.x, export_func(e.inst, "f0"), NULL, &r));
+	EXPECT_EQ(atomic_load(&sn.dones), 1); /* translated already */
+	/* main, then f150 through call_indirect */
+	EXPECT_OK(call_i32(e.x, export_func(e.inst, "main"), &arg, &r));
+	EXPECT_EQ(atomic_load(&sn.dones), 3);
+	EXPECT_EQ(atomic_load(&sn.last_fn), 150);
+	EXPECT_EQ(atomic_load(&sn.dones), ntranslated(e.inst));
+	EXPECT_EQ(atomic_load(&sn.bytes), code_bytes(e.inst) - base);
+	EXPECT_EQ(atomic_load(&sn.bad), 0);
+	env_close(&e);
+	/* eager, without begin: every function at instantiation, begin 0 */
+	memset(&sn, 0, sizeof(sn));
+	cfg = seen_config(&sn, false);
+	cfg.eager_code = true;
+	if (!env_open(t, &e, 200, &cfg))
+		goto out;
+	EXPECT_EQ(atomic_load(&sn.dones), 202);
+	EXPECT_EQ(atomic_load(&sn.begins), 0);
+	EXPECT_EQ(atomic_load(&sn.bad), 0);
+	EXPECT_OK(call_i32(e.x, export_func(e.inst, "main"), &arg, &r));
+	EXPECT_EQ(atomic_load(&sn.dones), 202);
+out:
+	env_close(&e);
+}
+
 /* The fuel a call costs does not depend on whether it translated. */
 TEST(wasm_interp_lazy, first_call_charges_like_the_next)
 {
@@ -365,6 +452,8 @@ struct race {
 	struct wasm_exec *x[LAZY_THREADS];
 	atomic_int ready;
 	atomic_int bad;
+	atomic_int arrived; /* at the step barriers, all steps together */
+	atomic_bool alone;  /* a thread did not start: no barriers */
 };
 
 struct race_arg {
@@ -381,10 +470,19 @@ static void *race_thread(void *p)
 	atomic_fetch_add(&r->ready, 1);
 	while (atomic_load(&r->ready) < LAZY_THREADS)
 		;
-	/* all threads in the same order: each first call is a race */
+	/* all threads in the same order, lined up before each call: each
+	 * first call is a race (spinning a while keeps the waiting ones
+	 * ready to go at once; then yielding lets one that is behind run
+	 * where threads outnumber CPUs) */
 	for (uint32_t i = 0; i < LAZY_FUNCS; i++) {
 		uint32_t v = 0;
 
+		atomic_fetch_add(&r->arrived, 1);
+		for (int spins = 0; atomic_load(&r->arrived) < (int)(i + 1) * LAZY_THREADS &&
+				    !atomic_load(&r->alone);
+		     spins++)
+			if (spins > 1000)
+				sched_yield();
 		if (call_i32(r->x[a->id], main_fn, &i, &v) || v != 7 * i)
 			atomic_fetch_add(&r->bad, 1);
 	}
@@ -396,12 +494,16 @@ TEST(wasm_interp_lazy, threads_race_on_first_calls)
 	struct race r = {0};
 	struct race_arg args[LAZY_THREADS];
 	pthread_t th[LAZY_THREADS];
+	struct seen sn = {0};
+	struct wasm_store_config cfg = seen_config(&sn, true);
 	struct lazy_env e;
 	struct lazy_env solo;
+	size_t base;
 	int started = 0;
 
-	if (!env_open(t, &e, LAZY_FUNCS, NULL))
+	if (!env_open(t, &e, LAZY_FUNCS, &cfg))
 		goto out;
+	base = code_bytes(e.inst);
 	r.inst = e.inst;
 	for (int i = 0; i < LAZY_THREADS; i++)
 		if (!EXPECT_OK(wasm_exec_new(e.s, NULL, &r.x[i])))
@@ -412,13 +514,22 @@ TEST(wasm_interp_lazy, threads_race_on_first_calls)
 			break;
 		started++;
 	}
-	if (started < LAZY_THREADS) /* release the ones waiting for the rest */
+	if (started < LAZY_THREADS) { /* release the ones waiting for the rest */
+		atomic_store(&r.alone, true);
 		atomic_store(&r.ready, LAZY_THREADS);
+	}
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	EXPECT_EQ(atomic_load(&r.bad), 0);
 	/* main and every f_i once; the losers' bodies were given back */
 	EXPECT_EQ(ntranslated(e.inst), LAZY_FUNCS + 1);
+	/* the hook heard of the winners only (losers began too) */
+	EXPECT_EQ(atomic_load(&sn.dones), LAZY_FUNCS + 1);
+	EXPECT_GE(atomic_load(&sn.begins), LAZY_FUNCS + 1);
+	test_printf(t, "  %u translations lost a race\n",
+		    atomic_load(&sn.begins) - atomic_load(&sn.dones));
+	EXPECT_EQ(atomic_load(&sn.bytes), code_bytes(e.inst) - base);
+	EXPECT_EQ(atomic_load(&sn.bad), 0);
 	if (env_open(t, &solo, LAZY_FUNCS, NULL)) {
 		uint32_t v;
 
@@ -429,4 +540,105 @@ TEST(wasm_interp_lazy, threads_race_on_first_calls)
 	env_close(&solo);
 out:
 	env_close(&e);
+}
+
+/*
+ * One module (decoded and validated once, then read-only) instantiated by
+ * many threads at once, each in a store of its own, all calling the same
+ * functions in the same order: every instance translates its own code
+ * (nothing of it is shared or written through the module), gets the same
+ * results and ends with the same code as an instance run alone.
+ */
+#define MANY_INSTANCES 8
+
+struct many {
+	const struct wasm_module *m;
+	atomic_int ready;
+	atomic_int bad;
+	size_t code[MANY_INSTANCES];	     /* each instance's code bytes at the end */
+	uint32_t translated[MANY_INSTANCES]; /* and functions translated */
+	struct seen seen[MANY_INSTANCES];
+};
+
+struct many_arg {
+	struct many *mn;
+	int id;
+};
+
+static void *many_thread(void *p)
+{
+	struct many_arg *a = p;
+	struct many *mn = a->mn;
+	struct wasm_store_config cfg = seen_config(&mn->seen[a->id], true);
+	struct wasm_store *s = NULL;
+	struct wasm_instance *inst;
+	struct wasm_exec *x;
+	struct wasm_error err;
+	bool ok;
+
+	ok = !wasm_store_new(&cfg, &s) && !wasm_instantiate(s, mn->m, NULL, &inst, &err) &&
+	     !wasm_exec_new(s, NULL, &x);
+	atomic_fetch_add(&mn->ready, 1);
+	while (atomic_load(&mn->ready) < MANY_INSTANCES)
+		;
+	for (uint32_t i = 0; ok && i < LAZY_FUNCS; i++) {
+		uint32_t v = 0;
+
+		ok = !call_i32(x, export_func(inst, "main"), &i, &v) && v == 7 * i;
+	}
+	if (ok) {
+		uint32_t v = 0;
+
+		ok = !call_i32(x, export_func(inst, "direct"), NULL, &v) && v == 21;
+		wasm_instance_code_stats(inst, &mn->translated[a->id], &mn->code[a->id]);
+	}
+	if (!ok)
+		atomic_fetch_add(&mn->bad, 1);
+	wasm_store_free(s);
+	return NULL;
+}
+
+TEST(wasm_interp_lazy, instances_of_one_module_race_on_first_calls)
+{
+	static struct many mn; /* big: not on the stack */
+	struct many_arg args[MANY_INSTANCES];
+	pthread_t th[MANY_INSTANCES];
+	struct lazy_env solo;
+	uint32_t solo_n = 0;
+	size_t solo_bytes = 0;
+	int started = 0;
+
+	memset(&mn, 0, sizeof(mn));
+	if (!env_open(t, &solo, LAZY_FUNCS, NULL))
+		goto out;
+	for (uint32_t i = 0; i < LAZY_FUNCS; i++) {
+		uint32_t v;
+
+		call_i32(solo.x, export_func(solo.inst, "main"), &i, &v);
+	}
+	call_i32(solo.x, export_func(solo.inst, "direct"), NULL, &solo_n);
+	solo_n = 0;
+	wasm_instance_code_stats(solo.inst, &solo_n, &solo_bytes);
+	EXPECT_EQ(solo_n, LAZY_FUNCS + 2);
+	mn.m = solo.m;
+	for (int i = 0; i < MANY_INSTANCES; i++) {
+		args[i] = (struct many_arg){.mn = &mn, .id = i};
+		if (!EXPECT_OK(pthread_create(&th[i], NULL, many_thread, &args[i])))
+			break;
+		started++;
+	}
+	if (started < MANY_INSTANCES) /* release the ones waiting for the rest */
+		atomic_store(&mn.ready, MANY_INSTANCES);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	EXPECT_EQ(atomic_load(&mn.bad), 0);
+	for (int i = 0; i < started; i++) {
+		EXPECT_EQ(mn.translated[i], solo_n);
+		EXPECT_EQ(mn.code[i], solo_bytes);
+		EXPECT_EQ(atomic_load(&mn.seen[i].dones), solo_n);
+		EXPECT_EQ(atomic_load(&mn.seen[i].begins), solo_n); /* no race within one */
+		EXPECT_EQ(atomic_load(&mn.seen[i].bad), 0);
+	}
+out:
+	env_close(&solo);
 }

@@ -351,6 +351,39 @@ def c_trace(sh):
     need(0.9 <= sh.last_secs < 10, f"timeout 1 cat trace_pipe took {sh.last_secs:.2f} s")
 
 
+def c_trace_translate(sh):
+    """wasm:translate shows each function hello calls for the first time,
+    and wasm:instance_exit how many that was: fewer than hello has."""
+    evs = ("wasm/translate", "wasm/instance_exit", "wasm/load")
+    sh.cmd("trace clear")
+    for ev in evs:
+        out = sh.cmd(f"echo 1 > {TRACING}/events/{ev}/enable")
+        need(out == "", f"enable {ev}: {out!r}")
+    try:
+        need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello")
+        out = sh.cmd(f"cat {TRACING}/trace", 30)
+    finally:
+        for ev in evs:
+            sh.cmd(f"echo 0 > {TRACING}/events/{ev}/enable")
+        sh.cmd("trace clear")
+    tr = re.findall(r" translate: prog=hello func=(\d+) wasm_bytes=(\d+) ins=(\d+) bytes=(\d+)"
+                    r" ns=(\d+)$", out, re.M)
+    ex = line_re(r" instance_exit: prog=hello code=0 trap=0 run_us=\d+ translated=(\d+)"
+                 r" funcs=(\d+)$", out)
+    ld = line_re(r" load: prog=hello bytes=\d+ funcs=(\d+) ", out)
+    translated, funcs = int(ex.group(1)), int(ex.group(2))
+    need(tr, f"no translate event: {out[-300:]!r}")
+    need(len(tr) == translated, f"{len(tr)} translate events, instance_exit says {translated}")
+    need(len({f for f, *_ in tr}) == len(tr), "a function translated twice")
+    need(0 < translated < funcs and funcs == int(ld.group(1)),
+         f"translated {translated} of {funcs} functions (load: {ld.group(1)})")
+    need(all(int(w) > 0 and int(i) > 0 and int(b) > 0 for _, w, i, b, _ in tr),
+         f"an empty translation: {tr[:3]}")
+    ns = sum(int(n) for *_, n in tr)
+    need(ns > 0, "no translation took any time")
+    return f"hello: {translated} of {funcs} functions translated, {ns // 1000} us in all"
+
+
 def c_files(sh):
     out = sh.cmd("files /tmp one 'two  three' four", 15)
     no_status(out)
@@ -428,6 +461,7 @@ def checks(runs, alloc_args, big_runs):
         ("no_leak_after_runs", lambda sh: c_leak(sh, runs, alloc_args)),
         ("kill_frees_memory_at_once", c_kill_frees),
         ("trace_trap_and_switch", c_trace),
+        ("trace_translate", c_trace_translate),
         ("wasi_files_tmp", c_files),
         ("bad_input", c_bad_input),
         *checks_sandbox.CHECKS,

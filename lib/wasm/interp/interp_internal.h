@@ -410,6 +410,9 @@ struct wasm_code {
 	size_t limit;
 	_Atomic size_t bytes;
 	atomic_uint ntranslated; /* functions with their own body */
+	/* the store's translate_hook, NULL without one: read on first calls
+	 * only, so an instance without it pays one predicted branch there */
+	const struct wasm_translate_hook *hook;
 };
 
 static inline const struct interp_body *interp_body_of(const struct ins *code)

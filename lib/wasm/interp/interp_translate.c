@@ -568,15 +568,36 @@ static int translate_body(struct interp_fn *fn, struct interp_body **out)
 	return rc;
 }
 
+/* Tells the store's translate_hook that fn's `body` was published. */
+static void report_translation(const struct wasm_translate_hook *hook, const struct interp_fn *fn,
+			       const struct interp_body *body, uint64_t begin)
+{
+	const struct wasm_func *f = &fn->inst->module->funcs[fn->index];
+	struct wasm_translate_info info = {
+		.inst = fn->inst,
+		.func = fn->index,
+		.wasm_bytes = f->code_end - f->body_start,
+		.ins = (uint32_t)body->ncode,
+		.bytes = body_bytes(body),
+		.begin = begin,
+	};
+
+	hook->done(hook->arg, &info);
+}
+
 int interp_fn_translate(struct interp_fn *fn)
 {
 	struct wasm_code *code = fn->inst->code;
+	const struct wasm_translate_hook *hook = code->hook;
 	struct ins *expected = code->stub->ins;
 	struct interp_body *body;
 	size_t bytes, before;
+	uint64_t begin = 0;
 
 	if (interp_fn_code(fn) != code->stub->ins)
 		return 0; /* another thread's first call got there first */
+	if (UNLIKELY(hook) && hook->begin)
+		begin = hook->begin(hook->arg);
 	if (translate_body(fn, &body))
 		return WASM_TRAP_NOMEM;
 	bytes = body_bytes(body);
@@ -608,6 +629,8 @@ int interp_fn_translate(struct interp_fn *fn)
 	}
 	/* Relaxed: a statistic. */
 	atomic_fetch_add_explicit(&code->ntranslated, 1, memory_order_relaxed);
+	if (UNLIKELY(hook))
+		report_translation(hook, fn, body, begin);
 	return 0;
 }
 
@@ -630,6 +653,9 @@ int wasm_code_translate(struct wasm_instance *inst, size_t limit, bool eager,
 	code->limit = limit;
 	atomic_init(&code->bytes, total);
 	atomic_init(&code->ntranslated, 0);
+	/* the store (and its config) outlives the instance's code */
+	if (wasm_store_config(inst->store)->translate_hook.done)
+		code->hook = &wasm_store_config(inst->store)->translate_hook;
 	code->fns = calloc(code->nfns ? code->nfns : 1, sizeof(*code->fns));
 	code->stub = calloc(1, sizeof(struct interp_body) + sizeof(struct ins));
 	if (!code->fns || !code->stub) {

@@ -547,6 +547,15 @@ size_t wasm_instance_footprint(const struct wasm_instance *inst)
 	       (inst->code ? wasm_code_footprint(inst->code) : 0);
 }
 
+void wasm_instance_code_stats(const struct wasm_instance *inst, uint32_t *ntranslated,
+			      size_t *bytes)
+{
+	*ntranslated = 0;
+	*bytes = 0;
+	if (inst->code)
+		wasm_code_stats(inst->code, ntranslated, bytes);
+}
+
 struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst)
 {
 	uint32_t start = inst->module->start;

@@ -15,6 +15,10 @@
  *                        decode or validate), the time to find it kept, decode,
  *                        validate and instantiate it (translation included)
  *   wasm:instance_start  a program is loaded, about to run (guarded memory?)
+ *   wasm:start           a program's first instruction is next: its first
+ *                        poll enters the module's start function (entry=start)
+ *                        or _start (the time from shell:line to here is the
+ *                        program's time to its first instruction)
  *   wasm:instance_exit   a program ended: its exit code, or its trap kind
  *   wasm:instance_kill   a running program was cancelled (kill, Ctrl-C)
  *   wasm:trap            a program trapped: kind, function and offset
@@ -54,6 +58,7 @@ TRACE_EVENT_DECLARE(wasm, load,
 			     uint64_t find_us, uint64_t decode_us, uint64_t validate_us,
 			     uint64_t instantiate_us));
 TRACE_EVENT_DECLARE(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages));
+TRACE_EVENT_DECLARE(wasm, start, TP_PROTO(const char *prog, int start_func));
 TRACE_EVENT_DECLARE(wasm, instance_exit,
 		    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us));
 TRACE_EVENT_DECLARE(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us));

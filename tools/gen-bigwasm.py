@@ -359,11 +359,11 @@ def template(rnd, ft, ncallees, safe):
 
 
 # _start's data: the iovec for fd_write at 0, the count written at 8, the
-# line at 16 with its checksum's 16 hex digits at HEX.
+# line at LINE_AT with its checksum's 16 hex digits at hex_at.
 LINE_AT = 16
 
 
-def start_body(rnd, safe_funcs, nfuncs, hex_at):
+def start_body(rnd, safe_funcs, hex_at):
     """_start: calls each safe function with constant arguments, folds the
     results into an FNV-1a-like 64-bit checksum, writes it in hex into the
     line and the line to fd 1. Locals: 0 i (i32), 1 acc (i64), 2 nib (i32)."""
@@ -425,7 +425,7 @@ def main():
     line = f'big.wasm: {total} functions, checksum '.encode()
     hex_at = LINE_AT + len(line)
     line += b'0' * 16 + b'\n'
-    start = start_body(srnd, safe_funcs, nfuncs, hex_at)
+    start = start_body(srnd, safe_funcs, hex_at)
     types = vec([b'\x60' + vec([bytes([p]) for p in ps]) + vec([bytes([q]) for q in rs])
                  for ps, rs in TYPES + [([I32] * 4, [I32])]])
     fd_write_type = len(TYPES)

@@ -22,12 +22,13 @@
 #                 instructions (1 ns each), deterministic; clock=tcg: plain
 #                 TCG, guest time follows the host's clock (noisy).
 #
-# -icount on more than one hart: QEMU's round-robin TCG runs one hart at a
-# time and switches only every 100 ms of guest time, so each cross-CPU TLB
-# flush (sbi_remote_sfence_vma, which waits for the other harts) costs about
-# 100 ms of guest time spinning; the first run's load does enough of them to
-# take many minutes. So SMP=4 is measured under plain TCG (clock=tcg) beside
-# SMP=1 under both; BIGSTART_ICOUNT_SMP="1 4" tries -icount on 4 harts too.
+# -icount on more than one hart: the first run does not finish in 10
+# minutes on 2 or 4 harts (hello does, and plain TCG does): hart 0 waits in
+# OpenSBI inside sbi_remote_sfence_vma (a cross-CPU TLB flush, 19 of them in
+# the first run) while QEMU's round-robin -icount mode never runs the other
+# hart past OpenSBI's trap entry. So SMP=4 is measured under plain TCG
+# (clock=tcg) beside SMP=1 under both; BIGSTART_ICOUNT_SMP="1 4" tries
+# -icount on 4 harts too.
 set -u
 BUILD=${BUILD:-build}
 BIG=$BUILD/bench/big.wasm

@@ -68,10 +68,24 @@ lib-check:
 		$(KCC) $(KERNEL_CFLAGS) -fsyntax-only $$f || exit 1; done
 	@echo "lib-check: ok"
 
-# The big image (`make soak`, tests/qemu/boot_checks.sh): the main kernel's
-# objects with an initrd that also holds /big: BIG_MB MiB of generated data
-# (as much as a few big WASI programs), or the tree BIG_ROOTFS if given, so
-# the loader places a ~45 MB image.
+# The big module (tools/gen-bigwasm.py): BIGWASM_MB MiB of generated
+# functions that is also a WASI command printing one line (a checksum of a
+# few of them); `make bench` measures its start-up on the host and in the
+# kernel (tools/bench-bigstart.sh). About 2 s to generate.
+BIGWASM_MB ?= 30
+BIGWASM := $(BUILD)/bench/big.wasm
+$(BIGWASM): tools/gen-bigwasm.py $(BUILD)/bench/bigwasm.vars
+	@mkdir -p $(@D)
+	$(Q)python3 tools/gen-bigwasm.py $@ $(BIGWASM_MB) >/dev/null
+ifneq ($(BIGWASM_MB),$(shell cat $(BUILD)/bench/bigwasm.vars 2>/dev/null))
+$(shell mkdir -p $(BUILD)/bench && printf '%s\n' '$(BIGWASM_MB)' >$(BUILD)/bench/bigwasm.vars)
+endif
+
+# The big image (`make soak`, tests/qemu/boot_checks.sh, tools/bench-bigstart.sh):
+# the main kernel's objects with an initrd that also holds /big: the big
+# module (/big/big.wasm) and two blobs of random data making BIG_MB MiB in
+# all (as much as a few big WASI programs), or the tree BIG_ROOTFS if given,
+# so the loader places a ~45 MB image.
 BIG_MB ?= 40
 BIG_ROOTFS ?=
 BIG := $(BUILD)/kernel-big
@@ -80,10 +94,11 @@ ifneq ($(BIG_VARS_TEXT),$(shell cat $(BIG)/vars 2>/dev/null))
 $(shell mkdir -p $(BIG) && printf '%s\n' '$(BIG_VARS_TEXT)' >$(BIG)/vars)
 endif
 KERNEL_OBJS_NO_INITRD := $(filter-out %/initrd.S.o,$(call kobjs,kernel,$(KERNEL_SRCS)))
+BIG_BLOB_KIB := $(shell echo $$(( ($(BIG_MB) - $(BIGWASM_MB)) * 512 > 0 ? ($(BIG_MB) - $(BIGWASM_MB)) * 512 : 0 )))
 
-$(BIG)/initrd.cpio: $(BUILD)/initrd.cpio $(BIG)/vars tools/mkcpio.py $(if $(BIG_ROOTFS),$(shell find $(BIG_ROOTFS) 2>/dev/null))
+$(BIG)/initrd.cpio: $(BUILD)/initrd.cpio $(BIG)/vars tools/mkcpio.py $(if $(BIG_ROOTFS),$(shell find $(BIG_ROOTFS) 2>/dev/null),$(BIGWASM))
 	$(Q)rm -rf $(BIG)/root && mkdir -p $(BIG)/root/big && cp -R $(BUILD)/initrd-root/. $(BIG)/root/
-	$(Q)$(if $(BIG_ROOTFS),cp -R $(BIG_ROOTFS)/. $(BIG)/root/big/,python3 -c 'import random,sys; r=random.Random(11); [open(f"{sys.argv[1]}/blob{i}", "wb").write(r.randbytes(int(sys.argv[2]) << 18)) for i in range(4)]' $(BIG)/root/big $(BIG_MB))
+	$(Q)$(if $(BIG_ROOTFS),cp -R $(BIG_ROOTFS)/. $(BIG)/root/big/,cp $(BIGWASM) $(BIG)/root/big/ && python3 -c 'import random,sys; r=random.Random(11); [open(f"{sys.argv[1]}/blob{i}", "wb").write(r.randbytes(int(sys.argv[2]) << 10)) for i in range(2)]' $(BIG)/root/big $(BIG_BLOB_KIB))
 	$(Q)python3 tools/mkcpio.py $(BIG)/root $@
 $(BIG)/initrd.S.o: kernel/arch/riscv64/initrd.S $(BIG)/initrd.cpio
 	$(Q)$(KCC) $(KERNEL_CFLAGS) -DINITRD_PATH='"$(BIG)/initrd.cpio"' -c $< -o $@
@@ -100,7 +115,7 @@ $(BIG)/loader.elf: $(filter-out %/entry.S.o,$(call kobjs,kernel/loader,$(LOADER_
 
 .PHONY: kernel-big soak
 kernel-big: $(BIG)/loader.elf
-bench-build: kernel-big
+bench-build: kernel-big $(BIGWASM)
 
 # `make soak [SOAK_BOOTS=n]`: n boots (default 200) of the big image on
 # SMP=4, each to the prompt and a clean shutdown (tools/soak.sh).

@@ -15,6 +15,9 @@
 #   heap       lib/mem/heap's common paths on the host (see bench/mem/).
 #   startup    a program's start-up in the kernel (wasm:load, -icount): the
 #              first run of hello and one that finds its module kept.
+#   bigstart   a 30 MiB generated program's time to its first instruction on
+#              the host (wasmrun) and in the kernel (first run and from the
+#              module cache): tools/bench-bigstart.sh, which runs alone too.
 #   kbench     the main kernel's `bench` command (kernel/bench/): bench/wasm
 #              natively in the kernel vs as WASM, host vs WASM call cost,
 #              hello.wasm latency, boot to prompt; TCG without -icount.
@@ -79,6 +82,8 @@ printf 'trace enable wasm:load\nhello\nhello\ntrace show\nshutdown\n' |
 		-bios default -display none -serial stdio -monitor none -icount shift=0 \
 		-kernel "$BUILD/kernel/loader.elf" 2>&1 | tr -d '\r' |
 	sed -nE 's/.* load: prog=([a-z]+) bytes=([0-9]+) funcs=[0-9]+ cached=([01]) find_us=([0-9]+) decode_us=([0-9]+) validate_us=([0-9]+) instantiate_us=([0-9]+)$/bench=startup prog=\1 bytes=\2 cached=\3 find_us=\4 decode_us=\5 validate_us=\6 instantiate_us=\7/p'
+
+BUILD="$BUILD" tools/bench-bigstart.sh
 
 # The in-kernel benchmarks (kernel/bench/, the shell's `bench`) in the main
 # kernel on SMP=1, without -icount (plain TCG: rdtime follows the host, so

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # soak.sh [N] - boots the big image ($BUILD/kernel-big/loader.elf: the
-# kernel with a ~44 MB initrd, `make kernel-big`) N times (default 200) on
+# kernel with a ~45 MB initrd, `make kernel-big`) N times (default 200) on
 # SMP=4 with 256 MiB: each boot must reach the shell's prompt and end with
 # a clean `shutdown` within SOAK_TIMEOUT seconds (default 60). Prints a
 # progress line every 10 boots, keeps the log of every failed boot in

@@ -134,6 +134,12 @@ TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32
 		      REC->pages = pages;),
 	    TP_PRINT("prog=%s guarded=%d pages=%u", REC->prog, REC->guarded, REC->pages));
 
+TRACE_EVENT(wasm, start, TP_PROTO(const char *prog, int start_func),
+	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, start_func)),
+	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN);
+		      REC->start_func = start_func;),
+	    TP_PRINT("prog=%s entry=%s", REC->prog, REC->start_func ? "start" : "_start"));
+
 TRACE_EVENT(wasm, instance_exit,
 	    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us, uint32_t translated,
 		     uint32_t funcs),

@@ -13,13 +13,18 @@
  *   wasm:load            a program's start-up: its size and functions, whether
  *                        its module was kept from an earlier run (cached=1: no
  *                        decode or validate), the time to find it kept, decode,
- *                        validate and instantiate it (translation included)
+ *                        validate and instantiate it (functions are translated
+ *                        on their first calls: wasm:translate)
  *   wasm:translate       a function of a program was translated on its first
  *                        call: its index, its body's bytes in the binary, the
  *                        interpreter instructions and bytes it became, the
  *                        nanoseconds it took (0 if the event was turned on
  *                        during the translation)
  *   wasm:instance_start  a program is loaded, about to run (guarded memory?)
+ *   wasm:start           a program's first instruction is next: its first
+ *                        poll enters the module's start function (entry=start)
+ *                        or _start (the time from shell:line to here is the
+ *                        program's time to its first instruction)
  *   wasm:instance_exit   a program ended: its exit code, or its trap kind, and
  *                        how many of its functions were translated (called)
  *   wasm:instance_kill   a running program was cancelled (kill, Ctrl-C)
@@ -63,6 +68,7 @@ TRACE_EVENT_DECLARE(wasm, translate,
 		    TP_PROTO(const char *prog, uint32_t func, uint32_t wasm_bytes, uint32_t ins,
 			     uint64_t bytes, uint64_t ns));
 TRACE_EVENT_DECLARE(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages));
+TRACE_EVENT_DECLARE(wasm, start, TP_PROTO(const char *prog, int start_func));
 TRACE_EVENT_DECLARE(wasm, instance_exit,
 		    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us,
 			     uint32_t translated, uint32_t funcs));

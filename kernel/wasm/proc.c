@@ -158,6 +158,8 @@ static enum kasync_poll proc_poll(struct kasync_task *task, struct kasync_cx *cx
 			proc_finish(p, -1, WASM_TRAP_NOMEM);
 			return KASYNC_READY;
 		}
+		/* next_call is 1 after the start function, 2 after _start */
+		TRACE_POINT(wasm, start, p->name, p->next_call == 1);
 	}
 	for (;;) {
 		uint64_t t0 = arch_now_ticks();

@@ -329,7 +329,8 @@ def c_kill_frees(sh):
 
 
 def c_trace(sh):
-    for ev in ("wasm/trap", "wasm/load", "sched/sched_switch"):
+    events = ("wasm/trap", "wasm/load", "wasm/start", "sched/sched_switch")
+    for ev in events:
         out = sh.cmd(f"echo 1 > {TRACING}/events/{ev}/enable")
         need(out == "", f"enable {ev}: {out!r}")
     try:
@@ -339,11 +340,15 @@ def c_trace(sh):
         sh.send(b"\x03")
         out = sh.wait_prompt(15)
     finally:
-        for ev in ("wasm/trap", "wasm/load", "sched/sched_switch"):
+        for ev in events:
             sh.cmd(f"echo 0 > {TRACING}/events/{ev}/enable")
-    line_re(r"^ +oob-\d+ +\[\d+\] .* trap: prog=oob kind=out of bounds memory access func=\d+", out)
-    line_re(r" load: prog=oob bytes=[1-9]\d* funcs=[1-9]\d* cached=[01] find_us=\d+ decode_us=\d+"
-            r" validate_us=\d+ instantiate_us=\d+", out)
+    trap = line_re(r"^ +oob-\d+ +\[\d+\] .* trap: prog=oob kind=out of bounds memory access func=\d+", out)
+    load = line_re(r" load: prog=oob bytes=[1-9]\d* funcs=[1-9]\d* cached=[01] find_us=\d+ decode_us=\d+"
+                   r" validate_us=\d+ instantiate_us=\d+", out)
+    # the program's own task enters _start once, after its load, before its trap
+    start = line_re(r"^ +oob-\d+ +\[\d+\] .* start: prog=oob entry=_start$", out)
+    need(load.start() < start.start() < trap.start() and out.count(" start: prog=oob ") == 1,
+         "wasm:start not once between wasm:load and wasm:trap")
     line_re(r"sched_switch: prev_comm=\S+ .*==> next_comm=oob ", out)
     line_re(r"sched_switch: prev_comm=oob ", out)
     # `timeout` ends the reader too

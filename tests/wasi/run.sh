@@ -368,6 +368,27 @@ expect_status 1
 expect_no_err 'first instruction'
 end
 
+# ---- the big-module generator (tools/gen-bigwasm.py, make bench's 30 MiB
+# big.wasm) at its least size (~1.6 MB, every generated function once): it
+# validates, and its _start prints the checksum of its safe functions (the
+# one V8 computes too: node with a 10-line fd_write, December 2026) ----
+begin "generated-big-module"
+[[ $skip -eq 0 ]] && python3 tools/gen-bigwasm.py "$tmp/big.wasm" 0 >/dev/null
+run "$WASMRUN" --timings "$tmp/big.wasm"
+expect_status 0
+expect_out_exactly "big.wasm: 309 functions, checksum 561e578386cd33cb"
+expect_err '^wasmrun: big.wasm: read [0-9.]+ ms, decode [0-9.]+ ms, validate [0-9.]+ ms, instantiate [0-9.]+ ms; first instruction at [0-9.]+ ms'
+end
+
+# cut in the middle of its code section: an error, not a crash
+begin "generated-big-module-truncated"
+[[ $skip -eq 0 ]] && head -c 800000 "$tmp/big.wasm" >"$tmp/big-cut.wasm"
+run "$WASMRUN" "$tmp/big-cut.wasm"
+expect_status 1
+expect_err '^wasmrun: .*/big-cut.wasm: malformed module: '
+expect_no_out 'checksum'
+end
+
 begin "help"
 run "$WASMRUN" --help
 expect_status 0

@@ -11,6 +11,8 @@
 #                 (--jobs 0) and on one per host CPU (wasmrun's default);
 #                 validate_mb_s is the module's bytes (10^6) per second of
 #                 validation
+#   bench=validate  the validator's throughput alone (bench_validate): MB of
+#                 code section per second on one thread and on all
 #   where=kernel  the big image (kernel-big, /big/big.wasm) runs it twice
 #                 from the shell: run=first decodes and validates it,
 #                 run=cached finds it kept (kernel/wasm/modcache.c). From
@@ -40,7 +42,7 @@ ICOUNT_SMP=${BIGSTART_ICOUNT_SMP-1}
 TCG_SMP=${BIGSTART_TCG_SMP-1 4}
 LINE_RE='^big\.wasm: [0-9]+ functions, checksum [0-9a-f]{16}$'
 
-for f in "$BIG" "$WASMRUN" "$IMAGE"; do
+for f in "$BIG" "$WASMRUN" "$IMAGE" "$BUILD/host/bench/bench_validate"; do
 	[[ -e $f ]] || { echo "bench=bigstart error=missing file=$f (make bench-build)"; exit 0; }
 done
 bytes=$(stat -c %s "$BIG")
@@ -70,6 +72,13 @@ host_bench() {
 
 host_bench 1 --jobs 0
 host_bench "$(nproc)"
+
+# The validator alone (bench/validate/bench_validate.c), side by side on one
+# thread and on one per CPU: on big.wasm and on a program clang compiled
+# (the largest demo), whose instruction mix is a real compiler's.
+for f in "$BIG" "$BUILD/initrd-root/bin/files.wasm"; do
+	"$BUILD/host/bench/bench_validate" --runs 7 "$f" | sed "s|^bench=validate |bench=validate file=${f##*/} |"
+done
 
 # kernel_bench CLOCK SMP: boots the big image, runs big.wasm twice with
 # shell:line, wasm:load and wasm:start on, then prints one line per run.

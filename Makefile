@@ -56,7 +56,7 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
-FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_SRCS = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_SRCS)
 check-format:

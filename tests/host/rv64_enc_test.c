@@ -39,7 +39,7 @@ TEST(rv64_enc, matches_assembler)
 	rv64_buf_free(b);
 }
 
-/* Runs the sequence rv64_li emitted (lui, addi, addiw, slli only) on a
+/* Runs the sequence rv64_li emitted (lui, addi, addiw, slli, srli only) on a
  * model of the register file; returns false on any other instruction. */
 static bool model_run(const uint32_t *w, size_t n, unsigned rd, uint64_t *out)
 {
@@ -58,6 +58,8 @@ static bool model_run(const uint32_t *w, size_t n, unsigned rd, uint64_t *out)
 			x[d] = (uint64_t)(int64_t)(int32_t)(uint32_t)(x[s] + (uint64_t)imm);
 		else if (op == 0x13 && f3 == 1 && (w[i] >> 26) == 0)
 			x[d] = x[s] << (w[i] >> 20 & 63);
+		else if (op == 0x13 && f3 == 5 && (w[i] >> 26) == 0)
+			x[d] = x[s] >> (w[i] >> 20 & 63);
 		else
 			return false;
 		x[0] = 0;
@@ -100,7 +102,9 @@ TEST(rv64_enc, li_edges)
 		{INT32_MIN, 1},
 		{0x12345000, 1},
 		{0x80000000, 2},
-		{0xffffffff, 3},
+		{0xffffffff, 2},
+		{0x00000fffffffffff, 2},
+		{0x0000ffff00000000, 3},
 		{0x100000000, 2},
 		{INT64_MIN, 2},
 		{INT64_MAX, 3},
@@ -243,4 +247,29 @@ TEST(rv64_enc, out_of_range_dies)
 	EXPECT(test_dies(slli_64));
 	EXPECT(test_dies(lui_21_bits));
 #endif
+}
+
+/* After a failed allocation (simulated: the buffer is full and marked as the
+ * failed rv64_buf_grow leaves it) appends are dropped, the error is reported
+ * once at the end, and a label past the end is ERR_NOMEM, not a wild write. */
+TEST(rv64_enc, out_of_memory_is_sticky)
+{
+	struct rv64_buf b;
+
+	rv64_buf_init(&b);
+	EXPECT_OK(rv64_buf_error(&b));
+	while (rv64_pos(&b) < 256)
+		rv64_nop(&b);
+	if (!EXPECT_EQ(b.cap, 256))
+		goto out;
+	b.oom = true;
+	rv64_beq(&b, RV64_A0, RV64_A1, 0);
+	EXPECT_EQ(rv64_li(&b, RV64_A0, 0x123456789abcdef0), 8);
+	EXPECT_EQ(rv64_pos(&b), 256);
+	EXPECT_EQ(b.cap, 256);
+	EXPECT_EQ(rv64_buf_error(&b), ERR_NOMEM);
+	EXPECT_EQ(rv64_patch_branch(&b, 256, 0), ERR_NOMEM);
+out:
+	rv64_buf_free(&b);
+	EXPECT_OK(rv64_buf_error(&b));
 }

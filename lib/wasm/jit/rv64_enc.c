@@ -55,11 +55,20 @@ static int32_t sext12(int64_t v)
 	return (int32_t)((uint32_t)v << 20) >> 20;
 }
 
-unsigned rv64_li(struct rv64_buf *b, unsigned rd, int64_t v)
+/* The longest sequence li_words() builds: lui, addiw, then three rounds of
+ * slli+addi (each round consumes at least 12 of the remaining 32 bits). */
+#define LI_MAX 8
+
+/*
+ * li_words - the plain sequence for v into w[], returns its length:
+ * addi for 12 bits, lui+addiw for 32 bits, otherwise v = (hi << shift) + lo
+ * with hi odd, built first by recursion, then shifted and the low 12 bits
+ * added.
+ */
+static unsigned li_words(uint32_t *w, unsigned rd, int64_t v)
 {
-	ASSERT(rd != RV64_ZERO && rd < 32);
 	if (rv64_fits_imm12(v)) {
-		rv64_addi(b, rd, RV64_ZERO, (int32_t)v);
+		w[0] = rv64_enc_i(0x13, rd, 0, RV64_ZERO, (int32_t)v);
 		return 1;
 	}
 	if (v >= INT32_MIN && v <= INT32_MAX) {
@@ -69,31 +78,54 @@ unsigned rv64_li(struct rv64_buf *b, unsigned rd, int64_t v)
 		int32_t lo = sext12(v);
 		uint32_t hi = ((uint32_t)v - (uint32_t)lo) >> 12;
 
-		rv64_lui(b, rd, hi & 0xfffff);
+		w[0] = rv64_enc_u(0x37, rd, hi & 0xfffff);
 		if (lo == 0)
 			return 1;
-		rv64_addiw(b, rd, rd, lo);
+		w[1] = rv64_enc_i(0x1b, rd, 0, rd, lo);
 		return 2;
 	}
-	/* v = (hi << shift) + lo, hi odd and built first. Unsigned arithmetic
-	 * wraps where v - lo would overflow (INT64_MAX); the result is the same
-	 * modulo 2^64. */
+	/* Unsigned arithmetic wraps where v - lo would overflow (INT64_MAX);
+	 * the result is the same modulo 2^64. |v - lo| >= 2^31 - 2048, so
+	 * hi != 0 and has a lowest set bit. */
 	int32_t lo = sext12(v);
 	int64_t hi = (int64_t)((uint64_t)v - (uint64_t)(int64_t)lo) >> 12;
-	unsigned shift = 12;
-	unsigned n;
-
-	/* hi != 0: v does not fit in 32 bits, so neither does v - lo. */
 	unsigned tz = (unsigned)__builtin_ctzll((uint64_t)hi);
-	hi >>= tz;
-	shift += tz;
-	n = rv64_li(b, rd, hi);
-	rv64_slli(b, rd, rd, shift);
-	n++;
-	if (lo != 0) {
-		rv64_addi(b, rd, rd, lo);
-		n++;
+	unsigned n = li_words(w, rd, hi >> tz);
+
+	w[n++] = rv64_enc_i(0x13, rd, 1, rd, (int32_t)(12 + tz)); /* slli */
+	if (lo != 0)
+		w[n++] = rv64_enc_i(0x13, rd, 0, rd, lo);
+	return n;
+}
+
+unsigned rv64_li(struct rv64_buf *b, unsigned rd, int64_t v)
+{
+	uint32_t best[LI_MAX], alt[LI_MAX];
+	unsigned n, m;
+
+	ASSERT(rd != RV64_ZERO && rd < 32);
+	n = li_words(best, rd, v);
+	if (v > 0 && n > 2) {
+		/* A positive value with leading zeros (masks such as 0xffffffff,
+		 * zero-extended constants) is often shorter as a value shifted
+		 * up, ones or zeros shifted in, then srli back down. */
+		unsigned lz = (unsigned)__builtin_clzll((uint64_t)v);
+		uint64_t up = (uint64_t)v << lz;
+
+		for (int ones = 0; ones < 2; ones++) {
+			uint64_t cand = ones ? up | (((uint64_t)1 << lz) - 1) : up;
+
+			m = li_words(alt, rd, (int64_t)cand);
+			if (m + 1 < n) {
+				alt[m++] = rv64_enc_i(0x13, rd, 5, rd, (int32_t)lz); /* srli */
+				for (unsigned i = 0; i < m; i++)
+					best[i] = alt[i];
+				n = m;
+			}
+		}
 	}
+	for (unsigned i = 0; i < n; i++)
+		rv64_emit(b, best[i]);
 	return n;
 }
 

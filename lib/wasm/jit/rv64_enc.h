@@ -444,7 +444,10 @@ static inline void rv64_nop(struct rv64_buf *b)
  * rv64_li - loads any 64-bit constant into rd (rd != x0), with at most 8
  * instructions and no scratch register: addi alone for 12 bits, lui+addiw for
  * 32 bits, otherwise the upper part built recursively then shifted left and
- * the low 12 bits added. Returns the number of instructions emitted.
+ * the low 12 bits added; a positive value with leading zeros may instead be
+ * built shifted up and brought down by srli (0xffffffff: addi, srli), when
+ * that is shorter. Returns the length of the sequence (appended unless the
+ * buffer is out of memory).
  */
 unsigned rv64_li(struct rv64_buf *b, unsigned rd, int64_t v);
 

@@ -13,6 +13,11 @@
  * Where a range depends on where code lands (branch and jal targets bound
  * late), rv64_patch_*() check it and report ERR_RANGE instead.
  *
+ * Instructions of one shape are defined by a local macro (RV64_ITYPE,
+ * RV64_RTYPE, ...): one line per instruction naming its opcode fields, so
+ * the table reads like the ISA manual's opcode map; each macro is #undef'd
+ * after its table.
+ *
  * Invariant of struct rv64_buf: words[0..len) are the instructions emitted
  * so far, len <= cap; once an allocation fails `oom` stays set, nothing more
  * is appended (emitting goes on harmlessly, so a compiler checks once at the

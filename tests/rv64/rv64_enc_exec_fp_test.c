@@ -9,40 +9,12 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/jit/rv64_enc.h"
 
-struct fp_code {
-	void *base;
-	size_t size;
-};
-
-static bool fp_map(struct test_ctx *t, struct rv64_buf *b, struct fp_code *c)
-{
-	c->base = NULL;
-	c->size = ALIGN_UP(b->len * 4 + 1, 4096);
-	if (!EXPECT_OK(rv64_buf_error(b)))
-		return false;
-	void *p = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!EXPECT(p != MAP_FAILED))
-		return false;
-	memcpy(p, b->words, b->len * 4);
-	if (!EXPECT_OK(mprotect(p, c->size, PROT_READ | PROT_EXEC))) {
-		munmap(p, c->size);
-		return false;
-	}
-	__builtin___clear_cache((char *)p, (char *)p + b->len * 4);
-	c->base = p;
-	return true;
-}
-
-static uintptr_t fp_at(const struct fp_code *c, size_t pos)
-{
-	return (uintptr_t)c->base + pos * 4;
-}
+#include "rv64_jit_map.h"
 
 static void fp_ret(struct rv64_buf *b)
 {
@@ -80,7 +52,7 @@ static uint32_t fbits(float f)
 TEST(rv64_exec_fp, double_arith_rounding)
 {
 	struct rv64_buf b;
-	struct fp_code c;
+	struct jit_code c;
 	enum {
 		ADD_RNE,
 		ADD_RUP,
@@ -147,8 +119,8 @@ TEST(rv64_exec_fp, double_arith_rounding)
 		}
 		fp_ret(&b);
 	}
-	if (fp_map(t, &b, &c)) {
-#define F(k) ((fn_dd_d)fp_at(&c, at[k]))
+	if (jit_map(t, &b, &c)) {
+#define F(k) ((fn_dd_d)jit_at(&c, at[k]))
 		double tiny = ldexp(1, -60);
 		EXPECT(F(ADD_RNE)(1, tiny) == 1);
 		EXPECT(F(ADD_RUP)(1, tiny) == nextafter(1, 2));
@@ -169,15 +141,14 @@ TEST(rv64_exec_fp, double_arith_rounding)
 		EXPECT(F(SGNJX)(-2, 1) == -2);
 #undef F
 	}
-	if (c.base)
-		munmap(c.base, c.size);
+	jit_unmap(&c);
 	rv64_buf_free(&b);
 }
 
 TEST(rv64_exec_fp, single_arith_and_compares)
 {
 	struct rv64_buf b;
-	struct fp_code c;
+	struct jit_code c;
 	enum { ADD, SUB, MUL, DIV, SQRT, MIN, MAX, SGNJN, FEQ, FLT, FLE, DFEQ, DFLT, DFLE, N };
 	size_t at[N];
 
@@ -232,10 +203,10 @@ TEST(rv64_exec_fp, single_arith_and_compares)
 			rv64_mv(&b, RV64_A0, RV64_T6);
 		fp_ret(&b);
 	}
-	if (fp_map(t, &b, &c)) {
-#define S(k) ((fn_ff_f)fp_at(&c, at[k]))
-#define C(k) ((fn_ff_i)fp_at(&c, at[k]))
-#define D(k) ((fn_dd_i)fp_at(&c, at[k]))
+	if (jit_map(t, &b, &c)) {
+#define S(k) ((fn_ff_f)jit_at(&c, at[k]))
+#define C(k) ((fn_ff_i)jit_at(&c, at[k]))
+#define D(k) ((fn_dd_i)jit_at(&c, at[k]))
 		EXPECT(S(ADD)(1.5f, 2.25f) == 3.75f);
 		EXPECT(S(ADD)(16777216.0f, 1.0f) == 16777216.0f);
 		EXPECT(S(SUB)(1.0f, 0.75f) == 0.25f);
@@ -263,15 +234,14 @@ TEST(rv64_exec_fp, single_arith_and_compares)
 #undef C
 #undef D
 	}
-	if (c.base)
-		munmap(c.base, c.size);
+	jit_unmap(&c);
 	rv64_buf_free(&b);
 }
 
 TEST(rv64_exec_fp, conversions)
 {
 	struct rv64_buf b;
-	struct fp_code c;
+	struct jit_code c;
 	enum {
 		W_D_RTZ,
 		WU_D_RTZ,
@@ -380,11 +350,11 @@ TEST(rv64_exec_fp, conversions)
 		}
 		fp_ret(&b);
 	}
-	if (fp_map(t, &b, &c)) {
-#define DI(k) ((fn_d_i)fp_at(&c, at[k]))
-#define FI(k) ((fn_f_i)fp_at(&c, at[k]))
-#define ID(k) ((fn_i_d)fp_at(&c, at[k]))
-#define IF(k) ((fn_i_f)fp_at(&c, at[k]))
+	if (jit_map(t, &b, &c)) {
+#define DI(k) ((fn_d_i)jit_at(&c, at[k]))
+#define FI(k) ((fn_f_i)jit_at(&c, at[k]))
+#define ID(k) ((fn_i_d)jit_at(&c, at[k]))
+#define IF(k) ((fn_i_f)jit_at(&c, at[k]))
 		EXPECT_EQ(DI(W_D_RTZ)(-2.9), -2);
 		EXPECT_EQ(DI(W_D_RTZ)(3e9), INT32_MAX); /* saturates */
 		EXPECT_EQ(DI(W_D_RTZ)(-3e9), INT32_MIN);
@@ -416,17 +386,16 @@ TEST(rv64_exec_fp, conversions)
 		EXPECT(IF(S_L_RTZ)(16777217) == 16777216.0f);
 		EXPECT(IF(S_L)(16777219) == 16777220.0f);
 		EXPECT(IF(S_LU)(-1) == 18446744073709551615.0f);
-		EXPECT(((fn_f_d)fp_at(&c, at[D_S]))(0.1f) == (double)0.1f);
-		EXPECT(((fn_d_f)fp_at(&c, at[S_D]))(0.1) == 0.1f);
-		EXPECT(((fn_d_f)fp_at(&c, at[S_D_RUP]))(1 + ldexp(1, -40)) == nextafterf(1, 2));
-		EXPECT(isinf(((fn_d_f)fp_at(&c, at[S_D]))(1e300)));
+		EXPECT(((fn_f_d)jit_at(&c, at[D_S]))(0.1f) == (double)0.1f);
+		EXPECT(((fn_d_f)jit_at(&c, at[S_D]))(0.1) == 0.1f);
+		EXPECT(((fn_d_f)jit_at(&c, at[S_D_RUP]))(1 + ldexp(1, -40)) == nextafterf(1, 2));
+		EXPECT(isinf(((fn_d_f)jit_at(&c, at[S_D]))(1e300)));
 #undef DI
 #undef FI
 #undef ID
 #undef IF
 	}
-	if (c.base)
-		munmap(c.base, c.size);
+	jit_unmap(&c);
 	rv64_buf_free(&b);
 }
 
@@ -434,7 +403,7 @@ TEST(rv64_exec_fp, conversions)
 TEST(rv64_exec_fp, moves_class_and_memory)
 {
 	struct rv64_buf b;
-	struct fp_code c;
+	struct jit_code c;
 	enum { X_D, D_X, X_W, W_X, CLASS_D, CLASS_S, LDST_D, LDST_S, N };
 	size_t at[N];
 
@@ -476,13 +445,13 @@ TEST(rv64_exec_fp, moves_class_and_memory)
 		}
 		fp_ret(&b);
 	}
-	if (fp_map(t, &b, &c)) {
-		EXPECT_EQ_U(((fn_d_i)fp_at(&c, at[X_D]))(-2.5), dbits(-2.5));
-		EXPECT(((fn_i_d)fp_at(&c, at[D_X]))((int64_t)dbits(1e-300)) == 1e-300);
+	if (jit_map(t, &b, &c)) {
+		EXPECT_EQ_U(((fn_d_i)jit_at(&c, at[X_D]))(-2.5), dbits(-2.5));
+		EXPECT(((fn_i_d)jit_at(&c, at[D_X]))((int64_t)dbits(1e-300)) == 1e-300);
 		/* fmv.x.w sign-extends the 32 bits */
-		EXPECT_EQ(((fn_f_i)fp_at(&c, at[X_W]))(-1.0f), (int32_t)fbits(-1.0f));
-		EXPECT(((fn_i_f)fp_at(&c, at[W_X]))(fbits(3.25f)) == 3.25f);
-		fn_d_i cd = (fn_d_i)fp_at(&c, at[CLASS_D]);
+		EXPECT_EQ(((fn_f_i)jit_at(&c, at[X_W]))(-1.0f), (int32_t)fbits(-1.0f));
+		EXPECT(((fn_i_f)jit_at(&c, at[W_X]))(fbits(3.25f)) == 3.25f);
+		fn_d_i cd = (fn_d_i)jit_at(&c, at[CLASS_D]);
 		EXPECT_EQ(cd(-INFINITY), 1 << 0);
 		EXPECT_EQ(cd(-1.0), 1 << 1);
 		EXPECT_EQ(cd(-0.0), 1 << 3);
@@ -490,7 +459,7 @@ TEST(rv64_exec_fp, moves_class_and_memory)
 		EXPECT_EQ(cd(DBL_MIN / 2), 1 << 5);
 		EXPECT_EQ(cd(INFINITY), 1 << 7);
 		EXPECT_EQ(cd(NAN), 1 << 9);
-		fn_f_i cs = (fn_f_i)fp_at(&c, at[CLASS_S]);
+		fn_f_i cs = (fn_f_i)jit_at(&c, at[CLASS_S]);
 		EXPECT_EQ(cs(-FLT_MIN / 2), 1 << 2);
 		EXPECT_EQ(cs(1.0f), 1 << 6);
 
@@ -499,15 +468,14 @@ TEST(rv64_exec_fp, moves_class_and_memory)
 		double d = 41.0, dout = 0;
 		float f = 9.5f, fout = 0;
 		memcpy(mid - 2048, &d, 8);
-		((void (*)(void *, uint64_t))fp_at(&c, at[LDST_D]))(mid, dbits(1.0));
+		((void (*)(void *, uint64_t))jit_at(&c, at[LDST_D]))(mid, dbits(1.0));
 		memcpy(&dout, mid + 2047, 8);
 		EXPECT(dout == 42.0);
 		memcpy(mid - 2048, &f, 4);
-		((void (*)(void *, uint64_t))fp_at(&c, at[LDST_S]))(mid, fbits(0.5f));
+		((void (*)(void *, uint64_t))jit_at(&c, at[LDST_S]))(mid, fbits(0.5f));
 		memcpy(&fout, mid + 2047, 4);
 		EXPECT(fout == 10.0f);
 	}
-	if (c.base)
-		munmap(c.base, c.size);
+	jit_unmap(&c);
 	rv64_buf_free(&b);
 }

@@ -15,49 +15,13 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "base/err.h"
 #include "base/rand.h"
 #include "base/test.h"
 #include "wasm/jit/rv64_enc.h"
 
-/* Executable copy of a buffer; `base` is NULL when mapping failed. */
-struct jit_code {
-	void *base;
-	size_t size;
-};
-
-static bool jit_map(struct test_ctx *t, struct rv64_buf *b, struct jit_code *c)
-{
-	c->base = NULL;
-	c->size = ALIGN_UP(b->len * 4 + 1, 4096);
-	if (!EXPECT_OK(rv64_buf_error(b)))
-		return false;
-	void *p = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!EXPECT(p != MAP_FAILED))
-		return false;
-	memcpy(p, b->words, b->len * 4);
-	if (!EXPECT_OK(mprotect(p, c->size, PROT_READ | PROT_EXEC))) {
-		munmap(p, c->size);
-		return false;
-	}
-	__builtin___clear_cache((char *)p, (char *)p + b->len * 4);
-	c->base = p;
-	return true;
-}
-
-static void jit_unmap(struct jit_code *c)
-{
-	if (c->base)
-		munmap(c->base, c->size);
-}
-
-/* The address of the function that starts at word `pos`. */
-static uintptr_t jit_at(const struct jit_code *c, size_t pos)
-{
-	return (uintptr_t)c->base + pos * 4;
-}
+#include "rv64_jit_map.h"
 
 typedef int64_t (*fn_ii_i)(int64_t, int64_t);
 typedef void (*fn_p)(uint64_t *);

@@ -93,34 +93,26 @@ static void par_work(void *arg)
 	par_unref(p);
 }
 
-/* Cuts the defined functions into runs of about run_bytes of code. */
-static bool par_cut(struct par *p, size_t run_bytes)
+/* Cuts the defined functions into runs of about run_bytes of code: their
+ * count, and (starts not NULL) each run's first function, then nfuncs. */
+static uint32_t par_cut(const struct wasm_module *m, size_t run_bytes, uint32_t *starts)
 {
-	const struct wasm_module *m = p->m;
 	size_t acc = 0;
 	uint32_t n = 0;
 
-	for (int pass = 0; pass < 2; pass++) {
-		n = 0;
-		acc = 0;
-		for (uint32_t fi = m->nfunc_imports; fi < m->nfuncs; fi++) {
-			if (acc == 0 && pass)
-				p->run_start[n] = fi;
-			if (acc == 0)
-				n++;
-			acc += m->funcs[fi].code_end - m->funcs[fi].body_start;
-			if (acc >= run_bytes)
-				acc = 0;
+	for (uint32_t fi = m->nfunc_imports; fi < m->nfuncs; fi++) {
+		if (acc == 0) {
+			if (starts)
+				starts[n] = fi;
+			n++;
 		}
-		if (!pass) {
-			p->run_start = malloc(((size_t)n + 1) * sizeof(*p->run_start));
-			if (!p->run_start)
-				return false;
-		}
+		acc += m->funcs[fi].code_end - m->funcs[fi].body_start;
+		if (acc >= run_bytes)
+			acc = 0;
 	}
-	p->run_start[n] = m->nfuncs;
-	p->nruns = n;
-	return true;
+	if (starts)
+		starts[n] = m->nfuncs;
+	return n;
 }
 
 static void par_relax(const struct wasm_workers *w)
@@ -134,35 +126,36 @@ static void par_relax(const struct wasm_workers *w)
 int wasm_validate_bodies(struct wasm_module *m, const uint8_t *refs, const struct wasm_workers *w,
 			 struct wasm_error *err)
 {
+	size_t run_bytes = w && w->run_bytes ? w->run_bytes : RUN_BYTES_DEFAULT;
 	struct par *p;
 	unsigned started;
+	uint32_t nruns;
 	int rc;
 
-	if (!w || !w->n || m->nfuncs - m->nfunc_imports < 2)
+	if (!w || !w->n || (nruns = par_cut(m, run_bytes, NULL)) < 2)
 		return validate_alone(m, refs, err);
 	p = calloc(1, sizeof(*p));
-	if (!p)
-		return validate_alone(m, refs, err);
-	p->m = m;
-	p->refs = refs;
-	if (!par_cut(p, w->run_bytes ? w->run_bytes : RUN_BYTES_DEFAULT) || p->nruns < 2) {
-		free(p->run_start);
+	if (p)
+		p->run_start = malloc(((size_t)nruns + 1) * sizeof(*p->run_start));
+	if (!p || !p->run_start) {
 		free(p);
 		return validate_alone(m, refs, err);
 	}
+	p->m = m;
+	p->refs = refs;
+	p->nruns = par_cut(m, run_bytes, p->run_start);
 	spin_init(&p->lock);
 	atomic_init(&p->next, 0);
 	atomic_init(&p->done, 0);
 	atomic_init(&p->failed, p->nruns);
-	/* every worker's reference is counted before any may start, and
-	 * those not started are given back: the count never passes zero
-	 * while the caller holds its own */
-	atomic_init(&p->holders, 1 + w->n);
+	/* the caller holds two references (par_work below drops one) and
+	 * every worker's is counted before any may start; those not started
+	 * are given back: the count never reaches zero while the caller
+	 * holds its own */
+	atomic_init(&p->holders, 2 + w->n);
 	started = w->start(w->ctx, par_work, p, w->n);
 	if (started < w->n)
 		atomic_fetch_sub_explicit(&p->holders, w->n - started, memory_order_relaxed);
-
-	atomic_fetch_add_explicit(&p->holders, 1, memory_order_relaxed); /* par_work drops one */
 	par_work(p);
 	/* acquire: pairs with each run's release, so what the workers wrote
 	 * to the module (and p->rc, p->err) is seen whole */

@@ -16,21 +16,6 @@
 
 #include "rv64_jit_map.h"
 
-static void fp_ret(struct rv64_buf *b)
-{
-	rv64_jalr(b, RV64_ZERO, RV64_RA, 0);
-}
-
-typedef double (*fn_dd_d)(double, double);
-typedef float (*fn_ff_f)(float, float);
-typedef int64_t (*fn_dd_i)(double, double);
-typedef int64_t (*fn_ff_i)(float, float);
-typedef int64_t (*fn_d_i)(double);
-typedef int64_t (*fn_f_i)(float);
-typedef double (*fn_i_d)(int64_t);
-typedef float (*fn_i_f)(int64_t);
-typedef double (*fn_f_d)(float);
-typedef float (*fn_d_f)(double);
 typedef double (*fn_d_d)(double);
 
 static uint64_t dbits(double d)
@@ -117,7 +102,7 @@ TEST(rv64_exec_fp, double_arith_rounding)
 			rv64_fsgnjx_d(&b, 10, 31, 0);
 			break;
 		}
-		fp_ret(&b);
+		jit_ret(&b);
 	}
 	if (jit_map(t, &b, &c)) {
 #define F(k) ((fn_dd_d)jit_at(&c, at[k]))
@@ -201,7 +186,7 @@ TEST(rv64_exec_fp, single_arith_and_compares)
 		}
 		if (k >= DFEQ)
 			rv64_mv(&b, RV64_A0, RV64_T6);
-		fp_ret(&b);
+		jit_ret(&b);
 	}
 	if (jit_map(t, &b, &c)) {
 #define S(k) ((fn_ff_f)jit_at(&c, at[k]))
@@ -348,7 +333,7 @@ TEST(rv64_exec_fp, conversions)
 			rv64_fcvt_s_d(&b, 10, 10, RV64_RUP);
 			break;
 		}
-		fp_ret(&b);
+		jit_ret(&b);
 	}
 	if (jit_map(t, &b, &c)) {
 #define DI(k) ((fn_d_i)jit_at(&c, at[k]))
@@ -443,7 +428,7 @@ TEST(rv64_exec_fp, moves_class_and_memory)
 			rv64_fsw(&b, 31, 2047, RV64_A0);
 			break;
 		}
-		fp_ret(&b);
+		jit_ret(&b);
 	}
 	if (jit_map(t, &b, &c)) {
 		EXPECT_EQ_U(((fn_d_i)jit_at(&c, at[X_D]))(-2.5), dbits(-2.5));

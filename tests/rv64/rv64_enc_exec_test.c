@@ -26,21 +26,6 @@
 typedef int64_t (*fn_ii_i)(int64_t, int64_t);
 typedef void (*fn_p)(uint64_t *);
 typedef int64_t (*fn_i_i)(int64_t);
-typedef double (*fn_dd_d)(double, double);
-typedef float (*fn_ff_f)(float, float);
-typedef int64_t (*fn_dd_i)(double, double);
-typedef int64_t (*fn_ff_i)(float, float);
-typedef int64_t (*fn_d_i)(double);
-typedef int64_t (*fn_f_i)(float);
-typedef double (*fn_i_d)(int64_t);
-typedef float (*fn_i_f)(int64_t);
-typedef double (*fn_f_d)(float);
-typedef float (*fn_d_f)(double);
-
-static void emit_ret(struct rv64_buf *b)
-{
-	rv64_jalr(b, RV64_ZERO, RV64_RA, 0);
-}
 
 static const unsigned scratch_regs[] = {RV64_T0, RV64_T1, RV64_T2, RV64_A1, RV64_A2,
 					RV64_A3, RV64_A4, RV64_A5, RV64_A6, RV64_A7,
@@ -98,7 +83,7 @@ TEST(rv64_exec, li_constants)
 		rv64_sd(&b, rd, 0, RV64_A0);
 		rv64_addi(&b, RV64_A0, RV64_A0, 8);
 	}
-	emit_ret(&b);
+	jit_ret(&b);
 	if (jit_map(t, &b, &c)) {
 		memset(got, 0x5a, sizeof(got));
 		((fn_p)jit_at(&c, 0))(got);
@@ -272,7 +257,7 @@ TEST(rv64_exec, integer_ops)
 		rv64_mv(&b, RV64_T6, RV64_A1);
 		iop_emit(&b, op, RV64_T5, RV64_T3, RV64_T6);
 		rv64_mv(&b, RV64_A0, RV64_T5);
-		emit_ret(&b);
+		jit_ret(&b);
 	}
 	if (jit_map(t, &b, &c)) {
 		for (int op = 0; op < I_COUNT; op++) {
@@ -313,7 +298,7 @@ TEST(rv64_exec, immediate_ops)
 				rv64_addi, rv64_slti, rv64_sltiu, rv64_xori,
 				rv64_ori,  rv64_andi, rv64_addiw};
 			e[op](&b, RV64_A0, RV64_A0, imms[k]);
-			emit_ret(&b);
+			jit_ret(&b);
 		}
 	}
 	for (int op = 0; op < NSH; op++) {
@@ -323,7 +308,7 @@ TEST(rv64_exec, immediate_ops)
 							  rv64_slliw, rv64_srliw, rv64_sraiw};
 			sat[op][s] = rv64_pos(&b);
 			e[op](&b, RV64_A0, RV64_A0, s);
-			emit_ret(&b);
+			jit_ret(&b);
 		}
 	}
 	if (jit_map(t, &b, &c)) {
@@ -367,10 +352,10 @@ TEST(rv64_exec, branches_patched_forward)
 		size_t fix = rv64_pos(&b);
 		br[k](&b, RV64_A0, RV64_A1, 0);
 		rv64_li(&b, RV64_A0, 0);
-		emit_ret(&b);
+		jit_ret(&b);
 		EXPECT_OK(rv64_patch_branch(&b, fix, rv64_pos(&b)));
 		rv64_li(&b, RV64_A0, 1);
-		emit_ret(&b);
+		jit_ret(&b);
 	}
 	if (jit_map(t, &b, &c)) {
 		for (size_t i = 0; i < ARRAY_SIZE(int_inputs); i++) {
@@ -411,7 +396,7 @@ TEST(rv64_exec, loops_and_far_jumps)
 	rv64_jal(&b, RV64_ZERO, (int32_t)(head - rv64_pos(&b)) * 4);
 	EXPECT_OK(rv64_patch_branch(&b, exit_br, rv64_pos(&b)));
 	rv64_mv(&b, RV64_A0, RV64_A1);
-	emit_ret(&b);
+	jit_ret(&b);
 
 	dosum = rv64_pos(&b);
 	rv64_li(&b, RV64_A1, 0);
@@ -420,7 +405,7 @@ TEST(rv64_exec, loops_and_far_jumps)
 	rv64_addi(&b, RV64_A0, RV64_A0, -1);
 	rv64_bne(&b, RV64_A0, RV64_ZERO, (int32_t)(head - rv64_pos(&b)) * 4);
 	rv64_mv(&b, RV64_A0, RV64_A1);
-	emit_ret(&b);
+	jit_ret(&b);
 
 	/* far(x): x == 0 ? 7 : 9, through a branch of exactly +4092 bytes and a
 	 * jal over 16384 nops */
@@ -434,12 +419,12 @@ TEST(rv64_exec, loops_and_far_jumps)
 	EXPECT_EQ(rv64_patch_branch(&b, br, rv64_pos(&b) + 1), ERR_RANGE);
 	EXPECT_OK(rv64_patch_branch(&b, br, rv64_pos(&b)));
 	rv64_li(&b, RV64_A0, 7);
-	emit_ret(&b);
+	jit_ret(&b);
 	for (int i = 0; i < 16384; i++)
 		rv64_ebreak(&b); /* never runs */
 	EXPECT_OK(rv64_patch_jal(&b, j, rv64_pos(&b)));
 	rv64_li(&b, RV64_A0, 9);
-	emit_ret(&b);
+	jit_ret(&b);
 
 	if (jit_map(t, &b, &c)) {
 		EXPECT_EQ(((fn_i_i)jit_at(&c, sum))(0), 0);
@@ -477,7 +462,7 @@ TEST(rv64_exec, loads_and_stores)
 			sat[k][o] = rv64_pos(&b);
 			rv64_mv(&b, RV64_T6, RV64_A1);
 			st[k](&b, RV64_T6, offs[o], RV64_A0);
-			emit_ret(&b);
+			jit_ret(&b);
 		}
 	}
 	for (int k = 0; k < 7; k++) {
@@ -485,7 +470,7 @@ TEST(rv64_exec, loads_and_stores)
 			lat[k][o] = rv64_pos(&b);
 			ld[k](&b, RV64_T5, RV64_A0, offs[o]);
 			rv64_mv(&b, RV64_A0, RV64_T5);
-			emit_ret(&b);
+			jit_ret(&b);
 		}
 	}
 	if (jit_map(t, &b, &c)) {

@@ -1,7 +1,9 @@
 /*
- * rv64_jit_map.h - the riscv64 execution tests' code memory: an encoded
- * buffer copied into fresh pages, which are then made read+execute (never
- * writable and executable at once), the instruction cache synchronized.
+ * rv64_jit_map.h - the riscv64 execution tests' code memory (an encoded
+ * buffer copied into fresh pages, which are then made read+execute, never
+ * writable and executable at once, the instruction cache synchronized),
+ * the return that ends each encoded function, and the C types the tests
+ * call them by (fn_<params>_<result>: i int64_t, f float, d double).
  */
 #pragma once
 
@@ -49,3 +51,20 @@ static inline uintptr_t jit_at(const struct jit_code *c, size_t pos)
 {
 	return (uintptr_t)c->base + pos * 4;
 }
+
+/* Ends an encoded function: ret. */
+static inline void jit_ret(struct rv64_buf *b)
+{
+	rv64_jalr(b, RV64_ZERO, RV64_RA, 0);
+}
+
+typedef double (*fn_dd_d)(double, double);
+typedef float (*fn_ff_f)(float, float);
+typedef int64_t (*fn_dd_i)(double, double);
+typedef int64_t (*fn_ff_i)(float, float);
+typedef int64_t (*fn_d_i)(double);
+typedef int64_t (*fn_f_i)(float);
+typedef double (*fn_i_d)(int64_t);
+typedef float (*fn_i_f)(int64_t);
+typedef double (*fn_f_d)(float);
+typedef float (*fn_d_f)(double);

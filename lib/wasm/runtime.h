@@ -227,6 +227,37 @@ struct wasm_translate_hook {
 	void *arg;
 };
 
+/*
+ * Memory for compiled code (riscv64 only; see wasm_store_config.code_mem).
+ * The compiler writes a function's code through `rw`, then seals it: from
+ * then on its bytes are only executed, at the address seal returns, by any
+ * thread or CPU (the provider makes instruction fetch coherent everywhere:
+ * fence.i on every hart that may run it). Never writable and executable at
+ * once. `bytes` is what the memory costs its owner (counted as the
+ * program's, shown by the embedder).
+ */
+struct wasm_code_mem {
+	void *arg;
+	/* Room for `bytes` of code: *rw to write it, *handle to name it. 0 or
+	 * ERR_NOMEM. */
+	int (*alloc)(void *arg, size_t bytes, void **rw, void **handle);
+	/* Makes the code read-execute; its execute address, or NULL (out of
+	 * memory: the code is then freed). */
+	void *(*seal)(void *arg, void *handle);
+	void (*free)(void *arg, void *handle);
+};
+
+/*
+ * The native stacks compiled code runs on, one per running call (see
+ * lib/wasm/jit/jit_abi.h): `bytes` of stack with an inaccessible guard
+ * below it. 0 or ERR_NOMEM; [*lo, *hi) is the usable stack.
+ */
+struct wasm_stack_mem {
+	void *arg;
+	int (*alloc)(void *arg, size_t bytes, void **handle, uintptr_t *lo, uintptr_t *hi);
+	void (*free)(void *arg, void *handle);
+};
+
 struct wasm_store_config {
 	/* Where linear memory comes from; NULL: wasm_mem_checked(). */
 	const struct wasm_mem_provider *mem_provider;
@@ -252,9 +283,20 @@ struct wasm_store_config {
 	 */
 	int (*guard_call)(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg);
 	void *guard_arg;
+	/*
+	 * The compiler tier (riscv64 builds only): with both set, functions
+	 * are compiled to machine code on their first call and run on a
+	 * native stack of stack_bytes (0: WASM_DEFAULT_GUEST_STACK) per
+	 * running call; NULL: the interpreter runs everything. An exec with
+	 * fuel always interprets (compiled code counts no units).
+	 */
+	const struct wasm_code_mem *code_mem;
+	const struct wasm_stack_mem *stack_mem;
+	size_t stack_bytes;
 };
 
-#define WASM_DEFAULT_MAX_TABLE 10000000u
+#define WASM_DEFAULT_MAX_TABLE	 10000000u
+#define WASM_DEFAULT_GUEST_STACK (1u << 20)
 
 /* wasm_store_new - an empty store. ERR_NOMEM, ERR_INVAL (a guarded provider
  * without guard_call). `cfg` is copied; NULL means all defaults. */

@@ -1,0 +1,593 @@
+/*
+ * jit_compile_ctl.c - the compiler's operand stack (entries in slots,
+ * deferred locals, constants), control flow and calls (jit_internal.h).
+ *
+ * Labels: a block's values travel in the slots of its height (params for
+ * a loop, results otherwise), written there before the jump. Every jump to
+ * a label is a jal: backward ones (loops) bound at once, forward ones
+ * chained on their block and bound at its end (or else). A conditional
+ * branch skips over its moves and jal with the inverse condition.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "base/err.h"
+#include "wasm/jit/jit_abi.h"
+#include "wasm/jit/jit_internal.h"
+#include "wasm/opcodes.h"
+
+static bool is_float(uint8_t t)
+{
+	return t == WASM_TYPE_F32 || t == WASM_TYPE_F64;
+}
+
+/* The slot holding entry i, if it is in one (SLOT or LOCAL). */
+static uint32_t entry_slot(const struct jc *c, uint32_t i)
+{
+	return c->vs[i].kind == JV_LOCAL ? c->vs[i].local : jc_slot(c, i);
+}
+
+void jc_get_x(struct jc *c, uint32_t i, unsigned r, uint8_t t)
+{
+	const struct jit_ventry *e = &c->vs[i];
+
+	if (e->kind == JV_CONST) {
+		rv64_li(&c->b, r, t == WASM_TYPE_I32 ? (int64_t)(int32_t)e->val : (int64_t)e->val);
+		return;
+	}
+	jc_ld(c, t == WASM_TYPE_I32 ? rv64_lw : rv64_ld, r, RV64_S0,
+	      jc_slot_off(c, entry_slot(c, i)));
+}
+
+void jc_get_xu32(struct jc *c, uint32_t i, unsigned r)
+{
+	const struct jit_ventry *e = &c->vs[i];
+
+	if (e->kind == JV_CONST) {
+		rv64_li(&c->b, r, (int64_t)(uint32_t)e->val);
+		return;
+	}
+	jc_ld(c, rv64_lwu, r, RV64_S0, jc_slot_off(c, entry_slot(c, i)));
+}
+
+void jc_get_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t)
+{
+	const struct jit_ventry *e = &c->vs[i];
+
+	if (e->kind == JV_CONST) {
+		rv64_li(&c->b, JR_U, (int64_t)e->val);
+		if (t == WASM_TYPE_F32)
+			rv64_fmv_w_x(&c->b, fr, JR_U);
+		else
+			rv64_fmv_d_x(&c->b, fr, JR_U);
+		return;
+	}
+	jc_ld(c, t == WASM_TYPE_F32 ? rv64_flw : rv64_fld, fr, RV64_S0,
+	      jc_slot_off(c, entry_slot(c, i)));
+}
+
+void jc_put_x(struct jc *c, uint32_t i, unsigned r, uint8_t t)
+{
+	int64_t so = jc_slot_off(c, jc_slot(c, i));
+
+	if (t == WASM_TYPE_I32 || t == WASM_TYPE_F32) {
+		jc_st(c, rv64_sw, r, RV64_S0, so);
+		jc_st(c, rv64_sw, RV64_ZERO, RV64_S0, so + 4);
+	} else {
+		jc_st(c, rv64_sd, r, RV64_S0, so);
+	}
+	c->vs[i].kind = JV_SLOT;
+}
+
+void jc_put_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t)
+{
+	int64_t so = jc_slot_off(c, jc_slot(c, i));
+
+	if (t == WASM_TYPE_F32) {
+		jc_st(c, rv64_fsw, fr, RV64_S0, so);
+		jc_st(c, rv64_sw, RV64_ZERO, RV64_S0, so + 4);
+	} else {
+		jc_st(c, rv64_fsd, fr, RV64_S0, so);
+	}
+	c->vs[i].kind = JV_SLOT;
+}
+
+void jc_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst)
+{
+	uint32_t from = e->kind == JV_LOCAL ? e->local : own;
+
+	if (e->kind == JV_CONST) {
+		if (e->val == 0) {
+			jc_st(c, rv64_sd, RV64_ZERO, RV64_S0, jc_slot_off(c, dst));
+			return;
+		}
+		rv64_li(&c->b, JR_U, (int64_t)e->val);
+	} else if (from == dst) {
+		return;
+	} else {
+		jc_ld(c, rv64_ld, JR_U, RV64_S0, jc_slot_off(c, from));
+	}
+	jc_st(c, rv64_sd, JR_U, RV64_S0, jc_slot_off(c, dst));
+}
+
+static void materialize(struct jc *c, uint32_t i)
+{
+	struct jit_ventry *e = &c->vs[i];
+
+	if (e->kind != JV_SLOT)
+		jc_write_entry(c, e, jc_slot(c, i), jc_slot(c, i));
+	e->kind = JV_SLOT;
+}
+
+void jc_materialize_top(struct jc *c, uint32_t n)
+{
+	for (uint32_t i = c->h - n; i < c->h; i++)
+		materialize(c, i);
+}
+
+void jc_materialize_all(struct jc *c)
+{
+	for (uint32_t i = 0; i < c->h; i++)
+		materialize(c, i);
+}
+
+void jc_push_const(struct jc *c, uint64_t v)
+{
+	c->vs[c->h].kind = JV_CONST;
+	c->vs[c->h++].val = v;
+}
+
+void jc_set_dead(struct jc *c)
+{
+	struct jit_ctl *k = &c->cs[c->nc - 1];
+
+	k->dead = true;
+	c->h = k->height;
+}
+
+void jc_local_set(struct jc *c, uint32_t x, bool tee)
+{
+	uint32_t top = c->h - 1;
+
+	/* entries still reading local x get their own copy first */
+	for (uint32_t i = 0; i < top; i++)
+		if (c->vs[i].kind == JV_LOCAL && c->vs[i].local == x)
+			materialize(c, i);
+	jc_write_entry(c, &c->vs[top], jc_slot(c, top), x);
+	if (tee) {
+		c->vs[top].kind = JV_LOCAL;
+		c->vs[top].local = x;
+	} else {
+		c->h--;
+	}
+}
+
+/* ---- labels ---- */
+
+static uint32_t label_arity(const struct jit_ctl *k)
+{
+	return k->op == WASM_OP_LOOP ? k->nparams : k->nresults;
+}
+
+/* Copies the top n values to label k's slots (ascending order is safe:
+ * every source slot is at or above its destination). */
+static void emit_moves(struct jc *c, const struct jit_ctl *k, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t e = c->h - n + i;
+
+		jc_write_entry(c, &c->vs[e], jc_slot(c, e), jc_slot(c, k->height + i));
+	}
+}
+
+static uint32_t add_fix(struct jc *c, size_t pos, uint32_t next)
+{
+	if (c->nfix == c->capfix) {
+		uint32_t ncap = c->capfix ? c->capfix * 2 : 32;
+		struct jit_fix *p = realloc(c->fix, ncap * sizeof(*p));
+
+		if (!p) {
+			c->err = ERR_NOMEM;
+			return next;
+		}
+		c->fix = p;
+		c->capfix = ncap;
+	}
+	c->fix[c->nfix].pos = pos;
+	c->fix[c->nfix].next = next;
+	return ++c->nfix;
+}
+
+/* Emits `jal zero, <label k>`. */
+static void jump_to(struct jc *c, struct jit_ctl *k)
+{
+	size_t pos = rv64_pos(&c->b);
+
+	if (k->op == WASM_OP_LOOP) {
+		int64_t d = ((int64_t)k->start - (int64_t)pos) * 4;
+
+		if (!rv64_fits_jal(d))
+			c->err = ERR_UNSUPP;
+		rv64_jal(&c->b, RV64_ZERO, rv64_fits_jal(d) ? (int32_t)d : 0);
+		return;
+	}
+	rv64_jal(&c->b, RV64_ZERO, 0);
+	k->fix = add_fix(c, pos, k->fix);
+}
+
+void jc_patch_chain(struct jc *c, uint32_t fix, size_t target)
+{
+	while (fix && !c->err) {
+		const struct jit_fix *x = &c->fix[fix - 1];
+
+		if (rv64_patch_jal(&c->b, x->pos, target))
+			c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
+		fix = x->next;
+	}
+}
+
+/* Binds the short forward branch at `site` to here. */
+static void bind_here(struct jc *c, size_t site)
+{
+	if (rv64_patch_branch(&c->b, site, rv64_pos(&c->b)) && !c->err)
+		c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
+}
+
+/* The block type's entry of the validator's block table (the immediate
+ * is skipped: the table has the arities). */
+void jc_block(struct jc *c, uint8_t op)
+{
+	const struct wasm_block_info *bi = &c->f->blocks[c->blk++];
+	bool dead = c->cs[c->nc - 1].dead;
+	struct jit_ctl *k;
+	int64_t bt;
+
+	wasm_reader_s33(&c->r, &bt);
+	k = &c->cs[c->nc++];
+	memset(k, 0, sizeof(*k));
+	k->op = op;
+	k->height = bi->height;
+	k->nparams = bi->nparams;
+	k->nresults = bi->nresults;
+	k->dead = dead;
+	if (dead)
+		return;
+	if (op == WASM_OP_IF) {
+		uint32_t top = c->h - 1;
+
+		for (uint32_t i = 0; i < top; i++)
+			materialize(c, i);
+		jc_get_x(c, top, JR_A, WASM_TYPE_I32);
+		c->h--;
+		rv64_bne(&c->b, JR_A, RV64_ZERO, 8);
+		k->else_site = rv64_pos(&c->b) + 1;
+		rv64_jal(&c->b, RV64_ZERO, 0);
+		return;
+	}
+	jc_materialize_all(c);
+	k->start = rv64_pos(&c->b);
+	if (op == WASM_OP_LOOP)
+		jc_yield_check(c);
+}
+
+void jc_else(struct jc *c)
+{
+	struct jit_ctl *k = &c->cs[c->nc - 1];
+
+	if (!k->dead) {
+		jc_materialize_top(c, k->nresults);
+		jump_to(c, k);
+	}
+	if (k->else_site) {
+		uint32_t one = add_fix(c, k->else_site - 1, 0);
+
+		jc_patch_chain(c, one, rv64_pos(&c->b));
+		k->else_site = 0;
+	}
+	k->op = WASM_OP_ELSE;
+	k->dead = c->nc >= 2 && c->cs[c->nc - 2].dead;
+	c->h = k->height;
+	for (uint32_t i = 0; i < k->nparams; i++)
+		c->vs[c->h++].kind = JV_SLOT;
+}
+
+bool jc_end(struct jc *c)
+{
+	struct jit_ctl *k = &c->cs[c->nc - 1];
+
+	if (!k->dead)
+		jc_materialize_top(c, k->nresults);
+	if (k->else_site) {
+		uint32_t one = add_fix(c, k->else_site - 1, 0);
+
+		jc_patch_chain(c, one, rv64_pos(&c->b));
+	}
+	if (k->op != WASM_OP_LOOP)
+		jc_patch_chain(c, k->fix, rv64_pos(&c->b));
+	c->h = k->height;
+	for (uint32_t i = 0; i < k->nresults; i++)
+		c->vs[c->h++].kind = JV_SLOT;
+	if (c->nc == 1)
+		return true; /* the epilogue follows */
+	c->nc--;
+	return false;
+}
+
+void jc_br(struct jc *c, uint32_t d)
+{
+	struct jit_ctl *k = &c->cs[c->nc - 1 - d];
+
+	emit_moves(c, k, label_arity(k));
+	jump_to(c, k);
+	jc_set_dead(c);
+}
+
+void jc_br_if(struct jc *c, uint32_t d)
+{
+	struct jit_ctl *k = &c->cs[c->nc - 1 - d];
+	size_t site;
+
+	jc_get_x(c, c->h - 1, JR_A, WASM_TYPE_I32);
+	c->h--;
+	site = rv64_pos(&c->b);
+	rv64_beq(&c->b, JR_A, RV64_ZERO, 0);
+	emit_moves(c, k, label_arity(k));
+	jump_to(c, k);
+	bind_here(c, site);
+}
+
+void jc_br_table(struct jc *c)
+{
+	struct rv64_buf *b = &c->b;
+	uint32_t cnt, l, n;
+	size_t at, table;
+	size_t *island;
+
+	wasm_reader_u32(&c->r, &cnt);
+	at = c->r.pos;
+	for (uint32_t i = 0; i < cnt; i++)
+		wasm_reader_u32(&c->r, &l);
+	wasm_reader_u32(&c->r, &l);
+	n = label_arity(&c->cs[c->nc - 1 - l]);
+	c->r.pos = at;
+	jc_get_xu32(c, c->h - 1, JR_A);
+	c->h--;
+	jc_materialize_top(c, n);
+	/* t0 = min(index, cnt); jump to table[t0] */
+	rv64_li(b, JR_B, cnt);
+	rv64_bltu(b, JR_A, JR_B, 8);
+	rv64_mv(b, JR_A, JR_B);
+	rv64_auipc(b, JR_B, 0);
+	rv64_slli(b, JR_A, JR_A, 2);
+	rv64_add(b, JR_B, JR_B, JR_A);
+	rv64_jalr(b, RV64_ZERO, JR_B, 16);
+	table = rv64_pos(b);
+	/* islands (moves then the jump) per depth whose slots differ */
+	island = calloc(c->nc, sizeof(*island));
+	if (!island) {
+		c->err = ERR_NOMEM;
+		return;
+	}
+	for (uint32_t i = 0; i <= cnt; i++) {
+		struct jit_ctl *k;
+
+		wasm_reader_u32(&c->r, &l);
+		k = &c->cs[c->nc - 1 - l];
+		if (n && k->height != c->h - n)
+			rv64_jal(b, RV64_ZERO, 0); /* to its island, below */
+		else
+			jump_to(c, k);
+	}
+	c->r.pos = at;
+	for (uint32_t i = 0; i <= cnt; i++) {
+		struct jit_ctl *k;
+
+		wasm_reader_u32(&c->r, &l);
+		k = &c->cs[c->nc - 1 - l];
+		if (!n || k->height == c->h - n)
+			continue;
+		if (!island[l]) {
+			island[l] = rv64_pos(b) + 1;
+			emit_moves(c, k, n);
+			jump_to(c, k);
+		}
+		if (rv64_patch_jal(b, table + i, island[l] - 1) && !c->err)
+			c->err = rv64_buf_error(b) ? ERR_NOMEM : ERR_UNSUPP;
+	}
+	free(island);
+	jc_set_dead(c);
+}
+
+void jc_return(struct jc *c)
+{
+	jc_br(c, c->nc - 1);
+}
+
+/* ---- calls ---- */
+
+/* Where param i of ft goes: an a/fa register number (x or f), or a stack
+ * slot (returns false, *slot set). */
+struct argpos {
+	uint32_t ni, nf, ns;
+};
+
+static bool next_arg(struct argpos *p, uint8_t t, unsigned *reg, uint32_t *slot)
+{
+	if (is_float(t) ? p->nf < 8 : p->ni < 8) {
+		*reg = is_float(t) ? 10 + p->nf++ : RV64_A0 + p->ni++;
+		return true;
+	}
+	*slot = p->ns++;
+	return false;
+}
+
+static uint32_t stack_params(const struct wasm_functype *ft)
+{
+	struct argpos p = {0, 0, 0};
+	unsigned r;
+	uint32_t s;
+
+	for (uint32_t i = 0; i < ft->nparams; i++)
+		next_arg(&p, ft->params[i], &r, &s);
+	return p.ns;
+}
+
+/* Args from the top nparams entries to registers and the outgoing area. */
+static void emit_args(struct jc *c, const struct wasm_functype *ft)
+{
+	struct argpos p = {0, 0, 0};
+	uint32_t base = c->h - ft->nparams, ns = stack_params(ft);
+
+	c->out_slots = MAX(c->out_slots, MAX(ns, ft->nresults > 1 ? ft->nresults : 0));
+	for (uint32_t i = 0; i < ft->nparams; i++) {
+		uint8_t t = ft->params[i];
+		unsigned reg;
+		uint32_t s;
+
+		if (!next_arg(&p, t, &reg, &s)) {
+			struct jit_ventry *e = &c->vs[base + i];
+
+			if (e->kind == JV_CONST)
+				rv64_li(&c->b, JR_U, (int64_t)e->val);
+			else
+				jc_ld(c, rv64_ld, JR_U, RV64_S0,
+				      jc_slot_off(c, entry_slot(c, base + i)));
+			jc_st(c, rv64_sd, JR_U, RV64_SP, 8 * (int64_t)s);
+		} else if (is_float(t)) {
+			jc_get_f(c, base + i, reg, t);
+		} else {
+			jc_get_x(c, base + i, reg, t);
+		}
+	}
+}
+
+/* Results of a direct call (a0/fa0 or the outgoing area) to their slots
+ * at position `base`. */
+static void take_results(struct jc *c, const struct wasm_functype *ft, uint32_t base)
+{
+	if (ft->nresults == 1) {
+		uint8_t t = ft->results[0];
+
+		if (is_float(t))
+			jc_put_f(c, base, 10, t);
+		else
+			jc_put_x(c, base, RV64_A0, t);
+		return;
+	}
+	for (uint32_t i = 0; i < ft->nresults; i++) {
+		jc_ld(c, rv64_ld, JR_U, RV64_SP, 8 * (int64_t)i);
+		jc_st(c, rv64_sd, JR_U, RV64_S0, jc_slot_off(c, jc_slot(c, base + i)));
+	}
+}
+
+/* rt->call with a1 = func (or UINT32_MAX and a3 = funcinst already set),
+ * the args in the slots at position base. */
+static void slow_call(struct jc *c, uint32_t func, uint32_t base)
+{
+	if (func != UINT32_MAX)
+		rv64_li(&c->b, RV64_A3, 0);
+	rv64_li(&c->b, RV64_A1, (int64_t)func);
+	jc_addr(c, RV64_A2, RV64_S0, jc_slot_off(c, jc_slot(c, base)));
+	jc_call_rt(c, offsetof(struct jit_rt, call));
+}
+
+static void push_results(struct jc *c, const struct wasm_functype *ft)
+{
+	for (uint32_t i = 0; i < ft->nresults; i++)
+		c->vs[c->h++].kind = JV_SLOT;
+}
+
+void jc_call(struct jc *c, uint32_t func)
+{
+	const struct wasm_module *m = c->m;
+	const struct wasm_functype *ft = &m->types[m->funcs[func].type];
+	uint32_t base = c->h - ft->nparams;
+
+	if (func < m->nfunc_imports) {
+		jc_materialize_top(c, ft->nparams);
+		slow_call(c, func, base);
+	} else {
+		emit_args(c, ft);
+		rv64_ld(&c->b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
+		jc_ld(c, rv64_ld, JR_V, JR_V, 8 * (int64_t)(func - m->nfunc_imports));
+		jc_pcmap(c, rv64_pos(&c->b));
+		rv64_jalr(&c->b, RV64_RA, JR_V, 0);
+		take_results(c, ft, base);
+	}
+	c->h = base;
+	push_results(c, ft);
+	jc_reload_mem(c);
+}
+
+/*
+ * call_indirect: bounds, null and signature checked here; a callee of
+ * this instance is called directly (its type is in this module: equal
+ * types have equal canon), any other through rt->call after a structural
+ * type check (rt->sig_match) unless its type is the expected one by
+ * address.
+ */
+void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
+{
+	struct rv64_buf *b = &c->b;
+	const struct wasm_module *m = c->m;
+	const struct wasm_functype *ft = &m->types[type];
+	uint32_t base, fslot;
+	size_t to_slow, done, typed;
+
+	jc_get_xu32(c, c->h - 1, JR_A);
+	c->h--;
+	base = c->h - ft->nparams;
+	fslot = jc_slot(c, c->h); /* the index's slot keeps the callee on the slow path */
+	jc_materialize_top(c, ft->nparams);
+	rv64_ld(b, JR_B, JIT_REG_INST, offsetof(struct jit_inst, tables));
+	jc_ld(c, rv64_ld, JR_B, JR_B, 8 * (int64_t)table);
+	rv64_lwu(b, JR_C, JR_B, offsetof(struct wasm_tableinst, size));
+	rv64_bltu(b, JR_A, JR_C, 8);
+	jc_trap_jal(c, WASM_TRAP_UNDEFINED_ELEM);
+	rv64_ld(b, JR_B, JR_B, offsetof(struct wasm_tableinst, elems));
+	rv64_slli(b, JR_A, JR_A, 3);
+	rv64_add(b, JR_B, JR_B, JR_A);
+	rv64_ld(b, JR_V, JR_B, 0);
+	rv64_bne(b, JR_V, RV64_ZERO, 8);
+	jc_trap_jal(c, WASM_TRAP_UNINIT_ELEM);
+	rv64_ld(b, JR_T, JR_V, offsetof(struct wasm_funcinst, inst));
+	rv64_ld(b, JR_U, JIT_REG_INST, offsetof(struct jit_inst, inst));
+	to_slow = rv64_pos(b);
+	rv64_bne(b, JR_T, JR_U, 0);
+	/* this instance: the same type canon, then the entry */
+	rv64_ld(b, JR_T, JR_V, offsetof(struct wasm_funcinst, type));
+	rv64_lwu(b, JR_T, JR_T, offsetof(struct wasm_functype, canon));
+	rv64_li(b, JR_U, ft->canon);
+	rv64_beq(b, JR_T, JR_U, 8);
+	jc_trap_jal(c, WASM_TRAP_INDIRECT_TYPE);
+	rv64_lwu(b, JR_T, JR_V, offsetof(struct wasm_funcinst, index));
+	rv64_slli(b, JR_T, JR_T, 3);
+	rv64_ld(b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
+	rv64_add(b, JR_V, JR_V, JR_T);
+	jc_ld(c, rv64_ld, JR_V, JR_V, -8 * (int64_t)m->nfunc_imports);
+	emit_args(c, ft);
+	jc_pcmap(c, rv64_pos(b));
+	rv64_jalr(b, RV64_RA, JR_V, 0);
+	take_results(c, ft, base);
+	done = rv64_pos(b);
+	rv64_jal(b, RV64_ZERO, 0);
+	/* another instance or a host function */
+	bind_here(c, to_slow);
+	jc_st(c, rv64_sd, JR_V, RV64_S0, jc_slot_off(c, fslot));
+	rv64_ld(b, RV64_A1, JR_V, offsetof(struct wasm_funcinst, type));
+	rv64_li(b, RV64_A2, (int64_t)(uintptr_t)ft);
+	typed = rv64_pos(b);
+	rv64_beq(b, RV64_A1, RV64_A2, 0);
+	jc_call_rt(c, offsetof(struct jit_rt, sig_match));
+	rv64_bne(b, RV64_A0, RV64_ZERO, 8);
+	jc_trap_jal(c, WASM_TRAP_INDIRECT_TYPE);
+	bind_here(c, typed);
+	jc_ld(c, rv64_ld, RV64_A3, RV64_S0, jc_slot_off(c, fslot));
+	slow_call(c, UINT32_MAX, base);
+	if (rv64_patch_jal(b, done, rv64_pos(b)) && !c->err)
+		c->err = rv64_buf_error(b) ? ERR_NOMEM : ERR_UNSUPP;
+	c->h = base;
+	push_results(c, ft);
+	jc_reload_mem(c);
+}

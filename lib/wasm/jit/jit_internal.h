@@ -1,0 +1,197 @@
+/*
+ * jit_internal.h - the baseline compiler's state, shared by its files:
+ * jit_compile.c (the driver: frame, prologue, epilogue, trap stubs, code
+ * memory), jit_compile_ctl.c (the operand stack, blocks, branches, calls)
+ * and jit_compile_ops.c (memory, variables, numeric and runtime-served
+ * instructions). Internal to the compiler.
+ *
+ * The frame of a compiled function (jit_abi.h fixes the top two words):
+ *
+ *   s0 + 8*i     incoming stack params / multiple results (caller's area)
+ *   s0 -  8      ra
+ *   s0 - 16      caller's s0
+ *   s0 - 16 - 8*nslots + 8*i   slot i: locals (params first), then one
+ *                per operand stack position (nlocals + height)
+ *   sp + 8*i     outgoing stack params and multiple results of calls
+ *
+ * Every slot in memory holds its value canonically (jit_abi.h): i32 and
+ * f32 zero-extended, so slots are copied with ld/sd whatever their type,
+ * and runtime services read a run of operand slots as union wasm_val.
+ * In registers an i32 is sign-extended.
+ *
+ * Invariant of the operand stack: entry i is in slot nlocals + i (SLOT),
+ * still in a local (LOCAL: a deferred local.get), or a constant not yet
+ * written (CONST, canonical bits). Entries are written to their own slot
+ * before control flow merges and before a local they name changes.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasm/jit/jit.h"
+#include "wasm/jit/rv64_enc.h"
+#include "wasm/module.h"
+#include "wasm/reader.h"
+
+enum { JV_SLOT, JV_LOCAL, JV_CONST };
+
+struct jit_ventry {
+	uint8_t kind;
+	uint32_t local;
+	uint64_t val;
+};
+
+struct jit_ctl {
+	uint8_t op; /* 0 body, WASM_OP_BLOCK, _LOOP, _IF, _ELSE */
+	bool dead;  /* the rest of this block is unreachable */
+	uint32_t height, nparams, nresults;
+	size_t start;	  /* loop: its header (a backward branch's target) */
+	uint32_t fix;	  /* chain of forward jumps to the end (index + 1) */
+	size_t else_site; /* if: the jump to its else part (position + 1) */
+};
+
+/* A forward jal waiting for its target. */
+struct jit_fix {
+	size_t pos;
+	uint32_t next; /* the next of the chain (index + 1), 0 ends it */
+};
+
+/* Pseudo trap kinds of the out-of-line stubs. */
+enum {
+	JIT_STUB_DYN = WASM_TRAP__COUNT, /* the kind is in a0 (a service's result) */
+	JIT_STUB_YIELD,			 /* the yield check's slow path */
+	JIT_STUB__COUNT,
+};
+
+/* A jal to an out-of-line stub, bound at the end. */
+struct jit_site {
+	size_t pos;
+	uint8_t stub;
+};
+
+/* Scratch registers (jit_abi.h leaves every t/a register to compiled code). */
+enum {
+	JR_A = RV64_T0,	   /* first operand, result */
+	JR_B = RV64_T1,	   /* second operand */
+	JR_C = RV64_T2,	   /* third operand (select, stores' value) */
+	JR_T = RV64_T3,	   /* temporaries of one instruction */
+	JR_U = RV64_T4,	   /* copies between slots, constants */
+	JR_V = RV64_T5,	   /* call_indirect's callee */
+	JR_ADDR = RV64_T6, /* addresses of far slots (long offsets) */
+	JF_A = 0,	   /* ft0 */
+	JF_B = 1,	   /* ft1 */
+	JF_T0 = 2,	   /* ft2 */
+	JF_T1 = 3,	   /* ft3 */
+};
+
+struct jc {
+	const struct wasm_module *m;
+	const struct wasm_func *f;
+	const struct wasm_functype *ft;
+	const struct jit_opts *o;
+	struct wasm_reader r;
+	struct rv64_buf b;
+	uint32_t nlocals; /* params + declared locals */
+	uint32_t nslots;  /* nlocals + operand stack positions */
+	uint8_t *ltypes;  /* type of each local */
+	struct jit_ventry *vs;
+	uint32_t h;
+	struct jit_ctl *cs;
+	uint32_t nc;
+	uint32_t blk;	    /* next entry of f->blocks */
+	uint32_t off;	    /* module offset of the current instruction */
+	uint32_t out_slots; /* outgoing area, in 8-byte slots */
+	size_t frame_at;    /* the prologue's frame size (lui, addiw) */
+	struct jit_fix *fix;
+	uint32_t nfix, capfix;
+	struct jit_site *sites;
+	uint32_t nsites, capsites;
+	struct jit_pc *pcs;
+	uint32_t npcs, cappcs;
+	int err; /* first error: ERR_NOMEM, ERR_UNSUPP (a jump out of range) */
+};
+
+/* ---- jit_compile.c ---- */
+
+/* Records that the instruction at word `pos` maps to the current wasm offset. */
+void jc_pcmap(struct jc *c, size_t pos);
+/* Emits `jal a2, <stub>` (a2 - 4 then names the site for the trap) and
+ * records it in the pcmap. */
+void jc_trap_jal(struct jc *c, uint8_t stub);
+/* The yield check: `lw; beqz +8; jal ra, <yield stub>`. */
+void jc_yield_check(struct jc *c);
+/* Calls the runtime service at byte offset `field` of struct jit_rt (a0..a3
+ * set by the caller; s1 moved to a0 here). */
+void jc_call_rt(struct jc *c, size_t field);
+/* Reloads s3/s4 from s2->mem0 (after calls and memory.grow). */
+void jc_reload_mem(struct jc *c);
+
+/* Memory at base + off, any offset (far ones through JR_ADDR). Return the
+ * word position of the access instruction. */
+typedef void (*jc_ldfn)(struct rv64_buf *b, unsigned rd, unsigned rs1, int32_t imm);
+typedef void (*jc_stfn)(struct rv64_buf *b, unsigned rs2, int32_t imm, unsigned rs1);
+size_t jc_ld(struct jc *c, jc_ldfn fn, unsigned rd, unsigned base, int64_t off);
+size_t jc_st(struct jc *c, jc_stfn fn, unsigned rs, unsigned base, int64_t off);
+/* rd = base + off. */
+void jc_addr(struct jc *c, unsigned rd, unsigned base, int64_t off);
+
+/* The s0-relative offset of slot i. */
+static inline int64_t jc_slot_off(const struct jc *c, uint32_t i)
+{
+	return -16 - 8 * (int64_t)c->nslots + 8 * (int64_t)i;
+}
+
+/* The slot of operand stack position `height`. */
+static inline uint32_t jc_slot(const struct jc *c, uint32_t height)
+{
+	return c->nlocals + height;
+}
+
+/* ---- jit_compile_ctl.c: the operand stack ---- */
+
+/* Loads entry i into x register r as type t (I32 sign-extended; F32/F64
+ * as their bits), or zero-extended for `zext` i32. */
+void jc_get_x(struct jc *c, uint32_t i, unsigned r, uint8_t t);
+void jc_get_xu32(struct jc *c, uint32_t i, unsigned r);
+/* Loads entry i (of float type t) into f register fr. */
+void jc_get_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t);
+/* Writes x register r (type t; an i32 sign-extended or not) or f register
+ * fr as the new entry at position i (which becomes a SLOT). */
+void jc_put_x(struct jc *c, uint32_t i, unsigned r, uint8_t t);
+void jc_put_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t);
+/* Writes entry e's value to slot dst (nothing if it is there already). */
+void jc_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst);
+void jc_materialize_top(struct jc *c, uint32_t n);
+void jc_materialize_all(struct jc *c);
+void jc_push_const(struct jc *c, uint64_t v);
+void jc_set_dead(struct jc *c);
+void jc_local_set(struct jc *c, uint32_t x, bool tee);
+
+/* ---- jit_compile_ctl.c: control and calls ---- */
+void jc_block(struct jc *c, uint8_t op);
+void jc_else(struct jc *c);
+/* Returns true at the body's end. */
+bool jc_end(struct jc *c);
+void jc_br(struct jc *c, uint32_t depth);
+void jc_br_if(struct jc *c, uint32_t depth);
+void jc_br_table(struct jc *c);
+void jc_return(struct jc *c);
+void jc_call(struct jc *c, uint32_t func);
+void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table);
+/* Binds the forward jumps of chain `fix` to word `target`. */
+void jc_patch_chain(struct jc *c, uint32_t fix, size_t target);
+
+/* ---- jit_compile_ops.c ---- */
+void jc_mem(struct jc *c, uint32_t op);
+void jc_numeric(struct jc *c, uint32_t op);
+/* Instructions served by rt->misc: nargs operands, a result or not. */
+void jc_misc(struct jc *c, uint32_t op, uint32_t nargs, bool result, uint64_t imms);
+void jc_select(struct jc *c);
+void jc_global_get(struct jc *c, uint32_t x);
+void jc_global_set(struct jc *c, uint32_t x);
+void jc_memory_size(struct jc *c);
+void jc_memory_grow(struct jc *c);
+void jc_ref_is_null(struct jc *c);
+void jc_ref_func(struct jc *c, uint32_t x);

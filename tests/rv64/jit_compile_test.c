@@ -1,0 +1,457 @@
+/*
+ * jit_compile_test.c - runs what the baseline compiler emits (riscv64
+ * Linux, under qemu-riscv64: make rv64-jit-test): every function of a test
+ * module (jit_compile_mods.h) compiled with checked memory, called through
+ * a small assembly entry that sets up s1-s4 as jit_abi.h says, on a fake
+ * exec whose runtime services are the test's own (trap longjmps out), with
+ * results compared to C's. (tests/host/jit_compile_spec_test.c, linked
+ * in too, compiles every spec module.)
+ */
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "base/compiler.h"
+#include "base/err.h"
+#include "base/test.h"
+#include "wasm/jit/jit.h"
+#include "wasm/jit/jit_abi.h"
+#include "wasm/load.h"
+#include "wasm/mem.h"
+
+#include "jit_compile_mods.h"
+
+STATIC_ASSERT(offsetof(struct jit_inst, mem0) == 0);
+STATIC_ASSERT(offsetof(struct wasm_memory, base) == 0);
+STATIC_ASSERT(offsetof(struct wasm_memory, size_bytes) == 8);
+
+/*
+ * jt_enter(fn, exec, inst, regs): regs[0..7] are a0-a7, regs[8..15] the
+ * bits of fa0-fa7; on return regs[16] = a0, regs[17] = fa0's bits and
+ * regs[18..21] the first four words of the outgoing area (multiple
+ * results). The frame: 64 bytes of outgoing area under the saved registers.
+ */
+__asm__(".text\n"
+	".globl jt_enter\n"
+	"jt_enter:\n"
+	"addi sp, sp, -128\n"
+	"sd ra, 120(sp)\n"
+	"sd s0, 112(sp)\n"
+	"sd s1, 104(sp)\n"
+	"sd s2, 96(sp)\n"
+	"sd s3, 88(sp)\n"
+	"sd s4, 80(sp)\n"
+	"sd a3, 72(sp)\n"
+	"mv t0, a0\n"
+	"mv s1, a1\n"
+	"mv s2, a2\n"
+	"ld t1, 0(s2)\n"
+	"ld s3, 0(t1)\n"
+	"ld s4, 8(t1)\n"
+	"mv t2, a3\n"
+	"fld fa0, 64(t2)\n"
+	"fld fa1, 72(t2)\n"
+	"fld fa2, 80(t2)\n"
+	"fld fa3, 88(t2)\n"
+	"fld fa4, 96(t2)\n"
+	"fld fa5, 104(t2)\n"
+	"fld fa6, 112(t2)\n"
+	"fld fa7, 120(t2)\n"
+	"ld a0, 0(t2)\n"
+	"ld a1, 8(t2)\n"
+	"ld a2, 16(t2)\n"
+	"ld a3, 24(t2)\n"
+	"ld a4, 32(t2)\n"
+	"ld a5, 40(t2)\n"
+	"ld a6, 48(t2)\n"
+	"ld a7, 56(t2)\n"
+	"jalr ra, t0, 0\n"
+	"ld t2, 72(sp)\n"
+	"sd a0, 128(t2)\n"
+	"fsd fa0, 136(t2)\n"
+	"ld t0, 0(sp)\n"
+	"sd t0, 144(t2)\n"
+	"ld t0, 8(sp)\n"
+	"sd t0, 152(t2)\n"
+	"ld t0, 16(sp)\n"
+	"sd t0, 160(t2)\n"
+	"ld t0, 24(sp)\n"
+	"sd t0, 168(t2)\n"
+	"ld ra, 120(sp)\n"
+	"ld s0, 112(sp)\n"
+	"ld s1, 104(sp)\n"
+	"ld s2, 96(sp)\n"
+	"ld s3, 88(sp)\n"
+	"ld s4, 80(sp)\n"
+	"addi sp, sp, 128\n"
+	"ret\n");
+void jt_enter(void *fn, void *exec, struct jit_inst *inst, uint64_t *regs);
+
+/* ---- the fake runtime ---- */
+
+struct jt_mem {
+	void *p;
+	size_t size;
+};
+
+static int cm_alloc(void *arg, size_t bytes, void **rw, void **handle)
+{
+	struct jt_mem *h = malloc(sizeof(*h));
+
+	(void)arg;
+	if (!h)
+		return ERR_NOMEM;
+	h->size = ALIGN_UP(bytes, 4096);
+	h->p = mmap(NULL, h->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (h->p == MAP_FAILED) {
+		free(h);
+		return ERR_NOMEM;
+	}
+	*rw = h->p;
+	*handle = h;
+	return 0;
+}
+
+static void *cm_seal(void *arg, void *handle)
+{
+	struct jt_mem *h = handle;
+
+	(void)arg;
+	if (mprotect(h->p, h->size, PROT_READ | PROT_EXEC)) {
+		munmap(h->p, h->size);
+		free(h);
+		return NULL;
+	}
+	__builtin___clear_cache((char *)h->p, (char *)h->p + h->size);
+	return h->p;
+}
+
+static void cm_free(void *arg, void *handle)
+{
+	struct jt_mem *h = handle;
+
+	(void)arg;
+	munmap(h->p, h->size);
+	free(h);
+}
+
+static const struct wasm_code_mem jt_cm = {NULL, cm_alloc, cm_seal, cm_free};
+
+enum { JT_PAGES = 4 };
+
+static struct {
+	jmp_buf jb;
+	uintptr_t trap_kind, trap_pc;
+	unsigned yields;
+	uint64_t exec[64];
+	struct wasm_memory mem;
+	uint8_t *membuf;
+} jt;
+
+static void jt_trap(struct wasm_exec *x, uintptr_t kind, uintptr_t pc)
+{
+	(void)x;
+	jt.trap_kind = kind;
+	jt.trap_pc = pc;
+	longjmp(jt.jb, 1);
+}
+
+/* Nothing is live in caller-saved registers at a yield check of this
+ * compiler, so a C function can stand in for the register-saving entry. */
+static void jt_yield(void)
+{
+	jt.yields++;
+	__atomic_store_n((int *)((char *)jt.exec + jit_off_yield), 0, __ATOMIC_RELAXED);
+}
+
+static void jt_call(struct wasm_exec *x, uintptr_t func, uint64_t *slots, struct wasm_funcinst *f)
+{
+	(void)x;
+	(void)f;
+	if (func == 0) /* env.hadd */
+		slots[0] = (uint32_t)(slots[0] + slots[1]);
+	else
+		abort();
+}
+
+static uint64_t jt_grow(struct wasm_exec *x, uint64_t pages)
+{
+	uint32_t old = jt.mem.pages;
+
+	(void)x;
+	if (pages > JT_PAGES - old)
+		return UINT32_MAX;
+	jt.mem.pages += (uint32_t)pages;
+	jt.mem.size_bytes = (uint64_t)jt.mem.pages * WASM_PAGE_SIZE;
+	return old;
+}
+
+static void jt_misc(struct wasm_exec *x, uint64_t op, uint64_t imms, uint64_t *slots)
+{
+	(void)x;
+	(void)op;
+	(void)imms;
+	(void)slots;
+	abort();
+}
+
+static const struct jit_rt jt_rt = {
+	.trap = jt_trap,
+	.yield = jt_yield,
+	.call = jt_call,
+	.memory_grow = jt_grow,
+	.misc = jt_misc,
+	.numop = jit_numop,
+	.sig_match = jit_functype_match,
+};
+
+/* The instance of jit_mod_a. */
+struct jt_inst {
+	struct wasm_module *m;
+	struct jit_func **fns;
+	void **entry;
+	struct wasm_instance winst;
+	struct wasm_funcinst *fis;
+	struct wasm_funcinst **fptrs;
+	struct wasm_globalinst gl[2], *gptr[2];
+	struct wasm_tableinst tab, *tptr;
+	uintptr_t elems[4];
+	struct jit_inst ji;
+};
+
+static bool jt_setup(struct test_ctx *t, struct jt_inst *ti)
+{
+	struct wasm_error err;
+	struct jit_opts o = {.checked = true};
+	struct wasm_module *m;
+	uint32_t nf;
+
+	memset(ti, 0, sizeof(*ti));
+	if (!EXPECT_OK(wasm_module_load(jit_mod_a, sizeof(jit_mod_a), &ti->m, &err)))
+		return false;
+	m = ti->m;
+	nf = m->nfuncs;
+	ti->fns = calloc(nf, sizeof(*ti->fns));
+	ti->entry = calloc(nf, sizeof(*ti->entry));
+	ti->fis = calloc(nf, sizeof(*ti->fis));
+	ti->fptrs = calloc(nf, sizeof(*ti->fptrs));
+	jt.membuf = calloc(JT_PAGES, WASM_PAGE_SIZE);
+	if (!EXPECT(ti->fns && ti->entry && ti->fis && ti->fptrs && jt.membuf))
+		return false;
+	for (uint32_t i = m->nfunc_imports; i < nf; i++) {
+		if (!EXPECT_OK(jit_compile(m, i, &o, &jt_cm, &ti->fns[i])))
+			return false;
+		ti->entry[i - m->nfunc_imports] = ti->fns[i]->entry;
+	}
+	for (uint32_t i = 0; i < nf; i++) {
+		ti->fis[i].type = &m->types[m->funcs[i].type];
+		ti->fis[i].inst = i < m->nfunc_imports ? NULL : &ti->winst;
+		ti->fis[i].index = i;
+		ti->fptrs[i] = &ti->fis[i];
+	}
+	jt.mem.base = jt.membuf;
+	jt.mem.pages = 1;
+	jt.mem.size_bytes = WASM_PAGE_SIZE;
+	ti->gl[0].type = WASM_TYPE_I32;
+	ti->gl[0].val.i64 = 5;
+	ti->gl[1].type = WASM_TYPE_I64;
+	ti->gl[1].val.i64 = (uint64_t)-3;
+	ti->gptr[0] = &ti->gl[0];
+	ti->gptr[1] = &ti->gl[1];
+	ti->tab.size = 4;
+	ti->tab.elems = ti->elems;
+	ti->elems[0] = (uintptr_t)&ti->fis[1]; /* $div */
+	ti->elems[1] = (uintptr_t)&ti->fis[2]; /* $sub3 */
+	ti->elems[2] = (uintptr_t)&ti->fis[3]; /* $many: another type */
+	ti->tptr = &ti->tab;
+	ti->ji.mem0 = &jt.mem;
+	ti->ji.globals = ti->gptr;
+	ti->ji.funcs = ti->fptrs;
+	ti->ji.tables = &ti->tptr;
+	ti->ji.entry = (void *const *)ti->entry;
+	ti->ji.inst = &ti->winst;
+	memset(jt.exec, 0, sizeof(jt.exec));
+	*(uintptr_t *)((char *)jt.exec + jit_off_stack_limit) =
+		(uintptr_t)__builtin_frame_address(0) - (2u << 20);
+	*(const struct jit_rt **)((char *)jt.exec + jit_off_rt) = &jt_rt;
+	return true;
+}
+
+static void jt_teardown(struct jt_inst *ti)
+{
+	for (uint32_t i = 0; ti->m && i < ti->m->nfuncs; i++)
+		jit_func_free(&jt_cm, ti->fns[i]);
+	free(ti->fns);
+	free(ti->entry);
+	free(ti->fis);
+	free(ti->fptrs);
+	free(jt.membuf);
+	jt.membuf = NULL;
+	wasm_module_free(ti->m);
+}
+
+/* Calls function `func` with integer args (and float arg bits); returns
+ * the trap kind (0: none), regs filled as jt_enter says. */
+static uintptr_t jt_run(struct jt_inst *ti, uint32_t func, uint64_t *regs)
+{
+	jt.trap_kind = 0;
+	if (setjmp(jt.jb))
+		return jt.trap_kind;
+	jt_enter(ti->fns[func]->entry, jt.exec, &ti->ji, regs);
+	return 0;
+}
+
+static uint64_t jt_call_i(struct test_ctx *t, struct jt_inst *ti, uint32_t func, uint64_t a,
+			  uint64_t b, uint64_t c)
+{
+	uint64_t regs[22] = {a, b, c};
+
+	EXPECT_EQ(jt_run(ti, func, regs), 0);
+	return regs[16];
+}
+
+enum {
+	F_DIV = 1,
+	F_SUM = 4,
+	F_FIB,
+	F_INF,
+	F_UNREACH,
+	F_LOAD,
+	F_LOAD8S,
+	F_STORE,
+	F_IND,
+	F_CALL_MANY,
+	F_HOST,
+	F_GROW,
+	F_SIZE,
+	F_GLOB,
+	F_GLOB64,
+	F_SEL,
+	F_BRT,
+	F_MULTI,
+	F_USE_MULTI,
+	F_FMATH,
+	F_CMP,
+	F_TRUNC,
+	F_SHIFTS,
+};
+
+static uint32_t fib(uint32_t n)
+{
+	return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+TEST(jit_exec, arith_and_control)
+{
+	struct jt_inst ti;
+
+	if (!jt_setup(t, &ti))
+		goto out;
+	EXPECT_EQ(jt_call_i(t, &ti, F_DIV, 100, (uint64_t)-7, 0), (uint64_t)(int64_t)(100 / -7));
+	EXPECT_EQ(jt_call_i(t, &ti, F_SUM, 100, 0, 0), 5050);
+	EXPECT_EQ(jt_call_i(t, &ti, F_SUM, 0, 0, 0), 0);
+	for (uint32_t n = 0; n < 20; n++)
+		EXPECT_EQ(jt_call_i(t, &ti, F_FIB, n, 0, 0), fib(n));
+	for (uint64_t i = 0; i < 6; i++)
+		EXPECT_EQ(jt_call_i(t, &ti, F_BRT, i, 0, 0), i < 3 ? 110 + i : 1100);
+	EXPECT_EQ(jt_call_i(t, &ti, F_SEL, 1, 11, 22), 11);
+	EXPECT_EQ(jt_call_i(t, &ti, F_SEL, 0, 11, 22), 22);
+	EXPECT_EQ(jt_call_i(t, &ti, F_CMP, 1, 2, 0), 1 + 4);
+	EXPECT_EQ(jt_call_i(t, &ti, F_CMP, (uint64_t)-1, 2, 0), 1 + 2 + 4);
+	EXPECT_EQ(jt_call_i(t, &ti, F_CMP, 5, 5, 0), 4);
+	for (uint32_t a = 0; a < 40; a++) {
+		uint32_t x = 0x9abcdef1u * (a + 1), s = a * 3;
+		uint32_t want = (uint32_t)((int32_t)x >> (s & 31)) ^ (x << 7 | x >> 25);
+
+		EXPECT_EQ(jt_call_i(t, &ti, F_SHIFTS, (uint64_t)(int64_t)(int32_t)x, s, 0),
+			  (uint64_t)(int64_t)(int32_t)want);
+	}
+	EXPECT_EQ(jt_call_i(t, &ti, F_CALL_MANY, 9, 0, 0), 9 + 10 + 3);
+	EXPECT_EQ(jt_call_i(t, &ti, F_HOST, 40, 2, 0), 42);
+	EXPECT_EQ(jt_call_i(t, &ti, F_GLOB, 10, 0, 0), 15);
+	EXPECT_EQ(jt_call_i(t, &ti, F_GLOB, (uint64_t)-20, 0, 0), (uint64_t)-5);
+	EXPECT_EQ(ti.gl[0].val.i64, 0xfffffffbu);
+	EXPECT_EQ(jt_call_i(t, &ti, F_GLOB64, 7, 0, 0), (uint64_t)-21);
+	{
+		uint64_t regs[22] = {5};
+
+		EXPECT_EQ(jt_run(&ti, F_MULTI, regs), 0);
+		EXPECT_EQ(regs[18], 5);
+		EXPECT_EQ(regs[19], 5);
+		EXPECT_EQ(regs[20], 15);
+		EXPECT_EQ(jt_call_i(t, &ti, F_USE_MULTI, 5, 0, 0), 5 - (5 + 15 + 7));
+	}
+	{
+		double a = 2.25, b = 4.0, r;
+		uint64_t regs[22] = {0};
+
+		memcpy(&regs[8], &a, 8);
+		memcpy(&regs[9], &b, 8);
+		EXPECT_EQ(jt_run(&ti, F_FMATH, regs), 0);
+		memcpy(&r, &regs[17], 8);
+		EXPECT(r == 2.25 * 4.0 + 1.5);
+	}
+out:
+	jt_teardown(&ti);
+}
+
+TEST(jit_exec, memory_and_traps)
+{
+	struct jt_inst ti;
+	uint64_t regs[22];
+	float f;
+
+	if (!jt_setup(t, &ti))
+		goto out;
+	jt_call_i(t, &ti, F_STORE, 16, 0x8182838485868788ull, 0);
+	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, 12, 0, 0), (uint64_t)(int64_t)(int32_t)0x85868788);
+	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD8S, 23, 0, 0), (uint64_t)(int64_t)(int8_t)0x81);
+	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, WASM_PAGE_SIZE - 8, 0, 0), 0);
+	memset(regs, 0, sizeof(regs));
+	regs[0] = WASM_PAGE_SIZE - 7;
+	EXPECT_EQ(jt_run(&ti, F_LOAD, regs), WASM_TRAP_MEMORY_OOB);
+	regs[0] = (uint64_t)-4; /* an i32 address past 2^31 */
+	EXPECT_EQ(jt_run(&ti, F_LOAD, regs), WASM_TRAP_MEMORY_OOB);
+	EXPECT_EQ(jt_call_i(t, &ti, F_SIZE, 0, 0, 0), 1);
+	EXPECT_EQ(jt_call_i(t, &ti, F_GROW, 2, 0, 0), 1);
+	EXPECT_EQ(jt_call_i(t, &ti, F_SIZE, 0, 0, 0), 3);
+	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, WASM_PAGE_SIZE - 7, 0, 0), 0);
+	EXPECT_EQ(jt_call_i(t, &ti, F_GROW, 2, 0, 0), 0xffffffffffffffffull);
+	memset(regs, 0, sizeof(regs));
+	regs[1] = 0;
+	EXPECT_EQ(jt_run(&ti, F_DIV, regs), WASM_TRAP_DIV_ZERO);
+	regs[0] = 0x80000000u;
+	regs[1] = (uint64_t)-1;
+	EXPECT_EQ(jt_run(&ti, F_DIV, regs), WASM_TRAP_INT_OVERFLOW);
+	EXPECT_EQ(jt_run(&ti, F_UNREACH, regs), WASM_TRAP_UNREACHABLE);
+	EXPECT_EQ(jit_func_wasm_offset(ti.fns[F_UNREACH], jt.trap_pc),
+		  ti.m->funcs[F_UNREACH].code_start);
+	EXPECT_EQ(jt_run(&ti, F_INF, regs), WASM_TRAP_CALL_STACK);
+	f = 3e9f;
+	memset(regs, 0, sizeof(regs));
+	memcpy(&regs[8], &f, 4);
+	regs[8] |= 0xffffffff00000000ull; /* NaN-boxed */
+	EXPECT_EQ(jt_run(&ti, F_TRUNC, regs), WASM_TRAP_INT_OVERFLOW);
+	f = -7.9f;
+	memcpy(&regs[8], &f, 4);
+	EXPECT_EQ(jt_run(&ti, F_TRUNC, regs), 0);
+	EXPECT_EQ(regs[16], (uint64_t)-7);
+	/* call_indirect: (ind i a b) calls table[i](a, b) */
+	EXPECT_EQ(jt_call_i(t, &ti, F_IND, 0, 42, 5), 8);
+	EXPECT_EQ(jt_call_i(t, &ti, F_IND, 1, 42, 5), 39);
+	memset(regs, 0, sizeof(regs));
+	regs[0] = 2;
+	EXPECT_EQ(jt_run(&ti, F_IND, regs), WASM_TRAP_INDIRECT_TYPE);
+	regs[0] = 3;
+	EXPECT_EQ(jt_run(&ti, F_IND, regs), WASM_TRAP_UNINIT_ELEM);
+	regs[0] = 4;
+	EXPECT_EQ(jt_run(&ti, F_IND, regs), WASM_TRAP_UNDEFINED_ELEM);
+	/* a yield request is served at the next check and the call goes on */
+	__atomic_store_n((int *)((char *)jt.exec + jit_off_yield), 1, __ATOMIC_RELAXED);
+	jt.yields = 0;
+	EXPECT_EQ(jt_call_i(t, &ti, F_SUM, 10, 0, 0), 55);
+	EXPECT_EQ(jt.yields, 1);
+out:
+	jt_teardown(&ti);
+}

@@ -335,6 +335,10 @@ enum {
 	F_CMP,
 	F_TRUNC,
 	F_SHIFTS,
+	F_BRT2,
+	F_LOOPP,
+	F_IFP,
+	F_BIGFRAME,
 };
 
 static uint32_t fib(uint32_t n)
@@ -355,6 +359,17 @@ TEST(jit_exec, arith_and_control)
 		EXPECT_EQ(jt_call_i(t, &ti, F_FIB, n, 0, 0), fib(n));
 	for (uint64_t i = 0; i < 6; i++)
 		EXPECT_EQ(jt_call_i(t, &ti, F_BRT, i, 0, 0), i < 3 ? 110 + i : 1100);
+	for (uint64_t i = 0; i < 5; i++)
+		EXPECT_EQ(jt_call_i(t, &ti, F_BRT2, i, 0, 0), i == 1 ? 59 : 9);
+	{
+		uint64_t regs[22] = {4};
+
+		EXPECT_EQ(jt_run(&ti, F_LOOPP, regs), 0);
+		EXPECT_EQ(regs[18], 10);
+		EXPECT_EQ(regs[19], 0);
+	}
+	EXPECT_EQ(jt_call_i(t, &ti, F_IFP, 1, (uint64_t)-5, 0), 0xfffffffbull + 100);
+	EXPECT_EQ(jt_call_i(t, &ti, F_IFP, 0, (uint64_t)-5, 0), (uint64_t)-5);
 	EXPECT_EQ(jt_call_i(t, &ti, F_SEL, 1, 11, 22), 11);
 	EXPECT_EQ(jt_call_i(t, &ti, F_SEL, 0, 11, 22), 22);
 	EXPECT_EQ(jt_call_i(t, &ti, F_CMP, 1, 2, 0), 1 + 4);
@@ -405,6 +420,7 @@ TEST(jit_exec, memory_and_traps)
 	if (!jt_setup(t, &ti))
 		goto out;
 	jt_call_i(t, &ti, F_STORE, 16, 0x8182838485868788ull, 0);
+	EXPECT_EQ(jt_call_i(t, &ti, F_BIGFRAME, 7, 0, 0), 21 + 0x8182838485868788ull);
 	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, 12, 0, 0), (uint64_t)(int64_t)(int32_t)0x85868788);
 	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD8S, 23, 0, 0), (uint64_t)(int64_t)(int8_t)0x81);
 	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, WASM_PAGE_SIZE - 8, 0, 0), 0);

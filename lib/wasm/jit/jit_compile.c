@@ -2,9 +2,10 @@
  * jit_compile.c - the baseline compiler's driver (jit.h): one validated
  * function body in, riscv64 code in sealed code memory out, following
  * jit_abi.h. One pass over the body with an operand stack of slots,
- * deferred locals and constants (jit_internal.h); control flow and calls in
- * jit_compile_ctl.c, the other instructions in jit_compile_ops.c, each
- * chosen by the opcode table's row (wasm/opcodes.h).
+ * deferred locals, constants and registers (jit_compile_stack.c); control
+ * flow and calls in jit_compile_ctl.c, the other instructions in
+ * jit_compile_ops.c, each chosen by the opcode table's row
+ * (wasm/opcodes.h).
  *
  * Code layout:
  *
@@ -434,15 +435,16 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		jc_call_indirect(c, x, y);
 		return false;
 	case WASM_OP_DROP:
-		c->h--;
+		c->untyped++;
+		jc_drop(c);
 		return false;
 	case WASM_OP_SELECT_T:
 		wasm_reader_u32(&c->r, &x);
 		wasm_reader_u8(&c->r, &u);
-		jc_select(c);
+		jc_select(c, u);
 		return false;
 	case WASM_OP_SELECT:
-		jc_select(c);
+		jc_select(c, c->f->untyped_types[c->untyped++]);
 		return false;
 	case WASM_OP_LOCAL_GET:
 		wasm_reader_u32(&c->r, &x);
@@ -547,6 +549,10 @@ static bool skip_instr(struct jc *c, uint8_t code)
 		if (sub < WASM_OP_FC_COUNT)
 			skip_imm(c, wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].imm);
 		return false;
+	case WASM_OP_DROP:
+	case WASM_OP_SELECT:
+		c->untyped++; /* the validator's type table counts these too */
+		return false;
 	default:
 		skip_imm(c, wasm_opinfo[code].imm);
 		return false;
@@ -578,6 +584,7 @@ static int compile_body(struct jc *c)
 	memset(&c->cs[0], 0, sizeof(c->cs[0]));
 	c->cs[0].nresults = c->ft->nresults;
 	c->off = f->code_start;
+	jc_regs_reset(c);
 	emit_prologue(c);
 	wasm_reader_init(&c->r, c->m->bytes, c->m->len);
 	c->r.pos = f->code_start;

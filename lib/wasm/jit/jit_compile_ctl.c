@@ -1,6 +1,6 @@
 /*
- * jit_compile_ctl.c - the compiler's operand stack (entries in slots,
- * deferred locals, constants), control flow and calls (jit_internal.h).
+ * jit_compile_ctl.c - the compiler's control flow and calls
+ * (jit_internal.h).
  *
  * Labels: a block's values travel in the slots of its height (params for
  * a loop, results otherwise), written there before the jump. Every jump to
@@ -20,147 +20,6 @@
 static bool is_float(uint8_t t)
 {
 	return t == WASM_TYPE_F32 || t == WASM_TYPE_F64;
-}
-
-/* The slot holding entry i, if it is in one (SLOT or LOCAL). */
-static uint32_t entry_slot(const struct jc *c, uint32_t i)
-{
-	return c->vs[i].kind == JV_LOCAL ? c->vs[i].local : jc_slot(c, i);
-}
-
-void jc_get_x(struct jc *c, uint32_t i, unsigned r, uint8_t t)
-{
-	const struct jit_ventry *e = &c->vs[i];
-
-	if (e->kind == JV_CONST) {
-		rv64_li(&c->b, r, t == WASM_TYPE_I32 ? (int64_t)(int32_t)e->val : (int64_t)e->val);
-		return;
-	}
-	jc_ld(c, t == WASM_TYPE_I32 ? rv64_lw : rv64_ld, r, RV64_S0,
-	      jc_slot_off(c, entry_slot(c, i)));
-}
-
-void jc_get_xu32(struct jc *c, uint32_t i, unsigned r)
-{
-	const struct jit_ventry *e = &c->vs[i];
-
-	if (e->kind == JV_CONST) {
-		rv64_li(&c->b, r, (int64_t)(uint32_t)e->val);
-		return;
-	}
-	jc_ld(c, rv64_lwu, r, RV64_S0, jc_slot_off(c, entry_slot(c, i)));
-}
-
-void jc_get_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t)
-{
-	const struct jit_ventry *e = &c->vs[i];
-
-	if (e->kind == JV_CONST) {
-		rv64_li(&c->b, JR_U, (int64_t)e->val);
-		if (t == WASM_TYPE_F32)
-			rv64_fmv_w_x(&c->b, fr, JR_U);
-		else
-			rv64_fmv_d_x(&c->b, fr, JR_U);
-		return;
-	}
-	jc_ld(c, t == WASM_TYPE_F32 ? rv64_flw : rv64_fld, fr, RV64_S0,
-	      jc_slot_off(c, entry_slot(c, i)));
-}
-
-void jc_put_x(struct jc *c, uint32_t i, unsigned r, uint8_t t)
-{
-	int64_t so = jc_slot_off(c, jc_slot(c, i));
-
-	if (t == WASM_TYPE_I32 || t == WASM_TYPE_F32) {
-		jc_st(c, rv64_sw, r, RV64_S0, so);
-		jc_st(c, rv64_sw, RV64_ZERO, RV64_S0, so + 4);
-	} else {
-		jc_st(c, rv64_sd, r, RV64_S0, so);
-	}
-	c->vs[i].kind = JV_SLOT;
-}
-
-void jc_put_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t)
-{
-	int64_t so = jc_slot_off(c, jc_slot(c, i));
-
-	if (t == WASM_TYPE_F32) {
-		jc_st(c, rv64_fsw, fr, RV64_S0, so);
-		jc_st(c, rv64_sw, RV64_ZERO, RV64_S0, so + 4);
-	} else {
-		jc_st(c, rv64_fsd, fr, RV64_S0, so);
-	}
-	c->vs[i].kind = JV_SLOT;
-}
-
-void jc_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst)
-{
-	uint32_t from = e->kind == JV_LOCAL ? e->local : own;
-
-	if (e->kind == JV_CONST) {
-		if (e->val == 0) {
-			jc_st(c, rv64_sd, RV64_ZERO, RV64_S0, jc_slot_off(c, dst));
-			return;
-		}
-		rv64_li(&c->b, JR_U, (int64_t)e->val);
-	} else if (from == dst) {
-		return;
-	} else {
-		jc_ld(c, rv64_ld, JR_U, RV64_S0, jc_slot_off(c, from));
-	}
-	jc_st(c, rv64_sd, JR_U, RV64_S0, jc_slot_off(c, dst));
-}
-
-static void materialize(struct jc *c, uint32_t i)
-{
-	struct jit_ventry *e = &c->vs[i];
-
-	if (e->kind != JV_SLOT)
-		jc_write_entry(c, e, jc_slot(c, i), jc_slot(c, i));
-	e->kind = JV_SLOT;
-}
-
-void jc_materialize_top(struct jc *c, uint32_t n)
-{
-	for (uint32_t i = c->h - n; i < c->h; i++)
-		materialize(c, i);
-}
-
-void jc_materialize_all(struct jc *c)
-{
-	for (uint32_t i = 0; i < c->h; i++)
-		materialize(c, i);
-}
-
-void jc_push_const(struct jc *c, uint64_t v)
-{
-	c->vs[c->h].kind = JV_CONST;
-	c->vs[c->h++].val = v;
-}
-
-void jc_set_dead(struct jc *c)
-{
-	struct jit_ctl *k = &c->cs[c->nc - 1];
-
-	k->dead = true;
-	c->h = k->height;
-}
-
-void jc_local_set(struct jc *c, uint32_t x, bool tee)
-{
-	uint32_t top = c->h - 1;
-
-	/* entries still reading local x get their own copy first */
-	for (uint32_t i = 0; i < top; i++)
-		if (c->vs[i].kind == JV_LOCAL && c->vs[i].local == x)
-			materialize(c, i);
-	jc_write_entry(c, &c->vs[top], jc_slot(c, top), x);
-	if (tee) {
-		c->vs[top].kind = JV_LOCAL;
-		c->vs[top].local = x;
-	} else {
-		c->h--;
-	}
 }
 
 /* ---- labels ---- */
@@ -254,15 +113,17 @@ void jc_block(struct jc *c, uint8_t op)
 	if (dead)
 		return;
 	if (op == WASM_OP_IF) {
-		uint32_t top = c->h - 1;
+		unsigned r;
 
-		for (uint32_t i = 0; i < top; i++)
-			materialize(c, i);
-		jc_get_x(c, top, JR_A, WASM_TYPE_I32);
+		/* everything under the condition to its slot */
 		c->h--;
-		rv64_bne(&c->b, JR_A, RV64_ZERO, 8);
+		jc_materialize_all(c);
+		c->h++;
+		r = jc_pop_x(c, WASM_TYPE_I32);
+		rv64_bne(&c->b, r, RV64_ZERO, 8);
 		k->else_site = rv64_pos(&c->b) + 1;
 		rv64_jal(&c->b, RV64_ZERO, 0);
+		jc_free_reg(c, r, false);
 		return;
 	}
 	jc_materialize_all(c);
@@ -290,6 +151,7 @@ void jc_else(struct jc *c)
 	c->h = k->height;
 	for (uint32_t i = 0; i < k->nparams; i++)
 		c->vs[c->h++].kind = JV_SLOT;
+	jc_regs_reset(c);
 }
 
 bool jc_end(struct jc *c)
@@ -308,6 +170,7 @@ bool jc_end(struct jc *c)
 	c->h = k->height;
 	for (uint32_t i = 0; i < k->nresults; i++)
 		c->vs[c->h++].kind = JV_SLOT;
+	jc_regs_reset(c);
 	if (c->nc == 1)
 		return true; /* the epilogue follows */
 	c->nc--;
@@ -328,10 +191,11 @@ void jc_br_if(struct jc *c, uint32_t d)
 	struct jit_ctl *k = &c->cs[c->nc - 1 - d];
 	size_t site;
 
-	jc_get_x(c, c->h - 1, JR_A, WASM_TYPE_I32);
-	c->h--;
+	unsigned r = jc_pop_x(c, WASM_TYPE_I32);
+
 	site = rv64_pos(&c->b);
-	rv64_beq(&c->b, JR_A, RV64_ZERO, 0);
+	rv64_beq(&c->b, r, RV64_ZERO, 0);
+	jc_free_reg(c, r, false);
 	emit_moves(c, k, label_arity(k));
 	jump_to(c, k);
 	bind_here(c, site);
@@ -343,6 +207,7 @@ void jc_br_table(struct jc *c)
 	uint32_t cnt, l, n;
 	size_t at, table;
 	size_t *island;
+	unsigned r;
 
 	wasm_reader_u32(&c->r, &cnt);
 	at = c->r.pos;
@@ -351,17 +216,17 @@ void jc_br_table(struct jc *c)
 	wasm_reader_u32(&c->r, &l);
 	n = label_arity(&c->cs[c->nc - 1 - l]);
 	c->r.pos = at;
-	jc_get_xu32(c, c->h - 1, JR_A);
-	c->h--;
-	jc_materialize_top(c, n);
-	/* t0 = min(index, cnt); jump to table[t0] */
-	rv64_li(b, JR_B, cnt);
-	rv64_bltu(b, JR_A, JR_B, 8);
-	rv64_mv(b, JR_A, JR_B);
-	rv64_auipc(b, JR_B, 0);
-	rv64_slli(b, JR_A, JR_A, 2);
-	rv64_add(b, JR_B, JR_B, JR_A);
-	rv64_jalr(b, RV64_ZERO, JR_B, 16);
+	r = jc_pop_xu32(c);
+	jc_materialize_all(c);
+	/* r = min(index, cnt); jump to table[r] */
+	rv64_li(b, JR_U, cnt);
+	rv64_bltu(b, r, JR_U, 8);
+	rv64_mv(b, r, JR_U);
+	rv64_auipc(b, JR_U, 0);
+	rv64_slli(b, r, r, 2);
+	rv64_add(b, JR_U, JR_U, r);
+	rv64_jalr(b, RV64_ZERO, JR_U, 16);
+	jc_free_reg(c, r, false);
 	table = rv64_pos(b);
 	/* islands (moves then the jump) per depth whose slots differ */
 	island = calloc(c->nc, sizeof(*island));
@@ -446,13 +311,8 @@ static void emit_args(struct jc *c, const struct wasm_functype *ft)
 		uint32_t s;
 
 		if (!next_arg(&p, t, &reg, &s)) {
-			struct jit_ventry *e = &c->vs[base + i];
-
-			if (e->kind == JV_CONST)
-				rv64_li(&c->b, JR_U, (int64_t)e->val);
-			else
-				jc_ld(c, rv64_ld, JR_U, RV64_S0,
-				      jc_slot_off(c, entry_slot(c, base + i)));
+			/* in a slot (calls spill first): its canonical bits */
+			jc_get_x(c, base + i, JR_U, WASM_TYPE_I64);
 			jc_st(c, rv64_sd, JR_U, RV64_SP, 8 * (int64_t)s);
 		} else if (is_float(t)) {
 			jc_get_f(c, base + i, reg, t);
@@ -464,8 +324,17 @@ static void emit_args(struct jc *c, const struct wasm_functype *ft)
 
 /* Results of a direct call (a0/fa0 or the outgoing area) to their slots
  * at position `base`. */
-static void take_results(struct jc *c, const struct wasm_functype *ft, uint32_t base)
+static void take_results(struct jc *c, const struct wasm_functype *ft, uint32_t base, bool in_reg)
 {
+	if (ft->nresults == 1 && in_reg) {
+		uint8_t t = ft->results[0];
+		unsigned r = jc_is_float(t) ? 10 : RV64_A0; /* fa0 or a0 */
+
+		jc_claim_reg(c, r, jc_is_float(t));
+		c->h = base;
+		jc_push_reg(c, r, t);
+		return;
+	}
 	if (ft->nresults == 1) {
 		uint8_t t = ft->results[0];
 
@@ -504,6 +373,7 @@ void jc_call(struct jc *c, uint32_t func)
 	const struct wasm_functype *ft = &m->types[m->funcs[func].type];
 	uint32_t base = c->h - ft->nparams;
 
+	jc_spill_all(c);
 	if (func < m->nfunc_imports) {
 		jc_materialize_top(c, ft->nparams);
 		slow_call(c, func, base);
@@ -513,11 +383,17 @@ void jc_call(struct jc *c, uint32_t func)
 		jc_ld(c, rv64_ld, JR_V, JR_V, 8 * (int64_t)(func - m->nfunc_imports));
 		jc_pcmap(c, rv64_pos(&c->b));
 		rv64_jalr(&c->b, RV64_RA, JR_V, 0);
-		take_results(c, ft, base);
+		jc_reload_mem(c);
+		if (ft->nresults == 1) {
+			take_results(c, ft, base, true);
+			return;
+		}
+		take_results(c, ft, base, false);
 	}
 	c->h = base;
 	push_results(c, ft);
-	jc_reload_mem(c);
+	if (func < m->nfunc_imports)
+		jc_reload_mem(c);
 }
 
 /*
@@ -535,8 +411,12 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	uint32_t base, fslot;
 	size_t to_slow, done, typed;
 
-	jc_get_xu32(c, c->h - 1, JR_A);
-	c->h--;
+	unsigned r = jc_pop_xu32(c);
+
+	jc_spill_all(c);
+	if (r != JR_A)
+		rv64_mv(b, JR_A, r);
+	jc_free_reg(c, r, false);
 	base = c->h - ft->nparams;
 	fslot = jc_slot(c, c->h); /* the index's slot keeps the callee on the slow path */
 	jc_materialize_top(c, ft->nparams);
@@ -569,7 +449,7 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	emit_args(c, ft);
 	jc_pcmap(c, rv64_pos(b));
 	rv64_jalr(b, RV64_RA, JR_V, 0);
-	take_results(c, ft, base);
+	take_results(c, ft, base, false);
 	done = rv64_pos(b);
 	rv64_jal(b, RV64_ZERO, 0);
 	/* another instance or a host function */

@@ -95,27 +95,28 @@ static const bool jit_load_signed[WASM_OP_NINDEX] = {
 /* ---- loads and stores ---- */
 
 /*
- * The address (zero-extended i32) of entry i plus `offset`, checked if the
- * memory is, into JR_A; returns the displacement left for the access.
+ * Pops the address (a zero-extended i32) and adds memory 0's base and, if
+ * the memory is checked, checks it against `offset` and `size`. Returns
+ * the register (held) with the access's address minus *disp.
  */
-static int32_t emit_address(struct jc *c, uint32_t i, uint32_t offset, uint32_t size)
+static unsigned emit_address(struct jc *c, uint32_t offset, uint32_t size, int32_t *disp)
 {
 	struct rv64_buf *b = &c->b;
-	int32_t disp = 0;
+	unsigned r = jc_pop_xu32(c);
 
-	jc_get_xu32(c, i, JR_A);
 	if (c->o->checked) {
 		/* addr + offset + size > size_bytes: out of bounds (64-bit, no overflow) */
-		jc_addr(c, JR_B, JR_A, (int64_t)offset + size);
-		rv64_bgeu(b, JIT_REG_MSIZE, JR_B, 8);
+		jc_addr(c, JR_T, r, (int64_t)offset + size);
+		rv64_bgeu(b, JIT_REG_MSIZE, JR_T, 8);
 		jc_trap_jal(c, WASM_TRAP_MEMORY_OOB);
 	}
-	rv64_add(b, JR_A, JR_A, JIT_REG_MBASE);
+	rv64_add(b, r, r, JIT_REG_MBASE);
+	*disp = 0;
 	if (rv64_fits_imm12((int64_t)offset + 8))
-		disp = (int32_t)offset;
+		*disp = (int32_t)offset;
 	else
-		jc_addr(c, JR_A, JR_A, offset);
-	return disp;
+		jc_addr(c, r, r, offset);
+	return r;
 }
 
 void jc_mem(struct jc *c, uint32_t op)
@@ -128,159 +129,180 @@ void jc_mem(struct jc *c, uint32_t op)
 	const struct wasm_opinfo *oi = &wasm_opinfo[op];
 	uint32_t lg = wasm_imm_memarg_align(oi->imm), align, offset;
 	int32_t disp;
+	unsigned r, v;
 
 	wasm_reader_u32(&c->r, &align);
 	wasm_reader_u32(&c->r, &offset);
 	if (oi->tr == WASM_TR_LOAD) {
 		uint8_t t = wasm_sig_result(oi->sig);
 
-		disp = emit_address(c, c->h - 1, offset, 1u << lg);
+		r = emit_address(c, offset, 1u << lg, &disp);
 		jc_pcmap(c, rv64_pos(&c->b));
-		lds[jit_load_signed[op]][lg](&c->b, JR_A, JR_A, disp);
-		jc_put_x(c, c->h - 1, JR_A,
-			 t == WASM_TYPE_I64 || t == WASM_TYPE_F64 ? WASM_TYPE_I64 : WASM_TYPE_I32);
+		if (jc_is_float(t)) {
+			v = jc_alloc_f(c);
+			(t == WASM_TYPE_F32 ? rv64_flw : rv64_fld)(&c->b, v, r, disp);
+			jc_free_reg(c, r, false);
+			jc_push_reg(c, v, t);
+			return;
+		}
+		/* an i32 in a register is sign-extended: lw for i32.load */
+		lds[jit_load_signed[op] || (lg == 2 && t == WASM_TYPE_I32)][lg](&c->b, r, r, disp);
+		jc_push_reg(c, r, t);
 		return;
 	}
-	jc_get_x(c, c->h - 1, JR_C, WASM_TYPE_I64);
-	disp = emit_address(c, c->h - 2, offset, 1u << lg);
-	jc_pcmap(c, rv64_pos(&c->b));
-	sts[lg](&c->b, JR_C, disp, JR_A);
-	c->h -= 2;
+	{
+		uint8_t t = wasm_sig_param(oi->sig, 1);
+
+		v = jc_is_float(t) ? jc_pop_f(c, t) : jc_pop_x(c, t);
+		r = emit_address(c, offset, 1u << lg, &disp);
+		jc_pcmap(c, rv64_pos(&c->b));
+		if (jc_is_float(t))
+			(t == WASM_TYPE_F32 ? rv64_fsw : rv64_fsd)(&c->b, v, disp, r);
+		else
+			sts[lg](&c->b, v, disp, r);
+		jc_free_reg(c, v, jc_is_float(t));
+		jc_free_reg(c, r, false);
+	}
 }
 
 /* ---- numeric ---- */
 
-static bool is_float(uint8_t t)
-{
-	return t == WASM_TYPE_F32 || t == WASM_TYPE_F64;
-}
-
-/* JR_A = JR_A <cmp> JR_B (both sign-extended alike), 0 or 1. */
-static void emit_compare(struct rv64_buf *b, uint8_t kind)
+/* a = a <cmp> b (both sign-extended alike), 0 or 1. */
+static void emit_compare(struct rv64_buf *b, uint8_t kind, unsigned a, unsigned rb)
 {
 	switch (kind) {
 	case IK_EQ:
-		rv64_xor(b, JR_A, JR_A, JR_B);
-		rv64_sltiu(b, JR_A, JR_A, 1);
+		rv64_xor(b, a, a, rb);
+		rv64_sltiu(b, a, a, 1);
 		break;
 	case IK_NE:
-		rv64_xor(b, JR_A, JR_A, JR_B);
-		rv64_sltu(b, JR_A, RV64_ZERO, JR_A);
+		rv64_xor(b, a, a, rb);
+		rv64_sltu(b, a, RV64_ZERO, a);
 		break;
 	case IK_LT_S:
-		rv64_slt(b, JR_A, JR_A, JR_B);
+		rv64_slt(b, a, a, rb);
 		break;
 	case IK_LT_U:
-		rv64_sltu(b, JR_A, JR_A, JR_B);
+		rv64_sltu(b, a, a, rb);
 		break;
 	case IK_GT_S:
-		rv64_slt(b, JR_A, JR_B, JR_A);
+		rv64_slt(b, a, rb, a);
 		break;
 	case IK_GT_U:
-		rv64_sltu(b, JR_A, JR_B, JR_A);
+		rv64_sltu(b, a, rb, a);
 		break;
 	case IK_LE_S:
-		rv64_slt(b, JR_A, JR_B, JR_A);
-		rv64_xori(b, JR_A, JR_A, 1);
+		rv64_slt(b, a, rb, a);
+		rv64_xori(b, a, a, 1);
 		break;
 	case IK_LE_U:
-		rv64_sltu(b, JR_A, JR_B, JR_A);
-		rv64_xori(b, JR_A, JR_A, 1);
+		rv64_sltu(b, a, rb, a);
+		rv64_xori(b, a, a, 1);
 		break;
 	case IK_GE_S:
-		rv64_slt(b, JR_A, JR_A, JR_B);
-		rv64_xori(b, JR_A, JR_A, 1);
+		rv64_slt(b, a, a, rb);
+		rv64_xori(b, a, a, 1);
 		break;
 	default: /* IK_GE_U */
-		rv64_sltu(b, JR_A, JR_A, JR_B);
-		rv64_xori(b, JR_A, JR_A, 1);
+		rv64_sltu(b, a, a, rb);
+		rv64_xori(b, a, a, 1);
 		break;
 	}
 }
 
-/* An ALU operator with a constant right operand k: emitted in immediate
- * form if there is one for k. */
-static bool emit_alu_imm(struct rv64_buf *b, uint8_t kind, bool w64, int64_t k)
+/* Whether operator `kind` has an immediate form for constant k. */
+static bool alu_imm_ok(uint8_t kind, int64_t k)
 {
 	switch (kind) {
 	case IK_ADD:
-	case IK_SUB:
-		if (kind == IK_SUB)
-			k = -k;
-		if (!rv64_fits_imm12(k))
-			return false;
-		if (w64)
-			rv64_addi(b, JR_A, JR_A, (int32_t)k);
-		else
-			rv64_addiw(b, JR_A, JR_A, (int32_t)k);
-		return true;
 	case IK_AND:
 	case IK_OR:
 	case IK_XOR:
-		if (!rv64_fits_imm12(k))
-			return false;
-		if (kind == IK_AND)
-			rv64_andi(b, JR_A, JR_A, (int32_t)k);
-		else if (kind == IK_OR)
-			rv64_ori(b, JR_A, JR_A, (int32_t)k);
-		else
-			rv64_xori(b, JR_A, JR_A, (int32_t)k);
-		return true;
+		return rv64_fits_imm12(k);
+	case IK_SUB:
+		return rv64_fits_imm12(-k);
 	case IK_SHL:
-		if (w64)
-			rv64_slli(b, JR_A, JR_A, (unsigned)k & 63);
-		else
-			rv64_slliw(b, JR_A, JR_A, (unsigned)k & 31);
-		return true;
 	case IK_SHR_S:
-		if (w64)
-			rv64_srai(b, JR_A, JR_A, (unsigned)k & 63);
-		else
-			rv64_sraiw(b, JR_A, JR_A, (unsigned)k & 31);
-		return true;
 	case IK_SHR_U:
-		if (w64)
-			rv64_srli(b, JR_A, JR_A, (unsigned)k & 63);
-		else
-			rv64_srliw(b, JR_A, JR_A, (unsigned)k & 31);
 		return true;
 	default:
 		return false;
 	}
 }
 
-static void emit_alu(struct rv64_buf *b, uint8_t kind, bool w64)
+/* a = a <op> k, in the immediate form alu_imm_ok allowed. */
+static void emit_alu_imm(struct rv64_buf *b, uint8_t kind, bool w64, unsigned a, int64_t k)
 {
 	switch (kind) {
 	case IK_ADD:
-		(w64 ? rv64_add : rv64_addw)(b, JR_A, JR_A, JR_B);
-		break;
 	case IK_SUB:
-		(w64 ? rv64_sub : rv64_subw)(b, JR_A, JR_A, JR_B);
-		break;
-	case IK_MUL:
-		(w64 ? rv64_mul : rv64_mulw)(b, JR_A, JR_A, JR_B);
+		if (kind == IK_SUB)
+			k = -k;
+		(w64 ? rv64_addi : rv64_addiw)(b, a, a, (int32_t)k);
 		break;
 	case IK_AND:
-		rv64_and(b, JR_A, JR_A, JR_B);
+		rv64_andi(b, a, a, (int32_t)k);
 		break;
 	case IK_OR:
-		rv64_or(b, JR_A, JR_A, JR_B);
+		rv64_ori(b, a, a, (int32_t)k);
 		break;
 	case IK_XOR:
-		rv64_xor(b, JR_A, JR_A, JR_B);
+		rv64_xori(b, a, a, (int32_t)k);
 		break;
 	case IK_SHL:
-		(w64 ? rv64_sll : rv64_sllw)(b, JR_A, JR_A, JR_B);
+		if (w64)
+			rv64_slli(b, a, a, (unsigned)k & 63);
+		else
+			rv64_slliw(b, a, a, (unsigned)k & 31);
 		break;
 	case IK_SHR_S:
-		(w64 ? rv64_sra : rv64_sraw)(b, JR_A, JR_A, JR_B);
+		if (w64)
+			rv64_srai(b, a, a, (unsigned)k & 63);
+		else
+			rv64_sraiw(b, a, a, (unsigned)k & 31);
+		break;
+	default: /* IK_SHR_U */
+		if (w64)
+			rv64_srli(b, a, a, (unsigned)k & 63);
+		else
+			rv64_srliw(b, a, a, (unsigned)k & 31);
+		break;
+	}
+}
+
+/* a = a <op> rb. */
+static void emit_alu(struct rv64_buf *b, uint8_t kind, bool w64, unsigned a, unsigned rb)
+{
+	switch (kind) {
+	case IK_ADD:
+		(w64 ? rv64_add : rv64_addw)(b, a, a, rb);
+		break;
+	case IK_SUB:
+		(w64 ? rv64_sub : rv64_subw)(b, a, a, rb);
+		break;
+	case IK_MUL:
+		(w64 ? rv64_mul : rv64_mulw)(b, a, a, rb);
+		break;
+	case IK_AND:
+		rv64_and(b, a, a, rb);
+		break;
+	case IK_OR:
+		rv64_or(b, a, a, rb);
+		break;
+	case IK_XOR:
+		rv64_xor(b, a, a, rb);
+		break;
+	case IK_SHL:
+		(w64 ? rv64_sll : rv64_sllw)(b, a, a, rb);
+		break;
+	case IK_SHR_S:
+		(w64 ? rv64_sra : rv64_sraw)(b, a, a, rb);
 		break;
 	case IK_SHR_U:
-		(w64 ? rv64_srl : rv64_srlw)(b, JR_A, JR_A, JR_B);
+		(w64 ? rv64_srl : rv64_srlw)(b, a, a, rb);
 		break;
 	default:
-		emit_compare(b, kind);
+		emit_compare(b, kind, a, rb);
 		break;
 	}
 }
@@ -290,43 +312,42 @@ static void emit_iop(struct jc *c, const struct jit_iop *io, uint32_t sig)
 {
 	uint8_t t = io->w64 ? WASM_TYPE_I64 : WASM_TYPE_I32;
 	uint8_t rt = wasm_sig_result(sig);
-	uint32_t a;
+	const struct jit_ventry *top = &c->vs[c->h - 1];
+	unsigned a, rb;
 
 	switch (io->kind) {
 	case IK_EQZ:
-		jc_get_x(c, c->h - 1, JR_A, t);
-		rv64_sltiu(&c->b, JR_A, JR_A, 1);
-		jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I32);
-		return;
+		a = jc_pop_x(c, t);
+		rv64_sltiu(&c->b, a, a, 1);
+		break;
 	case IK_WRAP:
-		jc_get_x(c, c->h - 1, JR_A, WASM_TYPE_I32);
-		jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I32);
-		return;
+		a = jc_pop_x(c, WASM_TYPE_I64);
+		rv64_addiw(&c->b, a, a, 0); /* sext.w: the i32 register form */
+		break;
 	case IK_EXTEND_S:
-		jc_get_x(c, c->h - 1, JR_A, WASM_TYPE_I32);
-		jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I64);
-		return;
+		a = jc_pop_x(c, WASM_TYPE_I32); /* already sign-extended */
+		break;
 	case IK_EXTEND_U:
-		jc_get_xu32(c, c->h - 1, JR_A);
-		jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I64);
-		return;
+		a = jc_pop_xu32(c);
+		break;
 	default:
+		if (top->kind == JV_CONST) {
+			int64_t k = io->w64 ? (int64_t)top->val : (int64_t)(int32_t)top->val;
+
+			if (alu_imm_ok(io->kind, k)) {
+				c->h--;
+				a = jc_pop_x(c, t);
+				emit_alu_imm(&c->b, io->kind, io->w64, a, k);
+				break;
+			}
+		}
+		rb = jc_pop_x(c, t);
+		a = jc_pop_x(c, t);
+		emit_alu(&c->b, io->kind, io->w64, a, rb);
+		jc_free_reg(c, rb, false);
 		break;
 	}
-	a = c->h - 2;
-	jc_get_x(c, a, JR_A, t);
-	if (c->vs[a + 1].kind == JV_CONST) {
-		uint64_t v = c->vs[a + 1].val;
-		int64_t k = io->w64 ? (int64_t)v : (int64_t)(int32_t)v;
-
-		if (emit_alu_imm(&c->b, io->kind, io->w64, k))
-			goto out;
-	}
-	jc_get_x(c, a + 1, JR_B, t);
-	emit_alu(&c->b, io->kind, io->w64);
-out:
-	c->h--;
-	jc_put_x(c, a, JR_A, rt);
+	jc_push_reg(c, a, rt);
 }
 
 /* jit_num_emit's trap sites, bound after its code to `jal a2, stub`. */
@@ -349,57 +370,57 @@ static void num_trap(void *arg, size_t pos, int kind)
 	}
 }
 
-/* Operand j of a NUM row with signature sig into its register. */
-static void num_operand(struct jc *c, uint32_t sig, uint32_t j, uint32_t at)
+/* Points each trap site of jit_num_emit at its own `jal a2, stub`, out of
+ * the straight path. */
+static void bind_num_traps(struct jc *c, const struct num_traps *traps)
 {
-	uint8_t t = wasm_sig_param(sig, j);
+	size_t skip = rv64_pos(&c->b);
 
-	if (is_float(t))
-		jc_get_f(c, at, j ? JF_B : JF_A, t);
-	else
-		jc_get_x(c, at, j ? JR_B : JR_A, t);
+	rv64_jal(&c->b, RV64_ZERO, 0);
+	for (uint32_t i = 0; i < traps->n; i++) {
+		size_t site = traps->pos[i], here = rv64_pos(&c->b);
+		uint32_t w = rv64_buf_error(&c->b) ? 0 : c->b.words[site];
+		int rc = (w & 0x7f) == 0x6f ? rv64_patch_jal(&c->b, site, here)
+					    : rv64_patch_branch(&c->b, site, here);
+
+		if (rc && !c->err)
+			c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
+		jc_trap_jal(c, traps->kind[i]);
+	}
+	if (rv64_patch_jal(&c->b, skip, rv64_pos(&c->b)) && !c->err)
+		c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
 }
 
 /* A NUM row through jit_num_emit; false if it does not know the row. */
 static bool emit_num(struct jc *c, uint32_t op, uint32_t sig)
 {
-	struct jit_num_regs regs = {.tmp = {JR_C, JR_T}, .ftmp = {JF_T0, JF_T1}};
+	struct jit_num_regs regs = {.tmp = {JR_T, JR_U}, .ftmp = {JF_A, JF_B}};
 	struct num_traps traps = {.c = c};
 	struct jit_num_trap tr = {num_trap, &traps};
-	uint32_t np = wasm_sig_nparams(sig), base = c->h - np;
+	uint32_t np = wasm_sig_nparams(sig);
+	uint8_t t0 = wasm_sig_param(sig, 0), t1 = wasm_sig_param(sig, 1);
 	uint8_t rt = wasm_sig_result(sig);
-	size_t skip;
+	unsigned r0, r1 = 0;
 
 	if (!jit_num_supported(op))
 		return false;
-	for (uint32_t j = 0; j < np; j++)
-		num_operand(c, sig, j, base + j);
-	regs.rs1 = is_float(wasm_sig_param(sig, 0)) ? JF_A : JR_A;
-	regs.rs2 = np > 1 && is_float(wasm_sig_param(sig, 1)) ? JF_B : JR_B;
-	regs.rd = is_float(rt) ? JF_A : JR_A;
-	if (!jit_num_emit(&c->b, op, &regs, &tr))
-		return false;
-	if (traps.n) {
-		skip = rv64_pos(&c->b);
-		rv64_jal(&c->b, RV64_ZERO, 0);
-		for (uint32_t i = 0; i < traps.n; i++) {
-			size_t site = traps.pos[i], here = rv64_pos(&c->b);
-			uint32_t w = rv64_buf_error(&c->b) ? 0 : c->b.words[site];
-			int rc = (w & 0x7f) == 0x6f ? rv64_patch_jal(&c->b, site, here)
-						    : rv64_patch_branch(&c->b, site, here);
-
-			if (rc && !c->err)
-				c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
-			jc_trap_jal(c, traps.kind[i]);
-		}
-		if (rv64_patch_jal(&c->b, skip, rv64_pos(&c->b)) && !c->err)
-			c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
-	}
-	c->h = base;
-	if (is_float(rt))
-		jc_put_f(c, c->h++, JF_A, rt);
+	if (np > 1)
+		r1 = jc_is_float(t1) ? jc_pop_f(c, t1) : jc_pop_x(c, t1);
+	r0 = jc_is_float(t0) ? jc_pop_f(c, t0) : jc_pop_x(c, t0);
+	regs.rs1 = (uint8_t)r0;
+	regs.rs2 = (uint8_t)r1;
+	if (jc_is_float(rt) == jc_is_float(t0))
+		regs.rd = (uint8_t)r0;
 	else
-		jc_put_x(c, c->h++, JR_A, rt);
+		regs.rd = (uint8_t)(jc_is_float(rt) ? jc_alloc_f(c) : jc_alloc_x(c));
+	jit_num_emit(&c->b, op, &regs, &tr);
+	if (traps.n)
+		bind_num_traps(c, &traps);
+	if (np > 1)
+		jc_free_reg(c, r1, jc_is_float(t1));
+	if (regs.rd != r0)
+		jc_free_reg(c, r0, jc_is_float(t0));
+	jc_push_reg(c, regs.rd, rt);
 	return true;
 }
 
@@ -414,6 +435,7 @@ void jc_numeric(struct jc *c, uint32_t op)
 	if (emit_num(c, op, sig))
 		return;
 	/* computed in C: operands in their slots, result to the first */
+	jc_spill_all(c);
 	base = c->h - np;
 	jc_materialize_top(c, np);
 	rv64_li(&c->b, RV64_A1, op);
@@ -431,6 +453,7 @@ void jc_misc(struct jc *c, uint32_t op, uint32_t nargs, bool result, uint64_t im
 {
 	uint32_t base = c->h - nargs;
 
+	jc_spill_all(c);
 	jc_materialize_top(c, nargs);
 	rv64_li(&c->b, RV64_A1, op);
 	rv64_li(&c->b, RV64_A2, (int64_t)imms);
@@ -442,73 +465,113 @@ void jc_misc(struct jc *c, uint32_t op, uint32_t nargs, bool result, uint64_t im
 	jc_reload_mem(c);
 }
 
-void jc_select(struct jc *c)
+void jc_select(struct jc *c, uint8_t t)
 {
 	struct rv64_buf *b = &c->b;
-	uint32_t a = c->h - 3;
+	bool f = jc_is_float(t);
+	unsigned cond = jc_pop_x(c, WASM_TYPE_I32), vb, va;
 
-	jc_get_x(c, a + 2, JR_A, WASM_TYPE_I32);
-	jc_get_x(c, a, JR_B, WASM_TYPE_I64);
-	jc_get_x(c, a + 1, JR_C, WASM_TYPE_I64);
-	rv64_bne(b, JR_A, RV64_ZERO, 8);
-	rv64_mv(b, JR_B, JR_C);
-	c->h = a + 1;
-	jc_put_x(c, a, JR_B, WASM_TYPE_I64);
+	vb = f ? jc_pop_f(c, t) : jc_pop_x(c, t);
+	va = f ? jc_pop_f(c, t) : jc_pop_x(c, t);
+	rv64_bne(b, cond, RV64_ZERO, 8);
+	if (f)
+		rv64_fsgnj_d(b, va, vb, vb);
+	else
+		rv64_mv(b, va, vb);
+	jc_free_reg(c, cond, false);
+	jc_free_reg(c, vb, f);
+	jc_push_reg(c, va, t);
 }
 
-/* JR_T = the address of global x's value. */
+/* JR_U = the address of global x's value. */
 static void global_addr(struct jc *c, uint32_t x)
 {
-	rv64_ld(&c->b, JR_T, JIT_REG_INST, offsetof(struct jit_inst, globals));
-	jc_ld(c, rv64_ld, JR_T, JR_T, 8 * (int64_t)x);
-	rv64_addi(&c->b, JR_T, JR_T, offsetof(struct wasm_globalinst, val));
+	rv64_ld(&c->b, JR_U, JIT_REG_INST, offsetof(struct jit_inst, globals));
+	jc_ld(c, rv64_ld, JR_U, JR_U, 8 * (int64_t)x);
+	rv64_addi(&c->b, JR_U, JR_U, offsetof(struct wasm_globalinst, val));
 }
 
 void jc_global_get(struct jc *c, uint32_t x)
 {
 	uint8_t t = c->m->globals[x].type;
-	bool narrow = t == WASM_TYPE_I32 || t == WASM_TYPE_F32;
+	unsigned r;
 
 	global_addr(c, x);
-	(narrow ? rv64_lwu : rv64_ld)(&c->b, JR_A, JR_T, 0);
-	c->h++;
-	jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I64);
+	if (jc_is_float(t)) {
+		r = jc_alloc_f(c);
+		(t == WASM_TYPE_F32 ? rv64_flw : rv64_fld)(&c->b, r, JR_U, 0);
+	} else {
+		r = jc_alloc_x(c);
+		(t == WASM_TYPE_I32 ? rv64_lw : rv64_ld)(&c->b, r, JR_U, 0);
+	}
+	jc_push_reg(c, r, t);
 }
 
+/* The value is stored canonically (i32 and f32 zero-extended), as the
+ * interpreter and the host read union wasm_val. */
 void jc_global_set(struct jc *c, uint32_t x)
 {
-	jc_get_x(c, c->h - 1, JR_A, WASM_TYPE_I64);
+	uint8_t t = c->m->globals[x].type;
+	bool f = jc_is_float(t);
+	unsigned r = f ? jc_pop_f(c, t) : jc_pop_x(c, t);
+
 	global_addr(c, x);
-	rv64_sd(&c->b, JR_A, 0, JR_T);
-	c->h--;
+	switch (t) {
+	case WASM_TYPE_I32:
+		rv64_slli(&c->b, JR_T, r, 32);
+		rv64_srli(&c->b, JR_T, JR_T, 32);
+		rv64_sd(&c->b, JR_T, 0, JR_U);
+		break;
+	case WASM_TYPE_F32:
+		rv64_fsw(&c->b, r, 0, JR_U);
+		rv64_sw(&c->b, RV64_ZERO, 4, JR_U);
+		break;
+	case WASM_TYPE_F64:
+		rv64_fsd(&c->b, r, 0, JR_U);
+		break;
+	default:
+		rv64_sd(&c->b, r, 0, JR_U);
+		break;
+	}
+	jc_free_reg(c, r, f);
 }
 
 void jc_memory_size(struct jc *c)
 {
-	rv64_srli(&c->b, JR_A, JIT_REG_MSIZE, 16);
-	c->h++;
-	jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I64);
+	unsigned r = jc_alloc_x(c);
+
+	rv64_srli(&c->b, r, JIT_REG_MSIZE, 16);
+	jc_push_reg(c, r, WASM_TYPE_I32);
 }
 
 void jc_memory_grow(struct jc *c)
 {
-	jc_get_xu32(c, c->h - 1, RV64_A1);
+	unsigned r = jc_pop_xu32(c);
+
+	jc_spill_all(c);
+	if (r != RV64_A1)
+		rv64_mv(&c->b, RV64_A1, r);
+	jc_free_reg(c, r, false);
 	jc_call_rt(c, offsetof(struct jit_rt, memory_grow));
-	jc_put_x(c, c->h - 1, RV64_A0, WASM_TYPE_I32);
 	jc_reload_mem(c);
+	rv64_addiw(&c->b, RV64_A0, RV64_A0, 0); /* an i32: sign-extended */
+	jc_claim_reg(c, RV64_A0, false);
+	jc_push_reg(c, RV64_A0, WASM_TYPE_I32);
 }
 
 void jc_ref_is_null(struct jc *c)
 {
-	jc_get_x(c, c->h - 1, JR_A, WASM_TYPE_I64);
-	rv64_sltiu(&c->b, JR_A, JR_A, 1);
-	jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I32);
+	unsigned r = jc_pop_x(c, WASM_TYPE_I64);
+
+	rv64_sltiu(&c->b, r, r, 1);
+	jc_push_reg(c, r, WASM_TYPE_I32);
 }
 
 void jc_ref_func(struct jc *c, uint32_t x)
 {
-	rv64_ld(&c->b, JR_A, JIT_REG_INST, offsetof(struct jit_inst, funcs));
-	jc_ld(c, rv64_ld, JR_A, JR_A, 8 * (int64_t)x);
-	c->h++;
-	jc_put_x(c, c->h - 1, JR_A, WASM_TYPE_I64);
+	unsigned r = jc_alloc_x(c);
+
+	rv64_ld(&c->b, r, JIT_REG_INST, offsetof(struct jit_inst, funcs));
+	jc_ld(c, rv64_ld, r, r, 8 * (int64_t)x);
+	jc_push_reg(c, r, WASM_TYPE_FUNCREF);
 }

@@ -1,8 +1,8 @@
 /*
  * jit_internal.h - the baseline compiler's state, shared by its files:
  * jit_compile.c (the driver: frame, prologue, epilogue, trap stubs, code
- * memory), jit_compile_ctl.c (the operand stack, blocks, branches, calls)
- * and jit_compile_ops.c (memory, variables, numeric and runtime-served
+ * memory), jit_compile_stack.c (the operand stack), jit_compile_ctl.c
+ * (blocks, branches, calls) and jit_compile_ops.c (memory, variables, numeric and runtime-served
  * instructions). Internal to the compiler.
  *
  * The frame of a compiled function (jit_abi.h fixes the top two words):
@@ -20,9 +20,12 @@
  * In registers an i32 is sign-extended.
  *
  * Invariant of the operand stack: entry i is in slot nlocals + i (SLOT),
- * still in a local (LOCAL: a deferred local.get), or a constant not yet
- * written (CONST, canonical bits). Entries are written to their own slot
- * before control flow merges and before a local they name changes.
+ * still in a local (LOCAL: a deferred local.get), a constant not yet
+ * written (CONST, canonical bits), or in a register (REG, see
+ * jit_compile_stack.c). Entries are written to their own slot before
+ * control flow merges, calls, and before a local they name changes; at a
+ * block's start every entry is in its slot and stays there until the block
+ * ends (only the top of the stack changes).
  */
 #pragma once
 
@@ -35,10 +38,12 @@
 #include "wasm/module.h"
 #include "wasm/reader.h"
 
-enum { JV_SLOT, JV_LOCAL, JV_CONST };
+enum { JV_SLOT, JV_LOCAL, JV_CONST, JV_REG };
 
 struct jit_ventry {
 	uint8_t kind;
+	uint8_t type; /* REG: the value's type (enum wasm_valtype) */
+	uint8_t reg;  /* REG: its x register (integer, reference) or f register */
 	uint32_t local;
 	uint64_t val;
 };
@@ -98,6 +103,8 @@ struct jc {
 	uint8_t *ltypes;  /* type of each local */
 	struct jit_ventry *vs;
 	uint32_t h;
+	uint32_t xfree, ffree; /* free registers of the pools (bit masks) */
+	uint32_t untyped;      /* next entry of f->untyped_types */
 	struct jit_ctl *cs;
 	uint32_t nc;
 	uint32_t blk;	    /* next entry of f->blocks */
@@ -149,10 +156,30 @@ static inline uint32_t jc_slot(const struct jc *c, uint32_t height)
 	return c->nlocals + height;
 }
 
-/* ---- jit_compile_ctl.c: the operand stack ---- */
+/* ---- jit_compile_stack.c: the operand stack ---- */
 
+bool jc_is_float(uint8_t t);
+/* Every pool register free (at a body's start, and once every entry is
+ * in its slot). */
+void jc_regs_reset(struct jc *c);
+/* A free pool register, held by the caller (spills if none is free). */
+unsigned jc_alloc_x(struct jc *c);
+unsigned jc_alloc_f(struct jc *c);
+void jc_free_reg(struct jc *c, unsigned r, bool f);
+/* Holds free pool register r (a call's result in a0/fa0). */
+void jc_claim_reg(struct jc *c, unsigned r, bool f);
+/* Pops the top entry into a register the caller then holds: as type t
+ * (an i32 sign-extended), zero-extended (an i32 address), or a float. */
+unsigned jc_pop_x(struct jc *c, uint8_t t);
+unsigned jc_pop_xu32(struct jc *c);
+unsigned jc_pop_f(struct jc *c, uint8_t t);
+/* Pushes held register r (x, or f for a float t) as a new entry. */
+void jc_push_reg(struct jc *c, unsigned r, uint8_t t);
+void jc_drop(struct jc *c);
+/* Every entry in a register to its slot (calls, runtime services). */
+void jc_spill_all(struct jc *c);
 /* Loads entry i into x register r as type t (I32 sign-extended; F32/F64
- * as their bits), or zero-extended for `zext` i32. */
+ * as their bits); jc_get_xu32 zero-extends an i32. */
 void jc_get_x(struct jc *c, uint32_t i, unsigned r, uint8_t t);
 void jc_get_xu32(struct jc *c, uint32_t i, unsigned r);
 /* Loads entry i (of float type t) into f register fr. */
@@ -188,7 +215,8 @@ void jc_mem(struct jc *c, uint32_t op);
 void jc_numeric(struct jc *c, uint32_t op);
 /* Instructions served by rt->misc: nargs operands, a result or not. */
 void jc_misc(struct jc *c, uint32_t op, uint32_t nargs, bool result, uint64_t imms);
-void jc_select(struct jc *c);
+/* select of values of type t */
+void jc_select(struct jc *c, uint8_t t);
 void jc_global_get(struct jc *c, uint32_t x);
 void jc_global_set(struct jc *c, uint32_t x);
 void jc_memory_size(struct jc *c);

@@ -40,6 +40,18 @@ static void emit_moves(struct jc *c, const struct jit_ctl *k, uint32_t n)
 	}
 }
 
+/* Whether the top n values are already in label k's slots. */
+static bool needs_moves(const struct jc *c, const struct jit_ctl *k, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t e = c->h - n + i;
+
+		if (c->vs[e].kind != JV_SLOT || e != k->height + i)
+			return true;
+	}
+	return false;
+}
+
 static uint32_t add_fix(struct jc *c, size_t pos, uint32_t next)
 {
 	if (c->nfix == c->capfix) {
@@ -113,17 +125,18 @@ void jc_block(struct jc *c, uint8_t op)
 	if (dead)
 		return;
 	if (op == WASM_OP_IF) {
-		unsigned r;
+		unsigned ra, rb;
+		uint8_t cond;
 
 		/* everything under the condition to its slot */
 		c->h--;
 		jc_materialize_all(c);
 		c->h++;
-		r = jc_pop_x(c, WASM_TYPE_I32);
-		rv64_bne(&c->b, r, RV64_ZERO, 8);
+		jc_pop_cond(c, &cond, &ra, &rb);
+		jc_branch_cmp(c, cond, false, ra, rb, 8);
 		k->else_site = rv64_pos(&c->b) + 1;
 		rv64_jal(&c->b, RV64_ZERO, 0);
-		jc_free_reg(c, r, false);
+		jc_free_cond(c, ra, rb);
 		return;
 	}
 	jc_materialize_all(c);
@@ -191,12 +204,23 @@ void jc_br_if(struct jc *c, uint32_t d)
 	struct jit_ctl *k = &c->cs[c->nc - 1 - d];
 	size_t site;
 
-	unsigned r = jc_pop_x(c, WASM_TYPE_I32);
+	uint32_t n = label_arity(k);
+	unsigned ra, rb;
+	uint8_t cond;
 
+	jc_pop_cond(c, &cond, &ra, &rb);
+	jc_free_cond(c, ra, rb); /* the branch reads them before anything else can */
+	if (k->op == WASM_OP_LOOP && !needs_moves(c, k, n)) {
+		int64_t back = ((int64_t)k->start - (int64_t)rv64_pos(&c->b)) * 4;
+
+		if (rv64_fits_branch(back)) {
+			jc_branch_cmp(c, cond, false, ra, rb, (int32_t)back);
+			return;
+		}
+	}
 	site = rv64_pos(&c->b);
-	rv64_beq(&c->b, r, RV64_ZERO, 0);
-	jc_free_reg(c, r, false);
-	emit_moves(c, k, label_arity(k));
+	jc_branch_cmp(c, cond, true, ra, rb, 0);
+	emit_moves(c, k, n);
 	jump_to(c, k);
 	bind_here(c, site);
 }

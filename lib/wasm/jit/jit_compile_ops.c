@@ -28,7 +28,7 @@ enum {
 	IK_SHL,
 	IK_SHR_S,
 	IK_SHR_U,
-	IK_EQ,
+	IK_EQ, /* the compares in JIT_CMP_* order */
 	IK_NE,
 	IK_LT_S,
 	IK_LT_U,
@@ -307,6 +307,74 @@ static void emit_alu(struct rv64_buf *b, uint8_t kind, bool w64, unsigned a, uns
 	}
 }
 
+void jc_branch_cmp(struct jc *c, uint8_t cond, bool negate, unsigned a, unsigned b, int32_t off)
+{
+	/* each compare and its negation: the branch, and whether it swaps */
+	static const struct {
+		void (*br)(struct rv64_buf *, unsigned, unsigned, int32_t);
+		bool swap;
+	} tbl[10][2] = {
+		[JIT_CMP_EQ] = {{rv64_beq, false}, {rv64_bne, false}},
+		[JIT_CMP_NE] = {{rv64_bne, false}, {rv64_beq, false}},
+		[JIT_CMP_LT_S] = {{rv64_blt, false}, {rv64_bge, false}},
+		[JIT_CMP_LT_U] = {{rv64_bltu, false}, {rv64_bgeu, false}},
+		[JIT_CMP_GT_S] = {{rv64_blt, true}, {rv64_bge, true}},
+		[JIT_CMP_GT_U] = {{rv64_bltu, true}, {rv64_bgeu, true}},
+		[JIT_CMP_LE_S] = {{rv64_bge, true}, {rv64_blt, true}},
+		[JIT_CMP_LE_U] = {{rv64_bgeu, true}, {rv64_bltu, true}},
+		[JIT_CMP_GE_S] = {{rv64_bge, false}, {rv64_blt, false}},
+		[JIT_CMP_GE_U] = {{rv64_bgeu, false}, {rv64_bltu, false}},
+	};
+	const bool n = negate;
+
+	if (tbl[cond][n].swap)
+		tbl[cond][n].br(&c->b, b, a, off);
+	else
+		tbl[cond][n].br(&c->b, a, b, off);
+}
+
+void jc_pop_cond(struct jc *c, uint8_t *cond, unsigned *a, unsigned *b)
+{
+	struct jit_ventry *e = &c->vs[c->h - 1];
+
+	if (e->kind == JV_CMP) {
+		c->h--;
+		*cond = e->cond;
+		*a = e->reg;
+		*b = e->reg2;
+		return;
+	}
+	*cond = JIT_CMP_NE;
+	*a = jc_pop_x(c, WASM_TYPE_I32);
+	*b = RV64_ZERO;
+}
+
+void jc_free_cond(struct jc *c, unsigned a, unsigned b)
+{
+	jc_free_reg(c, a, false);
+	if (b != RV64_ZERO)
+		jc_free_reg(c, b, false);
+}
+
+/* Whether the next instruction branches on the top value (br_if, if). */
+static bool next_branches(const struct jc *c)
+{
+	uint8_t next = c->r.pos < c->r.end ? c->r.buf[c->r.pos] : 0;
+
+	return next == WASM_OP_BR_IF || next == WASM_OP_IF;
+}
+
+/* A compare (or eqz) feeding a branch: a CMP entry, nothing emitted. */
+static void push_cmp(struct jc *c, uint8_t cond, unsigned a, unsigned b)
+{
+	struct jit_ventry *e = &c->vs[c->h++];
+
+	e->kind = JV_CMP;
+	e->cond = cond;
+	e->reg = (uint8_t)a;
+	e->reg2 = (uint8_t)b;
+}
+
 /* An integer operator of JIT_IOPS, operands from the stack. */
 static void emit_iop(struct jc *c, const struct jit_iop *io, uint32_t sig)
 {
@@ -315,6 +383,22 @@ static void emit_iop(struct jc *c, const struct jit_iop *io, uint32_t sig)
 	const struct jit_ventry *top = &c->vs[c->h - 1];
 	unsigned a, rb;
 
+	if (io->kind >= IK_EQ && io->kind <= IK_EQZ && next_branches(c)) {
+		if (io->kind == IK_EQZ) {
+			a = jc_pop_x(c, t);
+			push_cmp(c, JIT_CMP_EQ, a, RV64_ZERO);
+			return;
+		}
+		if (top->kind == JV_CONST && top->val == 0) {
+			c->h--;
+			rb = RV64_ZERO;
+		} else {
+			rb = jc_pop_x(c, t);
+		}
+		a = jc_pop_x(c, t);
+		push_cmp(c, (uint8_t)(io->kind - IK_EQ), a, rb);
+		return;
+	}
 	switch (io->kind) {
 	case IK_EQZ:
 		a = jc_pop_x(c, t);

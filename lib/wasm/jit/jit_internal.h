@@ -38,14 +38,34 @@
 #include "wasm/module.h"
 #include "wasm/reader.h"
 
-enum { JV_SLOT, JV_LOCAL, JV_CONST, JV_REG };
+/*
+ * CMP is a compare not yet computed, made when the next instruction is a
+ * br_if or an if, which branch on it: `reg <cond> reg2` (held registers;
+ * reg2 may be x0), cond a JIT_CMP_*. Nothing else ever sees one.
+ */
+enum { JV_SLOT, JV_LOCAL, JV_CONST, JV_REG, JV_CMP };
 
 struct jit_ventry {
 	uint8_t kind;
-	uint8_t type; /* REG: the value's type (enum wasm_valtype) */
-	uint8_t reg;  /* REG: its x register (integer, reference) or f register */
+	uint8_t type;	    /* REG: the value's type (enum wasm_valtype) */
+	uint8_t reg;	    /* REG: its x register (integer, reference) or f register */
+	uint8_t reg2, cond; /* CMP */
 	uint32_t local;
 	uint64_t val;
+};
+
+/* Integer comparisons (signed on sign-extended i32s or on i64s). */
+enum {
+	JIT_CMP_EQ,
+	JIT_CMP_NE,
+	JIT_CMP_LT_S,
+	JIT_CMP_LT_U,
+	JIT_CMP_GT_S,
+	JIT_CMP_GT_U,
+	JIT_CMP_LE_S,
+	JIT_CMP_LE_U,
+	JIT_CMP_GE_S,
+	JIT_CMP_GE_U,
 };
 
 struct jit_ctl {
@@ -211,6 +231,13 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table);
 void jc_patch_chain(struct jc *c, uint32_t fix, size_t target);
 
 /* ---- jit_compile_ops.c ---- */
+
+/* Emits a branch to pc + off taken when `a <cond> b` (or its negation). */
+void jc_branch_cmp(struct jc *c, uint8_t cond, bool negate, unsigned a, unsigned b, int32_t off);
+/* Pops the condition of a br_if or if: a CMP entry as it is, any other as
+ * `value != 0`. Returns the registers the caller then holds (b may be x0). */
+void jc_pop_cond(struct jc *c, uint8_t *cond, unsigned *a, unsigned *b);
+void jc_free_cond(struct jc *c, unsigned a, unsigned b);
 void jc_mem(struct jc *c, uint32_t op);
 void jc_numeric(struct jc *c, uint32_t op);
 /* Instructions served by rt->misc: nargs operands, a result or not. */

@@ -150,10 +150,33 @@ static void emit_prologue(struct jc *c)
 	rv64_sd(b, RV64_S0, -16, RV64_SP);
 	rv64_mv(b, RV64_S0, RV64_SP);
 	rv64_mv(b, RV64_SP, JR_A);
+	for (uint32_t k = 0; k < c->nsave; k++) {
+		if (c->save[k] & 0x80)
+			jc_st(c, rv64_fsd, c->save[k] & 0x1f, RV64_S0, -24 - 8 * (int64_t)k);
+		else
+			jc_st(c, rv64_sd, c->save[k], RV64_S0, -24 - 8 * (int64_t)k);
+	}
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		uint8_t t = ft->params[i];
 		int64_t so = jc_slot_off(c, i);
+		unsigned home = c->lreg[i];
 
+		if (home) {
+			/* a param living in a register: the register form */
+			if (is_float(t) && nf < 8) {
+				rv64_fsgnj_d(b, home, 10 + nf, 10 + nf);
+				nf++;
+			} else if (!is_float(t) && ni < 8) {
+				rv64_mv(b, home, RV64_A0 + ni++);
+			} else if (is_float(t)) {
+				jc_ld(c, t == WASM_TYPE_F32 ? rv64_flw : rv64_fld, home, RV64_S0,
+				      8 * (int64_t)ns++);
+			} else {
+				jc_ld(c, t == WASM_TYPE_I32 ? rv64_lw : rv64_ld, home, RV64_S0,
+				      8 * (int64_t)ns++);
+			}
+			continue;
+		}
 		if (is_float(t) && nf < 8) {
 			if (t == WASM_TYPE_F32) {
 				jc_st(c, rv64_fsw, 10 + nf, RV64_S0, so);
@@ -185,7 +208,20 @@ static void emit_prologue(struct jc *c)
 		rv64_bne(b, JR_B, RV64_ZERO, -12);
 	} else {
 		for (uint32_t i = ft->nparams; i < c->nlocals; i++)
-			jc_st(c, rv64_sd, RV64_ZERO, RV64_S0, jc_slot_off(c, i));
+			if (!c->lreg[i])
+				jc_st(c, rv64_sd, RV64_ZERO, RV64_S0, jc_slot_off(c, i));
+	}
+	for (uint32_t i = ft->nparams; i < c->nlocals; i++) {
+		unsigned home = c->lreg[i];
+
+		if (!home)
+			continue;
+		if (c->ltypes[i] == WASM_TYPE_F32)
+			rv64_fmv_w_x(b, home, RV64_ZERO);
+		else if (c->ltypes[i] == WASM_TYPE_F64)
+			rv64_fmv_d_x(b, home, RV64_ZERO);
+		else
+			rv64_mv(b, home, RV64_ZERO);
 	}
 	jc_yield_check(c);
 }
@@ -212,6 +248,12 @@ static void emit_epilogue(struct jc *c)
 			jc_ld(c, rv64_ld, JR_U, RV64_S0, jc_slot_off(c, base + i));
 			jc_st(c, rv64_sd, JR_U, RV64_S0, 8 * (int64_t)i);
 		}
+	}
+	for (uint32_t k = 0; k < c->nsave; k++) {
+		if (c->save[k] & 0x80)
+			jc_ld(c, rv64_fld, c->save[k] & 0x1f, RV64_S0, -24 - 8 * (int64_t)k);
+		else
+			jc_ld(c, rv64_ld, c->save[k], RV64_S0, -24 - 8 * (int64_t)k);
 	}
 	rv64_ld(b, RV64_RA, RV64_S0, -8);
 	rv64_mv(b, RV64_SP, RV64_S0);
@@ -258,7 +300,7 @@ static void emit_stubs(struct jc *c)
 /* Binds the frame size now that the outgoing area is known. */
 static void bind_frame(struct jc *c)
 {
-	uint64_t frame = ALIGN_UP(16 + 8 * (uint64_t)c->nslots + 8 * (uint64_t)c->out_slots, 16);
+	uint64_t frame = ALIGN_UP(16 + 8 * (uint64_t)(c->nsave + c->nslots + c->out_slots), 16);
 	int32_t lo;
 	uint32_t hi;
 
@@ -272,6 +314,26 @@ static void bind_frame(struct jc *c)
 		return;
 	c->b.words[c->frame_at] = rv64_enc_u(0x37, JR_A, hi);
 	c->b.words[c->frame_at + 1] = rv64_enc_i(0x1b, JR_A, 0, JR_A, lo);
+}
+
+/* The first locals of each class get a callee-saved home register. */
+static void assign_homes(struct jc *c)
+{
+	static const uint8_t xregs[] = {RV64_S5, RV64_S6,  RV64_S7, RV64_S8,
+					RV64_S9, RV64_S10, RV64_S11};
+	static const uint8_t fregs[] = {8,  9,	18, 19, 20, 21,
+					22, 23, 24, 25, 26, 27}; /* fs0-fs11 */
+	uint32_t nx = 0, nf = 0;
+
+	for (uint32_t i = 0; i < c->nlocals; i++) {
+		if (is_float(c->ltypes[i]) && nf < ARRAY_SIZE(fregs)) {
+			c->lreg[i] = fregs[nf++];
+			c->save[c->nsave++] = (uint8_t)(c->lreg[i] | 0x80);
+		} else if (!is_float(c->ltypes[i]) && nx < ARRAY_SIZE(xregs)) {
+			c->lreg[i] = xregs[nx++];
+			c->save[c->nsave++] = c->lreg[i];
+		}
+	}
 }
 
 /* Skips the immediates of an instruction in unreachable code. */
@@ -522,7 +584,8 @@ static bool compile_instr(struct jc *c, uint8_t code)
 	case WASM_TR_NUM:
 		jc_numeric(c, code);
 		break;
-	default: /* BITS: a reinterpret keeps the slot's bits as they are */
+	default: /* BITS: a reinterpret keeps the value's bits */
+		jc_reinterpret(c, wasm_sig_result(wasm_opinfo[code].sig));
 		break;
 	}
 	return false;
@@ -574,12 +637,14 @@ static int compile_body(struct jc *c)
 	c->nlocals = c->ft->nparams + f->nlocals;
 	c->nslots = c->nlocals + vcap;
 	c->ltypes = malloc((size_t)c->nlocals + 1);
+	c->lreg = calloc((size_t)c->nlocals + 1, 1);
 	c->vs = malloc(((size_t)vcap + 1) * sizeof(*c->vs));
 	c->cs = malloc(((size_t)f->max_depth + 1) * sizeof(*c->cs));
-	if (!c->ltypes || !c->vs || !c->cs)
+	if (!c->ltypes || !c->lreg || !c->vs || !c->cs)
 		return ERR_NOMEM;
 	memcpy(c->ltypes, c->ft->params, c->ft->nparams);
 	memcpy(c->ltypes + c->ft->nparams, f->local_types, f->nlocals);
+	assign_homes(c);
 	c->nc = 1;
 	memset(&c->cs[0], 0, sizeof(c->cs[0]));
 	c->cs[0].nresults = c->ft->nresults;
@@ -663,6 +728,7 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 		rc = publish(&c, func, cm, out);
 	rv64_buf_free(&c.b);
 	free(c.ltypes);
+	free(c.lreg);
 	free(c.vs);
 	free(c.cs);
 	free(c.fix);

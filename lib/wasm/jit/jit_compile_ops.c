@@ -148,12 +148,13 @@ void jc_mem(struct jc *c, uint32_t op)
 		/* an i32 in a register is sign-extended: lw for i32.load */
 		lds[jit_load_signed[op] || (lg == 2 && t == WASM_TYPE_I32)][lg](&c->b, r, r, disp);
 		jc_push_reg(c, r, t);
+		jc_produced(c);
 		return;
 	}
 	{
 		uint8_t t = wasm_sig_param(oi->sig, 1);
 
-		v = jc_is_float(t) ? jc_pop_f(c, t) : jc_pop_x(c, t);
+		v = jc_is_float(t) ? jc_pop_src_f(c, t) : jc_pop_src_x(c, t);
 		r = emit_address(c, offset, 1u << lg, &disp);
 		jc_pcmap(c, rv64_pos(&c->b));
 		if (jc_is_float(t))
@@ -167,45 +168,45 @@ void jc_mem(struct jc *c, uint32_t op)
 
 /* ---- numeric ---- */
 
-/* a = a <cmp> b (both sign-extended alike), 0 or 1. */
-static void emit_compare(struct rv64_buf *b, uint8_t kind, unsigned a, unsigned rb)
+/* d = a <cmp> b (both sign-extended alike), 0 or 1. */
+static void emit_compare(struct rv64_buf *b, uint8_t kind, unsigned d, unsigned a, unsigned rb)
 {
 	switch (kind) {
 	case IK_EQ:
-		rv64_xor(b, a, a, rb);
-		rv64_sltiu(b, a, a, 1);
+		rv64_xor(b, d, a, rb);
+		rv64_sltiu(b, d, d, 1);
 		break;
 	case IK_NE:
-		rv64_xor(b, a, a, rb);
-		rv64_sltu(b, a, RV64_ZERO, a);
+		rv64_xor(b, d, a, rb);
+		rv64_sltu(b, d, RV64_ZERO, d);
 		break;
 	case IK_LT_S:
-		rv64_slt(b, a, a, rb);
+		rv64_slt(b, d, a, rb);
 		break;
 	case IK_LT_U:
-		rv64_sltu(b, a, a, rb);
+		rv64_sltu(b, d, a, rb);
 		break;
 	case IK_GT_S:
-		rv64_slt(b, a, rb, a);
+		rv64_slt(b, d, rb, a);
 		break;
 	case IK_GT_U:
-		rv64_sltu(b, a, rb, a);
+		rv64_sltu(b, d, rb, a);
 		break;
 	case IK_LE_S:
-		rv64_slt(b, a, rb, a);
-		rv64_xori(b, a, a, 1);
+		rv64_slt(b, d, rb, a);
+		rv64_xori(b, d, d, 1);
 		break;
 	case IK_LE_U:
-		rv64_sltu(b, a, rb, a);
-		rv64_xori(b, a, a, 1);
+		rv64_sltu(b, d, rb, a);
+		rv64_xori(b, d, d, 1);
 		break;
 	case IK_GE_S:
-		rv64_slt(b, a, a, rb);
-		rv64_xori(b, a, a, 1);
+		rv64_slt(b, d, a, rb);
+		rv64_xori(b, d, d, 1);
 		break;
 	default: /* IK_GE_U */
-		rv64_sltu(b, a, a, rb);
-		rv64_xori(b, a, a, 1);
+		rv64_sltu(b, d, a, rb);
+		rv64_xori(b, d, d, 1);
 		break;
 	}
 }
@@ -230,79 +231,81 @@ static bool alu_imm_ok(uint8_t kind, int64_t k)
 	}
 }
 
-/* a = a <op> k, in the immediate form alu_imm_ok allowed. */
-static void emit_alu_imm(struct rv64_buf *b, uint8_t kind, bool w64, unsigned a, int64_t k)
+/* d = a <op> k, in the immediate form alu_imm_ok allowed. */
+static void emit_alu_imm(struct rv64_buf *b, uint8_t kind, bool w64, unsigned d, unsigned a,
+			 int64_t k)
 {
 	switch (kind) {
 	case IK_ADD:
 	case IK_SUB:
 		if (kind == IK_SUB)
 			k = -k;
-		(w64 ? rv64_addi : rv64_addiw)(b, a, a, (int32_t)k);
+		(w64 ? rv64_addi : rv64_addiw)(b, d, a, (int32_t)k);
 		break;
 	case IK_AND:
-		rv64_andi(b, a, a, (int32_t)k);
+		rv64_andi(b, d, a, (int32_t)k);
 		break;
 	case IK_OR:
-		rv64_ori(b, a, a, (int32_t)k);
+		rv64_ori(b, d, a, (int32_t)k);
 		break;
 	case IK_XOR:
-		rv64_xori(b, a, a, (int32_t)k);
+		rv64_xori(b, d, a, (int32_t)k);
 		break;
 	case IK_SHL:
 		if (w64)
-			rv64_slli(b, a, a, (unsigned)k & 63);
+			rv64_slli(b, d, a, (unsigned)k & 63);
 		else
-			rv64_slliw(b, a, a, (unsigned)k & 31);
+			rv64_slliw(b, d, a, (unsigned)k & 31);
 		break;
 	case IK_SHR_S:
 		if (w64)
-			rv64_srai(b, a, a, (unsigned)k & 63);
+			rv64_srai(b, d, a, (unsigned)k & 63);
 		else
-			rv64_sraiw(b, a, a, (unsigned)k & 31);
+			rv64_sraiw(b, d, a, (unsigned)k & 31);
 		break;
 	default: /* IK_SHR_U */
 		if (w64)
-			rv64_srli(b, a, a, (unsigned)k & 63);
+			rv64_srli(b, d, a, (unsigned)k & 63);
 		else
-			rv64_srliw(b, a, a, (unsigned)k & 31);
+			rv64_srliw(b, d, a, (unsigned)k & 31);
 		break;
 	}
 }
 
-/* a = a <op> rb. */
-static void emit_alu(struct rv64_buf *b, uint8_t kind, bool w64, unsigned a, unsigned rb)
+/* d = a <op> rb. */
+static void emit_alu(struct rv64_buf *b, uint8_t kind, bool w64, unsigned d, unsigned a,
+		     unsigned rb)
 {
 	switch (kind) {
 	case IK_ADD:
-		(w64 ? rv64_add : rv64_addw)(b, a, a, rb);
+		(w64 ? rv64_add : rv64_addw)(b, d, a, rb);
 		break;
 	case IK_SUB:
-		(w64 ? rv64_sub : rv64_subw)(b, a, a, rb);
+		(w64 ? rv64_sub : rv64_subw)(b, d, a, rb);
 		break;
 	case IK_MUL:
-		(w64 ? rv64_mul : rv64_mulw)(b, a, a, rb);
+		(w64 ? rv64_mul : rv64_mulw)(b, d, a, rb);
 		break;
 	case IK_AND:
-		rv64_and(b, a, a, rb);
+		rv64_and(b, d, a, rb);
 		break;
 	case IK_OR:
-		rv64_or(b, a, a, rb);
+		rv64_or(b, d, a, rb);
 		break;
 	case IK_XOR:
-		rv64_xor(b, a, a, rb);
+		rv64_xor(b, d, a, rb);
 		break;
 	case IK_SHL:
-		(w64 ? rv64_sll : rv64_sllw)(b, a, a, rb);
+		(w64 ? rv64_sll : rv64_sllw)(b, d, a, rb);
 		break;
 	case IK_SHR_S:
-		(w64 ? rv64_sra : rv64_sraw)(b, a, a, rb);
+		(w64 ? rv64_sra : rv64_sraw)(b, d, a, rb);
 		break;
 	case IK_SHR_U:
-		(w64 ? rv64_srl : rv64_srlw)(b, a, a, rb);
+		(w64 ? rv64_srl : rv64_srlw)(b, d, a, rb);
 		break;
 	default:
-		emit_compare(b, kind, a, rb);
+		emit_compare(b, kind, d, a, rb);
 		break;
 	}
 }
@@ -345,7 +348,7 @@ void jc_pop_cond(struct jc *c, uint8_t *cond, unsigned *a, unsigned *b)
 		return;
 	}
 	*cond = JIT_CMP_NE;
-	*a = jc_pop_x(c, WASM_TYPE_I32);
+	*a = jc_pop_src_x(c, WASM_TYPE_I32);
 	*b = RV64_ZERO;
 }
 
@@ -375,17 +378,25 @@ static void push_cmp(struct jc *c, uint8_t cond, unsigned a, unsigned b)
 	e->reg2 = (uint8_t)b;
 }
 
+/* The destination for an operator reading source a: a itself if the
+ * operator holds it, else a new register. */
+static unsigned a_dest(struct jc *c, unsigned a)
+{
+	return (JC_XPOOL >> a) & 1 ? a : jc_alloc_x(c);
+}
+
 /* An integer operator of JIT_IOPS, operands from the stack. */
 static void emit_iop(struct jc *c, const struct jit_iop *io, uint32_t sig)
 {
 	uint8_t t = io->w64 ? WASM_TYPE_I64 : WASM_TYPE_I32;
 	uint8_t rt = wasm_sig_result(sig);
 	const struct jit_ventry *top = &c->vs[c->h - 1];
-	unsigned a, rb;
+	size_t start = rv64_pos(&c->b);
+	unsigned a, rb, d;
 
 	if (io->kind >= IK_EQ && io->kind <= IK_EQZ && next_branches(c)) {
 		if (io->kind == IK_EQZ) {
-			a = jc_pop_x(c, t);
+			a = jc_pop_src_x(c, t);
 			push_cmp(c, JIT_CMP_EQ, a, RV64_ZERO);
 			return;
 		}
@@ -393,9 +404,9 @@ static void emit_iop(struct jc *c, const struct jit_iop *io, uint32_t sig)
 			c->h--;
 			rb = RV64_ZERO;
 		} else {
-			rb = jc_pop_x(c, t);
+			rb = jc_pop_src_x(c, t);
 		}
-		a = jc_pop_x(c, t);
+		a = jc_pop_src_x(c, t);
 		push_cmp(c, (uint8_t)(io->kind - IK_EQ), a, rb);
 		return;
 	}
@@ -420,18 +431,25 @@ static void emit_iop(struct jc *c, const struct jit_iop *io, uint32_t sig)
 
 			if (alu_imm_ok(io->kind, k)) {
 				c->h--;
-				a = jc_pop_x(c, t);
-				emit_alu_imm(&c->b, io->kind, io->w64, a, k);
+				a = jc_pop_src_x(c, t);
+				d = a_dest(c, a);
+				emit_alu_imm(&c->b, io->kind, io->w64, d, a, k);
+				a = d;
 				break;
 			}
 		}
-		rb = jc_pop_x(c, t);
-		a = jc_pop_x(c, t);
-		emit_alu(&c->b, io->kind, io->w64, a, rb);
+		rb = jc_pop_src_x(c, t);
+		a = jc_pop_src_x(c, t);
+		/* three-address: a local's home register is read in place */
+		d = a_dest(c, a);
+		emit_alu(&c->b, io->kind, io->w64, d, a, rb);
 		jc_free_reg(c, rb, false);
+		a = d;
 		break;
 	}
 	jc_push_reg(c, a, rt);
+	if (rv64_pos(&c->b) != start)
+		jc_produced(c);
 }
 
 /* jit_num_emit's trap sites, bound after its code to `jal a2, stub`. */
@@ -553,9 +571,9 @@ void jc_select(struct jc *c, uint8_t t)
 {
 	struct rv64_buf *b = &c->b;
 	bool f = jc_is_float(t);
-	unsigned cond = jc_pop_x(c, WASM_TYPE_I32), vb, va;
+	unsigned cond = jc_pop_src_x(c, WASM_TYPE_I32), vb, va;
 
-	vb = f ? jc_pop_f(c, t) : jc_pop_x(c, t);
+	vb = f ? jc_pop_src_f(c, t) : jc_pop_src_x(c, t);
 	va = f ? jc_pop_f(c, t) : jc_pop_x(c, t);
 	rv64_bne(b, cond, RV64_ZERO, 8);
 	if (f)
@@ -597,7 +615,7 @@ void jc_global_set(struct jc *c, uint32_t x)
 {
 	uint8_t t = c->m->globals[x].type;
 	bool f = jc_is_float(t);
-	unsigned r = f ? jc_pop_f(c, t) : jc_pop_x(c, t);
+	unsigned r = f ? jc_pop_src_f(c, t) : jc_pop_src_x(c, t);
 
 	global_addr(c, x);
 	switch (t) {

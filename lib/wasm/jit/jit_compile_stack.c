@@ -15,9 +15,6 @@
 #include "wasm/jit/jit_internal.h"
 #include "wasm/opcodes.h"
 
-#define JC_XPOOL ((1u << RV64_T0) | (1u << RV64_T1) | (1u << RV64_T2) | (0xffu << RV64_A0))
-#define JC_FPOOL ((0xfu << 4) | (0xffu << 10) | (0xfu << 28))
-
 bool jc_is_float(uint8_t t)
 {
 	return t == WASM_TYPE_F32 || t == WASM_TYPE_F64;
@@ -37,10 +34,34 @@ static uint32_t entry_slot(const struct jc *c, uint32_t i)
 
 void jc_free_reg(struct jc *c, unsigned r, bool f)
 {
+	/* a local's home register (jc_pop_src_*) or x0 is not the pool's */
 	if (f)
-		c->ffree |= 1u << r;
+		c->ffree |= (1u << r) & JC_FPOOL;
 	else
-		c->xfree |= 1u << r;
+		c->xfree |= (1u << r) & JC_XPOOL;
+}
+
+/* x register r = the canonical 64 bits (i32, f32 zero-extended) of a
+ * value of type t in register v (x or f by t). */
+static void reg_bits(struct jc *c, unsigned r, unsigned v, uint8_t t)
+{
+	switch (t) {
+	case WASM_TYPE_F32:
+		rv64_fmv_x_w(&c->b, r, v);
+		v = r;
+		__attribute__((fallthrough));
+	case WASM_TYPE_I32:
+		rv64_slli(&c->b, r, v, 32);
+		rv64_srli(&c->b, r, r, 32);
+		break;
+	case WASM_TYPE_F64:
+		rv64_fmv_x_d(&c->b, r, v);
+		break;
+	default:
+		if (r != v)
+			rv64_mv(&c->b, r, v);
+		break;
+	}
 }
 
 /* Stores REG entry e's register to slot dst, canonically. */
@@ -72,6 +93,13 @@ void jc_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint
 
 	if (e->kind == JV_REG) {
 		store_reg(c, e, dst);
+		return;
+	}
+	if (e->kind == JV_LOCAL && c->lreg[e->local]) {
+		struct jit_ventry home = {
+			.kind = JV_REG, .type = c->ltypes[e->local], .reg = c->lreg[e->local]};
+
+		store_reg(c, &home, dst);
 		return;
 	}
 	if (e->kind == JV_CONST) {
@@ -172,6 +200,18 @@ void jc_get_x(struct jc *c, uint32_t i, unsigned r, uint8_t t)
 		rv64_li(&c->b, r, t == WASM_TYPE_I32 ? (int64_t)(int32_t)e->val : (int64_t)e->val);
 		return;
 	}
+	if (e->kind == JV_LOCAL && c->lreg[e->local]) {
+		uint8_t lt = c->ltypes[e->local];
+		unsigned v = c->lreg[e->local];
+
+		if (t == WASM_TYPE_I32 && lt == WASM_TYPE_F32)
+			rv64_fmv_x_w(&c->b, r, v); /* reinterpreted: sign-extended */
+		else if (t == WASM_TYPE_I32 && lt == WASM_TYPE_I32)
+			rv64_mv(&c->b, r, v);
+		else
+			reg_bits(c, r, v, lt); /* the bits, as in a slot */
+		return;
+	}
 	jc_ld(c, t == WASM_TYPE_I32 ? rv64_lw : rv64_ld, r, RV64_S0,
 	      jc_slot_off(c, entry_slot(c, i)));
 }
@@ -187,6 +227,12 @@ void jc_get_xu32(struct jc *c, uint32_t i, unsigned r)
 	}
 	if (e->kind == JV_CONST) {
 		rv64_li(&c->b, r, (int64_t)(uint32_t)e->val);
+		return;
+	}
+	if (e->kind == JV_LOCAL && c->lreg[e->local]) {
+		uint8_t lt = c->ltypes[e->local];
+
+		reg_bits(c, r, c->lreg[e->local], lt == WASM_TYPE_F32 ? lt : WASM_TYPE_I32);
 		return;
 	}
 	jc_ld(c, rv64_lwu, r, RV64_S0, jc_slot_off(c, entry_slot(c, i)));
@@ -207,6 +253,18 @@ void jc_get_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t)
 			rv64_fmv_w_x(&c->b, fr, JR_U);
 		else
 			rv64_fmv_d_x(&c->b, fr, JR_U);
+		return;
+	}
+	if (e->kind == JV_LOCAL && c->lreg[e->local]) {
+		uint8_t lt = c->ltypes[e->local];
+		unsigned v = c->lreg[e->local];
+
+		if (jc_is_float(lt))
+			rv64_fsgnj_d(&c->b, fr, v, v);
+		else if (t == WASM_TYPE_F32)
+			rv64_fmv_w_x(&c->b, fr, v); /* a reinterpreted i32 */
+		else
+			rv64_fmv_d_x(&c->b, fr, v);
 		return;
 	}
 	jc_ld(c, t == WASM_TYPE_F32 ? rv64_flw : rv64_fld, fr, RV64_S0,
@@ -242,6 +300,55 @@ static unsigned pop_reg(struct jc *c, uint8_t t, bool zext)
 	return r;
 }
 
+/* Whether the top entry is a local whose home register holds it in the
+ * register form of type t. */
+static bool top_in_home(const struct jc *c, uint8_t t)
+{
+	const struct jit_ventry *e = &c->vs[c->h - 1];
+	uint8_t lt;
+
+	if (e->kind != JV_LOCAL || !c->lreg[e->local])
+		return false;
+	lt = c->ltypes[e->local];
+	return lt == t ||
+	       (!jc_is_float(lt) && lt != WASM_TYPE_I32 && !jc_is_float(t) && t != WASM_TYPE_I32);
+}
+
+unsigned jc_pop_src_x(struct jc *c, uint8_t t)
+{
+	if (top_in_home(c, t))
+		return c->lreg[c->vs[--c->h].local];
+	return pop_reg(c, t, false);
+}
+
+unsigned jc_pop_src_f(struct jc *c, uint8_t t)
+{
+	if (top_in_home(c, t))
+		return c->lreg[c->vs[--c->h].local];
+	return pop_reg(c, t, false);
+}
+
+void jc_reinterpret(struct jc *c, uint8_t t)
+{
+	struct jit_ventry *e = &c->vs[c->h - 1];
+	unsigned r;
+
+	if (e->kind != JV_REG) {
+		return; /* a slot, a local or a constant: the bits stay */
+	}
+	if (jc_is_float(t)) {
+		r = jc_alloc_f(c);
+		(t == WASM_TYPE_F32 ? rv64_fmv_w_x : rv64_fmv_d_x)(&c->b, r, e->reg);
+		jc_free_reg(c, e->reg, false);
+	} else {
+		r = jc_alloc_x(c);
+		(t == WASM_TYPE_I32 ? rv64_fmv_x_w : rv64_fmv_x_d)(&c->b, r, e->reg);
+		jc_free_reg(c, e->reg, true);
+	}
+	e->reg = (uint8_t)r;
+	e->type = t;
+}
+
 unsigned jc_pop_x(struct jc *c, uint8_t t)
 {
 	return pop_reg(c, t, false);
@@ -264,6 +371,29 @@ void jc_push_reg(struct jc *c, unsigned r, uint8_t t)
 	e->kind = JV_REG;
 	e->type = t;
 	e->reg = (uint8_t)r;
+}
+
+void jc_produced(struct jc *c)
+{
+	c->prod_at = rv64_pos(&c->b) - 1;
+	c->prod_h = c->h - 1;
+}
+
+/* Retargets the producer of the top entry (REG) to write register home
+ * instead; true if it could. */
+static bool retarget_producer(struct jc *c, unsigned home)
+{
+	const struct jit_ventry *e = &c->vs[c->h - 1];
+	uint32_t *w;
+
+	if (e->kind != JV_REG || c->prod_h != c->h - 1 || c->b.len == 0 ||
+	    c->prod_at != rv64_pos(&c->b) - 1 || rv64_buf_error(&c->b))
+		return false;
+	w = &c->b.words[c->prod_at];
+	if ((*w >> 7 & 0x1f) != e->reg)
+		return false;
+	*w = (*w & ~(0x1fu << 7)) | (uint32_t)home << 7;
+	return true;
 }
 
 void jc_drop(struct jc *c)
@@ -325,6 +455,27 @@ void jc_local_set(struct jc *c, uint32_t x, bool tee)
 	for (uint32_t i = 0; i < top; i++)
 		if (c->vs[i].kind == JV_LOCAL && c->vs[i].local == x)
 			materialize(c, i);
+	if (c->lreg[x]) {
+		uint8_t lt = c->ltypes[x];
+
+		if (!jc_is_float(lt) && retarget_producer(c, c->lreg[x])) {
+			/* computed straight into the local's register */
+		} else if (e->kind != JV_LOCAL || e->local != x) {
+			if (jc_is_float(lt))
+				jc_get_f(c, top, c->lreg[x], lt);
+			else
+				jc_get_x(c, top, c->lreg[x], lt);
+		}
+		if (!tee) {
+			jc_drop(c);
+			return;
+		}
+		if (e->kind == JV_REG)
+			jc_free_reg(c, e->reg, jc_is_float(e->type));
+		e->kind = JV_LOCAL;
+		e->local = x;
+		return;
+	}
 	jc_write_entry(c, e, jc_slot(c, top), x);
 	if (!tee) {
 		jc_drop(c);

@@ -10,14 +10,17 @@
  *   s0 + 8*i     incoming stack params / multiple results (caller's area)
  *   s0 -  8      ra
  *   s0 - 16      caller's s0
- *   s0 - 16 - 8*nslots + 8*i   slot i: locals (params first), then one
- *                per operand stack position (nlocals + height)
+ *   s0 - 24 - 8*k              the callee-saved registers it uses
+ *   s0 - 16 - 8*nsave - 8*nslots + 8*i   slot i: locals (params first),
+ *                then one per operand stack position (nlocals + height)
  *   sp + 8*i     outgoing stack params and multiple results of calls
  *
  * Every slot in memory holds its value canonically (jit_abi.h): i32 and
  * f32 zero-extended, so slots are copied with ld/sd whatever their type,
  * and runtime services read a run of operand slots as union wasm_val.
- * In registers an i32 is sign-extended.
+ * In registers an i32 is sign-extended. The first locals of each class
+ * live in callee-saved registers instead of their slots (s5-s11 for
+ * integers and references, fs0-fs11 for floats): lreg says which.
  *
  * Invariant of the operand stack: entry i is in slot nlocals + i (SLOT),
  * still in a local (LOCAL: a deferred local.get), a constant not yet
@@ -111,6 +114,11 @@ enum {
 	JF_T1 = 3,	   /* ft3 */
 };
 
+/* The register pools (bit masks of register numbers): t0-t2, a0-a7 and
+ * ft4-ft7, fa0-fa7, ft8-ft11. */
+#define JC_XPOOL ((1u << RV64_T0) | (1u << RV64_T1) | (1u << RV64_T2) | (0xffu << RV64_A0))
+#define JC_FPOOL ((0xfu << 4) | (0xffu << 10) | (0xfu << 28))
+
 struct jc {
 	const struct wasm_module *m;
 	const struct wasm_func *f;
@@ -121,10 +129,17 @@ struct jc {
 	uint32_t nlocals; /* params + declared locals */
 	uint32_t nslots;  /* nlocals + operand stack positions */
 	uint8_t *ltypes;  /* type of each local */
+	uint8_t *lreg;	  /* each local's home register, 0: its slot */
+	uint32_t nsave;	  /* callee-saved registers saved by the prologue */
+	uint8_t save[19]; /* them: x register, or f register | 0x80 */
 	struct jit_ventry *vs;
 	uint32_t h;
 	uint32_t xfree, ffree; /* free registers of the pools (bit masks) */
 	uint32_t untyped;      /* next entry of f->untyped_types */
+	/* the last instruction (at prod_at) computed entry prod_h, a REG, in
+	 * its rd field alone: local.set may retarget it (jc_produced) */
+	size_t prod_at;
+	uint32_t prod_h;
 	struct jit_ctl *cs;
 	uint32_t nc;
 	uint32_t blk;	    /* next entry of f->blocks */
@@ -167,7 +182,7 @@ void jc_addr(struct jc *c, unsigned rd, unsigned base, int64_t off);
 /* The s0-relative offset of slot i. */
 static inline int64_t jc_slot_off(const struct jc *c, uint32_t i)
 {
-	return -16 - 8 * (int64_t)c->nslots + 8 * (int64_t)i;
+	return -16 - 8 * (int64_t)c->nsave - 8 * (int64_t)c->nslots + 8 * (int64_t)i;
 }
 
 /* The slot of operand stack position `height`. */
@@ -193,9 +208,18 @@ void jc_claim_reg(struct jc *c, unsigned r, bool f);
 unsigned jc_pop_x(struct jc *c, uint8_t t);
 unsigned jc_pop_xu32(struct jc *c);
 unsigned jc_pop_f(struct jc *c, uint8_t t);
+/* Like jc_pop_x / jc_pop_f for an operand only read: a local in a
+ * register comes as that register (jc_free_reg ignores it). */
+unsigned jc_pop_src_x(struct jc *c, uint8_t t);
+unsigned jc_pop_src_f(struct jc *c, uint8_t t);
+/* A reinterpret: the top entry's bits become type t. */
+void jc_reinterpret(struct jc *c, uint8_t t);
 /* Pushes held register r (x, or f for a float t) as a new entry. */
 void jc_push_reg(struct jc *c, unsigned r, uint8_t t);
 void jc_drop(struct jc *c);
+/* The instruction just emitted computed the top entry (a REG) through its
+ * rd field alone, reading no register it writes first. */
+void jc_produced(struct jc *c);
 /* Every entry in a register to its slot (calls, runtime services). */
 void jc_spill_all(struct jc *c);
 /* Loads entry i into x register r as type t (I32 sign-extended; F32/F64

@@ -339,6 +339,7 @@ enum {
 	F_LOOPP,
 	F_IFP,
 	F_BIGFRAME,
+	F_LOADFAR,
 };
 
 static uint32_t fib(uint32_t n)
@@ -421,6 +422,7 @@ TEST(jit_exec, memory_and_traps)
 		goto out;
 	jt_call_i(t, &ti, F_STORE, 16, 0x8182838485868788ull, 0);
 	EXPECT_EQ(jt_call_i(t, &ti, F_BIGFRAME, 7, 0, 0), 21 + 0x8182838485868788ull);
+
 	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, 12, 0, 0), (uint64_t)(int64_t)(int32_t)0x85868788);
 	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD8S, 23, 0, 0), (uint64_t)(int64_t)(int8_t)0x81);
 	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, WASM_PAGE_SIZE - 8, 0, 0), 0);
@@ -432,6 +434,14 @@ TEST(jit_exec, memory_and_traps)
 	EXPECT_EQ(jt_call_i(t, &ti, F_SIZE, 0, 0, 0), 1);
 	EXPECT_EQ(jt_call_i(t, &ti, F_GROW, 2, 0, 0), 1);
 	EXPECT_EQ(jt_call_i(t, &ti, F_SIZE, 0, 0, 0), 3);
+	/* offsets past a 12-bit displacement */
+	memcpy(jt.membuf + 5100, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+	jt.membuf[70100] = 0x34;
+	jt.membuf[70101] = 0x12;
+	EXPECT_EQ(jt_call_i(t, &ti, F_LOADFAR, 100, 0, 0), 0x0807060504030201ull + 0x1234);
+	memset(regs, 0, sizeof(regs));
+	regs[0] = 3 * WASM_PAGE_SIZE - 70001;
+	EXPECT_EQ(jt_run(&ti, F_LOADFAR, regs), WASM_TRAP_MEMORY_OOB);
 	EXPECT_EQ(jt_call_i(t, &ti, F_LOAD, WASM_PAGE_SIZE - 7, 0, 0), 0);
 	EXPECT_EQ(jt_call_i(t, &ti, F_GROW, 2, 0, 0), 0xffffffffffffffffull);
 	memset(regs, 0, sizeof(regs));

@@ -101,6 +101,11 @@ void jc_addr(struct jc *c, unsigned rd, unsigned base, int64_t off)
 		rv64_addi(&c->b, rd, base, (int32_t)off);
 		return;
 	}
+	if (rd == base) {
+		rv64_li(&c->b, JR_ADDR, off);
+		rv64_add(&c->b, rd, base, JR_ADDR);
+		return;
+	}
 	rv64_li(&c->b, rd, off);
 	rv64_add(&c->b, rd, rd, base);
 }

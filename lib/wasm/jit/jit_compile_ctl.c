@@ -322,27 +322,58 @@ static uint32_t stack_params(const struct wasm_functype *ft)
 	return p.ns;
 }
 
-/* Args from the top nparams entries to registers and the outgoing area. */
+/* Whether x or f register r is an argument register (a0-a7, fa0-fa7:
+ * the same numbers). */
+static bool is_arg_reg(unsigned r)
+{
+	return r >= RV64_A0 && r <= RV64_A7;
+}
+
+/*
+ * Args from the top nparams entries to registers and the outgoing area,
+ * everything below them spilled (the call clobbers the pools). An arg
+ * already in a register moves from there; one sitting in another arg's
+ * register is spilled first, so no move overwrites a source still needed.
+ */
 static void emit_args(struct jc *c, const struct wasm_functype *ft)
 {
 	struct argpos p = {0, 0, 0};
 	uint32_t base = c->h - ft->nparams, ns = stack_params(ft);
+	unsigned reg;
+	uint32_t s;
 
 	c->out_slots = MAX(c->out_slots, MAX(ns, ft->nresults > 1 ? ft->nresults : 0));
+	for (uint32_t i = 0; i < base; i++)
+		if (c->vs[i].kind == JV_REG)
+			jc_materialize(c, i);
+	for (uint32_t i = 0; i < ft->nparams; i++) {
+		const struct jit_ventry *e = &c->vs[base + i];
+
+		if (next_arg(&p, ft->params[i], &reg, &s) && e->kind == JV_REG &&
+		    is_arg_reg(e->reg) && e->reg != reg)
+			jc_materialize(c, base + i);
+	}
+	/* the outgoing area first: it writes no arg register */
+	memset(&p, 0, sizeof(p));
+	for (uint32_t i = 0; i < ft->nparams; i++) {
+		if (next_arg(&p, ft->params[i], &reg, &s))
+			continue;
+		/* its canonical bits: a value in a register goes through its slot */
+		if (c->vs[base + i].kind == JV_REG)
+			jc_materialize(c, base + i);
+		jc_get_x(c, base + i, JR_U, WASM_TYPE_I64);
+		jc_st(c, rv64_sd, JR_U, RV64_SP, 8 * (int64_t)s);
+	}
+	memset(&p, 0, sizeof(p));
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		uint8_t t = ft->params[i];
-		unsigned reg;
-		uint32_t s;
 
-		if (!next_arg(&p, t, &reg, &s)) {
-			/* in a slot (calls spill first): its canonical bits */
-			jc_get_x(c, base + i, JR_U, WASM_TYPE_I64);
-			jc_st(c, rv64_sd, JR_U, RV64_SP, 8 * (int64_t)s);
-		} else if (is_float(t)) {
+		if (!next_arg(&p, t, &reg, &s))
+			continue;
+		if (is_float(t))
 			jc_get_f(c, base + i, reg, t);
-		} else {
+		else
 			jc_get_x(c, base + i, reg, t);
-		}
 	}
 }
 
@@ -397,12 +428,14 @@ void jc_call(struct jc *c, uint32_t func)
 	const struct wasm_functype *ft = &m->types[m->funcs[func].type];
 	uint32_t base = c->h - ft->nparams;
 
-	jc_spill_all(c);
 	if (func < m->nfunc_imports) {
+		jc_spill_all(c);
 		jc_materialize_top(c, ft->nparams);
 		slow_call(c, func, base);
 	} else {
 		emit_args(c, ft);
+		c->h = base;
+		jc_regs_reset(c); /* nothing is left in a pool register */
 		rv64_ld(&c->b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
 		jc_ld(c, rv64_ld, JR_V, JR_V, 8 * (int64_t)(func - m->nfunc_imports));
 		jc_pcmap(c, rv64_pos(&c->b));

@@ -127,6 +127,11 @@ static void materialize(struct jc *c, uint32_t i)
 	e->kind = JV_SLOT;
 }
 
+void jc_materialize(struct jc *c, uint32_t i)
+{
+	materialize(c, i);
+}
+
 void jc_materialize_top(struct jc *c, uint32_t n)
 {
 	for (uint32_t i = c->h - n; i < c->h; i++)

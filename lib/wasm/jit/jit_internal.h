@@ -176,7 +176,7 @@ typedef void (*jc_ldfn)(struct rv64_buf *b, unsigned rd, unsigned rs1, int32_t i
 typedef void (*jc_stfn)(struct rv64_buf *b, unsigned rs2, int32_t imm, unsigned rs1);
 size_t jc_ld(struct jc *c, jc_ldfn fn, unsigned rd, unsigned base, int64_t off);
 size_t jc_st(struct jc *c, jc_stfn fn, unsigned rs, unsigned base, int64_t off);
-/* rd = base + off. */
+/* rd = base + off (rd may be base; JR_ADDR is then clobbered). */
 void jc_addr(struct jc *c, unsigned rd, unsigned base, int64_t off);
 
 /* The s0-relative offset of slot i. */
@@ -234,6 +234,8 @@ void jc_put_x(struct jc *c, uint32_t i, unsigned r, uint8_t t);
 void jc_put_f(struct jc *c, uint32_t i, unsigned fr, uint8_t t);
 /* Writes entry e's value to slot dst (nothing if it is there already). */
 void jc_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst);
+/* Entry i (or the top n, or all) written to its own slot. */
+void jc_materialize(struct jc *c, uint32_t i);
 void jc_materialize_top(struct jc *c, uint32_t n);
 void jc_materialize_all(struct jc *c);
 void jc_push_const(struct jc *c, uint64_t v);

@@ -90,6 +90,14 @@ void jc_call_rt(struct jc *c, size_t field)
 
 void jc_reload_mem(struct jc *c)
 {
+	c->mem_stale = true;
+}
+
+void jc_fresh_mem(struct jc *c)
+{
+	if (!c->mem_stale)
+		return;
+	c->mem_stale = false;
 	rv64_ld(&c->b, JR_T, JIT_REG_INST, offsetof(struct jit_inst, mem0));
 	rv64_ld(&c->b, JIT_REG_MBASE, JR_T, offsetof(struct wasm_memory, base));
 	rv64_ld(&c->b, JIT_REG_MSIZE, JR_T, offsetof(struct wasm_memory, size_bytes));

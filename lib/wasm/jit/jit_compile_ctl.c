@@ -124,6 +124,7 @@ void jc_block(struct jc *c, uint8_t op)
 	k->dead = dead;
 	if (dead)
 		return;
+	jc_fresh_mem(c);
 	if (op == WASM_OP_IF) {
 		unsigned ra, rb;
 		uint8_t cond;
@@ -151,8 +152,10 @@ void jc_else(struct jc *c)
 
 	if (!k->dead) {
 		jc_materialize_top(c, k->nresults);
+		jc_fresh_mem(c);
 		jump_to(c, k);
 	}
+	c->mem_stale = false; /* as at the if */
 	if (k->else_site) {
 		uint32_t one = add_fix(c, k->else_site - 1, 0);
 
@@ -171,8 +174,13 @@ bool jc_end(struct jc *c)
 {
 	struct jit_ctl *k = &c->cs[c->nc - 1];
 
-	if (!k->dead)
+	if (!k->dead) {
 		jc_materialize_top(c, k->nresults);
+		if (c->nc > 1)
+			jc_fresh_mem(c);
+	}
+	if (c->nc > 1)
+		c->mem_stale = false; /* every path into the label is */
 	if (k->else_site) {
 		uint32_t one = add_fix(c, k->else_site - 1, 0);
 
@@ -195,6 +203,8 @@ void jc_br(struct jc *c, uint32_t d)
 	struct jit_ctl *k = &c->cs[c->nc - 1 - d];
 
 	emit_moves(c, k, label_arity(k));
+	if (k != &c->cs[0])
+		jc_fresh_mem(c);
 	jump_to(c, k);
 	jc_set_dead(c);
 }
@@ -208,6 +218,8 @@ void jc_br_if(struct jc *c, uint32_t d)
 	unsigned ra, rb;
 	uint8_t cond;
 
+	if (k != &c->cs[0])
+		jc_fresh_mem(c); /* t3 only: the condition's registers stay */
 	jc_pop_cond(c, &cond, &ra, &rb);
 	jc_free_cond(c, ra, rb); /* the branch reads them before anything else can */
 	if (k->op == WASM_OP_LOOP && !needs_moves(c, k, n)) {
@@ -242,6 +254,7 @@ void jc_br_table(struct jc *c)
 	c->r.pos = at;
 	r = jc_pop_xu32(c);
 	jc_materialize_all(c);
+	jc_fresh_mem(c);
 	/* r = min(index, cnt); jump to table[r] */
 	rv64_li(b, JR_U, cnt);
 	rv64_bltu(b, r, JR_U, 8);

@@ -104,6 +104,7 @@ static unsigned emit_address(struct jc *c, uint32_t offset, uint32_t size, int32
 	struct rv64_buf *b = &c->b;
 	unsigned r = jc_pop_xu32(c);
 
+	jc_fresh_mem(c);
 	if (c->o->checked) {
 		/* addr + offset + size > size_bytes: out of bounds (64-bit, no overflow) */
 		jc_addr(c, JR_T, r, (int64_t)offset + size);
@@ -642,6 +643,7 @@ void jc_memory_size(struct jc *c)
 {
 	unsigned r = jc_alloc_x(c);
 
+	jc_fresh_mem(c);
 	rv64_srli(&c->b, r, JIT_REG_MSIZE, 16);
 	jc_push_reg(c, r, WASM_TYPE_I32);
 }

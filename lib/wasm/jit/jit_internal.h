@@ -152,7 +152,8 @@ struct jc {
 	uint32_t nsites, capsites;
 	struct jit_pc *pcs;
 	uint32_t npcs, cappcs;
-	int err; /* first error: ERR_NOMEM, ERR_UNSUPP (a jump out of range) */
+	bool mem_stale; /* s3/s4 need reloading (jc_fresh_mem) */
+	int err;	/* first error: ERR_NOMEM, ERR_UNSUPP (a jump out of range) */
 };
 
 /* ---- jit_compile.c ---- */
@@ -167,8 +168,14 @@ void jc_yield_check(struct jc *c);
 /* Calls the runtime service at byte offset `field` of struct jit_rt (a0..a3
  * set by the caller; s1 moved to a0 here). */
 void jc_call_rt(struct jc *c, size_t field);
-/* Reloads s3/s4 from s2->mem0 (after calls and memory.grow). */
+/*
+ * s3/s4 may be stale after calls and memory.grow (jc_reload_mem notes
+ * it); jc_fresh_mem reloads them from s2->mem0 if so, before what reads
+ * them (a memory access, memory.size) and before every label but the
+ * body's: every branch and fallthrough into a label arrives fresh.
+ */
 void jc_reload_mem(struct jc *c);
+void jc_fresh_mem(struct jc *c);
 
 /* Memory at base + off, any offset (far ones through JR_ADDR). Return the
  * word position of the access instruction. */

@@ -7,7 +7,7 @@
  * jit_compile_ops.c, each chosen by the opcode table's row
  * (wasm/opcodes.h).
  *
- * Code layout:
+ * Code layout (jit_compile_frame.c makes all but the body):
  *
  *   prologue    frame and stack check, params to their slots, locals
  *               zeroed, yield check
@@ -138,274 +138,6 @@ size_t jc_st(struct jc *c, jc_stfn fn, unsigned rs, unsigned base, int64_t off)
 	}
 	fn(&c->b, rs, (int32_t)off, base);
 	return rv64_pos(&c->b) - 1;
-}
-
-static bool is_float(uint8_t t)
-{
-	return t == WASM_TYPE_F32 || t == WASM_TYPE_F64;
-}
-
-/* Frame, stack check, params, locals, yield check. */
-static void emit_prologue(struct jc *c)
-{
-	struct rv64_buf *b = &c->b;
-	const struct wasm_functype *ft = c->ft;
-	uint32_t ni = 0, nf = 0, ns = 0;
-
-	c->frame_at = rv64_pos(b);
-	rv64_lui(b, JR_A, 0); /* the frame size, bound at the end */
-	rv64_addiw(b, JR_A, JR_A, 0);
-	rv64_sub(b, JR_A, RV64_SP, JR_A);
-	rv64_ld(b, JR_B, JIT_REG_EXEC, jit_off_stack_limit);
-	rv64_bgeu(b, JR_A, JR_B, 8);
-	jc_trap_jal(c, WASM_TRAP_CALL_STACK);
-	rv64_sd(b, RV64_RA, -8, RV64_SP);
-	rv64_sd(b, RV64_S0, -16, RV64_SP);
-	rv64_mv(b, RV64_S0, RV64_SP);
-	rv64_mv(b, RV64_SP, JR_A);
-	for (uint32_t k = 0; k < c->nsave; k++) {
-		if (c->save[k] & 0x80)
-			jc_st(c, rv64_fsd, c->save[k] & 0x1f, RV64_S0, -24 - 8 * (int64_t)k);
-		else
-			jc_st(c, rv64_sd, c->save[k], RV64_S0, -24 - 8 * (int64_t)k);
-	}
-	for (uint32_t i = 0; i < ft->nparams; i++) {
-		uint8_t t = ft->params[i];
-		int64_t so = jc_slot_off(c, i);
-		unsigned home = c->lreg[i];
-
-		if (home) {
-			/* a param living in a register: the register form */
-			if (is_float(t) && nf < 8) {
-				rv64_fsgnj_d(b, home, 10 + nf, 10 + nf);
-				nf++;
-			} else if (!is_float(t) && ni < 8) {
-				rv64_mv(b, home, RV64_A0 + ni++);
-			} else if (is_float(t)) {
-				jc_ld(c, t == WASM_TYPE_F32 ? rv64_flw : rv64_fld, home, RV64_S0,
-				      8 * (int64_t)ns++);
-			} else {
-				jc_ld(c, t == WASM_TYPE_I32 ? rv64_lw : rv64_ld, home, RV64_S0,
-				      8 * (int64_t)ns++);
-			}
-			continue;
-		}
-		if (is_float(t) && nf < 8) {
-			if (t == WASM_TYPE_F32) {
-				jc_st(c, rv64_fsw, 10 + nf, RV64_S0, so);
-				jc_st(c, rv64_sw, RV64_ZERO, RV64_S0, so + 4);
-			} else {
-				jc_st(c, rv64_fsd, 10 + nf, RV64_S0, so);
-			}
-			nf++;
-		} else if (!is_float(t) && ni < 8) {
-			if (t == WASM_TYPE_I32) {
-				jc_st(c, rv64_sw, RV64_A0 + ni, RV64_S0, so);
-				jc_st(c, rv64_sw, RV64_ZERO, RV64_S0, so + 4);
-			} else {
-				jc_st(c, rv64_sd, RV64_A0 + ni, RV64_S0, so);
-			}
-			ni++;
-		} else {
-			jc_ld(c, rv64_ld, JR_U, RV64_S0, 8 * (int64_t)ns++);
-			jc_st(c, rv64_sd, JR_U, RV64_S0, so);
-		}
-	}
-	if (c->nlocals - ft->nparams > 8) {
-		/* a loop: JR_A walks the declared locals' slots */
-		jc_addr(c, JR_A, RV64_S0, jc_slot_off(c, ft->nparams));
-		rv64_li(b, JR_B, c->nlocals - ft->nparams);
-		rv64_sd(b, RV64_ZERO, 0, JR_A);
-		rv64_addi(b, JR_A, JR_A, 8);
-		rv64_addi(b, JR_B, JR_B, -1);
-		rv64_bne(b, JR_B, RV64_ZERO, -12);
-	} else {
-		for (uint32_t i = ft->nparams; i < c->nlocals; i++)
-			if (!c->lreg[i])
-				jc_st(c, rv64_sd, RV64_ZERO, RV64_S0, jc_slot_off(c, i));
-	}
-	for (uint32_t i = ft->nparams; i < c->nlocals; i++) {
-		unsigned home = c->lreg[i];
-
-		if (!home)
-			continue;
-		if (c->ltypes[i] == WASM_TYPE_F32)
-			rv64_fmv_w_x(b, home, RV64_ZERO);
-		else if (c->ltypes[i] == WASM_TYPE_F64)
-			rv64_fmv_d_x(b, home, RV64_ZERO);
-		else
-			rv64_mv(b, home, RV64_ZERO);
-	}
-	jc_yield_check(c);
-}
-
-/* Results from slots nlocals.. to a0/fa0 or the caller's area; frame popped. */
-static void emit_epilogue(struct jc *c)
-{
-	struct rv64_buf *b = &c->b;
-	const struct wasm_functype *ft = c->ft;
-	uint32_t base = jc_slot(c, 0);
-
-	if (ft->nresults == 1) {
-		uint8_t t = ft->results[0];
-		int64_t so = jc_slot_off(c, base);
-
-		if (t == WASM_TYPE_F32)
-			jc_ld(c, rv64_flw, 10, RV64_S0, so);
-		else if (t == WASM_TYPE_F64)
-			jc_ld(c, rv64_fld, 10, RV64_S0, so);
-		else
-			jc_ld(c, t == WASM_TYPE_I32 ? rv64_lw : rv64_ld, RV64_A0, RV64_S0, so);
-	} else {
-		for (uint32_t i = 0; i < ft->nresults; i++) {
-			jc_ld(c, rv64_ld, JR_U, RV64_S0, jc_slot_off(c, base + i));
-			jc_st(c, rv64_sd, JR_U, RV64_S0, 8 * (int64_t)i);
-		}
-	}
-	for (uint32_t k = 0; k < c->nsave; k++) {
-		if (c->save[k] & 0x80)
-			jc_ld(c, rv64_fld, c->save[k] & 0x1f, RV64_S0, -24 - 8 * (int64_t)k);
-		else
-			jc_ld(c, rv64_ld, c->save[k], RV64_S0, -24 - 8 * (int64_t)k);
-	}
-	rv64_ld(b, RV64_RA, RV64_S0, -8);
-	rv64_mv(b, RV64_SP, RV64_S0);
-	rv64_ld(b, RV64_S0, RV64_SP, -16);
-	rv64_jalr(b, RV64_ZERO, RV64_RA, 0);
-}
-
-/* The out-of-line stubs, and every site bound to its own. */
-static void emit_stubs(struct jc *c)
-{
-	struct rv64_buf *b = &c->b;
-	size_t at[JIT_STUB__COUNT] = {0};
-	bool used[JIT_STUB__COUNT] = {false};
-
-	for (uint32_t i = 0; i < c->nsites; i++)
-		used[c->sites[i].stub] = true;
-	for (unsigned k = 0; k < JIT_STUB__COUNT; k++) {
-		if (!used[k])
-			continue;
-		at[k] = rv64_pos(b);
-		if (k == JIT_STUB_YIELD) {
-			/* a tail call: rt->yield returns to the check's ra */
-			rv64_ld(b, JR_T, JIT_REG_EXEC, jit_off_rt);
-			rv64_ld(b, JR_T, JR_T, offsetof(struct jit_rt, yield));
-			rv64_jalr(b, RV64_ZERO, JR_T, 0);
-			continue;
-		}
-		rv64_addi(b, RV64_A2, RV64_A2, -4);
-		if (k == JIT_STUB_DYN)
-			rv64_mv(b, RV64_A1, RV64_A0);
-		else
-			rv64_li(b, RV64_A1, k);
-		rv64_mv(b, RV64_A0, JIT_REG_EXEC);
-		rv64_ld(b, JR_T, JIT_REG_EXEC, jit_off_rt);
-		rv64_ld(b, JR_T, JR_T, offsetof(struct jit_rt, trap));
-		rv64_jalr(b, RV64_RA, JR_T, 0);
-		rv64_ebreak(b); /* trap does not return */
-	}
-	for (uint32_t i = 0; i < c->nsites && !c->err; i++)
-		if (rv64_patch_jal(b, c->sites[i].pos, at[c->sites[i].stub]))
-			c->err = rv64_buf_error(b) ? ERR_NOMEM : ERR_UNSUPP;
-}
-
-/* Binds the frame size now that the outgoing area is known. */
-static void bind_frame(struct jc *c)
-{
-	uint64_t frame = ALIGN_UP(16 + 8 * (uint64_t)(c->nsave + c->nslots + c->out_slots), 16);
-	int32_t lo;
-	uint32_t hi;
-
-	if (frame >= (1u << 30)) {
-		c->err = ERR_UNSUPP;
-		return;
-	}
-	lo = (int32_t)((frame & 0xfff) ^ 0x800) - 0x800;
-	hi = (uint32_t)((frame - (uint64_t)(int64_t)lo) >> 12) & 0xfffff;
-	if (rv64_buf_error(&c->b))
-		return;
-	c->b.words[c->frame_at] = rv64_enc_u(0x37, JR_A, hi);
-	c->b.words[c->frame_at + 1] = rv64_enc_i(0x1b, JR_A, 0, JR_A, lo);
-}
-
-/* The first locals of each class get a callee-saved home register. */
-static void assign_homes(struct jc *c)
-{
-	static const uint8_t xregs[] = {RV64_S5, RV64_S6,  RV64_S7, RV64_S8,
-					RV64_S9, RV64_S10, RV64_S11};
-	static const uint8_t fregs[] = {8,  9,	18, 19, 20, 21,
-					22, 23, 24, 25, 26, 27}; /* fs0-fs11 */
-	uint32_t nx = 0, nf = 0;
-
-	for (uint32_t i = 0; i < c->nlocals; i++) {
-		if (is_float(c->ltypes[i]) && nf < ARRAY_SIZE(fregs)) {
-			c->lreg[i] = fregs[nf++];
-			c->save[c->nsave++] = (uint8_t)(c->lreg[i] | 0x80);
-		} else if (!is_float(c->ltypes[i]) && nx < ARRAY_SIZE(xregs)) {
-			c->lreg[i] = xregs[nx++];
-			c->save[c->nsave++] = c->lreg[i];
-		}
-	}
-}
-
-/* Skips the immediates of an instruction in unreachable code. */
-static void skip_imm(struct jc *c, uint8_t imm)
-{
-	struct wasm_reader *r = &c->r;
-	uint32_t n, x;
-	uint64_t v;
-	uint8_t u;
-
-	switch (imm) {
-	case WASM_IMM_IDX:
-		wasm_reader_u32(r, &x);
-		break;
-	case WASM_IMM_IDX2:
-	case WASM_IMM_MEMARG1:
-	case WASM_IMM_MEMARG2:
-	case WASM_IMM_MEMARG4:
-	case WASM_IMM_MEMARG8:
-		wasm_reader_u32(r, &x);
-		wasm_reader_u32(r, &x);
-		break;
-	case WASM_IMM_BR_TABLE:
-		wasm_reader_u32(r, &n);
-		for (uint32_t i = 0; i <= n; i++)
-			wasm_reader_u32(r, &x);
-		break;
-	case WASM_IMM_SELECT_T:
-		wasm_reader_u32(r, &n);
-		for (uint32_t i = 0; i < n; i++)
-			wasm_reader_u8(r, &u);
-		break;
-	case WASM_IMM_MEM0:
-	case WASM_IMM_REFTYPE:
-		wasm_reader_u8(r, &u);
-		break;
-	case WASM_IMM_MEM0_MEM0:
-		wasm_reader_u8(r, &u);
-		wasm_reader_u8(r, &u);
-		break;
-	case WASM_IMM_IDX_MEM0:
-		wasm_reader_u32(r, &x);
-		wasm_reader_u8(r, &u);
-		break;
-	case WASM_IMM_I32:
-		wasm_reader_leb(r, 32, true, &v);
-		break;
-	case WASM_IMM_I64:
-		wasm_reader_leb(r, 64, true, &v);
-		break;
-	case WASM_IMM_F32:
-		wasm_reader_fixed32(r, &x);
-		break;
-	case WASM_IMM_F64:
-		wasm_reader_fixed64(r, &v);
-		break;
-	default:
-		break;
-	}
 }
 
 /* The 0xfc instructions that are not numeric. */
@@ -623,14 +355,14 @@ static bool skip_instr(struct jc *c, uint8_t code)
 	case WASM_OP_PREFIX_FC:
 		wasm_reader_u32(&c->r, &sub);
 		if (sub < WASM_OP_FC_COUNT)
-			skip_imm(c, wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].imm);
+			jc_skip_imm(c, wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].imm);
 		return false;
 	case WASM_OP_DROP:
 	case WASM_OP_SELECT:
 		c->untyped++; /* the validator's type table counts these too */
 		return false;
 	default:
-		skip_imm(c, wasm_opinfo[code].imm);
+		jc_skip_imm(c, wasm_opinfo[code].imm);
 		return false;
 	}
 }
@@ -657,13 +389,13 @@ static int compile_body(struct jc *c)
 		return ERR_NOMEM;
 	memcpy(c->ltypes, c->ft->params, c->ft->nparams);
 	memcpy(c->ltypes + c->ft->nparams, f->local_types, f->nlocals);
-	assign_homes(c);
+	jc_assign_homes(c);
 	c->nc = 1;
 	memset(&c->cs[0], 0, sizeof(c->cs[0]));
 	c->cs[0].nresults = c->ft->nresults;
 	c->off = f->code_start;
 	jc_regs_reset(c);
-	emit_prologue(c);
+	jc_emit_prologue(c);
 	wasm_reader_init(&c->r, c->m->bytes, c->m->len);
 	c->r.pos = f->code_start;
 	c->r.end = f->code_end;
@@ -682,9 +414,9 @@ static int compile_body(struct jc *c)
 		c->err = ERR_INVAL; /* cannot happen for a validated body */
 	if (c->err)
 		return c->err;
-	emit_epilogue(c);
-	emit_stubs(c);
-	bind_frame(c);
+	jc_emit_epilogue(c);
+	jc_emit_stubs(c);
+	jc_bind_frame(c);
 	if (!c->err)
 		c->err = rv64_buf_error(&c->b);
 	return c->err;

@@ -1,8 +1,9 @@
 /*
  * jit_internal.h - the baseline compiler's state, shared by its files:
- * jit_compile.c (the driver: frame, prologue, epilogue, trap stubs, code
- * memory), jit_compile_stack.c (the operand stack), jit_compile_ctl.c
- * (blocks, branches, calls) and jit_compile_ops.c (memory, variables, numeric and runtime-served
+ * jit_compile.c (the driver, code memory), jit_compile_frame.c (frame,
+ * prologue, epilogue, trap stubs), jit_compile_stack.c (the operand
+ * stack), jit_compile_ctl.c (blocks, branches, calls) and
+ * jit_compile_ops.c (memory, variables, numeric and runtime-served
  * instructions). Internal to the compiler.
  *
  * The frame of a compiled function (jit_abi.h fixes the top two words):
@@ -197,6 +198,22 @@ static inline uint32_t jc_slot(const struct jc *c, uint32_t height)
 {
 	return c->nlocals + height;
 }
+
+/* ---- jit_compile_frame.c ---- */
+
+/* Gives the most used locals (loops weigh more) callee-saved homes (lreg,
+ * save, nsave); before the prologue. */
+void jc_assign_homes(struct jc *c);
+/* Frame, stack check, params, locals, yield check. */
+void jc_emit_prologue(struct jc *c);
+/* Results from slots nlocals.. to a0/fa0 or the caller's area; frame popped. */
+void jc_emit_epilogue(struct jc *c);
+/* The out-of-line stubs, and every site bound to its own. */
+void jc_emit_stubs(struct jc *c);
+/* Binds the prologue's frame size now that the outgoing area is known. */
+void jc_bind_frame(struct jc *c);
+/* Skips the immediates of kind imm (enum wasm_imm) at c->r. */
+void jc_skip_imm(struct jc *c, uint8_t imm);
 
 /* ---- jit_compile_stack.c: the operand stack ---- */
 

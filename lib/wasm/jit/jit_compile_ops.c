@@ -144,6 +144,7 @@ void jc_mem(struct jc *c, uint32_t op)
 			(t == WASM_TYPE_F32 ? rv64_flw : rv64_fld)(&c->b, v, r, disp);
 			jc_free_reg(c, r, false);
 			jc_push_reg(c, v, t);
+			jc_produced(c);
 			return;
 		}
 		/* an i32 in a register is sign-extended: lw for i32.load */
@@ -608,6 +609,7 @@ void jc_global_get(struct jc *c, uint32_t x)
 		(t == WASM_TYPE_I32 ? rv64_lw : rv64_ld)(&c->b, r, JR_U, 0);
 	}
 	jc_push_reg(c, r, t);
+	jc_produced(c);
 }
 
 /* The value is stored canonically (i32 and f32 zero-extended), as the

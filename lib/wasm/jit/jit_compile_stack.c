@@ -463,7 +463,7 @@ void jc_local_set(struct jc *c, uint32_t x, bool tee)
 	if (c->lreg[x]) {
 		uint8_t lt = c->ltypes[x];
 
-		if (!jc_is_float(lt) && retarget_producer(c, c->lreg[x])) {
+		if (retarget_producer(c, c->lreg[x])) {
 			/* computed straight into the local's register */
 		} else if (e->kind != JV_LOCAL || e->local != x) {
 			if (jc_is_float(lt))

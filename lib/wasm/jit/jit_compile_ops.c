@@ -508,13 +508,15 @@ static bool emit_num(struct jc *c, uint32_t op, uint32_t sig)
 
 	if (!jit_num_supported(op))
 		return false;
+	/* operands are only read (but rd): a local's home register serves */
 	if (np > 1)
-		r1 = jc_is_float(t1) ? jc_pop_f(c, t1) : jc_pop_x(c, t1);
-	r0 = jc_is_float(t0) ? jc_pop_f(c, t0) : jc_pop_x(c, t0);
+		r1 = jc_is_float(t1) ? jc_pop_src_f(c, t1) : jc_pop_src_x(c, t1);
+	r0 = jc_is_float(t0) ? jc_pop_src_f(c, t0) : jc_pop_src_x(c, t0);
 	regs.rs1 = (uint8_t)r0;
 	regs.rs2 = (uint8_t)r1;
-	if (jc_is_float(rt) == jc_is_float(t0))
-		regs.rd = (uint8_t)r0;
+	if (jc_is_float(rt) == jc_is_float(t0) &&
+	    ((jc_is_float(t0) ? JC_FPOOL : JC_XPOOL) >> r0 & 1))
+		regs.rd = (uint8_t)r0; /* held: the result may overwrite it */
 	else
 		regs.rd = (uint8_t)(jc_is_float(rt) ? jc_alloc_f(c) : jc_alloc_x(c));
 	jit_num_emit(&c->b, op, &regs, &tr);

@@ -340,6 +340,7 @@ enum {
 	F_IFP,
 	F_BIGFRAME,
 	F_LOADFAR,
+	F_GROWLOAD,
 };
 
 static uint32_t fib(uint32_t n)
@@ -431,6 +432,11 @@ TEST(jit_exec, memory_and_traps)
 	EXPECT_EQ(jt_run(&ti, F_LOAD, regs), WASM_TRAP_MEMORY_OOB);
 	regs[0] = (uint64_t)-4; /* an i32 address past 2^31 */
 	EXPECT_EQ(jt_run(&ti, F_LOAD, regs), WASM_TRAP_MEMORY_OOB);
+	/* a callee sees memory 0 as the previous callee left it (s4 fresh) */
+	EXPECT_EQ(jt_call_i(t, &ti, F_GROWLOAD, WASM_PAGE_SIZE + 100, 0, 0), 0);
+	EXPECT_EQ(jt_call_i(t, &ti, F_SIZE, 0, 0, 0), 2);
+	jt.mem.pages = 1;
+	jt.mem.size_bytes = WASM_PAGE_SIZE;
 	EXPECT_EQ(jt_call_i(t, &ti, F_SIZE, 0, 0, 0), 1);
 	EXPECT_EQ(jt_call_i(t, &ti, F_GROW, 2, 0, 0), 1);
 	EXPECT_EQ(jt_call_i(t, &ti, F_SIZE, 0, 0, 0), 3);

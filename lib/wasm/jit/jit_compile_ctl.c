@@ -441,6 +441,7 @@ void jc_call(struct jc *c, uint32_t func)
 	const struct wasm_functype *ft = &m->types[m->funcs[func].type];
 	uint32_t base = c->h - ft->nparams;
 
+	jc_fresh_mem(c); /* the callee starts from s3/s4 */
 	if (func < m->nfunc_imports) {
 		jc_spill_all(c);
 		jc_materialize_top(c, ft->nparams);
@@ -483,6 +484,7 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 
 	unsigned r = jc_pop_xu32(c);
 
+	jc_fresh_mem(c); /* the callee starts from s3/s4 */
 	jc_spill_all(c);
 	if (r != JR_A)
 		rv64_mv(b, JR_A, r);

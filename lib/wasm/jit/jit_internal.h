@@ -172,8 +172,9 @@ void jc_call_rt(struct jc *c, size_t field);
 /*
  * s3/s4 may be stale after calls and memory.grow (jc_reload_mem notes
  * it); jc_fresh_mem reloads them from s2->mem0 if so, before what reads
- * them (a memory access, memory.size) and before every label but the
- * body's: every branch and fallthrough into a label arrives fresh.
+ * them (a memory access, memory.size, a call: the callee starts from
+ * them) and before every label but the body's: every branch and
+ * fallthrough into a label arrives fresh.
  */
 void jc_reload_mem(struct jc *c);
 void jc_fresh_mem(struct jc *c);

@@ -6,11 +6,16 @@
  * the host, under the sanitizers, and in the riscv64 test binary). No
  * compilation may fail: the compiler covers all of WebAssembly 2.0 but
  * SIMD. Prints the code size against the wasm bodies' size.
+ *
+ * jit_compile.file compiles every function of $JIT_COMPILE_FILE (checked
+ * memory), for its code size and compile speed (nothing without it):
+ *   JIT_COMPILE_FILE=big.wasm qemu-riscv64 build/rv64/test_rv64_jit jit_compile.file
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/compiler.h"
 #include "base/err.h"
@@ -144,4 +149,71 @@ TEST(jit_compile, spec_modules)
 	EXPECT_GT(nfiles, 100);
 	test_printf(t, "%u files, %u functions: %zu bytes of wasm bodies -> %zu bytes of code\n",
 		    nfiles, st.nfuncs, st.wasm_bytes, st.code_bytes);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+TEST(jit_compile, file)
+{
+	const char *path = getenv("JIT_COMPILE_FILE");
+	struct wasm_module *m = NULL;
+	struct wasm_error err;
+	struct jit_opts o = {.checked = true};
+	size_t wasm_bytes = 0, code_bytes = 0;
+	uint32_t nfail = 0;
+	uint8_t *buf = NULL;
+	double t0;
+	FILE *fp;
+	long len;
+
+	if (!path) {
+		test_printf(t, "JIT_COMPILE_FILE not set: nothing to compile\n");
+		return;
+	}
+	fp = fopen(path, "rb");
+	if (!EXPECT(fp != NULL))
+		return;
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc(len > 0 ? (size_t)len : 1);
+	if (!EXPECT(buf && fread(buf, 1, (size_t)len, fp) == (size_t)len) ||
+	    !EXPECT_OK(wasm_module_load(buf, (size_t)len, &m, &err)))
+		goto out;
+	t0 = now_s();
+	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+		struct jit_func *jf = NULL;
+		int rc = jit_compile(m, i, &o, &jt_heap_cm, &jf);
+
+		if (rc) {
+			test_printf(t, "func %u: %s\n", i, err_str(rc));
+			nfail++;
+			continue;
+		}
+		code_bytes += jf->size;
+		wasm_bytes += m->funcs[i].code_end - m->funcs[i].body_start;
+		jit_func_free(&jt_heap_cm, jf);
+	}
+	t0 = now_s() - t0;
+	/* test_printf has no %f: hundredths */
+	test_printf(t,
+		    "%u functions (%u not compiled): %zu bytes of wasm bodies -> %zu bytes of code "
+		    "(x%llu/100) in %llu ms (%llu/100 MB/s of bodies)\n",
+		    m->nfuncs - m->nfunc_imports, nfail, wasm_bytes, code_bytes,
+		    (unsigned long long)(wasm_bytes
+						 ? 100.0 * (double)code_bytes / (double)wasm_bytes
+						 : 0),
+		    (unsigned long long)(t0 * 1e3),
+		    (unsigned long long)(t0 > 0 ? (double)wasm_bytes / t0 / 1e4 : 0));
+	EXPECT_EQ(nfail, 0);
+out:
+	wasm_module_free(m);
+	free(buf);
+	fclose(fp);
 }

@@ -416,7 +416,7 @@ static int compile_body(struct jc *c)
 		return c->err;
 	jc_emit_epilogue(c);
 	jc_emit_stubs(c);
-	jc_bind_frame(c);
+	jc_check_frame(c);
 	if (!c->err)
 		c->err = rv64_buf_error(&c->b);
 	return c->err;

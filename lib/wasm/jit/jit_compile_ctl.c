@@ -335,6 +335,11 @@ static uint32_t stack_params(const struct wasm_functype *ft)
 	return p.ns;
 }
 
+uint32_t jc_out_slots(const struct wasm_functype *ft)
+{
+	return MAX(stack_params(ft), ft->nresults > 1 ? ft->nresults : 0);
+}
+
 /* Whether x or f register r is an argument register (a0-a7, fa0-fa7:
  * the same numbers). */
 static bool is_arg_reg(unsigned r)

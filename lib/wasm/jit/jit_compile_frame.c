@@ -18,16 +18,24 @@ static bool is_float(uint8_t t)
 	return t == WASM_TYPE_F32 || t == WASM_TYPE_F64;
 }
 
+/* The frame's bytes: ra, s0, saved registers, slots, outgoing area. */
+static uint64_t frame_size(const struct jc *c)
+{
+	return ALIGN_UP(16 + 8 * (uint64_t)(c->nsave + c->nslots + c->out_slots), 16);
+}
+
 void jc_emit_prologue(struct jc *c)
 {
 	struct rv64_buf *b = &c->b;
 	const struct wasm_functype *ft = c->ft;
 	uint32_t ni = 0, nf = 0, ns = 0;
 
-	c->frame_at = rv64_pos(b);
-	rv64_lui(b, JR_A, 0); /* the frame size, bound at the end */
-	rv64_addiw(b, JR_A, JR_A, 0);
-	rv64_sub(b, JR_A, RV64_SP, JR_A);
+	c->frame = frame_size(c);
+	if (c->frame >= (1u << 30)) {
+		c->err = ERR_UNSUPP;
+		return;
+	}
+	jc_addr(c, JR_A, RV64_SP, -(int64_t)c->frame);
 	rv64_ld(b, JR_B, JIT_REG_EXEC, jit_off_stack_limit);
 	rv64_bgeu(b, JR_A, JR_B, 8);
 	jc_trap_jal(c, WASM_TRAP_CALL_STACK);
@@ -180,22 +188,11 @@ void jc_emit_stubs(struct jc *c)
 			c->err = rv64_buf_error(b) ? ERR_NOMEM : ERR_UNSUPP;
 }
 
-void jc_bind_frame(struct jc *c)
+void jc_check_frame(struct jc *c)
 {
-	uint64_t frame = ALIGN_UP(16 + 8 * (uint64_t)(c->nsave + c->nslots + c->out_slots), 16);
-	int32_t lo;
-	uint32_t hi;
-
-	if (frame >= (1u << 30)) {
+	/* the prescan saw every call: the body needs no bigger outgoing area */
+	if (frame_size(c) != c->frame && !c->err)
 		c->err = ERR_UNSUPP;
-		return;
-	}
-	lo = (int32_t)((frame & 0xfff) ^ 0x800) - 0x800;
-	hi = (uint32_t)((frame - (uint64_t)(int64_t)lo) >> 12) & 0xfffff;
-	if (rv64_buf_error(&c->b))
-		return;
-	c->b.words[c->frame_at] = rv64_enc_u(0x37, JR_A, hi);
-	c->b.words[c->frame_at + 1] = rv64_enc_i(0x1b, JR_A, 0, JR_A, lo);
 }
 
 void jc_skip_imm(struct jc *c, uint8_t imm)
@@ -267,8 +264,10 @@ static void count_uses(struct jc *c, uint64_t *uses)
 	uint32_t depth = 0, nloop = 0, x;
 	int64_t bt;
 
-	if (!loop)
-		return; /* no counts: the locals' order decides */
+	if (!loop) {
+		c->err = ERR_NOMEM;
+		return;
+	}
 	wasm_reader_init(&c->r, c->m->bytes, c->m->len);
 	c->r.pos = f->code_start;
 	c->r.end = f->code_end;
@@ -298,6 +297,18 @@ static void count_uses(struct jc *c, uint64_t *uses)
 			if (x < c->nlocals)
 				uses[x] += (uint64_t)1 << (3 * MIN(nloop, 4u));
 			break;
+		case WASM_OP_CALL:
+			wasm_reader_u32(&c->r, &x);
+			if (x < c->m->nfuncs)
+				c->out_slots = MAX(c->out_slots,
+						   jc_out_slots(&c->m->types[c->m->funcs[x].type]));
+			break;
+		case WASM_OP_CALL_INDIRECT:
+			wasm_reader_u32(&c->r, &x);
+			if (x < c->m->ntypes)
+				c->out_slots = MAX(c->out_slots, jc_out_slots(&c->m->types[x]));
+			wasm_reader_u32(&c->r, &x);
+			break;
 		case WASM_OP_PREFIX_FC:
 			wasm_reader_u32(&c->r, &x);
 			if (x < WASM_OP_FC_COUNT)
@@ -320,8 +331,10 @@ void jc_assign_homes(struct jc *c)
 					22, 23, 24, 25, 26, 27}; /* fs0-fs11 */
 	uint64_t *uses = calloc((size_t)c->nlocals + 1, sizeof(*uses));
 
-	if (!uses)
-		return; /* every local in its slot */
+	if (!uses) {
+		c->err = ERR_NOMEM;
+		return;
+	}
 	count_uses(c, uses);
 	for (int fl = 0; fl < 2; fl++) {
 		const uint8_t *regs = fl ? fregs : xregs;

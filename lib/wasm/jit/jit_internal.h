@@ -146,7 +146,7 @@ struct jc {
 	uint32_t blk;	    /* next entry of f->blocks */
 	uint32_t off;	    /* module offset of the current instruction */
 	uint32_t out_slots; /* outgoing area, in 8-byte slots */
-	size_t frame_at;    /* the prologue's frame size (lui, addiw) */
+	uint64_t frame;	    /* the frame's size, bytes (the prologue's) */
 	struct jit_fix *fix;
 	uint32_t nfix, capfix;
 	struct jit_site *sites;
@@ -203,7 +203,8 @@ static inline uint32_t jc_slot(const struct jc *c, uint32_t height)
 /* ---- jit_compile_frame.c ---- */
 
 /* Gives the most used locals (loops weigh more) callee-saved homes (lreg,
- * save, nsave); before the prologue. */
+ * save, nsave) and sizes the outgoing area for every call (out_slots);
+ * before the prologue. */
 void jc_assign_homes(struct jc *c);
 /* Frame, stack check, params, locals, yield check. */
 void jc_emit_prologue(struct jc *c);
@@ -211,8 +212,8 @@ void jc_emit_prologue(struct jc *c);
 void jc_emit_epilogue(struct jc *c);
 /* The out-of-line stubs, and every site bound to its own. */
 void jc_emit_stubs(struct jc *c);
-/* Binds the prologue's frame size now that the outgoing area is known. */
-void jc_bind_frame(struct jc *c);
+/* Checks that the body fit the frame the prologue made. */
+void jc_check_frame(struct jc *c);
 /* Skips the immediates of kind imm (enum wasm_imm) at c->r. */
 void jc_skip_imm(struct jc *c, uint8_t imm);
 
@@ -278,6 +279,8 @@ void jc_br_table(struct jc *c);
 void jc_return(struct jc *c);
 void jc_call(struct jc *c, uint32_t func);
 void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table);
+/* The outgoing area a direct call of type ft needs, in slots. */
+uint32_t jc_out_slots(const struct wasm_functype *ft);
 /* Binds the forward jumps of chain `fix` to word `target`. */
 void jc_patch_chain(struct jc *c, uint32_t fix, size_t target);
 

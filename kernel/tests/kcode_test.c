@@ -192,9 +192,14 @@ TEST(kcode, sealed_code_is_never_writable)
 	rv64_buf_init(&b);
 	rv64_li(&b, RV64_A0, 42);
 	emit_ret(&b);
+	struct kcode_stats k0, k1;
+	kcode_stats(&k0);
 	/* before seal: written, not run */
 	if (!EXPECT_OK(a.code.alloc(a.code.arg, b.len * 4, &rw, &h)))
 		goto out;
+	kcode_stats(&k1); /* `mem` shows it */
+	EXPECT_EQ(k1.code_blocks, k0.code_blocks + 1);
+	EXPECT_EQ(k1.code_bytes, k0.code_bytes + FRAME_SIZE);
 	EXPECT_OK(arch_probe_write64(rw, 0x1234));
 	memcpy(rw, b.words, b.len * 4);
 	void *x = a.code.seal(a.code.arg, h);
@@ -211,6 +216,9 @@ TEST(kcode, sealed_code_is_never_writable)
 		a.code.free(a.code.arg, h);
 	}
 	EXPECT(kcode_acct_empty(&a));
+	kcode_stats(&k1);
+	EXPECT_EQ(k1.code_blocks, k0.code_blocks);
+	EXPECT_EQ(k1.code_bytes, k0.code_bytes);
 out:
 	rv64_buf_free(&b);
 }
@@ -224,7 +232,9 @@ TEST(kcode, stacks_are_lazy_guarded_counted_and_given_back)
 	void *h;
 	int bad = 0;
 
+	struct kcode_stats k0, k1;
 	kcode_acct_init(&a);
+	kcode_stats(&k0);
 	uint64_t before = ktest_frames_not_held();
 	for (int i = 0; i < 100; i++) {
 		size_t want = sizes[i % 4];
@@ -233,6 +243,8 @@ TEST(kcode, stacks_are_lazy_guarded_counted_and_given_back)
 		bad += hi - lo < want || (hi | lo) % 16 != 0;
 		kcode_acct_usage(&a, &res, &prom);
 		bad += res != 0 || prom != hi - lo; /* promised, not touched */
+		kcode_stats(&k1);
+		bad += k1.stacks != k0.stacks + 1 || k1.stack_bytes != k0.stack_bytes + (hi - lo);
 		/* the guard below lo: unmapped, refused, known as a guard */
 		bad += vm_translate(lo - 8, &v) != ERR_NOENT;
 		bad += arch_probe_read64((void *)(lo - 8), &v) != ERR_FAULT;

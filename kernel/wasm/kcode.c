@@ -33,6 +33,9 @@ struct kcode_stack {
 static struct spinlock stacks_lock = SPINLOCK_INIT;
 static struct kcode_stack *stacks; /* [stacks_lock] */
 
+/* Totals over every account. relaxed: statistics, read for display. */
+static _Atomic uint64_t total_code_bytes, total_code_blocks, total_stacks, total_stack_bytes;
+
 /* Set at boot (and by tests); read when a program's store is made.
  * relaxed: a switch, ordered by the spawn that follows it. */
 static atomic_bool enabled;
@@ -66,6 +69,8 @@ static int code_alloc(void *arg, size_t bytes, void **rw, void **handle)
 	b->acct = a;
 	/* relaxed: a statistic, read for display */
 	atomic_fetch_add_explicit(&a->code_bytes, size, memory_order_relaxed);
+	atomic_fetch_add_explicit(&total_code_bytes, size, memory_order_relaxed);
+	atomic_fetch_add_explicit(&total_code_blocks, 1, memory_order_relaxed);
 	*rw = (void *)(uintptr_t)b->va;
 	*handle = b;
 	return 0;
@@ -80,6 +85,8 @@ static void code_free(void *arg, void *handle)
 		return;
 	vm_free(b->va);
 	atomic_fetch_sub_explicit(&b->acct->code_bytes, b->size, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&total_code_bytes, b->size, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&total_code_blocks, 1, memory_order_relaxed);
 	free(b);
 }
 
@@ -129,6 +136,8 @@ static int stack_alloc(void *arg, size_t bytes, void **handle, uintptr_t *lo, ui
 	stacks = s;
 	spin_unlock(&stacks_lock, irq);
 	atomic_fetch_add_explicit(&a->stacks, 1, memory_order_relaxed); /* a statistic */
+	atomic_fetch_add_explicit(&total_stacks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&total_stack_bytes, size, memory_order_relaxed);
 	*handle = s;
 	*lo = (uintptr_t)s->va;
 	*hi = (uintptr_t)(s->va + size);
@@ -150,6 +159,8 @@ static void stack_free(void *arg, void *handle)
 	spin_unlock(&stacks_lock, irq);
 	vm_free(s->va);
 	atomic_fetch_sub_explicit(&s->acct->stacks, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&total_stacks, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&total_stack_bytes, s->size, memory_order_relaxed);
 	free(s);
 }
 
@@ -186,6 +197,16 @@ bool kcode_acct_empty(const struct kcode_acct *a)
 {
 	return atomic_load_explicit(&a->code_bytes, memory_order_relaxed) == 0 &&
 	       atomic_load_explicit(&a->stacks, memory_order_relaxed) == 0;
+}
+
+void kcode_stats(struct kcode_stats *out)
+{
+	*out = (struct kcode_stats){
+		.code_bytes = atomic_load_explicit(&total_code_bytes, memory_order_relaxed),
+		.code_blocks = atomic_load_explicit(&total_code_blocks, memory_order_relaxed),
+		.stacks = atomic_load_explicit(&total_stacks, memory_order_relaxed),
+		.stack_bytes = atomic_load_explicit(&total_stack_bytes, memory_order_relaxed),
+	};
 }
 
 bool kcode_enabled(void)

@@ -93,6 +93,15 @@ void kcode_set_enabled(bool on);
  * checked memory); leaves cfg as it is otherwise. */
 void kcode_store_config(struct kcode_acct *a, struct wasm_store_config *cfg);
 
+/* Every program's together, for `mem` and /proc/meminfo. */
+struct kcode_stats {
+	uint64_t code_bytes;  /* whole pages of live code blocks */
+	uint64_t code_blocks; /* live code blocks */
+	uint64_t stacks;      /* live guest stacks */
+	uint64_t stack_bytes; /* their usable sizes (lazy: mostly untouched) */
+};
+void kcode_stats(struct kcode_stats *out);
+
 /* kcode_stack_guard_hit - whether addr lies in the guard page of a live
  * guest stack. Interrupt context (the fault path); takes the list's lock. */
 bool kcode_stack_guard_hit(uint64_t addr);

@@ -14,6 +14,7 @@
 #include "core/cpu.h"
 #include "mem/frame.h"
 #include "mem/vm.h"
+#include "sched/timer.h"
 #include "tests/ktest.h"
 #include "wasm/jit/rv64_enc.h"
 #include "wasm/kcode.h"
@@ -136,6 +137,42 @@ TEST(kcode, code_runs_on_every_cpu_and_every_frame_comes_back)
 	EXPECT_EQ(bad, 0);
 	EXPECT(kcode_acct_empty(&a));
 	EXPECT_EQ(ktest_frames_not_held(), before);
+}
+
+/* What alloc, seal (shootdown and fence.i on every CPU) and free of one
+ * page of code cost here: printed for the compiler's authors, not checked
+ * (the machine's load decides it). */
+TEST(kcode, cost_of_alloc_seal_free)
+{
+	enum { N = 100 };
+	struct kcode_acct a;
+	uint64_t t_alloc = 0, t_seal = 0, t_free = 0;
+	void *rw, *h;
+	int done = 0;
+
+	kcode_acct_init(&a);
+	for (; done < N; done++) {
+		uint64_t t0 = arch_now_ticks();
+		if (!EXPECT_OK(a.code.alloc(a.code.arg, 64, &rw, &h)))
+			break;
+		uint64_t t1 = arch_now_ticks();
+		memset(rw, 0, 64); /* 16 x `unimp`: never run */
+		uint64_t t2 = arch_now_ticks();
+		EXPECT(a.code.seal(a.code.arg, h) == rw);
+		uint64_t t3 = arch_now_ticks();
+		a.code.free(a.code.arg, h);
+		uint64_t t4 = arch_now_ticks();
+		t_alloc += t1 - t0;
+		t_seal += t3 - t2;
+		t_free += t4 - t3;
+	}
+	if (done)
+		test_printf(t,
+			    "  per page on %u CPU(s): alloc %llu us, seal %llu us, free %llu us\n",
+			    ncpus, (unsigned long long)timer_ticks_to_us(t_alloc / done),
+			    (unsigned long long)timer_ticks_to_us(t_seal / done),
+			    (unsigned long long)timer_ticks_to_us(t_free / done));
+	EXPECT(kcode_acct_empty(&a));
 }
 
 /*

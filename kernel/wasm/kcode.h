@@ -38,7 +38,13 @@
  * running guest's guard_call (kmem.h's landing, kcode_stack_guard_hit) and
  * becomes a trap of the program, never a kernel fault. Traps and
  * interrupts taken on a guest stack do not push onto it: the trap entry
- * switches to the hart's own trap stack first (arch/riscv64/entry.S).
+ * switches to the hart's own trap stack first (arch/riscv64/entry.S), so
+ * they need no room below the runtime's stack limit. Kernel C code the
+ * runtime calls on a guest stack (host calls, slow calls) has no limit
+ * check of its own and must never reach the guard (landing there would
+ * leave whatever it holds held): the limit must leave it room. Everything
+ * the kernel runs, host calls included, fits in a hart's 64 KiB boot stack
+ * (loader STACK_PAGES), so limit = lo + 64 KiB is always enough.
  *
  * Accounting: a provider's arg is the program's struct kcode_acct; code
  * pages and the stacks' committed pages count as the program's resident

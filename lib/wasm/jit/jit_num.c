@@ -46,6 +46,7 @@ enum num_shape {
 	SH_RR_SNOT,  /* rr(rd, rs2, rs1) then xori 1: a <= b as !(b < a) */
 	SH_EQ,	     /* xor, then == 0 (arg 0) or != 0 (arg 1) */
 	SH_RI,	     /* ri(rd, rs1, arg) */
+	SH_MOVE,     /* rd = rs1: nothing when they are the same register */
 	SH_FARITH,   /* rrm(rd, rs1, rs2, RNE) */
 	SH_F1,	     /* r1(rd, rs1): exact conversions */
 	SH_F1_RNE,   /* r1m(rd, rs1, RNE) */
@@ -199,7 +200,7 @@ static const struct num_rule num_rules[WASM_OP_NINDEX] = {
 	[NUM_IX_I32_TRUNC_F32_U] = {SH_TRUNC, 0, {.r1m = rv64_fcvt_wu_s}},
 	[NUM_IX_I32_TRUNC_F64_S] = {SH_TRUNC, NUM_F64, {.r1m = rv64_fcvt_w_d}},
 	[NUM_IX_I32_TRUNC_F64_U] = {SH_TRUNC, NUM_F64, {.r1m = rv64_fcvt_wu_d}},
-	[NUM_IX_I64_EXTEND_I32_S] = {SH_RI, 0, {.ri = rv64_addi}},
+	[NUM_IX_I64_EXTEND_I32_S] = {SH_MOVE, 0, {.rr = NULL}},
 	[NUM_IX_I64_EXTEND_I32_U] = {SH_ZEXT32, 0, {.rr = NULL}},
 	[NUM_IX_I64_TRUNC_F32_S] = {SH_TRUNC, 0, {.r1m = rv64_fcvt_l_s}},
 	[NUM_IX_I64_TRUNC_F32_U] = {SH_TRUNC, 0, {.r1m = rv64_fcvt_lu_s}},
@@ -525,6 +526,10 @@ bool jit_num_emit(struct rv64_buf *b, uint32_t op, const struct jit_num_regs *r,
 		break;
 	case SH_RI:
 		u->fn.ri(b, r->rd, r->rs1, u->arg);
+		break;
+	case SH_MOVE:
+		if (r->rd != r->rs1)
+			rv64_mv(b, r->rd, r->rs1);
 		break;
 	case SH_FARITH:
 		u->fn.rrm(b, r->rd, r->rs1, r->rs2, RV64_RNE);

@@ -62,6 +62,17 @@ RV64_JIT_NUM_TEST_SRCS := tests/host/main.c tests/rv64/jit_num_test.c lib/wasm/j
 $(RV64_JIT_NUM_TEST): $(call host_objs,rv64,$(RV64_JIT_NUM_TEST_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
+# The spec testsuite's assertions on single numeric instructions, for the
+# same test (WASM_TESTSUITE from mk/lib-spectest.mk; wast2json, wasm2wat).
+JIT_NUM_SPEC_H := $(BUILD)/gen/jit_num_spec.h
+$(JIT_NUM_SPEC_H): tools/gen-jit-num-spec.py $(wildcard $(addprefix $(WASM_TESTSUITE)/, \
+		i32.wast i64.wast f32.wast f64.wast f32_cmp.wast f64_cmp.wast f32_bitwise.wast \
+		f64_bitwise.wast conversions.wast float_misc.wast))
+	@mkdir -p $(@D)
+	$(Q)python3 tools/gen-jit-num-spec.py $@ $(WASM_TESTSUITE)
+$(BUILD)/rv64/tests/rv64/jit_num_test.o: $(JIT_NUM_SPEC_H)
+$(BUILD)/rv64/tests/rv64/jit_num_test.o: RV64_CFLAGS += -I$(BUILD)/gen
+
 -include $(patsubst %.o,%.d,$(call host_objs,rv64,$(RV64_ENC_TEST_SRCS) $(RV64_JIT_NUM_TEST_SRCS)))
 -include $(patsubst %.o,%.d,$(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS) \
 	$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS) tests/fuzz/replay_main.c \

@@ -19,6 +19,10 @@
  * rd == rs1 == rs2; a canary register checks that nothing else is written,
  * and an operand in another register than rd must come out unchanged.
  *
+ * A second, independent reference: the spec testsuite's own assertions on
+ * single numeric instructions (12k of them, every NUM row covered), taken
+ * from the .wast files by tools/gen-jit-num-spec.py at build time.
+ *
  * Results: integers exactly (an i32 must be sign-extended in its register),
  * floats bit-exactly except NaNs of arithmetic, which follow the spec's
  * rule: canonical when every NaN operand is canonical, else any
@@ -857,6 +861,105 @@ TEST(jit_num, riscv_corners)
 		    (!cases[i].trap && !EXPECT_EQ_U(io.res, cases[i].v)))
 			test_printf(t, "  case %zu: %s\n", i, wasm_opinfo[cases[i].op].text);
 	}
+	jit_unmap(&c);
+	rv64_buf_free(&b);
+}
+
+/* ---- the spec testsuite's own expectations ---- */
+
+enum spec_kind { SPEC_VALUE, SPEC_NAN_CANONICAL, SPEC_NAN_ARITHMETIC, SPEC_TRAP };
+
+struct spec_case {
+	uint32_t op;
+	uint64_t a, b;
+	uint8_t kind; /* enum spec_kind */
+	uint64_t want;
+	const char *where; /* "file:line" in the testsuite */
+};
+
+static const struct spec_case spec_cases[] = {
+#define JIT_NUM_SPEC(op, a, b, kind, want, where) {op, a, b, kind, want, where},
+#include "jit_num_spec.h"
+#undef JIT_NUM_SPEC
+	{0, 0, 0, 0, 0, NULL},
+};
+
+static bool spec_ok(const struct spec_case *sc, uint8_t tr, const struct num_io *io)
+{
+	if (sc->kind == SPEC_TRAP)
+		return io->trap == sc->want;
+	if (io->trap)
+		return false;
+	if (tr == WASM_TYPE_F32 && io->res >> 32 != 0xffffffffu)
+		return false; /* not NaN-boxed */
+	if (sc->kind == SPEC_NAN_CANONICAL)
+		return is_canonical(tr, io->res);
+	if (sc->kind == SPEC_NAN_ARITHMETIC)
+		return is_nan(tr, io->res) && is_arithmetic(tr, io->res);
+	return io->res == reg_of(tr, sc->want);
+}
+
+/* Every assert_return/assert_trap of the numeric .wast files on a function
+ * that is one NUM instruction (tools/gen-jit-num-spec.py), run in the first
+ * three register assignments in turn. */
+TEST(jit_num, spec_testsuite_assertions)
+{
+	static size_t at[WASM_OP_NINDEX][3];
+	static bool covered[WASM_OP_NINDEX];
+	struct rv64_buf b;
+	struct jit_code c;
+	size_t n = 0;
+	unsigned rows = 0, uncovered = 0;
+	int bad = 0;
+
+#ifdef JIT_NUM_SPEC_MISSING
+	test_printf(t, "  spec testsuite not found: %s\n", JIT_NUM_SPEC_MISSING);
+	EXPECT(false);
+	return;
+#endif
+	rv64_buf_init(&b);
+	for (uint32_t op = 0; op < WASM_OP_NINDEX; op++) {
+		if (wasm_opinfo[op].text == NULL || wasm_opinfo[op].tr != WASM_TR_NUM)
+			continue;
+		for (unsigned v = 0; v < 3; v++)
+			at[op][v] = emit_case(t, &b, op, &variants[v]);
+	}
+	if (!jit_map(t, &b, &c)) {
+		rv64_buf_free(&b);
+		return;
+	}
+	for (const struct spec_case *sc = spec_cases; sc->where; sc++) {
+		struct num_io io = {.a = sc->a, .b = sc->b, .res = 0x5a5a5a5a5a5a5a5aull};
+		uint8_t tr;
+		size_t pos;
+
+		if (wasm_opinfo[sc->op].tr != WASM_TR_NUM)
+			continue; /* reinterpret: no code */
+		pos = at[sc->op][n % 3];
+		if (!EXPECT(pos != SIZE_MAX))
+			continue;
+		tr = wasm_sig_result(wasm_opinfo[sc->op].sig);
+		((fn_io)jit_at(&c, pos))(&io);
+		n++;
+		covered[sc->op] = true;
+		if (!spec_ok(sc, tr, &io) && bad++ < 10)
+			test_printf(t, "  %s: %s (0x%llx, 0x%llx) gave 0x%llx trap %d\n", sc->where,
+				    wasm_opinfo[sc->op].text, (unsigned long long)sc->a,
+				    (unsigned long long)sc->b, (unsigned long long)io.res,
+				    (int)io.trap);
+	}
+	for (uint32_t op = 0; op < WASM_OP_NINDEX; op++) {
+		if (wasm_opinfo[op].text == NULL || wasm_opinfo[op].tr != WASM_TR_NUM)
+			continue;
+		rows++;
+		if (!covered[op] && uncovered++ < 5)
+			test_printf(t, "  no spec assertion on %s\n", wasm_opinfo[op].text);
+	}
+	test_printf(t, "  %zu spec assertions, %u of %u NUM rows covered\n", n, rows - uncovered,
+		    rows);
+	EXPECT_EQ(bad, 0);
+	EXPECT_GT(n, 10000);
+	EXPECT_EQ(uncovered, 0);
 	jit_unmap(&c);
 	rv64_buf_free(&b);
 }

@@ -15,11 +15,13 @@ SPEC_NAN_ARITHMETIC, SPEC_TRAP (want: the WASM_TRAP_ kind). Values are the
 bits wast2json writes (exact, NaN payloads included). tests/rv64/
 jit_num_test.c runs the rows on the numeric emitter's code: the spec's own
 expected results, independent of our interpreter. Without the testsuite the
-header defines JIT_NUM_SPEC_MISSING and the test fails saying so.
+header defines JIT_NUM_SPEC_MISSING and the test fails saying so (likewise
+without wabt's wast2json and wasm2wat).
 """
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -103,6 +105,7 @@ def main():
              % suite]
     paths = [os.path.join(suite, f + ".wast") for f in FILES]
     missing = [p for p in paths if not os.path.exists(p)]
+    missing += [t + " (wabt)" for t in ("wast2json", "wasm2wat") if not shutil.which(t)]
     if missing:
         lines.append('#define JIT_NUM_SPEC_MISSING "%s"' % missing[0])
     else:

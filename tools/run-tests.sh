@@ -31,6 +31,7 @@ suites=(
 	"rv64-enc-table|tools/gen-rv64-enc-table.py --check"
 	"rv64-enc-exec|qemu-riscv64 $BUILD/rv64/test_rv64_enc"
 	"rv64-jit-compile|env JIT_SPEC_DIR=$BUILD/spec/json qemu-riscv64 $BUILD/rv64/test_rv64_jit"
+	"rv64-jit-num|qemu-riscv64 $BUILD/rv64/test_rv64_jit_num"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then

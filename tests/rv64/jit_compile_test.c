@@ -4,8 +4,9 @@
  * module (jit_compile_mods.h) compiled with checked memory, called through
  * a small assembly entry that sets up s1-s4 as jit_abi.h says, on a fake
  * exec whose runtime services are the test's own (trap longjmps out), with
- * results compared to C's. (tests/host/jit_compile_spec_test.c, linked
- * in too, compiles every spec module.)
+ * results compared to C's, and on random inputs to the interpreter's
+ * (wasm_invoke on the same module). (tests/host/jit_compile_spec_test.c,
+ * linked in too, compiles every spec module.)
  */
 #include <setjmp.h>
 #include <stdlib.h>
@@ -14,11 +15,13 @@
 
 #include "base/compiler.h"
 #include "base/err.h"
+#include "base/rand.h"
 #include "base/test.h"
 #include "wasm/jit/jit.h"
 #include "wasm/jit/jit_abi.h"
 #include "wasm/load.h"
 #include "wasm/mem.h"
+#include "wasm/runtime.h"
 
 #include "jit_compile_mods.h"
 
@@ -485,5 +488,122 @@ TEST(jit_exec, memory_and_traps)
 	EXPECT_EQ(jt_call_i(t, &ti, F_SUM, 10, 0, 0), 55);
 	EXPECT_EQ(jt.yields, 1);
 out:
+	jt_teardown(&ti);
+}
+
+static int interp_hadd(struct wasm_host_call *hc, union wasm_val *v)
+{
+	(void)hc;
+	v[0].i32 = v[0].i32 + v[1].i32;
+	return WASM_HOST_OK;
+}
+
+/* A random operand of type ty: edge values half the time. */
+static uint64_t rand_operand(struct rand *r, uint8_t ty)
+{
+	static const uint64_t edge[] = {0,
+					1,
+					2,
+					3,
+					0x7f,
+					0x80,
+					0xffffffffull,
+					0x80000000ull,
+					0x7fffffffull,
+					0xffffffffffffffffull,
+					0x8000000000000000ull,
+					0x7fffffffffffffffull,
+					0x4f000000ull,	/* 2^31 as f32 */
+					0x7fc00000ull,	/* f32 NaN */
+					0xcf000000ull,	/* -2^31 as f32 */
+					0xbf800000ull}; /* -1.0f */
+	uint64_t v = rand_below(r, 2) ? edge[rand_below(r, ARRAY_SIZE(edge))] : rand_next(r);
+
+	if (rand_below(r, 4) == 0)
+		v &= 0xff;
+	return ty == WASM_TYPE_I64 || ty == WASM_TYPE_F64 ? v : (uint32_t)v;
+}
+
+/* Compiled against interpreted, on random inputs: results and traps. */
+TEST(jit_exec, against_interpreter)
+{
+	static const uint32_t funcs[] = {F_DIV,	      F_SHIFTS, F_CMP,	  F_SEL,    F_BRT,
+					 F_BRT2,      F_IFP,	F_SUM,	  F_FIB,    F_TRUNC,
+					 F_USE_MULTI, F_HOST,	F_GLOB64, F_LOAD8S, F_LOAD};
+	static const char seed[] = "jit_exec.against_interpreter";
+	struct wasm_store *s = NULL;
+	struct wasm_linker *l;
+	struct wasm_instance *inst;
+	struct wasm_exec *x;
+	struct wasm_error err;
+	struct jt_inst ti;
+	struct rand r;
+	uint32_t ncases = 0;
+
+	if (!jt_setup(t, &ti))
+		goto out;
+	if (!EXPECT_OK(wasm_store_new(NULL, &s)) || !EXPECT_OK(wasm_linker_new(s, &l)) ||
+	    !EXPECT_OK(wasm_linker_define_func(l, "env", "hadd", "ii:i", interp_hadd, NULL)) ||
+	    !EXPECT_OK(wasm_instantiate(s, ti.m, l, &inst, &err)) ||
+	    !EXPECT_OK(wasm_exec_new(s, NULL, &x)))
+		goto out;
+	/* the two memories start alike: the test's is zeroed, like a fresh one */
+	memset(jt.membuf, 0, WASM_PAGE_SIZE);
+	rand_seed(&r, seed, sizeof(seed));
+	for (uint32_t k = 0; k < ARRAY_SIZE(funcs); k++) {
+		uint32_t fi = funcs[k];
+		const struct wasm_functype *ft = &ti.m->types[ti.m->funcs[fi].type];
+
+		for (int n = 0; n < 200; n++) {
+			union wasm_val args[4], res[1];
+			uint64_t regs[22] = {0};
+			uint32_t ni = 0, nf = 0;
+			uintptr_t kind;
+			int rc, ikind = 0;
+
+			for (uint32_t i = 0; i < ft->nparams; i++) {
+				uint8_t ty = ft->params[i];
+				uint64_t v = rand_operand(&r, ty);
+
+				if (fi == F_SUM || fi == F_FIB)
+					v &= fi == F_SUM ? 1023 : 15; /* bounded work */
+				args[i].i64 = v;
+				if (ty == WASM_TYPE_F32)
+					regs[8 + nf++] = v | 0xffffffff00000000ull; /* NaN-boxed */
+				else if (ty == WASM_TYPE_F64)
+					regs[8 + nf++] = v;
+				else
+					regs[ni++] = ty == WASM_TYPE_I32
+							     ? (uint64_t)(int64_t)(int32_t)v
+							     : v;
+			}
+			kind = jt_run(&ti, fi, regs);
+			rc = wasm_invoke(x, inst->funcs[fi], args, ft->nparams, res, ft->nresults);
+			if (rc == ERR_TRAP)
+				ikind = wasm_exec_trap(x)->kind;
+			else if (!EXPECT_OK(rc))
+				goto out;
+			ncases++;
+			if (!EXPECT_EQ(kind, (uintptr_t)ikind)) {
+				test_printf(t, "func %u case %d\n", fi, n);
+				continue;
+			}
+			if (ikind || !ft->nresults)
+				continue;
+			switch (ft->results[0]) {
+			case WASM_TYPE_I32:
+				if (!EXPECT_EQ(regs[16], (uint64_t)(int64_t)(int32_t)res[0].i32))
+					test_printf(t, "func %u case %d\n", fi, n);
+				break;
+			default:
+				if (!EXPECT_EQ(regs[16], res[0].i64))
+					test_printf(t, "func %u case %d\n", fi, n);
+				break;
+			}
+		}
+	}
+	EXPECT_EQ(ncases, ARRAY_SIZE(funcs) * 200);
+out:
+	wasm_store_free(s);
 	jt_teardown(&ti);
 }

@@ -344,6 +344,7 @@ enum {
 	F_BIGFRAME,
 	F_LOADFAR,
 	F_GROWLOAD,
+	F_FARBR,
 };
 
 static uint32_t fib(uint32_t n)
@@ -388,6 +389,9 @@ TEST(jit_exec, arith_and_control)
 			  (uint64_t)(int64_t)(int32_t)want);
 	}
 	EXPECT_EQ(jt_call_i(t, &ti, F_CALL_MANY, 9, 0, 0), 9 + 10 + 3);
+	/* a forward branch past 4 KiB (the function is compiled twice) */
+	EXPECT_EQ(jt_call_i(t, &ti, F_FARBR, 0, 0, 0), 85 * 28 + 15);
+	EXPECT_EQ(jt_call_i(t, &ti, F_FARBR, 1, 0, 0), 0);
 	EXPECT_EQ(jt_call_i(t, &ti, F_HOST, 40, 2, 0), 42);
 	EXPECT_EQ(jt_call_i(t, &ti, F_GLOB, 10, 0, 0), 15);
 	EXPECT_EQ(jt_call_i(t, &ti, F_GLOB, (uint64_t)-20, 0, 0), (uint64_t)-5);

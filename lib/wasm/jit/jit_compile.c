@@ -467,19 +467,29 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 	c.f = &m->funcs[func];
 	c.ft = &m->types[c.f->type];
 	c.o = o;
-	rv64_buf_init(&c.b);
-	rc = compile_body(&c);
-	if (!rc)
-		rc = publish(&c, func, cm, out);
-	rv64_buf_free(&c.b);
-	free(c.ltypes);
-	free(c.lreg);
-	free(c.vs);
-	free(c.cs);
-	free(c.fix);
-	free(c.sites);
-	free(c.pcs);
-	return rc;
+	for (;;) {
+		rv64_buf_init(&c.b);
+		rc = compile_body(&c);
+		if (!rc)
+			rc = publish(&c, func, cm, out);
+		rv64_buf_free(&c.b);
+		free(c.ltypes);
+		free(c.lreg);
+		free(c.vs);
+		free(c.cs);
+		free(c.fix);
+		free(c.sites);
+		free(c.pcs);
+		if (rc != ERR_RANGE || c.long_br)
+			return rc == ERR_RANGE ? ERR_UNSUPP : rc;
+		/* a short conditional branch did not reach: long ones only */
+		memset(&c, 0, sizeof(c));
+		c.m = m;
+		c.f = &m->funcs[func];
+		c.ft = &m->types[c.f->type];
+		c.o = o;
+		c.long_br = true;
+	}
 }
 
 void jit_func_free(const struct wasm_code_mem *cm, struct jit_func *f)

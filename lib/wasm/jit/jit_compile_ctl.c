@@ -91,9 +91,15 @@ void jc_patch_chain(struct jc *c, uint32_t fix, size_t target)
 {
 	while (fix && !c->err) {
 		const struct jit_fix *x = &c->fix[fix - 1];
+		bool branch = !rv64_buf_error(&c->b) && (c->b.words[x->pos] & 0x7f) == 0x63;
+		int rc = branch ? rv64_patch_branch(&c->b, x->pos, target)
+				: rv64_patch_jal(&c->b, x->pos, target);
 
-		if (rv64_patch_jal(&c->b, x->pos, target))
-			c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
+		/* a short branch too far: jit_compile compiles again, long */
+		if (rc)
+			c->err = rv64_buf_error(&c->b) ? ERR_NOMEM
+				 : branch	       ? ERR_RANGE
+						       : ERR_UNSUPP;
 		fix = x->next;
 	}
 }
@@ -134,9 +140,14 @@ void jc_block(struct jc *c, uint8_t op)
 		jc_materialize_all(c);
 		c->h++;
 		jc_pop_cond(c, &cond, &ra, &rb);
-		jc_branch_cmp(c, cond, false, ra, rb, 8);
-		k->else_site = rv64_pos(&c->b) + 1;
-		rv64_jal(&c->b, RV64_ZERO, 0);
+		if (c->long_br) {
+			jc_branch_cmp(c, cond, false, ra, rb, 8);
+			k->else_site = rv64_pos(&c->b) + 1;
+			rv64_jal(&c->b, RV64_ZERO, 0);
+		} else {
+			k->else_site = rv64_pos(&c->b) + 1;
+			jc_branch_cmp(c, cond, true, ra, rb, 0);
+		}
 		jc_free_cond(c, ra, rb);
 		return;
 	}
@@ -229,6 +240,12 @@ void jc_br_if(struct jc *c, uint32_t d)
 			jc_branch_cmp(c, cond, false, ra, rb, (int32_t)back);
 			return;
 		}
+	}
+	if (k->op != WASM_OP_LOOP && !c->long_br && !needs_moves(c, k, n)) {
+		/* forward, bound at the block's end (too far: compiled again) */
+		k->fix = add_fix(c, rv64_pos(&c->b), k->fix);
+		jc_branch_cmp(c, cond, false, ra, rb, 0);
+		return;
 	}
 	site = rv64_pos(&c->b);
 	jc_branch_cmp(c, cond, true, ra, rb, 0);

@@ -154,7 +154,11 @@ struct jc {
 	struct jit_pc *pcs;
 	uint32_t npcs, cappcs;
 	bool mem_stale; /* s3/s4 need reloading (jc_fresh_mem) */
-	int err;	/* first error: ERR_NOMEM, ERR_UNSUPP (a jump out of range) */
+	/* forward conditional branches skip over a jal (+-1 MiB) instead of
+	 * reaching their label directly (+-4 KiB): the second try of a
+	 * function whose first had a label too far */
+	bool long_br;
+	int err; /* first error: ERR_NOMEM, ERR_UNSUPP (a jump out of range) */
 };
 
 /* ---- jit_compile.c ---- */

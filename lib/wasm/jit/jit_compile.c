@@ -414,7 +414,6 @@ static int compile_body(struct jc *c)
 		c->err = ERR_INVAL; /* cannot happen for a validated body */
 	if (c->err)
 		return c->err;
-	jc_emit_epilogue(c);
 	jc_emit_stubs(c);
 	jc_check_frame(c);
 	if (!c->err)

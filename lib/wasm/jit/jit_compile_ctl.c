@@ -185,6 +185,22 @@ bool jc_end(struct jc *c)
 {
 	struct jit_ctl *k = &c->cs[c->nc - 1];
 
+	if (c->nc == 1) {
+		/* the body: falling off its end returns from where the values are;
+		 * branches to its label find them in their slots */
+		bool fall = !k->dead;
+
+		if (fall && c->ft->nresults <= 1) {
+			jc_emit_return(c);
+			fall = false;
+		} else if (fall) {
+			jc_materialize_top(c, k->nresults);
+		}
+		jc_patch_chain(c, k->fix, rv64_pos(&c->b));
+		if (fall || k->fix)
+			jc_emit_epilogue(c);
+		return true;
+	}
 	if (!k->dead) {
 		jc_materialize_top(c, k->nresults);
 		if (c->nc > 1)
@@ -320,7 +336,12 @@ void jc_br_table(struct jc *c)
 
 void jc_return(struct jc *c)
 {
-	jc_br(c, c->nc - 1);
+	if (c->ft->nresults > 1) {
+		jc_br(c, c->nc - 1); /* through the slots to the body's label */
+		return;
+	}
+	jc_emit_return(c);
+	jc_set_dead(c);
 }
 
 /* ---- calls ---- */

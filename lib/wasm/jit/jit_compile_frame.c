@@ -121,7 +121,6 @@ void jc_emit_prologue(struct jc *c)
 
 void jc_emit_epilogue(struct jc *c)
 {
-	struct rv64_buf *b = &c->b;
 	const struct wasm_functype *ft = c->ft;
 	uint32_t base = jc_slot(c, 0);
 
@@ -141,6 +140,25 @@ void jc_emit_epilogue(struct jc *c)
 			jc_st(c, rv64_sd, JR_U, RV64_S0, 8 * (int64_t)i);
 		}
 	}
+	jc_emit_ret(c);
+}
+
+void jc_emit_return(struct jc *c)
+{
+	const struct wasm_functype *ft = c->ft;
+
+	ASSERT(ft->nresults <= 1);
+	if (ft->nresults == 1 && jc_is_float(ft->results[0]))
+		jc_get_f(c, c->h - 1, 10, ft->results[0]); /* fa0 */
+	else if (ft->nresults == 1)
+		jc_get_x(c, c->h - 1, RV64_A0, ft->results[0]);
+	jc_emit_ret(c);
+}
+
+void jc_emit_ret(struct jc *c)
+{
+	struct rv64_buf *b = &c->b;
+
 	for (uint32_t k = 0; k < c->nsave; k++) {
 		if (c->save[k] & 0x80)
 			jc_ld(c, rv64_fld, c->save[k] & 0x1f, RV64_S0, -24 - 8 * (int64_t)k);

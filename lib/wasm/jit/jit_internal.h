@@ -212,8 +212,14 @@ static inline uint32_t jc_slot(const struct jc *c, uint32_t height)
 void jc_assign_homes(struct jc *c);
 /* Frame, stack check, params, locals, yield check. */
 void jc_emit_prologue(struct jc *c);
-/* Results from slots nlocals.. to a0/fa0 or the caller's area; frame popped. */
+/* Results from slots nlocals.. to a0/fa0 or the caller's area; frame
+ * popped (the code of the body's label). */
 void jc_emit_epilogue(struct jc *c);
+/* A return of the top entry (at most one result) straight from where it
+ * is: a0/fa0, then jc_emit_ret. */
+void jc_emit_return(struct jc *c);
+/* Callee-saved registers restored, frame popped, ret. */
+void jc_emit_ret(struct jc *c);
 /* The out-of-line stubs, and every site bound to its own. */
 void jc_emit_stubs(struct jc *c);
 /* Checks that the body fit the frame the prologue made. */

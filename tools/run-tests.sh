@@ -23,6 +23,7 @@ suites=(
 	"spectest-asan|env BUILD=$BUILD SPEC_RUNNER=$BUILD/host-asan/spectest tests/spec/run.sh --guarded"
 	"spectest-parallel-tsan|env BUILD=$BUILD TSAN_OPTIONS=halt_on_error=1 SPEC_RUNNER=$BUILD/host-tsan/spectest tests/spec/run.sh --validate-threads 4"
 	"wasi|env BUILD=$BUILD tests/wasi/run.sh"
+	"wasi-testsuite|env BUILD=$BUILD tests/wasi/testsuite.sh"
 	"fuzz-replay|env BUILD=$BUILD tests/fuzz/replay.sh"
 	"spectest-rv64|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh"
 	"spectest-rv64-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --guarded"

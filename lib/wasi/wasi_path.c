@@ -51,15 +51,14 @@ uint16_t wasi_dir_path(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint6
 }
 
 /* Cuts the trailing slashes of p (a checked guest path: relative, not
- * empty); returns whether there were any. */
-static bool slash_cut(char *p)
+ * empty, so never all slashes). */
+static void slash_cut(char *p)
 {
-	size_t n = strlen(p), k = n;
+	size_t k = strlen(p);
 
 	while (k > 1 && p[k - 1] == '/')
 		k--;
 	p[k] = '\0';
-	return k < n;
 }
 
 uint16_t wasi_path_slash_rule(struct wasi_ctx *c, int64_t dir, const char *path,

@@ -418,6 +418,13 @@ uint32_t wasi_fd_allocate(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, ui
 uint32_t wasi_fd_advise(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint64_t offset,
 			uint64_t len, uint32_t advice);
 uint32_t wasi_sock_shutdown(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t how);
+uint32_t wasi_sock_accept(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t flags,
+			  uint32_t fd_out);
+uint32_t wasi_sock_recv(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+			uint32_t iovs_len, uint32_t ri_flags, uint32_t nread_out,
+			uint32_t ro_flags_out);
+uint32_t wasi_sock_send(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+			uint32_t iovs_len, uint32_t si_flags, uint32_t nwritten_out);
 
 uint32_t wasi_path_open(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t lookup,
 			uint32_t path, uint32_t path_len, uint32_t oflags, uint64_t rights_base,

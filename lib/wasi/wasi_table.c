@@ -236,6 +236,23 @@ static uint32_t call_path_symlink(struct wasi_ctx *c, struct wasi_mem m, const u
 				 (uint32_t)a[3], (uint32_t)a[4]);
 }
 
+static uint32_t call_sock_accept(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_sock_accept(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
+}
+
+static uint32_t call_sock_recv(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_sock_recv(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3],
+			      (uint32_t)a[4], (uint32_t)a[5]);
+}
+
+static uint32_t call_sock_send(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_sock_send(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3],
+			      (uint32_t)a[4]);
+}
+
 static uint32_t call_sock_shutdown(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
 {
 	return wasi_sock_shutdown(c, m, (uint32_t)a[0], (uint32_t)a[1]);
@@ -284,9 +301,9 @@ const struct wasi_import wasi_imports[] = {
 	{"proc_raise", "i:i", call_nosys},
 	{"random_get", "ii:i", call_random_get},
 	{"sched_yield", ":i", call_sched_yield},
-	{"sock_accept", "iii:i", call_nosys},
-	{"sock_recv", "iiiiii:i", call_nosys},
-	{"sock_send", "iiiii:i", call_nosys},
+	{"sock_accept", "iii:i", call_sock_accept},
+	{"sock_recv", "iiiiii:i", call_sock_recv},
+	{"sock_send", "iiiii:i", call_sock_send},
 	{"sock_shutdown", "ii:i", call_sock_shutdown},
 };
 const size_t wasi_nimports = ARRAY_SIZE(wasi_imports);

@@ -302,6 +302,10 @@ TEST(wasi_posix_link, size_times_allocate)
 	/* sockets: none */
 	EXPECT_EQ(wasi_sock_shutdown(&p.ctx, p.m, fd, 3), WASI_ENOTSOCK);
 	EXPECT_EQ(wasi_sock_shutdown(&p.ctx, p.m, 77, 3), WASI_EBADF);
+	EXPECT_EQ(wasi_sock_accept(&p.ctx, p.m, fd, 0, A_OUT), WASI_ENOTSOCK);
+	EXPECT_EQ(wasi_sock_recv(&p.ctx, p.m, fd, A_BUF, 0, 0, A_OUT, A_OUT + 4), WASI_ENOTSOCK);
+	EXPECT_EQ(wasi_sock_send(&p.ctx, p.m, 1, A_BUF, 0, 0, A_OUT), WASI_ENOTSOCK);
+	EXPECT_EQ(wasi_sock_send(&p.ctx, p.m, 77, A_BUF, 0, 0, A_OUT), WASI_EBADF);
 	EXPECT_EQ(wasi_fd_close(&p.ctx, p.m, fd), 0);
 	/* a directory: none of these */
 	if (EXPECT_EQ(lx_open(&p, PRE, ".", 0, WASI_OFLAG_DIRECTORY,

@@ -28,6 +28,7 @@ suites=(
 	"spectest-rv64|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh"
 	"spectest-rv64-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --guarded"
 	"wasi-rv64|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun tests/wasi/run.sh"
+	"wasi-testsuite-rv64|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun tests/wasi/testsuite.sh"
 	"fuzz-replay-rv64|env BUILD=$BUILD EMU=qemu-riscv64 REPLAY_DIR=$BUILD/rv64 tests/fuzz/replay.sh"
 	"rv64-enc-table|tools/gen-rv64-enc-table.py --check"
 	"rv64-enc-exec|qemu-riscv64 $BUILD/rv64/test_rv64_enc"

@@ -8,12 +8,15 @@
 #
 #   BUILD=build tests/wasi/testsuite.sh [FILTER]        (needs make wasmrun)
 #   WASI_TESTSUITE=DIR  the testsuite (default: ../shared/wasi-testsuite)
+#   EMU=qemu-riscv64 WASMRUN=build/rv64/wasmrun tests/wasi/testsuite.sh
+#        (EMU: a command put in front of each wasmrun run, e.g. an emulator)
 set -u
 BUILD=${BUILD:-build}
 WASMRUN=${WASMRUN:-$BUILD/host/wasmrun}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 SUITE=${WASI_TESTSUITE:-$here/../shared/wasi-testsuite}
 FILTER=${1:-}
+read -ra emu <<<"${EMU:-}"
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -63,7 +66,7 @@ run_test() { # SUITE_NAME DIR NAME
 		cmd+=(--dir "$tmp/run/root::/")
 	fi
 	cmd+=("$dir/$name.wasm" "${fields[@]:4:nargs}")
-	(cd "$tmp/run" && timeout 60 "${cmd[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null)
+	(cd "$tmp/run" && timeout 60 "${emu[@]}" "${cmd[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null)
 	status=$?
 	if [[ $status -ne $want ]]; then
 		why="exit status $status, expected $want"

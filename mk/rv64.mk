@@ -49,6 +49,7 @@ $(foreach t,wasm_decode wasm_run,$(eval $(call rv64_fuzz_replay,$(t))))
 
 RV64_ENC_TEST := $(BUILD)/rv64/test_rv64_enc
 RV64_ENC_TEST_SRCS := tests/host/main.c $(wildcard tests/rv64/*.c) lib/wasm/jit/rv64_enc.c \
+	lib/wasm/jit/jit_fiber.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_ENC_TEST): $(call host_objs,rv64,$(RV64_ENC_TEST_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)

@@ -34,10 +34,9 @@ RV64_REPLAYS := $(BUILD)/rv64/fuzz_replay_wasm_decode $(BUILD)/rv64/fuzz_replay_
 $(RV64_WASMRUN): $(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
-# Linked from objects, not an archive: every lib/wasm object is in, so the
-# host's assert_fail is too (the JIT encoder's ASSERTs reach it).
-$(RV64_SPECTEST): $(call host_objs,rv64,$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS) \
-		lib/base/host/assert_host.c)
+# Linked from objects, not an archive: every lib/wasm object is in (the
+# compiler's strong definitions replace jit_rt_nocomp.c's weak ones).
+$(RV64_SPECTEST): $(call host_objs,rv64,$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 define rv64_fuzz_replay

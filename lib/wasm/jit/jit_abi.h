@@ -125,6 +125,12 @@ struct jit_rt {
 	 * them; the result, if any, written to slot 0). Traps as the
 	 * interpreter does. Table and bulk-memory instructions. */
 	void (*misc)(struct wasm_exec *x, uint64_t op, uint64_t imms, uint64_t *slots);
+	/* Where a function's stub goes on its first call (an assembly
+	 * routine, entered with jr from the stub, t0 = the defined function's
+	 * index, the call's args in place): compiles the function and jumps
+	 * to it, or runs it interpreted and returns to the caller. Only the
+	 * stubs (jit_rt) use it; compiled code calls entry[] instead. */
+	void (*lazy)(void);
 };
 
 /*

@@ -153,12 +153,12 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 		return NULL;
 	rc = jit_compile(ri->pub.inst->module, ri->pub.inst->module->nfunc_imports + i, &ri->opts,
 			 ri->cm, &f);
-	if (rc == ERR_UNSUPP) {
-		atomic_store_explicit(&ri->refused[i], 1, memory_order_relaxed);
+	if (rc == ERR_NOMEM) {
+		*err = rc;
 		return NULL;
 	}
-	if (rc) {
-		*err = rc;
+	if (rc) { /* ERR_UNSUPP, or any other refusal: interpreted */
+		atomic_store_explicit(&ri->refused[i], 1, memory_order_relaxed);
 		return NULL;
 	}
 	if (!atomic_compare_exchange_strong_explicit(&ri->funcs[i], &won, f, memory_order_acq_rel,

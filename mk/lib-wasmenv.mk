@@ -47,3 +47,21 @@ $(BUILD)/bench/wasm/%.wasm: bench/wasm/%.c bench/wasm/core/%.c bench/wasm/core/b
 
 .PHONY: bench-wasm-build
 bench-wasm-build: $(BENCH_WASM_NATIVE) $(BENCH_WASM_WASM)
+
+# The same programs as static riscv64 Linux binaries, and a QEMU plugin that
+# counts guest instructions: tools/bench-compiler.sh compares them with
+# $(BUILD)/rv64/wasmrun under qemu-riscv64 by instruction counts.
+BENCH_WASM_RV64 := $(addprefix $(BUILD)/rv64/bench/,$(BENCH_WASM_NAMES))
+QEMU_INSN_PLUGIN := $(BUILD)/host/qemu_insn_count.so
+
+$(BUILD)/rv64/bench/%: bench/wasm/%.c bench/wasm/core/%.c bench/wasm/core/bench_core.h
+	@mkdir -p $(@D)
+	$(Q)$(RV64_CC) $(BENCH_WASM_CFLAGS) -static -o $@ $(filter %.c,$^) -lm
+
+$(QEMU_INSN_PLUGIN): tools/qemu-insn/insn_count.c
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+
+.PHONY: bench-rv64-build
+bench-rv64-build: $(BENCH_WASM_RV64) $(QEMU_INSN_PLUGIN) $(BENCH_WASM_WASM) rv64-tools
+bench-build: bench-rv64-build

@@ -22,6 +22,9 @@
 #              natively in the kernel vs as WASM, host vs WASM call cost,
 #              hello.wasm latency, boot to prompt; TCG without -icount.
 #   wasm       bench/wasm/*.c natively and under wasmrun (tools/bench-wasm.sh).
+#   compiler   bench/wasm natively vs as WebAssembly by guest instruction
+#              counts: riscv64 binaries under qemu-riscv64, and the kernel's
+#              bench kwasm under -icount (tools/bench-compiler.sh).
 #   mem        the memory-pressure sequences of tests/qemu/checks_pressure.py
 #              through the shell on SMP=1: the frames free or held by the heap
 #              and page tables, and the heap's bytes in use, before and after
@@ -101,3 +104,5 @@ tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.t
 "$BUILD/host/bench/bench_heap"
 
 BUILD="$BUILD" tools/bench-wasm.sh
+
+BUILD="$BUILD" tools/bench-compiler.sh

@@ -4,6 +4,7 @@
  * can. Built with -fno-builtin so these are not turned into calls to
  * themselves.
  */
+#define KERNEL_LIBC_STRING_IMPL /* the functions themselves: no macros */
 #include <stdint.h>
 #include <string.h>
 

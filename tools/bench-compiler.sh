@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The compiler tier's benchmark (issue 14): each bench/wasm program natively
+# and as WebAssembly, by guest instruction counts, which do not depend on
+# the host's load. Prints one line per program and tier, then the geometric
+# mean of each tier's ratio to native:
+#
+#   bench=compiler where=rv64 name=fib native_insns=N interp_insns=I interp_ratio=I/N [jit_insns=J jit_ratio=J/N]
+#   bench=compiler where=rv64 name=geomean interp_ratio=... [jit_ratio=...]
+#
+# where=rv64: static riscv64 Linux binaries under qemu-riscv64 with a
+# plugin counting instructions (tools/qemu-insn/): the native program
+# (clang -O2) against $(BUILD)/rv64/wasmrun running its .wasm, interpreted
+# and (once wasmrun has --jit) compiled. The WebAssembly counts include
+# wasmrun's start-up (reading, validating, instantiating: about 1-2 M
+# instructions, under 1% of each run). Every run must print what the
+# native one printed (the checksum), else the line says so and the script
+# exits non-zero.
+#
+# where=kernel: the main kernel's `bench kwasm` (native kernel C against the
+# same program as WebAssembly, each timed by rdtime) under -icount shift=0,
+# where 1 ns of guest time is one instruction.
+#
+#   make bench-build && tools/bench-compiler.sh [rv64|kernel]
+set -u
+BUILD=${BUILD:-build}
+EMU=${EMU:-qemu-riscv64}
+PLUGIN=$BUILD/host/qemu_insn_count.so
+WASMRUN=$BUILD/rv64/wasmrun
+status=0
+
+# name -> argument: about 30-400 M native instructions each
+declare -A arg=([fib]=30 [coremix]=400 [nbody]=300000 [sha256]=80)
+
+# insns OUT CMD... -> the instruction count; the program's output in OUT
+insns() {
+	local out=$1
+	shift
+	"$EMU" -plugin "$PLUGIN" -d plugin "$@" >"$out" 2>"$out.count" || echo "exit status $?" >>"$out"
+	sed -n 's/^insns: //p' "$out.count"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+geomean() { awk '{s += log($1); n++} END {if (n) printf "%.2f", exp(s / n)}'; }
+
+bench_rv64() {
+	local tmp n a nat int jit has_jit=0 line
+	local -a int_r=() jit_r=()
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' RETURN
+	for f in "$PLUGIN" "$WASMRUN"; do
+		[[ -e $f ]] || { echo "bench=compiler where=rv64 error=missing_$f (make bench-build)"; status=1; return; }
+	done
+	"$EMU" "$WASMRUN" --help 2>&1 | grep -q -- '--jit' && has_jit=1
+	for n in fib coremix nbody sha256; do
+		a=${arg[$n]}
+		nat=$(insns "$tmp/native" "$BUILD/rv64/bench/$n" "$a")
+		int=$(insns "$tmp/interp" "$WASMRUN" "$BUILD/bench/wasm/$n.wasm" "$a")
+		if ! cmp -s "$tmp/native" "$tmp/interp" || [[ -z $nat || -z $int ]]; then
+			echo "bench=compiler where=rv64 name=$n error=output_differs tier=interp"
+			status=1
+			continue
+		fi
+		line="bench=compiler where=rv64 name=$n native_insns=$nat interp_insns=$int interp_ratio=$(ratio "$int" "$nat")"
+		int_r+=("$(ratio "$int" "$nat")")
+		if ((has_jit)); then
+			jit=$(insns "$tmp/jit" "$WASMRUN" --jit "$BUILD/bench/wasm/$n.wasm" "$a")
+			if ! cmp -s "$tmp/native" "$tmp/jit" || [[ -z $jit ]]; then
+				line+=" jit_error=output_differs"
+				status=1
+			else
+				line+=" jit_insns=$jit jit_ratio=$(ratio "$jit" "$nat")"
+				jit_r+=("$(ratio "$jit" "$nat")")
+			fi
+		fi
+		echo "$line"
+	done
+	line="bench=compiler where=rv64 name=geomean interp_ratio=$(printf '%s\n' "${int_r[@]}" | geomean)"
+	((${#jit_r[@]})) && line+=" jit_ratio=$(printf '%s\n' "${jit_r[@]}" | geomean)"
+	echo "$line"
+}
+
+# The kernel's `bench kwasm` lines, with where=kernel and -icount.
+bench_kernel() {
+	printf 'bench kwasm\nshutdown\n' |
+		tools/qemu-pipe.py --timeout 900 qemu-system-riscv64 -machine virt -smp 1 -m 256M \
+			-bios default -display none -serial stdio -monitor none -icount shift=0 \
+			-kernel "$BUILD/kernel/loader.elf" 2>&1 | tr -d '\r' |
+		sed -nE 's/^bench=kwasm (.*)/bench=compiler where=kernel tier=interp \1/p'
+}
+
+case "${1:-all}" in
+rv64) bench_rv64 ;;
+kernel) bench_kernel ;;
+all) bench_rv64 && bench_kernel ;;
+*) echo "usage: tools/bench-compiler.sh [rv64|kernel|all]" >&2; exit 2 ;;
+esac
+exit $status

@@ -388,8 +388,8 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 			 struct wasm_extern *out);
 
 /* wasm_instance_footprint - bytes of memory the instance's code and its
- * module hold (the module's binary, arena and the translated code), not
- * counting linear memories. */
+ * module hold (the module's binary, arena, the translated code and the
+ * compiled code), not counting linear memories. */
 size_t wasm_instance_footprint(const struct wasm_instance *inst);
 
 /* wasm_instance_code_stats - how many of the instance's functions have been

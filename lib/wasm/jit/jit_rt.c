@@ -79,6 +79,7 @@ static int stubs_make(struct jit_rt_inst *ri)
 	ri->stubs_handle = handle;
 	ri->stubs = (uintptr_t)x;
 	ri->stubs_end = (uintptr_t)x + (size_t)ri->ndefined * JIT_STUB_WORDS * 4;
+	atomic_fetch_add_explicit(&ri->bytes, ri->stubs_end - ri->stubs, memory_order_relaxed);
 	for (uint32_t i = 0; i < ri->ndefined; i++)
 		atomic_init(&ri->entry[i], x + (size_t)i * JIT_STUB_WORDS * 4);
 	return 0;
@@ -93,6 +94,9 @@ int jit_inst_new(struct wasm_instance *inst, struct wasm_error *err)
 	if (!ri)
 		goto fail;
 	ri->ndefined = n;
+	/* relaxed: a statistic */
+	atomic_init(&ri->bytes, sizeof(*ri) + (size_t)n * (sizeof(*ri->entry) + sizeof(*ri->funcs) +
+							   sizeof(*ri->refused)));
 	ri->cm = wasm_store_config(inst->store)->code_mem;
 	ri->entry = calloc(n ? n : 1, sizeof(*ri->entry));
 	ri->funcs = calloc(n ? n : 1, sizeof(*ri->funcs));
@@ -165,10 +169,22 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 						     memory_order_acquire)) {
 		jit_func_free(ri->cm, f);
 		f = won;
+	} else {
+		/* relaxed: a statistic */
+		atomic_fetch_add_explicit(&ri->bytes,
+					  sizeof(*f) + f->size + f->npc * sizeof(struct jit_pc),
+					  memory_order_relaxed);
 	}
 	/* release: whoever calls through entry[i] sees the code's record */
 	atomic_store_explicit(&ri->entry[i], f->entry, memory_order_release);
 	return f->entry;
+}
+
+size_t jit_inst_footprint(const struct jit_inst *ji)
+{
+	const struct jit_rt_inst *ri = (const struct jit_rt_inst *)(const void *)ji;
+
+	return atomic_load_explicit(&ri->bytes, memory_order_relaxed);
 }
 
 /* The compiled function of ri holding execute address pc, or NULL. */

@@ -35,6 +35,10 @@ int jit_inst_new(struct wasm_instance *inst, struct wasm_error *err);
  * NULL is ignored. */
 void jit_inst_free(struct jit_inst *ji);
 
+/* jit_inst_footprint - bytes ji holds: its tables, stubs and every
+ * function compiled so far (code and pc maps). Any thread (a snapshot). */
+size_t jit_inst_footprint(const struct jit_inst *ji);
+
 /* jit_exec_init - fills the fields of a new exec compiled code reads. */
 void jit_exec_init(struct wasm_exec *x);
 

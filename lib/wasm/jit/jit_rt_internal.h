@@ -43,6 +43,7 @@ struct jit_rt_inst {
 	void *stubs_handle;		   /* code memory of the stubs */
 	uintptr_t stubs, stubs_end;
 	uint32_t ndefined;
+	_Atomic size_t bytes; /* jit_inst_footprint */
 	struct jit_opts opts;
 	const struct wasm_code_mem *cm;
 };

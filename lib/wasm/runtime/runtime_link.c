@@ -548,7 +548,8 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 size_t wasm_instance_footprint(const struct wasm_instance *inst)
 {
 	return wasm_module_footprint(inst->module) +
-	       (inst->code ? wasm_code_footprint(inst->code) : 0);
+	       (inst->code ? wasm_code_footprint(inst->code) : 0) +
+	       (inst->jit ? jit_inst_footprint(inst->jit) : 0);
 }
 
 void wasm_instance_code_stats(const struct wasm_instance *inst, uint32_t *ntranslated,

@@ -418,10 +418,14 @@ TEST(jit_rt, compiled_call_and_lazy_compile)
 	struct rt_env e;
 
 	uint32_t before = compiles[3];
+	size_t bytes;
 
 	if (!env_new(t, &e, false))
 		return;
+	bytes = wasm_instance_footprint(e.a);
 	EXPECT_EQ(call2(&e, e.a, "add", 2, 2, 3), WASM_RUN_DONE);
+	/* the compiled code counts as the instance's */
+	EXPECT_GT(wasm_instance_footprint(e.a), bytes);
 	EXPECT_EQ(result0(&e), 5u);
 	EXPECT_EQ(compiles[3], before + 1); /* on its first call, once */
 	EXPECT_EQ(call2(&e, e.a, "add", 2, 0xffffffff, 1), WASM_RUN_DONE);

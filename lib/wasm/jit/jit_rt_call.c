@@ -385,8 +385,50 @@ uint64_t jit_rt_memory_grow(struct wasm_exec *x, uint64_t pages)
 	return (uint64_t)(int64_t)(int32_t)r;
 }
 
+/*
+ * memory.fill (src_or_val the byte) or memory.copy over n bytes: the whole
+ * range checked first (2.0: nothing is written when it traps), then done
+ * JIT_BULK_BYTES at a time with a yield check between chunks, so that a
+ * long one does not hold the CPU past its slice: the fiber suspends inside
+ * and the operation goes on when resumed. A copy to a higher address goes
+ * from the end, so no chunk reads what an earlier one wrote. The memory
+ * may grow (or move, if checked) while suspended, never shrink: the range
+ * stays valid, and each chunk reads mem's base again.
+ */
+#define JIT_BULK_BYTES (64u << 10)
+
+static int bulk_memory(struct wasm_exec *x, struct wasm_memory *mem, bool fill, uint32_t d,
+		       uint32_t src_or_val, uint32_t n)
+{
+	uint32_t s = src_or_val;
+	bool back = !fill && d > s;
+
+	if ((uint64_t)d + n > mem->size_bytes || (!fill && (uint64_t)s + n > mem->size_bytes))
+		return WASM_TRAP_MEMORY_OOB;
+	while (n) {
+		uint32_t k = MIN(n, JIT_BULK_BYTES);
+
+		if (fill)
+			wasm_rt_memory_fill(mem, d, (uint8_t)src_or_val, k);
+		else if (back)
+			wasm_rt_memory_copy(mem, mem, d + n - k, s + n - k, k);
+		else
+			wasm_rt_memory_copy(mem, mem, d, s, k);
+		if (!back) {
+			d += k;
+			s += k;
+		}
+		n -= k;
+		/* relaxed: the flag carries no data */
+		if (n && atomic_load_explicit(&x->yield, memory_order_relaxed))
+			jit_rt_yield_c(x);
+	}
+	return 0;
+}
+
 /* One table or bulk-memory instruction; 0 or a trap kind. */
-static int misc_op(struct jit_rt_inst *ri, uint32_t op, uint32_t imm0, uint32_t imm1, uint64_t *a)
+static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uint32_t imm0,
+		   uint32_t imm1, uint64_t *a)
 {
 	struct wasm_instance *inst = ri->pub.inst;
 	struct wasm_memory *mem = ri->pub.mem0;
@@ -415,10 +457,9 @@ static int misc_op(struct jit_rt_inst *ri, uint32_t op, uint32_t imm0, uint32_t 
 		wasm_rt_data_drop(inst, imm0);
 		return 0;
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_MEMORY_COPY):
-		return wasm_rt_memory_copy(mem, mem, (uint32_t)a[0], (uint32_t)a[1],
-					   (uint32_t)a[2]);
+		return bulk_memory(x, mem, false, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_MEMORY_FILL):
-		return wasm_rt_memory_fill(mem, (uint32_t)a[0], (uint8_t)a[1], (uint32_t)a[2]);
+		return bulk_memory(x, mem, true, (uint32_t)a[0], (uint8_t)a[1], (uint32_t)a[2]);
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_INIT):
 		/* binary order: elem index, then table index */
 		return wasm_rt_table_init(inst, imm1, imm0, (uint32_t)a[0], (uint32_t)a[1],
@@ -446,7 +487,7 @@ void jit_rt_misc_c(struct wasm_exec *x, uint64_t op, uint64_t imms, uint64_t *sl
 		   uintptr_t ra)
 {
 	struct jit_seg *top = x->jit->top;
-	int k = misc_op(top->ji, (uint32_t)op, (uint32_t)imms, (uint32_t)(imms >> 32), slots);
+	int k = misc_op(x, top->ji, (uint32_t)op, (uint32_t)imms, (uint32_t)(imms >> 32), slots);
 
 	if (k) {
 		x->trap.msg = NULL;

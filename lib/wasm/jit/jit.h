@@ -42,7 +42,8 @@ struct jit_opts {
  * jit_compile - compiles defined function `func` (module function index,
  * not an import) of validated module m into code memory from cm. 0 with
  * *out set; ERR_NOMEM; ERR_UNSUPP if the body uses an instruction the
- * compiler does not handle (the caller interprets that function). Nothing
+ * compiler does not handle, or its code is too big for its branches
+ * (+-1 MiB) or its frame (1 GiB): the caller interprets that function. Nothing
  * is left allocated on failure. Any thread; m is only read.
  */
 int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opts *o,
@@ -54,3 +55,16 @@ void jit_func_free(const struct wasm_code_mem *cm, struct jit_func *f);
 /* jit_func_wasm_offset - the WebAssembly offset of the code at execute
  * address pc inside f (the nearest pcmap entry at or before it). */
 uint32_t jit_func_wasm_offset(const struct jit_func *f, uintptr_t pc);
+
+/*
+ * jit_numop - the numeric-instruction service of struct jit_rt (jit_abi.h),
+ * in C: computes NUM row `op` (WASM_OP_INDEX) on slots[0] (and slots[1]),
+ * writing the result to slots[0] as the interpreter would. Returns 0 or the
+ * trap kind (enum wasm_trap_kind); x is unused.
+ */
+uint64_t jit_numop(struct wasm_exec *x, uint64_t op, uint64_t *slots);
+
+/* jit_functype_match - the sig_match service of struct jit_rt: nonzero if
+ * a and b are equal function types. x is unused. */
+uint64_t jit_functype_match(struct wasm_exec *x, const struct wasm_functype *a,
+			    const struct wasm_functype *b);

@@ -121,15 +121,35 @@ struct jit_rt {
 	uint64_t (*memory_grow)(struct wasm_exec *x, uint64_t pages);
 	/* The other non-hot instructions: a1 = the opcode's table index
 	 * (WASM_OP_INDEX), a2 = its immediates (up to two, packed as
-	 * imm0 | imm1 << 32), a3 = its operand slots (as the interpreter has
-	 * them; the result, if any, written to slot 0). Traps as the
-	 * interpreter does. Table and bulk-memory instructions. */
+	 * imm0 | imm1 << 32, in the order of the binary: table.init is
+	 * elemidx | tableidx << 32, table.copy dst | src << 32, the other
+	 * table instructions their table, memory.init and data.drop the data
+	 * segment, elem.drop the element segment), a3 = its operand slots
+	 * (the instruction's operands in order, as the interpreter has them;
+	 * the result, if any, written to slot 0; with no operand, a3 is where
+	 * the result goes). Traps as the interpreter does: table.get,
+	 * table.set, table.size, table.grow, table.fill, table.copy,
+	 * table.init, elem.drop, memory.init, data.drop, memory.copy,
+	 * memory.fill. */
 	void (*misc)(struct wasm_exec *x, uint64_t op, uint64_t imms, uint64_t *slots);
-	/* Where a function's stub goes on its first call (an assembly
-	 * routine, entered with jr from the stub, t0 = the defined function's
-	 * index, the call's args in place): compiles the function and jumps
-	 * to it, or runs it interpreted and returns to the caller. Only the
-	 * stubs (jit_rt) use it; compiled code calls entry[] instead. */
+	/* A numeric instruction computed in C (an opcode-table NUM row that
+	 * jit_num_emit does not know): a1 = its WASM_OP_INDEX, a2 = its
+	 * operand slots, the result written to slot 0. Returns 0, or the
+	 * trap kind (enum wasm_trap_kind), which the code then raises with
+	 * its own pc. jit_numop (jit.h) is this service. */
+	uint64_t (*numop)(struct wasm_exec *x, uint64_t op, uint64_t *slots);
+	/* call_indirect's signature check when the callee's type is not the
+	 * expected one by address: nonzero if functypes a1 and a2 are equal
+	 * (WebAssembly 2.0 structural equality). jit_functype_match (jit.h)
+	 * is this service. */
+	uint64_t (*sig_match)(
+		struct wasm_exec *x, const struct wasm_functype *a,
+		const struct wasm_functype
+			*b); /* Where a function's stub goes on its first call (an assembly
+			      * routine, entered with jr from the stub, t0 = the defined function's
+			      * index, the call's args in place): compiles the function and jumps
+			      * to it, or runs it interpreted and returns to the caller. Only the
+			      * stubs (jit_rt) use it; compiled code calls entry[] instead. */
 	void (*lazy)(void);
 };
 

@@ -51,7 +51,6 @@ $(foreach t,wasm_decode wasm_run,$(eval $(call rv64_fuzz_replay,$(t))))
 
 RV64_ENC_TEST := $(BUILD)/rv64/test_rv64_enc
 RV64_ENC_TEST_SRCS := tests/host/main.c $(wildcard tests/rv64/*.c) lib/wasm/jit/rv64_enc.c \
-	lib/wasm/jit/jit_fiber.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_ENC_TEST): $(call host_objs,rv64,$(RV64_ENC_TEST_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
@@ -82,9 +81,9 @@ rv64-test: rv64-tools $(WASI_TEST_WASMS)
 	$(RV64_EMU) $(RV64_JIT_RT_TEST) || status=1; \
 	exit $$status
 
-# The compiler tier's runtime with hand-written code in place of the
-# compiler (tests/rv64/rt/: defines jit_compile itself, so the compiler's
-# files are left out).
+# The compiler tier's runtime and fibers, with hand-written code in place of
+# the compiler (tests/rv64/rt/: defines jit_compile itself, so the
+# compiler's files are left out).
 RV64_JIT_RT_TEST := $(BUILD)/rv64/test_rv64_jit_rt
 RV64_JIT_RT_TEST_SRCS := tests/host/main.c $(wildcard tests/rv64/rt/*.c) \
 	$(filter-out lib/wasm/jit/jit_compile%.c,$(call lib_srcs,wasm)) \

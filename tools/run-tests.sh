@@ -30,6 +30,7 @@ suites=(
 	"fuzz-replay-rv64|env BUILD=$BUILD EMU=qemu-riscv64 REPLAY_DIR=$BUILD/rv64 tests/fuzz/replay.sh"
 	"rv64-enc-table|tools/gen-rv64-enc-table.py --check"
 	"rv64-enc-exec|qemu-riscv64 $BUILD/rv64/test_rv64_enc"
+	"rv64-jit-num|qemu-riscv64 $BUILD/rv64/test_rv64_jit_num"
 	"rv64-jit-rt|qemu-riscv64 $BUILD/rv64/test_rv64_jit_rt"
 	"spectest-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit"
 	"spectest-rv64-jit-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit --guarded"

@@ -210,11 +210,6 @@ void jit_exec_init(struct wasm_exec *x)
 	x->jit_call = false;
 }
 
-bool jit_exec_wants(const struct wasm_exec *x)
-{
-	return !x->has_fuel && jit_store_enabled(wasm_store_config(x->store));
-}
-
 void jit_exec_free(struct wasm_exec *x)
 {
 	struct jit_exec *jx = x->jit;
@@ -249,6 +244,13 @@ static int exec_state_new(struct wasm_exec *x)
 	x->jit = jx;
 	x->jit_stack_limit = jx->lo + JIT_RT_HEADROOM;
 	return 0;
+}
+
+bool jit_exec_wants(struct wasm_exec *x)
+{
+	if (x->has_fuel || !jit_store_enabled(wasm_store_config(x->store)))
+		return false;
+	return x->jit || exec_state_new(x) == 0;
 }
 
 /* The call on the fiber: from wasm_run, no compiled caller. */
@@ -329,9 +331,7 @@ enum wasm_run_status jit_exec_run(struct wasm_exec *x)
 	uintptr_t pc, fp;
 	int rc;
 
-	if (!x->jit && exec_state_new(x))
-		return exec_trapped(x, WASM_TRAP_NOMEM);
-	jx = x->jit;
+	jx = x->jit; /* made by jit_exec_wants */
 	if (!jx->started && exec_start(x))
 		return exec_trapped(x, WASM_TRAP_NOMEM);
 	x->reason = WASM_SUSPEND_NONE;

@@ -42,9 +42,11 @@ size_t jit_inst_footprint(const struct jit_inst *ji);
 /* jit_exec_init - fills the fields of a new exec compiled code reads. */
 void jit_exec_init(struct wasm_exec *x);
 
-/* jit_exec_wants - whether the call of f being started on x runs compiled
- * (the store compiles and x has no fuel). */
-bool jit_exec_wants(const struct wasm_exec *x);
+/* jit_exec_wants - whether the call being started on x runs compiled: the
+ * store compiles, x has no fuel, and x has its guest stack (allocated now
+ * on its first compiled call; without one, out of memory, the call is
+ * interpreted instead). */
+bool jit_exec_wants(struct wasm_exec *x);
 
 /* jit_exec_run - wasm_run for a compiled call (x READY, x->jit_call):
  * starts or resumes it on x's fiber; as wasm_run, minus the budget. */

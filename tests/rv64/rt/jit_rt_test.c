@@ -366,7 +366,35 @@ static int host_t(struct wasm_host_call *c, union wasm_val *v)
 	return WASM_HOST_OK;
 }
 
+/* A guest stack provider that is always out of memory. */
+static int stack_alloc_fail(void *arg, size_t bytes, void **handle, uintptr_t *lo, uintptr_t *hi)
+{
+	(void)arg;
+	(void)bytes;
+	(void)handle;
+	(void)lo;
+	(void)hi;
+	return ERR_NOMEM;
+}
+
+static void stack_free_none(void *arg, void *handle)
+{
+	(void)arg;
+	(void)handle;
+}
+
+static const struct wasm_stack_mem no_stacks = {.alloc = stack_alloc_fail, .free = stack_free_none};
+
+static bool env_new_stacks(struct test_ctx *t, struct rt_env *e, bool guarded,
+			   const struct wasm_stack_mem *stacks);
+
 static bool env_new(struct test_ctx *t, struct rt_env *e, bool guarded)
+{
+	return env_new_stacks(t, e, guarded, wasm_stack_host());
+}
+
+static bool env_new_stacks(struct test_ctx *t, struct rt_env *e, bool guarded,
+			   const struct wasm_stack_mem *stacks)
 {
 	struct wasm_store_config cfg;
 	struct wasm_linker *la, *lb;
@@ -377,7 +405,7 @@ static bool env_new(struct test_ctx *t, struct rt_env *e, bool guarded)
 	memset(e, 0, sizeof(*e));
 	wasm_runtime_host_config(!guarded, &cfg, &got_guarded);
 	cfg.code_mem = wasm_code_host();
-	cfg.stack_mem = wasm_stack_host();
+	cfg.stack_mem = stacks;
 	if (!EXPECT_EQ(got_guarded, guarded) ||
 	    !EXPECT_OK(wasm_module_load(rt_mod, sizeof(rt_mod), &e->m, &err)))
 		return false;
@@ -458,6 +486,24 @@ TEST(jit_rt, compiled_call_and_lazy_compile)
 	EXPECT_EQ(call2(&e, e.a, "add", 2, 0x7fffffff, 1), WASM_RUN_DONE);
 	EXPECT_EQ(result0(&e), 0x80000000u);
 	EXPECT_EQ(compiles[3], before + 1);
+	env_free(&e);
+}
+
+TEST(jit_rt, no_guest_stack_runs_interpreted)
+{
+	struct rt_env e;
+	uint32_t before = compiles[12];
+
+	if (!env_new_stacks(t, &e, false, &no_stacks))
+		return;
+	/* out of memory for a guest stack: interpreted, same results */
+	EXPECT_EQ(call2(&e, e.a, "callinterp", 2, 10, 3), WASM_RUN_DONE);
+	EXPECT_EQ(result0(&e), 7u);
+	EXPECT_EQ(compiles[12], before);
+	EXPECT_EQ(call2(&e, e.a, "callhost", 0, 0, 0), WASM_RUN_SUSPENDED);
+	EXPECT_EQ(wasm_run(e.x, UINT64_MAX), WASM_RUN_SUSPENDED);
+	EXPECT_EQ(wasm_run(e.x, UINT64_MAX), WASM_RUN_DONE);
+	EXPECT_EQ(result0(&e), 42u);
 	env_free(&e);
 }
 

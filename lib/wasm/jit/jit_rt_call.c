@@ -51,6 +51,26 @@ static void seg_push(struct jit_exec *jx, struct jit_seg *s, int kind, struct ji
 	jx->top = s;
 }
 
+/*
+ * The guest stack's next JIT_RT_PROBE bytes, written before a service runs
+ * C code that may take an embedder's locks (host functions, the compiler,
+ * memory growth): an embedder that commits guest stacks lazily (the
+ * kernel) then takes those page faults here, holding nothing, rather than
+ * inside a locked section that the fault path needs too. Compiled code
+ * leaves sp at least JIT_RT_HEADROOM above the stack's bottom, so the probe
+ * stays inside the stack.
+ */
+#define JIT_RT_PROBE (48u << 10)
+STATIC_ASSERT(JIT_RT_PROBE + (8u << 10) <= JIT_RT_HEADROOM);
+
+static __attribute__((noinline)) void stack_probe(void)
+{
+	volatile uint8_t pad[JIT_RT_PROBE];
+
+	for (size_t i = 0; i < sizeof(pad); i += 4096)
+		pad[i] = 0;
+}
+
 /* ---- traps ---- */
 
 /* One compiled frame of ri at pc; *last caches the function found. */
@@ -303,6 +323,7 @@ void jit_rt_call_c(struct wasm_exec *x, uintptr_t func, uint64_t *slots, struct 
 {
 	struct jit_rt_inst *ri = x->jit->top->ji;
 
+	stack_probe();
 	if (func != UINT32_MAX)
 		f = ri->pub.funcs[func];
 	jit_rt_call_funcinst(x, f, slots, ri, ra - 4, fp);
@@ -319,6 +340,7 @@ void *jit_rt_lazy_c(struct wasm_exec *x, uintptr_t idx, struct jit_lazy_regs *re
 	void *code;
 	int err;
 
+	stack_probe();
 	code = jit_rt_code(ri, (uint32_t)idx, &err);
 	if (code)
 		return code;
@@ -379,6 +401,7 @@ uint64_t jit_rt_memory_grow(struct wasm_exec *x, uint64_t pages)
 	struct jit_rt_inst *ri = x->jit->top->ji;
 	int64_t r;
 
+	stack_probe();
 	if (ri->pub.mem0 == &jit_rt_empty_memory)
 		return (uint64_t)-1;
 	r = wasm_memory_grow(ri->pub.mem0, (uint32_t)pages);
@@ -487,7 +510,10 @@ void jit_rt_misc_c(struct wasm_exec *x, uint64_t op, uint64_t imms, uint64_t *sl
 		   uintptr_t ra)
 {
 	struct jit_seg *top = x->jit->top;
-	int k = misc_op(x, top->ji, (uint32_t)op, (uint32_t)imms, (uint32_t)(imms >> 32), slots);
+	int k;
+
+	stack_probe();
+	k = misc_op(x, top->ji, (uint32_t)op, (uint32_t)imms, (uint32_t)(imms >> 32), slots);
 
 	if (k) {
 		x->trap.msg = NULL;

@@ -301,6 +301,7 @@ void jit_rt_call_funcinst(struct wasm_exec *x, struct wasm_funcinst *f, uint64_t
 	void *code;
 	int err;
 
+	stack_probe(); /* also the fiber's first call: compiles on a fresh stack */
 	if (f->host) {
 		call_host(x, f, slots, caller_ji, pc, fp);
 		return;
@@ -323,7 +324,6 @@ void jit_rt_call_c(struct wasm_exec *x, uintptr_t func, uint64_t *slots, struct 
 {
 	struct jit_rt_inst *ri = x->jit->top->ji;
 
-	stack_probe();
 	if (func != UINT32_MAX)
 		f = ri->pub.funcs[func];
 	jit_rt_call_funcinst(x, f, slots, ri, ra - 4, fp);

@@ -65,10 +65,15 @@ STATIC_ASSERT(JIT_RT_PROBE + (8u << 10) <= JIT_RT_HEADROOM);
 
 static __attribute__((noinline)) void stack_probe(void)
 {
-	volatile uint8_t pad[JIT_RT_PROBE];
+#if defined(__riscv) && __riscv_xlen == 64
+	uintptr_t sp;
 
-	for (size_t i = 0; i < sizeof(pad); i += 4096)
-		pad[i] = 0;
+	/* below sp, without moving it: a C array would be shrunk by the
+	 * compiler (nothing reads it) */
+	__asm__ volatile("mv %0, sp" : "=r"(sp));
+	for (uintptr_t off = 4096; off <= JIT_RT_PROBE; off += 4096)
+		__asm__ volatile("sb zero, 0(%0)" : : "r"(sp - off) : "memory");
+#endif
 }
 
 /* ---- traps ---- */

@@ -22,8 +22,9 @@ SPEC_ARGS ?=
 SPECTEST := $(BUILD)/host/spectest
 SPECTEST_ASAN := $(BUILD)/host-asan/spectest
 SPECTEST_SRCS := $(wildcard tools/spectest/run/*.c) tools/spectest/wast_json.c
-SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c lib/wasm/host/workers_host.c \
-	$(wildcard lib/base/*.c)
+# assert_host.c: the JIT runtime's stubs use the encoder, whose ASSERTs reach it
+SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c lib/wasm/host/code_host.c \
+	lib/wasm/host/workers_host.c $(wildcard lib/base/*.c) lib/base/host/assert_host.c
 
 define spectest_variant
 $(BUILD)/$(1)/libspectest.a: $(call host_objs,$(1),$(SPECTEST_LIB_SRCS))

@@ -10,7 +10,10 @@
 #   make rv64-jit-test the compiler's execution test ($(BUILD)/rv64/test_rv64_jit:
 #                      compiled functions called; every spec module compiled)
 #   make rv64-test     the spec testsuite (checked and guarded memory), the
-#                      WASI programs and the fuzz replays under qemu-riscv64
+#                      WASI programs and the fuzz replays under qemu-riscv64,
+#                      the first two again with --jit (the compiler tier)
+#   make rv64-jit-rt-test  the compiler tier's runtime with hand-written code
+#                      ($(BUILD)/rv64/test_rv64_jit_rt, tests/rv64/rt/)
 #
 # The same sources and flags as $(BUILD)/host (-O2), compiled by clang for
 # riscv64-linux-gnu against Debian's cross glibc (libc6-dev-riscv64-cross,
@@ -38,10 +41,9 @@ RV64_REPLAYS := $(BUILD)/rv64/fuzz_replay_wasm_decode $(BUILD)/rv64/fuzz_replay_
 $(RV64_WASMRUN): $(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
-# Linked from objects, not an archive: every lib/wasm object is in, so the
-# host's assert_fail is too (the JIT encoder's ASSERTs reach it).
-$(RV64_SPECTEST): $(call host_objs,rv64,$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS) \
-		lib/base/host/assert_host.c)
+# Linked from objects, not an archive: every lib/wasm object is in (the
+# compiler's strong definitions replace jit_rt_nocomp.c's weak ones).
+$(RV64_SPECTEST): $(call host_objs,rv64,$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 define rv64_fuzz_replay
@@ -111,5 +113,26 @@ rv64-test: rv64-tools $(WASI_TEST_WASMS)
 	SPEC_RUNNER=$(RV64_SPECTEST) tests/spec/run.sh || status=1; \
 	SPEC_RUNNER=$(RV64_SPECTEST) tests/spec/run.sh --guarded || status=1; \
 	WASMRUN=$(RV64_WASMRUN) tests/wasi/run.sh || status=1; \
+	SPEC_RUNNER=$(RV64_SPECTEST) tests/spec/run.sh --jit || status=1; \
+	SPEC_RUNNER=$(RV64_SPECTEST) tests/spec/run.sh --jit --guarded || status=1; \
+	WASMRUN=$(RV64_WASMRUN) WASMRUN_ARGS=--jit tests/wasi/run.sh || status=1; \
 	REPLAY_DIR=$(BUILD)/rv64 tests/fuzz/replay.sh || status=1; \
+	$(RV64_EMU) $(RV64_JIT_RT_TEST) || status=1; \
 	exit $$status
+
+# The compiler tier's runtime and fibers, with hand-written code in place of
+# the compiler (tests/rv64/rt/: defines jit_compile itself, so the
+# compiler's files are left out).
+RV64_JIT_RT_TEST := $(BUILD)/rv64/test_rv64_jit_rt
+RV64_JIT_RT_TEST_SRCS := tests/host/main.c $(wildcard tests/rv64/rt/*.c) \
+	$(filter-out lib/wasm/jit/jit_compile%.c,$(call lib_srcs,wasm)) \
+	lib/wasm/host/mem_host.c lib/wasm/host/runtime_host.c lib/wasm/host/code_host.c \
+	$(wildcard lib/base/*.c lib/base/host/*.c)
+$(RV64_JIT_RT_TEST): $(call host_objs,rv64,$(RV64_JIT_RT_TEST_SRCS))
+	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+-include $(patsubst %.o,%.d,$(call host_objs,rv64,$(RV64_JIT_RT_TEST_SRCS)))
+
+.PHONY: rv64-jit-rt-test
+rv64-tools: $(RV64_JIT_RT_TEST)
+rv64-jit-rt-test: $(RV64_JIT_RT_TEST)
+	$(Q)$(RV64_EMU) $(RV64_JIT_RT_TEST) $(FILTER)

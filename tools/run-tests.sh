@@ -34,6 +34,10 @@ suites=(
 	"rv64-enc-exec|qemu-riscv64 $BUILD/rv64/test_rv64_enc"
 	"rv64-jit-compile|env JIT_SPEC_DIR=$BUILD/spec/json qemu-riscv64 $BUILD/rv64/test_rv64_jit"
 	"rv64-jit-num|qemu-riscv64 $BUILD/rv64/test_rv64_jit_num"
+	"rv64-jit-rt|qemu-riscv64 $BUILD/rv64/test_rv64_jit_rt"
+	"spectest-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit"
+	"spectest-rv64-jit-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit --guarded"
+	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then

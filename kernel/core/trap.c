@@ -84,7 +84,7 @@ static int trap_page_fault(const struct arch_fault *f)
  * ERR_TRAP (see wasm/kmem.h). */
 static struct arch_jmp_buf *trap_fault_landing(const struct arch_fault *f)
 {
-	return kwasm_fault_landing(f->addr);
+	return kwasm_fault_landing(f->addr, f->pc, f->fp);
 }
 
 static void print_line(const char *line)

@@ -53,6 +53,7 @@ struct wasm_instance;
 struct wasm_exec;
 struct wasm_linker;
 struct wasm_code; /* the interpreter's translated functions, per instance */
+struct jit_inst;  /* the compiler tier's, per instance */
 
 /* ---- traps ---- */
 
@@ -195,6 +196,8 @@ struct wasm_instance {
 	bool *elem_dropped;		  /* module->nelems */
 	bool *data_dropped;		  /* module->ndatas */
 	struct wasm_code *code;		  /* the interpreter's, see interp.h */
+	struct jit_inst *jit;		  /* the compiler tier's (jit/jit_rt.h),
+					     NULL when the store does not compile */
 };
 
 /* A function's first translation, as wasm_translate_hook.done sees it. */
@@ -307,6 +310,15 @@ int wasm_store_new(const struct wasm_store_config *cfg, struct wasm_store **out)
  * modules instantiated in it are the caller's to free, after this. */
 void wasm_store_free(struct wasm_store *s);
 
+/*
+ * wasm_store_note_fault - for guard_call implementations: the machine pc
+ * and frame pointer (s0) of the fault that makes guard_call return
+ * ERR_TRAP, noted before returning, so that the compiler tier can tell
+ * where in compiled code the access was (the trap's backtrace). Unknown
+ * values are 0.
+ */
+void wasm_store_note_fault(struct wasm_store *s, uintptr_t pc, uintptr_t fp);
+
 /* wasm_store_owns_address - whether addr lies in one of the store's
  * memories (its reservation if guarded). Reads only; safe from a fault
  * handler while the store's thread is stopped in the fault. */
@@ -376,8 +388,8 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 			 struct wasm_extern *out);
 
 /* wasm_instance_footprint - bytes of memory the instance's code and its
- * module hold (the module's binary, arena and the translated code), not
- * counting linear memories. */
+ * module hold (the module's binary, arena, the translated code and the
+ * compiled code), not counting linear memories. */
 size_t wasm_instance_footprint(const struct wasm_instance *inst);
 
 /* wasm_instance_code_stats - how many of the instance's functions have been

@@ -7,10 +7,13 @@
 #
 #   BUILD=build tests/wasi/run.sh [FILTER]     (needs make host-test-build)
 #   EMU=qemu-riscv64 WASMRUN=build/rv64/wasmrun tests/wasi/run.sh
+#   EMU=qemu-riscv64 WASMRUN=build/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh
 #        (EMU: a command put in front of each wasmrun run, e.g. an emulator)
 set -u
 BUILD=${BUILD:-build}
 WASMRUN=${WASMRUN:-$BUILD/host/wasmrun}
+# WASMRUN_ARGS: options put before every run's own (e.g. --jit)
+read -ra wargs <<<"${WASMRUN_ARGS:-}"
 read -ra emu <<<"${EMU:-}"
 W=$BUILD/wasi
 FILTER=${1:-}
@@ -117,7 +120,7 @@ for mode in guarded checked; do
 	[[ $mode == checked ]] && flags=(--checked)
 	rm -rf "$tmp/sandbox" "$tmp/escape"
 	mkdir -p "$tmp/sandbox"
-	STDIN=$tmp/input run "$WASMRUN" "${flags[@]}" --dir "$tmp/sandbox:/sandbox" \
+	STDIN=$tmp/input run "$WASMRUN" "${wargs[@]}" "${flags[@]}" --dir "$tmp/sandbox:/sandbox" \
 		--env "BASICS_GREETING=hello there" --env OTHER=1 \
 		"$W/basics.wasm" /sandbox alpha "two words"
 	expect_status 0
@@ -136,7 +139,7 @@ done
 begin "basics-slow-stdin"
 rm -rf "$tmp/sandbox" && mkdir -p "$tmp/sandbox"
 if [[ $skip -eq 0 ]]; then
-	(sleep 0.3; printf 'late\n') | timeout 60 "${emu[@]}" "$WASMRUN" --dir "$tmp/sandbox:/sandbox" \
+	(sleep 0.3; printf 'late\n') | timeout 60 "${emu[@]}" "$WASMRUN" "${wargs[@]}" --dir "$tmp/sandbox:/sandbox" \
 		"$W/basics.wasm" /sandbox >"$tmp/out" 2>"$tmp/err"
 	status=$?
 fi
@@ -147,7 +150,7 @@ end
 
 # Without --dir the program cannot create its files (no preopen).
 begin "basics-no-preopen"
-run "$WASMRUN" "$W/basics.wasm" /sandbox
+run "$WASMRUN" "${wargs[@]}" "$W/basics.wasm" /sandbox
 expect_status 1
 expect_out '^FAIL mkdir'
 expect_out '^FAILED [0-9]+$'
@@ -159,7 +162,7 @@ for mode in guarded checked; do
 	[[ $mode == checked ]] && flags=(--checked)
 
 	begin "trap-div-$mode"
-	run "$WASMRUN" "${flags[@]}" "$W/trap.wasm" div
+	run "$WASMRUN" "${wargs[@]}" "${flags[@]}" "$W/trap.wasm" div
 	expect_status 134
 	expect_out '^trap: mode div$'
 	expect_err '^wasmrun: trap: integer divide by zero'
@@ -169,7 +172,7 @@ for mode in guarded checked; do
 	end
 
 	begin "trap-oob-$mode"
-	run "$WASMRUN" "${flags[@]}" "$W/trap.wasm" oob
+	run "$WASMRUN" "${wargs[@]}" "${flags[@]}" "$W/trap.wasm" oob
 	expect_status 134
 	expect_err '^wasmrun: trap: out of bounds memory access'
 	expect_err '#0 0x[0-9a-f]+ in poke \(trap\.wasm\)'
@@ -177,14 +180,14 @@ for mode in guarded checked; do
 done
 
 begin "trap-abort"
-run "$WASMRUN" "$W/trap.wasm" abort
+run "$WASMRUN" "${wargs[@]}" "$W/trap.wasm" abort
 expect_status 134
 expect_err '^wasmrun: trap: unreachable'
 expect_err 'in abort'
 end
 
 begin "trap-recurse"
-run "$WASMRUN" "$W/trap.wasm" recurse
+run "$WASMRUN" "${wargs[@]}" "$W/trap.wasm" recurse
 expect_status 134
 expect_err '^wasmrun: trap: call stack exhausted'
 expect_err '#0 0x[0-9a-f]+ in dive \(trap\.wasm\)'
@@ -192,7 +195,7 @@ expect_err '#31 0x[0-9a-f]+ in dive'
 end
 
 begin "trap-fuel"
-run "$WASMRUN" --fuel 2000000 "$W/trap.wasm" spin
+run "$WASMRUN" "${wargs[@]}" --fuel 2000000 "$W/trap.wasm" spin
 expect_status 134
 expect_out '^trap: mode spin$'
 expect_err '^wasmrun: trap: fuel exhausted'
@@ -201,19 +204,19 @@ expect_err 'ran out of fuel'
 end
 
 begin "fuel-enough"
-run "$WASMRUN" --fuel=50000000 "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" --fuel=50000000 "$W/exit3.wasm"
 expect_status 3
 end
 
 begin "trap-usage-exit"
-run "$WASMRUN" "$W/trap.wasm" nosuchmode
+run "$WASMRUN" "${wargs[@]}" "$W/trap.wasm" nosuchmode
 expect_status 2
 expect_err "^trap: unknown mode 'nosuchmode'$"
 end
 
 # ---- exit3.wasm: exit(3) ends the run with status 3, output flushed ----
 begin "exit3"
-run "$WASMRUN" "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" "$W/exit3.wasm"
 expect_status 3
 expect_out_exactly "exit3: leaving with 3"
 end
@@ -223,7 +226,7 @@ invoke_case() { # NAME EXPECTED ARGS...
 	local n=$1 want=$2
 	shift 2
 	begin "invoke-$n"
-	run "$WASMRUN" --invoke "$@"
+	run "$WASMRUN" "${wargs[@]}" --invoke "$@"
 	expect_status 0
 	expect_out_exactly "$want"
 	end
@@ -239,38 +242,38 @@ invoke_case initialize "1234" inited "$W/invoke.wasm"
 invoke_case hello "hello from invoke" hello "$W/invoke.wasm"
 
 begin "invoke-missing-export"
-run "$WASMRUN" --invoke nope "$W/invoke.wasm"
+run "$WASMRUN" "${wargs[@]}" --invoke nope "$W/invoke.wasm"
 expect_status 1
 expect_err "no exported function named 'nope'"
 end
 
 begin "invoke-arg-count"
-run "$WASMRUN" --invoke add "$W/invoke.wasm" 1
+run "$WASMRUN" "${wargs[@]}" --invoke add "$W/invoke.wasm" 1
 expect_status 2
 expect_err "'add' takes 2 argument\(s\), 1 given"
 end
 
 begin "invoke-bad-arg"
-run "$WASMRUN" --invoke add "$W/invoke.wasm" 1 x2
+run "$WASMRUN" "${wargs[@]}" --invoke add "$W/invoke.wasm" 1 x2
 expect_status 2
 expect_err "argument 2 of 'add': 'x2' is not a i32"
 end
 
 begin "invoke-i32-range"
-run "$WASMRUN" --invoke add "$W/invoke.wasm" 4294967296 0
+run "$WASMRUN" "${wargs[@]}" --invoke add "$W/invoke.wasm" 4294967296 0
 expect_status 2
 expect_err "is not a i32"
 end
 
 begin "no-start-export"
-run "$WASMRUN" "$W/invoke.wasm"
+run "$WASMRUN" "${wargs[@]}" "$W/invoke.wasm"
 expect_status 1
 expect_err "no '_start' export"
 end
 
 # ---- wasmrun's own errors ----
 begin "missing-file"
-run "$WASMRUN" "$tmp/does-not-exist.wasm"
+run "$WASMRUN" "${wargs[@]}" "$tmp/does-not-exist.wasm"
 expect_status 1
 expect_err "does-not-exist.wasm: cannot read: No such file or directory"
 end
@@ -278,14 +281,14 @@ end
 # the type section says 5 bytes follow, but only 1 does
 printf '\0asm\1\0\0\0\1\5\1' >"$tmp/truncated.wasm"
 begin "malformed-truncated"
-run "$WASMRUN" "$tmp/truncated.wasm"
+run "$WASMRUN" "${wargs[@]}" "$tmp/truncated.wasm"
 expect_status 1
 expect_err 'truncated\.wasm: malformed module: .*\(section [a-z]+, offset 0x[0-9a-f]+\)'
 end
 
 printf 'not a wasm file\n' >"$tmp/text.wasm"
 begin "malformed-magic"
-run "$WASMRUN" "$tmp/text.wasm"
+run "$WASMRUN" "${wargs[@]}" "$tmp/text.wasm"
 expect_status 1
 expect_err 'malformed module: .*magic'
 end
@@ -293,7 +296,7 @@ end
 # (func (result i32) i64.const 1): decodes, fails validation
 printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\x0a\6\1\4\0\x42\1\x0b' >"$tmp/invalid.wasm"
 begin "invalid-type-mismatch"
-run "$WASMRUN" "$tmp/invalid.wasm"
+run "$WASMRUN" "${wargs[@]}" "$tmp/invalid.wasm"
 expect_status 1
 expect_err 'invalid\.wasm: invalid module: type mismatch.*\(section code, offset 0x[0-9a-f]+\)'
 end
@@ -301,7 +304,7 @@ end
 # (import "env" "foo" (func))
 printf '\0asm\1\0\0\0\1\4\1\x60\0\0\2\x0b\1\3env\3foo\0\0' >"$tmp/import.wasm"
 begin "unknown-import"
-run "$WASMRUN" "$tmp/import.wasm"
+run "$WASMRUN" "${wargs[@]}" "$tmp/import.wasm"
 expect_status 1
 expect_err 'import\.wasm: link error: unknown import.*env.*foo'
 end
@@ -343,31 +346,31 @@ expect_err '--dir wants HOST\[:GUEST\] or HOST::GUEST'
 end
 
 begin "bad-flag"
-run "$WASMRUN" --frobnicate "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" --frobnicate "$W/exit3.wasm"
 expect_status 2
 expect_err 'unknown option: --frobnicate'
 end
 
 begin "no-module"
-run "$WASMRUN" --checked
+run "$WASMRUN" "${wargs[@]}" --checked
 expect_status 2
 expect_err 'no module given'
 end
 
 begin "flag-needs-value"
-run "$WASMRUN" --fuel
+run "$WASMRUN" "${wargs[@]}" --fuel
 expect_status 2
 expect_err 'option needs a value: --fuel'
 end
 
 begin "bad-fuel"
-run "$WASMRUN" --fuel abc "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" --fuel abc "$W/exit3.wasm"
 expect_status 2
 expect_err '--fuel wants a positive integer: abc'
 end
 
 begin "bad-jobs"
-run "$WASMRUN" --jobs -1 "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" --jobs -1 "$W/exit3.wasm"
 expect_status 2
 expect_err '--jobs wants a number from 0 to 255: -1'
 end
@@ -375,31 +378,31 @@ end
 # validation alone or on threads: the same program, the same run
 for jobs in 0 3; do
 	begin "jobs-$jobs"
-	run "$WASMRUN" --jobs "$jobs" "$W/exit3.wasm"
+	run "$WASMRUN" "${wargs[@]}" --jobs "$jobs" "$W/exit3.wasm"
 	expect_status 3
 	end
 done
 
 begin "bad-dir"
-run "$WASMRUN" --dir "$tmp/no-such-dir" "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" --dir "$tmp/no-such-dir" "$W/exit3.wasm"
 expect_status 1
 expect_err 'no-such-dir: cannot open the directory'
 end
 
 begin "bad-env"
-run "$WASMRUN" --env NOEQUALS "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" --env NOEQUALS "$W/exit3.wasm"
 expect_status 2
 expect_err '--env wants KEY=VALUE: NOEQUALS'
 end
 
 begin "timings"
-run "$WASMRUN" --timings "$W/exit3.wasm"
+run "$WASMRUN" "${wargs[@]}" --timings "$W/exit3.wasm"
 expect_status 3
 expect_err '^wasmrun: exit3.wasm: read [0-9.]+ ms, decode [0-9.]+ ms, validate [0-9.]+ ms, instantiate [0-9.]+ ms; first instruction at [0-9.]+ ms, end at [0-9.]+ ms$'
 end
 
 begin "timings-not-for-a-bad-module"
-run "$WASMRUN" --timings "$tmp/no-such.wasm"
+run "$WASMRUN" "${wargs[@]}" --timings "$tmp/no-such.wasm"
 expect_status 1
 expect_no_err 'first instruction'
 end
@@ -410,7 +413,7 @@ end
 # one V8 computes too: node with a 10-line fd_write, December 2026) ----
 begin "generated-big-module"
 [[ $skip -eq 0 ]] && python3 tools/gen-bigwasm.py "$tmp/big.wasm" 0 >/dev/null
-run "$WASMRUN" --timings "$tmp/big.wasm"
+run "$WASMRUN" "${wargs[@]}" --timings "$tmp/big.wasm"
 expect_status 0
 expect_out_exactly "big.wasm: 309 functions, checksum 561e578386cd33cb"
 expect_err '^wasmrun: big.wasm: read [0-9.]+ ms, decode [0-9.]+ ms, validate [0-9.]+ ms, instantiate [0-9.]+ ms; first instruction at [0-9.]+ ms'
@@ -419,14 +422,14 @@ end
 # cut in the middle of its code section: an error, not a crash
 begin "generated-big-module-truncated"
 [[ $skip -eq 0 ]] && head -c 800000 "$tmp/big.wasm" >"$tmp/big-cut.wasm"
-run "$WASMRUN" "$tmp/big-cut.wasm"
+run "$WASMRUN" "${wargs[@]}" "$tmp/big-cut.wasm"
 expect_status 1
 expect_err '^wasmrun: .*/big-cut.wasm: malformed module: '
 expect_no_out 'checksum'
 end
 
 begin "help"
-run "$WASMRUN" --help
+run "$WASMRUN" "${wargs[@]}" --help
 expect_status 0
 expect_out '^usage: wasmrun '
 expect_out 'exit status'

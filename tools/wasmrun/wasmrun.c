@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "wasm/host/code_host.h"
 #include "wasm/host/runtime_host.h"
 #include "wasm/host/workers_host.h"
 #include "wasi/host/wasi_posix.h"
@@ -41,6 +42,7 @@ struct opts {
 	const char *invoke;
 	uint64_t fuel;
 	bool checked;
+	bool jit; /* the compiler tier (riscv64 builds) */
 	bool timings;
 	int jobs; /* validation threads besides the main one; -1: a CPU each */
 	const char *path;
@@ -91,6 +93,8 @@ static void usage(FILE *f)
 	      "                   HOST with a ':' in it); may be repeated\n"
 	      "  --env K=V        add K=V to the guest's environment; may be repeated\n"
 	      "  --checked        bounds-checked memory instead of guard pages\n"
+	      "  --jit            compile functions to riscv64 code on their first call\n"
+	      "                   (riscv64 builds; with --fuel, still interpreted)\n"
 	      "  --timings        print the start-up's steps and their times to stderr\n"
 	      "  --jobs N         validate function bodies on N threads besides the\n"
 	      "                   main one (default: one per other online CPU; 0: none)\n"
@@ -167,6 +171,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			return OPTS_HELP;
 		if (strcmp(argv[i], "--checked") == 0) {
 			o->checked = true;
+		} else if (strcmp(argv[i], "--jit") == 0) {
+			if (!wasm_code_host())
+				return usage_error("--jit: no compiler tier in this build "
+						   "(riscv64 builds only)",
+						   NULL);
+			o->jit = true;
 		} else if (strcmp(argv[i], "--timings") == 0) {
 			o->timings = true;
 		} else if ((v = opt_value(argv, argc, &i, "--invoke", &missing))) {
@@ -515,6 +525,10 @@ static int instantiate(struct runner *r, const struct opts *o)
 
 	wasm_runtime_host_config(o->checked, &cfg, &r->guarded);
 	for (;;) {
+		if (o->jit) {
+			cfg.code_mem = wasm_code_host();
+			cfg.stack_mem = wasm_stack_host();
+		}
 		err = wasm_store_new(&cfg, &r->store);
 		if (!err)
 			err = wasm_linker_new(r->store, &l);

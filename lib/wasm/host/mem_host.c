@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include "base/err.h"
 
@@ -78,6 +79,7 @@ struct guard_frame {
 	sigjmp_buf landing;
 	volatile uintptr_t fault_addr;
 	volatile int fault_signo;
+	volatile uintptr_t fault_pc, fault_fp;
 };
 
 /* initial-exec: reading it from the signal handler must not allocate. */
@@ -104,6 +106,21 @@ static void chain_fault(int sig, siginfo_t *si, void *uc)
 	}
 }
 
+/* The compiler tier's backtrace starts at the faulting pc and its s0. */
+static void fault_regs(const void *uc, struct guard_frame *f)
+{
+#if defined(__riscv) && __riscv_xlen == 64
+	const ucontext_t *u = uc;
+
+	f->fault_pc = u->uc_mcontext.__gregs[REG_PC];
+	f->fault_fp = u->uc_mcontext.__gregs[REG_S0];
+#else
+	(void)uc;
+	f->fault_pc = 0;
+	f->fault_fp = 0;
+#endif
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
 	uintptr_t addr = (uintptr_t)si->si_addr;
@@ -112,6 +129,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 		if (f->owns(f->ctx, addr)) {
 			f->fault_addr = addr;
 			f->fault_signo = sig;
+			fault_regs(uc, f);
 			siglongjmp(f->landing, 1);
 		}
 	}
@@ -159,6 +177,8 @@ int wasm_mem_host_guard_call_owned(bool (*owns)(const void *ctx, uintptr_t addr)
 		guard_top = f.prev;
 		out_fault->addr = f.fault_addr;
 		out_fault->signo = f.fault_signo;
+		out_fault->pc = f.fault_pc;
+		out_fault->fp = f.fault_fp;
 		return ERR_TRAP;
 	}
 	guard_top = &f;

@@ -43,6 +43,8 @@ int wasm_mem_host_guard_install(void);
 struct wasm_mem_fault {
 	uintptr_t addr; /* the faulting address */
 	int signo;	/* SIGSEGV or SIGBUS */
+	uintptr_t pc;	/* the faulting instruction (riscv64 only; else 0) */
+	uintptr_t fp;	/* its frame pointer s0 (riscv64 only; else 0) */
 };
 
 /*

@@ -20,8 +20,13 @@ static int host_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void
 {
 	struct wasm_mem_fault fault;
 
+	int rc;
+
 	(void)guard_arg;
-	return wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
+	rc = wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
+	if (rc == ERR_TRAP)
+		wasm_store_note_fault(s, fault.pc, fault.fp);
+	return rc;
 }
 
 /* Whether one guarded reservation fits in the address space (RLIMIT_AS,

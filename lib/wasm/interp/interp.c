@@ -19,6 +19,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "wasm/interp/interp_internal.h"
+#include "wasm/jit/jit_rt.h"
 
 #define INTERP_INITIAL_SLOTS 1024u
 
@@ -28,6 +29,7 @@ static void exec_destroy(void *obj)
 {
 	struct wasm_exec *x = obj;
 
+	jit_exec_free(x);
 	free(x->stack);
 	free(x->frames);
 	free(x);
@@ -62,6 +64,7 @@ int wasm_exec_new(struct wasm_store *s, const struct wasm_exec_limits *lim, stru
 	x->entry_fn.index = WASM_NONE;
 	x->entry_fn.mem0 = (struct wasm_memory *)&interp_entry_memory;
 	x->state = EXEC_IDLE;
+	jit_exec_init(x);
 	*out = x;
 	return 0;
 }
@@ -100,6 +103,7 @@ int wasm_exec_call(struct wasm_exec *x, struct wasm_funcinst *f, const union was
 	x->nresults = ft->nresults;
 	x->reason = WASM_SUSPEND_NONE;
 	memset(&x->trap, 0, sizeof(x->trap));
+	x->jit_call = jit_exec_wants(x);
 	x->state = EXEC_READY;
 	return 0;
 }
@@ -118,16 +122,21 @@ static void trap_frame(struct wasm_trap *t, const struct interp_fn *fn, const st
 	t->depth++;
 }
 
-/* Records the backtrace of the trap at x->fn / x->ip and makes x idle. */
-static void finish_trap(struct wasm_exec *x)
+void interp_trap_walk(struct wasm_exec *x)
 {
 	struct wasm_trap *t = &x->trap;
 
-	t->depth = 0;
-	t->nframes = 0;
 	trap_frame(t, x->fn, x->ip);
 	for (uint32_t i = x->nframes; i-- > 0;)
 		trap_frame(t, x->frames[i].fn, x->frames[i].ret - 1);
+}
+
+/* Records the backtrace of the trap at x->fn / x->ip and makes x idle. */
+static void finish_trap(struct wasm_exec *x)
+{
+	x->trap.depth = 0;
+	x->trap.nframes = 0;
+	interp_trap_walk(x);
 	x->nframes = 0;
 	x->state = EXEC_TRAPPED;
 }
@@ -146,6 +155,8 @@ enum wasm_run_status wasm_run(struct wasm_exec *x, uint64_t budget)
 
 	if (x->state != EXEC_READY)
 		return WASM_RUN_IDLE;
+	if (x->jit_call)
+		return jit_exec_run(x);
 	x->fuel_bound = false;
 	if (x->has_fuel && x->fuel <= units) {
 		units = x->fuel;
@@ -219,6 +230,8 @@ void wasm_exec_abort(struct wasm_exec *x)
 {
 	if (x->state != EXEC_READY)
 		return;
+	if (x->jit_call)
+		jit_exec_abort(x);
 	x->nframes = 0;
 	x->state = EXEC_IDLE;
 }

@@ -454,6 +454,12 @@ struct wasm_exec {
 	bool has_fuel;
 	uint64_t fuel;
 	atomic_int yield;
+	/* The compiler tier's (jit/jit_rt.c; compiled code reads the first
+	 * two at the offsets of jit_abi.h, which must stay below 2048). */
+	uintptr_t jit_stack_limit;
+	const struct jit_rt *jit_rt;
+	struct jit_exec *jit; /* NULL until the exec's first compiled call */
+	bool jit_call;	      /* the call in progress runs compiled */
 
 	uint64_t *stack; /* value slots */
 	uint64_t cap_slots;
@@ -490,6 +496,10 @@ int interp_run_loop(struct wasm_exec *x, const void *const **table);
 /* interp_stack_reserve - grows the slot stack to hold `need` slots; 0 or a
  * trap kind (VALUE_STACK at the limit, NOMEM). */
 int interp_stack_reserve(struct wasm_exec *x, uint64_t need);
+
+/* interp_trap_walk - appends to x->trap the frames of the interpreter's
+ * stack, innermost (x->fn at x->ip) first, counting them in depth. */
+void interp_trap_walk(struct wasm_exec *x);
 
 /* interp_frames_reserve - room for one more frame record; 0 or a trap kind. */
 int interp_frames_reserve(struct wasm_exec *x);

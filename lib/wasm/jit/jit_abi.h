@@ -144,6 +144,12 @@ struct jit_rt {
 	 * is this service. */
 	uint64_t (*sig_match)(struct wasm_exec *x, const struct wasm_functype *a,
 			      const struct wasm_functype *b);
+	/* Where a function's stub goes on its first call (an assembly
+	 * routine, entered with jr from the stub, t0 = the defined function's
+	 * index, the call's args in place): compiles the function and jumps
+	 * to it, or runs it interpreted and returns to the caller. Only the
+	 * stubs (jit_rt) use it; compiled code calls entry[] instead. */
+	void (*lazy)(void);
 };
 
 /*

@@ -92,6 +92,18 @@ void wasm_store_free(struct wasm_store *s)
 	free(s);
 }
 
+void wasm_store_note_fault(struct wasm_store *s, uintptr_t pc, uintptr_t fp)
+{
+	s->fault_pc = pc;
+	s->fault_fp = fp;
+}
+
+void wasm_store_last_fault(const struct wasm_store *s, uintptr_t *pc, uintptr_t *fp)
+{
+	*pc = s->fault_pc;
+	*fp = s->fault_fp;
+}
+
 bool wasm_store_owns_address(const struct wasm_store *s, uintptr_t addr)
 {
 	/* acquire: pairs with the release in wasm_store_memory_publish, so the

@@ -21,6 +21,7 @@
 
 #include "base/compiler.h"
 #include "base/err.h"
+#include "wasm/jit/jit_rt.h"
 #include "wasm/module_internal.h"
 #include "wasm/runtime/runtime_store.h"
 
@@ -248,6 +249,7 @@ void wasm_instance_destroy(void *obj)
 	struct wasm_instance *inst = &ri->inst;
 
 	wasm_code_free(inst->code);
+	jit_inst_free(inst->jit);
 	free(inst->funcs);
 	free(inst->tables);
 	free(inst->mems);
@@ -509,6 +511,8 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	make_funcs_and_globals(ri);
 	rc = wasm_code_translate(inst, inst->store->cfg.max_code_bytes, inst->store->cfg.eager_code,
 				 err);
+	if (!rc && jit_store_enabled(&inst->store->cfg))
+		rc = jit_inst_new(inst, err);
 	if (rc)
 		goto fail;
 	rc = wasm_store_adopt(s, ri, wasm_instance_destroy);
@@ -552,7 +556,8 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 size_t wasm_instance_footprint(const struct wasm_instance *inst)
 {
 	return wasm_module_footprint(inst->module) +
-	       (inst->code ? wasm_code_footprint(inst->code) : 0);
+	       (inst->code ? wasm_code_footprint(inst->code) : 0) +
+	       (inst->jit ? jit_inst_footprint(inst->jit) : 0);
 }
 
 void wasm_instance_code_stats(const struct wasm_instance *inst, uint32_t *ntranslated,

@@ -69,6 +69,8 @@ struct wasm_store {
 	struct rt_hostfunc *funcs;
 	struct rt_global *globals;
 	struct rt_adopted *adopted;
+	/* the last fault guard_call turned into a trap (wasm_store_note_fault) */
+	uintptr_t fault_pc, fault_fp;
 };
 
 /*

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "wasm/host/code_host.h"
 #include "wasm/host/mem_host.h"
 #include "wasm/host/workers_host.h"
 #include "wasm/load.h"
@@ -169,8 +170,13 @@ static int guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), 
 {
 	struct wasm_mem_fault fault;
 
+	int rc;
+
 	(void)guard_arg;
-	return wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
+	rc = wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
+	if (rc == ERR_TRAP)
+		wasm_store_note_fault(s, fault.pc, fault.fp);
+	return rc;
 }
 
 /* ---- modules ---- */
@@ -632,6 +638,12 @@ int spec_script_run(const struct spec_script *s, const struct spec_run_opts *o)
 			return rc;
 		cfg.mem_provider = wasm_mem_host_guarded();
 		cfg.guard_call = guard_call;
+	}
+	if (o->jit) {
+		cfg.code_mem = wasm_code_host();
+		cfg.stack_mem = wasm_stack_host();
+		if (!cfg.code_mem)
+			return ERR_UNSUPP;
 	}
 	if ((rc = wasm_store_new(&cfg, &c.store)))
 		return rc;

@@ -62,6 +62,7 @@ struct spec_run_opts {
 	const char *file; /* the script's name for skip matching ("i32.wast") */
 	const struct spec_skips *skips;
 	bool guarded; /* host guarded memory (mem_host.h), else checked */
+	bool jit;     /* the compiler tier (riscv64: code_host.h), else interpreted */
 	/* threads besides the runner's that validate function bodies, each
 	 * function apart (workers_host.h); 0: the runner alone */
 	unsigned vthreads;

@@ -47,6 +47,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "spec_exec.h"
+#include "wasm/host/code_host.h"
 #include "../wast_json.h"
 
 #define MAX_JOBS    16
@@ -73,7 +74,7 @@ struct job {
 };
 
 struct runner {
-	bool guarded, verbose;
+	bool guarded, verbose, jit;
 	unsigned timeout, max_details, jobs, vthreads;
 	struct spec_skips skips;
 	bool *skip_used;
@@ -92,9 +93,10 @@ static double now(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] "
-			"[-j N] [--validate-threads N] [-v] FILE.json...\n"
+			"[-j N] [--validate-threads N] [--jit] [-v] FILE.json...\n"
 			"  FILE.json    wast2json output; its .wasm files beside it\n"
 			"  --guarded    guarded (mmap) linear memory instead of checked\n"
+			"  --jit        compile functions to machine code (riscv64 builds)\n"
 			"  --skip FILE  skip list (default tests/spec/skip.txt)\n"
 			"  --timeout S  seconds per file before it is killed (default 60)\n"
 			"  --details N  failure lines printed per file (default 10)\n"
@@ -160,6 +162,7 @@ static void child_main(struct runner *r, struct job *j, int fd)
 		.file = j->name,
 		.skips = &r->skips,
 		.guarded = r->guarded,
+		.jit = r->jit,
 		.vthreads = r->vthreads,
 		.report = child_report,
 		.report_arg = &ch,
@@ -509,6 +512,13 @@ int main(int argc, char **argv)
 
 		if (strcmp(a, "--guarded") == 0) {
 			r.guarded = true;
+		} else if (strcmp(a, "--jit") == 0) {
+			if (!wasm_code_host()) {
+				fprintf(stderr, "spectest: --jit: no compiler tier in this build "
+						"(riscv64 builds only)\n");
+				return 2;
+			}
+			r.jit = true;
 		} else if (strcmp(a, "-v") == 0) {
 			r.verbose = true;
 		} else if (strcmp(a, "--skip") == 0 && v) {
@@ -553,7 +563,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < n; k++)
 		jobs[k].json = argv[i + (int)k];
-	printf("spec: %zu files, %s memory\n", n, r.guarded ? "guarded" : "checked");
+	printf("spec: %zu files, %s memory%s\n", n, r.guarded ? "guarded" : "checked",
+	       r.jit ? ", compiled" : "");
 	while (printed < n) {
 		size_t running = 0;
 

@@ -1,0 +1,367 @@
+/*
+ * jit_rt.c - the compiler tier's runtime, part one: per-instance compiled
+ * code (stubs, lazy compilation, the entry table), and compiled calls on an
+ * exec (the guest stack, the fiber, suspension, guarded-memory faults).
+ *
+ * Lazy compilation. Every defined function starts with a stub in its
+ * entry[] slot: a few instructions in code memory that jump to the lazy
+ * service with the function's index. Its first call compiles it
+ * (jit_compile) and publishes the result with a compare-and-swap on
+ * funcs[i] (racing compilers: one wins, the others free theirs), then a
+ * release store of its address in entry[i], so a thread that reads the new
+ * entry sees the code whole (sealed code is coherent for instruction fetch
+ * everywhere, wasm_code_mem's contract). A function the compiler refuses
+ * keeps its stub, marked refused: each call runs it in the interpreter.
+ *
+ * Runs. A compiled call runs on a fiber (jit_fiber.h) on the exec's guest
+ * stack, allocated at its first compiled call and reused; wasm_run resumes
+ * the fiber inside the store's guard_call, so a fault in guarded memory
+ * (the compiled code's unchecked accesses) comes back as ERR_TRAP, with
+ * the faulting pc and s0 noted in the store for the backtrace.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/compiler.h"
+#include "base/err.h"
+#include "wasm/jit/jit_rt_internal.h"
+#include "wasm/jit/rv64_enc.h"
+#include "wasm/module_internal.h"
+
+STATIC_ASSERT(offsetof(struct wasm_exec, yield) < 2048);
+STATIC_ASSERT(offsetof(struct wasm_exec, jit_stack_limit) < 2048);
+STATIC_ASSERT(offsetof(struct wasm_exec, jit_rt) < 2048);
+const uint16_t jit_off_yield = offsetof(struct wasm_exec, yield);
+const uint16_t jit_off_stack_limit = offsetof(struct wasm_exec, jit_stack_limit);
+const uint16_t jit_off_rt = offsetof(struct wasm_exec, jit_rt);
+
+/* Words of one stub: li t0 (up to 2), two loads, jr; padded with nops. */
+#define JIT_STUB_WORDS 5
+
+/* memory 0 of an instance without one: compiled code still loads s3/s4 */
+const struct wasm_memory jit_rt_empty_memory;
+
+bool jit_store_enabled(const struct wasm_store_config *cfg)
+{
+	return cfg && cfg->code_mem && cfg->stack_mem && jit_rt_services();
+}
+
+/* ---- instances ---- */
+
+static int stubs_make(struct jit_rt_inst *ri)
+{
+	const struct wasm_code_mem *cm = ri->cm;
+	struct rv64_buf b;
+	void *rw, *handle;
+	uint8_t *x;
+	int rc;
+
+	rv64_buf_init(&b);
+	for (uint32_t i = 0; i < ri->ndefined; i++) {
+		size_t start = rv64_pos(&b);
+
+		jit_rt_emit_stub(&b, i);
+		while (rv64_pos(&b) < start + JIT_STUB_WORDS)
+			rv64_nop(&b);
+	}
+	rc = rv64_buf_error(&b);
+	if (!rc)
+		rc = cm->alloc(cm->arg, b.len * 4, &rw, &handle);
+	if (rc) {
+		rv64_buf_free(&b);
+		return ERR_NOMEM;
+	}
+	memcpy(rw, b.words, b.len * 4);
+	rv64_buf_free(&b);
+	x = cm->seal(cm->arg, handle);
+	if (!x)
+		return ERR_NOMEM;
+	ri->stubs_handle = handle;
+	ri->stubs = (uintptr_t)x;
+	ri->stubs_end = (uintptr_t)x + (size_t)ri->ndefined * JIT_STUB_WORDS * 4;
+	atomic_fetch_add_explicit(&ri->bytes, ri->stubs_end - ri->stubs, memory_order_relaxed);
+	for (uint32_t i = 0; i < ri->ndefined; i++)
+		atomic_init(&ri->entry[i], x + (size_t)i * JIT_STUB_WORDS * 4);
+	return 0;
+}
+
+int jit_inst_new(struct wasm_instance *inst, struct wasm_error *err)
+{
+	const struct wasm_module *m = inst->module;
+	struct jit_rt_inst *ri = calloc(1, sizeof(*ri));
+	uint32_t n = m->nfuncs - m->nfunc_imports;
+
+	if (!ri)
+		goto fail;
+	ri->ndefined = n;
+	/* relaxed: a statistic */
+	atomic_init(&ri->bytes, sizeof(*ri) + (size_t)n * (sizeof(*ri->entry) + sizeof(*ri->funcs) +
+							   sizeof(*ri->refused)));
+	ri->cm = wasm_store_config(inst->store)->code_mem;
+	ri->entry = calloc(n ? n : 1, sizeof(*ri->entry));
+	ri->funcs = calloc(n ? n : 1, sizeof(*ri->funcs));
+	ri->refused = calloc(n ? n : 1, sizeof(*ri->refused));
+	if (!ri->entry || !ri->funcs || !ri->refused)
+		goto fail;
+	ri->pub.mem0 = m->nmems ? inst->mems[0] : (struct wasm_memory *)&jit_rt_empty_memory;
+	ri->pub.globals = inst->globals;
+	ri->pub.funcs = inst->funcs;
+	ri->pub.tables = inst->tables;
+	ri->pub.entry = (void *const *)ri->entry;
+	ri->pub.inst = inst;
+	ri->opts.checked = !ri->pub.mem0->guarded;
+	if (n && stubs_make(ri))
+		goto fail;
+	inst->jit = &ri->pub;
+	return 0;
+fail:
+	if (ri) {
+		free(ri->entry);
+		free(ri->funcs);
+		free((void *)ri->refused);
+		free(ri);
+	}
+	wasm_error_set(err, ERR_NOMEM, "instantiate", 0, "out of memory (compiled code)");
+	return ERR_NOMEM;
+}
+
+void jit_inst_free(struct jit_inst *ji)
+{
+	struct jit_rt_inst *ri = (struct jit_rt_inst *)(void *)ji;
+
+	if (!ri)
+		return;
+	for (uint32_t i = 0; i < ri->ndefined; i++)
+		jit_func_free(ri->cm, atomic_load_explicit(&ri->funcs[i], memory_order_relaxed));
+	if (ri->stubs_handle)
+		ri->cm->free(ri->cm->arg, ri->stubs_handle);
+	free(ri->entry);
+	free(ri->funcs);
+	free((void *)ri->refused);
+	free(ri);
+}
+
+void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
+{
+	/* acquire: pairs with the release CAS below, so f's fields (and
+	 * its code, sealed before) are seen whole */
+	struct jit_func *f = atomic_load_explicit(&ri->funcs[i], memory_order_acquire);
+	struct jit_func *won = NULL;
+	int rc;
+
+	*err = 0;
+	if (f)
+		return f->entry;
+	/* relaxed: only ever set to 1; a stale 0 costs a second refusal */
+	if (atomic_load_explicit(&ri->refused[i], memory_order_relaxed))
+		return NULL;
+	rc = jit_compile(ri->pub.inst->module, ri->pub.inst->module->nfunc_imports + i, &ri->opts,
+			 ri->cm, &f);
+	if (rc == ERR_NOMEM) {
+		*err = rc;
+		return NULL;
+	}
+	if (rc) { /* ERR_UNSUPP, or any other refusal: interpreted */
+		atomic_store_explicit(&ri->refused[i], 1, memory_order_relaxed);
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong_explicit(&ri->funcs[i], &won, f, memory_order_acq_rel,
+						     memory_order_acquire)) {
+		jit_func_free(ri->cm, f);
+		f = won;
+	} else {
+		/* relaxed: a statistic */
+		atomic_fetch_add_explicit(&ri->bytes,
+					  sizeof(*f) + f->size + f->npc * sizeof(struct jit_pc),
+					  memory_order_relaxed);
+	}
+	/* release: whoever calls through entry[i] sees the code's record */
+	atomic_store_explicit(&ri->entry[i], f->entry, memory_order_release);
+	return f->entry;
+}
+
+size_t jit_inst_footprint(const struct jit_inst *ji)
+{
+	const struct jit_rt_inst *ri = (const struct jit_rt_inst *)(const void *)ji;
+
+	return atomic_load_explicit(&ri->bytes, memory_order_relaxed);
+}
+
+/* The compiled function of ri holding execute address pc, or NULL. */
+const struct jit_func *jit_rt_func_at(const struct jit_rt_inst *ri, uintptr_t pc)
+{
+	for (uint32_t i = 0; i < ri->ndefined; i++) {
+		const struct jit_func *f =
+			atomic_load_explicit(&ri->funcs[i], memory_order_acquire);
+
+		if (f && pc >= (uintptr_t)f->entry && pc < (uintptr_t)f->entry + f->size)
+			return f;
+	}
+	return NULL;
+}
+
+/* ---- execs ---- */
+
+void jit_exec_init(struct wasm_exec *x)
+{
+	x->jit_rt = jit_rt_services();
+	x->jit_stack_limit = UINTPTR_MAX;
+	x->jit = NULL;
+	x->jit_call = false;
+}
+
+void jit_exec_free(struct wasm_exec *x)
+{
+	struct jit_exec *jx = x->jit;
+
+	if (!jx)
+		return;
+	if (jx->stack) {
+		const struct wasm_stack_mem *sm = wasm_store_config(x->store)->stack_mem;
+
+		sm->free(sm->arg, jx->stack);
+	}
+	free(jx->args);
+	free(jx->scratch);
+	free(jx);
+	x->jit = NULL;
+}
+
+static int exec_state_new(struct wasm_exec *x)
+{
+	const struct wasm_store_config *cfg = wasm_store_config(x->store);
+	size_t bytes = cfg->stack_bytes ? cfg->stack_bytes : WASM_DEFAULT_GUEST_STACK;
+	struct jit_exec *jx = calloc(1, sizeof(*jx));
+
+	if (!jx)
+		return ERR_NOMEM;
+	if (bytes < 2 * JIT_RT_HEADROOM)
+		bytes = 2 * JIT_RT_HEADROOM;
+	if (cfg->stack_mem->alloc(cfg->stack_mem->arg, bytes, &jx->stack, &jx->lo, &jx->hi)) {
+		free(jx);
+		return ERR_NOMEM;
+	}
+	x->jit = jx;
+	x->jit_stack_limit = jx->lo + JIT_RT_HEADROOM;
+	return 0;
+}
+
+bool jit_exec_wants(struct wasm_exec *x)
+{
+	if (x->has_fuel || !jit_store_enabled(wasm_store_config(x->store)))
+		return false;
+	return x->jit || exec_state_new(x) == 0;
+}
+
+/* The call on the fiber: from wasm_run, no compiled caller. */
+static void exec_main(void *arg)
+{
+	struct wasm_exec *x = arg;
+	struct jit_exec *jx = x->jit;
+
+	jit_rt_call_funcinst(x, jx->f, jx->args, NULL, 0, 0);
+	jx->end = JIT_END_DONE;
+}
+
+static int exec_start(struct wasm_exec *x)
+{
+	struct jit_exec *jx = x->jit;
+	struct wasm_funcinst *f = (struct wasm_funcinst *)(uintptr_t)x->entry[0].imm;
+	uint32_t n = MAX(f->type->nparams, f->type->nresults);
+
+	if (n > jx->cap_args) {
+		uint64_t *a = realloc(jx->args, MAX(n, 8u) * sizeof(*a));
+
+		if (!a)
+			return ERR_NOMEM;
+		jx->args = a;
+		jx->cap_args = MAX(n, 8u);
+	}
+	memcpy(jx->args, x->stack, f->type->nparams * sizeof(uint64_t));
+	jx->f = f;
+	jx->end = 0;
+	jx->top = NULL;
+	if (jit_fiber_init(&jx->fiber, jx->lo, jx->hi, exec_main, x))
+		return ERR_NOMEM;
+	jx->started = true;
+	return 0;
+}
+
+static int run_fiber(void *arg)
+{
+	struct wasm_exec *x = arg;
+
+	return jit_fiber_resume(&x->jit->fiber);
+}
+
+/* A fault in guarded memory at machine pc / s0 fp stopped the fiber. */
+static void fault_backtrace(struct wasm_exec *x, uintptr_t pc, uintptr_t fp)
+{
+	struct jit_seg *seg = x->jit->top;
+
+	x->trap.depth = 0;
+	x->trap.nframes = 0;
+	if (!seg)
+		return;
+	if (seg->kind == JIT_SEG_CODE && jit_rt_func_at(seg->ji, pc)) {
+		jit_rt_backtrace(x, seg, pc, fp);
+		return;
+	}
+	if (seg->kind == JIT_SEG_INTERP) {
+		if (x->fault_ip)
+			x->ip = x->fault_ip;
+		interp_trap_walk(x);
+		x->nframes = 0;
+	}
+	/* elsewhere (a host function): reported at the call */
+	jit_rt_backtrace(x, seg, 0, 0);
+}
+
+static enum wasm_run_status exec_trapped(struct wasm_exec *x, int kind)
+{
+	x->trap.kind = kind;
+	x->state = EXEC_TRAPPED;
+	return WASM_RUN_TRAPPED;
+}
+
+enum wasm_run_status jit_exec_run(struct wasm_exec *x)
+{
+	const struct wasm_store_config *cfg = wasm_store_config(x->store);
+	struct jit_exec *jx;
+	uintptr_t pc, fp;
+	int rc;
+
+	jx = x->jit; /* made by jit_exec_wants */
+	if (!jx->started && exec_start(x))
+		return exec_trapped(x, WASM_TRAP_NOMEM);
+	x->reason = WASM_SUSPEND_NONE;
+	wasm_store_note_fault(x->store, 0, 0);
+	if (cfg->guard_call)
+		rc = cfg->guard_call(cfg->guard_arg, x->store, run_fiber, x);
+	else
+		rc = run_fiber(x);
+	if (rc == JIT_FIBER_SUSPENDED)
+		return WASM_RUN_SUSPENDED;
+	jx->started = false;
+	if (rc == JIT_FIBER_DONE && jx->end == JIT_END_DONE) {
+		memcpy(x->stack, jx->args, x->nresults * sizeof(uint64_t));
+		x->state = EXEC_DONE;
+		return WASM_RUN_DONE;
+	}
+	if (rc == JIT_FIBER_DONE) {
+		x->state = EXEC_TRAPPED;
+		return WASM_RUN_TRAPPED;
+	}
+	/* the fiber is gone: a fault in guarded memory (or guard_call
+	 * failed); its stack still holds the frames to walk */
+	wasm_store_last_fault(x->store, &pc, &fp);
+	x->trap.msg = NULL;
+	fault_backtrace(x, pc, fp);
+	return exec_trapped(x, rc == ERR_TRAP ? WASM_TRAP_MEMORY_OOB : WASM_TRAP_HOST);
+}
+
+void jit_exec_abort(struct wasm_exec *x)
+{
+	if (x->jit)
+		x->jit->started = false;
+}

@@ -87,3 +87,9 @@ $(BENCH_VALIDATE): $(call host_objs,host,bench/validate/bench_validate.c $(WASM_
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,bench/validate/bench_validate.c))
 bench-build: $(BENCH_VALIDATE)
+
+# ---- the valid-module generator (tests/fuzz/wasm_gen.c) and the differential fuzzer ----
+# The generator is a test source shared by the host tests (tests/host/wasm_gen_test.c)
+# and the fuzz targets; HOST_TEST_GEN is the way to add a source outside tests/host.
+HOST_TEST_GEN += tests/fuzz/wasm_gen.c
+HOST_TEST_GEN_wasm += tests/fuzz/wasm_gen.c

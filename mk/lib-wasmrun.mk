@@ -93,3 +93,38 @@ bench-build: $(BENCH_VALIDATE)
 # and the fuzz targets; HOST_TEST_GEN is the way to add a source outside tests/host.
 HOST_TEST_GEN += tests/fuzz/wasm_gen.c
 HOST_TEST_GEN_wasm += tests/fuzz/wasm_gen.c
+#
+#   make fuzz-wasm-diff [FUZZ_TIME=s]  libFuzzer: generated modules, checked vs guarded memory
+#                                      (WASM_DIFF_B picks B, see tests/fuzz/wasm_diff.h)
+#   make wasm-diff [DIFF_SEEDS=N]      the same check over N seeds without libFuzzer, and
+#                                      the kept inputs (tests/fuzz/regress/wasm_diff/)
+WASM_DIFF_SRCS := tests/fuzz/wasm_diff_fuzz.c tests/fuzz/wasm_gen.c
+WASM_DIFF_FUZZ_DIR := $(BUILD)/fuzz/wasm_diff
+WASM_DIFFS := $(BUILD)/host/wasm_diff $(BUILD)/host-asan/wasm_diff
+DIFF_SEEDS ?= 2000
+
+$(WASM_DIFF_FUZZ_DIR)/fuzz: $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h tests/fuzz/wasm_*.h)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS)
+
+define wasm_diff_driver
+$(BUILD)/$(1)/wasm_diff: $(call host_objs,$(1),tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS))
+	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+endef
+$(foreach v,host host-asan,$(eval $(call wasm_diff_driver,$(v))))
+
+-include $(patsubst %.o,%.d,$(call host_objs,host,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS)))
+-include $(patsubst %.o,%.d,$(call host_objs,host-asan,tests/fuzz/wasm_diff_main.c))
+
+host-test-build: $(WASM_DIFFS)
+
+.PHONY: fuzz-wasm-diff wasm-diff
+fuzz-wasm-diff: $(WASM_DIFF_FUZZ_DIR)/fuzz
+	@mkdir -p $(WASM_DIFF_FUZZ_DIR)/corpus $(WASM_DIFF_FUZZ_DIR)/artifacts
+	$(Q)$(WASM_DIFF_FUZZ_DIR)/fuzz -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=20 \
+		-artifact_prefix=$(WASM_DIFF_FUZZ_DIR)/artifacts/ \
+		$(WASM_DIFF_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_diff
+
+wasm-diff: $(BUILD)/host/wasm_diff
+	$(Q)$(BUILD)/host/wasm_diff --seeds $(DIFF_SEEDS)

@@ -96,9 +96,13 @@ HOST_TEST_GEN_wasm += tests/fuzz/wasm_gen.c
 #
 #   make fuzz-wasm-diff [FUZZ_TIME=s]  libFuzzer: generated modules, checked vs guarded memory
 #                                      (WASM_DIFF_B picks B, see tests/fuzz/wasm_diff.h)
-#   make wasm-diff [DIFF_SEEDS=N]      the same check over N seeds without libFuzzer, and
-#                                      the kept inputs (tests/fuzz/regress/wasm_diff/)
-WASM_DIFF_SRCS := tests/fuzz/wasm_diff_fuzz.c tests/fuzz/wasm_gen.c
+#   make wasm-diff [DIFF_SEEDS=N]      the same check over N seeds without libFuzzer
+#   $(BUILD)/{host,host-asan,rv64}/wasm_diff  that driver (--seeds N, or kept input files:
+#                                      tests/fuzz/regress/wasm_diff/, replayed by replay.sh)
+# code_host.c (the compiler tier's memory), where it exists, lets WASM_DIFF_B=jit
+# compare the interpreter with the compiler (riscv64 only).
+WASM_DIFF_SRCS := tests/fuzz/wasm_diff_fuzz.c tests/fuzz/wasm_gen.c \
+	$(filter-out $(WASM_ENGINE_SRCS),$(wildcard lib/wasm/host/code_host.c))
 WASM_DIFF_FUZZ_DIR := $(BUILD)/fuzz/wasm_diff
 WASM_DIFFS := $(BUILD)/host/wasm_diff $(BUILD)/host-asan/wasm_diff
 DIFF_SEEDS ?= 2000
@@ -118,6 +122,13 @@ $(foreach v,host host-asan,$(eval $(call wasm_diff_driver,$(v))))
 -include $(patsubst %.o,%.d,$(call host_objs,host-asan,tests/fuzz/wasm_diff_main.c))
 
 host-test-build: $(WASM_DIFFS)
+
+# riscv64 (mk/rv64.mk: RV64_CC and the object rule), run under qemu-riscv64
+$(BUILD)/rv64/wasm_diff: $(call host_objs,rv64,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS) \
+		$(WASM_ENGINE_SRCS))
+	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+-include $(patsubst %.o,%.d,$(call host_objs,rv64,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS)))
+rv64-tools: $(BUILD)/rv64/wasm_diff
 
 .PHONY: fuzz-wasm-diff wasm-diff
 fuzz-wasm-diff: $(WASM_DIFF_FUZZ_DIR)/fuzz

@@ -1,9 +1,8 @@
 # riscv64 Linux builds of the host tools, run under qemu-riscv64 (user mode),
 # so the engine is tested as a riscv64 program on this machine at speed:
 #
-#   make rv64-tools    $(BUILD)/rv64/wasmrun, $(BUILD)/rv64/spectest,
-#                      $(BUILD)/rv64/fuzz_replay_wasm_{decode,run} and
-#                      $(BUILD)/rv64/wasm_diff (the differential check's driver)
+#   make rv64-tools    $(BUILD)/rv64/wasmrun, $(BUILD)/rv64/spectest and
+#                      $(BUILD)/rv64/fuzz_replay_wasm_{decode,run}
 #   make rv64-enc-test the JIT encoder's execution test ($(BUILD)/rv64/test_rv64_enc,
 #                      tests/rv64/: encoded functions mapped and called)
 #   make rv64-test     the spec testsuite (checked and guarded memory), the
@@ -48,11 +47,6 @@ $(BUILD)/rv64/fuzz_replay_$(1): $(call host_objs,rv64,tests/fuzz/replay_main.c \
 endef
 $(foreach t,wasm_decode wasm_run,$(eval $(call rv64_fuzz_replay,$(t))))
 
-RV64_WASM_DIFF := $(BUILD)/rv64/wasm_diff
-$(RV64_WASM_DIFF): $(call host_objs,rv64,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS) \
-		$(WASM_ENGINE_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
-
 RV64_ENC_TEST := $(BUILD)/rv64/test_rv64_enc
 RV64_ENC_TEST_SRCS := tests/host/main.c $(wildcard tests/rv64/*.c) lib/wasm/jit/rv64_enc.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
@@ -62,11 +56,10 @@ $(RV64_ENC_TEST): $(call host_objs,rv64,$(RV64_ENC_TEST_SRCS))
 -include $(patsubst %.o,%.d,$(call host_objs,rv64,$(RV64_ENC_TEST_SRCS)))
 -include $(patsubst %.o,%.d,$(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS) \
 	$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS) tests/fuzz/replay_main.c \
-	tests/fuzz/wasm_decode_fuzz.c tests/fuzz/wasm_run_fuzz.c tests/fuzz/wasm_diff_main.c \
-	$(WASM_DIFF_SRCS)))
+	tests/fuzz/wasm_decode_fuzz.c tests/fuzz/wasm_run_fuzz.c))
 
 .PHONY: rv64-tools rv64-test rv64-enc-test
-rv64-tools: $(RV64_WASMRUN) $(RV64_SPECTEST) $(RV64_REPLAYS) $(RV64_ENC_TEST) $(RV64_WASM_DIFF)
+rv64-tools: $(RV64_WASMRUN) $(RV64_SPECTEST) $(RV64_REPLAYS) $(RV64_ENC_TEST)
 
 rv64-enc-test: $(RV64_ENC_TEST)
 	$(Q)$(RV64_EMU) $(RV64_ENC_TEST) $(FILTER)
@@ -80,5 +73,4 @@ rv64-test: rv64-tools $(WASI_TEST_WASMS)
 	SPEC_RUNNER=$(RV64_SPECTEST) tests/spec/run.sh --guarded || status=1; \
 	WASMRUN=$(RV64_WASMRUN) tests/wasi/run.sh || status=1; \
 	REPLAY_DIR=$(BUILD)/rv64 tests/fuzz/replay.sh || status=1; \
-	$(RV64_EMU) $(RV64_WASM_DIFF) --seeds 100 || status=1; \
 	exit $$status

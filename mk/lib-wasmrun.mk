@@ -88,11 +88,12 @@ $(BENCH_VALIDATE): $(call host_objs,host,bench/validate/bench_validate.c $(WASM_
 -include $(patsubst %.o,%.d,$(call host_objs,host,bench/validate/bench_validate.c))
 bench-build: $(BENCH_VALIDATE)
 
-# ---- the valid-module generator (tests/fuzz/wasm_gen.c) and the differential fuzzer ----
+# ---- the valid-module generator (tests/fuzz/wasm_gen*.c) and the differential fuzzer ----
 # The generator is a test source shared by the host tests (tests/host/wasm_gen_test.c)
 # and the fuzz targets; HOST_TEST_GEN is the way to add a source outside tests/host.
-HOST_TEST_GEN += tests/fuzz/wasm_gen.c
-HOST_TEST_GEN_wasm += tests/fuzz/wasm_gen.c
+WASM_GEN_SRCS := tests/fuzz/wasm_gen.c tests/fuzz/wasm_gen_expr.c tests/fuzz/wasm_gen_stmt.c
+HOST_TEST_GEN += $(WASM_GEN_SRCS)
+HOST_TEST_GEN_wasm += $(WASM_GEN_SRCS)
 #
 #   make fuzz-wasm-diff [FUZZ_TIME=s]  libFuzzer: generated modules, checked vs guarded memory
 #                                      (WASM_DIFF_B picks B, see tests/fuzz/wasm_diff.h)
@@ -101,7 +102,7 @@ HOST_TEST_GEN_wasm += tests/fuzz/wasm_gen.c
 #                                      tests/fuzz/regress/wasm_diff/, replayed by replay.sh)
 # code_host.c (the compiler tier's memory), where it exists, lets WASM_DIFF_B=jit
 # compare the interpreter with the compiler (riscv64 only).
-WASM_DIFF_SRCS := tests/fuzz/wasm_diff_fuzz.c tests/fuzz/wasm_gen.c \
+WASM_DIFF_SRCS := tests/fuzz/wasm_diff_fuzz.c $(WASM_GEN_SRCS) \
 	$(filter-out $(WASM_ENGINE_SRCS),$(wildcard lib/wasm/host/code_host.c))
 WASM_DIFF_FUZZ_DIR := $(BUILD)/fuzz/wasm_diff
 WASM_DIFFS := $(BUILD)/host/wasm_diff $(BUILD)/host-asan/wasm_diff

@@ -27,6 +27,7 @@ enum wasm_diff_result {
 /* What the calls of wasm_diff_check did (A's side), summed over calls. */
 struct wasm_diff_stats {
 	uint64_t modules, calls, returned, hung;
+	uint64_t resumes;   /* B's wasm_run calls after a suspension */
 	uint64_t traps[32]; /* by enum wasm_trap_kind */
 };
 

@@ -18,9 +18,13 @@
  * (WASM_DIFF_NAN=relaxed, for a compiler tier: both must then be NaNs of
  * the same class, canonical or arithmetic); otherwise bits must match.
  *
- * Interpreters run with fuel (the same in both, so fuel traps agree too);
- * generated loops and calls are bounded anyway (wasm_gen.h). A call that
- * suspends more than DIFF_MAX_RESUMES times is abandoned, reported as hung.
+ * A runs each call in one wasm_run; B in slices (a budget of DIFF_BUDGET
+ * units, then a yield request before each resumption, so it stops at every
+ * back-edge or call after the first slice): suspending and resuming must
+ * change nothing. Interpreters run with fuel (the same in both, so fuel
+ * traps agree too); generated loops and calls are bounded anyway
+ * (wasm_gen.h). A call that suspends more than DIFF_MAX_RESUMES times is
+ * abandoned, reported as hung.
  *
  * wasm_diff_check() returns what it found; LLVMFuzzerTestOneInput aborts on
  * a mismatch so libFuzzer keeps the input. The driver wasm_diff_main.c runs
@@ -47,7 +51,7 @@
 #include "wasm_gen.h"
 
 #define DIFF_FUEL	 2000000
-#define DIFF_BUDGET	 4093 /* odd, so suspensions land all over the code */
+#define DIFF_BUDGET	 61 /* small and odd: suspensions land all over the code */
 #define DIFF_MAX_RESUMES 200000
 #define DIFF_MAX_CALLS	 24
 #define DIFF_MAX_VALS	 8
@@ -60,6 +64,7 @@ struct diff_side {
 	struct wasm_instance *inst;
 	struct wasm_globalinst *budget;
 	bool fuel;
+	bool sliced; /* run in slices with yield requests (B) */
 };
 
 struct diff_outcome {
@@ -67,6 +72,7 @@ struct diff_outcome {
 	int trap;
 	uint32_t nframes;
 	struct wasm_trap_frame frames[WASM_TRAP_MAX_FRAMES];
+	uint32_t resumes;
 	uint32_t nres;
 	uint64_t res[DIFF_MAX_VALS]; /* as diff_val gives them */
 	uint64_t state;
@@ -261,7 +267,6 @@ static void diff_call(struct diff_side *sd, uint32_t func, const uint64_t *abstr
 	struct wasm_exec_limits lim = {.max_call_depth = 256, .fuel = sd->fuel ? DIFF_FUEL : 0};
 	union wasm_val args[DIFF_MAX_VALS];
 	struct wasm_exec *x;
-	uint32_t resumes = 0;
 
 	memset(o, 0, sizeof(*o));
 	diff_args_for(sd, f->type, abstract, args);
@@ -272,17 +277,18 @@ static void diff_call(struct diff_side *sd, uint32_t func, const uint64_t *abstr
 		return;
 	}
 	for (;;) {
-		enum wasm_run_status st = wasm_run(x, DIFF_BUDGET);
+		enum wasm_run_status st = wasm_run(x, sd->sliced ? DIFF_BUDGET : UINT64_MAX);
 
 		if (st == WASM_RUN_SUSPENDED) {
-			if (++resumes > DIFF_MAX_RESUMES) {
+			if (++o->resumes > DIFF_MAX_RESUMES) {
 				wasm_exec_abort(x);
 				o->status = DIFF_HUNG;
 				break;
 			}
 			/* compiled code may not count units: ask it to stop at
 			 * its next back-edge or call instead */
-			wasm_exec_request_yield(x);
+			if (sd->sliced)
+				wasm_exec_request_yield(x);
 			continue;
 		}
 		if (st == WASM_RUN_DONE) {
@@ -434,6 +440,7 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 		result = WASM_DIFF_SETUP;
 		goto out;
 	}
+	b.sliced = true;
 	if (stats)
 		stats->modules++;
 	ncalls = m->nfuncs + wasm_gen_choose(&in, DIFF_MAX_CALLS - m->nfuncs);
@@ -448,6 +455,8 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 		diff_call(&a, func, abstract, &oa);
 		diff_call(&b, func, abstract, &ob);
 		diff_count(stats, &oa);
+		if (stats)
+			stats->resumes += ob.resumes;
 		diff_frames_strip(&oa);
 		diff_frames_strip(&ob);
 		/* only A counts fuel when B compiles: past A's fuel, no verdict */

@@ -138,9 +138,11 @@ int main(int argc, char **argv)
 		}
 		free(in);
 	}
-	printf("%llu modules, %llu calls: %llu returned, %llu hung, trapped:",
+	printf("%llu modules, %llu calls (B resumed %llu times): %llu returned, %llu hung, "
+	       "trapped:",
 	       (unsigned long long)st.modules, (unsigned long long)st.calls,
-	       (unsigned long long)st.returned, (unsigned long long)st.hung);
+	       (unsigned long long)st.resumes, (unsigned long long)st.returned,
+	       (unsigned long long)st.hung);
 	for (int k = 0; k < WASM_TRAP__COUNT; k++)
 		if (st.traps[k])
 			printf(" %s %llu,", wasm_trap_str(k), (unsigned long long)st.traps[k]);

@@ -4,10 +4,11 @@
  * (kept mismatches, tests/fuzz/regress/wasm_diff/). Runs anywhere the engine
  * runs, e.g. under qemu-riscv64.
  *
- *   wasm_diff --seeds N [--from S] [--save DIR]   inputs wasm_gen_seed(S..S+N-1)
- *   wasm_diff FILE...                              each file as one input
+ *   wasm_diff [--jit] --seeds N [--from S] [--save DIR]   inputs wasm_gen_seed(S..S+N-1)
+ *   wasm_diff [--jit] FILE...                              each file as one input
  *
- * WASM_DIFF_B picks configuration B (see wasm_diff.h). Prints every
+ * WASM_DIFF_B picks configuration B (see wasm_diff.h); --jit is
+ * WASM_DIFF_B=jit (the compiler tier, riscv64 builds). Prints every
  * mismatch and ends with "N passed, N failed"; exit status 1 if any failed.
  * --save writes each failing seed's input to DIR/seed-<S>.
  */
@@ -71,7 +72,8 @@ static void diff_save(const char *dir, uint64_t seed, const uint8_t *in, size_t 
 
 static int diff_usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s --seeds N [--from S] [--save DIR] | FILE...\n", argv0);
+	fprintf(stderr, "usage: %s [--jit] --seeds N [--from S] [--save DIR] | [--jit] FILE...\n",
+		argv0);
 	return 2;
 }
 
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
 			nseeds = strtoull(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
 			from = strtoull(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--jit")) {
+			setenv("WASM_DIFF_B", "jit", 1);
 		} else if (!strcmp(argv[i], "--save") && i + 1 < argc) {
 			save = argv[++i];
 		} else if (argv[i][0] == '-') {

@@ -2,9 +2,11 @@
  * wasm_diff_fuzz.c - differential testing: one generated valid module
  * (wasm_gen.h) run by two configurations of the engine, which must agree.
  *
- *   input ──wasm_gen_module──> module ──┬─ store A: interpreter, checked memory
- *     (rest of the input: the calls     └─ store B: interpreter, guarded memory
- *      and their arguments)                 (WASM_DIFF_B=guarded, the default)
+ *   input ──wasm_gen_module──> module ──┬─ store A: interpreter, checked memory,
+ *     (rest of the input: the calls     │           lazy translation
+ *      and their arguments)             └─ store B: interpreter, guarded memory,
+ *                                                   eager translation
+ *                                          (WASM_DIFF_B=guarded, the default)
  *
  * Each export is called (then a few more, chosen by the input) with the
  * same arguments in both stores, each call on a fresh exec, with the
@@ -108,6 +110,7 @@ static int diff_side_new(struct diff_side *sd, const char *name, enum wasm_diff_
 	sd->name = name;
 	sd->fuel = mode != WASM_DIFF_JIT;
 	wasm_runtime_host_config(mode == WASM_DIFF_CHECKED, &cfg, NULL);
+	cfg.eager_code = mode == WASM_DIFF_GUARDED;
 	if (mode == WASM_DIFF_JIT) {
 #ifdef DIFF_HAVE_JIT
 		cfg.code_mem = wasm_code_host();

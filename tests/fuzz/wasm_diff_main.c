@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 
 		/* without a reservation B falls back to checked memory: say so */
 		wasm_runtime_host_config(false, &cfg, &guarded);
-		printf("B: interpreter, %s memory\n",
+		printf("B: interpreter, %s memory, eager translation\n",
 		       guarded ? "guarded" : "checked (no guard here)");
 	}
 	for (uint64_t s = from; s < from + nseeds; s++) {

@@ -45,9 +45,11 @@ struct gen_label {
 	uint8_t t[GEN_MAX_VALS];
 };
 
+/* The generator's state: the module's shape, then the function being
+ * generated. */
 struct gen {
 	struct wasm_gen_input *in;
-	uint32_t *counts;
+	uint32_t *counts; /* per opcode index, or NULL (wasm_gen_module) */
 	struct gen_type types[GEN_MAX_TYPES];
 	uint32_t ntypes;
 	uint32_t nfuncs;
@@ -58,11 +60,12 @@ struct gen {
 	uint32_t pages, table0, table1;
 	/* the function being generated */
 	struct gen_buf body;
-	uint8_t ltype[GEN_MAX_LOCALS];
-	uint32_t nparams, nlocals; /* nlocals counts the params */
+	uint8_t ltype[GEN_MAX_LOCALS]; /* WASM_TYPE_UNKNOWN: a loop counter
+					  (an i32 no other code may touch) */
+	uint32_t nparams, nlocals;     /* nlocals counts the params */
 	struct gen_label labels[GEN_MAX_LABELS];
-	uint32_t nlabels, nest, loops;
-	size_t code_total;
+	uint32_t nlabels, nest, loops; /* labels[0] is the function's */
+	size_t code_total;	       /* bytes of the bodies before this one */
 };
 
 extern const uint8_t gen_numtypes[4];

@@ -29,6 +29,7 @@
 #include "core/symbols.h"
 #include "core/trap.h"
 #include "core/version.h"
+#include "wasm/kcode.h"
 #include "wasm/launch.h"
 
 #define INITIAL_HEAP (4u << 20)
@@ -187,6 +188,7 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	bootargs_parse(kg.dt.bootargs, &args, report_bootarg);
 	console_set_log_filter(&args.log); /* log= */
 	backtrace_mode = args.backtrace;
+	kcode_set_enabled(args.jit); /* jit= */
 
 	if (symbols_init(bi)) /* symbolizer */
 		log_warn("boot", "no kernel symbols: backtraces show bare addresses");

@@ -5,6 +5,8 @@
 #                      $(BUILD)/rv64/fuzz_replay_wasm_{decode,run}
 #   make rv64-enc-test the JIT encoder's execution test ($(BUILD)/rv64/test_rv64_enc,
 #                      tests/rv64/: encoded functions mapped and called)
+#   make rv64-jit-num-test  the numeric instructions' code against the
+#                      interpreter's semantics ($(BUILD)/rv64/test_rv64_jit_num)
 #   make rv64-test     the spec testsuite (checked and guarded memory), the
 #                      WASI programs and the fuzz replays under qemu-riscv64
 #
@@ -48,21 +50,42 @@ endef
 $(foreach t,wasm_decode wasm_run,$(eval $(call rv64_fuzz_replay,$(t))))
 
 RV64_ENC_TEST := $(BUILD)/rv64/test_rv64_enc
-RV64_ENC_TEST_SRCS := tests/host/main.c $(wildcard tests/rv64/*.c) lib/wasm/jit/rv64_enc.c \
+RV64_ENC_TEST_SRCS := tests/host/main.c \
+	$(filter-out tests/rv64/jit_num_test.c,$(wildcard tests/rv64/*.c)) lib/wasm/jit/rv64_enc.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_ENC_TEST): $(call host_objs,rv64,$(RV64_ENC_TEST_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
--include $(patsubst %.o,%.d,$(call host_objs,rv64,$(RV64_ENC_TEST_SRCS)))
+RV64_JIT_NUM_TEST := $(BUILD)/rv64/test_rv64_jit_num
+RV64_JIT_NUM_TEST_SRCS := tests/host/main.c tests/rv64/jit_num_test.c lib/wasm/jit/jit_num.c \
+	lib/wasm/jit/rv64_enc.c lib/wasm/opcodes.c $(wildcard lib/base/*.c lib/base/host/*.c)
+$(RV64_JIT_NUM_TEST): $(call host_objs,rv64,$(RV64_JIT_NUM_TEST_SRCS))
+	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+# The spec testsuite's assertions on single numeric instructions, for the
+# same test (WASM_TESTSUITE from mk/lib-spectest.mk; wast2json, wasm2wat).
+JIT_NUM_SPEC_H := $(BUILD)/gen/jit_num_spec.h
+$(JIT_NUM_SPEC_H): tools/gen-jit-num-spec.py $(wildcard $(addprefix $(WASM_TESTSUITE)/, \
+		i32.wast i64.wast f32.wast f64.wast f32_cmp.wast f64_cmp.wast f32_bitwise.wast \
+		f64_bitwise.wast conversions.wast float_misc.wast))
+	@mkdir -p $(@D)
+	$(Q)python3 tools/gen-jit-num-spec.py $@ $(WASM_TESTSUITE)
+$(BUILD)/rv64/tests/rv64/jit_num_test.o: $(JIT_NUM_SPEC_H)
+$(BUILD)/rv64/tests/rv64/jit_num_test.o: RV64_CFLAGS += -I$(BUILD)/gen
+
+-include $(patsubst %.o,%.d,$(call host_objs,rv64,$(RV64_ENC_TEST_SRCS) $(RV64_JIT_NUM_TEST_SRCS)))
 -include $(patsubst %.o,%.d,$(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS) \
 	$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS) tests/fuzz/replay_main.c \
 	tests/fuzz/wasm_decode_fuzz.c tests/fuzz/wasm_run_fuzz.c))
 
-.PHONY: rv64-tools rv64-test rv64-enc-test
-rv64-tools: $(RV64_WASMRUN) $(RV64_SPECTEST) $(RV64_REPLAYS) $(RV64_ENC_TEST)
+.PHONY: rv64-tools rv64-test rv64-enc-test rv64-jit-num-test
+rv64-tools: $(RV64_WASMRUN) $(RV64_SPECTEST) $(RV64_REPLAYS) $(RV64_ENC_TEST) $(RV64_JIT_NUM_TEST)
 
 rv64-enc-test: $(RV64_ENC_TEST)
 	$(Q)$(RV64_EMU) $(RV64_ENC_TEST) $(FILTER)
+
+rv64-jit-num-test: $(RV64_JIT_NUM_TEST)
+	$(Q)$(RV64_EMU) $(RV64_JIT_NUM_TEST) $(FILTER)
 
 # make test runs these suites (tools/run-tests.sh).
 host-test-build: rv64-tools

@@ -32,6 +32,7 @@ suites=(
 	"wasm-diff-rv64|qemu-riscv64 $BUILD/rv64/wasm_diff --seeds 100"
 	"rv64-enc-table|tools/gen-rv64-enc-table.py --check"
 	"rv64-enc-exec|qemu-riscv64 $BUILD/rv64/test_rv64_enc"
+	"rv64-jit-num|qemu-riscv64 $BUILD/rv64/test_rv64_jit_num"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then

@@ -97,6 +97,13 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 				report(jobs_bad, arg, len);
 				problems++;
 			}
+		} else if (key_is(arg, klen, "jit")) {
+			if (vlen == 1 && (val[0] == '0' || val[0] == '1')) {
+				b.jit = val[0] == '1';
+			} else {
+				report("bad jit switch (want 0 or 1)", arg, len);
+				problems++;
+			}
 		} else if (key_is(arg, klen, "test") || key_is(arg, klen, "crash") ||
 			   key_is(arg, klen, "bench")) {
 			/* the test kernel's own: read by kernel/tests/ktest.c */

@@ -9,6 +9,9 @@
  *   jobs=N               the shell's background jobs at most (1 to
  *                        BOOTARGS_JOBS_MAX, default BOOTARGS_JOBS_DEFAULT);
  *                        a foreground program is never refused for them
+ *   jit=0|1              programs get code and stack memory for the
+ *                        compiler tier (wasm/kcode.h); 0, the default, until
+ *                        the compiler and its runtime are in
  *   test=FILTER          (test kernel) which in-kernel tests to run
  *   crash=KIND           (test kernel) a deliberate failure: fault, wx, panic,
  *                        nested, stack, assert
@@ -19,6 +22,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/console.h"
@@ -38,6 +42,7 @@ struct bootargs {
 	struct trace_log_filter log; /* from log= (default: info) */
 	enum backtrace_mode backtrace;
 	uint32_t jobs; /* from jobs= */
+	bool jit;      /* from jit= */
 };
 
 /* Parses `cmdline` (may be NULL). Reports every problem (each malformed log

@@ -45,6 +45,7 @@
 #include "shell/shell_internal.h"
 #include "shell/shell_jobs.h"
 #include "core/version.h"
+#include "wasm/kcode.h"
 #include "wasm/launch.h"
 #include "wasm/modcache.h"
 
@@ -98,6 +99,7 @@ static int cmd_mem(int argc, char **argv)
 		return 2;
 	}
 	struct modcache_stats mc;
+	struct kcode_stats kc;
 	struct frame_stats f;
 	struct kheap_stats h;
 	struct vm_stats v;
@@ -105,6 +107,7 @@ static int cmd_mem(int argc, char **argv)
 	kheap_stats(&h);
 	vm_stats(&v);
 	modcache_stats(&mc);
+	kcode_stats(&kc);
 	uint64_t ram = 0;
 	for (unsigned i = 0; i < kg.dt.n_mem; i++)
 		ram += kg.dt.mem[i].size;
@@ -128,6 +131,10 @@ static int cmd_mem(int argc, char **argv)
 		v.regions, (unsigned long long)(v.reserved_bytes / 1024),
 		(unsigned long long)v.committed_pages, (unsigned long long)v.lazy_committed,
 		(unsigned long long)v.table_pages);
+	kprintf("code:   %llu KiB compiled in %llu blocks, %llu guest stacks (%llu KiB, lazy)%s\n",
+		(unsigned long long)(kc.code_bytes / 1024), (unsigned long long)kc.code_blocks,
+		(unsigned long long)kc.stacks, (unsigned long long)(kc.stack_bytes / 1024),
+		kcode_enabled() ? "" : "; compiler off (boot with jit=1)");
 	kprintf("modules: %u kept (%u running), %llu KiB; %llu runs found theirs kept, %llu did"
 		" not\n",
 		mc.modules, mc.in_use, (unsigned long long)(mc.bytes / 1024),

@@ -14,6 +14,7 @@
 #include "mem/frame.h"
 #include "mem/kheap.h"
 #include "mem/vm.h"
+#include "wasm/kcode.h"
 #include "wasm/modcache.h"
 
 struct guard {
@@ -79,9 +80,7 @@ void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *
 	*promised = pending * FRAME_SIZE;
 }
 
-/* The store config's guard_call: runs fn(fn_arg); a fault in an address
- * `s` owns makes it return ERR_TRAP (through kwasm_fault_landing). */
-static int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
+int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
 {
 	uint32_t cpu = cpu_id();
 	struct guard g = {.store = s};
@@ -113,7 +112,8 @@ struct arch_jmp_buf *kwasm_fault_landing(uint64_t addr)
 	struct cpu *c = cpu_this();
 	struct guard *g = c ? atomic_load(&guards[c->id]) : NULL;
 
-	if (!g || !wasm_store_owns_address(g->store, (uintptr_t)addr))
+	if (!g ||
+	    !(wasm_store_owns_address(g->store, (uintptr_t)addr) || kcode_stack_guard_hit(addr)))
 		return NULL;
 	return &g->landing;
 }

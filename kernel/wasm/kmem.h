@@ -38,12 +38,18 @@ void kwasm_mem_usage(const struct wasm_memory *m, uint64_t *resident, uint64_t *
  * contained by kwasm_guard_call), or checked ones if `checked`. */
 void kwasm_store_config(bool checked, struct wasm_store_config *out);
 
+/* kwasm_guard_call - the store config's guard_call: runs fn(fn_arg); a
+ * fault in an address `s` owns, or in a live guest stack's guard page
+ * (kcode.h), makes it return ERR_TRAP (through kwasm_fault_landing). */
+int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg);
+
 struct arch_jmp_buf;
 
 /*
  * kwasm_fault_landing - for the trap hooks (core/trap.c), after the VM
  * layer refused a fault at `addr`: if this CPU runs guest code whose store
- * owns `addr`, its guard_call's landing point, else NULL.
- * Interrupt context; reads only.
+ * owns `addr`, or `addr` is in a guest stack's guard page, its guard_call's
+ * landing point, else NULL.
+ * Interrupt context; writes nothing.
  */
 struct arch_jmp_buf *kwasm_fault_landing(uint64_t addr);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "base/assert.h"
 #include "base/compiler.h"
 #include "base/err.h"
 #include "base/fmt.h"
@@ -24,6 +25,7 @@
 #include "mem/kheap.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "wasm/kcode.h"
 #include "wasm/kmem.h"
 #include "wasm/mem.h"
 #include "wasm/modcache.h"
@@ -38,7 +40,8 @@
 static void proc_release(struct wasm_proc *p)
 {
 	kasync_sleep_drop(&p->sleep);
-	wasm_store_free(p->store); /* instances, memories, exec */
+	wasm_store_free(p->store); /* instances, memories, exec, code, stacks */
+	ASSERT(kcode_acct_empty(&p->kcode));
 	p->store = NULL;
 	p->exec = NULL;
 	if (p->wasi_live)
@@ -71,6 +74,10 @@ static void proc_set_mem(struct wasm_proc *p)
 			bytes += r;
 			promised += pr;
 		}
+		uint64_t code, code_promised;
+		kcode_acct_usage(&p->kcode, &code, &code_promised);
+		bytes += code;
+		promised += code_promised;
 	}
 	atomic_store_explicit(&p->mem_bytes, bytes, memory_order_relaxed);
 	atomic_store_explicit(&p->promised, promised, memory_order_relaxed);
@@ -283,6 +290,7 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_page
 	int e;
 
 	kwasm_store_config(checked, &cfg);
+	kcode_store_config(&p->kcode, &cfg); /* off unless jit=1 */
 	cfg.max_memory_pages = max_pages;
 	cfg.max_code_bytes = max_code;
 	cfg.translate_hook = (struct wasm_translate_hook){
@@ -439,6 +447,7 @@ int wasm_proc_spawn_opts(const uint8_t *bytes, size_t len, const char *name, int
 		p->io = *io;
 	p->slice_ticks = timer_us_to_ticks(o->slice_us ? o->slice_us : WASM_PROC_SLICE_US);
 	kasync_task_init(&p->task, &proc_vt, p->name);
+	kcode_acct_init(&p->kcode);
 	e = proc_load(p, bytes, argc, argv, o, err);
 	if (e) {
 		proc_dealloc(&p->task);

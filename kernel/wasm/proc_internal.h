@@ -13,6 +13,7 @@
 #include "kasync/timer.h"
 #include "sched/timer.h"
 #include "trace/ktrace_events.h" /* wasm:hostcall */
+#include "wasm/kcode.h"
 #include "wasm/proc.h"
 #include "wasm/runtime.h"
 #include "wasi/wasi.h"
@@ -39,6 +40,7 @@ struct wasm_proc {
 	bool started;
 	struct wasm_proc_status status;
 	struct wasm_instance *inst;
+	struct kcode_acct kcode; /* its compiled code and guest stacks */
 	/* Written by the polling CPU only; read by /proc/tasks from any CPU. */
 	_Atomic uint64_t run_ticks; /* time spent in wasm_run */
 	_Atomic uint64_t mem_bytes; /* memory held: linear memory + code, 0 once finished */

@@ -1,7 +1,7 @@
 /*
  * arch.c - riscv64 implementation of arch.h: per-hart setup, the platform
  * devices, clock, timer, IPIs, external interrupt routing, TLB shootdown,
- * probes and shutdown.
+ * instruction-cache sync, probes and shutdown.
  */
 #include "arch/arch.h"
 
@@ -104,6 +104,23 @@ void arch_tlb_flush_range(uint64_t va, uint64_t size)
 			     ~(1ul << arch_cpu_this()->hartid);
 	if (mask)
 		sbi_remote_sfence_vma(mask, 0, va, size);
+}
+
+/*
+ * Remote harts through SBI's remote fence.i, like the TLB shootdown above,
+ * rather than our own IPIs: the firmware's IPI is taken in M-mode whatever
+ * the target's S-mode interrupt state, so a hart spinning with interrupts
+ * off (on a lock, or in its own sync) neither delays nor deadlocks us, and
+ * no interrupt handler of ours has to run. The fence orders this hart's
+ * code stores before the request, so the remote fence.i sees them.
+ */
+void arch_icache_sync_all(void)
+{
+	__asm__ volatile("fence rw, rw\n\tfence.i" ::: "memory");
+	unsigned long mask = atomic_load_explicit(&online_harts, memory_order_relaxed) &
+			     ~(1ul << arch_cpu_this()->hartid);
+	if (mask)
+		sbi_remote_fence_i(mask, 0);
 }
 
 int arch_probe_read64(const void *addr, uint64_t *out)

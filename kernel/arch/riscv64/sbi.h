@@ -67,6 +67,12 @@ static inline long sbi_remote_sfence_vma(unsigned long mask, unsigned long base,
 	return r0;
 }
 
+/* Makes the harts in mask << base execute fence.i; returns when they have. */
+static inline long sbi_remote_fence_i(unsigned long mask, unsigned long base)
+{
+	return sbi_call(SBI_EXT_RFENCE, 0, (long)mask, (long)base, 0).error;
+}
+
 static inline long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque)
 {
 	return sbi_call(SBI_EXT_HSM, 0, (long)hartid, (long)start, (long)opaque).error;

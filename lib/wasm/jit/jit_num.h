@@ -51,7 +51,11 @@ struct jit_num_trap {
 /*
  * jit_num_emit - appends the code of NUM instruction `op` (its index in
  * the opcode table, WASM_OP_INDEX(prefix, code)) to b. Returns false,
- * emitting nothing, if `op` is not a NUM row.
+ * emitting nothing, if `op` is not a NUM row. `t` is needed (non-NULL) by
+ * the operators that can trap: integer div/rem and the non-saturating
+ * float-to-integer truncations. The code may be empty (i64.extend_i32_s
+ * with rd == rs1). Out of memory, it is dropped as rv64_buf says (traps
+ * are still reported; patching them then fails with ERR_NOMEM).
  */
 bool jit_num_emit(struct rv64_buf *b, uint32_t op, const struct jit_num_regs *r,
 		  const struct jit_num_trap *t);

@@ -1,0 +1,404 @@
+/*
+ * kcode_test.c - in-kernel tests of code memory and guest stacks for
+ * compiled WebAssembly (wasm/kcode.h): small functions encoded with
+ * lib/wasm/jit/rv64_enc.h run on every CPU after seal (new code on reused
+ * pages too), sealed code is not writable, stacks are lazy with an unmapped
+ * guard whose fault is a trap, and every frame comes back.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/arch.h"
+#include "base/err.h"
+#include "base/test.h"
+#include "core/cpu.h"
+#include "mem/frame.h"
+#include "mem/vm.h"
+#include "sched/timer.h"
+#include "tests/ktest.h"
+#include "wasm/jit/rv64_enc.h"
+#include "wasm/kcode.h"
+#include "wasm/kmem.h"
+
+typedef int64_t (*fn_ii_i)(int64_t, int64_t);
+typedef void (*fn_p_v)(uintptr_t);
+
+/* Ends an encoded function: ret. */
+static void emit_ret(struct rv64_buf *b)
+{
+	rv64_jalr(b, RV64_ZERO, RV64_RA, 0);
+}
+
+/* Three functions of (a0, a1), at word positions pos[0..3):
+ *   k:    returns k
+ *   add:  returns a0 + a1 + k
+ *   loop: returns a0 + (a0-1) + ... + 1 + k (a loop with a back branch) */
+static void emit_three(struct rv64_buf *b, int64_t k, size_t pos[3])
+{
+	pos[0] = rv64_pos(b);
+	rv64_li(b, RV64_A0, k);
+	emit_ret(b);
+
+	pos[1] = rv64_pos(b);
+	rv64_add(b, RV64_A0, RV64_A0, RV64_A1);
+	rv64_li(b, RV64_T0, k);
+	rv64_add(b, RV64_A0, RV64_A0, RV64_T0);
+	emit_ret(b);
+
+	pos[2] = rv64_pos(b);
+	rv64_li(b, RV64_T0, k);
+	size_t top = rv64_pos(b);
+	rv64_beq(b, RV64_A0, RV64_ZERO, 16); /* to the mv below */
+	rv64_add(b, RV64_T0, RV64_T0, RV64_A0);
+	rv64_addi(b, RV64_A0, RV64_A0, -1);
+	rv64_jal(b, RV64_ZERO, -(int32_t)((rv64_pos(b) - top) * 4));
+	rv64_mv(b, RV64_A0, RV64_T0);
+	emit_ret(b);
+}
+
+/* The code of b in fresh code memory, sealed: its execute address, or 0. */
+static uintptr_t code_load(struct test_ctx *t, struct kcode_acct *a, const struct rv64_buf *b,
+			   void **handle)
+{
+	void *rw, *x;
+
+	if (!EXPECT_OK(rv64_buf_error(b)) ||
+	    !EXPECT_OK(a->code.alloc(a->code.arg, b->len * 4, &rw, handle)))
+		return 0;
+	memcpy(rw, b->words, b->len * 4);
+	x = a->code.seal(a->code.arg, *handle);
+	if (!EXPECT(x != NULL))
+		return 0;
+	EXPECT(x == rw); /* same address, now read-execute */
+	return (uintptr_t)x;
+}
+
+struct calls {
+	uintptr_t fn[3];
+	int64_t k;
+	int bad[MAX_CPUS];
+};
+
+/* On one CPU: each function with a few arguments, against what it must
+ * return. */
+static void calls_check(void *arg)
+{
+	struct calls *c = arg;
+	int bad = 0;
+
+	for (int64_t x = 0; x < 20; x++) {
+		bad += ((fn_ii_i)c->fn[0])(x, 7) != c->k;
+		bad += ((fn_ii_i)c->fn[1])(x, 1000 - 3 * x) != 1000 - 2 * x + c->k;
+		bad += ((fn_ii_i)c->fn[2])(x, 0) != x * (x + 1) / 2 + c->k;
+	}
+	c->bad[cpu_id()] = bad;
+}
+
+/* Runs calls_check on every CPU; the number of CPUs that saw a wrong
+ * result. */
+static int calls_on_every_cpu(struct calls *c)
+{
+	int cpus_bad = 0;
+
+	for (uint32_t i = 0; i < ncpus; i++) {
+		c->bad[i] = -1;
+		cpu_call(i, calls_check, c);
+		cpus_bad += c->bad[i] != 0;
+	}
+	return cpus_bad;
+}
+
+TEST(kcode, code_runs_on_every_cpu_and_every_frame_comes_back)
+{
+	struct kcode_acct a;
+	struct rv64_buf b;
+	struct calls c;
+	size_t pos[3];
+	void *h;
+	int bad = 0;
+
+	kcode_acct_init(&a);
+	rv64_buf_init(&b);
+	uint64_t before = ktest_frames_not_held();
+	for (int i = 0; i < 100; i++) {
+		b.len = 0;
+		c.k = (int64_t)i * 0x10001 - 50;
+		emit_three(&b, c.k, pos);
+		uintptr_t x = code_load(t, &a, &b, &h);
+		if (!x)
+			break;
+		EXPECT_EQ(atomic_load(&a.code_bytes), ALIGN_UP(b.len * 4, FRAME_SIZE));
+		for (int f = 0; f < 3; f++)
+			c.fn[f] = x + pos[f] * 4;
+		bad += calls_on_every_cpu(&c);
+		a.code.free(a.code.arg, h);
+	}
+	rv64_buf_free(&b);
+	EXPECT_EQ(bad, 0);
+	EXPECT(kcode_acct_empty(&a));
+	EXPECT_EQ(ktest_frames_not_held(), before);
+}
+
+/* What alloc, seal (shootdown and fence.i on every CPU) and free of one
+ * page of code cost here: printed for the compiler's authors, not checked
+ * (the machine's load decides it). */
+TEST(kcode, cost_of_alloc_seal_free)
+{
+	enum { N = 100 };
+	struct kcode_acct a;
+	uint64_t t_alloc = 0, t_seal = 0, t_free = 0;
+	void *rw, *h;
+	int done = 0;
+
+	kcode_acct_init(&a);
+	for (; done < N; done++) {
+		uint64_t t0 = arch_now_ticks();
+		if (!EXPECT_OK(a.code.alloc(a.code.arg, 64, &rw, &h)))
+			break;
+		uint64_t t1 = arch_now_ticks();
+		memset(rw, 0, 64); /* 16 x `unimp`: never run */
+		uint64_t t2 = arch_now_ticks();
+		EXPECT(a.code.seal(a.code.arg, h) == rw);
+		uint64_t t3 = arch_now_ticks();
+		a.code.free(a.code.arg, h);
+		uint64_t t4 = arch_now_ticks();
+		t_alloc += t1 - t0;
+		t_seal += t3 - t2;
+		t_free += t4 - t3;
+	}
+	if (done)
+		test_printf(t,
+			    "  per page on %u CPU(s): alloc %llu us, seal %llu us, free %llu us\n",
+			    ncpus, (unsigned long long)timer_ticks_to_us(t_alloc / done),
+			    (unsigned long long)timer_ticks_to_us(t_seal / done),
+			    (unsigned long long)timer_ticks_to_us(t_free / done));
+	EXPECT(kcode_acct_empty(&a));
+}
+
+/*
+ * Code freed and allocated again (the frames, if not the address, are
+ * reused: the per-CPU frame cache hands the last freed frame out first)
+ * runs the new code on every CPU, never what the pages held before.
+ */
+TEST(kcode, new_code_on_reused_pages_runs_everywhere)
+{
+	struct kcode_acct a;
+	struct rv64_buf b;
+	struct calls c;
+	size_t pos[3];
+	uint64_t pa_old = 1, pa;
+	int bad = 0, same_frame = 0, same_va = 0;
+	uintptr_t x_old = 0;
+	void *h;
+
+	kcode_acct_init(&a);
+	rv64_buf_init(&b);
+	for (int i = 0; i < 20; i++) {
+		b.len = 0;
+		c.k = 1111 * (i + 1); /* f1, f2, ...: each run must see its own */
+		emit_three(&b, c.k, pos);
+		uintptr_t x = code_load(t, &a, &b, &h);
+		if (!x)
+			break;
+		EXPECT_OK(vm_translate(x, &pa));
+		same_frame += pa == pa_old;
+		same_va += x == x_old;
+		for (int f = 0; f < 3; f++)
+			c.fn[f] = x + pos[f] * 4;
+		bad += calls_on_every_cpu(&c);
+		a.code.free(a.code.arg, h);
+		EXPECT_EQ(vm_translate(x, &pa_old), ERR_NOENT); /* unmapped at once */
+		pa_old = pa;
+		x_old = x;
+	}
+	rv64_buf_free(&b);
+	EXPECT_EQ(bad, 0);
+	EXPECT(same_frame > 0); /* the case this test is about did happen */
+	test_printf(t, "  19 reallocations: %d on the same frame, %d at the same address\n",
+		    same_frame, same_va);
+}
+
+TEST(kcode, sealed_code_is_never_writable)
+{
+	struct kcode_acct a;
+	struct rv64_buf b;
+	uint64_t v;
+	void *h, *rw;
+
+	kcode_acct_init(&a);
+	rv64_buf_init(&b);
+	rv64_li(&b, RV64_A0, 42);
+	emit_ret(&b);
+	struct kcode_stats k0, k1;
+	kcode_stats(&k0);
+	/* before seal: written, not run */
+	if (!EXPECT_OK(a.code.alloc(a.code.arg, b.len * 4, &rw, &h)))
+		goto out;
+	kcode_stats(&k1); /* `mem` shows it */
+	EXPECT_EQ(k1.code_blocks, k0.code_blocks + 1);
+	EXPECT_EQ(k1.code_bytes, k0.code_bytes + FRAME_SIZE);
+	EXPECT_OK(arch_probe_write64(rw, 0x1234));
+	memcpy(rw, b.words, b.len * 4);
+	void *x = a.code.seal(a.code.arg, h);
+	if (EXPECT(x != NULL)) {
+		EXPECT_EQ(((fn_ii_i)(uintptr_t)x)(0, 0), 42);
+		EXPECT_EQ(arch_probe_write64(x, 0), ERR_FAULT);
+		EXPECT_STREQ(arch_last_probe_cause(), "store/AMO page fault");
+		EXPECT_OK(arch_probe_read64(x, &v)); /* readable: the code stays */
+		EXPECT_EQ(((fn_ii_i)(uintptr_t)x)(0, 0), 42);
+		/* and the VM layer refuses to make any page W and X at once */
+		EXPECT_EQ(vm_protect((uint64_t)(uintptr_t)x, FRAME_SIZE,
+				     VM_READ | VM_WRITE | VM_EXEC),
+			  ERR_INVAL);
+		a.code.free(a.code.arg, h);
+	}
+	EXPECT(kcode_acct_empty(&a));
+	kcode_stats(&k1);
+	EXPECT_EQ(k1.code_blocks, k0.code_blocks);
+	EXPECT_EQ(k1.code_bytes, k0.code_bytes);
+out:
+	rv64_buf_free(&b);
+}
+
+TEST(kcode, stacks_are_lazy_guarded_counted_and_given_back)
+{
+	static const size_t sizes[] = {4096, 5000, 64 << 10, 256 << 10};
+	struct kcode_acct a;
+	uintptr_t lo, hi;
+	uint64_t res, prom, v;
+	void *h;
+	int bad = 0;
+
+	struct kcode_stats k0, k1;
+	kcode_acct_init(&a);
+	kcode_stats(&k0);
+	uint64_t before = ktest_frames_not_held();
+	for (int i = 0; i < 100; i++) {
+		size_t want = sizes[i % 4];
+		if (!EXPECT_OK(a.stack.alloc(a.stack.arg, want, &h, &lo, &hi)))
+			break;
+		bad += hi - lo < want || (hi | lo) % 16 != 0;
+		kcode_acct_usage(&a, &res, &prom);
+		bad += res != 0 || prom != hi - lo; /* promised, not touched */
+		kcode_stats(&k1);
+		bad += k1.stacks != k0.stacks + 1 || k1.stack_bytes != k0.stack_bytes + (hi - lo);
+		/* the guard below lo: unmapped, refused, known as a guard */
+		bad += vm_translate(lo - 8, &v) != ERR_NOENT;
+		bad += arch_probe_read64((void *)(lo - 8), &v) != ERR_FAULT;
+		bad += !kcode_stack_guard_hit(lo - 8) || !kcode_stack_guard_hit(lo - FRAME_SIZE);
+		bad += kcode_stack_guard_hit(lo) || kcode_stack_guard_hit(lo - FRAME_SIZE - 1);
+		memset((void *)lo, 0xa5, hi - lo); /* the whole usable range */
+		bad += ((volatile uint8_t *)lo)[0] != 0xa5 || ((volatile uint8_t *)hi)[-1] != 0xa5;
+		kcode_acct_usage(&a, &res, &prom);
+		bad += res != hi - lo || prom != 0;
+		a.stack.free(a.stack.arg, h);
+		bad += kcode_stack_guard_hit(lo - 8);
+	}
+	EXPECT_EQ(bad, 0);
+	EXPECT(kcode_acct_empty(&a));
+	EXPECT_EQ(ktest_frames_not_held(), before);
+}
+
+struct overrun {
+	struct kcode_acct *a;
+	uintptr_t fn;
+	int rc[MAX_CPUS];
+	uint64_t res[MAX_CPUS];
+	uint64_t size;
+};
+
+struct overrun_call {
+	uintptr_t fn, hi;
+};
+
+static int overrun_run(void *arg)
+{
+	struct overrun_call *oc = arg;
+	((fn_p_v)oc->fn)(oc->hi);
+	return 0; /* not reached: the loop only ends in the guard */
+}
+
+/* On one CPU: the pushing loop on a fresh stack, inside a guard_call. */
+static void overrun_on_cpu(void *arg)
+{
+	struct overrun *o = arg;
+	struct wasm_store_config cfg;
+	struct wasm_store *s;
+	struct overrun_call oc = {.fn = o->fn};
+	uintptr_t lo;
+	uint64_t prom;
+	void *h;
+	uint32_t me = cpu_id();
+
+	o->rc[me] = -1;
+	kwasm_store_config(true, &cfg);
+	if (wasm_store_new(&cfg, &s))
+		return;
+	if (!o->a->stack.alloc(o->a->stack.arg, o->size, &h, &lo, &oc.hi)) {
+		o->rc[me] = kwasm_guard_call(NULL, s, overrun_run, &oc);
+		kcode_acct_usage(o->a, &o->res[me], &prom);
+		o->a->stack.free(o->a->stack.arg, h);
+	}
+	wasm_store_free(s);
+}
+
+/*
+ * Code that runs off the bottom of its stack, as a compiled function whose
+ * limit check failed would: it switches sp to the guest stack and pushes
+ * 16 bytes at a time, forever. Every page of the stack is committed by the
+ * fault handler on the way, then the guard page's fault lands in the
+ * guard_call as ERR_TRAP, on every CPU, with sp inside the guard (the trap
+ * entry never pushes onto it). No kernel fault, and every frame comes back.
+ */
+TEST(kcode, running_into_the_guard_page_is_a_trap)
+{
+	struct kcode_acct a;
+	struct rv64_buf b;
+	struct overrun o = {.a = &a, .size = 32 << 10};
+	void *h;
+	int bad = 0;
+
+	kcode_acct_init(&a);
+	rv64_buf_init(&b);
+	/* void f(uintptr_t hi): sp = hi; for (;;) { sp -= 16; sd ra, 8(sp) } */
+	rv64_mv(&b, RV64_T0, RV64_SP);
+	rv64_mv(&b, RV64_SP, RV64_A0);
+	rv64_addi(&b, RV64_SP, RV64_SP, -16);
+	rv64_sd(&b, RV64_RA, 8, RV64_SP);
+	rv64_jal(&b, RV64_ZERO, -8);
+	rv64_mv(&b, RV64_SP, RV64_T0); /* never reached */
+	emit_ret(&b);
+	uint64_t before = ktest_frames_not_held();
+	o.fn = code_load(t, &a, &b, &h);
+	if (o.fn) {
+		for (uint32_t i = 0; i < ncpus; i++) {
+			cpu_call(i, overrun_on_cpu, &o);
+			bad += o.rc[i] != ERR_TRAP;
+			/* the code page and the whole stack, all touched */
+			bad += o.res[i] != FRAME_SIZE + o.size;
+		}
+		a.code.free(a.code.arg, h);
+	}
+	rv64_buf_free(&b);
+	EXPECT_EQ(bad, 0);
+	EXPECT(kcode_acct_empty(&a));
+	EXPECT_EQ(ktest_frames_not_held(), before);
+}
+
+TEST(kcode, providers_only_in_store_configs_when_enabled)
+{
+	struct kcode_acct a;
+	struct wasm_store_config cfg;
+	bool was = kcode_enabled();
+
+	kcode_acct_init(&a);
+	kcode_set_enabled(false);
+	kwasm_store_config(true, &cfg);
+	kcode_store_config(&a, &cfg);
+	EXPECT(cfg.code_mem == NULL && cfg.stack_mem == NULL && cfg.guard_call == NULL);
+	kcode_set_enabled(true);
+	kcode_store_config(&a, &cfg);
+	EXPECT(cfg.code_mem == &a.code && cfg.stack_mem == &a.stack);
+	EXPECT(cfg.guard_call != NULL); /* stack guards need it, checked memory or not */
+	kcode_set_enabled(was);
+}

@@ -1,0 +1,113 @@
+/*
+ * kcode.h - the kernel's memory for compiled WebAssembly: code memory
+ * (struct wasm_code_mem) and guest stacks (struct wasm_stack_mem), both
+ * counted against the program that uses them (struct kcode_acct).
+ *
+ * Code memory, W^X by changing the PTE:
+ *
+ *   alloc: vm_alloc(RW) region "wasm-code" (charged frames, an unmapped
+ *          page on either side); the compiler writes the code at *rw
+ *   seal:  vm_protect(RX): PTE RW -> RX, then the TLB shootdown on every
+ *          hart (arch_tlb_flush_range) before seal returns, so no hart can
+ *          still write through a stale entry; then arch_icache_sync_all:
+ *          fence.i here and on every other hart (SBI remote fence.i, see
+ *          arch.c for why not our own IPIs). The execute address is *rw:
+ *          from then on it is never writable again.
+ *   free:  vm_free: unmapped, shot down on every hart, frames freed.
+ *
+ * The PTE is RW or RX, never both; the frames' physical-map alias
+ * (phys_to_virt) is writable as every frame's is, but only kernel C code
+ * reaches it. A separate RW alias mapping would spare the shootdown at seal
+ * but needs a second mapping per block; seal happens once per compiled
+ * function, where the compile itself costs far more than a shootdown.
+ * Each block is whole pages: a page holding sealed code is never written
+ * again, so two functions never share one.
+ *
+ * Guest stacks, lazy with a guard page:
+ *
+ *   hi  +------------------+  top of the usable stack (16-byte aligned)
+ *       | [lo, hi): lazy,  |  vm_reserve(LAZY) "wasm-stack", commit limit
+ *       | committed zeroed |  hi - lo promised at alloc (frame_promise), so a
+ *       | on first touch   |  touch never finds memory missing
+ *   lo  +------------------+
+ *       | guard, unmapped  |  the VM layer keeps a free page on either side
+ *       +------------------+  of every region: KCODE_STACK_GUARD bytes
+ *
+ * A fault in a live stack's guard page (compiled code checks sp against its
+ * limit in every prologue: this is the second line) is claimed by the
+ * running guest's guard_call (kmem.h's landing, kcode_stack_guard_hit) and
+ * becomes a trap of the program, never a kernel fault. Traps and
+ * interrupts taken on a guest stack do not push onto it: the trap entry
+ * switches to the hart's own trap stack first (arch/riscv64/entry.S), so
+ * they need no room below the runtime's stack limit. Kernel C code the
+ * runtime calls on a guest stack (host calls, slow calls) has no limit
+ * check of its own and must never reach the guard (landing there would
+ * leave whatever it holds held): the limit must leave it room. Everything
+ * the kernel runs, host calls included, fits in a hart's 64 KiB boot stack
+ * (loader STACK_PAGES), so limit = lo + 64 KiB is always enough.
+ *
+ * Accounting: a provider's arg is the program's struct kcode_acct; code
+ * pages and the stacks' committed pages count as the program's resident
+ * memory, the stacks' untouched pages as promised (proc.c adds them to what
+ * ps and mem show). Everything is given back by free; a program's store
+ * frees all of it when the program ends.
+ *
+ * Locking: one spinlock for the list of live stacks (taken by the fault
+ * path with interrupts off); the rest is the VM layer's.
+ */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wasm/runtime.h"
+
+#define KCODE_STACK_GUARD 4096u
+
+/* What one program's compiled code and stacks hold. Embedded in the
+ * program; its providers name it as their arg. */
+struct kcode_acct {
+	struct wasm_code_mem code;
+	struct wasm_stack_mem stack;
+	_Atomic uint64_t code_bytes; /* whole pages of its code blocks */
+	_Atomic uint32_t stacks;     /* live stacks */
+};
+
+/* kcode_acct_init - an empty account whose code/stack providers charge it. */
+void kcode_acct_init(struct kcode_acct *a);
+
+/* kcode_acct_usage - the bytes a's code and stacks hold now (code pages,
+ * stack pages touched) and the stack bytes promised and not touched yet.
+ * Task context. */
+void kcode_acct_usage(const struct kcode_acct *a, uint64_t *resident, uint64_t *promised);
+
+/* kcode_acct_empty - whether everything charged to a was given back. */
+bool kcode_acct_empty(const struct kcode_acct *a);
+
+/*
+ * kcode_enabled / kcode_set_enabled - whether programs get the compiler
+ * tier (code and stack memory in their store config). Off until the
+ * compiler and its runtime are in; the boot argument jit=1 turns it on
+ * (main.c, at boot, before any program).
+ */
+bool kcode_enabled(void);
+void kcode_set_enabled(bool on);
+
+/* kcode_store_config - adds a's providers to cfg when the tier is enabled
+ * (and a fault catcher: a guest stack's guard page must be caught even with
+ * checked memory); leaves cfg as it is otherwise. */
+void kcode_store_config(struct kcode_acct *a, struct wasm_store_config *cfg);
+
+/* Every program's together, for `mem` and /proc/meminfo. */
+struct kcode_stats {
+	uint64_t code_bytes;  /* whole pages of live code blocks */
+	uint64_t code_blocks; /* live code blocks */
+	uint64_t stacks;      /* live guest stacks */
+	uint64_t stack_bytes; /* their usable sizes (lazy: mostly untouched) */
+};
+void kcode_stats(struct kcode_stats *out);
+
+/* kcode_stack_guard_hit - whether addr lies in the guard page of a live
+ * guest stack. Interrupt context (the fault path); takes the list's lock. */
+bool kcode_stack_guard_hit(uint64_t addr);

@@ -3,6 +3,8 @@
 #
 #   make wasmrun                      $(BUILD)/host/wasmrun (see --help)
 #   make wasi-test                    tests/wasi/run.sh: WASI C programs under wasmrun
+#   make wasi-testsuite               tests/wasi/testsuite.sh: the official WASI preview1
+#                                     testsuite (../shared/wasi-testsuite) under wasmrun
 #   make fuzz-replay                  tests/fuzz/replay.sh: every kept fuzz input, both targets
 #   make fuzz-wasm-run [FUZZ_TIME=s]  libFuzzer: decode + validate + instantiate + run
 #                                     (WASM_FUZZ_GUARDED=1: guarded memory)
@@ -51,14 +53,17 @@ $(foreach t,wasm_decode wasm_run,$(eval $(call fuzz_replay,$(t))))
 
 -include $(patsubst %.o,%.d,$(call host_objs,host-asan,$(wildcard tests/fuzz/wasm_*.c) tests/fuzz/replay_main.c))
 
-.PHONY: wasmrun wasi-test fuzz-replay fuzz-wasm-run bench-wasm
+.PHONY: wasmrun wasi-test wasi-testsuite fuzz-replay fuzz-wasm-run bench-wasm
 wasmrun: $(WASMRUN)
 
-# make test runs tests/wasi/run.sh and tests/fuzz/replay.sh.
+# make test runs tests/wasi/run.sh, tests/wasi/testsuite.sh and tests/fuzz/replay.sh.
 host-test-build: $(WASMRUN) $(WASI_TEST_WASMS) $(FUZZ_REPLAYS)
 
 wasi-test: $(WASMRUN) $(WASI_TEST_WASMS)
 	$(Q)BUILD=$(BUILD) tests/wasi/run.sh
+
+wasi-testsuite: $(WASMRUN)
+	$(Q)BUILD=$(BUILD) tests/wasi/testsuite.sh
 
 fuzz-replay: $(FUZZ_REPLAYS)
 	$(Q)BUILD=$(BUILD) tests/fuzz/replay.sh

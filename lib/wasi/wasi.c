@@ -147,7 +147,7 @@ int wasi_ctx_init(struct wasi_ctx *c, const struct wasi_env *env, const struct w
 		memcpy(f->preopen, p->guest, len + 1);
 		f->preopen_len = (uint32_t)len;
 		f->type = WASI_FILETYPE_DIRECTORY;
-		f->rights_base = WASI_RIGHTS_ALL;
+		f->rights_base = WASI_RIGHTS_DIR;
 		f->rights_inheriting = WASI_RIGHTS_ALL;
 		f->hfd = p->hfd;
 	}

@@ -188,25 +188,70 @@ enum wasi_filetype {
 	WASI_FILETYPE_SYMBOLIC_LINK,
 };
 enum { WASI_WHENCE_SET, WASI_WHENCE_CUR, WASI_WHENCE_END };
-#define WASI_FDFLAG_APPEND		0x1u
-#define WASI_FDFLAG_DSYNC		0x2u
-#define WASI_FDFLAG_NONBLOCK		0x4u
-#define WASI_FDFLAG_RSYNC		0x8u
-#define WASI_FDFLAG_SYNC		0x10u
-#define WASI_OFLAG_CREAT		0x1u
-#define WASI_OFLAG_DIRECTORY		0x2u
-#define WASI_OFLAG_EXCL			0x4u
-#define WASI_OFLAG_TRUNC		0x8u
-#define WASI_LOOKUP_SYMLINK_FOLLOW	0x1u
-#define WASI_RIGHT_FD_DATASYNC		(UINT64_C(1) << 0)
-#define WASI_RIGHT_FD_READ		(UINT64_C(1) << 1)
-#define WASI_RIGHT_FD_SEEK		(UINT64_C(1) << 2)
-#define WASI_RIGHT_FD_SYNC		(UINT64_C(1) << 4)
-#define WASI_RIGHT_FD_WRITE		(UINT64_C(1) << 6)
-#define WASI_RIGHT_FD_ALLOCATE		(UINT64_C(1) << 8)
-#define WASI_RIGHT_FD_READDIR		(UINT64_C(1) << 14)
-#define WASI_RIGHT_FD_FILESTAT_SET_SIZE (UINT64_C(1) << 22)
-#define WASI_RIGHTS_ALL			((UINT64_C(1) << 30) - 1)
+#define WASI_FDFLAG_APPEND		   0x1u
+#define WASI_FDFLAG_DSYNC		   0x2u
+#define WASI_FDFLAG_NONBLOCK		   0x4u
+#define WASI_FDFLAG_RSYNC		   0x8u
+#define WASI_FDFLAG_SYNC		   0x10u
+#define WASI_OFLAG_CREAT		   0x1u
+#define WASI_OFLAG_DIRECTORY		   0x2u
+#define WASI_OFLAG_EXCL			   0x4u
+#define WASI_OFLAG_TRUNC		   0x8u
+#define WASI_LOOKUP_SYMLINK_FOLLOW	   0x1u
+#define WASI_FSTFLAG_ATIM		   0x1u
+#define WASI_FSTFLAG_ATIM_NOW		   0x2u
+#define WASI_FSTFLAG_MTIM		   0x4u
+#define WASI_FSTFLAG_MTIM_NOW		   0x8u
+#define WASI_RIGHT_FD_DATASYNC		   (UINT64_C(1) << 0)
+#define WASI_RIGHT_FD_READ		   (UINT64_C(1) << 1)
+#define WASI_RIGHT_FD_SEEK		   (UINT64_C(1) << 2)
+#define WASI_RIGHT_FD_FDSTAT_SET_FLAGS	   (UINT64_C(1) << 3)
+#define WASI_RIGHT_FD_SYNC		   (UINT64_C(1) << 4)
+#define WASI_RIGHT_FD_TELL		   (UINT64_C(1) << 5)
+#define WASI_RIGHT_FD_WRITE		   (UINT64_C(1) << 6)
+#define WASI_RIGHT_FD_ADVISE		   (UINT64_C(1) << 7)
+#define WASI_RIGHT_FD_ALLOCATE		   (UINT64_C(1) << 8)
+#define WASI_RIGHT_PATH_CREATE_DIRECTORY   (UINT64_C(1) << 9)
+#define WASI_RIGHT_PATH_CREATE_FILE	   (UINT64_C(1) << 10)
+#define WASI_RIGHT_PATH_LINK_SOURCE	   (UINT64_C(1) << 11)
+#define WASI_RIGHT_PATH_LINK_TARGET	   (UINT64_C(1) << 12)
+#define WASI_RIGHT_PATH_OPEN		   (UINT64_C(1) << 13)
+#define WASI_RIGHT_FD_READDIR		   (UINT64_C(1) << 14)
+#define WASI_RIGHT_PATH_READLINK	   (UINT64_C(1) << 15)
+#define WASI_RIGHT_PATH_RENAME_SOURCE	   (UINT64_C(1) << 16)
+#define WASI_RIGHT_PATH_RENAME_TARGET	   (UINT64_C(1) << 17)
+#define WASI_RIGHT_PATH_FILESTAT_GET	   (UINT64_C(1) << 18)
+#define WASI_RIGHT_PATH_FILESTAT_SET_SIZE  (UINT64_C(1) << 19)
+#define WASI_RIGHT_PATH_FILESTAT_SET_TIMES (UINT64_C(1) << 20)
+#define WASI_RIGHT_FD_FILESTAT_GET	   (UINT64_C(1) << 21)
+#define WASI_RIGHT_FD_FILESTAT_SET_SIZE	   (UINT64_C(1) << 22)
+#define WASI_RIGHT_FD_FILESTAT_SET_TIMES   (UINT64_C(1) << 23)
+#define WASI_RIGHT_PATH_SYMLINK		   (UINT64_C(1) << 24)
+#define WASI_RIGHT_PATH_REMOVE_DIRECTORY   (UINT64_C(1) << 25)
+#define WASI_RIGHT_PATH_UNLINK_FILE	   (UINT64_C(1) << 26)
+#define WASI_RIGHT_POLL_FD_READWRITE	   (UINT64_C(1) << 27)
+#define WASI_RIGHT_SOCK_SHUTDOWN	   (UINT64_C(1) << 28)
+#define WASI_RIGHT_SOCK_ACCEPT		   (UINT64_C(1) << 29)
+#define WASI_RIGHTS_ALL			   ((UINT64_C(1) << 30) - 1)
+/* The rights a regular file (or a stream) can have: no path rights. */
+#define WASI_RIGHTS_FILE                                                            \
+	(WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_READ | WASI_RIGHT_FD_SEEK |         \
+	 WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_FD_TELL | \
+	 WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ADVISE | WASI_RIGHT_FD_ALLOCATE |      \
+	 WASI_RIGHT_FD_FILESTAT_GET | WASI_RIGHT_FD_FILESTAT_SET_SIZE |             \
+	 WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_POLL_FD_READWRITE)
+/* The rights a directory can have: no read, write (datasync opens for
+ * writing), seek or size (what wasmtime gives a preopen, and what the
+ * testsuite checks). */
+#define WASI_RIGHTS_DIR                                                                            \
+	(WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WASI_RIGHT_FD_SYNC | WASI_RIGHT_PATH_CREATE_DIRECTORY |  \
+	 WASI_RIGHT_PATH_CREATE_FILE | WASI_RIGHT_PATH_LINK_SOURCE | WASI_RIGHT_PATH_LINK_TARGET | \
+	 WASI_RIGHT_PATH_OPEN | WASI_RIGHT_FD_READDIR | WASI_RIGHT_PATH_READLINK |                 \
+	 WASI_RIGHT_PATH_RENAME_SOURCE | WASI_RIGHT_PATH_RENAME_TARGET |                           \
+	 WASI_RIGHT_PATH_FILESTAT_GET | WASI_RIGHT_PATH_FILESTAT_SET_SIZE |                        \
+	 WASI_RIGHT_PATH_FILESTAT_SET_TIMES | WASI_RIGHT_FD_FILESTAT_GET |                         \
+	 WASI_RIGHT_FD_FILESTAT_SET_TIMES | WASI_RIGHT_PATH_SYMLINK |                              \
+	 WASI_RIGHT_PATH_REMOVE_DIRECTORY | WASI_RIGHT_PATH_UNLINK_FILE)
 
 struct wasi_mem {
 	uint8_t *base;
@@ -362,6 +407,24 @@ uint32_t wasi_fd_readdir(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uin
 			 uint32_t len, uint64_t cookie, uint32_t used_out);
 uint32_t wasi_fd_sync(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd);
 uint32_t wasi_fd_datasync(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd);
+uint32_t wasi_fd_fdstat_set_rights(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd,
+				   uint64_t base, uint64_t inheriting);
+uint32_t wasi_fd_filestat_set_size(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd,
+				   uint64_t size);
+uint32_t wasi_fd_filestat_set_times(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd,
+				    uint64_t atim, uint64_t mtim, uint32_t fst_flags);
+uint32_t wasi_fd_allocate(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint64_t offset,
+			  uint64_t len);
+uint32_t wasi_fd_advise(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint64_t offset,
+			uint64_t len, uint32_t advice);
+uint32_t wasi_sock_shutdown(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t how);
+uint32_t wasi_sock_accept(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t flags,
+			  uint32_t fd_out);
+uint32_t wasi_sock_recv(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+			uint32_t iovs_len, uint32_t ri_flags, uint32_t nread_out,
+			uint32_t ro_flags_out);
+uint32_t wasi_sock_send(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint32_t iovs,
+			uint32_t iovs_len, uint32_t si_flags, uint32_t nwritten_out);
 
 uint32_t wasi_path_open(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t lookup,
 			uint32_t path, uint32_t path_len, uint32_t oflags, uint64_t rights_base,
@@ -377,3 +440,13 @@ uint32_t wasi_path_unlink_file(struct wasi_ctx *c, struct wasi_mem m, uint32_t d
 uint32_t wasi_path_rename(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t path,
 			  uint32_t path_len, uint32_t new_dirfd, uint32_t new_path,
 			  uint32_t new_len);
+uint32_t wasi_path_filestat_set_times(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd,
+				      uint32_t lookup, uint32_t path, uint32_t path_len,
+				      uint64_t atim, uint64_t mtim, uint32_t fst_flags);
+uint32_t wasi_path_symlink(struct wasi_ctx *c, struct wasi_mem m, uint32_t target,
+			   uint32_t target_len, uint32_t dirfd, uint32_t path, uint32_t path_len);
+uint32_t wasi_path_readlink(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t path,
+			    uint32_t path_len, uint32_t buf, uint32_t buf_len, uint32_t used_out);
+uint32_t wasi_path_link(struct wasi_ctx *c, struct wasi_mem m, uint32_t dirfd, uint32_t lookup,
+			uint32_t path, uint32_t path_len, uint32_t new_dirfd, uint32_t new_path,
+			uint32_t new_len);

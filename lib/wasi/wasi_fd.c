@@ -13,8 +13,6 @@
 #include "wasi/wasi.h"
 #include "wasi/wasi_internal.h"
 
-#define RIGHT_FD_TELL (UINT64_C(1) << 5)
-
 /* ---- read and write ---- */
 
 struct io_req {
@@ -238,7 +236,7 @@ uint32_t wasi_fd_fdstat_get(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, 
 	rights = f->rights_base;
 	/* wasi-libc's isatty(): a character device without seek/tell. */
 	if (type == WASI_FILETYPE_CHARACTER_DEVICE)
-		rights &= ~(WASI_RIGHT_FD_SEEK | RIGHT_FD_TELL);
+		rights &= ~(WASI_RIGHT_FD_SEEK | WASI_RIGHT_FD_TELL);
 	p = m.base + out;
 	memset(p, 0, WASI_FDSTAT_SIZE);
 	p[0] = type;

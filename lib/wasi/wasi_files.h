@@ -77,6 +77,29 @@ struct wasi_files {
 	uint16_t (*rename)(void *arg, int64_t dir, const char *path, int64_t new_dir,
 			   const char *new_path);
 	uint16_t (*sync)(void *arg, int64_t hfd, bool data_only); /* optional */
+	/*
+	 * The optional services below (NULL: the guest call is ENOSYS). lib/wasi
+	 * has checked rights, fst_flags and trailing slashes before calling.
+	 */
+	/* truncate: the file's size becomes `size` (zeros when it grows) */
+	uint16_t (*truncate)(void *arg, int64_t hfd, uint64_t size);
+	/* set_times: of `path` under `dir` (following a last symlink only when
+	 * `follow`), or of the handle `dir` itself when path is NULL; fst_flags
+	 * are WASI_FSTFLAG_*, never both ATIM and ATIM_NOW (MTIM alike); a time
+	 * without its flag stays as it is */
+	uint16_t (*set_times)(void *arg, int64_t dir, const char *path, bool follow, uint64_t atim,
+			      uint64_t mtim, uint32_t fst_flags);
+	/* symlink: creates `path` holding `target` (relative, never empty; kept
+	 * as is: the resolver keeps it inside when it is followed) */
+	uint16_t (*symlink)(void *arg, const char *target, int64_t dir, const char *path);
+	/* readlink: the first cap bytes of the target of symlink `path` (EINVAL
+	 * if it is not one), no NUL; *out_n the bytes written */
+	uint16_t (*readlink)(void *arg, int64_t dir, const char *path, char *buf, size_t cap,
+			     size_t *out_n);
+	/* link: a new name `new_path` under `new_dir` for `path` under `dir`
+	 * (its last symlink followed only when `follow`) */
+	uint16_t (*link)(void *arg, int64_t dir, const char *path, bool follow, int64_t new_dir,
+			 const char *new_path);
 };
 
 /*

@@ -100,6 +100,35 @@ uint16_t wasi_iovs_check(struct wasi_mem m, uint32_t iovs, uint32_t n);
  */
 uint16_t wasi_path_get(struct wasi_mem m, uint32_t ptr, uint32_t len, char **out);
 
+/*
+ * wasi_dir_path - the directory entry of guest fd `fd` (EBADF, ENOTDIR),
+ * which must hold the rights `need` in its base (else ENOTCAPABLE), and the
+ * guest path [path, path+len) checked and copied as wasi_path_get does. On
+ * success the caller frees *out_path.
+ */
+uint16_t wasi_dir_path(struct wasi_ctx *c, struct wasi_mem m, uint32_t fd, uint64_t need,
+		       uint32_t path, uint32_t len, struct wasi_fd **out_dir, char **out_path);
+
+/*
+ * The trailing-slash rules (POSIX's, as wasmtime and the testsuite expect):
+ * "x/" names the directory x, for every files host alike.
+ *   DIR     x must resolve to a directory (ENOTDIR; ENOENT if missing)
+ *   UNLINK  unlink "x/" never removes: EISDIR for a directory, ENOTDIR
+ *   NEW     a name to create (symlink, link): ENOENT if x is missing,
+ *           EEXIST if it is a directory, ENOTDIR if it is anything else
+ */
+enum wasi_slash_rule { WASI_SLASH_DIR, WASI_SLASH_UNLINK, WASI_SLASH_NEW };
+
+/* wasi_path_slash_rule - 0 if `path` (checked, relative to host directory
+ * handle `dir`) has no trailing slash, else the rule's answer (0 when it
+ * lets the call go on). May stat through the files host; ENOMEM. */
+uint16_t wasi_path_slash_rule(struct wasi_ctx *c, int64_t dir, const char *path,
+			      enum wasi_slash_rule rule);
+
+/* wasi_fstflags_check - EINVAL for unknown fst_flags bits or a time both
+ * given and NOW; else 0. */
+uint16_t wasi_fstflags_check(uint32_t fst_flags);
+
 /* wasi_filestat_put - writes a filestat (64 bytes) at p. */
 void wasi_filestat_put(uint8_t *p, const struct wasi_host_filestat *st);
 
@@ -178,3 +207,14 @@ uint16_t wasi_route_rename(struct wasi_ctx *c, int64_t dir, const char *path, in
 			   const char *new_path);
 /* sync: 0 on a stdio stream or without files; ENOSYS if files has none. */
 uint16_t wasi_route_sync(struct wasi_ctx *c, int64_t hfd, bool data_only);
+/* The optional services: ENOSYS where files lacks one; on a stdio stream
+ * truncate is EINVAL (as ftruncate on a pipe), set_times ENOTSUP, the
+ * path services ENOTDIR. */
+uint16_t wasi_route_truncate(struct wasi_ctx *c, int64_t hfd, uint64_t size);
+uint16_t wasi_route_set_times(struct wasi_ctx *c, int64_t dir, const char *path, bool follow,
+			      uint64_t atim, uint64_t mtim, uint32_t fst_flags);
+uint16_t wasi_route_symlink(struct wasi_ctx *c, const char *target, int64_t dir, const char *path);
+uint16_t wasi_route_readlink(struct wasi_ctx *c, int64_t dir, const char *path, char *buf,
+			     size_t cap, size_t *out_n);
+uint16_t wasi_route_link(struct wasi_ctx *c, int64_t dir, const char *path, bool follow,
+			 int64_t new_dir, const char *new_path);

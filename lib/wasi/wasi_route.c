@@ -204,3 +204,62 @@ uint16_t wasi_route_sync(struct wasi_ctx *c, int64_t hfd, bool data_only)
 		return 0;
 	return fs->sync ? fs->sync(fs->arg, hfd, data_only) : WASI_ENOSYS;
 }
+
+uint16_t wasi_route_truncate(struct wasi_ctx *c, int64_t hfd, uint64_t size)
+{
+	const struct wasi_files *fs = c->files;
+
+	route_trace(c, "truncate");
+	if (wasi_env_is_stdio(hfd))
+		return WASI_EINVAL;
+	if (!fs)
+		return WASI_EBADF;
+	return fs->truncate ? fs->truncate(fs->arg, hfd, size) : WASI_ENOSYS;
+}
+
+uint16_t wasi_route_set_times(struct wasi_ctx *c, int64_t dir, const char *path, bool follow,
+			      uint64_t atim, uint64_t mtim, uint32_t fst_flags)
+{
+	const struct wasi_files *fs = c->files;
+
+	route_trace(c, "set_times");
+	if (wasi_env_is_stdio(dir))
+		return path ? WASI_ENOTDIR : WASI_ENOTSUP;
+	if (!fs)
+		return path ? WASI_ENOSYS : WASI_EBADF;
+	return fs->set_times ? fs->set_times(fs->arg, dir, path, follow, atim, mtim, fst_flags)
+			     : WASI_ENOSYS;
+}
+
+uint16_t wasi_route_symlink(struct wasi_ctx *c, const char *target, int64_t dir, const char *path)
+{
+	const struct wasi_files *fs = c->files;
+
+	route_trace(c, "symlink");
+	if (wasi_env_is_stdio(dir))
+		return WASI_ENOTDIR;
+	return fs && fs->symlink ? fs->symlink(fs->arg, target, dir, path) : WASI_ENOSYS;
+}
+
+uint16_t wasi_route_readlink(struct wasi_ctx *c, int64_t dir, const char *path, char *buf,
+			     size_t cap, size_t *out_n)
+{
+	const struct wasi_files *fs = c->files;
+
+	route_trace(c, "readlink");
+	if (wasi_env_is_stdio(dir))
+		return WASI_ENOTDIR;
+	return fs && fs->readlink ? fs->readlink(fs->arg, dir, path, buf, cap, out_n) : WASI_ENOSYS;
+}
+
+uint16_t wasi_route_link(struct wasi_ctx *c, int64_t dir, const char *path, bool follow,
+			 int64_t new_dir, const char *new_path)
+{
+	const struct wasi_files *fs = c->files;
+
+	route_trace(c, "link");
+	if (wasi_env_is_stdio(dir) || wasi_env_is_stdio(new_dir))
+		return WASI_ENOTDIR;
+	return fs && fs->link ? fs->link(fs->arg, dir, path, follow, new_dir, new_path)
+			      : WASI_ENOSYS;
+}

@@ -186,6 +186,78 @@ static uint32_t call_sched_yield(struct wasi_ctx *c, struct wasi_mem m, const ui
 	return wasi_sched_yield(c, m);
 }
 
+static uint32_t call_fd_advise(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_fd_advise(c, m, (uint32_t)a[0], a[1], a[2], (uint32_t)a[3]);
+}
+
+static uint32_t call_fd_allocate(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_fd_allocate(c, m, (uint32_t)a[0], a[1], a[2]);
+}
+
+static uint32_t call_fd_fdstat_set_rights(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_fd_fdstat_set_rights(c, m, (uint32_t)a[0], a[1], a[2]);
+}
+
+static uint32_t call_fd_filestat_set_size(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_fd_filestat_set_size(c, m, (uint32_t)a[0], a[1]);
+}
+
+static uint32_t call_fd_filestat_set_times(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_fd_filestat_set_times(c, m, (uint32_t)a[0], a[1], a[2], (uint32_t)a[3]);
+}
+
+static uint32_t call_path_filestat_set_times(struct wasi_ctx *c, struct wasi_mem m,
+					     const uint64_t *a)
+{
+	return wasi_path_filestat_set_times(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2],
+					    (uint32_t)a[3], a[4], a[5], (uint32_t)a[6]);
+}
+
+static uint32_t call_path_link(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_path_link(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3],
+			      (uint32_t)a[4], (uint32_t)a[5], (uint32_t)a[6]);
+}
+
+static uint32_t call_path_readlink(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_path_readlink(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2],
+				  (uint32_t)a[3], (uint32_t)a[4], (uint32_t)a[5]);
+}
+
+static uint32_t call_path_symlink(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_path_symlink(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2],
+				 (uint32_t)a[3], (uint32_t)a[4]);
+}
+
+static uint32_t call_sock_accept(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_sock_accept(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2]);
+}
+
+static uint32_t call_sock_recv(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_sock_recv(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3],
+			      (uint32_t)a[4], (uint32_t)a[5]);
+}
+
+static uint32_t call_sock_send(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_sock_send(c, m, (uint32_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3],
+			      (uint32_t)a[4]);
+}
+
+static uint32_t call_sock_shutdown(struct wasi_ctx *c, struct wasi_mem m, const uint64_t *a)
+{
+	return wasi_sock_shutdown(c, m, (uint32_t)a[0], (uint32_t)a[1]);
+}
+
 const struct wasi_import wasi_imports[] = {
 	{"args_get", "ii:i", call_args_get},
 	{"args_sizes_get", "ii:i", call_args_sizes_get},
@@ -193,16 +265,16 @@ const struct wasi_import wasi_imports[] = {
 	{"clock_time_get", "iIi:i", call_clock_time_get},
 	{"environ_get", "ii:i", call_environ_get},
 	{"environ_sizes_get", "ii:i", call_environ_sizes_get},
-	{"fd_advise", "iIIi:i", call_nosys},
-	{"fd_allocate", "iII:i", call_nosys},
+	{"fd_advise", "iIIi:i", call_fd_advise},
+	{"fd_allocate", "iII:i", call_fd_allocate},
 	{"fd_close", "i:i", call_fd_close},
 	{"fd_datasync", "i:i", call_fd_datasync},
 	{"fd_fdstat_get", "ii:i", call_fd_fdstat_get},
 	{"fd_fdstat_set_flags", "ii:i", call_fd_fdstat_set_flags},
-	{"fd_fdstat_set_rights", "iII:i", call_nosys},
+	{"fd_fdstat_set_rights", "iII:i", call_fd_fdstat_set_rights},
 	{"fd_filestat_get", "ii:i", call_fd_filestat_get},
-	{"fd_filestat_set_size", "iI:i", call_nosys},
-	{"fd_filestat_set_times", "iIIi:i", call_nosys},
+	{"fd_filestat_set_size", "iI:i", call_fd_filestat_set_size},
+	{"fd_filestat_set_times", "iIIi:i", call_fd_filestat_set_times},
 	{"fd_pread", "iiiIi:i", call_fd_pread},
 	{"fd_prestat_dir_name", "iii:i", call_fd_prestat_dir_name},
 	{"fd_prestat_get", "ii:i", call_fd_prestat_get},
@@ -216,23 +288,23 @@ const struct wasi_import wasi_imports[] = {
 	{"fd_write", "iiii:i", call_fd_write},
 	{"path_create_directory", "iii:i", call_path_create_directory},
 	{"path_filestat_get", "iiiii:i", call_path_filestat_get},
-	{"path_filestat_set_times", "iiiiIIi:i", call_nosys},
-	{"path_link", "iiiiiii:i", call_nosys},
+	{"path_filestat_set_times", "iiiiIIi:i", call_path_filestat_set_times},
+	{"path_link", "iiiiiii:i", call_path_link},
 	{"path_open", "iiiiiIIii:i", call_path_open},
-	{"path_readlink", "iiiiii:i", call_nosys},
+	{"path_readlink", "iiiiii:i", call_path_readlink},
 	{"path_remove_directory", "iii:i", call_path_remove_directory},
 	{"path_rename", "iiiiii:i", call_path_rename},
-	{"path_symlink", "iiiii:i", call_nosys},
+	{"path_symlink", "iiiii:i", call_path_symlink},
 	{"path_unlink_file", "iii:i", call_path_unlink_file},
 	{"poll_oneoff", "iiii:i", call_poll_oneoff},
 	{"proc_exit", "i:", call_proc_exit},
 	{"proc_raise", "i:i", call_nosys},
 	{"random_get", "ii:i", call_random_get},
 	{"sched_yield", ":i", call_sched_yield},
-	{"sock_accept", "iii:i", call_nosys},
-	{"sock_recv", "iiiiii:i", call_nosys},
-	{"sock_send", "iiiii:i", call_nosys},
-	{"sock_shutdown", "ii:i", call_nosys},
+	{"sock_accept", "iii:i", call_sock_accept},
+	{"sock_recv", "iiiiii:i", call_sock_recv},
+	{"sock_send", "iiiii:i", call_sock_send},
+	{"sock_shutdown", "ii:i", call_sock_shutdown},
 };
 const size_t wasi_nimports = ARRAY_SIZE(wasi_imports);
 

@@ -270,7 +270,7 @@ struct wasm_error {
 	int kind;
 	const char *section;
 	uint32_t offset;
-	char msg[96];
+	char msg[184]; /* a link error's two names up to 72 bytes each */
 };
 
 /* wasm_module_footprint - bytes of memory `m` holds: its struct, the

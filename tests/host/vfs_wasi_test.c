@@ -345,7 +345,8 @@ TEST(vfs_wasi, readdir_rename_unlink)
 	EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
 	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/d/f2", WASI_OFLAG_CREAT, RIGHTS_RW, &fd), 0);
 	EXPECT_EQ(wasi_fd_close(&e.ctx, e.m, fd), 0);
-	if (!EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/d", WASI_OFLAG_DIRECTORY, RIGHTS_RW, &dir), 0))
+	if (!EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/d", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, &dir),
+		       0))
 		goto out;
 	EXPECT_EQ(wasi_fd_readdir(&e.ctx, e.m, dir, P_BUF, 4096, 0, P_OUT), 0);
 	dirents(&e, rd32(&e, P_OUT), names, sizeof(names), &cookie);
@@ -415,7 +416,8 @@ TEST(vfs_wasi, sandbox)
 	EXPECT_EQ(open_at(&e, ROOT_FD, "/etc/motd", 0, WASI_RIGHT_FD_READ, &fd), WASI_ENOTCAPABLE);
 	EXPECT_EQ(open_at(&e, ROOT_FD, "tmp/../../etc", 0, WASI_RIGHT_FD_READ, &fd),
 		  WASI_ENOTCAPABLE);
-	if (EXPECT_EQ(open_at(&e, ROOT_FD, "tmp", WASI_OFLAG_DIRECTORY, RIGHTS_RW, &tmp), 0)) {
+	if (EXPECT_EQ(open_at(&e, ROOT_FD, "tmp", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, &tmp),
+		      0)) {
 		EXPECT_EQ(open_at(&e, tmp, "../etc/motd", 0, WASI_RIGHT_FD_READ, &fd),
 			  WASI_ENOTCAPABLE);
 		/* ".." inside is fine (x must exist, as in POSIX) */

@@ -174,7 +174,7 @@ TEST(wasi_posix, directories)
 	memcpy(p.mem + 300, "d", 1);
 	EXPECT_EQ(wasi_path_filestat_get(&p.ctx, p.m, 3, 0, 300, 1, 500), 0);
 	EXPECT_EQ(p.mem[516], WASI_FILETYPE_DIRECTORY);
-	EXPECT_EQ(px_open(&p, "d", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_ALL), 0);
+	EXPECT_EQ(px_open(&p, "d", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR), 0);
 	fd = rd32(&p, 400);
 	EXPECT_EQ(wasi_fd_readdir(&p.ctx, p.m, fd, 1000, 4096, 0, 200), 0);
 	used = rd32(&p, 200);
@@ -238,7 +238,7 @@ TEST(wasi_posix, sandbox_escapes)
 	EXPECT_EQ(px_open(&p, "sub/abs/secret", 1, 0, WASI_RIGHTS_ALL), WASI_ENOTCAPABLE);
 	EXPECT_EQ(px_open(&p, "sub/up/secret", 1, 0, WASI_RIGHTS_ALL), WASI_ENOTCAPABLE);
 	EXPECT_EQ(px_open(&p, "sub/upfile", 1, 0, WASI_RIGHTS_ALL), WASI_ENOTCAPABLE);
-	EXPECT_EQ(px_open(&p, "sub/abs", 1, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_ALL),
+	EXPECT_EQ(px_open(&p, "sub/abs", 1, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR),
 		  WASI_ENOTCAPABLE);
 	/* not following the last symlink: it is not opened through */
 	EXPECT_EQ(px_open(&p, "sub/upfile", 0, 0, WASI_RIGHTS_ALL), WASI_ELOOP);
@@ -258,9 +258,9 @@ TEST(wasi_posix, sandbox_escapes)
 	EXPECT_EQ(px_open(&p, "ok", 1, 0, WASI_RIGHTS_ALL), 0);
 	EXPECT_EQ(px_open(&p, "okdir/in", 0, 0, WASI_RIGHTS_ALL), 0);
 	EXPECT_EQ(px_open(&p, "okdir/../sub/in", 0, 0, WASI_RIGHTS_ALL), 0);
-	EXPECT_EQ(px_open(&p, "sub/..", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_ALL), 0);
+	EXPECT_EQ(px_open(&p, "sub/..", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR), 0);
 	/* a directory opened inside is itself a sandbox root */
-	EXPECT_EQ(px_open(&p, "sub", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_ALL), 0);
+	EXPECT_EQ(px_open(&p, "sub", 0, WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR), 0);
 	{
 		uint32_t sub = rd32(&p, 400);
 

@@ -306,6 +306,42 @@ expect_status 1
 expect_err 'import\.wasm: link error: unknown import.*env.*foo'
 end
 
+# link errors name an import whole, even a long one (wasi_snapshot_preview1
+# is 22 bytes, the field 53); a name over 72 bytes is cut and marked "..."
+long_import() { # MODULE FIELD: a module with (import MODULE FIELD (func))
+	python3 -c 'import sys
+m, f = (a.encode() for a in sys.argv[1:3])
+imp = bytes([1, len(m)]) + m + bytes([len(f)]) + f + bytes([0, 0])
+sys.stdout.buffer.write(b"\0asm\1\0\0\0\1\4\1\x60\0\0\2" + bytes([len(imp)]) + imp)' "$@"
+}
+begin "unknown-import-long-name"
+[[ $skip -eq 0 ]] && long_import wasi_snapshot_preview1 \
+	this_import_name_is_much_longer_than_thirty_two_bytes >"$tmp/long.wasm"
+run "$WASMRUN" "$tmp/long.wasm"
+expect_status 1
+expect_err 'link error: unknown import wasi_snapshot_preview1\.this_import_name_is_much_longer_than_thirty_two_bytes$'
+end
+
+begin "unknown-import-too-long-name"
+[[ $skip -eq 0 ]] && long_import env "$(printf 'x%.0s' {1..100})" >"$tmp/long.wasm"
+run "$WASMRUN" "$tmp/long.wasm"
+expect_status 1
+expect_err "link error: unknown import env\.$(printf 'x%.0s' {1..72})\.\.\.$"
+end
+
+begin "dir-wasmtime-spelling"
+rm -rf "$tmp/sandbox" && mkdir -p "$tmp/sandbox"
+run "$WASMRUN" --dir "$tmp/sandbox::/sandbox" --env BASICS_GREETING=hi "$W/basics.wasm" /sandbox
+expect_status 0
+expect_out '^ok files$'
+end
+
+begin "bad-dir-empty-guest"
+run "$WASMRUN" --dir "$tmp::" "$W/exit3.wasm"
+expect_status 2
+expect_err '--dir wants HOST\[:GUEST\] or HOST::GUEST'
+end
+
 begin "bad-flag"
 run "$WASMRUN" --frobnicate "$W/exit3.wasm"
 expect_status 2

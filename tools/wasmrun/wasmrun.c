@@ -47,7 +47,7 @@ struct opts {
 	int nargs;
 	char **args; /* the guest's arguments after the module */
 	int ndirs, nenvs;
-	const char **dirs; /* "HOST[:GUEST]", argc entries allocated */
+	const char **dirs; /* "HOST[:GUEST]" or "HOST::GUEST", argc allocated */
 	const char **envs; /* "K=V", argc entries allocated */
 };
 
@@ -60,7 +60,7 @@ struct runner {
 	struct wasi_ctx wasi;
 	bool wasi_live;		       /* wasi is initialized (and owns the preopens) */
 	struct wasi_preopen *preopens; /* ndirs, host handles open until wasi_live */
-	char **dir_names;	       /* ndirs copies of --dir values, split at ':' */
+	char **dir_names;	       /* ndirs copies of --dir values, cut after HOST */
 	int npreopens;
 	bool guarded;
 	/* --timings: CLOCK_MONOTONIC at each step's end, from main's start */
@@ -85,8 +85,10 @@ static void usage(FILE *f)
 	      "                   types (i32/i64: decimal or 0x hex; f32/f64: decimal,\n"
 	      "                   inf, nan); print each result on its own line\n"
 	      "  --fuel N         trap after about N instructions\n"
-	      "  --dir HOST[:GUEST]  preopen host directory HOST as GUEST (default:\n"
-	      "                   the same name); may be repeated\n"
+	      "  --dir HOST[:GUEST], --dir HOST::GUEST\n"
+	      "                   preopen host directory HOST as GUEST (default: the\n"
+	      "                   same name; HOST::GUEST is wasmtime's spelling, for a\n"
+	      "                   HOST with a ':' in it); may be repeated\n"
 	      "  --env K=V        add K=V to the guest's environment; may be repeated\n"
 	      "  --checked        bounds-checked memory instead of guard pages\n"
 	      "  --timings        print the start-up's steps and their times to stderr\n"
@@ -125,6 +127,21 @@ static const char *opt_value(char **argv, int argc, int *i, const char *name, bo
 		return NULL;
 	}
 	return argv[++*i];
+}
+
+/* A --dir value "HOST::GUEST" (wasmtime's spelling), "HOST:GUEST" or "HOST":
+ * the guest name (NULL for "HOST") and, in *host_len, the length of HOST. */
+static const char *dir_guest(const char *v, size_t *host_len)
+{
+	const char *sep = strstr(v, "::");
+
+	if (sep) {
+		*host_len = (size_t)(sep - v);
+		return sep + 2;
+	}
+	sep = strchr(v, ':');
+	*host_len = sep ? (size_t)(sep - v) : strlen(v);
+	return sep ? sep + 1 : NULL;
 }
 
 /* Returns 0, OPTS_HELP, or an exit status after printing why. */
@@ -168,10 +185,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return usage_error("--jobs wants a number from 0 to 255", v);
 			o->jobs = (int)n;
 		} else if ((v = opt_value(argv, argc, &i, "--dir", &missing))) {
-			const char *colon = strchr(v, ':');
+			size_t host_len;
+			const char *guest = dir_guest(v, &host_len);
 
-			if (!*v || *v == ':' || (colon && colon[1] == '\0'))
-				return usage_error("--dir wants HOST[:GUEST]", v);
+			if (host_len == 0 || (guest && !*guest))
+				return usage_error("--dir wants HOST[:GUEST] or HOST::GUEST", v);
 			o->dirs[o->ndirs++] = v;
 		} else if ((v = opt_value(argv, argc, &i, "--env", &missing))) {
 			if (!strchr(v, '=') || v[0] == '=')
@@ -535,15 +553,15 @@ static int open_dirs(struct runner *r, const struct opts *o)
 	if (!r->preopens || !r->dir_names)
 		return EXIT_LOAD;
 	for (int i = 0; i < o->ndirs; i++) {
-		char *host = strdup(o->dirs[i]), *colon;
+		size_t host_len;
+		const char *guest = dir_guest(o->dirs[i], &host_len);
+		char *host = strdup(o->dirs[i]);
 		uint16_t e;
 
 		if (!host)
 			return EXIT_LOAD;
 		r->dir_names[i] = host;
-		colon = strchr(host, ':');
-		if (colon)
-			*colon = '\0';
+		host[host_len] = '\0';
 		e = wasi_posix_open_dir(host, &r->preopens[i].hfd);
 		if (e) {
 			fprintf(stderr,
@@ -551,7 +569,7 @@ static int open_dirs(struct runner *r, const struct opts *o)
 				host, e);
 			return EXIT_LOAD;
 		}
-		r->preopens[i].guest = colon ? colon + 1 : host;
+		r->preopens[i].guest = guest ? host + (guest - o->dirs[i]) : host;
 		r->npreopens++;
 	}
 	return 0;

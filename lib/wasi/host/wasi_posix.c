@@ -396,6 +396,11 @@ static const struct wasi_files posix_files = {
 	.unlink = posix_unlink,
 	.rename = posix_rename,
 	.sync = px_sync,
+	.truncate = posix_truncate,
+	.set_times = posix_set_times,
+	.symlink = posix_symlink,
+	.readlink = posix_readlink,
+	.link = posix_link,
 };
 
 const struct wasi_env *wasi_posix_env(void)

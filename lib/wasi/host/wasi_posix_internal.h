@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wasi/wasi.h"
@@ -38,3 +39,13 @@ uint16_t posix_unlink(void *arg, int64_t dir, const char *path);
 uint16_t posix_rename(void *arg, int64_t dir, const char *path, int64_t new_dir,
 		      const char *new_path);
 uint16_t posix_readdir(void *arg, int64_t hfd, uint64_t cookie, wasi_dirent_fn fn, void *cb_arg);
+
+/* The optional services (wasi_posix_link.c). */
+uint16_t posix_truncate(void *arg, int64_t hfd, uint64_t size);
+uint16_t posix_set_times(void *arg, int64_t dir, const char *path, bool follow, uint64_t atim,
+			 uint64_t mtim, uint32_t fst_flags);
+uint16_t posix_symlink(void *arg, const char *target, int64_t dir, const char *path);
+uint16_t posix_readlink(void *arg, int64_t dir, const char *path, char *buf, size_t cap,
+			size_t *out_n);
+uint16_t posix_link(void *arg, int64_t dir, const char *path, bool follow, int64_t new_dir,
+		    const char *new_path);

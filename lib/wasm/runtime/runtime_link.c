@@ -309,6 +309,10 @@ static int instance_alloc(struct wasm_store *s, const struct wasm_module *m,
 	return 0;
 }
 
+/* The longest module or field name a link error shows whole: with the
+ * longest prefix and two "...", the message fits struct wasm_error.msg. */
+#define LINK_NAME_MAX 72u
+
 static int resolve_imports(struct wasm_instance *inst, const struct wasm_linker *l,
 			   struct wasm_error *err)
 {
@@ -319,10 +323,14 @@ static int resolve_imports(struct wasm_instance *inst, const struct wasm_linker 
 		const struct wasm_extern *e = linker_lookup(l, im);
 
 		if (!e || !extern_matches(m, im, e)) {
-			wasm_error_set(err, ERR_LINK, "link", 0, "%s %.*s.%.*s",
+			/* whole names up to LINK_NAME_MAX bytes each (every real
+			 * import fits); a longer one is cut and marked "..." */
+			wasm_error_set(err, ERR_LINK, "link", 0, "%s %.*s%s.%.*s%s",
 				       e ? "incompatible import type" : "unknown import",
-				       (int)MIN(im->module.len, 32u), im->module.ptr,
-				       (int)MIN(im->name.len, 32u), im->name.ptr);
+				       (int)MIN(im->module.len, LINK_NAME_MAX), im->module.ptr,
+				       im->module.len > LINK_NAME_MAX ? "..." : "",
+				       (int)MIN(im->name.len, LINK_NAME_MAX), im->name.ptr,
+				       im->name.len > LINK_NAME_MAX ? "..." : "");
 			return ERR_LINK;
 		}
 		switch (im->kind) {

@@ -12,7 +12,8 @@
 /* The configurations compared: A is always the interpreter with checked
  * memory; B is chosen by the environment variable WASM_DIFF_B. */
 enum wasm_diff_mode {
-	WASM_DIFF_CHECKED, /* A */
+	WASM_DIFF_CHECKED, /* A; B too with WASM_DIFF_B=checked (where guard
+			      reservations cost, e.g. under qemu-user) */
 	WASM_DIFF_GUARDED, /* B: the interpreter with guarded memory (default) */
 	WASM_DIFF_JIT,	   /* B: the compiler tier (WASM_DIFF_B=jit) */
 };
@@ -31,7 +32,8 @@ struct wasm_diff_stats {
 	uint64_t traps[32]; /* by enum wasm_trap_kind */
 };
 
-/* wasm_diff_mode - B's configuration, from WASM_DIFF_B ("guarded" or "jit"). */
+/* wasm_diff_mode - B's configuration, from WASM_DIFF_B ("guarded", "checked"
+ * or "jit"). */
 enum wasm_diff_mode wasm_diff_mode(void);
 
 /*

@@ -88,6 +88,8 @@ enum wasm_diff_mode wasm_diff_mode(void)
 
 	if (b && !strcmp(b, "jit"))
 		return WASM_DIFF_JIT;
+	if (b && !strcmp(b, "checked"))
+		return WASM_DIFF_CHECKED;
 	return WASM_DIFF_GUARDED;
 }
 
@@ -99,9 +101,9 @@ static bool diff_nan_relaxed(void)
 }
 
 /* Store and instance of one side: checked memory (A), guarded (B), or the
- * compiler (B, WASM_DIFF_JIT). */
+ * compiler (B, WASM_DIFF_JIT); B's interpreter translates eagerly. */
 static int diff_side_new(struct diff_side *sd, const char *name, enum wasm_diff_mode mode,
-			 const struct wasm_module *m, char *why, size_t len)
+			 bool is_b, const struct wasm_module *m, char *why, size_t len)
 {
 	struct wasm_store_config cfg;
 	struct wasm_error err;
@@ -110,7 +112,7 @@ static int diff_side_new(struct diff_side *sd, const char *name, enum wasm_diff_
 	sd->name = name;
 	sd->fuel = mode != WASM_DIFF_JIT;
 	wasm_runtime_host_config(mode == WASM_DIFF_CHECKED, &cfg, NULL);
-	cfg.eager_code = mode == WASM_DIFF_GUARDED;
+	cfg.eager_code = is_b && mode != WASM_DIFF_JIT;
 	if (mode == WASM_DIFF_JIT) {
 #ifdef DIFF_HAVE_JIT
 		cfg.code_mem = wasm_code_host();
@@ -410,6 +412,12 @@ static void diff_count(struct wasm_diff_stats *st, const struct diff_outcome *o)
 		st->traps[o->trap]++;
 }
 
+static const char *const diff_b_name[] = {
+	[WASM_DIFF_CHECKED] = "B (interpreter, checked memory)",
+	[WASM_DIFF_GUARDED] = "B (interpreter, guarded memory)",
+	[WASM_DIFF_JIT] = "B (compiler)",
+};
+
 int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_diff_stats *stats)
 {
 	static uint8_t bin[WASM_GEN_MAX_MODULE];
@@ -433,11 +441,9 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 	}
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	if (diff_side_new(&a, "A (interpreter, checked memory)", WASM_DIFF_CHECKED, m, why,
+	if (diff_side_new(&a, "A (interpreter, checked memory)", WASM_DIFF_CHECKED, false, m, why,
 			  sizeof(why)) ||
-	    diff_side_new(
-		    &b, mode == WASM_DIFF_JIT ? "B (compiler)" : "B (interpreter, guarded memory)",
-		    mode, m, why, sizeof(why))) {
+	    diff_side_new(&b, diff_b_name[mode], mode, true, m, why, sizeof(why))) {
 		if (report)
 			fprintf(report, "%s\n", why);
 		result = WASM_DIFF_SETUP;

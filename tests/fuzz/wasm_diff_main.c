@@ -103,6 +103,8 @@ int main(int argc, char **argv)
 	}
 	if (!nseeds && first_file == argc)
 		return diff_usage(argv[0]);
+	if (wasm_diff_mode() == WASM_DIFF_CHECKED)
+		printf("B: interpreter, checked memory, eager translation\n");
 	if (wasm_diff_mode() == WASM_DIFF_GUARDED) {
 		struct wasm_store_config cfg;
 		bool guarded;

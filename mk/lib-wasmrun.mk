@@ -92,3 +92,56 @@ $(BENCH_VALIDATE): $(call host_objs,host,bench/validate/bench_validate.c $(WASM_
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,bench/validate/bench_validate.c))
 bench-build: $(BENCH_VALIDATE)
+
+# ---- the valid-module generator (tests/fuzz/wasm_gen*.c) and the differential fuzzer ----
+# The generator is a test source shared by the host tests (tests/host/wasm_gen_test.c)
+# and the fuzz targets; HOST_TEST_GEN is the way to add a source outside tests/host.
+WASM_GEN_SRCS := tests/fuzz/wasm_gen.c tests/fuzz/wasm_gen_expr.c tests/fuzz/wasm_gen_stmt.c
+HOST_TEST_GEN += $(WASM_GEN_SRCS)
+HOST_TEST_GEN_wasm += $(WASM_GEN_SRCS)
+#
+#   make fuzz-wasm-diff [FUZZ_TIME=s]  libFuzzer: generated modules, checked vs guarded memory
+#                                      (WASM_DIFF_B picks B, see tests/fuzz/wasm_diff.h)
+#   make wasm-diff [DIFF_SEEDS=N]      the same check over N seeds without libFuzzer
+#   $(BUILD)/{host,host-asan,rv64}/wasm_diff  that driver (--seeds N, or kept input files:
+#                                      tests/fuzz/regress/wasm_diff/, replayed by replay.sh)
+# code_host.c (the compiler tier's memory), where it exists, lets WASM_DIFF_B=jit
+# compare the interpreter with the compiler (riscv64 only).
+WASM_DIFF_SRCS := tests/fuzz/wasm_diff_fuzz.c $(WASM_GEN_SRCS) \
+	$(filter-out $(WASM_ENGINE_SRCS),$(wildcard lib/wasm/host/code_host.c))
+WASM_DIFF_FUZZ_DIR := $(BUILD)/fuzz/wasm_diff
+WASM_DIFFS := $(BUILD)/host/wasm_diff $(BUILD)/host-asan/wasm_diff
+DIFF_SEEDS ?= 2000
+
+$(WASM_DIFF_FUZZ_DIR)/fuzz: $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h tests/fuzz/wasm_*.h)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS)
+
+define wasm_diff_driver
+$(BUILD)/$(1)/wasm_diff: $(call host_objs,$(1),tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS))
+	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+endef
+$(foreach v,host host-asan,$(eval $(call wasm_diff_driver,$(v))))
+
+-include $(patsubst %.o,%.d,$(call host_objs,host,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS)))
+-include $(patsubst %.o,%.d,$(call host_objs,host-asan,tests/fuzz/wasm_diff_main.c))
+
+host-test-build: $(WASM_DIFFS)
+
+# riscv64 (mk/rv64.mk: RV64_CC and the object rule), run under qemu-riscv64
+$(BUILD)/rv64/wasm_diff: $(call host_objs,rv64,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS) \
+		$(WASM_ENGINE_SRCS))
+	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+-include $(patsubst %.o,%.d,$(call host_objs,rv64,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS)))
+rv64-tools: $(BUILD)/rv64/wasm_diff
+
+.PHONY: fuzz-wasm-diff wasm-diff
+fuzz-wasm-diff: $(WASM_DIFF_FUZZ_DIR)/fuzz
+	@mkdir -p $(WASM_DIFF_FUZZ_DIR)/corpus $(WASM_DIFF_FUZZ_DIR)/artifacts
+	$(Q)$(WASM_DIFF_FUZZ_DIR)/fuzz -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=20 \
+		-artifact_prefix=$(WASM_DIFF_FUZZ_DIR)/artifacts/ \
+		$(WASM_DIFF_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_diff
+
+wasm-diff: $(BUILD)/host/wasm_diff
+	$(Q)$(BUILD)/host/wasm_diff --seeds $(DIFF_SEEDS)

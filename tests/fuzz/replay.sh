@@ -2,9 +2,12 @@
 # Replays every kept WebAssembly fuzzer input (tests/fuzz/regress/wasm_decode/
 # and wasm_run/) through both wasm targets, built without libFuzzer but with
 # ASan+UBSan ($BUILD/host-asan/fuzz_replay_<target>); the run target twice,
-# with checked and with guarded memory. One test per (file, target, mode); a
-# crash, sanitizer report, leak or timeout fails it. A missing replay binary
-# or an empty regress directory fails too.
+# with checked and with guarded memory. Then each kept input of the
+# differential target (tests/fuzz/regress/wasm_diff/) through its driver
+# ($BUILD/host-asan/wasm_diff FILE: a module generated from it, checked vs
+# guarded memory must agree). One test per (file, target, mode); a
+# crash, sanitizer report, leak, mismatch or timeout fails it. A missing
+# replay binary or an empty regress directory fails too.
 # Last line: "N passed, N failed".
 #
 #   BUILD=build tests/fuzz/replay.sh
@@ -53,5 +56,25 @@ for dir in "$REGRESS/wasm_decode" "$REGRESS/wasm_run"; do
 		done
 	done
 done
+diff_bin=$REPLAY_DIR/wasm_diff
+files=("$REGRESS/wasm_diff"/*)
+if [[ ! -x $diff_bin ]]; then
+	echo "FAIL wasm_diff: $diff_bin missing (make host-test-build)"
+	fail=$((fail + 1))
+elif [[ ! -e ${files[0]} ]]; then
+	echo "FAIL $REGRESS/wasm_diff: no files"
+	fail=$((fail + 1))
+else
+	for f in "${files[@]}"; do
+		if out=$(timeout 60 "${emu[@]}" "$diff_bin" "$f" 2>&1); then
+			echo "ok   wasm_diff $f"
+			pass=$((pass + 1))
+		else
+			echo "FAIL wasm_diff $f (exit $?)"
+			tail -n 30 <<<"$out" | sed 's/^/   | /'
+			fail=$((fail + 1))
+		fi
+	done
+fi
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

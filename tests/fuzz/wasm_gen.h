@@ -1,0 +1,62 @@
+/*
+ * wasm_gen.h - a generator of valid WebAssembly modules from a byte string,
+ * for fuzzers that must run real code (wasm_diff_fuzz.c) and for tests.
+ *
+ * The input is read as a stream of choices; once it runs out every choice
+ * is 0, and choice 0 is always the smallest option (a constant, an empty
+ * statement list), so any input, even an empty one, gives a module.
+ *
+ * Invariants of every generated module (tests/host/wasm_gen_test.c checks
+ * the first over many seeds):
+ *  - it validates (WebAssembly 2.0 without SIMD) and instantiates with
+ *    no imports in a store allowing WASM_GEN_MAX_PAGES pages and
+ *    WASM_GEN_MAX_TABLE table elements;
+ *  - every function is exported as "f<index>"; the mutable i32 global
+ *    "budget" is a call budget: each function decrements it on entry and,
+ *    found at 0, returns default values at once (so recursion and call
+ *    fan-out are bounded); a harness sets it to WASM_GEN_CALL_BUDGET before
+ *    each call;
+ *  - every loop counts down a fresh local set before it, and leaves at 0:
+ *    a call runs a bounded number of instructions;
+ *  - the code section stays under WASM_GEN_MAX_CODE bytes.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WASM_GEN_MAX_PAGES   16
+#define WASM_GEN_MAX_TABLE   1024
+#define WASM_GEN_CALL_BUDGET 16
+#define WASM_GEN_MAX_CODE    4096
+#define WASM_GEN_MAX_MODULE  16384 /* bytes a module may take */
+
+/* The choice stream: `pos` advances over `data[0..len)`. */
+struct wasm_gen_input {
+	const uint8_t *data;
+	size_t len;
+	size_t pos;
+};
+
+/* wasm_gen_choose - a choice in [0, n) read from the stream (0 once it is
+ * exhausted, and always 0 for n <= 1). */
+uint32_t wasm_gen_choose(struct wasm_gen_input *in, uint32_t n);
+
+/* wasm_gen_bits - the next `nbytes` (1..8) bytes as a little-endian value,
+ * zero-padded when the stream runs out. */
+uint64_t wasm_gen_bits(struct wasm_gen_input *in, uint32_t nbytes);
+
+/* wasm_gen_seed - fills buf with a pseudo-random input of a length in
+ * [cap / 8, cap] drawn from `seed` (splitmix64), for runs without a fuzzer;
+ * returns the length. */
+size_t wasm_gen_seed(uint64_t seed, uint8_t *buf, size_t cap);
+
+/*
+ * wasm_gen_module - writes a module built from choices read from `in` into
+ * out[0..cap) and returns its length, or 0 if cap is under
+ * WASM_GEN_MAX_MODULE. op_counts, if not NULL, has WASM_OP_NINDEX entries
+ * (wasm/opcodes.h) and gets each emitted instruction counted at its index
+ * (for coverage reports). Reads only as many choices as it needs: the rest
+ * of the stream is the caller's (e.g. for call arguments).
+ */
+size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint32_t *op_counts);

@@ -1,0 +1,475 @@
+/*
+ * wasm_gen_expr.c - the generator's expressions: gen_expr(t) emits code
+ * that pushes exactly one value of type t, whatever the choices, so the
+ * operand stack is typed by construction (the approach of wasm-smith).
+ * Numeric, load and store instructions come from the opcode table's SIG
+ * column (wasm/opcodes.h): a row added there is generated with no change
+ * here. Past the size bounds (gen_low) only leaves are emitted.
+ */
+#include <string.h>
+
+#include "wasm/module.h"
+#include "wasm/opcodes.h"
+
+#include "wasm_gen_internal.h"
+
+/* ---- leaves ---- */
+
+static const uint32_t gen_i32_edges[] = {0,	 1,	     0xffffffff, 0x80000000, 0x7fffffff,
+					 0xffff, 0x10000,    31,	 32,	     0xfffffffe,
+					 0x8000, 0xfffeffff, 0x20000,	 7,	     65535 * 2};
+static const uint64_t gen_i64_edges[] = {0,
+					 1,
+					 ~0ull,
+					 1ull << 63,
+					 (1ull << 63) - 1,
+					 1ull << 31,
+					 1ull << 32,
+					 0xffffffffull,
+					 63,
+					 64,
+					 0xffffffff80000000ull,
+					 0x7fffffffull};
+static const uint32_t gen_f32_edges[] = {0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000,
+					 0xffc00000, 0x7fa00000, 0x7fc00001, 0x3f800000, 0xbf800000,
+					 0x4f000000, 0xcf000000, 0x5f000000, 0xdf000000, 0x4f800000,
+					 0x5f800000, 0x3f000000, 0x00000001, 0x7f7fffff, 0x3fc00000,
+					 0xbf000000, 0x4effffff, 0xcf000001};
+static const uint64_t gen_f64_edges[] = {
+	0x0000000000000000ull, 0x8000000000000000ull, 0x7ff0000000000000ull, 0xfff0000000000000ull,
+	0x7ff8000000000000ull, 0xfff8000000000000ull, 0x7ff4000000000000ull, 0x7ff8000000000001ull,
+	0x3ff0000000000000ull, 0xbff0000000000000ull, 0x41e0000000000000ull, 0xc1e0000000000000ull,
+	0x43e0000000000000ull, 0xc3e0000000000000ull, 0x41f0000000000000ull, 0x43f0000000000000ull,
+	0x3fe0000000000000ull, 0x0000000000000001ull, 0x7fefffffffffffffull, 0x3ff8000000000000ull,
+	0x41dfffffffc00000ull, 0xc1e0000000200000ull, 0xbfe0000000000000ull};
+
+void gen_const(struct gen *g, uint8_t t)
+{
+	/* choice 0 is the first edge value: 0 */
+	bool raw = gen_pick(g, 4) == 3;
+
+	switch (t) {
+	case WASM_TYPE_I32:
+		gen_op(g, WASM_OP_I32_CONST);
+		gen_buf_s64(&g->body,
+			    (int32_t)(raw ? (uint32_t)wasm_gen_bits(g->in, 4)
+					  : gen_i32_edges[gen_pick(g, GEN_COUNT(gen_i32_edges))]));
+		break;
+	case WASM_TYPE_I64:
+		gen_op(g, WASM_OP_I64_CONST);
+		gen_buf_s64(&g->body,
+			    (int64_t)(raw ? wasm_gen_bits(g->in, 8)
+					  : gen_i64_edges[gen_pick(g, GEN_COUNT(gen_i64_edges))]));
+		break;
+	case WASM_TYPE_F32:
+		gen_op(g, WASM_OP_F32_CONST);
+		gen_buf_le(&g->body,
+			   raw ? wasm_gen_bits(g->in, 4)
+			       : gen_f32_edges[gen_pick(g, GEN_COUNT(gen_f32_edges))],
+			   4);
+		break;
+	case WASM_TYPE_F64:
+		gen_op(g, WASM_OP_F64_CONST);
+		gen_buf_le(&g->body,
+			   raw ? wasm_gen_bits(g->in, 8)
+			       : gen_f64_edges[gen_pick(g, GEN_COUNT(gen_f64_edges))],
+			   8);
+		break;
+	default:
+		if (t == WASM_TYPE_FUNCREF && raw) {
+			gen_op(g, WASM_OP_REF_FUNC);
+			gen_imm(g, gen_pick(g, g->nfuncs));
+			break;
+		}
+		gen_op(g, WASM_OP_REF_NULL);
+		gen_buf_byte(&g->body, t);
+		break;
+	}
+}
+
+/* A local of type t (-1: none), picked among those that qualify. */
+int gen_pick_local(struct gen *g, uint8_t t)
+{
+	uint32_t n = 0, k;
+
+	for (uint32_t i = 0; i < g->nlocals; i++)
+		n += g->ltype[i] == t;
+	if (n == 0)
+		return -1;
+	k = gen_pick(g, n);
+	for (uint32_t i = 0; i < g->nlocals; i++)
+		if (g->ltype[i] == t && k-- == 0)
+			return (int)i;
+	return -1;
+}
+
+int gen_pick_global(struct gen *g, uint8_t t, bool want_mut)
+{
+	uint32_t n = 0, k;
+
+	for (uint32_t i = 1; i < g->nglobals; i++)
+		n += g->gtype[i] == t && (!want_mut || g->gmut[i]);
+	if (n == 0)
+		return -1;
+	k = gen_pick(g, n);
+	for (uint32_t i = 1; i < g->nglobals; i++)
+		if (g->gtype[i] == t && (!want_mut || g->gmut[i]) && k-- == 0)
+			return (int)i;
+	return -1;
+}
+
+static void gen_leaf(struct gen *g, uint8_t t)
+{
+	int l;
+
+	if (gen_pick(g, 2) == 1 && (l = gen_pick_local(g, t)) >= 0) {
+		gen_op(g, WASM_OP_LOCAL_GET);
+		gen_imm(g, (uint32_t)l);
+		return;
+	}
+	gen_const(g, t);
+}
+
+/* Whether only leaves may be added now (size bounds). */
+bool gen_low(const struct gen *g)
+{
+	return g->body.len > GEN_MAX_BODY || g->code_total + g->body.len > GEN_CODE_SOFT;
+}
+
+/* ---- recursion ---- */
+
+/* An address: mostly near the start of memory, so that accesses hit, or
+ * just below its current end, where an access may straddle it. */
+void gen_addr(struct gen *g, uint32_t depth)
+{
+	switch (gen_pick(g, 5)) {
+	case 0:
+		gen_op(g, WASM_OP_I32_CONST);
+		gen_buf_s64(&g->body, gen_pick(g, 256));
+		break;
+	case 1:
+		gen_op(g, WASM_OP_I32_CONST);
+		gen_buf_s64(&g->body, (int32_t)(gen_pick(g, 3 * 65536)));
+		break;
+	case 2: {
+		/* an expression folded into the first pages */
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		gen_op(g, WASM_OP_I32_CONST);
+		gen_buf_s64(&g->body, 0x1ffff);
+		gen_op(g, WASM_OP_I32_AND);
+		break;
+	}
+	case 3:
+		/* memory.size << 16 - k */
+		gen_op(g, WASM_OP_MEMORY_SIZE);
+		gen_buf_byte(&g->body, 0);
+		gen_op(g, WASM_OP_I32_CONST);
+		gen_buf_s64(&g->body, 16);
+		gen_op(g, WASM_OP_I32_SHL);
+		gen_op(g, WASM_OP_I32_CONST);
+		gen_buf_s64(&g->body, gen_pick(g, 17));
+		gen_op(g, WASM_OP_I32_SUB);
+		break;
+	default:
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		break;
+	}
+}
+
+/* A table index: mostly near the tables' sizes. */
+void gen_tidx(struct gen *g, uint32_t depth)
+{
+	if (gen_pick(g, 5) == 4) {
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		return;
+	}
+	gen_op(g, WASM_OP_I32_CONST);
+	gen_buf_s64(&g->body, gen_pick(g, 12));
+}
+
+/* A length for bulk operations: mostly short. */
+void gen_len(struct gen *g, uint32_t depth)
+{
+	if (gen_pick(g, 4) == 3) {
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		return;
+	}
+	gen_op(g, WASM_OP_I32_CONST);
+	gen_buf_s64(&g->body, gen_pick(g, 70));
+}
+
+static void gen_memarg(struct gen *g, uint32_t idx)
+{
+	static const uint32_t offsets[] = {0, 1, 3, 8, 65535, 65536, 131070, 0xffffffff};
+	uint32_t natural = wasm_imm_memarg_align(wasm_opinfo[idx].imm);
+
+	gen_imm(g, gen_pick(g, natural + 1));
+	gen_imm(g, gen_pick(g, 3) ? gen_pick(g, 64) : offsets[gen_pick(g, GEN_COUNT(offsets))]);
+}
+
+/* A table row (NUM, BITS, LOAD or STORE) whose signature matches: result
+ * `r` (UNKNOWN for stores) and class; UINT32_MAX if none. */
+uint32_t gen_pick_row(struct gen *g, uint8_t r, bool memory)
+{
+	uint32_t n = 0, k = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < WASM_OP_NINDEX; i++) {
+			const struct wasm_opinfo *o = &wasm_opinfo[i];
+			bool mem = o->tr == WASM_TR_LOAD || o->tr == WASM_TR_STORE;
+
+			if (!o->text || o->sig == WASM_SIG_NONE || o->tr == WASM_TR_SPECIAL ||
+			    mem != memory || wasm_sig_result(o->sig) != r)
+				continue;
+			if (pass == 0)
+				n++;
+			else if (k-- == 0)
+				return i;
+		}
+		if (n == 0)
+			return UINT32_MAX;
+		k = gen_pick(g, n);
+	}
+	return UINT32_MAX;
+}
+
+/* Emits row `idx` with its operands. */
+void gen_row(struct gen *g, uint32_t idx, uint32_t depth)
+{
+	uint32_t sig = wasm_opinfo[idx].sig;
+	bool mem = wasm_opinfo[idx].tr == WASM_TR_LOAD || wasm_opinfo[idx].tr == WASM_TR_STORE;
+
+	for (uint32_t i = 0; i < wasm_sig_nparams(sig); i++) {
+		if (mem && i == 0)
+			gen_addr(g, depth);
+		else
+			gen_expr(g, wasm_sig_param(sig, i), depth + 1);
+	}
+	gen_op(g, idx);
+	if (mem)
+		gen_memarg(g, idx);
+}
+
+/* Removes n values of the given types (t[n-1] on top): into a local of the
+ * type, or dropped. */
+void gen_consume(struct gen *g, const uint8_t *t, uint32_t n)
+{
+	while (n-- > 0) {
+		int l = gen_pick(g, 2) ? gen_pick_local(g, t[n]) : -1;
+
+		if (l >= 0) {
+			gen_op(g, WASM_OP_LOCAL_SET);
+			gen_imm(g, (uint32_t)l);
+		} else {
+			gen_op(g, WASM_OP_DROP);
+		}
+	}
+}
+
+void gen_values(struct gen *g, const uint8_t *t, uint32_t n, uint32_t depth)
+{
+	for (uint32_t i = 0; i < n; i++)
+		gen_expr(g, t[i], depth + 1);
+}
+
+void gen_consts(struct gen *g, const uint8_t *t, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		gen_const(g, t[i]);
+}
+
+/* Pushes a call's arguments then the call (direct or through table 0);
+ * results stay on the stack. Returns the callee's type. */
+const struct gen_type *gen_call(struct gen *g, uint32_t f, bool indirect, uint32_t depth)
+{
+	const struct gen_type *ft;
+	uint32_t ti = indirect ? gen_pick(g, g->ntypes) : g->functype[f];
+
+	ft = &g->types[ti];
+	gen_values(g, ft->p, ft->np, depth);
+	if (indirect) {
+		gen_op(g, WASM_OP_I32_CONST);
+		gen_buf_s64(&g->body, gen_pick(g, g->table0 + 2));
+		gen_op(g, WASM_OP_CALL_INDIRECT);
+		gen_imm(g, ti);
+		gen_imm(g, 0);
+	} else {
+		gen_op(g, WASM_OP_CALL);
+		gen_imm(g, f);
+	}
+	return ft;
+}
+
+/* A function whose first result is t (UNKNOWN: any), -1 if none. */
+int gen_pick_callee(struct gen *g, uint8_t t)
+{
+	uint32_t n = 0, k;
+
+	for (uint32_t i = 0; i < g->nfuncs; i++) {
+		const struct gen_type *ft = &g->types[g->functype[i]];
+
+		n += t == WASM_TYPE_UNKNOWN || (ft->nr && ft->r[0] == t);
+	}
+	if (n == 0)
+		return -1;
+	k = gen_pick(g, n);
+	for (uint32_t i = 0; i < g->nfuncs; i++) {
+		const struct gen_type *ft = &g->types[g->functype[i]];
+
+		if ((t == WASM_TYPE_UNKNOWN || (ft->nr && ft->r[0] == t)) && k-- == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Reference-typed and table/memory-size expressions; false if none fits t. */
+static bool gen_special(struct gen *g, uint8_t t, uint32_t depth)
+{
+	uint32_t k = gen_pick(g, 6);
+
+	if (t == WASM_TYPE_I32) {
+		switch (k) {
+		case 0:
+			gen_op(g, WASM_OP_MEMORY_SIZE);
+			gen_buf_byte(&g->body, 0);
+			return true;
+		case 1:
+			gen_expr(g, WASM_TYPE_I32, depth + 1);
+			gen_op(g, WASM_OP_MEMORY_GROW);
+			gen_buf_byte(&g->body, 0);
+			return true;
+		case 2:
+			gen_op_fc(g, WASM_OP_TABLE_SIZE);
+			gen_imm(g, gen_pick(g, 2));
+			return true;
+		case 3: {
+			uint32_t tab = gen_pick(g, 2);
+
+			gen_expr(g, tab ? WASM_TYPE_EXTERNREF : WASM_TYPE_FUNCREF, depth + 1);
+			gen_len(g, depth);
+			gen_op_fc(g, WASM_OP_TABLE_GROW);
+			gen_imm(g, tab);
+			return true;
+		}
+		default:
+			gen_expr(g, k == 4 ? WASM_TYPE_FUNCREF : WASM_TYPE_EXTERNREF, depth + 1);
+			gen_op(g, WASM_OP_REF_IS_NULL);
+			return true;
+		}
+	}
+	if (t == WASM_TYPE_FUNCREF || t == WASM_TYPE_EXTERNREF) {
+		if (k < 3) {
+			gen_tidx(g, depth);
+			gen_op(g, WASM_OP_TABLE_GET);
+			gen_imm(g, t == WASM_TYPE_EXTERNREF);
+			return true;
+		}
+		if (t == WASM_TYPE_FUNCREF) {
+			gen_op(g, WASM_OP_REF_FUNC);
+			gen_imm(g, gen_pick(g, g->nfuncs));
+			return true;
+		}
+	}
+	return false;
+}
+
+void gen_expr(struct gen *g, uint8_t t, uint32_t depth)
+{
+	uint8_t p[GEN_MAX_VALS], r[GEN_MAX_VALS];
+	uint32_t np, nr, idx;
+	int l;
+
+	if (depth >= GEN_MAX_DEPTH || gen_low(g)) {
+		gen_leaf(g, t);
+		return;
+	}
+	switch (gen_pick(g, 20)) {
+	case 0:
+	case 1:
+		break;
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 6:
+		idx = gen_pick_row(g, t, false);
+		if (idx == UINT32_MAX)
+			break;
+		gen_row(g, idx, depth);
+		return;
+	case 7:
+		idx = gen_pick_row(g, t, true);
+		if (idx == UINT32_MAX)
+			break;
+		gen_row(g, idx, depth);
+		return;
+	case 8:
+		if ((l = gen_pick_local(g, t)) < 0)
+			break;
+		gen_expr(g, t, depth + 1);
+		gen_op(g, WASM_OP_LOCAL_TEE);
+		gen_imm(g, (uint32_t)l);
+		return;
+	case 9:
+		if ((l = gen_pick_global(g, t, false)) < 0)
+			break;
+		gen_op(g, WASM_OP_GLOBAL_GET);
+		gen_imm(g, (uint32_t)l);
+		return;
+	case 10:
+		gen_expr(g, t, depth + 1);
+		gen_expr(g, t, depth + 1);
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		if (gen_is_num(t) && gen_pick(g, 2)) {
+			gen_op(g, WASM_OP_SELECT);
+		} else {
+			gen_op(g, WASM_OP_SELECT_T);
+			gen_imm(g, 1);
+			gen_buf_byte(&g->body, t);
+		}
+		return;
+	case 11:
+	case 12:
+	case 13:
+		gen_pick_shape(g, t, p, &np, r, &nr);
+		if (!gen_structured(
+			    g,
+			    (uint32_t[]){WASM_OP_BLOCK, WASM_OP_IF, WASM_OP_LOOP}[gen_pick(g, 3)],
+			    p, np, r, nr, depth))
+			break;
+		gen_consume(g, r + 1, nr - 1);
+		return;
+	case 14:
+	case 15: {
+		const struct gen_type *ft;
+		bool indirect = gen_pick(g, 2);
+		int f = gen_pick_callee(g, t);
+
+		if (!indirect && f < 0)
+			break;
+		ft = gen_call(g, (uint32_t)(f < 0 ? 0 : f), indirect, depth);
+		if (ft->nr && ft->r[0] == t) {
+			gen_consume(g, ft->r + 1, ft->nr - 1);
+		} else {
+			gen_consume(g, ft->r, ft->nr);
+			gen_leaf(g, t);
+		}
+		return;
+	}
+	case 16:
+	case 17:
+		if (!gen_special(g, t, depth))
+			break;
+		return;
+	case 18:
+		gen_stmts(g, 2, depth + 1);
+		gen_expr(g, t, depth + 1);
+		return;
+	default:
+		if (gen_pick(g, 8) != 7)
+			break;
+		gen_op(g, WASM_OP_UNREACHABLE);
+		return;
+	}
+	gen_leaf(g, t);
+}

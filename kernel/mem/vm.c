@@ -198,11 +198,42 @@ static int insert(struct region *nr)
 	return 0;
 }
 
+/*
+ * Gives frames back when the array is three quarters empty: it halves (or
+ * moves back into boot_slots when they hold it), so a burst of regions (many
+ * programs' code and stacks at once) leaves nothing held once they are
+ * gone. Halving at a quarter, doubling when full: no size flips back and
+ * forth. Out of frames, the array just stays as it is.
+ */
+static void shrink_slots(void)
+{
+	struct region *r = boot_slots;
+	uint64_t pa;
+
+	if (vm.r == boot_slots || vm.n > vm.cap / 4)
+		return;
+	if (vm.n > BOOT_SLOTS / 2) {
+		if (vm.r_order == 0 || frame_alloc_order(vm.r_order - 1, &pa))
+			return;
+		r = phys_to_virt(pa);
+	}
+	memcpy(r, vm.r, vm.n * sizeof(*r));
+	frame_free_order((uint64_t)(uintptr_t)vm.r - phys_offset, vm.r_order);
+	if (r == boot_slots) {
+		vm.cap = BOOT_SLOTS;
+	} else {
+		vm.r_order--;
+		vm.cap = (uint32_t)((FRAME_SIZE << vm.r_order) / sizeof(*r));
+	}
+	vm.r = r;
+}
+
 static void remove_at(struct region *r)
 {
 	uint32_t i = (uint32_t)(r - vm.r);
 	memmove(&vm.r[i], &vm.r[i + 1], (vm.n - i - 1) * sizeof(vm.r[0]));
 	vm.n--;
+	shrink_slots();
 }
 
 /*

@@ -49,7 +49,8 @@ static bool parse_count(const char *val, unsigned vlen, uint32_t lo, uint32_t hi
 int bootargs_parse(const char *cmdline, struct bootargs *out,
 		   void (*report)(const char *msg, const char *arg, unsigned len))
 {
-	struct bootargs b = {.backtrace = BACKTRACE_SHORT, .jobs = BOOTARGS_JOBS_DEFAULT};
+	struct bootargs b = {
+		.backtrace = BACKTRACE_SHORT, .jobs = BOOTARGS_JOBS_DEFAULT, .jit = true};
 	int problems = 0;
 	trace_log_filter_init(&b.log, TRACE_LEVEL_INFO);
 	const char *p = cmdline ? cmdline : "";

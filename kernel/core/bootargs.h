@@ -9,9 +9,9 @@
  *   jobs=N               the shell's background jobs at most (1 to
  *                        BOOTARGS_JOBS_MAX, default BOOTARGS_JOBS_DEFAULT);
  *                        a foreground program is never refused for them
- *   jit=0|1              programs get code and stack memory for the
- *                        compiler tier (wasm/kcode.h); 0, the default, until
- *                        the compiler and its runtime are in
+ *   jit=0|1              1 (the default): programs are compiled to riscv64
+ *                        code on each function's first call (lib/wasm/jit,
+ *                        wasm/kcode.h); 0: every program is interpreted
  *   test=FILTER          (test kernel) which in-kernel tests to run
  *   crash=KIND           (test kernel) a deliberate failure: fault, wx, panic,
  *                        nested, stack, assert

@@ -134,7 +134,7 @@ static int cmd_mem(int argc, char **argv)
 	kprintf("code:   %llu KiB compiled in %llu blocks, %llu guest stacks (%llu KiB, lazy)%s\n",
 		(unsigned long long)(kc.code_bytes / 1024), (unsigned long long)kc.code_blocks,
 		(unsigned long long)kc.stacks, (unsigned long long)(kc.stack_bytes / 1024),
-		kcode_enabled() ? "" : "; compiler off (boot with jit=1)");
+		kcode_enabled() ? "" : "; compiler off (booted with jit=0)");
 	kprintf("modules: %u kept (%u running), %llu KiB; %llu runs found theirs kept, %llu did"
 		" not\n",
 		mc.modules, mc.in_use, (unsigned long long)(mc.bytes / 1024),

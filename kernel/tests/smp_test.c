@@ -159,13 +159,13 @@ TEST(bootargs, parse_and_report)
 	EXPECT_EQ(b.jobs, 5);
 	EXPECT_EQ(bootargs_parse("jobs=1024 jobs=0 jobs=1025 jobs=x jobs=", &b, count_problem), 4);
 	EXPECT_EQ(b.jobs, 1024); /* bad values keep what was there */
-	EXPECT(!b.jit);		 /* off by default */
-	EXPECT_EQ(bootargs_parse("jit=1", &b, count_problem), 0);
-	EXPECT(b.jit);
-	EXPECT_EQ(bootargs_parse("jit=1 jit=2 jit= jit=yes", &b, count_problem), 3);
-	EXPECT(b.jit);
+	EXPECT(b.jit);		 /* on by default */
 	EXPECT_EQ(bootargs_parse("jit=0", &b, count_problem), 0);
 	EXPECT(!b.jit);
+	EXPECT_EQ(bootargs_parse("jit=0 jit=2 jit= jit=yes", &b, count_problem), 3);
+	EXPECT(!b.jit);
+	EXPECT_EQ(bootargs_parse("jit=1", &b, count_problem), 0);
+	EXPECT(b.jit);
 }
 
 TEST(symbols, resolve_kernel_functions)

@@ -116,16 +116,16 @@ TRACE_EVENT(wasm, load,
 
 TRACE_EVENT(wasm, translate,
 	    TP_PROTO(const char *prog, uint32_t func, uint32_t wasm_bytes, uint32_t ins,
-		     uint64_t bytes, uint64_t ns),
+		     uint64_t bytes, uint64_t ns, int compiled),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(uint32_t, func),
 		      TP_FIELD(uint32_t, wasm_bytes), TP_FIELD(uint32_t, ins),
-		      TP_FIELD(uint64_t, bytes), TP_FIELD(uint64_t, ns)),
+		      TP_FIELD(uint64_t, bytes), TP_FIELD(uint64_t, ns), TP_FIELD(int, compiled)),
 	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->func = func;
 		      REC->wasm_bytes = wasm_bytes; REC->ins = ins; REC->bytes = bytes;
-		      REC->ns = ns;),
-	    TP_PRINT("prog=%s func=%u wasm_bytes=%u ins=%u bytes=%llu ns=%llu", REC->prog,
+		      REC->ns = ns; REC->compiled = compiled;),
+	    TP_PRINT("prog=%s func=%u wasm_bytes=%u ins=%u bytes=%llu ns=%llu tier=%s", REC->prog,
 		     REC->func, REC->wasm_bytes, REC->ins, (unsigned long long)REC->bytes,
-		     (unsigned long long)REC->ns));
+		     (unsigned long long)REC->ns, REC->compiled ? "jit" : "interp"));
 
 TRACE_EVENT(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, guarded),

@@ -17,16 +17,18 @@
  *                        on their first calls: wasm:translate)
  *   wasm:translate       a function of a program was translated on its first
  *                        call: its index, its body's bytes in the binary, the
- *                        interpreter instructions and bytes it became, the
- *                        nanoseconds it took (0 if the event was turned on
- *                        during the translation)
+ *                        instructions and bytes it became, the nanoseconds it
+ *                        took (0 if the event was turned on during the
+ *                        translation), and its tier: jit (riscv64 machine
+ *                        code) or interp (the interpreter's form)
  *   wasm:instance_start  a program is loaded, about to run (guarded memory?)
  *   wasm:start           a program's first instruction is next: its first
  *                        poll enters the module's start function (entry=start)
  *                        or _start (the time from shell:line to here is the
  *                        program's time to its first instruction)
  *   wasm:instance_exit   a program ended: its exit code, or its trap kind, and
- *                        how many of its functions were translated (called)
+ *                        how many of its functions were translated or
+ *                        compiled (called)
  *   wasm:instance_kill   a running program was cancelled (kill, Ctrl-C)
  *   wasm:trap            a program trapped: kind, function and offset
  *   wasm:hostcall        a program called a WASI service
@@ -66,7 +68,7 @@ TRACE_EVENT_DECLARE(wasm, load,
 			     uint64_t instantiate_us));
 TRACE_EVENT_DECLARE(wasm, translate,
 		    TP_PROTO(const char *prog, uint32_t func, uint32_t wasm_bytes, uint32_t ins,
-			     uint64_t bytes, uint64_t ns));
+			     uint64_t bytes, uint64_t ns, int compiled));
 TRACE_EVENT_DECLARE(wasm, instance_start, TP_PROTO(const char *prog, int guarded, uint32_t pages));
 TRACE_EVENT_DECLARE(wasm, start, TP_PROTO(const char *prog, int start_func));
 TRACE_EVENT_DECLARE(wasm, instance_exit,

@@ -87,9 +87,8 @@ bool kcode_acct_empty(const struct kcode_acct *a);
 
 /*
  * kcode_enabled / kcode_set_enabled - whether programs get the compiler
- * tier (code and stack memory in their store config). Off until the
- * compiler and its runtime are in; the boot argument jit=1 turns it on
- * (main.c, at boot, before any program).
+ * tier (code and stack memory in their store config). On unless the boot
+ * argument jit=0 turns it off (main.c, at boot, before any program).
  */
 bool kcode_enabled(void);
 void kcode_set_enabled(bool on);

@@ -278,7 +278,7 @@ static void proc_translate_done(void *arg, const struct wasm_translate_info *ti)
 	struct wasm_proc *p = arg;
 
 	TRACE_POINT(wasm, translate, p->name, ti->func, ti->wasm_bytes, ti->ins, ti->bytes,
-		    ti->begin ? sched_now_ns() - ti->begin : 0);
+		    ti->begin ? sched_now_ns() - ti->begin : 0, ti->compiled);
 }
 
 /* A store for p with WASI bound and the module instantiated in it. */
@@ -290,7 +290,7 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_page
 	int e;
 
 	kwasm_store_config(checked, &cfg);
-	kcode_store_config(&p->kcode, &cfg); /* off unless jit=1 */
+	kcode_store_config(&p->kcode, &cfg); /* off with jit=0 */
 	cfg.max_memory_pages = max_pages;
 	cfg.max_code_bytes = max_code;
 	cfg.translate_hook = (struct wasm_translate_hook){

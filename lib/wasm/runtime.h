@@ -205,10 +205,12 @@ struct wasm_translate_info {
 	const struct wasm_instance *inst;
 	uint32_t func;	     /* function index in inst->module (imports first) */
 	uint32_t wasm_bytes; /* its body in the binary (locals included) */
-	uint32_t ins;	     /* instructions of its interpreter form */
+	uint32_t ins;	     /* instructions of its interpreter form, or of
+				its machine code (compiled) */
 	size_t bytes;	     /* memory that form takes */
 	uint64_t begin;	     /* what hook.begin returned before translating (0
 				without begin) */
+	bool compiled;	     /* compiled to machine code, not interpreted */
 };
 
 /*
@@ -393,8 +395,8 @@ int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 size_t wasm_instance_footprint(const struct wasm_instance *inst);
 
 /* wasm_instance_code_stats - how many of the instance's functions have been
- * translated so far (each on its first call, see eager_code) and the bytes
- * its translated code holds. Any thread, any time (a snapshot). */
+ * translated or compiled so far (each on its first call, see eager_code) and
+ * the bytes its translated and compiled code holds. Any thread, any time (a snapshot). */
 void wasm_instance_code_stats(const struct wasm_instance *inst, uint32_t *ntranslated,
 			      size_t *bytes);
 

@@ -358,7 +358,8 @@ def c_trace(sh):
 
 def c_trace_translate(sh):
     """wasm:translate shows each function hello calls for the first time,
-    and wasm:instance_exit how many that was: fewer than hello has."""
+    compiled (the kernel's default tier), and wasm:instance_exit how many
+    that was: fewer than hello has."""
     evs = ("wasm/translate", "wasm/instance_exit", "wasm/load")
     sh.cmd("trace clear")
     for ev in evs:
@@ -372,7 +373,7 @@ def c_trace_translate(sh):
             sh.cmd(f"echo 0 > {TRACING}/events/{ev}/enable")
         sh.cmd("trace clear")
     tr = re.findall(r" translate: prog=hello func=(\d+) wasm_bytes=(\d+) ins=(\d+) bytes=(\d+)"
-                    r" ns=(\d+)$", out, re.M)
+                    r" ns=(\d+) tier=jit$", out, re.M)
     ex = line_re(r" instance_exit: prog=hello code=0 trap=0 run_us=\d+ translated=(\d+)"
                  r" funcs=(\d+)$", out)
     ld = line_re(r" load: prog=hello bytes=\d+ funcs=(\d+) ", out)

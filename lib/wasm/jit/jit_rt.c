@@ -95,6 +95,7 @@ int jit_inst_new(struct wasm_instance *inst, struct wasm_error *err)
 		goto fail;
 	ri->ndefined = n;
 	/* relaxed: a statistic */
+	atomic_init(&ri->ncompiled, 0);
 	atomic_init(&ri->bytes, sizeof(*ri) + (size_t)n * (sizeof(*ri->entry) + sizeof(*ri->funcs) +
 							   sizeof(*ri->refused)));
 	ri->cm = wasm_store_config(inst->store)->code_mem;
@@ -141,12 +142,33 @@ void jit_inst_free(struct jit_inst *ji)
 	free(ri);
 }
 
+/* Tells the store's translate hook of f's compilation (as the interpreter
+ * tells of a translation). */
+static void report_compile(const struct jit_rt_inst *ri, const struct wasm_translate_hook *hook,
+			   const struct jit_func *f, uint64_t begin)
+{
+	const struct wasm_func *wf = &ri->pub.inst->module->funcs[f->func];
+	struct wasm_translate_info info = {
+		.inst = ri->pub.inst,
+		.func = f->func,
+		.wasm_bytes = wf->code_end - wf->body_start,
+		.ins = f->size / 4,
+		.bytes = f->size,
+		.begin = begin,
+		.compiled = true,
+	};
+
+	hook->done(hook->arg, &info);
+}
+
 void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 {
 	/* acquire: pairs with the release CAS below, so f's fields (and
 	 * its code, sealed before) are seen whole */
 	struct jit_func *f = atomic_load_explicit(&ri->funcs[i], memory_order_acquire);
 	struct jit_func *won = NULL;
+	const struct wasm_translate_hook *hook;
+	uint64_t begin = 0;
 	int rc;
 
 	*err = 0;
@@ -155,6 +177,9 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 	/* relaxed: only ever set to 1; a stale 0 costs a second refusal */
 	if (atomic_load_explicit(&ri->refused[i], memory_order_relaxed))
 		return NULL;
+	hook = &wasm_store_config(ri->pub.inst->store)->translate_hook;
+	if (UNLIKELY(hook->done) && hook->begin)
+		begin = hook->begin(hook->arg);
 	rc = jit_compile(ri->pub.inst->module, ri->pub.inst->module->nfunc_imports + i, &ri->opts,
 			 ri->cm, &f);
 	if (rc == ERR_NOMEM) {
@@ -174,10 +199,20 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 		atomic_fetch_add_explicit(&ri->bytes,
 					  sizeof(*f) + f->size + f->npc * sizeof(struct jit_pc),
 					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&ri->ncompiled, 1, memory_order_relaxed);
+		if (UNLIKELY(hook->done))
+			report_compile(ri, hook, f, begin);
 	}
 	/* release: whoever calls through entry[i] sees the code's record */
 	atomic_store_explicit(&ri->entry[i], f->entry, memory_order_release);
 	return f->entry;
+}
+
+uint32_t jit_inst_compiled(const struct jit_inst *ji)
+{
+	const struct jit_rt_inst *ri = (const struct jit_rt_inst *)(const void *)ji;
+
+	return atomic_load_explicit(&ri->ncompiled, memory_order_relaxed);
 }
 
 size_t jit_inst_footprint(const struct jit_inst *ji)

@@ -39,6 +39,9 @@ void jit_inst_free(struct jit_inst *ji);
  * function compiled so far (code and pc maps). Any thread (a snapshot). */
 size_t jit_inst_footprint(const struct jit_inst *ji);
 
+/* jit_inst_compiled - how many of ji's functions are compiled. Any thread. */
+uint32_t jit_inst_compiled(const struct jit_inst *ji);
+
 /* jit_exec_init - fills the fields of a new exec compiled code reads. */
 void jit_exec_init(struct wasm_exec *x);
 

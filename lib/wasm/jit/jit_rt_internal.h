@@ -43,7 +43,8 @@ struct jit_rt_inst {
 	void *stubs_handle;		   /* code memory of the stubs */
 	uintptr_t stubs, stubs_end;
 	uint32_t ndefined;
-	_Atomic size_t bytes; /* jit_inst_footprint */
+	_Atomic size_t bytes;  /* jit_inst_footprint */
+	atomic_uint ncompiled; /* functions with compiled code */
 	struct jit_opts opts;
 	const struct wasm_code_mem *cm;
 };

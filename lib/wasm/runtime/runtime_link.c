@@ -567,6 +567,10 @@ void wasm_instance_code_stats(const struct wasm_instance *inst, uint32_t *ntrans
 	*bytes = 0;
 	if (inst->code)
 		wasm_code_stats(inst->code, ntranslated, bytes);
+	if (inst->jit) {
+		*ntranslated += jit_inst_compiled(inst->jit);
+		*bytes += jit_inst_footprint(inst->jit);
+	}
 }
 
 struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst)

@@ -18,6 +18,11 @@ static void node_check(const struct vfs_node *n, uint64_t *used)
 	uint32_t subdirs = 0;
 
 	*used += VFS_NODE_COST(n->namelen);
+	if (n->type == VFS_TYPE_LNK) {
+		ASSERT(n->u.lnk.len > 0 && strlen(n->u.lnk.target) == n->u.lnk.len);
+		*used += n->u.lnk.len;
+		return;
+	}
 	if (n->type != VFS_TYPE_DIR) {
 		if (!n->synth && !n->u.reg.borrowed) {
 			ASSERT(n->u.reg.size <= n->u.reg.cap);

@@ -119,6 +119,10 @@ void vfs_node_free(struct vfs_node *n)
 		up = cur == n ? NULL : cur->parent;
 		if (cur->type == VFS_TYPE_REG && !cur->synth)
 			vfs_data_free(cur);
+		if (cur->type == VFS_TYPE_LNK) {
+			cur->fs->used -= cur->u.lnk.len;
+			free(cur->u.lnk.target);
+		}
 		cur->fs->used -= VFS_NODE_COST(cur->namelen);
 		free(cur->name);
 		free(cur);
@@ -194,12 +198,122 @@ static bool is_dot(const char *s, size_t len)
 	return (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
 }
 
-/* vfs_walk without the guest fields of *w. */
-static int walk_path(struct vfs *v, struct vfs_file *base, const char *path, bool guest,
-		     enum vfs_access limit, struct vfs_walk *w)
+/* A path being walked: `p` is the rest of it, in the caller's string or,
+ * once a symlink was followed, in `buf` (owned). */
+struct walk_state {
+	const char *p;
+	char *buf;
+	unsigned hops;	/* symlinks followed */
+	uint64_t depth; /* directories below base (a guest may not go above) */
+};
+
+/* The rest of the walk becomes target + rest (rest starts at '/' or is
+ * empty). ERR_LOOP, ERR_RANGE, ERR_NOMEM. */
+static int walk_splice(struct walk_state *s, const struct vfs_node *link, const char *rest)
 {
+	size_t tl = link->u.lnk.len, rl = strlen(rest);
+	char *n;
+
+	if (++s->hops > VFS_SYMLINK_MAX)
+		return ERR_LOOP;
+	if (tl + rl > VFS_PATH_MAX)
+		return ERR_RANGE;
+	n = malloc(tl + rl + 1);
+	if (!n)
+		return ERR_NOMEM;
+	memcpy(n, link->u.lnk.target, tl);
+	memcpy(n + tl, rest, rl + 1);
+	free(s->buf);
+	s->buf = n;
+	s->p = n;
+	return 0;
+}
+
+/* vfs_walk without the guest fields of *w, and with the path in s. */
+static int walk_steps(struct vfs *v, struct walk_state *s, struct vfs_node *cur, bool guest,
+		      enum vfs_access limit, bool follow, struct vfs_walk *w)
+{
+	*w = (struct vfs_walk){.dir = cur, .raw = cur, .node = cur, .dot = true};
+	for (;;) {
+		const char *comp, *end;
+		size_t len;
+		bool last;
+
+		while (*s->p == '/')
+			s->p++;
+		if (!*s->p)
+			return 0; /* "/" or "a/": names cur (already in *w) */
+		if (guest && vfs_guest_level(limit, cur) == VFS_ACCESS_NONE)
+			return ERR_ACCES; /* a look-up in cur, ".." included */
+		comp = s->p;
+		while (*s->p && *s->p != '/')
+			s->p++;
+		len = (size_t)(s->p - comp);
+		if (len > VFS_NAME_MAX)
+			return ERR_RANGE;
+		end = s->p;
+		while (*end == '/')
+			end++;
+		last = !*end;
+		if (is_dot(comp, len)) {
+			if (len == 2) {
+				if (guest && s->depth == 0)
+					return ERR_NOTCAPABLE;
+				s->depth -= s->depth > 0;
+				cur = vfs_node_up(cur);
+			}
+			*w = (struct vfs_walk){.dir = cur,
+					       .raw = cur,
+					       .node = cur,
+					       .name = comp,
+					       .namelen = len,
+					       .dot = true,
+					       .trailing = end != s->p};
+		} else {
+			struct vfs_node *c = vfs_node_child(cur, comp, len);
+			int e;
+
+			if (c && c->type == VFS_TYPE_LNK && (!last || follow || end != s->p)) {
+				e = walk_splice(s, c, s->p);
+				if (e)
+					return e;
+				if (s->p[0] == '/') {
+					if (guest)
+						return ERR_NOTCAPABLE;
+					cur = v->root_fs->root;
+				}
+				*w = (struct vfs_walk){
+					.dir = cur, .raw = cur, .node = cur, .dot = true};
+				continue;
+			}
+			if (last) {
+				*w = (struct vfs_walk){.dir = cur,
+						       .raw = c,
+						       .node = c ? cross_down(c) : NULL,
+						       .name = comp,
+						       .namelen = len,
+						       .trailing = end != s->p};
+				return 0;
+			}
+			if (!c)
+				return ERR_NOENT;
+			if (c->type != VFS_TYPE_DIR)
+				return ERR_NOTDIR;
+			cur = cross_down(c);
+			s->depth++;
+		}
+		if (last)
+			return 0;
+		w->trailing = false;
+	}
+}
+
+static int walk_path(struct vfs *v, struct vfs_file *base, const char *path, bool guest,
+		     enum vfs_access limit, bool follow, struct vfs_walk *w)
+{
+	struct walk_state s = {.p = path};
 	struct vfs_node *cur;
-	const char *p = path;
+	int e;
 
 	if (strnlen(path, VFS_PATH_MAX + 1) > VFS_PATH_MAX)
 		return ERR_RANGE;
@@ -210,68 +324,24 @@ static int walk_path(struct vfs *v, struct vfs_file *base, const char *path, boo
 	cur = path[0] == '/' || !base ? v->root_fs->root : base->node;
 	if (cur->type != VFS_TYPE_DIR)
 		return ERR_NOTDIR;
-	*w = (struct vfs_walk){.dir = cur, .raw = cur, .node = cur, .dot = true};
-	for (;;) {
-		const char *comp, *end;
-		size_t len;
-		bool last;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			return 0; /* "/" or "a/": names cur (already in *w) */
-		if (guest && vfs_guest_level(limit, cur) == VFS_ACCESS_NONE)
-			return ERR_ACCES; /* a look-up in cur, ".." included */
-		comp = p;
-		while (*p && *p != '/')
-			p++;
-		len = (size_t)(p - comp);
-		if (len > VFS_NAME_MAX)
-			return ERR_RANGE;
-		end = p;
-		while (*end == '/')
-			end++;
-		last = !*end;
-		if (is_dot(comp, len)) {
-			if (len == 2)
-				cur = vfs_node_up(cur);
-			*w = (struct vfs_walk){.dir = cur,
-					       .raw = cur,
-					       .node = cur,
-					       .name = comp,
-					       .namelen = len,
-					       .dot = true,
-					       .trailing = end != p};
-		} else {
-			struct vfs_node *c = vfs_node_child(cur, comp, len);
-
-			if (last) {
-				*w = (struct vfs_walk){.dir = cur,
-						       .raw = c,
-						       .node = c ? cross_down(c) : NULL,
-						       .name = comp,
-						       .namelen = len,
-						       .trailing = end != p};
-				return 0;
-			}
-			if (!c)
-				return ERR_NOENT;
-			if (c->type != VFS_TYPE_DIR)
-				return ERR_NOTDIR;
-			cur = cross_down(c);
-		}
-		if (last)
-			return 0;
-		w->trailing = false;
+	e = walk_steps(v, &s, cur, guest, limit, follow, w);
+	if (!e && s.buf && w->name) {
+		/* the name lives in s.buf, freed below */
+		memcpy(w->namebuf, w->name, w->namelen);
+		w->namebuf[w->namelen] = 0;
+		w->name = w->namebuf;
 	}
+	free(s.buf);
+	return e;
 }
 
-int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w)
+int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+	     struct vfs_walk *w)
 {
 	/* a file's guest and limit never change after its open: no lock */
 	bool guest = base && base->guest;
 	enum vfs_access limit = guest ? base->limit : VFS_ACCESS_WRITE;
-	int e = walk_path(v, base, path, guest, limit, w);
+	int e = walk_path(v, base, path, guest, limit, follow, w);
 
 	if (!e) {
 		w->guest = guest;
@@ -424,7 +494,7 @@ int vfs_mount(struct vfs *v, const char *path, struct vfs_fs *fs, uint32_t flags
 		if (flags & VFS_MOUNT_MKDIR)
 			e = mkdir_parents(v, path);
 		if (!e)
-			e = vfs_walk(v, NULL, path, &w);
+			e = vfs_walk(v, NULL, path, true, &w);
 		if (!e && !w.node)
 			e = ERR_NOENT;
 		else if (!e && w.node->type != VFS_TYPE_DIR)
@@ -448,7 +518,7 @@ int vfs_umount(struct vfs *v, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, NULL, path, &w);
+	e = vfs_walk(v, NULL, path, true, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
 	if (e)
@@ -488,20 +558,23 @@ void vfs_node_stat(const struct vfs_node *n, struct vfs_stat *out)
 		.nlink = n->type == VFS_TYPE_DIR ? 2u + n->u.dir.nsubdirs
 			 : n->linked		 ? 1u
 						 : 0u,
-		.size = n->type == VFS_TYPE_REG && !n->synth ? n->u.reg.size : 0,
+		.size = n->type == VFS_TYPE_REG && !n->synth ? n->u.reg.size
+			: n->type == VFS_TYPE_LNK	     ? n->u.lnk.len
+							     : 0,
 		.atim = n->atim,
 		.mtim = n->mtim,
 		.ctim = n->ctim,
 	};
 }
 
-int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out)
+static int stat_at(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+		   struct vfs_stat *out)
 {
 	struct vfs_walk w;
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, follow, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
 	else if (!e && w.trailing && w.node->type != VFS_TYPE_DIR)
@@ -514,6 +587,16 @@ int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_
 	return e;
 }
 
+int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out)
+{
+	return stat_at(v, base, path, true, out);
+}
+
+int vfs_lstat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out)
+{
+	return stat_at(v, base, path, false, out);
+}
+
 int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 {
 	struct vfs_node *n;
@@ -521,7 +604,7 @@ int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, false, &w);
 	if (e)
 		goto out;
 	if (w.dot || w.node)
@@ -546,7 +629,7 @@ int vfs_rmdir(struct vfs *v, struct vfs_file *base, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, false, &w);
 	if (e)
 		goto out;
 	if (w.dot)
@@ -574,7 +657,7 @@ int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, false, &w);
 	if (e)
 		goto out;
 	if (w.dot || (w.node && w.node->type == VFS_TYPE_DIR))
@@ -647,9 +730,9 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &a);
+	e = vfs_walk(v, base, path, false, &a);
 	if (!e)
-		e = vfs_walk(v, new_base, new_path, &b);
+		e = vfs_walk(v, new_base, new_path, false, &b);
 	if (!e)
 		e = rename_check(&a, &b);
 	if (e || a.raw == b.raw)
@@ -687,7 +770,7 @@ int vfs_truncate(struct vfs *v, struct vfs_file *base, const char *path, uint64_
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, true, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
 	else if (!e && w.node->type == VFS_TYPE_DIR)

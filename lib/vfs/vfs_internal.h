@@ -59,6 +59,10 @@ struct vfs_node {
 			const struct vfs_synth_ops *ops;
 			void *arg;
 		} syn;
+		struct {
+			char *target; /* owned, NUL-terminated */
+			uint32_t len;
+		} lnk;
 	} u;
 };
 
@@ -145,14 +149,21 @@ struct vfs_walk {
 	bool trailing;	       /* the path ended in '/' */
 	bool guest;	       /* walked for a guest: base was a guest's file */
 	enum vfs_access limit; /* the guest's limit (base->limit) */
+	/* `name` when it came from a symlink's target (the walk's copy of
+	 * the path is gone when it returns): a walk is not copied */
+	char namebuf[VFS_NAME_MAX + 1];
 };
 
 /*
  * vfs_walk - resolves path from base (or the root); the last component
- * need not exist (node NULL). ERR_NOENT, ERR_NOTDIR, ERR_RANGE, ERR_BADF,
- * and for a guest's base ERR_ACCES (a directory it may not look into).
+ * need not exist (node NULL). Symlinks are followed, the last one only
+ * with `follow` or a trailing '/' (else node is the link). ERR_NOENT,
+ * ERR_NOTDIR, ERR_RANGE, ERR_BADF, ERR_LOOP, ERR_NOMEM, and for a
+ * guest's base ERR_ACCES (a directory it may not look into) and
+ * ERR_NOTCAPABLE (".." above base, an absolute link).
  */
-int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w);
+int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+	     struct vfs_walk *w);
 
 /* The attributes of n. */
 void vfs_node_stat(const struct vfs_node *n, struct vfs_stat *out);

@@ -3,10 +3,10 @@
  * line (lib/ledit: cursor movement, history), and runs it.
  *
  * A line is words (at most MAX_ARGS in LINE_MAX - 2 bytes; more is an
- * error): '...' and "..." group, an unquoted >, >> or & is a word of its
- * own; leading K=V words set variables (shell_env.c). The first word is a builtin (the table below)
- * or a program
- * (/bin/NAME[.wasm], or a path); a final & runs a program in the
+ * error): '...' and "..." group, $'...' too with C escapes (\n, \t, \\,
+ * \'), an unquoted >, >> or & is a word of its own; leading K=V words set
+ * variables (shell_env.c). The first word is a builtin (the table below)
+ * or a program (/bin/NAME[.wasm], or a path); a final & runs a program in the
  * background. Builtins run synchronously inside the shell task's poll;
  * programs and builtins that wait are jobs (shell_jobs.c): while the
  * foreground job runs, the shell reads on, Ctrl-C stops the job, lines
@@ -195,6 +195,8 @@ static const struct shell_command commands[] = {
 	{"kill", "kill ID|%N...: end programs (IDs from ps, %N from jobs)", shell_cmd_kill},
 	{"ls", "ls [PATH...]: list directories (default /)", shell_cmd_ls},
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
+	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
+	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
 	{"echo", "print words, or write them: echo 1 > FILE, >> appends", shell_cmd_echo},
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
 	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
@@ -227,6 +229,39 @@ static bool is_special(char c)
 	return c == '>' || c == '&';
 }
 
+/* The escape of $'...' after its backslash: \n \t \r \\ \' \" \e. */
+static char ansi_escape(char c)
+{
+	switch (c) {
+	case 'n':
+		return '\n';
+	case 't':
+		return '\t';
+	case 'r':
+		return '\r';
+	case 'e':
+		return 0x1b;
+	default:
+		return c; /* \\, \', \" and any other: the character itself */
+	}
+}
+
+/* Copies the inside of $'...' (p just after the opening quote) to *o with
+ * its escapes; returns the byte after the closing quote, or NULL if there
+ * is none. Each escape makes one byte of two: *o never overtakes p. */
+static const char *ansi_quote(const char *p, char **o)
+{
+	while (*p && *p != '\'') {
+		if (*p == '\\' && p[1]) {
+			*(*o)++ = ansi_escape(p[1]);
+			p += 2;
+		} else {
+			*(*o)++ = *p++;
+		}
+	}
+	return *p ? p + 1 : NULL;
+}
+
 /*
  * Splits `line` into words in `buf` (2 * (strlen(line) + 1) bytes: each
  * byte and a NUL per word at most) and argv (MAX_ARGS + 1). Returns the word
@@ -256,7 +291,13 @@ static int tokenize(const char *line, char *buf, char **argv)
 			continue;
 		}
 		while (*p && *p != ' ' && *p != '\t' && !is_special(*p)) {
-			if (*p == '\'' || *p == '"') {
+			if (p[0] == '$' && p[1] == '\'') {
+				p = ansi_quote(p + 2, &o);
+				if (!p) {
+					kprintf("unterminated quote\n");
+					return -1;
+				}
+			} else if (*p == '\'' || *p == '"') {
 				char q = *p++;
 				while (*p && *p != q)
 					*o++ = *p++;

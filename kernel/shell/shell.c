@@ -183,8 +183,8 @@ static int cmd_fault(int argc, char **argv)
 static const struct shell_command commands[] = {
 	{"help", "list the commands", cmd_help},
 	{"run",
-	 "run [--root DIR] PROG [ARG...] [&]: run a program (also just: PROG ARG...); "
-	 "--root: DIR is its / (like wasmrun --dir DIR::/)",
+	 "run [--root DIR|--no-root] PROG [ARG...] [&]: run a program (also just: PROG "
+	 "ARG...); --root: DIR is its / (like wasmrun --dir DIR::/); --no-root: no files",
 	 shell_cmd_run},
 	{"export", "export K=V...: set variables every program gets (also: K=V alone)",
 	 shell_cmd_export},

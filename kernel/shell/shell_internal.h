@@ -26,7 +26,7 @@ int shell_cmd_run(int argc, char **argv);
 
 /*
  * shell_run_words - starts the program of `run`'s words (after "run"):
- * [--root DIR] PROG [ARG...], with the exported variables and the line's
+ * [--root DIR | --no-root] PROG [ARG...], with the exported variables and the line's
  * leading assign[0..nassign) ("K=V", checked) as its environment, in the
  * background if asked. Returns the status to report (as run's).
  */

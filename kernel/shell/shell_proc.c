@@ -1,9 +1,10 @@
 /*
  * shell_proc.c - the shell's commands about programs and tasks:
  *
- *   run [--root DIR] PROG [ARG...] [&]
+ *   run [--root DIR | --no-root] PROG [ARG...] [&]
  *                           start a program (a path, or a name in /bin),
- *                           DIR (writable, from /) preopened as its "/"
+ *                           DIR (writable, from /) preopened as its "/",
+ *                           or no preopen at all
  *   jobs                    the background programs
  *   kill ID|%N...           end jobs (IDs from ps or jobs, %N a job number)
  *   ps                      every task: /proc/tasks
@@ -23,8 +24,9 @@
 
 static int run_usage(void)
 {
-	kprintf("usage: run [--root DIR] PROGRAM [ARG...] [&]   (PROGRAM: a path, or a name in "
-		"/bin; DIR: a directory the program sees as its /)\n");
+	kprintf("usage: run [--root DIR | --no-root] PROGRAM [ARG...] [&]   (PROGRAM: a path, or "
+		"a name in /bin; DIR: a directory the program sees as its /; --no-root: no "
+		"files)\n");
 	return 2;
 }
 
@@ -34,7 +36,11 @@ int shell_run_words(int argc, char **argv, bool background, int nassign, char **
 	struct vfs_stat st;
 	int status;
 
-	if (argc >= 1 && strcmp(argv[0], "--root") == 0) {
+	if (argc >= 1 && strcmp(argv[0], "--no-root") == 0) {
+		o.root = ""; /* no preopen */
+		argc--;
+		argv++;
+	} else if (argc >= 1 && strcmp(argv[0], "--root") == 0) {
 		if (argc < 3)
 			return run_usage();
 		o.root = argv[1];

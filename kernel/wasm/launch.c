@@ -88,7 +88,7 @@ void launch_init(void)
 /*
  * The one place that knows how a program's files are served: fills io's
  * file members with the shared table and a new "/" preopen of io->root
- * (or of "/"; *pre must outlive the spawn call). ERR_BUSY if the table is
+ * (or of "/"; none for ""; *pre must outlive the spawn call). ERR_BUSY if the table is
  * full, ERR_NOENT if the root cannot be opened as a directory.
  */
 static int launch_files(struct wasm_proc_io *io, struct wasi_preopen *pre)
@@ -96,6 +96,12 @@ static int launch_files(struct wasm_proc_io *io, struct wasi_preopen *pre)
 	int64_t root;
 	uint16_t e;
 
+	if (io->root && !io->root[0]) { /* no preopen: fd 3 is no file */
+		io->files = wasi_vfs_files(&files);
+		io->npreopens = 0;
+		io->preopens = NULL;
+		return 0;
+	}
 	/* "/" as a guest's: the mounts' policy decides (README, "What a program
 	 * can and cannot do"); WRITE: the preopen itself narrows nothing */
 	e = wasi_vfs_preopen(&files, io->root ? io->root : "/", VFS_ACCESS_WRITE, &root);

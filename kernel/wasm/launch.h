@@ -69,7 +69,7 @@ void launch_close(struct launch_file *f);
  * path's last part without ".wasm") with argv[0..argc), argv[0] being the
  * name it was called by. io gives its stdio, arg and released callback (NULL:
  * console, no stdin); its file members are ignored: the program gets the
- * shared file table with io->root (default "/") preopened as its "/"
+ * shared file table with io->root (default "/"; "": none) preopened as its "/"
  * (wasm_proc_io's contract holds, released and envp included). we (may be NULL) receives why a
  * module was refused. f is consumed whatever the result: the module takes the bytes over (an
  * initrd's are borrowed, never copied); f->path stays readable. `out` as wasm_proc_spawn's.

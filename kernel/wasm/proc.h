@@ -45,7 +45,7 @@
  *  envc, envp - the program's environment ("KEY=VALUE", copied at the
  *          spawn; NULL: none).
  *  root  - for launch.c only: the directory of kvfs preopened as the
- *          program's "/" (NULL: "/").
+ *          program's "/" (NULL: "/"; "": no preopen at all).
  *  released - called once everything the program held is freed, its task
  *          header included: after its join completed, or after it was
  *          cancelled (the join reports a cancel at once, while the task may

@@ -52,6 +52,7 @@ int vfs_node_new(struct vfs_fs *fs, const char *name, size_t namelen, enum vfs_t
 	n->type = type;
 	n->ino = fs->next_ino++;
 	n->atim = n->mtim = n->ctim = vfs_now(fs->vfs);
+	n->peer = n;
 	if (type == VFS_TYPE_DIR)
 		n->u.dir.next_cookie = VFS_COOKIE_FIRST;
 	fs->used += cost;
@@ -117,9 +118,16 @@ void vfs_node_free(struct vfs_node *n)
 			continue;
 		}
 		up = cur == n ? NULL : cur->parent;
-		if (cur->type == VFS_TYPE_REG && !cur->synth)
+		if (cur->peer != cur) {
+			/* another name keeps the contents */
+			struct vfs_node *prev = cur->peer;
+
+			while (prev->peer != cur)
+				prev = prev->peer;
+			prev->peer = cur->peer;
+		} else if (cur->type == VFS_TYPE_REG && !cur->synth) {
 			vfs_data_free(cur);
-		if (cur->type == VFS_TYPE_LNK) {
+		} else if (cur->type == VFS_TYPE_LNK) {
 			cur->fs->used -= cur->u.lnk.len;
 			free(cur->u.lnk.target);
 		}
@@ -132,10 +140,22 @@ void vfs_node_free(struct vfs_node *n)
 	}
 }
 
+void vfs_node_sync(struct vfs_node *n)
+{
+	for (struct vfs_node *p = n->peer; p != n; p = p->peer) {
+		p->ino = n->ino;
+		p->atim = n->atim;
+		p->mtim = n->mtim;
+		p->ctim = n->ctim;
+		p->u = n->u;
+	}
+}
+
 void vfs_node_unlink(struct vfs_node *n)
 {
 	node_detach(n);
 	n->ctim = vfs_now(n->fs->vfs);
+	vfs_node_sync(n);
 	if (n->refs == 0)
 		vfs_node_free(n);
 }
@@ -549,15 +569,23 @@ out:
 
 /* ---- operations on paths ---- */
 
+/* How many linked names a non-directory has. */
+static uint64_t node_names(const struct vfs_node *n)
+{
+	uint64_t k = n->linked;
+
+	for (const struct vfs_node *p = n->peer; p != n; p = p->peer)
+		k += p->linked;
+	return k;
+}
+
 void vfs_node_stat(const struct vfs_node *n, struct vfs_stat *out)
 {
 	*out = (struct vfs_stat){
 		.dev = n->fs->dev,
 		.ino = n->ino,
 		.type = n->type,
-		.nlink = n->type == VFS_TYPE_DIR ? 2u + n->u.dir.nsubdirs
-			 : n->linked		 ? 1u
-						 : 0u,
+		.nlink = n->type == VFS_TYPE_DIR ? 2u + n->u.dir.nsubdirs : node_names(n),
 		.size = n->type == VFS_TYPE_REG && !n->synth ? n->u.reg.size
 			: n->type == VFS_TYPE_LNK	     ? n->u.lnk.len
 							     : 0,
@@ -759,6 +787,7 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	src->namelen = (uint32_t)b.namelen;
 	vfs_node_link(b.dir, src);
 	src->ctim = vfs_now(v);
+	vfs_node_sync(src);
 out:
 	spin_release(&v->lock);
 	return e;

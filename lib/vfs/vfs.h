@@ -80,7 +80,7 @@ struct vfs_stat {
 	uint64_t dev; /* the filesystem's id */
 	uint64_t ino; /* unique within dev; never reused while the fs lives */
 	enum vfs_type type;
-	uint64_t nlink; /* dir: 2 + subdirectories; file: 1, 0 once unlinked */
+	uint64_t nlink; /* dir: 2 + subdirectories; other: its names (0 once unlinked) */
 	uint64_t size;	/* regular files; 0 for the others */
 	uint64_t atim, mtim, ctim;
 };
@@ -310,6 +310,17 @@ int vfs_symlink(struct vfs *v, struct vfs_file *base, const char *target, const 
  */
 int vfs_readlink(struct vfs *v, struct vfs_file *base, const char *path, char *buf, size_t cap,
 		 size_t *out_n);
+
+/*
+ * vfs_link - a new name `new_path` (under new_base) for the file or
+ * symlink `path` (under base; its last symlink followed only with
+ * `follow`). The names share contents, times and inode number; nlink
+ * counts them. ERR_EXIST, ERR_PERM (a directory, a synth file), ERR_XDEV
+ * (across filesystems), ERR_NOENT, ERR_NOTDIR, ERR_ROFS, ERR_ACCES,
+ * ERR_NOSPC.
+ */
+int vfs_link(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+	     struct vfs_file *new_base, const char *new_path);
 
 /* The flags of vfs_set_times (the values of WASI's fstflags). */
 #define VFS_TIME_ATIM	  0x1u /* set atim to the given time */

@@ -68,6 +68,7 @@ static int open_node(struct vfs *v, struct vfs_file *base, const char *path, uin
 			if (e)
 				return e;
 			n->mtim = n->ctim = vfs_now(v);
+			vfs_node_sync(n);
 		}
 	} else {
 		if (!(flags & VFS_O_CREAT))
@@ -202,8 +203,10 @@ static int write_locked(struct vfs_file *f, const void *buf, size_t len, bool po
 		return e;
 	if (!positional)
 		f->pos = off + len;
-	if (len)
+	if (len) {
 		n->mtim = n->ctim = vfs_now(f->vfs);
+		vfs_node_sync(n);
+	}
 	return 0;
 }
 
@@ -321,8 +324,10 @@ int vfs_ftruncate(struct vfs_file *f, uint64_t size)
 		return ERR_PERM;
 	spin_acquire(&f->vfs->lock);
 	e = vfs_data_resize(n, size);
-	if (!e)
+	if (!e) {
 		n->mtim = n->ctim = vfs_now(f->vfs);
+		vfs_node_sync(n);
+	}
 	spin_release(&f->vfs->lock);
 	return e;
 }

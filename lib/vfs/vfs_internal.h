@@ -8,6 +8,9 @@
  *                              |                               (siblings in
  *                              +--first--> ...                  cookie order)
  *
+ * A regular file or symlink may have several names (hard links): nodes
+ * in a ring (`peer`) sharing one content, which the last of them frees.
+ *
  * Invariants (vfs_check): a directory's children are in increasing cookie
  * order, all below dir.next_cookie, names unique; nsubdirs counts the
  * child directories; a node is freed when it is unlinked and has no refs;
@@ -43,6 +46,10 @@ struct vfs_node {
 	uint64_t cookie;
 	uint64_t ino;
 	uint64_t atim, mtim, ctim;
+	/* the next name of the same file (hard links: a ring of nodes whose
+	 * ino, times and `u` are kept equal by vfs_node_sync; the node itself
+	 * when it is the only one; a directory or synth node is always alone) */
+	struct vfs_node *peer;
 	union {
 		struct {
 			struct vfs_node *first, *last;
@@ -128,6 +135,10 @@ void vfs_node_unlink(struct vfs_node *n);
 /* "..": the parent, across mount points; the global root, an unmounted
  * root and a removed directory are their own parents. */
 struct vfs_node *vfs_node_up(struct vfs_node *n);
+
+/* Copies n's ino, times and contents (`u`) to its other names, after a
+ * change of any of them. */
+void vfs_node_sync(struct vfs_node *n);
 
 /* The child `name` of `dir`, or NULL. */
 struct vfs_node *vfs_node_child(struct vfs_node *dir, const char *name, size_t namelen);

@@ -1,6 +1,7 @@
 /*
- * vfs_link.c - symbolic links and times: creating a symlink, reading its
- * target, setting a node's access and modification times.
+ * vfs_link.c - links and times: creating a symlink, reading its target,
+ * a hard link (a new node in the file's ring of names, vfs_internal.h),
+ * setting a node's access and modification times.
  *
  *   dir --"l"--> node(LNK, target "x/y")   walked: the rest of the path
  *                                          becomes "x/y/<rest>" (vfs.c)
@@ -88,6 +89,56 @@ int vfs_readlink(struct vfs *v, struct vfs_file *base, const char *path, char *b
 	return e;
 }
 
+/* The checks of link, in POSIX's order as far as it has one. */
+static int link_check(const struct vfs_walk *a, const struct vfs_walk *b)
+{
+	if (!a->node)
+		return a->dot ? ERR_PERM : ERR_NOENT;
+	if (a->node->type == VFS_TYPE_DIR)
+		return ERR_PERM;
+	if (a->trailing)
+		return ERR_NOTDIR;
+	if (b->dot || b->node)
+		return ERR_EXIST;
+	if (b->trailing || !b->dir->linked)
+		return ERR_NOENT;
+	if (a->node->fs != b->dir->fs)
+		return ERR_XDEV;
+	if (a->node->synth)
+		return ERR_PERM;
+	return vfs_walk_may_change(b, b->dir);
+}
+
+int vfs_link(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+	     struct vfs_file *new_base, const char *new_path)
+{
+	struct vfs_node *src, *n;
+	struct vfs_walk a, b;
+	int e;
+
+	spin_acquire(&v->lock);
+	e = vfs_walk(v, base, path, follow, &a);
+	if (!e)
+		e = vfs_walk(v, new_base, new_path, false, &b);
+	if (!e)
+		e = link_check(&a, &b);
+	if (!e)
+		e = vfs_walk_may(&a, a.node, VFS_ACCESS_READ);
+	if (!e)
+		e = vfs_node_new(b.dir->fs, b.name, b.namelen, a.node->type, &n);
+	if (e)
+		goto out;
+	src = a.node;
+	n->peer = src->peer; /* into the ring, sharing src's contents */
+	src->peer = n;
+	src->ctim = vfs_now(v);
+	vfs_node_sync(src);
+	vfs_node_link(b.dir, n);
+out:
+	spin_release(&v->lock);
+	return e;
+}
+
 /* Sets n's times as vfs_set_times says; v->lock held. */
 static void times_apply(struct vfs *v, struct vfs_node *n, uint64_t atim, uint64_t mtim,
 			uint32_t flags)
@@ -103,6 +154,7 @@ static void times_apply(struct vfs *v, struct vfs_node *n, uint64_t atim, uint64
 	else if (flags & VFS_TIME_MTIM)
 		n->mtim = mtim;
 	n->ctim = now;
+	vfs_node_sync(n);
 }
 
 static int times_flags_check(uint32_t flags)

@@ -426,6 +426,20 @@ static uint16_t h_readlink(void *arg, int64_t dir, const char *path, char *buf, 
 	return e;
 }
 
+static uint16_t h_link(void *arg, int64_t dir, const char *path, bool follow, int64_t new_dir,
+		       const char *new_path)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *a, *b;
+	uint16_t e = dir_path(w, dir, path, &a);
+
+	if (!e)
+		e = dir_path(w, new_dir, new_path, &b);
+	if (!e)
+		e = wasi_vfs_errno(vfs_link(w->vfs, a, path, follow, b, new_path));
+	return e;
+}
+
 /* ---- the table ---- */
 
 int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, uint32_t max_handles)
@@ -455,6 +469,7 @@ int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, uint32_t max_handles)
 				.set_times = h_set_times,
 				.symlink = h_symlink,
 				.readlink = h_readlink,
+				.link = h_link,
 			},
 		.vfs = vfs,
 		.max = max_handles ? max_handles : WASI_VFS_DEFAULT_MAX,

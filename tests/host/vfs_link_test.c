@@ -3,8 +3,8 @@
  * (lib/vfs/vfs_link.c and the walk in vfs.c): following in the middle and
  * at the end of a path, O_NOFOLLOW, loops, a guest kept inside its
  * directory, readlink, set_times with NOW and unchanged times, ftruncate
- * growing and shrinking; and a race of rename, unlink, symlink and
- * readlink from several threads (run it under TSan).
+ * growing and shrinking, hard links; and a race of rename, unlink,
+ * symlink, link and readlink from several threads (run it under TSan).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -267,7 +267,7 @@ static void race_bad(struct race *r, int line, int e)
 		fprintf(stderr, "  race: line %d: %d\n", line, e);
 }
 
-/* Every thread renames, unlinks, re-creates and reads the same few names:
+/* Every thread renames, unlinks, re-creates, hard-links and reads the same few names:
  * each call either works or fails with the errors a race allows, and a
  * link read back always holds one of the targets written. */
 static void *racer_main(void *arg)
@@ -280,7 +280,16 @@ static void *racer_main(void *arg)
 	for (int k = 0; k < RACE_ROUNDS; k++) {
 		const char *name = k % 2 ? "/tmp/r/l1" : "/tmp/r/l2";
 
-		switch ((k + me->id) % 4) {
+		switch ((k + me->id) % 5) {
+		case 4:
+			/* a hard link to the symlink, then its removal */
+			e = vfs_link(r->v, NULL, name, false, NULL, "/tmp/r/h");
+			if (e && e != ERR_NOENT && e != ERR_EXIST)
+				race_bad(r, __LINE__, e);
+			e = vfs_unlink(r->v, NULL, "/tmp/r/h");
+			if (e && e != ERR_NOENT)
+				race_bad(r, __LINE__, e);
+			break;
 		case 0:
 			e = vfs_symlink(r->v, NULL, me->id % 2 ? "target-a" : "target-b", name);
 			if (e && e != ERR_EXIST)
@@ -329,4 +338,66 @@ TEST(vfs_link, rename_unlink_readlink_race)
 	EXPECT_EQ(atomic_load(&r.bad), 0);
 	vfs_check(r.v);
 	vfs_destroy(r.v);
+}
+
+TEST(vfs_link, hard_links_share_a_file)
+{
+	struct lenv e;
+	struct vfs_file *f;
+	struct vfs_stat a, b;
+	char buf[64];
+
+	if (!lenv_init(t, &e))
+		return;
+	EXPECT_OK(vfs_mkdir(e.v, NULL, "/tmp/sub"));
+	EXPECT_OK(vfs_test_put(e.v, "/tmp/f", "one"));
+	EXPECT_OK(vfs_link(e.v, NULL, "/tmp/f", false, NULL, "/tmp/sub/g"));
+	EXPECT_OK(vfs_stat(e.v, NULL, "/tmp/f", &a));
+	EXPECT_OK(vfs_stat(e.v, NULL, "/tmp/sub/g", &b));
+	EXPECT_EQ(a.ino, b.ino);
+	EXPECT_EQ(a.nlink, 2u);
+	EXPECT_EQ(b.nlink, 2u);
+	EXPECT_EQ(a.ctim, b.ctim);
+	/* a write through one name shows through the other, times too */
+	EXPECT_OK(vfs_test_put(e.v, "/tmp/sub/g", "two and more"));
+	EXPECT_OK(vfs_test_get(e.v, "/tmp/f", buf, sizeof(buf)));
+	EXPECT_STREQ(buf, "two and more");
+	EXPECT_OK(vfs_set_times(e.v, NULL, "/tmp/f", true, 9, 10, VFS_TIME_ATIM | VFS_TIME_MTIM));
+	EXPECT_OK(vfs_stat(e.v, NULL, "/tmp/sub/g", &b));
+	EXPECT_EQ(b.atim, 9u);
+	EXPECT_EQ(b.mtim, 10u);
+	vfs_check(e.v);
+	/* errors */
+	EXPECT_EQ(vfs_link(e.v, NULL, "/tmp/f", false, NULL, "/tmp/sub/g"), ERR_EXIST);
+	EXPECT_EQ(vfs_link(e.v, NULL, "/tmp/f", false, NULL, "/tmp/f"), ERR_EXIST);
+	EXPECT_EQ(vfs_link(e.v, NULL, "/tmp/sub", false, NULL, "/tmp/d2"), ERR_PERM);
+	EXPECT_EQ(vfs_link(e.v, NULL, "/tmp/none", false, NULL, "/tmp/x"), ERR_NOENT);
+	EXPECT_EQ(vfs_link(e.v, NULL, "/tmp/f", false, NULL, "/x"), ERR_XDEV);
+	EXPECT_EQ(vfs_link(e.v, NULL, "/tmp/f", false, NULL, "/tmp/x/"), ERR_NOENT);
+	/* a link to a symlink, not followed: even a dangling or looping one */
+	EXPECT_OK(vfs_symlink(e.v, NULL, "loop", "/tmp/loop"));
+	EXPECT_OK(vfs_link(e.v, NULL, "/tmp/loop", false, NULL, "/tmp/loop2"));
+	EXPECT_OK(readlink_str(e.v, NULL, "/tmp/loop2", buf, sizeof(buf)));
+	EXPECT_STREQ(buf, "loop");
+	EXPECT_EQ(vfs_link(e.v, NULL, "/tmp/loop", true, NULL, "/tmp/loop3"), ERR_LOOP);
+	EXPECT_OK(vfs_unlink(e.v, NULL, "/tmp/loop"));
+	EXPECT_OK(readlink_str(e.v, NULL, "/tmp/loop2", buf, sizeof(buf)));
+	EXPECT_STREQ(buf, "loop");
+	/* the data lives while a name or an open file does */
+	if (EXPECT_OK(vfs_open(e.v, NULL, "/tmp/f", VFS_O_READ, &f))) {
+		EXPECT_OK(vfs_unlink(e.v, NULL, "/tmp/f"));
+		EXPECT_OK(vfs_stat(e.v, NULL, "/tmp/sub/g", &b));
+		EXPECT_EQ(b.nlink, 1u);
+		EXPECT_OK(vfs_unlink(e.v, NULL, "/tmp/sub/g"));
+		vfs_fstat(f, &a);
+		EXPECT_EQ(a.nlink, 0u);
+		EXPECT_OK(vfs_pread(f, buf, 3, 0, &(size_t){0}));
+		EXPECT_EQ(memcmp(buf, "two", 3), 0);
+		vfs_close(f);
+	}
+	/* a guest may link inside its directory only */
+	EXPECT_OK(vfs_test_put(e.v, "/tmp/box/in", "x"));
+	EXPECT_OK(vfs_link(e.v, e.g, "in", false, e.g, "in2"));
+	EXPECT_EQ(vfs_link(e.v, e.g, "../secret", false, e.g, "s"), ERR_NOTCAPABLE);
+	lenv_fini(&e);
 }

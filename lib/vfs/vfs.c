@@ -1,7 +1,8 @@
 /*
  * vfs.c - the namespace: the node tree shared by every filesystem, the
- * mount table, path resolution and the operations on paths (mkdir, rmdir,
- * unlink, rename, stat, truncate). Open files are in vfs_file.c.
+ * mount table and the operations on paths (mkdir, rmdir, unlink, rename,
+ * stat, truncate). Path resolution is in walk.c, open files in
+ * vfs_file.c, links and times in vfs_link.c.
  *
  *   "/tmp/a/../b":  root(initramfs) --"tmp"--> dir tmp, mounted: tmpfs
  *                   --cross down--> tmpfs root --"a"--> a --".."--> tmpfs
@@ -193,212 +194,6 @@ int vfs_fs_new(struct vfs *v, enum vfs_fs_kind kind, struct vfs_fs **out)
 	return 0;
 }
 
-/* ---- resolution ---- */
-
-/* The root of whatever is mounted on n (n itself if nothing). */
-static struct vfs_node *cross_down(struct vfs_node *n)
-{
-	while (n->type == VFS_TYPE_DIR && n->u.dir.mounted)
-		n = n->u.dir.mounted->root;
-	return n;
-}
-
-struct vfs_node *vfs_node_up(struct vfs_node *n)
-{
-	while (!n->parent) {
-		if (!n->linked || !n->fs->covered)
-			return n; /* the root of "/", an unmounted root, a removed dir */
-		n = n->fs->covered;
-	}
-	return n->parent;
-}
-
-static bool is_dot(const char *s, size_t len)
-{
-	return (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
-}
-
-/* A path being walked: `p` is the rest of it, in the caller's string or,
- * once a symlink was followed, in `buf` (owned). */
-struct walk_state {
-	const char *p;
-	char *buf;
-	unsigned hops;	/* symlinks followed */
-	uint64_t depth; /* directories below base (a guest may not go above) */
-};
-
-/* The rest of the walk becomes target + rest (rest starts at '/' or is
- * empty). ERR_LOOP, ERR_RANGE, ERR_NOMEM. */
-static int walk_splice(struct walk_state *s, const struct vfs_node *link, const char *rest)
-{
-	size_t tl = link->u.lnk.len, rl = strlen(rest);
-	char *n;
-
-	if (++s->hops > VFS_SYMLINK_MAX)
-		return ERR_LOOP;
-	if (tl + rl > VFS_PATH_MAX)
-		return ERR_RANGE;
-	n = malloc(tl + rl + 1);
-	if (!n)
-		return ERR_NOMEM;
-	memcpy(n, link->u.lnk.target, tl);
-	memcpy(n + tl, rest, rl + 1);
-	free(s->buf);
-	s->buf = n;
-	s->p = n;
-	return 0;
-}
-
-/* vfs_walk without the guest fields of *w, and with the path in s. */
-static int walk_steps(struct vfs *v, struct walk_state *s, struct vfs_node *cur, bool guest,
-		      enum vfs_access limit, bool follow, struct vfs_walk *w)
-{
-	*w = (struct vfs_walk){.dir = cur, .raw = cur, .node = cur, .dot = true};
-	for (;;) {
-		const char *comp, *end;
-		size_t len;
-		bool last;
-
-		while (*s->p == '/')
-			s->p++;
-		if (!*s->p)
-			return 0; /* "/" or "a/": names cur (already in *w) */
-		if (guest && vfs_guest_level(limit, cur) == VFS_ACCESS_NONE)
-			return ERR_ACCES; /* a look-up in cur, ".." included */
-		comp = s->p;
-		while (*s->p && *s->p != '/')
-			s->p++;
-		len = (size_t)(s->p - comp);
-		if (len > VFS_NAME_MAX)
-			return ERR_RANGE;
-		end = s->p;
-		while (*end == '/')
-			end++;
-		last = !*end;
-		if (is_dot(comp, len)) {
-			if (len == 2) {
-				if (guest && s->depth == 0)
-					return ERR_NOTCAPABLE;
-				s->depth -= s->depth > 0;
-				cur = vfs_node_up(cur);
-			}
-			*w = (struct vfs_walk){.dir = cur,
-					       .raw = cur,
-					       .node = cur,
-					       .name = comp,
-					       .namelen = len,
-					       .dot = true,
-					       .trailing = end != s->p};
-		} else {
-			struct vfs_node *c = vfs_node_child(cur, comp, len);
-			int e;
-
-			if (c && c->type == VFS_TYPE_LNK && (!last || follow || end != s->p)) {
-				e = walk_splice(s, c, s->p);
-				if (e)
-					return e;
-				if (s->p[0] == '/') {
-					if (guest)
-						return ERR_NOTCAPABLE;
-					cur = v->root_fs->root;
-				}
-				*w = (struct vfs_walk){
-					.dir = cur, .raw = cur, .node = cur, .dot = true};
-				continue;
-			}
-			if (last) {
-				*w = (struct vfs_walk){.dir = cur,
-						       .raw = c,
-						       .node = c ? cross_down(c) : NULL,
-						       .name = comp,
-						       .namelen = len,
-						       .trailing = end != s->p};
-				return 0;
-			}
-			if (!c)
-				return ERR_NOENT;
-			if (c->type != VFS_TYPE_DIR)
-				return ERR_NOTDIR;
-			cur = cross_down(c);
-			s->depth++;
-		}
-		if (last)
-			return 0;
-		w->trailing = false;
-	}
-}
-
-static int walk_path(struct vfs *v, struct vfs_file *base, const char *path, bool guest,
-		     enum vfs_access limit, bool follow, struct vfs_walk *w)
-{
-	struct walk_state s = {.p = path};
-	struct vfs_node *cur;
-	int e;
-
-	if (strnlen(path, VFS_PATH_MAX + 1) > VFS_PATH_MAX)
-		return ERR_RANGE;
-	if (!path[0] || !v->root_fs)
-		return ERR_NOENT;
-	if (base && base->vfs != v)
-		return ERR_BADF;
-	cur = path[0] == '/' || !base ? v->root_fs->root : base->node;
-	if (cur->type != VFS_TYPE_DIR)
-		return ERR_NOTDIR;
-	e = walk_steps(v, &s, cur, guest, limit, follow, w);
-	if (!e && s.buf && w->name) {
-		/* the name lives in s.buf, freed below */
-		memcpy(w->namebuf, w->name, w->namelen);
-		w->namebuf[w->namelen] = 0;
-		w->name = w->namebuf;
-	}
-	free(s.buf);
-	return e;
-}
-
-int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
-	     struct vfs_walk *w)
-{
-	/* a file's guest and limit never change after its open: no lock */
-	bool guest = base && base->guest;
-	enum vfs_access limit = guest ? base->limit : VFS_ACCESS_WRITE;
-	int e = walk_path(v, base, path, guest, limit, follow, w);
-
-	if (!e) {
-		w->guest = guest;
-		w->limit = limit;
-	}
-	return e;
-}
-
-int vfs_fs_walk(struct vfs_fs *fs, const char *path, struct vfs_node **out)
-{
-	struct vfs_node *cur = fs->root;
-	const char *p = path;
-
-	for (;;) {
-		const char *comp;
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		if (cur->type != VFS_TYPE_DIR)
-			return ERR_NOTDIR;
-		comp = p;
-		while (*p && *p != '/')
-			p++;
-		len = (size_t)(p - comp);
-		if (is_dot(comp, len))
-			return ERR_INVAL;
-		cur = vfs_node_child(cur, comp, len);
-		if (!cur)
-			return ERR_NOENT;
-	}
-	*out = cur;
-	return 0;
-}
-
 /* ---- the VFS and its mounts ---- */
 
 int vfs_create(vfs_clock_fn clock, void *clock_arg, struct vfs **out)
@@ -468,7 +263,7 @@ static int mkdir_parents(struct vfs *v, const char *path)
 		len = (size_t)(p - comp);
 		if (len > VFS_NAME_MAX)
 			return ERR_RANGE;
-		if (is_dot(comp, len))
+		if (vfs_name_is_dot(comp, len))
 			return ERR_INVAL;
 		c = vfs_node_child(cur, comp, len);
 		if (!c) {
@@ -481,7 +276,7 @@ static int mkdir_parents(struct vfs *v, const char *path)
 		} else if (c->type != VFS_TYPE_DIR) {
 			return ERR_NOTDIR;
 		}
-		cur = cross_down(c);
+		cur = vfs_node_cross(c);
 	}
 }
 

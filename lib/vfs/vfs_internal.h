@@ -132,6 +132,12 @@ void vfs_node_link(struct vfs_node *dir, struct vfs_node *n);
 /* Unlinks `n` from its directory; frees it if it has no refs. */
 void vfs_node_unlink(struct vfs_node *n);
 
+/* The root of whatever is mounted on n (n itself if nothing). */
+struct vfs_node *vfs_node_cross(struct vfs_node *n);
+
+/* Whether a component is "." or "..". */
+bool vfs_name_is_dot(const char *s, size_t len);
+
 /* "..": the parent, across mount points; the global root, an unmounted
  * root and a removed directory are their own parents. */
 struct vfs_node *vfs_node_up(struct vfs_node *n);

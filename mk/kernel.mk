@@ -133,9 +133,12 @@ WASITS_ROOT := $(BUILD)/wasits-root
 WASITS_ONLY ?=
 .PHONY: kernel-wasits wasi-testsuite-kernel
 kernel-wasits:
-	$(Q)rm -rf $(WASITS_ROOT) && for s in assemblyscript c rust; do \
+	$(Q)rm -rf $(WASITS_ROOT) && mkdir -p $(WASITS_ROOT) && \
+	if [ ! -d $(WASI_TESTSUITE) ]; then \
+		echo "kernel-wasits: $(WASI_TESTSUITE) missing: an image without the tests"; \
+	else for s in assemblyscript c rust; do \
 		mkdir -p $(WASITS_ROOT)/$$s && \
-		cp -R $(WASI_TESTSUITE)/$$s/testsuite/wasm32-wasip1/. $(WASITS_ROOT)/$$s/ || exit 1; done
+		cp -R $(WASI_TESTSUITE)/$$s/testsuite/wasm32-wasip1/. $(WASITS_ROOT)/$$s/ || exit 1; done; fi
 	$(Q)$(MAKE) --no-print-directory kernel-big BIG=$(BUILD)/kernel-wasits \
 		BIG_ROOTFS=$(abspath $(WASITS_ROOT))
 wasi-testsuite-kernel: kernel-wasits

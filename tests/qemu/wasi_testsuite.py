@@ -102,6 +102,10 @@ def main():
     log = a.log or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.image))),
                                 "test-logs", f"wasi-testsuite-smp{a.smp}.transcript")
     os.makedirs(os.path.dirname(log), exist_ok=True)
+    if not os.path.isdir(a.suite):
+        print(f"FAIL setup: {a.suite} missing (see ../shared/wasi-testsuite/ABOUT.md)")
+        print("0 passed, 1 failed")
+        return 1
     passed = failed = 0
     sh = None
     boots = 0

@@ -123,3 +123,24 @@ SOAK_BOOTS ?= 200
 soak: deps
 	$(Q)$(MAKE) --no-print-directory kernel-big
 	$(Q)BUILD=$(BUILD) tools/soak.sh $(SOAK_BOOTS)
+
+# The official WASI testsuite in the kernel (tests/qemu/wasi_testsuite.py):
+# the big image with each suite's preview1 tests under /big/SUITE (NAME.wasm,
+# NAME.json, fs-tests.dir), run through the shell on SMP=2.
+#   make wasi-testsuite-kernel [WASITS_ONLY=substr]
+WASI_TESTSUITE ?= ../shared/wasi-testsuite
+WASITS_ROOT := $(BUILD)/wasits-root
+WASITS_ONLY ?=
+.PHONY: kernel-wasits wasi-testsuite-kernel
+kernel-wasits:
+	$(Q)rm -rf $(WASITS_ROOT) && mkdir -p $(WASITS_ROOT) && \
+	if [ ! -d $(WASI_TESTSUITE) ]; then \
+		echo "kernel-wasits: $(WASI_TESTSUITE) missing: an image without the tests"; \
+	else for s in assemblyscript c rust; do \
+		mkdir -p $(WASITS_ROOT)/$$s && \
+		cp -R $(WASI_TESTSUITE)/$$s/testsuite/wasm32-wasip1/. $(WASITS_ROOT)/$$s/ || exit 1; done; fi
+	$(Q)$(MAKE) --no-print-directory kernel-big BIG=$(BUILD)/kernel-wasits \
+		BIG_ROOTFS=$(abspath $(WASITS_ROOT))
+wasi-testsuite-kernel: kernel-wasits
+	$(Q)python3 tests/qemu/wasi_testsuite.py --smp 2 --suite $(WASI_TESTSUITE) \
+		$(if $(WASITS_ONLY),--only $(WASITS_ONLY)) $(BUILD)/kernel-wasits/loader.elf

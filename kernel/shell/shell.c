@@ -2,9 +2,11 @@
  * shell.c - the kernel shell: a task that reads the console UART, edits a
  * line (lib/ledit: cursor movement, history), and runs it.
  *
- * A line is words: '...' and "..." group, an unquoted >, >> or & is a word
- * of its own. The first word is a builtin (the table below) or a program
- * (/bin/NAME[.wasm], or a path); a final & runs a program in the
+ * A line is words (at most MAX_ARGS in LINE_MAX - 2 bytes; more is an
+ * error): '...' and "..." group, $'...' too with C escapes (\n, \t, \\,
+ * \'), an unquoted >, >> or & is a word of its own; leading K=V words set
+ * variables (shell_env.c). The first word is a builtin (the table below)
+ * or a program (/bin/NAME[.wasm], or a path); a final & runs a program in the
  * background. Builtins run synchronously inside the shell task's poll;
  * programs and builtins that wait are jobs (shell_jobs.c): while the
  * foreground job runs, the shell reads on, Ctrl-C stops the job, lines
@@ -50,7 +52,7 @@
 #include "wasm/modcache.h"
 
 #define LINE_MAX      LEDIT_LINE_MAX
-#define MAX_ARGS      16
+#define MAX_ARGS      64
 #define TYPEAHEAD_MAX 256
 
 static int cmd_help(int argc, char **argv);
@@ -180,12 +182,21 @@ static int cmd_fault(int argc, char **argv)
 
 static const struct shell_command commands[] = {
 	{"help", "list the commands", cmd_help},
-	{"run", "run PROG [ARG...] [&]: run a program (also just: PROG ARG...)", shell_cmd_run},
+	{"run",
+	 "run [--root DIR|--no-root] PROG [ARG...] [&]: run a program (also just: PROG "
+	 "ARG...); --root: DIR is its / (like wasmrun --dir DIR::/); --no-root: no files",
+	 shell_cmd_run},
+	{"export", "export K=V...: set variables every program gets (also: K=V alone)",
+	 shell_cmd_export},
+	{"env", "list the variables (K=V PROG ARG...: for that program only)", shell_cmd_env},
+	{"unset", "unset K...: remove variables", shell_cmd_unset},
 	{"jobs", "list the background programs", shell_cmd_jobs},
 	{"ps", "list tasks: id, name, state, CPU, run time, memory", shell_cmd_ps},
 	{"kill", "kill ID|%N...: end programs (IDs from ps, %N from jobs)", shell_cmd_kill},
 	{"ls", "ls [PATH...]: list directories (default /)", shell_cmd_ls},
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
+	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
+	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
 	{"echo", "print words, or write them: echo 1 > FILE, >> appends", shell_cmd_echo},
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
 	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
@@ -207,7 +218,9 @@ static int cmd_help(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		kprintf("  %-10s %s\n", commands[i].name, commands[i].help);
 	kprintf("Programs: ls /bin. Keys: arrows edit and recall lines, Ctrl-C stops the\n"
-		"foreground program, Ctrl-D ends its input.\n");
+		"foreground program, Ctrl-D ends its input. Lines: at most %u bytes and %d "
+		"words.\n",
+		LINE_MAX - 2, MAX_ARGS);
 	return 0;
 }
 
@@ -216,8 +229,42 @@ static bool is_special(char c)
 	return c == '>' || c == '&';
 }
 
+/* The escape of $'...' after its backslash: \n \t \r \\ \' \" \e. */
+static char ansi_escape(char c)
+{
+	switch (c) {
+	case 'n':
+		return '\n';
+	case 't':
+		return '\t';
+	case 'r':
+		return '\r';
+	case 'e':
+		return 0x1b;
+	default:
+		return c; /* \\, \', \" and any other: the character itself */
+	}
+}
+
+/* Copies the inside of $'...' (p just after the opening quote) to *o with
+ * its escapes; returns the byte after the closing quote, or NULL if there
+ * is none. Each escape makes one byte of two: *o never overtakes p. */
+static const char *ansi_quote(const char *p, char **o)
+{
+	while (*p && *p != '\'') {
+		if (*p == '\\' && p[1]) {
+			*(*o)++ = ansi_escape(p[1]);
+			p += 2;
+		} else {
+			*(*o)++ = *p++;
+		}
+	}
+	return *p ? p + 1 : NULL;
+}
+
 /*
- * Splits `line` into words in `buf` (2 * LINE_MAX bytes). Returns the word
+ * Splits `line` into words in `buf` (2 * (strlen(line) + 1) bytes: each
+ * byte and a NUL per word at most) and argv (MAX_ARGS + 1). Returns the word
  * count, or -1 (message printed) for too many words or an open quote.
  */
 static int tokenize(const char *line, char *buf, char **argv)
@@ -244,7 +291,13 @@ static int tokenize(const char *line, char *buf, char **argv)
 			continue;
 		}
 		while (*p && *p != ' ' && *p != '\t' && !is_special(*p)) {
-			if (*p == '\'' || *p == '"') {
+			if (p[0] == '$' && p[1] == '\'') {
+				p = ansi_quote(p + 2, &o);
+				if (!p) {
+					kprintf("unterminated quote\n");
+					return -1;
+				}
+			} else if (*p == '\'' || *p == '"') {
 				char q = *p++;
 				while (*p && *p != q)
 					*o++ = *p++;
@@ -271,7 +324,9 @@ static const struct shell_command *builtin(const char *name)
 	return NULL;
 }
 
-/* Runs words: a builtin, or a program (in the background after a final &). */
+/* Runs words: leading K=V assignments, then a builtin or a program (in
+ * the background after a final &). Assignments alone are exported; before
+ * a program they are its own. */
 static int run(int argc, char **argv)
 {
 	bool background = strcmp(argv[argc - 1], "&") == 0;
@@ -286,14 +341,32 @@ static int run(int argc, char **argv)
 		kprintf("syntax error: '&' needs a command before it\n");
 		return 2;
 	}
+	int nassign = 0;
+	while (nassign < argc && shell_env_name_len(argv[nassign]))
+		nassign++;
+	if (nassign == argc) {
+		if (background) {
+			kprintf("syntax error: variables cannot be set in the background\n");
+			return 2;
+		}
+		return shell_env_assign(argc, argv);
+	}
+	char **assign = argv;
+	argc -= nassign;
+	argv += nassign;
 	const struct shell_command *c = builtin(argv[0]);
-	if (c && strcmp(c->name, "run") == 0 && background) {
+	if (c && strcmp(c->name, "run") == 0 && (background || nassign)) {
 		if (argc < 2)
 			return c->fn(argc, argv); /* usage */
-		return shell_jobs_run_program(argc - 1, argv + 1, true);
+		return shell_run_words(argc - 1, argv + 1, background, nassign, assign);
 	}
 	if (c && background) {
 		kprintf("%s: a builtin cannot run in the background (only programs can)\n",
+			argv[0]);
+		return 2;
+	}
+	if (c && nassign) {
+		kprintf("%s: variables before a builtin do nothing (only programs get them)\n",
 			argv[0]);
 		return 2;
 	}
@@ -305,7 +378,7 @@ static int run(int argc, char **argv)
 	}
 	char path[LAUNCH_PATH_MAX];
 	if (launch_find(argv[0], path) == 0)
-		return shell_jobs_run_program(argc, argv, background);
+		return shell_run_words(argc, argv, background, nassign, assign);
 	kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
 	return 127;
 }
@@ -331,19 +404,37 @@ static int cmd_timeout(int argc, char **argv)
 static int shell_execute(const char *line)
 {
 	static const struct trace_span_meta span = {"shell", "shell", TRACE_LEVEL_INFO};
-	char buf[2 * LINE_MAX];
-	char *argv[MAX_ARGS + 1];
-	char copy[LINE_MAX];
 	size_t n = strnlen(line, LINE_MAX - 1);
+	int status = 2;
+	/* the editor keeps at most LINE_MAX - 1 bytes: a line that long may
+	 * have lost its end, so it is refused rather than run cut */
+	if (n >= LINE_MAX - 1) {
+		kprintf("line too long (at most %u bytes): not run\n", LINE_MAX - 2);
+		return 2;
+	}
+	/* on the heap: a 4 KB line's words do not fit a task's stack */
+	char *copy = malloc(n + 1);
+	char *buf = malloc(2 * (n + 1));
+	char **argv = malloc((MAX_ARGS + 1) * sizeof(*argv));
+	if (!copy || !buf || !argv) {
+		kprintf("no memory for the line\n");
+		goto out;
+	}
 	memcpy(copy, line, n);
 	copy[n] = 0;
 	int argc = tokenize(copy, buf, argv);
-	if (argc <= 0)
-		return argc < 0 ? 2 : 0;
+	if (argc <= 0) {
+		status = argc < 0 ? 2 : 0;
+		goto out;
+	}
 	uint64_t id = ktrace_span_enter(&span);
 	TRACE_POINT(shell, line, copy);
-	int status = run(argc, argv);
+	status = run(argc, argv);
 	ktrace_span_exit(id);
+out:
+	free(copy);
+	free(buf);
+	free(argv);
 	return status;
 }
 

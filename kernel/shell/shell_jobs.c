@@ -494,7 +494,7 @@ static void job_title(int argc, char **argv, char *out, size_t size)
 		n += (size_t)fmt_snprintf(out + n, size - n, "%s%s", i ? " " : "", argv[i]);
 }
 
-int shell_jobs_run_program(int argc, char **argv, bool background)
+int shell_jobs_run_program(int argc, char **argv, bool background, const struct shell_run_opts *o)
 {
 	char title[JOB_NAME_MAX];
 	struct wasm_error we = {0};
@@ -528,6 +528,9 @@ int shell_jobs_run_program(int argc, char **argv, bool background)
 		.arg = j,
 		.read = background ? NULL : stdin_read,
 		.released = prog_released,
+		.envc = o ? o->envc : 0,
+		.envp = o ? o->envp : NULL,
+		.root = o ? o->root : NULL,
 	};
 	err = launch_start(&f, argc, (const char *const *)argv, &io, &we, &jh);
 	if (err) {

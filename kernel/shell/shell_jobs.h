@@ -43,14 +43,22 @@ int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh)
 #define SHELL_WORK_SLICE_US 2000
 int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg);
 
+/* How to start a program: its environment and its root (all may be 0). */
+struct shell_run_opts {
+	uint32_t envc;
+	const char *const *envp; /* "K=V", copied at the start */
+	const char *root;	 /* the kvfs directory that is its "/" (NULL: /) */
+};
+
 /*
  * shell_jobs_run_program - launches argv[0] (wasm/launch.h: a path, or
- * /bin/NAME[.wasm]) with argv as a job; in the foreground, the shell awaits
- * it and gives it the console's input; in the background, prints "[N] ID".
- * Returns 0 once started, else prints why and returns 127 (not found), 126
- * (found, cannot run) or 1 (no job slot, no file handle).
+ * /bin/NAME[.wasm]) with argv and `o` (may be NULL) as a job; in the
+ * foreground, the shell awaits it and gives it the console's input; in
+ * the background, prints "[N] ID". Returns 0 once started, else prints why
+ * and returns 127 (not found), 126 (found, cannot run) or 1 (no job slot,
+ * no file handle, a root that cannot be opened).
  */
-int shell_jobs_run_program(int argc, char **argv, bool background);
+int shell_jobs_run_program(int argc, char **argv, bool background, const struct shell_run_opts *o);
 
 /* shell_jobs_print - lists the background jobs: "[N] ID running|ending TITLE". */
 void shell_jobs_print(void);

@@ -1,7 +1,10 @@
 /*
  * shell_proc.c - the shell's commands about programs and tasks:
  *
- *   run PROG [ARG...] [&]   start a program (a path, or a name in /bin)
+ *   run [--root DIR | --no-root] PROG [ARG...] [&]
+ *                           start a program (a path, or a name in /bin),
+ *                           DIR (writable, from /) preopened as its "/",
+ *                           or no preopen at all
  *   jobs                    the background programs
  *   kill ID|%N...           end jobs (IDs from ps or jobs, %N a job number)
  *   ps                      every task: /proc/tasks
@@ -9,18 +12,71 @@
  * The jobs themselves (the table, the console's input, the notices) are
  * shell_jobs.c's; these commands only parse their words and ask it.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "base/err.h"
 #include "core/console.h"
+#include "fs/kvfs.h"
+#include "vfs/vfs.h"
 #include "shell/shell_internal.h"
 #include "shell/shell_jobs.h"
 
+static int run_usage(void)
+{
+	kprintf("usage: run [--root DIR | --no-root] PROGRAM [ARG...] [&]   (PROGRAM: a path, or "
+		"a name in /bin; DIR: a directory the program sees as its /; --no-root: no "
+		"files)\n");
+	return 2;
+}
+
+int shell_run_words(int argc, char **argv, bool background, int nassign, char **assign)
+{
+	struct shell_run_opts o = {0};
+	struct vfs_stat st;
+	int status;
+
+	if (argc >= 1 && strcmp(argv[0], "--no-root") == 0) {
+		o.root = ""; /* no preopen */
+		argc--;
+		argv++;
+	} else if (argc >= 1 && strcmp(argv[0], "--root") == 0) {
+		if (argc < 3)
+			return run_usage();
+		o.root = argv[1];
+		argc -= 2;
+		argv += 2;
+		if (o.root[0] != '/') {
+			kprintf("run: --root %s: give a path from / (the shell has no cwd)\n",
+				o.root);
+			return 2;
+		}
+		int err = vfs_stat(kvfs, NULL, o.root, &st);
+		if (!err && st.type != VFS_TYPE_DIR)
+			err = ERR_NOTDIR;
+		if (err) {
+			kprintf("run: --root %s: %s\n", o.root, err_text(err));
+			return 1;
+		}
+	}
+	if (argc < 1)
+		return run_usage();
+	const char **envp = shell_env_build(nassign, assign, &o.envc);
+	if (!envp) {
+		kprintf("run: no memory for the environment\n");
+		return 1;
+	}
+	o.envp = envp;
+	status = shell_jobs_run_program(argc, argv, background, &o);
+	free(envp); /* the program has its copy */
+	return status;
+}
+
 int shell_cmd_run(int argc, char **argv)
 {
-	if (argc < 2) {
-		kprintf("usage: run PROGRAM [ARG...] [&]   (PROGRAM: a path, or a name in /bin)\n");
-		return 2;
-	}
-	return shell_jobs_run_program(argc - 1, argv + 1, false);
+	if (argc < 2)
+		return run_usage();
+	return shell_run_words(argc - 1, argv + 1, false, 0, NULL);
 }
 
 int shell_cmd_jobs(int argc, char **argv)

@@ -87,17 +87,26 @@ void launch_init(void)
 
 /*
  * The one place that knows how a program's files are served: fills io's
- * file members with the shared table and a new "/" preopen (*pre, which
- * must outlive the spawn call). ERR_BUSY if the table is full.
+ * file members with the shared table and a new "/" preopen of io->root
+ * (or of "/"; none for ""; *pre must outlive the spawn call). ERR_BUSY if the table is
+ * full, ERR_NOENT if the root cannot be opened as a directory.
  */
 static int launch_files(struct wasm_proc_io *io, struct wasi_preopen *pre)
 {
 	int64_t root;
+	uint16_t e;
 
+	if (io->root && !io->root[0]) { /* no preopen: fd 3 is no file */
+		io->files = wasi_vfs_files(&files);
+		io->npreopens = 0;
+		io->preopens = NULL;
+		return 0;
+	}
 	/* "/" as a guest's: the mounts' policy decides (README, "What a program
 	 * can and cannot do"); WRITE: the preopen itself narrows nothing */
-	if (wasi_vfs_preopen(&files, "/", VFS_ACCESS_WRITE, &root))
-		return ERR_BUSY;
+	e = wasi_vfs_preopen(&files, io->root ? io->root : "/", VFS_ACCESS_WRITE, &root);
+	if (e)
+		return e == WASI_EMFILE || e == WASI_ENOMEM ? ERR_BUSY : ERR_NOENT;
 	*pre = (struct wasi_preopen){.hfd = root, .guest = "/"};
 	io->files = wasi_vfs_files(&files);
 	io->npreopens = 1;
@@ -121,9 +130,10 @@ int launch_start(struct launch_file *f, int argc, const char *const *argv,
 	}
 	if (io)
 		pio = *io;
-	if (launch_files(&pio, &pre)) {
+	int e = launch_files(&pio, &pre);
+	if (e) {
 		launch_close(f);
-		return ERR_BUSY;
+		return e;
 	}
 	/* the task is named after the file, without its directory and .wasm */
 	const char *base = strrchr(f->path, '/') + 1; /* launch_find's paths have one */

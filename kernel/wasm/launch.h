@@ -69,11 +69,12 @@ void launch_close(struct launch_file *f);
  * path's last part without ".wasm") with argv[0..argc), argv[0] being the
  * name it was called by. io gives its stdio, arg and released callback (NULL:
  * console, no stdin); its file members are ignored: the program gets the
- * shared file table with "/" preopened (wasm_proc_io's contract holds,
- * released included). we (may be NULL) receives why a module was refused.
- * f is consumed whatever the result: the module takes the bytes over (an
+ * shared file table with io->root (default "/"; "": none) preopened as its "/"
+ * (wasm_proc_io's contract holds, released and envp included). we (may be NULL) receives why a
+ * module was refused. f is consumed whatever the result: the module takes the bytes over (an
  * initrd's are borrowed, never copied); f->path stays readable. `out` as wasm_proc_spawn's.
- * Errors: ERR_BUSY (the programs' file table is full), ERR_INVAL (argc < 1),
+ * Errors: ERR_BUSY (the programs' file table is full), ERR_NOENT (io->root
+ * is no directory a program may open), ERR_INVAL (argc < 1),
  * and wasm_proc_spawn's (ERR_MALFORMED, ERR_INVALID, ERR_LINK, ERR_NOENT:
  * no _start, ERR_UNSUPP, ERR_NOMEM, ERR_CLOSED). Task context.
  */

@@ -330,6 +330,8 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	struct wasi_config wc = {
 		.argc = (uint32_t)argc,
 		.argv = argv,
+		.envc = p->io.envp ? p->io.envc : 0,
+		.envp = p->io.envp,
 		.stdio = {WASI_ENV_STDIN, WASI_ENV_STDOUT, WASI_ENV_STDERR},
 		.npreopens = p->io.files ? p->io.npreopens : 0,
 		.preopens = p->io.preopens,

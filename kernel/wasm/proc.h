@@ -42,6 +42,10 @@
  *          wasi_vfs_files(w) of lib/vfs/wasi_vfs.h), with the preopens to
  *          give the guest (handles of `files`, owned by the program from
  *          spawn on). NULL: file calls fail with EBADF / ENOSYS.
+ *  envc, envp - the program's environment ("KEY=VALUE", copied at the
+ *          spawn; NULL: none).
+ *  root  - for launch.c only: the directory of kvfs preopened as the
+ *          program's "/" (NULL: "/"; "": no preopen at all).
  *  released - called once everything the program held is freed, its task
  *          header included: after its join completed, or after it was
  *          cancelled (the join reports a cancel at once, while the task may
@@ -58,6 +62,9 @@ struct wasm_proc_io {
 	const struct wasi_files *files;
 	uint32_t npreopens;
 	const struct wasi_preopen *preopens;
+	uint32_t envc;
+	const char *const *envp;
+	const char *root;
 	void (*released)(void *arg);
 };
 

@@ -31,6 +31,8 @@ static const char *const names[ERR__COUNT] = {
 	[-ERR_XDEV] = "cross-device link",
 	[-ERR_ACCES] = "permission denied",
 	[-ERR_ROFS] = "read-only file system",
+	[-ERR_LOOP] = "too many symbolic links",
+	[-ERR_NOTCAPABLE] = "outside the confining directory",
 };
 
 const char *err_str(int e)
@@ -72,6 +74,8 @@ static const char *const texts[ERR__COUNT] = {
 	[-ERR_XDEV] = "Invalid cross-device link",
 	[-ERR_ACCES] = "Permission denied",
 	[-ERR_ROFS] = "Read-only file system",
+	[-ERR_LOOP] = "Too many levels of symbolic links",
+	[-ERR_NOTCAPABLE] = "Capabilities insufficient",
 };
 
 const char *err_text(int e)

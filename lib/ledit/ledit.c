@@ -22,7 +22,7 @@
 #include "base/assert.h"
 #include "ledit/ledit.h"
 
-#define ECHO_CAP (LEDIT_LINE_MAX + 64) /* one key's echo, usually */
+#define ECHO_CAP 320 /* echo_put flushes when it is full */
 
 #define KEY_CTRL(c)   ((c)&0x1f)
 #define KEY_ESC	      0x1b

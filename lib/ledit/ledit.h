@@ -42,8 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LEDIT_LINE_MAX 256 /* bytes of a line, its NUL included */
-#define LEDIT_HISTORY  32  /* lines kept, the oldest dropped first */
+#define LEDIT_LINE_MAX 4098 /* bytes of a line, its NUL included: 4 KB of text and one more */
+#define LEDIT_HISTORY  32   /* lines kept, the oldest dropped first */
 
 /* the caller's terminal: writes n bytes (not NUL-ended) */
 typedef void (*ledit_out_fn)(void *arg, const char *s, size_t n);

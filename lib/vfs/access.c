@@ -89,7 +89,7 @@ int vfs_set_guest_access(struct vfs *v, const char *path, enum vfs_access level)
 	if (level > VFS_ACCESS_WRITE)
 		return ERR_INVAL;
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, NULL, path, &w);
+	e = vfs_walk(v, NULL, path, true, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
 	else if (!e && w.node != w.node->fs->root)

@@ -16,10 +16,27 @@ static void node_check(const struct vfs_node *n, uint64_t *used)
 {
 	uint64_t last = 0;
 	uint32_t subdirs = 0;
+	bool shared = false;
 
 	*used += VFS_NODE_COST(n->namelen);
+	ASSERT(n->peer);
+	for (const struct vfs_node *p = n->peer; p != n; p = p->peer) {
+		ASSERT(n->type != VFS_TYPE_DIR && !n->synth);
+		ASSERT(p->type == n->type && p->ino == n->ino && p->fs == n->fs);
+		ASSERT(p->mtim == n->mtim && p->ctim == n->ctim);
+		ASSERT(n->type == VFS_TYPE_LNK
+			       ? p->u.lnk.target == n->u.lnk.target
+			       : p->u.reg.data == n->u.reg.data && p->u.reg.size == n->u.reg.size);
+		if ((uintptr_t)p < (uintptr_t)n)
+			shared = true; /* that name counts the contents */
+	}
+	if (n->type == VFS_TYPE_LNK) {
+		ASSERT(n->u.lnk.len > 0 && strlen(n->u.lnk.target) == n->u.lnk.len);
+		*used += shared ? 0 : n->u.lnk.len;
+		return;
+	}
 	if (n->type != VFS_TYPE_DIR) {
-		if (!n->synth && !n->u.reg.borrowed) {
+		if (!n->synth && !n->u.reg.borrowed && !shared) {
 			ASSERT(n->u.reg.size <= n->u.reg.cap);
 			*used += n->u.reg.cap;
 		}

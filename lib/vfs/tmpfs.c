@@ -88,6 +88,7 @@ int vfs_data_resize(struct vfs_node *n, uint64_t size)
 	if (size > old)
 		memset(n->u.reg.data + old, 0, (size_t)(size - old));
 	n->u.reg.size = size;
+	vfs_node_sync(n);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /*
  * vfs.c - the namespace: the node tree shared by every filesystem, the
- * mount table, path resolution and the operations on paths (mkdir, rmdir,
- * unlink, rename, stat, truncate). Open files are in vfs_file.c.
+ * mount table and the operations on paths (mkdir, rmdir, unlink, rename,
+ * stat, truncate). Path resolution is in walk.c, open files in
+ * vfs_file.c, links and times in vfs_link.c.
  *
  *   "/tmp/a/../b":  root(initramfs) --"tmp"--> dir tmp, mounted: tmpfs
  *                   --cross down--> tmpfs root --"a"--> a --".."--> tmpfs
@@ -52,6 +53,7 @@ int vfs_node_new(struct vfs_fs *fs, const char *name, size_t namelen, enum vfs_t
 	n->type = type;
 	n->ino = fs->next_ino++;
 	n->atim = n->mtim = n->ctim = vfs_now(fs->vfs);
+	n->peer = n;
 	if (type == VFS_TYPE_DIR)
 		n->u.dir.next_cookie = VFS_COOKIE_FIRST;
 	fs->used += cost;
@@ -117,8 +119,19 @@ void vfs_node_free(struct vfs_node *n)
 			continue;
 		}
 		up = cur == n ? NULL : cur->parent;
-		if (cur->type == VFS_TYPE_REG && !cur->synth)
+		if (cur->peer != cur) {
+			/* another name keeps the contents */
+			struct vfs_node *prev = cur->peer;
+
+			while (prev->peer != cur)
+				prev = prev->peer;
+			prev->peer = cur->peer;
+		} else if (cur->type == VFS_TYPE_REG && !cur->synth) {
 			vfs_data_free(cur);
+		} else if (cur->type == VFS_TYPE_LNK) {
+			cur->fs->used -= cur->u.lnk.len;
+			free(cur->u.lnk.target);
+		}
 		cur->fs->used -= VFS_NODE_COST(cur->namelen);
 		free(cur->name);
 		free(cur);
@@ -128,10 +141,22 @@ void vfs_node_free(struct vfs_node *n)
 	}
 }
 
+void vfs_node_sync(struct vfs_node *n)
+{
+	for (struct vfs_node *p = n->peer; p != n; p = p->peer) {
+		p->ino = n->ino;
+		p->atim = n->atim;
+		p->mtim = n->mtim;
+		p->ctim = n->ctim;
+		p->u = n->u;
+	}
+}
+
 void vfs_node_unlink(struct vfs_node *n)
 {
 	node_detach(n);
 	n->ctim = vfs_now(n->fs->vfs);
+	vfs_node_sync(n);
 	if (n->refs == 0)
 		vfs_node_free(n);
 }
@@ -166,146 +191,6 @@ int vfs_fs_new(struct vfs *v, enum vfs_fs_kind kind, struct vfs_fs **out)
 	v->fs_list = fs;
 	spin_release(&v->lock);
 	*out = fs;
-	return 0;
-}
-
-/* ---- resolution ---- */
-
-/* The root of whatever is mounted on n (n itself if nothing). */
-static struct vfs_node *cross_down(struct vfs_node *n)
-{
-	while (n->type == VFS_TYPE_DIR && n->u.dir.mounted)
-		n = n->u.dir.mounted->root;
-	return n;
-}
-
-struct vfs_node *vfs_node_up(struct vfs_node *n)
-{
-	while (!n->parent) {
-		if (!n->linked || !n->fs->covered)
-			return n; /* the root of "/", an unmounted root, a removed dir */
-		n = n->fs->covered;
-	}
-	return n->parent;
-}
-
-static bool is_dot(const char *s, size_t len)
-{
-	return (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
-}
-
-/* vfs_walk without the guest fields of *w. */
-static int walk_path(struct vfs *v, struct vfs_file *base, const char *path, bool guest,
-		     enum vfs_access limit, struct vfs_walk *w)
-{
-	struct vfs_node *cur;
-	const char *p = path;
-
-	if (strnlen(path, VFS_PATH_MAX + 1) > VFS_PATH_MAX)
-		return ERR_RANGE;
-	if (!path[0] || !v->root_fs)
-		return ERR_NOENT;
-	if (base && base->vfs != v)
-		return ERR_BADF;
-	cur = path[0] == '/' || !base ? v->root_fs->root : base->node;
-	if (cur->type != VFS_TYPE_DIR)
-		return ERR_NOTDIR;
-	*w = (struct vfs_walk){.dir = cur, .raw = cur, .node = cur, .dot = true};
-	for (;;) {
-		const char *comp, *end;
-		size_t len;
-		bool last;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			return 0; /* "/" or "a/": names cur (already in *w) */
-		if (guest && vfs_guest_level(limit, cur) == VFS_ACCESS_NONE)
-			return ERR_ACCES; /* a look-up in cur, ".." included */
-		comp = p;
-		while (*p && *p != '/')
-			p++;
-		len = (size_t)(p - comp);
-		if (len > VFS_NAME_MAX)
-			return ERR_RANGE;
-		end = p;
-		while (*end == '/')
-			end++;
-		last = !*end;
-		if (is_dot(comp, len)) {
-			if (len == 2)
-				cur = vfs_node_up(cur);
-			*w = (struct vfs_walk){.dir = cur,
-					       .raw = cur,
-					       .node = cur,
-					       .name = comp,
-					       .namelen = len,
-					       .dot = true,
-					       .trailing = end != p};
-		} else {
-			struct vfs_node *c = vfs_node_child(cur, comp, len);
-
-			if (last) {
-				*w = (struct vfs_walk){.dir = cur,
-						       .raw = c,
-						       .node = c ? cross_down(c) : NULL,
-						       .name = comp,
-						       .namelen = len,
-						       .trailing = end != p};
-				return 0;
-			}
-			if (!c)
-				return ERR_NOENT;
-			if (c->type != VFS_TYPE_DIR)
-				return ERR_NOTDIR;
-			cur = cross_down(c);
-		}
-		if (last)
-			return 0;
-		w->trailing = false;
-	}
-}
-
-int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w)
-{
-	/* a file's guest and limit never change after its open: no lock */
-	bool guest = base && base->guest;
-	enum vfs_access limit = guest ? base->limit : VFS_ACCESS_WRITE;
-	int e = walk_path(v, base, path, guest, limit, w);
-
-	if (!e) {
-		w->guest = guest;
-		w->limit = limit;
-	}
-	return e;
-}
-
-int vfs_fs_walk(struct vfs_fs *fs, const char *path, struct vfs_node **out)
-{
-	struct vfs_node *cur = fs->root;
-	const char *p = path;
-
-	for (;;) {
-		const char *comp;
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		if (cur->type != VFS_TYPE_DIR)
-			return ERR_NOTDIR;
-		comp = p;
-		while (*p && *p != '/')
-			p++;
-		len = (size_t)(p - comp);
-		if (is_dot(comp, len))
-			return ERR_INVAL;
-		cur = vfs_node_child(cur, comp, len);
-		if (!cur)
-			return ERR_NOENT;
-	}
-	*out = cur;
 	return 0;
 }
 
@@ -378,7 +263,7 @@ static int mkdir_parents(struct vfs *v, const char *path)
 		len = (size_t)(p - comp);
 		if (len > VFS_NAME_MAX)
 			return ERR_RANGE;
-		if (is_dot(comp, len))
+		if (vfs_name_is_dot(comp, len))
 			return ERR_INVAL;
 		c = vfs_node_child(cur, comp, len);
 		if (!c) {
@@ -391,7 +276,7 @@ static int mkdir_parents(struct vfs *v, const char *path)
 		} else if (c->type != VFS_TYPE_DIR) {
 			return ERR_NOTDIR;
 		}
-		cur = cross_down(c);
+		cur = vfs_node_cross(c);
 	}
 }
 
@@ -424,7 +309,7 @@ int vfs_mount(struct vfs *v, const char *path, struct vfs_fs *fs, uint32_t flags
 		if (flags & VFS_MOUNT_MKDIR)
 			e = mkdir_parents(v, path);
 		if (!e)
-			e = vfs_walk(v, NULL, path, &w);
+			e = vfs_walk(v, NULL, path, true, &w);
 		if (!e && !w.node)
 			e = ERR_NOENT;
 		else if (!e && w.node->type != VFS_TYPE_DIR)
@@ -448,7 +333,7 @@ int vfs_umount(struct vfs *v, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, NULL, path, &w);
+	e = vfs_walk(v, NULL, path, true, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
 	if (e)
@@ -479,29 +364,40 @@ out:
 
 /* ---- operations on paths ---- */
 
+/* How many linked names a non-directory has. */
+static uint64_t node_names(const struct vfs_node *n)
+{
+	uint64_t k = n->linked;
+
+	for (const struct vfs_node *p = n->peer; p != n; p = p->peer)
+		k += p->linked;
+	return k;
+}
+
 void vfs_node_stat(const struct vfs_node *n, struct vfs_stat *out)
 {
 	*out = (struct vfs_stat){
 		.dev = n->fs->dev,
 		.ino = n->ino,
 		.type = n->type,
-		.nlink = n->type == VFS_TYPE_DIR ? 2u + n->u.dir.nsubdirs
-			 : n->linked		 ? 1u
-						 : 0u,
-		.size = n->type == VFS_TYPE_REG && !n->synth ? n->u.reg.size : 0,
+		.nlink = n->type == VFS_TYPE_DIR ? 2u + n->u.dir.nsubdirs : node_names(n),
+		.size = n->type == VFS_TYPE_REG && !n->synth ? n->u.reg.size
+			: n->type == VFS_TYPE_LNK	     ? n->u.lnk.len
+							     : 0,
 		.atim = n->atim,
 		.mtim = n->mtim,
 		.ctim = n->ctim,
 	};
 }
 
-int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out)
+static int stat_at(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+		   struct vfs_stat *out)
 {
 	struct vfs_walk w;
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, follow, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
 	else if (!e && w.trailing && w.node->type != VFS_TYPE_DIR)
@@ -514,6 +410,16 @@ int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_
 	return e;
 }
 
+int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out)
+{
+	return stat_at(v, base, path, true, out);
+}
+
+int vfs_lstat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out)
+{
+	return stat_at(v, base, path, false, out);
+}
+
 int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 {
 	struct vfs_node *n;
@@ -521,7 +427,7 @@ int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, false, &w);
 	if (e)
 		goto out;
 	if (w.dot || w.node)
@@ -546,7 +452,7 @@ int vfs_rmdir(struct vfs *v, struct vfs_file *base, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, false, &w);
 	if (e)
 		goto out;
 	if (w.dot)
@@ -574,7 +480,7 @@ int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path)
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, false, &w);
 	if (e)
 		goto out;
 	if (w.dot || (w.node && w.node->type == VFS_TYPE_DIR))
@@ -647,9 +553,9 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &a);
+	e = vfs_walk(v, base, path, false, &a);
 	if (!e)
-		e = vfs_walk(v, new_base, new_path, &b);
+		e = vfs_walk(v, new_base, new_path, false, &b);
 	if (!e)
 		e = rename_check(&a, &b);
 	if (e || a.raw == b.raw)
@@ -676,6 +582,7 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	src->namelen = (uint32_t)b.namelen;
 	vfs_node_link(b.dir, src);
 	src->ctim = vfs_now(v);
+	vfs_node_sync(src);
 out:
 	spin_release(&v->lock);
 	return e;
@@ -687,7 +594,7 @@ int vfs_truncate(struct vfs *v, struct vfs_file *base, const char *path, uint64_
 	int e;
 
 	spin_acquire(&v->lock);
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, true, &w);
 	if (!e && !w.node)
 		e = ERR_NOENT;
 	else if (!e && w.node->type == VFS_TYPE_DIR)

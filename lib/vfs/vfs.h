@@ -11,7 +11,11 @@
  * Paths: '/'-separated, absolute from the root or relative to an open
  * directory (`base`, NULL = the root). Empty components and "." are
  * skipped; ".." goes to the parent, crosses back over a mount point, and
- * at the root stays at the root (it never escapes). No symlinks.
+ * at the root stays at the root (it never escapes). Symbolic links (tmpfs)
+ * are followed in the middle of a path, and at its end unless the call
+ * says not to; at most VFS_SYMLINK_MAX of them per walk (ERR_LOOP). A
+ * guest's walk never leaves the directory it starts from: ".." there, or
+ * a link to an absolute path, is ERR_NOTCAPABLE.
  *
  * Locking: one spinlock per `struct vfs` guards the mount table, every
  * directory tree, tmpfs file data, file positions and reference counts.
@@ -34,7 +38,7 @@
  * ERR_NOMEM, ERR_BUSY (a mount point, a filesystem in use), ERR_RANGE (a
  * name longer than VFS_NAME_MAX or a path longer than VFS_PATH_MAX),
  * ERR_AGAIN (a synthetic stream with nothing to read), ERR_NOTEMPTY,
- * ERR_XDEV.
+ * ERR_XDEV, ERR_LOOP, ERR_NOTCAPABLE.
  */
 #pragma once
 
@@ -45,8 +49,9 @@
 #include "base/compiler.h"
 #include "base/err.h"
 
-#define VFS_NAME_MAX 255u
-#define VFS_PATH_MAX 4096u
+#define VFS_NAME_MAX	255u
+#define VFS_PATH_MAX	4096u
+#define VFS_SYMLINK_MAX 40u /* links followed in one walk */
 
 struct vfs;
 struct vfs_fs;
@@ -56,24 +61,26 @@ enum vfs_type {
 	VFS_TYPE_DIR = 1,
 	VFS_TYPE_REG = 2,
 	VFS_TYPE_CHAR = 3, /* a synthetic stream: no seek, no size */
+	VFS_TYPE_LNK = 4,  /* a symbolic link (tmpfs): size is its target's length */
 };
 
 /* Open flags. */
 #define VFS_O_READ	0x01u
 #define VFS_O_WRITE	0x02u
-#define VFS_O_CREAT	0x04u /* create a regular file if missing */
-#define VFS_O_EXCL	0x08u /* with CREAT: ERR_EXIST if it exists */
-#define VFS_O_TRUNC	0x10u /* a regular file: size 0 (needs a writable fs) */
-#define VFS_O_DIRECTORY 0x20u /* ERR_NOTDIR unless a directory */
-#define VFS_O_APPEND	0x40u /* every write goes to the end */
-#define VFS_O_NONBLOCK	0x80u /* kept for the caller; the VFS never blocks */
+#define VFS_O_CREAT	0x04u  /* create a regular file if missing */
+#define VFS_O_EXCL	0x08u  /* with CREAT: ERR_EXIST if it exists */
+#define VFS_O_TRUNC	0x10u  /* a regular file: size 0 (needs a writable fs) */
+#define VFS_O_DIRECTORY 0x20u  /* ERR_NOTDIR unless a directory */
+#define VFS_O_APPEND	0x40u  /* every write goes to the end */
+#define VFS_O_NONBLOCK	0x80u  /* kept for the caller; the VFS never blocks */
+#define VFS_O_NOFOLLOW	0x100u /* a last symlink: ERR_LOOP (ERR_NOTDIR with DIRECTORY) */
 
 /* File attributes. Times are ns since the epoch, from the VFS clock. */
 struct vfs_stat {
 	uint64_t dev; /* the filesystem's id */
 	uint64_t ino; /* unique within dev; never reused while the fs lives */
 	enum vfs_type type;
-	uint64_t nlink; /* dir: 2 + subdirectories; file: 1, 0 once unlinked */
+	uint64_t nlink; /* dir: 2 + subdirectories; other: its names (0 once unlinked) */
 	uint64_t size;	/* regular files; 0 for the others */
 	uint64_t atim, mtim, ctim;
 };
@@ -259,6 +266,9 @@ void vfs_close(struct vfs_file *f);
  * ERR_NOENT, ERR_NOTDIR, ERR_RANGE, ERR_ACCES. */
 int vfs_stat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out);
 
+/* vfs_lstat - vfs_stat that does not follow a last symlink. */
+int vfs_lstat(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_stat *out);
+
 /* vfs_mkdir - ERR_EXIST, ERR_NOENT (parent), ERR_ROFS, ERR_ACCES. */
 int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path);
 
@@ -285,6 +295,49 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 /* vfs_truncate - sets a regular file's size (zero-filled when growing).
  * ERR_ISDIR, ERR_ROFS, ERR_PERM (synth), ERR_ACCES, ERR_NOSPC. */
 int vfs_truncate(struct vfs *v, struct vfs_file *base, const char *path, uint64_t size);
+
+/*
+ * vfs_symlink - creates the symlink `path` holding `target` (kept as is,
+ * 1..VFS_PATH_MAX bytes: ERR_INVAL, ERR_RANGE). ERR_EXIST (even a
+ * dangling symlink), ERR_NOENT (parent), ERR_ROFS, ERR_ACCES, ERR_NOSPC.
+ */
+int vfs_symlink(struct vfs *v, struct vfs_file *base, const char *target, const char *path);
+
+/*
+ * vfs_readlink - copies up to `cap` bytes of the target of the symlink
+ * `path` (not followed) to buf, no NUL; *out_n the count. ERR_INVAL if it
+ * is not a symlink, ERR_NOENT, ERR_ACCES.
+ */
+int vfs_readlink(struct vfs *v, struct vfs_file *base, const char *path, char *buf, size_t cap,
+		 size_t *out_n);
+
+/*
+ * vfs_link - a new name `new_path` (under new_base) for the file or
+ * symlink `path` (under base; its last symlink followed only with
+ * `follow`). The names share contents, times and inode number; nlink
+ * counts them. ERR_EXIST, ERR_PERM (a directory, a synth file), ERR_XDEV
+ * (across filesystems), ERR_NOENT, ERR_NOTDIR, ERR_ROFS, ERR_ACCES,
+ * ERR_NOSPC.
+ */
+int vfs_link(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+	     struct vfs_file *new_base, const char *new_path);
+
+/* The flags of vfs_set_times (the values of WASI's fstflags). */
+#define VFS_TIME_ATIM	  0x1u /* set atim to the given time */
+#define VFS_TIME_ATIM_NOW 0x2u /* set atim to now */
+#define VFS_TIME_MTIM	  0x4u
+#define VFS_TIME_MTIM_NOW 0x8u
+
+/*
+ * vfs_set_times / vfs_fset_times - set the access and modification times
+ * of `path` (its last symlink followed only with `follow`) or of an open
+ * file; a time without its flag is left as it is; ctim becomes now.
+ * ERR_INVAL (a time and its NOW flag, or an unknown flag), ERR_NOENT,
+ * ERR_ROFS (a read-only fs, or a guest that may only read), ERR_ACCES.
+ */
+int vfs_set_times(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+		  uint64_t atim, uint64_t mtim, uint32_t flags);
+int vfs_fset_times(struct vfs_file *f, uint64_t atim, uint64_t mtim, uint32_t flags);
 
 /* ---- open files ---- */
 

@@ -26,6 +26,8 @@ static int open_check(const struct vfs_walk *w, const struct vfs_node *n, uint32
 
 	if ((flags & VFS_O_CREAT) && (flags & VFS_O_EXCL))
 		return ERR_EXIST;
+	if (n->type == VFS_TYPE_LNK) /* only when not followed: O_NOFOLLOW */
+		return flags & VFS_O_DIRECTORY ? ERR_NOTDIR : ERR_LOOP;
 	if (n->type != VFS_TYPE_DIR && (w->trailing || (flags & VFS_O_DIRECTORY)))
 		return ERR_NOTDIR;
 	if (n->type == VFS_TYPE_DIR && change)
@@ -53,7 +55,7 @@ static int open_node(struct vfs *v, struct vfs_file *base, const char *path, uin
 	struct vfs_walk w;
 	int e;
 
-	e = vfs_walk(v, base, path, &w);
+	e = vfs_walk(v, base, path, !(flags & VFS_O_NOFOLLOW), &w);
 	if (e)
 		return e;
 	n = w.node;
@@ -66,6 +68,7 @@ static int open_node(struct vfs *v, struct vfs_file *base, const char *path, uin
 			if (e)
 				return e;
 			n->mtim = n->ctim = vfs_now(v);
+			vfs_node_sync(n);
 		}
 	} else {
 		if (!(flags & VFS_O_CREAT))
@@ -200,8 +203,10 @@ static int write_locked(struct vfs_file *f, const void *buf, size_t len, bool po
 		return e;
 	if (!positional)
 		f->pos = off + len;
-	if (len)
+	if (len) {
 		n->mtim = n->ctim = vfs_now(f->vfs);
+		vfs_node_sync(n);
+	}
 	return 0;
 }
 
@@ -319,8 +324,10 @@ int vfs_ftruncate(struct vfs_file *f, uint64_t size)
 		return ERR_PERM;
 	spin_acquire(&f->vfs->lock);
 	e = vfs_data_resize(n, size);
-	if (!e)
+	if (!e) {
 		n->mtim = n->ctim = vfs_now(f->vfs);
+		vfs_node_sync(n);
+	}
 	spin_release(&f->vfs->lock);
 	return e;
 }

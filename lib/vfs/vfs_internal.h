@@ -8,6 +8,9 @@
  *                              |                               (siblings in
  *                              +--first--> ...                  cookie order)
  *
+ * A regular file or symlink may have several names (hard links): nodes
+ * in a ring (`peer`) sharing one content, which the last of them frees.
+ *
  * Invariants (vfs_check): a directory's children are in increasing cookie
  * order, all below dir.next_cookie, names unique; nsubdirs counts the
  * child directories; a node is freed when it is unlinked and has no refs;
@@ -43,6 +46,10 @@ struct vfs_node {
 	uint64_t cookie;
 	uint64_t ino;
 	uint64_t atim, mtim, ctim;
+	/* the next name of the same file (hard links: a ring of nodes whose
+	 * ino, times and `u` are kept equal by vfs_node_sync; the node itself
+	 * when it is the only one; a directory or synth node is always alone) */
+	struct vfs_node *peer;
 	union {
 		struct {
 			struct vfs_node *first, *last;
@@ -59,6 +66,10 @@ struct vfs_node {
 			const struct vfs_synth_ops *ops;
 			void *arg;
 		} syn;
+		struct {
+			char *target; /* owned, NUL-terminated */
+			uint32_t len;
+		} lnk;
 	} u;
 };
 
@@ -121,9 +132,19 @@ void vfs_node_link(struct vfs_node *dir, struct vfs_node *n);
 /* Unlinks `n` from its directory; frees it if it has no refs. */
 void vfs_node_unlink(struct vfs_node *n);
 
+/* The root of whatever is mounted on n (n itself if nothing). */
+struct vfs_node *vfs_node_cross(struct vfs_node *n);
+
+/* Whether a component is "." or "..". */
+bool vfs_name_is_dot(const char *s, size_t len);
+
 /* "..": the parent, across mount points; the global root, an unmounted
  * root and a removed directory are their own parents. */
 struct vfs_node *vfs_node_up(struct vfs_node *n);
+
+/* Copies n's ino, times and contents (`u`) to its other names, after a
+ * change of any of them. */
+void vfs_node_sync(struct vfs_node *n);
 
 /* The child `name` of `dir`, or NULL. */
 struct vfs_node *vfs_node_child(struct vfs_node *dir, const char *name, size_t namelen);
@@ -145,14 +166,21 @@ struct vfs_walk {
 	bool trailing;	       /* the path ended in '/' */
 	bool guest;	       /* walked for a guest: base was a guest's file */
 	enum vfs_access limit; /* the guest's limit (base->limit) */
+	/* `name` when it came from a symlink's target (the walk's copy of
+	 * the path is gone when it returns): a walk is not copied */
+	char namebuf[VFS_NAME_MAX + 1];
 };
 
 /*
  * vfs_walk - resolves path from base (or the root); the last component
- * need not exist (node NULL). ERR_NOENT, ERR_NOTDIR, ERR_RANGE, ERR_BADF,
- * and for a guest's base ERR_ACCES (a directory it may not look into).
+ * need not exist (node NULL). Symlinks are followed, the last one only
+ * with `follow` or a trailing '/' (else node is the link). ERR_NOENT,
+ * ERR_NOTDIR, ERR_RANGE, ERR_BADF, ERR_LOOP, ERR_NOMEM, and for a
+ * guest's base ERR_ACCES (a directory it may not look into) and
+ * ERR_NOTCAPABLE (".." above base, an absolute link).
  */
-int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, struct vfs_walk *w);
+int vfs_walk(struct vfs *v, struct vfs_file *base, const char *path, bool follow,
+	     struct vfs_walk *w);
 
 /* The attributes of n. */
 void vfs_node_stat(const struct vfs_node *n, struct vfs_stat *out);

@@ -13,6 +13,10 @@
 #include "vfs/vfs.h"
 #include "vfs/wasi_vfs.h"
 
+/* h_set_times passes fst_flags through */
+STATIC_ASSERT(VFS_TIME_ATIM == WASI_FSTFLAG_ATIM && VFS_TIME_ATIM_NOW == WASI_FSTFLAG_ATIM_NOW &&
+	      VFS_TIME_MTIM == WASI_FSTFLAG_MTIM && VFS_TIME_MTIM_NOW == WASI_FSTFLAG_MTIM_NOW);
+
 #define WASI_VFS_DEFAULT_MAX 1024u
 
 uint16_t wasi_vfs_errno(int err)
@@ -175,11 +179,11 @@ static uint16_t h_open(void *arg, int64_t dir, const char *path, uint32_t oflags
 	uint16_t e;
 	int err;
 
-	(void)follow; /* no symlinks */
 	e = dir_path(w, dir, path, &d);
 	if (e)
 		return e;
-	err = vfs_open(w->vfs, d, path, vfs_flags_of(oflags, fdflags, rd, wr), &f);
+	err = vfs_open(w->vfs, d, path,
+		       vfs_flags_of(oflags, fdflags, rd, wr) | (follow ? 0 : VFS_O_NOFOLLOW), &f);
 	return handle_add_opened(w, err, f, out_hfd);
 }
 
@@ -218,6 +222,7 @@ static void filestat_of(const struct vfs_stat *st, struct wasi_host_filestat *ou
 		[VFS_TYPE_DIR] = WASI_FILETYPE_DIRECTORY,
 		[VFS_TYPE_REG] = WASI_FILETYPE_REGULAR_FILE,
 		[VFS_TYPE_CHAR] = WASI_FILETYPE_CHARACTER_DEVICE,
+		[VFS_TYPE_LNK] = WASI_FILETYPE_SYMBOLIC_LINK,
 	};
 
 	*out = (struct wasi_host_filestat){
@@ -252,10 +257,10 @@ static uint16_t h_stat(void *arg, int64_t dir, const char *path, bool follow,
 	struct vfs_stat st;
 	uint16_t e;
 
-	(void)follow;
 	e = dir_path(w, dir, path, &d);
 	if (!e)
-		e = wasi_vfs_errno(vfs_stat(w->vfs, d, path, &st));
+		e = wasi_vfs_errno(follow ? vfs_stat(w->vfs, d, path, &st)
+					  : vfs_lstat(w->vfs, d, path, &st));
 	if (!e)
 		filestat_of(&st, out);
 	return e;
@@ -297,6 +302,7 @@ static bool dirent_to_wasi(void *arg, const struct vfs_dirent *d)
 		.ino = d->ino,
 		.type = d->type == VFS_TYPE_DIR	   ? WASI_FILETYPE_DIRECTORY
 			: d->type == VFS_TYPE_CHAR ? WASI_FILETYPE_CHARACTER_DEVICE
+			: d->type == VFS_TYPE_LNK  ? WASI_FILETYPE_SYMBOLIC_LINK
 						   : WASI_FILETYPE_REGULAR_FILE,
 		.namlen = d->namelen,
 		.name = d->name,
@@ -371,6 +377,69 @@ static uint16_t h_sync(void *arg, int64_t hfd, bool data_only)
 	return file_of(wv(arg), hfd) ? 0 : WASI_EBADF; /* all in memory */
 }
 
+static uint16_t h_truncate(void *arg, int64_t hfd, uint64_t size)
+{
+	struct vfs_file *f = file_of(wv(arg), hfd);
+
+	if (!f)
+		return WASI_EBADF;
+	return wasi_vfs_errno(vfs_ftruncate(f, size));
+}
+
+static uint16_t h_set_times(void *arg, int64_t dir, const char *path, bool follow, uint64_t atim,
+			    uint64_t mtim, uint32_t fst_flags)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *d;
+	uint16_t e;
+
+	if (!path) {
+		d = file_of(w, dir);
+		return d ? wasi_vfs_errno(vfs_fset_times(d, atim, mtim, fst_flags)) : WASI_EBADF;
+	}
+	e = dir_path(w, dir, path, &d);
+	if (!e)
+		e = wasi_vfs_errno(vfs_set_times(w->vfs, d, path, follow, atim, mtim, fst_flags));
+	return e;
+}
+
+static uint16_t h_symlink(void *arg, const char *target, int64_t dir, const char *path)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *d;
+	uint16_t e = dir_path(w, dir, path, &d);
+
+	if (!e)
+		e = wasi_vfs_errno(vfs_symlink(w->vfs, d, target, path));
+	return e;
+}
+
+static uint16_t h_readlink(void *arg, int64_t dir, const char *path, char *buf, size_t cap,
+			   size_t *out_n)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *d;
+	uint16_t e = dir_path(w, dir, path, &d);
+
+	if (!e)
+		e = wasi_vfs_errno(vfs_readlink(w->vfs, d, path, buf, cap, out_n));
+	return e;
+}
+
+static uint16_t h_link(void *arg, int64_t dir, const char *path, bool follow, int64_t new_dir,
+		       const char *new_path)
+{
+	struct wasi_vfs *w = wv(arg);
+	struct vfs_file *a, *b;
+	uint16_t e = dir_path(w, dir, path, &a);
+
+	if (!e)
+		e = dir_path(w, new_dir, new_path, &b);
+	if (!e)
+		e = wasi_vfs_errno(vfs_link(w->vfs, a, path, follow, b, new_path));
+	return e;
+}
+
 /* ---- the table ---- */
 
 int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, uint32_t max_handles)
@@ -396,6 +465,11 @@ int wasi_vfs_init(struct wasi_vfs *w, struct vfs *vfs, uint32_t max_handles)
 				.unlink = h_unlink,
 				.rename = h_rename,
 				.sync = h_sync,
+				.truncate = h_truncate,
+				.set_times = h_set_times,
+				.symlink = h_symlink,
+				.readlink = h_readlink,
+				.link = h_link,
 			},
 		.vfs = vfs,
 		.max = max_handles ? max_handles : WASI_VFS_DEFAULT_MAX,

@@ -71,6 +71,10 @@ uint16_t wasi_errno_from_err(int err)
 		return WASI_EACCES;
 	case ERR_ROFS:
 		return WASI_EROFS;
+	case ERR_LOOP:
+		return WASI_ELOOP;
+	case ERR_NOTCAPABLE:
+		return WASI_ENOTCAPABLE;
 	default:
 		return WASI_EIO;
 	}

@@ -14,7 +14,7 @@
 #include "base/test.h"
 #include "ledit/ledit.h"
 
-#define COLS 512
+#define COLS (LEDIT_LINE_MAX + 256)
 
 struct term {
 	char prev[COLS], row[COLS]; /* NUL = blank */
@@ -471,9 +471,11 @@ TEST(ledit, random_input_keeps_screen_in_sync)
 	bool entered = false;
 	if (!EXPECT(f))
 		return;
-	for (int i = 0; i < 40000 && fails == 0; i++) {
+	/* a phase long enough to fill a line with 90% typing */
+	const int phase = 3 * LEDIT_LINE_MAX;
+	for (int i = 0; i < 10 * phase && fails == 0; i++) {
 		/* odd phases: mostly typing and cursor moves, so lines overflow */
-		bool long_phase = (i / 4000) % 2;
+		bool long_phase = (i / phase) % 2;
 		unsigned r = (unsigned)(rng_next(&seed) % 100);
 		const char *s;
 		char one[2] = {0, 0};

@@ -331,7 +331,7 @@ TEST(vfs_tree, tmpfs_limit_counts_nodes)
 {
 	struct env e;
 	struct vfs_file *f;
-	char path[64];
+	char path[64], longer[5 + VFS_NAME_MAX + 1];
 	int made = 0, again = 0;
 
 	if (!env_init(t, &e))
@@ -349,12 +349,13 @@ TEST(vfs_tree, tmpfs_limit_counts_nodes)
 	EXPECT_LT(made, 4096 / (int)VFS_NODE_COST(1));
 	EXPECT_EQ(vfs_mkdir(e.v, NULL, "/mnt/dir"), ERR_NOSPC);
 	snprintf(path, sizeof(path), "/mnt/%d", made - 1);
-	EXPECT_EQ(vfs_rename(e.v, NULL, path, NULL,
-			     "/mnt/a-much-longer-name-than-before-by-far"
-			     "-a-much-longer-name-than-before-by-far"
-			     "-a-much-longer-name-than-before-by-far"
-			     "-a-much-longer-name-than-before-by-far"),
-		  ERR_NOSPC);
+	/* what is left is less than a node with a 1-byte name costs: a name
+	 * longer than that by far cannot fit */
+	memcpy(longer, "/mnt/", 5);
+	memset(longer + 5, 'n', VFS_NAME_MAX);
+	longer[5 + VFS_NAME_MAX] = 0;
+	EXPECT_LT((int)VFS_NODE_COST(1), (int)VFS_NAME_MAX - 8);
+	EXPECT_EQ(vfs_rename(e.v, NULL, path, NULL, longer), ERR_NOSPC);
 	vfs_check(e.v);
 	for (int i = 0; i < made; i++) {
 		snprintf(path, sizeof(path), "/mnt/%d", i);

@@ -31,6 +31,7 @@ import checks_fair  # noqa: E402
 import checks_pressure  # noqa: E402
 import checks_prompt  # noqa: E402
 import checks_sandbox  # noqa: E402
+import checks_shellenv  # noqa: E402
 from shell_checks import (Fail, has, jobs_rows, lacks, line_re, mem_usage, need,  # noqa: E402
                           no_status, ps_rows, settled_mem, start_bg, wait_notice)
 
@@ -472,6 +473,7 @@ def checks(runs, alloc_args, big_runs):
         ("bad_input", c_bad_input),
         *checks_sandbox.CHECKS,
         *checks_prompt.CHECKS,
+        *checks_shellenv.CHECKS,
         *checks_pressure.checks(big_runs),
         *checks_fair.CHECKS,
     ]

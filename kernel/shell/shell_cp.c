@@ -1,0 +1,244 @@
+/*
+ * shell_cp.c - the shell's tree commands on the kernel's VFS (kvfs):
+ *
+ *   cp [-r] SRC DST   copy a file, or with -r a directory tree, to DST
+ *                     (which must not exist): e.g. a read-only initrd
+ *                     folder into /tmp, fresh for a program's --root
+ *   rm [-r] PATH...   remove files, or with -r directory trees
+ *
+ * Both run inside the command (no job): they are meant for small trees
+ * (a test's folder), copying memory to memory. A tree deeper than
+ * TREE_DEPTH_MAX is refused rather than recursed into on a task's stack.
+ * Symbolic links are copied as links, never followed, and rm -r removes
+ * a link, not what it points to.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "core/console.h"
+#include "fs/kvfs.h"
+#include "shell/shell_internal.h"
+#include "vfs/vfs.h"
+
+#define TREE_DEPTH_MAX 16
+#define COPY_CHUNK     4096
+
+/* The names of a directory, "." and ".." left out: one allocation of
+ * NUL-separated names. */
+struct names {
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
+/* readdir's callback: runs under the VFS lock, so it only copies. */
+static bool names_add(void *arg, const struct vfs_dirent *d)
+{
+	struct names *n = arg;
+
+	if ((d->namelen == 1 && d->name[0] == '.') ||
+	    (d->namelen == 2 && d->name[0] == '.' && d->name[1] == '.'))
+		return true;
+	if (n->len + d->namelen + 1 > n->cap) {
+		size_t cap = (n->cap ? n->cap * 2 : 256) + d->namelen + 1;
+		char *b = realloc(n->buf, cap);
+
+		if (!b) {
+			n->failed = true;
+			return false;
+		}
+		n->buf = b;
+		n->cap = cap;
+	}
+	memcpy(n->buf + n->len, d->name, d->namelen);
+	n->buf[n->len + d->namelen] = 0;
+	n->len += d->namelen + 1;
+	return true;
+}
+
+static int names_list(const char *dir, struct names *out)
+{
+	struct vfs_file *f;
+	int e = vfs_open(kvfs, NULL, dir, VFS_O_READ | VFS_O_DIRECTORY, &f);
+
+	*out = (struct names){0};
+	if (e)
+		return e;
+	e = vfs_readdir(f, 0, names_add, out);
+	vfs_close(f);
+	if (!e && out->failed)
+		e = ERR_NOMEM;
+	if (e)
+		free(out->buf);
+	return e;
+}
+
+/* dir + "/" + name, malloc'd (NULL: no memory). */
+static char *path_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	char *p = malloc(a + b + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, a);
+	p[a] = '/';
+	memcpy(p + a + 1, name, b + 1);
+	return p;
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+	struct vfs_file *in, *out;
+	char *buf = malloc(COPY_CHUNK);
+	int e = buf ? vfs_open(kvfs, NULL, src, VFS_O_READ, &in) : ERR_NOMEM;
+
+	if (e) {
+		free(buf);
+		return e;
+	}
+	e = vfs_open(kvfs, NULL, dst, VFS_O_WRITE | VFS_O_CREAT | VFS_O_EXCL, &out);
+	if (!e) {
+		for (;;) {
+			size_t n = 0, w = 0;
+
+			e = vfs_read(in, buf, COPY_CHUNK, &n);
+			if (e || n == 0)
+				break;
+			e = vfs_write(out, buf, n, &w);
+			if (!e && w != n)
+				e = ERR_NOSPC;
+			if (e)
+				break;
+		}
+		vfs_close(out);
+	}
+	vfs_close(in);
+	free(buf);
+	return e;
+}
+
+static int copy_link(const char *src, const char *dst)
+{
+	char *target = malloc(VFS_PATH_MAX + 1);
+	size_t n = 0;
+	int e = target ? vfs_readlink(kvfs, NULL, src, target, VFS_PATH_MAX, &n) : ERR_NOMEM;
+
+	if (!e) {
+		target[n] = 0;
+		e = vfs_symlink(kvfs, NULL, target, dst);
+	}
+	free(target);
+	return e;
+}
+
+/* Copies src to dst; *where is set to the path an error is about. */
+static int copy_tree(const char *src, const char *dst, int depth, char *where, size_t wcap)
+{
+	struct vfs_stat st;
+	struct names names;
+	int e = vfs_lstat(kvfs, NULL, src, &st);
+
+	if (!e && st.type == VFS_TYPE_LNK)
+		e = copy_link(src, dst);
+	else if (!e && st.type != VFS_TYPE_DIR)
+		e = copy_file(src, dst);
+	else if (!e && depth >= TREE_DEPTH_MAX)
+		e = ERR_RANGE;
+	else if (!e && !(e = vfs_mkdir(kvfs, NULL, dst)) && !(e = names_list(src, &names))) {
+		for (size_t off = 0; off < names.len && !e; off += strlen(names.buf + off) + 1) {
+			char *s = path_join(src, names.buf + off);
+			char *d = path_join(dst, names.buf + off);
+
+			e = s && d ? copy_tree(s, d, depth + 1, where, wcap) : ERR_NOMEM;
+			free(s);
+			free(d);
+		}
+		free(names.buf);
+		return e;
+	}
+	if (e && !where[0]) {
+		size_t n = strnlen(src, wcap - 1);
+
+		memcpy(where, src, n);
+		where[n] = 0;
+	}
+	return e;
+}
+
+static int remove_tree(const char *path, int depth)
+{
+	struct vfs_stat st;
+	struct names names;
+	int e = vfs_lstat(kvfs, NULL, path, &st);
+
+	if (e || st.type != VFS_TYPE_DIR)
+		return e ? e : vfs_unlink(kvfs, NULL, path);
+	if (depth >= TREE_DEPTH_MAX)
+		return ERR_RANGE;
+	e = names_list(path, &names);
+	if (e)
+		return e;
+	for (size_t off = 0; !e && off < names.len; off += strlen(names.buf + off) + 1) {
+		char *p = path_join(path, names.buf + off);
+
+		e = p ? remove_tree(p, depth + 1) : ERR_NOMEM;
+		free(p);
+	}
+	free(names.buf);
+	return e ? e : vfs_rmdir(kvfs, NULL, path);
+}
+
+int shell_cmd_cp(int argc, char **argv)
+{
+	bool rec = argc > 1 && strcmp(argv[1], "-r") == 0;
+	char where[128] = "";
+	struct vfs_stat st;
+
+	if (argc != (rec ? 4 : 3)) {
+		kprintf("usage: cp [-r] SRC DST   (DST must not exist)\n");
+		return 2;
+	}
+	const char *src = argv[rec ? 2 : 1], *dst = argv[rec ? 3 : 2];
+	int e = vfs_stat(kvfs, NULL, src, &st);
+	if (!e && st.type == VFS_TYPE_DIR && !rec) {
+		kprintf("cp: %s: a directory (use cp -r)\n", src);
+		return 1;
+	}
+	if (e) {
+		kprintf("cp: %s: %s\n", src, err_text(e));
+		return 1;
+	}
+	e = copy_tree(src, dst, 0, where, sizeof(where));
+	if (e) {
+		kprintf("cp: %s: %s\n", where[0] ? where : dst, err_text(e));
+		return 1;
+	}
+	return 0;
+}
+
+int shell_cmd_rm(int argc, char **argv)
+{
+	bool rec = argc > 1 && strcmp(argv[1], "-r") == 0;
+	int status = 0;
+
+	if (argc < (rec ? 3 : 2)) {
+		kprintf("usage: rm [-r] PATH...\n");
+		return 2;
+	}
+	for (int i = rec ? 2 : 1; i < argc; i++) {
+		struct vfs_stat st;
+		int e = vfs_lstat(kvfs, NULL, argv[i], &st);
+
+		if (!e && st.type == VFS_TYPE_DIR && !rec)
+			e = ERR_ISDIR;
+		else if (!e)
+			e = remove_tree(argv[i], 0);
+		if (e) {
+			kprintf("rm: %s: %s\n", argv[i], err_text(e));
+			status = 1;
+		}
+	}
+	return status;
+}

@@ -531,6 +531,7 @@ int shell_jobs_run_program(int argc, char **argv, bool background, const struct 
 		.envc = o ? o->envc : 0,
 		.envp = o ? o->envp : NULL,
 		.root = o ? o->root : NULL,
+		.interp = o && o->interp,
 	};
 	err = launch_start(&f, argc, (const char *const *)argv, &io, &we, &jh);
 	if (err) {

@@ -48,6 +48,7 @@ struct shell_run_opts {
 	uint32_t envc;
 	const char *const *envp; /* "K=V", copied at the start */
 	const char *root;	 /* the kvfs directory that is its "/" (NULL: /) */
+	bool interp;		 /* interpreted, not compiled (run --interp) */
 };
 
 /*

@@ -1,10 +1,11 @@
 /*
  * shell_proc.c - the shell's commands about programs and tasks:
  *
- *   run [--root DIR | --no-root] PROG [ARG...] [&]
+ *   run [--interp] [--root DIR | --no-root] PROG [ARG...] [&]
  *                           start a program (a path, or a name in /bin),
- *                           DIR (writable, from /) preopened as its "/",
- *                           or no preopen at all
+ *                           interpreted instead of compiled, DIR
+ *                           (writable, from /) preopened as its "/", or
+ *                           no preopen at all
  *   jobs                    the background programs
  *   kill ID|%N...           end jobs (IDs from ps or jobs, %N a job number)
  *   ps                      every task: /proc/tasks
@@ -24,9 +25,9 @@
 
 static int run_usage(void)
 {
-	kprintf("usage: run [--root DIR | --no-root] PROGRAM [ARG...] [&]   (PROGRAM: a path, or "
-		"a name in /bin; DIR: a directory the program sees as its /; --no-root: no "
-		"files)\n");
+	kprintf("usage: run [--interp] [--root DIR | --no-root] PROGRAM [ARG...] [&]   (PROGRAM: "
+		"a path, or a name in /bin; --interp: interpreted, not compiled; DIR: a "
+		"directory the program sees as its /; --no-root: no files)\n");
 	return 2;
 }
 
@@ -36,6 +37,11 @@ int shell_run_words(int argc, char **argv, bool background, int nassign, char **
 	struct vfs_stat st;
 	int status;
 
+	if (argc >= 1 && strcmp(argv[0], "--interp") == 0) {
+		o.interp = true;
+		argc--;
+		argv++;
+	}
 	if (argc >= 1 && strcmp(argv[0], "--no-root") == 0) {
 		o.root = ""; /* no preopen */
 		argc--;

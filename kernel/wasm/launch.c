@@ -143,6 +143,7 @@ int launch_start(struct launch_file *f, int argc, const char *const *argv,
 	fmt_snprintf(task_name, sizeof(task_name), "%.*s", (int)base_len, base);
 	opts.bytes = f->owned ? WASM_BYTES_TAKE : WASM_BYTES_BORROW; /* never copied again */
 	opts.cache = true; /* initrd bytes never go away; owned ones go with the module */
+	opts.interp = pio.interp;
 	const uint8_t *bytes = f->bytes;
 	f->bytes = NULL; /* the program's now */
 	f->owned = false;

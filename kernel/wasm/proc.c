@@ -282,15 +282,16 @@ static void proc_translate_done(void *arg, const struct wasm_translate_info *ti)
 }
 
 /* A store for p with WASI bound and the module instantiated in it. */
-static int proc_instantiate(struct wasm_proc *p, bool checked, uint32_t max_pages, size_t max_code,
-			    struct wasm_instance **inst, struct wasm_error *err)
+static int proc_instantiate(struct wasm_proc *p, bool checked, bool interp, uint32_t max_pages,
+			    size_t max_code, struct wasm_instance **inst, struct wasm_error *err)
 {
 	struct wasm_store_config cfg;
 	struct wasm_linker *l;
 	int e;
 
 	kwasm_store_config(checked, &cfg);
-	kcode_store_config(&p->kcode, &cfg); /* off with jit=0 */
+	if (!interp)
+		kcode_store_config(&p->kcode, &cfg); /* off with jit=0 */
 	cfg.max_memory_pages = max_pages;
 	cfg.max_code_bytes = max_code;
 	cfg.translate_hook = (struct wasm_translate_hook){
@@ -391,7 +392,7 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	 * runtime (wasm_store_memory_new): the program runs all the same. */
 	/* the code gets what the module's data left of the limit (at least a
 	 * byte: 0 would mean no limit) */
-	e = proc_instantiate(p, o->checked, o->max_memory_pages,
+	e = proc_instantiate(p, o->checked, o->interp, o->max_memory_pages,
 			     lo.max_meta - MIN(lo.max_meta - 1, p->mod->meta_bytes), &inst, err);
 	if (e)
 		return e;

@@ -65,6 +65,7 @@ struct wasm_proc_io {
 	uint32_t envc;
 	const char *const *envp;
 	const char *root;
+	bool interp; /* interpreted even if the compiler tier is on (run --interp) */
 	void (*released)(void *arg);
 };
 
@@ -77,6 +78,7 @@ struct wasm_proc_opts {
 				     * or TAKE): share the module with other runs
 				     * of the same bytes (wasm/modcache.h) */
 	bool checked;		    /* bounds-checked memory instead of guarded */
+	bool interp;		    /* no compiler tier for this program */
 	uint32_t max_memory_pages;  /* per memory; 0: 65536 (4 GiB) */
 	uint64_t slice_us;	    /* time slice; 0: WASM_PROC_SLICE_US */
 	struct wasm_error *err;	    /* out: why decode/validate/link failed */

@@ -357,6 +357,29 @@ def c_trace(sh):
     need(0.9 <= sh.last_secs < 10, f"timeout 1 cat trace_pipe took {sh.last_secs:.2f} s")
 
 
+def c_run_interp(sh):
+    """run --interp runs a program interpreted (wasm:translate tier=interp),
+    with the same output as compiled (tier=jit, the default)."""
+    ev = f"{TRACING}/events/wasm/translate/enable"
+    sh.cmd("trace clear")
+    need(sh.cmd(f"echo 1 > {ev}") == "", "enable wasm/translate")
+    try:
+        interp = sh.cmd("run --interp hello")
+        out_i = sh.cmd(f"cat {TRACING}/trace", 30)
+        sh.cmd("trace clear")
+        jit = sh.cmd("run hello")
+        out_j = sh.cmd(f"cat {TRACING}/trace", 30)
+    finally:
+        sh.cmd(f"echo 0 > {ev}")
+        sh.cmd("trace clear")
+    need(interp == jit == "Hello, world, from WebAssembly!\n", f"outputs {interp!r} {jit!r}")
+    ni = len(re.findall(r" translate: prog=hello .* tier=interp$", out_i, re.M))
+    nj = len(re.findall(r" translate: prog=hello .* tier=jit$", out_j, re.M))
+    need(ni > 0 and "tier=jit" not in out_i, f"--interp: {ni} interp events: {out_i[-300:]!r}")
+    need(nj > 0 and "tier=interp" not in out_j, f"default: {nj} jit events: {out_j[-300:]!r}")
+    return f"hello: {ni} functions translated with --interp, {nj} compiled without"
+
+
 def c_trace_translate(sh):
     """wasm:translate shows each function hello calls for the first time,
     compiled (the kernel's default tier), and wasm:instance_exit how many
@@ -469,6 +492,7 @@ def checks(runs, alloc_args, big_runs):
         ("kill_frees_memory_at_once", c_kill_frees),
         ("trace_trap_and_switch", c_trace),
         ("trace_translate", c_trace_translate),
+        ("run_interp", c_run_interp),
         ("wasi_files_tmp", c_files),
         ("bad_input", c_bad_input),
         *checks_sandbox.CHECKS,

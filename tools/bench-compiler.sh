@@ -18,7 +18,8 @@
 #
 # where=kernel: the main kernel's `bench kwasm` (native kernel C against the
 # same program as WebAssembly, each timed by rdtime) under -icount shift=0,
-# where 1 ns of guest time is one instruction.
+# where 1 ns of guest time is one instruction; interpreted (boot argument
+# jit=0) and compiled (the default).
 #
 #   make bench-build && tools/bench-compiler.sh [rv64|kernel]
 set -u
@@ -79,14 +80,25 @@ bench_rv64() {
 	echo "$line"
 }
 
-# The kernel's `bench kwasm` lines, with where=kernel and -icount.
+# The kernel's `bench kwasm` lines, with where=kernel and -icount: booted
+# with jit=0 (every program interpreted), then with the default (compiled).
 bench_kernel() {
-	printf 'bench kwasm\nshutdown\n' |
-		tools/qemu-pipe.py --timeout 900 qemu-system-riscv64 -machine virt -smp 1 -m 256M \
-			-bios default -display none -serial stdio -monitor none -icount shift=0 \
-			-kernel "$BUILD/kernel/loader.elf" 2>&1 | tr -d '\r' |
-		sed -nE 's/^bench=kwasm (.*)/bench=compiler where=kernel tier=interp \1/p'
+	local tier args
+	for tier in interp jit; do
+		args=""
+		[[ $tier == interp ]] && args="jit=0"
+		printf 'bench kwasm\nshutdown\n' |
+			tools/qemu-pipe.py --timeout 900 qemu-system-riscv64 -machine virt -smp 1 \
+				-m 256M -bios default -display none -serial stdio -monitor none \
+				-icount shift=0 -kernel "$BUILD/kernel/loader.elf" -append "$args" 2>&1 |
+			tr -d '\r' | sed -nE "s/^bench=kwasm (.*)/bench=compiler where=kernel tier=$tier \\1/p" |
+			tee "$tmpk.$tier"
+		echo "bench=compiler where=kernel tier=$tier name=geomean ratio=$(
+			sed -nE 's/.* ratio=([0-9.]+)$/\1/p' "$tmpk.$tier" | geomean)"
+	done
+	rm -f "$tmpk".*
 }
+tmpk=$(mktemp -u)
 
 case "${1:-all}" in
 rv64) bench_rv64 ;;

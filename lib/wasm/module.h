@@ -270,7 +270,7 @@ struct wasm_error {
 	int kind;
 	const char *section;
 	uint32_t offset;
-	char msg[184]; /* a link error's two names up to 72 bytes each */
+	char msg[520]; /* a link error's two names up to 240 bytes each */
 };
 
 /* wasm_module_footprint - bytes of memory `m` holds: its struct, the

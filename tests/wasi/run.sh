@@ -310,12 +310,20 @@ expect_err 'import\.wasm: link error: unknown import.*env.*foo'
 end
 
 # link errors name an import whole, even a long one (wasi_snapshot_preview1
-# is 22 bytes, the field 53); a name over 72 bytes is cut and marked "..."
+# is 22 bytes, the field 53; 200 bytes is still whole); a name over 240
+# bytes is cut and marked "..."
 long_import() { # MODULE FIELD: a module with (import MODULE FIELD (func))
 	python3 -c 'import sys
+def leb(n):
+    out = b""
+    while True:
+        b, n = n & 0x7f, n >> 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n:
+            return out
 m, f = (a.encode() for a in sys.argv[1:3])
-imp = bytes([1, len(m)]) + m + bytes([len(f)]) + f + bytes([0, 0])
-sys.stdout.buffer.write(b"\0asm\1\0\0\0\1\4\1\x60\0\0\2" + bytes([len(imp)]) + imp)' "$@"
+imp = b"\1" + leb(len(m)) + m + leb(len(f)) + f + bytes([0, 0])
+sys.stdout.buffer.write(b"\0asm\1\0\0\0\1\4\1\x60\0\0\2" + leb(len(imp)) + imp)' "$@"
 }
 begin "unknown-import-long-name"
 [[ $skip -eq 0 ]] && long_import wasi_snapshot_preview1 \
@@ -325,11 +333,18 @@ expect_status 1
 expect_err 'link error: unknown import wasi_snapshot_preview1\.this_import_name_is_much_longer_than_thirty_two_bytes$'
 end
 
-begin "unknown-import-too-long-name"
-[[ $skip -eq 0 ]] && long_import env "$(printf 'x%.0s' {1..100})" >"$tmp/long.wasm"
+begin "unknown-import-200-byte-name"
+[[ $skip -eq 0 ]] && long_import env "$(printf 'y%.0s' {1..200})" >"$tmp/long.wasm"
 run "$WASMRUN" "$tmp/long.wasm"
 expect_status 1
-expect_err "link error: unknown import env\.$(printf 'x%.0s' {1..72})\.\.\.$"
+expect_err "link error: unknown import env\.$(printf 'y%.0s' {1..200})$"
+end
+
+begin "unknown-import-too-long-name"
+[[ $skip -eq 0 ]] && long_import env "$(printf 'x%.0s' {1..300})" >"$tmp/long.wasm"
+run "$WASMRUN" "$tmp/long.wasm"
+expect_status 1
+expect_err "link error: unknown import env\.$(printf 'x%.0s' {1..240})\.\.\.$"
 end
 
 begin "dir-wasmtime-spelling"

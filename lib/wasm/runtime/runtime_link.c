@@ -313,7 +313,7 @@ static int instance_alloc(struct wasm_store *s, const struct wasm_module *m,
 
 /* The longest module or field name a link error shows whole: with the
  * longest prefix and two "...", the message fits struct wasm_error.msg. */
-#define LINK_NAME_MAX 72u
+#define LINK_NAME_MAX 240u
 
 static int resolve_imports(struct wasm_instance *inst, const struct wasm_linker *l,
 			   struct wasm_error *err)

@@ -21,7 +21,10 @@
 # where 1 ns of guest time is one instruction; interpreted (boot argument
 # jit=0) and compiled (the default).
 #
-#   make bench-build && tools/bench-compiler.sh [rv64|kernel]
+# compile: the compiler's speed in the kernel (MB of wasm per second of
+# guest time) and its code size against the wasm it compiled.
+#
+#   make bench-build && tools/bench-compiler.sh [rv64|kernel|compile]
 set -u
 BUILD=${BUILD:-build}
 EMU=${EMU:-qemu-riscv64}
@@ -100,10 +103,34 @@ bench_kernel() {
 }
 tmpk=$(mktemp -u)
 
+# Compile speed in the kernel: the big image's 30 MiB generated program
+# (tools/gen-bigwasm.py) with wasm:translate on, under -icount; the sum of
+# the compiled functions' wasm bytes, code bytes and nanoseconds.
+bench_compile() {
+	printf 'trace enable wasm:translate\nrun /big/big.wasm\ntrace show\nshutdown\n' |
+		tools/qemu-pipe.py --timeout 500 qemu-system-riscv64 -machine virt -smp 1 -m 512M \
+			-bios default -display none -serial stdio -monitor none -icount shift=0 \
+			-kernel "$BUILD/kernel-big/loader.elf" 2>&1 | tr -d '\r' |
+		awk '/ translate: .* tier=jit$/ {
+			for (i = 1; i <= NF; i++) {
+				split($i, kv, "=")
+				if (kv[1] == "wasm_bytes") w += kv[2]
+				if (kv[1] == "bytes") b += kv[2]
+				if (kv[1] == "ns") ns += kv[2]
+			}
+			n++
+		}
+		END {
+			if (!n || !ns) { print "bench=compiler where=kernel name=compile error=no_compiles"; exit 1 }
+			printf "bench=compiler where=kernel name=compile funcs=%d wasm_bytes=%d code_bytes=%d guest_ns=%d mb_per_s=%.2f code_per_wasm=%.2f\n", n, w, b, ns, w / (ns / 1e9) / 1e6, b / w
+		}'
+}
+
 case "${1:-all}" in
 rv64) bench_rv64 ;;
 kernel) bench_kernel ;;
-all) bench_rv64 && bench_kernel ;;
-*) echo "usage: tools/bench-compiler.sh [rv64|kernel|all]" >&2; exit 2 ;;
+compile) bench_compile || status=1 ;;
+all) bench_rv64 && bench_kernel && { bench_compile || status=1; } ;;
+*) echo "usage: tools/bench-compiler.sh [rv64|kernel|compile|all]" >&2; exit 2 ;;
 esac
 exit $status

@@ -205,7 +205,6 @@ static const struct jit_rt jt_rt = {
 	.call = jt_call,
 	.memory_grow = jt_grow,
 	.misc = jt_misc,
-	.numop = jit_numop,
 	.sig_match = jit_functype_match,
 };
 

@@ -56,14 +56,6 @@ void jit_func_free(const struct wasm_code_mem *cm, struct jit_func *f);
  * address pc inside f (the nearest pcmap entry at or before it). */
 uint32_t jit_func_wasm_offset(const struct jit_func *f, uintptr_t pc);
 
-/*
- * jit_numop - the numeric-instruction service of struct jit_rt (jit_abi.h),
- * in C: computes NUM row `op` (WASM_OP_INDEX) on slots[0] (and slots[1]),
- * writing the result to slots[0] as the interpreter would. Returns 0 or the
- * trap kind (enum wasm_trap_kind); x is unused.
- */
-uint64_t jit_numop(struct wasm_exec *x, uint64_t op, uint64_t *slots);
-
 /* jit_functype_match - the sig_match service of struct jit_rt: nonzero if
  * a and b are equal function types. x is unused. */
 uint64_t jit_functype_match(struct wasm_exec *x, const struct wasm_functype *a,

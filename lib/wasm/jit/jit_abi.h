@@ -132,12 +132,6 @@ struct jit_rt {
 	 * table.init, elem.drop, memory.init, data.drop, memory.copy,
 	 * memory.fill. */
 	void (*misc)(struct wasm_exec *x, uint64_t op, uint64_t imms, uint64_t *slots);
-	/* A numeric instruction computed in C (an opcode-table NUM row that
-	 * jit_num_emit does not know): a1 = its WASM_OP_INDEX, a2 = its
-	 * operand slots, the result written to slot 0. Returns 0, or the
-	 * trap kind (enum wasm_trap_kind), which the code then raises with
-	 * its own pc. jit_numop (jit.h) is this service. */
-	uint64_t (*numop)(struct wasm_exec *x, uint64_t op, uint64_t *slots);
 	/* call_indirect's signature check when the callee's type is not the
 	 * expected one by address: nonzero if functypes a1 and a2 are equal
 	 * (WebAssembly 2.0 structural equality). jit_functype_match (jit.h)

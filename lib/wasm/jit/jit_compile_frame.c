@@ -191,10 +191,7 @@ void jc_emit_stubs(struct jc *c)
 			continue;
 		}
 		rv64_addi(b, RV64_A2, RV64_A2, -4);
-		if (k == JIT_STUB_DYN)
-			rv64_mv(b, RV64_A1, RV64_A0);
-		else
-			rv64_li(b, RV64_A1, k);
+		rv64_li(b, RV64_A1, k);
 		rv64_mv(b, RV64_A0, JIT_REG_EXEC);
 		rv64_ld(b, JR_T, JIT_REG_EXEC, jit_off_rt);
 		rv64_ld(b, JR_T, JR_T, offsetof(struct jit_rt, trap));

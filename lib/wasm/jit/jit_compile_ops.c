@@ -6,8 +6,8 @@
  * Numeric rows: the integer ALU operators and compares are emitted here,
  * with a constant right operand folded into the immediate form where
  * riscv64 has one (JIT_IOPS, one row per instruction); every other NUM row
- * goes to jit_num_emit, and those it does not know (yet) to rt->numop, which
- * computes them in C from their slots.
+ * goes to jit_num_emit, which knows them all (a row it did not know would
+ * make the function interpreted: ERR_UNSUPP).
  */
 #include "base/compiler.h"
 #include "base/err.h"
@@ -532,25 +532,14 @@ static bool emit_num(struct jc *c, uint32_t op, uint32_t sig)
 
 void jc_numeric(struct jc *c, uint32_t op)
 {
-	uint32_t sig = wasm_opinfo[op].sig, np = wasm_sig_nparams(sig), base;
+	uint32_t sig = wasm_opinfo[op].sig;
 
 	if (jit_iops[op].kind != IK_NONE) {
 		emit_iop(c, &jit_iops[op], sig);
 		return;
 	}
-	if (emit_num(c, op, sig))
-		return;
-	/* computed in C: operands in their slots, result to the first */
-	jc_spill_all(c);
-	base = c->h - np;
-	jc_materialize_top(c, np);
-	rv64_li(&c->b, RV64_A1, op);
-	jc_addr(c, RV64_A2, RV64_S0, jc_slot_off(c, jc_slot(c, base)));
-	jc_call_rt(c, offsetof(struct jit_rt, numop));
-	rv64_beq(&c->b, RV64_A0, RV64_ZERO, 8);
-	jc_trap_jal(c, JIT_STUB_DYN);
-	c->h = base + 1;
-	c->vs[base].kind = JV_SLOT;
+	if (!emit_num(c, op, sig))
+		c->err = ERR_UNSUPP;
 }
 
 /* ---- variables, references, memory size, the runtime's instructions ---- */

@@ -89,8 +89,7 @@ struct jit_fix {
 
 /* Pseudo trap kinds of the out-of-line stubs. */
 enum {
-	JIT_STUB_DYN = WASM_TRAP__COUNT, /* the kind is in a0 (a service's result) */
-	JIT_STUB_YIELD,			 /* the yield check's slow path */
+	JIT_STUB_YIELD = WASM_TRAP__COUNT, /* the yield check's slow path */
 	JIT_STUB__COUNT,
 };
 

@@ -28,14 +28,6 @@ __attribute__((weak)) void jit_func_free(const struct wasm_code_mem *cm, struct 
 	(void)f;
 }
 
-__attribute__((weak)) uint64_t jit_numop(struct wasm_exec *x, uint64_t op, uint64_t *slots)
-{
-	(void)x;
-	(void)op;
-	(void)slots;
-	return WASM_TRAP_HOST; /* never called: nothing is compiled */
-}
-
 __attribute__((weak)) uint64_t jit_functype_match(struct wasm_exec *x,
 						  const struct wasm_functype *a,
 						  const struct wasm_functype *b)

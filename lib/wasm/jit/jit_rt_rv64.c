@@ -291,7 +291,6 @@ static const struct jit_rt services = {
 	.call = jit_rt_call_entry,
 	.memory_grow = jit_rt_memory_grow,
 	.misc = jit_rt_misc_entry,
-	.numop = jit_numop,
 	.sig_match = jit_functype_match,
 	.lazy = jit_rt_lazy_entry,
 };

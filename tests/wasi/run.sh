@@ -347,6 +347,42 @@ expect_status 1
 expect_err "link error: unknown import env\.$(printf 'x%.0s' {1..240})\.\.\.$"
 end
 
+# a function with 600 locals, each set from the argument and summed: its
+# frame slots lie past a 12-bit offset from the frame pointer, where the
+# compiler's stores once asserted (a kernel panic from a guest's code)
+many_locals() {
+	python3 -c 'import sys
+def leb(n):
+    out = b""
+    while True:
+        b, n = n & 0x7f, n >> 7
+        out += bytes([b | (0x80 if n else 0)])
+        if not n:
+            return out
+def sleb(n):
+    out = b""
+    while True:
+        b, n = n & 0x7f, n >> 7
+        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
+            return out + bytes([b])
+        out += bytes([b | 0x80])
+def sec(i, b):
+    return bytes([i]) + leb(len(b)) + b
+n = 600
+code = b""
+for i in range(1, n + 1):
+    code += b"\x20\x00\x41" + sleb(i) + b"\x6a\x21" + leb(i)
+code += b"\x41\x00"
+for i in range(1, n + 1):
+    code += b"\x20" + leb(i) + b"\x6a"
+body = b"\x01" + leb(n) + b"\x7f" + code + b"\x0b"
+mod = b"\0asm\1\0\0\0" + sec(1, b"\x01\x60\x01\x7f\x01\x7f") + sec(3, b"\x01\x00")
+mod += sec(7, b"\x01\x03far\x00\x00") + sec(10, b"\x01" + leb(len(body)) + body)
+sys.stdout.buffer.write(mod)'
+}
+[[ $skip -eq 0 ]] && many_locals >"$tmp/far.wasm"
+invoke_case many-locals "180900" far "$tmp/far.wasm" 1
+
 begin "dir-wasmtime-spelling"
 rm -rf "$tmp/sandbox" && mkdir -p "$tmp/sandbox"
 run "$WASMRUN" --dir "$tmp/sandbox::/sandbox" --env BASICS_GREETING=hi "$W/basics.wasm" /sandbox

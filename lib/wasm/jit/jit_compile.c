@@ -131,7 +131,7 @@ size_t jc_ld(struct jc *c, jc_ldfn fn, unsigned rd, unsigned base, int64_t off)
 
 size_t jc_st(struct jc *c, jc_stfn fn, unsigned rs, unsigned base, int64_t off)
 {
-	if (!rv64_fits_imm12(off + 4)) {
+	if (!rv64_fits_imm12(off)) {
 		jc_addr(c, JR_ADDR, base, off);
 		base = JR_ADDR;
 		off = 0;

@@ -9,38 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_read.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint8_t *replay_read(const char *path, size_t *out_len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		if (len == cap) {
-			uint8_t *nb = realloc(buf, cap = cap ? 2 * cap : 4096);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*out_len = len;
-	return buf;
-}
 
 int main(int argc, char **argv)
 {
@@ -52,7 +23,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 1; i < argc; i++) {
 		size_t len = 0;
-		uint8_t *buf = replay_read(argv[i], &len);
+		uint8_t *buf = fuzz_read_file(argv[i], &len);
 
 		if (!buf) {
 			fprintf(stderr, "%s: cannot read\n", argv[i]);

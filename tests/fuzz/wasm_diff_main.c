@@ -19,41 +19,11 @@
 #include "wasm/host/runtime_host.h"
 #include "wasm/runtime.h"
 
+#include "fuzz_read.h"
 #include "wasm_diff.h"
 #include "wasm_gen.h"
 
 #define DIFF_MAIN_INPUT 2048
-
-static uint8_t *diff_read(const char *path, size_t *out_len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		if (len == cap) {
-			uint8_t *nb = realloc(buf, cap = cap ? 2 * cap : 4096);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*out_len = len;
-	return buf;
-}
 
 static void diff_save(const char *dir, uint64_t seed, const uint8_t *in, size_t len)
 {
@@ -133,7 +103,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = first_file; i < argc; i++) {
 		size_t len = 0;
-		uint8_t *in = diff_read(argv[i], &len);
+		uint8_t *in = fuzz_read_file(argv[i], &len);
 
 		if (in && wasm_diff_check(in, len, stdout, &st) == WASM_DIFF_SAME) {
 			printf("ok   %s\n", argv[i]);

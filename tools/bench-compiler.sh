@@ -83,34 +83,35 @@ bench_rv64() {
 	echo "$line"
 }
 
+# icount_shell IMAGE MEM BOOTARGS: boots IMAGE on one hart under -icount
+# shift=0, types stdin's lines into its shell, prints its output.
+icount_shell() {
+	tools/qemu-pipe.py --timeout 900 qemu-system-riscv64 -machine virt -smp 1 -m "$2" \
+		-bios default -display none -serial stdio -monitor none -icount shift=0 \
+		-kernel "$1" -append "$3" 2>&1 | tr -d '\r'
+}
+
 # The kernel's `bench kwasm` lines, with where=kernel and -icount: booted
 # with jit=0 (every program interpreted), then with the default (compiled).
 bench_kernel() {
-	local tier args
+	local tier args out
 	for tier in interp jit; do
 		args=""
 		[[ $tier == interp ]] && args="jit=0"
-		printf 'bench kwasm\nshutdown\n' |
-			tools/qemu-pipe.py --timeout 900 qemu-system-riscv64 -machine virt -smp 1 \
-				-m 256M -bios default -display none -serial stdio -monitor none \
-				-icount shift=0 -kernel "$BUILD/kernel/loader.elf" -append "$args" 2>&1 |
-			tr -d '\r' | sed -nE "s/^bench=kwasm (.*)/bench=compiler where=kernel tier=$tier \\1/p" |
-			tee "$tmpk.$tier"
+		out=$(printf 'bench kwasm\nshutdown\n' | icount_shell "$BUILD/kernel/loader.elf" 256M "$args" |
+			sed -nE "s/^bench=kwasm (.*)/bench=compiler where=kernel tier=$tier \\1/p")
+		echo "$out"
 		echo "bench=compiler where=kernel tier=$tier name=geomean ratio=$(
-			sed -nE 's/.* ratio=([0-9.]+)$/\1/p' "$tmpk.$tier" | geomean)"
+			sed -nE 's/.* ratio=([0-9.]+)$/\1/p' <<<"$out" | geomean)"
 	done
-	rm -f "$tmpk".*
 }
-tmpk=$(mktemp -u)
 
 # Compile speed in the kernel: the big image's 30 MiB generated program
 # (tools/gen-bigwasm.py) with wasm:translate on, under -icount; the sum of
 # the compiled functions' wasm bytes, code bytes and nanoseconds.
 bench_compile() {
 	printf 'trace enable wasm:translate\nrun /big/big.wasm\ntrace show\nshutdown\n' |
-		tools/qemu-pipe.py --timeout 500 qemu-system-riscv64 -machine virt -smp 1 -m 512M \
-			-bios default -display none -serial stdio -monitor none -icount shift=0 \
-			-kernel "$BUILD/kernel-big/loader.elf" 2>&1 | tr -d '\r' |
+		icount_shell "$BUILD/kernel-big/loader.elf" 512M "" |
 		awk '/ translate: .* tier=jit$/ {
 			for (i = 1; i <= NF; i++) {
 				split($i, kv, "=")

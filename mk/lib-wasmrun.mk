@@ -103,6 +103,8 @@ HOST_TEST_GEN_wasm += $(WASM_GEN_SRCS)
 #   make fuzz-wasm-diff [FUZZ_TIME=s]  libFuzzer: generated modules, checked vs guarded memory
 #                                      (WASM_DIFF_B picks B, see tests/fuzz/wasm_diff.h)
 #   make wasm-diff [DIFF_SEEDS=N]      the same check over N seeds without libFuzzer
+#   make jit-diff-soak [SOAK_SECONDS=s] compiled code vs the interpreter for s seconds
+#                                      (default 3600) under qemu-riscv64 (tools/jit-diff-soak.sh)
 #   $(BUILD)/{host,host-asan,rv64}/wasm_diff  that driver (--seeds N, or kept input files:
 #                                      tests/fuzz/regress/wasm_diff/, replayed by replay.sh)
 # code_host.c (the compiler tier's memory), where it exists, lets WASM_DIFF_B=jit
@@ -145,3 +147,8 @@ fuzz-wasm-diff: $(WASM_DIFF_FUZZ_DIR)/fuzz
 
 wasm-diff: $(BUILD)/host/wasm_diff
 	$(Q)$(BUILD)/host/wasm_diff --seeds $(DIFF_SEEDS)
+
+SOAK_SECONDS ?= 3600
+.PHONY: jit-diff-soak
+jit-diff-soak: deps $(BUILD)/rv64/wasm_diff
+	$(Q)BUILD=$(BUILD) tools/jit-diff-soak.sh $(SOAK_SECONDS)

@@ -21,6 +21,10 @@
 #                 first_instruction_ms; wasm:load splits it into decode,
 #                 validate and instantiate; other_ms is the rest (reading
 #                 the line, finding the file, spawning, the first poll).
+#                 total_ms runs to wasm:instance_exit; compiled= is how
+#                 many functions it ran compiled (translated, with jit=0):
+#                 a cached run finds those the first run compiled, kept
+#                 with the module, and compiles none of them again.
 #                 clock=icount: QEMU -icount shift=0, guest time = guest
 #                 instructions (1 ns each), deterministic; clock=tcg: plain
 #                 TCG, guest time follows the host's clock (noisy).
@@ -86,7 +90,8 @@ kernel_bench() {
 	local clock=$1 smp=$2 log icount=()
 	log=$(mktemp)
 	[[ $clock == icount ]] && icount=(-icount shift=0)
-	printf '%s\n' "trace enable shell:line wasm:load wasm:start" "/big/big.wasm" "/big/big.wasm" \
+	printf '%s\n' "trace enable shell:line wasm:load wasm:start wasm:instance_exit" \
+		"/big/big.wasm" "/big/big.wasm" \
 		"trace show" "shutdown" |
 		tools/qemu-pipe.py --timeout 600 qemu-system-riscv64 -machine virt -smp "$smp" -m "$MEM" \
 			-bios default -display none -serial stdio -monitor none "${icount[@]}" \
@@ -105,12 +110,14 @@ kernel_bench() {
 			for (i = 5; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 			next
 		}
-		$0 ~ / start: prog=big / && t0 != "" {
-			first = ts($4) - t0
+		$0 ~ / start: prog=big / && t0 != "" { first = ts($4) - t0; next }
+		$0 ~ / instance_exit: prog=big / && t0 != "" {
+			for (i = 5; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 			spent = (f["find_us"] + f["decode_us"] + f["validate_us"] + f["instantiate_us"]) / 1000
-			printf "bench=bigstart where=kernel clock=%s smp=%s run=%s bytes=%s decode_ms=%.3f validate_ms=%.3f instantiate_ms=%.3f other_ms=%.3f first_instruction_ms=%.3f\n",
+			printf "bench=bigstart where=kernel clock=%s smp=%s run=%s bytes=%s decode_ms=%.3f validate_ms=%.3f instantiate_ms=%.3f other_ms=%.3f first_instruction_ms=%.3f total_ms=%.3f compiled=%s\n",
 				clock, smp, f["cached"] ? "cached" : "first", f["bytes"], f["decode_us"] / 1000,
-				f["validate_us"] / 1000, f["instantiate_us"] / 1000, first - spent, first
+				f["validate_us"] / 1000, f["instantiate_us"] / 1000, first - spent, first,
+				ts($4) - t0, f["translated"]
 			t0 = ""
 		}' "$log"
 	rm -f "$log"

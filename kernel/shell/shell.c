@@ -137,10 +137,11 @@ static int cmd_mem(int argc, char **argv)
 		(unsigned long long)(kc.code_bytes / 1024), (unsigned long long)kc.code_blocks,
 		(unsigned long long)kc.stacks, (unsigned long long)(kc.stack_bytes / 1024),
 		kcode_enabled() ? "" : "; compiler off (booted with jit=0)");
-	kprintf("modules: %u kept (%u running), %llu KiB; %llu runs found theirs kept, %llu did"
-		" not\n",
+	kprintf("modules: %u kept (%u running), %llu KiB (%llu KiB compiled code); %llu runs found"
+		" theirs kept, %llu did not\n",
 		mc.modules, mc.in_use, (unsigned long long)(mc.bytes / 1024),
-		(unsigned long long)mc.hits, (unsigned long long)mc.misses);
+		(unsigned long long)(mc.code_bytes / 1024), (unsigned long long)mc.hits,
+		(unsigned long long)mc.misses);
 	return 0;
 }
 

@@ -164,6 +164,16 @@ static void stack_free(void *arg, void *handle)
 	free(s);
 }
 
+/* The module cache's account: code kept with modules (no stacks). */
+static struct kcode_acct shared_acct = {
+	.code = {.arg = &shared_acct, .alloc = code_alloc, .seal = code_seal, .free = code_free},
+};
+
+const struct wasm_code_mem *kcode_shared_code(void)
+{
+	return &shared_acct.code;
+}
+
 void kcode_acct_init(struct kcode_acct *a)
 {
 	a->code = (struct wasm_code_mem){

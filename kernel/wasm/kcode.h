@@ -50,7 +50,9 @@
  * pages and the stacks' committed pages count as the program's resident
  * memory, the stacks' untouched pages as promised (proc.c adds them to what
  * ps and mem show). Everything is given back by free; a program's store
- * frees all of it when the program ends.
+ * frees all of it when the program ends. Code compiled for a kept module
+ * is charged to the module cache's own account (kcode_shared_code) and
+ * shown as the cache's by mem.
  *
  * Locking: one spinlock for the list of live stacks (taken by the fault
  * path with interrupts off); the rest is the VM layer's.
@@ -92,6 +94,11 @@ bool kcode_acct_empty(const struct kcode_acct *a);
  */
 bool kcode_enabled(void);
 void kcode_set_enabled(bool on);
+
+/* kcode_shared_code - code memory for modules kept between runs
+ * (modcache.c, wasm_module_share_code): their compiled code is the cache's,
+ * not any program's, and goes when the cache gives the module back. */
+const struct wasm_code_mem *kcode_shared_code(void);
 
 /* kcode_store_config - adds a's providers to cfg when the tier is enabled
  * (and a fault catcher: a guest stack's guard page must be caught even with

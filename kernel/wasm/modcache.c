@@ -11,12 +11,14 @@
 
 #include "core/panic.h"
 #include "core/spinlock.h"
+#include "wasm/kcode.h"
+#include "wasm/runtime.h"
 
-/* What a kept module holds of the heap: its data, and its binary if it
- * owns it (an initrd file's is not the heap's). */
+/* What a kept module holds: its data, its binary if it owns it (an initrd
+ * file's is not the heap's), its compiled code. */
 static size_t held(const struct wasm_module *m)
 {
-	return m->meta_bytes + (m->owns_bytes ? m->len : 0);
+	return m->meta_bytes + (m->owns_bytes ? m->len : 0) + wasm_module_shared_code_bytes(m);
 }
 
 struct slot {
@@ -77,6 +79,11 @@ bool modcache_add(struct wasm_module *m)
 {
 	struct wasm_module *old = NULL;
 	struct slot *room = NULL;
+
+	/* before it is in the table, where other runs find it: its compiled
+	 * code is then kept with it (out of memory: each run compiles its own) */
+	if (kcode_enabled())
+		wasm_module_share_code(m, kcode_shared_code());
 	bool irq = spin_lock(&mc.lock);
 
 	for (int i = 0; i < MODCACHE_MAX && !(room && !room->mod); i++) {
@@ -91,6 +98,11 @@ bool modcache_add(struct wasm_module *m)
 	spin_unlock(&mc.lock, irq);
 	if (old)
 		wasm_module_free(old);
+	if (!room && m->shared_code) { /* not kept: no instance has seen it */
+		m->shared_free(m->shared_code);
+		m->shared_code = NULL;
+		m->shared_free = NULL;
+	}
 	return room != NULL;
 }
 
@@ -139,6 +151,7 @@ void modcache_stats(struct modcache_stats *out)
 		out->modules++;
 		out->in_use += mc.slots[i].refs > 0;
 		out->bytes += held(mc.slots[i].mod);
+		out->code_bytes += wasm_module_shared_code_bytes(mc.slots[i].mod);
 	}
 	spin_unlock(&mc.lock, irq);
 }

@@ -10,13 +10,17 @@
  * each other. A changed file has other bytes: it is never served a kept
  * module. A kept module is read-only and shared: every instance of it
  * points to the same struct wasm_module (instances never write their
- * module). Only modules whose bytes live as long as they do are kept (an
- * initrd file in place, or bytes the module owns).
+ * module but for its compiled-code tables, which are atomics). Only modules whose bytes live as
+ * long as they do are kept (an initrd file in place, or bytes the module owns). With the compiler
+ * on, a kept module keeps its compiled code too (wasm_module_share_code): every function is
+ * compiled once, by the first run that calls it, and later runs start with it compiled. The
+ * interpreter's translations stay per instance (they hold the instance's addresses).
  *
- * Memory: a module's data is kernel heap, in the one account like the
- * rest. The cache keeps at most MODCACHE_MAX modules; the least recently
- * used one not in use makes room for a new one, and every module not in
- * use is given back first when memory runs short (modcache_shrink: before
+ * Memory: a module's data is kernel heap, its compiled code pages are
+ * charged to the cache's own account (kcode_shared_code), all counted in
+ * the cache's bytes. The cache keeps at most MODCACHE_MAX modules; the
+ * least recently used one not in use makes room for a new one, and every
+ * module not in use is given back first when memory runs short (modcache_shrink: before
  * a program's memory growth or load is refused, and by `mem drop`).
  *
  * Any CPU, task context. The cache's lock is held only to look at or
@@ -33,9 +37,10 @@
 #define MODCACHE_MAX 8
 
 struct modcache_stats {
-	uint32_t modules; /* kept, in use or not */
-	uint32_t in_use;  /* modules some program runs */
-	uint64_t bytes;	  /* heap they hold: data, and binaries they own */
+	uint32_t modules;    /* kept, in use or not */
+	uint32_t in_use;     /* modules some program runs */
+	uint64_t bytes;	     /* what they hold: data, binaries they own, code */
+	uint64_t code_bytes; /* of it, their compiled code */
 	uint64_t hits, misses;
 };
 

@@ -277,6 +277,15 @@ static void proc_translate_done(void *arg, const struct wasm_translate_info *ti)
 {
 	struct wasm_proc *p = arg;
 
+	if (ti->refused) {
+		struct wasm_name n = wasm_module_func_name(ti->inst->module, ti->func);
+
+		log_debug("wasm",
+			  "%s: function %u %.*s not compiled (an instruction the compiler"
+			  " does not handle yet): it runs interpreted",
+			  p->name, ti->func, (int)n.len, n.ptr ? n.ptr : "");
+		return;
+	}
 	TRACE_POINT(wasm, translate, p->name, ti->func, ti->wasm_bytes, ti->ins, ti->bytes,
 		    ti->begin ? sched_now_ns() - ti->begin : 0, ti->compiled);
 }

@@ -86,6 +86,8 @@ void wasm_module_free(struct wasm_module *m)
 
 	if (!m)
 		return;
+	if (m->shared_free)
+		m->shared_free(m->shared_code);
 	for (c = m->arena; c; c = next) {
 		next = c->next;
 		free(c);

@@ -257,6 +257,12 @@ struct wasm_module {
 	bool validated; /* set by wasm_module_validate on success */
 
 	struct wasm_arena_chunk *arena; /* owns every array above */
+
+	/* Compiled code kept with the module for all its instances (runtime.h:
+	 * wasm_module_share_code); opaque here, freed with the module through
+	 * shared_free. NULL: each instance compiles its own. */
+	void *shared_code;
+	void (*shared_free)(void *shared_code);
 };
 
 /*

@@ -211,6 +211,9 @@ struct wasm_translate_info {
 	uint64_t begin;	     /* what hook.begin returned before translating (0
 				without begin) */
 	bool compiled;	     /* compiled to machine code, not interpreted */
+	bool refused;	     /* the compiler refused it (an instruction it does
+				not handle yet): it runs interpreted, and its
+				translation is reported next; ins, bytes 0 */
 };
 
 /*
@@ -218,7 +221,9 @@ struct wasm_translate_info {
  * embedder can show where start-up time goes. The library has no clock:
  * `begin` (may be NULL) is called just before a function is translated and
  * may return a timestamp, which `done` receives in info->begin once the
- * function's form is published. Only kept translations are reported: when
+ * function's form is published; `done` is also told once of each function
+ * the compiler refuses (per module when its code is shared, see
+ * wasm_module_share_code). Only kept translations are reported: when
  * threads race on the first call of one function, each calls begin, and
  * only the one whose form is published calls done. Both run inside
  * wasm_run (or wasm_instantiate with eager_code) on the thread making the
@@ -399,6 +404,24 @@ size_t wasm_instance_footprint(const struct wasm_instance *inst);
  * the bytes its translated and compiled code holds. Any thread, any time (a snapshot). */
 void wasm_instance_code_stats(const struct wasm_instance *inst, uint32_t *ntranslated,
 			      size_t *bytes);
+
+/*
+ * wasm_module_share_code - from now on, the functions of m that any store
+ * compiles (the compiler tier) are kept with m, in code memory from cm,
+ * and shared by every instance of m made afterwards whose memory 0 is of
+ * the same kind (checked or guarded): a function compiled for one instance
+ * is not compiled again for the next. For modules kept between runs (the
+ * kernel's module cache): their code is counted against cm's owner, not
+ * against the programs that run it. cm must outlive m; the code goes with
+ * m (wasm_module_free), so m must outlive every instance of it. Call at
+ * most once, before any instance of m is made. 0, or ERR_NOMEM (nothing
+ * changed: each instance compiles its own).
+ */
+int wasm_module_share_code(struct wasm_module *m, const struct wasm_code_mem *cm);
+
+/* wasm_module_shared_code_bytes - bytes m's shared compiled code holds
+ * (records, code and pc maps; 0 without). Any thread (a snapshot). */
+size_t wasm_module_shared_code_bytes(const struct wasm_module *m);
 
 /* wasm_instance_start_func - the start function, or NULL if none. */
 struct wasm_funcinst *wasm_instance_start_func(const struct wasm_instance *inst);

@@ -54,21 +54,24 @@ def c_mem_format(sh):
     need(f > 0 and h > 0 and a > 0, f"mem: {f} frames free or in the heap, {h} heap bytes, {a} allocations")
 
 
-MODULES_RE = r"^modules: (\d+) kept \((\d+) running\), (\d+) KiB; (\d+) runs found theirs kept, (\d+) did not$"
+MODULES_RE = (r"^modules: (\d+) kept \((\d+) running\), (\d+) KiB \((\d+) KiB compiled code\);"
+              r" (\d+) runs found theirs kept, (\d+) did not$")
 
 
 def c_modules_kept(sh):
-    """A second run of a program finds its module kept; `mem drop` gives
-    the kept ones back; a bad `mem` argument is refused."""
+    """A second run of a program finds its module kept, with its compiled
+    code; `mem drop` gives the kept ones back; a bad `mem` argument is
+    refused."""
     sh.cmd("mem drop")
     m0 = line_re(MODULES_RE, sh.cmd("mem"))
     need(m0.group(1) == "0", f"after mem drop: {m0.group(0)!r}")
     for _ in range(2):
         need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello")
     m1 = line_re(MODULES_RE, sh.cmd("mem"))
-    need(m1.group(1) == "1" and m1.group(2) == "0" and int(m1.group(3)) > 0,
-         f"after two hellos: {m1.group(0)!r}")
-    need(int(m1.group(4)) == int(m0.group(4)) + 1 and int(m1.group(5)) == int(m0.group(5)) + 1,
+    # with the compiler (the default), its compiled code is kept with it
+    need(m1.group(1) == "1" and m1.group(2) == "0" and int(m1.group(3)) > 0 and
+         int(m1.group(4)) > 0, f"after two hellos: {m1.group(0)!r}")
+    need(int(m1.group(5)) == int(m0.group(5)) + 1 and int(m1.group(6)) == int(m0.group(6)) + 1,
          f"hits and misses: {m0.group(0)!r} -> {m1.group(0)!r}")
     out = sh.cmd("mem drop")
     need(re.match(r"mem: gave back [1-9]\d* KiB of kept modules\n$", out), f"mem drop: {out!r}")

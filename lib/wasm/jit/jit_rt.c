@@ -85,6 +85,132 @@ static int stubs_make(struct jit_rt_inst *ri)
 	return 0;
 }
 
+/* Tables for n functions, all uncompiled; 0 or ERR_NOMEM. */
+static int fn_table_init(struct jit_fn_table *t, uint32_t n)
+{
+	t->funcs = calloc(n ? n : 1, sizeof(*t->funcs));
+	t->refused = calloc(n ? n : 1, sizeof(*t->refused));
+	return t->funcs && t->refused ? 0 : ERR_NOMEM;
+}
+
+static void fn_table_free(struct jit_fn_table *t, uint32_t n, const struct wasm_code_mem *cm)
+{
+	if (t->funcs)
+		for (uint32_t i = 0; i < n; i++)
+			jit_func_free(cm, atomic_load_explicit(&t->funcs[i], memory_order_relaxed));
+	free(t->funcs);
+	free((void *)t->refused);
+}
+
+/* ---- code shared by a module's instances ---- */
+
+/* A module's shared code: a table per kind of memory 0 (index: checked),
+ * each made by the first instance of its kind (one CAS winner). */
+struct jit_shared {
+	const struct wasm_code_mem *cm;
+	uint32_t ndefined;
+	_Atomic(struct jit_fn_table *) kind[2];
+	_Atomic size_t bytes; /* wasm_module_shared_code_bytes */
+};
+
+static void shared_free(void *arg)
+{
+	struct jit_shared *sh = arg;
+
+	for (int k = 0; k < 2; k++) {
+		struct jit_fn_table *t = atomic_load_explicit(&sh->kind[k], memory_order_acquire);
+
+		if (t) {
+			fn_table_free(t, sh->ndefined, sh->cm);
+			free(t);
+		}
+	}
+	free(sh);
+}
+
+int wasm_module_share_code(struct wasm_module *m, const struct wasm_code_mem *cm)
+{
+	struct jit_shared *sh = calloc(1, sizeof(*sh));
+
+	if (!sh)
+		return ERR_NOMEM;
+	sh->cm = cm;
+	sh->ndefined = m->nfuncs - m->nfunc_imports;
+	atomic_init(&sh->bytes, sizeof(*sh));
+	m->shared_code = sh;
+	m->shared_free = shared_free;
+	return 0;
+}
+
+size_t wasm_module_shared_code_bytes(const struct wasm_module *m)
+{
+	const struct jit_shared *sh = m->shared_code;
+
+	/* relaxed: a statistic */
+	return sh ? atomic_load_explicit(&sh->bytes, memory_order_relaxed) : 0;
+}
+
+/* The module's table for memory kind `checked`, made now if it is the
+ * first; NULL out of memory. */
+static struct jit_fn_table *shared_table(struct jit_shared *sh, bool checked)
+{
+	/* acquire: pairs with the CAS's release, so the arrays are seen zeroed */
+	struct jit_fn_table *t = atomic_load_explicit(&sh->kind[checked], memory_order_acquire);
+	struct jit_fn_table *won = NULL;
+
+	if (t)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t || fn_table_init(t, sh->ndefined)) {
+		if (t)
+			fn_table_free(t, 0, sh->cm);
+		free(t);
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong_explicit(&sh->kind[checked], &won, t,
+						     memory_order_acq_rel, memory_order_acquire)) {
+		fn_table_free(t, 0, sh->cm);
+		free(t);
+		return won;
+	}
+	atomic_fetch_add_explicit(&sh->bytes,
+				  sizeof(*t) + (size_t)sh->ndefined *
+						       (sizeof(*t->funcs) + sizeof(*t->refused)),
+				  memory_order_relaxed);
+	return t;
+}
+
+/* ---- instances ---- */
+
+/* ri's function tables: the module's shared ones (entries of functions
+ * already compiled start as their code), else its own. */
+static int inst_tables(struct jit_rt_inst *ri, const struct wasm_module *m)
+{
+	struct jit_shared *sh = m->shared_code;
+	struct jit_fn_table *t = sh ? shared_table(sh, ri->opts.checked) : NULL;
+
+	if (!t) { /* not shared, or out of memory for it: its own */
+		atomic_fetch_add_explicit(
+			&ri->bytes,
+			(size_t)ri->ndefined * (sizeof(*ri->fns.funcs) + sizeof(*ri->fns.refused)),
+			memory_order_relaxed);
+		return fn_table_init(&ri->fns, ri->ndefined);
+	}
+	ri->fns = *t;
+	ri->shared = true;
+	ri->fn_cm = sh->cm;
+	ri->fn_bytes = &sh->bytes;
+	for (uint32_t i = 0; i < ri->ndefined; i++) {
+		struct jit_func *f = atomic_load_explicit(&t->funcs[i], memory_order_acquire);
+
+		if (f) {
+			atomic_store_explicit(&ri->entry[i], f->entry, memory_order_relaxed);
+			atomic_fetch_add_explicit(&ri->ncompiled, 1, memory_order_relaxed);
+		}
+	}
+	return 0;
+}
+
 int jit_inst_new(struct wasm_instance *inst, struct wasm_error *err)
 {
 	const struct wasm_module *m = inst->module;
@@ -94,34 +220,25 @@ int jit_inst_new(struct wasm_instance *inst, struct wasm_error *err)
 	if (!ri)
 		goto fail;
 	ri->ndefined = n;
-	/* relaxed: a statistic */
+	/* relaxed: statistics */
 	atomic_init(&ri->ncompiled, 0);
-	atomic_init(&ri->bytes, sizeof(*ri) + (size_t)n * (sizeof(*ri->entry) + sizeof(*ri->funcs) +
-							   sizeof(*ri->refused)));
-	ri->cm = wasm_store_config(inst->store)->code_mem;
-	ri->entry = calloc(n ? n : 1, sizeof(*ri->entry));
-	ri->funcs = calloc(n ? n : 1, sizeof(*ri->funcs));
-	ri->refused = calloc(n ? n : 1, sizeof(*ri->refused));
-	if (!ri->entry || !ri->funcs || !ri->refused)
-		goto fail;
+	atomic_init(&ri->bytes, sizeof(*ri) + (size_t)n * sizeof(*ri->entry));
+	ri->cm = ri->fn_cm = wasm_store_config(inst->store)->code_mem;
+	ri->fn_bytes = &ri->bytes;
 	ri->pub.mem0 = m->nmems ? inst->mems[0] : (struct wasm_memory *)&jit_rt_empty_memory;
 	ri->pub.globals = inst->globals;
 	ri->pub.funcs = inst->funcs;
 	ri->pub.tables = inst->tables;
-	ri->pub.entry = (void *const *)ri->entry;
 	ri->pub.inst = inst;
 	ri->opts.checked = !ri->pub.mem0->guarded;
-	if (n && stubs_make(ri))
+	ri->entry = calloc(n ? n : 1, sizeof(*ri->entry));
+	if (!ri->entry || (n && stubs_make(ri)) || inst_tables(ri, m))
 		goto fail;
+	ri->pub.entry = (void *const *)ri->entry;
 	inst->jit = &ri->pub;
 	return 0;
 fail:
-	if (ri) {
-		free(ri->entry);
-		free(ri->funcs);
-		free((void *)ri->refused);
-		free(ri);
-	}
+	jit_inst_free(ri ? &ri->pub : NULL);
 	wasm_error_set(err, ERR_NOMEM, "instantiate", 0, "out of memory (compiled code)");
 	return ERR_NOMEM;
 }
@@ -132,13 +249,11 @@ void jit_inst_free(struct jit_inst *ji)
 
 	if (!ri)
 		return;
-	for (uint32_t i = 0; i < ri->ndefined; i++)
-		jit_func_free(ri->cm, atomic_load_explicit(&ri->funcs[i], memory_order_relaxed));
+	if (!ri->shared)
+		fn_table_free(&ri->fns, ri->ndefined, ri->fn_cm);
 	if (ri->stubs_handle)
 		ri->cm->free(ri->cm->arg, ri->stubs_handle);
 	free(ri->entry);
-	free(ri->funcs);
-	free((void *)ri->refused);
 	free(ri);
 }
 
@@ -161,11 +276,28 @@ static void report_compile(const struct jit_rt_inst *ri, const struct wasm_trans
 	hook->done(hook->arg, &info);
 }
 
+/* Tells the store's translate hook that the compiler refused function i
+ * (it runs interpreted). */
+static void report_refusal(const struct jit_rt_inst *ri, const struct wasm_translate_hook *hook,
+			   uint32_t i)
+{
+	const struct wasm_module *m = ri->pub.inst->module;
+	const struct wasm_func *wf = &m->funcs[m->nfunc_imports + i];
+	struct wasm_translate_info info = {
+		.inst = ri->pub.inst,
+		.func = m->nfunc_imports + i,
+		.wasm_bytes = wf->code_end - wf->body_start,
+		.refused = true,
+	};
+
+	hook->done(hook->arg, &info);
+}
+
 void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 {
 	/* acquire: pairs with the release CAS below, so f's fields (and
 	 * its code, sealed before) are seen whole */
-	struct jit_func *f = atomic_load_explicit(&ri->funcs[i], memory_order_acquire);
+	struct jit_func *f = atomic_load_explicit(&ri->fns.funcs[i], memory_order_acquire);
 	struct jit_func *won = NULL;
 	const struct wasm_translate_hook *hook;
 	uint64_t begin = 0;
@@ -173,38 +305,42 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 
 	*err = 0;
 	if (f)
-		return f->entry;
+		goto publish; /* compiled by another instance of a shared module */
 	/* relaxed: only ever set to 1; a stale 0 costs a second refusal */
-	if (atomic_load_explicit(&ri->refused[i], memory_order_relaxed))
+	if (atomic_load_explicit(&ri->fns.refused[i], memory_order_relaxed))
 		return NULL;
 	hook = &wasm_store_config(ri->pub.inst->store)->translate_hook;
 	if (UNLIKELY(hook->done) && hook->begin)
 		begin = hook->begin(hook->arg);
 	rc = jit_compile(ri->pub.inst->module, ri->pub.inst->module->nfunc_imports + i, &ri->opts,
-			 ri->cm, &f);
+			 ri->fn_cm, &f);
 	if (rc == ERR_NOMEM) {
 		*err = rc;
 		return NULL;
 	}
 	if (rc) { /* ERR_UNSUPP, or any other refusal: interpreted */
-		atomic_store_explicit(&ri->refused[i], 1, memory_order_relaxed);
+		if (!atomic_exchange_explicit(&ri->fns.refused[i], 1, memory_order_relaxed) &&
+		    UNLIKELY(hook->done))
+			report_refusal(ri, hook, i);
 		return NULL;
 	}
-	if (!atomic_compare_exchange_strong_explicit(&ri->funcs[i], &won, f, memory_order_acq_rel,
-						     memory_order_acquire)) {
-		jit_func_free(ri->cm, f);
+	if (!atomic_compare_exchange_strong_explicit(&ri->fns.funcs[i], &won, f,
+						     memory_order_acq_rel, memory_order_acquire)) {
+		jit_func_free(ri->fn_cm, f);
 		f = won;
 	} else {
 		/* relaxed: a statistic */
-		atomic_fetch_add_explicit(&ri->bytes,
+		atomic_fetch_add_explicit(ri->fn_bytes,
 					  sizeof(*f) + f->size + f->npc * sizeof(struct jit_pc),
 					  memory_order_relaxed);
-		atomic_fetch_add_explicit(&ri->ncompiled, 1, memory_order_relaxed);
 		if (UNLIKELY(hook->done))
 			report_compile(ri, hook, f, begin);
 	}
-	/* release: whoever calls through entry[i] sees the code's record */
-	atomic_store_explicit(&ri->entry[i], f->entry, memory_order_release);
+publish:
+	/* release: whoever calls through entry[i] sees the code's record;
+	 * the exchange counts the entry once however many threads race */
+	if (atomic_exchange_explicit(&ri->entry[i], f->entry, memory_order_acq_rel) != f->entry)
+		atomic_fetch_add_explicit(&ri->ncompiled, 1, memory_order_relaxed);
 	return f->entry;
 }
 
@@ -227,7 +363,7 @@ const struct jit_func *jit_rt_func_at(const struct jit_rt_inst *ri, uintptr_t pc
 {
 	for (uint32_t i = 0; i < ri->ndefined; i++) {
 		const struct jit_func *f =
-			atomic_load_explicit(&ri->funcs[i], memory_order_acquire);
+			atomic_load_explicit(&ri->fns.funcs[i], memory_order_acquire);
 
 		if (f && pc >= (uintptr_t)f->entry && pc < (uintptr_t)f->entry + f->size)
 			return f;

@@ -34,19 +34,28 @@
  * and the signal frame of a guarded-memory fault all run in it. */
 #define JIT_RT_HEADROOM (64u << 10)
 
+/* Compiled functions of one module for one kind of memory 0: an
+ * instance's own, or the module's shared ones (wasm_module_share_code). */
+struct jit_fn_table {
+	_Atomic(struct jit_func *) *funcs; /* ndefined: NULL until compiled */
+	atomic_uchar *refused;		   /* ndefined: the compiler said UNSUPP */
+};
+
 /* An instance's compiled functions. `pub` first: compiled code's s2. */
 struct jit_rt_inst {
 	struct jit_inst pub;
-	_Atomic(void *) *entry;		   /* ndefined: stub or compiled code */
-	_Atomic(struct jit_func *) *funcs; /* ndefined: NULL until compiled */
-	atomic_uchar *refused;		   /* ndefined: the compiler said UNSUPP */
-	void *stubs_handle;		   /* code memory of the stubs */
+	_Atomic(void *) *entry; /* ndefined: stub or compiled code */
+	struct jit_fn_table fns;
+	bool shared;	    /* fns is the module's, not the instance's */
+	void *stubs_handle; /* code memory of the stubs */
 	uintptr_t stubs, stubs_end;
 	uint32_t ndefined;
 	_Atomic size_t bytes;  /* jit_inst_footprint */
-	atomic_uint ncompiled; /* functions with compiled code */
+	atomic_uint ncompiled; /* functions whose entry is compiled code */
 	struct jit_opts opts;
-	const struct wasm_code_mem *cm;
+	const struct wasm_code_mem *cm;	   /* the store's: the stubs */
+	const struct wasm_code_mem *fn_cm; /* the functions' (shared: the module's) */
+	_Atomic size_t *fn_bytes;	   /* where their bytes count (&bytes or the module's) */
 };
 
 static inline struct jit_rt_inst *jit_rt_inst_of(const struct wasm_instance *inst)

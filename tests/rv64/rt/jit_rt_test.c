@@ -14,6 +14,7 @@
  * from compiled code) and a guarded-memory fault in compiled code.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -334,6 +335,7 @@ uint32_t jit_func_wasm_offset(const struct jit_func *f, uintptr_t pc)
 
 struct rt_env {
 	struct wasm_module *m;
+	bool shared_m; /* m is not the environment's (env_new_shared) */
 	struct wasm_store *s;
 	struct wasm_instance *a, *b;
 	struct wasm_exec *x;
@@ -385,16 +387,30 @@ static void stack_free_none(void *arg, void *handle)
 
 static const struct wasm_stack_mem no_stacks = {.alloc = stack_alloc_fail, .free = stack_free_none};
 
-static bool env_new_stacks(struct test_ctx *t, struct rt_env *e, bool guarded,
-			   const struct wasm_stack_mem *stacks);
+static bool env_new_mod(struct test_ctx *t, struct rt_env *e, bool guarded,
+			const struct wasm_stack_mem *stacks, struct wasm_module *shared);
+static void env_free(struct rt_env *e);
 
 static bool env_new(struct test_ctx *t, struct rt_env *e, bool guarded)
 {
-	return env_new_stacks(t, e, guarded, wasm_stack_host());
+	return env_new_mod(t, e, guarded, wasm_stack_host(), NULL);
 }
 
 static bool env_new_stacks(struct test_ctx *t, struct rt_env *e, bool guarded,
 			   const struct wasm_stack_mem *stacks)
+{
+	return env_new_mod(t, e, guarded, stacks, NULL);
+}
+
+/* An environment of its own store and instances of `shared`, a module
+ * loaded by the caller, which frees it after every environment of it. */
+static bool env_new_shared(struct test_ctx *t, struct rt_env *e, struct wasm_module *shared)
+{
+	return env_new_mod(t, e, false, wasm_stack_host(), shared);
+}
+
+static bool env_new_mod(struct test_ctx *t, struct rt_env *e, bool guarded,
+			const struct wasm_stack_mem *stacks, struct wasm_module *shared)
 {
 	struct wasm_store_config cfg;
 	struct wasm_linker *la, *lb;
@@ -406,8 +422,10 @@ static bool env_new_stacks(struct test_ctx *t, struct rt_env *e, bool guarded,
 	wasm_runtime_host_config(!guarded, &cfg, &got_guarded);
 	cfg.code_mem = wasm_code_host();
 	cfg.stack_mem = stacks;
+	e->m = shared;
+	e->shared_m = shared != NULL;
 	if (!EXPECT_EQ(got_guarded, guarded) ||
-	    !EXPECT_OK(wasm_module_load(rt_mod, sizeof(rt_mod), &e->m, &err)))
+	    (!shared && !EXPECT_OK(wasm_module_load(rt_mod, sizeof(rt_mod), &e->m, &err))))
 		return false;
 	if (!EXPECT_OK(wasm_store_new(&cfg, &e->s)) || !EXPECT_OK(wasm_linker_new(e->s, &la)) ||
 	    !EXPECT_OK(wasm_linker_new(e->s, &lb)) ||
@@ -422,8 +440,7 @@ static bool env_new_stacks(struct test_ctx *t, struct rt_env *e, bool guarded,
 	    !EXPECT_OK(wasm_linker_define(lb, "env", "t", &trap)) ||
 	    !EXPECT_OK(wasm_instantiate(e->s, e->m, lb, &e->b, &err)) ||
 	    !EXPECT_OK(wasm_exec_new(e->s, NULL, &e->x))) {
-		wasm_store_free(e->s);
-		wasm_module_free(e->m);
+		env_free(e);
 		return false;
 	}
 	return true;
@@ -432,7 +449,8 @@ static bool env_new_stacks(struct test_ctx *t, struct rt_env *e, bool guarded,
 static void env_free(struct rt_env *e)
 {
 	wasm_store_free(e->s);
-	wasm_module_free(e->m);
+	if (!e->shared_m)
+		wasm_module_free(e->m);
 }
 
 static struct wasm_funcinst *fn(struct wasm_instance *inst, const char *name)
@@ -779,4 +797,116 @@ TEST(jit_rt, yield_in_compiled_loop)
 	EXPECT_EQ(result0(&e), 20000000u);
 	EXPECT_GT(suspensions, 0);
 	env_free(&e);
+}
+
+/*
+ * A module whose compiled code is shared (wasm_module_share_code): four
+ * threads, each with its own store and instances, make the first calls of
+ * the same functions at once (one compiled, one the compiler refuses).
+ * Every result is right; racing compilers publish one function (extra
+ * ones are freed); a later instance finds it compiled and compiles nothing;
+ * the code is the module's (not in an instance's footprint) and goes with it.
+ */
+#define SHARE_THREADS 4
+
+/* The host's code memory, counting its live blocks. */
+static atomic_int share_blocks;
+
+static int share_alloc(void *arg, size_t bytes, void **rw, void **handle)
+{
+	int rc = wasm_code_host()->alloc(wasm_code_host()->arg, bytes, rw, handle);
+
+	(void)arg;
+	if (!rc)
+		atomic_fetch_add(&share_blocks, 1);
+	return rc;
+}
+
+static void *share_seal(void *arg, void *handle)
+{
+	void *x = wasm_code_host()->seal(wasm_code_host()->arg, handle);
+
+	(void)arg;
+	if (!x) /* freed by the seal */
+		atomic_fetch_sub(&share_blocks, 1);
+	return x;
+}
+
+static void share_free(void *arg, void *handle)
+{
+	(void)arg;
+	wasm_code_host()->free(wasm_code_host()->arg, handle);
+	atomic_fetch_sub(&share_blocks, 1);
+}
+
+static const struct wasm_code_mem share_cm = {
+	.alloc = share_alloc, .seal = share_seal, .free = share_free};
+
+struct share_run {
+	struct rt_env e;
+	atomic_int *go;
+	uint32_t add, interp; /* results */
+};
+
+static void *share_thread(void *arg)
+{
+	struct share_run *r = arg;
+
+	while (!atomic_load(r->go))
+		;
+	r->add = call2(&r->e, r->e.a, "add", 2, 40, 2) == WASM_RUN_DONE ? result0(&r->e) : 0;
+	r->interp =
+		call2(&r->e, r->e.b, "callinterp", 2, 10, 3) == WASM_RUN_DONE ? result0(&r->e) : 0;
+	return NULL;
+}
+
+TEST(jit_rt, shared_code_compiled_once_for_every_instance)
+{
+	static struct share_run runs[SHARE_THREADS];
+	pthread_t th[SHARE_THREADS];
+	struct wasm_module *m;
+	struct wasm_error err;
+	struct rt_env late;
+	atomic_int go = 0;
+	uint32_t before = compiles[3];
+	int n = 0;
+
+	if (!EXPECT_OK(wasm_module_load(rt_mod, sizeof(rt_mod), &m, &err)))
+		return;
+	EXPECT_OK(wasm_module_share_code(m, &share_cm));
+	size_t empty = wasm_module_shared_code_bytes(m);
+	for (; n < SHARE_THREADS; n++) {
+		runs[n].go = &go;
+		if (!env_new_shared(t, &runs[n].e, m) ||
+		    !EXPECT_OK(pthread_create(&th[n], NULL, share_thread, &runs[n])))
+			break;
+	}
+	atomic_store(&go, 1);
+	for (int i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_EQ(runs[i].add, 42u);
+		EXPECT_EQ(runs[i].interp, 7u);
+	}
+	EXPECT_EQ(n, SHARE_THREADS);
+	EXPECT(compiles[3] > before && compiles[3] <= before + (uint32_t)n);
+	size_t shared = wasm_module_shared_code_bytes(m);
+	EXPECT_GT(shared, empty);
+	if (env_new_shared(t, &late, m)) {
+		uint32_t ncomp;
+		size_t code;
+
+		before = compiles[3];
+		EXPECT_EQ(call2(&late, late.a, "add", 2, 1, 2), WASM_RUN_DONE);
+		EXPECT_EQ(result0(&late), 3u);
+		EXPECT_EQ(compiles[3], before); /* found compiled */
+		wasm_instance_code_stats(late.a, &ncomp, &code);
+		EXPECT_GE(ncomp, 1u); /* it runs compiled code */
+		EXPECT_EQ(wasm_module_shared_code_bytes(m), shared);
+		env_free(&late);
+	}
+	for (int i = 0; i < n; i++)
+		env_free(&runs[i].e);
+	EXPECT_GT(atomic_load(&share_blocks), 0); /* the module's, not the stores' */
+	wasm_module_free(m);
+	EXPECT_EQ(atomic_load(&share_blocks), 0); /* gone with it */
 }

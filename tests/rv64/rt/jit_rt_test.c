@@ -391,6 +391,9 @@ static bool env_new_mod(struct test_ctx *t, struct rt_env *e, bool guarded,
 			const struct wasm_stack_mem *stacks, struct wasm_module *shared);
 static void env_free(struct rt_env *e);
 
+/* The translate hook of environments made from now on (none by default). */
+static struct wasm_translate_hook env_hook;
+
 static bool env_new(struct test_ctx *t, struct rt_env *e, bool guarded)
 {
 	return env_new_mod(t, e, guarded, wasm_stack_host(), NULL);
@@ -422,6 +425,7 @@ static bool env_new_mod(struct test_ctx *t, struct rt_env *e, bool guarded,
 	wasm_runtime_host_config(!guarded, &cfg, &got_guarded);
 	cfg.code_mem = wasm_code_host();
 	cfg.stack_mem = stacks;
+	cfg.translate_hook = env_hook;
 	e->m = shared;
 	e->shared_m = shared != NULL;
 	if (!EXPECT_EQ(got_guarded, guarded) ||
@@ -609,11 +613,34 @@ TEST(jit_rt, call_into_another_instance)
 	env_free(&e);
 }
 
+/* What the translate hook saw of function 11 (the one the compiler refuses). */
+struct refusal_seen {
+	int refused, compiled, translated;
+};
+
+static void refusal_done(void *arg, const struct wasm_translate_info *info)
+{
+	struct refusal_seen *s = arg;
+
+	if (info->func != 11)
+		return;
+	if (info->refused)
+		s->refused++;
+	else if (info->compiled)
+		s->compiled++;
+	else
+		s->translated++;
+}
+
 TEST(jit_rt, refused_function_runs_interpreted)
 {
+	struct refusal_seen seen = {0};
 	struct rt_env e;
 
-	if (!env_new(t, &e, false))
+	env_hook = (struct wasm_translate_hook){.done = refusal_done, .arg = &seen};
+	bool made = env_new(t, &e, false);
+	env_hook = (struct wasm_translate_hook){0};
+	if (!made)
 		return;
 	EXPECT_EQ(call2(&e, e.a, "callinterp", 2, 10, 3), WASM_RUN_DONE);
 	EXPECT_EQ(result0(&e), 7u);
@@ -621,6 +648,10 @@ TEST(jit_rt, refused_function_runs_interpreted)
 	EXPECT_EQ(result0(&e), (uint32_t)-7);
 	EXPECT_EQ(call2(&e, e.a, "interp", 2, 5, 1), WASM_RUN_DONE);
 	EXPECT_EQ(result0(&e), 4u);
+	/* the embedder is told once that it was refused, then of its translation */
+	EXPECT_EQ(seen.refused, 1);
+	EXPECT_EQ(seen.compiled, 0);
+	EXPECT_EQ(seen.translated, 1);
 	env_free(&e);
 }
 

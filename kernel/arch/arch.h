@@ -109,11 +109,10 @@ static inline void arch_tlb_flush_local(uint64_t va);
 /* Flushes this CPU's TLB entries for [va, va+size), then asks every other
  * CPU past arch_cpu_init_late to do the same (and waits for them). */
 void arch_tlb_flush_range(uint64_t va, uint64_t size);
-/* Makes instruction fetch on every CPU past arch_cpu_init_late (this one
- * included) see every store this CPU made before the call (riscv64:
- * fence.i here and on the others), and waits for them. Any context; the
- * other CPUs need not have interrupts on. */
-void arch_icache_sync_all(void);
+/* Makes instruction fetch on this CPU see every store visible to it (its
+ * own, and those of other CPUs that it has observed, e.g. through an
+ * acquire load of a flag they released after storing). riscv64: fence.i. */
+static inline void arch_icache_sync_local(void);
 
 /*
  * Guarded accesses: read or write memory that may not be mapped or may be

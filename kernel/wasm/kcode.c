@@ -2,16 +2,20 @@
  * kcode.c - code memory and guest stacks for compiled WebAssembly (see
  * kcode.h).
  *
- * Invariant: every live stack is on `stacks` from its alloc to its free;
- * an account's code_bytes is the sum of its live code blocks' sizes and
- * its `stacks` the number of its entries on the list.
+ * Invariants: every live stack is on `stacks` from its alloc to its free;
+ * an account's code_bytes is the sum of its live chunks' sizes and its
+ * `stacks` the number of its entries on the list; a chunk lives while it
+ * has a live block (or is its account's current one with room left).
  */
 #include "wasm/kcode.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "arch/arch.h"
 #include "base/err.h"
+#include "core/cpu.h"
+#include "core/panic.h"
 #include "core/spinlock.h"
 #include "mem/frame.h"
 #include "mem/kheap.h"
@@ -19,9 +23,21 @@
 #include "wasm/kmem.h"
 #include "wasm/modcache.h"
 
-struct kcode_block {
+/* A chunk of code memory: mapped read-execute for its whole life, filled
+ * from its start (blocks are never reused: it goes when its last block does). */
+struct kcode_chunk {
 	uint64_t va, size;
+	uint64_t used; /* [acct lock] bytes handed out from va */
+	uint32_t live; /* [acct lock] blocks not freed */
+};
+
+/* One function's code: `size` bytes at chunk->va + off, written into the
+ * heap at `stage` until sealed. */
+struct kcode_block {
 	struct kcode_acct *acct;
+	struct kcode_chunk *chunk;
+	uint64_t off, size;
+	void *stage;
 };
 
 struct kcode_stack {
@@ -36,6 +52,11 @@ static struct kcode_stack *stacks; /* [stacks_lock] */
 /* Totals over every account. relaxed: statistics, read for display. */
 static _Atomic uint64_t total_code_bytes, total_code_blocks, total_stacks, total_stack_bytes;
 
+/* Seals so far (release: after the sealed code's stores), and the count
+ * each CPU had seen at its last fence.i ([own]). */
+static _Atomic uint64_t seal_clock;
+static uint64_t seen_clock[MAX_CPUS];
+
 /* Set at boot (and by tests); read when a program's store is made.
  * relaxed: a switch, ordered by the spawn that follows it. */
 static atomic_bool enabled;
@@ -46,32 +67,96 @@ static bool kcode_reclaim(void)
 	return modcache_shrink() + kheap_trim() != 0;
 }
 
+/* A new chunk of at least `need` bytes, mapped read-execute (zeroed), and
+ * charged to a; NULL out of memory. No shootdown: no CPU can hold a valid
+ * entry for a fresh mapping, and a stale empty one is retried by the fault
+ * handler (vm_handle_fault). */
+static struct kcode_chunk *chunk_new(struct kcode_acct *a, uint64_t need)
+{
+	struct kcode_chunk *c = malloc(sizeof(*c));
+	uint64_t size = ALIGN_UP(MAX(need, (uint64_t)KCODE_CHUNK), FRAME_SIZE);
+	int e;
+
+	if (!c)
+		return NULL;
+	e = vm_alloc(size, VM_READ | VM_EXEC, "wasm-code", &c->va);
+	if (e == ERR_NOMEM && kcode_reclaim())
+		e = vm_alloc(size, VM_READ | VM_EXEC, "wasm-code", &c->va);
+	if (e) {
+		free(c);
+		return NULL;
+	}
+	c->size = size;
+	c->used = 0;
+	c->live = 0;
+	/* relaxed: statistics, read for display */
+	atomic_fetch_add_explicit(&a->code_bytes, size, memory_order_relaxed);
+	atomic_fetch_add_explicit(&total_code_bytes, size, memory_order_relaxed);
+	return c;
+}
+
+static void chunk_free(struct kcode_acct *a, struct kcode_chunk *c)
+{
+	vm_free(c->va);
+	atomic_fetch_sub_explicit(&a->code_bytes, c->size, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&total_code_bytes, c->size, memory_order_relaxed);
+	free(c);
+}
+
+/* Takes `size` bytes of c for b (lock held). */
+static void chunk_take(struct kcode_chunk *c, struct kcode_block *b, uint64_t size)
+{
+	b->chunk = c;
+	b->off = c->used;
+	b->size = size;
+	c->used += size;
+	c->live++;
+}
+
 static int code_alloc(void *arg, size_t bytes, void **rw, void **handle)
 {
 	struct kcode_acct *a = arg;
+	uint64_t size = ALIGN_UP((uint64_t)bytes, KCODE_ALIGN);
+	struct kcode_chunk *c, *fresh = NULL, *drop = NULL;
 	struct kcode_block *b;
-	uint64_t size = ALIGN_UP((uint64_t)bytes, FRAME_SIZE);
-	int e;
 
 	if (!bytes || size < bytes)
 		return ERR_NOMEM;
 	b = malloc(sizeof(*b));
-	if (!b)
-		return ERR_NOMEM;
-	e = vm_alloc(size, VM_READ | VM_WRITE, "wasm-code", &b->va);
-	if (e == ERR_NOMEM && kcode_reclaim())
-		e = vm_alloc(size, VM_READ | VM_WRITE, "wasm-code", &b->va);
-	if (e) {
+	if (b)
+		b->stage = malloc(bytes);
+	if (!b || !b->stage) {
 		free(b);
 		return ERR_NOMEM;
 	}
-	b->size = size;
 	b->acct = a;
-	/* relaxed: a statistic, read for display */
-	atomic_fetch_add_explicit(&a->code_bytes, size, memory_order_relaxed);
-	atomic_fetch_add_explicit(&total_code_bytes, size, memory_order_relaxed);
+	bool irq = spin_lock(&a->lock);
+	c = a->chunk;
+	if (!c || c->size - c->used < size) {
+		spin_unlock(&a->lock, irq);
+		fresh = chunk_new(a, size);
+		if (!fresh) {
+			free(b->stage);
+			free(b);
+			return ERR_NOMEM;
+		}
+		irq = spin_lock(&a->lock);
+		c = a->chunk;
+		if (!c || c->size - c->used < size) {
+			c = fresh; /* the account's chunk from now on: the old is full */
+			drop = a->chunk && !a->chunk->live ? a->chunk : NULL;
+			a->chunk = fresh;
+			fresh = NULL;
+		} /* else another CPU's new chunk came first: use it */
+	}
+	chunk_take(c, b, size);
+	spin_unlock(&a->lock, irq);
+	if (fresh)
+		chunk_free(a, fresh);
+	if (drop)
+		chunk_free(a, drop);
 	atomic_fetch_add_explicit(&total_code_blocks, 1, memory_order_relaxed);
-	*rw = (void *)(uintptr_t)b->va;
+	*rw = b->stage;
 	*handle = b;
 	return 0;
 }
@@ -79,29 +164,63 @@ static int code_alloc(void *arg, size_t bytes, void **rw, void **handle)
 static void code_free(void *arg, void *handle)
 {
 	struct kcode_block *b = handle;
+	struct kcode_acct *a = b ? b->acct : NULL;
+	struct kcode_chunk *gone = NULL;
 
 	(void)arg;
 	if (!b)
 		return;
-	vm_free(b->va);
-	atomic_fetch_sub_explicit(&b->acct->code_bytes, b->size, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&total_code_bytes, b->size, memory_order_relaxed);
+	bool irq = spin_lock(&a->lock);
+	if (--b->chunk->live == 0) {
+		gone = b->chunk;
+		if (a->chunk == gone)
+			a->chunk = NULL;
+	}
+	spin_unlock(&a->lock, irq);
+	if (gone)
+		chunk_free(a, gone); /* unmapped, shot down on every hart */
 	atomic_fetch_sub_explicit(&total_code_blocks, 1, memory_order_relaxed);
+	free(b->stage);
 	free(b);
 }
 
-/* RW -> RX with the shootdown on every hart (vm_protect), then fetch made
- * coherent on every hart: only then may any hart jump to it. */
+/* The staged code into its place through the frames' physical-map alias
+ * (the execute mapping is never writable), a page at a time; then fetch
+ * made coherent here, and the seal counted so that other CPUs catch up in
+ * code_sync before they run it. */
 static void *code_seal(void *arg, void *handle)
 {
 	struct kcode_block *b = handle;
+	uint64_t va = b->chunk->va + b->off, done = 0, n = b->size, pa;
 
-	if (vm_protect(b->va, b->size, VM_READ | VM_EXEC)) {
-		code_free(arg, handle);
-		return NULL;
+	(void)arg;
+	while (done < n && b->stage) {
+		uint64_t piece = MIN(n - done, FRAME_SIZE - ((va + done) & (FRAME_SIZE - 1)));
+
+		if (vm_translate(va + done, &pa))
+			panic("kcode: a live chunk's page is not mapped");
+		memcpy(phys_to_virt(pa), (const uint8_t *)b->stage + done, piece);
+		done += piece;
 	}
-	arch_icache_sync_all();
-	return (void *)(uintptr_t)b->va;
+	free(b->stage);
+	b->stage = NULL;
+	/* the stores before the clock's release; this CPU's fetch sees them */
+	atomic_fetch_add_explicit(&seal_clock, 1, memory_order_release);
+	arch_icache_sync_local();
+	return (void *)(uintptr_t)va;
+}
+
+/* Catches this CPU's instruction fetch up with every seal so far. */
+static void code_sync(void *arg)
+{
+	uint64_t now = atomic_load_explicit(&seal_clock, memory_order_acquire);
+	uint32_t id = cpu_this()->id;
+
+	(void)arg;
+	if (seen_clock[id] != now) {
+		arch_icache_sync_local();
+		seen_clock[id] = now;
+	}
 }
 
 static int stack_alloc(void *arg, size_t bytes, void **handle, uintptr_t *lo, uintptr_t *hi)
@@ -166,7 +285,12 @@ static void stack_free(void *arg, void *handle)
 
 /* The module cache's account: code kept with modules (no stacks). */
 static struct kcode_acct shared_acct = {
-	.code = {.arg = &shared_acct, .alloc = code_alloc, .seal = code_seal, .free = code_free},
+	.code = {.arg = &shared_acct,
+		 .alloc = code_alloc,
+		 .seal = code_seal,
+		 .free = code_free,
+		 .sync = code_sync},
+	.lock = SPINLOCK_INIT,
 };
 
 const struct wasm_code_mem *kcode_shared_code(void)
@@ -176,8 +300,13 @@ const struct wasm_code_mem *kcode_shared_code(void)
 
 void kcode_acct_init(struct kcode_acct *a)
 {
-	a->code = (struct wasm_code_mem){
-		.arg = a, .alloc = code_alloc, .seal = code_seal, .free = code_free};
+	a->code = (struct wasm_code_mem){.arg = a,
+					 .alloc = code_alloc,
+					 .seal = code_seal,
+					 .free = code_free,
+					 .sync = code_sync};
+	a->lock = (struct spinlock)SPINLOCK_INIT;
+	a->chunk = NULL;
 	a->stack = (struct wasm_stack_mem){.arg = a, .alloc = stack_alloc, .free = stack_free};
 	atomic_init(&a->code_bytes, 0);
 	atomic_init(&a->stacks, 0);

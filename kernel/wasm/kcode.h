@@ -3,25 +3,32 @@
  * (struct wasm_code_mem) and guest stacks (struct wasm_stack_mem), both
  * counted against the program that uses them (struct kcode_acct).
  *
- * Code memory, W^X by changing the PTE:
+ * Code memory, W^X by mapping: code is executed at a read-execute mapping
+ * that is never writable, and written only through its frames' physical-map
+ * alias (phys_to_virt, writable as every frame's is, reached by kernel C
+ * code only; never executable):
  *
- *   alloc: vm_alloc(RW) region "wasm-code" (charged frames, an unmapped
- *          page on either side); the compiler writes the code at *rw
- *   seal:  vm_protect(RX): PTE RW -> RX, then the TLB shootdown on every
- *          hart (arch_tlb_flush_range) before seal returns, so no hart can
- *          still write through a stale entry; then arch_icache_sync_all:
- *          fence.i here and on every other hart (SBI remote fence.i, see
- *          arch.c for why not our own IPIs). The execute address is *rw:
- *          from then on it is never writable again.
- *   free:  vm_free: unmapped, shot down on every hart, frames freed.
+ *   alloc: room for the function in the account's current chunk (a region
+ *          "wasm-code" of KCODE_CHUNK bytes or more, mapped RX from the
+ *          start, an unmapped page on either side), or a new chunk; the
+ *          compiler writes the code into a heap buffer at *rw
+ *   seal:  the buffer copied into the chunk's frames through the alias,
+ *          fence.i on this CPU, and the seal clock advanced (release); the
+ *          execute address is the chunk's
+ *   sync:  another CPU about to run compiled code compares the clock with
+ *          the value at its last fence.i and, if it moved, fence.i (the
+ *          runtime calls it at the start of every run and when it takes a
+ *          function's code from a table: wasm_code_mem's contract)
+ *   free:  the block given back; the chunk is unmapped (shot down on every
+ *          hart) and its frames freed with its last block
  *
- * The PTE is RW or RX, never both; the frames' physical-map alias
- * (phys_to_virt) is writable as every frame's is, but only kernel C code
- * reaches it. A separate RW alias mapping would spare the shootdown at seal
- * but needs a second mapping per block; seal happens once per compiled
- * function, where the compile itself costs far more than a shootdown.
- * Each block is whole pages: a page holding sealed code is never written
- * again, so two functions never share one.
+ * So sealing costs a copy and a local fence.i, with no page-table change
+ * and no remote fence (before: a region per function, a PTE flip RW -> RX
+ * with its shootdown and an SBI remote fence.i, 0.9 ms on SMP=4 under TCG,
+ * and whole pages per function), and functions share pages. A CPU that
+ * runs old code in a chunk while another CPU adds a function to it fetches
+ * the bytes it runs, which no one writes; the new bytes reach it through
+ * sync before it can jump to them.
  *
  * Guest stacks, lazy with a guard page:
  *
@@ -63,16 +70,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/spinlock.h"
 #include "wasm/runtime.h"
 
 #define KCODE_STACK_GUARD 4096u
+
+/* Code memory is mapped in chunks of this many bytes (more for a bigger
+ * function), and each function starts on a KCODE_ALIGN boundary. */
+#define KCODE_CHUNK (32u << 10)
+#define KCODE_ALIGN 16u
+
+struct kcode_chunk;
 
 /* What one program's compiled code and stacks hold. Embedded in the
  * program; its providers name it as their arg. */
 struct kcode_acct {
 	struct wasm_code_mem code;
 	struct wasm_stack_mem stack;
-	_Atomic uint64_t code_bytes; /* whole pages of its code blocks */
+	struct spinlock lock;	     /* the chunks' room and blocks */
+	struct kcode_chunk *chunk;   /* [lock] where new code goes; NULL: none */
+	_Atomic uint64_t code_bytes; /* whole chunks of its code */
 	_Atomic uint32_t stacks;     /* live stacks */
 };
 
@@ -107,8 +124,8 @@ void kcode_store_config(struct kcode_acct *a, struct wasm_store_config *cfg);
 
 /* Every program's together, for `mem` and /proc/meminfo. */
 struct kcode_stats {
-	uint64_t code_bytes;  /* whole pages of live code blocks */
-	uint64_t code_blocks; /* live code blocks */
+	uint64_t code_bytes;  /* live chunks of code memory */
+	uint64_t code_blocks; /* live code blocks (functions, stub tables) */
 	uint64_t stacks;      /* live guest stacks */
 	uint64_t stack_bytes; /* their usable sizes (lazy: mostly untouched) */
 };

@@ -240,11 +240,23 @@ struct wasm_translate_hook {
 /*
  * Memory for compiled code (riscv64 only; see wasm_store_config.code_mem).
  * The compiler writes a function's code through `rw`, then seals it: from
- * then on its bytes are only executed, at the address seal returns, by any
- * thread or CPU (the provider makes instruction fetch coherent everywhere:
- * fence.i on every hart that may run it). Never writable and executable at
- * once. `bytes` is what the memory costs its owner (counted as the
- * program's, shown by the embedder).
+ * then on its bytes are only executed, at the address seal returns (never
+ * writable and executable at one address). `bytes` is what the memory
+ * costs its owner (counted as the program's, shown by the embedder).
+ *
+ * Instruction fetch: with `sync` NULL, seal makes the code fetchable by
+ * every thread or CPU (the host: the OS flushes every thread's icache).
+ * With `sync`, seal makes it fetchable only where it ran, and a thread
+ * must call sync before it runs code sealed elsewhere: the runtime does so
+ * at the start of every compiled run and whenever it takes a function's
+ * code from a table other threads fill (jit_rt.c), the only ways new code
+ * reaches a thread (the kernel: a local fence.i when any code was sealed
+ * since this CPU's last one, instead of a remote fence per function). A
+ * store's code_mem.sync must also cover code sealed by the code memory of
+ * the modules it runs (wasm_module_share_code): one clock for all. And a
+ * store with sync runs compiled code on one thread at a time (the kernel's
+ * programs: one exec each), since a function table its code calls through
+ * is filled by whichever thread runs it.
  */
 struct wasm_code_mem {
 	void *arg;
@@ -255,6 +267,8 @@ struct wasm_code_mem {
 	 * memory: the code is then freed). */
 	void *(*seal)(void *arg, void *handle);
 	void (*free)(void *arg, void *handle);
+	/* Makes code sealed anywhere so far fetchable here; NULL: not needed. */
+	void (*sync)(void *arg);
 };
 
 /*

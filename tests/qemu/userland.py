@@ -362,25 +362,32 @@ def c_trace(sh):
 
 def c_run_interp(sh):
     """run --interp runs a program interpreted (wasm:translate tier=interp),
-    with the same output as compiled (tier=jit, the default)."""
+    with the same output as compiled (tier=jit, the default); a second run
+    compiles nothing: its module was kept with its compiled code."""
     ev = f"{TRACING}/events/wasm/translate/enable"
     sh.cmd("trace clear")
     need(sh.cmd(f"echo 1 > {ev}") == "", "enable wasm/translate")
     try:
         interp = sh.cmd("run --interp hello")
         out_i = sh.cmd(f"cat {TRACING}/trace", 30)
+        sh.cmd("mem drop")  # nothing kept: this run compiles what it calls
         sh.cmd("trace clear")
         jit = sh.cmd("run hello")
         out_j = sh.cmd(f"cat {TRACING}/trace", 30)
+        sh.cmd("trace clear")
+        again = sh.cmd("run hello")
+        out_k = sh.cmd(f"cat {TRACING}/trace", 30)
     finally:
         sh.cmd(f"echo 0 > {ev}")
         sh.cmd("trace clear")
-    need(interp == jit == "Hello, world, from WebAssembly!\n", f"outputs {interp!r} {jit!r}")
+    need(interp == jit == again == "Hello, world, from WebAssembly!\n",
+         f"outputs {interp!r} {jit!r} {again!r}")
     ni = len(re.findall(r" translate: prog=hello .* tier=interp$", out_i, re.M))
     nj = len(re.findall(r" translate: prog=hello .* tier=jit$", out_j, re.M))
     need(ni > 0 and "tier=jit" not in out_i, f"--interp: {ni} interp events: {out_i[-300:]!r}")
     need(nj > 0 and "tier=interp" not in out_j, f"default: {nj} jit events: {out_j[-300:]!r}")
-    return f"hello: {ni} functions translated with --interp, {nj} compiled without"
+    need(" translate: " not in out_k, f"a second run translated: {out_k[-300:]!r}")
+    return f"hello: {ni} functions translated with --interp, {nj} compiled without, 0 again"
 
 
 def c_trace_translate(sh):

@@ -106,23 +106,6 @@ void arch_tlb_flush_range(uint64_t va, uint64_t size)
 		sbi_remote_sfence_vma(mask, 0, va, size);
 }
 
-/*
- * Remote harts through SBI's remote fence.i, like the TLB shootdown above,
- * rather than our own IPIs: the firmware's IPI is taken in M-mode whatever
- * the target's S-mode interrupt state, so a hart spinning with interrupts
- * off (on a lock, or in its own sync) neither delays nor deadlocks us, and
- * no interrupt handler of ours has to run. The fence orders this hart's
- * code stores before the request, so the remote fence.i sees them.
- */
-void arch_icache_sync_all(void)
-{
-	__asm__ volatile("fence rw, rw\n\tfence.i" ::: "memory");
-	unsigned long mask = atomic_load_explicit(&online_harts, memory_order_relaxed) &
-			     ~(1ul << arch_cpu_this()->hartid);
-	if (mask)
-		sbi_remote_fence_i(mask, 0);
-}
-
 int arch_probe_read64(const void *addr, uint64_t *out)
 {
 	return rv_probe_read64(addr, out);

@@ -62,6 +62,11 @@ static inline void arch_tlb_flush_local(uint64_t va)
 	rv_sfence_vma(va);
 }
 
+static inline void arch_icache_sync_local(void)
+{
+	__asm__ volatile("fence.i" ::: "memory");
+}
+
 static inline void arch_early_putchar(int c)
 {
 	sbi_console_putchar(c);

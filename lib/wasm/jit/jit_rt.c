@@ -9,8 +9,9 @@
  * (jit_compile) and publishes the result with a compare-and-swap on
  * funcs[i] (racing compilers: one wins, the others free theirs), then a
  * release store of its address in entry[i], so a thread that reads the new
- * entry sees the code whole (sealed code is coherent for instruction fetch
- * everywhere, wasm_code_mem's contract). A function the compiler refuses
+ * entry sees the code whole. Instruction fetch: a thread runs new code only
+ * after taking it here or at the start of a run, and both call the code
+ * memory's sync first (wasm_code_mem). A function the compiler refuses
  * keeps its stub, marked refused: each call runs it in the interpreter.
  *
  * Runs. A compiled call runs on a fiber (jit_fiber.h) on the exec's guest
@@ -305,7 +306,7 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 
 	*err = 0;
 	if (f)
-		goto publish; /* compiled by another instance of a shared module */
+		goto found;
 	/* relaxed: only ever set to 1; a stale 0 costs a second refusal */
 	if (atomic_load_explicit(&ri->fns.refused[i], memory_order_relaxed))
 		return NULL;
@@ -328,14 +329,18 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 						     memory_order_acq_rel, memory_order_acquire)) {
 		jit_func_free(ri->fn_cm, f);
 		f = won;
-	} else {
-		/* relaxed: a statistic */
-		atomic_fetch_add_explicit(ri->fn_bytes,
-					  sizeof(*f) + f->size + f->npc * sizeof(struct jit_pc),
-					  memory_order_relaxed);
-		if (UNLIKELY(hook->done))
-			report_compile(ri, hook, f, begin);
+		goto found;
 	}
+	/* relaxed: a statistic */
+	atomic_fetch_add_explicit(ri->fn_bytes,
+				  sizeof(*f) + f->size + f->npc * sizeof(struct jit_pc),
+				  memory_order_relaxed);
+	if (UNLIKELY(hook->done))
+		report_compile(ri, hook, f, begin);
+	goto publish; /* sealed here: fetchable here */
+found:		      /* sealed by another thread, maybe: fetchable here too (wasm_code_mem) */
+	if (ri->fn_cm->sync)
+		ri->fn_cm->sync(ri->fn_cm->arg);
 publish:
 	/* release: whoever calls through entry[i] sees the code's record;
 	 * the exchange counts the entry once however many threads race */
@@ -505,6 +510,10 @@ enum wasm_run_status jit_exec_run(struct wasm_exec *x)
 	jx = x->jit; /* made by jit_exec_wants */
 	if (!jx->started && exec_start(x))
 		return exec_trapped(x, WASM_TRAP_NOMEM);
+	/* code sealed elsewhere (another CPU this call or its module's other
+	 * instances ran on) becomes fetchable here before any of it runs */
+	if (cfg->code_mem->sync)
+		cfg->code_mem->sync(cfg->code_mem->arg);
 	x->reason = WASM_SUSPEND_NONE;
 	wasm_store_note_fault(x->store, 0, 0);
 	if (cfg->guard_call)

@@ -12,6 +12,12 @@
 # make test also runs the ThreadSanitizer runner with function bodies
 # validated on 4 threads, a function at a time (--validate-threads 4).
 #
+#   make spectest-kernel [SPEC_MEM=checked] [SMP=n]
+#        the subset SPEC_KERNEL of the testsuite inside the test kernel
+#        (kernel/tests/spec_run.c: compiled tier, guarded memory or checked),
+#        in $(BUILD)/kernel-spec/loader.elf: the test kernel's objects with
+#        those scripts (and tests/spec/skip.txt) in /spec of its initrd.
+#
 # The runner links the portable engine (lib/wasm, lib/base/*.c) and the
 # host memory provider from a private archive, so only what it uses is
 # pulled in.
@@ -21,7 +27,7 @@ SPEC_ARGS ?=
 
 SPECTEST := $(BUILD)/host/spectest
 SPECTEST_ASAN := $(BUILD)/host-asan/spectest
-SPECTEST_SRCS := $(wildcard tools/spectest/run/*.c) tools/spectest/wast_json.c
+SPECTEST_SRCS := $(wildcard tools/spectest/run/*.c tools/spectest/*.c)
 # assert_host.c: the JIT runtime's stubs use the encoder, whose ASSERTs reach it
 SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c lib/wasm/host/code_host.c \
 	lib/wasm/host/workers_host.c $(wildcard lib/base/*.c) lib/base/host/assert_host.c
@@ -60,3 +66,35 @@ spectest-asan: $(SPECTEST_ASAN)
 	tests/spec/run.sh $(SPEC_ARGS) || status=1; \
 	tests/spec/run.sh --guarded $(SPEC_ARGS) || status=1; \
 	exit $$status
+
+# ---- the subset in the kernel ----
+# About 40 files of every kind: numbers, control, calls, memory, traps,
+# linking; under a minute of the test kernel on QEMU.
+SPEC_KERNEL := i32 i64 f32 f64 conversions int_exprs float_exprs float_misc int_literals \
+	memory memory_trap memory_grow address endianness call call_indirect br br_if br_table \
+	loop block if labels switch nop traps stack local_get local_set local_tee global select \
+	unreachable return fac left-to-right func names exports imports linking
+SPECK := $(BUILD)/kernel-spec
+SPEC_MEM ?= guarded
+
+# wast2json writes NAME.json and NAME.N.wasm (NAME.N.wat for text modules,
+# which skip.txt skips); tests/spec/run.sh converts the same way.
+$(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
+	@mkdir -p $(@D)
+	$(Q)rm -f $(@D)/$*.[0-9]*.wasm $(@D)/$*.[0-9]*.wat
+	$(Q)wast2json $< -o $@ >$(@D)/$*.log 2>&1 || (cat $(@D)/$*.log; rm -f $@; exit 1)
+
+$(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio tools/mkcpio.py tests/spec/skip.txt \
+		$(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_KERNEL))
+	$(Q)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
+	$(Q)for n in $(SPEC_KERNEL); do \
+		cp $(BUILD)/spec/json/$$n.json $(BUILD)/spec/json/$$n.[0-9]*.wasm $(SPECK)/root/spec/ || exit 1; \
+	done
+	$(Q)cp tests/spec/skip.txt $(SPECK)/root/spec/
+	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
+$(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
+
+.PHONY: kernel-spec spectest-kernel
+kernel-spec: $(SPECK)/loader.elf
+spectest-kernel: kernel-spec
+	$(Q)tools/qemu-test.sh $(SPECK)/loader.elf $(SMP) "spec=/spec spec_mem=$(SPEC_MEM)"

@@ -48,7 +48,7 @@
 #include "base/err.h"
 #include "spec_exec.h"
 #include "wasm/host/code_host.h"
-#include "wasm/host/mem_host.h"
+#include "wasm/host/runtime_host.h"
 #include "wasm/host/workers_host.h"
 #include "../wast_json.h"
 
@@ -149,39 +149,17 @@ static void child_report(void *arg, size_t cmd, enum spec_outcome o, long skip, 
 	fflush(ch->out);
 }
 
-static bool store_owns(const void *ctx, uintptr_t addr)
-{
-	return wasm_store_owns_address(ctx, addr);
-}
-
-/* The guarded store's guard_call: a fault in the store's memory (SIGSEGV)
- * is the guest's trap. */
-static int guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
-{
-	struct wasm_mem_fault fault;
-	int rc;
-
-	(void)guard_arg;
-	rc = wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
-	if (rc == ERR_TRAP)
-		wasm_store_note_fault(s, fault.pc, fault.fp);
-	return rc;
-}
-
 /* The store config and load options of the runner's flags: 0, or why the
  * store cannot be made. */
 static int child_config(struct runner *r, struct wasm_store_config *cfg, struct wasm_load_opts *lo,
 			struct wasm_workers *w)
 {
-	int rc;
+	bool guarded;
 
-	*cfg = (struct wasm_store_config){0};
-	if (r->guarded) {
-		if ((rc = wasm_mem_host_guard_install()))
-			return rc;
-		cfg->mem_provider = wasm_mem_host_guarded();
-		cfg->guard_call = guard_call;
-	}
+	/* guarded unless it cannot be had: then an error, not checked */
+	wasm_runtime_host_config(!r->guarded, cfg, &guarded);
+	if (r->guarded && !guarded)
+		return ERR_NOMEM;
 	if (r->jit) {
 		cfg->code_mem = wasm_code_host();
 		cfg->stack_mem = wasm_stack_host();

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/arch.h"
 #include "base/err.h"
 #include "base/fmt.h"
 #include "core/console.h"
@@ -30,7 +29,7 @@
 #include "tests/ktest.h"
 #include "wasm/kcode.h"
 #include "wasm/kmem.h"
-#include "../tools/spectest/run/spec_exec.h"
+#include "../../tools/spectest/run/spec_exec.h"
 
 #define MAX_FILES 128
 #define NAME_MAX  64

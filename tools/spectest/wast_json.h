@@ -15,8 +15,9 @@
  * references. v128 values are kept as SPEC_V128 / SPEC_VAL_UNSUPPORTED so
  * the driver can report the skip.
  *
- * The parser is portable C11 (the test kernel links it too: kernel/tests/
- * spec_kernel.c); only the file readers (wast_json_host.c) are host only.
+ * The parser is portable C11 (the test kernel links it too:
+ * kernel/tests/spec_run.c); only the file readers (wast_json_host.c) are
+ * host only.
  *
  * Invariant: every string in a parsed script is NUL-terminated and owned by
  * the script; `len` fields give the true length (names may hold NUL bytes).

@@ -4,7 +4,7 @@
  * the standard `spectest` host module, and reports one outcome per command.
  * Portable C11, with the skip list's parser (spec_skip.c) and the values
  * (spec_value.c): the host driver (spectest.c) runs it in a forked child,
- * the test kernel (kernel/tests/spec_kernel.c) in place. Files, the store's
+ * the test kernel (kernel/tests/spec_run.c) in place. Files, the store's
  * config and the output are the driver's.
  *
  * Invariant: every command gets exactly one call of the report callback,

@@ -43,8 +43,8 @@ struct names {
 };
 
 struct run {
-	size_t pass, fail, skip; /* over every script */
-	uint64_t compiled, interpreted;
+	size_t pass, fail, skip;		 /* over every script */
+	uint64_t compiled, interpreted, refused; /* functions */
 };
 
 /* One script's counts, as its commands report. */
@@ -106,7 +106,10 @@ static void on_translate(void *arg, const struct wasm_translate_info *ti)
 {
 	struct run *r = arg;
 
-	if (ti->compiled)
+	/* a refused function is reported again with its interpreted form */
+	if (ti->refused)
+		r->refused++;
+	else if (ti->compiled)
 		r->compiled++;
 	else
 		r->interpreted++;
@@ -253,9 +256,10 @@ int ktest_spec(const char *dir, bool checked)
 	uint64_t ms = (sched_now_ns() - t0) / 1000000;
 	spec_skips_free(&skips);
 	free(names.v);
-	kprintf("spec: %zu scripts in %llu ms; %llu functions compiled, %llu interpreted\n",
+	kprintf("spec: %zu scripts in %llu ms; %llu functions compiled, %llu interpreted (%llu "
+		"refused by the compiler)\n",
 		names.n, (unsigned long long)ms, (unsigned long long)r.compiled,
-		(unsigned long long)r.interpreted);
+		(unsigned long long)r.interpreted, (unsigned long long)r.refused);
 	if (r.skip)
 		kprintf("%zu skipped (see %s/skip.txt)\n", r.skip, dir);
 	fmt_snprintf(what, sizeof(what), "%llu compiled, %llu interpreted",

@@ -47,7 +47,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)BUILD=$(BUILD) tools/run-tests.sh
 
-test-build: host-test-build kernel-test-build kernel kernel-big kernel-wasits
+test-build: host-test-build kernel-test-build kernel kernel-big kernel-wasits kernel-spec
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-build
@@ -68,6 +68,7 @@ help:
 	@echo "  test         host tests (plain, ASan+UBSan, TSan) and in-kernel tests on SMP=1 and SMP=4"
 	@echo "  bench        benchmarks; prints bench=NAME ... lines"
 	@echo "  spectest     the WebAssembly spec testsuite (WASM_TESTSUITE=DIR)"
+	@echo "  spectest-kernel  the same inside the test kernel (SPEC_MEM=checked, SMP=n)"
 	@echo "  wasmrun      $(BUILD)/host/wasmrun, the host runner (wasmrun --help)"
 	@echo "  rv64-tools   wasmrun, spectest and the fuzz replays as riscv64 Linux programs"
 	@echo "               in $(BUILD)/rv64 (run with qemu-riscv64); rv64-test tests them"

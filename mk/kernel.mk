@@ -23,7 +23,10 @@ LOADER_CFLAGS := $(KCFLAGS) -fno-pic
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/*/*.c kernel/arch/riscv64/*.c kernel/arch/riscv64/*.S) \
 	$(LIB_SRCS) $(wildcard bench/wasm/core/*.c)
 KERNEL_SRCS := $(filter-out kernel/tests/%,$(KERNEL_SRCS))
-KTEST_SRCS := $(wildcard kernel/tests/*.c)
+# the test kernel also runs the spec testsuite (spec=DIR, kernel/tests/spec_run.c)
+# through the host runner's portable core
+KTEST_SRCS := $(wildcard kernel/tests/*.c) tools/spectest/wast_json.c \
+	$(wildcard tools/spectest/run/spec_*.c)
 LOADER_SRCS := $(wildcard loader/*.c) loader/entry.S kernel/arch/riscv64/pt.c kernel/lib/string.c \
 	$(wildcard lib/base/*.c lib/fdt/*.c lib/mem/*.c)
 
@@ -56,6 +59,26 @@ endef
 
 $(eval $(call kernel_image,kernel,,))
 $(eval $(call kernel_image,kernel-test,-DKTEST -DKDEBUG,$(KTEST_SRCS)))
+
+# $(1): a folder holding an initrd.cpio; $(2): a build above (kernel or
+# kernel-test), $(3): its extra sources. $(1)/loader.elf is that build's
+# kernel with this initrd (the big image below, the spec image in
+# mk/lib-spectest.mk).
+define kernel_with_initrd
+$(1)/initrd.S.o: kernel/arch/riscv64/initrd.S $(1)/initrd.cpio
+	$$(Q)$$(KCC) $$(KERNEL_CFLAGS) -DINITRD_PATH='"$(1)/initrd.cpio"' -c $$< -o $$@
+$(1)/kernel.elf: $(filter-out %/initrd.S.o,$(call kobjs,$(2),$(KERNEL_SRCS) $(3))) $(1)/initrd.S.o kernel/kernel.ld
+	$$(Q)$$(KLD) -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --gc-sections \
+		-T kernel/kernel.ld -o $$@ $(filter-out %/initrd.S.o,$(call kobjs,$(2),$(KERNEL_SRCS) $(3))) \
+		$(1)/initrd.S.o
+$(1)/kernel.img: $(1)/kernel.elf
+	$$(Q)$$(KOBJCOPY) $$(KERNEL_IMG_STRIP) $$< $$@
+$(1)/entry.S.o: loader/entry.S $(1)/kernel.img
+	$$(Q)$$(KCC) $$(LOADER_CFLAGS) -DKERNEL_ELF_PATH='"$(1)/kernel.img"' -c $$< -o $$@
+$(1)/loader.elf: $(filter-out %/entry.S.o,$(call kobjs,$(2)/loader,$(LOADER_SRCS))) $(1)/entry.S.o loader/loader.ld
+	$$(Q)$$(KLD) -z max-page-size=4096 --gc-sections -T loader/loader.ld -o $$@ \
+		$(filter-out %/entry.S.o,$(call kobjs,$(2)/loader,$(LOADER_SRCS))) $(1)/entry.S.o
+endef
 
 .PHONY: kernel kernel-all kernel-test-build lib-check
 kernel kernel-all: $(BUILD)/kernel/loader.elf
@@ -93,25 +116,13 @@ BIG_VARS_TEXT := BIG_MB=$(BIG_MB) BIG_ROOTFS=$(BIG_ROOTFS)
 ifneq ($(BIG_VARS_TEXT),$(shell cat $(BIG)/vars 2>/dev/null))
 $(shell mkdir -p $(BIG) && printf '%s\n' '$(BIG_VARS_TEXT)' >$(BIG)/vars)
 endif
-KERNEL_OBJS_NO_INITRD := $(filter-out %/initrd.S.o,$(call kobjs,kernel,$(KERNEL_SRCS)))
 BIG_BLOB_KIB := $(shell echo $$(( ($(BIG_MB) - $(BIGWASM_MB)) * 512 > 0 ? ($(BIG_MB) - $(BIGWASM_MB)) * 512 : 0 )))
 
 $(BIG)/initrd.cpio: $(BUILD)/initrd.cpio $(BIG)/vars tools/mkcpio.py $(if $(BIG_ROOTFS),$(shell find $(BIG_ROOTFS) 2>/dev/null),$(BIGWASM))
 	$(Q)rm -rf $(BIG)/root && mkdir -p $(BIG)/root/big && cp -R $(BUILD)/initrd-root/. $(BIG)/root/
 	$(Q)$(if $(BIG_ROOTFS),cp -R $(BIG_ROOTFS)/. $(BIG)/root/big/,cp $(BIGWASM) $(BIG)/root/big/ && python3 -c 'import random,sys; r=random.Random(11); [open(f"{sys.argv[1]}/blob{i}", "wb").write(r.randbytes(int(sys.argv[2]) << 10)) for i in range(2)]' $(BIG)/root/big $(BIG_BLOB_KIB))
 	$(Q)python3 tools/mkcpio.py $(BIG)/root $@
-$(BIG)/initrd.S.o: kernel/arch/riscv64/initrd.S $(BIG)/initrd.cpio
-	$(Q)$(KCC) $(KERNEL_CFLAGS) -DINITRD_PATH='"$(BIG)/initrd.cpio"' -c $< -o $@
-$(BIG)/kernel.elf: $(KERNEL_OBJS_NO_INITRD) $(BIG)/initrd.S.o kernel/kernel.ld
-	$(Q)$(KLD) -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --gc-sections \
-		-T kernel/kernel.ld -o $@ $(KERNEL_OBJS_NO_INITRD) $(BIG)/initrd.S.o
-$(BIG)/kernel.img: $(BIG)/kernel.elf
-	$(Q)$(KOBJCOPY) $(KERNEL_IMG_STRIP) $< $@
-$(BIG)/entry.S.o: loader/entry.S $(BIG)/kernel.img
-	$(Q)$(KCC) $(LOADER_CFLAGS) -DKERNEL_ELF_PATH='"$(BIG)/kernel.img"' -c $< -o $@
-$(BIG)/loader.elf: $(filter-out %/entry.S.o,$(call kobjs,kernel/loader,$(LOADER_SRCS))) $(BIG)/entry.S.o loader/loader.ld
-	$(Q)$(KLD) -z max-page-size=4096 --gc-sections -T loader/loader.ld -o $@ \
-		$(filter-out %/entry.S.o,$(call kobjs,kernel/loader,$(LOADER_SRCS))) $(BIG)/entry.S.o
+$(eval $(call kernel_with_initrd,$(BIG),kernel,))
 
 .PHONY: kernel-big soak
 kernel-big: $(BIG)/loader.elf

@@ -1,4 +1,5 @@
-# The official WebAssembly spec testsuite runner (tools/spectest/run/, host only).
+# The official WebAssembly spec testsuite runner (tools/spectest/run/), on the
+# host and in the test kernel.
 #
 #   make spectest [WASM_TESTSUITE=DIR] [SPEC_ARGS="-v ..."]
 #        builds $(BUILD)/host/spectest, converts every non-SIMD .wast of DIR
@@ -12,6 +13,12 @@
 # make test also runs the ThreadSanitizer runner with function bodies
 # validated on 4 threads, a function at a time (--validate-threads 4).
 #
+#   make spectest-kernel [SPEC_MEM=checked] [SMP=n]
+#        the same scripts inside the test kernel (kernel/tests/spec_run.c:
+#        the compiler tier, guarded memory or checked, as programs get),
+#        in $(BUILD)/kernel-spec/loader.elf: the test kernel's objects with
+#        the scripts (and tests/spec/skip.txt) in /spec of its initrd.
+#
 # The runner links the portable engine (lib/wasm, lib/base/*.c) and the
 # host memory provider from a private archive, so only what it uses is
 # pulled in.
@@ -21,10 +28,11 @@ SPEC_ARGS ?=
 
 SPECTEST := $(BUILD)/host/spectest
 SPECTEST_ASAN := $(BUILD)/host-asan/spectest
-SPECTEST_SRCS := $(wildcard tools/spectest/run/*.c) tools/spectest/wast_json.c
+SPECTEST_SRCS := $(wildcard tools/spectest/run/*.c tools/spectest/*.c)
 # assert_host.c: the JIT runtime's stubs use the encoder, whose ASSERTs reach it
-SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c lib/wasm/host/code_host.c \
-	lib/wasm/host/workers_host.c $(wildcard lib/base/*.c) lib/base/host/assert_host.c
+SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c lib/wasm/host/runtime_host.c \
+	lib/wasm/host/code_host.c lib/wasm/host/workers_host.c $(wildcard lib/base/*.c) \
+	lib/base/host/assert_host.c
 
 define spectest_variant
 $(BUILD)/$(1)/libspectest.a: $(call host_objs,$(1),$(SPECTEST_LIB_SRCS))
@@ -60,3 +68,37 @@ spectest-asan: $(SPECTEST_ASAN)
 	tests/spec/run.sh $(SPEC_ARGS) || status=1; \
 	tests/spec/run.sh --guarded $(SPEC_ARGS) || status=1; \
 	exit $$status
+
+# ---- the testsuite in the kernel ----
+# Every non-SIMD script, as tests/spec/run.sh runs on the host (a few
+# seconds of the test kernel on QEMU); SPEC_KERNEL="i32 f64 ..." for fewer.
+SPEC_KERNEL ?= $(filter-out simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
+SPECK := $(BUILD)/kernel-spec
+SPEC_MEM ?= guarded
+ifneq ($(SPEC_KERNEL),$(shell cat $(SPECK)/vars 2>/dev/null))
+$(shell mkdir -p $(SPECK) && printf '%s\n' '$(SPEC_KERNEL)' >$(SPECK)/vars)
+endif
+
+# wast2json writes NAME.json and NAME.N.wasm (NAME.N.wat for text modules,
+# which skip.txt skips); tests/spec/run.sh converts the same way.
+$(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
+	@mkdir -p $(@D)
+	$(Q)rm -f $(@D)/$*.[0-9]*.wasm $(@D)/$*.[0-9]*.wat
+	$(Q)wast2json $< -o $@ >$(@D)/$*.log 2>&1 || (cat $(@D)/$*.log; rm -f $@; exit 1)
+
+$(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/spec/skip.txt \
+		$(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_KERNEL))
+	$(Q)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
+	$(Q)for n in $(SPEC_KERNEL); do \
+		cp $(BUILD)/spec/json/$$n.json $(SPECK)/root/spec/ && \
+		find $(BUILD)/spec/json -maxdepth 1 -name "$$n.[0-9]*.wasm" -exec cp -t $(SPECK)/root/spec/ {} + \
+		|| exit 1; \
+	done
+	$(Q)cp tests/spec/skip.txt $(SPECK)/root/spec/
+	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
+$(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
+
+.PHONY: kernel-spec spectest-kernel
+kernel-spec: $(SPECK)/loader.elf
+spectest-kernel: kernel-spec
+	$(Q)tools/qemu-test.sh $(SPECK)/loader.elf $(SMP) "spec=/spec spec_mem=$(SPEC_MEM)"

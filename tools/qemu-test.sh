@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# qemu-test.sh IMAGE SMP [BOOTARGS] - boots the test kernel with a timeout.
+# qemu-test.sh IMAGE SMP [BOOTARGS...] - boots the test kernel with a timeout
+# (the boot arguments joined by spaces).
 # The test kernel prints each result and "N passed, N failed", then ends
 # QEMU through the virt test device; this script exits with QEMU's status.
 set -u
-img=$1 smp=$2 args=${3:-}
+img=$1 smp=$2 args=${*:3}
 extra=()
 [[ -n $args ]] && extra=(-append "$args")
 timeout --foreground -k 5 ${QEMU_TIMEOUT:-120} qemu-system-riscv64 -machine virt -smp "$smp" -m 256M \

@@ -47,6 +47,8 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(
 		"kernel-smp1|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 1"
 		"kernel-smp4|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 4"
+		"kernel-spectest-smp1|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 1 spec=/spec"
+		"kernel-spectest-smp2-checked|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 2 spec=/spec spec_mem=checked"
 		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
 		"kernel-userland-smp1|tests/qemu/userland.py --smp 1 $BUILD/kernel/loader.elf"
 		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"

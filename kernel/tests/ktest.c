@@ -141,6 +141,13 @@ void kernel_run(void)
 		}
 		arch_shutdown(0);
 	}
+	const char *spec = bootarg("spec=", fbuf, sizeof(fbuf));
+	if (spec) {
+		char mbuf[16];
+		const char *mem = bootarg("spec_mem=", mbuf, sizeof(mbuf));
+
+		arch_shutdown(ktest_spec(spec, mem && strcmp(mem, "checked") == 0));
+	}
 	const char *filter = bootarg("test=", fbuf, sizeof(fbuf));
 	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus,
 		filter ? ", filter " : "", filter ? filter : "");

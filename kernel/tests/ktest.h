@@ -1,6 +1,7 @@
 /* ktest.h - helpers shared by the in-kernel tests. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,11 @@ void ktest_capture_write(void *arg, int fd, const void *buf, size_t len);
 
 /* bench=exec: the executor benchmarks, printed one line each. */
 void ktest_bench_exec(void);
+
+/* spec=DIR: the spec testsuite's scripts in DIR of the initrd, with
+ * guarded memory or checked (spec_mem=checked); prints "N passed, N
+ * failed" last and returns 1 if anything failed (spec_run.c). */
+int ktest_spec(const char *dir, bool checked);
 
 /* bench=wasm: fib(25) as a WebAssembly program, guest time printed. */
 void ktest_bench_wasm(void);

@@ -41,7 +41,7 @@ mkdir -p "$OUT" || die "cannot create $OUT"
 
 # wast2json writes NAME.json plus NAME.N.wasm / NAME.N.wat beside it. A
 # failed conversion leaves no .json: the runner then counts that file as one
-# failure ("cannot open").
+# failure ("cannot open or read").
 for json in "${jsons[@]}"; do
 	name=$(basename "$json" .json)
 	w=$SUITE/$name.wast

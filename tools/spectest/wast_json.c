@@ -9,11 +9,11 @@
 #include "wast_json.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/fmt.h"
 
 #define JSON_MAX_DEPTH 64
 
@@ -44,10 +44,10 @@ static void fail(struct parser *ps, int status, const char *fmt, ...)
 	if (ps->status)
 		return;
 	ps->status = status;
-	n = snprintf(ps->err, ps->errlen, "byte %zu: ", (size_t)(ps->p - ps->start));
+	n = fmt_snprintf(ps->err, ps->errlen, "byte %zu: ", (size_t)(ps->p - ps->start));
 	va_start(ap, fmt);
 	if (n >= 0 && (size_t)n < ps->errlen)
-		vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+		fmt_vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
 	va_end(ap);
 }
 
@@ -317,9 +317,13 @@ static void parse_value(struct parser *ps, struct json *j, int depth)
 			ps->p++;
 		j->t = J_NUM;
 		j->len = (size_t)(ps->p - s);
-		j->s = strndup(s, j->len);
-		if (!j->s)
+		j->s = malloc(j->len + 1);
+		if (!j->s) {
 			fail(ps, ERR_NOMEM, "out of memory");
+			return;
+		}
+		memcpy(j->s, s, j->len);
+		j->s[j->len] = 0;
 	} else {
 		fail(ps, ERR_MALFORMED, "unexpected character '%c'", *ps->p);
 	}
@@ -565,7 +569,8 @@ int spec_script_parse(const char *json, size_t len, struct spec_script *out, cha
 
 		s.ncmds = i + 1;
 		if (!ok) {
-			snprintf(err, errlen, "command %zu (line %u): %s", i, s.cmds[i].line, why);
+			fmt_snprintf(err, errlen, "command %zu (line %u): %s", i, s.cmds[i].line,
+				     why);
 			ps.status = ERR_MALFORMED;
 			goto out;
 		}
@@ -576,33 +581,4 @@ out:
 	spec_script_free(&s);
 	json_free(&root);
 	return ps.status;
-}
-
-int spec_script_load(const char *path, struct spec_script *out, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-	int ret = ERR_IO;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open", path);
-		return ERR_IO;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-		goto out;
-	buf = malloc((size_t)n + 1);
-	if (!buf) {
-		ret = ERR_NOMEM;
-		goto out;
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		goto out;
-	ret = spec_script_parse(buf, (size_t)n, out, err, errlen);
-out:
-	if (ret == ERR_IO)
-		snprintf(err, errlen, "%s: read error", path);
-	free(buf);
-	fclose(f);
-	return ret;
 }

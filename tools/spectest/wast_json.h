@@ -1,7 +1,7 @@
 /*
  * wast_json.h - reads the JSON command list that `wast2json` (wabt 1.0.32)
  * writes for a spec-testsuite script, into a list of typed commands for the
- * spectest driver. Host only.
+ * spectest drivers.
  *
  *   {"source_filename": "i32.wast", "commands": [
  *     {"type": "module", "line": 3, "filename": "i32.0.wasm"},
@@ -14,6 +14,10 @@
  * "nan:canonical" / "nan:arithmetic" in expected floats, "null" for null
  * references. v128 values are kept as SPEC_V128 / SPEC_VAL_UNSUPPORTED so
  * the driver can report the skip.
+ *
+ * The parser is portable C11 (the test kernel links it too:
+ * kernel/tests/spec_run.c); only the file readers (wast_json_host.c) are
+ * host only.
  *
  * Invariant: every string in a parsed script is NUL-terminated and owned by
  * the script; `len` fields give the true length (names may hold NUL bytes).
@@ -104,8 +108,13 @@ struct spec_script {
 int spec_script_parse(const char *json, size_t len, struct spec_script *out, char *err,
 		      size_t errlen);
 
-/* spec_script_load - reads and parses a file; ERR_IO if it cannot be read. */
+/* spec_script_load - reads and parses a file; ERR_IO if it cannot be read.
+ * Host only. */
 int spec_script_load(const char *path, struct spec_script *out, char *err, size_t errlen);
+
+/* spec_file_read - the whole file in a new malloc'd buffer with a NUL after
+ * its `*out_len` bytes. ERR_IO, ERR_NOMEM. Host only. */
+int spec_file_read(const char *path, char **out, size_t *out_len);
 
 void spec_script_free(struct spec_script *s);
 

@@ -1,6 +1,8 @@
 /*
  * spec_exec.c - executes one spec-testsuite script: modules, registrations,
- * actions and every kind of assertion, against a fresh store.
+ * actions and every kind of assertion, against a fresh store made with the
+ * embedder's config (so the host tool and the test kernel run the same
+ * checks on their own memories and code).
  *
  * Invariant: `current` is the instance of the last `module` command, or
  * NULL when that command failed (later actions then fail, naming why);
@@ -10,16 +12,12 @@
 #include "spec_exec.h"
 #include "spec_value.h"
 
-#include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
-#include "wasm/host/code_host.h"
-#include "wasm/host/mem_host.h"
-#include "wasm/host/workers_host.h"
+#include "base/fmt.h"
 #include "wasm/load.h"
 #include "wasm/runtime.h"
 
@@ -52,46 +50,20 @@ static void detail_set(struct spec_ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+	fmt_vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
 }
 
-static int read_whole(const char *path, uint8_t **out, size_t *out_len)
+/* Whether `needle` occurs in `hay` (strstr, which the kernel's C library
+ * has not). */
+static bool has_text(const char *hay, const char *needle)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = strlen(needle);
 
-	if (!f)
-		return ERR_IO;
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			uint8_t *p = realloc(buf, cap ? cap * 2 : 65536);
-
-			if (!p) {
-				free(buf);
-				fclose(f);
-				return ERR_NOMEM;
-			}
-			buf = p;
-			cap = cap ? cap * 2 : 65536;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (!got)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return ERR_IO;
-	}
-	fclose(f);
-	*out = buf;
-	*out_len = n;
-	return 0;
+	for (; *hay; hay++)
+		if (strncmp(hay, needle, n) == 0)
+			return true;
+	return !n;
 }
 
 /* ---- the spectest host module ---- */
@@ -159,26 +131,6 @@ static int define_spectest(struct spec_ctx *c)
 	return 0;
 }
 
-/* ---- guarded memory ---- */
-
-static bool store_owns(const void *ctx, uintptr_t addr)
-{
-	return wasm_store_owns_address(ctx, addr);
-}
-
-static int guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
-{
-	struct wasm_mem_fault fault;
-
-	int rc;
-
-	(void)guard_arg;
-	rc = wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
-	if (rc == ERR_TRAP)
-		wasm_store_note_fault(s, fault.pc, fault.fp);
-	return rc;
-}
-
 /* ---- modules ---- */
 
 static struct wasm_instance *named_find(struct spec_ctx *c, const char *name)
@@ -205,16 +157,16 @@ static int named_bind(struct spec_ctx *c, const char *name, struct wasm_instance
 static int module_load(struct spec_ctx *c, const struct spec_command *cmd, struct wasm_module **out,
 		       struct wasm_error *err)
 {
-	char path[4096];
-	uint8_t *bytes;
+	char path[1024];
+	char *bytes;
 	size_t len;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", c->opts->dir, cmd->filename.s);
-	rc = read_whole(path, &bytes, &len);
+	fmt_snprintf(path, sizeof(path), "%s/%s", c->opts->dir, cmd->filename.s);
+	rc = c->opts->read_file(path, &bytes, &len);
 	if (rc) {
 		err->kind = rc;
-		detail_set(c, "cannot read %s: %s", path, strerror(errno));
+		detail_set(c, "cannot read %s: %s", path, err_str(rc));
 		return ERR_IO;
 	}
 	if (c->nmods == c->capmods) {
@@ -230,16 +182,10 @@ static int module_load(struct spec_ctx *c, const struct spec_command *cmd, struc
 		c->capmods = nc;
 	}
 	memset(err, 0, sizeof(*err));
-	if (c->opts->vthreads) {
-		struct wasm_workers w;
-
-		wasm_workers_host(&w, (int)c->opts->vthreads);
-		w.run_bytes = 1; /* a run per function: the most interleavings */
-		rc = wasm_module_load_opts(bytes, len, &(struct wasm_load_opts){.workers = &w}, out,
-					   err);
-	} else {
-		rc = wasm_module_load(bytes, len, out, err);
-	}
+	if (c->opts->load)
+		rc = wasm_module_load_opts((const uint8_t *)bytes, len, c->opts->load, out, err);
+	else
+		rc = wasm_module_load((const uint8_t *)bytes, len, out, err);
 	free(bytes);
 	if (rc) {
 		detail_set(c, "%s: %s @%u: %s",
@@ -549,7 +495,7 @@ static enum spec_outcome run_uninstantiable(struct spec_ctx *c, const struct spe
 	}
 	if (rc != ERR_TRAP)
 		return SPEC_FAIL;
-	if (trap ? spec_trap_text_matches(cmd->text.s, trap->kind) : !!strstr(err.msg, cmd->text.s))
+	if (trap ? spec_trap_text_matches(cmd->text.s, trap->kind) : has_text(err.msg, cmd->text.s))
 		return SPEC_PASS;
 	detail_set(c, "expected trap \"%s\", got \"%s\"", cmd->text.s,
 		   trap ? wasm_trap_str(trap->kind) : err.msg);
@@ -629,23 +575,10 @@ static enum spec_outcome run_command(struct spec_ctx *c, const struct spec_comma
 
 int spec_script_run(const struct spec_script *s, const struct spec_run_opts *o)
 {
-	struct wasm_store_config cfg = {0};
 	struct spec_ctx c = {.script = s, .opts = o};
 	int rc;
 
-	if (o->guarded) {
-		if ((rc = wasm_mem_host_guard_install()))
-			return rc;
-		cfg.mem_provider = wasm_mem_host_guarded();
-		cfg.guard_call = guard_call;
-	}
-	if (o->jit) {
-		cfg.code_mem = wasm_code_host();
-		cfg.stack_mem = wasm_stack_host();
-		if (!cfg.code_mem)
-			return ERR_UNSUPP;
-	}
-	if ((rc = wasm_store_new(&cfg, &c.store)))
+	if ((rc = wasm_store_new(o->store, &c.store)))
 		return rc;
 	if ((rc = wasm_linker_new(c.store, &c.linker)) || (rc = define_spectest(&c)))
 		goto out;

@@ -2,7 +2,10 @@
  * spec_exec.h - runs the commands of one parsed spec-testsuite script
  * (wast_json.h) against the engine (wasm/runtime.h), in a fresh store with
  * the standard `spectest` host module, and reports one outcome per command.
- * Host only; the driver (spectest.c) runs it in a forked child.
+ * Portable C11, with the skip list's parser (spec_skip.c) and the values
+ * (spec_value.c): the host driver (spectest.c) runs it in a forked child,
+ * the test kernel (kernel/tests/spec_run.c) in place. Files, the store's
+ * config and the output are the driver's.
  *
  * Invariant: every command gets exactly one call of the report callback,
  * in order, unless the process dies; so the driver can count the commands
@@ -15,6 +18,8 @@
 #include <stdint.h>
 
 #include "../wast_json.h"
+#include "wasm/load.h"
+#include "wasm/runtime.h"
 
 /*
  * The skip list (tests/spec/skip.txt). One entry per line, `PATTERN REASON`:
@@ -40,9 +45,11 @@ struct spec_skips {
 	size_t n;
 };
 
-/* spec_skips_load - reads a skip file; ERR_IO (cannot open) or
- * ERR_MALFORMED (err says which line), ERR_NOMEM. *out written on success. */
-int spec_skips_load(const char *path, struct spec_skips *out, char *err, size_t errlen);
+/* spec_skips_parse - parses the `len` bytes of skip file `path` (named in
+ * messages); ERR_MALFORMED (err says which line), ERR_NOMEM. *out written
+ * only on success. */
+int spec_skips_parse(const char *path, const char *text, size_t len, struct spec_skips *out,
+		     char *err, size_t errlen);
 void spec_skips_free(struct spec_skips *s);
 
 enum spec_outcome {
@@ -51,6 +58,14 @@ enum spec_outcome {
 	SPEC_FAIL,
 	SPEC_SKIPPED,
 };
+
+/* Whether a command counts when it passes: assertions and actions do (the
+ * testsuite's own count), a module or register command only when it
+ * fails. */
+static inline bool spec_cmd_is_assertion(enum spec_cmd_kind k)
+{
+	return k != SPEC_CMD_MODULE && k != SPEC_CMD_REGISTER;
+}
 
 /* Called once per command: its index, outcome, the skip entry used (index
  * into skips->v, or -1) and, for failures, a one-line explanation. */
@@ -61,11 +76,15 @@ struct spec_run_opts {
 	const char *dir;  /* where the script's .wasm files are */
 	const char *file; /* the script's name for skip matching ("i32.wast") */
 	const struct spec_skips *skips;
-	bool guarded; /* host guarded memory (mem_host.h), else checked */
-	bool jit;     /* the compiler tier (riscv64: code_host.h), else interpreted */
-	/* threads besides the runner's that validate function bodies, each
-	 * function apart (workers_host.h); 0: the runner alone */
-	unsigned vthreads;
+	/* the store's: memory provider and guard_call, the compiler tier's
+	 * code and stack memory, the translate hook (copied by the store) */
+	const struct wasm_store_config *store;
+	/* how the modules are loaded (e.g. validation workers); NULL: the
+	 * defaults */
+	const struct wasm_load_opts *load;
+	/* reads the file at path ("DIR/NAME.N.wasm") into a new malloc'd
+	 * buffer; 0 or an error (ERR_IO, ERR_NOMEM, ...) */
+	int (*read_file)(const char *path, char **out, size_t *out_len);
 	spec_report_fn report;
 	void *report_arg;
 };

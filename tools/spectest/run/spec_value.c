@@ -8,8 +8,9 @@
  */
 #include "spec_value.h"
 
-#include <stdio.h>
 #include <string.h>
+
+#include "base/fmt.h"
 
 uint8_t spec_type_to_wasm(enum spec_val_type t)
 {
@@ -81,29 +82,23 @@ bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_
 
 size_t spec_val_fmt(char *buf, size_t len, uint8_t type, union wasm_val v)
 {
-	float f;
-	double d;
-
 	switch (type) {
 	case WASM_TYPE_I32:
-		return (size_t)snprintf(buf, len, "i32:%u", v.i32);
+		return (size_t)fmt_snprintf(buf, len, "i32:%u", v.i32);
 	case WASM_TYPE_I64:
-		return (size_t)snprintf(buf, len, "i64:%llu", (unsigned long long)v.i64);
+		return (size_t)fmt_snprintf(buf, len, "i64:%llu", (unsigned long long)v.i64);
 	case WASM_TYPE_F32:
-		memcpy(&f, &v.f32, sizeof(f));
-		return (size_t)snprintf(buf, len, "f32:0x%08x(%g)", v.f32, (double)f);
+		return (size_t)fmt_snprintf(buf, len, "f32:0x%08x", v.f32);
 	case WASM_TYPE_F64:
-		memcpy(&d, &v.f64, sizeof(d));
-		return (size_t)snprintf(buf, len, "f64:0x%016llx(%g)", (unsigned long long)v.f64,
-					d);
+		return (size_t)fmt_snprintf(buf, len, "f64:0x%016llx", (unsigned long long)v.f64);
 	case WASM_TYPE_EXTERNREF:
-		return v.ref ? (size_t)snprintf(buf, len, "externref:%llu",
-						(unsigned long long)(v.ref - 1))
-			     : (size_t)snprintf(buf, len, "externref:null");
+		return v.ref ? (size_t)fmt_snprintf(buf, len, "externref:%llu",
+						    (unsigned long long)(v.ref - 1))
+			     : (size_t)fmt_snprintf(buf, len, "externref:null");
 	case WASM_TYPE_FUNCREF:
-		return (size_t)snprintf(buf, len, v.ref ? "funcref:non-null" : "funcref:null");
+		return (size_t)fmt_snprintf(buf, len, v.ref ? "funcref:non-null" : "funcref:null");
 	default:
-		return (size_t)snprintf(buf, len, "type 0x%02x", type);
+		return (size_t)fmt_snprintf(buf, len, "type 0x%02x", type);
 	}
 }
 
@@ -117,15 +112,15 @@ size_t spec_expected_fmt(char *buf, size_t len, const struct spec_value *e)
 	case SPEC_VAL_BITS:
 		return spec_val_fmt(buf, len, spec_type_to_wasm(e->type), v);
 	case SPEC_VAL_NAN_CANONICAL:
-		return (size_t)snprintf(buf, len, "%s:nan:canonical", n);
+		return (size_t)fmt_snprintf(buf, len, "%s:nan:canonical", n);
 	case SPEC_VAL_NAN_ARITHMETIC:
-		return (size_t)snprintf(buf, len, "%s:nan:arithmetic", n);
+		return (size_t)fmt_snprintf(buf, len, "%s:nan:arithmetic", n);
 	case SPEC_VAL_NULL:
-		return (size_t)snprintf(buf, len, "%s:null", n);
+		return (size_t)fmt_snprintf(buf, len, "%s:null", n);
 	case SPEC_VAL_ANY:
-		return (size_t)snprintf(buf, len, "%s:non-null", n);
+		return (size_t)fmt_snprintf(buf, len, "%s:non-null", n);
 	default:
-		return (size_t)snprintf(buf, len, "%s", n);
+		return (size_t)fmt_snprintf(buf, len, "%s", n);
 	}
 }
 
@@ -142,7 +137,7 @@ void spec_name_fmt(char *buf, size_t len, const struct spec_str *s)
 		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
 			buf[o++] = (char)ch;
 		else
-			o += (size_t)snprintf(buf + o, len - o, "\\%02x", ch);
+			o += (size_t)fmt_snprintf(buf + o, len - o, "\\%02x", ch);
 	}
 	buf[o] = 0;
 }

@@ -1,6 +1,6 @@
 /*
  * spec_value.h - converting and comparing spec-testsuite values (see
- * spec_value.c for the externref mapping). Host only.
+ * spec_value.c for the externref mapping). Portable, as spec_exec.h.
  */
 #pragma once
 
@@ -22,8 +22,8 @@ bool spec_arg_to_val(const struct spec_value *a, union wasm_val *v);
  * `e` expects: same type and bits, the NaN class, null / non-null. */
 bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_val v);
 
-/* Human-readable forms for failure messages ("i32:3", "f32:0x7fc00000(nan)",
- * "externref:0", "f64:nan:canonical"); return what snprintf returns. */
+/* Human-readable forms for failure messages ("i32:3", "f32:0x7fc00000",
+ * "externref:0", "f64:nan:canonical"); return what fmt_snprintf returns. */
 size_t spec_val_fmt(char *buf, size_t len, uint8_t type, union wasm_val v);
 size_t spec_expected_fmt(char *buf, size_t len, const struct spec_value *e);
 

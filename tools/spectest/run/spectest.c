@@ -48,6 +48,8 @@
 #include "base/err.h"
 #include "spec_exec.h"
 #include "wasm/host/code_host.h"
+#include "wasm/host/runtime_host.h"
+#include "wasm/host/workers_host.h"
 #include "../wast_json.h"
 
 #define MAX_JOBS    16
@@ -134,13 +136,6 @@ struct child {
 	FILE *out;
 };
 
-/* Assertions and actions count as passed (the testsuite's own count); a
- * module or register command counts only when it fails. */
-static bool is_assertion(enum spec_cmd_kind k)
-{
-	return k != SPEC_CMD_MODULE && k != SPEC_CMD_REGISTER;
-}
-
 static void child_report(void *arg, size_t cmd, enum spec_outcome o, long skip, const char *detail)
 {
 	struct child *ch = arg;
@@ -154,16 +149,45 @@ static void child_report(void *arg, size_t cmd, enum spec_outcome o, long skip, 
 	fflush(ch->out);
 }
 
+/* The store config and load options of the runner's flags: 0, or why the
+ * store cannot be made. */
+static int child_config(struct runner *r, struct wasm_store_config *cfg, struct wasm_load_opts *lo,
+			struct wasm_workers *w)
+{
+	bool guarded;
+
+	/* guarded unless it cannot be had: then an error, not checked */
+	wasm_runtime_host_config(!r->guarded, cfg, &guarded);
+	if (r->guarded && !guarded)
+		return ERR_NOMEM;
+	if (r->jit) {
+		cfg->code_mem = wasm_code_host();
+		cfg->stack_mem = wasm_stack_host();
+		if (!cfg->code_mem)
+			return ERR_UNSUPP;
+	}
+	*lo = (struct wasm_load_opts){0};
+	if (r->vthreads) {
+		wasm_workers_host(w, (int)r->vthreads);
+		w->run_bytes = 1; /* a run per function: the most interleavings */
+		lo->workers = w;
+	}
+	return 0;
+}
+
 static void child_main(struct runner *r, struct job *j, int fd)
 {
 	struct child ch;
+	struct wasm_store_config cfg;
+	struct wasm_load_opts lo;
+	struct wasm_workers w;
 	struct spec_run_opts o = {
 		.dir = j->dir,
 		.file = j->name,
 		.skips = &r->skips,
-		.guarded = r->guarded,
-		.jit = r->jit,
-		.vthreads = r->vthreads,
+		.store = &cfg,
+		.load = &lo,
+		.read_file = spec_file_read,
 		.report = child_report,
 		.report_arg = &ch,
 	};
@@ -172,7 +196,9 @@ static void child_main(struct runner *r, struct job *j, int fd)
 	ch.out = fdopen(fd, "w");
 	if (!ch.out)
 		_exit(3);
-	rc = spec_script_run(&j->script, &o);
+	rc = child_config(r, &cfg, &lo, &w);
+	if (!rc)
+		rc = spec_script_run(&j->script, &o);
 	if (rc)
 		fprintf(ch.out, "X setting up the store and the spectest module: %s\n",
 			err_str(rc));
@@ -282,7 +308,7 @@ static void job_record(struct runner *r, struct job *j, char *line)
 		r->skip_used[skip] = true;
 	switch (kind) {
 	case 'P':
-		j->pass += is_assertion(j->script.cmds[cmd].kind);
+		j->pass += spec_cmd_is_assertion(j->script.cmds[cmd].kind);
 		return;
 	case 'K':
 		j->pass++;
@@ -498,13 +524,30 @@ static bool parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 	return true;
 }
 
+/* Reads and parses the skip file, or says why not on stderr. */
+static int skips_load(const char *path, struct spec_skips *out)
+{
+	char *text, err[512];
+	size_t len;
+	int rc = spec_file_read(path, &text, &len);
+
+	if (rc) {
+		fprintf(stderr, "spectest: %s: cannot open or read\n", path);
+		return rc;
+	}
+	rc = spec_skips_parse(path, text, len, out, err, sizeof(err));
+	free(text);
+	if (rc)
+		fprintf(stderr, "spectest: %s\n", err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct runner r = {.timeout = 60, .max_details = 10, .jobs = 1};
 	const char *skip_path = "tests/spec/skip.txt";
 	struct job *jobs;
 	size_t n = 0, started = 0, printed = 0;
-	char err[512];
 	int i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -549,10 +592,8 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (spec_skips_load(skip_path, &r.skips, err, sizeof(err))) {
-		fprintf(stderr, "spectest: %s\n", err);
+	if (skips_load(skip_path, &r.skips))
 		return 2;
-	}
 	n = (size_t)(argc - i);
 	jobs = calloc(n, sizeof(*jobs));
 	r.skip_used = calloc(r.skips.n + 1, sizeof(bool));

@@ -45,7 +45,8 @@ static void cm_heap_free(void *arg, void *handle)
 	free(handle);
 }
 
-static const struct wasm_code_mem jt_heap_cm = {NULL, cm_heap_alloc, cm_heap_seal, cm_heap_free};
+static const struct wasm_code_mem jt_heap_cm = {
+	.alloc = cm_heap_alloc, .seal = cm_heap_seal, .free = cm_heap_free};
 
 struct jcs_stats {
 	uint32_t nfuncs;

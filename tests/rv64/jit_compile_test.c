@@ -139,7 +139,7 @@ static void cm_free(void *arg, void *handle)
 	free(h);
 }
 
-static const struct wasm_code_mem jt_cm = {NULL, cm_alloc, cm_seal, cm_free};
+static const struct wasm_code_mem jt_cm = {.alloc = cm_alloc, .seal = cm_seal, .free = cm_free};
 
 enum { JT_PAGES = 4 };
 

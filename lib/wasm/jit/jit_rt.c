@@ -337,8 +337,9 @@ void *jit_rt_code(struct jit_rt_inst *ri, uint32_t i, int *err)
 				  memory_order_relaxed);
 	if (UNLIKELY(hook->done))
 		report_compile(ri, hook, f, begin);
-	goto publish; /* sealed here: fetchable here */
-found:		      /* sealed by another thread, maybe: fetchable here too (wasm_code_mem) */
+	goto publish; /* sealed here, so fetchable here */
+found:
+	/* sealed by another thread, maybe: made fetchable here (wasm_code_mem) */
 	if (ri->fn_cm->sync)
 		ri->fn_cm->sync(ri->fn_cm->arg);
 publish:

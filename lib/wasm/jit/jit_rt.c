@@ -49,16 +49,19 @@ bool jit_store_enabled(const struct wasm_store_config *cfg)
 
 /* ---- instances ---- */
 
-static int stubs_make(struct jit_rt_inst *ri)
+/* The stubs of n functions (n > 0) in code memory from cm, stub i at
+ * JIT_STUB_WORDS * i words: their execute address and *handle, or NULL out
+ * of memory. A stub names its function's index only (the instance is s2's),
+ * so one table serves every instance of a module. */
+static uint8_t *stubs_make(const struct wasm_code_mem *cm, uint32_t n, void **handle)
 {
-	const struct wasm_code_mem *cm = ri->cm;
 	struct rv64_buf b;
-	void *rw, *handle;
 	uint8_t *x;
+	void *rw;
 	int rc;
 
 	rv64_buf_init(&b);
-	for (uint32_t i = 0; i < ri->ndefined; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		size_t start = rv64_pos(&b);
 
 		jit_rt_emit_stub(&b, i);
@@ -67,23 +70,19 @@ static int stubs_make(struct jit_rt_inst *ri)
 	}
 	rc = rv64_buf_error(&b);
 	if (!rc)
-		rc = cm->alloc(cm->arg, b.len * 4, &rw, &handle);
-	if (rc) {
-		rv64_buf_free(&b);
-		return ERR_NOMEM;
-	}
-	memcpy(rw, b.words, b.len * 4);
+		rc = cm->alloc(cm->arg, b.len * 4, &rw, handle);
+	if (!rc)
+		memcpy(rw, b.words, b.len * 4);
 	rv64_buf_free(&b);
-	x = cm->seal(cm->arg, handle);
+	x = rc ? NULL : cm->seal(cm->arg, *handle);
 	if (!x)
-		return ERR_NOMEM;
-	ri->stubs_handle = handle;
-	ri->stubs = (uintptr_t)x;
-	ri->stubs_end = (uintptr_t)x + (size_t)ri->ndefined * JIT_STUB_WORDS * 4;
-	atomic_fetch_add_explicit(&ri->bytes, ri->stubs_end - ri->stubs, memory_order_relaxed);
-	for (uint32_t i = 0; i < ri->ndefined; i++)
-		atomic_init(&ri->entry[i], x + (size_t)i * JIT_STUB_WORDS * 4);
-	return 0;
+		*handle = NULL; /* never allocated, or freed by seal */
+	return x;
+}
+
+static size_t stubs_bytes(uint32_t n)
+{
+	return (size_t)n * JIT_STUB_WORDS * 4;
 }
 
 /* Tables for n functions, all uncompiled; 0 or ERR_NOMEM. */
@@ -107,11 +106,17 @@ static void fn_table_free(struct jit_fn_table *t, uint32_t n, const struct wasm_
 
 /* A module's shared code: a table per kind of memory 0 (index: checked),
  * each made by the first instance of its kind (one CAS winner). */
+struct jit_shared_stubs {
+	uint8_t *x;
+	void *handle;
+};
+
 struct jit_shared {
 	const struct wasm_code_mem *cm;
 	uint32_t ndefined;
 	_Atomic(struct jit_fn_table *) kind[2];
-	_Atomic size_t bytes; /* wasm_module_shared_code_bytes */
+	_Atomic(struct jit_shared_stubs *) stubs; /* made by the first instance */
+	_Atomic size_t bytes;			  /* wasm_module_shared_code_bytes */
 };
 
 static void shared_free(void *arg)
@@ -125,6 +130,11 @@ static void shared_free(void *arg)
 			fn_table_free(t, sh->ndefined, sh->cm);
 			free(t);
 		}
+	}
+	struct jit_shared_stubs *st = atomic_load_explicit(&sh->stubs, memory_order_acquire);
+	if (st) {
+		sh->cm->free(sh->cm->arg, st->handle);
+		free(st);
 	}
 	free(sh);
 }
@@ -181,7 +191,51 @@ static struct jit_fn_table *shared_table(struct jit_shared *sh, bool checked)
 	return t;
 }
 
+/* The module's stubs (sh->ndefined > 0), made now by the first instance
+ * (one CAS winner); NULL out of memory. */
+static uint8_t *shared_stubs(struct jit_shared *sh)
+{
+	/* acquire: pairs with the CAS's release, so the record is seen whole */
+	struct jit_shared_stubs *st = atomic_load_explicit(&sh->stubs, memory_order_acquire);
+	struct jit_shared_stubs *won = NULL;
+
+	if (st)
+		return st->x;
+	st = malloc(sizeof(*st));
+	if (!st || !(st->x = stubs_make(sh->cm, sh->ndefined, &st->handle))) {
+		free(st);
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong_explicit(&sh->stubs, &won, st, memory_order_acq_rel,
+						     memory_order_acquire)) {
+		sh->cm->free(sh->cm->arg, st->handle);
+		free(st);
+		return won->x;
+	}
+	atomic_fetch_add_explicit(&sh->bytes, sizeof(*st) + stubs_bytes(sh->ndefined),
+				  memory_order_relaxed);
+	return st->x;
+}
+
 /* ---- instances ---- */
+
+/* ri's stubs, the module's if it shares its code, else its own; every
+ * entry starts as its function's stub. 0 or ERR_NOMEM. */
+static int inst_stubs(struct jit_rt_inst *ri, const struct wasm_module *m)
+{
+	uint8_t *x = m->shared_code ? shared_stubs(m->shared_code) : NULL;
+
+	if (!x) { /* not shared, or out of memory for it: its own */
+		x = stubs_make(ri->cm, ri->ndefined, &ri->stubs_handle);
+		if (!x)
+			return ERR_NOMEM;
+		atomic_fetch_add_explicit(&ri->bytes, stubs_bytes(ri->ndefined),
+					  memory_order_relaxed);
+	}
+	for (uint32_t i = 0; i < ri->ndefined; i++)
+		atomic_init(&ri->entry[i], x + stubs_bytes(i));
+	return 0;
+}
 
 /* ri's function tables: the module's shared ones (entries of functions
  * already compiled start as their code), else its own. */
@@ -233,7 +287,7 @@ int jit_inst_new(struct wasm_instance *inst, struct wasm_error *err)
 	ri->pub.inst = inst;
 	ri->opts.checked = !ri->pub.mem0->guarded;
 	ri->entry = calloc(n ? n : 1, sizeof(*ri->entry));
-	if (!ri->entry || (n && stubs_make(ri)) || inst_tables(ri, m))
+	if (!ri->entry || (n && inst_stubs(ri, m)) || inst_tables(ri, m))
 		goto fail;
 	ri->pub.entry = (void *const *)ri->entry;
 	inst->jit = &ri->pub;

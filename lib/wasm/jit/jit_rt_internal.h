@@ -47,8 +47,7 @@ struct jit_rt_inst {
 	_Atomic(void *) *entry; /* ndefined: stub or compiled code */
 	struct jit_fn_table fns;
 	bool shared;	    /* fns is the module's, not the instance's */
-	void *stubs_handle; /* code memory of the stubs */
-	uintptr_t stubs, stubs_end;
+	void *stubs_handle; /* code memory of its own stubs; NULL: the module's */
 	uint32_t ndefined;
 	_Atomic size_t bytes;  /* jit_inst_footprint */
 	atomic_uint ncompiled; /* functions whose entry is compiled code */

@@ -399,7 +399,7 @@ static int compile_body(struct jc *c)
 	wasm_reader_init(&c->r, c->m->bytes, c->m->len);
 	c->r.pos = f->code_start;
 	c->r.end = f->code_end;
-	while (!done && !c->err) {
+	while (!done && !c->err && !rv64_buf_error(&c->b)) {
 		uint8_t op;
 
 		c->off = (uint32_t)c->r.pos;
@@ -410,6 +410,8 @@ static int compile_body(struct jc *c)
 		else
 			done = compile_instr(c, op);
 	}
+	if (!c->err)
+		c->err = rv64_buf_error(&c->b);
 	if (!c->err && !done)
 		c->err = ERR_INVAL; /* cannot happen for a validated body */
 	if (c->err)
@@ -481,7 +483,8 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 		free(c.pcs);
 		if (rc != ERR_RANGE || c.long_br)
 			return rc == ERR_RANGE ? ERR_UNSUPP : rc;
-		/* a short conditional branch did not reach: long ones only */
+		/* an operand out of range, usually a short conditional branch
+		 * that did not reach: long ones only (anything else fails again) */
 		memset(&c, 0, sizeof(c));
 		c.m = m;
 		c.f = &m->funcs[func];

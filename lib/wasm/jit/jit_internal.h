@@ -157,7 +157,10 @@ struct jc {
 	 * reaching their label directly (+-4 KiB): the second try of a
 	 * function whose first had a label too far */
 	bool long_br;
-	int err; /* first error: ERR_NOMEM, ERR_UNSUPP (a jump out of range) */
+	/* first error: ERR_NOMEM, ERR_UNSUPP (an instruction or frame the
+	 * compiler does not handle); an operand or branch out of range is the
+	 * buffer's (rv64_buf_error: ERR_RANGE) */
+	int err;
 };
 
 /* ---- jit_compile.c ---- */

@@ -686,3 +686,46 @@ TEST(jit_exec, too_far_runs_interpreted)
 		free(bytes);
 	}
 }
+
+/* The guest stack exhausted in compiled code: the interpreter's trap, "call
+ * stack exhausted" at the call that went too deep (the prologue's check
+ * traps before the callee has a frame), every caller below it. */
+TEST(jit_exec, call_stack_exhausted_like_interpreter)
+{
+	for (int jit = 0; jit < 2; jit++) {
+		struct wasm_module *m = NULL;
+		struct wasm_store *s = NULL;
+		struct wasm_instance *inst;
+		struct wasm_exec *x;
+		struct wasm_error err;
+		const struct wasm_trap *tr;
+		uint64_t r;
+
+		if (!EXPECT_OK(wasm_module_load(jit_mod_pingpong, sizeof(jit_mod_pingpong), &m,
+						&err)) ||
+		    !rt_new(t, m, jit, &s, &inst, &x) ||
+		    !EXPECT_EQ(rt_call(x, inst, "ping", 0, &r), ERR_TRAP))
+			goto next;
+		tr = wasm_exec_trap(x);
+		EXPECT_STREQ(wasm_trap_str(tr->kind), "call stack exhausted");
+		EXPECT_GT(tr->depth, 1000u);
+		if (!EXPECT_EQ(tr->nframes, (uint32_t)WASM_TRAP_MAX_FRAMES))
+			goto next;
+		for (uint32_t i = 0; i < tr->nframes; i++) {
+			const struct wasm_trap_frame *f = &tr->frames[i];
+
+			if (!EXPECT(f->inst == inst) ||
+			    !EXPECT_EQ(f->offset, f->func == 0 ? JIT_PING_CALL : JIT_PONG_CALL) ||
+			    !EXPECT_EQ(f->func, (tr->frames[0].func + i) % 2)) {
+				test_printf(t, "%s: frame %u\n", jit ? "compiled" : "interpreted",
+					    i);
+				break;
+			}
+		}
+		if (jit)
+			EXPECT_EQ(jit_inst_compiled(inst->jit), 2u);
+	next:
+		wasm_store_free(s);
+		wasm_module_free(m);
+	}
+}

@@ -14,8 +14,9 @@
  *   body        one run of code per instruction; every branch to a label
  *               is a jal (+-1 MiB), conditions skip over it
  *   epilogue    results to a0/fa0 or the caller's area, frame popped
- *   stubs       one per trap kind used: a2 - 4 is the site (a `jal a2`),
- *               a1 the kind; they call rt->trap, which does not return
+ *   stubs       one per trap kind used: a2 - 4 is the site (a `jal a2`;
+ *               for the stack check, ra - 4: the caller's call), a1 the
+ *               kind; they call rt->trap, which does not return
  *
  * Unreachable code (after br, br_table, return, unreachable) is skipped
  * up to the end or else of its block; its block headers still consume
@@ -67,7 +68,7 @@ void jc_trap_jal(struct jc *c, uint8_t stub)
 	}
 	c->sites[c->nsites].pos = rv64_pos(&c->b);
 	c->sites[c->nsites++].stub = stub;
-	if (stub != JIT_STUB_YIELD)
+	if (stub != JIT_STUB_YIELD && stub != WASM_TRAP_CALL_STACK) /* reported elsewhere */
 		jc_pcmap(c, rv64_pos(&c->b));
 	rv64_jal(&c->b, stub == JIT_STUB_YIELD ? RV64_RA : RV64_A2, 0);
 }

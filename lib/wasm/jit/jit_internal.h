@@ -168,7 +168,8 @@ struct jc {
 /* Records that the instruction at word `pos` maps to the current wasm offset. */
 void jc_pcmap(struct jc *c, size_t pos);
 /* Emits `jal a2, <stub>` (a2 - 4 then names the site for the trap) and
- * records it in the pcmap. */
+ * records it in the pcmap; WASM_TRAP_CALL_STACK's site is the caller's
+ * call instead (ra - 4: the prologue's check, before the frame). */
 void jc_trap_jal(struct jc *c, uint8_t stub);
 /* The yield check: `lw; beqz +8; jal ra, <yield stub>`. */
 void jc_yield_check(struct jc *c);

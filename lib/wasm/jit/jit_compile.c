@@ -68,7 +68,7 @@ void jc_trap_jal(struct jc *c, uint8_t stub)
 	}
 	c->sites[c->nsites].pos = rv64_pos(&c->b);
 	c->sites[c->nsites++].stub = stub;
-	if (stub != JIT_STUB_YIELD && stub != WASM_TRAP_CALL_STACK) /* reported elsewhere */
+	if (stub != JIT_STUB_YIELD)
 		jc_pcmap(c, rv64_pos(&c->b));
 	rv64_jal(&c->b, stub == JIT_STUB_YIELD ? RV64_RA : RV64_A2, 0);
 }

@@ -25,6 +25,12 @@ $(BUILD)/userland/alloc.wasm: userland/alloc.c
 	@mkdir -p $(@D)
 	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,--max-memory=67108864 -o $@ $<
 
+# stack: a 2 MiB shadow stack, so the call stack (10000 frames, or the
+# compiled tier's 1 MiB guest stack) runs out first: "call stack exhausted"
+$(BUILD)/userland/stack.wasm: userland/stack.c
+	@mkdir -p $(@D)
+	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,-z,stack-size=2097152 -o $@ $<
+
 PROGRAMS ?=
 ROOTFS ?=
 INITRD := $(BUILD)/initrd.cpio

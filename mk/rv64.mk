@@ -65,7 +65,7 @@ $(RV64_ENC_TEST): $(call host_objs,rv64,$(RV64_ENC_TEST_SRCS))
 # build/spec/json: tests/spec/run.sh makes it).
 RV64_JIT_TEST := $(BUILD)/rv64/test_rv64_jit
 RV64_JIT_TEST_SRCS := tests/host/main.c tests/rv64/jit_compile_test.c \
-	tests/host/jit_compile_spec_test.c $(call lib_srcs,wasm) \
+	tests/host/jit_compile_spec_test.c $(call lib_srcs,wasm) lib/wasm/host/code_host.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_JIT_TEST): $(call host_objs,rv64,$(RV64_JIT_TEST_SRCS))
 	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)

@@ -1,4 +1,6 @@
-/* stack.c - recurses without end: the engine must stop it with a trap. */
+/* stack.c - recurses without end: the engine must stop it with a trap,
+ * "call stack exhausted" (its shadow stack is 2 MiB, mk/lib-userland.mk:
+ * the call stack runs out first). */
 #include <stdio.h>
 
 static volatile int keep_going = 1;

@@ -3,7 +3,8 @@
  * compiled WebAssembly (wasm/kcode.h): small functions encoded with
  * lib/wasm/jit/rv64_enc.h run on every CPU after seal (new code on reused
  * pages too), sealed code is not writable, stacks are lazy with an unmapped
- * guard whose fault is a trap, and every frame comes back.
+ * guard whose fault is a trap ("call stack exhausted" when a compiled
+ * program's host call runs into it), and every frame comes back.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "wasm/jit/rv64_enc.h"
 #include "wasm/kcode.h"
 #include "wasm/kmem.h"
+#include "wasm/load.h"
 
 typedef int64_t (*fn_ii_i)(int64_t, int64_t);
 typedef void (*fn_p_v)(uintptr_t);
@@ -409,6 +411,81 @@ TEST(kcode, running_into_the_guard_page_is_a_trap)
 	EXPECT_EQ(bad, 0);
 	EXPECT(kcode_acct_empty(&a));
 	EXPECT_EQ(ktest_frames_not_held(), before);
+}
+
+/*
+ * (module
+ *   (import "env" "deep" (func $deep))
+ *   (func (export "main") (call $deep)))      ;; the call at 0x2f
+ */
+static const uint8_t deep_mod[] = {
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00,
+	0x00, 0x02, 0x0c, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x04, 0x64, 0x65, 0x65, 0x70,
+	0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x08, 0x01, 0x04, 0x6d, 0x61, 0x69,
+	0x6e, 0x00, 0x01, 0x0a, 0x06, 0x01, 0x04, 0x00, 0x10, 0x00, 0x0b,
+};
+
+static volatile int deep_forever = 1;
+
+/* C recursion 1 KiB a level: the host function, on the guest stack. */
+static int deep_rec(int n)
+{
+	volatile char pad[1024];
+
+	pad[n % 1024] = (char)n;
+	return (deep_forever ? deep_rec(n + 1) : 0) + pad[n % 1024];
+}
+
+static int host_deep(struct wasm_host_call *c, union wasm_val *v)
+{
+	(void)c;
+	(void)v;
+	deep_rec(0);
+	return WASM_HOST_OK;
+}
+
+/*
+ * A host function called from compiled code runs on the guest stack, in
+ * the headroom below compiled code's limit; one that recurses without end
+ * runs into the guard page. The program traps as one that recursed in
+ * WebAssembly does: "call stack exhausted", at the compiled call.
+ */
+TEST(kcode, guard_page_hit_is_call_stack_exhausted)
+{
+	struct kcode_acct a;
+	struct wasm_store_config cfg;
+	struct wasm_module *m = NULL;
+	struct wasm_store *s = NULL;
+	struct wasm_linker *l;
+	struct wasm_instance *inst;
+	struct wasm_exec *x;
+	struct wasm_extern ex;
+	struct wasm_error err;
+	const struct wasm_trap *tr;
+	bool was = kcode_enabled();
+
+	kcode_acct_init(&a);
+	kcode_set_enabled(true);
+	kwasm_store_config(true, &cfg);
+	kcode_store_config(&a, &cfg);
+	if (EXPECT_OK(wasm_module_load(deep_mod, sizeof(deep_mod), &m, &err)) &&
+	    EXPECT_OK(wasm_store_new(&cfg, &s)) && EXPECT_OK(wasm_linker_new(s, &l)) &&
+	    EXPECT_OK(wasm_linker_define_func(l, "env", "deep", ":", host_deep, NULL)) &&
+	    EXPECT_OK(wasm_instantiate(s, m, l, &inst, &err)) &&
+	    EXPECT_OK(wasm_exec_new(s, NULL, &x)) &&
+	    EXPECT_OK(wasm_instance_export(inst, "main", &ex)) &&
+	    EXPECT_EQ(wasm_invoke(x, ex.u.func, NULL, 0, NULL, 0), ERR_TRAP)) {
+		tr = wasm_exec_trap(x);
+		EXPECT_EQ(tr->kind, WASM_TRAP_CALL_STACK);
+		if (EXPECT_EQ(tr->nframes, 1u)) {
+			EXPECT_EQ(tr->frames[0].func, 1u);
+			EXPECT_EQ(tr->frames[0].offset, 0x2fu);
+		}
+	}
+	wasm_store_free(s);
+	wasm_module_free(m);
+	kcode_set_enabled(was);
+	EXPECT(kcode_acct_empty(&a));
 }
 
 TEST(kcode, providers_only_in_store_configs_when_enabled)

@@ -20,7 +20,7 @@
 struct guard {
 	struct wasm_store *store;
 	struct arch_jmp_buf landing;
-	volatile uint64_t fault_pc, fault_fp; /* of the fault that landed */
+	volatile uint64_t fault_addr, fault_pc, fault_fp; /* of the fault that landed */
 };
 
 /* Per CPU; written by its own CPU only, read by its own trap handler. */
@@ -93,7 +93,8 @@ int kwasm_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void *), v
 		atomic_store(&guards[cpu], &g);
 		rc = fn(fn_arg);
 	} else {
-		wasm_store_note_fault(s, (uintptr_t)g.fault_pc, (uintptr_t)g.fault_fp);
+		wasm_store_note_fault(s, (uintptr_t)g.fault_addr, (uintptr_t)g.fault_pc,
+				      (uintptr_t)g.fault_fp);
 	}
 	atomic_store(&guards[cpu], prev);
 	return rc;
@@ -118,6 +119,7 @@ struct arch_jmp_buf *kwasm_fault_landing(uint64_t addr, uint64_t pc, uint64_t fp
 	if (!g ||
 	    !(wasm_store_owns_address(g->store, (uintptr_t)addr) || kcode_stack_guard_hit(addr)))
 		return NULL;
+	g->fault_addr = addr;
 	g->fault_pc = pc;
 	g->fault_fp = fp;
 	return &g->landing;

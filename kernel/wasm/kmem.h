@@ -49,8 +49,9 @@ struct arch_jmp_buf;
  * kwasm_fault_landing - for the trap hooks (core/trap.c), after the VM
  * layer refused a fault at `addr`: if this CPU runs guest code whose store
  * owns `addr`, or `addr` is in a guest stack's guard page, its guard_call's
- * landing point, else NULL. The faulting pc and frame pointer are kept for
- * the guard_call to note in the store (the compiler tier's backtrace).
+ * landing point, else NULL. The faulting address, pc and frame pointer are
+ * kept for the guard_call to note in the store (the compiler tier's trap
+ * kind and backtrace).
  * Interrupt context; writes only that guard_call's frame.
  */
 struct arch_jmp_buf *kwasm_fault_landing(uint64_t addr, uint64_t pc, uint64_t fp);

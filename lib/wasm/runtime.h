@@ -304,6 +304,8 @@ struct wasm_store_config {
 	 * it return ERR_TRAP instead of crashing (host: sigsetjmp + SIGSEGV
 	 * handler, see host/mem_host.h; kernel: the page-fault handler).
 	 * wasm_run goes through it. NULL: the provider must be a checked one.
+	 * It may land faults in a guest stack's guard page (stack_mem) too
+	 * (the kernel does): the run then traps "call stack exhausted".
 	 */
 	int (*guard_call)(void *guard_arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg);
 	void *guard_arg;
@@ -332,13 +334,14 @@ int wasm_store_new(const struct wasm_store_config *cfg, struct wasm_store **out)
 void wasm_store_free(struct wasm_store *s);
 
 /*
- * wasm_store_note_fault - for guard_call implementations: the machine pc
- * and frame pointer (s0) of the fault that makes guard_call return
- * ERR_TRAP, noted before returning, so that the compiler tier can tell
- * where in compiled code the access was (the trap's backtrace). Unknown
- * values are 0.
+ * wasm_store_note_fault - for guard_call implementations: the faulting
+ * address, machine pc and frame pointer (s0) of the fault that makes
+ * guard_call return ERR_TRAP, noted before returning, so that the compiler
+ * tier can tell what it hit (an address the store does not own: a guest
+ * stack's guard page) and where in compiled code (the trap's backtrace).
+ * Unknown values are 0.
  */
-void wasm_store_note_fault(struct wasm_store *s, uintptr_t pc, uintptr_t fp);
+void wasm_store_note_fault(struct wasm_store *s, uintptr_t addr, uintptr_t pc, uintptr_t fp);
 
 /* wasm_store_owns_address - whether addr lies in one of the store's
  * memories (its reservation if guarded). Reads only; safe from a fault

@@ -123,6 +123,39 @@ TEST(jit_compile, test_module)
 	wasm_module_free(m);
 }
 
+/* Code too big for any branch: refused with ERR_UNSUPP, both memory modes
+ * (the rv64 test runs it interpreted); the same shape, short, compiles. */
+TEST(jit_compile, too_far_is_refused)
+{
+	for (int big = 0; big < 2; big++) {
+		size_t len = 0;
+		uint8_t *bytes = jit_mod_far(big ? JIT_FAR_STEPS : 10, &len);
+		struct wasm_module *m = NULL;
+		struct wasm_error err;
+
+		if (!EXPECT(bytes != NULL) || !EXPECT_OK(wasm_module_load(bytes, len, &m, &err))) {
+			free(bytes);
+			return;
+		}
+		for (uint32_t i = 0; i < m->nfuncs; i++) {
+			for (int checked = 0; checked < 2; checked++) {
+				struct jit_opts o = {.checked = checked};
+				struct jit_func *jf = NULL;
+				int rc = jit_compile(m, i, &o, &jt_heap_cm, &jf);
+
+				/* callfar (2) is small either way */
+				if (!EXPECT_EQ(rc, big && i < 2 ? ERR_UNSUPP : 0))
+					test_printf(t, "func %u, %d steps\n", i, big);
+				if (!rc && big)
+					test_printf(t, "func %u: %u bytes of code\n", i, jf->size);
+				jit_func_free(&jt_heap_cm, jf);
+			}
+		}
+		wasm_module_free(m);
+		free(bytes);
+	}
+}
+
 TEST(jit_compile, spec_modules)
 {
 	const char *dir = getenv("JIT_SPEC_DIR") ? getenv("JIT_SPEC_DIR") : "build/spec/json";

@@ -273,6 +273,21 @@ TEST(wasm_runtime_trap, format)
 			  "  #0 0x00000001 in main (fib.wasm)\n"
 			  "  #1 0x00000002 in func[4]\n"
 			  "  #2 0x00000003 in divide (fib.wasm)\n");
+	/* A recursion: a frame repeated more than twice is counted, not
+	 * printed again (twice is printed) */
+	tr = (struct wasm_trap){.kind = WASM_TRAP_CALL_STACK, .depth = 40, .nframes = 32};
+	tr.frames[0] = (struct wasm_trap_frame){inst, 0, 0x4a};
+	tr.frames[1] = tr.frames[2] = (struct wasm_trap_frame){inst, 7, 3};
+	for (int i = 3; i < 32; i++)
+		tr.frames[i] = (struct wasm_trap_frame){inst, 1, 0x90};
+	wasm_trap_format(&tr, buf, sizeof(buf));
+	EXPECT_STREQ(buf, "trap: call stack exhausted\n"
+			  "  #0 0x0000004a in divide (fib.wasm)\n"
+			  "  #1 0x00000003 in func[7]\n"
+			  "  #2 0x00000003 in func[7]\n"
+			  "  #3 0x00000090 in main\n"
+			  "  ... 28 more frames of main\n"
+			  "  ... 8 more frames\n");
 out:
 	wasm_store_free(s);
 	wasm_module_free(m);

@@ -188,9 +188,12 @@ def c_oob(sh):
 
 def c_stack(sh):
     out = sh.cmd("stack", 30)
-    check_trap(out, "stack: recursing forever")
+    frames = check_trap(out, "stack: recursing forever", "call stack exhausted")
+    has(frames[0], " in recurse")
     lacks(out, "should have trapped")
-    # deeper than the frames shown: the backtrace ends with the rest counted
+    # one frame repeated is counted, not printed 32 times; deeper than the
+    # frames recorded: the backtrace ends with the rest counted
+    line_re(r"^  \.\.\. \d+ more frames of recurse$", out)
     line_re(r"^  \.\.\. \d+ more frames$", out)
 
 

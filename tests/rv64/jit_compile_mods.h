@@ -109,8 +109,115 @@
 #pragma once
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/compiler.h"
+
+/*
+ * Endless mutual recursion, made with wat2wasm:
+ *
+ * (module
+ *   (func $ping (export "ping") (param i64) (result i64)
+ *     (call $pong (i64.add (local.get 0) (i64.const 1))))   ;; call at 0x29
+ *   (func $pong (param i64) (result i64)
+ *     (call $ping (local.get 0))))                           ;; call at 0x30
+ */
+UNUSED static const uint8_t jit_mod_pingpong[] = {
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01,
+	0x7e, 0x01, 0x7e, 0x03, 0x03, 0x02, 0x00, 0x00, 0x07, 0x08, 0x01, 0x04, 0x70,
+	0x69, 0x6e, 0x67, 0x00, 0x00, 0x0a, 0x12, 0x02, 0x09, 0x00, 0x20, 0x00, 0x42,
+	0x01, 0x7c, 0x10, 0x01, 0x0b, 0x06, 0x00, 0x20, 0x00, 0x10, 0x00, 0x0b,
+};
+#define JIT_PING_CALL 0x29u
+#define JIT_PONG_CALL 0x30u
+
+/*
+ * A module built at run time, n steps long (jit_mod_far): with
+ * JIT_FAR_STEPS its two big functions have over 1 MiB of code, more than
+ * any branch reaches, so the compiler refuses them (never an assertion)
+ * and they run interpreted; with a few steps they compile.
+ *
+ * (module
+ *   (func $far (export "far") (param i64) (result i64)
+ *     (block (br_if 0 (i64.eqz (local.get 0)))   ;; forward, over the steps
+ *       STEP * n)
+ *     (local.get 0))
+ *   (func (export "loop") (param i64) (result i64) (local i32)
+ *     (loop                                       ;; twice, backward
+ *       STEP * n
+ *       (br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1)))
+ *                          (i32.const 2))))
+ *     (local.get 0))
+ *   (func (export "callfar") (param i64) (result i64)
+ *     (i64.add (call $far (local.get 0)) (i64.const 1))))
+ *
+ * STEP: (local.set 0 (i64.add (i64.popcnt (local.get 0)) (local.get 0))),
+ * about 110 bytes of code for 8 of wasm. jit_far_steps(x, n) is C's
+ * answer: far(x) = jit_far_steps(x, n), loop(x) = jit_far_steps(x, 2n).
+ */
+#define JIT_FAR_STEPS 12000u
+
+static inline uint64_t jit_far_steps(uint64_t x, uint32_t n)
+{
+	while (n--)
+		x += (uint64_t)__builtin_popcountll(x);
+	return x;
+}
+
+static inline uint8_t *jit_far_put(uint8_t *p, const uint8_t *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* A size field: LEB128 padded to 5 bytes, written once its end is known. */
+static inline void jit_far_size(uint8_t *at, uint8_t *end)
+{
+	size_t v = (size_t)(end - at - 5);
+
+	for (int i = 0; i < 5; i++, v >>= 7)
+		at[i] = (uint8_t)((v & 0x7f) | (i < 4 ? 0x80 : 0));
+}
+
+/* The module with n steps (malloc'ed, *len bytes), or NULL. */
+static inline uint8_t *jit_mod_far(uint32_t n, size_t *len)
+{
+	static const uint8_t head[] = {0,    'a', 's',	'm', 1,	   0,	0,   0,	  1,   6, 1,
+				       0x60, 1,	  0x7e, 1,   0x7e, /* (i64) -> i64 */
+				       3,    4,	  3,	0,   0,	   0,	7,   24,  3,   3, 'f',
+				       'a',  'r', 0,	0,   4,	   'l', 'o', 'o', 'p', 0, 1,
+				       7,    'c', 'a',	'l', 'l',  'f', 'a', 'r', 0,   2};
+	static const uint8_t step[] = {0x20, 0, 0x7b, 0x20, 0, 0x7c, 0x21, 0};
+	static const uint8_t far0[] = {0, 0x02, 0x40, 0x20, 0, 0x50, 0x0d, 0};
+	static const uint8_t far1[] = {0x0b, 0x20, 0, 0x0b};
+	static const uint8_t loop0[] = {1, 1, 0x7f, 0x03, 0x40};
+	static const uint8_t loop1[] = {0x20, 1,    0x41, 1, 0x6a, 0x22, 1, 0x41,
+					2,    0x49, 0x0d, 0, 0x0b, 0x20, 0, 0x0b};
+	static const uint8_t callfar[] = {9, 0, 0x20, 0, 0x10, 0, 0x42, 1, 0x7c, 0x0b};
+	uint8_t *m = malloc(sizeof(head) + 64 + 16 * (size_t)n), *p, *sec, *body;
+
+	if (!m)
+		return NULL;
+	p = jit_far_put(m, head, sizeof(head));
+	*p++ = 10;
+	sec = p;
+	p += 5;
+	*p++ = 3;
+	for (int f = 0; f < 2; f++) {
+		body = p;
+		p += 5;
+		p = f ? jit_far_put(p, loop0, sizeof(loop0)) : jit_far_put(p, far0, sizeof(far0));
+		for (uint32_t i = 0; i < n; i++)
+			p = jit_far_put(p, step, sizeof(step));
+		p = f ? jit_far_put(p, loop1, sizeof(loop1)) : jit_far_put(p, far1, sizeof(far1));
+		jit_far_size(body, p);
+	}
+	p = jit_far_put(p, callfar, sizeof(callfar));
+	jit_far_size(sec, p);
+	*len = (size_t)(p - m);
+	return m;
+}
 
 UNUSED static const uint8_t jit_mod_a[] = {
 	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x6b, 0x11, 0x60, 0x02, 0x7f, 0x7f,

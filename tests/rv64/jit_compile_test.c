@@ -6,7 +6,9 @@
  * exec whose runtime services are the test's own (trap longjmps out), with
  * results compared to C's, and on random inputs to the interpreter's
  * (wasm_invoke on the same module). (tests/host/jit_compile_spec_test.c,
- * linked in too, compiles every spec module.)
+ * linked in too, compiles every spec module.) The tests at the end run
+ * the compiler under the real runtime (a store with code and guest stack
+ * memory), against the interpreter's store.
  */
 #include <setjmp.h>
 #include <stdlib.h>
@@ -17,8 +19,10 @@
 #include "base/err.h"
 #include "base/rand.h"
 #include "base/test.h"
+#include "wasm/host/code_host.h"
 #include "wasm/jit/jit.h"
 #include "wasm/jit/jit_abi.h"
+#include "wasm/jit/jit_rt.h"
 #include "wasm/load.h"
 #include "wasm/mem.h"
 #include "wasm/runtime.h"
@@ -609,4 +613,119 @@ TEST(jit_exec, against_interpreter)
 out:
 	wasm_store_free(s);
 	jt_teardown(&ti);
+}
+
+/* ---- the compiler under the real runtime ---- */
+
+/* A store (compiled if jit, else interpreted), m instantiated in it, an exec. */
+static bool rt_new(struct test_ctx *t, const struct wasm_module *m, bool jit, struct wasm_store **s,
+		   struct wasm_instance **inst, struct wasm_exec **x)
+{
+	struct wasm_store_config cfg = {0};
+	struct wasm_linker *l;
+	struct wasm_error err;
+
+	if (jit) {
+		cfg.code_mem = wasm_code_host();
+		cfg.stack_mem = wasm_stack_host();
+	}
+	*s = NULL;
+	return EXPECT_OK(wasm_store_new(&cfg, s)) && EXPECT_OK(wasm_linker_new(*s, &l)) &&
+	       EXPECT_OK(wasm_instantiate(*s, m, l, inst, &err)) &&
+	       EXPECT_OK(wasm_exec_new(*s, NULL, x));
+}
+
+/* inst's export `name` called with one i64. */
+static int rt_call(struct wasm_exec *x, struct wasm_instance *inst, const char *name, uint64_t a,
+		   uint64_t *res)
+{
+	union wasm_val arg = {.i64 = a}, r = {.i64 = 0};
+	struct wasm_extern ex;
+	int rc;
+
+	if (wasm_instance_export(inst, name, &ex) || ex.kind != WASM_EXTERN_FUNC)
+		return ERR_NOENT;
+	rc = wasm_invoke(x, ex.u.func, &arg, 1, &r, ex.u.func->type->nresults);
+	*res = r.i64;
+	return rc;
+}
+
+/* Functions too big for any branch (refused by the compiler: see
+ * jit_compile.too_far_is_refused) run interpreted with C's results, also
+ * called from compiled code; the short ones of the same shape compile. */
+TEST(jit_exec, too_far_runs_interpreted)
+{
+	for (int big = 0; big < 2; big++) {
+		uint32_t n = big ? JIT_FAR_STEPS : 10;
+		size_t len = 0;
+		uint8_t *bytes = jit_mod_far(n, &len);
+		struct wasm_module *m = NULL;
+		struct wasm_store *s = NULL;
+		struct wasm_instance *inst;
+		struct wasm_exec *x;
+		struct wasm_error err;
+		uint64_t r;
+
+		if (EXPECT(bytes != NULL) && EXPECT_OK(wasm_module_load(bytes, len, &m, &err)) &&
+		    rt_new(t, m, true, &s, &inst, &x)) {
+			for (uint64_t a = 0; a < 3; a++) {
+				uint64_t v = a * 0x123456789;
+
+				if (EXPECT_OK(rt_call(x, inst, "far", v, &r)))
+					EXPECT_EQ(r, jit_far_steps(v, n));
+				if (EXPECT_OK(rt_call(x, inst, "loop", v, &r)))
+					EXPECT_EQ(r, jit_far_steps(v, 2 * n));
+				if (EXPECT_OK(rt_call(x, inst, "callfar", v, &r)))
+					EXPECT_EQ(r, jit_far_steps(v, n) + 1);
+			}
+			/* big: callfar alone */
+			EXPECT_EQ(jit_inst_compiled(inst->jit), big ? 1u : 3u);
+		}
+		wasm_store_free(s);
+		wasm_module_free(m);
+		free(bytes);
+	}
+}
+
+/* The guest stack exhausted in compiled code: the interpreter's trap, "call
+ * stack exhausted" at the call that went too deep (the prologue's check
+ * traps before the callee has a frame), every caller below it. */
+TEST(jit_exec, call_stack_exhausted_like_interpreter)
+{
+	for (int jit = 0; jit < 2; jit++) {
+		struct wasm_module *m = NULL;
+		struct wasm_store *s = NULL;
+		struct wasm_instance *inst;
+		struct wasm_exec *x;
+		struct wasm_error err;
+		const struct wasm_trap *tr;
+		uint64_t r;
+
+		if (!EXPECT_OK(wasm_module_load(jit_mod_pingpong, sizeof(jit_mod_pingpong), &m,
+						&err)) ||
+		    !rt_new(t, m, jit, &s, &inst, &x) ||
+		    !EXPECT_EQ(rt_call(x, inst, "ping", 0, &r), ERR_TRAP))
+			goto next;
+		tr = wasm_exec_trap(x);
+		EXPECT_STREQ(wasm_trap_str(tr->kind), "call stack exhausted");
+		EXPECT_GT(tr->depth, 1000u);
+		if (!EXPECT_EQ(tr->nframes, (uint32_t)WASM_TRAP_MAX_FRAMES))
+			goto next;
+		for (uint32_t i = 0; i < tr->nframes; i++) {
+			const struct wasm_trap_frame *f = &tr->frames[i];
+
+			if (!EXPECT(f->inst == inst) ||
+			    !EXPECT_EQ(f->offset, f->func == 0 ? JIT_PING_CALL : JIT_PONG_CALL) ||
+			    !EXPECT_EQ(f->func, (tr->frames[0].func + i) % 2)) {
+				test_printf(t, "%s: frame %u\n", jit ? "compiled" : "interpreted",
+					    i);
+				break;
+			}
+		}
+		if (jit)
+			EXPECT_EQ(jit_inst_compiled(inst->jit), 2u);
+	next:
+		wasm_store_free(s);
+		wasm_module_free(m);
+	}
 }

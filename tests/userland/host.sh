@@ -62,7 +62,7 @@ case_ spin_usage 2 '' '^usage: spin' -- spin 1
 LIMIT=1 case_ spin_runs_until_killed 124 '^spin: looping forever$' '' -- spin
 case_ oob_traps 134 '^oob: reading at 0xfffffff0$' 'trap: out of bounds memory access' -- oob
 case_ oob_usage 2 '' '^usage: oob' -- oob x
-case_ stack_traps 134 '^stack: recursing forever$' 'trap: ' -- stack
+case_ stack_traps 134 '^stack: recursing forever$' 'trap: call stack exhausted' -- stack
 case_ stack_usage 2 '' '^usage: stack' -- stack x
 case_ alloc_until_refused 0 '^alloc: got 6[0-9]{4} KiB in [0-9]+ blocks of 1024 KiB, then malloc refused$' '' -- alloc
 case_ alloc_blocks 0 '^alloc: got 6[0-9]{4} KiB in [0-9]+ blocks of 4096 KiB' '' -- alloc 4096

@@ -25,7 +25,7 @@ static int host_guard_call(void *guard_arg, struct wasm_store *s, int (*fn)(void
 	(void)guard_arg;
 	rc = wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &fault);
 	if (rc == ERR_TRAP)
-		wasm_store_note_fault(s, fault.pc, fault.fp);
+		wasm_store_note_fault(s, fault.addr, fault.pc, fault.fp);
 	return rc;
 }
 

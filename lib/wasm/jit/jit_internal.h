@@ -157,7 +157,10 @@ struct jc {
 	 * reaching their label directly (+-4 KiB): the second try of a
 	 * function whose first had a label too far */
 	bool long_br;
-	int err; /* first error: ERR_NOMEM, ERR_UNSUPP (a jump out of range) */
+	/* first error: ERR_NOMEM, ERR_UNSUPP (an instruction or frame the
+	 * compiler does not handle); an operand or branch out of range is the
+	 * buffer's (rv64_buf_error: ERR_RANGE) */
+	int err;
 };
 
 /* ---- jit_compile.c ---- */
@@ -165,7 +168,8 @@ struct jc {
 /* Records that the instruction at word `pos` maps to the current wasm offset. */
 void jc_pcmap(struct jc *c, size_t pos);
 /* Emits `jal a2, <stub>` (a2 - 4 then names the site for the trap) and
- * records it in the pcmap. */
+ * records it in the pcmap; WASM_TRAP_CALL_STACK's site is the caller's
+ * call instead (ra - 4: the prologue's check, before the frame). */
 void jc_trap_jal(struct jc *c, uint8_t stub);
 /* The yield check: `lw; beqz +8; jal ra, <yield stub>`. */
 void jc_yield_check(struct jc *c);

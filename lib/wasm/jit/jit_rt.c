@@ -559,7 +559,7 @@ enum wasm_run_status jit_exec_run(struct wasm_exec *x)
 {
 	const struct wasm_store_config *cfg = wasm_store_config(x->store);
 	struct jit_exec *jx;
-	uintptr_t pc, fp;
+	uintptr_t addr, pc, fp;
 	int rc;
 
 	jx = x->jit; /* made by jit_exec_wants */
@@ -570,7 +570,7 @@ enum wasm_run_status jit_exec_run(struct wasm_exec *x)
 	if (cfg->code_mem->sync)
 		cfg->code_mem->sync(cfg->code_mem->arg);
 	x->reason = WASM_SUSPEND_NONE;
-	wasm_store_note_fault(x->store, 0, 0);
+	wasm_store_note_fault(x->store, 0, 0, 0);
 	if (cfg->guard_call)
 		rc = cfg->guard_call(cfg->guard_arg, x->store, run_fiber, x);
 	else
@@ -587,12 +587,17 @@ enum wasm_run_status jit_exec_run(struct wasm_exec *x)
 		x->state = EXEC_TRAPPED;
 		return WASM_RUN_TRAPPED;
 	}
-	/* the fiber is gone: a fault in guarded memory (or guard_call
-	 * failed); its stack still holds the frames to walk */
-	wasm_store_last_fault(x->store, &pc, &fp);
+	/* the fiber is gone: a fault in guarded memory or in the guest
+	 * stack's guard page (C code in the headroom went past it; compiled
+	 * code checks its frames against the limit), or guard_call failed;
+	 * the stack still holds the frames to walk */
+	wasm_store_last_fault(x->store, &addr, &pc, &fp);
 	x->trap.msg = NULL;
 	fault_backtrace(x, pc, fp);
-	return exec_trapped(x, rc == ERR_TRAP ? WASM_TRAP_MEMORY_OOB : WASM_TRAP_HOST);
+	if (rc != ERR_TRAP)
+		return exec_trapped(x, WASM_TRAP_HOST);
+	return exec_trapped(x, wasm_store_owns_address(x->store, addr) ? WASM_TRAP_MEMORY_OOB
+								       : WASM_TRAP_CALL_STACK);
 }
 
 void jit_exec_abort(struct wasm_exec *x)

@@ -1,7 +1,7 @@
 /*
  * rv64_enc.c - the out-of-line parts of the riscv64 encoder: the growing
  * code buffer, constant materialization and late branch patching.
- * Invariant: see rv64_enc.h (words[0..len) emitted, oom sticky).
+ * Invariant: see rv64_enc.h (words[0..len) emitted, oom and err sticky).
  */
 #include "rv64_enc.h"
 
@@ -15,6 +15,7 @@ void rv64_buf_init(struct rv64_buf *b)
 	b->len = 0;
 	b->cap = 0;
 	b->oom = false;
+	b->err = 0;
 }
 
 void rv64_buf_free(struct rv64_buf *b)
@@ -25,7 +26,7 @@ void rv64_buf_free(struct rv64_buf *b)
 
 int rv64_buf_error(const struct rv64_buf *b)
 {
-	return b->oom ? ERR_NOMEM : 0;
+	return b->oom ? ERR_NOMEM : b->err;
 }
 
 bool rv64_buf_grow(struct rv64_buf *b)
@@ -129,10 +130,21 @@ unsigned rv64_li(struct rv64_buf *b, unsigned rd, int64_t v)
 	return n;
 }
 
-static int patch_check(const struct rv64_buf *b, size_t at, size_t target, int64_t *off)
+/* A failed patch: sticky like a failed encoding (rv64_buf_error). */
+static int patch_fail(struct rv64_buf *b, int err)
+{
+	if (!b->err && err != ERR_NOMEM)
+		b->err = err;
+	return err;
+}
+
+/* The word at `at`, if it has opcode `op`, and the byte distance to target. */
+static int patch_check(struct rv64_buf *b, size_t at, size_t target, uint32_t op, int64_t *off)
 {
 	if (at >= b->len)
-		return b->oom ? ERR_NOMEM : ERR_INVAL;
+		return patch_fail(b, b->oom ? ERR_NOMEM : ERR_INVAL);
+	if ((b->words[at] & 0x7f) != op)
+		return patch_fail(b, ERR_INVAL);
 	/* word indexes are far below 2^61: the byte distance cannot overflow */
 	*off = ((int64_t)target - (int64_t)at) * 4;
 	return 0;
@@ -141,34 +153,33 @@ static int patch_check(const struct rv64_buf *b, size_t at, size_t target, int64
 int rv64_patch_branch(struct rv64_buf *b, size_t at, size_t target)
 {
 	int64_t off;
-	int err = patch_check(b, at, target, &off);
-	uint32_t w;
+	int err = patch_check(b, at, target, 0x63, &off);
 
 	if (err)
 		return err;
-	w = b->words[at];
-	if ((w & 0x7f) != 0x63)
-		return ERR_INVAL;
 	if (!rv64_fits_branch(off))
-		return ERR_RANGE;
+		return patch_fail(b, ERR_RANGE);
 	/* keep rs1, rs2 and funct3; replace the offset bits */
-	b->words[at] = (w & 0x01fff000) | rv64_enc_b(0, 0, 0, (int32_t)off);
+	b->words[at] = (b->words[at] & 0x01fff000) | rv64_enc_b(0, 0, 0, off);
 	return 0;
 }
 
 int rv64_patch_jal(struct rv64_buf *b, size_t at, size_t target)
 {
 	int64_t off;
-	int err = patch_check(b, at, target, &off);
-	uint32_t w;
+	int err = patch_check(b, at, target, 0x6f, &off);
 
 	if (err)
 		return err;
-	w = b->words[at];
-	if ((w & 0x7f) != 0x6f)
-		return ERR_INVAL;
 	if (!rv64_fits_jal(off))
-		return ERR_RANGE;
-	b->words[at] = (w & 0xf80) | rv64_enc_j(0, (int32_t)off);
+		return patch_fail(b, ERR_RANGE);
+	b->words[at] = (b->words[at] & 0xf80) | rv64_enc_j(0, off);
 	return 0;
+}
+
+int rv64_patch(struct rv64_buf *b, size_t at, size_t target)
+{
+	if (at < b->len && (b->words[at] & 0x7f) == 0x6f)
+		return rv64_patch_jal(b, at, target);
+	return rv64_patch_branch(b, at, target);
 }

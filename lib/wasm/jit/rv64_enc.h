@@ -7,11 +7,15 @@
  * compressed (C) instructions: every instruction is one aligned 32-bit word,
  * so a position is a word index and any word can be patched in place.
  *
- * Contracts: registers are 0..31 (x and f alike); immediates are in range
- * for the instruction (checked by ASSERT in debug and test builds: a
- * compiler that emits an out-of-range immediate is broken, not the input).
- * Where a range depends on where code lands (branch and jal targets bound
- * late), rv64_patch_*() check it and report ERR_RANGE instead.
+ * Contracts: registers are 0..31 (x and f alike), checked by ASSERT in
+ * debug and test builds (a register is the compiler's choice: a bad one is
+ * a broken compiler). Immediates and offsets are checked always: they grow
+ * with the input (a frame's size, a branch across a huge body), so one out
+ * of range is a soft error, never an assertion: the rv64_enc_*() format
+ * function returns RV64_BAD instead of a word, emitting RV64_BAD makes the
+ * buffer's error sticky (and still appends the word, so positions stay
+ * true), and rv64_patch_*() fail the same way when a late-bound target
+ * does not reach. A compiler emits freely and checks once, at the end.
  *
  * Instructions of one shape are defined by a local macro (RV64_ITYPE,
  * RV64_RTYPE, ...): one line per instruction naming its opcode fields, so
@@ -20,8 +24,9 @@
  *
  * Invariant of struct rv64_buf: words[0..len) are the instructions emitted
  * so far, len <= cap; once an allocation fails `oom` stays set, nothing more
- * is appended (emitting goes on harmlessly, so a compiler checks once at the
- * end with rv64_buf_error()).
+ * is appended; once an encoding fails `err` stays set. Emitting goes on
+ * harmlessly after either, so a compiler checks once at the end with
+ * rv64_buf_error().
  */
 #pragma once
 
@@ -30,6 +35,7 @@
 #include <stdint.h>
 
 #include "base/assert.h"
+#include "base/err.h"
 
 /* The integer registers by their ABI names. */
 enum rv64_reg {
@@ -84,7 +90,13 @@ struct rv64_buf {
 	uint32_t *words; /* owned, malloc'ed */
 	size_t len, cap; /* in words */
 	bool oom;	 /* an allocation failed: words[len..] were dropped */
+	int err;	 /* the first failed encoding or patch (ERR_RANGE, ERR_INVAL) */
 };
+
+/* What a format function returns for an operand out of range: not an
+ * instruction (the all-zero word is defined illegal; every word the
+ * encoder makes has opcode bits 1..0 set). */
+#define RV64_BAD 0u
 
 /* rv64_buf_init - an empty buffer; allocates nothing yet. */
 void rv64_buf_init(struct rv64_buf *b);
@@ -92,7 +104,9 @@ void rv64_buf_init(struct rv64_buf *b);
 /* rv64_buf_free - frees the words; the buffer is empty again and reusable. */
 void rv64_buf_free(struct rv64_buf *b);
 
-/* rv64_buf_error - ERR_NOMEM if any append was dropped, else 0. */
+/* rv64_buf_error - ERR_NOMEM if any append was dropped, else the first
+ * encoding error (ERR_RANGE: an operand or a patched distance out of range;
+ * ERR_INVAL: a patch of the wrong kind of word), else 0. */
 int rv64_buf_error(const struct rv64_buf *b);
 
 /* rv64_buf_grow - makes room for one more word (internal to rv64_emit):
@@ -105,9 +119,12 @@ static inline size_t rv64_pos(const struct rv64_buf *b)
 	return b->len;
 }
 
-/* rv64_emit - appends one instruction word (dropped once out of memory). */
+/* rv64_emit - appends one instruction word (dropped once out of memory);
+ * RV64_BAD sets the buffer's error. */
 static inline void rv64_emit(struct rv64_buf *b, uint32_t w)
 {
+	if (UNLIKELY(w == RV64_BAD) && !b->err)
+		b->err = ERR_RANGE;
 	if (UNLIKELY(b->len == b->cap) && !rv64_buf_grow(b))
 		return;
 	b->words[b->len++] = w;
@@ -132,7 +149,8 @@ static inline bool rv64_fits_jal(int64_t off)
 	return (off & 1) == 0 && rv64_fits_simm(off, 21);
 }
 
-/* The six base formats; each field is checked by ASSERT (the contract above). */
+/* The six base formats (the contract above: registers and function codes by
+ * ASSERT, immediates by RV64_BAD). */
 static inline uint32_t rv64_enc_r(uint32_t op, uint32_t rd, uint32_t f3, uint32_t rs1, uint32_t rs2,
 				  uint32_t f7)
 {
@@ -141,34 +159,44 @@ static inline uint32_t rv64_enc_r(uint32_t op, uint32_t rd, uint32_t f3, uint32_
 }
 static inline uint32_t rv64_enc_i(uint32_t op, uint32_t rd, uint32_t f3, uint32_t rs1, int32_t imm)
 {
-	ASSERT(rd < 32 && rs1 < 32 && rv64_fits_imm12(imm));
+	ASSERT(rd < 32 && rs1 < 32);
+	if (!rv64_fits_imm12(imm))
+		return RV64_BAD;
 	return op | rd << 7 | f3 << 12 | rs1 << 15 | ((uint32_t)imm & 0xfff) << 20;
 }
 static inline uint32_t rv64_enc_s(uint32_t op, uint32_t f3, uint32_t rs1, uint32_t rs2, int32_t imm)
 {
 	uint32_t u = (uint32_t)imm;
 
-	ASSERT(rs1 < 32 && rs2 < 32 && rv64_fits_imm12(imm));
+	ASSERT(rs1 < 32 && rs2 < 32);
+	if (!rv64_fits_imm12(imm))
+		return RV64_BAD;
 	return op | (u & 0x1f) << 7 | f3 << 12 | rs1 << 15 | rs2 << 20 | (u >> 5 & 0x7f) << 25;
 }
-static inline uint32_t rv64_enc_b(uint32_t f3, uint32_t rs1, uint32_t rs2, int32_t off)
+static inline uint32_t rv64_enc_b(uint32_t f3, uint32_t rs1, uint32_t rs2, int64_t off)
 {
 	uint32_t u = (uint32_t)off;
 
-	ASSERT(rs1 < 32 && rs2 < 32 && rv64_fits_branch(off));
+	ASSERT(rs1 < 32 && rs2 < 32);
+	if (!rv64_fits_branch(off))
+		return RV64_BAD;
 	return 0x63 | (u >> 11 & 1) << 7 | (u >> 1 & 0xf) << 8 | f3 << 12 | rs1 << 15 | rs2 << 20 |
 	       (u >> 5 & 0x3f) << 25 | (u >> 12 & 1) << 31;
 }
 static inline uint32_t rv64_enc_u(uint32_t op, uint32_t rd, uint32_t imm20)
 {
-	ASSERT(rd < 32 && imm20 < (1u << 20));
+	ASSERT(rd < 32);
+	if (imm20 >= (1u << 20))
+		return RV64_BAD;
 	return op | rd << 7 | imm20 << 12;
 }
-static inline uint32_t rv64_enc_j(uint32_t rd, int32_t off)
+static inline uint32_t rv64_enc_j(uint32_t rd, int64_t off)
 {
 	uint32_t u = (uint32_t)off;
 
-	ASSERT(rd < 32 && rv64_fits_jal(off));
+	ASSERT(rd < 32);
+	if (!rv64_fits_jal(off))
+		return RV64_BAD;
 	return 0x6f | rd << 7 | (u >> 12 & 0xff) << 12 | (u >> 11 & 1) << 20 |
 	       (u >> 1 & 0x3ff) << 21 | (u >> 20 & 1) << 31;
 }
@@ -184,7 +212,7 @@ static inline void rv64_auipc(struct rv64_buf *b, unsigned rd, uint32_t imm20)
 {
 	rv64_emit(b, rv64_enc_u(0x17, rd, imm20));
 }
-static inline void rv64_jal(struct rv64_buf *b, unsigned rd, int32_t off)
+static inline void rv64_jal(struct rv64_buf *b, unsigned rd, int64_t off)
 {
 	rv64_emit(b, rv64_enc_j(rd, off));
 }
@@ -196,7 +224,7 @@ static inline void rv64_jalr(struct rv64_buf *b, unsigned rd, unsigned rs1, int3
 /* Branches: rv64_beq(b, rs1, rs2, off) branches to pc+off when rs1 == rs2. */
 #define RV64_BRANCH(name, f3)                                                          \
 	static inline void rv64_##name(struct rv64_buf *b, unsigned rs1, unsigned rs2, \
-				       int32_t off)                                    \
+				       int64_t off)                                    \
 	{                                                                              \
 		rv64_emit(b, rv64_enc_b(f3, rs1, rs2, off));                           \
 	}
@@ -251,8 +279,8 @@ RV64_STORE(fsd, 0x27, 3)
 #define RV64_SHIFTI(name, op, f3, hi, max)                                                         \
 	static inline void rv64_##name(struct rv64_buf *b, unsigned rd, unsigned rs1, unsigned sh) \
 	{                                                                                          \
-		ASSERT(sh <= (max));                                                               \
-		rv64_emit(b, rv64_enc_i(op, rd, f3, rs1, (int32_t)((hi) | sh)));                   \
+		rv64_emit(b, sh <= (max) ? rv64_enc_i(op, rd, f3, rs1, (int32_t)((hi) | sh))       \
+					 : RV64_BAD);                                              \
 	}
 RV64_SHIFTI(slli, 0x13, 1, 0x000, 63)
 RV64_SHIFTI(srli, 0x13, 5, 0x000, 63)
@@ -461,8 +489,10 @@ unsigned rv64_li(struct rv64_buf *b, unsigned rd, int64_t v);
  * `at` (emitted earlier with any in-range offset, typically 0) to word index
  * `target`. Returns 0, or ERR_RANGE (the word is unchanged) when the distance
  * does not fit (branch: +-4 KiB, jal: +-1 MiB), or ERR_INVAL when the word at
- * `at` is not that kind of instruction or `at` is not emitted. Out of memory
- * (no word at `at`) is ERR_NOMEM.
+ * `at` is not that kind of instruction or `at` is not emitted; either also
+ * becomes the buffer's error. Out of memory (no word at `at`) is ERR_NOMEM.
+ * rv64_patch does whichever of the two the word at `at` is.
  */
 int rv64_patch_branch(struct rv64_buf *b, size_t at, size_t target);
 int rv64_patch_jal(struct rv64_buf *b, size_t at, size_t target);
+int rv64_patch(struct rv64_buf *b, size_t at, size_t target);

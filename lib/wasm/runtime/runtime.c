@@ -92,14 +92,17 @@ void wasm_store_free(struct wasm_store *s)
 	free(s);
 }
 
-void wasm_store_note_fault(struct wasm_store *s, uintptr_t pc, uintptr_t fp)
+void wasm_store_note_fault(struct wasm_store *s, uintptr_t addr, uintptr_t pc, uintptr_t fp)
 {
+	s->fault_addr = addr;
 	s->fault_pc = pc;
 	s->fault_fp = fp;
 }
 
-void wasm_store_last_fault(const struct wasm_store *s, uintptr_t *pc, uintptr_t *fp)
+void wasm_store_last_fault(const struct wasm_store *s, uintptr_t *addr, uintptr_t *pc,
+			   uintptr_t *fp)
 {
+	*addr = s->fault_addr;
 	*pc = s->fault_pc;
 	*fp = s->fault_fp;
 }

@@ -19,7 +19,8 @@
 const struct wasm_store_config *wasm_store_config(const struct wasm_store *s);
 
 /* The fault last noted by wasm_store_note_fault. */
-void wasm_store_last_fault(const struct wasm_store *s, uintptr_t *pc, uintptr_t *fp);
+void wasm_store_last_fault(const struct wasm_store *s, uintptr_t *addr, uintptr_t *pc,
+			   uintptr_t *fp);
 
 /* wasm_store_adopt - the store will call free_fn(obj) when it is freed,
  * unless wasm_store_disown(s, obj) was called first. ERR_NOMEM. */

@@ -70,7 +70,7 @@ struct wasm_store {
 	struct rt_global *globals;
 	struct rt_adopted *adopted;
 	/* the last fault guard_call turned into a trap (wasm_store_note_fault) */
-	uintptr_t fault_pc, fault_fp;
+	uintptr_t fault_addr, fault_pc, fault_fp;
 };
 
 /*

@@ -1,13 +1,16 @@
 /*
  * runtime_trap.c - trap names and the human-readable trap report.
  *
- *   trap: integer divide by zero
+ *   trap: call stack exhausted
  *     #0 0x0000004a in divide (fib.wasm)
- *     #1 0x00000090 in main
+ *     #1 0x00000090 in fib
+ *     ... 30 more frames of fib
  *     ... 12 more frames
  *
  * The instance's name is printed on a frame whose instance differs from the
- * frame above it (so once per run of frames of one instance).
+ * frame above it (so once per run of frames of one instance). A frame
+ * repeated more than twice in a row (a recursion) is printed once, then
+ * counted; the last line counts the frames deeper than those recorded.
  */
 #include "base/compiler.h"
 #include "base/fmt.h"
@@ -64,10 +67,29 @@ static void out_printf(struct trap_out *o, const char *fmt, ...)
 		o->pos += (size_t)n;
 }
 
+/* The function of frame f: its name, else func[index]. */
+static void out_func(struct trap_out *o, const struct wasm_trap_frame *f)
+{
+	struct wasm_name name = {NULL, 0};
+
+	if (f->inst)
+		name = wasm_module_func_name(f->inst->module, f->func);
+	if (name.ptr)
+		out_printf(o, "%.*s", (int)MIN(name.len, 256u), name.ptr);
+	else
+		out_printf(o, "func[%u]", (unsigned)f->func);
+}
+
+static bool same_frame(const struct wasm_trap_frame *a, const struct wasm_trap_frame *b)
+{
+	return a->inst == b->inst && a->func == b->func && a->offset == b->offset;
+}
+
 size_t wasm_trap_format(const struct wasm_trap *t, char *buf, size_t len)
 {
 	struct trap_out o = {.buf = buf, .len = len, .pos = 0};
 	const struct wasm_instance *prev = NULL;
+	uint32_t n = MIN(t->nframes, (uint32_t)WASM_TRAP_MAX_FRAMES);
 
 	if (len)
 		buf[0] = '\0';
@@ -77,21 +99,24 @@ size_t wasm_trap_format(const struct wasm_trap *t, char *buf, size_t len)
 		out_printf(&o, "trap: %s: %s\n", wasm_trap_str(t->kind), t->msg);
 	else
 		out_printf(&o, "trap: %s\n", wasm_trap_str(t->kind));
-	for (uint32_t i = 0; i < t->nframes && i < WASM_TRAP_MAX_FRAMES; i++) {
+	for (uint32_t i = 0; i < n; i++) {
 		const struct wasm_trap_frame *f = &t->frames[i];
-		struct wasm_name name = {NULL, 0};
+		uint32_t same = 0;
 
-		if (f->inst)
-			name = wasm_module_func_name(f->inst->module, f->func);
 		out_printf(&o, "  #%u 0x%08x in ", (unsigned)i, (unsigned)f->offset);
-		if (name.ptr)
-			out_printf(&o, "%.*s", (int)MIN(name.len, 256u), name.ptr);
-		else
-			out_printf(&o, "func[%u]", (unsigned)f->func);
+		out_func(&o, f);
 		if (f->inst && f->inst->name && f->inst != prev)
 			out_printf(&o, " (%s)", f->inst->name);
 		out_printf(&o, "\n");
 		prev = f->inst;
+		while (i + 1 + same < n && same_frame(f, &t->frames[i + 1 + same]))
+			same++;
+		if (same >= 2) {
+			out_printf(&o, "  ... %u more frames of ", (unsigned)same);
+			out_func(&o, f);
+			out_printf(&o, "\n");
+			i += same;
+		}
 	}
 	if (t->depth > t->nframes)
 		out_printf(&o, "  ... %u more frames\n", (unsigned)(t->depth - t->nframes));

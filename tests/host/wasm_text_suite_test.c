@@ -82,9 +82,12 @@ static bool loads(const uint8_t *b, size_t n)
 static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
 			const struct wast_cmd *c, const struct spec_command *j, struct suite_stats *st)
 {
+	/* wast2json also gives the types of an action's results elsewhere
+	 * (it knows the function); a script says them in assert_return only */
 	bool ok = (int)c->kind == (int)j->kind && c->line == j->line &&
-		  c->nexpected == j->nexpected && c->has_action == j->has_action;
-	for (size_t i = 0; ok && i < c->nexpected; i++)
+		  c->has_action == j->has_action &&
+		  (c->kind != WAST_ASSERT_RETURN || c->nexpected == j->nexpected);
+	for (size_t i = 0; ok && c->kind == WAST_ASSERT_RETURN && i < c->nexpected; i++)
 		ok = same_value(&c->expected[i], &j->expected[i]);
 	if (ok && c->has_action) {
 		ok = c->action.is_get == j->action.is_get &&
@@ -98,8 +101,8 @@ static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
 		ok = same_str(&c->name, &j->name) && same_str(&c->as, &j->as);
 	if (!ok) {
 		st->cmd_mismatch++;
-		test_printf(t, "%s:%u: command differs from wast2json's (line %u)\n", name, c->line,
-			    j->line);
+		test_printf(t, "%s:%u: command differs from wast2json's (line %u kind %d/%d nexp %zu/%zu)\n", name, c->line,
+			    j->line, c->kind, j->kind, c->nexpected, j->nexpected);
 		return;
 	}
 	if (!j->filename.s)

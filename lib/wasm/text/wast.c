@@ -128,7 +128,7 @@ static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
 
 	if (!open_kw(w, "module"))
 		return fail(w, peek(w), ERR_MALFORMED, "unexpected token, expected (module ...)");
-	c->line = line_at(w, w->t[start].off); /* an assertion's line is its module's */
+	c->line = line_at(w, w->t[start + 1].off); /* as wast2json: the keyword's */
 	if (!opt_name(w, &c->name))
 		return false;
 	if (is_kw(w, peek(w), "binary")) {
@@ -269,6 +269,8 @@ static bool action(struct wp *w, struct wast_cmd *c)
 {
 	struct wast_action *a = &c->action;
 	c->has_action = true;
+	if (peek(w)->kind == WAT_TOK_LPAR)
+		c->line = line_at(w, w->t[w->pos + 1].off);
 	if (open_kw(w, "get")) {
 		a->is_get = true;
 	} else if (!open_kw(w, "invoke")) {
@@ -300,7 +302,7 @@ static bool command(struct wp *w, struct wast_cmd *c)
 		{"assert_uninstantiable", WAST_ASSERT_UNINSTANTIABLE},
 	};
 
-	c->line = line_at(w, open->off);
+	c->line = line_at(w, kw->off);
 	if (open->kind != WAT_TOK_LPAR)
 		return fail(w, open, ERR_MALFORMED, "unexpected token, expected a command");
 	if (is_kw(w, kw, "module")) {

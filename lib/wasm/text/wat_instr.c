@@ -136,7 +136,7 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 
 	if (wat_peek(p)->kind == WAT_TOK_LPAR && wat_is_kw(p, wat_peek2(p), "type")) {
 		struct wat_functype ft = {0};
-		if (!wat_typeuse(p, NULL, &idx, NULL, &ft))
+		if (!wat_typeuse(p, NULL, false, &idx, &ft))
 			return false;
 		/* a type of no params and at most one result is written short */
 		if (idx < p->ntypes && ft.nparams == 0 && ft.nresults <= 1)
@@ -145,7 +145,7 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 			wat_buf_s64(b, idx);
 		return true;
 	}
-	ok = wat_params_results(p, &vt, &np, &nr, NULL);
+	ok = wat_params_results(p, &vt, &np, &nr, NULL, false);
 	if (ok && np == 0 && nr <= 1) {
 		wat_buf_byte(b, nr ? vt.p[0] : 0x40);
 	} else if (ok) {
@@ -264,7 +264,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		return true;
 	case WASM_IMM_IDX2:
 		if (op == WASM_OP_CALL_INDIRECT) {
-			if (!opt_table(p, &y) || !wat_typeuse(p, NULL, &x, NULL, NULL))
+			if (!opt_table(p, &y) || !wat_typeuse(p, NULL, false, &x, NULL))
 				return false;
 		} else if (op == 0x100 + WASM_OP_TABLE_INIT) {
 			/* table.init $t? $elem: two indices name the table first */
@@ -362,8 +362,10 @@ static bool plain(struct wat *p, struct wat_buf *b)
 		}
 		struct wat_buf vt = {0};
 		uint32_t np, nr;
-		bool ok = wat_params_results(p, &vt, &np, &nr, NULL);
-		if (ok) {
+		bool ok = wat_params_results(p, &vt, &np, &nr, NULL, false);
+		if (ok && nr == 0) {
+			wat_buf_byte(b, WASM_OP_SELECT); /* (result) says nothing */
+		} else if (ok) {
 			wat_buf_byte(b, WASM_OP_SELECT_T);
 			wat_buf_u32(b, nr);
 			wat_buf_bytes(b, vt.p, vt.n);
@@ -380,6 +382,19 @@ static bool is_block_kw(const struct wat *p, const struct wat_tok *t)
 	return wat_is_kw(p, t, "block") || wat_is_kw(p, t, "loop") || wat_is_kw(p, t, "if");
 }
 
+/* An else and its instructions; an empty else is left out (as wabt does:
+ * it means the same). */
+static bool else_branch(struct wat *p, struct wat_buf *b)
+{
+	size_t at = b->n;
+	wat_buf_byte(b, WASM_OP_ELSE);
+	if (!wat_instrs(p, b))
+		return false;
+	if (b->n == at + 1)
+		b->n = at;
+	return true;
+}
+
 /* block/loop/if label? blocktype instr* (else label? instr*)? end label? */
 static bool flat_block(struct wat *p, struct wat_buf *b)
 {
@@ -393,8 +408,7 @@ static bool flat_block(struct wat *p, struct wat_buf *b)
 		p->pos++;
 		if (!check_end_label(p))
 			return false;
-		wat_buf_byte(b, WASM_OP_ELSE);
-		if (!wat_instrs(p, b))
+		if (!else_branch(p, b))
 			return false;
 	}
 	if (!wat_expect_kw(p, "end") || !check_end_label(p))
@@ -445,8 +459,7 @@ bool wat_folded(struct wat *p, struct wat_buf *b)
 		if (!wat_instrs(p, b) || !wat_expect_rpar(p))
 			return false;
 		if (wat_open(p, "else")) {
-			wat_buf_byte(b, WASM_OP_ELSE);
-			if (!wat_instrs(p, b) || !wat_expect_rpar(p))
+			if (!else_branch(p, b) || !wat_expect_rpar(p))
 				return false;
 		}
 		wat_buf_byte(b, WASM_OP_END);

@@ -122,13 +122,15 @@ bool wat_at_index(const struct wat *p);
 /*
  * wat_typeuse - `(type x)? (param ...)* (result ...)*`. With `locals`,
  * the params' names go there. Returns the type index (found, or appended
- * when no (type x) is given); *inline_only says no (type x) was there.
+ * when no (type x) is given) and, if ft_out, the type (if known).
  */
-bool wat_typeuse(struct wat *p, struct wat_space *locals, uint32_t *out, bool *inline_only,
+bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *out,
 		 struct wat_functype *ft_out);
-/* (param ...)* (result ...)*: their value types to *buf. */
+/* (param ...)* (result ...)*: their value types to *buf. Params may be
+ * named only where `names` (functions, imports, type definitions; not
+ * block types or call_indirect). */
 bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32_t *nr,
-			struct wat_space *locals);
+			struct wat_space *locals, bool names);
 uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
 
 /* wat_instr.c: instruction sequences until `)` (not consumed), then `end`

@@ -57,7 +57,7 @@ static bool add_explicit_type(struct wat *p)
 
 	if (!wat_open(p, "func"))
 		return wat_fail(p, wat_peek(p), "unexpected token, expected (func ...)");
-	if (!wat_params_results(p, &buf, &np, &nr, NULL) || !wat_expect_rpar(p)) {
+	if (!wat_params_results(p, &buf, &np, &nr, NULL, true) || !wat_expect_rpar(p)) {
 		wat_buf_free(&buf);
 		return false;
 	}
@@ -264,7 +264,7 @@ static bool import_desc(struct wat *p, int k, struct wat_buf *b)
 	wat_buf_byte(b, (uint8_t)k);
 	switch (k) {
 	case 0:
-		if (!wat_typeuse(p, NULL, &idx, NULL, NULL))
+		if (!wat_typeuse(p, NULL, true, &idx, NULL))
 			return false;
 		wat_buf_u32(b, idx);
 		return true;
@@ -371,14 +371,14 @@ static bool field_func(struct wat *p, uint32_t idx)
 	if (!inline_exports(p, 0, idx) || !inline_import(p, &imported))
 		return false;
 	if (imported) {
-		if (!wat_typeuse(p, NULL, &type, NULL, NULL))
+		if (!wat_typeuse(p, NULL, true, &type, NULL))
 			return false;
 		wat_buf_byte(&p->sec[SEC_IMPORT], 0);
 		wat_buf_u32(&p->sec[SEC_IMPORT], type);
 		return true;
 	}
 	p->locals.n = 0;
-	if (!wat_typeuse(p, &p->locals, &type, NULL, NULL))
+	if (!wat_typeuse(p, &p->locals, true, &type, NULL))
 		return false;
 	wat_buf_u32(&p->sec[SEC_FUNC], type);
 	p->count[SEC_FUNC]++;
@@ -736,13 +736,14 @@ static bool assemble(struct wat *p, struct wat_buf *out)
 		wat_buf_bytes(types, f->v + f->nparams, f->nresults);
 	}
 	p->count[SEC_TYPE] = p->ntypes;
-	if (p->uses_data_index)
-		p->count[SEC_DATACOUNT] = p->count[SEC_DATA] ? p->count[SEC_DATA] : 0;
+	/* The data count section only where the code needs it (as wabt). */
+	bool datacount = p->uses_data_index && p->count[SEC_DATA];
+	p->count[SEC_DATACOUNT] = p->count[SEC_DATA];
 	wat_buf_bytes(out, "\0asm\1\0\0\0", 8);
 	for (size_t i = 0; i < sizeof(order); i++) {
 		int s = order[i];
 		struct wat_buf body = {0};
-		if (s == SEC_DATACOUNT ? !p->uses_data_index : p->count[s] == 0)
+		if (s == SEC_DATACOUNT ? !datacount : p->count[s] == 0)
 			continue;
 		if (s != SEC_START)
 			wat_buf_u32(&body, p->count[s]);

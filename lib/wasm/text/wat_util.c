@@ -293,13 +293,15 @@ nomem:
 /* Params and results: (param $id t) | (param t*), then (result t*). The
  * value types go to *buf; with `locals`, the params' names go there. */
 bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32_t *nr,
-			   struct wat_space *locals)
+			struct wat_space *locals, bool names)
 {
 	*np = *nr = 0;
 	while (wat_open(p, "param")) {
 		uint8_t vt;
 		if (wat_peek(p)->kind == WAT_TOK_ID) {
 			uint32_t id = (uint32_t)p->pos++, dup;
+			if (!names)
+				return wat_fail(p, &p->t[id], "unexpected token (a named parameter)");
 			if (locals && wat_space_find(p, locals, &p->t[id], &dup))
 				return wat_fail(p, &p->t[id], "duplicate local %.*s",
 						(int)p->t[id].len, p->src + p->t[id].off);
@@ -338,7 +340,7 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 	return true;
 }
 
-bool wat_typeuse(struct wat *p, struct wat_space *locals, uint32_t *out, bool *inline_only,
+bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *out,
 		 struct wat_functype *ft_out)
 {
 	struct wat_buf buf = {0};
@@ -353,7 +355,7 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, uint32_t *out, bool *i
 		has_type = true;
 	}
 	const struct wat_tok *inline_at = wat_peek(p);
-	if (!wat_params_results(p, &buf, &np, &nr, locals))
+	if (!wat_params_results(p, &buf, &np, &nr, locals, names))
 		goto out;
 	if (buf.oom) {
 		p->nomem = true;
@@ -384,8 +386,6 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, uint32_t *out, bool *i
 			goto out;
 	}
 	*out = idx;
-	if (inline_only)
-		*inline_only = !has_type;
 	if (ft_out && idx < p->ntypes)
 		*ft_out = p->types[idx];
 	ok = true;

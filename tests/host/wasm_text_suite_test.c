@@ -80,7 +80,8 @@ static bool loads(const uint8_t *b, size_t n)
 
 /* Compares command c (ours) with j (wast2json's); counts into st. */
 static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
-			const struct wast_cmd *c, const struct spec_command *j, struct suite_stats *st)
+			const struct wast_cmd *c, const struct spec_command *j,
+			struct suite_stats *st)
 {
 	/* wast2json also gives the types of an action's results elsewhere
 	 * (it knows the function); a script says them in assert_return only */
@@ -101,8 +102,10 @@ static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
 		ok = same_str(&c->name, &j->name) && same_str(&c->as, &j->as);
 	if (!ok) {
 		st->cmd_mismatch++;
-		test_printf(t, "%s:%u: command differs from wast2json's (line %u kind %d/%d nexp %zu/%zu)\n", name, c->line,
-			    j->line, c->kind, j->kind, c->nexpected, j->nexpected);
+		test_printf(t,
+			    "%s:%u: command differs from wast2json's (line %u kind %d/%d nexp "
+			    "%zu/%zu)\n",
+			    name, c->line, j->line, c->kind, j->kind, c->nexpected, j->nexpected);
 		return;
 	}
 	if (!j->filename.s)
@@ -113,8 +116,8 @@ static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
 		if (!c->bin)
 			st->text_malformed_rejected++;
 		else
-			test_printf(t, "%s:%u: text module encoded, expected malformed (%s)\n", name,
-				    c->line, j->text.s ? j->text.s : "");
+			test_printf(t, "%s:%u: text module encoded, expected malformed (%s)\n",
+				    name, c->line, j->text.s ? j->text.s : "");
 		return;
 	}
 	char path[600];
@@ -169,7 +172,8 @@ static void run_file(struct test_ctx *t, const char *suite, const char *dir, con
 	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
 	if (spec_script_load(path, &js, err, sizeof(err)) == 0) {
 		if (js.ncmds != s.ncmds) {
-			test_printf(t, "%s: %zu commands, wast2json has %zu\n", name, s.ncmds, js.ncmds);
+			test_printf(t, "%s: %zu commands, wast2json has %zu\n", name, s.ncmds,
+				    js.ncmds);
 			st->cmd_mismatch++;
 		}
 		for (size_t i = 0; i < s.ncmds && i < js.ncmds; i++)
@@ -189,8 +193,9 @@ TEST(wasm_text_suite, against_wast2json)
 	DIR *d;
 
 	if (!suite)
-		suite = access("../shared/wasm-testsuite", F_OK) == 0 ? "../shared/wasm-testsuite"
-								      : "/work/shared/wasm-testsuite";
+		suite = access("../shared/wasm-testsuite", F_OK) == 0
+				? "../shared/wasm-testsuite"
+				: "/work/shared/wasm-testsuite";
 	if (!(d = opendir(suite))) {
 		test_printf(t, "%s: no testsuite, nothing compared\n", suite);
 		return;

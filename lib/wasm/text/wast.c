@@ -16,7 +16,7 @@ struct wp {
 	const struct wat_tok *t;
 	size_t pos;
 	struct wat_error *err;
-	int rc; /* the first error: ERR_MALFORMED or ERR_NOMEM */
+	int rc;		 /* the first error: ERR_MALFORMED or ERR_NOMEM */
 	size_t line_off; /* lines are counted up to here: */
 	uint32_t line;	 /* the line of src[line_off] */
 };
@@ -73,6 +73,11 @@ static bool copy_str(struct wp *w, const char *s, size_t n, struct wast_str *out
 	out->s[n] = '\0';
 	out->len = n;
 	return true;
+}
+
+static bool close_paren(struct wp *w)
+{
+	return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
 }
 
 /* A string token's bytes (decoded). */
@@ -137,7 +142,7 @@ static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
 			return false;
 		c->bin = (uint8_t *)body.s;
 		c->bin_len = body.len;
-		return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return close_paren(w);
 	}
 	if (is_kw(w, peek(w), "quote")) {
 		w->pos++;
@@ -146,11 +151,12 @@ static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
 			return false;
 		rc = wat_encode(body.s, body.len, &c->bin, &c->bin_len, &c->wat_err);
 		free(body.s);
-		if (!expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'"))
+		if (!close_paren(w))
 			return false;
 	} else {
 		w->pos = start;
-		rc = wat_encode_toks(w->src, w->t, &w->pos, false, &c->bin, &c->bin_len, &c->wat_err);
+		rc = wat_encode_toks(w->src, w->t, &w->pos, false, &c->bin, &c->bin_len,
+				     &c->wat_err);
 		if (rc)
 			/* past the module however far the encoder got */
 			for (size_t depth = 0, i = start;; i++) {
@@ -205,14 +211,14 @@ static bool value(struct wp *w, struct wast_value *v, bool result)
 			v->kind = WAST_VAL_NAN_CANONICAL;
 		else if (result && v->type >= WAST_F32 && wat_tok_is(w->src, n, "nan:arithmetic"))
 			v->kind = WAST_VAL_NAN_ARITHMETIC;
-		else if ((rc = v->type <= WAST_I64
-				       ? wat_parse_int(w->src + n->off, n->len, nums[i].bits, &v->bits)
-				       : wat_parse_float(w->src + n->off, n->len, nums[i].bits,
-							 &v->bits)))
+		else if ((rc = v->type <= WAST_I64 ? wat_parse_int(w->src + n->off, n->len,
+								   nums[i].bits, &v->bits)
+						   : wat_parse_float(w->src + n->off, n->len,
+								     nums[i].bits, &v->bits)))
 			return fail(w, n, rc == ERR_NOMEM ? rc : ERR_MALFORMED,
 				    rc == ERR_RANGE ? "constant out of range" : "malformed number");
 		w->pos++;
-		return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return close_paren(w);
 	}
 	if (is_kw(w, at, "ref.null")) {
 		v->kind = WAST_VAL_NULL;
@@ -221,9 +227,10 @@ static bool value(struct wp *w, struct wast_value *v, bool result)
 		else if (is_kw(w, peek(w), "extern"))
 			v->type = WAST_EXTERNREF;
 		else
-			return fail(w, peek(w), ERR_MALFORMED, "unexpected token, expected func or extern");
+			return fail(w, peek(w), ERR_MALFORMED,
+				    "unexpected token, expected func or extern");
 		w->pos++;
-		return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return close_paren(w);
 	}
 	if (is_kw(w, at, "ref.extern") || is_kw(w, at, "ref.func")) {
 		const struct wat_tok *n = peek(w);
@@ -233,14 +240,14 @@ static bool value(struct wp *w, struct wast_value *v, bool result)
 				return fail(w, n, ERR_MALFORMED, "malformed reference");
 			w->pos++;
 		}
-		return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return close_paren(w);
 	}
 	if (is_kw(w, at, "v128.const")) {
 		v->type = WAST_V128;
 		v->kind = WAST_VAL_UNSUPPORTED;
 		while (peek(w)->kind == WAT_TOK_KEYWORD || peek(w)->kind == WAT_TOK_ATOM)
 			w->pos++;
-		return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return close_paren(w);
 	}
 	return fail(w, at, ERR_MALFORMED, "unknown constant");
 }
@@ -280,7 +287,7 @@ static bool action(struct wp *w, struct wast_cmd *c)
 		return false;
 	if (!a->is_get && !values(w, &a->args, &a->nargs, false))
 		return false;
-	return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+	return close_paren(w);
 }
 
 static bool is_action(const struct wp *w)
@@ -316,13 +323,12 @@ static bool command(struct wp *w, struct wast_cmd *c)
 	w->pos += 2;
 	if (is_kw(w, kw, "register")) {
 		c->kind = WAST_REGISTER;
-		return string(w, &c->as) && opt_name(w, &c->name) &&
-		       expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return string(w, &c->as) && opt_name(w, &c->name) && close_paren(w);
 	}
 	if (is_kw(w, kw, "assert_return")) {
 		c->kind = WAST_ASSERT_RETURN;
 		return action(w, c) && values(w, &c->expected, &c->nexpected, true) &&
-		       expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		       close_paren(w);
 	}
 	if (is_kw(w, kw, "assert_trap") || is_kw(w, kw, "assert_exhaustion")) {
 		c->kind = is_kw(w, kw, "assert_trap") ? WAST_ASSERT_TRAP : WAST_ASSERT_EXHAUSTION;
@@ -333,14 +339,13 @@ static bool command(struct wp *w, struct wast_cmd *c)
 		} else if (!action(w, c)) {
 			return false;
 		}
-		return string(w, &c->text) && expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return string(w, &c->text) && close_paren(w);
 	}
 	for (size_t i = 0; i < sizeof(asserts) / sizeof(asserts[0]); i++) {
 		if (!is_kw(w, kw, asserts[i].name))
 			continue;
 		c->kind = asserts[i].kind;
-		return module(w, c, true) && string(w, &c->text) &&
-		       expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+		return module(w, c, true) && string(w, &c->text) && close_paren(w);
 	}
 	return fail(w, kw, ERR_MALFORMED, "unknown command");
 }

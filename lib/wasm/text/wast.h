@@ -44,8 +44,15 @@ enum wast_cmd_kind {
 	WAST_ASSERT_UNINSTANTIABLE,
 };
 
-enum wast_val_type { WAST_I32, WAST_I64, WAST_F32, WAST_F64, WAST_FUNCREF, WAST_EXTERNREF,
-		     WAST_V128 };
+enum wast_val_type {
+	WAST_I32,
+	WAST_I64,
+	WAST_F32,
+	WAST_F64,
+	WAST_FUNCREF,
+	WAST_EXTERNREF,
+	WAST_V128
+};
 
 enum wast_val_kind {
 	WAST_VAL_BITS,		 /* `bits` is the value (a ref: its number) */
@@ -84,7 +91,7 @@ struct wast_cmd {
 	/* module-carrying commands */
 	uint8_t *bin; /* the binary, NULL if it did not encode */
 	size_t bin_len;
-	bool quoted;		/* (module quote ...): written as text strings */
+	bool quoted;		  /* (module quote ...): written as text strings */
 	struct wat_error wat_err; /* why bin is NULL */
 	bool has_action;
 	struct wast_action action;

@@ -21,8 +21,7 @@
  * or its fields alone. Returns 0 and a malloc'ed binary in *out, *out_len;
  * ERR_MALFORMED with err's line, column and message; or ERR_NOMEM.
  */
-int wat_encode(const char *src, size_t len, uint8_t **out, size_t *out_len,
-	       struct wat_error *err);
+int wat_encode(const char *src, size_t len, uint8_t **out, size_t *out_len, struct wat_error *err);
 
 /*
  * wat_encode_toks - the same from lexed tokens: the module starting at

@@ -186,7 +186,7 @@ static bool constant(struct wat *p, struct wat_buf *b, uint8_t imm)
 	int rc;
 
 	if (t->kind != WAT_TOK_ATOM && t->kind != WAT_TOK_KEYWORD)
-		return wat_fail(p, t, "unexpected token, expected a number");
+		return wat_unexpected(p, "a number");
 	if (imm == WASM_IMM_I32 || imm == WASM_IMM_I64)
 		rc = wat_parse_int(p->src + t->off, t->len, imm == WASM_IMM_I32 ? 32 : 64, &v);
 	else
@@ -196,8 +196,9 @@ static bool constant(struct wat *p, struct wat_buf *b, uint8_t imm)
 		return wat_fail(p, t, "out of memory");
 	}
 	if (rc)
-		return wat_fail(p, t, rc == ERR_RANGE ? "constant out of range"
-						      : "unknown operator or malformed number");
+		return wat_fail(p, t,
+				rc == ERR_RANGE ? "constant out of range"
+						: "unknown operator or malformed number");
 	p->pos++;
 	if (imm == WASM_IMM_I32)
 		wat_buf_s64(b, (int32_t)(uint32_t)v);
@@ -281,8 +282,8 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 				return false;
 		} else { /* table.copy: none or both */
 			x = y = 0;
-			if (wat_at_index(p) && (!wat_index(p, WAT_TABLES, &x) ||
-						!wat_index(p, WAT_TABLES, &y)))
+			if (wat_at_index(p) &&
+			    (!wat_index(p, WAT_TABLES, &x) || !wat_index(p, WAT_TABLES, &y)))
 				return false;
 		}
 		wat_buf_u32(b, x);
@@ -300,7 +301,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 			n++;
 		}
 		if (n == 0)
-			return wat_fail(p, wat_peek(p), "unexpected token, expected a label");
+			return wat_unexpected(p, "a label");
 		wat_buf_u32(b, n - 1);
 		wat_buf_bytes(b, labels.p, labels.n);
 		wat_buf_free(&labels);
@@ -336,7 +337,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		else if (wat_is_kw(p, wat_peek(p), "extern"))
 			wat_buf_byte(b, WASM_TYPE_EXTERNREF);
 		else
-			return wat_fail(p, wat_peek(p), "unexpected token, expected func or extern");
+			return wat_unexpected(p, "func or extern");
 		p->pos++;
 		return true;
 	default:
@@ -401,7 +402,9 @@ static bool flat_block(struct wat *p, struct wat_buf *b)
 	const struct wat_tok *kw = wat_peek(p);
 	bool is_if = wat_is_kw(p, kw, "if");
 	p->pos++;
-	wat_buf_byte(b, is_if ? WASM_OP_IF : wat_is_kw(p, kw, "loop") ? WASM_OP_LOOP : WASM_OP_BLOCK);
+	wat_buf_byte(b, is_if			   ? WASM_OP_IF
+			: wat_is_kw(p, kw, "loop") ? WASM_OP_LOOP
+						   : WASM_OP_BLOCK);
 	if (!push_label(p) || !blocktype(p, b) || !wat_instrs(p, b))
 		return false;
 	if (is_if && wat_is_kw(p, wat_peek(p), "else")) {
@@ -442,7 +445,8 @@ bool wat_folded(struct wat *p, struct wat_buf *b)
 		wat_buf_byte(&head, WASM_OP_IF);
 		ok = blocktype(p, &head);
 		/* the condition: folded instructions before (then ...), outside the if */
-		while (ok && wat_peek(p)->kind == WAT_TOK_LPAR && !wat_is_kw(p, wat_peek2(p), "then"))
+		while (ok && wat_peek(p)->kind == WAT_TOK_LPAR &&
+		       !wat_is_kw(p, wat_peek2(p), "then"))
 			ok = wat_folded(p, b);
 		if (ok) {
 			size_t after = p->pos;
@@ -455,7 +459,7 @@ bool wat_folded(struct wat *p, struct wat_buf *b)
 		if (!ok)
 			return false;
 		if (!wat_open(p, "then"))
-			return wat_fail(p, wat_peek(p), "unexpected token, expected (then ...)");
+			return wat_unexpected(p, "(then ...)");
 		if (!wat_instrs(p, b) || !wat_expect_rpar(p))
 			return false;
 		if (wat_open(p, "else")) {
@@ -502,7 +506,7 @@ bool wat_expr(struct wat *p, struct wat_buf *b)
 	if (!wat_instrs(p, b))
 		return false;
 	if (wat_peek(p)->kind != WAT_TOK_RPAR)
-		return wat_fail(p, wat_peek(p), "unexpected token, expected an instruction or ')'");
+		return wat_unexpected(p, "an instruction or ')'");
 	wat_buf_byte(b, WASM_OP_END);
 	return true;
 }

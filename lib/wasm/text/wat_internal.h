@@ -98,6 +98,8 @@ static inline const struct wat_tok *wat_peek2(const struct wat *p)
 	return p->t[p->pos].kind == WAT_TOK_EOF ? &p->t[p->pos] : &p->t[p->pos + 1];
 }
 bool wat_fail(struct wat *p, const struct wat_tok *at, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* "unexpected <the token>, expected <expected>"; returns false. */
+bool wat_unexpected(struct wat *p, const char *expected);
 bool wat_is_kw(const struct wat *p, const struct wat_tok *t, const char *word);
 /* `(` followed by keyword `word`: consumes both if so. */
 bool wat_open(struct wat *p, const char *word);

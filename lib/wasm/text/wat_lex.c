@@ -72,13 +72,15 @@ static size_t scan_string(const char *src, size_t len, size_t i, struct wat_erro
 		c = (unsigned char)src[i + 1];
 		if (strchr("tnr\"'\\", c)) {
 			i += 2;
-		} else if (hexval(c) >= 0 && i + 2 < len && hexval((unsigned char)src[i + 2]) >= 0) {
+		} else if (hexval(c) >= 0 && i + 2 < len &&
+			   hexval((unsigned char)src[i + 2]) >= 0) {
 			i += 3;
 		} else if (c == 'u' && i + 2 < len && src[i + 2] == '{') {
 			uint32_t v = 0;
 			size_t j = i + 3, nd = 0;
 			for (; j < len && hexval((unsigned char)src[j]) >= 0; j++, nd++)
-				v = v > 0x10ffff ? v : v * 16 + (uint32_t)hexval((unsigned char)src[j]);
+				v = v > 0x10ffff ? v
+						 : v * 16 + (uint32_t)hexval((unsigned char)src[j]);
 			if (nd == 0 || j >= len || src[j] != '}' || v > 0x10ffff ||
 			    (v >= 0xd800 && v < 0xe000)) {
 				wat_error_at(err, src, i, "malformed unicode escape");
@@ -142,7 +144,8 @@ size_t wat_str_decode(const char *src, const struct wat_tok *t, uint8_t *out)
 			s++;
 			n += put_utf8(out + n, v);
 		} else if (hexval((unsigned char)c) >= 0) {
-			out[n++] = (uint8_t)(hexval((unsigned char)c) * 16 + hexval((unsigned char)s[2]));
+			out[n++] = (uint8_t)(hexval((unsigned char)c) * 16 +
+					     hexval((unsigned char)s[2]));
 			s += 3;
 		} else {
 			out[n++] = (uint8_t)simple[1];
@@ -238,7 +241,9 @@ int wat_lex(const char *src, size_t len, struct wat_toks *out, struct wat_error 
 		} else if (is_idchar(c)) {
 			while (i < len && is_idchar((unsigned char)src[i]))
 				i++;
-			kind = c == '$' ? WAT_TOK_ID : (c >= 'a' && c <= 'z') ? WAT_TOK_KEYWORD : WAT_TOK_ATOM;
+			kind = c == '$'			? WAT_TOK_ID
+			       : (c >= 'a' && c <= 'z') ? WAT_TOK_KEYWORD
+							: WAT_TOK_ATOM;
 		} else {
 			wat_error_at(err, src, i, "unexpected character");
 			goto malformed;

@@ -19,8 +19,20 @@
 #include "wasm/text/wat.h"
 #include "wasm/text/wat_internal.h"
 
-enum { SEC_TYPE = 1, SEC_IMPORT, SEC_FUNC, SEC_TABLE, SEC_MEM, SEC_GLOBAL, SEC_EXPORT,
-       SEC_START, SEC_ELEM, SEC_CODE, SEC_DATA, SEC_DATACOUNT };
+enum {
+	SEC_TYPE = 1,
+	SEC_IMPORT,
+	SEC_FUNC,
+	SEC_TABLE,
+	SEC_MEM,
+	SEC_GLOBAL,
+	SEC_EXPORT,
+	SEC_START,
+	SEC_ELEM,
+	SEC_CODE,
+	SEC_DATA,
+	SEC_DATACOUNT
+};
 
 static const char *const kind_words[4] = {"func", "table", "memory", "global"};
 
@@ -37,7 +49,7 @@ static int kind_of(const struct wat *p, const struct wat_tok *t)
 static bool add_named(struct wat *p, enum wat_space_kind k, uint32_t name)
 {
 	static const char *const what[WAT_NSPACES] = {"func", "table", "memory", "global",
-						       "type", "elem",	"data"};
+						      "type", "elem",  "data"};
 	uint32_t dup;
 	if (name && wat_space_find(p, &p->space[k], &p->t[name], &dup))
 		return wat_fail(p, &p->t[name], "duplicate %s %.*s", what[k], (int)p->t[name].len,
@@ -56,7 +68,7 @@ static bool add_explicit_type(struct wat *p)
 	uint32_t np, nr;
 
 	if (!wat_open(p, "func"))
-		return wat_fail(p, wat_peek(p), "unexpected token, expected (func ...)");
+		return wat_unexpected(p, "(func ...)");
 	if (!wat_params_results(p, &buf, &np, &nr, NULL, true) || !wat_expect_rpar(p)) {
 		wat_buf_free(&buf);
 		return false;
@@ -122,7 +134,8 @@ static bool scan_fields(struct wat *p)
 				return false;
 		} else if (k >= 0) {
 			skip_exports(p);
-			if (wat_peek(p)->kind == WAT_TOK_LPAR && wat_is_kw(p, wat_peek2(p), "import")) {
+			if (wat_peek(p)->kind == WAT_TOK_LPAR &&
+			    wat_is_kw(p, wat_peek2(p), "import")) {
 				if (!import_ok(p, kw, last_def))
 					return false;
 				p->nimports[k]++;
@@ -130,10 +143,12 @@ static bool scan_fields(struct wat *p)
 				last_def = k;
 				/* (table t (elem ...)), (memory (data ...)) */
 				if (k == 1 && wat_peek(p)->kind == WAT_TOK_KEYWORD &&
-				    wat_peek2(p)->kind == WAT_TOK_LPAR && !add_named(p, WAT_ELEMS, 0))
+				    wat_peek2(p)->kind == WAT_TOK_LPAR &&
+				    !add_named(p, WAT_ELEMS, 0))
 					return false;
 				if (k == 2 && wat_peek(p)->kind == WAT_TOK_LPAR &&
-				    wat_is_kw(p, wat_peek2(p), "data") && !add_named(p, WAT_DATAS, 0))
+				    wat_is_kw(p, wat_peek2(p), "data") &&
+				    !add_named(p, WAT_DATAS, 0))
 					return false;
 			}
 			if (!add_named(p, (enum wat_space_kind)k, name))
@@ -146,7 +161,7 @@ static bool scan_fields(struct wat *p)
 			while (wat_peek(p)->kind == WAT_TOK_STRING)
 				p->pos++;
 			if (wat_peek(p)->kind != WAT_TOK_LPAR || (k = kind_of(p, wat_peek2(p))) < 0)
-				return wat_fail(p, wat_peek(p), "unexpected token, expected an import kind");
+				return wat_unexpected(p, "an import kind");
 			p->pos += 2;
 			p->nimports[k]++;
 			if (!add_named(p, (enum wat_space_kind)k, opt_id(p)))
@@ -175,7 +190,7 @@ static bool name_str(struct wat *p, struct wat_buf *b)
 {
 	const struct wat_tok *t = wat_peek(p);
 	if (t->kind != WAT_TOK_STRING)
-		return wat_fail(p, t, "unexpected token, expected a string");
+		return wat_unexpected(p, "a string");
 	uint8_t *s = malloc(t->len);
 	if (!s) {
 		p->nomem = true;
@@ -413,7 +428,7 @@ static bool elem_items(struct wat *p, bool bare_funcs, struct wat_buf *items, st
 			else if (wat_peek(p)->kind == WAT_TOK_LPAR)
 				ok = wat_folded(p, &e) && (wat_buf_byte(&e, 0x0b), true);
 			else
-				ok = wat_fail(p, wat_peek(p), "unexpected token, expected an element");
+				ok = wat_unexpected(p, "an element");
 			if (!ok) {
 				wat_buf_free(&e);
 				return false;
@@ -443,9 +458,9 @@ static bool elem_items(struct wat *p, bool bare_funcs, struct wat_buf *items, st
 enum seg_mode { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARE };
 
 /* Writes an element segment (flags 0-7 of the binary format). */
-static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const struct wat_buf *offset,
-		     uint8_t rt, const struct wat_buf *items, const struct wat_buf *funcs, uint32_t n,
-		     bool all_funcs)
+static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table,
+		     const struct wat_buf *offset, uint8_t rt, const struct wat_buf *items,
+		     const struct wat_buf *funcs, uint32_t n, bool all_funcs)
 {
 	struct wat_buf *b = &p->sec[SEC_ELEM];
 	bool exprs = !all_funcs || rt != WASM_TYPE_FUNCREF;
@@ -485,7 +500,7 @@ static bool field_table(struct wat *p, uint32_t idx)
 	uint32_t n;
 	bool all, ok = wat_reftype(p, &rt) && wat_open(p, "elem");
 	if (!ok)
-		return wat_fail(p, wat_peek(p), "unexpected token, expected (elem ...)");
+		return wat_unexpected(p, "(elem ...)");
 	ok = elem_items(p, wat_peek(p)->kind != WAT_TOK_LPAR, &items, &funcs, &n, &all) &&
 	     wat_expect_rpar(p);
 	if (ok) {
@@ -568,7 +583,7 @@ static bool field_import(struct wat *p)
 	if (!name_str(p, b) || !name_str(p, b) || !wat_expect_lpar(p))
 		return false;
 	if ((k = kind_of(p, wat_peek(p))) < 0)
-		return wat_fail(p, wat_peek(p), "unexpected token, expected an import kind");
+		return wat_unexpected(p, "an import kind");
 	p->pos++;
 	opt_id(p);
 	p->count[SEC_IMPORT]++;
@@ -584,7 +599,7 @@ static bool field_export(struct wat *p)
 	if (!name_str(p, b) || !wat_expect_lpar(p))
 		return false;
 	if ((k = kind_of(p, wat_peek(p))) < 0)
-		return wat_fail(p, wat_peek(p), "unexpected token, expected an export kind");
+		return wat_unexpected(p, "an export kind");
 	p->pos++;
 	if (!wat_index(p, (enum wat_space_kind)k, &idx) || !wat_expect_rpar(p))
 		return false;
@@ -722,9 +737,9 @@ static bool encode_fields(struct wat *p)
 
 static bool assemble(struct wat *p, struct wat_buf *out)
 {
-	static const uint8_t order[] = {SEC_TYPE,   SEC_IMPORT, SEC_FUNC,	   SEC_TABLE,
-					SEC_MEM,    SEC_GLOBAL, SEC_EXPORT,	   SEC_START,
-					SEC_ELEM,   SEC_DATACOUNT, SEC_CODE, SEC_DATA};
+	static const uint8_t order[] = {SEC_TYPE, SEC_IMPORT,	 SEC_FUNC,   SEC_TABLE,
+					SEC_MEM,  SEC_GLOBAL,	 SEC_EXPORT, SEC_START,
+					SEC_ELEM, SEC_DATACOUNT, SEC_CODE,   SEC_DATA};
 	struct wat_buf *types = &p->sec[SEC_TYPE];
 
 	for (uint32_t i = 0; i < p->ntypes; i++) {
@@ -799,7 +814,7 @@ int wat_encode_toks(const char *src, const struct wat_tok *toks, size_t *pos, bo
 	if (!encode_fields(p))
 		goto out;
 	if (fields_only ? wat_peek(p)->kind != WAT_TOK_EOF : !wat_expect_rpar(p)) {
-		wat_fail(p, wat_peek(p), "unexpected token, expected a module field");
+		wat_unexpected(p, "a module field");
 		goto out;
 	}
 	for (int i = 0; i < WAT_NSECS; i++)

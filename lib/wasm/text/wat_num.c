@@ -180,8 +180,8 @@ static void big_pow10(struct big *b, int64_t e)
 {
 	for (; e >= 9; e -= 9)
 		big_muladd(b, 1000000000u, 0);
-	static const uint32_t p10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-					100000000};
+	static const uint32_t p10[9] = {1,	10,	 100,	   1000,     10000,
+					100000, 1000000, 10000000, 100000000};
 	big_muladd(b, p10[e], 0);
 }
 

@@ -114,21 +114,27 @@ static const char *tok_desc(const struct wat_tok *t)
 	}
 }
 
+bool wat_unexpected(struct wat *p, const char *expected)
+{
+	const struct wat_tok *t = wat_peek(p);
+	if (t->kind < WAT_TOK_KEYWORD)
+		return wat_fail(p, t, "unexpected %s, expected %s", tok_desc(t), expected);
+	return wat_fail(p, t, "unexpected token %.*s, expected %s",
+			(int)(t->len > 40 ? 40 : t->len), p->src + t->off, expected);
+}
+
 bool wat_expect_lpar(struct wat *p)
 {
 	if (wat_peek(p)->kind != WAT_TOK_LPAR)
-		return wat_fail(p, wat_peek(p), "unexpected %s, expected '('", tok_desc(wat_peek(p)));
+		return wat_unexpected(p, "'('");
 	p->pos++;
 	return true;
 }
 
 bool wat_expect_rpar(struct wat *p)
 {
-	const struct wat_tok *t = wat_peek(p);
-	if (t->kind != WAT_TOK_RPAR)
-		return wat_fail(p, t, "unexpected %s%.*s%s, expected ')'", tok_desc(t),
-				t->kind >= WAT_TOK_KEYWORD ? (int)(t->len > 40 ? 40 : t->len) : 0,
-				p->src + t->off, t->kind >= WAT_TOK_KEYWORD ? "" : "");
+	if (wat_peek(p)->kind != WAT_TOK_RPAR)
+		return wat_unexpected(p, "')'");
 	p->pos++;
 	return true;
 }
@@ -136,7 +142,7 @@ bool wat_expect_rpar(struct wat *p)
 bool wat_expect_kw(struct wat *p, const char *word)
 {
 	if (!wat_is_kw(p, wat_peek(p), word))
-		return wat_fail(p, wat_peek(p), "unexpected token, expected %s", word);
+		return wat_unexpected(p, word);
 	p->pos++;
 	return true;
 }
@@ -162,11 +168,12 @@ bool wat_u32(struct wat *p, uint32_t *out)
 	uint64_t v;
 
 	if (t->kind != WAT_TOK_ATOM)
-		return wat_fail(p, t, "unexpected token, expected a number");
+		return wat_unexpected(p, "a number");
 	int rc = wat_parse_uint(p->src + t->off, t->len, 32, &v);
 	if (rc)
-		return wat_fail(p, t, rc == ERR_RANGE ? "constant out of range"
-						      : "unexpected token, expected a number");
+		return wat_fail(p, t,
+				rc == ERR_RANGE ? "constant out of range"
+						: "unexpected token, expected a number");
 	p->pos++;
 	*out = (uint32_t)v;
 	return true;
@@ -180,7 +187,7 @@ bool wat_reftype(struct wat *p, uint8_t *out)
 	else if (wat_is_kw(p, t, "externref"))
 		*out = WASM_TYPE_EXTERNREF;
 	else
-		return wat_fail(p, t, "unexpected token, expected a reference type");
+		return wat_unexpected(p, "a reference type");
 	p->pos++;
 	return true;
 }
@@ -190,7 +197,9 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 	static const struct {
 		const char *name;
 		uint8_t type;
-	} names[] = {{"i32", WASM_TYPE_I32}, {"i64", WASM_TYPE_I64}, {"f32", WASM_TYPE_F32},
+	} names[] = {{"i32", WASM_TYPE_I32},
+		     {"i64", WASM_TYPE_I64},
+		     {"f32", WASM_TYPE_F32},
 		     {"f64", WASM_TYPE_F64}};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (wat_is_kw(p, wat_peek(p), names[i].name)) {
@@ -201,7 +210,7 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 	}
 	if (wat_is_kw(p, wat_peek(p), "funcref") || wat_is_kw(p, wat_peek(p), "externref"))
 		return wat_reftype(p, out);
-	return wat_fail(p, wat_peek(p), "unexpected token, expected a value type");
+	return wat_unexpected(p, "a value type");
 }
 
 static bool same_id(const struct wat *p, uint32_t a, const struct wat_tok *b)
@@ -266,7 +275,8 @@ uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t 
 {
 	for (uint32_t i = 0; i < p->ntypes; i++) {
 		const struct wat_functype *f = &p->types[i];
-		if (f->nparams == np && f->nresults == nr && (np + nr == 0 || memcmp(f->v, v, np + nr) == 0))
+		if (f->nparams == np && f->nresults == nr &&
+		    (np + nr == 0 || memcmp(f->v, v, np + nr) == 0))
 			return i;
 	}
 	if (p->ntypes == p->types_cap) {
@@ -301,7 +311,8 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 		if (wat_peek(p)->kind == WAT_TOK_ID) {
 			uint32_t id = (uint32_t)p->pos++, dup;
 			if (!names)
-				return wat_fail(p, &p->t[id], "unexpected token (a named parameter)");
+				return wat_fail(p, &p->t[id],
+						"unexpected token (a named parameter)");
 			if (locals && wat_space_find(p, locals, &p->t[id], &dup))
 				return wat_fail(p, &p->t[id], "duplicate local %.*s",
 						(int)p->t[id].len, p->src + p->t[id].off);
@@ -370,8 +381,8 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *
 		}
 	} else if (has_type) {
 		const struct wat_functype *f = &p->types[idx];
-		if ((np || nr) && (f->nparams != np || f->nresults != nr ||
-				   memcmp(f->v, buf.p, np + nr) != 0)) {
+		if ((np || nr) &&
+		    (f->nparams != np || f->nresults != nr || memcmp(f->v, buf.p, np + nr) != 0)) {
 			wat_fail(p, inline_at, "inline function type does not match its type use");
 			goto out;
 		}

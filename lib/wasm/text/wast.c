@@ -140,6 +140,7 @@ static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
 		w->pos++;
 		if (!strings(w, &body))
 			return false;
+		c->binary = true;
 		c->bin = (uint8_t *)body.s;
 		c->bin_len = body.len;
 		return close_paren(w);

@@ -308,6 +308,41 @@ TEST(wasm_text, malformed_text_with_position)
 	}
 }
 
+/* Nesting is bounded (the parser recurses): deep input is an error, not a
+ * stack overflow; the bound is far above what programs need. */
+TEST(wasm_text, nesting_depth)
+{
+	const size_t deep = 100000;
+	char *src = malloc(deep * 12 + 64);
+	size_t n = 0, len;
+	struct wat_error e;
+	uint8_t *b;
+
+	if (!EXPECT(src != NULL))
+		return;
+	for (int folded = 0; folded < 2; folded++) {
+		for (size_t levels = 400; levels <= deep;
+		     levels = levels == 400 ? deep : deep + 1) {
+			n = (size_t)sprintf(src, "(func ");
+			for (size_t i = 0; i < levels; i++)
+				n += (size_t)sprintf(src + n, folded ? "(block " : "block ");
+			for (size_t i = 0; i < levels; i++)
+				n += (size_t)sprintf(src + n, folded ? ")" : "end ");
+			n += (size_t)sprintf(src + n, ")");
+			b = NULL;
+			int rc = wat_encode(src, n, &b, &len, &e);
+			if (levels == 400) {
+				EXPECT_OK(rc);
+			} else {
+				EXPECT_EQ(rc, ERR_MALFORMED);
+				EXPECT(strstr(e.msg, "nested too deep") != NULL);
+			}
+			free(b);
+		}
+	}
+	free(src);
+}
+
 /* Well-formed text of an invalid module encodes; the validator refuses it. */
 TEST(wasm_text, invalid_is_not_malformed)
 {

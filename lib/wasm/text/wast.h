@@ -92,7 +92,7 @@ struct wast_cmd {
 	uint8_t *bin; /* the binary, NULL if it did not encode */
 	size_t bin_len;
 	bool quoted;		  /* (module quote ...): written as text strings */
-	bool binary; /* (module binary ...): bin is the bytes as written */
+	bool binary;		  /* (module binary ...): bin is the bytes as written */
 	struct wat_error wat_err; /* why bin is NULL */
 	bool has_action;
 	struct wast_action action;

@@ -421,7 +421,7 @@ static bool flat_block(struct wat *p, struct wat_buf *b)
 	return true;
 }
 
-bool wat_folded(struct wat *p, struct wat_buf *b)
+static bool folded(struct wat *p, struct wat_buf *b)
 {
 	if (!wat_expect_lpar(p))
 		return false;
@@ -479,6 +479,24 @@ bool wat_folded(struct wat *p, struct wat_buf *b)
 	return ok && wat_expect_rpar(p);
 }
 
+static bool nest(struct wat *p)
+{
+	if (p->depth >= WAT_MAX_DEPTH)
+		return wat_fail(p, wat_peek(p), "instructions nested too deep (over %u)",
+				WAT_MAX_DEPTH);
+	p->depth++;
+	return true;
+}
+
+bool wat_folded(struct wat *p, struct wat_buf *b)
+{
+	if (!nest(p))
+		return false;
+	bool ok = folded(p, b);
+	p->depth--;
+	return ok;
+}
+
 bool wat_instrs(struct wat *p, struct wat_buf *b)
 {
 	for (;;) {
@@ -491,10 +509,14 @@ bool wat_instrs(struct wat *p, struct wat_buf *b)
 		else if (t->kind != WAT_TOK_KEYWORD || wat_is_kw(p, t, "end") ||
 			 wat_is_kw(p, t, "else"))
 			return true;
-		else if (is_block_kw(p, t))
-			ok = flat_block(p, b);
-		else
+		else if (!is_block_kw(p, t))
 			ok = plain(p, b);
+		else if (!nest(p))
+			return false;
+		else {
+			ok = flat_block(p, b);
+			p->depth--;
+		}
 		if (!ok)
 			return false;
 	}

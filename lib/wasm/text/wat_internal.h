@@ -60,6 +60,11 @@ enum wat_space_kind {
 	WAT_NSPACES,
 };
 
+/* How deep instructions may nest (each level is a recursion of the
+ * parser: bounded so no input can exhaust the stack, the kernel's
+ * included; the testsuite nests less than 100 deep). */
+#define WAT_MAX_DEPTH 512
+
 /* Sections by binary id; WAT_SEC_DATACOUNT is 12. */
 #define WAT_NSECS 13
 
@@ -78,6 +83,7 @@ struct wat {
 
 	/* the function being encoded */
 	struct wat_space locals;
+	uint32_t depth;	  /* nesting of folded and structured instructions */
 	uint32_t *labels; /* a stack of label name tokens (0: none) */
 	uint32_t nlabels, labels_cap;
 	bool uses_data_index; /* memory.init or data.drop: needs data count */

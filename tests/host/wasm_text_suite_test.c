@@ -16,30 +16,12 @@
 #include <unistd.h>
 
 #include "../../tools/spectest/wast_json.h"
+#include "../fuzz/fuzz_read.h"
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/text/wast.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		*len = (size_t)n;
-		fclose(f);
-		return buf;
-	}
-	free(buf);
-	fclose(f);
-	return NULL;
-}
 
 struct suite_stats {
 	unsigned files, parsed, modules, same, differ_same_load, differ, text_malformed,
@@ -123,7 +105,7 @@ static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
 	char path[600];
 	size_t len;
 	snprintf(path, sizeof(path), "%s/%s", dir, j->filename.s);
-	uint8_t *want = (uint8_t *)read_file(path, &len);
+	uint8_t *want = fuzz_read_file(path, &len);
 	st->modules++;
 	if (!want) {
 		test_printf(t, "%s: cannot read\n", path);
@@ -159,7 +141,7 @@ static void run_file(struct test_ctx *t, const char *suite, const char *dir, con
 	char *src;
 
 	snprintf(path, sizeof(path), "%s/%s.wast", suite, name);
-	if (!(src = read_file(path, &len)))
+	if (!(src = (char *)fuzz_read_file(path, &len)))
 		return;
 	st->files++;
 	int rc = wast_parse(src, len, &s, &werr);

@@ -71,18 +71,7 @@ static void put_op(struct wat_buf *b, uint32_t index)
 static bool push_label(struct wat *p)
 {
 	uint32_t name = wat_peek(p)->kind == WAT_TOK_ID ? (uint32_t)p->pos++ : 0;
-	if (p->nlabels == p->labels_cap) {
-		uint32_t cap = p->labels_cap ? p->labels_cap * 2 : 16;
-		uint32_t *v = realloc(p->labels, cap * sizeof(*v));
-		if (!v) {
-			p->nomem = true;
-			return wat_fail(p, wat_peek(p), "out of memory");
-		}
-		p->labels = v;
-		p->labels_cap = cap;
-	}
-	p->labels[p->nlabels++] = name;
-	return true;
+	return wat_space_add(p, &p->labels, name);
 }
 
 /* `end $l` / `else $l`: $l, if there, must be the block's label. */
@@ -91,7 +80,7 @@ static bool check_end_label(struct wat *p)
 	const struct wat_tok *t = wat_peek(p);
 	if (t->kind != WAT_TOK_ID)
 		return true;
-	uint32_t name = p->labels[p->nlabels - 1];
+	uint32_t name = p->labels.name[p->labels.n - 1];
 	if (!name || p->t[name].len != t->len ||
 	    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) != 0)
 		return wat_fail(p, t, "mismatching label");
@@ -104,11 +93,11 @@ static bool label_index(struct wat *p, uint32_t *out)
 	const struct wat_tok *t = wat_peek(p);
 	if (t->kind != WAT_TOK_ID)
 		return wat_u32(p, out);
-	for (uint32_t i = p->nlabels; i-- > 0;) {
-		uint32_t name = p->labels[i];
+	for (uint32_t i = p->labels.n; i-- > 0;) {
+		uint32_t name = p->labels.name[i];
 		if (name && p->t[name].len == t->len &&
 		    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) == 0) {
-			*out = p->nlabels - 1 - i;
+			*out = p->labels.n - 1 - i;
 			p->pos++;
 			return true;
 		}
@@ -417,7 +406,7 @@ static bool flat_block(struct wat *p, struct wat_buf *b)
 	if (!wat_expect_kw(p, "end") || !check_end_label(p))
 		return false;
 	wat_buf_byte(b, WASM_OP_END);
-	p->nlabels--;
+	p->labels.n--;
 	return true;
 }
 
@@ -432,7 +421,7 @@ static bool folded(struct wat *p, struct wat_buf *b)
 		if (!push_label(p) || !blocktype(p, b) || !wat_instrs(p, b))
 			return false;
 		wat_buf_byte(b, WASM_OP_END);
-		p->nlabels--;
+		p->labels.n--;
 		return wat_expect_rpar(p);
 	}
 	if (wat_is_kw(p, kw, "if")) {
@@ -467,7 +456,7 @@ static bool folded(struct wat *p, struct wat_buf *b)
 				return false;
 		}
 		wat_buf_byte(b, WASM_OP_END);
-		p->nlabels--;
+		p->labels.n--;
 		return wat_expect_rpar(p);
 	}
 	struct wat_buf op = {0};
@@ -524,7 +513,7 @@ bool wat_instrs(struct wat *p, struct wat_buf *b)
 
 bool wat_expr(struct wat *p, struct wat_buf *b)
 {
-	p->nlabels = 0;
+	p->labels.n = 0;
 	if (!wat_instrs(p, b))
 		return false;
 	if (wat_peek(p)->kind != WAT_TOK_RPAR)

@@ -83,10 +83,9 @@ struct wat {
 
 	/* the function being encoded */
 	struct wat_space locals;
-	uint32_t depth;	  /* nesting of folded and structured instructions */
-	uint32_t *labels; /* a stack of label name tokens (0: none) */
-	uint32_t nlabels, labels_cap;
-	bool uses_data_index; /* memory.init or data.drop: needs data count */
+	uint32_t depth;		 /* nesting of folded and structured instructions */
+	struct wat_space labels; /* a stack: the innermost label last */
+	bool uses_data_index;	 /* memory.init or data.drop: needs data count */
 
 	struct wat_buf sec[WAT_NSECS];
 	uint32_t count[WAT_NSECS];
@@ -139,7 +138,11 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *
  * block types or call_indirect). */
 bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32_t *nr,
 			struct wat_space *locals, bool names);
+/* wat_type_intern - the first type equal to [v] (np params, nr results),
+ * appended if there is none; wat_type_append appends it anyway (an
+ * explicit definition). On failure (no memory) p->failed is set. */
 uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
+uint32_t wat_type_append(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
 
 /* wat_instr.c: instruction sequences until `)` (not consumed), then `end`
  * for an expression. */

@@ -66,38 +66,20 @@ static bool add_explicit_type(struct wat *p)
 {
 	struct wat_buf buf = {0};
 	uint32_t np, nr;
+	bool ok;
 
 	if (!wat_open(p, "func"))
 		return wat_unexpected(p, "(func ...)");
-	if (!wat_params_results(p, &buf, &np, &nr, NULL, true) || !wat_expect_rpar(p)) {
-		wat_buf_free(&buf);
-		return false;
+	ok = wat_params_results(p, &buf, &np, &nr, NULL, true) && wat_expect_rpar(p);
+	if (ok && buf.oom) {
+		p->nomem = true;
+		ok = wat_fail(p, wat_peek(p), "out of memory");
 	}
-	/* Explicit types keep their own index even if equal to another. */
-	uint32_t idx = p->ntypes;
-	if (p->ntypes == p->types_cap) {
-		uint32_t cap = p->types_cap ? p->types_cap * 2 : 16;
-		struct wat_functype *t = realloc(p->types, cap * sizeof(*t));
-		if (!t)
-			goto nomem;
-		p->types = t;
-		p->types_cap = cap;
-	}
-	uint8_t *copy = malloc(np + nr + 1);
-	if (!copy || buf.oom) {
-		free(copy);
-		goto nomem;
-	}
-	if (np + nr)
-		memcpy(copy, buf.p, np + nr);
-	p->types[idx] = (struct wat_functype){copy, np, nr};
-	p->ntypes++;
+	/* explicit types keep their own index even if equal to another */
+	if (ok)
+		wat_type_append(p, buf.p, np, nr);
 	wat_buf_free(&buf);
-	return true;
-nomem:
-	wat_buf_free(&buf);
-	p->nomem = true;
-	return wat_fail(p, wat_peek(p), "out of memory");
+	return ok && !p->failed;
 }
 
 static void skip_exports(struct wat *p)
@@ -781,7 +763,7 @@ static void wat_free(struct wat *p)
 		free(p->types[i].v);
 	free(p->types);
 	free(p->locals.name);
-	free(p->labels);
+	free(p->labels.name);
 	for (int i = 0; i < WAT_NSECS; i++)
 		wat_buf_free(&p->sec[i]);
 	free(p->opsorted);

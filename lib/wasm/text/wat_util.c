@@ -271,14 +271,8 @@ bool wat_index(struct wat *p, enum wat_space_kind k, uint32_t *out)
 	return wat_u32(p, out);
 }
 
-uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr)
+uint32_t wat_type_append(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr)
 {
-	for (uint32_t i = 0; i < p->ntypes; i++) {
-		const struct wat_functype *f = &p->types[i];
-		if (f->nparams == np && f->nresults == nr &&
-		    (np + nr == 0 || memcmp(f->v, v, np + nr) == 0))
-			return i;
-	}
 	if (p->ntypes == p->types_cap) {
 		uint32_t cap = p->types_cap ? p->types_cap * 2 : 16;
 		struct wat_functype *t = realloc(p->types, cap * sizeof(*t));
@@ -298,6 +292,17 @@ nomem:
 	p->nomem = true;
 	wat_fail(p, wat_peek(p), "out of memory");
 	return 0;
+}
+
+uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr)
+{
+	for (uint32_t i = 0; i < p->ntypes; i++) {
+		const struct wat_functype *f = &p->types[i];
+		if (f->nparams == np && f->nresults == nr &&
+		    (np + nr == 0 || memcmp(f->v, v, np + nr) == 0))
+			return i;
+	}
+	return wat_type_append(p, v, np, nr);
 }
 
 /* Params and results: (param $id t) | (param t*), then (result t*). The

@@ -152,8 +152,11 @@ static bool memarg(struct wat *p, struct wat_buf *b, uint32_t natural)
 	const struct wat_tok *t = wat_peek(p);
 
 	if (t->kind == WAT_TOK_KEYWORD && t->len > 7 && !memcmp(p->src + t->off, "offset=", 7)) {
-		if (wat_parse_uint(p->src + t->off + 7, t->len - 7, 32, &offset))
-			return wat_fail(p, t, "malformed offset");
+		int rc = wat_parse_uint(p->src + t->off + 7, t->len - 7, 32, &offset);
+		if (rc)
+			return wat_fail(p, t,
+					rc == ERR_RANGE ? "i32 constant out of range"
+							: "malformed offset");
 		t = &p->t[++p->pos];
 	}
 	if (t->kind == WAT_TOK_KEYWORD && t->len > 6 && !memcmp(p->src + t->off, "align=", 6)) {
@@ -184,10 +187,18 @@ static bool constant(struct wat *p, struct wat_buf *b, uint8_t imm)
 		p->nomem = true;
 		return wat_fail(p, t, "out of memory");
 	}
+	if (rc == ERR_RANGE)
+		return wat_fail(p, t, "%sconstant out of range",
+				imm == WASM_IMM_I32   ? "i32 "
+				: imm == WASM_IMM_I64 ? "i64 "
+						      : "");
+	/* a run of idchars that is no number is a reserved token, which the
+	 * spec's grammar can only take for an unknown instruction */
+	if (rc && t->kind == WAT_TOK_ATOM)
+		return wat_fail(p, t, "unknown operator: malformed number %.*s",
+				(int)(t->len > 40 ? 40 : t->len), p->src + t->off);
 	if (rc)
-		return wat_fail(p, t,
-				rc == ERR_RANGE ? "constant out of range"
-						: "unknown operator or malformed number");
+		return wat_unexpected(p, "a number");
 	p->pos++;
 	if (imm == WASM_IMM_I32)
 		wat_buf_s64(b, (int32_t)(uint32_t)v);
@@ -334,6 +345,17 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 	}
 }
 
+/* The words of the syntax around instructions: out of place there. */
+static bool is_field_word(const struct wat *p, const struct wat_tok *t)
+{
+	static const char *const words[] = {"type", "param",  "result", "local", "then",
+					    "item", "offset", "export", "import"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (wat_is_kw(p, t, words[i]))
+			return true;
+	return false;
+}
+
 /* A plain instruction (not block, loop, if) at the cursor, with its
  * immediates. */
 static bool plain(struct wat *p, struct wat_buf *b)
@@ -341,7 +363,9 @@ static bool plain(struct wat *p, struct wat_buf *b)
 	const struct wat_tok *t = wat_peek(p);
 	int op;
 
-	if (t->kind != WAT_TOK_KEYWORD || (op = op_lookup(p, t)) < 0)
+	if (t->kind != WAT_TOK_KEYWORD || is_field_word(p, t))
+		return wat_unexpected(p, "an instruction");
+	if ((op = op_lookup(p, t)) < 0)
 		return wat_fail(p, t, "unknown operator %.*s", (int)(t->len > 40 ? 40 : t->len),
 				p->src + t->off);
 	p->pos++;

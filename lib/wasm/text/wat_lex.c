@@ -250,7 +250,8 @@ int wat_lex(const char *src, size_t len, struct wat_toks *out, struct wat_error 
 		}
 		/* An atom runs on through strings and idchars: then it is reserved. */
 		if (i < len && (src[i] == '"' || is_idchar((unsigned char)src[i]))) {
-			wat_error_at(err, src, start, "unknown token (tokens must be separated)");
+			wat_error_at(err, src, start,
+				     "unknown operator or token (tokens must be separated)");
 			goto malformed;
 		}
 		if (kind == WAT_TOK_ID && i - start == 1) {

@@ -95,7 +95,8 @@ static void skip_exports(struct wat *p)
 static bool import_ok(struct wat *p, const struct wat_tok *at, int last_def)
 {
 	if (last_def >= 0)
-		return wat_fail(p, at, "import after %s", kind_words[last_def]);
+		return wat_fail(p, at, "import after %s",
+				last_def == 0 ? "function" : kind_words[last_def]);
 	return true;
 }
 

@@ -102,23 +102,16 @@ bool wat_open(struct wat *p, const char *word)
 
 static const char *tok_desc(const struct wat_tok *t)
 {
-	switch (t->kind) {
-	case WAT_TOK_EOF:
-		return "end of input";
-	case WAT_TOK_LPAR:
-		return "'('";
-	case WAT_TOK_RPAR:
-		return "')'";
-	default:
-		return "token";
-	}
+	return t->kind == WAT_TOK_LPAR ? "'('" : "')'";
 }
 
 bool wat_unexpected(struct wat *p, const char *expected)
 {
 	const struct wat_tok *t = wat_peek(p);
+	if (t->kind == WAT_TOK_EOF)
+		return wat_fail(p, t, "unexpected end of input, expected %s", expected);
 	if (t->kind < WAT_TOK_KEYWORD)
-		return wat_fail(p, t, "unexpected %s, expected %s", tok_desc(t), expected);
+		return wat_fail(p, t, "unexpected token %s, expected %s", tok_desc(t), expected);
 	return wat_fail(p, t, "unexpected token %.*s, expected %s",
 			(int)(t->len > 40 ? 40 : t->len), p->src + t->off, expected);
 }
@@ -170,10 +163,11 @@ bool wat_u32(struct wat *p, uint32_t *out)
 	if (t->kind != WAT_TOK_ATOM)
 		return wat_unexpected(p, "a number");
 	int rc = wat_parse_uint(p->src + t->off, t->len, 32, &v);
+	if (rc == ERR_RANGE)
+		return wat_fail(p, t, "i32 constant out of range");
 	if (rc)
-		return wat_fail(p, t,
-				rc == ERR_RANGE ? "constant out of range"
-						: "unexpected token, expected a number");
+		return wat_fail(p, t, "unknown operator: malformed number %.*s",
+				(int)(t->len > 40 ? 40 : t->len), p->src + t->off);
 	p->pos++;
 	*out = (uint32_t)v;
 	return true;

@@ -33,6 +33,10 @@ fuzz-wasm-decode: $(WASM_FUZZ_DIR)/fuzz
 		$(WASM_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_decode \
 		$(wildcard $(BUILD)/spec/json)
 
+# tests/host/wasm_text_suite_test.c compares with wast2json's output, read by
+# the spectest's JSON reader (the whole-tree test binary has it already).
+HOST_TEST_GEN_wasm += tools/spectest/wast_json.c
+
 # The text front end (lib/wasm/text) on any bytes: scripts and modules.
 #   make fuzz-wasm-text [FUZZ_TIME=seconds]   seeds: the testsuite's .wast files
 WASM_TEXT_FUZZ_DIR := $(BUILD)/fuzz/wasm_text

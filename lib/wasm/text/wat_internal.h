@@ -65,8 +65,22 @@ enum wat_space_kind {
  * included; the testsuite nests less than 100 deep). */
 #define WAT_MAX_DEPTH 512
 
-/* Sections by binary id; WAT_SEC_DATACOUNT is 12. */
-#define WAT_NSECS 13
+/* Sections by their binary id. */
+enum {
+	WAT_SEC_TYPE = 1,
+	WAT_SEC_IMPORT,
+	WAT_SEC_FUNC,
+	WAT_SEC_TABLE,
+	WAT_SEC_MEM,
+	WAT_SEC_GLOBAL,
+	WAT_SEC_EXPORT,
+	WAT_SEC_START,
+	WAT_SEC_ELEM,
+	WAT_SEC_CODE,
+	WAT_SEC_DATA,
+	WAT_SEC_DATACOUNT,
+	WAT_NSECS
+};
 
 struct wat {
 	const char *src;
@@ -143,6 +157,18 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
  * explicit definition). On failure (no memory) p->failed is set. */
 uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
 uint32_t wat_type_append(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
+
+/* The external kinds' words (func, table, memory, global), by kind; the
+ * kind named by token t, or -1. */
+extern const char *const wat_extern_words[4];
+int wat_extern_kind(const struct wat *p, const struct wat_tok *t);
+/* An optional $id: its token index, or 0 (consumed if there). */
+uint32_t wat_opt_id(struct wat *p);
+/* A u32 length, then the bytes of src. */
+void wat_put_sized(struct wat_buf *dst, const struct wat_buf *src);
+
+/* wat_fields.c: the second pass over the fields at the cursor. */
+bool wat_encode_fields(struct wat *p);
 
 /* wat_instr.c: instruction sequences until `)` (not consumed), then `end`
  * for an expression. */

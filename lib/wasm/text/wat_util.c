@@ -87,6 +87,21 @@ bool wat_fail(struct wat *p, const struct wat_tok *at, const char *fmt, ...)
 	return false;
 }
 
+const char *const wat_extern_words[4] = {"func", "table", "memory", "global"};
+
+int wat_extern_kind(const struct wat *p, const struct wat_tok *t)
+{
+	for (int k = 0; k < 4; k++)
+		if (wat_is_kw(p, t, wat_extern_words[k]))
+			return k;
+	return -1;
+}
+
+uint32_t wat_opt_id(struct wat *p)
+{
+	return wat_peek(p)->kind == WAT_TOK_ID ? (uint32_t)p->pos++ : 0;
+}
+
 bool wat_is_kw(const struct wat *p, const struct wat_tok *t, const char *word)
 {
 	return t->kind == WAT_TOK_KEYWORD && wat_tok_is(p->src, t, word);

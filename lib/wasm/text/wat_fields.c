@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "wasm/module.h"
 #include "wasm/module_internal.h"
+#include "wasm/opcodes.h"
 #include "wasm/text/wat_internal.h"
 
 static bool name_str(struct wat *p, struct wat_buf *b)
@@ -39,8 +40,8 @@ static bool name_str(struct wat *p, struct wat_buf *b)
 	return ok || wat_fail(p, t, "malformed UTF-8 encoding");
 }
 
-/* Concatenated strings (data). */
-static bool data_strings(struct wat *p, struct wat_buf *b)
+/* Concatenated strings (data): their bytes appended to b. */
+static void data_strings(struct wat *p, struct wat_buf *b)
 {
 	while (wat_peek(p)->kind == WAT_TOK_STRING) {
 		const struct wat_tok *t = wat_peek(p);
@@ -51,10 +52,9 @@ static bool data_strings(struct wat *p, struct wat_buf *b)
 		b->n = at + wat_str_decode(p->src, t, b->p + at);
 		p->pos++;
 	}
-	return true;
 }
 
-static bool limits(struct wat *p, struct wat_buf *b, uint32_t *min_out)
+static bool limits(struct wat *p, struct wat_buf *b)
 {
 	uint32_t min, max;
 	if (!wat_u32(p, &min))
@@ -69,8 +69,6 @@ static bool limits(struct wat *p, struct wat_buf *b, uint32_t *min_out)
 		wat_buf_byte(b, 0);
 		wat_buf_u32(b, min);
 	}
-	if (min_out)
-		*min_out = min;
 	return true;
 }
 
@@ -78,7 +76,7 @@ static bool tabletype(struct wat *p, struct wat_buf *b)
 {
 	struct wat_buf lim = {0};
 	uint8_t rt;
-	bool ok = limits(p, &lim, NULL) && wat_reftype(p, &rt);
+	bool ok = limits(p, &lim) && wat_reftype(p, &rt);
 	if (ok) {
 		wat_buf_byte(b, rt);
 		wat_buf_bytes(b, lim.p, lim.n);
@@ -118,7 +116,7 @@ static bool import_desc(struct wat *p, int k, struct wat_buf *b)
 	case 1:
 		return tabletype(p, b);
 	case 2:
-		return limits(p, b, NULL);
+		return limits(p, b);
 	default:
 		return globaltype(p, b);
 	}
@@ -156,6 +154,18 @@ void wat_put_sized(struct wat_buf *dst, const struct wat_buf *src)
 	wat_buf_bytes(dst, src->p, src->n);
 }
 
+/* A run of n locals of type t, as the binary format groups them (wabt:
+ * each run of the same type, in order, is one group). */
+static void put_run(struct wat_buf *b, uint32_t *nruns, uint32_t n, uint8_t t)
+{
+	if (n == 0)
+		return;
+	wat_buf_u32(b, n);
+	wat_buf_byte(b, t);
+	++*nruns;
+}
+
+/* (local ...)* then the instructions: the code section's entry. */
 static bool func_body(struct wat *p)
 {
 	struct wat_buf locals = {0}, code = {0};
@@ -177,11 +187,7 @@ static bool func_body(struct wat *p)
 			if (run && vt == run_type) {
 				run++;
 			} else {
-				if (run) {
-					wat_buf_u32(&locals, run);
-					wat_buf_byte(&locals, run_type);
-					nruns++;
-				}
+				put_run(&locals, &nruns, run, run_type);
 				run = 1;
 				run_type = vt;
 			}
@@ -191,11 +197,7 @@ static bool func_body(struct wat *p)
 		if (!wat_expect_rpar(p))
 			goto out;
 	}
-	if (run) {
-		wat_buf_u32(&locals, run);
-		wat_buf_byte(&locals, run_type);
-		nruns++;
-	}
+	put_run(&locals, &nruns, run, run_type);
 	wat_buf_u32(&code, nruns);
 	wat_buf_bytes(&code, locals.p, locals.n);
 	if (!wat_expr(p, &code))
@@ -232,6 +234,21 @@ static bool field_func(struct wat *p, uint32_t idx)
 	return func_body(p);
 }
 
+/* Whether expression e is exactly `ref.func f end`; then *f. */
+static bool is_ref_func(const struct wat_buf *e, uint32_t *f)
+{
+	size_t i = 1;
+	*f = 0;
+	if (e->n < 3 || e->p[0] != WASM_OP_REF_FUNC)
+		return false;
+	for (unsigned sh = 0; i < e->n - 1 && sh < 35; sh += 7) {
+		*f |= (uint32_t)(e->p[i] & 0x7f) << sh;
+		if (!(e->p[i++] & 0x80))
+			break;
+	}
+	return i == e->n - 1;
+}
+
 /*
  * Element items into `items` (each an expression with its end), their
  * number into *n; *all_funcs says each is `ref.func x` (whose x go to
@@ -249,33 +266,23 @@ static bool elem_items(struct wat *p, bool bare_funcs, struct wat_buf *items, st
 			if (!wat_index(p, WAT_FUNCS, &f))
 				return false;
 			wat_buf_u32(funcs, f);
-			wat_buf_byte(items, 0xd2);
+			wat_buf_byte(items, WASM_OP_REF_FUNC);
 			wat_buf_u32(items, f);
-			wat_buf_byte(items, 0x0b);
+			wat_buf_byte(items, WASM_OP_END);
 		} else {
 			struct wat_buf e = {0};
 			bool ok;
 			if (wat_open(p, "item"))
 				ok = wat_expr(p, &e) && wat_expect_rpar(p);
 			else if (wat_peek(p)->kind == WAT_TOK_LPAR)
-				ok = wat_folded(p, &e) && (wat_buf_byte(&e, 0x0b), true);
+				ok = wat_folded(p, &e) && (wat_buf_byte(&e, WASM_OP_END), true);
 			else
 				ok = wat_unexpected(p, "an element");
 			if (!ok) {
 				wat_buf_free(&e);
 				return false;
 			}
-			/* ref.func x end, exactly? */
-			size_t i = 1;
-			f = 0;
-			if (e.n >= 3 && e.p[0] == 0xd2) {
-				for (unsigned sh = 0; i < e.n - 1 && sh < 35; sh += 7) {
-					f |= (uint32_t)(e.p[i] & 0x7f) << sh;
-					if (!(e.p[i++] & 0x80))
-						break;
-				}
-			}
-			if (e.n >= 3 && e.p[0] == 0xd2 && i == e.n - 1)
+			if (is_ref_func(&e, &f))
 				wat_buf_u32(funcs, f);
 			else
 				*all_funcs = false;
@@ -289,9 +296,12 @@ static bool elem_items(struct wat *p, bool bare_funcs, struct wat_buf *items, st
 
 enum seg_mode { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARE };
 
+/* The offset of the segments abbreviations make: (i32.const 0). */
+static const uint8_t offset_zero[] = {WASM_OP_I32_CONST, 0, WASM_OP_END};
+
 /* Writes an element segment (flags 0-7 of the binary format). */
-static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table,
-		     const struct wat_buf *offset, uint8_t rt, const struct wat_buf *items,
+static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const uint8_t *offset,
+		     size_t offset_len, uint8_t rt, const struct wat_buf *items,
 		     const struct wat_buf *funcs, uint32_t n, bool all_funcs)
 {
 	struct wat_buf *b = &p->sec[WAT_SEC_ELEM];
@@ -303,7 +313,7 @@ static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table,
 	if (flags & 2 && mode == SEG_ACTIVE)
 		wat_buf_u32(b, table);
 	if (mode == SEG_ACTIVE)
-		wat_buf_bytes(b, offset->p, offset->n);
+		wat_buf_bytes(b, offset, offset_len);
 	if (flags & 3)
 		wat_buf_byte(b, exprs ? rt : 0x00);
 	wat_buf_u32(b, n);
@@ -328,7 +338,7 @@ static bool field_table(struct wat *p, uint32_t idx)
 	if (wat_peek(p)->kind != WAT_TOK_KEYWORD)
 		return tabletype(p, &p->sec[WAT_SEC_TABLE]);
 	/* reftype (elem ...) */
-	struct wat_buf items = {0}, funcs = {0}, offset = {0};
+	struct wat_buf items = {0}, funcs = {0};
 	uint32_t n;
 	bool all, ok = wat_reftype(p, &rt) && wat_open(p, "elem");
 	if (!ok)
@@ -340,26 +350,23 @@ static bool field_table(struct wat *p, uint32_t idx)
 		wat_buf_byte(&p->sec[WAT_SEC_TABLE], 1);
 		wat_buf_u32(&p->sec[WAT_SEC_TABLE], n);
 		wat_buf_u32(&p->sec[WAT_SEC_TABLE], n);
-		wat_buf_byte(&offset, 0x41);
-		wat_buf_byte(&offset, 0);
-		wat_buf_byte(&offset, 0x0b);
-		put_elem(p, SEG_ACTIVE, idx, &offset, rt, &items, &funcs, n, all);
+		put_elem(p, SEG_ACTIVE, idx, offset_zero, sizeof(offset_zero), rt, &items, &funcs,
+			 n, all);
 	}
 	wat_buf_free(&items);
 	wat_buf_free(&funcs);
-	wat_buf_free(&offset);
 	return ok;
 }
 
-static void put_data(struct wat *p, bool active, uint32_t mem, const struct wat_buf *offset,
-		     const struct wat_buf *bytes)
+static void put_data(struct wat *p, bool active, uint32_t mem, const uint8_t *offset,
+		     size_t offset_len, const struct wat_buf *bytes)
 {
 	struct wat_buf *b = &p->sec[WAT_SEC_DATA];
 	wat_buf_u32(b, !active ? 1 : mem ? 2 : 0);
 	if (active && mem)
 		wat_buf_u32(b, mem);
 	if (active)
-		wat_buf_bytes(b, offset->p, offset->n);
+		wat_buf_bytes(b, offset, offset_len);
 	wat_put_sized(b, bytes);
 	p->count[WAT_SEC_DATA]++;
 }
@@ -375,8 +382,8 @@ static bool field_memory(struct wat *p, uint32_t idx)
 		return import_desc(p, 2, &p->sec[WAT_SEC_IMPORT]);
 	p->count[WAT_SEC_MEM]++;
 	if (!wat_open(p, "data"))
-		return limits(p, &p->sec[WAT_SEC_MEM], NULL);
-	struct wat_buf bytes = {0}, offset = {0};
+		return limits(p, &p->sec[WAT_SEC_MEM]);
+	struct wat_buf bytes = {0};
 	data_strings(p, &bytes);
 	bool ok = wat_expect_rpar(p);
 	if (ok) {
@@ -384,13 +391,9 @@ static bool field_memory(struct wat *p, uint32_t idx)
 		wat_buf_byte(&p->sec[WAT_SEC_MEM], 1);
 		wat_buf_u32(&p->sec[WAT_SEC_MEM], pages);
 		wat_buf_u32(&p->sec[WAT_SEC_MEM], pages);
-		wat_buf_byte(&offset, 0x41);
-		wat_buf_byte(&offset, 0);
-		wat_buf_byte(&offset, 0x0b);
-		put_data(p, true, idx, &offset, &bytes);
+		put_data(p, true, idx, offset_zero, sizeof(offset_zero), &bytes);
 	}
 	wat_buf_free(&bytes);
-	wat_buf_free(&offset);
 	return ok;
 }
 
@@ -448,7 +451,7 @@ static bool offset_expr(struct wat *p, struct wat_buf *b)
 		return wat_expr(p, b) && wat_expect_rpar(p);
 	if (!wat_folded(p, b))
 		return false;
-	wat_buf_byte(b, 0x0b);
+	wat_buf_byte(b, WASM_OP_END);
 	return true;
 }
 
@@ -490,7 +493,7 @@ static bool field_elem(struct wat *p)
 	}
 	ok = elem_items(p, bare, &items, &funcs, &n, &all);
 	if (ok)
-		put_elem(p, mode, table, &offset, rt, &items, &funcs, n, all);
+		put_elem(p, mode, table, offset.p, offset.n, rt, &items, &funcs, n, all);
 out:
 	wat_buf_free(&items);
 	wat_buf_free(&funcs);
@@ -511,7 +514,7 @@ static bool field_data(struct wat *p)
 			goto out;
 	}
 	data_strings(p, &bytes);
-	put_data(p, active, mem, &offset, &bytes);
+	put_data(p, active, mem, offset.p, offset.n, &bytes);
 	ok = true;
 out:
 	wat_buf_free(&bytes);

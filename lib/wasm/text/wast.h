@@ -19,7 +19,8 @@
  * cases, which wast2json leaves unconverted) is kept as its error: the
  * command's `bin` is NULL and `wat_err` says why, which is what a runner
  * checks such an assertion against. Any other module that does not encode
- * makes the whole script malformed, at that module's line and column.
+ * makes the whole script malformed, at that module's line and column (for
+ * a (module quote ...), the line and column in its quoted text).
  *
  * Invariant: every string and binary of a script is owned by it.
  */

@@ -51,6 +51,25 @@ static int hexval(unsigned char c)
 	return -1;
 }
 
+/* The byte a one-letter escape \c stands for, or -1. */
+static int simple_escape(unsigned char c)
+{
+	switch (c) {
+	case 't':
+		return '\t';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case '"':
+	case '\'':
+	case '\\':
+		return c;
+	default:
+		return -1;
+	}
+}
+
 /* Scans the string starting at src[i] (a quote); returns the offset past
  * the closing quote, or 0 with *err set. */
 static size_t scan_string(const char *src, size_t len, size_t i, struct wat_error *err)
@@ -70,7 +89,7 @@ static size_t scan_string(const char *src, size_t len, size_t i, struct wat_erro
 		if (i + 1 >= len)
 			break;
 		c = (unsigned char)src[i + 1];
-		if (strchr("tnr\"'\\", c)) {
+		if (simple_escape(c) >= 0) {
 			i += 2;
 		} else if (hexval(c) >= 0 && i + 2 < len &&
 			   hexval((unsigned char)src[i + 2]) >= 0) {
@@ -136,7 +155,6 @@ size_t wat_str_decode(const char *src, const struct wat_tok *t, uint8_t *out)
 			continue;
 		}
 		char c = s[1];
-		const char *simple = strchr("t\tn\nr\r\"\"''\\\\", c);
 		if (c == 'u') {
 			uint32_t v = 0;
 			for (s += 3; *s != '}'; s++)
@@ -148,7 +166,7 @@ size_t wat_str_decode(const char *src, const struct wat_tok *t, uint8_t *out)
 					     hexval((unsigned char)s[2]));
 			s += 3;
 		} else {
-			out[n++] = (uint8_t)simple[1];
+			out[n++] = (uint8_t)simple_escape((unsigned char)c);
 			s += 2;
 		}
 	}

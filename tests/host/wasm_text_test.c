@@ -5,16 +5,15 @@
  * (each must encode exactly like its expansion), malformed text with its
  * line and column, and the script layer's commands.
  */
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fuzz/fuzz_read.h"
 #include "base/err.h"
 #include "base/rand.h"
 #include "base/test.h"
+#include "fuzz_corpus.h"
 #include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/text/wast.h"
@@ -359,45 +358,34 @@ TEST(wasm_text, nul_after_backslash)
 	free(b);
 }
 
-/* The fuzzer's kept inputs (tests/fuzz/regress/wasm_text/), as scripts and as
- * modules: no crash, no leak (under ASan), every encoded binary decodes. */
+/* One kept fuzz input, as a script and as a module: no crash, no leak
+ * (under ASan), and a binary the encoder made decodes. */
+static void replay_text(void *arg, const char *path, const uint8_t *data, size_t len)
+{
+	struct test_ctx *t = arg;
+	struct wast_script s;
+	struct wat_error e;
+	uint8_t *b;
+	size_t n;
+
+	if (wast_parse((const char *)data, len, &s, &e) == 0)
+		wast_script_free(&s);
+	if (wat_encode((const char *)data, len, &b, &n, &e) == 0) {
+		struct wasm_module *m;
+		struct wasm_error err;
+		if (EXPECT_OK(wasm_module_decode(b, n, &m, &err)))
+			wasm_module_free(m);
+		else
+			test_printf(t, "%s: the encoded binary does not decode\n", path);
+		free(b);
+	}
+}
+
 TEST(wasm_text, fuzz_regressions)
 {
-	const char *dir = getenv("WASM_TEXT_REGRESS_DIR") ? getenv("WASM_TEXT_REGRESS_DIR")
-							  : "tests/fuzz/regress/wasm_text";
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[512];
-	int files = 0;
-
-	if (!EXPECT(d != NULL))
-		return;
-	while ((de = readdir(d))) {
-		size_t len;
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		uint8_t *src = fuzz_read_file(path, &len);
-		if (!EXPECT(src != NULL))
-			continue;
-		files++;
-		struct wast_script s;
-		struct wat_error e;
-		if (wast_parse((const char *)src, len, &s, &e) == 0)
-			wast_script_free(&s);
-		uint8_t *b;
-		size_t n;
-		if (wat_encode((const char *)src, len, &b, &n, &e) == 0) {
-			struct wasm_module *m;
-			struct wasm_error err;
-			if (EXPECT_OK(wasm_module_decode(b, n, &m, &err)))
-				wasm_module_free(m);
-			free(b);
-		}
-		free(src);
-	}
-	closedir(d);
-	EXPECT_GT(files, 0);
+	const char *dir = getenv("WASM_TEXT_REGRESS_DIR");
+	EXPECT_GT(fuzz_corpus_replay(t, dir ? dir : "tests/fuzz/regress/wasm_text", replay_text, t),
+		  0u);
 }
 
 /* Well-formed text of an invalid module encodes; the validator refuses it. */

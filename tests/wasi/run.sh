@@ -330,7 +330,7 @@ printf '(module\n  (func (result i32)\n    (i32.const 0x1_0000_0000)))\n' >"$tmp
 begin "wat-malformed-position"
 run "$WASMRUN" "${wargs[@]}" "$tmp/range.wat"
 expect_status 1
-expect_err 'range\.wat:3:16: constant out of range$'
+expect_err 'range\.wat:3:16: i32 constant out of range$'
 end
 
 printf '(module (func i32.const 1))' >"$tmp/invalid.wat"

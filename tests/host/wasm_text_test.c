@@ -475,6 +475,22 @@ out:
 	wast_script_free(&s);
 }
 
+/* A quoted module with a token after it is malformed, and the command
+ * keeps no binary (found by fuzzing: the binary was freed but kept). */
+TEST(wasm_text, quoted_module_with_trailing_token)
+{
+	const char *src = "(assert_malformed (module quote \"(module) (func)\") \"x\")";
+	struct wast_script s;
+	struct wat_error e;
+	if (!EXPECT_OK(wast_parse(src, strlen(src), &s, &e)))
+		return;
+	if (EXPECT_EQ(s.ncmds, 1)) {
+		EXPECT(s.cmds[0].bin == NULL);
+		EXPECT_STREQ(s.cmds[0].wat_err.msg, "unexpected token after the module");
+	}
+	wast_script_free(&s);
+}
+
 TEST(wasm_text, script_errors)
 {
 	static const struct {

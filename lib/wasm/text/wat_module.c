@@ -247,11 +247,16 @@ int wat_encode(const char *src, size_t len, uint8_t **out, size_t *out_len, stru
 		return rc;
 	bool wrapped = toks.v[0].kind == WAT_TOK_LPAR && toks.n > 1 &&
 		       wat_tok_is(src, &toks.v[1], "module");
-	rc = wat_encode_toks(src, toks.v, &pos, !wrapped, out, out_len, err);
+	uint8_t *bin;
+	size_t n;
+	rc = wat_encode_toks(src, toks.v, &pos, !wrapped, &bin, &n, err);
 	if (rc == 0 && toks.v[pos].kind != WAT_TOK_EOF) {
 		wat_error_at(err, src, toks.v[pos].off, "unexpected token after the module");
-		free(*out);
+		free(bin);
 		rc = ERR_MALFORMED;
+	} else if (rc == 0) {
+		*out = bin;
+		*out_len = n;
 	}
 	wat_toks_free(&toks);
 	return rc;

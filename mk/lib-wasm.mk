@@ -32,3 +32,23 @@ fuzz-wasm-decode: $(WASM_FUZZ_DIR)/fuzz
 		-artifact_prefix=$(WASM_FUZZ_DIR)/artifacts/ \
 		$(WASM_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_decode \
 		$(wildcard $(BUILD)/spec/json)
+
+# tests/host/wasm_text_suite_test.c compares with wast2json's output, read by
+# the spectest's JSON reader (the whole-tree test binary has it already).
+HOST_TEST_GEN_wasm += tools/spectest/wast_json.c
+
+# The text front end (lib/wasm/text) on any bytes: scripts and modules.
+#   make fuzz-wasm-text [FUZZ_TIME=seconds]   seeds: the testsuite's .wast files
+WASM_TEXT_FUZZ_DIR := $(BUILD)/fuzz/wasm_text
+WASM_TEXT_SRCS := $(WASM_FRONT_SRCS) $(wildcard lib/wasm/text/*.c)
+$(WASM_TEXT_FUZZ_DIR)/fuzz: tests/fuzz/wasm_text_fuzz.c $(WASM_TEXT_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/wasm_text_fuzz.c $(WASM_TEXT_SRCS)
+
+.PHONY: fuzz-wasm-text
+fuzz-wasm-text: $(WASM_TEXT_FUZZ_DIR)/fuzz
+	@mkdir -p $(WASM_TEXT_FUZZ_DIR)/corpus $(WASM_TEXT_FUZZ_DIR)/artifacts
+	$(Q)$(WASM_TEXT_FUZZ_DIR)/fuzz -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+		-artifact_prefix=$(WASM_TEXT_FUZZ_DIR)/artifacts/ \
+		$(WASM_TEXT_FUZZ_DIR)/corpus tests/fuzz/regress/wasm_text $(wildcard $(WASM_TESTSUITE))

@@ -39,7 +39,7 @@ static void put_str(struct out *o, const struct spec *s, const char *str)
 	size_t n = 0;
 	if (!str)
 		str = "(null)";
-	while (str[n] && (s->prec < 0 || n < (size_t)s->prec))
+	while ((s->prec < 0 || n < (size_t)s->prec) && str[n]) /* no byte past prec */
 		n++;
 	int fill = s->width > (int)n ? s->width - (int)n : 0;
 	if (!s->left)

@@ -11,7 +11,8 @@
  *           internal op of a NUM, LOAD or STORE row is OP_<NAME>
  *   PREFIX  0 for a one-byte opcode, else the prefix byte (0xfc) whose
  *           LEB128 sub-opcode is CODE
- *   TEXT    the name in the text format
+ *   TEXT    the name in the text format (the text front end, text/,
+ *           finds instructions by it)
  *   IMM     the immediates' kind (enum wasm_imm): how the decoder skips
  *           them, and for a memory access its natural alignment
  *   SIG     for an instruction typed by its signature alone, [params] ->

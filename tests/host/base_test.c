@@ -38,6 +38,15 @@ TEST(fmt, width_precision_flags)
 	EXPECT_STREQ(f(b, sizeof(b), "%p", (void *)0x10), "0x10");
 }
 
+/* %.*s reads no byte past the precision: the string need not end there
+ * (ASan sees a read of the byte after this unterminated array). */
+TEST(fmt, precision_bounds_the_read)
+{
+	char b[16];
+	const char abc[3] = {'a', 'b', 'c'};
+	EXPECT_STREQ(f(b, sizeof(b), "[%.*s]", 3, abc), "[abc]");
+}
+
 TEST(fmt, truncates_and_counts)
 {
 	char b[8];

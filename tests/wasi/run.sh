@@ -293,6 +293,53 @@ expect_status 1
 expect_err 'malformed module: .*magic'
 end
 
+# ---- the text format (.wat), encoded by lib/wasm/text ----
+cat >"$tmp/hello.wat" <<'WAT'
+;; WASI hello in the text format: fd_write of one iovec
+(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello, text\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 12))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+WAT
+begin "wat-hello"
+run "$WASMRUN" "${wargs[@]}" "$tmp/hello.wat"
+expect_status 0
+expect_out_exactly "hello, text"
+end
+
+# named locals, folded if, recursion by index; a .txt name: detected by its '('
+cat >"$tmp/fac.txt" <<'WAT'
+(module
+  (func $fac (export "fac") (param $n i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (i64.const 1))
+      (else (i64.mul (local.get $n) (call $fac (i64.sub (local.get $n) (i64.const 1))))))))
+WAT
+begin "wat-invoke"
+run "$WASMRUN" "${wargs[@]}" --invoke fac "$tmp/fac.txt" 20
+expect_status 0
+expect_out_exactly 2432902008176640000
+end
+
+printf '(module\n  (func (result i32)\n    (i32.const 0x1_0000_0000)))\n' >"$tmp/range.wat"
+begin "wat-malformed-position"
+run "$WASMRUN" "${wargs[@]}" "$tmp/range.wat"
+expect_status 1
+expect_err 'range\.wat:3:16: i32 constant out of range$'
+end
+
+printf '(module (func i32.const 1))' >"$tmp/invalid.wat"
+begin "wat-invalid"
+run "$WASMRUN" "${wargs[@]}" "$tmp/invalid.wat"
+expect_status 1
+expect_err 'invalid\.wat: invalid module: '
+end
+
 # (func (result i32) i64.const 1): decodes, fails validation
 printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\x0a\6\1\4\0\x42\1\x0b' >"$tmp/invalid.wasm"
 begin "invalid-type-mismatch"

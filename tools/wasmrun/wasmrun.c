@@ -2,8 +2,9 @@
  * wasmrun - runs a WebAssembly module on the host with WASI preview1.
  *
  *   wasmrun [options] module.wasm [args...]
+ *   wasmrun [options] module.wat [args...]     (the text format)
  *
- *   file --> decode --> validate --> instantiate (WASI imports, preopens)
+ *   file --> (text: wat_encode) --> decode --> validate --> instantiate (WASI imports, preopens)
  *        --> start function --> _start            (a WASI command)
  *                           \-> --invoke NAME     (print the results)
  *
@@ -27,6 +28,7 @@
 #include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
+#include "wasm/text/wat.h"
 #include "wasi/wasi.h"
 #include "wasi/wasi_bind.h"
 
@@ -79,9 +81,11 @@ static double now_ms(void)
 
 static void usage(FILE *f)
 {
-	fputs("usage: wasmrun [options] module.wasm [args...]\n"
+	fputs("usage: wasmrun [options] module.wasm|module.wat [args...]\n"
 	      "Runs a WebAssembly module with WASI preview1: its start function, then\n"
-	      "its _start export (or the export named by --invoke).\n"
+	      "its _start export (or the export named by --invoke). A file without\n"
+	      "the binary format's magic that starts like text, or is named *.wat,\n"
+	      "is read as the text format.\n"
 	      "options:\n"
 	      "  --invoke NAME    call export NAME with args parsed by its parameter\n"
 	      "                   types (i32/i64: decimal or 0x hex; f32/f64: decimal,\n"
@@ -476,6 +480,45 @@ static int run_command(struct runner *r)
 	return status;
 }
 
+/* Text: no binary magic, and named *.wat or starting with '(' or a comment
+ * (anything else goes to the decoder, which says the magic is missing). */
+static bool looks_like_text(const char *path, const uint8_t *b, size_t len)
+{
+	size_t n = strlen(path), i = 0;
+
+	if (len >= 4 && memcmp(b, "\0asm", 4) == 0)
+		return false;
+	if (n >= 4 && strcmp(path + n - 4, ".wat") == 0)
+		return true;
+	while (i < len && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+		i++;
+	return i < len && (b[i] == '(' || b[i] == ';');
+}
+
+/* Replaces the text in *bytes by its binary; EXIT_LOAD with the error as
+ * FILE:LINE:COL: message if it is malformed. */
+static int text_to_binary(const char *path, uint8_t **bytes, size_t *len)
+{
+	struct wat_error we;
+	uint8_t *bin;
+	size_t n;
+	int err = wat_encode((const char *)*bytes, *len, &bin, &n, &we);
+
+	free(*bytes);
+	*bytes = NULL;
+	if (err == ERR_MALFORMED) {
+		fprintf(stderr, "%s:%u:%u: %s\n", path, we.line, we.col, we.msg);
+		return EXIT_LOAD;
+	}
+	if (err) {
+		fprintf(stderr, "wasmrun: %s: cannot encode: %s\n", path, err_str(err));
+		return EXIT_LOAD;
+	}
+	*bytes = bin;
+	*len = n;
+	return 0;
+}
+
 static int load_module(struct runner *r, const char *path, int jobs)
 {
 	struct wasm_workers w;
@@ -487,6 +530,11 @@ static int load_module(struct runner *r, const char *path, int jobs)
 	if (!bytes) {
 		fprintf(stderr, "wasmrun: %s: cannot read: %s\n", path, strerror(errno));
 		return EXIT_LOAD;
+	}
+	if (looks_like_text(path, bytes, len)) {
+		err = text_to_binary(path, &bytes, &len);
+		if (err)
+			return err;
 	}
 	r->t_read = now_ms();
 	/* the module takes the buffer: no copy of a big binary */

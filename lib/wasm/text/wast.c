@@ -1,0 +1,438 @@
+/*
+ * wast.c - scripts to commands (wast.h). Works on the lexer's tokens; each
+ * module of the script is encoded by wat_encode_toks, or wat_encode for the
+ * text of a (module quote ...).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "wasm/text/wast.h"
+#include "wasm/text/wat.h"
+#include "wasm/text/wat_num.h"
+
+struct wp {
+	const char *src;
+	const struct wat_tok *t;
+	size_t pos;
+	struct wat_error *err;
+	int rc;		 /* the first error: ERR_MALFORMED or ERR_NOMEM */
+	size_t line_off; /* lines are counted up to here: */
+	uint32_t line;	 /* the line of src[line_off] */
+};
+
+/* The line of src[off], counting on from the last call (off only grows). */
+static uint32_t line_at(struct wp *w, size_t off)
+{
+	for (; w->line_off < off; w->line_off++)
+		w->line += w->src[w->line_off] == '\n';
+	return w->line;
+}
+
+static const struct wat_tok *peek(const struct wp *w)
+{
+	return &w->t[w->pos];
+}
+
+static bool fail(struct wp *w, const struct wat_tok *at, int rc, const char *msg)
+{
+	if (!w->rc) {
+		w->rc = rc;
+		wat_error_at(w->err, w->src, at->off, "%s", msg);
+	}
+	return false;
+}
+
+static bool is_kw(const struct wp *w, const struct wat_tok *t, const char *word)
+{
+	return t->kind == WAT_TOK_KEYWORD && wat_tok_is(w->src, t, word);
+}
+
+static bool open_kw(struct wp *w, const char *word)
+{
+	if (peek(w)->kind != WAT_TOK_LPAR || !is_kw(w, &w->t[w->pos + 1], word))
+		return false;
+	w->pos += 2;
+	return true;
+}
+
+static bool expect(struct wp *w, uint8_t kind, const char *what)
+{
+	if (peek(w)->kind != kind)
+		return fail(w, peek(w), ERR_MALFORMED, what);
+	w->pos++;
+	return true;
+}
+
+static bool copy_str(struct wp *w, const char *s, size_t n, struct wast_str *out)
+{
+	out->s = malloc(n + 1);
+	if (!out->s)
+		return fail(w, peek(w), ERR_NOMEM, "out of memory");
+	memcpy(out->s, s, n);
+	out->s[n] = '\0';
+	out->len = n;
+	return true;
+}
+
+static bool close_paren(struct wp *w)
+{
+	return expect(w, WAT_TOK_RPAR, "unexpected token, expected ')'");
+}
+
+/* A string token's bytes (decoded). */
+static bool string(struct wp *w, struct wast_str *out)
+{
+	const struct wat_tok *t = peek(w);
+	if (t->kind != WAT_TOK_STRING)
+		return fail(w, t, ERR_MALFORMED, "unexpected token, expected a string");
+	out->s = malloc(t->len);
+	if (!out->s)
+		return fail(w, t, ERR_NOMEM, "out of memory");
+	out->len = wat_str_decode(w->src, t, (uint8_t *)out->s);
+	out->s[out->len] = '\0'; /* the quotes leave room */
+	w->pos++;
+	return true;
+}
+
+static bool opt_name(struct wp *w, struct wast_str *out)
+{
+	const struct wat_tok *t = peek(w);
+	if (t->kind != WAT_TOK_ID)
+		return true;
+	w->pos++;
+	return copy_str(w, w->src + t->off, t->len, out);
+}
+
+/* Strings concatenated (module binary / quote). */
+static bool strings(struct wp *w, struct wast_str *out)
+{
+	size_t cap = 0, n = 0;
+	for (size_t i = w->pos; w->t[i].kind == WAT_TOK_STRING; i++)
+		cap += w->t[i].len;
+	out->s = malloc(cap + 1);
+	if (!out->s)
+		return fail(w, peek(w), ERR_NOMEM, "out of memory");
+	while (peek(w)->kind == WAT_TOK_STRING)
+		n += wat_str_decode(w->src, &w->t[w->pos++], (uint8_t *)out->s + n);
+	out->s[n] = '\0';
+	out->len = n;
+	return true;
+}
+
+/*
+ * A module at the cursor (its `(`): into c->bin, or with `tolerate`
+ * (assertions) a failure to encode kept in c->wat_err; else it fails the
+ * script.
+ */
+static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
+{
+	size_t start = w->pos;
+	struct wast_str body = {0};
+	int rc;
+
+	if (!open_kw(w, "module"))
+		return fail(w, peek(w), ERR_MALFORMED, "unexpected token, expected (module ...)");
+	c->line = line_at(w, w->t[start + 1].off); /* as wast2json: the keyword's */
+	if (!opt_name(w, &c->name))
+		return false;
+	if (is_kw(w, peek(w), "binary")) {
+		w->pos++;
+		if (!strings(w, &body))
+			return false;
+		c->binary = true;
+		c->bin = (uint8_t *)body.s;
+		c->bin_len = body.len;
+		return close_paren(w);
+	}
+	if (is_kw(w, peek(w), "quote")) {
+		w->pos++;
+		c->quoted = true;
+		if (!strings(w, &body))
+			return false;
+		rc = wat_encode(body.s, body.len, &c->bin, &c->bin_len, &c->wat_err);
+		free(body.s);
+		if (!close_paren(w))
+			return false;
+	} else {
+		w->pos = start;
+		rc = wat_encode_toks(w->src, w->t, &w->pos, false, &c->bin, &c->bin_len,
+				     &c->wat_err);
+		if (rc)
+			/* past the module however far the encoder got */
+			for (size_t depth = 0, i = start;; i++) {
+				uint8_t k = w->t[i].kind;
+				if (k == WAT_TOK_EOF || (k == WAT_TOK_RPAR && --depth == 0)) {
+					w->pos = k == WAT_TOK_EOF ? i : i + 1;
+					break;
+				}
+				depth += k == WAT_TOK_LPAR;
+			}
+	}
+	if (rc == ERR_NOMEM)
+		return fail(w, &w->t[start], ERR_NOMEM, "out of memory");
+	if (rc && !tolerate) {
+		if (!w->rc) {
+			w->rc = rc;
+			*w->err = c->wat_err;
+		}
+		return false;
+	}
+	return true;
+}
+
+/* A constant: (i32.const 1), (f32.const nan:canonical), (ref.null func),
+ * (ref.extern 1); NaN patterns only in results. */
+static bool value(struct wp *w, struct wast_value *v, bool result)
+{
+	static const struct {
+		const char *name;
+		enum wast_val_type type;
+		unsigned bits;
+	} nums[] = {{"i32.const", WAST_I32, 32},
+		    {"i64.const", WAST_I64, 64},
+		    {"f32.const", WAST_F32, 32},
+		    {"f64.const", WAST_F64, 64}};
+	const struct wat_tok *at;
+
+	if (!expect(w, WAT_TOK_LPAR, "unexpected token, expected a constant"))
+		return false;
+	at = peek(w);
+	w->pos++;
+	*v = (struct wast_value){0};
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		if (!is_kw(w, at, nums[i].name))
+			continue;
+		const struct wat_tok *n = peek(w);
+		int rc;
+		v->type = nums[i].type;
+		if (n->kind != WAT_TOK_ATOM && n->kind != WAT_TOK_KEYWORD)
+			return fail(w, n, ERR_MALFORMED, "unexpected token, expected a number");
+		if (result && v->type >= WAST_F32 && wat_tok_is(w->src, n, "nan:canonical"))
+			v->kind = WAST_VAL_NAN_CANONICAL;
+		else if (result && v->type >= WAST_F32 && wat_tok_is(w->src, n, "nan:arithmetic"))
+			v->kind = WAST_VAL_NAN_ARITHMETIC;
+		else if ((rc = v->type <= WAST_I64 ? wat_parse_int(w->src + n->off, n->len,
+								   nums[i].bits, &v->bits)
+						   : wat_parse_float(w->src + n->off, n->len,
+								     nums[i].bits, &v->bits)))
+			return fail(w, n, rc == ERR_NOMEM ? rc : ERR_MALFORMED,
+				    rc == ERR_RANGE ? "constant out of range" : "malformed number");
+		w->pos++;
+		return close_paren(w);
+	}
+	if (is_kw(w, at, "ref.null")) {
+		v->kind = WAST_VAL_NULL;
+		if (is_kw(w, peek(w), "func"))
+			v->type = WAST_FUNCREF;
+		else if (is_kw(w, peek(w), "extern"))
+			v->type = WAST_EXTERNREF;
+		else
+			return fail(w, peek(w), ERR_MALFORMED,
+				    "unexpected token, expected func or extern");
+		w->pos++;
+		return close_paren(w);
+	}
+	if (is_kw(w, at, "ref.extern") || is_kw(w, at, "ref.func")) {
+		const struct wat_tok *n = peek(w);
+		v->type = is_kw(w, at, "ref.extern") ? WAST_EXTERNREF : WAST_FUNCREF;
+		if (n->kind != WAT_TOK_RPAR) {
+			if (wat_parse_uint(w->src + n->off, n->len, 32, &v->bits))
+				return fail(w, n, ERR_MALFORMED, "malformed reference");
+			w->pos++;
+		}
+		return close_paren(w);
+	}
+	if (is_kw(w, at, "v128.const")) {
+		v->type = WAST_V128;
+		v->kind = WAST_VAL_UNSUPPORTED;
+		while (peek(w)->kind == WAT_TOK_KEYWORD || peek(w)->kind == WAT_TOK_ATOM)
+			w->pos++;
+		return close_paren(w);
+	}
+	return fail(w, at, ERR_MALFORMED, "unknown constant");
+}
+
+static bool values(struct wp *w, struct wast_value **out, size_t *n, bool result)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	while (peek(w)->kind == WAT_TOK_LPAR) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			struct wast_value *v = realloc(*out, cap * sizeof(*v));
+			if (!v)
+				return fail(w, peek(w), ERR_NOMEM, "out of memory");
+			*out = v;
+		}
+		if (!value(w, &(*out)[*n], result))
+			return false;
+		++*n;
+	}
+	return true;
+}
+
+static bool action(struct wp *w, struct wast_cmd *c)
+{
+	struct wast_action *a = &c->action;
+	c->has_action = true;
+	if (peek(w)->kind == WAT_TOK_LPAR)
+		c->line = line_at(w, w->t[w->pos + 1].off);
+	if (open_kw(w, "get")) {
+		a->is_get = true;
+	} else if (!open_kw(w, "invoke")) {
+		return fail(w, peek(w), ERR_MALFORMED, "unexpected token, expected an action");
+	}
+	if (!opt_name(w, &a->module) || !string(w, &a->field))
+		return false;
+	if (!a->is_get && !values(w, &a->args, &a->nargs, false))
+		return false;
+	return close_paren(w);
+}
+
+static bool is_action(const struct wp *w)
+{
+	const struct wat_tok *t = &w->t[w->pos + (peek(w)->kind == WAT_TOK_LPAR)];
+	return is_kw(w, t, "invoke") || is_kw(w, t, "get");
+}
+
+static bool command(struct wp *w, struct wast_cmd *c)
+{
+	const struct wat_tok *open = peek(w), *kw = &w->t[w->pos + 1];
+	static const struct {
+		const char *name;
+		enum wast_cmd_kind kind;
+	} asserts[] = {
+		{"assert_invalid", WAST_ASSERT_INVALID},
+		{"assert_malformed", WAST_ASSERT_MALFORMED},
+		{"assert_unlinkable", WAST_ASSERT_UNLINKABLE},
+		{"assert_uninstantiable", WAST_ASSERT_UNINSTANTIABLE},
+	};
+
+	c->line = line_at(w, kw->off);
+	if (open->kind != WAT_TOK_LPAR)
+		return fail(w, open, ERR_MALFORMED, "unexpected token, expected a command");
+	if (is_kw(w, kw, "module")) {
+		c->kind = WAST_MODULE;
+		return module(w, c, false);
+	}
+	if (is_kw(w, kw, "invoke") || is_kw(w, kw, "get")) {
+		c->kind = WAST_ACTION;
+		return action(w, c);
+	}
+	w->pos += 2;
+	if (is_kw(w, kw, "register")) {
+		c->kind = WAST_REGISTER;
+		return string(w, &c->as) && opt_name(w, &c->name) && close_paren(w);
+	}
+	if (is_kw(w, kw, "assert_return")) {
+		c->kind = WAST_ASSERT_RETURN;
+		return action(w, c) && values(w, &c->expected, &c->nexpected, true) &&
+		       close_paren(w);
+	}
+	if (is_kw(w, kw, "assert_trap") || is_kw(w, kw, "assert_exhaustion")) {
+		c->kind = is_kw(w, kw, "assert_trap") ? WAST_ASSERT_TRAP : WAST_ASSERT_EXHAUSTION;
+		if (c->kind == WAST_ASSERT_TRAP && !is_action(w)) {
+			c->kind = WAST_ASSERT_UNINSTANTIABLE;
+			if (!module(w, c, true))
+				return false;
+		} else if (!action(w, c)) {
+			return false;
+		}
+		return string(w, &c->text) && close_paren(w);
+	}
+	for (size_t i = 0; i < sizeof(asserts) / sizeof(asserts[0]); i++) {
+		if (!is_kw(w, kw, asserts[i].name))
+			continue;
+		c->kind = asserts[i].kind;
+		return module(w, c, true) && string(w, &c->text) && close_paren(w);
+	}
+	return fail(w, kw, ERR_MALFORMED, "unknown command");
+}
+
+static bool is_module_field(const struct wp *w)
+{
+	static const char *const fields[] = {"type",   "import", "func",  "table", "memory",
+					     "global", "export", "start", "elem",  "data"};
+	if (peek(w)->kind != WAT_TOK_LPAR)
+		return false;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (is_kw(w, &w->t[w->pos + 1], fields[i]))
+			return true;
+	return false;
+}
+
+static void cmd_free(struct wast_cmd *c)
+{
+	free(c->name.s);
+	free(c->as.s);
+	free(c->text.s);
+	free(c->bin);
+	free(c->action.module.s);
+	free(c->action.field.s);
+	free(c->action.args);
+	free(c->expected);
+}
+
+void wast_script_free(struct wast_script *s)
+{
+	for (size_t i = 0; i < s->ncmds; i++)
+		cmd_free(&s->cmds[i]);
+	free(s->cmds);
+	s->cmds = NULL;
+	s->ncmds = 0;
+}
+
+int wast_parse(const char *src, size_t len, struct wast_script *out, struct wat_error *err)
+{
+	struct wat_toks toks;
+	struct wast_script s = {0};
+	size_t cap = 0;
+	int rc = wat_lex(src, len, &toks, err);
+
+	if (rc)
+		return rc;
+	struct wp w = {.src = src, .t = toks.v, .err = err, .line = 1};
+	if (is_module_field(&w)) {
+		/* a script of one module's fields alone */
+		s.cmds = calloc(1, sizeof(*s.cmds));
+		if (!s.cmds) {
+			wat_toks_free(&toks);
+			return ERR_NOMEM;
+		}
+		s.ncmds = 1;
+		s.cmds[0].line = line_at(&w, toks.v[0].off);
+		rc = wat_encode_toks(src, toks.v, &w.pos, true, &s.cmds[0].bin, &s.cmds[0].bin_len,
+				     err);
+		wat_toks_free(&toks);
+		if (rc) {
+			wast_script_free(&s);
+			return rc;
+		}
+		*out = s;
+		return 0;
+	}
+	while (peek(&w)->kind != WAT_TOK_EOF) {
+		if (s.ncmds == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct wast_cmd *v = realloc(s.cmds, cap * sizeof(*v));
+			if (!v) {
+				fail(&w, peek(&w), ERR_NOMEM, "out of memory");
+				break;
+			}
+			s.cmds = v;
+		}
+		struct wast_cmd *c = &s.cmds[s.ncmds++];
+		*c = (struct wast_cmd){0};
+		if (!command(&w, c))
+			break;
+	}
+	wat_toks_free(&toks);
+	if (w.rc) {
+		wast_script_free(&s);
+		return w.rc;
+	}
+	*out = s;
+	return 0;
+}

@@ -1,0 +1,115 @@
+/*
+ * wast.h - WebAssembly scripts (.wast, the spec testsuite's format) to a
+ * list of commands with the meaning of the JSON that wabt's wast2json
+ * writes: modules as binaries, actions, and assertions with their expected
+ * values. The layer above wat.h.
+ *
+ *   (module $M? ...)            MODULE (text encoded; `binary` bytes kept;
+ *                               `quote` text encoded)
+ *   (register "as" $M?)         REGISTER
+ *   (invoke $M? "f" const*)     ACTION; also (get $M? "g")
+ *   (assert_return action result*)          results may be nan:canonical
+ *   (assert_trap action "msg")              or nan:arithmetic
+ *   (assert_trap module "msg")  ASSERT_UNINSTANTIABLE, as wast2json has it
+ *   (assert_exhaustion action "msg")
+ *   (assert_invalid / assert_malformed / assert_unlinkable /
+ *    assert_uninstantiable module "msg")
+ *
+ * A module in an assertion that does not encode (assert_malformed's text
+ * cases, which wast2json leaves unconverted) is kept as its error: the
+ * command's `bin` is NULL and `wat_err` says why, which is what a runner
+ * checks such an assertion against. Any other module that does not encode
+ * makes the whole script malformed, at that module's line and column (for
+ * a (module quote ...), the line and column in its quoted text).
+ *
+ * Invariant: every string and binary of a script is owned by it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasm/text/wat_lex.h"
+
+enum wast_cmd_kind {
+	WAST_MODULE,
+	WAST_REGISTER,
+	WAST_ACTION,
+	WAST_ASSERT_RETURN,
+	WAST_ASSERT_TRAP,
+	WAST_ASSERT_EXHAUSTION,
+	WAST_ASSERT_INVALID,
+	WAST_ASSERT_MALFORMED,
+	WAST_ASSERT_UNLINKABLE,
+	WAST_ASSERT_UNINSTANTIABLE,
+};
+
+enum wast_val_type {
+	WAST_I32,
+	WAST_I64,
+	WAST_F32,
+	WAST_F64,
+	WAST_FUNCREF,
+	WAST_EXTERNREF,
+	WAST_V128
+};
+
+enum wast_val_kind {
+	WAST_VAL_BITS,		 /* `bits` is the value (a ref: its number) */
+	WAST_VAL_NAN_CANONICAL,	 /* results only */
+	WAST_VAL_NAN_ARITHMETIC, /* results only */
+	WAST_VAL_NULL,		 /* a null reference */
+	WAST_VAL_UNSUPPORTED,	 /* v128: read past, not kept */
+};
+
+struct wast_value {
+	enum wast_val_type type;
+	enum wast_val_kind kind;
+	uint64_t bits; /* i32/f32 in the low 32 bits */
+};
+
+/* A name or string: bytes (may hold NUL), NUL-terminated for convenience. */
+struct wast_str {
+	char *s; /* NULL if absent */
+	size_t len;
+};
+
+struct wast_action {
+	bool is_get;
+	struct wast_str module; /* "$name", or absent */
+	struct wast_str field;
+	struct wast_value *args;
+	size_t nargs;
+};
+
+struct wast_cmd {
+	enum wast_cmd_kind kind;
+	uint32_t line;
+	struct wast_str name; /* module: its $name; register: the module's */
+	struct wast_str as;   /* register */
+	struct wast_str text; /* an assertion's expected message */
+	/* module-carrying commands */
+	uint8_t *bin; /* the binary, NULL if it did not encode */
+	size_t bin_len;
+	bool quoted;		  /* (module quote ...): written as text strings */
+	bool binary;		  /* (module binary ...): bin is the bytes as written */
+	struct wat_error wat_err; /* why bin is NULL */
+	bool has_action;
+	struct wast_action action;
+	struct wast_value *expected;
+	size_t nexpected;
+};
+
+struct wast_script {
+	struct wast_cmd *cmds;
+	size_t ncmds;
+};
+
+/*
+ * wast_parse - parses the script in src[0, len). Returns 0 with *out
+ * filled (free with wast_script_free); ERR_MALFORMED with *err at the first
+ * error; ERR_NOMEM.
+ */
+int wast_parse(const char *src, size_t len, struct wast_script *out, struct wat_error *err);
+void wast_script_free(struct wast_script *s);

@@ -1,0 +1,547 @@
+/*
+ * wat_instr.c - instructions, flat and folded, to their binary encoding.
+ *
+ * What an instruction is (its name, opcode and kind of immediates) comes
+ * from the engine's one table, wasm_opinfo (wasm/opcodes.h); this file only
+ * knows how each kind of immediate is written in text, and the structured
+ * instructions. Labels are a stack of names: `br $l` is the depth of the
+ * innermost label named $l.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "wasm/module.h"
+#include "wasm/opcodes.h"
+#include "wasm/text/wat_internal.h"
+#include "wasm/text/wat_num.h"
+
+static int opname_cmp(const void *a, const void *b)
+{
+	const char *x = wasm_opinfo[*(const uint16_t *)a].text;
+	const char *y = wasm_opinfo[*(const uint16_t *)b].text;
+	return strcmp(x, y);
+}
+
+bool wat_ops_init(struct wat *p)
+{
+	p->opsorted = malloc(WASM_OP_NINDEX * sizeof(*p->opsorted));
+	if (!p->opsorted) {
+		p->nomem = true;
+		return wat_fail(p, wat_peek(p), "out of memory");
+	}
+	p->nops = 0;
+	for (uint32_t i = 0; i < WASM_OP_NINDEX; i++)
+		if (wasm_opinfo[i].text)
+			p->opsorted[p->nops++] = (uint16_t)i;
+	qsort(p->opsorted, p->nops, sizeof(*p->opsorted), opname_cmp);
+	return true;
+}
+
+/* The table index of the instruction named by `t`, or -1. */
+static int op_lookup(const struct wat *p, const struct wat_tok *t)
+{
+	size_t lo = 0, hi = p->nops;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const char *name = wasm_opinfo[p->opsorted[mid]].text;
+		int c = strncmp(name, p->src + t->off, t->len);
+		if (c == 0 && name[t->len] != '\0')
+			c = 1;
+		if (c == 0)
+			return p->opsorted[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static void put_op(struct wat_buf *b, uint32_t index)
+{
+	if (index < 0x100) {
+		wat_buf_byte(b, (uint8_t)index);
+	} else {
+		wat_buf_byte(b, WASM_OP_PREFIX_FC);
+		wat_buf_u32(b, index - 0x100);
+	}
+}
+
+static bool push_label(struct wat *p)
+{
+	uint32_t name = wat_peek(p)->kind == WAT_TOK_ID ? (uint32_t)p->pos++ : 0;
+	return wat_space_add(p, &p->labels, name);
+}
+
+/* `end $l` / `else $l`: $l, if there, must be the block's label. */
+static bool check_end_label(struct wat *p)
+{
+	const struct wat_tok *t = wat_peek(p);
+	if (t->kind != WAT_TOK_ID)
+		return true;
+	uint32_t name = p->labels.name[p->labels.n - 1];
+	if (!name || p->t[name].len != t->len ||
+	    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) != 0)
+		return wat_fail(p, t, "mismatching label");
+	p->pos++;
+	return true;
+}
+
+static bool label_index(struct wat *p, uint32_t *out)
+{
+	const struct wat_tok *t = wat_peek(p);
+	if (t->kind != WAT_TOK_ID)
+		return wat_u32(p, out);
+	for (uint32_t i = p->labels.n; i-- > 0;) {
+		uint32_t name = p->labels.name[i];
+		if (name && p->t[name].len == t->len &&
+		    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) == 0) {
+			*out = p->labels.n - 1 - i;
+			p->pos++;
+			return true;
+		}
+	}
+	return wat_fail(p, t, "unknown label %.*s", (int)t->len, p->src + t->off);
+}
+
+static bool local_index(struct wat *p, uint32_t *out)
+{
+	const struct wat_tok *t = wat_peek(p);
+	if (t->kind != WAT_TOK_ID)
+		return wat_u32(p, out);
+	if (!wat_space_find(p, &p->locals, t, out))
+		return wat_fail(p, t, "unknown local %.*s", (int)t->len, p->src + t->off);
+	p->pos++;
+	return true;
+}
+
+/* A block type: none (0x40), one result type, or a type index. */
+static bool blocktype(struct wat *p, struct wat_buf *b)
+{
+	struct wat_buf vt = {0};
+	uint32_t np, nr, idx;
+	bool ok;
+
+	if (wat_peek(p)->kind == WAT_TOK_LPAR && wat_is_kw(p, wat_peek2(p), "type")) {
+		struct wat_functype ft = {0};
+		if (!wat_typeuse(p, NULL, false, &idx, &ft))
+			return false;
+		/* a type of no params and at most one result is written short */
+		if (idx < p->ntypes && ft.nparams == 0 && ft.nresults <= 1)
+			wat_buf_byte(b, ft.nresults ? ft.v[0] : 0x40);
+		else
+			wat_buf_s64(b, idx);
+		return true;
+	}
+	ok = wat_params_results(p, &vt, &np, &nr, NULL, false);
+	if (ok && np == 0 && nr <= 1) {
+		wat_buf_byte(b, nr ? vt.p[0] : 0x40);
+	} else if (ok) {
+		idx = wat_type_intern(p, vt.p, np, nr);
+		ok = !p->failed;
+		wat_buf_s64(b, idx);
+	}
+	wat_buf_free(&vt);
+	return ok;
+}
+
+static bool memarg(struct wat *p, struct wat_buf *b, uint32_t natural)
+{
+	uint64_t offset = 0, align = (uint64_t)1 << natural;
+	const struct wat_tok *t = wat_peek(p);
+
+	if (t->kind == WAT_TOK_KEYWORD && t->len > 7 && !memcmp(p->src + t->off, "offset=", 7)) {
+		int rc = wat_parse_uint(p->src + t->off + 7, t->len - 7, 32, &offset);
+		if (rc)
+			return wat_fail(p, t,
+					rc == ERR_RANGE ? "i32 constant out of range"
+							: "malformed offset");
+		t = &p->t[++p->pos];
+	}
+	if (t->kind == WAT_TOK_KEYWORD && t->len > 6 && !memcmp(p->src + t->off, "align=", 6)) {
+		if (wat_parse_uint(p->src + t->off + 6, t->len - 6, 32, &align))
+			return wat_fail(p, t, "malformed alignment");
+		if (align == 0 || (align & (align - 1)))
+			return wat_fail(p, t, "alignment must be a power of two");
+		p->pos++;
+	}
+	wat_buf_u32(b, (uint32_t)__builtin_ctzll(align));
+	wat_buf_u32(b, (uint32_t)offset);
+	return true;
+}
+
+static bool constant(struct wat *p, struct wat_buf *b, uint8_t imm)
+{
+	const struct wat_tok *t = wat_peek(p);
+	uint64_t v;
+	int rc;
+
+	if (t->kind != WAT_TOK_ATOM && t->kind != WAT_TOK_KEYWORD)
+		return wat_unexpected(p, "a number");
+	if (imm == WASM_IMM_I32 || imm == WASM_IMM_I64)
+		rc = wat_parse_int(p->src + t->off, t->len, imm == WASM_IMM_I32 ? 32 : 64, &v);
+	else
+		rc = wat_parse_float(p->src + t->off, t->len, imm == WASM_IMM_F32 ? 32 : 64, &v);
+	if (rc == ERR_NOMEM) {
+		p->nomem = true;
+		return wat_fail(p, t, "out of memory");
+	}
+	if (rc == ERR_RANGE)
+		return wat_fail(p, t, "%sconstant out of range",
+				imm == WASM_IMM_I32   ? "i32 "
+				: imm == WASM_IMM_I64 ? "i64 "
+						      : "");
+	/* a run of idchars that is no number is a reserved token, which the
+	 * spec's grammar can only take for an unknown instruction */
+	if (rc && t->kind == WAT_TOK_ATOM)
+		return wat_fail(p, t, "unknown operator: malformed number %.*s",
+				(int)(t->len > 40 ? 40 : t->len), p->src + t->off);
+	if (rc)
+		return wat_unexpected(p, "a number");
+	p->pos++;
+	if (imm == WASM_IMM_I32)
+		wat_buf_s64(b, (int32_t)(uint32_t)v);
+	else if (imm == WASM_IMM_I64)
+		wat_buf_s64(b, (int64_t)v);
+	else
+		for (int i = 0; i < (imm == WASM_IMM_F32 ? 4 : 8); i++)
+			wat_buf_byte(b, (uint8_t)(v >> (8 * i)));
+	return true;
+}
+
+static bool opt_table(struct wat *p, uint32_t *t)
+{
+	*t = 0;
+	return !wat_at_index(p) || wat_index(p, WAT_TABLES, t);
+}
+
+/* The immediates of instruction `op` (a wasm_opinfo index), after its name. */
+static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
+{
+	uint32_t x, y;
+	uint8_t imm = wasm_opinfo[op].imm;
+
+	switch (imm) {
+	case WASM_IMM_NONE:
+		return true;
+	case WASM_IMM_IDX:
+		switch (op) {
+		case WASM_OP_BR:
+		case WASM_OP_BR_IF:
+			if (!label_index(p, &x))
+				return false;
+			break;
+		case WASM_OP_CALL:
+		case WASM_OP_REF_FUNC:
+			if (!wat_index(p, WAT_FUNCS, &x))
+				return false;
+			break;
+		case WASM_OP_LOCAL_GET:
+		case WASM_OP_LOCAL_SET:
+		case WASM_OP_LOCAL_TEE:
+			if (!local_index(p, &x))
+				return false;
+			break;
+		case WASM_OP_GLOBAL_GET:
+		case WASM_OP_GLOBAL_SET:
+			if (!wat_index(p, WAT_GLOBALS, &x))
+				return false;
+			break;
+		case 0x100 + WASM_OP_DATA_DROP:
+			p->uses_data_index = true;
+			if (!wat_index(p, WAT_DATAS, &x))
+				return false;
+			break;
+		case 0x100 + WASM_OP_ELEM_DROP:
+			if (!wat_index(p, WAT_ELEMS, &x))
+				return false;
+			break;
+		default: /* table.get/set/grow/size/fill */
+			if (!opt_table(p, &x))
+				return false;
+		}
+		wat_buf_u32(b, x);
+		return true;
+	case WASM_IMM_IDX2:
+		if (op == WASM_OP_CALL_INDIRECT) {
+			if (!opt_table(p, &y) || !wat_typeuse(p, NULL, false, &x, NULL))
+				return false;
+		} else if (op == 0x100 + WASM_OP_TABLE_INIT) {
+			/* table.init $t? $elem: two indices name the table first */
+			size_t at = p->pos;
+			y = 0;
+			if (wat_at_index(p)) {
+				p->pos++;
+				bool two = wat_at_index(p);
+				p->pos = at;
+				if (two && !wat_index(p, WAT_TABLES, &y))
+					return false;
+			}
+			if (!wat_index(p, WAT_ELEMS, &x))
+				return false;
+		} else { /* table.copy: none or both */
+			x = y = 0;
+			if (wat_at_index(p) &&
+			    (!wat_index(p, WAT_TABLES, &x) || !wat_index(p, WAT_TABLES, &y)))
+				return false;
+		}
+		wat_buf_u32(b, x);
+		wat_buf_u32(b, y);
+		return true;
+	case WASM_IMM_BR_TABLE: {
+		uint32_t n = 0;
+		struct wat_buf labels = {0};
+		while (wat_at_index(p)) {
+			if (!label_index(p, &x)) {
+				wat_buf_free(&labels);
+				return false;
+			}
+			wat_buf_u32(&labels, x);
+			n++;
+		}
+		if (n == 0)
+			return wat_unexpected(p, "a label");
+		wat_buf_u32(b, n - 1);
+		wat_buf_bytes(b, labels.p, labels.n);
+		wat_buf_free(&labels);
+		return true;
+	}
+	case WASM_IMM_MEM0:
+		wat_buf_byte(b, 0);
+		return true;
+	case WASM_IMM_MEM0_MEM0:
+		wat_buf_byte(b, 0);
+		wat_buf_byte(b, 0);
+		return true;
+	case WASM_IMM_IDX_MEM0:
+		p->uses_data_index = true;
+		if (!wat_index(p, WAT_DATAS, &x))
+			return false;
+		wat_buf_u32(b, x);
+		wat_buf_byte(b, 0);
+		return true;
+	case WASM_IMM_MEMARG1:
+	case WASM_IMM_MEMARG2:
+	case WASM_IMM_MEMARG4:
+	case WASM_IMM_MEMARG8:
+		return memarg(p, b, wasm_imm_memarg_align(imm));
+	case WASM_IMM_I32:
+	case WASM_IMM_I64:
+	case WASM_IMM_F32:
+	case WASM_IMM_F64:
+		return constant(p, b, imm);
+	case WASM_IMM_REFTYPE:
+		if (wat_is_kw(p, wat_peek(p), "func"))
+			wat_buf_byte(b, WASM_TYPE_FUNCREF);
+		else if (wat_is_kw(p, wat_peek(p), "extern"))
+			wat_buf_byte(b, WASM_TYPE_EXTERNREF);
+		else
+			return wat_unexpected(p, "func or extern");
+		p->pos++;
+		return true;
+	default:
+		return wat_fail(p, wat_peek(p), "unsupported instruction");
+	}
+}
+
+/* The words of the syntax around instructions: out of place there. */
+static bool is_field_word(const struct wat *p, const struct wat_tok *t)
+{
+	static const char *const words[] = {"type", "param",  "result", "local", "then",
+					    "item", "offset", "export", "import"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (wat_is_kw(p, t, words[i]))
+			return true;
+	return false;
+}
+
+/* A plain instruction (not block, loop, if) at the cursor, with its
+ * immediates. */
+static bool plain(struct wat *p, struct wat_buf *b)
+{
+	const struct wat_tok *t = wat_peek(p);
+	int op;
+
+	if (t->kind != WAT_TOK_KEYWORD || is_field_word(p, t))
+		return wat_unexpected(p, "an instruction");
+	if ((op = op_lookup(p, t)) < 0)
+		return wat_fail(p, t, "unknown operator %.*s", (int)(t->len > 40 ? 40 : t->len),
+				p->src + t->off);
+	p->pos++;
+	if (op == WASM_OP_SELECT || op == WASM_OP_SELECT_T) {
+		if (wat_peek(p)->kind != WAT_TOK_LPAR || !wat_is_kw(p, wat_peek2(p), "result")) {
+			wat_buf_byte(b, WASM_OP_SELECT);
+			return true;
+		}
+		struct wat_buf vt = {0};
+		uint32_t np, nr;
+		bool ok = wat_params_results(p, &vt, &np, &nr, NULL, false);
+		if (ok && nr == 0) {
+			wat_buf_byte(b, WASM_OP_SELECT); /* (result) says nothing */
+		} else if (ok) {
+			wat_buf_byte(b, WASM_OP_SELECT_T);
+			wat_buf_u32(b, nr);
+			wat_buf_bytes(b, vt.p, vt.n);
+		}
+		wat_buf_free(&vt);
+		return ok;
+	}
+	put_op(b, (uint32_t)op);
+	return immediates(p, b, (uint32_t)op);
+}
+
+static bool is_block_kw(const struct wat *p, const struct wat_tok *t)
+{
+	return wat_is_kw(p, t, "block") || wat_is_kw(p, t, "loop") || wat_is_kw(p, t, "if");
+}
+
+/* An else and its instructions; an empty else is left out (as wabt does:
+ * it means the same). */
+static bool else_branch(struct wat *p, struct wat_buf *b)
+{
+	size_t at = b->n;
+	wat_buf_byte(b, WASM_OP_ELSE);
+	if (!wat_instrs(p, b))
+		return false;
+	if (b->n == at + 1)
+		b->n = at;
+	return true;
+}
+
+/* block/loop/if label? blocktype instr* (else label? instr*)? end label? */
+static bool flat_block(struct wat *p, struct wat_buf *b)
+{
+	const struct wat_tok *kw = wat_peek(p);
+	bool is_if = wat_is_kw(p, kw, "if");
+	p->pos++;
+	wat_buf_byte(b, is_if			   ? WASM_OP_IF
+			: wat_is_kw(p, kw, "loop") ? WASM_OP_LOOP
+						   : WASM_OP_BLOCK);
+	if (!push_label(p) || !blocktype(p, b) || !wat_instrs(p, b))
+		return false;
+	if (is_if && wat_is_kw(p, wat_peek(p), "else")) {
+		p->pos++;
+		if (!check_end_label(p))
+			return false;
+		if (!else_branch(p, b))
+			return false;
+	}
+	if (!wat_expect_kw(p, "end") || !check_end_label(p))
+		return false;
+	wat_buf_byte(b, WASM_OP_END);
+	p->labels.n--;
+	return true;
+}
+
+static bool folded(struct wat *p, struct wat_buf *b)
+{
+	if (!wat_expect_lpar(p))
+		return false;
+	const struct wat_tok *kw = wat_peek(p);
+	if (wat_is_kw(p, kw, "block") || wat_is_kw(p, kw, "loop")) {
+		p->pos++;
+		wat_buf_byte(b, wat_is_kw(p, kw, "loop") ? WASM_OP_LOOP : WASM_OP_BLOCK);
+		if (!push_label(p) || !blocktype(p, b) || !wat_instrs(p, b))
+			return false;
+		wat_buf_byte(b, WASM_OP_END);
+		p->labels.n--;
+		return wat_expect_rpar(p);
+	}
+	if (wat_is_kw(p, kw, "if")) {
+		struct wat_buf head = {0};
+		bool ok;
+		p->pos++;
+		size_t label = p->pos;
+		if (wat_peek(p)->kind == WAT_TOK_ID)
+			p->pos++;
+		wat_buf_byte(&head, WASM_OP_IF);
+		ok = blocktype(p, &head);
+		/* the condition: folded instructions before (then ...), outside the if */
+		while (ok && wat_peek(p)->kind == WAT_TOK_LPAR &&
+		       !wat_is_kw(p, wat_peek2(p), "then"))
+			ok = wat_folded(p, b);
+		if (ok) {
+			size_t after = p->pos;
+			p->pos = label;
+			ok = push_label(p);
+			p->pos = after;
+		}
+		wat_buf_bytes(b, head.p, head.n);
+		wat_buf_free(&head);
+		if (!ok)
+			return false;
+		if (!wat_open(p, "then"))
+			return wat_unexpected(p, "(then ...)");
+		if (!wat_instrs(p, b) || !wat_expect_rpar(p))
+			return false;
+		if (wat_open(p, "else")) {
+			if (!else_branch(p, b) || !wat_expect_rpar(p))
+				return false;
+		}
+		wat_buf_byte(b, WASM_OP_END);
+		p->labels.n--;
+		return wat_expect_rpar(p);
+	}
+	struct wat_buf op = {0};
+	bool ok = plain(p, &op);
+	while (ok && wat_peek(p)->kind == WAT_TOK_LPAR)
+		ok = wat_folded(p, b);
+	wat_buf_bytes(b, op.p, op.n);
+	wat_buf_free(&op);
+	return ok && wat_expect_rpar(p);
+}
+
+static bool nest(struct wat *p)
+{
+	if (p->depth >= WAT_MAX_DEPTH)
+		return wat_fail(p, wat_peek(p), "instructions nested too deep (over %u)",
+				WAT_MAX_DEPTH);
+	p->depth++;
+	return true;
+}
+
+bool wat_folded(struct wat *p, struct wat_buf *b)
+{
+	if (!nest(p))
+		return false;
+	bool ok = folded(p, b);
+	p->depth--;
+	return ok;
+}
+
+bool wat_instrs(struct wat *p, struct wat_buf *b)
+{
+	for (;;) {
+		const struct wat_tok *t = wat_peek(p);
+		bool ok;
+		if (p->failed)
+			return false;
+		if (t->kind == WAT_TOK_LPAR)
+			ok = wat_folded(p, b);
+		else if (t->kind != WAT_TOK_KEYWORD || wat_is_kw(p, t, "end") ||
+			 wat_is_kw(p, t, "else"))
+			return true;
+		else if (!is_block_kw(p, t))
+			ok = plain(p, b);
+		else if (!nest(p))
+			return false;
+		else {
+			ok = flat_block(p, b);
+			p->depth--;
+		}
+		if (!ok)
+			return false;
+	}
+}
+
+bool wat_expr(struct wat *p, struct wat_buf *b)
+{
+	p->labels.n = 0;
+	if (!wat_instrs(p, b))
+		return false;
+	if (wat_peek(p)->kind != WAT_TOK_RPAR)
+		return wat_unexpected(p, "an instruction or ')'");
+	wat_buf_byte(b, WASM_OP_END);
+	return true;
+}

@@ -50,6 +50,7 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-spectest-smp1|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 1 spec=/spec"
 		"kernel-spectest-smp2-checked|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 2 spec=/spec spec_mem=checked"
 		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
+		"kernel-debug|env BUILD=$BUILD tests/qemu/debug_check.sh"
 		"kernel-userland-smp1|tests/qemu/userland.py --smp 1 $BUILD/kernel/loader.elf"
 		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"
 		"kernel-latency|tests/qemu/latency.py $BUILD/kernel/loader.elf"

@@ -42,6 +42,7 @@ suites=(
 	"spectest-rv64-jit-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit --guarded"
 	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
+	"trace2json|env BUILD=$BUILD tests/trace2json/check.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(

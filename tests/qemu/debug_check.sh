@@ -47,7 +47,8 @@ debug_pid=$!
 
 # QEMU listens once make has checked the kernel is up to date
 for _ in $(seq 100); do
-	ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+	# /proc/net/tcp: 127.0.0.1:port listening (state 0A)
+	grep -q " 0100007F:$(printf '%04X' "$port") 00000000:0000 0A " /proc/net/tcp && break
 	sleep 0.1
 done
 grep -qF "gdb-multiarch $ELF -ex 'target remote :$port'" "$TMP/make.log"

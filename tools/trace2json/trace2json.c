@@ -278,15 +278,20 @@ int main(int argc, char **argv)
 		name = argv[1];
 	}
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", out);
-	while (getline(&line, &cap, in) >= 0) {
+	ssize_t got;
+	while ((got = getline(&line, &cap, in)) >= 0) {
 		struct rec r;
 		lineno++;
-		size_t len = strlen(line);
+		size_t len = (size_t)got;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if (line[strspn(line, " ")] == '\0' || line[0] == '#')
+		const char *why = NULL;
+		if (memchr(line, '\0', len))
+			why = "holds a NUL byte";
+		else if (line[strspn(line, " ")] == '\0' || line[0] == '#')
 			continue;
-		const char *why = parse_line(line, &r);
+		else
+			why = parse_line(line, &r);
 		if (why) {
 			pending_add(&q, lineno, why);
 			continue;
@@ -305,11 +310,11 @@ int main(int argc, char **argv)
 	for (int c = 0; c < MAX_CPUS; c++)
 		close_slice(out, c, last);
 	fputs("\n]}\n", out);
-	if (bad)
-		fprintf(stderr, "%s: %ld lines inside the trace not understood (listed above)\n",
-			name, bad);
 	if (!traced)
 		fprintf(stderr, "%s: no trace line in the input\n", name);
+	else if (bad)
+		fprintf(stderr, "%s: %ld lines inside the trace not understood (listed above)\n",
+			name, bad);
 	free(line);
 	free(q.line);
 	free(q.why);

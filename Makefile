@@ -11,10 +11,16 @@ MEM      ?= 256M
 BOOTARGS ?=
 V        ?= 0
 
+# V=0: one line per built file, "  TAG     target" (as Linux's kbuild);
+# V=1: the commands. A rule that builds a file starts its command with
+# $(call step,TAG) (CC, AS, LD, AR, OBJCOPY, CPIO, GEN, ...), or
+# $(call step,TAG,what) for a long step; other commands are hidden with $(Q).
 ifeq ($(V),0)
 Q := @
+step = @printf '  %-7s %s\n' '$(1)' '$@$(if $(2), ($(2)))';
 else
 Q :=
+step :=
 endif
 
 .DEFAULT_GOAL := all
@@ -73,7 +79,7 @@ help:
 	@echo "  rv64-tools   wasmrun, spectest and the fuzz replays as riscv64 Linux programs"
 	@echo "               in $(BUILD)/rv64 (run with qemu-riscv64); rv64-test tests them"
 	@echo "  kernel       build $(BUILD)/kernel/loader.elf (the bootable image)"
-	@echo "  debug        run with QEMU waiting for gdb on :1234"
+	@echo "  debug        run with nokaslr, QEMU waiting for gdb on :GDB_PORT (default 1234)"
 	@echo "  kernel-big   build $(BUILD)/kernel-big/loader.elf: the kernel with a ~45 MB initrd"
 	@echo "               (/big: the 30 MiB generated big.wasm of make bench, and blobs)"
 	@echo "  soak         boot kernel-big SOAK_BOOTS times (default 200) on SMP=4, each to"
@@ -83,7 +89,7 @@ help:
 	@echo "  SMP=1..8     number of harts (default 1)"
 	@echo "  MEM=size     guest memory, e.g. 128M, 1G (default 256M)"
 	@echo "  BOOTARGS=..  kernel command line, e.g. 'log=debug backtrace=full'"
-	@echo "  V=1          show the commands"
+	@echo "  V=1          show the commands (default: one line per built file)"
 
 # Everything `make bench` runs (mk/lib-*.mk add their own prerequisites).
 bench-build: kernel kernel-test-build trace-tools

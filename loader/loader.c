@@ -6,7 +6,8 @@
  *      devices); the kernel gets the summary in boot_info,
  *   2. hands out physical memory with a bump allocator (everything it
  *      allocates stays in use by the kernel and is reported as KERNEL),
- *   3. maps the embedded kernel ELF at a random virtual address (KASLR):
+ *   3. maps the embedded kernel ELF at a random virtual address (KASLR;
+ *      at its link address with the boot argument nokaslr, for debuggers):
  *      the read-only segments (text; rodata, which holds the initrd) where
  *      QEMU loaded them, the writable one copied, relocated (only it may
  *      hold relocations) and its bss zeroed; W^X per segment,
@@ -433,6 +434,22 @@ static void add_regions(struct boot_info *bi, const struct kernel_image *k, uint
 }
 
 /* Starts hart h at loader_secondary_entry with its handoff. */
+/* Whether the boot argument `word` (a whole space-separated word) is given. */
+static bool bootarg_given(const char *cmdline, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = cmdline; p && *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if ((size_t)(p - w) == n && strncmp(w, word, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 static long start_hart(unsigned h, bool last, uint64_t fdt_pa)
 {
 #ifdef KTEST
@@ -505,7 +522,8 @@ void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 	uint64_t bi_pa = alloc_phys(sizeof(struct boot_info), PAGE_SIZE);
 	struct boot_info *bi = (void *)(uintptr_t)bi_pa;
 
-	/* The kernel at a random page-aligned virtual address (KASLR). */
+	/* The kernel at a random page-aligned virtual address (KASLR), or
+	 * where it is linked (nokaslr: a debugger reads kernel.elf as is). */
 	struct kernel_image k;
 	check_kernel_elf(&k);
 	uint64_t img = k.hi - k.lo;
@@ -514,6 +532,13 @@ void loader_main(uint64_t hartid, uint64_t fdt_pa, uint64_t ticks)
 		layout_kernel_end() - layout_kernel_start(va_bits) - img - stacks - PAGE_SIZE;
 	uint64_t kva =
 		layout_kernel_start(va_bits) + rand_below(&L.rng, window / PAGE_SIZE) * PAGE_SIZE;
+	if (bootarg_given(info.bootargs, "nokaslr")) {
+		if (k.lo < layout_kernel_start(va_bits) ||
+		    k.lo - layout_kernel_start(va_bits) > window)
+			fail("nokaslr: kernel linked at %llx, outside the kernel window",
+			     (unsigned long long)k.lo);
+		kva = k.lo;
+	}
 	copy_writable(&k);
 	relocate(&k, kva);
 	uint64_t text_lo = ~0ull, text_hi = 0, text_pa = 0;

@@ -29,16 +29,16 @@ host_objs = $(patsubst %.c,$(BUILD)/$(1)/%.o,$(2))
 define host_variant
 $(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
-	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) $$(HOST_VARIANT_$(1)) -MMD -MP -c $$< -o $$@
+	$$(call step,CC)$$(HOST_CC) $$(HOST_CFLAGS) $$(HOST_VARIANT_$(1)) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/$(1)/libkern.a: $(call host_objs,$(1),$(LIB_SRCS) $(LIB_HOST_SRCS))
 	@rm -f $$@
-	$$(Q)ar rcs $$@ $$^
+	$$(call step,AR)ar rcs $$@ $$^
 
 # --whole-archive keeps every TEST in the library's own files.
 # HOST_TEST_GEN (set by mk/lib-*.mk, read late) lists generated test sources.
 $(BUILD)/$(1)/test_host: $(call host_objs,$(1),$(HOST_TEST_SRCS)) $$$$(call host_objs,$(1),$$$$(HOST_TEST_GEN)) $(BUILD)/$(1)/libkern.a
-	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ \
+	$$(call step,LD)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ \
 		$$(filter %.o,$$^) \
 		-Wl,--whole-archive $(BUILD)/$(1)/libkern.a -Wl,--no-whole-archive $$(HOST_LDLIBS)
 
@@ -61,7 +61,7 @@ mod_srcs = $(foreach m,base $(1) $(LIBDEPS_$(1)),$(wildcard lib/$(m)/*.c lib/$(m
 
 define mod_test
 $(BUILD)/$(2)/test_$(1): $(call host_objs,$(2),$(call mod_srcs,$(1))) $$$$(call host_objs,$(2),$$$$(HOST_TEST_GEN_$(1)))
-	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(2)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+	$$(call step,LD)$$(HOST_CC) $$(HOST_VARIANT_$(2)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
 endef
 $(foreach m,$(LIB_MODS),$(foreach v,host host-asan host-tsan,$(eval $(call mod_test,$(m),$(v)))))
 

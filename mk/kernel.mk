@@ -36,23 +36,23 @@ kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(2))
 define kernel_image
 $(BUILD)/$(1)/%.c.o: %.c
 	@mkdir -p $$(@D)
-	$$(Q)$$(KCC) $$(KERNEL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
+	$$(call step,CC)$$(KCC) $$(KERNEL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 $(BUILD)/$(1)/%.S.o: %.S
 	@mkdir -p $$(@D)
-	$$(Q)$$(KCC) $$(KERNEL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
+	$$(call step,AS)$$(KCC) $$(KERNEL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 $(BUILD)/$(1)/kernel.elf: $(call kobjs,$(1),$(KERNEL_SRCS) $(3)) kernel/kernel.ld
-	$$(Q)$$(KLD) -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --gc-sections \
+	$$(call step,LD)$$(KLD) -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --gc-sections \
 		-T kernel/kernel.ld -o $$@ $(call kobjs,$(1),$(KERNEL_SRCS) $(3))
 $(BUILD)/$(1)/kernel.img: $(BUILD)/$(1)/kernel.elf
-	$$(Q)$$(KOBJCOPY) $$(KERNEL_IMG_STRIP) $$< $$@
+	$$(call step,OBJCOPY)$$(KOBJCOPY) $$(KERNEL_IMG_STRIP) $$< $$@
 $(BUILD)/$(1)/loader/%.c.o: %.c
 	@mkdir -p $$(@D)
-	$$(Q)$$(KCC) $$(LOADER_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
+	$$(call step,CC)$$(KCC) $$(LOADER_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 $(BUILD)/$(1)/loader/loader/entry.S.o: loader/entry.S $(BUILD)/$(1)/kernel.img
 	@mkdir -p $$(@D)
-	$$(Q)$$(KCC) $$(LOADER_CFLAGS) -DKERNEL_ELF_PATH='"$(BUILD)/$(1)/kernel.img"' -MMD -MP -c $$< -o $$@
+	$$(call step,AS)$$(KCC) $$(LOADER_CFLAGS) -DKERNEL_ELF_PATH='"$(BUILD)/$(1)/kernel.img"' -MMD -MP -c $$< -o $$@
 $(BUILD)/$(1)/loader.elf: $(call kobjs,$(1)/loader,$(LOADER_SRCS)) loader/loader.ld
-	$$(Q)$$(KLD) -z max-page-size=4096 --gc-sections -T loader/loader.ld -o $$@ \
+	$$(call step,LD)$$(KLD) -z max-page-size=4096 --gc-sections -T loader/loader.ld -o $$@ \
 		$(call kobjs,$(1)/loader,$(LOADER_SRCS))
 -include $$(patsubst %.o,%.d,$(call kobjs,$(1),$(KERNEL_SRCS) $(3)) $(call kobjs,$(1)/loader,$(LOADER_SRCS)))
 endef
@@ -66,17 +66,17 @@ $(eval $(call kernel_image,kernel-test,-DKTEST -DKDEBUG,$(KTEST_SRCS)))
 # mk/lib-spectest.mk).
 define kernel_with_initrd
 $(1)/initrd.S.o: kernel/arch/riscv64/initrd.S $(1)/initrd.cpio
-	$$(Q)$$(KCC) $$(KERNEL_CFLAGS) -DINITRD_PATH='"$(1)/initrd.cpio"' -c $$< -o $$@
+	$$(call step,AS)$$(KCC) $$(KERNEL_CFLAGS) -DINITRD_PATH='"$(1)/initrd.cpio"' -c $$< -o $$@
 $(1)/kernel.elf: $(filter-out %/initrd.S.o,$(call kobjs,$(2),$(KERNEL_SRCS) $(3))) $(1)/initrd.S.o kernel/kernel.ld
-	$$(Q)$$(KLD) -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --gc-sections \
+	$$(call step,LD)$$(KLD) -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --gc-sections \
 		-T kernel/kernel.ld -o $$@ $(filter-out %/initrd.S.o,$(call kobjs,$(2),$(KERNEL_SRCS) $(3))) \
 		$(1)/initrd.S.o
 $(1)/kernel.img: $(1)/kernel.elf
-	$$(Q)$$(KOBJCOPY) $$(KERNEL_IMG_STRIP) $$< $$@
+	$$(call step,OBJCOPY)$$(KOBJCOPY) $$(KERNEL_IMG_STRIP) $$< $$@
 $(1)/entry.S.o: loader/entry.S $(1)/kernel.img
-	$$(Q)$$(KCC) $$(LOADER_CFLAGS) -DKERNEL_ELF_PATH='"$(1)/kernel.img"' -c $$< -o $$@
+	$$(call step,AS)$$(KCC) $$(LOADER_CFLAGS) -DKERNEL_ELF_PATH='"$(1)/kernel.img"' -c $$< -o $$@
 $(1)/loader.elf: $(filter-out %/entry.S.o,$(call kobjs,$(2)/loader,$(LOADER_SRCS))) $(1)/entry.S.o loader/loader.ld
-	$$(Q)$$(KLD) -z max-page-size=4096 --gc-sections -T loader/loader.ld -o $$@ \
+	$$(call step,LD)$$(KLD) -z max-page-size=4096 --gc-sections -T loader/loader.ld -o $$@ \
 		$(filter-out %/entry.S.o,$(call kobjs,$(2)/loader,$(LOADER_SRCS))) $(1)/entry.S.o
 endef
 
@@ -99,7 +99,7 @@ BIGWASM_MB ?= 30
 BIGWASM := $(BUILD)/bench/big.wasm
 $(BIGWASM): tools/gen-bigwasm.py $(BUILD)/bench/bigwasm.vars
 	@mkdir -p $(@D)
-	$(Q)python3 tools/gen-bigwasm.py $@ $(BIGWASM_MB) >/dev/null
+	$(call step,GEN,$(BIGWASM_MB) MiB of generated functions)python3 tools/gen-bigwasm.py $@ $(BIGWASM_MB) >/dev/null
 ifneq ($(BIGWASM_MB),$(shell cat $(BUILD)/bench/bigwasm.vars 2>/dev/null))
 $(shell mkdir -p $(BUILD)/bench && printf '%s\n' '$(BIGWASM_MB)' >$(BUILD)/bench/bigwasm.vars)
 endif
@@ -119,7 +119,7 @@ endif
 BIG_BLOB_KIB := $(shell echo $$(( ($(BIG_MB) - $(BIGWASM_MB)) * 512 > 0 ? ($(BIG_MB) - $(BIGWASM_MB)) * 512 : 0 )))
 
 $(BIG)/initrd.cpio: $(BUILD)/initrd.cpio $(BIG)/vars tools/mkcpio.py $(if $(BIG_ROOTFS),$(shell find $(BIG_ROOTFS) 2>/dev/null),$(BIGWASM))
-	$(Q)rm -rf $(BIG)/root && mkdir -p $(BIG)/root/big && cp -R $(BUILD)/initrd-root/. $(BIG)/root/
+	$(call step,CPIO)rm -rf $(BIG)/root && mkdir -p $(BIG)/root/big && cp -R $(BUILD)/initrd-root/. $(BIG)/root/
 	$(Q)$(if $(BIG_ROOTFS),cp -R $(BIG_ROOTFS)/. $(BIG)/root/big/,cp $(BIGWASM) $(BIG)/root/big/ && python3 -c 'import random,sys; r=random.Random(11); [open(f"{sys.argv[1]}/blob{i}", "wb").write(r.randbytes(int(sys.argv[2]) << 10)) for i in range(2)]' $(BIG)/root/big $(BIG_BLOB_KIB))
 	$(Q)python3 tools/mkcpio.py $(BIG)/root $@
 $(eval $(call kernel_with_initrd,$(BIG),kernel,))

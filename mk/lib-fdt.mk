@@ -12,16 +12,16 @@ FDT_DTBS := $(patsubst tests/host/fdt/%.dts,$(BUILD)/gen/fdt/%.dtb,$(FDT_DTS)) \
 
 $(BUILD)/gen/fdt/%.dtb: tests/host/fdt/%.dts
 	@mkdir -p $(@D)
-	$(Q)dtc -q -I dts -O dtb -o $@ $<
+	$(call step,DTC)dtc -q -I dts -O dtb -o $@ $<
 
 # the same tree in the older version-16 layout (no size_dt_struct)
 $(BUILD)/gen/fdt/virt-v16.dtb: tests/host/fdt/virt.dts
 	@mkdir -p $(@D)
-	$(Q)dtc -q -V 16 -I dts -O dtb -o $@ $<
+	$(call step,DTC)dtc -q -V 16 -I dts -O dtb -o $@ $<
 
 $(BUILD)/gen/fdt_blobs.c: $(FDT_DTBS) tests/host/fdt/dtb2c.py
 	@mkdir -p $(@D)
-	$(Q)python3 tests/host/fdt/dtb2c.py $@ $(abspath tests/host/fdt/fdt_blobs.h) \
+	$(call step,GEN)python3 tests/host/fdt/dtb2c.py $@ $(abspath tests/host/fdt/fdt_blobs.h) \
 		$(foreach d,$(FDT_DTBS),$(basename $(notdir $(d)))=$(d))
 
 HOST_TEST_GEN += $(BUILD)/gen/fdt_blobs.c
@@ -35,7 +35,7 @@ FDT_FUZZ_SRCS := tests/fuzz/fdt_fuzz.c $(wildcard lib/fdt/*.c) lib/base/err.c \
 
 $(BUILD)/fuzz/fdt_fuzz: $(FDT_FUZZ_SRCS) $(wildcard lib/fdt/*.h lib/base/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $(FDT_FUZZ_SRCS)
+	$(call step,CC)$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $(FDT_FUZZ_SRCS)
 
 .PHONY: fuzz-fdt
 fuzz-fdt: $(BUILD)/fuzz/fdt_fuzz $(FDT_DTBS)

@@ -5,7 +5,7 @@ KASYNC_BENCH_SRCS := bench/kasync/bench_exec.c $(wildcard lib/kasync/*.c lib/kas
 
 $(BUILD)/host/bench/bench_exec: $(call host_objs,host,$(KASYNC_BENCH_SRCS))
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,bench/kasync/bench_exec.c))
 

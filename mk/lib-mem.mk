@@ -15,7 +15,7 @@ HEAP_BENCH_SRCS := bench/mem/bench_heap.c lib/mem/heap.c lib/mem/heap_check.c li
 
 $(BUILD)/host/bench/bench_heap: $(call host_objs,host,$(HEAP_BENCH_SRCS))
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^ $(HOST_LDLIBS)
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,bench/mem/bench_heap.c))
 
@@ -29,7 +29,7 @@ HEAP_FUZZ_SRCS := tests/fuzz/heap_fuzz.c lib/mem/heap.c lib/mem/heap_check.c lib
 
 $(BUILD)/fuzz/heap_fuzz: $(HEAP_FUZZ_SRCS) tests/fuzz/heap_exercise.h $(wildcard lib/mem/heap*.h lib/base/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $(HEAP_FUZZ_SRCS)
+	$(call step,CC)$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $(HEAP_FUZZ_SRCS)
 
 fuzz-heap: $(BUILD)/fuzz/heap_fuzz
 	@mkdir -p $(BUILD)/fuzz/heap-corpus $(BUILD)/fuzz/heap-artifacts

@@ -37,10 +37,10 @@ SPECTEST_LIB_SRCS := $(call lib_srcs,wasm) lib/wasm/host/mem_host.c lib/wasm/hos
 define spectest_variant
 $(BUILD)/$(1)/libspectest.a: $(call host_objs,$(1),$(SPECTEST_LIB_SRCS))
 	@rm -f $$@
-	$$(Q)ar rcs $$@ $$^
+	$$(call step,AR)ar rcs $$@ $$^
 
 $(BUILD)/$(1)/spectest: $(call host_objs,$(1),$(SPECTEST_SRCS)) $(BUILD)/$(1)/libspectest.a
-	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -o $$@ $$^ $$(HOST_LDLIBS)
+	$$(call step,LD)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -o $$@ $$^ $$(HOST_LDLIBS)
 
 -include $(patsubst %.o,%.d,$(call host_objs,$(1),$(SPECTEST_SRCS)))
 endef
@@ -83,12 +83,12 @@ endif
 # which skip.txt skips); tests/spec/run.sh converts the same way.
 $(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
 	@mkdir -p $(@D)
-	$(Q)rm -f $(@D)/$*.[0-9]*.wasm $(@D)/$*.[0-9]*.wat
+	$(call step,WAST2JSON)rm -f $(@D)/$*.[0-9]*.wasm $(@D)/$*.[0-9]*.wat
 	$(Q)wast2json $< -o $@ >$(@D)/$*.log 2>&1 || (cat $(@D)/$*.log; rm -f $@; exit 1)
 
 $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/spec/skip.txt \
 		$(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_KERNEL))
-	$(Q)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
+	$(call step,CPIO)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
 	$(Q)for n in $(SPEC_KERNEL); do \
 		cp $(BUILD)/spec/json/$$n.json $(SPECK)/root/spec/ && \
 		find $(BUILD)/spec/json -maxdepth 1 -name "$$n.[0-9]*.wasm" -exec cp -t $(SPECK)/root/spec/ {} + \

@@ -1,18 +1,21 @@
 # lib/trace extras: the benchmark and the trace2json tool, built -O2 on the host.
 #   make BUILD=... trace-tools     -> $(BUILD)/host/bench_trace, $(BUILD)/host/trace2json
+#                                     (trace2json --help; tests/trace2json/check.sh)
 #   make BUILD=... trace-bench     runs bench_trace
 
 TRACE_LIB_SRCS := $(wildcard lib/trace/*.c) $(wildcard lib/base/*.c) $(wildcard lib/base/host/*.c)
 
 $(BUILD)/host/bench_trace: $(call host_objs,host,bench/trace/bench_trace.c $(TRACE_LIB_SRCS))
-	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
 
 $(BUILD)/host/trace2json: $(call host_objs,host,tools/trace2json/trace2json.c)
-	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,bench/trace/bench_trace.c tools/trace2json/trace2json.c))
 
 .PHONY: trace-tools trace-bench
 trace-tools: $(BUILD)/host/bench_trace $(BUILD)/host/trace2json
+# make test runs tests/trace2json/check.sh
+host-test-build: $(BUILD)/host/trace2json
 trace-bench: $(BUILD)/host/bench_trace
 	$(Q)$(BUILD)/host/bench_trace

@@ -18,12 +18,12 @@ USERLAND_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
 
 $(BUILD)/userland/%.wasm: userland/%.c
 	@mkdir -p $(@D)
-	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -o $@ $<
+	$(call step,CC)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -o $@ $<
 
 # alloc: a 64 MiB ceiling, so "until refused" ends at the module's own limit
 $(BUILD)/userland/alloc.wasm: userland/alloc.c
 	@mkdir -p $(@D)
-	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,--max-memory=67108864 -o $@ $<
+	$(call step,CC)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,--max-memory=67108864 -o $@ $<
 
 # stack: a 2 MiB shadow stack, so the call stack (10000 frames, or the
 # compiled tier's 1 MiB guest stack) runs out first: "call stack exhausted"
@@ -47,7 +47,7 @@ INITRD_INPUTS := $(USERLAND_WASMS) $(INITRD_BENCH_WASMS) $(shell find rootfs -ty
 	$(if $(ROOTFS),$(shell find $(ROOTFS) 2>/dev/null))
 
 $(INITRD): $(INITRD_INPUTS) $(INITRD_VARS) tools/mkcpio.py
-	$(Q)rm -rf $(BUILD)/initrd-root && mkdir -p $(BUILD)/initrd-root/bin
+	$(call step,CPIO)rm -rf $(BUILD)/initrd-root && mkdir -p $(BUILD)/initrd-root/bin
 	$(Q)cp $(USERLAND_WASMS) $(BUILD)/initrd-root/bin/
 	$(Q)mkdir -p $(BUILD)/initrd-root/lib/bench && cp $(INITRD_BENCH_WASMS) $(BUILD)/initrd-root/lib/bench/
 	$(Q)cp -R rootfs/. $(BUILD)/initrd-root/

@@ -14,7 +14,7 @@ VFS_FUZZ_SRCS := tests/fuzz/cpio_fuzz.c lib/vfs/vfs.c lib/vfs/walk.c lib/vfs/vfs
 
 $(BUILD)/fuzz/cpio_fuzz: $(VFS_FUZZ_SRCS) tests/fuzz/cpio_exercise.h $(wildcard lib/vfs/*.h lib/base/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(VFS_FUZZ_CFLAGS) -o $@ $(VFS_FUZZ_SRCS)
+	$(call step,CC)$(HOST_CC) $(VFS_FUZZ_CFLAGS) -o $@ $(VFS_FUZZ_SRCS)
 
 .PHONY: fuzz-cpio initrd-cpio
 fuzz-cpio: $(BUILD)/fuzz/cpio_fuzz
@@ -25,4 +25,4 @@ fuzz-cpio: $(BUILD)/fuzz/cpio_fuzz
 
 INITRD_SRC ?= rootfs
 initrd-cpio: tools/mkcpio.py
-	$(Q)python3 tools/mkcpio.py $(INITRD_SRC) $(BUILD)/initrd.cpio
+	$(call step,CPIO)python3 tools/mkcpio.py $(INITRD_SRC) $(BUILD)/initrd.cpio

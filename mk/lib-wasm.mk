@@ -9,7 +9,7 @@ WASM_FRONT_SRCS := lib/wasm/module.c lib/wasm/load.c lib/wasm/opcodes.c $(wildca
 WASMCHECK := $(BUILD)/host/wasmcheck
 
 $(WASMCHECK): $(call host_objs,host,tools/wasmcheck/wasmcheck.c $(WASM_FRONT_SRCS))
-	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,tools/wasmcheck/wasmcheck.c))
 
@@ -22,7 +22,7 @@ FUZZ_TIME ?= 60
 WASM_FUZZ_DIR := $(BUILD)/fuzz/wasm_decode
 $(WASM_FUZZ_DIR)/fuzz: tests/fuzz/wasm_decode_fuzz.c $(WASM_FRONT_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(call step,CC)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/wasm_decode_fuzz.c $(WASM_FRONT_SRCS)
 
 # Seeds: the regression files and the testsuite's binaries (if converted).

@@ -19,7 +19,7 @@ HOST_TEST_GEN += $(WASMENV_TOOL_SRCS)
 
 define wasmenv_test
 $(BUILD)/$(1)/test_wasmenv: $(call host_objs,$(1),$(WASMENV_LIB_SRCS) $(WASMENV_TOOL_SRCS) $(WASMENV_TEST_SRCS))
-	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+	$$(call step,LD)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
 -include $(patsubst %.o,%.d,$(call host_objs,$(1),$(WASMENV_TOOL_SRCS)))
 endef
 $(foreach v,host host-asan host-tsan,$(eval $(call wasmenv_test,$(v))))
@@ -39,11 +39,11 @@ BENCH_WASM_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
 # (bench/wasm/core/NAME.c, also linked into the kernel: kernel/bench/)
 $(BUILD)/bench/wasm/%: bench/wasm/%.c bench/wasm/core/%.c bench/wasm/core/bench_core.h
 	@mkdir -p $(@D)
-	$(Q)clang $(BENCH_WASM_CFLAGS) -o $@ $(filter %.c,$^) -lm
+	$(call step,CC)clang $(BENCH_WASM_CFLAGS) -o $@ $(filter %.c,$^) -lm
 
 $(BUILD)/bench/wasm/%.wasm: bench/wasm/%.c bench/wasm/core/%.c bench/wasm/core/bench_core.h
 	@mkdir -p $(@D)
-	$(Q)clang --target=wasm32-wasi $(BENCH_WASM_CFLAGS) -o $@ $(filter %.c,$^) -lm
+	$(call step,CC)clang --target=wasm32-wasi $(BENCH_WASM_CFLAGS) -o $@ $(filter %.c,$^) -lm
 
 .PHONY: bench-wasm-build
 bench-wasm-build: $(BENCH_WASM_NATIVE) $(BENCH_WASM_WASM)
@@ -56,11 +56,11 @@ QEMU_INSN_PLUGIN := $(BUILD)/host/qemu_insn_count.so
 
 $(BUILD)/rv64/bench/%: bench/wasm/%.c bench/wasm/core/%.c bench/wasm/core/bench_core.h
 	@mkdir -p $(@D)
-	$(Q)$(RV64_CC) $(BENCH_WASM_CFLAGS) -static -o $@ $(filter %.c,$^) -lm
+	$(call step,CC)$(RV64_CC) $(BENCH_WASM_CFLAGS) -static -o $@ $(filter %.c,$^) -lm
 
 $(QEMU_INSN_PLUGIN): tools/qemu-insn/insn_count.c
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+	$(call step,CC)$(HOST_CC) -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
 .PHONY: bench-rv64-build
 bench-rv64-build: $(BENCH_WASM_RV64) $(QEMU_INSN_PLUGIN) $(BENCH_WASM_WASM) rv64-tools

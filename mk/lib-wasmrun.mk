@@ -15,7 +15,7 @@ WASMRUN_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c lib/wasm/*.c lib/w
 	lib/wasi/*.c lib/wasi/host/*.c)
 
 $(WASMRUN): $(call host_objs,host,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
-	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,tools/wasmrun/wasmrun.c))
 
@@ -26,11 +26,11 @@ WASI_TEST_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
 
 $(BUILD)/wasi/%.wasm: tests/wasi/%.c
 	@mkdir -p $(@D)
-	$(Q)clang --target=wasm32-wasi $(WASI_TEST_CFLAGS) -o $@ $<
+	$(call step,CC)clang --target=wasm32-wasi $(WASI_TEST_CFLAGS) -o $@ $<
 
 $(BUILD)/wasi/invoke.wasm: tests/wasi/invoke.c
 	@mkdir -p $(@D)
-	$(Q)clang --target=wasm32-wasi -mexec-model=reactor $(WASI_TEST_CFLAGS) -o $@ $<
+	$(call step,CC)clang --target=wasm32-wasi -mexec-model=reactor $(WASI_TEST_CFLAGS) -o $@ $<
 
 # ---- fuzzing: the run target, and replays of both wasm targets ----
 WASM_ENGINE_SRCS := $(call lib_srcs,wasm) \
@@ -41,13 +41,13 @@ FUZZ_REPLAYS := $(BUILD)/host-asan/fuzz_replay_wasm_decode $(BUILD)/host-asan/fu
 
 $(WASM_RUN_FUZZ_DIR)/fuzz: tests/fuzz/wasm_run_fuzz.c $(WASM_ENGINE_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(call step,CC)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/wasm_run_fuzz.c $(WASM_ENGINE_SRCS)
 
 define fuzz_replay
 $(BUILD)/host-asan/fuzz_replay_$(1): $(call host_objs,host-asan,tests/fuzz/replay_main.c \
 		tests/fuzz/$(1)_fuzz.c $(WASM_ENGINE_SRCS))
-	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_host-asan) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+	$$(call step,LD)$$(HOST_CC) $$(HOST_VARIANT_host-asan) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
 endef
 $(foreach t,wasm_decode wasm_run,$(eval $(call fuzz_replay,$(t))))
 
@@ -55,6 +55,7 @@ $(foreach t,wasm_decode wasm_run,$(eval $(call fuzz_replay,$(t))))
 
 .PHONY: wasmrun wasi-test wasi-testsuite fuzz-replay fuzz-wasm-run bench-wasm
 wasmrun: $(WASMRUN)
+	@echo "wasmrun: $(WASMRUN) is ready (usage: $(WASMRUN) --help)"
 
 # make test runs tests/wasi/run.sh, tests/wasi/testsuite.sh and tests/fuzz/replay.sh.
 host-test-build: $(WASMRUN) $(WASI_TEST_WASMS) $(FUZZ_REPLAYS)
@@ -88,7 +89,7 @@ bench-wasm: bench-wasm-build $(WASMRUN)
 BENCH_VALIDATE := $(BUILD)/host/bench/bench_validate
 $(BENCH_VALIDATE): $(call host_objs,host,bench/validate/bench_validate.c $(WASM_ENGINE_SRCS) lib/wasm/host/workers_host.c)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
 
 -include $(patsubst %.o,%.d,$(call host_objs,host,bench/validate/bench_validate.c))
 bench-build: $(BENCH_VALIDATE)
@@ -117,12 +118,12 @@ DIFF_SEEDS ?= 2000
 
 $(WASM_DIFF_FUZZ_DIR)/fuzz: $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h tests/fuzz/wasm_*.h)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(call step,CC)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS)
 
 define wasm_diff_driver
 $(BUILD)/$(1)/wasm_diff: $(call host_objs,$(1),tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS) $(WASM_ENGINE_SRCS))
-	$$(Q)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
+	$$(call step,LD)$$(HOST_CC) $$(HOST_VARIANT_$(1)) -pthread -o $$@ $$^ $$(HOST_LDLIBS)
 endef
 $(foreach v,host host-asan,$(eval $(call wasm_diff_driver,$(v))))
 
@@ -134,7 +135,7 @@ host-test-build: $(WASM_DIFFS)
 # riscv64 (mk/rv64.mk: RV64_CC and the object rule), run under qemu-riscv64
 $(BUILD)/rv64/wasm_diff: $(call host_objs,rv64,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS) \
 		$(WASM_ENGINE_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 -include $(patsubst %.o,%.d,$(call host_objs,rv64,tests/fuzz/wasm_diff_main.c $(WASM_DIFF_SRCS)))
 rv64-tools: $(BUILD)/rv64/wasm_diff
 

@@ -1,15 +1,21 @@
 # Running the kernel in QEMU.
 
 QEMU := qemu-system-riscv64
-QEMU_FLAGS = -machine virt -smp $(SMP) -m $(MEM) -bios default -nographic \
-	-kernel $(BUILD)/kernel/loader.elf $(if $(BOOTARGS),-append "$(BOOTARGS)")
 
 .PHONY: run debug
 run: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)tools/qemu-run.sh $(BUILD)/kernel/loader.elf $(SMP) $(MEM) "$(BOOTARGS)"
 
+# `make debug [GDB_PORT=n]`: QEMU stopped at its first instruction, waiting
+# for gdb on localhost:GDB_PORT; the kernel boots with nokaslr, so it runs
+# at kernel.elf's addresses and `break kmain` stops there.
+GDB_PORT ?= 1234
 debug: deps
 	$(Q)$(MAKE) --no-print-directory kernel
-	@echo "QEMU waits for gdb: gdb-multiarch $(BUILD)/kernel/kernel.elf -ex 'target remote :1234'"
-	$(Q)$(QEMU) $(QEMU_FLAGS) -s -S
+	@echo "QEMU waits for gdb on port $(GDB_PORT); in another terminal:"
+	@echo "  gdb-multiarch $(BUILD)/kernel/kernel.elf -ex 'target remote :$(GDB_PORT)'"
+	@echo "then e.g. 'break kmain' and 'continue' (Ctrl-A X quits QEMU)"
+	$(Q)$(QEMU) -machine virt -smp $(SMP) -m $(MEM) -bios default -nographic \
+		-kernel $(BUILD)/kernel/loader.elf -append "nokaslr $(BOOTARGS)" \
+		-gdb tcp:127.0.0.1:$(GDB_PORT) -S

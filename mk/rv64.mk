@@ -32,24 +32,24 @@ RV64_EMU     ?= qemu-riscv64
 
 $(BUILD)/rv64/%.o: %.c
 	@mkdir -p $(@D)
-	$(Q)$(RV64_CC) $(RV64_CFLAGS) -MMD -MP -c $< -o $@
+	$(call step,CC)$(RV64_CC) $(RV64_CFLAGS) -MMD -MP -c $< -o $@
 
 RV64_WASMRUN := $(BUILD)/rv64/wasmrun
 RV64_SPECTEST := $(BUILD)/rv64/spectest
 RV64_REPLAYS := $(BUILD)/rv64/fuzz_replay_wasm_decode $(BUILD)/rv64/fuzz_replay_wasm_run
 
 $(RV64_WASMRUN): $(call host_objs,rv64,tools/wasmrun/wasmrun.c $(WASMRUN_LIB_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # Linked from objects, not an archive: every lib/wasm object is in (the
 # compiler's strong definitions replace jit_rt_nocomp.c's weak ones).
 $(RV64_SPECTEST): $(call host_objs,rv64,$(SPECTEST_SRCS) $(SPECTEST_LIB_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 define rv64_fuzz_replay
 $(BUILD)/rv64/fuzz_replay_$(1): $(call host_objs,rv64,tests/fuzz/replay_main.c \
 		tests/fuzz/$(1)_fuzz.c $(WASM_ENGINE_SRCS))
-	$$(Q)$$(RV64_CC) $$(RV64_LDFLAGS) -o $$@ $$^ $$(HOST_LDLIBS)
+	$$(call step,LD)$$(RV64_CC) $$(RV64_LDFLAGS) -o $$@ $$^ $$(HOST_LDLIBS)
 endef
 $(foreach t,wasm_decode wasm_run,$(eval $(call rv64_fuzz_replay,$(t))))
 
@@ -59,7 +59,7 @@ RV64_ENC_TEST_SRCS := tests/host/main.c \
 	lib/wasm/jit/rv64_enc.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_ENC_TEST): $(call host_objs,rv64,$(RV64_ENC_TEST_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # The compiler's execution test, and every spec module compiled (needs
 # build/spec/json: tests/spec/run.sh makes it).
@@ -68,13 +68,13 @@ RV64_JIT_TEST_SRCS := tests/host/main.c tests/rv64/jit_compile_test.c \
 	tests/host/jit_compile_spec_test.c $(call lib_srcs,wasm) lib/wasm/host/code_host.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_JIT_TEST): $(call host_objs,rv64,$(RV64_JIT_TEST_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 RV64_JIT_NUM_TEST := $(BUILD)/rv64/test_rv64_jit_num
 RV64_JIT_NUM_TEST_SRCS := tests/host/main.c tests/rv64/jit_num_test.c lib/wasm/jit/jit_num.c \
 	lib/wasm/jit/rv64_enc.c lib/wasm/opcodes.c $(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_JIT_NUM_TEST): $(call host_objs,rv64,$(RV64_JIT_NUM_TEST_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # The spec testsuite's assertions on single numeric instructions, for the
 # same test (WASM_TESTSUITE from mk/lib-spectest.mk; wast2json, wasm2wat).
@@ -83,7 +83,7 @@ $(JIT_NUM_SPEC_H): tools/gen-jit-num-spec.py $(wildcard $(addprefix $(WASM_TESTS
 		i32.wast i64.wast f32.wast f64.wast f32_cmp.wast f64_cmp.wast f32_bitwise.wast \
 		f64_bitwise.wast conversions.wast float_misc.wast))
 	@mkdir -p $(@D)
-	$(Q)python3 tools/gen-jit-num-spec.py $@ $(WASM_TESTSUITE)
+	$(call step,GEN)python3 tools/gen-jit-num-spec.py $@ $(WASM_TESTSUITE)
 $(BUILD)/rv64/tests/rv64/jit_num_test.o: $(JIT_NUM_SPEC_H)
 $(BUILD)/rv64/tests/rv64/jit_num_test.o: RV64_CFLAGS += -I$(BUILD)/gen
 
@@ -129,7 +129,7 @@ RV64_JIT_RT_TEST_SRCS := tests/host/main.c $(wildcard tests/rv64/rt/*.c) \
 	lib/wasm/host/mem_host.c lib/wasm/host/runtime_host.c lib/wasm/host/code_host.c \
 	$(wildcard lib/base/*.c lib/base/host/*.c)
 $(RV64_JIT_RT_TEST): $(call host_objs,rv64,$(RV64_JIT_RT_TEST_SRCS))
-	$(Q)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 -include $(patsubst %.o,%.d,$(call host_objs,rv64,$(RV64_JIT_RT_TEST_SRCS)))
 
 .PHONY: rv64-jit-rt-test

@@ -42,6 +42,7 @@ suites=(
 	"spectest-rv64-jit-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit --guarded"
 	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
+	"trace2json|env BUILD=$BUILD tests/trace2json/check.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(
@@ -50,6 +51,7 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-spectest-smp1|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 1 spec=/spec"
 		"kernel-spectest-smp2-checked|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 2 spec=/spec spec_mem=checked"
 		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
+		"kernel-debug|env BUILD=$BUILD tests/qemu/debug_check.sh"
 		"kernel-userland-smp1|tests/qemu/userland.py --smp 1 $BUILD/kernel/loader.elf"
 		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"
 		"kernel-latency|tests/qemu/latency.py $BUILD/kernel/loader.elf"

@@ -49,7 +49,7 @@ struct boot_info {
 	uint64_t page_table;  /* physical address of the root table */
 
 	uint64_t kernel_virt_start, kernel_virt_end; /* image and stacks, page aligned */
-	uint64_t kernel_slide;			     /* kernel_virt_start - link address (0) */
+	uint64_t kernel_slide;			     /* kernel_virt_start - link address */
 	uint64_t kernel_text_start, kernel_text_end; /* virtual, R+X */
 	uint64_t kernel_text_phys;		     /* where the text is (in place) */
 

@@ -63,6 +63,8 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
 		unsigned len = (unsigned)(p - arg);
+		if (key_is(arg, len, "nokaslr"))
+			continue; /* the loader's: the kernel at its link address */
 		const char *eq = memchr(arg, '=', len);
 		if (!eq) {
 			report("unknown boot argument (ignored)", arg, len);

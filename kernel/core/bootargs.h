@@ -12,6 +12,9 @@
  *   jit=0|1              1 (the default): programs are compiled to riscv64
  *                        code on each function's first call (lib/wasm/jit,
  *                        wasm/kcode.h); 0: every program is interpreted
+ *   nokaslr              the kernel at its link address, not a random one
+ *                        (read by the loader), so gdb finds kernel.elf's
+ *                        symbols where they run
  *   test=FILTER          (test kernel) which in-kernel tests to run
  *   crash=KIND           (test kernel) a deliberate failure: fault, wx, panic,
  *                        nested, stack, assert

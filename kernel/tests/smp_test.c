@@ -166,6 +166,9 @@ TEST(bootargs, parse_and_report)
 	EXPECT(!b.jit);
 	EXPECT_EQ(bootargs_parse("jit=1", &b, count_problem), 0);
 	EXPECT(b.jit);
+	/* the loader's flag is known; near misses are not */
+	EXPECT_EQ(bootargs_parse("nokaslr", &b, count_problem), 0);
+	EXPECT_EQ(bootargs_parse("nokaslrx nokaslr=1", &b, count_problem), 2);
 }
 
 TEST(symbols, resolve_kernel_functions)

@@ -43,7 +43,7 @@ WASM_TEXT_FUZZ_DIR := $(BUILD)/fuzz/wasm_text
 WASM_TEXT_SRCS := $(WASM_FRONT_SRCS) $(wildcard lib/wasm/text/*.c)
 $(WASM_TEXT_FUZZ_DIR)/fuzz: tests/fuzz/wasm_text_fuzz.c $(WASM_TEXT_SRCS) $(wildcard lib/wasm/*.h lib/wasm/*/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(call step,CC)$(HOST_CC) $(HOST_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/wasm_text_fuzz.c $(WASM_TEXT_SRCS)
 
 .PHONY: fuzz-wasm-text

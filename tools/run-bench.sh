@@ -96,10 +96,10 @@ printf 'bench\nshutdown\n' | RUN_TIMEOUT=600 tools/qemu-run.sh "$BUILD/kernel/lo
 
 "$BUILD/host/bench_trace"
 
-# "ok   shell.pressure_NAME (...; frames F0 -> F1, heap H0 -> H1)"
+# "ok   shell.pressure_NAME (...; frames F0 -> F1, heap H0 -> H1 bytes in A0 -> A1 allocations)"
 tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.transcript" \
 	"$BUILD/kernel/loader.elf" 2>&1 |
-	sed -nE 's/^ok +shell\.pressure_([a-z_]+) \((.*; )?frames ([0-9]+) -> ([0-9]+), heap ([0-9]+) -> ([0-9]+)\)$/bench=mem_pressure seq=\1 frames_free_or_heap_before=\3 frames_free_or_heap_after=\4 heap_in_use_before=\5 heap_in_use_after=\6/p'
+	sed -nE 's/^ok +shell\.pressure_([a-z_]+) \((.*; )?frames ([0-9]+) -> ([0-9]+), heap ([0-9]+) -> ([0-9]+) bytes in ([0-9]+) -> ([0-9]+) allocations\)$/bench=mem_pressure seq=\1 frames_free_or_heap_before=\3 frames_free_or_heap_after=\4 heap_in_use_before=\5 heap_in_use_after=\6 heap_allocs_before=\7 heap_allocs_after=\8/p'
 
 "$BUILD/host/bench/bench_heap"
 

@@ -11,7 +11,7 @@ includes CHECKS in its list.
 import re
 import time
 
-from shell_checks import has, line_re, need, settled_mem, start_bg
+from shell_checks import has, line_re, mem_said, need, same_mem, settled_mem, start_bg
 
 D8 = "/tmp/d8.wasm"
 
@@ -35,12 +35,13 @@ def start_mem(sh):
 
 
 def back_to(sh, start, what):
-    """The frames free or in the heap and the heap's bytes in use are back at
-    `start` (shell_checks.mem_usage); returns "frames F0 -> F1, heap H0 ->
-    H1" for the note (make bench reads it)."""
-    now = settled_mem(sh, start[:2], 10.0)
-    said = f"frames {start[0]} -> {now[0]}, heap {start[1]} -> {now[1]}"
-    need(now[:2] == start[:2], f"after {what}: {said} bytes in use")
+    """The frames free or in the heap, the heap's live allocations and its
+    bytes in use are back at `start` (shell_checks.same_mem); returns
+    "frames F0 -> F1, heap H0 -> H1 bytes in ..." for the note (make bench
+    reads it)."""
+    now = settled_mem(sh, start, 10.0)
+    said = mem_said(start, now)
+    need(same_mem(now, start), f"after {what}: {said}")
     return said
 
 

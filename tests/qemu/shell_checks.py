@@ -51,15 +51,36 @@ def mem_usage(sh):
     return held, int(h.group(1)), int(h.group(2))
 
 
+# The heap counts a block's whole size as in use, and hands out a free block
+# that is 16 bytes bigger than asked for whole (lib/mem/heap.c, cut_tail: a
+# tail under MIN_BLOCK is not split off). So a long-lived block that is
+# allocated again while a check runs (an array that grows and shrinks back)
+# may land in a spot 16 bytes roomier or tighter: the same live allocations
+# can count a few times 16 bytes apart. A leak shows as a live allocation
+# more, or as more bytes than this.
+HEAP_SLOP = 64
+
+
+def same_mem(a, b):
+    """Whether two mem_usage readings hold the same memory: the same frames
+    and live allocations, heap bytes within HEAP_SLOP."""
+    return a[0] == b[0] and a[2] == b[2] and abs(a[1] - b[1]) <= HEAP_SLOP
+
+
+def mem_said(a, b):
+    """"frames F0 -> F1, heap H0 -> H1 bytes in A0 -> A1 allocations"."""
+    return f"frames {a[0]} -> {b[0]}, heap {a[1]} -> {b[1]} bytes in {a[2]} -> {b[2]} allocations"
+
+
 def settled_mem(sh, want=None, secs=5.0):
     """mem_usage once it stops changing (two equal reads 0.2 s apart), or,
-    with `want`, once (frames, heap bytes) equal want (until secs).
+    with `want` (a reading), once it is same_mem as want (until secs).
     A finished program's task header is freed when the last reference to
     the task goes, which on SMP may be a moment after the shell's prompt."""
     end = time.monotonic() + secs
     prev = mem_usage(sh)
     while time.monotonic() < end:
-        if want is not None and prev[:2] == want:
+        if want is not None and same_mem(prev, want):
             return prev
         time.sleep(0.2)
         cur = mem_usage(sh)

@@ -32,8 +32,8 @@ import checks_pressure  # noqa: E402
 import checks_prompt  # noqa: E402
 import checks_sandbox  # noqa: E402
 import checks_shellenv  # noqa: E402
-from shell_checks import (Fail, has, jobs_rows, lacks, line_re, mem_usage, need,  # noqa: E402
-                          no_status, ps_rows, settled_mem, start_bg, wait_notice)
+from shell_checks import (Fail, has, jobs_rows, lacks, line_re, mem_said, mem_usage,  # noqa: E402
+                          need, no_status, ps_rows, same_mem, settled_mem, start_bg, wait_notice)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRACING = "/sys/kernel/tracing"
@@ -294,7 +294,7 @@ def c_leak(sh, runs, alloc_args):
     # (e.g. on first use) is not a leak per run
     for prog in ("oob", "stack", "alloc " + alloc_args):
         sh.cmd(prog, 60)
-    f0, h0, a0 = settled_mem(sh)
+    m0 = settled_mem(sh)
     t0 = time.monotonic()
     bad = []
     each = []
@@ -308,31 +308,29 @@ def c_leak(sh, runs, alloc_args):
                 bad.append(f"{prog} run {i + 1}: {out[-200:]!r}")
         each.append(f"{prog.strip()} {time.monotonic() - t1:.1f} s")
     secs = time.monotonic() - t0
-    f1, h1, a1 = settled_mem(sh, (f0, h0))
+    m1 = settled_mem(sh, m0)
     need(not bad, f"{len(bad)} runs went wrong, first: {bad[:1]}")
-    need((f1, h1) == (f0, h0),
-         f"after {runs} runs each: frames free or in the heap {f0} -> {f1}, heap bytes in use {h0} -> {h1}"
-         f" (allocations {a0} -> {a1})")
-    return f"{3 * runs} runs in {secs:.1f} s ({', '.join(each)}); frames free or in the heap {f0}, heap {h0} bytes"
+    need(same_mem(m1, m0), f"after {runs} runs each: {mem_said(m0, m1)}")
+    return f"{3 * runs} runs in {secs:.1f} s ({', '.join(each)}); frames free or in the heap {m0[0]}, heap {m0[1]} bytes"
 
 
 def c_kill_frees(sh):
     """A killed program's memory is back when `kill` has returned (it
     waits for its victims), and so after Ctrl-C."""
-    f0, h0, _ = settled_mem(sh)
+    m0 = settled_mem(sh)
     num, _ = start_bg(sh, "spin", SPIN)
     has(sh.cmd(f"kill %{num}", 15), f"[{num}] Killed spin")
-    f1, h1, _ = mem_usage(sh)
+    m1 = mem_usage(sh)
     sh.start("spin")
     sh.expect(r"spin: looping forever\n", 10)
     time.sleep(0.2)
     sh.send(b"\x03")
     sh.wait_prompt(10)
-    f2, h2, _ = mem_usage(sh)
-    later = settled_mem(sh, (f0, h0))
-    need((f1, h1) == (f0, h0) and (f2, h2) == (f0, h0),
-         f"frames free or in the heap, heap bytes: before {f0}, {h0}; right after kill {f1}, {h1};"
-         f" right after Ctrl-C {f2}, {h2}; some seconds later {later[0]}, {later[1]}")
+    m2 = mem_usage(sh)
+    later = settled_mem(sh, m0)
+    need(same_mem(m1, m0) and same_mem(m2, m0),
+         f"right after kill: {mem_said(m0, m1)}; right after Ctrl-C: {mem_said(m0, m2)};"
+         f" some seconds later: {mem_said(m0, later)}")
 
 
 def c_trace(sh):
@@ -454,7 +452,7 @@ def c_files(sh):
 def c_bad_input(sh):
     sh.cmd("echo garbage > /tmp/bad.wasm")
     need(sh.cmd("cat /tmp/bad.wasm") == "garbage\n", "cat /tmp/bad.wasm")
-    f0, h0, _ = mem_usage(sh)
+    m0 = mem_usage(sh)
     out = sh.cmd("nosuch arg")
     need(out.startswith("nosuch: command not found"), f"nosuch: {out!r}")
     out = sh.cmd("run")
@@ -471,8 +469,8 @@ def c_bad_input(sh):
         need(re.search(r"\[exit status [1-9]\d*\]\n$", out), f"run {path}: no failure status: {out!r}")
     out = sh.cmd("run /tmp")
     need(out.startswith("run: /tmp: ") and "[exit status" in out, f"run /tmp: {out!r}")
-    f1, h1, _ = mem_usage(sh)
-    need((f1, h1) == (f0, h0), f"bad input changed memory: frames {f0} -> {f1}, heap {h0} -> {h1}")
+    m1 = mem_usage(sh)
+    need(same_mem(m1, m0), f"bad input changed memory: {mem_said(m0, m1)}")
     need(jobs_rows(sh) == [], "jobs not empty")
     need(sh.cmd("hello") == "Hello, world, from WebAssembly!\n", "hello after bad input")
 

@@ -158,13 +158,18 @@ TRACE_EVENT(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us),
 	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->run_us = run_us;),
 	    TP_PRINT("prog=%s run_us=%llu", REC->prog, (unsigned long long)REC->run_us));
 
-TRACE_EVENT(wasm, trap, TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset),
+/* name: the innermost function's, from the module's name section ("" if
+ * none), cut to WASM_TRAP_NAME_LEN - 1 bytes */
+TRACE_EVENT(wasm, trap,
+	    TP_PROTO(const char *prog, int kind, uint32_t func, const char *name, uint32_t offset),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_FIELD(int, kind),
-		      TP_FIELD(uint32_t, func), TP_FIELD(uint32_t, offset)),
+		      TP_FIELD(uint32_t, func), TP_STRING(name, WASM_TRAP_NAME_LEN),
+		      TP_FIELD(uint32_t, offset)),
 	    TP_ASSIGN(trace_copy_str(REC->prog, prog, TRACE_COMM_LEN); REC->kind = kind;
-		      REC->func = func; REC->offset = offset;),
-	    TP_PRINT("prog=%s kind=%s func=%u offset=0x%x", REC->prog, wasm_trap_str(REC->kind),
-		     REC->func, REC->offset));
+		      REC->func = func; trace_copy_str(REC->name, name, WASM_TRAP_NAME_LEN);
+		      REC->offset = offset;),
+	    TP_PRINT("prog=%s kind=%s func=%u name=%s offset=0x%x", REC->prog,
+		     wasm_trap_str(REC->kind), REC->func, REC->name, REC->offset));
 
 TRACE_EVENT(wasm, hostcall, TP_PROTO(const char *prog, const char *service),
 	    TP_FIELDS(TP_STRING(prog, TRACE_COMM_LEN), TP_STRING(service, TRACE_COMM_LEN)),

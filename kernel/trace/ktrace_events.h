@@ -75,8 +75,11 @@ TRACE_EVENT_DECLARE(wasm, instance_exit,
 		    TP_PROTO(const char *prog, int code, int trap, uint64_t run_us,
 			     uint32_t translated, uint32_t funcs));
 TRACE_EVENT_DECLARE(wasm, instance_kill, TP_PROTO(const char *prog, uint64_t run_us));
+/* wasm:trap keeps the start of the trapping function's name */
+#define WASM_TRAP_NAME_LEN 32
 TRACE_EVENT_DECLARE(wasm, trap,
-		    TP_PROTO(const char *prog, int kind, uint32_t func, uint32_t offset));
+		    TP_PROTO(const char *prog, int kind, uint32_t func, const char *name,
+			     uint32_t offset));
 TRACE_EVENT_DECLARE(wasm, hostcall, TP_PROTO(const char *prog, const char *service));
 TRACE_EVENT_DECLARE(shell, line, TP_PROTO(const char *line));
 TRACE_EVENT_DECLARE(shell, interrupt, TP_PROTO(int job));

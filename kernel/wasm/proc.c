@@ -117,8 +117,15 @@ static void report_trap(struct wasm_proc *p, const struct wasm_trap *t)
 {
 	size_t need = wasm_trap_format(t, NULL, 0) + 1;
 	char *buf = malloc(need);
+	char name[WASM_TRAP_NAME_LEN] = "";
 
-	TRACE_POINT(wasm, trap, p->name, t->kind, t->nframes ? t->frames[0].func : 0,
+	if (t->nframes) {
+		struct wasm_name n =
+			wasm_module_func_name(t->frames[0].inst->module, t->frames[0].func);
+
+		fmt_snprintf(name, sizeof(name), "%.*s", (int)n.len, n.ptr ? n.ptr : "");
+	}
+	TRACE_POINT(wasm, trap, p->name, t->kind, t->nframes ? t->frames[0].func : 0, name,
 		    t->nframes ? t->frames[0].offset : 0);
 	if (!buf) {
 		const char *s = wasm_trap_str(t->kind);

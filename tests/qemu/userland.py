@@ -339,7 +339,8 @@ def c_trace(sh):
         out = sh.cmd(f"echo 1 > {TRACING}/events/{ev}/enable")
         need(out == "", f"enable {ev}: {out!r}")
     try:
-        check_trap(sh.cmd("oob", 15), "oob: reading at 0xfffffff0")
+        trapped = sh.cmd("oob", 15)
+        check_trap(trapped, "oob: reading at 0xfffffff0")
         sh.start(f"cat {TRACING}/trace_pipe")
         time.sleep(1.0)
         sh.send(b"\x03")
@@ -347,7 +348,12 @@ def c_trace(sh):
     finally:
         for ev in events:
             sh.cmd(f"echo 0 > {TRACING}/events/{ev}/enable")
-    trap = line_re(r"^ +oob-\d+ +\[\d+\] .* trap: prog=oob kind=out of bounds memory access func=\d+", out)
+    trap = line_re(r"^ +oob-\d+ +\[\d+\] .* trap: prog=oob kind=out of bounds memory access func=\d+"
+                   r" name=(\S+) offset=0x[0-9a-f]+$", out)
+    # the function by name, as the backtrace's first frame names it
+    frame0 = re.search(r"#0 0x[0-9a-f]+ in (\S+)", trapped)
+    need(frame0 and trap.group(1) == frame0.group(1)[:31],
+         f"wasm:trap names {trap.group(1)!r}, the backtrace {frame0 and frame0.group(1)!r}")
     load = line_re(r" load: prog=oob bytes=[1-9]\d* funcs=[1-9]\d* cached=[01] find_us=\d+ decode_us=\d+"
                    r" validate_us=\d+ instantiate_us=\d+", out)
     # the program's own task enters _start once, after its load, before its trap

@@ -2,11 +2,11 @@
 # host and in the test kernel.
 #
 #   make spectest [WASM_TESTSUITE=DIR] [SPEC_ARGS="-v ..."]
-#        builds $(BUILD)/host/spectest, converts every non-SIMD .wast of DIR
-#        (default ../shared/wasm-testsuite) with wast2json into
-#        $(BUILD)/spec/json/ (only the stale ones), and runs them all twice:
-#        checked memory, then guarded (mmap) memory (tests/spec/run.sh),
-#        after checking the runner itself (tests/spec/selftest.sh).
+#        builds $(BUILD)/host/spectest and runs every non-SIMD .wast of DIR
+#        (default ../shared/wasm-testsuite) twice, read by the runner
+#        itself: checked memory, then guarded (mmap) memory
+#        (tests/spec/run.sh), after checking the runner itself
+#        (tests/spec/selftest.sh).
 #   make spectest-asan     the same two runs with the ASan+UBSan runner
 #   make spectest-build    the runners only ($(BUILD)/host{,-asan,-tsan}/spectest)
 #
@@ -18,6 +18,10 @@
 #        the compiler tier, guarded memory or checked, as programs get),
 #        in $(BUILD)/kernel-spec/loader.elf: the test kernel's objects with
 #        the scripts (and tests/spec/skip.txt) in /spec of its initrd.
+#   make spec-json   every non-SIMD script converted with wast2json into
+#        $(BUILD)/spec/json/ (only the stale ones): the test kernel reads
+#        these, and the host text-format and rv64 compiler tests compare
+#        with or compile them. make test-build makes them (kernel-spec).
 #
 # The runner links the portable engine (lib/wasm, lib/base/*.c) and the
 # host memory provider from a private archive, so only what it uses is
@@ -72,7 +76,8 @@ spectest-asan: $(SPECTEST_ASAN)
 # ---- the testsuite in the kernel ----
 # Every non-SIMD script, as tests/spec/run.sh runs on the host (a few
 # seconds of the test kernel on QEMU); SPEC_KERNEL="i32 f64 ..." for fewer.
-SPEC_KERNEL ?= $(filter-out simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
+SPEC_NAMES := $(filter-out simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
+SPEC_KERNEL ?= $(SPEC_NAMES)
 SPECK := $(BUILD)/kernel-spec
 SPEC_MEM ?= guarded
 ifneq ($(SPEC_KERNEL),$(shell cat $(SPECK)/vars 2>/dev/null))
@@ -80,7 +85,7 @@ $(shell mkdir -p $(SPECK) && printf '%s\n' '$(SPEC_KERNEL)' >$(SPECK)/vars)
 endif
 
 # wast2json writes NAME.json and NAME.N.wasm (NAME.N.wat for text modules,
-# which skip.txt skips); tests/spec/run.sh converts the same way.
+# which skip.txt skips in the kernel).
 $(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
 	@mkdir -p $(@D)
 	$(call step,WAST2JSON)rm -f $(@D)/$*.[0-9]*.wasm $(@D)/$*.[0-9]*.wat
@@ -98,7 +103,8 @@ $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/s
 	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
 $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 
-.PHONY: kernel-spec spectest-kernel
+.PHONY: kernel-spec spectest-kernel spec-json
+spec-json: $(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_NAMES))
 kernel-spec: $(SPECK)/loader.elf
 spectest-kernel: kernel-spec
 	$(Q)tools/qemu-test.sh $(SPECK)/loader.elf $(SMP) "spec=/spec spec_mem=$(SPEC_MEM)"

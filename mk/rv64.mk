@@ -62,7 +62,7 @@ $(RV64_ENC_TEST): $(call host_objs,rv64,$(RV64_ENC_TEST_SRCS))
 	$(call step,LD)$(RV64_CC) $(RV64_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # The compiler's execution test, and every spec module compiled (needs
-# build/spec/json: tests/spec/run.sh makes it).
+# build/spec/json: make spec-json).
 RV64_JIT_TEST := $(BUILD)/rv64/test_rv64_jit
 RV64_JIT_TEST_SRCS := tests/host/main.c tests/rv64/jit_compile_test.c \
 	tests/host/jit_compile_spec_test.c $(call lib_srcs,wasm) lib/wasm/host/code_host.c \

@@ -3,7 +3,7 @@
  * spec testsuite: every non-SIMD .wast of $WASM_TESTSUITE (default
  * ../shared/wasm-testsuite) is parsed into commands, which are compared with
  * what wast2json made of the same file in $SPEC_JSON_DIR (default
- * build/spec/json, converted by make spectest): the same commands at the
+ * build/spec/json, converted by make spec-json): the same commands at the
  * same lines with the same values, and each module's binary byte for byte.
  * A module whose bytes differ must still load (decode and validate) exactly
  * when wast2json's does. The text assert_malformed cases, which wast2json
@@ -212,7 +212,7 @@ TEST(wasm_text_suite, against_wast2json)
 		st.text_malformed_rejected, st.text_malformed, st.same_reason, st.cmd_mismatch);
 	if (st.jsons == 0)
 		test_printf(t,
-			    "no wast2json output in %s (make spectest converts the suite): "
+			    "no wast2json output in %s (make spec-json converts the suite): "
 			    "scripts parsed, nothing compared\n",
 			    dir);
 	EXPECT_EQ(st.parsed, st.files);

@@ -468,6 +468,8 @@ static void command_free(struct spec_command *c)
 	free(c->action.field.s);
 	free(c->action.args);
 	free(c->expected);
+	free(c->bin);
+	free(c->refused);
 }
 
 /* Converts one command; returns false with a reason in *why. */

@@ -87,6 +87,11 @@ struct spec_command {
 	struct spec_str as;	  /* register: the import name */
 	struct spec_str text;	  /* the expected failure message */
 	bool text_module;	  /* module_type "text" (a .wat, not binary) */
+	/* from a .wast (run/wast_load.c): the module's binary, in place of
+	 * `filename`; or, for a text module the text front end refused, why */
+	uint8_t *bin;
+	size_t bin_len;
+	char *refused;
 	bool has_action;
 	struct spec_action action;
 	struct spec_value *expected;
@@ -111,6 +116,11 @@ int spec_script_parse(const char *json, size_t len, struct spec_script *out, cha
 /* spec_script_load - reads and parses a file; ERR_IO if it cannot be read.
  * Host only. */
 int spec_script_load(const char *path, struct spec_script *out, char *err, size_t errlen);
+
+/* spec_wast_load - reads a .wast script and turns it into the same
+ * commands with lib/wasm/text (run/wast_load.c); ERR_IO, ERR_MALFORMED
+ * (err says where), ERR_NOMEM. Host only. */
+int spec_wast_load(const char *path, struct spec_script *out, char *err, size_t errlen);
 
 /* spec_file_read - the whole file in a new malloc'd buffer with a NUL after
  * its `*out_len` bytes. ERR_IO, ERR_NOMEM. Host only. */

@@ -1,5 +1,5 @@
 ;; The runner's own check, part 1: every command here must pass (the
-;; text-format assert_malformed at the end is skipped by skip.txt's rule).
+;; text-format assert_malformed at the end too: the text front end refuses it).
 ;; tests/spec/selftest.sh runs it.
 (module
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))

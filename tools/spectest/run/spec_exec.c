@@ -152,29 +152,38 @@ static int named_bind(struct spec_ctx *c, const char *name, struct wasm_instance
 	return 0;
 }
 
-/* Reads and loads a command's binary; the module is kept until the store
- * goes. On failure the detail names the error. */
+/* Reads (or, from a .wast, takes) and loads a command's binary; the module
+ * is kept until the store goes. On failure the detail names the error; a
+ * text module the text front end refused is malformed. */
 static int module_load(struct spec_ctx *c, const struct spec_command *cmd, struct wasm_module **out,
 		       struct wasm_error *err)
 {
 	char path[1024];
-	char *bytes;
-	size_t len;
+	char *file = NULL;
+	const uint8_t *bytes = cmd->bin;
+	size_t len = cmd->bin_len;
 	int rc;
 
-	fmt_snprintf(path, sizeof(path), "%s/%s", c->opts->dir, cmd->filename.s);
-	rc = c->opts->read_file(path, &bytes, &len);
-	if (rc) {
-		err->kind = rc;
-		detail_set(c, "cannot read %s: %s", path, err_str(rc));
-		return ERR_IO;
+	if (cmd->refused) {
+		detail_set(c, "malformed text: %s", cmd->refused);
+		return ERR_MALFORMED;
+	}
+	if (!bytes) {
+		fmt_snprintf(path, sizeof(path), "%s/%s", c->opts->dir, cmd->filename.s);
+		rc = c->opts->read_file(path, &file, &len);
+		if (rc) {
+			err->kind = rc;
+			detail_set(c, "cannot read %s: %s", path, err_str(rc));
+			return ERR_IO;
+		}
+		bytes = (const uint8_t *)file;
 	}
 	if (c->nmods == c->capmods) {
 		size_t nc = c->capmods ? c->capmods * 2 : 16;
 		struct wasm_module **m = realloc(c->mods, nc * sizeof(*m));
 
 		if (!m) {
-			free(bytes);
+			free(file);
 			detail_set(c, "out of memory");
 			return ERR_NOMEM;
 		}
@@ -183,10 +192,10 @@ static int module_load(struct spec_ctx *c, const struct spec_command *cmd, struc
 	}
 	memset(err, 0, sizeof(*err));
 	if (c->opts->load)
-		rc = wasm_module_load_opts((const uint8_t *)bytes, len, c->opts->load, out, err);
+		rc = wasm_module_load_opts(bytes, len, c->opts->load, out, err);
 	else
-		rc = wasm_module_load((const uint8_t *)bytes, len, out, err);
-	free(bytes);
+		rc = wasm_module_load(bytes, len, out, err);
+	free(file);
 	if (rc) {
 		detail_set(c, "%s: %s @%u: %s",
 			   rc == ERR_MALFORMED ? "malformed"

@@ -26,7 +26,8 @@
  *   FILE.wast:LINE    the command that starts at LINE of FILE.wast
  *   FILE.wast:*       every command of FILE.wast
  *   *:text-malformed  every assert_malformed whose module is in text form
- *                     (wast2json writes it as a .wat; we have no text parser)
+ *                     in wast2json's JSON (written as a .wat; a .wast read
+ *                     by run/wast_load.c has none: its text is checked)
  * `#` starts a comment line; blank lines are ignored; REASON is required.
  */
 enum spec_skip_kind { SPEC_SKIP_LINE, SPEC_SKIP_FILE, SPEC_SKIP_TEXT_MALFORMED };

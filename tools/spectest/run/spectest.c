@@ -1,16 +1,17 @@
 /*
- * spectest.c - host tool: runs the official WebAssembly spec testsuite, as
- * converted by `wast2json`, against lib/wasm.
+ * spectest.c - host tool: runs the official WebAssembly spec testsuite
+ * against lib/wasm: its .wast scripts, read by our text front end
+ * (wast_load.c), or their conversion by `wast2json` (FILE.json).
  *
  *   spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] [-j N] [-v]
- *            FILE.json...
+ *            FILE.wast|FILE.json...
  *
  * Each script runs in a forked child with a fresh store (spec_exec.c), so a
  * crash or a hang in the engine costs one file, not the run. The child
  * reports one record per command through a pipe:
  *
  *   parent                          child (one per file, at most -j at once)
- *   parse FILE.json (for counts)
+ *   parse FILE (for counts)
  *   pipe + fork  ────────────────▶  spec_script_run()
  *   poll, collect  ◀──────────────  "R <cmd> <P|K|F|S> <skip>\t<detail>\n" ...
  *   timeout: SIGKILL                "E\n" when every command ran
@@ -28,8 +29,8 @@
  * tell the two apart). The last lines are "S skipped (see SKIPFILE)" and
  * "N passed, N failed", counted per assertion and action (as the
  * testsuite's ABOUT.md counts): module and register commands count only
- * when they fail; a FILE.json that cannot be
- * read counts as one failure. Exit
+ * when they fail; a FILE that cannot be
+ * read or parsed counts as one failure. Exit
  * status: 0 if nothing failed, 1 if something did, 2 for a usage error or
  * an unreadable skip file.
  */
@@ -95,7 +96,8 @@ static double now(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] "
-			"[-j N] [--validate-threads N] [--jit] [-v] FILE.json...\n"
+			"[-j N] [--validate-threads N] [--jit] [-v] FILE...\n"
+			"  FILE.wast    a script (text-format modules included)\n"
 			"  FILE.json    wast2json output; its .wasm files beside it\n"
 			"  --guarded    guarded (mmap) linear memory instead of checked\n"
 			"  --jit        compile functions to machine code (riscv64 builds)\n"
@@ -235,8 +237,10 @@ static void job_start(struct runner *r, struct job *j)
 {
 	char err[512];
 	int fds[2], efds[2];
+	size_t n = strlen(j->json);
+	bool wast = n > 5 && strcmp(j->json + n - 5, ".wast") == 0;
 
-	if (spec_script_load(j->json, &j->script, err, sizeof(err))) {
+	if ((wast ? spec_wast_load : spec_script_load)(j->json, &j->script, err, sizeof(err))) {
 		job_name(j);
 		j->err = strdup(err);
 		j->done = true;
@@ -411,7 +415,7 @@ static void job_print(struct runner *r, struct job *j)
 	int n;
 
 	if (!j->script.ncmds && j->err) {
-		/* the JSON itself could not be read: one failure */
+		/* the script itself could not be read: one failure */
 		printf("spec: %s: 0 passed, 1 failed (%s)\n", j->name, j->err);
 		r->total_fail++;
 		return;
@@ -588,7 +592,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i == argc) {
-		fprintf(stderr, "spectest: no FILE.json given\n");
+		fprintf(stderr, "spectest: no FILE.wast or FILE.json given\n");
 		usage();
 		return 2;
 	}

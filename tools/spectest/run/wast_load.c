@@ -1,0 +1,130 @@
+/*
+ * wast_load.c - the host spectest runner's .wast reader: the script goes
+ * through our text front end (wasm/text/wast.h) and each of its commands
+ * becomes the spec_command that wast_json.c would have made from
+ * wast2json's JSON, so spec_exec.c runs both alike. Modules come as their
+ * binary (`bin`) instead of a file name; a text module that the front end
+ * refused (the text-format assert_malformed cases) keeps the reason in
+ * `refused`.
+ *
+ * Host only (the test kernel reads JSON), so not named spec_*.c: the
+ * kernel's build takes those.
+ *
+ * Invariant: every string and binary moves from the wast_script into the
+ * spec_script (the wast side's pointer is then NULL), so freeing both
+ * never frees twice.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/fmt.h"
+#include "wasm/text/wast.h"
+#include "../wast_json.h"
+
+_Static_assert((int)WAST_ASSERT_UNINSTANTIABLE == (int)SPEC_CMD_ASSERT_UNINSTANTIABLE &&
+		       (int)WAST_ASSERT_MALFORMED == (int)SPEC_CMD_ASSERT_MALFORMED,
+	       "wast_cmd_kind and spec_cmd_kind are in the same order");
+_Static_assert((int)WAST_V128 == (int)SPEC_V128 && (int)WAST_EXTERNREF == (int)SPEC_EXTERNREF,
+	       "wast_val_type and spec_val_type are in the same order");
+
+static struct spec_str take(struct wast_str *w)
+{
+	struct spec_str s = {.s = w->s, .len = w->len};
+
+	w->s = NULL;
+	return s;
+}
+
+static int values(const struct wast_value *in, size_t n, struct spec_value **out, size_t *out_n)
+{
+	static const enum spec_val_kind kinds[] = {
+		[WAST_VAL_BITS] = SPEC_VAL_BITS,
+		[WAST_VAL_NAN_CANONICAL] = SPEC_VAL_NAN_CANONICAL,
+		[WAST_VAL_NAN_ARITHMETIC] = SPEC_VAL_NAN_ARITHMETIC,
+		[WAST_VAL_NULL] = SPEC_VAL_NULL,
+		[WAST_VAL_UNSUPPORTED] = SPEC_VAL_UNSUPPORTED,
+	};
+
+	*out = NULL;
+	*out_n = 0;
+	if (!n)
+		return 0;
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return ERR_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		(*out)[i] = (struct spec_value){.type = (enum spec_val_type)in[i].type,
+						.kind = kinds[in[i].kind],
+						.bits = in[i].bits};
+	*out_n = n;
+	return 0;
+}
+
+static int convert(struct wast_cmd *w, struct spec_command *c)
+{
+	int rc;
+
+	c->kind = (enum spec_cmd_kind)w->kind;
+	c->line = w->line;
+	c->name = take(&w->name);
+	c->as = take(&w->as);
+	c->text = take(&w->text);
+	c->bin = w->bin;
+	c->bin_len = w->bin_len;
+	w->bin = NULL;
+	if (!c->bin && (c->kind == SPEC_CMD_MODULE || c->kind >= SPEC_CMD_ASSERT_INVALID)) {
+		char why[160];
+
+		fmt_snprintf(why, sizeof(why), "%u:%u: %s", w->wat_err.line, w->wat_err.col,
+			     w->wat_err.msg);
+		c->refused = strdup(why);
+		if (!c->refused)
+			return ERR_NOMEM;
+	}
+	c->has_action = w->has_action;
+	c->action.is_get = w->action.is_get;
+	c->action.module = take(&w->action.module);
+	c->action.field = take(&w->action.field);
+	rc = values(w->action.args, w->action.nargs, &c->action.args, &c->action.nargs);
+	return rc ? rc : values(w->expected, w->nexpected, &c->expected, &c->nexpected);
+}
+
+int spec_wast_load(const char *path, struct spec_script *out, char *err, size_t errlen)
+{
+	struct wast_script w = {0};
+	struct spec_script s = {0};
+	struct wat_error we = {0};
+	char *text;
+	size_t len;
+	int rc = spec_file_read(path, &text, &len);
+
+	if (rc) {
+		fmt_snprintf(err, errlen, "%s: %s", path,
+			     rc == ERR_IO ? "cannot open or read" : err_str(rc));
+		return rc;
+	}
+	rc = wast_parse(text, len, &w, &we);
+	free(text);
+	if (rc) {
+		if (rc == ERR_MALFORMED)
+			fmt_snprintf(err, errlen, "%s:%u:%u: %s", path, we.line, we.col, we.msg);
+		else
+			fmt_snprintf(err, errlen, "%s: %s", path, err_str(rc));
+		return rc;
+	}
+	s.cmds = calloc(w.ncmds ? w.ncmds : 1, sizeof(*s.cmds));
+	rc = s.cmds ? 0 : ERR_NOMEM;
+	for (size_t i = 0; !rc && i < w.ncmds; i++) {
+		s.ncmds = i + 1;
+		rc = convert(&w.cmds[i], &s.cmds[i]);
+	}
+	wast_script_free(&w);
+	if (rc) {
+		fmt_snprintf(err, errlen, "%s: %s", path, err_str(rc));
+		spec_script_free(&s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}

@@ -15,7 +15,7 @@ debug: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	@echo "QEMU waits for gdb on port $(GDB_PORT); in another terminal:"
 	@echo "  gdb-multiarch $(BUILD)/kernel/kernel.elf -ex 'target remote :$(GDB_PORT)'"
-	@echo "then e.g. 'break kmain' and 'continue' (Ctrl-A X quits QEMU)"
-	$(Q)$(QEMU) -machine virt -smp $(SMP) -m $(MEM) -bios default -nographic \
+	@echo "then e.g. 'break kmain' and 'continue' (Ctrl-] X quits QEMU)"
+	$(Q)$(QEMU) -machine virt -smp $(SMP) -m $(MEM) -bios default -nographic -echr 0x1d \
 		-kernel $(BUILD)/kernel/loader.elf -append "nokaslr $(BOOTARGS)" \
 		-gdb tcp:127.0.0.1:$(GDB_PORT) -S

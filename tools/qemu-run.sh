@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # qemu-run.sh IMAGE SMP MEM BOOTARGS - boots the kernel on the console.
-# Interactive on a terminal (Ctrl-A X quits QEMU); with piped input, the
+# Interactive on a terminal (QEMU's escape key is Ctrl-], so Ctrl-A is the
+# shell's Home: Ctrl-] X quits QEMU, Ctrl-] H lists the others); with piped input, the
 # lines are typed into the shell in order. Exits with QEMU's status, which
 # is the kernel's (shutdown -> 0).
 set -u
@@ -10,7 +11,7 @@ extra=()
 [[ -n $args ]] && extra=(-append "$args")
 qemu=(qemu-system-riscv64 -machine virt -smp "$smp" -m "$mem" -bios default -kernel "$img" "${extra[@]}")
 if [[ -t 0 ]]; then
-	exec "${qemu[@]}" -nographic
+	exec "${qemu[@]}" -nographic -echr 0x1d
 fi
 # Not a terminal: each piped line is typed at the shell's prompt.
 exec "$(dirname "$0")/qemu-pipe.py" ${RUN_TIMEOUT:+--timeout "$RUN_TIMEOUT"} \

@@ -2,7 +2,8 @@
 """console_keys.py IMAGE - `make run`'s console on a terminal (tools/qemu-run.sh
 under a pseudo-terminal): QEMU's escape key is Ctrl-], so Ctrl-A reaches the
 shell's line editor (Home) and Ctrl-] X quits QEMU. Three checks, then
-"N passed, N failed"."""
+"N passed, N failed" (on a machine without pseudo-terminals it says so and
+counts none)."""
 import os
 import pty
 import select
@@ -12,7 +13,12 @@ import time
 
 def main():
     img = sys.argv[1]
-    pid, fd = pty.fork()
+    try:
+        pid, fd = pty.fork()
+    except OSError as e:  # said, and counted as nothing run, not as a pass
+        print(f"console: no pseudo-terminal here ({e}): its 3 checks did not run")
+        print("0 passed, 0 failed")
+        return
     if pid == 0:
         os.execvp("tools/qemu-run.sh", ["tools/qemu-run.sh", img, "1", "256M", ""])
     seen = b""

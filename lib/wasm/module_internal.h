@@ -34,6 +34,10 @@ void wasm_error_set(struct wasm_error *err, int kind, const char *section, size_
  * no surrogates, nothing above U+10FFFF). */
 bool wasm_utf8_valid(const uint8_t *s, size_t n);
 
+/* wasm_utf8_put - writes code point cp (at most U+10FFFF) as UTF-8 into
+ * out[0..4); returns how many bytes (1 to 4). */
+size_t wasm_utf8_put(uint8_t *out, uint32_t cp);
+
 /* wasm_is_valtype / wasm_is_reftype - a known (non-SIMD) encoding. */
 static inline bool wasm_is_reftype(uint8_t b)
 {

@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "base/fmt.h"
+#include "wasm/module_internal.h"
 
 #define JSON_MAX_DEPTH 64
 
@@ -92,30 +93,6 @@ static int hex4(const char *p, unsigned *out)
 	return 0;
 }
 
-static size_t utf8_put(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* A string at ps->p (on the opening quote); decoded output is never longer
  * than the input. */
 static char *parse_string(struct parser *ps, size_t *out_len)
@@ -176,7 +153,7 @@ static char *parse_string(struct parser *ps, size_t *out_len)
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				ps->p += 6;
 			}
-			o += utf8_put(o, cp);
+			o += wasm_utf8_put((uint8_t *)o, cp);
 			break;
 		default:
 			goto bad;

@@ -118,30 +118,6 @@ static size_t scan_string(const char *src, size_t len, size_t i, struct wat_erro
 	return i + 1;
 }
 
-static size_t put_utf8(uint8_t *out, uint32_t v)
-{
-	if (v < 0x80) {
-		out[0] = (uint8_t)v;
-		return 1;
-	}
-	if (v < 0x800) {
-		out[0] = (uint8_t)(0xc0 | v >> 6);
-		out[1] = (uint8_t)(0x80 | (v & 0x3f));
-		return 2;
-	}
-	if (v < 0x10000) {
-		out[0] = (uint8_t)(0xe0 | v >> 12);
-		out[1] = (uint8_t)(0x80 | (v >> 6 & 0x3f));
-		out[2] = (uint8_t)(0x80 | (v & 0x3f));
-		return 3;
-	}
-	out[0] = (uint8_t)(0xf0 | v >> 18);
-	out[1] = (uint8_t)(0x80 | (v >> 12 & 0x3f));
-	out[2] = (uint8_t)(0x80 | (v >> 6 & 0x3f));
-	out[3] = (uint8_t)(0x80 | (v & 0x3f));
-	return 4;
-}
-
 /* Each escape is at least as long as what it stands for (\u{hhhhh} is 9
  * characters for at most 4 bytes), so the result fits in t->len bytes. */
 size_t wat_str_decode(const char *src, const struct wat_tok *t, uint8_t *out)
@@ -160,7 +136,7 @@ size_t wat_str_decode(const char *src, const struct wat_tok *t, uint8_t *out)
 			for (s += 3; *s != '}'; s++)
 				v = v * 16 + (uint32_t)hexval((unsigned char)*s);
 			s++;
-			n += put_utf8(out + n, v);
+			n += wasm_utf8_put(out + n, v);
 		} else if (hexval((unsigned char)c) >= 0) {
 			out[n++] = (uint8_t)(hexval((unsigned char)c) * 16 +
 					     hexval((unsigned char)s[2]));

@@ -4,8 +4,9 @@
  *
  * Invariants: every live stack is on `stacks` from its alloc to its free;
  * an account's code_bytes is the sum of its live chunks' sizes and its
- * `stacks` the number of its entries on the list; a chunk lives while it
- * has a live block (or is its account's current one with room left).
+ * `stacks` the number of its entries on the list; a chunk lives exactly
+ * while it has a live block (it gets its first as it becomes the account's
+ * current one, and stops being current when its last goes).
  */
 #include "wasm/kcode.h"
 
@@ -117,7 +118,7 @@ static int code_alloc(void *arg, size_t bytes, void **rw, void **handle)
 {
 	struct kcode_acct *a = arg;
 	uint64_t size = ALIGN_UP((uint64_t)bytes, KCODE_ALIGN);
-	struct kcode_chunk *c, *fresh = NULL, *drop = NULL;
+	struct kcode_chunk *c, *fresh = NULL;
 	struct kcode_block *b;
 
 	if (!bytes || size < bytes)
@@ -143,8 +144,9 @@ static int code_alloc(void *arg, size_t bytes, void **rw, void **handle)
 		irq = spin_lock(&a->lock);
 		c = a->chunk;
 		if (!c || c->size - c->used < size) {
-			c = fresh; /* the account's chunk from now on: the old is full */
-			drop = a->chunk && !a->chunk->live ? a->chunk : NULL;
+			/* the account's chunk from now on; the old one (full)
+			 * goes with its last block */
+			c = fresh;
 			a->chunk = fresh;
 			fresh = NULL;
 		} /* else another CPU's new chunk came first: use it */
@@ -153,8 +155,6 @@ static int code_alloc(void *arg, size_t bytes, void **rw, void **handle)
 	spin_unlock(&a->lock, irq);
 	if (fresh)
 		chunk_free(a, fresh);
-	if (drop)
-		chunk_free(a, drop);
 	atomic_fetch_add_explicit(&total_code_blocks, 1, memory_order_relaxed);
 	*rw = b->stage;
 	*handle = b;

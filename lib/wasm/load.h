@@ -37,6 +37,33 @@ enum wasm_bytes_mode {
 int wasm_module_decode(const uint8_t *bytes, size_t len, struct wasm_module **out,
 		       struct wasm_error *err);
 
+/*
+ * The features after WebAssembly 2.0 without SIMD, each of which a load may
+ * turn off (wasm_load_opts.features_off): a module that uses a feature
+ * turned off is rejected as an engine without it rejects it (an unknown
+ * opcode or type is malformed, a rule that feature relaxes is invalid),
+ * and the message names the feature. Zero turns nothing off.
+ */
+enum wasm_feature {
+	WASM_FEAT_SIMD = 1u << 0,	    /* 128-bit SIMD (part of 2.0) */
+	WASM_FEAT_RELAXED_SIMD = 1u << 1,   /* relaxed SIMD */
+	WASM_FEAT_TAIL_CALL = 1u << 2,	    /* return_call, return_call_indirect/_ref */
+	WASM_FEAT_EXTENDED_CONST = 1u << 3, /* add/sub/mul in constant expressions */
+	WASM_FEAT_MULTI_MEMORY = 1u << 4,   /* more than one memory */
+	WASM_FEAT_MEMORY64 = 1u << 5,	    /* 64-bit memory addresses */
+	WASM_FEAT_EXCEPTIONS = 1u << 6,	    /* tags, throw, try_table (and legacy try) */
+	WASM_FEAT_FUNC_REFS = 1u << 7,	    /* typed function references */
+	WASM_FEAT_GC = 1u << 8,		    /* structs, arrays, i31, casts */
+};
+
+/*
+ * wasm_feature_parse - the bits of a comma-separated list of feature names
+ * ("simd,tail-call"; "all" for every feature) in *bits. Returns 0, or
+ * ERR_INVAL for an unknown name. wasm_feature_name - the name of one bit.
+ */
+int wasm_feature_parse(const char *list, uint32_t *bits);
+const char *wasm_feature_name(uint32_t bit);
+
 /* How to load a module; zero is the default of each field. */
 struct wasm_load_opts {
 	enum wasm_bytes_mode bytes; /* default: a copy */
@@ -47,6 +74,8 @@ struct wasm_load_opts {
 	/* Who validates function bodies besides the caller (load; see
 	 * wasm_module_validate_on). NULL: the caller alone. */
 	const struct wasm_workers *workers;
+	/* enum wasm_feature bits of the features turned off (0: all on). */
+	uint32_t features_off;
 };
 
 /* wasm_module_decode_opts / wasm_module_load_opts - decode and load with

@@ -221,6 +221,7 @@ struct wasm_module {
 	size_t meta_bytes; /* held by the arena */
 	size_t meta_limit; /* what the arena may hold; 0: no limit */
 	bool meta_refused; /* the arena refused an allocation for the limit */
+	uint32_t features_off; /* enum wasm_feature (load.h) turned off for it */
 
 	uint32_t ntypes;
 	struct wasm_functype *types;

@@ -569,3 +569,21 @@ TEST(wasm_decode, segments_and_imports)
 	EXPECT_EQ(load(&b, &m, &err), ERR_MALFORMED);
 	EXPECT(strstr(err.msg, "data count and data section") != NULL);
 }
+
+TEST(wasm_decode, feature_names)
+{
+	uint32_t bits = 0;
+
+	EXPECT_OK(wasm_feature_parse("simd,tail-call", &bits));
+	EXPECT_EQ(bits, WASM_FEAT_SIMD | WASM_FEAT_TAIL_CALL);
+	EXPECT_OK(wasm_feature_parse("", &bits));
+	EXPECT_EQ(bits, 0);
+	EXPECT_OK(wasm_feature_parse("all", &bits));
+	EXPECT_EQ(bits, (WASM_FEAT_GC << 1) - 1);
+	bits = 7;
+	EXPECT_EQ(wasm_feature_parse("simd,simdx", &bits), ERR_INVAL);
+	EXPECT_EQ(bits, 7);
+	EXPECT_STREQ(wasm_feature_name(WASM_FEAT_MEMORY64), "memory64");
+	EXPECT_STREQ(wasm_feature_name(WASM_FEAT_GC), "gc");
+	EXPECT_STREQ(wasm_feature_name(3), "?");
+}

@@ -498,6 +498,7 @@ int wasm_module_decode_opts(const uint8_t *bytes, size_t len, const struct wasm_
 	m->len = len;
 	m->start = WASM_NONE;
 	m->meta_limit = o->max_meta;
+	m->features_off = o->features_off;
 	d.m = m;
 	d.err = err;
 	wasm_reader_init(&d.r, m->bytes, len);

@@ -34,8 +34,9 @@ int wasm_module_load(const uint8_t *bytes, size_t len, struct wasm_module **out,
 }
 
 static const char *const feature_names[] = {
-	"simd", "relaxed-simd", "tail-call", "extended-const", "multi-memory",
-	"memory64", "exceptions", "function-references", "gc",
+	"simd",		  "relaxed-simd",	 "tail-call",
+	"extended-const", "multi-memory",	 "memory64",
+	"exceptions",	  "function-references", "gc",
 };
 
 const char *wasm_feature_name(uint32_t bit)
@@ -59,7 +60,8 @@ int wasm_feature_parse(const char *list, uint32_t *bits)
 			b |= (1u << ARRAY_SIZE(feature_names)) - 1;
 		} else {
 			for (i = 0; i < ARRAY_SIZE(feature_names); i++)
-				if (strlen(feature_names[i]) == n && !strncmp(p, feature_names[i], n))
+				if (strlen(feature_names[i]) == n &&
+				    !strncmp(p, feature_names[i], n))
 					break;
 			if (i == ARRAY_SIZE(feature_names))
 				return ERR_INVAL;

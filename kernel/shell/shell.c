@@ -2,12 +2,12 @@
  * shell.c - the kernel shell: a task that reads the console UART, edits a
  * line (lib/ledit: cursor movement, history), and runs it.
  *
- * A line is words (at most MAX_ARGS in LINE_MAX - 2 bytes; more is an
- * error): '...' and "..." group, $'...' too with C escapes (\n, \t, \\,
- * \'), an unquoted >, >> or & is a word of its own; leading K=V words set
- * variables (shell_env.c). The first word is a builtin (the table below)
- * or a program (/bin/NAME[.wasm], or a path); a final & runs a program in the
- * background. Builtins run synchronously inside the shell task's poll;
+ * A line (at most LINE_MAX - 2 bytes) is run by shell_line.c: lists of
+ * commands, redirects, quotes, variables and patterns (the language of
+ * lib/shell/sh_parse.h). A command's leading K=V words set variables
+ * (shell_env.c); its first word is a builtin (the table below) or a program
+ * (/bin/NAME[.wasm], or a path); '&' runs a program in the background.
+ * Builtins run synchronously inside the shell task's poll;
  * programs and builtins that wait are jobs (shell_jobs.c): while the
  * foreground job runs, the shell reads on, Ctrl-C stops the job, lines
  * typed go to a foreground program's stdin (with their own editor, no
@@ -50,9 +50,9 @@
 #include "wasm/kcode.h"
 #include "wasm/launch.h"
 #include "wasm/modcache.h"
+#include "vfs/vfs.h"
 
 #define LINE_MAX      LEDIT_LINE_MAX
-#define MAX_ARGS      64
 #define TYPEAHEAD_MAX 256
 
 static int cmd_help(int argc, char **argv);
@@ -198,7 +198,9 @@ static const struct shell_command commands[] = {
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
-	{"echo", "print words, or write them: echo 1 > FILE, >> appends", shell_cmd_echo},
+	{"echo", "echo [-n] WORD...: print words", shell_cmd_echo},
+	{"cd", "cd [DIR]: change the directory of the builtins' paths (default /)", shell_cmd_cd},
+	{"pwd", "print that directory", shell_cmd_pwd},
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
 	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
 	{"uptime", "time since the machine started", cmd_uptime},
@@ -218,103 +220,12 @@ static int cmd_help(int argc, char **argv)
 	(void)argv;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		kprintf("  %-10s %s\n", commands[i].name, commands[i].help);
-	kprintf("Programs: ls /bin. Keys: arrows edit and recall lines, Ctrl-C stops the\n"
-		"foreground program, Ctrl-D ends its input. Lines: at most %u bytes and %d "
-		"words.\n",
-		LINE_MAX - 2, MAX_ARGS);
+	kprintf("Programs: ls /bin. Lines: CMD; CMD, CMD && CMD, CMD || CMD, CMD &; redirects\n"
+		"< FILE, > FILE, >> FILE, 2> FILE, 2>&1; $NAME, $? and '...', \"...\" as in sh;\n"
+		"* ? [...] match file names. Keys: arrows edit and recall lines, Ctrl-C stops\n"
+		"the foreground job, Ctrl-D ends its input. Lines: at most %u bytes.\n",
+		LINE_MAX - 2);
 	return 0;
-}
-
-static bool is_special(char c)
-{
-	return c == '>' || c == '&';
-}
-
-/* The escape of $'...' after its backslash: \n \t \r \\ \' \" \e. */
-static char ansi_escape(char c)
-{
-	switch (c) {
-	case 'n':
-		return '\n';
-	case 't':
-		return '\t';
-	case 'r':
-		return '\r';
-	case 'e':
-		return 0x1b;
-	default:
-		return c; /* \\, \', \" and any other: the character itself */
-	}
-}
-
-/* Copies the inside of $'...' (p just after the opening quote) to *o with
- * its escapes; returns the byte after the closing quote, or NULL if there
- * is none. Each escape makes one byte of two: *o never overtakes p. */
-static const char *ansi_quote(const char *p, char **o)
-{
-	while (*p && *p != '\'') {
-		if (*p == '\\' && p[1]) {
-			*(*o)++ = ansi_escape(p[1]);
-			p += 2;
-		} else {
-			*(*o)++ = *p++;
-		}
-	}
-	return *p ? p + 1 : NULL;
-}
-
-/*
- * Splits `line` into words in `buf` (2 * (strlen(line) + 1) bytes: each
- * byte and a NUL per word at most) and argv (MAX_ARGS + 1). Returns the word
- * count, or -1 (message printed) for too many words or an open quote.
- */
-static int tokenize(const char *line, char *buf, char **argv)
-{
-	int argc = 0;
-	char *o = buf;
-	const char *p = line;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (argc == MAX_ARGS) {
-			kprintf("too many arguments (at most %d)\n", MAX_ARGS);
-			return -1;
-		}
-		argv[argc++] = o;
-		if (is_special(*p)) {
-			*o++ = *p++;
-			if (p[-1] == '>' && *p == '>')
-				*o++ = *p++;
-			*o++ = 0;
-			continue;
-		}
-		while (*p && *p != ' ' && *p != '\t' && !is_special(*p)) {
-			if (p[0] == '$' && p[1] == '\'') {
-				p = ansi_quote(p + 2, &o);
-				if (!p) {
-					kprintf("unterminated quote\n");
-					return -1;
-				}
-			} else if (*p == '\'' || *p == '"') {
-				char q = *p++;
-				while (*p && *p != q)
-					*o++ = *p++;
-				if (!*p) {
-					kprintf("unterminated quote\n");
-					return -1;
-				}
-				p++;
-			} else {
-				*o++ = *p++;
-			}
-		}
-		*o++ = 0;
-	}
-	argv[argc] = 0;
-	return argc;
 }
 
 static const struct shell_command *builtin(const char *name)
@@ -325,23 +236,22 @@ static const struct shell_command *builtin(const char *name)
 	return NULL;
 }
 
-/* Runs words: leading K=V assignments, then a builtin or a program (in
- * the background after a final &). Assignments alone are exported; before
- * a program they are its own. */
-static int run(int argc, char **argv)
+/* A builtin, its output captured when redirected (the shell task's own
+ * output for the time it runs; a job it starts takes the redirects). */
+static int run_builtin(const struct shell_command *c, int argc, char **argv)
 {
-	bool background = strcmp(argv[argc - 1], "&") == 0;
-	if (background)
-		argv[--argc] = NULL;
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], "&") == 0) {
-			kprintf("syntax error: '&' ends a command\n");
-			return 2;
-		}
-	if (argc == 0) {
-		kprintf("syntax error: '&' needs a command before it\n");
-		return 2;
-	}
+	struct kasync_task *self = kasync_current_task(&kexec);
+	bool captured = shell_redirs_capture(self, shell_redirs_pending());
+	int status = c->fn(argc, argv);
+	if (captured)
+		console_capture_clear(self);
+	kasync_task_unref(self);
+	return status;
+}
+
+/* Assignments alone are exported; before a program they are its own. */
+static int run(int argc, char **argv, bool background)
+{
 	int nassign = 0;
 	while (nassign < argc && shell_env_name_len(argv[nassign]))
 		nassign++;
@@ -372,15 +282,20 @@ static int run(int argc, char **argv)
 		return 2;
 	}
 	if (c)
-		return c->fn(argc, argv);
+		return run_builtin(c, argc, argv);
 	if (!argv[0][0]) {
 		kprintf("the program name is empty\n");
 		return 127;
 	}
-	char path[LAUNCH_PATH_MAX];
-	if (launch_find(argv[0], path) == 0)
+	static char abs[VFS_PATH_MAX], path[LAUNCH_PATH_MAX]; /* the shell task's */
+	bool is_path = strchr(argv[0], '/') != NULL;
+	if (!(is_path && shell_path_abs(argv[0], abs)) &&
+	    launch_find(is_path ? abs : argv[0], path) == 0)
 		return shell_run_words(argc, argv, background, nassign, assign);
-	kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
+	if (is_path)
+		kprintf("%s: no such program\n", argv[0]);
+	else
+		kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
 	return 127;
 }
 
@@ -395,48 +310,18 @@ static int cmd_timeout(int argc, char **argv)
 		return 2;
 	}
 	shell_jobs_set_timeout(secs * 1000000000ull);
-	int status = run(argc - 2, argv + 2);
+	int status = shell_run_argv(argc - 2, argv + 2, false);
 	shell_jobs_set_timeout(0);
 	return status;
 }
 
-/* Runs one command line; returns its status (0 = success, 127 = unknown
- * command, 2 = bad usage). Output goes to the console. */
-static int shell_execute(const char *line)
+int shell_run_argv(int argc, char **argv, bool background)
 {
 	static const struct trace_span_meta span = {"shell", "shell", TRACE_LEVEL_INFO};
-	size_t n = strnlen(line, LINE_MAX - 1);
-	int status = 2;
-	/* the editor keeps at most LINE_MAX - 1 bytes: a line that long may
-	 * have lost its end, so it is refused rather than run cut */
-	if (n >= LINE_MAX - 1) {
-		kprintf("line too long (at most %u bytes): not run\n", LINE_MAX - 2);
-		return 2;
-	}
-	/* on the heap: a 4 KB line's words do not fit a task's stack */
-	char *copy = malloc(n + 1);
-	char *buf = malloc(2 * (n + 1));
-	char **argv = malloc((MAX_ARGS + 1) * sizeof(*argv));
-	if (!copy || !buf || !argv) {
-		kprintf("no memory for the line\n");
-		goto out;
-	}
-	memcpy(copy, line, n);
-	copy[n] = 0;
-	int argc = tokenize(copy, buf, argv);
-	if (argc <= 0) {
-		status = argc < 0 ? 2 : 0;
-		goto out;
-	}
 	uint64_t id = ktrace_span_enter(&span);
-	TRACE_POINT(shell, line, copy);
-	status = run(argc, argv);
+	int status = run(argc, argv, background);
 	ktrace_span_exit(id);
-out:
-	free(copy);
-	free(buf);
-	free(argv);
-	return status;
+	return status == 0 && !background && shell_jobs_fg_busy() ? SHELL_STATUS_WAIT : status;
 }
 
 struct shell {
@@ -471,9 +356,15 @@ static void shell_feed(struct shell *sh, int c)
 {
 	switch (ledit_feed(&sh->cmd, c)) {
 	case LEDIT_LINE: {
-		int status = shell_execute(ledit_line(&sh->cmd));
-		if (status)
-			kprintf("[exit status %d]\n", status);
+		const char *line = ledit_line(&sh->cmd);
+		if (strnlen(line, LINE_MAX - 1) >= LINE_MAX - 1) {
+			/* the editor keeps at most LINE_MAX - 1 bytes: a line that
+			 * long may have lost its end, so it is refused, not run cut */
+			kprintf("line too long (at most %u bytes): not run\n", LINE_MAX - 2);
+		} else {
+			TRACE_POINT(shell, line, line);
+			shell_line_run(line);
+		}
 		sh->prompt_due = true;
 		break;
 	}
@@ -533,6 +424,11 @@ static enum kasync_poll shell_poll(struct kasync_task *task, struct kasync_cx *c
 		if (shell_jobs_poll(cx)) {
 			while (kg.uart && (c = uart_getc(kg.uart)) >= 0)
 				shell_feed_busy(sh, c);
+		} else if (shell_line_running()) { /* its foreground job ended */
+			bool stopped;
+			int status = shell_jobs_fg_last(&stopped);
+			shell_line_resume(status, stopped);
+			continue;
 		} else if (sh->prompt_due) {
 			shell_jobs_report();
 			ledit_init(&sh->in, console_out, NULL, false);

@@ -132,13 +132,13 @@ static void ls_begin(struct ls_job *l)
 
 	if (l->npaths > 1)
 		kprintf("%s%s:\n", l->next > 1 ? "\n" : "", path);
-	int err = vfs_stat(kvfs, NULL, path, &st);
+	int err = vfs_stat(kvfs, shell_cwd(), path, &st);
 	if (!err && st.type != VFS_TYPE_DIR) {
 		kprintf("%s\n", path);
 		return;
 	}
 	if (!err)
-		err = vfs_open(kvfs, NULL, path, VFS_O_READ | VFS_O_DIRECTORY, &l->dir);
+		err = vfs_open(kvfs, shell_cwd(), path, VFS_O_READ | VFS_O_DIRECTORY, &l->dir);
 	if (err) {
 		ls_error(l, err);
 		return;
@@ -182,7 +182,7 @@ static void ls_done(void *arg)
 
 int shell_cmd_ls(int argc, char **argv)
 {
-	static char root[] = "/";
+	static char root[] = ".";
 	char *dflt[] = {root};
 	int n = argc > 1 ? argc - 1 : 1;
 	char **paths;
@@ -249,11 +249,11 @@ static int cat_step(void *arg)
 		if (c->next == c->nfiles)
 			return c->status;
 		const char *path = c->files[c->next++];
-		err = vfs_stat(kvfs, NULL, path, &st);
+		err = vfs_stat(kvfs, shell_cwd(), path, &st);
 		if (!err && st.type == VFS_TYPE_DIR)
 			err = ERR_ISDIR;
 		if (!err)
-			err = vfs_open(kvfs, NULL, path, VFS_O_READ, &c->f);
+			err = vfs_open(kvfs, shell_cwd(), path, VFS_O_READ, &c->f);
 		if (err)
 			cat_error(c, err);
 		return SHELL_WORK_MORE;
@@ -288,8 +288,8 @@ int shell_cmd_cat(int argc, char **argv)
 		kprintf("usage: cat FILE...\n");
 		return 2;
 	}
-	if (argc == 2 && vfs_stat(kvfs, NULL, argv[1], &st) == 0 && st.type == VFS_TYPE_CHAR &&
-	    is_trace_pipe(&st)) {
+	if (argc == 2 && vfs_stat(kvfs, shell_cwd(), argv[1], &st) == 0 &&
+	    st.type == VFS_TYPE_CHAR && is_trace_pipe(&st)) {
 		int err = cat_pipe();
 		if (err)
 			kprintf("cat: %s: %s\n", argv[1], err_text(err));
@@ -308,27 +308,15 @@ int shell_cmd_cat(int argc, char **argv)
 int shell_cmd_echo(int argc, char **argv)
 {
 	char text[ECHO_MAX];
-	size_t len = 0, n = 0;
-	int first = 1, words_end = argc;
-	bool newline = true, trunc = true;
-	const char *target = NULL;
-	struct vfs_file *f;
+	size_t len = 0;
+	int first = 1;
+	bool newline = true;
 
 	if (argc > 1 && strcmp(argv[1], "-n") == 0) {
 		newline = false;
 		first = 2;
 	}
-	for (int i = first; i < argc; i++)
-		if (strcmp(argv[i], ">") == 0 || strcmp(argv[i], ">>") == 0) {
-			if (i + 2 != argc) {
-				kprintf("echo: usage: echo [-n] WORDS... [> FILE | >> FILE]\n");
-				return 2;
-			}
-			trunc = argv[i][1] == 0;
-			target = argv[i + 1];
-			words_end = i;
-		}
-	for (int i = first; i < words_end; i++) {
+	for (int i = first; i < argc; i++) {
 		size_t w = strlen(argv[i]);
 		if (len + w + 2 > sizeof(text)) {
 			kprintf("echo: line too long\n");
@@ -341,23 +329,6 @@ int shell_cmd_echo(int argc, char **argv)
 	}
 	if (newline)
 		text[len++] = '\n';
-	if (!target) {
-		kprintf("%.*s", (int)len, text);
-		return 0;
-	}
-	uint32_t flags = VFS_O_WRITE | VFS_O_CREAT | (trunc ? VFS_O_TRUNC : VFS_O_APPEND);
-	int err = vfs_open(kvfs, NULL, target, flags, &f);
-	if (err) {
-		kprintf("echo: %s: %s\n", target, err_text(err));
-		return 1;
-	}
-	err = vfs_write(f, text, len, &n);
-	vfs_close(f);
-	if (!err && n != len)
-		err = ERR_NOSPC;
-	if (err) {
-		kprintf("echo: write error: %s\n", err_text(err));
-		return 1;
-	}
+	console_write(text, len);
 	return 0;
 }

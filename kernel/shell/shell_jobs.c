@@ -42,6 +42,8 @@
 #include "sched/timer.h"
 #include "wasm/launch.h"
 #include "wasm/proc.h"
+#include "vfs/vfs.h"
+#include "shell/shell_internal.h"
 
 #define JOB_NAME_MAX 48
 #define STDIN_MAX    1024
@@ -79,12 +81,19 @@ struct job {
 	size_t in_head, in_len;
 	bool in_eof;
 	struct kasync_waker in_waker; /* the program waiting for input */
+
+	/* redirects taken from the command (closed when the job is gone);
+	 * a builtin's job has its output captured from its task, cap_owner */
+	struct shell_redirs redir;
+	const void *cap_owner;
 };
 
 static struct job *jobs; /* njobs slots: bg_max + 1 */
 static size_t njobs;
 static uint32_t bg_max;
 static uint64_t next_timeout_ns; /* set by `timeout` for the job it starts */
+static int fg_last;		 /* status of the last foreground job that ended */
+static bool fg_last_stopped;
 
 static int job_num(const struct job *j)
 {
@@ -130,6 +139,13 @@ static void job_begin(struct job *j, struct kasync_join *jh, void (*stop)(struct
 	j->id = kasync_join_id(jh);
 	j->stop = stop;
 	j->state = JOB_RUNNING;
+	if (!j->prog) { /* a builtin's: its output goes where the builtin's went */
+		struct shell_redirs *r = shell_redirs_pending();
+		j->redir = *r;
+		memset(r, 0, sizeof(*r));
+		if (shell_redirs_capture(jh->task, &j->redir))
+			j->cap_owner = jh->task;
+	}
 	if (j->fg && next_timeout_ns) {
 		kasync_sleep_init(&j->timer, &kexec, next_timeout_ns);
 		j->timed = true;
@@ -312,7 +328,54 @@ static void stdin_wake(struct job *j, bool irq)
 bool shell_jobs_stdin_open(void)
 {
 	struct job *j = fg_job();
-	return j && j->prog && !j->in_eof;
+	return j && j->prog && !j->in_eof && !j->redir.in;
+}
+
+bool shell_jobs_fg_busy(void)
+{
+	return fg_job() != NULL;
+}
+
+int shell_jobs_fg_last(bool *stopped)
+{
+	*stopped = fg_last_stopped;
+	return fg_last;
+}
+
+void shell_redirs_close(struct shell_redirs *r)
+{
+	struct vfs_file *f[] = {r->in, r->out, r->err};
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		if (f[i])
+			vfs_close(f[i]);
+	memset(r, 0, sizeof(*r));
+}
+
+/* io.write of a program with redirects: its CPU. */
+static void prog_write(void *arg, int fd, const void *buf, size_t len)
+{
+	struct job *j = arg;
+	struct vfs_file *f = fd != 2		   ? j->redir.out
+			     : j->redir.err_to_out ? j->redir.out
+						   : j->redir.err;
+	size_t n;
+	if (f)
+		(void)vfs_write(f, buf, len, &n); /* a full disk loses the rest */
+	else
+		console_write(buf, len);
+}
+
+/* io.read of a program whose stdin is a file: its CPU. */
+static uint16_t prog_read_file(void *arg, void *buf, size_t len, size_t *out_n,
+			       const struct kasync_waker *waker)
+{
+	struct job *j = arg;
+	size_t n = 0;
+	(void)waker; /* a file never makes it wait */
+	if (len && vfs_read(j->redir.in, buf, len, &n))
+		return WASI_EIO;
+	*out_n = n;
+	return 0;
 }
 
 void shell_jobs_stdin_push(const char *s, size_t len)
@@ -341,8 +404,13 @@ void shell_jobs_stdin_eof(void)
 /* The job is over and gone: tell, or keep the notice for the next prompt. */
 static void job_done(struct job *j)
 {
+	if (j->redir.write_err)
+		kprintf("%s: write error: %s\n", j->name, err_text(j->redir.write_err));
+	shell_redirs_close(&j->redir);
 	j->state = JOB_ENDED;
 	if (j->fg) {
+		fg_last = j->stopping && !j->status ? SHELL_WORK_STOPPED : j->status;
+		fg_last_stopped = j->stopping;
 		/* the console showed it all; only a status worth telling */
 		if (j->status && !j->stopping)
 			kprintf("[exit status %d]\n", j->status);
@@ -356,6 +424,9 @@ static void job_end(struct job *j, int err, const union job_out *out)
 	const char *trap = NULL;
 	if (j->timed)
 		kasync_sleep_drop(&j->timer);
+	if (j->cap_owner) /* before the task can go and its address be reused */
+		console_capture_clear(j->cap_owner);
+	j->cap_owner = NULL;
 	kasync_join_drop(&j->jh);
 	bool irq = spin_lock(&j->stdin_lock);
 	struct kasync_waker w = j->in_waker; /* may hold the program's last reference: */
@@ -524,9 +595,15 @@ int shell_jobs_run_program(int argc, char **argv, bool background, const struct 
 			argv[0], bg_max);
 		return 1;
 	}
+	struct shell_redirs *r = shell_redirs_pending();
+	j->redir = *r;
+	memset(r, 0, sizeof(*r));
 	const struct wasm_proc_io io = {
 		.arg = j,
-		.read = background ? NULL : stdin_read,
+		.write = j->redir.out || j->redir.err ? prog_write : NULL,
+		.read = j->redir.in  ? prog_read_file
+			: background ? NULL
+				     : stdin_read,
 		.released = prog_released,
 		.envc = o ? o->envc : 0,
 		.envp = o ? o->envp : NULL,
@@ -535,6 +612,8 @@ int shell_jobs_run_program(int argc, char **argv, bool background, const struct 
 	};
 	err = launch_start(&f, argc, (const char *const *)argv, &io, &we, &jh);
 	if (err) {
+		shell_redirs_close(&j->redir);
+		j->state = JOB_FREE;
 		print_load_error(f.path, err, &we);
 		return err == ERR_BUSY ? 1 : 126;
 	}

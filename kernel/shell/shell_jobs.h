@@ -17,6 +17,23 @@
 #include "kasync/task.h"
 #include "wasm/proc.h"
 
+/*
+ * The redirects of the command being started: the line runner opens them
+ * (shell_line.c), and the job the command starts takes them over, with
+ * their closing: a program gets them as fds 0, 1 and 2, a builtin's job
+ * gets its output captured (console_capture_set). NULL: the console.
+ */
+struct vfs_file;
+struct shell_redirs {
+	struct vfs_file *in, *out, *err;
+	bool err_to_out; /* stderr goes to `out` (2>&1) */
+	int write_err;	 /* the first error writing a builtin's output to `out` */
+};
+/* shell_redirs_pending - those of the command being started (zeroed once
+ * a job took them); shell_redirs_close - closes and zeroes. */
+struct shell_redirs *shell_redirs_pending(void);
+void shell_redirs_close(struct shell_redirs *r);
+
 /* ---- for commands: starting jobs ---- */
 
 /*
@@ -87,6 +104,13 @@ bool shell_jobs_poll(struct kasync_cx *cx);
 /* shell_jobs_interrupt - Ctrl-C: stops the foreground job, if any, and
  * returns its number (0: none). */
 int shell_jobs_interrupt(void);
+
+/* shell_jobs_fg_busy - whether a foreground job runs. */
+bool shell_jobs_fg_busy(void);
+
+/* shell_jobs_fg_last - the status of the last foreground job that ended
+ * (130 if Ctrl-C or timeout stopped it: *stopped is then true). */
+int shell_jobs_fg_last(bool *stopped);
 
 /* shell_jobs_report - prints (and forgets) the notices of ended background jobs. */
 void shell_jobs_report(void);

@@ -1,0 +1,379 @@
+/*
+ * shell_line.c - runs a command line: the language of lib/shell (lists of
+ * pipelines joined by ; && || &, redirects, quotes, $NAME and $?, patterns)
+ * over the shell's commands and jobs, and the working directory (cd, pwd).
+ *
+ * A line runs one pipeline at a time. A pipeline that starts a foreground
+ * job ends the step: the shell task waits for the job (reading the
+ * console meanwhile) and then calls shell_line_resume with its status,
+ * which decides whether the next pipeline runs (&&, ||) and runs it. So a
+ * line is a small state machine driven by the shell task's poll:
+ *
+ *   shell_line_run --> pipeline --> [fg job? wait --> shell_line_resume] --> ... --> done
+ *
+ * Redirects: the files are opened (from the working directory) before the
+ * command runs; a program gets them as its stdin/stdout/stderr (io
+ * callbacks, shell_jobs.c), a builtin's output is captured from its task
+ * (console_capture_set), and a job it starts takes them over. Builtins
+ * have one output: `2>` gives them an empty file.
+ *
+ * Not yet: pipes ('|' is refused with a message), a program's own working
+ * directory (programs start at "/").
+ *
+ * Invariant: everything here runs on the shell task.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/fmt.h"
+#include "core/console.h"
+#include "fs/kvfs.h"
+#include "shell/sh_glob.h"
+#include "shell/sh_parse.h"
+#include "shell/shell_internal.h"
+#include "shell/shell_jobs.h"
+#include "vfs/vfs.h"
+
+#define WORDS_MAX 1024 /* words of one command, patterns expanded */
+
+static struct {
+	struct sh_line line;
+	size_t next;  /* the pipeline to run next */
+	int status;   /* $?: the last pipeline's */
+	bool running; /* a line is being run */
+} ln;
+
+static char cwd_path[VFS_PATH_MAX] = "/";
+static struct vfs_file *cwd_dir; /* NULL: the root */
+
+struct vfs_file *shell_cwd(void)
+{
+	return cwd_dir;
+}
+
+int shell_path_abs(const char *path, char *out)
+{
+	return sh_path_resolve(cwd_path, path, out, VFS_PATH_MAX);
+}
+
+int shell_cmd_cd(int argc, char **argv)
+{
+	char *path = malloc(VFS_PATH_MAX);
+	struct vfs_file *d;
+	int e;
+
+	if (argc > 2) {
+		free(path);
+		kprintf("usage: cd [DIR]\n");
+		return 2;
+	}
+	e = path ? shell_path_abs(argc > 1 ? argv[1] : "/", path) : ERR_NOMEM;
+	if (!e)
+		e = vfs_open(kvfs, NULL, path, VFS_O_READ | VFS_O_DIRECTORY, &d);
+	if (e) {
+		kprintf("cd: %s: %s\n", argc > 1 ? argv[1] : "/", err_text(e));
+		free(path);
+		return 1;
+	}
+	if (cwd_dir)
+		vfs_close(cwd_dir);
+	cwd_dir = d;
+	memcpy(cwd_path, path, strlen(path) + 1);
+	free(path);
+	return 0;
+}
+
+int shell_cmd_pwd(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("%s\n", cwd_path);
+	return 0;
+}
+
+/* ---- expansion ---- */
+
+static const char *var_get(void *ctx, const char *name, size_t len)
+{
+	(void)ctx;
+	return shell_env_get(name, len);
+}
+
+struct list_ctx {
+	void (*each)(void *arg, const char *name, bool is_dir);
+	void *arg;
+	char name[VFS_NAME_MAX + 1];
+};
+
+static bool list_entry(void *arg, const struct vfs_dirent *e)
+{
+	struct list_ctx *c = arg;
+	if ((e->namelen == 1 && e->name[0] == '.') ||
+	    (e->namelen == 2 && e->name[0] == '.' && e->name[1] == '.') ||
+	    e->namelen > VFS_NAME_MAX)
+		return true;
+	memcpy(c->name, e->name, e->namelen);
+	c->name[e->namelen] = 0;
+	c->each(c->arg, c->name, e->type == VFS_TYPE_DIR);
+	return true;
+}
+
+static int list_dir(void *ctx, const char *dir,
+		    void (*each)(void *arg, const char *name, bool is_dir), void *arg)
+{
+	struct list_ctx *c = malloc(sizeof(*c));
+	struct vfs_file *f;
+	int e = c ? vfs_open(kvfs, NULL, dir, VFS_O_READ | VFS_O_DIRECTORY, &f) : ERR_NOMEM;
+
+	(void)ctx;
+	if (!e) {
+		c->each = each;
+		c->arg = arg;
+		e = vfs_readdir(f, 0, list_entry, c);
+		vfs_close(f);
+	}
+	free(c);
+	return e;
+}
+
+struct words {
+	int n;
+	char *v[WORDS_MAX + 1];
+};
+
+static void words_free(struct words *w)
+{
+	for (int i = 0; i < w->n; i++)
+		free(w->v[i]);
+	w->n = 0;
+}
+
+static int words_add(struct words *w, char *s)
+{
+	if (w->n == WORDS_MAX) {
+		free(s);
+		return ERR_RANGE;
+	}
+	w->v[w->n++] = s;
+	w->v[w->n] = NULL;
+	return 0;
+}
+
+/* Expands one cooked word into w: its patterns' matches, sorted, or the
+ * word itself when nothing matches (as sh does). */
+static int expand_word(const char *cooked, struct words *w)
+{
+	static const struct sh_dirs dirs = {list_dir, NULL};
+	struct sh_vars v = {var_get, NULL, ln.status};
+	char *arg, *pat, **paths;
+	size_t n = 0;
+	int e = sh_expand(cooked, &v, &arg, &pat);
+
+	if (e)
+		return e;
+	if (pat) {
+		e = sh_glob(pat, cwd_path, &dirs, &paths, &n);
+		free(pat);
+		if (e) {
+			free(arg);
+			return e;
+		}
+		for (size_t i = 0; i < n && !e; i++) {
+			e = words_add(w, paths[i]);
+			paths[i] = NULL;
+		}
+		sh_glob_free(paths, n);
+	}
+	if (n == 0)
+		return words_add(w, arg);
+	free(arg);
+	return e;
+}
+
+/* ---- redirects ---- */
+
+static struct shell_redirs redirs; /* of the command being started */
+
+static int redir_open(const struct sh_redir *rd, struct vfs_file **f)
+{
+	static const uint32_t flags[] = {
+		[SH_REDIR_IN] = VFS_O_READ,
+		[SH_REDIR_OUT] = VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC,
+		[SH_REDIR_APPEND] = VFS_O_WRITE | VFS_O_CREAT | VFS_O_APPEND,
+		[SH_REDIR_ERR] = VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC,
+		[SH_REDIR_ERR_APPEND] = VFS_O_WRITE | VFS_O_CREAT | VFS_O_APPEND,
+	};
+	struct sh_vars v = {var_get, NULL, ln.status};
+	char *path, *pat;
+	int e = sh_expand(rd->word, &v, &path, &pat);
+
+	if (e)
+		return e;
+	free(pat); /* a file name is taken as it is */
+	e = vfs_open(kvfs, cwd_dir, path, flags[rd->kind], f);
+	if (e)
+		kprintf("%s: %s\n", path, err_text(e));
+	free(path);
+	return e;
+}
+
+/* Opens cmd's redirects into `redirs`, in order (a later one wins). */
+static int redirs_open(const struct sh_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		const struct sh_redir *rd = &cmd->redirs[i];
+		struct vfs_file *f = NULL;
+
+		if (rd->kind == SH_REDIR_ERR_TO_OUT) {
+			if (redirs.err)
+				vfs_close(redirs.err);
+			redirs.err = NULL;
+			redirs.err_to_out = redirs.out != NULL;
+			continue;
+		}
+		int e = redir_open(rd, &f);
+		if (e)
+			return e;
+		if (rd->kind == SH_REDIR_IN) {
+			if (redirs.in)
+				vfs_close(redirs.in);
+			redirs.in = f;
+		} else if (rd->kind == SH_REDIR_OUT || rd->kind == SH_REDIR_APPEND) {
+			/* "2>&1 >f": errors stay where output was */
+			if (redirs.err_to_out) {
+				redirs.err = redirs.out;
+				redirs.err_to_out = false;
+			} else if (redirs.out) {
+				vfs_close(redirs.out);
+			}
+			redirs.out = f;
+		} else {
+			if (redirs.err)
+				vfs_close(redirs.err);
+			redirs.err = f;
+			redirs.err_to_out = false;
+		}
+	}
+	return 0;
+}
+
+struct shell_redirs *shell_redirs_pending(void)
+{
+	return &redirs;
+}
+
+static void capture_sink(void *arg, const char *s, size_t n)
+{
+	struct shell_redirs *r = arg;
+	size_t w = 0;
+	if (!r->out) /* a job took the file over: it captures its own output */
+		return;
+	int e = r->write_err ? 0 : vfs_write(r->out, s, n, &w);
+	if (!r->write_err && (e || w != n))
+		r->write_err = e ? e : ERR_NOSPC; /* the rest is lost */
+}
+
+bool shell_redirs_capture(const void *task, struct shell_redirs *r)
+{
+	if (!r->out)
+		return false;
+	if (console_capture_set(task, capture_sink, r)) {
+		kprintf("too many redirected commands at once: output on the console\n");
+		return false;
+	}
+	return true;
+}
+
+/* ---- running ---- */
+
+static int run_command(const struct sh_cmd *cmd, bool background)
+{
+	struct words *w = calloc(1, sizeof(*w));
+	int status = 2, e = w ? 0 : ERR_NOMEM;
+
+	for (size_t i = 0; !e && i < cmd->nwords; i++)
+		e = expand_word(cmd->words[i], w);
+	if (e == ERR_RANGE)
+		kprintf("too many words (at most %d, patterns expanded)\n", WORDS_MAX);
+	else if (e)
+		kprintf("%s\n", err_text(e));
+	else if (!redirs_open(cmd))
+		status = shell_run_argv(w->n, w->v, background);
+	else
+		status = 1;
+	if (redirs.write_err) {
+		kprintf("%s: write error: %s\n", w->v[0], err_text(redirs.write_err));
+		if (status == 0)
+			status = 1;
+	}
+	shell_redirs_close(&redirs); /* what no job took */
+	if (w)
+		words_free(w);
+	free(w);
+	return status;
+}
+
+static int run_pipeline(const struct sh_pipeline *p)
+{
+	if (p->ncmds > 1) {
+		kprintf("pipes ('|') are not supported yet: run the commands one by one, with "
+			"'> FILE' and '< FILE'\n");
+		return 2;
+	}
+	return run_command(&p->cmds[0], p->then == SH_THEN_BG);
+}
+
+/* Runs pipelines until one starts a foreground job or the line ends. */
+static void line_continue(void)
+{
+	while (ln.next < ln.line.n) {
+		size_t i = ln.next++;
+		enum sh_then prev = i ? ln.line.pipes[i - 1].then : SH_THEN_SEQ;
+
+		if ((prev == SH_THEN_AND && ln.status) || (prev == SH_THEN_OR && !ln.status))
+			continue; /* skipped: $? stays */
+		ln.status = run_pipeline(&ln.line.pipes[i]);
+		if (ln.status && ln.status != SHELL_STATUS_WAIT)
+			kprintf("[exit status %d]\n", ln.status);
+		if (ln.status == SHELL_STATUS_WAIT)
+			return;
+	}
+	sh_line_free(&ln.line);
+	ln.running = false;
+}
+
+void shell_line_run(const char *line)
+{
+	const char *msg;
+	size_t at;
+	int e;
+
+	if (ln.running) /* not reached: the shell reads no line while one runs */
+		return;
+	e = sh_parse(line, &ln.line, &msg, &at);
+	if (e) {
+		kprintf("syntax error: %s (column %zu)\n", msg, at + 1);
+		ln.status = 2;
+		return;
+	}
+	ln.next = 0;
+	ln.running = true;
+	line_continue();
+}
+
+bool shell_line_running(void)
+{
+	return ln.running;
+}
+
+void shell_line_resume(int status, bool stopped)
+{
+	ln.status = status;
+	if (stopped) { /* Ctrl-C or timeout ends the whole line, as in sh */
+		ln.next = ln.line.n;
+		if (!ln.status)
+			ln.status = SHELL_WORK_STOPPED;
+	}
+	line_continue();
+}

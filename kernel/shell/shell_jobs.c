@@ -9,15 +9,20 @@
  *     free -> running -> [reaping] -> ended (notice pending) -> free
  *
  * The table has room for bg_max background jobs (the jobs= boot argument)
- * plus one: there is at most one foreground job, so it always finds a slot.
+ * plus SHELL_PIPE_MAX: the foreground jobs are at most one pipeline's, so
+ * they always find a slot.
  *
  * A program is reaping from its join's end until its memory is all freed
  * (io.released): after a kill the join ends at once, while the program may
  * still be finishing a slice on another CPU.
  *
- * The foreground job (at most one) has the console: the shell waits for
- * it, Ctrl-C stops it, and a foreground program reads the lines typed
- * (shell_jobs_stdin_*). A background program's stdin is at its end. A job
+ * The foreground jobs (one, or a pipeline's) have the console: the shell
+ * waits for them, Ctrl-C stops them all, and the foreground program whose
+ * stdin is the console reads the lines typed (shell_jobs_stdin_*). In a
+ * pipeline, each program's stdout is a kasync_pipe into the next one's
+ * stdin (io.write_wait, which makes a writer wait while the pipe is full);
+ * a builtin's output is pushed into it, and its job waits between steps
+ * while the pipe is full (work_poll). A background program's stdin is at its end. A job
  * that ends in the background leaves a notice ("[1] Done hello"), printed
  * before the next prompt, as Unix shells do; `kill` waits for its victims,
  * so their notices come before its prompt.
@@ -43,6 +48,7 @@
 #include "wasm/launch.h"
 #include "wasm/proc.h"
 #include "vfs/vfs.h"
+#include "kasync/pipe.h"
 #include "shell/shell_internal.h"
 
 #define JOB_NAME_MAX 48
@@ -86,13 +92,16 @@ struct job {
 	 * a builtin's job has its output captured from its task, cap_owner */
 	struct shell_redirs redir;
 	const void *cap_owner;
+	bool console_in; /* a foreground program reading the console */
+	uint64_t seq;	 /* when it started, among all jobs */
 };
 
-static struct job *jobs; /* njobs slots: bg_max + 1 */
+static struct job *jobs; /* njobs slots: bg_max + SHELL_PIPE_MAX */
 static size_t njobs;
 static uint32_t bg_max;
 static uint64_t next_timeout_ns; /* set by `timeout` for the job it starts */
-static int fg_last;		 /* status of the last foreground job that ended */
+static int fg_last;		 /* status of the foreground job started last that ended */
+static uint64_t fg_last_seq, job_seq;
 static bool fg_last_stopped;
 
 static int job_num(const struct job *j)
@@ -102,16 +111,16 @@ static int job_num(const struct job *j)
 
 int shell_jobs_init(uint32_t max_background)
 {
-	jobs = calloc((size_t)max_background + 1, sizeof(*jobs));
+	jobs = calloc((size_t)max_background + SHELL_PIPE_MAX, sizeof(*jobs));
 	if (!jobs)
 		return ERR_NOMEM;
-	njobs = (size_t)max_background + 1;
+	njobs = (size_t)max_background + SHELL_PIPE_MAX;
 	bg_max = max_background;
 	return 0;
 }
 
 /* A free slot; NULL if a background job would pass bg_max (the foreground
- * always finds one: at most one is in use, by this very job). */
+ * always finds one: at most one pipeline's are in use). */
 static struct job *job_alloc(const char *name, bool fg)
 {
 	size_t bg = 0;
@@ -138,6 +147,9 @@ static void job_begin(struct job *j, struct kasync_join *jh, void (*stop)(struct
 	j->jh = *jh;
 	j->id = kasync_join_id(jh);
 	j->stop = stop;
+	if (j->fg && !shell_jobs_fg_busy())
+		fg_last_stopped = false; /* a new group of foreground jobs */
+	j->seq = ++job_seq;
 	j->state = JOB_RUNNING;
 	if (!j->prog) { /* a builtin's: its output goes where the builtin's went */
 		struct shell_redirs *r = shell_redirs_pending();
@@ -159,9 +171,6 @@ void shell_jobs_set_timeout(uint64_t ns)
 
 int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh))
 {
-	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
-			return ERR_BUSY;
 	struct job *j = job_alloc("", true);
 	if (!j)
 		return ERR_BUSY;
@@ -191,6 +200,7 @@ struct work {
 	void *arg;
 	atomic_bool stop; /* set by work_stop (the shell's CPU) */
 	int status;
+	struct kasync_pipe *out; /* its output's pipe (owned by its job), or NULL */
 };
 
 static void work_done(struct work *w)
@@ -214,6 +224,9 @@ static enum kasync_poll work_poll(struct kasync_task *task, struct kasync_cx *cx
 			w->status = SHELL_WORK_STOPPED;
 			break;
 		}
+		/* backpressure: no step while its pipe is full (woken by a read) */
+		if (w->out && !kasync_pipe_writable(w->out, &cx->waker))
+			return KASYNC_PENDING;
 		int r = w->step(w->arg);
 		if (r != SHELL_WORK_MORE) {
 			w->status = r;
@@ -267,6 +280,7 @@ int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void
 	w->step = step;
 	w->done = done;
 	w->arg = arg;
+	w->out = shell_redirs_pending()->out ? NULL : shell_redirs_pending()->pipe_out;
 	atomic_init(&w->stop, false);
 	err = kasync_spawn(&kexec, &w->task, &jh); /* on error it deallocs */
 	if (err)
@@ -281,10 +295,12 @@ int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void
 
 /* ---- a foreground program's stdin ---- */
 
+/* The foreground job reading the console: a program whose stdin is
+ * neither a file nor a pipe. */
 static struct job *fg_job(void)
 {
 	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg && jobs[i].console_in)
 			return &jobs[i];
 	return NULL;
 }
@@ -328,12 +344,20 @@ static void stdin_wake(struct job *j, bool irq)
 bool shell_jobs_stdin_open(void)
 {
 	struct job *j = fg_job();
-	return j && j->prog && !j->in_eof && !j->redir.in;
+	return j && !j->in_eof;
 }
 
 bool shell_jobs_fg_busy(void)
 {
-	return fg_job() != NULL;
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
+			return true;
+	return false;
+}
+
+uint64_t shell_jobs_started(void)
+{
+	return job_seq;
 }
 
 int shell_jobs_fg_last(bool *stopped)
@@ -348,7 +372,37 @@ void shell_redirs_close(struct shell_redirs *r)
 	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
 		if (f[i])
 			vfs_close(f[i]);
+	if (r->pipe_in)
+		kasync_pipe_close_read(r->pipe_in);
+	if (r->pipe_out)
+		kasync_pipe_close_write(r->pipe_out);
 	memset(r, 0, sizeof(*r));
+}
+
+static void prog_write(void *arg, int fd, const void *buf, size_t len);
+
+/* io.write_wait of a program writing into a pipe: its CPU. Errors
+ * (stderr) go as io.write says, unless 2>&1 sends them down the pipe. */
+static uint16_t prog_write_pipe(void *arg, int fd, const void *buf, size_t len, size_t *out_n,
+				const struct kasync_waker *waker)
+{
+	struct job *j = arg;
+	if (fd == 2 && !j->redir.err_to_out) {
+		if (len)
+			prog_write(arg, fd, buf, len);
+		*out_n = len;
+		return 0;
+	}
+	int e = kasync_pipe_write(j->redir.pipe_out, buf, len, out_n, waker);
+	return e == ERR_AGAIN ? WASI_EAGAIN : e == ERR_CLOSED ? WASI_EPIPE : 0;
+}
+
+/* io.read of a program reading a pipe: its CPU. */
+static uint16_t prog_read_pipe(void *arg, void *buf, size_t len, size_t *out_n,
+			       const struct kasync_waker *waker)
+{
+	struct job *j = arg;
+	return kasync_pipe_read(j->redir.pipe_in, buf, len, out_n, waker) ? WASI_EAGAIN : 0;
 }
 
 /* io.write of a program with redirects: its CPU. */
@@ -409,8 +463,11 @@ static void job_done(struct job *j)
 	shell_redirs_close(&j->redir);
 	j->state = JOB_ENDED;
 	if (j->fg) {
-		fg_last = j->stopping && !j->status ? SHELL_WORK_STOPPED : j->status;
-		fg_last_stopped = j->stopping;
+		if (j->seq > fg_last_seq) {
+			fg_last = j->stopping && !j->status ? SHELL_WORK_STOPPED : j->status;
+			fg_last_seq = j->seq;
+		}
+		fg_last_stopped |= j->stopping;
 		/* the console showed it all; only a status worth telling */
 		if (j->status && !j->stopping)
 			kprintf("[exit status %d]\n", j->status);
@@ -508,11 +565,14 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 
 int shell_jobs_interrupt(void)
 {
-	struct job *j = fg_job();
-	if (!j)
-		return 0;
-	job_stop(j);
-	return job_num(j);
+	int first = 0;
+	for (size_t i = 0; i < njobs; i++) /* the whole pipeline */
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg) {
+			job_stop(&jobs[i]);
+			if (!first)
+				first = job_num(&jobs[i]);
+		}
+	return first;
 }
 
 void shell_jobs_report(void)
@@ -598,12 +658,15 @@ int shell_jobs_run_program(int argc, char **argv, bool background, const struct 
 	struct shell_redirs *r = shell_redirs_pending();
 	j->redir = *r;
 	memset(r, 0, sizeof(*r));
+	j->console_in = !background && !j->redir.in && !j->redir.pipe_in;
 	const struct wasm_proc_io io = {
 		.arg = j,
 		.write = j->redir.out || j->redir.err ? prog_write : NULL,
-		.read = j->redir.in  ? prog_read_file
-			: background ? NULL
-				     : stdin_read,
+		.write_wait = j->redir.pipe_out ? prog_write_pipe : NULL,
+		.read = j->redir.in	   ? prog_read_file
+			: j->redir.pipe_in ? prog_read_pipe
+			: background	   ? NULL
+					   : stdin_read,
 		.released = prog_released,
 		.envc = o ? o->envc : 0,
 		.envp = o ? o->envp : NULL,

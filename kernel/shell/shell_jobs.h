@@ -24,15 +24,22 @@
  * gets its output captured (console_capture_set). NULL: the console.
  */
 struct vfs_file;
+struct kasync_pipe;
 struct shell_redirs {
 	struct vfs_file *in, *out, *err;
-	bool err_to_out; /* stderr goes to `out` (2>&1) */
+	/* a pipeline's pipes: the reading end of the one before, the
+	 * writing end of the one after (a file redirect wins over them) */
+	struct kasync_pipe *pipe_in, *pipe_out;
+	bool err_to_out; /* stderr goes to `out` (2>&1), or to pipe_out */
 	int write_err;	 /* the first error writing a builtin's output to `out` */
 };
 /* shell_redirs_pending - those of the command being started (zeroed once
  * a job took them); shell_redirs_close - closes and zeroes. */
 struct shell_redirs *shell_redirs_pending(void);
 void shell_redirs_close(struct shell_redirs *r);
+
+/* Commands in one pipeline, at most: the foreground jobs at once. */
+#define SHELL_PIPE_MAX 8
 
 /* ---- for commands: starting jobs ---- */
 
@@ -105,11 +112,16 @@ bool shell_jobs_poll(struct kasync_cx *cx);
  * returns its number (0: none). */
 int shell_jobs_interrupt(void);
 
-/* shell_jobs_fg_busy - whether a foreground job runs. */
+/* shell_jobs_fg_busy - whether a foreground job runs (a pipeline has one
+ * per command that is a program or a builtin that waits). */
 bool shell_jobs_fg_busy(void);
 
-/* shell_jobs_fg_last - the status of the last foreground job that ended
- * (130 if Ctrl-C or timeout stopped it: *stopped is then true). */
+/* shell_jobs_started - how many jobs have started so far (a counter). */
+uint64_t shell_jobs_started(void);
+
+/* shell_jobs_fg_last - the status of the foreground job started last
+ * among those that ended (130 if Ctrl-C or timeout stopped it); *stopped:
+ * whether any foreground job since the last time none ran was stopped. */
 int shell_jobs_fg_last(bool *stopped);
 
 /* shell_jobs_report - prints (and forgets) the notices of ended background jobs. */

@@ -17,8 +17,14 @@
  * (console_capture_set), and a job it starts takes them over. Builtins
  * have one output: `2>` gives them an empty file.
  *
- * Not yet: pipes ('|' is refused with a message), a program's own working
- * directory (programs start at "/").
+ * Pipes: a pipeline's commands run at once, as foreground jobs (a builtin
+ * that does not wait runs to its end as it starts), joined by kasync pipes
+ * of 64 KiB with backpressure (shell_jobs.c); the line resumes when all
+ * have ended, with the last one's status.
+ *
+ * Not yet: a pipeline in the background, builtins reading their stdin (a
+ * builtin after '|' ignores it: the writer then gets EPIPE), a program's
+ * own working directory (programs start at "/").
  *
  * Invariant: everything here runs on the shell task.
  */
@@ -29,19 +35,23 @@
 #include "base/fmt.h"
 #include "core/console.h"
 #include "fs/kvfs.h"
+#include "kasync/pipe.h"
 #include "shell/sh_glob.h"
 #include "shell/sh_parse.h"
 #include "shell/shell_internal.h"
 #include "shell/shell_jobs.h"
 #include "vfs/vfs.h"
 
-#define WORDS_MAX 1024 /* words of one command, patterns expanded */
+#define WORDS_MAX	 1024	     /* words of one command, patterns expanded */
+#define SHELL_PIPE_BYTES (64u << 10) /* a pipe's size, as Linux's */
 
 static struct {
 	struct sh_line line;
-	size_t next;  /* the pipeline to run next */
-	int status;   /* $?: the last pipeline's */
-	bool running; /* a line is being run */
+	size_t next;	  /* the pipeline to run next */
+	int status;	  /* $?: the last pipeline's */
+	bool running;	  /* a line is being run */
+	int last_builtin; /* a pipeline's status when its last command is a
+			   * builtin that did not wait (else -1) */
 } ln;
 
 static char cwd_path[VFS_PATH_MAX] = "/";
@@ -235,6 +245,16 @@ static int redirs_open(const struct sh_cmd *cmd)
 		int e = redir_open(rd, &f);
 		if (e)
 			return e;
+		/* a file wins over the pipe, which is closed at once (its other
+		 * side sees the end, or that nobody reads) */
+		if (rd->kind == SH_REDIR_IN && redirs.pipe_in) {
+			kasync_pipe_close_read(redirs.pipe_in);
+			redirs.pipe_in = NULL;
+		} else if ((rd->kind == SH_REDIR_OUT || rd->kind == SH_REDIR_APPEND) &&
+			   redirs.pipe_out) {
+			kasync_pipe_close_write(redirs.pipe_out);
+			redirs.pipe_out = NULL;
+		}
 		if (rd->kind == SH_REDIR_IN) {
 			if (redirs.in)
 				vfs_close(redirs.in);
@@ -267,8 +287,13 @@ static void capture_sink(void *arg, const char *s, size_t n)
 {
 	struct shell_redirs *r = arg;
 	size_t w = 0;
-	if (!r->out) /* a job took the file over: it captures its own output */
+	if (!r->out) {
+		/* into the pipe, past its size: the job's steps wait instead;
+		 * a reader gone drops it (a job took the pipe: it captures) */
+		if (r->pipe_out)
+			(void)kasync_pipe_push(r->pipe_out, s, n);
 		return;
+	}
 	int e = r->write_err ? 0 : vfs_write(r->out, s, n, &w);
 	if (!r->write_err && (e || w != n))
 		r->write_err = e ? e : ERR_NOSPC; /* the rest is lost */
@@ -276,7 +301,7 @@ static void capture_sink(void *arg, const char *s, size_t n)
 
 bool shell_redirs_capture(const void *task, struct shell_redirs *r)
 {
-	if (!r->out)
+	if (!r->out && !r->pipe_out)
 		return false;
 	if (console_capture_set(task, capture_sink, r)) {
 		kprintf("too many redirected commands at once: output on the console\n");
@@ -287,6 +312,7 @@ bool shell_redirs_capture(const void *task, struct shell_redirs *r)
 
 /* ---- running ---- */
 
+/* Runs one command; the pending redirects may already hold its pipes. */
 static int run_command(const struct sh_cmd *cmd, bool background)
 {
 	struct words *w = calloc(1, sizeof(*w));
@@ -314,14 +340,46 @@ static int run_command(const struct sh_cmd *cmd, bool background)
 	return status;
 }
 
+/*
+ * A pipeline: its pipes made first, then its commands started left to
+ * right, each with the pipe before it as stdin and the one after it as
+ * stdout. Its status is the last command's: a builtin's at once, a job's
+ * when the line resumes (SHELL_STATUS_WAIT).
+ */
 static int run_pipeline(const struct sh_pipeline *p)
 {
-	if (p->ncmds > 1) {
-		kprintf("pipes ('|') are not supported yet: run the commands one by one, with "
-			"'> FILE' and '< FILE'\n");
+	struct kasync_pipe *pipes[SHELL_PIPE_MAX - 1] = {0};
+	int status = 0;
+
+	if (p->ncmds == 1)
+		return run_command(&p->cmds[0], p->then == SH_THEN_BG);
+	if (p->then == SH_THEN_BG) {
+		kprintf("a pipeline cannot run in the background yet\n");
 		return 2;
 	}
-	return run_command(&p->cmds[0], p->then == SH_THEN_BG);
+	if (p->ncmds > SHELL_PIPE_MAX) {
+		kprintf("too many commands in a pipeline (at most %d)\n", SHELL_PIPE_MAX);
+		return 2;
+	}
+	for (size_t i = 0; i + 1 < p->ncmds; i++)
+		if (kasync_pipe_create(SHELL_PIPE_BYTES, &pipes[i])) {
+			kprintf("no memory for the pipeline\n");
+			while (i--) {
+				kasync_pipe_close_read(pipes[i]);
+				kasync_pipe_close_write(pipes[i]);
+			}
+			return 1;
+		}
+	uint64_t jobs = 0;
+	for (size_t i = 0; i < p->ncmds; i++) {
+		redirs.pipe_in = i ? pipes[i - 1] : NULL;
+		redirs.pipe_out = i + 1 < p->ncmds ? pipes[i] : NULL;
+		jobs = shell_jobs_started();
+		status = run_command(&p->cmds[i], false);
+	}
+	if (shell_jobs_started() == jobs) /* the last one ran to its end */
+		ln.last_builtin = status == SHELL_STATUS_WAIT ? 0 : status;
+	return shell_jobs_fg_busy() ? SHELL_STATUS_WAIT : ln.last_builtin;
 }
 
 /* Runs pipelines until one starts a foreground job or the line ends. */
@@ -333,6 +391,7 @@ static void line_continue(void)
 
 		if ((prev == SH_THEN_AND && ln.status) || (prev == SH_THEN_OR && !ln.status))
 			continue; /* skipped: $? stays */
+		ln.last_builtin = -1;
 		ln.status = run_pipeline(&ln.line.pipes[i]);
 		if (ln.status && ln.status != SHELL_STATUS_WAIT)
 			kprintf("[exit status %d]\n", ln.status);
@@ -369,7 +428,9 @@ bool shell_line_running(void)
 
 void shell_line_resume(int status, bool stopped)
 {
-	ln.status = status;
+	ln.status = ln.last_builtin >= 0 ? ln.last_builtin : status;
+	if (ln.last_builtin > 0) /* a job tells its own */
+		kprintf("[exit status %d]\n", ln.last_builtin);
 	if (stopped) { /* Ctrl-C or timeout ends the whole line, as in sh */
 		ln.next = ln.line.n;
 		if (!ln.status)

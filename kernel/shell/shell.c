@@ -222,8 +222,9 @@ static int cmd_help(int argc, char **argv)
 		kprintf("  %-10s %s\n", commands[i].name, commands[i].help);
 	kprintf("Programs: ls /bin. Lines: CMD; CMD, CMD && CMD, CMD || CMD, CMD &; redirects\n"
 		"< FILE, > FILE, >> FILE, 2> FILE, 2>&1; $NAME, $? and '...', \"...\" as in sh;\n"
-		"* ? [...] match file names. Keys: arrows edit and recall lines, Ctrl-C stops\n"
-		"the foreground job, Ctrl-D ends its input. Lines: at most %u bytes.\n",
+		"* ? [...] match file names, A | B pipes. Keys: arrows edit and recall lines,\n"
+		"Ctrl-R searches them, Tab completes, Ctrl-L clears, Ctrl-C stops the\n"
+		"foreground job, Ctrl-D ends its input. Lines: at most %u bytes.\n",
 		LINE_MAX - 2);
 	return 0;
 }
@@ -339,6 +340,76 @@ static void console_out(void *arg, const char *s, size_t n)
 	console_write(s, n);
 }
 
+/* ---- Tab completion ---- */
+
+struct completion {
+	struct ledit_cands *c;
+	const char *dir, *prefix; /* the word's folder part (as typed), its last part */
+	size_t dir_len, prefix_len;
+	bool programs; /* /bin's programs, without .wasm */
+};
+
+static void complete_entry(void *arg, const char *name, bool is_dir)
+{
+	struct completion *k = arg;
+	char w[LINE_MAX];
+	size_t n = strlen(name);
+
+	if (strncmp(name, k->prefix, k->prefix_len) || (name[0] == '.' && k->prefix[0] != '.'))
+		return;
+	if (k->programs) {
+		if (is_dir || n < 5 || strcmp(name + n - 5, ".wasm"))
+			return;
+		n -= 5;
+		for (size_t j = 0; j < ARRAY_SIZE(commands); j++)
+			if (strlen(commands[j].name) == n && !strncmp(commands[j].name, name, n))
+				return; /* the builtin of that name runs */
+	}
+	if (k->dir_len + n + 2 > sizeof(w))
+		return;
+	memcpy(w, k->dir, k->dir_len);
+	memcpy(w + k->dir_len, name, n);
+	w[k->dir_len + n] = is_dir ? '/' : 0;
+	w[k->dir_len + n + is_dir] = 0;
+	ledit_cand_add(k->c, w);
+}
+
+/* A command's first word: builtins and /bin's programs; any other word,
+ * or one with a '/': paths from the working directory. */
+static void complete(void *arg, const char *line, size_t start, size_t end, struct ledit_cands *c)
+{
+	static char abs[VFS_PATH_MAX], dir[LINE_MAX]; /* the shell task's */
+	struct completion k = {.c = c};
+	const char *w = line + start, *slash = NULL;
+	size_t i = start;
+
+	(void)arg;
+	while (i && line[i - 1] == ' ')
+		i--;
+	for (const char *p = w; p < line + end; p++)
+		if (*p == '/')
+			slash = p;
+	if (!slash && (i == 0 || strchr("|;&", line[i - 1]))) {
+		for (size_t j = 0; j < ARRAY_SIZE(commands); j++)
+			if (!strncmp(commands[j].name, w, end - start))
+				ledit_cand_add(c, commands[j].name);
+		k.programs = true;
+		k.dir = "";
+		k.prefix = w;
+		k.prefix_len = end - start;
+		shell_list_dir("/bin", complete_entry, &k);
+		return;
+	}
+	k.dir_len = slash ? (size_t)(slash - w) + 1 : 0;
+	memcpy(dir, w, k.dir_len);
+	dir[k.dir_len] = 0;
+	k.dir = dir;
+	k.prefix = slash ? slash + 1 : w;
+	k.prefix_len = (size_t)(line + end - k.prefix);
+	if (!shell_path_abs(k.dir_len ? dir : ".", abs))
+		shell_list_dir(abs, complete_entry, &k);
+}
+
 /* Output that did not end its line gets a marked line end first. */
 static void prompt(void)
 {
@@ -374,6 +445,14 @@ static void shell_feed(struct shell *sh, int c)
 	case LEDIT_EOF:
 		kprintf("\n(the kernel shell does not exit: 'shutdown' powers off)\n");
 		sh->prompt_due = true;
+		break;
+	case LEDIT_CLEAR: /* the screen, then the prompt at its top left */
+		kputs("\x1b[H\x1b[2J> ");
+		ledit_redraw(&sh->cmd);
+		break;
+	case LEDIT_REPROMPT:
+		prompt();
+		ledit_redraw(&sh->cmd);
 		break;
 	case LEDIT_NONE:
 		break;
@@ -479,6 +558,7 @@ void shell_start(void)
 		panic("shell: out of memory");
 	kasync_task_init(&sh->task, &shell_vtable, "shell");
 	ledit_init(&sh->cmd, console_out, NULL, true);
+	ledit_set_complete(&sh->cmd, complete, NULL);
 	ledit_init(&sh->in, console_out, NULL, false);
 	kprintf("Type 'help' for the commands.\n");
 	prompt();

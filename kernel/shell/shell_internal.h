@@ -101,6 +101,10 @@ int shell_path_abs(const char *path, char *out);
  * NULL or no capture is free (then said). r must stay until cleared. */
 struct shell_redirs;
 bool shell_redirs_capture(const void *task, struct shell_redirs *r);
+/* shell_list_dir - calls each(arg, name, is_dir) for the entries of the
+ * absolute directory `dir` but "." and ".."; 0 or vfs_open's errors. */
+int shell_list_dir(const char *dir, void (*each)(void *arg, const char *name, bool is_dir),
+		   void *arg);
 int shell_cmd_cd(int argc, char **argv);
 int shell_cmd_pwd(int argc, char **argv);
 

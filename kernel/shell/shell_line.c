@@ -129,14 +129,13 @@ static bool list_entry(void *arg, const struct vfs_dirent *e)
 	return true;
 }
 
-static int list_dir(void *ctx, const char *dir,
-		    void (*each)(void *arg, const char *name, bool is_dir), void *arg)
+int shell_list_dir(const char *dir, void (*each)(void *arg, const char *name, bool is_dir),
+		   void *arg)
 {
 	struct list_ctx *c = malloc(sizeof(*c));
 	struct vfs_file *f;
 	int e = c ? vfs_open(kvfs, NULL, dir, VFS_O_READ | VFS_O_DIRECTORY, &f) : ERR_NOMEM;
 
-	(void)ctx;
 	if (!e) {
 		c->each = each;
 		c->arg = arg;
@@ -170,11 +169,18 @@ static int words_add(struct words *w, char *s)
 	return 0;
 }
 
+static int glob_list(void *ctx, const char *dir,
+		     void (*each)(void *arg, const char *name, bool is_dir), void *arg)
+{
+	(void)ctx;
+	return shell_list_dir(dir, each, arg);
+}
+
 /* Expands one cooked word into w: its patterns' matches, sorted, or the
  * word itself when nothing matches (as sh does). */
 static int expand_word(const char *cooked, struct words *w)
 {
-	static const struct sh_dirs dirs = {list_dir, NULL};
+	static const struct sh_dirs dirs = {glob_list, NULL};
 	struct sh_vars v = {var_get, NULL, ln.status};
 	char *arg, *pat, **paths;
 	size_t n = 0;

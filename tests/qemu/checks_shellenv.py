@@ -98,6 +98,26 @@ def c_pipes(sh):
     need(sh.cmd("rm /tmp/p1.txt /tmp/p2.txt /tmp/p3.txt") == "", "clean up")
 
 
+def c_keys(sh):
+    """Tab completes commands, programs and paths; Ctrl-R finds an older
+    line; Ctrl-L clears the screen and draws the line again (judged by
+    what the completed lines run)."""
+    sh.send(b"hel\t")
+    sh.expect(r"help  hello\n> hel", 5)  # they share no more: listed
+    sh.send(b"lo\t\r")  # the only one, with a space: "hello "
+    sh.expect(r"Hello, world, from WebAssembly!\n> ", 10)
+    sh.send(b"ech\t/bi\thello.wa\t\r")  # a builtin, a folder, a file
+    sh.expect(r"\n/bin/hello\.wasm\n> ", 10)
+    sh.send(b"\x12hello.w")
+    sh.expect(r"\(search\)'hello\.w': echo /bin/hello\.wasm ", 5)
+    sh.send(b"\r")  # Enter runs the match
+    sh.expect(r"\n/bin/hello\.wasm\n> ", 10)
+    sh.send(b"echo cleared\x0c")
+    sh.expect(r"\x1b\[H\x1b\[2J> echo cleared", 5)
+    sh.send(b"\r")
+    sh.expect(r"\ncleared\n> ", 10)
+
+
 def c_cd_and_patterns(sh):
     sh.cmd("rm -r /tmp/g")
     need(sh.cmd("cp -r /etc /tmp/g") == "", "a folder")
@@ -171,6 +191,7 @@ CHECKS = [
     ("shell_lists_and_status", c_lists_and_status),
     ("shell_redirects", c_redirects),
     ("shell_pipes", c_pipes),
+    ("shell_keys", c_keys),
     ("shell_cd_and_patterns", c_cd_and_patterns),
     ("shell_variables", c_variables),
     ("shell_line_limits", c_line_limits),

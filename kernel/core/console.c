@@ -183,6 +183,38 @@ static uint64_t now_ns(void)
 }
 
 /* Formats and prints one line; the whole line goes out under the lock. */
+/* The kernel log's last DMESG_BYTES bytes, for `dmesg`: a ring under the
+ * console lock; dmesg_len counts every byte ever logged. */
+#define DMESG_BYTES (64u << 10)
+static char dmesg[DMESG_BYTES];
+static uint64_t dmesg_len;
+
+/* Caller holds the lock. */
+static void dmesg_put(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dmesg[(dmesg_len + i) % DMESG_BYTES] = s[i];
+	dmesg_len += n;
+}
+
+size_t console_dmesg(char *out, size_t size)
+{
+	bool irq = spin_lock(&lock);
+	size_t have = dmesg_len < DMESG_BYTES ? (size_t)dmesg_len : DMESG_BYTES;
+	size_t n = have < size ? have : size;
+	uint64_t from = dmesg_len - n;
+	for (size_t i = 0; i < n; i++)
+		out[i] = dmesg[(from + i) % DMESG_BYTES];
+	spin_unlock(&lock, irq);
+	/* a line cut at the start of the ring is left out */
+	size_t skip = 0;
+	if (n < dmesg_len)
+		while (skip < n && out[skip++] != '\n')
+			;
+	memmove(out, out + skip, n - skip);
+	return n - skip;
+}
+
 static void vlog(enum log_level lvl, const char *target, const char *fmt, va_list ap)
 {
 	char buf[512];
@@ -195,6 +227,7 @@ static void vlog(enum log_level lvl, const char *target, const char *fmt, va_lis
 	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 	bool irq = spin_lock(&lock);
 	put_raw(buf, len);
+	dmesg_put(buf, len);
 	spin_unlock(&lock, irq);
 }
 

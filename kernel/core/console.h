@@ -54,6 +54,10 @@ int console_capture_set(const void *owner, void (*sink)(void *arg, const char *s
 			void *arg);
 void console_capture_clear(const void *owner);
 
+/* console_dmesg - the newest lines of the kernel log (every log line
+ * printed since boot, up to 64 KiB) into out[0..size); returns the bytes. */
+size_t console_dmesg(char *out, size_t size);
+
 /* console_at_line_start - whether the last byte written was a newline (or
  * nothing was written): the shell starts its prompt on a line of its own. */
 bool console_at_line_start(void);

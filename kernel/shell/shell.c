@@ -156,6 +156,21 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_dmesg(int argc, char **argv)
+{
+	size_t size = 64u << 10;
+	char *buf = malloc(size);
+	(void)argc;
+	(void)argv;
+	if (!buf) {
+		kprintf("dmesg: no memory\n");
+		return 1;
+	}
+	console_write(buf, console_dmesg(buf, size));
+	free(buf);
+	return 0;
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
 	(void)argc;
@@ -194,7 +209,10 @@ static const struct shell_command commands[] = {
 	{"jobs", "list the background programs", shell_cmd_jobs},
 	{"ps", "list tasks: id, name, state, CPU, run time, memory", shell_cmd_ps},
 	{"kill", "kill ID|%N...: end programs (IDs from ps, %N from jobs)", shell_cmd_kill},
-	{"ls", "ls [PATH...]: list directories (default /)", shell_cmd_ls},
+	{"ls",
+	 "ls [-l] [PATH...]: list directories (default: the working one); -l: type, "
+	 "size, modification time",
+	 shell_cmd_ls},
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
@@ -204,6 +222,7 @@ static const struct shell_command commands[] = {
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
 	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
 	{"uptime", "time since the machine started", cmd_uptime},
+	{"dmesg", "the kernel's log lines since boot (the last 64 KiB)", cmd_dmesg},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
 	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
 	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},

@@ -102,6 +102,7 @@ static uint32_t bg_max;
 static uint64_t next_timeout_ns; /* set by `timeout` for the job it starts */
 static int fg_last;		 /* status of the foreground job started last that ended */
 static uint64_t fg_last_seq, job_seq;
+static uint64_t fg_cpu_us; /* guest time of all foreground programs that ended */
 static bool fg_last_stopped;
 
 static int job_num(const struct job *j)
@@ -355,6 +356,11 @@ bool shell_jobs_fg_busy(void)
 	return false;
 }
 
+uint64_t shell_jobs_fg_cpu_us(void)
+{
+	return fg_cpu_us;
+}
+
 uint64_t shell_jobs_started(void)
 {
 	return job_seq;
@@ -492,6 +498,8 @@ static void job_end(struct job *j, int err, const union job_out *out)
 	kasync_waker_drop(&w); /* dropped unlocked, as its dealloc calls prog_released */
 
 	j->status = 0;
+	if (!err && j->prog && j->fg)
+		fg_cpu_us += out->proc.run_us;
 	if (!err && j->prog) {
 		j->status = out->proc.trap ? TRAP_STATUS : out->proc.code;
 		trap = out->proc.trap ? wasm_trap_str(out->proc.trap) : NULL;

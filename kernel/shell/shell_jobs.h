@@ -116,6 +116,10 @@ int shell_jobs_interrupt(void);
  * per command that is a program or a builtin that waits). */
 bool shell_jobs_fg_busy(void);
 
+/* shell_jobs_fg_cpu_us - the time on CPU of every foreground program that
+ * ended so far (`time` takes the difference). */
+uint64_t shell_jobs_fg_cpu_us(void);
+
 /* shell_jobs_started - how many jobs have started so far (a counter). */
 uint64_t shell_jobs_started(void);
 

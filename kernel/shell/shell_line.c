@@ -36,6 +36,7 @@
 #include "core/console.h"
 #include "fs/kvfs.h"
 #include "kasync/pipe.h"
+#include "sched/sched.h"
 #include "shell/sh_glob.h"
 #include "shell/sh_parse.h"
 #include "shell/shell_internal.h"
@@ -52,6 +53,9 @@ static struct {
 	bool running;	  /* a line is being run */
 	int last_builtin; /* a pipeline's status when its last command is a
 			   * builtin that did not wait (else -1) */
+	bool timed;	  /* `time PIPELINE`: report when it ends */
+	uint64_t t0;	  /* when it started (ns) */
+	uint64_t cpu0;	  /* shell_jobs_fg_cpu_us() then */
 } ln;
 
 static char cwd_path[VFS_PATH_MAX] = "/";
@@ -388,6 +392,29 @@ static int run_pipeline(const struct sh_pipeline *p)
 	return shell_jobs_fg_busy() ? SHELL_STATUS_WAIT : ln.last_builtin;
 }
 
+/* `time` before a pipeline: taken off its first command (which keeps at
+ * least one word); true if it was there. */
+static bool take_time(struct sh_pipeline *p)
+{
+	struct sh_cmd *c = &p->cmds[0];
+	if (c->nwords < 2 || strcmp(c->words[0], "time") != 0)
+		return false;
+	free(c->words[0]);
+	memmove(c->words, c->words + 1, c->nwords * sizeof(*c->words)); /* its NULL too */
+	c->nwords--;
+	return true;
+}
+
+static void time_report(void)
+{
+	uint64_t real = sched_now_ns() - ln.t0, cpu = shell_jobs_fg_cpu_us() - ln.cpu0;
+	kprintf("time: %llu.%03llu s real, %llu.%03llu s on CPU (programs)\n",
+		(unsigned long long)(real / 1000000000u),
+		(unsigned long long)(real / 1000000u % 1000), (unsigned long long)(cpu / 1000000u),
+		(unsigned long long)(cpu / 1000u % 1000));
+	ln.timed = false;
+}
+
 /* Runs pipelines until one starts a foreground job or the line ends. */
 static void line_continue(void)
 {
@@ -398,11 +425,16 @@ static void line_continue(void)
 		if ((prev == SH_THEN_AND && ln.status) || (prev == SH_THEN_OR && !ln.status))
 			continue; /* skipped: $? stays */
 		ln.last_builtin = -1;
+		ln.timed = take_time(&ln.line.pipes[i]);
+		ln.t0 = sched_now_ns();
+		ln.cpu0 = shell_jobs_fg_cpu_us();
 		ln.status = run_pipeline(&ln.line.pipes[i]);
 		if (ln.status && ln.status != SHELL_STATUS_WAIT)
 			kprintf("[exit status %d]\n", ln.status);
 		if (ln.status == SHELL_STATUS_WAIT)
 			return;
+		if (ln.timed)
+			time_report();
 	}
 	sh_line_free(&ln.line);
 	ln.running = false;
@@ -437,6 +469,8 @@ void shell_line_resume(int status, bool stopped)
 	ln.status = ln.last_builtin >= 0 ? ln.last_builtin : status;
 	if (ln.last_builtin > 0) /* a job tells its own */
 		kprintf("[exit status %d]\n", ln.last_builtin);
+	if (ln.timed)
+		time_report();
 	if (stopped) { /* Ctrl-C or timeout ends the whole line, as in sh */
 		ln.next = ln.line.n;
 		if (!ln.status)

@@ -118,6 +118,31 @@ def c_keys(sh):
     sh.expect(r"\ncleared\n> ", 10)
 
 
+def c_ls_l_dmesg_time(sh):
+    sh.cmd("rm -r /tmp/ll")
+    need(sh.cmd("cp -r /etc /tmp/ll; echo 12345 > /tmp/ll/f.txt") == "", "files")
+    out = sh.cmd("ls -l /tmp/ll")
+    rows = {r.split()[-1]: r.split() for r in out.splitlines()}
+    need("f.txt" in rows and rows["f.txt"][0] == "-" and rows["f.txt"][1] == "6",
+         f"ls -l: a file's type and size: {out!r}")
+    need(re.fullmatch(r"\d{4}-\d\d-\d\d", rows["f.txt"][2] or ""), f"ls -l: a date: {out!r}")
+    need(sh.cmd("ls -l /tmp").count("d ") >= 1 and "ll/" in sh.cmd("ls -l /tmp"),
+         "ls -l: a directory")
+    need(sh.cmd("ls -l /tmp/ll/f.txt").split()[1] == "6", "ls -l FILE")
+    need(sh.cmd("ls -x").startswith("usage: ls"), "ls -x: usage")
+    sh.cmd("rm -r /tmp/ll")
+    out = sh.cmd("dmesg")
+    need("[INFO]" in out or "INFO" in out, f"dmesg shows the boot's log lines: {out[:200]!r}")
+    need(sh.cmd("dmesg | run cat -") == out, "dmesg into a pipe")
+    out = sh.cmd("time primes 20000")
+    m = re.search(r"time: (\d+\.\d{3}) s real, (\d+\.\d{3}) s on CPU \(programs\)\n$", out)
+    need(m and float(m.group(2)) > 0 and float(m.group(1)) >= float(m.group(2)) * 0.5,
+         f"time PROGRAM: {out[-120:]!r}")
+    out = sh.cmd("time echo x")
+    need(out.startswith("x\ntime: ") and out.endswith(" 0.000 s on CPU (programs)\n"),
+         f"time BUILTIN: {out!r}")
+
+
 def c_cd_and_patterns(sh):
     sh.cmd("rm -r /tmp/g")
     need(sh.cmd("cp -r /etc /tmp/g") == "", "a folder")
@@ -192,6 +217,7 @@ CHECKS = [
     ("shell_redirects", c_redirects),
     ("shell_pipes", c_pipes),
     ("shell_keys", c_keys),
+    ("shell_ls_l_dmesg_time", c_ls_l_dmesg_time),
     ("shell_cd_and_patterns", c_cd_and_patterns),
     ("shell_variables", c_variables),
     ("shell_line_limits", c_line_limits),

@@ -492,12 +492,39 @@ static void shell_feed_busy(struct shell *sh, int c)
 			const char *line = ledit_line(&sh->in);
 			shell_jobs_stdin_push(line, strlen(line));
 			shell_jobs_stdin_push("\n", 1);
+			ledit_init(&sh->in, console_out, NULL, false); /* nothing half typed */
 		} else if (ev == LEDIT_EOF) {
 			shell_jobs_stdin_eof();
 		}
 	} else if (sh->ahead_len < TYPEAHEAD_MAX) {
 		sh->ahead[(sh->ahead_head + sh->ahead_len++) % TYPEAHEAD_MAX] = (char)c;
 	}
+}
+
+/* Lines typed for a program that ended without reading them, and the line
+ * being typed for it, go to the shell (before what came while a builtin's
+ * job ran), as a Unix terminal keeps them. */
+static void keep_typeahead(struct shell *sh)
+{
+	char buf[TYPEAHEAD_MAX];
+	size_t n = shell_jobs_take_unread(buf, sizeof(buf));
+	const char *part = ledit_line(&sh->in);
+	size_t pn = strlen(part);
+
+	if (pn > sizeof(buf) - n)
+		pn = sizeof(buf) - n;
+	memcpy(buf + n, part, pn);
+	n += pn;
+	if (n > TYPEAHEAD_MAX - sh->ahead_len)
+		n = TYPEAHEAD_MAX - sh->ahead_len;
+	if (!n)
+		return;
+	for (size_t i = sh->ahead_len; i-- > 0;) /* make room at the front */
+		sh->ahead[(sh->ahead_head + i + n) % TYPEAHEAD_MAX] =
+			sh->ahead[(sh->ahead_head + i) % TYPEAHEAD_MAX];
+	for (size_t i = 0; i < n; i++)
+		sh->ahead[(sh->ahead_head + i) % TYPEAHEAD_MAX] = buf[i];
+	sh->ahead_len += n;
 }
 
 /* The next input byte: type-ahead first, then the UART; -1 if none. */
@@ -529,6 +556,7 @@ static enum kasync_poll shell_poll(struct kasync_task *task, struct kasync_cx *c
 			continue;
 		} else if (sh->prompt_due) {
 			shell_jobs_report();
+			keep_typeahead(sh);
 			ledit_init(&sh->in, console_out, NULL, false);
 			prompt();
 			sh->prompt_due = false;

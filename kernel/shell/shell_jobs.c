@@ -462,8 +462,27 @@ void shell_jobs_stdin_eof(void)
 /* ---- completion ---- */
 
 /* The job is over and gone: tell, or keep the notice for the next prompt. */
+/* What the foreground programs left unread of the lines typed for them:
+ * the shell runs it as typeahead (shell_jobs_take_unread). */
+static char unread[STDIN_MAX];
+static size_t unread_len;
+
+size_t shell_jobs_take_unread(char *buf, size_t cap)
+{
+	size_t n = unread_len < cap ? unread_len : cap;
+	memcpy(buf, unread, n);
+	memmove(unread, unread + n, unread_len - n);
+	unread_len -= n;
+	return n;
+}
+
 static void job_done(struct job *j)
 {
+	/* the program is gone: no lock needed for its stdin queue now */
+	for (; j->in_len && unread_len < sizeof(unread); j->in_len--) {
+		unread[unread_len++] = j->in[j->in_head];
+		j->in_head = (j->in_head + 1) % STDIN_MAX;
+	}
 	if (j->redir.write_err)
 		kprintf("%s: write error: %s\n", j->name, err_text(j->redir.write_err));
 	shell_redirs_close(&j->redir);

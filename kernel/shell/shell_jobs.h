@@ -138,3 +138,8 @@ bool shell_jobs_stdin_open(void);
 /* shell_jobs_stdin_push / _eof - input for the foreground program; end of it. */
 void shell_jobs_stdin_push(const char *s, size_t len);
 void shell_jobs_stdin_eof(void);
+
+/* shell_jobs_take_unread - takes up to cap bytes of the lines typed for
+ * foreground programs that ended without reading them, for the shell to
+ * run as typeahead; returns how many. */
+size_t shell_jobs_take_unread(char *buf, size_t cap);

@@ -143,6 +143,17 @@ def c_ls_l_dmesg_time(sh):
          f"time BUILTIN: {out!r}")
 
 
+def c_typeahead(sh):
+    """Lines typed while a program that reads no input runs are the
+    shell's once it ends; so is a line half typed."""
+    sh.start("sleep 1")
+    sh.send(b"echo typed-ahead\recho half")
+    sh.expect(r"\n> ", 10)  # sleep ended: the shell runs the typed line
+    sh.expect(r"\ntyped-ahead\n> ", 10)
+    sh.send(b"-line\r")
+    sh.expect(r"\nhalf-line\n> ", 10)
+
+
 def c_cd_and_patterns(sh):
     sh.cmd("rm -r /tmp/g")
     need(sh.cmd("cp -r /etc /tmp/g") == "", "a folder")
@@ -218,6 +229,7 @@ CHECKS = [
     ("shell_pipes", c_pipes),
     ("shell_keys", c_keys),
     ("shell_ls_l_dmesg_time", c_ls_l_dmesg_time),
+    ("shell_typeahead", c_typeahead),
     ("shell_cd_and_patterns", c_cd_and_patterns),
     ("shell_variables", c_variables),
     ("shell_line_limits", c_line_limits),

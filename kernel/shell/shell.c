@@ -266,6 +266,7 @@ static int run_builtin(const struct shell_command *c, int argc, char **argv)
 	if (captured)
 		console_capture_clear(self);
 	kasync_task_unref(self);
+	shell_jobs_announce();
 	return status;
 }
 
@@ -291,18 +292,15 @@ static int run(int argc, char **argv, bool background)
 			return c->fn(argc, argv); /* usage */
 		return shell_run_words(argc - 1, argv + 1, background, nassign, assign);
 	}
-	if (c && background) {
-		kprintf("%s: a builtin cannot run in the background (only programs can)\n",
-			argv[0]);
-		return 2;
-	}
 	if (c && nassign) {
 		kprintf("%s: variables before a builtin do nothing (only programs get them)\n",
 			argv[0]);
 		return 2;
 	}
-	if (c)
+	if (c) {
+		shell_jobs_set_builtin(argc, argv, background);
 		return run_builtin(c, argc, argv);
+	}
 	if (!argv[0][0]) {
 		kprintf("the program name is empty\n");
 		return 127;

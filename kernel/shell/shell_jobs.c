@@ -170,13 +170,35 @@ void shell_jobs_set_timeout(uint64_t ns)
 	next_timeout_ns = ns;
 }
 
+/* How the next builtin's job starts (shell_jobs_set_builtin). */
+static bool builtin_bg;
+static char builtin_title[JOB_NAME_MAX];
+static struct job *announce; /* a builtin's background job, not yet shown */
+
+static void job_title(int argc, char **argv, char *out, size_t size);
+
+void shell_jobs_set_builtin(int argc, char **argv, bool background)
+{
+	builtin_bg = background;
+	job_title(argc, argv, builtin_title, sizeof(builtin_title));
+}
+
 int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh))
 {
-	struct job *j = job_alloc("", true);
+	struct job *j = job_alloc(builtin_title, !builtin_bg);
 	if (!j)
 		return ERR_BUSY;
 	job_begin(j, jh, stop);
+	if (!j->fg) /* said after the builtin, whose output may be captured */
+		announce = j;
 	return 0;
+}
+
+void shell_jobs_announce(void)
+{
+	if (announce)
+		kprintf("[%d] %llu\n", job_num(announce), (unsigned long long)announce->id);
+	announce = NULL;
 }
 
 static void job_stop(struct job *j)

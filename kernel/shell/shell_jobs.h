@@ -48,9 +48,16 @@ void shell_redirs_close(struct shell_redirs *r);
  * of a spawned task whose output is an int status. After the command
  * returns, the shell awaits it (reading the console meanwhile); Ctrl-C or
  * `timeout` calls stop(jh), after which the task must complete soon.
- * ERR_BUSY if a job is already running (the caller still owns *jh).
+ * In the background if shell_jobs_set_builtin said so. ERR_BUSY if no job
+ * slot is free (the caller still owns *jh).
  */
 int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh));
+
+/* shell_jobs_set_builtin - the words of the builtin about to run, and
+ * whether a job it starts runs in the background (its title); once it
+ * returned, shell_jobs_announce prints such a job's "[N] ID". */
+void shell_jobs_set_builtin(int argc, char **argv, bool background);
+void shell_jobs_announce(void);
 
 /*
  * shell_work_start - runs a builtin's long work as the foreground job: a

@@ -22,9 +22,9 @@
  * of 64 KiB with backpressure (shell_jobs.c); the line resumes when all
  * have ended, with the last one's status.
  *
- * Not yet: a pipeline in the background, builtins reading their stdin (a
- * builtin after '|' ignores it: the writer then gets EPIPE), a program's
- * own working directory (programs start at "/").
+ * Not yet: builtins reading their stdin (a builtin after '|' ignores it:
+ * the writer then gets EPIPE), a program's own working directory
+ * (programs start at "/").
  *
  * Invariant: everything here runs on the shell task.
  */
@@ -363,10 +363,6 @@ static int run_pipeline(const struct sh_pipeline *p)
 
 	if (p->ncmds == 1)
 		return run_command(&p->cmds[0], p->then == SH_THEN_BG);
-	if (p->then == SH_THEN_BG) {
-		kprintf("a pipeline cannot run in the background yet\n");
-		return 2;
-	}
 	if (p->ncmds > SHELL_PIPE_MAX) {
 		kprintf("too many commands in a pipeline (at most %d)\n", SHELL_PIPE_MAX);
 		return 2;
@@ -385,7 +381,7 @@ static int run_pipeline(const struct sh_pipeline *p)
 		redirs.pipe_in = i ? pipes[i - 1] : NULL;
 		redirs.pipe_out = i + 1 < p->ncmds ? pipes[i] : NULL;
 		jobs = shell_jobs_started();
-		status = run_command(&p->cmds[i], false);
+		status = run_command(&p->cmds[i], p->then == SH_THEN_BG);
 	}
 	if (shell_jobs_started() == jobs) /* the last one ran to its end */
 		ln.last_builtin = status == SHELL_STATUS_WAIT ? 0 : status;

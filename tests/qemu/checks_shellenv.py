@@ -143,6 +143,22 @@ def c_ls_l_dmesg_time(sh):
          f"time BUILTIN: {out!r}")
 
 
+def c_background_builtins_and_pipelines(sh):
+    motd = sh.cmd("cat /etc/motd")
+    out = sh.cmd("cat /etc/motd > /tmp/bgc.txt &")
+    need(re.fullmatch(r"\[\d+\] \d+\n", out), f"a builtin's job in the background: {out!r}")
+    out = sh.cmd("hello | run cat - > /tmp/bgp.txt &")
+    need(re.match(r"(\[\d+\] \d+\n){2}", out), f"a pipeline in the background: {out!r}")
+    sh.cmd("sleep 1")
+    out = sh.cmd("jobs")
+    need(out == "" or "Done" in out, f"the background jobs ended: {out!r}")
+    need(sh.cmd("cat /tmp/bgc.txt") == motd, "what the background cat wrote")
+    need(sh.cmd("cat /tmp/bgp.txt") == "Hello, world, from WebAssembly!\n",
+         "what the background pipeline wrote")
+    need(sh.cmd("echo in-bg &") == "in-bg\n", "a builtin that does not wait runs at once")
+    sh.cmd("rm /tmp/bgc.txt /tmp/bgp.txt")
+
+
 def c_typeahead(sh):
     """Lines typed while a program that reads no input runs are the
     shell's once it ends; so is a line half typed."""
@@ -230,6 +246,7 @@ CHECKS = [
     ("shell_keys", c_keys),
     ("shell_ls_l_dmesg_time", c_ls_l_dmesg_time),
     ("shell_typeahead", c_typeahead),
+    ("shell_background_builtins_and_pipelines", c_background_builtins_and_pipelines),
     ("shell_cd_and_patterns", c_cd_and_patterns),
     ("shell_variables", c_variables),
     ("shell_line_limits", c_line_limits),

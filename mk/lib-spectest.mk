@@ -92,6 +92,7 @@ $(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
 	$(Q)wast2json $< -o $@ >$(@D)/$*.log 2>&1 || (cat $(@D)/$*.log; rm -f $@; exit 1)
 
 $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/spec/skip.txt \
+		tests/spec/skip-json.txt \
 		$(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_KERNEL))
 	$(call step,CPIO)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
 	$(Q)for n in $(SPEC_KERNEL); do \
@@ -99,7 +100,7 @@ $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/s
 		find $(BUILD)/spec/json -maxdepth 1 -name "$$n.[0-9]*.wasm" -exec cp -t $(SPECK)/root/spec/ {} + \
 		|| exit 1; \
 	done
-	$(Q)cp tests/spec/skip.txt $(SPECK)/root/spec/
+	$(Q)cat tests/spec/skip.txt tests/spec/skip-json.txt >$(SPECK)/root/spec/skip.txt
 	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
 $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 

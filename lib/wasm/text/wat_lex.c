@@ -212,7 +212,8 @@ int wat_lex(const char *src, size_t len, struct wat_toks *out, struct wat_error 
 			continue;
 		}
 		if (c == ';' && i + 1 < len && src[i + 1] == ';') {
-			while (i < len && src[i] != '\n')
+			/* to the end of the line: LF, CR or CR LF */
+			while (i < len && src[i] != '\n' && src[i] != '\r')
 				i++;
 			continue;
 		}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/compiler.h"
 #include "base/err.h"
 #include "wasm/text/wast.h"
 #include "wasm/text/wat.h"
@@ -462,7 +463,12 @@ static bool command(struct wp *w, struct wast_cmd *c)
 		c->kind = asserts[i].kind;
 		return module(w, c, false) && string(w, &c->text) && close_paren(w);
 	}
-	return fail(w, kw, ERR_MALFORMED, "unknown command");
+	if (!w->rc) {
+		w->rc = ERR_MALFORMED;
+		wat_error_at(w->err, w->src, kw->off, "unknown command %.*s", (int)MIN(kw->len, 40u),
+			     w->src + kw->off);
+	}
+	return false;
 }
 
 static void values_free(struct wast_value *v, size_t n)

@@ -265,6 +265,27 @@ TEST(wasm_text, abbreviations_encode_as_their_expansion)
 	}
 }
 
+/* Annotations mean nothing (any tokens, nested, comments inside); a quoted
+ * identifier is its string: $"a b" and $a are names as good as any, $"f"
+ * and $f the same. */
+TEST(wasm_text, annotations_and_quoted_ids)
+{
+	size_t n, m;
+	uint8_t *a = enc("((@a) module (@\"x y\" , ; [ ] { } (@b (c)) \")\" (; ;) 0x 8q)\n"
+			 "  (func $\"f g\" (@a) (export \"f\") (result i32) ;; (@x\n"
+			 "    block $\"\\41\" (result i32) (br $A (i32.const 7)) end $\"A\")\n"
+			 "  (func $f (call $\"f\")) (func (call $f)))",
+			 &n, NULL);
+	uint8_t *b = enc("(module (func $fg (export \"f\") (result i32)\n"
+			 "    block $A (result i32) (br $A (i32.const 7)) end $A)\n"
+			 "  (func $f (call $f)) (func (call $f)))",
+			 &m, NULL);
+	if (EXPECT(a != NULL) && EXPECT(b != NULL) && EXPECT_EQ(n, m))
+		EXPECT(memcmp(a, b, n) == 0);
+	free(a);
+	free(b);
+}
+
 TEST(wasm_text, malformed_text_with_position)
 {
 	static const struct {
@@ -294,6 +315,14 @@ TEST(wasm_text, malformed_text_with_position)
 		{"(func (block (param $x i32)))", 1, 21, "unexpected token"},
 		{"(start 0) (start 0) (func)", 1, 12, "multiple start sections"},
 		{"(func) (frob)", 1, 9, "unknown module field"},
+		{"(func) (@)", 1, 10, "empty annotation id"},
+		{"(func) (@\"\")", 1, 10, "empty annotation id"},
+		{"(func)\n(@a (b) \"c\"", 2, 1, "unclosed annotation"},
+		{"(func) (@a \x01)", 1, 12, "illegal character"},
+		{"(func $\"\")", 1, 8, "empty identifier"},
+		{"(func $\"\\ff\")", 1, 8, "malformed UTF-8"},
+		{"(func $\"a\"b)", 1, 7, "unknown operator or token"},
+		{"(func block $\"a\" end $\"b\")", 1, 22, "mismatching label"},
 		{"(func (result i32) (select (result i32) (param i32)))", 1, 42,
 		 "unexpected token"},
 	};

@@ -534,7 +534,8 @@ TEST(wasm_text, script_errors)
 		{"(assert_return (invoke \"f\" (i32.const x)))", WAST_ERROR, 1, 39},
 		{"(register)", WAST_ERROR, 1, 10},
 		{"(module quote \"(func\")", WAST_MODULE, 1, 6}, /* inside the quoted text */
-		{"(assert_return (invoke \"f\") (either (either (i32.const 1))))", WAST_ERROR, 1, 38},
+		{"(assert_return (invoke \"f\") (either (either (i32.const 1))))", WAST_ERROR, 1,
+		 38},
 		{"(module definition (frob))", WAST_MODULE, 1, 21},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -601,9 +602,9 @@ TEST(wasm_text, script_3_0_commands)
 		return;
 	}
 	static const enum wast_cmd_kind kinds[] = {
-		WAST_MODULE,	      WAST_MODULE_INSTANCE, WAST_MODULE_INSTANCE,
-		WAST_REGISTER,	      WAST_ASSERT_EXCEPTION, WAST_ASSERT_RETURN,
-		WAST_ASSERT_RETURN, WAST_ASSERT_RETURN,   WAST_MODULE,
+		WAST_MODULE,	    WAST_MODULE_INSTANCE,  WAST_MODULE_INSTANCE,
+		WAST_REGISTER,	    WAST_ASSERT_EXCEPTION, WAST_ASSERT_RETURN,
+		WAST_ASSERT_RETURN, WAST_ASSERT_RETURN,	   WAST_MODULE,
 	};
 	if (!EXPECT_EQ(s.ncmds, ARRAY_SIZE(kinds)))
 		goto out;

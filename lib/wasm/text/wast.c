@@ -198,8 +198,8 @@ static bool module(struct wp *w, struct wast_cmd *c, bool command)
 	} else {
 		size_t end = form_end(w, start);
 		rc = c->definition ? encode_definition(w, c, start, end)
-				   : wat_encode_toks(w->src, w->t, &(size_t){start}, false,
-						     &c->bin, &c->bin_len, &c->wat_err);
+				   : wat_encode_toks(w->src, w->t, &(size_t){start}, false, &c->bin,
+						     &c->bin_len, &c->wat_err);
 		/* past the module, however far the encoder got */
 		w->pos = w->t[end].kind == WAT_TOK_EOF ? end : end + 1;
 	}
@@ -217,10 +217,10 @@ static const struct {
 	const char *name;
 	enum wast_val_type type;
 } heap_types[] = {
-	{"func", WAST_FUNCREF},	    {"nofunc", WAST_FUNCREF},	  {"extern", WAST_EXTERNREF},
-	{"noextern", WAST_EXTERNREF}, {"any", WAST_ANYREF},	  {"none", WAST_ANYREF},
-	{"eq", WAST_ANYREF},	    {"i31", WAST_ANYREF},	  {"struct", WAST_ANYREF},
-	{"array", WAST_ANYREF},	    {"exn", WAST_EXNREF},	  {"noexn", WAST_EXNREF},
+	{"func", WAST_FUNCREF},	      {"nofunc", WAST_FUNCREF}, {"extern", WAST_EXTERNREF},
+	{"noextern", WAST_EXTERNREF}, {"any", WAST_ANYREF},	{"none", WAST_ANYREF},
+	{"eq", WAST_ANYREF},	      {"i31", WAST_ANYREF},	{"struct", WAST_ANYREF},
+	{"array", WAST_ANYREF},	      {"exn", WAST_EXNREF},	{"noexn", WAST_EXNREF},
 };
 
 /* The non-null patterns of results: (ref.func), (ref.struct), ... */
@@ -228,8 +228,9 @@ static const struct {
 	const char *name;
 	enum wast_val_type type;
 } ref_patterns[] = {
-	{"ref.func", WAST_FUNCREF},	{"ref.extern", WAST_EXTERNREF}, {"ref.any", WAST_ANYREF},
-	{"ref.eq", WAST_EQREF},		{"ref.i31", WAST_I31REF},	{"ref.struct", WAST_STRUCTREF},
+	{"ref.func", WAST_FUNCREF},   {"ref.extern", WAST_EXTERNREF},
+	{"ref.any", WAST_ANYREF},     {"ref.eq", WAST_EQREF},
+	{"ref.i31", WAST_I31REF},     {"ref.struct", WAST_STRUCTREF},
 	{"ref.array", WAST_ARRAYREF}, {"ref.exn", WAST_EXNREF},
 };
 
@@ -465,8 +466,8 @@ static bool command(struct wp *w, struct wast_cmd *c)
 	}
 	if (!w->rc) {
 		w->rc = ERR_MALFORMED;
-		wat_error_at(w->err, w->src, kw->off, "unknown command %.*s", (int)MIN(kw->len, 40u),
-			     w->src + kw->off);
+		wat_error_at(w->err, w->src, kw->off, "unknown command %.*s",
+			     (int)MIN(kw->len, 40u), w->src + kw->off);
 	}
 	return false;
 }

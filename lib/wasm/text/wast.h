@@ -93,8 +93,8 @@ struct wast_value {
 	enum wast_val_type type; /* of a null: the top of its heap type's
 				  * hierarchy (nofunc: funcref, none: anyref) */
 	enum wast_val_kind kind;
-	uint64_t bits;		  /* i32/f32 in the low 32 bits */
-	struct wast_value *alts;  /* WAST_VAL_EITHER (never nested) */
+	uint64_t bits;		 /* i32/f32 in the low 32 bits */
+	struct wast_value *alts; /* WAST_VAL_EITHER (never nested) */
 	size_t nalts;
 };
 

@@ -275,8 +275,7 @@ bool wat_id_eq(const char *src, const struct wat_tok *a, const struct wat_tok *b
  * strings, comments and balanced parentheses. Returns the offset past its
  * ")", or 0 with *err set (or ERR_NOMEM in *rc).
  */
-static size_t skip_annotation(const char *src, size_t len, size_t i, struct wat_error *err,
-			      int *rc)
+static size_t skip_annotation(const char *src, size_t len, size_t i, struct wat_error *err, int *rc)
 {
 	size_t start = i, depth = 1;
 

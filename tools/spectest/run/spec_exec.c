@@ -514,8 +514,8 @@ static enum spec_outcome run_rejected(struct spec_ctx *c, const struct spec_comm
 		char why[DETAIL_LEN / 2];
 
 		fmt_snprintf(why, sizeof(why), "%s", c->detail);
-		detail_set(c, "expected %s \"%s\", got %s", want == ERR_INVALID ? "invalid" : "malformed",
-			   cmd->text.s, why);
+		detail_set(c, "expected %s \"%s\", got %s",
+			   want == ERR_INVALID ? "invalid" : "malformed", cmd->text.s, why);
 	} else if (rc == 0) {
 		detail_set(c, "module accepted, expected %s \"%s\"",
 			   want == ERR_INVALID ? "invalid" : "malformed", cmd->text.s);

@@ -127,8 +127,8 @@ size_t spec_val_fmt(char *buf, size_t len, uint8_t type, union wasm_val v)
 
 size_t spec_expected_fmt(char *buf, size_t len, const struct spec_value *e)
 {
-	const char *const names[] = {"i32",	"i64",	   "f32",	"f64",	   "funcref",
-				     "externref", "v128",	   "anyref",	"eqref",   "i31ref",
+	const char *const names[] = {"i32",	  "i64",      "f32",	"f64",	 "funcref",
+				     "externref", "v128",     "anyref", "eqref", "i31ref",
 				     "structref", "arrayref", "exnref"};
 	const char *n = (size_t)e->type < sizeof(names) / sizeof(names[0]) ? names[e->type] : "?";
 	union wasm_val v = {.i64 = e->bits};

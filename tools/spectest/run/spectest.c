@@ -103,7 +103,8 @@ static double now(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] "
-			"[--root DIR] [--skip-counts] [-j N] [--validate-threads N] [--jit] [-v] FILE...\n"
+			"[--root DIR] [--skip-counts] [-j N] [--validate-threads N] [--jit] "
+			"[-v] FILE...\n"
 			"  FILE.wast    a script (text-format modules included)\n"
 			"  FILE.json    wast2json output; its .wasm files beside it\n"
 			"  --guarded    guarded (mmap) linear memory instead of checked\n"
@@ -151,8 +152,7 @@ struct child {
 static void child_report(void *arg, size_t cmd, enum spec_outcome o, long skip, const char *detail)
 {
 	struct child *ch = arg;
-	static const char letters[] = {
-		[SPEC_PASS] = 'P', [SPEC_FAIL] = 'F', [SPEC_SKIPPED] = 'S'};
+	static const char letters[] = {[SPEC_PASS] = 'P', [SPEC_FAIL] = 'F', [SPEC_SKIPPED] = 'S'};
 
 	fprintf(ch->out, "R %zu %c %ld\t", cmd, letters[o], skip);
 	for (const char *p = detail; *p; p++)
@@ -666,8 +666,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; r.skip_counts && k < r.skips.n; k++)
 		if (r.skip_count[k])
-			printf("spec-skip: %s:%u: %zu skipped: %s\n", r.skips.path, r.skips.v[k].where,
-			       r.skip_count[k], r.skips.v[k].reason);
+			printf("spec-skip: %s:%u: %zu skipped: %s\n", r.skips.path,
+			       r.skips.v[k].where, r.skip_count[k], r.skips.v[k].reason);
 	if (r.total_skip)
 		printf("%zu skipped (see %s)\n", r.total_skip, skip_path);
 	printf("%zu passed, %zu failed\n", r.total_pass, r.total_fail);

@@ -430,6 +430,26 @@ TEST(wasm_text, invalid_is_not_malformed)
 	free(b);
 }
 
+/* Parses src, a script of one command a line, which must be of `kinds`;
+ * false if it is not (the script freed then, or never made). */
+static bool parse_script(struct test_ctx *t, const char *src, struct wast_script *s,
+			 const enum wast_cmd_kind *kinds, size_t n)
+{
+	struct wat_error e;
+	if (!EXPECT_OK(wast_parse(src, strlen(src), s, &e))) {
+		test_printf(t, "%u:%u: %s\n", e.line, e.col, e.msg);
+		*s = (struct wast_script){0};
+		return false;
+	}
+	if (!EXPECT_EQ(s->ncmds, n))
+		return false;
+	for (size_t i = 0; i < s->ncmds; i++) {
+		EXPECT_EQ(s->cmds[i].kind, kinds[i]);
+		EXPECT_EQ(s->cmds[i].line, i + 1);
+	}
+	return true;
+}
+
 TEST(wasm_text, script_commands)
 {
 	const char *src =
@@ -449,11 +469,6 @@ TEST(wasm_text, script_commands)
 		"(assert_trap (module (func $s unreachable) (start $s)) \"unreachable\")\n"
 		"(assert_uninstantiable (module (memory 0) (data (i32.const 1) \"a\")) \"oob\")\n";
 	struct wast_script s;
-	struct wat_error e;
-	if (!EXPECT_OK(wast_parse(src, strlen(src), &s, &e))) {
-		test_printf(t, "%u:%u: %s\n", e.line, e.col, e.msg);
-		return;
-	}
 	static const enum wast_cmd_kind kinds[] = {
 		WAST_MODULE,
 		WAST_REGISTER,
@@ -470,12 +485,8 @@ TEST(wasm_text, script_commands)
 		WAST_ASSERT_UNINSTANTIABLE,
 		WAST_ASSERT_UNINSTANTIABLE,
 	};
-	if (!EXPECT_EQ(s.ncmds, ARRAY_SIZE(kinds)))
+	if (!parse_script(t, src, &s, kinds, ARRAY_SIZE(kinds)))
 		goto out;
-	for (size_t i = 0; i < s.ncmds; i++) {
-		EXPECT_EQ(s.cmds[i].kind, kinds[i]);
-		EXPECT_EQ(s.cmds[i].line, i + 1);
-	}
 	EXPECT_STREQ(s.cmds[0].name.s, "$M");
 	EXPECT(s.cmds[0].bin != NULL);
 	EXPECT_STREQ(s.cmds[1].as.s, "m");
@@ -596,22 +607,13 @@ TEST(wasm_text, script_3_0_commands)
 		" (ref.array) (ref.i31) (ref.eq) (ref.any))\n"
 		"(module definition binary \"\\00asm\" \"\\01\\00\\00\\00\")\n";
 	struct wast_script s;
-	struct wat_error e;
-	if (!EXPECT_OK(wast_parse(src, strlen(src), &s, &e))) {
-		test_printf(t, "%u:%u: %s\n", e.line, e.col, e.msg);
-		return;
-	}
 	static const enum wast_cmd_kind kinds[] = {
 		WAST_MODULE,	    WAST_MODULE_INSTANCE,  WAST_MODULE_INSTANCE,
 		WAST_REGISTER,	    WAST_ASSERT_EXCEPTION, WAST_ASSERT_RETURN,
 		WAST_ASSERT_RETURN, WAST_ASSERT_RETURN,	   WAST_MODULE,
 	};
-	if (!EXPECT_EQ(s.ncmds, ARRAY_SIZE(kinds)))
+	if (!parse_script(t, src, &s, kinds, ARRAY_SIZE(kinds)))
 		goto out;
-	for (size_t i = 0; i < s.ncmds; i++) {
-		EXPECT_EQ(s.cmds[i].kind, kinds[i]);
-		EXPECT_EQ(s.cmds[i].line, i + 1);
-	}
 	EXPECT(s.cmds[0].definition && s.cmds[0].bin != NULL);
 	EXPECT_STREQ(s.cmds[0].name.s, "$D");
 	EXPECT_STREQ(s.cmds[1].name.s, "$I");

@@ -17,7 +17,6 @@
 set -u
 MAP=tests/spec/features3.txt
 
-
 if [[ ${1:-} == --from ]]; then
 	[[ -r ${2:-} ]] || { echo "features: cannot read ${2:-(no file)}"; exit 2; }
 	out=$(cat "$2")

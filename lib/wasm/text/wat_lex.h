@@ -67,3 +67,8 @@ size_t wat_str_decode(const char *src, const struct wat_tok *t, uint8_t *out);
 
 /* wat_tok_is - whether `t` is the keyword (or atom) `word`. */
 bool wat_tok_is(const char *src, const struct wat_tok *t, const char *word);
+
+/* wat_id_eq - whether identifier tokens a and b name the same: $abc and
+ * $"abc" do (a quoted identifier is its string's bytes). False if out of
+ * memory. */
+bool wat_id_eq(const char *src, const struct wat_tok *a, const struct wat_tok *b);

@@ -214,8 +214,9 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 		uint64_t lo = rtc[0];
 		sched_set_realtime(lo | (uint64_t)rtc[1] << 32);
 	}
-	kvfs_init();   /* the file namespace: initrd at /, /tmp, /proc, tracefs */
-	launch_init(); /* the programs' file table, on that namespace */
+	kvfs_init();		/* the file namespace: initrd at /, /tmp, /proc, tracefs */
+	kg.disk = vblk_probe(); /* a virtio-blk disk, if QEMU has one */
+	launch_init();		/* the programs' file table, on that namespace */
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");

@@ -217,10 +217,10 @@ struct wasm_arena_chunk;
 struct wasm_module {
 	const uint8_t *bytes; /* the binary */
 	size_t len;
-	bool owns_bytes;   /* free(bytes) with the module */
-	size_t meta_bytes; /* held by the arena */
-	size_t meta_limit; /* what the arena may hold; 0: no limit */
-	bool meta_refused; /* the arena refused an allocation for the limit */
+	bool owns_bytes;       /* free(bytes) with the module */
+	size_t meta_bytes;     /* held by the arena */
+	size_t meta_limit;     /* what the arena may hold; 0: no limit */
+	bool meta_refused;     /* the arena refused an allocation for the limit */
 	uint32_t features_off; /* enum wasm_feature (load.h) turned off for it */
 
 	uint32_t ntypes;

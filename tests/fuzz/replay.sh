@@ -7,7 +7,9 @@
 # ($BUILD/host-asan/wasm_diff FILE: a module generated from it, checked vs
 # guarded memory must agree). One test per (file, target, mode); a
 # crash, sanitizer report, leak, mismatch or timeout fails it. A missing
-# replay binary or an empty regress directory fails too.
+# replay binary or an empty regress directory fails too. Then each kept
+# ext2 image (tests/fuzz/regress/ext2/) through $REPLAY_DIR/
+# fuzz_replay_ext2 (ext2_exercise.h: mount, walk, change, remount).
 # Last line: "N passed, N failed".
 #
 #   BUILD=build tests/fuzz/replay.sh
@@ -71,6 +73,26 @@ else
 			pass=$((pass + 1))
 		else
 			echo "FAIL wasm_diff $f (exit $?)"
+			tail -n 30 <<<"$out" | sed 's/^/   | /'
+			fail=$((fail + 1))
+		fi
+	done
+fi
+ext2_bin=$REPLAY_DIR/fuzz_replay_ext2
+files=("$REGRESS/ext2"/*)
+if [[ ! -x $ext2_bin ]]; then
+	echo "FAIL ext2: $ext2_bin missing (make host-test-build)"
+	fail=$((fail + 1))
+elif [[ ! -e ${files[0]} ]]; then
+	echo "FAIL $REGRESS/ext2: no files"
+	fail=$((fail + 1))
+else
+	for f in "${files[@]}"; do
+		if out=$(timeout 60 "${emu[@]}" "$ext2_bin" "$f" 2>&1); then
+			echo "ok   ext2 $f"
+			pass=$((pass + 1))
+		else
+			echo "FAIL ext2 $f (exit $?)"
 			tail -n 30 <<<"$out" | sed 's/^/   | /'
 			fail=$((fail + 1))
 		fi

@@ -29,8 +29,11 @@ int ext2t_sh(const char *fmt, ...)
 	va_list ap;
 	int st;
 
+	/* mke2fs and its friends live in /usr/sbin, outside a user's PATH */
+	int pre = snprintf(cmd, sizeof(cmd), "PATH=\"$PATH:/usr/sbin:/sbin\"; ");
+
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	vsnprintf(cmd + pre, sizeof(cmd) - (size_t)pre, fmt, ap);
 	va_end(ap);
 	st = system(cmd);
 	if (st == -1 || !WIFEXITED(st))
@@ -75,6 +78,15 @@ bool ext2t_mkfs(struct ext2t_img *img, const char *path, const char *opts, uint3
 	if (ext2t_sh("mke2fs -q -F -t ext2 %s %s '%s' %uk >/dev/null 2>&1", opts, d, path, kib))
 		return false;
 	return load(img, (size_t)kib * 1024);
+}
+
+int ext2t_debugfs_w(struct ext2t_img *img, const char *cmd)
+{
+	int st = ext2t_sh("debugfs -w -R '%s' '%s' >/dev/null 2>&1", cmd, img->path);
+
+	if (!load(img, img->len))
+		return -1;
+	return st;
 }
 
 int ext2t_mount(struct ext2t_img *img, uint32_t cache_blocks)

@@ -35,6 +35,10 @@ int ext2t_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool ext2t_mkfs(struct ext2t_img *img, const char *path, const char *opts, uint32_t kib,
 		const char *src);
 
+/* ext2t_debugfs_w - `debugfs -w -R CMD` on the image file, then loads it
+ * again (not mounted). The exit status of debugfs (0: it ran). */
+int ext2t_debugfs_w(struct ext2t_img *img, const char *cmd);
+
 /* ext2t_mount / ext2t_unmount - over img->mem; unmount writes the image
  * file back (when `save`). */
 int ext2t_mount(struct ext2t_img *img, uint32_t cache_blocks);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/test.h"
+#include "../fuzz/ext2_exercise.h"
 #include "ext2_util.h"
 
 struct env {
@@ -457,4 +458,59 @@ TEST(ext2, small_cache)
 	env_fsck(t, &e);
 out:
 	env_close(&e);
+}
+
+/* Random operation scripts (the fuzzer's interpreter, ext2_fuzz_ops) on
+ * good images: e2fsck must find each result clean. */
+static void random_ops(struct test_ctx *t, const char *opts)
+{
+	struct env e;
+	uint8_t *orig, ops[4000];
+	uint64_t x = 0x2545F4914F6CDD1Dull;
+	int changed = 0;
+
+	if (!env_open(t, &e, opts, 4096, 0))
+		goto out;
+	EXPECT_OK(ext2t_unmount(&e.im, false));
+	orig = malloc(e.im.len);
+	if (!EXPECT(orig != NULL))
+		goto out;
+	memcpy(orig, e.im.mem, e.im.len);
+	for (int seed = 1; seed <= 48; seed++) {
+		for (size_t i = 0; i < sizeof(ops); i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			ops[i] = (uint8_t)(x >> 24);
+		}
+		memcpy(e.im.mem, orig, e.im.len);
+		if (!EXPECT_OK(ext2t_mount(&e.im, seed % 2 ? EXT2_CACHE_MIN : 0)))
+			break;
+		struct ext2_info a, b;
+
+		ext2_info(e.im.fs, &a);
+		ext2_fuzz_ops(e.im.fs, ops, sizeof(ops));
+		ext2_info(e.im.fs, &b);
+		changed += a.free_blocks != b.free_blocks && a.free_inodes != b.free_inodes;
+		ext2_check(e.im.fs);
+		if (!EXPECT_OK(ext2t_unmount(&e.im, true)) || !EXPECT_EQ(ext2t_fsck(e.img), 0)) {
+			test_printf(t, "  random ops seed %d: not clean\n", seed);
+			break;
+		}
+	}
+	/* the scripts leave files and directories behind */
+	EXPECT_GE(changed, 40);
+	free(orig);
+out:
+	env_close(&e);
+}
+
+TEST(ext2, random_ops_fsck_1k)
+{
+	random_ops(t, "-b 1024 -N 128");
+}
+
+TEST(ext2, random_ops_fsck_4k)
+{
+	random_ops(t, "-b 4096 -N 128");
 }

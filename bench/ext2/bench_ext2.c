@@ -45,8 +45,9 @@ static uint8_t *make_image(uint32_t block, size_t len)
 		return NULL;
 	}
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "PATH=\"$PATH:/usr/sbin\" mke2fs -q -F -t ext2 -b %u '%s' %zuk >/dev/null 2>&1", block,
-		 path, len / 1024);
+	snprintf(cmd, sizeof(cmd),
+		 "PATH=\"$PATH:/usr/sbin\" mke2fs -q -F -t ext2 -b %u '%s' %zuk >/dev/null 2>&1",
+		 block, path, len / 1024);
 	if (system(cmd) != 0 || !(f = fopen(path, "rb"))) {
 		unlink(path);
 		free(mem);
@@ -128,15 +129,18 @@ int main(int argc, char **argv)
 			for (int k = 0; k < 3; k++) {
 				if (run(blocks[b], chunks[c], mib << 20, &w[k], &r[k], &wreq,
 					&rreq)) {
-					fprintf(stderr, "bench_ext2: run failed (mke2fs missing?)\n");
+					fprintf(stderr,
+						"bench_ext2: run failed (mke2fs missing?)\n");
 					return 1;
 				}
 			}
 			qsort(w, 3, sizeof(double), cmp_double);
 			qsort(r, 3, sizeof(double), cmp_double);
-			printf("bench=ext2 block=%u chunk=%zu op=write mb_per_s=%.0f requests=%llu\n",
+			printf("bench=ext2 block=%u chunk=%zu op=write mb_per_s=%.0f "
+			       "requests=%llu\n",
 			       blocks[b], chunks[c], w[1], (unsigned long long)wreq);
-			printf("bench=ext2 block=%u chunk=%zu op=read mb_per_s=%.0f requests=%llu\n",
+			printf("bench=ext2 block=%u chunk=%zu op=read mb_per_s=%.0f "
+			       "requests=%llu\n",
 			       blocks[b], chunks[c], r[1], (unsigned long long)rreq);
 		}
 	}

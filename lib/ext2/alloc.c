@@ -57,8 +57,8 @@ static uint32_t group_blocks(const struct ext2_fs *fs, uint32_t g)
 
 /* The first clear bit of map in [from, n) whose number passes ok (if
  * given), or n. */
-static uint32_t find_clear(const struct ext2_fs *fs, const uint8_t *map, uint32_t from,
-			   uint32_t n, uint32_t base)
+static uint32_t find_clear(const struct ext2_fs *fs, const uint8_t *map, uint32_t from, uint32_t n,
+			   uint32_t base)
 {
 	for (uint32_t i = from; i < n; i++) {
 		if ((i & 7) == 0 && map[i >> 3] == 0xFF && i + 8 <= n) {
@@ -140,7 +140,7 @@ int ext2_bfree(struct ext2_fs *fs, uint32_t blk)
 		ext2_bput(bm);
 		return ext2_bad(fs, "a file's block is free in the bitmap");
 	}
-	bm->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
+	bm->data[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 	ext2_bdirty(fs, bm);
 	ext2_bput(bm);
 	if (fs->groups[g].free_blocks < group_blocks(fs, g)) {
@@ -226,7 +226,7 @@ int ext2_ifree(struct ext2_fs *fs, uint32_t ino, bool is_dir)
 		ext2_bput(bm);
 		return ext2_bad(fs, "an inode in use is free in the bitmap");
 	}
-	bm->data[i >> 3] &= (uint8_t)~(1u << (i & 7));
+	bm->data[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 	ext2_bdirty(fs, bm);
 	ext2_bput(bm);
 	if (fs->groups[g].free_inodes < fs->inodes_per_group) {

@@ -181,8 +181,8 @@ enum ext2_type {
 struct ext2_stat {
 	uint32_t ino;
 	enum ext2_type type;
-	uint16_t mode;	 /* permission bits (07777) */
-	uint16_t nlink;	 /* names; a directory: 2 + subdirectories */
+	uint16_t mode;	/* permission bits (07777) */
+	uint16_t nlink; /* names; a directory: 2 + subdirectories */
 	uint32_t uid, gid;
 	uint64_t size;	 /* bytes (a symlink: its target's length) */
 	uint64_t blocks; /* 512-byte units allocated, indirect blocks too */
@@ -211,8 +211,7 @@ int ext2_set_times(struct ext2_fs *fs, uint32_t ino, uint32_t atime, uint32_t mt
  * is the count (0 at or past the end). Holes read as zeros. ERR_ISDIR (a
  * directory), ERR_INVAL (not a regular file), ERR_MALFORMED, ERR_IO.
  */
-int ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len,
-	      size_t *out_n);
+int ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len, size_t *out_n);
 
 /*
  * ext2_write - writes `len` bytes at `off` (growing the file; a gap reads

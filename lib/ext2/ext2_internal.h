@@ -42,7 +42,7 @@
 #define EXT2_DIND	     13u
 #define EXT2_TIND	     14u
 #define EXT2_NBLOCK	     15u
-#define EXT2_MAX_BLOCK_LOG   5u /* 32 KiB (64 KiB needs another rec_len coding) */
+#define EXT2_MAX_BLOCK_LOG   5u	 /* 32 KiB (64 KiB needs another rec_len coding) */
 #define EXT2_FAST_LINK_MAX   60u /* a symlink this short lives in i_block */
 #define EXT2_EXTRA_ISIZE_NEW 32u /* i_extra_isize of a new inode (as mke2fs) */
 
@@ -72,10 +72,10 @@ enum {
 
 #define EXT2_STATE_VALID 0x1u /* cleanly unmounted */
 
-#define EXT2_INCOMPAT_FILETYPE 0x0002u
-#define EXT2_INCOMPAT_SUPPORTED EXT2_INCOMPAT_FILETYPE
-#define EXT2_RO_COMPAT_SPARSE  0x0001u
-#define EXT2_RO_COMPAT_LARGE   0x0002u
+#define EXT2_INCOMPAT_FILETYPE	 0x0002u
+#define EXT2_INCOMPAT_SUPPORTED	 EXT2_INCOMPAT_FILETYPE
+#define EXT2_RO_COMPAT_SPARSE	 0x0001u
+#define EXT2_RO_COMPAT_LARGE	 0x0002u
 #define EXT2_RO_COMPAT_SUPPORTED (EXT2_RO_COMPAT_SPARSE | EXT2_RO_COMPAT_LARGE)
 
 /* group descriptor field offsets */
@@ -164,8 +164,8 @@ struct ext2_buf {
 	uint32_t pins;
 	bool valid, dirty;
 	uint8_t *data;
-	struct ext2_buf *hnext;		/* hash chain */
-	struct ext2_buf *prev, *next;	/* LRU ring: head->next is the oldest */
+	struct ext2_buf *hnext;	      /* hash chain */
+	struct ext2_buf *prev, *next; /* LRU ring: head->next is the oldest */
 };
 
 struct ext2_cache {
@@ -213,7 +213,7 @@ struct ext2_fs {
 	ext2_clock_fn clock;
 	void *clock_arg;
 
-	uint8_t sb[EXT2_SUPER_SIZE]; /* the primary superblock, as read */
+	uint8_t sb[EXT2_SUPER_SIZE];	/* the primary superblock, as read */
 	uint32_t block_size, log_block; /* log_block: log2(block_size) */
 	uint32_t sectors_per_block;
 	uint32_t blocks_count, first_data_block, blocks_per_group;
@@ -221,7 +221,7 @@ struct ext2_fs {
 	uint32_t rev;
 	uint32_t incompat, ro_compat;
 	uint32_t ngroups;
-	uint32_t gdt_blocks; /* blocks of the group table */
+	uint32_t gdt_blocks;	/* blocks of the group table */
 	uint32_t itable_blocks; /* inode table blocks per group */
 	uint32_t addr_per_block;
 	uint64_t free_blocks, free_inodes;

@@ -135,8 +135,7 @@ static int direct_run(struct ext2_fs *fs, struct ext2_inode *in, uint64_t lblk, 
 	return 0;
 }
 
-int ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len,
-	      size_t *out_n)
+int ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len, size_t *out_n)
 {
 	struct ext2_inode in;
 	uint8_t *dst = buf;

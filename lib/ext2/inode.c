@@ -178,8 +178,8 @@ static int charge(struct ext2_fs *fs, struct ext2_inode *in, bool add)
 			return ERR_RANGE;
 		in->blocks += fs->sectors_per_block;
 	} else {
-		in->blocks = in->blocks > fs->sectors_per_block ? in->blocks - fs->sectors_per_block
-								: 0;
+		in->blocks =
+			in->blocks > fs->sectors_per_block ? in->blocks - fs->sectors_per_block : 0;
 	}
 	return 0;
 }
@@ -397,7 +397,8 @@ int ext2_inode_release(struct ext2_fs *fs, struct ext2_inode *in)
 	enum ext2_type t = ext2_mode_type(in->mode);
 	int err = 0;
 
-	if (t == EXT2_TYPE_REG || t == EXT2_TYPE_DIR || (t == EXT2_TYPE_LNK && !fast_symlink(fs, in)))
+	if (t == EXT2_TYPE_REG || t == EXT2_TYPE_DIR ||
+	    (t == EXT2_TYPE_LNK && !fast_symlink(fs, in)))
 		err = ext2_free_from(fs, in, 0);
 	if (!err)
 		err = free_xattr(fs, in);

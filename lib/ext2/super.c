@@ -154,14 +154,12 @@ static int read_geometry(struct ext2_fs *fs, const char **why)
 	if (fs->first_ino <= EXT2_ROOT_INO || fs->first_ino >= fs->inodes_count)
 		return fail(why, "bad first inode", ERR_MALFORMED);
 	if (fs->incompat & ~EXT2_INCOMPAT_SUPPORTED)
-		return fail(why, incompat_why(fs->incompat & ~EXT2_INCOMPAT_SUPPORTED),
-			    ERR_UNSUPP);
-	fs->itable_blocks = (uint32_t)(((uint64_t)fs->inodes_per_group * fs->inode_size +
-					fs->block_size - 1) /
-				       fs->block_size);
-	fs->gdt_blocks =
-		(uint32_t)(((uint64_t)fs->ngroups * EXT2_GD_SIZE + fs->block_size - 1) /
+		return fail(why, incompat_why(fs->incompat & ~EXT2_INCOMPAT_SUPPORTED), ERR_UNSUPP);
+	fs->itable_blocks =
+		(uint32_t)(((uint64_t)fs->inodes_per_group * fs->inode_size + fs->block_size - 1) /
 			   fs->block_size);
+	fs->gdt_blocks = (uint32_t)(((uint64_t)fs->ngroups * EXT2_GD_SIZE + fs->block_size - 1) /
+				    fs->block_size);
 	if ((uint64_t)fs->first_data_block + 1 + fs->gdt_blocks > fs->blocks_count)
 		return fail(why, "the group table does not fit", ERR_MALFORMED);
 	return 0;

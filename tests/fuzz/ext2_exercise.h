@@ -18,7 +18,7 @@
 
 #include "ext2/ext2.h"
 
-#define EXT2_FUZZ_MAX_IMAGE (1u << 20)
+#define EXT2_FUZZ_MAX_IMAGE  (1u << 20)
 #define EXT2_FUZZ_MAX_VISITS 256u
 
 struct ext2_fuzz_walk {
@@ -229,8 +229,8 @@ static inline int ext2_exercise(const uint8_t *data, size_t size)
 	/* the size the superblock claims (blocks_count << log block size) */
 	if (size >= 2048) {
 		const uint8_t *sb = data + 1024;
-		uint64_t blocks = sb[4] | (sb[5] << 8) | ((uint32_t)sb[6] << 16) |
-				  ((uint32_t)sb[7] << 24);
+		uint64_t blocks =
+			sb[4] | (sb[5] << 8) | ((uint32_t)sb[6] << 16) | ((uint32_t)sb[7] << 24);
 		uint32_t log = sb[24];
 		uint64_t want = log < 6 ? blocks << (10 + log) : 0;
 

@@ -170,7 +170,8 @@ static uint32_t block_of(struct henv *e, const char *path)
 	unsigned long b = 0;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "PATH=\"$PATH:/usr/sbin\" debugfs -R 'bmap %s 0' '%s' 2>/dev/null", path, e->img);
+	snprintf(cmd, sizeof(cmd),
+		 "PATH=\"$PATH:/usr/sbin\" debugfs -R 'bmap %s 0' '%s' 2>/dev/null", path, e->img);
 	p = popen(cmd, "r");
 	if (!p)
 		return 0;
@@ -257,7 +258,8 @@ TEST(ext2_hostile, lying_bitmaps_and_counts)
 		FILE *p;
 		char cmd[600], line[256];
 
-		snprintf(cmd, sizeof(cmd), "PATH=\"$PATH:/usr/sbin\" dumpe2fs '%s' 2>/dev/null", e.img);
+		snprintf(cmd, sizeof(cmd), "PATH=\"$PATH:/usr/sbin\" dumpe2fs '%s' 2>/dev/null",
+			 e.img);
 		p = popen(cmd, "r");
 		while (p && fgets(line, sizeof(line), p)) {
 			if (!g0_bb)

@@ -66,7 +66,8 @@ static bool put(struct test_ctx *t, struct ext2_fs *fs, uint32_t ino, uint64_t o
 		size_t n = 0, want = len - done < step ? len - done : step;
 
 		ext2t_pattern(buf, want, seed, off + done);
-		ok = EXPECT_OK(ext2_write(fs, ino, off + done, buf, want, &n)) && EXPECT_EQ(n, want);
+		ok = EXPECT_OK(ext2_write(fs, ino, off + done, buf, want, &n)) &&
+		     EXPECT_EQ(n, want);
 		done += n;
 	}
 	free(buf);

@@ -123,9 +123,27 @@ int ext2_balloc(struct ext2_fs *fs, uint32_t goal, bool whole, uint32_t *blk)
 	return ERR_NOSPC;
 }
 
-int ext2_bfree(struct ext2_fs *fs, uint32_t blk)
+/* Clears bit i of the bitmap in block `map`; ERR_MALFORMED (why) if it
+ * was clear. */
+static int bitmap_clear(struct ext2_fs *fs, uint32_t map, uint32_t i, const char *why)
 {
 	struct ext2_buf *bm;
+	int err = ext2_bget(fs, map, true, &bm);
+
+	if (err)
+		return err;
+	if (!(bm->data[i >> 3] & (1u << (i & 7)))) {
+		ext2_bput(bm);
+		return ext2_bad(fs, why);
+	}
+	bm->data[i >> 3] &= (uint8_t) ~(1u << (i & 7));
+	ext2_bdirty(fs, bm);
+	ext2_bput(bm);
+	return 0;
+}
+
+int ext2_bfree(struct ext2_fs *fs, uint32_t blk)
+{
 	uint32_t g, i;
 	int err;
 
@@ -133,16 +151,10 @@ int ext2_bfree(struct ext2_fs *fs, uint32_t blk)
 		return ext2_bad(fs, "a file points at a metadata block or past the end");
 	g = (blk - fs->first_data_block) / fs->blocks_per_group;
 	i = (blk - fs->first_data_block) % fs->blocks_per_group;
-	err = ext2_bget(fs, fs->groups[g].block_bitmap, true, &bm);
+	err = bitmap_clear(fs, fs->groups[g].block_bitmap, i,
+			   "a file's block is free in the bitmap");
 	if (err)
 		return err;
-	if (!(bm->data[i >> 3] & (1u << (i & 7)))) {
-		ext2_bput(bm);
-		return ext2_bad(fs, "a file's block is free in the bitmap");
-	}
-	bm->data[i >> 3] &= (uint8_t) ~(1u << (i & 7));
-	ext2_bdirty(fs, bm);
-	ext2_bput(bm);
 	if (fs->groups[g].free_blocks < group_blocks(fs, g)) {
 		fs->groups[g].free_blocks++;
 		fs->free_blocks++;
@@ -216,19 +228,12 @@ int ext2_ialloc(struct ext2_fs *fs, uint32_t dir, bool is_dir, uint32_t *ino)
 int ext2_ifree(struct ext2_fs *fs, uint32_t ino, bool is_dir)
 {
 	uint32_t g = (ino - 1) / fs->inodes_per_group, i = (ino - 1) % fs->inodes_per_group;
-	struct ext2_buf *bm;
 	int err;
 
-	err = ext2_bget(fs, fs->groups[g].inode_bitmap, true, &bm);
+	err = bitmap_clear(fs, fs->groups[g].inode_bitmap, i,
+			   "an inode in use is free in the bitmap");
 	if (err)
 		return err;
-	if (!(bm->data[i >> 3] & (1u << (i & 7)))) {
-		ext2_bput(bm);
-		return ext2_bad(fs, "an inode in use is free in the bitmap");
-	}
-	bm->data[i >> 3] &= (uint8_t) ~(1u << (i & 7));
-	ext2_bdirty(fs, bm);
-	ext2_bput(bm);
 	if (fs->groups[g].free_inodes < fs->inodes_per_group) {
 		fs->groups[g].free_inodes++;
 		fs->free_inodes++;

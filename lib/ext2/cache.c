@@ -17,35 +17,35 @@
 #include "base/assert.h"
 #include "ext2/ext2_internal.h"
 
-int ext2_dev_read(struct ext2_fs *fs, uint32_t blk, uint32_t count, void *buf)
+/* One device request of whole blocks, checked against the device. */
+static int dev_io(struct ext2_fs *fs, bool write, uint32_t blk, uint32_t count, void *buf)
 {
 	uint64_t s = (uint64_t)blk * fs->sectors_per_block;
 	uint64_t n = (uint64_t)count * fs->sectors_per_block;
+	int err;
 
 	if (s + n > fs->dev.sectors) {
 		fs->why = "a block past the end of the device";
 		return ERR_IO;
 	}
-	int err = fs->dev.ops->read(fs->dev.ctx, s, (uint32_t)n, buf);
+	if (write)
+		err = fs->dev.ops->write(fs->dev.ctx, s, (uint32_t)n, buf);
+	else
+		err = fs->dev.ops->read(fs->dev.ctx, s, (uint32_t)n, buf);
 	if (err)
-		fs->why = "the device failed a read";
+		fs->why = write ? "the device failed a write" : "the device failed a read";
 	return err ? ERR_IO : 0;
+}
+
+int ext2_dev_read(struct ext2_fs *fs, uint32_t blk, uint32_t count, void *buf)
+{
+	return dev_io(fs, false, blk, count, buf);
 }
 
 int ext2_dev_write(struct ext2_fs *fs, uint32_t blk, uint32_t count, const void *buf)
 {
-	uint64_t s = (uint64_t)blk * fs->sectors_per_block;
-	uint64_t n = (uint64_t)count * fs->sectors_per_block;
-
 	ASSERT(!fs->readonly);
-	if (s + n > fs->dev.sectors) {
-		fs->why = "a block past the end of the device";
-		return ERR_IO;
-	}
-	int err = fs->dev.ops->write(fs->dev.ctx, s, (uint32_t)n, buf);
-	if (err)
-		fs->why = "the device failed a write";
-	return err ? ERR_IO : 0;
+	return dev_io(fs, true, blk, count, (void *)buf);
 }
 
 static uint32_t hash_of(const struct ext2_cache *c, uint32_t blk)

@@ -17,9 +17,9 @@
  * directory entries, large files, the resize inode and dir_index (an
  * indexed directory is read linearly and loses its index flag when
  * changed, as the old ext2 driver did; e2fsck accepts that). An unknown
- * incompat feature refuses the mount (ERR_UNSUPP, and `why` names it); an
- * unknown ro_compat feature (or a journal that needs recovery...) mounts
- * read-only. No extents, no 64bit, no metadata checksums (ext4).
+ * incompat feature refuses the mount (ERR_UNSUPP, and `why` names it: an
+ * ext3 journal that needs recovery, ext4's extents, 64bit, flex_bg...); an
+ * unknown ro_compat feature (metadata_csum, huge_file...) mounts read-only.
  *
  * Hostile images: every number read from the device is checked before use
  * (block pointers against the filesystem, entry lengths against their

@@ -59,28 +59,26 @@ uint32_t ext2_open_refs(const struct ext2_fs *fs, uint32_t ino)
 	return 0;
 }
 
-/* Where inode `ino` lives: its table block and byte offset there. */
-static int inode_where(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *off)
+/* The inode table block of inode `ino`, pinned, and the inode's offset
+ * there. ERR_INVAL for a number outside the filesystem. */
+static int inode_buf(struct ext2_fs *fs, uint32_t ino, struct ext2_buf **b, uint32_t *off)
 {
 	if (ino == 0 || ino > fs->inodes_count)
 		return ERR_INVAL;
 	uint32_t g = (ino - 1) / fs->inodes_per_group;
 	uint64_t byte = (uint64_t)((ino - 1) % fs->inodes_per_group) * fs->inode_size;
 
-	*blk = fs->groups[g].inode_table + (uint32_t)(byte >> fs->log_block);
 	*off = (uint32_t)(byte & (fs->block_size - 1));
-	return 0;
+	return ext2_bget(fs, fs->groups[g].inode_table + (uint32_t)(byte >> fs->log_block), true,
+			 b);
 }
 
 int ext2_inode_load(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
 	struct ext2_buf *b;
-	uint32_t blk, off;
-	int err = inode_where(fs, ino, &blk, &off);
+	uint32_t off;
+	int err = inode_buf(fs, ino, &b, &off);
 
-	if (err)
-		return err;
-	err = ext2_bget(fs, blk, true, &b);
 	if (err)
 		return err;
 	const uint8_t *p = b->data + off;
@@ -114,12 +112,9 @@ int ext2_inode_load(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 int ext2_inode_store(struct ext2_fs *fs, const struct ext2_inode *in)
 {
 	struct ext2_buf *b;
-	uint32_t blk, off;
-	int err = inode_where(fs, in->ino, &blk, &off);
+	uint32_t off;
+	int err = inode_buf(fs, in->ino, &b, &off);
 
-	if (err)
-		return err;
-	err = ext2_bget(fs, blk, true, &b);
 	if (err)
 		return err;
 	uint8_t *p = b->data + off;
@@ -150,12 +145,9 @@ int ext2_inode_store(struct ext2_fs *fs, const struct ext2_inode *in)
 int ext2_inode_init(struct ext2_fs *fs, uint32_t ino, uint16_t mode, struct ext2_inode *in)
 {
 	struct ext2_buf *b;
-	uint32_t blk, off, now = ext2_now(fs);
-	int err = inode_where(fs, ino, &blk, &off);
+	uint32_t off, now = ext2_now(fs);
+	int err = inode_buf(fs, ino, &b, &off);
 
-	if (err)
-		return err;
-	err = ext2_bget(fs, blk, true, &b);
 	if (err)
 		return err;
 	memset(b->data + off, 0, fs->inode_size);

@@ -243,6 +243,29 @@ static int adjust_links(struct ext2_fs *fs, uint32_t ino, int delta)
 	return ext2_inode_store(fs, &d);
 }
 
+/* The inode a directory entry names (which must be in use). */
+static int load_named(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
+{
+	int err = ext2_inode_load(fs, ino, in);
+
+	if (err == ERR_NOENT || err == ERR_INVAL)
+		err = ext2_bad(fs, "a directory entry names a free inode");
+	return err;
+}
+
+/* Removes the entry at pos in d and the link it held on `in`. */
+static int remove_name(struct ext2_fs *fs, struct ext2_inode *d, const struct ext2_dirpos *pos,
+		       struct ext2_inode *in)
+{
+	int err = ext2_begin_change(fs);
+
+	if (!err)
+		err = ext2_dir_remove(fs, d, pos);
+	if (!err)
+		err = drop_link(fs, in);
+	return err;
+}
+
 /* Finds `name` in dir for a removal: the entry and its inode. */
 static int find_victim(struct ext2_fs *fs, uint32_t dir, const char *name, size_t namelen,
 		       struct ext2_inode *d, struct ext2_dirpos *pos, struct ext2_inode *in)
@@ -255,11 +278,8 @@ static int find_victim(struct ext2_fs *fs, uint32_t dir, const char *name, size_
 		err = load_dir(fs, dir, d);
 	if (!err)
 		err = ext2_dir_find(fs, d, name, namelen, pos);
-	if (!err) {
-		err = ext2_inode_load(fs, pos->ino, in);
-		if (err == ERR_NOENT || err == ERR_INVAL)
-			err = ext2_bad(fs, "a directory entry names a free inode");
-	}
+	if (!err)
+		err = load_named(fs, pos->ino, in);
 	return err;
 }
 
@@ -272,11 +292,7 @@ int ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t namel
 	if (!err && (in.mode & EXT2_S_IFMT) == EXT2_S_IFDIR)
 		err = ERR_ISDIR;
 	if (!err)
-		err = ext2_begin_change(fs);
-	if (!err)
-		err = ext2_dir_remove(fs, &d, &pos);
-	if (!err)
-		err = drop_link(fs, &in);
+		err = remove_name(fs, &d, &pos, &in);
 	return err;
 }
 
@@ -296,11 +312,7 @@ int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t namele
 	if (!err && !empty)
 		err = ERR_NOTEMPTY;
 	if (!err)
-		err = ext2_begin_change(fs);
-	if (!err)
-		err = ext2_dir_remove(fs, &d, &pos);
-	if (!err)
-		err = drop_link(fs, &in);
+		err = remove_name(fs, &d, &pos, &in);
 	if (!err && in.ino != dir)
 		err = adjust_links(fs, dir, -1);
 	return err;
@@ -356,11 +368,9 @@ int ext2_rename(struct ext2_fs *fs, uint32_t dir, const char *name, size_t namel
 	if (have_dst) {
 		if (npos.ino == src.ino)
 			return 0;
-		err = ext2_inode_load(fs, npos.ino, &dst);
+		err = load_named(fs, npos.ino, &dst);
 		if (err)
-			return err == ERR_NOENT || err == ERR_INVAL
-				       ? ext2_bad(fs, "a directory entry names a free inode")
-				       : err;
+			return err;
 		bool dst_dir = (dst.mode & EXT2_S_IFMT) == EXT2_S_IFDIR;
 
 		if (src_dir && !dst_dir)

@@ -44,6 +44,10 @@
 #define EXT2_NBLOCK	     15u
 #define EXT2_MAX_BLOCK_LOG   5u	 /* 32 KiB (64 KiB needs another rec_len coding) */
 #define EXT2_FAST_LINK_MAX   60u /* a symlink this short lives in i_block */
+/* The most groups a filesystem may have (32-bit block numbers in groups
+ * of 8 * block size blocks never need more): bounds the group table's
+ * memory (24 bytes a group) whatever the superblock says. */
+#define EXT2_GROUPS_MAX	     (1u << 19)
 #define EXT2_EXTRA_ISIZE_NEW 32u /* i_extra_isize of a new inode (as mke2fs) */
 
 /* superblock field offsets */

@@ -136,6 +136,8 @@ static int read_geometry(struct ext2_fs *fs, const char **why)
 		return fail(why, "bad inodes per group", ERR_MALFORMED);
 	fs->ngroups = (fs->blocks_count - fs->first_data_block + fs->blocks_per_group - 1) /
 		      fs->blocks_per_group;
+	if (fs->ngroups > EXT2_GROUPS_MAX)
+		return fail(why, "too many block groups", ERR_UNSUPP);
 	if ((uint64_t)fs->inodes_per_group * fs->ngroups != fs->inodes_count)
 		return fail(why, "the inode count does not match the groups", ERR_MALFORMED);
 	if (fs->rev == 0) {

@@ -515,3 +515,49 @@ TEST(ext2, random_ops_fsck_4k)
 {
 	random_ops(t, "-b 4096 -N 128");
 }
+
+/* A hashed (dir_index) directory, as `e2fsck -D` makes it: read linearly,
+ * and changed: the index flag goes, e2fsck stays happy. */
+TEST(ext2, indexed_dir)
+{
+	char tmp[256], src[300], imgp[300];
+	struct ext2t_img img = {0};
+	uint32_t dir, ino;
+	int n = 0;
+
+	if (!EXPECT(ext2t_tmpdir(tmp, sizeof(tmp))))
+		return;
+	snprintf(src, sizeof(src), "%s/src", tmp);
+	snprintf(imgp, sizeof(imgp), "%s/img", tmp);
+	if (!EXPECT_EQ(ext2t_sh("mkdir -p '%s/big' && cd '%s/big' && for i in $(seq 1 400); do "
+				": > file-with-a-longer-name-$i; done",
+				src, src),
+		       0) ||
+	    !EXPECT(ext2t_mkfs(&img, imgp, "-b 1024", 4096, src)))
+		goto out;
+	/* e2fsck -D indexes the directory (exit 1: it changed something) */
+	EXPECT_EQ(ext2t_sh("e2fsck -fyD '%s' >/dev/null 2>&1; "
+			   "debugfs -R 'stat /big' '%s' 2>/dev/null | grep -q 'Flags: 0x1000'",
+			   imgp, imgp),
+		  0);
+	if (!EXPECT_EQ(ext2t_debugfs_w(&img, "stats"), 0) || !EXPECT_OK(ext2t_mount(&img, 0)))
+		goto out;
+	EXPECT_OK(ext2t_resolve(img.fs, "/big", &dir));
+	EXPECT_OK(ext2_readdir(img.fs, dir, 0, count_entry, &n));
+	EXPECT_EQ(n, 402);
+	EXPECT_OK(ext2_lookup(img.fs, dir, "file-with-a-longer-name-377", 27, &ino));
+	EXPECT_OK(ext2_unlink(img.fs, dir, "file-with-a-longer-name-377", 27));
+	for (int i = 0; i < 50; i++) {
+		char name[32];
+		int len = snprintf(name, sizeof(name), "new-%d", i);
+
+		EXPECT_OK(ext2_create(img.fs, dir, name, (size_t)len, 0644, &ino));
+	}
+	EXPECT_OK(ext2t_unmount(&img, true));
+	EXPECT_EQ(ext2t_fsck(imgp), 0);
+	EXPECT_EQ(ext2t_sh("debugfs -R 'stat /big' '%s' 2>/dev/null | grep -q 'Flags: 0x0'", imgp),
+		  0);
+out:
+	ext2t_free(&img);
+	ext2t_rmtree(tmp);
+}

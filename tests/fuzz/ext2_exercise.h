@@ -6,9 +6,10 @@
  * cycles), read every file and symlink, then a fixed sequence of changes
  * (create, write, truncate, mkdir, rename, link, symlink, unlink, rmdir,
  * on new names and on names found by the walk), an operation script read
- * from the input's last sixteenth (ext2_fuzz_ops), ext2_check, unmount, and
- * mount again read-only to walk the result. Any error is fine; a crash,
- * a sanitizer report, an ASSERT or a hang is a bug.
+ * from the input's last sixteenth (at most EXT2_FUZZ_MAX_OPS bytes;
+ * ext2_fuzz_ops), ext2_check, unmount, and mount again read-only to walk
+ * the result. Any error is fine; a crash, a sanitizer report, an ASSERT or
+ * a hang is a bug.
  */
 #pragma once
 
@@ -20,6 +21,7 @@
 
 #define EXT2_FUZZ_MAX_IMAGE  (1u << 20)
 #define EXT2_FUZZ_MAX_VISITS 256u
+#define EXT2_FUZZ_MAX_OPS    256u /* bytes of operation script (4 an operation) */
 
 struct ext2_fuzz_walk {
 	struct ext2_fs *fs;
@@ -250,7 +252,9 @@ static inline int ext2_exercise(const uint8_t *data, size_t size)
 		ext2_fuzz_walk(fs, w);
 		ext2_fuzz_changes(fs, w);
 		/* the input's tail doubles as an operation script */
-		ext2_fuzz_ops(fs, data + size - size / 16, size / 16);
+		size_t ops = size / 16 < EXT2_FUZZ_MAX_OPS ? size / 16 : EXT2_FUZZ_MAX_OPS;
+
+		ext2_fuzz_ops(fs, data + size - ops, ops);
 		ext2_check(fs);
 		(void)ext2_unmount(fs);
 		if (!ext2_mount(&dev, &ro, &fs, NULL)) {

@@ -561,3 +561,30 @@ out:
 	ext2t_free(&img);
 	ext2t_rmtree(tmp);
 }
+
+/* A file past 2 GiB on a filesystem without large_file: the feature is
+ * turned on, as e2fsck wants. */
+TEST(ext2, large_file_feature)
+{
+	struct env e;
+	uint32_t f;
+	const uint64_t off = 3ull << 30;
+
+	/* mke2fs always sets it now: debugfs clears it */
+	if (!env_open(t, &e, "-b 4096", 4096, 0) || !EXPECT_OK(ext2t_unmount(&e.im, true)) ||
+	    !EXPECT_EQ(ext2t_debugfs_w(&e.im, "feature -large_file"), 0) ||
+	    !EXPECT_EQ(ext2t_sh("dumpe2fs -h '%s' 2>/dev/null | grep -q large_file", e.img), 1) ||
+	    !EXPECT_OK(ext2t_mount(&e.im, 0)))
+		goto out;
+	EXPECT_OK(ext2_create(e.im.fs, EXT2_ROOT_INO, "huge", 4, 0644, &f));
+	EXPECT(put(t, e.im.fs, f, off, 5000, 5000, 3));
+	if (env_fsck(t, &e)) {
+		EXPECT_EQ(ext2t_sh("dumpe2fs -h '%s' 2>/dev/null | grep -q large_file", e.img), 0);
+		EXPECT_EQ(
+			ext2t_sh("debugfs -R 'stat /huge' '%s' 2>/dev/null | grep -q 'Size: %llu'",
+				 e.img, (unsigned long long)off + 5000),
+			0);
+	}
+out:
+	env_close(&e);
+}

@@ -13,6 +13,8 @@
 #              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
 #   heap       lib/mem/heap's common paths on the host (see bench/mem/).
+#   ext2       lib/ext2's sequential write and read MB/s over a memory device
+#              on the host (see bench/ext2/).
 #   startup    a program's start-up in the kernel (wasm:load, -icount): the
 #              first run of hello and one that finds its module kept.
 #   bigstart   a 30 MiB generated program's time to its first instruction on
@@ -102,6 +104,8 @@ tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.t
 	sed -nE 's/^ok +shell\.pressure_([a-z_]+) \((.*; )?frames ([0-9]+) -> ([0-9]+), heap ([0-9]+) -> ([0-9]+) bytes in ([0-9]+) -> ([0-9]+) allocations\)$/bench=mem_pressure seq=\1 frames_free_or_heap_before=\3 frames_free_or_heap_after=\4 heap_in_use_before=\5 heap_in_use_after=\6 heap_allocs_before=\7 heap_allocs_after=\8/p'
 
 "$BUILD/host/bench/bench_heap"
+
+"$BUILD/host/bench/bench_ext2"
 
 BUILD="$BUILD" tools/bench-wasm.sh
 

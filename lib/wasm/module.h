@@ -51,6 +51,7 @@ enum wasm_valtype {
 	WASM_TYPE_I64 = 0x7e,
 	WASM_TYPE_F32 = 0x7d,
 	WASM_TYPE_F64 = 0x7c,
+	WASM_TYPE_V128 = 0x7b,
 	WASM_TYPE_FUNCREF = 0x70,
 	WASM_TYPE_EXTERNREF = 0x6f,
 };
@@ -217,10 +218,10 @@ struct wasm_arena_chunk;
 struct wasm_module {
 	const uint8_t *bytes; /* the binary */
 	size_t len;
-	bool owns_bytes;   /* free(bytes) with the module */
-	size_t meta_bytes; /* held by the arena */
-	size_t meta_limit; /* what the arena may hold; 0: no limit */
-	bool meta_refused; /* the arena refused an allocation for the limit */
+	bool owns_bytes;       /* free(bytes) with the module */
+	size_t meta_bytes;     /* held by the arena */
+	size_t meta_limit;     /* what the arena may hold; 0: no limit */
+	bool meta_refused;     /* the arena refused an allocation for the limit */
 	uint32_t features_off; /* enum wasm_feature (load.h) turned off for it */
 
 	uint32_t ntypes;

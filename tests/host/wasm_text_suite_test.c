@@ -28,8 +28,33 @@
 
 struct suite_stats {
 	unsigned files, parsed, jsons, modules, same, differ_same_load, differ, text_malformed,
-		text_malformed_rejected, same_reason, cmd_mismatch;
+		text_malformed_rejected, same_reason, cmd_mismatch, wabt_misrounds;
 };
+
+/*
+ * Commands whose values wast2json (wabt 1.0.32) gets wrong: it reads the
+ * hex float 0x1.fffffffffffffp-1023, exactly halfway between the largest
+ * f64 subnormal and 2^-1022, as the subnormal (0x000fffffffffffff); ties
+ * to even make it 2^-1022 (0x0010000000000000), as our parser and the C
+ * library's strtod say (wasm_text_simd_test.c checks both). Each is
+ * counted apart, and must still differ from wast2json's: a list that has
+ * gone stale fails.
+ */
+static const struct {
+	const char *file;
+	uint32_t line;
+} wabt_misrounds[] = {
+	{"simd_lane", 164}, {"simd_lane", 165}, {"simd_lane", 265},
+	{"simd_lane", 266}, {"simd_lane", 281}, {"simd_lane", 282},
+};
+
+static bool is_wabt_misround(const char *name, uint32_t line)
+{
+	for (size_t i = 0; i < sizeof(wabt_misrounds) / sizeof(wabt_misrounds[0]); i++)
+		if (strcmp(wabt_misrounds[i].file, name) == 0 && wabt_misrounds[i].line == line)
+			return true;
+	return false;
+}
 
 static bool same_value(const struct wast_value *a, const struct spec_value *b)
 {
@@ -93,6 +118,14 @@ static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
 	}
 	if (ok && (c->kind == WAST_MODULE || c->kind == WAST_REGISTER))
 		ok = same_str(&c->name, &j->name) && same_str(&c->as, &j->as);
+	if (is_wabt_misround(name, c->line)) {
+		if (ok)
+			test_printf(t, "%s:%u: same as wast2json's, not the listed misrounding\n",
+				    name, c->line);
+		st->wabt_misrounds += !ok;
+		st->cmd_mismatch += ok;
+		return;
+	}
 	if (!ok) {
 		st->cmd_mismatch++;
 		test_printf(t,
@@ -189,10 +222,10 @@ static void print_stats(struct test_ctx *t, const char *what, const struct suite
 	test_printf(t,
 		    "%s: %u/%u files parsed; %u modules: %u byte-identical, %u differ but load "
 		    "alike, %u differ; text assert_malformed rejected: %u/%u (%u with the spec's "
-		    "message); %u commands differ\n",
+		    "message); %u commands differ (and %u where wast2json misrounds)\n",
 		    what, st->parsed, st->files, st->modules, st->same, st->differ_same_load,
 		    st->differ, st->text_malformed_rejected, st->text_malformed, st->same_reason,
-		    st->cmd_mismatch);
+		    st->cmd_mismatch, st->wabt_misrounds);
 }
 
 TEST(wasm_text_suite, against_wast2json)

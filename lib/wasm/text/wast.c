@@ -197,11 +197,16 @@ static bool v128_value(struct wp *w, struct wast_value *v, bool result)
 			    "unexpected token, expected a v128 shape (i8x16 ... f64x2)");
 	v->shape = (uint8_t)shape;
 	w->pos++;
+	unsigned count = 0;
+	while (wat_tok_is_numeric(w->src, &w->t[w->pos + count]))
+		count++;
+	if (count != wat_v128_lanes(shape))
+		return fail(w,
+			    &w->t[w->pos +
+				  (count < wat_v128_lanes(shape) ? count : wat_v128_lanes(shape))],
+			    ERR_MALFORMED, "wrong number of lane literals");
 	for (unsigned i = 0; i < wat_v128_lanes(shape); i++) {
 		n = peek(w);
-		if (n->kind != WAT_TOK_ATOM && n->kind != WAT_TOK_KEYWORD)
-			return fail(w, n, ERR_MALFORMED,
-				    "unexpected token, expected a lane literal (too few lanes)");
 		w->pos++;
 		if (result && wat_v128_is_float(shape) && wat_tok_is(w->src, n, "nan:canonical")) {
 			v->lane_kind[i] = WAST_VAL_NAN_CANONICAL;

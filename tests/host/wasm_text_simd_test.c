@@ -45,6 +45,33 @@ static bool bytes_are(const uint8_t *got, const uint8_t *want, size_t n)
 	return memcmp(got, want, n) == 0;
 }
 
+/* Text that must be refused: where, and a prefix of the message. */
+struct refused {
+	const char *src;
+	uint32_t line, col;
+	const char *msg;
+};
+
+/* Whether c->src is refused as a script (else as a module) as c says. */
+static bool refused_as(struct test_ctx *t, const struct refused *c, bool script)
+{
+	struct wast_script s;
+	struct wat_error e = {0};
+	uint8_t *b = NULL;
+	size_t n;
+	int rc = script ? wast_parse(c->src, strlen(c->src), &s, &e)
+			: wat_encode(c->src, strlen(c->src), &b, &n, &e);
+
+	free(b);
+	if (rc == 0 && script)
+		wast_script_free(&s);
+	if (rc == ERR_MALFORMED && e.line == c->line && e.col == c->col &&
+	    strncmp(e.msg, c->msg, strlen(c->msg)) == 0)
+		return true;
+	test_printf(t, "%s -> %d %u:%u: %s\n", c->src, rc, e.line, e.col, e.msg);
+	return false;
+}
+
 TEST(wasm_text_simd, v128_values_of_every_shape)
 {
 	static const struct {
@@ -117,11 +144,7 @@ TEST(wasm_text_simd, v128_nan_patterns_per_lane)
 /* Malformed v128 values: where (line:col) the script is refused. */
 TEST(wasm_text_simd, v128_value_errors)
 {
-	static const struct {
-		const char *src;
-		uint32_t line, col;
-		const char *msg; /* a prefix of the message */
-	} cases[] = {
+	static const struct refused cases[] = {
 		/* NaN patterns: results only, and float lanes only */
 		{"(assert_return\n (invoke \"f\" (v128.const f32x4 nan:canonical 0 0 0)))", 2, 32,
 		 "malformed number"},
@@ -143,15 +166,8 @@ TEST(wasm_text_simd, v128_value_errors)
 		{"(invoke \"f\" (v128.const 0 1 2 3))", 1, 25, "unexpected token"},
 		{"(invoke \"f\" (v128.const i32x8 0 1 2 3))", 1, 25, "unexpected token"},
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct wast_script s;
-		struct wat_error e = {0};
-		if (!EXPECT_EQ(wast_parse(cases[i].src, strlen(cases[i].src), &s, &e),
-			       ERR_MALFORMED) ||
-		    !EXPECT_EQ(e.line, cases[i].line) || !EXPECT_EQ(e.col, cases[i].col) ||
-		    !EXPECT(strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) == 0))
-			test_printf(t, "%s -> %u:%u: %s\n", cases[i].src, e.line, e.col, e.msg);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT(refused_as(t, &cases[i], true));
 }
 
 TEST(wasm_text_simd, lane_literals)
@@ -295,11 +311,7 @@ TEST(wasm_text_simd, v128_type_everywhere)
 
 TEST(wasm_text_simd, malformed_simd_with_position)
 {
-	static const struct {
-		const char *src;
-		uint32_t line, col;
-		const char *msg; /* a prefix of the message */
-	} cases[] = {
+	static const struct refused cases[] = {
 		{"(func (drop (v128.const i32x4 0 1 2)))", 1, 36, "wrong number of lane literals"},
 		{"(func (drop (v128.const i32x4 0 1 2 3 4)))", 1, 39,
 		 "wrong number of lane literals"},
@@ -331,17 +343,8 @@ TEST(wasm_text_simd, malformed_simd_with_position)
 		 "malformed lane index"},
 		{"(func (param v129))", 1, 14, "unexpected token"},
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		uint8_t *b = NULL;
-		size_t n;
-		struct wat_error e = {0};
-		int rc = wat_encode(cases[i].src, strlen(cases[i].src), &b, &n, &e);
-		free(b);
-		if (!EXPECT_EQ(rc, ERR_MALFORMED) || !EXPECT_EQ(e.line, cases[i].line) ||
-		    !EXPECT_EQ(e.col, cases[i].col) ||
-		    !EXPECT(strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) == 0))
-			test_printf(t, "%s -> %u:%u: %s\n", cases[i].src, e.line, e.col, e.msg);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT(refused_as(t, &cases[i], false));
 }
 
 /* Well formed but invalid: a lane index past the lanes is the validator's

@@ -9,7 +9,8 @@
  *   (register "as" $M?)         REGISTER
  *   (invoke $M? "f" const*)     ACTION; also (get $M? "g")
  *   (assert_return action result*)          results may be nan:canonical
- *   (assert_trap action "msg")              or nan:arithmetic
+ *   (assert_trap action "msg")              or nan:arithmetic (a v128's
+ *                                           per lane of f32x4 / f64x2)
  *   (assert_trap module "msg")  ASSERT_UNINSTANTIABLE, as wast2json has it
  *   (assert_exhaustion action "msg")
  *   (assert_invalid / assert_malformed / assert_unlinkable /

@@ -253,6 +253,7 @@ TEST(wasm_text_simd, instructions_encode)
 		0x41, 0, 0xfd, 0x5d, 3,	   0,	 0x1a,			    /* load64_zero */
 		0x41, 0, 0x41, 0,    0xfd, 0x0f, 0xfd, 0x55, 1, 2, 7, 0x1a, /* load16_lane */
 		0x41, 0, 0x41, 0,    0xfd, 0x0f, 0xfd, 0x5b, 0, 0, 1,	    /* store64_lane */
+		0x41, 0, 0x41, 0,    0xfd, 0x0f, 0xfd, 0x54, 0, 0, 3, 0x1a, /* load8_lane 3 */
 	};
 
 	EXPECT(body_is(t, "(drop (v128.const i16x8 1 2 3 4 5 6 7 8))", konst, sizeof(konst)));
@@ -274,7 +275,8 @@ TEST(wasm_text_simd, instructions_encode)
 		       "(drop (v128.load64_zero (i32.const 0))) "
 		       "(drop (v128.load16_lane offset=2 align=2 7 (i32.const 0) "
 		       "(i8x16.splat (i32.const 0)))) "
-		       "(v128.store64_lane align=1 1 (i32.const 0) (i8x16.splat (i32.const 0)))",
+		       "(v128.store64_lane align=1 1 (i32.const 0) (i8x16.splat (i32.const 0))) "
+		       "(drop (v128.load8_lane 3 (i32.const 0) (i8x16.splat (i32.const 0))))",
 		       mem, sizeof(mem)));
 }
 

@@ -276,6 +276,22 @@ static bool lane_index(struct wat *p, struct wat_buf *b)
 	return true;
 }
 
+/* After v128.load8_lane and the like: whether the next token is the lane
+ * alone (`v128.load8_lane 1`), not a memory index (multi-memory's
+ * `v128.load8_lane 1 1` or `1 offset=0 1`) followed by the memarg and the
+ * lane. A number is the memory only if an index or the memarg follows it. */
+static bool lane_alone(const struct wat *p)
+{
+	const struct wat_tok *t = wat_peek(p), *next = wat_peek2(p);
+	if (t->kind != WAT_TOK_ATOM)
+		return false;
+	if (next->kind == WAT_TOK_ID || wat_tok_is_numeric(p->src, next))
+		return false;
+	return !(next->kind == WAT_TOK_KEYWORD && next->len > 6 &&
+		 (!memcmp(p->src + next->off, "offset=", 7) ||
+		  !memcmp(p->src + next->off, "align=", 6)));
+}
+
 /* i8x16.shuffle's immediate: exactly 16 lane indices, counted first. */
 static bool shuffle(struct wat *p, struct wat_buf *b)
 {
@@ -419,6 +435,12 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 	case WASM_IMM_MEMARG2_LANE:
 	case WASM_IMM_MEMARG4_LANE:
 	case WASM_IMM_MEMARG8_LANE:
+		if (lane_alone(p)) {
+			/* no memory index, no offset or align: the default memarg */
+			wat_buf_u32(b, wasm_imm_memarg_align(imm));
+			wat_buf_byte(b, 0);
+			return lane_index(p, b);
+		}
 		return memarg(p, b, wasm_imm_memarg_align(imm)) && lane_index(p, b);
 	case WASM_IMM_LANE16:
 	case WASM_IMM_LANE8:

@@ -108,6 +108,10 @@ $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/s
 	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
 $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 
+# tests/host/wasm_text_simd_test.c checks the runner's .wast reader.
+HOST_TEST_GEN += tools/spectest/run/wast_load.c
+HOST_TEST_GEN_wasm += tools/spectest/run/wast_load.c tools/spectest/wast_json_host.c
+
 SPEC_SIMD_NAMES := $(filter simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
 SPEC_SIMD_JSONS := $(patsubst %,$(BUILD)/spec/json-simd/%.json,$(SPEC_SIMD_NAMES))
 $(BUILD)/spec/json-simd/%.json: $(WASM_TESTSUITE)/%.wast

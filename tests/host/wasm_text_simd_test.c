@@ -2,12 +2,15 @@
  * wasm_text_simd_test.c - SIMD in the text front end (lib/wasm/text): v128
  * literals of every shape, lane literals, v128 values and per-lane NaN
  * patterns in scripts with their errors (line and column), and the SIMD
- * instructions' immediates encoded as the binary format has them.
+ * instructions' immediates encoded as the binary format has them; the
+ * spectest runner's .wast reader (tools/spectest/run/wast_load.c) passing
+ * v128 values on as it reads them from wast2json's JSON.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../tools/spectest/wast_json.h"
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/load.h"
@@ -357,4 +360,48 @@ TEST(wasm_text_simd, lane_out_of_range_is_not_malformed)
 				       0,    0,	   0, 0, 0, 0, 0, 0xfd, 0x1b, 4, 0x1a};
 	EXPECT(body_is(t, "(drop (i32x4.extract_lane 4 (v128.const i32x4 0 0 0 0)))", code,
 		       sizeof(code)));
+}
+
+/* The runner's commands from a .wast carry v128 values whole. */
+TEST(wasm_text_simd, runner_reads_v128_values)
+{
+	static const char script[] =
+		"(module (func (export \"f\") (param v128) (result v128) local.get 0))\n"
+		"(assert_return (invoke \"f\" (v128.const i16x8 1 2 3 4 5 6 7 -1))\n"
+		"  (v128.const f32x4 nan:canonical 1 nan:arithmetic -0))\n";
+	static const uint8_t arg[16] = {1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0xff, 0xff};
+	static const uint8_t result[16] = {0, 0, 0, 0, 0, 0, 0x80, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x80};
+	char path[] = "/tmp/wasm_text_simd_XXXXXX";
+	struct spec_script s;
+	char err[200];
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (!EXPECT(f != NULL))
+		return;
+	fputs(script, f);
+	fclose(f);
+	int rc = spec_wast_load(path, &s, err, sizeof(err));
+	remove(path);
+	if (!EXPECT_OK(rc)) {
+		test_printf(t, "%s\n", err);
+		return;
+	}
+	if (EXPECT_EQ(s.ncmds, 2) && EXPECT_EQ(s.cmds[1].action.nargs, 1) &&
+	    EXPECT_EQ(s.cmds[1].nexpected, 1)) {
+		const struct spec_value *a = &s.cmds[1].action.args[0], *r = &s.cmds[1].expected[0];
+		EXPECT_EQ(a->type, SPEC_V128);
+		EXPECT_EQ(a->kind, SPEC_VAL_BITS);
+		EXPECT_EQ(a->shape, SPEC_I16X8);
+		EXPECT(bytes_are(a->v128, arg, 16));
+		EXPECT_EQ(r->type, SPEC_V128);
+		EXPECT_EQ(r->kind, SPEC_VAL_BITS);
+		EXPECT_EQ(r->shape, SPEC_F32X4);
+		EXPECT(bytes_are(r->v128, result, 16));
+		EXPECT_EQ(r->lane_kind[0], SPEC_VAL_NAN_CANONICAL);
+		EXPECT_EQ(r->lane_kind[1], SPEC_VAL_BITS);
+		EXPECT_EQ(r->lane_kind[2], SPEC_VAL_NAN_ARITHMETIC);
+		EXPECT_EQ(r->lane_kind[3], SPEC_VAL_BITS);
+	}
+	spec_script_free(&s);
 }

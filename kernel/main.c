@@ -189,6 +189,8 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	console_set_log_filter(&args.log); /* log= */
 	backtrace_mode = args.backtrace;
 	kcode_set_enabled(args.jit); /* jit= */
+	if (args.trace_event)	     /* trace_event= */
+		ktrace_enable_events(args.trace_event, args.trace_event_len);
 
 	if (symbols_init(bi)) /* symbolizer */
 		log_warn("boot", "no kernel symbols: backtraces show bare addresses");

@@ -55,7 +55,8 @@ struct refused {
 	const char *msg;
 };
 
-/* Whether c->src is refused as a script (else as a module) as c says. */
+/* Whether c->src is refused as c says: as a module, or as a script of
+ * one command, which becomes an ERROR command with the reason. */
 static bool refused_as(struct test_ctx *t, const struct refused *c, bool script)
 {
 	struct wast_script s;
@@ -66,8 +67,13 @@ static bool refused_as(struct test_ctx *t, const struct refused *c, bool script)
 			: wat_encode(c->src, strlen(c->src), &b, &n, &e);
 
 	free(b);
-	if (rc == 0 && script)
+	if (rc == 0 && script) {
+		bool error = s.ncmds == 1 && s.cmds[0].kind == WAST_ERROR;
+		if (error)
+			e = s.cmds[0].wat_err;
 		wast_script_free(&s);
+		rc = error ? ERR_MALFORMED : 0;
+	}
 	if (rc == ERR_MALFORMED && e.line == c->line && e.col == c->col &&
 	    strncmp(e.msg, c->msg, strlen(c->msg)) == 0)
 		return true;

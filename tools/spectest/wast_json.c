@@ -463,6 +463,9 @@ static const char *const kind_names[] = {
 	[SPEC_CMD_ASSERT_MALFORMED] = "assert_malformed",
 	[SPEC_CMD_ASSERT_UNLINKABLE] = "assert_unlinkable",
 	[SPEC_CMD_ASSERT_UNINSTANTIABLE] = "assert_uninstantiable",
+	[SPEC_CMD_ASSERT_EXCEPTION] = "assert_exception",
+	[SPEC_CMD_MODULE_INSTANCE] = "module instance",
+	[SPEC_CMD_ERROR] = "unreadable command",
 };
 
 const char *spec_cmd_kind_name(enum spec_cmd_kind k)
@@ -474,11 +477,14 @@ static void command_free(struct spec_command *c)
 {
 	free(c->filename.s);
 	free(c->name.s);
+	free(c->def.s);
 	free(c->as.s);
 	free(c->text.s);
 	free(c->action.module.s);
 	free(c->action.field.s);
 	free(c->action.args);
+	for (size_t i = 0; i < c->nexpected; i++)
+		free(c->expected[i].alts);
 	free(c->expected);
 	free(c->bin);
 	free(c->refused);
@@ -496,7 +502,9 @@ static bool convert_command(struct json *j, struct spec_command *c, const char *
 		if (is_str(type, kind_names[k]))
 			break;
 	*why = "unknown command type";
-	if (k == sizeof(kind_names) / sizeof(kind_names[0]))
+	/* the instances and unreadable commands of .wast scripts only */
+	if (k == sizeof(kind_names) / sizeof(kind_names[0]) || k == SPEC_CMD_MODULE_INSTANCE ||
+	    k == SPEC_CMD_ERROR)
 		return false;
 	c->kind = (enum spec_cmd_kind)k;
 	*why = "bad line number";
@@ -535,6 +543,7 @@ static bool convert_command(struct json *j, struct spec_command *c, const char *
 	case SPEC_CMD_ASSERT_RETURN:
 	case SPEC_CMD_ASSERT_TRAP:
 	case SPEC_CMD_ASSERT_EXHAUSTION:
+	case SPEC_CMD_ASSERT_EXCEPTION:
 		return c->has_action;
 	default:
 		return c->filename.s != NULL && c->text.s != NULL;

@@ -40,6 +40,10 @@ enum spec_cmd_kind {
 	SPEC_CMD_ASSERT_MALFORMED,
 	SPEC_CMD_ASSERT_UNLINKABLE,
 	SPEC_CMD_ASSERT_UNINSTANTIABLE,
+	/* from a .wast only (run/wast_load.c) */
+	SPEC_CMD_ASSERT_EXCEPTION,
+	SPEC_CMD_MODULE_INSTANCE, /* `name` an instance of definition `def` */
+	SPEC_CMD_ERROR,		  /* unreadable: `refused` says why */
 };
 
 enum spec_val_type {
@@ -49,7 +53,15 @@ enum spec_val_type {
 	SPEC_F64,
 	SPEC_FUNCREF,
 	SPEC_EXTERNREF,
-	SPEC_V128
+	SPEC_V128,
+	/* from a .wast only: the reference kinds of typed references, GC and
+	 * exceptions (wasm/text/wast.h) */
+	SPEC_ANYREF,
+	SPEC_EQREF,
+	SPEC_I31REF,
+	SPEC_STRUCTREF,
+	SPEC_ARRAYREF,
+	SPEC_EXNREF,
 };
 
 enum spec_val_kind {
@@ -58,6 +70,7 @@ enum spec_val_kind {
 	SPEC_VAL_NAN_ARITHMETIC, /* expected only (v128: a lane's, in lane_kind) */
 	SPEC_VAL_NULL,		 /* a null reference */
 	SPEC_VAL_ANY,		 /* no value given (a type only) */
+	SPEC_VAL_EITHER,	 /* expected only: one of `alts` */
 };
 
 /* The lanes a v128 value is written as ("lane_type" i8 ... f64). */
@@ -79,7 +92,9 @@ enum spec_v128_shape {
 struct spec_value {
 	enum spec_val_type type;
 	enum spec_val_kind kind;
-	uint64_t bits; /* i32/f32 in the low 32 bits; a non-null ref's number */
+	uint64_t bits;		 /* i32/f32 in the low 32 bits; a non-null ref's number */
+	struct spec_value *alts; /* SPEC_VAL_EITHER, not nested */
+	size_t nalts;
 	uint8_t v128[16];
 	uint8_t shape;	      /* enum spec_v128_shape */
 	uint8_t lane_kind[4]; /* enum spec_val_kind of each f32x4 / f64x2 lane */
@@ -103,6 +118,8 @@ struct spec_command {
 	uint32_t line;
 	struct spec_str filename; /* module and assert_{invalid,...} */
 	struct spec_str name;	  /* module: its "$name"; register: the module */
+	struct spec_str def;	  /* module instance: the definition's "$name" */
+	bool definition;	  /* a module defined, not instantiated */
 	struct spec_str as;	  /* register: the import name */
 	struct spec_str text;	  /* the expected failure message */
 	bool text_module;	  /* module_type "text" (a .wat, not binary) */

@@ -84,8 +84,7 @@ static bool check_end_label(struct wat *p)
 	if (t->kind != WAT_TOK_ID)
 		return true;
 	uint32_t name = p->labels.name[p->labels.n - 1];
-	if (!name || p->t[name].len != t->len ||
-	    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) != 0)
+	if (!name || !wat_id_eq(p->src, &p->t[name], t))
 		return wat_fail(p, t, "mismatching label");
 	p->pos++;
 	return true;
@@ -98,8 +97,7 @@ static bool label_index(struct wat *p, uint32_t *out)
 		return wat_u32(p, out);
 	for (uint32_t i = p->labels.n; i-- > 0;) {
 		uint32_t name = p->labels.name[i];
-		if (name && p->t[name].len == t->len &&
-		    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) == 0) {
+		if (name && wat_id_eq(p->src, &p->t[name], t)) {
 			*out = p->labels.n - 1 - i;
 			p->pos++;
 			return true;

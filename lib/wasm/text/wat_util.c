@@ -225,8 +225,7 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 
 static bool same_id(const struct wat *p, uint32_t a, const struct wat_tok *b)
 {
-	const struct wat_tok *ta = &p->t[a];
-	return ta->len == b->len && memcmp(p->src + ta->off, p->src + b->off, b->len) == 0;
+	return wat_id_eq(p->src, &p->t[a], b);
 }
 
 bool wat_space_find(const struct wat *p, const struct wat_space *s, const struct wat_tok *id,

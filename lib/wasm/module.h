@@ -51,6 +51,7 @@ enum wasm_valtype {
 	WASM_TYPE_I64 = 0x7e,
 	WASM_TYPE_F32 = 0x7d,
 	WASM_TYPE_F64 = 0x7c,
+	WASM_TYPE_V128 = 0x7b,
 	WASM_TYPE_FUNCREF = 0x70,
 	WASM_TYPE_EXTERNREF = 0x6f,
 };

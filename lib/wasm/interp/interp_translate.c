@@ -107,6 +107,7 @@ static void do_mem(struct tr *t, uint8_t code)
 #define M_SPECIAL(p, c, n)
 #define M_NUM(p, c, n)
 #define M_BITS(p, c, n)
+#define M_SIMD(p, c, n)
 #define M_LOAD(p, c, n)			   [WASM_OP_INDEX(p, c)] = OP_##n,
 #define M_STORE(p, c, n)		   [WASM_OP_INDEX(p, c)] = OP_##n,
 #define M_ROW(n, p, c, text, imm, sig, tr) M_##tr(p, c, n)
@@ -115,6 +116,7 @@ static void do_mem(struct tr *t, uint8_t code)
 #undef M_STORE
 #undef M_LOAD
 #undef M_BITS
+#undef M_SIMD
 #undef M_NUM
 #undef M_SPECIAL
 	};

@@ -592,15 +592,15 @@ static const char *cannot_run(const struct spec_command *cmd)
 	if (cmd->text_module)
 		return "a text-format module (no text parser)";
 	for (size_t i = 0; i < cmd->action.nargs; i++)
-		if (cmd->action.args[i].kind == SPEC_VAL_UNSUPPORTED)
+		if (cmd->action.args[i].type == SPEC_V128)
 			return "a v128 value";
 	for (size_t i = 0; i < cmd->nexpected; i++) {
 		const struct spec_value *e = &cmd->expected[i];
 
-		if (e->kind == SPEC_VAL_UNSUPPORTED)
+		if (e->type == SPEC_V128)
 			return "a v128 value";
 		for (size_t k = 0; k < e->nalts; k++)
-			if (e->alts[k].kind == SPEC_VAL_UNSUPPORTED)
+			if (e->alts[k].type == SPEC_V128)
 				return "a v128 value";
 	}
 	return NULL;

@@ -30,6 +30,8 @@ _Static_assert((int)WAST_ASSERT_UNINSTANTIABLE == (int)SPEC_CMD_ASSERT_UNINSTANT
 _Static_assert((int)WAST_V128 == (int)SPEC_V128 && (int)WAST_EXTERNREF == (int)SPEC_EXTERNREF &&
 		       (int)WAST_EXNREF == (int)SPEC_EXNREF,
 	       "wast_val_type and spec_val_type are in the same order");
+_Static_assert((int)WAST_F64X2 == (int)SPEC_F64X2 && (int)WAST_I8X16 == (int)SPEC_I8X16,
+	       "wast_v128_shape and spec_v128_shape are in the same order");
 
 static struct spec_str take(struct wast_str *w)
 {
@@ -42,17 +44,31 @@ static struct spec_str take(struct wast_str *w)
 /* The values; an (either ...)'s alternatives one level down (no deeper:
  * wast.c does not nest them). On failure *out holds what was made, for
  * the script's free. */
+static const enum spec_val_kind kinds[] = {
+	[WAST_VAL_BITS] = SPEC_VAL_BITS,
+	[WAST_VAL_NAN_CANONICAL] = SPEC_VAL_NAN_CANONICAL,
+	[WAST_VAL_NAN_ARITHMETIC] = SPEC_VAL_NAN_ARITHMETIC,
+	[WAST_VAL_NULL] = SPEC_VAL_NULL,
+	[WAST_VAL_ANY] = SPEC_VAL_ANY,
+	[WAST_VAL_EITHER] = SPEC_VAL_EITHER,
+};
+
+/* One value (not its alternatives), v128 fields included. */
+static struct spec_value value_of(const struct wast_value *w)
+{
+	struct spec_value v = {.type = (enum spec_val_type)w->type,
+			       .kind = kinds[w->kind],
+			       .bits = w->bits,
+			       .shape = w->shape};
+
+	memcpy(v.v128, w->v128, sizeof(v.v128));
+	for (size_t k = 0; k < sizeof(v.lane_kind); k++)
+		v.lane_kind[k] = (uint8_t)kinds[w->lane_kind[k]];
+	return v;
+}
+
 static int values(const struct wast_value *in, size_t n, struct spec_value **out, size_t *out_n)
 {
-	static const enum spec_val_kind kinds[] = {
-		[WAST_VAL_BITS] = SPEC_VAL_BITS,
-		[WAST_VAL_NAN_CANONICAL] = SPEC_VAL_NAN_CANONICAL,
-		[WAST_VAL_NAN_ARITHMETIC] = SPEC_VAL_NAN_ARITHMETIC,
-		[WAST_VAL_NULL] = SPEC_VAL_NULL,
-		[WAST_VAL_UNSUPPORTED] = SPEC_VAL_UNSUPPORTED,
-		[WAST_VAL_ANY] = SPEC_VAL_ANY,
-		[WAST_VAL_EITHER] = SPEC_VAL_EITHER,
-	};
 
 	*out = NULL;
 	*out_n = 0;
@@ -65,19 +81,14 @@ static int values(const struct wast_value *in, size_t n, struct spec_value **out
 	for (size_t i = 0; i < n; i++) {
 		struct spec_value *v = &(*out)[i];
 
-		*v = (struct spec_value){.type = (enum spec_val_type)in[i].type,
-					 .kind = kinds[in[i].kind],
-					 .bits = in[i].bits};
+		*v = value_of(&in[i]);
 		if (in[i].kind == WAST_VAL_EITHER && in[i].nalts) {
 			v->alts = calloc(in[i].nalts, sizeof(*v->alts));
 			if (!v->alts)
 				return ERR_NOMEM;
 			v->nalts = in[i].nalts;
 			for (size_t k = 0; k < in[i].nalts; k++)
-				v->alts[k] = (struct spec_value){
-					.type = (enum spec_val_type)in[i].alts[k].type,
-					.kind = kinds[in[i].alts[k].kind],
-					.bits = in[i].alts[k].bits};
+				v->alts[k] = value_of(&in[i].alts[k]);
 		}
 	}
 	return 0;

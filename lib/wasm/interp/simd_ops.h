@@ -53,8 +53,9 @@ _Static_assert(sizeof(v128_t) == 16, "v128_t is 16 bytes");
 
 /* clang-format off */
 
-/* Lane-wise generators. The expression sees the lanes as x, y (and z), of
- * unsigned type T, and the shift count as s; its value is cast back to T. */
+/* Lane-wise generators: a loop over the lanes. The expression sees one lane
+ * of each operand as x (and y), of unsigned type T; its value is cast back
+ * to T. */
 #define SIMD_UNOP_(name, T, expr) \
 	static inline v128_t simd_##name(v128_t a) \
 	{ \
@@ -84,22 +85,54 @@ _Static_assert(sizeof(v128_t) == 16, "v128_t is 16 bytes");
 		return r; \
 	}
 
-/* Comparisons: all ones where cond holds, else zero. */
-#define SIMD_CMP_(name, T, cond) SIMD_BINOP_(name, T, (cond) ? (T)~(T)0 : (T)0)
+/*
+ * Whole-vector generators, for the ops that clang's vector extension expresses
+ * directly (wrapping arithmetic, comparisons giving lane masks, shifts,
+ * selects by mask): the same semantics as a lane loop, but clang cannot
+ * split the vector into 64-bit scalars before its vectorizer sees it (it
+ * does with the lane arrays, and the SIMD code is lost). One instruction
+ * each on a host with 128-bit SIMD; plain lane code on one without (the
+ * riscv64 kernel). Vector arithmetic wraps in the lane type: no promotion
+ * to int, no signed overflow. A vector comparison gives -1 or 0 per lane;
+ * on floats it is false on NaN, except != which is true. The expression
+ * sees the operands as vectors x (and y) of T, and a shift's count,
+ * already taken modulo the lane width, as s.
+ */
+#define SIMD_V_(T) T __attribute__((vector_size(16)))
+#define SIMD_VSEL_(T, cond, a, b) (((SIMD_V_(T))(cond) & (a)) | (~(SIMD_V_(T))(cond) & (b)))
 
-/* Shifts: the count is taken modulo the lane width. */
-#define SIMD_SHIFT_(name, T, expr) \
+#define SIMD_VUNOP_(name, T, expr) \
+	static inline v128_t simd_##name(v128_t a) \
+	{ \
+		SIMD_V_(T) x; \
+		v128_t r; \
+		memcpy(&x, a.b, 16); \
+		x = (SIMD_V_(T))(expr); \
+		memcpy(r.b, &x, 16); \
+		return r; \
+	}
+
+#define SIMD_VBINOP_(name, T, expr) \
+	static inline v128_t simd_##name(v128_t a, v128_t b) \
+	{ \
+		SIMD_V_(T) x, y; \
+		v128_t r; \
+		memcpy(&x, a.b, 16); \
+		memcpy(&y, b.b, 16); \
+		x = (SIMD_V_(T))(expr); \
+		memcpy(r.b, &x, 16); \
+		return r; \
+	}
+
+#define SIMD_VSHIFT_(name, T, expr) \
 	static inline v128_t simd_##name(v128_t a, uint32_t count) \
 	{ \
-		T xs[16 / sizeof(T)]; \
+		SIMD_V_(T) x; \
 		unsigned s = count & (8 * sizeof(T) - 1); \
 		v128_t r; \
-		memcpy(xs, a.b, 16); \
-		for (unsigned i = 0; i < 16 / sizeof(T); i++) { \
-			T x = xs[i]; \
-			xs[i] = (T)(expr); \
-		} \
-		memcpy(r.b, xs, 16); \
+		memcpy(&x, a.b, 16); \
+		x = (SIMD_V_(T))(expr); \
+		memcpy(r.b, &x, 16); \
 		return r; \
 	}
 
@@ -232,68 +265,68 @@ static inline v128_t simd_i8x16_relaxed_swizzle(v128_t a, v128_t s)
 
 /* ---- comparisons ---- */
 
-SIMD_CMP_(i8x16_eq, uint8_t, x == y)
-SIMD_CMP_(i8x16_ne, uint8_t, x != y)
-SIMD_CMP_(i8x16_lt_s, uint8_t, (int8_t)x < (int8_t)y)
-SIMD_CMP_(i8x16_lt_u, uint8_t, x < y)
-SIMD_CMP_(i8x16_gt_s, uint8_t, (int8_t)x > (int8_t)y)
-SIMD_CMP_(i8x16_gt_u, uint8_t, x > y)
-SIMD_CMP_(i8x16_le_s, uint8_t, (int8_t)x <= (int8_t)y)
-SIMD_CMP_(i8x16_le_u, uint8_t, x <= y)
-SIMD_CMP_(i8x16_ge_s, uint8_t, (int8_t)x >= (int8_t)y)
-SIMD_CMP_(i8x16_ge_u, uint8_t, x >= y)
+SIMD_VBINOP_(i8x16_eq, uint8_t, x == y)
+SIMD_VBINOP_(i8x16_ne, uint8_t, x != y)
+SIMD_VBINOP_(i8x16_lt_s, uint8_t, (SIMD_V_(int8_t))x < (SIMD_V_(int8_t))y)
+SIMD_VBINOP_(i8x16_lt_u, uint8_t, x < y)
+SIMD_VBINOP_(i8x16_gt_s, uint8_t, (SIMD_V_(int8_t))x > (SIMD_V_(int8_t))y)
+SIMD_VBINOP_(i8x16_gt_u, uint8_t, x > y)
+SIMD_VBINOP_(i8x16_le_s, uint8_t, (SIMD_V_(int8_t))x <= (SIMD_V_(int8_t))y)
+SIMD_VBINOP_(i8x16_le_u, uint8_t, x <= y)
+SIMD_VBINOP_(i8x16_ge_s, uint8_t, (SIMD_V_(int8_t))x >= (SIMD_V_(int8_t))y)
+SIMD_VBINOP_(i8x16_ge_u, uint8_t, x >= y)
 
-SIMD_CMP_(i16x8_eq, uint16_t, x == y)
-SIMD_CMP_(i16x8_ne, uint16_t, x != y)
-SIMD_CMP_(i16x8_lt_s, uint16_t, (int16_t)x < (int16_t)y)
-SIMD_CMP_(i16x8_lt_u, uint16_t, x < y)
-SIMD_CMP_(i16x8_gt_s, uint16_t, (int16_t)x > (int16_t)y)
-SIMD_CMP_(i16x8_gt_u, uint16_t, x > y)
-SIMD_CMP_(i16x8_le_s, uint16_t, (int16_t)x <= (int16_t)y)
-SIMD_CMP_(i16x8_le_u, uint16_t, x <= y)
-SIMD_CMP_(i16x8_ge_s, uint16_t, (int16_t)x >= (int16_t)y)
-SIMD_CMP_(i16x8_ge_u, uint16_t, x >= y)
+SIMD_VBINOP_(i16x8_eq, uint16_t, x == y)
+SIMD_VBINOP_(i16x8_ne, uint16_t, x != y)
+SIMD_VBINOP_(i16x8_lt_s, uint16_t, (SIMD_V_(int16_t))x < (SIMD_V_(int16_t))y)
+SIMD_VBINOP_(i16x8_lt_u, uint16_t, x < y)
+SIMD_VBINOP_(i16x8_gt_s, uint16_t, (SIMD_V_(int16_t))x > (SIMD_V_(int16_t))y)
+SIMD_VBINOP_(i16x8_gt_u, uint16_t, x > y)
+SIMD_VBINOP_(i16x8_le_s, uint16_t, (SIMD_V_(int16_t))x <= (SIMD_V_(int16_t))y)
+SIMD_VBINOP_(i16x8_le_u, uint16_t, x <= y)
+SIMD_VBINOP_(i16x8_ge_s, uint16_t, (SIMD_V_(int16_t))x >= (SIMD_V_(int16_t))y)
+SIMD_VBINOP_(i16x8_ge_u, uint16_t, x >= y)
 
-SIMD_CMP_(i32x4_eq, uint32_t, x == y)
-SIMD_CMP_(i32x4_ne, uint32_t, x != y)
-SIMD_CMP_(i32x4_lt_s, uint32_t, (int32_t)x < (int32_t)y)
-SIMD_CMP_(i32x4_lt_u, uint32_t, x < y)
-SIMD_CMP_(i32x4_gt_s, uint32_t, (int32_t)x > (int32_t)y)
-SIMD_CMP_(i32x4_gt_u, uint32_t, x > y)
-SIMD_CMP_(i32x4_le_s, uint32_t, (int32_t)x <= (int32_t)y)
-SIMD_CMP_(i32x4_le_u, uint32_t, x <= y)
-SIMD_CMP_(i32x4_ge_s, uint32_t, (int32_t)x >= (int32_t)y)
-SIMD_CMP_(i32x4_ge_u, uint32_t, x >= y)
+SIMD_VBINOP_(i32x4_eq, uint32_t, x == y)
+SIMD_VBINOP_(i32x4_ne, uint32_t, x != y)
+SIMD_VBINOP_(i32x4_lt_s, uint32_t, (SIMD_V_(int32_t))x < (SIMD_V_(int32_t))y)
+SIMD_VBINOP_(i32x4_lt_u, uint32_t, x < y)
+SIMD_VBINOP_(i32x4_gt_s, uint32_t, (SIMD_V_(int32_t))x > (SIMD_V_(int32_t))y)
+SIMD_VBINOP_(i32x4_gt_u, uint32_t, x > y)
+SIMD_VBINOP_(i32x4_le_s, uint32_t, (SIMD_V_(int32_t))x <= (SIMD_V_(int32_t))y)
+SIMD_VBINOP_(i32x4_le_u, uint32_t, x <= y)
+SIMD_VBINOP_(i32x4_ge_s, uint32_t, (SIMD_V_(int32_t))x >= (SIMD_V_(int32_t))y)
+SIMD_VBINOP_(i32x4_ge_u, uint32_t, x >= y)
 
-SIMD_CMP_(i64x2_eq, uint64_t, x == y)
-SIMD_CMP_(i64x2_ne, uint64_t, x != y)
-SIMD_CMP_(i64x2_lt_s, uint64_t, (int64_t)x < (int64_t)y)
-SIMD_CMP_(i64x2_gt_s, uint64_t, (int64_t)x > (int64_t)y)
-SIMD_CMP_(i64x2_le_s, uint64_t, (int64_t)x <= (int64_t)y)
-SIMD_CMP_(i64x2_ge_s, uint64_t, (int64_t)x >= (int64_t)y)
+SIMD_VBINOP_(i64x2_eq, uint64_t, x == y)
+SIMD_VBINOP_(i64x2_ne, uint64_t, x != y)
+SIMD_VBINOP_(i64x2_lt_s, uint64_t, (SIMD_V_(int64_t))x < (SIMD_V_(int64_t))y)
+SIMD_VBINOP_(i64x2_gt_s, uint64_t, (SIMD_V_(int64_t))x > (SIMD_V_(int64_t))y)
+SIMD_VBINOP_(i64x2_le_s, uint64_t, (SIMD_V_(int64_t))x <= (SIMD_V_(int64_t))y)
+SIMD_VBINOP_(i64x2_ge_s, uint64_t, (SIMD_V_(int64_t))x >= (SIMD_V_(int64_t))y)
 
 /* Float comparisons are false on NaN except ne. */
-SIMD_CMP_(f32x4_eq, uint32_t, num_f32(x) == num_f32(y))
-SIMD_CMP_(f32x4_ne, uint32_t, num_f32(x) != num_f32(y))
-SIMD_CMP_(f32x4_lt, uint32_t, num_f32(x) < num_f32(y))
-SIMD_CMP_(f32x4_gt, uint32_t, num_f32(x) > num_f32(y))
-SIMD_CMP_(f32x4_le, uint32_t, num_f32(x) <= num_f32(y))
-SIMD_CMP_(f32x4_ge, uint32_t, num_f32(x) >= num_f32(y))
+SIMD_VBINOP_(f32x4_eq, float, x == y)
+SIMD_VBINOP_(f32x4_ne, float, x != y)
+SIMD_VBINOP_(f32x4_lt, float, x < y)
+SIMD_VBINOP_(f32x4_gt, float, x > y)
+SIMD_VBINOP_(f32x4_le, float, x <= y)
+SIMD_VBINOP_(f32x4_ge, float, x >= y)
 
-SIMD_CMP_(f64x2_eq, uint64_t, num_f64(x) == num_f64(y))
-SIMD_CMP_(f64x2_ne, uint64_t, num_f64(x) != num_f64(y))
-SIMD_CMP_(f64x2_lt, uint64_t, num_f64(x) < num_f64(y))
-SIMD_CMP_(f64x2_gt, uint64_t, num_f64(x) > num_f64(y))
-SIMD_CMP_(f64x2_le, uint64_t, num_f64(x) <= num_f64(y))
-SIMD_CMP_(f64x2_ge, uint64_t, num_f64(x) >= num_f64(y))
+SIMD_VBINOP_(f64x2_eq, double, x == y)
+SIMD_VBINOP_(f64x2_ne, double, x != y)
+SIMD_VBINOP_(f64x2_lt, double, x < y)
+SIMD_VBINOP_(f64x2_gt, double, x > y)
+SIMD_VBINOP_(f64x2_le, double, x <= y)
+SIMD_VBINOP_(f64x2_ge, double, x >= y)
 
 /* ---- bitwise ---- */
 
-SIMD_UNOP_(v128_not, uint64_t, ~x)
-SIMD_BINOP_(v128_and, uint64_t, x & y)
-SIMD_BINOP_(v128_andnot, uint64_t, x & ~y)
-SIMD_BINOP_(v128_or, uint64_t, x | y)
-SIMD_BINOP_(v128_xor, uint64_t, x ^ y)
+SIMD_VUNOP_(v128_not, uint64_t, ~x)
+SIMD_VBINOP_(v128_and, uint64_t, x & y)
+SIMD_VBINOP_(v128_andnot, uint64_t, x & ~y)
+SIMD_VBINOP_(v128_or, uint64_t, x | y)
+SIMD_VBINOP_(v128_xor, uint64_t, x ^ y)
 
 /* clang-format on */
 
@@ -349,43 +382,41 @@ SIMD_REDUCE_(i64x2, uint64_t)
 
 /* ---- integer arithmetic ---- */
 
-/* abs and neg wrap: abs(INT_MIN) is INT_MIN. Unsigned negation never
- * overflows; narrow lanes are promoted to int, where it cannot either. */
-SIMD_UNOP_(i8x16_abs, uint8_t, (int8_t)x < 0 ? -x : x)
-SIMD_UNOP_(i16x8_abs, uint16_t, (int16_t)x < 0 ? -x : x)
-SIMD_UNOP_(i32x4_abs, uint32_t, (int32_t)x < 0 ? 0u - x : x)
-SIMD_UNOP_(i64x2_abs, uint64_t, (int64_t)x < 0 ? 0u - x : x)
-SIMD_UNOP_(i8x16_neg, uint8_t, -x)
-SIMD_UNOP_(i16x8_neg, uint16_t, -x)
-SIMD_UNOP_(i32x4_neg, uint32_t, 0u - x)
-SIMD_UNOP_(i64x2_neg, uint64_t, 0u - x)
+/* abs and neg wrap: abs(INT_MIN) is INT_MIN. */
+SIMD_VUNOP_(i8x16_abs, uint8_t, SIMD_VSEL_(uint8_t, (SIMD_V_(int8_t))x < 0, -x, x))
+SIMD_VUNOP_(i16x8_abs, uint16_t, SIMD_VSEL_(uint16_t, (SIMD_V_(int16_t))x < 0, -x, x))
+SIMD_VUNOP_(i32x4_abs, uint32_t, SIMD_VSEL_(uint32_t, (SIMD_V_(int32_t))x < 0, -x, x))
+SIMD_VUNOP_(i64x2_abs, uint64_t, SIMD_VSEL_(uint64_t, (SIMD_V_(int64_t))x < 0, -x, x))
+SIMD_VUNOP_(i8x16_neg, uint8_t, -x)
+SIMD_VUNOP_(i16x8_neg, uint16_t, -x)
+SIMD_VUNOP_(i32x4_neg, uint32_t, -x)
+SIMD_VUNOP_(i64x2_neg, uint64_t, -x)
 SIMD_UNOP_(i8x16_popcnt, uint8_t, num_popcnt64(x))
 
-SIMD_SHIFT_(i8x16_shl, uint8_t, x << s)
-SIMD_SHIFT_(i8x16_shr_s, uint8_t, (int8_t)x >> s)
-SIMD_SHIFT_(i8x16_shr_u, uint8_t, x >> s)
-SIMD_SHIFT_(i16x8_shl, uint16_t, (uint32_t)x << s)
-SIMD_SHIFT_(i16x8_shr_s, uint16_t, (int16_t)x >> s)
-SIMD_SHIFT_(i16x8_shr_u, uint16_t, x >> s)
-SIMD_SHIFT_(i32x4_shl, uint32_t, x << s)
-SIMD_SHIFT_(i32x4_shr_s, uint32_t, (int32_t)x >> s)
-SIMD_SHIFT_(i32x4_shr_u, uint32_t, x >> s)
-SIMD_SHIFT_(i64x2_shl, uint64_t, x << s)
-SIMD_SHIFT_(i64x2_shr_s, uint64_t, (int64_t)x >> s)
-SIMD_SHIFT_(i64x2_shr_u, uint64_t, x >> s)
+SIMD_VSHIFT_(i8x16_shl, uint8_t, x << s)
+SIMD_VSHIFT_(i8x16_shr_s, uint8_t, (SIMD_V_(int8_t))x >> s)
+SIMD_VSHIFT_(i8x16_shr_u, uint8_t, x >> s)
+SIMD_VSHIFT_(i16x8_shl, uint16_t, x << s)
+SIMD_VSHIFT_(i16x8_shr_s, uint16_t, (SIMD_V_(int16_t))x >> s)
+SIMD_VSHIFT_(i16x8_shr_u, uint16_t, x >> s)
+SIMD_VSHIFT_(i32x4_shl, uint32_t, x << s)
+SIMD_VSHIFT_(i32x4_shr_s, uint32_t, (SIMD_V_(int32_t))x >> s)
+SIMD_VSHIFT_(i32x4_shr_u, uint32_t, x >> s)
+SIMD_VSHIFT_(i64x2_shl, uint64_t, x << s)
+SIMD_VSHIFT_(i64x2_shr_s, uint64_t, (SIMD_V_(int64_t))x >> s)
+SIMD_VSHIFT_(i64x2_shr_u, uint64_t, x >> s)
 
-/* uint16_t products go through uint32_t: as ints they could overflow. */
-SIMD_BINOP_(i8x16_add, uint8_t, x + y)
-SIMD_BINOP_(i8x16_sub, uint8_t, x - y)
-SIMD_BINOP_(i16x8_add, uint16_t, x + y)
-SIMD_BINOP_(i16x8_sub, uint16_t, x - y)
-SIMD_BINOP_(i16x8_mul, uint16_t, (uint32_t)x * y)
-SIMD_BINOP_(i32x4_add, uint32_t, x + y)
-SIMD_BINOP_(i32x4_sub, uint32_t, x - y)
-SIMD_BINOP_(i32x4_mul, uint32_t, x * y)
-SIMD_BINOP_(i64x2_add, uint64_t, x + y)
-SIMD_BINOP_(i64x2_sub, uint64_t, x - y)
-SIMD_BINOP_(i64x2_mul, uint64_t, x * y)
+SIMD_VBINOP_(i8x16_add, uint8_t, x + y)
+SIMD_VBINOP_(i8x16_sub, uint8_t, x - y)
+SIMD_VBINOP_(i16x8_add, uint16_t, x + y)
+SIMD_VBINOP_(i16x8_sub, uint16_t, x - y)
+SIMD_VBINOP_(i16x8_mul, uint16_t, x * y)
+SIMD_VBINOP_(i32x4_add, uint32_t, x + y)
+SIMD_VBINOP_(i32x4_sub, uint32_t, x - y)
+SIMD_VBINOP_(i32x4_mul, uint32_t, x * y)
+SIMD_VBINOP_(i64x2_add, uint64_t, x + y)
+SIMD_VBINOP_(i64x2_sub, uint64_t, x - y)
+SIMD_VBINOP_(i64x2_mul, uint64_t, x * y)
 
 SIMD_BINOP_(i8x16_add_sat_s, uint8_t, simd_sat_s_((int8_t)x + (int8_t)y, INT8_MIN, INT8_MAX))
 SIMD_BINOP_(i8x16_add_sat_u, uint8_t, x + y > UINT8_MAX ? UINT8_MAX : x + y)
@@ -396,18 +427,18 @@ SIMD_BINOP_(i16x8_add_sat_u, uint16_t, x + y > UINT16_MAX ? UINT16_MAX : x + y)
 SIMD_BINOP_(i16x8_sub_sat_s, uint16_t, simd_sat_s_((int16_t)x - (int16_t)y, INT16_MIN, INT16_MAX))
 SIMD_BINOP_(i16x8_sub_sat_u, uint16_t, x > y ? x - y : 0)
 
-SIMD_BINOP_(i8x16_min_s, uint8_t, (int8_t)x < (int8_t)y ? x : y)
-SIMD_BINOP_(i8x16_min_u, uint8_t, x < y ? x : y)
-SIMD_BINOP_(i8x16_max_s, uint8_t, (int8_t)x > (int8_t)y ? x : y)
-SIMD_BINOP_(i8x16_max_u, uint8_t, x > y ? x : y)
-SIMD_BINOP_(i16x8_min_s, uint16_t, (int16_t)x < (int16_t)y ? x : y)
-SIMD_BINOP_(i16x8_min_u, uint16_t, x < y ? x : y)
-SIMD_BINOP_(i16x8_max_s, uint16_t, (int16_t)x > (int16_t)y ? x : y)
-SIMD_BINOP_(i16x8_max_u, uint16_t, x > y ? x : y)
-SIMD_BINOP_(i32x4_min_s, uint32_t, (int32_t)x < (int32_t)y ? x : y)
-SIMD_BINOP_(i32x4_min_u, uint32_t, x < y ? x : y)
-SIMD_BINOP_(i32x4_max_s, uint32_t, (int32_t)x > (int32_t)y ? x : y)
-SIMD_BINOP_(i32x4_max_u, uint32_t, x > y ? x : y)
+SIMD_VBINOP_(i8x16_min_s, uint8_t, SIMD_VSEL_(uint8_t, (SIMD_V_(int8_t))x < (SIMD_V_(int8_t))y, x, y))
+SIMD_VBINOP_(i8x16_min_u, uint8_t, SIMD_VSEL_(uint8_t, x < y, x, y))
+SIMD_VBINOP_(i8x16_max_s, uint8_t, SIMD_VSEL_(uint8_t, (SIMD_V_(int8_t))x > (SIMD_V_(int8_t))y, x, y))
+SIMD_VBINOP_(i8x16_max_u, uint8_t, SIMD_VSEL_(uint8_t, x > y, x, y))
+SIMD_VBINOP_(i16x8_min_s, uint16_t, SIMD_VSEL_(uint16_t, (SIMD_V_(int16_t))x < (SIMD_V_(int16_t))y, x, y))
+SIMD_VBINOP_(i16x8_min_u, uint16_t, SIMD_VSEL_(uint16_t, x < y, x, y))
+SIMD_VBINOP_(i16x8_max_s, uint16_t, SIMD_VSEL_(uint16_t, (SIMD_V_(int16_t))x > (SIMD_V_(int16_t))y, x, y))
+SIMD_VBINOP_(i16x8_max_u, uint16_t, SIMD_VSEL_(uint16_t, x > y, x, y))
+SIMD_VBINOP_(i32x4_min_s, uint32_t, SIMD_VSEL_(uint32_t, (SIMD_V_(int32_t))x < (SIMD_V_(int32_t))y, x, y))
+SIMD_VBINOP_(i32x4_min_u, uint32_t, SIMD_VSEL_(uint32_t, x < y, x, y))
+SIMD_VBINOP_(i32x4_max_s, uint32_t, SIMD_VSEL_(uint32_t, (SIMD_V_(int32_t))x > (SIMD_V_(int32_t))y, x, y))
+SIMD_VBINOP_(i32x4_max_u, uint32_t, SIMD_VSEL_(uint32_t, x > y, x, y))
 
 SIMD_BINOP_(i8x16_avgr_u, uint8_t, (x + y + 1) >> 1)
 SIMD_BINOP_(i16x8_avgr_u, uint16_t, (x + y + 1) >> 1)
@@ -417,17 +448,17 @@ SIMD_BINOP_(i16x8_relaxed_q15mulr_s, uint16_t, simd_q15mulr_(x, y))
 
 /* ---- float arithmetic ---- */
 
-SIMD_UNOP_(f32x4_abs, uint32_t, x & 0x7fffffffu)
-SIMD_UNOP_(f32x4_neg, uint32_t, x ^ 0x80000000u)
+SIMD_VUNOP_(f32x4_abs, uint32_t, x & 0x7fffffffu)
+SIMD_VUNOP_(f32x4_neg, uint32_t, x ^ 0x80000000u)
 SIMD_UNOP_(f32x4_sqrt, uint32_t, num_bits32(num_sqrt32(num_f32(x))))
 SIMD_UNOP_(f32x4_ceil, uint32_t, num_bits32(num_ceil32(num_f32(x))))
 SIMD_UNOP_(f32x4_floor, uint32_t, num_bits32(num_floor32(num_f32(x))))
 SIMD_UNOP_(f32x4_trunc, uint32_t, num_bits32(num_trunc32(num_f32(x))))
 SIMD_UNOP_(f32x4_nearest, uint32_t, num_bits32(num_nearest32(num_f32(x))))
-SIMD_BINOP_(f32x4_add, uint32_t, num_bits32(num_f32(x) + num_f32(y)))
-SIMD_BINOP_(f32x4_sub, uint32_t, num_bits32(num_f32(x) - num_f32(y)))
-SIMD_BINOP_(f32x4_mul, uint32_t, num_bits32(num_f32(x) * num_f32(y)))
-SIMD_BINOP_(f32x4_div, uint32_t, num_bits32(num_f32(x) / num_f32(y)))
+SIMD_VBINOP_(f32x4_add, float, x + y)
+SIMD_VBINOP_(f32x4_sub, float, x - y)
+SIMD_VBINOP_(f32x4_mul, float, x * y)
+SIMD_VBINOP_(f32x4_div, float, x / y)
 SIMD_BINOP_(f32x4_min, uint32_t, num_min32(num_f32(x), num_f32(y)))
 SIMD_BINOP_(f32x4_max, uint32_t, num_max32(num_f32(x), num_f32(y)))
 SIMD_BINOP_(f32x4_relaxed_min, uint32_t, num_min32(num_f32(x), num_f32(y)))
@@ -436,17 +467,17 @@ SIMD_BINOP_(f32x4_relaxed_max, uint32_t, num_max32(num_f32(x), num_f32(y)))
 SIMD_BINOP_(f32x4_pmin, uint32_t, num_f32(y) < num_f32(x) ? y : x)
 SIMD_BINOP_(f32x4_pmax, uint32_t, num_f32(x) < num_f32(y) ? y : x)
 
-SIMD_UNOP_(f64x2_abs, uint64_t, x & ~(UINT64_C(1) << 63))
-SIMD_UNOP_(f64x2_neg, uint64_t, x ^ (UINT64_C(1) << 63))
+SIMD_VUNOP_(f64x2_abs, uint64_t, x & ~(UINT64_C(1) << 63))
+SIMD_VUNOP_(f64x2_neg, uint64_t, x ^ (UINT64_C(1) << 63))
 SIMD_UNOP_(f64x2_sqrt, uint64_t, num_bits64(num_sqrt64(num_f64(x))))
 SIMD_UNOP_(f64x2_ceil, uint64_t, num_bits64(num_ceil64(num_f64(x))))
 SIMD_UNOP_(f64x2_floor, uint64_t, num_bits64(num_floor64(num_f64(x))))
 SIMD_UNOP_(f64x2_trunc, uint64_t, num_bits64(num_trunc64(num_f64(x))))
 SIMD_UNOP_(f64x2_nearest, uint64_t, num_bits64(num_nearest64(num_f64(x))))
-SIMD_BINOP_(f64x2_add, uint64_t, num_bits64(num_f64(x) + num_f64(y)))
-SIMD_BINOP_(f64x2_sub, uint64_t, num_bits64(num_f64(x) - num_f64(y)))
-SIMD_BINOP_(f64x2_mul, uint64_t, num_bits64(num_f64(x) * num_f64(y)))
-SIMD_BINOP_(f64x2_div, uint64_t, num_bits64(num_f64(x) / num_f64(y)))
+SIMD_VBINOP_(f64x2_add, double, x + y)
+SIMD_VBINOP_(f64x2_sub, double, x - y)
+SIMD_VBINOP_(f64x2_mul, double, x * y)
+SIMD_VBINOP_(f64x2_div, double, x / y)
 SIMD_BINOP_(f64x2_min, uint64_t, num_min64(num_f64(x), num_f64(y)))
 SIMD_BINOP_(f64x2_max, uint64_t, num_max64(num_f64(x), num_f64(y)))
 SIMD_BINOP_(f64x2_relaxed_min, uint64_t, num_min64(num_f64(x), num_f64(y)))

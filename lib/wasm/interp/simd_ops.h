@@ -29,9 +29,15 @@
  *   bitselect, relaxed_min/max = min/max, relaxed_q15mulr_s =
  *   q15mulr_sat_s, relaxed_dot with the second operand read as signed.
  *
- * Lane loops copy the vector into a lane array, work on fixed trip counts
- * and copy back, so a compiler can vectorize them; no signed overflow, no
- * shift past the width, no out-of-range float to int conversion.
+ * Most ops are written on whole vectors with clang's vector extension
+ * (vector_size, __builtin_convertvector, __builtin_shufflevector), which
+ * becomes one or a few instructions on a host with 128-bit SIMD (x86-64:
+ * i8x16.add_sat_s, narrow, extend and dot are one each) and plain lane code
+ * on one without (the riscv64 kernel, rv64gc). The rest (float rounding,
+ * min/max, conversions, swizzle, popcnt) are lane loops over a copy of the
+ * vector with fixed trip counts. No signed overflow, no shift past the
+ * width, no out-of-range float to int conversion: the host tests run under
+ * UBSan.
  */
 #pragma once
 
@@ -196,14 +202,6 @@ static inline uint32_t simd_sat_s_(int64_t v, int64_t lo, int64_t hi)
 static inline uint32_t simd_f32_bits_(float f)
 {
 	return (uint32_t)num_bits32(f);
-}
-
-/* q15 rounding multiply: (x*y + 2^14) >> 15; only -1 * -1 overflows. */
-static inline uint16_t simd_q15mulr_(uint16_t x, uint16_t y)
-{
-	int32_t p = (int32_t)(int16_t)x * (int16_t)y + 0x4000;
-
-	return (uint16_t)simd_sat_s_(p >> 15, INT16_MIN, INT16_MAX);
 }
 
 /* ---- splat, lanes ---- */
@@ -418,14 +416,6 @@ SIMD_VBINOP_(i64x2_add, uint64_t, x + y)
 SIMD_VBINOP_(i64x2_sub, uint64_t, x - y)
 SIMD_VBINOP_(i64x2_mul, uint64_t, x * y)
 
-SIMD_BINOP_(i8x16_add_sat_s, uint8_t, simd_sat_s_((int8_t)x + (int8_t)y, INT8_MIN, INT8_MAX))
-SIMD_BINOP_(i8x16_add_sat_u, uint8_t, x + y > UINT8_MAX ? UINT8_MAX : x + y)
-SIMD_BINOP_(i8x16_sub_sat_s, uint8_t, simd_sat_s_((int8_t)x - (int8_t)y, INT8_MIN, INT8_MAX))
-SIMD_BINOP_(i8x16_sub_sat_u, uint8_t, x > y ? x - y : 0)
-SIMD_BINOP_(i16x8_add_sat_s, uint16_t, simd_sat_s_((int16_t)x + (int16_t)y, INT16_MIN, INT16_MAX))
-SIMD_BINOP_(i16x8_add_sat_u, uint16_t, x + y > UINT16_MAX ? UINT16_MAX : x + y)
-SIMD_BINOP_(i16x8_sub_sat_s, uint16_t, simd_sat_s_((int16_t)x - (int16_t)y, INT16_MIN, INT16_MAX))
-SIMD_BINOP_(i16x8_sub_sat_u, uint16_t, x > y ? x - y : 0)
 
 SIMD_VBINOP_(i8x16_min_s, uint8_t, SIMD_VSEL_(uint8_t, (SIMD_V_(int8_t))x < (SIMD_V_(int8_t))y, x, y))
 SIMD_VBINOP_(i8x16_min_u, uint8_t, SIMD_VSEL_(uint8_t, x < y, x, y))
@@ -440,11 +430,7 @@ SIMD_VBINOP_(i32x4_min_u, uint32_t, SIMD_VSEL_(uint32_t, x < y, x, y))
 SIMD_VBINOP_(i32x4_max_s, uint32_t, SIMD_VSEL_(uint32_t, (SIMD_V_(int32_t))x > (SIMD_V_(int32_t))y, x, y))
 SIMD_VBINOP_(i32x4_max_u, uint32_t, SIMD_VSEL_(uint32_t, x > y, x, y))
 
-SIMD_BINOP_(i8x16_avgr_u, uint8_t, (x + y + 1) >> 1)
-SIMD_BINOP_(i16x8_avgr_u, uint16_t, (x + y + 1) >> 1)
 
-SIMD_BINOP_(i16x8_q15mulr_sat_s, uint16_t, simd_q15mulr_(x, y))
-SIMD_BINOP_(i16x8_relaxed_q15mulr_s, uint16_t, simd_q15mulr_(x, y))
 
 /* ---- float arithmetic ---- */
 
@@ -548,147 +534,164 @@ static inline v128_t simd_f64x2_relaxed_nmadd(v128_t a, v128_t b, v128_t c)
 
 /* ---- lane width changes ---- */
 
-/* Saturating narrow: a's lanes become the low half of the result, b's the
- * high half; the inputs are signed, the outputs signed or unsigned. */
-static inline v128_t simd_narrow16_(v128_t a, v128_t b, int32_t lo, int32_t hi)
-{
-	uint16_t x[16];
-	uint8_t o[16];
-	v128_t r;
-
-	memcpy(x, a.b, 16);
-	memcpy(x + 8, b.b, 16);
-	for (unsigned i = 0; i < 16; i++)
-		o[i] = (uint8_t)simd_sat_s_((int16_t)x[i], lo, hi);
-	memcpy(r.b, o, 16);
-	return r;
-}
-
-static inline v128_t simd_i8x16_narrow_i16x8_s(v128_t a, v128_t b)
-{
-	return simd_narrow16_(a, b, INT8_MIN, INT8_MAX);
-}
-
-static inline v128_t simd_i8x16_narrow_i16x8_u(v128_t a, v128_t b)
-{
-	return simd_narrow16_(a, b, 0, UINT8_MAX);
-}
-
-static inline v128_t simd_narrow32_(v128_t a, v128_t b, int32_t lo, int32_t hi)
-{
-	uint32_t x[8];
-	uint16_t o[8];
-	v128_t r;
-
-	memcpy(x, a.b, 16);
-	memcpy(x + 4, b.b, 16);
-	for (unsigned i = 0; i < 8; i++)
-		o[i] = (uint16_t)simd_sat_s_((int32_t)x[i], lo, hi);
-	memcpy(r.b, o, 16);
-	return r;
-}
-
-static inline v128_t simd_i16x8_narrow_i32x4_s(v128_t a, v128_t b)
-{
-	return simd_narrow32_(a, b, INT16_MIN, INT16_MAX);
-}
-
-static inline v128_t simd_i16x8_narrow_i32x4_u(v128_t a, v128_t b)
-{
-	return simd_narrow32_(a, b, 0, UINT16_MAX);
-}
-
 /* clang-format off */
 
 /*
- * Widening ops read the narrow lanes NARROW at index `first + i` (extend,
- * extmul: first is 0 for low, N for high) or pairs 2i, 2i+1 (extadd), and
- * write the wide lanes WIDE. conv widens one narrow lane as signed or
- * unsigned.
+ * Whole-vector widening: __builtin_convertvector extends each lane of a
+ * vector (sign or zero by the source lane type) or truncates it, and
+ * __builtin_shufflevector picks lanes, so that clang sees the
+ * pack/unpack instructions a SIMD host has for these.
+ *   SIMD_H_(T): 8 bytes (half a v128), SIMD_W_(T): 32 bytes (two).
+ * Lists of lane indices for the shuffles, by narrow lane count:
  */
-#define SIMD_EXTEND_(name, NARROW, WIDE, first, conv) \
-	static inline v128_t simd_##name(v128_t a) \
-	{ \
-		NARROW xs[16 / sizeof(NARROW)]; \
-		WIDE o[16 / sizeof(WIDE)]; \
-		v128_t r; \
-		memcpy(xs, a.b, 16); \
-		for (unsigned i = 0; i < 16 / sizeof(WIDE); i++) { \
-			NARROW x = xs[(first) + i]; \
-			o[i] = (WIDE)(conv); \
-		} \
-		memcpy(r.b, o, 16); \
-		return r; \
-	}
+#define SIMD_H_(T) T __attribute__((vector_size(8)))
+#define SIMD_W_(T) T __attribute__((vector_size(32)))
+#define SIMD_LO16_ 0, 1, 2, 3, 4, 5, 6, 7
+#define SIMD_HI16_ 8, 9, 10, 11, 12, 13, 14, 15
+#define SIMD_EVEN16_ 0, 2, 4, 6, 8, 10, 12, 14
+#define SIMD_ODD16_ 1, 3, 5, 7, 9, 11, 13, 15
+#define SIMD_LO8_ 0, 1, 2, 3
+#define SIMD_HI8_ 4, 5, 6, 7
+#define SIMD_EVEN8_ 0, 2, 4, 6
+#define SIMD_ODD8_ 1, 3, 5, 7
+#define SIMD_LO4_ 0, 1
+#define SIMD_HI4_ 2, 3
+#define SIMD_ALL2X8_ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+#define SIMD_ALL2X4_ 0, 1, 2, 3, 4, 5, 6, 7
 
-#define SIMD_EXTMUL_(name, NARROW, WIDE, MUL, first, conv) \
+/* Saturating and rounding ops on lanes of T: both operands widened to
+ * WIDE (lanes twice as wide, 32 bytes), expr computed there, where it
+ * cannot overflow, clamped to [lo, hi] and narrowed back. */
+#define SIMD_VWIDE_(name, T, WIDE, lo, hi, expr) \
 	static inline v128_t simd_##name(v128_t a, v128_t b) \
 	{ \
-		NARROW xs[16 / sizeof(NARROW)], ys[16 / sizeof(NARROW)]; \
-		WIDE o[16 / sizeof(WIDE)]; \
+		SIMD_V_(T) n; \
+		SIMD_W_(WIDE) x, y, w; \
 		v128_t r; \
-		memcpy(xs, a.b, 16); \
-		memcpy(ys, b.b, 16); \
-		for (unsigned i = 0; i < 16 / sizeof(WIDE); i++) { \
-			NARROW x = xs[(first) + i]; \
-			MUL p = (MUL)(WIDE)(conv); \
-			x = ys[(first) + i]; \
-			o[i] = (WIDE)(p * (MUL)(WIDE)(conv)); \
-		} \
-		memcpy(r.b, o, 16); \
+		memcpy(&n, a.b, 16); \
+		x = __builtin_convertvector(n, SIMD_W_(WIDE)); \
+		memcpy(&n, b.b, 16); \
+		y = __builtin_convertvector(n, SIMD_W_(WIDE)); \
+		w = (expr); \
+		w = SIMD_WSEL_(WIDE, w < (lo), (SIMD_W_(WIDE)){0} + (lo), w); \
+		w = SIMD_WSEL_(WIDE, w > (hi), (SIMD_W_(WIDE)){0} + (hi), w); \
+		n = __builtin_convertvector(w, SIMD_V_(T)); \
+		memcpy(r.b, &n, 16); \
+		return r; \
+	}
+#define SIMD_WSEL_(T, cond, a, b) (((SIMD_W_(T))(cond) & (a)) | (~(SIMD_W_(T))(cond) & (b)))
+
+/* Narrowing: a's lanes and b's (signed S) side by side, clamped, and
+ * truncated to the narrow lanes N. */
+#define SIMD_VNARROW_(name, S, N, lo, hi, ALL) \
+	static inline v128_t simd_##name(v128_t a, v128_t b) \
+	{ \
+		SIMD_V_(S) x, y; \
+		SIMD_W_(S) w; \
+		SIMD_V_(N) n; \
+		v128_t r; \
+		memcpy(&x, a.b, 16); \
+		memcpy(&y, b.b, 16); \
+		w = __builtin_shufflevector(x, y, ALL); \
+		w = SIMD_WSEL_(S, w < (lo), (SIMD_W_(S)){0} + (lo), w); \
+		w = SIMD_WSEL_(S, w > (hi), (SIMD_W_(S)){0} + (hi), w); \
+		n = __builtin_convertvector(w, SIMD_V_(N)); \
+		memcpy(r.b, &n, 16); \
 		return r; \
 	}
 
-#define SIMD_EXTADD_(name, NARROW, WIDE, conv) \
+/* extend: the narrow lanes N at indices PICK, widened to W. extmul: the
+ * same for both operands, multiplied (the exact product fits in W). */
+#define SIMD_VEXTEND_(name, N, W, PICK) \
 	static inline v128_t simd_##name(v128_t a) \
 	{ \
-		NARROW xs[16 / sizeof(NARROW)]; \
-		WIDE o[16 / sizeof(WIDE)]; \
+		SIMD_V_(N) x; \
+		SIMD_V_(W) w; \
 		v128_t r; \
-		memcpy(xs, a.b, 16); \
-		for (unsigned i = 0; i < 16 / sizeof(WIDE); i++) { \
-			NARROW x = xs[2 * i]; \
-			WIDE p = (WIDE)(conv); \
-			x = xs[2 * i + 1]; \
-			o[i] = (WIDE)(p + (WIDE)(conv)); \
-		} \
-		memcpy(r.b, o, 16); \
+		memcpy(&x, a.b, 16); \
+		w = __builtin_convertvector(__builtin_shufflevector(x, x, PICK), SIMD_V_(W)); \
+		memcpy(r.b, &w, 16); \
 		return r; \
 	}
 
-/* Signed widening as the wide unsigned type: (WIDE)(intN_t)x. extmul
- * multiplies in MUL, unsigned and at least as wide as int, so the product
- * wraps instead of overflowing; its low WIDE bits are the exact product. */
-SIMD_EXTEND_(i16x8_extend_low_i8x16_s, uint8_t, uint16_t, 0, (int8_t)x)
-SIMD_EXTEND_(i16x8_extend_high_i8x16_s, uint8_t, uint16_t, 8, (int8_t)x)
-SIMD_EXTEND_(i16x8_extend_low_i8x16_u, uint8_t, uint16_t, 0, x)
-SIMD_EXTEND_(i16x8_extend_high_i8x16_u, uint8_t, uint16_t, 8, x)
-SIMD_EXTEND_(i32x4_extend_low_i16x8_s, uint16_t, uint32_t, 0, (int16_t)x)
-SIMD_EXTEND_(i32x4_extend_high_i16x8_s, uint16_t, uint32_t, 4, (int16_t)x)
-SIMD_EXTEND_(i32x4_extend_low_i16x8_u, uint16_t, uint32_t, 0, x)
-SIMD_EXTEND_(i32x4_extend_high_i16x8_u, uint16_t, uint32_t, 4, x)
-SIMD_EXTEND_(i64x2_extend_low_i32x4_s, uint32_t, uint64_t, 0, (int32_t)x)
-SIMD_EXTEND_(i64x2_extend_high_i32x4_s, uint32_t, uint64_t, 2, (int32_t)x)
-SIMD_EXTEND_(i64x2_extend_low_i32x4_u, uint32_t, uint64_t, 0, x)
-SIMD_EXTEND_(i64x2_extend_high_i32x4_u, uint32_t, uint64_t, 2, x)
+#define SIMD_VEXTMUL_(name, N, W, PICK) \
+	static inline v128_t simd_##name(v128_t a, v128_t b) \
+	{ \
+		SIMD_V_(N) x, y; \
+		SIMD_V_(W) w; \
+		v128_t r; \
+		memcpy(&x, a.b, 16); \
+		memcpy(&y, b.b, 16); \
+		w = __builtin_convertvector(__builtin_shufflevector(x, x, PICK), SIMD_V_(W)) * \
+		    __builtin_convertvector(__builtin_shufflevector(y, y, PICK), SIMD_V_(W)); \
+		memcpy(r.b, &w, 16); \
+		return r; \
+	}
 
-SIMD_EXTMUL_(i16x8_extmul_low_i8x16_s, uint8_t, uint16_t, uint32_t, 0, (int8_t)x)
-SIMD_EXTMUL_(i16x8_extmul_high_i8x16_s, uint8_t, uint16_t, uint32_t, 8, (int8_t)x)
-SIMD_EXTMUL_(i16x8_extmul_low_i8x16_u, uint8_t, uint16_t, uint32_t, 0, x)
-SIMD_EXTMUL_(i16x8_extmul_high_i8x16_u, uint8_t, uint16_t, uint32_t, 8, x)
-SIMD_EXTMUL_(i32x4_extmul_low_i16x8_s, uint16_t, uint32_t, uint32_t, 0, (int16_t)x)
-SIMD_EXTMUL_(i32x4_extmul_high_i16x8_s, uint16_t, uint32_t, uint32_t, 4, (int16_t)x)
-SIMD_EXTMUL_(i32x4_extmul_low_i16x8_u, uint16_t, uint32_t, uint32_t, 0, x)
-SIMD_EXTMUL_(i32x4_extmul_high_i16x8_u, uint16_t, uint32_t, uint32_t, 4, x)
-SIMD_EXTMUL_(i64x2_extmul_low_i32x4_s, uint32_t, uint64_t, uint64_t, 0, (int32_t)x)
-SIMD_EXTMUL_(i64x2_extmul_high_i32x4_s, uint32_t, uint64_t, uint64_t, 2, (int32_t)x)
-SIMD_EXTMUL_(i64x2_extmul_low_i32x4_u, uint32_t, uint64_t, uint64_t, 0, x)
-SIMD_EXTMUL_(i64x2_extmul_high_i32x4_u, uint32_t, uint64_t, uint64_t, 2, x)
+/* extadd_pairwise: even lanes plus odd lanes, widened (cannot overflow). */
+#define SIMD_VEXTADD_(name, N, W, EVEN, ODD) \
+	static inline v128_t simd_##name(v128_t a) \
+	{ \
+		SIMD_V_(N) x; \
+		SIMD_V_(W) w; \
+		v128_t r; \
+		memcpy(&x, a.b, 16); \
+		w = __builtin_convertvector(__builtin_shufflevector(x, x, EVEN), SIMD_V_(W)) + \
+		    __builtin_convertvector(__builtin_shufflevector(x, x, ODD), SIMD_V_(W)); \
+		memcpy(r.b, &w, 16); \
+		return r; \
+	}
 
-SIMD_EXTADD_(i16x8_extadd_pairwise_i8x16_s, uint8_t, uint16_t, (int8_t)x)
-SIMD_EXTADD_(i16x8_extadd_pairwise_i8x16_u, uint8_t, uint16_t, x)
-SIMD_EXTADD_(i32x4_extadd_pairwise_i16x8_s, uint16_t, uint32_t, (int16_t)x)
-SIMD_EXTADD_(i32x4_extadd_pairwise_i16x8_u, uint16_t, uint32_t, x)
+SIMD_VWIDE_(i8x16_add_sat_s, int8_t, int16_t, INT8_MIN, INT8_MAX, x + y)
+SIMD_VWIDE_(i8x16_add_sat_u, uint8_t, int16_t, 0, UINT8_MAX, x + y)
+SIMD_VWIDE_(i8x16_sub_sat_s, int8_t, int16_t, INT8_MIN, INT8_MAX, x - y)
+SIMD_VWIDE_(i8x16_sub_sat_u, uint8_t, int16_t, 0, UINT8_MAX, x - y)
+SIMD_VWIDE_(i16x8_add_sat_s, int16_t, int32_t, INT16_MIN, INT16_MAX, x + y)
+SIMD_VWIDE_(i16x8_add_sat_u, uint16_t, int32_t, 0, UINT16_MAX, x + y)
+SIMD_VWIDE_(i16x8_sub_sat_s, int16_t, int32_t, INT16_MIN, INT16_MAX, x - y)
+SIMD_VWIDE_(i16x8_sub_sat_u, uint16_t, int32_t, 0, UINT16_MAX, x - y)
+SIMD_VWIDE_(i8x16_avgr_u, uint8_t, int16_t, 0, UINT8_MAX, (x + y + 1) >> 1)
+SIMD_VWIDE_(i16x8_avgr_u, uint16_t, int32_t, 0, UINT16_MAX, (x + y + 1) >> 1)
+/* q15 rounding multiply: (x*y + 2^14) >> 15, at most 2^30 + 2^14 before
+ * the shift; only -1 * -1 (0x8000 squared) needs the clamp. */
+SIMD_VWIDE_(i16x8_q15mulr_sat_s, int16_t, int32_t, INT16_MIN, INT16_MAX, (x * y + 0x4000) >> 15)
+SIMD_VWIDE_(i16x8_relaxed_q15mulr_s, int16_t, int32_t, INT16_MIN, INT16_MAX, (x * y + 0x4000) >> 15)
+
+SIMD_VNARROW_(i8x16_narrow_i16x8_s, int16_t, int8_t, INT8_MIN, INT8_MAX, SIMD_ALL2X8_)
+SIMD_VNARROW_(i8x16_narrow_i16x8_u, int16_t, uint8_t, 0, UINT8_MAX, SIMD_ALL2X8_)
+SIMD_VNARROW_(i16x8_narrow_i32x4_s, int32_t, int16_t, INT16_MIN, INT16_MAX, SIMD_ALL2X4_)
+SIMD_VNARROW_(i16x8_narrow_i32x4_u, int32_t, uint16_t, 0, UINT16_MAX, SIMD_ALL2X4_)
+
+SIMD_VEXTEND_(i16x8_extend_low_i8x16_s, int8_t, int16_t, SIMD_LO16_)
+SIMD_VEXTEND_(i16x8_extend_high_i8x16_s, int8_t, int16_t, SIMD_HI16_)
+SIMD_VEXTEND_(i16x8_extend_low_i8x16_u, uint8_t, uint16_t, SIMD_LO16_)
+SIMD_VEXTEND_(i16x8_extend_high_i8x16_u, uint8_t, uint16_t, SIMD_HI16_)
+SIMD_VEXTEND_(i32x4_extend_low_i16x8_s, int16_t, int32_t, SIMD_LO8_)
+SIMD_VEXTEND_(i32x4_extend_high_i16x8_s, int16_t, int32_t, SIMD_HI8_)
+SIMD_VEXTEND_(i32x4_extend_low_i16x8_u, uint16_t, uint32_t, SIMD_LO8_)
+SIMD_VEXTEND_(i32x4_extend_high_i16x8_u, uint16_t, uint32_t, SIMD_HI8_)
+SIMD_VEXTEND_(i64x2_extend_low_i32x4_s, int32_t, int64_t, SIMD_LO4_)
+SIMD_VEXTEND_(i64x2_extend_high_i32x4_s, int32_t, int64_t, SIMD_HI4_)
+SIMD_VEXTEND_(i64x2_extend_low_i32x4_u, uint32_t, uint64_t, SIMD_LO4_)
+SIMD_VEXTEND_(i64x2_extend_high_i32x4_u, uint32_t, uint64_t, SIMD_HI4_)
+
+SIMD_VEXTMUL_(i16x8_extmul_low_i8x16_s, int8_t, int16_t, SIMD_LO16_)
+SIMD_VEXTMUL_(i16x8_extmul_high_i8x16_s, int8_t, int16_t, SIMD_HI16_)
+SIMD_VEXTMUL_(i16x8_extmul_low_i8x16_u, uint8_t, uint16_t, SIMD_LO16_)
+SIMD_VEXTMUL_(i16x8_extmul_high_i8x16_u, uint8_t, uint16_t, SIMD_HI16_)
+SIMD_VEXTMUL_(i32x4_extmul_low_i16x8_s, int16_t, int32_t, SIMD_LO8_)
+SIMD_VEXTMUL_(i32x4_extmul_high_i16x8_s, int16_t, int32_t, SIMD_HI8_)
+SIMD_VEXTMUL_(i32x4_extmul_low_i16x8_u, uint16_t, uint32_t, SIMD_LO8_)
+SIMD_VEXTMUL_(i32x4_extmul_high_i16x8_u, uint16_t, uint32_t, SIMD_HI8_)
+SIMD_VEXTMUL_(i64x2_extmul_low_i32x4_s, int32_t, int64_t, SIMD_LO4_)
+SIMD_VEXTMUL_(i64x2_extmul_high_i32x4_s, int32_t, int64_t, SIMD_HI4_)
+SIMD_VEXTMUL_(i64x2_extmul_low_i32x4_u, uint32_t, uint64_t, SIMD_LO4_)
+SIMD_VEXTMUL_(i64x2_extmul_high_i32x4_u, uint32_t, uint64_t, SIMD_HI4_)
+
+SIMD_VEXTADD_(i16x8_extadd_pairwise_i8x16_s, int8_t, int16_t, SIMD_EVEN16_, SIMD_ODD16_)
+SIMD_VEXTADD_(i16x8_extadd_pairwise_i8x16_u, uint8_t, uint16_t, SIMD_EVEN16_, SIMD_ODD16_)
+SIMD_VEXTADD_(i32x4_extadd_pairwise_i16x8_s, int16_t, int32_t, SIMD_EVEN8_, SIMD_ODD8_)
+SIMD_VEXTADD_(i32x4_extadd_pairwise_i16x8_u, uint16_t, uint32_t, SIMD_EVEN8_, SIMD_ODD8_)
 
 /* clang-format on */
 
@@ -698,19 +701,21 @@ SIMD_EXTADD_(i32x4_extadd_pairwise_i16x8_u, uint16_t, uint32_t, x)
  * int32_t; only their sum can overflow (all four -32768), so add unsigned. */
 static inline v128_t simd_i32x4_dot_i16x8_s(v128_t a, v128_t b)
 {
-	uint16_t x[8], y[8];
-	uint32_t o[4];
+	SIMD_V_(int16_t) x, y;
+	SIMD_V_(int32_t) even, odd;
+	SIMD_V_(uint32_t) w;
 	v128_t r;
 
-	memcpy(x, a.b, 16);
-	memcpy(y, b.b, 16);
-	for (unsigned i = 0; i < 4; i++) {
-		int32_t p0 = (int16_t)x[2 * i] * (int16_t)y[2 * i];
-		int32_t p1 = (int16_t)x[2 * i + 1] * (int16_t)y[2 * i + 1];
-
-		o[i] = (uint32_t)p0 + (uint32_t)p1;
-	}
-	memcpy(r.b, o, 16);
+	memcpy(&x, a.b, 16);
+	memcpy(&y, b.b, 16);
+	even = __builtin_convertvector(__builtin_shufflevector(x, x, SIMD_EVEN8_),
+				       SIMD_V_(int32_t)) *
+	       __builtin_convertvector(__builtin_shufflevector(y, y, SIMD_EVEN8_),
+				       SIMD_V_(int32_t));
+	odd = __builtin_convertvector(__builtin_shufflevector(x, x, SIMD_ODD8_), SIMD_V_(int32_t)) *
+	      __builtin_convertvector(__builtin_shufflevector(y, y, SIMD_ODD8_), SIMD_V_(int32_t));
+	w = (SIMD_V_(uint32_t))even + (SIMD_V_(uint32_t))odd;
+	memcpy(r.b, &w, 16);
 	return r;
 }
 

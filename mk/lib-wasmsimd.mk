@@ -9,7 +9,7 @@ WASM_TESTSUITE_3 ?= ../shared/wasm-testsuite-3.0
 SIMD_SPEC_H := $(BUILD)/gen/simd_spec.h
 SIMD_OPS_TEST_OBJS := $(foreach v,host host-asan host-tsan,$(BUILD)/$(v)/tests/host/wasm_simd_ops_test.o)
 
-$(SIMD_SPEC_H): tools/gen-simd-spec.py lib/wasm/interp/simd_ops.h \
+$(SIMD_SPEC_H): tools/gen-simd-spec.py $(wildcard lib/wasm/interp/simd_*.h) \
 		$(wildcard $(WASM_TESTSUITE)/simd_*.wast $(WASM_TESTSUITE_3)/*relaxed*.wast)
 	@mkdir -p $(@D)
 	$(call step,GEN)python3 tools/gen-simd-spec.py $@ lib/wasm/interp/simd_ops.h \

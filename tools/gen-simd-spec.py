@@ -55,6 +55,8 @@ def header_ops(path):
     for shape in re.findall(r"^SIMD_REDUCE_\((\w+),", text, re.M):
         ops.discard(shape)
         ops |= {shape + "_all_true", shape + "_bitmask"}
+    ops |= {shape + "_relaxed_laneselect"
+            for shape in re.findall(r"^SIMD_LANESELECT_\((\w+)\)", text, re.M)}
     return ops
 
 

@@ -174,18 +174,18 @@ SIMD_VBINOP_(v128_xor, uint64_t, x ^ y)
 
 /* clang-format on */
 
-/* Bits of a where c is 1, of b where c is 0. */
+/* Bits of a where c is 1, of b where c is 0. relaxed_laneselect may
+ * choose by each lane's top bit or by every bit; we choose by every bit. */
 static inline v128_t simd_v128_bitselect(v128_t a, v128_t b, v128_t c)
 {
-	uint64_t x[2], y[2], m[2];
+	SIMD_V_(uint64_t) x, y, m;
 	v128_t r;
 
-	memcpy(x, a.b, 16);
-	memcpy(y, b.b, 16);
-	memcpy(m, c.b, 16);
-	for (unsigned i = 0; i < 2; i++)
-		x[i] = (x[i] & m[i]) | (y[i] & ~m[i]);
-	memcpy(r.b, x, 16);
+	memcpy(&x, a.b, 16);
+	memcpy(&y, b.b, 16);
+	memcpy(&m, c.b, 16);
+	x = (x & m) | (y & ~m);
+	memcpy(r.b, &x, 16);
 	return r;
 }
 
@@ -197,25 +197,17 @@ static inline uint32_t simd_v128_any_true(v128_t a)
 	return (x[0] | x[1]) != 0;
 }
 
-static inline v128_t simd_i8x16_relaxed_laneselect(v128_t a, v128_t b, v128_t m)
-{
-	return simd_v128_bitselect(a, b, m);
-}
-
-static inline v128_t simd_i16x8_relaxed_laneselect(v128_t a, v128_t b, v128_t m)
-{
-	return simd_v128_bitselect(a, b, m);
-}
-
-static inline v128_t simd_i32x4_relaxed_laneselect(v128_t a, v128_t b, v128_t m)
-{
-	return simd_v128_bitselect(a, b, m);
-}
-
-static inline v128_t simd_i64x2_relaxed_laneselect(v128_t a, v128_t b, v128_t m)
-{
-	return simd_v128_bitselect(a, b, m);
-}
+/* clang-format off */
+#define SIMD_LANESELECT_(shape) \
+	static inline v128_t simd_##shape##_relaxed_laneselect(v128_t a, v128_t b, v128_t m) \
+	{ \
+		return simd_v128_bitselect(a, b, m); \
+	}
+SIMD_LANESELECT_(i8x16)
+SIMD_LANESELECT_(i16x8)
+SIMD_LANESELECT_(i32x4)
+SIMD_LANESELECT_(i64x2)
+/* clang-format on */
 
 /* clang-format off */
 

@@ -54,60 +54,30 @@ SIMD_BINOP_(f64x2_pmax, uint64_t, num_f64(x) < num_f64(y) ? y : x)
  * relaxed_madd is a*b+c with one rounding or two; we always round twice.
  * The product is its own statement so that no compiler contracts the pair
  * into a fused multiply-add (clang's default -ffp-contract=on fuses within
- * one expression only).
+ * one expression only). nmadd is -(a*b)+c, that is (-a)*b+c: negation is
+ * exact.
  */
-static inline float simd_madd32_(float a, float b, float c)
-{
-	float p = a * b;
+#define SIMD_VMADD_(name, F, neg)                                      \
+	static inline v128_t simd_##name(v128_t a, v128_t b, v128_t c) \
+	{                                                              \
+		SIMD_V_(F) x, y, z, p;                                 \
+		v128_t r;                                              \
+		memcpy(&x, neg(a).b, 16);                              \
+		memcpy(&y, b.b, 16);                                   \
+		memcpy(&z, c.b, 16);                                   \
+		p = x * y;                                             \
+		x = p + z;                                             \
+		memcpy(r.b, &x, 16);                                   \
+		return r;                                              \
+	}
 
-	return p + c;
-}
-
-static inline double simd_madd64_(double a, double b, double c)
-{
-	double p = a * b;
-
-	return p + c;
-}
-
-static inline v128_t simd_f32x4_relaxed_madd(v128_t a, v128_t b, v128_t c)
-{
-	uint32_t x[4], y[4], z[4];
-	v128_t r;
-
-	memcpy(x, a.b, 16);
-	memcpy(y, b.b, 16);
-	memcpy(z, c.b, 16);
-	for (unsigned i = 0; i < 4; i++)
-		x[i] = simd_f32_bits_(simd_madd32_(num_f32(x[i]), num_f32(y[i]), num_f32(z[i])));
-	memcpy(r.b, x, 16);
-	return r;
-}
-
-/* nmadd is -(a*b)+c, that is (-a)*b+c: negation is exact. */
-static inline v128_t simd_f32x4_relaxed_nmadd(v128_t a, v128_t b, v128_t c)
-{
-	return simd_f32x4_relaxed_madd(simd_f32x4_neg(a), b, c);
-}
-
-static inline v128_t simd_f64x2_relaxed_madd(v128_t a, v128_t b, v128_t c)
-{
-	uint64_t x[2], y[2], z[2];
-	v128_t r;
-
-	memcpy(x, a.b, 16);
-	memcpy(y, b.b, 16);
-	memcpy(z, c.b, 16);
-	for (unsigned i = 0; i < 2; i++)
-		x[i] = num_bits64(simd_madd64_(num_f64(x[i]), num_f64(y[i]), num_f64(z[i])));
-	memcpy(r.b, x, 16);
-	return r;
-}
-
-static inline v128_t simd_f64x2_relaxed_nmadd(v128_t a, v128_t b, v128_t c)
-{
-	return simd_f64x2_relaxed_madd(simd_f64x2_neg(a), b, c);
-}
+/* clang-format off */
+#define SIMD_SAME_(v) (v)
+SIMD_VMADD_(f32x4_relaxed_madd, float, SIMD_SAME_)
+SIMD_VMADD_(f32x4_relaxed_nmadd, float, simd_f32x4_neg)
+SIMD_VMADD_(f64x2_relaxed_madd, double, SIMD_SAME_)
+SIMD_VMADD_(f64x2_relaxed_nmadd, double, simd_f64x2_neg)
+/* clang-format on */
 
 /* ---- conversions ---- */
 

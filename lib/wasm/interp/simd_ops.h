@@ -109,39 +109,24 @@ static inline v128_t simd_i8x16_relaxed_swizzle(v128_t a, v128_t s)
 
 /* ---- comparisons ---- */
 
-SIMD_VBINOP_(i8x16_eq, uint8_t, x == y)
-SIMD_VBINOP_(i8x16_ne, uint8_t, x != y)
-SIMD_VBINOP_(i8x16_lt_s, uint8_t, (SIMD_V_(int8_t))x < (SIMD_V_(int8_t))y)
-SIMD_VBINOP_(i8x16_lt_u, uint8_t, x < y)
-SIMD_VBINOP_(i8x16_gt_s, uint8_t, (SIMD_V_(int8_t))x > (SIMD_V_(int8_t))y)
-SIMD_VBINOP_(i8x16_gt_u, uint8_t, x > y)
-SIMD_VBINOP_(i8x16_le_s, uint8_t, (SIMD_V_(int8_t))x <= (SIMD_V_(int8_t))y)
-SIMD_VBINOP_(i8x16_le_u, uint8_t, x <= y)
-SIMD_VBINOP_(i8x16_ge_s, uint8_t, (SIMD_V_(int8_t))x >= (SIMD_V_(int8_t))y)
-SIMD_VBINOP_(i8x16_ge_u, uint8_t, x >= y)
+/* The ten comparisons of an integer shape: lanes U unsigned, S signed. */
+#define SIMD_ICMP_(shape, U, S) \
+	SIMD_VBINOP_(shape##_eq, U, x == y) \
+	SIMD_VBINOP_(shape##_ne, U, x != y) \
+	SIMD_VBINOP_(shape##_lt_s, U, (SIMD_V_(S))x < (SIMD_V_(S))y) \
+	SIMD_VBINOP_(shape##_lt_u, U, x < y) \
+	SIMD_VBINOP_(shape##_gt_s, U, (SIMD_V_(S))x > (SIMD_V_(S))y) \
+	SIMD_VBINOP_(shape##_gt_u, U, x > y) \
+	SIMD_VBINOP_(shape##_le_s, U, (SIMD_V_(S))x <= (SIMD_V_(S))y) \
+	SIMD_VBINOP_(shape##_le_u, U, x <= y) \
+	SIMD_VBINOP_(shape##_ge_s, U, (SIMD_V_(S))x >= (SIMD_V_(S))y) \
+	SIMD_VBINOP_(shape##_ge_u, U, x >= y)
 
-SIMD_VBINOP_(i16x8_eq, uint16_t, x == y)
-SIMD_VBINOP_(i16x8_ne, uint16_t, x != y)
-SIMD_VBINOP_(i16x8_lt_s, uint16_t, (SIMD_V_(int16_t))x < (SIMD_V_(int16_t))y)
-SIMD_VBINOP_(i16x8_lt_u, uint16_t, x < y)
-SIMD_VBINOP_(i16x8_gt_s, uint16_t, (SIMD_V_(int16_t))x > (SIMD_V_(int16_t))y)
-SIMD_VBINOP_(i16x8_gt_u, uint16_t, x > y)
-SIMD_VBINOP_(i16x8_le_s, uint16_t, (SIMD_V_(int16_t))x <= (SIMD_V_(int16_t))y)
-SIMD_VBINOP_(i16x8_le_u, uint16_t, x <= y)
-SIMD_VBINOP_(i16x8_ge_s, uint16_t, (SIMD_V_(int16_t))x >= (SIMD_V_(int16_t))y)
-SIMD_VBINOP_(i16x8_ge_u, uint16_t, x >= y)
+SIMD_ICMP_(i8x16, uint8_t, int8_t)
+SIMD_ICMP_(i16x8, uint16_t, int16_t)
+SIMD_ICMP_(i32x4, uint32_t, int32_t)
 
-SIMD_VBINOP_(i32x4_eq, uint32_t, x == y)
-SIMD_VBINOP_(i32x4_ne, uint32_t, x != y)
-SIMD_VBINOP_(i32x4_lt_s, uint32_t, (SIMD_V_(int32_t))x < (SIMD_V_(int32_t))y)
-SIMD_VBINOP_(i32x4_lt_u, uint32_t, x < y)
-SIMD_VBINOP_(i32x4_gt_s, uint32_t, (SIMD_V_(int32_t))x > (SIMD_V_(int32_t))y)
-SIMD_VBINOP_(i32x4_gt_u, uint32_t, x > y)
-SIMD_VBINOP_(i32x4_le_s, uint32_t, (SIMD_V_(int32_t))x <= (SIMD_V_(int32_t))y)
-SIMD_VBINOP_(i32x4_le_u, uint32_t, x <= y)
-SIMD_VBINOP_(i32x4_ge_s, uint32_t, (SIMD_V_(int32_t))x >= (SIMD_V_(int32_t))y)
-SIMD_VBINOP_(i32x4_ge_u, uint32_t, x >= y)
-
+/* i64x2 has no unsigned comparisons */
 SIMD_VBINOP_(i64x2_eq, uint64_t, x == y)
 SIMD_VBINOP_(i64x2_ne, uint64_t, x != y)
 SIMD_VBINOP_(i64x2_lt_s, uint64_t, (SIMD_V_(int64_t))x < (SIMD_V_(int64_t))y)

@@ -126,56 +126,28 @@ static inline v128_t simd_i32x4_relaxed_trunc_f64x2_u_zero(v128_t a)
 	return simd_trunc_sat_f64x2_zero_(a, false);
 }
 
-/* Rounds to nearest even; a NaN stays a quiet NaN (canonical if it was). */
-static inline v128_t simd_f32x4_demote_f64x2_zero(v128_t a)
-{
-	uint64_t x[2];
-	uint32_t o[4] = {0, 0, 0, 0};
-	v128_t r;
+/* Lanes 0 and 1 of a (FROM, 2 or 4 lanes) converted by conv to the two
+ * low lanes of the result (TO); the other lanes are zero. */
+#define SIMD_CONVERT2_(name, FROM, TO, conv)       \
+	static inline v128_t simd_##name(v128_t a) \
+	{                                          \
+		FROM xs[16 / sizeof(FROM)];        \
+		TO o[16 / sizeof(TO)] = {0};       \
+		v128_t r;                          \
+		memcpy(xs, a.b, 16);               \
+		for (unsigned i = 0; i < 2; i++) { \
+			FROM x = xs[i];            \
+			o[i] = (TO)(conv);         \
+		}                                  \
+		memcpy(r.b, o, 16);                \
+		return r;                          \
+	}
 
-	memcpy(x, a.b, 16);
-	for (unsigned i = 0; i < 2; i++)
-		o[i] = simd_f32_bits_((float)num_f64(x[i]));
-	memcpy(r.b, o, 16);
-	return r;
-}
-
-/* f32 lanes 0 and 1 (or i32 lanes) widen exactly to the two f64 lanes. */
-static inline v128_t simd_f64x2_promote_low_f32x4(v128_t a)
-{
-	uint32_t x[4];
-	uint64_t o[2];
-	v128_t r;
-
-	memcpy(x, a.b, 16);
-	for (unsigned i = 0; i < 2; i++)
-		o[i] = num_bits64((double)num_f32(x[i]));
-	memcpy(r.b, o, 16);
-	return r;
-}
-
-static inline v128_t simd_f64x2_convert_low_i32x4_s(v128_t a)
-{
-	uint32_t x[4];
-	uint64_t o[2];
-	v128_t r;
-
-	memcpy(x, a.b, 16);
-	for (unsigned i = 0; i < 2; i++)
-		o[i] = num_bits64((double)(int32_t)x[i]);
-	memcpy(r.b, o, 16);
-	return r;
-}
-
-static inline v128_t simd_f64x2_convert_low_i32x4_u(v128_t a)
-{
-	uint32_t x[4];
-	uint64_t o[2];
-	v128_t r;
-
-	memcpy(x, a.b, 16);
-	for (unsigned i = 0; i < 2; i++)
-		o[i] = num_bits64((double)x[i]);
-	memcpy(r.b, o, 16);
-	return r;
-}
+/* clang-format off */
+/* demote rounds to nearest even; a NaN stays a quiet NaN (canonical if it
+ * was). promote and convert_low are exact. */
+SIMD_CONVERT2_(f32x4_demote_f64x2_zero, uint64_t, uint32_t, simd_f32_bits_((float)num_f64(x)))
+SIMD_CONVERT2_(f64x2_promote_low_f32x4, uint32_t, uint64_t, num_bits64((double)num_f32(x)))
+SIMD_CONVERT2_(f64x2_convert_low_i32x4_s, uint32_t, uint64_t, num_bits64((double)(int32_t)x))
+SIMD_CONVERT2_(f64x2_convert_low_i32x4_u, uint32_t, uint64_t, num_bits64((double)x))
+/* clang-format on */

@@ -5,16 +5,17 @@
 #   bench=simd tier=interp name=NAME scalar_s=X simd_s=Y ratio=Y/X simd_insns=K
 #       host wasmrun (the interpreter), wall-clock seconds, median of 3;
 #       simd_insns: SIMD instructions in the SIMD build (wabt's disassembler)
-#   bench=simd tier=jit where=rv64 name=NAME scalar_insns=X simd_insns=Y ratio=Y/X
-#       $(BUILD)/rv64/wasmrun --jit under qemu-riscv64, guest instructions
-#       (the qemu plugin of tools/bench-compiler.sh); functions the compiler
-#       refuses run interpreted, so this is what SIMD code costs today
+#   bench=simd tier=interp|jit where=rv64 name=NAME scalar_insns=X simd_insns=Y ratio=Y/X
+#       $(BUILD)/rv64/wasmrun without and with --jit under qemu-riscv64,
+#       guest instructions (the qemu plugin of tools/bench-compiler.sh):
+#       independent of the host's load; functions the compiler refuses run
+#       interpreted, so tier=jit is what SIMD code costs today
 #
 # Both builds must print the same output (the checksum), else the line says
 # output_differs and the script exits non-zero. Figures are printed, never
 # asserted.
 #
-#   make bench-simd-build && BUILD=build tools/bench-simd.sh [interp|jit]
+#   make bench-simd-build && BUILD=build tools/bench-simd.sh [interp|rv64]
 set -u
 BUILD=${BUILD:-build}
 WASMRUN=${WASMRUN:-$BUILD/host/wasmrun}
@@ -82,30 +83,35 @@ bench_interp() {
 	done
 }
 
-bench_jit() {
-	local n s v f
+bench_rv64() {
+	local n s v f tier
+	local -a flags
 	for f in "$PLUGIN" "$RV64_WASMRUN"; do
-		[[ -e $f ]] || { echo "bench=simd tier=jit where=rv64 error=missing_$f (make bench-build)"; status=1; return; }
+		[[ -e $f ]] || { echo "bench=simd where=rv64 error=missing_$f (make bench-build)"; status=1; return; }
 	done
-	command -v "$EMU" >/dev/null || { echo "bench=simd tier=jit where=rv64 error=missing_$EMU (make deps)"; status=1; return; }
-	for n in "${names[@]}"; do
-		s=$(insns "$tmp/scalar" "$RV64_WASMRUN" --jit "$BUILD/bench/wasm/$n.wasm" "${rv64_arg[$n]}")
-		v=$(insns "$tmp/simd" "$RV64_WASMRUN" --jit "$BUILD/bench/wasm-simd/$n.wasm" "${rv64_arg[$n]}")
-		if ! cmp -s "$tmp/scalar" "$tmp/simd" || [[ -z $s || -z $v ]]; then
-			echo "bench=simd tier=jit where=rv64 name=$n error=output_differs simd='$(head -c 200 "$tmp/simd")'"
-			status=1
-			continue
-		fi
-		echo "bench=simd tier=jit where=rv64 name=$n scalar_insns=$s simd_insns=$v ratio=$(ratio "$s" "$v")"
+	command -v "$EMU" >/dev/null || { echo "bench=simd where=rv64 error=missing_$EMU (make deps)"; status=1; return; }
+	for tier in interp jit; do
+		flags=()
+		[[ $tier == jit ]] && flags=(--jit)
+		for n in "${names[@]}"; do
+			s=$(insns "$tmp/scalar" "$RV64_WASMRUN" "${flags[@]}" "$BUILD/bench/wasm/$n.wasm" "${rv64_arg[$n]}")
+			v=$(insns "$tmp/simd" "$RV64_WASMRUN" "${flags[@]}" "$BUILD/bench/wasm-simd/$n.wasm" "${rv64_arg[$n]}")
+			if ! cmp -s "$tmp/scalar" "$tmp/simd" || [[ -z $s || -z $v ]]; then
+				echo "bench=simd tier=$tier where=rv64 name=$n error=output_differs simd='$(head -c 200 "$tmp/simd")'"
+				status=1
+				continue
+			fi
+			echo "bench=simd tier=$tier where=rv64 name=$n scalar_insns=$s simd_insns=$v ratio=$(ratio "$s" "$v")"
+		done
 	done
 }
 
 case ${1:-all} in
 interp) bench_interp ;;
-jit) bench_jit ;;
+rv64) bench_rv64 ;;
 *)
 	bench_interp
-	bench_jit
+	bench_rv64
 	;;
 esac
 exit $status

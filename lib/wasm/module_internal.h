@@ -47,3 +47,13 @@ static inline bool wasm_is_valtype(uint8_t b)
 {
 	return (b >= WASM_TYPE_F64 && b <= WASM_TYPE_I32) || wasm_is_reftype(b);
 }
+
+/*
+ * wasm_const_expr_next - the next instruction of the extended constant
+ * expression `e` of `m` (kind WASM_CONST_EXPR, decoded already), from
+ * position *pos (start at 0): its opcode in *op and its immediate in *imm
+ * (a constant's bits, ref.null's type, ref.func's or global.get's index).
+ * Returns false at the expression's `end`.
+ */
+bool wasm_const_expr_next(const struct wasm_module *m, const struct wasm_const_expr *e,
+			  uint32_t *pos, uint8_t *op, uint64_t *imm);

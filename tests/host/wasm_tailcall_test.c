@@ -156,9 +156,9 @@ static bool tenv_new(struct test_ctx *t, struct tenv *e, const char *wat, bool g
 	    !EXPECT_OK(wasm_linker_define_func(e->l, "env", "hsum", "II:I", host_hsum,
 					       &e->host_calls)) ||
 	    !EXPECT_OK(wasm_store_new_global(e->s, WASM_TYPE_I32, false, rt_i32(20), &g)) ||
-	    !EXPECT_OK(wasm_linker_define(e->l, "env", "g",
-					  &(struct wasm_extern){.kind = WASM_EXTERN_GLOBAL,
-								.u.global = g})) ||
+	    !EXPECT_OK(wasm_linker_define(
+		    e->l, "env", "g",
+		    &(struct wasm_extern){.kind = WASM_EXTERN_GLOBAL, .u.global = g})) ||
 	    !EXPECT_OK(wasm_instantiate(e->s, e->m, e->l, &e->inst, &err)) ||
 	    !EXPECT_OK(wasm_exec_new(e->s, &lim, &e->x))) {
 		wasm_store_free(e->s);
@@ -337,8 +337,9 @@ TEST(wasm_tailcall, features_off)
 	if (rc)
 		EXPECT(strstr(err.msg, "tail-call") && strstr(err.msg, "illegal opcode 0x12"));
 	wasm_module_free(m);
-	rc = load_wat(t, "(type (func)) (table 1 funcref) (func (return_call_indirect (type 0) "
-			 "(i32.const 0)))",
+	rc = load_wat(t,
+		      "(type (func)) (table 1 funcref) (func (return_call_indirect (type 0) "
+		      "(i32.const 0)))",
 		      WASM_FEAT_TAIL_CALL, &m, &err);
 	EXPECT_EQ(rc, ERR_MALFORMED);
 	if (rc)

@@ -47,7 +47,8 @@ static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, u
 	in->c = c;
 	in->imm = imm;
 	t->h -= ft->nparams;
-	if (op == OP_RETURN_CALL || op == OP_RETURN_CALL_INDIRECT || op == OP_RETURN_CALL_FUNCINST) {
+	if (op == OP_RETURN_CALL || op == OP_RETURN_CALL_INDIRECT ||
+	    op == OP_RETURN_CALL_FUNCINST) {
 		interp_tr_set_dead(t);
 		return;
 	}
@@ -337,7 +338,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 
 			do_call(t, &m->types[x],
 				code == WASM_OP_RETURN_CALL_INDIRECT ? OP_RETURN_CALL_INDIRECT
-								   : OP_CALL_INDIRECT,
+								     : OP_CALL_INDIRECT,
 				(uintptr_t)t->inst->tables[y], ix, x);
 		}
 		return false;

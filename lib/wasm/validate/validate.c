@@ -72,7 +72,8 @@ static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t
 		case WASM_OP_I64_MUL:
 			t = op <= WASM_OP_I32_MUL ? WASM_TYPE_I32 : WASM_TYPE_I64;
 			if (n < 2 || st[n - 1] != t || st[n - 2] != t)
-				return VFAIL(vm, e->offset + pos, "type mismatch: %s expects two %s",
+				return VFAIL(vm, e->offset + pos,
+					     "type mismatch: %s expects two %s",
 					     wasm_opinfo[op].text, wasm_valtype_name(t));
 			n--;
 			continue;
@@ -179,7 +180,8 @@ static int check_entities(struct vmod *vm)
 	vm->section = "global";
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
 		struct wasm_global *g = &m->globals[i];
-		uint32_t visible = m->features_off & WASM_FEAT_EXTENDED_CONST ? m->nglobal_imports : i;
+		uint32_t visible =
+			m->features_off & WASM_FEAT_EXTENDED_CONST ? m->nglobal_imports : i;
 
 		if ((rc = check_const(vm, &g->init, g->type, visible)))
 			return rc;

@@ -238,8 +238,8 @@ static bool check_tail_results(struct vfunc *v, const struct wasm_functype *ft)
 {
 	const struct ctrl *c = &v->ctrls[0];
 
-	if (ft->nresults != c->nresults || (ft->nresults &&
-					    memcmp(ft->results, c->results, ft->nresults) != 0))
+	if (ft->nresults != c->nresults ||
+	    (ft->nresults && memcmp(ft->results, c->results, ft->nresults) != 0))
 		return wasm_vf_vfail(v, ERR_INVALID,
 				     "type mismatch: tail call's results differ from the "
 				     "function's");

@@ -4,7 +4,9 @@
  * function) run in a frame budget of a few calls, in checked and guarded
  * memory; the same chain with plain calls exhausts it; constant
  * expressions with add, sub and mul (globals, data and element offsets,
- * earlier defined globals); and both features turned off per load.
+ * earlier defined globals); both features turned off per load; which tail
+ * calls the compiler tier compiles (emitting only: the code runs under
+ * qemu-riscv64, spectest --jit on return_call*.wast).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/host/mem_host.h"
+#include "wasm/jit/jit.h"
 #include "wasm/load.h"
 #include "wasm/runtime.h"
 #include "wasm/text/wat.h"
@@ -363,5 +366,70 @@ TEST(wasm_tailcall, features_off)
 	wasm_module_free(m);
 	EXPECT_OK(load_wat(t, "(global i32 (i32.const 1)) (memory 1) (data (i32.const 0))",
 			   WASM_FEAT_EXTENDED_CONST | WASM_FEAT_TAIL_CALL, &m, &err));
+	wasm_module_free(m);
+}
+
+/* Emitting only: the code never runs, plain memory does. */
+static int cm_alloc(void *arg, size_t bytes, void **rw, void **handle)
+{
+	(void)arg;
+	*rw = *handle = malloc(bytes ? bytes : 1);
+	return *rw ? 0 : ERR_NOMEM;
+}
+
+static void *cm_seal(void *arg, void *handle)
+{
+	(void)arg;
+	return handle;
+}
+
+static void cm_free(void *arg, void *handle)
+{
+	(void)arg;
+	free(handle);
+}
+
+/* The compiler compiles return_call of a defined function with its params
+ * in registers (any results, multiple ones included) and refuses, for the
+ * interpreter, return_call_indirect, return_call of an import and one
+ * with params on the stack. */
+TEST(wasm_tailcall, jit_compiles_direct)
+{
+	static const char wat[] =
+		"(import \"env\" \"h\" (func $h (param i32) (result i32)))\n"
+		"(type $t (func (param i32) (result i32)))\n"
+		"(table 1 funcref)\n"
+		"(func $self (param i32) (result i32) (return_call $self (local.get 0)))\n"
+		"(func $multi (param i64 f32) (result i64 i32 f64)\n"
+		" (return_call $multi (local.get 0) (local.get 1)))\n"
+		"(func $fl (param f64 f32 i32 f64 f64 f64 f64 f64 f64) (result f64)\n"
+		" (return_call $fl (local.get 0) (local.get 1) (local.get 2) (local.get 3)\n"
+		"  (local.get 4) (local.get 5) (local.get 6) (local.get 7) (local.get 8)))\n"
+		"(func $imp (param i32) (result i32) (return_call $h (local.get 0)))\n"
+		"(func $ind (param i32) (result i32)\n"
+		" (return_call_indirect (type $t) (local.get 0) (i32.const 0)))\n"
+		"(func $stack (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)\n"
+		" (return_call $stack (local.get 0) (local.get 1) (local.get 2) (local.get 3)\n"
+		"  (local.get 4) (local.get 5) (local.get 6) (local.get 7) (local.get 8)))\n";
+	static const int want[] = {0, 0, 0, ERR_UNSUPP, ERR_UNSUPP, ERR_UNSUPP};
+	static const struct wasm_code_mem cm = {
+		.alloc = cm_alloc, .seal = cm_seal, .free = cm_free};
+	struct wasm_module *m;
+	struct wasm_error err;
+
+	if (!EXPECT_OK(load_wat(t, wat, 0, &m, &err)))
+		return;
+	EXPECT_EQ(m->nfuncs, 1 + ARRAY_SIZE(want));
+	for (uint32_t i = 1; i < m->nfuncs && i <= ARRAY_SIZE(want); i++) {
+		for (int checked = 0; checked < 2; checked++) {
+			struct jit_opts o = {.checked = checked};
+			struct jit_func *jf = NULL;
+			int rc = jit_compile(m, i, &o, &cm, &jf);
+
+			if (!EXPECT_EQ(rc, want[i - 1]))
+				test_printf(t, "func %u: %s\n", i, err_str(rc));
+			jit_func_free(&cm, jf);
+		}
+	}
 	wasm_module_free(m);
 }

@@ -12,6 +12,7 @@
 
 #include "base/compiler.h"
 #include "wasm/module.h"
+#include "wasm/opcodes.h"
 
 /* wasm_arena_alloc - `size` zeroed bytes owned by `m`, aligned for any
  * type; NULL if out of memory. Freed with the module. */
@@ -46,6 +47,14 @@ static inline bool wasm_is_reftype(uint8_t b)
 static inline bool wasm_is_valtype(uint8_t b)
 {
 	return (b >= WASM_TYPE_F64 && b <= WASM_TYPE_I32) || wasm_is_reftype(b);
+}
+
+/* wasm_const_arith - whether opcode op is one of the arithmetic
+ * instructions of extended constant expressions: i32/i64 add, sub, mul. */
+static inline bool wasm_const_arith(uint8_t op)
+{
+	return (op >= WASM_OP_I32_ADD && op <= WASM_OP_I32_MUL) ||
+	       (op >= WASM_OP_I64_ADD && op <= WASM_OP_I64_MUL);
 }
 
 /*

@@ -14,7 +14,6 @@
 
 #include "base/err.h"
 #include "base/test.h"
-#include "wasm/host/mem_host.h"
 #include "wasm/jit/jit.h"
 #include "wasm/load.h"
 #include "wasm/runtime.h"
@@ -114,19 +113,6 @@ static int host_hsum(struct wasm_host_call *c, union wasm_val *v)
 	return WASM_HOST_OK;
 }
 
-static bool store_owns(const void *ctx, uintptr_t addr)
-{
-	return wasm_store_owns_address(ctx, addr);
-}
-
-static int guard_call(void *arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
-{
-	struct wasm_mem_fault f;
-
-	(void)arg;
-	return wasm_mem_host_guard_call_owned(store_owns, s, fn, fn_arg, &f);
-}
-
 struct tenv {
 	struct wasm_module *m;
 	struct wasm_store *s;
@@ -147,13 +133,8 @@ static bool tenv_new(struct test_ctx *t, struct tenv *e, const char *wat, bool g
 	struct wasm_error err;
 
 	memset(e, 0, sizeof(*e));
-	if (guarded) {
-		if (!EXPECT_OK(wasm_mem_host_guard_install()))
-			return false;
-		cfg.mem_provider = wasm_mem_host_guarded();
-		cfg.guard_call = guard_call;
-	}
-	if (!EXPECT_OK(load_wat(t, wat, 0, &e->m, &err)))
+	if ((guarded && !rt_guarded_config(t, &cfg)) ||
+	    !EXPECT_OK(load_wat(t, wat, 0, &e->m, &err)))
 		return false;
 	if (!EXPECT_OK(wasm_store_new(&cfg, &e->s)) || !EXPECT_OK(wasm_linker_new(e->s, &e->l)) ||
 	    !EXPECT_OK(wasm_linker_define_func(e->l, "env", "hsum", "II:I", host_hsum,
@@ -177,19 +158,11 @@ static void tenv_free(struct tenv *e)
 	wasm_module_free(e->m);
 }
 
-/* Runs export `name` with up to two i64 args; its trap kind (0: none). */
+/* Runs export `name` of e's instance (rt_invoke). */
 static int run(struct test_ctx *t, struct tenv *e, const char *name, const union wasm_val *args,
 	       uint32_t nargs, union wasm_val *res)
 {
-	struct wasm_extern ex;
-	int rc;
-
-	if (!EXPECT_OK(wasm_instance_export(e->inst, name, &ex)))
-		return -1;
-	rc = wasm_invoke(e->x, ex.u.func, args, nargs, res, ex.u.func->type->nresults);
-	if (rc == ERR_TRAP)
-		return wasm_exec_trap(e->x)->kind;
-	return EXPECT_OK(rc) ? 0 : -1;
+	return rt_invoke(t, e->x, e->inst, name, args, nargs, res);
 }
 
 static void chain_case(struct test_ctx *t, bool guarded)

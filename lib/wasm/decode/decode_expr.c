@@ -179,15 +179,11 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, 
 			e.kind = WASM_CONST_GLOBAL_GET;
 			e.type = WASM_TYPE_UNKNOWN;
 			break;
-		case WASM_OP_I32_ADD:
-		case WASM_OP_I32_SUB:
-		case WASM_OP_I32_MUL:
-		case WASM_OP_I64_ADD:
-		case WASM_OP_I64_SUB:
-		case WASM_OP_I64_MUL:
-			arith = true; /* extended constant expressions */
-			break;
 		default:
+			if (wasm_const_arith(op)) { /* extended constant expressions */
+				arith = true;
+				break;
+			}
 			if (!wasm_skip_immediates(r, op))
 				return false;
 			if (wasm_opinfo[op].imm == WASM_IMM_BLOCK)

@@ -668,17 +668,7 @@ tail_wasm : {
 	SHORT_LOOP
 	for (uint32_t i = 0; i < callee->nparams; i++)
 		fp[i] = fp[argbase + i];
-	SHORT_LOOP
-	for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
-		fp[i] = 0;
-	x->fn = callee;
-	ip = interp_fn_code(callee);
-	mb = callee->mem0->base;
-	x->msize = callee->mem0->size_bytes;
-	x->left -= (int64_t)interp_body_of(ip)->ncode;
-	if (UNLIKELY(x->left < 0 || yield_pending(x)))
-		goto out_of_units;
-	JUMP();
+	goto enter_callee; /* as a call does, once its frame is pushed */
 }
 call_wasm : {
 	uint64_t nfp = (uint64_t)(fp - x->stack) + argbase;
@@ -703,6 +693,7 @@ call_wasm : {
 	fr->fn = x->fn;
 	fr->fp = (uint64_t)(fp - x->stack);
 	fp += argbase;
+enter_callee:
 	SHORT_LOOP
 	for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
 		fp[i] = 0;

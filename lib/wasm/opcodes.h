@@ -63,6 +63,8 @@
 	X(RETURN, 0, 0x0f, "return", NONE, NONE, SPECIAL) \
 	X(CALL, 0, 0x10, "call", IDX, NONE, SPECIAL) \
 	X(CALL_INDIRECT, 0, 0x11, "call_indirect", IDX2, NONE, SPECIAL) \
+	X(RETURN_CALL, 0, 0x12, "return_call", IDX, NONE, SPECIAL) \
+	X(RETURN_CALL_INDIRECT, 0, 0x13, "return_call_indirect", IDX2, NONE, SPECIAL) \
 	X(DROP, 0, 0x1a, "drop", NONE, NONE, SPECIAL) \
 	X(SELECT, 0, 0x1b, "select", NONE, NONE, SPECIAL) \
 	X(SELECT_T, 0, 0x1c, "select", SELECT_T, NONE, SPECIAL) \

@@ -335,6 +335,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 				return false;
 			break;
 		case WASM_OP_CALL:
+		case WASM_OP_RETURN_CALL:
 		case WASM_OP_REF_FUNC:
 			if (!wat_index(p, WAT_FUNCS, &x))
 				return false;
@@ -366,7 +367,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		wat_buf_u32(b, x);
 		return true;
 	case WASM_IMM_IDX2:
-		if (op == WASM_OP_CALL_INDIRECT) {
+		if (op == WASM_OP_CALL_INDIRECT || op == WASM_OP_RETURN_CALL_INDIRECT) {
 			if (!opt_table(p, &y) || !wat_typeuse(p, NULL, false, &x, NULL))
 				return false;
 		} else if (op == 0x100 + WASM_OP_TABLE_INIT) {

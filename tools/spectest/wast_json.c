@@ -428,6 +428,7 @@ static const char *const kind_names[] = {
 	[SPEC_CMD_ASSERT_MALFORMED] = "assert_malformed",
 	[SPEC_CMD_ASSERT_UNLINKABLE] = "assert_unlinkable",
 	[SPEC_CMD_ASSERT_UNINSTANTIABLE] = "assert_uninstantiable",
+	[SPEC_CMD_ASSERT_EXCEPTION] = "assert_exception",
 };
 
 const char *spec_cmd_kind_name(enum spec_cmd_kind k)
@@ -500,6 +501,7 @@ static bool convert_command(struct json *j, struct spec_command *c, const char *
 	case SPEC_CMD_ASSERT_RETURN:
 	case SPEC_CMD_ASSERT_TRAP:
 	case SPEC_CMD_ASSERT_EXHAUSTION:
+	case SPEC_CMD_ASSERT_EXCEPTION:
 		return c->has_action;
 	default:
 		return c->filename.s != NULL && c->text.s != NULL;

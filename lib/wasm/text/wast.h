@@ -43,6 +43,7 @@ enum wast_cmd_kind {
 	WAST_ASSERT_MALFORMED,
 	WAST_ASSERT_UNLINKABLE,
 	WAST_ASSERT_UNINSTANTIABLE,
+	WAST_ASSERT_EXCEPTION, /* (assert_exception action): 3.0 */
 };
 
 enum wast_val_type {

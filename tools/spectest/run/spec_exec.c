@@ -412,6 +412,23 @@ out:
 	return o;
 }
 
+/* assert_exception: the action ends with an uncaught exception (3.0). */
+static enum spec_outcome check_exception(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct act_result r;
+	enum act_status st = action_run(c, &cmd->action, &r);
+	enum spec_outcome o = SPEC_FAIL;
+
+	if (st == ACT_DONE)
+		detail_set(c, "returned, expected an exception");
+	else if (st == ACT_TRAPPED && r.trap && r.trap->kind == WASM_TRAP_EXCEPTION)
+		o = SPEC_PASS;
+	else if (st == ACT_TRAPPED && r.trap)
+		detail_set(c, "expected an exception, got trap \"%s\"", wasm_trap_str(r.trap->kind));
+	act_result_free(&r);
+	return o;
+}
+
 /* ---- commands ---- */
 
 static enum spec_outcome run_module(struct spec_ctx *c, const struct spec_command *cmd)
@@ -577,6 +594,8 @@ static enum spec_outcome run_command(struct spec_ctx *c, const struct spec_comma
 		return run_unlinkable(c, cmd);
 	case SPEC_CMD_ASSERT_UNINSTANTIABLE:
 		return run_uninstantiable(c, cmd);
+	case SPEC_CMD_ASSERT_EXCEPTION:
+		return check_exception(c, cmd);
 	}
 	detail_set(c, "unknown command");
 	return SPEC_FAIL;

@@ -22,7 +22,8 @@
 #include "wasm/text/wast.h"
 #include "../wast_json.h"
 
-_Static_assert((int)WAST_ASSERT_UNINSTANTIABLE == (int)SPEC_CMD_ASSERT_UNINSTANTIABLE &&
+_Static_assert((int)WAST_ASSERT_EXCEPTION == (int)SPEC_CMD_ASSERT_EXCEPTION &&
+		       (int)WAST_ASSERT_UNINSTANTIABLE == (int)SPEC_CMD_ASSERT_UNINSTANTIABLE &&
 		       (int)WAST_ASSERT_MALFORMED == (int)SPEC_CMD_ASSERT_MALFORMED,
 	       "wast_cmd_kind and spec_cmd_kind are in the same order");
 _Static_assert((int)WAST_V128 == (int)SPEC_V128 && (int)WAST_EXTERNREF == (int)SPEC_EXTERNREF,
@@ -73,7 +74,8 @@ static int convert(struct wast_cmd *w, struct spec_command *c)
 	c->bin = w->bin;
 	c->bin_len = w->bin_len;
 	w->bin = NULL;
-	if (!c->bin && (c->kind == SPEC_CMD_MODULE || c->kind >= SPEC_CMD_ASSERT_INVALID)) {
+	if (!c->bin && (c->kind == SPEC_CMD_MODULE || (c->kind >= SPEC_CMD_ASSERT_INVALID &&
+							 c->kind != SPEC_CMD_ASSERT_EXCEPTION))) {
 		char why[160];
 
 		fmt_snprintf(why, sizeof(why), "%u:%u: %s", w->wat_err.line, w->wat_err.col,

@@ -197,6 +197,17 @@ def c_stack(sh):
     line_re(r"^  \.\.\. \d+ more frames$", out)
 
 
+EXN_LINE = "exn: caught 42, legacy 7, rethrown, nested"
+
+
+def c_exn(sh):
+    # exception handling (3.0): caught across calls, legacy try, throw_ref
+    need(sh.cmd("exn", 15) == EXN_LINE + "\n", "exn")
+    # uncaught: reported like a trap, with the throw's backtrace
+    frames = check_trap(sh.cmd("exn x", 15), EXN_LINE, "uncaught exception")
+    need(len(frames) >= 3, f"backtrace of the throw: {frames!r}")
+
+
 def c_alloc(sh):
     out = sh.cmd("alloc", 60)
     m = line_re(r"^alloc: got (\d+) KiB in (\d+) blocks of 1024 KiB, then malloc refused$", out)
@@ -498,6 +509,7 @@ def checks(runs, alloc_args, big_runs):
         ("clock_realtime_is_wall_time", c_clock_realtime),
         ("oob_traps", c_oob),
         ("stack_traps", c_stack),
+        ("exceptions", c_exn),
         ("alloc", c_alloc),
         ("usage_errors", c_bad_usage),
         ("stdin_lines_ctrl_d", c_stdin_lines),

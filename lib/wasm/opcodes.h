@@ -335,7 +335,7 @@ enum wasm_imm {
 	WASM_IMM_F32, /* 4 bytes */
 	WASM_IMM_F64, /* 8 bytes */
 	WASM_IMM_REFTYPE,
-	WASM_IMM_PREFIX, /* a u32 sub-opcode, then its own immediates */
+	WASM_IMM_PREFIX,    /* a u32 sub-opcode, then its own immediates */
 	WASM_IMM_TRY_TABLE, /* block type, vec(catch clause): kind byte 0-3,
 			     * tag index (kinds 0 and 1), label */
 };

@@ -7,8 +7,9 @@
  * bodies need them, so the sections are written last, in order:
  *
  *   module = types | funcs | table0 funcref, table1 externref | memory 0 |
- *            tag 0 [i32] (some modules) | globals (budget first) | exports | elems 0-2 | datacount |
- *            code | data 0 (active), 1 (passive)
+ *            tag 0 [i32] (some modules) | globals (budget first) |
+ *            exports | elems 0-2 | datacount | code |
+ *            data 0 (active), 1 (passive)
  *
  * Invariant: every segment is in bounds of its table or memory's initial
  * size, so instantiation never traps.
@@ -294,7 +295,8 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	e2len = gen_pick(g, 5);
 
 	if (gen_pick(g, 4) == 0) {
-		int tt = gen_type_find(g, (const uint8_t[]){WASM_TYPE_I32}, 1, NULL, 0);
+		int tt = gen_type_find(g, (const uint8_t[]){WASM_TYPE_I32}, 1, (const uint8_t[]){0},
+				       0);
 
 		g->exn = tt >= 0;
 		g->tagtype = tt >= 0 ? (uint32_t)tt : 0;

@@ -238,6 +238,9 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	}
 }
 
+/* No values (memcpy and memcmp want a pointer even for none). */
+static const uint8_t gen_none[1];
+
 /* throw tag 0 with an i32 payload */
 static void gen_throw(struct gen *g, uint32_t depth)
 {
@@ -269,13 +272,13 @@ static bool gen_try_table(struct gen *g, uint32_t depth)
 	uint32_t kind = gen_pick(g, 4), nr = (kind < 2) + (kind & 1);
 	const uint8_t *r = kind < 2 ? i32_exn : exn1;
 
-	if (!gen_blocktype_ok(g, NULL, 0, r, nr) || !gen_blocktype_ok(g, exn1, 1, NULL, 0))
+	if (!gen_blocktype_ok(g, gen_none, 0, r, nr) || !gen_blocktype_ok(g, exn1, 1, gen_none, 0))
 		return false;
 	gen_op(g, WASM_OP_BLOCK);
 	gen_buf_byte(&g->body, 0x40);
-	gen_label_push(g, NULL, 0);
+	gen_label_push(g, gen_none, 0);
 	gen_op(g, WASM_OP_BLOCK);
-	gen_blocktype(g, NULL, 0, r, nr);
+	gen_blocktype(g, gen_none, 0, r, nr);
 	gen_label_push(g, r, nr);
 	gen_op(g, WASM_OP_TRY_TABLE);
 	gen_buf_byte(&g->body, 0x40);
@@ -284,7 +287,7 @@ static bool gen_try_table(struct gen *g, uint32_t depth)
 	if (kind < 2)
 		gen_buf_u32(&g->body, 0);
 	gen_buf_u32(&g->body, 0);
-	gen_label_push(g, NULL, 0);
+	gen_label_push(g, gen_none, 0);
 	gen_try_body(g, depth);
 	g->nlabels--;
 	gen_op(g, WASM_OP_END);
@@ -295,9 +298,9 @@ static bool gen_try_table(struct gen *g, uint32_t depth)
 	if (kind & 1) { /* the exnref: caught again by a catch_all, or dropped */
 		if (gen_pick(g, 2)) {
 			gen_op(g, WASM_OP_BLOCK);
-			gen_blocktype(g, exn1, 1, NULL, 0);
+			gen_blocktype(g, exn1, 1, gen_none, 0);
 			gen_op(g, WASM_OP_TRY_TABLE);
-			gen_blocktype(g, exn1, 1, NULL, 0);
+			gen_blocktype(g, exn1, 1, gen_none, 0);
 			gen_buf_u32(&g->body, 1);
 			gen_buf_byte(&g->body, 2);
 			gen_buf_u32(&g->body, 0);
@@ -323,7 +326,7 @@ static void gen_legacy_try(struct gen *g, uint32_t depth)
 {
 	gen_op(g, WASM_OP_TRY);
 	gen_buf_byte(&g->body, 0x40);
-	gen_label_push(g, NULL, 0);
+	gen_label_push(g, gen_none, 0);
 	gen_try_body(g, depth);
 	g->nlabels--;
 	if (gen_pick(g, 3) == 0) {

@@ -383,7 +383,8 @@ int wasm_dec_tags(struct dec *d)
 	if (rc)
 		return rc;
 	if (n && (d->m->features_off & WASM_FEAT_EXCEPTIONS))
-		return DEC_FAIL(d, ERR_MALFORMED, d->r.pos, "malformed section id 13 (feature %s is off)",
+		return DEC_FAIL(d, ERR_MALFORMED, d->r.pos,
+				"malformed section id 13 (feature %s is off)",
 				wasm_feature_name(WASM_FEAT_EXCEPTIONS));
 	if ((uint64_t)m->ntags + n > UINT32_MAX)
 		return DEC_FAIL(d, ERR_MALFORMED, d->r.pos, "too many tags");

@@ -56,7 +56,7 @@ struct tr {
 	uint32_t label_at; /* a branch target: instructions cannot merge across it */
 	uint32_t off;
 	bool nomem;
-	struct ins dummy; /* written instead once out of memory */
+	struct ins dummy;	   /* written instead once out of memory */
 	struct interp_handler *hs; /* exception handlers so far */
 	uint32_t nh, caph;
 };

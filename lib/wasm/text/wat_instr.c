@@ -504,7 +504,8 @@ static bool flat_try(struct wat *p, struct wat_buf *b)
 		wat_buf_byte(b, WASM_OP_TRY);
 		if (!push_label(p) || !blocktype(p, b) || !wat_instrs(p, b))
 			return false;
-		while (wat_is_kw(p, wat_peek(p), "catch") || wat_is_kw(p, wat_peek(p), "catch_all")) {
+		while (wat_is_kw(p, wat_peek(p), "catch") ||
+		       wat_is_kw(p, wat_peek(p), "catch_all")) {
 			bool all = wat_is_kw(p, wat_peek(p), "catch_all");
 
 			p->pos++;
@@ -686,8 +687,9 @@ bool wat_instrs(struct wat *p, struct wat_buf *b)
 		else if (!nest(p))
 			return false;
 		else {
-			ok = wat_is_kw(p, t, "try") || wat_is_kw(p, t, "try_table") ? flat_try(p, b)
-										    : flat_block(p, b);
+			ok = wat_is_kw(p, t, "try") || wat_is_kw(p, t, "try_table")
+				     ? flat_try(p, b)
+				     : flat_block(p, b);
 			p->depth--;
 		}
 		if (!ok)

@@ -136,11 +136,10 @@ static bool scan_fields(struct wat *p)
 
 static bool assemble(struct wat *p, struct wat_buf *out)
 {
-	static const uint8_t order[] = {WAT_SEC_TYPE,	   WAT_SEC_IMPORT, WAT_SEC_FUNC,
-					WAT_SEC_TABLE,	   WAT_SEC_MEM,	   WAT_SEC_TAG,
-					WAT_SEC_GLOBAL,
-					WAT_SEC_EXPORT,	   WAT_SEC_START,  WAT_SEC_ELEM,
-					WAT_SEC_DATACOUNT, WAT_SEC_CODE,   WAT_SEC_DATA};
+	static const uint8_t order[] = {
+		WAT_SEC_TYPE,	   WAT_SEC_IMPORT, WAT_SEC_FUNC,   WAT_SEC_TABLE, WAT_SEC_MEM,
+		WAT_SEC_TAG,	   WAT_SEC_GLOBAL, WAT_SEC_EXPORT, WAT_SEC_START, WAT_SEC_ELEM,
+		WAT_SEC_DATACOUNT, WAT_SEC_CODE,   WAT_SEC_DATA};
 	struct wat_buf *types = &p->sec[WAT_SEC_TYPE];
 
 	for (uint32_t i = 0; i < p->ntypes; i++) {

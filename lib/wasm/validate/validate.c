@@ -197,10 +197,8 @@ static int check_exports(struct vmod *vm)
 	vm->section = "export";
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *e = &m->exports[i];
-		static const char *const what[5] = {"function", "table", "memory", "global",
-						    "tag"};
-		const uint32_t count[5] = {m->nfuncs, m->ntables, m->nmems, m->nglobals,
-					   m->ntags};
+		static const char *const what[5] = {"function", "table", "memory", "global", "tag"};
+		const uint32_t count[5] = {m->nfuncs, m->ntables, m->nmems, m->nglobals, m->ntags};
 
 		if (e->index >= count[e->kind])
 			return VFAIL(vm, 0, "unknown %s %u", what[e->kind], e->index);

@@ -22,8 +22,8 @@
 
 /* One-value block types point here. */
 static const uint8_t single_types[] = {
-	WASM_TYPE_I32, WASM_TYPE_I64,	  WASM_TYPE_F32,
-	WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_EXNREF,
+	WASM_TYPE_I32,	   WASM_TYPE_I64,	WASM_TYPE_F32,	  WASM_TYPE_F64,
+	WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_EXNREF,
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...)
@@ -317,7 +317,8 @@ bool wasm_vf_begin_try_table(struct vfunc *v)
 		if (!wasm_reader_u8(&v->r, &kind))
 			return wasm_vf_vreader_fail(v);
 		if (kind > 3)
-			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed catch clause kind %u", kind);
+			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed catch clause kind %u",
+					     kind);
 		if (kind < 2) {
 			if (!wasm_vf_u32(v, &x))
 				return false;

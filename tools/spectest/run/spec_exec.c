@@ -424,7 +424,8 @@ static enum spec_outcome check_exception(struct spec_ctx *c, const struct spec_c
 	else if (st == ACT_TRAPPED && r.trap && r.trap->kind == WASM_TRAP_EXCEPTION)
 		o = SPEC_PASS;
 	else if (st == ACT_TRAPPED && r.trap)
-		detail_set(c, "expected an exception, got trap \"%s\"", wasm_trap_str(r.trap->kind));
+		detail_set(c, "expected an exception, got trap \"%s\"",
+			   wasm_trap_str(r.trap->kind));
 	act_result_free(&r);
 	return o;
 }

@@ -75,7 +75,7 @@ static int convert(struct wast_cmd *w, struct spec_command *c)
 	c->bin_len = w->bin_len;
 	w->bin = NULL;
 	if (!c->bin && (c->kind == SPEC_CMD_MODULE || (c->kind >= SPEC_CMD_ASSERT_INVALID &&
-							 c->kind != SPEC_CMD_ASSERT_EXCEPTION))) {
+						       c->kind != SPEC_CMD_ASSERT_EXCEPTION))) {
 		char why[160];
 
 		fmt_snprintf(why, sizeof(why), "%u:%u: %s", w->wat_err.line, w->wat_err.col,

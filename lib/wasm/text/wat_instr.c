@@ -491,18 +491,27 @@ static bool delegate_tail(struct wat *p, struct wat_buf *b)
 	return true;
 }
 
+/* try_table with its clauses and body, or the head of a legacy try (up to
+ * its block type; *legacy says which), from the keyword on. */
+static bool try_head(struct wat *p, struct wat_buf *b, bool *legacy)
+{
+	*legacy = wat_is_kw(p, wat_peek(p), "try");
+	p->pos++;
+	if (!*legacy)
+		return try_table_head(p, b) && wat_instrs(p, b);
+	wat_buf_byte(b, WASM_OP_TRY);
+	return push_label(p) && blocktype(p, b);
+}
+
 /* Flat try_table ... end, or the legacy try ... (catch ...)* end / delegate. */
 static bool flat_try(struct wat *p, struct wat_buf *b)
 {
-	bool legacy = wat_is_kw(p, wat_peek(p), "try");
+	bool legacy;
 
-	p->pos++;
-	if (!legacy) {
-		if (!try_table_head(p, b) || !wat_instrs(p, b))
-			return false;
-	} else {
-		wat_buf_byte(b, WASM_OP_TRY);
-		if (!push_label(p) || !blocktype(p, b) || !wat_instrs(p, b))
+	if (!try_head(p, b, &legacy))
+		return false;
+	if (legacy) {
+		if (!wat_instrs(p, b))
 			return false;
 		while (wat_is_kw(p, wat_peek(p), "catch") ||
 		       wat_is_kw(p, wat_peek(p), "catch_all")) {
@@ -528,16 +537,11 @@ static bool flat_try(struct wat *p, struct wat_buf *b)
  * | (delegate l)), after the `(`. */
 static bool folded_try(struct wat *p, struct wat_buf *b)
 {
-	bool legacy = wat_is_kw(p, wat_peek(p), "try");
+	bool legacy;
 
-	p->pos++;
-	if (!legacy) {
-		if (!try_table_head(p, b) || !wat_instrs(p, b))
-			return false;
-	} else {
-		wat_buf_byte(b, WASM_OP_TRY);
-		if (!push_label(p) || !blocktype(p, b))
-			return false;
+	if (!try_head(p, b, &legacy))
+		return false;
+	if (legacy) {
 		if (wat_open(p, "do") && (!wat_instrs(p, b) || !wat_expect_rpar(p)))
 			return false;
 		while (wat_open(p, "catch") || wat_open(p, "catch_all")) {

@@ -200,11 +200,15 @@ struct wasm_taginst {
  * An exception: its tag and payload (the tag's params). An exnref value is
  * a `struct wasm_exn *` (0: null). Exceptions belong to the store of the
  * code that threw them and live until it is freed (an exnref may be kept
- * anywhere a reference fits; the store has no collector).
+ * anywhere a reference fits; the store has no collector), except one that
+ * never became a reference anyone could keep (caught by catch or catch_all
+ * straight from its throw): that one is freed as it is caught, so a loop
+ * that throws and catches runs in constant memory.
  */
 struct wasm_exn {
 	const struct wasm_taginst *tag;
 	uint32_t nvals;
+	bool escaped; /* engine-private: it became an exnref, or reached the embedder */
 	union wasm_val vals[];
 };
 

@@ -11,7 +11,9 @@
  *
  * Exception objects belong to the store (adopted, freed with it): an
  * exnref may be kept in any local, global or table, and the store has no
- * collector to tell when the last one goes.
+ * collector to tell when the last one goes. One that never became an
+ * exnref (`escaped` false: thrown by `throw`, caught by a clause without
+ * _ref) is freed as it is caught.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@ struct wasm_exn *interp_exn_new(struct wasm_exec *x, const struct wasm_taginst *
 		return NULL;
 	e->tag = tag;
 	e->nvals = n;
+	e->escaped = false;
 	for (uint32_t i = 0; i < n; i++)
 		e->vals[i].i64 = vals[i];
 	if (wasm_store_adopt(x->store, e, free)) {
@@ -88,6 +91,7 @@ bool interp_exn_unwind(struct wasm_exec *x, const struct wasm_exn *exn)
 		h = find_handler(fn, ins_index(fn, fr->ret - 1), exn->tag);
 	}
 	if (!h) {
+		((struct wasm_exn *)(uintptr_t)exn)->escaped = true;
 		x->exn = exn;
 		return false;
 	}
@@ -99,7 +103,14 @@ bool interp_exn_unwind(struct wasm_exec *x, const struct wasm_exn *exn)
 	if (h->pslot != UINT32_MAX)
 		for (uint32_t k = 0; k < exn->nvals; k++)
 			slots[h->pslot + k] = exn->vals[k].i64;
-	if (h->xslot != UINT32_MAX)
+	if (h->xslot != UINT32_MAX) {
+		((struct wasm_exn *)(uintptr_t)exn)->escaped = true;
 		slots[h->xslot] = (uintptr_t)exn;
+	} else if (!exn->escaped) {
+		/* nothing can name it any more (the newest adopted object:
+		 * disown finds it first) */
+		wasm_store_disown(x->store, (void *)(uintptr_t)exn);
+		free((void *)(uintptr_t)exn);
+	}
 	return true;
 }

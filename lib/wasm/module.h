@@ -98,6 +98,7 @@ enum wasm_const_kind {
 	WASM_CONST_REF_NULL,   /* ref.null t: type is t */
 	WASM_CONST_REF_FUNC,   /* ref.func x: u.index */
 	WASM_CONST_GLOBAL_GET, /* global.get x: u.index */
+	WASM_CONST_V128,       /* v128.const: u.v128 (little-endian) */
 };
 enum wasm_const_status {
 	WASM_CONST_OK,		/* exactly one constant instruction */
@@ -116,6 +117,7 @@ struct wasm_const_expr {
 		uint32_t f32;
 		uint64_t f64;
 		uint32_t index;
+		uint8_t v128[16];
 	} u;
 };
 
@@ -160,6 +162,7 @@ struct wasm_func {
 	uint32_t max_height; /* max operand stack height in values, params and
 				locals excluded */
 	uint32_t max_depth;  /* max control stack depth; the body counts as 1 */
+	bool uses_simd;	     /* the body has a SIMD (0xfd) instruction */
 	uint32_t nblocks;
 	struct wasm_block_info *blocks;
 	/* One entry per `drop` (0x1a) and per untyped `select` (0x1b), in body
@@ -296,6 +299,17 @@ bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functy
  * or NULL. */
 const struct wasm_export *wasm_module_find_export(const struct wasm_module *m, const char *name,
 						  size_t len, uint8_t kind);
+
+/* wasm_types_slots - the 8-byte slots (value array entries, runtime.h)
+ * values of types ts[0..n) take: two for a v128, one for any other. */
+static inline uint32_t wasm_types_slots(const uint8_t *ts, uint32_t n)
+{
+	uint32_t k = n;
+
+	for (uint32_t i = 0; i < n; i++)
+		k += ts[i] == WASM_TYPE_V128;
+	return k;
+}
 
 /* wasm_valtype_name - "i32", "funcref", ...; "?" for anything else. */
 const char *wasm_valtype_name(uint8_t t);

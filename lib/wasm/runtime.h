@@ -29,7 +29,13 @@
  * Values: `union wasm_val` holds any value; floats as raw IEEE bits (NaN
  * payloads must survive), references as uintptr_t with 0 = null. A funcref
  * is a `struct wasm_funcinst *`; an externref is whatever non-zero value the
- * host chose.
+ * host chose. A v128 takes two consecutive entries of a value array (args,
+ * results, host calls' vals): bytes 0-7 of the vector (lanes in
+ * little-endian order) in .i64 of the first, bytes 8-15 in the second;
+ * counts of such arrays (nargs, nresults) are in entries, so a function
+ * (v128, i32) takes 3 (wasm_types_slots). Decided so: an entry stays 8
+ * bytes, the interpreter's slot, so host calls keep reading their
+ * arguments in place and functions without v128 pay nothing.
  */
 #pragma once
 
@@ -170,7 +176,8 @@ struct wasm_tableinst {
 struct wasm_globalinst {
 	uint8_t type; /* enum wasm_valtype */
 	bool is_mutable;
-	union wasm_val val;
+	union wasm_val val; /* a v128: bytes 0-7 (see union wasm_val) */
+	uint64_t val_hi;    /* a v128: bytes 8-15; 0 for other types */
 };
 
 /* An import or export: one of the four kinds. */

@@ -52,8 +52,22 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 	case WASM_IMM_MEMARG1:
 	case WASM_IMM_MEMARG2:
 	case WASM_IMM_MEMARG4:
-	case WASM_IMM_MEMARG8: /* align, offset */
+	case WASM_IMM_MEMARG8:
+	case WASM_IMM_MEMARG16: /* align, offset */
 		return skip_u32(r) && skip_u32(r);
+	case WASM_IMM_MEMARG1_LANE:
+	case WASM_IMM_MEMARG2_LANE:
+	case WASM_IMM_MEMARG4_LANE:
+	case WASM_IMM_MEMARG8_LANE: /* align, offset, lane */
+		return skip_u32(r) && skip_u32(r) && wasm_reader_u8(r, &b);
+	case WASM_IMM_LANE16:
+	case WASM_IMM_LANE8:
+	case WASM_IMM_LANE4:
+	case WASM_IMM_LANE2:
+		return wasm_reader_u8(r, &b);
+	case WASM_IMM_V128:
+	case WASM_IMM_SHUFFLE:
+		return wasm_reader_bytes(r, 16, &(const uint8_t *){NULL});
 	case WASM_IMM_BR_TABLE: /* vec(label) label */
 		if (!wasm_reader_u32(r, &n))
 			return false;
@@ -97,7 +111,8 @@ bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 	if (imm == WASM_IMM_PREFIX) {
 		if (!wasm_reader_u32(r, &sub))
 			return false;
-		if (sub >= WASM_OP_FC_COUNT)
+		if (sub >= (op == WASM_OP_PREFIX_FC ? (uint32_t)WASM_OP_FC_COUNT
+						    : (uint32_t)WASM_OP_FD_END))
 			return wasm_reader_error(r, "illegal opcode");
 		imm = wasm_opinfo[WASM_OP_INDEX(op, sub)].imm;
 	} else if (imm == WASM_IMM_ILLEGAL) {
@@ -105,6 +120,19 @@ bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 		return wasm_reader_error(r, "illegal opcode");
 	}
 	return skip_imm(r, imm);
+}
+
+/* After a 0xfd prefix: whether its sub-opcode is v128.const's (then read),
+ * else the reader stays at the sub-opcode. */
+static bool is_v128_const(struct wasm_reader *r)
+{
+	size_t at = r->pos;
+	uint32_t sub;
+
+	if (wasm_reader_u32(r, &sub) && sub == WASM_OP_V128_CONST)
+		return true;
+	r->pos = at;
+	return false;
 }
 
 bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
@@ -176,6 +204,21 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
 				return false;
 			e.kind = WASM_CONST_GLOBAL_GET;
 			e.type = WASM_TYPE_UNKNOWN;
+			break;
+		case WASM_OP_PREFIX_FD:
+			if (is_v128_const(r)) {
+				const uint8_t *p;
+
+				if (!wasm_reader_bytes(r, 16, &p))
+					return false;
+				memcpy(e.u.v128, p, 16);
+				e.kind = WASM_CONST_V128;
+				e.type = WASM_TYPE_V128;
+				break;
+			}
+			if (!wasm_skip_immediates(r, op))
+				return false;
+			nonconst = true;
 			break;
 		default:
 			if (!wasm_skip_immediates(r, op))
@@ -276,7 +319,8 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			if (!wasm_reader_s33(r, &bt))
 				return false;
 			if (bt < 0 &&
-			    (bt < -64 || (bt != -64 && !wasm_is_valtype((uint8_t)(bt + 0x80))))) {
+			    (bt < -64 || (bt != -64 && (!wasm_is_valtype((uint8_t)(bt + 0x80)) ||
+							wasm_type_off(m, (uint8_t)(bt + 0x80)))))) {
 				r->pos = at;
 				return wasm_reader_error(r, "malformed value type");
 			}
@@ -294,7 +338,7 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			for (uint32_t i = 0; i < n; i++) {
 				if (!wasm_reader_u8(r, &b))
 					return false;
-				if (!wasm_is_valtype(b))
+				if (!wasm_is_valtype(b) || wasm_type_off(m, b))
 					return wasm_reader_error(r, "malformed value type");
 			}
 			break;
@@ -311,6 +355,18 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			    !m->has_data_count)
 				return wasm_reader_error(r, "data count section required");
 			r->pos = at + 1; /* let the skipper read the sub-opcode */
+			if (!wasm_skip_immediates(r, op))
+				return false;
+			break;
+		case WASM_OP_PREFIX_FD:
+			if (!wasm_reader_u32(r, &sub))
+				return false;
+			if (wasm_simd_off(m, sub))
+				return wasm_reader_error(r, wasm_simd_off(m, sub) == WASM_FEAT_SIMD
+								    ? "illegal opcode (feature simd off)"
+								    : "illegal opcode (feature "
+								      "relaxed-simd off)");
+			r->pos = at + 1;
 			if (!wasm_skip_immediates(r, op))
 				return false;
 			break;

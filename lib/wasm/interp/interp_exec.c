@@ -699,6 +699,40 @@ L_GLOBAL_SET:
 L_REF_IS_NULL:
 	C = A64 == 0;
 	NEXT();
+L_GLOBAL_GET_V128: {
+	const struct wasm_globalinst *g = (const struct wasm_globalinst *)(uintptr_t)ip->imm;
+
+	fp[ip->c] = g->val.i64;
+	fp[ip->c + 1] = g->val_hi;
+	NEXT();
+}
+L_GLOBAL_SET_V128: {
+	struct wasm_globalinst *g = (struct wasm_globalinst *)(uintptr_t)ip->imm;
+
+	g->val.i64 = fp[ip->a];
+	g->val_hi = fp[ip->a + 1];
+	NEXT();
+}
+
+	/* ---- SIMD (interp_simd.c): operands from slot a on, b the row ---- */
+L_SIMD:
+	interp_simd_op(fp + ip->a, ip->b, ip->imm);
+	NEXT();
+L_SIMD_SHUFFLE: {
+	/* the 16 lane indices: 0-7 in imm, 8-11 in b, 12-15 in c */
+	uint8_t lanes[16];
+
+	memcpy(lanes, &ip->imm, 8);
+	memcpy(lanes + 8, &ip->b, 4);
+	memcpy(lanes + 12, &ip->c, 4);
+	interp_simd_shuffle(fp + ip->a, lanes);
+	NEXT();
+}
+L_SIMD_MEM:
+	kind = interp_simd_mem(fp + ip->a, ip->b & 0xffff, ip->imm, ip->b >> 16, mb, x->msize);
+	if (UNLIKELY(kind))
+		TRAP(kind);
+	NEXT();
 
 	/* ---- memory and tables (the runtime's helpers) ---- */
 L_MEMORY_SIZE:

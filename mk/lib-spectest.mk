@@ -22,6 +22,8 @@
 #        $(BUILD)/spec/json/ (only the stale ones): the test kernel reads
 #        these, and the host text-format and rv64 compiler tests compare
 #        with or compile them. make test-build makes them (kernel-spec).
+#        The simd_* scripts go to $(BUILD)/spec/json-simd/ (the text
+#        format's test compares with them; host-test-build makes them).
 #
 # The runner links the portable engine (lib/wasm, lib/base/*.c) and the
 # host memory provider from a private archive, so only what it uses is
@@ -86,10 +88,13 @@ endif
 
 # wast2json writes NAME.json and NAME.N.wasm (NAME.N.wat for text modules,
 # which skip.txt skips in the kernel).
-$(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
+define wast2json_recipe
 	@mkdir -p $(@D)
 	$(call step,WAST2JSON)rm -f $(@D)/$*.[0-9]*.wasm $(@D)/$*.[0-9]*.wat
 	$(Q)wast2json $< -o $@ >$(@D)/$*.log 2>&1 || (cat $(@D)/$*.log; rm -f $@; exit 1)
+endef
+$(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
+	$(wast2json_recipe)
 
 $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/spec/skip.txt \
 		$(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_KERNEL))
@@ -103,8 +108,14 @@ $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/s
 	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
 $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 
+SPEC_SIMD_NAMES := $(filter simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
+SPEC_SIMD_JSONS := $(patsubst %,$(BUILD)/spec/json-simd/%.json,$(SPEC_SIMD_NAMES))
+$(BUILD)/spec/json-simd/%.json: $(WASM_TESTSUITE)/%.wast
+	$(wast2json_recipe)
+host-test-build: $(SPEC_SIMD_JSONS)
+
 .PHONY: kernel-spec spectest-kernel spec-json
-spec-json: $(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_NAMES))
+spec-json: $(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_NAMES)) $(SPEC_SIMD_JSONS)
 kernel-spec: $(SPECK)/loader.elf
 spectest-kernel: kernel-spec
 	$(Q)tools/qemu-test.sh $(SPECK)/loader.elf $(SMP) "spec=/spec spec_mem=$(SPEC_MEM)"

@@ -181,6 +181,49 @@ static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
 	return true;
 }
 
+_Static_assert(WAST_F64X2 + 1 == WAT_V128_NSHAPES && WAST_F32X4 == 4,
+	       "enum wast_v128_shape is in wat_v128_shape's order");
+
+/* After v128.const: a shape and its lanes; in results, a float lane may be
+ * a NaN pattern. */
+static bool v128_value(struct wp *w, struct wast_value *v, bool result)
+{
+	const struct wat_tok *n = peek(w);
+	int shape = n->kind == WAT_TOK_KEYWORD ? wat_v128_shape(w->src + n->off, n->len) : -1;
+
+	v->type = WAST_V128;
+	if (shape < 0)
+		return fail(w, n, ERR_MALFORMED,
+			    "unexpected token, expected a v128 shape (i8x16 ... f64x2)");
+	v->shape = (uint8_t)shape;
+	w->pos++;
+	unsigned count = 0;
+	while (wat_tok_is_numeric(w->src, &w->t[w->pos + count]))
+		count++;
+	if (count != wat_v128_lanes(shape))
+		return fail(w,
+			    &w->t[w->pos +
+				  (count < wat_v128_lanes(shape) ? count : wat_v128_lanes(shape))],
+			    ERR_MALFORMED, "wrong number of lane literals");
+	for (unsigned i = 0; i < wat_v128_lanes(shape); i++) {
+		n = peek(w);
+		w->pos++;
+		if (result && wat_v128_is_float(shape) && wat_tok_is(w->src, n, "nan:canonical")) {
+			v->lane_kind[i] = WAST_VAL_NAN_CANONICAL;
+		} else if (result && wat_v128_is_float(shape) &&
+			   wat_tok_is(w->src, n, "nan:arithmetic")) {
+			v->lane_kind[i] = WAST_VAL_NAN_ARITHMETIC;
+		} else {
+			int rc = wat_v128_lane(shape, w->src + n->off, n->len, i, v->v128);
+			if (rc)
+				return fail(w, n, rc == ERR_NOMEM ? rc : ERR_MALFORMED,
+					    rc == ERR_RANGE ? "constant out of range"
+							    : "malformed number");
+		}
+	}
+	return true;
+}
+
 /* A constant: (i32.const 1), (f32.const nan:canonical), (ref.null func),
  * (ref.extern 1); NaN patterns only in results. */
 static bool value(struct wp *w, struct wast_value *v, bool result)
@@ -243,13 +286,8 @@ static bool value(struct wp *w, struct wast_value *v, bool result)
 		}
 		return close_paren(w);
 	}
-	if (is_kw(w, at, "v128.const")) {
-		v->type = WAST_V128;
-		v->kind = WAST_VAL_UNSUPPORTED;
-		while (peek(w)->kind == WAT_TOK_KEYWORD || peek(w)->kind == WAT_TOK_ATOM)
-			w->pos++;
-		return close_paren(w);
-	}
+	if (is_kw(w, at, "v128.const"))
+		return v128_value(w, v, result) && close_paren(w);
 	return fail(w, at, ERR_MALFORMED, "unknown constant");
 }
 

@@ -9,7 +9,8 @@
  *   (register "as" $M?)         REGISTER
  *   (invoke $M? "f" const*)     ACTION; also (get $M? "g")
  *   (assert_return action result*)          results may be nan:canonical
- *   (assert_trap action "msg")              or nan:arithmetic
+ *   (assert_trap action "msg")              or nan:arithmetic (a v128's
+ *                                           per lane of f32x4 / f64x2)
  *   (assert_trap module "msg")  ASSERT_UNINSTANTIABLE, as wast2json has it
  *   (assert_exhaustion action "msg")
  *   (assert_invalid / assert_malformed / assert_unlinkable /
@@ -56,17 +57,35 @@ enum wast_val_type {
 };
 
 enum wast_val_kind {
-	WAST_VAL_BITS,		 /* `bits` is the value (a ref: its number) */
-	WAST_VAL_NAN_CANONICAL,	 /* results only */
-	WAST_VAL_NAN_ARITHMETIC, /* results only */
+	WAST_VAL_BITS,		 /* `bits` (v128: `v128`) is the value (a ref: its number) */
+	WAST_VAL_NAN_CANONICAL,	 /* results only (v128: a lane's, in lane_kind) */
+	WAST_VAL_NAN_ARITHMETIC, /* results only (v128: a lane's, in lane_kind) */
 	WAST_VAL_NULL,		 /* a null reference */
-	WAST_VAL_UNSUPPORTED,	 /* v128: read past, not kept */
 };
 
+/* The shape a v128 value is written in: (v128.const i32x4 1 2 3 4). */
+enum wast_v128_shape {
+	WAST_I8X16,
+	WAST_I16X8,
+	WAST_I32X4,
+	WAST_I64X2,
+	WAST_F32X4,
+	WAST_F64X2,
+};
+
+/*
+ * A value. A v128 is always of kind BITS: its 16 bytes (lane 0 first,
+ * little-endian), the shape it was written in, and for f32x4 / f64x2 each
+ * lane's kind, BITS or (in results) a NaN pattern, whose lane has zero
+ * bytes in `v128`. lane_kind is all BITS for the integer shapes.
+ */
 struct wast_value {
 	enum wast_val_type type;
 	enum wast_val_kind kind;
 	uint64_t bits; /* i32/f32 in the low 32 bits */
+	uint8_t v128[16];
+	uint8_t shape;	      /* enum wast_v128_shape */
+	uint8_t lane_kind[4]; /* enum wast_val_kind of each f32x4 / f64x2 lane */
 };
 
 /* A name or string: bytes (may hold NUL), NUL-terminated for convenience. */

@@ -156,6 +156,13 @@ bool wat_tok_is(const char *src, const struct wat_tok *t, const char *word)
 	       memcmp(src + t->off, word, n) == 0;
 }
 
+bool wat_tok_is_numeric(const char *src, const struct wat_tok *t)
+{
+	return t->kind == WAT_TOK_ATOM ||
+	       (t->kind == WAT_TOK_KEYWORD && t->len >= 3 &&
+		(!memcmp(src + t->off, "inf", 3) || !memcmp(src + t->off, "nan", 3)));
+}
+
 static int push(struct wat_toks *t, size_t *cap, uint8_t kind, size_t off, size_t len)
 {
 	if (t->n == *cap) {

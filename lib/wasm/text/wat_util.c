@@ -209,7 +209,8 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 	} names[] = {{"i32", WASM_TYPE_I32},
 		     {"i64", WASM_TYPE_I64},
 		     {"f32", WASM_TYPE_F32},
-		     {"f64", WASM_TYPE_F64}};
+		     {"f64", WASM_TYPE_F64},
+		     {"v128", WASM_TYPE_V128}};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (wat_is_kw(p, wat_peek(p), names[i].name)) {
 			*out = names[i].type;

@@ -518,10 +518,10 @@ static const char *cannot_run(const struct spec_command *cmd)
 	if (cmd->text_module)
 		return "a text-format module (no text parser)";
 	for (size_t i = 0; i < cmd->action.nargs; i++)
-		if (cmd->action.args[i].kind == SPEC_VAL_UNSUPPORTED)
+		if (cmd->action.args[i].type == SPEC_V128)
 			return "a v128 value";
 	for (size_t i = 0; i < cmd->nexpected; i++)
-		if (cmd->expected[i].kind == SPEC_VAL_UNSUPPORTED)
+		if (cmd->expected[i].type == SPEC_V128)
 			return "a v128 value";
 	return NULL;
 }

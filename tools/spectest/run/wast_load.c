@@ -27,6 +27,8 @@ _Static_assert((int)WAST_ASSERT_UNINSTANTIABLE == (int)SPEC_CMD_ASSERT_UNINSTANT
 	       "wast_cmd_kind and spec_cmd_kind are in the same order");
 _Static_assert((int)WAST_V128 == (int)SPEC_V128 && (int)WAST_EXTERNREF == (int)SPEC_EXTERNREF,
 	       "wast_val_type and spec_val_type are in the same order");
+_Static_assert((int)WAST_F64X2 == (int)SPEC_F64X2 && (int)WAST_I8X16 == (int)SPEC_I8X16,
+	       "wast_v128_shape and spec_v128_shape are in the same order");
 
 static struct spec_str take(struct wast_str *w)
 {
@@ -43,7 +45,6 @@ static int values(const struct wast_value *in, size_t n, struct spec_value **out
 		[WAST_VAL_NAN_CANONICAL] = SPEC_VAL_NAN_CANONICAL,
 		[WAST_VAL_NAN_ARITHMETIC] = SPEC_VAL_NAN_ARITHMETIC,
 		[WAST_VAL_NULL] = SPEC_VAL_NULL,
-		[WAST_VAL_UNSUPPORTED] = SPEC_VAL_UNSUPPORTED,
 	};
 
 	*out = NULL;
@@ -53,10 +54,16 @@ static int values(const struct wast_value *in, size_t n, struct spec_value **out
 	*out = calloc(n, sizeof(**out));
 	if (!*out)
 		return ERR_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		(*out)[i] = (struct spec_value){.type = (enum spec_val_type)in[i].type,
-						.kind = kinds[in[i].kind],
-						.bits = in[i].bits};
+	for (size_t i = 0; i < n; i++) {
+		struct spec_value *v = &(*out)[i];
+		*v = (struct spec_value){.type = (enum spec_val_type)in[i].type,
+					 .kind = kinds[in[i].kind],
+					 .bits = in[i].bits,
+					 .shape = in[i].shape};
+		memcpy(v->v128, in[i].v128, sizeof(v->v128));
+		for (size_t k = 0; k < sizeof(v->lane_kind); k++)
+			v->lane_kind[k] = (uint8_t)kinds[in[i].lane_kind[k]];
+	}
 	*out_n = n;
 	return 0;
 }

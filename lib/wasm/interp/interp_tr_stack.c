@@ -532,7 +532,7 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	k->nresults = b->nresults;
 	k->dead = dead;
 	if (t->wide) {
-		/* counts in slots; a dead block's height is never used */
+		/* counts in slots */
 		const uint8_t *ps = NULL, *rs = NULL;
 		uint8_t one = (uint8_t)(bt + 0x80);
 
@@ -544,7 +544,11 @@ void interp_tr_block(struct tr *t, uint8_t op)
 		}
 		k->nparams = wasm_types_slots(ps, b->nparams);
 		k->nresults = wasm_types_slots(rs, b->nresults);
-		k->height = t->h >= k->nparams ? t->h - k->nparams : 0;
+		/* below an if's condition (still on top) and the params; a
+		 * dead block's stays where dead code left it */
+		k->height = t->h;
+		if (!dead && t->h >= k->nparams + (op == WASM_OP_IF))
+			k->height = t->h - k->nparams - (op == WASM_OP_IF);
 	}
 	if (dead)
 		return;

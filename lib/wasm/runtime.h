@@ -358,7 +358,8 @@ bool wasm_store_owns_address(const struct wasm_store *s, uintptr_t addr);
 /*
  * Host-made objects, owned by the store. `sig` for functions is
  * "params:results", one letter per value: i i32, I i64, f f32, F f64,
- * r funcref, e externref (e.g. "iI:i"). ERR_INVAL for a bad sig or limits
+ * r funcref, e externref, v v128 (two entries of vals, see union wasm_val)
+ * (e.g. "iI:i"). ERR_INVAL for a bad sig or limits
  * (min > max), ERR_NOMEM.
  */
 int wasm_store_new_func(struct wasm_store *s, const char *sig, wasm_host_fn fn, void *arg,

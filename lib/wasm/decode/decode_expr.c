@@ -378,6 +378,69 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 	}
 }
 
+static bool type_has_v128(const struct wasm_functype *ft)
+{
+	return wasm_types_slots(ft->params, ft->nparams) != ft->nparams ||
+	       wasm_types_slots(ft->results, ft->nresults) != ft->nresults;
+}
+
+bool wasm_func_uses_v128(const struct wasm_module *m, uint32_t func)
+{
+	const struct wasm_func *f = &m->funcs[func];
+	struct wasm_reader r;
+	uint32_t x, y;
+	int64_t bt;
+	uint8_t op, b;
+
+	if (f->uses_simd || type_has_v128(&m->types[f->type]) ||
+	    wasm_types_slots(f->local_types, f->nlocals) != f->nlocals)
+		return true;
+	wasm_reader_init(&r, m->bytes, m->len);
+	r.pos = f->code_start;
+	r.end = f->code_end;
+	while (r.pos < r.end && wasm_reader_u8(&r, &op)) {
+		size_t at = r.pos;
+		bool v128 = false;
+
+		switch (op) {
+		case WASM_OP_CALL:
+			v128 = wasm_reader_u32(&r, &x) && x < m->nfuncs &&
+			       type_has_v128(&m->types[m->funcs[x].type]);
+			break;
+		case WASM_OP_CALL_INDIRECT:
+			v128 = wasm_reader_u32(&r, &x) && x < m->ntypes &&
+			       type_has_v128(&m->types[x]);
+			break;
+		case WASM_OP_GLOBAL_GET:
+		case WASM_OP_GLOBAL_SET:
+			v128 = wasm_reader_u32(&r, &x) && x < m->nglobals &&
+			       m->globals[x].type == WASM_TYPE_V128;
+			break;
+		case WASM_OP_BLOCK:
+		case WASM_OP_LOOP:
+		case WASM_OP_IF:
+			v128 = wasm_reader_s33(&r, &bt) &&
+			       (bt >= 0 ? bt < m->ntypes && type_has_v128(&m->types[bt])
+					: bt == (int64_t)WASM_TYPE_V128 - 0x80);
+			break;
+		case WASM_OP_SELECT_T:
+			if (!wasm_reader_u32(&r, &y))
+				return true;
+			for (uint32_t i = 0; i < y && wasm_reader_u8(&r, &b); i++)
+				v128 |= b == WASM_TYPE_V128;
+			break;
+		default:
+			break;
+		}
+		if (v128)
+			return true;
+		r.pos = at;
+		if (!wasm_skip_immediates(&r, op))
+			return true; /* cannot happen once validated */
+	}
+	return false;
+}
+
 int wasm_scan_bodies(const struct wasm_module *m, struct wasm_error *err)
 {
 	struct wasm_reader r;

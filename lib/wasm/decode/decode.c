@@ -98,8 +98,9 @@ int wasm_dec_valtype(struct dec *d, uint8_t *out)
 	if (!wasm_is_valtype(b))
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x", b);
 	if (wasm_type_off(d->m, b))
-		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x (feature %s off)",
-				b, wasm_feature_name(WASM_FEAT_SIMD));
+		return DEC_FAIL(d, ERR_MALFORMED, at,
+				"malformed value type 0x%02x (feature %s off)", b,
+				wasm_feature_name(WASM_FEAT_SIMD));
 	*out = b;
 	return 0;
 }

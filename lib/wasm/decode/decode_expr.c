@@ -362,10 +362,11 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			if (!wasm_reader_u32(r, &sub))
 				return false;
 			if (wasm_simd_off(m, sub))
-				return wasm_reader_error(r, wasm_simd_off(m, sub) == WASM_FEAT_SIMD
-								    ? "illegal opcode (feature simd off)"
-								    : "illegal opcode (feature "
-								      "relaxed-simd off)");
+				return wasm_reader_error(
+					r, wasm_simd_off(m, sub) == WASM_FEAT_SIMD
+						   ? "illegal opcode (feature simd off)"
+						   : "illegal opcode (feature "
+						     "relaxed-simd off)");
 			r->pos = at + 1;
 			if (!wasm_skip_immediates(r, op))
 				return false;

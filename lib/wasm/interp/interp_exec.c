@@ -699,14 +699,14 @@ L_GLOBAL_SET:
 L_REF_IS_NULL:
 	C = A64 == 0;
 	NEXT();
-L_GLOBAL_GET_V128: {
+L_GLOBAL_GET_V128 : {
 	const struct wasm_globalinst *g = (const struct wasm_globalinst *)(uintptr_t)ip->imm;
 
 	fp[ip->c] = g->val.i64;
 	fp[ip->c + 1] = g->val_hi;
 	NEXT();
 }
-L_GLOBAL_SET_V128: {
+L_GLOBAL_SET_V128 : {
 	struct wasm_globalinst *g = (struct wasm_globalinst *)(uintptr_t)ip->imm;
 
 	g->val.i64 = fp[ip->a];
@@ -718,7 +718,7 @@ L_GLOBAL_SET_V128: {
 L_SIMD:
 	interp_simd_op(fp + ip->a, ip->b, ip->imm);
 	NEXT();
-L_SIMD_SHUFFLE: {
+L_SIMD_SHUFFLE : {
 	/* the 16 lane indices: 0-7 in imm, 8-11 in b, 12-15 in c */
 	uint8_t lanes[16];
 

@@ -22,8 +22,8 @@
 
 /* One-value block types point here. */
 static const uint8_t single_types[] = {
-	WASM_TYPE_I32, WASM_TYPE_I64,	  WASM_TYPE_F32,
-	WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_V128,
+	WASM_TYPE_I32,	   WASM_TYPE_I64,	WASM_TYPE_F32,	WASM_TYPE_F64,
+	WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_V128,
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...)

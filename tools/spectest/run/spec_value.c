@@ -15,12 +15,9 @@
 uint8_t spec_type_to_wasm(enum spec_val_type t)
 {
 	const uint8_t map[] = {
-		[SPEC_I32] = WASM_TYPE_I32,
-		[SPEC_I64] = WASM_TYPE_I64,
-		[SPEC_F32] = WASM_TYPE_F32,
-		[SPEC_F64] = WASM_TYPE_F64,
-		[SPEC_FUNCREF] = WASM_TYPE_FUNCREF,
-		[SPEC_EXTERNREF] = WASM_TYPE_EXTERNREF,
+		[SPEC_I32] = WASM_TYPE_I32,	    [SPEC_I64] = WASM_TYPE_I64,
+		[SPEC_F32] = WASM_TYPE_F32,	    [SPEC_F64] = WASM_TYPE_F64,
+		[SPEC_FUNCREF] = WASM_TYPE_FUNCREF, [SPEC_EXTERNREF] = WASM_TYPE_EXTERNREF,
 		[SPEC_V128] = WASM_TYPE_V128,
 	};
 	return (size_t)t < sizeof(map) ? map[t] : 0;
@@ -155,13 +152,11 @@ size_t spec_expected_fmt(char *buf, size_t len, const struct spec_value *e)
 	if (e->type == SPEC_V128) {
 		memcpy(&v[0].i64, e->v128, 8);
 		memcpy(&v[1].i64, e->v128 + 8, 8);
-		if (e->kind == SPEC_VAL_BITS && e->lane_kind[0] + e->lane_kind[1] +
-								e->lane_kind[2] + e->lane_kind[3] !=
-							0)
-			return (size_t)fmt_snprintf(buf, len,
-						    "v128 with NaN lanes:0x%016llx%016llx",
-						    (unsigned long long)v[1].i64,
-						    (unsigned long long)v[0].i64);
+		if (e->kind == SPEC_VAL_BITS &&
+		    e->lane_kind[0] + e->lane_kind[1] + e->lane_kind[2] + e->lane_kind[3] != 0)
+			return (size_t)fmt_snprintf(
+				buf, len, "v128 with NaN lanes:0x%016llx%016llx",
+				(unsigned long long)v[1].i64, (unsigned long long)v[0].i64);
 	}
 	switch (e->kind) {
 	case SPEC_VAL_BITS:

@@ -28,712 +28,302 @@ static inline void put(uint64_t *v, v128_t r)
 	memcpy(v, r.b, 16);
 }
 
+/* The rows by how they are called: (the row's NAME, its simd_ops.h
+ * function without the prefix). Scalars: i32/f32 in a slot's low half. */
+#define UN(n, f)                          \
+	case WASM_OP_##n:                 \
+		put(v, simd_##f(get(v))); \
+		break;
+#define BIN(n, f)                                     \
+	case WASM_OP_##n:                             \
+		put(v, simd_##f(get(v), get(v + 2))); \
+		break;
+#define TERN(n, f)                                                \
+	case WASM_OP_##n:                                         \
+		put(v, simd_##f(get(v), get(v + 2), get(v + 4))); \
+		break;
+#define TEST(n, f)                       \
+	case WASM_OP_##n:                \
+		v[0] = simd_##f(get(v)); \
+		break;
+#define EXTRACT(n, f)                          \
+	case WASM_OP_##n:                      \
+		v[0] = simd_##f(get(v), lane); \
+		break;
+#define SHIFT32(n, f)                                     \
+	case WASM_OP_##n:                                 \
+		put(v, simd_##f(get(v), (uint32_t)v[2])); \
+		break;
+#define REPLACE32(n, f)                                         \
+	case WASM_OP_##n:                                       \
+		put(v, simd_##f(get(v), lane, (uint32_t)v[2])); \
+		break;
+#define REPLACE64(n, f)                               \
+	case WASM_OP_##n:                             \
+		put(v, simd_##f(get(v), lane, v[2])); \
+		break;
+#define SPLAT32(n, f)                             \
+	case WASM_OP_##n:                         \
+		put(v, simd_##f((uint32_t)v[0])); \
+		break;
+#define SPLAT64(n, f)                   \
+	case WASM_OP_##n:               \
+		put(v, simd_##f(v[0])); \
+		break;
+
 void interp_simd_op(uint64_t *v, uint32_t sub, uint64_t imm)
 {
 	unsigned lane = (unsigned)imm;
 
 	switch (sub) {
-	case WASM_OP_I8X16_SWIZZLE:
-		put(v, simd_i8x16_swizzle(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_EQ:
-		put(v, simd_i8x16_eq(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_NE:
-		put(v, simd_i8x16_ne(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_LT_S:
-		put(v, simd_i8x16_lt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_LT_U:
-		put(v, simd_i8x16_lt_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_GT_S:
-		put(v, simd_i8x16_gt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_GT_U:
-		put(v, simd_i8x16_gt_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_LE_S:
-		put(v, simd_i8x16_le_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_LE_U:
-		put(v, simd_i8x16_le_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_GE_S:
-		put(v, simd_i8x16_ge_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_GE_U:
-		put(v, simd_i8x16_ge_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_EQ:
-		put(v, simd_i16x8_eq(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_NE:
-		put(v, simd_i16x8_ne(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_LT_S:
-		put(v, simd_i16x8_lt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_LT_U:
-		put(v, simd_i16x8_lt_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_GT_S:
-		put(v, simd_i16x8_gt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_GT_U:
-		put(v, simd_i16x8_gt_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_LE_S:
-		put(v, simd_i16x8_le_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_LE_U:
-		put(v, simd_i16x8_le_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_GE_S:
-		put(v, simd_i16x8_ge_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_GE_U:
-		put(v, simd_i16x8_ge_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_EQ:
-		put(v, simd_i32x4_eq(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_NE:
-		put(v, simd_i32x4_ne(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_LT_S:
-		put(v, simd_i32x4_lt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_LT_U:
-		put(v, simd_i32x4_lt_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_GT_S:
-		put(v, simd_i32x4_gt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_GT_U:
-		put(v, simd_i32x4_gt_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_LE_S:
-		put(v, simd_i32x4_le_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_LE_U:
-		put(v, simd_i32x4_le_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_GE_S:
-		put(v, simd_i32x4_ge_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_GE_U:
-		put(v, simd_i32x4_ge_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_EQ:
-		put(v, simd_f32x4_eq(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_NE:
-		put(v, simd_f32x4_ne(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_LT:
-		put(v, simd_f32x4_lt(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_GT:
-		put(v, simd_f32x4_gt(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_LE:
-		put(v, simd_f32x4_le(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_GE:
-		put(v, simd_f32x4_ge(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_EQ:
-		put(v, simd_f64x2_eq(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_NE:
-		put(v, simd_f64x2_ne(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_LT:
-		put(v, simd_f64x2_lt(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_GT:
-		put(v, simd_f64x2_gt(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_LE:
-		put(v, simd_f64x2_le(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_GE:
-		put(v, simd_f64x2_ge(get(v), get(v + 2)));
-		break;
-	case WASM_OP_V128_AND:
-		put(v, simd_v128_and(get(v), get(v + 2)));
-		break;
-	case WASM_OP_V128_ANDNOT:
-		put(v, simd_v128_andnot(get(v), get(v + 2)));
-		break;
-	case WASM_OP_V128_OR:
-		put(v, simd_v128_or(get(v), get(v + 2)));
-		break;
-	case WASM_OP_V128_XOR:
-		put(v, simd_v128_xor(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_NARROW_I16X8_S:
-		put(v, simd_i8x16_narrow_i16x8_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_NARROW_I16X8_U:
-		put(v, simd_i8x16_narrow_i16x8_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_ADD:
-		put(v, simd_i8x16_add(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_ADD_SAT_S:
-		put(v, simd_i8x16_add_sat_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_ADD_SAT_U:
-		put(v, simd_i8x16_add_sat_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_SUB:
-		put(v, simd_i8x16_sub(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_SUB_SAT_S:
-		put(v, simd_i8x16_sub_sat_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_SUB_SAT_U:
-		put(v, simd_i8x16_sub_sat_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_MIN_S:
-		put(v, simd_i8x16_min_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_MIN_U:
-		put(v, simd_i8x16_min_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_MAX_S:
-		put(v, simd_i8x16_max_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_MAX_U:
-		put(v, simd_i8x16_max_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_AVGR_U:
-		put(v, simd_i8x16_avgr_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_Q15MULR_SAT_S:
-		put(v, simd_i16x8_q15mulr_sat_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_NARROW_I32X4_S:
-		put(v, simd_i16x8_narrow_i32x4_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_NARROW_I32X4_U:
-		put(v, simd_i16x8_narrow_i32x4_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_ADD:
-		put(v, simd_i16x8_add(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_ADD_SAT_S:
-		put(v, simd_i16x8_add_sat_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_ADD_SAT_U:
-		put(v, simd_i16x8_add_sat_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_SUB:
-		put(v, simd_i16x8_sub(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_SUB_SAT_S:
-		put(v, simd_i16x8_sub_sat_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_SUB_SAT_U:
-		put(v, simd_i16x8_sub_sat_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_MUL:
-		put(v, simd_i16x8_mul(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_MIN_S:
-		put(v, simd_i16x8_min_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_MIN_U:
-		put(v, simd_i16x8_min_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_MAX_S:
-		put(v, simd_i16x8_max_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_MAX_U:
-		put(v, simd_i16x8_max_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_AVGR_U:
-		put(v, simd_i16x8_avgr_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_EXTMUL_LOW_I8X16_S:
-		put(v, simd_i16x8_extmul_low_i8x16_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_EXTMUL_HIGH_I8X16_S:
-		put(v, simd_i16x8_extmul_high_i8x16_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_EXTMUL_LOW_I8X16_U:
-		put(v, simd_i16x8_extmul_low_i8x16_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_EXTMUL_HIGH_I8X16_U:
-		put(v, simd_i16x8_extmul_high_i8x16_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_ADD:
-		put(v, simd_i32x4_add(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_SUB:
-		put(v, simd_i32x4_sub(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_MUL:
-		put(v, simd_i32x4_mul(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_MIN_S:
-		put(v, simd_i32x4_min_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_MIN_U:
-		put(v, simd_i32x4_min_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_MAX_S:
-		put(v, simd_i32x4_max_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_MAX_U:
-		put(v, simd_i32x4_max_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_DOT_I16X8_S:
-		put(v, simd_i32x4_dot_i16x8_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_EXTMUL_LOW_I16X8_S:
-		put(v, simd_i32x4_extmul_low_i16x8_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_EXTMUL_HIGH_I16X8_S:
-		put(v, simd_i32x4_extmul_high_i16x8_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_EXTMUL_LOW_I16X8_U:
-		put(v, simd_i32x4_extmul_low_i16x8_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I32X4_EXTMUL_HIGH_I16X8_U:
-		put(v, simd_i32x4_extmul_high_i16x8_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_ADD:
-		put(v, simd_i64x2_add(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_SUB:
-		put(v, simd_i64x2_sub(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_MUL:
-		put(v, simd_i64x2_mul(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_EQ:
-		put(v, simd_i64x2_eq(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_NE:
-		put(v, simd_i64x2_ne(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_LT_S:
-		put(v, simd_i64x2_lt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_GT_S:
-		put(v, simd_i64x2_gt_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_LE_S:
-		put(v, simd_i64x2_le_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_GE_S:
-		put(v, simd_i64x2_ge_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_EXTMUL_LOW_I32X4_S:
-		put(v, simd_i64x2_extmul_low_i32x4_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_EXTMUL_HIGH_I32X4_S:
-		put(v, simd_i64x2_extmul_high_i32x4_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_EXTMUL_LOW_I32X4_U:
-		put(v, simd_i64x2_extmul_low_i32x4_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I64X2_EXTMUL_HIGH_I32X4_U:
-		put(v, simd_i64x2_extmul_high_i32x4_u(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_ADD:
-		put(v, simd_f32x4_add(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_SUB:
-		put(v, simd_f32x4_sub(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_MUL:
-		put(v, simd_f32x4_mul(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_DIV:
-		put(v, simd_f32x4_div(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_MIN:
-		put(v, simd_f32x4_min(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_MAX:
-		put(v, simd_f32x4_max(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_PMIN:
-		put(v, simd_f32x4_pmin(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_PMAX:
-		put(v, simd_f32x4_pmax(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_ADD:
-		put(v, simd_f64x2_add(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_SUB:
-		put(v, simd_f64x2_sub(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_MUL:
-		put(v, simd_f64x2_mul(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_DIV:
-		put(v, simd_f64x2_div(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_MIN:
-		put(v, simd_f64x2_min(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_MAX:
-		put(v, simd_f64x2_max(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_PMIN:
-		put(v, simd_f64x2_pmin(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_PMAX:
-		put(v, simd_f64x2_pmax(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_RELAXED_SWIZZLE:
-		put(v, simd_i8x16_relaxed_swizzle(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_RELAXED_MIN:
-		put(v, simd_f32x4_relaxed_min(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F32X4_RELAXED_MAX:
-		put(v, simd_f32x4_relaxed_max(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_RELAXED_MIN:
-		put(v, simd_f64x2_relaxed_min(get(v), get(v + 2)));
-		break;
-	case WASM_OP_F64X2_RELAXED_MAX:
-		put(v, simd_f64x2_relaxed_max(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_RELAXED_Q15MULR_S:
-		put(v, simd_i16x8_relaxed_q15mulr_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I16X8_RELAXED_DOT_I8X16_I7X16_S:
-		put(v, simd_i16x8_relaxed_dot_i8x16_i7x16_s(get(v), get(v + 2)));
-		break;
-	case WASM_OP_I8X16_SPLAT:
-		put(v, simd_i8x16_splat((uint32_t)v[0]));
-		break;
-	case WASM_OP_I16X8_SPLAT:
-		put(v, simd_i16x8_splat((uint32_t)v[0]));
-		break;
-	case WASM_OP_I32X4_SPLAT:
-		put(v, simd_i32x4_splat((uint32_t)v[0]));
-		break;
-	case WASM_OP_F32X4_SPLAT:
-		put(v, simd_f32x4_splat((uint32_t)v[0]));
-		break;
-	case WASM_OP_I64X2_SPLAT:
-		put(v, simd_i64x2_splat(v[0]));
-		break;
-	case WASM_OP_F64X2_SPLAT:
-		put(v, simd_f64x2_splat(v[0]));
-		break;
-	case WASM_OP_I8X16_EXTRACT_LANE_S:
-		v[0] = simd_i8x16_extract_lane_s(get(v), lane);
-		break;
-	case WASM_OP_I8X16_EXTRACT_LANE_U:
-		v[0] = simd_i8x16_extract_lane_u(get(v), lane);
-		break;
-	case WASM_OP_I16X8_EXTRACT_LANE_S:
-		v[0] = simd_i16x8_extract_lane_s(get(v), lane);
-		break;
-	case WASM_OP_I16X8_EXTRACT_LANE_U:
-		v[0] = simd_i16x8_extract_lane_u(get(v), lane);
-		break;
-	case WASM_OP_I32X4_EXTRACT_LANE:
-		v[0] = simd_i32x4_extract_lane(get(v), lane);
-		break;
-	case WASM_OP_I64X2_EXTRACT_LANE:
-		v[0] = simd_i64x2_extract_lane(get(v), lane);
-		break;
-	case WASM_OP_F32X4_EXTRACT_LANE:
-		v[0] = simd_f32x4_extract_lane(get(v), lane);
-		break;
-	case WASM_OP_F64X2_EXTRACT_LANE:
-		v[0] = simd_f64x2_extract_lane(get(v), lane);
-		break;
-	case WASM_OP_I8X16_REPLACE_LANE:
-		put(v, simd_i8x16_replace_lane(get(v), lane, (uint32_t)v[2]));
-		break;
-	case WASM_OP_I16X8_REPLACE_LANE:
-		put(v, simd_i16x8_replace_lane(get(v), lane, (uint32_t)v[2]));
-		break;
-	case WASM_OP_I32X4_REPLACE_LANE:
-		put(v, simd_i32x4_replace_lane(get(v), lane, (uint32_t)v[2]));
-		break;
-	case WASM_OP_F32X4_REPLACE_LANE:
-		put(v, simd_f32x4_replace_lane(get(v), lane, (uint32_t)v[2]));
-		break;
-	case WASM_OP_I64X2_REPLACE_LANE:
-		put(v, simd_i64x2_replace_lane(get(v), lane, v[2]));
-		break;
-	case WASM_OP_F64X2_REPLACE_LANE:
-		put(v, simd_f64x2_replace_lane(get(v), lane, v[2]));
-		break;
-	case WASM_OP_V128_NOT:
-		put(v, simd_v128_not(get(v)));
-		break;
-	case WASM_OP_F32X4_DEMOTE_F64X2_ZERO:
-		put(v, simd_f32x4_demote_f64x2_zero(get(v)));
-		break;
-	case WASM_OP_F64X2_PROMOTE_LOW_F32X4:
-		put(v, simd_f64x2_promote_low_f32x4(get(v)));
-		break;
-	case WASM_OP_I8X16_ABS:
-		put(v, simd_i8x16_abs(get(v)));
-		break;
-	case WASM_OP_I8X16_NEG:
-		put(v, simd_i8x16_neg(get(v)));
-		break;
-	case WASM_OP_I8X16_POPCNT:
-		put(v, simd_i8x16_popcnt(get(v)));
-		break;
-	case WASM_OP_F32X4_CEIL:
-		put(v, simd_f32x4_ceil(get(v)));
-		break;
-	case WASM_OP_F32X4_FLOOR:
-		put(v, simd_f32x4_floor(get(v)));
-		break;
-	case WASM_OP_F32X4_TRUNC:
-		put(v, simd_f32x4_trunc(get(v)));
-		break;
-	case WASM_OP_F32X4_NEAREST:
-		put(v, simd_f32x4_nearest(get(v)));
-		break;
-	case WASM_OP_F64X2_CEIL:
-		put(v, simd_f64x2_ceil(get(v)));
-		break;
-	case WASM_OP_F64X2_FLOOR:
-		put(v, simd_f64x2_floor(get(v)));
-		break;
-	case WASM_OP_F64X2_TRUNC:
-		put(v, simd_f64x2_trunc(get(v)));
-		break;
-	case WASM_OP_I16X8_EXTADD_PAIRWISE_I8X16_S:
-		put(v, simd_i16x8_extadd_pairwise_i8x16_s(get(v)));
-		break;
-	case WASM_OP_I16X8_EXTADD_PAIRWISE_I8X16_U:
-		put(v, simd_i16x8_extadd_pairwise_i8x16_u(get(v)));
-		break;
-	case WASM_OP_I32X4_EXTADD_PAIRWISE_I16X8_S:
-		put(v, simd_i32x4_extadd_pairwise_i16x8_s(get(v)));
-		break;
-	case WASM_OP_I32X4_EXTADD_PAIRWISE_I16X8_U:
-		put(v, simd_i32x4_extadd_pairwise_i16x8_u(get(v)));
-		break;
-	case WASM_OP_I16X8_ABS:
-		put(v, simd_i16x8_abs(get(v)));
-		break;
-	case WASM_OP_I16X8_NEG:
-		put(v, simd_i16x8_neg(get(v)));
-		break;
-	case WASM_OP_I16X8_EXTEND_LOW_I8X16_S:
-		put(v, simd_i16x8_extend_low_i8x16_s(get(v)));
-		break;
-	case WASM_OP_I16X8_EXTEND_HIGH_I8X16_S:
-		put(v, simd_i16x8_extend_high_i8x16_s(get(v)));
-		break;
-	case WASM_OP_I16X8_EXTEND_LOW_I8X16_U:
-		put(v, simd_i16x8_extend_low_i8x16_u(get(v)));
-		break;
-	case WASM_OP_I16X8_EXTEND_HIGH_I8X16_U:
-		put(v, simd_i16x8_extend_high_i8x16_u(get(v)));
-		break;
-	case WASM_OP_F64X2_NEAREST:
-		put(v, simd_f64x2_nearest(get(v)));
-		break;
-	case WASM_OP_I32X4_ABS:
-		put(v, simd_i32x4_abs(get(v)));
-		break;
-	case WASM_OP_I32X4_NEG:
-		put(v, simd_i32x4_neg(get(v)));
-		break;
-	case WASM_OP_I32X4_EXTEND_LOW_I16X8_S:
-		put(v, simd_i32x4_extend_low_i16x8_s(get(v)));
-		break;
-	case WASM_OP_I32X4_EXTEND_HIGH_I16X8_S:
-		put(v, simd_i32x4_extend_high_i16x8_s(get(v)));
-		break;
-	case WASM_OP_I32X4_EXTEND_LOW_I16X8_U:
-		put(v, simd_i32x4_extend_low_i16x8_u(get(v)));
-		break;
-	case WASM_OP_I32X4_EXTEND_HIGH_I16X8_U:
-		put(v, simd_i32x4_extend_high_i16x8_u(get(v)));
-		break;
-	case WASM_OP_I64X2_ABS:
-		put(v, simd_i64x2_abs(get(v)));
-		break;
-	case WASM_OP_I64X2_NEG:
-		put(v, simd_i64x2_neg(get(v)));
-		break;
-	case WASM_OP_I64X2_EXTEND_LOW_I32X4_S:
-		put(v, simd_i64x2_extend_low_i32x4_s(get(v)));
-		break;
-	case WASM_OP_I64X2_EXTEND_HIGH_I32X4_S:
-		put(v, simd_i64x2_extend_high_i32x4_s(get(v)));
-		break;
-	case WASM_OP_I64X2_EXTEND_LOW_I32X4_U:
-		put(v, simd_i64x2_extend_low_i32x4_u(get(v)));
-		break;
-	case WASM_OP_I64X2_EXTEND_HIGH_I32X4_U:
-		put(v, simd_i64x2_extend_high_i32x4_u(get(v)));
-		break;
-	case WASM_OP_F32X4_ABS:
-		put(v, simd_f32x4_abs(get(v)));
-		break;
-	case WASM_OP_F32X4_NEG:
-		put(v, simd_f32x4_neg(get(v)));
-		break;
-	case WASM_OP_F32X4_SQRT:
-		put(v, simd_f32x4_sqrt(get(v)));
-		break;
-	case WASM_OP_F64X2_ABS:
-		put(v, simd_f64x2_abs(get(v)));
-		break;
-	case WASM_OP_F64X2_NEG:
-		put(v, simd_f64x2_neg(get(v)));
-		break;
-	case WASM_OP_F64X2_SQRT:
-		put(v, simd_f64x2_sqrt(get(v)));
-		break;
-	case WASM_OP_I32X4_TRUNC_SAT_F32X4_S:
-		put(v, simd_i32x4_trunc_sat_f32x4_s(get(v)));
-		break;
-	case WASM_OP_I32X4_TRUNC_SAT_F32X4_U:
-		put(v, simd_i32x4_trunc_sat_f32x4_u(get(v)));
-		break;
-	case WASM_OP_F32X4_CONVERT_I32X4_S:
-		put(v, simd_f32x4_convert_i32x4_s(get(v)));
-		break;
-	case WASM_OP_F32X4_CONVERT_I32X4_U:
-		put(v, simd_f32x4_convert_i32x4_u(get(v)));
-		break;
-	case WASM_OP_I32X4_TRUNC_SAT_F64X2_S_ZERO:
-		put(v, simd_i32x4_trunc_sat_f64x2_s_zero(get(v)));
-		break;
-	case WASM_OP_I32X4_TRUNC_SAT_F64X2_U_ZERO:
-		put(v, simd_i32x4_trunc_sat_f64x2_u_zero(get(v)));
-		break;
-	case WASM_OP_F64X2_CONVERT_LOW_I32X4_S:
-		put(v, simd_f64x2_convert_low_i32x4_s(get(v)));
-		break;
-	case WASM_OP_F64X2_CONVERT_LOW_I32X4_U:
-		put(v, simd_f64x2_convert_low_i32x4_u(get(v)));
-		break;
-	case WASM_OP_I32X4_RELAXED_TRUNC_F32X4_S:
-		put(v, simd_i32x4_relaxed_trunc_f32x4_s(get(v)));
-		break;
-	case WASM_OP_I32X4_RELAXED_TRUNC_F32X4_U:
-		put(v, simd_i32x4_relaxed_trunc_f32x4_u(get(v)));
-		break;
-	case WASM_OP_I32X4_RELAXED_TRUNC_F64X2_S_ZERO:
-		put(v, simd_i32x4_relaxed_trunc_f64x2_s_zero(get(v)));
-		break;
-	case WASM_OP_I32X4_RELAXED_TRUNC_F64X2_U_ZERO:
-		put(v, simd_i32x4_relaxed_trunc_f64x2_u_zero(get(v)));
-		break;
-	case WASM_OP_V128_BITSELECT:
-		put(v, simd_v128_bitselect(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_F32X4_RELAXED_MADD:
-		put(v, simd_f32x4_relaxed_madd(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_F32X4_RELAXED_NMADD:
-		put(v, simd_f32x4_relaxed_nmadd(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_F64X2_RELAXED_MADD:
-		put(v, simd_f64x2_relaxed_madd(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_F64X2_RELAXED_NMADD:
-		put(v, simd_f64x2_relaxed_nmadd(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_I8X16_RELAXED_LANESELECT:
-		put(v, simd_i8x16_relaxed_laneselect(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_I16X8_RELAXED_LANESELECT:
-		put(v, simd_i16x8_relaxed_laneselect(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_I32X4_RELAXED_LANESELECT:
-		put(v, simd_i32x4_relaxed_laneselect(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_I64X2_RELAXED_LANESELECT:
-		put(v, simd_i64x2_relaxed_laneselect(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S:
-		put(v, simd_i32x4_relaxed_dot_i8x16_i7x16_add_s(get(v), get(v + 2), get(v + 4)));
-		break;
-	case WASM_OP_V128_ANY_TRUE:
-		v[0] = simd_v128_any_true(get(v));
-		break;
-	case WASM_OP_I8X16_ALL_TRUE:
-		v[0] = simd_i8x16_all_true(get(v));
-		break;
-	case WASM_OP_I8X16_BITMASK:
-		v[0] = simd_i8x16_bitmask(get(v));
-		break;
-	case WASM_OP_I16X8_ALL_TRUE:
-		v[0] = simd_i16x8_all_true(get(v));
-		break;
-	case WASM_OP_I16X8_BITMASK:
-		v[0] = simd_i16x8_bitmask(get(v));
-		break;
-	case WASM_OP_I32X4_ALL_TRUE:
-		v[0] = simd_i32x4_all_true(get(v));
-		break;
-	case WASM_OP_I32X4_BITMASK:
-		v[0] = simd_i32x4_bitmask(get(v));
-		break;
-	case WASM_OP_I64X2_ALL_TRUE:
-		v[0] = simd_i64x2_all_true(get(v));
-		break;
-	case WASM_OP_I64X2_BITMASK:
-		v[0] = simd_i64x2_bitmask(get(v));
-		break;
-	case WASM_OP_I8X16_SHL:
-		put(v, simd_i8x16_shl(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I8X16_SHR_S:
-		put(v, simd_i8x16_shr_s(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I8X16_SHR_U:
-		put(v, simd_i8x16_shr_u(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I16X8_SHL:
-		put(v, simd_i16x8_shl(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I16X8_SHR_S:
-		put(v, simd_i16x8_shr_s(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I16X8_SHR_U:
-		put(v, simd_i16x8_shr_u(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I32X4_SHL:
-		put(v, simd_i32x4_shl(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I32X4_SHR_S:
-		put(v, simd_i32x4_shr_s(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I32X4_SHR_U:
-		put(v, simd_i32x4_shr_u(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I64X2_SHL:
-		put(v, simd_i64x2_shl(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I64X2_SHR_S:
-		put(v, simd_i64x2_shr_s(get(v), (uint32_t)v[2]));
-		break;
-	case WASM_OP_I64X2_SHR_U:
-		put(v, simd_i64x2_shr_u(get(v), (uint32_t)v[2]));
-		break;
-
+		/* clang-format off */
+	UN(V128_NOT, v128_not)
+	UN(F32X4_DEMOTE_F64X2_ZERO, f32x4_demote_f64x2_zero)
+	UN(F64X2_PROMOTE_LOW_F32X4, f64x2_promote_low_f32x4)
+	UN(I8X16_ABS, i8x16_abs)
+	UN(I8X16_NEG, i8x16_neg)
+	UN(I8X16_POPCNT, i8x16_popcnt)
+	UN(F32X4_CEIL, f32x4_ceil)
+	UN(F32X4_FLOOR, f32x4_floor)
+	UN(F32X4_TRUNC, f32x4_trunc)
+	UN(F32X4_NEAREST, f32x4_nearest)
+	UN(F64X2_CEIL, f64x2_ceil)
+	UN(F64X2_FLOOR, f64x2_floor)
+	UN(F64X2_TRUNC, f64x2_trunc)
+	UN(I16X8_EXTADD_PAIRWISE_I8X16_S, i16x8_extadd_pairwise_i8x16_s)
+	UN(I16X8_EXTADD_PAIRWISE_I8X16_U, i16x8_extadd_pairwise_i8x16_u)
+	UN(I32X4_EXTADD_PAIRWISE_I16X8_S, i32x4_extadd_pairwise_i16x8_s)
+	UN(I32X4_EXTADD_PAIRWISE_I16X8_U, i32x4_extadd_pairwise_i16x8_u)
+	UN(I16X8_ABS, i16x8_abs)
+	UN(I16X8_NEG, i16x8_neg)
+	UN(I16X8_EXTEND_LOW_I8X16_S, i16x8_extend_low_i8x16_s)
+	UN(I16X8_EXTEND_HIGH_I8X16_S, i16x8_extend_high_i8x16_s)
+	UN(I16X8_EXTEND_LOW_I8X16_U, i16x8_extend_low_i8x16_u)
+	UN(I16X8_EXTEND_HIGH_I8X16_U, i16x8_extend_high_i8x16_u)
+	UN(F64X2_NEAREST, f64x2_nearest)
+	UN(I32X4_ABS, i32x4_abs)
+	UN(I32X4_NEG, i32x4_neg)
+	UN(I32X4_EXTEND_LOW_I16X8_S, i32x4_extend_low_i16x8_s)
+	UN(I32X4_EXTEND_HIGH_I16X8_S, i32x4_extend_high_i16x8_s)
+	UN(I32X4_EXTEND_LOW_I16X8_U, i32x4_extend_low_i16x8_u)
+	UN(I32X4_EXTEND_HIGH_I16X8_U, i32x4_extend_high_i16x8_u)
+	UN(I64X2_ABS, i64x2_abs)
+	UN(I64X2_NEG, i64x2_neg)
+	UN(I64X2_EXTEND_LOW_I32X4_S, i64x2_extend_low_i32x4_s)
+	UN(I64X2_EXTEND_HIGH_I32X4_S, i64x2_extend_high_i32x4_s)
+	UN(I64X2_EXTEND_LOW_I32X4_U, i64x2_extend_low_i32x4_u)
+	UN(I64X2_EXTEND_HIGH_I32X4_U, i64x2_extend_high_i32x4_u)
+	UN(F32X4_ABS, f32x4_abs)
+	UN(F32X4_NEG, f32x4_neg)
+	UN(F32X4_SQRT, f32x4_sqrt)
+	UN(F64X2_ABS, f64x2_abs)
+	UN(F64X2_NEG, f64x2_neg)
+	UN(F64X2_SQRT, f64x2_sqrt)
+	UN(I32X4_TRUNC_SAT_F32X4_S, i32x4_trunc_sat_f32x4_s)
+	UN(I32X4_TRUNC_SAT_F32X4_U, i32x4_trunc_sat_f32x4_u)
+	UN(F32X4_CONVERT_I32X4_S, f32x4_convert_i32x4_s)
+	UN(F32X4_CONVERT_I32X4_U, f32x4_convert_i32x4_u)
+	UN(I32X4_TRUNC_SAT_F64X2_S_ZERO, i32x4_trunc_sat_f64x2_s_zero)
+	UN(I32X4_TRUNC_SAT_F64X2_U_ZERO, i32x4_trunc_sat_f64x2_u_zero)
+	UN(F64X2_CONVERT_LOW_I32X4_S, f64x2_convert_low_i32x4_s)
+	UN(F64X2_CONVERT_LOW_I32X4_U, f64x2_convert_low_i32x4_u)
+	UN(I32X4_RELAXED_TRUNC_F32X4_S, i32x4_relaxed_trunc_f32x4_s)
+	UN(I32X4_RELAXED_TRUNC_F32X4_U, i32x4_relaxed_trunc_f32x4_u)
+	UN(I32X4_RELAXED_TRUNC_F64X2_S_ZERO, i32x4_relaxed_trunc_f64x2_s_zero)
+	UN(I32X4_RELAXED_TRUNC_F64X2_U_ZERO, i32x4_relaxed_trunc_f64x2_u_zero)
+	BIN(I8X16_SWIZZLE, i8x16_swizzle)
+	BIN(I8X16_EQ, i8x16_eq)
+	BIN(I8X16_NE, i8x16_ne)
+	BIN(I8X16_LT_S, i8x16_lt_s)
+	BIN(I8X16_LT_U, i8x16_lt_u)
+	BIN(I8X16_GT_S, i8x16_gt_s)
+	BIN(I8X16_GT_U, i8x16_gt_u)
+	BIN(I8X16_LE_S, i8x16_le_s)
+	BIN(I8X16_LE_U, i8x16_le_u)
+	BIN(I8X16_GE_S, i8x16_ge_s)
+	BIN(I8X16_GE_U, i8x16_ge_u)
+	BIN(I16X8_EQ, i16x8_eq)
+	BIN(I16X8_NE, i16x8_ne)
+	BIN(I16X8_LT_S, i16x8_lt_s)
+	BIN(I16X8_LT_U, i16x8_lt_u)
+	BIN(I16X8_GT_S, i16x8_gt_s)
+	BIN(I16X8_GT_U, i16x8_gt_u)
+	BIN(I16X8_LE_S, i16x8_le_s)
+	BIN(I16X8_LE_U, i16x8_le_u)
+	BIN(I16X8_GE_S, i16x8_ge_s)
+	BIN(I16X8_GE_U, i16x8_ge_u)
+	BIN(I32X4_EQ, i32x4_eq)
+	BIN(I32X4_NE, i32x4_ne)
+	BIN(I32X4_LT_S, i32x4_lt_s)
+	BIN(I32X4_LT_U, i32x4_lt_u)
+	BIN(I32X4_GT_S, i32x4_gt_s)
+	BIN(I32X4_GT_U, i32x4_gt_u)
+	BIN(I32X4_LE_S, i32x4_le_s)
+	BIN(I32X4_LE_U, i32x4_le_u)
+	BIN(I32X4_GE_S, i32x4_ge_s)
+	BIN(I32X4_GE_U, i32x4_ge_u)
+	BIN(F32X4_EQ, f32x4_eq)
+	BIN(F32X4_NE, f32x4_ne)
+	BIN(F32X4_LT, f32x4_lt)
+	BIN(F32X4_GT, f32x4_gt)
+	BIN(F32X4_LE, f32x4_le)
+	BIN(F32X4_GE, f32x4_ge)
+	BIN(F64X2_EQ, f64x2_eq)
+	BIN(F64X2_NE, f64x2_ne)
+	BIN(F64X2_LT, f64x2_lt)
+	BIN(F64X2_GT, f64x2_gt)
+	BIN(F64X2_LE, f64x2_le)
+	BIN(F64X2_GE, f64x2_ge)
+	BIN(V128_AND, v128_and)
+	BIN(V128_ANDNOT, v128_andnot)
+	BIN(V128_OR, v128_or)
+	BIN(V128_XOR, v128_xor)
+	BIN(I8X16_NARROW_I16X8_S, i8x16_narrow_i16x8_s)
+	BIN(I8X16_NARROW_I16X8_U, i8x16_narrow_i16x8_u)
+	BIN(I8X16_ADD, i8x16_add)
+	BIN(I8X16_ADD_SAT_S, i8x16_add_sat_s)
+	BIN(I8X16_ADD_SAT_U, i8x16_add_sat_u)
+	BIN(I8X16_SUB, i8x16_sub)
+	BIN(I8X16_SUB_SAT_S, i8x16_sub_sat_s)
+	BIN(I8X16_SUB_SAT_U, i8x16_sub_sat_u)
+	BIN(I8X16_MIN_S, i8x16_min_s)
+	BIN(I8X16_MIN_U, i8x16_min_u)
+	BIN(I8X16_MAX_S, i8x16_max_s)
+	BIN(I8X16_MAX_U, i8x16_max_u)
+	BIN(I8X16_AVGR_U, i8x16_avgr_u)
+	BIN(I16X8_Q15MULR_SAT_S, i16x8_q15mulr_sat_s)
+	BIN(I16X8_NARROW_I32X4_S, i16x8_narrow_i32x4_s)
+	BIN(I16X8_NARROW_I32X4_U, i16x8_narrow_i32x4_u)
+	BIN(I16X8_ADD, i16x8_add)
+	BIN(I16X8_ADD_SAT_S, i16x8_add_sat_s)
+	BIN(I16X8_ADD_SAT_U, i16x8_add_sat_u)
+	BIN(I16X8_SUB, i16x8_sub)
+	BIN(I16X8_SUB_SAT_S, i16x8_sub_sat_s)
+	BIN(I16X8_SUB_SAT_U, i16x8_sub_sat_u)
+	BIN(I16X8_MUL, i16x8_mul)
+	BIN(I16X8_MIN_S, i16x8_min_s)
+	BIN(I16X8_MIN_U, i16x8_min_u)
+	BIN(I16X8_MAX_S, i16x8_max_s)
+	BIN(I16X8_MAX_U, i16x8_max_u)
+	BIN(I16X8_AVGR_U, i16x8_avgr_u)
+	BIN(I16X8_EXTMUL_LOW_I8X16_S, i16x8_extmul_low_i8x16_s)
+	BIN(I16X8_EXTMUL_HIGH_I8X16_S, i16x8_extmul_high_i8x16_s)
+	BIN(I16X8_EXTMUL_LOW_I8X16_U, i16x8_extmul_low_i8x16_u)
+	BIN(I16X8_EXTMUL_HIGH_I8X16_U, i16x8_extmul_high_i8x16_u)
+	BIN(I32X4_ADD, i32x4_add)
+	BIN(I32X4_SUB, i32x4_sub)
+	BIN(I32X4_MUL, i32x4_mul)
+	BIN(I32X4_MIN_S, i32x4_min_s)
+	BIN(I32X4_MIN_U, i32x4_min_u)
+	BIN(I32X4_MAX_S, i32x4_max_s)
+	BIN(I32X4_MAX_U, i32x4_max_u)
+	BIN(I32X4_DOT_I16X8_S, i32x4_dot_i16x8_s)
+	BIN(I32X4_EXTMUL_LOW_I16X8_S, i32x4_extmul_low_i16x8_s)
+	BIN(I32X4_EXTMUL_HIGH_I16X8_S, i32x4_extmul_high_i16x8_s)
+	BIN(I32X4_EXTMUL_LOW_I16X8_U, i32x4_extmul_low_i16x8_u)
+	BIN(I32X4_EXTMUL_HIGH_I16X8_U, i32x4_extmul_high_i16x8_u)
+	BIN(I64X2_ADD, i64x2_add)
+	BIN(I64X2_SUB, i64x2_sub)
+	BIN(I64X2_MUL, i64x2_mul)
+	BIN(I64X2_EQ, i64x2_eq)
+	BIN(I64X2_NE, i64x2_ne)
+	BIN(I64X2_LT_S, i64x2_lt_s)
+	BIN(I64X2_GT_S, i64x2_gt_s)
+	BIN(I64X2_LE_S, i64x2_le_s)
+	BIN(I64X2_GE_S, i64x2_ge_s)
+	BIN(I64X2_EXTMUL_LOW_I32X4_S, i64x2_extmul_low_i32x4_s)
+	BIN(I64X2_EXTMUL_HIGH_I32X4_S, i64x2_extmul_high_i32x4_s)
+	BIN(I64X2_EXTMUL_LOW_I32X4_U, i64x2_extmul_low_i32x4_u)
+	BIN(I64X2_EXTMUL_HIGH_I32X4_U, i64x2_extmul_high_i32x4_u)
+	BIN(F32X4_ADD, f32x4_add)
+	BIN(F32X4_SUB, f32x4_sub)
+	BIN(F32X4_MUL, f32x4_mul)
+	BIN(F32X4_DIV, f32x4_div)
+	BIN(F32X4_MIN, f32x4_min)
+	BIN(F32X4_MAX, f32x4_max)
+	BIN(F32X4_PMIN, f32x4_pmin)
+	BIN(F32X4_PMAX, f32x4_pmax)
+	BIN(F64X2_ADD, f64x2_add)
+	BIN(F64X2_SUB, f64x2_sub)
+	BIN(F64X2_MUL, f64x2_mul)
+	BIN(F64X2_DIV, f64x2_div)
+	BIN(F64X2_MIN, f64x2_min)
+	BIN(F64X2_MAX, f64x2_max)
+	BIN(F64X2_PMIN, f64x2_pmin)
+	BIN(F64X2_PMAX, f64x2_pmax)
+	BIN(I8X16_RELAXED_SWIZZLE, i8x16_relaxed_swizzle)
+	BIN(F32X4_RELAXED_MIN, f32x4_relaxed_min)
+	BIN(F32X4_RELAXED_MAX, f32x4_relaxed_max)
+	BIN(F64X2_RELAXED_MIN, f64x2_relaxed_min)
+	BIN(F64X2_RELAXED_MAX, f64x2_relaxed_max)
+	BIN(I16X8_RELAXED_Q15MULR_S, i16x8_relaxed_q15mulr_s)
+	BIN(I16X8_RELAXED_DOT_I8X16_I7X16_S, i16x8_relaxed_dot_i8x16_i7x16_s)
+	TERN(V128_BITSELECT, v128_bitselect)
+	TERN(F32X4_RELAXED_MADD, f32x4_relaxed_madd)
+	TERN(F32X4_RELAXED_NMADD, f32x4_relaxed_nmadd)
+	TERN(F64X2_RELAXED_MADD, f64x2_relaxed_madd)
+	TERN(F64X2_RELAXED_NMADD, f64x2_relaxed_nmadd)
+	TERN(I8X16_RELAXED_LANESELECT, i8x16_relaxed_laneselect)
+	TERN(I16X8_RELAXED_LANESELECT, i16x8_relaxed_laneselect)
+	TERN(I32X4_RELAXED_LANESELECT, i32x4_relaxed_laneselect)
+	TERN(I64X2_RELAXED_LANESELECT, i64x2_relaxed_laneselect)
+	TERN(I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S, i32x4_relaxed_dot_i8x16_i7x16_add_s)
+	TEST(V128_ANY_TRUE, v128_any_true)
+	TEST(I8X16_ALL_TRUE, i8x16_all_true)
+	TEST(I8X16_BITMASK, i8x16_bitmask)
+	TEST(I16X8_ALL_TRUE, i16x8_all_true)
+	TEST(I16X8_BITMASK, i16x8_bitmask)
+	TEST(I32X4_ALL_TRUE, i32x4_all_true)
+	TEST(I32X4_BITMASK, i32x4_bitmask)
+	TEST(I64X2_ALL_TRUE, i64x2_all_true)
+	TEST(I64X2_BITMASK, i64x2_bitmask)
+	EXTRACT(I8X16_EXTRACT_LANE_S, i8x16_extract_lane_s)
+	EXTRACT(I8X16_EXTRACT_LANE_U, i8x16_extract_lane_u)
+	EXTRACT(I16X8_EXTRACT_LANE_S, i16x8_extract_lane_s)
+	EXTRACT(I16X8_EXTRACT_LANE_U, i16x8_extract_lane_u)
+	EXTRACT(I32X4_EXTRACT_LANE, i32x4_extract_lane)
+	EXTRACT(I64X2_EXTRACT_LANE, i64x2_extract_lane)
+	EXTRACT(F32X4_EXTRACT_LANE, f32x4_extract_lane)
+	EXTRACT(F64X2_EXTRACT_LANE, f64x2_extract_lane)
+	SHIFT32(I8X16_SHL, i8x16_shl)
+	SHIFT32(I8X16_SHR_S, i8x16_shr_s)
+	SHIFT32(I8X16_SHR_U, i8x16_shr_u)
+	SHIFT32(I16X8_SHL, i16x8_shl)
+	SHIFT32(I16X8_SHR_S, i16x8_shr_s)
+	SHIFT32(I16X8_SHR_U, i16x8_shr_u)
+	SHIFT32(I32X4_SHL, i32x4_shl)
+	SHIFT32(I32X4_SHR_S, i32x4_shr_s)
+	SHIFT32(I32X4_SHR_U, i32x4_shr_u)
+	SHIFT32(I64X2_SHL, i64x2_shl)
+	SHIFT32(I64X2_SHR_S, i64x2_shr_s)
+	SHIFT32(I64X2_SHR_U, i64x2_shr_u)
+	REPLACE32(I8X16_REPLACE_LANE, i8x16_replace_lane)
+	REPLACE32(I16X8_REPLACE_LANE, i16x8_replace_lane)
+	REPLACE32(I32X4_REPLACE_LANE, i32x4_replace_lane)
+	REPLACE32(F32X4_REPLACE_LANE, f32x4_replace_lane)
+	REPLACE64(I64X2_REPLACE_LANE, i64x2_replace_lane)
+	REPLACE64(F64X2_REPLACE_LANE, f64x2_replace_lane)
+	SPLAT32(I8X16_SPLAT, i8x16_splat)
+	SPLAT32(I16X8_SPLAT, i16x8_splat)
+	SPLAT32(I32X4_SPLAT, i32x4_splat)
+	SPLAT32(F32X4_SPLAT, f32x4_splat)
+	SPLAT64(I64X2_SPLAT, i64x2_splat)
+	SPLAT64(F64X2_SPLAT, f64x2_splat)
+	/* clang-format on */
 	default: /* the translator sends only the rows above */
 		break;
 	}
 }
+#undef UN
+#undef BIN
+#undef TERN
+#undef TEST
+#undef EXTRACT
+#undef SHIFT32
+#undef REPLACE32
+#undef REPLACE64
+#undef SPLAT32
+#undef SPLAT64
 
 void interp_simd_shuffle(uint64_t *v, const uint8_t lanes[16])
 {

@@ -275,35 +275,27 @@ static uint8_t next_untyped(struct tr *t)
 	return t->ui < t->f->nuntyped ? t->f->untyped_types[t->ui++] : WASM_TYPE_UNKNOWN;
 }
 
-static void do_select(struct tr *t)
+/* select; of a v128 (two entries per operand), each half with the same
+ * condition: the low result goes to the first operand's low slot, which
+ * only the first select reads. */
+static void do_select(struct tr *t, bool v128)
 {
-	uint32_t c = interp_tr_pop(t), s2 = interp_tr_pop(t), s1 = interp_tr_pop(t);
-	struct ins *in = interp_tr_emit(t, OP_SELECT);
+	uint32_t n = v128 ? 2 : 1, c = interp_tr_pop(t), s1[2], s2[2];
+	struct ins *in;
 
-	in->a = s1;
-	in->b = s2;
-	in->imm = c;
-	in->c = interp_tr_push(t);
-	interp_tr_produced(t);
-}
-
-/* select of a v128: each half with the same condition. The low result
- * goes to the first operand's low slot, which only it reads. */
-static void do_select_v128(struct tr *t)
-{
-	uint32_t c = interp_tr_pop(t), s2h = interp_tr_pop(t), s2l = interp_tr_pop(t);
-	uint32_t s1h = interp_tr_pop(t), s1l = interp_tr_pop(t);
-	struct ins *in = interp_tr_emit(t, OP_SELECT);
-
-	in->a = s1l;
-	in->b = s2l;
-	in->imm = c;
-	in->c = interp_tr_push(t);
-	in = interp_tr_emit(t, OP_SELECT);
-	in->a = s1h;
-	in->b = s2h;
-	in->imm = c;
-	in->c = interp_tr_push(t);
+	for (uint32_t i = n; i-- > 0;)
+		s2[i] = interp_tr_pop(t);
+	for (uint32_t i = n; i-- > 0;)
+		s1[i] = interp_tr_pop(t);
+	for (uint32_t i = 0; i < n; i++) {
+		in = interp_tr_emit(t, OP_SELECT);
+		in->a = s1[i];
+		in->b = s2[i];
+		in->imm = c;
+		in->c = interp_tr_push(t);
+	}
+	if (!v128)
+		interp_tr_produced(t);
 }
 
 /* Translates one instruction whose opcode was read; true at the body's end. */
@@ -388,21 +380,13 @@ static bool translate_instr(struct tr *t, uint8_t code)
 	case WASM_OP_SELECT_T:
 		wasm_reader_u32(&t->r, &x);
 		wasm_reader_u8(&t->r, &b);
-		if (dead)
-			return false;
-		if (b == WASM_TYPE_V128)
-			do_select_v128(t);
-		else
-			do_select(t);
+		if (!dead)
+			do_select(t, b == WASM_TYPE_V128);
 		return false;
 	case WASM_OP_SELECT:
 		b = t->wide ? next_untyped(t) : 0;
-		if (dead)
-			return false;
-		if (b == WASM_TYPE_V128)
-			do_select_v128(t);
-		else
-			do_select(t);
+		if (!dead)
+			do_select(t, b == WASM_TYPE_V128);
 		return false;
 	case WASM_OP_LOCAL_GET: {
 		bool pair;

@@ -718,16 +718,9 @@ L_GLOBAL_SET_V128 : {
 L_SIMD:
 	interp_simd_op(fp + ip->a, ip->b, ip->imm);
 	NEXT();
-L_SIMD_SHUFFLE : {
-	/* the 16 lane indices: 0-7 in imm, 8-11 in b, 12-15 in c */
-	uint8_t lanes[16];
-
-	memcpy(lanes, &ip->imm, 8);
-	memcpy(lanes + 8, &ip->b, 4);
-	memcpy(lanes + 12, &ip->c, 4);
-	interp_simd_shuffle(fp + ip->a, lanes);
+L_SIMD_SHUFFLE:
+	interp_simd_shuffle(fp, ip);
 	NEXT();
-}
 L_SIMD_MEM:
 	kind = interp_simd_mem(fp + ip->a, ip->b & 0xffff, ip->imm, ip->b >> 16, mb, x->msize);
 	if (UNLIKELY(kind))

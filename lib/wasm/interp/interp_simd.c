@@ -325,8 +325,15 @@ void interp_simd_op(uint64_t *v, uint32_t sub, uint64_t imm)
 #undef SPLAT32
 #undef SPLAT64
 
-void interp_simd_shuffle(uint64_t *v, const uint8_t lanes[16])
+void interp_simd_shuffle(uint64_t *fp, const struct ins *ip)
 {
+	/* the 16 lane indices: 0-7 in imm, 8-11 in b, 12-15 in c */
+	uint64_t *v = fp + ip->a;
+	uint8_t lanes[16];
+
+	memcpy(lanes, &ip->imm, 8);
+	memcpy(lanes + 8, &ip->b, 4);
+	memcpy(lanes + 12, &ip->c, 4);
 	put(v, simd_i8x16_shuffle(get(v), get(v + 2), lanes));
 }
 

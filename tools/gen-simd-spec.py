@@ -3,6 +3,8 @@
 
     tools/gen-simd-spec.py OUT.h SIMD_OPS_H TESTSUITE_DIR TESTSUITE_3_DIR
 
+(SIMD_OPS_H: lib/wasm/interp/simd_ops.h, read through clang -E.)
+
 The 2.0 suite's simd_*.wast files and the 3.0 suite's relaxed SIMD files
 hold thousands of `(assert_return (invoke F args) result)` where F's body is
 `local.get 0 [local.get 1 [local.get 2]] OP [immediates]`. Each one whose OP
@@ -43,14 +45,12 @@ LANE_BYTES = {"i8": 1, "i16": 2, "i32": 4, "i64": 8, "f32": 4, "f64": 8}
 
 
 def header_ops(path):
-    """The instruction functions simd_ops.h defines (helpers end in '_')."""
-    text = open(path).read()
-    ops = set(re.findall(r"^SIMD_[A-Z]+_\((\w+),", text, re.M))
-    ops |= set(re.findall(r"^static inline \w+ simd_(\w+[^_])\(", text, re.M))
-    for shape in re.findall(r"^SIMD_REDUCE_\((\w+),", text, re.M):
-        ops.discard(shape)
-        ops |= {shape + "_all_true", shape + "_bitmask"}
-    return ops
+    """The instruction functions simd_ops.h defines, from the preprocessor's
+    output (most come out of generator macros); helpers end in '_'."""
+    inc = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+    text = subprocess.run(["clang", "-std=c11", "-E", "-P", "-I", inc, path], check=True,
+                          capture_output=True, text=True).stdout
+    return set(re.findall(r"static inline \w+ simd_(\w*[^_\W])\(", text))
 
 
 def sig_of(op, nargs):

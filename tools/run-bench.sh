@@ -25,6 +25,8 @@
 #   compiler   bench/wasm natively vs as WebAssembly by guest instruction
 #              counts: riscv64 binaries under qemu-riscv64, and the kernel's
 #              bench kwasm under -icount (tools/bench-compiler.sh).
+#   simd       bench/wasm built with -msimd128 vs the scalar build, on the
+#              interpreter and the compiler (tools/bench-simd.sh).
 #   mem        the memory-pressure sequences of tests/qemu/checks_pressure.py
 #              through the shell on SMP=1: the frames free or held by the heap
 #              and page tables, and the heap's bytes in use, before and after
@@ -106,3 +108,5 @@ tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.t
 BUILD="$BUILD" tools/bench-wasm.sh
 
 BUILD="$BUILD" tools/bench-compiler.sh
+
+BUILD="$BUILD" tools/bench-simd.sh

@@ -90,10 +90,13 @@ spectest-asan: $(SPECTEST_ASAN)
 	exit $$status
 
 # ---- the testsuite in the kernel ----
-# Every non-SIMD script, as tests/spec/run.sh runs on the host (a few
-# seconds of the test kernel on QEMU); SPEC_KERNEL="i32 f64 ..." for fewer.
+# Every script, as tests/spec/run.sh runs on the host (a few seconds of
+# the test kernel on QEMU); SPEC_KERNEL="i32 f64 ..." for fewer. The
+# simd_* ones come from $(BUILD)/spec/json-simd (spec_json_dir).
 SPEC_NAMES := $(filter-out simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
-SPEC_KERNEL ?= $(SPEC_NAMES)
+SPEC_SIMD_NAMES := $(filter simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
+spec_json_dir = $(BUILD)/spec/$(if $(filter simd_%,$(1)),json-simd,json)
+SPEC_KERNEL ?= $(SPEC_NAMES) $(SPEC_SIMD_NAMES)
 SPECK := $(BUILD)/kernel-spec
 SPEC_MEM ?= guarded
 ifneq ($(SPEC_KERNEL),$(shell cat $(SPECK)/vars 2>/dev/null))
@@ -112,11 +115,12 @@ $(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
 
 $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/spec/skip.txt \
 		tests/spec/skip-json.txt \
-		$(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_KERNEL))
+		$(foreach n,$(SPEC_KERNEL),$(call spec_json_dir,$(n))/$(n).json)
 	$(call step,CPIO)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
 	$(Q)for n in $(SPEC_KERNEL); do \
-		cp $(BUILD)/spec/json/$$n.json $(SPECK)/root/spec/ && \
-		find $(BUILD)/spec/json -maxdepth 1 -name "$$n.[0-9]*.wasm" -exec cp -t $(SPECK)/root/spec/ {} + \
+		d=$(BUILD)/spec/json; case $$n in simd_*) d=$(BUILD)/spec/json-simd;; esac; \
+		cp $$d/$$n.json $(SPECK)/root/spec/ && \
+		find $$d -maxdepth 1 -name "$$n.[0-9]*.wasm" -exec cp -t $(SPECK)/root/spec/ {} + \
 		|| exit 1; \
 	done
 	$(Q)cat tests/spec/skip.txt tests/spec/skip-json.txt >$(SPECK)/root/spec/skip.txt
@@ -127,7 +131,6 @@ $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 HOST_TEST_GEN += tools/spectest/run/wast_load.c
 HOST_TEST_GEN_wasm += tools/spectest/run/wast_load.c tools/spectest/wast_json_host.c
 
-SPEC_SIMD_NAMES := $(filter simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
 SPEC_SIMD_JSONS := $(patsubst %,$(BUILD)/spec/json-simd/%.json,$(SPEC_SIMD_NAMES))
 $(BUILD)/spec/json-simd/%.json: $(WASM_TESTSUITE)/%.wast
 	$(wast2json_recipe)

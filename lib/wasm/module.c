@@ -207,6 +207,8 @@ const char *wasm_valtype_name(uint8_t t)
 		return "f32";
 	case WASM_TYPE_F64:
 		return "f64";
+	case WASM_TYPE_V128:
+		return "v128";
 	case WASM_TYPE_FUNCREF:
 		return "funcref";
 	case WASM_TYPE_EXTERNREF:

@@ -104,6 +104,7 @@ enum wasm_const_kind {
 	WASM_CONST_EXPR,       /* extended (3.0): several constant instructions,
 				* i32/i64 add, sub, mul among them, at bytes
 				* [offset, offset + u.expr.len) (`end` included) */
+	WASM_CONST_V128,       /* v128.const: u.v128 (little-endian) */
 };
 enum wasm_const_status {
 	WASM_CONST_OK,		 /* one constant instruction, or an extended
@@ -131,6 +132,7 @@ struct wasm_const_expr {
 		struct {
 			uint32_t len, ninstr;
 		} expr;
+		uint8_t v128[16];
 	} u;
 };
 
@@ -178,6 +180,7 @@ struct wasm_func {
 	uint32_t nhidden;    /* hidden locals after the declared ones: the
 				exceptions caught by legacy catch frames, one per
 				frame open at once (for rethrow) */
+	bool uses_simd;	     /* the body has a SIMD (0xfd) instruction */
 	uint32_t nblocks;
 	struct wasm_block_info *blocks;
 	/* One entry per `drop` (0x1a) and per untyped `select` (0x1b), in body
@@ -327,6 +330,17 @@ bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functy
  * or NULL. */
 const struct wasm_export *wasm_module_find_export(const struct wasm_module *m, const char *name,
 						  size_t len, uint8_t kind);
+
+/* wasm_types_slots - the 8-byte slots (value array entries, runtime.h)
+ * values of types ts[0..n) take: two for a v128, one for any other. */
+static inline uint32_t wasm_types_slots(const uint8_t *ts, uint32_t n)
+{
+	uint32_t k = n;
+
+	for (uint32_t i = 0; i < n; i++)
+		k += ts[i] == WASM_TYPE_V128;
+	return k;
+}
 
 /* wasm_valtype_name - "i32", "funcref", ...; "?" for anything else. */
 const char *wasm_valtype_name(uint8_t t);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/compiler.h"
+#include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/opcodes.h"
 
@@ -39,14 +40,33 @@ bool wasm_utf8_valid(const uint8_t *s, size_t n);
  * out[0..4); returns how many bytes (1 to 4). */
 size_t wasm_utf8_put(uint8_t *out, uint32_t cp);
 
-/* wasm_is_valtype / wasm_is_reftype - a known (non-SIMD) encoding. */
+/* wasm_is_valtype / wasm_is_reftype - a known encoding (v128 included:
+ * wasm_type_off says whether the module turned its feature off). */
 static inline bool wasm_is_reftype(uint8_t b)
 {
 	return b == WASM_TYPE_FUNCREF || b == WASM_TYPE_EXTERNREF || b == WASM_TYPE_EXNREF;
 }
 static inline bool wasm_is_valtype(uint8_t b)
 {
-	return (b >= WASM_TYPE_F64 && b <= WASM_TYPE_I32) || wasm_is_reftype(b);
+	return (b >= WASM_TYPE_V128 && b <= WASM_TYPE_I32) || wasm_is_reftype(b);
+}
+
+/* wasm_type_off - whether value type `b` belongs to a feature `m` has
+ * turned off (v128: simd); such a type is malformed there. */
+static inline bool wasm_type_off(const struct wasm_module *m, uint8_t b)
+{
+	return b == WASM_TYPE_V128 && (m->features_off & WASM_FEAT_SIMD);
+}
+
+/* wasm_simd_off - the feature turned off in `m` that 0xfd sub-opcode `sub`
+ * belongs to (WASM_FEAT_SIMD or WASM_FEAT_RELAXED_SIMD), 0 if it is on. */
+static inline uint32_t wasm_simd_off(const struct wasm_module *m, uint32_t sub)
+{
+	if (m->features_off & WASM_FEAT_SIMD)
+		return WASM_FEAT_SIMD;
+	if (sub >= WASM_OP_FD_RELAXED && (m->features_off & WASM_FEAT_RELAXED_SIMD))
+		return WASM_FEAT_RELAXED_SIMD;
+	return 0;
 }
 
 /* wasm_const_arith - whether opcode op is one of the arithmetic

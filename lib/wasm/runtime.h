@@ -29,7 +29,13 @@
  * Values: `union wasm_val` holds any value; floats as raw IEEE bits (NaN
  * payloads must survive), references as uintptr_t with 0 = null. A funcref
  * is a `struct wasm_funcinst *`; an externref is whatever non-zero value the
- * host chose.
+ * host chose. A v128 takes two consecutive entries of a value array (args,
+ * results, host calls' vals): bytes 0-7 of the vector (lanes in
+ * little-endian order) in .i64 of the first, bytes 8-15 in the second;
+ * counts of such arrays (nargs, nresults) are in entries, so a function
+ * (v128, i32) takes 3 (wasm_types_slots). Decided so: an entry stays 8
+ * bytes, the interpreter's slot, so host calls keep reading their
+ * arguments in place and functions without v128 pay nothing.
  */
 #pragma once
 
@@ -188,7 +194,8 @@ struct wasm_tableinst {
 struct wasm_globalinst {
 	uint8_t type; /* enum wasm_valtype */
 	bool is_mutable;
-	union wasm_val val;
+	union wasm_val val; /* a v128: bytes 0-7 (see union wasm_val) */
+	uint64_t val_hi;    /* a v128: bytes 8-15; 0 for other types */
 };
 
 /* An exception tag (3.0): its identity is its address. */
@@ -392,7 +399,8 @@ bool wasm_store_owns_address(const struct wasm_store *s, uintptr_t addr);
 /*
  * Host-made objects, owned by the store. `sig` for functions is
  * "params:results", one letter per value: i i32, I i64, f f32, F f64,
- * r funcref, e externref (e.g. "iI:i"). ERR_INVAL for a bad sig or limits
+ * r funcref, e externref, v v128 (two entries of vals, see union wasm_val)
+ * (e.g. "iI:i"). ERR_INVAL for a bad sig or limits
  * (min > max), ERR_NOMEM.
  */
 int wasm_store_new_func(struct wasm_store *s, const char *sig, wasm_host_fn fn, void *arg,

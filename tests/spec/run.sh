@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - the official WebAssembly spec testsuite against lib/wasm.
 #
-# Runs every non-SIMD .wast of $WASM_TESTSUITE with $SPEC_RUNNER (default
+# Runs every .wast of $WASM_TESTSUITE with $SPEC_RUNNER (default
 # $BUILD/host/spectest, from make spectest-build), which reads the scripts
 # itself (text-format modules included), passing on the arguments (e.g.
 # --guarded, -v, -j 2). One line per file; the last line is "N passed,
@@ -27,10 +27,6 @@ die() {
 [[ ${#emu[@]} -eq 0 ]] || command -v "${emu[0]}" >/dev/null || die "$EMU missing (make deps)"
 [[ -d $SUITE ]] || die "testsuite folder $SUITE not found (set WASM_TESTSUITE=DIR)"
 shopt -s nullglob
-wasts=()
-for w in "$SUITE"/*.wast; do
-	[[ $(basename "$w") == simd_* ]] && continue
-	wasts+=("$w")
-done
+wasts=("$SUITE"/*.wast)
 [[ ${#wasts[@]} -gt 0 ]] || die "no .wast files in $SUITE"
 exec "${emu[@]}" "$RUNNER" --skip tests/spec/skip.txt "$@" "${wasts[@]}"

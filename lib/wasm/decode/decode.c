@@ -108,6 +108,10 @@ int wasm_dec_valtype(struct dec *d, uint8_t *out)
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x", b);
 	if (b == WASM_TYPE_EXNREF && (d->m->features_off & WASM_FEAT_EXCEPTIONS))
 		return dec_exnref_off(d, at);
+	if (wasm_type_off(d->m, b))
+		return DEC_FAIL(d, ERR_MALFORMED, at,
+				"malformed value type 0x%02x (feature %s off)", b,
+				wasm_feature_name(WASM_FEAT_SIMD));
 	*out = b;
 	return 0;
 }

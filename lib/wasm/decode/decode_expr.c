@@ -55,8 +55,22 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 	case WASM_IMM_MEMARG1:
 	case WASM_IMM_MEMARG2:
 	case WASM_IMM_MEMARG4:
-	case WASM_IMM_MEMARG8: /* align, offset */
+	case WASM_IMM_MEMARG8:
+	case WASM_IMM_MEMARG16: /* align, offset */
 		return skip_u32(r) && skip_u32(r);
+	case WASM_IMM_MEMARG1_LANE:
+	case WASM_IMM_MEMARG2_LANE:
+	case WASM_IMM_MEMARG4_LANE:
+	case WASM_IMM_MEMARG8_LANE: /* align, offset, lane */
+		return skip_u32(r) && skip_u32(r) && wasm_reader_u8(r, &b);
+	case WASM_IMM_LANE16:
+	case WASM_IMM_LANE8:
+	case WASM_IMM_LANE4:
+	case WASM_IMM_LANE2:
+		return wasm_reader_u8(r, &b);
+	case WASM_IMM_V128:
+	case WASM_IMM_SHUFFLE:
+		return wasm_reader_bytes(r, 16, &(const uint8_t *){NULL});
 	case WASM_IMM_BR_TABLE: /* vec(label) label */
 		if (!wasm_reader_u32(r, &n))
 			return false;
@@ -114,7 +128,8 @@ bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 	if (imm == WASM_IMM_PREFIX) {
 		if (!wasm_reader_u32(r, &sub))
 			return false;
-		if (sub >= WASM_OP_FC_COUNT)
+		if (sub >= (op == WASM_OP_PREFIX_FC ? (uint32_t)WASM_OP_FC_COUNT
+						    : (uint32_t)WASM_OP_FD_END))
 			return wasm_reader_error(r, "illegal opcode");
 		imm = wasm_opinfo[WASM_OP_INDEX(op, sub)].imm;
 	} else if (imm == WASM_IMM_ILLEGAL) {
@@ -122,6 +137,19 @@ bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 		return wasm_reader_error(r, "illegal opcode");
 	}
 	return skip_imm(r, imm);
+}
+
+/* After a 0xfd prefix: whether its sub-opcode is v128.const's (then read),
+ * else the reader stays at the sub-opcode. */
+static bool is_v128_const(struct wasm_reader *r)
+{
+	size_t at = r->pos;
+	uint32_t sub;
+
+	if (wasm_reader_u32(r, &sub) && sub == WASM_OP_V128_CONST)
+		return true;
+	r->pos = at;
+	return false;
 }
 
 bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, bool extended)
@@ -192,6 +220,21 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, 
 				return false;
 			e.kind = WASM_CONST_GLOBAL_GET;
 			e.type = WASM_TYPE_UNKNOWN;
+			break;
+		case WASM_OP_PREFIX_FD:
+			if (is_v128_const(r)) {
+				const uint8_t *p;
+
+				if (!wasm_reader_bytes(r, 16, &p))
+					return false;
+				memcpy(e.u.v128, p, 16);
+				e.kind = WASM_CONST_V128;
+				e.type = WASM_TYPE_V128;
+				break;
+			}
+			if (!wasm_skip_immediates(r, op))
+				return false;
+			nonconst = true;
 			break;
 		default:
 			if (wasm_const_arith(op)) { /* extended constant expressions */
@@ -307,7 +350,8 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			if (!wasm_reader_s33(r, &bt))
 				return false;
 			if (bt < 0 &&
-			    (bt < -64 || (bt != -64 && !wasm_is_valtype((uint8_t)(bt + 0x80))))) {
+			    (bt < -64 || (bt != -64 && (!wasm_is_valtype((uint8_t)(bt + 0x80)) ||
+							wasm_type_off(m, (uint8_t)(bt + 0x80)))))) {
 				r->pos = at;
 				return wasm_reader_error(r, "malformed value type");
 			}
@@ -336,7 +380,7 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			for (uint32_t i = 0; i < n; i++) {
 				if (!wasm_reader_u8(r, &b))
 					return false;
-				if (!wasm_is_valtype(b))
+				if (!wasm_is_valtype(b) || wasm_type_off(m, b))
 					return wasm_reader_error(r, "malformed value type");
 			}
 			break;
@@ -356,12 +400,88 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			if (!wasm_skip_immediates(r, op))
 				return false;
 			break;
+		case WASM_OP_PREFIX_FD:
+			if (!wasm_reader_u32(r, &sub))
+				return false;
+			if (wasm_simd_off(m, sub))
+				return wasm_reader_error(
+					r, wasm_simd_off(m, sub) == WASM_FEAT_SIMD
+						   ? "illegal opcode (feature simd off)"
+						   : "illegal opcode (feature "
+						     "relaxed-simd off)");
+			r->pos = at + 1;
+			if (!wasm_skip_immediates(r, op))
+				return false;
+			break;
 		default:
 			if (!wasm_skip_immediates(r, op))
 				return false;
 			break;
 		}
 	}
+}
+
+static bool type_has_v128(const struct wasm_functype *ft)
+{
+	return wasm_types_slots(ft->params, ft->nparams) != ft->nparams ||
+	       wasm_types_slots(ft->results, ft->nresults) != ft->nresults;
+}
+
+bool wasm_func_uses_v128(const struct wasm_module *m, uint32_t func)
+{
+	const struct wasm_func *f = &m->funcs[func];
+	struct wasm_reader r;
+	uint32_t x, y;
+	int64_t bt;
+	uint8_t op, b;
+
+	if (f->uses_simd || type_has_v128(&m->types[f->type]) ||
+	    wasm_types_slots(f->local_types, f->nlocals) != f->nlocals)
+		return true;
+	wasm_reader_init(&r, m->bytes, m->len);
+	r.pos = f->code_start;
+	r.end = f->code_end;
+	while (r.pos < r.end && wasm_reader_u8(&r, &op)) {
+		size_t at = r.pos;
+		bool v128 = false;
+
+		switch (op) {
+		case WASM_OP_CALL:
+			v128 = wasm_reader_u32(&r, &x) && x < m->nfuncs &&
+			       type_has_v128(&m->types[m->funcs[x].type]);
+			break;
+		case WASM_OP_CALL_INDIRECT:
+			v128 = wasm_reader_u32(&r, &x) && x < m->ntypes &&
+			       type_has_v128(&m->types[x]);
+			break;
+		case WASM_OP_GLOBAL_GET:
+		case WASM_OP_GLOBAL_SET:
+			v128 = wasm_reader_u32(&r, &x) && x < m->nglobals &&
+			       m->globals[x].type == WASM_TYPE_V128;
+			break;
+		case WASM_OP_BLOCK:
+		case WASM_OP_LOOP:
+		case WASM_OP_IF:
+			v128 = wasm_reader_s33(&r, &bt) &&
+			       (bt >= 0 ? bt < m->ntypes && type_has_v128(&m->types[bt])
+					: bt == (int64_t)WASM_TYPE_V128 - 0x80);
+			break;
+		case WASM_OP_SELECT_T:
+			if (!wasm_reader_u32(&r, &y))
+				return true;
+			for (uint32_t i = 0; i < y && wasm_reader_u8(&r, &b); i++)
+				v128 |= b == WASM_TYPE_V128;
+			break;
+		default:
+			break;
+		}
+		if (v128)
+			return true;
+		r.pos = at;
+		if (!wasm_skip_immediates(&r, op))
+			return true; /* cannot happen once validated */
+	}
+	return false;
 }
 
 int wasm_scan_bodies(const struct wasm_module *m, struct wasm_error *err)

@@ -81,11 +81,13 @@ int wasm_exec_call(struct wasm_exec *x, struct wasm_funcinst *f, const union was
 		   uint32_t nargs)
 {
 	const struct wasm_functype *ft = f->type;
-	uint32_t nslots = MAX(ft->nparams, ft->nresults);
+	uint32_t np = wasm_types_slots(ft->params, ft->nparams);
+	uint32_t nr = wasm_types_slots(ft->results, ft->nresults);
+	uint32_t nslots = MAX(np, nr);
 
 	if (x->state == EXEC_READY)
 		return ERR_BUSY;
-	if (nargs != ft->nparams)
+	if (nargs != np)
 		return ERR_INVAL;
 	if (nslots > x->max_slots)
 		return ERR_NOMEM;
@@ -100,7 +102,7 @@ int wasm_exec_call(struct wasm_exec *x, struct wasm_funcinst *f, const union was
 	x->fp = 0;
 	x->nframes = 0;
 	x->fault_ip = NULL;
-	x->nresults = ft->nresults;
+	x->nresults = nr;
 	x->reason = WASM_SUSPEND_NONE;
 	memset(&x->trap, 0, sizeof(x->trap));
 	x->exn = NULL;
@@ -254,7 +256,7 @@ int wasm_invoke(struct wasm_exec *x, struct wasm_funcinst *f, const union wasm_v
 	uint32_t n;
 	int rc;
 
-	if (nresults != f->type->nresults)
+	if (nresults != wasm_types_slots(f->type->results, f->type->nresults))
 		return ERR_INVAL;
 	rc = wasm_exec_call(x, f, args, nargs);
 	if (rc)

@@ -748,6 +748,33 @@ L_GLOBAL_SET:
 L_REF_IS_NULL:
 	C = A64 == 0;
 	NEXT();
+L_GLOBAL_GET_V128 : {
+	const struct wasm_globalinst *g = (const struct wasm_globalinst *)(uintptr_t)ip->imm;
+
+	fp[ip->c] = g->val.i64;
+	fp[ip->c + 1] = g->val_hi;
+	NEXT();
+}
+L_GLOBAL_SET_V128 : {
+	struct wasm_globalinst *g = (struct wasm_globalinst *)(uintptr_t)ip->imm;
+
+	g->val.i64 = fp[ip->a];
+	g->val_hi = fp[ip->a + 1];
+	NEXT();
+}
+
+	/* ---- SIMD (interp_simd.c): operands from slot a on, b the row ---- */
+L_SIMD:
+	interp_simd_op(fp + ip->a, ip->b, ip->imm);
+	NEXT();
+L_SIMD_SHUFFLE:
+	interp_simd_shuffle(fp, ip);
+	NEXT();
+L_SIMD_MEM:
+	kind = interp_simd_mem(fp + ip->a, ip->b & 0xffff, ip->imm, ip->b >> 16, mb, x->msize);
+	if (UNLIKELY(kind))
+		TRAP(kind);
+	NEXT();
 
 	/* ---- exceptions (interp_exn.c unwinds) ---- */
 L_THROW:

@@ -18,6 +18,15 @@
  * values is preceded by copy instructions. Each instruction keeps the byte
  * offset of the WebAssembly instruction it came from, for backtraces.
  *
+ * A v128 value takes two consecutive slots: bytes 0-7 (the low lanes,
+ * little-endian) in the first, bytes 8-15 in the second. The translator
+ * handles it as two stack entries (a local of type v128 is two local
+ * slots; interp_fn's counts are in slots), so copies, branches, blocks and
+ * calls move v128 values with the code they have for scalars; only SIMD
+ * instructions see the pair as one value. Slots, not 16-byte cells: a
+ * function without v128 pays nothing, and union wasm_val (runtime.h) stays
+ * one slot wide for host calls, which read their arguments in place.
+ *
  * Invariant: a translated function only names slots below its nslots, and
  * every branch target lies inside its own code array.
  */
@@ -313,7 +322,12 @@
 	X(BR_I64_EQZ) \
 	X(BRN_I64_EQZ) \
 	X(THROW) \
-	X(THROW_REF)
+	X(THROW_REF) \
+	X(SIMD) \
+	X(SIMD_SHUFFLE) \
+	X(SIMD_MEM) \
+	X(GLOBAL_GET_V128) \
+	X(GLOBAL_SET_V128)
 
 /* clang-format on */
 
@@ -436,6 +450,7 @@ struct wasm_code {
 	size_t limit;
 	_Atomic size_t bytes;
 	atomic_uint ntranslated; /* functions with their own body */
+	bool wide;		 /* the module has v128 values (module_has_v128) */
 	/* the store's translate_hook, NULL without one: read on first calls
 	 * only, so an instance without it pays one predicted branch there */
 	const struct wasm_translate_hook *hook;
@@ -511,6 +526,19 @@ struct wasm_exec {
 	struct ins entry[2]; /* CALL_FUNCINST f, EXIT */
 	struct interp_fn entry_fn;
 };
+
+/*
+ * SIMD (interp_simd.c). interp_simd_op - SIMD row `sub` (not a memory
+ * access, not v128.const or i8x16.shuffle) on the operands at v[0..) (a
+ * v128 in two slots), its result at v[0]; imm is its lane index.
+ * interp_simd_shuffle - the i8x16.shuffle at ip (fields: interp_tr_simd.c).
+ * interp_simd_mem - a SIMD load or store: address at v[0], a vector
+ * operand after it; 0 or WASM_TRAP_MEMORY_OOB (nothing written then).
+ */
+void interp_simd_op(uint64_t *v, uint32_t sub, uint64_t imm);
+void interp_simd_shuffle(uint64_t *fp, const struct ins *ip);
+int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, uint8_t *mb,
+		    uint64_t msize);
 
 /* Results of interp_run_loop. */
 enum { INTERP_DONE, INTERP_TRAP, INTERP_SUSPEND };

@@ -51,6 +51,13 @@ struct tr {
 	uint32_t nc;
 	uint32_t blk;
 	uint32_t L;
+	/* v128 (two slots each) in the module: locals by lmap (NULL: local x
+	 * is slot x; else lmap[x] = slot << 1 | is a v128), the types of drops
+	 * and untyped selects by untyped[ui] (the validator's, in body order),
+	 * block arities from their types */
+	bool wide;
+	uint32_t *lmap;
+	uint32_t ui;
 	int64_t last_prod; /* index of the last instruction if it wrote the top slot */
 	int64_t last_copy; /* index of the last instruction if it is a lone COPY */
 	uint32_t label_at; /* a branch target: instructions cannot merge across it */
@@ -115,3 +122,5 @@ void interp_tr_close_try(struct tr *t, struct tctrl *k);
 void interp_tr_pad_branch(struct tr *t, struct tctrl *k, uint32_t base, uint32_t n);
 /* Points the branch at `site` to label k. */
 void interp_tr_set_target(struct tr *t, uint32_t site, struct tctrl *k);
+/* A 0xfd instruction (interp_tr_simd.c). */
+void interp_tr_simd(struct tr *t, bool dead);

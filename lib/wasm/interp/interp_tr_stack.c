@@ -531,6 +531,25 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	k->nparams = b->nparams;
 	k->nresults = b->nresults;
 	k->dead = dead;
+	if (t->wide) {
+		/* counts in slots */
+		const uint8_t *ps = NULL, *rs = NULL;
+		uint8_t one = (uint8_t)(bt + 0x80);
+
+		if (bt >= 0) {
+			ps = t->m->types[bt].params;
+			rs = t->m->types[bt].results;
+		} else if (bt != -64) {
+			rs = &one;
+		}
+		k->nparams = wasm_types_slots(ps, b->nparams);
+		k->nresults = wasm_types_slots(rs, b->nresults);
+		/* below an if's condition (still on top) and the params; a
+		 * dead block's stays where dead code left it */
+		k->height = t->h;
+		if (!dead && t->h >= k->nparams + (op == WASM_OP_IF))
+			k->height = t->h - k->nparams - (op == WASM_OP_IF);
+	}
 	if (dead)
 		return;
 	if (op == WASM_OP_IF) {

@@ -36,23 +36,25 @@ static const struct wasm_memory interp_no_memory;
 static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, uint64_t imm,
 		    uint32_t b, uint32_t c)
 {
+	uint32_t np = t->wide ? wasm_types_slots(ft->params, ft->nparams) : ft->nparams;
+	uint32_t nr = t->wide ? wasm_types_slots(ft->results, ft->nresults) : ft->nresults;
 	struct ins *in;
 	uint32_t base;
 
-	interp_tr_materialize_top(t, ft->nparams);
-	base = interp_tr_slot(t, t->h - ft->nparams);
+	interp_tr_materialize_top(t, np);
+	base = interp_tr_slot(t, t->h - np);
 	in = interp_tr_emit(t, op);
 	in->a = base;
 	in->b = b;
 	in->c = c;
 	in->imm = imm;
-	t->h -= ft->nparams;
+	t->h -= np;
 	if (op == OP_RETURN_CALL || op == OP_RETURN_CALL_INDIRECT ||
 	    op == OP_RETURN_CALL_FUNCINST) {
 		interp_tr_set_dead(t);
 		return;
 	}
-	for (uint32_t i = 0; i < ft->nresults; i++)
+	for (uint32_t i = 0; i < nr; i++)
 		interp_tr_push(t);
 }
 
@@ -263,6 +265,46 @@ static void do_fc(struct tr *t, bool dead)
 	}
 }
 
+/* The slot of local x; *pair: it is a v128 (slots s and s + 1). */
+static uint32_t local_slot(const struct tr *t, uint32_t x, bool *pair)
+{
+	if (!t->lmap) {
+		*pair = false;
+		return x;
+	}
+	*pair = t->lmap[x] & 1;
+	return t->lmap[x] >> 1;
+}
+
+/* The type of the next drop or untyped select (wide modules only). */
+static uint8_t next_untyped(struct tr *t)
+{
+	return t->ui < t->f->nuntyped ? t->f->untyped_types[t->ui++] : WASM_TYPE_UNKNOWN;
+}
+
+/* select; of a v128 (two entries per operand), each half with the same
+ * condition: the low result goes to the first operand's low slot, which
+ * only the first select reads. */
+static void do_select(struct tr *t, bool v128)
+{
+	uint32_t n = v128 ? 2 : 1, c = interp_tr_pop(t), s1[2], s2[2];
+	struct ins *in;
+
+	for (uint32_t i = n; i-- > 0;)
+		s2[i] = interp_tr_pop(t);
+	for (uint32_t i = n; i-- > 0;)
+		s1[i] = interp_tr_pop(t);
+	for (uint32_t i = 0; i < n; i++) {
+		in = interp_tr_emit(t, OP_SELECT);
+		in->a = s1[i];
+		in->b = s2[i];
+		in->imm = c;
+		in->c = interp_tr_push(t);
+	}
+	if (!v128)
+		interp_tr_produced(t);
+}
+
 /* Translates one instruction whose opcode was read; true at the body's end. */
 static bool translate_instr(struct tr *t, uint8_t code)
 {
@@ -345,52 +387,88 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		}
 		return false;
 	case WASM_OP_DROP:
+		b = t->wide ? next_untyped(t) : 0;
 		if (!dead)
-			t->h--;
+			t->h -= b == WASM_TYPE_V128 ? 2 : 1;
 		return false;
 	case WASM_OP_SELECT_T:
 		wasm_reader_u32(&t->r, &x);
 		wasm_reader_u8(&t->r, &b);
-		__attribute__((fallthrough));
+		if (!dead)
+			do_select(t, b == WASM_TYPE_V128);
+		return false;
 	case WASM_OP_SELECT:
+		b = t->wide ? next_untyped(t) : 0;
+		if (!dead)
+			do_select(t, b == WASM_TYPE_V128);
+		return false;
+	case WASM_OP_LOCAL_GET: {
+		bool pair;
+
+		wasm_reader_u32(&t->r, &x);
 		if (dead)
 			return false;
-		{
-			uint32_t c = interp_tr_pop(t), s2 = interp_tr_pop(t), s1 = interp_tr_pop(t);
-
-			in = interp_tr_emit(t, OP_SELECT);
-			in->a = s1;
-			in->b = s2;
-			in->imm = c;
-			in->c = interp_tr_push(t);
-			interp_tr_produced(t);
+		x = local_slot(t, x, &pair);
+		t->vs[t->h].kind = V_LOCAL;
+		t->vs[t->h++].local = x;
+		if (pair) {
+			t->vs[t->h].kind = V_LOCAL;
+			t->vs[t->h++].local = x + 1;
 		}
 		return false;
-	case WASM_OP_LOCAL_GET:
+	}
+	case WASM_OP_LOCAL_SET:
+	case WASM_OP_LOCAL_TEE: {
+		bool pair;
+
 		wasm_reader_u32(&t->r, &x);
-		if (!dead) {
+		if (dead)
+			return false;
+		x = local_slot(t, x, &pair);
+		if (!pair) {
+			interp_tr_local_set(t, x, code == WASM_OP_LOCAL_TEE);
+			return false;
+		}
+		/* the high half on top */
+		interp_tr_local_set(t, x + 1, false);
+		interp_tr_local_set(t, x, false);
+		if (code == WASM_OP_LOCAL_TEE) {
 			t->vs[t->h].kind = V_LOCAL;
 			t->vs[t->h++].local = x;
+			t->vs[t->h].kind = V_LOCAL;
+			t->vs[t->h++].local = x + 1;
 		}
 		return false;
-	case WASM_OP_LOCAL_SET:
-	case WASM_OP_LOCAL_TEE:
-		wasm_reader_u32(&t->r, &x);
-		if (!dead)
-			interp_tr_local_set(t, x, code == WASM_OP_LOCAL_TEE);
-		return false;
+	}
 	case WASM_OP_GLOBAL_GET:
 		wasm_reader_u32(&t->r, &x);
-		if (!dead) {
-			in = interp_tr_emit(t, OP_GLOBAL_GET);
+		if (dead)
+			return false;
+		if (m->globals[x].type == WASM_TYPE_V128) {
+			in = interp_tr_emit(t, OP_GLOBAL_GET_V128);
 			in->imm = (uintptr_t)t->inst->globals[x];
 			in->c = interp_tr_push(t);
-			interp_tr_produced(t);
+			interp_tr_push(t);
+			return false;
 		}
+		in = interp_tr_emit(t, OP_GLOBAL_GET);
+		in->imm = (uintptr_t)t->inst->globals[x];
+		in->c = interp_tr_push(t);
+		interp_tr_produced(t);
 		return false;
 	case WASM_OP_GLOBAL_SET:
 		wasm_reader_u32(&t->r, &x);
-		if (!dead) {
+		if (dead)
+			return false;
+		if (m->globals[x].type == WASM_TYPE_V128) {
+			interp_tr_materialize_top(t, 2);
+			t->h -= 2;
+			in = interp_tr_emit(t, OP_GLOBAL_SET_V128);
+			in->a = interp_tr_slot(t, t->h);
+			in->imm = (uintptr_t)t->inst->globals[x];
+			return false;
+		}
+		{
 			uint32_t s = interp_tr_pop(t);
 
 			in = interp_tr_emit(t, OP_GLOBAL_SET);
@@ -498,6 +576,9 @@ static bool translate_instr(struct tr *t, uint8_t code)
 	case WASM_OP_RETHROW:
 		interp_tr_throw(t, code);
 		return false;
+	case WASM_OP_PREFIX_FD:
+		interp_tr_simd(t, dead);
+		return false;
 	default:
 		break;
 	}
@@ -516,6 +597,45 @@ static bool translate_instr(struct tr *t, uint8_t code)
 	return false;
 }
 
+/* The slots of f's locals (see struct tr's lmap); NULL if out of memory. */
+static uint32_t *local_map(const struct wasm_module *m, const struct wasm_func *f)
+{
+	const struct wasm_functype *ft = &m->types[f->type];
+	uint32_t n = ft->nparams + f->nlocals, s = 0;
+	uint32_t *map = malloc(((size_t)n + 1) * sizeof(*map));
+
+	for (uint32_t i = 0; map && i < n; i++) {
+		uint8_t ty = i < ft->nparams ? ft->params[i] : f->local_types[i - ft->nparams];
+
+		map[i] = s << 1 | (ty == WASM_TYPE_V128);
+		s += 1 + (ty == WASM_TYPE_V128);
+	}
+	return map;
+}
+
+/* Whether any value of m can be a v128: a type, a global, a local or a
+ * SIMD instruction has one. */
+static bool module_has_v128(const struct wasm_module *m)
+{
+	for (uint32_t i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *ft = &m->types[i];
+
+		if (wasm_types_slots(ft->params, ft->nparams) != ft->nparams ||
+		    wasm_types_slots(ft->results, ft->nresults) != ft->nresults)
+			return true;
+	}
+	for (uint32_t i = 0; i < m->nglobals; i++)
+		if (m->globals[i].type == WASM_TYPE_V128)
+			return true;
+	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+		const struct wasm_func *f = &m->funcs[i];
+
+		if (f->uses_simd || wasm_types_slots(f->local_types, f->nlocals) != f->nlocals)
+			return true;
+	}
+	return false;
+}
+
 /* Translates function fi (t->fn) into a new body. ERR_NOMEM. */
 static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 {
@@ -528,6 +648,12 @@ static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 
 	t->f = f;
 	t->L = fn->nlocals;
+	t->ui = 0;
+	if (t->wide && fn->nlocals != m->types[f->type].nparams + f->nlocals &&
+	    !(t->lmap = local_map(m, f))) {
+		t->nomem = true;
+		return ERR_NOMEM;
+	}
 	t->n = 0;
 	t->h = 0;
 	t->blk = 0;
@@ -540,6 +666,8 @@ static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 	for (uint32_t i = 0; i < f->nblocks; i++)
 		vcap = MAX(vcap,
 			   f->blocks[i].height + MAX(f->blocks[i].nparams, f->blocks[i].nresults));
+	if (t->wide) /* heights in values: in slots at most twice as many */
+		vcap = 2 * vcap + 2;
 	t->vs = malloc(((size_t)vcap + 1) * sizeof(*t->vs));
 	t->cs = malloc(((size_t)f->max_depth + 1) * sizeof(*t->cs));
 	if (!t->vs || !t->cs) {
@@ -608,10 +736,12 @@ static int translate_body(struct interp_fn *fn, struct interp_body **out)
 	t.inst = fn->inst;
 	t.m = fn->inst->module;
 	t.fn = fn;
+	t.wide = fn->inst->code->wide;
 	interp_run_loop(NULL, &t.tbl);
 	rc = translate_func(&t, fn->index, out);
 	free(t.code);
 	free(t.ops);
+	free(t.lmap);
 	return rc;
 }
 
@@ -713,16 +843,20 @@ int wasm_code_translate(struct wasm_instance *inst, size_t limit, bool eager,
 	}
 	interp_run_loop(NULL, &tbl);
 	code->stub->ins[0].h = tbl[OP_TRANSLATE];
+	code->wide = module_has_v128(m);
 	for (uint32_t i = 0; i < code->nfns; i++) {
 		const struct wasm_func *f = &m->funcs[m->nfunc_imports + i];
 		const struct wasm_functype *ft = &m->types[f->type];
 		struct interp_fn *fn = &code->fns[i];
 
 		atomic_init(&fn->code, code->stub->ins);
-		fn->nparams = ft->nparams;
-		fn->nresults = ft->nresults;
-		fn->nlocals = ft->nparams + f->nlocals + f->nhidden;
-		fn->nslots = fn->nlocals + MAX(f->max_height, ft->nresults);
+		/* in slots: a v128 takes two (the validator's max_height
+		 * counts values, so twice as many for safety then); then the
+		 * hidden locals of legacy catch frames, one slot each */
+		fn->nparams = wasm_types_slots(ft->params, ft->nparams);
+		fn->nresults = wasm_types_slots(ft->results, ft->nresults);
+		fn->nlocals = fn->nparams + wasm_types_slots(f->local_types, f->nlocals) + f->nhidden;
+		fn->nslots = fn->nlocals + MAX(f->max_height * (code->wide ? 2 : 1), fn->nresults);
 		fn->inst = inst;
 		fn->index = m->nfunc_imports + i;
 		fn->mem0 = m->nmems ? inst->mems[0] : (struct wasm_memory *)&interp_no_memory;

@@ -27,6 +27,7 @@
 
 #include "base/compiler.h"
 #include "base/err.h"
+#include "wasm/decode/decode.h"
 #include "wasm/jit/jit_abi.h"
 #include "wasm/jit/jit_internal.h"
 #include "wasm/opcodes.h"
@@ -474,6 +475,12 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 
 	if (func < m->nfunc_imports || func >= m->nfuncs)
 		return ERR_INVAL;
+	/* v128 values stay with the interpreter (compiling them to the vector
+	 * extension is a later step): a function that could see one is
+	 * refused, so no compiled code ever holds or passes a v128, and the
+	 * slow calls between compiled and interpreted code carry scalars only */
+	if (wasm_func_uses_v128(m, func))
+		return ERR_UNSUPP;
 	memset(&c, 0, sizeof(c));
 	c.m = m;
 	c.f = &m->funcs[func];

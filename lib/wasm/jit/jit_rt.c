@@ -500,7 +500,9 @@ static int exec_start(struct wasm_exec *x)
 {
 	struct jit_exec *jx = x->jit;
 	struct wasm_funcinst *f = (struct wasm_funcinst *)(uintptr_t)x->entry[0].imm;
-	uint32_t n = MAX(f->type->nparams, f->type->nresults);
+	/* in slots: a v128 entry (run interpreted) takes two */
+	uint32_t np = wasm_types_slots(f->type->params, f->type->nparams);
+	uint32_t n = MAX(np, x->nresults);
 
 	if (n > jx->cap_args) {
 		uint64_t *a = realloc(jx->args, MAX(n, 8u) * sizeof(*a));
@@ -510,7 +512,7 @@ static int exec_start(struct wasm_exec *x)
 		jx->args = a;
 		jx->cap_args = MAX(n, 8u);
 	}
-	memcpy(jx->args, x->stack, f->type->nparams * sizeof(uint64_t));
+	memcpy(jx->args, x->stack, np * sizeof(uint64_t));
 	jx->f = f;
 	jx->end = 0;
 	jx->top = NULL;

@@ -199,7 +199,10 @@ static void call_interp(struct wasm_exec *x, struct wasm_funcinst *f, uint64_t *
 {
 	struct jit_exec *jx = x->jit;
 	const struct wasm_functype *ft = f->type;
-	uint32_t n = MAX(ft->nparams, ft->nresults);
+	/* in slots: a v128 (only ever from the entry call) takes two */
+	uint32_t np = wasm_types_slots(ft->params, ft->nparams);
+	uint32_t nr = wasm_types_slots(ft->results, ft->nresults);
+	uint32_t n = MAX(np, nr);
 	struct jit_seg s;
 	int rc;
 
@@ -207,7 +210,7 @@ static void call_interp(struct wasm_exec *x, struct wasm_funcinst *f, uint64_t *
 	rc = interp_stack_reserve(x, n);
 	if (rc)
 		jit_rt_trap_in(x, rc, &s, 0, 0);
-	memcpy(x->stack, slots, ft->nparams * sizeof(uint64_t));
+	memcpy(x->stack, slots, np * sizeof(uint64_t));
 	x->entry[0].imm = (uintptr_t)f;
 	x->entry_fn.nslots = n;
 	x->ip = x->entry;
@@ -233,7 +236,7 @@ static void call_interp(struct wasm_exec *x, struct wasm_funcinst *f, uint64_t *
 		jx->end = JIT_END_TRAPPED;
 		jit_fiber_exit(&jx->fiber);
 	}
-	memcpy(slots, x->stack, ft->nresults * sizeof(uint64_t));
+	memcpy(slots, x->stack, nr * sizeof(uint64_t));
 	jx->top = s.prev;
 }
 

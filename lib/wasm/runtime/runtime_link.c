@@ -470,6 +470,9 @@ static union wasm_val eval_const(const struct wasm_instance *inst, const struct 
 	case WASM_CONST_REF_FUNC:
 		v.ref = (uintptr_t)inst->funcs[e->u.index];
 		break;
+	case WASM_CONST_V128: /* bytes 0-7; the global takes 8-15 itself */
+		memcpy(&v.i64, e->u.v128, 8);
+		break;
 	case WASM_CONST_GLOBAL_GET:
 		v = inst->globals[e->u.index]->val;
 		break;
@@ -510,6 +513,11 @@ static void make_funcs_and_globals(struct rt_instance *ri)
 		g->type = m->globals[i].type;
 		g->is_mutable = m->globals[i].is_mutable;
 		g->val = eval_const(inst, &m->globals[i].init);
+		g->val_hi = 0;
+		if (m->globals[i].init.kind == WASM_CONST_V128)
+			memcpy(&g->val_hi, m->globals[i].init.u.v128 + 8, 8);
+		else if (m->globals[i].init.kind == WASM_CONST_GLOBAL_GET)
+			g->val_hi = inst->globals[m->globals[i].init.u.index]->val_hi;
 		inst->globals[i] = g;
 	}
 }

@@ -23,7 +23,7 @@
 /* One-value block types point here. */
 static const uint8_t single_types[] = {
 	WASM_TYPE_I32,	   WASM_TYPE_I64,	WASM_TYPE_F32,	  WASM_TYPE_F64,
-	WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_EXNREF,
+	WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_EXNREF, WASM_TYPE_V128,
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...)
@@ -238,6 +238,11 @@ static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(single_types); i++) {
 		if ((int64_t)single_types[i] - 0x80 == bt) {
+			if (wasm_type_off(v->m, single_types[i]))
+				return wasm_vf_vfail(v, ERR_MALFORMED,
+						     "malformed value type in block type (feature "
+						     "%s off)",
+						     wasm_feature_name(WASM_FEAT_SIMD));
 			*results = &single_types[i];
 			*nr = 1;
 			return true;
@@ -510,6 +515,7 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 	v->max_height = v->max_depth = 0;
 	v->uses_exceptions = false;
 	v->max_catch = 0;
+	v->uses_simd = false;
 	v->op_pos = f->body_start;
 	if (nl > WASM_MAX_LOCALS) {
 		wasm_vf_vfail(v, ERR_MALFORMED, "too many locals");
@@ -541,6 +547,7 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 		m->uses_exceptions = true;
 		arena_unlock(v);
 	}
+	f->uses_simd = v->uses_simd;
 	f->nblocks = v->nblocks;
 	f->nuntyped = v->nuntyped;
 	arena_lock(v);

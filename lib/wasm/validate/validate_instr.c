@@ -75,6 +75,38 @@ static bool pop3_i32(struct vfunc *v)
 	return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32);
 }
 
+/* A lane index byte below `lanes`. */
+static bool lane(struct vfunc *v, uint32_t lanes)
+{
+	uint8_t b;
+
+	if (!wasm_reader_u8(&v->r, &b))
+		return wasm_vf_vreader_fail(v);
+	if (b >= lanes)
+		return wasm_vf_vfail(v, ERR_INVALID, "invalid lane index %u", b);
+	return true;
+}
+
+/* The immediates of a SIMD row (WASM_IMM_MEMARG16 and after). */
+static bool simd_imm(struct vfunc *v, const struct wasm_opinfo *oi)
+{
+	uint32_t lanes = wasm_imm_lanes(oi->imm);
+	const uint8_t *p;
+
+	if (wasm_imm_is_memarg(oi->imm) && !memarg(v, wasm_imm_memarg_align(oi->imm)))
+		return false;
+	if (lanes)
+		return lane(v, lanes);
+	if (oi->imm == WASM_IMM_V128 || oi->imm == WASM_IMM_SHUFFLE) {
+		if (!wasm_reader_bytes(&v->r, 16, &p))
+			return wasm_vf_vreader_fail(v);
+		for (int i = 0; oi->imm == WASM_IMM_SHUFFLE && i < 16; i++)
+			if (p[i] >= 32)
+				return wasm_vf_vfail(v, ERR_INVALID, "invalid lane index %u", p[i]);
+	}
+	return true;
+}
+
 /* The immediates (not NONE) of an instruction typed by its signature
  * alone. A memory access checks its alignment against the natural one;
  * memory.size and memory.grow need a memory. */
@@ -87,6 +119,8 @@ static bool simple_imm(struct vfunc *v, const struct wasm_opinfo *oi)
 	/* Tested in the order of their frequency in compiled code. */
 	if (imm >= WASM_IMM_MEMARG1 && imm <= WASM_IMM_MEMARG8)
 		return memarg(v, wasm_imm_memarg_align(imm));
+	if (UNLIKELY(imm >= WASM_IMM_MEMARG16 && imm <= WASM_IMM_SHUFFLE))
+		return simd_imm(v, oi);
 	if (imm == WASM_IMM_I32 || imm == WASM_IMM_I64) {
 		if (!wasm_reader_leb(&v->r, imm == WASM_IMM_I32 ? 32 : 64, true, &bits))
 			return wasm_vf_vreader_fail(v);
@@ -122,6 +156,9 @@ static inline __attribute__((always_inline)) bool check_simple(struct vfunc *v,
 		else if (!wasm_vf_pop_t(v, p1) || !wasm_vf_pop_t(v, p0))
 			return false;
 	} else if (np == 1 && !wasm_vf_pop_t(v, p0)) {
+		return false;
+	} else if (np == 3 &&
+		   !(wasm_vf_pop_t(v, p1) && wasm_vf_pop_t(v, p1) && wasm_vf_pop_t(v, p0))) {
 		return false;
 	}
 	return wasm_sig_result(sig) == WASM_TYPE_UNKNOWN || wasm_vf_push(v, wasm_sig_result(sig));
@@ -180,6 +217,25 @@ static bool check_fc(struct vfunc *v)
 	}
 }
 
+/* 0xfd prefix: SIMD, every row typed by its signature. */
+static bool check_fd(struct vfunc *v)
+{
+	const struct wasm_opinfo *oi;
+	uint32_t sub, off;
+
+	if (!wasm_vf_u32(v, &sub))
+		return false;
+	oi = &wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FD, sub < WASM_OP_FD_END ? sub : 0)];
+	if (sub >= WASM_OP_FD_END || !oi->text)
+		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode 0xfd %u", sub);
+	off = wasm_simd_off(v->m, sub);
+	if (off)
+		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode 0xfd %u (feature %s off)",
+				     sub, wasm_feature_name(off));
+	v->uses_simd = true;
+	return check_simple(v, oi);
+}
+
 static inline bool record_untyped(struct vfunc *v, uint8_t t)
 {
 	if (__builtin_expect(v->nuntyped == v->capuntyped, 0) &&
@@ -191,7 +247,7 @@ static inline bool record_untyped(struct vfunc *v, uint8_t t)
 
 static bool is_num(uint8_t t)
 {
-	return t == T_UNK || (t >= T_F64 && t <= T_I32);
+	return t == T_UNK || (t >= WASM_TYPE_V128 && t <= T_I32);
 }
 
 VF_INLINE bool check_select(struct vfunc *v, bool typed)
@@ -208,7 +264,7 @@ VF_INLINE bool check_select(struct vfunc *v, bool typed)
 			return wasm_vf_vfail(v, ERR_INVALID, "invalid result arity %u", n);
 		if (!wasm_reader_u8(&v->r, &b))
 			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_valtype(b) ||
+		if (!wasm_is_valtype(b) || wasm_type_off(v->m, b) ||
 		    (b == WASM_TYPE_EXNREF && (v->m->features_off & WASM_FEAT_EXCEPTIONS)))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type");
 		want = b;
@@ -466,6 +522,8 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 	case WASM_OP_CATCH_ALL:
 	case WASM_OP_TRY_TABLE:
 		return check_exn(v, op);
+	case WASM_OP_PREFIX_FD:
+		return check_fd(v);
 	default:
 		break;
 	}

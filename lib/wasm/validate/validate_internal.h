@@ -59,6 +59,7 @@ struct vfunc {
 	uint32_t max_height, max_depth;
 	bool uses_exceptions; /* the body has an exception instruction */
 	uint32_t max_catch;   /* most legacy catch frames open at once */
+	bool uses_simd;
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(3, 4);

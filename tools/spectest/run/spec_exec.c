@@ -294,6 +294,7 @@ static enum act_status action_run(struct spec_ctx *c, const struct spec_action *
 	char name[128];
 	union wasm_val *args = NULL;
 	struct wasm_funcinst *f;
+	uint32_t nargs, nres;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -317,13 +318,14 @@ static enum act_status action_run(struct spec_ctx *c, const struct spec_action *
 
 		r->n = 1;
 		r->types = malloc(1);
-		r->vals = malloc(sizeof(*r->vals));
+		r->vals = malloc(2 * sizeof(*r->vals));
 		if (!r->types || !r->vals) {
 			detail_set(c, "out of memory");
 			return ACT_ERROR;
 		}
 		r->types[0] = g->type;
 		r->vals[0] = g->val;
+		r->vals[1].i64 = g->val_hi;
 		return ACT_DONE;
 	}
 	f = inst->funcs[ex->index];
@@ -332,17 +334,20 @@ static enum act_status action_run(struct spec_ctx *c, const struct spec_action *
 			   f->type->nparams, a->nargs);
 		return ACT_ERROR;
 	}
+	/* value arrays in entries: a v128 takes two (runtime.h) */
+	nargs = wasm_types_slots(f->type->params, f->type->nparams);
+	nres = wasm_types_slots(f->type->results, f->type->nresults);
 	r->n = f->type->nresults;
-	args = calloc(a->nargs + 1, sizeof(*args));
+	args = calloc(nargs + 1, sizeof(*args));
 	r->types = calloc(r->n + 1, 1);
-	r->vals = calloc(r->n + 1, sizeof(*r->vals));
+	r->vals = calloc(nres + 1, sizeof(*r->vals));
 	if (!args || !r->types || !r->vals) {
 		free(args);
 		detail_set(c, "out of memory");
 		return ACT_ERROR;
 	}
-	for (size_t i = 0; i < a->nargs; i++) {
-		if (!spec_arg_to_val(&a->args[i], &args[i]) ||
+	for (size_t i = 0, k = 0; i < a->nargs; k += spec_val_slots(f->type->params[i++])) {
+		if (!spec_arg_to_val(&a->args[i], &args[k]) ||
 		    spec_type_to_wasm(a->args[i].type) != f->type->params[i]) {
 			free(args);
 			detail_set(c, "cannot pass argument %zu to %s", i, name);
@@ -354,7 +359,7 @@ static enum act_status action_run(struct spec_ctx *c, const struct spec_action *
 		free(args);
 		return ACT_ERROR;
 	}
-	rc = wasm_invoke(c->exec, f, args, (uint32_t)a->nargs, r->vals, r->n);
+	rc = wasm_invoke(c->exec, f, args, nargs, r->vals, nres);
 	free(args);
 	if (rc == ERR_BUSY)
 		wasm_exec_abort(c->exec);
@@ -387,11 +392,11 @@ static enum spec_outcome check_return(struct spec_ctx *c, const struct spec_comm
 		goto out;
 	}
 	o = SPEC_PASS;
-	for (uint32_t i = 0; i < r.n; i++) {
-		if (spec_expected_matches(&cmd->expected[i], r.types[i], r.vals[i]))
+	for (uint32_t i = 0, k = 0; i < r.n; k += spec_val_slots(r.types[i++])) {
+		if (spec_expected_matches(&cmd->expected[i], r.types[i], &r.vals[k]))
 			continue;
 		spec_expected_fmt(want, sizeof(want), &cmd->expected[i]);
-		spec_val_fmt(got, sizeof(got), r.types[i], r.vals[i]);
+		spec_val_fmt(got, sizeof(got), r.types[i], &r.vals[k]);
 		detail_set(c, "result %u: expected %s, got %s", i, want, got);
 		o = SPEC_FAIL;
 		break;
@@ -591,23 +596,11 @@ static enum spec_outcome run_uninstantiable(struct spec_ctx *c, const struct spe
  * is one: the assertion fails, saying what happened instead. */
 
 /* What the runner cannot run (and so must be listed in the skip file):
- * text modules and v128 values. NULL if it can. */
+ * text modules. NULL if it can. */
 static const char *cannot_run(const struct spec_command *cmd)
 {
 	if (cmd->text_module)
 		return "a text-format module (no text parser)";
-	for (size_t i = 0; i < cmd->action.nargs; i++)
-		if (cmd->action.args[i].type == SPEC_V128)
-			return "a v128 value";
-	for (size_t i = 0; i < cmd->nexpected; i++) {
-		const struct spec_value *e = &cmd->expected[i];
-
-		if (e->type == SPEC_V128)
-			return "a v128 value";
-		for (size_t k = 0; k < e->nalts; k++)
-			if (e->alts[k].type == SPEC_V128)
-				return "a v128 value";
-	}
 	return NULL;
 }
 

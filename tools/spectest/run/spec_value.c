@@ -23,7 +23,7 @@ uint8_t spec_type_to_wasm(enum spec_val_type t)
 		[SPEC_F64] = WASM_TYPE_F64,
 		[SPEC_FUNCREF] = WASM_TYPE_FUNCREF,
 		[SPEC_EXTERNREF] = WASM_TYPE_EXTERNREF,
-		[SPEC_V128] = 0,
+		[SPEC_V128] = WASM_TYPE_V128,
 		[SPEC_ANYREF] = 0x6e,
 		[SPEC_EQREF] = 0x6d,
 		[SPEC_I31REF] = 0x6c,
@@ -46,6 +46,10 @@ bool spec_arg_to_val(const struct spec_value *a, union wasm_val *v)
 {
 	memset(v, 0, sizeof(*v));
 	switch (a->type) {
+	case SPEC_V128:
+		memcpy(&v[0].i64, a->v128, 8);
+		memcpy(&v[1].i64, a->v128 + 8, 8);
+		return a->kind == SPEC_VAL_BITS;
 	case SPEC_I32:
 	case SPEC_F32:
 		v->i32 = (uint32_t)a->bits;
@@ -66,11 +70,47 @@ bool spec_arg_to_val(const struct spec_value *a, union wasm_val *v)
 	}
 }
 
-bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_val v)
+/* Whether float bits x (f32 if w is 4, else f64) are of NaN class k. */
+static bool nan_matches(uint64_t x, unsigned w, enum spec_val_kind k)
 {
+	uint64_t sign = w == 4 ? 0x80000000u : UINT64_C(1) << 63;
+	uint64_t quiet = w == 4 ? 0x7fc00000u : UINT64_C(0x7ff8000000000000);
+
+	if (k == SPEC_VAL_NAN_CANONICAL)
+		return (x & ~sign) == quiet;
+	return (x & quiet) == quiet;
+}
+
+/* A v128 result against an expected one, lane by lane for a float shape
+ * with NaN patterns. */
+static bool v128_matches(const struct spec_value *e, const union wasm_val *v)
+{
+	uint8_t got[16];
+	unsigned w;
+
+	memcpy(got, &v[0].i64, 8);
+	memcpy(got + 8, &v[1].i64, 8);
+	if (e->shape != SPEC_F32X4 && e->shape != SPEC_F64X2)
+		return memcmp(got, e->v128, 16) == 0;
+	w = e->shape == SPEC_F32X4 ? 4 : 8;
+	for (unsigned i = 0; i < 16 / w; i++) {
+		uint64_t x = 0;
+
+		memcpy(&x, got + i * w, w);
+		if (e->lane_kind[i] == SPEC_VAL_BITS ? memcmp(got + i * w, e->v128 + i * w, w) != 0
+						     : !nan_matches(x, w, e->lane_kind[i]))
+			return false;
+	}
+	return true;
+}
+
+bool spec_expected_matches(const struct spec_value *e, uint8_t type, const union wasm_val *pv)
+{
+	union wasm_val v = pv[0];
+
 	if (e->kind == SPEC_VAL_EITHER) {
 		for (size_t i = 0; i < e->nalts; i++)
-			if (spec_expected_matches(&e->alts[i], type, v))
+			if (spec_expected_matches(&e->alts[i], type, pv))
 				return true;
 		return false;
 	}
@@ -80,6 +120,8 @@ bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_
 		return is_ref_type(type) && v.ref == 0;
 	if (spec_type_to_wasm(e->type) != type)
 		return false;
+	if (type == WASM_TYPE_V128)
+		return e->kind == SPEC_VAL_BITS && v128_matches(e, pv);
 	switch (e->kind) {
 	case SPEC_VAL_BITS:
 		if (type == WASM_TYPE_EXTERNREF)
@@ -89,13 +131,9 @@ bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_
 		return type == WASM_TYPE_I32 || type == WASM_TYPE_F32 ? v.i32 == (uint32_t)e->bits
 								      : v.i64 == e->bits;
 	case SPEC_VAL_NAN_CANONICAL:
-		return type == WASM_TYPE_F32
-			       ? (v.f32 & 0x7fffffffu) == 0x7fc00000u
-			       : (v.f64 & ~(UINT64_C(1) << 63)) == UINT64_C(0x7ff8000000000000);
 	case SPEC_VAL_NAN_ARITHMETIC:
-		return type == WASM_TYPE_F32 ? (v.f32 & 0x7fc00000u) == 0x7fc00000u
-					     : (v.f64 & UINT64_C(0x7ff8000000000000)) ==
-						       UINT64_C(0x7ff8000000000000);
+		return nan_matches(type == WASM_TYPE_F32 ? v.f32 : v.f64,
+				   type == WASM_TYPE_F32 ? 4 : 8, e->kind);
 	case SPEC_VAL_ANY: /* (ref.func) / (ref.extern): any non-null */
 		return v.ref != 0;
 	default:
@@ -103,9 +141,15 @@ bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_
 	}
 }
 
-size_t spec_val_fmt(char *buf, size_t len, uint8_t type, union wasm_val v)
+size_t spec_val_fmt(char *buf, size_t len, uint8_t type, const union wasm_val *pv)
 {
+	union wasm_val v = pv[0];
+
 	switch (type) {
+	case WASM_TYPE_V128:
+		return (size_t)fmt_snprintf(buf, len, "v128:0x%016llx%016llx",
+					    (unsigned long long)pv[1].i64,
+					    (unsigned long long)pv[0].i64);
 	case WASM_TYPE_I32:
 		return (size_t)fmt_snprintf(buf, len, "i32:%u", v.i32);
 	case WASM_TYPE_I64:
@@ -131,9 +175,18 @@ size_t spec_expected_fmt(char *buf, size_t len, const struct spec_value *e)
 				     "externref", "v128",     "anyref", "eqref", "i31ref",
 				     "structref", "arrayref", "exnref"};
 	const char *n = (size_t)e->type < sizeof(names) / sizeof(names[0]) ? names[e->type] : "?";
-	union wasm_val v = {.i64 = e->bits};
+	union wasm_val v[2] = {{.i64 = e->bits}, {.i64 = 0}};
 	size_t o;
 
+	if (e->type == SPEC_V128) {
+		memcpy(&v[0].i64, e->v128, 8);
+		memcpy(&v[1].i64, e->v128 + 8, 8);
+		if (e->kind == SPEC_VAL_BITS &&
+		    e->lane_kind[0] + e->lane_kind[1] + e->lane_kind[2] + e->lane_kind[3] != 0)
+			return (size_t)fmt_snprintf(
+				buf, len, "v128 with NaN lanes:0x%016llx%016llx",
+				(unsigned long long)v[1].i64, (unsigned long long)v[0].i64);
+	}
 	switch (e->kind) {
 	case SPEC_VAL_EITHER:
 		o = (size_t)fmt_snprintf(buf, len, "either(");

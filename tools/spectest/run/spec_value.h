@@ -11,20 +11,29 @@
 #include "../wast_json.h"
 #include "wasm/runtime.h"
 
-/* The engine's value type (enum wasm_valtype) of a script type; 0 for v128. */
+/* The engine's value type (enum wasm_valtype) of a script type. */
 uint8_t spec_type_to_wasm(enum spec_val_type t);
 
-/* spec_arg_to_val - an argument as the engine's value; false if it cannot
- * be passed (v128, a non-null funcref, a NaN pattern). */
+/* The value array entries a value of engine type t takes (runtime.h). */
+static inline uint32_t spec_val_slots(uint8_t t)
+{
+	return t == WASM_TYPE_V128 ? 2 : 1;
+}
+
+/* spec_arg_to_val - an argument as the engine's value in v[0] (a v128 in
+ * v[0..1]); false if it cannot be passed (a non-null funcref, a NaN
+ * pattern). */
 bool spec_arg_to_val(const struct spec_value *a, union wasm_val *v);
 
-/* spec_expected_matches - whether result v of engine type `type` is what
- * `e` expects: same type and bits, the NaN class, null / non-null. */
-bool spec_expected_matches(const struct spec_value *e, uint8_t type, union wasm_val v);
+/* spec_expected_matches - whether result v (v[0..1] for a v128) of engine
+ * type `type` is what `e` expects: same type and bits, the NaN class (of
+ * each lane), null / non-null. */
+bool spec_expected_matches(const struct spec_value *e, uint8_t type, const union wasm_val *v);
 
 /* Human-readable forms for failure messages ("i32:3", "f32:0x7fc00000",
- * "externref:0", "f64:nan:canonical"); return what fmt_snprintf returns. */
-size_t spec_val_fmt(char *buf, size_t len, uint8_t type, union wasm_val v);
+ * "externref:0", "f64:nan:canonical", "v128:i32x4:1 2 3 4"); return what
+ * fmt_snprintf returns. */
+size_t spec_val_fmt(char *buf, size_t len, uint8_t type, const union wasm_val *v);
 size_t spec_expected_fmt(char *buf, size_t len, const struct spec_value *e);
 
 /* spec_name_fmt - a testsuite name (any bytes, NUL included) made

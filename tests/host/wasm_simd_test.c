@@ -1,0 +1,238 @@
+/*
+ * wasm_simd_test.c - SIMD in the engine outside the lane semantics (those
+ * are wasm_simd_ops_test.c's and the spec suite's): the feature switches,
+ * v128 values through the execution API (two value entries each), host
+ * functions and globals, and which functions the compiler tier refuses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/test.h"
+#include "wasm/decode/decode.h"
+#include "wasm/load.h"
+#include "wasm/runtime.h"
+#include "wasm/text/wat.h"
+
+/* Loads module text `src` with `off` features off; the load's result, the
+ * module in *out if it loaded (NULL: freed), the message in err. */
+static int load_text(struct test_ctx *t, const char *src, uint32_t off, struct wasm_module **out,
+		     struct wasm_error *err)
+{
+	struct wasm_load_opts o = {.features_off = off};
+	struct wasm_module *m = NULL;
+	struct wat_error we;
+	uint8_t *bin;
+	size_t len;
+	int rc;
+
+	memset(err, 0, sizeof(*err));
+	if (!EXPECT_OK(wat_encode(src, strlen(src), &bin, &len, &we))) {
+		test_printf(t, "%u:%u: %s\n", we.line, we.col, we.msg);
+		return ERR_INVAL;
+	}
+	rc = wasm_module_load_opts(bin, len, &o, &m, err);
+	free(bin);
+	if (out)
+		*out = m;
+	else
+		wasm_module_free(m);
+	return rc;
+}
+
+TEST(wasm_simd, feature_switches_reject_as_malformed_and_name_the_feature)
+{
+	static const struct {
+		const char *src;
+		uint32_t off;
+		const char *feature; /* NULL: loads */
+	} cases[] = {
+		/* a v128 type: params, locals, globals, block types */
+		{"(module (func (param v128)))", WASM_FEAT_SIMD, "simd"},
+		{"(module (func (local v128)))", WASM_FEAT_SIMD, "simd"},
+		{"(module (global v128 (v128.const i64x2 0 0)))", WASM_FEAT_SIMD, "simd"},
+		{"(module (func (block (result v128) unreachable) drop))", WASM_FEAT_SIMD, "simd"},
+		/* an instruction, with no v128 type written anywhere */
+		{"(module (func (result i32) (v128.any_true (v128.const i64x2 1 0))))",
+		 WASM_FEAT_SIMD, "simd"},
+		/* relaxed SIMD alone, and with SIMD off too */
+		{"(module (func (result v128) (i8x16.relaxed_swizzle (v128.const i64x2 1 2) "
+		 "(v128.const i64x2 3 4))))",
+		 WASM_FEAT_RELAXED_SIMD, "relaxed-simd"},
+		{"(module (func (result i32) (v128.any_true (i8x16.relaxed_swizzle "
+		 "(v128.const i64x2 1 2) (v128.const i64x2 3 4)))))",
+		 WASM_FEAT_SIMD | WASM_FEAT_RELAXED_SIMD, "simd"},
+		/* relaxed off leaves 2.0 SIMD on; everything on loads both */
+		{"(module (func (result i32) (v128.any_true (v128.const i64x2 1 0))))",
+		 WASM_FEAT_RELAXED_SIMD, NULL},
+		{"(module (func (result v128) (i8x16.relaxed_swizzle (v128.const i64x2 1 2) "
+		 "(v128.const i64x2 3 4))))",
+		 0, NULL},
+	};
+	struct wasm_error err;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[64];
+		int rc = load_text(t, cases[i].src, cases[i].off, NULL, &err);
+
+		if (!cases[i].feature) {
+			if (!EXPECT_OK(rc))
+				test_printf(t, "case %zu: %s\n", i, err.msg);
+			continue;
+		}
+		snprintf(want, sizeof(want), "feature %s off", cases[i].feature);
+		if (!EXPECT_EQ(rc, ERR_MALFORMED) || !EXPECT(strstr(err.msg, want) != NULL))
+			test_printf(t, "case %zu: rc %d: %s\n", i, rc, err.msg);
+	}
+}
+
+TEST(wasm_simd, lane_index_and_alignment_are_checked)
+{
+	static const char *const invalid[] = {
+		"(module (func (result i32) (i8x16.extract_lane_u 16 (v128.const i64x2 0 0))))",
+		"(module (func (result i64) (i64x2.extract_lane 2 (v128.const i64x2 0 0))))",
+		"(module (memory 1) (func (result v128) (v128.load32_lane 4 (i32.const 0) "
+		"(v128.const i64x2 0 0))))",
+		"(module (memory 1) (func (result v128) (v128.load align=32 (i32.const 0))))",
+		"(module (memory 1) (func (result v128) (v128.load8x8_s align=16 (i32.const 0))))",
+		"(module (func (result v128) (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 32 "
+		"(v128.const i64x2 0 0) (v128.const i64x2 0 0))))",
+		"(module (func (result v128) (v128.not (i32.const 0))))",
+		"(module (func (result v128) (v128.bitselect (v128.const i64x2 0 0) "
+		"(v128.const i64x2 0 0) (i32.const 0))))",
+	};
+	struct wasm_error err;
+
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		int rc = load_text(t, invalid[i], 0, NULL, &err);
+
+		if (!EXPECT_EQ(rc, ERR_INVALID))
+			test_printf(t, "case %zu: rc %d: %s\n", i, rc, err.msg);
+	}
+}
+
+/* The host function "h" "f" (i32 v128 i64) -> (v128): the vector with its
+ * first i32 lane replaced by the i32 and its last by the low half of the
+ * i64; what it saw in *arg. */
+struct host_seen {
+	uint64_t vals[4];
+};
+
+static int host_f(struct wasm_host_call *c, union wasm_val *vals)
+{
+	struct host_seen *seen = c->arg;
+	uint32_t a = vals[0].i32, d = (uint32_t)vals[3].i64;
+
+	for (int i = 0; i < 4; i++)
+		seen->vals[i] = vals[i].i64;
+	vals[0].i64 = (vals[1].i64 & ~UINT64_C(0xffffffff)) | a;
+	vals[1].i64 = (vals[2].i64 & UINT64_C(0xffffffff)) | (uint64_t)d << 32;
+	return WASM_HOST_OK;
+}
+
+static const char pipe_module[] =
+	"(module"
+	"  (import \"h\" \"f\" (func $h (param i32 v128 i64) (result v128)))"
+	"  (global $g (export \"g\") (mut v128) (v128.const i32x4 1 2 3 4))"
+	"  (func $add (param v128 v128) (result v128) (i32x4.add (local.get 0) (local.get 1)))"
+	/* (i32, v128, i64) -> (i32, v128): calls wasm and the host, selects,
+	 * keeps the previous vector in the global */
+	"  (func (export \"f\") (param i32 v128 i64) (result i32 v128)"
+	"    (local v128)"
+	"    (local.set 3 (call $add (local.get 1) (global.get $g)))"
+	"    (global.set $g (local.get 1))"
+	"    (local.get 0)"
+	"    (select (call $h (local.get 0) (local.get 3) (local.get 2))"
+	"            (local.get 3) (local.get 0)))"
+	")";
+
+TEST(wasm_simd, v128_values_through_calls_hosts_and_globals)
+{
+	struct wasm_store *s = NULL;
+	struct wasm_linker *l = NULL;
+	struct wasm_instance *inst;
+	struct wasm_exec *x = NULL;
+	struct wasm_module *m = NULL;
+	struct wasm_extern f, g;
+	struct wasm_error err;
+	struct host_seen seen = {{0}};
+	/* i32 7, v128 lanes (10, 20, 30, 40), i64 0x55 */
+	union wasm_val args[4] = {{.i64 = 7},
+				  {.i64 = UINT64_C(20) << 32 | 10},
+				  {.i64 = UINT64_C(40) << 32 | 30},
+				  {.i64 = 0x55}};
+	union wasm_val res[3];
+
+	if (!EXPECT_OK(load_text(t, pipe_module, 0, &m, &err)) ||
+	    !EXPECT_OK(wasm_store_new(NULL, &s)) || !EXPECT_OK(wasm_linker_new(s, &l)) ||
+	    !EXPECT_OK(wasm_linker_define_func(l, "h", "f", "ivI:v", host_f, &seen)) ||
+	    !EXPECT_OK(wasm_instantiate(s, m, l, &inst, &err)) ||
+	    !EXPECT_OK(wasm_exec_new(s, NULL, &x)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "f", &f)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "g", &g)))
+		goto out;
+	/* counts are in entries: 4 in, 3 out; by values they are refused */
+	EXPECT_EQ(wasm_invoke(x, f.u.func, args, 3, res, 3), ERR_INVAL);
+	EXPECT_EQ(wasm_invoke(x, f.u.func, args, 4, res, 2), ERR_INVAL);
+	if (!EXPECT_OK(wasm_invoke(x, f.u.func, args, 4, res, 3)))
+		goto out;
+	/* the host saw (7, [11 22 33 44], 0x55) in 4 entries */
+	EXPECT_EQ_U(seen.vals[0], 7);
+	EXPECT_EQ_U(seen.vals[1], UINT64_C(22) << 32 | 11);
+	EXPECT_EQ_U(seen.vals[2], UINT64_C(44) << 32 | 33);
+	EXPECT_EQ_U(seen.vals[3], 0x55);
+	/* 7 selects the host's result: [7 22 33 0x55] */
+	EXPECT_EQ_U(res[0].i32, 7);
+	EXPECT_EQ_U(res[1].i64, UINT64_C(22) << 32 | 7);
+	EXPECT_EQ_U(res[2].i64, UINT64_C(0x55) << 32 | 33);
+	/* the global now holds the argument */
+	EXPECT_EQ_U(g.u.global->val.i64, args[1].i64);
+	EXPECT_EQ_U(g.u.global->val_hi, args[2].i64);
+	/* 0 selects the sum: argument + global = 2 * argument */
+	args[0].i64 = 0;
+	if (EXPECT_OK(wasm_invoke(x, f.u.func, args, 4, res, 3))) {
+		EXPECT_EQ_U(res[1].i64, UINT64_C(40) << 32 | 20);
+		EXPECT_EQ_U(res[2].i64, UINT64_C(80) << 32 | 60);
+	}
+out:
+	if (x)
+		wasm_exec_free(x);
+	wasm_store_free(s);
+	wasm_module_free(m);
+}
+
+TEST(wasm_simd, compiler_refuses_exactly_the_functions_that_see_a_v128)
+{
+	static const char src[] =
+		"(module"
+		"  (type $vt (func (result v128)))"
+		"  (global $g v128 (v128.const i64x2 0 0))"
+		"  (global $i i32 (i32.const 0))"
+		"  (table 1 funcref)"
+		"  (func $scalar (param i32) (result i32) (i32.add (local.get 0) (global.get $i)))"
+		"  (func $param (param v128))"
+		"  (func $local (local v128))"
+		"  (func $op (result i32) (v128.any_true (v128.const i64x2 0 0)))"
+		"  (func $call (call $param (v128.const i64x2 0 0)))"
+		"  (func $call2 (drop (call $result)))"
+		"  (func $result (result v128) unreachable)"
+		"  (func $indirect (drop (call_indirect (type $vt) (i32.const 0))))"
+		"  (func $global (drop (global.get $g)))"
+		"  (func $block unreachable (block (result v128) unreachable) drop)"
+		"  (func $select unreachable (select (result v128) (unreachable)) drop)"
+		"  (func $calls_scalar (result i32) (call $scalar (i32.const 1)))"
+		")";
+	static const bool want[] = {false, true, true, true, true, true,
+				    true,  true, true, true, true, false};
+	struct wasm_module *m;
+	struct wasm_error err;
+
+	if (!EXPECT_OK(load_text(t, src, 0, &m, &err)))
+		return;
+	if (EXPECT_EQ(m->nfuncs, sizeof(want)))
+		for (uint32_t i = 0; i < m->nfuncs; i++)
+			if (!EXPECT_EQ(wasm_func_uses_v128(m, i), want[i]))
+				test_printf(t, "func %u\n", i);
+	wasm_module_free(m);
+}

@@ -127,7 +127,7 @@ void wasm_memory_destroy(struct wasm_memory *m);
  * size would pass cap_pages or the provider is out of memory. delta == 0
  * returns the current size.
  */
-int64_t wasm_memory_grow(struct wasm_memory *m, uint32_t delta);
+int64_t wasm_memory_grow(struct wasm_memory *m, uint64_t delta);
 
 /*
  * wasm_memory_in_bounds - whether an access of `size` bytes at i32 index

@@ -57,6 +57,7 @@ struct vfunc {
 	uint8_t *tmp;
 	uint32_t captmp;
 	uint32_t max_height, max_depth;
+	bool at64; /* the memory instruction just read addresses an i64 memory */
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(3, 4);

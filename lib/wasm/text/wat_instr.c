@@ -146,16 +146,23 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 	return ok;
 }
 
+/* [memory] offset=? align=?: a memory index other than 0 sets bit 6 of
+ * the alignment (multi-memory); the offset is u64 (memory64; the
+ * validator bounds it by the memory's address type). */
 static bool memarg(struct wat *p, struct wat_buf *b, uint32_t natural)
 {
 	uint64_t offset = 0, align = (uint64_t)1 << natural;
-	const struct wat_tok *t = wat_peek(p);
+	uint32_t mem = 0;
+	const struct wat_tok *t;
 
+	if (wat_at_index(p) && !wat_index(p, WAT_MEMS, &mem))
+		return false;
+	t = wat_peek(p);
 	if (t->kind == WAT_TOK_KEYWORD && t->len > 7 && !memcmp(p->src + t->off, "offset=", 7)) {
-		int rc = wat_parse_uint(p->src + t->off + 7, t->len - 7, 32, &offset);
+		int rc = wat_parse_uint(p->src + t->off + 7, t->len - 7, 64, &offset);
 		if (rc)
 			return wat_fail(p, t,
-					rc == ERR_RANGE ? "i32 constant out of range"
+					rc == ERR_RANGE ? "i64 constant out of range"
 							: "malformed offset");
 		t = &p->t[++p->pos];
 	}
@@ -166,8 +173,12 @@ static bool memarg(struct wat *p, struct wat_buf *b, uint32_t natural)
 			return wat_fail(p, t, "alignment must be a power of two");
 		p->pos++;
 	}
-	wat_buf_u32(b, (uint32_t)__builtin_ctzll(align));
-	wat_buf_u32(b, (uint32_t)offset);
+	if (align > UINT32_MAX)
+		return wat_fail(p, t, "malformed alignment");
+	wat_buf_u32(b, (uint32_t)__builtin_ctzll(align) | (mem ? 0x40 : 0));
+	if (mem)
+		wat_buf_u32(b, mem);
+	wat_buf_u64(b, offset);
 	return true;
 }
 
@@ -307,20 +318,37 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		wat_buf_free(&labels);
 		return true;
 	}
-	case WASM_IMM_MEM0:
-		wat_buf_byte(b, 0);
+	case WASM_IMM_MEM0: /* memory.size/grow/fill [memory] */
+		x = 0;
+		if (wat_at_index(p) && !wat_index(p, WAT_MEMS, &x))
+			return false;
+		wat_buf_u32(b, x);
 		return true;
-	case WASM_IMM_MEM0_MEM0:
-		wat_buf_byte(b, 0);
-		wat_buf_byte(b, 0);
+	case WASM_IMM_MEM0_MEM0: /* memory.copy [dst src] */
+		x = y = 0;
+		if (wat_at_index(p) &&
+		    (!wat_index(p, WAT_MEMS, &x) || !wat_index(p, WAT_MEMS, &y)))
+			return false;
+		wat_buf_u32(b, x);
+		wat_buf_u32(b, y);
 		return true;
-	case WASM_IMM_IDX_MEM0:
+	case WASM_IMM_IDX_MEM0: { /* memory.init [memory] data */
+		size_t at = p->pos;
+		y = 0;
 		p->uses_data_index = true;
+		if (wat_at_index(p)) {
+			p->pos++;
+			bool two = wat_at_index(p);
+			p->pos = at;
+			if (two && !wat_index(p, WAT_MEMS, &y))
+				return false;
+		}
 		if (!wat_index(p, WAT_DATAS, &x))
 			return false;
 		wat_buf_u32(b, x);
-		wat_buf_byte(b, 0);
+		wat_buf_u32(b, y);
 		return true;
+	}
 	case WASM_IMM_MEMARG1:
 	case WASM_IMM_MEMARG2:
 	case WASM_IMM_MEMARG4:

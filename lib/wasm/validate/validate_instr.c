@@ -16,17 +16,6 @@ static bool check_mem(struct vfunc *v)
 	return true;
 }
 
-static bool zero_byte(struct vfunc *v)
-{
-	uint8_t b;
-
-	if (!wasm_reader_u8(&v->r, &b))
-		return wasm_vf_vreader_fail(v);
-	if (b != 0)
-		return wasm_vf_vfail(v, ERR_MALFORMED, "zero byte expected");
-	return true;
-}
-
 /* A memory index (multi-memory: u32; without it a zero byte); *at64 says
  * whether that memory's addresses are i64 (memory64). */
 static bool mem_idx(struct vfunc *v, bool *at64)
@@ -34,7 +23,14 @@ static bool mem_idx(struct vfunc *v, bool *at64)
 	uint32_t x;
 
 	if (v->m->features_off & WASM_FEAT_MULTI_MEMORY) {
-		if (!zero_byte(v) || !check_mem(v))
+		uint8_t b;
+
+		if (!wasm_reader_u8(&v->r, &b))
+			return wasm_vf_vreader_fail(v);
+		if (b != 0)
+			return wasm_vf_vfail(v, ERR_MALFORMED,
+					     "zero byte expected (multi-memory is turned off)");
+		if (!check_mem(v))
 			return false;
 		x = 0;
 	} else {
@@ -72,7 +68,8 @@ static bool memarg(struct vfunc *v, uint32_t max_align)
 	if (x >= v->m->nmems)
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown memory %u", x);
 	if (align > max_align)
-		return wasm_vf_vfail(v, ERR_INVALID, "alignment must not be larger than natural");
+		return wasm_vf_vfail(v, ERR_INVALID, "alignment must not be larger than natural%s",
+				     align & 0x40 ? " (multi-memory is turned off)" : "");
 	v->at64 = v->m->mems[x].limits.is64;
 	if (!v->at64 && offset > UINT32_MAX)
 		return wasm_vf_vfail(v, ERR_INVALID, "offset out of range for a 32-bit memory");

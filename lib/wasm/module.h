@@ -40,9 +40,10 @@
 /* Implementation limits (the spec allows an implementation to set them). */
 #define WASM_MAX_LOCALS 50000u /* per function, params included */
 #define WASM_MAX_PAGES	65536u /* 4 GiB of 64 KiB pages: the spec's own bound */
+#define WASM_PAGE_SIZE	65536u
+
 /* A memory64 memory's bound in the spec: 2^64 bytes, in pages. */
 #define WASM_MAX_PAGES64 (UINT64_C(1) << 48)
-#define WASM_PAGE_SIZE	65536u
 
 /* Value types, with their binary encodings. 0 is "unknown" (the validator's
  * bottom type in unreachable code); never stored in a validated module

@@ -608,8 +608,8 @@ TEST(wasm_decode, multi_memory_and_memory64_switches)
 	/* memory.size 1, drop */
 	static const uint8_t size_m1[] = {0, 0x3f, 1, 0x1a, 0x0b};
 	/* i64.const 0, i32.load offset=2^32, drop: fine on an i64 memory */
-	static const uint8_t load64[] = {0,	0x42, 0, 0x28, 2, 0x80, 0x80,
-					 0x80, 0x80, 0x10, 0x1a, 0x0b};
+	static const uint8_t load64[] = {0,    0x42, 0,	   0x28, 2,    0x80,
+					 0x80, 0x80, 0x80, 0x10, 0x1a, 0x0b};
 	struct wasm_module *m = NULL;
 	struct wasm_error err;
 	struct mb b;

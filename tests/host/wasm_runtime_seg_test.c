@@ -34,7 +34,8 @@ static bool seg_env_new(struct test_ctx *t, struct seg_env *e)
 	if (!EXPECT_OK(wasm_linker_new(e->s, &e->l)) ||
 	    !EXPECT_OK(wasm_store_new_table(e->s, WASM_TYPE_FUNCREF,
 					    (struct wasm_limits){4, 0, false, false}, &e->tb)) ||
-	    !EXPECT_OK(wasm_store_new_memory(e->s, (struct wasm_limits){1, 0, false, false}, &e->mem)) ||
+	    !EXPECT_OK(wasm_store_new_memory(e->s, (struct wasm_limits){1, 0, false, false},
+					     &e->mem)) ||
 	    !EXPECT_OK(wasm_store_new_global(e->s, WASM_TYPE_I32, false, rt_i32(3), &off))) {
 		wasm_store_free(e->s);
 		return false;

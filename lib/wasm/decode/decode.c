@@ -125,7 +125,8 @@ int wasm_dec_limits(struct dec *d, struct wasm_limits *out, bool memory)
 	/* 0x04/0x05: a memory64 memory's limits, u64 */
 	if (memory && (flag & ~1u) == 0x04 && (d->m->features_off & WASM_FEAT_MEMORY64))
 		return DEC_FAIL(d, ERR_MALFORMED, at,
-				"integer too large: limits flag 0x%02x (memory64 is turned off)", flag);
+				"integer too large: limits flag 0x%02x (memory64 is turned off)",
+				flag);
 	if ((flag & ~1u) != 0 && (!memory || (flag & ~1u) != 0x04))
 		return DEC_FAIL(d, ERR_MALFORMED, at, "integer too large: limits flag 0x%02x",
 				flag);
@@ -292,7 +293,8 @@ static int dec_imports(struct dec *d)
 			im->index = nf++;
 			break;
 		case WASM_EXTERN_TABLE:
-			if ((rc = wasm_dec_reftype(d, &g.type)) || (rc = wasm_dec_limits(d, &lim, false)))
+			if ((rc = wasm_dec_reftype(d, &g.type)) ||
+			    (rc = wasm_dec_limits(d, &lim, false)))
 				return rc;
 			im->index = nt++;
 			break;

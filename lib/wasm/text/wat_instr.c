@@ -326,8 +326,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		return true;
 	case WASM_IMM_MEM0_MEM0: /* memory.copy [dst src] */
 		x = y = 0;
-		if (wat_at_index(p) &&
-		    (!wat_index(p, WAT_MEMS, &x) || !wat_index(p, WAT_MEMS, &y)))
+		if (wat_at_index(p) && (!wat_index(p, WAT_MEMS, &x) || !wat_index(p, WAT_MEMS, &y)))
 			return false;
 		wat_buf_u32(b, x);
 		wat_buf_u32(b, y);

@@ -146,7 +146,8 @@ static int check_elems(struct vmod *vm)
 		if (s->memory >= m->nmems)
 			return VFAIL(vm, s->offset.offset, "unknown memory %u", s->memory);
 		if ((rc = check_const(vm, &s->offset,
-				      m->mems[s->memory].limits.is64 ? WASM_TYPE_I64 : WASM_TYPE_I32,
+				      m->mems[s->memory].limits.is64 ? WASM_TYPE_I64
+								     : WASM_TYPE_I32,
 				      m->nglobals)))
 			return rc;
 	}

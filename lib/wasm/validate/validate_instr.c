@@ -201,7 +201,8 @@ static bool check_fc(struct vfunc *v)
 	case WASM_OP_MEMORY_COPY: /* dst src: [at_d at_s min(at_d, at_s)] */
 		return mem_idx(v, &d64) && mem_idx(v, &s64) &&
 		       wasm_vf_pop_t(v, d64 && s64 ? T_I64 : T_I32) &&
-		       wasm_vf_pop_t(v, s64 ? T_I64 : T_I32) && wasm_vf_pop_t(v, d64 ? T_I64 : T_I32);
+		       wasm_vf_pop_t(v, s64 ? T_I64 : T_I32) &&
+		       wasm_vf_pop_t(v, d64 ? T_I64 : T_I32);
 	case WASM_OP_MEMORY_FILL: /* [at i32 at] */
 		return mem_idx(v, &d64) && wasm_vf_pop_t(v, d64 ? T_I64 : T_I32) &&
 		       wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, d64 ? T_I64 : T_I32);

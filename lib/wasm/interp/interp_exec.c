@@ -340,6 +340,7 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	double facc = 0.0; /* the last f64 arithmetic or load result */
 	uint32_t argbase;
 	uint32_t bulk_op;
+	uint32_t memx_op;
 	int kind;
 
 	if (!x) {
@@ -799,39 +800,34 @@ L_MEMORY_GROW:
 	mb = x->fn->mem0->base;
 	x->msize = x->fn->mem0->size_bytes;
 	NEXT();
+	/* the MEMX_ instructions: interp_memx (rare, so one shared call) */
 L_MEMX_LOAD:
-	kind = interp_memx(x, ip, fp, OP_MEMX_LOAD);
-	if (UNLIKELY(kind))
-		goto trap;
-	NEXT();
+	memx_op = OP_MEMX_LOAD;
+	goto memx;
 L_MEMX_STORE:
-	kind = interp_memx(x, ip, fp, OP_MEMX_STORE);
+	memx_op = OP_MEMX_STORE;
+	goto memx;
+L_MEMX_SIZE:
+	memx_op = OP_MEMX_SIZE;
+	goto memx;
+L_MEMX_GROW:
+	memx_op = OP_MEMX_GROW;
+	goto memx;
+L_MEMX_INIT:
+	memx_op = OP_MEMX_INIT;
+	goto memx;
+L_MEMX_COPY:
+	memx_op = OP_MEMX_COPY;
+	goto memx;
+L_MEMX_FILL:
+	memx_op = OP_MEMX_FILL;
+memx:
+	kind = interp_memx(x, ip, fp, memx_op);
 	if (UNLIKELY(kind))
 		goto trap;
-	NEXT();
-L_MEMX_SIZE:
-	interp_memx(x, ip, fp, OP_MEMX_SIZE);
-	NEXT();
-L_MEMX_GROW:
-	interp_memx(x, ip, fp, OP_MEMX_GROW);
-	/* memory N may be memory 0 imported twice */
+	/* a grown memory N may be memory 0 imported twice */
 	mb = x->fn->mem0->base;
 	x->msize = x->fn->mem0->size_bytes;
-	NEXT();
-L_MEMX_INIT:
-	kind = interp_memx(x, ip, fp, OP_MEMX_INIT);
-	if (kind)
-		goto trap;
-	NEXT();
-L_MEMX_COPY:
-	kind = interp_memx(x, ip, fp, OP_MEMX_COPY);
-	if (kind)
-		goto trap;
-	NEXT();
-L_MEMX_FILL:
-	kind = interp_memx(x, ip, fp, OP_MEMX_FILL);
-	if (kind)
-		goto trap;
 	NEXT();
 L_MEMORY_INIT:
 	if (UNLIKELY((uint32_t)fp[ip->a + 2] > INTERP_BULK_BYTES)) {

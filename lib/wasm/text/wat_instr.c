@@ -146,6 +146,22 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 	return ok;
 }
 
+/* `x? y`: the first of two indices (in space k), which may be left out
+ * (*x = 0): there is one only if two follow. */
+static bool opt_first_of_two(struct wat *p, enum wat_space_kind k, uint32_t *x)
+{
+	size_t at = p->pos;
+	bool two;
+
+	*x = 0;
+	if (!wat_at_index(p))
+		return true;
+	p->pos++;
+	two = wat_at_index(p);
+	p->pos = at;
+	return !two || wat_index(p, k, x);
+}
+
 /* [memory] offset=? align=?: a memory index other than 0 sets bit 6 of
  * the alignment (multi-memory); the offset is u64 (memory64; the
  * validator bounds it by the memory's address type). */
@@ -280,16 +296,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 				return false;
 		} else if (op == 0x100 + WASM_OP_TABLE_INIT) {
 			/* table.init $t? $elem: two indices name the table first */
-			size_t at = p->pos;
-			y = 0;
-			if (wat_at_index(p)) {
-				p->pos++;
-				bool two = wat_at_index(p);
-				p->pos = at;
-				if (two && !wat_index(p, WAT_TABLES, &y))
-					return false;
-			}
-			if (!wat_index(p, WAT_ELEMS, &x))
+			if (!opt_first_of_two(p, WAT_TABLES, &y) || !wat_index(p, WAT_ELEMS, &x))
 				return false;
 		} else { /* table.copy: none or both */
 			x = y = 0;
@@ -331,23 +338,13 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		wat_buf_u32(b, x);
 		wat_buf_u32(b, y);
 		return true;
-	case WASM_IMM_IDX_MEM0: { /* memory.init [memory] data */
-		size_t at = p->pos;
-		y = 0;
+	case WASM_IMM_IDX_MEM0: /* memory.init [memory] data */
 		p->uses_data_index = true;
-		if (wat_at_index(p)) {
-			p->pos++;
-			bool two = wat_at_index(p);
-			p->pos = at;
-			if (two && !wat_index(p, WAT_MEMS, &y))
-				return false;
-		}
-		if (!wat_index(p, WAT_DATAS, &x))
+		if (!opt_first_of_two(p, WAT_MEMS, &y) || !wat_index(p, WAT_DATAS, &x))
 			return false;
 		wat_buf_u32(b, x);
 		wat_buf_u32(b, y);
 		return true;
-	}
 	case WASM_IMM_MEMARG1:
 	case WASM_IMM_MEMARG2:
 	case WASM_IMM_MEMARG4:

@@ -226,24 +226,14 @@ static __attribute__((noinline)) int interp_memx(struct wasm_exec *x, const stru
 			return 0;
 		}
 		memcpy(&v, mem->base + ea, n);
-		switch (code) {
-		case WASM_OP_I32_LOAD8_S:
-			v = (uint32_t)(int32_t)(int8_t)v;
-			break;
-		case WASM_OP_I32_LOAD16_S:
-			v = (uint32_t)(int32_t)(int16_t)v;
-			break;
-		case WASM_OP_I64_LOAD8_S:
-			v = (uint64_t)(int64_t)(int8_t)v;
-			break;
-		case WASM_OP_I64_LOAD16_S:
-			v = (uint64_t)(int64_t)(int16_t)v;
-			break;
-		case WASM_OP_I64_LOAD32_S:
-			v = (uint64_t)(int64_t)(int32_t)v;
-			break;
-		default: /* zero-extended, or a whole value's bits */
-			break;
+		/* the _s loads (even opcodes 0x2c..0x34) sign-extend; an i32
+		 * result keeps its low 32 bits */
+		if (code >= WASM_OP_I32_LOAD8_S && code <= WASM_OP_I64_LOAD32_S && !(code & 1)) {
+			unsigned sh = 64 - 8 * (unsigned)n;
+
+			v = (uint64_t)((int64_t)(v << sh) >> sh);
+			if (wasm_sig_result(wasm_opinfo[code].sig) == WASM_TYPE_I32)
+				v = (uint32_t)v;
 		}
 		fp[ip->c] = v;
 		return 0;

@@ -189,6 +189,8 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	console_set_log_filter(&args.log); /* log= */
 	backtrace_mode = args.backtrace;
 	kcode_set_enabled(args.jit); /* jit= */
+	if (args.trace_event)	     /* trace_event= */
+		ktrace_enable_events(args.trace_event, args.trace_event_len);
 
 	if (symbols_init(bi)) /* symbolizer */
 		log_warn("boot", "no kernel symbols: backtraces show bare addresses");
@@ -212,8 +214,9 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 		uint64_t lo = rtc[0];
 		sched_set_realtime(lo | (uint64_t)rtc[1] << 32);
 	}
-	kvfs_init();   /* the file namespace: initrd at /, /tmp, /proc, tracefs */
-	launch_init(); /* the programs' file table, on that namespace */
+	kvfs_init();		/* the file namespace: initrd at /, /tmp, /proc, tracefs */
+	kg.disk = vblk_probe(); /* a virtio-blk disk, if QEMU has one */
+	launch_init();		/* the programs' file table, on that namespace */
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");

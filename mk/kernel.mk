@@ -82,6 +82,7 @@ endef
 
 .PHONY: kernel kernel-all kernel-test-build lib-check
 kernel kernel-all: $(BUILD)/kernel/loader.elf
+	@: # a recipe, so an up-to-date kernel is not "Nothing to be done" under make run
 kernel-test-build: $(BUILD)/kernel-test/loader.elf
 
 # `make lib-check [MOD=name]` compiles lib/ (or one module) as the kernel

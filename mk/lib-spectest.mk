@@ -6,8 +6,13 @@
 #        (default ../shared/wasm-testsuite) twice, read by the runner
 #        itself: checked memory, then guarded (mmap) memory
 #        (tests/spec/run.sh), after checking the runner itself
-#        (tests/spec/selftest.sh).
-#   make spectest-asan     the same two runs with the ASan+UBSan runner
+#        (tests/spec/selftest.sh); then the same two runs of the
+#        WebAssembly 3.0 suite, every .wast of WASM_TESTSUITE3 (default
+#        ../shared/wasm-testsuite-3.0) and its legacy/ folder, with the
+#        skips of tests/spec/skip3.txt (tests/spec/run3.sh).
+#   make spectest-asan     the same runs with the ASan+UBSan runner
+#   make spectest-features the 3.0 suite's counts per feature
+#        (tests/spec/features.sh)
 #   make spectest-build    the runners only ($(BUILD)/host{,-asan,-tsan}/spectest)
 #
 # make test also runs the ThreadSanitizer runner with function bodies
@@ -22,12 +27,15 @@
 #        $(BUILD)/spec/json/ (only the stale ones): the test kernel reads
 #        these, and the host text-format and rv64 compiler tests compare
 #        with or compile them. make test-build makes them (kernel-spec).
+#        The simd_* scripts go to $(BUILD)/spec/json-simd/ (the text
+#        format's test compares with them; host-test-build makes them).
 #
 # The runner links the portable engine (lib/wasm, lib/base/*.c) and the
 # host memory provider from a private archive, so only what it uses is
 # pulled in.
 
 WASM_TESTSUITE ?= ../shared/wasm-testsuite
+WASM_TESTSUITE3 ?= ../shared/wasm-testsuite-3.0
 SPEC_ARGS ?=
 
 SPECTEST := $(BUILD)/host/spectest
@@ -50,7 +58,7 @@ $(BUILD)/$(1)/spectest: $(call host_objs,$(1),$(SPECTEST_SRCS)) $(BUILD)/$(1)/li
 endef
 $(foreach v,host host-asan host-tsan,$(eval $(call spectest_variant,$(v))))
 
-.PHONY: spectest spectest-build spectest-asan
+.PHONY: spectest spectest-build spectest-asan spectest-features
 spectest-build: $(SPECTEST) $(SPECTEST_ASAN) $(BUILD)/host-tsan/spectest
 
 # make test runs tests/spec/run.sh (both modes, plain and ASan), which needs
@@ -62,15 +70,23 @@ spectest: $(SPECTEST)
 	BUILD=$(BUILD) tests/spec/selftest.sh || status=1; \
 	BUILD=$(BUILD) WASM_TESTSUITE=$(WASM_TESTSUITE) tests/spec/run.sh $(SPEC_ARGS) || status=1; \
 	BUILD=$(BUILD) WASM_TESTSUITE=$(WASM_TESTSUITE) tests/spec/run.sh --guarded $(SPEC_ARGS) || status=1; \
+	BUILD=$(BUILD) WASM_TESTSUITE3=$(WASM_TESTSUITE3) tests/spec/run3.sh $(SPEC_ARGS) || status=1; \
+	BUILD=$(BUILD) WASM_TESTSUITE3=$(WASM_TESTSUITE3) tests/spec/run3.sh --guarded $(SPEC_ARGS) || status=1; \
 	exit $$status
+
+spectest-features: $(SPECTEST)
+	$(Q)BUILD=$(BUILD) WASM_TESTSUITE3=$(WASM_TESTSUITE3) tests/spec/features.sh $(SPEC_ARGS)
 
 # The same under AddressSanitizer + UBSan (an engine memory error fails the
 # file it happens in: "exited with status 1").
 spectest-asan: $(SPECTEST_ASAN)
 	$(Q)status=0; \
 	export BUILD=$(BUILD) WASM_TESTSUITE=$(WASM_TESTSUITE) SPEC_RUNNER=$(SPECTEST_ASAN); \
+	export WASM_TESTSUITE3=$(WASM_TESTSUITE3); \
 	tests/spec/run.sh $(SPEC_ARGS) || status=1; \
 	tests/spec/run.sh --guarded $(SPEC_ARGS) || status=1; \
+	tests/spec/run3.sh $(SPEC_ARGS) || status=1; \
+	tests/spec/run3.sh --guarded $(SPEC_ARGS) || status=1; \
 	exit $$status
 
 # ---- the testsuite in the kernel ----
@@ -86,12 +102,16 @@ endif
 
 # wast2json writes NAME.json and NAME.N.wasm (NAME.N.wat for text modules,
 # which skip.txt skips in the kernel).
-$(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
+define wast2json_recipe
 	@mkdir -p $(@D)
 	$(call step,WAST2JSON)rm -f $(@D)/$*.[0-9]*.wasm $(@D)/$*.[0-9]*.wat
 	$(Q)wast2json $< -o $@ >$(@D)/$*.log 2>&1 || (cat $(@D)/$*.log; rm -f $@; exit 1)
+endef
+$(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
+	$(wast2json_recipe)
 
 $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/spec/skip.txt \
+		tests/spec/skip-json.txt \
 		$(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_KERNEL))
 	$(call step,CPIO)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
 	$(Q)for n in $(SPEC_KERNEL); do \
@@ -99,12 +119,22 @@ $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/s
 		find $(BUILD)/spec/json -maxdepth 1 -name "$$n.[0-9]*.wasm" -exec cp -t $(SPECK)/root/spec/ {} + \
 		|| exit 1; \
 	done
-	$(Q)cp tests/spec/skip.txt $(SPECK)/root/spec/
+	$(Q)cat tests/spec/skip.txt tests/spec/skip-json.txt >$(SPECK)/root/spec/skip.txt
 	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
 $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 
+# tests/host/wasm_text_simd_test.c checks the runner's .wast reader.
+HOST_TEST_GEN += tools/spectest/run/wast_load.c
+HOST_TEST_GEN_wasm += tools/spectest/run/wast_load.c tools/spectest/wast_json_host.c
+
+SPEC_SIMD_NAMES := $(filter simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
+SPEC_SIMD_JSONS := $(patsubst %,$(BUILD)/spec/json-simd/%.json,$(SPEC_SIMD_NAMES))
+$(BUILD)/spec/json-simd/%.json: $(WASM_TESTSUITE)/%.wast
+	$(wast2json_recipe)
+host-test-build: $(SPEC_SIMD_JSONS)
+
 .PHONY: kernel-spec spectest-kernel spec-json
-spec-json: $(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_NAMES))
+spec-json: $(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_NAMES)) $(SPEC_SIMD_JSONS)
 kernel-spec: $(SPECK)/loader.elf
 spectest-kernel: kernel-spec
 	$(Q)tools/qemu-test.sh $(SPECK)/loader.elf $(SMP) "spec=/spec spec_mem=$(SPEC_MEM)"

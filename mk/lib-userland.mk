@@ -43,12 +43,16 @@ endif
 # built by mk/lib-wasmenv.mk's rule
 INITRD_BENCH_WASMS := $(patsubst bench/wasm/%.c,$(BUILD)/bench/wasm/%.wasm,$(wildcard bench/wasm/*.c))
 
-INITRD_INPUTS := $(USERLAND_WASMS) $(INITRD_BENCH_WASMS) $(shell find rootfs -type f 2>/dev/null) $(PROGRAMS) \
+# tests/wasi's tail-call program, built with and without -mtail-call
+# (mk/lib-wasmrun.mk), for the shell's checks (tests/qemu/userland.py)
+INITRD_TEST_WASMS := $(BUILD)/wasi/tailcall.wasm $(BUILD)/wasi/tailcall-tc.wasm
+
+INITRD_INPUTS := $(USERLAND_WASMS) $(INITRD_TEST_WASMS) $(INITRD_BENCH_WASMS) $(shell find rootfs -type f 2>/dev/null) $(PROGRAMS) \
 	$(if $(ROOTFS),$(shell find $(ROOTFS) 2>/dev/null))
 
 $(INITRD): $(INITRD_INPUTS) $(INITRD_VARS) tools/mkcpio.py
 	$(call step,CPIO)rm -rf $(BUILD)/initrd-root && mkdir -p $(BUILD)/initrd-root/bin
-	$(Q)cp $(USERLAND_WASMS) $(BUILD)/initrd-root/bin/
+	$(Q)cp $(USERLAND_WASMS) $(INITRD_TEST_WASMS) $(BUILD)/initrd-root/bin/
 	$(Q)mkdir -p $(BUILD)/initrd-root/lib/bench && cp $(INITRD_BENCH_WASMS) $(BUILD)/initrd-root/lib/bench/
 	$(Q)cp -R rootfs/. $(BUILD)/initrd-root/
 	$(Q)$(if $(ROOTFS),cp -R $(ROOTFS)/. $(BUILD)/initrd-root/)

@@ -32,6 +32,12 @@ $(BUILD)/wasi/invoke.wasm: tests/wasi/invoke.c
 	@mkdir -p $(@D)
 	$(call step,CC)clang --target=wasm32-wasi -mexec-model=reactor $(WASI_TEST_CFLAGS) -o $@ $<
 
+# tailcall.c a second time with tail calls (run.sh compares the two)
+WASI_TEST_WASMS += $(BUILD)/wasi/tailcall-tc.wasm
+$(BUILD)/wasi/tailcall-tc.wasm: tests/wasi/tailcall.c
+	@mkdir -p $(@D)
+	$(call step,CC)clang --target=wasm32-wasi -mtail-call $(WASI_TEST_CFLAGS) -o $@ $<
+
 # ---- fuzzing: the run target, and replays of both wasm targets ----
 WASM_ENGINE_SRCS := $(call lib_srcs,wasm) \
 	lib/wasm/host/mem_host.c lib/wasm/host/runtime_host.c \

@@ -13,6 +13,8 @@
 #              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
 #   heap       lib/mem/heap's common paths on the host (see bench/mem/).
+#   ext2       lib/ext2's sequential write and read MB/s over a memory device
+#              on the host (see bench/ext2/).
 #   startup    a program's start-up in the kernel (wasm:load, -icount): the
 #              first run of hello and one that finds its module kept.
 #   bigstart   a 30 MiB generated program's time to its first instruction on
@@ -25,6 +27,8 @@
 #   compiler   bench/wasm natively vs as WebAssembly by guest instruction
 #              counts: riscv64 binaries under qemu-riscv64, and the kernel's
 #              bench kwasm under -icount (tools/bench-compiler.sh).
+#   simd       bench/wasm built with -msimd128 vs the scalar build, on the
+#              interpreter and the compiler (tools/bench-simd.sh).
 #   mem        the memory-pressure sequences of tests/qemu/checks_pressure.py
 #              through the shell on SMP=1: the frames free or held by the heap
 #              and page tables, and the heap's bytes in use, before and after
@@ -103,6 +107,10 @@ tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.t
 
 "$BUILD/host/bench/bench_heap"
 
+"$BUILD/host/bench/bench_ext2"
+
 BUILD="$BUILD" tools/bench-wasm.sh
 
 BUILD="$BUILD" tools/bench-compiler.sh
+
+BUILD="$BUILD" tools/bench-simd.sh

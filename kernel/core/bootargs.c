@@ -107,6 +107,9 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 				report("bad jit switch (want 0 or 1)", arg, len);
 				problems++;
 			}
+		} else if (key_is(arg, klen, "trace_event")) {
+			b.trace_event = val; /* switched on by ktrace_enable_events */
+			b.trace_event_len = vlen;
 		} else if (key_is(arg, klen, "test") || key_is(arg, klen, "crash") ||
 			   key_is(arg, klen, "bench")) {
 			/* the test kernel's own: read by kernel/tests/ktest.c */

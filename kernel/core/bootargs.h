@@ -12,6 +12,10 @@
  *   jit=0|1              1 (the default): programs are compiled to riscv64
  *                        code on each function's first call (lib/wasm/jit,
  *                        wasm/kcode.h); 0: every program is interpreted
+ *   trace_event=LIST     events on from boot, as Linux's: comma separated
+ *                        GROUP:NAME, GROUP or all (e.g.
+ *                        trace_event=sched:sched_switch,wasm); an unknown
+ *                        one is reported and skipped
  *   nokaslr              the kernel at its link address, not a random one
  *                        (read by the loader), so gdb finds kernel.elf's
  *                        symbols where they run
@@ -44,8 +48,10 @@
 struct bootargs {
 	struct trace_log_filter log; /* from log= (default: info) */
 	enum backtrace_mode backtrace;
-	uint32_t jobs; /* from jobs= */
-	bool jit;      /* from jit= */
+	uint32_t jobs;		  /* from jobs= */
+	bool jit;		  /* from jit= */
+	const char *trace_event;  /* from trace_event=: trace_event_len bytes of the */
+	unsigned trace_event_len; /* command line (NULL: none) */
 };
 
 /* Parses `cmdline` (may be NULL). Reports every problem (each malformed log

@@ -41,6 +41,23 @@ void kvprintf(const char *fmt, va_list ap);
 void kputs(const char *s); /* no newline added */
 /* console_write - len bytes as they are (any length; kprintf stops at 511). */
 void console_write(const char *s, size_t len);
+/*
+ * console_capture_set - from now on, what the task `owner` writes with
+ * kprintf, kputs or console_write (log lines excepted) goes to
+ * sink(arg, bytes, n), called in that task without the console lock,
+ * instead of the console; until console_capture_clear(owner). The shell
+ * sends a builtin's output to a file this way. At most CONSOLE_CAPTURES
+ * owners at once: ERR_BUSY past that.
+ */
+#define CONSOLE_CAPTURES 4
+int console_capture_set(const void *owner, void (*sink)(void *arg, const char *s, size_t n),
+			void *arg);
+void console_capture_clear(const void *owner);
+
+/* console_dmesg - the newest lines of the kernel log (every log line
+ * printed since boot, up to 64 KiB) into out[0..size); returns the bytes. */
+size_t console_dmesg(char *out, size_t size);
+
 /* console_at_line_start - whether the last byte written was a newline (or
  * nothing was written): the shell starts its prompt on a line of its own. */
 bool console_at_line_start(void);

@@ -9,6 +9,7 @@
 
 #include "core/boot_info.h"
 #include "drivers/uart.h"
+#include "drivers/virtio_blk.h"
 #include "fdt/fdt.h"
 
 struct kernel_globals {
@@ -16,6 +17,7 @@ struct kernel_globals {
 	struct fdt fdt;
 	struct fdt_info dt;
 	struct uart *uart;     /* the console UART, or NULL */
+	struct vblk *disk;     /* the first virtio-blk disk, or NULL */
 	uint64_t boot_ticks;   /* rdtime at loader entry */
 	uint64_t booted_ticks; /* rdtime when boot finished */
 };

@@ -100,10 +100,12 @@ int kvfs_map_file(const char *path, uint64_t max, const uint8_t **out, size_t *o
 	return err;
 }
 
+/* File times are wall-clock times (the RTC's, from boot on), as ls -l and
+ * a program's stat expect. */
 static uint64_t clock_ns(void *arg)
 {
 	(void)arg;
-	return sched_now_ns();
+	return sched_realtime_ns();
 }
 
 /* What a program may do in each filesystem (README: "What a program can

@@ -2,12 +2,12 @@
  * shell.c - the kernel shell: a task that reads the console UART, edits a
  * line (lib/ledit: cursor movement, history), and runs it.
  *
- * A line is words (at most MAX_ARGS in LINE_MAX - 2 bytes; more is an
- * error): '...' and "..." group, $'...' too with C escapes (\n, \t, \\,
- * \'), an unquoted >, >> or & is a word of its own; leading K=V words set
- * variables (shell_env.c). The first word is a builtin (the table below)
- * or a program (/bin/NAME[.wasm], or a path); a final & runs a program in the
- * background. Builtins run synchronously inside the shell task's poll;
+ * A line (at most LINE_MAX - 2 bytes) is run by shell_line.c: lists of
+ * commands, redirects, quotes, variables and patterns (the language of
+ * lib/shell/sh_parse.h). A command's leading K=V words set variables
+ * (shell_env.c); its first word is a builtin (the table below) or a program
+ * (/bin/NAME[.wasm], or a path); '&' runs a program in the background.
+ * Builtins run synchronously inside the shell task's poll;
  * programs and builtins that wait are jobs (shell_jobs.c): while the
  * foreground job runs, the shell reads on, Ctrl-C stops the job, lines
  * typed go to a foreground program's stdin (with their own editor, no
@@ -50,9 +50,9 @@
 #include "wasm/kcode.h"
 #include "wasm/launch.h"
 #include "wasm/modcache.h"
+#include "vfs/vfs.h"
 
 #define LINE_MAX      LEDIT_LINE_MAX
-#define MAX_ARGS      64
 #define TYPEAHEAD_MAX 256
 
 static int cmd_help(int argc, char **argv);
@@ -156,6 +156,21 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_dmesg(int argc, char **argv)
+{
+	size_t size = 64u << 10;
+	char *buf = malloc(size);
+	(void)argc;
+	(void)argv;
+	if (!buf) {
+		kprintf("dmesg: no memory\n");
+		return 1;
+	}
+	console_write(buf, console_dmesg(buf, size));
+	free(buf);
+	return 0;
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
 	(void)argc;
@@ -194,14 +209,20 @@ static const struct shell_command commands[] = {
 	{"jobs", "list the background programs", shell_cmd_jobs},
 	{"ps", "list tasks: id, name, state, CPU, run time, memory", shell_cmd_ps},
 	{"kill", "kill ID|%N...: end programs (IDs from ps, %N from jobs)", shell_cmd_kill},
-	{"ls", "ls [PATH...]: list directories (default /)", shell_cmd_ls},
+	{"ls",
+	 "ls [-l] [PATH...]: list directories (default: the working one); -l: type, "
+	 "size, modification time",
+	 shell_cmd_ls},
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
-	{"echo", "print words, or write them: echo 1 > FILE, >> appends", shell_cmd_echo},
+	{"echo", "echo [-n] WORD...: print words", shell_cmd_echo},
+	{"cd", "cd [DIR]: change the directory of the builtins' paths (default /)", shell_cmd_cd},
+	{"pwd", "print that directory", shell_cmd_pwd},
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
 	{"cpus", "list the CPUs and their interrupt counts", cmd_cpus},
 	{"uptime", "time since the machine started", cmd_uptime},
+	{"dmesg", "the kernel's log lines since boot (the last 64 KiB)", cmd_dmesg},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
 	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
 	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},
@@ -218,103 +239,13 @@ static int cmd_help(int argc, char **argv)
 	(void)argv;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		kprintf("  %-10s %s\n", commands[i].name, commands[i].help);
-	kprintf("Programs: ls /bin. Keys: arrows edit and recall lines, Ctrl-C stops the\n"
-		"foreground program, Ctrl-D ends its input. Lines: at most %u bytes and %d "
-		"words.\n",
-		LINE_MAX - 2, MAX_ARGS);
+	kprintf("Programs: ls /bin. Lines: CMD; CMD, CMD && CMD, CMD || CMD, CMD &; redirects\n"
+		"< FILE, > FILE, >> FILE, 2> FILE, 2>&1; $NAME, $? and '...', \"...\" as in sh;\n"
+		"* ? [...] match file names, A | B pipes. Keys: arrows edit and recall lines,\n"
+		"Ctrl-R searches them, Tab completes, Ctrl-L clears, Ctrl-C stops the\n"
+		"foreground job, Ctrl-D ends its input. Lines: at most %u bytes.\n",
+		LINE_MAX - 2);
 	return 0;
-}
-
-static bool is_special(char c)
-{
-	return c == '>' || c == '&';
-}
-
-/* The escape of $'...' after its backslash: \n \t \r \\ \' \" \e. */
-static char ansi_escape(char c)
-{
-	switch (c) {
-	case 'n':
-		return '\n';
-	case 't':
-		return '\t';
-	case 'r':
-		return '\r';
-	case 'e':
-		return 0x1b;
-	default:
-		return c; /* \\, \', \" and any other: the character itself */
-	}
-}
-
-/* Copies the inside of $'...' (p just after the opening quote) to *o with
- * its escapes; returns the byte after the closing quote, or NULL if there
- * is none. Each escape makes one byte of two: *o never overtakes p. */
-static const char *ansi_quote(const char *p, char **o)
-{
-	while (*p && *p != '\'') {
-		if (*p == '\\' && p[1]) {
-			*(*o)++ = ansi_escape(p[1]);
-			p += 2;
-		} else {
-			*(*o)++ = *p++;
-		}
-	}
-	return *p ? p + 1 : NULL;
-}
-
-/*
- * Splits `line` into words in `buf` (2 * (strlen(line) + 1) bytes: each
- * byte and a NUL per word at most) and argv (MAX_ARGS + 1). Returns the word
- * count, or -1 (message printed) for too many words or an open quote.
- */
-static int tokenize(const char *line, char *buf, char **argv)
-{
-	int argc = 0;
-	char *o = buf;
-	const char *p = line;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (argc == MAX_ARGS) {
-			kprintf("too many arguments (at most %d)\n", MAX_ARGS);
-			return -1;
-		}
-		argv[argc++] = o;
-		if (is_special(*p)) {
-			*o++ = *p++;
-			if (p[-1] == '>' && *p == '>')
-				*o++ = *p++;
-			*o++ = 0;
-			continue;
-		}
-		while (*p && *p != ' ' && *p != '\t' && !is_special(*p)) {
-			if (p[0] == '$' && p[1] == '\'') {
-				p = ansi_quote(p + 2, &o);
-				if (!p) {
-					kprintf("unterminated quote\n");
-					return -1;
-				}
-			} else if (*p == '\'' || *p == '"') {
-				char q = *p++;
-				while (*p && *p != q)
-					*o++ = *p++;
-				if (!*p) {
-					kprintf("unterminated quote\n");
-					return -1;
-				}
-				p++;
-			} else {
-				*o++ = *p++;
-			}
-		}
-		*o++ = 0;
-	}
-	argv[argc] = 0;
-	return argc;
 }
 
 static const struct shell_command *builtin(const char *name)
@@ -325,23 +256,23 @@ static const struct shell_command *builtin(const char *name)
 	return NULL;
 }
 
-/* Runs words: leading K=V assignments, then a builtin or a program (in
- * the background after a final &). Assignments alone are exported; before
- * a program they are its own. */
-static int run(int argc, char **argv)
+/* A builtin, its output captured when redirected (the shell task's own
+ * output for the time it runs; a job it starts takes the redirects). */
+static int run_builtin(const struct shell_command *c, int argc, char **argv)
 {
-	bool background = strcmp(argv[argc - 1], "&") == 0;
-	if (background)
-		argv[--argc] = NULL;
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], "&") == 0) {
-			kprintf("syntax error: '&' ends a command\n");
-			return 2;
-		}
-	if (argc == 0) {
-		kprintf("syntax error: '&' needs a command before it\n");
-		return 2;
-	}
+	struct kasync_task *self = kasync_current_task(&kexec);
+	bool captured = shell_redirs_capture(self, shell_redirs_pending());
+	int status = c->fn(argc, argv);
+	if (captured)
+		console_capture_clear(self);
+	kasync_task_unref(self);
+	shell_jobs_announce();
+	return status;
+}
+
+/* Assignments alone are exported; before a program they are its own. */
+static int run(int argc, char **argv, bool background)
+{
 	int nassign = 0;
 	while (nassign < argc && shell_env_name_len(argv[nassign]))
 		nassign++;
@@ -361,26 +292,28 @@ static int run(int argc, char **argv)
 			return c->fn(argc, argv); /* usage */
 		return shell_run_words(argc - 1, argv + 1, background, nassign, assign);
 	}
-	if (c && background) {
-		kprintf("%s: a builtin cannot run in the background (only programs can)\n",
-			argv[0]);
-		return 2;
-	}
 	if (c && nassign) {
 		kprintf("%s: variables before a builtin do nothing (only programs get them)\n",
 			argv[0]);
 		return 2;
 	}
-	if (c)
-		return c->fn(argc, argv);
+	if (c) {
+		shell_jobs_set_builtin(argc, argv, background);
+		return run_builtin(c, argc, argv);
+	}
 	if (!argv[0][0]) {
 		kprintf("the program name is empty\n");
 		return 127;
 	}
-	char path[LAUNCH_PATH_MAX];
-	if (launch_find(argv[0], path) == 0)
+	static char abs[VFS_PATH_MAX], path[LAUNCH_PATH_MAX]; /* the shell task's */
+	bool is_path = strchr(argv[0], '/') != NULL;
+	if (!(is_path && shell_path_abs(argv[0], abs)) &&
+	    launch_find(is_path ? abs : argv[0], path) == 0)
 		return shell_run_words(argc, argv, background, nassign, assign);
-	kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
+	if (is_path)
+		kprintf("%s: no such program\n", argv[0]);
+	else
+		kprintf("%s: command not found (try 'help', or 'ls /bin' for programs)\n", argv[0]);
 	return 127;
 }
 
@@ -395,48 +328,18 @@ static int cmd_timeout(int argc, char **argv)
 		return 2;
 	}
 	shell_jobs_set_timeout(secs * 1000000000ull);
-	int status = run(argc - 2, argv + 2);
+	int status = shell_run_argv(argc - 2, argv + 2, false);
 	shell_jobs_set_timeout(0);
 	return status;
 }
 
-/* Runs one command line; returns its status (0 = success, 127 = unknown
- * command, 2 = bad usage). Output goes to the console. */
-static int shell_execute(const char *line)
+int shell_run_argv(int argc, char **argv, bool background)
 {
 	static const struct trace_span_meta span = {"shell", "shell", TRACE_LEVEL_INFO};
-	size_t n = strnlen(line, LINE_MAX - 1);
-	int status = 2;
-	/* the editor keeps at most LINE_MAX - 1 bytes: a line that long may
-	 * have lost its end, so it is refused rather than run cut */
-	if (n >= LINE_MAX - 1) {
-		kprintf("line too long (at most %u bytes): not run\n", LINE_MAX - 2);
-		return 2;
-	}
-	/* on the heap: a 4 KB line's words do not fit a task's stack */
-	char *copy = malloc(n + 1);
-	char *buf = malloc(2 * (n + 1));
-	char **argv = malloc((MAX_ARGS + 1) * sizeof(*argv));
-	if (!copy || !buf || !argv) {
-		kprintf("no memory for the line\n");
-		goto out;
-	}
-	memcpy(copy, line, n);
-	copy[n] = 0;
-	int argc = tokenize(copy, buf, argv);
-	if (argc <= 0) {
-		status = argc < 0 ? 2 : 0;
-		goto out;
-	}
 	uint64_t id = ktrace_span_enter(&span);
-	TRACE_POINT(shell, line, copy);
-	status = run(argc, argv);
+	int status = run(argc, argv, background);
 	ktrace_span_exit(id);
-out:
-	free(copy);
-	free(buf);
-	free(argv);
-	return status;
+	return status == 0 && !background && shell_jobs_fg_busy() ? SHELL_STATUS_WAIT : status;
 }
 
 struct shell {
@@ -452,6 +355,76 @@ static void console_out(void *arg, const char *s, size_t n)
 {
 	(void)arg;
 	console_write(s, n);
+}
+
+/* ---- Tab completion ---- */
+
+struct completion {
+	struct ledit_cands *c;
+	const char *dir, *prefix; /* the word's folder part (as typed), its last part */
+	size_t dir_len, prefix_len;
+	bool programs; /* /bin's programs, without .wasm */
+};
+
+static void complete_entry(void *arg, const char *name, bool is_dir)
+{
+	struct completion *k = arg;
+	char w[LINE_MAX];
+	size_t n = strlen(name);
+
+	if (strncmp(name, k->prefix, k->prefix_len) || (name[0] == '.' && k->prefix[0] != '.'))
+		return;
+	if (k->programs) {
+		if (is_dir || n < 5 || strcmp(name + n - 5, ".wasm"))
+			return;
+		n -= 5;
+		for (size_t j = 0; j < ARRAY_SIZE(commands); j++)
+			if (strlen(commands[j].name) == n && !strncmp(commands[j].name, name, n))
+				return; /* the builtin of that name runs */
+	}
+	if (k->dir_len + n + 2 > sizeof(w))
+		return;
+	memcpy(w, k->dir, k->dir_len);
+	memcpy(w + k->dir_len, name, n);
+	w[k->dir_len + n] = is_dir ? '/' : 0;
+	w[k->dir_len + n + is_dir] = 0;
+	ledit_cand_add(k->c, w);
+}
+
+/* A command's first word: builtins and /bin's programs; any other word,
+ * or one with a '/': paths from the working directory. */
+static void complete(void *arg, const char *line, size_t start, size_t end, struct ledit_cands *c)
+{
+	static char abs[VFS_PATH_MAX], dir[LINE_MAX]; /* the shell task's */
+	struct completion k = {.c = c};
+	const char *w = line + start, *slash = NULL;
+	size_t i = start;
+
+	(void)arg;
+	while (i && line[i - 1] == ' ')
+		i--;
+	for (const char *p = w; p < line + end; p++)
+		if (*p == '/')
+			slash = p;
+	if (!slash && (i == 0 || strchr("|;&", line[i - 1]))) {
+		for (size_t j = 0; j < ARRAY_SIZE(commands); j++)
+			if (!strncmp(commands[j].name, w, end - start))
+				ledit_cand_add(c, commands[j].name);
+		k.programs = true;
+		k.dir = "";
+		k.prefix = w;
+		k.prefix_len = end - start;
+		shell_list_dir("/bin", complete_entry, &k);
+		return;
+	}
+	k.dir_len = slash ? (size_t)(slash - w) + 1 : 0;
+	memcpy(dir, w, k.dir_len);
+	dir[k.dir_len] = 0;
+	k.dir = dir;
+	k.prefix = slash ? slash + 1 : w;
+	k.prefix_len = (size_t)(line + end - k.prefix);
+	if (!shell_path_abs(k.dir_len ? dir : ".", abs))
+		shell_list_dir(abs, complete_entry, &k);
 }
 
 /* Output that did not end its line gets a marked line end first. */
@@ -471,9 +444,15 @@ static void shell_feed(struct shell *sh, int c)
 {
 	switch (ledit_feed(&sh->cmd, c)) {
 	case LEDIT_LINE: {
-		int status = shell_execute(ledit_line(&sh->cmd));
-		if (status)
-			kprintf("[exit status %d]\n", status);
+		const char *line = ledit_line(&sh->cmd);
+		if (strnlen(line, LINE_MAX - 1) >= LINE_MAX - 1) {
+			/* the editor keeps at most LINE_MAX - 1 bytes: a line that
+			 * long may have lost its end, so it is refused, not run cut */
+			kprintf("line too long (at most %u bytes): not run\n", LINE_MAX - 2);
+		} else {
+			TRACE_POINT(shell, line, line);
+			shell_line_run(line);
+		}
 		sh->prompt_due = true;
 		break;
 	}
@@ -483,6 +462,14 @@ static void shell_feed(struct shell *sh, int c)
 	case LEDIT_EOF:
 		kprintf("\n(the kernel shell does not exit: 'shutdown' powers off)\n");
 		sh->prompt_due = true;
+		break;
+	case LEDIT_CLEAR: /* the screen, then the prompt at its top left */
+		kputs("\x1b[H\x1b[2J> ");
+		ledit_redraw(&sh->cmd);
+		break;
+	case LEDIT_REPROMPT:
+		prompt();
+		ledit_redraw(&sh->cmd);
 		break;
 	case LEDIT_NONE:
 		break;
@@ -503,12 +490,39 @@ static void shell_feed_busy(struct shell *sh, int c)
 			const char *line = ledit_line(&sh->in);
 			shell_jobs_stdin_push(line, strlen(line));
 			shell_jobs_stdin_push("\n", 1);
+			ledit_init(&sh->in, console_out, NULL, false); /* nothing half typed */
 		} else if (ev == LEDIT_EOF) {
 			shell_jobs_stdin_eof();
 		}
 	} else if (sh->ahead_len < TYPEAHEAD_MAX) {
 		sh->ahead[(sh->ahead_head + sh->ahead_len++) % TYPEAHEAD_MAX] = (char)c;
 	}
+}
+
+/* Lines typed for a program that ended without reading them, and the line
+ * being typed for it, go to the shell (before what came while a builtin's
+ * job ran), as a Unix terminal keeps them. */
+static void keep_typeahead(struct shell *sh)
+{
+	char buf[TYPEAHEAD_MAX];
+	size_t n = shell_jobs_take_unread(buf, sizeof(buf));
+	const char *part = ledit_line(&sh->in);
+	size_t pn = strlen(part);
+
+	if (pn > sizeof(buf) - n)
+		pn = sizeof(buf) - n;
+	memcpy(buf + n, part, pn);
+	n += pn;
+	if (n > TYPEAHEAD_MAX - sh->ahead_len)
+		n = TYPEAHEAD_MAX - sh->ahead_len;
+	if (!n)
+		return;
+	for (size_t i = sh->ahead_len; i-- > 0;) /* make room at the front */
+		sh->ahead[(sh->ahead_head + i + n) % TYPEAHEAD_MAX] =
+			sh->ahead[(sh->ahead_head + i) % TYPEAHEAD_MAX];
+	for (size_t i = 0; i < n; i++)
+		sh->ahead[(sh->ahead_head + i) % TYPEAHEAD_MAX] = buf[i];
+	sh->ahead_len += n;
 }
 
 /* The next input byte: type-ahead first, then the UART; -1 if none. */
@@ -533,8 +547,14 @@ static enum kasync_poll shell_poll(struct kasync_task *task, struct kasync_cx *c
 		if (shell_jobs_poll(cx)) {
 			while (kg.uart && (c = uart_getc(kg.uart)) >= 0)
 				shell_feed_busy(sh, c);
+		} else if (shell_line_running()) { /* its foreground job ended */
+			bool stopped;
+			int status = shell_jobs_fg_last(&stopped);
+			shell_line_resume(status, stopped);
+			continue;
 		} else if (sh->prompt_due) {
 			shell_jobs_report();
+			keep_typeahead(sh);
 			ledit_init(&sh->in, console_out, NULL, false);
 			prompt();
 			sh->prompt_due = false;
@@ -583,6 +603,7 @@ void shell_start(void)
 		panic("shell: out of memory");
 	kasync_task_init(&sh->task, &shell_vtable, "shell");
 	ledit_init(&sh->cmd, console_out, NULL, true);
+	ledit_set_complete(&sh->cmd, complete, NULL);
 	ledit_init(&sh->in, console_out, NULL, false);
 	kprintf("Type 'help' for the commands.\n");
 	prompt();

@@ -60,7 +60,7 @@ static bool names_add(void *arg, const struct vfs_dirent *d)
 static int names_list(const char *dir, struct names *out)
 {
 	struct vfs_file *f;
-	int e = vfs_open(kvfs, NULL, dir, VFS_O_READ | VFS_O_DIRECTORY, &f);
+	int e = vfs_open(kvfs, shell_cwd(), dir, VFS_O_READ | VFS_O_DIRECTORY, &f);
 
 	*out = (struct names){0};
 	if (e)
@@ -92,13 +92,13 @@ static int copy_file(const char *src, const char *dst)
 {
 	struct vfs_file *in, *out;
 	char *buf = malloc(COPY_CHUNK);
-	int e = buf ? vfs_open(kvfs, NULL, src, VFS_O_READ, &in) : ERR_NOMEM;
+	int e = buf ? vfs_open(kvfs, shell_cwd(), src, VFS_O_READ, &in) : ERR_NOMEM;
 
 	if (e) {
 		free(buf);
 		return e;
 	}
-	e = vfs_open(kvfs, NULL, dst, VFS_O_WRITE | VFS_O_CREAT | VFS_O_EXCL, &out);
+	e = vfs_open(kvfs, shell_cwd(), dst, VFS_O_WRITE | VFS_O_CREAT | VFS_O_EXCL, &out);
 	if (!e) {
 		for (;;) {
 			size_t n = 0, w = 0;
@@ -123,11 +123,11 @@ static int copy_link(const char *src, const char *dst)
 {
 	char *target = malloc(VFS_PATH_MAX + 1);
 	size_t n = 0;
-	int e = target ? vfs_readlink(kvfs, NULL, src, target, VFS_PATH_MAX, &n) : ERR_NOMEM;
+	int e = target ? vfs_readlink(kvfs, shell_cwd(), src, target, VFS_PATH_MAX, &n) : ERR_NOMEM;
 
 	if (!e) {
 		target[n] = 0;
-		e = vfs_symlink(kvfs, NULL, target, dst);
+		e = vfs_symlink(kvfs, shell_cwd(), target, dst);
 	}
 	free(target);
 	return e;
@@ -138,7 +138,7 @@ static int copy_tree(const char *src, const char *dst, int depth, char *where, s
 {
 	struct vfs_stat st;
 	struct names names;
-	int e = vfs_lstat(kvfs, NULL, src, &st);
+	int e = vfs_lstat(kvfs, shell_cwd(), src, &st);
 
 	if (!e && st.type == VFS_TYPE_LNK)
 		e = copy_link(src, dst);
@@ -146,7 +146,7 @@ static int copy_tree(const char *src, const char *dst, int depth, char *where, s
 		e = copy_file(src, dst);
 	else if (!e && depth >= TREE_DEPTH_MAX)
 		e = ERR_RANGE;
-	else if (!e && !(e = vfs_mkdir(kvfs, NULL, dst)) && !(e = names_list(src, &names))) {
+	else if (!e && !(e = vfs_mkdir(kvfs, shell_cwd(), dst)) && !(e = names_list(src, &names))) {
 		for (size_t off = 0; off < names.len && !e; off += strlen(names.buf + off) + 1) {
 			char *s = path_join(src, names.buf + off);
 			char *d = path_join(dst, names.buf + off);
@@ -171,10 +171,10 @@ static int remove_tree(const char *path, int depth)
 {
 	struct vfs_stat st;
 	struct names names;
-	int e = vfs_lstat(kvfs, NULL, path, &st);
+	int e = vfs_lstat(kvfs, shell_cwd(), path, &st);
 
 	if (e || st.type != VFS_TYPE_DIR)
-		return e ? e : vfs_unlink(kvfs, NULL, path);
+		return e ? e : vfs_unlink(kvfs, shell_cwd(), path);
 	if (depth >= TREE_DEPTH_MAX)
 		return ERR_RANGE;
 	e = names_list(path, &names);
@@ -187,7 +187,7 @@ static int remove_tree(const char *path, int depth)
 		free(p);
 	}
 	free(names.buf);
-	return e ? e : vfs_rmdir(kvfs, NULL, path);
+	return e ? e : vfs_rmdir(kvfs, shell_cwd(), path);
 }
 
 int shell_cmd_cp(int argc, char **argv)
@@ -201,7 +201,7 @@ int shell_cmd_cp(int argc, char **argv)
 		return 2;
 	}
 	const char *src = argv[rec ? 2 : 1], *dst = argv[rec ? 3 : 2];
-	int e = vfs_stat(kvfs, NULL, src, &st);
+	int e = vfs_stat(kvfs, shell_cwd(), src, &st);
 	if (!e && st.type == VFS_TYPE_DIR && !rec) {
 		kprintf("cp: %s: a directory (use cp -r)\n", src);
 		return 1;
@@ -229,7 +229,7 @@ int shell_cmd_rm(int argc, char **argv)
 	}
 	for (int i = rec ? 2 : 1; i < argc; i++) {
 		struct vfs_stat st;
-		int e = vfs_lstat(kvfs, NULL, argv[i], &st);
+		int e = vfs_lstat(kvfs, shell_cwd(), argv[i], &st);
 
 		if (!e && st.type == VFS_TYPE_DIR && !rec)
 			e = ERR_ISDIR;

@@ -46,6 +46,12 @@ static int env_find(char *const *list, size_t n, const char *name, size_t len)
 	return -1;
 }
 
+const char *shell_env_get(const char *name, size_t len)
+{
+	int i = env_find(vars, nvars, name, len);
+	return i < 0 ? NULL : vars[i] + len + 1;
+}
+
 /* Sets "K=V" (already checked); ERR_RANGE when full, ERR_NOMEM. */
 static int env_set(const char *kv)
 {

@@ -94,11 +94,64 @@ static bool ls_take(void *arg, const struct vfs_dirent *e)
 	return true;
 }
 
-static void ls_print(struct ls_batch *b, size_t *col)
+/* ls as a job: one path, or one batch of a directory, per step. */
+struct ls_job {
+	int npaths, next, status;
+	char **paths;
+	bool long_form;	      /* -l */
+	struct vfs_file *dir; /* being listed, or NULL */
+	size_t col;
+	struct ls_batch b;
+};
+
+/* "YYYY-MM-DD HH:MM" of a time in ns since 1970 (UTC; the proleptic
+ * Gregorian calendar, counted in 400-year eras of 146097 days). */
+static void fmt_time(uint64_t ns, char *out, size_t size)
+{
+	uint64_t secs = ns / 1000000000u, days = secs / 86400, rem = secs % 86400;
+	uint64_t z = days + 719468, era = z / 146097, doe = z % 146097;
+	uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	uint64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	uint64_t y = yoe + era * 400 + (m <= 2);
+	fmt_snprintf(out, size, "%04llu-%02llu-%02llu %02llu:%02llu", (unsigned long long)y,
+		     (unsigned long long)m, (unsigned long long)d, (unsigned long long)(rem / 3600),
+		     (unsigned long long)(rem / 60 % 60));
+}
+
+/* One line of ls -l: type, size, modification time, name. */
+static void ls_long(struct vfs_file *dir, const char *name)
+{
+	static const char types[] = {[VFS_TYPE_DIR] = 'd',
+				     [VFS_TYPE_REG] = '-',
+				     [VFS_TYPE_CHAR] = 'c',
+				     [VFS_TYPE_LNK] = 'l'};
+	struct vfs_stat st;
+	char when[32];
+	int err = vfs_lstat(kvfs, dir, name, &st);
+
+	if (err) {
+		kprintf("? %10s %16s %s: %s\n", "", "", name, err_text(err));
+		return;
+	}
+	fmt_time(st.mtim, when, sizeof(when));
+	kprintf("%c %10llu %s %s%s\n",
+		st.type < sizeof(types) && types[st.type] ? types[st.type] : '?',
+		(unsigned long long)st.size, when, name, st.type == VFS_TYPE_DIR ? "/" : "");
+}
+
+static void ls_print(struct ls_job *l, struct ls_batch *b, size_t *col)
 {
 	for (size_t off = 0; off < b->len;) {
-		const char *name = b->text + off;
+		char *name = b->text + off;
 		size_t len = strlen(name);
+		if (l->long_form) {
+			bool dir = name[len - 1] == '/';
+			name[len - 1] = dir ? 0 : name[len - 1]; /* ls_long adds it back */
+			ls_long(l->dir, name);
+			off += len + 1;
+			continue;
+		}
 		if (*col && *col + 2 + len > LS_COLUMNS) {
 			kprintf("\n");
 			*col = 0;
@@ -108,15 +161,6 @@ static void ls_print(struct ls_batch *b, size_t *col)
 		off += len + 1;
 	}
 }
-
-/* ls as a job: one path, or one batch of a directory, per step. */
-struct ls_job {
-	int npaths, next, status;
-	char **paths;
-	struct vfs_file *dir; /* being listed, or NULL */
-	size_t col;
-	struct ls_batch b;
-};
 
 static void ls_error(struct ls_job *l, int err)
 {
@@ -132,13 +176,16 @@ static void ls_begin(struct ls_job *l)
 
 	if (l->npaths > 1)
 		kprintf("%s%s:\n", l->next > 1 ? "\n" : "", path);
-	int err = vfs_stat(kvfs, NULL, path, &st);
+	int err = vfs_stat(kvfs, shell_cwd(), path, &st);
 	if (!err && st.type != VFS_TYPE_DIR) {
-		kprintf("%s\n", path);
+		if (l->long_form)
+			ls_long(shell_cwd(), path);
+		else
+			kprintf("%s\n", path);
 		return;
 	}
 	if (!err)
-		err = vfs_open(kvfs, NULL, path, VFS_O_READ | VFS_O_DIRECTORY, &l->dir);
+		err = vfs_open(kvfs, shell_cwd(), path, VFS_O_READ | VFS_O_DIRECTORY, &l->dir);
 	if (err) {
 		ls_error(l, err);
 		return;
@@ -160,7 +207,7 @@ static int ls_step(void *arg)
 	l->b.len = 0;
 	l->b.more = false;
 	int err = vfs_readdir(l->dir, l->b.next, ls_take, &l->b);
-	ls_print(&l->b, &l->col);
+	ls_print(l, &l->b, &l->col);
 	if (!err && l->b.more)
 		return SHELL_WORK_MORE;
 	if (l->col)
@@ -182,8 +229,17 @@ static void ls_done(void *arg)
 
 int shell_cmd_ls(int argc, char **argv)
 {
-	static char root[] = "/";
+	static char root[] = ".";
 	char *dflt[] = {root};
+	bool long_form = argc > 1 && strcmp(argv[1], "-l") == 0;
+	if (long_form) {
+		argc--;
+		argv++;
+	}
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
+		kprintf("usage: ls [-l] [PATH...]\n");
+		return 2;
+	}
 	int n = argc > 1 ? argc - 1 : 1;
 	char **paths;
 	struct ls_job *l = state_with_words(sizeof(*l), n, argc > 1 ? argv + 1 : dflt, &paths);
@@ -192,6 +248,7 @@ int shell_cmd_ls(int argc, char **argv)
 		return started("ls", ERR_NOMEM);
 	l->paths = paths;
 	l->npaths = n;
+	l->long_form = long_form;
 	return started("ls", shell_work_start("ls", ls_step, ls_done, l));
 }
 
@@ -249,11 +306,11 @@ static int cat_step(void *arg)
 		if (c->next == c->nfiles)
 			return c->status;
 		const char *path = c->files[c->next++];
-		err = vfs_stat(kvfs, NULL, path, &st);
+		err = vfs_stat(kvfs, shell_cwd(), path, &st);
 		if (!err && st.type == VFS_TYPE_DIR)
 			err = ERR_ISDIR;
 		if (!err)
-			err = vfs_open(kvfs, NULL, path, VFS_O_READ, &c->f);
+			err = vfs_open(kvfs, shell_cwd(), path, VFS_O_READ, &c->f);
 		if (err)
 			cat_error(c, err);
 		return SHELL_WORK_MORE;
@@ -288,8 +345,8 @@ int shell_cmd_cat(int argc, char **argv)
 		kprintf("usage: cat FILE...\n");
 		return 2;
 	}
-	if (argc == 2 && vfs_stat(kvfs, NULL, argv[1], &st) == 0 && st.type == VFS_TYPE_CHAR &&
-	    is_trace_pipe(&st)) {
+	if (argc == 2 && vfs_stat(kvfs, shell_cwd(), argv[1], &st) == 0 &&
+	    st.type == VFS_TYPE_CHAR && is_trace_pipe(&st)) {
 		int err = cat_pipe();
 		if (err)
 			kprintf("cat: %s: %s\n", argv[1], err_text(err));
@@ -308,27 +365,15 @@ int shell_cmd_cat(int argc, char **argv)
 int shell_cmd_echo(int argc, char **argv)
 {
 	char text[ECHO_MAX];
-	size_t len = 0, n = 0;
-	int first = 1, words_end = argc;
-	bool newline = true, trunc = true;
-	const char *target = NULL;
-	struct vfs_file *f;
+	size_t len = 0;
+	int first = 1;
+	bool newline = true;
 
 	if (argc > 1 && strcmp(argv[1], "-n") == 0) {
 		newline = false;
 		first = 2;
 	}
-	for (int i = first; i < argc; i++)
-		if (strcmp(argv[i], ">") == 0 || strcmp(argv[i], ">>") == 0) {
-			if (i + 2 != argc) {
-				kprintf("echo: usage: echo [-n] WORDS... [> FILE | >> FILE]\n");
-				return 2;
-			}
-			trunc = argv[i][1] == 0;
-			target = argv[i + 1];
-			words_end = i;
-		}
-	for (int i = first; i < words_end; i++) {
+	for (int i = first; i < argc; i++) {
 		size_t w = strlen(argv[i]);
 		if (len + w + 2 > sizeof(text)) {
 			kprintf("echo: line too long\n");
@@ -341,23 +386,6 @@ int shell_cmd_echo(int argc, char **argv)
 	}
 	if (newline)
 		text[len++] = '\n';
-	if (!target) {
-		kprintf("%.*s", (int)len, text);
-		return 0;
-	}
-	uint32_t flags = VFS_O_WRITE | VFS_O_CREAT | (trunc ? VFS_O_TRUNC : VFS_O_APPEND);
-	int err = vfs_open(kvfs, NULL, target, flags, &f);
-	if (err) {
-		kprintf("echo: %s: %s\n", target, err_text(err));
-		return 1;
-	}
-	err = vfs_write(f, text, len, &n);
-	vfs_close(f);
-	if (!err && n != len)
-		err = ERR_NOSPC;
-	if (err) {
-		kprintf("echo: write error: %s\n", err_text(err));
-		return 1;
-	}
+	console_write(text, len);
 	return 0;
 }

@@ -66,6 +66,48 @@ int shell_env_assign(int argc, char **argv);
  */
 const char **shell_env_build(int nassign, char **assign, uint32_t *out_n);
 
+/* shell_env_get - the value of the exported variable name[0..len), or NULL. */
+const char *shell_env_get(const char *name, size_t len);
+
+/* shell.c */
+
+/* What shell_run_argv returns when it started a foreground job: the line
+ * waits for its end (shell_line_resume) before it goes on. */
+#define SHELL_STATUS_WAIT (-1)
+
+/*
+ * shell_run_argv - runs expanded words: leading K=V assignments, then a
+ * builtin or a program (in the background if asked), with the pending
+ * redirects (shell_redirs_pending). Returns the status, or
+ * SHELL_STATUS_WAIT.
+ */
+int shell_run_argv(int argc, char **argv, bool background);
+
+/* shell_line.c: the line runner and the working directory */
+struct vfs_file;
+void shell_line_run(const char *line);
+bool shell_line_running(void);
+/* shell_line_resume - the foreground job the line waited for ended with
+ * `status`; `stopped`: by Ctrl-C or timeout (the rest of the line is
+ * dropped). */
+void shell_line_resume(int status, bool stopped);
+/* shell_cwd - the working directory, as the base of the builtins' paths
+ * (NULL: the root); shell_path_abs - path from it, made absolute in out
+ * (VFS_PATH_MAX bytes): 0 or ERR_RANGE. */
+struct vfs_file *shell_cwd(void);
+int shell_path_abs(const char *path, char *out);
+/* shell_redirs_capture - sends the output of `task` to r->out (console
+ * capture; a write error is kept in r->write_err); false if r->out is
+ * NULL or no capture is free (then said). r must stay until cleared. */
+struct shell_redirs;
+bool shell_redirs_capture(const void *task, struct shell_redirs *r);
+/* shell_list_dir - calls each(arg, name, is_dir) for the entries of the
+ * absolute directory `dir` but "." and ".."; 0 or vfs_open's errors. */
+int shell_list_dir(const char *dir, void (*each)(void *arg, const char *name, bool is_dir),
+		   void *arg);
+int shell_cmd_cd(int argc, char **argv);
+int shell_cmd_pwd(int argc, char **argv);
+
 /* shell_trace.c */
 int shell_cmd_metrics(int argc, char **argv);
 int shell_cmd_trace(int argc, char **argv);

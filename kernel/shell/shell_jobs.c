@@ -9,15 +9,20 @@
  *     free -> running -> [reaping] -> ended (notice pending) -> free
  *
  * The table has room for bg_max background jobs (the jobs= boot argument)
- * plus one: there is at most one foreground job, so it always finds a slot.
+ * plus SHELL_PIPE_MAX: the foreground jobs are at most one pipeline's, so
+ * they always find a slot.
  *
  * A program is reaping from its join's end until its memory is all freed
  * (io.released): after a kill the join ends at once, while the program may
  * still be finishing a slice on another CPU.
  *
- * The foreground job (at most one) has the console: the shell waits for
- * it, Ctrl-C stops it, and a foreground program reads the lines typed
- * (shell_jobs_stdin_*). A background program's stdin is at its end. A job
+ * The foreground jobs (one, or a pipeline's) have the console: the shell
+ * waits for them, Ctrl-C stops them all, and the foreground program whose
+ * stdin is the console reads the lines typed (shell_jobs_stdin_*). In a
+ * pipeline, each program's stdout is a kasync_pipe into the next one's
+ * stdin (io.write_wait, which makes a writer wait while the pipe is full);
+ * a builtin's output is pushed into it, and its job waits between steps
+ * while the pipe is full (work_poll). A background program's stdin is at its end. A job
  * that ends in the background leaves a notice ("[1] Done hello"), printed
  * before the next prompt, as Unix shells do; `kill` waits for its victims,
  * so their notices come before its prompt.
@@ -42,6 +47,9 @@
 #include "sched/timer.h"
 #include "wasm/launch.h"
 #include "wasm/proc.h"
+#include "vfs/vfs.h"
+#include "kasync/pipe.h"
+#include "shell/shell_internal.h"
 
 #define JOB_NAME_MAX 48
 #define STDIN_MAX    1024
@@ -79,12 +87,23 @@ struct job {
 	size_t in_head, in_len;
 	bool in_eof;
 	struct kasync_waker in_waker; /* the program waiting for input */
+
+	/* redirects taken from the command (closed when the job is gone);
+	 * a builtin's job has its output captured from its task, cap_owner */
+	struct shell_redirs redir;
+	const void *cap_owner;
+	bool console_in; /* a foreground program reading the console */
+	uint64_t seq;	 /* when it started, among all jobs */
 };
 
-static struct job *jobs; /* njobs slots: bg_max + 1 */
+static struct job *jobs; /* njobs slots: bg_max + SHELL_PIPE_MAX */
 static size_t njobs;
 static uint32_t bg_max;
 static uint64_t next_timeout_ns; /* set by `timeout` for the job it starts */
+static int fg_last;		 /* status of the foreground job started last that ended */
+static uint64_t fg_last_seq, job_seq;
+static uint64_t fg_cpu_us; /* guest time of all foreground programs that ended */
+static bool fg_last_stopped;
 
 static int job_num(const struct job *j)
 {
@@ -93,16 +112,16 @@ static int job_num(const struct job *j)
 
 int shell_jobs_init(uint32_t max_background)
 {
-	jobs = calloc((size_t)max_background + 1, sizeof(*jobs));
+	jobs = calloc((size_t)max_background + SHELL_PIPE_MAX, sizeof(*jobs));
 	if (!jobs)
 		return ERR_NOMEM;
-	njobs = (size_t)max_background + 1;
+	njobs = (size_t)max_background + SHELL_PIPE_MAX;
 	bg_max = max_background;
 	return 0;
 }
 
 /* A free slot; NULL if a background job would pass bg_max (the foreground
- * always finds one: at most one is in use, by this very job). */
+ * always finds one: at most one pipeline's are in use). */
 static struct job *job_alloc(const char *name, bool fg)
 {
 	size_t bg = 0;
@@ -129,7 +148,17 @@ static void job_begin(struct job *j, struct kasync_join *jh, void (*stop)(struct
 	j->jh = *jh;
 	j->id = kasync_join_id(jh);
 	j->stop = stop;
+	if (j->fg && !shell_jobs_fg_busy())
+		fg_last_stopped = false; /* a new group of foreground jobs */
+	j->seq = ++job_seq;
 	j->state = JOB_RUNNING;
+	if (!j->prog) { /* a builtin's: its output goes where the builtin's went */
+		struct shell_redirs *r = shell_redirs_pending();
+		j->redir = *r;
+		memset(r, 0, sizeof(*r));
+		if (shell_redirs_capture(jh->task, &j->redir))
+			j->cap_owner = jh->task;
+	}
 	if (j->fg && next_timeout_ns) {
 		kasync_sleep_init(&j->timer, &kexec, next_timeout_ns);
 		j->timed = true;
@@ -141,16 +170,35 @@ void shell_jobs_set_timeout(uint64_t ns)
 	next_timeout_ns = ns;
 }
 
+/* How the next builtin's job starts (shell_jobs_set_builtin). */
+static bool builtin_bg;
+static char builtin_title[JOB_NAME_MAX];
+static struct job *announce; /* a builtin's background job, not yet shown */
+
+static void job_title(int argc, char **argv, char *out, size_t size);
+
+void shell_jobs_set_builtin(int argc, char **argv, bool background)
+{
+	builtin_bg = background;
+	job_title(argc, argv, builtin_title, sizeof(builtin_title));
+}
+
 int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh))
 {
-	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
-			return ERR_BUSY;
-	struct job *j = job_alloc("", true);
+	struct job *j = job_alloc(builtin_title, !builtin_bg);
 	if (!j)
 		return ERR_BUSY;
 	job_begin(j, jh, stop);
+	if (!j->fg) /* said after the builtin, whose output may be captured */
+		announce = j;
 	return 0;
+}
+
+void shell_jobs_announce(void)
+{
+	if (announce)
+		kprintf("[%d] %llu\n", job_num(announce), (unsigned long long)announce->id);
+	announce = NULL;
 }
 
 static void job_stop(struct job *j)
@@ -175,6 +223,7 @@ struct work {
 	void *arg;
 	atomic_bool stop; /* set by work_stop (the shell's CPU) */
 	int status;
+	struct kasync_pipe *out; /* its output's pipe (owned by its job), or NULL */
 };
 
 static void work_done(struct work *w)
@@ -198,6 +247,9 @@ static enum kasync_poll work_poll(struct kasync_task *task, struct kasync_cx *cx
 			w->status = SHELL_WORK_STOPPED;
 			break;
 		}
+		/* backpressure: no step while its pipe is full (woken by a read) */
+		if (w->out && !kasync_pipe_writable(w->out, &cx->waker))
+			return KASYNC_PENDING;
 		int r = w->step(w->arg);
 		if (r != SHELL_WORK_MORE) {
 			w->status = r;
@@ -251,6 +303,7 @@ int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void
 	w->step = step;
 	w->done = done;
 	w->arg = arg;
+	w->out = shell_redirs_pending()->out ? NULL : shell_redirs_pending()->pipe_out;
 	atomic_init(&w->stop, false);
 	err = kasync_spawn(&kexec, &w->task, &jh); /* on error it deallocs */
 	if (err)
@@ -265,10 +318,12 @@ int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void
 
 /* ---- a foreground program's stdin ---- */
 
+/* The foreground job reading the console: a program whose stdin is
+ * neither a file nor a pipe. */
 static struct job *fg_job(void)
 {
 	for (size_t i = 0; i < njobs; i++)
-		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg && jobs[i].console_in)
 			return &jobs[i];
 	return NULL;
 }
@@ -312,7 +367,97 @@ static void stdin_wake(struct job *j, bool irq)
 bool shell_jobs_stdin_open(void)
 {
 	struct job *j = fg_job();
-	return j && j->prog && !j->in_eof;
+	return j && !j->in_eof;
+}
+
+bool shell_jobs_fg_busy(void)
+{
+	for (size_t i = 0; i < njobs; i++)
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg)
+			return true;
+	return false;
+}
+
+uint64_t shell_jobs_fg_cpu_us(void)
+{
+	return fg_cpu_us;
+}
+
+uint64_t shell_jobs_started(void)
+{
+	return job_seq;
+}
+
+int shell_jobs_fg_last(bool *stopped)
+{
+	*stopped = fg_last_stopped;
+	return fg_last;
+}
+
+void shell_redirs_close(struct shell_redirs *r)
+{
+	struct vfs_file *f[] = {r->in, r->out, r->err};
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		if (f[i])
+			vfs_close(f[i]);
+	if (r->pipe_in)
+		kasync_pipe_close_read(r->pipe_in);
+	if (r->pipe_out)
+		kasync_pipe_close_write(r->pipe_out);
+	memset(r, 0, sizeof(*r));
+}
+
+static void prog_write(void *arg, int fd, const void *buf, size_t len);
+
+/* io.write_wait of a program writing into a pipe: its CPU. Errors
+ * (stderr) go as io.write says, unless 2>&1 sends them down the pipe. */
+static uint16_t prog_write_pipe(void *arg, int fd, const void *buf, size_t len, size_t *out_n,
+				const struct kasync_waker *waker)
+{
+	struct job *j = arg;
+	if (fd == 2 && !j->redir.err_to_out) {
+		if (len)
+			prog_write(arg, fd, buf, len);
+		*out_n = len;
+		return 0;
+	}
+	int e = kasync_pipe_write(j->redir.pipe_out, buf, len, out_n, waker);
+	return e == ERR_AGAIN ? WASI_EAGAIN : e == ERR_CLOSED ? WASI_EPIPE : 0;
+}
+
+/* io.read of a program reading a pipe: its CPU. */
+static uint16_t prog_read_pipe(void *arg, void *buf, size_t len, size_t *out_n,
+			       const struct kasync_waker *waker)
+{
+	struct job *j = arg;
+	return kasync_pipe_read(j->redir.pipe_in, buf, len, out_n, waker) ? WASI_EAGAIN : 0;
+}
+
+/* io.write of a program with redirects: its CPU. */
+static void prog_write(void *arg, int fd, const void *buf, size_t len)
+{
+	struct job *j = arg;
+	struct vfs_file *f = fd != 2		   ? j->redir.out
+			     : j->redir.err_to_out ? j->redir.out
+						   : j->redir.err;
+	size_t n;
+	if (f)
+		(void)vfs_write(f, buf, len, &n); /* a full disk loses the rest */
+	else
+		console_write(buf, len);
+}
+
+/* io.read of a program whose stdin is a file: its CPU. */
+static uint16_t prog_read_file(void *arg, void *buf, size_t len, size_t *out_n,
+			       const struct kasync_waker *waker)
+{
+	struct job *j = arg;
+	size_t n = 0;
+	(void)waker; /* a file never makes it wait */
+	if (len && vfs_read(j->redir.in, buf, len, &n))
+		return WASI_EIO;
+	*out_n = n;
+	return 0;
 }
 
 void shell_jobs_stdin_push(const char *s, size_t len)
@@ -339,10 +484,37 @@ void shell_jobs_stdin_eof(void)
 /* ---- completion ---- */
 
 /* The job is over and gone: tell, or keep the notice for the next prompt. */
+/* What the foreground programs left unread of the lines typed for them:
+ * the shell runs it as typeahead (shell_jobs_take_unread). */
+static char unread[STDIN_MAX];
+static size_t unread_len;
+
+size_t shell_jobs_take_unread(char *buf, size_t cap)
+{
+	size_t n = unread_len < cap ? unread_len : cap;
+	memcpy(buf, unread, n);
+	memmove(unread, unread + n, unread_len - n);
+	unread_len -= n;
+	return n;
+}
+
 static void job_done(struct job *j)
 {
+	/* the program is gone: no lock needed for its stdin queue now */
+	for (; j->in_len && unread_len < sizeof(unread); j->in_len--) {
+		unread[unread_len++] = j->in[j->in_head];
+		j->in_head = (j->in_head + 1) % STDIN_MAX;
+	}
+	if (j->redir.write_err)
+		kprintf("%s: write error: %s\n", j->name, err_text(j->redir.write_err));
+	shell_redirs_close(&j->redir);
 	j->state = JOB_ENDED;
 	if (j->fg) {
+		if (j->seq > fg_last_seq) {
+			fg_last = j->stopping && !j->status ? SHELL_WORK_STOPPED : j->status;
+			fg_last_seq = j->seq;
+		}
+		fg_last_stopped |= j->stopping;
 		/* the console showed it all; only a status worth telling */
 		if (j->status && !j->stopping)
 			kprintf("[exit status %d]\n", j->status);
@@ -356,6 +528,9 @@ static void job_end(struct job *j, int err, const union job_out *out)
 	const char *trap = NULL;
 	if (j->timed)
 		kasync_sleep_drop(&j->timer);
+	if (j->cap_owner) /* before the task can go and its address be reused */
+		console_capture_clear(j->cap_owner);
+	j->cap_owner = NULL;
 	kasync_join_drop(&j->jh);
 	bool irq = spin_lock(&j->stdin_lock);
 	struct kasync_waker w = j->in_waker; /* may hold the program's last reference: */
@@ -364,6 +539,8 @@ static void job_end(struct job *j, int err, const union job_out *out)
 	kasync_waker_drop(&w); /* dropped unlocked, as its dealloc calls prog_released */
 
 	j->status = 0;
+	if (!err && j->prog && j->fg)
+		fg_cpu_us += out->proc.run_us;
 	if (!err && j->prog) {
 		j->status = out->proc.trap ? TRAP_STATUS : out->proc.code;
 		trap = out->proc.trap ? wasm_trap_str(out->proc.trap) : NULL;
@@ -437,11 +614,14 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 
 int shell_jobs_interrupt(void)
 {
-	struct job *j = fg_job();
-	if (!j)
-		return 0;
-	job_stop(j);
-	return job_num(j);
+	int first = 0;
+	for (size_t i = 0; i < njobs; i++) /* the whole pipeline */
+		if (jobs[i].state == JOB_RUNNING && jobs[i].fg) {
+			job_stop(&jobs[i]);
+			if (!first)
+				first = job_num(&jobs[i]);
+		}
+	return first;
 }
 
 void shell_jobs_report(void)
@@ -524,9 +704,18 @@ int shell_jobs_run_program(int argc, char **argv, bool background, const struct 
 			argv[0], bg_max);
 		return 1;
 	}
+	struct shell_redirs *r = shell_redirs_pending();
+	j->redir = *r;
+	memset(r, 0, sizeof(*r));
+	j->console_in = !background && !j->redir.in && !j->redir.pipe_in;
 	const struct wasm_proc_io io = {
 		.arg = j,
-		.read = background ? NULL : stdin_read,
+		.write = j->redir.out || j->redir.err ? prog_write : NULL,
+		.write_wait = j->redir.pipe_out ? prog_write_pipe : NULL,
+		.read = j->redir.in	   ? prog_read_file
+			: j->redir.pipe_in ? prog_read_pipe
+			: background	   ? NULL
+					   : stdin_read,
 		.released = prog_released,
 		.envc = o ? o->envc : 0,
 		.envp = o ? o->envp : NULL,
@@ -535,6 +724,8 @@ int shell_jobs_run_program(int argc, char **argv, bool background, const struct 
 	};
 	err = launch_start(&f, argc, (const char *const *)argv, &io, &we, &jh);
 	if (err) {
+		shell_redirs_close(&j->redir);
+		j->state = JOB_FREE;
 		print_load_error(f.path, err, &we);
 		return err == ERR_BUSY ? 1 : 126;
 	}

@@ -17,6 +17,30 @@
 #include "kasync/task.h"
 #include "wasm/proc.h"
 
+/*
+ * The redirects of the command being started: the line runner opens them
+ * (shell_line.c), and the job the command starts takes them over, with
+ * their closing: a program gets them as fds 0, 1 and 2, a builtin's job
+ * gets its output captured (console_capture_set). NULL: the console.
+ */
+struct vfs_file;
+struct kasync_pipe;
+struct shell_redirs {
+	struct vfs_file *in, *out, *err;
+	/* a pipeline's pipes: the reading end of the one before, the
+	 * writing end of the one after (a file redirect wins over them) */
+	struct kasync_pipe *pipe_in, *pipe_out;
+	bool err_to_out; /* stderr goes to `out` (2>&1), or to pipe_out */
+	int write_err;	 /* the first error writing a builtin's output to `out` */
+};
+/* shell_redirs_pending - those of the command being started (zeroed once
+ * a job took them); shell_redirs_close - closes and zeroes. */
+struct shell_redirs *shell_redirs_pending(void);
+void shell_redirs_close(struct shell_redirs *r);
+
+/* Commands in one pipeline, at most: the foreground jobs at once. */
+#define SHELL_PIPE_MAX 8
+
 /* ---- for commands: starting jobs ---- */
 
 /*
@@ -24,9 +48,16 @@
  * of a spawned task whose output is an int status. After the command
  * returns, the shell awaits it (reading the console meanwhile); Ctrl-C or
  * `timeout` calls stop(jh), after which the task must complete soon.
- * ERR_BUSY if a job is already running (the caller still owns *jh).
+ * In the background if shell_jobs_set_builtin said so. ERR_BUSY if no job
+ * slot is free (the caller still owns *jh).
  */
 int shell_job_start(struct kasync_join *jh, void (*stop)(struct kasync_join *jh));
+
+/* shell_jobs_set_builtin - the words of the builtin about to run, and
+ * whether a job it starts runs in the background (its title); once it
+ * returned, shell_jobs_announce prints such a job's "[N] ID". */
+void shell_jobs_set_builtin(int argc, char **argv, bool background);
+void shell_jobs_announce(void);
 
 /*
  * shell_work_start - runs a builtin's long work as the foreground job: a
@@ -88,6 +119,22 @@ bool shell_jobs_poll(struct kasync_cx *cx);
  * returns its number (0: none). */
 int shell_jobs_interrupt(void);
 
+/* shell_jobs_fg_busy - whether a foreground job runs (a pipeline has one
+ * per command that is a program or a builtin that waits). */
+bool shell_jobs_fg_busy(void);
+
+/* shell_jobs_fg_cpu_us - the time on CPU of every foreground program that
+ * ended so far (`time` takes the difference). */
+uint64_t shell_jobs_fg_cpu_us(void);
+
+/* shell_jobs_started - how many jobs have started so far (a counter). */
+uint64_t shell_jobs_started(void);
+
+/* shell_jobs_fg_last - the status of the foreground job started last
+ * among those that ended (130 if Ctrl-C or timeout stopped it); *stopped:
+ * whether any foreground job since the last time none ran was stopped. */
+int shell_jobs_fg_last(bool *stopped);
+
 /* shell_jobs_report - prints (and forgets) the notices of ended background jobs. */
 void shell_jobs_report(void);
 
@@ -98,3 +145,8 @@ bool shell_jobs_stdin_open(void);
 /* shell_jobs_stdin_push / _eof - input for the foreground program; end of it. */
 void shell_jobs_stdin_push(const char *s, size_t len);
 void shell_jobs_stdin_eof(void);
+
+/* shell_jobs_take_unread - takes up to cap bytes of the lines typed for
+ * foreground programs that ended without reading them, for the shell to
+ * run as typeahead; returns how many. */
+size_t shell_jobs_take_unread(char *buf, size_t cap);

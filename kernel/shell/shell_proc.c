@@ -2,7 +2,8 @@
  * shell_proc.c - the shell's commands about programs and tasks:
  *
  *   run [--interp] [--root DIR | --no-root] PROG [ARG...] [&]
- *                           start a program (a path, or a name in /bin),
+ *                           start a program (a path from the working
+ *                           directory, or a name in /bin),
  *                           interpreted instead of compiled, DIR
  *                           (writable, from /) preopened as its "/", or
  *                           no preopen at all
@@ -31,6 +32,9 @@ static int run_usage(void)
 	return 2;
 }
 
+/* Only the shell task runs commands: one of each at a time. */
+static char root_path[VFS_PATH_MAX], prog_path[VFS_PATH_MAX];
+
 int shell_run_words(int argc, char **argv, bool background, int nassign, char **assign)
 {
 	struct shell_run_opts o = {0};
@@ -52,12 +56,10 @@ int shell_run_words(int argc, char **argv, bool background, int nassign, char **
 		o.root = argv[1];
 		argc -= 2;
 		argv += 2;
-		if (o.root[0] != '/') {
-			kprintf("run: --root %s: give a path from / (the shell has no cwd)\n",
-				o.root);
-			return 2;
-		}
-		int err = vfs_stat(kvfs, NULL, o.root, &st);
+		int err = shell_path_abs(argv[-1], root_path);
+		o.root = root_path;
+		if (!err)
+			err = vfs_stat(kvfs, NULL, o.root, &st);
 		if (!err && st.type != VFS_TYPE_DIR)
 			err = ERR_NOTDIR;
 		if (err) {
@@ -67,6 +69,14 @@ int shell_run_words(int argc, char **argv, bool background, int nassign, char **
 	}
 	if (argc < 1)
 		return run_usage();
+	/* a path is taken from the working directory, a bare name from /bin */
+	if (strchr(argv[0], '/') && argv[0][0] != '/') {
+		if (shell_path_abs(argv[0], prog_path)) {
+			kprintf("run: %s: path too long\n", argv[0]);
+			return 2;
+		}
+		argv[0] = prog_path;
+	}
 	const char **envp = shell_env_build(nassign, assign, &o.envc);
 	if (!envp) {
 		kprintf("run: no memory for the environment\n");

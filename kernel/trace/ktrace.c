@@ -5,10 +5,12 @@
 #include "trace/ktrace.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 #include "arch/arch.h"
 #include "base/err.h"
 #include "base/rand.h"
+#include "core/console.h"
 #include "core/cpu.h"
 #include "core/panic.h"
 #include "sched/sched.h"
@@ -262,4 +264,45 @@ void ktrace_pipe_cancel(void)
 	pipe_waker.vt = NULL;
 	spin_unlock(&pipe_lock, irq);
 	kasync_waker_drop(&w);
+}
+
+int ktrace_enable_events(const char *list, size_t len)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = 0;
+		char path[128];
+		while (i + n < len && list[i + n] != ',')
+			n++;
+		const char *ev = list + i;
+		i += n + 1;
+		if (!n)
+			continue;
+		/* "group:name" -> "events/group/name/enable", "all" -> "events/enable" */
+		struct trace_fs_file *f;
+		int err = 0;
+		if (n == 3 && memcmp(ev, "all", 3) == 0) {
+			memcpy(path, "events/enable", 14);
+		} else if (n + 16 > sizeof(path)) {
+			err = ERR_NOENT;
+		} else {
+			memcpy(path, "events/", 7);
+			for (size_t k = 0; k < n; k++)
+				path[7 + k] = ev[k] == ':' ? '/' : ev[k];
+			memcpy(path + 7 + n, "/enable", 8);
+		}
+		if (!err)
+			err = ktrace_fs_open(path, 0, &f);
+		if (!err) {
+			err = ktrace_fs_write(f, "1\n", 2);
+			ktrace_fs_close(f);
+		}
+		if (err) {
+			log_warn("trace", "trace_event=: %.*s: %s (skipped)", (int)n, ev,
+				 err == ERR_NOENT ? "no such event" : err_str(err));
+			bad++;
+		}
+	}
+	return bad;
 }

@@ -59,6 +59,14 @@ void ktrace_irq_exit(void);
 uint64_t ktrace_span_enter(const struct trace_span_meta *meta);
 void ktrace_span_exit(uint64_t id);
 
+/*
+ * ktrace_enable_events - switches on the events of a trace_event= list
+ * (list[0..len): comma-separated GROUP:NAME, GROUP or all), through
+ * tracefs's enable files; an unknown entry is logged and skipped. Returns
+ * how many were. Boot, after ktrace_init.
+ */
+int ktrace_enable_events(const char *list, size_t len);
+
 /* ktrace_span_names - this CPU's span scope, root first; returns how many. */
 size_t ktrace_span_names(const char **out, size_t max);
 

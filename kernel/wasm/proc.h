@@ -34,6 +34,11 @@
 /*
  * Where a program's stdio and files go. Every member may be 0/NULL.
  *  write - bytes the guest wrote to fd 1 or 2 (NULL: the console).
+ *  write_wait - instead of write, when set: may move only part (*out_n),
+ *          or none and return WASI_EAGAIN after keeping a clone of
+ *          `waker` (woken when it may move more: a pipe), or WASI_EPIPE;
+ *          len 0 asks only whether a write would move bytes now
+ *          (poll_oneoff). A trap's report still goes through write.
  *  read  - stdin (fd 0): returns 0 with *out_n bytes (0 = end of input),
  *          or WASI_EAGAIN after keeping a clone of `waker`, woken when
  *          input may be there. len 0 asks only whether input is ready
@@ -57,6 +62,8 @@
 struct wasm_proc_io {
 	void *arg;
 	void (*write)(void *arg, int fd, const void *buf, size_t len);
+	uint16_t (*write_wait)(void *arg, int fd, const void *buf, size_t len, size_t *out_n,
+			       const struct kasync_waker *waker);
 	uint16_t (*read)(void *arg, void *buf, size_t len, size_t *out_n,
 			 const struct kasync_waker *waker);
 	const struct wasi_files *files;

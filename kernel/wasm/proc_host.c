@@ -99,13 +99,17 @@ static uint16_t h_stdio_read(void *arg, int64_t hfd, void *buf, size_t len, size
 	return p->io.read(p->io.arg, buf, len, out_n, &p->cx->waker);
 }
 
-/* stdout and stderr: io.write or the console, always all of it. */
+/* stdout and stderr: io.write_wait (which may make the guest wait), or
+ * io.write or the console, always all of it. */
 static uint16_t h_stdio_write(void *arg, int64_t hfd, const void *buf, size_t len, size_t *out_n)
 {
 	struct wasm_proc *p = P(arg);
 
 	if (hfd == WASI_ENV_STDIN)
 		return WASI_EBADF;
+	if (p->io.write_wait)
+		return p->io.write_wait(p->io.arg, hfd == WASI_ENV_STDOUT ? 1 : 2, buf, len, out_n,
+					&p->cx->waker);
 	out_write(p, hfd == WASI_ENV_STDOUT ? 1 : 2, buf, len);
 	*out_n = len;
 	return 0;
@@ -119,8 +123,9 @@ static void h_trace(void *arg, const char *service)
 }
 
 /*
- * poll: output streams and files are always ready; stdin asks io.read with
- * len 0 (which registers the waker when not ready). With nothing ready and
+ * poll: files are always ready, and output streams unless io.write_wait
+ * says otherwise; stdin asks io.read with len 0 (which registers the waker
+ * when not ready), stdout and stderr ask io.write_wait the same way. With nothing ready and
  * a deadline ahead, an executor sleep until the deadline holds the waker.
  */
 static uint16_t h_poll(void *arg, struct wasi_host_pollfd *fds, size_t nfds, bool has_deadline,
@@ -136,11 +141,16 @@ static uint16_t h_poll(void *arg, struct wasi_host_pollfd *fds, size_t nfds, boo
 	}
 	for (size_t i = 0; i < nfds; i++) {
 		fds[i].ready = true;
+		size_t n = 0;
 		if (fds[i].hfd == WASI_ENV_STDIN && !fds[i].want_write) {
-			size_t n = 0;
 			fds[i].ready = !p->io.read || p->io.read(p->io.arg, NULL, 0, &n,
 								 &p->cx->waker) != WASI_EAGAIN;
 			fds[i].hangup = !p->io.read;
+		} else if ((fds[i].hfd == WASI_ENV_STDOUT || fds[i].hfd == WASI_ENV_STDERR) &&
+			   fds[i].want_write && p->io.write_wait) {
+			fds[i].ready =
+				p->io.write_wait(p->io.arg, fds[i].hfd == WASI_ENV_STDOUT ? 1 : 2,
+						 NULL, 0, &n, &p->cx->waker) != WASI_EAGAIN;
 		}
 		any |= fds[i].ready;
 	}

@@ -129,6 +129,7 @@ int fdt_rsvmap_entry(const struct fdt *f, unsigned idx, uint64_t *base, uint64_t
 
 #define FDT_MAX_REGIONS 16
 #define FDT_MAX_CPUS	32
+#define FDT_MAX_VIRTIO	16
 
 struct fdt_range {
 	uint64_t base, size;
@@ -174,6 +175,13 @@ struct fdt_info {
 		bool present;
 		uint64_t base, size;
 	} rtc; /* "google,goldfish-rtc": wall-clock time */
+	/* "virtio,mmio" slots, in blob order (the first FDT_MAX_VIRTIO; QEMU's
+	 * virt has 8, most of them empty: the driver reads their device id) */
+	struct {
+		uint64_t base, size;
+		uint32_t irq; /* first cell of "interrupts" (0 if absent) */
+	} virtio[FDT_MAX_VIRTIO];
+	unsigned n_virtio;
 };
 
 /*

@@ -255,6 +255,33 @@ static int device_reg(struct info_ctx *c, int node, uint64_t *base, uint64_t *si
 	return 0;
 }
 
+/* Every enabled "virtio,mmio" node (the first FDT_MAX_VIRTIO of them). */
+static int scan_virtio(struct info_ctx *c)
+{
+	struct fdt_info *o = c->o;
+	struct fdt_tok t;
+
+	for (uint32_t off = 0;; off = t.next) {
+		if (fdt_tok_read(c->f, off, &t, NULL) < 0)
+			return fail(c, ERR_MALFORMED, (int)off, "bad structure block");
+		if (t.tag == FDT_TOK_END)
+			return 0;
+		if (t.tag != FDT_TOK_BEGIN_NODE ||
+		    !compat_either(c->f, (int)off, "virtio,mmio", "virtio,mmio") ||
+		    !fdt_node_is_enabled(c->f, (int)off) || o->n_virtio == FDT_MAX_VIRTIO)
+			continue;
+		int node = (int)off, e;
+		struct fdt_tok irq;
+		if ((e = device_reg(c, node, &o->virtio[o->n_virtio].base,
+				    &o->virtio[o->n_virtio].size)) < 0)
+			return e;
+		o->virtio[o->n_virtio].irq = 0;
+		if (fdt_prop_find(c->f, node, "interrupts", &irq) == 0 && irq.len >= 4)
+			o->virtio[o->n_virtio].irq = fdt_be32(irq.val);
+		o->n_virtio++;
+	}
+}
+
 /* The node stdout-path names ("/soc/serial@10000000:115200" or an alias). */
 static int stdout_node(const struct fdt *f, const char *path, int *node)
 {
@@ -319,7 +346,7 @@ static int scan_devices(struct info_ctx *c)
 			return e;
 		o->rtc.present = true;
 	}
-	return 0;
+	return scan_virtio(c);
 }
 
 int fdt_parse_info(const struct fdt *f, struct fdt_info *out, struct fdt_error *err)

@@ -195,6 +195,152 @@ static void hist_down(struct echo *o)
 	line_set(o, e->browse ? hist_entry(e, e->browse) : e->saved);
 }
 
+/* ---- Ctrl-R: searching the history ---- */
+
+/* Whether the query occurs in s. */
+static bool holds_query(const struct ledit *e, const char *s)
+{
+	for (size_t n = strlen(s); n >= e->qlen; n--, s++)
+		if (memcmp(s, e->query, e->qlen) == 0)
+			return true;
+	return false;
+}
+
+/* The newest entry from the k-th newest on that holds the query; 0 if none. */
+static size_t search_find(const struct ledit *e, size_t k)
+{
+	for (k = k ? k : 1; k <= e->hist_count; k++)
+		if (holds_query(e, hist_entry(e, k)))
+			return k;
+	return 0;
+}
+
+/* Draws "(search)'QUERY': MATCH" over what the screen shows. */
+static void search_show(struct echo *o)
+{
+	struct ledit *e = o->e;
+	const char *m = e->search_k ? hist_entry(e, e->search_k) : "";
+	move(o, e->search_col, 0);
+	echo_str(o, "(search)'");
+	echo_put(o, e->query, e->qlen);
+	echo_str(o, "': ");
+	echo_str(o, m);
+	echo_str(o, "\x1b[K");
+	e->search_col = 12 + e->qlen + strlen(m);
+}
+
+static void search_start(struct echo *o)
+{
+	struct ledit *e = o->e;
+	if (!e->history_on)
+		return;
+	memcpy(e->saved, e->buf, e->len + 1); /* what Ctrl-G gives back */
+	e->browse = 0;
+	e->search = true;
+	e->qlen = 0;
+	e->search_k = 0;
+	e->search_col = e->cur;
+	search_show(o);
+}
+
+/* Leaves the search with `line` in the buffer, the cursor at its end. */
+static void search_end(struct echo *o, const char *line)
+{
+	struct ledit *e = o->e;
+	size_t n = strlen(line);
+	e->search = false;
+	move(o, e->search_col, 0);
+	memmove(e->buf, line, n + 1);
+	e->len = e->cur = n;
+	tail(o, 0);
+}
+
+/* A byte while searching; false if it ended the search and is still to be
+ * handled as a key of its own. */
+static bool search_key(struct echo *o, int c)
+{
+	struct ledit *e = o->e;
+	if (c == KEY_CTRL('R')) {
+		size_t k = e->search_k ? search_find(e, e->search_k + 1) : 0;
+		e->search_k = k ? k : e->search_k;
+	} else if (c == KEY_CTRL('G') || c == KEY_CTRL('C')) {
+		search_end(o, e->saved);
+		return true;
+	} else if (c == KEY_CTRL('H') || c == KEY_DEL) {
+		e->qlen -= e->qlen > 0;
+		e->search_k = search_find(e, 1);
+	} else if (c >= 0x20 && c < 0x7f) {
+		if (e->qlen < LEDIT_QUERY_MAX)
+			e->query[e->qlen++] = (char)c;
+		e->search_k = search_find(e, e->search_k);
+	} else {
+		search_end(o, e->search_k ? hist_entry(e, e->search_k) : e->saved);
+		return false;
+	}
+	search_show(o);
+	return true;
+}
+
+/* ---- Tab: completion ---- */
+
+void ledit_cand_add(struct ledit_cands *c, const char *w)
+{
+	size_t n = strnlen(w, LEDIT_LINE_MAX - 1);
+	if (c->n++ == 0) {
+		memcpy(c->common, w, n);
+		c->common_len = n;
+	} else {
+		size_t i = 0;
+		while (i < c->common_len && i < n && c->common[i] == w[i])
+			i++;
+		c->common_len = i;
+	}
+	if (c->list_len + n + 2 < sizeof(c->list)) {
+		if (c->list_len) {
+			memcpy(c->list + c->list_len, "  ", 2);
+			c->list_len += 2;
+		}
+		memcpy(c->list + c->list_len, w, n);
+		c->list_len += n;
+	} else {
+		c->list_cut = true;
+	}
+}
+
+static enum ledit_event key_tab(struct echo *o)
+{
+	struct ledit *e = o->e;
+	struct ledit_cands *c = &e->cands;
+	size_t start = e->cur;
+
+	if (!e->complete)
+		return LEDIT_NONE;
+	while (start && e->buf[start - 1] != ' ')
+		start--;
+	c->n = c->common_len = c->list_len = 0;
+	c->list_cut = false;
+	e->complete(e->complete_arg, e->buf, start, e->cur, c);
+	if (c->n == 0)
+		return LEDIT_NONE;
+	if (c->common_len > e->cur - start &&
+	    memcmp(c->common, e->buf + start, e->cur - start) == 0) {
+		for (size_t i = e->cur - start; i < c->common_len; i++)
+			if (c->common[i] >= 0x20 && c->common[i] < 0x7f)
+				line_insert(o, c->common[i]);
+		if (c->n == 1 && c->common[c->common_len - 1] != '/')
+			line_insert(o, ' ');
+		return LEDIT_NONE;
+	}
+	if (c->n == 1)
+		return LEDIT_NONE;
+	line_cursor(o, e->len);
+	echo_str(o, "\n");
+	echo_put(o, c->list, c->list_len);
+	echo_str(o, c->list_cut ? "  ...\n" : "\n");
+	e->cur = e->len; /* the caller redraws the line after its prompt */
+	return LEDIT_REPROMPT;
+}
+
 /* ---- keys ---- */
 
 static enum ledit_event key_enter(struct echo *o)
@@ -291,6 +437,13 @@ static enum ledit_event key_byte(struct echo *o, int c)
 	case KEY_CTRL('N'):
 		hist_down(o);
 		break;
+	case KEY_CTRL('R'):
+		search_start(o);
+		break;
+	case KEY_CTRL('L'):
+		return LEDIT_CLEAR;
+	case '\t':
+		return key_tab(o);
 	default:
 		if (c >= 0x20 && c < 0x7f)
 			line_insert(o, (char)c);
@@ -412,6 +565,10 @@ enum ledit_event ledit_feed(struct ledit *e, int byte)
 		return LEDIT_NONE;
 	o.e = e;
 	o.n = 0;
+	if (e->search && search_key(&o, byte)) {
+		echo_flush(&o);
+		return LEDIT_NONE;
+	}
 	if (!esc_step(&o, byte)) {
 		ev = key_byte(&o, byte);
 		e->after_cr = ev == LEDIT_LINE && byte == '\r';
@@ -431,10 +588,24 @@ size_t ledit_cursor(const struct ledit *e)
 	return e->cur;
 }
 
+void ledit_set_complete(struct ledit *e, ledit_complete_fn fn, void *arg)
+{
+	e->complete = fn;
+	e->complete_arg = arg;
+}
+
+bool ledit_searching(const struct ledit *e)
+{
+	return e->search;
+}
+
 void ledit_redraw(struct ledit *e)
 {
 	struct echo o = {.e = e};
-	if (e->entered)
+	if (e->search) {
+		e->search_col = 0;
+		search_show(&o);
+	} else if (e->entered)
 		echo_str(&o, "\x1b[K"); /* the next line, still empty */
 	else
 		tail(&o, 0);
@@ -449,7 +620,8 @@ bool ledit_check(const struct ledit *e)
 		if (e->buf[i] < 0x20 || e->buf[i] >= 0x7f)
 			return false;
 	if (e->hist_count > LEDIT_HISTORY || e->hist_next >= LEDIT_HISTORY ||
-	    e->browse > e->hist_count)
+	    e->browse > e->hist_count || e->qlen > LEDIT_QUERY_MAX || e->search_k > e->hist_count ||
+	    (e->search && !e->history_on))
 		return false;
 	for (size_t k = 1; k <= e->hist_count; k++) {
 		const char *h = hist_entry(e, k);

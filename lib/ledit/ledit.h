@@ -3,7 +3,7 @@
  * terminal one at a time; it edits one line in place, echoes what the
  * terminal must show, keeps a history, and says when a line is complete.
  *
- *   struct ledit *e = ...;          (about 9 KiB: history lives inside)
+ *   struct ledit *e = ...;          (about 150 KiB: history lives inside)
  *   ledit_init(e, console_write, NULL, true);
  *   print the prompt;
  *   for each input byte b:
@@ -18,8 +18,12 @@
  * deletes before it; Ctrl-A/Home, Ctrl-E/End; Ctrl-B/Left, Ctrl-F/Right;
  * Delete (ESC [ 3 ~); Ctrl-K kills to the end, Ctrl-U the whole line,
  * Ctrl-W the word before the cursor; Up/Down (ESC [ A/B, ESC O A/B, also
- * Ctrl-P/Ctrl-N) browse the history; Enter is CR or LF (CR LF counts once);
- * Ctrl-C interrupts; Ctrl-D is end of input on an empty line, else Delete.
+ * Ctrl-P/Ctrl-N) browse the history; Ctrl-R searches it backwards (type to
+ * narrow, Ctrl-R again for an older match, Enter runs the match, Ctrl-G or
+ * Ctrl-C gives up, any other key takes the match to edit); Tab completes
+ * (ledit_set_complete); Ctrl-L asks for a cleared screen; Enter is CR or
+ * LF (CR LF counts once); Ctrl-C interrupts; Ctrl-D is end of input on an
+ * empty line, else Delete.
  * Other escape sequences (ESC [ params final, ESC O x, ESC x) are consumed
  * whole and ignored, and so are other control bytes and bytes >= 0x80.
  *
@@ -53,7 +57,29 @@ enum ledit_event {
 	LEDIT_LINE,	 /* a line was entered: ledit_line */
 	LEDIT_INTERRUPT, /* Ctrl-C: the line was dropped */
 	LEDIT_EOF,	 /* Ctrl-D on an empty line */
+	LEDIT_CLEAR,	 /* Ctrl-L: clear the screen, print the prompt, ledit_redraw */
+	LEDIT_REPROMPT,	 /* Tab listed the choices on lines of their own, the
+			  * cursor at the start of a new line: print the
+			  * prompt, ledit_redraw */
 };
+
+/* What a completer gives: ledit_cand_add once per candidate. */
+struct ledit_cands;
+
+/*
+ * A completer: for the word line[start..end) (end is the cursor; a word
+ * runs back to a space), calls ledit_cand_add(c, w) with each whole word
+ * w that could stand there (e.g. "/bin/hello.wasm" for "/bin/he"; a
+ * directory with its '/'). Tab then extends the word to what all the
+ * candidates share, adds a space after the only one (unless it ends in
+ * '/'), or lists them when they share no more.
+ */
+typedef void (*ledit_complete_fn)(void *arg, const char *line, size_t start, size_t end,
+				  struct ledit_cands *c);
+void ledit_cand_add(struct ledit_cands *c, const char *word);
+
+#define LEDIT_QUERY_MAX 64   /* bytes of a Ctrl-R search */
+#define LEDIT_LIST_MAX	2048 /* bytes of a Tab listing (longer: cut, "...") */
 
 /* where an escape sequence has got to */
 enum ledit_esc {
@@ -61,6 +87,16 @@ enum ledit_esc {
 	LEDIT_ESC_START, /* after ESC */
 	LEDIT_ESC_CSI,	 /* after ESC [ (parameters, intermediates) */
 	LEDIT_ESC_SS3,	 /* after ESC O */
+};
+
+/* The candidates of one Tab (inside struct ledit; the completer fills it). */
+struct ledit_cands {
+	size_t n;
+	char common[LEDIT_LINE_MAX]; /* the longest prefix all share */
+	size_t common_len;
+	char list[LEDIT_LIST_MAX]; /* "a  b  c" */
+	size_t list_len;
+	bool list_cut;
 };
 
 /* Fields are private: use the functions below. */
@@ -84,6 +120,17 @@ struct ledit {
 	size_t hist_count;			  /* lines held: 0..LEDIT_HISTORY */
 	size_t browse;				  /* 0: editing; k: showing the k-th newest */
 	char saved[LEDIT_LINE_MAX];		  /* the edited line while browsing */
+
+	/* Ctrl-R: the screen shows "(search)'QUERY': MATCH", search_col wide */
+	bool search;
+	char query[LEDIT_QUERY_MAX];
+	size_t qlen;
+	size_t search_k; /* the match: the k-th newest entry, 0 none */
+	size_t search_col;
+
+	ledit_complete_fn complete;
+	void *complete_arg;
+	struct ledit_cands cands;
 };
 
 /*
@@ -122,6 +169,13 @@ size_t ledit_cursor(const struct ledit *e);
  * the line. After LEDIT_LINE it draws the next line, which is empty.
  */
 void ledit_redraw(struct ledit *e);
+
+/* ledit_set_complete - Tab completes with fn (NULL: Tab is ignored). */
+void ledit_set_complete(struct ledit *e, ledit_complete_fn fn, void *arg);
+
+/* ledit_searching - whether a Ctrl-R search is on: the terminal then shows
+ * the search line, not the buffer (the invariant's exception). */
+bool ledit_searching(const struct ledit *e);
 
 /* ledit_check - whether the invariant above (minus the terminal) holds. */
 bool ledit_check(const struct ledit *e);

@@ -14,6 +14,7 @@
 #include "base/fmt.h"
 #include "wasm/module_internal.h"
 #include "wasm/opcodes.h"
+#include "wasm/reader.h"
 
 #define ARENA_CHUNK_MIN 4096u
 #define ARENA_ALIGN	16u
@@ -298,4 +299,48 @@ bool wasm_module_check(const struct wasm_module *m)
 			return false;
 	}
 	return true;
+}
+
+bool wasm_const_expr_next(const struct wasm_module *m, const struct wasm_const_expr *e,
+			  uint32_t *pos, uint8_t *op, uint64_t *imm)
+{
+	struct wasm_reader r;
+	int64_t s;
+	uint32_t u;
+	uint8_t b;
+	bool ok;
+
+	wasm_reader_init(&r, m->bytes, (size_t)e->offset + e->u.expr.len);
+	r.pos = (size_t)e->offset + *pos;
+	if (!wasm_reader_u8(&r, op) || *op == WASM_OP_END)
+		return false;
+	*imm = 0;
+	switch (*op) {
+	case WASM_OP_I32_CONST:
+	case WASM_OP_I64_CONST:
+		ok = wasm_reader_s64(&r, &s);
+		*imm = *op == WASM_OP_I32_CONST ? (uint32_t)s : (uint64_t)s;
+		break;
+	case WASM_OP_F32_CONST:
+		ok = wasm_reader_fixed32(&r, &u);
+		*imm = u;
+		break;
+	case WASM_OP_F64_CONST:
+		ok = wasm_reader_fixed64(&r, imm);
+		break;
+	case WASM_OP_REF_NULL:
+		ok = wasm_reader_u8(&r, &b);
+		*imm = b;
+		break;
+	case WASM_OP_REF_FUNC:
+	case WASM_OP_GLOBAL_GET:
+		ok = wasm_reader_u32(&r, &u);
+		*imm = u;
+		break;
+	default: /* i32/i64 add, sub, mul */
+		ok = true;
+		break;
+	}
+	*pos = (uint32_t)(r.pos - e->offset);
+	return ok;
 }

@@ -54,6 +54,7 @@ enum wasm_valtype {
 	WASM_TYPE_I64 = 0x7e,
 	WASM_TYPE_F32 = 0x7d,
 	WASM_TYPE_F64 = 0x7c,
+	WASM_TYPE_V128 = 0x7b,
 	WASM_TYPE_FUNCREF = 0x70,
 	WASM_TYPE_EXTERNREF = 0x6f,
 };
@@ -93,7 +94,8 @@ struct wasm_limits {
 
 /*
  * A constant expression. In 2.0 a valid one is exactly one constant
- * instruction followed by `end`; the decoder keeps that instruction here.
+ * instruction followed by `end`; the decoder keeps that instruction here
+ * (an extended one of 3.0, WASM_CONST_EXPR, stays in the binary).
  * `status` records why it cannot be valid (the validator reports it).
  */
 enum wasm_const_kind {
@@ -104,12 +106,21 @@ enum wasm_const_kind {
 	WASM_CONST_REF_NULL,   /* ref.null t: type is t */
 	WASM_CONST_REF_FUNC,   /* ref.func x: u.index */
 	WASM_CONST_GLOBAL_GET, /* global.get x: u.index */
+	WASM_CONST_EXPR,       /* extended (3.0): several constant instructions,
+				* i32/i64 add, sub, mul among them, at bytes
+				* [offset, offset + u.expr.len) (`end` included) */
 };
 enum wasm_const_status {
-	WASM_CONST_OK,		/* exactly one constant instruction */
-	WASM_CONST_ARITY,	/* zero or several instructions ("type mismatch") */
-	WASM_CONST_NOT_CONSTANT /* a non-constant instruction appears */
+	WASM_CONST_OK,		 /* one constant instruction, or an extended
+				  * expression */
+	WASM_CONST_ARITY,	 /* zero or several instructions ("type mismatch") */
+	WASM_CONST_NOT_CONSTANT, /* a non-constant instruction appears */
+	WASM_CONST_EXTENDED_OFF, /* add, sub or mul with extended-const off */
 };
+/* The most values an extended constant expression may hold on its stack
+ * at once (an implementation limit the validator checks; the runtime
+ * evaluates on a stack of this size). */
+#define WASM_CONST_MAX_STACK 64
 struct wasm_const_expr {
 	uint8_t kind;	 /* enum wasm_const_kind (if status is OK) */
 	uint8_t status;	 /* enum wasm_const_status */
@@ -122,6 +133,9 @@ struct wasm_const_expr {
 		uint32_t f32;
 		uint64_t f64;
 		uint32_t index;
+		struct {
+			uint32_t len, ninstr;
+		} expr;
 	} u;
 };
 
@@ -224,10 +238,10 @@ struct wasm_arena_chunk;
 struct wasm_module {
 	const uint8_t *bytes; /* the binary */
 	size_t len;
-	bool owns_bytes;   /* free(bytes) with the module */
-	size_t meta_bytes; /* held by the arena */
-	size_t meta_limit; /* what the arena may hold; 0: no limit */
-	bool meta_refused; /* the arena refused an allocation for the limit */
+	bool owns_bytes;       /* free(bytes) with the module */
+	size_t meta_bytes;     /* held by the arena */
+	size_t meta_limit;     /* what the arena may hold; 0: no limit */
+	bool meta_refused;     /* the arena refused an allocation for the limit */
 	uint32_t features_off; /* enum wasm_feature (load.h) turned off for it */
 
 	uint32_t ntypes;

@@ -12,6 +12,7 @@
 
 #include "base/compiler.h"
 #include "wasm/module.h"
+#include "wasm/opcodes.h"
 
 /* wasm_arena_alloc - `size` zeroed bytes owned by `m`, aligned for any
  * type; NULL if out of memory. Freed with the module. */
@@ -47,3 +48,21 @@ static inline bool wasm_is_valtype(uint8_t b)
 {
 	return (b >= WASM_TYPE_F64 && b <= WASM_TYPE_I32) || wasm_is_reftype(b);
 }
+
+/* wasm_const_arith - whether opcode op is one of the arithmetic
+ * instructions of extended constant expressions: i32/i64 add, sub, mul. */
+static inline bool wasm_const_arith(uint8_t op)
+{
+	return (op >= WASM_OP_I32_ADD && op <= WASM_OP_I32_MUL) ||
+	       (op >= WASM_OP_I64_ADD && op <= WASM_OP_I64_MUL);
+}
+
+/*
+ * wasm_const_expr_next - the next instruction of the extended constant
+ * expression `e` of `m` (kind WASM_CONST_EXPR, decoded already), from
+ * position *pos (start at 0): its opcode in *op and its immediate in *imm
+ * (a constant's bits, ref.null's type, ref.func's or global.get's index).
+ * Returns false at the expression's `end`.
+ */
+bool wasm_const_expr_next(const struct wasm_module *m, const struct wasm_const_expr *e,
+			  uint32_t *pos, uint8_t *op, uint64_t *imm);

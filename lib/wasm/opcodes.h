@@ -9,30 +9,35 @@
  *
  *   NAME    WASM_OP_<NAME> is the opcode (CODE); the interpreter's
  *           internal op of a NUM, LOAD or STORE row is OP_<NAME>
- *   PREFIX  0 for a one-byte opcode, else the prefix byte (0xfc) whose
- *           LEB128 sub-opcode is CODE
+ *   PREFIX  0 for a one-byte opcode, else the prefix byte (0xfc, 0xfd)
+ *           whose LEB128 sub-opcode is CODE
  *   TEXT    the name in the text format (the text front end, text/,
  *           finds instructions by it)
  *   IMM     the immediates' kind (enum wasm_imm): how the decoder skips
  *           them, and for a memory access its natural alignment
  *   SIG     for an instruction typed by its signature alone, [params] ->
  *           [result] (enum wasm_sig; e.g. i32.add is I32I32_TO_I32), which
- *           the validator checks without a case of its own; NONE for the
+ *           the validator checks without a case of its own (a third
+ *           param, only in V128V128V128_TO_V128, has the second's type);
+ *           NONE for the
  *           instructions the validator types by hand (control, variables,
  *           calls, tables, references, bulk memory)
  *   TR      the translator's class (enum wasm_tr): NUM (an interpreter
  *           operator from slots to a slot), LOAD, STORE, BITS (no code:
  *           the slot's bits stay as they are), or SPECIAL (its own case in
- *           interp_translate.c)
+ *           interp_translate.c), or SIMD (a 0xfd row: v128 values, which
+ *           only the interpreter's SIMD translator handles; consumers of
+ *           the scalar classes skip them)
  *
  * Each table derived from it is indexed by WASM_OP_INDEX: a one-byte
  * opcode is its own index, a prefixed one comes after all 256 of them.
  *
  * Growing it: a new instruction is a new row; an instruction typed by its
  * signature needs nothing more in the validator, a NUM one only its handler
- * in the interpreter. SIMD (prefix 0xfd) adds its rows, an immediate kind
- * or two (lane index, v128 constant), signatures over V128, and its prefix
- * to WASM_OP_INDEX; the 3.0 instructions likewise. A compiler tier reads
+ * in the interpreter. SIMD (prefix 0xfd, sub-opcodes 0-0xff; relaxed SIMD
+ * 0x100-0x113) has its rows, immediate kinds (lane index, memarg + lane,
+ * v128 constant, shuffle), signatures over V128, and its prefix in
+ * WASM_OP_INDEX; the 3.0 instructions likewise. A compiler tier reads
  * the same table (a new column, say, for its instruction selection) instead
  * of switching on opcode numbers.
  */
@@ -58,6 +63,8 @@
 	X(RETURN, 0, 0x0f, "return", NONE, NONE, SPECIAL) \
 	X(CALL, 0, 0x10, "call", IDX, NONE, SPECIAL) \
 	X(CALL_INDIRECT, 0, 0x11, "call_indirect", IDX2, NONE, SPECIAL) \
+	X(RETURN_CALL, 0, 0x12, "return_call", IDX, NONE, SPECIAL) \
+	X(RETURN_CALL_INDIRECT, 0, 0x13, "return_call_indirect", IDX2, NONE, SPECIAL) \
 	X(DROP, 0, 0x1a, "drop", NONE, NONE, SPECIAL) \
 	X(SELECT, 0, 0x1b, "select", NONE, NONE, SPECIAL) \
 	X(SELECT_T, 0, 0x1c, "select", SELECT_T, NONE, SPECIAL) \
@@ -245,7 +252,263 @@
 	X(TABLE_COPY, 0xfc, 14, "table.copy", IDX2, NONE, SPECIAL) \
 	X(TABLE_GROW, 0xfc, 15, "table.grow", IDX, NONE, SPECIAL) \
 	X(TABLE_SIZE, 0xfc, 16, "table.size", IDX, NONE, SPECIAL) \
-	X(TABLE_FILL, 0xfc, 17, "table.fill", IDX, NONE, SPECIAL)
+	X(TABLE_FILL, 0xfc, 17, "table.fill", IDX, NONE, SPECIAL) \
+	X(V128_LOAD, 0xfd, 0x00, "v128.load", MEMARG16, I32_TO_V128, SIMD) \
+	X(V128_LOAD8X8_S, 0xfd, 0x01, "v128.load8x8_s", MEMARG8, I32_TO_V128, SIMD) \
+	X(V128_LOAD8X8_U, 0xfd, 0x02, "v128.load8x8_u", MEMARG8, I32_TO_V128, SIMD) \
+	X(V128_LOAD16X4_S, 0xfd, 0x03, "v128.load16x4_s", MEMARG8, I32_TO_V128, SIMD) \
+	X(V128_LOAD16X4_U, 0xfd, 0x04, "v128.load16x4_u", MEMARG8, I32_TO_V128, SIMD) \
+	X(V128_LOAD32X2_S, 0xfd, 0x05, "v128.load32x2_s", MEMARG8, I32_TO_V128, SIMD) \
+	X(V128_LOAD32X2_U, 0xfd, 0x06, "v128.load32x2_u", MEMARG8, I32_TO_V128, SIMD) \
+	X(V128_LOAD8_SPLAT, 0xfd, 0x07, "v128.load8_splat", MEMARG1, I32_TO_V128, SIMD) \
+	X(V128_LOAD16_SPLAT, 0xfd, 0x08, "v128.load16_splat", MEMARG2, I32_TO_V128, SIMD) \
+	X(V128_LOAD32_SPLAT, 0xfd, 0x09, "v128.load32_splat", MEMARG4, I32_TO_V128, SIMD) \
+	X(V128_LOAD64_SPLAT, 0xfd, 0x0a, "v128.load64_splat", MEMARG8, I32_TO_V128, SIMD) \
+	X(V128_STORE, 0xfd, 0x0b, "v128.store", MEMARG16, I32V128_TO_NONE, SIMD) \
+	X(V128_CONST, 0xfd, 0x0c, "v128.const", V128, NONE_TO_V128, SIMD) \
+	X(I8X16_SHUFFLE, 0xfd, 0x0d, "i8x16.shuffle", SHUFFLE, V128V128_TO_V128, SIMD) \
+	X(I8X16_SWIZZLE, 0xfd, 0x0e, "i8x16.swizzle", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_SPLAT, 0xfd, 0x0f, "i8x16.splat", NONE, I32_TO_V128, SIMD) \
+	X(I16X8_SPLAT, 0xfd, 0x10, "i16x8.splat", NONE, I32_TO_V128, SIMD) \
+	X(I32X4_SPLAT, 0xfd, 0x11, "i32x4.splat", NONE, I32_TO_V128, SIMD) \
+	X(I64X2_SPLAT, 0xfd, 0x12, "i64x2.splat", NONE, I64_TO_V128, SIMD) \
+	X(F32X4_SPLAT, 0xfd, 0x13, "f32x4.splat", NONE, F32_TO_V128, SIMD) \
+	X(F64X2_SPLAT, 0xfd, 0x14, "f64x2.splat", NONE, F64_TO_V128, SIMD) \
+	X(I8X16_EXTRACT_LANE_S, 0xfd, 0x15, "i8x16.extract_lane_s", LANE16, V128_TO_I32, SIMD) \
+	X(I8X16_EXTRACT_LANE_U, 0xfd, 0x16, "i8x16.extract_lane_u", LANE16, V128_TO_I32, SIMD) \
+	X(I8X16_REPLACE_LANE, 0xfd, 0x17, "i8x16.replace_lane", LANE16, V128I32_TO_V128, SIMD) \
+	X(I16X8_EXTRACT_LANE_S, 0xfd, 0x18, "i16x8.extract_lane_s", LANE8, V128_TO_I32, SIMD) \
+	X(I16X8_EXTRACT_LANE_U, 0xfd, 0x19, "i16x8.extract_lane_u", LANE8, V128_TO_I32, SIMD) \
+	X(I16X8_REPLACE_LANE, 0xfd, 0x1a, "i16x8.replace_lane", LANE8, V128I32_TO_V128, SIMD) \
+	X(I32X4_EXTRACT_LANE, 0xfd, 0x1b, "i32x4.extract_lane", LANE4, V128_TO_I32, SIMD) \
+	X(I32X4_REPLACE_LANE, 0xfd, 0x1c, "i32x4.replace_lane", LANE4, V128I32_TO_V128, SIMD) \
+	X(I64X2_EXTRACT_LANE, 0xfd, 0x1d, "i64x2.extract_lane", LANE2, V128_TO_I64, SIMD) \
+	X(I64X2_REPLACE_LANE, 0xfd, 0x1e, "i64x2.replace_lane", LANE2, V128I64_TO_V128, SIMD) \
+	X(F32X4_EXTRACT_LANE, 0xfd, 0x1f, "f32x4.extract_lane", LANE4, V128_TO_F32, SIMD) \
+	X(F32X4_REPLACE_LANE, 0xfd, 0x20, "f32x4.replace_lane", LANE4, V128F32_TO_V128, SIMD) \
+	X(F64X2_EXTRACT_LANE, 0xfd, 0x21, "f64x2.extract_lane", LANE2, V128_TO_F64, SIMD) \
+	X(F64X2_REPLACE_LANE, 0xfd, 0x22, "f64x2.replace_lane", LANE2, V128F64_TO_V128, SIMD) \
+	X(I8X16_EQ, 0xfd, 0x23, "i8x16.eq", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_NE, 0xfd, 0x24, "i8x16.ne", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_LT_S, 0xfd, 0x25, "i8x16.lt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_LT_U, 0xfd, 0x26, "i8x16.lt_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_GT_S, 0xfd, 0x27, "i8x16.gt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_GT_U, 0xfd, 0x28, "i8x16.gt_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_LE_S, 0xfd, 0x29, "i8x16.le_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_LE_U, 0xfd, 0x2a, "i8x16.le_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_GE_S, 0xfd, 0x2b, "i8x16.ge_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_GE_U, 0xfd, 0x2c, "i8x16.ge_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_EQ, 0xfd, 0x2d, "i16x8.eq", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_NE, 0xfd, 0x2e, "i16x8.ne", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_LT_S, 0xfd, 0x2f, "i16x8.lt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_LT_U, 0xfd, 0x30, "i16x8.lt_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_GT_S, 0xfd, 0x31, "i16x8.gt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_GT_U, 0xfd, 0x32, "i16x8.gt_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_LE_S, 0xfd, 0x33, "i16x8.le_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_LE_U, 0xfd, 0x34, "i16x8.le_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_GE_S, 0xfd, 0x35, "i16x8.ge_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_GE_U, 0xfd, 0x36, "i16x8.ge_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_EQ, 0xfd, 0x37, "i32x4.eq", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_NE, 0xfd, 0x38, "i32x4.ne", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_LT_S, 0xfd, 0x39, "i32x4.lt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_LT_U, 0xfd, 0x3a, "i32x4.lt_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_GT_S, 0xfd, 0x3b, "i32x4.gt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_GT_U, 0xfd, 0x3c, "i32x4.gt_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_LE_S, 0xfd, 0x3d, "i32x4.le_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_LE_U, 0xfd, 0x3e, "i32x4.le_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_GE_S, 0xfd, 0x3f, "i32x4.ge_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_GE_U, 0xfd, 0x40, "i32x4.ge_u", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_EQ, 0xfd, 0x41, "f32x4.eq", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_NE, 0xfd, 0x42, "f32x4.ne", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_LT, 0xfd, 0x43, "f32x4.lt", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_GT, 0xfd, 0x44, "f32x4.gt", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_LE, 0xfd, 0x45, "f32x4.le", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_GE, 0xfd, 0x46, "f32x4.ge", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_EQ, 0xfd, 0x47, "f64x2.eq", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_NE, 0xfd, 0x48, "f64x2.ne", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_LT, 0xfd, 0x49, "f64x2.lt", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_GT, 0xfd, 0x4a, "f64x2.gt", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_LE, 0xfd, 0x4b, "f64x2.le", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_GE, 0xfd, 0x4c, "f64x2.ge", NONE, V128V128_TO_V128, SIMD) \
+	X(V128_NOT, 0xfd, 0x4d, "v128.not", NONE, V128_TO_V128, SIMD) \
+	X(V128_AND, 0xfd, 0x4e, "v128.and", NONE, V128V128_TO_V128, SIMD) \
+	X(V128_ANDNOT, 0xfd, 0x4f, "v128.andnot", NONE, V128V128_TO_V128, SIMD) \
+	X(V128_OR, 0xfd, 0x50, "v128.or", NONE, V128V128_TO_V128, SIMD) \
+	X(V128_XOR, 0xfd, 0x51, "v128.xor", NONE, V128V128_TO_V128, SIMD) \
+	X(V128_BITSELECT, 0xfd, 0x52, "v128.bitselect", NONE, V128V128V128_TO_V128, SIMD) \
+	X(V128_ANY_TRUE, 0xfd, 0x53, "v128.any_true", NONE, V128_TO_I32, SIMD) \
+	X(V128_LOAD8_LANE, 0xfd, 0x54, "v128.load8_lane", MEMARG1_LANE, I32V128_TO_V128, SIMD) \
+	X(V128_LOAD16_LANE, 0xfd, 0x55, "v128.load16_lane", MEMARG2_LANE, I32V128_TO_V128, SIMD) \
+	X(V128_LOAD32_LANE, 0xfd, 0x56, "v128.load32_lane", MEMARG4_LANE, I32V128_TO_V128, SIMD) \
+	X(V128_LOAD64_LANE, 0xfd, 0x57, "v128.load64_lane", MEMARG8_LANE, I32V128_TO_V128, SIMD) \
+	X(V128_STORE8_LANE, 0xfd, 0x58, "v128.store8_lane", MEMARG1_LANE, I32V128_TO_NONE, SIMD) \
+	X(V128_STORE16_LANE, 0xfd, 0x59, "v128.store16_lane", MEMARG2_LANE, I32V128_TO_NONE, SIMD) \
+	X(V128_STORE32_LANE, 0xfd, 0x5a, "v128.store32_lane", MEMARG4_LANE, I32V128_TO_NONE, SIMD) \
+	X(V128_STORE64_LANE, 0xfd, 0x5b, "v128.store64_lane", MEMARG8_LANE, I32V128_TO_NONE, SIMD) \
+	X(V128_LOAD32_ZERO, 0xfd, 0x5c, "v128.load32_zero", MEMARG4, I32_TO_V128, SIMD) \
+	X(V128_LOAD64_ZERO, 0xfd, 0x5d, "v128.load64_zero", MEMARG8, I32_TO_V128, SIMD) \
+	X(F32X4_DEMOTE_F64X2_ZERO, 0xfd, 0x5e, "f32x4.demote_f64x2_zero", NONE, V128_TO_V128, SIMD) \
+	X(F64X2_PROMOTE_LOW_F32X4, 0xfd, 0x5f, "f64x2.promote_low_f32x4", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_ABS, 0xfd, 0x60, "i8x16.abs", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_NEG, 0xfd, 0x61, "i8x16.neg", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_POPCNT, 0xfd, 0x62, "i8x16.popcnt", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_ALL_TRUE, 0xfd, 0x63, "i8x16.all_true", NONE, V128_TO_I32, SIMD) \
+	X(I8X16_BITMASK, 0xfd, 0x64, "i8x16.bitmask", NONE, V128_TO_I32, SIMD) \
+	X(I8X16_NARROW_I16X8_S, 0xfd, 0x65, "i8x16.narrow_i16x8_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_NARROW_I16X8_U, 0xfd, 0x66, "i8x16.narrow_i16x8_u", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_CEIL, 0xfd, 0x67, "f32x4.ceil", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_FLOOR, 0xfd, 0x68, "f32x4.floor", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_TRUNC, 0xfd, 0x69, "f32x4.trunc", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_NEAREST, 0xfd, 0x6a, "f32x4.nearest", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_SHL, 0xfd, 0x6b, "i8x16.shl", NONE, V128I32_TO_V128, SIMD) \
+	X(I8X16_SHR_S, 0xfd, 0x6c, "i8x16.shr_s", NONE, V128I32_TO_V128, SIMD) \
+	X(I8X16_SHR_U, 0xfd, 0x6d, "i8x16.shr_u", NONE, V128I32_TO_V128, SIMD) \
+	X(I8X16_ADD, 0xfd, 0x6e, "i8x16.add", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_ADD_SAT_S, 0xfd, 0x6f, "i8x16.add_sat_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_ADD_SAT_U, 0xfd, 0x70, "i8x16.add_sat_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_SUB, 0xfd, 0x71, "i8x16.sub", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_SUB_SAT_S, 0xfd, 0x72, "i8x16.sub_sat_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_SUB_SAT_U, 0xfd, 0x73, "i8x16.sub_sat_u", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_CEIL, 0xfd, 0x74, "f64x2.ceil", NONE, V128_TO_V128, SIMD) \
+	X(F64X2_FLOOR, 0xfd, 0x75, "f64x2.floor", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_MIN_S, 0xfd, 0x76, "i8x16.min_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_MIN_U, 0xfd, 0x77, "i8x16.min_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_MAX_S, 0xfd, 0x78, "i8x16.max_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I8X16_MAX_U, 0xfd, 0x79, "i8x16.max_u", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_TRUNC, 0xfd, 0x7a, "f64x2.trunc", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_AVGR_U, 0xfd, 0x7b, "i8x16.avgr_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_EXTADD_PAIRWISE_I8X16_S, 0xfd, 0x7c, "i16x8.extadd_pairwise_i8x16_s", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_EXTADD_PAIRWISE_I8X16_U, 0xfd, 0x7d, "i16x8.extadd_pairwise_i8x16_u", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_EXTADD_PAIRWISE_I16X8_S, 0xfd, 0x7e, "i32x4.extadd_pairwise_i16x8_s", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_EXTADD_PAIRWISE_I16X8_U, 0xfd, 0x7f, "i32x4.extadd_pairwise_i16x8_u", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_ABS, 0xfd, 0x80, "i16x8.abs", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_NEG, 0xfd, 0x81, "i16x8.neg", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_Q15MULR_SAT_S, 0xfd, 0x82, "i16x8.q15mulr_sat_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_ALL_TRUE, 0xfd, 0x83, "i16x8.all_true", NONE, V128_TO_I32, SIMD) \
+	X(I16X8_BITMASK, 0xfd, 0x84, "i16x8.bitmask", NONE, V128_TO_I32, SIMD) \
+	X(I16X8_NARROW_I32X4_S, 0xfd, 0x85, "i16x8.narrow_i32x4_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_NARROW_I32X4_U, 0xfd, 0x86, "i16x8.narrow_i32x4_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_EXTEND_LOW_I8X16_S, 0xfd, 0x87, "i16x8.extend_low_i8x16_s", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_EXTEND_HIGH_I8X16_S, 0xfd, 0x88, "i16x8.extend_high_i8x16_s", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_EXTEND_LOW_I8X16_U, 0xfd, 0x89, "i16x8.extend_low_i8x16_u", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_EXTEND_HIGH_I8X16_U, 0xfd, 0x8a, "i16x8.extend_high_i8x16_u", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_SHL, 0xfd, 0x8b, "i16x8.shl", NONE, V128I32_TO_V128, SIMD) \
+	X(I16X8_SHR_S, 0xfd, 0x8c, "i16x8.shr_s", NONE, V128I32_TO_V128, SIMD) \
+	X(I16X8_SHR_U, 0xfd, 0x8d, "i16x8.shr_u", NONE, V128I32_TO_V128, SIMD) \
+	X(I16X8_ADD, 0xfd, 0x8e, "i16x8.add", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_ADD_SAT_S, 0xfd, 0x8f, "i16x8.add_sat_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_ADD_SAT_U, 0xfd, 0x90, "i16x8.add_sat_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_SUB, 0xfd, 0x91, "i16x8.sub", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_SUB_SAT_S, 0xfd, 0x92, "i16x8.sub_sat_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_SUB_SAT_U, 0xfd, 0x93, "i16x8.sub_sat_u", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_NEAREST, 0xfd, 0x94, "f64x2.nearest", NONE, V128_TO_V128, SIMD) \
+	X(I16X8_MUL, 0xfd, 0x95, "i16x8.mul", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_MIN_S, 0xfd, 0x96, "i16x8.min_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_MIN_U, 0xfd, 0x97, "i16x8.min_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_MAX_S, 0xfd, 0x98, "i16x8.max_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_MAX_U, 0xfd, 0x99, "i16x8.max_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_AVGR_U, 0xfd, 0x9b, "i16x8.avgr_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_EXTMUL_LOW_I8X16_S, 0xfd, 0x9c, "i16x8.extmul_low_i8x16_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_EXTMUL_HIGH_I8X16_S, 0xfd, 0x9d, "i16x8.extmul_high_i8x16_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_EXTMUL_LOW_I8X16_U, 0xfd, 0x9e, "i16x8.extmul_low_i8x16_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_EXTMUL_HIGH_I8X16_U, 0xfd, 0x9f, "i16x8.extmul_high_i8x16_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_ABS, 0xfd, 0xa0, "i32x4.abs", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_NEG, 0xfd, 0xa1, "i32x4.neg", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_ALL_TRUE, 0xfd, 0xa3, "i32x4.all_true", NONE, V128_TO_I32, SIMD) \
+	X(I32X4_BITMASK, 0xfd, 0xa4, "i32x4.bitmask", NONE, V128_TO_I32, SIMD) \
+	X(I32X4_EXTEND_LOW_I16X8_S, 0xfd, 0xa7, "i32x4.extend_low_i16x8_s", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_EXTEND_HIGH_I16X8_S, 0xfd, 0xa8, "i32x4.extend_high_i16x8_s", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_EXTEND_LOW_I16X8_U, 0xfd, 0xa9, "i32x4.extend_low_i16x8_u", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_EXTEND_HIGH_I16X8_U, 0xfd, 0xaa, "i32x4.extend_high_i16x8_u", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_SHL, 0xfd, 0xab, "i32x4.shl", NONE, V128I32_TO_V128, SIMD) \
+	X(I32X4_SHR_S, 0xfd, 0xac, "i32x4.shr_s", NONE, V128I32_TO_V128, SIMD) \
+	X(I32X4_SHR_U, 0xfd, 0xad, "i32x4.shr_u", NONE, V128I32_TO_V128, SIMD) \
+	X(I32X4_ADD, 0xfd, 0xae, "i32x4.add", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_SUB, 0xfd, 0xb1, "i32x4.sub", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_MUL, 0xfd, 0xb5, "i32x4.mul", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_MIN_S, 0xfd, 0xb6, "i32x4.min_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_MIN_U, 0xfd, 0xb7, "i32x4.min_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_MAX_S, 0xfd, 0xb8, "i32x4.max_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_MAX_U, 0xfd, 0xb9, "i32x4.max_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_DOT_I16X8_S, 0xfd, 0xba, "i32x4.dot_i16x8_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_EXTMUL_LOW_I16X8_S, 0xfd, 0xbc, "i32x4.extmul_low_i16x8_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_EXTMUL_HIGH_I16X8_S, 0xfd, 0xbd, "i32x4.extmul_high_i16x8_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_EXTMUL_LOW_I16X8_U, 0xfd, 0xbe, "i32x4.extmul_low_i16x8_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_EXTMUL_HIGH_I16X8_U, 0xfd, 0xbf, "i32x4.extmul_high_i16x8_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_ABS, 0xfd, 0xc0, "i64x2.abs", NONE, V128_TO_V128, SIMD) \
+	X(I64X2_NEG, 0xfd, 0xc1, "i64x2.neg", NONE, V128_TO_V128, SIMD) \
+	X(I64X2_ALL_TRUE, 0xfd, 0xc3, "i64x2.all_true", NONE, V128_TO_I32, SIMD) \
+	X(I64X2_BITMASK, 0xfd, 0xc4, "i64x2.bitmask", NONE, V128_TO_I32, SIMD) \
+	X(I64X2_EXTEND_LOW_I32X4_S, 0xfd, 0xc7, "i64x2.extend_low_i32x4_s", NONE, V128_TO_V128, SIMD) \
+	X(I64X2_EXTEND_HIGH_I32X4_S, 0xfd, 0xc8, "i64x2.extend_high_i32x4_s", NONE, V128_TO_V128, SIMD) \
+	X(I64X2_EXTEND_LOW_I32X4_U, 0xfd, 0xc9, "i64x2.extend_low_i32x4_u", NONE, V128_TO_V128, SIMD) \
+	X(I64X2_EXTEND_HIGH_I32X4_U, 0xfd, 0xca, "i64x2.extend_high_i32x4_u", NONE, V128_TO_V128, SIMD) \
+	X(I64X2_SHL, 0xfd, 0xcb, "i64x2.shl", NONE, V128I32_TO_V128, SIMD) \
+	X(I64X2_SHR_S, 0xfd, 0xcc, "i64x2.shr_s", NONE, V128I32_TO_V128, SIMD) \
+	X(I64X2_SHR_U, 0xfd, 0xcd, "i64x2.shr_u", NONE, V128I32_TO_V128, SIMD) \
+	X(I64X2_ADD, 0xfd, 0xce, "i64x2.add", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_SUB, 0xfd, 0xd1, "i64x2.sub", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_MUL, 0xfd, 0xd5, "i64x2.mul", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_EQ, 0xfd, 0xd6, "i64x2.eq", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_NE, 0xfd, 0xd7, "i64x2.ne", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_LT_S, 0xfd, 0xd8, "i64x2.lt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_GT_S, 0xfd, 0xd9, "i64x2.gt_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_LE_S, 0xfd, 0xda, "i64x2.le_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_GE_S, 0xfd, 0xdb, "i64x2.ge_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_EXTMUL_LOW_I32X4_S, 0xfd, 0xdc, "i64x2.extmul_low_i32x4_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_EXTMUL_HIGH_I32X4_S, 0xfd, 0xdd, "i64x2.extmul_high_i32x4_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_EXTMUL_LOW_I32X4_U, 0xfd, 0xde, "i64x2.extmul_low_i32x4_u", NONE, V128V128_TO_V128, SIMD) \
+	X(I64X2_EXTMUL_HIGH_I32X4_U, 0xfd, 0xdf, "i64x2.extmul_high_i32x4_u", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_ABS, 0xfd, 0xe0, "f32x4.abs", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_NEG, 0xfd, 0xe1, "f32x4.neg", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_SQRT, 0xfd, 0xe3, "f32x4.sqrt", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_ADD, 0xfd, 0xe4, "f32x4.add", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_SUB, 0xfd, 0xe5, "f32x4.sub", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_MUL, 0xfd, 0xe6, "f32x4.mul", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_DIV, 0xfd, 0xe7, "f32x4.div", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_MIN, 0xfd, 0xe8, "f32x4.min", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_MAX, 0xfd, 0xe9, "f32x4.max", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_PMIN, 0xfd, 0xea, "f32x4.pmin", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_PMAX, 0xfd, 0xeb, "f32x4.pmax", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_ABS, 0xfd, 0xec, "f64x2.abs", NONE, V128_TO_V128, SIMD) \
+	X(F64X2_NEG, 0xfd, 0xed, "f64x2.neg", NONE, V128_TO_V128, SIMD) \
+	X(F64X2_SQRT, 0xfd, 0xef, "f64x2.sqrt", NONE, V128_TO_V128, SIMD) \
+	X(F64X2_ADD, 0xfd, 0xf0, "f64x2.add", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_SUB, 0xfd, 0xf1, "f64x2.sub", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_MUL, 0xfd, 0xf2, "f64x2.mul", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_DIV, 0xfd, 0xf3, "f64x2.div", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_MIN, 0xfd, 0xf4, "f64x2.min", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_MAX, 0xfd, 0xf5, "f64x2.max", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_PMIN, 0xfd, 0xf6, "f64x2.pmin", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_PMAX, 0xfd, 0xf7, "f64x2.pmax", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_TRUNC_SAT_F32X4_S, 0xfd, 0xf8, "i32x4.trunc_sat_f32x4_s", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_TRUNC_SAT_F32X4_U, 0xfd, 0xf9, "i32x4.trunc_sat_f32x4_u", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_CONVERT_I32X4_S, 0xfd, 0xfa, "f32x4.convert_i32x4_s", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_CONVERT_I32X4_U, 0xfd, 0xfb, "f32x4.convert_i32x4_u", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_TRUNC_SAT_F64X2_S_ZERO, 0xfd, 0xfc, "i32x4.trunc_sat_f64x2_s_zero", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_TRUNC_SAT_F64X2_U_ZERO, 0xfd, 0xfd, "i32x4.trunc_sat_f64x2_u_zero", NONE, V128_TO_V128, SIMD) \
+	X(F64X2_CONVERT_LOW_I32X4_S, 0xfd, 0xfe, "f64x2.convert_low_i32x4_s", NONE, V128_TO_V128, SIMD) \
+	X(F64X2_CONVERT_LOW_I32X4_U, 0xfd, 0xff, "f64x2.convert_low_i32x4_u", NONE, V128_TO_V128, SIMD) \
+	X(I8X16_RELAXED_SWIZZLE, 0xfd, 0x100, "i8x16.relaxed_swizzle", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_RELAXED_TRUNC_F32X4_S, 0xfd, 0x101, "i32x4.relaxed_trunc_f32x4_s", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_RELAXED_TRUNC_F32X4_U, 0xfd, 0x102, "i32x4.relaxed_trunc_f32x4_u", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_RELAXED_TRUNC_F64X2_S_ZERO, 0xfd, 0x103, "i32x4.relaxed_trunc_f64x2_s_zero", NONE, V128_TO_V128, SIMD) \
+	X(I32X4_RELAXED_TRUNC_F64X2_U_ZERO, 0xfd, 0x104, "i32x4.relaxed_trunc_f64x2_u_zero", NONE, V128_TO_V128, SIMD) \
+	X(F32X4_RELAXED_MADD, 0xfd, 0x105, "f32x4.relaxed_madd", NONE, V128V128V128_TO_V128, SIMD) \
+	X(F32X4_RELAXED_NMADD, 0xfd, 0x106, "f32x4.relaxed_nmadd", NONE, V128V128V128_TO_V128, SIMD) \
+	X(F64X2_RELAXED_MADD, 0xfd, 0x107, "f64x2.relaxed_madd", NONE, V128V128V128_TO_V128, SIMD) \
+	X(F64X2_RELAXED_NMADD, 0xfd, 0x108, "f64x2.relaxed_nmadd", NONE, V128V128V128_TO_V128, SIMD) \
+	X(I8X16_RELAXED_LANESELECT, 0xfd, 0x109, "i8x16.relaxed_laneselect", NONE, V128V128V128_TO_V128, SIMD) \
+	X(I16X8_RELAXED_LANESELECT, 0xfd, 0x10a, "i16x8.relaxed_laneselect", NONE, V128V128V128_TO_V128, SIMD) \
+	X(I32X4_RELAXED_LANESELECT, 0xfd, 0x10b, "i32x4.relaxed_laneselect", NONE, V128V128V128_TO_V128, SIMD) \
+	X(I64X2_RELAXED_LANESELECT, 0xfd, 0x10c, "i64x2.relaxed_laneselect", NONE, V128V128V128_TO_V128, SIMD) \
+	X(F32X4_RELAXED_MIN, 0xfd, 0x10d, "f32x4.relaxed_min", NONE, V128V128_TO_V128, SIMD) \
+	X(F32X4_RELAXED_MAX, 0xfd, 0x10e, "f32x4.relaxed_max", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_RELAXED_MIN, 0xfd, 0x10f, "f64x2.relaxed_min", NONE, V128V128_TO_V128, SIMD) \
+	X(F64X2_RELAXED_MAX, 0xfd, 0x110, "f64x2.relaxed_max", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_RELAXED_Q15MULR_S, 0xfd, 0x111, "i16x8.relaxed_q15mulr_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I16X8_RELAXED_DOT_I8X16_I7X16_S, 0xfd, 0x112, "i16x8.relaxed_dot_i8x16_i7x16_s", NONE, V128V128_TO_V128, SIMD) \
+	X(I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S, 0xfd, 0x113, "i32x4.relaxed_dot_i8x16_i7x16_add_s", NONE, V128V128V128_TO_V128, SIMD)
 
 /* The simple signatures: NAME, number of params, the params' types, the
  * result's type (UNKNOWN: none), as enum wasm_valtype names (module.h). */
@@ -281,12 +544,31 @@
 	X(I32I32_TO_NONE, 2, I32, I32, UNKNOWN) \
 	X(I32I64_TO_NONE, 2, I32, I64, UNKNOWN) \
 	X(I32F32_TO_NONE, 2, I32, F32, UNKNOWN) \
-	X(I32F64_TO_NONE, 2, I32, F64, UNKNOWN)
+	X(I32F64_TO_NONE, 2, I32, F64, UNKNOWN) \
+	X(NONE_TO_V128, 0, UNKNOWN, UNKNOWN, V128) \
+	X(I32_TO_V128, 1, I32, UNKNOWN, V128) \
+	X(I64_TO_V128, 1, I64, UNKNOWN, V128) \
+	X(F32_TO_V128, 1, F32, UNKNOWN, V128) \
+	X(F64_TO_V128, 1, F64, UNKNOWN, V128) \
+	X(V128_TO_I32, 1, V128, UNKNOWN, I32) \
+	X(V128_TO_I64, 1, V128, UNKNOWN, I64) \
+	X(V128_TO_F32, 1, V128, UNKNOWN, F32) \
+	X(V128_TO_F64, 1, V128, UNKNOWN, F64) \
+	X(V128_TO_V128, 1, V128, UNKNOWN, V128) \
+	X(V128I32_TO_V128, 2, V128, I32, V128) \
+	X(V128I64_TO_V128, 2, V128, I64, V128) \
+	X(V128F32_TO_V128, 2, V128, F32, V128) \
+	X(V128F64_TO_V128, 2, V128, F64, V128) \
+	X(V128V128_TO_V128, 2, V128, V128, V128) \
+	X(I32V128_TO_V128, 2, I32, V128, V128) \
+	X(I32V128_TO_NONE, 2, I32, V128, UNKNOWN) \
+	X(V128V128V128_TO_V128, 3, V128, V128, V128)
 /* clang-format on */
 
 /* The opcodes: WASM_OP_<NAME>; a prefixed one is its sub-opcode. */
 enum wasm_opcode {
 	WASM_OP_PREFIX_FC = 0xfc, /* then a u32 sub-opcode */
+	WASM_OP_PREFIX_FD = 0xfd, /* SIMD: then a u32 sub-opcode */
 #define WASM_OP_ENUM(n, p, c, text, imm, sig, tr) WASM_OP_##n = (c),
 	WASM_OPCODES(WASM_OP_ENUM)
 #undef WASM_OP_ENUM
@@ -297,14 +579,26 @@ enum {
 #define WASM_OP_COUNT_FC(n, p, c, text, imm, sig, tr) +((p) == WASM_OP_PREFIX_FC)
 	WASM_OP_FC_COUNT = 0 WASM_OPCODES(WASM_OP_COUNT_FC),
 #undef WASM_OP_COUNT_FC
+	/* the 0xfd sub-opcodes are sparse: this bounds them; from
+	 * WASM_OP_FD_RELAXED on they are relaxed SIMD */
+	WASM_OP_FD_END = 0x114,
+	WASM_OP_FD_RELAXED = 0x100,
 };
 
 /* The index of an opcode in the derived tables; the prefixed ones follow
  * the 256 one-byte opcodes. A macro, not a function: designated
  * initializers need a constant. */
-#define WASM_OP_INDEX(prefix, code) \
-	((prefix) == WASM_OP_PREFIX_FC ? 0x100u + (uint32_t)(code) : (uint32_t)(code))
-#define WASM_OP_NINDEX (0x100u + WASM_OP_FC_COUNT)
+#define WASM_OP_INDEX(prefix, code)                                                     \
+	((prefix) == WASM_OP_PREFIX_FC	 ? 0x100u + (uint32_t)(code)                    \
+	 : (prefix) == WASM_OP_PREFIX_FD ? 0x100u + WASM_OP_FC_COUNT + (uint32_t)(code) \
+					 : (uint32_t)(code))
+#define WASM_OP_NINDEX (0x100u + WASM_OP_FC_COUNT + WASM_OP_FD_END)
+
+/* Whether index `i` (WASM_OP_INDEX) is a 0xfd (SIMD) row's. */
+static inline bool wasm_op_index_is_simd(uint32_t i)
+{
+	return i >= 0x100u + WASM_OP_FC_COUNT && i < WASM_OP_NINDEX;
+}
 
 /* Immediates that follow an opcode. 0 is no instruction (illegal opcode). */
 enum wasm_imm {
@@ -322,18 +616,49 @@ enum wasm_imm {
 	WASM_IMM_MEMARG2,
 	WASM_IMM_MEMARG4,
 	WASM_IMM_MEMARG8,
-	WASM_IMM_I32, /* s32 */
-	WASM_IMM_I64, /* s64 */
-	WASM_IMM_F32, /* 4 bytes */
-	WASM_IMM_F64, /* 8 bytes */
+	WASM_IMM_MEMARG16,     /* (v128.load, v128.store) */
+	WASM_IMM_MEMARG1_LANE, /* memarg, then a lane index byte (< 16) */
+	WASM_IMM_MEMARG2_LANE, /* ... (< 8) */
+	WASM_IMM_MEMARG4_LANE, /* ... (< 4) */
+	WASM_IMM_MEMARG8_LANE, /* ... (< 2) */
+	WASM_IMM_LANE16,       /* a lane index byte (< 16) */
+	WASM_IMM_LANE8,
+	WASM_IMM_LANE4,
+	WASM_IMM_LANE2,
+	WASM_IMM_V128,	  /* 16 bytes */
+	WASM_IMM_SHUFFLE, /* 16 lane index bytes (each < 32) */
+	WASM_IMM_I32,	  /* s32 */
+	WASM_IMM_I64,	  /* s64 */
+	WASM_IMM_F32,	  /* 4 bytes */
+	WASM_IMM_F64,	  /* 8 bytes */
 	WASM_IMM_REFTYPE,
 	WASM_IMM_PREFIX, /* a u32 sub-opcode, then its own immediates */
 };
 
-/* The natural alignment's log2 of a memarg immediate kind. */
+/* The natural alignment's log2 of a memarg immediate kind (with or
+ * without a lane). */
 static inline uint32_t wasm_imm_memarg_align(uint8_t imm)
 {
+	if (imm >= WASM_IMM_MEMARG1_LANE && imm <= WASM_IMM_MEMARG8_LANE)
+		return (uint32_t)imm - WASM_IMM_MEMARG1_LANE;
 	return (uint32_t)imm - WASM_IMM_MEMARG1;
+}
+
+/* Whether `imm` starts with a memarg. */
+static inline bool wasm_imm_is_memarg(uint8_t imm)
+{
+	return imm >= WASM_IMM_MEMARG1 && imm <= WASM_IMM_MEMARG8_LANE;
+}
+
+/* The number of lanes a lane index immediate of kind `imm` selects from
+ * (0: `imm` has no lane index). */
+static inline uint32_t wasm_imm_lanes(uint8_t imm)
+{
+	if (imm >= WASM_IMM_MEMARG1_LANE && imm <= WASM_IMM_MEMARG8_LANE)
+		return 16u >> (imm - WASM_IMM_MEMARG1_LANE);
+	if (imm >= WASM_IMM_LANE16 && imm <= WASM_IMM_LANE2)
+		return 16u >> (imm - WASM_IMM_LANE16);
+	return 0;
 }
 
 /*
@@ -359,7 +684,7 @@ static inline uint32_t wasm_sig_nparams(uint32_t sig)
 /* The type of param i (0 or 1) of `sig`. */
 static inline uint8_t wasm_sig_param(uint32_t sig, uint32_t i)
 {
-	return (uint8_t)(sig >> (8 + 8 * i));
+	return (uint8_t)(sig >> (8 + 8 * (i < 1 ? i : 1)));
 }
 
 static inline uint8_t wasm_sig_result(uint32_t sig)
@@ -374,6 +699,7 @@ enum wasm_tr {
 	WASM_TR_LOAD,
 	WASM_TR_STORE,
 	WASM_TR_BITS,
+	WASM_TR_SIMD,
 };
 
 struct wasm_opinfo {

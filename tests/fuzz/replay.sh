@@ -7,7 +7,9 @@
 # ($BUILD/host-asan/wasm_diff FILE: a module generated from it, checked vs
 # guarded memory must agree). One test per (file, target, mode); a
 # crash, sanitizer report, leak, mismatch or timeout fails it. A missing
-# replay binary or an empty regress directory fails too.
+# replay binary or an empty regress directory fails too. Then each kept
+# ext2 image (tests/fuzz/regress/ext2/) through $REPLAY_DIR/
+# fuzz_replay_ext2 (ext2_exercise.h: mount, walk, change, remount).
 # Last line: "N passed, N failed".
 #
 #   BUILD=build tests/fuzz/replay.sh
@@ -56,25 +58,32 @@ for dir in "$REGRESS/wasm_decode" "$REGRESS/wasm_run"; do
 		done
 	done
 done
-diff_bin=$REPLAY_DIR/wasm_diff
-files=("$REGRESS/wasm_diff"/*)
-if [[ ! -x $diff_bin ]]; then
-	echo "FAIL wasm_diff: $diff_bin missing (make host-test-build)"
-	fail=$((fail + 1))
-elif [[ ! -e ${files[0]} ]]; then
-	echo "FAIL $REGRESS/wasm_diff: no files"
-	fail=$((fail + 1))
-else
+# replay_each NAME BIN DIR: BIN FILE for each file of DIR, one test each.
+replay_each() {
+	local name=$1 bin=$2 dir=$3 f out
+	local files=("$dir"/*)
+	if [[ ! -x $bin ]]; then
+		echo "FAIL $name: $bin missing (make host-test-build)"
+		fail=$((fail + 1))
+		return
+	fi
+	if [[ ! -e ${files[0]} ]]; then
+		echo "FAIL $dir: no files"
+		fail=$((fail + 1))
+		return
+	fi
 	for f in "${files[@]}"; do
-		if out=$(timeout 60 "${emu[@]}" "$diff_bin" "$f" 2>&1); then
-			echo "ok   wasm_diff $f"
+		if out=$(timeout 60 "${emu[@]}" "$bin" "$f" 2>&1); then
+			echo "ok   $name $f"
 			pass=$((pass + 1))
 		else
-			echo "FAIL wasm_diff $f (exit $?)"
+			echo "FAIL $name $f (exit $?)"
 			tail -n 30 <<<"$out" | sed 's/^/   | /'
 			fail=$((fail + 1))
 		fi
 	done
-fi
+}
+replay_each wasm_diff "$REPLAY_DIR/wasm_diff" "$REGRESS/wasm_diff"
+replay_each ext2 "$REPLAY_DIR/fuzz_replay_ext2" "$REGRESS/ext2"
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -238,6 +238,36 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	}
 }
 
+/* A tail call (direct, or through table 0) of a function or type whose
+ * results are this function's; false if there is none. */
+static bool gen_tail_call(struct gen *g, uint32_t depth)
+{
+	const struct gen_label *fl = &g->labels[0];
+	bool indirect = gen_pick(g, 2);
+	uint32_t n = indirect ? g->ntypes : g->nfuncs, k = gen_pick(g, n);
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t x = (k + i) % n;
+		const struct gen_type *ft = &g->types[indirect ? x : g->functype[x]];
+
+		if (ft->nr != fl->n || memcmp(ft->r, fl->t, fl->n) != 0)
+			continue;
+		gen_values(g, ft->p, ft->np, depth);
+		if (indirect) {
+			gen_op(g, WASM_OP_I32_CONST);
+			gen_buf_s64(&g->body, gen_pick(g, g->table0 + 2));
+			gen_op(g, WASM_OP_RETURN_CALL_INDIRECT);
+			gen_imm(g, x);
+			gen_imm(g, 0);
+		} else {
+			gen_op(g, WASM_OP_RETURN_CALL);
+			gen_imm(g, x);
+		}
+		return true;
+	}
+	return false;
+}
+
 static void gen_stmt(struct gen *g, uint32_t depth)
 {
 	uint8_t p[GEN_MAX_VALS], r[GEN_MAX_VALS];
@@ -302,6 +332,8 @@ static void gen_stmt(struct gen *g, uint32_t depth)
 	case 14:
 		if (gen_pick(g, 4) != 3)
 			break;
+		if (gen_pick(g, 2) && gen_tail_call(g, depth))
+			return;
 		/* the function's label is the outermost */
 		gen_values(g, g->labels[0].t, g->labels[0].n, depth);
 		gen_op(g, WASM_OP_RETURN);

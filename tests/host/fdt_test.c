@@ -195,6 +195,14 @@ static void expect_virt_info(struct test_ctx *t, const struct fdt_info *i)
 	EXPECT(i->test_dev.present);
 	EXPECT_EQ_U(i->test_dev.base, 0x100000);
 	EXPECT_EQ_U(i->test_dev.size, 0x1000);
+	/* QEMU's eight virtio-mmio slots, in blob order (the last one first) */
+	if (EXPECT_EQ(i->n_virtio, 8)) {
+		EXPECT_EQ_U(i->virtio[0].base, 0x10008000);
+		EXPECT_EQ_U(i->virtio[0].size, 0x1000);
+		EXPECT_EQ(i->virtio[0].irq, 8);
+		EXPECT_EQ_U(i->virtio[7].base, 0x10001000);
+		EXPECT_EQ(i->virtio[7].irq, 1);
+	}
 }
 
 static bool info(struct test_ctx *t, const char *name, struct fdt *f, struct fdt_info *i)

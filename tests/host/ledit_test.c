@@ -462,12 +462,12 @@ TEST(ledit, random_input_keeps_screen_in_sync)
 		UP,	   DOWN,	 LEFT,	      RIGHT,	     "\x1b[H",	"\x1b[F",
 		"\x1b[3~", "\x1bOA",	 "\x1bOB",    "\x1b[1;5C",   "\x1b[2~", "\x1b[",
 		"\x1bO",   "\x1b[12;34", "\x1b[200~", "\x1b[?1049h", "\x1b",	"\x1b[1~"};
-	static const char ctrl[] = {0x01, 0x02, 0x04, 0x05, 0x06, 0x08, 0x0b, 0x0e,
-				    0x10, 0x15, 0x17, 0x7f, 0x03, '\r', '\n'};
+	static const char ctrl[] = {0x01, 0x02, 0x04, 0x05, 0x06, 0x08, 0x0b, 0x0e, 0x10,
+				    0x15, 0x17, 0x7f, 0x03, '\r', '\n', 0x12, 0x07, 0x0c};
 	struct fix *f = fix_new(true);
 	char before[LEDIT_LINE_MAX];
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
-	int lines = 0, overflows = 0, fails = 0;
+	int lines = 0, overflows = 0, fails = 0, searches = 0;
 	bool entered = false;
 	if (!EXPECT(f))
 		return;
@@ -499,21 +499,28 @@ TEST(ledit, random_input_keeps_screen_in_sync)
 				before[0] = 0;
 			else
 				memcpy(before, ledit_line(&f->e), strlen(ledit_line(&f->e)) + 1);
+			bool searched = ledit_searching(&f->e);
 			enum ledit_event ev = ledit_feed(&f->e, (unsigned char)*s);
 			const char *line = ledit_line(&f->e);
 			bool ok = ledit_check(&f->e) && !f->tm.bad;
-			if (ev == LEDIT_LINE) {
-				ok = ok && strcmp(line, before) == 0 && row_is(f->tm.prev, line) &&
-				     row_is(f->tm.row, "") && f->tm.col == 0;
+			if (ev == LEDIT_LINE) { /* after a search: its match */
+				ok = ok && (searched || strcmp(line, before) == 0) &&
+				     row_is(f->tm.prev, line) && row_is(f->tm.row, "") &&
+				     f->tm.col == 0;
 				lines++;
 			} else if (ev == LEDIT_INTERRUPT) {
 				size_t n = strlen(before);
 				ok = ok && memcmp(f->tm.prev, before, n) == 0 &&
 				     memcmp(f->tm.prev + n, "^C", 3) == 0 &&
 				     row_is(f->tm.row, "") && f->tm.col == 0 && *line == 0;
+			} else if (ledit_searching(&f->e)) { /* Ctrl-R: the search line */
+				ok = ok && ev == LEDIT_NONE &&
+				     memcmp(f->tm.row, "(search)'", 9) == 0;
+				searches++;
 			} else {
 				ok = ok &&
-				     (ev == LEDIT_NONE || (ev == LEDIT_EOF && *before == 0)) &&
+				     (ev == LEDIT_NONE || ev == LEDIT_CLEAR ||
+				      (ev == LEDIT_EOF && *before == 0)) &&
 				     row_is(f->tm.row, line) && f->tm.col == ledit_cursor(&f->e);
 			}
 			entered = ev == LEDIT_LINE;
@@ -528,5 +535,109 @@ TEST(ledit, random_input_keeps_screen_in_sync)
 	EXPECT_EQ(fails, 0);
 	EXPECT_GT(lines, 100);
 	EXPECT_GT(overflows, 0);
+	EXPECT_GT(searches, 10);
+	free(f);
+}
+
+static void history_of(struct fix *f, const char *const *lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		type(f, lines[i]);
+		type(f, "\r");
+	}
+}
+
+TEST(ledit, ctrl_r_searches_the_history)
+{
+	static const char *const hist[] = {"echo one", "ls /bin", "echo two"};
+	struct fix *f = fix_new(true);
+	if (!EXPECT(f))
+		return;
+	history_of(f, hist, 3);
+	type(f, "draft");
+	type(f, "\x12"
+		"echo");
+	EXPECT(ledit_searching(&f->e));
+	EXPECT(row_is(f->tm.row, "(search)'echo': echo two"));
+	EXPECT_EQ(f->tm.col, strlen("(search)'echo': echo two"));
+	type(f, "\x12"); /* an older match */
+	EXPECT(row_is(f->tm.row, "(search)'echo': echo one"));
+	type(f, "\x12"); /* none older: it stays */
+	EXPECT(row_is(f->tm.row, "(search)'echo': echo one"));
+	ENTERED(f, type(f, "\r"), "echo one");
+
+	/* a key that is not the search's takes the match to edit */
+	type(f, "\x12ls");
+	EXPECT(row_is(f->tm.row, "(search)'ls': ls /bin"));
+	type(f, LEFT);
+	EXPECT(!ledit_searching(&f->e));
+	SHOWS(f, "ls /bin", 6);
+	type(f, "\x15"); /* Ctrl-U */
+
+	/* no match, backspace, and Ctrl-G giving the line back */
+	type(f, "keep\x12zz");
+	EXPECT(row_is(f->tm.row, "(search)'zz': "));
+	type(f, "\x7f\x7fone");
+	EXPECT(row_is(f->tm.row, "(search)'one': echo one"));
+	type(f, "\x07");
+	SHOWS(f, "keep", 4);
+	/* Ctrl-R without history does nothing */
+	struct fix *g = fix_new(false);
+	if (EXPECT(g)) {
+		type(g, "x\x12");
+		EXPECT(!ledit_searching(&g->e));
+		SHOWS(g, "x", 1);
+		free(g);
+	}
+	free(f);
+}
+
+static void complete_words(void *arg, const char *line, size_t start, size_t end,
+			   struct ledit_cands *c)
+{
+	static const char *const words[] = {"hello", "help", "/bin/", "echo", "env", "export"};
+	(void)arg;
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strncmp(words[i], line + start, end - start) == 0)
+			ledit_cand_add(c, words[i]);
+}
+
+TEST(ledit, tab_completes_and_lists)
+{
+	struct fix *f = fix_new(true);
+	if (!EXPECT(f))
+		return;
+	EXPECT_EQ(type(f, "x\t"), LEDIT_NONE); /* no completer: ignored */
+	SHOWS(f, "x", 1);
+	type(f, "\x15");
+	ledit_set_complete(&f->e, complete_words, NULL);
+	type(f, "run he");
+	EXPECT_EQ(type(f, "\t"), LEDIT_NONE); /* extended to what they share */
+	SHOWS(f, "run hel", 7);
+	EXPECT_EQ(type(f, "\t"), LEDIT_REPROMPT); /* hello, help: they share no more */
+	EXPECT(row_is(f->tm.prev, "hello  help"));
+	EXPECT(row_is(f->tm.row, "") && f->tm.col == 0);
+	ledit_redraw(&f->e);
+	SHOWS(f, "run hel", 7);
+	type(f, "lo\x7f\x7f");
+	type(f, "\x15"
+		"ec\t");
+	SHOWS(f, "echo ", 5); /* the only one: a space after it */
+	type(f, "/b\t");
+	SHOWS(f, "echo /bin/", 10); /* a directory: no space */
+	type(f, "\x15"
+		"ex\x01\t"); /* the cursor at the start: an empty word */
+	EXPECT(row_is(f->tm.prev, "hello  help  /bin/  echo  env  export"));
+	free(f);
+}
+
+TEST(ledit, ctrl_l_asks_for_a_clear_screen)
+{
+	struct fix *f = fix_new(true);
+	if (!EXPECT(f))
+		return;
+	type(f, "abc");
+	EXPECT_EQ(type(f, "\x0c"), LEDIT_CLEAR);
+	SHOWS(f, "abc", 3);
 	free(f);
 }

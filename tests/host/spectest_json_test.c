@@ -52,7 +52,13 @@ TEST(spectest_json, every_command_and_value)
 		"\"text\": \"unreachable\", \"module_type\": \"binary\"},\n"
 		" {\"type\": \"assert_return\", \"line\": 11, \"action\": {\"type\": \"invoke\", "
 		"\"field\": \"v\", \"args\": [{\"type\": \"v128\", \"lane_type\": \"i32\", "
-		"\"value\": [\"0\", \"0\", \"0\", \"0\"]}]}, \"expected\": []}\n"
+		"\"value\": [\"1\", \"4294967295\", \"0\", \"258\"]}, {\"type\": \"v128\", "
+		"\"lane_type\": \"i8\", \"value\": [\"255\", \"1\", \"2\", \"3\", \"4\", \"5\", "
+		"\"6\", \"7\", \"8\", \"9\", \"10\", \"11\", \"12\", \"13\", \"14\", \"15\"]}]}, "
+		"\"expected\": [{\"type\": \"v128\", \"lane_type\": \"f32\", \"value\": "
+		"[\"nan:canonical\", \"1065353216\", \"nan:arithmetic\", \"0\"]}, {\"type\": "
+		"\"v128\", \"lane_type\": \"f64\", \"value\": [\"9218868437227405312\", "
+		"\"nan:canonical\"]}, {\"type\": \"v128\"}]}\n"
 		"]}\n";
 	struct spec_script s;
 	char err[200];
@@ -97,8 +103,38 @@ TEST(spectest_json, every_command_and_value)
 		EXPECT_EQ(s.cmds[4].expected[0].kind, SPEC_VAL_ANY);
 	EXPECT(!s.cmds[6].text_module);
 	EXPECT(s.cmds[7].text_module);
-	if (EXPECT_EQ(s.cmds[10].action.nargs, 1))
-		EXPECT_EQ(s.cmds[10].action.args[0].kind, SPEC_VAL_UNSUPPORTED);
+	c = &s.cmds[10];
+	if (EXPECT_EQ(c->action.nargs, 2)) {
+		static const uint8_t i32x4[16] = {1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+						  0, 0, 0, 0, 2,    1,	  0,	0};
+		const struct spec_value *v = &c->action.args[0];
+		EXPECT_EQ(v->type, SPEC_V128);
+		EXPECT_EQ(v->kind, SPEC_VAL_BITS);
+		EXPECT_EQ(v->shape, SPEC_I32X4);
+		EXPECT(memcmp(v->v128, i32x4, 16) == 0);
+		v = &c->action.args[1];
+		EXPECT_EQ(v->shape, SPEC_I8X16);
+		EXPECT_EQ(v->v128[0], 255);
+		EXPECT_EQ(v->v128[15], 15);
+	}
+	if (EXPECT_EQ(c->nexpected, 3)) {
+		const struct spec_value *v = &c->expected[0];
+		EXPECT_EQ(v->kind, SPEC_VAL_BITS);
+		EXPECT_EQ(v->shape, SPEC_F32X4);
+		EXPECT_EQ(v->lane_kind[0], SPEC_VAL_NAN_CANONICAL);
+		EXPECT_EQ(v->lane_kind[1], SPEC_VAL_BITS);
+		EXPECT_EQ(v->lane_kind[2], SPEC_VAL_NAN_ARITHMETIC);
+		EXPECT_EQ(v->lane_kind[3], SPEC_VAL_BITS);
+		EXPECT_EQ(v->v128[7], 0x3f); /* 1.0f: 0x3f800000 */
+		EXPECT_EQ(v->v128[6], 0x80);
+		v = &c->expected[1];
+		EXPECT_EQ(v->shape, SPEC_F64X2);
+		EXPECT_EQ(v->v128[7], 0x7f); /* inf: 0x7ff0000000000000 */
+		EXPECT_EQ(v->v128[6], 0xf0);
+		EXPECT_EQ(v->lane_kind[0], SPEC_VAL_BITS);
+		EXPECT_EQ(v->lane_kind[1], SPEC_VAL_NAN_CANONICAL);
+		EXPECT_EQ(c->expected[2].kind, SPEC_VAL_ANY);
+	}
 	EXPECT_STREQ(spec_cmd_kind_name(SPEC_CMD_ASSERT_UNLINKABLE), "assert_unlinkable");
 out:
 	spec_script_free(&s);
@@ -121,6 +157,23 @@ TEST(spectest_json, rejects_bad_input)
 		"\"invoke\", \"field\": \"f\", \"args\": [{\"type\": \"i32\", \"value\": "
 		"\"nan:canonical\"}]}}]}",
 		"{\"commands\": [{\"type\": \"register\", \"line\": -1, \"as\": \"x\"}]}",
+		/* v128: too few lanes, a lane out of range, an integer NaN, no lane type */
+		"{\"commands\": [{\"type\": \"action\", \"line\": 1, \"action\": {\"type\": "
+		"\"invoke\", \"field\": \"f\", \"args\": [{\"type\": \"v128\", \"lane_type\": "
+		"\"i64\", \"value\": [\"1\"]}]}}]}",
+		"{\"commands\": [{\"type\": \"action\", \"line\": 1, \"action\": {\"type\": "
+		"\"invoke\", \"field\": \"f\", \"args\": [{\"type\": \"v128\", \"lane_type\": "
+		"\"i64\", \"value\": [\"1\", \"18446744073709551616\"]}]}}]}",
+		"{\"commands\": [{\"type\": \"action\", \"line\": 1, \"action\": {\"type\": "
+		"\"invoke\", \"field\": \"f\", \"args\": [{\"type\": \"v128\", \"lane_type\": "
+		"\"i16\", \"value\": [\"0\", \"0\", \"0\", \"0\", \"0\", \"0\", \"0\", "
+		"\"65536\"]}]}}]}",
+		"{\"commands\": [{\"type\": \"action\", \"line\": 1, \"action\": {\"type\": "
+		"\"invoke\", \"field\": \"f\", \"args\": [{\"type\": \"v128\", \"lane_type\": "
+		"\"i64\", \"value\": [\"nan:canonical\", \"0\"]}]}}]}",
+		"{\"commands\": [{\"type\": \"action\", \"line\": 1, \"action\": {\"type\": "
+		"\"invoke\", \"field\": \"f\", \"args\": [{\"type\": \"v128\", "
+		"\"value\": [\"0\", \"0\"]}]}}]}",
 		"{\"commands\": [], \"s\": \"\\x\"}",
 		"{\"commands\": [], \"s\": \"\\ud8\"}",
 		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]",

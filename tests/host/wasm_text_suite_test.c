@@ -1,10 +1,13 @@
 /*
  * wasm_text_suite_test.c - the text front end (lib/wasm/text) against the
- * spec testsuite: every non-SIMD .wast of $WASM_TESTSUITE (default
+ * spec testsuite: every .wast of $WASM_TESTSUITE (default
  * ../shared/wasm-testsuite) is parsed into commands, which are compared with
  * what wast2json made of the same file in $SPEC_JSON_DIR (default
- * build/spec/json, converted by make spec-json): the same commands at the
- * same lines with the same values, and each module's binary byte for byte.
+ * build/spec/json; the simd_* scripts' in $SPEC_SIMD_JSON_DIR, default
+ * build/spec/json-simd; both converted by make spec-json): the same
+ * commands at the same lines with the same values (v128 ones lane for
+ * lane), and each module's binary byte for byte. The SIMD scripts are
+ * counted apart.
  * A module whose bytes differ must still load (decode and validate) exactly
  * when wast2json's does. The text assert_malformed cases, which wast2json
  * does not convert, must not encode.
@@ -25,15 +28,48 @@
 
 struct suite_stats {
 	unsigned files, parsed, jsons, modules, same, differ_same_load, differ, text_malformed,
-		text_malformed_rejected, same_reason, cmd_mismatch;
+		text_malformed_rejected, same_reason, cmd_mismatch, wabt_misrounds;
 };
+
+/*
+ * Commands whose values wast2json (wabt 1.0.32) gets wrong: it reads the
+ * hex float 0x1.fffffffffffffp-1023, exactly halfway between the largest
+ * f64 subnormal and 2^-1022, as the subnormal (0x000fffffffffffff); ties
+ * to even make it 2^-1022 (0x0010000000000000), as our parser and the C
+ * library's strtod say (wasm_text_simd_test.c checks both). Each is
+ * counted apart, and must still differ from wast2json's: a list that has
+ * gone stale fails.
+ */
+static const struct {
+	const char *file;
+	uint32_t line;
+} wabt_misrounds[] = {
+	{"simd_lane", 164}, {"simd_lane", 165}, {"simd_lane", 265},
+	{"simd_lane", 266}, {"simd_lane", 281}, {"simd_lane", 282},
+};
+
+static bool is_wabt_misround(const char *name, uint32_t line)
+{
+	for (size_t i = 0; i < sizeof(wabt_misrounds) / sizeof(wabt_misrounds[0]); i++)
+		if (strcmp(wabt_misrounds[i].file, name) == 0 && wabt_misrounds[i].line == line)
+			return true;
+	return false;
+}
 
 static bool same_value(const struct wast_value *a, const struct spec_value *b)
 {
 	if ((int)a->type != (int)b->type)
 		return false;
-	if (a->kind == WAST_VAL_UNSUPPORTED)
-		return b->kind == SPEC_VAL_UNSUPPORTED;
+	if (a->type == WAST_V128) {
+		bool same = b->kind == SPEC_VAL_BITS && a->shape == b->shape &&
+			    memcmp(a->v128, b->v128, sizeof(a->v128)) == 0;
+		for (size_t i = 0; same && i < sizeof(a->lane_kind); i++)
+			same = a->lane_kind[i] == WAST_VAL_BITS ? b->lane_kind[i] == SPEC_VAL_BITS
+			       : a->lane_kind[i] == WAST_VAL_NAN_CANONICAL
+				       ? b->lane_kind[i] == SPEC_VAL_NAN_CANONICAL
+				       : b->lane_kind[i] == SPEC_VAL_NAN_ARITHMETIC;
+		return same;
+	}
 	if (a->kind == WAST_VAL_NULL)
 		return b->kind == SPEC_VAL_NULL;
 	if (a->kind == WAST_VAL_NAN_CANONICAL)
@@ -82,6 +118,14 @@ static void compare_cmd(struct test_ctx *t, const char *name, const char *dir,
 	}
 	if (ok && (c->kind == WAST_MODULE || c->kind == WAST_REGISTER))
 		ok = same_str(&c->name, &j->name) && same_str(&c->as, &j->as);
+	if (is_wabt_misround(name, c->line)) {
+		if (ok)
+			test_printf(t, "%s:%u: same as wast2json's, not the listed misrounding\n",
+				    name, c->line);
+		st->wabt_misrounds += !ok;
+		st->cmd_mismatch += ok;
+		return;
+	}
 	if (!ok) {
 		st->cmd_mismatch++;
 		test_printf(t,
@@ -173,12 +217,25 @@ static void run_file(struct test_ctx *t, const char *suite, const char *dir, con
 	wast_script_free(&s);
 }
 
+static void print_stats(struct test_ctx *t, const char *what, const struct suite_stats *st)
+{
+	test_printf(t,
+		    "%s: %u/%u files parsed; %u modules: %u byte-identical, %u differ but load "
+		    "alike, %u differ; text assert_malformed rejected: %u/%u (%u with the spec's "
+		    "message); %u commands differ (and %u where wast2json misrounds)\n",
+		    what, st->parsed, st->files, st->modules, st->same, st->differ_same_load,
+		    st->differ, st->text_malformed_rejected, st->text_malformed, st->same_reason,
+		    st->cmd_mismatch, st->wabt_misrounds);
+}
+
 TEST(wasm_text_suite, against_wast2json)
 {
 	const char *suite = getenv("WASM_TESTSUITE");
 	const char *dir = getenv("SPEC_JSON_DIR") ? getenv("SPEC_JSON_DIR") : "build/spec/json";
+	const char *simd_dir = getenv("SPEC_SIMD_JSON_DIR") ? getenv("SPEC_SIMD_JSON_DIR")
+							    : "build/spec/json-simd";
 	const char *only = getenv("WAT_SUITE_FILE");
-	struct suite_stats st = {0};
+	struct suite_stats st[2] = {0}; /* non-SIMD, SIMD */
 	struct dirent *e;
 	DIR *d;
 
@@ -193,29 +250,27 @@ TEST(wasm_text_suite, against_wast2json)
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		char name[256];
-		if (n < 6 || n >= sizeof(name) || strcmp(e->d_name + n - 5, ".wast") != 0 ||
-		    strncmp(e->d_name, "simd_", 5) == 0)
+		if (n < 6 || n >= sizeof(name) || strcmp(e->d_name + n - 5, ".wast") != 0)
 			continue;
 		memcpy(name, e->d_name, n - 5);
 		name[n - 5] = '\0';
 		if (only && strcmp(only, name) != 0)
 			continue;
-		run_file(t, suite, dir, name, &st);
+		bool simd = strncmp(name, "simd_", 5) == 0;
+		run_file(t, suite, simd ? simd_dir : dir, name, &st[simd]);
 	}
 	closedir(d);
-	test_printf(
-		t,
-		"%u/%u files parsed; %u modules: %u byte-identical, %u differ but load alike, "
-		"%u differ; text assert_malformed rejected: %u/%u (%u with the spec's message); "
-		"%u commands differ\n",
-		st.parsed, st.files, st.modules, st.same, st.differ_same_load, st.differ,
-		st.text_malformed_rejected, st.text_malformed, st.same_reason, st.cmd_mismatch);
-	if (st.jsons == 0)
-		test_printf(t,
-			    "no wast2json output in %s (make spec-json converts the suite): "
-			    "scripts parsed, nothing compared\n",
-			    dir);
-	EXPECT_EQ(st.parsed, st.files);
-	EXPECT_EQ(st.differ, 0);
-	EXPECT_EQ(st.cmd_mismatch, 0);
+	print_stats(t, "non-SIMD", &st[0]);
+	print_stats(t, "SIMD", &st[1]);
+	for (int i = 0; i < 2; i++) {
+		if (st[i].parsed && st[i].jsons == 0)
+			test_printf(t,
+				    "no wast2json output in %s (make spec-json converts the "
+				    "suite): scripts parsed, nothing compared\n",
+				    i ? simd_dir : dir);
+		EXPECT_EQ(st[i].parsed, st[i].files);
+		EXPECT_EQ(st[i].differ, 0);
+		EXPECT_EQ(st[i].cmd_mismatch, 0);
+		EXPECT_EQ(st[i].text_malformed_rejected, st[i].text_malformed);
+	}
 }

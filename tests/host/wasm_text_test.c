@@ -265,6 +265,27 @@ TEST(wasm_text, abbreviations_encode_as_their_expansion)
 	}
 }
 
+/* Annotations mean nothing (any tokens, nested, comments inside); a quoted
+ * identifier is its string: $"a b" and $a are names as good as any, $"f"
+ * and $f the same. */
+TEST(wasm_text, annotations_and_quoted_ids)
+{
+	size_t n, m;
+	uint8_t *a = enc("((@a) module (@\"x y\" , ; [ ] { } (@b (c)) \")\" (; ;) 0x 8q)\n"
+			 "  (func $\"f g\" (@a) (export \"f\") (result i32) ;; (@x\n"
+			 "    block $\"\\41\" (result i32) (br $A (i32.const 7)) end $\"A\")\n"
+			 "  (func $f (call $\"f\")) (func (call $f)))",
+			 &n, NULL);
+	uint8_t *b = enc("(module (func $fg (export \"f\") (result i32)\n"
+			 "    block $A (result i32) (br $A (i32.const 7)) end $A)\n"
+			 "  (func $f (call $f)) (func (call $f)))",
+			 &m, NULL);
+	if (EXPECT(a != NULL) && EXPECT(b != NULL) && EXPECT_EQ(n, m))
+		EXPECT(memcmp(a, b, n) == 0);
+	free(a);
+	free(b);
+}
+
 TEST(wasm_text, malformed_text_with_position)
 {
 	static const struct {
@@ -294,6 +315,14 @@ TEST(wasm_text, malformed_text_with_position)
 		{"(func (block (param $x i32)))", 1, 21, "unexpected token"},
 		{"(start 0) (start 0) (func)", 1, 12, "multiple start sections"},
 		{"(func) (frob)", 1, 9, "unknown module field"},
+		{"(func) (@)", 1, 10, "empty annotation id"},
+		{"(func) (@\"\")", 1, 10, "empty annotation id"},
+		{"(func)\n(@a (b) \"c\"", 2, 1, "unclosed annotation"},
+		{"(func) (@a \x01)", 1, 12, "illegal character"},
+		{"(func $\"\")", 1, 8, "empty identifier"},
+		{"(func $\"\\ff\")", 1, 8, "malformed UTF-8"},
+		{"(func $\"a\"b)", 1, 7, "unknown operator or token"},
+		{"(func block $\"a\" end $\"b\")", 1, 22, "mismatching label"},
 		{"(func (result i32) (select (result i32) (param i32)))", 1, 42,
 		 "unexpected token"},
 	};
@@ -401,6 +430,26 @@ TEST(wasm_text, invalid_is_not_malformed)
 	free(b);
 }
 
+/* Parses src, a script of one command a line, which must be of `kinds`;
+ * false if it is not (the script freed then, or never made). */
+static bool parse_script(struct test_ctx *t, const char *src, struct wast_script *s,
+			 const enum wast_cmd_kind *kinds, size_t n)
+{
+	struct wat_error e;
+	if (!EXPECT_OK(wast_parse(src, strlen(src), s, &e))) {
+		test_printf(t, "%u:%u: %s\n", e.line, e.col, e.msg);
+		*s = (struct wast_script){0};
+		return false;
+	}
+	if (!EXPECT_EQ(s->ncmds, n))
+		return false;
+	for (size_t i = 0; i < s->ncmds; i++) {
+		EXPECT_EQ(s->cmds[i].kind, kinds[i]);
+		EXPECT_EQ(s->cmds[i].line, i + 1);
+	}
+	return true;
+}
+
 TEST(wasm_text, script_commands)
 {
 	const char *src =
@@ -420,11 +469,6 @@ TEST(wasm_text, script_commands)
 		"(assert_trap (module (func $s unreachable) (start $s)) \"unreachable\")\n"
 		"(assert_uninstantiable (module (memory 0) (data (i32.const 1) \"a\")) \"oob\")\n";
 	struct wast_script s;
-	struct wat_error e;
-	if (!EXPECT_OK(wast_parse(src, strlen(src), &s, &e))) {
-		test_printf(t, "%u:%u: %s\n", e.line, e.col, e.msg);
-		return;
-	}
 	static const enum wast_cmd_kind kinds[] = {
 		WAST_MODULE,
 		WAST_REGISTER,
@@ -441,12 +485,8 @@ TEST(wasm_text, script_commands)
 		WAST_ASSERT_UNINSTANTIABLE,
 		WAST_ASSERT_UNINSTANTIABLE,
 	};
-	if (!EXPECT_EQ(s.ncmds, ARRAY_SIZE(kinds)))
+	if (!parse_script(t, src, &s, kinds, ARRAY_SIZE(kinds)))
 		goto out;
-	for (size_t i = 0; i < s.ncmds; i++) {
-		EXPECT_EQ(s.cmds[i].kind, kinds[i]);
-		EXPECT_EQ(s.cmds[i].line, i + 1);
-	}
 	EXPECT_STREQ(s.cmds[0].name.s, "$M");
 	EXPECT(s.cmds[0].bin != NULL);
 	EXPECT_STREQ(s.cmds[1].as.s, "m");
@@ -491,17 +531,56 @@ TEST(wasm_text, quoted_module_with_trailing_token)
 	wast_script_free(&s);
 }
 
+/* A bad command fails itself only: an ERROR command (or a module kept
+ * with its error) at its line, and the script goes on. */
 TEST(wasm_text, script_errors)
+{
+	static const struct {
+		const char *src;
+		enum wast_cmd_kind kind;
+		uint32_t line, col;
+	} cases[] = {
+		{"(module (func))\n(frob)", WAST_ERROR, 2, 2},
+		{"(module (func (i32.frob)))", WAST_MODULE, 1, 16},
+		{"(assert_return (invoke \"f\" (i32.const x)))", WAST_ERROR, 1, 39},
+		{"(register)", WAST_ERROR, 1, 10},
+		{"(module quote \"(func\")", WAST_MODULE, 1, 6}, /* inside the quoted text */
+		{"(assert_return (invoke \"f\") (either (either (i32.const 1))))", WAST_ERROR, 1,
+		 38},
+		{"(module definition (frob))", WAST_MODULE, 1, 21},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char src[160];
+		struct wast_script s;
+		struct wat_error e = {0};
+		/* a good command after the bad one */
+		snprintf(src, sizeof(src), "%s\n(invoke \"g\")", cases[i].src);
+		if (!EXPECT_OK(wast_parse(src, strlen(src), &s, &e))) {
+			test_printf(t, "%s -> %u:%u: %s\n", cases[i].src, e.line, e.col, e.msg);
+			continue;
+		}
+		const struct wast_cmd *c = &s.cmds[s.ncmds - 2];
+		if (!EXPECT_EQ(c->kind, cases[i].kind) || !EXPECT(c->bin == NULL) ||
+		    !EXPECT_EQ(c->wat_err.line, cases[i].line) ||
+		    !EXPECT_EQ(c->wat_err.col, cases[i].col))
+			test_printf(t, "%s -> %u:%u: %s\n", cases[i].src, c->wat_err.line,
+				    c->wat_err.col, c->wat_err.msg);
+		EXPECT_EQ(s.cmds[s.ncmds - 1].kind, WAST_ACTION);
+		wast_script_free(&s);
+	}
+}
+
+/* What still fails the whole script: a lexical error, unbalanced
+ * parentheses, a token outside any command. */
+TEST(wasm_text, script_fatal_errors)
 {
 	static const struct {
 		const char *src;
 		uint32_t line, col;
 	} cases[] = {
-		{"(module (func))\n(frob)", 2, 2},
-		{"(module (func (i32.frob)))", 1, 16},
-		{"(assert_return (invoke \"f\" (i32.const x)))", 1, 39},
-		{"(register)", 1, 10},
-		{"(module quote \"(func\")", 1, 6}, /* inside the quoted text */
+		{"(module (func))\n(frob", 2, 2},
+		{"(module)\n\"str\"", 2, 1},
+		{"(module) #", 1, 10},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct wast_script s;
@@ -511,4 +590,67 @@ TEST(wasm_text, script_errors)
 		    !EXPECT_EQ(e.line, cases[i].line) || !EXPECT_EQ(e.col, cases[i].col))
 			test_printf(t, "%s -> %u:%u: %s\n", cases[i].src, e.line, e.col, e.msg);
 	}
+}
+
+TEST(wasm_text, script_3_0_commands)
+{
+	const char *src =
+		"(module definition $D (func (export \"f\")))\n"
+		"(module instance $I $D)\n"
+		"(module instance)\n"
+		"(register \"i\" $I)\n"
+		"(assert_exception (invoke $I \"f\"))\n"
+		"(assert_return (invoke \"f\") (either (i32.const 1) (ref.null)) (ref.func))\n"
+		"(assert_return (invoke \"f\") (ref.null nofunc) (ref.null $t) (ref.null 3)"
+		" (ref.null noextern) (ref.null none) (ref.null exn))\n"
+		"(assert_return (invoke \"f\" (ref.host 7)) (ref.host 2) (ref.extern) (ref.struct)"
+		" (ref.array) (ref.i31) (ref.eq) (ref.any))\n"
+		"(module definition binary \"\\00asm\" \"\\01\\00\\00\\00\")\n";
+	struct wast_script s;
+	static const enum wast_cmd_kind kinds[] = {
+		WAST_MODULE,	    WAST_MODULE_INSTANCE,  WAST_MODULE_INSTANCE,
+		WAST_REGISTER,	    WAST_ASSERT_EXCEPTION, WAST_ASSERT_RETURN,
+		WAST_ASSERT_RETURN, WAST_ASSERT_RETURN,	   WAST_MODULE,
+	};
+	if (!parse_script(t, src, &s, kinds, ARRAY_SIZE(kinds)))
+		goto out;
+	EXPECT(s.cmds[0].definition && s.cmds[0].bin != NULL);
+	EXPECT_STREQ(s.cmds[0].name.s, "$D");
+	EXPECT_STREQ(s.cmds[1].name.s, "$I");
+	EXPECT_STREQ(s.cmds[1].def.s, "$D");
+	EXPECT(s.cmds[2].name.s == NULL && s.cmds[2].def.s == NULL);
+	EXPECT_STREQ(s.cmds[4].action.module.s, "$I");
+	const struct wast_value *v = s.cmds[5].expected;
+	if (EXPECT_EQ(s.cmds[5].nexpected, 2) && EXPECT_EQ(v[0].kind, WAST_VAL_EITHER) &&
+	    EXPECT_EQ(v[0].nalts, 2)) {
+		EXPECT_EQ(v[0].alts[0].kind, WAST_VAL_BITS);
+		EXPECT_EQ(v[0].alts[0].bits, 1);
+		EXPECT_EQ(v[0].alts[1].kind, WAST_VAL_NULL);
+		EXPECT_EQ(v[1].kind, WAST_VAL_ANY);
+		EXPECT_EQ(v[1].type, WAST_FUNCREF);
+	}
+	static const enum wast_val_type nulls[] = {WAST_FUNCREF,   WAST_FUNCREF, WAST_FUNCREF,
+						   WAST_EXTERNREF, WAST_ANYREF,	 WAST_EXNREF};
+	v = s.cmds[6].expected;
+	if (EXPECT_EQ(s.cmds[6].nexpected, ARRAY_SIZE(nulls)))
+		for (size_t i = 0; i < ARRAY_SIZE(nulls); i++) {
+			EXPECT_EQ(v[i].kind, WAST_VAL_NULL);
+			EXPECT_EQ(v[i].type, nulls[i]);
+		}
+	static const enum wast_val_type pats[] = {WAST_EXTERNREF, WAST_STRUCTREF, WAST_ARRAYREF,
+						  WAST_I31REF,	  WAST_EQREF,	  WAST_ANYREF};
+	v = s.cmds[7].expected;
+	if (EXPECT_EQ(s.cmds[7].action.nargs, 1) && EXPECT_EQ(s.cmds[7].nexpected, 7)) {
+		EXPECT_EQ(s.cmds[7].action.args[0].type, WAST_ANYREF);
+		EXPECT_EQ(s.cmds[7].action.args[0].bits, 7);
+		EXPECT_EQ(v[0].kind, WAST_VAL_BITS);
+		EXPECT_EQ(v[0].type, WAST_ANYREF);
+		for (size_t i = 0; i < ARRAY_SIZE(pats); i++) {
+			EXPECT_EQ(v[i + 1].kind, WAST_VAL_ANY);
+			EXPECT_EQ(v[i + 1].type, pats[i]);
+		}
+	}
+	EXPECT(s.cmds[8].definition && s.cmds[8].binary && s.cmds[8].bin_len == 8);
+out:
+	wast_script_free(&s);
 }

@@ -90,6 +90,18 @@ has "$TMP/logdir.log" "[WARN][CPU 0][" "bootargs: bad log directive (empty targe
 	"shutting down" && ! grep -aq "cpu: CPU 0 (hart 0) online" "$TMP/logdir.log" && [[ $rc -eq 0 ]]
 check bad_log_directive_is_skipped $? "exit $rc"
 
+# trace_event= switches events on from boot, an unknown one is reported
+printf '%s\n' "cat /sys/kernel/tracing/events/wasm/instance_start/enable" \
+	"cat /sys/kernel/tracing/events/sched/sched_switch/enable" "dmesg" "shutdown" |
+	RUN_TIMEOUT=60 tools/qemu-run.sh "$KERNEL" 1 256M "trace_event=wasm:instance_start,nosuch:x" \
+		>"$TMP/tev.log" 2>&1
+rc=$?
+tr -d '\r' <"$TMP/tev.log" >"$TMP/tev.txt"
+has "$TMP/tev.txt" "trace: trace_event=: nosuch:x: no such event (skipped)" "shutting down" &&
+	[[ $(grep -cx 1 "$TMP/tev.txt") -eq 1 && $(grep -cx 0 "$TMP/tev.txt") -eq 1 &&
+		$(grep -c "no such event (skipped)" "$TMP/tev.txt") -eq 2 && $rc -eq 0 ]]
+check trace_event_bootarg $? "exit $rc"
+
 # --- tracing from the shell ------------------------------------------------
 T=/sys/kernel/tracing
 printf '%s\n' "echo 1 > $T/events/sched/sched_switch/enable" "echo 2 > $T/events/sched/enable" \
@@ -111,7 +123,7 @@ printf '%s\n' "ls /bin" "cat /etc/motd" "echo hi > /tmp/x" "echo there >> tmp/x"
 rc=$?
 tr -d '\r' <"$TMP/files.log" >"$TMP/files.txt"
 has "$TMP/files.txt" "hello.wasm" "cat.wasm" "spin.wasm" "Welcome to wasmos" \
-	"cat: /nope: No such file or directory" "echo: /etc/motd: Read-only file system" \
+	"cat: /nope: No such file or directory" "/etc/motd: Read-only file system" \
 	"tasks  meminfo  cpuinfo  uptime" "shell " "shutting down" &&
 	grep -qxF hi "$TMP/files.txt" && grep -qxF there "$TMP/files.txt" && [[ $rc -eq 0 ]]
 ok=$?

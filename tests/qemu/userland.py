@@ -197,6 +197,26 @@ def c_stack(sh):
     line_re(r"^  \.\.\. \d+ more frames$", out)
 
 
+TAILCALL_SHALLOW, TAILCALL_DEEP = 1994398441, 4252978758  # as built natively
+TAILCALL_OUT = ("tailcall: even({n}) = 0, odd({n}) = 1\n"
+                "tailcall: vm {r} rounds -> {v}\n")
+
+
+def c_tailcall(sh):
+    """tests/wasi/tailcall.c built without and with -mtail-call prints the
+    same; with tail calls (functions the compiler refuses: interpreted) a
+    million calls deep runs in constant stack, compiled or --interp."""
+    plain = sh.cmd("tailcall", 30)
+    tc = sh.cmd("tailcall-tc", 30)
+    want = TAILCALL_OUT.format(n=1001, r=250, v=TAILCALL_SHALLOW)
+    need(plain == tc == want, f"outputs {plain!r} {tc!r}, expected {want!r}")
+    want = TAILCALL_OUT.format(n=1000001, r=250000, v=TAILCALL_DEEP)
+    for cmd in ("tailcall-tc deep", "run --interp tailcall-tc deep"):
+        out = sh.cmd(cmd, 120)
+        need(out == want, f"{cmd}: {out[-300:]!r}, expected {want!r}")
+    return f"tailcall-tc deep took {sh.last_secs:.2f} s interpreted"
+
+
 def c_alloc(sh):
     out = sh.cmd("alloc", 60)
     m = line_re(r"^alloc: got (\d+) KiB in (\d+) blocks of 1024 KiB, then malloc refused$", out)
@@ -498,6 +518,7 @@ def checks(runs, alloc_args, big_runs):
         ("clock_realtime_is_wall_time", c_clock_realtime),
         ("oob_traps", c_oob),
         ("stack_traps", c_stack),
+        ("tail_calls", c_tailcall),
         ("alloc", c_alloc),
         ("usage_errors", c_bad_usage),
         ("stdin_lines_ctrl_d", c_stdin_lines),

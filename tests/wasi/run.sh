@@ -81,7 +81,8 @@ end() {
 	fi
 }
 
-for f in "$WASMRUN" "$W/basics.wasm" "$W/trap.wasm" "$W/exit3.wasm" "$W/invoke.wasm"; do
+for f in "$WASMRUN" "$W/basics.wasm" "$W/trap.wasm" "$W/exit3.wasm" "$W/invoke.wasm" \
+	"$W/tailcall.wasm" "$W/tailcall-tc.wasm"; do
 	if [[ ! -e $f ]]; then
 		echo "FAIL setup: $f missing (make host-test-build)"
 		echo "0 passed, 1 failed"
@@ -269,6 +270,34 @@ begin "no-start-export"
 run "$WASMRUN" "${wargs[@]}" "$W/invoke.wasm"
 expect_status 1
 expect_err "no '_start' export"
+end
+
+# ---- tailcall.wasm, and tailcall-tc.wasm built from it with -mtail-call:
+# the same output (the values a native build prints); with tail calls a
+# million calls deep runs in constant stack, without them it cannot ----
+tail_out() { # N ROUNDS RESULT
+	printf 'tailcall: even(%s) = 0, odd(%s) = 1\ntailcall: vm %s rounds -> %s\n' "$1" "$1" "$2" "$3"
+}
+for prog in tailcall tailcall-tc; do
+	for mode in guarded checked; do
+		flags=()
+		[[ $mode == checked ]] && flags=(--checked)
+		begin "$prog-$mode"
+		run "$WASMRUN" "${wargs[@]}" "${flags[@]}" "$W/$prog.wasm"
+		expect_status 0
+		expect_out_exactly "$(tail_out 1001 250 1994398441)"
+		end
+	done
+done
+begin "tailcall-tc-deep"
+run "$WASMRUN" "${wargs[@]}" "$W/tailcall-tc.wasm" deep
+expect_status 0
+expect_out_exactly "$(tail_out 1000001 250000 4252978758)"
+end
+begin "tailcall-deep-without-tail-calls"
+run "$WASMRUN" "${wargs[@]}" "$W/tailcall.wasm" deep
+expect_status 134
+expect_err '^wasmrun: trap: call stack exhausted'
 end
 
 # ---- wasmrun's own errors ----

@@ -353,6 +353,43 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
+/* A v128's lanes: one decimal string per lane of `lane_type`'s width (a
+ * float lane may be a NaN pattern), written little-endian into v->v128. */
+static bool convert_v128(struct json *lane_type, struct json *val, struct spec_value *v)
+{
+	static const char *const types[] = {"i8", "i16", "i32", "i64", "f32", "f64"};
+	static const uint8_t widths[] = {1, 2, 4, 8, 4, 8};
+	size_t s;
+
+	for (s = 0; s < sizeof(types) / sizeof(types[0]); s++)
+		if (is_str(lane_type, types[s]))
+			break;
+	if (s == sizeof(types) / sizeof(types[0]) || val->t != J_ARR || val->n * widths[s] != 16)
+		return false;
+	v->kind = SPEC_VAL_BITS;
+	v->shape = (uint8_t)s;
+	for (size_t i = 0; i < val->n; i++) {
+		struct json *lane = &val->items[i];
+		uint64_t x;
+		if (s >= SPEC_F32X4 && is_str(lane, "nan:canonical")) {
+			v->lane_kind[i] = SPEC_VAL_NAN_CANONICAL;
+			continue;
+		}
+		if (s >= SPEC_F32X4 && is_str(lane, "nan:arithmetic")) {
+			v->lane_kind[i] = SPEC_VAL_NAN_ARITHMETIC;
+			continue;
+		}
+		if (lane->t != J_STR ||
+		    !parse_u64(lane->s,
+			       widths[s] == 8 ? UINT64_MAX : (UINT64_C(1) << 8 * widths[s]) - 1,
+			       &x))
+			return false;
+		for (unsigned k = 0; k < widths[s]; k++)
+			v->v128[i * widths[s] + k] = (uint8_t)(x >> (8 * k));
+	}
+	return true;
+}
+
 static bool convert_value(struct json *j, struct spec_value *v)
 {
 	static const char *const types[] = {"i32",     "i64",	    "f32", "f64",
@@ -366,14 +403,12 @@ static bool convert_value(struct json *j, struct spec_value *v)
 	if (i == sizeof(types) / sizeof(types[0]))
 		return false;
 	*v = (struct spec_value){.type = (enum spec_val_type)i};
-	if (v->type == SPEC_V128) {
-		v->kind = SPEC_VAL_UNSUPPORTED;
-		return true;
-	}
 	if (!val) {
 		v->kind = SPEC_VAL_ANY;
 		return true;
 	}
+	if (v->type == SPEC_V128)
+		return convert_v128(get(j, "lane_type"), val, v);
 	if (val->t != J_STR)
 		return false;
 	if ((v->type == SPEC_F32 || v->type == SPEC_F64) && is_str(val, "nan:canonical")) {
@@ -428,6 +463,9 @@ static const char *const kind_names[] = {
 	[SPEC_CMD_ASSERT_MALFORMED] = "assert_malformed",
 	[SPEC_CMD_ASSERT_UNLINKABLE] = "assert_unlinkable",
 	[SPEC_CMD_ASSERT_UNINSTANTIABLE] = "assert_uninstantiable",
+	[SPEC_CMD_ASSERT_EXCEPTION] = "assert_exception",
+	[SPEC_CMD_MODULE_INSTANCE] = "module instance",
+	[SPEC_CMD_ERROR] = "unreadable command",
 };
 
 const char *spec_cmd_kind_name(enum spec_cmd_kind k)
@@ -439,11 +477,14 @@ static void command_free(struct spec_command *c)
 {
 	free(c->filename.s);
 	free(c->name.s);
+	free(c->def.s);
 	free(c->as.s);
 	free(c->text.s);
 	free(c->action.module.s);
 	free(c->action.field.s);
 	free(c->action.args);
+	for (size_t i = 0; i < c->nexpected; i++)
+		free(c->expected[i].alts);
 	free(c->expected);
 	free(c->bin);
 	free(c->refused);
@@ -461,7 +502,9 @@ static bool convert_command(struct json *j, struct spec_command *c, const char *
 		if (is_str(type, kind_names[k]))
 			break;
 	*why = "unknown command type";
-	if (k == sizeof(kind_names) / sizeof(kind_names[0]))
+	/* the instances and unreadable commands of .wast scripts only */
+	if (k == sizeof(kind_names) / sizeof(kind_names[0]) || k == SPEC_CMD_MODULE_INSTANCE ||
+	    k == SPEC_CMD_ERROR)
 		return false;
 	c->kind = (enum spec_cmd_kind)k;
 	*why = "bad line number";
@@ -500,6 +543,7 @@ static bool convert_command(struct json *j, struct spec_command *c, const char *
 	case SPEC_CMD_ASSERT_RETURN:
 	case SPEC_CMD_ASSERT_TRAP:
 	case SPEC_CMD_ASSERT_EXHAUSTION:
+	case SPEC_CMD_ASSERT_EXCEPTION:
 		return c->has_action;
 	default:
 		return c->filename.s != NULL && c->text.s != NULL;

@@ -12,8 +12,9 @@
  *
  * Values are strings of decimal bit patterns (f32/f64 as their IEEE bits),
  * "nan:canonical" / "nan:arithmetic" in expected floats, "null" for null
- * references. v128 values are kept as SPEC_V128 / SPEC_VAL_UNSUPPORTED so
- * the driver can report the skip.
+ * references. A v128 has its lanes' type and one such string per lane:
+ *   {"type": "v128", "lane_type": "f32",
+ *    "value": ["nan:canonical", "0", "1065353216", "0"]}
  *
  * The parser is portable C11 (the test kernel links it too:
  * kernel/tests/spec_run.c); only the file readers (wast_json_host.c) are
@@ -39,6 +40,10 @@ enum spec_cmd_kind {
 	SPEC_CMD_ASSERT_MALFORMED,
 	SPEC_CMD_ASSERT_UNLINKABLE,
 	SPEC_CMD_ASSERT_UNINSTANTIABLE,
+	/* from a .wast only (run/wast_load.c) */
+	SPEC_CMD_ASSERT_EXCEPTION,
+	SPEC_CMD_MODULE_INSTANCE, /* `name` an instance of definition `def` */
+	SPEC_CMD_ERROR,		  /* unreadable: `refused` says why */
 };
 
 enum spec_val_type {
@@ -48,22 +53,51 @@ enum spec_val_type {
 	SPEC_F64,
 	SPEC_FUNCREF,
 	SPEC_EXTERNREF,
-	SPEC_V128
+	SPEC_V128,
+	/* from a .wast only: the reference kinds of typed references, GC and
+	 * exceptions (wasm/text/wast.h) */
+	SPEC_ANYREF,
+	SPEC_EQREF,
+	SPEC_I31REF,
+	SPEC_STRUCTREF,
+	SPEC_ARRAYREF,
+	SPEC_EXNREF,
 };
 
 enum spec_val_kind {
-	SPEC_VAL_BITS,		 /* `bits` is the exact value */
-	SPEC_VAL_NAN_CANONICAL,	 /* expected only */
-	SPEC_VAL_NAN_ARITHMETIC, /* expected only */
+	SPEC_VAL_BITS,		 /* `bits` (v128: `v128`) is the exact value */
+	SPEC_VAL_NAN_CANONICAL,	 /* expected only (v128: a lane's, in lane_kind) */
+	SPEC_VAL_NAN_ARITHMETIC, /* expected only (v128: a lane's, in lane_kind) */
 	SPEC_VAL_NULL,		 /* a null reference */
 	SPEC_VAL_ANY,		 /* no value given (a type only) */
-	SPEC_VAL_UNSUPPORTED,	 /* v128 */
+	SPEC_VAL_EITHER,	 /* expected only: one of `alts` */
 };
 
+/* The lanes a v128 value is written as ("lane_type" i8 ... f64). */
+enum spec_v128_shape {
+	SPEC_I8X16,
+	SPEC_I16X8,
+	SPEC_I32X4,
+	SPEC_I64X2,
+	SPEC_F32X4,
+	SPEC_F64X2,
+};
+
+/*
+ * A value. A v128 given is of kind BITS: its 16 bytes (lane 0 first,
+ * little-endian), its shape, and for f32x4 / f64x2 each lane's kind: BITS,
+ * or in an expected value a NaN pattern (whose lane has zero bytes in
+ * `v128`). lane_kind is all BITS for the integer shapes.
+ */
 struct spec_value {
 	enum spec_val_type type;
 	enum spec_val_kind kind;
-	uint64_t bits; /* i32/f32 in the low 32 bits; a non-null ref's number */
+	uint64_t bits;		 /* i32/f32 in the low 32 bits; a non-null ref's number */
+	struct spec_value *alts; /* SPEC_VAL_EITHER, not nested */
+	size_t nalts;
+	uint8_t v128[16];
+	uint8_t shape;	      /* enum spec_v128_shape */
+	uint8_t lane_kind[4]; /* enum spec_val_kind of each f32x4 / f64x2 lane */
 };
 
 struct spec_str {
@@ -84,6 +118,8 @@ struct spec_command {
 	uint32_t line;
 	struct spec_str filename; /* module and assert_{invalid,...} */
 	struct spec_str name;	  /* module: its "$name"; register: the module */
+	struct spec_str def;	  /* module instance: the definition's "$name" */
+	bool definition;	  /* a module defined, not instantiated */
 	struct spec_str as;	  /* register: the import name */
 	struct spec_str text;	  /* the expected failure message */
 	bool text_module;	  /* module_type "text" (a .wat, not binary) */

@@ -163,7 +163,7 @@ int wasm_dec_globaltype(struct dec *d, struct wasm_global *g)
 
 int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e)
 {
-	if (!wasm_decode_const_expr(&d->r, e))
+	if (!wasm_decode_const_expr(&d->r, e, !(d->m->features_off & WASM_FEAT_EXTENDED_CONST)))
 		return wasm_dec_reader_fail(d);
 	return 0;
 }

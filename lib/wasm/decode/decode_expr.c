@@ -7,6 +7,9 @@
  * else (no instruction, several, a non-constant one) still has to be parsed
  * to find the expression's `end`, and is recorded as a status for the
  * validator, because the spec classifies it as invalid, not malformed.
+ * With extended constant expressions (3.0) several constant instructions,
+ * i32/i64 add, sub and mul among them, are one WASM_CONST_EXPR: the bytes'
+ * place, typed by the validator and evaluated by the runtime.
  */
 #include <string.h>
 
@@ -98,12 +101,11 @@ bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 	return skip_imm(r, imm);
 }
 
-bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
+bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, bool extended)
 {
 	struct wasm_const_expr e = {0};
-	unsigned ninstr = 0;
-	uint32_t depth = 0;
-	bool nonconst = false;
+	uint32_t ninstr = 0, depth = 0;
+	bool nonconst = false, arith = false;
 
 	e.offset = (uint32_t)r->pos;
 	for (;;) {
@@ -169,6 +171,10 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
 			e.type = WASM_TYPE_UNKNOWN;
 			break;
 		default:
+			if (wasm_const_arith(op)) { /* extended constant expressions */
+				arith = true;
+				break;
+			}
 			if (!wasm_skip_immediates(r, op))
 				return false;
 			if (wasm_opinfo[op].imm == WASM_IMM_BLOCK)
@@ -177,12 +183,21 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out)
 			break;
 		}
 	}
-	if (nonconst)
+	if (nonconst) {
 		e.status = WASM_CONST_NOT_CONSTANT;
-	else if (ninstr != 1)
-		e.status = WASM_CONST_ARITY;
-	else
+	} else if (arith && !extended) {
+		e.status = WASM_CONST_EXTENDED_OFF;
+	} else if (ninstr > 1 && extended) {
+		/* typed by the validator, evaluated by the runtime, from the
+		 * bytes */
 		e.status = WASM_CONST_OK;
+		e.kind = WASM_CONST_EXPR;
+		e.type = WASM_TYPE_UNKNOWN;
+		e.u.expr.len = (uint32_t)r->pos - e.offset;
+		e.u.expr.ninstr = ninstr;
+	} else {
+		e.status = ninstr == 1 ? WASM_CONST_OK : WASM_CONST_ARITY;
+	}
 	*out = e;
 	return true;
 }

@@ -58,9 +58,10 @@ int wasm_dec_datas(struct dec *d);
  * wasm_decode_const_expr - reads a constant expression up to and including
  * its final `end` into *out. A non-constant or extra instruction is not a
  * decode error (it is invalid, not malformed): it is recorded in out->status
- * and skipped. Returns false (reader failure recorded) on malformed bytes.
+ * and skipped. `extended`: extended constant expressions are on.
+ * Returns false (reader failure recorded) on malformed bytes.
  */
-bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out);
+bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, bool extended);
 
 /* wasm_decode_names - parses the custom "name" section's payload r[pos,
  * end) into m->module_name and m->func_names; malformed parts are ignored

@@ -328,7 +328,8 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	uint8_t *mb;
 	uint64_t acc = 0;  /* the last integer or f32 arithmetic or load result */
 	double facc = 0.0; /* the last f64 arithmetic or load result */
-	uint32_t argbase;
+	uint32_t argbase, retn;
+	bool tail = false; /* the call at hand is a return_call */
 	uint32_t bulk_op;
 	uint32_t memx_op;
 	int kind;
@@ -636,9 +637,12 @@ L_BR_TABLE : {
 	ip = e;
 	TAKE();
 }
-L_RETURN : {
-	uint32_t n = ip->b;
-	const uint64_t *s = fp + ip->a;
+L_RETURN:
+	argbase = ip->a;
+	retn = ip->b;
+do_return : {
+	uint32_t n = retn;
+	const uint64_t *s = fp + argbase;
 	struct interp_frame *fr;
 
 	SHORT_LOOP
@@ -659,8 +663,23 @@ L_CALL:
 L_CALL_FUNCINST:
 	f = (struct wasm_funcinst *)(uintptr_t)ip->imm;
 	argbase = ip->a;
+	tail = false;
 	goto call_funcinst;
-L_CALL_INDIRECT : {
+L_RETURN_CALL:
+	callee = (struct interp_fn *)(uintptr_t)ip->imm;
+	argbase = ip->a;
+	goto tail_wasm;
+L_RETURN_CALL_FUNCINST:
+	f = (struct wasm_funcinst *)(uintptr_t)ip->imm;
+	argbase = ip->a;
+	tail = true;
+	goto call_funcinst;
+L_CALL_INDIRECT:
+	tail = false;
+	goto call_indirect;
+L_RETURN_CALL_INDIRECT:
+	tail = true;
+call_indirect : {
 	struct wasm_tableinst *tb = (struct wasm_tableinst *)(uintptr_t)ip->imm;
 	uint32_t i = B32;
 	const struct wasm_functype *want;
@@ -691,8 +710,13 @@ call_funcinst:
 		rc = f->host(&hc, (union wasm_val *)(fp + argbase));
 		mb = x->fn->mem0->base;
 		x->msize = x->fn->mem0->size_bytes;
-		if (LIKELY(rc == WASM_HOST_OK))
+		if (LIKELY(rc == WASM_HOST_OK)) {
+			if (tail) { /* its results are the caller's */
+				retn = f->type->nresults;
+				goto do_return;
+			}
 			NEXT();
+		}
 		if (rc == WASM_HOST_BLOCKED) {
 			x->reason = WASM_SUSPEND_BLOCKED;
 			goto suspend;
@@ -707,7 +731,26 @@ call_funcinst:
 		TRAP(hc.trap_kind ? hc.trap_kind : WASM_TRAP_HOST);
 	}
 	callee = interp_fn_of(f);
+	if (tail)
+		goto tail_wasm;
 	goto call_wasm;
+tail_wasm : {
+	/* The callee takes the caller's frame: the same return record, its
+	 * arguments moved down to the frame's base (they lie above it). */
+	uint64_t ofp = (uint64_t)(fp - x->stack);
+
+	if (UNLIKELY(ofp + callee->nslots > x->cap_slots)) {
+		int rc = interp_stack_reserve(x, ofp + callee->nslots);
+
+		if (rc)
+			TRAP(rc);
+		fp = x->stack + ofp;
+	}
+	SHORT_LOOP
+	for (uint32_t i = 0; i < callee->nparams; i++)
+		fp[i] = fp[argbase + i];
+	goto enter_callee; /* as a call does, once its frame is pushed */
+}
 call_wasm : {
 	uint64_t nfp = (uint64_t)(fp - x->stack) + argbase;
 	struct interp_frame *fr;
@@ -731,6 +774,7 @@ call_wasm : {
 	fr->fn = x->fn;
 	fr->fp = (uint64_t)(fp - x->stack);
 	fp += argbase;
+enter_callee:
 	SHORT_LOOP
 	for (uint32_t i = callee->nparams; i < callee->nlocals; i++)
 		fp[i] = 0;

@@ -18,12 +18,14 @@ static uint16_t opmap(uint32_t code)
 #define M_LOAD(p, c, n)
 #define M_STORE(p, c, n)
 #define M_BITS(p, c, n)
+#define M_SIMD(p, c, n)
 #define M_NUM(p, c, n)			   [WASM_OP_INDEX(p, c)] = OP_##n + 1,
 #define M_ROW(n, p, c, text, imm, sig, tr) M_##tr(p, c, n)
 		WASM_OPCODES(M_ROW)
 #undef M_ROW
 #undef M_NUM
 #undef M_BITS
+#undef M_SIMD
 #undef M_STORE
 #undef M_LOAD
 #undef M_SPECIAL

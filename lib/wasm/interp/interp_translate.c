@@ -31,6 +31,8 @@
 
 static const struct wasm_memory interp_no_memory;
 
+/* A call (or a tail call: then what follows is dead) to a function of
+ * type `ft`; its arguments are the top values, moved to consecutive slots. */
 static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, uint64_t imm,
 		    uint32_t b, uint32_t c)
 {
@@ -45,6 +47,11 @@ static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, u
 	in->c = c;
 	in->imm = imm;
 	t->h -= ft->nparams;
+	if (op == OP_RETURN_CALL || op == OP_RETURN_CALL_INDIRECT ||
+	    op == OP_RETURN_CALL_FUNCINST) {
+		interp_tr_set_dead(t);
+		return;
+	}
 	for (uint32_t i = 0; i < ft->nresults; i++)
 		interp_tr_push(t);
 }
@@ -134,6 +141,7 @@ static void do_mem(struct tr *t, uint8_t code)
 #define M_SPECIAL(p, c, n)
 #define M_NUM(p, c, n)
 #define M_BITS(p, c, n)
+#define M_SIMD(p, c, n)
 #define M_LOAD(p, c, n)			   [WASM_OP_INDEX(p, c)] = OP_##n,
 #define M_STORE(p, c, n)		   [WASM_OP_INDEX(p, c)] = OP_##n,
 #define M_ROW(n, p, c, text, imm, sig, tr) M_##tr(p, c, n)
@@ -142,6 +150,7 @@ static void do_mem(struct tr *t, uint8_t code)
 #undef M_STORE
 #undef M_LOAD
 #undef M_BITS
+#undef M_SIMD
 #undef M_NUM
 #undef M_SPECIAL
 	};
@@ -304,6 +313,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 	uint32_t x, y;
 	uint64_t v;
 	uint8_t b;
+	bool tail;
 
 	switch (code) {
 	case WASM_OP_UNREACHABLE:
@@ -347,17 +357,21 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		}
 		return false;
 	case WASM_OP_CALL:
+	case WASM_OP_RETURN_CALL:
 		wasm_reader_u32(&t->r, &x);
 		if (dead)
 			return false;
+		tail = code == WASM_OP_RETURN_CALL;
 		if (x < m->nfunc_imports)
-			do_call(t, &m->types[m->funcs[x].type], OP_CALL_FUNCINST,
+			do_call(t, &m->types[m->funcs[x].type],
+				tail ? OP_RETURN_CALL_FUNCINST : OP_CALL_FUNCINST,
 				(uintptr_t)t->inst->funcs[x], 0, 0);
 		else
-			do_call(t, &m->types[m->funcs[x].type], OP_CALL,
+			do_call(t, &m->types[m->funcs[x].type], tail ? OP_RETURN_CALL : OP_CALL,
 				(uintptr_t)&t->inst->code->fns[x - m->nfunc_imports], 0, 0);
 		return false;
 	case WASM_OP_CALL_INDIRECT:
+	case WASM_OP_RETURN_CALL_INDIRECT:
 		wasm_reader_u32(&t->r, &x);
 		wasm_reader_u32(&t->r, &y);
 		if (dead)
@@ -365,8 +379,10 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		{
 			uint32_t ix = interp_tr_pop(t);
 
-			do_call(t, &m->types[x], OP_CALL_INDIRECT, (uintptr_t)t->inst->tables[y],
-				ix, x);
+			do_call(t, &m->types[x],
+				code == WASM_OP_RETURN_CALL_INDIRECT ? OP_RETURN_CALL_INDIRECT
+								     : OP_CALL_INDIRECT,
+				(uintptr_t)t->inst->tables[y], ix, x);
 		}
 		return false;
 	case WASM_OP_DROP:

@@ -241,6 +241,16 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		wasm_reader_u32(&c->r, &y);
 		jc_call_indirect(c, x, y);
 		return false;
+	case WASM_OP_RETURN_CALL:
+		wasm_reader_u32(&c->r, &x);
+		jc_return_call(c, x);
+		return false;
+	case WASM_OP_RETURN_CALL_INDIRECT:
+		/* not compiled: the function is interpreted, where a tail call
+		 * replaces the frame (and the interpreter never calls back into
+		 * compiled code, so a chain of them stays constant-space) */
+		c->err = ERR_UNSUPP;
+		return false;
 	case WASM_OP_DROP:
 		c->untyped++;
 		jc_drop(c);

@@ -495,6 +495,37 @@ void jc_call(struct jc *c, uint32_t func)
 }
 
 /*
+ * return_call of a defined function whose params all go in registers: the
+ * args in a0-a7/fa0-fa7, this frame popped, then a jump to the callee's
+ * entry with ra our caller's, so the callee (or the stub that compiles or
+ * interprets it) returns there, its results where ours would go (the same
+ * type). An import needs a slow call through the runtime and a param on
+ * the stack our caller's outgoing area, which may be too small: such a
+ * function is refused (interpreted, where the frame is replaced too).
+ */
+void jc_return_call(struct jc *c, uint32_t func)
+{
+	const struct wasm_module *m = c->m;
+	const struct wasm_functype *ft = &m->types[m->funcs[func].type];
+	uint32_t out;
+
+	if (func < m->nfunc_imports || stack_params(ft)) {
+		c->err = ERR_UNSUPP;
+		return;
+	}
+	jc_fresh_mem(c); /* the callee starts from s3/s4 */
+	out = c->out_slots;
+	emit_args(c, ft);
+	c->out_slots = out; /* nothing goes to our outgoing area */
+	c->h -= ft->nparams;
+	jc_regs_reset(c);
+	rv64_ld(&c->b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
+	jc_ld(c, rv64_ld, JR_V, JR_V, 8 * (int64_t)(func - m->nfunc_imports));
+	jc_emit_leave(c, JR_V);
+	jc_set_dead(c);
+}
+
+/*
  * call_indirect: bounds, null and signature checked here; a callee of
  * this instance is called directly (its type is in this module: equal
  * types have equal canon), any other through rt->call after a structural

@@ -157,6 +157,11 @@ void jc_emit_return(struct jc *c)
 
 void jc_emit_ret(struct jc *c)
 {
+	jc_emit_leave(c, RV64_RA);
+}
+
+void jc_emit_leave(struct jc *c, unsigned to)
+{
 	struct rv64_buf *b = &c->b;
 
 	for (uint32_t k = 0; k < c->nsave; k++) {
@@ -168,7 +173,7 @@ void jc_emit_ret(struct jc *c)
 	rv64_ld(b, RV64_RA, RV64_S0, -8);
 	rv64_mv(b, RV64_SP, RV64_S0);
 	rv64_ld(b, RV64_S0, RV64_SP, -16);
-	rv64_jalr(b, RV64_ZERO, RV64_RA, 0);
+	rv64_jalr(b, RV64_ZERO, to, 0);
 }
 
 void jc_emit_stubs(struct jc *c)

@@ -223,6 +223,9 @@ void jc_emit_epilogue(struct jc *c);
 void jc_emit_return(struct jc *c);
 /* Callee-saved registers restored, frame popped, ret. */
 void jc_emit_ret(struct jc *c);
+/* The same, then a jump to the address in register `to` (not restored:
+ * a temporary), with ra the caller's: a tail call. */
+void jc_emit_leave(struct jc *c, unsigned to);
 /* The out-of-line stubs, and every site bound to its own. */
 void jc_emit_stubs(struct jc *c);
 /* Checks that the body fit the frame the prologue made. */
@@ -301,6 +304,8 @@ void jc_br_table(struct jc *c);
 void jc_return(struct jc *c);
 void jc_call(struct jc *c, uint32_t func);
 void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table);
+/* return_call: sets ERR_UNSUPP where it is not compiled (see there). */
+void jc_return_call(struct jc *c, uint32_t func);
 /* The outgoing area a direct call of type ft needs, in slots. */
 uint32_t jc_out_slots(const struct wasm_functype *ft);
 /* Binds the forward jumps of chain `fix` to word `target`. */

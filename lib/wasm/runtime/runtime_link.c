@@ -23,6 +23,7 @@
 #include "base/err.h"
 #include "wasm/jit/jit_rt.h"
 #include "wasm/module_internal.h"
+#include "wasm/opcodes.h"
 #include "wasm/runtime/runtime_store.h"
 
 /* ---- the linker ---- */
@@ -383,6 +384,55 @@ static int make_tables_and_mems(struct wasm_instance *inst, struct wasm_error *e
 	return 0;
 }
 
+/* The integer an extended constant expression the validator accepted
+ * gives (every value of such an expression is an i32 or an i64: only its
+ * last instruction's is left, and add, sub, mul take integers). */
+static uint64_t eval_const_expr(const struct wasm_instance *inst, const struct wasm_const_expr *e)
+{
+	uint64_t st[WASM_CONST_MAX_STACK], imm;
+	uint32_t n = 0, pos = 0;
+	uint8_t op;
+
+	while (wasm_const_expr_next(inst->module, e, &pos, &op, &imm)) {
+		uint64_t a, b;
+
+		switch (op) {
+		case WASM_OP_GLOBAL_GET:
+			st[n++] = inst->globals[imm]->val.i64;
+			continue;
+		case WASM_OP_I32_CONST:
+		case WASM_OP_I64_CONST:
+			st[n++] = imm;
+			continue;
+		default:
+			break;
+		}
+		b = st[--n];
+		a = st[n - 1];
+		switch (op) {
+		case WASM_OP_I32_ADD:
+			st[n - 1] = (uint32_t)(a + b);
+			break;
+		case WASM_OP_I32_SUB:
+			st[n - 1] = (uint32_t)(a - b);
+			break;
+		case WASM_OP_I32_MUL:
+			st[n - 1] = (uint32_t)((uint32_t)a * (uint32_t)b);
+			break;
+		case WASM_OP_I64_ADD:
+			st[n - 1] = a + b;
+			break;
+		case WASM_OP_I64_SUB:
+			st[n - 1] = a - b;
+			break;
+		default: /* i64.mul */
+			st[n - 1] = a * b;
+			break;
+		}
+	}
+	return st[0];
+}
+
 /* The value of a constant expression the validator accepted. */
 static union wasm_val eval_const(const struct wasm_instance *inst, const struct wasm_const_expr *e)
 {
@@ -408,6 +458,9 @@ static union wasm_val eval_const(const struct wasm_instance *inst, const struct 
 		break;
 	case WASM_CONST_GLOBAL_GET:
 		v = inst->globals[e->u.index]->val;
+		break;
+	case WASM_CONST_EXPR:
+		v.i64 = eval_const_expr(inst, e);
 		break;
 	default: /* WASM_CONST_REF_NULL */
 		break;

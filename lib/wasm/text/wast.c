@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/compiler.h"
 #include "base/err.h"
 #include "wasm/text/wast.h"
 #include "wasm/text/wat.h"
@@ -120,12 +121,48 @@ static bool strings(struct wp *w, struct wast_str *out)
 	return true;
 }
 
+/* The index of the `)` that closes the form whose `(` is t[start], or of
+ * the EOF token if none does. */
+static size_t form_end(const struct wp *w, size_t start)
+{
+	size_t depth = 0, i = start;
+
+	for (;; i++) {
+		uint8_t k = w->t[i].kind;
+		if (k == WAT_TOK_EOF || (k == WAT_TOK_RPAR && --depth == 0))
+			return i;
+		depth += k == WAT_TOK_LPAR;
+	}
+}
+
+/* (module definition $M? field*) in t[start, end]: encoded as the module
+ * without the word `definition`, which is the script's, not the text
+ * format's (the encoder reads a copy of the tokens without it). */
+static int encode_definition(struct wp *w, struct wast_cmd *c, size_t start, size_t end)
+{
+	size_t n = end - start, pos = 0;
+	struct wat_tok *t = malloc((n + 1) * sizeof(*t));
+	int rc;
+
+	if (!t) {
+		wat_error_at(&c->wat_err, w->src, w->t[start].off, "out of memory");
+		return ERR_NOMEM;
+	}
+	/* `(` `module`, then all past `definition`, up to t[end] */
+	memcpy(t, &w->t[start], 2 * sizeof(*t));
+	memcpy(t + 2, &w->t[start + 3], (n - 2) * sizeof(*t));
+	t[n] = (struct wat_tok){.kind = WAT_TOK_EOF, .off = w->t[end].off};
+	rc = wat_encode_toks(w->src, t, &pos, false, &c->bin, &c->bin_len, &c->wat_err);
+	free(t);
+	return rc;
+}
+
 /*
- * A module at the cursor (its `(`): into c->bin, or with `tolerate`
- * (assertions) a failure to encode kept in c->wat_err; else it fails the
- * script.
+ * A module at the cursor (its `(`): into c->bin, or a failure to encode
+ * kept in c->wat_err (the script goes on after the module). `definition`
+ * (module definition ...) only where a module is a command of its own.
  */
-static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
+static bool module(struct wp *w, struct wast_cmd *c, bool command)
 {
 	size_t start = w->pos;
 	struct wast_str body = {0};
@@ -134,6 +171,10 @@ static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
 	if (!open_kw(w, "module"))
 		return fail(w, peek(w), ERR_MALFORMED, "unexpected token, expected (module ...)");
 	c->line = line_at(w, w->t[start + 1].off); /* as wast2json: the keyword's */
+	if (command && is_kw(w, peek(w), "definition")) {
+		c->definition = true;
+		w->pos++;
+	}
 	if (!opt_name(w, &c->name))
 		return false;
 	if (is_kw(w, peek(w), "binary")) {
@@ -155,34 +196,142 @@ static bool module(struct wp *w, struct wast_cmd *c, bool tolerate)
 		if (!close_paren(w))
 			return false;
 	} else {
-		w->pos = start;
-		rc = wat_encode_toks(w->src, w->t, &w->pos, false, &c->bin, &c->bin_len,
-				     &c->wat_err);
-		if (rc)
-			/* past the module however far the encoder got */
-			for (size_t depth = 0, i = start;; i++) {
-				uint8_t k = w->t[i].kind;
-				if (k == WAT_TOK_EOF || (k == WAT_TOK_RPAR && --depth == 0)) {
-					w->pos = k == WAT_TOK_EOF ? i : i + 1;
-					break;
-				}
-				depth += k == WAT_TOK_LPAR;
-			}
+		size_t end = form_end(w, start);
+		rc = c->definition ? encode_definition(w, c, start, end)
+				   : wat_encode_toks(w->src, w->t, &(size_t){start}, false, &c->bin,
+						     &c->bin_len, &c->wat_err);
+		/* past the module, however far the encoder got */
+		w->pos = w->t[end].kind == WAT_TOK_EOF ? end : end + 1;
 	}
 	if (rc == ERR_NOMEM)
 		return fail(w, &w->t[start], ERR_NOMEM, "out of memory");
-	if (rc && !tolerate) {
-		if (!w->rc) {
-			w->rc = rc;
-			*w->err = c->wat_err;
+	return true;
+}
+
+_Static_assert(WAST_F64X2 + 1 == WAT_V128_NSHAPES && WAST_F32X4 == 4,
+	       "enum wast_v128_shape is in wat_v128_shape's order");
+
+/* After v128.const: a shape and its lanes; in results, a float lane may be
+ * a NaN pattern. */
+static bool v128_value(struct wp *w, struct wast_value *v, bool result)
+{
+	const struct wat_tok *n = peek(w);
+	int shape = n->kind == WAT_TOK_KEYWORD ? wat_v128_shape(w->src + n->off, n->len) : -1;
+
+	v->type = WAST_V128;
+	if (shape < 0)
+		return fail(w, n, ERR_MALFORMED,
+			    "unexpected token, expected a v128 shape (i8x16 ... f64x2)");
+	v->shape = (uint8_t)shape;
+	w->pos++;
+	unsigned count = 0;
+	while (wat_tok_is_numeric(w->src, &w->t[w->pos + count]))
+		count++;
+	if (count != wat_v128_lanes(shape))
+		return fail(w,
+			    &w->t[w->pos +
+				  (count < wat_v128_lanes(shape) ? count : wat_v128_lanes(shape))],
+			    ERR_MALFORMED, "wrong number of lane literals");
+	for (unsigned i = 0; i < wat_v128_lanes(shape); i++) {
+		n = peek(w);
+		w->pos++;
+		if (result && wat_v128_is_float(shape) && wat_tok_is(w->src, n, "nan:canonical")) {
+			v->lane_kind[i] = WAST_VAL_NAN_CANONICAL;
+		} else if (result && wat_v128_is_float(shape) &&
+			   wat_tok_is(w->src, n, "nan:arithmetic")) {
+			v->lane_kind[i] = WAST_VAL_NAN_ARITHMETIC;
+		} else {
+			int rc = wat_v128_lane(shape, w->src + n->off, n->len, i, v->v128);
+			if (rc)
+				return fail(w, n, rc == ERR_NOMEM ? rc : ERR_MALFORMED,
+					    rc == ERR_RANGE ? "constant out of range"
+							    : "malformed number");
 		}
-		return false;
 	}
 	return true;
 }
 
+static bool value(struct wp *w, struct wast_value *v, bool result);
+
+/* The heap types of (ref.null HT), with the top of each one's hierarchy;
+ * a type index or $name is a defined type, of any hierarchy: taken as
+ * func's (results match any null whatever the type). */
+static const struct {
+	const char *name;
+	enum wast_val_type type;
+} heap_types[] = {
+	{"func", WAST_FUNCREF},	      {"nofunc", WAST_FUNCREF}, {"extern", WAST_EXTERNREF},
+	{"noextern", WAST_EXTERNREF}, {"any", WAST_ANYREF},	{"none", WAST_ANYREF},
+	{"eq", WAST_ANYREF},	      {"i31", WAST_ANYREF},	{"struct", WAST_ANYREF},
+	{"array", WAST_ANYREF},	      {"exn", WAST_EXNREF},	{"noexn", WAST_EXNREF},
+};
+
+/* The non-null patterns of results: (ref.func), (ref.struct), ... */
+static const struct {
+	const char *name;
+	enum wast_val_type type;
+} ref_patterns[] = {
+	{"ref.func", WAST_FUNCREF},   {"ref.extern", WAST_EXTERNREF},
+	{"ref.any", WAST_ANYREF},     {"ref.eq", WAST_EQREF},
+	{"ref.i31", WAST_I31REF},     {"ref.struct", WAST_STRUCTREF},
+	{"ref.array", WAST_ARRAYREF}, {"ref.exn", WAST_EXNREF},
+};
+
+/* (ref.null HT), or in results (ref.null): any null */
+static bool ref_null(struct wp *w, struct wast_value *v, bool result)
+{
+	const struct wat_tok *n = peek(w);
+
+	v->kind = WAST_VAL_NULL;
+	v->type = WAST_FUNCREF;
+	if (result && n->kind == WAT_TOK_RPAR)
+		return close_paren(w);
+	if (n->kind == WAT_TOK_ID || n->kind == WAT_TOK_ATOM) {
+		uint64_t idx;
+		if (n->kind == WAT_TOK_ATOM && wat_parse_uint(w->src + n->off, n->len, 32, &idx))
+			return fail(w, n, ERR_MALFORMED, "unexpected token, expected a heap type");
+		v->type = WAST_FUNCREF;
+		w->pos++;
+		return close_paren(w);
+	}
+	for (size_t i = 0; i < sizeof(heap_types) / sizeof(heap_types[0]); i++) {
+		if (!is_kw(w, n, heap_types[i].name))
+			continue;
+		v->type = heap_types[i].type;
+		w->pos++;
+		return close_paren(w);
+	}
+	return fail(w, n, ERR_MALFORMED, "unexpected token, expected a heap type");
+}
+
+/* (either result+): one level, of plain results. */
+static bool either(struct wp *w, struct wast_value *v)
+{
+	size_t cap = 0;
+
+	v->kind = WAST_VAL_EITHER;
+	while (peek(w)->kind == WAT_TOK_LPAR) {
+		if (is_kw(w, &w->t[w->pos + 1], "either"))
+			return fail(w, &w->t[w->pos + 1], ERR_MALFORMED, "nested either");
+		if (v->nalts == cap) {
+			cap = cap ? cap * 2 : 4;
+			struct wast_value *a = realloc(v->alts, cap * sizeof(*a));
+			if (!a)
+				return fail(w, peek(w), ERR_NOMEM, "out of memory");
+			v->alts = a;
+		}
+		if (!value(w, &v->alts[v->nalts++], true))
+			return false;
+	}
+	if (!v->nalts)
+		return fail(w, peek(w), ERR_MALFORMED, "unexpected token, expected a result");
+	v->type = v->alts[0].type;
+	return close_paren(w);
+}
+
 /* A constant: (i32.const 1), (f32.const nan:canonical), (ref.null func),
- * (ref.extern 1); NaN patterns only in results. */
+ * (ref.extern 1), (ref.host 1); in results also NaN patterns, reference
+ * patterns and (either ...). */
 static bool value(struct wp *w, struct wast_value *v, bool result)
 {
 	static const struct {
@@ -221,35 +370,29 @@ static bool value(struct wp *w, struct wast_value *v, bool result)
 		w->pos++;
 		return close_paren(w);
 	}
-	if (is_kw(w, at, "ref.null")) {
-		v->kind = WAST_VAL_NULL;
-		if (is_kw(w, peek(w), "func"))
-			v->type = WAST_FUNCREF;
-		else if (is_kw(w, peek(w), "extern"))
-			v->type = WAST_EXTERNREF;
-		else
-			return fail(w, peek(w), ERR_MALFORMED,
-				    "unexpected token, expected func or extern");
-		w->pos++;
-		return close_paren(w);
-	}
-	if (is_kw(w, at, "ref.extern") || is_kw(w, at, "ref.func")) {
+	if (is_kw(w, at, "ref.null"))
+		return ref_null(w, v, result);
+	if (result && is_kw(w, at, "either"))
+		return either(w, v);
+	if (is_kw(w, at, "ref.extern") || is_kw(w, at, "ref.host")) {
 		const struct wat_tok *n = peek(w);
-		v->type = is_kw(w, at, "ref.extern") ? WAST_EXTERNREF : WAST_FUNCREF;
+		v->type = is_kw(w, at, "ref.extern") ? WAST_EXTERNREF : WAST_ANYREF;
 		if (n->kind != WAT_TOK_RPAR) {
 			if (wat_parse_uint(w->src + n->off, n->len, 32, &v->bits))
 				return fail(w, n, ERR_MALFORMED, "malformed reference");
 			w->pos++;
+			return close_paren(w);
 		}
+	}
+	for (size_t i = 0; result && i < sizeof(ref_patterns) / sizeof(ref_patterns[0]); i++) {
+		if (!is_kw(w, at, ref_patterns[i].name))
+			continue;
+		v->type = ref_patterns[i].type;
+		v->kind = WAST_VAL_ANY;
 		return close_paren(w);
 	}
-	if (is_kw(w, at, "v128.const")) {
-		v->type = WAST_V128;
-		v->kind = WAST_VAL_UNSUPPORTED;
-		while (peek(w)->kind == WAT_TOK_KEYWORD || peek(w)->kind == WAT_TOK_ATOM)
-			w->pos++;
-		return close_paren(w);
-	}
+	if (is_kw(w, at, "v128.const"))
+		return v128_value(w, v, result) && close_paren(w);
 	return fail(w, at, ERR_MALFORMED, "unknown constant");
 }
 
@@ -266,9 +409,11 @@ static bool values(struct wp *w, struct wast_value **out, size_t *n, bool result
 				return fail(w, peek(w), ERR_NOMEM, "out of memory");
 			*out = v;
 		}
-		if (!value(w, &(*out)[*n], result))
+		/* counted first: a failed (either ...) keeps its alternatives
+		 * for the free */
+		(*out)[(*n)++] = (struct wast_value){0};
+		if (!value(w, &(*out)[*n - 1], result))
 			return false;
-		++*n;
 	}
 	return true;
 }
@@ -310,12 +455,17 @@ static bool command(struct wp *w, struct wast_cmd *c)
 		{"assert_uninstantiable", WAST_ASSERT_UNINSTANTIABLE},
 	};
 
-	c->line = line_at(w, kw->off);
 	if (open->kind != WAT_TOK_LPAR)
 		return fail(w, open, ERR_MALFORMED, "unexpected token, expected a command");
+	c->line = line_at(w, kw->off);
+	if (is_kw(w, kw, "module") && is_kw(w, &w->t[w->pos + 2], "instance")) {
+		c->kind = WAST_MODULE_INSTANCE;
+		w->pos += 3;
+		return opt_name(w, &c->name) && opt_name(w, &c->def) && close_paren(w);
+	}
 	if (is_kw(w, kw, "module")) {
 		c->kind = WAST_MODULE;
-		return module(w, c, false);
+		return module(w, c, true);
 	}
 	if (is_kw(w, kw, "invoke") || is_kw(w, kw, "get")) {
 		c->kind = WAST_ACTION;
@@ -335,20 +485,71 @@ static bool command(struct wp *w, struct wast_cmd *c)
 		c->kind = is_kw(w, kw, "assert_trap") ? WAST_ASSERT_TRAP : WAST_ASSERT_EXHAUSTION;
 		if (c->kind == WAST_ASSERT_TRAP && !is_action(w)) {
 			c->kind = WAST_ASSERT_UNINSTANTIABLE;
-			if (!module(w, c, true))
+			if (!module(w, c, false))
 				return false;
 		} else if (!action(w, c)) {
 			return false;
 		}
 		return string(w, &c->text) && close_paren(w);
 	}
+	if (is_kw(w, kw, "assert_exception")) {
+		c->kind = WAST_ASSERT_EXCEPTION;
+		return action(w, c) && close_paren(w);
+	}
 	for (size_t i = 0; i < sizeof(asserts) / sizeof(asserts[0]); i++) {
 		if (!is_kw(w, kw, asserts[i].name))
 			continue;
 		c->kind = asserts[i].kind;
-		return module(w, c, true) && string(w, &c->text) && close_paren(w);
+		return module(w, c, false) && string(w, &c->text) && close_paren(w);
 	}
-	return fail(w, kw, ERR_MALFORMED, "unknown command");
+	if (!w->rc) {
+		w->rc = ERR_MALFORMED;
+		wat_error_at(w->err, w->src, kw->off, "unknown command %.*s",
+			     (int)MIN(kw->len, 40u), w->src + kw->off);
+	}
+	return false;
+}
+
+static void values_free(struct wast_value *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].alts);
+	free(v);
+}
+
+static void cmd_free(struct wast_cmd *c)
+{
+	free(c->name.s);
+	free(c->def.s);
+	free(c->as.s);
+	free(c->text.s);
+	free(c->bin);
+	free(c->action.module.s);
+	free(c->action.field.s);
+	free(c->action.args);
+	values_free(c->expected, c->nexpected);
+}
+
+/*
+ * After command() failed on the command whose `(` is at `start`: a bad
+ * command (not out of memory, and closed by its `)`) becomes an ERROR
+ * command with the reason, and the script goes on after it. False if the
+ * whole script fails.
+ */
+static bool command_recover(struct wp *w, struct wast_cmd *c, size_t start, uint32_t line)
+{
+	size_t end;
+
+	if (w->rc != ERR_MALFORMED || w->t[start].kind != WAT_TOK_LPAR)
+		return false;
+	end = form_end(w, start);
+	if (w->t[end].kind == WAT_TOK_EOF)
+		return false;
+	cmd_free(c);
+	*c = (struct wast_cmd){.kind = WAST_ERROR, .line = line, .wat_err = *w->err};
+	w->rc = 0;
+	w->pos = end + 1;
+	return true;
 }
 
 static bool is_module_field(const struct wp *w)
@@ -361,18 +562,6 @@ static bool is_module_field(const struct wp *w)
 		if (is_kw(w, &w->t[w->pos + 1], fields[i]))
 			return true;
 	return false;
-}
-
-static void cmd_free(struct wast_cmd *c)
-{
-	free(c->name.s);
-	free(c->as.s);
-	free(c->text.s);
-	free(c->bin);
-	free(c->action.module.s);
-	free(c->action.field.s);
-	free(c->action.args);
-	free(c->expected);
 }
 
 void wast_script_free(struct wast_script *s)
@@ -425,7 +614,9 @@ int wast_parse(const char *src, size_t len, struct wast_script *out, struct wat_
 		}
 		struct wast_cmd *c = &s.cmds[s.ncmds++];
 		*c = (struct wast_cmd){0};
-		if (!command(&w, c))
+		size_t start = w.pos;
+		uint32_t line = line_at(&w, w.t[start + 1].off);
+		if (!command(&w, c) && !command_recover(&w, c, start, line))
 			break;
 	}
 	wat_toks_free(&toks);

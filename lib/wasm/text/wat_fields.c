@@ -340,7 +340,10 @@ static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const ui
 {
 	struct wat_buf *b = &p->sec[WAT_SEC_ELEM];
 	bool exprs = !all_funcs || rt != WASM_TYPE_FUNCREF;
-	uint8_t flags = mode == SEG_PASSIVE ? 1 : mode == SEG_DECLARE ? 3 : table ? 2 : 0;
+	/* flags 4 (table 0, expressions) implies funcref: another type
+	 * needs the form with the table index and the type (6) */
+	bool typed = exprs && rt != WASM_TYPE_FUNCREF;
+	uint8_t flags = mode == SEG_PASSIVE ? 1 : mode == SEG_DECLARE ? 3 : table || typed ? 2 : 0;
 	if (exprs)
 		flags |= 4;
 	wat_buf_u32(b, flags);

@@ -62,6 +62,9 @@ static void put_op(struct wat_buf *b, uint32_t index)
 {
 	if (index < 0x100) {
 		wat_buf_byte(b, (uint8_t)index);
+	} else if (wasm_op_index_is_simd(index)) {
+		wat_buf_byte(b, WASM_OP_PREFIX_FD);
+		wat_buf_u32(b, index - 0x100 - WASM_OP_FC_COUNT);
 	} else {
 		wat_buf_byte(b, WASM_OP_PREFIX_FC);
 		wat_buf_u32(b, index - 0x100);
@@ -81,8 +84,7 @@ static bool check_end_label(struct wat *p)
 	if (t->kind != WAT_TOK_ID)
 		return true;
 	uint32_t name = p->labels.name[p->labels.n - 1];
-	if (!name || p->t[name].len != t->len ||
-	    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) != 0)
+	if (!name || !wat_id_eq(p->src, &p->t[name], t))
 		return wat_fail(p, t, "mismatching label");
 	p->pos++;
 	return true;
@@ -95,8 +97,7 @@ static bool label_index(struct wat *p, uint32_t *out)
 		return wat_u32(p, out);
 	for (uint32_t i = p->labels.n; i-- > 0;) {
 		uint32_t name = p->labels.name[i];
-		if (name && p->t[name].len == t->len &&
-		    memcmp(p->src + p->t[name].off, p->src + t->off, t->len) == 0) {
+		if (name && wat_id_eq(p->src, &p->t[name], t)) {
 			*out = p->labels.n - 1 - i;
 			p->pos++;
 			return true;
@@ -176,15 +177,16 @@ static bool memarg(struct wat *p, struct wat_buf *b, uint32_t natural)
 	t = wat_peek(p);
 	if (t->kind == WAT_TOK_KEYWORD && t->len > 7 && !memcmp(p->src + t->off, "offset=", 7)) {
 		int rc = wat_parse_uint(p->src + t->off + 7, t->len - 7, 64, &offset);
+		/* offset=-1 is no memarg, so an unknown operator to the grammar */
 		if (rc)
 			return wat_fail(p, t,
 					rc == ERR_RANGE ? "i64 constant out of range"
-							: "malformed offset");
+							: "unknown operator: malformed offset");
 		t = &p->t[++p->pos];
 	}
 	if (t->kind == WAT_TOK_KEYWORD && t->len > 6 && !memcmp(p->src + t->off, "align=", 6)) {
 		if (wat_parse_uint(p->src + t->off + 6, t->len - 6, 32, &align))
-			return wat_fail(p, t, "malformed alignment");
+			return wat_fail(p, t, "unknown operator: malformed alignment");
 		if (align == 0 || (align & (align - 1)))
 			return wat_fail(p, t, "alignment must be a power of two");
 		p->pos++;
@@ -198,34 +200,47 @@ static bool memarg(struct wat *p, struct wat_buf *b, uint32_t natural)
 	return true;
 }
 
+/* Why literal `t` (of `type`, "" for a float) did not parse (rc). */
+static bool literal_fail(struct wat *p, const struct wat_tok *t, int rc, const char *type)
+{
+	if (rc == ERR_NOMEM) {
+		p->nomem = true;
+		return wat_fail(p, t, "out of memory");
+	}
+	if (rc == ERR_RANGE)
+		return wat_fail(p, t, "%sconstant out of range", type);
+	/* a run of idchars that is no number is a reserved token (as is a
+	 * NaN with a malformed payload, nan:1; nan:canonical is a keyword),
+	 * which the spec's grammar can only take for an unknown instruction */
+	if (t->kind == WAT_TOK_ATOM || (t->len > 4 && !memcmp(p->src + t->off, "nan:", 4) &&
+					p->src[t->off + 4] >= '0' && p->src[t->off + 4] <= '9'))
+		return wat_fail(p, t, "unknown operator: malformed number %.*s",
+				(int)(t->len > 40 ? 40 : t->len), p->src + t->off);
+	return wat_unexpected(p, "a number");
+}
+
+static bool is_literal(const struct wat_tok *t)
+{
+	return t->kind == WAT_TOK_ATOM || t->kind == WAT_TOK_KEYWORD;
+}
+
 static bool constant(struct wat *p, struct wat_buf *b, uint8_t imm)
 {
 	const struct wat_tok *t = wat_peek(p);
 	uint64_t v;
 	int rc;
 
-	if (t->kind != WAT_TOK_ATOM && t->kind != WAT_TOK_KEYWORD)
+	if (!is_literal(t))
 		return wat_unexpected(p, "a number");
 	if (imm == WASM_IMM_I32 || imm == WASM_IMM_I64)
 		rc = wat_parse_int(p->src + t->off, t->len, imm == WASM_IMM_I32 ? 32 : 64, &v);
 	else
 		rc = wat_parse_float(p->src + t->off, t->len, imm == WASM_IMM_F32 ? 32 : 64, &v);
-	if (rc == ERR_NOMEM) {
-		p->nomem = true;
-		return wat_fail(p, t, "out of memory");
-	}
-	if (rc == ERR_RANGE)
-		return wat_fail(p, t, "%sconstant out of range",
-				imm == WASM_IMM_I32   ? "i32 "
-				: imm == WASM_IMM_I64 ? "i64 "
-						      : "");
-	/* a run of idchars that is no number is a reserved token, which the
-	 * spec's grammar can only take for an unknown instruction */
-	if (rc && t->kind == WAT_TOK_ATOM)
-		return wat_fail(p, t, "unknown operator: malformed number %.*s",
-				(int)(t->len > 40 ? 40 : t->len), p->src + t->off);
 	if (rc)
-		return wat_unexpected(p, "a number");
+		return literal_fail(p, t, rc,
+				    imm == WASM_IMM_I32	  ? "i32 "
+				    : imm == WASM_IMM_I64 ? "i64 "
+							  : "");
 	p->pos++;
 	if (imm == WASM_IMM_I32)
 		wat_buf_s64(b, (int32_t)(uint32_t)v);
@@ -234,6 +249,93 @@ static bool constant(struct wat *p, struct wat_buf *b, uint8_t imm)
 	else
 		for (int i = 0; i < (imm == WASM_IMM_F32 ? 4 : 8); i++)
 			wat_buf_byte(b, (uint8_t)(v >> (8 * i)));
+	return true;
+}
+
+/* v128.const's immediate: a shape, then one literal per lane. */
+static bool v128_const(struct wat *p, struct wat_buf *b)
+{
+	static const char *const lane_types[] = {"i8 ", "i16 ", "i32 ", "i64 ", "", ""};
+	const struct wat_tok *t = wat_peek(p);
+	int shape = t->kind == WAT_TOK_KEYWORD ? wat_v128_shape(p->src + t->off, t->len) : -1;
+	uint8_t v[16];
+
+	if (shape < 0)
+		return wat_unexpected(p, "a v128 shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)");
+	p->pos++;
+	/* the lanes are counted before any is read, as the spec's grammar
+	 * does */
+	unsigned n = 0;
+	while (wat_tok_is_numeric(p->src, &p->t[p->pos + n]))
+		n++;
+	if (n != wat_v128_lanes(shape))
+		return wat_fail(
+			p, &p->t[p->pos + (n < wat_v128_lanes(shape) ? n : wat_v128_lanes(shape))],
+			"wrong number of lane literals: %u for %u lanes", n, wat_v128_lanes(shape));
+	for (unsigned i = 0; i < wat_v128_lanes(shape); i++) {
+		t = wat_peek(p);
+		int rc = wat_v128_lane(shape, p->src + t->off, t->len, i, v);
+		if (rc)
+			return literal_fail(p, t, rc, lane_types[shape]);
+		p->pos++;
+	}
+	wat_buf_bytes(b, v, sizeof(v));
+	return true;
+}
+
+/* A lane index: a natural number below 256 (whether the lane exists is
+ * the validator's to say). */
+static bool lane_index(struct wat *p, struct wat_buf *b)
+{
+	const struct wat_tok *t = wat_peek(p);
+	uint64_t lane;
+	int rc = is_literal(t) ? wat_parse_uint(p->src + t->off, t->len, 8, &lane) : ERR_MALFORMED;
+
+	if (rc == ERR_RANGE)
+		return wat_fail(p, t, "malformed lane index %.*s", (int)(t->len > 40 ? 40 : t->len),
+				p->src + t->off);
+	if (rc)
+		return wat_unexpected(p, "a lane index");
+	p->pos++;
+	wat_buf_byte(b, (uint8_t)lane);
+	return true;
+}
+
+/* After v128.load8_lane and the like: whether the next token is the lane
+ * alone (`v128.load8_lane 1`), not a memory index (multi-memory's
+ * `v128.load8_lane 1 1` or `1 offset=0 1`) followed by the memarg and the
+ * lane. A number is the memory only if an index or the memarg follows it. */
+static bool lane_alone(const struct wat *p)
+{
+	const struct wat_tok *t = wat_peek(p), *next = wat_peek2(p);
+	if (t->kind != WAT_TOK_ATOM)
+		return false;
+	if (next->kind == WAT_TOK_ID || wat_tok_is_numeric(p->src, next))
+		return false;
+	return !(next->kind == WAT_TOK_KEYWORD && next->len > 6 &&
+		 (!memcmp(p->src + next->off, "offset=", 7) ||
+		  !memcmp(p->src + next->off, "align=", 6)));
+}
+
+/* i8x16.shuffle's immediate: exactly 16 lane indices, counted first. */
+static bool shuffle(struct wat *p, struct wat_buf *b)
+{
+	unsigned n = 0;
+
+	while (wat_tok_is_numeric(p->src, &p->t[p->pos + n]))
+		n++;
+	if (n != 16)
+		return wat_fail(p, &p->t[p->pos + (n < 16 ? n : 16)],
+				"invalid lane length: %u lane indices, i8x16.shuffle takes 16", n);
+	for (unsigned i = 0; i < 16; i++) {
+		const struct wat_tok *t = wat_peek(p);
+		uint64_t lane;
+		if (wat_parse_uint(p->src + t->off, t->len, 8, &lane))
+			return wat_fail(p, t, "malformed lane index %.*s",
+					(int)(t->len > 40 ? 40 : t->len), p->src + t->off);
+		wat_buf_byte(b, (uint8_t)lane);
+		p->pos++;
+	}
 	return true;
 }
 
@@ -260,6 +362,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 				return false;
 			break;
 		case WASM_OP_CALL:
+		case WASM_OP_RETURN_CALL:
 		case WASM_OP_REF_FUNC:
 			if (!wat_index(p, WAT_FUNCS, &x))
 				return false;
@@ -291,7 +394,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		wat_buf_u32(b, x);
 		return true;
 	case WASM_IMM_IDX2:
-		if (op == WASM_OP_CALL_INDIRECT) {
+		if (op == WASM_OP_CALL_INDIRECT || op == WASM_OP_RETURN_CALL_INDIRECT) {
 			if (!opt_table(p, &y) || !wat_typeuse(p, NULL, false, &x, NULL))
 				return false;
 		} else if (op == 0x100 + WASM_OP_TABLE_INIT) {
@@ -349,7 +452,28 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 	case WASM_IMM_MEMARG2:
 	case WASM_IMM_MEMARG4:
 	case WASM_IMM_MEMARG8:
+	case WASM_IMM_MEMARG16:
 		return memarg(p, b, wasm_imm_memarg_align(imm));
+	case WASM_IMM_MEMARG1_LANE:
+	case WASM_IMM_MEMARG2_LANE:
+	case WASM_IMM_MEMARG4_LANE:
+	case WASM_IMM_MEMARG8_LANE:
+		if (lane_alone(p)) {
+			/* no memory index, no offset or align: the default memarg */
+			wat_buf_u32(b, wasm_imm_memarg_align(imm));
+			wat_buf_byte(b, 0);
+			return lane_index(p, b);
+		}
+		return memarg(p, b, wasm_imm_memarg_align(imm)) && lane_index(p, b);
+	case WASM_IMM_LANE16:
+	case WASM_IMM_LANE8:
+	case WASM_IMM_LANE4:
+	case WASM_IMM_LANE2:
+		return lane_index(p, b);
+	case WASM_IMM_V128:
+		return v128_const(p, b);
+	case WASM_IMM_SHUFFLE:
+		return shuffle(p, b);
 	case WASM_IMM_I32:
 	case WASM_IMM_I64:
 	case WASM_IMM_F32:

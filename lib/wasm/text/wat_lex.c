@@ -156,6 +156,13 @@ bool wat_tok_is(const char *src, const struct wat_tok *t, const char *word)
 	       memcmp(src + t->off, word, n) == 0;
 }
 
+bool wat_tok_is_numeric(const char *src, const struct wat_tok *t)
+{
+	return t->kind == WAT_TOK_ATOM ||
+	       (t->kind == WAT_TOK_KEYWORD && t->len >= 3 &&
+		(!memcmp(src + t->off, "inf", 3) || !memcmp(src + t->off, "nan", 3)));
+}
+
 static int push(struct wat_toks *t, size_t *cap, uint8_t kind, size_t off, size_t len)
 {
 	if (t->n == *cap) {
@@ -192,6 +199,124 @@ static size_t skip_block_comment(const char *src, size_t len, size_t i, struct w
 	return 0;
 }
 
+/* A name written as a string (a quoted identifier $"...", an annotation's
+ * id): not empty, UTF-8. Returns the offset past it, or 0 with *err set
+ * (`empty` the message for an empty one; ERR_NOMEM in *rc). */
+static size_t scan_name_string(const char *src, size_t len, size_t i, struct wat_error *err,
+			       int *rc, const char *empty)
+{
+	size_t end = scan_string(src, len, i, err);
+	struct wat_tok t = {.kind = WAT_TOK_STRING, .off = (uint32_t)i};
+	uint8_t *b;
+	size_t n;
+
+	if (!end)
+		return 0;
+	t.len = (uint32_t)(end - i);
+	b = malloc(t.len);
+	if (!b) {
+		*rc = ERR_NOMEM;
+		wat_error_at(err, src, i, "out of memory");
+		return 0;
+	}
+	n = wat_str_decode(src, &t, b);
+	bool ok = n && wasm_utf8_valid(b, n);
+	free(b);
+	if (!ok)
+		wat_error_at(err, src, i, "%s", n ? "malformed UTF-8 encoding" : empty);
+	return ok ? end : 0;
+}
+
+/* An annotation's id after "(@": idchars, or a name string. Returns the
+ * offset past it, or 0 with *err set (or ERR_NOMEM in *rc). */
+static size_t annotation_id(const char *src, size_t len, size_t i, struct wat_error *err, int *rc)
+{
+	size_t start = i;
+
+	if (i < len && src[i] == '"')
+		return scan_name_string(src, len, i, err, rc, "empty annotation id");
+	while (i < len && is_idchar((unsigned char)src[i]))
+		i++;
+	if (i == start)
+		wat_error_at(err, src, start, "empty annotation id");
+	return i == start ? 0 : i;
+}
+
+/* The name of identifier token t, without its $ (decoded into buf, of
+ * t->len bytes, if quoted); its length. */
+static size_t id_name(const char *src, const struct wat_tok *t, uint8_t *buf, const uint8_t **name)
+{
+	if (t->len > 1 && src[t->off + 1] == '"') {
+		struct wat_tok s = {.kind = WAT_TOK_STRING, .off = t->off + 1, .len = t->len - 1};
+		*name = buf;
+		return wat_str_decode(src, &s, buf);
+	}
+	*name = (const uint8_t *)src + t->off + 1;
+	return t->len - 1;
+}
+
+bool wat_id_eq(const char *src, const struct wat_tok *a, const struct wat_tok *b)
+{
+	uint8_t sa[64], sb[64], *ba, *bb;
+	const uint8_t *na, *nb;
+	bool eq = false;
+
+	if (src[a->off + 1] != '"' && src[b->off + 1] != '"') /* neither quoted */
+		return a->len == b->len && memcmp(src + a->off, src + b->off, a->len) == 0;
+	ba = a->len <= sizeof(sa) ? sa : malloc(a->len);
+	bb = b->len <= sizeof(sb) ? sb : malloc(b->len);
+	if (ba && bb) {
+		size_t la = id_name(src, a, ba, &na), lb = id_name(src, b, bb, &nb);
+		eq = la == lb && memcmp(na, nb, la) == 0;
+	}
+	if (ba != sa)
+		free(ba);
+	if (bb != sb)
+		free(bb);
+	return eq;
+}
+
+/*
+ * Skips the annotation starting at src[i] ("(@id ...)"), which means
+ * nothing to us (a custom section's included): its id, then any tokens,
+ * strings, comments and balanced parentheses. Returns the offset past its
+ * ")", or 0 with *err set (or ERR_NOMEM in *rc).
+ */
+static size_t skip_annotation(const char *src, size_t len, size_t i, struct wat_error *err, int *rc)
+{
+	size_t start = i, depth = 1;
+
+	if (!(i = annotation_id(src, len, i + 2, err, rc)))
+		return 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c == '(' && i + 1 < len && src[i + 1] == ';') {
+			if (!(i = skip_block_comment(src, len, i, err)))
+				return 0;
+		} else if (c == ';' && i + 1 < len && src[i + 1] == ';') {
+			while (i < len && src[i] != '\n' && src[i] != '\r')
+				i++;
+		} else if (c == '"') {
+			if (!(i = scan_string(src, len, i, err)))
+				return 0;
+		} else if (c == '(' || c == ')') {
+			i++;
+			depth += c == '(';
+			if (c == ')' && --depth == 0)
+				return i;
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || is_idchar(c) ||
+			   (c && strchr(",;[]{}", c))) {
+			i++; /* tokens, reserved ones included */
+		} else {
+			wat_error_at(err, src, i, "illegal character");
+			return 0;
+		}
+	}
+	wat_error_at(err, src, start, "unclosed annotation");
+	return 0;
+}
+
 int wat_lex(const char *src, size_t len, struct wat_toks *out, struct wat_error *err)
 {
 	struct wat_toks t = {0};
@@ -212,12 +337,18 @@ int wat_lex(const char *src, size_t len, struct wat_toks *out, struct wat_error 
 			continue;
 		}
 		if (c == ';' && i + 1 < len && src[i + 1] == ';') {
-			while (i < len && src[i] != '\n')
+			/* to the end of the line: LF, CR or CR LF */
+			while (i < len && src[i] != '\n' && src[i] != '\r')
 				i++;
 			continue;
 		}
 		if (c == '(' && i + 1 < len && src[i + 1] == ';') {
 			if (!(i = skip_block_comment(src, len, i, err)))
+				goto malformed;
+			continue;
+		}
+		if (c == '(' && i + 1 < len && src[i + 1] == '@') {
+			if (!(i = skip_annotation(src, len, i, err, &rc)))
 				goto malformed;
 			continue;
 		}
@@ -232,6 +363,11 @@ int wat_lex(const char *src, size_t len, struct wat_toks *out, struct wat_error 
 			if (!(i = scan_string(src, len, i, err)))
 				goto malformed;
 			kind = WAT_TOK_STRING;
+		} else if (c == '$' && i + 1 < len && src[i + 1] == '"') {
+			/* a quoted identifier, $"..." */
+			if (!(i = scan_name_string(src, len, i + 1, err, &rc, "empty identifier")))
+				goto malformed;
+			kind = WAT_TOK_ID;
 		} else if (is_idchar(c)) {
 			while (i < len && is_idchar((unsigned char)src[i]))
 				i++;
@@ -262,7 +398,7 @@ int wat_lex(const char *src, size_t len, struct wat_toks *out, struct wat_error 
 	*out = t;
 	return 0;
 malformed:
-	rc = ERR_MALFORMED;
+	rc = rc ? rc : ERR_MALFORMED;
 fail:
 	if (rc == ERR_NOMEM)
 		wat_error_at(err, src, i, "out of memory");

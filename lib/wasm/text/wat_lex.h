@@ -67,3 +67,13 @@ size_t wat_str_decode(const char *src, const struct wat_tok *t, uint8_t *out);
 
 /* wat_tok_is - whether `t` is the keyword (or atom) `word`. */
 bool wat_tok_is(const char *src, const struct wat_tok *t, const char *word);
+
+/* wat_id_eq - whether identifier tokens a and b name the same: $abc and
+ * $"abc" do (a quoted identifier is its string's bytes). False if out of
+ * memory. */
+bool wat_id_eq(const char *src, const struct wat_tok *a, const struct wat_tok *b);
+
+/* wat_tok_is_numeric - whether `t` can only be meant as a number: an atom,
+ * or a keyword of a float's (inf, nan, nan:0x..., and in scripts
+ * nan:canonical), unlike the name of an instruction that may follow. */
+bool wat_tok_is_numeric(const char *src, const struct wat_tok *t);

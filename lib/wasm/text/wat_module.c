@@ -151,8 +151,10 @@ static bool assemble(struct wat *p, struct wat_buf *out)
 		wat_buf_bytes(types, f->v + f->nparams, f->nresults);
 	}
 	p->count[WAT_SEC_TYPE] = p->ntypes;
-	/* The data count section only where the code needs it (as wabt). */
-	bool datacount = p->uses_data_index && p->count[WAT_SEC_DATA];
+	/* The data count section only where the code needs it: as wabt, but
+	 * also with no data segment (wabt leaves it out then, which makes a
+	 * data.drop 0 malformed where the text is only invalid). */
+	bool datacount = p->uses_data_index;
 	p->count[WAT_SEC_DATACOUNT] = p->count[WAT_SEC_DATA];
 	wat_buf_bytes(out, "\0asm\1\0\0\0", 8);
 	for (size_t i = 0; i < sizeof(order); i++) {

@@ -418,3 +418,27 @@ int wat_parse_float(const char *s, size_t n, unsigned bits, uint64_t *out)
 	*out = sign | v;
 	return 0;
 }
+
+int wat_v128_shape(const char *s, size_t n)
+{
+	static const char names[WAT_V128_NSHAPES][6] = {"i8x16", "i16x8", "i32x4",
+							"i64x2", "f32x4", "f64x2"};
+	for (int i = 0; i < WAT_V128_NSHAPES; i++)
+		if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+int wat_v128_lane(int shape, const char *s, size_t n, unsigned i, uint8_t v[16])
+{
+	unsigned bits = wat_v128_lane_bits(shape);
+	uint64_t x;
+	int rc = wat_v128_is_float(shape) ? wat_parse_float(s, n, bits, &x)
+					  : wat_parse_int(s, n, bits, &x);
+
+	if (rc)
+		return rc;
+	for (unsigned k = 0; k < bits / 8; k++)
+		v[i * (bits / 8) + k] = (uint8_t)(x >> (8 * k));
+	return 0;
+}

@@ -27,3 +27,32 @@ int wat_parse_int(const char *s, size_t n, unsigned bits, uint64_t *out);
  * accepts the integer forms. Errors as wat_parse_uint (ERR_RANGE: rounds to
  * infinity, or a NaN payload out of range); ERR_NOMEM. */
 int wat_parse_float(const char *s, size_t n, unsigned bits, uint64_t *out);
+
+/*
+ * The shapes of a v128 literal (`v128.const i32x4 1 2 3 4`), in this
+ * order: i8x16, i16x8, i32x4, i64x2, f32x4, f64x2. A lane is an iN or fN
+ * literal of its width; the value is the lanes' bits, lane 0 first,
+ * little-endian.
+ */
+enum { WAT_V128_NSHAPES = 6 };
+
+/* wat_v128_shape - the shape named s[0, n), or -1. */
+int wat_v128_shape(const char *s, size_t n);
+
+/* The width in bits of a lane of `shape`, and how many lanes it has. */
+static inline unsigned wat_v128_lane_bits(int shape)
+{
+	return shape < 4 ? 8u << shape : 32u << (shape - 4);
+}
+static inline unsigned wat_v128_lanes(int shape)
+{
+	return 128 / wat_v128_lane_bits(shape);
+}
+static inline bool wat_v128_is_float(int shape)
+{
+	return shape >= 4;
+}
+
+/* wat_v128_lane - lane `i` of `shape` from the literal s[0, n), written
+ * into v[16]. Errors as wat_parse_float. */
+int wat_v128_lane(int shape, const char *s, size_t n, unsigned i, uint8_t v[16]);

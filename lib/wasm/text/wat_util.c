@@ -214,7 +214,8 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 	} names[] = {{"i32", WASM_TYPE_I32},
 		     {"i64", WASM_TYPE_I64},
 		     {"f32", WASM_TYPE_F32},
-		     {"f64", WASM_TYPE_F64}};
+		     {"f64", WASM_TYPE_F64},
+		     {"v128", WASM_TYPE_V128}};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (wat_is_kw(p, wat_peek(p), names[i].name)) {
 			*out = names[i].type;
@@ -229,8 +230,7 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 
 static bool same_id(const struct wat *p, uint32_t a, const struct wat_tok *b)
 {
-	const struct wat_tok *ta = &p->t[a];
-	return ta->len == b->len && memcmp(p->src + ta->off, p->src + b->off, b->len) == 0;
+	return wat_id_eq(p->src, &p->t[a], b);
 }
 
 bool wat_space_find(const struct wat *p, const struct wat_space *s, const struct wat_tok *id,

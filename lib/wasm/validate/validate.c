@@ -39,30 +39,106 @@ static int check_limits(struct vmod *vm, const struct wasm_limits *l, uint64_t b
 static const char memory_too_big[] = "memory size must be at most 65536 pages (4GiB)";
 static const char memory64_too_big[] = "memory size must be at most 2^48 pages (2^64 bytes)";
 
+/* global.get x in a constant expression at `off`: an immutable global
+ * among the first `nglobals`; its type in *type. */
+static int check_const_global(struct vmod *vm, size_t off, uint32_t x, uint32_t nglobals,
+			      uint8_t *type)
+{
+	if (x >= nglobals)
+		return VFAIL(vm, off, "unknown global %u", x);
+	if (vm->m->globals[x].is_mutable)
+		return VFAIL(vm, off, "constant expression required: global %u is mutable", x);
+	*type = vm->m->globals[x].type;
+	return 0;
+}
+
+static const char const_arity[] = "type mismatch: constant expression must give one value";
+
+/* Types an extended constant expression (several instructions): its one
+ * value's type in e->type. */
+static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t nglobals)
+{
+	uint8_t st[WASM_CONST_MAX_STACK], op, t;
+	uint32_t n = 0, pos = 0;
+	uint64_t imm;
+	int rc;
+
+	while (wasm_const_expr_next(vm->m, e, &pos, &op, &imm)) {
+		switch (op) {
+		case WASM_OP_I32_ADD:
+		case WASM_OP_I32_SUB:
+		case WASM_OP_I32_MUL:
+		case WASM_OP_I64_ADD:
+		case WASM_OP_I64_SUB:
+		case WASM_OP_I64_MUL:
+			t = op <= WASM_OP_I32_MUL ? WASM_TYPE_I32 : WASM_TYPE_I64;
+			if (n < 2 || st[n - 1] != t || st[n - 2] != t)
+				return VFAIL(vm, e->offset + pos,
+					     "type mismatch: %s expects two %s",
+					     wasm_opinfo[op].text, wasm_valtype_name(t));
+			n--;
+			continue;
+		case WASM_OP_I32_CONST:
+			t = WASM_TYPE_I32;
+			break;
+		case WASM_OP_I64_CONST:
+			t = WASM_TYPE_I64;
+			break;
+		case WASM_OP_F32_CONST:
+			t = WASM_TYPE_F32;
+			break;
+		case WASM_OP_F64_CONST:
+			t = WASM_TYPE_F64;
+			break;
+		case WASM_OP_REF_NULL:
+			t = (uint8_t)imm;
+			break;
+		case WASM_OP_REF_FUNC:
+			if (imm >= vm->m->nfuncs)
+				return VFAIL(vm, e->offset, "unknown function %u", (uint32_t)imm);
+			t = WASM_TYPE_FUNCREF;
+			break;
+		default: /* global.get */
+			if ((rc = check_const_global(vm, e->offset, (uint32_t)imm, nglobals, &t)))
+				return rc;
+			break;
+		}
+		if (n == WASM_CONST_MAX_STACK)
+			return VFAIL(vm, e->offset,
+				     "constant expression holds more than %u values "
+				     "(implementation limit)",
+				     WASM_CONST_MAX_STACK);
+		st[n++] = t;
+	}
+	if (n != 1)
+		return VFAIL(vm, e->offset, "%s", const_arity);
+	e->type = st[0];
+	return 0;
+}
+
 /*
  * A constant expression of type `want`; `nglobals` is how many globals it
- * may read (only imported ones for global initializers, spec C').
+ * may read (only imported ones for global initializers, spec C'; with
+ * extended constant expressions also the earlier defined ones, as in 3.0).
  */
 static int check_const(struct vmod *vm, struct wasm_const_expr *e, uint8_t want, uint32_t nglobals)
 {
 	struct wasm_module *m = vm->m;
+	int rc;
 
 	if (e->status == WASM_CONST_NOT_CONSTANT)
 		return VFAIL(vm, e->offset, "constant expression required");
-	if (e->status == WASM_CONST_ARITY)
+	if (e->status == WASM_CONST_EXTENDED_OFF)
 		return VFAIL(vm, e->offset,
-			     "type mismatch: constant expression must give "
-			     "one value");
-	if (e->kind == WASM_CONST_GLOBAL_GET) {
-		if (e->u.index >= nglobals)
-			return VFAIL(vm, e->offset, "unknown global %u", e->u.index);
-		if (m->globals[e->u.index].is_mutable)
-			return VFAIL(vm, e->offset,
-				     "constant expression required: global %u "
-				     "is mutable",
-				     e->u.index);
-		e->type = m->globals[e->u.index].type;
-	}
+			     "constant expression required (add, sub, mul need %s, turned off)",
+			     wasm_feature_name(WASM_FEAT_EXTENDED_CONST));
+	if (e->status == WASM_CONST_ARITY)
+		return VFAIL(vm, e->offset, "%s", const_arity);
+	if (e->kind == WASM_CONST_EXPR && (rc = check_const_expr(vm, e, nglobals)))
+		return rc;
+	if (e->kind == WASM_CONST_GLOBAL_GET &&
+	    (rc = check_const_global(vm, e->offset, e->u.index, nglobals, &e->type)))
+		return rc;
 	if (e->kind == WASM_CONST_REF_FUNC && e->u.index >= m->nfuncs)
 		return VFAIL(vm, e->offset, "unknown function %u", e->u.index);
 	if (e->type != want)
@@ -109,8 +185,10 @@ static int check_entities(struct vmod *vm)
 	vm->section = "global";
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
 		struct wasm_global *g = &m->globals[i];
+		uint32_t visible =
+			m->features_off & WASM_FEAT_EXTENDED_CONST ? m->nglobal_imports : i;
 
-		if ((rc = check_const(vm, &g->init, g->type, m->nglobal_imports)))
+		if ((rc = check_const(vm, &g->init, g->type, visible)))
 			return rc;
 	}
 	return 0;

@@ -6,6 +6,8 @@
  * stores, constants, memory.size/grow) come from the opcode table
  * (opcodes.h); the switch below holds only the others.
  */
+#include <string.h>
+
 #include "base/err.h"
 #include "wasm/validate/validate_internal.h"
 
@@ -291,7 +293,30 @@ VF_INLINE bool check_select(struct vfunc *v, bool typed)
 	return record_untyped(v, t1) && wasm_vf_push(v, t1);
 }
 
-VF_INLINE bool check_call(struct vfunc *v, bool indirect)
+/* A tail call's callee returns to the caller's caller: its results must
+ * be the caller's (no subtyping among 3.0's value types without typed
+ * references). */
+static bool check_tail_results(struct vfunc *v, const struct wasm_functype *ft)
+{
+	const struct ctrl *c = &v->ctrls[0];
+
+	if (ft->nresults != c->nresults ||
+	    (ft->nresults && memcmp(ft->results, c->results, ft->nresults) != 0))
+		return wasm_vf_vfail(v, ERR_INVALID,
+				     "type mismatch: tail call's results differ from the "
+				     "function's");
+	return true;
+}
+
+/* The opcode of a feature turned off is unknown, as in an engine without
+ * it. */
+static bool feature_off(struct vfunc *v, uint8_t op, uint32_t feature)
+{
+	return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode 0x%02x (%s is turned off)", op,
+			     wasm_feature_name(feature));
+}
+
+VF_INLINE bool check_call(struct vfunc *v, bool indirect, bool tail)
 {
 	struct wasm_module *m = v->m;
 	const struct wasm_functype *ft;
@@ -317,6 +342,12 @@ VF_INLINE bool check_call(struct vfunc *v, bool indirect)
 		if (x >= m->nfuncs)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown function %u", x);
 		ft = &m->types[m->funcs[x].type];
+	}
+	if (tail) {
+		if (!check_tail_results(v, ft) || !wasm_vf_pop_n(v, ft->params, ft->nparams))
+			return false;
+		wasm_vf_set_unreachable(v);
+		return true;
 	}
 	return wasm_vf_pop_n(v, ft->params, ft->nparams) &&
 	       wasm_vf_push_n(v, ft->results, ft->nresults);
@@ -393,9 +424,14 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 		wasm_vf_set_unreachable(v);
 		return true;
 	case WASM_OP_CALL:
-		return check_call(v, false);
+		return check_call(v, false, false);
 	case WASM_OP_CALL_INDIRECT:
-		return check_call(v, true);
+		return check_call(v, true, false);
+	case WASM_OP_RETURN_CALL:
+	case WASM_OP_RETURN_CALL_INDIRECT:
+		if (UNLIKELY(m->features_off & WASM_FEAT_TAIL_CALL))
+			return feature_off(v, op, WASM_FEAT_TAIL_CALL);
+		return check_call(v, op == WASM_OP_RETURN_CALL_INDIRECT, true);
 	case WASM_OP_DROP:
 		return wasm_vf_pop(v, &t) && record_untyped(v, t);
 	case WASM_OP_SELECT:

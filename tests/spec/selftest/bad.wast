@@ -47,3 +47,27 @@
 (assert_return (invoke "one") (i32.const 1))
 (module (memory 1) (data (i32.const 65536) "a") (func (export "one") (result i32) (i32.const 1))) ;; FAIL
 (assert_return (invoke "one") (i32.const 1)) ;; FAIL
+;; WebAssembly 3.0 script commands: each bad command fails itself only
+(module (func (export "one") (result i32) (i32.const 1)))
+(frob "unknown" (command)) ;; FAIL
+(assert_return (invoke "one") (i32.const 1))
+(assert_return (invoke "one") (i32.const oops)) ;; FAIL
+(assert_return (invoke "one") (i32.const 1))
+(assert_return (invoke "one") (either (i32.const 2) (i32.const 3))) ;; FAIL
+(assert_return (invoke "one") (either (i32.const 2) (i32.const 1)))
+(assert_exception (invoke "one")) ;; FAIL
+(module instance $X $NoSuchDefinition) ;; FAIL
+(assert_return (invoke "one") (i32.const 1)) ;; FAIL
+(module definition $E (func (export "e") (result externref) (ref.null extern)))
+(assert_return (invoke "e") (ref.null extern)) ;; FAIL
+(module instance $E)
+(module instance $E2 $E)
+(assert_return (invoke "e") (ref.extern)) ;; FAIL
+(assert_return (invoke "e") (ref.struct)) ;; FAIL
+(assert_return (invoke "e") (ref.null any))
+(module definition (func (result i32))) ;; FAIL
+;; rejected, but for the wrong reason: malformed where the script says
+;; invalid, and the reverse
+(assert_invalid (module binary "\00asm\01\00\00") "type mismatch") ;; FAIL
+(assert_malformed (module (func (result i32))) "unexpected end") ;; FAIL
+(assert_invalid (module (func (frob))) "type mismatch") ;; FAIL

@@ -4,10 +4,11 @@
  * embedder's config (so the host tool and the test kernel run the same
  * checks on their own memories and code).
  *
- * Invariant: `current` is the instance of the last `module` command, or
- * NULL when that command failed (later actions then fail, naming why);
- * every module binary loaded stays alive until the store is freed, since
- * instances point into their modules.
+ * Invariant: `current` is the instance of the last `module` or `module
+ * instance` command, or NULL when that command failed (later actions then
+ * fail, naming why); every module binary loaded stays alive until the
+ * store is freed, since instances point into their modules (and module
+ * definitions are instantiated later).
  */
 #include "spec_exec.h"
 #include "spec_value.h"
@@ -26,6 +27,7 @@
 struct named {
 	const char *name; /* "$M1", owned by the script */
 	struct wasm_instance *inst;
+	const struct wasm_module *def; /* a (module definition $M ...) */
 };
 
 struct spec_ctx {
@@ -36,6 +38,7 @@ struct spec_ctx {
 	struct wasm_exec *exec;
 	int exec_err; /* why exec is NULL, once tried */
 	struct wasm_instance *current;
+	const struct wasm_module *last_def; /* of the last module definition */
 	struct named *named;
 	size_t nnamed;
 	struct wasm_module **mods;
@@ -133,22 +136,31 @@ static int define_spectest(struct spec_ctx *c)
 
 /* ---- modules ---- */
 
-static struct wasm_instance *named_find(struct spec_ctx *c, const char *name)
+/* The last binding of `name`: an instance, or (`def`) a definition. */
+static const struct named *named_get(struct spec_ctx *c, const char *name, bool def)
 {
 	for (size_t i = c->nnamed; i-- > 0;)
-		if (strcmp(c->named[i].name, name) == 0)
-			return c->named[i].inst;
+		if (strcmp(c->named[i].name, name) == 0 && !c->named[i].def == !def)
+			return &c->named[i];
 	return NULL;
 }
 
-static int named_bind(struct spec_ctx *c, const char *name, struct wasm_instance *inst)
+static struct wasm_instance *named_find(struct spec_ctx *c, const char *name)
+{
+	const struct named *n = named_get(c, name, false);
+
+	return n ? n->inst : NULL;
+}
+
+static int named_bind(struct spec_ctx *c, const char *name, struct wasm_instance *inst,
+		      const struct wasm_module *def)
 {
 	struct named *n = realloc(c->named, (c->nnamed + 1) * sizeof(*n));
 
 	if (!n)
 		return ERR_NOMEM;
 	c->named = n;
-	c->named[c->nnamed++] = (struct named){.name = name, .inst = inst};
+	c->named[c->nnamed++] = (struct named){.name = name, .inst = inst, .def = def};
 	return 0;
 }
 
@@ -414,23 +426,61 @@ out:
 
 /* ---- commands ---- */
 
-static enum spec_outcome run_module(struct spec_ctx *c, const struct spec_command *cmd)
+/* Instantiates module m as the current instance, named `name` if given. */
+static enum spec_outcome instance_make(struct spec_ctx *c, const struct wasm_module *m,
+				       const char *name, const char *fallback)
 {
-	struct wasm_module *m;
 	struct wasm_instance *inst;
 	struct wasm_error err;
 	const struct wasm_trap *trap;
 
 	c->current = NULL;
-	if (module_load(c, cmd, &m, &err) || module_instantiate(c, m, &inst, &err, &trap))
+	if (module_instantiate(c, m, &inst, &err, &trap))
 		return SPEC_FAIL;
-	inst->name = cmd->name.s ? cmd->name.s : cmd->filename.s;
+	inst->name = name ? name : fallback;
 	c->current = inst;
-	if (cmd->name.s && named_bind(c, cmd->name.s, inst)) {
+	if (name && named_bind(c, name, inst, NULL)) {
 		detail_set(c, "out of memory");
 		return SPEC_FAIL;
 	}
 	return SPEC_PASS;
+}
+
+/* (module ...): loaded and instantiated; (module definition $M? ...):
+ * loaded only, for `module instance` commands. */
+static enum spec_outcome run_module(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct wasm_module *m;
+	struct wasm_error err;
+
+	if (!cmd->definition)
+		c->current = NULL;
+	if (module_load(c, cmd, &m, &err))
+		return SPEC_FAIL;
+	if (!cmd->definition)
+		return instance_make(c, m, cmd->name.s, cmd->filename.s);
+	c->last_def = m;
+	if (cmd->name.s && named_bind(c, cmd->name.s, NULL, m)) {
+		detail_set(c, "out of memory");
+		return SPEC_FAIL;
+	}
+	return SPEC_PASS;
+}
+
+/* (module instance $I? $M?): a new instance of definition $M, or of the
+ * last one. */
+static enum spec_outcome run_instance(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	const struct named *n = cmd->def.s ? named_get(c, cmd->def.s, true) : NULL;
+	const struct wasm_module *m = cmd->def.s ? (n ? n->def : NULL) : c->last_def;
+
+	if (!m) {
+		c->current = NULL;
+		detail_set(c, "no module definition %s (undefined, or its command failed)",
+			   cmd->def.s ? cmd->def.s : "before this command");
+		return SPEC_FAIL;
+	}
+	return instance_make(c, m, cmd->name.s, cmd->def.s);
 }
 
 static enum spec_outcome run_register(struct spec_ctx *c, const struct spec_command *cmd)
@@ -458,11 +508,18 @@ static enum spec_outcome run_rejected(struct spec_ctx *c, const struct spec_comm
 
 	if (rc == want)
 		return SPEC_PASS;
-	if (rc == ERR_INVALID || rc == ERR_MALFORMED)
-		return SPEC_PASS_KIND;
-	if (rc == 0)
+	/* rejected for the wrong reason (malformed for invalid or the
+	 * reverse): a failure, with the engine's reason kept in the detail */
+	if (rc == ERR_INVALID || rc == ERR_MALFORMED) {
+		char why[DETAIL_LEN / 2];
+
+		fmt_snprintf(why, sizeof(why), "%s", c->detail);
+		detail_set(c, "expected %s \"%s\", got %s",
+			   want == ERR_INVALID ? "invalid" : "malformed", cmd->text.s, why);
+	} else if (rc == 0) {
 		detail_set(c, "module accepted, expected %s \"%s\"",
 			   want == ERR_INVALID ? "invalid" : "malformed", cmd->text.s);
+	}
 	return SPEC_FAIL;
 }
 
@@ -511,6 +568,23 @@ static enum spec_outcome run_uninstantiable(struct spec_ctx *c, const struct spe
 	return SPEC_FAIL;
 }
 
+/* assert_exception: the action must end in an exception that no handler
+ * caught. The engine has no exception handling yet, so nothing it returns
+ * is one: the assertion fails, saying what happened instead. */
+static enum spec_outcome check_exception(struct spec_ctx *c, const struct spec_command *cmd)
+{
+	struct act_result r;
+	enum act_status st = action_run(c, &cmd->action, &r);
+
+	if (st == ACT_DONE)
+		detail_set(c, "returned, expected an exception");
+	else if (st == ACT_TRAPPED)
+		detail_set(c, "expected an exception, got a trap (%s)",
+			   r.trap ? wasm_trap_str(r.trap->kind) : "?");
+	act_result_free(&r);
+	return SPEC_FAIL;
+}
+
 /* What the runner cannot run (and so must be listed in the skip file):
  * text modules and v128 values. NULL if it can. */
 static const char *cannot_run(const struct spec_command *cmd)
@@ -518,11 +592,17 @@ static const char *cannot_run(const struct spec_command *cmd)
 	if (cmd->text_module)
 		return "a text-format module (no text parser)";
 	for (size_t i = 0; i < cmd->action.nargs; i++)
-		if (cmd->action.args[i].kind == SPEC_VAL_UNSUPPORTED)
+		if (cmd->action.args[i].type == SPEC_V128)
 			return "a v128 value";
-	for (size_t i = 0; i < cmd->nexpected; i++)
-		if (cmd->expected[i].kind == SPEC_VAL_UNSUPPORTED)
+	for (size_t i = 0; i < cmd->nexpected; i++) {
+		const struct spec_value *e = &cmd->expected[i];
+
+		if (e->type == SPEC_V128)
 			return "a v128 value";
+		for (size_t k = 0; k < e->nalts; k++)
+			if (e->alts[k].type == SPEC_V128)
+				return "a v128 value";
+	}
 	return NULL;
 }
 
@@ -577,6 +657,13 @@ static enum spec_outcome run_command(struct spec_ctx *c, const struct spec_comma
 		return run_unlinkable(c, cmd);
 	case SPEC_CMD_ASSERT_UNINSTANTIABLE:
 		return run_uninstantiable(c, cmd);
+	case SPEC_CMD_ASSERT_EXCEPTION:
+		return check_exception(c, cmd);
+	case SPEC_CMD_MODULE_INSTANCE:
+		return run_instance(c, cmd);
+	case SPEC_CMD_ERROR:
+		detail_set(c, "cannot read this command: %s", cmd->refused ? cmd->refused : "?");
+		return SPEC_FAIL;
 	}
 	detail_set(c, "unknown command");
 	return SPEC_FAIL;

@@ -53,19 +53,20 @@ int spec_skips_parse(const char *path, const char *text, size_t len, struct spec
 		     char *err, size_t errlen);
 void spec_skips_free(struct spec_skips *s);
 
+/* A module rejected for the wrong reason (malformed where the script says
+ * invalid, or the reverse) is a failure. */
 enum spec_outcome {
 	SPEC_PASS,
-	SPEC_PASS_KIND, /* rejected, but as malformed for invalid or the reverse */
 	SPEC_FAIL,
 	SPEC_SKIPPED,
 };
 
 /* Whether a command counts when it passes: assertions and actions do (the
- * testsuite's own count), a module or register command only when it
- * fails. */
+ * testsuite's own count), a module, module instance or register command
+ * only when it fails. */
 static inline bool spec_cmd_is_assertion(enum spec_cmd_kind k)
 {
-	return k != SPEC_CMD_MODULE && k != SPEC_CMD_REGISTER;
+	return k != SPEC_CMD_MODULE && k != SPEC_CMD_REGISTER && k != SPEC_CMD_MODULE_INSTANCE;
 }
 
 /* Called once per command: its index, outcome, the skip entry used (index

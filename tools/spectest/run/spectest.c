@@ -3,8 +3,8 @@
  * against lib/wasm: its .wast scripts, read by our text front end
  * (wast_load.c), or their conversion by `wast2json` (FILE.json).
  *
- *   spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] [-j N] [-v]
- *            FILE.wast|FILE.json...
+ *   spectest [--guarded] [--skip FILE] [--root DIR] [--skip-counts] [--timeout SECS]
+ *            [--details N] [-j N] [-v] FILE.wast|FILE.json...
  *
  * Each script runs in a forked child with a fresh store (spec_exec.c), so a
  * crash or a hang in the engine costs one file, not the run. The child
@@ -13,7 +13,7 @@
  *   parent                          child (one per file, at most -j at once)
  *   parse FILE (for counts)
  *   pipe + fork  ────────────────▶  spec_script_run()
- *   poll, collect  ◀──────────────  "R <cmd> <P|K|F|S> <skip>\t<detail>\n" ...
+ *   poll, collect  ◀──────────────  "R <cmd> <P|F|S> <skip>\t<detail>\n" ...
  *   timeout: SIGKILL                "E\n" when every command ran
  *   EOF + waitpid: commands never reported count as failed
  *
@@ -22,15 +22,19 @@
  * its first frames) under the file's line; -v prints all of it.
  *
  * Output, in file order: "spec: FILE.wast: P passed, F failed[, S skipped]
- * [, kind≠ K][, crashed ...]", then up to --details lines
- * "  FILE.wast:LINE: COMMAND: what was expected, what happened". A
- * "kind≠" module was rejected, but as malformed where the script says
- * invalid or the reverse (still a pass: wast2json's binaries cannot always
- * tell the two apart). The last lines are "S skipped (see SKIPFILE)" and
+ * [, crashed ...]", then up to --details lines
+ * "  FILE.wast:LINE: COMMAND: what was expected, what happened". A module
+ * rejected for the wrong reason (malformed where the script says invalid,
+ * or the reverse) failed. FILE is the script's name, or with --root DIR
+ * its path under DIR ("legacy/throw.wast"), which is also what the skip
+ * list's entries name. With --skip-counts, the assertions each skip entry
+ * skipped follow, "spec-skip: SKIPFILE:LINE: N skipped: REASON". The last
+ * lines are "S skipped (see SKIPFILE)" and
  * "N passed, N failed", counted per assertion and action (as the
  * testsuite's ABOUT.md counts): module and register commands count only
- * when they fail; a FILE that cannot be
- * read or parsed counts as one failure. Exit
+ * when they fail (and not when skipped); a FILE that cannot be
+ * read or parsed counts as one failure (one skip if the skip list has
+ * FILE.wast:*). Exit
  * status: 0 if nothing failed, 1 if something did, 2 for a usage error or
  * an unreadable skip file.
  */
@@ -70,7 +74,7 @@ struct job {
 	size_t len, cap;
 	char *ebuf; /* the first STDERR_KEEP bytes of the child's stderr */
 	size_t elen;
-	size_t reported, pass, fail, skip, kind;
+	size_t reported, pass, fail, skip;
 	char **details;
 	size_t ndetails, more;
 	bool ended, timed_out, running, done;
@@ -81,9 +85,12 @@ struct runner {
 	bool guarded, verbose, jit;
 	unsigned timeout, max_details, jobs, vthreads;
 	uint32_t features_off; /* enum wasm_feature bits (--features-off) */
+	const char *root; /* --root: names are paths under it */
 	struct spec_skips skips;
 	bool *skip_used;
 	bool *skip_file_ran; /* the entry's file was among those run */
+	size_t *skip_count;  /* assertions each entry skipped */
+	bool skip_counts;    /* --skip-counts: print them */
 	size_t total_pass, total_fail, total_skip;
 };
 
@@ -98,12 +105,16 @@ static double now(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] "
-			"[-j N] [--validate-threads N] [--jit] [--features-off LIST] [-v] FILE...\n"
+			"[--root DIR] [--skip-counts] [-j N] [--validate-threads N] [--jit] "
+			"[--features-off LIST] [-v] FILE...\n"
 			"  FILE.wast    a script (text-format modules included)\n"
 			"  FILE.json    wast2json output; its .wasm files beside it\n"
 			"  --guarded    guarded (mmap) linear memory instead of checked\n"
 			"  --jit        compile functions to machine code (riscv64 builds)\n"
 			"  --skip FILE  skip list (default tests/spec/skip.txt)\n"
+			"  --skip-counts  print how many assertions each skip entry skipped\n"
+			"  --root DIR   name each FILE.wast by its path under DIR (as the skip\n"
+			"               list does): legacy/throw.wast, not throw.wast\n"
 			"  --features-off LIST  turn off post-2.0 features (e.g. "
 			"multi-memory,memory64; all)\n"
 			"  --timeout S  seconds per file before it is killed (default 60)\n"
@@ -145,8 +156,7 @@ struct child {
 static void child_report(void *arg, size_t cmd, enum spec_outcome o, long skip, const char *detail)
 {
 	struct child *ch = arg;
-	static const char letters[] = {
-		[SPEC_PASS] = 'P', [SPEC_PASS_KIND] = 'K', [SPEC_FAIL] = 'F', [SPEC_SKIPPED] = 'S'};
+	static const char letters[] = {[SPEC_PASS] = 'P', [SPEC_FAIL] = 'F', [SPEC_SKIPPED] = 'S'};
 
 	fprintf(ch->out, "R %zu %c %ld\t", cmd, letters[o], skip);
 	for (const char *p = detail; *p; p++)
@@ -218,12 +228,18 @@ static void child_main(struct runner *r, struct job *j, int fd)
 
 /* ---- the parent ---- */
 
-static void job_name(struct job *j)
+static void job_name(const struct runner *r, struct job *j)
 {
 	const char *src = j->script.source.s ? j->script.source.s : j->json;
 	const char *base = strrchr(src, '/');
 	const char *dsl = strrchr(j->json, '/');
+	size_t nroot = r->root ? strlen(r->root) : 0;
 
+	while (nroot > 1 && r->root[nroot - 1] == '/')
+		nroot--;
+	if (!j->script.source.s && nroot && strncmp(j->json, r->root, nroot) == 0 &&
+	    j->json[nroot] == '/')
+		base = j->json + nroot; /* its '/' */
 	snprintf(j->name, sizeof(j->name), "%s", base ? base + 1 : src);
 	if (!j->script.source.s) {
 		char *dot = strrchr(j->name, '.');
@@ -245,12 +261,12 @@ static void job_start(struct runner *r, struct job *j)
 	bool wast = n > 5 && strcmp(j->json + n - 5, ".wast") == 0;
 
 	if ((wast ? spec_wast_load : spec_script_load)(j->json, &j->script, err, sizeof(err))) {
-		job_name(j);
+		job_name(r, j);
 		j->err = strdup(err);
 		j->done = true;
 		return;
 	}
-	job_name(j);
+	job_name(r, j);
 	for (size_t i = 0; i < r->skips.n; i++)
 		if (r->skips.v[i].file && strcmp(r->skips.v[i].file, j->name) == 0)
 			r->skip_file_ran[i] = true;
@@ -312,18 +328,16 @@ static void job_record(struct runner *r, struct job *j, char *line)
 	if (!tab || sscanf(line, "R %zu %c %ld", &cmd, &kind, &skip) != 3 || cmd >= j->script.ncmds)
 		return;
 	j->reported++;
-	if (skip >= 0 && (size_t)skip < r->skips.n)
+	if (skip >= 0 && (size_t)skip < r->skips.n) {
 		r->skip_used[skip] = true;
+		r->skip_count[skip] += spec_cmd_is_assertion(j->script.cmds[cmd].kind);
+	}
 	switch (kind) {
 	case 'P':
 		j->pass += spec_cmd_is_assertion(j->script.cmds[cmd].kind);
 		return;
-	case 'K':
-		j->pass++;
-		j->kind++;
-		return;
 	case 'S':
-		j->skip++;
+		j->skip += spec_cmd_is_assertion(j->script.cmds[cmd].kind);
 		return;
 	}
 	j->fail++;
@@ -419,7 +433,19 @@ static void job_print(struct runner *r, struct job *j)
 	int n;
 
 	if (!j->script.ncmds && j->err) {
-		/* the script itself could not be read: one failure */
+		/* the script itself could not be read: one failure, or one
+		 * skip if the skip list has the whole file */
+		for (size_t i = 0; i < r->skips.n; i++) {
+			const struct spec_skip *k = &r->skips.v[i];
+
+			if (k->kind != SPEC_SKIP_FILE || strcmp(k->file, j->name) != 0)
+				continue;
+			printf("spec: %s: 0 passed, 0 failed, 1 skipped (%s)\n", j->name, j->err);
+			r->skip_used[i] = r->skip_file_ran[i] = true;
+			r->skip_count[i]++;
+			r->total_skip++;
+			return;
+		}
 		printf("spec: %s: 0 passed, 1 failed (%s)\n", j->name, j->err);
 		r->total_fail++;
 		return;
@@ -434,8 +460,6 @@ static void job_print(struct runner *r, struct job *j)
 		     j->fail);
 	if (j->skip)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ", %zu skipped", j->skip);
-	if (j->kind)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, ", kind≠ %zu", j->kind);
 	if (unfinished) {
 		uint32_t at = j->script.cmds[j->reported].line;
 
@@ -575,6 +599,11 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--skip") == 0 && v) {
 			skip_path = v;
 			i++;
+		} else if (strcmp(a, "--skip-counts") == 0) {
+			r.skip_counts = true;
+		} else if (strcmp(a, "--root") == 0 && v) {
+			r.root = v;
+			i++;
 		} else if (strcmp(a, "--timeout") == 0 && parse_uint(v, 1, 86400, &r.timeout)) {
 			i++;
 		} else if (strcmp(a, "--details") == 0 &&
@@ -609,7 +638,8 @@ int main(int argc, char **argv)
 	jobs = calloc(n, sizeof(*jobs));
 	r.skip_used = calloc(r.skips.n + 1, sizeof(bool));
 	r.skip_file_ran = calloc(r.skips.n + 1, sizeof(bool));
-	if (!jobs || !r.skip_used || !r.skip_file_ran) {
+	r.skip_count = calloc(r.skips.n + 1, sizeof(size_t));
+	if (!jobs || !r.skip_used || !r.skip_file_ran || !r.skip_count) {
 		fprintf(stderr, "spectest: out of memory\n");
 		return 2;
 	}
@@ -641,12 +671,17 @@ int main(int argc, char **argv)
 			printf("spec: %s:%u: entry matched nothing (stale?)\n", r.skips.path,
 			       s->where);
 	}
+	for (size_t k = 0; r.skip_counts && k < r.skips.n; k++)
+		if (r.skip_count[k])
+			printf("spec-skip: %s:%u: %zu skipped: %s\n", r.skips.path,
+			       r.skips.v[k].where, r.skip_count[k], r.skips.v[k].reason);
 	if (r.total_skip)
 		printf("%zu skipped (see %s)\n", r.total_skip, skip_path);
 	printf("%zu passed, %zu failed\n", r.total_pass, r.total_fail);
 	free(jobs);
 	free(r.skip_used);
 	free(r.skip_file_ran);
+	free(r.skip_count);
 	spec_skips_free(&r.skips);
 	return r.total_fail ? 1 : 0;
 }

@@ -23,10 +23,15 @@
 #include "../wast_json.h"
 
 _Static_assert((int)WAST_ASSERT_UNINSTANTIABLE == (int)SPEC_CMD_ASSERT_UNINSTANTIABLE &&
-		       (int)WAST_ASSERT_MALFORMED == (int)SPEC_CMD_ASSERT_MALFORMED,
+		       (int)WAST_ASSERT_MALFORMED == (int)SPEC_CMD_ASSERT_MALFORMED &&
+		       (int)WAST_ERROR == (int)SPEC_CMD_ERROR &&
+		       (int)WAST_MODULE_INSTANCE == (int)SPEC_CMD_MODULE_INSTANCE,
 	       "wast_cmd_kind and spec_cmd_kind are in the same order");
-_Static_assert((int)WAST_V128 == (int)SPEC_V128 && (int)WAST_EXTERNREF == (int)SPEC_EXTERNREF,
+_Static_assert((int)WAST_V128 == (int)SPEC_V128 && (int)WAST_EXTERNREF == (int)SPEC_EXTERNREF &&
+		       (int)WAST_EXNREF == (int)SPEC_EXNREF,
 	       "wast_val_type and spec_val_type are in the same order");
+_Static_assert((int)WAST_F64X2 == (int)SPEC_F64X2 && (int)WAST_I8X16 == (int)SPEC_I8X16,
+	       "wast_v128_shape and spec_v128_shape are in the same order");
 
 static struct spec_str take(struct wast_str *w)
 {
@@ -36,15 +41,34 @@ static struct spec_str take(struct wast_str *w)
 	return s;
 }
 
+/* The values; an (either ...)'s alternatives one level down (no deeper:
+ * wast.c does not nest them). On failure *out holds what was made, for
+ * the script's free. */
+static const enum spec_val_kind kinds[] = {
+	[WAST_VAL_BITS] = SPEC_VAL_BITS,
+	[WAST_VAL_NAN_CANONICAL] = SPEC_VAL_NAN_CANONICAL,
+	[WAST_VAL_NAN_ARITHMETIC] = SPEC_VAL_NAN_ARITHMETIC,
+	[WAST_VAL_NULL] = SPEC_VAL_NULL,
+	[WAST_VAL_ANY] = SPEC_VAL_ANY,
+	[WAST_VAL_EITHER] = SPEC_VAL_EITHER,
+};
+
+/* One value (not its alternatives), v128 fields included. */
+static struct spec_value value_of(const struct wast_value *w)
+{
+	struct spec_value v = {.type = (enum spec_val_type)w->type,
+			       .kind = kinds[w->kind],
+			       .bits = w->bits,
+			       .shape = w->shape};
+
+	memcpy(v.v128, w->v128, sizeof(v.v128));
+	for (size_t k = 0; k < sizeof(v.lane_kind); k++)
+		v.lane_kind[k] = (uint8_t)kinds[w->lane_kind[k]];
+	return v;
+}
+
 static int values(const struct wast_value *in, size_t n, struct spec_value **out, size_t *out_n)
 {
-	static const enum spec_val_kind kinds[] = {
-		[WAST_VAL_BITS] = SPEC_VAL_BITS,
-		[WAST_VAL_NAN_CANONICAL] = SPEC_VAL_NAN_CANONICAL,
-		[WAST_VAL_NAN_ARITHMETIC] = SPEC_VAL_NAN_ARITHMETIC,
-		[WAST_VAL_NULL] = SPEC_VAL_NULL,
-		[WAST_VAL_UNSUPPORTED] = SPEC_VAL_UNSUPPORTED,
-	};
 
 	*out = NULL;
 	*out_n = 0;
@@ -53,11 +77,20 @@ static int values(const struct wast_value *in, size_t n, struct spec_value **out
 	*out = calloc(n, sizeof(**out));
 	if (!*out)
 		return ERR_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		(*out)[i] = (struct spec_value){.type = (enum spec_val_type)in[i].type,
-						.kind = kinds[in[i].kind],
-						.bits = in[i].bits};
 	*out_n = n;
+	for (size_t i = 0; i < n; i++) {
+		struct spec_value *v = &(*out)[i];
+
+		*v = value_of(&in[i]);
+		if (in[i].kind == WAST_VAL_EITHER && in[i].nalts) {
+			v->alts = calloc(in[i].nalts, sizeof(*v->alts));
+			if (!v->alts)
+				return ERR_NOMEM;
+			v->nalts = in[i].nalts;
+			for (size_t k = 0; k < in[i].nalts; k++)
+				v->alts[k] = value_of(&in[i].alts[k]);
+		}
+	}
 	return 0;
 }
 
@@ -68,12 +101,16 @@ static int convert(struct wast_cmd *w, struct spec_command *c)
 	c->kind = (enum spec_cmd_kind)w->kind;
 	c->line = w->line;
 	c->name = take(&w->name);
+	c->def = take(&w->def);
+	c->definition = w->definition;
 	c->as = take(&w->as);
 	c->text = take(&w->text);
 	c->bin = w->bin;
 	c->bin_len = w->bin_len;
 	w->bin = NULL;
-	if (!c->bin && (c->kind == SPEC_CMD_MODULE || c->kind >= SPEC_CMD_ASSERT_INVALID)) {
+	if (!c->bin &&
+	    (c->kind == SPEC_CMD_MODULE || c->kind == SPEC_CMD_ERROR ||
+	     (c->kind >= SPEC_CMD_ASSERT_INVALID && c->kind <= SPEC_CMD_ASSERT_UNINSTANTIABLE))) {
 		char why[160];
 
 		fmt_snprintf(why, sizeof(why), "%u:%u: %s", w->wat_err.line, w->wat_err.col,

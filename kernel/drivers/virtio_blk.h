@@ -1,0 +1,69 @@
+/*
+ * virtio_blk.h - the virtio block device over virtio-mmio (QEMU virt's
+ * `-device virtio-blk-device`), modern interface (virtio 1.x: QEMU needs
+ * `-global virtio-mmio.force-legacy=false`, which make run adds).
+ *
+ *   task: vblk_io_poll(d, req, cx)            IRQ (PLIC line of the slot)
+ *     no free slot: wait for one   <------.     used ring: slot done,
+ *     copy in (write), 3 descriptors        |     its waker woken
+ *     avail ring + notify  ----> device ----'
+ *     done: copy out (read), READY
+ *
+ * Requests go through a split virtqueue of VBLK_SLOTS * 3 descriptors: a
+ * slot is one request in flight (header, data, status), with its own DMA
+ * bounce buffer of VBLK_MAX_BYTES, so callers pass any kernel buffer. Up
+ * to VBLK_SLOTS requests are in flight at once; more wait for a slot.
+ *
+ * Invariant: a slot is free, or owned by exactly one request from its
+ * submission until that request's poll saw it done; the semaphore's
+ * permits plus the requests holding one equal VBLK_SLOTS. The queue and the
+ * slots are under the device's lock (interrupts off: the handler takes it).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kasync/sync.h"
+#include "kasync/task.h"
+
+#define VBLK_SECTOR    512u
+#define VBLK_SLOTS     8u
+#define VBLK_MAX_BYTES (64u << 10) /* bytes of one request */
+
+struct vblk;
+
+/* One read or write; zero it, fill in the first fields, poll until READY. */
+struct vblk_req {
+	uint64_t sector;
+	uint32_t count; /* sectors: 1 .. VBLK_MAX_BYTES / VBLK_SECTOR */
+	bool write;
+	void *buf;  /* count * VBLK_SECTOR bytes */
+	int status; /* when READY: 0, ERR_IO (the device said so), ERR_RANGE */
+	/* the driver's: zeroes, but slot -1 */
+	int slot;		   /* -1 until submitted */
+	struct kasync_waiter wait; /* for a free slot */
+};
+
+/* vblk_probe - the first virtio-mmio slot of the device tree holding a
+ * block device, set up; NULL if none (or it cannot be used: logged). Boot. */
+struct vblk *vblk_probe(void);
+
+/* vblk_sectors - the device's size in sectors. */
+uint64_t vblk_sectors(const struct vblk *d);
+
+/*
+ * vblk_io_poll - advances `r`: submits it when a slot is free (else waits
+ * for one), then waits for the device. READY with r->status set; the data
+ * of a read is in r->buf then. Task context. A request must be polled to
+ * READY before its memory is reused.
+ */
+enum kasync_poll vblk_io_poll(struct vblk *d, struct vblk_req *r, struct kasync_cx *cx);
+
+/* vblk_io_sync - one request from a CPU's main context (not a task):
+ * blocks on the executor until it is done; returns its status. */
+int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, void *buf);
+
+/* vblk_stats - requests completed so far and bytes moved. */
+void vblk_stats(const struct vblk *d, uint64_t *requests, uint64_t *bytes);

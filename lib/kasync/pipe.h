@@ -1,0 +1,64 @@
+/*
+ * pipe.h - a byte pipe between two tasks: one writing end, one reading
+ * end, a ring of `cap` bytes between them, and wakers for a writer that
+ * found it full and a reader that found it empty.
+ *
+ *   writer task                 ring (cap bytes)               reader task
+ *   kasync_pipe_write ---> [....data....] ---> kasync_pipe_read
+ *     full: ERR_AGAIN,                            empty: ERR_AGAIN,
+ *     woken when read                             woken when written
+ *     reader gone: ERR_CLOSED                     writer gone: 0 bytes (EOF)
+ *
+ * A writer that cannot wait (a builtin's output, captured from inside
+ * kprintf) pushes instead: the ring grows past `cap` to take everything,
+ * and the writer asks kasync_pipe_writable before producing more, which
+ * is how it still gets backpressure, between its steps.
+ *
+ * Invariants: head < size, len <= size; size >= cap; each end closes once,
+ * and the pipe is freed by the second close. Each waiting side keeps one
+ * waker (a newer one replaces it). Task context only (a spinlock without
+ * interrupts masked); any CPU.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kasync/task.h"
+
+struct kasync_pipe;
+
+/* kasync_pipe_create - a pipe of cap (> 0) bytes, both ends open. ERR_NOMEM, ERR_INVAL. */
+int kasync_pipe_create(size_t cap, struct kasync_pipe **out);
+
+/*
+ * kasync_pipe_write - moves up to len bytes of buf in; *out_n how many
+ * (at least 1 when it returns 0 with len > 0). ERR_AGAIN when full, after
+ * keeping a clone of w (woken when there is room or the reader closes);
+ * ERR_CLOSED when the reader closed (nothing written). len 0 only asks:
+ * 0 if a write would move bytes now.
+ */
+int kasync_pipe_write(struct kasync_pipe *p, const void *buf, size_t len, size_t *out_n,
+		      const struct kasync_waker *w);
+
+/* kasync_pipe_push - all of buf, growing the ring if need be. ERR_CLOSED
+ * (the reader closed: dropped), ERR_NOMEM. */
+int kasync_pipe_push(struct kasync_pipe *p, const void *buf, size_t len);
+
+/* kasync_pipe_writable - whether fewer than cap bytes wait (or the reader
+ * closed); if not, keeps a clone of w, woken when that changes. */
+bool kasync_pipe_writable(struct kasync_pipe *p, const struct kasync_waker *w);
+
+/*
+ * kasync_pipe_read - moves up to len bytes out into buf; *out_n how many,
+ * 0 at the end (the writer closed and nothing is left). ERR_AGAIN when
+ * empty and the writer is open, after keeping a clone of w. len 0 only
+ * asks: 0 if a read would not wait.
+ */
+int kasync_pipe_read(struct kasync_pipe *p, void *buf, size_t len, size_t *out_n,
+		     const struct kasync_waker *w);
+
+/* kasync_pipe_close_write / _read - closes that end (once), waking the
+ * other side; the second close frees the pipe. */
+void kasync_pipe_close_write(struct kasync_pipe *p);
+void kasync_pipe_close_read(struct kasync_pipe *p);

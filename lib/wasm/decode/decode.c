@@ -119,6 +119,7 @@ int wasm_dec_limits(struct dec *d, struct wasm_limits *out, bool memory)
 	uint8_t flag;
 	size_t at = d->r.pos;
 	uint64_t v;
+	unsigned bits;
 
 	if (!wasm_reader_u8(&d->r, &flag))
 		return wasm_dec_reader_fail(d);
@@ -133,11 +134,14 @@ int wasm_dec_limits(struct dec *d, struct wasm_limits *out, bool memory)
 	out->is64 = flag >= 0x04;
 	out->has_max = flag & 1;
 	out->max = 0;
-	if (!wasm_reader_leb(&d->r, out->is64 ? 64 : 32, false, &v))
+	/* with memory64, any memory's limits are read as u64 (the validator
+	 * bounds an i32 memory's by 65536 pages: "memory size") */
+	bits = memory && !(d->m->features_off & WASM_FEAT_MEMORY64) ? 64 : 32;
+	if (!wasm_reader_leb(&d->r, bits, false, &v))
 		return wasm_dec_reader_fail(d);
 	out->min = v;
 	if (out->has_max) {
-		if (!wasm_reader_leb(&d->r, out->is64 ? 64 : 32, false, &v))
+		if (!wasm_reader_leb(&d->r, bits, false, &v))
 			return wasm_dec_reader_fail(d);
 		out->max = v;
 	}

@@ -92,9 +92,11 @@ static bool memtype(struct wat *p, struct wat_buf *b, bool *is64)
 			break;
 		if (t->kind != WAT_TOK_ATOM)
 			return wat_unexpected(p, "a number");
-		rc = wat_parse_uint(p->src + t->off, t->len, *is64 ? 64 : 32, v);
+		/* 64 bits either way: an i32 memory's limit past 32 bits is then
+		 * refused by the decoder, as the binary would be */
+		rc = wat_parse_uint(p->src + t->off, t->len, 64, v);
 		if (rc)
-			return wat_fail(p, t, "%s constant out of range", *is64 ? "i64" : "i32");
+			return wat_fail(p, t, "i64 constant out of range");
 		p->pos++;
 		has_max = i;
 	}

@@ -85,7 +85,7 @@ struct runner {
 	bool guarded, verbose, jit;
 	unsigned timeout, max_details, jobs, vthreads;
 	uint32_t features_off; /* enum wasm_feature bits (--features-off) */
-	const char *root; /* --root: names are paths under it */
+	const char *root;      /* --root: names are paths under it */
 	struct spec_skips skips;
 	bool *skip_used;
 	bool *skip_file_ran; /* the entry's file was among those run */

@@ -14,11 +14,19 @@
 
 USERLAND_SRCS := $(wildcard userland/*.c)
 USERLAND_WASMS := $(patsubst userland/%.c,$(BUILD)/userland/%.wasm,$(USERLAND_SRCS))
+# programs written in the text format (features C does not reach, e.g.
+# exceptions), encoded by our own front end (watenc, mk/lib-wasm.mk)
+USERLAND_WATS := $(wildcard userland/*.wat)
+USERLAND_WASMS += $(patsubst userland/%.wat,$(BUILD)/userland/%.wasm,$(USERLAND_WATS))
 USERLAND_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
 
 $(BUILD)/userland/%.wasm: userland/%.c
 	@mkdir -p $(@D)
 	$(call step,CC)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -o $@ $<
+
+$(BUILD)/userland/%.wasm: userland/%.wat $(BUILD)/host/watenc
+	@mkdir -p $(@D)
+	$(call step,WATENC)$(BUILD)/host/watenc $< $@
 
 # alloc: a 64 MiB ceiling, so "until refused" ends at the module's own limit
 $(BUILD)/userland/alloc.wasm: userland/alloc.c

@@ -15,6 +15,14 @@ $(WASMCHECK): $(call host_objs,host,tools/wasmcheck/wasmcheck.c $(WASM_FRONT_SRC
 
 host-test-build: $(WASMCHECK)
 
+# watenc: a .wat module to its binary, validated (the userland programs
+# written in text, userland/*.wat)
+WATENC := $(BUILD)/host/watenc
+$(WATENC): $(call host_objs,host,tools/watenc/watenc.c $(WASM_FRONT_SRCS) $(wildcard lib/wasm/text/*.c))
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -o $@ $^
+
+-include $(patsubst %.o,%.d,$(call host_objs,host,tools/watenc/watenc.c))
+
 .PHONY: wasmcheck fuzz-wasm-decode
 wasmcheck: $(WASMCHECK)
 

@@ -211,6 +211,8 @@ const char *wasm_valtype_name(uint8_t t)
 		return "funcref";
 	case WASM_TYPE_EXTERNREF:
 		return "externref";
+	case WASM_TYPE_EXNREF:
+		return "exnref";
 	default:
 		return "?";
 	}
@@ -274,9 +276,9 @@ bool wasm_module_check(const struct wasm_module *m)
 		return false;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *e = &m->exports[i];
-		const uint32_t n[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
+		const uint32_t n[5] = {m->nfuncs, m->ntables, m->nmems, m->nglobals, m->ntags};
 
-		if (e->kind > WASM_EXTERN_GLOBAL || e->index >= n[e->kind])
+		if (e->kind > WASM_EXTERN_TAG || e->index >= n[e->kind])
 			return false;
 	}
 	for (uint32_t i = 0; i < m->nelems; i++) {

@@ -57,6 +57,7 @@ enum wasm_valtype {
 	WASM_TYPE_V128 = 0x7b,
 	WASM_TYPE_FUNCREF = 0x70,
 	WASM_TYPE_EXTERNREF = 0x6f,
+	WASM_TYPE_EXNREF = 0x69, /* exception handling (3.0) */
 };
 
 /* Import/export kinds, with their binary encodings. */
@@ -65,6 +66,7 @@ enum wasm_extern_kind {
 	WASM_EXTERN_TABLE = 1,
 	WASM_EXTERN_MEMORY = 2,
 	WASM_EXTERN_GLOBAL = 3,
+	WASM_EXTERN_TAG = 4, /* exception handling (3.0) */
 };
 
 /* A name from the binary: UTF-8 (checked), not NUL-terminated, may contain
@@ -180,6 +182,9 @@ struct wasm_func {
 	uint32_t max_height; /* max operand stack height in values, params and
 				locals excluded */
 	uint32_t max_depth;  /* max control stack depth; the body counts as 1 */
+	uint32_t nhidden;    /* hidden locals after the declared ones: the
+				exceptions caught by legacy catch frames, one per
+				frame open at once (for rethrow) */
 	uint32_t nblocks;
 	struct wasm_block_info *blocks;
 	/* One entry per `drop` (0x1a) and per untyped `select` (0x1b), in body
@@ -206,6 +211,13 @@ struct wasm_global {
 	bool is_mutable;
 	uint32_t import;
 	struct wasm_const_expr init; /* defined globals only */
+};
+
+/* An exception tag (3.0): its type is a function type with no results,
+ * whose params are the exception's payload. */
+struct wasm_tag {
+	uint32_t type;	 /* index into `types` */
+	uint32_t import; /* index into `imports`, or WASM_NONE */
 };
 
 enum wasm_seg_mode {
@@ -257,6 +269,12 @@ struct wasm_module {
 	struct wasm_memtype *mems;
 	uint32_t nglobals, nglobal_imports;
 	struct wasm_global *globals;
+
+	uint32_t ntags, ntag_imports; /* exception tags (3.0) */
+	struct wasm_tag *tags;
+	/* The module has tags or exception instructions (set by the decoder
+	 * and the validator): its code runs interpreted (jit/README.md). */
+	bool uses_exceptions;
 
 	uint32_t nexports;
 	struct wasm_export *exports;

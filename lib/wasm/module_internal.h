@@ -42,7 +42,7 @@ size_t wasm_utf8_put(uint8_t *out, uint32_t cp);
 /* wasm_is_valtype / wasm_is_reftype - a known (non-SIMD) encoding. */
 static inline bool wasm_is_reftype(uint8_t b)
 {
-	return b == WASM_TYPE_FUNCREF || b == WASM_TYPE_EXTERNREF;
+	return b == WASM_TYPE_FUNCREF || b == WASM_TYPE_EXTERNREF || b == WASM_TYPE_EXNREF;
 }
 static inline bool wasm_is_valtype(uint8_t b)
 {

@@ -56,6 +56,11 @@
 	X(LOOP, 0, 0x03, "loop", BLOCK, NONE, SPECIAL) \
 	X(IF, 0, 0x04, "if", BLOCK, NONE, SPECIAL) \
 	X(ELSE, 0, 0x05, "else", NONE, NONE, SPECIAL) \
+	X(TRY, 0, 0x06, "try", BLOCK, NONE, SPECIAL) \
+	X(CATCH, 0, 0x07, "catch", IDX, NONE, SPECIAL) \
+	X(THROW, 0, 0x08, "throw", IDX, NONE, SPECIAL) \
+	X(RETHROW, 0, 0x09, "rethrow", IDX, NONE, SPECIAL) \
+	X(THROW_REF, 0, 0x0a, "throw_ref", NONE, NONE, SPECIAL) \
 	X(END, 0, 0x0b, "end", NONE, NONE, SPECIAL) \
 	X(BR, 0, 0x0c, "br", IDX, NONE, SPECIAL) \
 	X(BR_IF, 0, 0x0d, "br_if", IDX, NONE, SPECIAL) \
@@ -65,9 +70,12 @@
 	X(CALL_INDIRECT, 0, 0x11, "call_indirect", IDX2, NONE, SPECIAL) \
 	X(RETURN_CALL, 0, 0x12, "return_call", IDX, NONE, SPECIAL) \
 	X(RETURN_CALL_INDIRECT, 0, 0x13, "return_call_indirect", IDX2, NONE, SPECIAL) \
+	X(DELEGATE, 0, 0x18, "delegate", IDX, NONE, SPECIAL) \
+	X(CATCH_ALL, 0, 0x19, "catch_all", NONE, NONE, SPECIAL) \
 	X(DROP, 0, 0x1a, "drop", NONE, NONE, SPECIAL) \
 	X(SELECT, 0, 0x1b, "select", NONE, NONE, SPECIAL) \
 	X(SELECT_T, 0, 0x1c, "select", SELECT_T, NONE, SPECIAL) \
+	X(TRY_TABLE, 0, 0x1f, "try_table", TRY_TABLE, NONE, SPECIAL) \
 	X(LOCAL_GET, 0, 0x20, "local.get", IDX, NONE, SPECIAL) \
 	X(LOCAL_SET, 0, 0x21, "local.set", IDX, NONE, SPECIAL) \
 	X(LOCAL_TEE, 0, 0x22, "local.tee", IDX, NONE, SPECIAL) \
@@ -632,7 +640,9 @@ enum wasm_imm {
 	WASM_IMM_F32,	  /* 4 bytes */
 	WASM_IMM_F64,	  /* 8 bytes */
 	WASM_IMM_REFTYPE,
-	WASM_IMM_PREFIX, /* a u32 sub-opcode, then its own immediates */
+	WASM_IMM_PREFIX,    /* a u32 sub-opcode, then its own immediates */
+	WASM_IMM_TRY_TABLE, /* block type, vec(catch clause): kind byte 0-3,
+			     * tag index (kinds 0 and 1), label */
 };
 
 /* The natural alignment's log2 of a memarg immediate kind (with or

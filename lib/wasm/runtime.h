@@ -78,6 +78,12 @@ enum wasm_trap_kind {
 	WASM_TRAP_CODE_LIMIT,	  /* a function's first call would take the
 				     instance's translated code past
 				     max_code_bytes */
+	WASM_TRAP_EXCEPTION,	  /* "uncaught exception": a WebAssembly
+				     exception reached the top of the call;
+				     not a trap for the spec, reported as one
+				     so that every embedder stops there;
+				     wasm_exec_exception has it */
+	WASM_TRAP_NULL_EXNREF,	  /* "null exception reference" (throw_ref) */
 	WASM_TRAP__COUNT,
 };
 
@@ -135,8 +141,19 @@ size_t wasm_trap_format(const struct wasm_trap *t, char *buf, size_t len);
  *                      returns WASM_RUN_SUSPENDED (reason WASM_SUSPEND_YIELD)
  *                      and the next wasm_run calls the function again with
  *                      the same arguments; the function kept its progress.
+ *  WASM_HOST_THROW   - throws c->exn (an exception of this store, e.g. one
+ *                      that a call back into WebAssembly on another exec
+ *                      left uncaught: wasm_exec_exception) at the call, as
+ *                      if the host function were a `throw_ref`.
+ *
+ * Exceptions and host frames: an exception never unwinds through a host
+ * function by itself. WebAssembly that a host function calls (on another
+ * exec) ends with WASM_TRAP_EXCEPTION there; the host function then
+ * decides: WASM_HOST_THROW passes the exception on to its own caller,
+ * where handlers see it; WASM_HOST_TRAP makes it a trap, which no handler
+ * catches (traps are never caught, not even by catch_all).
  */
-enum { WASM_HOST_OK, WASM_HOST_BLOCKED, WASM_HOST_TRAP, WASM_HOST_YIELD };
+enum { WASM_HOST_OK, WASM_HOST_BLOCKED, WASM_HOST_TRAP, WASM_HOST_YIELD, WASM_HOST_THROW };
 
 struct wasm_host_call {
 	struct wasm_exec *exec;
@@ -148,6 +165,7 @@ struct wasm_host_call {
 	int trap_kind; /* 0: WASM_TRAP_HOST */
 	const char *trap_msg;
 	uint32_t exit_code;
+	const struct wasm_exn *exn; /* out, for WASM_HOST_THROW */
 };
 
 typedef int (*wasm_host_fn)(struct wasm_host_call *c, union wasm_val *vals);
@@ -173,7 +191,28 @@ struct wasm_globalinst {
 	union wasm_val val;
 };
 
-/* An import or export: one of the four kinds. */
+/* An exception tag (3.0): its identity is its address. */
+struct wasm_taginst {
+	const struct wasm_functype *type; /* no results; params: the payload */
+};
+
+/*
+ * An exception: its tag and payload (the tag's params). An exnref value is
+ * a `struct wasm_exn *` (0: null). Exceptions belong to the store of the
+ * code that threw them and live until it is freed (an exnref may be kept
+ * anywhere a reference fits; the store has no collector), except one that
+ * never became a reference anyone could keep (caught by catch or catch_all
+ * straight from its throw): that one is freed as it is caught, so a loop
+ * that throws and catches runs in constant memory.
+ */
+struct wasm_exn {
+	const struct wasm_taginst *tag;
+	uint32_t nvals;
+	bool escaped; /* engine-private: it became an exnref, or reached the embedder */
+	union wasm_val vals[];
+};
+
+/* An import or export: one of the five kinds. */
 struct wasm_extern {
 	uint8_t kind; /* enum wasm_extern_kind */
 	union {
@@ -181,6 +220,7 @@ struct wasm_extern {
 		struct wasm_tableinst *table;
 		struct wasm_memory *mem;
 		struct wasm_globalinst *global;
+		struct wasm_taginst *tag;
 	} u;
 };
 
@@ -193,6 +233,7 @@ struct wasm_instance {
 	struct wasm_tableinst **tables;	  /* module->ntables */
 	struct wasm_memory **mems;	  /* module->nmems */
 	struct wasm_globalinst **globals; /* module->nglobals */
+	struct wasm_taginst **tags;	  /* module->ntags */
 	bool *elem_dropped;		  /* module->nelems */
 	bool *data_dropped;		  /* module->ndatas */
 	struct wasm_code *code;		  /* the interpreter's, see interp.h */
@@ -500,6 +541,14 @@ const union wasm_val *wasm_exec_results(const struct wasm_exec *x, uint32_t *n);
 /* wasm_exec_trap - after WASM_RUN_TRAPPED: the trap. Valid until the next
  * wasm_exec_call. */
 const struct wasm_trap *wasm_exec_trap(const struct wasm_exec *x);
+
+/* wasm_exec_exception - after WASM_RUN_TRAPPED with WASM_TRAP_EXCEPTION:
+ * the uncaught exception (owned by the store), else NULL. */
+const struct wasm_exn *wasm_exec_exception(const struct wasm_exec *x);
+
+/* wasm_store_new_tag - a host-made tag of type `sig` (as for functions,
+ * no results), owned by the store. ERR_INVAL, ERR_NOMEM. */
+int wasm_store_new_tag(struct wasm_store *s, const char *sig, struct wasm_taginst **out);
 
 /* wasm_exec_request_yield - asks the running (or next) wasm_run to return
  * WASM_RUN_SUSPENDED at its next back-edge or call. Any thread, any

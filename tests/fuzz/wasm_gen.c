@@ -7,8 +7,9 @@
  * bodies need them, so the sections are written last, in order:
  *
  *   module = types | funcs | table0 funcref, table1 externref | memory 0 |
- *            globals (budget first) | exports | elems 0-2 | datacount |
- *            code | data 0 (active), 1 (passive)
+ *            tag 0 [i32] (some modules) | globals (budget first) |
+ *            exports | elems 0-2 | datacount | code |
+ *            data 0 (active), 1 (passive)
  *
  * Invariant: every segment is in bounds of its table or memory's initial
  * size, so instantiation never traps.
@@ -293,6 +294,13 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	e1len = gen_pick(g, 9);
 	e2len = gen_pick(g, 5);
 
+	if (gen_pick(g, 4) == 0) {
+		int tt = gen_type_find(g, (const uint8_t[]){WASM_TYPE_I32}, 1, (const uint8_t[]){0},
+				       0);
+
+		g->exn = tt >= 0;
+		g->tagtype = tt >= 0 ? (uint32_t)tt : 0;
+	}
 	for (uint32_t f = 0; f < g->nfuncs; f++)
 		gen_func(g, f, &code);
 
@@ -324,6 +332,14 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	gen_buf_u32(&s, 1);
 	gen_limits(&s, g->pages, mmax);
 	gen_buf_section(&mod, 5, &s);
+
+	if (g->exn) { /* the tag section: one tag */
+		s.len = 0;
+		gen_buf_u32(&s, 1);
+		gen_buf_byte(&s, 0);
+		gen_buf_u32(&s, g->tagtype);
+		gen_buf_section(&mod, 13, &s);
+	}
 
 	s.len = 0;
 	gen_buf_u32(&s, g->nglobals);

@@ -58,6 +58,11 @@ struct gen {
 	bool gmut[GEN_MAX_GLOBALS];
 	uint32_t nglobals; /* global 0 is the budget */
 	uint32_t pages, table0, table1;
+	/* exception handling (3.0): a tag 0 of type [i32] -> [] (type index
+	 * tagtype) and the statements that use it; off in most modules, whose
+	 * code the compiler tier then still runs */
+	bool exn;
+	uint32_t tagtype;
 	/* the function being generated */
 	struct gen_buf body;
 	uint8_t ltype[GEN_MAX_LOCALS]; /* WASM_TYPE_UNKNOWN: a loop counter

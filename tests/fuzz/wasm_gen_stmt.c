@@ -268,6 +268,135 @@ static bool gen_tail_call(struct gen *g, uint32_t depth)
 	return false;
 }
 
+/* No values (memcpy and memcmp want a pointer even for none). */
+static const uint8_t gen_none[1];
+
+/* throw tag 0 with an i32 payload */
+static void gen_throw(struct gen *g, uint32_t depth)
+{
+	gen_expr(g, WASM_TYPE_I32, depth + 1);
+	gen_op(g, WASM_OP_THROW);
+	gen_imm(g, 0);
+}
+
+/* A try body: statements, sometimes a throw. */
+static void gen_try_body(struct gen *g, uint32_t depth)
+{
+	g->nest++;
+	gen_stmts(g, 3, depth + 1);
+	if (gen_pick(g, 2))
+		gen_throw(g, depth);
+	g->nest--;
+}
+
+/*
+ *   block $done  block $h [r]  try_table (catch... $h)  body  end  br $done
+ *   end  <r consumed: an exnref rethrown into a catch_all, or dropped>  end
+ * where [r] is what the clause (catch, catch_ref, catch_all, catch_all_ref)
+ * carries.
+ */
+static bool gen_try_table(struct gen *g, uint32_t depth)
+{
+	static const uint8_t i32_exn[2] = {WASM_TYPE_I32, WASM_TYPE_EXNREF};
+	static const uint8_t exn1[1] = {WASM_TYPE_EXNREF};
+	uint32_t kind = gen_pick(g, 4), nr = (kind < 2) + (kind & 1);
+	const uint8_t *r = kind < 2 ? i32_exn : exn1;
+
+	if (!gen_blocktype_ok(g, gen_none, 0, r, nr) || !gen_blocktype_ok(g, exn1, 1, gen_none, 0))
+		return false;
+	gen_op(g, WASM_OP_BLOCK);
+	gen_buf_byte(&g->body, 0x40);
+	gen_label_push(g, gen_none, 0);
+	gen_op(g, WASM_OP_BLOCK);
+	gen_blocktype(g, gen_none, 0, r, nr);
+	gen_label_push(g, r, nr);
+	gen_op(g, WASM_OP_TRY_TABLE);
+	gen_buf_byte(&g->body, 0x40);
+	gen_buf_u32(&g->body, 1);
+	gen_buf_byte(&g->body, (uint8_t)kind);
+	if (kind < 2)
+		gen_buf_u32(&g->body, 0);
+	gen_buf_u32(&g->body, 0);
+	gen_label_push(g, gen_none, 0);
+	gen_try_body(g, depth);
+	g->nlabels--;
+	gen_op(g, WASM_OP_END);
+	gen_op(g, WASM_OP_BR);
+	gen_imm(g, 1);
+	g->nlabels--;
+	gen_op(g, WASM_OP_END);
+	if (kind & 1) { /* the exnref: caught again by a catch_all, or dropped */
+		if (gen_pick(g, 2)) {
+			gen_op(g, WASM_OP_BLOCK);
+			gen_blocktype(g, exn1, 1, gen_none, 0);
+			gen_op(g, WASM_OP_TRY_TABLE);
+			gen_blocktype(g, exn1, 1, gen_none, 0);
+			gen_buf_u32(&g->body, 1);
+			gen_buf_byte(&g->body, 2);
+			gen_buf_u32(&g->body, 0);
+			gen_op(g, WASM_OP_THROW_REF);
+			gen_op(g, WASM_OP_END);
+			gen_op(g, WASM_OP_END);
+		} else {
+			gen_op(g, WASM_OP_DROP);
+		}
+	}
+	if (kind < 2)
+		gen_op(g, WASM_OP_DROP);
+	g->nlabels--;
+	gen_op(g, WASM_OP_END);
+	return true;
+}
+
+/*
+ * The legacy forms: try body (catch 0: drop, then a rethrow caught by an
+ * inner try's catch_all)? (catch_all)? end, or try body delegate 0.
+ */
+static void gen_legacy_try(struct gen *g, uint32_t depth)
+{
+	gen_op(g, WASM_OP_TRY);
+	gen_buf_byte(&g->body, 0x40);
+	gen_label_push(g, gen_none, 0);
+	gen_try_body(g, depth);
+	g->nlabels--;
+	if (gen_pick(g, 3) == 0) {
+		gen_op(g, WASM_OP_DELEGATE);
+		gen_imm(g, 0);
+		return;
+	}
+	if (gen_pick(g, 2)) {
+		gen_op(g, WASM_OP_CATCH);
+		gen_imm(g, 0);
+		gen_op(g, WASM_OP_DROP);
+		gen_op(g, WASM_OP_TRY);
+		gen_buf_byte(&g->body, 0x40);
+		gen_op(g, WASM_OP_RETHROW);
+		gen_imm(g, 1);
+		gen_op(g, WASM_OP_CATCH_ALL);
+		gen_op(g, WASM_OP_END);
+	}
+	if (gen_pick(g, 2))
+		gen_op(g, WASM_OP_CATCH_ALL);
+	gen_op(g, WASM_OP_END);
+}
+
+/* An exception statement (modules with a tag only). */
+static bool gen_exn(struct gen *g, uint32_t depth)
+{
+	if (!g->exn || g->nest >= GEN_MAX_NEST || g->nlabels + 3 > GEN_MAX_LABELS)
+		return false;
+	switch (gen_pick(g, 3)) {
+	case 0:
+		gen_throw(g, depth);
+		return true;
+	case 1:
+		return gen_try_table(g, depth);
+	default:
+		gen_legacy_try(g, depth);
+		return true;
+	}
+}
+
 static void gen_stmt(struct gen *g, uint32_t depth)
 {
 	uint8_t p[GEN_MAX_VALS], r[GEN_MAX_VALS];
@@ -329,6 +458,10 @@ static void gen_stmt(struct gen *g, uint32_t depth)
 	case 13:
 		gen_bulk(g, depth);
 		return;
+	case 15:
+		if (gen_exn(g, depth))
+			return;
+		break;
 	case 14:
 		if (gen_pick(g, 4) != 3)
 			break;

@@ -286,7 +286,7 @@ TEST(wasm_decode, section_errors)
 	struct wasm_error err;
 
 	mb_init(&b);
-	mb_sec(&b, 13, NULL, 0);
+	mb_sec(&b, 14, NULL, 0);
 	EXPECT_EQ(load(&b, &m, &err), ERR_MALFORMED);
 	EXPECT(strstr(err.msg, "malformed section id") != NULL);
 

@@ -217,6 +217,17 @@ def c_tailcall(sh):
     return f"tailcall-tc deep took {sh.last_secs:.2f} s interpreted"
 
 
+EXN_LINE = "exn: caught 42, legacy 7, rethrown, nested"
+
+
+def c_exn(sh):
+    # exception handling (3.0): caught across calls, legacy try, throw_ref
+    need(sh.cmd("exn", 15) == EXN_LINE + "\n", "exn")
+    # uncaught: reported like a trap, with the throw's backtrace
+    frames = check_trap(sh.cmd("exn x", 15), EXN_LINE, "uncaught exception")
+    need(len(frames) >= 3, f"backtrace of the throw: {frames!r}")
+
+
 def c_alloc(sh):
     out = sh.cmd("alloc", 60)
     m = line_re(r"^alloc: got (\d+) KiB in (\d+) blocks of 1024 KiB, then malloc refused$", out)
@@ -519,6 +530,9 @@ def checks(runs, alloc_args, big_runs):
         ("oob_traps", c_oob),
         ("stack_traps", c_stack),
         ("tail_calls", c_tailcall),
+
+
+        ("exceptions", c_exn),
         ("alloc", c_alloc),
         ("usage_errors", c_bad_usage),
         ("stdin_lines_ctrl_d", c_stdin_lines),

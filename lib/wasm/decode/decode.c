@@ -30,18 +30,19 @@ enum {
 	SEC_CODE,
 	SEC_DATA,
 	SEC_DATACOUNT,
+	SEC_TAG, /* exception handling (3.0) */
 	SEC__COUNT
 };
 
 static const char *const section_names[SEC__COUNT] = {
 	"custom", "type",  "import",  "function", "table", "memory",	"global",
-	"export", "start", "element", "code",	  "data",  "datacount",
+	"export", "start", "element", "code",	  "data",  "datacount", "tag",
 };
 
 /* The order sections must appear in: data count sits between element and
- * code although its id is 12. */
+ * code although its id is 12, tag between memory and global (id 13). */
 static const uint8_t section_rank[SEC__COUNT] = {
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10,
+	0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6,
 };
 
 int wasm_dec_reader_fail(struct dec *d)
@@ -88,6 +89,14 @@ int wasm_dec_name(struct dec *d, struct wasm_name *out)
 	return 0;
 }
 
+/* An exnref where exceptions are off is an unknown type (the feature is
+ * named in the message). */
+static int dec_exnref_off(struct dec *d, size_t at)
+{
+	return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x69 (feature %s is off)",
+			wasm_feature_name(WASM_FEAT_EXCEPTIONS));
+}
+
 int wasm_dec_valtype(struct dec *d, uint8_t *out)
 {
 	uint8_t b;
@@ -97,6 +106,8 @@ int wasm_dec_valtype(struct dec *d, uint8_t *out)
 		return wasm_dec_reader_fail(d);
 	if (!wasm_is_valtype(b))
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x", b);
+	if (b == WASM_TYPE_EXNREF && (d->m->features_off & WASM_FEAT_EXCEPTIONS))
+		return dec_exnref_off(d, at);
 	*out = b;
 	return 0;
 }
@@ -110,6 +121,8 @@ int wasm_dec_reftype(struct dec *d, uint8_t *out)
 		return wasm_dec_reader_fail(d);
 	if (!wasm_is_reftype(b))
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed reference type 0x%02x", b);
+	if (b == WASM_TYPE_EXNREF && (d->m->features_off & WASM_FEAT_EXCEPTIONS))
+		return dec_exnref_off(d, at);
 	*out = b;
 	return 0;
 }
@@ -265,7 +278,7 @@ static int dec_types(struct dec *d)
 static int dec_imports(struct dec *d)
 {
 	struct wasm_module *m = d->m;
-	uint32_t n, nf = 0, nt = 0, nm = 0, ng = 0;
+	uint32_t n, nf = 0, nt = 0, nm = 0, ng = 0, ntag = 0;
 	size_t start;
 	int rc = wasm_dec_count(d, &n);
 
@@ -312,6 +325,11 @@ static int dec_imports(struct dec *d)
 				return rc;
 			im->index = ng++;
 			break;
+		case WASM_EXTERN_TAG:
+			if ((rc = wasm_dec_tagtype(d, &idx, at)))
+				return rc;
+			im->index = ntag++;
+			break;
 		default:
 			return DEC_FAIL(d, ERR_MALFORMED, at, "malformed import kind %u", kind);
 		}
@@ -323,7 +341,8 @@ static int dec_imports(struct dec *d)
 	m->tables = wasm_arena_array(m, nt, sizeof(*m->tables));
 	m->mems = wasm_arena_array(m, nm, sizeof(*m->mems));
 	m->globals = wasm_arena_array(m, ng, sizeof(*m->globals));
-	if (!m->funcs || !m->tables || !m->mems || !m->globals)
+	m->tags = wasm_arena_array(m, ntag, sizeof(*m->tags));
+	if (!m->funcs || !m->tables || !m->mems || !m->globals || !m->tags)
 		return wasm_dec_nomem(d);
 	d->r.pos = start;
 	for (uint32_t i = 0; i < n; i++) {
@@ -347,6 +366,10 @@ static int dec_imports(struct dec *d)
 			wasm_dec_limits(d, &m->mems[im->index].limits, true);
 			m->mems[im->index].import = i;
 			break;
+		case WASM_EXTERN_TAG:
+			wasm_dec_tagtype(d, &m->tags[im->index].type, d->r.pos);
+			m->tags[im->index].import = i;
+			break;
 		default:
 			wasm_dec_globaltype(d, &m->globals[im->index]);
 			m->globals[im->index].import = i;
@@ -357,6 +380,7 @@ static int dec_imports(struct dec *d)
 	m->ntables = m->ntable_imports = nt;
 	m->nmems = m->nmem_imports = nm;
 	m->nglobals = m->nglobal_imports = ng;
+	m->ntags = m->ntag_imports = ntag;
 	return 0;
 }
 
@@ -402,6 +426,8 @@ static int dec_section(struct dec *d, uint8_t id)
 		return wasm_dec_code(d);
 	case SEC_DATA:
 		return wasm_dec_datas(d);
+	case SEC_TAG:
+		return wasm_dec_tags(d);
 	default:
 		return wasm_dec_datacount(d);
 	}

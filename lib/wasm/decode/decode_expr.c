@@ -78,6 +78,20 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 		return wasm_reader_bytes(r, 8, &(const uint8_t *){NULL});
 	case WASM_IMM_REFTYPE:
 		return wasm_reader_u8(r, &b);
+	case WASM_IMM_TRY_TABLE: /* block type, vec(catch) */
+		if (!wasm_reader_leb(r, 33, true, &v) || !wasm_reader_u32(r, &n))
+			return false;
+		for (uint32_t i = 0; i < n; i++) {
+			if (!wasm_reader_u8(r, &b))
+				return false;
+			if (b > 3) {
+				r->pos--;
+				return wasm_reader_error(r, "malformed catch clause");
+			}
+			if ((b < 2 && !skip_u32(r)) || !skip_u32(r))
+				return false;
+		}
+		return true;
 	default:
 		return wasm_reader_error(r, "illegal opcode");
 	}
@@ -279,6 +293,8 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 		case WASM_OP_BLOCK:
 		case WASM_OP_LOOP:
 		case WASM_OP_IF:
+		case WASM_OP_TRY:
+		case WASM_OP_TRY_TABLE:
 			if (!wasm_reader_s33(r, &bt))
 				return false;
 			if (bt < 0 &&
@@ -286,7 +302,18 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 				r->pos = at;
 				return wasm_reader_error(r, "malformed value type");
 			}
+			if (op == WASM_OP_TRY_TABLE) {
+				r->pos = at + 1;
+				if (!skip_imm(r, WASM_IMM_TRY_TABLE))
+					return false;
+			}
 			depth++;
+			break;
+		case WASM_OP_DELEGATE: /* ends a try */
+			if (!skip_u32(r))
+				return false;
+			if (depth-- == 0)
+				return wasm_reader_error(r, "delegate outside a try");
 			break;
 		case WASM_OP_END:
 			if (depth-- > 0)

@@ -53,6 +53,12 @@ int wasm_dec_elems(struct dec *d);
 int wasm_dec_datacount(struct dec *d);
 int wasm_dec_code(struct dec *d);
 int wasm_dec_datas(struct dec *d);
+/* Exception tags (3.0): the tag section, and a tag type (attribute byte
+ * 0, then a type index) of the tag section or of an import; `at` is where
+ * the tag starts, for messages. Either fails as malformed where the
+ * exceptions feature is off. */
+int wasm_dec_tags(struct dec *d);
+int wasm_dec_tagtype(struct dec *d, uint32_t *type, size_t at);
 
 /*
  * wasm_decode_const_expr - reads a constant expression up to and including

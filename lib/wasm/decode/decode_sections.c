@@ -130,7 +130,8 @@ int wasm_dec_exports(struct dec *d)
 		at = d->r.pos;
 		if (!wasm_reader_u8(&d->r, &e->kind))
 			return wasm_dec_reader_fail(d);
-		if (e->kind > WASM_EXTERN_GLOBAL)
+		if (e->kind > WASM_EXTERN_TAG ||
+		    (e->kind == WASM_EXTERN_TAG && (d->m->features_off & WASM_FEAT_EXCEPTIONS)))
 			return DEC_FAIL(d, ERR_MALFORMED, at, "malformed export kind %u", e->kind);
 		if (!wasm_reader_u32(&d->r, &e->index))
 			return wasm_dec_reader_fail(d);
@@ -353,6 +354,53 @@ int wasm_dec_datas(struct dec *d)
 		s->size = size;
 		s->init = p;
 		m->ndatas = i + 1;
+	}
+	return 0;
+}
+
+int wasm_dec_tagtype(struct dec *d, uint32_t *type, size_t at)
+{
+	uint8_t attr;
+
+	if (d->m->features_off & WASM_FEAT_EXCEPTIONS)
+		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed: tag (feature %s is off)",
+				wasm_feature_name(WASM_FEAT_EXCEPTIONS));
+	if (!wasm_reader_u8(&d->r, &attr) || !wasm_reader_u32(&d->r, type))
+		return wasm_dec_reader_fail(d);
+	if (attr != 0)
+		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed tag attribute %u", attr);
+	d->m->uses_exceptions = true;
+	return 0;
+}
+
+int wasm_dec_tags(struct dec *d)
+{
+	struct wasm_module *m = d->m;
+	struct wasm_tag *all;
+	uint32_t n;
+	int rc = wasm_dec_count(d, &n);
+
+	if (rc)
+		return rc;
+	if (n && (d->m->features_off & WASM_FEAT_EXCEPTIONS))
+		return DEC_FAIL(d, ERR_MALFORMED, d->r.pos,
+				"malformed section id 13 (feature %s is off)",
+				wasm_feature_name(WASM_FEAT_EXCEPTIONS));
+	if ((uint64_t)m->ntags + n > UINT32_MAX)
+		return DEC_FAIL(d, ERR_MALFORMED, d->r.pos, "too many tags");
+	all = wasm_arena_array(m, (size_t)m->ntags + n, sizeof(*all));
+	if (!all)
+		return wasm_dec_nomem(d);
+	if (m->ntags)
+		memcpy(all, m->tags, m->ntags * sizeof(*all));
+	m->tags = all;
+	for (uint32_t i = 0; i < n; i++) {
+		struct wasm_tag *t = &all[m->ntags];
+
+		if ((rc = wasm_dec_tagtype(d, &t->type, d->r.pos)))
+			return rc;
+		t->import = WASM_NONE;
+		m->ntags++;
 	}
 	return 0;
 }

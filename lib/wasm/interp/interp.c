@@ -103,6 +103,7 @@ int wasm_exec_call(struct wasm_exec *x, struct wasm_funcinst *f, const union was
 	x->nresults = ft->nresults;
 	x->reason = WASM_SUSPEND_NONE;
 	memset(&x->trap, 0, sizeof(x->trap));
+	x->exn = NULL;
 	x->jit_call = jit_exec_wants(x);
 	x->state = EXEC_READY;
 	return 0;
@@ -213,6 +214,11 @@ const union wasm_val *wasm_exec_results(const struct wasm_exec *x, uint32_t *n)
 const struct wasm_trap *wasm_exec_trap(const struct wasm_exec *x)
 {
 	return x->state == EXEC_TRAPPED ? &x->trap : NULL;
+}
+
+const struct wasm_exn *wasm_exec_exception(const struct wasm_exec *x)
+{
+	return x->state == EXEC_TRAPPED && x->trap.kind == WASM_TRAP_EXCEPTION ? x->exn : NULL;
 }
 
 void wasm_exec_request_yield(struct wasm_exec *x)

@@ -323,6 +323,7 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	};
 	const struct ins *ip;
 	struct interp_fn *callee;
+	const struct wasm_exn *exn;
 	struct wasm_funcinst *f;
 	uint64_t *fp;
 	uint8_t *mb;
@@ -726,6 +727,10 @@ call_funcinst:
 			x->reason = WASM_SUSPEND_YIELD;
 			goto suspend;
 		}
+		if (rc == WASM_HOST_THROW && hc.exn) {
+			exn = hc.exn;
+			goto throw_exn;
+		}
 		x->trap.msg = hc.trap_msg;
 		x->trap.exit_code = hc.exit_code;
 		TRAP(hc.trap_kind ? hc.trap_kind : WASM_TRAP_HOST);
@@ -824,6 +829,27 @@ L_GLOBAL_SET:
 L_REF_IS_NULL:
 	C = A64 == 0;
 	NEXT();
+
+	/* ---- exceptions (interp_exn.c unwinds) ---- */
+L_THROW:
+	exn = interp_exn_new(x, (const struct wasm_taginst *)(uintptr_t)ip->imm, fp + ip->a, ip->b);
+	if (!exn)
+		TRAP(WASM_TRAP_NOMEM);
+	goto throw_exn;
+L_THROW_REF:
+	exn = (const struct wasm_exn *)(uintptr_t)A64;
+	if (!exn)
+		TRAP(WASM_TRAP_NULL_EXNREF);
+throw_exn:
+	x->ip = ip;
+	x->fp = (uint64_t)(fp - x->stack);
+	if (!interp_exn_unwind(x, exn))
+		TRAP(WASM_TRAP_EXCEPTION);
+	ip = x->ip;
+	fp = x->stack + x->fp;
+	mb = x->fn->mem0->base;
+	x->msize = x->fn->mem0->size_bytes;
+	JUMP();
 
 	/* ---- memory and tables (the runtime's helpers) ---- */
 L_MEMORY_SIZE:

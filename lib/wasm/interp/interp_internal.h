@@ -318,7 +318,9 @@
 	X(MEMX_GROW) \
 	X(MEMX_INIT) \
 	X(MEMX_COPY) \
-	X(MEMX_FILL)
+	X(MEMX_FILL) \
+	X(THROW) \
+	X(THROW_REF)
 
 /* clang-format on */
 
@@ -387,10 +389,31 @@ struct ins {
 };
 
 /*
+ * An exception handler of a translated function (exception handling,
+ * 3.0): a catch clause of a try_table, a catch of a legacy try, or a
+ * legacy delegate. It covers the instructions [start, end) of its try's
+ * body; `depth` is its try's control depth (the body is 0). An exception
+ * at instruction i goes to the covering handler of the greatest depth
+ * whose tag matches (NULL matches every tag; first in table order among
+ * equals): its payload is written to slots pslot.. (UINT32_MAX: dropped),
+ * the exnref to slot xslot (UINT32_MAX: dropped), and execution goes on at
+ * instruction `pad`. A delegate (delegate != UINT32_MAX) instead goes on
+ * looking in the same frame among the handlers of depth <= delegate.
+ */
+struct interp_handler {
+	uint32_t start, end, pad, depth;
+	uint32_t pslot, xslot, delegate;
+	const struct wasm_taginst *tag;
+};
+
+/*
  * A function's translated code: `ins` is what interp_fn.code points at, and
  * ncode sits just before it, so a call reaches both through one pointer.
+ * Its exception handlers (if any) follow the instructions.
  */
 struct interp_body {
+	const struct interp_handler *handlers;
+	uint64_t nhandlers;
 	uint64_t ncode;
 	struct ins ins[];
 };
@@ -496,6 +519,7 @@ struct wasm_exec {
 	bool fuel_bound; /* the unit limit of this run is the fuel */
 
 	struct wasm_trap trap;
+	const struct wasm_exn *exn; /* the uncaught exception (WASM_TRAP_EXCEPTION) */
 	uint32_t nresults;
 
 	struct ins entry[2]; /* CALL_FUNCINST f, EXIT */
@@ -517,6 +541,20 @@ int interp_stack_reserve(struct wasm_exec *x, uint64_t need);
 /* interp_trap_walk - appends to x->trap the frames of the interpreter's
  * stack, innermost (x->fn at x->ip) first, counting them in depth. */
 void interp_trap_walk(struct wasm_exec *x);
+
+/*
+ * interp_exn_new - a new exception of tag `tag` with payload vals[0..n),
+ * owned by x's store; NULL if out of memory.
+ * interp_exn_unwind - throws `exn` at x->fn / x->ip (x->fp): finds its
+ * handler in this frame or a caller's (interp_handler), pops the frames
+ * above it, stores payload and exnref, and sets x->fn, x->fp, x->ip to the
+ * landing pad: true. Without a handler nothing changes and x->exn is set:
+ * false (the caller traps with WASM_TRAP_EXCEPTION, the backtrace that of
+ * the throw).
+ */
+struct wasm_exn *interp_exn_new(struct wasm_exec *x, const struct wasm_taginst *tag,
+				const uint64_t *vals, uint32_t n);
+bool interp_exn_unwind(struct wasm_exec *x, const struct wasm_exn *exn);
 
 /* interp_frames_reserve - room for one more frame record; 0 or a trap kind. */
 int interp_frames_reserve(struct wasm_exec *x);

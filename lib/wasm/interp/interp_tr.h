@@ -28,6 +28,11 @@ struct tctrl {
 	uint32_t start;	    /* loop: its first instruction */
 	uint32_t patch;	    /* chain of forward branches to the end (site + 1) */
 	uint32_t else_site; /* if: the branch to the else part (site + 1) */
+	/* exception handling (op WASM_OP_TRY_TABLE, _TRY, _CATCH, _CATCH_ALL):
+	 * its handlers are t->hs[hfirst..), whose `end` is set as its body
+	 * closes; a legacy catch keeps its exception in local xslot */
+	uint32_t hfirst, xslot;
+	uint32_t do_end; /* legacy try: where its do-body ended */
 };
 
 struct tr {
@@ -51,7 +56,9 @@ struct tr {
 	uint32_t label_at; /* a branch target: instructions cannot merge across it */
 	uint32_t off;
 	bool nomem;
-	struct ins dummy; /* written instead once out of memory */
+	struct ins dummy;	   /* written instead once out of memory */
+	struct interp_handler *hs; /* exception handlers so far */
+	uint32_t nh, caph;
 };
 
 static inline uint32_t interp_tr_slot(const struct tr *t, uint32_t height)
@@ -94,3 +101,17 @@ bool interp_tr_end(struct tr *t);
 void interp_tr_br(struct tr *t, uint32_t d);
 void interp_tr_br_if(struct tr *t, uint32_t d);
 void interp_tr_br_table(struct tr *t, bool dead);
+/* Exception handling (interp_tr_exn.c): try_table, the legacy try, catch,
+ * catch_all and delegate, throw, throw_ref, rethrow; and closing a try's
+ * handlers at its end (from interp_tr_end). */
+void interp_tr_try_table(struct tr *t);
+void interp_tr_try(struct tr *t);
+void interp_tr_catch(struct tr *t, bool all);
+void interp_tr_delegate(struct tr *t);
+void interp_tr_throw(struct tr *t, uint8_t code);
+void interp_tr_close_try(struct tr *t, struct tctrl *k);
+/* From interp_tr_stack.c for the landing pads: a branch to label k
+ * carrying the n values in slots of heights base.. (then t->h is base). */
+void interp_tr_pad_branch(struct tr *t, struct tctrl *k, uint32_t base, uint32_t n);
+/* Points the branch at `site` to label k. */
+void interp_tr_set_target(struct tr *t, uint32_t site, struct tctrl *k);

@@ -569,12 +569,30 @@ void interp_tr_else(struct tr *t)
 	t->last_prod = -1;
 }
 
+void interp_tr_set_target(struct tr *t, uint32_t site, struct tctrl *k)
+{
+	set_target(t, site, k);
+}
+
+void interp_tr_pad_branch(struct tr *t, struct tctrl *k, uint32_t base, uint32_t n)
+{
+	t->h = base;
+	for (uint32_t i = 0; i < n; i++)
+		interp_tr_push(t);
+	emit_moves(t, k, n);
+	interp_tr_emit(t, OP_BR);
+	set_target(t, t->n - 1, k);
+	t->h = base;
+}
+
 /* Returns true at the body's end. */
 bool interp_tr_end(struct tr *t)
 {
 	struct tctrl *k = &t->cs[t->nc - 1];
 	struct ins *in;
 
+	if (k->op == WASM_OP_TRY_TABLE || k->op == WASM_OP_TRY)
+		interp_tr_close_try(t, k);
 	if (!k->dead)
 		interp_tr_materialize_top(t, k->nresults);
 	if (k->else_site)

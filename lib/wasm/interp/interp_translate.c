@@ -526,6 +526,24 @@ static bool translate_instr(struct tr *t, uint8_t code)
 	case WASM_OP_PREFIX_FC:
 		do_fc(t, dead);
 		return false;
+	case WASM_OP_TRY_TABLE:
+		interp_tr_try_table(t);
+		return false;
+	case WASM_OP_TRY:
+		interp_tr_try(t);
+		return false;
+	case WASM_OP_CATCH:
+	case WASM_OP_CATCH_ALL:
+		interp_tr_catch(t, code == WASM_OP_CATCH_ALL);
+		return false;
+	case WASM_OP_DELEGATE:
+		interp_tr_delegate(t);
+		return false;
+	case WASM_OP_THROW:
+	case WASM_OP_THROW_REF:
+	case WASM_OP_RETHROW:
+		interp_tr_throw(t, code);
+		return false;
 	default:
 		break;
 	}
@@ -562,6 +580,7 @@ static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 	t->last_prod = -1;
 	t->last_copy = -1;
 	t->label_at = 0;
+	t->nh = 0;
 	/* block ends push their results even after unreachable code */
 	vcap = MAX(f->max_height, fn->nresults);
 	for (uint32_t i = 0; i < f->nblocks; i++)
@@ -591,25 +610,37 @@ static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 		t->nomem = true; /* cannot happen for a validated body */
 	if (t->nomem)
 		goto out;
-	body = malloc(sizeof(*body) + (size_t)t->n * sizeof(body->ins[0]));
+	body = malloc(sizeof(*body) + (size_t)t->n * sizeof(body->ins[0]) +
+		      (size_t)t->nh * sizeof(*t->hs));
 	if (!body) {
 		t->nomem = true;
 		goto out;
 	}
 	body->ncode = t->n;
 	memcpy(body->ins, t->code, (size_t)t->n * sizeof(body->ins[0]));
+	body->nhandlers = t->nh;
+	body->handlers = NULL;
+	if (t->nh) {
+		struct interp_handler *hs = (struct interp_handler *)(void *)&body->ins[t->n];
+
+		memcpy(hs, t->hs, (size_t)t->nh * sizeof(*hs));
+		body->handlers = hs;
+	}
 	*out = body;
 out:
 	free(t->vs);
 	free(t->cs);
+	free(t->hs);
 	t->vs = NULL;
 	t->cs = NULL;
+	t->hs = NULL;
+	t->caph = 0;
 	return t->nomem ? ERR_NOMEM : 0;
 }
 
 static size_t body_bytes(const struct interp_body *b)
 {
-	return sizeof(*b) + b->ncode * sizeof(b->ins[0]);
+	return sizeof(*b) + b->ncode * sizeof(b->ins[0]) + b->nhandlers * sizeof(b->handlers[0]);
 }
 
 /* Translates fn into a new body (scratch buffers of its own: translators
@@ -736,7 +767,7 @@ int wasm_code_translate(struct wasm_instance *inst, size_t limit, bool eager,
 		atomic_init(&fn->code, code->stub->ins);
 		fn->nparams = ft->nparams;
 		fn->nresults = ft->nresults;
-		fn->nlocals = ft->nparams + f->nlocals;
+		fn->nlocals = ft->nparams + f->nlocals + f->nhidden;
 		fn->nslots = fn->nlocals + MAX(f->max_height, ft->nresults);
 		fn->inst = inst;
 		fn->index = m->nfunc_imports + i;

@@ -28,6 +28,7 @@
 #include "wasm/jit/jit_rt_internal.h"
 #include "wasm/jit/rv64_enc.h"
 #include "wasm/module_internal.h"
+#include "wasm/runtime/runtime_store.h"
 
 STATIC_ASSERT(offsetof(struct wasm_exec, yield) < 2048);
 STATIC_ASSERT(offsetof(struct wasm_exec, jit_stack_limit) < 2048);
@@ -479,7 +480,8 @@ static int exec_state_new(struct wasm_exec *x)
 
 bool jit_exec_wants(struct wasm_exec *x)
 {
-	if (x->has_fuel || !jit_store_enabled(wasm_store_config(x->store)))
+	if (x->has_fuel || !jit_store_enabled(wasm_store_config(x->store)) ||
+	    x->store->uses_exceptions)
 		return false;
 	return x->jit || exec_state_new(x) == 0;
 }

@@ -306,6 +306,39 @@ int wasm_store_new_func(struct wasm_store *s, const char *sig, wasm_host_fn fn, 
 	return 0;
 }
 
+/* The function a host tag borrows its type from; never called. */
+static int tag_type_holder(struct wasm_host_call *c, union wasm_val *vals)
+{
+	(void)c;
+	(void)vals;
+	return WASM_HOST_TRAP;
+}
+
+int wasm_store_new_tag(struct wasm_store *s, const char *sig, struct wasm_taginst **out)
+{
+	struct wasm_funcinst *f;
+	struct wasm_taginst *t;
+	const char *colon = strchr(sig, ':');
+	int rc;
+
+	if (!colon || colon[1])
+		return ERR_INVAL;
+	rc = wasm_store_new_func(s, sig, tag_type_holder, NULL, &f);
+	if (rc)
+		return rc;
+	t = malloc(sizeof(*t));
+	if (!t)
+		return ERR_NOMEM;
+	t->type = f->type;
+	rc = wasm_store_adopt(s, t, free);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
 int wasm_store_new_table(struct wasm_store *s, uint8_t elem_type, struct wasm_limits limits,
 			 struct wasm_tableinst **out)
 {

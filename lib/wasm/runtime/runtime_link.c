@@ -76,7 +76,7 @@ static int linker_define_n(struct wasm_linker *l, const char *module, size_t mle
 	struct linker_entry *x;
 	char *str;
 
-	if (e->kind > WASM_EXTERN_GLOBAL)
+	if (e->kind > WASM_EXTERN_TAG)
 		return ERR_INVAL;
 	for (size_t i = 0; i < l->n; i++) {
 		x = &l->v[i];
@@ -138,6 +138,9 @@ static struct wasm_extern instance_extern(const struct wasm_instance *inst, uint
 		break;
 	case WASM_EXTERN_MEMORY:
 		e.u.mem = inst->mems[index];
+		break;
+	case WASM_EXTERN_TAG:
+		e.u.tag = inst->tags[index];
 		break;
 	default:
 		e.u.global = inst->globals[index];
@@ -227,6 +230,8 @@ static bool extern_matches(const struct wasm_module *m, const struct wasm_import
 	case WASM_EXTERN_MEMORY:
 		return limits_match(e->u.mem->pages, &wasm_store_memory_node(e->u.mem)->decl,
 				    &m->mems[im->index].limits);
+	case WASM_EXTERN_TAG:
+		return wasm_functype_equal(e->u.tag->type, &m->types[m->tags[im->index].type]);
 	default: {
 		const struct wasm_global *want = &m->globals[im->index];
 
@@ -242,6 +247,7 @@ struct rt_instance {
 	struct wasm_instance inst;
 	struct wasm_funcinst *own_funcs;     /* nfuncs - nfunc_imports */
 	struct wasm_globalinst *own_globals; /* nglobals - nglobal_imports */
+	struct wasm_taginst *own_tags;	     /* ntags - ntag_imports */
 };
 
 void wasm_instance_destroy(void *obj)
@@ -259,6 +265,8 @@ void wasm_instance_destroy(void *obj)
 	free(inst->data_dropped);
 	free(ri->own_funcs);
 	free(ri->own_globals);
+	free(inst->tags);
+	free(ri->own_tags);
 	free(ri);
 }
 
@@ -303,8 +311,11 @@ static int instance_alloc(struct wasm_store *s, const struct wasm_module *m,
 	inst->data_dropped = alloc_array(m->ndatas, sizeof(*inst->data_dropped));
 	ri->own_funcs = alloc_array(m->nfuncs - m->nfunc_imports, sizeof(*ri->own_funcs));
 	ri->own_globals = alloc_array(m->nglobals - m->nglobal_imports, sizeof(*ri->own_globals));
+	inst->tags = alloc_array(m->ntags, sizeof(*inst->tags));
+	ri->own_tags = alloc_array(m->ntags - m->ntag_imports, sizeof(*ri->own_tags));
 	if (!inst->funcs || !inst->tables || !inst->mems || !inst->globals || !inst->elem_dropped ||
-	    !inst->data_dropped || !ri->own_funcs || !ri->own_globals) {
+	    !inst->data_dropped || !ri->own_funcs || !ri->own_globals || !inst->tags ||
+	    !ri->own_tags) {
 		wasm_instance_destroy(ri);
 		return ERR_NOMEM;
 	}
@@ -345,6 +356,9 @@ static int resolve_imports(struct wasm_instance *inst, const struct wasm_linker 
 			break;
 		case WASM_EXTERN_MEMORY:
 			inst->mems[im->index] = e->u.mem;
+			break;
+		case WASM_EXTERN_TAG:
+			inst->tags[im->index] = e->u.tag;
 			break;
 		default:
 			inst->globals[im->index] = e->u.global;
@@ -564,6 +578,14 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	if (rc)
 		goto fail;
 	make_funcs_and_globals(ri);
+	for (uint32_t i = m->ntag_imports; i < m->ntags; i++) {
+		ri->own_tags[i - m->ntag_imports].type = &m->types[m->tags[i].type];
+		inst->tags[i] = &ri->own_tags[i - m->ntag_imports];
+	}
+	/* Exceptions never cross compiled frames: once a module that uses
+	 * them is in the store, its calls run interpreted (jit/README.md). */
+	if (m->uses_exceptions)
+		s->uses_exceptions = true;
 	rc = wasm_code_translate(inst, inst->store->cfg.max_code_bytes, inst->store->cfg.eager_code,
 				 err);
 	if (!rc && jit_store_enabled(&inst->store->cfg))

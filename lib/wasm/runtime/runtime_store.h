@@ -71,6 +71,9 @@ struct wasm_store {
 	struct rt_adopted *adopted;
 	/* the last fault guard_call turned into a trap (wasm_store_note_fault) */
 	uintptr_t fault_addr, fault_pc, fault_fp;
+	/* a module with tags or exception instructions was instantiated:
+	 * calls run interpreted from then on (jit_exec_wants) */
+	bool uses_exceptions;
 };
 
 /*

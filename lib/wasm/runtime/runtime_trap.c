@@ -34,6 +34,8 @@ static const char *const trap_names[WASM_TRAP__COUNT] = {
 	[WASM_TRAP_EXIT] = "exit",
 	[WASM_TRAP_NOMEM] = "out of memory",
 	[WASM_TRAP_CODE_LIMIT] = "translated code past its limit",
+	[WASM_TRAP_EXCEPTION] = "uncaught exception",
+	[WASM_TRAP_NULL_EXNREF] = "null exception reference",
 };
 
 const char *wasm_trap_str(int kind)

@@ -481,6 +481,10 @@ static bool command(struct wp *w, struct wast_cmd *c)
 		return action(w, c) && values(w, &c->expected, &c->nexpected, true) &&
 		       close_paren(w);
 	}
+	if (is_kw(w, kw, "assert_exception")) {
+		c->kind = WAST_ASSERT_EXCEPTION;
+		return action(w, c) && close_paren(w);
+	}
 	if (is_kw(w, kw, "assert_trap") || is_kw(w, kw, "assert_exhaustion")) {
 		c->kind = is_kw(w, kw, "assert_trap") ? WAST_ASSERT_TRAP : WAST_ASSERT_EXHAUSTION;
 		if (c->kind == WAST_ASSERT_TRAP && !is_action(w)) {
@@ -491,10 +495,6 @@ static bool command(struct wp *w, struct wast_cmd *c)
 			return false;
 		}
 		return string(w, &c->text) && close_paren(w);
-	}
-	if (is_kw(w, kw, "assert_exception")) {
-		c->kind = WAST_ASSERT_EXCEPTION;
-		return action(w, c) && close_paren(w);
 	}
 	for (size_t i = 0; i < sizeof(asserts) / sizeof(asserts[0]); i++) {
 		if (!is_kw(w, kw, asserts[i].name))

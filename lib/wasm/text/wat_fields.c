@@ -137,6 +137,18 @@ static bool globaltype(struct wat *p, struct wat_buf *b)
 	return true;
 }
 
+/* A tag's type: attribute 0 (exception), then its type use. */
+static bool tagtype(struct wat *p, struct wat_buf *b)
+{
+	uint32_t idx;
+
+	if (!wat_typeuse(p, NULL, false, &idx, NULL))
+		return false;
+	wat_buf_byte(b, 0);
+	wat_buf_u32(b, idx);
+	return true;
+}
+
 /* An import's description after its kind keyword and optional id. */
 static bool import_desc(struct wat *p, int k, struct wat_buf *b)
 {
@@ -152,6 +164,8 @@ static bool import_desc(struct wat *p, int k, struct wat_buf *b)
 		return tabletype(p, b);
 	case 2:
 		return memtype(p, b, &(bool){false});
+	case 4:
+		return tagtype(p, b);
 	default:
 		return globaltype(p, b);
 	}
@@ -455,6 +469,19 @@ static bool field_global(struct wat *p, uint32_t idx)
 	return globaltype(p, &p->sec[WAT_SEC_GLOBAL]) && wat_expr(p, &p->sec[WAT_SEC_GLOBAL]);
 }
 
+static bool field_tag(struct wat *p, uint32_t idx)
+{
+	bool imported;
+
+	wat_opt_id(p);
+	if (!inline_exports(p, 4, idx) || !inline_import(p, &imported))
+		return false;
+	if (imported)
+		return import_desc(p, 4, &p->sec[WAT_SEC_IMPORT]);
+	p->count[WAT_SEC_TAG]++;
+	return tagtype(p, &p->sec[WAT_SEC_TAG]);
+}
+
 static bool field_import(struct wat *p)
 {
 	struct wat_buf *b = &p->sec[WAT_SEC_IMPORT];
@@ -569,8 +596,8 @@ out:
 
 bool wat_encode_fields(struct wat *p)
 {
-	uint32_t cur[4];
-	for (int k = 0; k < 4; k++)
+	uint32_t cur[5];
+	for (int k = 0; k < 5; k++)
 		cur[k] = 0;
 
 	while (wat_peek(p)->kind == WAT_TOK_LPAR) {
@@ -586,6 +613,8 @@ bool wat_encode_fields(struct wat *p)
 			ok = field_memory(p, cur[2]++);
 		else if (k == 3)
 			ok = field_global(p, cur[3]++);
+		else if (k == 4)
+			ok = field_tag(p, cur[4]++);
 		else if (wat_is_kw(p, kw, "type")) {
 			wat_skip_to_close(p);
 			continue;

@@ -357,6 +357,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		switch (op) {
 		case WASM_OP_BR:
 		case WASM_OP_BR_IF:
+		case WASM_OP_RETHROW:
 			if (!label_index(p, &x))
 				return false;
 			break;
@@ -375,6 +376,10 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		case WASM_OP_GLOBAL_GET:
 		case WASM_OP_GLOBAL_SET:
 			if (!wat_index(p, WAT_GLOBALS, &x))
+				return false;
+			break;
+		case WASM_OP_THROW:
+			if (!wat_index(p, WAT_TAGS, &x))
 				return false;
 			break;
 		case 0x100 + WASM_OP_DATA_DROP:
@@ -483,8 +488,10 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 			wat_buf_byte(b, WASM_TYPE_FUNCREF);
 		else if (wat_is_kw(p, wat_peek(p), "extern"))
 			wat_buf_byte(b, WASM_TYPE_EXTERNREF);
+		else if (wat_is_kw(p, wat_peek(p), "exn"))
+			wat_buf_byte(b, WASM_TYPE_EXNREF);
 		else
-			return wat_unexpected(p, "func or extern");
+			return wat_unexpected(p, "func, extern or exn");
 		p->pos++;
 		return true;
 	default:
@@ -540,7 +547,162 @@ static bool plain(struct wat *p, struct wat_buf *b)
 
 static bool is_block_kw(const struct wat *p, const struct wat_tok *t)
 {
-	return wat_is_kw(p, t, "block") || wat_is_kw(p, t, "loop") || wat_is_kw(p, t, "if");
+	return wat_is_kw(p, t, "block") || wat_is_kw(p, t, "loop") || wat_is_kw(p, t, "if") ||
+	       wat_is_kw(p, t, "try_table") || wat_is_kw(p, t, "try");
+}
+
+/* The words that end a legacy try's parts in flat form. */
+static bool is_catch_kw(const struct wat *p, const struct wat_tok *t)
+{
+	return wat_is_kw(p, t, "catch") || wat_is_kw(p, t, "catch_all") ||
+	       wat_is_kw(p, t, "delegate");
+}
+
+/*
+ * try_table label? blocktype (catch x l | catch_ref x l | catch_all l |
+ * catch_all_ref l)*, after the keyword (exception handling, 3.0); the
+ * clauses' labels count from outside the try_table, so its own label is
+ * pushed after them.
+ */
+static bool try_table_head(struct wat *p, struct wat_buf *b)
+{
+	static const char *const kinds[4] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+	size_t label = p->pos, after;
+	struct wat_buf clauses = {0};
+	uint32_t n = 0;
+	bool ok = true;
+
+	if (wat_peek(p)->kind == WAT_TOK_ID)
+		p->pos++;
+	wat_buf_byte(b, WASM_OP_TRY_TABLE);
+	if (!blocktype(p, b))
+		return false;
+	while (ok && wat_peek(p)->kind == WAT_TOK_LPAR) {
+		int k = -1;
+		uint32_t x = 0, l = 0;
+
+		for (int i = 0; i < 4; i++)
+			if (wat_is_kw(p, wat_peek2(p), kinds[i]))
+				k = i;
+		if (k < 0)
+			break;
+		p->pos += 2;
+		wat_buf_byte(&clauses, (uint8_t)k);
+		if (k < 2) {
+			ok = wat_index(p, WAT_TAGS, &x);
+			wat_buf_u32(&clauses, x);
+		}
+		ok = ok && label_index(p, &l) && wat_expect_rpar(p);
+		wat_buf_u32(&clauses, l);
+		n++;
+	}
+	wat_buf_u32(b, n);
+	wat_buf_bytes(b, clauses.p, clauses.n);
+	wat_buf_free(&clauses);
+	if (!ok)
+		return false;
+	after = p->pos;
+	p->pos = label;
+	ok = push_label(p);
+	p->pos = after;
+	return ok;
+}
+
+/* A legacy catch's head after its keyword: catch x, or catch_all. */
+static bool catch_head(struct wat *p, struct wat_buf *b, bool all)
+{
+	uint32_t x;
+
+	if (all) {
+		wat_buf_byte(b, WASM_OP_CATCH_ALL);
+		return true;
+	}
+	wat_buf_byte(b, WASM_OP_CATCH);
+	if (!wat_index(p, WAT_TAGS, &x))
+		return false;
+	wat_buf_u32(b, x);
+	return true;
+}
+
+/* delegate l, after the keyword: the label counts from outside the try,
+ * whose own label is popped first. */
+static bool delegate_tail(struct wat *p, struct wat_buf *b)
+{
+	uint32_t l;
+
+	p->labels.n--;
+	wat_buf_byte(b, WASM_OP_DELEGATE);
+	if (!label_index(p, &l))
+		return false;
+	wat_buf_u32(b, l);
+	return true;
+}
+
+/* try_table with its clauses and body, or the head of a legacy try (up to
+ * its block type; *legacy says which), from the keyword on. */
+static bool try_head(struct wat *p, struct wat_buf *b, bool *legacy)
+{
+	*legacy = wat_is_kw(p, wat_peek(p), "try");
+	p->pos++;
+	if (!*legacy)
+		return try_table_head(p, b) && wat_instrs(p, b);
+	wat_buf_byte(b, WASM_OP_TRY);
+	return push_label(p) && blocktype(p, b);
+}
+
+/* Flat try_table ... end, or the legacy try ... (catch ...)* end / delegate. */
+static bool flat_try(struct wat *p, struct wat_buf *b)
+{
+	bool legacy;
+
+	if (!try_head(p, b, &legacy))
+		return false;
+	if (legacy) {
+		if (!wat_instrs(p, b))
+			return false;
+		while (wat_is_kw(p, wat_peek(p), "catch") ||
+		       wat_is_kw(p, wat_peek(p), "catch_all")) {
+			bool all = wat_is_kw(p, wat_peek(p), "catch_all");
+
+			p->pos++;
+			if (!catch_head(p, b, all) || !wat_instrs(p, b))
+				return false;
+		}
+		if (wat_is_kw(p, wat_peek(p), "delegate")) {
+			p->pos++;
+			return delegate_tail(p, b);
+		}
+	}
+	if (!wat_expect_kw(p, "end") || !check_end_label(p))
+		return false;
+	wat_buf_byte(b, WASM_OP_END);
+	p->labels.n--;
+	return true;
+}
+
+/* Folded (try_table ...) or (try label? blocktype (do ...) (catch ...)*
+ * | (delegate l)), after the `(`. */
+static bool folded_try(struct wat *p, struct wat_buf *b)
+{
+	bool legacy;
+
+	if (!try_head(p, b, &legacy))
+		return false;
+	if (legacy) {
+		if (wat_open(p, "do") && (!wat_instrs(p, b) || !wat_expect_rpar(p)))
+			return false;
+		while (wat_open(p, "catch") || wat_open(p, "catch_all")) {
+			bool all = wat_is_kw(p, &p->t[p->pos - 1], "catch_all");
+
+			if (!catch_head(p, b, all) || !wat_instrs(p, b) || !wat_expect_rpar(p))
+				return false;
+		}
+		if (wat_open(p, "delegate"))
+			return delegate_tail(p, b) && wat_expect_rpar(p) && wat_expect_rpar(p);
+	}
+	wat_buf_byte(b, WASM_OP_END);
+	p->labels.n--;
+	return wat_expect_rpar(p);
 }
 
 /* An else and its instructions; an empty else is left out (as wabt does:
@@ -586,6 +748,8 @@ static bool folded(struct wat *p, struct wat_buf *b)
 	if (!wat_expect_lpar(p))
 		return false;
 	const struct wat_tok *kw = wat_peek(p);
+	if (wat_is_kw(p, kw, "try_table") || wat_is_kw(p, kw, "try"))
+		return folded_try(p, b);
 	if (wat_is_kw(p, kw, "block") || wat_is_kw(p, kw, "loop")) {
 		p->pos++;
 		wat_buf_byte(b, wat_is_kw(p, kw, "loop") ? WASM_OP_LOOP : WASM_OP_BLOCK);
@@ -667,14 +831,16 @@ bool wat_instrs(struct wat *p, struct wat_buf *b)
 		if (t->kind == WAT_TOK_LPAR)
 			ok = wat_folded(p, b);
 		else if (t->kind != WAT_TOK_KEYWORD || wat_is_kw(p, t, "end") ||
-			 wat_is_kw(p, t, "else"))
+			 wat_is_kw(p, t, "else") || is_catch_kw(p, t))
 			return true;
 		else if (!is_block_kw(p, t))
 			ok = plain(p, b);
 		else if (!nest(p))
 			return false;
 		else {
-			ok = flat_block(p, b);
+			ok = wat_is_kw(p, t, "try") || wat_is_kw(p, t, "try_table")
+				     ? flat_try(p, b)
+				     : flat_block(p, b);
 			p->depth--;
 		}
 		if (!ok)

@@ -55,6 +55,7 @@ enum wat_space_kind {
 	WAT_TABLES,
 	WAT_MEMS,
 	WAT_GLOBALS,
+	WAT_TAGS, /* external kind 4 */
 	WAT_TYPES,
 	WAT_ELEMS,
 	WAT_DATAS,
@@ -80,6 +81,7 @@ enum {
 	WAT_SEC_CODE,
 	WAT_SEC_DATA,
 	WAT_SEC_DATACOUNT,
+	WAT_SEC_TAG,
 	WAT_NSECS
 };
 
@@ -94,7 +96,7 @@ struct wat {
 	struct wat_space space[WAT_NSPACES];
 	struct wat_functype *types;
 	uint32_t ntypes, types_cap;
-	uint32_t nimports[4]; /* by external kind: func, table, mem, global */
+	uint32_t nimports[5]; /* by external kind: func, table, mem, global, tag */
 
 	/* the function being encoded */
 	struct wat_space locals;
@@ -159,9 +161,9 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
 uint32_t wat_type_append(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
 
-/* The external kinds' words (func, table, memory, global), by kind; the
- * kind named by token t, or -1. */
-extern const char *const wat_extern_words[4];
+/* The external kinds' words (func, table, memory, global, tag), by kind;
+ * the kind named by token t, or -1. */
+extern const char *const wat_extern_words[5];
 int wat_extern_kind(const struct wat *p, const struct wat_tok *t);
 /* An optional $id: its token index, or 0 (consumed if there). */
 uint32_t wat_opt_id(struct wat *p);

@@ -20,7 +20,7 @@
 static bool add_named(struct wat *p, enum wat_space_kind k, uint32_t name)
 {
 	static const char *const what[WAT_NSPACES] = {"func", "table", "memory", "global",
-						      "type", "elem",  "data"};
+						      "tag",  "type",  "elem",	 "data"};
 	uint32_t dup;
 	if (name && wat_space_find(p, &p->space[k], &p->t[name], &dup))
 		return wat_fail(p, &p->t[name], "duplicate %s %.*s", what[k], (int)p->t[name].len,
@@ -136,10 +136,10 @@ static bool scan_fields(struct wat *p)
 
 static bool assemble(struct wat *p, struct wat_buf *out)
 {
-	static const uint8_t order[] = {WAT_SEC_TYPE,	   WAT_SEC_IMPORT, WAT_SEC_FUNC,
-					WAT_SEC_TABLE,	   WAT_SEC_MEM,	   WAT_SEC_GLOBAL,
-					WAT_SEC_EXPORT,	   WAT_SEC_START,  WAT_SEC_ELEM,
-					WAT_SEC_DATACOUNT, WAT_SEC_CODE,   WAT_SEC_DATA};
+	static const uint8_t order[] = {
+		WAT_SEC_TYPE,	   WAT_SEC_IMPORT, WAT_SEC_FUNC,   WAT_SEC_TABLE, WAT_SEC_MEM,
+		WAT_SEC_TAG,	   WAT_SEC_GLOBAL, WAT_SEC_EXPORT, WAT_SEC_START, WAT_SEC_ELEM,
+		WAT_SEC_DATACOUNT, WAT_SEC_CODE,   WAT_SEC_DATA};
 	struct wat_buf *types = &p->sec[WAT_SEC_TYPE];
 
 	for (uint32_t i = 0; i < p->ntypes; i++) {

@@ -92,11 +92,11 @@ bool wat_fail(struct wat *p, const struct wat_tok *at, const char *fmt, ...)
 	return false;
 }
 
-const char *const wat_extern_words[4] = {"func", "table", "memory", "global"};
+const char *const wat_extern_words[5] = {"func", "table", "memory", "global", "tag"};
 
 int wat_extern_kind(const struct wat *p, const struct wat_tok *t)
 {
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < 5; k++)
 		if (wat_is_kw(p, t, wat_extern_words[k]))
 			return k;
 	return -1;
@@ -200,6 +200,8 @@ bool wat_reftype(struct wat *p, uint8_t *out)
 		*out = WASM_TYPE_FUNCREF;
 	else if (wat_is_kw(p, t, "externref"))
 		*out = WASM_TYPE_EXTERNREF;
+	else if (wat_is_kw(p, t, "exnref"))
+		*out = WASM_TYPE_EXNREF;
 	else
 		return wat_unexpected(p, "a reference type");
 	p->pos++;
@@ -223,7 +225,8 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 			return true;
 		}
 	}
-	if (wat_is_kw(p, wat_peek(p), "funcref") || wat_is_kw(p, wat_peek(p), "externref"))
+	if (wat_is_kw(p, wat_peek(p), "funcref") || wat_is_kw(p, wat_peek(p), "externref") ||
+	    wat_is_kw(p, wat_peek(p), "exnref"))
 		return wat_reftype(p, out);
 	return wat_unexpected(p, "a value type");
 }

@@ -182,6 +182,13 @@ static int check_entities(struct vmod *vm)
 				       l->is64 ? memory64_too_big : memory_too_big)))
 			return rc;
 	}
+	vm->section = "tag";
+	for (uint32_t i = 0; i < m->ntags; i++) {
+		if (m->tags[i].type >= m->ntypes)
+			return VFAIL(vm, 0, "unknown type %u (tag %u)", m->tags[i].type, i);
+		if (m->types[m->tags[i].type].nresults)
+			return VFAIL(vm, 0, "non-empty tag result type (tag %u)", i);
+	}
 	vm->section = "global";
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
 		struct wasm_global *g = &m->globals[i];
@@ -276,8 +283,8 @@ static int check_exports(struct vmod *vm)
 	vm->section = "export";
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *e = &m->exports[i];
-		static const char *const what[4] = {"function", "table", "memory", "global"};
-		const uint32_t count[4] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
+		static const char *const what[5] = {"function", "table", "memory", "global", "tag"};
+		const uint32_t count[5] = {m->nfuncs, m->ntables, m->nmems, m->nglobals, m->ntags};
 
 		if (e->index >= count[e->kind])
 			return VFAIL(vm, 0, "unknown %s %u", what[e->kind], e->index);

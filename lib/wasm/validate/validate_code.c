@@ -22,8 +22,8 @@
 
 /* One-value block types point here. */
 static const uint8_t single_types[] = {
-	WASM_TYPE_I32, WASM_TYPE_I64,	  WASM_TYPE_F32,
-	WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
+	WASM_TYPE_I32,	   WASM_TYPE_I64,	WASM_TYPE_F32,	  WASM_TYPE_F64,
+	WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_EXNREF,
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...)
@@ -246,18 +246,12 @@ static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
 	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type in block type");
 }
 
-bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
+/* The block's params are popped: records its block info and pushes it. */
+static bool open_block(struct vfunc *v, uint8_t op, const uint8_t *params, uint32_t np,
+		       const uint8_t *results, uint32_t nr)
 {
-	const uint8_t *params, *results;
-	uint32_t np, nr;
 	struct wasm_block_info *b;
 
-	if (!block_type(v, &params, &np, &results, &nr))
-		return false;
-	if (op == WASM_OP_IF && !wasm_vf_pop_t(v, T_I32))
-		return false;
-	if (!wasm_vf_pop_n(v, params, np))
-		return false;
 	if (v->nblocks == v->capblocks &&
 	    !wasm_vf_grow(v, (void **)&v->blocks, &v->capblocks, (uint64_t)v->nblocks + 1,
 			  sizeof(*v->blocks)))
@@ -270,6 +264,144 @@ bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
 	b->nresults = nr;
 	b->height = v->nvals;
 	return push_ctrl(v, op, params, np, results, nr, v->nblocks++);
+}
+
+bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
+{
+	const uint8_t *params, *results;
+	uint32_t np, nr;
+
+	if (!block_type(v, &params, &np, &results, &nr))
+		return false;
+	if (op == WASM_OP_IF && !wasm_vf_pop_t(v, T_I32))
+		return false;
+	if (!wasm_vf_pop_n(v, params, np))
+		return false;
+	if (op == WASM_OP_TRY)
+		v->uses_exceptions = true;
+	return open_block(v, op, params, np, results, nr);
+}
+
+/* Whether label types ts[0..n) are the tag's params, then an exnref if
+ * `ref`; for catch_all (tag NULL) just the exnref if `ref`. */
+static bool clause_types_match(const struct wasm_functype *tag, bool ref, const uint8_t *ts,
+			       uint32_t n)
+{
+	uint32_t np = tag ? tag->nparams : 0;
+
+	if (n != np + ref)
+		return false;
+	if (np && memcmp(ts, tag->params, np) != 0)
+		return false;
+	return !ref || ts[np] == WASM_TYPE_EXNREF;
+}
+
+bool wasm_vf_begin_try_table(struct vfunc *v)
+{
+	const uint8_t *params, *results;
+	uint32_t np, nr, n, below;
+
+	if (!block_type(v, &params, &np, &results, &nr) || !wasm_vf_u32(v, &n))
+		return false;
+	v->uses_exceptions = true;
+	/* The payload lands above the operands below the block (the
+	 * translator's landing pads): room for it in the frame. */
+	below = v->nvals >= v->floor + np ? v->nvals - np : v->floor;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct wasm_functype *tag = NULL;
+		const uint8_t *ts;
+		uint32_t x, nl;
+		uint8_t kind;
+		struct ctrl *c;
+
+		if (!wasm_reader_u8(&v->r, &kind))
+			return wasm_vf_vreader_fail(v);
+		if (kind > 3)
+			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed catch clause kind %u",
+					     kind);
+		if (kind < 2) {
+			if (!wasm_vf_u32(v, &x))
+				return false;
+			if (x >= v->m->ntags)
+				return wasm_vf_vfail(v, ERR_INVALID, "unknown tag %u", x);
+			tag = &v->m->types[v->m->tags[x].type];
+		}
+		if (!wasm_vf_label(v, &c))
+			return false;
+		wasm_vf_label_types(c, &ts, &nl);
+		if (!clause_types_match(tag, kind & 1, ts, nl))
+			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: catch clause %u", i);
+		if ((uint64_t)below + nl > v->max_height)
+			v->max_height = below + nl;
+	}
+	if (!wasm_vf_pop_n(v, params, np))
+		return false;
+	return open_block(v, WASM_OP_TRY_TABLE, params, np, results, nr);
+}
+
+bool wasm_vf_do_catch(struct vfunc *v, bool all)
+{
+	struct ctrl *c = &v->ctrls[v->nctrls - 1];
+	const struct wasm_functype *tag = NULL;
+	uint32_t x;
+
+	if (!all) {
+		if (!wasm_vf_u32(v, &x))
+			return false;
+		if (x >= v->m->ntags)
+			return wasm_vf_vfail(v, ERR_INVALID, "unknown tag %u", x);
+		tag = &v->m->types[v->m->tags[x].type];
+	}
+	if (c->opcode != WASM_OP_TRY && c->opcode != WASM_OP_CATCH)
+		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode: %s without try",
+				     all ? "catch_all" : "catch");
+	if (!end_frame(v, c))
+		return false;
+	c->opcode = all ? WASM_OP_CATCH_ALL : WASM_OP_CATCH;
+	c->unreachable = false;
+	/* The caught exception (for rethrow) lives in a hidden local, one per
+	 * open catch frame. */
+	{
+		uint32_t depth = 0;
+
+		for (uint32_t i = 0; i < v->nctrls; i++)
+			depth += v->ctrls[i].opcode == WASM_OP_CATCH ||
+				 v->ctrls[i].opcode == WASM_OP_CATCH_ALL;
+		if (depth > v->max_catch)
+			v->max_catch = depth;
+	}
+	return !tag || wasm_vf_push_n(v, tag->params, tag->nparams);
+}
+
+bool wasm_vf_do_delegate(struct vfunc *v)
+{
+	const struct ctrl *c = &v->ctrls[v->nctrls - 1];
+	uint32_t l;
+
+	if (!wasm_vf_u32(v, &l))
+		return false;
+	if (c->opcode != WASM_OP_TRY)
+		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode: delegate without try");
+	if (l >= v->nctrls - 1)
+		return wasm_vf_vfail(v, ERR_INVALID, "unknown label %u", l);
+	if (!end_frame(v, c))
+		return false;
+	v->blocks[c->block].end_pc = (uint32_t)v->op_pos;
+	v->nctrls--;
+	v->floor = v->ctrls[v->nctrls - 1].height;
+	return wasm_vf_push_n(v, c->results, c->nresults);
+}
+
+bool wasm_vf_do_rethrow(struct vfunc *v)
+{
+	struct ctrl *c;
+
+	if (!wasm_vf_label(v, &c))
+		return false;
+	if (c->opcode != WASM_OP_CATCH && c->opcode != WASM_OP_CATCH_ALL)
+		return wasm_vf_vfail(v, ERR_INVALID, "invalid rethrow label");
+	wasm_vf_set_unreachable(v);
+	return true;
 }
 
 bool wasm_vf_do_else(struct vfunc *v)
@@ -376,6 +508,8 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 	v->rc = 0;
 	v->nvals = v->nctrls = v->nblocks = v->nuntyped = v->floor = 0;
 	v->max_height = v->max_depth = 0;
+	v->uses_exceptions = false;
+	v->max_catch = 0;
 	v->op_pos = f->body_start;
 	if (nl > WASM_MAX_LOCALS) {
 		wasm_vf_vfail(v, ERR_MALFORMED, "too many locals");
@@ -401,6 +535,12 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 	}
 	f->max_height = v->max_height;
 	f->max_depth = v->max_depth;
+	f->nhidden = v->max_catch;
+	if (v->uses_exceptions) {
+		arena_lock(v);
+		m->uses_exceptions = true;
+		arena_unlock(v);
+	}
 	f->nblocks = v->nblocks;
 	f->nuntyped = v->nuntyped;
 	arena_lock(v);

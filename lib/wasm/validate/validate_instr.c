@@ -270,7 +270,8 @@ VF_INLINE bool check_select(struct vfunc *v, bool typed)
 			return wasm_vf_vfail(v, ERR_INVALID, "invalid result arity %u", n);
 		if (!wasm_reader_u8(&v->r, &b))
 			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_valtype(b))
+		if (!wasm_is_valtype(b) ||
+		    (b == WASM_TYPE_EXNREF && (v->m->features_off & WASM_FEAT_EXCEPTIONS)))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type");
 		want = b;
 	}
@@ -378,6 +379,50 @@ static bool check_var(struct vfunc *v, uint8_t op)
 	return wasm_vf_pop_t(v, m->globals[x].type);
 }
 
+/* The exception instructions (3.0), malformed (unknown opcodes) where the
+ * feature is off. */
+static bool check_exn(struct vfunc *v, uint8_t op)
+{
+	struct wasm_module *m = v->m;
+	uint32_t x;
+
+	if (m->features_off & WASM_FEAT_EXCEPTIONS)
+		return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode 0x%02x (feature %s is off)",
+				     op, wasm_feature_name(WASM_FEAT_EXCEPTIONS));
+	v->uses_exceptions = true;
+	switch (op) {
+	case WASM_OP_TRY:
+		return wasm_vf_begin_block(v, op);
+	case WASM_OP_CATCH:
+	case WASM_OP_CATCH_ALL:
+		return wasm_vf_do_catch(v, op == WASM_OP_CATCH_ALL);
+	case WASM_OP_DELEGATE:
+		return wasm_vf_do_delegate(v);
+	case WASM_OP_RETHROW:
+		return wasm_vf_do_rethrow(v);
+	case WASM_OP_TRY_TABLE:
+		return wasm_vf_begin_try_table(v);
+	case WASM_OP_THROW_REF:
+		if (!wasm_vf_pop_t(v, WASM_TYPE_EXNREF))
+			return false;
+		wasm_vf_set_unreachable(v);
+		return true;
+	default: { /* throw */
+		const struct wasm_functype *ft;
+
+		if (!wasm_vf_u32(v, &x))
+			return false;
+		if (x >= m->ntags)
+			return wasm_vf_vfail(v, ERR_INVALID, "unknown tag %u", x);
+		ft = &m->types[m->tags[x].type];
+		if (!wasm_vf_pop_n(v, ft->params, ft->nparams))
+			return false;
+		wasm_vf_set_unreachable(v);
+		return true;
+	}
+	}
+}
+
 /* Types one instruction whose opcode `op` was just read. Inlined into the
  * body's loop below: it runs once per instruction. */
 static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, uint8_t op,
@@ -453,7 +498,8 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 	case WASM_OP_REF_NULL:
 		if (!wasm_reader_u8(&v->r, &t))
 			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_reftype(t))
+		if (!wasm_is_reftype(t) ||
+		    (t == WASM_TYPE_EXNREF && (m->features_off & WASM_FEAT_EXCEPTIONS)))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed reference type");
 		return wasm_vf_push(v, t);
 	case WASM_OP_REF_IS_NULL:
@@ -473,6 +519,15 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 		return wasm_vf_push(v, WASM_TYPE_FUNCREF);
 	case WASM_OP_PREFIX_FC:
 		return check_fc(v);
+	case WASM_OP_TRY:
+	case WASM_OP_CATCH:
+	case WASM_OP_THROW:
+	case WASM_OP_RETHROW:
+	case WASM_OP_THROW_REF:
+	case WASM_OP_DELEGATE:
+	case WASM_OP_CATCH_ALL:
+	case WASM_OP_TRY_TABLE:
+		return check_exn(v, op);
 	default:
 		break;
 	}

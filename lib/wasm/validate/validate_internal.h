@@ -58,6 +58,8 @@ struct vfunc {
 	uint32_t captmp;
 	uint32_t max_height, max_depth;
 	bool at64; /* the memory instruction just read addresses an i64 memory */
+	bool uses_exceptions; /* the body has an exception instruction */
+	uint32_t max_catch;   /* most legacy catch frames open at once */
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -179,6 +181,13 @@ bool wasm_vf_begin_block(struct vfunc *v, uint8_t op);
 bool wasm_vf_do_else(struct vfunc *v);
 bool wasm_vf_do_end(struct vfunc *v, bool *done);
 bool wasm_vf_do_br_table(struct vfunc *v);
+/* Exception handling (3.0): try_table (after its opcode), the legacy
+ * catch / catch_all (`all`), delegate and rethrow. The frame opcodes of a
+ * legacy try are WASM_OP_TRY, then WASM_OP_CATCH or _CATCH_ALL. */
+bool wasm_vf_begin_try_table(struct vfunc *v);
+bool wasm_vf_do_catch(struct vfunc *v, bool all);
+bool wasm_vf_do_delegate(struct vfunc *v);
+bool wasm_vf_do_rethrow(struct vfunc *v);
 /* Types the instructions of the body v->r is on, up to and including the
  * `end` that closes the body's own frame (pushed by the caller). */
 bool wasm_vf_check_body(struct vfunc *v);

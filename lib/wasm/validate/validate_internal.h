@@ -57,7 +57,7 @@ struct vfunc {
 	uint8_t *tmp;
 	uint32_t captmp;
 	uint32_t max_height, max_depth;
-	bool at64; /* the memory instruction just read addresses an i64 memory */
+	bool at64;	      /* the memory instruction just read addresses an i64 memory */
 	bool uses_exceptions; /* the body has an exception instruction */
 	uint32_t max_catch;   /* most legacy catch frames open at once */
 };

@@ -69,7 +69,7 @@ void wasm_memory_destroy(struct wasm_memory *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int64_t wasm_memory_grow(struct wasm_memory *m, uint32_t delta)
+int64_t wasm_memory_grow(struct wasm_memory *m, uint64_t delta)
 {
 	uint32_t old = m->pages;
 	uint8_t *base = m->base;

@@ -34,6 +34,20 @@
  * that can grow this memory (any call to a host function or another
  * instance), because a checked memory moves on grow.
  *
+ * Other memories and memory64 (WebAssembly 3.0): an instance may have
+ * several memories (multi-memory) and a memory may take i64 addresses
+ * (memory64; wasm_limits.is64). Each is a `struct wasm_memory` like the
+ * above, of at most WASM_MEM_MAX_PAGES pages whatever its declared limits
+ * (a memory64 minimum beyond that cannot be instantiated, a maximum beyond
+ * it is cut: memory.grow past it returns -1). The decision on guard
+ * pages: only memory 0 of 32-bit addresses relies on them (the reservation
+ * above covers exactly a 32-bit index plus a 32-bit offset). Every access
+ * to another memory or to an i64 memory is bounds-checked explicitly, in
+ * 64 bits: index + offset overflowing 2^64, or the access's end passing
+ * size_bytes, traps (out of bounds). Such memories may still come from a
+ * guarded provider; the check makes the guard unnecessary for them. The
+ * interpreter's fast path for memory 0 is unchanged.
+ *
  * Faults (guarded memories only): a load or store that lands in the
  * reservation past size_bytes raises a hardware fault. The platform turns it
  * into a trap:
@@ -127,7 +141,7 @@ void wasm_memory_destroy(struct wasm_memory *m);
  * size would pass cap_pages or the provider is out of memory. delta == 0
  * returns the current size.
  */
-int64_t wasm_memory_grow(struct wasm_memory *m, uint32_t delta);
+int64_t wasm_memory_grow(struct wasm_memory *m, uint64_t delta);
 
 /*
  * wasm_memory_in_bounds - whether an access of `size` bytes at i32 index

@@ -42,6 +42,9 @@
 #define WASM_MAX_PAGES	65536u /* 4 GiB of 64 KiB pages: the spec's own bound */
 #define WASM_PAGE_SIZE	65536u
 
+/* A memory64 memory's bound in the spec: 2^64 bytes, in pages. */
+#define WASM_MAX_PAGES64 (UINT64_C(1) << 48)
+
 /* Value types, with their binary encodings. 0 is "unknown" (the validator's
  * bottom type in unreachable code); never stored in a validated module
  * except where documented. */
@@ -81,10 +84,14 @@ struct wasm_functype {
 				   two types of this module match iff their canon match */
 };
 
+/* Limits of a table or memory. 64-bit values: a memory64 memory's limits
+ * (is64, limits flags 0x04/0x05) are u64 in the binary; every other
+ * table's and memory's fit 32 bits. */
 struct wasm_limits {
-	uint32_t min;
-	uint32_t max; /* meaningful only if has_max */
+	uint64_t min;
+	uint64_t max; /* meaningful only if has_max */
 	bool has_max;
+	bool is64; /* the i64 address type (memory64); only memories have it */
 };
 
 /*
@@ -236,7 +243,7 @@ struct wasm_elem {
 struct wasm_data {
 	uint8_t mode;		       /* WASM_SEG_ACTIVE or WASM_SEG_PASSIVE */
 	uint32_t memory;	       /* active only */
-	struct wasm_const_expr offset; /* active only: i32 */
+	struct wasm_const_expr offset; /* active only: the memory's address type */
 	uint32_t size;
 	const uint8_t *init; /* `size` bytes inside `bytes` */
 };

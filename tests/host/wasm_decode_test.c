@@ -382,9 +382,10 @@ TEST(wasm_decode, typing_rules)
 	EXPECT_EQ(check_body(type_v_v, 3, BODY(0, 0x41, 0, 0x28, 3, 0, 0x1a, 0x0b), true, &err),
 		  ERR_INVALID);
 	EXPECT(strstr(err.msg, "alignment must not be larger than natural"));
-	/* memory.size's reserved byte */
-	EXPECT_EQ(check_body(type_v_v, 3, BODY(0, 0x3f, 1, 0x1a, 0x0b), true, &err), ERR_MALFORMED);
-	EXPECT(strstr(err.msg, "zero byte expected") != NULL);
+	/* memory.size's memory index (a reserved zero byte before
+	 * multi-memory: multi_memory_and_memory64_switches) */
+	EXPECT_EQ(check_body(type_v_v, 3, BODY(0, 0x3f, 1, 0x1a, 0x0b), true, &err), ERR_INVALID);
+	EXPECT(strstr(err.msg, "unknown memory 1") != NULL);
 	/* memory.init without a data count section is malformed */
 	EXPECT_EQ(check_body(type_v_v, 3, BODY(0, 0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 8, 0, 0, 0x0b),
 			     true, &err),
@@ -586,4 +587,67 @@ TEST(wasm_decode, feature_names)
 	EXPECT_STREQ(wasm_feature_name(WASM_FEAT_MEMORY64), "memory64");
 	EXPECT_STREQ(wasm_feature_name(WASM_FEAT_GC), "gc");
 	EXPECT_STREQ(wasm_feature_name(3), "?");
+}
+
+static int load_off(const struct mb *b, uint32_t off, struct wasm_module **m,
+		    struct wasm_error *err)
+{
+	struct wasm_load_opts o = {.features_off = off};
+
+	return wasm_module_load_opts(b->buf, b->len, &o, m, err);
+}
+
+/* Multi-memory and memory64 on (the default) and off: off, a module using
+ * them is rejected as a 2.0 engine rejects it, naming the feature. */
+TEST(wasm_decode, multi_memory_and_memory64_switches)
+{
+	static const uint8_t two_mems[] = {2, 0, 1, 0, 1};
+	static const uint8_t mem64[] = {1, 0x05, 1, 0x80, 0x80, 0x80, 0x80, 0x10}; /* max 2^32 */
+	/* i32.const 0, i32.load align=2 (memory 1) offset=4, drop */
+	static const uint8_t load_m1[] = {0, 0x41, 0, 0x28, 0x42, 1, 4, 0x1a, 0x0b};
+	/* memory.size 1, drop */
+	static const uint8_t size_m1[] = {0, 0x3f, 1, 0x1a, 0x0b};
+	/* i64.const 0, i32.load offset=2^32, drop: fine on an i64 memory */
+	static const uint8_t load64[] = {0,    0x42, 0,	   0x28, 2,    0x80,
+					 0x80, 0x80, 0x80, 0x10, 0x1a, 0x0b};
+	struct wasm_module *m = NULL;
+	struct wasm_error err;
+	struct mb b;
+
+	mb_init(&b);
+	mb_sec(&b, 5, two_mems, sizeof(two_mems));
+	EXPECT_OK(load(&b, &m, &err));
+	if (m)
+		EXPECT_EQ(m->nmems, 2);
+	wasm_module_free(m);
+	EXPECT_EQ(load_off(&b, WASM_FEAT_MULTI_MEMORY, &m, &err), ERR_INVALID);
+	EXPECT(strstr(err.msg, "multiple memories (multi-memory is turned off)") != NULL);
+
+	mb_init(&b);
+	mb_sec(&b, 5, mem64, sizeof(mem64));
+	m = NULL;
+	EXPECT_OK(load(&b, &m, &err));
+	if (m) {
+		EXPECT(m->mems[0].limits.is64);
+		EXPECT_EQ(m->mems[0].limits.max, UINT64_C(1) << 32);
+	}
+	wasm_module_free(m);
+	EXPECT_EQ(load_off(&b, WASM_FEAT_MEMORY64, &m, &err), ERR_MALFORMED);
+	EXPECT(strstr(err.msg, "memory64 is turned off") != NULL);
+
+	/* a memarg naming memory 1 needs two memories, and the feature */
+	mb_func(&b, type_v_v, sizeof(type_v_v), load_m1, sizeof(load_m1), true);
+	EXPECT_EQ(load(&b, &m, &err), ERR_INVALID);
+	EXPECT(strstr(err.msg, "unknown memory 1") != NULL);
+	EXPECT_EQ(load_off(&b, WASM_FEAT_MULTI_MEMORY, &m, &err), ERR_INVALID);
+	EXPECT(strstr(err.msg, "multi-memory is turned off") != NULL);
+	mb_func(&b, type_v_v, sizeof(type_v_v), size_m1, sizeof(size_m1), true);
+	EXPECT_EQ(load(&b, &m, &err), ERR_INVALID);
+	EXPECT_EQ(load_off(&b, WASM_FEAT_MULTI_MEMORY, &m, &err), ERR_MALFORMED);
+	EXPECT(strstr(err.msg, "multi-memory is turned off") != NULL);
+
+	/* an offset over 32 bits: invalid on an i32 memory */
+	mb_func(&b, type_v_v, sizeof(type_v_v), load64, sizeof(load64), true);
+	EXPECT_EQ(load(&b, &m, &err), ERR_INVALID);
+	EXPECT(strstr(err.msg, "offset out of range") != NULL);
 }

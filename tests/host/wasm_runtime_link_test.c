@@ -99,29 +99,34 @@ TEST(wasm_runtime_link, host_object_limits)
 
 	if (!EXPECT_OK(wasm_store_new(&cfg, &s)))
 		return;
-	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){3, 2, true}, &tb),
+	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_FUNCREF,
+				       (struct wasm_limits){3, 2, true, false}, &tb),
 		  ERR_INVAL);
-	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_I32, (struct wasm_limits){1, 0, false}, &tb),
+	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_I32, (struct wasm_limits){1, 0, false, false},
+				       &tb),
 		  ERR_INVAL);
-	EXPECT_EQ(
-		wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){9, 0, false}, &tb),
-		ERR_RANGE);
+	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_FUNCREF,
+				       (struct wasm_limits){9, 0, false, false}, &tb),
+		  ERR_RANGE);
 	EXPECT(tb == NULL);
 	if (EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_EXTERNREF,
-					   (struct wasm_limits){2, 0, false}, &tb))) {
+					   (struct wasm_limits){2, 0, false, false}, &tb))) {
 		EXPECT_EQ(tb->size, 2);
 		EXPECT_EQ(tb->max, 8); /* the store's limit */
 		EXPECT_EQ(tb->elems[0], 0);
 		EXPECT_EQ(tb->elems[1], 0);
 	}
-	if (EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){0, 5, true},
-					   &tb)))
+	if (EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_FUNCREF,
+					   (struct wasm_limits){0, 5, true, false}, &tb)))
 		EXPECT_EQ(tb->max, 5); /* declared max below the limit */
-	EXPECT_EQ(wasm_store_new_memory(s, (struct wasm_limits){2, 1, true}, &mem), ERR_INVAL);
-	EXPECT_EQ(wasm_store_new_memory(s, (struct wasm_limits){0, 65537, true}, &mem), ERR_INVAL);
-	EXPECT_EQ(wasm_store_new_memory(s, (struct wasm_limits){5, 0, false}, &mem), ERR_RANGE);
+	EXPECT_EQ(wasm_store_new_memory(s, (struct wasm_limits){2, 1, true, false}, &mem),
+		  ERR_INVAL);
+	EXPECT_EQ(wasm_store_new_memory(s, (struct wasm_limits){0, 65537, true, false}, &mem),
+		  ERR_INVAL);
+	EXPECT_EQ(wasm_store_new_memory(s, (struct wasm_limits){5, 0, false, false}, &mem),
+		  ERR_RANGE);
 	EXPECT(mem == NULL);
-	if (EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false}, &mem))) {
+	if (EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false, false}, &mem))) {
 		EXPECT_EQ(mem->pages, 1);
 		EXPECT_EQ(mem->cap_pages, 4);
 	}
@@ -155,8 +160,9 @@ static bool imp_env_new(struct test_ctx *t, struct imp_env *e)
 	if (!EXPECT_OK(wasm_linker_new(e->s, &e->l)) ||
 	    !EXPECT_OK(wasm_store_new_func(e->s, "i:i", host_nop, NULL, &e->f)) ||
 	    !EXPECT_OK(wasm_store_new_table(e->s, WASM_TYPE_FUNCREF,
-					    (struct wasm_limits){1, 5, true}, &e->tb)) ||
-	    !EXPECT_OK(wasm_store_new_memory(e->s, (struct wasm_limits){1, 2, true}, &e->mem)) ||
+					    (struct wasm_limits){1, 5, true, false}, &e->tb)) ||
+	    !EXPECT_OK(wasm_store_new_memory(e->s, (struct wasm_limits){1, 2, true, false},
+					     &e->mem)) ||
 	    !EXPECT_OK(wasm_store_new_global(e->s, WASM_TYPE_I32, false, rt_i32(9), &e->g)) ||
 	    !EXPECT_OK(wasm_store_new_global(e->s, WASM_TYPE_I64, true, rt_i64(1), &e->gm))) {
 		wasm_store_free(e->s);
@@ -263,7 +269,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 WASM_TYPE_EXTERNREF,
 	 false,
-	 {1, 5, true},
+	 {1, 5, true, false},
 	 0,
 	 INCOMPAT " m.t"},
 	{"table min small",
@@ -273,7 +279,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 WASM_TYPE_FUNCREF,
 	 false,
-	 {0, 5, true},
+	 {0, 5, true, false},
 	 0,
 	 INCOMPAT},
 	{"table no max",
@@ -283,7 +289,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 WASM_TYPE_FUNCREF,
 	 false,
-	 {1, 0, false},
+	 {1, 0, false, false},
 	 0,
 	 INCOMPAT},
 	{"table max large",
@@ -293,7 +299,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 WASM_TYPE_FUNCREF,
 	 false,
-	 {1, 6, true},
+	 {1, 6, true, false},
 	 0,
 	 INCOMPAT},
 	{"table tighter",
@@ -303,7 +309,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 WASM_TYPE_FUNCREF,
 	 false,
-	 {2, 4, true},
+	 {2, 4, true, false},
 	 0,
 	 NULL},
 	/* the current size counts, not the declared minimum */
@@ -314,7 +320,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 WASM_TYPE_FUNCREF,
 	 false,
-	 {0, 5, true},
+	 {0, 5, true, false},
 	 1,
 	 NULL},
 	{"table as memory",
@@ -324,7 +330,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 0,
 	 false,
-	 {1, 2, true},
+	 {1, 2, true, false},
 	 0,
 	 INCOMPAT},
 	{"memory no max",
@@ -334,7 +340,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 0,
 	 false,
-	 {1, 0, false},
+	 {1, 0, false, false},
 	 0,
 	 INCOMPAT " m.mem"},
 	{"memory max large",
@@ -344,7 +350,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 0,
 	 false,
-	 {1, 3, true},
+	 {1, 3, true, false},
 	 0,
 	 INCOMPAT},
 	{"memory min small",
@@ -354,10 +360,19 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 0,
 	 false,
-	 {0, 2, true},
+	 {0, 2, true, false},
 	 0,
 	 INCOMPAT},
-	{"memory grown", IMP_MEM, "mem", WASM_EXTERN_MEMORY, NULL, 0, false, {0, 2, true}, 1, NULL},
+	{"memory grown",
+	 IMP_MEM,
+	 "mem",
+	 WASM_EXTERN_MEMORY,
+	 NULL,
+	 0,
+	 false,
+	 {0, 2, true, false},
+	 1,
+	 NULL},
 	{"memory tighter",
 	 IMP_MEM,
 	 "mem",
@@ -365,7 +380,7 @@ static const struct imp_case imp_cases[] = {
 	 NULL,
 	 0,
 	 false,
-	 {2, 2, true},
+	 {2, 2, true, false},
 	 0,
 	 NULL},
 	{"global type",
@@ -438,11 +453,13 @@ static bool imp_case_env(struct test_ctx *t, const struct imp_case *c, struct im
 		case IMP_T:
 			y.kind = WASM_EXTERN_TABLE;
 			rc |= wasm_store_new_table(s, WASM_TYPE_FUNCREF,
-						   (struct wasm_limits){1, 5, true}, &y.u.table);
+						   (struct wasm_limits){1, 5, true, false},
+						   &y.u.table);
 			break;
 		case IMP_MEM:
 			y.kind = WASM_EXTERN_MEMORY;
-			rc |= wasm_store_new_memory(s, (struct wasm_limits){1, 2, true}, &y.u.mem);
+			rc |= wasm_store_new_memory(s, (struct wasm_limits){1, 2, true, false},
+						    &y.u.mem);
 			break;
 		case IMP_G:
 			y.kind = WASM_EXTERN_GLOBAL;
@@ -554,9 +571,9 @@ TEST(wasm_runtime_link, instance_to_instance)
 	EXPECT_OK(wasm_linker_define(l, "m", "t", &x));
 	EXPECT_EQ(wasm_instantiate(s, mi, l, &ii, &err), ERR_LINK);
 	EXPECT(rt_starts_with(err.msg, INCOMPAT " m.t"));
-	if (!EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){1, 5, true},
-					    &tb)) ||
-	    !EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 2, true}, &mem)))
+	if (!EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_FUNCREF,
+					    (struct wasm_limits){1, 5, true, false}, &tb)) ||
+	    !EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 2, true, false}, &mem)))
 		goto out;
 	x = (struct wasm_extern){.kind = WASM_EXTERN_TABLE, .u.table = tb};
 	EXPECT_OK(wasm_linker_define(l, "m", "t", &x)); /* replaces */

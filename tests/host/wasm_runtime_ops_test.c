@@ -163,8 +163,8 @@ TEST(wasm_runtime_ops, table_grow_limits)
 	if (!EXPECT_OK(wasm_store_new(&cfg, &s)))
 		return;
 	/* Declared max 5 above the store's 4: 4 wins. */
-	if (EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_EXTERNREF, (struct wasm_limits){1, 5, true},
-					   &a))) {
+	if (EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_EXTERNREF,
+					   (struct wasm_limits){1, 5, true, false}, &a))) {
 		EXPECT_EQ(a->max, 4);
 		EXPECT_EQ(wasm_rt_table_grow(a, 0x77, 2), 1);
 		EXPECT_EQ(a->size, 3);
@@ -181,8 +181,8 @@ TEST(wasm_runtime_ops, table_grow_limits)
 		EXPECT_EQ(a->size, 4);
 	}
 	/* Declared max 2 below the store's 4: 2 wins. */
-	if (EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){0, 2, true},
-					   &b))) {
+	if (EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_FUNCREF,
+					   (struct wasm_limits){0, 2, true, false}, &b))) {
 		EXPECT_EQ(b->max, 2);
 		EXPECT_EQ(wasm_rt_table_grow(b, 0, 3), -1);
 		EXPECT_EQ(wasm_rt_table_grow(b, 0, 2), 0);
@@ -264,7 +264,8 @@ TEST(wasm_runtime_ops, memory_copy_and_fill)
 	EXPECT_EQ(b[1], 'b');
 
 	/* A memory of 0 pages, and copies between two memories. */
-	if (EXPECT_OK(wasm_store_new_memory(e.s, (struct wasm_limits){0, 0, false}, &other))) {
+	if (EXPECT_OK(
+		    wasm_store_new_memory(e.s, (struct wasm_limits){0, 0, false, false}, &other))) {
 		EXPECT_OK(wasm_rt_memory_fill(other, 0, 1, 0));
 		EXPECT_EQ(wasm_rt_memory_fill(other, 1, 1, 0), WASM_TRAP_MEMORY_OOB);
 		EXPECT_OK(wasm_rt_memory_copy(other, mem, 0, 65536, 0));

@@ -33,8 +33,9 @@ static bool seg_env_new(struct test_ctx *t, struct seg_env *e)
 		return false;
 	if (!EXPECT_OK(wasm_linker_new(e->s, &e->l)) ||
 	    !EXPECT_OK(wasm_store_new_table(e->s, WASM_TYPE_FUNCREF,
-					    (struct wasm_limits){4, 0, false}, &e->tb)) ||
-	    !EXPECT_OK(wasm_store_new_memory(e->s, (struct wasm_limits){1, 0, false}, &e->mem)) ||
+					    (struct wasm_limits){4, 0, false, false}, &e->tb)) ||
+	    !EXPECT_OK(wasm_store_new_memory(e->s, (struct wasm_limits){1, 0, false, false},
+					     &e->mem)) ||
 	    !EXPECT_OK(wasm_store_new_global(e->s, WASM_TYPE_I32, false, rt_i32(3), &off))) {
 		wasm_store_free(e->s);
 		return false;
@@ -223,7 +224,7 @@ TEST(wasm_runtime_seg, owns_address)
 		return;
 	}
 	EXPECT(!wasm_store_owns_address(s, (uintptr_t)&local));
-	if (EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false}, &hm))) {
+	if (EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false, false}, &hm))) {
 		EXPECT(wasm_store_owns_address(s, (uintptr_t)hm->base));
 		EXPECT(wasm_store_owns_address(s, (uintptr_t)hm->base + WASM_PAGE_SIZE - 1));
 	}
@@ -260,7 +261,7 @@ TEST(wasm_runtime_seg, guarded_memories)
 		wasm_module_free(m);
 		return;
 	}
-	if (EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false}, &gm))) {
+	if (EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false, false}, &gm))) {
 		EXPECT(gm->guarded);
 		/* The whole reservation, past the committed size. */
 		EXPECT(wasm_store_owns_address(s, (uintptr_t)gm->base + gm->size_bytes));

@@ -104,9 +104,9 @@ TEST(wasm_runtime_store, frees_everything)
 	EXPECT_EQ(wasm_linker_define_func(l2, "many", "x", "i:", NULL, NULL), ERR_INVAL);
 	EXPECT_OK(wasm_instantiate(s, mx, NULL, &ix, &err));
 	EXPECT_OK(wasm_linker_define_instance(l, "x", ix));
-	EXPECT_OK(
-		wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){4, 0, false}, &tb));
-	EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false}, &mem));
+	EXPECT_OK(wasm_store_new_table(s, WASM_TYPE_FUNCREF,
+				       (struct wasm_limits){4, 0, false, false}, &tb));
+	EXPECT_OK(wasm_store_new_memory(s, (struct wasm_limits){1, 0, false, false}, &mem));
 	EXPECT_OK(wasm_store_new_global(s, WASM_TYPE_I32, false, rt_i32(1), &g));
 	x = (struct wasm_extern){.kind = WASM_EXTERN_TABLE, .u.table = tb};
 	EXPECT_OK(wasm_linker_define(l, "m", "t", &x));
@@ -178,7 +178,8 @@ TEST(wasm_runtime_store, owns_address_while_publishing)
 	for (int i = 0; i < PUBLISH_N; i++) {
 		struct wasm_memory *m;
 
-		if (!EXPECT_OK(wasm_store_new_memory(c.s, (struct wasm_limits){1, 0, false}, &m)))
+		if (!EXPECT_OK(wasm_store_new_memory(c.s, (struct wasm_limits){1, 0, false, false},
+						     &m)))
 			break;
 		atomic_store(&c.bases[i], (uintptr_t)m->base + (uintptr_t)i);
 		atomic_store(&c.n, i + 1);

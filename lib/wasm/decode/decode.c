@@ -131,21 +131,37 @@ int wasm_dec_reftype(struct dec *d, uint8_t *out)
 	return 0;
 }
 
-int wasm_dec_limits(struct dec *d, struct wasm_limits *out)
+int wasm_dec_limits(struct dec *d, struct wasm_limits *out, bool memory)
 {
 	uint8_t flag;
 	size_t at = d->r.pos;
+	uint64_t v;
+	unsigned bits;
 
 	if (!wasm_reader_u8(&d->r, &flag))
 		return wasm_dec_reader_fail(d);
-	if (flag > 1)
+	/* 0x04/0x05: a memory64 memory's limits, u64 */
+	if (memory && (flag & ~1u) == 0x04 && (d->m->features_off & WASM_FEAT_MEMORY64))
+		return DEC_FAIL(d, ERR_MALFORMED, at,
+				"integer too large: limits flag 0x%02x (memory64 is turned off)",
+				flag);
+	if ((flag & ~1u) != 0 && (!memory || (flag & ~1u) != 0x04))
 		return DEC_FAIL(d, ERR_MALFORMED, at, "integer too large: limits flag 0x%02x",
 				flag);
-	out->has_max = flag == 1;
+	out->is64 = flag >= 0x04;
+	out->has_max = flag & 1;
 	out->max = 0;
-	if (!wasm_reader_u32(&d->r, &out->min) ||
-	    (out->has_max && !wasm_reader_u32(&d->r, &out->max)))
+	/* with memory64, any memory's limits are read as u64 (the validator
+	 * bounds an i32 memory's by 65536 pages: "memory size") */
+	bits = memory && !(d->m->features_off & WASM_FEAT_MEMORY64) ? 64 : 32;
+	if (!wasm_reader_leb(&d->r, bits, false, &v))
 		return wasm_dec_reader_fail(d);
+	out->min = v;
+	if (out->has_max) {
+		if (!wasm_reader_leb(&d->r, bits, false, &v))
+			return wasm_dec_reader_fail(d);
+		out->max = v;
+	}
 	return 0;
 }
 
@@ -298,12 +314,13 @@ static int dec_imports(struct dec *d)
 			im->index = nf++;
 			break;
 		case WASM_EXTERN_TABLE:
-			if ((rc = wasm_dec_reftype(d, &g.type)) || (rc = wasm_dec_limits(d, &lim)))
+			if ((rc = wasm_dec_reftype(d, &g.type)) ||
+			    (rc = wasm_dec_limits(d, &lim, false)))
 				return rc;
 			im->index = nt++;
 			break;
 		case WASM_EXTERN_MEMORY:
-			if ((rc = wasm_dec_limits(d, &lim)))
+			if ((rc = wasm_dec_limits(d, &lim, true)))
 				return rc;
 			im->index = nm++;
 			break;
@@ -346,11 +363,11 @@ static int dec_imports(struct dec *d)
 			break;
 		case WASM_EXTERN_TABLE:
 			wasm_dec_reftype(d, &m->tables[im->index].elem_type);
-			wasm_dec_limits(d, &m->tables[im->index].limits);
+			wasm_dec_limits(d, &m->tables[im->index].limits, false);
 			m->tables[im->index].import = i;
 			break;
 		case WASM_EXTERN_MEMORY:
-			wasm_dec_limits(d, &m->mems[im->index].limits);
+			wasm_dec_limits(d, &m->mems[im->index].limits, true);
 			m->mems[im->index].import = i;
 			break;
 		case WASM_EXTERN_TAG:

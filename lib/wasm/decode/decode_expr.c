@@ -24,19 +24,6 @@ static bool skip_u32(struct wasm_reader *r)
 	return wasm_reader_u32(r, &v);
 }
 
-static bool skip_zero_byte(struct wasm_reader *r)
-{
-	uint8_t b;
-
-	if (!wasm_reader_u8(r, &b))
-		return false;
-	if (b != 0) {
-		r->pos--;
-		return wasm_reader_error(r, "zero byte expected");
-	}
-	return true;
-}
-
 /* Skips the immediates of kind `imm` (enum wasm_imm, not PREFIX). */
 static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 {
@@ -52,17 +39,22 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 	case WASM_IMM_IDX:
 		return skip_u32(r);
 	case WASM_IMM_IDX2:
+		return skip_u32(r) && skip_u32(r);
 	case WASM_IMM_MEMARG1:
 	case WASM_IMM_MEMARG2:
 	case WASM_IMM_MEMARG4:
 	case WASM_IMM_MEMARG8:
-	case WASM_IMM_MEMARG16: /* align, offset */
-		return skip_u32(r) && skip_u32(r);
+	case WASM_IMM_MEMARG16: /* align, memory if align bit 6 (multi-memory), u64 offset */
+		if (!wasm_reader_u32(r, &n) || ((n & 0x40) && !skip_u32(r)))
+			return false;
+		return wasm_reader_leb(r, 64, false, &v);
 	case WASM_IMM_MEMARG1_LANE:
 	case WASM_IMM_MEMARG2_LANE:
 	case WASM_IMM_MEMARG4_LANE:
-	case WASM_IMM_MEMARG8_LANE: /* align, offset, lane */
-		return skip_u32(r) && skip_u32(r) && wasm_reader_u8(r, &b);
+	case WASM_IMM_MEMARG8_LANE: /* the same, then a lane */
+		if (!wasm_reader_u32(r, &n) || ((n & 0x40) && !skip_u32(r)))
+			return false;
+		return wasm_reader_leb(r, 64, false, &v) && wasm_reader_u8(r, &b);
 	case WASM_IMM_LANE16:
 	case WASM_IMM_LANE8:
 	case WASM_IMM_LANE4:
@@ -85,12 +77,13 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 			if (!wasm_reader_u8(r, &b))
 				return false;
 		return true;
+	/* memory indices: u32 with multi-memory (the validator checks them) */
 	case WASM_IMM_MEM0:
-		return skip_zero_byte(r);
+		return skip_u32(r);
 	case WASM_IMM_MEM0_MEM0:
-		return skip_zero_byte(r) && skip_zero_byte(r);
+		return skip_u32(r) && skip_u32(r);
 	case WASM_IMM_IDX_MEM0:
-		return skip_u32(r) && skip_zero_byte(r);
+		return skip_u32(r) && skip_u32(r);
 	case WASM_IMM_I32:
 		return wasm_reader_leb(r, 32, true, &v);
 	case WASM_IMM_I64:

@@ -32,6 +32,7 @@
 #include "wasm/interp/interp_internal.h"
 #include "wasm/interp/interp_fused.h"
 #include "wasm/interp/interp_num.h"
+#include "wasm/opcodes.h"
 
 int interp_stack_reserve(struct wasm_exec *x, uint64_t need)
 {
@@ -183,6 +184,85 @@ static __attribute__((noinline)) int bulk_step(struct wasm_exec *x, uint32_t op,
 	return 0;
 }
 
+/* An address operand of memory `mem`: i64 for memory64, else i32. */
+static inline uint64_t memx_addr(const struct wasm_instance *inst, uint32_t mem, uint64_t v)
+{
+	return inst->module->mems[mem].limits.is64 ? v : (uint32_t)v;
+}
+
+/* Whether [ea, ea + n) lies inside m, without overflow. */
+static inline bool memx_in(const struct wasm_memory *m, uint64_t ea, uint64_t n)
+{
+	return n <= m->size_bytes && ea <= m->size_bytes - n;
+}
+
+/*
+ * The MEMX_ instructions (interp_internal.h): a memory other than memory 0
+ * or an i64 memory. Every access is bounds-checked here, guarded memory or
+ * not: the guard region covers only a 32-bit index plus a 32-bit offset,
+ * and these are rare enough that memory 0's fast path stays as it was.
+ * Returns 0 or a trap kind. Long bulk operations here run in one piece
+ * (not chunked like memory 0's).
+ */
+static __attribute__((noinline)) int interp_memx(struct wasm_exec *x, const struct ins *ip,
+						 uint64_t *fp, uint32_t op)
+{
+	struct wasm_instance *inst = x->fn->inst;
+	uint32_t k = op == OP_MEMX_STORE ? ip->c : ip->b, mi = op <= OP_MEMX_STORE ? k >> 8 : ip->b;
+	struct wasm_memory *mem = inst->mems[mi];
+	uint64_t *arg = &fp[ip->a], ea, n, v = 0;
+	uint8_t code = (uint8_t)k;
+	bool m64 = inst->module->mems[mi].limits.is64;
+
+	switch (op) {
+	case OP_MEMX_LOAD:
+	case OP_MEMX_STORE:
+		n = 1u << wasm_imm_memarg_align(wasm_opinfo[code].imm);
+		ea = memx_addr(inst, mi, arg[0]) + ip->imm;
+		if (ea < ip->imm || !memx_in(mem, ea, n))
+			return WASM_TRAP_MEMORY_OOB;
+		if (op == OP_MEMX_STORE) { /* little-endian: the low n bytes */
+			memcpy(mem->base + ea, &fp[ip->b], n);
+			return 0;
+		}
+		memcpy(&v, mem->base + ea, n);
+		/* the _s loads (even opcodes 0x2c..0x34) sign-extend; an i32
+		 * result keeps its low 32 bits */
+		if (code >= WASM_OP_I32_LOAD8_S && code <= WASM_OP_I64_LOAD32_S && !(code & 1)) {
+			unsigned sh = 64 - 8 * (unsigned)n;
+
+			v = (uint64_t)((int64_t)(v << sh) >> sh);
+			if (wasm_sig_result(wasm_opinfo[code].sig) == WASM_TYPE_I32)
+				v = (uint32_t)v;
+		}
+		fp[ip->c] = v;
+		return 0;
+	case OP_MEMX_SIZE:
+		fp[ip->c] = mem->pages;
+		return 0;
+	case OP_MEMX_GROW:
+		if (m64)
+			fp[ip->c] = (uint64_t)wasm_memory_grow(mem, arg[0]);
+		else
+			fp[ip->c] = (uint32_t)(int32_t)wasm_memory_grow(mem, (uint32_t)arg[0]);
+		return 0;
+	case OP_MEMX_INIT:
+		return wasm_rt_memory_init(inst, mi, (uint32_t)ip->imm, memx_addr(inst, mi, arg[0]),
+					   (uint32_t)arg[1], (uint32_t)arg[2]);
+	case OP_MEMX_COPY: {
+		uint32_t si = (uint32_t)ip->imm;
+		bool n64 = m64 && inst->module->mems[si].limits.is64;
+
+		return wasm_rt_memory_copy(mem, inst->mems[si], memx_addr(inst, mi, arg[0]),
+					   memx_addr(inst, si, arg[1]),
+					   n64 ? arg[2] : (uint32_t)arg[2]);
+	}
+	default: /* OP_MEMX_FILL */
+		return wasm_rt_memory_fill(mem, memx_addr(inst, mi, arg[0]), (uint8_t)arg[1],
+					   memx_addr(inst, mi, arg[2]));
+	}
+}
+
 /* Copies of a few values (results, a call's locals): a plain loop beats the
  * setup of a vectorized one. */
 #if defined(__clang__)
@@ -252,6 +332,7 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	uint32_t argbase, retn;
 	bool tail = false; /* the call at hand is a return_call */
 	uint32_t bulk_op;
+	uint32_t memx_op;
 	int kind;
 
 	if (!x) {
@@ -803,6 +884,35 @@ L_MEMORY_SIZE:
 	NEXT();
 L_MEMORY_GROW:
 	C = (uint32_t)(int32_t)wasm_memory_grow(x->fn->mem0, A32);
+	mb = x->fn->mem0->base;
+	x->msize = x->fn->mem0->size_bytes;
+	NEXT();
+	/* the MEMX_ instructions: interp_memx (rare, so one shared call) */
+L_MEMX_LOAD:
+	memx_op = OP_MEMX_LOAD;
+	goto memx;
+L_MEMX_STORE:
+	memx_op = OP_MEMX_STORE;
+	goto memx;
+L_MEMX_SIZE:
+	memx_op = OP_MEMX_SIZE;
+	goto memx;
+L_MEMX_GROW:
+	memx_op = OP_MEMX_GROW;
+	goto memx;
+L_MEMX_INIT:
+	memx_op = OP_MEMX_INIT;
+	goto memx;
+L_MEMX_COPY:
+	memx_op = OP_MEMX_COPY;
+	goto memx;
+L_MEMX_FILL:
+	memx_op = OP_MEMX_FILL;
+memx:
+	kind = interp_memx(x, ip, fp, memx_op);
+	if (UNLIKELY(kind))
+		goto trap;
+	/* a grown memory N may be memory 0 imported twice */
 	mb = x->fn->mem0->base;
 	x->msize = x->fn->mem0->size_bytes;
 	NEXT();

@@ -321,6 +321,13 @@
 	X(BRN_I32_EQZ) \
 	X(BR_I64_EQZ) \
 	X(BRN_I64_EQZ) \
+	X(MEMX_LOAD) \
+	X(MEMX_STORE) \
+	X(MEMX_SIZE) \
+	X(MEMX_GROW) \
+	X(MEMX_INIT) \
+	X(MEMX_COPY) \
+	X(MEMX_FILL) \
 	X(THROW) \
 	X(THROW_REF) \
 	X(SIMD) \
@@ -380,6 +387,13 @@ enum interp_op {
  *            taken (loop back-edges; 0 forward); BR_<cmp>: a, b operands
  *            (_I: b is the i32 immediate); BR_IF/BR_UNLESS: a condition.
  *  loads/stores: a address, c result / b value, imm offset immediate.
+ *  MEMX_*: the memory instructions on a memory other than memory 0 or on
+ *          an i64 memory (multi-memory, memory64), always bounds-checked
+ *          (interp_memx in interp_exec.c): LOAD a address, c result, b =
+ *          memory << 8 | opcode, imm offset; STORE the same with b value
+ *          and c = memory << 8 | opcode; SIZE/GROW b memory, a delta, c
+ *          result; INIT/COPY/FILL operands at a.., b memory (COPY: the
+ *          destination's), imm data segment (COPY: the source memory).
  */
 struct ins {
 	const void *h; /* handler (label address in the run loop) */

@@ -30,9 +30,15 @@ void interp_tr_simd(struct tr *t, bool dead)
 
 	wasm_reader_u32(&t->r, &sub);
 	oi = &wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FD, sub)];
-	if (wasm_imm_is_memarg(oi->imm)) {
+	if (wasm_imm_is_memarg(oi->imm)) { /* memory 0 (the validator's rule) */
+		uint32_t mem;
+		uint64_t off64 = 0;
+
 		wasm_reader_u32(&t->r, &align);
-		wasm_reader_u32(&t->r, &offset);
+		if (align & 0x40)
+			wasm_reader_u32(&t->r, &mem);
+		wasm_reader_leb(&t->r, 64, false, &off64);
+		offset = (uint32_t)off64; /* below 2^32: the memory is 32-bit */
 	}
 	if (wasm_imm_lanes(oi->imm))
 		wasm_reader_u8(&t->r, &lane);

@@ -103,6 +103,33 @@ static bool fuse_f64_store(struct tr *t, uint32_t v, uint64_t offset)
 	return true;
 }
 
+/* Whether memory `mem` is other than a 32-bit memory 0: its instructions
+ * are MEMX_ ones (interp_internal.h). */
+static bool memx(const struct tr *t, uint32_t mem)
+{
+	return mem != 0 || t->inst->module->mems[0].limits.is64;
+}
+
+/* A load or store on another memory or an i64 one (MEMX_LOAD/STORE):
+ * operands in slots, the checks at run time. */
+static void do_memx(struct tr *t, uint8_t code, uint32_t mem, uint64_t offset)
+{
+	bool load = wasm_opinfo[code].tr == WASM_TR_LOAD;
+	uint32_t v = load ? 0 : interp_tr_pop(t);
+	uint32_t a = interp_tr_pop(t);
+	struct ins *in = interp_tr_emit(t, load ? OP_MEMX_LOAD : OP_MEMX_STORE);
+
+	in->a = a;
+	in->imm = offset;
+	if (load) {
+		in->b = mem << 8 | code;
+		in->c = interp_tr_push(t);
+	} else {
+		in->b = v;
+		in->c = mem << 8 | code;
+	}
+}
+
 /*
  * Loads and stores. Address forms: a slot (plain), a constant folded into
  * the offset (_A), or `x + k` (_K: a deferred local + constant, or for
@@ -131,16 +158,22 @@ static void do_mem(struct tr *t, uint8_t code)
 	};
 	const struct wasm_opinfo *oi = &wasm_opinfo[code];
 	uint32_t size = 1u << wasm_imm_memarg_align(oi->imm);
-	uint32_t align, offset, op, a = 0, v = 0, k = 0, form;
+	uint32_t align, mem = 0, op, a = 0, v = 0, k = 0, form;
 	bool load = oi->tr == WASM_TR_LOAD;
-	uint64_t ea;
+	uint64_t ea, offset;
 	struct ventry *e;
 	struct ins *in;
 
 	wasm_reader_u32(&t->r, &align);
-	wasm_reader_u32(&t->r, &offset);
+	if (align & 0x40) /* multi-memory: a memory index */
+		wasm_reader_u32(&t->r, &mem);
+	wasm_reader_leb(&t->r, 64, false, &offset);
 	if (t->cs[t->nc - 1].dead)
 		return;
+	if (UNLIKELY(memx(t, mem))) {
+		do_memx(t, code, mem, offset);
+		return;
+	}
 	op = base_op[code];
 	ea = offset;
 	if (load && t->vs[t->h - 1].kind == V_SLOT && t->last_prod == (int64_t)t->n - 1 &&
@@ -196,14 +229,13 @@ static void do_mem(struct tr *t, uint8_t code)
 static void do_fc(struct tr *t, bool dead)
 {
 	struct wasm_instance *inst = t->inst;
-	uint32_t sub, x = 0, y = 0;
-	uint8_t zero;
+	uint32_t sub, x = 0, y = 0, m1 = 0, m2 = 0;
 
 	wasm_reader_u32(&t->r, &sub);
 	switch (wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].imm) {
 	case WASM_IMM_IDX_MEM0:
 		wasm_reader_u32(&t->r, &x);
-		wasm_reader_u8(&t->r, &zero);
+		wasm_reader_u32(&t->r, &m1);
 		break;
 	case WASM_IMM_IDX2:
 		wasm_reader_u32(&t->r, &x);
@@ -213,11 +245,11 @@ static void do_fc(struct tr *t, bool dead)
 		wasm_reader_u32(&t->r, &x);
 		break;
 	case WASM_IMM_MEM0_MEM0:
-		wasm_reader_u8(&t->r, &zero);
-		wasm_reader_u8(&t->r, &zero);
+		wasm_reader_u32(&t->r, &m1);
+		wasm_reader_u32(&t->r, &m2);
 		break;
 	case WASM_IMM_MEM0:
-		wasm_reader_u8(&t->r, &zero);
+		wasm_reader_u32(&t->r, &m1);
 		break;
 	default:
 		break;
@@ -226,16 +258,25 @@ static void do_fc(struct tr *t, bool dead)
 		return;
 	switch (sub) {
 	case WASM_OP_MEMORY_INIT:
-		do_bulk(t, OP_MEMORY_INIT, 3, x, 0, false);
+		if (memx(t, m1))
+			do_bulk(t, OP_MEMX_INIT, 3, x, m1, false);
+		else
+			do_bulk(t, OP_MEMORY_INIT, 3, x, 0, false);
 		break;
 	case WASM_OP_DATA_DROP:
 		interp_tr_emit(t, OP_DATA_DROP)->imm = x;
 		break;
 	case WASM_OP_MEMORY_COPY:
-		do_bulk(t, OP_MEMORY_COPY, 3, 0, 0, false);
+		if (memx(t, m1) || memx(t, m2))
+			do_bulk(t, OP_MEMX_COPY, 3, m2, m1, false);
+		else
+			do_bulk(t, OP_MEMORY_COPY, 3, 0, 0, false);
 		break;
 	case WASM_OP_MEMORY_FILL:
-		do_bulk(t, OP_MEMORY_FILL, 3, 0, 0, false);
+		if (memx(t, m1))
+			do_bulk(t, OP_MEMX_FILL, 3, 0, m1, false);
+		else
+			do_bulk(t, OP_MEMORY_FILL, 3, 0, 0, false);
 		break;
 	case WASM_OP_TABLE_INIT:
 		do_bulk(t, OP_TABLE_INIT, 3, y, x, false);
@@ -498,20 +539,25 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		}
 		return false;
 	case WASM_OP_MEMORY_SIZE:
-	case WASM_OP_MEMORY_GROW:
-		wasm_reader_u8(&t->r, &b);
+	case WASM_OP_MEMORY_GROW: {
+		uint32_t mem, xop;
+
+		wasm_reader_u32(&t->r, &mem); /* a zero byte without multi-memory */
 		if (dead)
 			return false;
+		xop = memx(t, mem);
 		if (code == WASM_OP_MEMORY_SIZE) {
-			in = interp_tr_emit(t, OP_MEMORY_SIZE);
+			in = interp_tr_emit(t, xop ? OP_MEMX_SIZE : OP_MEMORY_SIZE);
 		} else {
 			uint32_t s = interp_tr_pop(t);
 
-			in = interp_tr_emit(t, OP_MEMORY_GROW);
+			in = interp_tr_emit(t, xop ? OP_MEMX_GROW : OP_MEMORY_GROW);
 			in->a = s;
 		}
+		in->b = mem;
 		in->c = interp_tr_push(t);
 		return false;
+	}
 	case WASM_OP_I32_CONST:
 		wasm_reader_leb(&t->r, 32, true, &v);
 		if (!dead)

@@ -146,12 +146,11 @@ size_t jc_st(struct jc *c, jc_stfn fn, unsigned rs, unsigned base, int64_t off)
 static void compile_fc(struct jc *c, uint32_t sub)
 {
 	uint32_t op = WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub), x = 0, y = 0;
-	uint8_t zero;
 
 	switch (wasm_opinfo[op].imm) {
 	case WASM_IMM_IDX_MEM0:
 		wasm_reader_u32(&c->r, &x);
-		wasm_reader_u8(&c->r, &zero);
+		jc_memidx(c);
 		break;
 	case WASM_IMM_IDX2:
 		wasm_reader_u32(&c->r, &x);
@@ -161,11 +160,11 @@ static void compile_fc(struct jc *c, uint32_t sub)
 		wasm_reader_u32(&c->r, &x);
 		break;
 	case WASM_IMM_MEM0_MEM0:
-		wasm_reader_u8(&c->r, &zero);
-		wasm_reader_u8(&c->r, &zero);
+		jc_memidx(c);
+		jc_memidx(c);
 		break;
 	case WASM_IMM_MEM0:
-		wasm_reader_u8(&c->r, &zero);
+		jc_memidx(c);
 		break;
 	default:
 		break;
@@ -292,11 +291,11 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		jc_misc(c, WASM_OP_TABLE_SET, 2, false, x);
 		return false;
 	case WASM_OP_MEMORY_SIZE:
-		wasm_reader_u8(&c->r, &u);
+		jc_memidx(c);
 		jc_memory_size(c);
 		return false;
 	case WASM_OP_MEMORY_GROW:
-		wasm_reader_u8(&c->r, &u);
+		jc_memidx(c);
 		jc_memory_grow(c);
 		return false;
 	case WASM_OP_I32_CONST:

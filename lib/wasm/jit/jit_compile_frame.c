@@ -217,6 +217,34 @@ void jc_check_frame(struct jc *c)
 		c->err = ERR_UNSUPP;
 }
 
+static void mem_supported(struct jc *c, uint32_t mem)
+{
+	if ((mem != 0 || c->m->mems[0].limits.is64) && !c->err)
+		c->err = ERR_UNSUPP;
+}
+
+uint32_t jc_memidx(struct jc *c)
+{
+	uint32_t x = 0;
+
+	wasm_reader_u32(&c->r, &x);
+	mem_supported(c, x);
+	return x;
+}
+
+uint64_t jc_memarg(struct jc *c, uint32_t *align)
+{
+	uint32_t x = 0;
+	uint64_t offset = 0;
+
+	wasm_reader_u32(&c->r, align);
+	if (*align & 0x40)
+		wasm_reader_u32(&c->r, &x);
+	wasm_reader_leb(&c->r, 64, false, &offset);
+	mem_supported(c, x);
+	return offset;
+}
+
 void jc_skip_imm(struct jc *c, uint8_t imm)
 {
 	struct wasm_reader *r = &c->r;
@@ -229,12 +257,14 @@ void jc_skip_imm(struct jc *c, uint8_t imm)
 		wasm_reader_u32(r, &x);
 		break;
 	case WASM_IMM_IDX2:
+		wasm_reader_u32(r, &x);
+		wasm_reader_u32(r, &x);
+		break;
 	case WASM_IMM_MEMARG1:
 	case WASM_IMM_MEMARG2:
 	case WASM_IMM_MEMARG4:
 	case WASM_IMM_MEMARG8:
-		wasm_reader_u32(r, &x);
-		wasm_reader_u32(r, &x);
+		jc_memarg(c, &x);
 		break;
 	case WASM_IMM_BR_TABLE:
 		wasm_reader_u32(r, &n);
@@ -246,17 +276,19 @@ void jc_skip_imm(struct jc *c, uint8_t imm)
 		for (uint32_t i = 0; i < n; i++)
 			wasm_reader_u8(r, &u);
 		break;
-	case WASM_IMM_MEM0:
 	case WASM_IMM_REFTYPE:
 		wasm_reader_u8(r, &u);
 		break;
+	case WASM_IMM_MEM0:
+		jc_memidx(c);
+		break;
 	case WASM_IMM_MEM0_MEM0:
-		wasm_reader_u8(r, &u);
-		wasm_reader_u8(r, &u);
+		jc_memidx(c);
+		jc_memidx(c);
 		break;
 	case WASM_IMM_IDX_MEM0:
 		wasm_reader_u32(r, &x);
-		wasm_reader_u8(r, &u);
+		jc_memidx(c);
 		break;
 	case WASM_IMM_I32:
 		wasm_reader_leb(r, 32, true, &v);

@@ -128,12 +128,11 @@ void jc_mem(struct jc *c, uint32_t op)
 	};
 	static const jc_stfn sts[4] = {rv64_sb, rv64_sh, rv64_sw, rv64_sd};
 	const struct wasm_opinfo *oi = &wasm_opinfo[op];
-	uint32_t lg = wasm_imm_memarg_align(oi->imm), align, offset;
+	uint32_t lg = wasm_imm_memarg_align(oi->imm), align;
+	uint32_t offset = (uint32_t)jc_memarg(c, &align); /* a 32-bit memory 0's */
 	int32_t disp;
 	unsigned r, v;
 
-	wasm_reader_u32(&c->r, &align);
-	wasm_reader_u32(&c->r, &offset);
 	if (oi->tr == WASM_TR_LOAD) {
 		uint8_t t = wasm_sig_result(oi->sig);
 

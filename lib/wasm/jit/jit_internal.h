@@ -230,6 +230,15 @@ void jc_emit_leave(struct jc *c, unsigned to);
 void jc_emit_stubs(struct jc *c);
 /* Checks that the body fit the frame the prologue made. */
 void jc_check_frame(struct jc *c);
+/*
+ * Multi-memory and memory64 are not compiled: an instruction on a memory
+ * other than 0, or any memory instruction when memory 0 is an i64 memory,
+ * makes the function refused (interpreted, which handles both).
+ * jc_memidx reads a memory index (u32; a zero byte before multi-memory);
+ * jc_memarg a memarg's alignment, memory index and offset.
+ */
+uint32_t jc_memidx(struct jc *c);
+uint64_t jc_memarg(struct jc *c, uint32_t *align);
 /* Skips the immediates of kind imm (enum wasm_imm) at c->r. */
 void jc_skip_imm(struct jc *c, uint8_t imm);
 

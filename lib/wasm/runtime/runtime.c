@@ -152,25 +152,38 @@ static bool limits_ok(struct wasm_limits l, uint32_t bound)
 	return l.min <= bound && (!l.has_max || (l.max <= bound && l.min <= l.max));
 }
 
+/* A memory64 memory may declare up to 2^48 pages; this engine gives any
+ * memory at most WASM_MEM_MAX_PAGES: a larger minimum cannot be
+ * instantiated (ERR_RANGE), a larger maximum is cut (memory.grow past it
+ * fails, as the spec allows). */
 int wasm_store_memory_new(struct wasm_store *s, struct wasm_limits limits, struct rt_memory **out)
 {
 	const struct wasm_mem_provider *p = s->cfg.mem_provider;
-	uint32_t max = limits.has_max ? limits.max : WASM_MEM_MAX_PAGES;
+	uint64_t max = limits.has_max ? limits.max : WASM_MEM_MAX_PAGES;
 	struct rt_memory *m;
 	int err;
 
-	if (!limits_ok(limits, WASM_MEM_MAX_PAGES))
+	if (limits.is64) {
+		if (limits.has_max && limits.min > limits.max)
+			return ERR_INVAL;
+		if (limits.min > WASM_MEM_MAX_PAGES)
+			return ERR_RANGE;
+		if (max > WASM_MEM_MAX_PAGES)
+			max = WASM_MEM_MAX_PAGES;
+	} else if (!limits_ok(limits, WASM_MEM_MAX_PAGES)) {
 		return ERR_INVAL;
+	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return ERR_NOMEM;
-	err = wasm_memory_init(&m->mem, p, limits.min, max, s->cfg.max_memory_pages);
+	err = wasm_memory_init(&m->mem, p, (uint32_t)limits.min, (uint32_t)max,
+			       s->cfg.max_memory_pages);
 	/* Out of address space for another reservation: a checked memory
 	 * works the same, only with explicit bounds checks (mem.h). Out of
 	 * memory is not retried: the heap has no more than the provider. */
 	if (err == ERR_NOSPC)
-		err = wasm_memory_init(&m->mem, wasm_mem_checked(), limits.min, max,
-				       s->cfg.max_memory_pages);
+		err = wasm_memory_init(&m->mem, wasm_mem_checked(), (uint32_t)limits.min,
+				       (uint32_t)max, s->cfg.max_memory_pages);
 	if (err) {
 		free(m);
 		return err;

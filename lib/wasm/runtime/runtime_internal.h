@@ -39,13 +39,14 @@ int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem
 		       uint32_t s, uint32_t n);
 void wasm_rt_elem_drop(struct wasm_instance *inst, uint32_t elem);
 
-/* Memories. memory.grow is wasm_memory_grow (mem.h). */
-int wasm_rt_memory_init(struct wasm_instance *inst, uint32_t mem, uint32_t data, uint32_t d,
-			uint32_t s, uint32_t n);
+/* Memories. memory.grow is wasm_memory_grow (mem.h). Addresses and
+ * lengths are 64-bit (memory64); an i32 memory's fit 32 bits. */
+int wasm_rt_memory_init(struct wasm_instance *inst, uint32_t mem, uint32_t data, uint64_t d,
+			uint64_t s, uint64_t n);
 void wasm_rt_data_drop(struct wasm_instance *inst, uint32_t data);
-int wasm_rt_memory_copy(struct wasm_memory *dst, struct wasm_memory *src, uint32_t d, uint32_t s,
-			uint32_t n);
-int wasm_rt_memory_fill(struct wasm_memory *m, uint32_t d, uint8_t v, uint32_t n);
+int wasm_rt_memory_copy(struct wasm_memory *dst, struct wasm_memory *src, uint64_t d, uint64_t s,
+			uint64_t n);
+int wasm_rt_memory_fill(struct wasm_memory *m, uint64_t d, uint8_t v, uint64_t n);
 
 /* ---- provided by the interpreter ---- */
 

@@ -202,10 +202,10 @@ static const struct wasm_extern *linker_lookup(const struct wasm_linker *l,
 /* ---- import matching (spec 2.0, "Import Subtyping") ---- */
 
 /* Limits {min, max?} of an actual object match the declared ones. */
-static bool limits_match(uint32_t min, const struct wasm_limits *actual_decl,
+static bool limits_match(uint64_t min, const struct wasm_limits *actual_decl,
 			 const struct wasm_limits *want)
 {
-	if (min < want->min)
+	if (actual_decl->is64 != want->is64 || min < want->min)
 		return false;
 	if (!want->has_max)
 		return true;
@@ -526,6 +526,7 @@ static void make_funcs_and_globals(struct rt_instance *ri)
 static int apply_segments(struct wasm_instance *inst, struct wasm_error *err)
 {
 	const struct wasm_module *m = inst->module;
+	uint64_t at;
 	int trap;
 
 	for (uint32_t i = 0; i < m->nelems; i++) {
@@ -548,8 +549,9 @@ static int apply_segments(struct wasm_instance *inst, struct wasm_error *err)
 
 		if (d->mode != WASM_SEG_ACTIVE)
 			continue;
-		trap = wasm_rt_memory_init(inst, d->memory, i, eval_const(inst, &d->offset).i32, 0,
-					   d->size);
+		at = m->mems[d->memory].limits.is64 ? eval_const(inst, &d->offset).i64
+						    : eval_const(inst, &d->offset).i32;
+		trap = wasm_rt_memory_init(inst, d->memory, i, at, 0, d->size);
 		if (trap) {
 			wasm_error_set(err, ERR_TRAP, "instantiate", d->offset.offset,
 				       "%s (data segment %u)", wasm_trap_str(trap), i);

@@ -104,14 +104,20 @@ void wasm_rt_elem_drop(struct wasm_instance *inst, uint32_t elem)
 	inst->elem_dropped[elem] = true;
 }
 
-int wasm_rt_memory_init(struct wasm_instance *inst, uint32_t mem, uint32_t data, uint32_t d,
-			uint32_t s, uint32_t n)
+/* [x, x + n) inside [0, len), without overflow for 64-bit addresses. */
+static bool range64_ok(uint64_t x, uint64_t n, uint64_t len)
+{
+	return n <= len && x <= len - n;
+}
+
+int wasm_rt_memory_init(struct wasm_instance *inst, uint32_t mem, uint32_t data, uint64_t d,
+			uint64_t s, uint64_t n)
 {
 	struct wasm_memory *m = inst->mems[mem];
 	const struct wasm_data *seg = &inst->module->datas[data];
 	uint32_t len = inst->data_dropped[data] ? 0 : seg->size;
 
-	if (!range_ok(s, n, len) || !range_ok(d, n, m->size_bytes))
+	if (!range64_ok(s, n, len) || !range64_ok(d, n, m->size_bytes))
 		return WASM_TRAP_MEMORY_OOB;
 	if (n)
 		memcpy(m->base + d, seg->init + s, n);
@@ -123,19 +129,19 @@ void wasm_rt_data_drop(struct wasm_instance *inst, uint32_t data)
 	inst->data_dropped[data] = true;
 }
 
-int wasm_rt_memory_copy(struct wasm_memory *dst, struct wasm_memory *src, uint32_t d, uint32_t s,
-			uint32_t n)
+int wasm_rt_memory_copy(struct wasm_memory *dst, struct wasm_memory *src, uint64_t d, uint64_t s,
+			uint64_t n)
 {
-	if (!range_ok(s, n, src->size_bytes) || !range_ok(d, n, dst->size_bytes))
+	if (!range64_ok(s, n, src->size_bytes) || !range64_ok(d, n, dst->size_bytes))
 		return WASM_TRAP_MEMORY_OOB;
 	if (n)
 		memmove(dst->base + d, src->base + s, n);
 	return 0;
 }
 
-int wasm_rt_memory_fill(struct wasm_memory *m, uint32_t d, uint8_t v, uint32_t n)
+int wasm_rt_memory_fill(struct wasm_memory *m, uint64_t d, uint8_t v, uint64_t n)
 {
-	if (!range_ok(d, n, m->size_bytes))
+	if (!range64_ok(d, n, m->size_bytes))
 		return WASM_TRAP_MEMORY_OOB;
 	if (n)
 		memset(m->base + d, v, n);

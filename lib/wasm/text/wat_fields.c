@@ -18,6 +18,7 @@
 #include "wasm/module_internal.h"
 #include "wasm/opcodes.h"
 #include "wasm/text/wat_internal.h"
+#include "wasm/text/wat_num.h"
 
 static bool name_str(struct wat *p, struct wat_buf *b)
 {
@@ -69,6 +70,40 @@ static bool limits(struct wat *p, struct wat_buf *b)
 		wat_buf_byte(b, 0);
 		wat_buf_u32(b, min);
 	}
+	return true;
+}
+
+/* A memory type: [i32|i64] limits (memory64: flags 0x04/0x05, u64). */
+static bool memtype(struct wat *p, struct wat_buf *b, bool *is64)
+{
+	uint64_t min, max = 0;
+	const struct wat_tok *t;
+	bool has_max = false;
+	int rc;
+
+	*is64 = wat_is_kw(p, wat_peek(p), "i64");
+	if (*is64 || wat_is_kw(p, wat_peek(p), "i32"))
+		p->pos++;
+	for (int i = 0; i < 2; i++) {
+		uint64_t *v = i ? &max : &min;
+
+		t = wat_peek(p);
+		if (i && t->kind != WAT_TOK_ATOM)
+			break;
+		if (t->kind != WAT_TOK_ATOM)
+			return wat_unexpected(p, "a number");
+		/* 64 bits either way: an i32 memory's limit past 32 bits is then
+		 * refused by the decoder, as the binary would be */
+		rc = wat_parse_uint(p->src + t->off, t->len, 64, v);
+		if (rc)
+			return wat_fail(p, t, "i64 constant out of range");
+		p->pos++;
+		has_max = i;
+	}
+	wat_buf_byte(b, (uint8_t)((*is64 ? 0x04 : 0) | has_max));
+	wat_buf_u64(b, min);
+	if (has_max)
+		wat_buf_u64(b, max);
 	return true;
 }
 
@@ -128,7 +163,7 @@ static bool import_desc(struct wat *p, int k, struct wat_buf *b)
 	case 1:
 		return tabletype(p, b);
 	case 2:
-		return limits(p, b);
+		return memtype(p, b, &(bool){false});
 	case 4:
 		return tagtype(p, b);
 	default:
@@ -312,6 +347,7 @@ enum seg_mode { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARE };
 
 /* The offset of the segments abbreviations make: (i32.const 0). */
 static const uint8_t offset_zero[] = {WASM_OP_I32_CONST, 0, WASM_OP_END};
+static const uint8_t offset_zero64[] = {WASM_OP_I64_CONST, 0, WASM_OP_END};
 
 /* Writes an element segment (flags 0-7 of the binary format). */
 static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const uint8_t *offset,
@@ -390,7 +426,7 @@ static void put_data(struct wat *p, bool active, uint32_t mem, const uint8_t *of
 
 static bool field_memory(struct wat *p, uint32_t idx)
 {
-	bool imported;
+	bool imported, is64;
 
 	wat_opt_id(p);
 	if (!inline_exports(p, 2, idx) || !inline_import(p, &imported))
@@ -398,17 +434,23 @@ static bool field_memory(struct wat *p, uint32_t idx)
 	if (imported)
 		return import_desc(p, 2, &p->sec[WAT_SEC_IMPORT]);
 	p->count[WAT_SEC_MEM]++;
+	is64 = wat_is_kw(p, wat_peek(p), "i64");
+	if (is64 && p->t[p->pos + 1].kind == WAT_TOK_LPAR)
+		p->pos++; /* (memory i64 (data ...)) */
+	else
+		is64 = false;
 	if (!wat_open(p, "data"))
-		return limits(p, &p->sec[WAT_SEC_MEM]);
+		return memtype(p, &p->sec[WAT_SEC_MEM], &is64);
 	struct wat_buf bytes = {0};
 	data_strings(p, &bytes);
 	bool ok = wat_expect_rpar(p);
 	if (ok) {
 		uint32_t pages = (uint32_t)((bytes.n + 65535) / 65536);
-		wat_buf_byte(&p->sec[WAT_SEC_MEM], 1);
+		wat_buf_byte(&p->sec[WAT_SEC_MEM], is64 ? 0x05 : 1);
 		wat_buf_u32(&p->sec[WAT_SEC_MEM], pages);
 		wat_buf_u32(&p->sec[WAT_SEC_MEM], pages);
-		put_data(p, true, idx, offset_zero, sizeof(offset_zero), &bytes);
+		put_data(p, true, idx, is64 ? offset_zero64 : offset_zero, sizeof(offset_zero),
+			 &bytes);
 	}
 	wat_buf_free(&bytes);
 	return ok;

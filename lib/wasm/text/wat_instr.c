@@ -147,29 +147,55 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 	return ok;
 }
 
+/* `x? y`: the first of two indices (in space k), which may be left out
+ * (*x = 0): there is one only if two follow. */
+static bool opt_first_of_two(struct wat *p, enum wat_space_kind k, uint32_t *x)
+{
+	size_t at = p->pos;
+	bool two;
+
+	*x = 0;
+	if (!wat_at_index(p))
+		return true;
+	p->pos++;
+	two = wat_at_index(p);
+	p->pos = at;
+	return !two || wat_index(p, k, x);
+}
+
+/* [memory] offset=? align=?: a memory index other than 0 sets bit 6 of
+ * the alignment (multi-memory); the offset is u64 (memory64; the
+ * validator bounds it by the memory's address type). */
 static bool memarg(struct wat *p, struct wat_buf *b, uint32_t natural)
 {
 	uint64_t offset = 0, align = (uint64_t)1 << natural;
-	const struct wat_tok *t = wat_peek(p);
+	uint32_t mem = 0;
+	const struct wat_tok *t;
 
+	if (wat_at_index(p) && !wat_index(p, WAT_MEMS, &mem))
+		return false;
+	t = wat_peek(p);
 	if (t->kind == WAT_TOK_KEYWORD && t->len > 7 && !memcmp(p->src + t->off, "offset=", 7)) {
-		int rc = wat_parse_uint(p->src + t->off + 7, t->len - 7, 32, &offset);
+		int rc = wat_parse_uint(p->src + t->off + 7, t->len - 7, 64, &offset);
 		/* offset=-1 is no memarg, so an unknown operator to the grammar */
 		if (rc)
 			return wat_fail(p, t,
-					rc == ERR_RANGE ? "i32 constant out of range"
+					rc == ERR_RANGE ? "i64 constant out of range"
 							: "unknown operator: malformed offset");
 		t = &p->t[++p->pos];
 	}
 	if (t->kind == WAT_TOK_KEYWORD && t->len > 6 && !memcmp(p->src + t->off, "align=", 6)) {
-		if (wat_parse_uint(p->src + t->off + 6, t->len - 6, 32, &align))
+		/* 64 bits: a power of two past 2^31 is the validator's to refuse */
+		if (wat_parse_uint(p->src + t->off + 6, t->len - 6, 64, &align))
 			return wat_fail(p, t, "unknown operator: malformed alignment");
 		if (align == 0 || (align & (align - 1)))
 			return wat_fail(p, t, "alignment must be a power of two");
 		p->pos++;
 	}
-	wat_buf_u32(b, (uint32_t)__builtin_ctzll(align));
-	wat_buf_u32(b, (uint32_t)offset);
+	wat_buf_u32(b, (uint32_t)__builtin_ctzll(align) | (mem ? 0x40 : 0));
+	if (mem)
+		wat_buf_u32(b, mem);
+	wat_buf_u64(b, offset);
 	return true;
 }
 
@@ -377,16 +403,7 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 				return false;
 		} else if (op == 0x100 + WASM_OP_TABLE_INIT) {
 			/* table.init $t? $elem: two indices name the table first */
-			size_t at = p->pos;
-			y = 0;
-			if (wat_at_index(p)) {
-				p->pos++;
-				bool two = wat_at_index(p);
-				p->pos = at;
-				if (two && !wat_index(p, WAT_TABLES, &y))
-					return false;
-			}
-			if (!wat_index(p, WAT_ELEMS, &x))
+			if (!opt_first_of_two(p, WAT_TABLES, &y) || !wat_index(p, WAT_ELEMS, &x))
 				return false;
 		} else { /* table.copy: none or both */
 			x = y = 0;
@@ -415,19 +432,25 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		wat_buf_free(&labels);
 		return true;
 	}
-	case WASM_IMM_MEM0:
-		wat_buf_byte(b, 0);
-		return true;
-	case WASM_IMM_MEM0_MEM0:
-		wat_buf_byte(b, 0);
-		wat_buf_byte(b, 0);
-		return true;
-	case WASM_IMM_IDX_MEM0:
-		p->uses_data_index = true;
-		if (!wat_index(p, WAT_DATAS, &x))
+	case WASM_IMM_MEM0: /* memory.size/grow/fill [memory] */
+		x = 0;
+		if (wat_at_index(p) && !wat_index(p, WAT_MEMS, &x))
 			return false;
 		wat_buf_u32(b, x);
-		wat_buf_byte(b, 0);
+		return true;
+	case WASM_IMM_MEM0_MEM0: /* memory.copy [dst src] */
+		x = y = 0;
+		if (wat_at_index(p) && (!wat_index(p, WAT_MEMS, &x) || !wat_index(p, WAT_MEMS, &y)))
+			return false;
+		wat_buf_u32(b, x);
+		wat_buf_u32(b, y);
+		return true;
+	case WASM_IMM_IDX_MEM0: /* memory.init [memory] data */
+		p->uses_data_index = true;
+		if (!opt_first_of_two(p, WAT_MEMS, &y) || !wat_index(p, WAT_DATAS, &x))
+			return false;
+		wat_buf_u32(b, x);
+		wat_buf_u32(b, y);
 		return true;
 	case WASM_IMM_MEMARG1:
 	case WASM_IMM_MEMARG2:

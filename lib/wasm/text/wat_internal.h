@@ -33,6 +33,7 @@ struct wat_buf {
 void wat_buf_bytes(struct wat_buf *b, const void *p, size_t n);
 void wat_buf_byte(struct wat_buf *b, uint8_t v);
 void wat_buf_u32(struct wat_buf *b, uint32_t v);
+void wat_buf_u64(struct wat_buf *b, uint64_t v);
 void wat_buf_s64(struct wat_buf *b, int64_t v);
 void wat_buf_free(struct wat_buf *b);
 

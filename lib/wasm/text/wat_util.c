@@ -47,6 +47,11 @@ void wat_buf_byte(struct wat_buf *b, uint8_t v)
 
 void wat_buf_u32(struct wat_buf *b, uint32_t v)
 {
+	wat_buf_u64(b, v);
+}
+
+void wat_buf_u64(struct wat_buf *b, uint64_t v)
+{
 	do {
 		uint8_t c = v & 0x7f;
 		v >>= 7;

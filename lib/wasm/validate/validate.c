@@ -37,6 +37,7 @@ static int check_limits(struct vmod *vm, const struct wasm_limits *l, uint64_t b
 }
 
 static const char memory_too_big[] = "memory size must be at most 65536 pages (4GiB)";
+static const char memory64_too_big[] = "memory size must be at most 2^48 pages (2^64 bytes)";
 
 /* global.get x in a constant expression at `off`: an immutable global
  * among the first `nglobals`; its type in *type. */
@@ -172,11 +173,15 @@ static int check_entities(struct vmod *vm)
 		if ((rc = check_limits(vm, &m->tables[i].limits, UINT32_MAX, "")))
 			return rc;
 	vm->section = "memory";
-	if (m->nmems > 1)
-		return VFAIL(vm, 0, "multiple memories");
-	for (uint32_t i = 0; i < m->nmems; i++)
-		if ((rc = check_limits(vm, &m->mems[i].limits, WASM_MAX_PAGES, memory_too_big)))
+	if (m->nmems > 1 && (m->features_off & WASM_FEAT_MULTI_MEMORY))
+		return VFAIL(vm, 0, "multiple memories (multi-memory is turned off)");
+	for (uint32_t i = 0; i < m->nmems; i++) {
+		const struct wasm_limits *l = &m->mems[i].limits;
+
+		if ((rc = check_limits(vm, l, l->is64 ? WASM_MAX_PAGES64 : WASM_MAX_PAGES,
+				       l->is64 ? memory64_too_big : memory_too_big)))
 			return rc;
+	}
 	vm->section = "tag";
 	for (uint32_t i = 0; i < m->ntags; i++) {
 		if (m->tags[i].type >= m->ntypes)
@@ -225,7 +230,10 @@ static int check_elems(struct vmod *vm)
 			continue;
 		if (s->memory >= m->nmems)
 			return VFAIL(vm, s->offset.offset, "unknown memory %u", s->memory);
-		if ((rc = check_const(vm, &s->offset, WASM_TYPE_I32, m->nglobals)))
+		if ((rc = check_const(vm, &s->offset,
+				      m->mems[s->memory].limits.is64 ? WASM_TYPE_I64
+								     : WASM_TYPE_I32,
+				      m->nglobals)))
 			return rc;
 	}
 	return 0;

@@ -18,28 +18,64 @@ static bool check_mem(struct vfunc *v)
 	return true;
 }
 
-/* memarg, with the natural alignment's log2. */
-static bool memarg(struct vfunc *v, uint32_t max_align)
+/* A memory index (multi-memory: u32; without it a zero byte); *at64 says
+ * whether that memory's addresses are i64 (memory64). */
+static bool mem_idx(struct vfunc *v, bool *at64)
 {
-	uint32_t align, offset;
+	uint32_t x;
 
-	if (!wasm_vf_u32(v, &align) || !wasm_vf_u32(v, &offset))
-		return false;
-	if (!check_mem(v))
-		return false;
-	if (align > max_align)
-		return wasm_vf_vfail(v, ERR_INVALID, "alignment must not be larger than natural");
+	if (v->m->features_off & WASM_FEAT_MULTI_MEMORY) {
+		uint8_t b;
+
+		if (!wasm_reader_u8(&v->r, &b))
+			return wasm_vf_vreader_fail(v);
+		if (b != 0)
+			return wasm_vf_vfail(v, ERR_MALFORMED,
+					     "zero byte expected (multi-memory is turned off)");
+		if (!check_mem(v))
+			return false;
+		x = 0;
+	} else {
+		if (!wasm_vf_u32(v, &x))
+			return false;
+		if (x >= v->m->nmems)
+			return wasm_vf_vfail(v, ERR_INVALID, "unknown memory %u", x);
+	}
+	*at64 = v->m->mems[x].limits.is64;
 	return true;
 }
 
-static bool zero_byte(struct vfunc *v)
+/* memarg, with the natural alignment's log2. Multi-memory: bit 6 of the
+ * alignment says a memory index follows; memory64: the offset is u64,
+ * below 2^32 for an i32 memory. Sets v->at64 for the address operand. */
+static bool memarg(struct vfunc *v, uint32_t max_align)
 {
-	uint8_t b;
+	uint32_t align, x = 0;
+	uint64_t offset;
+	uint32_t off = v->m->features_off;
 
-	if (!wasm_reader_u8(&v->r, &b))
+	if (!wasm_vf_u32(v, &align))
+		return false;
+	if (!(off & WASM_FEAT_MULTI_MEMORY)) {
+		if (align >= 0x80)
+			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed memop flags 0x%x", align);
+		if ((align & 0x40) && !wasm_vf_u32(v, &x))
+			return false;
+		align &= 0x3f;
+	}
+	if (!wasm_reader_leb(&v->r, off & WASM_FEAT_MEMORY64 ? 32 : 64, false, &offset))
 		return wasm_vf_vreader_fail(v);
-	if (b != 0)
-		return wasm_vf_vfail(v, ERR_MALFORMED, "zero byte expected");
+	if (!check_mem(v))
+		return false;
+	if (x >= v->m->nmems)
+		return wasm_vf_vfail(v, ERR_INVALID, "unknown memory %u", x);
+	if (align > max_align)
+		return wasm_vf_vfail(v, ERR_INVALID, "alignment must not be larger than natural%s",
+				     align & 0x40 ? " (multi-memory is turned off)" : "");
+	v->at64 = v->m->mems[x].limits.is64;
+	v->memidx = x;
+	if (!v->at64 && offset > UINT32_MAX)
+		return wasm_vf_vfail(v, ERR_INVALID, "offset out of range for a 32-bit memory");
 	return true;
 }
 
@@ -95,6 +131,12 @@ static bool simd_imm(struct vfunc *v, const struct wasm_opinfo *oi)
 
 	if (wasm_imm_is_memarg(oi->imm) && !memarg(v, wasm_imm_memarg_align(oi->imm)))
 		return false;
+	/* the interpreter's SIMD loads and stores reach memory 0 of 32-bit
+	 * addresses only, so the others are refused, not run wrong */
+	if (wasm_imm_is_memarg(oi->imm) && (v->memidx || v->at64))
+		return wasm_vf_vfail(v, ERR_INVALID,
+				     "SIMD access to memory %u%s: not supported yet", v->memidx,
+				     v->at64 ? " (64-bit)" : "");
 	if (lanes)
 		return lane(v, lanes);
 	if (oi->imm == WASM_IMM_V128 || oi->imm == WASM_IMM_SHUFFLE) {
@@ -132,9 +174,26 @@ static bool simple_imm(struct vfunc *v, const struct wasm_opinfo *oi)
 		return true;
 	}
 	if (imm == WASM_IMM_MEM0)
-		return zero_byte(v) && check_mem(v);
+		return mem_idx(v, &v->at64);
 	/* a table row with a signature but other immediates */
 	return wasm_vf_vfail(v, ERR_MALFORMED, "illegal opcode (%s)", oi->text);
+}
+
+/* A load, store, memory.size or memory.grow on an i64 memory: the
+ * signature's i32 address (or size) is an i64. */
+static bool check_mem64(struct vfunc *v, const struct wasm_opinfo *oi)
+{
+	uint32_t sig = oi->sig;
+	uint8_t res = wasm_sig_result(sig);
+
+	v->at64 = false;
+	if (wasm_sig_nparams(sig) == 2 && !wasm_vf_pop_t(v, wasm_sig_param(sig, 1)))
+		return false;
+	if (wasm_sig_nparams(sig) >= 1 && !wasm_vf_pop_t(v, T_I64))
+		return false;
+	if (oi->imm == WASM_IMM_MEM0 && res != T_UNK)
+		res = T_I64; /* memory.size, memory.grow */
+	return res == T_UNK || wasm_vf_push(v, res);
 }
 
 /* An instruction typed by its signature alone (opcodes.h): its immediates,
@@ -145,8 +204,12 @@ static inline __attribute__((always_inline)) bool check_simple(struct vfunc *v,
 	uint32_t sig = oi->sig, np = wasm_sig_nparams(sig);
 	uint8_t p0 = wasm_sig_param(sig, 0), p1 = wasm_sig_param(sig, 1);
 
-	if (oi->imm != WASM_IMM_NONE && !simple_imm(v, oi))
-		return false;
+	if (oi->imm != WASM_IMM_NONE) {
+		if (!simple_imm(v, oi))
+			return false;
+		if (UNLIKELY(v->at64))
+			return check_mem64(v, oi);
+	}
 	if (np == 2) {
 		/* Both operands at once when they are there with their types;
 		 * else one by one, for the spec's order of errors. */
@@ -170,19 +233,25 @@ static bool check_fc(struct vfunc *v)
 	struct wasm_module *m = v->m;
 	uint32_t sub, x, y;
 	uint8_t t;
+	bool d64, s64;
 
 	if (!wasm_vf_u32(v, &sub))
 		return false;
 	switch (sub) {
-	case WASM_OP_MEMORY_INIT:
-		return wasm_vf_u32(v, &y) && zero_byte(v) && check_mem(v) && check_data_idx(v, y) &&
-		       pop3_i32(v);
+	case WASM_OP_MEMORY_INIT: /* data mem: [at i32 i32] */
+		return wasm_vf_u32(v, &y) && mem_idx(v, &d64) && check_data_idx(v, y) &&
+		       wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32) &&
+		       wasm_vf_pop_t(v, d64 ? T_I64 : T_I32);
 	case WASM_OP_DATA_DROP:
 		return wasm_vf_u32(v, &y) && check_data_idx(v, y);
-	case WASM_OP_MEMORY_COPY:
-		return zero_byte(v) && zero_byte(v) && check_mem(v) && pop3_i32(v);
-	case WASM_OP_MEMORY_FILL:
-		return zero_byte(v) && check_mem(v) && pop3_i32(v);
+	case WASM_OP_MEMORY_COPY: /* dst src: [at_d at_s min(at_d, at_s)] */
+		return mem_idx(v, &d64) && mem_idx(v, &s64) &&
+		       wasm_vf_pop_t(v, d64 && s64 ? T_I64 : T_I32) &&
+		       wasm_vf_pop_t(v, s64 ? T_I64 : T_I32) &&
+		       wasm_vf_pop_t(v, d64 ? T_I64 : T_I32);
+	case WASM_OP_MEMORY_FILL: /* [at i32 at] */
+		return mem_idx(v, &d64) && wasm_vf_pop_t(v, d64 ? T_I64 : T_I32) &&
+		       wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, d64 ? T_I64 : T_I32);
 	case WASM_OP_TABLE_INIT: /* elem table */
 		if (!elem_idx(v, &y) || !table_idx(v, &x))
 			return false;

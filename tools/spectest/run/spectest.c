@@ -55,6 +55,7 @@
 #include "wasm/host/code_host.h"
 #include "wasm/host/runtime_host.h"
 #include "wasm/host/workers_host.h"
+#include "wasm/load.h"
 #include "../wast_json.h"
 
 #define MAX_JOBS    16
@@ -83,7 +84,8 @@ struct job {
 struct runner {
 	bool guarded, verbose, jit;
 	unsigned timeout, max_details, jobs, vthreads;
-	const char *root; /* --root: names are paths under it */
+	uint32_t features_off; /* enum wasm_feature bits (--features-off) */
+	const char *root;      /* --root: names are paths under it */
 	struct spec_skips skips;
 	bool *skip_used;
 	bool *skip_file_ran; /* the entry's file was among those run */
@@ -104,7 +106,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: spectest [--guarded] [--skip FILE] [--timeout SECS] [--details N] "
 			"[--root DIR] [--skip-counts] [-j N] [--validate-threads N] [--jit] "
-			"[-v] FILE...\n"
+			"[--features-off LIST] [-v] FILE...\n"
 			"  FILE.wast    a script (text-format modules included)\n"
 			"  FILE.json    wast2json output; its .wasm files beside it\n"
 			"  --guarded    guarded (mmap) linear memory instead of checked\n"
@@ -113,6 +115,8 @@ static void usage(void)
 			"  --skip-counts  print how many assertions each skip entry skipped\n"
 			"  --root DIR   name each FILE.wast by its path under DIR (as the skip\n"
 			"               list does): legacy/throw.wast, not throw.wast\n"
+			"  --features-off LIST  turn off post-2.0 features (e.g. "
+			"multi-memory,memory64; all)\n"
 			"  --timeout S  seconds per file before it is killed (default 60)\n"
 			"  --details N  failure lines printed per file (default 10)\n"
 			"  -j N         files run at once (default 1)\n"
@@ -178,7 +182,7 @@ static int child_config(struct runner *r, struct wasm_store_config *cfg, struct 
 		if (!cfg->code_mem)
 			return ERR_UNSUPP;
 	}
-	*lo = (struct wasm_load_opts){0};
+	*lo = (struct wasm_load_opts){.features_off = r->features_off};
 	if (r->vthreads) {
 		wasm_workers_host(w, (int)r->vthreads);
 		w->run_bytes = 1; /* a run per function: the most interleavings */
@@ -609,6 +613,9 @@ int main(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--validate-threads") == 0 &&
 			   parse_uint(v, 0, 64, &r.vthreads)) {
+			i++;
+		} else if (strcmp(a, "--features-off") == 0 && v &&
+			   wasm_feature_parse(v, &r.features_off) == 0) {
 			i++;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage();

@@ -1,10 +1,15 @@
 /*
  * bench_exec.c - the executor under tokio's scheduler-benchmark shapes.
  *
- *   bench_exec --bench spawn_many|chained_spawn|ping_pong|yield_many --threads T [--runs N]
+ *   bench_exec --bench spawn_many|chained_spawn|ping_pong|yield_many --threads T
+ *              [--runs N] [--rounds R]
  *
- * Prints "bench=NAME threads=T ns_per_op=X": the median over the runs of
- * the wall time divided by the operations (tasks, spawns, rounds, yields).
+ * Prints "bench=NAME threads=T ns_per_op=X rounds=R runs=N min=A max=B
+ * spread_pct=S": R rounds of N timed runs each (one warm-up run first); a
+ * round's figure is the median of its runs' wall time divided by the
+ * operations (tasks, spawns, rounds, yields); X is the median of the round
+ * figures, A and B the lowest and highest, S = (B - A) / X in percent. One
+ * round is the old single figure; never quote it alone on a shared machine.
  */
 #include <linux/futex.h>
 #include <stdio.h>
@@ -62,11 +67,18 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sorts v[0..n) and returns its median. */
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = "spawn_many";
-	unsigned threads = 1, runs = 25;
-	double r[200];
+	unsigned threads = 1, runs = 25, rounds = 1;
+	double r[200], round[200], med;
 
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--bench") == 0)
@@ -75,13 +87,16 @@ int main(int argc, char **argv)
 			threads = (unsigned)atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--runs") == 0)
 			runs = (unsigned)atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--rounds") == 0)
+			rounds = (unsigned)atoi(argv[i + 1]);
 	}
 	if (!strstr(KASYNC_BENCH_NAMES, name) || strchr(name, ' ') || !*name) {
 		fprintf(stderr, "unknown bench %s (one of: %s)\n", name, KASYNC_BENCH_NAMES);
 		return 2;
 	}
-	if (threads < 1 || threads > KASYNC_MAX_CPUS || runs < 1 || runs > 200) {
-		fprintf(stderr, "bad --threads or --runs\n");
+	if (threads < 1 || threads > KASYNC_MAX_CPUS || runs < 1 || runs > 200 ||
+	    rounds < 1 || rounds > 200) {
+		fprintf(stderr, "bad --threads, --runs or --rounds\n");
 		return 2;
 	}
 	kasync_host_init(&B.host);
@@ -90,10 +105,16 @@ int main(int argc, char **argv)
 		return 1;
 	B.b = (struct kasync_bench){.exec = &B.exec, .done = on_done};
 	run_once(name); /* warm-up */
-	for (unsigned i = 0; i < runs; i++)
-		r[i] = run_once(name);
-	qsort(r, runs, sizeof(r[0]), cmp_double);
-	printf("bench=%s threads=%u ns_per_op=%.0f\n", name, threads, r[runs / 2]);
+	for (unsigned k = 0; k < rounds; k++) {
+		for (unsigned i = 0; i < runs; i++)
+			r[i] = run_once(name);
+		round[k] = median(r, runs);
+	}
+	med = median(round, rounds);
+	printf("bench=%s threads=%u ns_per_op=%.0f rounds=%u runs=%u min=%.0f max=%.0f "
+	       "spread_pct=%.0f\n",
+	       name, threads, med, rounds, runs, round[0], round[rounds - 1],
+	       100.0 * (round[rounds - 1] - round[0]) / med);
 	kasync_exec_close(&B.exec);
 	kasync_host_workers_join(&B.w);
 	kasync_exec_destroy(&B.exec);

@@ -20,6 +20,7 @@
 #define STEAL_ROUNDS	    4
 #define MAX_STOLEN_PER_TICK 256
 #define SPIN_BEFORE_SLEEP   64
+#define HELP_BACKLOG	    2 /* queued tasks that make it worth waking a helper */
 
 static inline struct kasync_task *link_task(struct kasync_link *l)
 {
@@ -73,6 +74,7 @@ int kasync_exec_init(struct kasync_exec *exec, uint32_t ncpu, const struct kasyn
 	for (unsigned k = 0; k < KASYNC_HOOK_COUNT; k++)
 		exec->hook_gate[k] = NULL;
 	exec->ncpu = ncpu;
+	exec->all_cpus = ncpu == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ncpu) - 1;
 	exec->plat = plat;
 	kasync_mpsc_init(&exec->injector);
 	kasync_mpsc_init(&exec->yielded);
@@ -132,19 +134,36 @@ void kasync_exec_wake_one(struct kasync_exec *exec)
 	}
 }
 
-/* After enqueueing on `target` (NULL: the injector): make sure a CPU will run it. */
-static void notify(struct kasync_exec *exec, struct kasync_sched *target, bool target_is_self)
+/*
+ * After enqueueing on `q`, the queue of `target` (NULL: a global queue):
+ * make sure a CPU will run the task, waking as few as that takes. A
+ * sleeping target is woken (a cross-CPU wake goes where the task last ran).
+ * Otherwise one sleeper is woken as a helper, and only if no worker is
+ * searching already (one searcher at a time: no thundering herd) and either
+ * every CPU sleeps or the queue holds a backlog (HELP_BACKLOG) for the
+ * helper to steal. A single task on the caller's own queue or on the
+ * injector while some CPU is awake needs no wake: an awake CPU looks at
+ * every queue after announcing itself idle and before it sleeps, so it
+ * finds the task (the invariant at the top); waking a sleeper for it only
+ * moved it to another CPU at the cost of a futex or IPI round trip.
+ * `backlog_rule` false: wake a helper whenever none is searching (the
+ * yield queue and wakes aimed at another CPU, whose latency matters more).
+ */
+static void notify(struct kasync_exec *exec, struct kasync_mpsc *q, struct kasync_sched *target,
+		   bool backlog_rule)
 {
 	uint64_t idle = atomic_load(&exec->idle);
 
 	if (idle == 0)
 		return;
-	if (target != NULL && !target_is_self && (idle & ((uint64_t)1 << target->cpu)) &&
+	if (target != NULL && (idle & ((uint64_t)1 << target->cpu)) &&
 	    wake_cpu(exec, target->cpu))
 		return;
 	/* a worker that is already searching will find it (it checks every queue before sleeping)
 	 */
 	if (atomic_load(&exec->searching) != 0)
+		return;
+	if (backlog_rule && idle != exec->all_cpus && kasync_mpsc_len(q) < HELP_BACKLOG)
 		return;
 	kasync_exec_wake_one(exec);
 }
@@ -158,12 +177,15 @@ void kasync_sched_enqueue_woken(struct kasync_task *task)
 	hook(exec, KASYNC_HOOK_WAKEUP, s ? s->cpu : KASYNC_NO_CPU, task, 0);
 	if (s == NULL) {
 		kasync_mpsc_push(&exec->injector, &task->link);
-		notify(exec, NULL, false);
+		notify(exec, &exec->injector, NULL, true);
 		return;
 	}
 	count(&s->woken_external, 1);
 	kasync_mpsc_push(&s->q, &task->link);
-	notify(exec, s, kasync_exec_current_sched(exec) == s);
+	if (kasync_exec_current_sched(exec) == s)
+		notify(exec, &s->q, NULL, true);
+	else
+		notify(exec, &s->q, s, false);
 }
 
 int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasync_join *join)
@@ -187,14 +209,14 @@ int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasy
 	hook(exec, KASYNC_HOOK_SPAWN, s ? s->cpu : KASYNC_NO_CPU, task, 0);
 	if (s == NULL) {
 		kasync_mpsc_push(&exec->injector, &task->link);
-		notify(exec, NULL, false);
+		notify(exec, &exec->injector, NULL, true);
 		return 0;
 	}
 	/* relaxed: the push below publishes the binding with the task. */
 	atomic_store_explicit(&task->sched, s, memory_order_relaxed);
 	count(&s->spawned, 1);
 	kasync_mpsc_push(&s->q, &task->link);
-	notify(exec, s, true);
+	notify(exec, &s->q, NULL, true);
 	return 0;
 }
 
@@ -280,7 +302,7 @@ static bool requeue_yielded(struct kasync_sched *s, struct kasync_task *task)
 	}
 	hook(exec, KASYNC_HOOK_WAKEUP, KASYNC_NO_CPU, task, 0);
 	kasync_mpsc_push(&exec->yielded, &task->link);
-	notify(exec, NULL, false);
+	notify(exec, &exec->yielded, NULL, false);
 	return true;
 }
 
@@ -349,10 +371,17 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 	return tick;
 }
 
-/* Moves up to `max` (or half, if `half`) tasks from `from` to `to`'s queue. */
+/*
+ * Moves up to `max` (or half, if `half`) tasks from `from` to `to`'s queue
+ * as one batch: popped without uncounting, linked into a chain, appended
+ * with one count and one exchange, then uncounted from `from` at once. A
+ * task in transit is counted in `from` until it is counted in `to`, so the
+ * idle check never misses it; the two queues' shared lines are touched once
+ * per batch, not once per task.
+ */
 static size_t steal_from(struct kasync_sched *to, struct kasync_mpsc *from, size_t max, bool half)
 {
-	struct kasync_link *l;
+	struct kasync_link *l, *first = NULL, *last = NULL;
 	size_t n, got = 0;
 
 	if (kasync_mpsc_len(from) == 0 || !kasync_mpsc_try_consume(from))
@@ -362,16 +391,21 @@ static size_t steal_from(struct kasync_sched *to, struct kasync_mpsc *from, size
 		n -= n / 2;
 	if (n > max)
 		n = max;
-	while (got < n && kasync_mpsc_pop(from, &l) == KASYNC_MPSC_OK) {
-		struct kasync_task *task = link_task(l);
-		/* relaxed: the push below publishes it; the task is queued, so no waker reads it.
-		 */
-		atomic_store_explicit(&task->sched, to, memory_order_relaxed);
-		kasync_mpsc_push(&to->q, l);
+	while (got < n && kasync_mpsc_pop_uncounted(from, &l) == KASYNC_MPSC_OK) {
+		/* relaxed: the chain's push publishes it; the task is queued, so no waker reads
+		 * it. */
+		atomic_store_explicit(&link_task(l)->sched, to, memory_order_relaxed);
+		if (last != NULL)
+			atomic_store_explicit(&last->next, l, memory_order_relaxed);
+		else
+			first = l;
+		last = l;
 		got++;
 	}
 	kasync_mpsc_release(from);
 	if (got) {
+		kasync_mpsc_push_chain(&to->q, first, last, got);
+		kasync_mpsc_uncount(from, got);
 		count(&to->stolen, got);
 		hook(to->exec, KASYNC_HOOK_STEAL, to->cpu, NULL, got);
 	}

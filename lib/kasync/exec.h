@@ -115,6 +115,7 @@ struct kasync_exec {
 	/* per kind: the hook runs while *gate is true; NULL: never */
 	const _Atomic bool *hook_gate[KASYNC_HOOK_COUNT];
 	uint32_t ncpu;
+	uint64_t all_cpus; /* bits 0..ncpu-1 */
 	struct kasync_mpsc injector;
 	struct kasync_mpsc yielded; /* tasks that used up their slice, oldest first */
 	const struct kasync_platform *plat;

@@ -25,11 +25,7 @@ THREADS=${THREADS:-"1 2"}
 BENCHES=${BENCHES:-"spawn_many chained_spawn ping_pong yield_many"}
 PB=${PEER_BENCH_BUILD:-/tmp/peer-bench-build}
 PEER_DIR=${PEER_BENCH_DIR:-../shared/peer-bench}
-# glibc gives the heap's top back after every run (10,000 tasks freed at
-# once) and faults it in again in the next: 20 page faults per 1,000 tasks,
-# a fifth of spawn_many's time and most of its spread. Kept for all three.
-export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.trim_threshold=1073741824}
-OURS=$BUILD/host/bench/bench_exec
+OURS=${BENCH_EXEC:-$BUILD/host/bench/bench_exec}
 PEERS=""
 for p in tokio tbb; do [ -x "$PB/$p-peer" ] && PEERS="$PEERS $p"; done
 [ -n "$PEERS" ] || echo "bench-exec: no peers in $PB (../shared/peer-bench/build.sh): ours only" >&2

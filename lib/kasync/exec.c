@@ -20,7 +20,6 @@
 #define STEAL_ROUNDS	    4
 #define MAX_STOLEN_PER_TICK 256
 #define SPIN_BEFORE_SLEEP   64
-#define HELP_BACKLOG	    2 /* queued tasks that make it worth waking a helper */
 
 static inline struct kasync_task *link_task(struct kasync_link *l)
 {
@@ -74,7 +73,6 @@ int kasync_exec_init(struct kasync_exec *exec, uint32_t ncpu, const struct kasyn
 	for (unsigned k = 0; k < KASYNC_HOOK_COUNT; k++)
 		exec->hook_gate[k] = NULL;
 	exec->ncpu = ncpu;
-	exec->all_cpus = ncpu == 64 ? ~(uint64_t)0 : ((uint64_t)1 << ncpu) - 1;
 	exec->plat = plat;
 	kasync_mpsc_init(&exec->injector);
 	kasync_mpsc_init(&exec->yielded);
@@ -135,35 +133,25 @@ void kasync_exec_wake_one(struct kasync_exec *exec)
 }
 
 /*
- * After enqueueing on `q`, the queue of `target` (NULL: a global queue):
- * make sure a CPU will run the task, waking as few as that takes. A
- * sleeping target is woken (a cross-CPU wake goes where the task last ran).
- * Otherwise one sleeper is woken as a helper, and only if no worker is
- * searching already (one searcher at a time: no thundering herd) and either
- * every CPU sleeps or the queue holds a backlog (HELP_BACKLOG) for the
- * helper to steal. A single task on the caller's own queue or on the
- * injector while some CPU is awake needs no wake: an awake CPU looks at
- * every queue after announcing itself idle and before it sleeps, so it
- * finds the task (the invariant at the top); waking a sleeper for it only
- * moved it to another CPU at the cost of a futex or IPI round trip.
- * `backlog_rule` false: wake a helper whenever none is searching (the
- * yield queue and wakes aimed at another CPU, whose latency matters more).
+ * After enqueueing on `target`'s queue (NULL: a global queue): make sure a
+ * CPU will run the task. A sleeping target is woken (a cross-CPU wake goes
+ * where the task last ran); else one sleeper is woken as a helper, unless a
+ * worker is searching already (it checks every queue before sleeping): one
+ * searcher at a time, no thundering herd. A rule that woke a helper only
+ * for a backlog of two saved wakes on the host but left a task spawned by a
+ * long poll (a guest's slice, a poll that waits for its child) waiting for
+ * that poll to end (sched.join_completes_across_harts failed): not kept.
  */
-static void notify(struct kasync_exec *exec, struct kasync_mpsc *q, struct kasync_sched *target,
-		   bool backlog_rule)
+static void notify(struct kasync_exec *exec, struct kasync_sched *target, bool target_is_self)
 {
 	uint64_t idle = atomic_load(&exec->idle);
 
 	if (idle == 0)
 		return;
-	if (target != NULL && (idle & ((uint64_t)1 << target->cpu)) &&
+	if (target != NULL && !target_is_self && (idle & ((uint64_t)1 << target->cpu)) &&
 	    wake_cpu(exec, target->cpu))
 		return;
-	/* a worker that is already searching will find it (it checks every queue before sleeping)
-	 */
 	if (atomic_load(&exec->searching) != 0)
-		return;
-	if (backlog_rule && idle != exec->all_cpus && kasync_mpsc_len(q) < HELP_BACKLOG)
 		return;
 	kasync_exec_wake_one(exec);
 }
@@ -177,15 +165,12 @@ void kasync_sched_enqueue_woken(struct kasync_task *task)
 	hook(exec, KASYNC_HOOK_WAKEUP, s ? s->cpu : KASYNC_NO_CPU, task, 0);
 	if (s == NULL) {
 		kasync_mpsc_push(&exec->injector, &task->link);
-		notify(exec, &exec->injector, NULL, true);
+		notify(exec, NULL, false);
 		return;
 	}
 	count(&s->woken_external, 1);
 	kasync_mpsc_push(&s->q, &task->link);
-	if (kasync_exec_current_sched(exec) == s)
-		notify(exec, &s->q, NULL, true);
-	else
-		notify(exec, &s->q, s, false);
+	notify(exec, s, kasync_exec_current_sched(exec) == s);
 }
 
 int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasync_join *join)
@@ -209,14 +194,14 @@ int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasy
 	hook(exec, KASYNC_HOOK_SPAWN, s ? s->cpu : KASYNC_NO_CPU, task, 0);
 	if (s == NULL) {
 		kasync_mpsc_push(&exec->injector, &task->link);
-		notify(exec, &exec->injector, NULL, true);
+		notify(exec, NULL, false);
 		return 0;
 	}
 	/* relaxed: the push below publishes the binding with the task. */
 	atomic_store_explicit(&task->sched, s, memory_order_relaxed);
 	count(&s->spawned, 1);
 	kasync_mpsc_push(&s->q, &task->link);
-	notify(exec, &s->q, NULL, true);
+	notify(exec, s, true);
 	return 0;
 }
 
@@ -302,7 +287,7 @@ static bool requeue_yielded(struct kasync_sched *s, struct kasync_task *task)
 	}
 	hook(exec, KASYNC_HOOK_WAKEUP, KASYNC_NO_CPU, task, 0);
 	kasync_mpsc_push(&exec->yielded, &task->link);
-	notify(exec, &exec->yielded, NULL, false);
+	notify(exec, NULL, false);
 	return true;
 }
 

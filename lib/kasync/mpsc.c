@@ -51,21 +51,6 @@ void kasync_mpsc_uncount(struct kasync_mpsc *q, size_t n)
 	atomic_fetch_sub(&q->queued, n);
 }
 
-bool kasync_mpsc_try_consume(struct kasync_mpsc *q)
-{
-	/* relaxed pre-check: avoids a write on a contended line; the exchange decides. */
-	if (atomic_load_explicit(&q->busy, memory_order_relaxed))
-		return false;
-	/* acquire: the previous consumer's tail updates happen before ours. */
-	return !atomic_exchange_explicit(&q->busy, true, memory_order_acquire);
-}
-
-void kasync_mpsc_release(struct kasync_mpsc *q)
-{
-	/* release: hands our tail updates to the next consumer. */
-	atomic_store_explicit(&q->busy, false, memory_order_release);
-}
-
 enum kasync_mpsc_pop kasync_mpsc_pop_uncounted(struct kasync_mpsc *q, struct kasync_link **out)
 {
 	struct kasync_link *tail = q->tail;

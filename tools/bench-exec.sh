@@ -68,7 +68,8 @@ rm -f /tmp/bench-exec.$$.*
 command -v valgrind >/dev/null || { echo "bench-exec: no valgrind" >&2; exit 0; }
 CG=/tmp/bench-exec-cg.$$
 mkdir -p "$CG"
-gcc -O2 -gdwarf-4 -Ilib -D_GNU_SOURCE -pthread -o "$CG/bench_exec" bench/kasync/bench_exec.c \
+CG_CC=${CG_CC:-$(command -v gcc || echo clang)} # the figures in the READMEs: gcc 12
+"$CG_CC" -O2 -gdwarf-4 -Ilib -D_GNU_SOURCE -pthread -o "$CG/bench_exec" bench/kasync/bench_exec.c \
 	lib/kasync/*.c lib/kasync/host/*.c lib/base/err.c lib/base/host/assert_host.c || exit 1
 ir() { # bench runs -> total instructions of a run of ours
 	valgrind --tool=callgrind --callgrind-out-file="$CG/out" "$CG/bench_exec" --bench "$1" \

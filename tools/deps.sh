@@ -20,6 +20,7 @@ need=(
 	"timeout:coreutils"
 	"llvm-objcopy:llvm"
 	"gdb-multiarch:gdb-multiarch"
+	"valgrind:valgrind" # instruction counts in make bench (tools/bench-exec.sh)
 	# riscv64 Linux builds of the host tools, run under qemu-riscv64 (mk/rv64.mk)
 	"qemu-riscv64:qemu-user"
 	"/usr/riscv64-linux-gnu/lib/libc.a:libc6-dev-riscv64-cross"

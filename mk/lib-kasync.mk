@@ -1,5 +1,6 @@
 # kasync extras: the executor benchmark (host, -O2).
 #   make bench-kasync      builds and prints the four workloads for 1 and 2 threads
+#                          (tools/bench-exec.sh: medians, spread, ratios to the peers)
 KASYNC_BENCH_SRCS := bench/kasync/bench_exec.c $(wildcard lib/kasync/*.c lib/kasync/host/*.c) \
 	lib/base/err.c lib/base/host/assert_host.c
 
@@ -13,5 +14,4 @@ $(BUILD)/host/bench/bench_exec: $(call host_objs,host,$(KASYNC_BENCH_SRCS))
 bench-build: $(BUILD)/host/bench/bench_exec
 
 bench-kasync: $(BUILD)/host/bench/bench_exec
-	$(Q)for t in 1 2; do for b in spawn_many chained_spawn ping_pong yield_many; do \
-		$(BUILD)/host/bench/bench_exec --bench $$b --threads $$t; done; done
+	$(Q)BUILD=$(BUILD) tools/bench-exec.sh 5

@@ -8,7 +8,9 @@
 #              median of 3 boots (KASLR changes the layout each time); the
 #              loader + kernel part (from the loader's first instruction)
 #              is the figure to quote, also for the big image (kernel-big).
-#   kasync     executor workloads on the host (see bench/kasync/), then
+#   kasync     executor workloads on the host (tools/bench-exec.sh: medians
+#              and spread over rounds, ratios to tokio and oneTBB run side by
+#              side, callgrind instructions per operation), then
 #              inside the test kernel (bootarg bench=exec) on SMP=1 and 4,
 #              in guest ns under -icount shift=0 (= guest instructions).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
@@ -63,11 +65,9 @@ done
 # QEMU loaded it, it costs about 1 ms more (11,000 pages to map)
 boot_bench boot_big_initrd "$BUILD/kernel-big/loader.elf" 1
 
-for t in 1 2; do
-	for b in spawn_many chained_spawn ping_pong yield_many; do
-		"$BUILD/host/bench/bench_exec" --bench "$b" --threads "$t"
-	done
-done
+# medians and spread over 5 rounds, side by side with tokio and oneTBB
+# when ../shared/peer-bench is built; instruction counts with valgrind
+BUILD="$BUILD" CALLGRIND=1 tools/bench-exec.sh 5
 
 for smp in 1 4; do
 	timeout 300 qemu-system-riscv64 -machine virt -smp "$smp" -m 256M -bios default \

@@ -2,11 +2,16 @@
  * sched.c - the executor's kernel platform and the per-CPU workers (see
  * sched.h).
  *
- * Lost wakeups: wake_cpu sets the target's `wake` flag, then sends an IPI.
- * wait_event checks the flag with interrupts off right before wfi (an IPI
+ * Lost wakeups: wake_cpu sets the target's `wake` flag, then sends an IPI
+ * if the target announced itself `sleeping`. wait_event sets `sleeping`,
+ * then checks the flag with interrupts off right before wfi (an IPI
  * arriving after the check stays pending and ends the wfi at once) and
- * clears it on the way out; the worker then looks at every queue again
- * before it may sleep, so a cleared wake loses no work.
+ * clears both on the way out; the worker then looks at every queue again
+ * before it may sleep, so a cleared wake loses no work. Both sides store
+ * then load (seq_cst), so at least one sees the other: either the waker
+ * sees `sleeping` and sends the IPI, or the sleeper sees `wake` and skips
+ * wfi. A CPU that is still running or spinning before sleep gets no IPI
+ * (a trap on the target for nothing: issue 18).
  */
 #include "sched/sched.h"
 
@@ -26,6 +31,7 @@ struct kasync_exec kexec;
 /* Per-CPU wait state: the wake flag and the deadline timer of wait_event. */
 static struct {
 	atomic_bool wake;
+	atomic_bool sleeping; /* in wait_event: wants an IPI for a wake */
 	struct ktimer deadline;
 } waits[MAX_CPUS];
 
@@ -76,7 +82,7 @@ static void plat_wake_cpu(void *ctx, uint32_t cpu)
 {
 	(void)ctx;
 	atomic_store(&waits[cpu].wake, true);
-	if (cpu != cpu_id())
+	if (cpu != cpu_id() && atomic_load(&waits[cpu].sleeping))
 		cpu_send_ipi(cpu, IPI_WAKE);
 }
 
@@ -95,6 +101,7 @@ static void plat_wait_event(void *ctx, uint32_t cpu, uint64_t deadline_ns)
 		timer_add(&waits[cpu].deadline, ns_to_ticks(deadline_ns), deadline_fired);
 		armed = true;
 	}
+	atomic_store(&waits[cpu].sleeping, true); /* before the wake check (the top) */
 	arch_irq_disable();
 	if (atomic_load(&c->call)) {
 		arch_irq_enable();
@@ -104,6 +111,7 @@ static void plat_wait_event(void *ctx, uint32_t cpu, uint64_t deadline_ns)
 		arch_wait_for_interrupt();
 	}
 	arch_irq_enable(); /* take the interrupt that ended the wfi */
+	atomic_store(&waits[cpu].sleeping, false);
 	atomic_store(&waits[cpu].wake, false);
 	if (armed)
 		timer_cancel(&waits[cpu].deadline);

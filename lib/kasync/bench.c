@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/compiler.h"
 #include "base/err.h"
 #include "kasync/oneshot.h"
 
@@ -19,6 +20,7 @@ struct btask {
 	long n;
 	struct kasync_oneshot a, b_chan;
 	struct btask *peer;
+	struct kasync_link free_link; /* in b->free_tasks once finished */
 };
 
 static void finish_one(struct kasync_bench *b)
@@ -35,17 +37,56 @@ static enum kasync_poll bt_poll(struct kasync_task *task, struct kasync_cx *cx)
 
 static void bt_dealloc(struct kasync_task *task)
 {
-	free(task);
+	struct btask *t = (struct btask *)task;
+
+	if (t->b->pool)
+		kasync_mpsc_push(&t->b->free_tasks, &t->free_link);
+	else
+		free(t);
 }
 
 static const struct kasync_task_vtable bt_vt = {.poll = bt_poll, .dealloc = bt_dealloc};
+
+static struct btask *bt_alloc(struct kasync_bench *b)
+{
+	struct kasync_link *l;
+	enum kasync_mpsc_pop r;
+
+	if (b->pool && kasync_mpsc_len(&b->free_tasks) != 0 &&
+	    kasync_mpsc_try_consume(&b->free_tasks)) {
+		r = kasync_mpsc_pop(&b->free_tasks, &l);
+		kasync_mpsc_release(&b->free_tasks);
+		if (r == KASYNC_MPSC_OK)
+			return CONTAINER_OF(l, struct btask, free_link);
+	}
+	return malloc(sizeof(struct btask));
+}
+
+void kasync_bench_use_pool(struct kasync_bench *b)
+{
+	kasync_mpsc_init(&b->free_tasks);
+	b->pool = true;
+}
+
+void kasync_bench_fini(struct kasync_bench *b)
+{
+	struct kasync_link *l;
+	enum kasync_mpsc_pop r;
+
+	if (!b->pool)
+		return;
+	while ((r = kasync_mpsc_pop(&b->free_tasks, &l)) != KASYNC_MPSC_EMPTY)
+		if (r == KASYNC_MPSC_OK)
+			free(CONTAINER_OF(l, struct btask, free_link));
+	b->pool = false;
+}
 
 /* Spawns a new task running fn; false if out of memory or closed. */
 static bool spawn(struct kasync_bench *b,
 		  enum kasync_poll (*fn)(struct btask *, struct kasync_cx *), long n,
 		  struct btask *peer)
 {
-	struct btask *t = malloc(sizeof(*t));
+	struct btask *t = bt_alloc(b);
 	if (t == NULL)
 		return false;
 	kasync_task_init(&t->task, &bt_vt, "bench");

@@ -132,7 +132,16 @@ void kasync_exec_wake_one(struct kasync_exec *exec)
 	}
 }
 
-/* After enqueueing on `target` (NULL: the injector): make sure a CPU will run it. */
+/*
+ * After enqueueing on `target`'s queue (NULL: a global queue): make sure a
+ * CPU will run the task. A sleeping target is woken (a cross-CPU wake goes
+ * where the task last ran); else one sleeper is woken as a helper, unless a
+ * worker is searching already (it checks every queue before sleeping): one
+ * searcher at a time, no thundering herd. A rule that woke a helper only
+ * for a backlog of two saved wakes on the host but left a task spawned by a
+ * long poll (a guest's slice, a poll that waits for its child) waiting for
+ * that poll to end (sched.join_completes_across_harts failed): not kept.
+ */
 static void notify(struct kasync_exec *exec, struct kasync_sched *target, bool target_is_self)
 {
 	uint64_t idle = atomic_load(&exec->idle);
@@ -142,8 +151,6 @@ static void notify(struct kasync_exec *exec, struct kasync_sched *target, bool t
 	if (target != NULL && !target_is_self && (idle & ((uint64_t)1 << target->cpu)) &&
 	    wake_cpu(exec, target->cpu))
 		return;
-	/* a worker that is already searching will find it (it checks every queue before sleeping)
-	 */
 	if (atomic_load(&exec->searching) != 0)
 		return;
 	kasync_exec_wake_one(exec);
@@ -349,10 +356,17 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 	return tick;
 }
 
-/* Moves up to `max` (or half, if `half`) tasks from `from` to `to`'s queue. */
+/*
+ * Moves up to `max` (or half, if `half`) tasks from `from` to `to`'s queue
+ * as one batch: popped without uncounting, linked into a chain, appended
+ * with one count and one exchange, then uncounted from `from` at once. A
+ * task in transit is counted in `from` until it is counted in `to`, so the
+ * idle check never misses it; the two queues' shared lines are touched once
+ * per batch, not once per task.
+ */
 static size_t steal_from(struct kasync_sched *to, struct kasync_mpsc *from, size_t max, bool half)
 {
-	struct kasync_link *l;
+	struct kasync_link *l, *first = NULL, *last = NULL;
 	size_t n, got = 0;
 
 	if (kasync_mpsc_len(from) == 0 || !kasync_mpsc_try_consume(from))
@@ -362,16 +376,21 @@ static size_t steal_from(struct kasync_sched *to, struct kasync_mpsc *from, size
 		n -= n / 2;
 	if (n > max)
 		n = max;
-	while (got < n && kasync_mpsc_pop(from, &l) == KASYNC_MPSC_OK) {
-		struct kasync_task *task = link_task(l);
-		/* relaxed: the push below publishes it; the task is queued, so no waker reads it.
-		 */
-		atomic_store_explicit(&task->sched, to, memory_order_relaxed);
-		kasync_mpsc_push(&to->q, l);
+	while (got < n && kasync_mpsc_pop_uncounted(from, &l) == KASYNC_MPSC_OK) {
+		/* relaxed: the chain's push publishes it; the task is queued, so no waker reads
+		 * it. */
+		atomic_store_explicit(&link_task(l)->sched, to, memory_order_relaxed);
+		if (last != NULL)
+			atomic_store_explicit(&last->next, l, memory_order_relaxed);
+		else
+			first = l;
+		last = l;
 		got++;
 	}
 	kasync_mpsc_release(from);
 	if (got) {
+		kasync_mpsc_push_chain(&to->q, first, last, got);
+		kasync_mpsc_uncount(from, got);
 		count(&to->stolen, got);
 		hook(to->exec, KASYNC_HOOK_STEAL, to->cpu, NULL, got);
 	}

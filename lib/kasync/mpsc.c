@@ -32,22 +32,26 @@ void kasync_mpsc_push(struct kasync_mpsc *q, struct kasync_link *n)
 	push_link(q, n);
 }
 
-bool kasync_mpsc_try_consume(struct kasync_mpsc *q)
+void kasync_mpsc_push_chain(struct kasync_mpsc *q, struct kasync_link *first,
+			    struct kasync_link *last, size_t n)
 {
-	/* relaxed pre-check: avoids a write on a contended line; the exchange decides. */
-	if (atomic_load_explicit(&q->busy, memory_order_relaxed))
-		return false;
-	/* acquire: the previous consumer's tail updates happen before ours. */
-	return !atomic_exchange_explicit(&q->busy, true, memory_order_acquire);
+	/* seq_cst: as in kasync_mpsc_push, once for the whole chain. */
+	atomic_fetch_add(&q->queued, n);
+	/* relaxed: published by the release store to prev->next below. */
+	atomic_store_explicit(&last->next, NULL, memory_order_relaxed);
+	/* acq_rel: as in push_link. */
+	struct kasync_link *prev = atomic_exchange_explicit(&q->head, last, memory_order_acq_rel);
+	/* release: the chain's links (stored before) become visible with its first node. */
+	atomic_store_explicit(&prev->next, first, memory_order_release);
 }
 
-void kasync_mpsc_release(struct kasync_mpsc *q)
+void kasync_mpsc_uncount(struct kasync_mpsc *q, size_t n)
 {
-	/* release: hands our tail updates to the next consumer. */
-	atomic_store_explicit(&q->busy, false, memory_order_release);
+	/* seq_cst: the counterpart of the pushes' counts (the idle check reads it). */
+	atomic_fetch_sub(&q->queued, n);
 }
 
-enum kasync_mpsc_pop kasync_mpsc_pop(struct kasync_mpsc *q, struct kasync_link **out)
+enum kasync_mpsc_pop kasync_mpsc_pop_uncounted(struct kasync_mpsc *q, struct kasync_link **out)
 {
 	struct kasync_link *tail = q->tail;
 	/* acquire: pairs with the pusher's release store of next. */
@@ -77,8 +81,15 @@ enum kasync_mpsc_pop kasync_mpsc_pop(struct kasync_mpsc *q, struct kasync_link *
 		return KASYNC_MPSC_INCONSISTENT;
 	q->tail = next;
 out:
-	/* seq_cst: the counterpart of the push's count (the idle check reads it). */
-	atomic_fetch_sub(&q->queued, 1);
 	*out = tail;
 	return KASYNC_MPSC_OK;
+}
+
+enum kasync_mpsc_pop kasync_mpsc_pop(struct kasync_mpsc *q, struct kasync_link **out)
+{
+	enum kasync_mpsc_pop r = kasync_mpsc_pop_uncounted(q, out);
+
+	if (r == KASYNC_MPSC_OK)
+		kasync_mpsc_uncount(q, 1);
+	return r;
 }

@@ -38,12 +38,40 @@ void kasync_mpsc_init(struct kasync_mpsc *q);
 /* kasync_mpsc_push - appends `n`; any thread, interrupt handlers too. */
 void kasync_mpsc_push(struct kasync_mpsc *q, struct kasync_link *n);
 
-/* kasync_mpsc_try_consume / kasync_mpsc_release - the consumer lock. */
-bool kasync_mpsc_try_consume(struct kasync_mpsc *q);
-void kasync_mpsc_release(struct kasync_mpsc *q);
+/*
+ * kasync_mpsc_push_chain - appends the `n` nodes first..last, already linked
+ * through their `next` (plain stores are enough: the append publishes them),
+ * with one count and one exchange: how a batch moves between queues.
+ */
+void kasync_mpsc_push_chain(struct kasync_mpsc *q, struct kasync_link *first,
+			    struct kasync_link *last, size_t n);
+
+/* kasync_mpsc_try_consume / kasync_mpsc_release - the consumer lock (inline: taken per poll). */
+static inline bool kasync_mpsc_try_consume(struct kasync_mpsc *q)
+{
+	/* relaxed pre-check: avoids a write on a contended line; the exchange decides. */
+	if (atomic_load_explicit(&q->busy, memory_order_relaxed))
+		return false;
+	/* acquire: the previous consumer's tail updates happen before ours. */
+	return !atomic_exchange_explicit(&q->busy, true, memory_order_acquire);
+}
+
+static inline void kasync_mpsc_release(struct kasync_mpsc *q)
+{
+	/* release: hands our tail updates to the next consumer. */
+	atomic_store_explicit(&q->busy, false, memory_order_release);
+}
 
 /* kasync_mpsc_pop - the holder of the consumer lock takes the oldest node. */
 enum kasync_mpsc_pop kasync_mpsc_pop(struct kasync_mpsc *q, struct kasync_link **out);
+
+/*
+ * kasync_mpsc_pop_uncounted / kasync_mpsc_uncount - pop without uncounting,
+ * then uncount a batch at once (the count stays >= what is reachable; a node
+ * in transit to another queue is counted in both for a moment, never in none).
+ */
+enum kasync_mpsc_pop kasync_mpsc_pop_uncounted(struct kasync_mpsc *q, struct kasync_link **out);
+void kasync_mpsc_uncount(struct kasync_mpsc *q, size_t n);
 
 /* kasync_mpsc_len - how many are queued (may count pushes in progress). */
 static inline size_t kasync_mpsc_len(struct kasync_mpsc *q)

@@ -1,6 +1,9 @@
 /*
  * host.c - the host platform for kasync (see host.h). The per-CPU event word
- * is 1 while a wake is pending; wait_event consumes it or sleeps on it.
+ * is EV_PENDING while a wake is pending, EV_SLEEPING while its worker is in
+ * (or about to enter) futex_wait; wait_event consumes a pending wake or
+ * sleeps. wake_cpu makes the futex_wake system call only for a sleeper: a
+ * worker still spinning or searching finds the pending wake by itself.
  */
 #include <limits.h>
 #include <linux/futex.h>
@@ -11,6 +14,8 @@
 
 #include "base/err.h"
 #include "kasync/host/host.h"
+
+enum { EV_NONE, EV_PENDING, EV_SLEEPING };
 
 static _Thread_local struct kasync_host *tls_host;
 static _Thread_local uint32_t tls_cpu = KASYNC_NO_CPU;
@@ -41,7 +46,7 @@ static uint32_t host_cpu_id(void *ctx)
 static void host_wake_cpu(void *ctx, uint32_t cpu)
 {
 	struct kasync_host *h = ctx;
-	if (atomic_exchange(&h->cpus[cpu].event, 1) == 0)
+	if (atomic_exchange(&h->cpus[cpu].event, EV_PENDING) == EV_SLEEPING)
 		futex_wake(&h->cpus[cpu].event);
 }
 
@@ -49,8 +54,9 @@ static void host_wait_event(void *ctx, uint32_t cpu, uint64_t deadline)
 {
 	struct kasync_host *h = ctx;
 	struct timespec rel, *relp = NULL;
+	uint32_t none = EV_NONE;
 
-	if (atomic_exchange(&h->cpus[cpu].event, 0))
+	if (atomic_exchange(&h->cpus[cpu].event, EV_NONE) == EV_PENDING)
 		return;
 	if (deadline != KASYNC_NO_DEADLINE) {
 		uint64_t now = host_now(ctx);
@@ -60,8 +66,10 @@ static void host_wait_event(void *ctx, uint32_t cpu, uint64_t deadline)
 		rel.tv_nsec = (long)((deadline - now) % 1000000000ull);
 		relp = &rel;
 	}
-	futex_wait(&h->cpus[cpu].event, 0, relp);
-	atomic_store(&h->cpus[cpu].event, 0);
+	/* a wake after this sees EV_SLEEPING and calls futex_wake; one before it fails the CAS */
+	if (atomic_compare_exchange_strong(&h->cpus[cpu].event, &none, EV_SLEEPING))
+		futex_wait(&h->cpus[cpu].event, EV_SLEEPING, relp);
+	atomic_store(&h->cpus[cpu].event, EV_NONE);
 }
 
 void kasync_host_init(struct kasync_host *h)
@@ -72,7 +80,7 @@ void kasync_host_init(struct kasync_host *h)
 	h->plat.wait_event = host_wait_event;
 	h->plat.now_ns = host_now;
 	for (unsigned i = 0; i < KASYNC_MAX_CPUS; i++)
-		atomic_init(&h->cpus[i].event, 0);
+		atomic_init(&h->cpus[i].event, EV_NONE);
 }
 
 void kasync_host_set_cpu(struct kasync_host *h, uint32_t cpu)

@@ -81,13 +81,19 @@ static void handoff_run(struct test_ctx *t, uint32_t workers)
 	kasync_exec_set_hook(&h.rt.exec, count_idle, &h, gates);
 	if (!EXPECT_OK(rt_start(&h.rt, workers)))
 		return;
-	/* single tasks, each waited for: every one meets idle or sleeping workers */
+	/* single tasks, each waited for: every one meets idle or sleeping
+	 * workers; the first 200 only once a worker has gone idle again (so
+	 * the sleeps happen however slow the machine or the sanitizer) */
 	for (long i = 0; i < 20000 && spawned < TASKS; i++) {
+		long idle = atomic_load(&h.idle_events);
 		if (!EXPECT_OK(kasync_spawn(&h.rt.exec, &kt_new(finish, &h)->task, NULL)))
 			break;
 		spawned++;
 		if (!EXPECT(wait_done(&h, spawned, (i & 1) != 0)))
 			break;
+		for (uint64_t t0 = mono_ns(); i < 200 && atomic_load(&h.idle_events) == idle &&
+					      mono_ns() - t0 < 2000000000ull;)
+			sched_yield();
 	}
 	/* bursts of 1..256 with a pause every few bursts, so workers drain, spin, sleep */
 	while (spawned < TASKS) {

@@ -172,8 +172,8 @@ static bool script_run(struct run *r, const char *dir, const char *json, bool ch
 	kcode_store_config(&acct, &cfg);
 	cfg.translate_hook = (struct wasm_translate_hook){.done = on_translate, .arg = r};
 	/* the 2.0 suite wants a 2.0 engine (with SIMD): no feature after it */
-	static const struct wasm_load_opts load = {
-		.features_off = ((WASM_FEAT_GC << 1) - 1) & ~WASM_FEAT_SIMD};
+	static const struct wasm_load_opts load = {.features_off = ((WASM_FEAT_GC << 1) - 1) &
+								   ~WASM_FEAT_SIMD};
 	struct spec_run_opts o = {
 		.load = &load,
 		.dir = dir,

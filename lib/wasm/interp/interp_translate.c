@@ -901,7 +901,8 @@ int wasm_code_translate(struct wasm_instance *inst, size_t limit, bool eager,
 		 * hidden locals of legacy catch frames, one slot each */
 		fn->nparams = wasm_types_slots(ft->params, ft->nparams);
 		fn->nresults = wasm_types_slots(ft->results, ft->nresults);
-		fn->nlocals = fn->nparams + wasm_types_slots(f->local_types, f->nlocals) + f->nhidden;
+		fn->nlocals =
+			fn->nparams + wasm_types_slots(f->local_types, f->nlocals) + f->nhidden;
 		fn->nslots = fn->nlocals + MAX(f->max_height * (code->wide ? 2 : 1), fn->nresults);
 		fn->inst = inst;
 		fn->index = m->nfunc_imports + i;

@@ -58,7 +58,7 @@ struct vfunc {
 	uint32_t captmp;
 	uint32_t max_height, max_depth;
 	bool at64;	      /* the memory instruction just read addresses an i64 memory */
-	uint32_t memidx; /* the memory of the last memarg */
+	uint32_t memidx;      /* the memory of the last memarg */
 	bool uses_exceptions; /* the body has an exception instruction */
 	uint32_t max_catch;   /* most legacy catch frames open at once */
 	bool uses_simd;

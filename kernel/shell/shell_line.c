@@ -249,7 +249,7 @@ static int redirs_open(const struct sh_cmd *cmd)
 			if (redirs.err)
 				vfs_close(redirs.err);
 			redirs.err = NULL;
-			redirs.err_to_out = redirs.out != NULL;
+			redirs.err_to_out = redirs.out != NULL || redirs.pipe_out != NULL;
 			continue;
 		}
 		int e = redir_open(rd, &f);

@@ -87,6 +87,10 @@ def c_pipes(sh):
     need("nosuch: command not found" in out and out.endswith("[exit status 127]\n"),
          f"an unknown command in a pipeline: {out!r}")
     need(sh.cmd("echo $?") == "127\n", "a pipeline's status is its last command's")
+    out = sh.cmd("run cat /nosuch 2>&1 | run cat - > /tmp/p4.txt")
+    need(out.endswith("[exit status 1]\n") and "nosuch" in sh.cmd("cat /tmp/p4.txt"),
+         f"2>&1 into a pipe: {out!r}")
+    sh.cmd("rm /tmp/p4.txt")
     # Ctrl-C ends the whole pipeline
     sh.start("run cat - | run cat - | run cat -")
     time.sleep(0.3)

@@ -100,11 +100,18 @@ void console_capture_clear(const void *owner)
 }
 
 /* The capture of the task running here, or NULL. Only the owner's own
- * writes look for its slot, and the owner sets and clears it from its own
+ * writes (task context, interrupts on) look for its slot, and the owner sets and clears it from its own
  * task or before it runs, so the slot cannot change under it. */
 static const struct capture *captured(void)
 {
 	if (!atomic_load_explicit(&ncaptures, memory_order_relaxed))
+		return NULL;
+	/* never from a trap or with interrupts off (a fault report, a
+	 * handler): that output is the console's, and a sink may block */
+	bool irq_on = arch_irq_save();
+	arch_irq_restore(irq_on);
+	struct cpu *c = cpu_this();
+	if (!irq_on || (c && c->panic_depth))
 		return NULL;
 	struct kasync_sched *s = kasync_exec_current_sched(&kexec);
 	const void *task = s ? atomic_load_explicit(&s->current, memory_order_relaxed) : NULL;

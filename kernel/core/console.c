@@ -100,8 +100,9 @@ void console_capture_clear(const void *owner)
 }
 
 /* The capture of the task running here, or NULL. Only the owner's own
- * writes (task context, interrupts on) look for its slot, and the owner sets and clears it from its
- * own task or before it runs, so the slot cannot change under it. */
+ * writes (task context, interrupts on) look for its slot, and the owner
+ * sets and clears it from its own task or before it runs, so the slot
+ * cannot change under it. */
 static const struct capture *captured(void)
 {
 	if (!atomic_load_explicit(&ncaptures, memory_order_relaxed))

@@ -172,37 +172,6 @@ static int trace_list(void)
 	return 0;
 }
 
-/* A name part of EVENT: non-empty, no '/', not "." or "..". */
-static bool trace_name_ok(const char *s, size_t len)
-{
-	return len > 0 && !memchr(s, '/', len) && !(len == 1 && s[0] == '.') &&
-	       !(len == 2 && s[0] == '.' && s[1] == '.');
-}
-
-/*
- * The directory under events/ that EVENT names ("" for all), into dir.
- * False if EVENT cannot name one.
- */
-static bool trace_event_dir(const char *ev, char *dir, size_t cap)
-{
-	const char *colon = strchr(ev, ':');
-	size_t len = strlen(ev);
-	if (strcmp(ev, "all") == 0) {
-		dir[0] = 0;
-		return true;
-	}
-	if (!colon) {
-		if (!trace_name_ok(ev, len))
-			return false;
-		return (size_t)fmt_snprintf(dir, cap, "%s/", ev) < cap;
-	}
-	size_t gl = (size_t)(colon - ev);
-	if (!trace_name_ok(ev, gl) || !trace_name_ok(colon + 1, len - gl - 1) ||
-	    strchr(colon + 1, ':'))
-		return false;
-	return (size_t)fmt_snprintf(dir, cap, "%.*s/%s/", (int)gl, ev, colon + 1) < cap;
-}
-
 /* Switches one EVENT on or off: 0, or 1 with a message printed. */
 static int trace_switch_one(const char *ev, bool on)
 {
@@ -211,7 +180,7 @@ static int trace_switch_one(const char *ev, bool on)
 	struct vfs_stat st;
 	size_t n = 0;
 
-	if (!trace_event_dir(ev, dir, sizeof(dir))) {
+	if (!ktrace_event_dir(ev, dir, sizeof(dir))) {
 		kprintf("trace: no such event: %s\n", ev);
 		return 1;
 	}

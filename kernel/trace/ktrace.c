@@ -9,6 +9,7 @@
 
 #include "arch/arch.h"
 #include "base/err.h"
+#include "base/fmt.h"
 #include "base/rand.h"
 #include "core/console.h"
 #include "core/cpu.h"
@@ -266,40 +267,62 @@ void ktrace_pipe_cancel(void)
 	kasync_waker_drop(&w);
 }
 
+/* A name part of EVENT: non-empty, no '/', not "." or "..". */
+static bool event_name_ok(const char *s, size_t len)
+{
+	return len > 0 && !memchr(s, '/', len) && !(len == 1 && s[0] == '.') &&
+	       !(len == 2 && s[0] == '.' && s[1] == '.');
+}
+
+bool ktrace_event_dir(const char *ev, char *dir, size_t cap)
+{
+	const char *colon = strchr(ev, ':');
+	size_t len = strlen(ev);
+	if (strcmp(ev, "all") == 0) {
+		dir[0] = 0;
+		return true;
+	}
+	if (!colon) {
+		if (!event_name_ok(ev, len))
+			return false;
+		return (size_t)fmt_snprintf(dir, cap, "%s/", ev) < cap;
+	}
+	size_t gl = (size_t)(colon - ev);
+	if (!event_name_ok(ev, gl) || !event_name_ok(colon + 1, len - gl - 1) ||
+	    strchr(colon + 1, ':'))
+		return false;
+	return (size_t)fmt_snprintf(dir, cap, "%.*s/%s/", (int)gl, ev, colon + 1) < cap;
+}
+
 int ktrace_enable_events(const char *list, size_t len)
 {
 	int bad = 0;
 
 	for (size_t i = 0; i < len;) {
 		size_t n = 0;
-		char path[128];
+		char ev[64], dir[96], path[128];
 		while (i + n < len && list[i + n] != ',')
 			n++;
-		const char *ev = list + i;
+		const char *item = list + i;
 		i += n + 1;
 		if (!n)
 			continue;
-		/* "group:name" -> "events/group/name/enable", "all" -> "events/enable" */
 		struct trace_fs_file *f;
-		int err = 0;
-		if (n == 3 && memcmp(ev, "all", 3) == 0) {
-			memcpy(path, "events/enable", 14);
-		} else if (n + 16 > sizeof(path)) {
-			err = ERR_NOENT;
-		} else {
-			memcpy(path, "events/", 7);
-			for (size_t k = 0; k < n; k++)
-				path[7 + k] = ev[k] == ':' ? '/' : ev[k];
-			memcpy(path + 7 + n, "/enable", 8);
+		int err = ERR_NOENT;
+		if (n < sizeof(ev)) {
+			memcpy(ev, item, n);
+			ev[n] = 0;
+			if (ktrace_event_dir(ev, dir, sizeof(dir)) &&
+			    (size_t)fmt_snprintf(path, sizeof(path), "events/%senable", dir) <
+				    sizeof(path))
+				err = ktrace_fs_open(path, 0, &f);
 		}
-		if (!err)
-			err = ktrace_fs_open(path, 0, &f);
 		if (!err) {
 			err = ktrace_fs_write(f, "1\n", 2);
 			ktrace_fs_close(f);
 		}
 		if (err) {
-			log_warn("trace", "trace_event=: %.*s: %s (skipped)", (int)n, ev,
+			log_warn("trace", "trace_event=: %.*s: %s (skipped)", (int)n, item,
 				 err == ERR_NOENT ? "no such event" : err_str(err));
 			bad++;
 		}

@@ -60,6 +60,14 @@ uint64_t ktrace_span_enter(const struct trace_span_meta *meta);
 void ktrace_span_exit(uint64_t id);
 
 /*
+ * ktrace_event_dir - the folder under tracefs's events/ that EVENT
+ * (GROUP:NAME, GROUP, or all) names, with its '/' ("" for all), into
+ * dir[0..cap). False if EVENT cannot name one (an empty part, a '/', "."
+ * or "..", a second ':') or it does not fit.
+ */
+bool ktrace_event_dir(const char *ev, char *dir, size_t cap);
+
+/*
  * ktrace_enable_events - switches on the events of a trace_event= list
  * (list[0..len): comma-separated GROUP:NAME, GROUP or all), through
  * tracefs's enable files; an unknown entry is logged and skipped. Returns

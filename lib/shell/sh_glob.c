@@ -93,8 +93,7 @@ struct hit {
 };
 
 struct step {
-	const char *comp; /* the component (cooked), comp_len bytes */
-	size_t comp_len;
+	char *want;   /* the component: a cooked pattern, or a plain name (unmarked) */
 	bool pattern; /* it has unmarked pattern characters */
 	bool last;
 	const struct hit *from;
@@ -182,28 +181,10 @@ static void add_hit(struct step *st, const char *name)
 static void each_entry(void *arg, const char *name, bool is_dir)
 {
 	struct step *st = arg;
-	char lit[256];
 
 	if (!st->last && !is_dir)
 		return;
-	if (st->pattern) {
-		char *p = malloc(st->comp_len + 1);
-		if (!p) {
-			st->err = ERR_NOMEM;
-			return;
-		}
-		memcpy(p, st->comp, st->comp_len);
-		p[st->comp_len] = 0;
-		bool m = sh_glob_match(p, name);
-		free(p);
-		if (m)
-			add_hit(st, name);
-		return;
-	}
-	if (st->comp_len >= sizeof(lit))
-		return; /* no name is that long */
-	unmark(st->comp, st->comp_len, lit);
-	if (strcmp(lit, name) == 0)
+	if (st->pattern ? sh_glob_match(st->want, name) : strcmp(st->want, name) == 0)
 		add_hit(st, name);
 }
 
@@ -266,10 +247,18 @@ int sh_glob(const char *pattern, const char *cwd, const struct sh_dirs *d, char 
 			break;
 		while (p[next] == '/')
 			next++;
-		struct step st = {.comp = p,
-				  .comp_len = len,
-				  .pattern = has_pattern(p, len),
-				  .last = !p[next]};
+		struct step st = {
+			.want = malloc(len + 1), .pattern = has_pattern(p, len), .last = !p[next]};
+		if (!st.want) {
+			err = ERR_NOMEM;
+			break;
+		}
+		if (st.pattern) { /* made once a component, not once an entry */
+			memcpy(st.want, p, len);
+			st.want[len] = 0;
+		} else {
+			unmark(p, len, st.want);
+		}
 		for (size_t i = 0; i < ncur && !st.err; i++) {
 			st.from = &cur[i];
 			if (!st.pattern && (len == 1 || len == 2) && !strncmp(p, "..", len)) {
@@ -278,6 +267,7 @@ int sh_glob(const char *pattern, const char *cwd, const struct sh_dirs *d, char 
 			}
 			d->list(d->ctx, cur[i].abs, each_entry, &st);
 		}
+		free(st.want);
 		hits_free(cur, ncur);
 		cur = st.next;
 		ncur = st.nnext;

@@ -84,14 +84,14 @@ struct wasm_functype {
 				   two types of this module match iff their canon match */
 };
 
-/* Limits of a table or memory. 64-bit values: a memory64 memory's limits
- * (is64, limits flags 0x04/0x05) are u64 in the binary; every other
- * table's and memory's fit 32 bits. */
+/* Limits of a table or memory. 64-bit values: with memory64 every limit is
+ * a u64 in the binary; the validator bounds those of the i32 address type
+ * (a memory's by 65536 pages, a table's by 2^32 - 1 elements). */
 struct wasm_limits {
 	uint64_t min;
 	uint64_t max; /* meaningful only if has_max */
 	bool has_max;
-	bool is64; /* the i64 address type (memory64); only memories have it */
+	bool is64; /* the i64 address type (memory64, table64; flags 0x04/0x05) */
 };
 
 /*

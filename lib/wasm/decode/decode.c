@@ -131,29 +131,32 @@ int wasm_dec_reftype(struct dec *d, uint8_t *out)
 	return 0;
 }
 
-int wasm_dec_limits(struct dec *d, struct wasm_limits *out, bool memory)
+int wasm_dec_limits(struct dec *d, struct wasm_limits *out)
 {
 	uint8_t flag;
 	size_t at = d->r.pos;
 	uint64_t v;
 	unsigned bits;
+	bool on64 = !(d->m->features_off & WASM_FEAT_MEMORY64);
 
 	if (!wasm_reader_u8(&d->r, &flag))
 		return wasm_dec_reader_fail(d);
-	/* 0x04/0x05: a memory64 memory's limits, u64 */
-	if (memory && (flag & ~1u) == 0x04 && (d->m->features_off & WASM_FEAT_MEMORY64))
+	/* 0x04/0x05: the limits of a memory or table of the i64 address type
+	 * (memory64, which includes table64) */
+	if ((flag & ~1u) == 0x04 && !on64)
 		return DEC_FAIL(d, ERR_MALFORMED, at,
 				"integer too large: limits flag 0x%02x (memory64 is turned off)",
 				flag);
-	if ((flag & ~1u) != 0 && (!memory || (flag & ~1u) != 0x04))
+	if ((flag & ~1u) != 0 && (flag & ~1u) != 0x04)
 		return DEC_FAIL(d, ERR_MALFORMED, at, "integer too large: limits flag 0x%02x",
 				flag);
 	out->is64 = flag >= 0x04;
 	out->has_max = flag & 1;
 	out->max = 0;
-	/* with memory64, any memory's limits are read as u64 (the validator
-	 * bounds an i32 memory's by 65536 pages: "memory size") */
-	bits = memory && !(d->m->features_off & WASM_FEAT_MEMORY64) ? 64 : 32;
+	/* with memory64, any limits are read as u64 (3.0); the validator bounds
+	 * an i32 memory's by 65536 pages ("memory size") and an i32 table's by
+	 * 2^32 - 1 elements ("table size") */
+	bits = on64 ? 64 : 32;
 	if (!wasm_reader_leb(&d->r, bits, false, &v))
 		return wasm_dec_reader_fail(d);
 	out->min = v;
@@ -315,12 +318,12 @@ static int dec_imports(struct dec *d)
 			break;
 		case WASM_EXTERN_TABLE:
 			if ((rc = wasm_dec_reftype(d, &g.type)) ||
-			    (rc = wasm_dec_limits(d, &lim, false)))
+			    (rc = wasm_dec_limits(d, &lim)))
 				return rc;
 			im->index = nt++;
 			break;
 		case WASM_EXTERN_MEMORY:
-			if ((rc = wasm_dec_limits(d, &lim, true)))
+			if ((rc = wasm_dec_limits(d, &lim)))
 				return rc;
 			im->index = nm++;
 			break;
@@ -363,11 +366,11 @@ static int dec_imports(struct dec *d)
 			break;
 		case WASM_EXTERN_TABLE:
 			wasm_dec_reftype(d, &m->tables[im->index].elem_type);
-			wasm_dec_limits(d, &m->tables[im->index].limits, false);
+			wasm_dec_limits(d, &m->tables[im->index].limits);
 			m->tables[im->index].import = i;
 			break;
 		case WASM_EXTERN_MEMORY:
-			wasm_dec_limits(d, &m->mems[im->index].limits, true);
+			wasm_dec_limits(d, &m->mems[im->index].limits);
 			m->mems[im->index].import = i;
 			break;
 		case WASM_EXTERN_TAG:

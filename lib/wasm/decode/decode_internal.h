@@ -37,8 +37,9 @@ int wasm_dec_count(struct dec *d, uint32_t *n);
 int wasm_dec_name(struct dec *d, struct wasm_name *out);
 int wasm_dec_valtype(struct dec *d, uint8_t *out);
 int wasm_dec_reftype(struct dec *d, uint8_t *out);
-/* Limits; a memory's may be memory64's (flags 0x04/0x05, u64 values). */
-int wasm_dec_limits(struct dec *d, struct wasm_limits *out, bool memory);
+/* Limits of a memory or table; with memory64 those of the i64 address type
+ * too (flags 0x04/0x05), and all values are read as u64. */
+int wasm_dec_limits(struct dec *d, struct wasm_limits *out);
 int wasm_dec_globaltype(struct dec *d, struct wasm_global *g);
 int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e);
 

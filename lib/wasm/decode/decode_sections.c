@@ -60,7 +60,7 @@ int wasm_dec_tables(struct dec *d)
 		struct wasm_table *t = &m->tables[m->ntables + i];
 
 		if ((rc = wasm_dec_reftype(d, &t->elem_type)) ||
-		    (rc = wasm_dec_limits(d, &t->limits, false)))
+		    (rc = wasm_dec_limits(d, &t->limits)))
 			return rc;
 		t->import = WASM_NONE;
 	}
@@ -81,7 +81,7 @@ int wasm_dec_memories(struct dec *d)
 	for (uint32_t i = 0; i < n; i++) {
 		struct wasm_memtype *mem = &m->mems[m->nmems + i];
 
-		if ((rc = wasm_dec_limits(d, &mem->limits, true)))
+		if ((rc = wasm_dec_limits(d, &mem->limits)))
 			return rc;
 		mem->import = WASM_NONE;
 	}

@@ -263,6 +263,52 @@ static __attribute__((noinline)) int interp_memx(struct wasm_exec *x, const stru
 	}
 }
 
+/*
+ * The TABLEX_ instructions (interp_internal.h): the table instructions on
+ * an i64 table (table64), and table.copy with an i64 table on either side.
+ * Every index and count is checked in 64 bits by the runtime's helpers (a
+ * table holds fewer than 2^32 elements, so a larger index is out of
+ * bounds). Returns 0 or a trap kind. Long fills and copies run in one piece
+ * (not chunked like an i32 table's): a table holds at most the store's
+ * max_table_elems.
+ */
+static __attribute__((noinline)) int interp_tablex(struct wasm_exec *x, const struct ins *ip,
+						   uint64_t *fp, uint32_t op)
+{
+	struct wasm_instance *inst = x->fn->inst;
+	const struct wasm_table *tt = inst->module->tables;
+	struct wasm_tableinst *tb = (struct wasm_tableinst *)(uintptr_t)ip->imm;
+	uint64_t *arg = &fp[ip->a];
+	uint32_t d, s;
+	uintptr_t v;
+	int kind;
+
+	switch (op) {
+	case OP_TABLEX_GET:
+		kind = wasm_rt_table_get(tb, arg[0], &v);
+		if (!kind)
+			fp[ip->c] = v;
+		return kind;
+	case OP_TABLEX_SET:
+		return wasm_rt_table_set(tb, arg[0], (uintptr_t)fp[ip->b]);
+	case OP_TABLEX_GROW: /* the old size or -1, as an i64 */
+		fp[ip->c] = (uint64_t)wasm_rt_table_grow(tb, (uintptr_t)arg[0], arg[1]);
+		return 0;
+	case OP_TABLEX_FILL:
+		return wasm_rt_table_fill(tb, arg[0], (uintptr_t)arg[1], arg[2]);
+	case OP_TABLEX_COPY: /* [at_d at_s min(at_d, at_s)] */
+		d = (uint32_t)ip->imm;
+		s = ip->b;
+		return wasm_rt_table_copy(inst, d, s, tt[d].limits.is64 ? arg[0] : (uint32_t)arg[0],
+					  tt[s].limits.is64 ? arg[1] : (uint32_t)arg[1],
+					  tt[d].limits.is64 && tt[s].limits.is64 ? arg[2]
+										 : (uint32_t)arg[2]);
+	default: /* OP_TABLEX_INIT: [i64 i32 i32] */
+		return wasm_rt_table_init(inst, (uint32_t)ip->imm, ip->b, arg[0], (uint32_t)arg[1],
+					  (uint32_t)arg[2]);
+	}
+}
+
 /* Copies of a few values (results, a call's locals): a plain loop beats the
  * setup of a vectorized one. */
 #if defined(__clang__)
@@ -333,6 +379,7 @@ interp_run_loop(struct wasm_exec *x, const void *const **table)
 	bool tail = false; /* the call at hand is a return_call */
 	uint32_t bulk_op;
 	uint32_t memx_op;
+	uint32_t tablex_op;
 	int kind;
 
 	if (!x) {
@@ -680,6 +727,16 @@ L_CALL_INDIRECT:
 	goto call_indirect;
 L_RETURN_CALL_INDIRECT:
 	tail = true;
+	goto call_indirect;
+L_CALL_INDIRECT64:
+	tail = false;
+	goto call_indirect64;
+L_RETURN_CALL_INDIRECT64:
+	tail = true;
+call_indirect64:
+	/* an i64 table's index: one past 32 bits is past any table's size */
+	if (B64 > UINT32_MAX)
+		TRAP(WASM_TRAP_UNDEFINED_ELEM);
 call_indirect : {
 	struct wasm_tableinst *tb = (struct wasm_tableinst *)(uintptr_t)ip->imm;
 	uint32_t i = B32;
@@ -1003,6 +1060,29 @@ L_TABLE_INIT:
 	kind = wasm_rt_table_init(x->fn->inst, (uint32_t)ip->imm, ip->b, A32,
 				  (uint32_t)fp[ip->a + 1], (uint32_t)fp[ip->a + 2]);
 	if (kind)
+		goto trap;
+	NEXT();
+	/* the TABLEX_ instructions: interp_tablex (rare, so one shared call) */
+L_TABLEX_GET:
+	tablex_op = OP_TABLEX_GET;
+	goto tablex;
+L_TABLEX_SET:
+	tablex_op = OP_TABLEX_SET;
+	goto tablex;
+L_TABLEX_GROW:
+	tablex_op = OP_TABLEX_GROW;
+	goto tablex;
+L_TABLEX_FILL:
+	tablex_op = OP_TABLEX_FILL;
+	goto tablex;
+L_TABLEX_COPY:
+	tablex_op = OP_TABLEX_COPY;
+	goto tablex;
+L_TABLEX_INIT:
+	tablex_op = OP_TABLEX_INIT;
+tablex:
+	kind = interp_tablex(x, ip, fp, tablex_op);
+	if (UNLIKELY(kind))
 		goto trap;
 	NEXT();
 L_ELEM_DROP:

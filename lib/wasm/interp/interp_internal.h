@@ -295,6 +295,8 @@
 	X(RETURN_CALL) \
 	X(RETURN_CALL_INDIRECT) \
 	X(RETURN_CALL_FUNCINST) \
+	X(CALL_INDIRECT64) \
+	X(RETURN_CALL_INDIRECT64) \
 	X(TRANSLATE) \
 	X(COPY) \
 	X(COPY2) \
@@ -328,6 +330,12 @@
 	X(MEMX_INIT) \
 	X(MEMX_COPY) \
 	X(MEMX_FILL) \
+	X(TABLEX_GET) \
+	X(TABLEX_SET) \
+	X(TABLEX_GROW) \
+	X(TABLEX_FILL) \
+	X(TABLEX_COPY) \
+	X(TABLEX_INIT) \
 	X(THROW) \
 	X(THROW_REF) \
 	X(SIMD) \
@@ -394,6 +402,10 @@ enum interp_op {
  *          and c = memory << 8 | opcode; SIZE/GROW b memory, a delta, c
  *          result; INIT/COPY/FILL operands at a.., b memory (COPY: the
  *          destination's), imm data segment (COPY: the source memory).
+ *  TABLEX_*: the table instructions on an i64 table (table64; COPY: either
+ *          table), with the fields of their TABLE_ forms, the checks in 64
+ *          bits (interp_tablex). CALL_INDIRECT64 and its return_ form: a
+ *          call_indirect through an i64 table (the index checked in 64 bits).
  */
 struct ins {
 	const void *h; /* handler (label address in the run loop) */

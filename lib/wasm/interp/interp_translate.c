@@ -50,7 +50,7 @@ static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, u
 	in->imm = imm;
 	t->h -= np;
 	if (op == OP_RETURN_CALL || op == OP_RETURN_CALL_INDIRECT ||
-	    op == OP_RETURN_CALL_FUNCINST) {
+	    op == OP_RETURN_CALL_INDIRECT64 || op == OP_RETURN_CALL_FUNCINST) {
 		interp_tr_set_dead(t);
 		return;
 	}
@@ -108,6 +108,13 @@ static bool fuse_f64_store(struct tr *t, uint32_t v, uint64_t offset)
 static bool memx(const struct tr *t, uint32_t mem)
 {
 	return mem != 0 || t->inst->module->mems[0].limits.is64;
+}
+
+/* Whether table x has the i64 address type: its instructions are TABLEX_
+ * ones (interp_internal.h). */
+static bool tablex(const struct tr *t, uint32_t x)
+{
+	return t->inst->module->tables[x].limits.is64;
 }
 
 /* A load or store on another memory or an i64 one (MEMX_LOAD/STORE):
@@ -279,16 +286,18 @@ static void do_fc(struct tr *t, bool dead)
 			do_bulk(t, OP_MEMORY_FILL, 3, 0, 0, false);
 		break;
 	case WASM_OP_TABLE_INIT:
-		do_bulk(t, OP_TABLE_INIT, 3, y, x, false);
+		do_bulk(t, tablex(t, y) ? OP_TABLEX_INIT : OP_TABLE_INIT, 3, y, x, false);
 		break;
 	case WASM_OP_ELEM_DROP:
 		interp_tr_emit(t, OP_ELEM_DROP)->imm = x;
 		break;
 	case WASM_OP_TABLE_COPY:
-		do_bulk(t, OP_TABLE_COPY, 3, x, y, false);
+		do_bulk(t, tablex(t, x) || tablex(t, y) ? OP_TABLEX_COPY : OP_TABLE_COPY, 3, x, y,
+			false);
 		break;
 	case WASM_OP_TABLE_GROW:
-		do_bulk(t, OP_TABLE_GROW, 2, (uintptr_t)inst->tables[x], 0, true);
+		do_bulk(t, tablex(t, x) ? OP_TABLEX_GROW : OP_TABLE_GROW, 2,
+			(uintptr_t)inst->tables[x], 0, true);
 		break;
 	case WASM_OP_TABLE_SIZE: {
 		struct ins *in = interp_tr_emit(t, OP_TABLE_SIZE);
@@ -298,7 +307,8 @@ static void do_fc(struct tr *t, bool dead)
 		break;
 	}
 	case WASM_OP_TABLE_FILL:
-		do_bulk(t, OP_TABLE_FILL, 3, (uintptr_t)inst->tables[x], 0, false);
+		do_bulk(t, tablex(t, x) ? OP_TABLEX_FILL : OP_TABLE_FILL, 3,
+			(uintptr_t)inst->tables[x], 0, false);
 		break;
 	default: /* a NUM row */
 		interp_tr_numeric(t, WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub));
@@ -419,12 +429,14 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		if (dead)
 			return false;
 		{
-			uint32_t ix = interp_tr_pop(t);
+			uint32_t ix = interp_tr_pop(t), op;
+			bool ret = code == WASM_OP_RETURN_CALL_INDIRECT;
 
-			do_call(t, &m->types[x],
-				code == WASM_OP_RETURN_CALL_INDIRECT ? OP_RETURN_CALL_INDIRECT
-								     : OP_CALL_INDIRECT,
-				(uintptr_t)t->inst->tables[y], ix, x);
+			if (tablex(t, y))
+				op = ret ? OP_RETURN_CALL_INDIRECT64 : OP_CALL_INDIRECT64;
+			else
+				op = ret ? OP_RETURN_CALL_INDIRECT : OP_CALL_INDIRECT;
+			do_call(t, &m->types[x], op, (uintptr_t)t->inst->tables[y], ix, x);
 		}
 		return false;
 	case WASM_OP_DROP:
@@ -525,14 +537,14 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		if (code == WASM_OP_TABLE_GET) {
 			uint32_t s = interp_tr_pop(t);
 
-			in = interp_tr_emit(t, OP_TABLE_GET);
+			in = interp_tr_emit(t, tablex(t, x) ? OP_TABLEX_GET : OP_TABLE_GET);
 			in->a = s;
 			in->imm = (uintptr_t)t->inst->tables[x];
 			in->c = interp_tr_push(t);
 		} else {
 			uint32_t val = interp_tr_pop(t), s = interp_tr_pop(t);
 
-			in = interp_tr_emit(t, OP_TABLE_SET);
+			in = interp_tr_emit(t, tablex(t, x) ? OP_TABLEX_SET : OP_TABLE_SET);
 			in->a = s;
 			in->b = val;
 			in->imm = (uintptr_t)t->inst->tables[x];

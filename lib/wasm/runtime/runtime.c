@@ -147,7 +147,7 @@ void wasm_store_disown(struct wasm_store *s, void *obj)
 
 /* ---- memories and tables, created unpublished ---- */
 
-static bool limits_ok(struct wasm_limits l, uint32_t bound)
+static bool limits_ok(struct wasm_limits l, uint64_t bound)
 {
 	return l.min <= bound && (!l.has_max || (l.max <= bound && l.min <= l.max));
 }
@@ -207,13 +207,17 @@ void wasm_store_memory_publish(struct wasm_store *s, struct rt_memory *m)
 	atomic_store_explicit(&s->mems, m, memory_order_release);
 }
 
+/* A table of the i64 address type (table64) may declare up to 2^64 - 1
+ * elements; any table holds at most the store's max_table_elems: a larger
+ * minimum cannot be instantiated (ERR_RANGE), a larger maximum is cut
+ * (table.grow past it returns -1). */
 int wasm_store_table_new(struct wasm_store *s, uint8_t elem_type, struct wasm_limits limits,
 			 struct rt_table **out)
 {
-	uint32_t max = limits.has_max ? limits.max : UINT32_MAX;
+	uint64_t max = limits.has_max ? limits.max : UINT64_MAX;
 	struct rt_table *t;
 
-	if (!wasm_is_reftype(elem_type) || !limits_ok(limits, UINT32_MAX))
+	if (!wasm_is_reftype(elem_type) || !limits_ok(limits, limits.is64 ? UINT64_MAX : UINT32_MAX))
 		return ERR_INVAL;
 	max = MIN(max, s->cfg.max_table_elems);
 	if (limits.min > max)
@@ -229,8 +233,8 @@ int wasm_store_table_new(struct wasm_store *s, uint8_t elem_type, struct wasm_li
 		return ERR_NOMEM;
 	}
 	t->t.elem_type = elem_type;
-	t->t.size = limits.min;
-	t->t.max = max;
+	t->t.size = (uint32_t)limits.min;
+	t->t.max = (uint32_t)max;
 	t->decl = limits;
 	*out = t;
 	return 0;

@@ -27,16 +27,18 @@ void wasm_store_last_fault(const struct wasm_store *s, uintptr_t *addr, uintptr_
 int wasm_store_adopt(struct wasm_store *s, void *obj, void (*free_fn)(void *obj));
 void wasm_store_disown(struct wasm_store *s, void *obj);
 
-/* Tables (indices are the instance's table / element segment indices). */
-int wasm_rt_table_get(struct wasm_tableinst *t, uint32_t i, uintptr_t *out);
-int wasm_rt_table_set(struct wasm_tableinst *t, uint32_t i, uintptr_t v);
+/* Tables (indices are the instance's table / element segment indices).
+ * Element indices and counts are 64-bit (table64); an i32 table's fit 32
+ * bits. */
+int wasm_rt_table_get(struct wasm_tableinst *t, uint64_t i, uintptr_t *out);
+int wasm_rt_table_set(struct wasm_tableinst *t, uint64_t i, uintptr_t v);
 /* table.grow: the old size, or -1 if it cannot grow (limit, memory). */
-int64_t wasm_rt_table_grow(struct wasm_tableinst *t, uintptr_t init, uint32_t n);
-int wasm_rt_table_fill(struct wasm_tableinst *t, uint32_t d, uintptr_t v, uint32_t n);
+int64_t wasm_rt_table_grow(struct wasm_tableinst *t, uintptr_t init, uint64_t n);
+int wasm_rt_table_fill(struct wasm_tableinst *t, uint64_t d, uintptr_t v, uint64_t n);
 int wasm_rt_table_copy(struct wasm_instance *inst, uint32_t dst_table, uint32_t src_table,
-		       uint32_t d, uint32_t s, uint32_t n);
-int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32_t d,
-		       uint32_t s, uint32_t n);
+		       uint64_t d, uint64_t s, uint64_t n);
+int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint64_t d,
+		       uint64_t s, uint64_t n);
 void wasm_rt_elem_drop(struct wasm_instance *inst, uint32_t elem);
 
 /* Memories. memory.grow is wasm_memory_grow (mem.h). Addresses and

@@ -533,8 +533,9 @@ static int apply_segments(struct wasm_instance *inst, struct wasm_error *err)
 		const struct wasm_elem *e = &m->elems[i];
 
 		if (e->mode == WASM_SEG_ACTIVE) {
-			trap = wasm_rt_table_init(inst, e->table, i,
-						  eval_const(inst, &e->offset).i32, 0, e->count);
+			at = m->tables[e->table].limits.is64 ? eval_const(inst, &e->offset).i64
+							     : eval_const(inst, &e->offset).i32;
+			trap = wasm_rt_table_init(inst, e->table, i, at, 0, e->count);
 			if (trap) {
 				wasm_error_set(err, ERR_TRAP, "instantiate", e->offset.offset,
 					       "%s (element segment %u)", wasm_trap_str(trap), i);

@@ -4,8 +4,8 @@
  *
  * The 2.0 bounds rule, for every operation on a range [x, x + n) of an
  * object of length `len`: trap iff x + n > len, computed without overflow
- * (in 64 bits). So n == 0 at x == len is fine and x > len traps even for
- * n == 0. The whole range is checked before anything is written, so a
+ * (indices are 64-bit for memory64 and table64). So n == 0 at x == len is
+ * fine and x > len traps even for n == 0. The whole range is checked before anything is written, so a
  * trapping operation changes nothing. A dropped segment has length 0.
  */
 #include <stdlib.h>
@@ -14,12 +14,13 @@
 #include "base/compiler.h"
 #include "wasm/runtime/runtime_store.h"
 
-static bool range_ok(uint32_t x, uint32_t n, uint64_t len)
+/* [x, x + n) inside [0, len), without overflow for 64-bit indices. */
+static bool range64_ok(uint64_t x, uint64_t n, uint64_t len)
 {
-	return (uint64_t)x + n <= len;
+	return n <= len && x <= len - n;
 }
 
-int wasm_rt_table_get(struct wasm_tableinst *t, uint32_t i, uintptr_t *out)
+int wasm_rt_table_get(struct wasm_tableinst *t, uint64_t i, uintptr_t *out)
 {
 	if (i >= t->size)
 		return WASM_TRAP_TABLE_OOB;
@@ -27,7 +28,7 @@ int wasm_rt_table_get(struct wasm_tableinst *t, uint32_t i, uintptr_t *out)
 	return 0;
 }
 
-int wasm_rt_table_set(struct wasm_tableinst *t, uint32_t i, uintptr_t v)
+int wasm_rt_table_set(struct wasm_tableinst *t, uint64_t i, uintptr_t v)
 {
 	if (i >= t->size)
 		return WASM_TRAP_TABLE_OOB;
@@ -35,7 +36,7 @@ int wasm_rt_table_set(struct wasm_tableinst *t, uint32_t i, uintptr_t v)
 	return 0;
 }
 
-int64_t wasm_rt_table_grow(struct wasm_tableinst *t, uintptr_t init, uint32_t n)
+int64_t wasm_rt_table_grow(struct wasm_tableinst *t, uintptr_t init, uint64_t n)
 {
 	uint32_t old = t->size;
 	uint32_t size;
@@ -44,9 +45,9 @@ int64_t wasm_rt_table_grow(struct wasm_tableinst *t, uintptr_t init, uint32_t n)
 
 	if (n == 0)
 		return old;
-	if (n > t->max - old)
+	if (n > t->max - old) /* max fits 32 bits: so does the new size */
 		return -1;
-	size = old + n;
+	size = old + (uint32_t)n;
 	bytes = (uint64_t)size * sizeof(*elems);
 	if (bytes != (size_t)bytes)
 		return -1;
@@ -60,41 +61,41 @@ int64_t wasm_rt_table_grow(struct wasm_tableinst *t, uintptr_t init, uint32_t n)
 	return old;
 }
 
-int wasm_rt_table_fill(struct wasm_tableinst *t, uint32_t d, uintptr_t v, uint32_t n)
+int wasm_rt_table_fill(struct wasm_tableinst *t, uint64_t d, uintptr_t v, uint64_t n)
 {
-	if (!range_ok(d, n, t->size))
+	if (!range64_ok(d, n, t->size))
 		return WASM_TRAP_TABLE_OOB;
-	for (uint32_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < n; i++)
 		t->elems[d + i] = v;
 	return 0;
 }
 
 int wasm_rt_table_copy(struct wasm_instance *inst, uint32_t dst_table, uint32_t src_table,
-		       uint32_t d, uint32_t s, uint32_t n)
+		       uint64_t d, uint64_t s, uint64_t n)
 {
 	struct wasm_tableinst *dt = inst->tables[dst_table];
 	struct wasm_tableinst *st = inst->tables[src_table];
 
-	if (!range_ok(s, n, st->size) || !range_ok(d, n, dt->size))
+	if (!range64_ok(s, n, st->size) || !range64_ok(d, n, dt->size))
 		return WASM_TRAP_TABLE_OOB;
 	if (n)
 		memmove(dt->elems + d, st->elems + s, (size_t)n * sizeof(*dt->elems));
 	return 0;
 }
 
-int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint32_t d,
-		       uint32_t s, uint32_t n)
+int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint64_t d,
+		       uint64_t s, uint64_t n)
 {
 	struct wasm_tableinst *t = inst->tables[table];
 	const struct wasm_elem *e = &inst->module->elems[elem];
 	uint32_t len = inst->elem_dropped[elem] ? 0 : e->count;
 
-	if (!range_ok(s, n, len) || !range_ok(d, n, t->size))
+	if (!range64_ok(s, n, len) || !range64_ok(d, n, t->size))
 		return WASM_TRAP_TABLE_OOB;
 	/* Items are evaluated here rather than at instantiation: they only
 	 * name this instance's functions and immutable globals, so their
 	 * values cannot change in between. */
-	for (uint32_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < n; i++)
 		t->elems[d + i] = wasm_instance_eval_ref(inst, &e->items[s + i]);
 	return 0;
 }
@@ -102,12 +103,6 @@ int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem
 void wasm_rt_elem_drop(struct wasm_instance *inst, uint32_t elem)
 {
 	inst->elem_dropped[elem] = true;
-}
-
-/* [x, x + n) inside [0, len), without overflow for 64-bit addresses. */
-static bool range64_ok(uint64_t x, uint64_t n, uint64_t len)
-{
-	return n <= len && x <= len - n;
 }
 
 int wasm_rt_memory_init(struct wasm_instance *inst, uint32_t mem, uint32_t data, uint64_t d,

@@ -55,26 +55,9 @@ static void data_strings(struct wat *p, struct wat_buf *b)
 	}
 }
 
-static bool limits(struct wat *p, struct wat_buf *b)
-{
-	uint32_t min, max;
-	if (!wat_u32(p, &min))
-		return false;
-	if (wat_peek(p)->kind == WAT_TOK_ATOM) {
-		if (!wat_u32(p, &max))
-			return false;
-		wat_buf_byte(b, 1);
-		wat_buf_u32(b, min);
-		wat_buf_u32(b, max);
-	} else {
-		wat_buf_byte(b, 0);
-		wat_buf_u32(b, min);
-	}
-	return true;
-}
-
-/* A memory type: [i32|i64] limits (memory64: flags 0x04/0x05, u64). */
-static bool memtype(struct wat *p, struct wat_buf *b, bool *is64)
+/* Limits with their address type, of a memory or a table: [i32|i64] min
+ * max? (memory64 and table64: flags 0x04/0x05; every value u64). */
+static bool limits(struct wat *p, struct wat_buf *b, bool *is64)
 {
 	uint64_t min, max = 0;
 	const struct wat_tok *t;
@@ -92,8 +75,8 @@ static bool memtype(struct wat *p, struct wat_buf *b, bool *is64)
 			break;
 		if (t->kind != WAT_TOK_ATOM)
 			return wat_unexpected(p, "a number");
-		/* 64 bits either way: an i32 memory's limit past 32 bits is then
-		 * refused by the decoder, as the binary would be */
+		/* 64 bits either way: an i32 memory's or table's limit past 32
+		 * bits is then refused by the validator, as the binary would be */
 		rc = wat_parse_uint(p->src + t->off, t->len, 64, v);
 		if (rc)
 			return wat_fail(p, t, "i64 constant out of range");
@@ -111,7 +94,7 @@ static bool tabletype(struct wat *p, struct wat_buf *b)
 {
 	struct wat_buf lim = {0};
 	uint8_t rt;
-	bool ok = limits(p, &lim) && wat_reftype(p, &rt);
+	bool ok = limits(p, &lim, &(bool){false}) && wat_reftype(p, &rt);
 	if (ok) {
 		wat_buf_byte(b, rt);
 		wat_buf_bytes(b, lim.p, lim.n);
@@ -163,7 +146,7 @@ static bool import_desc(struct wat *p, int k, struct wat_buf *b)
 	case 1:
 		return tabletype(p, b);
 	case 2:
-		return memtype(p, b, &(bool){false});
+		return limits(p, b, &(bool){false});
 	case 4:
 		return tagtype(p, b);
 	default:
@@ -379,8 +362,9 @@ static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const ui
 
 static bool field_table(struct wat *p, uint32_t idx)
 {
-	bool imported;
+	bool imported, is64;
 	uint8_t rt;
+	size_t at;
 
 	wat_opt_id(p);
 	if (!inline_exports(p, 1, idx) || !inline_import(p, &imported))
@@ -388,9 +372,12 @@ static bool field_table(struct wat *p, uint32_t idx)
 	if (imported)
 		return import_desc(p, 1, &p->sec[WAT_SEC_IMPORT]);
 	p->count[WAT_SEC_TABLE]++;
-	if (wat_peek(p)->kind != WAT_TOK_KEYWORD)
+	is64 = wat_is_kw(p, wat_peek(p), "i64");
+	at = is64 || wat_is_kw(p, wat_peek(p), "i32");
+	if (p->t[p->pos + at].kind != WAT_TOK_KEYWORD)
 		return tabletype(p, &p->sec[WAT_SEC_TABLE]);
-	/* reftype (elem ...) */
+	p->pos += at;
+	/* [i32|i64] reftype (elem ...) */
 	struct wat_buf items = {0}, funcs = {0};
 	uint32_t n;
 	bool all, ok = wat_reftype(p, &rt) && wat_open(p, "elem");
@@ -400,11 +387,11 @@ static bool field_table(struct wat *p, uint32_t idx)
 	     wat_expect_rpar(p);
 	if (ok) {
 		wat_buf_byte(&p->sec[WAT_SEC_TABLE], rt);
-		wat_buf_byte(&p->sec[WAT_SEC_TABLE], 1);
+		wat_buf_byte(&p->sec[WAT_SEC_TABLE], is64 ? 0x05 : 1);
 		wat_buf_u32(&p->sec[WAT_SEC_TABLE], n);
 		wat_buf_u32(&p->sec[WAT_SEC_TABLE], n);
-		put_elem(p, SEG_ACTIVE, idx, offset_zero, sizeof(offset_zero), rt, &items, &funcs,
-			 n, all);
+		put_elem(p, SEG_ACTIVE, idx, is64 ? offset_zero64 : offset_zero,
+			 sizeof(offset_zero), rt, &items, &funcs, n, all);
 	}
 	wat_buf_free(&items);
 	wat_buf_free(&funcs);
@@ -435,12 +422,12 @@ static bool field_memory(struct wat *p, uint32_t idx)
 		return import_desc(p, 2, &p->sec[WAT_SEC_IMPORT]);
 	p->count[WAT_SEC_MEM]++;
 	is64 = wat_is_kw(p, wat_peek(p), "i64");
-	if (is64 && p->t[p->pos + 1].kind == WAT_TOK_LPAR)
+	if ((is64 || wat_is_kw(p, wat_peek(p), "i32")) && p->t[p->pos + 1].kind == WAT_TOK_LPAR)
 		p->pos++; /* (memory i64 (data ...)) */
 	else
 		is64 = false;
 	if (!wat_open(p, "data"))
-		return memtype(p, &p->sec[WAT_SEC_MEM], &is64);
+		return limits(p, &p->sec[WAT_SEC_MEM], &is64);
 	struct wat_buf bytes = {0};
 	data_strings(p, &bytes);
 	bool ok = wat_expect_rpar(p);

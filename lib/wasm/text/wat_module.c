@@ -89,14 +89,17 @@ static bool scan_fields(struct wat *p)
 					return false;
 				p->nimports[k]++;
 			} else {
+				/* past an address type: i32 or i64 (memory64, table64) */
+				size_t at = wat_is_kw(p, wat_peek(p), "i32") ||
+					    wat_is_kw(p, wat_peek(p), "i64");
+				const struct wat_tok *t = &p->t[p->pos + at];
+
 				last_def = k;
-				/* (table t (elem ...)), (memory (data ...)) */
-				if (k == 1 && wat_peek(p)->kind == WAT_TOK_KEYWORD &&
-				    wat_peek2(p)->kind == WAT_TOK_LPAR &&
-				    !add_named(p, WAT_ELEMS, 0))
+				/* (table at? t (elem ...)), (memory at? (data ...)) */
+				if (k == 1 && t->kind == WAT_TOK_KEYWORD &&
+				    t[1].kind == WAT_TOK_LPAR && !add_named(p, WAT_ELEMS, 0))
 					return false;
-				if (k == 2 && wat_peek(p)->kind == WAT_TOK_LPAR &&
-				    wat_is_kw(p, wat_peek2(p), "data") &&
+				if (k == 2 && t->kind == WAT_TOK_LPAR && wat_is_kw(p, &t[1], "data") &&
 				    !add_named(p, WAT_DATAS, 0))
 					return false;
 			}

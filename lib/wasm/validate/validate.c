@@ -38,6 +38,7 @@ static int check_limits(struct vmod *vm, const struct wasm_limits *l, uint64_t b
 
 static const char memory_too_big[] = "memory size must be at most 65536 pages (4GiB)";
 static const char memory64_too_big[] = "memory size must be at most 2^48 pages (2^64 bytes)";
+static const char table_too_big[] = "table size must be at most 2^32-1";
 
 /* global.get x in a constant expression at `off`: an immutable global
  * among the first `nglobals`; its type in *type. */
@@ -169,9 +170,12 @@ static int check_entities(struct vmod *vm)
 		if (m->funcs[i].type >= m->ntypes)
 			return VFAIL(vm, 0, "unknown type %u (func %u)", m->funcs[i].type, i);
 	vm->section = "table";
-	for (uint32_t i = 0; i < m->ntables; i++)
-		if ((rc = check_limits(vm, &m->tables[i].limits, UINT32_MAX, "")))
+	for (uint32_t i = 0; i < m->ntables; i++) {
+		const struct wasm_limits *l = &m->tables[i].limits;
+
+		if ((rc = check_limits(vm, l, l->is64 ? UINT64_MAX : UINT32_MAX, table_too_big)))
 			return rc;
+	}
 	vm->section = "memory";
 	if (m->nmems > 1 && (m->features_off & WASM_FEAT_MULTI_MEMORY))
 		return VFAIL(vm, 0, "multiple memories (multi-memory is turned off)");
@@ -219,7 +223,10 @@ static int check_elems(struct vmod *vm)
 			return VFAIL(vm, e->offset.offset, "unknown table %u", e->table);
 		if (m->tables[e->table].elem_type != e->type)
 			return VFAIL(vm, e->offset.offset, "type mismatch: element segment %u", i);
-		if ((rc = check_const(vm, &e->offset, WASM_TYPE_I32, m->nglobals)))
+		if ((rc = check_const(vm, &e->offset,
+				      m->tables[e->table].limits.is64 ? WASM_TYPE_I64
+								      : WASM_TYPE_I32,
+				      m->nglobals)))
 			return rc;
 	}
 	vm->section = "data";

@@ -88,6 +88,12 @@ static bool table_idx(struct vfunc *v, uint32_t *x)
 	return true;
 }
 
+/* The address type of table x (table64: i64 indices and sizes). */
+static uint8_t table_at(const struct vfunc *v, uint32_t x)
+{
+	return v->m->tables[x].limits.is64 ? T_I64 : T_I32;
+}
+
 static bool check_data_idx(struct vfunc *v, uint32_t x)
 {
 	if (!v->m->has_data_count)
@@ -104,11 +110,6 @@ static bool elem_idx(struct vfunc *v, uint32_t *x)
 	if (*x >= v->m->nelems)
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown elem segment %u", *x);
 	return true;
-}
-
-static bool pop3_i32(struct vfunc *v)
-{
-	return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32);
 }
 
 /* A lane index byte below `lanes`. */
@@ -252,32 +253,36 @@ static bool check_fc(struct vfunc *v)
 	case WASM_OP_MEMORY_FILL: /* [at i32 at] */
 		return mem_idx(v, &d64) && wasm_vf_pop_t(v, d64 ? T_I64 : T_I32) &&
 		       wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, d64 ? T_I64 : T_I32);
-	case WASM_OP_TABLE_INIT: /* elem table */
+	case WASM_OP_TABLE_INIT: /* elem table: [at i32 i32] */
 		if (!elem_idx(v, &y) || !table_idx(v, &x))
 			return false;
 		if (m->tables[x].elem_type != m->elems[y].type)
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: table.init");
-		return pop3_i32(v);
+		return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32) &&
+		       wasm_vf_pop_t(v, table_at(v, x));
 	case WASM_OP_ELEM_DROP:
 		return elem_idx(v, &y);
-	case WASM_OP_TABLE_COPY: /* dst src */
+	case WASM_OP_TABLE_COPY: /* dst src: [at_d at_s min(at_d, at_s)] */
 		if (!table_idx(v, &x) || !table_idx(v, &y))
 			return false;
 		if (m->tables[x].elem_type != m->tables[y].elem_type)
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: table.copy");
-		return pop3_i32(v);
-	case WASM_OP_TABLE_GROW: /* ref n -> i32 */
+		return wasm_vf_pop_t(v, table_at(v, x) == T_I64 ? table_at(v, y) : T_I32) &&
+		       wasm_vf_pop_t(v, table_at(v, y)) && wasm_vf_pop_t(v, table_at(v, x));
+	case WASM_OP_TABLE_GROW: /* ref n -> at */
 		if (!table_idx(v, &x))
 			return false;
 		t = m->tables[x].elem_type;
-		return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, t) && wasm_vf_push(v, T_I32);
+		return wasm_vf_pop_t(v, table_at(v, x)) && wasm_vf_pop_t(v, t) &&
+		       wasm_vf_push(v, table_at(v, x));
 	case WASM_OP_TABLE_SIZE:
-		return table_idx(v, &x) && wasm_vf_push(v, T_I32);
-	case WASM_OP_TABLE_FILL: /* i ref n */
+		return table_idx(v, &x) && wasm_vf_push(v, table_at(v, x));
+	case WASM_OP_TABLE_FILL: /* i ref n: [at t at] */
 		if (!table_idx(v, &x))
 			return false;
 		t = m->tables[x].elem_type;
-		return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, t) && wasm_vf_pop_t(v, T_I32);
+		return wasm_vf_pop_t(v, table_at(v, x)) && wasm_vf_pop_t(v, t) &&
+		       wasm_vf_pop_t(v, table_at(v, x));
 	default:
 		if (sub < WASM_OP_FC_COUNT &&
 		    wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].sig != WASM_SIG_NONE)
@@ -399,7 +404,7 @@ VF_INLINE bool check_call(struct vfunc *v, bool indirect, bool tail)
 			return wasm_vf_vfail(v, ERR_INVALID,
 					     "type mismatch: call_indirect on externref "
 					     "table");
-		if (!wasm_vf_pop_t(v, T_I32))
+		if (!wasm_vf_pop_t(v, table_at(v, y)))
 			return false;
 		ft = &m->types[x];
 	} else {
@@ -553,11 +558,11 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 	case WASM_OP_GLOBAL_SET:
 		return check_var(v, op);
 	case WASM_OP_TABLE_GET:
-		return table_idx(v, &x) && wasm_vf_pop_t(v, T_I32) &&
+		return table_idx(v, &x) && wasm_vf_pop_t(v, table_at(v, x)) &&
 		       wasm_vf_push(v, m->tables[x].elem_type);
 	case WASM_OP_TABLE_SET:
 		return table_idx(v, &x) && wasm_vf_pop_t(v, m->tables[x].elem_type) &&
-		       wasm_vf_pop_t(v, T_I32);
+		       wasm_vf_pop_t(v, table_at(v, x));
 	case WASM_OP_REF_NULL:
 		if (!wasm_reader_u8(&v->r, &t))
 			return wasm_vf_vreader_fail(v);

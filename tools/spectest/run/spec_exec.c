@@ -86,7 +86,8 @@ static int define_global(struct spec_ctx *c, const char *name, uint8_t type, uni
 }
 
 /* The values the testsuite expects (imports.wast, linking.wast): globals
- * 666 / 666.6, a funcref table of 10 (max 20), a memory of 1 page (max 2). */
+ * 666 / 666.6, a funcref table of 10 (max 20) with an i32 and one with an
+ * i64 address type (table64), a memory of 1 page (max 2). */
 static int define_spectest(struct spec_ctx *c)
 {
 	static const struct {
@@ -125,6 +126,12 @@ static int define_spectest(struct spec_ctx *c)
 				  (struct wasm_limits){.min = 10, .max = 20, .has_max = true},
 				  &e.u.table);
 	if (rc || (rc = wasm_linker_define(c->linker, "spectest", "table", &e)))
+		return rc;
+	rc = wasm_store_new_table(
+		c->store, WASM_TYPE_FUNCREF,
+		(struct wasm_limits){.min = 10, .max = 20, .has_max = true, .is64 = true},
+		&e.u.table);
+	if (rc || (rc = wasm_linker_define(c->linker, "spectest", "table64", &e)))
 		return rc;
 	e.kind = WASM_EXTERN_MEMORY;
 	rc = wasm_store_new_memory(

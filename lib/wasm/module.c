@@ -287,7 +287,9 @@ bool wasm_module_check(const struct wasm_module *m)
 		const struct wasm_elem *e = &m->elems[i];
 
 		if (e->mode == WASM_SEG_ACTIVE &&
-		    (e->table >= m->ntables || e->offset.type != WASM_TYPE_I32))
+		    (e->table >= m->ntables ||
+		     e->offset.type !=
+			     (m->tables[e->table].limits.is64 ? WASM_TYPE_I64 : WASM_TYPE_I32)))
 			return false;
 		for (uint32_t k = 0; k < e->count; k++)
 			if (e->items[k].type != e->type)

@@ -233,7 +233,7 @@ struct wasm_elem {
 	uint8_t mode;		       /* enum wasm_seg_mode */
 	uint8_t type;		       /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
 	uint32_t table;		       /* active only */
-	struct wasm_const_expr offset; /* active only: i32 */
+	struct wasm_const_expr offset; /* active only: the table's address type */
 	uint32_t count;
 	/* Each item is a constant expression of `type`; the function-index forms
 	 * of the binary are stored as WASM_CONST_REF_FUNC items. */

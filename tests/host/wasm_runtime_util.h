@@ -1,16 +1,20 @@
 /*
  * wasm_runtime_util.h - helpers shared by the wasm_runtime tests: loading a
- * test module and instantiating it in one step.
+ * test module (binary or text) and instantiating it in one step, compiling
+ * a function into plain memory to see whether the compiler takes it.
  */
 #pragma once
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/host/mem_host.h"
+#include "wasm/jit/jit.h"
 #include "wasm/load.h"
 #include "wasm/runtime.h"
+#include "wasm/text/wat.h"
 
 /* rt_load - decodes and validates `len` bytes; NULL (and a failed check)
  * if that fails. */
@@ -98,4 +102,78 @@ static inline int rt_invoke(struct test_ctx *t, struct wasm_exec *x, struct wasm
 	if (rc == ERR_TRAP)
 		return wasm_exec_trap(x)->kind;
 	return EXPECT_OK(rc) ? 0 : -1;
+}
+
+/* rt_load_wat - encodes `wat` (a failed check if it does not encode) and
+ * loads it with features `off` turned off; the load's code (the module in
+ * *out on success, else NULL and the error in *err). */
+static inline int rt_load_wat(struct test_ctx *t, const char *wat, uint32_t off,
+			      struct wasm_module **out, struct wasm_error *err)
+{
+	struct wasm_load_opts o = {.features_off = off};
+	struct wat_error we;
+	uint8_t *bin;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = wat_encode(wat, strlen(wat), &bin, &len, &we);
+	if (!EXPECT_OK(rc)) {
+		test_printf(t, "wat %u:%u: %s\n", we.line, we.col, we.msg);
+		return rc;
+	}
+	rc = wasm_module_load_opts(bin, len, &o, out, err);
+	free(bin);
+	return rc;
+}
+
+/* rt_expect_load_wat - checks that `wat` with features `off` turned off
+ * loads (rc 0) or fails with code rc and a message starting with `msg`;
+ * `what` names the case in a failure's line. */
+static inline void rt_expect_load_wat(struct test_ctx *t, const char *what, const char *wat,
+				      uint32_t off, int rc, const char *msg)
+{
+	struct wasm_module *m;
+	struct wasm_error err;
+	int got = rt_load_wat(t, wat, off, &m, &err);
+
+	if (!EXPECT_EQ(got, rc))
+		test_printf(t, "%s: %s\n", what, got ? err.msg : "loaded");
+	else if (got && !EXPECT(rt_starts_with(err.msg, msg)))
+		test_printf(t, "%s: %s\n", what, err.msg);
+	wasm_module_free(m);
+}
+
+/* Code memory for emitting only: the code never runs, plain memory does. */
+static inline int rt_cm_alloc(void *arg, size_t bytes, void **rw, void **handle)
+{
+	(void)arg;
+	*rw = *handle = malloc(bytes ? bytes : 1);
+	return *rw ? 0 : ERR_NOMEM;
+}
+
+static inline void *rt_cm_seal(void *arg, void *handle)
+{
+	(void)arg;
+	return handle;
+}
+
+static inline void rt_cm_free(void *arg, void *handle)
+{
+	(void)arg;
+	free(handle);
+}
+
+/* rt_jit_emit - jit_compile's code for function `func` of m (checked
+ * memory accesses or not), the code emitted and freed. */
+static inline int rt_jit_emit(const struct wasm_module *m, uint32_t func, bool checked)
+{
+	static const struct wasm_code_mem cm = {
+		.alloc = rt_cm_alloc, .seal = rt_cm_seal, .free = rt_cm_free};
+	struct jit_opts o = {.checked = checked};
+	struct jit_func *jf = NULL;
+	int rc = jit_compile(m, func, &o, &cm, &jf);
+
+	jit_func_free(&cm, jf);
+	return rc;
 }

@@ -13,12 +13,9 @@
 
 #include "base/err.h"
 #include "base/test.h"
-#include "wasm/jit/jit.h"
-#include "wasm/load.h"
 #include "wasm/runtime.h"
 #include "wasm/runtime/runtime_internal.h"
 #include "wasm/runtime/runtime_store.h"
-#include "wasm/text/wat.h"
 #include "wasm_runtime_util.h"
 
 #define BIG (UINT64_C(1) << 32) /* an index that wraps to 0 in 32 bits */
@@ -60,27 +57,6 @@ static const char ops_wat[] =
 	"  (table.init $t $p (local.get 0) (local.get 1) (local.get 2)))\n"
 	")\n";
 
-/* Encodes `wat`, loads it with features `off` turned off. */
-static int wat_load(struct test_ctx *t, const char *wat, uint32_t off, struct wasm_module **m,
-		    struct wasm_error *err)
-{
-	struct wasm_load_opts o = {.features_off = off};
-	struct wat_error we;
-	uint8_t *bin;
-	size_t len;
-	int rc;
-
-	*m = NULL;
-	rc = wat_encode(wat, strlen(wat), &bin, &len, &we);
-	if (rc) {
-		test_printf(t, "wat %u:%u: %s\n", we.line, we.col, we.msg);
-		return rc;
-	}
-	rc = wasm_module_load_opts(bin, len, &o, m, err);
-	free(bin);
-	return rc;
-}
-
 struct t64 {
 	struct wasm_module *m;
 	struct wasm_store *s;
@@ -97,11 +73,12 @@ static int t64_new(struct test_ctx *t, struct t64 *e, const char *wat, uint32_t 
 	int rc;
 
 	memset(e, 0, sizeof(*e));
-	if (!EXPECT_OK(wat_load(t, wat, 0, &e->m, &err)) ||
+	if (!EXPECT_OK(rt_load_wat(t, wat, 0, &e->m, &err)) ||
 	    !EXPECT_OK(wasm_store_new(&cfg, &e->s))) {
 		wasm_module_free(e->m);
 		return -1;
 	}
+	EXPECT(wasm_module_check(e->m));
 	rc = wasm_instantiate(e->s, e->m, NULL, &e->inst, &err);
 	if (!rc && !EXPECT_OK(wasm_exec_new(e->s, NULL, &e->x)))
 		rc = -1;
@@ -283,7 +260,8 @@ TEST(wasm_table64, validate_and_switch)
 		{"(table i64 1 funcref) (func (drop (table.grow 0 (ref.null func) (i32.const 1))))",
 		 ERR_INVALID, "type mismatch"},
 		{"(table i64 1 funcref) (elem (i32.const 0) func)", ERR_INVALID, "type mismatch"},
-		{"(table i64 1 funcref) (type (func)) (func (call_indirect (type 0) (i32.const 0)))",
+		{"(table i64 1 funcref) (type (func)) (func (call_indirect (type 0) (i32.const "
+		 "0)))",
 		 ERR_INVALID, "type mismatch"},
 		{"(table 1 funcref) (table i64 1 funcref) (func (table.copy 0 1 (i32.const 0) "
 		 "(i64.const 0) (i64.const 0)))",
@@ -295,29 +273,13 @@ TEST(wasm_table64, validate_and_switch)
 		{"(table i64 1 funcref) (func (drop (table.get 0 (i64.const 0))))", 0, NULL},
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct wasm_module *m;
-		struct wasm_error err;
-		int rc = wat_load(t, cases[i].wat, 0, &m, &err);
-
-		if (!EXPECT_EQ(rc, cases[i].rc))
-			test_printf(t, "case %zu: %s\n", i, rc ? err.msg : "loaded");
-		else if (rc && !EXPECT(rt_starts_with(err.msg, cases[i].msg)))
-			test_printf(t, "case %zu: %s\n", i, err.msg);
-		wasm_module_free(m);
-	}
-	{
-		struct wasm_module *m;
-		struct wasm_error err;
-		int rc = wat_load(t, "(table i64 1 funcref)", WASM_FEAT_MEMORY64, &m, &err);
-
-		EXPECT_EQ(rc, ERR_MALFORMED);
-		if (rc)
-			EXPECT(strstr(err.msg, "memory64 is turned off") != NULL);
-		wasm_module_free(m);
-		EXPECT_OK(wat_load(t, "(table 1 funcref)", WASM_FEAT_MEMORY64, &m, &err));
-		wasm_module_free(m);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		rt_expect_load_wat(t, cases[i].wat, cases[i].wat, 0, cases[i].rc, cases[i].msg);
+	rt_expect_load_wat(t, "memory64 off", "(table i64 1 funcref)", WASM_FEAT_MEMORY64,
+			   ERR_MALFORMED,
+			   "integer too large: limits flag 0x04 (memory64 is turned off)");
+	rt_expect_load_wat(t, "memory64 off, i32", "(table 1 funcref)", WASM_FEAT_MEMORY64, 0,
+			   NULL);
 }
 
 /* The runtime's helpers take 64-bit indices and counts: nothing wraps. */
@@ -330,8 +292,8 @@ TEST(wasm_table64, runtime_helpers)
 
 	if (!EXPECT_OK(wasm_store_new(&cfg, &s)))
 		return;
-	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){BIG, 0, false, true},
-				       &tb),
+	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_FUNCREF,
+				       (struct wasm_limits){BIG, 0, false, true}, &tb),
 		  ERR_RANGE);
 	EXPECT_EQ(wasm_store_new_table(s, WASM_TYPE_FUNCREF, (struct wasm_limits){2, 1, true, true},
 				       &tb),
@@ -359,26 +321,6 @@ TEST(wasm_table64, runtime_helpers)
 	wasm_store_free(s);
 }
 
-/* Emitting only: the code never runs, plain memory does. */
-static int cm_alloc(void *arg, size_t bytes, void **rw, void **handle)
-{
-	(void)arg;
-	*rw = *handle = malloc(bytes ? bytes : 1);
-	return *rw ? 0 : ERR_NOMEM;
-}
-
-static void *cm_seal(void *arg, void *handle)
-{
-	(void)arg;
-	return handle;
-}
-
-static void cm_free(void *arg, void *handle)
-{
-	(void)arg;
-	free(handle);
-}
-
 /* The compiler compiles a function on an i32 table and refuses (for the
  * interpreter) each one touching an i64 table. */
 TEST(wasm_table64, jit_refuses)
@@ -395,22 +337,17 @@ TEST(wasm_table64, jit_refuses)
 		"(func (table.copy $s $w (i32.const 0) (i64.const 0) (i32.const 1)))\n"
 		"(func (table.fill $w (i64.const 0) (ref.null func) (i64.const 1)))\n";
 	static const int want[] = {0, ERR_UNSUPP, ERR_UNSUPP, ERR_UNSUPP, ERR_UNSUPP, ERR_UNSUPP};
-	static const struct wasm_code_mem cm = {
-		.alloc = cm_alloc, .seal = cm_seal, .free = cm_free};
 	struct wasm_module *m;
 	struct wasm_error err;
 
-	if (!EXPECT_OK(wat_load(t, wat, 0, &m, &err)))
+	if (!EXPECT_OK(rt_load_wat(t, wat, 0, &m, &err)))
 		return;
 	EXPECT_EQ(m->nfuncs, ARRAY_SIZE(want));
 	for (uint32_t i = 0; i < m->nfuncs && i < ARRAY_SIZE(want); i++) {
-		struct jit_opts o = {0};
-		struct jit_func *jf = NULL;
-		int rc = jit_compile(m, i, &o, &cm, &jf);
+		int rc = rt_jit_emit(m, i, false);
 
 		if (!EXPECT_EQ(rc, want[i]))
 			test_printf(t, "func %u: %s\n", i, err_str(rc));
-		jit_func_free(&cm, jf);
 	}
 	wasm_module_free(m);
 }

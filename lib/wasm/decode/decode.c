@@ -317,8 +317,7 @@ static int dec_imports(struct dec *d)
 			im->index = nf++;
 			break;
 		case WASM_EXTERN_TABLE:
-			if ((rc = wasm_dec_reftype(d, &g.type)) ||
-			    (rc = wasm_dec_limits(d, &lim)))
+			if ((rc = wasm_dec_reftype(d, &g.type)) || (rc = wasm_dec_limits(d, &lim)))
 				return rc;
 			im->index = nt++;
 			break;

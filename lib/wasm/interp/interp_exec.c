@@ -279,7 +279,7 @@ static __attribute__((noinline)) int interp_tablex(struct wasm_exec *x, const st
 	const struct wasm_table *tt = inst->module->tables;
 	struct wasm_tableinst *tb = (struct wasm_tableinst *)(uintptr_t)ip->imm;
 	uint64_t *arg = &fp[ip->a];
-	uint32_t d, s;
+	bool d64, s64;
 	uintptr_t v;
 	int kind;
 
@@ -297,12 +297,11 @@ static __attribute__((noinline)) int interp_tablex(struct wasm_exec *x, const st
 	case OP_TABLEX_FILL:
 		return wasm_rt_table_fill(tb, arg[0], (uintptr_t)arg[1], arg[2]);
 	case OP_TABLEX_COPY: /* [at_d at_s min(at_d, at_s)] */
-		d = (uint32_t)ip->imm;
-		s = ip->b;
-		return wasm_rt_table_copy(inst, d, s, tt[d].limits.is64 ? arg[0] : (uint32_t)arg[0],
-					  tt[s].limits.is64 ? arg[1] : (uint32_t)arg[1],
-					  tt[d].limits.is64 && tt[s].limits.is64 ? arg[2]
-										 : (uint32_t)arg[2]);
+		d64 = tt[ip->imm].limits.is64;
+		s64 = tt[ip->b].limits.is64;
+		return wasm_rt_table_copy(
+			inst, (uint32_t)ip->imm, ip->b, d64 ? arg[0] : (uint32_t)arg[0],
+			s64 ? arg[1] : (uint32_t)arg[1], d64 && s64 ? arg[2] : (uint32_t)arg[2]);
 	default: /* OP_TABLEX_INIT: [i64 i32 i32] */
 		return wasm_rt_table_init(inst, (uint32_t)ip->imm, ip->b, arg[0], (uint32_t)arg[1],
 					  (uint32_t)arg[2]);

@@ -217,7 +217,8 @@ int wasm_store_table_new(struct wasm_store *s, uint8_t elem_type, struct wasm_li
 	uint64_t max = limits.has_max ? limits.max : UINT64_MAX;
 	struct rt_table *t;
 
-	if (!wasm_is_reftype(elem_type) || !limits_ok(limits, limits.is64 ? UINT64_MAX : UINT32_MAX))
+	if (!wasm_is_reftype(elem_type) ||
+	    !limits_ok(limits, limits.is64 ? UINT64_MAX : UINT32_MAX))
 		return ERR_INVAL;
 	max = MIN(max, s->cfg.max_table_elems);
 	if (limits.min > max)

@@ -5,8 +5,9 @@
  * The 2.0 bounds rule, for every operation on a range [x, x + n) of an
  * object of length `len`: trap iff x + n > len, computed without overflow
  * (indices are 64-bit for memory64 and table64). So n == 0 at x == len is
- * fine and x > len traps even for n == 0. The whole range is checked before anything is written, so a
- * trapping operation changes nothing. A dropped segment has length 0.
+ * fine and x > len traps even for n == 0. The whole range is checked
+ * before anything is written, so a trapping operation changes nothing. A
+ * dropped segment has length 0.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -99,8 +99,8 @@ static bool scan_fields(struct wat *p)
 				if (k == 1 && t->kind == WAT_TOK_KEYWORD &&
 				    t[1].kind == WAT_TOK_LPAR && !add_named(p, WAT_ELEMS, 0))
 					return false;
-				if (k == 2 && t->kind == WAT_TOK_LPAR && wat_is_kw(p, &t[1], "data") &&
-				    !add_named(p, WAT_DATAS, 0))
+				if (k == 2 && t->kind == WAT_TOK_LPAR &&
+				    wat_is_kw(p, &t[1], "data") && !add_named(p, WAT_DATAS, 0))
 					return false;
 			}
 			if (!add_named(p, (enum wat_space_kind)k, name))

@@ -213,7 +213,12 @@ static const struct shell_command commands[] = {
 	 "ls [-l] [PATH...]: list directories (default: the working one); -l: type, "
 	 "size, modification time",
 	 shell_cmd_ls},
-	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
+	{"cat", "cat [FILE...]: print files, or the input (trace_pipe: until Ctrl-C)",
+	 shell_cmd_cat},
+	{"wc", "wc [-l|-w|-c] [FILE...]: count lines, words, bytes of files or the input",
+	 shell_cmd_wc},
+	{"head", "head [-n N] [FILE...]: the first N (10) lines of files or the input",
+	 shell_cmd_head},
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
 	{"echo", "echo [-n] WORD...: print words", shell_cmd_echo},

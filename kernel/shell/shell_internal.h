@@ -37,8 +37,24 @@ int shell_cmd_ps(int argc, char **argv);
 
 /* shell_fs.c */
 int shell_cmd_ls(int argc, char **argv);
-int shell_cmd_cat(int argc, char **argv);
 int shell_cmd_echo(int argc, char **argv);
+
+/*
+ * shell_state_with_words - a job's state of `size` bytes, zeroed, with a
+ * copy of the n words v after it (the line they came from is gone when the
+ * job runs): *out points at the copies. NULL when out of memory; free()
+ * frees it all.
+ */
+void *shell_state_with_words(size_t size, int n, char **v, char ***out);
+
+/* shell_started - a command's status after starting its job: 0, or 1
+ * with the error told ("cmd: error"). */
+int shell_started(const char *cmd, int err);
+
+/* shell_text.c */
+int shell_cmd_cat(int argc, char **argv);
+int shell_cmd_wc(int argc, char **argv);
+int shell_cmd_head(int argc, char **argv);
 
 /* shell_cp.c */
 int shell_cmd_cp(int argc, char **argv);

@@ -74,6 +74,34 @@ void shell_jobs_announce(void);
 #define SHELL_WORK_SLICE_US 2000
 int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg);
 
+/*
+ * The standard input of a builtin's work that reads it
+ * (shell_work_start_input): the `<` file, the pipe before it in a
+ * pipeline, the lines typed at the console (a foreground job: Ctrl-D ends
+ * them), or nothing (in the background: at its end at once).
+ */
+struct shell_input;
+
+/* What a step returns after shell_input_read said ERR_AGAIN: it is called
+ * again once input may be there (or it is stopped). */
+#define SHELL_WORK_WAIT (-2)
+
+/*
+ * shell_work_start_input - shell_work_start for a builtin that reads its
+ * standard input: step(arg, in) may call shell_input_read(in, ...). The
+ * job owns the input (closed when the job is gone).
+ */
+int shell_work_start_input(const char *name, int (*step)(void *arg, struct shell_input *in),
+			   void (*done)(void *arg), void *arg);
+
+/*
+ * shell_input_read - from inside a step: moves up to len bytes of its
+ * standard input into buf; 0 with *out_n bytes (0: the end; a file that
+ * has nothing more now counts as ended), ERR_AGAIN (nothing yet: the step
+ * returns SHELL_WORK_WAIT), or the file's read error.
+ */
+int shell_input_read(struct shell_input *in, void *buf, size_t len, size_t *out_n);
+
 /* How to start a program: its environment and its root (all may be 0). */
 struct shell_run_opts {
 	uint32_t envc;

@@ -14,6 +14,7 @@
  * The jobs themselves (the table, the console's input, the notices) are
  * shell_jobs.c's; these commands only parse their words and ask it.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,39 @@ static int run_usage(void)
 
 /* Only the shell task runs commands: one of each at a time. */
 static char root_path[VFS_PATH_MAX], prog_path[VFS_PATH_MAX];
+static char pwd_var[sizeof("PWD=") + VFS_PATH_MAX];
+
+static bool env_has_pwd(const char **envp, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (strncmp(envp[i], "PWD=", 4) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * "PWD=DIR": the shell's working directory as a program with files sees
+ * it, from its root (`root`, absolute; NULL: "/"); "/" when it is outside
+ * that root. WASI has no working directory: a wasi-libc program resolves
+ * a relative path from "/" unless it calls chdir, so the programs of
+ * userland/ start with chdir($PWD) (userland/lib/pwd.c), as a Unix program
+ * starts in its parent's directory.
+ */
+static const char *program_pwd(const char *root)
+{
+	char *cwd = pwd_var + 4;
+	size_t rl = root ? strlen(root) : 0;
+
+	memcpy(pwd_var, "PWD=", 4);
+	if (shell_path_abs(".", cwd))
+		memcpy(cwd, "/", 2);
+	if (rl > 1) { /* a root of its own: the part under it */
+		bool inside = strncmp(cwd, root, rl) == 0 && (cwd[rl] == '/' || !cwd[rl]);
+		const char *rest = inside && cwd[rl] ? cwd + rl : "/";
+		memmove(cwd, rest, strlen(rest) + 1);
+	}
+	return pwd_var;
+}
 
 int shell_run_words(int argc, char **argv, bool background, int nassign, char **assign)
 {
@@ -78,6 +112,14 @@ int shell_run_words(int argc, char **argv, bool background, int nassign, char **
 		argv[0] = prog_path;
 	}
 	const char **envp = shell_env_build(nassign, assign, &o.envc);
+	if (envp && !(o.root && !o.root[0]) && !env_has_pwd(envp, o.envc)) {
+		const char **more = realloc(envp, (o.envc + 2) * sizeof(*envp));
+		if (more) {
+			more[o.envc++] = program_pwd(o.root);
+			more[o.envc] = NULL;
+		}
+		envp = more;
+	}
 	if (!envp) {
 		kprintf("run: no memory for the environment\n");
 		return 1;

@@ -1,0 +1,115 @@
+"""checks_shellio.py - end-to-end checks of the shell's standard input for
+builtins and of the programs' working directory, run by userland.py (its
+checks() takes CHECKS):
+
+- cat, wc and head read their standard input when given no file (or "-"):
+  from a pipe (from a builtin and from a program, 4 MiB through a builtin
+  cat with its checksum kept), from a `<` file, and from lines typed at
+  the console until Ctrl-D; Ctrl-C ends a cat that waits for typed lines;
+  head that stops early ends a program writing 4 MiB into it;
+- a program starts in the shell's working directory: `cd DIR; run cat
+  FILE` reads DIR/FILE, `run ls` lists DIR, a file it writes lands there,
+  under --root the directory is seen from that root (outside it: "/"),
+  and a PWD given on the line wins;
+- output pushed into a pipe by a builtin that cannot wait (dmesg) beyond
+  the pipe's bound is dropped with a count, said after the pipeline.
+
+Each check takes the Shell (shell_driver.py) and raises Fail
+(shell_checks.py) with the reason.
+"""
+import re
+import time
+
+from shell_checks import need
+
+MOTD_WC = "      2      20     136\n"
+HELLO = "Hello, world, from WebAssembly!\n"
+
+
+def checksum(sh, path):
+    out = sh.cmd(f"longcall read {path}", 60)
+    m = re.search(r"read (\d+) bytes .* sum ([0-9a-f]+)", out)
+    need(m, f"longcall read {path}: {out!r}")
+    return m.group(1), m.group(2)
+
+
+def c_filters_stdin(sh):
+    need(sh.cmd("wc /etc/motd") == MOTD_WC.rstrip("\n") + " /etc/motd\n", "wc FILE")
+    need(sh.cmd("hello | wc") == "      1       4      32\n", "a program | wc")
+    need(sh.cmd("echo one two | wc -w") == "      2\n", "a builtin | wc -w")
+    need(sh.cmd("wc < /etc/motd") == MOTD_WC, "wc < FILE")
+    need(sh.cmd("cat < /etc/motd | wc -lc") == "      2     136\n", "cat < FILE | wc -lc")
+    out = sh.cmd("wc /etc/motd - < /etc/motd")
+    need(out.endswith("      4      40     272 total\n") and " -\n" in out, f"wc FILE -: {out!r}")
+    need(sh.cmd("echo first | cat - /etc/motd | head -n 2") ==
+         "first\nWelcome to wasmos: a WebAssembly microkernel.\n", "cat - FILE | head -n 2")
+    need(sh.cmd("head -1 /etc/motd") == "Welcome to wasmos: a WebAssembly microkernel.\n",
+         "head -1 FILE")
+    out = sh.cmd("head -n 1 /etc/motd /etc/motd")
+    need(out.startswith("==> /etc/motd <==\nWelcome") and "\n\n==> /etc/motd <==\n" in out,
+         f"head of two files: {out!r}")
+    out = sh.cmd("head -x")
+    need(out.startswith("usage: head") and out.endswith("[exit status 2]\n"), f"head -x: {out!r}")
+    out = sh.cmd("wc /nosuch")
+    need(out == "wc: /nosuch: No such file or directory\n[exit status 1]\n", f"wc /nosuch: {out!r}")
+    # typed lines until Ctrl-D, for a builtin as for a program
+    sh.start("wc")
+    sh.send(b"one two\r")
+    sh.send(b"three\r")
+    time.sleep(0.3)
+    sh.send(b"\x04")
+    sh.expect(r"      2       3      14\n> ", 10)
+    # Ctrl-C ends a cat waiting for typed lines
+    sh.start("cat")
+    sh.send(b"typed\r")
+    sh.expect(r"typed\ntyped\n", 10)  # the echo, then cat's copy
+    sh.send(b"\x03")
+    sh.expect(r"\^C", 5)
+    sh.wait_prompt(10)
+    need(sh.cmd("echo $?") == "130\n", "cat stopped by Ctrl-C: status 130")
+    # 4 MiB from a program through the builtin cat's input, and head ending a writer
+    need(sh.cmd("longcall write /tmp/io1.txt 4", 60).startswith("longcall"), "a 4 MiB file")
+    want = checksum(sh, "/tmp/io1.txt")
+    need(sh.cmd("run cat /tmp/io1.txt | cat | run cat - > /tmp/io2.txt", 120) == "",
+         "program | cat | program")
+    need(checksum(sh, "/tmp/io2.txt") == want, "what the builtin cat passed on from its input")
+    need(sh.cmd("run cat /tmp/io1.txt | wc -c", 120) == "4194304\n", "wc -c of 4 MiB")
+    t0 = time.monotonic()
+    out = sh.cmd("run cat /tmp/io1.txt | head -n 1 | wc -l; echo status=$?", 60)
+    # the writer is told that nobody reads (EPIPE): cat says so and exits 1,
+    # the pipeline's status is the last command's
+    need(out.startswith("      1\n") and out.endswith("status=0\n") and
+         out.count("\n") <= 4, f"head ends early, its writer is told: {out!r}")
+    need(time.monotonic() - t0 < 30, "head's early end did not wait for the whole file")
+    need(not [r for r in sh.cmd("ps").splitlines() if " cat " in f" {r} "],
+         "a cat still runs after head ended")
+    need(sh.cmd("rm /tmp/io1.txt /tmp/io2.txt") == "", "clean up")
+
+
+def c_program_cwd(sh):
+    sh.cmd("rm -r /tmp/cw")
+    need(sh.cmd("cp -r /etc /tmp/cw; echo inner > /tmp/cw/in.txt") == "", "a folder")
+    need(sh.cmd("cd /tmp/cw && run cat in.txt") == "inner\n", "cd DIR; run cat FILE")
+    need("motd" in sh.cmd("run ls").split(), "run ls lists the working directory")
+    need(sh.cmd("run cat ./motd | head -1") == "Welcome to wasmos: a WebAssembly microkernel.\n",
+         "./FILE")
+    need(sh.cmd("run cat ../cw/in.txt") == "inner\n", "../")
+    need(sh.cmd("run cat /etc/motd | wc -l") == "      2\n", "absolute paths as before")
+    out = sh.cmd("run files . a b")
+    need("files: ls: two.txt" in out, f"files . writes in the working directory: {out!r}")
+    need(sh.cmd("cat /tmp/cw/files.d/two.txt") == "a b\n", "what it wrote, where")
+    # under --root the working directory is seen from the root
+    need(sh.cmd("run --root /tmp cat in.txt") == "inner\n", "--root /tmp from /tmp/cw")
+    need(sh.cmd("run --root /tmp/cw cat in.txt") == "inner\n", "--root the directory itself")
+    need(sh.cmd("cd /etc && run --root /tmp/cw cat in.txt") == "inner\n",
+         "outside the root: its /")
+    need(sh.cmd("PWD=/tmp/cw run cat in.txt") == "inner\n", "PWD given on the line wins")
+    need(sh.cmd("cd /; run cat in.txt").startswith("cat: in.txt: No such file"),
+         "from / again")
+    sh.cmd("rm -r /tmp/cw")
+
+
+CHECKS = [
+    ("shell_filters_stdin", c_filters_stdin),
+    ("program_cwd", c_program_cwd),
+]

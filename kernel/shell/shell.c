@@ -369,12 +369,13 @@ struct completion {
 	const char *dir, *prefix; /* the word's folder part (as typed), its last part */
 	size_t dir_len, prefix_len;
 	bool programs; /* /bin's programs, without .wasm */
+	char *w;       /* LINE_MAX bytes: a candidate being made (not on the stack) */
 };
 
 static void complete_entry(void *arg, const char *name, bool is_dir)
 {
 	struct completion *k = arg;
-	char w[LINE_MAX];
+	char *w = k->w;
 	size_t n = strlen(name);
 
 	if (strncmp(name, k->prefix, k->prefix_len) || (name[0] == '.' && k->prefix[0] != '.'))
@@ -387,7 +388,7 @@ static void complete_entry(void *arg, const char *name, bool is_dir)
 			if (strlen(commands[j].name) == n && !strncmp(commands[j].name, name, n))
 				return; /* the builtin of that name runs */
 	}
-	if (k->dir_len + n + 2 > sizeof(w))
+	if (k->dir_len + n + 2 > LINE_MAX)
 		return;
 	memcpy(w, k->dir, k->dir_len);
 	memcpy(w + k->dir_len, name, n);
@@ -400,8 +401,9 @@ static void complete_entry(void *arg, const char *name, bool is_dir)
  * or one with a '/': paths from the working directory. */
 static void complete(void *arg, const char *line, size_t start, size_t end, struct ledit_cands *c)
 {
-	static char abs[VFS_PATH_MAX], dir[LINE_MAX]; /* the shell task's */
-	struct completion k = {.c = c};
+	/* the shell task's: one completion at a time */
+	static char abs[VFS_PATH_MAX], dir[LINE_MAX], cand[LINE_MAX];
+	struct completion k = {.c = c, .w = cand};
 	const char *w = line + start, *slash = NULL;
 	size_t i = start;
 

@@ -118,7 +118,9 @@ int shell_path_abs(const char *path, char *out);
 struct shell_redirs;
 bool shell_redirs_capture(const void *task, struct shell_redirs *r);
 /* shell_list_dir - calls each(arg, name, is_dir) for the entries of the
- * absolute directory `dir` but "." and ".."; 0 or vfs_open's errors. */
+ * directory `dir` (absolute, or from the working directory) but "." and
+ * "..", with the VFS lock held (each only copies); 0, vfs_open's or
+ * vfs_readdir's errors, ERR_NOMEM. */
 int shell_list_dir(const char *dir, void (*each)(void *arg, const char *name, bool is_dir),
 		   void *arg);
 int shell_cmd_cd(int argc, char **argv);

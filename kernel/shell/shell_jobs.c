@@ -474,8 +474,15 @@ void shell_redirs_close(struct shell_redirs *r)
 			vfs_close(f[i]);
 	if (r->pipe_in)
 		kasync_pipe_close_read(r->pipe_in);
-	if (r->pipe_out)
+	if (r->pipe_out) {
+		/* output that could not wait and found the pipe at its bound */
+		size_t lost = kasync_pipe_dropped(r->pipe_out);
+		if (lost)
+			kprintf("[%zu bytes of output dropped: the next command in the pipeline "
+				"did not read them in time]\n",
+				lost);
 		kasync_pipe_close_write(r->pipe_out);
+	}
 	memset(r, 0, sizeof(*r));
 }
 

@@ -138,7 +138,7 @@ int shell_list_dir(const char *dir, void (*each)(void *arg, const char *name, bo
 {
 	struct list_ctx *c = malloc(sizeof(*c));
 	struct vfs_file *f;
-	int e = c ? vfs_open(kvfs, NULL, dir, VFS_O_READ | VFS_O_DIRECTORY, &f) : ERR_NOMEM;
+	int e = c ? vfs_open(kvfs, cwd_dir, dir, VFS_O_READ | VFS_O_DIRECTORY, &f) : ERR_NOMEM;
 
 	if (!e) {
 		c->each = each;
@@ -299,7 +299,9 @@ static void capture_sink(void *arg, const char *s, size_t n)
 	size_t w = 0;
 	if (!r->out) {
 		/* into the pipe, past its size: the job's steps wait instead;
-		 * a reader gone drops it (a job took the pipe: it captures) */
+		 * a reader gone drops it, and so does a pipe at its bound
+		 * (counted, said when the pipe is closed); a job took the
+		 * pipe: it captures */
 		if (r->pipe_out)
 			(void)kasync_pipe_push(r->pipe_out, s, n);
 		return;

@@ -4,6 +4,7 @@
  */
 #include "kasync/pipe.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,9 @@ struct kasync_pipe {
 	struct spin lock;
 	char *ring;
 	size_t cap, size; /* the capacity asked for; the ring's (>= cap after a push) */
+	size_t limit;	  /* the most a push grows the ring to */
 	size_t head, len; /* the data: len bytes from head, wrapping */
+	size_t dropped;	  /* bytes pushes did not keep */
 	bool write_open, read_open;
 	struct kasync_waker writer, reader; /* waiting for room / for data */
 };
@@ -32,6 +35,7 @@ int kasync_pipe_create(size_t cap, struct kasync_pipe **out)
 	}
 	spin_init(&p->lock);
 	p->cap = p->size = cap;
+	p->limit = cap <= SIZE_MAX / KASYNC_PIPE_PUSH_FACTOR ? cap * KASYNC_PIPE_PUSH_FACTOR : cap;
 	p->write_open = p->read_open = true;
 	*out = p;
 	return 0;
@@ -98,12 +102,12 @@ int kasync_pipe_write(struct kasync_pipe *p, const void *buf, size_t len, size_t
 	return e;
 }
 
-/* Grows the ring to hold `need` bytes, keeping the data in order. */
+/* Grows the ring to hold `need` (<= limit) bytes, keeping the data in order. */
 static int grow(struct kasync_pipe *p, size_t need)
 {
 	size_t size = p->size;
 	while (size < need)
-		size *= 2;
+		size = size > p->limit / 2 ? p->limit : size * 2;
 	char *ring = malloc(size);
 	if (!ring)
 		return ERR_NOMEM;
@@ -123,17 +127,32 @@ int kasync_pipe_push(struct kasync_pipe *p, const void *buf, size_t len)
 	int e = 0;
 
 	spin_acquire(&p->lock);
+	size_t room = p->limit - p->len, n = len < room ? len : room;
 	if (!p->read_open)
 		e = ERR_CLOSED;
-	else if (p->len + len > p->size)
-		e = grow(p, p->len + len); /* malloc under a spinlock: task context, short */
-	if (!e && len) {
-		put(p, buf, len);
+	else if (p->len + n > p->size)
+		e = grow(p, p->len + n); /* malloc under a spinlock: task context, short */
+	if (!e && n) {
+		put(p, buf, n);
 		r = take(&p->reader);
+	}
+	if (e == ERR_NOMEM)
+		n = 0;
+	if (p->read_open && n < len) {
+		p->dropped += len - n;
+		e = e ? e : ERR_NOSPC;
 	}
 	spin_release(&p->lock);
 	wake(&r);
 	return e;
+}
+
+size_t kasync_pipe_dropped(struct kasync_pipe *p)
+{
+	spin_acquire(&p->lock);
+	size_t n = p->dropped;
+	spin_release(&p->lock);
+	return n;
 }
 
 bool kasync_pipe_writable(struct kasync_pipe *p, const struct kasync_waker *w)

@@ -78,8 +78,10 @@ def c_filters_stdin(sh):
     out = sh.cmd("run cat /tmp/io1.txt | head -n 1 | wc -l; echo status=$?", 60)
     # the writer is told that nobody reads (EPIPE): cat says so and exits 1,
     # the pipeline's status is the last command's
-    need(out.startswith("      1\n") and out.endswith("status=0\n") and
-         out.count("\n") <= 4, f"head ends early, its writer is told: {out!r}")
+    rest = set(out.splitlines()) - {"      1", "status=0", "cat: write error: Broken pipe",
+                                    "[exit status 1]"}
+    need("      1\n" in out and out.endswith("status=0\n") and not rest,
+         f"head ends early, its writer is told: {out!r}")
     need(time.monotonic() - t0 < 30, "head's early end did not wait for the whole file")
     need(not [r for r in sh.cmd("ps").splitlines() if " cat " in f" {r} "],
          "a cat still runs after head ended")

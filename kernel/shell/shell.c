@@ -206,6 +206,8 @@ static const struct shell_command commands[] = {
 	 shell_cmd_export},
 	{"env", "list the variables (K=V PROG ARG...: for that program only)", shell_cmd_env},
 	{"unset", "unset K...: remove variables", shell_cmd_unset},
+	{"ring", "ring A... -- B...: run two programs, each one's output the other's input",
+	 shell_cmd_ring},
 	{"jobs", "list the background programs", shell_cmd_jobs},
 	{"ps", "list tasks: id, name, state, CPU, run time, memory", shell_cmd_ps},
 	{"kill", "kill ID|%N...: end programs (IDs from ps, %N from jobs)", shell_cmd_kill},

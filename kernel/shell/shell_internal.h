@@ -1,9 +1,9 @@
 /*
  * shell_internal.h - what the shell's files share: the command table's
- * entry and the commands (shell.c runs them; shell_fs.c holds ls, cat and
- * echo, shell_proc.c run, jobs, kill and ps, shell_trace.c trace and
- * metrics). Commands start jobs through shell_jobs.h; the jobs call no
- * command.
+ * entry and the commands (shell.c runs them; shell_fs.c holds ls and echo,
+ * shell_text.c cat, wc and head, shell_proc.c run, ring, jobs, kill and ps,
+ * shell_trace.c trace and metrics). Commands start jobs through
+ * shell_jobs.h; the jobs call no command.
  */
 #pragma once
 
@@ -31,6 +31,7 @@ int shell_cmd_run(int argc, char **argv);
  * background if asked. Returns the status to report (as run's).
  */
 int shell_run_words(int argc, char **argv, bool background, int nassign, char **assign);
+int shell_cmd_ring(int argc, char **argv);
 int shell_cmd_jobs(int argc, char **argv);
 int shell_cmd_kill(int argc, char **argv);
 int shell_cmd_ps(int argc, char **argv);

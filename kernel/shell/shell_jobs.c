@@ -617,6 +617,14 @@ static void job_end(struct job *j, int err, const union job_out *out)
 	spin_unlock(&j->stdin_lock, irq);
 	kasync_waker_drop(&w); /* dropped unlocked, as its dealloc calls prog_released */
 
+	/* the program is over, but may still be in its last slice (a cancel
+	 * ends the join at once): its pipes' ends are shut, not closed, so
+	 * that no waker kept in them holds it, which in a ring (A's pipe
+	 * waits on B, B's on A) would keep both from their release */
+	if (j->prog && j->redir.pipe_in)
+		kasync_pipe_shut_read(j->redir.pipe_in);
+	if (j->prog && j->redir.pipe_out)
+		kasync_pipe_shut_write(j->redir.pipe_out);
 	j->status = 0;
 	if (!err && j->prog && j->fg)
 		fg_cpu_us += out->proc.run_us;

@@ -39,7 +39,8 @@ struct shell_redirs *shell_redirs_pending(void);
 void shell_redirs_close(struct shell_redirs *r);
 
 /* Commands in one pipeline, at most: the foreground jobs at once. */
-#define SHELL_PIPE_MAX 8
+#define SHELL_PIPE_MAX	 8
+#define SHELL_PIPE_BYTES (64u << 10) /* a pipe's size, as Linux's */
 
 /* ---- for commands: starting jobs ---- */
 

@@ -22,9 +22,10 @@
  * of 64 KiB with backpressure (shell_jobs.c); the line resumes when all
  * have ended, with the last one's status.
  *
- * Not yet: builtins reading their stdin (a builtin after '|' ignores it:
- * the writer then gets EPIPE), a program's own working directory
- * (programs start at "/").
+ * A builtin's standard input (the `<` file or the pipe before it) is read
+ * by the filters that ask for it (shell_text.c: shell_work_start_input);
+ * any other builtin after '|' ignores it, and the writer gets EPIPE once
+ * that builtin is done.
  *
  * Invariant: everything here runs on the shell task.
  */
@@ -43,8 +44,7 @@
 #include "shell/shell_jobs.h"
 #include "vfs/vfs.h"
 
-#define WORDS_MAX	 1024	     /* words of one command, patterns expanded */
-#define SHELL_PIPE_BYTES (64u << 10) /* a pipe's size, as Linux's */
+#define WORDS_MAX 1024 /* words of one command, patterns expanded */
 
 static struct {
 	struct sh_line line;

@@ -7,6 +7,7 @@
  *                           interpreted instead of compiled, DIR
  *                           (writable, from /) preopened as its "/", or
  *                           no preopen at all
+ *   ring A... -- B...       two programs, each one's output the other's input
  *   jobs                    the background programs
  *   kill ID|%N...           end jobs (IDs from ps or jobs, %N a job number)
  *   ps                      every task: /proc/tasks
@@ -21,6 +22,7 @@
 #include "base/err.h"
 #include "core/console.h"
 #include "fs/kvfs.h"
+#include "kasync/pipe.h"
 #include "vfs/vfs.h"
 #include "shell/shell_internal.h"
 #include "shell/shell_jobs.h"
@@ -135,6 +137,56 @@ int shell_cmd_run(int argc, char **argv)
 	if (argc < 2)
 		return run_usage();
 	return shell_run_words(argc - 1, argv + 1, false, 0, NULL);
+}
+
+/*
+ * ring A... -- B...: a pipeline closed into a ring, A's stdout into B's
+ * stdin and B's stdout into A's stdin, through two pipes as a pipeline's
+ * (pipebench's ping-pong). Both are foreground jobs: the line waits for
+ * both, Ctrl-C stops both, and one that ends closes its ends, so the other
+ * sees the end of its input, or that nobody reads.
+ */
+int shell_cmd_ring(int argc, char **argv)
+{
+	struct shell_redirs *r = shell_redirs_pending();
+	struct kasync_pipe *ab, *ba;
+	int k = 1, status;
+
+	while (k < argc && strcmp(argv[k], "--") != 0)
+		k++;
+	if (k < 2 || k + 1 >= argc) {
+		kprintf("usage: ring PROG [ARG...] -- PROG [ARG...]   (each one's output is the "
+			"other's input)\n");
+		return 2;
+	}
+	if (r->in || r->out || r->err || r->pipe_in || r->pipe_out) {
+		kprintf("ring: its programs take no redirects and no pipes\n");
+		return 2;
+	}
+	if (kasync_pipe_create(SHELL_PIPE_BYTES, &ab)) {
+		kprintf("ring: no memory for the pipes\n");
+		return 1;
+	}
+	if (kasync_pipe_create(SHELL_PIPE_BYTES, &ba)) {
+		kasync_pipe_close_read(ab);
+		kasync_pipe_close_write(ab);
+		kprintf("ring: no memory for the pipes\n");
+		return 1;
+	}
+	r->pipe_in = ba;
+	r->pipe_out = ab;
+	status = shell_run_words(k - 1, argv + 1, false, 0, NULL);
+	shell_redirs_close(r); /* what the first one did not take */
+	if (status) {
+		kasync_pipe_close_read(ab);
+		kasync_pipe_close_write(ba);
+		return status;
+	}
+	r->pipe_in = ab;
+	r->pipe_out = ba;
+	status = shell_run_words(argc - k - 1, argv + k + 1, false, 0, NULL);
+	shell_redirs_close(r); /* the first one sees the ends */
+	return status;
 }
 
 int shell_cmd_jobs(int argc, char **argv)

@@ -70,7 +70,19 @@ bool kasync_pipe_writable(struct kasync_pipe *p, const struct kasync_waker *w);
 int kasync_pipe_read(struct kasync_pipe *p, void *buf, size_t len, size_t *out_n,
 		     const struct kasync_waker *w);
 
-/* kasync_pipe_close_write / _read - closes that end (once), waking the
- * other side; the second close frees the pipe. */
+/*
+ * kasync_pipe_shut_write / _read - that end is used no more, as if closed
+ * (the other side is woken and sees the end, or ERR_CLOSED), and the
+ * waker it kept is dropped; but the pipe stays until both ends are
+ * closed. Calls on a shut end: a read gives the end (0 bytes), a write
+ * ERR_CLOSED, and neither keeps a waker. For an owner that cannot close
+ * yet (a program that may be in its last slice on another CPU) but must
+ * not let the pipe keep that side's task alive.
+ */
+void kasync_pipe_shut_write(struct kasync_pipe *p);
+void kasync_pipe_shut_read(struct kasync_pipe *p);
+
+/* kasync_pipe_close_write / _read - closes that end (once; shut if it was
+ * not), waking the other side; the second close frees the pipe. */
 void kasync_pipe_close_write(struct kasync_pipe *p);
 void kasync_pipe_close_read(struct kasync_pipe *p);

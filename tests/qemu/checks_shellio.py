@@ -11,8 +11,11 @@ checks() takes CHECKS):
   FILE` reads DIR/FILE, `run ls` lists DIR, a file it writes lands there,
   under --root the directory is seen from that root (outside it: "/"),
   and a PWD given on the line wins;
-- output pushed into a pipe by a builtin that cannot wait (dmesg) beyond
-  the pipe's bound is dropped with a count, said after the pipeline.
+- pipebench through a pipe and through a ring of two programs (`ring`),
+  and Ctrl-C ending two programs that wait for each other;
+- output pushed into a pipe by a builtin that cannot wait (cat of
+  trace_pipe) beyond the pipe's bound is dropped with a count, said when
+  its job ends.
 
 Each check takes the Shell (shell_driver.py) and raises Fail
 (shell_checks.py) with the reason.
@@ -111,7 +114,51 @@ def c_program_cwd(sh):
     sh.cmd("rm -r /tmp/cw")
 
 
+def c_ring_and_pipebench(sh):
+    out = sh.cmd("run pipebench write 8 | run pipebench read", 120)
+    need(re.fullmatch(r"bench=pipe_throughput bytes=8388608 guest_us=\d+ mb_per_s=\d+\.\d\n", out),
+         f"8 MiB between two programs, all of it: {out!r}")
+    out = sh.cmd("ring pipebench ping 200 -- pipebench pong; echo status=$?", 120)
+    need(re.fullmatch(r"bench=pipe_pingpong rounds=200 guest_us=\d+ round_trip_us=\d+\.\d\d\n"
+                      r"status=0\n", out), f"ping-pong through a ring: {out!r}")
+    out = sh.cmd("ring pipebench ping 5 -- nosuch")
+    need("nosuch: No such file" in out and "pipebench: write: Broken pipe" in out,
+         f"a ring whose second program is missing: the first is told: {out!r}")
+    out = sh.cmd("ring hello")
+    need(out.startswith("usage: ring") and out.endswith("[exit status 2]\n"), f"ring: {out!r}")
+    # two programs that wait for each other forever: Ctrl-C ends both
+    sh.start("ring pipebench pong -- pipebench pong")
+    time.sleep(0.5)
+    sh.send(b"\x03")
+    sh.expect(r"\^C", 5)
+    sh.wait_prompt(10)
+    need(not [r for r in sh.cmd("ps").splitlines() if " pipebench " in f" {r} "],
+         "a pipebench still runs after Ctrl-C")
+
+
+def c_pipe_push_bound(sh):
+    """A builtin that cannot wait for its pipe (cat of trace_pipe, in the
+    background) into a program that never reads (sleep), while a ring of
+    two programs makes scheduler events fast: what passes the pipe's bound
+    (16 x 64 KiB) is dropped, and the count is said when the job ends."""
+    sh.cmd("trace clear")
+    sh.cmd("trace enable sched")
+    try:
+        out = sh.cmd("cat /sys/kernel/tracing/trace_pipe | run sleep 100 &")
+        need(re.fullmatch(r"(\[\d+\] \d+\n){2}", out), f"the background pipeline: {out!r}")
+        out = sh.cmd("ring pipebench ping 20000 -- pipebench pong", 120)
+        need(out.startswith("bench=pipe_pingpong rounds=20000"), f"events made: {out!r}")
+        out = sh.cmd("kill %1 %2", 30)
+    finally:
+        sh.cmd("trace disable sched")
+    m = re.search(r"\[(\d+) bytes of output dropped: the next command in the pipeline did not "
+                  r"read them in time\]\n", out)
+    need(m and int(m.group(1)) > 0, f"the dropped bytes told: {out!r}")
+
+
 CHECKS = [
     ("shell_filters_stdin", c_filters_stdin),
     ("program_cwd", c_program_cwd),
+    ("shell_ring_and_pipebench", c_ring_and_pipebench),
+    ("shell_pipe_push_bound", c_pipe_push_bound),
 ]

@@ -23,17 +23,10 @@ Each check takes the Shell (shell_driver.py) and raises Fail
 import re
 import time
 
-from shell_checks import need
+from checks_shellenv import checksum
+from shell_checks import interrupt_ends, need
 
 MOTD_WC = "      2      20     136\n"
-HELLO = "Hello, world, from WebAssembly!\n"
-
-
-def checksum(sh, path):
-    out = sh.cmd(f"longcall read {path}", 60)
-    m = re.search(r"read (\d+) bytes .* sum ([0-9a-f]+)", out)
-    need(m, f"longcall read {path}: {out!r}")
-    return m.group(1), m.group(2)
 
 
 def c_filters_stdin(sh):
@@ -127,13 +120,7 @@ def c_ring_and_pipebench(sh):
     out = sh.cmd("ring hello")
     need(out.startswith("usage: ring") and out.endswith("[exit status 2]\n"), f"ring: {out!r}")
     # two programs that wait for each other forever: Ctrl-C ends both
-    sh.start("ring pipebench pong -- pipebench pong")
-    time.sleep(0.5)
-    sh.send(b"\x03")
-    sh.expect(r"\^C", 5)
-    sh.wait_prompt(10)
-    need(not [r for r in sh.cmd("ps").splitlines() if " pipebench " in f" {r} "],
-         "a pipebench still runs after Ctrl-C")
+    interrupt_ends(sh, "ring pipebench pong -- pipebench pong", "pipebench", 0.5)
 
 
 def c_pipe_push_bound(sh):

@@ -131,12 +131,6 @@ static bool simd_imm(struct vfunc *v, const struct wasm_opinfo *oi)
 
 	if (wasm_imm_is_memarg(oi->imm) && !memarg(v, wasm_imm_memarg_align(oi->imm)))
 		return false;
-	/* the interpreter's SIMD loads and stores reach memory 0 of 32-bit
-	 * addresses only, so the others are refused, not run wrong */
-	if (wasm_imm_is_memarg(oi->imm) && (v->memidx || v->at64))
-		return wasm_vf_vfail(v, ERR_INVALID,
-				     "SIMD access to memory %u%s: not supported yet", v->memidx,
-				     v->at64 ? " (64-bit)" : "");
 	if (lanes)
 		return lane(v, lanes);
 	if (oi->imm == WASM_IMM_V128 || oi->imm == WASM_IMM_SHUFFLE) {

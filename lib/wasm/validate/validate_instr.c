@@ -327,9 +327,10 @@ VF_INLINE bool check_select(struct vfunc *v, bool typed)
 			return wasm_vf_vfail(v, ERR_INVALID, "invalid result arity %u", n);
 		if (!wasm_reader_u8(&v->r, &b))
 			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_valtype(b) || wasm_type_off(v->m, b) ||
-		    (b == WASM_TYPE_EXNREF && (v->m->features_off & WASM_FEAT_EXCEPTIONS)))
+		if (!wasm_is_valtype(b))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type");
+		if (wasm_type_off(v->m, b))
+			return wasm_vf_type_off(v, b);
 		want = b;
 	}
 	if (!wasm_vf_pop_t(v, T_I32))
@@ -555,9 +556,10 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 	case WASM_OP_REF_NULL:
 		if (!wasm_reader_u8(&v->r, &t))
 			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_reftype(t) ||
-		    (t == WASM_TYPE_EXNREF && (m->features_off & WASM_FEAT_EXCEPTIONS)))
+		if (!wasm_is_reftype(t))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed reference type");
+		if (wasm_type_off(m, t))
+			return wasm_vf_type_off(v, t);
 		return wasm_vf_push(v, t);
 	case WASM_OP_REF_IS_NULL:
 		if (!wasm_vf_pop(v, &t))

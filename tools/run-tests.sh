@@ -55,6 +55,8 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-smp4|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 4"
 		"kernel-spectest-smp1|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 1 spec=/spec"
 		"kernel-spectest-smp2-checked|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 2 spec=/spec spec_mem=checked"
+		"kernel-spectest3-smp1|env QEMU_TIMEOUT=300 tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 1 spec=/spec3 spec_suite=3.0"
+		"kernel-spectest3-smp2-checked|env QEMU_TIMEOUT=300 tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 2 spec=/spec3 spec_suite=3.0 spec_mem=checked"
 		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
 		"kernel-debug|env BUILD=$BUILD tests/qemu/debug_check.sh"
 		"kernel-userland-smp1|tests/qemu/userland.py --smp 1 $BUILD/kernel/loader.elf"

@@ -48,6 +48,7 @@ suites=(
 	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
 	"trace2json|env BUILD=$BUILD tests/trace2json/check.sh"
+	"tracedat|env BUILD=$BUILD tests/tracedat/check.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(

@@ -224,7 +224,7 @@ static const struct shell_command commands[] = {
 	{"uptime", "time since the machine started", cmd_uptime},
 	{"dmesg", "the kernel's log lines since boot (the last 64 KiB)", cmd_dmesg},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
-	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
+	{"trace", "trace list|enable|disable|show|clear|pipe|record: tracing", shell_cmd_trace},
 	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
 	{"version", "show the kernel version", cmd_version},

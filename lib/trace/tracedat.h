@@ -116,6 +116,7 @@ int tracedat_header_event(char *buf, size_t size);
 struct tracedat_stats {
 	uint64_t events;  /* records written */
 	uint64_t skipped; /* records of no known event, or short */
+	uint64_t lost;	  /* records overwritten before the snapshot (rings too small) */
 	uint64_t bytes;	  /* file size */
 };
 

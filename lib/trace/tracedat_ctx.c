@@ -137,7 +137,8 @@ static bool is_ftrace(const struct trace_event_def *def)
 	return strcmp(def->system, "ftrace") == 0;
 }
 
-static int texts_build(struct trace_ctx *ctx, struct dat_texts *t, struct tracedat_info *info)
+static int texts_build(struct trace_ctx *ctx, struct dat_texts *t, struct tracedat_info *info,
+		       struct tracedat_stats *st)
 {
 	size_t n = ctx->nevents, nf = 0, ns = 0;
 
@@ -181,6 +182,7 @@ static int texts_build(struct trace_ctx *ctx, struct dat_texts *t, struct traced
 	for (unsigned c = 0; c < ctx->ncpus; c++) {
 		struct trace_ring_stats rs;
 		trace_ring_get_stats(trace_ctx_ring(ctx, c), &rs);
+		st->lost += rs.overrun;
 		/* no "entries": trace-cmd reads it as records left behind unread */
 		fmt_snprintf(t->cpustats[c], CPUSTAT_MAX, "CPU: %u\noverrun: %llu\n", c,
 			     (unsigned long long)rs.overrun);
@@ -203,7 +205,7 @@ int trace_ctx_write_dat(struct trace_ctx *ctx, const char *uname, const struct t
 	int err = tracedat_init(&td, ctx->ncpus);
 	if (err)
 		return err;
-	err = texts_build(ctx, &t, &info);
+	err = texts_build(ctx, &t, &info, &st);
 	if (!err)
 		err = add_records(ctx, &td, &st);
 	if (!err)

@@ -217,6 +217,8 @@ static const struct shell_command commands[] = {
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
 	{"echo", "echo [-n] WORD...: print words", shell_cmd_echo},
+	{"base64", "base64 FILE: print a file as base64 (to copy it off the serial line)",
+	 shell_cmd_base64},
 	{"cd", "cd [DIR]: change the directory of the builtins' paths (default /)", shell_cmd_cd},
 	{"pwd", "print that directory", shell_cmd_pwd},
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},

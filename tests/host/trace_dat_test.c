@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/fmt.h"
 #include "base/test.h"
 #include "trace/output.h"
 #include "trace/tracedat.h"
+#include "trace/tracefs.h"
 #include "trace_test_events.h"
 #include "trace_test_plat.h"
 
@@ -340,4 +342,40 @@ TEST(trace_dat, context_file_hashes_pointers)
 		}
 		free(m.p);
 	}
+}
+
+static void names_of(void *arg, const char *name, bool is_dir)
+{
+	char *l = arg;
+	size_t n = strlen(l);
+	fmt_snprintf(l + n, 512 - n, "%s%s ", name, is_dir ? "/" : "");
+}
+
+/* tracefs shows the page and event headers that the file carries. */
+TEST(trace_dat, tracefs_header_files)
+{
+	static const char *const files[] = {"events/header_page", "events/header_event"};
+	struct trace_ctx ctx;
+	struct test_plat tp;
+	struct trace_platform p = test_plat_make(&tp, 5000);
+	char want[512], got[512], names[512] = "";
+
+	if (!EXPECT_OK(trace_ctx_init(&ctx, &p, 1, __start_trace_events, __stop_trace_events, 16)))
+		return;
+	for (int i = 0; i < 2; i++) {
+		struct trace_fs_file *f;
+		size_t n = 0;
+		if (!EXPECT_OK(trace_fs_open(&ctx, files[i], 0, &f)))
+			continue;
+		EXPECT_OK(trace_fs_read(f, got, sizeof(got) - 1, &n));
+		got[n] = 0;
+		(i ? tracedat_header_event : tracedat_header_page)(want, sizeof(want));
+		EXPECT_STREQ(got, want);
+		EXPECT_EQ(trace_fs_write(f, "1", 1), ERR_PERM);
+		trace_fs_close(f);
+	}
+	EXPECT(strstr(want, "time_extend : type == 30\n") != NULL);
+	EXPECT_OK(trace_fs_list(&ctx, "events", names_of, names));
+	EXPECT(strncmp(names, "enable header_page header_event ftrace/ ", 40) == 0);
+	trace_ctx_destroy(&ctx);
 }

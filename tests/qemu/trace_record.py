@@ -124,6 +124,10 @@ def run_checks(sh, tmp):
     ts = [float(e[3]) for e in ev]
     check("time_order", ts == sorted(ts) and ts and ts[0] > 0, ts[:5])
 
+    # the headers the file carries, as tracefs shows them
+    out = sh.cmd("cat /sys/kernel/tracing/events/header_event")
+    check("tracefs_header_event", "time_extend : type == 30" in out, out)
+
     # Ctrl-C ends the program; the file is still written
     sh.start("trace record -o /tmp/spin.dat -e sched spin")
     sh.expect(r"spin: looping forever", 30)

@@ -421,8 +421,8 @@ static int trace_record(int argc, char **argv)
 	if (!err)
 		err = trace_read_all(what = "tracing_on", &rec.saved_on);
 	if (!err)
-		err = vfs_open(kvfs, NULL, what = rec.path,
-			       VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC, &rec.out);
+		err = vfs_open(kvfs, NULL, what = rec.path, VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC,
+			       &rec.out);
 	if (err) {
 		kprintf("trace record: %s: %s\n", what, err_text(err));
 		free(rec.saved_events);

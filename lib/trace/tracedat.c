@@ -285,8 +285,8 @@ static void header_build(struct dbuf *b, const struct tracedat *td,
 
 	db_put(b, "flyrecord", 10);
 	/* every CPU's pages follow one another from the first page boundary */
-	uint64_t off = ((uint64_t)b->len + 16ull * td->ncpus + TRACEDAT_PAGE - 1) /
-		       TRACEDAT_PAGE * TRACEDAT_PAGE;
+	uint64_t off = ((uint64_t)b->len + 16ull * td->ncpus + TRACEDAT_PAGE - 1) / TRACEDAT_PAGE *
+		       TRACEDAT_PAGE;
 	for (unsigned c = 0; c < td->ncpus; c++) {
 		uint64_t size = (uint64_t)td->cpu[c].npages * TRACEDAT_PAGE;
 		db_u64(b, off);

@@ -79,10 +79,10 @@ struct tracedat_info {
 	size_t nftrace;
 	const struct tracedat_system *systems; /* every other system */
 	size_t nsystems;
-	const char *kallsyms;	/* "addr type name\n" lines, or NULL */
-	const char *cmdlines;	/* saved_cmdlines: "pid comm\n" lines */
-	const char *uname;	/* option UNAME, or NULL */
-	const char *clock;	/* option TRACECLOCK ("[mono]"), or NULL */
+	const char *kallsyms;	     /* "addr type name\n" lines, or NULL */
+	const char *cmdlines;	     /* saved_cmdlines: "pid comm\n" lines */
+	const char *uname;	     /* option UNAME, or NULL */
+	const char *clock;	     /* option TRACECLOCK ("[mono]"), or NULL */
 	const char *const *cpustats; /* option CPUSTAT per CPU (ncpus of them), or NULL */
 };
 

@@ -7,7 +7,7 @@
 TEST(base64, rfc4648_vectors)
 {
 	static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-	static const char *const out[] = {"",	  "Zg==",     "Zm8=",	 "Zm9v",
+	static const char *const out[] = {"",	      "Zg==",	  "Zm8=",    "Zm9v",
 					  "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
 	char buf[16];
 

@@ -281,8 +281,8 @@ out:
 
 /* A context's file: formats and cmdlines as tracefs shows them, pointer
  * fields hashed unless options/hash-ptr is off. */
-static void ctx_file(struct test_ctx *t, bool hash, struct membuf *m, struct dat_event *ev, int *nev, uint64_t *raw,
-		     uint64_t *shown)
+static void ctx_file(struct test_ctx *t, bool hash, struct membuf *m, struct dat_event *ev,
+		     int *nev, uint64_t *raw, uint64_t *shown)
 {
 	struct trace_ctx ctx;
 	struct test_plat tp;

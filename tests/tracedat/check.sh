@@ -8,34 +8,16 @@
 set -u
 BUILD=${BUILD:-build}
 GEN=${GEN:-$BUILD/host/tracedat_gen}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-check() { # check NAME STATUS [details]
-	if [[ $2 -eq 0 ]]; then
-		echo "ok   tracedat.$1"
-		pass=$((pass + 1))
-	else
-		echo "FAIL tracedat.$1${3:+: $3}"
-		fail=$((fail + 1))
-	fi
-}
-
-finish() {
-	echo "$pass passed, $fail failed"
-	[[ $fail -eq 0 ]]
-	exit
-}
+CHECK_PREFIX=tracedat
+. "$(dirname "$0")/../lib/checks.sh"
 
 if [[ ! -x $GEN ]]; then
 	check setup 1 "$GEN missing (make $GEN)"
-	finish
+	checks_end
 fi
 if ! command -v trace-cmd >/dev/null; then
 	check setup 1 "trace-cmd missing (tools/deps.sh installs it)"
-	finish
+	checks_end
 fi
 
 "$GEN" "$TMP/t.dat" >"$TMP/gen.out"
@@ -91,4 +73,4 @@ trace-cmd report "$TMP/short.dat" >"$TMP/short.out" 2>&1
 [[ $? -ne 0 ]] || ! grep -q 'tick:' "$TMP/short.out"
 check truncated_refused $?
 
-finish
+checks_end

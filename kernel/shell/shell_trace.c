@@ -108,7 +108,7 @@ static void trace_usage(void)
 		"                                      run CMD with EVENTs on, then write the\n"
 		"                                      buffer to FILE (default trace.dat) for\n"
 		"                                      trace-cmd report (EVENT: group:name,\n"
-		"                                      group, group/*)\n");
+		"                                      group, group/*, all)\n");
 }
 
 /* Reads the whole tracefs file `name` into a NUL-ended heap string. */
@@ -299,7 +299,7 @@ static bool record_event_ok(const char *ev)
 	struct vfs_stat st;
 
 	record_event_name(ev, name, sizeof(name));
-	if (strcmp(name, "all") == 0 || !ktrace_event_dir(name, dir, sizeof(dir))) {
+	if (!ktrace_event_dir(name, dir, sizeof(dir))) {
 		kprintf("trace record: no such event: %s\n", ev);
 		return false;
 	}
@@ -334,8 +334,8 @@ static int record_sink_write(void *arg, const void *buf, size_t len)
 	while (len) {
 		size_t n = 0;
 		int err = vfs_write(arg, p, len, &n);
-		if (err)
-			return err;
+		if (err) /* a tracefs file is busy: ours, the snapshot holds its lock */
+			return err == ERR_BUSY ? ERR_IO : err;
 		if (n == 0)
 			return ERR_NOSPC;
 		p += n;

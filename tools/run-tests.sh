@@ -48,6 +48,7 @@ suites=(
 	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
 	"trace2json|env BUILD=$BUILD tests/trace2json/check.sh"
+	"tracedat|env BUILD=$BUILD tests/tracedat/check.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(
@@ -63,6 +64,7 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"
 		"kernel-latency|tests/qemu/latency.py $BUILD/kernel/loader.elf"
 		"kernel-console|tests/qemu/console_keys.py $BUILD/kernel/loader.elf"
+		"kernel-trace-record|tests/qemu/trace_record.py --smp 2 $BUILD/kernel/loader.elf"
 		"kernel-wasi-testsuite|tests/qemu/wasi_testsuite.py --smp 2 $BUILD/kernel-wasits/loader.elf"
 	)
 fi

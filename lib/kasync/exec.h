@@ -3,20 +3,25 @@
  * injector, a global queue of tasks that used up their time slice, and
  * workers that tick, steal and sleep.
  *
- *   spawn on a worker  -> that CPU's run queue          (sched->q)
+ *   spawn on a worker  -> that CPU's run queue          (sched->q), or,
+ *                         during a poll there, its LIFO slot (sched->lifo;
+ *                         the task that was in it goes to the queue)
  *   spawn from outside -> the injector                  (exec->injector)
  *   a wake             -> the run queue of the CPU that last ran the task
+ *                         (its LIFO slot if woken there during a poll)
  *   a poll that used up
  *   its slice          -> kasync_yield_slice: if a task waits for a CPU,
  *                         to the back of the yield queue (exec->yielded),
  *                         the oldest yielded task taking its place; else on
  *                         here. The tick ends.
- *   a worker's loop    -> tick(256) its queue; once it ran dry (or after
- *                         a full tick) take the oldest yielded task; if the
- *                         queue is still empty steal: the injector, then
- *                         half of a random victim's queue (4 rounds with
- *                         backoff), then the injector again; if still
- *                         nothing, sleep (idle mask) until woken.
+ *   a worker's loop    -> tick(256) its slot and queue (at most 3 slot
+ *                         tasks in a row, then one from the queue); once
+ *                         it ran dry (or after a full tick) take the
+ *                         oldest yielded task; if the queue is still empty
+ *                         steal: the injector, then half of a random
+ *                         victim's queue (4 rounds with backoff), then a
+ *                         victim's LIFO slot, then the injector again; if
+ *                         still nothing, sleep (idle mask) until woken.
  *
  * Invariant: a CPU sleeps only after announcing itself in `idle` and then
  * finding every queue empty; whoever enqueues afterwards sees its bit and
@@ -94,6 +99,10 @@ struct kasync_sched {
 	uint32_t cpu;
 	/* the task being polled here, or NULL; read by kasync_current_task */
 	_Atomic(struct kasync_task *) current;
+	/* the LIFO slot: the last task spawned or woken here during a poll here,
+	 * polled next (exec.c); taken by exchange, by this CPU or a thief */
+	_Atomic(struct kasync_task *) lifo;
+	uint32_t lifo_run; /* slot tasks polled in a row; this CPU only */
 	_Atomic uint64_t polled, completed, spawned, woken_external, woken_internal, stolen;
 	uint64_t rng;
 	bool end_tick;	  /* set by kasync_sched_end_tick; this CPU only */

@@ -173,10 +173,23 @@ static int cmd_dmesg(int argc, char **argv)
 
 static int cmd_shutdown(int argc, char **argv)
 {
+	int err = kvfs_sync();
 	(void)argc;
 	(void)argv;
+	if (err)
+		kprintf("shutdown: /data not written back: %s\n", err_str(err));
 	kprintf("shutting down\n");
 	arch_shutdown(0);
+}
+
+static int cmd_sync(int argc, char **argv)
+{
+	int err = kvfs_sync();
+	(void)argc;
+	(void)argv;
+	if (err)
+		kprintf("sync: %s\n", err_str(err));
+	return err ? 1 : 0;
 }
 
 /* Deliberate kernel failures, to see (and test) the reports. */
@@ -228,7 +241,8 @@ static const struct shell_command commands[] = {
 	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
 	{"version", "show the kernel version", cmd_version},
-	{"shutdown", "power off (QEMU exits with status 0)", cmd_shutdown},
+	{"sync", "write the changes of /data to the disk", cmd_sync},
+	{"shutdown", "write /data back, power off (QEMU exits with status 0)", cmd_shutdown},
 	{"panic", "panic the kernel on purpose (for testing)", cmd_panic},
 	{"fault", "make the kernel fault on purpose (for testing)", cmd_fault},
 };

@@ -179,6 +179,29 @@ struct vfs_cpio_error {
 int vfs_initramfs_create(struct vfs *v, const void *data, size_t len, struct vfs_fs **out,
 			 struct vfs_cpio_error *why);
 
+struct ext2_fs;
+
+/*
+ * vfs_ext2_create - a filesystem over the mounted ext2 `e2` (lib/ext2),
+ * read-only if e2 is. The vfs owns e2 from then on (ext2_unmount when the
+ * fs is freed). Its directories are read from the disk when first looked
+ * into, its files read and written through ext2 (ext2fs.c). ext2's
+ * errors (ERR_IO, ERR_MALFORMED: a bad root), ERR_NOMEM; on an error e2
+ * is still the caller's.
+ */
+int vfs_ext2_create(struct vfs *v, struct ext2_fs *e2, struct vfs_fs **out);
+
+/* vfs_ext2_clock - an ext2_clock_fn (arg: the vfs) giving its clock in
+ * seconds, for ext2_mount's options. */
+uint32_t vfs_ext2_clock(void *arg);
+
+/*
+ * vfs_sync - writes every change of every ext2 fs to its device and marks
+ * it clean (ext2_sync). The first error (ERR_IO), after trying them all.
+ * The device's I/O happens under the VFS lock.
+ */
+int vfs_sync(struct vfs *v);
+
 /* ---- synthetic filesystems (synth.c) ---- */
 
 /* A growable text buffer for synthetic file contents. */

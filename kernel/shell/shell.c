@@ -229,6 +229,7 @@ static const struct shell_command commands[] = {
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
+	{"mkdir", "mkdir [-p] DIR...: make directories (-p: and their parents)", shell_cmd_mkdir},
 	{"echo", "echo [-n] WORD...: print words", shell_cmd_echo},
 	{"cd", "cd [DIR]: change the directory of the builtins' paths (default /)", shell_cmd_cd},
 	{"pwd", "print that directory", shell_cmd_pwd},

@@ -61,6 +61,7 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"
 		"kernel-latency|tests/qemu/latency.py $BUILD/kernel/loader.elf"
 		"kernel-console|tests/qemu/console_keys.py $BUILD/kernel/loader.elf"
+		"kernel-disk|tests/qemu/disk.py --smp 2 $BUILD/kernel/loader.elf"
 		"kernel-wasi-testsuite|tests/qemu/wasi_testsuite.py --smp 2 $BUILD/kernel-wasits/loader.elf"
 	)
 fi

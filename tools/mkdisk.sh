@@ -15,7 +15,7 @@ if [[ -n $dir && ! -d $dir ]]; then
 	exit 2
 fi
 truncate -s "$size" "$img"
-if ! mke2fs -q -F -t ext2 ${dir:+-d "$dir"} "$img"; then
+if ! mke2fs -q -F -t ext2 -b 4096 ${dir:+-d "$dir"} "$img"; then
 	rm -f "$img"
 	echo "mkdisk: mke2fs failed (is DISKSIZE=$size large enough for $dir?)" >&2
 	exit 1

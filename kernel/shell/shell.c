@@ -240,6 +240,8 @@ static const struct shell_command commands[] = {
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
 	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
 	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},
+	{"diskbench", "diskbench [-s MiB] [DIR]: sequential write and read MB/s of /data",
+	 kbench_disk_cmd},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
 	{"version", "show the kernel version", cmd_version},
 	{"sync", "write the changes of /data to the disk", cmd_sync},

@@ -216,8 +216,10 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	}
 	kvfs_init();		/* the file namespace: initrd at /, /tmp, /proc, tracefs */
 	kg.disk = vblk_probe(); /* a virtio-blk disk, if QEMU has one */
-	kvfs_disk_mount(kg.disk); /* its ext2 at /data, if it has one */
 	launch_init();		/* the programs' file table, on that namespace */
+
+	/* that disk's ext2 at /data, if it has one */
+	kvfs_disk_mount(kg.disk);
 
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");

@@ -81,7 +81,7 @@ static void rate(char *out, size_t cap, uint64_t bytes, uint64_t ns)
 	uint64_t us = ns / 1000 ? ns / 1000 : 1;
 	uint64_t tenths = bytes * 10 / us; /* bytes per us = MB/s */
 	fmt_snprintf(out, cap, "%llu.%llu", (unsigned long long)(tenths / 10),
-		  (unsigned long long)(tenths % 10));
+		     (unsigned long long)(tenths % 10));
 }
 
 int kbench_disk_cmd(int argc, char **argv)

@@ -52,7 +52,8 @@ void kvfs_disk_mount(struct vblk *d)
 	err = ext2_mount(&dev, &opts, &e2, &why);
 	if (err) {
 		log_warn("disk", "%llu MiB disk: not mounted at /data: %s (%s)",
-			 (unsigned long long)mib, err == ERR_MALFORMED ? "not a valid ext2" : err_str(err),
+			 (unsigned long long)mib,
+			 err == ERR_MALFORMED ? "not a valid ext2" : err_str(err),
 			 why && why[0] ? why : "no reason given");
 		return;
 	}
@@ -73,7 +74,8 @@ void kvfs_disk_mount(struct vblk *d)
 		return;
 	}
 	ext2_info(e2, &info);
-	log_info("disk", "/data: ext2 on a %llu MiB disk, %u-byte blocks, %llu of %llu blocks free%s",
+	log_info("disk",
+		 "/data: ext2 on a %llu MiB disk, %u-byte blocks, %llu of %llu blocks free%s",
 		 (unsigned long long)mib, info.block_size, (unsigned long long)info.free_blocks,
 		 (unsigned long long)info.blocks, ext2_readonly(e2) ? ", read-only" : "");
 }

@@ -98,8 +98,8 @@ static bool gather_one(void *arg, const struct ext2_dirent *d)
 
 	if (vfs_name_is_dot(d->name, d->namelen))
 		return true;
-	if (d->namelen == 0 || d->namelen > EXT2_NAME_MAX ||
-	    memchr(d->name, '/', d->namelen) || memchr(d->name, 0, d->namelen))
+	if (d->namelen == 0 || d->namelen > EXT2_NAME_MAX || memchr(d->name, '/', d->namelen) ||
+	    memchr(d->name, 0, d->namelen))
 		return true; /* a name no path can reach: skipped */
 	if (g->n == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 16;

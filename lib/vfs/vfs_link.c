@@ -146,7 +146,7 @@ out:
 /* Sets n's times as vfs_set_times says (an ext2 file's on disk too:
  * its errors); v->lock held. */
 static int times_apply(struct vfs *v, struct vfs_node *n, uint64_t atim, uint64_t mtim,
-			uint32_t flags)
+		       uint32_t flags)
 {
 	uint64_t now = vfs_now(v);
 

@@ -51,7 +51,8 @@ static bool xenv_open(struct test_ctx *t, struct xenv *e, const char *mkfs_opts)
 		 "cd %s && mkdir -p src/sub/deep && printf 'hello\\n' > src/a.txt && "
 		 "printf 'deep\\n' > src/sub/deep/d.txt && ln -s a.txt src/lnk && "
 		 "head -c 70000 /dev/zero | tr '\\0' x > src/big && "
-		 "truncate -s 4M img && PATH=$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 %s -d src img",
+		 "truncate -s 4M img && PATH=$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 %s -d src "
+		 "img",
 		 e->dir, mkfs_opts);
 	if (!EXPECT_EQ(sh(cmd), 0))
 		return false;
@@ -97,8 +98,9 @@ static int xenv_close_fsck(struct test_ctx *t, struct xenv *e)
 	EXPECT(f && fwrite(e->mem, 1, e->len, f) == e->len);
 	if (f)
 		fclose(f);
-	snprintf(cmd, sizeof(cmd), "PATH=$PATH:/usr/sbin:/sbin e2fsck -fn %s >%s.fsck 2>&1 || cat %s.fsck",
-		 e->img, e->img, e->img);
+	snprintf(cmd, sizeof(cmd),
+		 "PATH=$PATH:/usr/sbin:/sbin e2fsck -fn %s >%s.fsck 2>&1 || cat %s.fsck", e->img,
+		 e->img, e->img);
 	return sh(cmd);
 }
 
@@ -109,8 +111,8 @@ static bool debugfs_is(struct xenv *e, const char *p, const char *want)
 	size_t n;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "PATH=$PATH:/usr/sbin:/sbin debugfs -R 'cat %s' %s 2>/dev/null", p,
-		 e->img);
+	snprintf(cmd, sizeof(cmd), "PATH=$PATH:/usr/sbin:/sbin debugfs -R 'cat %s' %s 2>/dev/null",
+		 p, e->img);
 	f = popen(cmd, "r");
 	if (!f)
 		return false;
@@ -170,7 +172,8 @@ TEST(vfs_ext2, changes_reach_the_disk_and_e2fsck_finds_it_clean)
 		EXPECT_OK(vfs_mkdir(e.v, NULL, "/data/new"));
 		EXPECT_OK(vfs_test_put(e.v, "/data/new/f.txt", "one\n"));
 		EXPECT_OK(vfs_test_put(e.v, "/data/a.txt", "replaced\n"));
-		EXPECT_OK(vfs_rename(e.v, NULL, "/data/sub/deep/d.txt", NULL, "/data/new/moved.txt"));
+		EXPECT_OK(
+			vfs_rename(e.v, NULL, "/data/sub/deep/d.txt", NULL, "/data/new/moved.txt"));
 		EXPECT_EQ(vfs_rmdir(e.v, NULL, "/data/sub"), ERR_NOTEMPTY);
 		EXPECT_OK(vfs_rmdir(e.v, NULL, "/data/sub/deep"));
 		EXPECT_OK(vfs_rmdir(e.v, NULL, "/data/sub"));

@@ -171,25 +171,21 @@ static int cmd_dmesg(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_shutdown(int argc, char **argv)
-{
-	int err = kvfs_sync();
-	(void)argc;
-	(void)argv;
-	if (err)
-		kprintf("shutdown: /data not written back: %s\n", err_str(err));
-	kprintf("shutting down\n");
-	arch_shutdown(0);
-}
-
+/* `sync`, and the first step of `shutdown`: /data written back. */
 static int cmd_sync(int argc, char **argv)
 {
 	int err = kvfs_sync();
 	(void)argc;
-	(void)argv;
 	if (err)
-		kprintf("sync: %s\n", err_str(err));
+		kprintf("%s: /data not written back: %s\n", argv[0], err_str(err));
 	return err ? 1 : 0;
+}
+
+static int cmd_shutdown(int argc, char **argv)
+{
+	(void)cmd_sync(argc, argv);
+	kprintf("shutting down\n");
+	arch_shutdown(0);
 }
 
 /* Deliberate kernel failures, to see (and test) the reports. */

@@ -272,8 +272,8 @@ static int mkdir_parents(struct vfs *v, const char *path)
 			return ERR_INVAL;
 		c = vfs_node_child(cur, comp, len);
 		if (!c) {
-			if (cur->fs->kind == VFS_FS_SYNTH)
-				return ERR_ROFS;
+			if (cur->fs->kind == VFS_FS_SYNTH || cur->fs->kind == VFS_FS_EXT2)
+				return ERR_ROFS; /* ext2: a directory would need the disk */
 			int e = vfs_node_new(cur->fs, comp, len, VFS_TYPE_DIR, &c);
 			if (e)
 				return e;

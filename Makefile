@@ -53,7 +53,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)BUILD=$(BUILD) tools/run-tests.sh
 
-test-build: host-test-build kernel-test-build kernel kernel-big kernel-wasits kernel-spec
+test-build: host-test-build kernel-test-build kernel kernel-big kernel-wasits kernel-spec spec-json
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-build

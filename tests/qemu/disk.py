@@ -12,6 +12,9 @@ e2fsprogs on the host:
               reads the files; boot 2 reads them back, runs a program
               copied to /data, removes some; e2fsck clean, debugfs agrees
   synced-kill a file written and synced survives QEMU being killed
+  trace-file  `trace record -o /data/t.dat` writes a trace to the disk;
+              after shutdown, debugfs dumps it and `trace-cmd report`
+              lists its sched_switch events
   no-disk     without a disk the boot log says /data is not mounted
   not-ext2    a disk of zeros: the boot log says why it is not mounted
   bad-super   a corrupted superblock: not mounted, said why
@@ -164,6 +167,22 @@ def check_synced_kill(run, tmp):
     e2fsck_clean(img)
 
 
+def check_trace_file(run, tmp):
+    img = mkdisk(tmp, "trace.img")
+    with run.boot(img, "trace-file") as sh:
+        has(ok_cmd(sh, "trace record -o /data/t.dat -e sched:sched_switch hello", 60),
+            "bytes written to /data/t.dat")
+        need(sh.shutdown() == 0, "shutdown status")
+    e2fsck_clean(img)
+    dat = os.path.join(tmp, "t.dat")
+    host("debugfs", "-R", f"dump /t.dat {dat}", img)
+    p = subprocess.run(["trace-cmd", "report", "-i", dat], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    out = p.stdout.decode("utf-8", "replace")
+    need(p.returncode == 0 and "sched_switch:" in out and "hello" in out,
+         f"trace-cmd report: status {p.returncode}: {out[-600:]}")
+
+
 def check_no_disk(run, tmp):
     with run.boot(None, "no-disk") as sh:
         need("disk: no disk: /data not mounted" in sh.text, "no 'no disk' line")
@@ -258,6 +277,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="disk-test-")
     try:
         for name, fn in (("persist", check_persist), ("synced-kill", check_synced_kill),
+                         ("trace-file", check_trace_file),
                          ("no-disk", check_no_disk), ("not-ext2", check_not_ext2),
                          ("bad-super", check_bad_super), ("bad-inodes", check_bad_inodes)):
             run.check(name, fn, run, tmp)

@@ -31,7 +31,7 @@ WARN := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes 
 	-Wshadow -Wvla -Wimplicit-fallthrough -Wundef -Wpointer-arith
 
 # lib modules that use other lib modules (mod-test links them too)
-LIBDEPS_vfs := wasi wasm
+LIBDEPS_vfs := wasi wasm ext2
 LIBDEPS_wasi := wasm
 
 include mk/host.mk

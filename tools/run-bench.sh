@@ -19,6 +19,8 @@
 #   heap       lib/mem/heap's common paths on the host (see bench/mem/).
 #   ext2       lib/ext2's sequential write and read MB/s over a memory device
 #              on the host (see bench/ext2/).
+#   disk       the same through the kernel: `diskbench` on /data (ext2 on
+#              virtio-blk), write+sync and read MB/s in guest time, TCG.
 #   startup    a program's start-up in the kernel (wasm:load, -icount): the
 #              first run of hello and one that finds its module kept.
 #   pipe       the shell's pipes: MB/s between two programs, and the round
@@ -137,6 +139,16 @@ tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.t
 "$BUILD/host/bench/bench_heap"
 
 "$BUILD/host/bench/bench_ext2"
+
+# /data: `diskbench` (kernel/bench/kbench_disk.c) on a fresh 256 MiB ext2
+# image with 4 KiB blocks (tools/mkdisk.sh), SMP=1, plain TCG: sequential
+# write (with the sync) and read MB/s of 16 and 64 MiB files, guest time.
+rm -f "$BUILD/bench-disk.img"
+tools/mkdisk.sh "$BUILD/bench-disk.img" "" 256M 2>/dev/null &&
+	printf 'diskbench -s 16\ndiskbench -s 64\nshutdown\n' |
+	DISK="$BUILD/bench-disk.img" RUN_TIMEOUT=300 tools/qemu-run.sh "$BUILD/kernel/loader.elf" 1 256M 2>&1 |
+	tr -d '\r' | sed -nE 's/^bench=disk (.*)/bench=disk where=kernel \1/p'
+rm -f "$BUILD/bench-disk.img"
 
 BUILD="$BUILD" tools/bench-wasm.sh
 

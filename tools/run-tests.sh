@@ -65,6 +65,7 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-latency|tests/qemu/latency.py $BUILD/kernel/loader.elf"
 		"kernel-console|tests/qemu/console_keys.py $BUILD/kernel/loader.elf"
 		"kernel-trace-record|tests/qemu/trace_record.py --smp 2 $BUILD/kernel/loader.elf"
+		"kernel-disk|tests/qemu/disk.py --smp 2 $BUILD/kernel/loader.elf"
 		"kernel-wasi-testsuite|tests/qemu/wasi_testsuite.py --smp 2 $BUILD/kernel-wasits/loader.elf"
 	)
 fi

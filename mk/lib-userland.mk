@@ -19,25 +19,27 @@ USERLAND_WASMS := $(patsubst userland/%.c,$(BUILD)/userland/%.wasm,$(USERLAND_SR
 USERLAND_WATS := $(wildcard userland/*.wat)
 USERLAND_WASMS += $(patsubst userland/%.wat,$(BUILD)/userland/%.wasm,$(USERLAND_WATS))
 USERLAND_CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror
+# linked into each: chdir($PWD) before main (the shell's working directory)
+USERLAND_LIB := userland/lib/pwd.c
 
-$(BUILD)/userland/%.wasm: userland/%.c
+$(BUILD)/userland/%.wasm: userland/%.c $(USERLAND_LIB)
 	@mkdir -p $(@D)
-	$(call step,CC)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -o $@ $<
+	$(call step,CC)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -o $@ $< $(USERLAND_LIB)
 
 $(BUILD)/userland/%.wasm: userland/%.wat $(BUILD)/host/watenc
 	@mkdir -p $(@D)
 	$(call step,WATENC)$(BUILD)/host/watenc $< $@
 
 # alloc: a 64 MiB ceiling, so "until refused" ends at the module's own limit
-$(BUILD)/userland/alloc.wasm: userland/alloc.c
+$(BUILD)/userland/alloc.wasm: userland/alloc.c $(USERLAND_LIB)
 	@mkdir -p $(@D)
-	$(call step,CC)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,--max-memory=67108864 -o $@ $<
+	$(call step,CC)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,--max-memory=67108864 -o $@ $< $(USERLAND_LIB)
 
 # stack: a 2 MiB shadow stack, so the call stack (10000 frames, or the
 # compiled tier's 1 MiB guest stack) runs out first: "call stack exhausted"
-$(BUILD)/userland/stack.wasm: userland/stack.c
+$(BUILD)/userland/stack.wasm: userland/stack.c $(USERLAND_LIB)
 	@mkdir -p $(@D)
-	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,-z,stack-size=2097152 -o $@ $<
+	$(Q)clang --target=wasm32-wasi $(USERLAND_CFLAGS) -Wl,-z,stack-size=2097152 -o $@ $< $(USERLAND_LIB)
 
 PROGRAMS ?=
 ROOTFS ?=

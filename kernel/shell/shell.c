@@ -171,10 +171,19 @@ static int cmd_dmesg(int argc, char **argv)
 	return 0;
 }
 
+/* `sync`, and the first step of `shutdown`: /data written back. */
+static int cmd_sync(int argc, char **argv)
+{
+	int err = kvfs_sync();
+	(void)argc;
+	if (err)
+		kprintf("%s: /data not written back: %s\n", argv[0], err_str(err));
+	return err ? 1 : 0;
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	(void)cmd_sync(argc, argv);
 	kprintf("shutting down\n");
 	arch_shutdown(0);
 }
@@ -206,6 +215,8 @@ static const struct shell_command commands[] = {
 	 shell_cmd_export},
 	{"env", "list the variables (K=V PROG ARG...: for that program only)", shell_cmd_env},
 	{"unset", "unset K...: remove variables", shell_cmd_unset},
+	{"ring", "ring A... -- B...: run two programs, each one's output the other's input",
+	 shell_cmd_ring},
 	{"jobs", "list the background programs", shell_cmd_jobs},
 	{"ps", "list tasks: id, name, state, CPU, run time, memory", shell_cmd_ps},
 	{"kill", "kill ID|%N...: end programs (IDs from ps, %N from jobs)", shell_cmd_kill},
@@ -213,10 +224,18 @@ static const struct shell_command commands[] = {
 	 "ls [-l] [PATH...]: list directories (default: the working one); -l: type, "
 	 "size, modification time",
 	 shell_cmd_ls},
-	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
+	{"cat", "cat [FILE...]: print files, or the input (trace_pipe: until Ctrl-C)",
+	 shell_cmd_cat},
+	{"wc", "wc [-l|-w|-c] [FILE...]: count lines, words, bytes of files or the input",
+	 shell_cmd_wc},
+	{"head", "head [-n N] [FILE...]: the first N (10) lines of files or the input",
+	 shell_cmd_head},
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
+	{"mkdir", "mkdir [-p] DIR...: make directories (-p: and their parents)", shell_cmd_mkdir},
 	{"echo", "echo [-n] WORD...: print words", shell_cmd_echo},
+	{"base64", "base64 FILE: print a file as base64 (to copy it off the serial line)",
+	 shell_cmd_base64},
 	{"cd", "cd [DIR]: change the directory of the builtins' paths (default /)", shell_cmd_cd},
 	{"pwd", "print that directory", shell_cmd_pwd},
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
@@ -224,11 +243,14 @@ static const struct shell_command commands[] = {
 	{"uptime", "time since the machine started", cmd_uptime},
 	{"dmesg", "the kernel's log lines since boot (the last 64 KiB)", cmd_dmesg},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
-	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
+	{"trace", "trace list|enable|disable|show|clear|pipe|record: tracing", shell_cmd_trace},
 	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},
+	{"diskbench", "diskbench [-s MiB] [DIR]: sequential write and read MB/s of /data",
+	 kbench_disk_cmd},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
 	{"version", "show the kernel version", cmd_version},
-	{"shutdown", "power off (QEMU exits with status 0)", cmd_shutdown},
+	{"sync", "write the changes of /data to the disk", cmd_sync},
+	{"shutdown", "write /data back, power off (QEMU exits with status 0)", cmd_shutdown},
 	{"panic", "panic the kernel on purpose (for testing)", cmd_panic},
 	{"fault", "make the kernel fault on purpose (for testing)", cmd_fault},
 };
@@ -364,12 +386,13 @@ struct completion {
 	const char *dir, *prefix; /* the word's folder part (as typed), its last part */
 	size_t dir_len, prefix_len;
 	bool programs; /* /bin's programs, without .wasm */
+	char *w;       /* LINE_MAX bytes: a candidate being made (not on the stack) */
 };
 
 static void complete_entry(void *arg, const char *name, bool is_dir)
 {
 	struct completion *k = arg;
-	char w[LINE_MAX];
+	char *w = k->w;
 	size_t n = strlen(name);
 
 	if (strncmp(name, k->prefix, k->prefix_len) || (name[0] == '.' && k->prefix[0] != '.'))
@@ -382,7 +405,7 @@ static void complete_entry(void *arg, const char *name, bool is_dir)
 			if (strlen(commands[j].name) == n && !strncmp(commands[j].name, name, n))
 				return; /* the builtin of that name runs */
 	}
-	if (k->dir_len + n + 2 > sizeof(w))
+	if (k->dir_len + n + 2 > LINE_MAX)
 		return;
 	memcpy(w, k->dir, k->dir_len);
 	memcpy(w + k->dir_len, name, n);
@@ -395,8 +418,9 @@ static void complete_entry(void *arg, const char *name, bool is_dir)
  * or one with a '/': paths from the working directory. */
 static void complete(void *arg, const char *line, size_t start, size_t end, struct ledit_cands *c)
 {
-	static char abs[VFS_PATH_MAX], dir[LINE_MAX]; /* the shell task's */
-	struct completion k = {.c = c};
+	/* the shell task's: one completion at a time */
+	static char abs[VFS_PATH_MAX], dir[LINE_MAX], cand[LINE_MAX];
+	struct completion k = {.c = c, .w = cand};
 	const char *w = line + start, *slash = NULL;
 	size_t i = start;
 

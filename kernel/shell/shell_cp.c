@@ -18,6 +18,7 @@
 #include "base/err.h"
 #include "core/console.h"
 #include "fs/kvfs.h"
+#include "shell/sh_glob.h"
 #include "shell/shell_internal.h"
 #include "vfs/vfs.h"
 
@@ -32,60 +33,39 @@ struct names {
 	bool failed;
 };
 
-/* readdir's callback: runs under the VFS lock, so it only copies. */
-static bool names_add(void *arg, const struct vfs_dirent *d)
+/* shell_list_dir's callback: runs under the VFS lock, so it only copies. */
+static void names_add(void *arg, const char *name, bool is_dir)
 {
 	struct names *n = arg;
+	size_t len = strlen(name);
 
-	if ((d->namelen == 1 && d->name[0] == '.') ||
-	    (d->namelen == 2 && d->name[0] == '.' && d->name[1] == '.'))
-		return true;
-	if (n->len + d->namelen + 1 > n->cap) {
-		size_t cap = (n->cap ? n->cap * 2 : 256) + d->namelen + 1;
+	(void)is_dir;
+	if (n->failed)
+		return;
+	if (n->len + len + 1 > n->cap) {
+		size_t cap = (n->cap ? n->cap * 2 : 256) + len + 1;
 		char *b = realloc(n->buf, cap);
 
 		if (!b) {
 			n->failed = true;
-			return false;
+			return;
 		}
 		n->buf = b;
 		n->cap = cap;
 	}
-	memcpy(n->buf + n->len, d->name, d->namelen);
-	n->buf[n->len + d->namelen] = 0;
-	n->len += d->namelen + 1;
-	return true;
+	memcpy(n->buf + n->len, name, len + 1);
+	n->len += len + 1;
 }
 
 static int names_list(const char *dir, struct names *out)
 {
-	struct vfs_file *f;
-	int e = vfs_open(kvfs, shell_cwd(), dir, VFS_O_READ | VFS_O_DIRECTORY, &f);
-
 	*out = (struct names){0};
-	if (e)
-		return e;
-	e = vfs_readdir(f, 0, names_add, out);
-	vfs_close(f);
+	int e = shell_list_dir(dir, names_add, out);
 	if (!e && out->failed)
 		e = ERR_NOMEM;
 	if (e)
 		free(out->buf);
 	return e;
-}
-
-/* dir + "/" + name, malloc'd (NULL: no memory). */
-static char *path_join(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	char *p = malloc(a + b + 2);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	p[a] = '/';
-	memcpy(p + a + 1, name, b + 1);
-	return p;
 }
 
 static int copy_file(const char *src, const char *dst)
@@ -148,8 +128,8 @@ static int copy_tree(const char *src, const char *dst, int depth, char *where, s
 		e = ERR_RANGE;
 	else if (!e && !(e = vfs_mkdir(kvfs, shell_cwd(), dst)) && !(e = names_list(src, &names))) {
 		for (size_t off = 0; off < names.len && !e; off += strlen(names.buf + off) + 1) {
-			char *s = path_join(src, names.buf + off);
-			char *d = path_join(dst, names.buf + off);
+			char *s = sh_path_join(src, names.buf + off, strlen(names.buf + off));
+			char *d = sh_path_join(dst, names.buf + off, strlen(names.buf + off));
 
 			e = s && d ? copy_tree(s, d, depth + 1, where, wcap) : ERR_NOMEM;
 			free(s);
@@ -181,7 +161,7 @@ static int remove_tree(const char *path, int depth)
 	if (e)
 		return e;
 	for (size_t off = 0; !e && off < names.len; off += strlen(names.buf + off) + 1) {
-		char *p = path_join(path, names.buf + off);
+		char *p = sh_path_join(path, names.buf + off, strlen(names.buf + off));
 
 		e = p ? remove_tree(p, depth + 1) : ERR_NOMEM;
 		free(p);
@@ -237,6 +217,49 @@ int shell_cmd_rm(int argc, char **argv)
 			e = remove_tree(argv[i], 0);
 		if (e) {
 			kprintf("rm: %s: %s\n", argv[i], err_text(e));
+			status = 1;
+		}
+	}
+	return status;
+}
+
+/* ---- mkdir ---- */
+
+/* Makes the directories of `path` that are missing, from the top down. */
+static int mkdir_parents(char *path)
+{
+	struct vfs_stat st;
+	int err = 0;
+
+	for (char *p = path + 1; !err; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+		*p = 0;
+		err = vfs_mkdir(kvfs, shell_cwd(), path);
+		if (err == ERR_EXIST && vfs_stat(kvfs, shell_cwd(), path, &st) == 0 &&
+		    st.type == VFS_TYPE_DIR)
+			err = 0;
+		*p = c;
+		if (!c)
+			break;
+	}
+	return err;
+}
+
+int shell_cmd_mkdir(int argc, char **argv)
+{
+	bool parents = argc > 1 && strcmp(argv[1], "-p") == 0;
+	int status = 0;
+
+	if (argc < 2 + parents) {
+		kprintf("usage: mkdir [-p] DIR...\n");
+		return 2;
+	}
+	for (int i = 1 + parents; i < argc; i++) {
+		int err = parents ? mkdir_parents(argv[i]) : vfs_mkdir(kvfs, shell_cwd(), argv[i]);
+		if (err) {
+			kprintf("mkdir: %s: %s\n", argv[i], err_str(err));
 			status = 1;
 		}
 	}

@@ -1,41 +1,33 @@
 /*
  * shell_fs.c - the shell's file commands on the kernel's VFS (kvfs):
  *
- *   ls [PATH...]                directory listings ('/' marks directories)
- *   cat FILE...                 file contents; trace_pipe alone: until Ctrl-C
+ *   ls [-l] [PATH...]           directory listings ('/' marks directories)
  *   echo [-n] WORDS [> | >> FILE]   print, or write (create/truncate, or append)
  *
- * ls and cat run as foreground jobs (shell_work_start) that do one batch
- * of names or one chunk of a file per step, and let the other tasks run
- * between steps: a 16 MiB file takes its time, but programs go on and
- * Ctrl-C ends it at once.
- *
- * The shell has no cd: relative paths are from the root (a cwd of "/").
- * Errors name the command and the path: "cat: /nope: No such file or directory".
+ * ls runs as a foreground job (shell_work_start) that does one batch of
+ * names per step, and lets the other tasks run between steps: a large
+ * directory takes its time, but programs go on and Ctrl-C ends it at
+ * once. (cat, wc and head: shell_text.c.) Relative paths are from the
+ * shell's working directory. Errors name the command and the path:
+ * "ls: /nope: No such file or directory".
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/fmt.h"
 #include "core/console.h"
 #include "fs/kvfs.h"
-#include "trace/ktrace.h"
 #include "shell/shell_internal.h"
 #include "shell/shell_jobs.h"
 
-#define CAT_CHUNK  4096 /* bytes printed per step */
 #define ECHO_MAX   1024
 #define LS_COLUMNS 78
 #define LS_BATCH   4096 /* bytes of names collected per readdir call */
 
 /* ---- the words a job keeps ---- */
 
-/*
- * A job's state of `size` bytes, zeroed, with a copy of the n words v
- * after it (the line they came from is gone when the job runs): *out
- * points at the copies. NULL when out of memory; free() frees it all.
- */
-static void *state_with_words(size_t size, int n, char **v, char ***out)
+void *shell_state_with_words(size_t size, int n, char **v, char ***out)
 {
 	size_t head = (size + sizeof(char *) - 1) / sizeof(char *) * sizeof(char *);
 	size_t bytes = head + (size_t)n * sizeof(char *);
@@ -56,8 +48,7 @@ static void *state_with_words(size_t size, int n, char **v, char ***out)
 	return block;
 }
 
-/* A command's status after starting its job: 0, or 1 with the error told. */
-static int started(const char *cmd, int err)
+int shell_started(const char *cmd, int err)
 {
 	if (err)
 		kprintf("%s: %s\n", cmd, err_text(err));
@@ -242,122 +233,15 @@ int shell_cmd_ls(int argc, char **argv)
 	}
 	int n = argc > 1 ? argc - 1 : 1;
 	char **paths;
-	struct ls_job *l = state_with_words(sizeof(*l), n, argc > 1 ? argv + 1 : dflt, &paths);
+	struct ls_job *l =
+		shell_state_with_words(sizeof(*l), n, argc > 1 ? argv + 1 : dflt, &paths);
 
 	if (!l)
-		return started("ls", ERR_NOMEM);
+		return shell_started("ls", ERR_NOMEM);
 	l->paths = paths;
 	l->npaths = n;
 	l->long_form = long_form;
-	return started("ls", shell_work_start("ls", ls_step, ls_done, l));
-}
-
-/* ---- cat ---- */
-
-static void sink_console(void *arg, const char *text, size_t len)
-{
-	(void)arg;
-	console_write(text, len);
-}
-
-/* trace_pipe as a job: a reader task streams it until Ctrl-C or timeout. */
-static int cat_pipe(void)
-{
-	struct kasync_join jh;
-	int err = ktrace_reader_spawn(sink_console, NULL, &jh);
-	if (err == 0 && (err = shell_job_start(&jh, ktrace_reader_stop)) != 0) {
-		ktrace_reader_stop(&jh);
-		kasync_join_drop(&jh);
-	}
-	return err;
-}
-
-/* Whether `st` is tracefs's trace_pipe. */
-static bool is_trace_pipe(const struct vfs_stat *st)
-{
-	struct vfs_stat p;
-	return vfs_stat(kvfs, NULL, KVFS_TRACEFS "/trace_pipe", &p) == 0 && p.dev == st->dev &&
-	       p.ino == st->ino;
-}
-
-/* cat as a job: one chunk of a file per step. A file is printed to its end
- * (a stream: until it has nothing more now). */
-struct cat_job {
-	int nfiles, next, status;
-	char **files;
-	struct vfs_file *f; /* being printed, or NULL */
-	char buf[CAT_CHUNK];
-};
-
-static void cat_error(struct cat_job *c, int err)
-{
-	kprintf("cat: %s: %s\n", c->files[c->next - 1], err_text(err));
-	c->status = 1;
-}
-
-static int cat_step(void *arg)
-{
-	struct cat_job *c = arg;
-	struct vfs_stat st;
-	size_t n = 0;
-	int err;
-
-	if (!c->f) {
-		if (c->next == c->nfiles)
-			return c->status;
-		const char *path = c->files[c->next++];
-		err = vfs_stat(kvfs, shell_cwd(), path, &st);
-		if (!err && st.type == VFS_TYPE_DIR)
-			err = ERR_ISDIR;
-		if (!err)
-			err = vfs_open(kvfs, shell_cwd(), path, VFS_O_READ, &c->f);
-		if (err)
-			cat_error(c, err);
-		return SHELL_WORK_MORE;
-	}
-	err = vfs_read(c->f, c->buf, sizeof(c->buf), &n);
-	if (!err && n) {
-		console_write(c->buf, n);
-		return SHELL_WORK_MORE;
-	}
-	vfs_close(c->f);
-	c->f = NULL;
-	if (err && err != ERR_AGAIN)
-		cat_error(c, err);
-	return SHELL_WORK_MORE;
-}
-
-static void cat_done(void *arg)
-{
-	struct cat_job *c = arg;
-	if (c->f)
-		vfs_close(c->f);
-	free(c);
-}
-
-int shell_cmd_cat(int argc, char **argv)
-{
-	struct vfs_stat st;
-	struct cat_job *c;
-	char **files;
-
-	if (argc < 2) {
-		kprintf("usage: cat FILE...\n");
-		return 2;
-	}
-	if (argc == 2 && vfs_stat(kvfs, shell_cwd(), argv[1], &st) == 0 &&
-	    st.type == VFS_TYPE_CHAR && is_trace_pipe(&st)) {
-		int err = cat_pipe();
-		if (err)
-			kprintf("cat: %s: %s\n", argv[1], err_text(err));
-		return err ? 1 : 0;
-	}
-	c = state_with_words(sizeof(*c), argc - 1, argv + 1, &files);
-	if (!c)
-		return started("cat", ERR_NOMEM);
-	c->files = files;
-	c->nfiles = argc - 1;
-	return started("cat", shell_work_start("cat", cat_step, cat_done, c));
+	return shell_started("ls", shell_work_start("ls", ls_step, ls_done, l));
 }
 
 /* ---- echo ---- */

@@ -1,9 +1,9 @@
 /*
  * shell_internal.h - what the shell's files share: the command table's
- * entry and the commands (shell.c runs them; shell_fs.c holds ls, cat and
- * echo, shell_proc.c run, jobs, kill and ps, shell_trace.c trace and
- * metrics). Commands start jobs through shell_jobs.h; the jobs call no
- * command.
+ * entry and the commands (shell.c runs them; shell_fs.c holds ls and echo,
+ * shell_text.c cat, wc and head, shell_proc.c run, ring, jobs, kill and ps,
+ * shell_trace.c trace and metrics). Commands start jobs through
+ * shell_jobs.h; the jobs call no command.
  */
 #pragma once
 
@@ -31,18 +31,39 @@ int shell_cmd_run(int argc, char **argv);
  * background if asked. Returns the status to report (as run's).
  */
 int shell_run_words(int argc, char **argv, bool background, int nassign, char **assign);
+int shell_cmd_ring(int argc, char **argv);
 int shell_cmd_jobs(int argc, char **argv);
 int shell_cmd_kill(int argc, char **argv);
 int shell_cmd_ps(int argc, char **argv);
 
 /* shell_fs.c */
 int shell_cmd_ls(int argc, char **argv);
-int shell_cmd_cat(int argc, char **argv);
 int shell_cmd_echo(int argc, char **argv);
+
+/*
+ * shell_state_with_words - a job's state of `size` bytes, zeroed, with a
+ * copy of the n words v after it (the line they came from is gone when the
+ * job runs): *out points at the copies. NULL when out of memory; free()
+ * frees it all.
+ */
+void *shell_state_with_words(size_t size, int n, char **v, char ***out);
+
+/* shell_started - a command's status after starting its job: 0, or 1
+ * with the error told ("cmd: error"). */
+int shell_started(const char *cmd, int err);
+
+/* shell_text.c */
+int shell_cmd_cat(int argc, char **argv);
+int shell_cmd_wc(int argc, char **argv);
+int shell_cmd_head(int argc, char **argv);
+
+/* shell_base64.c */
+int shell_cmd_base64(int argc, char **argv);
 
 /* shell_cp.c */
 int shell_cmd_cp(int argc, char **argv);
 int shell_cmd_rm(int argc, char **argv);
+int shell_cmd_mkdir(int argc, char **argv);
 
 /* shell_env.c */
 int shell_cmd_export(int argc, char **argv);
@@ -102,7 +123,9 @@ int shell_path_abs(const char *path, char *out);
 struct shell_redirs;
 bool shell_redirs_capture(const void *task, struct shell_redirs *r);
 /* shell_list_dir - calls each(arg, name, is_dir) for the entries of the
- * absolute directory `dir` but "." and ".."; 0 or vfs_open's errors. */
+ * directory `dir` (absolute, or from the working directory) but "." and
+ * "..", with the VFS lock held (each only copies); 0, vfs_open's or
+ * vfs_readdir's errors, ERR_NOMEM. */
 int shell_list_dir(const char *dir, void (*each)(void *arg, const char *name, bool is_dir),
 		   void *arg);
 int shell_cmd_cd(int argc, char **argv);

@@ -92,8 +92,9 @@ struct job {
 	 * a builtin's job has its output captured from its task, cap_owner */
 	struct shell_redirs redir;
 	const void *cap_owner;
-	bool console_in; /* a foreground program reading the console */
-	uint64_t seq;	 /* when it started, among all jobs */
+	bool console_in;  /* a foreground program or work reading the console */
+	bool redir_taken; /* a builtin's job took them before its task ran */
+	uint64_t seq;	  /* when it started, among all jobs */
 };
 
 static struct job *jobs; /* njobs slots: bg_max + SHELL_PIPE_MAX */
@@ -142,6 +143,18 @@ static struct job *job_alloc(const char *name, bool fg)
 	return NULL;
 }
 
+/* A builtin's job takes the pending redirects: the output of `task` goes
+ * where the builtin's went. */
+static void job_take_redirs(struct job *j, const void *task)
+{
+	struct shell_redirs *r = shell_redirs_pending();
+	j->redir = *r;
+	memset(r, 0, sizeof(*r));
+	if (shell_redirs_capture(task, &j->redir))
+		j->cap_owner = task;
+	j->redir_taken = true;
+}
+
 /* Commits an allocated slot: it runs from now on. */
 static void job_begin(struct job *j, struct kasync_join *jh, void (*stop)(struct kasync_join *))
 {
@@ -152,13 +165,8 @@ static void job_begin(struct job *j, struct kasync_join *jh, void (*stop)(struct
 		fg_last_stopped = false; /* a new group of foreground jobs */
 	j->seq = ++job_seq;
 	j->state = JOB_RUNNING;
-	if (!j->prog) { /* a builtin's: its output goes where the builtin's went */
-		struct shell_redirs *r = shell_redirs_pending();
-		j->redir = *r;
-		memset(r, 0, sizeof(*r));
-		if (shell_redirs_capture(jh->task, &j->redir))
-			j->cap_owner = jh->task;
-	}
+	if (!j->prog && !j->redir_taken)
+		job_take_redirs(j, jh->task);
 	if (j->fg && next_timeout_ns) {
 		kasync_sleep_init(&j->timer, &kexec, next_timeout_ns);
 		j->timed = true;
@@ -216,9 +224,18 @@ static void cancel_stop(struct kasync_join *jh)
 
 /* ---- a builtin's long work (shell_work_start) ---- */
 
+struct shell_input {
+	struct vfs_file *file;		  /* `<` (owned by the job) */
+	struct kasync_pipe *pipe;	  /* the pipe before it (owned by the job) */
+	struct job *console;		  /* the job whose typed lines it reads */
+	const struct kasync_waker *waker; /* the work's, during a step */
+};
+
 struct work {
 	struct kasync_task task;
 	int (*step)(void *arg);
+	int (*step_in)(void *arg, struct shell_input *in); /* instead of step */
+	struct shell_input in;
 	void (*done)(void *arg); /* NULL once called */
 	void *arg;
 	atomic_bool stop; /* set by work_stop (the shell's CPU) */
@@ -250,7 +267,10 @@ static enum kasync_poll work_poll(struct kasync_task *task, struct kasync_cx *cx
 		/* backpressure: no step while its pipe is full (woken by a read) */
 		if (w->out && !kasync_pipe_writable(w->out, &cx->waker))
 			return KASYNC_PENDING;
-		int r = w->step(w->arg);
+		w->in.waker = &cx->waker;
+		int r = w->step_in ? w->step_in(w->arg, &w->in) : w->step(w->arg);
+		if (r == SHELL_WORK_WAIT)
+			return KASYNC_PENDING; /* woken by its input */
 		if (r != SHELL_WORK_MORE) {
 			w->status = r;
 			break;
@@ -289,37 +309,89 @@ static void work_stop(struct kasync_join *jh)
 	kasync_waker_wake(&wk);
 }
 
-int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg)
+static uint16_t stdin_read(void *arg, void *buf, size_t len, size_t *out_n,
+			   const struct kasync_waker *waker);
+
+/* The slot is taken before the spawn, so that a work reading the
+ * console's lines has its job from its first step on. */
+static int work_start(const char *name, int (*step)(void *arg),
+		      int (*step_in)(void *arg, struct shell_input *in), void (*done)(void *arg),
+		      void *arg)
 {
-	struct kasync_join jh;
+	struct shell_redirs *r = shell_redirs_pending();
 	struct work *w = calloc(1, sizeof(*w));
+	struct job *j = w ? job_alloc(builtin_title, !builtin_bg) : NULL;
+	struct kasync_join jh;
 	int err;
 
-	if (!w) {
+	if (!j) {
+		free(w);
 		done(arg);
-		return ERR_NOMEM;
+		return w ? ERR_BUSY : ERR_NOMEM;
 	}
 	kasync_task_init(&w->task, &work_vt, name);
 	w->step = step;
+	w->step_in = step_in;
 	w->done = done;
 	w->arg = arg;
-	w->out = shell_redirs_pending()->out ? NULL : shell_redirs_pending()->pipe_out;
-	atomic_init(&w->stop, false);
-	err = kasync_spawn(&kexec, &w->task, &jh); /* on error it deallocs */
-	if (err)
-		return err;
-	err = shell_job_start(&jh, work_stop);
-	if (err) {
-		work_stop(&jh);
-		kasync_join_drop(&jh);
+	w->out = r->out ? NULL : r->pipe_out;
+	if (step_in) {
+		w->in.file = r->in;
+		w->in.pipe = r->in ? NULL : r->pipe_in;
+		if (!r->in && !r->pipe_in && j->fg) {
+			w->in.console = j;
+			j->console_in = true;
+		}
 	}
-	return err;
+	atomic_init(&w->stop, false);
+	job_take_redirs(j, &w->task);		   /* its output is captured from its first step */
+	err = kasync_spawn(&kexec, &w->task, &jh); /* on error it deallocs */
+	if (err) {				   /* the slot stays free */
+		if (j->cap_owner)
+			console_capture_clear(j->cap_owner);
+		shell_redirs_close(&j->redir);
+		return err;
+	}
+	job_begin(j, &jh, work_stop);
+	if (!j->fg)
+		announce = j;
+	return 0;
+}
+
+int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg)
+{
+	return work_start(name, step, NULL, done, arg);
+}
+
+int shell_work_start_input(const char *name, int (*step)(void *arg, struct shell_input *in),
+			   void (*done)(void *arg), void *arg)
+{
+	return work_start(name, NULL, step, done, arg);
+}
+
+int shell_input_read(struct shell_input *in, void *buf, size_t len, size_t *out_n)
+{
+	size_t n = 0;
+	int e = 0;
+
+	if (in->file) {
+		e = vfs_read(in->file, buf, len, &n);
+		if (e == ERR_AGAIN) /* a stream with nothing more now: as cat reads it */
+			e = 0;
+	} else if (in->pipe) {
+		e = kasync_pipe_read(in->pipe, buf, len, &n, in->waker);
+	} else if (in->console) {
+		e = stdin_read(in->console, buf, len, &n, in->waker) ? ERR_AGAIN : 0;
+	}
+	if (!e)
+		*out_n = n;
+	return e;
 }
 
 /* ---- a foreground program's stdin ---- */
 
-/* The foreground job reading the console: a program whose stdin is
- * neither a file nor a pipe. */
+/* The foreground job reading the console: a program, or a builtin's work
+ * that reads its input, whose stdin is neither a file nor a pipe. */
 static struct job *fg_job(void)
 {
 	for (size_t i = 0; i < njobs; i++)
@@ -402,8 +474,15 @@ void shell_redirs_close(struct shell_redirs *r)
 			vfs_close(f[i]);
 	if (r->pipe_in)
 		kasync_pipe_close_read(r->pipe_in);
-	if (r->pipe_out)
+	if (r->pipe_out) {
+		/* output that could not wait and found the pipe at its bound */
+		size_t lost = kasync_pipe_dropped(r->pipe_out);
+		if (lost)
+			kprintf("[%zu bytes of output dropped: the next command in the pipeline "
+				"did not read them in time]\n",
+				lost);
 		kasync_pipe_close_write(r->pipe_out);
+	}
 	memset(r, 0, sizeof(*r));
 }
 
@@ -463,7 +542,7 @@ static uint16_t prog_read_file(void *arg, void *buf, size_t len, size_t *out_n,
 void shell_jobs_stdin_push(const char *s, size_t len)
 {
 	struct job *j = fg_job();
-	if (!j || !j->prog)
+	if (!j)
 		return;
 	bool irq = spin_lock(&j->stdin_lock);
 	for (; len && j->in_len < STDIN_MAX; len--, j->in_len++)
@@ -474,7 +553,7 @@ void shell_jobs_stdin_push(const char *s, size_t len)
 void shell_jobs_stdin_eof(void)
 {
 	struct job *j = fg_job();
-	if (!j || !j->prog)
+	if (!j)
 		return;
 	bool irq = spin_lock(&j->stdin_lock);
 	j->in_eof = true;
@@ -538,6 +617,14 @@ static void job_end(struct job *j, int err, const union job_out *out)
 	spin_unlock(&j->stdin_lock, irq);
 	kasync_waker_drop(&w); /* dropped unlocked, as its dealloc calls prog_released */
 
+	/* the program is over, but may still be in its last slice (a cancel
+	 * ends the join at once): its pipes' ends are shut, not closed, so
+	 * that no waker kept in them holds it, which in a ring (A's pipe
+	 * waits on B, B's on A) would keep both from their release */
+	if (j->prog && j->redir.pipe_in)
+		kasync_pipe_shut_read(j->redir.pipe_in);
+	if (j->prog && j->redir.pipe_out)
+		kasync_pipe_shut_write(j->redir.pipe_out);
 	j->status = 0;
 	if (!err && j->prog && j->fg)
 		fg_cpu_us += out->proc.run_us;
@@ -590,9 +677,21 @@ static bool reaped(struct job *j, struct kasync_cx *cx)
 	return gone;
 }
 
+static void (*fg_end_fn)(void *arg); /* shell_jobs_on_fg_end's */
+static void *fg_end_arg;
+
+int shell_jobs_on_fg_end(void (*fn)(void *arg), void *arg)
+{
+	if (fg_end_fn)
+		return ERR_BUSY;
+	fg_end_fn = fn;
+	fg_end_arg = arg;
+	return 0;
+}
+
 bool shell_jobs_poll(struct kasync_cx *cx)
 {
-	bool wait = false;
+	bool wait = false, fg_left = false;
 	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
 		union job_out out;
@@ -606,8 +705,15 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 		}
 		if (j->state == JOB_REAPING && reaped(j, cx))
 			job_done(j);
-		if (j->state == JOB_RUNNING || j->state == JOB_REAPING)
+		if (j->state == JOB_RUNNING || j->state == JOB_REAPING) {
 			wait |= j->fg || j->waited;
+			fg_left |= j->fg;
+		}
+	}
+	if (fg_end_fn && !fg_left) {
+		void (*fn)(void *arg) = fg_end_fn;
+		fg_end_fn = NULL;
+		fn(fg_end_arg);
 	}
 	return wait;
 }

@@ -39,7 +39,8 @@ struct shell_redirs *shell_redirs_pending(void);
 void shell_redirs_close(struct shell_redirs *r);
 
 /* Commands in one pipeline, at most: the foreground jobs at once. */
-#define SHELL_PIPE_MAX 8
+#define SHELL_PIPE_MAX	 8
+#define SHELL_PIPE_BYTES (64u << 10) /* a pipe's size, as Linux's */
 
 /* ---- for commands: starting jobs ---- */
 
@@ -73,6 +74,42 @@ void shell_jobs_announce(void);
 #define SHELL_WORK_STOPPED  130 /* 128 + SIGINT */
 #define SHELL_WORK_SLICE_US 2000
 int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg);
+
+/*
+ * The standard input of a builtin's work that reads it
+ * (shell_work_start_input): the `<` file, the pipe before it in a
+ * pipeline, the lines typed at the console (a foreground job: Ctrl-D ends
+ * them), or nothing (in the background: at its end at once).
+ */
+struct shell_input;
+
+/* What a step returns after shell_input_read said ERR_AGAIN: it is called
+ * again once input may be there (or it is stopped). */
+#define SHELL_WORK_WAIT (-2)
+
+/*
+ * shell_work_start_input - shell_work_start for a builtin that reads its
+ * standard input: step(arg, in) may call shell_input_read(in, ...). The
+ * job owns the input (closed when the job is gone).
+ */
+int shell_work_start_input(const char *name, int (*step)(void *arg, struct shell_input *in),
+			   void (*done)(void *arg), void *arg);
+
+/*
+ * shell_input_read - from inside a step: moves up to len bytes of its
+ * standard input into buf; 0 with *out_n bytes (0: the end; a file that
+ * has nothing more now counts as ended), ERR_AGAIN (nothing yet: the step
+ * returns SHELL_WORK_WAIT), or the file's read error.
+ */
+int shell_input_read(struct shell_input *in, void *buf, size_t len, size_t *out_n);
+
+/*
+ * shell_jobs_on_fg_end - from a command that started foreground jobs (its
+ * shell_run_argv returned SHELL_STATUS_WAIT): calls fn(arg) on the shell
+ * task once none of them runs any more (ended, stopped by Ctrl-C or
+ * timeout), before the line goes on. One at a time: ERR_BUSY.
+ */
+int shell_jobs_on_fg_end(void (*fn)(void *arg), void *arg);
 
 /* How to start a program: its environment and its root (all may be 0). */
 struct shell_run_opts {

@@ -22,9 +22,10 @@
  * of 64 KiB with backpressure (shell_jobs.c); the line resumes when all
  * have ended, with the last one's status.
  *
- * Not yet: builtins reading their stdin (a builtin after '|' ignores it:
- * the writer then gets EPIPE), a program's own working directory
- * (programs start at "/").
+ * A builtin's standard input (the `<` file or the pipe before it) is read
+ * by the filters that ask for it (shell_text.c: shell_work_start_input);
+ * any other builtin after '|' ignores it, and the writer gets EPIPE once
+ * that builtin is done.
  *
  * Invariant: everything here runs on the shell task.
  */
@@ -43,8 +44,7 @@
 #include "shell/shell_jobs.h"
 #include "vfs/vfs.h"
 
-#define WORDS_MAX	 1024	     /* words of one command, patterns expanded */
-#define SHELL_PIPE_BYTES (64u << 10) /* a pipe's size, as Linux's */
+#define WORDS_MAX 1024 /* words of one command, patterns expanded */
 
 static struct {
 	struct sh_line line;
@@ -138,7 +138,7 @@ int shell_list_dir(const char *dir, void (*each)(void *arg, const char *name, bo
 {
 	struct list_ctx *c = malloc(sizeof(*c));
 	struct vfs_file *f;
-	int e = c ? vfs_open(kvfs, NULL, dir, VFS_O_READ | VFS_O_DIRECTORY, &f) : ERR_NOMEM;
+	int e = c ? vfs_open(kvfs, cwd_dir, dir, VFS_O_READ | VFS_O_DIRECTORY, &f) : ERR_NOMEM;
 
 	if (!e) {
 		c->each = each;
@@ -299,7 +299,9 @@ static void capture_sink(void *arg, const char *s, size_t n)
 	size_t w = 0;
 	if (!r->out) {
 		/* into the pipe, past its size: the job's steps wait instead;
-		 * a reader gone drops it (a job took the pipe: it captures) */
+		 * a reader gone drops it, and so does a pipe at its bound
+		 * (counted, said when the pipe is closed); a job took the
+		 * pipe: it captures */
 		if (r->pipe_out)
 			(void)kasync_pipe_push(r->pipe_out, s, n);
 		return;

@@ -4,6 +4,7 @@
  */
 #include "kasync/pipe.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,9 +14,12 @@
 struct kasync_pipe {
 	struct spin lock;
 	char *ring;
-	size_t cap, size; /* the capacity asked for; the ring's (>= cap after a push) */
-	size_t head, len; /* the data: len bytes from head, wrapping */
-	bool write_open, read_open;
+	size_t cap, size;	    /* the capacity asked for; the ring's (>= cap after a push) */
+	size_t limit;		    /* the most a push grows the ring to */
+	size_t head, len;	    /* the data: len bytes from head, wrapping */
+	size_t dropped;		    /* bytes pushes did not keep */
+	bool write_open, read_open; /* the ends in use (not shut) */
+	bool write_held, read_held; /* the ends not closed: the pipe lives */
 	struct kasync_waker writer, reader; /* waiting for room / for data */
 };
 
@@ -32,7 +36,9 @@ int kasync_pipe_create(size_t cap, struct kasync_pipe **out)
 	}
 	spin_init(&p->lock);
 	p->cap = p->size = cap;
+	p->limit = cap <= SIZE_MAX / KASYNC_PIPE_PUSH_FACTOR ? cap * KASYNC_PIPE_PUSH_FACTOR : cap;
 	p->write_open = p->read_open = true;
+	p->write_held = p->read_held = true;
 	*out = p;
 	return 0;
 }
@@ -79,7 +85,7 @@ int kasync_pipe_write(struct kasync_pipe *p, const void *buf, size_t len, size_t
 	size_t n = 0;
 
 	spin_acquire(&p->lock);
-	if (!p->read_open) {
+	if (!p->read_open || !p->write_open) {
 		e = ERR_CLOSED;
 	} else if (p->len >= p->cap) {
 		keep(&p->writer, w);
@@ -98,12 +104,12 @@ int kasync_pipe_write(struct kasync_pipe *p, const void *buf, size_t len, size_t
 	return e;
 }
 
-/* Grows the ring to hold `need` bytes, keeping the data in order. */
+/* Grows the ring to hold `need` (<= limit) bytes, keeping the data in order. */
 static int grow(struct kasync_pipe *p, size_t need)
 {
 	size_t size = p->size;
 	while (size < need)
-		size *= 2;
+		size = size > p->limit / 2 ? p->limit : size * 2;
 	char *ring = malloc(size);
 	if (!ring)
 		return ERR_NOMEM;
@@ -123,23 +129,38 @@ int kasync_pipe_push(struct kasync_pipe *p, const void *buf, size_t len)
 	int e = 0;
 
 	spin_acquire(&p->lock);
-	if (!p->read_open)
+	size_t room = p->limit - p->len, n = len < room ? len : room;
+	if (!p->read_open || !p->write_open)
 		e = ERR_CLOSED;
-	else if (p->len + len > p->size)
-		e = grow(p, p->len + len); /* malloc under a spinlock: task context, short */
-	if (!e && len) {
-		put(p, buf, len);
+	else if (p->len + n > p->size)
+		e = grow(p, p->len + n); /* malloc under a spinlock: task context, short */
+	if (!e && n) {
+		put(p, buf, n);
 		r = take(&p->reader);
+	}
+	if (e == ERR_NOMEM)
+		n = 0;
+	if (e != ERR_CLOSED && n < len) {
+		p->dropped += len - n;
+		e = e ? e : ERR_NOSPC;
 	}
 	spin_release(&p->lock);
 	wake(&r);
 	return e;
 }
 
+size_t kasync_pipe_dropped(struct kasync_pipe *p)
+{
+	spin_acquire(&p->lock);
+	size_t n = p->dropped;
+	spin_release(&p->lock);
+	return n;
+}
+
 bool kasync_pipe_writable(struct kasync_pipe *p, const struct kasync_waker *w)
 {
 	spin_acquire(&p->lock);
-	bool ok = !p->read_open || p->len < p->cap;
+	bool ok = !p->read_open || !p->write_open || p->len < p->cap;
 	if (!ok)
 		keep(&p->writer, w);
 	spin_release(&p->lock);
@@ -154,7 +175,9 @@ int kasync_pipe_read(struct kasync_pipe *p, void *buf, size_t len, size_t *out_n
 	size_t n = 0;
 
 	spin_acquire(&p->lock);
-	if (!p->len && p->write_open) {
+	if (!p->read_open) {
+		/* shut: the end, and no waker kept */
+	} else if (!p->len && p->write_open) {
 		keep(&p->reader, w);
 		e = ERR_AGAIN;
 	} else if (len && p->len) {
@@ -173,17 +196,37 @@ int kasync_pipe_read(struct kasync_pipe *p, void *buf, size_t len, size_t *out_n
 	return e;
 }
 
-/* Closes one end: wakes the other side; frees the pipe at the second. */
-static void close_end(struct kasync_pipe *p, bool *end, struct kasync_waker *other)
+/* Shuts one end (once): wakes the other side, drops this side's waker. */
+static void shut_end(struct kasync_pipe *p, bool *end, struct kasync_waker *other)
 {
 	spin_acquire(&p->lock);
+	bool was = *end;
 	*end = false;
-	struct kasync_waker w = take(other);
+	struct kasync_waker w = was ? take(other) : (struct kasync_waker){0};
 	struct kasync_waker mine = take(other == &p->reader ? &p->writer : &p->reader);
-	bool last = !p->write_open && !p->read_open;
 	spin_release(&p->lock);
 	wake(&w);
 	kasync_waker_drop(&mine); /* this end waits no more */
+}
+
+void kasync_pipe_shut_write(struct kasync_pipe *p)
+{
+	shut_end(p, &p->write_open, &p->reader);
+}
+
+void kasync_pipe_shut_read(struct kasync_pipe *p)
+{
+	shut_end(p, &p->read_open, &p->writer);
+}
+
+/* Closes one end: shuts it, and frees the pipe at the second close. */
+static void close_end(struct kasync_pipe *p, bool *end, bool *held, struct kasync_waker *other)
+{
+	shut_end(p, end, other);
+	spin_acquire(&p->lock);
+	*held = false;
+	bool last = !p->write_held && !p->read_held;
+	spin_release(&p->lock);
 	if (last) {
 		free(p->ring);
 		free(p);
@@ -192,10 +235,10 @@ static void close_end(struct kasync_pipe *p, bool *end, struct kasync_waker *oth
 
 void kasync_pipe_close_write(struct kasync_pipe *p)
 {
-	close_end(p, &p->write_open, &p->reader);
+	close_end(p, &p->write_open, &p->write_held, &p->reader);
 }
 
 void kasync_pipe_close_read(struct kasync_pipe *p)
 {
-	close_end(p, &p->read_open, &p->writer);
+	close_end(p, &p->read_open, &p->read_held, &p->writer);
 }

@@ -10,11 +10,15 @@
  *     reader gone: ERR_CLOSED                     writer gone: 0 bytes (EOF)
  *
  * A writer that cannot wait (a builtin's output, captured from inside
- * kprintf) pushes instead: the ring grows past `cap` to take everything,
- * and the writer asks kasync_pipe_writable before producing more, which
- * is how it still gets backpressure, between its steps.
+ * kprintf) pushes instead: the ring grows past `cap` to take it, and the
+ * writer asks kasync_pipe_writable before producing more, which is how it
+ * still gets backpressure, between its steps. One that never asks (a
+ * stream such as trace_pipe into a reader that does not read) is bounded:
+ * the ring grows to KASYNC_PIPE_PUSH_FACTOR * cap at most, and what does
+ * not fit is dropped and counted (kasync_pipe_dropped), never waited for.
  *
- * Invariants: head < size, len <= size; size >= cap; each end closes once,
+ * Invariants: head < size, len <= size; cap <= size <= KASYNC_PIPE_PUSH_FACTOR
+ * * cap (but a pipe whose cap is that large already); each end closes once,
  * and the pipe is freed by the second close. Each waiting side keeps one
  * waker (a newer one replaces it). Task context only (a spinlock without
  * interrupts masked); any CPU.
@@ -41,9 +45,17 @@ int kasync_pipe_create(size_t cap, struct kasync_pipe **out);
 int kasync_pipe_write(struct kasync_pipe *p, const void *buf, size_t len, size_t *out_n,
 		      const struct kasync_waker *w);
 
-/* kasync_pipe_push - all of buf, growing the ring if need be. ERR_CLOSED
- * (the reader closed: dropped), ERR_NOMEM. */
+/* How far a push grows the ring: this many times its capacity. */
+#define KASYNC_PIPE_PUSH_FACTOR 16
+
+/* kasync_pipe_push - all of buf, growing the ring if need be, up to its
+ * bound. ERR_CLOSED (the reader closed: dropped), ERR_NOSPC (the part past
+ * the bound dropped and counted; the rest is in), ERR_NOMEM (all dropped
+ * and counted). */
 int kasync_pipe_push(struct kasync_pipe *p, const void *buf, size_t len);
+
+/* kasync_pipe_dropped - the bytes pushes dropped for the bound or memory. */
+size_t kasync_pipe_dropped(struct kasync_pipe *p);
 
 /* kasync_pipe_writable - whether fewer than cap bytes wait (or the reader
  * closed); if not, keeps a clone of w, woken when that changes. */
@@ -58,7 +70,19 @@ bool kasync_pipe_writable(struct kasync_pipe *p, const struct kasync_waker *w);
 int kasync_pipe_read(struct kasync_pipe *p, void *buf, size_t len, size_t *out_n,
 		     const struct kasync_waker *w);
 
-/* kasync_pipe_close_write / _read - closes that end (once), waking the
- * other side; the second close frees the pipe. */
+/*
+ * kasync_pipe_shut_write / _read - that end is used no more, as if closed
+ * (the other side is woken and sees the end, or ERR_CLOSED), and the
+ * waker it kept is dropped; but the pipe stays until both ends are
+ * closed. Calls on a shut end: a read gives the end (0 bytes), a write
+ * ERR_CLOSED, and neither keeps a waker. For an owner that cannot close
+ * yet (a program that may be in its last slice on another CPU) but must
+ * not let the pipe keep that side's task alive.
+ */
+void kasync_pipe_shut_write(struct kasync_pipe *p);
+void kasync_pipe_shut_read(struct kasync_pipe *p);
+
+/* kasync_pipe_close_write / _read - closes that end (once; shut if it was
+ * not), waking the other side; the second close frees the pipe. */
 void kasync_pipe_close_write(struct kasync_pipe *p);
 void kasync_pipe_close_read(struct kasync_pipe *p);

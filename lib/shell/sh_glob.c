@@ -118,8 +118,7 @@ void sh_glob_free(char **v, size_t n)
 	free(v);
 }
 
-/* "a" + "b" -> "a/b" ("" + "b" -> "b", "/" + "b" -> "/b"). */
-static char *join(const char *dir, const char *name, size_t name_len)
+char *sh_path_join(const char *dir, const char *name, size_t name_len)
 {
 	size_t dl = strlen(dir);
 	bool slash = dl && dir[dl - 1] != '/';
@@ -164,8 +163,8 @@ static void add_hit(struct step *st, const char *name)
 		st->next = nv;
 		st->cap = ncap;
 	}
-	struct hit h = {join(st->from->shown, name, strlen(name)),
-			join(st->from->abs, name, strlen(name))};
+	struct hit h = {sh_path_join(st->from->shown, name, strlen(name)),
+			sh_path_join(st->from->abs, name, strlen(name))};
 	/* "." and ".." are kept as written but leave the absolute path
 	 * resolved (it never grows: it starts with '/') */
 	if (!h.shown || !h.abs ||

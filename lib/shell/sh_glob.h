@@ -49,3 +49,7 @@ void sh_glob_free(char **v, size_t n);
  * not fit (out unchanged then).
  */
 int sh_path_resolve(const char *cwd, const char *path, char *out, size_t size);
+
+/* sh_path_join - dir + "/" + name[0..name_len), malloc'd: "a" + "b" ->
+ * "a/b", "" + "b" -> "b", "/" + "b" -> "/b". NULL: no memory. */
+char *sh_path_join(const char *dir, const char *name, size_t name_len);

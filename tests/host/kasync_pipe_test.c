@@ -108,6 +108,80 @@ TEST(kasync_pipe, rules_single_thread)
 	EXPECT_EQ(atomic_load(&wc.owners), 0);
 }
 
+TEST(kasync_pipe, shut_drops_wakers)
+{
+	struct count wc = {0}, rc = {0};
+	struct kasync_waker w = {&count_vt, &wc}, r = {&count_vt, &rc};
+	struct kasync_pipe *p;
+	char buf[4];
+	size_t n = 9;
+
+	if (!EXPECT_OK(kasync_pipe_create(2, &p)))
+		return;
+	/* a reader waits, then its end is shut: its waker is dropped */
+	EXPECT_EQ(kasync_pipe_read(p, buf, sizeof(buf), &n, &r), ERR_AGAIN);
+	EXPECT_EQ(atomic_load(&rc.owners), 1);
+	kasync_pipe_shut_read(p);
+	EXPECT_EQ(atomic_load(&rc.owners), 0);
+	EXPECT_OK(kasync_pipe_read(p, buf, sizeof(buf), &n, &r)); /* the end, nothing kept */
+	EXPECT_EQ(n, 0);
+	EXPECT_EQ(atomic_load(&rc.owners), 0);
+	EXPECT_EQ(kasync_pipe_write(p, "a", 1, &n, &w), ERR_CLOSED); /* as if closed */
+	kasync_pipe_shut_read(p);				     /* twice: nothing more */
+	/* the writer waits (full), then shuts its own end: dropped too */
+	kasync_pipe_close_read(p);
+	kasync_pipe_close_write(p);
+	if (!EXPECT_OK(kasync_pipe_create(2, &p)))
+		return;
+	EXPECT_OK(kasync_pipe_write(p, "ab", 2, &n, &w));
+	EXPECT_EQ(kasync_pipe_write(p, "c", 1, &n, &w), ERR_AGAIN);
+	EXPECT_EQ(atomic_load(&wc.owners), 1);
+	kasync_pipe_shut_write(p);
+	EXPECT_EQ(atomic_load(&wc.owners), 0);
+	EXPECT_EQ(kasync_pipe_write(p, "c", 1, &n, &w), ERR_CLOSED);
+	EXPECT_EQ(kasync_pipe_push(p, "c", 1), ERR_CLOSED);
+	EXPECT_OK(kasync_pipe_read(p, buf, sizeof(buf), &n, &r)); /* what was in */
+	EXPECT_EQ(n, 2);
+	EXPECT_OK(kasync_pipe_read(p, buf, sizeof(buf), &n, &r)); /* then the end */
+	EXPECT_EQ(n, 0);
+	kasync_pipe_close_write(p);
+	kasync_pipe_close_read(p);
+	EXPECT_EQ(atomic_load(&wc.owners), 0);
+	EXPECT_EQ(atomic_load(&rc.owners), 0);
+}
+
+TEST(kasync_pipe, push_bounded)
+{
+	struct count rc = {0};
+	struct kasync_waker r = {&count_vt, &rc};
+	enum { CAP = 4, LIMIT = CAP * KASYNC_PIPE_PUSH_FACTOR };
+	char in[LIMIT + 40], out[LIMIT + 40];
+	struct kasync_pipe *p;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (char)('a' + i % 26);
+	if (!EXPECT_OK(kasync_pipe_create(CAP, &p)))
+		return;
+	EXPECT_OK(kasync_pipe_push(p, in, 3));
+	EXPECT_EQ(kasync_pipe_push(p, in + 3, LIMIT), ERR_NOSPC); /* 3 past the bound */
+	EXPECT_EQ(kasync_pipe_dropped(p), 3);
+	EXPECT_EQ(kasync_pipe_push(p, in, 1), ERR_NOSPC); /* full: all of it */
+	EXPECT_EQ(kasync_pipe_dropped(p), 4);
+	EXPECT_OK(kasync_pipe_read(p, out, sizeof(out), &n, &r));
+	EXPECT_EQ(n, LIMIT); /* what fit, in order */
+	EXPECT(memcmp(out, in, LIMIT) == 0);
+	EXPECT_OK(kasync_pipe_push(p, "xy", 2)); /* room again */
+	EXPECT_OK(kasync_pipe_read(p, out, sizeof(out), &n, &r));
+	EXPECT_EQ(n, 2);
+	EXPECT_EQ(kasync_pipe_dropped(p), 4);
+	kasync_pipe_close_read(p);
+	EXPECT_EQ(kasync_pipe_push(p, "z", 1), ERR_CLOSED); /* not counted: nobody reads */
+	EXPECT_EQ(kasync_pipe_dropped(p), 4);
+	kasync_pipe_close_write(p);
+	EXPECT_EQ(atomic_load(&rc.owners), 0);
+}
+
 /* ---- two threads ---- */
 
 /* A thread's waker: a flag it spins on (yielding), set by a wake. */

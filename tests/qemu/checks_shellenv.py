@@ -14,7 +14,7 @@ Each check takes the Shell (shell_driver.py) and raises Fail
 import re
 import time
 
-from shell_checks import need
+from shell_checks import interrupt_ends, need
 
 
 def c_lists_and_status(sh):
@@ -92,13 +92,7 @@ def c_pipes(sh):
          f"2>&1 into a pipe: {out!r}")
     sh.cmd("rm /tmp/p4.txt")
     # Ctrl-C ends the whole pipeline
-    sh.start("run cat - | run cat - | run cat -")
-    time.sleep(0.3)
-    sh.send(b"\x03")
-    sh.expect(r"\^C", 5)
-    sh.wait_prompt(10)
-    need(not [r for r in sh.cmd("ps").splitlines() if " cat " in f" {r} "],
-         "a cat still runs after Ctrl-C")
+    interrupt_ends(sh, "run cat - | run cat - | run cat -", "cat")
     need(sh.cmd("rm /tmp/p1.txt /tmp/p2.txt /tmp/p3.txt") == "", "clean up")
 
 

@@ -146,3 +146,15 @@ def wait_notice(sh, regex, secs=10.0):
             return m.group(0)
         need(time.monotonic() < end, f"no notice /{regex}/ after {secs:g}s: {seen[-300:]!r}")
         time.sleep(0.3)
+
+
+def interrupt_ends(sh, line, prog, settle=0.3):
+    """Starts `line` in the foreground, sends Ctrl-C once it runs, and
+    checks that the prompt comes back with no task named `prog` left."""
+    sh.start(line)
+    time.sleep(settle)
+    sh.send(b"\x03")
+    sh.expect(r"\^C", 5)
+    sh.wait_prompt(10)
+    need(not [r for r in sh.cmd("ps").splitlines() if f" {prog} " in f" {r} "],
+         f"a {prog} still runs after Ctrl-C")

@@ -32,6 +32,7 @@ import checks_pressure  # noqa: E402
 import checks_prompt  # noqa: E402
 import checks_sandbox  # noqa: E402
 import checks_shellenv  # noqa: E402
+import checks_shellio  # noqa: E402
 from shell_checks import (Fail, has, jobs_rows, lacks, line_re, mem_said, mem_usage,  # noqa: E402
                           need, no_status, ps_rows, same_mem, settled_mem, start_bg, wait_notice)
 
@@ -550,6 +551,7 @@ def checks(runs, alloc_args, big_runs):
         *checks_sandbox.CHECKS,
         *checks_prompt.CHECKS,
         *checks_shellenv.CHECKS,
+        *checks_shellio.CHECKS,
         *checks_pressure.checks(big_runs),
         *checks_fair.CHECKS,
     ]

@@ -96,6 +96,11 @@ case_ longcall_write 0 '^longcall: wrote 3 MiB to /big.txt in one call$' '' -- l
 case_ longcall_read 0 '^longcall: read 3145728 bytes of /big.txt in one call, sum c260dcde$' '' -- longcall read /big.txt
 case_ longcall_badstart 0 '' '' -- longcall badstart /badstart.wasm
 case_ longcall_usage 2 '' '^usage: longcall' -- longcall fill 0
+case_ pipebench_write 0 '^abcdefghijklmnopqrstuvwxyzabcdef' '' -- pipebench write 1
+STDIN=$tmp/root/file.txt case_ pipebench_read 0 '' '^bench=pipe_throughput bytes=18 guest_us=[0-9]+ mb_per_s=[0-9]+\.[0-9]$' -- pipebench read
+STDIN=$tmp/root/file.txt case_ pipebench_pong 0 '^line one$' '' -- pipebench pong
+case_ pipebench_ping_no_reply 1 'p' '^pipebench: read: end of input$' -- pipebench ping 2
+case_ pipebench_usage 2 '' '^usage: pipebench' -- pipebench write 0
 
 # sleep really waits (and not much longer)
 if [[ -z $FILTER || sleep_waits == *"$FILTER"* ]]; then

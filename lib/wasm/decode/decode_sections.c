@@ -58,9 +58,25 @@ int wasm_dec_tables(struct dec *d)
 		return rc;
 	for (uint32_t i = 0; i < n; i++) {
 		struct wasm_table *t = &m->tables[m->ntables + i];
+		size_t at = d->r.pos;
 
+		/* 0x40 0x00: a table with an initial value (typed function
+		 * references), its expression after the table type */
+		if (at < d->r.end && d->r.buf[at] == 0x40 &&
+		    !(m->features_off & WASM_FEAT_FUNC_REFS)) {
+			uint8_t zero;
+
+			d->r.pos++;
+			if (!wasm_reader_u8(&d->r, &zero))
+				return wasm_dec_reader_fail(d);
+			if (zero != 0)
+				return DEC_FAIL(d, ERR_MALFORMED, at + 1, "malformed table type");
+			t->has_init = true;
+		}
 		if ((rc = wasm_dec_reftype(d, &t->elem_type)) ||
 		    (rc = wasm_dec_limits(d, &t->limits, false)))
+			return rc;
+		if (t->has_init && (rc = wasm_dec_const_expr(d, &t->init)))
 			return rc;
 		t->import = WASM_NONE;
 	}
@@ -255,8 +271,7 @@ static int dec_body(struct dec *d, struct wasm_func *f)
 		return rc;
 	groups_at = d->r.pos;
 	for (uint32_t g = 0; g < ngroups; g++) {
-		uint32_t cnt;
-		uint8_t t;
+		uint32_t cnt, t;
 
 		if (!wasm_reader_u32(&d->r, &cnt))
 			return wasm_dec_reader_fail(d);
@@ -267,18 +282,17 @@ static int dec_body(struct dec *d, struct wasm_func *f)
 			return rc;
 	}
 	f->nlocals = (uint32_t)total;
-	f->local_types = wasm_arena_alloc(m, (size_t)total + 1);
+	f->local_types = wasm_arena_array(m, (size_t)total + 1, sizeof(*f->local_types));
 	if (!f->local_types)
 		return wasm_dec_nomem(d);
 	d->r.pos = groups_at;
 	for (uint32_t g = 0, k = 0; g < ngroups; g++) {
-		uint32_t cnt;
-		uint8_t t;
+		uint32_t cnt, t;
 
 		wasm_reader_u32(&d->r, &cnt);
 		wasm_dec_valtype(d, &t);
-		memset(f->local_types + k, t, cnt);
-		k += cnt;
+		for (uint32_t j = 0; j < cnt; j++)
+			f->local_types[k++] = t;
 	}
 	f->code_start = (uint32_t)d->r.pos;
 	f->code_end = (uint32_t)d->r.end;

@@ -188,7 +188,10 @@ int wasm_dec_elems(struct dec *d)
 		/* bit 0: passive/declarative; bit 1: explicit table index
 		 * (active) or declarative; bit 2: expressions, not indices */
 		exprs = flags & 4;
-		e->type = WASM_TYPE_FUNCREF;
+		/* function indices: (ref func) with typed references (3.0) */
+		e->type = exprs || (m->features_off & WASM_FEAT_FUNC_REFS)
+				  ? WASM_TYPE_FUNCREF
+				  : wasm_type_ref(WASM_HEAP_FUNC, false);
 		if (flags & 1)
 			e->mode = (flags & 2) ? WASM_SEG_DECLARATIVE : WASM_SEG_PASSIVE;
 		else

@@ -355,6 +355,8 @@ static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const ui
 		     const struct wat_buf *funcs, uint32_t n, bool all_funcs)
 {
 	struct wat_buf *b = &p->sec[WAT_SEC_ELEM];
+	/* the index forms' type is (ref func) in 3.0: only the text's own
+	 * index forms (func $f ..., bare) are written as indices */
 	bool exprs = !all_funcs || rt != WASM_TYPE_FUNCREF;
 	/* flags 4 (table 0, expressions) implies funcref: another type
 	 * needs the form with the table index and the type (6) */
@@ -595,7 +597,7 @@ static bool field_elem(struct wat *p)
 	}
 	ok = elem_items(p, bare, &items, &funcs, &n, &all);
 	if (ok)
-		put_elem(p, mode, table, offset.p, offset.n, rt, &items, &funcs, n, all);
+		put_elem(p, mode, table, offset.p, offset.n, rt, &items, &funcs, n, all && bare);
 out:
 	wat_buf_free(&items);
 	wat_buf_free(&funcs);

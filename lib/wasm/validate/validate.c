@@ -212,7 +212,9 @@ static int check_entities(struct vmod *vm)
 		if (t->import == WASM_NONE && !t->has_init && !wasm_vf_defaultable(t->elem_type))
 			return VFAIL(vm, 0, "type mismatch: table %u of %s has no initial value", i,
 				     wasm_valtype_name(t->elem_type));
-		if (t->has_init && (rc = check_const(vm, &t->init, t->elem_type, m->nglobals)))
+		/* the module's own globals come after its tables */
+		if (t->has_init &&
+		    (rc = check_const(vm, &t->init, t->elem_type, m->nglobal_imports)))
 			return rc;
 	}
 	vm->section = "memory";

@@ -245,8 +245,7 @@ bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functy
 
 	if (a == b)
 		return true;
-	if (a->module && a->module == b->module && a->canon != WASM_NONE &&
-	    a->canon == b->canon)
+	if (a->module && a->module == b->module && a->canon != WASM_NONE && a->canon == b->canon)
 		return true;
 	return functype_eq(&q, a, b);
 }

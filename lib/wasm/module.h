@@ -176,8 +176,8 @@ struct wasm_functype {
 	uint32_t nparams, nresults;
 	const uint32_t *params;	 /* nparams value types (enum wasm_valtype) */
 	const uint32_t *results; /* nresults value types */
-	uint32_t canon;		/* index of the first type in `types` equal to this one:
-				   two types of this module match iff their canon match */
+	uint32_t canon;		 /* index of the first type in `types` equal to this one:
+				    two types of this module match iff their canon match */
 	/* The module whose types a concrete reference type here indexes; NULL
 	 * for a host function's type (which has none). */
 	const struct wasm_module *module;
@@ -273,10 +273,10 @@ struct wasm_func {
 	uint32_t import; /* index into `imports`, WASM_NONE if defined here */
 
 	/* Defined functions only (zero for imports): */
-	uint32_t body_start;  /* the locals vector */
-	uint32_t code_start;  /* first instruction */
-	uint32_t code_end;    /* one past the body's final `end` */
-	uint32_t nlocals;     /* declared locals, params excluded */
+	uint32_t body_start;   /* the locals vector */
+	uint32_t code_start;   /* first instruction */
+	uint32_t code_end;     /* one past the body's final `end` */
+	uint32_t nlocals;      /* declared locals, params excluded */
 	uint32_t *local_types; /* nlocals value types */
 
 	/* Filled by the validator (defined functions): */

@@ -197,7 +197,7 @@ struct wasm_tableinst {
 };
 
 struct wasm_globalinst {
-	uint32_t type; /* a value type (module.h) */
+	uint32_t type;			    /* a value type (module.h) */
 	const struct wasm_module *types_of; /* as wasm_tableinst's */
 	bool is_mutable;
 	union wasm_val val; /* a v128: bytes 0-7 (see union wasm_val) */

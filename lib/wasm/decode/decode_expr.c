@@ -390,9 +390,10 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			} else {
 				if (!wasm_reader_s33(r, &bt))
 					return false;
-				if (bt < 0 && (bt < -64 ||
-					       (bt != -64 && (!wasm_is_valtype((uint8_t)(bt + 0x80)) ||
-							      wasm_type_off(m, (uint8_t)(bt + 0x80)))))) {
+				if (bt < 0 &&
+				    (bt < -64 ||
+				     (bt != -64 && (!wasm_is_valtype((uint8_t)(bt + 0x80)) ||
+						    wasm_type_off(m, (uint8_t)(bt + 0x80)))))) {
 					r->pos = at + 1;
 					return wasm_reader_error(r, "malformed value type");
 				}
@@ -433,9 +434,10 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			if (rc < 0)
 				return false;
 			if (rc)
-				return wasm_reader_error(r, feature ? "malformed reference type "
-								      "(feature off or not supported)"
-								    : "malformed reference type");
+				return wasm_reader_error(r,
+							 feature ? "malformed reference type "
+								   "(feature off or not supported)"
+								 : "malformed reference type");
 			break;
 		}
 		case WASM_OP_CALL_REF:

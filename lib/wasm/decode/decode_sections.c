@@ -63,7 +63,11 @@ int wasm_dec_tables(struct dec *d)
 		/* 0x40 0x00: a table with an initial value (typed function
 		 * references), its expression after the table type */
 		if (at < d->r.end && d->r.buf[at] == 0x40 &&
-		    !(m->features_off & WASM_FEAT_FUNC_REFS)) {
+		    (m->features_off & WASM_FEAT_FUNC_REFS))
+			return DEC_FAIL(d, ERR_MALFORMED, at,
+					"malformed reference type 0x40 (feature %s off)",
+					wasm_feature_name(WASM_FEAT_FUNC_REFS));
+		if (at < d->r.end && d->r.buf[at] == 0x40) {
 			uint8_t zero;
 
 			d->r.pos++;

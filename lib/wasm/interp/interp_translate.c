@@ -608,8 +608,8 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			uint32_t r = interp_tr_pop(t);
 
 			do_call(t, &m->types[x],
-				code == WASM_OP_RETURN_CALL_REF ? OP_RETURN_CALL_REF : OP_CALL_REF, 0,
-				r, 0);
+				code == WASM_OP_RETURN_CALL_REF ? OP_RETURN_CALL_REF : OP_CALL_REF,
+				0, r, 0);
 		}
 		return false;
 	case WASM_OP_REF_AS_NON_NULL:
@@ -678,7 +678,8 @@ static uint32_t *local_map(const struct wasm_module *m, const struct wasm_func *
 	uint32_t *map = malloc(((size_t)n + 1) * sizeof(*map));
 
 	for (uint32_t i = 0; map && i < n; i++) {
-		uint8_t ty = wasm_type_kind(i < ft->nparams ? ft->params[i] : f->local_types[i - ft->nparams]);
+		uint8_t ty = wasm_type_kind(i < ft->nparams ? ft->params[i]
+							    : f->local_types[i - ft->nparams]);
 
 		map[i] = s << 1 | (ty == WASM_TYPE_V128);
 		s += 1 + (ty == WASM_TYPE_V128);

@@ -253,9 +253,9 @@ void wasm_store_table_publish(struct wasm_store *s, struct rt_table *t)
 static int sig_valtype(char c, uint32_t *out)
 {
 	static const char letters[] = "iIfFrev";
-	static const uint32_t types[] = {WASM_TYPE_I32, WASM_TYPE_I64,	  WASM_TYPE_F32,
-					WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
-					WASM_TYPE_V128};
+	static const uint32_t types[] = {WASM_TYPE_I32, WASM_TYPE_I64,	   WASM_TYPE_F32,
+					 WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
+					 WASM_TYPE_V128};
 	const char *p = c ? strchr(letters, c) : NULL;
 
 	if (!p)

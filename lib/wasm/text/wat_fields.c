@@ -355,9 +355,9 @@ static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const ui
 		     const struct wat_buf *funcs, uint32_t n, bool all_funcs)
 {
 	struct wat_buf *b = &p->sec[WAT_SEC_ELEM];
-	/* the index forms' type is (ref func) in 3.0: only the text's own
-	 * index forms (func $f ..., bare) are written as indices */
-	bool exprs = !all_funcs || rt != WASM_TYPE_FUNCREF;
+	/* the index forms' type is (ref func) (3.0): only segments of that
+	 * type are written as indices */
+	bool exprs = !all_funcs || rt != wasm_type_ref(WASM_HEAP_FUNC, false);
 	/* flags 4 (table 0, expressions) implies funcref: another type
 	 * needs the form with the table index and the type (6) */
 	bool typed = exprs && rt != WASM_TYPE_FUNCREF;
@@ -595,9 +595,11 @@ static bool field_elem(struct wat *p)
 	} else if (!wat_reftype(p, &rt)) {
 		goto out;
 	}
+	if (bare) /* `func x*` abbreviates (ref func) (ref.func x)* */
+		rt = wasm_type_ref(WASM_HEAP_FUNC, false);
 	ok = elem_items(p, bare, &items, &funcs, &n, &all);
 	if (ok)
-		put_elem(p, mode, table, offset.p, offset.n, rt, &items, &funcs, n, all && bare);
+		put_elem(p, mode, table, offset.p, offset.n, rt, &items, &funcs, n, all);
 out:
 	wat_buf_free(&items);
 	wat_buf_free(&funcs);

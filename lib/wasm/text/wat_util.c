@@ -483,9 +483,8 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *
 		}
 	} else if (has_type) {
 		const struct wat_functype *f = &p->types[idx];
-		if ((np || nr) &&
-		    (f->nparams != np || f->nresults != nr ||
-		     memcmp(f->v, buf.p, ((size_t)np + nr) * sizeof(*f->v)) != 0)) {
+		if ((np || nr) && (f->nparams != np || f->nresults != nr ||
+				   memcmp(f->v, buf.p, ((size_t)np + nr) * sizeof(*f->v)) != 0)) {
 			wat_fail(p, inline_at, "inline function type does not match its type use");
 			goto out;
 		}

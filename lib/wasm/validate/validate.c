@@ -181,8 +181,8 @@ static int check_types(struct vmod *vm)
 			uint32_t t = k < ft->nparams ? ft->params[k] : ft->results[k - ft->nparams];
 
 			if (!wasm_vf_type_ok(m, t, i + 1))
-				return VFAIL(vm, 0, "unknown type %u (in type %u)", wasm_type_idx(t),
-					     i);
+				return VFAIL(vm, 0, "unknown type %u (in type %u)",
+					     wasm_type_idx(t), i);
 		}
 	}
 	return 0;
@@ -206,8 +206,8 @@ static int check_entities(struct vmod *vm)
 		if ((rc = check_limits(vm, &t->limits, UINT32_MAX, "")))
 			return rc;
 		if (!wasm_vf_type_ok(m, t->elem_type, m->ntypes))
-			return VFAIL(vm, 0, "unknown type %u (table %u)", wasm_type_idx(t->elem_type),
-				     i);
+			return VFAIL(vm, 0, "unknown type %u (table %u)",
+				     wasm_type_idx(t->elem_type), i);
 		/* a table of non-null references needs its initial value */
 		if (t->import == WASM_NONE && !t->has_init && !wasm_vf_defaultable(t->elem_type))
 			return VFAIL(vm, 0, "type mismatch: table %u of %s has no initial value", i,

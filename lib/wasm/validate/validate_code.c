@@ -250,9 +250,8 @@ bool wasm_vf_local_set_init(struct vfunc *v, uint32_t x)
 {
 	if (!v->has_nondefault || v->linit[x])
 		return true;
-	if (v->ninits == v->capinits &&
-	    !wasm_vf_grow(v, (void **)&v->inits, &v->capinits, (uint64_t)v->ninits + 1,
-			  sizeof(*v->inits)))
+	if (v->ninits == v->capinits && !wasm_vf_grow(v, (void **)&v->inits, &v->capinits,
+						      (uint64_t)v->ninits + 1, sizeof(*v->inits)))
 		return false;
 	v->inits[v->ninits++] = x;
 	v->linit[x] = true;
@@ -276,8 +275,10 @@ static bool typed_block(struct vfunc *v, const uint32_t **results, uint32_t *nr)
 	if (rc < 0)
 		return wasm_vf_vreader_fail(v);
 	if (rc)
-		return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type in block type%s",
-				     feature ? " (feature off or not supported)" : "");
+		return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type in block type%s%s%s",
+				     feature ? " (feature " : "",
+				     feature ? wasm_feature_name(feature) : "",
+				     feature ? " off or not supported)" : "");
 	if (!wasm_vf_type_ok(v->m, t, v->m->ntypes))
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(t));
 	arena_lock(v);
@@ -587,8 +588,8 @@ bool wasm_vf_do_br_table(struct vfunc *v)
 					     ln, arity);
 		/* push_vals(pop_vals(label types)): the popped types, which
 		 * may be unknown, go back as they were. */
-		if (ln + 1 > v->captmp &&
-		    !wasm_vf_grow(v, (void **)&v->tmp, &v->captmp, (uint64_t)ln + 1, sizeof(*v->tmp)))
+		if (ln + 1 > v->captmp && !wasm_vf_grow(v, (void **)&v->tmp, &v->captmp,
+							(uint64_t)ln + 1, sizeof(*v->tmp)))
 			return false;
 		for (uint32_t k = ln; k-- > 0;)
 			if (!wasm_vf_pop_expect(v, lts[k], &v->tmp[k]))

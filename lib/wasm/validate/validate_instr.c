@@ -554,7 +554,8 @@ static bool check_func_refs(struct vfunc *v, uint8_t op)
 		if (!wasm_vf_pop_t(v, wasm_type_ref(wasm_heap_idx(x), true)))
 			return false;
 		if (op == WASM_OP_RETURN_CALL_REF) {
-			if (!check_tail_results(v, ft) || !wasm_vf_pop_n(v, ft->params, ft->nparams))
+			if (!check_tail_results(v, ft) ||
+			    !wasm_vf_pop_n(v, ft->params, ft->nparams))
 				return false;
 			wasm_vf_set_unreachable(v);
 			return true;

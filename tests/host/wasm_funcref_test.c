@@ -59,27 +59,6 @@ static const char refs_wat[] =
 	"  (i32.add (table.size $tab) (call_ref $u (table.get $tab (i32.const 4)))))\n"
 	")\n";
 
-/* Encodes `wat` and loads it with `off` features turned off. */
-static int load_wat(struct test_ctx *t, const char *wat, uint32_t off, struct wasm_module **out,
-		    struct wasm_error *err)
-{
-	struct wasm_load_opts o = {.features_off = off};
-	struct wat_error we;
-	uint8_t *bin;
-	size_t len;
-	int rc;
-
-	*out = NULL;
-	rc = wat_encode(wat, strlen(wat), &bin, &len, &we);
-	if (!EXPECT_OK(rc)) {
-		test_printf(t, "wat %u:%u: %s\n", we.line, we.col, we.msg);
-		return rc;
-	}
-	rc = wasm_module_load_opts(bin, len, &o, out, err);
-	free(bin);
-	return rc;
-}
-
 struct fenv {
 	struct wasm_module *m[2];
 	struct wasm_store *s;
@@ -99,7 +78,7 @@ static bool fenv_new(struct test_ctx *t, struct fenv *e, const char *wat, bool g
 
 	memset(e, 0, sizeof(*e));
 	if ((guarded && !rt_guarded_config(t, &cfg)) ||
-	    !EXPECT_OK(load_wat(t, wat, 0, &e->m[0], &err)))
+	    !EXPECT_OK(rt_load_wat(t, wat, 0, &e->m[0], &err)))
 		return false;
 	if (!EXPECT_OK(wasm_store_new(&cfg, &e->s)) || !EXPECT_OK(wasm_linker_new(e->s, &e->l)) ||
 	    !EXPECT_OK(wasm_instantiate(e->s, e->m[0], e->l, &e->inst, &err)) ||
@@ -205,7 +184,7 @@ TEST(wasm_funcref, across_modules)
 	if (!fenv_new(t, &e, export_wat, false, 0))
 		return;
 	if (!EXPECT_OK(wasm_linker_define_instance(e.l, "x", e.inst)) ||
-	    !EXPECT_OK(load_wat(t, import_wat, 0, &e.m[1], &err))) {
+	    !EXPECT_OK(rt_load_wat(t, import_wat, 0, &e.m[1], &err))) {
 		fenv_free(&e);
 		return;
 	}
@@ -218,7 +197,7 @@ TEST(wasm_funcref, across_modules)
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct wasm_module *m;
 
-		if (!EXPECT_OK(load_wat(t, bad[i], 0, &m, &err)))
+		if (!EXPECT_OK(rt_load_wat(t, bad[i], 0, &m, &err)))
 			continue;
 		EXPECT(wasm_instantiate(e.s, m, e.l, &inst, &err) != 0);
 		EXPECT(strstr(err.msg, "incompatible import type") != NULL);
@@ -242,25 +221,25 @@ TEST(wasm_funcref, features_off)
 	int rc;
 
 	/* the same modules load with the feature on (or fail validation) */
-	EXPECT_OK(load_wat(t, refs_wat, 0, &m, &err));
+	EXPECT_OK(rt_load_wat(t, refs_wat, 0, &m, &err));
 	wasm_module_free(m);
-	rc = load_wat(t, refs_wat, WASM_FEAT_FUNC_REFS, &m, &err);
+	rc = rt_load_wat(t, refs_wat, WASM_FEAT_FUNC_REFS, &m, &err);
 	EXPECT_EQ(rc, ERR_MALFORMED);
 	if (rc)
 		EXPECT(strstr(err.msg, "function-references") != NULL);
 	wasm_module_free(m);
 	for (size_t i = 0; i < ARRAY_SIZE(uses); i++) {
-		rc = load_wat(t, uses[i], WASM_FEAT_FUNC_REFS, &m, &err);
+		rc = rt_load_wat(t, uses[i], WASM_FEAT_FUNC_REFS, &m, &err);
 		EXPECT_EQ(rc, ERR_MALFORMED);
 		if (rc && !EXPECT(strstr(err.msg, "function-references") != NULL))
 			test_printf(t, "%zu: %s\n", i, err.msg);
 		wasm_module_free(m);
 	}
 	/* 2.0: ref.func is a funcref, a table of funcref may start null */
-	EXPECT_OK(load_wat(t,
-			   "(module (func $f) (elem declare func $f) (table 1 funcref)\n"
-			   " (func (result funcref) (ref.func $f)))",
-			   WASM_FEAT_FUNC_REFS, &m, &err));
+	EXPECT_OK(rt_load_wat(t,
+			      "(module (func $f) (elem declare func $f) (table 1 funcref)\n"
+			      " (func (result funcref) (ref.func $f)))",
+			      WASM_FEAT_FUNC_REFS, &m, &err));
 	wasm_module_free(m);
 }
 
@@ -290,7 +269,7 @@ TEST(wasm_funcref, local_init)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct wasm_module *m;
 		struct wasm_error err;
-		int rc = load_wat(t, cases[i].wat, 0, &m, &err);
+		int rc = rt_load_wat(t, cases[i].wat, 0, &m, &err);
 
 		if (!EXPECT_EQ(rc, cases[i].rc))
 			test_printf(t, "%zu: %s\n", i, rc ? err.msg : "loaded");

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -11,6 +12,7 @@
 #include "wasm/host/mem_host.h"
 #include "wasm/load.h"
 #include "wasm/runtime.h"
+#include "wasm/text/wat.h"
 
 /* rt_load - decodes and validates `len` bytes; NULL (and a failed check)
  * if that fails. */
@@ -98,4 +100,27 @@ static inline int rt_invoke(struct test_ctx *t, struct wasm_exec *x, struct wasm
 	if (rc == ERR_TRAP)
 		return wasm_exec_trap(x)->kind;
 	return EXPECT_OK(rc) ? 0 : -1;
+}
+
+/* rt_load_wat - encodes `wat` and loads it with the features `off` turned
+ * off; returns the load's code (the module in *out on success, else NULL
+ * and the error in *err); a text that does not encode fails the check. */
+static inline int rt_load_wat(struct test_ctx *t, const char *wat, uint32_t off,
+			      struct wasm_module **out, struct wasm_error *err)
+{
+	struct wasm_load_opts o = {.features_off = off};
+	struct wat_error we;
+	uint8_t *bin;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = wat_encode(wat, strlen(wat), &bin, &len, &we);
+	if (!EXPECT_OK(rc)) {
+		test_printf(t, "wat %u:%u: %s\n", we.line, we.col, we.msg);
+		return rc;
+	}
+	rc = wasm_module_load_opts(bin, len, &o, out, err);
+	free(bin);
+	return rc;
 }

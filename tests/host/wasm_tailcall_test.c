@@ -82,28 +82,6 @@ static const char const_wat[] =
 	"  (call_indirect (result i32) (local.get 0)))\n"
 	")\n";
 
-/* Encodes `wat` and loads it with `off` features turned off; returns the
- * load's code (the module in *out on success, the error in *err). */
-static int load_wat(struct test_ctx *t, const char *wat, uint32_t off, struct wasm_module **out,
-		    struct wasm_error *err)
-{
-	struct wasm_load_opts o = {.features_off = off};
-	struct wat_error we;
-	uint8_t *bin;
-	size_t len;
-	int rc;
-
-	*out = NULL;
-	rc = wat_encode(wat, strlen(wat), &bin, &len, &we);
-	if (!EXPECT_OK(rc)) {
-		test_printf(t, "wat %u:%u: %s\n", we.line, we.col, we.msg);
-		return rc;
-	}
-	rc = wasm_module_load_opts(bin, len, &o, out, err);
-	free(bin);
-	return rc;
-}
-
 static int host_hsum(struct wasm_host_call *c, union wasm_val *v)
 {
 	int *calls = c->arg;
@@ -134,7 +112,7 @@ static bool tenv_new(struct test_ctx *t, struct tenv *e, const char *wat, bool g
 
 	memset(e, 0, sizeof(*e));
 	if ((guarded && !rt_guarded_config(t, &cfg)) ||
-	    !EXPECT_OK(load_wat(t, wat, 0, &e->m, &err)))
+	    !EXPECT_OK(rt_load_wat(t, wat, 0, &e->m, &err)))
 		return false;
 	if (!EXPECT_OK(wasm_store_new(&cfg, &e->s)) || !EXPECT_OK(wasm_linker_new(e->s, &e->l)) ||
 	    !EXPECT_OK(wasm_linker_define_func(e->l, "env", "hsum", "II:I", host_hsum,
@@ -265,7 +243,7 @@ TEST(wasm_tailcall, extended_const_typing)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct wasm_module *m;
 		struct wasm_error err;
-		int rc = load_wat(t, cases[i].wat, 0, &m, &err);
+		int rc = rt_load_wat(t, cases[i].wat, 0, &m, &err);
 
 		if (!EXPECT_EQ(rc, cases[i].rc))
 			test_printf(t, "case %zu: %s\n", i, rc ? err.msg : "loaded");
@@ -292,7 +270,7 @@ TEST(wasm_tailcall, extended_const_depth)
 		for (int i = 1; i < n; i++)
 			k += (size_t)snprintf(wat + k, sizeof(wat) - k, " i32.add");
 		snprintf(wat + k, sizeof(wat) - k, ")");
-		rc = load_wat(t, wat, 0, &m, &err);
+		rc = rt_load_wat(t, wat, 0, &m, &err);
 		EXPECT_EQ(rc, n == 64 ? 0 : ERR_INVALID);
 		if (rc)
 			EXPECT(strstr(err.msg, "implementation limit") != NULL);
@@ -308,37 +286,37 @@ TEST(wasm_tailcall, features_off)
 	struct wasm_error err;
 	int rc;
 
-	rc = load_wat(t, chain_wat, WASM_FEAT_TAIL_CALL, &m, &err);
+	rc = rt_load_wat(t, chain_wat, WASM_FEAT_TAIL_CALL, &m, &err);
 	EXPECT_EQ(rc, ERR_MALFORMED);
 	if (rc)
 		EXPECT(strstr(err.msg, "tail-call") && strstr(err.msg, "illegal opcode 0x12"));
 	wasm_module_free(m);
-	rc = load_wat(t,
-		      "(type (func)) (table 1 funcref) (func (return_call_indirect (type 0) "
-		      "(i32.const 0)))",
-		      WASM_FEAT_TAIL_CALL, &m, &err);
+	rc = rt_load_wat(t,
+			 "(type (func)) (table 1 funcref) (func (return_call_indirect (type 0) "
+			 "(i32.const 0)))",
+			 WASM_FEAT_TAIL_CALL, &m, &err);
 	EXPECT_EQ(rc, ERR_MALFORMED);
 	if (rc)
 		EXPECT(strstr(err.msg, "illegal opcode 0x13") != NULL);
 	wasm_module_free(m);
-	EXPECT_OK(load_wat(t, chain_wat, WASM_FEAT_EXTENDED_CONST, &m, &err));
+	EXPECT_OK(rt_load_wat(t, chain_wat, WASM_FEAT_EXTENDED_CONST, &m, &err));
 	wasm_module_free(m);
 
-	rc = load_wat(t, const_wat, WASM_FEAT_EXTENDED_CONST, &m, &err);
+	rc = rt_load_wat(t, const_wat, WASM_FEAT_EXTENDED_CONST, &m, &err);
 	EXPECT_EQ(rc, ERR_INVALID);
 	if (rc)
 		EXPECT(rt_starts_with(err.msg, "constant expression required") &&
 		       strstr(err.msg, "extended-const"));
 	wasm_module_free(m);
 	/* 2.0: only imported globals in a global's initializer */
-	rc = load_wat(t, "(global i32 (i32.const 1)) (global i32 (global.get 0))",
-		      WASM_FEAT_EXTENDED_CONST, &m, &err);
+	rc = rt_load_wat(t, "(global i32 (i32.const 1)) (global i32 (global.get 0))",
+			 WASM_FEAT_EXTENDED_CONST, &m, &err);
 	EXPECT_EQ(rc, ERR_INVALID);
 	if (rc)
 		EXPECT(rt_starts_with(err.msg, "unknown global"));
 	wasm_module_free(m);
-	EXPECT_OK(load_wat(t, "(global i32 (i32.const 1)) (memory 1) (data (i32.const 0))",
-			   WASM_FEAT_EXTENDED_CONST | WASM_FEAT_TAIL_CALL, &m, &err));
+	EXPECT_OK(rt_load_wat(t, "(global i32 (i32.const 1)) (memory 1) (data (i32.const 0))",
+			      WASM_FEAT_EXTENDED_CONST | WASM_FEAT_TAIL_CALL, &m, &err));
 	wasm_module_free(m);
 }
 
@@ -390,7 +368,7 @@ TEST(wasm_tailcall, jit_compiles_direct)
 	struct wasm_module *m;
 	struct wasm_error err;
 
-	if (!EXPECT_OK(load_wat(t, wat, 0, &m, &err)))
+	if (!EXPECT_OK(rt_load_wat(t, wat, 0, &m, &err)))
 		return;
 	EXPECT_EQ(m->nfuncs, 1 + ARRAY_SIZE(want));
 	for (uint32_t i = 1; i < m->nfuncs && i <= ARRAY_SIZE(want); i++) {

@@ -642,6 +642,18 @@ void interp_tr_br(struct tr *t, uint32_t d)
 	interp_tr_set_dead(t);
 }
 
+/* A conditional branch that needs moves: the inverted test at `site`
+ * skips the moves and the branch to k emitted here. */
+static void branch_with_moves(struct tr *t, struct tctrl *k, uint32_t n, uint32_t site)
+{
+	emit_moves(t, k, n);
+	interp_tr_emit(t, OP_BR);
+	set_target(t, t->n - 1, k);
+	if (!t->nomem)
+		t->code[site].imm = (uint64_t)(t->n - site);
+	t->label_at = t->n;
+}
+
 void interp_tr_br_if(struct tr *t, uint32_t d)
 {
 	struct tctrl *k = &t->cs[t->nc - 1 - d];
@@ -657,12 +669,7 @@ void interp_tr_br_if(struct tr *t, uint32_t d)
 	}
 	t->h++;
 	site = emit_cond_branch(t, true);
-	emit_moves(t, k, n);
-	interp_tr_emit(t, OP_BR);
-	set_target(t, t->n - 1, k);
-	if (!t->nomem)
-		t->code[site].imm = (uint64_t)(t->n - site);
-	t->label_at = t->n;
+	branch_with_moves(t, k, n, site);
 }
 
 /* br_on_null d (the reference stays when it is not null) and, with
@@ -686,12 +693,7 @@ void interp_tr_br_on_null(struct tr *t, uint32_t d, bool non_null)
 		in = interp_tr_emit(t, non_null ? OP_BR_NULL : OP_BR_NONNULL);
 		in->a = s;
 		site = t->n - 1;
-		emit_moves(t, k, n);
-		interp_tr_emit(t, OP_BR);
-		set_target(t, t->n - 1, k);
-		if (!t->nomem)
-			t->code[site].imm = (uint64_t)(t->n - site);
-		t->label_at = t->n;
+		branch_with_moves(t, k, n, site);
 	}
 	if (non_null)
 		t->h--; /* not taken: the null is dropped */

@@ -177,11 +177,234 @@ size_t wasm_utf8_put(uint8_t *out, uint32_t cp)
 	return 4;
 }
 
+/*
+ * Type equivalence. Without GC's recursion groups a type refers only to
+ * earlier types and itself, so within a module `canon` decides (set by the
+ * decoder bottom-up); across modules the referenced types are compared
+ * structurally, a reference back to the pair being compared counting as
+ * equal (the spec's iso-recursive rule for a type's self-reference), with a
+ * budget of steps as an implementation limit: deeper than that compares
+ * unequal, so no module can make a comparison take long.
+ */
+#define TYPE_EQ_BUDGET 4096
+
+struct type_eq {
+	uint32_t self_a, self_b; /* the pair being compared (WASM_NONE: none) */
+	uint32_t budget;
+};
+
+static bool functype_eq(struct type_eq *q, const struct wasm_functype *a,
+			const struct wasm_functype *b);
+
+static bool concrete_eq(struct type_eq *q, const struct wasm_module *ma, uint32_t ia,
+			const struct wasm_module *mb, uint32_t ib)
+{
+	struct type_eq inner;
+
+	if (ma == mb && ia < ma->ntypes && ib < mb->ntypes && ma->types[ia].canon != WASM_NONE &&
+	    ma->types[ia].canon == mb->types[ib].canon)
+		return true;
+	if (ia == q->self_a && ib == q->self_b)
+		return true;
+	if (!ma || !mb || ia >= ma->ntypes || ib >= mb->ntypes || q->budget == 0)
+		return false;
+	q->budget--;
+	inner = (struct type_eq){ia, ib, q->budget};
+	if (!functype_eq(&inner, &ma->types[ia], &mb->types[ib]))
+		return false;
+	q->budget = inner.budget;
+	return true;
+}
+
+static bool valtype_eq(struct type_eq *q, const struct wasm_module *ma, uint32_t a,
+		       const struct wasm_module *mb, uint32_t b)
+{
+	if (wasm_type_code(a) != WASM_HEAP_TYPEIDX || wasm_type_code(b) != WASM_HEAP_TYPEIDX)
+		return a == b;
+	return (a & WASM_TYPE_NONNULL) == (b & WASM_TYPE_NONNULL) &&
+	       concrete_eq(q, ma, wasm_type_idx(a), mb, wasm_type_idx(b));
+}
+
+static bool functype_eq(struct type_eq *q, const struct wasm_functype *a,
+			const struct wasm_functype *b)
+{
+	if (a->nparams != b->nparams || a->nresults != b->nresults)
+		return false;
+	for (uint32_t i = 0; i < a->nparams; i++)
+		if (!valtype_eq(q, a->module, a->params[i], b->module, b->params[i]))
+			return false;
+	for (uint32_t i = 0; i < a->nresults; i++)
+		if (!valtype_eq(q, a->module, a->results[i], b->module, b->results[i]))
+			return false;
+	return true;
+}
+
 bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b)
 {
-	return a->nparams == b->nparams && a->nresults == b->nresults &&
-	       memcmp(a->params, b->params, a->nparams) == 0 &&
-	       memcmp(a->results, b->results, a->nresults) == 0;
+	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET};
+
+	if (a == b)
+		return true;
+	if (a->module && a->module == b->module && a->canon != WASM_NONE && a->canon == b->canon)
+		return true;
+	return functype_eq(&q, a, b);
+}
+
+bool wasm_functype_equal_self(const struct wasm_functype *a, uint32_t ia,
+			      const struct wasm_functype *b, uint32_t ib)
+{
+	struct type_eq q = {ia, ib, TYPE_EQ_BUDGET};
+
+	return functype_eq(&q, a, b);
+}
+
+/* Whether abstract or concrete heap type ha (of ma) is below hb (of mb). */
+static bool heap_match(const struct wasm_module *ma, uint32_t ha, const struct wasm_module *mb,
+		       uint32_t hb)
+{
+	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET};
+	uint32_t ca = wasm_type_code(ha);
+
+	switch (wasm_type_code(hb)) {
+	case WASM_HEAP_FUNC:
+		return ca == WASM_HEAP_FUNC || ca == WASM_HEAP_TYPEIDX || ca == WASM_HEAP_NOFUNC;
+	case WASM_HEAP_EXTERN:
+		return ca == WASM_HEAP_EXTERN || ca == WASM_HEAP_NOEXTERN;
+	case WASM_HEAP_EXN:
+		return ca == WASM_HEAP_EXN || ca == WASM_HEAP_NOEXN;
+	case WASM_HEAP_TYPEIDX:
+		if (ca == WASM_HEAP_NOFUNC)
+			return true;
+		return ca == WASM_HEAP_TYPEIDX &&
+		       concrete_eq(&q, ma, wasm_type_idx(ha), mb, wasm_type_idx(hb));
+	default:
+		return ha == hb;
+	}
+}
+
+bool wasm_type_match(const struct wasm_module *ma, uint32_t a, const struct wasm_module *mb,
+		     uint32_t b)
+{
+	if ((a == b && (ma == mb || wasm_type_code(a) != WASM_HEAP_TYPEIDX)) ||
+	    a == WASM_TYPE_UNKNOWN)
+		return true;
+	if (!wasm_type_is_ref(a) || !wasm_type_is_ref(b))
+		return false;
+	if (wasm_type_nullable(a) && !wasm_type_nullable(b))
+		return false;
+	return heap_match(ma, wasm_type_heap(a), mb, wasm_type_heap(b));
+}
+
+/* The abstract heap types by their one-byte encodings, each with the
+ * feature it needs (GC's are not implemented). */
+static uint32_t heap_feature(uint8_t b, bool *known)
+{
+	*known = true;
+	switch (b) {
+	case WASM_HEAP_FUNC:
+	case WASM_HEAP_EXTERN:
+		return 0;
+	case WASM_HEAP_EXN:
+		return WASM_FEAT_EXCEPTIONS;
+	case WASM_HEAP_NOFUNC:
+	case WASM_HEAP_NOEXTERN:
+		return WASM_FEAT_FUNC_REFS;
+	case WASM_HEAP_NOEXN:
+		return WASM_FEAT_EXCEPTIONS;
+	case WASM_HEAP_ANY:
+	case WASM_HEAP_EQ:
+	case WASM_HEAP_I31:
+	case WASM_HEAP_STRUCT:
+	case WASM_HEAP_ARRAY:
+	case WASM_HEAP_NONE:
+		return WASM_FEAT_GC;
+	default:
+		*known = false;
+		return 0;
+	}
+}
+
+int wasm_read_heaptype(const struct wasm_module *m, struct wasm_reader *r, uint32_t *out,
+		       uint32_t *feature)
+{
+	size_t at = r->pos;
+	int64_t v;
+	bool known;
+	uint32_t need;
+
+	*feature = 0;
+	if (!wasm_reader_s33(r, &v))
+		return -1;
+	if (v >= 0) {
+		if (m->features_off & WASM_FEAT_FUNC_REFS) {
+			*feature = WASM_FEAT_FUNC_REFS;
+			return r->buf[at] ? r->buf[at] : 0x100;
+		}
+		*out = wasm_heap_idx(v < WASM_MAX_TYPES ? (uint32_t)v : WASM_MAX_TYPES);
+		return 0;
+	}
+	if (v < -64)
+		return r->buf[at];
+	need = heap_feature((uint8_t)(v + 0x80), &known);
+	if (!known)
+		return (int)(v + 0x80);
+	/* GC is not implemented: its heap types are refused as if it were off */
+	if ((need & m->features_off) || need == WASM_FEAT_GC) {
+		*feature = need;
+		return (int)(v + 0x80);
+	}
+	*out = (uint32_t)(v + 0x80);
+	return 0;
+}
+
+int wasm_read_reftype(const struct wasm_module *m, struct wasm_reader *r, uint32_t *out,
+		      uint32_t *feature)
+{
+	uint8_t b;
+	uint32_t heap;
+	int rc;
+
+	*feature = 0;
+	if (r->pos >= r->end)
+		return wasm_reader_u8(r, &b) ? 0 : -1;
+	b = r->buf[r->pos];
+	if (b != 0x63 && b != 0x64) {
+		rc = wasm_read_heaptype(m, r, &heap, feature);
+		if (rc == 0 && wasm_type_code(heap) == WASM_HEAP_TYPEIDX)
+			return b; /* a type index is no reference type of its own */
+		*out = heap;
+		return rc;
+	}
+	if (m->features_off & WASM_FEAT_FUNC_REFS) {
+		*feature = WASM_FEAT_FUNC_REFS;
+		return b;
+	}
+	r->pos++;
+	rc = wasm_read_heaptype(m, r, &heap, feature);
+	if (rc == 0)
+		*out = wasm_type_ref(heap, b == 0x63);
+	return rc;
+}
+
+int wasm_read_valtype(const struct wasm_module *m, struct wasm_reader *r, uint32_t *out,
+		      uint32_t *feature)
+{
+	uint8_t b;
+
+	*feature = 0;
+	if (r->pos < r->end) {
+		b = r->buf[r->pos];
+		if (b >= WASM_TYPE_V128 && b <= WASM_TYPE_I32) {
+			r->pos++;
+			if (wasm_type_off(m, b)) {
+				*feature = WASM_FEAT_SIMD;
+				return b;
+			}
+			*out = b;
+			return 0;
+		}
+	}
+	return wasm_read_reftype(m, r, out, feature);
 }
 
 const struct wasm_export *wasm_module_find_export(const struct wasm_module *m, const char *name,
@@ -196,7 +419,38 @@ const struct wasm_export *wasm_module_find_export(const struct wasm_module *m, c
 	return NULL;
 }
 
-const char *wasm_valtype_name(uint8_t t)
+/* The name of a reference type other than the 2.0 ones: by nullability,
+ * then heap type. */
+static const char *ref_name(uint32_t t)
+{
+	static const struct {
+		uint32_t heap;
+		const char *name[2]; /* non-null, nullable */
+	} names[] = {
+		{WASM_HEAP_FUNC, {"(ref func)", "funcref"}},
+		{WASM_HEAP_EXTERN, {"(ref extern)", "externref"}},
+		{WASM_HEAP_EXN, {"(ref exn)", "exnref"}},
+		{WASM_HEAP_NOFUNC, {"(ref nofunc)", "nullfuncref"}},
+		{WASM_HEAP_NOEXTERN, {"(ref noextern)", "nullexternref"}},
+		{WASM_HEAP_NOEXN, {"(ref noexn)", "nullexnref"}},
+		{WASM_HEAP_ANY, {"(ref any)", "anyref"}},
+		{WASM_HEAP_EQ, {"(ref eq)", "eqref"}},
+		{WASM_HEAP_I31, {"(ref i31)", "i31ref"}},
+		{WASM_HEAP_STRUCT, {"(ref struct)", "structref"}},
+		{WASM_HEAP_ARRAY, {"(ref array)", "arrayref"}},
+		{WASM_HEAP_NONE, {"(ref none)", "nullref"}},
+	};
+	bool nullable = wasm_type_nullable(t);
+
+	if (wasm_type_code(t) == WASM_HEAP_TYPEIDX)
+		return nullable ? "(ref null $t)" : "(ref $t)";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].heap == wasm_type_heap(t))
+			return names[i].name[nullable];
+	return "?";
+}
+
+const char *wasm_valtype_name(uint32_t t)
 {
 	switch (t) {
 	case WASM_TYPE_I32:
@@ -209,14 +463,8 @@ const char *wasm_valtype_name(uint8_t t)
 		return "f64";
 	case WASM_TYPE_V128:
 		return "v128";
-	case WASM_TYPE_FUNCREF:
-		return "funcref";
-	case WASM_TYPE_EXTERNREF:
-		return "externref";
-	case WASM_TYPE_EXNREF:
-		return "exnref";
 	default:
-		return "?";
+		return wasm_type_is_ref(t) ? ref_name(t) : "?";
 	}
 }
 
@@ -291,8 +539,9 @@ bool wasm_module_check(const struct wasm_module *m)
 		     e->offset.type !=
 			     (m->tables[e->table].limits.is64 ? WASM_TYPE_I64 : WASM_TYPE_I32)))
 			return false;
+		/* each item a reference (its exact type is the validator's) */
 		for (uint32_t k = 0; k < e->count; k++)
-			if (e->items[k].type != e->type)
+			if (!wasm_type_is_ref(e->items[k].type))
 				return false;
 	}
 	for (uint32_t i = 0; i < m->ndatas; i++) {
@@ -313,7 +562,6 @@ bool wasm_const_expr_next(const struct wasm_module *m, const struct wasm_const_e
 	struct wasm_reader r;
 	int64_t s;
 	uint32_t u;
-	uint8_t b;
 	bool ok;
 
 	wasm_reader_init(&r, m->bytes, (size_t)e->offset + e->u.expr.len);
@@ -334,10 +582,13 @@ bool wasm_const_expr_next(const struct wasm_module *m, const struct wasm_const_e
 	case WASM_OP_F64_CONST:
 		ok = wasm_reader_fixed64(&r, imm);
 		break;
-	case WASM_OP_REF_NULL:
-		ok = wasm_reader_u8(&r, &b);
-		*imm = b;
+	case WASM_OP_REF_NULL: {
+		uint32_t heap, feature;
+
+		ok = wasm_read_heaptype(m, &r, &heap, &feature) == 0;
+		*imm = heap;
 		break;
+	}
 	case WASM_OP_REF_FUNC:
 	case WASM_OP_GLOBAL_GET:
 		ok = wasm_reader_u32(&r, &u);

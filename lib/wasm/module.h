@@ -45,9 +45,29 @@
 /* A memory64 memory's bound in the spec: 2^64 bytes, in pages. */
 #define WASM_MAX_PAGES64 (UINT64_C(1) << 48)
 
-/* Value types, with their binary encodings. 0 is "unknown" (the validator's
- * bottom type in unreachable code); never stored in a validated module
- * except where documented. */
+/*
+ * Value types. A value type is a uint32_t:
+ *
+ *   31                    9   8   7        0
+ *   +---------------------+---+----------+
+ *   | concrete type index | N |   code   |
+ *   +---------------------+---+----------+
+ *
+ * `code` is the binary encoding of a number type (i32 0x7f ... v128 0x7b)
+ * or, for a reference type, of its heap type: an abstract one (func 0x70,
+ * extern 0x6f, exn 0x69; GC adds any, eq, i31, struct, array and the
+ * bottoms none, nofunc, noextern, noexn with their own codes) or
+ * WASM_HEAP_TYPEIDX for a concrete type, whose index is in bits 9-31.
+ * N (WASM_TYPE_NONNULL) marks a non-nullable reference, (ref ht); without
+ * it a reference is (ref null ht). So the 2.0 reference types keep their
+ * one-byte values: funcref is (ref null func) = 0x70. Two value types are
+ * equal iff their words are (concrete indices of one module; across
+ * modules, or with type equivalence, see wasm_type_match in
+ * module_internal.h). GC extends this without another layout: its heap
+ * types are more codes, its subtyping a rule over the same words.
+ * 0 is "unknown" (the validator's bottom type in unreachable code); never
+ * stored in a validated module except where documented.
+ */
 enum wasm_valtype {
 	WASM_TYPE_UNKNOWN = 0x00,
 	WASM_TYPE_I32 = 0x7f,
@@ -59,6 +79,82 @@ enum wasm_valtype {
 	WASM_TYPE_EXTERNREF = 0x6f,
 	WASM_TYPE_EXNREF = 0x69, /* exception handling (3.0) */
 };
+
+/* Heap type codes (bits 0-7 of a reference type), with their binary
+ * encodings where they have one. */
+enum wasm_heap_code {
+	WASM_HEAP_TYPEIDX = 0x01, /* concrete: the type index is in bits 9-31 */
+	WASM_HEAP_FUNC = 0x70,
+	WASM_HEAP_EXTERN = 0x6f,
+	WASM_HEAP_EXN = 0x69,
+	WASM_HEAP_NOFUNC = 0x73,
+	WASM_HEAP_NOEXTERN = 0x72,
+	WASM_HEAP_NOEXN = 0x74,
+	WASM_HEAP_ANY = 0x6e, /* GC: decoded, not yet supported */
+	WASM_HEAP_EQ = 0x6d,
+	WASM_HEAP_I31 = 0x6c,
+	WASM_HEAP_STRUCT = 0x6b,
+	WASM_HEAP_ARRAY = 0x6a,
+	WASM_HEAP_NONE = 0x71,
+};
+#define WASM_TYPE_NONNULL  0x100u
+#define WASM_TYPE_IDXSHIFT 9
+#define WASM_MAX_TYPES	   1000000u /* an implementation limit; fits bits 9-31 */
+
+/* wasm_type_code - a type's code (bits 0-7). */
+static inline uint32_t wasm_type_code(uint32_t t)
+{
+	return t & 0xffu;
+}
+/* wasm_type_is_ref - whether t is a reference type (of any heap type). */
+static inline bool wasm_type_is_ref(uint32_t t)
+{
+	uint32_t c = t & 0xffu;
+
+	return c != 0 && c < WASM_TYPE_V128;
+}
+/* wasm_type_ref - the reference type to heap type `heap` (a code, or a
+ * concrete one from wasm_heap_idx), nullable or not. */
+static inline uint32_t wasm_type_ref(uint32_t heap, bool nullable)
+{
+	return nullable ? heap : heap | WASM_TYPE_NONNULL;
+}
+/* wasm_heap_idx - the concrete heap type of type index `idx`. */
+static inline uint32_t wasm_heap_idx(uint32_t idx)
+{
+	return idx << WASM_TYPE_IDXSHIFT | WASM_HEAP_TYPEIDX;
+}
+/* wasm_type_heap - a reference type's heap type (its nullability
+ * removed). wasm_type_idx - a concrete one's type index. */
+static inline uint32_t wasm_type_heap(uint32_t t)
+{
+	return t & ~WASM_TYPE_NONNULL;
+}
+static inline uint32_t wasm_type_idx(uint32_t t)
+{
+	return t >> WASM_TYPE_IDXSHIFT;
+}
+static inline bool wasm_type_nullable(uint32_t t)
+{
+	return !(t & WASM_TYPE_NONNULL);
+}
+/* wasm_type_kind - the 2.0 type of t's values' representation: a number
+ * type itself, a reference its hierarchy's top as a 2.0 type (funcref for
+ * func, nofunc and concrete function types; externref; exnref). */
+static inline uint8_t wasm_type_kind(uint32_t t)
+{
+	switch (t & 0xffu) {
+	case WASM_HEAP_TYPEIDX:
+	case WASM_HEAP_NOFUNC:
+		return WASM_TYPE_FUNCREF;
+	case WASM_HEAP_NOEXTERN:
+		return WASM_TYPE_EXTERNREF;
+	case WASM_HEAP_NOEXN:
+		return WASM_TYPE_EXNREF;
+	default:
+		return (uint8_t)t;
+	}
+}
 
 /* Import/export kinds, with their binary encodings. */
 enum wasm_extern_kind {
@@ -78,10 +174,13 @@ struct wasm_name {
 
 struct wasm_functype {
 	uint32_t nparams, nresults;
-	const uint8_t *params;	/* nparams enum wasm_valtype */
-	const uint8_t *results; /* nresults enum wasm_valtype */
-	uint32_t canon;		/* index of the first type in `types` equal to this one:
-				   two types of this module match iff their canon match */
+	const uint32_t *params;	 /* nparams value types (enum wasm_valtype) */
+	const uint32_t *results; /* nresults value types */
+	uint32_t canon;		 /* index of the first type in `types` equal to this one:
+				    two types of this module match iff their canon match */
+	/* The module whose types a concrete reference type here indexes; NULL
+	 * for a host function's type (which has none). */
+	const struct wasm_module *module;
 };
 
 /* Limits of a table or memory. 64-bit values: with memory64 every limit is
@@ -127,7 +226,7 @@ enum wasm_const_status {
 struct wasm_const_expr {
 	uint8_t kind;	 /* enum wasm_const_kind (if status is OK) */
 	uint8_t status;	 /* enum wasm_const_status */
-	uint8_t type;	 /* the value type produced; for GLOBAL_GET filled by the
+	uint32_t type;	 /* the value type produced; for GLOBAL_GET filled by the
 			    validator from the global's type */
 	uint32_t offset; /* byte offset of the expression, for messages */
 	union {
@@ -174,11 +273,11 @@ struct wasm_func {
 	uint32_t import; /* index into `imports`, WASM_NONE if defined here */
 
 	/* Defined functions only (zero for imports): */
-	uint32_t body_start;  /* the locals vector */
-	uint32_t code_start;  /* first instruction */
-	uint32_t code_end;    /* one past the body's final `end` */
-	uint32_t nlocals;     /* declared locals, params excluded */
-	uint8_t *local_types; /* nlocals enum wasm_valtype */
+	uint32_t body_start;   /* the locals vector */
+	uint32_t code_start;   /* first instruction */
+	uint32_t code_end;     /* one past the body's final `end` */
+	uint32_t nlocals;      /* declared locals, params excluded */
+	uint32_t *local_types; /* nlocals value types */
 
 	/* Filled by the validator (defined functions): */
 	uint32_t max_height; /* max operand stack height in values, params and
@@ -191,17 +290,21 @@ struct wasm_func {
 	uint32_t nblocks;
 	struct wasm_block_info *blocks;
 	/* One entry per `drop` (0x1a) and per untyped `select` (0x1b), in body
-	 * order: the type of the dropped / selected operand, or
-	 * WASM_TYPE_UNKNOWN in unreachable code (the stack is polymorphic and the
-	 * instruction never runs). */
+	 * order: the code (wasm_type_code) of the dropped / selected operand's
+	 * type, or WASM_TYPE_UNKNOWN in unreachable code (the stack is
+	 * polymorphic and the instruction never runs). */
 	uint32_t nuntyped;
 	uint8_t *untyped_types;
 };
 
 struct wasm_table {
-	uint8_t elem_type; /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
+	uint32_t elem_type; /* a reference type */
 	struct wasm_limits limits;
 	uint32_t import; /* index into `imports`, or WASM_NONE */
+	/* Typed function references (3.0): the initial value of every
+	 * element, when the table type has one (has_init; binary 0x40 0x00). */
+	bool has_init;
+	struct wasm_const_expr init;
 };
 
 struct wasm_memtype {
@@ -210,7 +313,7 @@ struct wasm_memtype {
 };
 
 struct wasm_global {
-	uint8_t type; /* enum wasm_valtype */
+	uint32_t type; /* a value type */
 	bool is_mutable;
 	uint32_t import;
 	struct wasm_const_expr init; /* defined globals only */
@@ -231,7 +334,7 @@ enum wasm_seg_mode {
 
 struct wasm_elem {
 	uint8_t mode;		       /* enum wasm_seg_mode */
-	uint8_t type;		       /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
+	uint32_t type;		       /* a reference type */
 	uint32_t table;		       /* active only */
 	struct wasm_const_expr offset; /* active only: the table's address type */
 	uint32_t count;
@@ -330,8 +433,13 @@ size_t wasm_module_footprint(const struct wasm_module *m);
 void wasm_module_free(struct wasm_module *m);
 
 /* wasm_functype_equal - structural equality of function types (for
- * call_indirect across modules). */
+ * call_indirect across modules; concrete reference types compare by the
+ * types they name). wasm_functype_equal_self - the same for types ia of
+ * a's module and ib of b's, a reference to ia in a matching one to ib in b
+ * (the decoder's canonicalization, before either's canon is known). */
 bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b);
+bool wasm_functype_equal_self(const struct wasm_functype *a, uint32_t ia,
+			      const struct wasm_functype *b, uint32_t ib);
 
 /* wasm_module_find_export - the export named `name` (len bytes) of `kind`,
  * or NULL. */
@@ -340,7 +448,7 @@ const struct wasm_export *wasm_module_find_export(const struct wasm_module *m, c
 
 /* wasm_types_slots - the 8-byte slots (value array entries, runtime.h)
  * values of types ts[0..n) take: two for a v128, one for any other. */
-static inline uint32_t wasm_types_slots(const uint8_t *ts, uint32_t n)
+static inline uint32_t wasm_types_slots(const uint32_t *ts, uint32_t n)
 {
 	uint32_t k = n;
 
@@ -349,8 +457,9 @@ static inline uint32_t wasm_types_slots(const uint8_t *ts, uint32_t n)
 	return k;
 }
 
-/* wasm_valtype_name - "i32", "funcref", ...; "?" for anything else. */
-const char *wasm_valtype_name(uint8_t t);
+/* wasm_valtype_name - "i32", "funcref", "(ref func)", "(ref null $t)"
+ * (a concrete type's index is not named), ...; "?" for anything else. */
+const char *wasm_valtype_name(uint32_t t);
 
 /* wasm_module_func_name - the function's name from the name section, or
  * {NULL, 0}. */

@@ -14,6 +14,7 @@
 #include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/opcodes.h"
+#include "wasm/reader.h"
 
 /* wasm_arena_alloc - `size` zeroed bytes owned by `m`, aligned for any
  * type; NULL if out of memory. Freed with the module. */
@@ -40,8 +41,9 @@ bool wasm_utf8_valid(const uint8_t *s, size_t n);
  * out[0..4); returns how many bytes (1 to 4). */
 size_t wasm_utf8_put(uint8_t *out, uint32_t cp);
 
-/* wasm_is_valtype / wasm_is_reftype - a known encoding (v128 included:
- * wasm_type_off says whether the module turned its feature off). */
+/* wasm_is_valtype / wasm_is_reftype - a known one-byte encoding (v128
+ * included: wasm_type_off says whether the module turned its feature
+ * off); the 3.0 forms 0x63/0x64 are read by wasm_read_valtype. */
 static inline bool wasm_is_reftype(uint8_t b)
 {
 	return b == WASM_TYPE_FUNCREF || b == WASM_TYPE_EXTERNREF || b == WASM_TYPE_EXNREF;
@@ -61,6 +63,50 @@ static inline uint32_t wasm_type_off(const struct wasm_module *m, uint8_t b)
 					     : 0;
 
 	return m->features_off & f;
+}
+
+/*
+ * wasm_read_valtype / wasm_read_reftype / wasm_read_heaptype - a value
+ * type, a reference type or a heap type (s33: a type index, or an abstract
+ * heap type's code) of the binary at r, for module m (whose features_off
+ * it honours), into *out (module.h's encoding). Returns 0; -1 if the
+ * reader failed (its error recorded); else the first byte that is not a
+ * known encoding, with *feature the wasm_feature bit it needs if the
+ * feature is turned off or not implemented (GC), 0 if it is unknown. A
+ * concrete index is not checked against the types (the validator says
+ * "unknown type"); one too big for the encoding reads as WASM_MAX_TYPES.
+ */
+int wasm_read_valtype(const struct wasm_module *m, struct wasm_reader *r, uint32_t *out,
+		      uint32_t *feature);
+int wasm_read_reftype(const struct wasm_module *m, struct wasm_reader *r, uint32_t *out,
+		      uint32_t *feature);
+int wasm_read_heaptype(const struct wasm_module *m, struct wasm_reader *r, uint32_t *out,
+		       uint32_t *feature);
+
+/* wasm_ref_func_type - the type of `ref.func x` in m: (ref $t) of the
+ * function's type t, or funcref where typed references are off (2.0). */
+static inline uint32_t wasm_ref_func_type(const struct wasm_module *m, uint32_t x)
+{
+	if (m->features_off & WASM_FEAT_FUNC_REFS)
+		return WASM_TYPE_FUNCREF;
+	return wasm_type_ref(wasm_heap_idx(m->funcs[x].type), false);
+}
+
+/*
+ * wasm_type_match - whether value type `a` of module ma matches (is a
+ * subtype of) `b` of module mb (3.0 without GC: equal numbers; a reference
+ * matches when nullability allows and its heap type is below the other's:
+ * nofunc <= a concrete function type <= func, noextern <= extern, noexn <=
+ * exn, concrete types by structural equality). ma == mb compares concrete
+ * types by their canon. Unknown (the validator's bottom) matches anything.
+ * wasm_type_equal - both ways.
+ */
+bool wasm_type_match(const struct wasm_module *ma, uint32_t a, const struct wasm_module *mb,
+		     uint32_t b);
+static inline bool wasm_type_equal(const struct wasm_module *ma, uint32_t a,
+				   const struct wasm_module *mb, uint32_t b)
+{
+	return wasm_type_match(ma, a, mb, b) && wasm_type_match(mb, b, ma, a);
 }
 
 /* wasm_simd_off - the feature turned off in `m` that 0xfd sub-opcode `sub`

@@ -70,6 +70,8 @@
 	X(CALL_INDIRECT, 0, 0x11, "call_indirect", IDX2, NONE, SPECIAL) \
 	X(RETURN_CALL, 0, 0x12, "return_call", IDX, NONE, SPECIAL) \
 	X(RETURN_CALL_INDIRECT, 0, 0x13, "return_call_indirect", IDX2, NONE, SPECIAL) \
+	X(CALL_REF, 0, 0x14, "call_ref", IDX, NONE, SPECIAL) \
+	X(RETURN_CALL_REF, 0, 0x15, "return_call_ref", IDX, NONE, SPECIAL) \
 	X(DELEGATE, 0, 0x18, "delegate", IDX, NONE, SPECIAL) \
 	X(CATCH_ALL, 0, 0x19, "catch_all", NONE, NONE, SPECIAL) \
 	X(DROP, 0, 0x1a, "drop", NONE, NONE, SPECIAL) \
@@ -243,6 +245,9 @@
 	X(REF_NULL, 0, 0xd0, "ref.null", REFTYPE, NONE, SPECIAL) \
 	X(REF_IS_NULL, 0, 0xd1, "ref.is_null", NONE, NONE, SPECIAL) \
 	X(REF_FUNC, 0, 0xd2, "ref.func", IDX, NONE, SPECIAL) \
+	X(REF_AS_NON_NULL, 0, 0xd4, "ref.as_non_null", NONE, NONE, SPECIAL) \
+	X(BR_ON_NULL, 0, 0xd5, "br_on_null", IDX, NONE, SPECIAL) \
+	X(BR_ON_NON_NULL, 0, 0xd6, "br_on_non_null", IDX, NONE, SPECIAL) \
 	X(I32_TRUNC_SAT_F32_S, 0xfc, 0, "i32.trunc_sat_f32_s", NONE, F32_TO_I32, NUM) \
 	X(I32_TRUNC_SAT_F32_U, 0xfc, 1, "i32.trunc_sat_f32_u", NONE, F32_TO_I32, NUM) \
 	X(I32_TRUNC_SAT_F64_S, 0xfc, 2, "i32.trunc_sat_f64_s", NONE, F64_TO_I32, NUM) \

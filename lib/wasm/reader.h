@@ -176,6 +176,37 @@ static inline bool wasm_reader_s33(struct wasm_reader *r, int64_t *out)
 	return true;
 }
 
+/* wasm_reader_blocktype - a block type as an s33 (-64 empty, a negative
+ * value type code - 0x80, or a type index); a typed reference (3.0: 0x63
+ * or 0x64, then a heap type) reads as funcref's code, -0x10: the slot kind
+ * is all a translator needs (the validator checked the type). */
+static inline bool wasm_reader_blocktype(struct wasm_reader *r, int64_t *out)
+{
+	if (r->pos < r->end && (r->buf[r->pos] == 0x63 || r->buf[r->pos] == 0x64)) {
+		int64_t heap;
+
+		r->pos++;
+		*out = 0x70 - 0x80;
+		return wasm_reader_s33(r, &heap);
+	}
+	return wasm_reader_s33(r, out);
+}
+
+/* wasm_reader_valtype_kind - a value type (select's) as its one-byte code,
+ * a typed reference (0x63/0x64, then a heap type) as funcref's 0x70: the
+ * slot kind, for a translator. */
+static inline bool wasm_reader_valtype_kind(struct wasm_reader *r, uint8_t *out)
+{
+	int64_t heap;
+
+	if (!wasm_reader_u8(r, out))
+		return false;
+	if (*out != 0x63 && *out != 0x64)
+		return true;
+	*out = 0x70;
+	return wasm_reader_s33(r, &heap);
+}
+
 static inline bool wasm_reader_s64(struct wasm_reader *r, int64_t *out)
 {
 	uint64_t v;

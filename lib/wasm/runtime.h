@@ -90,6 +90,8 @@ enum wasm_trap_kind {
 				     so that every embedder stops there;
 				     wasm_exec_exception has it */
 	WASM_TRAP_NULL_EXNREF,	  /* "null exception reference" (throw_ref) */
+	WASM_TRAP_NULL_FUNCREF,	  /* "null function reference" (call_ref) */
+	WASM_TRAP_NULL_REF,	  /* "null reference" (ref.as_non_null) */
 	WASM_TRAP__COUNT,
 };
 
@@ -185,14 +187,18 @@ struct wasm_funcinst {
 };
 
 struct wasm_tableinst {
-	uint8_t elem_type; /* WASM_TYPE_FUNCREF or WASM_TYPE_EXTERNREF */
+	uint32_t elem_type; /* a reference type (module.h) */
+	/* The module whose types a concrete elem_type indexes (NULL: made by
+	 * the host, no concrete type). */
+	const struct wasm_module *types_of;
 	uint32_t size;
 	uint32_t max;	  /* min(declared max, store limit) */
 	uintptr_t *elems; /* size entries; 0 = null */
 };
 
 struct wasm_globalinst {
-	uint8_t type; /* enum wasm_valtype */
+	uint32_t type;			    /* a value type (module.h) */
+	const struct wasm_module *types_of; /* as wasm_tableinst's */
 	bool is_mutable;
 	union wasm_val val; /* a v128: bytes 0-7 (see union wasm_val) */
 	uint64_t val_hi;    /* a v128: bytes 8-15; 0 for other types */
@@ -405,7 +411,7 @@ bool wasm_store_owns_address(const struct wasm_store *s, uintptr_t addr);
  */
 int wasm_store_new_func(struct wasm_store *s, const char *sig, wasm_host_fn fn, void *arg,
 			struct wasm_funcinst **out);
-int wasm_store_new_table(struct wasm_store *s, uint8_t elem_type, struct wasm_limits limits,
+int wasm_store_new_table(struct wasm_store *s, uint32_t elem_type, struct wasm_limits limits,
 			 struct wasm_tableinst **out);
 int wasm_store_new_memory(struct wasm_store *s, struct wasm_limits limits,
 			  struct wasm_memory **out);

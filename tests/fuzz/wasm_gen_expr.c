@@ -294,11 +294,52 @@ const struct gen_type *gen_call(struct gen *g, uint32_t f, bool indirect, uint32
 		gen_op(g, WASM_OP_CALL_INDIRECT);
 		gen_imm(g, ti);
 		gen_imm(g, 0);
+	} else if (gen_pick(g, 4) == 0) {
+		/* typed function references: through ref.func, sometimes
+		 * checked non-null first */
+		gen_op(g, WASM_OP_REF_FUNC);
+		gen_imm(g, f);
+		if (gen_pick(g, 2))
+			gen_op(g, WASM_OP_REF_AS_NON_NULL);
+		gen_op(g, WASM_OP_CALL_REF);
+		gen_imm(g, ti);
 	} else {
 		gen_op(g, WASM_OP_CALL);
 		gen_imm(g, f);
 	}
 	return ft;
+}
+
+/* An i32 through br_on_null or br_on_non_null on a funcref that is null
+ * or not: block (result i32) ... end. */
+static void gen_br_on_null(struct gen *g)
+{
+	bool non_null = gen_pick(g, 2);
+
+	gen_op(g, WASM_OP_BLOCK);
+	gen_buf_byte(&g->body, WASM_TYPE_I32);
+	if (!non_null) {
+		/* [i32 ref] -> branch with the i32 if null, else drop the ref */
+		gen_const(g, WASM_TYPE_I32);
+		gen_const(g, WASM_TYPE_FUNCREF);
+		gen_op(g, WASM_OP_BR_ON_NULL);
+		gen_imm(g, 0);
+		gen_op(g, WASM_OP_DROP);
+	} else {
+		/* block (result (ref func)): the ref if not null, else an i32 */
+		gen_op(g, WASM_OP_BLOCK);
+		gen_buf_byte(&g->body, 0x64);
+		gen_buf_byte(&g->body, WASM_TYPE_FUNCREF);
+		gen_const(g, WASM_TYPE_FUNCREF);
+		gen_op(g, WASM_OP_BR_ON_NON_NULL);
+		gen_imm(g, 0);
+		gen_const(g, WASM_TYPE_I32);
+		gen_op(g, WASM_OP_BR);
+		gen_imm(g, 1);
+		gen_op(g, WASM_OP_END);
+		gen_op(g, WASM_OP_REF_IS_NULL);
+	}
+	gen_op(g, WASM_OP_END);
 }
 
 /* A function whose first result is t (UNKNOWN: any), -1 if none. */
@@ -353,6 +394,10 @@ static bool gen_special(struct gen *g, uint8_t t, uint32_t depth)
 			return true;
 		}
 		default:
+			if (gen_pick(g, 3) == 0) {
+				gen_br_on_null(g);
+				return true;
+			}
 			gen_expr(g, k == 4 ? WASM_TYPE_FUNCREF : WASM_TYPE_EXTERNREF, depth + 1);
 			gen_op(g, WASM_OP_REF_IS_NULL);
 			return true;

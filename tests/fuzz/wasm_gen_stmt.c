@@ -259,6 +259,11 @@ static bool gen_tail_call(struct gen *g, uint32_t depth)
 			gen_op(g, WASM_OP_RETURN_CALL_INDIRECT);
 			gen_imm(g, x);
 			gen_imm(g, 0);
+		} else if (gen_pick(g, 3) == 0) { /* typed function references */
+			gen_op(g, WASM_OP_REF_FUNC);
+			gen_imm(g, x);
+			gen_op(g, WASM_OP_RETURN_CALL_REF);
+			gen_imm(g, g->functype[x]);
 		} else {
 			gen_op(g, WASM_OP_RETURN_CALL);
 			gen_imm(g, x);

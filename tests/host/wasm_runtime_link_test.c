@@ -55,9 +55,9 @@ TEST(wasm_runtime_link, store_config)
 
 TEST(wasm_runtime_link, host_func_signatures)
 {
-	static const uint8_t want[] = {WASM_TYPE_I32,	   WASM_TYPE_I64,     WASM_TYPE_F32,
-				       WASM_TYPE_F64,	   WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
-				       WASM_TYPE_EXTERNREF};
+	static const uint32_t want[] = {WASM_TYPE_I32,	    WASM_TYPE_I64,     WASM_TYPE_F32,
+					WASM_TYPE_F64,	    WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
+					WASM_TYPE_EXTERNREF};
 	static const char *const bad[] = {"", "i", "x:", ":q", "i:i:i", "iI", "i;i", " :"};
 	struct wasm_store *s;
 	struct wasm_funcinst *f = NULL, *g = NULL;
@@ -68,7 +68,7 @@ TEST(wasm_runtime_link, host_func_signatures)
 	if (EXPECT_OK(wasm_store_new_func(s, "iIfFre:e", host_nop, &x, &f))) {
 		EXPECT_EQ(f->type->nparams, 6);
 		EXPECT_EQ(f->type->nresults, 1);
-		EXPECT(memcmp(f->type->params, want, 6) == 0);
+		EXPECT(memcmp(f->type->params, want, 6 * sizeof(want[0])) == 0);
 		EXPECT_EQ(f->type->results[0], WASM_TYPE_EXTERNREF);
 		EXPECT(f->inst == NULL);
 		EXPECT(f->host == host_nop);

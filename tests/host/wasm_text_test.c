@@ -219,8 +219,9 @@ TEST(wasm_text, abbreviations_encode_as_their_expansion)
 		 "(memory 1 1) (export \"m\" (memory 0)) (data (memory 0) (offset i32.const 0) "
 		 "\"abc\")"},
 		{"(table funcref (elem $f $g)) (func $f) (func $g)",
-		 "(table 2 2 funcref) (elem (table 0) (offset (i32.const 0)) func 0 1) (func) "
-		 "(func)"},
+		 /* 3.0: the segment has the table's type, funcref */
+		 "(table 2 2 funcref) (elem (table 0) (offset (i32.const 0)) funcref (ref.func 0) "
+		 "(ref.func 1)) (func) (func)"},
 		{"(global $g (export \"g\") (mut i32) (i32.const 7))",
 		 "(global (mut i32) i32.const 7) (export \"g\" (global 0))"},
 		{"(func (result i32) (i32.add (i32.const 1) (i32.const 2)))",
@@ -246,7 +247,9 @@ TEST(wasm_text, abbreviations_encode_as_their_expansion)
 		 "i32.const 0 i32.const 0 call_indirect 0 (type 1))"},
 		{"(func (block (result i32) (i32.const 0)) drop)",
 		 "(func block (result i32) i32.const 0 end drop)"},
-		{"(elem declare func $f) (func $f)", "(elem declare funcref (ref.func 0)) (func)"},
+		/* 3.0: `func x*` is of type (ref func) */
+		{"(elem declare func $f) (func $f)",
+		 "(elem declare (ref func) (ref.func 0)) (func)"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
 		size_t na, nb;

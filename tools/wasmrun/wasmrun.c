@@ -439,7 +439,7 @@ static int run_invoke(struct runner *r, const struct opts *o)
 	if (!args)
 		return EXIT_LOAD;
 	for (uint32_t i = 0; i < ft->nparams; i++) {
-		if (!parse_val(ft->params[i], o->args[i], &args[i])) {
+		if (!parse_val(wasm_type_kind(ft->params[i]), o->args[i], &args[i])) {
 			fprintf(stderr, "wasmrun: argument %" PRIu32 " of '%s': '%s' is not a %s\n",
 				i + 1, o->invoke, o->args[i], wasm_valtype_name(ft->params[i]));
 			free(args);
@@ -456,7 +456,7 @@ static int run_invoke(struct runner *r, const struct opts *o)
 	if (run_call(r, f, args, ft->nparams, &status) == 0) {
 		res = wasm_exec_results(r->exec, &nres);
 		for (uint32_t i = 0; i < nres && i < ft->nresults; i++)
-			print_val(ft->results[i], res[i]);
+			print_val(wasm_type_kind(ft->results[i]), res[i]);
 		fflush(stdout);
 	}
 	free(args);

@@ -89,42 +89,33 @@ int wasm_dec_name(struct dec *d, struct wasm_name *out)
 	return 0;
 }
 
-/* A type of a feature turned off (wasm_type_off) is an unknown one, the
- * feature named in the message. */
-static int dec_type_off(struct dec *d, size_t at, uint8_t b)
+/* Reports a failed wasm_read_valtype/_reftype (rc, feature) at `at`. */
+static int dec_type_fail(struct dec *d, int rc, uint32_t feature, size_t at, const char *what)
 {
-	return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x (feature %s off)", b,
-			wasm_feature_name(wasm_type_off(d->m, b)));
+	if (rc < 0)
+		return wasm_dec_reader_fail(d);
+	if (feature)
+		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed %s 0x%02x (feature %s off)", what,
+				(unsigned)rc & 0xffu, wasm_feature_name(feature));
+	return DEC_FAIL(d, ERR_MALFORMED, at, "malformed %s 0x%02x", what, (unsigned)rc & 0xffu);
 }
 
-int wasm_dec_valtype(struct dec *d, uint8_t *out)
+int wasm_dec_valtype(struct dec *d, uint32_t *out)
 {
-	uint8_t b;
 	size_t at = d->r.pos;
+	uint32_t feature;
+	int rc = wasm_read_valtype(d->m, &d->r, out, &feature);
 
-	if (!wasm_reader_u8(&d->r, &b))
-		return wasm_dec_reader_fail(d);
-	if (!wasm_is_valtype(b))
-		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x", b);
-	if (wasm_type_off(d->m, b))
-		return dec_type_off(d, at, b);
-	*out = b;
-	return 0;
+	return rc ? dec_type_fail(d, rc, feature, at, "value type") : 0;
 }
 
-int wasm_dec_reftype(struct dec *d, uint8_t *out)
+int wasm_dec_reftype(struct dec *d, uint32_t *out)
 {
-	uint8_t b;
 	size_t at = d->r.pos;
+	uint32_t feature;
+	int rc = wasm_read_reftype(d->m, &d->r, out, &feature);
 
-	if (!wasm_reader_u8(&d->r, &b))
-		return wasm_dec_reader_fail(d);
-	if (!wasm_is_reftype(b))
-		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed reference type 0x%02x", b);
-	if (wasm_type_off(d->m, b))
-		return dec_type_off(d, at, b);
-	*out = b;
-	return 0;
+	return rc ? dec_type_fail(d, rc, feature, at, "reference type") : 0;
 }
 
 int wasm_dec_limits(struct dec *d, struct wasm_limits *out)
@@ -183,7 +174,7 @@ int wasm_dec_globaltype(struct dec *d, struct wasm_global *g)
 
 int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e)
 {
-	if (!wasm_decode_const_expr(&d->r, e, !(d->m->features_off & WASM_FEAT_EXTENDED_CONST)))
+	if (!wasm_decode_const_expr(d->m, &d->r, e))
 		return wasm_dec_reader_fail(d);
 	return 0;
 }
@@ -192,12 +183,14 @@ static uint32_t functype_hash(const struct wasm_functype *t)
 {
 	uint32_t h = 2166136261u ^ t->nparams;
 
-	/* FNV-1a over the params, a separator, then the results */
+	/* FNV-1a over the params, a separator, then the results; of a
+	 * concrete reference only its kind (equal types may name different
+	 * indices of equal types) */
 	for (uint32_t i = 0; i < t->nparams; i++)
-		h = (h ^ t->params[i]) * 16777619u;
+		h = (h ^ (t->params[i] & 0x1ffu)) * 16777619u;
 	h = (h ^ 0x60) * 16777619u;
 	for (uint32_t i = 0; i < t->nresults; i++)
-		h = (h ^ t->results[i]) * 16777619u;
+		h = (h ^ (t->results[i] & 0x1ffu)) * 16777619u;
 	return h;
 }
 
@@ -215,11 +208,14 @@ static int canon_types(struct dec *d)
 	if (!slots)
 		return wasm_dec_nomem(d);
 	memset(slots, 0xff, cap * sizeof(*slots)); /* WASM_NONE */
+	for (uint32_t i = 0; i < m->ntypes; i++)
+		m->types[i].canon = WASM_NONE;
 	for (uint32_t i = 0; i < m->ntypes; i++) {
 		struct wasm_functype *t = &m->types[i];
 		size_t s = functype_hash(t) & (cap - 1);
 
-		while (slots[s] != WASM_NONE && !wasm_functype_equal(&m->types[slots[s]], t))
+		while (slots[s] != WASM_NONE &&
+		       !wasm_functype_equal_self(&m->types[slots[s]], slots[s], t, i))
 			s = (s + 1) & (cap - 1);
 		if (slots[s] == WASM_NONE)
 			slots[s] = i;
@@ -237,13 +233,16 @@ static int dec_types(struct dec *d)
 
 	if (rc)
 		return rc;
+	if (n > WASM_MAX_TYPES) /* an implementation limit: indices fit a value type */
+		return DEC_FAIL(d, ERR_MALFORMED, d->r.pos, "too many types (%u, at most %u)", n,
+				WASM_MAX_TYPES);
 	m->types = wasm_arena_array(m, n, sizeof(*m->types));
 	if (!m->types)
 		return wasm_dec_nomem(d);
 	for (uint32_t i = 0; i < n; i++) {
 		struct wasm_functype *t = &m->types[i];
-		uint8_t form, *vt;
-		uint32_t np, nr;
+		uint8_t form;
+		uint32_t np, nr, *vt;
 		size_t at = d->r.pos;
 
 		if (!wasm_reader_u8(&d->r, &form))
@@ -255,7 +254,7 @@ static int dec_types(struct dec *d)
 					form);
 		if ((rc = wasm_dec_count(d, &np)))
 			return rc;
-		vt = wasm_arena_alloc(m, (size_t)np + 1);
+		vt = wasm_arena_array(m, (size_t)np + 1, sizeof(*vt));
 		if (!vt)
 			return wasm_dec_nomem(d);
 		for (uint32_t k = 0; k < np; k++)
@@ -265,7 +264,7 @@ static int dec_types(struct dec *d)
 		t->params = vt;
 		if ((rc = wasm_dec_count(d, &nr)))
 			return rc;
-		vt = wasm_arena_alloc(m, (size_t)nr + 1);
+		vt = wasm_arena_array(m, (size_t)nr + 1, sizeof(*vt));
 		if (!vt)
 			return wasm_dec_nomem(d);
 		for (uint32_t k = 0; k < nr; k++)
@@ -273,6 +272,7 @@ static int dec_types(struct dec *d)
 				return rc;
 		t->nresults = nr;
 		t->results = vt;
+		t->module = m;
 		m->ntypes = i + 1;
 	}
 	return canon_types(d);

@@ -24,6 +24,27 @@ static bool skip_u32(struct wasm_reader *r)
 	return wasm_reader_u32(r, &v);
 }
 
+/* Skips a value type: one byte, or 0x63/0x64 and a heap type (s33). */
+static bool skip_valtype(struct wasm_reader *r)
+{
+	uint64_t v;
+	uint8_t b;
+
+	if (!wasm_reader_u8(r, &b))
+		return false;
+	return (b != 0x63 && b != 0x64) || wasm_reader_leb(r, 33, true, &v);
+}
+
+/* Skips a block type: s33, or a value type of the 0x63/0x64 form. */
+static bool skip_blocktype(struct wasm_reader *r)
+{
+	uint64_t v;
+
+	if (r->pos < r->end && (r->buf[r->pos] == 0x63 || r->buf[r->pos] == 0x64))
+		return skip_valtype(r);
+	return wasm_reader_leb(r, 33, true, &v);
+}
+
 /* Skips the immediates of kind `imm` (enum wasm_imm, not PREFIX). */
 static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 {
@@ -35,7 +56,7 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 	case WASM_IMM_NONE:
 		return true;
 	case WASM_IMM_BLOCK: /* s33 */
-		return wasm_reader_leb(r, 33, true, &v);
+		return skip_blocktype(r);
 	case WASM_IMM_IDX:
 		return skip_u32(r);
 	case WASM_IMM_IDX2:
@@ -74,7 +95,7 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 		if (!wasm_reader_u32(r, &n))
 			return false;
 		for (uint32_t i = 0; i < n; i++)
-			if (!wasm_reader_u8(r, &b))
+			if (!skip_valtype(r))
 				return false;
 		return true;
 	/* memory indices: u32 with multi-memory (the validator checks them) */
@@ -92,10 +113,10 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 		return wasm_reader_bytes(r, 4, &(const uint8_t *){NULL});
 	case WASM_IMM_F64:
 		return wasm_reader_bytes(r, 8, &(const uint8_t *){NULL});
-	case WASM_IMM_REFTYPE:
-		return wasm_reader_u8(r, &b);
+	case WASM_IMM_REFTYPE: /* a heap type (s33) */
+		return wasm_reader_leb(r, 33, true, &v);
 	case WASM_IMM_TRY_TABLE: /* block type, vec(catch) */
-		if (!wasm_reader_leb(r, 33, true, &v) || !wasm_reader_u32(r, &n))
+		if (!skip_blocktype(r) || !wasm_reader_u32(r, &n))
 			return false;
 		for (uint32_t i = 0; i < n; i++) {
 			if (!wasm_reader_u8(r, &b))
@@ -145,11 +166,13 @@ static bool is_v128_const(struct wasm_reader *r)
 	return false;
 }
 
-bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, bool extended)
+bool wasm_decode_const_expr(const struct wasm_module *m, struct wasm_reader *r,
+			    struct wasm_const_expr *out)
 {
 	struct wasm_const_expr e = {0};
-	uint32_t ninstr = 0, depth = 0;
+	uint32_t ninstr = 0, depth = 0, feature;
 	bool nonconst = false, arith = false;
+	bool extended = !(m->features_off & WASM_FEAT_EXTENDED_CONST);
 
 	e.offset = (uint32_t)r->pos;
 	for (;;) {
@@ -193,15 +216,19 @@ bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, 
 			e.kind = WASM_CONST_F64;
 			e.type = WASM_TYPE_F64;
 			break;
-		case WASM_OP_REF_NULL:
-			if (!wasm_reader_u8(r, &e.type))
+		case WASM_OP_REF_NULL: {
+			size_t at = r->pos;
+			int rc = wasm_read_heaptype(m, r, &e.type, &feature);
+
+			if (rc < 0)
 				return false;
-			if (!wasm_is_reftype(e.type)) {
-				r->pos--;
+			if (rc) {
+				r->pos = at;
 				return wasm_reader_error(r, "malformed reference type");
 			}
 			e.kind = WASM_CONST_REF_NULL;
 			break;
+		}
 		case WASM_OP_REF_FUNC:
 			if (!wasm_reader_u32(r, &e.u.index))
 				return false;
@@ -319,6 +346,21 @@ int wasm_decode_names(struct wasm_module *m, struct wasm_reader *r)
 	return 0;
 }
 
+/* A value type in a body (block type, select's types). */
+static bool scan_valtype(const struct wasm_module *m, struct wasm_reader *r, uint32_t *t)
+{
+	uint32_t feature;
+	int rc = wasm_read_valtype(m, r, t, &feature);
+
+	if (rc < 0)
+		return false;
+	if (rc)
+		return wasm_reader_error(r, feature ? "malformed value type (feature off or not "
+						      "supported)"
+						    : "malformed value type");
+	return true;
+}
+
 /* Decodes one body's instructions without typing them. */
 static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const struct wasm_func *f)
 {
@@ -327,7 +369,7 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 	r->pos = f->code_start;
 	r->end = f->code_end;
 	for (;;) {
-		uint8_t op, b;
+		uint8_t op;
 		int64_t bt;
 		uint32_t n, sub;
 		size_t at = r->pos;
@@ -340,13 +382,21 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 		case WASM_OP_IF:
 		case WASM_OP_TRY:
 		case WASM_OP_TRY_TABLE:
-			if (!wasm_reader_s33(r, &bt))
-				return false;
-			if (bt < 0 &&
-			    (bt < -64 || (bt != -64 && (!wasm_is_valtype((uint8_t)(bt + 0x80)) ||
-							wasm_type_off(m, (uint8_t)(bt + 0x80)))))) {
-				r->pos = at;
-				return wasm_reader_error(r, "malformed value type");
+			if (r->pos < r->end && (r->buf[r->pos] == 0x63 || r->buf[r->pos] == 0x64)) {
+				uint32_t t;
+
+				if (!scan_valtype(m, r, &t))
+					return false;
+			} else {
+				if (!wasm_reader_s33(r, &bt))
+					return false;
+				if (bt < 0 &&
+				    (bt < -64 ||
+				     (bt != -64 && (!wasm_is_valtype((uint8_t)(bt + 0x80)) ||
+						    wasm_type_off(m, (uint8_t)(bt + 0x80)))))) {
+					r->pos = at + 1;
+					return wasm_reader_error(r, "malformed value type");
+				}
 			}
 			if (op == WASM_OP_TRY_TABLE) {
 				r->pos = at + 1;
@@ -371,17 +421,37 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 			if (!wasm_reader_u32(r, &n))
 				return false;
 			for (uint32_t i = 0; i < n; i++) {
-				if (!wasm_reader_u8(r, &b))
+				uint32_t t;
+
+				if (!scan_valtype(m, r, &t))
 					return false;
-				if (!wasm_is_valtype(b) || wasm_type_off(m, b))
-					return wasm_reader_error(r, "malformed value type");
 			}
 			break;
-		case WASM_OP_REF_NULL:
-			if (!wasm_reader_u8(r, &b))
+		case WASM_OP_REF_NULL: {
+			uint32_t t, feature;
+			int rc = wasm_read_heaptype(m, r, &t, &feature);
+
+			if (rc < 0)
 				return false;
-			if (!wasm_is_reftype(b))
-				return wasm_reader_error(r, "malformed reference type");
+			if (rc)
+				return wasm_reader_error(r,
+							 feature ? "malformed reference type "
+								   "(feature off or not supported)"
+								 : "malformed reference type");
+			break;
+		}
+		case WASM_OP_CALL_REF:
+		case WASM_OP_RETURN_CALL_REF:
+		case WASM_OP_REF_AS_NON_NULL:
+		case WASM_OP_BR_ON_NULL:
+		case WASM_OP_BR_ON_NON_NULL:
+			if (m->features_off & WASM_FEAT_FUNC_REFS) {
+				r->pos = at;
+				return wasm_reader_error(r, "illegal opcode (feature "
+							    "function-references off)");
+			}
+			if (!wasm_skip_immediates(r, op))
+				return false;
 			break;
 		case WASM_OP_PREFIX_FC:
 			if (!wasm_reader_u32(r, &sub))

@@ -35,8 +35,10 @@ int wasm_dec_nomem(struct dec *d);
 int wasm_dec_count(struct dec *d, uint32_t *n);
 /* A UTF-8 name, pointing into the module's bytes. */
 int wasm_dec_name(struct dec *d, struct wasm_name *out);
-int wasm_dec_valtype(struct dec *d, uint8_t *out);
-int wasm_dec_reftype(struct dec *d, uint8_t *out);
+/* A value type or reference type (module.h's encoding; 3.0's typed
+ * references where the feature is on). */
+int wasm_dec_valtype(struct dec *d, uint32_t *out);
+int wasm_dec_reftype(struct dec *d, uint32_t *out);
 /* Limits of a memory or table; with memory64 those of the i64 address type
  * too (flags 0x04/0x05), and all values are read as u64. */
 int wasm_dec_limits(struct dec *d, struct wasm_limits *out);
@@ -65,10 +67,11 @@ int wasm_dec_tagtype(struct dec *d, uint32_t *type, size_t at);
  * wasm_decode_const_expr - reads a constant expression up to and including
  * its final `end` into *out. A non-constant or extra instruction is not a
  * decode error (it is invalid, not malformed): it is recorded in out->status
- * and skipped. `extended`: extended constant expressions are on.
+ * and skipped; the features m turned off are honoured.
  * Returns false (reader failure recorded) on malformed bytes.
  */
-bool wasm_decode_const_expr(struct wasm_reader *r, struct wasm_const_expr *out, bool extended);
+bool wasm_decode_const_expr(const struct wasm_module *m, struct wasm_reader *r,
+			    struct wasm_const_expr *out);
 
 /* wasm_decode_names - parses the custom "name" section's payload r[pos,
  * end) into m->module_name and m->func_names; malformed parts are ignored

@@ -58,9 +58,29 @@ int wasm_dec_tables(struct dec *d)
 		return rc;
 	for (uint32_t i = 0; i < n; i++) {
 		struct wasm_table *t = &m->tables[m->ntables + i];
+		size_t at = d->r.pos;
 
+		/* 0x40 0x00: a table with an initial value (typed function
+		 * references), its expression after the table type */
+		if (at < d->r.end && d->r.buf[at] == 0x40 &&
+		    (m->features_off & WASM_FEAT_FUNC_REFS))
+			return DEC_FAIL(d, ERR_MALFORMED, at,
+					"malformed reference type 0x40 (feature %s off)",
+					wasm_feature_name(WASM_FEAT_FUNC_REFS));
+		if (at < d->r.end && d->r.buf[at] == 0x40) {
+			uint8_t zero;
+
+			d->r.pos++;
+			if (!wasm_reader_u8(&d->r, &zero))
+				return wasm_dec_reader_fail(d);
+			if (zero != 0)
+				return DEC_FAIL(d, ERR_MALFORMED, at + 1, "malformed table type");
+			t->has_init = true;
+		}
 		if ((rc = wasm_dec_reftype(d, &t->elem_type)) ||
 		    (rc = wasm_dec_limits(d, &t->limits)))
+			return rc;
+		if (t->has_init && (rc = wasm_dec_const_expr(d, &t->init)))
 			return rc;
 		t->import = WASM_NONE;
 	}
@@ -172,7 +192,10 @@ int wasm_dec_elems(struct dec *d)
 		/* bit 0: passive/declarative; bit 1: explicit table index
 		 * (active) or declarative; bit 2: expressions, not indices */
 		exprs = flags & 4;
-		e->type = WASM_TYPE_FUNCREF;
+		/* function indices: (ref func) with typed references (3.0) */
+		e->type = exprs || (m->features_off & WASM_FEAT_FUNC_REFS)
+				  ? WASM_TYPE_FUNCREF
+				  : wasm_type_ref(WASM_HEAP_FUNC, false);
 		if (flags & 1)
 			e->mode = (flags & 2) ? WASM_SEG_DECLARATIVE : WASM_SEG_PASSIVE;
 		else
@@ -216,7 +239,7 @@ int wasm_dec_elems(struct dec *d)
 				return wasm_dec_reader_fail(d);
 			x->kind = WASM_CONST_REF_FUNC;
 			x->status = WASM_CONST_OK;
-			x->type = WASM_TYPE_FUNCREF;
+			x->type = e->type; /* (ref func), or funcref in 2.0 */
 		}
 		e->count = count;
 		m->nelems = i + 1;
@@ -255,8 +278,7 @@ static int dec_body(struct dec *d, struct wasm_func *f)
 		return rc;
 	groups_at = d->r.pos;
 	for (uint32_t g = 0; g < ngroups; g++) {
-		uint32_t cnt;
-		uint8_t t;
+		uint32_t cnt, t;
 
 		if (!wasm_reader_u32(&d->r, &cnt))
 			return wasm_dec_reader_fail(d);
@@ -267,18 +289,17 @@ static int dec_body(struct dec *d, struct wasm_func *f)
 			return rc;
 	}
 	f->nlocals = (uint32_t)total;
-	f->local_types = wasm_arena_alloc(m, (size_t)total + 1);
+	f->local_types = wasm_arena_array(m, (size_t)total + 1, sizeof(*f->local_types));
 	if (!f->local_types)
 		return wasm_dec_nomem(d);
 	d->r.pos = groups_at;
 	for (uint32_t g = 0, k = 0; g < ngroups; g++) {
-		uint32_t cnt;
-		uint8_t t;
+		uint32_t cnt, t;
 
 		wasm_reader_u32(&d->r, &cnt);
 		wasm_dec_valtype(d, &t);
-		memset(f->local_types + k, t, cnt);
-		k += cnt;
+		for (uint32_t j = 0; j < cnt; j++)
+			f->local_types[k++] = t;
 	}
 	f->code_start = (uint32_t)d->r.pos;
 	f->code_end = (uint32_t)d->r.end;

@@ -1105,6 +1105,32 @@ L_ELEM_DROP:
 	wasm_rt_elem_drop(x->fn->inst, (uint32_t)ip->imm);
 	NEXT();
 
+	/* ---- typed function references (out of the hot paths' way) ---- */
+L_BR_NULL: /* br_on_null, or br_on_non_null's path that falls through */
+	if (!A64)
+		TAKE();
+	NEXT();
+L_BR_NONNULL:
+	if (A64)
+		TAKE();
+	NEXT();
+L_REF_AS_NON_NULL:
+	if (!A64)
+		TRAP(WASM_TRAP_NULL_REF);
+	fp[ip->c] = A64;
+	NEXT();
+L_CALL_REF: /* the callee's type is the one validated: no check */
+	tail = false;
+	goto call_ref;
+L_RETURN_CALL_REF:
+	tail = true;
+call_ref:
+	f = (struct wasm_funcinst *)(uintptr_t)B64;
+	if (!f)
+		TRAP(WASM_TRAP_NULL_FUNCREF);
+	argbase = ip->a;
+	goto call_funcinst;
+
 	/* ---- numeric operators that cannot trap ---- */
 	/* clang-format off */
 #define SIMPLE_OPS(X) \

@@ -107,6 +107,8 @@ void interp_tr_else(struct tr *t);
 bool interp_tr_end(struct tr *t);
 void interp_tr_br(struct tr *t, uint32_t d);
 void interp_tr_br_if(struct tr *t, uint32_t d);
+/* br_on_null / br_on_non_null (`non_null`) to label depth d. */
+void interp_tr_br_on_null(struct tr *t, uint32_t d, bool non_null);
 void interp_tr_br_table(struct tr *t, bool dead);
 /* Exception handling (interp_tr_exn.c): try_table, the legacy try, catch,
  * catch_all and delegate, throw, throw_ref, rethrow; and closing a try's

@@ -523,7 +523,7 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	struct tctrl *k;
 	int64_t bt;
 
-	wasm_reader_s33(&t->r, &bt);
+	wasm_reader_blocktype(&t->r, &bt);
 	k = &t->cs[t->nc++];
 	memset(k, 0, sizeof(*k));
 	k->op = op;
@@ -533,8 +533,8 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	k->dead = dead;
 	if (t->wide) {
 		/* counts in slots */
-		const uint8_t *ps = NULL, *rs = NULL;
-		uint8_t one = (uint8_t)(bt + 0x80);
+		const uint32_t *ps = NULL, *rs = NULL;
+		uint32_t one = (uint32_t)(bt + 0x80);
 
 		if (bt >= 0) {
 			ps = t->m->types[bt].params;
@@ -642,6 +642,18 @@ void interp_tr_br(struct tr *t, uint32_t d)
 	interp_tr_set_dead(t);
 }
 
+/* A conditional branch that needs moves: the inverted test at `site`
+ * skips the moves and the branch to k emitted here. */
+static void branch_with_moves(struct tr *t, struct tctrl *k, uint32_t n, uint32_t site)
+{
+	emit_moves(t, k, n);
+	interp_tr_emit(t, OP_BR);
+	set_target(t, t->n - 1, k);
+	if (!t->nomem)
+		t->code[site].imm = (uint64_t)(t->n - site);
+	t->label_at = t->n;
+}
+
 void interp_tr_br_if(struct tr *t, uint32_t d)
 {
 	struct tctrl *k = &t->cs[t->nc - 1 - d];
@@ -657,12 +669,36 @@ void interp_tr_br_if(struct tr *t, uint32_t d)
 	}
 	t->h++;
 	site = emit_cond_branch(t, true);
-	emit_moves(t, k, n);
-	interp_tr_emit(t, OP_BR);
-	set_target(t, t->n - 1, k);
-	if (!t->nomem)
-		t->code[site].imm = (uint64_t)(t->n - site);
-	t->label_at = t->n;
+	branch_with_moves(t, k, n, site);
+}
+
+/* br_on_null d (the reference stays when it is not null) and, with
+ * `non_null`, br_on_non_null d (the reference goes with the branch, or is
+ * dropped). The reference is the top entry, in its slot. */
+void interp_tr_br_on_null(struct tr *t, uint32_t d, bool non_null)
+{
+	struct tctrl *k = &t->cs[t->nc - 1 - d];
+	uint32_t n = label_arity(k), site, s;
+	struct ins *in;
+
+	interp_tr_materialize_top(t, 1);
+	s = interp_tr_slot(t, t->h - 1);
+	if (!non_null)
+		t->h--; /* the branch carries the values below it */
+	if (!needs_moves(t, k, n)) {
+		in = interp_tr_emit(t, non_null ? OP_BR_NONNULL : OP_BR_NULL);
+		in->a = s;
+		set_target(t, t->n - 1, k);
+	} else {
+		in = interp_tr_emit(t, non_null ? OP_BR_NULL : OP_BR_NONNULL);
+		in->a = s;
+		site = t->n - 1;
+		branch_with_moves(t, k, n, site);
+	}
+	if (non_null)
+		t->h--; /* not taken: the null is dropped */
+	else
+		t->h++;
 }
 
 void interp_tr_br_table(struct tr *t, bool dead)

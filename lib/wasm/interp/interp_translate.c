@@ -50,7 +50,8 @@ static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, u
 	in->imm = imm;
 	t->h -= np;
 	if (op == OP_RETURN_CALL || op == OP_RETURN_CALL_INDIRECT ||
-	    op == OP_RETURN_CALL_INDIRECT64 || op == OP_RETURN_CALL_FUNCINST) {
+	    op == OP_RETURN_CALL_INDIRECT64 || op == OP_RETURN_CALL_FUNCINST ||
+	    op == OP_RETURN_CALL_REF) {
 		interp_tr_set_dead(t);
 		return;
 	}
@@ -446,7 +447,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		return false;
 	case WASM_OP_SELECT_T:
 		wasm_reader_u32(&t->r, &x);
-		wasm_reader_u8(&t->r, &b);
+		wasm_reader_valtype_kind(&t->r, &b);
 		if (!dead)
 			do_select(t, b == WASM_TYPE_V128);
 		return false;
@@ -593,8 +594,8 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		if (!dead)
 			interp_tr_push_const(t, v);
 		return false;
-	case WASM_OP_REF_NULL:
-		wasm_reader_u8(&t->r, &b);
+	case WASM_OP_REF_NULL: /* a heap type (s33) */
+		wasm_reader_s33(&t->r, &(int64_t){0});
 		if (!dead)
 			interp_tr_push_const(t, 0);
 		return false;
@@ -612,6 +613,33 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		wasm_reader_u32(&t->r, &x);
 		if (!dead)
 			interp_tr_push_const(t, (uintptr_t)t->inst->funcs[x]);
+		return false;
+	case WASM_OP_CALL_REF: /* typed function references */
+	case WASM_OP_RETURN_CALL_REF:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead) {
+			uint32_t r = interp_tr_pop(t);
+
+			do_call(t, &m->types[x],
+				code == WASM_OP_RETURN_CALL_REF ? OP_RETURN_CALL_REF : OP_CALL_REF,
+				0, r, 0);
+		}
+		return false;
+	case WASM_OP_REF_AS_NON_NULL:
+		if (!dead) {
+			uint32_t s = interp_tr_pop(t);
+
+			in = interp_tr_emit(t, OP_REF_AS_NON_NULL);
+			in->a = s;
+			in->c = interp_tr_push(t);
+			interp_tr_produced(t);
+		}
+		return false;
+	case WASM_OP_BR_ON_NULL:
+	case WASM_OP_BR_ON_NON_NULL:
+		wasm_reader_u32(&t->r, &x);
+		if (!dead)
+			interp_tr_br_on_null(t, x, code == WASM_OP_BR_ON_NON_NULL);
 		return false;
 	case WASM_OP_PREFIX_FC:
 		do_fc(t, dead);
@@ -663,7 +691,8 @@ static uint32_t *local_map(const struct wasm_module *m, const struct wasm_func *
 	uint32_t *map = malloc(((size_t)n + 1) * sizeof(*map));
 
 	for (uint32_t i = 0; map && i < n; i++) {
-		uint8_t ty = i < ft->nparams ? ft->params[i] : f->local_types[i - ft->nparams];
+		uint8_t ty = wasm_type_kind(i < ft->nparams ? ft->params[i]
+							    : f->local_types[i - ft->nparams]);
 
 		map[i] = s << 1 | (ty == WASM_TYPE_V128);
 		s += 1 + (ty == WASM_TYPE_V128);

@@ -277,13 +277,20 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		 * compiled code, so a chain of them stays constant-space) */
 		c->err = ERR_UNSUPP;
 		return false;
+	case WASM_OP_CALL_REF: /* typed function references: interpreted */
+	case WASM_OP_RETURN_CALL_REF:
+	case WASM_OP_REF_AS_NON_NULL:
+	case WASM_OP_BR_ON_NULL:
+	case WASM_OP_BR_ON_NON_NULL:
+		c->err = ERR_UNSUPP;
+		return false;
 	case WASM_OP_DROP:
 		c->untyped++;
 		jc_drop(c);
 		return false;
 	case WASM_OP_SELECT_T:
 		wasm_reader_u32(&c->r, &x);
-		wasm_reader_u8(&c->r, &u);
+		wasm_reader_valtype_kind(&c->r, &u);
 		jc_select(c, u);
 		return false;
 	case WASM_OP_SELECT:
@@ -341,8 +348,8 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		wasm_reader_fixed64(&c->r, &v);
 		jc_push_const(c, v);
 		return false;
-	case WASM_OP_REF_NULL:
-		wasm_reader_u8(&c->r, &u);
+	case WASM_OP_REF_NULL: /* a heap type (s33) */
+		wasm_reader_s33(&c->r, &(int64_t){0});
 		jc_push_const(c, 0);
 		return false;
 	case WASM_OP_REF_IS_NULL:
@@ -425,8 +432,10 @@ static int compile_body(struct jc *c)
 	c->cs = malloc(((size_t)f->max_depth + 1) * sizeof(*c->cs));
 	if (!c->ltypes || !c->lreg || !c->vs || !c->cs)
 		return ERR_NOMEM;
-	memcpy(c->ltypes, c->ft->params, c->ft->nparams);
-	memcpy(c->ltypes + c->ft->nparams, f->local_types, f->nlocals);
+	for (uint32_t i = 0; i < c->ft->nparams; i++)
+		c->ltypes[i] = wasm_type_kind(c->ft->params[i]);
+	for (uint32_t i = 0; i < f->nlocals; i++)
+		c->ltypes[c->ft->nparams + i] = wasm_type_kind(f->local_types[i]);
 	jc_assign_homes(c);
 	c->nc = 1;
 	memset(&c->cs[0], 0, sizeof(c->cs[0]));

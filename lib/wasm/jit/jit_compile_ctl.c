@@ -105,7 +105,7 @@ void jc_block(struct jc *c, uint8_t op)
 	struct jit_ctl *k;
 	int64_t bt;
 
-	wasm_reader_s33(&c->r, &bt);
+	wasm_reader_blocktype(&c->r, &bt);
 	k = &c->cs[c->nc++];
 	memset(k, 0, sizeof(*k));
 	k->op = op;
@@ -406,7 +406,7 @@ static void emit_args(struct jc *c, const struct wasm_functype *ft)
 	}
 	memset(&p, 0, sizeof(p));
 	for (uint32_t i = 0; i < ft->nparams; i++) {
-		uint8_t t = ft->params[i];
+		uint8_t t = wasm_type_kind(ft->params[i]);
 
 		if (!next_arg(&p, t, &reg, &s))
 			continue;
@@ -422,7 +422,7 @@ static void emit_args(struct jc *c, const struct wasm_functype *ft)
 static void take_results(struct jc *c, const struct wasm_functype *ft, uint32_t base, bool in_reg)
 {
 	if (ft->nresults == 1 && in_reg) {
-		uint8_t t = ft->results[0];
+		uint8_t t = wasm_type_kind(ft->results[0]);
 		unsigned r = jc_is_float(t) ? 10 : RV64_A0; /* fa0 or a0 */
 
 		jc_claim_reg(c, r, jc_is_float(t));
@@ -431,7 +431,7 @@ static void take_results(struct jc *c, const struct wasm_functype *ft, uint32_t 
 		return;
 	}
 	if (ft->nresults == 1) {
-		uint8_t t = ft->results[0];
+		uint8_t t = wasm_type_kind(ft->results[0]);
 
 		if (is_float(t))
 			jc_put_f(c, base, 10, t);

@@ -50,7 +50,7 @@ void jc_emit_prologue(struct jc *c)
 			jc_st(c, rv64_sd, c->save[k], RV64_S0, -24 - 8 * (int64_t)k);
 	}
 	for (uint32_t i = 0; i < ft->nparams; i++) {
-		uint8_t t = ft->params[i];
+		uint8_t t = wasm_type_kind(ft->params[i]);
 		int64_t so = jc_slot_off(c, i);
 		unsigned home = c->lreg[i];
 
@@ -125,7 +125,7 @@ void jc_emit_epilogue(struct jc *c)
 	uint32_t base = jc_slot(c, 0);
 
 	if (ft->nresults == 1) {
-		uint8_t t = ft->results[0];
+		uint8_t t = wasm_type_kind(ft->results[0]);
 		int64_t so = jc_slot_off(c, base);
 
 		if (t == WASM_TYPE_F32)
@@ -274,10 +274,10 @@ void jc_skip_imm(struct jc *c, uint8_t imm)
 	case WASM_IMM_SELECT_T:
 		wasm_reader_u32(r, &n);
 		for (uint32_t i = 0; i < n; i++)
-			wasm_reader_u8(r, &u);
+			wasm_reader_valtype_kind(r, &u);
 		break;
-	case WASM_IMM_REFTYPE:
-		wasm_reader_u8(r, &u);
+	case WASM_IMM_REFTYPE: /* a heap type (s33) */
+		wasm_reader_s33(r, &(int64_t){0});
 		break;
 	case WASM_IMM_MEM0:
 		jc_memidx(c);
@@ -334,7 +334,7 @@ static void count_uses(struct jc *c, uint64_t *uses)
 		case WASM_OP_BLOCK:
 		case WASM_OP_LOOP:
 		case WASM_OP_IF:
-			wasm_reader_s33(&c->r, &bt);
+			wasm_reader_blocktype(&c->r, &bt);
 			if (depth < f->max_depth) {
 				loop[depth++] = op == WASM_OP_LOOP;
 				nloop += op == WASM_OP_LOOP;

@@ -580,7 +580,7 @@ static void global_addr(struct jc *c, uint32_t x)
 
 void jc_global_get(struct jc *c, uint32_t x)
 {
-	uint8_t t = c->m->globals[x].type;
+	uint8_t t = wasm_type_kind(c->m->globals[x].type);
 	unsigned r;
 
 	global_addr(c, x);
@@ -599,7 +599,7 @@ void jc_global_get(struct jc *c, uint32_t x)
  * interpreter and the host read union wasm_val. */
 void jc_global_set(struct jc *c, uint32_t x)
 {
-	uint8_t t = c->m->globals[x].type;
+	uint8_t t = wasm_type_kind(c->m->globals[x].type);
 	bool f = jc_is_float(t);
 	unsigned r = f ? jc_pop_src_f(c, t) : jc_pop_src_x(c, t);
 

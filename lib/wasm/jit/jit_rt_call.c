@@ -273,7 +273,7 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 	}
 	ni = nf = ns = 0;
 	for (uint32_t i = 0; i < ft->nparams; i++) {
-		uint8_t t = ft->params[i];
+		uint8_t t = wasm_type_kind(ft->params[i]);
 
 		if (type_is_float(t) && nf < 8)
 			c.f[nf++] = reg_of(t, slots[i]);
@@ -293,7 +293,7 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 	jit_rt_enter(&c);
 	jx->top = s.prev;
 	if (ft->nresults == 1) {
-		uint8_t t = ft->results[0];
+		uint8_t t = wasm_type_kind(ft->results[0]);
 
 		slots[0] = slot_of(t, type_is_float(t) ? c.ret_f : c.ret_x);
 	} else {
@@ -367,7 +367,7 @@ void *jit_rt_lazy_c(struct wasm_exec *x, uintptr_t idx, struct jit_lazy_regs *re
 		jx->cap_scratch = n;
 	}
 	for (uint32_t i = 0; i < ft->nparams; i++) {
-		uint8_t t = ft->params[i];
+		uint8_t t = wasm_type_kind(ft->params[i]);
 		uint64_t v;
 
 		if (type_is_float(t) && nf < 8)
@@ -381,7 +381,7 @@ void *jit_rt_lazy_c(struct wasm_exec *x, uintptr_t idx, struct jit_lazy_regs *re
 	/* no compiled code runs inside: scratch stays this call's */
 	call_interp(x, f, jx->scratch, ri, ra - 4, fp);
 	if (ft->nresults == 1) {
-		uint8_t t = ft->results[0];
+		uint8_t t = wasm_type_kind(ft->results[0]);
 
 		if (type_is_float(t))
 			regs->f[0] = reg_of(t, jx->scratch[0]);

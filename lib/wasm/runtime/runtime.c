@@ -211,13 +211,13 @@ void wasm_store_memory_publish(struct wasm_store *s, struct rt_memory *m)
  * elements; any table holds at most the store's max_table_elems: a larger
  * minimum cannot be instantiated (ERR_RANGE), a larger maximum is cut
  * (table.grow past it returns -1). */
-int wasm_store_table_new(struct wasm_store *s, uint8_t elem_type, struct wasm_limits limits,
+int wasm_store_table_new(struct wasm_store *s, uint32_t elem_type, struct wasm_limits limits,
 			 struct rt_table **out)
 {
 	uint64_t max = limits.has_max ? limits.max : UINT64_MAX;
 	struct rt_table *t;
 
-	if (!wasm_is_reftype(elem_type) ||
+	if (!wasm_type_is_ref(elem_type) ||
 	    !limits_ok(limits, limits.is64 ? UINT64_MAX : UINT32_MAX))
 		return ERR_INVAL;
 	max = MIN(max, s->cfg.max_table_elems);
@@ -255,12 +255,12 @@ void wasm_store_table_publish(struct wasm_store *s, struct rt_table *t)
 
 /* ---- host-made objects ---- */
 
-static int sig_valtype(char c, uint8_t *out)
+static int sig_valtype(char c, uint32_t *out)
 {
 	static const char letters[] = "iIfFrev";
-	static const uint8_t types[] = {WASM_TYPE_I32, WASM_TYPE_I64,	  WASM_TYPE_F32,
-					WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
-					WASM_TYPE_V128};
+	static const uint32_t types[] = {WASM_TYPE_I32, WASM_TYPE_I64,	   WASM_TYPE_F32,
+					 WASM_TYPE_F64, WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF,
+					 WASM_TYPE_V128};
 	const char *p = c ? strchr(letters, c) : NULL;
 
 	if (!p)
@@ -282,7 +282,7 @@ int wasm_store_new_func(struct wasm_store *s, const char *sig, wasm_host_fn fn, 
 	nr = strlen(colon + 1);
 	if (np > WASM_MAX_LOCALS || nr > WASM_MAX_LOCALS)
 		return ERR_INVAL;
-	f = calloc(1, sizeof(*f) + np + nr);
+	f = calloc(1, sizeof(*f) + (np + nr) * sizeof(f->vals[0]));
 	if (!f)
 		return ERR_NOMEM;
 	for (size_t i = 0; i < np + nr; i++) {
@@ -345,7 +345,7 @@ int wasm_store_new_tag(struct wasm_store *s, const char *sig, struct wasm_tagins
 	return 0;
 }
 
-int wasm_store_new_table(struct wasm_store *s, uint8_t elem_type, struct wasm_limits limits,
+int wasm_store_new_table(struct wasm_store *s, uint32_t elem_type, struct wasm_limits limits,
 			 struct wasm_tableinst **out)
 {
 	struct rt_table *t;
@@ -394,7 +394,7 @@ bool wasm_store_check(const struct wasm_store *s)
 	const struct rt_memory *m = atomic_load(&s->mems);
 
 	for (const struct rt_table *t = s->tables; t; t = t->next)
-		if (!t->t.elems || t->t.size > t->t.max || !wasm_is_reftype(t->t.elem_type) ||
+		if (!t->t.elems || t->t.size > t->t.max || !wasm_type_is_ref(t->t.elem_type) ||
 		    (t->decl.has_max && t->t.max > t->decl.max))
 			return false;
 	for (; m; m = m->next)

@@ -223,7 +223,8 @@ static bool extern_matches(const struct wasm_module *m, const struct wasm_import
 	case WASM_EXTERN_TABLE: {
 		const struct wasm_table *want = &m->tables[im->index];
 
-		return e->u.table->elem_type == want->elem_type &&
+		return wasm_type_equal(e->u.table->types_of, e->u.table->elem_type, m,
+				       want->elem_type) &&
 		       limits_match(e->u.table->size, &wasm_store_table_node(e->u.table)->decl,
 				    &want->limits);
 	}
@@ -235,8 +236,13 @@ static bool extern_matches(const struct wasm_module *m, const struct wasm_import
 	default: {
 		const struct wasm_global *want = &m->globals[im->index];
 
-		return e->u.global->type == want->type &&
-		       e->u.global->is_mutable == want->is_mutable;
+		/* an immutable global's type may be a subtype of the one
+		 * wanted; a mutable one's is exactly it (it is written too) */
+		if (e->u.global->is_mutable != want->is_mutable ||
+		    !wasm_type_match(e->u.global->types_of, e->u.global->type, m, want->type))
+			return false;
+		return !want->is_mutable ||
+		       wasm_type_match(m, want->type, e->u.global->types_of, e->u.global->type);
 	}
 	}
 }
@@ -383,6 +389,7 @@ static int make_tables_and_mems(struct wasm_instance *inst, struct wasm_error *e
 			wasm_error_set(err, rc, "instantiate", 0, "table %u: %s", i, err_str(rc));
 			return rc;
 		}
+		t->t.types_of = m;
 		inst->tables[i] = &t->t;
 	}
 	for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
@@ -511,6 +518,7 @@ static void make_funcs_and_globals(struct rt_instance *ri)
 		struct wasm_globalinst *g = &ri->own_globals[i - m->nglobal_imports];
 
 		g->type = m->globals[i].type;
+		g->types_of = m;
 		g->is_mutable = m->globals[i].is_mutable;
 		g->val = eval_const(inst, &m->globals[i].init);
 		g->val_hi = 0;
@@ -519,6 +527,24 @@ static void make_funcs_and_globals(struct rt_instance *ri)
 		else if (m->globals[i].init.kind == WASM_CONST_GLOBAL_GET)
 			g->val_hi = inst->globals[m->globals[i].init.u.index]->val_hi;
 		inst->globals[i] = g;
+	}
+}
+
+/* Tables with an initial value (typed function references) get it in
+ * every element; the others start null. */
+static void init_tables(struct wasm_instance *inst)
+{
+	const struct wasm_module *m = inst->module;
+
+	for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+		struct wasm_tableinst *t = inst->tables[i];
+		uintptr_t v;
+
+		if (!m->tables[i].has_init)
+			continue;
+		v = eval_const(inst, &m->tables[i].init).ref;
+		for (uint32_t k = 0; k < t->size; k++)
+			t->elems[k] = v;
 	}
 }
 
@@ -587,6 +613,7 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	if (rc)
 		goto fail;
 	make_funcs_and_globals(ri);
+	init_tables(inst);
 	for (uint32_t i = m->ntag_imports; i < m->ntags; i++) {
 		ri->own_tags[i - m->ntag_imports].type = &m->types[m->tags[i].type];
 		inst->tags[i] = &ri->own_tags[i - m->ntag_imports];

@@ -48,7 +48,7 @@ struct rt_hostfunc {
 	struct wasm_funcinst f;
 	struct wasm_functype type; /* params/results point at `vals` */
 	struct rt_hostfunc *next;
-	uint8_t vals[];
+	uint32_t vals[];
 };
 
 struct rt_global {
@@ -91,7 +91,7 @@ void wasm_store_memory_publish(struct wasm_store *s, struct rt_memory *m);
 
 /* wasm_store_table_new - likewise for a table; elements start null.
  * ERR_INVAL (bad type or limits), ERR_RANGE, ERR_NOMEM. */
-int wasm_store_table_new(struct wasm_store *s, uint8_t elem_type, struct wasm_limits limits,
+int wasm_store_table_new(struct wasm_store *s, uint32_t elem_type, struct wasm_limits limits,
 			 struct rt_table **out);
 void wasm_store_table_destroy(struct rt_table *t);
 void wasm_store_table_publish(struct wasm_store *s, struct rt_table *t);

@@ -36,6 +36,8 @@ static const char *const trap_names[WASM_TRAP__COUNT] = {
 	[WASM_TRAP_CODE_LIMIT] = "translated code past its limit",
 	[WASM_TRAP_EXCEPTION] = "uncaught exception",
 	[WASM_TRAP_NULL_EXNREF] = "null exception reference",
+	[WASM_TRAP_NULL_FUNCREF] = "null function reference",
+	[WASM_TRAP_NULL_REF] = "null reference",
 };
 
 const char *wasm_trap_str(int kind)

@@ -93,10 +93,10 @@ static bool limits(struct wat *p, struct wat_buf *b, bool *is64)
 static bool tabletype(struct wat *p, struct wat_buf *b)
 {
 	struct wat_buf lim = {0};
-	uint8_t rt;
+	uint32_t rt;
 	bool ok = limits(p, &lim, &(bool){false}) && wat_reftype(p, &rt);
 	if (ok) {
-		wat_buf_byte(b, rt);
+		wat_buf_valtype(b, rt);
 		wat_buf_bytes(b, lim.p, lim.n);
 	}
 	wat_buf_free(&lim);
@@ -105,17 +105,17 @@ static bool tabletype(struct wat *p, struct wat_buf *b)
 
 static bool globaltype(struct wat *p, struct wat_buf *b)
 {
-	uint8_t vt;
+	uint32_t vt;
 	if (wat_open(p, "mut")) {
 		if (!wat_valtype(p, &vt) || !wat_expect_rpar(p))
 			return false;
-		wat_buf_byte(b, vt);
+		wat_buf_valtype(b, vt);
 		wat_buf_byte(b, 1);
 		return true;
 	}
 	if (!wat_valtype(p, &vt))
 		return false;
-	wat_buf_byte(b, vt);
+	wat_buf_valtype(b, vt);
 	wat_buf_byte(b, 0);
 	return true;
 }
@@ -188,12 +188,12 @@ void wat_put_sized(struct wat_buf *dst, const struct wat_buf *src)
 
 /* A run of n locals of type t, as the binary format groups them (wabt:
  * each run of the same type, in order, is one group). */
-static void put_run(struct wat_buf *b, uint32_t *nruns, uint32_t n, uint8_t t)
+static void put_run(struct wat_buf *b, uint32_t *nruns, uint32_t n, uint32_t t)
 {
 	if (n == 0)
 		return;
 	wat_buf_u32(b, n);
-	wat_buf_byte(b, t);
+	wat_buf_valtype(b, t);
 	++*nruns;
 }
 
@@ -202,11 +202,11 @@ static bool func_body(struct wat *p)
 {
 	struct wat_buf locals = {0}, code = {0};
 	uint32_t nruns = 0, run = 0;
-	uint8_t run_type = 0;
+	uint32_t run_type = 0;
 	bool ok = false;
 
 	while (wat_open(p, "local")) {
-		uint8_t vt;
+		uint32_t vt;
 		uint32_t id = wat_opt_id(p), dup;
 		while (id || wat_peek(p)->kind != WAT_TOK_RPAR) {
 			if (id && wat_space_find(p, &p->locals, &p->t[id], &dup)) {
@@ -334,11 +334,13 @@ static const uint8_t offset_zero64[] = {WASM_OP_I64_CONST, 0, WASM_OP_END};
 
 /* Writes an element segment (flags 0-7 of the binary format). */
 static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const uint8_t *offset,
-		     size_t offset_len, uint8_t rt, const struct wat_buf *items,
+		     size_t offset_len, uint32_t rt, const struct wat_buf *items,
 		     const struct wat_buf *funcs, uint32_t n, bool all_funcs)
 {
 	struct wat_buf *b = &p->sec[WAT_SEC_ELEM];
-	bool exprs = !all_funcs || rt != WASM_TYPE_FUNCREF;
+	/* the index forms' type is (ref func) (3.0): only segments of that
+	 * type are written as indices */
+	bool exprs = !all_funcs || rt != wasm_type_ref(WASM_HEAP_FUNC, false);
 	/* flags 4 (table 0, expressions) implies funcref: another type
 	 * needs the form with the table index and the type (6) */
 	bool typed = exprs && rt != WASM_TYPE_FUNCREF;
@@ -350,8 +352,12 @@ static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const ui
 		wat_buf_u32(b, table);
 	if (mode == SEG_ACTIVE)
 		wat_buf_bytes(b, offset, offset_len);
-	if (flags & 3)
-		wat_buf_byte(b, exprs ? rt : 0x00);
+	if (flags & 3) {
+		if (exprs)
+			wat_buf_valtype(b, rt);
+		else
+			wat_buf_byte(b, 0x00);
+	}
 	wat_buf_u32(b, n);
 	if (exprs)
 		wat_buf_bytes(b, items->p, items->n);
@@ -360,11 +366,36 @@ static void put_elem(struct wat *p, enum seg_mode mode, uint32_t table, const ui
 	p->count[WAT_SEC_ELEM]++;
 }
 
+/* A table type, then (typed function references) an optional initial
+ * value, which the binary writes first as 0x40 0x00. */
+static bool table_with_init(struct wat *p)
+{
+	struct wat_buf tt = {0}, init = {0};
+	struct wat_buf *b = &p->sec[WAT_SEC_TABLE];
+	bool ok = tabletype(p, &tt);
+
+	if (ok && wat_peek(p)->kind != WAT_TOK_RPAR) {
+		ok = wat_expr(p, &init);
+		if (ok) {
+			wat_buf_byte(b, 0x40);
+			wat_buf_byte(b, 0x00);
+		}
+	}
+	if (ok) {
+		wat_buf_bytes(b, tt.p, tt.n);
+		wat_buf_bytes(b, init.p, init.n);
+	}
+	wat_buf_free(&tt);
+	wat_buf_free(&init);
+	return ok;
+}
+
 static bool field_table(struct wat *p, uint32_t idx)
 {
 	bool imported, is64;
-	uint8_t rt;
+	uint32_t rt;
 	size_t at;
+	enum wat_tok_kind next;
 
 	wat_opt_id(p);
 	if (!inline_exports(p, 1, idx) || !inline_import(p, &imported))
@@ -374,8 +405,9 @@ static bool field_table(struct wat *p, uint32_t idx)
 	p->count[WAT_SEC_TABLE]++;
 	is64 = wat_is_kw(p, wat_peek(p), "i64");
 	at = is64 || wat_is_kw(p, wat_peek(p), "i32");
-	if (p->t[p->pos + at].kind != WAT_TOK_KEYWORD)
-		return tabletype(p, &p->sec[WAT_SEC_TABLE]);
+	next = p->t[p->pos + at].kind;
+	if (next != WAT_TOK_KEYWORD && next != WAT_TOK_LPAR)
+		return table_with_init(p);
 	p->pos += at;
 	/* [i32|i64] reftype (elem ...) */
 	struct wat_buf items = {0}, funcs = {0};
@@ -386,7 +418,7 @@ static bool field_table(struct wat *p, uint32_t idx)
 	ok = elem_items(p, wat_peek(p)->kind != WAT_TOK_LPAR, &items, &funcs, &n, &all) &&
 	     wat_expect_rpar(p);
 	if (ok) {
-		wat_buf_byte(&p->sec[WAT_SEC_TABLE], rt);
+		wat_buf_valtype(&p->sec[WAT_SEC_TABLE], rt);
 		wat_buf_byte(&p->sec[WAT_SEC_TABLE], is64 ? 0x05 : 1);
 		wat_buf_u32(&p->sec[WAT_SEC_TABLE], n);
 		wat_buf_u32(&p->sec[WAT_SEC_TABLE], n);
@@ -530,14 +562,15 @@ static bool field_elem(struct wat *p)
 	struct wat_buf items = {0}, funcs = {0}, offset = {0};
 	enum seg_mode mode = SEG_PASSIVE;
 	uint32_t table = 0, n;
-	uint8_t rt = WASM_TYPE_FUNCREF;
+	uint32_t rt = WASM_TYPE_FUNCREF;
 	bool all, ok = false, bare = false;
 
 	wat_opt_id(p);
 	if (wat_is_kw(p, wat_peek(p), "declare")) {
 		p->pos++;
 		mode = SEG_DECLARE;
-	} else if (wat_peek(p)->kind == WAT_TOK_LPAR || wat_at_index(p)) {
+	} else if ((wat_peek(p)->kind == WAT_TOK_LPAR && !wat_is_kw(p, wat_peek2(p), "ref")) ||
+		   wat_at_index(p)) {
 		mode = SEG_ACTIVE;
 		if (!seg_target(p, "table", WAT_TABLES, &table) || !offset_expr(p, &offset))
 			goto out;
@@ -545,11 +578,14 @@ static bool field_elem(struct wat *p)
 	if (wat_is_kw(p, wat_peek(p), "func")) {
 		p->pos++;
 		bare = true;
-	} else if (mode == SEG_ACTIVE && wat_peek(p)->kind != WAT_TOK_KEYWORD) {
+	} else if (mode == SEG_ACTIVE && wat_peek(p)->kind != WAT_TOK_KEYWORD &&
+		   !(wat_peek(p)->kind == WAT_TOK_LPAR && wat_is_kw(p, wat_peek2(p), "ref"))) {
 		bare = true;
 	} else if (!wat_reftype(p, &rt)) {
 		goto out;
 	}
+	if (bare) /* `func x*` abbreviates (ref func) (ref.func x)* */
+		rt = wasm_type_ref(WASM_HEAP_FUNC, false);
 	ok = elem_items(p, bare, &items, &funcs, &n, &all);
 	if (ok)
 		put_elem(p, mode, table, offset.p, offset.n, rt, &items, &funcs, n, all);

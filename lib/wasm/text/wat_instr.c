@@ -129,17 +129,21 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 		if (!wat_typeuse(p, NULL, false, &idx, &ft))
 			return false;
 		/* a type of no params and at most one result is written short */
-		if (idx < p->ntypes && ft.nparams == 0 && ft.nresults <= 1)
-			wat_buf_byte(b, ft.nresults ? ft.v[0] : 0x40);
+		if (idx < p->ntypes && ft.nparams == 0 && ft.nresults == 1)
+			wat_buf_valtype(b, ft.v[0]);
+		else if (idx < p->ntypes && ft.nparams == 0 && ft.nresults == 0)
+			wat_buf_byte(b, 0x40);
 		else
 			wat_buf_s64(b, idx);
 		return true;
 	}
 	ok = wat_params_results(p, &vt, &np, &nr, NULL, false);
-	if (ok && np == 0 && nr <= 1) {
-		wat_buf_byte(b, nr ? vt.p[0] : 0x40);
+	if (ok && np == 0 && nr == 1) {
+		wat_buf_valtype(b, *(const uint32_t *)(void *)vt.p);
+	} else if (ok && np == 0 && nr == 0) {
+		wat_buf_byte(b, 0x40);
 	} else if (ok) {
-		idx = wat_type_intern(p, vt.p, np, nr);
+		idx = wat_type_intern(p, (const uint32_t *)(void *)vt.p, np, nr);
 		ok = !p->failed;
 		wat_buf_s64(b, idx);
 	}
@@ -358,6 +362,8 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 		case WASM_OP_BR:
 		case WASM_OP_BR_IF:
 		case WASM_OP_RETHROW:
+		case WASM_OP_BR_ON_NULL:
+		case WASM_OP_BR_ON_NON_NULL:
 			if (!label_index(p, &x))
 				return false;
 			break;
@@ -380,6 +386,11 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 			break;
 		case WASM_OP_THROW:
 			if (!wat_index(p, WAT_TAGS, &x))
+				return false;
+			break;
+		case WASM_OP_CALL_REF:
+		case WASM_OP_RETURN_CALL_REF:
+			if (!wat_index(p, WAT_TYPES, &x))
 				return false;
 			break;
 		case 0x100 + WASM_OP_DATA_DROP:
@@ -483,16 +494,10 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 	case WASM_IMM_F32:
 	case WASM_IMM_F64:
 		return constant(p, b, imm);
-	case WASM_IMM_REFTYPE:
-		if (wat_is_kw(p, wat_peek(p), "func"))
-			wat_buf_byte(b, WASM_TYPE_FUNCREF);
-		else if (wat_is_kw(p, wat_peek(p), "extern"))
-			wat_buf_byte(b, WASM_TYPE_EXTERNREF);
-		else if (wat_is_kw(p, wat_peek(p), "exn"))
-			wat_buf_byte(b, WASM_TYPE_EXNREF);
-		else
-			return wat_unexpected(p, "func, extern or exn");
-		p->pos++;
+	case WASM_IMM_REFTYPE: /* ref.null's heap type */
+		if (!wat_heaptype(p, &x))
+			return false;
+		wat_buf_heaptype(b, x);
 		return true;
 	default:
 		return wat_fail(p, wat_peek(p), "unsupported instruction");
@@ -536,7 +541,8 @@ static bool plain(struct wat *p, struct wat_buf *b)
 		} else if (ok) {
 			wat_buf_byte(b, WASM_OP_SELECT_T);
 			wat_buf_u32(b, nr);
-			wat_buf_bytes(b, vt.p, vt.n);
+			for (uint32_t i = 0; i < np + nr; i++)
+				wat_buf_valtype(b, ((const uint32_t *)(void *)vt.p)[i]);
 		}
 		wat_buf_free(&vt);
 		return ok;

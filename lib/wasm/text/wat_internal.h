@@ -44,9 +44,10 @@ struct wat_space {
 	uint32_t n, cap;
 };
 
-/* A function type: params then results, as value type bytes. */
+/* A function type: params then results, as value types (module.h's
+ * encoding). */
 struct wat_functype {
-	uint8_t *v;
+	uint32_t *v;
 	uint32_t nparams, nresults;
 };
 
@@ -132,8 +133,13 @@ bool wat_expect_kw(struct wat *p, const char *word);
 void wat_skip_to_close(struct wat *p);
 
 bool wat_u32(struct wat *p, uint32_t *out);
-bool wat_valtype(struct wat *p, uint8_t *out);
-bool wat_reftype(struct wat *p, uint8_t *out);
+/* Value, reference and heap types (module.h's encoding; a concrete heap
+ * type by type index or name), and their binary encodings. */
+bool wat_valtype(struct wat *p, uint32_t *out);
+bool wat_reftype(struct wat *p, uint32_t *out);
+bool wat_heaptype(struct wat *p, uint32_t *out);
+void wat_buf_valtype(struct wat_buf *b, uint32_t t);
+void wat_buf_heaptype(struct wat_buf *b, uint32_t heap);
 
 /* An index into a space or the locals: a u32, or a name in it. */
 bool wat_index(struct wat *p, enum wat_space_kind k, uint32_t *out);
@@ -150,7 +156,8 @@ bool wat_at_index(const struct wat *p);
  */
 bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *out,
 		 struct wat_functype *ft_out);
-/* (param ...)* (result ...)*: their value types to *buf. Params may be
+/* (param ...)* (result ...)*: their value types to *buf (as uint32_t
+ * words, so buf->p is their array). Params may be
  * named only where `names` (functions, imports, type definitions; not
  * block types or call_indirect). */
 bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32_t *nr,
@@ -158,8 +165,8 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 /* wat_type_intern - the first type equal to [v] (np params, nr results),
  * appended if there is none; wat_type_append appends it anyway (an
  * explicit definition). On failure (no memory) p->failed is set. */
-uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
-uint32_t wat_type_append(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr);
+uint32_t wat_type_intern(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr);
+uint32_t wat_type_append(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr);
 
 /* The external kinds' words (func, table, memory, global, tag), by kind;
  * the kind named by token t, or -1. */

@@ -43,7 +43,7 @@ static bool add_explicit_type(struct wat *p)
 	}
 	/* explicit types keep their own index even if equal to another */
 	if (ok)
-		wat_type_append(p, buf.p, np, nr);
+		wat_type_append(p, (const uint32_t *)(void *)buf.p, np, nr);
 	wat_buf_free(&buf);
 	return ok && !p->failed;
 }
@@ -79,7 +79,8 @@ static bool scan_fields(struct wat *p)
 		uint32_t name = wat_opt_id(p);
 
 		if (wat_is_kw(p, kw, "type")) {
-			if (!add_explicit_type(p) || !add_named(p, WAT_TYPES, name))
+			/* named first: the definition may refer to itself */
+			if (!add_named(p, WAT_TYPES, name) || !add_explicit_type(p))
 				return false;
 		} else if (k >= 0) {
 			skip_exports(p);
@@ -149,9 +150,11 @@ static bool assemble(struct wat *p, struct wat_buf *out)
 		const struct wat_functype *f = &p->types[i];
 		wat_buf_byte(types, 0x60);
 		wat_buf_u32(types, f->nparams);
-		wat_buf_bytes(types, f->v, f->nparams);
+		for (uint32_t k = 0; k < f->nparams; k++)
+			wat_buf_valtype(types, f->v[k]);
 		wat_buf_u32(types, f->nresults);
-		wat_buf_bytes(types, f->v + f->nparams, f->nresults);
+		for (uint32_t k = 0; k < f->nresults; k++)
+			wat_buf_valtype(types, f->v[f->nparams + k]);
 	}
 	p->count[WAT_SEC_TYPE] = p->ntypes;
 	/* The data count section only where the code needs it: as wabt, but

@@ -193,22 +193,82 @@ bool wat_u32(struct wat *p, uint32_t *out)
 	return true;
 }
 
-bool wat_reftype(struct wat *p, uint8_t *out)
+static bool is_ref_abbrev(const struct wat *p, const struct wat_tok *t);
+
+/* The abstract heap types' names, and the reference types that abbreviate
+ * (ref null HT) of them. */
+static const struct {
+	const char *heap, *abbrev;
+	uint32_t code;
+} heap_names[] = {
+	{"func", "funcref", WASM_HEAP_FUNC},
+	{"extern", "externref", WASM_HEAP_EXTERN},
+	{"exn", "exnref", WASM_HEAP_EXN},
+	{"nofunc", "nullfuncref", WASM_HEAP_NOFUNC},
+	{"noextern", "nullexternref", WASM_HEAP_NOEXTERN},
+	{"noexn", "nullexnref", WASM_HEAP_NOEXN},
+	{"any", "anyref", WASM_HEAP_ANY},
+	{"eq", "eqref", WASM_HEAP_EQ},
+	{"i31", "i31ref", WASM_HEAP_I31},
+	{"struct", "structref", WASM_HEAP_STRUCT},
+	{"array", "arrayref", WASM_HEAP_ARRAY},
+	{"none", "nullref", WASM_HEAP_NONE},
+};
+
+static bool is_ref_abbrev(const struct wat *p, const struct wat_tok *t)
+{
+	for (size_t i = 0; i < sizeof(heap_names) / sizeof(heap_names[0]); i++)
+		if (wat_is_kw(p, t, heap_names[i].abbrev))
+			return true;
+	return false;
+}
+
+bool wat_heaptype(struct wat *p, uint32_t *out)
 {
 	const struct wat_tok *t = wat_peek(p);
-	if (wat_is_kw(p, t, "funcref"))
-		*out = WASM_TYPE_FUNCREF;
-	else if (wat_is_kw(p, t, "externref"))
-		*out = WASM_TYPE_EXTERNREF;
-	else if (wat_is_kw(p, t, "exnref"))
-		*out = WASM_TYPE_EXNREF;
-	else
-		return wat_unexpected(p, "a reference type");
-	p->pos++;
+	uint32_t x;
+
+	for (size_t i = 0; i < sizeof(heap_names) / sizeof(heap_names[0]); i++) {
+		if (wat_is_kw(p, t, heap_names[i].heap)) {
+			*out = heap_names[i].code;
+			p->pos++;
+			return true;
+		}
+	}
+	if (!wat_at_index(p))
+		return wat_unexpected(p, "a heap type");
+	if (!wat_index(p, WAT_TYPES, &x))
+		return false;
+	*out = wasm_heap_idx(x < WASM_MAX_TYPES ? x : WASM_MAX_TYPES);
 	return true;
 }
 
-bool wat_valtype(struct wat *p, uint8_t *out)
+bool wat_reftype(struct wat *p, uint32_t *out)
+{
+	const struct wat_tok *t = wat_peek(p);
+	bool nullable = false;
+	uint32_t heap;
+
+	for (size_t i = 0; i < sizeof(heap_names) / sizeof(heap_names[0]); i++) {
+		if (wat_is_kw(p, t, heap_names[i].abbrev)) {
+			*out = heap_names[i].code;
+			p->pos++;
+			return true;
+		}
+	}
+	if (!wat_open(p, "ref"))
+		return wat_unexpected(p, "a reference type");
+	if (wat_is_kw(p, wat_peek(p), "null")) {
+		nullable = true;
+		p->pos++;
+	}
+	if (!wat_heaptype(p, &heap) || !wat_expect_rpar(p))
+		return false;
+	*out = wasm_type_ref(heap, nullable);
+	return true;
+}
+
+bool wat_valtype(struct wat *p, uint32_t *out)
 {
 	static const struct {
 		const char *name;
@@ -225,10 +285,30 @@ bool wat_valtype(struct wat *p, uint8_t *out)
 			return true;
 		}
 	}
-	if (wat_is_kw(p, wat_peek(p), "funcref") || wat_is_kw(p, wat_peek(p), "externref") ||
-	    wat_is_kw(p, wat_peek(p), "exnref"))
+	if (is_ref_abbrev(p, wat_peek(p)) ||
+	    (wat_peek(p)->kind == WAT_TOK_LPAR && wat_is_kw(p, wat_peek2(p), "ref")))
 		return wat_reftype(p, out);
 	return wat_unexpected(p, "a value type");
+}
+
+void wat_buf_heaptype(struct wat_buf *b, uint32_t heap)
+{
+	if (wasm_type_code(heap) == WASM_HEAP_TYPEIDX)
+		wat_buf_s64(b, wasm_type_idx(heap));
+	else
+		wat_buf_byte(b, (uint8_t)wasm_type_code(heap));
+}
+
+void wat_buf_valtype(struct wat_buf *b, uint32_t t)
+{
+	/* a 2.0 type, or (ref null HT) of an abstract HT: its one byte */
+	if (!wasm_type_is_ref(t) ||
+	    (wasm_type_nullable(t) && wasm_type_code(t) != WASM_HEAP_TYPEIDX)) {
+		wat_buf_byte(b, (uint8_t)t);
+		return;
+	}
+	wat_buf_byte(b, wasm_type_nullable(t) ? 0x63 : 0x64);
+	wat_buf_heaptype(b, wasm_type_heap(t));
 }
 
 static bool same_id(const struct wat *p, uint32_t a, const struct wat_tok *b)
@@ -288,7 +368,7 @@ bool wat_index(struct wat *p, enum wat_space_kind k, uint32_t *out)
 	return wat_u32(p, out);
 }
 
-uint32_t wat_type_append(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr)
+uint32_t wat_type_append(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr)
 {
 	if (p->ntypes == p->types_cap) {
 		uint32_t cap = p->types_cap ? p->types_cap * 2 : 16;
@@ -298,11 +378,11 @@ uint32_t wat_type_append(struct wat *p, const uint8_t *v, uint32_t np, uint32_t 
 		p->types = t;
 		p->types_cap = cap;
 	}
-	uint8_t *copy = malloc(np + nr + 1);
+	uint32_t *copy = malloc(((size_t)np + nr + 1) * sizeof(*copy));
 	if (!copy)
 		goto nomem;
 	if (np + nr)
-		memcpy(copy, v, np + nr);
+		memcpy(copy, v, ((size_t)np + nr) * sizeof(*copy));
 	p->types[p->ntypes] = (struct wat_functype){copy, np, nr};
 	return p->ntypes++;
 nomem:
@@ -311,12 +391,12 @@ nomem:
 	return 0;
 }
 
-uint32_t wat_type_intern(struct wat *p, const uint8_t *v, uint32_t np, uint32_t nr)
+uint32_t wat_type_intern(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr)
 {
 	for (uint32_t i = 0; i < p->ntypes; i++) {
 		const struct wat_functype *f = &p->types[i];
 		if (f->nparams == np && f->nresults == nr &&
-		    (np + nr == 0 || memcmp(f->v, v, np + nr) == 0))
+		    (np + nr == 0 || memcmp(f->v, v, ((size_t)np + nr) * sizeof(*v)) == 0))
 			return i;
 	}
 	return wat_type_append(p, v, np, nr);
@@ -329,7 +409,7 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 {
 	*np = *nr = 0;
 	while (wat_open(p, "param")) {
-		uint8_t vt;
+		uint32_t vt;
 		if (wat_peek(p)->kind == WAT_TOK_ID) {
 			uint32_t id = (uint32_t)p->pos++, dup;
 			if (!names)
@@ -342,7 +422,7 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 				return false;
 			if (locals && !wat_space_add(p, locals, id))
 				return false;
-			wat_buf_byte(buf, vt);
+			wat_buf_bytes(buf, &vt, sizeof(vt));
 			++*np;
 		} else {
 			while (wat_peek(p)->kind != WAT_TOK_RPAR) {
@@ -350,7 +430,7 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 					return false;
 				if (locals && !wat_space_add(p, locals, 0))
 					return false;
-				wat_buf_byte(buf, vt);
+				wat_buf_bytes(buf, &vt, sizeof(vt));
 				++*np;
 			}
 		}
@@ -359,10 +439,10 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
 	}
 	while (wat_open(p, "result")) {
 		while (wat_peek(p)->kind != WAT_TOK_RPAR) {
-			uint8_t vt;
+			uint32_t vt;
 			if (!wat_valtype(p, &vt))
 				return false;
-			wat_buf_byte(buf, vt);
+			wat_buf_bytes(buf, &vt, sizeof(vt));
 			++*nr;
 		}
 		if (!wat_expect_rpar(p))
@@ -403,8 +483,8 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *
 		}
 	} else if (has_type) {
 		const struct wat_functype *f = &p->types[idx];
-		if ((np || nr) &&
-		    (f->nparams != np || f->nresults != nr || memcmp(f->v, buf.p, np + nr) != 0)) {
+		if ((np || nr) && (f->nparams != np || f->nresults != nr ||
+				   memcmp(f->v, buf.p, ((size_t)np + nr) * sizeof(*f->v)) != 0)) {
 			wat_fail(p, inline_at, "inline function type does not match its type use");
 			goto out;
 		}
@@ -414,7 +494,7 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *
 				if (!wat_space_add(p, locals, 0))
 					goto out;
 	} else {
-		idx = wat_type_intern(p, buf.p, np, nr);
+		idx = wat_type_intern(p, (const uint32_t *)(void *)buf.p, np, nr);
 		if (p->failed)
 			goto out;
 	}

@@ -43,7 +43,7 @@ static const char table_too_big[] = "table size must be at most 2^32-1";
 /* global.get x in a constant expression at `off`: an immutable global
  * among the first `nglobals`; its type in *type. */
 static int check_const_global(struct vmod *vm, size_t off, uint32_t x, uint32_t nglobals,
-			      uint8_t *type)
+			      uint32_t *type)
 {
 	if (x >= nglobals)
 		return VFAIL(vm, off, "unknown global %u", x);
@@ -59,7 +59,8 @@ static const char const_arity[] = "type mismatch: constant expression must give 
  * value's type in e->type. */
 static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t nglobals)
 {
-	uint8_t st[WASM_CONST_MAX_STACK], op, t;
+	uint32_t st[WASM_CONST_MAX_STACK], t;
+	uint8_t op;
 	uint32_t n = 0, pos = 0;
 	uint64_t imm;
 	int rc;
@@ -92,12 +93,14 @@ static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t
 			t = WASM_TYPE_F64;
 			break;
 		case WASM_OP_REF_NULL:
-			t = (uint8_t)imm;
+			t = wasm_type_ref((uint32_t)imm, true);
+			if (!wasm_vf_type_ok(vm->m, t, vm->m->ntypes))
+				return VFAIL(vm, e->offset, "unknown type %u", wasm_type_idx(t));
 			break;
 		case WASM_OP_REF_FUNC:
 			if (imm >= vm->m->nfuncs)
 				return VFAIL(vm, e->offset, "unknown function %u", (uint32_t)imm);
-			t = WASM_TYPE_FUNCREF;
+			t = wasm_ref_func_type(vm->m, (uint32_t)imm);
 			break;
 		default: /* global.get */
 			if ((rc = check_const_global(vm, e->offset, (uint32_t)imm, nglobals, &t)))
@@ -122,7 +125,7 @@ static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t
  * may read (only imported ones for global initializers, spec C'; with
  * extended constant expressions also the earlier defined ones, as in 3.0).
  */
-static int check_const(struct vmod *vm, struct wasm_const_expr *e, uint8_t want, uint32_t nglobals)
+static int check_const(struct vmod *vm, struct wasm_const_expr *e, uint32_t want, uint32_t nglobals)
 {
 	struct wasm_module *m = vm->m;
 	int rc;
@@ -140,9 +143,14 @@ static int check_const(struct vmod *vm, struct wasm_const_expr *e, uint8_t want,
 	if (e->kind == WASM_CONST_GLOBAL_GET &&
 	    (rc = check_const_global(vm, e->offset, e->u.index, nglobals, &e->type)))
 		return rc;
-	if (e->kind == WASM_CONST_REF_FUNC && e->u.index >= m->nfuncs)
-		return VFAIL(vm, e->offset, "unknown function %u", e->u.index);
-	if (e->type != want)
+	if (e->kind == WASM_CONST_REF_FUNC) {
+		if (e->u.index >= m->nfuncs)
+			return VFAIL(vm, e->offset, "unknown function %u", e->u.index);
+		e->type = wasm_ref_func_type(m, e->u.index);
+	}
+	if (e->kind == WASM_CONST_REF_NULL && !wasm_vf_type_ok(m, e->type, m->ntypes))
+		return VFAIL(vm, e->offset, "unknown type %u", wasm_type_idx(e->type));
+	if (!wasm_type_match(m, e->type, m, want))
 		return VFAIL(vm, e->offset, "type mismatch: expected %s, got %s",
 			     wasm_valtype_name(want), wasm_valtype_name(e->type));
 	return 0;
@@ -160,20 +168,55 @@ static void collect_const_ref(struct vmod *vm, const struct wasm_const_expr *e)
 		add_ref(vm, e->u.index);
 }
 
+/* Every concrete reference in a type definition names itself or an
+ * earlier type (3.0 without GC's recursion groups). */
+static int check_types(struct vmod *vm)
+{
+	struct wasm_module *m = vm->m;
+
+	vm->section = "type";
+	for (uint32_t i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *ft = &m->types[i];
+
+		for (uint32_t k = 0; k < ft->nparams + ft->nresults; k++) {
+			uint32_t t = k < ft->nparams ? ft->params[k] : ft->results[k - ft->nparams];
+
+			if (!wasm_vf_type_ok(m, t, i + 1))
+				return VFAIL(vm, 0, "unknown type %u (in type %u)",
+					     wasm_type_idx(t), i);
+		}
+	}
+	return 0;
+}
+
 static int check_entities(struct vmod *vm)
 {
 	struct wasm_module *m = vm->m;
 	int rc;
 
+	if ((rc = check_types(vm)))
+		return rc;
 	vm->section = "function";
 	for (uint32_t i = 0; i < m->nfuncs; i++)
 		if (m->funcs[i].type >= m->ntypes)
 			return VFAIL(vm, 0, "unknown type %u (func %u)", m->funcs[i].type, i);
 	vm->section = "table";
 	for (uint32_t i = 0; i < m->ntables; i++) {
-		const struct wasm_limits *l = &m->tables[i].limits;
+		struct wasm_table *t = &m->tables[i];
 
-		if ((rc = check_limits(vm, l, l->is64 ? UINT64_MAX : UINT32_MAX, table_too_big)))
+		if ((rc = check_limits(vm, &t->limits, t->limits.is64 ? UINT64_MAX : UINT32_MAX,
+				       table_too_big)))
+			return rc;
+		if (!wasm_vf_type_ok(m, t->elem_type, m->ntypes))
+			return VFAIL(vm, 0, "unknown type %u (table %u)",
+				     wasm_type_idx(t->elem_type), i);
+		/* a table of non-null references needs its initial value */
+		if (t->import == WASM_NONE && !t->has_init && !wasm_vf_defaultable(t->elem_type))
+			return VFAIL(vm, 0, "type mismatch: table %u of %s has no initial value", i,
+				     wasm_valtype_name(t->elem_type));
+		/* the module's own globals come after its tables */
+		if (t->has_init &&
+		    (rc = check_const(vm, &t->init, t->elem_type, m->nglobal_imports)))
 			return rc;
 	}
 	vm->section = "memory";
@@ -194,6 +237,10 @@ static int check_entities(struct vmod *vm)
 			return VFAIL(vm, 0, "non-empty tag result type (tag %u)", i);
 	}
 	vm->section = "global";
+	for (uint32_t i = 0; i < m->nglobals; i++)
+		if (!wasm_vf_type_ok(m, m->globals[i].type, m->ntypes))
+			return VFAIL(vm, 0, "unknown type %u (global %u)",
+				     wasm_type_idx(m->globals[i].type), i);
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
 		struct wasm_global *g = &m->globals[i];
 		uint32_t visible =
@@ -214,6 +261,9 @@ static int check_elems(struct vmod *vm)
 	for (uint32_t i = 0; i < m->nelems; i++) {
 		struct wasm_elem *e = &m->elems[i];
 
+		if (!wasm_vf_type_ok(m, e->type, m->ntypes))
+			return VFAIL(vm, 0, "unknown type %u (element segment %u)",
+				     wasm_type_idx(e->type), i);
 		for (uint32_t k = 0; k < e->count; k++)
 			if ((rc = check_const(vm, &e->items[k], e->type, m->nglobals)))
 				return rc;
@@ -221,7 +271,7 @@ static int check_elems(struct vmod *vm)
 			continue;
 		if (e->table >= m->ntables)
 			return VFAIL(vm, e->offset.offset, "unknown table %u", e->table);
-		if (m->tables[e->table].elem_type != e->type)
+		if (!wasm_type_match(m, e->type, m, m->tables[e->table].elem_type))
 			return VFAIL(vm, e->offset.offset, "type mismatch: element segment %u", i);
 		if ((rc = check_const(vm, &e->offset,
 				      m->tables[e->table].limits.is64 ? WASM_TYPE_I64
@@ -339,6 +389,9 @@ int wasm_module_validate_on(struct wasm_module *m, const struct wasm_workers *w,
 		goto out;
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
 		collect_const_ref(&vm, &m->globals[i].init);
+	for (uint32_t i = 0; i < m->ntables; i++)
+		if (m->tables[i].has_init)
+			collect_const_ref(&vm, &m->tables[i].init);
 	for (uint32_t i = 0; i < m->nelems; i++)
 		for (uint32_t k = 0; k < m->elems[i].count; k++)
 			collect_const_ref(&vm, &m->elems[i].items[k]);

@@ -21,7 +21,7 @@
 #include "wasm/validate/validate_internal.h"
 
 /* One-value block types point here. */
-static const uint8_t single_types[] = {
+static const uint32_t single_types[] = {
 	WASM_TYPE_I32,	   WASM_TYPE_I64,	WASM_TYPE_F32,	  WASM_TYPE_F64,
 	WASM_TYPE_FUNCREF, WASM_TYPE_EXTERNREF, WASM_TYPE_EXNREF, WASM_TYPE_V128,
 };
@@ -104,7 +104,7 @@ bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, siz
 	return true;
 }
 
-bool wasm_vf_push_slow(struct vfunc *v, uint8_t t)
+bool wasm_vf_push_slow(struct vfunc *v, uint32_t t)
 {
 	if (v->nvals == v->capvals && !wasm_vf_grow(v, (void **)&v->vals, &v->capvals,
 						    (uint64_t)v->nvals + 1, sizeof(*v->vals)))
@@ -115,7 +115,7 @@ bool wasm_vf_push_slow(struct vfunc *v, uint8_t t)
 	return true;
 }
 
-bool wasm_vf_push_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n)
+bool wasm_vf_push_n_slow(struct vfunc *v, const uint32_t *ts, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
 		if (!wasm_vf_push(v, ts[i]))
@@ -123,7 +123,7 @@ bool wasm_vf_push_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n)
 	return true;
 }
 
-bool wasm_vf_pop_slow(struct vfunc *v, uint8_t *out)
+bool wasm_vf_pop_slow(struct vfunc *v, uint32_t *out)
 {
 	if (v->nvals == v->floor) {
 		if (v->ctrls[v->nctrls - 1].unreachable) {
@@ -132,17 +132,17 @@ bool wasm_vf_pop_slow(struct vfunc *v, uint8_t *out)
 		}
 		return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: operand stack empty");
 	}
-	*out = (uint8_t)v->vals[--v->nvals];
+	*out = v->vals[--v->nvals];
 	return true;
 }
 
-bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got)
+bool wasm_vf_pop_expect_slow(struct vfunc *v, uint32_t want, uint32_t *got)
 {
-	uint8_t t;
+	uint32_t t;
 
 	if (!wasm_vf_pop(v, &t))
 		return false;
-	if (t != want && t != T_UNK && want != T_UNK)
+	if (t != want && t != T_UNK && want != T_UNK && !wasm_type_match(v->m, t, v->m, want))
 		return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: expected %s, got %s",
 				     wasm_valtype_name(want), wasm_valtype_name(t));
 	if (got)
@@ -150,7 +150,7 @@ bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got)
 	return true;
 }
 
-bool wasm_vf_pop_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n)
+bool wasm_vf_pop_n_slow(struct vfunc *v, const uint32_t *ts, uint32_t n)
 {
 	for (uint32_t i = n; i-- > 0;)
 		if (!wasm_vf_pop_t(v, ts[i]))
@@ -164,8 +164,8 @@ void wasm_vf_set_unreachable(struct vfunc *v)
 	v->ctrls[v->nctrls - 1].unreachable = true;
 }
 
-VF_INLINE bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params, uint32_t np,
-			 const uint8_t *results, uint32_t nr, uint32_t block)
+VF_INLINE bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint32_t *params, uint32_t np,
+			 const uint32_t *results, uint32_t nr, uint32_t block)
 {
 	struct ctrl *c;
 
@@ -181,6 +181,7 @@ VF_INLINE bool push_ctrl(struct vfunc *v, uint8_t opcode, const uint8_t *params,
 	c->results = results;
 	c->nresults = nr;
 	c->block = block;
+	c->init_height = v->ninits;
 	v->floor = v->nvals;
 	if (v->nctrls > v->max_depth)
 		v->max_depth = v->nctrls;
@@ -201,8 +202,104 @@ VF_INLINE bool end_frame(struct vfunc *v, const struct ctrl *c)
 	return true;
 }
 
-static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
-		       const uint8_t **results, uint32_t *nr)
+/* Whether an if's params are its results (the implicit else passes them
+ * through). */
+static bool params_are_results(const struct wasm_module *m, const struct ctrl *c)
+{
+	if (c->nparams != c->nresults)
+		return false;
+	for (uint32_t i = 0; i < c->nparams; i++)
+		if (!wasm_type_match(m, c->params[i], m, c->results[i]))
+			return false;
+	return true;
+}
+
+/* Locals set inside frame c are unset again at its end (and at else and
+ * catch, whose code starts from the state at the frame's entry). */
+static void undo_inits(struct vfunc *v, const struct ctrl *c)
+{
+	while (v->ninits > c->init_height)
+		v->linit[v->inits[--v->ninits]] = false;
+}
+
+/* The initialization state of a function's locals: params and defaultable
+ * locals are set; only a function with a non-defaultable local keeps
+ * track (the others pay nothing). */
+static bool init_locals(struct vfunc *v, uint32_t nparams)
+{
+	v->has_nondefault = false;
+	v->ninits = 0;
+	for (uint32_t i = nparams; i < v->nlocals; i++) {
+		if (!wasm_vf_type_ok(v->m, v->locals[i], v->m->ntypes))
+			return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u (local %u)",
+					     wasm_type_idx(v->locals[i]), i);
+		if (!wasm_vf_defaultable(v->locals[i]))
+			v->has_nondefault = true;
+	}
+	if (!v->has_nondefault)
+		return true;
+	if (!wasm_vf_grow(v, (void **)&v->linit, &v->caplinit, v->nlocals, sizeof(*v->linit)))
+		return false;
+	for (uint32_t i = 0; i < v->nlocals; i++)
+		v->linit[i] = i < nparams || wasm_vf_defaultable(v->locals[i]);
+	return true;
+}
+
+bool wasm_vf_local_get_init(struct vfunc *v, uint32_t x)
+{
+	if (!v->has_nondefault || v->linit[x])
+		return true;
+	return wasm_vf_vfail(v, ERR_INVALID, "uninitialized local %u", x);
+}
+
+bool wasm_vf_local_set_init(struct vfunc *v, uint32_t x)
+{
+	if (!v->has_nondefault || v->linit[x])
+		return true;
+	if (v->ninits == v->capinits && !wasm_vf_grow(v, (void **)&v->inits, &v->capinits,
+						      (uint64_t)v->ninits + 1, sizeof(*v->inits)))
+		return false;
+	v->inits[v->ninits++] = x;
+	v->linit[x] = true;
+	return true;
+}
+
+bool wasm_vf_type_ok(const struct wasm_module *m, uint32_t t, uint32_t limit)
+{
+	(void)m;
+	return wasm_type_code(t) != WASM_HEAP_TYPEIDX || wasm_type_idx(t) < limit;
+}
+
+/* A block type of one typed reference (0x63/0x64 ht): its one result
+ * lives in the module's arena (a frame's types must stay put while the
+ * control stack grows). */
+static bool typed_block(struct vfunc *v, const uint32_t **results, uint32_t *nr)
+{
+	uint32_t t, feature, *one;
+	int rc = wasm_read_valtype(v->m, &v->r, &t, &feature);
+
+	if (rc < 0)
+		return wasm_vf_vreader_fail(v);
+	if (rc)
+		return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type in block type%s%s%s",
+				     feature ? " (feature " : "",
+				     feature ? wasm_feature_name(feature) : "",
+				     feature ? " off or not supported)" : "");
+	if (!wasm_vf_type_ok(v->m, t, v->m->ntypes))
+		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(t));
+	arena_lock(v);
+	one = wasm_arena_alloc(v->m, sizeof(*one));
+	arena_unlock(v);
+	if (!one)
+		return vnomem(v);
+	*one = t;
+	*results = one;
+	*nr = 1;
+	return true;
+}
+
+static bool block_type(struct vfunc *v, const uint32_t **params, uint32_t *np,
+		       const uint32_t **results, uint32_t *nr)
 {
 	int64_t bt;
 
@@ -225,6 +322,8 @@ static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
 			*nr = 1;
 			return true;
 		}
+		if (b == 0x63 || b == 0x64)
+			return typed_block(v, results, nr);
 	}
 	if (!wasm_reader_s33(&v->r, &bt))
 		return wasm_vf_vreader_fail(v);
@@ -255,8 +354,8 @@ static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
 }
 
 /* The block's params are popped: records its block info and pushes it. */
-static bool open_block(struct vfunc *v, uint8_t op, const uint8_t *params, uint32_t np,
-		       const uint8_t *results, uint32_t nr)
+static bool open_block(struct vfunc *v, uint8_t op, const uint32_t *params, uint32_t np,
+		       const uint32_t *results, uint32_t nr)
 {
 	struct wasm_block_info *b;
 
@@ -276,7 +375,7 @@ static bool open_block(struct vfunc *v, uint8_t op, const uint8_t *params, uint3
 
 bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
 {
-	const uint8_t *params, *results;
+	const uint32_t *params, *results;
 	uint32_t np, nr;
 
 	if (!block_type(v, &params, &np, &results, &nr))
@@ -292,21 +391,22 @@ bool wasm_vf_begin_block(struct vfunc *v, uint8_t op)
 
 /* Whether label types ts[0..n) are the tag's params, then an exnref if
  * `ref`; for catch_all (tag NULL) just the exnref if `ref`. */
-static bool clause_types_match(const struct wasm_functype *tag, bool ref, const uint8_t *ts,
-			       uint32_t n)
+static bool clause_types_match(const struct wasm_module *m, const struct wasm_functype *tag,
+			       bool ref, const uint32_t *ts, uint32_t n)
 {
 	uint32_t np = tag ? tag->nparams : 0;
 
 	if (n != np + ref)
 		return false;
-	if (np && memcmp(ts, tag->params, np) != 0)
-		return false;
-	return !ref || ts[np] == WASM_TYPE_EXNREF;
+	for (uint32_t i = 0; i < np; i++)
+		if (!wasm_type_match(m, tag->params[i], m, ts[i]))
+			return false;
+	return !ref || wasm_type_match(m, wasm_type_ref(WASM_HEAP_EXN, false), m, ts[np]);
 }
 
 bool wasm_vf_begin_try_table(struct vfunc *v)
 {
-	const uint8_t *params, *results;
+	const uint32_t *params, *results;
 	uint32_t np, nr, n, below;
 
 	if (!block_type(v, &params, &np, &results, &nr) || !wasm_vf_u32(v, &n))
@@ -317,7 +417,7 @@ bool wasm_vf_begin_try_table(struct vfunc *v)
 	below = v->nvals >= v->floor + np ? v->nvals - np : v->floor;
 	for (uint32_t i = 0; i < n; i++) {
 		const struct wasm_functype *tag = NULL;
-		const uint8_t *ts;
+		const uint32_t *ts;
 		uint32_t x, nl;
 		uint8_t kind;
 		struct ctrl *c;
@@ -337,7 +437,7 @@ bool wasm_vf_begin_try_table(struct vfunc *v)
 		if (!wasm_vf_label(v, &c))
 			return false;
 		wasm_vf_label_types(c, &ts, &nl);
-		if (!clause_types_match(tag, kind & 1, ts, nl))
+		if (!clause_types_match(v->m, tag, kind & 1, ts, nl))
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: catch clause %u", i);
 		if ((uint64_t)below + nl > v->max_height)
 			v->max_height = below + nl;
@@ -367,6 +467,7 @@ bool wasm_vf_do_catch(struct vfunc *v, bool all)
 		return false;
 	c->opcode = all ? WASM_OP_CATCH_ALL : WASM_OP_CATCH;
 	c->unreachable = false;
+	undo_inits(v, c);
 	/* The caught exception (for rethrow) lives in a hidden local, one per
 	 * open catch frame. */
 	{
@@ -395,6 +496,7 @@ bool wasm_vf_do_delegate(struct vfunc *v)
 	if (!end_frame(v, c))
 		return false;
 	v->blocks[c->block].end_pc = (uint32_t)v->op_pos;
+	undo_inits(v, c);
 	v->nctrls--;
 	v->floor = v->ctrls[v->nctrls - 1].height;
 	return wasm_vf_push_n(v, c->results, c->nresults);
@@ -425,6 +527,7 @@ bool wasm_vf_do_else(struct vfunc *v)
 	 * is, at the same height, reachable again. */
 	c->opcode = WASM_OP_ELSE;
 	c->unreachable = false;
+	undo_inits(v, c);
 	return wasm_vf_push_n(v, c->params, c->nparams);
 }
 
@@ -437,12 +540,12 @@ bool wasm_vf_do_end(struct vfunc *v, bool *done)
 		return false;
 	/* An `if` without `else` has an implicit empty else: it passes its
 	 * params through, so they must be its results. */
-	if (c->opcode == WASM_OP_IF &&
-	    (c->nparams != c->nresults || memcmp(c->params, c->results, c->nparams) != 0))
+	if (c->opcode == WASM_OP_IF && !params_are_results(v->m, c))
 		return wasm_vf_vfail(v, ERR_INVALID,
 				     "type mismatch: if without else changes types");
 	if (c->block != WASM_NONE)
 		v->blocks[c->block].end_pc = (uint32_t)v->op_pos;
+	undo_inits(v, c);
 	/* The popped frame's slot stays intact until the next push_ctrl. */
 	v->nctrls--;
 	if (v->nctrls == 0) {
@@ -457,7 +560,7 @@ bool wasm_vf_do_br_table(struct vfunc *v)
 {
 	uint32_t n, arity, l;
 	struct ctrl *def;
-	const uint8_t *ts;
+	const uint32_t *ts;
 	size_t labels_at;
 
 	if (!wasm_vf_u32(v, &n))
@@ -475,7 +578,7 @@ bool wasm_vf_do_br_table(struct vfunc *v)
 	v->r.pos = labels_at;
 	for (uint32_t i = 0; i < n; i++) {
 		struct ctrl *c;
-		const uint8_t *lts;
+		const uint32_t *lts;
 		uint32_t ln;
 
 		if (!wasm_vf_label(v, &c))
@@ -488,8 +591,8 @@ bool wasm_vf_do_br_table(struct vfunc *v)
 					     ln, arity);
 		/* push_vals(pop_vals(label types)): the popped types, which
 		 * may be unknown, go back as they were. */
-		if (ln + 1 > v->captmp &&
-		    !wasm_vf_grow(v, (void **)&v->tmp, &v->captmp, (uint64_t)ln + 1, 1))
+		if (ln + 1 > v->captmp && !wasm_vf_grow(v, (void **)&v->tmp, &v->captmp,
+							(uint64_t)ln + 1, sizeof(*v->tmp)))
 			return false;
 		for (uint32_t k = ln; k-- > 0;)
 			if (!wasm_vf_pop_expect(v, lts[k], &v->tmp[k]))
@@ -524,11 +627,13 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 		wasm_vf_vfail(v, ERR_MALFORMED, "too many locals");
 		return v->rc;
 	}
-	if (!wasm_vf_grow(v, (void **)&v->locals, &v->caplocals, nl + 1, 1))
+	if (!wasm_vf_grow(v, (void **)&v->locals, &v->caplocals, nl + 1, sizeof(*v->locals)))
 		return v->rc;
-	memcpy(v->locals, ft->params, ft->nparams);
-	memcpy(v->locals + ft->nparams, f->local_types, f->nlocals);
+	memcpy(v->locals, ft->params, ft->nparams * sizeof(*v->locals));
+	memcpy(v->locals + ft->nparams, f->local_types, f->nlocals * sizeof(*v->locals));
 	v->nlocals = (uint32_t)nl;
+	if (!init_locals(v, ft->nparams))
+		return v->rc;
 
 	wasm_reader_init(&v->r, m->bytes, m->len);
 	v->r.pos = f->code_start;
@@ -571,6 +676,8 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 void wasm_vf_free(struct vfunc *v)
 {
 	free(v->locals);
+	free(v->linit);
+	free(v->inits);
 	free(v->vals);
 	free(v->ctrls);
 	free(v->blocks);

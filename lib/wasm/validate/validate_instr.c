@@ -226,8 +226,7 @@ static inline __attribute__((always_inline)) bool check_simple(struct vfunc *v,
 static bool check_fc(struct vfunc *v)
 {
 	struct wasm_module *m = v->m;
-	uint32_t sub, x, y;
-	uint8_t t;
+	uint32_t sub, x, y, t;
 	bool d64, s64;
 
 	if (!wasm_vf_u32(v, &sub))
@@ -250,7 +249,7 @@ static bool check_fc(struct vfunc *v)
 	case WASM_OP_TABLE_INIT: /* elem table: [at i32 i32] */
 		if (!elem_idx(v, &y) || !table_idx(v, &x))
 			return false;
-		if (m->tables[x].elem_type != m->elems[y].type)
+		if (!wasm_type_match(m, m->elems[y].type, m, m->tables[x].elem_type))
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: table.init");
 		return wasm_vf_pop_t(v, T_I32) && wasm_vf_pop_t(v, T_I32) &&
 		       wasm_vf_pop_t(v, table_at(v, x));
@@ -259,7 +258,7 @@ static bool check_fc(struct vfunc *v)
 	case WASM_OP_TABLE_COPY: /* dst src: [at_d at_s min(at_d, at_s)] */
 		if (!table_idx(v, &x) || !table_idx(v, &y))
 			return false;
-		if (m->tables[x].elem_type != m->tables[y].elem_type)
+		if (!wasm_type_match(m, m->tables[y].elem_type, m, m->tables[x].elem_type))
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: table.copy");
 		return wasm_vf_pop_t(v, table_at(v, x) == T_I64 ? table_at(v, y) : T_I32) &&
 		       wasm_vf_pop_t(v, table_at(v, y)) && wasm_vf_pop_t(v, table_at(v, x));
@@ -304,39 +303,60 @@ static bool check_fd(struct vfunc *v)
 	return check_simple(v, oi);
 }
 
-static inline bool record_untyped(struct vfunc *v, uint8_t t)
+/* Records an untyped drop's or select's operand type: its code, all the
+ * interpreter needs (module.h). */
+static inline bool record_untyped(struct vfunc *v, uint32_t t)
 {
 	if (__builtin_expect(v->nuntyped == v->capuntyped, 0) &&
 	    !wasm_vf_grow(v, (void **)&v->untyped, &v->capuntyped, (uint64_t)v->nuntyped + 1, 1))
 		return false;
-	v->untyped[v->nuntyped++] = t;
+	v->untyped[v->nuntyped++] = (uint8_t)wasm_type_code(t);
 	return true;
 }
 
-static bool is_num(uint8_t t)
+static bool is_num(uint32_t t)
 {
 	return t == T_UNK || (t >= WASM_TYPE_V128 && t <= T_I32);
 }
 
+/* A failed wasm_read_valtype / _heaptype (rc, feature): malformed, naming
+ * the feature it needs. */
+static bool type_read_fail(struct vfunc *v, int rc, uint32_t feature, const char *what)
+{
+	if (rc < 0)
+		return wasm_vf_vreader_fail(v);
+	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed %s 0x%02x%s%s%s", what,
+			     (unsigned)rc & 0xffu, feature ? " (feature " : "",
+			     feature ? wasm_feature_name(feature) : "",
+			     feature ? " off or not supported)" : "");
+}
+
+/* A value type in the body (select's), valid in the module. */
+static bool read_valtype(struct vfunc *v, uint32_t *t)
+{
+	uint32_t feature;
+	int rc = wasm_read_valtype(v->m, &v->r, t, &feature);
+
+	if (rc)
+		return type_read_fail(v, rc, feature, "value type");
+	if (!wasm_vf_type_ok(v->m, *t, v->m->ntypes))
+		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(*t));
+	return true;
+}
+
 VF_INLINE bool check_select(struct vfunc *v, bool typed)
 {
-	uint8_t t1, t2, want = T_UNK;
+	uint32_t t1, t2, want = T_UNK;
 
 	if (typed) {
 		uint32_t n;
-		uint8_t b;
 
 		if (!wasm_vf_u32(v, &n))
 			return false;
 		if (n != 1)
 			return wasm_vf_vfail(v, ERR_INVALID, "invalid result arity %u", n);
-		if (!wasm_reader_u8(&v->r, &b))
-			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_valtype(b))
-			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type");
-		if (wasm_type_off(v->m, b))
-			return wasm_vf_type_off(v, b);
-		want = b;
+		if (!read_valtype(v, &want))
+			return false;
 	}
 	if (!wasm_vf_pop_t(v, T_I32))
 		return false;
@@ -358,14 +378,15 @@ VF_INLINE bool check_select(struct vfunc *v, bool typed)
 }
 
 /* A tail call's callee returns to the caller's caller: its results must
- * be the caller's (no subtyping among 3.0's value types without typed
- * references). */
+ * match the caller's. */
 static bool check_tail_results(struct vfunc *v, const struct wasm_functype *ft)
 {
 	const struct ctrl *c = &v->ctrls[0];
+	bool ok = ft->nresults == c->nresults;
 
-	if (ft->nresults != c->nresults ||
-	    (ft->nresults && memcmp(ft->results, c->results, ft->nresults) != 0))
+	for (uint32_t i = 0; ok && i < ft->nresults; i++)
+		ok = wasm_type_match(v->m, ft->results[i], v->m, c->results[i]);
+	if (!ok)
 		return wasm_vf_vfail(v, ERR_INVALID,
 				     "type mismatch: tail call's results differ from the "
 				     "function's");
@@ -395,10 +416,10 @@ VF_INLINE bool check_call(struct vfunc *v, bool indirect, bool tail)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", x);
 		if (y >= m->ntables)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown table %u", y);
-		if (m->tables[y].elem_type != WASM_TYPE_FUNCREF)
+		if (!wasm_type_match(m, m->tables[y].elem_type, m, WASM_TYPE_FUNCREF))
 			return wasm_vf_vfail(v, ERR_INVALID,
-					     "type mismatch: call_indirect on externref "
-					     "table");
+					     "type mismatch: call_indirect on a table of %s",
+					     wasm_valtype_name(m->tables[y].elem_type));
 		if (!wasm_vf_pop_t(v, table_at(v, y)))
 			return false;
 		ft = &m->types[x];
@@ -428,8 +449,8 @@ static bool check_var(struct vfunc *v, uint8_t op)
 		if (x >= v->nlocals)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown local %u", x);
 		if (op == WASM_OP_LOCAL_GET)
-			return wasm_vf_push(v, v->locals[x]);
-		if (!wasm_vf_pop_t(v, v->locals[x]))
+			return wasm_vf_local_get_init(v, x) && wasm_vf_push(v, v->locals[x]);
+		if (!wasm_vf_pop_t(v, v->locals[x]) || !wasm_vf_local_set_init(v, x))
 			return false;
 		return op == WASM_OP_LOCAL_SET || wasm_vf_push(v, v->locals[x]);
 	}
@@ -486,6 +507,89 @@ static bool check_exn(struct vfunc *v, uint8_t op)
 	}
 }
 
+static bool check_ref_null(struct vfunc *v)
+{
+	uint32_t heap, feature;
+	int rc = wasm_read_heaptype(v->m, &v->r, &heap, &feature);
+
+	if (rc)
+		return type_read_fail(v, rc, feature, "reference type");
+	if (!wasm_vf_type_ok(v->m, heap, v->m->ntypes))
+		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(heap));
+	return wasm_vf_push(v, wasm_type_ref(heap, true));
+}
+
+/* Pops a reference of any type into *t (unknown in unreachable code). */
+static bool pop_ref(struct vfunc *v, uint32_t *t)
+{
+	if (!wasm_vf_pop(v, t))
+		return false;
+	if (*t != T_UNK && !wasm_type_is_ref(*t))
+		return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: expected a reference, got %s",
+				     wasm_valtype_name(*t));
+	return true;
+}
+
+/* Typed function references (3.0): call_ref, return_call_ref,
+ * ref.as_non_null, br_on_null, br_on_non_null. */
+static bool check_func_refs(struct vfunc *v, uint8_t op)
+{
+	struct wasm_module *m = v->m;
+	const struct wasm_functype *ft;
+	const uint32_t *ts;
+	struct ctrl *c;
+	uint32_t x, n, t;
+
+	if (m->features_off & WASM_FEAT_FUNC_REFS)
+		return feature_off(v, op, WASM_FEAT_FUNC_REFS);
+	switch (op) {
+	case WASM_OP_CALL_REF:
+	case WASM_OP_RETURN_CALL_REF:
+		if (op == WASM_OP_RETURN_CALL_REF && (m->features_off & WASM_FEAT_TAIL_CALL))
+			return feature_off(v, op, WASM_FEAT_TAIL_CALL);
+		if (!wasm_vf_u32(v, &x))
+			return false;
+		if (x >= m->ntypes)
+			return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", x);
+		ft = &m->types[x];
+		if (!wasm_vf_pop_t(v, wasm_type_ref(wasm_heap_idx(x), true)))
+			return false;
+		if (op == WASM_OP_RETURN_CALL_REF) {
+			if (!check_tail_results(v, ft) ||
+			    !wasm_vf_pop_n(v, ft->params, ft->nparams))
+				return false;
+			wasm_vf_set_unreachable(v);
+			return true;
+		}
+		return wasm_vf_pop_n(v, ft->params, ft->nparams) &&
+		       wasm_vf_push_n(v, ft->results, ft->nresults);
+	case WASM_OP_REF_AS_NON_NULL:
+		if (!pop_ref(v, &t))
+			return false;
+		return wasm_vf_push(v, t == T_UNK ? T_UNK : t | WASM_TYPE_NONNULL);
+	case WASM_OP_BR_ON_NULL:
+		if (!wasm_vf_label(v, &c) || !pop_ref(v, &t))
+			return false;
+		wasm_vf_label_types(c, &ts, &n);
+		if (!wasm_vf_pop_n(v, ts, n) || !wasm_vf_push_n(v, ts, n))
+			return false;
+		return wasm_vf_push(v, t == T_UNK ? T_UNK : t | WASM_TYPE_NONNULL);
+	default: /* br_on_non_null: the label's last type takes the reference */
+		if (!wasm_vf_label(v, &c) || !pop_ref(v, &t))
+			return false;
+		wasm_vf_label_types(c, &ts, &n);
+		if (n == 0 || !wasm_type_is_ref(ts[n - 1]))
+			return wasm_vf_vfail(v, ERR_INVALID,
+					     "type mismatch: br_on_non_null's label takes no "
+					     "reference");
+		if (t != T_UNK && !wasm_type_match(m, t | WASM_TYPE_NONNULL, m, ts[n - 1]))
+			return wasm_vf_vfail(v, ERR_INVALID,
+					     "type mismatch: br_on_non_null on %s, label takes %s",
+					     wasm_valtype_name(t), wasm_valtype_name(ts[n - 1]));
+		return wasm_vf_pop_n(v, ts, n - 1) && wasm_vf_push_n(v, ts, n - 1);
+	}
+}
+
 /* Types one instruction whose opcode `op` was just read. Inlined into the
  * body's loop below: it runs once per instruction. */
 static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, uint8_t op,
@@ -493,9 +597,8 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 {
 	struct wasm_module *m = v->m;
 	struct ctrl *c;
-	const uint8_t *ts;
-	uint32_t n, x;
-	uint8_t t;
+	const uint32_t *ts;
+	uint32_t n, x, t;
 
 	switch (op) {
 	case WASM_OP_UNREACHABLE:
@@ -559,17 +662,11 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 		return table_idx(v, &x) && wasm_vf_pop_t(v, m->tables[x].elem_type) &&
 		       wasm_vf_pop_t(v, table_at(v, x));
 	case WASM_OP_REF_NULL:
-		if (!wasm_reader_u8(&v->r, &t))
-			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_reftype(t))
-			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed reference type");
-		if (wasm_type_off(m, t))
-			return wasm_vf_type_off(v, t);
-		return wasm_vf_push(v, t);
+		return check_ref_null(v);
 	case WASM_OP_REF_IS_NULL:
 		if (!wasm_vf_pop(v, &t))
 			return false;
-		if (t != T_UNK && !wasm_is_reftype(t))
+		if (t != T_UNK && !wasm_type_is_ref(t))
 			return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: ref.is_null on %s",
 					     wasm_valtype_name(t));
 		return wasm_vf_push(v, T_I32);
@@ -580,7 +677,13 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown function %u", x);
 		if (!(v->refs[x / 8] & (1u << (x % 8))))
 			return wasm_vf_vfail(v, ERR_INVALID, "undeclared function reference %u", x);
-		return wasm_vf_push(v, WASM_TYPE_FUNCREF);
+		return wasm_vf_push(v, wasm_ref_func_type(m, x));
+	case WASM_OP_CALL_REF:
+	case WASM_OP_RETURN_CALL_REF:
+	case WASM_OP_REF_AS_NON_NULL:
+	case WASM_OP_BR_ON_NULL:
+	case WASM_OP_BR_ON_NON_NULL:
+		return check_func_refs(v, op);
 	case WASM_OP_PREFIX_FC:
 		return check_fc(v);
 	case WASM_OP_TRY:

@@ -29,8 +29,9 @@ struct ctrl {
 	bool unreachable;
 	uint32_t height;
 	uint32_t nparams, nresults;
-	const uint8_t *params, *results;
-	uint32_t block; /* index into the block table, WASM_NONE for the body */
+	const uint32_t *params, *results;
+	uint32_t block;	      /* index into the block table, WASM_NONE for the body */
+	uint32_t init_height; /* v->ninits at entry: locals set inside are undone at its end */
 };
 
 struct vfunc {
@@ -43,9 +44,17 @@ struct vfunc {
 	size_t op_pos;
 	int rc;
 
-	uint8_t *locals; /* params then declared locals */
+	uint32_t *locals; /* params then declared locals */
 	uint32_t nlocals, caplocals;
-	uint16_t *vals; /* value types; not uint8_t, whose stores alias every other field */
+	/* Non-defaultable locals (non-null references, 3.0): whether each is
+	 * set (linit, over all locals, NULL while the function has none), and
+	 * the ones set since the frames' entries (inits, a stack). */
+	bool *linit;
+	uint32_t caplinit;
+	bool has_nondefault;
+	uint32_t *inits;
+	uint32_t ninits, capinits;
+	uint32_t *vals; /* value types */
 	uint32_t nvals, capvals;
 	uint32_t floor; /* the top control frame's height (its operands start here) */
 	struct ctrl *ctrls;
@@ -54,7 +63,7 @@ struct vfunc {
 	uint32_t nblocks, capblocks;
 	uint8_t *untyped;
 	uint32_t nuntyped, capuntyped;
-	uint8_t *tmp;
+	uint32_t *tmp;
 	uint32_t captmp;
 	uint32_t max_height, max_depth;
 	bool at64;	      /* the memory instruction just read addresses an i64 memory */
@@ -74,11 +83,11 @@ bool wasm_vf_vreader_fail(struct vfunc *v);
 bool wasm_vf_grow(struct vfunc *v, void **arr, uint32_t *cap, uint64_t need, size_t size);
 /* The slow paths of the inline stack operations below: growing the operand
  * stack, popping at a frame's height, a type that is not the one wanted. */
-bool wasm_vf_push_slow(struct vfunc *v, uint8_t t);
-bool wasm_vf_pop_slow(struct vfunc *v, uint8_t *out);
-bool wasm_vf_pop_expect_slow(struct vfunc *v, uint8_t want, uint8_t *got);
-bool wasm_vf_push_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n);
-bool wasm_vf_pop_n_slow(struct vfunc *v, const uint8_t *ts, uint32_t n);
+bool wasm_vf_push_slow(struct vfunc *v, uint32_t t);
+bool wasm_vf_pop_slow(struct vfunc *v, uint32_t *out);
+bool wasm_vf_pop_expect_slow(struct vfunc *v, uint32_t want, uint32_t *got);
+bool wasm_vf_push_n_slow(struct vfunc *v, const uint32_t *ts, uint32_t n);
+bool wasm_vf_pop_n_slow(struct vfunc *v, const uint32_t *ts, uint32_t n);
 
 /*
  * The operand stack's operations are inline with a fast path for the common
@@ -92,7 +101,7 @@ VF_INLINE bool wasm_vf_u32(struct vfunc *v, uint32_t *out)
 	return wasm_reader_u32(&v->r, out) || wasm_vf_vreader_fail(v);
 }
 
-VF_INLINE bool wasm_vf_push(struct vfunc *v, uint8_t t)
+VF_INLINE bool wasm_vf_push(struct vfunc *v, uint32_t t)
 {
 	if (UNLIKELY(v->nvals == v->capvals))
 		return wasm_vf_push_slow(v, t);
@@ -103,18 +112,18 @@ VF_INLINE bool wasm_vf_push(struct vfunc *v, uint8_t t)
 }
 
 /* Pops one type; WASM_TYPE_UNKNOWN from an unreachable frame's bottom. */
-VF_INLINE bool wasm_vf_pop(struct vfunc *v, uint8_t *out)
+VF_INLINE bool wasm_vf_pop(struct vfunc *v, uint32_t *out)
 {
 	if (LIKELY(v->nvals > v->floor)) {
-		*out = (uint8_t)v->vals[--v->nvals];
+		*out = v->vals[--v->nvals];
 		return true;
 	}
 	return wasm_vf_pop_slow(v, out);
 }
 
-/* Pops one type that must match `want` (unknown matches anything); the
- * popped type goes to *got if not NULL. */
-VF_INLINE bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
+/* Pops one type that must match `want` (be a subtype of it; unknown
+ * matches anything); the popped type goes to *got if not NULL. */
+VF_INLINE bool wasm_vf_pop_expect(struct vfunc *v, uint32_t want, uint32_t *got)
 {
 	if (LIKELY(v->nvals > v->floor && v->vals[v->nvals - 1] == want)) {
 		v->nvals--;
@@ -125,12 +134,12 @@ VF_INLINE bool wasm_vf_pop_expect(struct vfunc *v, uint8_t want, uint8_t *got)
 	return wasm_vf_pop_expect_slow(v, want, got);
 }
 
-VF_INLINE bool wasm_vf_pop_t(struct vfunc *v, uint8_t want)
+VF_INLINE bool wasm_vf_pop_t(struct vfunc *v, uint32_t want)
 {
 	return wasm_vf_pop_expect(v, want, NULL);
 }
 
-VF_INLINE bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+VF_INLINE bool wasm_vf_push_n(struct vfunc *v, const uint32_t *ts, uint32_t n)
 {
 	if (UNLIKELY(v->capvals - v->nvals < n))
 		return wasm_vf_push_n_slow(v, ts, n);
@@ -143,7 +152,7 @@ VF_INLINE bool wasm_vf_push_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
 }
 
 /* Pops the types ts[0..n) (the last one first). */
-VF_INLINE bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
+VF_INLINE bool wasm_vf_pop_n(struct vfunc *v, const uint32_t *ts, uint32_t n)
 {
 	if (LIKELY(v->nvals - v->floor >= n)) {
 		uint32_t base = v->nvals - n, i = 0;
@@ -160,7 +169,7 @@ VF_INLINE bool wasm_vf_pop_n(struct vfunc *v, const uint8_t *ts, uint32_t n)
 }
 void wasm_vf_set_unreachable(struct vfunc *v);
 /* The types a branch to frame c carries (params for loop, else results). */
-VF_INLINE void wasm_vf_label_types(const struct ctrl *c, const uint8_t **ts, uint32_t *n)
+VF_INLINE void wasm_vf_label_types(const struct ctrl *c, const uint32_t **ts, uint32_t *n)
 {
 	if (c->opcode == WASM_OP_LOOP) {
 		*ts = c->params;
@@ -186,6 +195,18 @@ bool wasm_vf_begin_block(struct vfunc *v, uint8_t op);
 bool wasm_vf_do_else(struct vfunc *v);
 bool wasm_vf_do_end(struct vfunc *v, bool *done);
 bool wasm_vf_do_br_table(struct vfunc *v);
+/* Typed function references (3.0): a local.get's initialization check and
+ * a local.set's (or tee's) record, for non-defaultable locals. */
+bool wasm_vf_local_get_init(struct vfunc *v, uint32_t x);
+bool wasm_vf_local_set_init(struct vfunc *v, uint32_t x);
+/* Whether value type t has a default value (numbers, nullable references). */
+static inline bool wasm_vf_defaultable(uint32_t t)
+{
+	return !(t & WASM_TYPE_NONNULL);
+}
+/* Whether value type t is valid in m: a concrete type index below `limit`
+ * (m->ntypes; a type definition may name only itself and earlier ones). */
+bool wasm_vf_type_ok(const struct wasm_module *m, uint32_t t, uint32_t limit);
 /* Exception handling (3.0): try_table (after its opcode), the legacy
  * catch / catch_all (`all`), delegate and rethrow. The frame opcodes of a
  * legacy try are WASM_OP_TRY, then WASM_OP_CATCH or _CATCH_ALL. */

@@ -236,3 +236,43 @@ TEST(wasm_simd, compiler_refuses_exactly_the_functions_that_see_a_v128)
 				test_printf(t, "func %u\n", i);
 	wasm_module_free(m);
 }
+
+/* Dead code pops nothing in the translator: blocks of v128 results one
+ * after another after `unreachable` once stacked their results past the
+ * value stack's capacity (a heap overflow under ASan, found by the
+ * generator's SIMD modules, tests/fuzz/wasm_gen.h). */
+TEST(wasm_simd, dead_blocks_of_v128_results_do_not_pile_up)
+{
+	static const char head[] = "(module (func (export \"f\") (result i32) unreachable";
+	static const char blk[] = " (block (result v128 v128) unreachable) drop drop";
+	size_t cap = sizeof(head) + 200 * (sizeof(blk) - 1) + 16, len;
+	char *src = malloc(cap);
+	struct wasm_store *s = NULL;
+	struct wasm_instance *inst;
+	struct wasm_exec *x = NULL;
+	struct wasm_module *m = NULL;
+	struct wasm_extern f;
+	struct wasm_error err;
+	union wasm_val res[1];
+
+	if (!EXPECT(src != NULL))
+		return;
+	memcpy(src, head, sizeof(head) - 1);
+	len = sizeof(head) - 1;
+	for (int i = 0; i < 200; i++, len += sizeof(blk) - 1)
+		memcpy(src + len, blk, sizeof(blk) - 1);
+	memcpy(src + len, " i32.const 1))", 15);
+	if (!EXPECT_OK(load_text(t, src, 0, &m, &err)) || !EXPECT_OK(wasm_store_new(NULL, &s)) ||
+	    !EXPECT_OK(wasm_instantiate(s, m, NULL, &inst, &err)) ||
+	    !EXPECT_OK(wasm_exec_new(s, NULL, &x)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "f", &f)))
+		goto out;
+	if (EXPECT_EQ(wasm_invoke(x, f.u.func, NULL, 0, res, 1), ERR_TRAP))
+		EXPECT_EQ(wasm_exec_trap(x)->kind, WASM_TRAP_UNREACHABLE);
+out:
+	if (x)
+		wasm_exec_free(x);
+	wasm_store_free(s);
+	wasm_module_free(m);
+	free(src);
+}

@@ -174,25 +174,34 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	switch (k) {
 	case 0:
 	case 1:
-	case 2:
-		gen_addr(g, depth);
+	case 2: {
+		/* on memory d (from memory s for a copy; the length is i64 if
+		 * both are 64-bit); init's segment offset and length are i32 */
+		uint32_t d = gen_pick_mem(g, -1), src = k == 1 ? gen_pick_mem(g, -1) : d;
+
+		gen_addr(g, d, depth);
 		if (k == 0)
 			gen_expr(g, WASM_TYPE_I32, depth + 1);
+		else if (k == 1)
+			gen_addr(g, src, depth);
+		else if (!g->mem64[0]) /* an i32 like memory 0's address */
+			gen_addr(g, 0, depth);
 		else
-			gen_addr(g, depth);
-		gen_len(g, depth);
+			gen_len(g, false, depth);
+		gen_len(g, k != 2 && g->mem64[d] && g->mem64[src], depth);
 		gen_op_fc(g, k == 0   ? WASM_OP_MEMORY_FILL
 			     : k == 1 ? WASM_OP_MEMORY_COPY
 				      : WASM_OP_MEMORY_INIT);
 		if (k == 2)
-			gen_imm(g, gen_pick(g, 2));
-		gen_buf_byte(&g->body, 0);
+			gen_imm(g, gen_pick(g, g->ndatas));
+		gen_imm(g, d);
 		if (k == 1)
-			gen_buf_byte(&g->body, 0);
+			gen_imm(g, src);
 		return;
+	}
 	case 3:
 		gen_op_fc(g, WASM_OP_DATA_DROP);
-		gen_imm(g, gen_pick(g, 2));
+		gen_imm(g, gen_pick(g, g->ndatas));
 		return;
 	case 4:
 		gen_tidx(g, depth);
@@ -203,14 +212,14 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	case 5:
 		gen_tidx(g, depth);
 		gen_expr(g, rt, depth + 1);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_FILL);
 		gen_imm(g, tab);
 		return;
 	case 6:
 		gen_tidx(g, depth);
 		gen_tidx(g, depth);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_COPY);
 		gen_imm(g, tab);
 		gen_imm(g, tab);
@@ -218,8 +227,8 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	case 7:
 		/* elems 0 and 1 are funcref (table 0), elem 2 externref (table 1) */
 		gen_tidx(g, depth);
-		gen_len(g, depth);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_INIT);
 		gen_imm(g, tab ? 2 : gen_pick(g, 2));
 		gen_imm(g, tab);
@@ -230,7 +239,7 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 		return;
 	default:
 		gen_expr(g, rt, depth + 1);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_GROW);
 		gen_imm(g, tab);
 		gen_op(g, WASM_OP_DROP);
@@ -465,7 +474,7 @@ static void gen_stmt(struct gen *g, uint32_t depth)
 	case 14:
 		if (gen_pick(g, 4) != 3)
 			break;
-		if (gen_pick(g, 2) && gen_tail_call(g, depth))
+		if ((g->feat & WASM_FEAT_TAIL_CALL) && gen_pick(g, 2) && gen_tail_call(g, depth))
 			return;
 		/* the function's label is the outermost */
 		gen_values(g, g->labels[0].t, g->labels[0].n, depth);

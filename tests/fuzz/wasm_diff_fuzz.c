@@ -94,6 +94,20 @@ enum wasm_diff_mode wasm_diff_mode(void)
 	return WASM_DIFF_GUARDED;
 }
 
+uint32_t wasm_diff_features(void)
+{
+	const char *f = getenv("WASM_DIFF_FEATURES");
+	uint32_t bits;
+
+	if (!f || !*f)
+		return WASM_GEN_FEATURES_ALL;
+	if (!strcmp(f, "base"))
+		return WASM_GEN_FEATURES_BASE;
+	if (wasm_feature_parse(f, &bits) != 0)
+		return UINT32_MAX;
+	return bits & WASM_GEN_FEATURES_ALL;
+}
+
 static bool diff_nan_relaxed(void)
 {
 	const char *n = getenv("WASM_DIFF_NAN");
@@ -448,6 +462,8 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 	static uint8_t bin[WASM_GEN_MAX_MODULE];
 	struct wasm_gen_input in = {.data = data, .len = size};
 	enum wasm_diff_mode mode = wasm_diff_mode();
+	uint32_t features = wasm_diff_features();
+	struct wasm_load_opts lo = {.features_off = WASM_GEN_FEATURES_ALL & ~features};
 	bool relaxed = diff_nan_relaxed();
 	struct diff_side a, b;
 	struct wasm_module *m = NULL;
@@ -457,8 +473,13 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 	size_t n;
 	uint32_t ncalls;
 
-	n = wasm_gen_module(&in, bin, sizeof(bin), NULL);
-	if (n == 0 || wasm_module_load(bin, n, &m, &err) != 0) {
+	if (features == UINT32_MAX) {
+		if (report)
+			fprintf(report, "WASM_DIFF_FEATURES: unknown feature\n");
+		return WASM_DIFF_SETUP;
+	}
+	n = wasm_gen_module_with(&in, bin, sizeof(bin), NULL, features);
+	if (n == 0 || wasm_module_load_opts(bin, n, &lo, &m, &err) != 0) {
 		if (report)
 			fprintf(report, "generated module does not load: %s\n",
 				n ? err.msg : "no room");

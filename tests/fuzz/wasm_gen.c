@@ -412,7 +412,16 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 				       0);
 
 		g->exn = tt >= 0;
-		g->tagtype = tt >= 0 ? (uint32_t)tt : 0;
+		g->ntags = g->exn;
+		g->tagtype[0] = tt >= 0 ? (uint32_t)tt : 0;
+		g->tagval[0] = WASM_TYPE_I32;
+		tt = g->exn && g->simd ? gen_type_find(g, (const uint8_t[]){WASM_TYPE_V128}, 1,
+						       (const uint8_t[]){0}, 0)
+				       : -1;
+		if (tt >= 0) {
+			g->tagtype[g->ntags] = (uint32_t)tt;
+			g->tagval[g->ntags++] = WASM_TYPE_V128;
+		}
 	}
 	gen_memories(g, mmaxes, doff, dlen);
 	for (uint32_t f = 0; f < g->nfuncs; f++)
@@ -448,11 +457,13 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 		gen_limits(&s, g->mpages[i], mmaxes[i], g->mem64[i]);
 	gen_buf_section(&mod, 5, &s);
 
-	if (g->exn) { /* the tag section: one tag */
+	if (g->exn) { /* the tag section */
 		s.len = 0;
-		gen_buf_u32(&s, 1);
-		gen_buf_byte(&s, 0);
-		gen_buf_u32(&s, g->tagtype);
+		gen_buf_u32(&s, g->ntags);
+		for (uint32_t i = 0; i < g->ntags; i++) {
+			gen_buf_byte(&s, 0);
+			gen_buf_u32(&s, g->tagtype[i]);
+		}
 		gen_buf_section(&mod, 13, &s);
 	}
 

@@ -68,10 +68,13 @@ struct gen {
 	uint32_t mpages[GEN_MAX_MEMS]; /* initial pages (mpages[0] == pages) */
 	uint32_t ndatas;	     /* 0 active, 1 passive, 2.. active on mems 1.. */
 	/* exception handling (3.0): a tag 0 of type [i32] -> [] (type index
-	 * tagtype) and the statements that use it; off in most modules, whose
-	 * code the compiler tier then still runs */
+	 * tagtype[0]), with SIMD a tag 1 of [v128] -> [] too, and the
+	 * statements that use them; off in most modules, whose code the
+	 * compiler tier then still runs */
 	bool exn;
-	uint32_t tagtype;
+	uint32_t ntags;
+	uint32_t tagtype[2];
+	uint8_t tagval[2]; /* the payload's type */
 	/* the function being generated */
 	struct gen_buf body;
 	uint8_t ltype[GEN_MAX_LOCALS]; /* WASM_TYPE_UNKNOWN: a loop counter

@@ -280,12 +280,14 @@ static bool gen_tail_call(struct gen *g, uint32_t depth)
 /* No values (memcpy and memcmp want a pointer even for none). */
 static const uint8_t gen_none[1];
 
-/* throw tag 0 with an i32 payload */
+/* throw a tag with its payload (tag 0: i32, tag 1: v128) */
 static void gen_throw(struct gen *g, uint32_t depth)
 {
-	gen_expr(g, WASM_TYPE_I32, depth + 1);
+	uint32_t tag = gen_pick(g, g->ntags);
+
+	gen_expr(g, g->tagval[tag], depth + 1);
 	gen_op(g, WASM_OP_THROW);
-	gen_imm(g, 0);
+	gen_imm(g, tag);
 }
 
 /* A try body: statements, sometimes a throw. */
@@ -306,10 +308,11 @@ static void gen_try_body(struct gen *g, uint32_t depth)
  */
 static bool gen_try_table(struct gen *g, uint32_t depth)
 {
-	static const uint8_t i32_exn[2] = {WASM_TYPE_I32, WASM_TYPE_EXNREF};
 	static const uint8_t exn1[1] = {WASM_TYPE_EXNREF};
 	uint32_t kind = gen_pick(g, 4), nr = (kind < 2) + (kind & 1);
-	const uint8_t *r = kind < 2 ? i32_exn : exn1;
+	uint32_t tag = kind < 2 ? gen_pick(g, g->ntags) : 0;
+	const uint8_t val_exn[2] = {g->tagval[tag], WASM_TYPE_EXNREF};
+	const uint8_t *r = kind < 2 ? val_exn : exn1;
 
 	if (!gen_blocktype_ok(g, gen_none, 0, r, nr) || !gen_blocktype_ok(g, exn1, 1, gen_none, 0))
 		return false;
@@ -324,7 +327,7 @@ static bool gen_try_table(struct gen *g, uint32_t depth)
 	gen_buf_u32(&g->body, 1);
 	gen_buf_byte(&g->body, (uint8_t)kind);
 	if (kind < 2)
-		gen_buf_u32(&g->body, 0);
+		gen_buf_u32(&g->body, tag);
 	gen_buf_u32(&g->body, 0);
 	gen_label_push(g, gen_none, 0);
 	gen_try_body(g, depth);
@@ -358,7 +361,7 @@ static bool gen_try_table(struct gen *g, uint32_t depth)
 }
 
 /*
- * The legacy forms: try body (catch 0: drop, then a rethrow caught by an
+ * The legacy forms: try body (catch x: drop, then a rethrow caught by an
  * inner try's catch_all)? (catch_all)? end, or try body delegate 0.
  */
 static void gen_legacy_try(struct gen *g, uint32_t depth)
@@ -375,7 +378,7 @@ static void gen_legacy_try(struct gen *g, uint32_t depth)
 	}
 	if (gen_pick(g, 2)) {
 		gen_op(g, WASM_OP_CATCH);
-		gen_imm(g, 0);
+		gen_imm(g, gen_pick(g, g->ntags));
 		gen_op(g, WASM_OP_DROP);
 		gen_op(g, WASM_OP_TRY);
 		gen_buf_byte(&g->body, 0x40);

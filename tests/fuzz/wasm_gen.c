@@ -246,7 +246,9 @@ static void gen_offset_expr(struct gen_buf *b, struct gen *g, bool w64, uint64_t
 {
 	uint8_t c = w64 ? WASM_OP_I64_CONST : WASM_OP_I32_CONST;
 	uint8_t add = w64 ? WASM_OP_I64_ADD : WASM_OP_I32_ADD;
-	uint32_t form = g->extconst ? gen_pick(g, 4) : 0;
+	/* segments come after the code, often past the end of the stream:
+	 * choice 0 is an extended form then */
+	uint32_t form = g->extconst ? (gen_pick(g, 4) + 1) % 4 : 0;
 	uint64_t k = 0, m = 0;
 
 	/* the values as the s32 or s64 the instruction reads */
@@ -294,7 +296,7 @@ static void gen_const_expr(struct gen_buf *b, struct gen *g, uint8_t t, uint32_t
 	g->body = *b;
 	g->counts = NULL;
 	gen_const(g, t);
-	if (g->extconst && (t == WASM_TYPE_I32 || wide) && gen_pick(g, 2)) {
+	if (g->extconst && (t == WASM_TYPE_I32 || wide) && gen_pick(g, 3) != 2) {
 		int other = -1;
 
 		for (uint32_t i = 1; i < self; i++)

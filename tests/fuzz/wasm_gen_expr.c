@@ -194,9 +194,8 @@ uint32_t gen_pick_mem(struct gen *g, int w64)
 }
 
 /* Addresses near 2^32 and 2^64, for 64-bit memories. */
-static const uint64_t gen_addr64_edges[] = {
-	1ull << 32, (1ull << 32) - 8, (1ull << 32) + 16, ~0ull, ~0ull - 15, 1ull << 63, 0xffff0000ull,
-};
+static const uint64_t gen_addr64_edges[] = {1ull << 32, (1ull << 32) - 8, (1ull << 32) + 16, ~0ull,
+					    ~0ull - 15, 1ull << 63,	  0xffff0000ull};
 
 /* An address in memory `mem` (i64 if it is 64-bit): mostly near the start
  * of memory, so that accesses hit, or just below its current end, where an

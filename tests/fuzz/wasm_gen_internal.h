@@ -63,10 +63,10 @@ struct gen {
 	 * the rest what this module does use */
 	uint32_t feat;
 	bool simd, relaxed, extconst;
-	uint32_t nmems;		     /* memory 0, then the multi-memory ones */
-	bool mem64[GEN_MAX_MEMS];    /* 64-bit addresses */
+	uint32_t nmems;		       /* memory 0, then the multi-memory ones */
+	bool mem64[GEN_MAX_MEMS];      /* 64-bit addresses */
 	uint32_t mpages[GEN_MAX_MEMS]; /* initial pages (mpages[0] == pages) */
-	uint32_t ndatas;	     /* 0 active, 1 passive, 2.. active on mems 1.. */
+	uint32_t ndatas;	       /* 0 active, 1 passive, 2.. active on mems 1.. */
 	/* exception handling (3.0): a tag 0 of type [i32] -> [] (type index
 	 * tagtype[0]), with SIMD a tag 1 of [v128] -> [] too, and the
 	 * statements that use them; off in most modules, whose code the

@@ -96,9 +96,9 @@ out:
  * really keep each feature out). */
 TEST(wasm_gen, each_feature_set_loads_with_the_others_off)
 {
-	static const uint32_t one[] = {WASM_FEAT_SIMD,		 WASM_FEAT_RELAXED_SIMD,
-				       WASM_FEAT_TAIL_CALL,	 WASM_FEAT_EXCEPTIONS,
-				       WASM_FEAT_MULTI_MEMORY,	 WASM_FEAT_MEMORY64,
+	static const uint32_t one[] = {WASM_FEAT_SIMD,		WASM_FEAT_RELAXED_SIMD,
+				       WASM_FEAT_TAIL_CALL,	WASM_FEAT_EXCEPTIONS,
+				       WASM_FEAT_MULTI_MEMORY,	WASM_FEAT_MEMORY64,
 				       WASM_FEAT_EXTENDED_CONST};
 	uint32_t sets[2 + 2 * GEN_COUNT_ONE + 1], nsets = 0, failed = 0;
 	uint8_t *in = malloc(GEN_TEST_INPUT);

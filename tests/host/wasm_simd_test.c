@@ -314,7 +314,8 @@ TEST(wasm_simd, v128_exception_payloads_keep_both_halves)
 	static const struct {
 		const char *name;
 		uint64_t want;
-	} cases[] = {{"lo", 1}, {"hi", 2}, {"legacy", 4}, {"mixed_ref", 7005}, {"mixed_legacy", 11}};
+	} cases[] = {
+		{"lo", 1}, {"hi", 2}, {"legacy", 4}, {"mixed_ref", 7005}, {"mixed_legacy", 11}};
 	struct wasm_store *s = NULL;
 	struct wasm_instance *inst;
 	struct wasm_exec *x = NULL;

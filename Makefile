@@ -31,7 +31,7 @@ WARN := -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes 
 	-Wshadow -Wvla -Wimplicit-fallthrough -Wundef -Wpointer-arith
 
 # lib modules that use other lib modules (mod-test links them too)
-LIBDEPS_vfs := wasi wasm
+LIBDEPS_vfs := wasi wasm ext2
 LIBDEPS_wasi := wasm
 
 include mk/host.mk
@@ -53,7 +53,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)BUILD=$(BUILD) tools/run-tests.sh
 
-test-build: host-test-build kernel-test-build kernel kernel-big kernel-wasits kernel-spec
+test-build: host-test-build kernel-test-build kernel kernel-big kernel-wasits kernel-spec spec-json
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory bench-build

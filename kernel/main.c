@@ -218,6 +218,9 @@ static void kmain(uint64_t hartid, struct boot_info *bi, uint64_t boot_ticks)
 	kg.disk = vblk_probe(); /* a virtio-blk disk, if QEMU has one */
 	launch_init();		/* the programs' file table, on that namespace */
 
+	/* that disk's ext2 at /data, if it has one */
+	kvfs_disk_mount(kg.disk);
+
 	if (kg.uart && irq_register(kg.uart->irq, c->hartid, "uart", uart_irq, kg.uart))
 		log_warn("uart", "cannot register the UART interrupt");
 

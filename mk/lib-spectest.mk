@@ -18,15 +18,16 @@
 # make test also runs the ThreadSanitizer runner with function bodies
 # validated on 4 threads, a function at a time (--validate-threads 4).
 #
-#   make spectest-kernel [SPEC_MEM=checked] [SMP=n]
+#   make spectest-kernel [SPEC_MEM=checked] [SPEC_SUITE=3.0] [SMP=n]
 #        the same scripts inside the test kernel (kernel/tests/spec_run.c:
-#        the compiler tier, guarded memory or checked, as programs get),
-#        in $(BUILD)/kernel-spec/loader.elf: the test kernel's objects with
-#        the scripts (and tests/spec/skip.txt) in /spec of its initrd.
+#        our text front end, the compiler tier, guarded memory or checked,
+#        as programs get), in $(BUILD)/kernel-spec/loader.elf: the test
+#        kernel's objects with the 2.0 scripts (and tests/spec/skip.txt) in
+#        /spec of its initrd, the 3.0 ones (and skip3.txt) in /spec3.
 #   make spec-json   every non-SIMD script converted with wast2json into
-#        $(BUILD)/spec/json/ (only the stale ones): the test kernel reads
-#        these, and the host text-format and rv64 compiler tests compare
-#        with or compile them. make test-build makes them (kernel-spec).
+#        $(BUILD)/spec/json/ (only the stale ones): the host text-format
+#        and rv64 compiler tests compare with or compile them. make
+#        test-build makes them.
 #        The simd_* scripts go to $(BUILD)/spec/json-simd/ (the text
 #        format's test compares with them; host-test-build makes them).
 #
@@ -90,13 +91,13 @@ spectest-asan: $(SPECTEST_ASAN)
 	exit $$status
 
 # ---- the testsuite in the kernel ----
-# Every script, as tests/spec/run.sh runs on the host (a few seconds of
-# the test kernel on QEMU); SPEC_KERNEL="i32 f64 ..." for fewer. The
-# simd_* ones come from $(BUILD)/spec/json-simd (spec_json_dir).
+# Every script, as tests/spec/run.sh and run3.sh run on the host, read by
+# the test kernel itself: the 2.0 suite in /spec (SPEC_KERNEL="i32 f64 ..."
+# for fewer), the 3.0 suite in /spec3 with its legacy/ folder.
 SPEC_NAMES := $(filter-out simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
 SPEC_SIMD_NAMES := $(filter simd_%,$(patsubst $(WASM_TESTSUITE)/%.wast,%,$(wildcard $(WASM_TESTSUITE)/*.wast)))
-spec_json_dir = $(BUILD)/spec/$(if $(filter simd_%,$(1)),json-simd,json)
 SPEC_KERNEL ?= $(SPEC_NAMES) $(SPEC_SIMD_NAMES)
+SPEC3_WASTS := $(wildcard $(WASM_TESTSUITE3)/*.wast $(WASM_TESTSUITE3)/legacy/*.wast)
 SPECK := $(BUILD)/kernel-spec
 SPEC_MEM ?= guarded
 ifneq ($(SPEC_KERNEL),$(shell cat $(SPECK)/vars 2>/dev/null))
@@ -114,22 +115,20 @@ $(BUILD)/spec/json/%.json: $(WASM_TESTSUITE)/%.wast
 	$(wast2json_recipe)
 
 $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/spec/skip.txt \
-		tests/spec/skip-json.txt \
-		$(foreach n,$(SPEC_KERNEL),$(call spec_json_dir,$(n))/$(n).json)
-	$(call step,CPIO)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec && cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
-	$(Q)for n in $(SPEC_KERNEL); do \
-		d=$(BUILD)/spec/json; case $$n in simd_*) d=$(BUILD)/spec/json-simd;; esac; \
-		cp $$d/$$n.json $(SPECK)/root/spec/ && \
-		find $$d -maxdepth 1 -name "$$n.[0-9]*.wasm" -exec cp -t $(SPECK)/root/spec/ {} + \
-		|| exit 1; \
-	done
-	$(Q)cat tests/spec/skip.txt tests/spec/skip-json.txt >$(SPECK)/root/spec/skip.txt
+		tests/spec/skip3.txt $(foreach n,$(SPEC_KERNEL),$(WASM_TESTSUITE)/$(n).wast) $(SPEC3_WASTS)
+	$(call step,CPIO)rm -rf $(SPECK)/root && mkdir -p $(SPECK)/root/spec $(SPECK)/root/spec3/legacy && \
+		cp -R $(BUILD)/initrd-root/. $(SPECK)/root/
+	$(Q)cp $(foreach n,$(SPEC_KERNEL),$(WASM_TESTSUITE)/$(n).wast) $(SPECK)/root/spec/
+	$(Q)cp $(WASM_TESTSUITE3)/*.wast $(SPECK)/root/spec3/ && \
+		cp $(WASM_TESTSUITE3)/legacy/*.wast $(SPECK)/root/spec3/legacy/
+	$(Q)cp tests/spec/skip.txt $(SPECK)/root/spec/skip.txt
+	$(Q)cp tests/spec/skip3.txt $(SPECK)/root/spec3/skip.txt
 	$(Q)python3 tools/mkcpio.py $(SPECK)/root $@
 $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 
 # tests/host/wasm_text_simd_test.c checks the runner's .wast reader.
-HOST_TEST_GEN += tools/spectest/run/wast_load.c
-HOST_TEST_GEN_wasm += tools/spectest/run/wast_load.c tools/spectest/wast_json_host.c
+HOST_TEST_GEN += tools/spectest/run/spec_wast.c
+HOST_TEST_GEN_wasm += tools/spectest/run/spec_wast.c tools/spectest/wast_json_host.c
 
 SPEC_SIMD_JSONS := $(patsubst %,$(BUILD)/spec/json-simd/%.json,$(SPEC_SIMD_NAMES))
 $(BUILD)/spec/json-simd/%.json: $(WASM_TESTSUITE)/%.wast
@@ -139,5 +138,7 @@ host-test-build: $(SPEC_SIMD_JSONS)
 .PHONY: kernel-spec spectest-kernel spec-json
 spec-json: $(patsubst %,$(BUILD)/spec/json/%.json,$(SPEC_NAMES)) $(SPEC_SIMD_JSONS)
 kernel-spec: $(SPECK)/loader.elf
+SPEC_SUITE ?= 2.0
 spectest-kernel: kernel-spec
-	$(Q)tools/qemu-test.sh $(SPECK)/loader.elf $(SMP) "spec=/spec spec_mem=$(SPEC_MEM)"
+	$(Q)tools/qemu-test.sh $(SPECK)/loader.elf $(SMP) \
+		"spec=$(if $(filter 3.0,$(SPEC_SUITE)),/spec3,/spec) spec_mem=$(SPEC_MEM) spec_suite=$(SPEC_SUITE)"

@@ -19,3 +19,10 @@ trace-tools: $(BUILD)/host/bench_trace $(BUILD)/host/trace2json
 host-test-build: $(BUILD)/host/trace2json
 trace-bench: $(BUILD)/host/bench_trace
 	$(Q)$(BUILD)/host/bench_trace
+
+# trace.dat: a file of known records for tests/tracedat/check.sh (trace-cmd report)
+$(BUILD)/host/tracedat_gen: $(call host_objs,host,tests/tracedat/gen.c) $(BUILD)/host/libkern.a
+	$(call step,LD)$(HOST_CC) $(HOST_VARIANT_host) -pthread -o $@ $^ $(HOST_LDLIBS)
+-include $(patsubst %.o,%.d,$(call host_objs,host,tests/tracedat/gen.c))
+# make test runs tests/tracedat/check.sh
+host-test-build: $(BUILD)/host/tracedat_gen

@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 60
 VFS_FUZZ_CFLAGS := $(WARN) -Ilib -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 VFS_FUZZ_SRCS := tests/fuzz/cpio_fuzz.c lib/vfs/vfs.c lib/vfs/walk.c lib/vfs/vfs_file.c lib/vfs/access.c lib/vfs/cpio.c \
-	lib/vfs/tmpfs.c lib/vfs/synth.c lib/vfs/check.c lib/base/err.c lib/base/fmt.c lib/base/host/assert_host.c
+	lib/vfs/tmpfs.c lib/vfs/synth.c lib/vfs/check.c lib/vfs/ext2fs.c $(filter-out lib/ext2/host/%,$(wildcard lib/ext2/*.c)) lib/base/err.c lib/base/fmt.c lib/base/host/assert_host.c
 
 $(BUILD)/fuzz/cpio_fuzz: $(VFS_FUZZ_SRCS) tests/fuzz/cpio_exercise.h $(wildcard lib/vfs/*.h lib/base/*.h)
 	@mkdir -p $(@D)

@@ -3,9 +3,14 @@
 QEMU := qemu-system-riscv64
 
 .PHONY: run debug
+# `make run DISK=file.img [DISKDIR=folder] [DISKSIZE=64M]`: the image is the
+# disk (its ext2 mounted at /data); a missing one is made by mke2fs, from
+# DISKDIR's files if given (tools/mkdisk.sh).
+DISKSIZE ?= 64M
 run: deps
 	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)tools/qemu-run.sh $(BUILD)/kernel/loader.elf $(SMP) $(MEM) "$(BOOTARGS)"
+	$(Q)$(if $(DISK),tools/mkdisk.sh "$(DISK)" "$(DISKDIR)" "$(DISKSIZE)" &&) \
+		DISK="$(DISK)" tools/qemu-run.sh $(BUILD)/kernel/loader.elf $(SMP) $(MEM) "$(BOOTARGS)"
 
 # `make debug [GDB_PORT=n]`: QEMU stopped at its first instruction, waiting
 # for gdb on localhost:GDB_PORT; the kernel boots with nokaslr, so it runs

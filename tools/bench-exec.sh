@@ -15,7 +15,9 @@
 # shared machine the ratios are the figures to quote, not the ns.
 # With CALLGRIND=1 it also counts instructions per operation (valgrind,
 # marginal over 1 vs 11 runs, one worker), ours against the peers':
-#   bench=NAME callgrind_ir_per_op=X tokio_ir=.. tbb_ir=..
+#   bench=NAME callgrind_ir_per_op=X pool_ir_per_op=Y tokio_ir=.. tbb_ir=..
+# (X with malloc'd tasks, Y with bench_exec --pool: task memory recycled,
+# as oneTBB's allocator does)
 # (valgrind needs DWARF 4: ours is rebuilt with -gdwarf-4 for it.)
 set -u
 BUILD=${BUILD:-build}
@@ -71,15 +73,18 @@ mkdir -p "$CG"
 CG_CC=${CG_CC:-$(command -v gcc || echo clang)} # the figures in the READMEs: gcc 12
 "$CG_CC" -O2 -gdwarf-4 -Ilib -D_GNU_SOURCE -pthread -o "$CG/bench_exec" bench/kasync/bench_exec.c \
 	lib/kasync/*.c lib/kasync/host/*.c lib/base/err.c lib/base/host/assert_host.c || exit 1
-ir() { # bench runs -> total instructions of a run of ours
+ir() { # bench runs [--pool] -> total instructions of a run of ours
 	valgrind --tool=callgrind --callgrind-out-file="$CG/out" "$CG/bench_exec" --bench "$1" \
-		--threads 1 --runs "$2" >/dev/null 2>&1
+		--threads 1 --runs "$2" ${3:-} >/dev/null 2>&1
 	awk '/^(summary|totals):/{print $2; exit}' "$CG/out"
+}
+per_op() { # bench ops [--pool] -> marginal instructions per operation
+	awk -v a="$(ir "$1" 1 "${3:-}")" -v c="$(ir "$1" 11 "${3:-}")" -v n="$2" \
+		'BEGIN{printf "%.0f", (c-a)/(10*n)}'
 }
 for b in $BENCHES; do
 	case $b in spawn_many) ops=10000 ;; yield_many) ops=200000 ;; *) ops=1000 ;; esac
-	line="bench=$b callgrind_ir_per_op=$(awk -v a="$(ir "$b" 1)" -v c="$(ir "$b" 11)" -v n="$ops" \
-		'BEGIN{printf "%.0f", (c-a)/(10*n)}')"
+	line="bench=$b callgrind_ir_per_op=$(per_op "$b" "$ops") pool_ir_per_op=$(per_op "$b" "$ops" --pool)"
 	if [ -n "$PEERS" ] && [ -x "$PEER_DIR/callgrind.sh" ]; then
 		peer=$(PEER_BENCH_BUILD=$PB "$PEER_DIR/callgrind.sh" "$b" 1 11 2>/dev/null)
 		for p in $PEERS; do

@@ -22,6 +22,8 @@ need=(
 	"gdb-multiarch:gdb-multiarch"
 	# ext2 images for lib/ext2's tests: mke2fs, e2fsck, debugfs, dumpe2fs
 	"/usr/sbin/mke2fs:e2fsprogs"
+	# trace.dat files (trace record) checked by trace-cmd report
+	"trace-cmd:trace-cmd"
 	"valgrind:valgrind" # instruction counts in make bench (tools/bench-exec.sh)
 	# riscv64 Linux builds of the host tools, run under qemu-riscv64 (mk/rv64.mk)
 	"qemu-riscv64:qemu-user"

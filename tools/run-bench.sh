@@ -12,11 +12,15 @@
 #              and spread over rounds, ratios to tokio and oneTBB run side by
 #              side, callgrind instructions per operation), then
 #              inside the test kernel (bootarg bench=exec) on SMP=1 and 4,
-#              in guest ns under -icount shift=0 (= guest instructions).
+#              in guest ns under -icount shift=0 (= guest instructions),
+#              with wake IPIs, wfi and waits per op; SMP=4 once more
+#              without -icount (where=kernel_mttcg: the work spreads).
 #   trace      tracepoint and log costs on the host (see bench/trace/).
 #   heap       lib/mem/heap's common paths on the host (see bench/mem/).
 #   ext2       lib/ext2's sequential write and read MB/s over a memory device
 #              on the host (see bench/ext2/).
+#   disk       the same through the kernel: `diskbench` on /data (ext2 on
+#              virtio-blk), write+sync and read MB/s in guest time, TCG.
 #   startup    a program's start-up in the kernel (wasm:load, -icount): the
 #              first run of hello and one that finds its module kept.
 #   bigstart   a 30 MiB generated program's time to its first instruction on
@@ -75,6 +79,14 @@ for smp in 1 4; do
 		-kernel "$BUILD/kernel-test/loader.elf" -append "bench=exec log=warn" 2>&1 |
 		sed -nE 's/^bench=([a-z_]+) threads=([0-9]+) (.*)/bench=\1 where=kernel smp=\2 \3/p'
 done
+# the same on SMP=4 without -icount (multi-threaded TCG): under -icount
+# QEMU runs the harts in turn and a hart woken by an IPI runs only once the
+# sender stops, so there the work never leaves the boot CPU (elsewhere_pct=0);
+# here the ns follow the host's load, the IPI/wfi counts per op do not much
+timeout 300 qemu-system-riscv64 -machine virt -smp 4 -m 256M -bios default \
+	-display none -serial stdio -monitor none \
+	-kernel "$BUILD/kernel-test/loader.elf" -append "bench=exec log=warn" 2>&1 |
+	sed -nE 's/^bench=([a-z_]+) threads=([0-9]+) (.*)/bench=\1 where=kernel_mttcg smp=\2 \3/p'
 
 # The engine inside the kernel: embedded programs, guest time under -icount.
 timeout 300 qemu-system-riscv64 -machine virt -smp 1 -m 256M -bios default \
@@ -108,6 +120,16 @@ tests/qemu/userland.py --smp 1 --only pressure -v --log "$BUILD/bench-pressure.t
 "$BUILD/host/bench/bench_heap"
 
 "$BUILD/host/bench/bench_ext2"
+
+# /data: `diskbench` (kernel/bench/kbench_disk.c) on a fresh 256 MiB ext2
+# image with 4 KiB blocks (tools/mkdisk.sh), SMP=1, plain TCG: sequential
+# write (with the sync) and read MB/s of 16 and 64 MiB files, guest time.
+rm -f "$BUILD/bench-disk.img"
+tools/mkdisk.sh "$BUILD/bench-disk.img" "" 256M 2>/dev/null &&
+	printf 'diskbench -s 16\ndiskbench -s 64\nshutdown\n' |
+	DISK="$BUILD/bench-disk.img" RUN_TIMEOUT=300 tools/qemu-run.sh "$BUILD/kernel/loader.elf" 1 256M 2>&1 |
+	tr -d '\r' | sed -nE 's/^bench=disk (.*)/bench=disk where=kernel \1/p'
+rm -f "$BUILD/bench-disk.img"
 
 BUILD="$BUILD" tools/bench-wasm.sh
 

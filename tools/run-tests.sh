@@ -49,6 +49,7 @@ suites=(
 	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"
 	"trace2json|env BUILD=$BUILD tests/trace2json/check.sh"
+	"tracedat|env BUILD=$BUILD tests/tracedat/check.sh"
 )
 if [[ -z ${HOST_ONLY:-} ]]; then
 	suites+=(
@@ -56,12 +57,16 @@ if [[ -z ${HOST_ONLY:-} ]]; then
 		"kernel-smp4|tools/qemu-test.sh $BUILD/kernel-test/loader.elf 4"
 		"kernel-spectest-smp1|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 1 spec=/spec"
 		"kernel-spectest-smp2-checked|tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 2 spec=/spec spec_mem=checked"
+		"kernel-spectest3-smp1|env QEMU_TIMEOUT=300 tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 1 spec=/spec3 spec_suite=3.0"
+		"kernel-spectest3-smp2-checked|env QEMU_TIMEOUT=300 tools/qemu-test.sh $BUILD/kernel-spec/loader.elf 2 spec=/spec3 spec_suite=3.0 spec_mem=checked"
 		"kernel-boot|env BUILD=$BUILD tests/qemu/boot_checks.sh"
 		"kernel-debug|env BUILD=$BUILD tests/qemu/debug_check.sh"
 		"kernel-userland-smp1|tests/qemu/userland.py --smp 1 $BUILD/kernel/loader.elf"
 		"kernel-userland-smp4|tests/qemu/userland.py --smp 4 $BUILD/kernel/loader.elf"
 		"kernel-latency|tests/qemu/latency.py $BUILD/kernel/loader.elf"
 		"kernel-console|tests/qemu/console_keys.py $BUILD/kernel/loader.elf"
+		"kernel-trace-record|tests/qemu/trace_record.py --smp 2 $BUILD/kernel/loader.elf"
+		"kernel-disk|tests/qemu/disk.py --smp 2 $BUILD/kernel/loader.elf"
 		"kernel-wasi-testsuite|tests/qemu/wasi_testsuite.py --smp 2 $BUILD/kernel-wasits/loader.elf"
 	)
 fi

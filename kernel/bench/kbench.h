@@ -22,3 +22,11 @@
  * not start.
  */
 int kbench_cmd(int argc, char **argv);
+
+/*
+ * kbench_disk_cmd - the shell command `diskbench [-s MiB] [DIR]`: writes a
+ * file of MiB (default 16) in DIR (default /data) and syncs, reads it back,
+ * removes it; prints `bench=disk ... write_mb_s=W read_mb_s=R` in guest
+ * time. Runs in the shell's task. 0, 1 on an error (said), 2 usage.
+ */
+int kbench_disk_cmd(int argc, char **argv);

@@ -111,7 +111,8 @@ int bootargs_parse(const char *cmdline, struct bootargs *out,
 			b.trace_event = val; /* switched on by ktrace_enable_events */
 			b.trace_event_len = vlen;
 		} else if (key_is(arg, klen, "test") || key_is(arg, klen, "crash") ||
-			   key_is(arg, klen, "bench")) {
+			   key_is(arg, klen, "bench") || key_is(arg, klen, "spec") ||
+			   key_is(arg, klen, "spec_mem") || key_is(arg, klen, "spec_suite")) {
 			/* the test kernel's own: read by kernel/tests/ktest.c */
 		} else {
 			report("unknown boot argument (ignored)", arg, len);

@@ -149,14 +149,11 @@ static volatile uint8_t *slot_status(struct vblk *d, unsigned i)
 	return (volatile uint8_t *)phys_to_virt(d->hdr_pa + 32u * i + 16u);
 }
 
-/* The interrupt: every used entry marks its slot done and wakes its task. */
-static void vblk_irq(void *arg)
+/* Takes the used entries: each marks its slot done; their wakers go to
+ * wake[] (VBLK_SLOTS room). Returns how many. Lock NOT held. */
+static unsigned reap(struct vblk *d, struct kasync_waker *wake)
 {
-	struct vblk *d = arg;
-	struct kasync_waker wake[VBLK_SLOTS];
 	unsigned n = 0;
-
-	wr(d, VM_IRQ_ACK, rd(d, VM_IRQ_STATUS));
 	bool irq = spin_lock(&d->lock);
 	uint16_t idx = *(volatile uint16_t *)&d->used->idx;
 	atomic_thread_fence(memory_order_acquire); /* the entries after the index */
@@ -171,6 +168,18 @@ static void vblk_irq(void *arg)
 		n++;
 	}
 	spin_unlock(&d->lock, irq);
+	return n;
+}
+
+/* The interrupt: every used entry marks its slot done and wakes its task. */
+static void vblk_irq(void *arg)
+{
+	struct vblk *d = arg;
+	struct kasync_waker wake[VBLK_SLOTS];
+	unsigned n;
+
+	wr(d, VM_IRQ_ACK, rd(d, VM_IRQ_STATUS));
+	n = reap(d, wake);
 	for (unsigned i = 0; i < n; i++)
 		if (kasync_waker_is_set(&wake[i]))
 			kasync_waker_wake(&wake[i]);
@@ -292,6 +301,52 @@ int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, vo
 		.sector = sector, .count = count, .write = write, .buf = buf, .slot = -1};
 	if (kasync_spawn(&kexec, &it->task, &jh) == 0 && sched_block_on_join(&jh, &status))
 		status = ERR_CANCELLED;
+	return status;
+}
+
+int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, void *buf)
+{
+	const uint32_t max = VBLK_MAX_BYTES / VBLK_SECTOR;
+	struct vblk_req r[VBLK_SLOTS];
+	struct kasync_cx cx = {0}; /* no waker: we poll */
+	struct kasync_waker wake[VBLK_SLOTS];
+	uint64_t next = 0; /* sectors handed to requests so far */
+	unsigned busy = 0; /* bitmask of r[] in flight */
+	int status = 0;
+
+	if (!count || sector > d->sectors || count > d->sectors - sector)
+		return ERR_RANGE;
+	while (next < count || busy) {
+		for (unsigned i = 0; i < VBLK_SLOTS && next < count && !status; i++) {
+			if (busy & (1u << i))
+				continue;
+			uint32_t n = count - next > max ? max : (uint32_t)(count - next);
+			r[i] = (struct vblk_req){.sector = sector + next,
+						 .count = n,
+						 .write = write,
+						 .buf = (uint8_t *)buf + next * VBLK_SECTOR,
+						 .slot = -1};
+			next += n;
+			busy |= 1u << i;
+		}
+		for (unsigned i = 0; i < VBLK_SLOTS; i++) {
+			if (!(busy & (1u << i)) || vblk_io_poll(d, &r[i], &cx) == KASYNC_PENDING)
+				continue;
+			busy &= ~(1u << i);
+			if (r[i].status && !status)
+				status = r[i].status;
+		}
+		if (status)
+			next = count; /* submit no more; wait for those in flight */
+		if (busy) {
+			/* a waker here belongs to a task's request: wake it */
+			unsigned n = reap(d, wake);
+			for (unsigned i = 0; i < n; i++)
+				if (kasync_waker_is_set(&wake[i]))
+					kasync_waker_wake(&wake[i]);
+			arch_cpu_relax();
+		}
+	}
 	return status;
 }
 

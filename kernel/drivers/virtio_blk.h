@@ -65,5 +65,15 @@ enum kasync_poll vblk_io_poll(struct vblk *d, struct vblk_req *r, struct kasync_
  * blocks on the executor until it is done; returns its status. */
 int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, void *buf);
 
+/*
+ * vblk_io_polled - `count` sectors (any number) from `sector` on, in
+ * requests of up to VBLK_MAX_BYTES, several in flight, polling the used
+ * ring instead of waiting for the interrupt: for callers that cannot wait
+ * (a synchronous filesystem under a spinlock, boot before interrupts are
+ * on). It spins on this CPU until done. Returns 0, ERR_RANGE (past the
+ * end) or ERR_IO (the first failed request; the others still end first).
+ */
+int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, void *buf);
+
 /* vblk_stats - requests completed so far and bytes moved. */
 void vblk_stats(const struct vblk *d, uint64_t *requests, uint64_t *bytes);

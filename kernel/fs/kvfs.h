@@ -6,6 +6,7 @@
  *   /tmp                 tmpfs, kvfs_tmp_limit bytes of file data     read-write
  *   /proc                procfs: tasks, meminfo, cpuinfo, uptime      read
  *   /sys/kernel/tracing  tracefs: lib/trace's files through ktrace    nothing
+ *   /data                ext2 on the first virtio-blk disk (kdisk.c)  read-write
  *
  * The last column is what a program (a guest opened through
  * vfs_open_guest) may do there (kvfs.c's guest_policy); the kernel and the
@@ -36,6 +37,21 @@ extern struct vfs *kvfs;
  * ktrace_init and sched_init. Panics if the initrd is malformed or memory
  * runs out. */
 void kvfs_init(void);
+
+/* Blocks of the /data ext2's cache (lib/ext2: write-back, flushed by
+ * kvfs_sync): 4 MiB with 4 KiB blocks. */
+#define KVFS_DISK_CACHE 1024u
+
+struct vblk;
+
+/* kvfs_disk_mount - mounts the ext2 filesystem of disk `d` (NULL: none) at
+ * /data, writable by programs too; the boot log says what was mounted or
+ * why not (no disk, not ext2, an error). Boot CPU, after kvfs_init. */
+void kvfs_disk_mount(struct vblk *d);
+
+/* kvfs_sync - writes every change of /data to the disk and marks its
+ * filesystem clean (vfs_sync). 0, or ERR_IO. Task or main context. */
+int kvfs_sync(void);
 
 /* kvfs_initrd - the embedded cpio archive (for tests and messages). */
 const void *kvfs_initrd(size_t *out_len);

@@ -28,12 +28,33 @@
 
 struct kasync_exec kexec;
 
-/* Per-CPU wait state: the wake flag and the deadline timer of wait_event. */
+/* Per-CPU wait state: the wake flag and the deadline timer of wait_event,
+ * and what the CPU's waits cost (struct sched_wait_counts; relaxed). */
 static struct {
 	atomic_bool wake;
 	atomic_bool sleeping; /* in wait_event: wants an IPI for a wake */
 	struct ktimer deadline;
+	_Atomic uint64_t waits, wfis, ipis_sent;
 } waits[MAX_CPUS];
+
+void sched_wait_counts(struct sched_wait_counts *out)
+{
+	struct sched_wait_counts c = {0};
+
+	for (uint32_t i = 0; i < ncpus; i++) {
+		/* relaxed: statistics. */
+		c.waits += atomic_load_explicit(&waits[i].waits, memory_order_relaxed);
+		c.wfis += atomic_load_explicit(&waits[i].wfis, memory_order_relaxed);
+		c.ipis_sent += atomic_load_explicit(&waits[i].ipis_sent, memory_order_relaxed);
+	}
+	*out = c;
+}
+
+/* relaxed: statistics; nothing is ordered by them. */
+static inline void wait_count(_Atomic uint64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
 
 /* ns per tick as a 32.32 fixed-point factor, set by sched_init (the
  * timebase is known by then, before the other CPUs run): a clock read is
@@ -82,8 +103,10 @@ static void plat_wake_cpu(void *ctx, uint32_t cpu)
 {
 	(void)ctx;
 	atomic_store(&waits[cpu].wake, true);
-	if (cpu != cpu_id() && atomic_load(&waits[cpu].sleeping))
+	if (cpu != cpu_id() && atomic_load(&waits[cpu].sleeping)) {
+		wait_count(&waits[cpu].ipis_sent);
 		cpu_send_ipi(cpu, IPI_WAKE);
+	}
 }
 
 static void deadline_fired(struct ktimer *t)
@@ -102,12 +125,14 @@ static void plat_wait_event(void *ctx, uint32_t cpu, uint64_t deadline_ns)
 		armed = true;
 	}
 	atomic_store(&waits[cpu].sleeping, true); /* before the wake check (the top) */
+	wait_count(&waits[cpu].waits);
 	arch_irq_disable();
 	if (atomic_load(&c->call)) {
 		arch_irq_enable();
 		cpu_run_call();
 	} else if (!atomic_load(&waits[cpu].wake) &&
 		   (!armed || arch_now_ticks() < waits[cpu].deadline.deadline)) {
+		wait_count(&waits[cpu].wfis);
 		arch_wait_for_interrupt();
 	}
 	arch_irq_enable(); /* take the interrupt that ended the wfi */

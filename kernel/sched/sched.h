@@ -47,6 +47,17 @@ void sched_waiter_wait(struct sched_waiter *w);
  */
 int sched_block_on_join(struct kasync_join *jh, void *out);
 
+/*
+ * What the CPUs' waits cost since boot, summed over the CPUs (statistics,
+ * for the executor benchmark): wait_event calls (a worker found no work
+ * and went to sleep), the wfi executed by them (the rest found a wake
+ * pending and returned at once), and wake IPIs sent to a sleeping CPU.
+ */
+struct sched_wait_counts {
+	uint64_t waits, wfis, ipis_sent;
+};
+void sched_wait_counts(struct sched_wait_counts *out);
+
 /* sched_now_ns - the executor's clock: nanoseconds since boot. */
 uint64_t sched_now_ns(void);
 

@@ -171,10 +171,19 @@ static int cmd_dmesg(int argc, char **argv)
 	return 0;
 }
 
+/* `sync`, and the first step of `shutdown`: /data written back. */
+static int cmd_sync(int argc, char **argv)
+{
+	int err = kvfs_sync();
+	(void)argc;
+	if (err)
+		kprintf("%s: /data not written back: %s\n", argv[0], err_str(err));
+	return err ? 1 : 0;
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	(void)cmd_sync(argc, argv);
 	kprintf("shutting down\n");
 	arch_shutdown(0);
 }
@@ -216,7 +225,10 @@ static const struct shell_command commands[] = {
 	{"cat", "cat FILE...: print files (trace_pipe: until Ctrl-C)", shell_cmd_cat},
 	{"cp", "cp [-r] SRC DST: copy a file or (-r) a directory tree to a new DST", shell_cmd_cp},
 	{"rm", "rm [-r] PATH...: remove files or (-r) directory trees", shell_cmd_rm},
+	{"mkdir", "mkdir [-p] DIR...: make directories (-p: and their parents)", shell_cmd_mkdir},
 	{"echo", "echo [-n] WORD...: print words", shell_cmd_echo},
+	{"base64", "base64 FILE: print a file as base64 (to copy it off the serial line)",
+	 shell_cmd_base64},
 	{"cd", "cd [DIR]: change the directory of the builtins' paths (default /)", shell_cmd_cd},
 	{"pwd", "print that directory", shell_cmd_pwd},
 	{"mem", "mem [drop]: show memory use; drop: free the modules kept between runs", cmd_mem},
@@ -224,11 +236,14 @@ static const struct shell_command commands[] = {
 	{"uptime", "time since the machine started", cmd_uptime},
 	{"dmesg", "the kernel's log lines since boot (the last 64 KiB)", cmd_dmesg},
 	{"metrics", "per-CPU event counters, summed", shell_cmd_metrics},
-	{"trace", "trace list|enable|disable|show|clear|pipe: tracing", shell_cmd_trace},
+	{"trace", "trace list|enable|disable|show|clear|pipe|record: tracing", shell_cmd_trace},
 	{"bench", "bench [NAME...]: in-kernel benchmarks (bench --help)", kbench_cmd},
+	{"diskbench", "diskbench [-s MiB] [DIR]: sequential write and read MB/s of /data",
+	 kbench_disk_cmd},
 	{"timeout", "timeout SECS CMD...: stop CMD's job after SECS", cmd_timeout},
 	{"version", "show the kernel version", cmd_version},
-	{"shutdown", "power off (QEMU exits with status 0)", cmd_shutdown},
+	{"sync", "write the changes of /data to the disk", cmd_sync},
+	{"shutdown", "write /data back, power off (QEMU exits with status 0)", cmd_shutdown},
 	{"panic", "panic the kernel on purpose (for testing)", cmd_panic},
 	{"fault", "make the kernel fault on purpose (for testing)", cmd_fault},
 };

@@ -242,3 +242,46 @@ int shell_cmd_rm(int argc, char **argv)
 	}
 	return status;
 }
+
+/* ---- mkdir ---- */
+
+/* Makes the directories of `path` that are missing, from the top down. */
+static int mkdir_parents(char *path)
+{
+	struct vfs_stat st;
+	int err = 0;
+
+	for (char *p = path + 1; !err; p++) {
+		if (*p && *p != '/')
+			continue;
+		char c = *p;
+		*p = 0;
+		err = vfs_mkdir(kvfs, shell_cwd(), path);
+		if (err == ERR_EXIST && vfs_stat(kvfs, shell_cwd(), path, &st) == 0 &&
+		    st.type == VFS_TYPE_DIR)
+			err = 0;
+		*p = c;
+		if (!c)
+			break;
+	}
+	return err;
+}
+
+int shell_cmd_mkdir(int argc, char **argv)
+{
+	bool parents = argc > 1 && strcmp(argv[1], "-p") == 0;
+	int status = 0;
+
+	if (argc < 2 + parents) {
+		kprintf("usage: mkdir [-p] DIR...\n");
+		return 2;
+	}
+	for (int i = 1 + parents; i < argc; i++) {
+		int err = parents ? mkdir_parents(argv[i]) : vfs_mkdir(kvfs, shell_cwd(), argv[i]);
+		if (err) {
+			kprintf("mkdir: %s: %s\n", argv[i], err_str(err));
+			status = 1;
+		}
+	}
+	return status;
+}

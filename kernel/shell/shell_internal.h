@@ -40,9 +40,13 @@ int shell_cmd_ls(int argc, char **argv);
 int shell_cmd_cat(int argc, char **argv);
 int shell_cmd_echo(int argc, char **argv);
 
+/* shell_base64.c */
+int shell_cmd_base64(int argc, char **argv);
+
 /* shell_cp.c */
 int shell_cmd_cp(int argc, char **argv);
 int shell_cmd_rm(int argc, char **argv);
+int shell_cmd_mkdir(int argc, char **argv);
 
 /* shell_env.c */
 int shell_cmd_export(int argc, char **argv);

@@ -590,9 +590,21 @@ static bool reaped(struct job *j, struct kasync_cx *cx)
 	return gone;
 }
 
+static void (*fg_end_fn)(void *arg); /* shell_jobs_on_fg_end's */
+static void *fg_end_arg;
+
+int shell_jobs_on_fg_end(void (*fn)(void *arg), void *arg)
+{
+	if (fg_end_fn)
+		return ERR_BUSY;
+	fg_end_fn = fn;
+	fg_end_arg = arg;
+	return 0;
+}
+
 bool shell_jobs_poll(struct kasync_cx *cx)
 {
-	bool wait = false;
+	bool wait = false, fg_left = false;
 	for (size_t i = 0; i < njobs; i++) {
 		struct job *j = &jobs[i];
 		union job_out out;
@@ -606,8 +618,15 @@ bool shell_jobs_poll(struct kasync_cx *cx)
 		}
 		if (j->state == JOB_REAPING && reaped(j, cx))
 			job_done(j);
-		if (j->state == JOB_RUNNING || j->state == JOB_REAPING)
+		if (j->state == JOB_RUNNING || j->state == JOB_REAPING) {
 			wait |= j->fg || j->waited;
+			fg_left |= j->fg;
+		}
+	}
+	if (fg_end_fn && !fg_left) {
+		void (*fn)(void *arg) = fg_end_fn;
+		fg_end_fn = NULL;
+		fn(fg_end_arg);
 	}
 	return wait;
 }

@@ -74,6 +74,14 @@ void shell_jobs_announce(void);
 #define SHELL_WORK_SLICE_US 2000
 int shell_work_start(const char *name, int (*step)(void *arg), void (*done)(void *arg), void *arg);
 
+/*
+ * shell_jobs_on_fg_end - from a command that started foreground jobs (its
+ * shell_run_argv returned SHELL_STATUS_WAIT): calls fn(arg) on the shell
+ * task once none of them runs any more (ended, stopped by Ctrl-C or
+ * timeout), before the line goes on. One at a time: ERR_BUSY.
+ */
+int shell_jobs_on_fg_end(void (*fn)(void *arg), void *arg);
+
 /* How to start a program: its environment and its root (all may be 0). */
 struct shell_run_opts {
 	uint32_t envc;

@@ -6,6 +6,9 @@
  *   trace list                    the events, "[on]" marking enabled ones
  *   trace enable|disable EVENT... EVENT: group:name, group, or all
  *   trace show | clear | pipe     the buffer: print, empty, stream (a job)
+ *   trace record [-o FILE] -e EVENT... CMD [ARG...]
+ *                                 runs CMD with EVENTs on; the buffer then
+ *                                 goes to FILE (trace.dat) for trace-cmd
  *
  * `trace` is a thin layer over the tracefs files under KVFS_TRACEFS (VFS
  * files: kernel/trace/ktracefs.c), so what it does is exactly what the same
@@ -17,6 +20,13 @@
  *   trace list         ->  available_events, marked from set_event
  *   trace show / pipe  ->  cat trace / cat trace_pipe
  *   trace clear        ->  echo > trace (opened with truncation)
+ *
+ * `trace record` is trace-cmd record's: every other event off (set_event
+ * emptied), the buffer cleared, tracing_on set, the EVENTs on; CMD runs as
+ * the shell runs a command (a program's job, or a builtin); when it has
+ * ended (or Ctrl-C stopped it: shell_jobs_on_fg_end), every event goes off,
+ * the rings go to FILE in trace-cmd's trace.dat format (lib/trace/tracedat.h)
+ * and set_event and tracing_on get their old contents back.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +39,10 @@
 #include "trace/ktrace.h"
 #include "sched/sched.h"
 #include "shell/shell_internal.h"
+#include "shell/shell_jobs.h"
 #include "trace/metrics.h"
+#include "trace/tracedat.h"
+#include "vfs/vfs.h"
 
 #define TRACE_TEXT_MAX (256u << 10) /* a listing file read whole: bytes at most */
 #define TRACE_PATH_MAX 160
@@ -90,7 +103,12 @@ static void trace_usage(void)
 		"       trace disable EVENT...\n"
 		"       trace show                     print the buffer\n"
 		"       trace clear                    empty the buffer\n"
-		"       trace pipe                     stream new records until Ctrl-C\n");
+		"       trace pipe                     stream new records until Ctrl-C\n"
+		"       trace record [-o FILE] -e EVENT... CMD [ARG...]\n"
+		"                                      run CMD with EVENTs on, then write the\n"
+		"                                      buffer to FILE (default trace.dat) for\n"
+		"                                      trace-cmd report (EVENT: group:name,\n"
+		"                                      group, group/*, all)\n");
 }
 
 /* Reads the whole tracefs file `name` into a NUL-ended heap string. */
@@ -242,6 +260,205 @@ static int trace_cat(const char *name)
 	return shell_cmd_cat(2, argv);
 }
 
+/* ---- trace record ---- */
+
+#define RECORD_DEFAULT_FILE "trace.dat"
+#define RECORD_BUSY_TRIES   1000 /* the tracefs lock is only tried; its holder is quick */
+
+/* One recording at a time; the shell task's. */
+static struct record {
+	bool active;
+	struct vfs_file *out;
+	char path[VFS_PATH_MAX];
+	char *saved_events; /* set_event before */
+	char *saved_on;	    /* tracing_on before */
+} rec;
+
+/* EVENT in `trace enable`'s words: trace-cmd's spellings "group/" then
+ * "*" (or ":*") and "group/name" become group and group:name. */
+static void record_event_name(const char *ev, char *out, size_t cap)
+{
+	size_t n = strlen(ev);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, ev, n);
+	out[n] = 0;
+	if (n >= 2 && strcmp(out + n - 2, "/*") == 0)
+		out[n - 2] = 0;
+	if (n >= 2 && strcmp(out + n - 2, ":*") == 0)
+		out[n - 2] = 0;
+	char *slash = strchr(out, '/');
+	if (slash)
+		*slash = ':';
+}
+
+/* Whether EVENT names an event or a group that has a switch (said if not). */
+static bool record_event_ok(const char *ev)
+{
+	char name[TRACE_PATH_MAX - 32], dir[TRACE_PATH_MAX - 32], path[TRACE_PATH_MAX];
+	struct vfs_stat st;
+
+	record_event_name(ev, name, sizeof(name));
+	if (!ktrace_event_dir(name, dir, sizeof(dir))) {
+		kprintf("trace record: no such event: %s\n", ev);
+		return false;
+	}
+	fmt_snprintf(path, sizeof(path), KVFS_TRACEFS "/events/%senable", dir);
+	if (vfs_stat(kvfs, NULL, path, &st) != 0) {
+		kprintf("trace record: no such event (or no switch): %s\n", ev);
+		return false;
+	}
+	return true;
+}
+
+/* Writes `text` to the tracefs file `name` (truncating it first if asked). */
+static int trace_put(const char *name, const char *text, bool trunc)
+{
+	char path[TRACE_PATH_MAX];
+	struct vfs_file *f;
+	size_t n = 0, len = strlen(text);
+
+	fmt_snprintf(path, sizeof(path), KVFS_TRACEFS "/%s", name);
+	int err = vfs_open(kvfs, NULL, path, VFS_O_WRITE | (trunc ? VFS_O_TRUNC : 0), &f);
+	if (err)
+		return err;
+	if (len)
+		err = vfs_write(f, text, len, &n);
+	vfs_close(f);
+	return !err && n != len ? ERR_IO : err;
+}
+
+static int record_sink_write(void *arg, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		size_t n = 0;
+		int err = vfs_write(arg, p, len, &n);
+		if (err) /* a tracefs file is busy: ours, the snapshot holds its lock */
+			return err == ERR_BUSY ? ERR_IO : err;
+		if (n == 0)
+			return ERR_NOSPC;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Every event off, the file written, the old switches back. */
+static int record_finish(void)
+{
+	struct tracedat_sink sink = {.arg = rec.out, .write = record_sink_write};
+	struct tracedat_stats st;
+	int status = 0, err = trace_put("set_event", "", true);
+
+	if (!err) {
+		err = ERR_BUSY;
+		for (int i = 0; i < RECORD_BUSY_TRIES && err == ERR_BUSY; i++)
+			err = ktrace_write_dat(&sink, &st);
+	}
+	vfs_close(rec.out);
+	if (err) {
+		kprintf("trace record: %s: %s\n", rec.path, err_text(err));
+		status = 1;
+	} else {
+		kprintf("trace record: %llu events, %u CPUs, %llu bytes written to %s\n",
+			(unsigned long long)st.events, ncpus, (unsigned long long)st.bytes,
+			rec.path);
+		if (st.lost)
+			kprintf("trace record: %llu records were overwritten before the end "
+				"(a bigger buffer_size_kb keeps them)\n",
+				(unsigned long long)st.lost);
+	}
+	if (trace_put("set_event", rec.saved_events, true) ||
+	    trace_put("tracing_on", rec.saved_on, false))
+		kprintf("trace record: could not restore set_event and tracing_on\n");
+	free(rec.saved_events);
+	free(rec.saved_on);
+	memset(&rec, 0, sizeof(rec));
+	return status;
+}
+
+static void record_finish_job(void *arg)
+{
+	(void)arg;
+	record_finish();
+}
+
+static int record_usage(void)
+{
+	kprintf("usage: trace record [-o FILE] -e EVENT [-e EVENT...] CMD [ARG...]\n");
+	return 2;
+}
+
+static int trace_record(int argc, char **argv)
+{
+	const char *out = RECORD_DEFAULT_FILE;
+	int i = 2, nev = 0;
+
+	if (rec.active) {
+		kprintf("trace record: already recording\n");
+		return 1;
+	}
+	/* check everything first */
+	for (; i < argc && argv[i][0] == '-'; i += 2) {
+		if (i + 1 >= argc || (strcmp(argv[i], "-o") && strcmp(argv[i], "-e")))
+			return record_usage();
+		if (argv[i][1] == 'o')
+			out = argv[i + 1];
+		else if (!record_event_ok(argv[i + 1]))
+			return 1;
+		else
+			nev++;
+	}
+	if (nev == 0 || i >= argc)
+		return record_usage();
+	if (shell_path_abs(out, rec.path)) {
+		kprintf("trace record: %s: path too long\n", out);
+		return 1;
+	}
+	const char *what = "set_event";
+	int err = trace_read_all(what, &rec.saved_events);
+	if (!err)
+		err = trace_read_all(what = "tracing_on", &rec.saved_on);
+	if (!err)
+		err = vfs_open(kvfs, NULL, what = rec.path, VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC,
+			       &rec.out);
+	if (err) {
+		kprintf("trace record: %s: %s\n", what, err_text(err));
+		free(rec.saved_events);
+		free(rec.saved_on);
+		memset(&rec, 0, sizeof(rec));
+		return 1;
+	}
+	rec.active = true;
+
+	/* then switch: only the EVENTs, on an empty buffer */
+	err = trace_put("set_event", "", true);
+	if (!err)
+		err = trace_put("trace", "", true);
+	if (!err)
+		err = trace_put("tracing_on", "1", false);
+	for (int k = 2; !err && k < i; k += 2) {
+		char name[TRACE_PATH_MAX - 32];
+		record_event_name(argv[k + 1], name, sizeof(name));
+		if (argv[k][1] == 'e' && trace_switch_one(name, true))
+			err = ERR_IO; /* said */
+	}
+	if (err) {
+		kprintf("trace record: tracefs: %s\n", err_text(err));
+		record_finish();
+		return 1;
+	}
+	int status = shell_run_argv(argc - i, argv + i, false);
+	if (status != SHELL_STATUS_WAIT) /* a builtin that is done, or CMD did not start */
+		return record_finish() ? 1 : status;
+	if (shell_jobs_on_fg_end(record_finish_job, NULL)) {
+		kprintf("trace record: cannot wait for %s\n", argv[i]);
+		record_finish();
+	}
+	return status;
+}
+
 int shell_cmd_trace(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "help";
@@ -251,6 +468,8 @@ int shell_cmd_trace(int argc, char **argv)
 		trace_usage();
 		return 0;
 	}
+	if (strcmp(sub, "record") == 0)
+		return trace_record(argc, argv);
 	if (strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0)
 		return trace_switch(argc, argv, sub[0] == 'e');
 	if (bare && strcmp(sub, "list") == 0)

@@ -143,10 +143,12 @@ void kernel_run(void)
 	}
 	const char *spec = bootarg("spec=", fbuf, sizeof(fbuf));
 	if (spec) {
-		char mbuf[16];
+		char mbuf[16], vbuf[8];
 		const char *mem = bootarg("spec_mem=", mbuf, sizeof(mbuf));
+		const char *suite = bootarg("spec_suite=", vbuf, sizeof(vbuf));
 
-		arch_shutdown(ktest_spec(spec, mem && strcmp(mem, "checked") == 0));
+		arch_shutdown(ktest_spec(spec, mem && strcmp(mem, "checked") == 0,
+					 suite && strcmp(suite, "3.0") == 0));
 	}
 	const char *filter = bootarg("test=", fbuf, sizeof(fbuf));
 	kprintf("ktest: running in-kernel tests on %u CPU(s)%s%s\n", ncpus,

@@ -31,9 +31,10 @@ void ktest_capture_write(void *arg, int fd, const void *buf, size_t len);
 void ktest_bench_exec(void);
 
 /* spec=DIR: the spec testsuite's scripts in DIR of the initrd, with
- * guarded memory or checked (spec_mem=checked); prints "N passed, N
- * failed" last and returns 1 if anything failed (spec_run.c). */
-int ktest_spec(const char *dir, bool checked);
+ * guarded memory or checked (spec_mem=checked), 2.0's features (and SIMD)
+ * or, v3 (spec_suite=3.0), all of them; prints "N passed, N failed" last
+ * and returns 1 if anything failed (spec_run.c). */
+int ktest_spec(const char *dir, bool checked, bool v3);
 
 /* bench=wasm: fib(25) as a WebAssembly program, guest time printed. */
 void ktest_bench_wasm(void);

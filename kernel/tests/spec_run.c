@@ -1,12 +1,15 @@
 /*
  * spec_run.c - the official WebAssembly spec testsuite inside the kernel
- * (test kernel, boot argument `spec=DIR`): every DIR/NAME.json of the
- * initrd (wast2json output, its NAME.N.wasm beside it, and DIR/skip.txt)
+ * (test kernel, boot argument `spec=DIR`): every DIR/NAME.wast and
+ * DIR/SUB/NAME.wast of the initrd (skips in DIR/skip.txt) is read by our
+ * text front end (tools/spectest/run/spec_wast.c, as on the host) and
  * runs through the host runner's shared core (tools/spectest/run/
  * spec_exec.h) in a store configured as a program's is (wasm/proc.c):
  * guarded linear memory behind guard pages (kmem.h; `spec_mem=checked`:
  * checked memory) and the compiler tier's code and stack memory (kcode.h),
- * one store and one kcode account per script, on the boot CPU.
+ * one store and one kcode account per script, on the boot CPU. With
+ * `spec_suite=3.0` every feature is on (the 3.0 suite); else the features
+ * after 2.0 but SIMD are off, as tests/spec/run.sh has them.
  *
  * Output: one line per script ("spec: i32.wast: P passed, F failed"),
  * then up to DETAILS lines per failing script; then the run's own checks,
@@ -32,14 +35,14 @@
 #include "wasm/kmem.h"
 #include "../../tools/spectest/run/spec_exec.h"
 
-#define MAX_FILES 256 /* the 2.0 suite has 146 scripts, SIMD included */
+#define MAX_FILES 512 /* 146 scripts in the 2.0 suite, 265 in 3.0's */
 #define NAME_MAX  64
 #define DETAILS	  10
 #define MAX_FILE  (16u << 20) /* bytes of one script or module */
 
 struct names {
 	char (*v)[NAME_MAX];
-	size_t n;
+	size_t n, cap;
 	bool overflow;
 };
 
@@ -55,21 +58,36 @@ struct script_run {
 	size_t pass, fail, skip, shown;
 };
 
-/* The NAME.json entries of the directory (readdir calls this under the
- * VFS lock: copies only). */
-static bool names_add(void *arg, const struct vfs_dirent *d)
+/* Adds "PREFIX/NAME" (prefix "": "NAME") to n, or marks it overflowed. */
+static bool names_put(struct names *n, const char *prefix, const char *name, size_t len)
 {
-	struct names *n = arg;
+	size_t pl = strlen(prefix);
 
-	if (d->namelen < 6 || memcmp(d->name + d->namelen - 5, ".json", 5) != 0)
-		return true;
-	if (n->n == MAX_FILES || d->namelen >= NAME_MAX) {
+	if (n->n == n->cap || pl + 1 + len >= NAME_MAX) {
 		n->overflow = true;
 		return false;
 	}
-	memcpy(n->v[n->n], d->name, d->namelen);
-	n->v[n->n++][d->namelen] = 0;
+	fmt_snprintf(n->v[n->n++], NAME_MAX, "%s%s%.*s", prefix, pl ? "/" : "", (int)len, name);
 	return true;
+}
+
+/* A directory listing under way: the NAME.wast entries go to `scripts`,
+ * the subdirectories (top level only) to `subs`. */
+struct listing {
+	const char *prefix;
+	struct names *scripts, *subs;
+};
+
+/* readdir calls this under the VFS lock: copies only. */
+static bool names_add(void *arg, const struct vfs_dirent *d)
+{
+	struct listing *l = arg;
+
+	if (d->type == VFS_TYPE_DIR && l->subs && !(d->name[0] == '.' && d->namelen <= 2))
+		return names_put(l->subs, "", d->name, d->namelen);
+	if (d->namelen < 6 || memcmp(d->name + d->namelen - 5, ".wast", 5) != 0)
+		return true;
+	return names_put(l->scripts, l->prefix, d->name, d->namelen);
 }
 
 static int names_cmp(const void *a, const void *b)
@@ -77,16 +95,36 @@ static int names_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-static int names_list(const char *dir, struct names *out)
+/* Lists DIR/PREFIX into l (see struct listing). */
+static int names_read(const char *dir, struct listing *l)
 {
+	char path[160];
 	struct vfs_file *f;
-	int e = vfs_open(kvfs, NULL, dir, VFS_O_READ | VFS_O_DIRECTORY, &f);
+	int e;
 
+	fmt_snprintf(path, sizeof(path), "%s%s%s", dir, l->prefix[0] ? "/" : "", l->prefix);
+	e = vfs_open(kvfs, NULL, path, VFS_O_READ | VFS_O_DIRECTORY, &f);
 	if (e)
 		return e;
-	e = vfs_readdir(f, 0, names_add, out);
+	e = vfs_readdir(f, 0, names_add, l);
 	vfs_close(f);
-	if (!e && out->overflow)
+	return e;
+}
+
+/* The scripts of DIR and of its subdirectories ("legacy/throw.wast"), in
+ * order. */
+static int names_list(const char *dir, struct names *out)
+{
+	struct names subs = {.v = malloc(16 * NAME_MAX), .cap = 16};
+	struct listing l = {.prefix = "", .scripts = out, .subs = &subs};
+	int e = subs.v ? names_read(dir, &l) : ERR_NOMEM;
+
+	for (size_t i = 0; !e && i < subs.n; i++) {
+		l = (struct listing){.prefix = subs.v[i], .scripts = out};
+		e = names_read(dir, &l);
+	}
+	free(subs.v);
+	if (!e && (out->overflow || subs.overflow))
 		e = ERR_RANGE;
 	if (!e)
 		qsort(out->v, out->n, sizeof(out->v[0]), names_cmp);
@@ -138,12 +176,13 @@ static void on_report(void *arg, size_t cmd, enum spec_outcome o, long skip, con
 			detail);
 }
 
-/* Runs DIR/json; false if a check of the run's own failed (the code and
- * stacks of the script's store not all given back). */
-static bool script_run(struct run *r, const char *dir, const char *json, bool checked,
+/* Runs DIR/NAME; false if a check of the run's own failed (the code and
+ * stacks of the script's store not all given back). v3: every feature on
+ * (the 3.0 suite), else 2.0's with SIMD. */
+static bool script_run(struct run *r, const char *dir, const char *name, bool checked, bool v3,
 		       const struct spec_skips *skips)
 {
-	char path[160], name[NAME_MAX + 8], err[256];
+	char path[160], err[256];
 	struct spec_script s;
 	struct script_run sr = {.s = &s, .name = name};
 	struct wasm_store_config cfg;
@@ -152,12 +191,10 @@ static bool script_run(struct run *r, const char *dir, const char *json, bool ch
 	size_t len;
 	int e;
 
-	/* "i32.json" is the script of "i32.wast" */
-	fmt_snprintf(name, sizeof(name), "%.*s.wast", (int)(strlen(json) - 5), json);
-	fmt_snprintf(path, sizeof(path), "%s/%s", dir, json);
+	fmt_snprintf(path, sizeof(path), "%s/%s", dir, name);
 	e = read_file(path, &text, &len);
 	if (!e) {
-		e = spec_script_parse(text, len, &s, err, sizeof(err));
+		e = spec_wast_parse(name, text, len, &s, err, sizeof(err));
 		free(text);
 	} else {
 		fmt_snprintf(err, sizeof(err), "%s: %s", path, err_str(e));
@@ -172,10 +209,11 @@ static bool script_run(struct run *r, const char *dir, const char *json, bool ch
 	kcode_store_config(&acct, &cfg);
 	cfg.translate_hook = (struct wasm_translate_hook){.done = on_translate, .arg = r};
 	/* the 2.0 suite wants a 2.0 engine (with SIMD): no feature after it */
-	static const struct wasm_load_opts load = {.features_off = ((WASM_FEAT_GC << 1) - 1) &
-								   ~WASM_FEAT_SIMD};
+	static const struct wasm_load_opts load2 = {.features_off = ((WASM_FEAT_GC << 1) - 1) &
+								    ~WASM_FEAT_SIMD};
+	static const struct wasm_load_opts load3;
 	struct spec_run_opts o = {
-		.load = &load,
+		.load = v3 ? &load3 : &load2,
 		.dir = dir,
 		.file = name,
 		.skips = skips,
@@ -214,10 +252,10 @@ static void check(struct run *r, bool ok, const char *name, const char *what)
 		r->fail++;
 }
 
-int ktest_spec(const char *dir, bool checked)
+int ktest_spec(const char *dir, bool checked, bool v3)
 {
 	struct run r = {0};
-	struct names names = {0};
+	struct names names = {.cap = MAX_FILES};
 	struct spec_skips skips = {0};
 	struct kheap_stats hb, ha;
 	char path[160], err[256], what[128], *text;
@@ -225,7 +263,8 @@ int ktest_spec(const char *dir, bool checked)
 	bool code_back = true;
 	int e;
 
-	kprintf("spec: the testsuite in %s, %s memory, %s\n", dir, checked ? "checked" : "guarded",
+	kprintf("spec: the testsuite in %s (%s), %s memory, %s\n", dir,
+		v3 ? "3.0: every feature" : "2.0 and SIMD", checked ? "checked" : "guarded",
 		kcode_enabled() ? "compiled" : "interpreted (jit=0)");
 	ktest_drain_all_caches();
 	kheap_stats(&hb);
@@ -251,7 +290,7 @@ int ktest_spec(const char *dir, bool checked)
 		return 1;
 	}
 	for (size_t i = 0; i < names.n; i++)
-		code_back &= script_run(&r, dir, names.v[i], checked, &skips);
+		code_back &= script_run(&r, dir, names.v[i], checked, v3, &skips);
 	uint64_t ms = (sched_now_ns() - t0) / 1000000;
 	spec_skips_free(&skips);
 	free(names.v);

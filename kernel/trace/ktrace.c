@@ -16,6 +16,8 @@
 #include "core/panic.h"
 #include "sched/sched.h"
 #include "core/spinlock.h"
+#include "core/version.h"
+#include "trace/tracedat.h"
 
 struct trace_ctx ktrace;
 static atomic_bool ready;
@@ -243,6 +245,15 @@ int ktrace_fs_list(const char *dir, void (*fn)(void *arg, const char *name, bool
 	if (!fs_lock())
 		return ERR_BUSY;
 	int err = trace_fs_list(&ktrace, dir, fn, arg);
+	fs_unlock();
+	return err;
+}
+
+int ktrace_write_dat(const struct tracedat_sink *sink, struct tracedat_stats *out)
+{
+	if (!fs_lock())
+		return ERR_BUSY;
+	int err = trace_ctx_write_dat(&ktrace, KERNEL_VERSION, sink, out);
 	fs_unlock();
 	return err;
 }

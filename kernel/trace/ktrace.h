@@ -93,6 +93,15 @@ int ktrace_fs_list(const char *dir, void (*fn)(void *arg, const char *name, bool
 		   void *arg);
 
 /*
+ * ktrace_write_dat - a snapshot of the rings as a trace.dat file into
+ * `sink` (trace_ctx_write_dat, under the tracefs lock: ERR_BUSY as above;
+ * the sink must not use tracefs). *out as there.
+ */
+struct tracedat_sink;
+struct tracedat_stats;
+int ktrace_write_dat(const struct tracedat_sink *sink, struct tracedat_stats *out);
+
+/*
  * ktrace_pipe_wait - a trace_pipe reader about to return PENDING: registers
  * `w` to be woken by the next record. Returns true if records are already
  * there (then read again instead of waiting). Wakeups can be missed in a

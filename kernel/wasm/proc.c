@@ -254,16 +254,19 @@ static const struct kasync_task_vtable proc_vt = {.poll = proc_poll,
 /*
  * What a module of `len` bytes may take for its data and its translated
  * code together: WASM_PROC_META_PER_BYTE times its size, and never the
- * frames kept for the kernel. ERR_NOMEM if those are all there is.
+ * frames kept for the kernel. ERR_NOMEM if those are all there is; *tight
+ * if the free frames, not the module's size, set the limit.
  */
-static int proc_meta_limit(size_t len, size_t *out)
+static int proc_meta_limit(size_t len, size_t *out, bool *tight)
 {
 	struct frame_stats f;
 	frame_stats(&f);
 	if (f.available <= f.reserve)
 		return ERR_NOMEM;
 	uint64_t room = (f.available - f.reserve) * FRAME_SIZE;
-	*out = (size_t)MIN(room, (uint64_t)len * WASM_PROC_META_PER_BYTE + WASM_PROC_META_MIN);
+	uint64_t cap = (uint64_t)len * WASM_PROC_META_PER_BYTE + WASM_PROC_META_MIN;
+	*tight = room < cap;
+	*out = (size_t)MIN(room, cap);
 	return 0;
 }
 
@@ -299,7 +302,8 @@ static void proc_translate_done(void *arg, const struct wasm_translate_info *ti)
 
 /* A store for p with WASI bound and the module instantiated in it. */
 static int proc_instantiate(struct wasm_proc *p, bool checked, bool interp, uint32_t max_pages,
-			    size_t max_code, struct wasm_instance **inst, struct wasm_error *err)
+			    size_t max_code, bool eager, struct wasm_instance **inst,
+			    struct wasm_error *err)
 {
 	struct wasm_store_config cfg;
 	struct wasm_linker *l;
@@ -310,6 +314,7 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, bool interp, uint
 		kcode_store_config(&p->kcode, &cfg); /* off with jit=0 */
 	cfg.max_memory_pages = max_pages;
 	cfg.max_code_bytes = max_code;
+	cfg.eager_code = eager;
 	cfg.translate_hook = (struct wasm_translate_hook){
 		.begin = proc_translate_begin, .done = proc_translate_done, .arg = p};
 	e = wasm_store_new(&cfg, &p->store);
@@ -357,7 +362,7 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	struct wasm_workers workers;
 	struct wasm_instance *inst;
 	struct wasm_extern ex;
-	bool guarded;
+	bool guarded, tight = false;
 	int e;
 
 	proc_host_init(p);
@@ -369,9 +374,9 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 		return e;
 	}
 	p->wasi_live = true;
-	e = proc_meta_limit(p->len, &lo.max_meta);
+	e = proc_meta_limit(p->len, &lo.max_meta, &tight);
 	if (e == ERR_NOMEM && modcache_shrink() + kheap_trim())
-		e = proc_meta_limit(p->len, &lo.max_meta);
+		e = proc_meta_limit(p->len, &lo.max_meta, &tight);
 	if (e) {
 		if (o->bytes == WASM_BYTES_TAKE)
 			free((void *)bytes);
@@ -407,9 +412,12 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	/* A memory whose reservation does not fit is made checked by the
 	 * runtime (wasm_store_memory_new): the program runs all the same. */
 	/* the code gets what the module's data left of the limit (at least a
-	 * byte: 0 would mean no limit) */
+	 * byte: 0 would mean no limit). When free memory set that limit, all
+	 * the code is translated now: a program that does not fit is refused
+	 * before it starts, not trapped at some function's first call. */
 	e = proc_instantiate(p, o->checked, o->interp, o->max_memory_pages,
-			     lo.max_meta - MIN(lo.max_meta - 1, p->mod->meta_bytes), &inst, err);
+			     lo.max_meta - MIN(lo.max_meta - 1, p->mod->meta_bytes), tight, &inst,
+			     err);
 	if (e)
 		return e;
 	TRACE_POINT(wasm, load, p->name, p->len, p->mod->nfuncs - p->mod->nfunc_imports, hit,

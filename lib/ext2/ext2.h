@@ -4,7 +4,7 @@
  * virtio-blk; the host tests it over a memory device, against Debian's
  * mke2fs, e2fsck and debugfs.
  *
- *      VFS glue (kernel/fs, later)          ext2_lookup/read/write/create/...
+ *      VFS glue (lib/vfs/ext2fs.c)          ext2_readdir/read/write/create/...
  *   ------------------------------------    inode numbers, names, offsets
  *      ext2 (this library)                  super.c  mount, groups, sync
  *        inode.c  block map, truncate       alloc.c  bitmaps and free counts
@@ -41,29 +41,29 @@
  * inconsistent: ext2_why says where), ERR_IO (the device failed), ERR_NOMEM
  * (only at mount), ERR_UNSUPP.
  *
- * ---- how the VFS will use it (lib/vfs) ----
- * Today every lib/vfs filesystem is a tree of `struct vfs_node` in memory.
- * ext2 joins as a new `enum vfs_fs_kind` VFS_FS_EXT2 whose nodes are a
- * cache of the disk: a node carries its inode number; the walk (walk.c),
- * when a directory of an ext2 fs has no child node of that name, calls
- * ext2_lookup and makes one (ext2_iget pins the inode while the node
- * lives, ext2_iput when it is dropped); vfs_read/vfs_write/vfs_truncate on
- * such a node call ext2_read/ext2_write/ext2_truncate with the node's ino;
- * vfs_mkdir/vfs_unlink/vfs_rmdir/vfs_rename/vfs_symlink/vfs_link map
- * one-to-one to the calls below (the VFS keeps its own checks: mount
- * points, guests' access, "."/".."); vfs_readdir maps its cookies 1 and 2
- * to "." and ".." and the rest to ext2_readdir's byte offsets + 3 (stable:
- * ext2 never moves an entry); vfs_stat takes ext2_stat (times are seconds:
- * the VFS multiplies by 1e9). The VFS lock is a spinlock and the device
- * may block, so the glue drops it around ext2 calls and takes the ext2
- * fs's own mutex instead. A shutdown (and `sync`) calls ext2_sync.
+ * ---- how the VFS uses it (lib/vfs/ext2fs.c) ----
+ * ext2 is the `enum vfs_fs_kind` VFS_FS_EXT2, whose nodes are a cache of
+ * the disk: a node carries its inode number and pins it (ext2_iget while
+ * the node lives, ext2_iput when it is freed); the first walk or listing
+ * that looks into a directory makes all its entries child nodes
+ * (ext2_readdir, ext2_stat, ext2_readlink for symlinks), and from then on
+ * every change goes to ext2 first (create, mkdir, symlink, unlink, rmdir,
+ * rename, truncate, set_times) and to the node tree once ext2 accepted it;
+ * vfs_read/vfs_write call ext2_read/ext2_write. The VFS's own cookies
+ * number the entries. Every ext2 call runs under the VFS spinlock, which
+ * serializes them, so the kernel's device ops poll virtio-blk rather than
+ * park the task (kernel/fs/kdisk.c); `sync` and shutdown call ext2_sync
+ * (vfs_sync). Dropping the spinlock around ext2 calls for a per-fs mutex
+ * and a device that parks its task is the way to let other file
+ * operations run during disk I/O.
  *
  * ---- how an asynchronous driver plugs in ----
  * The library is synchronous: a device op returns when its I/O is done.
- * The kernel runs ext2 calls in task context only (never in an interrupt),
- * and its virtio-blk `read`/`write` ops queue a request and wait for its
- * completion interrupt (the executor parks the calling task, other tasks
- * run meanwhile). Requests are large where it matters: ext2_sync writes
+ * The kernel runs ext2 calls in task context only (never in an interrupt);
+ * its virtio-blk `read`/`write` ops queue requests (several in flight)
+ * and poll for their completion (above: under the VFS spinlock they may
+ * not park the task; with a mutex they could wait for the interrupt and
+ * let other tasks run meanwhile). Requests are large where it matters: ext2_sync writes
  * dirty blocks in block order, one request per run of adjacent blocks
  * (up to EXT2_IO_RUN blocks), and ext2_read/ext2_write move whole-block
  * runs of a file straight between the caller's buffer and the device in

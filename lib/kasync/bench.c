@@ -20,7 +20,7 @@ struct btask {
 	long n;
 	struct kasync_oneshot a, b_chan;
 	struct btask *peer;
-	struct kasync_link free_link; /* in b->free_tasks once finished */
+	struct btask *free_next; /* in the pool once finished */
 };
 
 static void finish_one(struct kasync_bench *b)
@@ -39,45 +39,64 @@ static void bt_dealloc(struct kasync_task *task)
 {
 	struct btask *t = (struct btask *)task;
 
-	if (t->b->pool)
-		kasync_mpsc_push(&t->b->free_tasks, &t->free_link);
-	else
+	struct kasync_bench *b = t->b;
+
+	if (!b->pool) {
 		free(t);
+		return;
+	}
+	/* relaxed: the release CAS below publishes the link. */
+	t->free_next = atomic_load_explicit(&b->free_shared, memory_order_relaxed);
+	/* release: our writes to the task happen before its next user's (taken by acquire). */
+	while (!atomic_compare_exchange_weak_explicit(&b->free_shared, &t->free_next, t,
+						      memory_order_release, memory_order_relaxed))
+		;
 }
 
 static const struct kasync_task_vtable bt_vt = {.poll = bt_poll, .dealloc = bt_dealloc};
 
 static struct btask *bt_alloc(struct kasync_bench *b)
 {
-	struct kasync_link *l;
-	enum kasync_mpsc_pop r;
+	struct btask *t;
 
-	if (b->pool && kasync_mpsc_len(&b->free_tasks) != 0 &&
-	    kasync_mpsc_try_consume(&b->free_tasks)) {
-		r = kasync_mpsc_pop(&b->free_tasks, &l);
-		kasync_mpsc_release(&b->free_tasks);
-		if (r == KASYNC_MPSC_OK)
-			return CONTAINER_OF(l, struct btask, free_link);
-	}
-	return malloc(sizeof(struct btask));
+	/* relaxed pre-check: avoids a write on a contended line; the exchange decides. */
+	if (!b->pool || atomic_load_explicit(&b->taking, memory_order_relaxed) ||
+	    atomic_exchange_explicit(&b->taking, true, memory_order_acquire))
+		return malloc(sizeof(struct btask));
+	t = b->free_taken;
+	if (t == NULL) /* refill; acquire: pairs with the pushers' release */
+		t = atomic_exchange_explicit(&b->free_shared, NULL, memory_order_acquire);
+	if (t != NULL)
+		b->free_taken = t->free_next;
+	/* release: hands free_taken to the next taker. */
+	atomic_store_explicit(&b->taking, false, memory_order_release);
+	return t != NULL ? t : malloc(sizeof(struct btask));
 }
 
 void kasync_bench_use_pool(struct kasync_bench *b)
 {
-	kasync_mpsc_init(&b->free_tasks);
+	atomic_init(&b->free_shared, NULL);
+	atomic_init(&b->taking, false);
+	b->free_taken = NULL;
 	b->pool = true;
+}
+
+static void free_list(struct btask *t)
+{
+	while (t != NULL) {
+		struct btask *next = t->free_next;
+		free(t);
+		t = next;
+	}
 }
 
 void kasync_bench_fini(struct kasync_bench *b)
 {
-	struct kasync_link *l;
-	enum kasync_mpsc_pop r;
-
 	if (!b->pool)
 		return;
-	while ((r = kasync_mpsc_pop(&b->free_tasks, &l)) != KASYNC_MPSC_EMPTY)
-		if (r == KASYNC_MPSC_OK)
-			free(CONTAINER_OF(l, struct btask, free_link));
+	free_list(b->free_taken);
+	free_list(atomic_exchange(&b->free_shared, NULL));
+	b->free_taken = NULL;
 	b->pool = false;
 }
 

@@ -15,11 +15,15 @@
  * returned number of operations.
  *
  * Tasks come from malloc, or with kasync_bench_use_pool from a pool of
- * finished tasks (an MPSC queue any thread returns them to; a spawner takes
- * one while nobody else does, else mallocs): task memory recycled as
- * oneTBB's small-object pool and a kernel's slab do, so that the executor's
- * instruction counts are not glibc's cross-thread frees. (A per-CPU list in
- * front of it cost more in CPU lookups than it saved: measured.)
+ * finished tasks: task memory recycled as oneTBB's small-object pool and a
+ * kernel's slab do, so that the executor's instruction counts are not
+ * glibc's cross-thread frees. Any thread returns a task to a shared stack
+ * (a compare-and-swap push); a spawner that holds the taker's flag pops from
+ * the taker's private list, refilled by taking the whole stack at once (an
+ * exchange: no ABA, as nobody pops from the shared stack), else mallocs.
+ * (An MPSC queue there cost ~110 instructions per task, most of them its
+ * one-element case; a per-CPU list in front cost more in CPU lookups than
+ * it saved: measured.)
  */
 #pragma once
 
@@ -27,13 +31,17 @@
 
 #include "kasync/exec.h"
 
+struct btask;
+
 struct kasync_bench {
 	struct kasync_exec *exec;
 	void (*done)(void *arg); /* called once, from a worker, at the end */
 	void *done_arg;
 	_Atomic long remaining;
-	bool pool; /* set by kasync_bench_use_pool */
-	struct kasync_mpsc free_tasks;
+	bool pool;			     /* set by kasync_bench_use_pool */
+	_Atomic(struct btask *) free_shared; /* finished tasks, pushed by any thread */
+	_Atomic bool taking;		     /* a spawner holds `free_taken` */
+	struct btask *free_taken;	     /* the taker's list, taken from free_shared */
 };
 
 #define KASYNC_BENCH_NAMES "spawn_many chained_spawn ping_pong yield_many"

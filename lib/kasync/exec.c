@@ -20,6 +20,7 @@
 #define STEAL_ROUNDS	    4
 #define MAX_STOLEN_PER_TICK 256
 #define SPIN_BEFORE_SLEEP   64
+#define LIFO_MAX_RUN	    3 /* slot tasks polled in a row before one from the queue */
 
 static inline struct kasync_task *link_task(struct kasync_link *l)
 {
@@ -57,6 +58,8 @@ int kasync_exec_init(struct kasync_exec *exec, uint32_t ncpu, const struct kasyn
 		s[i].cpu = i;
 		/* relaxed: published with the executor before any worker starts. */
 		atomic_store_explicit(&s[i].current, NULL, memory_order_relaxed);
+		atomic_store_explicit(&s[i].lifo, NULL, memory_order_relaxed);
+		s[i].lifo_run = 0;
 		atomic_init(&s[i].polled, 0);
 		atomic_init(&s[i].completed, 0);
 		atomic_init(&s[i].spawned, 0);
@@ -97,8 +100,12 @@ static void drain(struct kasync_mpsc *q)
 
 void kasync_exec_destroy(struct kasync_exec *exec)
 {
-	for (uint32_t i = 0; i < exec->ncpu; i++)
+	for (uint32_t i = 0; i < exec->ncpu; i++) {
+		struct kasync_task *t = atomic_exchange(&exec->scheds[i].lifo, NULL);
+		if (t != NULL)
+			kasync_task_unref(t);
 		drain(&exec->scheds[i].q);
+	}
 	drain(&exec->injector);
 	drain(&exec->yielded);
 	free(exec->scheds);
@@ -156,6 +163,36 @@ static void notify(struct kasync_exec *exec, struct kasync_sched *target, bool t
 	kasync_exec_wake_one(exec);
 }
 
+/*
+ * Queues a task on the caller's own scheduler `s`. During a poll there it
+ * goes to the LIFO slot, to be polled next (a spawned child or a woken peer
+ * is what the polling task touched last: chained_spawn and ping_pong then
+ * never pass through the queue), and the task the slot held goes to the
+ * queue. Outside a poll (a CPU's main context spawning) straight to the
+ * queue, in order.
+ */
+static void push_local(struct kasync_sched *s, struct kasync_task *task)
+{
+	/* relaxed: `current` is written only on this CPU, and we are on it. */
+	if (atomic_load_explicit(&s->current, memory_order_relaxed) != NULL) {
+		/* seq_cst: the idle check reads the slots as it reads the queues' counts. */
+		task = atomic_exchange(&s->lifo, task);
+		if (task == NULL)
+			return;
+	}
+	kasync_mpsc_push(&s->q, &task->link);
+}
+
+/* Takes the task in `s`'s LIFO slot, or NULL: its CPU, or a thief. */
+static inline struct kasync_task *take_lifo(struct kasync_sched *s)
+{
+	/* relaxed pre-check: most polls find it empty; the exchange decides. */
+	if (atomic_load_explicit(&s->lifo, memory_order_relaxed) == NULL)
+		return NULL;
+	/* acquire: pairs with the putter's exchange, which published the task. */
+	return atomic_exchange_explicit(&s->lifo, NULL, memory_order_acquire);
+}
+
 void kasync_sched_enqueue_woken(struct kasync_task *task)
 {
 	/* relaxed: the binding is ordered by the state word's CAS that made us the enqueuer. */
@@ -169,8 +206,13 @@ void kasync_sched_enqueue_woken(struct kasync_task *task)
 		return;
 	}
 	count(&s->woken_external, 1);
+	if (kasync_exec_current_sched(exec) == s) {
+		push_local(s, task);
+		notify(exec, s, true);
+		return;
+	}
 	kasync_mpsc_push(&s->q, &task->link);
-	notify(exec, s, kasync_exec_current_sched(exec) == s);
+	notify(exec, s, false);
 }
 
 int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasync_join *join)
@@ -200,7 +242,7 @@ int kasync_spawn(struct kasync_exec *exec, struct kasync_task *task, struct kasy
 	/* relaxed: the push below publishes the binding with the task. */
 	atomic_store_explicit(&task->sched, s, memory_order_relaxed);
 	count(&s->spawned, 1);
-	kasync_mpsc_push(&s->q, &task->link);
+	push_local(s, task);
 	notify(exec, s, true);
 	return 0;
 }
@@ -280,7 +322,9 @@ static bool requeue_yielded(struct kasync_sched *s, struct kasync_task *task)
 {
 	struct kasync_exec *exec = s->exec;
 
-	if (kasync_mpsc_len(&s->q) == 0) {
+	/* relaxed: this CPU's own slot */
+	if (kasync_mpsc_len(&s->q) == 0 &&
+	    atomic_load_explicit(&s->lifo, memory_order_relaxed) == NULL) {
 		if (kasync_mpsc_len(&exec->yielded) == 0)
 			return false;
 		steal_from(s, &exec->yielded, 1, false);
@@ -291,28 +335,47 @@ static bool requeue_yielded(struct kasync_sched *s, struct kasync_task *task)
 	return true;
 }
 
-struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
+/*
+ * The next task to poll here: the LIFO slot's, unless LIFO_MAX_RUN of them
+ * ran in a row (two tasks waking each other through the slot would keep the
+ * queue waiting), else the queue's oldest, else the slot's after all; NULL
+ * if both are empty (or a thief holds the queue, or a push stays half done).
+ */
+static struct kasync_task *next_task(struct kasync_sched *s)
 {
-	struct kasync_tick tick = {0};
+	struct kasync_task *task;
 	struct kasync_link *l;
 	unsigned retries = 0;
 
-	while (tick.polled < n) {
+	if (s->lifo_run < LIFO_MAX_RUN && (task = take_lifo(s)) != NULL) {
+		s->lifo_run++;
+		return task;
+	}
+	s->lifo_run = 0;
+	for (;;) {
 		enum kasync_mpsc_pop r;
 
 		if (!kasync_mpsc_try_consume(&s->q))
-			break; /* a thief holds it */
+			return take_lifo(s); /* a thief holds it */
 		r = kasync_mpsc_pop(&s->q, &l);
 		kasync_mpsc_release(&s->q);
-		if (r == KASYNC_MPSC_EMPTY)
+		if (r == KASYNC_MPSC_OK)
+			return link_task(l);
+		if (r == KASYNC_MPSC_EMPTY || ++retries > 64)
+			return take_lifo(s);
+		spin_relax();
+	}
+}
+
+struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
+{
+	struct kasync_tick tick = {0};
+
+	while (tick.polled < n) {
+		struct kasync_task *task = next_task(s);
+
+		if (task == NULL)
 			break;
-		if (r == KASYNC_MPSC_INCONSISTENT) {
-			if (++retries > 64)
-				break;
-			spin_relax();
-			continue;
-		}
-		struct kasync_task *task = link_task(l);
 		hook(s->exec, KASYNC_HOOK_POLL_BEGIN, s->cpu, task, 0);
 		/* relaxed: read only on this CPU (kasync_current_task). */
 		atomic_store_explicit(&s->current, task, memory_order_relaxed);
@@ -352,7 +415,9 @@ struct kasync_tick kasync_sched_tick(struct kasync_sched *s, size_t n)
 		count(&s->completed, tick.completed);
 		count(&s->woken_internal, tick.woken_internal);
 	}
-	tick.has_remaining = kasync_mpsc_len(&s->q) > 0;
+	/* relaxed: this CPU's own slot (a thief's exchange may empty it: harmless). */
+	tick.has_remaining = kasync_mpsc_len(&s->q) > 0 ||
+			     atomic_load_explicit(&s->lifo, memory_order_relaxed) != NULL;
 	return tick;
 }
 
@@ -426,6 +491,19 @@ static size_t try_steal(struct kasync_exec *exec, struct kasync_sched *s)
 		for (unsigned k = 0; k < (1u << round); k++)
 			spin_relax();
 	}
+	/* last, a slot: its CPU is likely to poll it next, unless it is in a long poll (a
+	 * poll that waits for the child it just spawned must see it run elsewhere) */
+	for (uint32_t i = 0; i < exec->ncpu; i++) {
+		struct kasync_task *t;
+		if (i == s->cpu || (t = take_lifo(&exec->scheds[i])) == NULL)
+			continue;
+		/* relaxed: the push publishes it; the task is queued, so no waker reads it. */
+		atomic_store_explicit(&t->sched, s, memory_order_relaxed);
+		kasync_mpsc_push(&s->q, &t->link);
+		count(&s->stolen, 1);
+		hook(exec, KASYNC_HOOK_STEAL, s->cpu, NULL, 1);
+		return 1;
+	}
 	return steal_from(s, &exec->injector, MAX_STOLEN_PER_TICK, false);
 }
 
@@ -472,7 +550,8 @@ static bool work_available(struct kasync_exec *exec)
 	if (kasync_mpsc_len(&exec->injector) != 0 || kasync_mpsc_len(&exec->yielded) != 0)
 		return true;
 	for (uint32_t i = 0; i < exec->ncpu; i++)
-		if (kasync_mpsc_len(&exec->scheds[i].q) != 0)
+		if (kasync_mpsc_len(&exec->scheds[i].q) != 0 ||
+		    atomic_load(&exec->scheds[i].lifo) != NULL) /* seq_cst: see the top */
 			return true;
 	return false;
 }

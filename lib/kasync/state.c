@@ -55,7 +55,7 @@ void kasync_state_mark_queued(struct kasync_state *s)
  * handle is writing the slot: we must wait until it is WAITING (`wait`).
  * WAITING is consumed here (-> EMPTY) so that exactly one party takes it.
  */
-static bool has_join_waker(uintptr_t *v, bool *wait)
+static inline bool has_join_waker(uintptr_t *v, bool *wait)
 {
 	switch (kasync_snap_join_waker(*v)) {
 	case KASYNC_JW_EMPTY:
@@ -94,6 +94,12 @@ enum kasync_start kasync_state_start_poll(struct kasync_state *s, bool *wake_joi
 	enum kasync_start act;
 	bool wait = false, wj = false;
 
+	/* the common case, a queued task neither polled nor cancelled: one CAS, no loop state */
+	if (LIKELY(!(cur & (KASYNC_ST_POLLING | KASYNC_ST_COMPLETE | KASYNC_ST_CANCELLED))) &&
+	    LIKELY(st_cas(s, &cur, (cur | KASYNC_ST_POLLING) & ~KASYNC_ST_WOKEN))) {
+		*wake_join = false;
+		return KASYNC_START_POLL;
+	}
 	do {
 		next = cur;
 		wait = false;
@@ -124,23 +130,23 @@ enum kasync_poll_result kasync_state_end_poll(struct kasync_state *s, bool compl
 	bool wait = false;
 
 	do {
-		ASSERT(cur & KASYNC_ST_POLLING);
-		ASSERT(!(cur & KASYNC_ST_COMPLETE));
+		ASSERT((cur & (KASYNC_ST_POLLING | KASYNC_ST_COMPLETE)) == KASYNC_ST_POLLING);
 		ASSERT(kasync_snap_refs(cur) > 0);
 		wait = false;
 		next = cur & ~KASYNC_ST_POLLING;
-		if (!completed && (cur & KASYNC_ST_WOKEN)) {
-			res = KASYNC_RESULT_PENDING_SCHEDULE;
-		} else if (completed) {
-			next |= KASYNC_ST_COMPLETE | KASYNC_ST_HAS_OUTPUT;
-			res = has_join_waker(&next, &wait) ? KASYNC_RESULT_READY_JOINED
-							   : KASYNC_RESULT_READY;
+		if (!completed) {
+			res = (cur & KASYNC_ST_WOKEN) ? KASYNC_RESULT_PENDING_SCHEDULE
+						      : KASYNC_RESULT_PENDING;
 		} else {
-			res = KASYNC_RESULT_PENDING;
+			next |= KASYNC_ST_COMPLETE | KASYNC_ST_HAS_OUTPUT;
+			res = KASYNC_RESULT_READY;
+			/* no join waker (the common case): nothing to look at */
+			if ((next & KASYNC_ST_JOIN_WAKER_MASK) && has_join_waker(&next, &wait))
+				res = KASYNC_RESULT_READY_JOINED;
 		}
 	} while (!st_cas(s, &cur, next));
 
-	if (wait)
+	if (UNLIKELY(wait))
 		wait_for_join_waker(s);
 	return res;
 }

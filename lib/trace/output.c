@@ -113,10 +113,8 @@ uint64_t trace_format_ptr(const struct trace_ctx *ctx, uint64_t v)
 	return siphash_u64(&ctx->ptr_key, v) & 0xffffffffu;
 }
 
-/* The record as its text shows it: `data` itself, or, for an event with
- * pointer fields, a copy in `copy` with them through trace_format_ptr. */
-static const void *shown_record(const struct trace_ctx *ctx, const struct trace_event_def *def,
-				const void *data, size_t len, uint8_t copy[TRACE_RECORD_MAX])
+const void *trace_record_shown(const struct trace_ctx *ctx, const struct trace_event_def *def,
+			       const void *data, size_t len, uint8_t copy[TRACE_RECORD_MAX])
 {
 	bool copied = false;
 
@@ -169,7 +167,7 @@ int trace_format_line(const struct trace_ctx *ctx, unsigned cpu, const struct tr
 	}
 	size_t room = b.len < size ? size - b.len : 0;
 	int n = def->print(room ? buf + b.len : NULL, room,
-			   shown_record(ctx, def, data, rec->len, copy), rec->len);
+			   trace_record_shown(ctx, def, data, rec->len, copy), rec->len);
 	b.len += (size_t)(n > 0 ? n : 0);
 	sb_printf(&b, "\n");
 	return (int)b.len;

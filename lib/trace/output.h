@@ -46,6 +46,15 @@ int trace_format_line(const struct trace_ctx *ctx, unsigned cpu, const struct tr
  */
 uint64_t trace_format_ptr(const struct trace_ctx *ctx, uint64_t v);
 
+/*
+ * trace_record_shown - record `data` (len >= def->size, at most
+ * TRACE_RECORD_MAX bytes) as its text shows it: `data` itself, or, for an
+ * event with pointer fields, a copy in `copy` with them through
+ * trace_format_ptr.
+ */
+const void *trace_record_shown(const struct trace_ctx *ctx, const struct trace_event_def *def,
+			       const void *data, size_t len, uint8_t copy[TRACE_RECORD_MAX]);
+
 /* Merges the rings of a context by timestamp (oldest first). */
 struct trace_merge {
 	struct trace_ctx *ctx;

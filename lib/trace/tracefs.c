@@ -12,6 +12,7 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "trace/output.h"
+#include "trace/tracedat.h"
 
 enum kind {
 	K_TRACE,
@@ -30,6 +31,8 @@ enum kind {
 	K_EV_FORMAT,
 	K_EV_FILTER,
 	K_OPT_HASH_PTR,
+	K_HEADER_PAGE,
+	K_HEADER_EVENT,
 };
 
 struct trace_fs_file {
@@ -210,6 +213,16 @@ static int render(struct trace_fs_file *f)
 	case K_OPT_HASH_PTR:
 		text_printf(&t, "%d\n", trace_ctx_hash_ptr(ctx) ? 1 : 0);
 		break;
+	case K_HEADER_PAGE:
+	case K_HEADER_EVENT: {
+		char b[512];
+		if (f->kind == K_HEADER_PAGE)
+			tracedat_header_page(b, sizeof(b));
+		else
+			tracedat_header_event(b, sizeof(b));
+		text_printf(&t, "%s", b);
+		break;
+	}
 	case K_EV_FILTER:
 		if (f->def->state->filter_text)
 			text_printf(&t, "%s\n", f->def->state->filter_text);
@@ -283,6 +296,10 @@ static int resolve(struct trace_ctx *ctx, const char *path, struct trace_fs_file
 	if (n == 2) {
 		if (seg_is(s[1], l[1], "enable")) {
 			f->kind = K_ALL_ENABLE;
+			return 0;
+		}
+		if (seg_is(s[1], l[1], "header_page") || seg_is(s[1], l[1], "header_event")) {
+			f->kind = l[1] == 11 ? K_HEADER_PAGE : K_HEADER_EVENT;
 			return 0;
 		}
 		return system_exists(ctx, s[1], l[1]) ? ERR_ISDIR : ERR_NOENT;
@@ -549,6 +566,8 @@ int trace_fs_write(struct trace_fs_file *f, const char *buf, size_t len)
 	case K_AVAILABLE:
 	case K_EV_ID:
 	case K_EV_FORMAT:
+	case K_HEADER_PAGE:
+	case K_HEADER_EVENT:
 		return ERR_PERM;
 	}
 	return ERR_PERM;
@@ -598,6 +617,8 @@ int trace_fs_list(struct trace_ctx *ctx, const char *dir,
 		return ERR_NOENT;
 	if (n == 1) {
 		fn(arg, "enable", false);
+		fn(arg, "header_page", false);
+		fn(arg, "header_event", false);
 		fn(arg, "ftrace", true);
 		for (size_t i = 0; i < ctx->nevents; i++)
 			if (i == 0 || strcmp(ctx->events[i - 1]->system, ctx->events[i]->system))

@@ -6,6 +6,8 @@
  *   trace  trace_pipe  tracing_on  buffer_size_kb  trace_marker
  *   saved_cmdlines  saved_cmdlines_size  available_events  set_event
  *   per_cpu/cpuN/trace  events/enable  events/<sys>/enable
+ *   events/header_page  events/header_event (the ring page layout of a
+ *   trace.dat file: tracedat.h)
  *   events/<sys>/<event>/{enable,id,format,filter}  options/hash-ptr
  *
  * options/hash-ptr is Linux's switch (1: kernel addresses in event text

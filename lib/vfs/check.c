@@ -36,7 +36,7 @@ static void node_check(const struct vfs_node *n, uint64_t *used)
 		return;
 	}
 	if (n->type != VFS_TYPE_DIR) {
-		if (!n->synth && !n->u.reg.borrowed && !shared) {
+		if (!n->synth && !n->u.reg.borrowed && !shared && n->fs->kind != VFS_FS_EXT2) {
 			ASSERT(n->u.reg.size <= n->u.reg.cap);
 			*used += n->u.reg.cap;
 		}

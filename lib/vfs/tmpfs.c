@@ -64,6 +64,8 @@ int vfs_data_resize(struct vfs_node *n, uint64_t size)
 	uint64_t old = n->u.reg.size, cap = n->u.reg.cap;
 	int e;
 
+	if (n->fs->kind == VFS_FS_EXT2)
+		return vfs_ext2_resize(n, size);
 	if (n->u.reg.borrowed)
 		return ERR_ROFS; /* initramfs data (its fs is read-only anyway) */
 	if (size > cap) {
@@ -99,6 +101,8 @@ int vfs_data_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off
 
 	if (len == 0)
 		return 0;
+	if (n->fs->kind == VFS_FS_EXT2)
+		return vfs_ext2_write(n, buf, len, off);
 	if (off > INT64_MAX || len > INT64_MAX - off)
 		return ERR_NOSPC;
 	end = off + len;
@@ -111,17 +115,22 @@ int vfs_data_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off
 	return 0;
 }
 
-size_t vfs_data_read(const struct vfs_node *n, void *buf, size_t len, uint64_t off)
+int vfs_data_read(const struct vfs_node *n, void *buf, size_t len, uint64_t off, size_t *out_n)
 {
 	uint64_t left;
 
-	if (off >= n->u.reg.size)
+	if (n->fs->kind == VFS_FS_EXT2)
+		return vfs_ext2_read((struct vfs_node *)n, buf, len, off, out_n);
+	if (off >= n->u.reg.size) {
+		*out_n = 0;
 		return 0;
+	}
 	left = n->u.reg.size - off;
 	if (len > left)
 		len = (size_t)left;
 	memcpy(buf, n->u.reg.data + off, len);
-	return len;
+	*out_n = len;
+	return 0;
 }
 
 void vfs_data_free(struct vfs_node *n)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "base/assert.h"
+#include "ext2/ext2.h"
 #include "vfs/vfs.h"
 #include "vfs/vfs_internal.h"
 
@@ -132,6 +133,8 @@ void vfs_node_free(struct vfs_node *n)
 			cur->fs->used -= cur->u.lnk.len;
 			free(cur->u.lnk.target);
 		}
+		if (cur->fs->kind == VFS_FS_EXT2)
+			vfs_ext2_put(cur);
 		cur->fs->used -= VFS_NODE_COST(cur->namelen);
 		free(cur->name);
 		free(cur);
@@ -213,6 +216,8 @@ int vfs_create(vfs_clock_fn clock, void *clock_arg, struct vfs **out)
 static void fs_free(struct vfs_fs *fs)
 {
 	vfs_node_free(fs->root);
+	if (fs->e2)
+		(void)ext2_unmount(fs->e2); /* vfs_sync reported errors before */
 	free(fs);
 }
 
@@ -267,8 +272,8 @@ static int mkdir_parents(struct vfs *v, const char *path)
 			return ERR_INVAL;
 		c = vfs_node_child(cur, comp, len);
 		if (!c) {
-			if (cur->fs->kind == VFS_FS_SYNTH)
-				return ERR_ROFS;
+			if (cur->fs->kind == VFS_FS_SYNTH || cur->fs->kind == VFS_FS_EXT2)
+				return ERR_ROFS; /* ext2: a directory would need the disk */
 			int e = vfs_node_new(cur->fs, comp, len, VFS_TYPE_DIR, &c);
 			if (e)
 				return e;
@@ -436,7 +441,9 @@ int vfs_mkdir(struct vfs *v, struct vfs_file *base, const char *path)
 		e = ERR_NOENT;
 	else
 		e = vfs_walk_may_change(&w, w.dir);
-	if (!e) {
+	if (!e && w.dir->fs->kind == VFS_FS_EXT2) {
+		e = vfs_ext2_new(w.dir, w.name, w.namelen, VFS_TYPE_DIR, NULL, &n);
+	} else if (!e) {
 		e = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_DIR, &n);
 		if (!e)
 			vfs_node_link(w.dir, n);
@@ -467,6 +474,8 @@ int vfs_rmdir(struct vfs *v, struct vfs_file *base, const char *path)
 		e = vfs_walk_may_change(&w, w.dir);
 	if (!e && w.raw->u.dir.first)
 		e = ERR_NOTEMPTY;
+	if (!e && w.raw->fs->kind == VFS_FS_EXT2)
+		e = vfs_ext2_remove(w.dir, w.raw);
 	if (!e)
 		vfs_node_unlink(w.raw);
 out:
@@ -491,6 +500,8 @@ int vfs_unlink(struct vfs *v, struct vfs_file *base, const char *path)
 		e = ERR_NOTDIR;
 	else
 		e = vfs_walk_may_change(&w, w.dir);
+	if (!e && w.raw->fs->kind == VFS_FS_EXT2)
+		e = vfs_ext2_remove(w.dir, w.raw);
 	if (!e)
 		vfs_node_unlink(w.raw);
 out:
@@ -573,6 +584,13 @@ int vfs_rename(struct vfs *v, struct vfs_file *base, const char *path, struct vf
 	}
 	memcpy(name, b.name, b.namelen);
 	name[b.namelen] = 0;
+	if (src->fs->kind == VFS_FS_EXT2) {
+		e = vfs_ext2_rename(a.dir, src, b.dir, b.name, b.namelen);
+		if (e) {
+			free(name);
+			goto out;
+		}
+	}
 	if (b.raw)
 		vfs_node_unlink(b.raw);
 	node_detach(src);

@@ -80,10 +80,16 @@ static int open_node(struct vfs *v, struct vfs_file *base, const char *path, uin
 		e = vfs_walk_may_change(&w, w.dir);
 		if (e)
 			return e;
-		e = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_REG, &n);
-		if (e)
-			return e;
-		vfs_node_link(w.dir, n);
+		if (w.dir->fs->kind == VFS_FS_EXT2) {
+			e = vfs_ext2_new(w.dir, w.name, w.namelen, VFS_TYPE_REG, NULL, &n);
+			if (e)
+				return e;
+		} else {
+			e = vfs_node_new(w.dir->fs, w.name, w.namelen, VFS_TYPE_REG, &n);
+			if (e)
+				return e;
+			vfs_node_link(w.dir, n);
+		}
 	}
 	n->refs++;
 	n->fs->nopen++;
@@ -166,11 +172,13 @@ int vfs_read(struct vfs_file *f, void *buf, size_t len, size_t *out_n)
 	if (f->node->synth)
 		return vfs_synth_read(f, buf, len, false, 0, out_n);
 	spin_acquire(&v->lock);
-	len = vfs_data_read(f->node, buf, len, f->pos);
-	f->pos += len;
+	e = vfs_data_read(f->node, buf, len, f->pos, &len);
+	if (!e)
+		f->pos += len;
 	spin_release(&v->lock);
-	*out_n = len;
-	return 0;
+	if (!e)
+		*out_n = len;
+	return e;
 }
 
 int vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off, size_t *out_n)
@@ -183,10 +191,11 @@ int vfs_pread(struct vfs_file *f, void *buf, size_t len, uint64_t off, size_t *o
 	if (f->node->synth)
 		return vfs_synth_read(f, buf, len, true, off, out_n);
 	spin_acquire(&v->lock);
-	len = vfs_data_read(f->node, buf, len, off);
+	e = vfs_data_read(f->node, buf, len, off, &len);
 	spin_release(&v->lock);
-	*out_n = len;
-	return 0;
+	if (!e)
+		*out_n = len;
+	return e;
 }
 
 /* Writes at off (or the end with APPEND and !positional); v->lock held. */
@@ -339,10 +348,14 @@ int vfs_readdir(struct vfs_file *f, uint64_t cookie, vfs_dirent_fn fn, void *arg
 	struct vfs *v = f->vfs;
 	struct vfs_node *n = f->node;
 	struct vfs_dirent d;
+	int e;
 
 	if (n->type != VFS_TYPE_DIR)
 		return ERR_NOTDIR;
 	spin_acquire(&v->lock);
+	e = vfs_ext2_load(n);
+	if (e)
+		goto out;
 	if (cookie < 1) {
 		d = (struct vfs_dirent){1, n->ino, VFS_TYPE_DIR, 1, "."};
 		if (!fn(arg, &d))
@@ -362,7 +375,7 @@ int vfs_readdir(struct vfs_file *f, uint64_t cookie, vfs_dirent_fn fn, void *arg
 	}
 out:
 	spin_release(&v->lock);
-	return 0;
+	return e;
 }
 
 uint32_t vfs_file_flags(struct vfs_file *f)

@@ -29,7 +29,7 @@
 
 /* ---- nodes ---- */
 
-enum vfs_fs_kind { VFS_FS_TMPFS, VFS_FS_INITRAMFS, VFS_FS_SYNTH };
+enum vfs_fs_kind { VFS_FS_TMPFS, VFS_FS_INITRAMFS, VFS_FS_SYNTH, VFS_FS_EXT2 };
 
 #define VFS_COOKIE_FIRST 3u /* 1 and 2 are "." and ".." */
 
@@ -46,6 +46,8 @@ struct vfs_node {
 	uint64_t cookie;
 	uint64_t ino;
 	uint64_t atim, mtim, ctim;
+	uint32_t e2ino; /* ext2: the inode this node pins (ext2fs.c); else 0 */
+	bool loaded;	/* ext2 directory: its entries are child nodes */
 	/* the next name of the same file (hard links: a ring of nodes whose
 	 * ino, times and `u` are kept equal by vfs_node_sync; the node itself
 	 * when it is the only one; a directory or synth node is always alone) */
@@ -84,9 +86,10 @@ struct vfs_fs {
 	struct vfs_node *root;
 	uint64_t dev;
 	uint64_t next_ino;
-	uint64_t limit; /* tmpfs: what `used` may reach (0 = no limit) */
-	uint64_t used;	/* bytes of file data and of nodes (VFS_NODE_COST each) */
-	uint32_t nopen; /* open files */
+	uint64_t limit;	    /* tmpfs: what `used` may reach (0 = no limit) */
+	uint64_t used;	    /* bytes of file data and of nodes (VFS_NODE_COST each) */
+	uint32_t nopen;	    /* open files */
+	struct ext2_fs *e2; /* VFS_FS_EXT2: the mounted ext2 (owned) */
 };
 
 struct vfs {
@@ -214,8 +217,9 @@ int vfs_data_resize(struct vfs_node *n, uint64_t size);
 /* Writes at off (growing the file); ERR_NOSPC, nothing written. */
 int vfs_data_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off);
 
-/* Copies up to len bytes from off; returns the count. */
-size_t vfs_data_read(const struct vfs_node *n, void *buf, size_t len, uint64_t off);
+/* Copies up to len bytes from off; *out_n the count. An ext2 file's
+ * errors (ERR_IO, ERR_MALFORMED); 0 otherwise. */
+int vfs_data_read(const struct vfs_node *n, void *buf, size_t len, uint64_t off, size_t *out_n);
 
 /* Frees owned data and returns its bytes to the fs. */
 void vfs_data_free(struct vfs_node *n);
@@ -228,3 +232,33 @@ int vfs_synth_read(struct vfs_file *f, void *buf, size_t len, bool positional, u
 int vfs_synth_write(struct vfs_file *f, const void *buf, size_t len);
 void vfs_synth_release(struct vfs_file *f);
 bool vfs_synth_ready(struct vfs_file *f, bool write);
+
+/* ---- ext2fs.c: an ext2 fs's nodes, with vfs->lock held ---- */
+
+/* Makes the entries of an ext2 directory its child nodes, once (0 for
+ * any other node). ext2's errors; nothing is added on an error. */
+int vfs_ext2_load(struct vfs_node *dir);
+
+/* Creates `name` (a DIR, a REG, or a LNK holding `target`) on disk and its
+ * node, linked into `dir` (*out). ext2's errors. */
+int vfs_ext2_new(struct vfs_node *dir, const char *name, size_t namelen, enum vfs_type type,
+		 const char *target, struct vfs_node **out);
+
+/* Removes n's name from dir on disk (rmdir for a directory); the caller
+ * unlinks the node. ext2's errors (ERR_NOTEMPTY...). */
+int vfs_ext2_remove(struct vfs_node *dir, struct vfs_node *n);
+
+/* Renames n (in dir) to `name` in new_dir on disk; the caller moves the
+ * nodes. ext2's errors. */
+int vfs_ext2_rename(struct vfs_node *dir, struct vfs_node *n, struct vfs_node *new_dir,
+		    const char *name, size_t namelen);
+
+/* Drops the node's pin on its inode (the node is being freed). */
+void vfs_ext2_put(struct vfs_node *n);
+
+/* File data and times of an ext2 node: ext2's errors. A short write
+ * (the disk full) keeps what fit and returns ERR_NOSPC. */
+int vfs_ext2_read(struct vfs_node *n, void *buf, size_t len, uint64_t off, size_t *out_n);
+int vfs_ext2_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off);
+int vfs_ext2_resize(struct vfs_node *n, uint64_t size);
+int vfs_ext2_set_times(struct vfs_node *n);

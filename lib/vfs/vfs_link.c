@@ -45,8 +45,12 @@ int vfs_symlink(struct vfs *v, struct vfs_file *base, const char *target, const 
 		e = ERR_NOENT;
 	else
 		e = vfs_walk_may_change(&w, w.dir);
-	if (!e && w.dir->fs->kind != VFS_FS_TMPFS)
+	if (!e && w.dir->fs->kind != VFS_FS_TMPFS && w.dir->fs->kind != VFS_FS_EXT2)
 		e = ERR_PERM; /* synth: only the kernel's callbacks */
+	if (!e && w.dir->fs->kind == VFS_FS_EXT2) {
+		e = vfs_ext2_new(w.dir, w.name, w.namelen, VFS_TYPE_LNK, copy, &n);
+		goto out; /* the node has its own copy of the target */
+	}
 	if (!e && w.dir->fs->limit &&
 	    tl > w.dir->fs->limit - MIN(w.dir->fs->used, w.dir->fs->limit))
 		e = ERR_NOSPC;
@@ -104,8 +108,8 @@ static int link_check(const struct vfs_walk *a, const struct vfs_walk *b)
 		return ERR_NOENT;
 	if (a->node->fs != b->dir->fs)
 		return ERR_XDEV;
-	if (a->node->synth)
-		return ERR_PERM;
+	if (a->node->synth || a->node->fs->kind == VFS_FS_EXT2)
+		return ERR_PERM; /* ext2: no hard links yet (ext2fs.c) */
 	return vfs_walk_may_change(b, b->dir);
 }
 
@@ -139,9 +143,10 @@ out:
 	return e;
 }
 
-/* Sets n's times as vfs_set_times says; v->lock held. */
-static void times_apply(struct vfs *v, struct vfs_node *n, uint64_t atim, uint64_t mtim,
-			uint32_t flags)
+/* Sets n's times as vfs_set_times says (an ext2 file's on disk too:
+ * its errors); v->lock held. */
+static int times_apply(struct vfs *v, struct vfs_node *n, uint64_t atim, uint64_t mtim,
+		       uint32_t flags)
 {
 	uint64_t now = vfs_now(v);
 
@@ -155,6 +160,7 @@ static void times_apply(struct vfs *v, struct vfs_node *n, uint64_t atim, uint64
 		n->mtim = mtim;
 	n->ctim = now;
 	vfs_node_sync(n);
+	return n->fs->kind == VFS_FS_EXT2 ? vfs_ext2_set_times(n) : 0;
 }
 
 static int times_flags_check(uint32_t flags)
@@ -186,7 +192,7 @@ int vfs_set_times(struct vfs *v, struct vfs_file *base, const char *path, bool f
 	if (!e && w.node->fs->readonly)
 		e = ERR_ROFS;
 	if (!e)
-		times_apply(v, w.node, atim, mtim, flags);
+		e = times_apply(v, w.node, atim, mtim, flags);
 	spin_release(&v->lock);
 	return e;
 }
@@ -205,7 +211,7 @@ int vfs_fset_times(struct vfs_file *f, uint64_t atim, uint64_t mtim, uint32_t fl
 	else if (n->fs->readonly)
 		e = ERR_ROFS;
 	if (!e)
-		times_apply(v, n, atim, mtim, flags);
+		e = times_apply(v, n, atim, mtim, flags);
 	spin_release(&v->lock);
 	return e;
 }

@@ -8,7 +8,8 @@
  *   target from "/", is ERR_NOTCAPABLE (lib/wasi's containment, kept
  *   through links)
  *
- * Invariant: a walk changes no state (v->lock held by the caller); at most
+ * Invariant: a walk changes no state (v->lock held by the caller) but the
+ * cache of an ext2 directory it looks into (ext2fs.c); at most
  * VFS_SYMLINK_MAX links per walk, so every walk ends.
  */
 #include <stdlib.h>
@@ -122,8 +123,12 @@ static int walk_steps(struct vfs *v, struct walk_state *s, struct vfs_node *cur,
 			}
 			walk_set(w, cur, cur, cur, comp, len, true, end != s->p);
 		} else {
-			struct vfs_node *c = vfs_node_child(cur, comp, len);
-			int e;
+			struct vfs_node *c;
+			int e = vfs_ext2_load(cur); /* an ext2 dir: its entries, once */
+
+			if (e)
+				return e;
+			c = vfs_node_child(cur, comp, len);
 
 			if (c && c->type == VFS_TYPE_LNK && (!last || follow || end != s->p)) {
 				e = walk_splice(s, c, s->p);

@@ -51,11 +51,16 @@ static inline bool wasm_is_valtype(uint8_t b)
 	return (b >= WASM_TYPE_V128 && b <= WASM_TYPE_I32) || wasm_is_reftype(b);
 }
 
-/* wasm_type_off - whether value type `b` belongs to a feature `m` has
- * turned off (v128: simd); such a type is malformed there. */
-static inline bool wasm_type_off(const struct wasm_module *m, uint8_t b)
+/* wasm_type_off - the feature `m` has turned off that value type `b`
+ * belongs to (v128: simd, exnref: exceptions), else 0; such a type is
+ * malformed there. */
+static inline uint32_t wasm_type_off(const struct wasm_module *m, uint8_t b)
 {
-	return b == WASM_TYPE_V128 && (m->features_off & WASM_FEAT_SIMD);
+	uint32_t f = b == WASM_TYPE_V128     ? WASM_FEAT_SIMD
+		     : b == WASM_TYPE_EXNREF ? WASM_FEAT_EXCEPTIONS
+					     : 0;
+
+	return m->features_off & f;
 }
 
 /* wasm_simd_off - the feature turned off in `m` that 0xfd sub-opcode `sub`

@@ -144,6 +144,30 @@ TEST(wasm_exn, feature_off_is_malformed)
 	EXPECT_OK(wasm_module_load(bin, len, &m, &err));
 	wasm_module_free(m);
 	free(bin);
+	/* an exnref anywhere a type is written, with no exception
+	 * instruction: malformed too, and it loads with the feature on */
+	static const char *const types[] = {
+		"(module (func (param exnref)))",
+		"(module (func (local exnref)))",
+		"(module (func (block (result exnref) unreachable) drop))",
+		"(module (func (drop (ref.null exn))))",
+		"(module (func unreachable (select (result exnref)) drop))",
+		"(module (global exnref (ref.null exn)))",
+		"(module (table 1 exnref))",
+		"(module (type (func (result exnref))))",
+	};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (!EXPECT_OK(wat_encode(types[i], strlen(types[i]), &bin, &len, &we)))
+			continue;
+		m = NULL;
+		if (!EXPECT_EQ(wasm_module_load_opts(bin, len, &o, &m, &err), ERR_MALFORMED) ||
+		    !EXPECT(strstr(err.msg, wasm_feature_name(WASM_FEAT_EXCEPTIONS)) != NULL))
+			test_printf(t, "%s: %s\n", types[i], m ? "loaded" : err.msg);
+		wasm_module_free(m);
+		if (EXPECT_OK(wasm_module_load(bin, len, &m, &err)))
+			wasm_module_free(m);
+		free(bin);
+	}
 }
 
 TEST(wasm_exn, uncaught_exception_reaches_the_embedder)

@@ -237,6 +237,95 @@ TEST(wasm_simd, compiler_refuses_exactly_the_functions_that_see_a_v128)
 	wasm_module_free(m);
 }
 
+/* Memory 0 and 1 of 32-bit addresses and memory 2 of 64-bit ones, a page
+ * each: SIMD loads and stores reach each by index, checked in bounds. */
+static const char memx_module[] =
+	"(module"
+	"  (memory $a 1) (memory $b 1) (memory $c i64 1)"
+	"  (func (export \"store_b\") (param i32 i64 i64)"
+	"    (v128.store $b offset=8 (local.get 0) (i64x2.replace_lane 1"
+	"      (i64x2.splat (local.get 1)) (local.get 2))))"
+	"  (func (export \"load_b\") (param i32) (result i64 i64)"
+	"    (i64x2.extract_lane 0 (v128.load $b offset=8 (local.get 0)))"
+	"    (i64x2.extract_lane 1 (v128.load $b offset=8 (local.get 0))))"
+	"  (func (export \"load_a\") (param i32) (result i64)"
+	"    (i64x2.extract_lane 0 (v128.load $a (local.get 0))))"
+	/* a lane store into $c, then an extending load and a lane load back */
+	"  (func (export \"c\") (param i64 i32) (result i32 i32)"
+	"    (v128.store32_lane $c offset=4 2 (local.get 0) (i32x4.splat (local.get 1)))"
+	"    (i32x4.extract_lane 1 (v128.load16x4_u $c offset=4 (local.get 0)))"
+	"    (i32x4.extract_lane 3 (v128.load32_lane $c offset=4 3 (local.get 0)"
+	"      (v128.const i64x2 0 0))))"
+	"  (func (export \"splat_c\") (param i64) (result i32)"
+	"    (i32x4.extract_lane 2 (v128.load32_splat $c (local.get 0))))"
+	")";
+
+TEST(wasm_simd, loads_and_stores_reach_other_memories_and_64_bit_ones)
+{
+	struct wasm_store *s = NULL;
+	struct wasm_instance *inst;
+	struct wasm_exec *x = NULL;
+	struct wasm_module *m = NULL;
+	struct wasm_extern sb, lb, la, c, sc;
+	struct wasm_error err;
+	union wasm_val a[3], r[2];
+
+	if (!EXPECT_OK(load_text(t, memx_module, 0, &m, &err)) ||
+	    !EXPECT_OK(wasm_store_new(NULL, &s)) ||
+	    !EXPECT_OK(wasm_instantiate(s, m, NULL, &inst, &err)) ||
+	    !EXPECT_OK(wasm_exec_new(s, NULL, &x)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "store_b", &sb)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "load_b", &lb)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "load_a", &la)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "c", &c)) ||
+	    !EXPECT_OK(wasm_instance_export(inst, "splat_c", &sc))) {
+		test_printf(t, "%s\n", err.msg);
+		goto out;
+	}
+	/* the last 16 bytes of $b: address 65512 + offset 8 */
+	a[0].i64 = 65512;
+	a[1].i64 = 0x1122334455667788;
+	a[2].i64 = -2;
+	if (EXPECT_OK(wasm_invoke(x, sb.u.func, a, 3, NULL, 0)) &&
+	    EXPECT_OK(wasm_invoke(x, lb.u.func, a, 1, r, 2))) {
+		EXPECT_EQ_U(r[0].i64, 0x1122334455667788);
+		EXPECT_EQ_U(r[1].i64, (uint64_t)-2);
+	}
+	/* memory 0 at the same address was not written */
+	if (EXPECT_OK(wasm_invoke(x, la.u.func, a, 1, r, 1)))
+		EXPECT_EQ_U(r[0].i64, 0);
+	/* a byte further is past $b's end, for stores and loads alike */
+	a[0].i64 = 65513;
+	EXPECT_EQ(wasm_invoke(x, sb.u.func, a, 3, NULL, 0), ERR_TRAP);
+	EXPECT_EQ(wasm_invoke(x, lb.u.func, a, 1, r, 2), ERR_TRAP);
+	/* $c: a 64-bit address; lane 2 of 0x8001fffe stored at 100 + 4 */
+	a[0].i64 = 100;
+	a[1].i64 = 0x8001fffe;
+	if (EXPECT_OK(wasm_invoke(x, c.u.func, a, 2, r, 2))) {
+		EXPECT_EQ_U(r[0].i32, 0x8001); /* the second 16-bit lane, widened */
+		EXPECT_EQ_U(r[1].i32, 0x8001fffe);
+	}
+	a[0].i64 = 104;
+	if (EXPECT_OK(wasm_invoke(x, sc.u.func, a, 1, r, 1)))
+		EXPECT_EQ_U(r[0].i32, 0x8001fffe);
+	/* addresses past 2^32 (not cut to 32 bits), at the very end, and
+	 * where address + offset wraps around 2^64 */
+	static const uint64_t bad[] = {UINT64_C(1) << 32 | 100, 65536 - 4 - 3, UINT64_MAX - 2};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		a[0].i64 = (int64_t)bad[i];
+		if (!EXPECT_EQ(wasm_invoke(x, c.u.func, a, 2, r, 2), ERR_TRAP))
+			test_printf(t, "address 0x%llx\n", (unsigned long long)bad[i]);
+	}
+	a[0].i64 = 65536 - 4;
+	if (EXPECT_OK(wasm_invoke(x, sc.u.func, a, 1, r, 1)))
+		EXPECT_EQ_U(r[0].i32, 0);
+out:
+	if (x)
+		wasm_exec_free(x);
+	wasm_store_free(s);
+	wasm_module_free(m);
+}
+
 /* Dead code pops nothing in the translator: blocks of v128 results one
  * after another after `unreachable` once stacked their results past the
  * value stack's capacity (a heap overflow under ASan, found by the

@@ -3,7 +3,7 @@
  * literals of every shape, lane literals, v128 values and per-lane NaN
  * patterns in scripts with their errors (line and column), and the SIMD
  * instructions' immediates encoded as the binary format has them; the
- * spectest runner's .wast reader (tools/spectest/run/wast_load.c) passing
+ * spectest runner's .wast reader (tools/spectest/run/spec_wast.c) passing
  * v128 values on as it reads them from wast2json's JSON.
  */
 #include <stdio.h>

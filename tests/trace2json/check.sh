@@ -14,20 +14,8 @@ BUILD=${BUILD:-build}
 T2J=${T2J:-$BUILD/host/trace2json}
 DIR=$(dirname "$0")
 CAP=$DIR/capture-smp2.txt
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-check() { # check NAME STATUS [details]
-	if [[ $2 -eq 0 ]]; then
-		echo "ok   trace2json.$1"
-		pass=$((pass + 1))
-	else
-		echo "FAIL trace2json.$1${3:+: $3}"
-		fail=$((fail + 1))
-	fi
-}
+CHECK_PREFIX=trace2json
+. "$DIR/../lib/checks.sh"
 
 [[ -x $T2J ]] || { echo "FAIL trace2json.setup: $T2J missing (make trace-tools)"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -103,5 +91,4 @@ check missing_file_exit_1 $?
 "$T2J" <"$CAP" 2>/dev/null | cmp -s - "$TMP/out.json"
 check stdin_same_output $?
 
-echo "$pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+checks_end

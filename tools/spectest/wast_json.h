@@ -40,7 +40,7 @@ enum spec_cmd_kind {
 	SPEC_CMD_ASSERT_MALFORMED,
 	SPEC_CMD_ASSERT_UNLINKABLE,
 	SPEC_CMD_ASSERT_UNINSTANTIABLE,
-	/* from a .wast only (run/wast_load.c) */
+	/* from a .wast only (run/spec_wast.c) */
 	SPEC_CMD_ASSERT_EXCEPTION,
 	SPEC_CMD_MODULE_INSTANCE, /* `name` an instance of definition `def` */
 	SPEC_CMD_ERROR,		  /* unreadable: `refused` says why */
@@ -123,7 +123,7 @@ struct spec_command {
 	struct spec_str as;	  /* register: the import name */
 	struct spec_str text;	  /* the expected failure message */
 	bool text_module;	  /* module_type "text" (a .wat, not binary) */
-	/* from a .wast (run/wast_load.c): the module's binary, in place of
+	/* from a .wast (run/spec_wast.c): the module's binary, in place of
 	 * `filename`; or, for a text module the text front end refused, why */
 	uint8_t *bin;
 	size_t bin_len;
@@ -153,9 +153,12 @@ int spec_script_parse(const char *json, size_t len, struct spec_script *out, cha
  * Host only. */
 int spec_script_load(const char *path, struct spec_script *out, char *err, size_t errlen);
 
-/* spec_wast_load - reads a .wast script and turns it into the same
- * commands with lib/wasm/text (run/wast_load.c); ERR_IO, ERR_MALFORMED
- * (err says where), ERR_NOMEM. Host only. */
+/* spec_wast_parse - turns the .wast script text[0..len) (from `path`, for
+ * messages) into the same commands with lib/wasm/text (run/spec_wast.c);
+ * ERR_MALFORMED (err says where), ERR_NOMEM. spec_wast_load - reads the
+ * file and parses it; ERR_IO too. Host only. */
+int spec_wast_parse(const char *path, const char *text, size_t len, struct spec_script *out,
+		    char *err, size_t errlen);
 int spec_wast_load(const char *path, struct spec_script *out, char *err, size_t errlen);
 
 /* spec_file_read - the whole file in a new malloc'd buffer with a NUL after

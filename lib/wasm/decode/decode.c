@@ -89,12 +89,12 @@ int wasm_dec_name(struct dec *d, struct wasm_name *out)
 	return 0;
 }
 
-/* An exnref where exceptions are off is an unknown type (the feature is
- * named in the message). */
-static int dec_exnref_off(struct dec *d, size_t at)
+/* A type of a feature turned off (wasm_type_off) is an unknown one, the
+ * feature named in the message. */
+static int dec_type_off(struct dec *d, size_t at, uint8_t b)
 {
-	return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x69 (feature %s is off)",
-			wasm_feature_name(WASM_FEAT_EXCEPTIONS));
+	return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x (feature %s off)", b,
+			wasm_feature_name(wasm_type_off(d->m, b)));
 }
 
 int wasm_dec_valtype(struct dec *d, uint8_t *out)
@@ -106,12 +106,8 @@ int wasm_dec_valtype(struct dec *d, uint8_t *out)
 		return wasm_dec_reader_fail(d);
 	if (!wasm_is_valtype(b))
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed value type 0x%02x", b);
-	if (b == WASM_TYPE_EXNREF && (d->m->features_off & WASM_FEAT_EXCEPTIONS))
-		return dec_exnref_off(d, at);
 	if (wasm_type_off(d->m, b))
-		return DEC_FAIL(d, ERR_MALFORMED, at,
-				"malformed value type 0x%02x (feature %s off)", b,
-				wasm_feature_name(WASM_FEAT_SIMD));
+		return dec_type_off(d, at, b);
 	*out = b;
 	return 0;
 }
@@ -125,8 +121,8 @@ int wasm_dec_reftype(struct dec *d, uint8_t *out)
 		return wasm_dec_reader_fail(d);
 	if (!wasm_is_reftype(b))
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed reference type 0x%02x", b);
-	if (b == WASM_TYPE_EXNREF && (d->m->features_off & WASM_FEAT_EXCEPTIONS))
-		return dec_exnref_off(d, at);
+	if (wasm_type_off(d->m, b))
+		return dec_type_off(d, at, b);
 	*out = b;
 	return 0;
 }

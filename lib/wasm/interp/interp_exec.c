@@ -196,6 +196,19 @@ static inline bool memx_in(const struct wasm_memory *m, uint64_t ea, uint64_t n)
 	return n <= m->size_bytes && ea <= m->size_bytes - n;
 }
 
+/* A SIMD load or store on the memory of index ip->c - 1, not memory 0 of
+ * 32-bit addresses (interp_tr_simd): checked like interp_memx's. */
+static __attribute__((noinline)) int interp_simd_memx(struct wasm_exec *x, const struct ins *ip,
+						      uint64_t *fp)
+{
+	const struct wasm_instance *inst = x->fn->inst;
+	const struct wasm_memory *mem = inst->mems[ip->c - 1];
+
+	return interp_simd_mem(fp + ip->a, ip->b & 0xffff, ip->imm, ip->b >> 16,
+			       inst->module->mems[ip->c - 1].limits.is64, mem->base,
+			       mem->size_bytes);
+}
+
 /*
  * The MEMX_ instructions (interp_internal.h): a memory other than memory 0
  * or an i64 memory. Every access is bounds-checked here, guarded memory or
@@ -852,7 +865,11 @@ L_SIMD_SHUFFLE:
 	interp_simd_shuffle(fp, ip);
 	NEXT();
 L_SIMD_MEM:
-	kind = interp_simd_mem(fp + ip->a, ip->b & 0xffff, ip->imm, ip->b >> 16, mb, x->msize);
+	if (UNLIKELY(ip->c))
+		kind = interp_simd_memx(x, ip, fp);
+	else
+		kind = interp_simd_mem(fp + ip->a, ip->b & 0xffff, ip->imm, ip->b >> 16, false, mb,
+				       x->msize);
 	if (UNLIKELY(kind))
 		TRAP(kind);
 	NEXT();

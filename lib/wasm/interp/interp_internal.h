@@ -546,13 +546,14 @@ struct wasm_exec {
  * access, not v128.const or i8x16.shuffle) on the operands at v[0..) (a
  * v128 in two slots), its result at v[0]; imm is its lane index.
  * interp_simd_shuffle - the i8x16.shuffle at ip (fields: interp_tr_simd.c).
- * interp_simd_mem - a SIMD load or store: address at v[0], a vector
- * operand after it; 0 or WASM_TRAP_MEMORY_OOB (nothing written then).
+ * interp_simd_mem - a SIMD load or store on the memory of msize bytes at
+ * mb: address at v[0] (an i64 if at64, else an i32), a vector operand
+ * after it; 0 or WASM_TRAP_MEMORY_OOB (nothing written then).
  */
 void interp_simd_op(uint64_t *v, uint32_t sub, uint64_t imm);
 void interp_simd_shuffle(uint64_t *fp, const struct ins *ip);
-int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, uint8_t *mb,
-		    uint64_t msize);
+int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, bool at64,
+		    uint8_t *mb, uint64_t msize);
 
 /* Results of interp_run_loop. */
 enum { INTERP_DONE, INTERP_TRAP, INTERP_SUSPEND };

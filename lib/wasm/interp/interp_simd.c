@@ -381,16 +381,16 @@ static uint32_t access_size(uint32_t sub)
 	return 1u << wasm_imm_memarg_align(imm);
 }
 
-int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, uint8_t *mb,
-		    uint64_t msize)
+int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, bool at64,
+		    uint8_t *mb, uint64_t msize)
 {
 	bool store = sub == WASM_OP_V128_STORE ||
 		     (sub >= WASM_OP_V128_STORE8_LANE && sub <= WASM_OP_V128_STORE64_LANE);
 	uint32_t size = access_size(sub);
-	uint64_t ea = (uint64_t)(uint32_t)v[0] + offset;
+	uint64_t ea = (at64 ? v[0] : (uint32_t)v[0]) + offset;
 	v128_t r;
 
-	if (UNLIKELY(ea + size > msize))
+	if (UNLIKELY(ea < offset || size > msize || ea > msize - size))
 		return WASM_TRAP_MEMORY_OOB;
 	if (store) {
 		/* the value is at v[1..2], after the address */

@@ -22,7 +22,8 @@ void interp_tr_simd(struct tr *t, bool dead)
 {
 	const struct wasm_opinfo *oi;
 	uint8_t lanes[16] = {0};
-	uint32_t sub, align, offset = 0, nin = 0, base, nout;
+	uint32_t sub, align, mem = 0, nin = 0, base, nout;
+	uint64_t offset = 0;
 	uint8_t lane = 0;
 	const uint8_t *p;
 	struct ins *in;
@@ -30,15 +31,11 @@ void interp_tr_simd(struct tr *t, bool dead)
 
 	wasm_reader_u32(&t->r, &sub);
 	oi = &wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FD, sub)];
-	if (wasm_imm_is_memarg(oi->imm)) { /* memory 0 (the validator's rule) */
-		uint32_t mem;
-		uint64_t off64 = 0;
-
+	if (wasm_imm_is_memarg(oi->imm)) {
 		wasm_reader_u32(&t->r, &align);
 		if (align & 0x40)
 			wasm_reader_u32(&t->r, &mem);
-		wasm_reader_leb(&t->r, 64, false, &off64);
-		offset = (uint32_t)off64; /* below 2^32: the memory is 32-bit */
+		wasm_reader_leb(&t->r, 64, false, &offset);
 	}
 	if (wasm_imm_lanes(oi->imm))
 		wasm_reader_u8(&t->r, &lane);
@@ -65,6 +62,10 @@ void interp_tr_simd(struct tr *t, bool dead)
 		in = interp_tr_emit(t, OP_SIMD_MEM);
 		in->b = sub | (uint32_t)lane << 16;
 		in->imm = offset;
+		/* memory 0 of 32-bit addresses: 0, its fast path; else the
+		 * memory's index + 1 (interp_simd_memx) */
+		if (mem || t->m->mems[0].limits.is64)
+			in->c = mem + 1;
 	} else if (sub == WASM_OP_I8X16_SHUFFLE) {
 		in = interp_tr_emit(t, OP_SIMD_SHUFFLE);
 		memcpy(&in->imm, lanes, 8);

@@ -48,6 +48,12 @@ bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...)
 	return false;
 }
 
+bool wasm_vf_type_off(struct vfunc *v, uint8_t b)
+{
+	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type 0x%02x (feature %s off)", b,
+			     wasm_feature_name(wasm_type_off(v->m, b)));
+}
+
 bool wasm_vf_vreader_fail(struct vfunc *v)
 {
 	v->op_pos = v->r.fail_pos;
@@ -239,10 +245,7 @@ static bool block_type(struct vfunc *v, const uint8_t **params, uint32_t *np,
 	for (size_t i = 0; i < ARRAY_SIZE(single_types); i++) {
 		if ((int64_t)single_types[i] - 0x80 == bt) {
 			if (wasm_type_off(v->m, single_types[i]))
-				return wasm_vf_vfail(v, ERR_MALFORMED,
-						     "malformed value type in block type (feature "
-						     "%s off)",
-						     wasm_feature_name(WASM_FEAT_SIMD));
+				return wasm_vf_type_off(v, single_types[i]);
 			*results = &single_types[i];
 			*nr = 1;
 			return true;

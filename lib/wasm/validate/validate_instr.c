@@ -131,12 +131,6 @@ static bool simd_imm(struct vfunc *v, const struct wasm_opinfo *oi)
 
 	if (wasm_imm_is_memarg(oi->imm) && !memarg(v, wasm_imm_memarg_align(oi->imm)))
 		return false;
-	/* the interpreter's SIMD loads and stores reach memory 0 of 32-bit
-	 * addresses only, so the others are refused, not run wrong */
-	if (wasm_imm_is_memarg(oi->imm) && (v->memidx || v->at64))
-		return wasm_vf_vfail(v, ERR_INVALID,
-				     "SIMD access to memory %u%s: not supported yet", v->memidx,
-				     v->at64 ? " (64-bit)" : "");
 	if (lanes)
 		return lane(v, lanes);
 	if (oi->imm == WASM_IMM_V128 || oi->imm == WASM_IMM_SHUFFLE) {
@@ -333,9 +327,10 @@ VF_INLINE bool check_select(struct vfunc *v, bool typed)
 			return wasm_vf_vfail(v, ERR_INVALID, "invalid result arity %u", n);
 		if (!wasm_reader_u8(&v->r, &b))
 			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_valtype(b) || wasm_type_off(v->m, b) ||
-		    (b == WASM_TYPE_EXNREF && (v->m->features_off & WASM_FEAT_EXCEPTIONS)))
+		if (!wasm_is_valtype(b))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type");
+		if (wasm_type_off(v->m, b))
+			return wasm_vf_type_off(v, b);
 		want = b;
 	}
 	if (!wasm_vf_pop_t(v, T_I32))
@@ -561,9 +556,10 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 	case WASM_OP_REF_NULL:
 		if (!wasm_reader_u8(&v->r, &t))
 			return wasm_vf_vreader_fail(v);
-		if (!wasm_is_reftype(t) ||
-		    (t == WASM_TYPE_EXNREF && (m->features_off & WASM_FEAT_EXCEPTIONS)))
+		if (!wasm_is_reftype(t))
 			return wasm_vf_vfail(v, ERR_MALFORMED, "malformed reference type");
+		if (wasm_type_off(m, t))
+			return wasm_vf_type_off(v, t);
 		return wasm_vf_push(v, t);
 	case WASM_OP_REF_IS_NULL:
 		if (!wasm_vf_pop(v, &t))

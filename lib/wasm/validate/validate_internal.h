@@ -65,6 +65,9 @@ struct vfunc {
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Fails with a malformed value type `b` of a feature `v`'s module turned
+ * off (wasm_type_off), naming the feature. */
+bool wasm_vf_type_off(struct vfunc *v, uint8_t b);
 /* Records the reader's failure as a malformed-body error. */
 bool wasm_vf_vreader_fail(struct vfunc *v);
 /* Grows *arr (*cap elements of `size` bytes) to at least `need` elements. */

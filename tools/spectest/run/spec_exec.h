@@ -27,7 +27,7 @@
  *   FILE.wast:*       every command of FILE.wast
  *   *:text-malformed  every assert_malformed whose module is in text form
  *                     in wast2json's JSON (written as a .wat; a .wast read
- *                     by run/wast_load.c has none: its text is checked)
+ *                     by run/spec_wast.c has none: its text is checked)
  * `#` starts a comment line; blank lines are ignored; REASON is required.
  */
 enum spec_skip_kind { SPEC_SKIP_LINE, SPEC_SKIP_FILE, SPEC_SKIP_TEXT_MALFORMED };

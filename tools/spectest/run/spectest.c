@@ -1,7 +1,7 @@
 /*
  * spectest.c - host tool: runs the official WebAssembly spec testsuite
  * against lib/wasm: its .wast scripts, read by our text front end
- * (wast_load.c), or their conversion by `wast2json` (FILE.json).
+ * (spec_wast.c), or their conversion by `wast2json` (FILE.json).
  *
  *   spectest [--guarded] [--skip FILE] [--root DIR] [--skip-counts] [--timeout SECS]
  *            [--details N] [-j N] [-v] FILE.wast|FILE.json...

@@ -1,5 +1,5 @@
 /*
- * wast_load.c - the host spectest runner's .wast reader: the script goes
+ * spec_wast.c - the spectest runner's .wast reader: the script goes
  * through our text front end (wasm/text/wast.h) and each of its commands
  * becomes the spec_command that wast_json.c would have made from
  * wast2json's JSON, so spec_exec.c runs both alike. Modules come as their
@@ -7,8 +7,7 @@
  * refused (the text-format assert_malformed cases) keeps the reason in
  * `refused`.
  *
- * Host only (the test kernel reads JSON), so not named spec_*.c: the
- * kernel's build takes those.
+ * Portable: the test kernel links it too (kernel/tests/spec_run.c).
  *
  * Invariant: every string and binary moves from the wast_script into the
  * spec_script (the wast side's pointer is then NULL), so freeing both
@@ -111,13 +110,11 @@ static int convert(struct wast_cmd *w, struct spec_command *c)
 	if (!c->bin &&
 	    (c->kind == SPEC_CMD_MODULE || c->kind == SPEC_CMD_ERROR ||
 	     (c->kind >= SPEC_CMD_ASSERT_INVALID && c->kind <= SPEC_CMD_ASSERT_UNINSTANTIABLE))) {
-		char why[160];
-
-		fmt_snprintf(why, sizeof(why), "%u:%u: %s", w->wat_err.line, w->wat_err.col,
-			     w->wat_err.msg);
-		c->refused = strdup(why);
+		c->refused = malloc(160);
 		if (!c->refused)
 			return ERR_NOMEM;
+		fmt_snprintf(c->refused, 160, "%u:%u: %s", w->wat_err.line, w->wat_err.col,
+			     w->wat_err.msg);
 	}
 	c->has_action = w->has_action;
 	c->action.is_get = w->action.is_get;
@@ -127,22 +124,14 @@ static int convert(struct wast_cmd *w, struct spec_command *c)
 	return rc ? rc : values(w->expected, w->nexpected, &c->expected, &c->nexpected);
 }
 
-int spec_wast_load(const char *path, struct spec_script *out, char *err, size_t errlen)
+int spec_wast_parse(const char *path, const char *text, size_t len, struct spec_script *out,
+		    char *err, size_t errlen)
 {
 	struct wast_script w = {0};
 	struct spec_script s = {0};
 	struct wat_error we = {0};
-	char *text;
-	size_t len;
-	int rc = spec_file_read(path, &text, &len);
+	int rc = wast_parse(text, len, &w, &we);
 
-	if (rc) {
-		fmt_snprintf(err, errlen, "%s: %s", path,
-			     rc == ERR_IO ? "cannot open or read" : err_str(rc));
-		return rc;
-	}
-	rc = wast_parse(text, len, &w, &we);
-	free(text);
 	if (rc) {
 		if (rc == ERR_MALFORMED)
 			fmt_snprintf(err, errlen, "%s:%u:%u: %s", path, we.line, we.col, we.msg);

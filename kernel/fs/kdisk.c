@@ -1,0 +1,86 @@
+/*
+ * kdisk.c - the disk at /data: the ext2 filesystem (lib/ext2) on the first
+ * virtio-blk disk, in the kernel's namespace (lib/vfs's ext2fs.c), and
+ * writing it back (sync, shutdown).
+ *
+ *   vfs call (task, vfs->lock held) -> ext2 -> dev_read/dev_write
+ *                                    -> vblk_io_polled (spins on this CPU)
+ *
+ * The VFS runs ext2 under its spinlock, so the device is polled rather
+ * than waited for: a request of a /data file holds that lock (and its CPU)
+ * until the disk answered. A disk that is missing, not ext2 or damaged is
+ * reported in the boot log and not mounted; nothing here panics.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/console.h"
+#include "drivers/virtio_blk.h"
+#include "ext2/ext2.h"
+#include "fs/kvfs.h"
+
+static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
+{
+	return vblk_io_polled(ctx, sector, count, false, buf);
+}
+
+static int dev_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
+{
+	return vblk_io_polled(ctx, sector, count, true, (void *)buf);
+}
+
+static const struct ext2_dev_ops dev_ops = {.read = dev_read, .write = dev_write};
+
+static struct ext2_dev dev; /* ext2 keeps a copy; set once at boot */
+
+void kvfs_disk_mount(struct vblk *d)
+{
+	struct ext2_fs *e2 = NULL;
+	struct ext2_info info;
+	struct vfs_fs *fs;
+	const char *why = "";
+	int err;
+
+	if (!d) {
+		log_info("disk", "no disk: /data not mounted");
+		return;
+	}
+	dev = (struct ext2_dev){.ops = &dev_ops, .ctx = d, .sectors = vblk_sectors(d)};
+	struct ext2_opts opts = {
+		.cache_blocks = KVFS_DISK_CACHE, .clock = vfs_ext2_clock, .clock_arg = kvfs};
+	uint64_t mib = dev.sectors * VBLK_SECTOR >> 20;
+	err = ext2_mount(&dev, &opts, &e2, &why);
+	if (err) {
+		log_warn("disk", "%llu MiB disk: not mounted at /data: %s (%s)",
+			 (unsigned long long)mib,
+			 err == ERR_MALFORMED ? "not a valid ext2" : err_str(err),
+			 why && why[0] ? why : "no reason given");
+		return;
+	}
+	err = vfs_ext2_create(kvfs, e2, &fs);
+	if (err) {
+		log_warn("disk", "ext2 on the disk: not mounted at /data: %s (%s)", err_str(err),
+			 ext2_why(e2)[0] ? ext2_why(e2) : "its root directory");
+		(void)ext2_unmount(e2);
+		return;
+	}
+	err = vfs_mount(kvfs, "/data", fs, VFS_MOUNT_MKDIR);
+	if (!err)
+		err = vfs_set_guest_access(kvfs, "/data", VFS_ACCESS_WRITE);
+	if (err) {
+		/* an fs never mounted is freed with the vfs: its ext2 stays
+		 * marked not clean, which e2fsck would fix */
+		log_warn("disk", "cannot mount ext2 at /data: %s", err_str(err));
+		return;
+	}
+	ext2_info(e2, &info);
+	log_info("disk",
+		 "/data: ext2 on a %llu MiB disk, %u-byte blocks, %llu of %llu blocks free%s",
+		 (unsigned long long)mib, info.block_size, (unsigned long long)info.free_blocks,
+		 (unsigned long long)info.blocks, ext2_readonly(e2) ? ", read-only" : "");
+}
+
+int kvfs_sync(void)
+{
+	return kvfs ? vfs_sync(kvfs) : 0;
+}

@@ -330,9 +330,8 @@ static void gen_memories(struct gen *g, uint32_t *mmaxes, uint32_t *doff, uint32
 		dlen[i] = g->mpages[i] ? 1 + gen_pick(g, 16) : 0;
 		doff[i] = g->mpages[i] ? gen_pick(g, g->mpages[i] * 65536 - dlen[i] + 1) : 0;
 	}
-	/* memory 0 of 64 bits: rarer with SIMD, whose accesses need it 32 */
 	for (uint32_t i = 0; i < g->nmems && (g->feat & WASM_FEAT_MEMORY64); i++)
-		g->mem64[i] = gen_pick(g, i == 0 && g->simd ? 6 : 3) == 0;
+		g->mem64[i] = gen_pick(g, 3) == 0;
 	g->ndatas = 2 + (g->nmems - 1);
 	if (g->feat & WASM_FEAT_EXTENDED_CONST)
 		g->extconst = gen_pick(g, 2);

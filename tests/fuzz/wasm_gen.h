@@ -63,16 +63,15 @@ size_t wasm_gen_seed(uint64_t seed, uint8_t *buf, size_t cap);
  * stream gives exactly the module it gave then, so kept inputs keep their
  * meaning.
  *   SIMD           v128 params, results, locals, globals, blocks; every
- *                  SIMD row (lane ops, shuffles, loads/stores on memory 0)
+ *                  SIMD row (lane ops, shuffles, loads/stores on any memory)
  *   RELAXED_SIMD   the relaxed rows too (with SIMD)
  *   TAIL_CALL      return_call, return_call_indirect
  *   EXCEPTIONS     a tag, throw, try_table, throw_ref, legacy try
  *   MULTI_MEMORY   up to GEN_MAX_MEMS memories, each with a data segment;
  *                  loads, stores, size, grow, fill, copy (between any two),
  *                  init on any; explicit memory index 0 sometimes
- *   MEMORY64       64-bit memories (memory 0 too, then without SIMD
- *                  accesses): i64 addresses, sizes and lengths, offsets past
- *                  4 GiB, addresses near 2^64
+ *   MEMORY64       64-bit memories (memory 0 too): i64 addresses, sizes
+ *                  and lengths, offsets past 4 GiB, addresses near 2^64
  *   EXTENDED_CONST add/sub/mul (and global.get of earlier immutable
  *                  globals) in globals' and segments' offsets
  */

@@ -282,12 +282,12 @@ static void gen_memarg(struct gen *g, uint32_t idx, uint32_t mem)
 }
 
 /* Whether row i can be generated in this module (SIMD rows with the
- * features; SIMD memory rows only on a 32-bit memory 0). */
-static bool gen_row_ok(const struct gen *g, uint32_t i, bool mem)
+ * features). */
+static bool gen_row_ok(const struct gen *g, uint32_t i)
 {
 	if (!wasm_op_index_is_simd(i))
 		return true;
-	if (!g->simd || (mem && g->mem64[0]))
+	if (!g->simd)
 		return false;
 	return g->relaxed || i < WASM_OP_INDEX(WASM_OP_PREFIX_FD, WASM_OP_FD_RELAXED);
 }
@@ -313,7 +313,7 @@ uint32_t gen_pick_row(struct gen *g, uint8_t r, bool memory)
 			bool mem = gen_row_mem(i);
 
 			if (!o->text || o->sig == WASM_SIG_NONE || o->tr == WASM_TR_SPECIAL ||
-			    mem != memory || wasm_sig_result(o->sig) != r || !gen_row_ok(g, i, mem))
+			    mem != memory || wasm_sig_result(o->sig) != r || !gen_row_ok(g, i))
 				continue;
 			if (pass == 0)
 				n++;
@@ -328,13 +328,13 @@ uint32_t gen_pick_row(struct gen *g, uint8_t r, bool memory)
 }
 
 /* Emits row `idx` with its operands (a memory access on a memory picked
- * now: SIMD ones on memory 0) and immediates. */
+ * now) and immediates. */
 void gen_row(struct gen *g, uint32_t idx, uint32_t depth)
 {
 	const struct wasm_opinfo *o = &wasm_opinfo[idx];
 	uint32_t sig = o->sig, lanes = wasm_imm_lanes(o->imm);
 	bool mem = gen_row_mem(idx);
-	uint32_t m = mem && o->tr != WASM_TR_SIMD ? gen_pick_mem(g, -1) : 0;
+	uint32_t m = mem ? gen_pick_mem(g, -1) : 0;
 
 	if (o->imm == WASM_IMM_V128) { /* v128.const */
 		gen_const(g, WASM_TYPE_V128);

@@ -108,7 +108,9 @@ HOST_TEST_GEN += $(WASM_GEN_SRCS)
 HOST_TEST_GEN_wasm += $(WASM_GEN_SRCS)
 #
 #   make fuzz-wasm-diff [FUZZ_TIME=s]  libFuzzer: generated modules, checked vs guarded memory
-#                                      (WASM_DIFF_B picks B, see tests/fuzz/wasm_diff.h)
+#                                      (WASM_DIFF_B picks B, see tests/fuzz/wasm_diff.h;
+#                                      WASM_DIFF_FEATURES the generator's features: all,
+#                                      base, or names such as simd,memory64)
 #   make wasm-diff [DIFF_SEEDS=N]      the same check over N seeds without libFuzzer
 #   make jit-diff-soak [SOAK_SECONDS=s] compiled code vs the interpreter for s seconds
 #                                      (default 3600) under qemu-riscv64 (tools/jit-diff-soak.sh)

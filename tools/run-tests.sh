@@ -30,6 +30,7 @@ suites=(
 	"wasi-simd|env BUILD=$BUILD tests/wasi/simd.sh"
 	"fuzz-replay|env BUILD=$BUILD tests/fuzz/replay.sh"
 	"wasm-diff|$BUILD/host/wasm_diff --seeds 3000"
+	"wasm-diff-base|$BUILD/host/wasm_diff --features base --seeds 1000"
 	"spectest-rv64|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh"
 	"spectest-rv64-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --guarded"
 	"wasi-rv64|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun tests/wasi/run.sh"

@@ -5,7 +5,10 @@
 # with checked and with guarded memory. Then each kept input of the
 # differential target (tests/fuzz/regress/wasm_diff/) through its driver
 # ($BUILD/host-asan/wasm_diff FILE: a module generated from it, checked vs
-# guarded memory must agree). One test per (file, target, mode); a
+# guarded memory must agree), twice: with every feature the generator has
+# (SIMD, multiple memories, memory64, ...) and with its base set (the
+# modules the inputs kept before those gave). One test per (file, target,
+# mode); a
 # crash, sanitizer report, leak, mismatch or timeout fails it. A missing
 # replay binary or an empty regress directory fails too. Then each kept
 # ext2 image (tests/fuzz/regress/ext2/) through $REPLAY_DIR/
@@ -83,7 +86,8 @@ replay_each() {
 		fi
 	done
 }
-replay_each wasm_diff "$REPLAY_DIR/wasm_diff" "$REGRESS/wasm_diff"
+WASM_DIFF_FEATURES=all replay_each wasm_diff "$REPLAY_DIR/wasm_diff" "$REGRESS/wasm_diff"
+WASM_DIFF_FEATURES=base replay_each wasm_diff/base "$REPLAY_DIR/wasm_diff" "$REGRESS/wasm_diff"
 replay_each ext2 "$REPLAY_DIR/fuzz_replay_ext2" "$REGRESS/ext2"
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -36,8 +36,15 @@ struct wasm_diff_stats {
  * or "jit"). */
 enum wasm_diff_mode wasm_diff_mode(void);
 
+/* wasm_diff_features - the generator's features (wasm_gen.h) from
+ * WASM_DIFF_FEATURES: "base" (WASM_GEN_FEATURES_BASE: the modules of the
+ * generator before its 3.0 options), or names for wasm_feature_parse
+ * ("all", the default: WASM_GEN_FEATURES_ALL); UINT32_MAX if unknown. */
+uint32_t wasm_diff_features(void);
+
 /*
- * wasm_diff_check - generates a module from `data`, runs it in both
+ * wasm_diff_check - generates a module from `data` (with the features of
+ * wasm_diff_features, and loaded with the others off), runs it in both
  * configurations and compares them (see wasm_diff_fuzz.c). Returns an enum
  * wasm_diff_result; what differed is written to `report` (may be NULL);
  * `stats` (may be NULL) gets the calls added. Not thread-safe (one static

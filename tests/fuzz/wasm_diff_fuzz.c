@@ -13,9 +13,10 @@
  * "budget" global reset first; after each call the two must agree on:
  *  - the outcome: returned, or trapped with the same kind (and, between two
  *    interpreters, the same backtrace);
- *  - the results, bit for bit (funcrefs compared as function indices);
- *  - the state: memory size and a hash of its bytes, every global, both
- *    tables, and the dropped segments.
+ *  - the results, bit for bit (funcrefs compared as function indices; a
+ *    v128 as its two 8-byte halves, the entries the API passes it in);
+ *  - the state: every memory's size and a hash of its bytes, every global
+ *    (both halves of a v128), both tables, and the dropped segments.
  * NaN results may differ in sign and payload only where the spec lets them
  * (WASM_DIFF_NAN=relaxed, for a compiler tier: both must then be NaNs of
  * the same class, canonical or arithmetic); otherwise bits must match.
@@ -93,6 +94,20 @@ enum wasm_diff_mode wasm_diff_mode(void)
 	return WASM_DIFF_GUARDED;
 }
 
+uint32_t wasm_diff_features(void)
+{
+	const char *f = getenv("WASM_DIFF_FEATURES");
+	uint32_t bits;
+
+	if (!f || !*f)
+		return WASM_GEN_FEATURES_ALL;
+	if (!strcmp(f, "base"))
+		return WASM_GEN_FEATURES_BASE;
+	if (wasm_feature_parse(f, &bits) != 0)
+		return UINT32_MAX;
+	return bits & WASM_GEN_FEATURES_ALL;
+}
+
 static bool diff_nan_relaxed(void)
 {
 	const char *n = getenv("WASM_DIFF_NAN");
@@ -163,6 +178,7 @@ static uint64_t diff_val(uint8_t type, union wasm_val v)
 		return v.i32;
 	case WASM_TYPE_I64:
 	case WASM_TYPE_F64:
+	case WASM_TYPE_V128: /* bytes 0-7 (a global's; its val_hi apart) */
 		return v.i64;
 	default:
 		return diff_ref(type, v.ref);
@@ -188,8 +204,10 @@ static uint64_t diff_state(const struct diff_side *sd)
 				h = diff_mix(h, w ^ k);
 		}
 	}
-	for (uint32_t i = 0; i < m->nglobals; i++)
+	for (uint32_t i = 0; i < m->nglobals; i++) {
 		h = diff_mix(h, diff_val(inst->globals[i]->type, inst->globals[i]->val));
+		h = diff_mix(h, inst->globals[i]->val_hi);
+	}
 	for (uint32_t i = 0; i < m->ntables; i++) {
 		const struct wasm_tableinst *t = inst->tables[i];
 
@@ -204,9 +222,28 @@ static uint64_t diff_state(const struct diff_side *sd)
 	return h;
 }
 
-/* Arguments as both stores read them: numbers as bits, a funcref as a
- * function index + 1, an externref as a small host value (0: null). */
-static void diff_args(struct wasm_gen_input *in, const struct wasm_functype *ft, uint64_t nfuncs,
+/* The value array entries of types ts[0..n) (wasm/runtime.h): a v128 as
+ * two i64 halves; their number (at most DIFF_MAX_VALS for generated
+ * functions). */
+static uint32_t diff_slot_types(const uint8_t *ts, uint32_t n, uint8_t *out)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < n && k < DIFF_MAX_VALS; i++) {
+		if (ts[i] == WASM_TYPE_V128 && k + 1 < DIFF_MAX_VALS) {
+			out[k++] = WASM_TYPE_I64;
+			out[k++] = WASM_TYPE_I64;
+		} else {
+			out[k++] = ts[i];
+		}
+	}
+	return k;
+}
+
+/* Arguments (np entries of slot types pt) as both stores read them:
+ * numbers as bits, a funcref as a function index + 1, an externref as a
+ * small host value (0: null). */
+static void diff_args(struct wasm_gen_input *in, const uint8_t *pt, uint32_t np, uint64_t nfuncs,
 		      uint64_t *abstract)
 {
 	static const uint64_t edges[] = {0,
@@ -222,9 +259,9 @@ static void diff_args(struct wasm_gen_input *in, const struct wasm_functype *ft,
 					 0x4f000000ull,
 					 0x43e0000000000000ull};
 
-	for (uint32_t i = 0; i < ft->nparams; i++) {
+	for (uint32_t i = 0; i < np; i++) {
 		uint32_t k = wasm_gen_choose(in, 4);
-		uint8_t t = ft->params[i];
+		uint8_t t = pt[i];
 
 		if (t == WASM_TYPE_FUNCREF)
 			abstract[i] = wasm_gen_choose(in, (uint32_t)nfuncs + 1);
@@ -240,12 +277,12 @@ static void diff_args(struct wasm_gen_input *in, const struct wasm_functype *ft,
 	}
 }
 
-static void diff_args_for(const struct diff_side *sd, const struct wasm_functype *ft,
+static void diff_args_for(const struct diff_side *sd, const uint8_t *pt, uint32_t np,
 			  const uint64_t *abstract, union wasm_val *args)
 {
-	for (uint32_t i = 0; i < ft->nparams; i++) {
+	for (uint32_t i = 0; i < np; i++) {
 		memset(&args[i], 0, sizeof(args[i]));
-		switch (ft->params[i]) {
+		switch (pt[i]) {
 		case WASM_TYPE_I32:
 		case WASM_TYPE_F32:
 			args[i].i32 = (uint32_t)abstract[i];
@@ -271,13 +308,15 @@ static void diff_call(struct diff_side *sd, uint32_t func, const uint64_t *abstr
 	struct wasm_funcinst *f = sd->inst->funcs[func];
 	struct wasm_exec_limits lim = {.max_call_depth = 256, .fuel = sd->fuel ? DIFF_FUEL : 0};
 	union wasm_val args[DIFF_MAX_VALS];
+	uint8_t pt[DIFF_MAX_VALS], rt[DIFF_MAX_VALS];
+	uint32_t np = diff_slot_types(f->type->params, f->type->nparams, pt);
+	uint32_t nr = diff_slot_types(f->type->results, f->type->nresults, rt);
 	struct wasm_exec *x;
 
 	memset(o, 0, sizeof(*o));
-	diff_args_for(sd, f->type, abstract, args);
+	diff_args_for(sd, pt, np, abstract, args);
 	sd->budget->val.i32 = WASM_GEN_CALL_BUDGET;
-	if (wasm_exec_new(sd->s, &lim, &x) != 0 ||
-	    wasm_exec_call(x, f, args, f->type->nparams) != 0) {
+	if (wasm_exec_new(sd->s, &lim, &x) != 0 || wasm_exec_call(x, f, args, np) != 0) {
 		o->status = DIFF_NOEXEC;
 		return;
 	}
@@ -300,10 +339,10 @@ static void diff_call(struct diff_side *sd, uint32_t func, const uint64_t *abstr
 			const union wasm_val *res = wasm_exec_results(x, &o->nres);
 
 			o->status = DIFF_DONE;
-			if (o->nres != f->type->nresults || o->nres > DIFF_MAX_VALS)
+			if (o->nres != nr || o->nres > DIFF_MAX_VALS)
 				abort();
 			for (uint32_t i = 0; i < o->nres; i++)
-				o->res[i] = diff_val(f->type->results[i], res[i]);
+				o->res[i] = diff_val(rt[i], res[i]);
 		} else if (st == WASM_RUN_TRAPPED) {
 			const struct wasm_trap *t = wasm_exec_trap(x);
 
@@ -370,8 +409,8 @@ static void diff_print(FILE *out, const char *name, const struct diff_outcome *o
 	fprintf(out, " state %016llx\n", (unsigned long long)o->state);
 }
 
-/* What differs between a and b, or NULL. */
-static const char *diff_compare(const struct wasm_functype *ft, const struct diff_outcome *a,
+/* What differs between a and b (results of slot types rt), or NULL. */
+static const char *diff_compare(const uint8_t *rt, const struct diff_outcome *a,
 				const struct diff_outcome *b, bool exact_traps, bool relaxed)
 {
 	if (a->status != b->status)
@@ -385,7 +424,7 @@ static const char *diff_compare(const struct wasm_functype *ft, const struct dif
 			return "backtrace";
 	}
 	for (uint32_t i = 0; a->status == DIFF_DONE && i < a->nres; i++)
-		if (!diff_same_val(ft->results[i], a->res[i], b->res[i], relaxed))
+		if (!diff_same_val(rt[i], a->res[i], b->res[i], relaxed))
 			return "result";
 	if (a->state != b->state)
 		return "state (memory, globals, tables or segments)";
@@ -423,6 +462,8 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 	static uint8_t bin[WASM_GEN_MAX_MODULE];
 	struct wasm_gen_input in = {.data = data, .len = size};
 	enum wasm_diff_mode mode = wasm_diff_mode();
+	uint32_t features = wasm_diff_features();
+	struct wasm_load_opts lo = {.features_off = WASM_GEN_FEATURES_ALL & ~features};
 	bool relaxed = diff_nan_relaxed();
 	struct diff_side a, b;
 	struct wasm_module *m = NULL;
@@ -432,8 +473,13 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 	size_t n;
 	uint32_t ncalls;
 
-	n = wasm_gen_module(&in, bin, sizeof(bin), NULL);
-	if (n == 0 || wasm_module_load(bin, n, &m, &err) != 0) {
+	if (features == UINT32_MAX) {
+		if (report)
+			fprintf(report, "WASM_DIFF_FEATURES: unknown feature\n");
+		return WASM_DIFF_SETUP;
+	}
+	n = wasm_gen_module_with(&in, bin, sizeof(bin), NULL, features);
+	if (n == 0 || wasm_module_load_opts(bin, n, &lo, &m, &err) != 0) {
 		if (report)
 			fprintf(report, "generated module does not load: %s\n",
 				n ? err.msg : "no room");
@@ -457,10 +503,13 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 		uint32_t func = c < m->nfuncs ? c : wasm_gen_choose(&in, m->nfuncs);
 		const struct wasm_functype *ft = &m->types[m->funcs[func].type];
 		uint64_t abstract[DIFF_MAX_VALS];
+		uint8_t pt[DIFF_MAX_VALS], rt[DIFF_MAX_VALS];
+		uint32_t np = diff_slot_types(ft->params, ft->nparams, pt);
 		struct diff_outcome oa, ob;
 		const char *what;
 
-		diff_args(&in, ft, m->nfuncs, abstract);
+		diff_slot_types(ft->results, ft->nresults, rt);
+		diff_args(&in, pt, np, m->nfuncs, abstract);
 		diff_call(&a, func, abstract, &oa);
 		diff_call(&b, func, abstract, &ob);
 		diff_count(stats, &oa);
@@ -471,12 +520,12 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 		/* only A counts fuel when B compiles: past A's fuel, no verdict */
 		if (oa.status == DIFF_TRAPPED && oa.trap == WASM_TRAP_FUEL && !b.fuel)
 			break;
-		what = diff_compare(ft, &oa, &ob, mode != WASM_DIFF_JIT, relaxed);
+		what = diff_compare(rt, &oa, &ob, mode != WASM_DIFF_JIT, relaxed);
 		if (!what)
 			continue;
 		if (report) {
 			fprintf(report, "MISMATCH in %s: call %u of f%u (", what, c, func);
-			for (uint32_t i = 0; i < ft->nparams; i++)
+			for (uint32_t i = 0; i < np; i++)
 				fprintf(report, "%s0x%llx", i ? ", " : "",
 					(unsigned long long)abstract[i]);
 			fprintf(report, ")\n");

@@ -4,11 +4,15 @@
  * (kept mismatches, tests/fuzz/regress/wasm_diff/). Runs anywhere the engine
  * runs, e.g. under qemu-riscv64.
  *
- *   wasm_diff [--jit] --seeds N [--from S] [--save DIR]   inputs wasm_gen_seed(S..S+N-1)
- *   wasm_diff [--jit] FILE...                              each file as one input
+ *   wasm_diff [--jit] [--features F] --seeds N [--from S] [--save DIR]
+ *                                    inputs wasm_gen_seed(S..S+N-1)
+ *   wasm_diff [--jit] [--features F] FILE...   each file as one input
  *
  * WASM_DIFF_B picks configuration B (see wasm_diff.h); --jit is
- * WASM_DIFF_B=jit (the compiler tier, riscv64 builds). Prints every
+ * WASM_DIFF_B=jit (the compiler tier, riscv64 builds). --features F is
+ * WASM_DIFF_FEATURES=F: the generator's features ("all", the default;
+ * "base": its modules from before the 3.0 options; or names such as
+ * "simd,memory64", see wasm_diff_features). Prints every
  * mismatch and ends with "N passed, N failed"; exit status 1 if any failed.
  * --save writes each failing seed's input to DIR/seed-<S>.
  */
@@ -42,8 +46,10 @@ static void diff_save(const char *dir, uint64_t seed, const uint8_t *in, size_t 
 
 static int diff_usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--jit] --seeds N [--from S] [--save DIR] | [--jit] FILE...\n",
-		argv0);
+	fprintf(stderr,
+		"usage: %s [--jit] [--features F] --seeds N [--from S] [--save DIR]\n"
+		"       %s [--jit] [--features F] FILE...\n",
+		argv0, argv0);
 	return 2;
 }
 
@@ -62,6 +68,8 @@ int main(int argc, char **argv)
 			from = strtoull(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "--jit")) {
 			setenv("WASM_DIFF_B", "jit", 1);
+		} else if (!strcmp(argv[i], "--features") && i + 1 < argc) {
+			setenv("WASM_DIFF_FEATURES", argv[++i], 1);
 		} else if (!strcmp(argv[i], "--save") && i + 1 < argc) {
 			save = argv[++i];
 		} else if (argv[i][0] == '-') {
@@ -73,6 +81,14 @@ int main(int argc, char **argv)
 	}
 	if (!nseeds && first_file == argc)
 		return diff_usage(argv[0]);
+	if (wasm_diff_features() == UINT32_MAX) {
+		fprintf(stderr, "%s: unknown feature in '%s'\n", argv[0],
+			getenv("WASM_DIFF_FEATURES"));
+		return 2;
+	}
+	printf("features: %s (0x%x)\n",
+	       getenv("WASM_DIFF_FEATURES") ? getenv("WASM_DIFF_FEATURES") : "all",
+	       wasm_diff_features());
 	if (wasm_diff_mode() == WASM_DIFF_CHECKED)
 		printf("B: interpreter, checked memory, eager translation\n");
 	if (wasm_diff_mode() == WASM_DIFF_GUARDED) {

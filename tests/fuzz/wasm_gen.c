@@ -6,10 +6,11 @@
  * Types for multi-value block types are added to the type section as the
  * bodies need them, so the sections are written last, in order:
  *
- *   module = types | funcs | table0 funcref, table1 externref | memory 0 |
+ *   module = types | funcs | table0 funcref, table1 externref |
+ *            memory 0 (and 1, 2 with multi-memory; 32 or 64 bits) |
  *            tag 0 [i32] (some modules) | globals (budget first) |
  *            exports | elems 0-2 | datacount | code |
- *            data 0 (active), 1 (passive)
+ *            data 0 (active), 1 (passive), 2.. (active, memories 1..)
  *
  * Invariant: every segment is in bounds of its table or memory's initial
  * size, so instantiation never traps.
@@ -91,6 +92,11 @@ void gen_buf_bytes(struct gen_buf *b, const uint8_t *p, size_t n)
 
 void gen_buf_u32(struct gen_buf *b, uint32_t v)
 {
+	gen_buf_u64(b, v);
+}
+
+void gen_buf_u64(struct gen_buf *b, uint64_t v)
+{
 	do {
 		uint8_t c = v & 0x7f;
 
@@ -134,7 +140,10 @@ void gen_op(struct gen *g, uint32_t idx)
 {
 	if (g->counts)
 		g->counts[idx]++;
-	if (idx >= 0x100) {
+	if (wasm_op_index_is_simd(idx)) {
+		gen_buf_byte(&g->body, WASM_OP_PREFIX_FD);
+		gen_buf_u32(&g->body, idx - WASM_OP_INDEX(WASM_OP_PREFIX_FD, 0));
+	} else if (idx >= 0x100) {
 		gen_buf_byte(&g->body, WASM_OP_PREFIX_FC);
 		gen_buf_u32(&g->body, idx - 0x100);
 	} else {
@@ -161,11 +170,14 @@ bool gen_is_num(uint8_t t)
 	return t == WASM_TYPE_I32 || t == WASM_TYPE_I64 || t == WASM_TYPE_F32 || t == WASM_TYPE_F64;
 }
 
-/* Any value type; references one time in eight. */
+/* Any value type; references one time in eight, with SIMD v128 one in
+ * nine. */
 uint8_t gen_pick_valtype(struct gen *g)
 {
-	uint32_t k = gen_pick(g, 16);
+	uint32_t k = gen_pick(g, g->simd ? 18 : 16);
 
+	if (k >= 16)
+		return WASM_TYPE_V128;
 	if (k == 14)
 		return WASM_TYPE_FUNCREF;
 	if (k == 15)
@@ -216,37 +228,130 @@ static void gen_vec_types(struct gen_buf *b, const uint8_t *t, uint32_t n)
 	gen_buf_bytes(b, t, n);
 }
 
-static void gen_limits(struct gen_buf *b, uint32_t min, uint32_t max)
+static void gen_limits(struct gen_buf *b, uint32_t min, uint32_t max, bool w64)
 {
-	gen_buf_byte(b, max ? 1 : 0);
+	gen_buf_byte(b, (uint8_t)((max ? 1 : 0) | (w64 ? 4 : 0)));
 	gen_buf_u32(b, min);
 	if (max)
 		gen_buf_u32(b, max);
 }
 
-static void gen_const_expr(struct gen_buf *b, struct gen *g, uint8_t t)
+/*
+ * An integer constant expression of value v into b: i32.const v, or with
+ * extended constants one of
+ *   (v - k) k add | (v + k) k sub | q m mul (v - q*m) add
+ * (wrapping arithmetic: exactly v).
+ */
+static void gen_offset_expr(struct gen_buf *b, struct gen *g, bool w64, uint64_t v)
+{
+	uint8_t c = w64 ? WASM_OP_I64_CONST : WASM_OP_I32_CONST;
+	uint8_t add = w64 ? WASM_OP_I64_ADD : WASM_OP_I32_ADD;
+	/* segments come after the code, often past the end of the stream:
+	 * choice 0 is an extended form then */
+	uint32_t form = g->extconst ? (gen_pick(g, 4) + 1) % 4 : 0;
+	uint64_t k = 0, m = 0;
+
+	/* the values as the s32 or s64 the instruction reads */
+#define GEN_SX(x) (w64 ? (int64_t)(x) : (int64_t)(int32_t)(uint32_t)(x))
+	if (form) {
+		k = wasm_gen_bits(g->in, 4);
+		m = wasm_gen_bits(g->in, 1);
+	}
+	gen_buf_byte(b, c);
+	switch (form) {
+	case 0:
+		gen_buf_s64(b, GEN_SX(v));
+		break;
+	case 1:
+	case 2:
+		gen_buf_s64(b, GEN_SX(form == 1 ? v - k : v + k));
+		gen_buf_byte(b, c);
+		gen_buf_s64(b, GEN_SX(k));
+		gen_buf_byte(b, form == 1 ? add : (uint8_t)(add + 1)); /* sub */
+		break;
+	default:
+		gen_buf_s64(b, GEN_SX(k));
+		gen_buf_byte(b, c);
+		gen_buf_s64(b, GEN_SX(m));
+		gen_buf_byte(b, (uint8_t)(add + 2)); /* mul */
+		gen_buf_byte(b, c);
+		gen_buf_s64(b, GEN_SX(v - k * m));
+		gen_buf_byte(b, add);
+		break;
+	}
+#undef GEN_SX
+	gen_buf_byte(b, WASM_OP_END);
+}
+
+/* A global's initializer: a constant; with extended constants, an i32 or
+ * i64 may also be an operation on it and a constant or an earlier
+ * immutable global of its type (global `self` is being defined). */
+static void gen_const_expr(struct gen_buf *b, struct gen *g, uint8_t t, uint32_t self)
 {
 	struct gen_buf save = g->body;
 	uint32_t *counts = g->counts;
+	bool wide = t == WASM_TYPE_I64;
 
 	/* reuse gen_const on `b`, without counting code coverage */
 	g->body = *b;
 	g->counts = NULL;
 	gen_const(g, t);
+	if (g->extconst && (t == WASM_TYPE_I32 || wide) && gen_pick(g, 3) != 2) {
+		int other = -1;
+
+		for (uint32_t i = 1; i < self; i++)
+			if (g->gtype[i] == t && !g->gmut[i] && gen_pick(g, 2))
+				other = (int)i;
+		if (other >= 0) {
+			gen_buf_byte(&g->body, WASM_OP_GLOBAL_GET);
+			gen_buf_u32(&g->body, (uint32_t)other);
+		} else {
+			gen_const(g, t);
+		}
+		/* add, sub or mul of the width */
+		gen_buf_byte(&g->body, (uint8_t)((wide ? WASM_OP_I64_ADD : WASM_OP_I32_ADD) +
+						 gen_pick(g, 3)));
+	}
 	gen_buf_byte(&g->body, WASM_OP_END);
 	*b = g->body;
 	g->body = save;
 	g->counts = counts;
 }
 
+/* The multi-memory and memory64 choices (after memory 0's own), and each
+ * extra memory's data segment's shape: offset doff[i], length dlen[i]. */
+static void gen_memories(struct gen *g, uint32_t *mmaxes, uint32_t *doff, uint32_t *dlen)
+{
+	if (g->feat & WASM_FEAT_MULTI_MEMORY)
+		g->nmems = 1 + gen_pick(g, GEN_MAX_MEMS);
+	for (uint32_t i = 1; i < g->nmems; i++) {
+		g->mpages[i] = gen_pick(g, 3);
+		mmaxes[i] = gen_pick(g, 2) ? g->mpages[i] + gen_pick(g, 4) : 0;
+		dlen[i] = g->mpages[i] ? 1 + gen_pick(g, 16) : 0;
+		doff[i] = g->mpages[i] ? gen_pick(g, g->mpages[i] * 65536 - dlen[i] + 1) : 0;
+	}
+	for (uint32_t i = 0; i < g->nmems && (g->feat & WASM_FEAT_MEMORY64); i++)
+		g->mem64[i] = gen_pick(g, 3) == 0;
+	g->ndatas = 2 + (g->nmems - 1);
+	if (g->feat & WASM_FEAT_EXTENDED_CONST)
+		g->extconst = gen_pick(g, 2);
+}
+
 size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint32_t *op_counts)
+{
+	return wasm_gen_module_with(in, out, cap, op_counts, WASM_GEN_FEATURES_ALL);
+}
+
+size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
+			    uint32_t *op_counts, uint32_t features)
 {
 	uint8_t code_p[WASM_GEN_MAX_CODE + GEN_BODY_CAP];
 	struct gen g_, *g = &g_;
 	uint8_t sp[WASM_GEN_MAX_MODULE / 2];
 	struct gen_buf mod = {.p = out, .cap = cap}, s;
 	struct gen_buf code = {.p = code_p, .cap = sizeof(code_p)};
-	uint32_t nft, d0off, d0len, d1len, e0off, e0len, e1len, e2len, mmax;
+	uint32_t nft, d0off, d0len, d1len, e0off, e0len, e1len, e2len;
+	uint32_t mmaxes[GEN_MAX_MEMS] = {0}, doff[GEN_MAX_MEMS] = {0}, dlen[GEN_MAX_MEMS] = {0};
 	static const uint8_t magic[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
 
 	if (cap < WASM_GEN_MAX_MODULE)
@@ -254,6 +359,12 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	memset(g, 0, sizeof(*g));
 	g->in = in;
 	g->counts = op_counts;
+	g->feat = features & WASM_GEN_FEATURES_ALL;
+	g->nmems = 1;
+	if (g->feat & WASM_FEAT_SIMD) {
+		g->simd = gen_pick(g, 3) != 0;
+		g->relaxed = g->simd && (g->feat & WASM_FEAT_RELAXED_SIMD) && gen_pick(g, 2);
+	}
 
 	/* function types, then functions */
 	nft = 1 + gen_pick(g, 5);
@@ -275,7 +386,8 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	g->table0 = 1 + gen_pick(g, 8);
 	g->table1 = gen_pick(g, 5);
 	g->pages = gen_pick(g, 3);
-	mmax = gen_pick(g, 2) ? g->pages + gen_pick(g, 4) : 0;
+	g->mpages[0] = g->pages;
+	mmaxes[0] = gen_pick(g, 2) ? g->pages + gen_pick(g, 4) : 0;
 	g->gtype[0] = WASM_TYPE_I32;
 	g->gmut[0] = true;
 	g->nglobals = 1 + gen_pick(g, GEN_MAX_GLOBALS);
@@ -283,6 +395,8 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 		g->gtype[i] =
 			gen_pick(g, 6) == 5 ? WASM_TYPE_FUNCREF : gen_numtypes[gen_pick(g, 4)];
 		g->gmut[i] = gen_pick(g, 3) != 0;
+		if (g->simd && gen_pick(g, 5) == 0)
+			g->gtype[i] = WASM_TYPE_V128;
 	}
 
 	/* segments' shapes (in bounds, so instantiation succeeds) */
@@ -294,13 +408,23 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	e1len = gen_pick(g, 9);
 	e2len = gen_pick(g, 5);
 
-	if (gen_pick(g, 4) == 0) {
+	if ((g->feat & WASM_FEAT_EXCEPTIONS) && gen_pick(g, 4) == 0) {
 		int tt = gen_type_find(g, (const uint8_t[]){WASM_TYPE_I32}, 1, (const uint8_t[]){0},
 				       0);
 
 		g->exn = tt >= 0;
-		g->tagtype = tt >= 0 ? (uint32_t)tt : 0;
+		g->ntags = g->exn;
+		g->tagtype[0] = tt >= 0 ? (uint32_t)tt : 0;
+		g->tagval[0] = WASM_TYPE_I32;
+		tt = g->exn && g->simd ? gen_type_find(g, (const uint8_t[]){WASM_TYPE_V128}, 1,
+						       (const uint8_t[]){0}, 0)
+				       : -1;
+		if (tt >= 0) {
+			g->tagtype[g->ntags] = (uint32_t)tt;
+			g->tagval[g->ntags++] = WASM_TYPE_V128;
+		}
 	}
+	gen_memories(g, mmaxes, doff, dlen);
 	for (uint32_t f = 0; f < g->nfuncs; f++)
 		gen_func(g, f, &code);
 
@@ -323,21 +447,24 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	s.len = 0;
 	gen_buf_u32(&s, 2);
 	gen_buf_byte(&s, WASM_TYPE_FUNCREF);
-	gen_limits(&s, g->table0, GEN_TABLE0_MAX);
+	gen_limits(&s, g->table0, GEN_TABLE0_MAX, false);
 	gen_buf_byte(&s, WASM_TYPE_EXTERNREF);
-	gen_limits(&s, g->table1, GEN_TABLE1_MAX);
+	gen_limits(&s, g->table1, GEN_TABLE1_MAX, false);
 	gen_buf_section(&mod, 4, &s);
 
 	s.len = 0;
-	gen_buf_u32(&s, 1);
-	gen_limits(&s, g->pages, mmax);
+	gen_buf_u32(&s, g->nmems);
+	for (uint32_t i = 0; i < g->nmems; i++)
+		gen_limits(&s, g->mpages[i], mmaxes[i], g->mem64[i]);
 	gen_buf_section(&mod, 5, &s);
 
-	if (g->exn) { /* the tag section: one tag */
+	if (g->exn) { /* the tag section */
 		s.len = 0;
-		gen_buf_u32(&s, 1);
-		gen_buf_byte(&s, 0);
-		gen_buf_u32(&s, g->tagtype);
+		gen_buf_u32(&s, g->ntags);
+		for (uint32_t i = 0; i < g->ntags; i++) {
+			gen_buf_byte(&s, 0);
+			gen_buf_u32(&s, g->tagtype[i]);
+		}
 		gen_buf_section(&mod, 13, &s);
 	}
 
@@ -351,7 +478,7 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 			gen_buf_s64(&s, WASM_GEN_CALL_BUDGET);
 			gen_buf_byte(&s, WASM_OP_END);
 		} else {
-			gen_const_expr(&s, g, g->gtype[i]);
+			gen_const_expr(&s, g, g->gtype[i], i);
 		}
 	}
 	gen_buf_section(&mod, 6, &s);
@@ -378,9 +505,7 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	s.len = 0;
 	gen_buf_u32(&s, 3);
 	gen_buf_u32(&s, 0);
-	gen_buf_byte(&s, WASM_OP_I32_CONST);
-	gen_buf_s64(&s, e0off);
-	gen_buf_byte(&s, WASM_OP_END);
+	gen_offset_expr(&s, g, false, e0off);
 	gen_buf_u32(&s, e0len);
 	for (uint32_t i = 0; i < e0len; i++)
 		gen_buf_u32(&s, gen_pick(g, g->nfuncs));
@@ -395,7 +520,7 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 		gen_buf_byte(&s, WASM_TYPE_FUNCREF);
 		gen_buf_u32(&s, e1len);
 		for (uint32_t i = 0; i < e1len; i++)
-			gen_const_expr(&s, g, WASM_TYPE_FUNCREF);
+			gen_const_expr(&s, g, WASM_TYPE_FUNCREF, 0);
 	}
 	gen_buf_u32(&s, 5);
 	gen_buf_byte(&s, WASM_TYPE_EXTERNREF);
@@ -408,7 +533,7 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	gen_buf_section(&mod, 9, &s);
 
 	s.len = 0;
-	gen_buf_u32(&s, 2);
+	gen_buf_u32(&s, g->ndatas);
 	gen_buf_section(&mod, 12, &s);
 
 	s.len = 0;
@@ -418,11 +543,9 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	gen_buf_section(&mod, 10, &s);
 
 	s.len = 0;
-	gen_buf_u32(&s, 2);
+	gen_buf_u32(&s, g->ndatas);
 	gen_buf_u32(&s, 0);
-	gen_buf_byte(&s, WASM_OP_I32_CONST);
-	gen_buf_s64(&s, (int32_t)d0off);
-	gen_buf_byte(&s, WASM_OP_END);
+	gen_offset_expr(&s, g, g->mem64[0], d0off);
 	gen_buf_u32(&s, d0len);
 	for (uint32_t i = 0; i < d0len; i++)
 		gen_buf_byte(&s, (uint8_t)wasm_gen_bits(in, 1));
@@ -430,6 +553,14 @@ size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint
 	gen_buf_u32(&s, d1len);
 	for (uint32_t i = 0; i < d1len; i++)
 		gen_buf_byte(&s, (uint8_t)(i * 37 + 11));
+	for (uint32_t i = 1; i < g->nmems; i++) { /* active, memory i */
+		gen_buf_u32(&s, 2);
+		gen_buf_u32(&s, i);
+		gen_offset_expr(&s, g, g->mem64[i], doff[i]);
+		gen_buf_u32(&s, dlen[i]);
+		for (uint32_t k = 0; k < dlen[i]; k++)
+			gen_buf_byte(&s, (uint8_t)(k * 53 + i));
+	}
 	gen_buf_section(&mod, 11, &s);
 
 	return mod.overflow ? 0 : mod.len;

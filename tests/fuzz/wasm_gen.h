@@ -8,9 +8,11 @@
  *
  * Invariants of every generated module (tests/host/wasm_gen_test.c checks
  * the first over many seeds):
- *  - it validates (WebAssembly 2.0 without SIMD) and instantiates with
- *    no imports in a store allowing WASM_GEN_MAX_PAGES pages and
- *    WASM_GEN_MAX_TABLE table elements;
+ *  - it validates, using only the features it was given (enum
+ *    wasm_feature bits, wasm/load.h, on top of WebAssembly 2.0 without
+ *    SIMD), and instantiates with no imports in a store allowing
+ *    WASM_GEN_MAX_PAGES pages per memory and WASM_GEN_MAX_TABLE table
+ *    elements;
  *  - every function is exported as "f<index>"; the mutable i32 global
  *    "budget" is a call budget: each function decrements it on entry and,
  *    found at 0, returns default values at once (so recursion and call
@@ -24,6 +26,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "wasm/load.h"
 
 #define WASM_GEN_MAX_PAGES   16
 #define WASM_GEN_MAX_TABLE   1024
@@ -52,6 +56,31 @@ uint64_t wasm_gen_bits(struct wasm_gen_input *in, uint32_t nbytes);
 size_t wasm_gen_seed(uint64_t seed, uint8_t *buf, size_t cap);
 
 /*
+ * The features the generator can use. Each one it is given is a per-module
+ * choice (most modules of WASM_GEN_FEATURES_ALL use a few, not all), and
+ * a feature it is not given costs no choice: with WASM_GEN_FEATURES_BASE
+ * (tail calls and exceptions, the features it had before the options) a
+ * stream gives exactly the module it gave then, so kept inputs keep their
+ * meaning.
+ *   SIMD           v128 params, results, locals, globals, blocks; every
+ *                  SIMD row (lane ops, shuffles, loads/stores on any memory)
+ *   RELAXED_SIMD   the relaxed rows too (with SIMD)
+ *   TAIL_CALL      return_call, return_call_indirect
+ *   EXCEPTIONS     a tag, throw, try_table, throw_ref, legacy try
+ *   MULTI_MEMORY   up to GEN_MAX_MEMS memories, each with a data segment;
+ *                  loads, stores, size, grow, fill, copy (between any two),
+ *                  init on any; explicit memory index 0 sometimes
+ *   MEMORY64       64-bit memories (memory 0 too): i64 addresses, sizes
+ *                  and lengths, offsets past 4 GiB, addresses near 2^64
+ *   EXTENDED_CONST add/sub/mul (and global.get of earlier immutable
+ *                  globals) in globals' and segments' offsets
+ */
+#define WASM_GEN_FEATURES_BASE (WASM_FEAT_TAIL_CALL | WASM_FEAT_EXCEPTIONS)
+#define WASM_GEN_FEATURES_ALL                                               \
+	(WASM_GEN_FEATURES_BASE | WASM_FEAT_SIMD | WASM_FEAT_RELAXED_SIMD | \
+	 WASM_FEAT_MULTI_MEMORY | WASM_FEAT_MEMORY64 | WASM_FEAT_EXTENDED_CONST)
+
+/*
  * wasm_gen_module - writes a module built from choices read from `in` into
  * out[0..cap) and returns its length, or 0 if cap is under
  * WASM_GEN_MAX_MODULE. op_counts, if not NULL, has WASM_OP_NINDEX entries
@@ -60,3 +89,8 @@ size_t wasm_gen_seed(uint64_t seed, uint8_t *buf, size_t cap);
  * of the stream is the caller's (e.g. for call arguments).
  */
 size_t wasm_gen_module(struct wasm_gen_input *in, uint8_t *out, size_t cap, uint32_t *op_counts);
+
+/* wasm_gen_module_with - the same with only `features` (a set of the
+ * WASM_GEN_FEATURES_ALL bits; wasm_gen_module uses all of them). */
+size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
+			    uint32_t *op_counts, uint32_t features);

@@ -75,6 +75,37 @@ void gen_const(struct gen *g, uint8_t t)
 			       : gen_f64_edges[gen_pick(g, GEN_COUNT(gen_f64_edges))],
 			   8);
 		break;
+	case WASM_TYPE_V128: {
+		/* 16 random bytes, or lanes of edge values: four 32-bit lanes
+		 * (i32 or f32 edges) or two 64-bit ones (i64 or f64 edges) */
+		uint64_t h[2] = {0, 0};
+		uint32_t kind = raw ? 4 : gen_pick(g, 4);
+
+		gen_op(g, WASM_OP_INDEX(WASM_OP_PREFIX_FD, WASM_OP_V128_CONST));
+		for (uint32_t i = 0; i < 4; i++) {
+			uint64_t v;
+
+			if (kind == 0)
+				v = gen_i32_edges[gen_pick(g, GEN_COUNT(gen_i32_edges))];
+			else if (kind == 1)
+				v = gen_f32_edges[gen_pick(g, GEN_COUNT(gen_f32_edges))];
+			else if (kind == 2 && i < 2)
+				v = gen_i64_edges[gen_pick(g, GEN_COUNT(gen_i64_edges))];
+			else if (kind == 3 && i < 2)
+				v = gen_f64_edges[gen_pick(g, GEN_COUNT(gen_f64_edges))];
+			else if (kind == 4 && i < 2)
+				v = wasm_gen_bits(g->in, 8);
+			else
+				continue;
+			if (kind < 2)
+				h[i / 2] |= v << (32 * (i % 2));
+			else
+				h[i] = v;
+		}
+		gen_buf_le(&g->body, h[0], 8);
+		gen_buf_le(&g->body, h[1], 8);
+		break;
+	}
 	default:
 		if (t == WASM_TYPE_FUNCREF && raw) {
 			gen_op(g, WASM_OP_REF_FUNC);
@@ -138,40 +169,72 @@ bool gen_low(const struct gen *g)
 
 /* ---- recursion ---- */
 
-/* An address: mostly near the start of memory, so that accesses hit, or
- * just below its current end, where an access may straddle it. */
-void gen_addr(struct gen *g, uint32_t depth)
+/* i32.const v, or i64.const v (w64). */
+void gen_iconst(struct gen *g, bool w64, int64_t v)
 {
-	switch (gen_pick(g, 5)) {
+	gen_op(g, w64 ? WASM_OP_I64_CONST : WASM_OP_I32_CONST);
+	gen_buf_s64(&g->body, w64 ? v : (int32_t)v);
+}
+
+/* A memory: any (w64 < 0), or one of 64 bits (w64 == 1) or 32 (0);
+ * UINT32_MAX if there is none. Reads no choice when one qualifies. */
+uint32_t gen_pick_mem(struct gen *g, int w64)
+{
+	uint32_t n = 0, k;
+
+	for (uint32_t i = 0; i < g->nmems; i++)
+		n += w64 < 0 || g->mem64[i] == (w64 == 1);
+	if (n == 0)
+		return UINT32_MAX;
+	k = gen_pick(g, n);
+	for (uint32_t i = 0; i < g->nmems; i++)
+		if ((w64 < 0 || g->mem64[i] == (w64 == 1)) && k-- == 0)
+			return i;
+	return UINT32_MAX;
+}
+
+/* Addresses near 2^32 and 2^64, for 64-bit memories. */
+static const uint64_t gen_addr64_edges[] = {1ull << 32, (1ull << 32) - 8, (1ull << 32) + 16, ~0ull,
+					    ~0ull - 15, 1ull << 63,	  0xffff0000ull};
+
+/* An address in memory `mem` (i64 if it is 64-bit): mostly near the start
+ * of memory, so that accesses hit, or just below its current end, where an
+ * access may straddle it; for a 64-bit memory also past 4 GiB and near
+ * 2^64, where the sum with an offset must not wrap. */
+void gen_addr(struct gen *g, uint32_t mem, uint32_t depth)
+{
+	bool w = g->mem64[mem];
+	uint8_t it = w ? WASM_TYPE_I64 : WASM_TYPE_I32;
+
+	switch (gen_pick(g, w ? 6 : 5)) {
 	case 0:
-		gen_op(g, WASM_OP_I32_CONST);
-		gen_buf_s64(&g->body, gen_pick(g, 256));
+		gen_iconst(g, w, gen_pick(g, 256));
 		break;
 	case 1:
-		gen_op(g, WASM_OP_I32_CONST);
-		gen_buf_s64(&g->body, (int32_t)(gen_pick(g, 3 * 65536)));
+		gen_iconst(g, w, gen_pick(g, 3 * 65536));
 		break;
 	case 2: {
 		/* an expression folded into the first pages */
-		gen_expr(g, WASM_TYPE_I32, depth + 1);
-		gen_op(g, WASM_OP_I32_CONST);
-		gen_buf_s64(&g->body, 0x1ffff);
-		gen_op(g, WASM_OP_I32_AND);
+		gen_expr(g, it, depth + 1);
+		gen_iconst(g, w, 0x1ffff);
+		gen_op(g, w ? WASM_OP_I64_AND : WASM_OP_I32_AND);
 		break;
 	}
 	case 3:
 		/* memory.size << 16 - k */
 		gen_op(g, WASM_OP_MEMORY_SIZE);
-		gen_buf_byte(&g->body, 0);
-		gen_op(g, WASM_OP_I32_CONST);
-		gen_buf_s64(&g->body, 16);
-		gen_op(g, WASM_OP_I32_SHL);
-		gen_op(g, WASM_OP_I32_CONST);
-		gen_buf_s64(&g->body, gen_pick(g, 17));
-		gen_op(g, WASM_OP_I32_SUB);
+		gen_imm(g, mem);
+		gen_iconst(g, w, 16);
+		gen_op(g, w ? WASM_OP_I64_SHL : WASM_OP_I32_SHL);
+		gen_iconst(g, w, gen_pick(g, 17));
+		gen_op(g, w ? WASM_OP_I64_SUB : WASM_OP_I32_SUB);
+		break;
+	case 5:
+		gen_iconst(g, true,
+			   (int64_t)gen_addr64_edges[gen_pick(g, GEN_COUNT(gen_addr64_edges))]);
 		break;
 	default:
-		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		gen_expr(g, it, depth + 1);
 		break;
 	}
 }
@@ -187,24 +250,55 @@ void gen_tidx(struct gen *g, uint32_t depth)
 	gen_buf_s64(&g->body, gen_pick(g, 12));
 }
 
-/* A length for bulk operations: mostly short. */
-void gen_len(struct gen *g, uint32_t depth)
+/* A length for bulk operations (i64 if w64): mostly short. */
+void gen_len(struct gen *g, bool w64, uint32_t depth)
 {
 	if (gen_pick(g, 4) == 3) {
-		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		gen_expr(g, w64 ? WASM_TYPE_I64 : WASM_TYPE_I32, depth + 1);
 		return;
 	}
-	gen_op(g, WASM_OP_I32_CONST);
-	gen_buf_s64(&g->body, gen_pick(g, 70));
+	gen_iconst(g, w64, gen_pick(g, 70));
 }
 
-static void gen_memarg(struct gen *g, uint32_t idx)
+/* align (with bit 6 and the memory index where it is not 0, and sometimes
+ * for 0 with multi-memory), offset (past 4 GiB sometimes for 64 bits). */
+static void gen_memarg(struct gen *g, uint32_t idx, uint32_t mem)
 {
 	static const uint32_t offsets[] = {0, 1, 3, 8, 65535, 65536, 131070, 0xffffffff};
+	static const uint64_t offsets64[] = {1ull << 32, ~0ull, 1ull << 63, ~0ull - 7,
+					     0xfffffffffff0000ull};
 	uint32_t natural = wasm_imm_memarg_align(wasm_opinfo[idx].imm);
+	uint32_t align = gen_pick(g, natural + 1);
+	bool explicit = mem != 0 || ((g->feat & WASM_FEAT_MULTI_MEMORY) && gen_pick(g, 8) == 0);
 
-	gen_imm(g, gen_pick(g, natural + 1));
+	gen_imm(g, align | (explicit ? 0x40 : 0));
+	if (explicit)
+		gen_imm(g, mem);
+	if (g->mem64[mem] && gen_pick(g, 4) == 0) {
+		gen_buf_u64(&g->body, offsets64[gen_pick(g, GEN_COUNT(offsets64))]);
+		return;
+	}
 	gen_imm(g, gen_pick(g, 3) ? gen_pick(g, 64) : offsets[gen_pick(g, GEN_COUNT(offsets))]);
+}
+
+/* Whether row i can be generated in this module (SIMD rows with the
+ * features). */
+static bool gen_row_ok(const struct gen *g, uint32_t i)
+{
+	if (!wasm_op_index_is_simd(i))
+		return true;
+	if (!g->simd)
+		return false;
+	return g->relaxed || i < WASM_OP_INDEX(WASM_OP_PREFIX_FD, WASM_OP_FD_RELAXED);
+}
+
+/* Whether row i is a memory access. */
+static bool gen_row_mem(uint32_t i)
+{
+	const struct wasm_opinfo *o = &wasm_opinfo[i];
+
+	return o->tr == WASM_TR_LOAD || o->tr == WASM_TR_STORE ||
+	       (o->tr == WASM_TR_SIMD && wasm_imm_is_memarg(o->imm));
 }
 
 /* A table row (NUM, BITS, LOAD or STORE) whose signature matches: result
@@ -216,11 +310,10 @@ uint32_t gen_pick_row(struct gen *g, uint8_t r, bool memory)
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint32_t i = 0; i < WASM_OP_NINDEX; i++) {
 			const struct wasm_opinfo *o = &wasm_opinfo[i];
-			bool mem = o->tr == WASM_TR_LOAD || o->tr == WASM_TR_STORE;
+			bool mem = gen_row_mem(i);
 
-			/* no SIMD rows: the generator has no v128 values yet */
 			if (!o->text || o->sig == WASM_SIG_NONE || o->tr == WASM_TR_SPECIAL ||
-			    o->tr == WASM_TR_SIMD || mem != memory || wasm_sig_result(o->sig) != r)
+			    mem != memory || wasm_sig_result(o->sig) != r || !gen_row_ok(g, i))
 				continue;
 			if (pass == 0)
 				n++;
@@ -234,21 +327,33 @@ uint32_t gen_pick_row(struct gen *g, uint8_t r, bool memory)
 	return UINT32_MAX;
 }
 
-/* Emits row `idx` with its operands. */
+/* Emits row `idx` with its operands (a memory access on a memory picked
+ * now) and immediates. */
 void gen_row(struct gen *g, uint32_t idx, uint32_t depth)
 {
-	uint32_t sig = wasm_opinfo[idx].sig;
-	bool mem = wasm_opinfo[idx].tr == WASM_TR_LOAD || wasm_opinfo[idx].tr == WASM_TR_STORE;
+	const struct wasm_opinfo *o = &wasm_opinfo[idx];
+	uint32_t sig = o->sig, lanes = wasm_imm_lanes(o->imm);
+	bool mem = gen_row_mem(idx);
+	uint32_t m = mem ? gen_pick_mem(g, -1) : 0;
 
+	if (o->imm == WASM_IMM_V128) { /* v128.const */
+		gen_const(g, WASM_TYPE_V128);
+		return;
+	}
 	for (uint32_t i = 0; i < wasm_sig_nparams(sig); i++) {
 		if (mem && i == 0)
-			gen_addr(g, depth);
+			gen_addr(g, m, depth);
 		else
 			gen_expr(g, wasm_sig_param(sig, i), depth + 1);
 	}
 	gen_op(g, idx);
 	if (mem)
-		gen_memarg(g, idx);
+		gen_memarg(g, idx, m);
+	if (lanes)
+		gen_buf_byte(&g->body, (uint8_t)gen_pick(g, lanes));
+	if (o->imm == WASM_IMM_SHUFFLE)
+		for (uint32_t i = 0; i < 16; i++)
+			gen_buf_byte(&g->body, (uint8_t)gen_pick(g, 32));
 }
 
 /* Removes n values of the given types (t[n-1] on top): into a local of the
@@ -369,17 +474,20 @@ static bool gen_special(struct gen *g, uint8_t t, uint32_t depth)
 {
 	uint32_t k = gen_pick(g, 6);
 
+	if ((t == WASM_TYPE_I32 || t == WASM_TYPE_I64) && k < 2) {
+		/* memory.size or memory.grow of a memory whose addresses are t */
+		uint32_t m = gen_pick_mem(g, t == WASM_TYPE_I64);
+
+		if (m == UINT32_MAX)
+			return false;
+		if (k == 1)
+			gen_expr(g, t, depth + 1);
+		gen_op(g, k ? WASM_OP_MEMORY_GROW : WASM_OP_MEMORY_SIZE);
+		gen_imm(g, m);
+		return true;
+	}
 	if (t == WASM_TYPE_I32) {
 		switch (k) {
-		case 0:
-			gen_op(g, WASM_OP_MEMORY_SIZE);
-			gen_buf_byte(&g->body, 0);
-			return true;
-		case 1:
-			gen_expr(g, WASM_TYPE_I32, depth + 1);
-			gen_op(g, WASM_OP_MEMORY_GROW);
-			gen_buf_byte(&g->body, 0);
-			return true;
 		case 2:
 			gen_op_fc(g, WASM_OP_TABLE_SIZE);
 			gen_imm(g, gen_pick(g, 2));
@@ -388,7 +496,7 @@ static bool gen_special(struct gen *g, uint8_t t, uint32_t depth)
 			uint32_t tab = gen_pick(g, 2);
 
 			gen_expr(g, tab ? WASM_TYPE_EXTERNREF : WASM_TYPE_FUNCREF, depth + 1);
-			gen_len(g, depth);
+			gen_len(g, false, depth);
 			gen_op_fc(g, WASM_OP_TABLE_GROW);
 			gen_imm(g, tab);
 			return true;
@@ -466,7 +574,7 @@ void gen_expr(struct gen *g, uint8_t t, uint32_t depth)
 		gen_expr(g, t, depth + 1);
 		gen_expr(g, t, depth + 1);
 		gen_expr(g, WASM_TYPE_I32, depth + 1);
-		if (gen_is_num(t) && gen_pick(g, 2)) {
+		if ((gen_is_num(t) || t == WASM_TYPE_V128) && gen_pick(g, 2)) {
 			gen_op(g, WASM_OP_SELECT);
 		} else {
 			gen_op(g, WASM_OP_SELECT_T);

@@ -27,6 +27,7 @@
 #define GEN_TABLE0_MAX	 64
 #define GEN_TABLE1_MAX	 16
 #define GEN_DATA_PASSIVE 32
+#define GEN_MAX_MEMS	 3 /* multi-memory */
 #define GEN_COUNT(a)	 (sizeof(a) / sizeof((a)[0]))
 
 struct gen_buf {
@@ -58,11 +59,22 @@ struct gen {
 	bool gmut[GEN_MAX_GLOBALS];
 	uint32_t nglobals; /* global 0 is the budget */
 	uint32_t pages, table0, table1;
+	/* the 3.0 options (wasm_gen.h): feat is what the module may use;
+	 * the rest what this module does use */
+	uint32_t feat;
+	bool simd, relaxed, extconst;
+	uint32_t nmems;		       /* memory 0, then the multi-memory ones */
+	bool mem64[GEN_MAX_MEMS];      /* 64-bit addresses */
+	uint32_t mpages[GEN_MAX_MEMS]; /* initial pages (mpages[0] == pages) */
+	uint32_t ndatas;	       /* 0 active, 1 passive, 2.. active on mems 1.. */
 	/* exception handling (3.0): a tag 0 of type [i32] -> [] (type index
-	 * tagtype) and the statements that use it; off in most modules, whose
-	 * code the compiler tier then still runs */
+	 * tagtype[0]), with SIMD a tag 1 of [v128] -> [] too, and the
+	 * statements that use them; off in most modules, whose code the
+	 * compiler tier then still runs */
 	bool exn;
-	uint32_t tagtype;
+	uint32_t ntags;
+	uint32_t tagtype[2];
+	uint8_t tagval[2]; /* the payload's type */
 	/* the function being generated */
 	struct gen_buf body;
 	uint8_t ltype[GEN_MAX_LOCALS]; /* WASM_TYPE_UNKNOWN: a loop counter
@@ -83,6 +95,7 @@ uint32_t gen_pick(struct gen *g, uint32_t n);
 void gen_buf_byte(struct gen_buf *b, uint8_t v);
 void gen_buf_bytes(struct gen_buf *b, const uint8_t *p, size_t n);
 void gen_buf_u32(struct gen_buf *b, uint32_t v);
+void gen_buf_u64(struct gen_buf *b, uint64_t v);
 void gen_buf_s64(struct gen_buf *b, int64_t v);
 void gen_buf_le(struct gen_buf *b, uint64_t v, uint32_t n);
 void gen_op(struct gen *g, uint32_t idx);
@@ -98,9 +111,11 @@ void gen_const(struct gen *g, uint8_t t);
 int gen_pick_local(struct gen *g, uint8_t t);
 int gen_pick_global(struct gen *g, uint8_t t, bool want_mut);
 bool gen_low(const struct gen *g);
-void gen_addr(struct gen *g, uint32_t depth);
+void gen_iconst(struct gen *g, bool w64, int64_t v);
+uint32_t gen_pick_mem(struct gen *g, int w64);
+void gen_addr(struct gen *g, uint32_t mem, uint32_t depth);
 void gen_tidx(struct gen *g, uint32_t depth);
-void gen_len(struct gen *g, uint32_t depth);
+void gen_len(struct gen *g, bool w64, uint32_t depth);
 uint32_t gen_pick_row(struct gen *g, uint8_t r, bool memory);
 void gen_row(struct gen *g, uint32_t idx, uint32_t depth);
 void gen_consume(struct gen *g, const uint8_t *t, uint32_t n);

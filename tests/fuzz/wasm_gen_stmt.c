@@ -174,25 +174,34 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	switch (k) {
 	case 0:
 	case 1:
-	case 2:
-		gen_addr(g, depth);
+	case 2: {
+		/* on memory d (from memory s for a copy; the length is i64 if
+		 * both are 64-bit); init's segment offset and length are i32 */
+		uint32_t d = gen_pick_mem(g, -1), src = k == 1 ? gen_pick_mem(g, -1) : d;
+
+		gen_addr(g, d, depth);
 		if (k == 0)
 			gen_expr(g, WASM_TYPE_I32, depth + 1);
+		else if (k == 1)
+			gen_addr(g, src, depth);
+		else if (!g->mem64[0]) /* an i32 like memory 0's address */
+			gen_addr(g, 0, depth);
 		else
-			gen_addr(g, depth);
-		gen_len(g, depth);
+			gen_len(g, false, depth);
+		gen_len(g, k != 2 && g->mem64[d] && g->mem64[src], depth);
 		gen_op_fc(g, k == 0   ? WASM_OP_MEMORY_FILL
 			     : k == 1 ? WASM_OP_MEMORY_COPY
 				      : WASM_OP_MEMORY_INIT);
 		if (k == 2)
-			gen_imm(g, gen_pick(g, 2));
-		gen_buf_byte(&g->body, 0);
+			gen_imm(g, gen_pick(g, g->ndatas));
+		gen_imm(g, d);
 		if (k == 1)
-			gen_buf_byte(&g->body, 0);
+			gen_imm(g, src);
 		return;
+	}
 	case 3:
 		gen_op_fc(g, WASM_OP_DATA_DROP);
-		gen_imm(g, gen_pick(g, 2));
+		gen_imm(g, gen_pick(g, g->ndatas));
 		return;
 	case 4:
 		gen_tidx(g, depth);
@@ -203,14 +212,14 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	case 5:
 		gen_tidx(g, depth);
 		gen_expr(g, rt, depth + 1);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_FILL);
 		gen_imm(g, tab);
 		return;
 	case 6:
 		gen_tidx(g, depth);
 		gen_tidx(g, depth);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_COPY);
 		gen_imm(g, tab);
 		gen_imm(g, tab);
@@ -218,8 +227,8 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 	case 7:
 		/* elems 0 and 1 are funcref (table 0), elem 2 externref (table 1) */
 		gen_tidx(g, depth);
-		gen_len(g, depth);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_INIT);
 		gen_imm(g, tab ? 2 : gen_pick(g, 2));
 		gen_imm(g, tab);
@@ -230,7 +239,7 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 		return;
 	default:
 		gen_expr(g, rt, depth + 1);
-		gen_len(g, depth);
+		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_GROW);
 		gen_imm(g, tab);
 		gen_op(g, WASM_OP_DROP);
@@ -276,12 +285,14 @@ static bool gen_tail_call(struct gen *g, uint32_t depth)
 /* No values (memcpy and memcmp want a pointer even for none). */
 static const uint8_t gen_none[1];
 
-/* throw tag 0 with an i32 payload */
+/* throw a tag with its payload (tag 0: i32, tag 1: v128) */
 static void gen_throw(struct gen *g, uint32_t depth)
 {
-	gen_expr(g, WASM_TYPE_I32, depth + 1);
+	uint32_t tag = gen_pick(g, g->ntags);
+
+	gen_expr(g, g->tagval[tag], depth + 1);
 	gen_op(g, WASM_OP_THROW);
-	gen_imm(g, 0);
+	gen_imm(g, tag);
 }
 
 /* A try body: statements, sometimes a throw. */
@@ -302,10 +313,11 @@ static void gen_try_body(struct gen *g, uint32_t depth)
  */
 static bool gen_try_table(struct gen *g, uint32_t depth)
 {
-	static const uint8_t i32_exn[2] = {WASM_TYPE_I32, WASM_TYPE_EXNREF};
 	static const uint8_t exn1[1] = {WASM_TYPE_EXNREF};
 	uint32_t kind = gen_pick(g, 4), nr = (kind < 2) + (kind & 1);
-	const uint8_t *r = kind < 2 ? i32_exn : exn1;
+	uint32_t tag = kind < 2 ? gen_pick(g, g->ntags) : 0;
+	const uint8_t val_exn[2] = {g->tagval[tag], WASM_TYPE_EXNREF};
+	const uint8_t *r = kind < 2 ? val_exn : exn1;
 
 	if (!gen_blocktype_ok(g, gen_none, 0, r, nr) || !gen_blocktype_ok(g, exn1, 1, gen_none, 0))
 		return false;
@@ -320,7 +332,7 @@ static bool gen_try_table(struct gen *g, uint32_t depth)
 	gen_buf_u32(&g->body, 1);
 	gen_buf_byte(&g->body, (uint8_t)kind);
 	if (kind < 2)
-		gen_buf_u32(&g->body, 0);
+		gen_buf_u32(&g->body, tag);
 	gen_buf_u32(&g->body, 0);
 	gen_label_push(g, gen_none, 0);
 	gen_try_body(g, depth);
@@ -354,7 +366,7 @@ static bool gen_try_table(struct gen *g, uint32_t depth)
 }
 
 /*
- * The legacy forms: try body (catch 0: drop, then a rethrow caught by an
+ * The legacy forms: try body (catch x: drop, then a rethrow caught by an
  * inner try's catch_all)? (catch_all)? end, or try body delegate 0.
  */
 static void gen_legacy_try(struct gen *g, uint32_t depth)
@@ -371,7 +383,7 @@ static void gen_legacy_try(struct gen *g, uint32_t depth)
 	}
 	if (gen_pick(g, 2)) {
 		gen_op(g, WASM_OP_CATCH);
-		gen_imm(g, 0);
+		gen_imm(g, gen_pick(g, g->ntags));
 		gen_op(g, WASM_OP_DROP);
 		gen_op(g, WASM_OP_TRY);
 		gen_buf_byte(&g->body, 0x40);
@@ -470,7 +482,7 @@ static void gen_stmt(struct gen *g, uint32_t depth)
 	case 14:
 		if (gen_pick(g, 4) != 3)
 			break;
-		if (gen_pick(g, 2) && gen_tail_call(g, depth))
+		if ((g->feat & WASM_FEAT_TAIL_CALL) && gen_pick(g, 2) && gen_tail_call(g, depth))
 			return;
 		/* the function's label is the outermost */
 		gen_values(g, g->labels[0].t, g->labels[0].n, depth);

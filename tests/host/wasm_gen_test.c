@@ -3,7 +3,9 @@
  * every module it makes from 100,000 pseudo-random inputs (and from the
  * empty input) must load (decode + validate), with its code under
  * WASM_GEN_MAX_CODE bytes, and over all of them every instruction of the
- * opcode table (wasm/opcodes.h) must appear at least once.
+ * opcode table (wasm/opcodes.h), SIMD and relaxed SIMD included, must
+ * appear at least once. With a subset of its features (wasm_gen.h) the
+ * modules must load with every other feature turned off.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,23 +25,27 @@
 #define GEN_TEST_SEEDS 100000
 #endif
 #define GEN_TEST_INPUT 2048
+#define GEN_COUNT_ONE  7 /* features the generator has options for */
 
 /* Loads one generated module; false (with the loader's message) if it
  * does not validate. */
 static bool gen_test_one(struct test_ctx *t, const uint8_t *in, size_t len, uint64_t seed,
-			 uint32_t *counts, size_t *max_code)
+			 uint32_t *counts, size_t *max_code, uint32_t features)
 {
 	static uint8_t mod[WASM_GEN_MAX_MODULE];
 	struct wasm_gen_input gi = {.data = in, .len = len};
+	struct wasm_load_opts o = {.features_off = WASM_GEN_FEATURES_ALL & ~features};
 	struct wasm_module *m;
 	struct wasm_error err;
-	size_t n = wasm_gen_module(&gi, mod, sizeof(mod), counts), code = 0;
+	size_t n = wasm_gen_module_with(&gi, mod, sizeof(mod), counts, features), code = 0;
 
 	if (!EXPECT(n > 0))
 		return false;
-	if (wasm_module_load(mod, n, &m, &err) != 0) {
-		test_printf(t, "seed %llu: module of %zu bytes does not validate: %s (offset %u)\n",
-			    (unsigned long long)seed, n, err.msg, (unsigned)err.offset);
+	if (wasm_module_load_opts(mod, n, &o, &m, &err) != 0) {
+		test_printf(t,
+			    "seed %llu, features 0x%x: module of %zu bytes does not validate: %s "
+			    "(offset %u)\n",
+			    (unsigned long long)seed, features, n, err.msg, (unsigned)err.offset);
 		return EXPECT(false);
 	}
 	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
@@ -59,18 +65,17 @@ TEST(wasm_gen, every_module_validates_and_every_opcode_appears)
 
 	if (!EXPECT(counts && in))
 		goto out;
-	gen_test_one(t, in, 0, 0, NULL, &max_code);
+	gen_test_one(t, in, 0, 0, NULL, &max_code, WASM_GEN_FEATURES_ALL);
 	for (uint64_t seed = 1; seed <= GEN_TEST_SEEDS && failed < 5; seed++) {
 		size_t len = wasm_gen_seed(seed, in, GEN_TEST_INPUT);
 
-		if (!gen_test_one(t, in, len, seed, counts, &max_code))
+		if (!gen_test_one(t, in, len, seed, counts, &max_code, WASM_GEN_FEATURES_ALL))
 			failed++;
 	}
 	EXPECT_EQ(failed, 0);
 	EXPECT_LT(max_code, WASM_GEN_MAX_CODE);
 	for (uint32_t i = 0; i < WASM_OP_NINDEX; i++) {
-		/* the generator makes no SIMD rows (yet) */
-		if (!wasm_opinfo[i].text || wasm_opinfo[i].tr == WASM_TR_SIMD)
+		if (!wasm_opinfo[i].text)
 			continue;
 		rows++;
 		if (counts[i])
@@ -83,5 +88,37 @@ TEST(wasm_gen, every_module_validates_and_every_opcode_appears)
 	EXPECT_EQ(seen, rows);
 out:
 	free(counts);
+	free(in);
+}
+
+/* Each feature alone, none, the base set and all but one: every module
+ * loads with the features it was not given turned off (so the options
+ * really keep each feature out). */
+TEST(wasm_gen, each_feature_set_loads_with_the_others_off)
+{
+	static const uint32_t one[] = {WASM_FEAT_SIMD,		WASM_FEAT_RELAXED_SIMD,
+				       WASM_FEAT_TAIL_CALL,	WASM_FEAT_EXCEPTIONS,
+				       WASM_FEAT_MULTI_MEMORY,	WASM_FEAT_MEMORY64,
+				       WASM_FEAT_EXTENDED_CONST};
+	uint32_t sets[2 + 2 * GEN_COUNT_ONE + 1], nsets = 0, failed = 0;
+	uint8_t *in = malloc(GEN_TEST_INPUT);
+	size_t max_code = 0;
+
+	if (!EXPECT(in))
+		return;
+	sets[nsets++] = 0;
+	sets[nsets++] = WASM_GEN_FEATURES_BASE;
+	for (uint32_t i = 0; i < GEN_COUNT_ONE; i++) {
+		sets[nsets++] = one[i] | (one[i] == WASM_FEAT_RELAXED_SIMD ? WASM_FEAT_SIMD : 0);
+		sets[nsets++] = WASM_GEN_FEATURES_ALL & ~one[i];
+	}
+	for (uint32_t k = 0; k < nsets; k++)
+		for (uint64_t seed = 1; seed <= GEN_TEST_SEEDS / 50 && failed < 5; seed++) {
+			size_t len = wasm_gen_seed(seed, in, GEN_TEST_INPUT);
+
+			if (!gen_test_one(t, in, len, seed, NULL, &max_code, sets[k]))
+				failed++;
+		}
+	EXPECT_EQ(failed, 0);
 	free(in);
 }

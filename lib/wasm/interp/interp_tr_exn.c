@@ -80,7 +80,7 @@ void interp_tr_try_table(struct tr *t)
 			continue;
 		if (kind < 2) {
 			ft = &t->m->types[t->m->tags[x].type];
-			np = ft->nparams;
+			np = wasm_types_slots(ft->params, ft->nparams);
 			h->tag = t->inst->tags[x];
 			if (np)
 				h->pslot = interp_tr_slot(t, k->height);
@@ -135,8 +135,11 @@ void interp_tr_catch(struct tr *t, bool all)
 	struct interp_handler *h;
 
 	if (!all) {
+		const struct wasm_functype *ft;
+
 		wasm_reader_u32(&t->r, &x);
-		np = t->m->types[t->m->tags[x].type].nparams;
+		ft = &t->m->types[t->m->tags[x].type];
+		np = wasm_types_slots(ft->params, ft->nparams);
 	}
 	if (k->op == WASM_OP_TRY)
 		close_do(t, k);
@@ -190,7 +193,7 @@ void interp_tr_throw(struct tr *t, uint8_t code)
 {
 	const struct wasm_functype *ft;
 	struct ins *in;
-	uint32_t x, s;
+	uint32_t x, s, n;
 
 	if (code != WASM_OP_THROW_REF)
 		wasm_reader_u32(&t->r, &x);
@@ -198,11 +201,13 @@ void interp_tr_throw(struct tr *t, uint8_t code)
 		return;
 	switch (code) {
 	case WASM_OP_THROW:
+		/* the payload in slots (a v128 takes two), as catches take it */
 		ft = &t->m->types[t->m->tags[x].type];
-		interp_tr_materialize_top(t, ft->nparams);
+		n = wasm_types_slots(ft->params, ft->nparams);
+		interp_tr_materialize_top(t, n);
 		in = interp_tr_emit(t, OP_THROW);
-		in->a = interp_tr_slot(t, t->h - ft->nparams);
-		in->b = ft->nparams;
+		in->a = interp_tr_slot(t, t->h - n);
+		in->b = n;
 		in->imm = (uintptr_t)t->inst->tags[x];
 		break;
 	case WASM_OP_THROW_REF:

@@ -545,8 +545,10 @@ void interp_tr_block(struct tr *t, uint8_t op)
 		k->nparams = wasm_types_slots(ps, b->nparams);
 		k->nresults = wasm_types_slots(rs, b->nresults);
 		/* below an if's condition (still on top) and the params; a
-		 * dead block's stays where dead code left it */
-		k->height = t->h;
+		 * dead block's is its dead parent's: dead code pops nothing,
+		 * so the results of dead blocks one after another would pile
+		 * up past the stack's capacity (found by the fuzzer) */
+		k->height = dead ? t->cs[t->nc - 2].height : t->h;
 		if (!dead && t->h >= k->nparams + (op == WASM_OP_IF))
 			k->height = t->h - k->nparams - (op == WASM_OP_IF);
 	}

@@ -225,7 +225,7 @@ static uint64_t diff_state(const struct diff_side *sd)
 /* The value array entries of types ts[0..n) (wasm/runtime.h): a v128 as
  * two i64 halves; their number (at most DIFF_MAX_VALS for generated
  * functions). */
-static uint32_t diff_slot_types(const uint8_t *ts, uint32_t n, uint8_t *out)
+static uint32_t diff_slot_types(const uint32_t *ts, uint32_t n, uint8_t *out)
 {
 	uint32_t k = 0;
 
@@ -234,7 +234,7 @@ static uint32_t diff_slot_types(const uint8_t *ts, uint32_t n, uint8_t *out)
 			out[k++] = WASM_TYPE_I64;
 			out[k++] = WASM_TYPE_I64;
 		} else {
-			out[k++] = ts[i];
+			out[k++] = (uint8_t)wasm_type_kind(ts[i]); /* a typed reference's 2.0 kind */
 		}
 	}
 	return k;

@@ -234,7 +234,8 @@ static uint32_t diff_slot_types(const uint32_t *ts, uint32_t n, uint8_t *out)
 			out[k++] = WASM_TYPE_I64;
 			out[k++] = WASM_TYPE_I64;
 		} else {
-			out[k++] = (uint8_t)wasm_type_kind(ts[i]); /* a typed reference's 2.0 kind */
+			/* a typed reference: its 2.0 kind */
+			out[k++] = wasm_type_kind(ts[i]);
 		}
 	}
 	return k;

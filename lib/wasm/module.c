@@ -180,17 +180,20 @@ size_t wasm_utf8_put(uint8_t *out, uint32_t cp)
 /*
  * Type equivalence. Without GC's recursion groups a type refers only to
  * earlier types and itself, so within a module `canon` decides (set by the
- * decoder bottom-up); across modules the referenced types are compared
+ * decoder bottom-up: a type not canonicalized yet, or a later one, is
+ * unequal to any other); across modules the referenced types are compared
  * structurally, a reference back to the pair being compared counting as
  * equal (the spec's iso-recursive rule for a type's self-reference), with a
- * budget of steps as an implementation limit: deeper than that compares
- * unequal, so no module can make a comparison take long.
+ * budget of steps and a depth as implementation limits: past them types
+ * compare unequal, so no module can make a comparison take long or run the
+ * stack out.
  */
 #define TYPE_EQ_BUDGET 4096
+#define TYPE_EQ_DEPTH  32
 
 struct type_eq {
 	uint32_t self_a, self_b; /* the pair being compared (WASM_NONE: none) */
-	uint32_t budget;
+	uint32_t budget, depth;
 };
 
 static bool functype_eq(struct type_eq *q, const struct wasm_functype *a,
@@ -201,15 +204,17 @@ static bool concrete_eq(struct type_eq *q, const struct wasm_module *ma, uint32_
 {
 	struct type_eq inner;
 
-	if (ma == mb && ia < ma->ntypes && ib < mb->ntypes && ma->types[ia].canon != WASM_NONE &&
-	    ma->types[ia].canon == mb->types[ib].canon)
-		return true;
 	if (ia == q->self_a && ib == q->self_b)
 		return true;
-	if (!ma || !mb || ia >= ma->ntypes || ib >= mb->ntypes || q->budget == 0)
+	if (!ma || !mb || ia >= ma->ntypes || ib >= mb->ntypes)
+		return false;
+	if (ma == mb)
+		return ma->types[ia].canon != WASM_NONE &&
+		       ma->types[ia].canon == mb->types[ib].canon;
+	if (q->budget == 0 || q->depth == TYPE_EQ_DEPTH)
 		return false;
 	q->budget--;
-	inner = (struct type_eq){ia, ib, q->budget};
+	inner = (struct type_eq){ia, ib, q->budget, q->depth + 1};
 	if (!functype_eq(&inner, &ma->types[ia], &mb->types[ib]))
 		return false;
 	q->budget = inner.budget;
@@ -241,7 +246,7 @@ static bool functype_eq(struct type_eq *q, const struct wasm_functype *a,
 
 bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b)
 {
-	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET};
+	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET, 0};
 
 	if (a == b)
 		return true;
@@ -253,7 +258,7 @@ bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functy
 bool wasm_functype_equal_self(const struct wasm_functype *a, uint32_t ia,
 			      const struct wasm_functype *b, uint32_t ib)
 {
-	struct type_eq q = {ia, ib, TYPE_EQ_BUDGET};
+	struct type_eq q = {ia, ib, TYPE_EQ_BUDGET, 0};
 
 	return functype_eq(&q, a, b);
 }
@@ -262,7 +267,7 @@ bool wasm_functype_equal_self(const struct wasm_functype *a, uint32_t ia,
 static bool heap_match(const struct wasm_module *ma, uint32_t ha, const struct wasm_module *mb,
 		       uint32_t hb)
 {
-	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET};
+	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET, 0};
 	uint32_t ca = wasm_type_code(ha);
 
 	switch (wasm_type_code(hb)) {

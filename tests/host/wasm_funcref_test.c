@@ -278,3 +278,71 @@ TEST(wasm_funcref, local_init)
 		wasm_module_free(m);
 	}
 }
+
+/* Appends v as LEB128 to p, signed (a heap type's s33) or not; returns
+ * the new end. */
+static uint8_t *put_leb(uint8_t *p, uint32_t v, bool sign)
+{
+	uint32_t more = sign ? 0x3f : 0x7f; /* a signed one keeps a 0 sign bit */
+
+	for (;;) {
+		if (v <= more) {
+			*p++ = (uint8_t)v;
+			return p;
+		}
+		*p++ = (uint8_t)((v & 0x7f) | 0x80);
+		v >>= 7;
+	}
+}
+
+/*
+ * A hostile type section: n function types, type k taking one (ref null
+ * k-1) (and type 0 nothing), twice over, so that every type of one chain
+ * has an equal-looking twin in the other. Decoding must be quick and use
+ * little stack (before, equal hashes made it compare down the chains:
+ * cubic time, and a recursion per level), and the twins must come out
+ * equal while the levels stay apart.
+ */
+TEST(wasm_funcref, long_type_chains_decode_quickly)
+{
+	enum { N = 20000 };
+	uint8_t *bin = malloc(16 + 2 * N * 8), *p = bin, *body, *sec;
+	struct wasm_module *m = NULL;
+	struct wasm_error err;
+
+	if (!EXPECT(bin != NULL))
+		return;
+	memcpy(p, "\0asm\1\0\0\0", 8);
+	p += 8;
+	*p++ = 1; /* type section; its size is patched below (5-byte LEB) */
+	sec = p;
+	p += 5;
+	body = p;
+	p = put_leb(p, 2 * N, false);
+	for (uint32_t c = 0; c < 2; c++) {
+		for (uint32_t k = 0; k < N; k++) {
+			*p++ = 0x60;
+			if (k == 0) {
+				*p++ = 0;
+			} else {
+				*p++ = 1;
+				*p++ = 0x63;
+				p = put_leb(p, c * N + k - 1, true);
+			}
+			*p++ = 0;
+		}
+	}
+	uint32_t size = (uint32_t)(p - body);
+	for (int i = 0; i < 5; i++)
+		sec[i] = (uint8_t)(((size >> (7 * i)) & 0x7f) | (i < 4 ? 0x80 : 0));
+	if (EXPECT_OK(wasm_module_load(bin, (size_t)(p - bin), &m, &err))) {
+		EXPECT_EQ(m->ntypes, 2 * N);
+		EXPECT_EQ(m->types[N + 5].canon, 5);
+		EXPECT_EQ(m->types[N - 1].canon, N - 1);
+		EXPECT_EQ(m->types[2 * N - 1].canon, N - 1);
+	} else {
+		test_printf(t, "%s\n", err.msg);
+	}
+	wasm_module_free(m);
+	free(bin);
+}

@@ -179,18 +179,31 @@ int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e)
 	return 0;
 }
 
-static uint32_t functype_hash(const struct wasm_functype *t)
+/* What a value type of type `self` hashes as: a concrete reference by the
+ * canon of the earlier type it names (equal types may name different
+ * indices of equal types), by a marker if it names `self` or a later type
+ * (invalid: validation refuses it). */
+static uint32_t valtype_hash(const struct wasm_module *m, uint32_t self, uint32_t t)
 {
+	uint32_t x;
+
+	if (wasm_type_code(t) != WASM_HEAP_TYPEIDX)
+		return t;
+	x = wasm_type_idx(t);
+	return (t & 0x1ffu) ^ (x < self ? m->types[x].canon << 9 : 0xfffffe00u);
+}
+
+/* FNV-1a over type i's params, a separator, then its results. */
+static uint32_t functype_hash(const struct wasm_module *m, uint32_t i)
+{
+	const struct wasm_functype *t = &m->types[i];
 	uint32_t h = 2166136261u ^ t->nparams;
 
-	/* FNV-1a over the params, a separator, then the results; of a
-	 * concrete reference only its kind (equal types may name different
-	 * indices of equal types) */
-	for (uint32_t i = 0; i < t->nparams; i++)
-		h = (h ^ (t->params[i] & 0x1ffu)) * 16777619u;
+	for (uint32_t k = 0; k < t->nparams; k++)
+		h = (h ^ valtype_hash(m, i, t->params[k])) * 16777619u;
 	h = (h ^ 0x60) * 16777619u;
-	for (uint32_t i = 0; i < t->nresults; i++)
-		h = (h ^ (t->results[i] & 0x1ffu)) * 16777619u;
+	for (uint32_t k = 0; k < t->nresults; k++)
+		h = (h ^ valtype_hash(m, i, t->results[k])) * 16777619u;
 	return h;
 }
 
@@ -212,7 +225,7 @@ static int canon_types(struct dec *d)
 		m->types[i].canon = WASM_NONE;
 	for (uint32_t i = 0; i < m->ntypes; i++) {
 		struct wasm_functype *t = &m->types[i];
-		size_t s = functype_hash(t) & (cap - 1);
+		size_t s = functype_hash(m, i) & (cap - 1);
 
 		while (slots[s] != WASM_NONE &&
 		       !wasm_functype_equal_self(&m->types[slots[s]], slots[s], t, i))

@@ -231,6 +231,8 @@ static int mkdir_parents(char *path)
 	struct vfs_stat st;
 	int err = 0;
 
+	if (!path[0])
+		return ERR_NOENT;
 	for (char *p = path + 1; !err; p++) {
 		if (*p && *p != '/')
 			continue;

@@ -119,6 +119,8 @@ int shell_run_words(int argc, char **argv, bool background, int nassign, char **
 		if (more) {
 			more[o.envc++] = program_pwd(o.root);
 			more[o.envc] = NULL;
+		} else {
+			free(envp);
 		}
 		envp = more;
 	}

@@ -237,19 +237,30 @@ int vfs_ext2_new(struct vfs_node *dir, const char *name, size_t namelen, enum vf
 	uint32_t ino;
 	int e;
 
+	/* what node_add would refuse is refused before the disk changes */
+	if (type == VFS_TYPE_LNK && (!target[0] || strlen(target) > VFS_PATH_MAX))
+		return target[0] ? ERR_RANGE : ERR_INVAL;
 	if (type == VFS_TYPE_DIR)
 		e = ext2_mkdir(e2, dir->e2ino, name, namelen, 0755, &ino);
 	else if (type == VFS_TYPE_LNK)
 		e = ext2_symlink(e2, dir->e2ino, name, namelen, target, strlen(target), &ino);
 	else
 		e = ext2_create(e2, dir->e2ino, name, namelen, 0644, &ino);
-	if (!e)
-		e = ext2_stat(e2, ino, &st);
+	if (e)
+		return e;
+	e = ext2_stat(e2, ino, &st);
 	if (!e)
 		e = node_add(dir, name, namelen, &st, out);
-	if (!e && type == VFS_TYPE_DIR)
+	if (e) { /* out of memory: the name goes, as if never made */
+		if (type == VFS_TYPE_DIR)
+			ext2_rmdir(e2, dir->e2ino, name, namelen);
+		else
+			ext2_unlink(e2, dir->e2ino, name, namelen);
+		return e;
+	}
+	if (type == VFS_TYPE_DIR)
 		(*out)->loaded = true; /* new and empty */
-	return e;
+	return 0;
 }
 
 int vfs_ext2_remove(struct vfs_node *dir, struct vfs_node *n)
@@ -282,10 +293,27 @@ int vfs_ext2_read(struct vfs_node *n, void *buf, size_t len, uint64_t off, size_
 	return ext2_read(n->fs->e2, n->e2ino, off, buf, len, out_n);
 }
 
+/*
+ * A file of more names than one (hard links made on the host: the VFS
+ * makes none here) has a node per name, each with its own size: it is
+ * read-only, so that no name's node goes stale. ERR_PERM then.
+ */
+static int writable(struct vfs_node *n)
+{
+	struct ext2_stat st;
+	int e = ext2_stat(n->fs->e2, n->e2ino, &st);
+
+	return e ? e : st.nlink > 1 ? ERR_PERM : 0;
+}
+
 int vfs_ext2_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
-	int e = ext2_write(n->fs->e2, n->e2ino, off, buf, len, &done);
+	int e = writable(n);
+
+	if (e)
+		return e;
+	e = ext2_write(n->fs->e2, n->e2ino, off, buf, len, &done);
 
 	if (done && off + done > n->u.reg.size)
 		n->u.reg.size = off + done;
@@ -296,7 +324,10 @@ int vfs_ext2_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off
 
 int vfs_ext2_resize(struct vfs_node *n, uint64_t size)
 {
-	int e = ext2_truncate(n->fs->e2, n->e2ino, size);
+	int e = writable(n);
+
+	if (!e)
+		e = ext2_truncate(n->fs->e2, n->e2ino, size);
 
 	if (!e)
 		n->u.reg.size = size;

@@ -61,6 +61,7 @@ static bool xenv_open(struct test_ctx *t, struct xenv *e, const char *mkfs_opts)
 	snprintf(cmd, sizeof(cmd),
 		 "cd %s && mkdir -p src/sub/deep && printf 'hello\\n' > src/a.txt && "
 		 "printf 'deep\\n' > src/sub/deep/d.txt && ln -s a.txt src/lnk && "
+		 "printf 'two\\n' > src/h1 && ln src/h1 src/h2 && "
 		 "head -c 70000 /dev/zero | tr '\\0' x > src/big && "
 		 "truncate -s 4M img && PATH=$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 %s -d src "
 		 "img",
@@ -166,6 +167,13 @@ TEST(vfs_ext2, reads_a_tree_made_by_mke2fs)
 		EXPECT_EQ(st.type, VFS_TYPE_DIR);
 		EXPECT_EQ(vfs_stat(e.v, NULL, "/data/nope", &st), ERR_NOENT);
 		EXPECT_EQ(vfs_stat(e.v, NULL, "/data/a.txt/x", &st), ERR_NOTDIR);
+		/* a file of two names (a hard link made on the host) reads by
+		 * both and is read-only: each name's node has its own size */
+		EXPECT_OK(vfs_test_get(e.v, "/data/h2", buf, sizeof(buf)));
+		EXPECT_STREQ(buf, "two\n");
+		EXPECT_EQ(vfs_test_put(e.v, "/data/h1", "changed\n"), ERR_PERM);
+		EXPECT_OK(vfs_test_get(e.v, "/data/h1", buf, sizeof(buf)));
+		EXPECT_STREQ(buf, "two\n");
 		EXPECT_EQ(xenv_close_fsck(t, &e), 0);
 	}
 	xenv_free(&e);

@@ -255,7 +255,8 @@ static const struct kasync_task_vtable proc_vt = {.poll = proc_poll,
  * What a module of `len` bytes may take for its data and its translated
  * code together: WASM_PROC_META_PER_BYTE times its size, and never the
  * frames kept for the kernel. ERR_NOMEM if those are all there is; *tight
- * if the free frames, not the module's size, set the limit.
+ * if less than WASM_PROC_META_MIN is free for it (a program's code may
+ * then not fit at all: it is translated at once, see proc_load).
  */
 static int proc_meta_limit(size_t len, size_t *out, bool *tight)
 {
@@ -265,7 +266,7 @@ static int proc_meta_limit(size_t len, size_t *out, bool *tight)
 		return ERR_NOMEM;
 	uint64_t room = (f.available - f.reserve) * FRAME_SIZE;
 	uint64_t cap = (uint64_t)len * WASM_PROC_META_PER_BYTE + WASM_PROC_META_MIN;
-	*tight = room < cap;
+	*tight = room < WASM_PROC_META_MIN;
 	*out = (size_t)MIN(room, cap);
 	return 0;
 }
@@ -412,9 +413,10 @@ static int proc_load(struct wasm_proc *p, const uint8_t *bytes, int argc, const 
 	/* A memory whose reservation does not fit is made checked by the
 	 * runtime (wasm_store_memory_new): the program runs all the same. */
 	/* the code gets what the module's data left of the limit (at least a
-	 * byte: 0 would mean no limit). When free memory set that limit, all
+	 * byte: 0 would mean no limit). When memory is that short (tight), all
 	 * the code is translated now: a program that does not fit is refused
-	 * before it starts, not trapped at some function's first call. */
+	 * before it starts, not trapped at some function's first call. Else
+	 * translation stays lazy: a big program translates only what runs. */
 	e = proc_instantiate(p, o->checked, o->interp, o->max_memory_pages,
 			     lo.max_meta - MIN(lo.max_meta - 1, p->mod->meta_bytes), tight, &inst,
 			     err);

@@ -10,8 +10,8 @@ shell, under `-icount shift=4`, starts spinners in the background (`spin
 &`: 16 on 4 or more CPUs, 4 per CPU below that), reads each one's run time
 from `ps` (TIME, the kernel's clock around each time slice), lets 10 s of
 guest time pass while asking `uptime`, reads `ps` again and shuts down. It
-requires that the run times gained in between differ by at most 25%
-(max/min <= 1.25), that together they kept the CPUs busy, and that the
+requires that the run times gained in between differ by at most 50%
+(max/min <= 1.5: the bug this guards against gave 17:1), that together they kept the CPUs busy, and that the
 shell answered meanwhile. The window starts once every spinner runs, so
 the time the shell took to start them does not count. The spinners are
 not killed: killing them is bg_spin_jobs_ps_kill's part, and under -icount
@@ -32,7 +32,12 @@ same measure whatever the host does: 18 runs on SMP=4 at load 4-12 measured
 SMP=1 1.000-1.004. shift=4 (16 ns an instruction) makes 10 s of guest time
 a few seconds of host time. The boot is interpreter-only (jit=0): with
 compiled spinners the same check measured 1.19-1.34 in 6 runs (Dec 2026),
-past MAX_RATIO; the executor's fairness work (issue 18) is where that goes.
+past 1.25; the executor's fairness work (issue 18) is where that goes. On
+Dec 8 2026 the interpreted check itself measured 1.12-1.38 on SMP=4 over
+9 runs on a loaded 2-core host (1.13-1.27 with the executor before issue
+18's LIFO slot, 1.12-1.38 after: the same spread), and failed `make test`
+once at 1.38 with MAX_RATIO 1.25: the host's timing still reaches the
+guest's clock on several harts, so the bound is 1.5.
 (Compiled code no longer hangs QEMU 7.2 under -icount on several harts:
 sealing it takes no remote fence since kcode's chunks.)
 """
@@ -43,7 +48,7 @@ from shell_checks import need, ps_rows, start_bg
 from shell_driver import Shell, ShellError
 
 WINDOW_S = 10.0
-MAX_RATIO = 1.25
+MAX_RATIO = 1.5
 SPIN_RE = r"spin: looping forever\n"
 ICOUNT = ["-icount", "shift=4"]
 # Interpreted: see above.

@@ -127,8 +127,9 @@ $(SPECK)/initrd.cpio: $(BUILD)/initrd.cpio $(SPECK)/vars tools/mkcpio.py tests/s
 $(eval $(call kernel_with_initrd,$(SPECK),kernel-test,$(KTEST_SRCS)))
 
 # tests/host/wasm_text_simd_test.c checks the runner's .wast reader.
-HOST_TEST_GEN += tools/spectest/run/spec_wast.c
-HOST_TEST_GEN_wasm += tools/spectest/run/spec_wast.c tools/spectest/wast_json_host.c
+HOST_TEST_GEN += tools/spectest/run/spec_wast.c tools/spectest/run/wast_file.c
+HOST_TEST_GEN_wasm += tools/spectest/run/spec_wast.c tools/spectest/run/wast_file.c \
+	tools/spectest/wast_json_host.c
 
 SPEC_SIMD_JSONS := $(patsubst %,$(BUILD)/spec/json-simd/%.json,$(SPEC_SIMD_NAMES))
 $(BUILD)/spec/json-simd/%.json: $(WASM_TESTSUITE)/%.wast

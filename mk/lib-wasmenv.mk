@@ -7,7 +7,7 @@
 #   make bench-wasm-build
 #       $(BUILD)/bench/wasm/NAME (native, clang -O2) and NAME.wasm (wasm32-wasi)
 
-WASMENV_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c) lib/wasm/mem.c \
+WASMENV_LIB_SRCS := $(wildcard lib/base/*.c lib/base/host/*.c) lib/wasm/mem.c lib/wasm/module.c \
 	lib/wasm/host/mem_host.c
 WASMENV_TOOL_SRCS := $(wildcard tools/spectest/*.c)
 WASMENV_TEST_SRCS := $(wildcard tests/host/wasm_mem_*.c tests/host/spectest_json_*.c) \

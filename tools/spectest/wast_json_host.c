@@ -66,19 +66,3 @@ int spec_script_load(const char *path, struct spec_script *out, char *err, size_
 	free(buf);
 	return rc;
 }
-
-int spec_wast_load(const char *path, struct spec_script *out, char *err, size_t errlen)
-{
-	char *text;
-	size_t len;
-	int rc = spec_file_read(path, &text, &len);
-
-	if (rc) {
-		fmt_snprintf(err, errlen, "%s: %s", path,
-			     rc == ERR_IO ? "cannot open or read" : err_str(rc));
-		return rc;
-	}
-	rc = spec_wast_parse(path, text, len, out, err, errlen);
-	free(text);
-	return rc;
-}

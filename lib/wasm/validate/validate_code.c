@@ -48,10 +48,14 @@ bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...)
 	return false;
 }
 
-bool wasm_vf_type_off(struct vfunc *v, uint8_t b)
+bool wasm_vf_type_fail(struct vfunc *v, int rc, uint32_t feature, const char *what)
 {
-	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type 0x%02x (feature %s off)", b,
-			     wasm_feature_name(wasm_type_off(v->m, b)));
+	if (rc < 0)
+		return wasm_vf_vreader_fail(v);
+	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed %s 0x%02x%s%s%s", what,
+			     (unsigned)rc & 0xffu, feature ? " (feature " : "",
+			     feature ? wasm_feature_name(feature) : "",
+			     feature ? " off or not supported)" : "");
 }
 
 bool wasm_vf_vreader_fail(struct vfunc *v)
@@ -344,7 +348,9 @@ static bool block_type(struct vfunc *v, const uint32_t **params, uint32_t *np,
 	for (size_t i = 0; i < ARRAY_SIZE(single_types); i++) {
 		if ((int64_t)single_types[i] - 0x80 == bt) {
 			if (wasm_type_off(v->m, single_types[i]))
-				return wasm_vf_type_off(v, single_types[i]);
+				return wasm_vf_type_fail(v, (int)single_types[i],
+							 wasm_type_off(v->m, single_types[i]),
+							 "value type");
 			*results = &single_types[i];
 			*nr = 1;
 			return true;

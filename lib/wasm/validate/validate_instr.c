@@ -319,18 +319,6 @@ static bool is_num(uint32_t t)
 	return t == T_UNK || (t >= WASM_TYPE_V128 && t <= T_I32);
 }
 
-/* A failed wasm_read_valtype / _heaptype (rc, feature): malformed, naming
- * the feature it needs. */
-static bool type_read_fail(struct vfunc *v, int rc, uint32_t feature, const char *what)
-{
-	if (rc < 0)
-		return wasm_vf_vreader_fail(v);
-	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed %s 0x%02x%s%s%s", what,
-			     (unsigned)rc & 0xffu, feature ? " (feature " : "",
-			     feature ? wasm_feature_name(feature) : "",
-			     feature ? " off or not supported)" : "");
-}
-
 /* A value type in the body (select's), valid in the module. */
 static bool read_valtype(struct vfunc *v, uint32_t *t)
 {
@@ -338,7 +326,7 @@ static bool read_valtype(struct vfunc *v, uint32_t *t)
 	int rc = wasm_read_valtype(v->m, &v->r, t, &feature);
 
 	if (rc)
-		return type_read_fail(v, rc, feature, "value type");
+		return wasm_vf_type_fail(v, rc, feature, "value type");
 	if (!wasm_vf_type_ok(v->m, *t, v->m->ntypes))
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(*t));
 	return true;
@@ -513,7 +501,7 @@ static bool check_ref_null(struct vfunc *v)
 	int rc = wasm_read_heaptype(v->m, &v->r, &heap, &feature);
 
 	if (rc)
-		return type_read_fail(v, rc, feature, "reference type");
+		return wasm_vf_type_fail(v, rc, feature, "reference type");
 	if (!wasm_vf_type_ok(v->m, heap, v->m->ntypes))
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(heap));
 	return wasm_vf_push(v, wasm_type_ref(heap, true));

@@ -74,9 +74,10 @@ struct vfunc {
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(3, 4);
-/* Fails with a malformed value type `b` of a feature `v`'s module turned
- * off (wasm_type_off), naming the feature. */
-bool wasm_vf_type_off(struct vfunc *v, uint8_t b);
+/* A type that failed to read (wasm_read_valtype / _heaptype's rc < 0: the
+ * reader; else its first byte rc) or whose feature is off or not supported
+ * (feature, 0: none): malformed, naming the feature. */
+bool wasm_vf_type_fail(struct vfunc *v, int rc, uint32_t feature, const char *what);
 /* Records the reader's failure as a malformed-body error. */
 bool wasm_vf_vreader_fail(struct vfunc *v);
 /* Grows *arr (*cap elements of `size` bytes) to at least `need` elements. */

@@ -90,7 +90,7 @@ enum wasm_heap_code {
 	WASM_HEAP_NOFUNC = 0x73,
 	WASM_HEAP_NOEXTERN = 0x72,
 	WASM_HEAP_NOEXN = 0x74,
-	WASM_HEAP_ANY = 0x6e, /* GC: decoded, not yet supported */
+	WASM_HEAP_ANY = 0x6e, /* GC: any > eq > i31, struct, array > none */
 	WASM_HEAP_EQ = 0x6d,
 	WASM_HEAP_I31 = 0x6c,
 	WASM_HEAP_STRUCT = 0x6b,
@@ -172,6 +172,39 @@ struct wasm_name {
 	uint32_t len;
 };
 
+/*
+ * GC's composite types. A defined type (an entry of the type section) is a
+ * function type, a struct type or an array type, each possibly declared
+ * inside a recursion group (`rec`) and with a supertype (`sub`). The kinds
+ * are our own numbering (0 = function, so that a zeroed host function type
+ * is a function type); the binary forms are 0x60, 0x5f and 0x5e.
+ */
+enum wasm_comp_kind {
+	WASM_COMP_FUNC = 0,
+	WASM_COMP_STRUCT = 1,
+	WASM_COMP_ARRAY = 2,
+};
+
+/* A field's storage type is a value type or one of the packed types, with
+ * their binary encodings (not value types: never on the operand stack). */
+enum wasm_packed {
+	WASM_PACKED_I8 = 0x78,
+	WASM_PACKED_I16 = 0x77,
+};
+
+/* A struct's field, or an array's element. */
+struct wasm_field {
+	uint32_t type; /* a value type (module.h encoding) or enum wasm_packed
+			  (whose codes wasm_type_is_ref would take for references:
+			  test for them first) */
+	bool mut;      /* `(mut t)`: struct.set / array.set allowed */
+};
+
+/*
+ * A defined type: a function type (params, results), or with GC a struct
+ * type (fields) or an array type (one field, its element). The name stays
+ * `functype` as most users see only function types; `kind` says which.
+ */
 struct wasm_functype {
 	uint32_t nparams, nresults;
 	const uint32_t *params;	 /* nparams value types (enum wasm_valtype) */
@@ -181,7 +214,43 @@ struct wasm_functype {
 	/* The module whose types a concrete reference type here indexes; NULL
 	 * for a host function's type (which has none). */
 	const struct wasm_module *module;
+
+	/* GC. A type outside any `rec` is a recursion group of one; a type
+	 * without `sub` is final and has no supertype (the 2.0 function
+	 * types). Two types are equivalent iff their recursion groups are
+	 * (same shape, references inside the group by relative position) and
+	 * they sit at the same position in them; `canon` then names the first
+	 * type of this module equivalent to this one. */
+	uint8_t kind;	    /* enum wasm_comp_kind */
+	bool final;	    /* no type may declare this one as its supertype */
+	bool has_super;	    /* `super` is meaningful */
+	uint32_t super;	    /* the declared supertype's index (earlier than this one) */
+	uint32_t depth;	    /* the length of the supertype chain above it (0: none) */
+	uint32_t rec_start; /* its recursion group: types [rec_start, rec_start + rec_len) */
+	uint32_t rec_len;   /* 1 outside any `rec` */
+	uint32_t nfields;   /* struct: its fields; array: 1; function: 0 */
+	const struct wasm_field *fields;
 };
+
+/* wasm_field_size - the bytes a field of storage type `t` takes in an
+ * object: 1 or 2 packed, 16 for v128, 4 for i32/f32, 8 for i64/f64 and
+ * every reference. */
+static inline uint32_t wasm_field_size(uint32_t t)
+{
+	switch (t & 0xffu) {
+	case WASM_PACKED_I8:
+		return 1;
+	case WASM_PACKED_I16:
+		return 2;
+	case WASM_TYPE_I32:
+	case WASM_TYPE_F32:
+		return 4;
+	case WASM_TYPE_V128:
+		return 16;
+	default:
+		return 8;
+	}
+}
 
 /* Limits of a table or memory. 64-bit values: with memory64 every limit is
  * a u64 in the binary; the validator bounds those of the i32 address type

@@ -286,6 +286,9 @@ static int dec_types(struct dec *d)
 		t->nresults = nr;
 		t->results = vt;
 		t->module = m;
+		t->final = true;
+		t->rec_start = i;
+		t->rec_len = 1;
 		m->ntypes = i + 1;
 	}
 	return canon_types(d);

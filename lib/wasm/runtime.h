@@ -433,10 +433,16 @@ struct wasm_store_config {
 	const struct wasm_code_mem *code_mem;
 	const struct wasm_stack_mem *stack_mem;
 	size_t stack_bytes;
+	/* Bytes the store's GC objects (structs, arrays) may take at once;
+	 * 0: WASM_DEFAULT_GC_BYTES. An allocation past it, after a
+	 * collection, traps "out of memory" (WASM_TRAP_NOMEM); the store
+	 * keeps working. */
+	size_t max_gc_bytes;
 };
 
 #define WASM_DEFAULT_MAX_TABLE	 10000000u
 #define WASM_DEFAULT_GUEST_STACK (1u << 20)
+#define WASM_DEFAULT_GC_BYTES	 ((size_t)256 << 20)
 
 /* wasm_store_new - an empty store. ERR_NOMEM, ERR_INVAL (a guarded provider
  * without guard_call). `cfg` is copied; NULL means all defaults. */

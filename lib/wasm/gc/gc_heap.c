@@ -12,7 +12,7 @@
 void wasm_gc_heap_init(struct wasm_gc_heap *h, size_t limit, wasm_gc_roots_fn roots, void *arg)
 {
 	*h = (struct wasm_gc_heap){
-		.limit = limit ? limit : WASM_GC_DEFAULT_LIMIT,
+		.limit = limit ? limit : WASM_DEFAULT_GC_BYTES,
 		.roots = roots,
 		.roots_arg = arg,
 	};

@@ -61,8 +61,6 @@ struct wasm_gc_obj {
  * (the allocator's own bookkeeping is estimated as one more word). */
 #define WASM_GC_OBJ_OVERHEAD (sizeof(struct wasm_gc_obj) + 8)
 
-/* The default limit of a store's GC heap (wasm_store_config.max_gc_bytes). */
-#define WASM_GC_DEFAULT_LIMIT ((size_t)256 << 20)
 /* A heap collects first when it reaches this many bytes, then whenever it
  * doubles the bytes that survived the last collection. */
 #define WASM_GC_MIN_TRIGGER ((size_t)1 << 20)
@@ -87,8 +85,8 @@ struct wasm_gc_heap {
 	bool overflow; /* a push found the stack full and could not grow it */
 };
 
-/* wasm_gc_heap_init - an empty heap of at most `limit` bytes (0: the
- * default) whose roots come from roots(arg). Allocates nothing. */
+/* wasm_gc_heap_init - an empty heap of at most `limit` bytes (0:
+ * WASM_DEFAULT_GC_BYTES) whose roots come from roots(arg). Allocates nothing. */
 void wasm_gc_heap_init(struct wasm_gc_heap *h, size_t limit, wasm_gc_roots_fn roots, void *arg);
 
 /* wasm_gc_heap_fini - frees every object and the mark stack; the heap is

@@ -10,8 +10,11 @@
  *    ├─ tables   ──> rt_table  ──> ...             every table of the store
  *    ├─ funcs    ──> rt_hostfunc ...               host functions
  *    ├─ globals  ──> rt_global ...                 host globals
- *    └─ adopted  ──> rt_adopted ...                instances, linkers, execs:
- *                                                  freed LIFO by free_fn
+ *    ├─ adopted  ──> rt_adopted ...                instances, linkers, execs,
+ *    │                                             exceptions: freed LIFO by
+ *    │                                             free_fn, traced by trace_fn
+ *    └─ gc       the GC heap (wasm/gc/gc_heap.h): its roots are the tables,
+ *                host globals and the adopted objects' trace_fn
  *
  * Invariants:
  *  - A node is on a list only once fully initialized; nodes are never
@@ -30,6 +33,7 @@
 #include <stdint.h>
 
 #include "base/compiler.h"
+#include "wasm/gc/gc_heap.h"
 #include "wasm/runtime/runtime_internal.h"
 
 struct rt_memory {
@@ -59,6 +63,7 @@ struct rt_global {
 struct rt_adopted {
 	void *obj;
 	void (*free_fn)(void *obj);
+	wasm_store_trace_fn trace_fn; /* NULL: holds no GC reference */
 	struct rt_adopted *next;
 };
 
@@ -69,6 +74,7 @@ struct wasm_store {
 	struct rt_hostfunc *funcs;
 	struct rt_global *globals;
 	struct rt_adopted *adopted;
+	struct wasm_gc_heap gc;
 	/* the last fault guard_call turned into a trap (wasm_store_note_fault) */
 	uintptr_t fault_addr, fault_pc, fault_fp;
 	/* a module with tags or exception instructions was instantiated:
@@ -116,6 +122,10 @@ void wasm_instance_destroy(void *inst);
  * of `inst` gives (an element segment item): ref.func -> the funcinst,
  * ref.null -> 0, global.get -> the (immutable) global's value. */
 uintptr_t wasm_instance_eval_ref(const struct wasm_instance *inst, const struct wasm_const_expr *e);
+
+/* wasm_store_gc_roots - the roots function of the store's GC heap
+ * (runtime_gc.c; `arg` is the store). */
+void wasm_store_gc_roots(void *arg, struct wasm_gc_heap *h);
 
 /*
  * wasm_store_check - the invariant walker for tests: every table's size

@@ -152,6 +152,11 @@ enum wasm_trap_kind {
 	WASM_TRAP_NULL_EXNREF,	  /* "null exception reference" (throw_ref) */
 	WASM_TRAP_NULL_FUNCREF,	  /* "null function reference" (call_ref) */
 	WASM_TRAP_NULL_REF,	  /* "null reference" (ref.as_non_null) */
+	WASM_TRAP_NULL_STRUCT,	  /* "null structure reference" (struct.get/set) */
+	WASM_TRAP_NULL_ARRAY,	  /* "null array reference" (array.*) */
+	WASM_TRAP_NULL_I31,	  /* "null i31 reference" (i31.get_s/_u) */
+	WASM_TRAP_ARRAY_OOB,	  /* "out of bounds array access" */
+	WASM_TRAP_CAST,		  /* "cast failure" (ref.cast) */
 	WASM_TRAP__COUNT,
 };
 

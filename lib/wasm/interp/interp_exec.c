@@ -1119,6 +1119,24 @@ L_REF_AS_NON_NULL:
 		TRAP(WASM_TRAP_NULL_REF);
 	fp[ip->c] = A64;
 	NEXT();
+
+	/* ---- GC (interp_gc.c); an allocation may collect, which reads the
+	 * frames: x->ip and x->fp first ---- */
+L_GC:
+	x->ip = ip;
+	x->fp = (uint64_t)(fp - x->stack);
+	kind = interp_gc_op(x, ip, fp);
+	if (UNLIKELY(kind))
+		TRAP(kind);
+	NEXT();
+L_GC_BR_CAST:
+	if (interp_gc_test(x, ip, A64))
+		TAKE();
+	NEXT();
+L_GC_BR_CAST_FAIL:
+	if (!interp_gc_test(x, ip, A64))
+		TAKE();
+	NEXT();
 L_CALL_REF: /* the callee's type is the one validated: no check */
 	tail = false;
 	goto call_ref;

@@ -53,6 +53,11 @@ void wasm_store_gc_roots(void *arg, struct wasm_gc_heap *h)
 	}
 }
 
+uintptr_t wasm_rt_elem_item(struct wasm_instance *inst, uint32_t elem, uint64_t i)
+{
+	return wasm_instance_eval_ref(inst, &inst->module->elems[elem].items[i]);
+}
+
 struct wasm_gc_heap *wasm_store_gc(struct wasm_store *s)
 {
 	return &s->gc;

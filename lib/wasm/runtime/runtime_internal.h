@@ -53,6 +53,8 @@ int wasm_rt_table_copy(struct wasm_instance *inst, uint32_t dst_table, uint32_t 
 int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint64_t d,
 		       uint64_t s, uint64_t n);
 void wasm_rt_elem_drop(struct wasm_instance *inst, uint32_t elem);
+/* wasm_rt_elem_item - item i (in range) of element segment `elem`. */
+uintptr_t wasm_rt_elem_item(struct wasm_instance *inst, uint32_t elem, uint64_t i);
 
 /* Memories. memory.grow is wasm_memory_grow (mem.h). Addresses and
  * lengths are 64-bit (memory64); an i32 memory's fit 32 bits. */

@@ -129,9 +129,10 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 		if (!wat_typeuse(p, NULL, false, &idx, &ft))
 			return false;
 		/* a type of no params and at most one result is written short */
-		if (idx < p->ntypes && ft.nparams == 0 && ft.nresults == 1)
+		bool func = idx < p->ntypes && ft.kind == WASM_COMP_FUNC;
+		if (func && ft.nparams == 0 && ft.nresults == 1)
 			wat_buf_valtype(b, ft.v[0]);
-		else if (idx < p->ntypes && ft.nparams == 0 && ft.nresults == 0)
+		else if (func && ft.nparams == 0 && ft.nresults == 0)
 			wat_buf_byte(b, 0x40);
 		else
 			wat_buf_s64(b, idx);

@@ -353,8 +353,8 @@ int wasm_read_heaptype(const struct wasm_module *m, struct wasm_reader *r, uint3
 	need = heap_feature((uint8_t)(v + 0x80), &known);
 	if (!known)
 		return (int)(v + 0x80);
-	/* GC is not implemented: its heap types are refused as if it were off */
-	if ((need & m->features_off) || need == WASM_FEAT_GC) {
+	/* until GC is accepted its heap types are refused as if it were off */
+	if ((need & m->features_off) || (need == WASM_FEAT_GC && wasm_gc_off(m))) {
 		*feature = need;
 		return (int)(v + 0x80);
 	}

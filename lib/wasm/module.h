@@ -450,6 +450,11 @@ struct wasm_module {
 	/* The module has tags or exception instructions (set by the decoder
 	 * and the validator): its code runs interpreted (jit/README.md). */
 	bool uses_exceptions;
+	/* The module has a struct or array type, an abstract GC heap type
+	 * (any, eq, i31, struct, array, none) or a GC instruction (set by the
+	 * decoder and the validator): its code runs interpreted, and no
+	 * compiled frame ever holds a GC reference. */
+	bool uses_gc;
 
 	uint32_t nexports;
 	struct wasm_export *exports;

@@ -120,6 +120,14 @@ static inline uint32_t wasm_simd_off(const struct wasm_module *m, uint32_t sub)
 	return 0;
 }
 
+/* wasm_gc_off - whether GC's types and instructions are refused in `m`:
+ * its feature turned off, or GC not accepted yet (WASM_GC_ACCEPTED). */
+#define WASM_GC_ACCEPTED 0
+static inline bool wasm_gc_off(const struct wasm_module *m)
+{
+	return !WASM_GC_ACCEPTED || (m->features_off & WASM_FEAT_GC);
+}
+
 /* wasm_const_arith - whether opcode op is one of the arithmetic
  * instructions of extended constant expressions: i32/i64 add, sub, mul. */
 static inline bool wasm_const_arith(uint8_t op)

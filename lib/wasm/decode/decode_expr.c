@@ -114,7 +114,11 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 	case WASM_IMM_F64:
 		return wasm_reader_bytes(r, 8, &(const uint8_t *){NULL});
 	case WASM_IMM_REFTYPE: /* a heap type (s33) */
+	case WASM_IMM_HEAPTYPE:
 		return wasm_reader_leb(r, 33, true, &v);
+	case WASM_IMM_BR_ON_CAST: /* flags, label, two heap types */
+		return wasm_reader_u8(r, &b) && skip_u32(r) && wasm_reader_leb(r, 33, true, &v) &&
+		       wasm_reader_leb(r, 33, true, &v);
 	case WASM_IMM_TRY_TABLE: /* block type, vec(catch) */
 		if (!skip_blocktype(r) || !wasm_reader_u32(r, &n))
 			return false;
@@ -142,8 +146,9 @@ bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 	if (imm == WASM_IMM_PREFIX) {
 		if (!wasm_reader_u32(r, &sub))
 			return false;
-		if (sub >= (op == WASM_OP_PREFIX_FC ? (uint32_t)WASM_OP_FC_COUNT
-						    : (uint32_t)WASM_OP_FD_END))
+		if (sub >= (op == WASM_OP_PREFIX_FC   ? (uint32_t)WASM_OP_FC_COUNT
+			    : op == WASM_OP_PREFIX_FB ? (uint32_t)WASM_OP_FB_COUNT
+						      : (uint32_t)WASM_OP_FD_END))
 			return wasm_reader_error(r, "illegal opcode");
 		imm = wasm_opinfo[WASM_OP_INDEX(op, sub)].imm;
 	} else if (imm == WASM_IMM_ILLEGAL) {
@@ -449,6 +454,16 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 				r->pos = at;
 				return wasm_reader_error(r, "illegal opcode (feature "
 							    "function-references off)");
+			}
+			if (!wasm_skip_immediates(r, op))
+				return false;
+			break;
+		case WASM_OP_PREFIX_FB:
+		case WASM_OP_REF_EQ:
+			if (wasm_gc_off(m)) {
+				r->pos = at;
+				return wasm_reader_error(r, "illegal opcode (feature gc off or "
+							    "not supported)");
 			}
 			if (!wasm_skip_immediates(r, op))
 				return false;

@@ -65,6 +65,9 @@ static void put_op(struct wat_buf *b, uint32_t index)
 	} else if (wasm_op_index_is_simd(index)) {
 		wat_buf_byte(b, WASM_OP_PREFIX_FD);
 		wat_buf_u32(b, index - 0x100 - WASM_OP_FC_COUNT);
+	} else if (index >= WASM_OP_FB_BASE) {
+		wat_buf_byte(b, WASM_OP_PREFIX_FB);
+		wat_buf_u32(b, index - WASM_OP_FB_BASE);
 	} else {
 		wat_buf_byte(b, WASM_OP_PREFIX_FC);
 		wat_buf_u32(b, index - 0x100);

@@ -685,6 +685,13 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 		return check_exn(v, op);
 	case WASM_OP_PREFIX_FD:
 		return check_fd(v);
+	case WASM_OP_PREFIX_FB:
+	case WASM_OP_REF_EQ:
+		if (wasm_gc_off(m))
+			return wasm_vf_vfail(
+				v, ERR_MALFORMED,
+				"illegal opcode 0x%02x (feature gc off or not supported)", op);
+		break;
 	default:
 		break;
 	}

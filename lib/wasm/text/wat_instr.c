@@ -23,18 +23,46 @@ static int opname_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+static uint32_t ops_sort(uint16_t *v)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < WASM_OP_NINDEX; i++)
+		if (wasm_opinfo[i].text)
+			v[n++] = (uint16_t)i;
+	qsort(v, n, sizeof(*v), opname_cmp);
+	return n;
+}
+
+/* The names sorted once per process (sorting them for each module was
+ * half of the time to encode the testsuite's): the first encoder to get
+ * here claims the shared table (state 0 to 1) and publishes it (2); one
+ * that finds it being sorted sorts a copy of its own. */
+static uint16_t ops_shared[WASM_OP_NINDEX];
+static uint32_t ops_shared_n;
+static int ops_state;
+
 bool wat_ops_init(struct wat *p)
 {
-	p->opsorted = malloc(WASM_OP_NINDEX * sizeof(*p->opsorted));
-	if (!p->opsorted) {
+	int expect = 0;
+
+	if (__atomic_load_n(&ops_state, __ATOMIC_ACQUIRE) != 2 &&
+	    __atomic_compare_exchange_n(&ops_state, &expect, 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
+		ops_shared_n = ops_sort(ops_shared);
+		__atomic_store_n(&ops_state, 2, __ATOMIC_RELEASE);
+	}
+	if (__atomic_load_n(&ops_state, __ATOMIC_ACQUIRE) == 2) {
+		p->opsorted = ops_shared;
+		p->nops = ops_shared_n;
+		return true;
+	}
+	p->opsorted_own = malloc(WASM_OP_NINDEX * sizeof(*p->opsorted_own));
+	if (!p->opsorted_own) {
 		p->nomem = true;
 		return wat_fail(p, wat_peek(p), "out of memory");
 	}
-	p->nops = 0;
-	for (uint32_t i = 0; i < WASM_OP_NINDEX; i++)
-		if (wasm_opinfo[i].text)
-			p->opsorted[p->nops++] = (uint16_t)i;
-	qsort(p->opsorted, p->nops, sizeof(*p->opsorted), opname_cmp);
+	p->nops = ops_sort(p->opsorted_own);
+	p->opsorted = p->opsorted_own;
 	return true;
 }
 

@@ -116,7 +116,9 @@ struct wat {
 	uint32_t ntypes, types_cap;
 	struct wat_rec *recs; /* the type section's entries, in order */
 	uint32_t nrecs, recs_cap;
-	uint32_t nimports[5]; /* by external kind: func, table, mem, global, tag */
+	struct wat_buf typedefs; /* the first pass's `type` and `rec` fields:
+				    their tokens' positions (size_t each) */
+	uint32_t nimports[5];	 /* by external kind: func, table, mem, global, tag */
 
 	/* the function being encoded */
 	struct wat_space locals;
@@ -126,7 +128,8 @@ struct wat {
 
 	struct wat_buf sec[WAT_NSECS];
 	uint32_t count[WAT_NSECS];
-	uint16_t *opsorted; /* wasm_opinfo indices sorted by text */
+	const uint16_t *opsorted; /* wasm_opinfo indices sorted by text */
+	uint16_t *opsorted_own;	  /* opsorted if this encoder's own (freed) */
 	uint32_t nops;
 };
 
@@ -187,10 +190,10 @@ bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32
  * p->failed is set. */
 uint32_t wat_type_intern(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr);
 
-/* wat_types.c: the explicit type definitions (`type`, `rec`) of the
- * module's fields from the cursor on, read once every type has its name
- * (so a definition may name a later type); the type section; a struct
- * field's index (a u32, or a name of type `type`'s fields); freeing. */
+/* wat_types.c: the explicit type definitions (`type`, `rec`: the fields
+ * at p->typedefs), read once every type has its name (so a definition may
+ * name a later type); the type section; a struct field's index (a u32, or
+ * a name of type `type`'s fields); freeing. */
 bool wat_types_read(struct wat *p);
 void wat_types_encode(struct wat *p);
 bool wat_field_index(struct wat *p, uint32_t type, uint32_t *out);

@@ -58,6 +58,8 @@ static bool scan_fields(struct wat *p)
 		p->pos += 2;
 		uint32_t name = wat_opt_id(p);
 
+		if (wat_is_kw(p, kw, "type") || wat_is_kw(p, kw, "rec"))
+			wat_buf_bytes(&p->typedefs, &field, sizeof(field));
 		if (wat_is_kw(p, kw, "type")) {
 			/* named only: definitions are read once all are named */
 			if (!add_named(p, WAT_TYPES, name))
@@ -167,7 +169,7 @@ static void wat_free(struct wat *p)
 	free(p->labels.name);
 	for (int i = 0; i < WAT_NSECS; i++)
 		wat_buf_free(&p->sec[i]);
-	free(p->opsorted);
+	free(p->opsorted_own);
 }
 
 int wat_encode_toks(const char *src, const struct wat_tok *toks, size_t *pos, bool fields_only,
@@ -193,7 +195,6 @@ int wat_encode_toks(const char *src, const struct wat_tok *toks, size_t *pos, bo
 	size_t start = p->pos;
 	if (!wat_ops_init(p) || !scan_fields(p))
 		goto out;
-	p->pos = start;
 	if (!wat_types_read(p))
 		goto out;
 	p->pos = start;

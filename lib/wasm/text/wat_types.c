@@ -222,29 +222,31 @@ static bool typedef_rest(struct wat *p, bool in_rec)
 
 bool wat_types_read(struct wat *p)
 {
-	while (wat_peek(p)->kind == WAT_TOK_LPAR) {
-		size_t field = p->pos;
+	const size_t *at = (const size_t *)(void *)p->typedefs.p;
+
+	if (p->typedefs.oom)
+		return nomem(p);
+	for (size_t i = 0; i < p->typedefs.n / sizeof(*at); i++) {
+		p->pos = at[i];
 		if (wat_open(p, "type")) {
 			wat_opt_id(p);
 			if (!typedef_rest(p, false))
 				return false;
-		} else if (wat_open(p, "rec")) {
-			uint32_t start = p->ntypes;
-			while (wat_open(p, "type")) {
-				wat_opt_id(p);
-				if (!typedef_rest(p, true))
-					return false;
-			}
-			if (!wat_expect_rpar(p))
-				return false;
-			for (uint32_t i = start; i < p->ntypes; i++)
-				p->types[i].rec_len = p->ntypes - start;
-			if (!wat_rec_add(p, start, p->ntypes - start, true))
-				return false;
-		} else {
-			p->pos = field + 1;
-			wat_skip_to_close(p);
+			continue;
 		}
+		uint32_t start = p->ntypes;
+		p->pos += 2; /* (rec */
+		while (wat_open(p, "type")) {
+			wat_opt_id(p);
+			if (!typedef_rest(p, true))
+				return false;
+		}
+		if (!wat_expect_rpar(p))
+			return false;
+		for (uint32_t k = start; k < p->ntypes; k++)
+			p->types[k].rec_len = p->ntypes - start;
+		if (!wat_rec_add(p, start, p->ntypes - start, true))
+			return false;
 	}
 	return true;
 }
@@ -324,4 +326,5 @@ void wat_types_free(struct wat *p)
 	}
 	free(p->types);
 	free(p->recs);
+	wat_buf_free(&p->typedefs);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../fuzz/fuzz_read.h"
 #include "base/err.h"
 #include "base/test.h"
 #include "wasm/text/wast.h"
@@ -270,25 +271,6 @@ static const char *const gc_scripts[] = {
 	"type-subtyping",
 };
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		*len = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 static bool carries_module(enum wast_cmd_kind k)
 {
 	return k == WAST_MODULE || k == WAST_ASSERT_INVALID || k == WAST_ASSERT_MALFORMED ||
@@ -310,7 +292,7 @@ static void gc_script(struct test_ctx *t, const char *dir, const char *name, str
 	char *src;
 
 	snprintf(path, sizeof(path), "%s/%s.wast", dir, name);
-	if (!EXPECT((src = read_all(path, &len)) != NULL)) {
+	if (!EXPECT((src = (char *)fuzz_read_file(path, &len)) != NULL)) {
 		test_printf(t, "%s: cannot read\n", path);
 		return;
 	}

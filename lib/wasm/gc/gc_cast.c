@@ -17,9 +17,7 @@ static bool type_equiv(const struct wasm_functype *a, const struct wasm_functype
 	return a->kind == b->kind && a->nfields == b->nfields && wasm_functype_equal(a, b);
 }
 
-/* Whether defined type `t` (in t->module, or a host function's) is a
- * subtype of `want`. */
-static bool defined_sub(const struct wasm_functype *t, const struct wasm_functype *want)
+bool wasm_gc_type_sub(const struct wasm_functype *t, const struct wasm_functype *want)
 {
 	for (;;) {
 		if (type_equiv(t, want))
@@ -60,6 +58,6 @@ bool wasm_gc_ref_test(uintptr_t ref, uint32_t type, const struct wasm_module *m)
 		return false;
 	want = &m->types[wasm_type_idx(type)];
 	if (want->kind == WASM_COMP_FUNC)
-		return defined_sub(((const struct wasm_funcinst *)ref)->type, want);
-	return o && defined_sub(o->type, want);
+		return wasm_gc_type_sub(((const struct wasm_funcinst *)ref)->type, want);
+	return o && wasm_gc_type_sub(o->type, want);
 }

@@ -209,18 +209,18 @@ static int alloc(struct wasm_gc_heap *h, const struct wasm_functype *t, uint32_t
 	struct wasm_gc_obj *o;
 
 	if (need > h->limit)
-		return ERR_NOMEM;
-	if (h->bytes + need > h->trigger)
+		goto nomem;
+	if (h->bytes + need > h->trigger && !h->hold)
 		wasm_gc_collect(h);
 	if (h->bytes + need > h->limit)
-		return ERR_NOMEM;
+		goto nomem;
 	o = calloc(1, sizeof(*o) + (size_t)data);
-	if (!o) {
+	if (!o && !h->hold) {
 		wasm_gc_collect(h);
 		o = calloc(1, sizeof(*o) + (size_t)data);
-		if (!o)
-			return ERR_NOMEM;
 	}
+	if (!o)
+		goto nomem;
 	o->type = t;
 	o->len = len;
 	o->next = h->objs;
@@ -229,6 +229,9 @@ static int alloc(struct wasm_gc_heap *h, const struct wasm_functype *t, uint32_t
 	h->nobjs++;
 	*out = o;
 	return 0;
+nomem:
+	h->failed |= h->hold != 0;
+	return ERR_NOMEM;
 }
 
 int wasm_gc_struct_new(struct wasm_gc_heap *h, const struct wasm_functype *t,

@@ -83,6 +83,10 @@ struct wasm_gc_heap {
 	struct wasm_gc_obj **stack;
 	size_t sp, cap;
 	bool overflow; /* a push found the stack full and could not grow it */
+	/* Collection held off (wasm_gc_hold): allocations only check the
+	 * limit. `failed`: one of them found no room. */
+	uint32_t hold;
+	bool failed;
 };
 
 /* wasm_gc_heap_init - an empty heap of at most `limit` bytes (0:
@@ -105,6 +109,18 @@ int wasm_gc_struct_new(struct wasm_gc_heap *h, const struct wasm_functype *t,
 		       struct wasm_gc_obj **out);
 int wasm_gc_array_new(struct wasm_gc_heap *h, const struct wasm_functype *t, uint32_t len,
 		      struct wasm_gc_obj **out);
+
+/* wasm_gc_hold / wasm_gc_release - no collection between them (nested):
+ * for code that keeps new objects where the roots do not reach, such as a
+ * constant expression's evaluation stack or an instance being made. */
+static inline void wasm_gc_hold(struct wasm_gc_heap *h)
+{
+	h->hold++;
+}
+static inline void wasm_gc_release(struct wasm_gc_heap *h)
+{
+	h->hold--;
+}
 
 /* wasm_gc_collect - a full collection now: marks from the roots, frees
  * every unmarked object. */
@@ -142,3 +158,8 @@ static inline struct wasm_gc_obj *wasm_gc_obj_of(uintptr_t ref)
  * type's hierarchy, as validation ensures.
  */
 bool wasm_gc_ref_test(uintptr_t ref, uint32_t type, const struct wasm_module *m);
+
+/* wasm_gc_type_sub - whether defined type t (in t->module, or a host
+ * function's type) is `want` or below it on t's declared supertype chain
+ * (call_indirect's check under GC, and the casts). */
+bool wasm_gc_type_sub(const struct wasm_functype *t, const struct wasm_functype *want);

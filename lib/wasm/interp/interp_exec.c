@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "base/compiler.h"
+#include "wasm/gc/gc_heap.h"
 #include "wasm/interp/interp_internal.h"
 #include "wasm/interp/interp_fused.h"
 #include "wasm/interp/interp_num.h"
@@ -760,7 +761,8 @@ call_indirect : {
 	if (!f)
 		TRAP(WASM_TRAP_UNINIT_ELEM);
 	want = &x->fn->inst->module->types[ip->c];
-	if (f->type != want && !wasm_functype_equal(f->type, want))
+	if (f->type != want && !wasm_functype_equal(f->type, want) &&
+	    !(want->module->uses_gc && wasm_gc_type_sub(f->type, want)))
 		TRAP(WASM_TRAP_INDIRECT_TYPE);
 	argbase = ip->a;
 	goto call_funcinst;

@@ -116,6 +116,18 @@ static inline const struct rt_table *wasm_store_table_node(const struct wasm_tab
 	return CONTAINER_OF(t, const struct rt_table, t);
 }
 
+/* An instance and what it alone owns (runtime_link.c makes it). */
+struct rt_instance {
+	struct wasm_instance inst;
+	struct wasm_funcinst *own_funcs;     /* nfuncs - nfunc_imports */
+	struct wasm_globalinst *own_globals; /* nglobals - nglobal_imports */
+	struct wasm_taginst *own_tags;	     /* ntags - ntag_imports */
+	/* NULL, or per element segment: NULL, or its items evaluated at
+	 * instantiation (a segment with an extended, GC, item: its objects
+	 * are the same at every use; roots while the segment is not dropped) */
+	uintptr_t **elem_refs;
+};
+
 /* wasm_instance_destroy - frees an instance and what it alone owns (its
  * arrays, functions, globals, code); not its tables and memories, which
  * are the store's once published. The adopt free_fn of instances. */
@@ -125,6 +137,12 @@ void wasm_instance_destroy(void *inst);
  * of `inst` gives (an element segment item): ref.func -> the funcinst,
  * ref.null -> 0, global.get -> the (immutable) global's value. */
 uintptr_t wasm_instance_eval_ref(const struct wasm_instance *inst, const struct wasm_const_expr *e);
+
+/* wasm_rt_const_gc - a GC instruction of a constant expression of inst
+ * (imm as wasm_const_expr_next gives it) on the evaluation stack
+ * st[0..*n), collection held off. Out of memory: the result is null and
+ * the heap's `failed` is set (instantiation then fails). */
+void wasm_rt_const_gc(const struct wasm_instance *inst, uint64_t imm, uint64_t *st, uint32_t *n);
 
 /* wasm_store_gc_roots - the roots function of the store's GC heap
  * (runtime_gc.c; `arg` is the store). */

@@ -202,8 +202,8 @@ void wasm_gc_collect(struct wasm_gc_heap *h)
 
 /* ---- allocation ---- */
 
-static int alloc(struct wasm_gc_heap *h, const struct wasm_functype *t, uint32_t len,
-		 uint64_t data, struct wasm_gc_obj **out)
+static int alloc(struct wasm_gc_heap *h, const struct wasm_functype *t, uint32_t len, uint64_t data,
+		 struct wasm_gc_obj **out)
 {
 	uint64_t need = data + WASM_GC_OBJ_OVERHEAD;
 	struct wasm_gc_obj *o;

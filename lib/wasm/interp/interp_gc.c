@@ -169,7 +169,8 @@ static int gc_struct(struct wasm_exec *x, const struct ins *ip, uint64_t *v,
 		if (rc)
 			return WASM_TRAP_NOMEM;
 		if (sub == WASM_OP_STRUCT_NEW)
-			for (uint32_t i = 0, k = 0; i < ty->nfields; k += nslots(ty->fields[i++].type))
+			for (uint32_t i = 0, k = 0; i < ty->nfields;
+			     k += nslots(ty->fields[i++].type))
 				field_set(o->data + wasm_gc_field_offset(ty, i), v + k,
 					  ty->fields[i].type);
 		v[ip->c - ip->a] = (uintptr_t)o;
@@ -237,7 +238,8 @@ static int gc_array_new(struct wasm_exec *x, const struct ins *ip, uint64_t *v,
 		break;
 	case WASM_OP_ARRAY_NEW_DATA:
 		if (len)
-			memcpy(o->data, inst->module->datas[y].init + (uint32_t)v[0], (size_t)len * es);
+			memcpy(o->data, inst->module->datas[y].init + (uint32_t)v[0],
+			       (size_t)len * es);
 		break;
 	case WASM_OP_ARRAY_NEW_ELEM:
 		for (uint32_t i = 0; i < len; i++) {
@@ -282,10 +284,12 @@ static int gc_array_bulk(struct wasm_exec *x, const struct ins *ip, uint64_t *v,
 		if (sub == WASM_OP_ARRAY_INIT_DATA) {
 			const struct wasm_data *seg = &inst->module->datas[y];
 
-			if (!in_range(soff, (uint64_t)n * es, inst->data_dropped[y] ? 0 : seg->size))
+			if (!in_range(soff, (uint64_t)n * es,
+				      inst->data_dropped[y] ? 0 : seg->size))
 				return WASM_TRAP_MEMORY_OOB;
 			if (n)
-				memcpy(d->data + (size_t)doff * es, seg->init + soff, (size_t)n * es);
+				memcpy(d->data + (size_t)doff * es, seg->init + soff,
+				       (size_t)n * es);
 			return 0;
 		}
 		if (!in_range(soff, n, inst->elem_dropped[y] ? 0 : inst->module->elems[y].count))

@@ -118,10 +118,10 @@ void interp_tr_gc_finish(struct tr *t, struct interp_body *body, void *at)
 	body->nlref = t->nlref;
 	body->gcmaps = t->nmaps ? maps : NULL;
 	body->gcslots = t->nmaps ? slots : NULL;
-	if (t->nmaps) {
+	if (t->nmaps)
 		memcpy(maps, t->maps, (size_t)t->nmaps * sizeof(*maps));
+	if (t->nmslots)
 		memcpy(slots, t->mslots, (size_t)t->nmslots * sizeof(*slots));
-	}
 }
 
 void interp_tr_gc_free(struct tr *t)
@@ -310,12 +310,13 @@ void interp_tr_gc(struct tr *t, bool dead)
 		break;
 	case WASM_OP_REF_TEST:
 	case WASM_OP_REF_TEST_NULL: /* ref.test (ref null) */
-		emit_gc(t, sub, 1, wasm_type_ref(ht, sub == WASM_OP_REF_TEST_NULL), 0, WASM_TYPE_I32, false);
+		emit_gc(t, sub, 1, wasm_type_ref(ht, sub == WASM_OP_REF_TEST_NULL), 0,
+			WASM_TYPE_I32, false);
 		break;
 	case WASM_OP_REF_CAST:
 	case WASM_OP_REF_CAST_NULL: /* ref.cast (ref null) */
-		emit_gc(t, sub, 1, wasm_type_ref(ht, sub == WASM_OP_REF_CAST_NULL), 0, wasm_type_ref(ht, sub == WASM_OP_REF_CAST_NULL),
-			false);
+		emit_gc(t, sub, 1, wasm_type_ref(ht, sub == WASM_OP_REF_CAST_NULL), 0,
+			wasm_type_ref(ht, sub == WASM_OP_REF_CAST_NULL), false);
 		break;
 	case WASM_OP_BR_ON_CAST:
 	case WASM_OP_BR_ON_CAST_FAIL:

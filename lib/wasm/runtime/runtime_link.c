@@ -532,7 +532,8 @@ static int eval_elems(struct rt_instance *ri)
 			ext = e->items[k].kind == WASM_CONST_EXPR;
 		if (!ext)
 			continue;
-		if (!ri->elem_refs && !(ri->elem_refs = alloc_array(m->nelems, sizeof(uintptr_t *))))
+		if (!ri->elem_refs &&
+		    !(ri->elem_refs = alloc_array(m->nelems, sizeof(uintptr_t *))))
 			return ERR_NOMEM;
 		if (!(ri->elem_refs[i] = alloc_array(e->count, sizeof(uintptr_t))))
 			return ERR_NOMEM;

@@ -199,7 +199,8 @@ static size_t ref_fmt(char *buf, size_t len, const char *type, uintptr_t r)
 	if (!r)
 		return (size_t)fmt_snprintf(buf, len, "%s:null", type);
 	if (wasm_ref_is_i31(r))
-		return (size_t)fmt_snprintf(buf, len, "%s:i31 %u", type, wasm_ref_i31_get(r, false));
+		return (size_t)fmt_snprintf(buf, len, "%s:i31 %u", type,
+					    wasm_ref_i31_get(r, false));
 	if (wasm_ref_is_host(r))
 		return (size_t)fmt_snprintf(buf, len, "%s:%llu", type,
 					    (unsigned long long)wasm_ref_host_value(r));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "wasm/module_internal.h"
 
 void wasm_gc_heap_init(struct wasm_gc_heap *h, size_t limit, wasm_gc_roots_fn roots, void *arg)
 {
@@ -69,13 +70,9 @@ bool wasm_gc_type_traced(const struct wasm_module *m, uint32_t t)
 
 	if (code == WASM_PACKED_I8 || code == WASM_PACKED_I16 || !wasm_type_is_ref(t))
 		return false;
+	if (wasm_type_is_gc(t))
+		return true;
 	switch (code) {
-	case WASM_HEAP_ANY:
-	case WASM_HEAP_EQ:
-	case WASM_HEAP_I31:
-	case WASM_HEAP_STRUCT:
-	case WASM_HEAP_ARRAY:
-	case WASM_HEAP_NONE:
 	case WASM_HEAP_EXTERN:
 	case WASM_HEAP_NOEXTERN:
 		return true;

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "base/compiler.h"
 #include "base/fmt.h"
 #include "wasm/gc/gc_heap.h"
 
@@ -41,42 +42,28 @@ uint8_t spec_type_to_wasm(enum spec_val_type t)
 
 uint8_t spec_engine_type(const struct wasm_module *m, uint32_t t)
 {
-	switch (wasm_type_code(t)) {
-	case WASM_HEAP_ANY:
-	case WASM_HEAP_EQ:
-	case WASM_HEAP_I31:
-	case WASM_HEAP_STRUCT:
-	case WASM_HEAP_ARRAY:
-	case WASM_HEAP_NONE:
+	uint32_t c = wasm_type_code(t);
+
+	/* the references the collector follows, less the extern hierarchy */
+	if (wasm_gc_type_traced(m, t) && c != WASM_HEAP_EXTERN && c != WASM_HEAP_NOEXTERN)
 		return WASM_HEAP_ANY;
-	case WASM_HEAP_TYPEIDX:
-		if (m && wasm_type_idx(t) < m->ntypes &&
-		    m->types[wasm_type_idx(t)].kind != WASM_COMP_FUNC)
-			return WASM_HEAP_ANY;
-		return WASM_TYPE_FUNCREF;
-	default:
-		return wasm_type_kind(t);
-	}
+	return wasm_type_kind(t);
 }
 
 /* Whether anyref v is what pattern e asks: (ref.any), (ref.eq), (ref.i31),
- * (ref.struct), (ref.array). */
+ * (ref.struct), (ref.array): a non-null value of that heap type. */
 static bool any_pattern_matches(const struct spec_value *e, uintptr_t v)
 {
-	const struct wasm_gc_obj *o = wasm_gc_obj_of(v);
+	const uint32_t heap[] = {
+		[SPEC_EQREF] = WASM_HEAP_EQ,
+		[SPEC_I31REF] = WASM_HEAP_I31,
+		[SPEC_STRUCTREF] = WASM_HEAP_STRUCT,
+		[SPEC_ARRAYREF] = WASM_HEAP_ARRAY,
+	};
+	uint32_t h =
+		(size_t)e->type < ARRAY_SIZE(heap) && heap[e->type] ? heap[e->type] : WASM_HEAP_ANY;
 
-	switch (e->type) {
-	case SPEC_EQREF:
-		return o || wasm_ref_is_i31(v);
-	case SPEC_I31REF:
-		return wasm_ref_is_i31(v);
-	case SPEC_STRUCTREF:
-		return o && o->type->kind == WASM_COMP_STRUCT;
-	case SPEC_ARRAYREF:
-		return o && o->type->kind == WASM_COMP_ARRAY;
-	default:
-		return v != 0;
-	}
+	return wasm_gc_ref_test(v, wasm_type_ref(h, false), NULL);
 }
 
 /* Whether engine type `type` is a reference type: the binary encodings

@@ -61,7 +61,9 @@ static void trace_frame(struct wasm_gc_heap *h, struct interp_fn *fn, const stru
 
 	if (!fn->inst->code->gc)
 		return;
-	if (b->ncode == 0) { /* the stub: standing at its entry */
+	/* the stub (ip may still be there after another exec translated fn):
+	 * standing at its entry, where only the params are set */
+	if (b->ncode == 0 || ip < code || ip >= code + b->ncode) {
 		const struct wasm_module *m = fn->inst->module;
 		const struct wasm_func *f = &m->funcs[fn->index];
 		const struct wasm_functype *ft = &m->types[f->type];

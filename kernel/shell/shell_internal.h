@@ -134,3 +134,21 @@ int shell_cmd_pwd(int argc, char **argv);
 /* shell_trace.c */
 int shell_cmd_metrics(int argc, char **argv);
 int shell_cmd_trace(int argc, char **argv);
+
+/*
+ * shell_trace_record_start - `trace record OPTIONS [--]` at the head of a
+ * pipeline (argv: its first command's words, expanded): checks them and
+ * starts recording, in the foreground only. SHELL_TRACE_RECORDING with
+ * *taken the words that were `trace record` and its options (the line
+ * runs the pipeline without them, then calls shell_trace_record_end);
+ * else the status to end with, said (usage, --help, a bad event).
+ */
+#define SHELL_TRACE_RECORDING (-1)
+int shell_trace_record_start(int argc, char **argv, bool background, int *taken);
+
+/* shell_trace_record_end - the recording, if one runs, goes to its file:
+ * 0, or 1 (said). */
+int shell_trace_record_end(void);
+
+/* shell_trace_report.c: `trace report [-i FILE]` (argv[1] is "report") */
+int shell_trace_report(int argc, char **argv);

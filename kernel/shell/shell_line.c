@@ -27,6 +27,10 @@
  * any other builtin after '|' ignores it, and the writer gets EPIPE once
  * that builtin is done.
  *
+ * `time` and `trace record OPTIONS` before a pipeline apply to all of it:
+ * they are taken off its first command, and what they do at its end is
+ * done when the line goes on (line_continue).
+ *
  * Invariant: everything here runs on the shell task.
  */
 #include <stdlib.h>
@@ -54,6 +58,7 @@ static struct {
 	int last_builtin; /* a pipeline's status when its last command is a
 			   * builtin that did not wait (else -1) */
 	bool timed;	  /* `time PIPELINE`: report when it ends */
+	bool recording;	  /* `trace record ... PIPELINE`: write it when it ends */
 	uint64_t t0;	  /* when it started (ns) */
 	uint64_t cpu0;	  /* shell_jobs_fg_cpu_us() then */
 } ln;
@@ -403,6 +408,47 @@ static bool take_time(struct sh_pipeline *p)
 	return true;
 }
 
+/* `trace record OPTIONS [--]` before a pipeline: the recording started
+ * and those words taken off its first command (true); else false with
+ * *status the pipeline's (it does not run). Not a record: true. */
+static bool take_record(struct sh_pipeline *p, int *status)
+{
+	struct sh_cmd *c = &p->cmds[0];
+	struct words *w;
+	int taken = 0, e = 0;
+
+	if (c->nwords < 2 || strcmp(c->words[0], "trace") != 0 ||
+	    strcmp(c->words[1], "record") != 0)
+		return true;
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		kprintf("%s\n", err_text(ERR_NOMEM));
+		*status = 1;
+		return false;
+	}
+	for (size_t i = 0; i < c->nwords && !e; i++) {
+		char *arg, *pat;
+		e = sh_expand(c->words[i], &(struct sh_vars){var_get, NULL, ln.status}, &arg, &pat);
+		if (!e) {
+			free(pat); /* options are taken as they are; CMD's words later */
+			e = words_add(w, arg);
+		}
+	}
+	*status = e ? 1 : shell_trace_record_start(w->n, w->v, p->then == SH_THEN_BG, &taken);
+	if (e)
+		kprintf("%s\n", err_text(e));
+	words_free(w);
+	free(w);
+	if (*status != SHELL_TRACE_RECORDING)
+		return false;
+	for (int i = 0; i < taken; i++)
+		free(c->words[i]);
+	memmove(c->words, c->words + taken, (c->nwords - (size_t)taken + 1) * sizeof(*c->words));
+	c->nwords -= (size_t)taken;
+	ln.recording = true;
+	return true;
+}
+
 static void time_report(void)
 {
 	uint64_t real = sched_now_ns() - ln.t0, cpu = shell_jobs_fg_cpu_us() - ln.cpu0;
@@ -416,7 +462,14 @@ static void time_report(void)
 /* Runs pipelines until one starts a foreground job or the line ends. */
 static void line_continue(void)
 {
-	while (ln.next < ln.line.n) {
+	for (;;) {
+		if (ln.recording) { /* the recorded pipeline has ended */
+			ln.recording = false;
+			if (shell_trace_record_end() && !ln.status)
+				ln.status = 1;
+		}
+		if (ln.next >= ln.line.n)
+			break;
 		size_t i = ln.next++;
 		enum sh_then prev = i ? ln.line.pipes[i - 1].then : SH_THEN_SEQ;
 
@@ -426,7 +479,10 @@ static void line_continue(void)
 		ln.timed = take_time(&ln.line.pipes[i]);
 		ln.t0 = sched_now_ns();
 		ln.cpu0 = shell_jobs_fg_cpu_us();
-		ln.status = run_pipeline(&ln.line.pipes[i]);
+		if (!take_record(&ln.line.pipes[i], &ln.status))
+			ln.timed = false; /* not run: nothing to time */
+		else
+			ln.status = run_pipeline(&ln.line.pipes[i]);
 		if (ln.status && ln.status != SHELL_STATUS_WAIT)
 			kprintf("[exit status %d]\n", ln.status);
 		if (ln.status == SHELL_STATUS_WAIT)

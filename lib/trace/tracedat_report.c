@@ -311,9 +311,9 @@ int tracedat_event_line(const struct tracedat_file *f, const struct tracedat_rev
 	for (size_t i = 0; i < f->ncmdlines; i++)
 		if (f->cmdlines[i].pid == p32 && p32 != 0)
 			comm = f->cmdlines[i].comm;
+	uint64_t us = ev->ts / 1000u + (ev->ts % 1000u >= 500u); /* rounded, as trace-cmd */
 	lb_printf(&b, "%16s-%-5d [%03u] %5llu.%06llu: ", comm, p32, ev->cpu,
-		  (unsigned long long)(ev->ts / 1000000000u),
-		  (unsigned long long)(ev->ts / 1000u % 1000000u));
+		  (unsigned long long)(us / 1000000u), (unsigned long long)(us % 1000000u));
 	if (!ef) {
 		lb_printf(&b, "[unknown event %u]: %u bytes\n", type, ev->len);
 		return (int)b.len;

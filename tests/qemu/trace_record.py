@@ -5,7 +5,12 @@ serial line, and the host decodes it and reads it with Debian's
 `trace-cmd report`, which must list the recorded events (and only those),
 with their fields, CPUs and tasks. Also: a run stopped by Ctrl-C is still
 written, a builtin can be recorded, the events switched on before come back
-afterwards, and bad words change nothing.
+afterwards, and bad words change nothing. A pipeline is recorded whole
+(`trace record ... -- hello | run cat - | wc -l`: every program of it in the
+file), and `trace report` in the guest lists the file's events: as many as
+trace-cmd report on the host, the same events in the same order; a file
+that is not a trace.dat gets a clear error; every `trace` subcommand has
+--help and says what is wrong with a bad word.
 
 Prints "ok NAME" / "FAIL NAME" per check, then "N passed, N failed".
 The transcript goes to build/test-logs/trace_record.transcript."""
@@ -22,7 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from shell_driver import Shell, ShellError  # noqa: E402
 
 WROTE_RE = re.compile(r"trace record: (\d+) events, (\d+) CPUs, (\d+) bytes written to (\S+)\n")
-# trace-cmd report's event line: COMM-PID [CPU] TIME: EVENT: FIELDS
+# trace-cmd report's event line: COMM-PID [CPU] TIME: EVENT: FIELDS (and
+# `trace report`'s in the guest)
 LINE_RE = re.compile(r"^\s*(.+)-(\d+)\s+\[(\d{3})\]\s+(\d+\.\d+): (\w+):\s+(.*)$")
 
 results = []
@@ -124,6 +130,9 @@ def run_checks(sh, tmp):
     ts = [float(e[3]) for e in ev]
     check("time_order", ts == sorted(ts) and ts and ts[0] > 0, ts[:5])
 
+    guest_report(sh, "/tmp/hello.dat", ev, "hello")
+    pipeline_checks(sh, tmp)
+
     # the headers the file carries, as tracefs shows them
     out = sh.cmd("cat /sys/kernel/tracing/events/header_event")
     check("tracefs_header_event", "time_extend : type == 30" in out, out)
@@ -157,6 +166,85 @@ def run_checks(sh, tmp):
     check("nothing_created", "bad.dat" not in out, out)
     out = sh.cmd("base64 /tmp/none.dat; echo status=$?")
     check("base64_missing_file", "No such file" in out and "status=1" in out, out)
+
+
+def guest_lines(sh, path):
+    """`trace report -i path` in the guest: its first line, event lines parsed,
+    lines not understood."""
+    out = sh.cmd(f"trace report -i {path}", timeout=120)
+    lines = out.splitlines()
+    parsed = [LINE_RE.match(l) for l in lines[1:]]
+    return (lines[0] if lines else "", [m.groups() for m in parsed if m],
+            [l for l, m in zip(lines[1:], parsed) if not m])
+
+
+def guest_report(sh, path, host_ev, name):
+    """trace report in the guest agrees with trace-cmd report on the host."""
+    first, ev, other = guest_lines(sh, path)
+    check(f"guest_report_{name}_cpus", first == f"cpus={sh.smp}", first)
+    check(f"guest_report_{name}_count", len(ev) == len(host_ev) and not other,
+          f"{len(ev)} lines, trace-cmd {len(host_ev)}; not understood: {other[:3]}")
+    # the same events, tasks, CPUs and times (trace-cmd's sched_switch
+    # plugin prints its fields its own way, so fields are compared for the
+    # wasm events only)
+    same = [g[:5] == h[:5] and (g[4] == "sched_switch" or g[5].strip() == h[5].strip())
+            for g, h in zip(ev, host_ev)]
+    bad = [(g, h) for g, h, ok in zip(ev, host_ev, same) if not ok]
+    check(f"guest_report_{name}_same_events", ev and not bad, bad[:2])
+
+
+def pipeline_checks(sh, tmp):
+    """A whole pipeline recorded; the file read in the guest and on the host."""
+    out = sh.cmd("trace record -o /tmp/pipe.dat -e wasm -e sched:sched_switch -- "
+                 "hello | run cat - | wc -l", timeout=60)
+    m = WROTE_RE.search(out)
+    check("pipeline_output", re.search(r"^\s*1\n", out, re.M), out[-300:])
+    check("pipeline_written", m and m.group(4) == "/tmp/pipe.dat", out[-300:])
+    if not m:
+        return
+    local, data = fetch(sh, "/tmp/pipe.dat", tmp, "pipe.dat")
+    p, ev, other = report(local)
+    check("pipeline_report", p.returncode == 0 and len(ev) == int(m.group(1)) and not other,
+          p.stderr[:200] + f" {len(ev)} of {m.group(1)}")
+    progs = {re.search(r"prog=(\S+)", e[5]).group(1) for e in ev
+             if e[4] == "instance_start" and "prog=" in e[5]}
+    check("pipeline_every_program", {"hello", "cat"} <= progs, sorted(progs))
+    tasks = {e[0].strip() for e in ev}
+    check("pipeline_wc_ran_inside", "wc" in tasks or any(
+        "next_comm=wc" in e[5] or "==> wc:" in e[5] for e in ev), sorted(tasks))
+    guest_report(sh, "/tmp/pipe.dat", ev, "pipeline")
+
+    # a list: each pipeline recorded by itself, the next one not
+    out = sh.cmd("trace record -o /tmp/one.dat -e wasm hello | wc -c; hello", timeout=60)
+    m = WROTE_RE.search(out)
+    check("list_records_one_pipeline", m and out.count("Hello, world") == 1 and
+          out.index("written to") < out.index("Hello, world"), out[-300:])
+
+    # errors in the guest: not a trace.dat (cut files: the host tests), no file
+    out = sh.cmd("trace report -i /bin/hello.wasm; echo status=$?")
+    check("report_foreign_file", "not a trace.dat file" in out and "status=1" in out, out)
+    sh.cmd("echo just some words > /tmp/words.txt")
+    out = sh.cmd("trace report -i /tmp/words.txt; echo status=$?")
+    check("report_text_file", "not a trace.dat file" in out and "status=1" in out, out)
+    out = sh.cmd("trace report -i /tmp/none.dat; echo status=$?")
+    check("report_missing_file", "No such file" in out and "status=1" in out, out)
+    out = sh.cmd("trace record -o /tmp/bg.dat -e wasm hello & echo status=$?")
+    check("record_not_in_background", "not in the background" in out and
+          "status=2" in out and "Hello" not in out, out)
+
+    # every subcommand: --help, and a clear word on a bad one
+    for sub in ["list", "enable", "disable", "show", "clear", "pipe", "record", "report"]:
+        out = sh.cmd(f"trace {sub} --help; echo status=$?")
+        check(f"help_{sub}", f"usage: trace {sub}" in out and "status=0" in out, out)
+    out = sh.cmd("trace record -x; echo status=$?")
+    check("record_bad_option", "unknown option -x" in out and "status=2" in out, out)
+    out = sh.cmd("trace report -q; echo status=$?")
+    check("report_bad_option", "-q: unknown option" in out and "status=2" in out, out)
+    out = sh.cmd("trace show extra; echo status=$?")
+    check("show_extra_word", "takes no arguments" in out and "status=2" in out, out)
+    out = sh.cmd("trace frob; echo status=$?")
+    check("unknown_subcommand", "unknown subcommand 'frob'" in out and
+          "trace report [-i FILE]" in out and "status=2" in out, out)
 
 
 def finish():

@@ -8,10 +8,12 @@
 #include "base/err.h"
 #include "base/fmt.h"
 #include "base/test.h"
+#include "fuzz_corpus.h"
 #include "trace/tracedat.h"
 #include "trace/tracedat_read.h"
 #include "trace_test_events.h"
 #include "trace_test_plat.h"
+#include "../fuzz/tracedat_exercise.h"
 
 struct rbuf {
 	uint8_t *p;
@@ -251,4 +253,20 @@ TEST(trace_dat_read, broken_page_is_an_error)
 	tracedat_read_close(&f);
 out:
 	free(m.p);
+}
+
+static void replay_tracedat(void *arg, const char *path, const uint8_t *data, size_t len)
+{
+	long *good = arg;
+	(void)path;
+	*good += tracedat_exercise(data, len) > 0;
+}
+
+/* The kept fuzzer inputs (make fuzz-tracedat): tracedat_gen's file (read
+ * whole) and changed copies of it. */
+TEST(trace_dat_read, fuzz_regress)
+{
+	long good = 0;
+	EXPECT_GE(fuzz_corpus_replay(t, "tests/fuzz/regress/tracedat", replay_tracedat, &good), 3u);
+	EXPECT_GE(good, 1);
 }

@@ -401,7 +401,8 @@ static void record_finish_job(void *arg)
 
 static int record_usage(int status)
 {
-	kprintf("usage: trace record [-o FILE] -e EVENT [-e EVENT...] [--] CMD [ARG...] [| CMD...]\n"
+	kprintf("usage: trace record [-o FILE] -e EVENT [-e EVENT...] [--] CMD [ARG...] [| "
+		"CMD...]\n"
 		"  runs CMD (the whole pipeline it starts, as `time` does) with the EVENTs on,\n"
 		"  then writes the buffer to FILE (default trace.dat) for trace report or\n"
 		"  trace-cmd report. EVENT: group:name, group, group/name, group/*, group:*, all.\n"

@@ -108,7 +108,8 @@ static int report_usage(int status)
 {
 	kprintf("usage: trace report [-i FILE]   print FILE (default trace.dat, as written by\n"
 		"                                trace record) as trace-cmd report does: one\n"
-		"                                event a line, COMM-PID [CPU] TIME: EVENT: FIELDS\n");
+		"                                event a line, COMM-PID [CPU] TIME: EVENT: "
+		"FIELDS\n");
 	return status;
 }
 

@@ -77,8 +77,7 @@ static const char *rd_str(struct rd *r, size_t max, const char *what)
 }
 
 /* A text with its size (of `width` bytes) before it. */
-static bool rd_text(struct rd *r, unsigned width, const char **text, size_t *len,
-		    const char *what)
+static bool rd_text(struct rd *r, unsigned width, const char **text, size_t *len, const char *what)
 {
 	uint64_t n;
 	if (!rd_u(r, width, &n, what) || !rd_need(r, n, what))
@@ -275,8 +274,7 @@ static int header_page_parse(struct tracedat_file *f, const char *text, size_t l
 			data = true;
 		}
 	}
-	if (!data || !commit || f->page_data != 8 + f->commit_size ||
-	    f->page_data >= f->page_size)
+	if (!data || !commit || f->page_data != 8 + f->commit_size || f->page_data >= f->page_size)
 		return fail(f, ERR_MALFORMED, "header_page: no usable commit and data fields", at);
 	return 0;
 }
@@ -499,7 +497,8 @@ static int cpu_next(struct tracedat_iter *it, unsigned c)
 		uint32_t arg = 0;
 		if (type == 0 || type >= TYPE_PADDING) {
 			if (k->pos + 8 > k->commit)
-				return fail(f, ERR_MALFORMED, "event header cut at the page end", at);
+				return fail(f, ERR_MALFORMED, "event header cut at the page end",
+					    at);
 			arg = (uint32_t)tracedat_read_num(f, p + 4, 4);
 		}
 		if (type == TYPE_EXTEND || type == TYPE_STAMP) {

@@ -62,7 +62,7 @@ struct tracedat_cmdline {
 struct tracedat_file {
 	const uint8_t *data; /* the caller's; must outlive the file */
 	size_t len;
-	bool big;  /* the file is big-endian */
+	bool big;		       /* the file is big-endian */
 	uint32_t page_size, page_data; /* page bytes; offset of the data in a page */
 	uint32_t commit_size;	       /* 4 or 8 */
 	struct tracedat_rformat *formats;
@@ -95,7 +95,7 @@ struct tracedat_revent {
 };
 
 struct tracedat_rcpu {
-	uint64_t page, end; /* the current page's offset; the CPU's data end */
+	uint64_t page, end;   /* the current page's offset; the CPU's data end */
 	uint32_t pos, commit; /* in the page: the next event word; the data end */
 	uint64_t ts;
 	bool have, done;

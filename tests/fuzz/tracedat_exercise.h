@@ -36,7 +36,8 @@ static inline long tracedat_exercise(const uint8_t *data, size_t len)
 		if (ev.rec < data || ev.len > len || ev.rec + ev.len > data + len)
 			abort();
 		int l = tracedat_event_line(&f, &ev, line, sizeof(line));
-		if (l < 0 || strlen(line) != ((size_t)l < sizeof(line) ? (size_t)l : sizeof(line) - 1))
+		if (l < 0 ||
+		    strlen(line) != ((size_t)l < sizeof(line) ? (size_t)l : sizeof(line) - 1))
 			abort();
 		n++;
 	}

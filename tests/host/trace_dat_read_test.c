@@ -151,12 +151,13 @@ TEST(trace_dat_read, other_formats_and_fallback)
 	tracedat_free(&td);
 	if (EXPECT_OK(tracedat_read_open(&f, m.p, m.len))) {
 		EXPECT_EQ(read_lines(&f, text, sizeof(text)), 3);
-		EXPECT_STREQ(text, "           <...>-9     [000]     2.000000: evloc:               "
-				   "msg=hey on=1\n"
-				   "          <idle>-0     [000]     2.000001: evtern:              "
-				   "k=one 001\n"
-				   "          <idle>-0     [000]     2.000002: evtern:              "
-				   "k=many 005\n");
+		EXPECT_STREQ(text,
+			     "           <...>-9     [000]     2.000000: evloc:               "
+			     "msg=hey on=1\n"
+			     "          <idle>-0     [000]     2.000001: evtern:              "
+			     "k=one 001\n"
+			     "          <idle>-0     [000]     2.000002: evtern:              "
+			     "k=many 005\n");
 	}
 	tracedat_read_close(&f);
 	free(m.p);

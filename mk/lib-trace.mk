@@ -32,8 +32,7 @@ host-test-build: $(BUILD)/host/tracedat_gen
 #   make fuzz-tracedat [FUZZ_SECONDS=60]
 # A crasher goes into tests/fuzz/regress/tracedat/ (after the fix); the host
 # test trace_dat_read.fuzz_regress replays that directory.
-TRACEDAT_FUZZ_SRCS := tests/fuzz/tracedat_fuzz.c lib/trace/tracedat_read.c \
-	lib/trace/tracedat_report.c lib/base/fmt.c lib/base/err.c lib/base/host/assert_host.c
+TRACEDAT_FUZZ_SRCS := tests/fuzz/tracedat_fuzz.c $(TRACE_LIB_SRCS)
 
 $(BUILD)/fuzz/tracedat_fuzz: $(TRACEDAT_FUZZ_SRCS) tests/fuzz/tracedat_exercise.h $(wildcard lib/trace/*.h lib/base/*.h)
 	@mkdir -p $(@D)

@@ -8,28 +8,13 @@
 #include <string.h>
 
 #include "base/fmt.h"
+#include "trace/output.h"
 #include "trace/tracedat_read.h"
 
 static bool is_ident(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '_';
-}
-
-struct lb {
-	char *buf;
-	size_t size, len;
-};
-
-static void lb_printf(struct lb *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void lb_printf(struct lb *b, const char *fmt, ...)
-{
-	va_list ap;
-	size_t room = b->len < b->size ? b->size - b->len : 0;
-	va_start(ap, fmt);
-	int n = fmt_vsnprintf(room ? b->buf + b->len : NULL, room, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)(n > 0 ? n : 0);
 }
 
 static const struct tracedat_rfield *field_by(const struct tracedat_rformat *ef, const char *name,
@@ -79,7 +64,7 @@ static bool field_str(const struct tracedat_file *f, const struct tracedat_reven
 }
 
 /* Every field but the common ones as name=value. */
-static void fields_plain(struct lb *b, const struct tracedat_file *f,
+static void fields_plain(struct trace_sbuf *b, const struct tracedat_file *f,
 			 const struct tracedat_rformat *ef, const struct tracedat_revent *ev)
 {
 	const char *sep = "";
@@ -90,17 +75,18 @@ static void fields_plain(struct lb *b, const struct tracedat_file *f,
 		uint64_t v;
 		if (strncmp(fd->name, "common_", 7) == 0)
 			continue;
-		lb_printf(b, "%s%s=", sep, fd->name);
+		trace_sbuf_printf(b, "%s%s=", sep, fd->name);
 		sep = " ";
 		if (field_int(f, ev, fd, &v))
-			lb_printf(b, fd->is_signed ? "%lld" : "%llu", (long long)v);
+			trace_sbuf_printf(b, fd->is_signed ? "%lld" : "%llu", (long long)v);
 		else if (field_str(f, ev, fd, &s, &n))
-			lb_printf(b, "%.*s", (int)n, s);
+			trace_sbuf_printf(b, "%.*s", (int)n, s);
 		else if (fd->offset <= ev->len && fd->size <= ev->len - fd->offset)
 			for (uint32_t j = 0; j < fd->size; j++)
-				lb_printf(b, "%s%02x", j ? ":" : "", ev->rec[fd->offset + j]);
+				trace_sbuf_printf(b, "%s%02x", j ? ":" : "",
+						  ev->rec[fd->offset + j]);
 		else
-			lb_printf(b, "<cut>");
+			trace_sbuf_printf(b, "<cut>");
 	}
 }
 
@@ -219,33 +205,33 @@ static bool pf_expr(struct pfmt *x, struct pval *v, int depth)
 
 /* One conversion `spec` (its flags, width and precision; no length) of
  * `conv` applied to v. */
-static bool pf_convert(struct lb *b, char *spec, size_t sl, char conv, const struct pval *v)
+static bool pf_convert(struct trace_sbuf *b, char *spec, size_t sl, char conv, const struct pval *v)
 {
 	if (conv == 's') {
 		if (!v->is_str || memchr(spec, '.', sl))
 			return false; /* a precision of the fmt's own: not handled */
 		memcpy(spec + sl, ".*s", 4);
-		lb_printf(b, spec, (int)v->n, v->s);
+		trace_sbuf_printf(b, spec, (int)v->n, v->s);
 		return true;
 	}
 	if (v->is_str)
 		return false;
 	if (conv == 'p') {
-		lb_printf(b, "0x%llx", (unsigned long long)v->v);
+		trace_sbuf_printf(b, "0x%llx", (unsigned long long)v->v);
 	} else if (conv == 'c') {
-		lb_printf(b, "%c", (int)(char)v->v);
+		trace_sbuf_printf(b, "%c", (int)(char)v->v);
 	} else {
 		spec[sl++] = 'l';
 		spec[sl++] = 'l';
 		spec[sl++] = conv;
 		spec[sl] = 0;
-		lb_printf(b, spec, (long long)v->v);
+		trace_sbuf_printf(b, spec, (long long)v->v);
 	}
 	return true;
 }
 
 /* The print fmt applied (true), or false (b then holds a part). */
-static bool fields_printed(struct lb *b, const struct tracedat_file *f,
+static bool fields_printed(struct trace_sbuf *b, const struct tracedat_file *f,
 			   const struct tracedat_rformat *ef, const struct tracedat_revent *ev)
 {
 	struct pfmt x = {f, ef, ev, ef->print, ef->print};
@@ -259,16 +245,16 @@ static bool fields_printed(struct lb *b, const struct tracedat_file *f,
 		return false;
 	for (const char *q = fmtv.s, *qe = fmtv.s + fmtv.n; q < qe;) {
 		if (*q == '\\' && q + 1 < qe) {
-			lb_printf(b, "%c", q[1] == 'n' ? '\n' : q[1] == 't' ? '\t' : q[1]);
+			trace_sbuf_printf(b, "%c", q[1] == 'n' ? '\n' : q[1] == 't' ? '\t' : q[1]);
 			q += 2;
 			continue;
 		}
 		if (*q != '%') {
-			lb_printf(b, "%c", *q++);
+			trace_sbuf_printf(b, "%c", *q++);
 			continue;
 		}
 		if (q + 1 < qe && q[1] == '%') {
-			lb_printf(b, "%%");
+			trace_sbuf_printf(b, "%%");
 			q += 2;
 			continue;
 		}
@@ -295,7 +281,7 @@ static bool fields_printed(struct lb *b, const struct tracedat_file *f,
 int tracedat_event_line(const struct tracedat_file *f, const struct tracedat_revent *ev, char *buf,
 			size_t size)
 {
-	struct lb b = {buf, size, 0};
+	struct trace_sbuf b = {buf, size, 0};
 	uint32_t type = ev->len >= 2 ? (uint32_t)tracedat_read_num(f, ev->rec, 2) : UINT32_MAX;
 	const struct tracedat_rformat *ef = tracedat_find_format(f, type);
 	const struct tracedat_rfield *pf = ef ? field_by(ef, "common_pid", 10) : NULL;
@@ -312,15 +298,15 @@ int tracedat_event_line(const struct tracedat_file *f, const struct tracedat_rev
 		if (f->cmdlines[i].pid == p32 && p32 != 0)
 			comm = f->cmdlines[i].comm;
 	uint64_t us = ev->ts / 1000u + (ev->ts % 1000u >= 500u); /* rounded, as trace-cmd */
-	lb_printf(&b, "%16s-%-5d [%03u] %5llu.%06llu: ", comm, p32, ev->cpu,
-		  (unsigned long long)(us / 1000000u), (unsigned long long)(us % 1000000u));
+	trace_sbuf_printf(&b, "%16s-%-5d [%03u] %5llu.%06llu: ", comm, p32, ev->cpu,
+			  (unsigned long long)(us / 1000000u), (unsigned long long)(us % 1000000u));
 	if (!ef) {
-		lb_printf(&b, "[unknown event %u]: %u bytes\n", type, ev->len);
+		trace_sbuf_printf(&b, "[unknown event %u]: %u bytes\n", type, ev->len);
 		return (int)b.len;
 	}
 	char name[TRACEDAT_NAME_MAX + 1];
 	fmt_snprintf(name, sizeof(name), "%s:", ef->name);
-	lb_printf(&b, "%-20s ", name);
+	trace_sbuf_printf(&b, "%-20s ", name);
 	size_t mark = b.len;
 	if (!fields_printed(&b, f, ef, ev)) {
 		b.len = mark;
@@ -328,6 +314,6 @@ int tracedat_event_line(const struct tracedat_file *f, const struct tracedat_rev
 			buf[mark] = 0;
 		fields_plain(&b, f, ef, ev);
 	}
-	lb_printf(&b, "\n");
+	trace_sbuf_printf(&b, "\n");
 	return (int)b.len;
 }

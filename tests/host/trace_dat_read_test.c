@@ -12,37 +12,17 @@
 #include "trace/tracedat.h"
 #include "trace/tracedat_read.h"
 #include "trace_test_events.h"
+#include "trace_test_membuf.h"
 #include "trace_test_plat.h"
 #include "../fuzz/tracedat_exercise.h"
 
-struct rbuf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static int rbuf_write(void *arg, const void *buf, size_t len)
-{
-	struct rbuf *m = arg;
-	if (m->len + len > m->cap) {
-		size_t cap = (m->len + len) * 2;
-		uint8_t *np = realloc(m->p, cap);
-		if (!np)
-			return ERR_NOMEM;
-		m->p = np;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
-
 /* A file of the test events: three on CPU 0, alpha on CPU 1, then zsys on 0. */
-static bool ctx_file(struct test_ctx *t, struct rbuf *m)
+static bool ctx_file(struct test_ctx *t, struct membuf *m)
 {
 	struct trace_ctx ctx;
 	struct test_plat tp;
 	struct trace_platform p = test_plat_make(&tp, 5000);
-	struct tracedat_sink sink = {m, rbuf_write};
+	struct tracedat_sink sink = {m, mem_write};
 
 	if (!EXPECT_OK(trace_ctx_init(&ctx, &p, 2, __start_trace_events, __stop_trace_events, 16)))
 		return false;
@@ -86,7 +66,7 @@ static int read_lines(struct tracedat_file *f, char *out, size_t cap)
 
 TEST(trace_dat_read, lines_as_trace_cmd_report)
 {
-	struct rbuf m = {0};
+	struct membuf m = {0};
 	struct tracedat_file f;
 	char text[2048];
 
@@ -133,8 +113,8 @@ TEST(trace_dat_read, other_formats_and_fallback)
 	static const char *const formats[] = {fmt_a, fmt_b};
 	struct tracedat_system sys = {"mine", formats, 2};
 	struct tracedat_info info = {.systems = &sys, .nsystems = 1, .cmdlines = "1 init\n"};
-	struct rbuf m = {0};
-	struct tracedat_sink sink = {&m, rbuf_write};
+	struct membuf m = {0};
+	struct tracedat_sink sink = {&m, mem_write};
 	struct tracedat td;
 	struct tracedat_file f;
 	uint8_t a[24] = {7, 0, 0, 0, 9, 0, 0, 0, 16, 0, 3, 0, 1, 0, 0, 0, 'h', 'e', 'y', 0};
@@ -174,7 +154,7 @@ static int open_err(const uint8_t *p, size_t len, const char **why)
 
 TEST(trace_dat_read, foreign_files_refused)
 {
-	struct rbuf m = {0};
+	struct membuf m = {0};
 	const char *why = NULL;
 	static const uint8_t text[] = "hello, this is not a trace";
 
@@ -196,7 +176,7 @@ out:
  * bytes changed anywhere never make the reader go past the file (ASan). */
 TEST(trace_dat_read, cut_and_changed_files)
 {
-	struct rbuf m = {0};
+	struct membuf m = {0};
 	char *text = malloc(1 << 16);
 	int refused = 0;
 
@@ -239,7 +219,7 @@ out:
 /* A page that says more data than it holds: an error after the good ones. */
 TEST(trace_dat_read, broken_page_is_an_error)
 {
-	struct rbuf m = {0};
+	struct membuf m = {0};
 	struct tracedat_file f;
 	char text[2048];
 

@@ -168,6 +168,13 @@ def run_checks(sh, tmp):
     check("base64_missing_file", "No such file" in out and "status=1" in out, out)
 
 
+def said_and_status(sh, name, cmd, needles, status):
+    """cmd's output has every needle and its status is `status`."""
+    out = sh.cmd(f"{cmd}; echo status=$?")
+    check(name, all(n in out for n in needles) and f"status={status}\n" in out, out)
+    return out
+
+
 def guest_lines(sh, path):
     """`trace report -i path` in the guest: its first line, event lines parsed,
     lines not understood."""
@@ -220,31 +227,27 @@ def pipeline_checks(sh, tmp):
     check("list_records_one_pipeline", m and out.count("Hello, world") == 1 and
           out.index("written to") < out.index("Hello, world"), out[-300:])
 
-    # errors in the guest: not a trace.dat (cut files: the host tests), no file
-    out = sh.cmd("trace report -i /bin/hello.wasm; echo status=$?")
-    check("report_foreign_file", "not a trace.dat file" in out and "status=1" in out, out)
+    # errors in the guest: not a trace.dat (cut files: the host tests), no
+    # file, a record in the background; then bad options and subcommands
     sh.cmd("echo just some words > /tmp/words.txt")
-    out = sh.cmd("trace report -i /tmp/words.txt; echo status=$?")
-    check("report_text_file", "not a trace.dat file" in out and "status=1" in out, out)
-    out = sh.cmd("trace report -i /tmp/none.dat; echo status=$?")
-    check("report_missing_file", "No such file" in out and "status=1" in out, out)
+    said_and_status(sh, "report_foreign_file", "trace report -i /bin/hello.wasm",
+                    ["not a trace.dat file"], 1)
+    said_and_status(sh, "report_text_file", "trace report -i /tmp/words.txt",
+                    ["not a trace.dat file"], 1)
+    said_and_status(sh, "report_missing_file", "trace report -i /tmp/none.dat",
+                    ["No such file"], 1)
     out = sh.cmd("trace record -o /tmp/bg.dat -e wasm hello & echo status=$?")
     check("record_not_in_background", "not in the background" in out and
           "status=2" in out and "Hello" not in out, out)
+    said_and_status(sh, "record_bad_option", "trace record -x", ["unknown option -x"], 2)
+    said_and_status(sh, "report_bad_option", "trace report -q", ["-q: unknown option"], 2)
+    said_and_status(sh, "show_extra_word", "trace show extra", ["takes no arguments"], 2)
+    said_and_status(sh, "unknown_subcommand", "trace frob",
+                    ["unknown subcommand 'frob'", "trace report [-i FILE]"], 2)
 
     # every subcommand: --help, and a clear word on a bad one
     for sub in ["list", "enable", "disable", "show", "clear", "pipe", "record", "report"]:
-        out = sh.cmd(f"trace {sub} --help; echo status=$?")
-        check(f"help_{sub}", f"usage: trace {sub}" in out and "status=0" in out, out)
-    out = sh.cmd("trace record -x; echo status=$?")
-    check("record_bad_option", "unknown option -x" in out and "status=2" in out, out)
-    out = sh.cmd("trace report -q; echo status=$?")
-    check("report_bad_option", "-q: unknown option" in out and "status=2" in out, out)
-    out = sh.cmd("trace show extra; echo status=$?")
-    check("show_extra_word", "takes no arguments" in out and "status=2" in out, out)
-    out = sh.cmd("trace frob; echo status=$?")
-    check("unknown_subcommand", "unknown subcommand 'frob'" in out and
-          "trace report [-i FILE]" in out and "status=2" in out, out)
+        said_and_status(sh, f"help_{sub}", f"trace {sub} --help", [f"usage: trace {sub}"], 0)
 
 
 def finish():

@@ -114,7 +114,9 @@ static void trace_usage(void)
 		"       trace clear                    empty the buffer",
 		"       trace pipe                     stream new records until Ctrl-C",
 		"       trace record [-o FILE] -e EVENT... [--] CMD [ARG...] [| CMD...]",
-		"                                      run CMD (its whole pipeline) with EVENTs",
+		"       trace record [-o FILE] -e EVENT... -c 'LIST'",
+		"                                      run CMD (its whole pipeline), or the",
+		"                                      commands of LIST, with EVENTs",
 		"                                      on, then write the buffer to FILE",
 		"                                      (default trace.dat) for trace-cmd report",
 		"                                      (EVENT: group:name, group, group/*, all)",
@@ -403,22 +405,25 @@ static int record_usage(int status)
 {
 	kprintf("usage: trace record [-o FILE] -e EVENT [-e EVENT...] [--] CMD [ARG...] [| "
 		"CMD...]\n"
-		"  runs CMD (the whole pipeline it starts, as `time` does) with the EVENTs on,\n"
-		"  then writes the buffer to FILE (default trace.dat) for trace report or\n"
-		"  trace-cmd report. EVENT: group:name, group, group/name, group/*, group:*, all.\n"
-		"  -- ends the options. Not in the background (&).\n");
+		"       trace record [-o FILE] -e EVENT [-e EVENT...] -c 'LIST'\n"
+		"  runs CMD (the whole pipeline it starts, as `time` does), or the command\n"
+		"  LIST (pipelines joined by ; && ||), with the EVENTs on, then writes the\n"
+		"  buffer to FILE (default trace.dat) for trace report or trace-cmd report.\n"
+		"  EVENT: group:name, group, group/name, group/*, group:*, all. -- ends the\n"
+		"  options. Not in the background (&).\n");
 	return status;
 }
 
-#define RECORD_GO (-1) /* record_parse: the options are good, CMD follows */
-
-/* The options of `trace record` in argv[2..]: RECORD_GO with *cmd the
- * index of CMD's first word, or the status to end with (said). */
-static int record_parse(int argc, char **argv, const char **out, int *cmd)
+/* The options of `trace record` in argv[2..]: SHELL_TRACE_RECORDING with
+ * *cmd the index of CMD's first word (argc with -c) and *list the -c LIST
+ * (or NULL), or the status to end with (said unless quiet). */
+static int record_parse(int argc, char **argv, bool quiet, const char **out, int *cmd,
+			const char **list)
 {
 	int i = 2, nev = 0;
 
 	*out = RECORD_DEFAULT_FILE;
+	*list = NULL;
 	for (; i < argc && argv[i][0] == '-'; i += 2) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
@@ -426,7 +431,7 @@ static int record_parse(int argc, char **argv, const char **out, int *cmd)
 		}
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return record_usage(0);
-		if (strcmp(argv[i], "-o") && strcmp(argv[i], "-e")) {
+		if (strcmp(argv[i], "-o") && strcmp(argv[i], "-e") && strcmp(argv[i], "-c")) {
 			kprintf("trace record: unknown option %s\n", argv[i]);
 			return record_usage(2);
 		}
@@ -436,19 +441,22 @@ static int record_parse(int argc, char **argv, const char **out, int *cmd)
 		}
 		if (argv[i][1] == 'o')
 			*out = argv[i + 1];
-		else if (!record_event_ok(argv[i + 1]))
+		else if (argv[i][1] == 'c')
+			*list = argv[i + 1];
+		else if (!quiet && !record_event_ok(argv[i + 1]))
 			return 1;
 		else
 			nev++;
 	}
-	if (nev == 0 || i >= argc) {
-		kprintf("trace record: %s\n", nev ? "no command to run" : "no event (-e EVENT)");
+	if (nev == 0 || (i >= argc && !*list) || (i < argc && *list)) {
+		kprintf("trace record: %s\n",
+			nev ? *list ? "-c LIST or CMD, not both" : "no command to run"
+			    : "no event (-e EVENT)");
 		return record_usage(2);
 	}
 	*cmd = i;
-	return RECORD_GO;
+	return SHELL_TRACE_RECORDING;
 }
-
 /* Starts recording: the switches saved, FILE created, only the EVENTs of
  * argv[2..cmd) on, on an empty buffer. 0, or 1 (said; nothing changed). */
 static int record_begin(char **argv, int cmd, const char *out)
@@ -486,7 +494,7 @@ static int record_begin(char **argv, int cmd, const char *out)
 	for (int k = 2; !err && k + 1 < cmd; k += 2) {
 		char name[TRACE_PATH_MAX - 32];
 		if (strcmp(argv[k], "-e") != 0)
-			continue; /* -o, or -- (then k + 1 == cmd) */
+			continue; /* -o, -c, or -- (then k + 1 == cmd) */
 		record_event_name(argv[k + 1], name, sizeof(name));
 		if (trace_switch_one(name, true))
 			err = ERR_IO; /* said */
@@ -503,11 +511,15 @@ static int record_begin(char **argv, int cmd, const char *out)
  * CMD alone; at the head of a pipeline the line runs it (below). */
 static int trace_record(int argc, char **argv)
 {
-	const char *out;
-	int i, status = record_parse(argc, argv, &out, &i);
+	const char *out, *list;
+	int i, status = record_parse(argc, argv, false, &out, &i, &list);
 
-	if (status != RECORD_GO)
+	if (status != SHELL_TRACE_RECORDING)
 		return status;
+	if (list) {
+		kprintf("trace record: -c LIST only at the start of a pipeline\n");
+		return 2;
+	}
 	if (record_begin(argv, i, out))
 		return 1;
 	status = shell_run_argv(argc - i, argv + i, false);
@@ -520,22 +532,27 @@ static int trace_record(int argc, char **argv)
 	return status;
 }
 
-int shell_trace_record_start(int argc, char **argv, bool background, int *taken)
+int shell_trace_record_check(int argc, char **argv, bool background, int *taken, const char **list)
 {
 	const char *out;
-	int i, status = record_parse(argc, argv, &out, &i);
+	int status = record_parse(argc, argv, false, &out, taken, list);
 
-	if (status != RECORD_GO)
-		return status;
-	if (background) {
+	if (status == SHELL_TRACE_RECORDING && background) {
 		kprintf("trace record: not in the background (&): the recording ends with "
-			"the pipeline\n");
+			"what it runs\n");
 		return 2;
 	}
-	if (record_begin(argv, i, out))
-		return 1;
-	*taken = i;
-	return SHELL_TRACE_RECORDING;
+	return status;
+}
+
+int shell_trace_record_start(int argc, char **argv)
+{
+	const char *out, *list;
+	int cmd;
+
+	if (record_parse(argc, argv, true, &out, &cmd, &list) != SHELL_TRACE_RECORDING)
+		return 1; /* not reached: checked before */
+	return record_begin(argv, cmd, out);
 }
 
 int shell_trace_record_end(void)
@@ -553,7 +570,7 @@ static const struct trace_sub {
 	{"show", "trace show                     print the buffer"},
 	{"clear", "trace clear                    empty the buffer"},
 	{"pipe", "trace pipe                     stream new records until Ctrl-C"},
-	{"record", "trace record [-o FILE] -e EVENT... [--] CMD [ARG...] [| CMD...]"},
+	{"record", "trace record [-o FILE] -e EVENT... [--] CMD [ARG...] [| CMD...] | -c LIST"},
 	{"report", "trace report [-i FILE]         print a trace.dat as trace-cmd report"},
 };
 

@@ -7,7 +7,7 @@ with their fields, CPUs and tasks. Also: a run stopped by Ctrl-C is still
 written, a builtin can be recorded, the events switched on before come back
 afterwards, and bad words change nothing. A pipeline is recorded whole
 (`trace record ... -- hello | run cat - | wc -l`: every program of it in the
-file), and `trace report` in the guest lists the file's events: as many as
+file), so is a command list (`trace record ... -c 'a > f; b < f | c && d'`), and `trace report` in the guest lists the file's events: as many as
 trace-cmd report on the host, the same events in the same order; a file
 that is not a trace.dat gets a clear error; every `trace` subcommand has
 --help and says what is wrong with a bad word.
@@ -226,6 +226,27 @@ def pipeline_checks(sh, tmp):
     m = WROTE_RE.search(out)
     check("list_records_one_pipeline", m and out.count("Hello, world") == 1 and
           out.index("written to") < out.index("Hello, world"), out[-300:])
+
+    # a command list with -c: every pipeline of it recorded, && after it
+    # sees its status
+    out = sh.cmd("trace record -o /tmp/list.dat -e wasm -c 'hello > /tmp/h.txt; "
+                 "run cat - < /tmp/h.txt | wc -l && echo listed' && echo after", timeout=60)
+    m = WROTE_RE.search(out)
+    check("list_ran", re.search(r"^\s*1\nlisted\ntrace record: .*\nafter\n", out, re.M), out)
+    if m:
+        local, data = fetch(sh, "/tmp/list.dat", tmp, "list.dat")
+        p, ev, other = report(local)
+        progs = {re.search(r"prog=(\S+)", e[5]).group(1) for e in ev
+                 if e[4] == "instance_exit" and "prog=" in e[5]}
+        check("list_every_program", p.returncode == 0 and len(ev) == int(m.group(1)) and
+              progs == {"hello", "cat"}, f"{sorted(progs)} {len(ev)} of {m.group(1)}")
+        guest_report(sh, "/tmp/list.dat", ev, "list")
+    said_and_status(sh, "list_no_background", "trace record -e wasm -c 'hello &'",
+                    ["no & in what is recorded"], 2)
+    said_and_status(sh, "list_syntax_error", "trace record -e wasm -c 'hello |'",
+                    ["-c: syntax error: '|' needs a command"], 2)
+    said_and_status(sh, "list_and_cmd", "trace record -e wasm -c hello hello",
+                    ["-c LIST or CMD, not both"], 2)
 
     # errors in the guest: not a trace.dat (cut files: the host tests), no
     # file, a record in the background; then bad options and subcommands

@@ -125,7 +125,9 @@ const struct tracedat_rformat *tracedat_find_format(const struct tracedat_file *
 
 /*
  * tracedat_event_line - ev as trace-cmd report shows it, with a "\n";
- * like snprintf (the return is the full length).
+ * like snprintf (the return is the full length). Control bytes other than
+ * tab before the final "\n" (from a field or the print fmt) become '?', so
+ * a file cannot send escape sequences to a terminal or break the lines.
  */
 int tracedat_event_line(const struct tracedat_file *f, const struct tracedat_revent *ev, char *buf,
 			size_t size);

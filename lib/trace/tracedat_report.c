@@ -315,5 +315,12 @@ int tracedat_event_line(const struct tracedat_file *f, const struct tracedat_rev
 		fields_plain(&b, f, ef, ev);
 	}
 	trace_sbuf_printf(&b, "\n");
+	/* one line of text whatever the file holds: a control byte of a
+	 * field or of the print fmt (a NUL, an escape sequence, a newline) is
+	 * shown as '?' */
+	size_t end = b.len < size ? b.len - 1 : size ? size - 1 : 0;
+	for (size_t i = 0; i < end; i++)
+		if ((unsigned char)buf[i] < 0x20 ? buf[i] != '\t' : buf[i] == 0x7f)
+			buf[i] = '?';
 	return (int)b.len;
 }

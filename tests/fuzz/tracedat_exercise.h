@@ -6,7 +6,8 @@
  *
  * The input must be exactly `len` bytes of its own allocation so that ASan
  * catches any read past the end. A broken promise of the reader (an error
- * without its reason, a line longer than it said) aborts.
+ * without its reason, a line longer than it said or with a control byte
+ * in it) aborts.
  */
 #pragma once
 
@@ -36,9 +37,15 @@ static inline long tracedat_exercise(const uint8_t *data, size_t len)
 		if (ev.rec < data || ev.len > len || ev.rec + ev.len > data + len)
 			abort();
 		int l = tracedat_event_line(&f, &ev, line, sizeof(line));
-		if (l < 0 ||
-		    strlen(line) != ((size_t)l < sizeof(line) ? (size_t)l : sizeof(line) - 1))
+		size_t shown = strlen(line);
+		if (l < 1 || shown != ((size_t)l < sizeof(line) ? (size_t)l : sizeof(line) - 1))
 			abort();
+		/* one line: no control byte but tab, the "\n" last */
+		for (size_t i = 0; i < shown; i++)
+			if (((unsigned char)line[i] < 0x20 && line[i] != '\t' &&
+			     !(line[i] == '\n' && i + 1 == (size_t)l)) ||
+			    line[i] == 0x7f)
+				abort();
 		n++;
 	}
 	if (r < 0 && !f.error)

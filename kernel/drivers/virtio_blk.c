@@ -64,6 +64,8 @@
 #define DESC_F_WRITE	  2u
 #define BLK_T_IN	  0u
 #define BLK_T_OUT	  1u
+#define BLK_T_FLUSH	  4u
+#define BLK_F_FLUSH	  (1u << 9) /* VIRTIO_BLK_F_FLUSH, feature word 0 */
 #define VBLK_QSIZE	  (3 * VBLK_SLOTS)
 #define VBLK_BOUNCE_ORDER 4u /* 16 pages: VBLK_MAX_BYTES */
 _Static_assert((4096u << VBLK_BOUNCE_ORDER) == VBLK_MAX_BYTES, "bounce size");
@@ -120,7 +122,11 @@ struct vblk {
 	uint64_t hdr_pa;    /* the header/status page */
 	struct slot slots[VBLK_SLOTS];
 	struct kasync_sem free_slots; /* a permit per free slot: FIFO for the waiting */
-	uint64_t requests, bytes;
+	bool has_flush;		      /* VIRTIO_BLK_F_FLUSH negotiated (set at probe) */
+	uint32_t in_flight;	      /* slots the device holds */
+	/* statistics (vblk_stats), under the lock */
+	uint64_t requests, bytes, irqs, irq_done, polled_done, flushes;
+	uint32_t in_flight_max;
 };
 
 static uint32_t rd(struct vblk *d, uint32_t off)
@@ -150,11 +156,13 @@ static volatile uint8_t *slot_status(struct vblk *d, unsigned i)
 }
 
 /* Takes the used entries: each marks its slot done; their wakers go to
- * wake[] (VBLK_SLOTS room). Returns how many. Lock NOT held. */
-static unsigned reap(struct vblk *d, struct kasync_waker *wake)
+ * wake[] (VBLK_SLOTS room). Returns how many. Lock NOT held. `from_irq`:
+ * the interrupt handler calls (for the statistics). */
+static unsigned reap(struct vblk *d, struct kasync_waker *wake, bool from_irq)
 {
 	unsigned n = 0;
 	bool irq = spin_lock(&d->lock);
+	d->irqs += from_irq;
 	uint16_t idx = *(volatile uint16_t *)&d->used->idx;
 	atomic_thread_fence(memory_order_acquire); /* the entries after the index */
 	for (; d->used_seen != idx; d->used_seen++) {
@@ -163,6 +171,10 @@ static unsigned reap(struct vblk *d, struct kasync_waker *wake)
 		if (!s || !s->req || s->done)
 			continue; /* a device bug: nothing of ours */
 		s->done = true;
+		if (from_irq)
+			d->irq_done++;
+		else
+			d->polled_done++;
 		wake[n] = s->waker;
 		s->waker = (struct kasync_waker){0};
 		n++;
@@ -179,7 +191,7 @@ static void vblk_irq(void *arg)
 	unsigned n;
 
 	wr(d, VM_IRQ_ACK, rd(d, VM_IRQ_STATUS));
-	n = reap(d, wake);
+	n = reap(d, wake, true);
 	for (unsigned i = 0; i < n; i++)
 		if (kasync_waker_is_set(&wake[i]))
 			kasync_waker_wake(&wake[i]);
@@ -195,14 +207,18 @@ static void submit(struct vblk *d, unsigned i, struct vblk_req *r)
 	s->req = r;
 	s->done = false;
 	r->slot = (int)i;
-	if (r->write)
+	if (++d->in_flight > d->in_flight_max)
+		d->in_flight_max = d->in_flight;
+	if (r->write && !r->flush)
 		memcpy(phys_to_virt(s->bounce_pa), r->buf, bytes);
-	h->type = r->write ? BLK_T_OUT : BLK_T_IN;
+	h->type = r->flush ? BLK_T_FLUSH : r->write ? BLK_T_OUT : BLK_T_IN;
 	h->reserved = 0;
-	h->sector = r->sector;
+	h->sector = r->flush ? 0 : r->sector;
 	*slot_status(d, i) = 0xff;
-	d->desc[3 * i] =
-		(struct vq_desc){d->hdr_pa + 32u * i, 16, DESC_F_NEXT, (uint16_t)(3 * i + 1)};
+	d->flushes += r->flush;
+	/* a flush has no data: its header leads straight to its status */
+	d->desc[3 * i] = (struct vq_desc){d->hdr_pa + 32u * i, 16, DESC_F_NEXT,
+					  (uint16_t)(3 * i + (r->flush ? 2 : 1))};
 	d->desc[3 * i + 1] = (struct vq_desc){
 		s->bounce_pa, (uint32_t)bytes,
 		(uint16_t)(DESC_F_NEXT | (r->write ? 0 : DESC_F_WRITE)), (uint16_t)(3 * i + 2)};
@@ -221,8 +237,12 @@ enum kasync_poll vblk_io_poll(struct vblk *d, struct vblk_req *r, struct kasync_
 	int err;
 
 	if (r->slot < 0) {
-		if (!r->count || r->count > VBLK_MAX_BYTES / VBLK_SECTOR ||
-		    r->sector > d->sectors || r->count > d->sectors - r->sector) {
+		if (r->flush && !d->has_flush) {
+			r->status = 0; /* nothing the device would do */
+			return KASYNC_READY;
+		}
+		if (!r->flush && (!r->count || r->count > VBLK_MAX_BYTES / VBLK_SECTOR ||
+				  r->sector > d->sectors || r->count > d->sectors - r->sector)) {
 			r->status = ERR_RANGE;
 			return KASYNC_READY;
 		}
@@ -248,12 +268,13 @@ enum kasync_poll vblk_io_poll(struct vblk *d, struct vblk_req *r, struct kasync_
 		return KASYNC_PENDING;
 	}
 	uint8_t st = *slot_status(d, (unsigned)r->slot);
-	size_t bytes = (size_t)r->count * VBLK_SECTOR;
-	if (!r->write && st == 0)
+	size_t bytes = r->flush ? 0 : (size_t)r->count * VBLK_SECTOR;
+	if (!r->write && !r->flush && st == 0)
 		memcpy(r->buf, phys_to_virt(s->bounce_pa), bytes);
 	r->status = st == 0 ? 0 : ERR_IO;
 	s->req = NULL;
 	s->done = false;
+	d->in_flight--;
 	d->requests++;
 	d->bytes += st == 0 ? bytes : 0;
 	spin_unlock(&d->lock, irq);
@@ -340,7 +361,7 @@ int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, 
 			next = count; /* submit no more; wait for those in flight */
 		if (busy) {
 			/* a waker here belongs to a task's request: wake it */
-			unsigned n = reap(d, wake);
+			unsigned n = reap(d, wake, false);
 			for (unsigned i = 0; i < n; i++)
 				if (kasync_waker_is_set(&wake[i]))
 					kasync_waker_wake(&wake[i]);
@@ -350,15 +371,41 @@ int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, 
 	return status;
 }
 
+int vblk_flush_polled(struct vblk *d)
+{
+	struct vblk_req r = {.flush = true, .slot = -1};
+	struct kasync_cx cx = {0}; /* no waker: we poll */
+	struct kasync_waker wake[VBLK_SLOTS];
+
+	while (vblk_io_poll(d, &r, &cx) == KASYNC_PENDING) {
+		unsigned n = reap(d, wake, false);
+		for (unsigned i = 0; i < n; i++)
+			if (kasync_waker_is_set(&wake[i]))
+				kasync_waker_wake(&wake[i]);
+		arch_cpu_relax();
+	}
+	return r.status;
+}
+
 uint64_t vblk_sectors(const struct vblk *d)
 {
 	return d->sectors;
 }
 
-void vblk_stats(const struct vblk *d, uint64_t *requests, uint64_t *bytes)
+void vblk_stats(struct vblk *d, struct vblk_stats *out)
 {
-	*requests = d->requests;
-	*bytes = d->bytes;
+	bool irq = spin_lock(&d->lock);
+	*out = (struct vblk_stats){
+		.requests = d->requests,
+		.bytes = d->bytes,
+		.irqs = d->irqs,
+		.irq_done = d->irq_done,
+		.polled_done = d->polled_done,
+		.flushes = d->flushes,
+		.in_flight_max = d->in_flight_max,
+		.flush_supported = d->has_flush,
+	};
+	spin_unlock(&d->lock, irq);
 }
 
 /* ---- setup ---- */
@@ -387,8 +434,11 @@ static const char *vblk_init(struct vblk *d)
 		return "no VIRTIO_F_VERSION_1";
 	wr(d, VM_DRV_FEAT_SEL, 1);
 	wr(d, VM_DRV_FEATURES, F_VERSION_1_HI);
+	wr(d, VM_DEV_FEAT_SEL, 0);
+	d->has_flush = (rd(d, VM_DEV_FEATURES) & BLK_F_FLUSH) != 0;
 	wr(d, VM_DRV_FEAT_SEL, 0);
-	wr(d, VM_DRV_FEATURES, 0); /* none of the block features: plain reads and writes */
+	/* of the block features only FLUSH (sync's write barrier) */
+	wr(d, VM_DRV_FEATURES, d->has_flush ? BLK_F_FLUSH : 0);
 	wr(d, VM_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK);
 	if (!(rd(d, VM_STATUS) & ST_FEATURES_OK))
 		return "features refused";
@@ -450,9 +500,10 @@ struct vblk *vblk_probe(void)
 			vblk_free(d);
 			continue;
 		}
-		log_info("virtio", "block device at 0x%llx: %llu sectors (%llu MiB), irq %u",
+		log_info("virtio", "block device at 0x%llx: %llu sectors (%llu MiB), irq %u%s",
 			 (unsigned long long)kg.dt.virtio[i].base, (unsigned long long)d->sectors,
-			 (unsigned long long)(d->sectors >> 11), d->irq);
+			 (unsigned long long)(d->sectors >> 11), d->irq,
+			 d->has_flush ? ", flush" : "");
 		return d;
 	}
 	return NULL;

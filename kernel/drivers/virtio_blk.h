@@ -34,11 +34,15 @@
 
 struct vblk;
 
-/* One read or write; zero it, fill in the first fields, poll until READY. */
+/* One read, write or flush; zero it, fill in the first fields, poll until
+ * READY. A flush (VIRTIO_BLK_T_FLUSH: what the device completed before it
+ * is on stable storage, the host file) ignores sector, count and buf; on
+ * a device without VIRTIO_BLK_F_FLUSH it is done at once (status 0). */
 struct vblk_req {
 	uint64_t sector;
 	uint32_t count; /* sectors: 1 .. VBLK_MAX_BYTES / VBLK_SECTOR */
 	bool write;
+	bool flush;
 	void *buf;  /* count * VBLK_SECTOR bytes */
 	int status; /* when READY: 0, ERR_IO (the device said so), ERR_RANGE */
 	/* the driver's: zeroes, but slot -1 */
@@ -75,5 +79,22 @@ int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, vo
  */
 int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, void *buf);
 
-/* vblk_stats - requests completed so far and bytes moved. */
-void vblk_stats(const struct vblk *d, uint64_t *requests, uint64_t *bytes);
+/* vblk_flush_polled - a flush request, polled like vblk_io_polled (for
+ * ext2_sync under the filesystem's lock, and shutdown). 0 or ERR_IO. */
+int vblk_flush_polled(struct vblk *d);
+
+/* What the driver did since boot (vblk_stats). A completion is a used-ring
+ * entry taken by the interrupt handler (irq_done) or by a polled wait
+ * (polled_done); in_flight_max is the most requests the device held at
+ * once. */
+struct vblk_stats {
+	uint64_t requests, bytes; /* requests completed (flushes too), data moved */
+	uint64_t irqs;		  /* interrupts handled */
+	uint64_t irq_done, polled_done;
+	uint64_t flushes; /* flush requests sent to the device */
+	uint32_t in_flight_max;
+	bool flush_supported; /* VIRTIO_BLK_F_FLUSH negotiated */
+};
+
+/* vblk_stats - a snapshot of d's counters (taken under its lock). */
+void vblk_stats(struct vblk *d, struct vblk_stats *out);

@@ -1,15 +1,22 @@
 /*
  * kdisk.c - the disk at /data: the ext2 filesystem (lib/ext2) on the first
  * virtio-blk disk, in the kernel's namespace (lib/vfs's ext2fs.c), and
- * writing it back (sync, shutdown).
+ * writing it back (sync, shutdown), with a flush so that what was synced
+ * is on the host file.
  *
- *   vfs call (task, vfs->lock held) -> ext2 -> dev_read/dev_write
- *                                    -> vblk_io_polled (spins on this CPU)
+ *   vfs call (task) -> ext2fs.c: file data: vfs->lock let go, the fs's
+ *                      e2_lock held; namespace changes, loads, sync: both
+ *                   -> ext2 -> dev_read/dev_write/dev_flush
+ *                   -> vblk_io_polled / vblk_flush_polled (this CPU polls)
  *
- * The VFS runs ext2 under its spinlock, so the device is polled rather
- * than waited for: a request of a /data file holds that lock (and its CPU)
- * until the disk answered. A disk that is missing, not ext2 or damaged is
- * reported in the boot log and not mounted; nothing here panics.
+ * ext2 is a synchronous library and a kernel task cannot sleep in the
+ * middle of a C call (tasks are polled state machines without stacks of
+ * their own), so the device is polled rather than waited for: the
+ * requests go out several at a time and this CPU polls the used ring
+ * until they are done, holding the ext2 fs's lock (never the VFS lock
+ * for file data: the rest of the namespace goes on meanwhile, see
+ * ext2fs.c). A disk that is missing, not ext2 or damaged is reported in
+ * the boot log and not mounted; nothing here panics.
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -48,6 +48,7 @@ struct vfs_node {
 	uint64_t atim, mtim, ctim;
 	uint32_t e2ino; /* ext2: the inode this node pins (ext2fs.c); else 0 */
 	bool loaded;	/* ext2 directory: its entries are child nodes */
+	bool e2shared;	/* ext2 file of several names on disk: read-only (ext2fs.c) */
 	/* the next name of the same file (hard links: a ring of nodes whose
 	 * ino, times and `u` are kept equal by vfs_node_sync; the node itself
 	 * when it is the only one; a directory or synth node is always alone) */
@@ -90,6 +91,7 @@ struct vfs_fs {
 	uint64_t used;	    /* bytes of file data and of nodes (VFS_NODE_COST each) */
 	uint32_t nopen;	    /* open files */
 	struct ext2_fs *e2; /* VFS_FS_EXT2: the mounted ext2 (owned) */
+	struct spin e2_lock; /* VFS_FS_EXT2: serializes e2's calls (ext2fs.c) */
 };
 
 struct vfs {
@@ -233,7 +235,8 @@ int vfs_synth_write(struct vfs_file *f, const void *buf, size_t len);
 void vfs_synth_release(struct vfs_file *f);
 bool vfs_synth_ready(struct vfs_file *f, bool write);
 
-/* ---- ext2fs.c: an ext2 fs's nodes, with vfs->lock held ---- */
+/* ---- ext2fs.c: an ext2 fs's nodes, with vfs->lock held (read and
+ * write let go of it during the disk access, see ext2fs.c) ---- */
 
 /* Makes the entries of an ext2 directory its child nodes, once (0 for
  * any other node). ext2's errors; nothing is added on an error. */

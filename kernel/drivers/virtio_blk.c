@@ -123,7 +123,11 @@ struct vblk {
 	struct slot slots[VBLK_SLOTS];
 	struct kasync_sem free_slots; /* a permit per free slot: FIFO for the waiting */
 	bool has_flush;		      /* VIRTIO_BLK_F_FLUSH negotiated (set at probe) */
-	uint32_t in_flight;	      /* slots the device holds */
+	/* write-behind (vblk_write_behind): owned by its one polled user */
+	struct vblk_req wb[VBLK_SLOTS];
+	uint32_t wb_busy;   /* bitmask of wb[] in flight */
+	int wb_err;	    /* the first failure since the last vblk_flush_polled */
+	uint32_t in_flight; /* slots the device holds */
 	/* statistics (vblk_stats), under the lock */
 	uint64_t requests, bytes, irqs, irq_done, polled_done, flushes;
 	uint32_t in_flight_max;
@@ -325,18 +329,102 @@ int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, vo
 	return status;
 }
 
+/* Completes the write-behind requests the device is done with. */
+static void wb_collect(struct vblk *d)
+{
+	struct kasync_cx cx = {0}; /* no waker: we poll */
+
+	for (unsigned i = 0; i < VBLK_SLOTS; i++) {
+		if (!(d->wb_busy & (1u << i)) || vblk_io_poll(d, &d->wb[i], &cx) == KASYNC_PENDING)
+			continue;
+		d->wb_busy &= ~(1u << i);
+		if (d->wb[i].status && !d->wb_err)
+			d->wb_err = d->wb[i].status;
+	}
+}
+
+/* One step of a polled wait: takes what the device finished (waking the
+ * tasks among them), completes the write-behind requests among them (their
+ * slots are what a polled request may be waiting for), and lets the CPU
+ * breathe. */
+static void poll_step(struct vblk *d)
+{
+	struct kasync_waker wake[VBLK_SLOTS];
+	unsigned n = reap(d, wake, false);
+
+	for (unsigned i = 0; i < n; i++)
+		if (kasync_waker_is_set(&wake[i]))
+			kasync_waker_wake(&wake[i]);
+	wb_collect(d);
+	arch_cpu_relax();
+}
+
+/* Waits for every write-behind request, or those over [sector, +count)
+ * (count 0: all). */
+static void wb_drain(struct vblk *d, uint64_t sector, uint64_t count)
+{
+	for (;;) {
+		bool left = false;
+
+		wb_collect(d);
+		for (unsigned i = 0; i < VBLK_SLOTS && !left; i++) {
+			const struct vblk_req *w = &d->wb[i];
+			left = (d->wb_busy & (1u << i)) &&
+			       (!count ||
+				(w->sector < sector + count && sector < w->sector + w->count));
+		}
+		if (!left)
+			return;
+		poll_step(d);
+	}
+}
+
+int vblk_write_behind(struct vblk *d, uint64_t sector, uint64_t count, const void *buf)
+{
+	const uint32_t max = VBLK_MAX_BYTES / VBLK_SECTOR;
+
+	if (!count || sector > d->sectors || count > d->sectors - sector)
+		return ERR_RANGE;
+	for (uint64_t next = 0; next < count;) {
+		uint32_t n = count - next > max ? max : (uint32_t)(count - next);
+		unsigned i = 0;
+
+		/* two writes of one sector in flight may land in any order */
+		wb_drain(d, sector + next, n);
+		while (d->wb_busy == (1u << VBLK_SLOTS) - 1)
+			poll_step(d);
+		while (d->wb_busy & (1u << i))
+			i++;
+		struct vblk_req *w = &d->wb[i];
+		*w = (struct vblk_req){.sector = sector + next,
+				       .count = n,
+				       .write = true,
+				       .buf = (uint8_t *)buf + next * VBLK_SECTOR,
+				       .slot = -1};
+		d->wb_busy |= 1u << i;
+		/* submitted means copied to its slot: buf is free after. Only
+		 * wb_collect polls wb[]: it sees a request done at once (the
+		 * interrupt may come before vblk_io_poll returns) */
+		wb_collect(d);
+		while ((d->wb_busy & (1u << i)) && w->slot < 0)
+			poll_step(d);
+		next += n;
+	}
+	return 0;
+}
+
 int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, void *buf)
 {
 	const uint32_t max = VBLK_MAX_BYTES / VBLK_SECTOR;
 	struct vblk_req r[VBLK_SLOTS];
 	struct kasync_cx cx = {0}; /* no waker: we poll */
-	struct kasync_waker wake[VBLK_SLOTS];
-	uint64_t next = 0; /* sectors handed to requests so far */
-	unsigned busy = 0; /* bitmask of r[] in flight */
+	uint64_t next = 0;	   /* sectors handed to requests so far */
+	unsigned busy = 0;	   /* bitmask of r[] in flight */
 	int status = 0;
 
 	if (!count || sector > d->sectors || count > d->sectors - sector)
 		return ERR_RANGE;
+	wb_drain(d, sector, count); /* a read sees the writes before it */
 	while (next < count || busy) {
 		for (unsigned i = 0; i < VBLK_SLOTS && next < count && !status; i++) {
 			if (busy & (1u << i))
@@ -359,14 +447,8 @@ int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, 
 		}
 		if (status)
 			next = count; /* submit no more; wait for those in flight */
-		if (busy) {
-			/* a waker here belongs to a task's request: wake it */
-			unsigned n = reap(d, wake, false);
-			for (unsigned i = 0; i < n; i++)
-				if (kasync_waker_is_set(&wake[i]))
-					kasync_waker_wake(&wake[i]);
-			arch_cpu_relax();
-		}
+		if (busy)
+			poll_step(d);
 	}
 	return status;
 }
@@ -375,16 +457,14 @@ int vblk_flush_polled(struct vblk *d)
 {
 	struct vblk_req r = {.flush = true, .slot = -1};
 	struct kasync_cx cx = {0}; /* no waker: we poll */
-	struct kasync_waker wake[VBLK_SLOTS];
+	int err;
 
-	while (vblk_io_poll(d, &r, &cx) == KASYNC_PENDING) {
-		unsigned n = reap(d, wake, false);
-		for (unsigned i = 0; i < n; i++)
-			if (kasync_waker_is_set(&wake[i]))
-				kasync_waker_wake(&wake[i]);
-		arch_cpu_relax();
-	}
-	return r.status;
+	wb_drain(d, 0, 0);
+	err = d->wb_err;
+	d->wb_err = 0;
+	while (vblk_io_poll(d, &r, &cx) == KASYNC_PENDING)
+		poll_step(d);
+	return err ? err : r.status;
 }
 
 uint64_t vblk_sectors(const struct vblk *d)

@@ -79,8 +79,21 @@ int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, vo
  */
 int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, void *buf);
 
-/* vblk_flush_polled - a flush request, polled like vblk_io_polled (for
- * ext2_sync under the filesystem's lock, and shutdown). 0 or ERR_IO. */
+/*
+ * vblk_write_behind - a polled write that does not wait for the device:
+ * `count` sectors from `buf` are copied to requests of up to
+ * VBLK_MAX_BYTES (buf is free on return), which complete meanwhile, up to
+ * VBLK_SLOTS in flight; it polls only for a free slot, or for an earlier
+ * write of the same sectors (the device may reorder requests). A polled
+ * read waits for the writes before it; a failure is kept for the next
+ * vblk_flush_polled. Returns 0 or ERR_RANGE. One user only (the /data
+ * ext2, serialized by its lock), like the other polled calls.
+ */
+int vblk_write_behind(struct vblk *d, uint64_t sector, uint64_t count, const void *buf);
+
+/* vblk_flush_polled - waits for the write-behind requests, then a flush
+ * request (VIRTIO_BLK_T_FLUSH), polled: for ext2_sync (sync, shutdown).
+ * 0, or ERR_IO (a write-behind or the flush failed). */
 int vblk_flush_polled(struct vblk *d);
 
 /* What the driver did since boot (vblk_stats). A completion is a used-ring

@@ -33,7 +33,7 @@ static int dev_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
 
 static int dev_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
 {
-	return vblk_io_polled(ctx, sector, count, true, (void *)buf);
+	return vblk_write_behind(ctx, sector, count, buf);
 }
 
 /* ext2_sync's last step: what the device acknowledged is on the host

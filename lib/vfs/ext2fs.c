@@ -254,8 +254,8 @@ int vfs_ext2_load(struct vfs_node *dir)
 
 /* ---- changes ---- */
 
-static int new_locked(struct vfs_node *dir, const char *name, size_t namelen,
-		      enum vfs_type type, const char *target, struct vfs_node **out)
+static int new_locked(struct vfs_node *dir, const char *name, size_t namelen, enum vfs_type type,
+		      const char *target, struct vfs_node **out)
 {
 	struct ext2_fs *e2 = dir->fs->e2;
 	struct ext2_stat st;

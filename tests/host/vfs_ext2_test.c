@@ -512,8 +512,8 @@ static void *gated_write_run(void *arg)
 	struct vfs_file *f;
 	size_t n = 0;
 
-	w->err = buf ? vfs_open(w->v, NULL, "/data/big2",
-				VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC, &f)
+	w->err = buf ? vfs_open(w->v, NULL, "/data/big2", VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC,
+				&f)
 		     : ERR_NOMEM;
 	if (!w->err) {
 		memset(buf, 0x6b, GATED_BYTES);

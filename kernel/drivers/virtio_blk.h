@@ -14,6 +14,12 @@
  * bounce buffer of VBLK_MAX_BYTES, so callers pass any kernel buffer. Up
  * to VBLK_SLOTS requests are in flight at once; more wait for a slot.
  *
+ * Where the device is polled instead (no task can park): the /data ext2
+ * (kernel/fs/kdisk.c: a synchronous library called inside a task's poll)
+ * through vblk_io_polled, vblk_write_behind and vblk_flush_polled, which
+ * also serves shutdown's sync. Completions found by polling still wake
+ * any task whose request is among them.
+ *
  * Invariant: a slot is free, or owned by exactly one request from its
  * submission until that request's poll saw it done; the semaphore's
  * permits plus the requests holding one equal VBLK_SLOTS. The queue and the
@@ -72,9 +78,10 @@ int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, vo
 /*
  * vblk_io_polled - `count` sectors (any number) from `sector` on, in
  * requests of up to VBLK_MAX_BYTES, several in flight, polling the used
- * ring instead of waiting for the interrupt: for callers that cannot wait
- * (a synchronous filesystem under a spinlock, boot before interrupts are
- * on). It spins on this CPU until done. Returns 0, ERR_RANGE (past the
+ * ring instead of waiting for the interrupt: for callers that cannot park
+ * a task (the /data ext2, a synchronous library run inside a task's poll;
+ * shutdown's sync). It spins on this CPU until done; a read first waits
+ * for the write-behind requests over its sectors. Returns 0, ERR_RANGE (past the
  * end) or ERR_IO (the first failed request; the others still end first).
  */
 int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, void *buf);

@@ -87,11 +87,12 @@ struct vfs_fs {
 	struct vfs_node *root;
 	uint64_t dev;
 	uint64_t next_ino;
-	uint64_t limit;	     /* tmpfs: what `used` may reach (0 = no limit) */
-	uint64_t used;	     /* bytes of file data and of nodes (VFS_NODE_COST each) */
-	uint32_t nopen;	     /* open files */
-	struct ext2_fs *e2;  /* VFS_FS_EXT2: the mounted ext2 (owned) */
-	struct spin e2_lock; /* VFS_FS_EXT2: serializes e2's calls (ext2fs.c) */
+	uint64_t limit;	    /* tmpfs: what `used` may reach (0 = no limit) */
+	uint64_t used;	    /* bytes of file data and of nodes (VFS_NODE_COST each) */
+	uint32_t nopen;	    /* open files */
+	struct ext2_fs *e2; /* VFS_FS_EXT2: the mounted ext2 (owned) */
+	/* VFS_FS_EXT2: serializes e2's calls (ext2fs.c) */
+	struct spin e2_lock;
 };
 
 struct vfs {

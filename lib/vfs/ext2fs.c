@@ -28,6 +28,12 @@
  * (the kernel polls virtio-blk: its holder never sleeps, so a waiter on
  * another CPU spins briefly and there is no deadlock on one CPU).
  *
+ * The cache of directories is bounded: past VFS_EXT2_DIRS loaded ones, a
+ * close (vfs_ext2_trim) unloads every directory whose subtree holds no
+ * open file and no mount point (vfs_close is a place where no one keeps
+ * a node without a reference: namespace calls hold vfs->lock throughout,
+ * file data holds its node through the open file).
+ *
  * Not supported on ext2: hard links (vfs_link: ERR_PERM), which would need
  * a ring of nodes that share one inode's size.
  */
@@ -91,6 +97,7 @@ int vfs_ext2_create(struct vfs *v, struct ext2_fs *e2, struct vfs_fs **out)
 	spin_acquire(&v->lock);
 	fs->e2 = e2;
 	spin_init(&fs->e2_lock);
+	fs->e2_trim_at = VFS_EXT2_DIRS;
 	fs->readonly = ext2_readonly(e2);
 	node_fill(fs->root, &st);
 	spin_release(&v->lock);
@@ -249,6 +256,7 @@ int vfs_ext2_load(struct vfs_node *dir)
 		return e;
 	}
 	dir->loaded = true;
+	dir->fs->e2_dirs++;
 	return 0;
 }
 
@@ -283,8 +291,10 @@ static int new_locked(struct vfs_node *dir, const char *name, size_t namelen, en
 			ext2_unlink(e2, dir->e2ino, name, namelen);
 		return e;
 	}
-	if (type == VFS_TYPE_DIR)
+	if (type == VFS_TYPE_DIR) {
 		(*out)->loaded = true; /* new and empty */
+		dir->fs->e2_dirs++;
+	}
 	return 0;
 }
 
@@ -323,12 +333,57 @@ int vfs_ext2_rename(struct vfs_node *dir, struct vfs_node *n, struct vfs_node *n
 
 void vfs_ext2_put(struct vfs_node *n)
 {
+	if (n->type == VFS_TYPE_DIR && n->loaded) {
+		n->loaded = false;
+		n->fs->e2_dirs--;
+	}
 	if (n->e2ino) {
 		e2_enter(n->fs);
 		ext2_iput(n->fs->e2, n->e2ino);
 		e2_leave(n->fs);
 	}
 	n->e2ino = 0;
+}
+
+/* ---- the directory cache's bound ---- */
+
+/* Whether nothing in d's subtree is open or has a fs mounted on it. */
+static bool subtree_idle(const struct vfs_node *d)
+{
+	for (const struct vfs_node *cur = d; cur; cur = vfs_tree_next(d, cur))
+		if (cur->refs || (cur->type == VFS_TYPE_DIR && cur->u.dir.mounted))
+			return false;
+	return true;
+}
+
+/* Frees d's child nodes (their pins and loaded directories go with them):
+ * d reads its entries from the disk again when next looked into. */
+static void unload(struct vfs_node *d)
+{
+	uint64_t mtim = d->mtim, ctim = d->ctim;
+
+	while (d->u.dir.first)
+		vfs_node_unlink(d->u.dir.first);
+	d->mtim = mtim; /* unloading is not a change */
+	d->ctim = ctim;
+	d->u.dir.next_cookie = VFS_COOKIE_FIRST;
+	d->loaded = false;
+	d->fs->e2_dirs--;
+}
+
+void vfs_ext2_trim(struct vfs_fs *fs)
+{
+	struct vfs_node *root = fs->root;
+
+	if (fs->e2_dirs <= fs->e2_trim_at)
+		return;
+	/* pre-order: an unloaded directory has no children to descend into,
+	 * a busy one is looked into for idle ones below it */
+	for (struct vfs_node *cur = vfs_tree_next(root, root); cur; cur = vfs_tree_next(root, cur))
+		if (cur->type == VFS_TYPE_DIR && cur->loaded && subtree_idle(cur))
+			unload(cur);
+	/* what is still loaded is in use: no new sweep until it doubles */
+	fs->e2_trim_at = fs->e2_dirs > VFS_EXT2_DIRS / 2 ? 2 * fs->e2_dirs : VFS_EXT2_DIRS;
 }
 
 /* ---- file data ---- */

@@ -21,6 +21,7 @@
 #include "ext2/ext2.h"
 #include "fuzz_corpus.h"
 #include "vfs/vfs.h"
+#include "vfs/vfs_internal.h"
 #include "vfs_util.h"
 
 static bool vfs_name_is_dot_test(const char *s, size_t len)
@@ -593,4 +594,57 @@ TEST(vfs_ext2, tmpfs_goes_on_while_a_data_write_waits_for_the_disk)
 	xenv_gate = NULL;
 	pthread_cond_destroy(&g.cv);
 	pthread_mutex_destroy(&g.mu);
+}
+
+/* ---- the directory cache is bounded ---- */
+
+static uint32_t ext2_dirs_loaded(struct vfs *v)
+{
+	for (struct vfs_fs *fs = v->fs_list; fs; fs = fs->next)
+		if (fs->kind == VFS_FS_EXT2)
+			return fs->e2_dirs;
+	return 0;
+}
+
+/* 300 directories made and looked into: closes unload the idle ones (the
+ * count stays near VFS_EXT2_DIRS), but not one that holds an open file;
+ * everything reads back from the disk; the image is clean. */
+TEST(vfs_ext2, directory_cache_stays_bounded)
+{
+	char path[64], want[32], got[32];
+	struct vfs_file *keep;
+	struct xenv e;
+	size_t n;
+
+	if (xenv_open(t, &e, "")) {
+		EXPECT_OK(vfs_mkdir(e.v, NULL, "/data/keep"));
+		EXPECT_OK(vfs_open(e.v, NULL, "/data/keep/k.txt",
+				   VFS_O_READ | VFS_O_WRITE | VFS_O_CREAT, &keep));
+		for (int i = 0; i < 150; i++) {
+			snprintf(path, sizeof(path), "/data/m%d", i);
+			EXPECT_OK(vfs_mkdir(e.v, NULL, path));
+			snprintf(path, sizeof(path), "/data/m%d/sub", i);
+			EXPECT_OK(vfs_mkdir(e.v, NULL, path));
+			snprintf(path, sizeof(path), "/data/m%d/sub/f", i);
+			snprintf(want, sizeof(want), "file %d\n", i);
+			EXPECT_OK(vfs_test_put(e.v, path, want));
+		}
+		EXPECT_LE(ext2_dirs_loaded(e.v), VFS_EXT2_DIRS + 3);
+		for (int i = 0; i < 150; i++) {
+			snprintf(path, sizeof(path), "/data/m%d/sub/f", i);
+			snprintf(want, sizeof(want), "file %d\n", i);
+			EXPECT_OK(vfs_test_get(e.v, path, got, sizeof(got)));
+			EXPECT_STREQ(got, want);
+		}
+		EXPECT_LE(ext2_dirs_loaded(e.v), VFS_EXT2_DIRS + 3);
+		n = 0;
+		EXPECT_OK(vfs_write(keep, "kept\n", 5, &n));
+		vfs_close(keep);
+		EXPECT_OK(vfs_test_get(e.v, "/data/keep/k.txt", got, sizeof(got)));
+		EXPECT_STREQ(got, "kept\n");
+		vfs_check(e.v);
+		EXPECT_EQ(xenv_close_fsck(t, &e), 0);
+		EXPECT(debugfs_is(&e, "/m149/sub/f", "file 149\n"));
+	}
+	xenv_free(&e);
 }

@@ -277,12 +277,18 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		 * compiled code, so a chain of them stays constant-space) */
 		c->err = ERR_UNSUPP;
 		return false;
-	case WASM_OP_CALL_REF: /* typed function references: interpreted */
+	case WASM_OP_CALL_REF: /* typed function references: jit_compile_ref.c */
 	case WASM_OP_RETURN_CALL_REF:
+		wasm_reader_u32(&c->r, &x);
+		jc_call_ref(c, x, code == WASM_OP_RETURN_CALL_REF);
+		return false;
 	case WASM_OP_REF_AS_NON_NULL:
+		jc_ref_as_non_null(c);
+		return false;
 	case WASM_OP_BR_ON_NULL:
 	case WASM_OP_BR_ON_NON_NULL:
-		c->err = ERR_UNSUPP;
+		wasm_reader_u32(&c->r, &x);
+		jc_br_on_null(c, x, code == WASM_OP_BR_ON_NON_NULL);
 		return false;
 	case WASM_OP_DROP:
 		c->untyped++;

@@ -45,6 +45,8 @@ suites=(
 	"rv64-jit-rt|qemu-riscv64 $BUILD/rv64/test_rv64_jit_rt"
 	"spectest-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit"
 	"spectest-rv64-jit-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit --guarded"
+	"spectest-jit-extra|$BUILD/host/spectest tests/spec/jit/*.wast"
+	"spectest-rv64-jit-extra|qemu-riscv64 $BUILD/rv64/spectest --jit tests/spec/jit/*.wast"
 	"wasi-simd-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/simd.sh"
 	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"

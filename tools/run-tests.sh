@@ -47,6 +47,7 @@ suites=(
 	"spectest-rv64-jit-guarded|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit --guarded"
 	"spectest-jit-extra|$BUILD/host/spectest tests/spec/jit/*.wast"
 	"spectest-rv64-jit-extra|qemu-riscv64 $BUILD/rv64/spectest --jit tests/spec/jit/*.wast"
+	"wasm-diff-rv64-jit-table64|qemu-riscv64 $BUILD/rv64/wasm_diff --jit --features memory64 --seeds 50"
 	"wasi-simd-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/simd.sh"
 	"wasi-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 WASMRUN=$BUILD/rv64/wasmrun WASMRUN_ARGS=--jit tests/wasi/run.sh"
 	"userland|env BUILD=$BUILD tests/userland/host.sh"

@@ -150,8 +150,8 @@ static int diff_side_new(struct diff_side *sd, const char *name, enum wasm_diff_
 			return -1;
 		}
 		if (stats)
-			cfg.translate_hook = (struct wasm_translate_hook){
-				.done = diff_on_translate, .arg = stats};
+			cfg.translate_hook = (struct wasm_translate_hook){.done = diff_on_translate,
+									  .arg = stats};
 	}
 	cfg.max_memory_pages = WASM_GEN_MAX_PAGES;
 	cfg.max_table_elems = WASM_GEN_MAX_TABLE;

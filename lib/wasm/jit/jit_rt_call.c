@@ -516,7 +516,8 @@ static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uin
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_COPY):
 		/* the count is an i64 when both tables are i64 ones */
 		return wasm_rt_table_copy(inst, imm0, imm1, table_operand(t64, a[0]),
-					  table_operand(s64, a[1]), table_operand(t64 && s64, a[2]));
+					  table_operand(s64, a[1]),
+					  table_operand(t64 && s64, a[2]));
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_GROW): /* old size or -1 */
 		if (t64)
 			a[0] = (uint64_t)wasm_rt_table_grow(t, (uintptr_t)a[0], a[1]);

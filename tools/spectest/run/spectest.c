@@ -230,8 +230,8 @@ static void child_main(struct runner *r, struct job *j, int fd)
 		_exit(3);
 	rc = child_config(r, &cfg, &lo, &w);
 	if (r->jit && r->verbose)
-		cfg.translate_hook = (struct wasm_translate_hook){.done = count_translate,
-								  .arg = &counts};
+		cfg.translate_hook =
+			(struct wasm_translate_hook){.done = count_translate, .arg = &counts};
 	if (!rc)
 		rc = spec_script_run(&j->script, &o);
 	if (r->jit && r->verbose)

@@ -127,7 +127,8 @@ struct jit_rt {
 	 * segment, elem.drop the element segment), a3 = its operand slots
 	 * (the instruction's operands in order, as the interpreter has them;
 	 * the result, if any, written to slot 0; with no operand, a3 is where
-	 * the result goes). Traps as the interpreter does: table.get,
+	 * the result goes; an index or count on an i64 table is an i64, as is
+	 * table.size's and table.grow's result). Traps as the interpreter does: table.get,
 	 * table.set, table.size, table.grow, table.fill, table.copy,
 	 * table.init, elem.drop, memory.init, data.drop, memory.copy,
 	 * memory.fill. */

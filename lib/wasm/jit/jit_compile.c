@@ -142,15 +142,9 @@ size_t jc_st(struct jc *c, jc_stfn fn, unsigned rs, unsigned base, int64_t off)
 	return rv64_pos(&c->b) - 1;
 }
 
-/* A function using a table of the i64 address type (table64) is not
- * compiled: the interpreter runs it (its TABLEX_ instructions). */
-static void table_supported(struct jc *c, uint32_t table)
-{
-	if (c->m->tables[table].limits.is64 && !c->err)
-		c->err = ERR_UNSUPP;
-}
-
-/* The 0xfc instructions that are not numeric. */
+/* The 0xfc instructions that are not numeric. The table ones serve an i64
+ * table (table64) too: rt->misc reads their operands by the tables'
+ * address types. */
 static void compile_fc(struct jc *c, uint32_t sub)
 {
 	uint32_t op = WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub), x = 0, y = 0;
@@ -173,22 +167,6 @@ static void compile_fc(struct jc *c, uint32_t sub)
 		break;
 	case WASM_IMM_MEM0:
 		jc_memidx(c);
-		break;
-	default:
-		break;
-	}
-	switch (sub) {
-	case WASM_OP_TABLE_INIT:
-		table_supported(c, y);
-		break;
-	case WASM_OP_TABLE_COPY:
-		table_supported(c, x);
-		table_supported(c, y);
-		break;
-	case WASM_OP_TABLE_GROW:
-	case WASM_OP_TABLE_SIZE:
-	case WASM_OP_TABLE_FILL:
-		table_supported(c, x);
 		break;
 	default:
 		break;
@@ -264,7 +242,6 @@ static bool compile_instr(struct jc *c, uint8_t code)
 	case WASM_OP_CALL_INDIRECT:
 		wasm_reader_u32(&c->r, &x);
 		wasm_reader_u32(&c->r, &y);
-		table_supported(c, y);
 		jc_call_indirect(c, x, y);
 		return false;
 	case WASM_OP_RETURN_CALL:
@@ -277,12 +254,18 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		 * compiled code, so a chain of them stays constant-space) */
 		c->err = ERR_UNSUPP;
 		return false;
-	case WASM_OP_CALL_REF: /* typed function references: interpreted */
+	case WASM_OP_CALL_REF: /* typed function references: jit_compile_ref.c */
 	case WASM_OP_RETURN_CALL_REF:
+		wasm_reader_u32(&c->r, &x);
+		jc_call_ref(c, x, code == WASM_OP_RETURN_CALL_REF);
+		return false;
 	case WASM_OP_REF_AS_NON_NULL:
+		jc_ref_as_non_null(c);
+		return false;
 	case WASM_OP_BR_ON_NULL:
 	case WASM_OP_BR_ON_NON_NULL:
-		c->err = ERR_UNSUPP;
+		wasm_reader_u32(&c->r, &x);
+		jc_br_on_null(c, x, code == WASM_OP_BR_ON_NON_NULL);
 		return false;
 	case WASM_OP_DROP:
 		c->untyped++;
@@ -316,12 +299,10 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		return false;
 	case WASM_OP_TABLE_GET:
 		wasm_reader_u32(&c->r, &x);
-		table_supported(c, x);
 		jc_misc(c, WASM_OP_TABLE_GET, 1, true, x);
 		return false;
 	case WASM_OP_TABLE_SET:
 		wasm_reader_u32(&c->r, &x);
-		table_supported(c, x);
 		jc_misc(c, WASM_OP_TABLE_SET, 2, false, x);
 		return false;
 	case WASM_OP_MEMORY_SIZE:

@@ -363,6 +363,11 @@ static void count_uses(struct jc *c, uint64_t *uses)
 				c->out_slots = MAX(c->out_slots, jc_out_slots(&c->m->types[x]));
 			wasm_reader_u32(&c->r, &x);
 			break;
+		case WASM_OP_CALL_REF: /* return_call_ref uses no outgoing area */
+			wasm_reader_u32(&c->r, &x);
+			if (x < c->m->ntypes)
+				c->out_slots = MAX(c->out_slots, jc_out_slots(&c->m->types[x]));
+			break;
 		case WASM_OP_PREFIX_FC:
 			wasm_reader_u32(&c->r, &x);
 			if (x < WASM_OP_FC_COUNT)

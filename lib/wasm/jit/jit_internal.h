@@ -306,6 +306,17 @@ void jc_call(struct jc *c, uint32_t func);
 void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table);
 /* return_call: sets ERR_UNSUPP where it is not compiled (see there). */
 void jc_return_call(struct jc *c, uint32_t func);
+/*
+ * Indirect calls (call_indirect, call_ref, return_call_ref). jc_call_pop
+ * pops the callee (a table index: i32, or i64 with is64; or a reference)
+ * into register `to`, spills every entry and writes the args to their
+ * slots; returns their position. With the funcinst in JR_V (not null),
+ * jc_call_funcinst calls it (check: call_indirect's type check) and
+ * jc_tail_funcinst makes return_call_ref's tail call of it.
+ */
+uint32_t jc_call_pop(struct jc *c, const struct wasm_functype *ft, bool is64, unsigned to);
+void jc_call_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t base, bool check);
+void jc_tail_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t base);
 /* The outgoing area a direct call of type ft needs, in slots. */
 uint32_t jc_out_slots(const struct wasm_functype *ft);
 /* Binds the forward jumps of chain `fix` to word `target`. */
@@ -331,3 +342,11 @@ void jc_memory_size(struct jc *c);
 void jc_memory_grow(struct jc *c);
 void jc_ref_is_null(struct jc *c);
 void jc_ref_func(struct jc *c, uint32_t x);
+
+/* ---- jit_compile_ref.c: typed function references ---- */
+
+/* call_ref and return_call_ref of type `type` (tail). */
+void jc_call_ref(struct jc *c, uint32_t type, bool tail);
+void jc_ref_as_non_null(struct jc *c);
+/* br_on_null, or br_on_non_null (non_null), to depth d. */
+void jc_br_on_null(struct jc *c, uint32_t d, bool non_null);

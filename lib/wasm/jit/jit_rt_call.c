@@ -457,6 +457,20 @@ static int bulk_memory(struct wasm_exec *x, struct wasm_memory *mem, bool fill, 
 	return 0;
 }
 
+/* Whether table i of the module has the i64 address type (table64). */
+static bool table64(const struct wasm_instance *inst, uint32_t i)
+{
+	return inst->module->ntables > i && inst->module->tables[i].limits.is64;
+}
+
+/* An index or count of a table instruction: all 64 bits of an i64 (a
+ * table holds fewer than 2^32 elements, so a larger one is out of bounds,
+ * never wrapped), the low 32 of an i32. */
+static uint64_t table_operand(bool is64, uint64_t v)
+{
+	return is64 ? v : (uint32_t)v;
+}
+
 /* One table or bulk-memory instruction; 0 or a trap kind. */
 static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uint32_t imm0,
 		   uint32_t imm1, uint64_t *a)
@@ -464,17 +478,18 @@ static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uin
 	struct wasm_instance *inst = ri->pub.inst;
 	struct wasm_memory *mem = ri->pub.mem0;
 	struct wasm_tableinst *t = inst->module->ntables > imm0 ? inst->tables[imm0] : NULL;
+	bool t64 = table64(inst, imm0), s64 = table64(inst, imm1);
 	uintptr_t v;
 	int k;
 
 	switch (op) {
 	case WASM_OP_INDEX(0, WASM_OP_TABLE_GET):
-		k = wasm_rt_table_get(t, (uint32_t)a[0], &v);
+		k = wasm_rt_table_get(t, table_operand(t64, a[0]), &v);
 		if (!k)
 			a[0] = v;
 		return k;
 	case WASM_OP_INDEX(0, WASM_OP_TABLE_SET):
-		return wasm_rt_table_set(t, (uint32_t)a[0], (uintptr_t)a[1]);
+		return wasm_rt_table_set(t, table_operand(t64, a[0]), (uintptr_t)a[1]);
 	case WASM_OP_INDEX(0, WASM_OP_MEMORY_SIZE):
 		a[0] = mem->pages;
 		return 0;
@@ -493,22 +508,29 @@ static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uin
 		return bulk_memory(x, mem, true, (uint32_t)a[0], (uint8_t)a[1], (uint32_t)a[2]);
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_INIT):
 		/* binary order: elem index, then table index */
-		return wasm_rt_table_init(inst, imm1, imm0, (uint32_t)a[0], (uint32_t)a[1],
-					  (uint32_t)a[2]);
+		return wasm_rt_table_init(inst, imm1, imm0, table_operand(s64, a[0]),
+					  (uint32_t)a[1], (uint32_t)a[2]);
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_ELEM_DROP):
 		wasm_rt_elem_drop(inst, imm0);
 		return 0;
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_COPY):
-		return wasm_rt_table_copy(inst, imm0, imm1, (uint32_t)a[0], (uint32_t)a[1],
-					  (uint32_t)a[2]);
-	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_GROW):
-		a[0] = (uint32_t)(int32_t)wasm_rt_table_grow(t, (uintptr_t)a[0], (uint32_t)a[1]);
+		/* the count is an i64 when both tables are i64 ones */
+		return wasm_rt_table_copy(inst, imm0, imm1, table_operand(t64, a[0]),
+					  table_operand(s64, a[1]),
+					  table_operand(t64 && s64, a[2]));
+	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_GROW): /* old size or -1 */
+		if (t64)
+			a[0] = (uint64_t)wasm_rt_table_grow(t, (uintptr_t)a[0], a[1]);
+		else
+			a[0] = (uint32_t)(int32_t)wasm_rt_table_grow(t, (uintptr_t)a[0],
+								     (uint32_t)a[1]);
 		return 0;
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_SIZE):
 		a[0] = t->size;
 		return 0;
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_FILL):
-		return wasm_rt_table_fill(t, (uint32_t)a[0], (uintptr_t)a[1], (uint32_t)a[2]);
+		return wasm_rt_table_fill(t, table_operand(t64, a[0]), (uintptr_t)a[1],
+					  table_operand(t64, a[2]));
 	default:
 		return WASM_TRAP_HOST; /* not a misc instruction: a compiler bug */
 	}

@@ -144,6 +144,9 @@ void gen_op(struct gen *g, uint32_t idx)
 	if (wasm_op_index_is_simd(idx)) {
 		gen_buf_byte(&g->body, WASM_OP_PREFIX_FD);
 		gen_buf_u32(&g->body, idx - WASM_OP_INDEX(WASM_OP_PREFIX_FD, 0));
+	} else if (idx >= WASM_OP_FB_BASE) {
+		gen_buf_byte(&g->body, WASM_OP_PREFIX_FB);
+		gen_buf_u32(&g->body, idx - WASM_OP_FB_BASE);
 	} else if (idx >= 0x100) {
 		gen_buf_byte(&g->body, WASM_OP_PREFIX_FC);
 		gen_buf_u32(&g->body, idx - 0x100);

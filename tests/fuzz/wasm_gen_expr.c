@@ -307,6 +307,8 @@ static void gen_memarg(struct gen *g, uint32_t idx, uint32_t mem)
  * features). */
 static bool gen_row_ok(const struct gen *g, uint32_t i)
 {
+	if (wasm_op_index_is_gc(i)) /* not generated (yet) */
+		return false;
 	if (!wasm_op_index_is_simd(i))
 		return true;
 	if (!g->simd)

@@ -45,6 +45,10 @@ int wasm_dec_limits(struct dec *d, struct wasm_limits *out);
 int wasm_dec_globaltype(struct dec *d, struct wasm_global *g);
 int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e);
 
+/* The type section (decode_types.c): recursion groups, subtypes, function,
+ * struct and array types, and each type's `canon`. */
+int wasm_dec_types(struct dec *d);
+
 /* Section payloads (decode_sections.c). */
 int wasm_dec_functions(struct dec *d);
 int wasm_dec_tables(struct dec *d);

@@ -497,6 +497,11 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 	 * slow calls between compiled and interpreted code carry scalars only */
 	if (wasm_func_uses_v128(m, func))
 		return ERR_UNSUPP;
+	/* GC references stay with the interpreter too: the collector finds
+	 * its roots in interpreted frames only, so a module that uses GC is
+	 * not compiled at all */
+	if (m->uses_gc)
+		return ERR_UNSUPP;
 	memset(&c, 0, sizeof(c));
 	c.m = m;
 	c.f = &m->funcs[func];

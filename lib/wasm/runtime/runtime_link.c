@@ -601,6 +601,12 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 			       m->validated ? "linker of another store" : "module not validated");
 		return ERR_INVAL;
 	}
+	/* the interpreter has no GC instructions or heap yet: a module that
+	 * uses GC validates but does not run */
+	if (m->uses_gc) {
+		wasm_error_set(err, ERR_UNSUPP, "instantiate", 0, "GC not supported");
+		return ERR_UNSUPP;
+	}
 	rc = instance_alloc(s, m, &ri);
 	if (rc) {
 		wasm_error_set(err, rc, "instantiate", 0, "out of memory");
@@ -622,6 +628,8 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	 * them is in the store, its calls run interpreted (jit/README.md). */
 	if (m->uses_exceptions)
 		s->uses_exceptions = true;
+	if (m->uses_gc)
+		s->uses_gc = true;
 	rc = wasm_code_translate(inst, inst->store->cfg.max_code_bytes, inst->store->cfg.eager_code,
 				 err);
 	if (!rc && jit_store_enabled(&inst->store->cfg))

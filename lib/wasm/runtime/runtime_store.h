@@ -74,6 +74,9 @@ struct wasm_store {
 	/* a module with tags or exception instructions was instantiated:
 	 * calls run interpreted from then on (jit_exec_wants) */
 	bool uses_exceptions;
+	/* A module that uses GC is in the store: everything runs interpreted
+	 * (no compiled frame may hold a GC reference). */
+	bool uses_gc;
 };
 
 /*

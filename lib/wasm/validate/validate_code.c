@@ -626,6 +626,7 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 	v->nvals = v->nctrls = v->nblocks = v->nuntyped = v->floor = 0;
 	v->max_height = v->max_depth = 0;
 	v->uses_exceptions = false;
+	v->uses_gc = false;
 	v->max_catch = 0;
 	v->uses_simd = false;
 	v->op_pos = f->body_start;
@@ -656,9 +657,10 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 	f->max_height = v->max_height;
 	f->max_depth = v->max_depth;
 	f->nhidden = v->max_catch;
-	if (v->uses_exceptions) {
+	if (v->uses_exceptions || v->uses_gc) {
 		arena_lock(v);
-		m->uses_exceptions = true;
+		m->uses_exceptions |= v->uses_exceptions;
+		m->uses_gc |= v->uses_gc;
 		arena_unlock(v);
 	}
 	f->uses_simd = v->uses_simd;

@@ -504,6 +504,7 @@ static bool check_ref_null(struct vfunc *v)
 		return wasm_vf_type_fail(v, rc, feature, "reference type");
 	if (!wasm_vf_type_ok(v->m, heap, v->m->ntypes))
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(heap));
+	v->uses_gc |= wasm_type_is_gc(heap);
 	return wasm_vf_push(v, wasm_type_ref(heap, true));
 }
 
@@ -685,6 +686,13 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 		return check_exn(v, op);
 	case WASM_OP_PREFIX_FD:
 		return check_fd(v);
+	case WASM_OP_PREFIX_FB:
+	case WASM_OP_REF_EQ:
+		if (wasm_gc_off(m))
+			return wasm_vf_vfail(
+				v, ERR_MALFORMED,
+				"illegal opcode 0x%02x (feature gc off or not supported)", op);
+		return op == WASM_OP_REF_EQ ? wasm_vf_check_ref_eq(v) : wasm_vf_check_gc(v);
 	default:
 		break;
 	}

@@ -175,7 +175,7 @@ bool jc_end(struct jc *c)
 		 * branches to its label find them in their slots */
 		bool fall = !k->dead;
 
-		if (fall && c->ft->nresults <= 1) {
+		if (fall && c->ft->nresults <= 1 && !c->vsig) {
 			jc_emit_return(c);
 			fall = false;
 		} else if (fall) {
@@ -320,7 +320,7 @@ void jc_br_table(struct jc *c)
 
 void jc_return(struct jc *c)
 {
-	if (c->ft->nresults > 1) {
+	if (c->ft->nresults > 1 || c->vsig) {
 		jc_br(c, c->nc - 1); /* through the slots to the body's label */
 		return;
 	}
@@ -359,6 +359,8 @@ static uint32_t stack_params(const struct wasm_functype *ft)
 
 uint32_t jc_out_slots(const struct wasm_functype *ft)
 {
+	if (!jc_simd_type_ok(ft))
+		return jc_simd_out_slots(ft);
 	return MAX(stack_params(ft), ft->nresults > 1 ? ft->nresults : 0);
 }
 

@@ -128,6 +128,8 @@ struct jc {
 	struct rv64_buf b;
 	uint32_t nlocals; /* params + declared locals */
 	uint32_t nslots;  /* nlocals + operand stack positions */
+	uint32_t vslots;  /* v128 area and scratch, in 8-byte words (jit_compile_simd.c) */
+	bool vsig;	  /* a v128 in the signature: params and results in memory */
 	uint8_t *ltypes;  /* type of each local */
 	uint8_t *lreg;	  /* each local's home register, 0: its slot */
 	uint32_t nsave;	  /* callee-saved registers saved by the prologue */
@@ -206,6 +208,10 @@ static inline uint32_t jc_slot(const struct jc *c, uint32_t height)
 {
 	return c->nlocals + height;
 }
+
+/* The address of a memory access (guarded or checked) of `size` bytes at
+ * the popped i32 + offset: a held register, minus *disp. */
+unsigned jc_address(struct jc *c, uint32_t offset, uint32_t size, int32_t *disp);
 
 /* ---- jit_compile_frame.c ---- */
 
@@ -331,3 +337,35 @@ void jc_memory_size(struct jc *c);
 void jc_memory_grow(struct jc *c);
 void jc_ref_is_null(struct jc *c);
 void jc_ref_func(struct jc *c, uint32_t x);
+
+/* ---- jit_compile_simd.c: SIMD, v128 values in a frame area of their own ---- */
+
+/* The v128 area's words for a frame of nslots slots (a function holding
+ * v128 values; 0 for the others). */
+uint32_t jc_simd_vslots(uint32_t nslots);
+/* Whether a signature has no v128 (compiled calls pass scalars only). */
+bool jc_simd_type_ok(const struct wasm_functype *ft);
+/* A call of type ft: the function is refused if ft has a v128. */
+void jc_simd_call_ok(struct jc *c, const struct wasm_functype *ft);
+/*
+ * A function with a v128 in its signature (c->vsig) takes every param and
+ * returns every result in memory, laid out as a union wasm_val array (a
+ * v128 in two words): params at the caller's sp + 8*i, results back
+ * there (jit_abi.h). jc_simd_out_slots: the caller's area for such a
+ * call; jc_simd_params / jc_simd_results: the prologue's and epilogue's
+ * part; jc_simd_call: a direct call of such a function.
+ */
+uint32_t jc_simd_out_slots(const struct wasm_functype *ft);
+void jc_simd_params(struct jc *c);
+void jc_simd_results(struct jc *c);
+void jc_simd_call(struct jc *c, uint32_t func);
+/* jc_write_entry's part for v128 values; true if it wrote the entry. */
+bool jc_simd_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst);
+/* The prologue's zeroing of v128 locals. */
+void jc_simd_zero_locals(struct jc *c);
+/* One 0xfd instruction (its prefix read), or its immediates skipped. */
+void jc_simd(struct jc *c);
+void jc_simd_skip(struct jc *c);
+/* select of two v128s; global.get / global.set of a v128 global. */
+void jc_simd_select(struct jc *c);
+void jc_simd_global(struct jc *c, uint32_t x, bool set);

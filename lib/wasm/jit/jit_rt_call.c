@@ -240,6 +240,59 @@ static void call_interp(struct wasm_exec *x, struct wasm_funcinst *f, uint64_t *
 	jx->top = s.prev;
 }
 
+/* Whether ft has a v128: compiled code then takes every param and returns
+ * every result in memory (jit_internal.h, jc_simd_params), as slots. */
+static bool type_has_v128(const struct wasm_functype *ft)
+{
+	return wasm_types_slots(ft->params, ft->nparams) != ft->nparams ||
+	       wasm_types_slots(ft->results, ft->nresults) != ft->nresults;
+}
+
+/* Room for n slots in jx->scratch (traps at the call if there is none). */
+static void scratch_reserve(struct wasm_exec *x, uint64_t n, struct jit_rt_inst *caller_ji,
+			    uintptr_t pc, uintptr_t fp)
+{
+	struct jit_exec *jx = x->jit;
+	uint64_t *p;
+
+	if (n <= jx->cap_scratch)
+		return;
+	p = realloc(jx->scratch, n * sizeof(*p));
+	if (!p)
+		trap_at_call(x, WASM_TRAP_NOMEM, caller_ji, pc, fp);
+	jx->scratch = p;
+	jx->cap_scratch = n;
+}
+
+/* call_code of a function with a v128 in its signature: the slots as
+ * they are in the outgoing area, both ways. */
+static void call_code_v128(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
+			   const struct wasm_functype *ft, uint64_t *slots,
+			   struct jit_rt_inst *caller_ji, uintptr_t pc, uintptr_t fp)
+{
+	struct jit_exec *jx = x->jit;
+	uint32_t np = wasm_types_slots(ft->params, ft->nparams);
+	uint32_t nr = wasm_types_slots(ft->results, ft->nresults);
+	uint64_t nout = (MAX(np, nr) + 1) & ~(uint64_t)1;
+	struct jit_call c;
+	struct jit_seg s;
+
+	scratch_reserve(x, nout, caller_ji, pc, fp);
+	memset(&c, 0, sizeof(c));
+	memcpy(jx->scratch, slots, np * sizeof(uint64_t));
+	c.out = &jx->scratch;
+	c.nout = nout;
+	c.code = code;
+	c.exec = x;
+	c.ji = &ri->pub;
+	c.mbase = (uintptr_t)ri->pub.mem0->base;
+	c.msize = ri->pub.mem0->size_bytes;
+	seg_push(jx, &s, JIT_SEG_CODE, ri, caller_ji, pc, fp);
+	jit_rt_enter(&c);
+	jx->top = s.prev;
+	memcpy(slots, jx->scratch, nr * sizeof(uint64_t));
+}
+
 /* Calls compiled code of ri from C, args from / results to slots. */
 static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 		      const struct wasm_functype *ft, uint64_t *slots,
@@ -251,6 +304,10 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 	uint64_t nout;
 	struct jit_seg s;
 
+	if (type_has_v128(ft)) {
+		call_code_v128(x, ri, code, ft, slots, caller_ji, pc, fp);
+		return;
+	}
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		bool fl = type_is_float(ft->params[i]);
 
@@ -357,6 +414,15 @@ void *jit_rt_lazy_c(struct wasm_exec *x, uintptr_t idx, struct jit_lazy_regs *re
 	/* refused by the compiler: interpreted, its args from registers */
 	f = ri->pub.funcs[ri->pub.inst->module->nfunc_imports + idx];
 	ft = f->type;
+	if (type_has_v128(ft)) {
+		/* args and results in the caller's outgoing area, as slots */
+		scratch_reserve(x, MAX(wasm_types_slots(ft->params, ft->nparams),
+				    wasm_types_slots(ft->results, ft->nresults)), ri, ra - 4, fp);
+		memcpy(jx->scratch, caller_sp, wasm_types_slots(ft->params, ft->nparams) * 8);
+		call_interp(x, f, jx->scratch, ri, ra - 4, fp);
+		memcpy(caller_sp, jx->scratch, wasm_types_slots(ft->results, ft->nresults) * 8);
+		return NULL;
+	}
 	n = MAX(ft->nparams, ft->nresults);
 	if (n > jx->cap_scratch) {
 		uint64_t *p = realloc(jx->scratch, n * sizeof(*p));
@@ -510,6 +576,13 @@ static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uin
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_FILL):
 		return wasm_rt_table_fill(t, (uint32_t)a[0], (uintptr_t)a[1], (uint32_t)a[2]);
 	default:
+		if (wasm_op_index_is_simd(op)) {
+			/* a 0xfd instruction not compiled inline
+			 * (jit_compile_simd.c): the interpreter's lane code, its
+			 * operands laid out as the interpreter has them */
+			interp_simd_op(a, op - WASM_OP_INDEX(WASM_OP_PREFIX_FD, 0), imm0);
+			return 0;
+		}
 		return WASM_TRAP_HOST; /* not a misc instruction: a compiler bug */
 	}
 }

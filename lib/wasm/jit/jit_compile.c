@@ -268,7 +268,6 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		wasm_reader_u32(&c->r, &x);
 		wasm_reader_u32(&c->r, &y);
 		table_supported(c, y);
-		jc_simd_call_ok(c, &c->m->types[x]);
 		jc_call_indirect(c, x, y);
 		return false;
 	case WASM_OP_RETURN_CALL:

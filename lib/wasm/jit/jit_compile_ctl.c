@@ -539,6 +539,7 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	struct rv64_buf *b = &c->b;
 	const struct wasm_module *m = c->m;
 	const struct wasm_functype *ft = &m->types[type];
+	bool vsig = !jc_simd_type_ok(ft); /* args and results in memory */
 	uint32_t base, fslot;
 	size_t to_slow, done, typed;
 
@@ -552,6 +553,8 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	base = c->h - ft->nparams;
 	fslot = jc_slot(c, c->h); /* the index's slot keeps the callee on the slow path */
 	jc_materialize_top(c, ft->nparams);
+	if (vsig)
+		jc_simd_args(c, ft, base);
 	rv64_ld(b, JR_B, JIT_REG_INST, offsetof(struct jit_inst, tables));
 	jc_ld(c, rv64_ld, JR_B, JR_B, 8 * (int64_t)table);
 	rv64_lwu(b, JR_C, JR_B, offsetof(struct wasm_tableinst, size));
@@ -578,10 +581,12 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	rv64_ld(b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
 	rv64_add(b, JR_V, JR_V, JR_T);
 	jc_ld(c, rv64_ld, JR_V, JR_V, -8 * (int64_t)m->nfunc_imports);
-	emit_args(c, ft);
+	if (!vsig)
+		emit_args(c, ft);
 	jc_pcmap(c, rv64_pos(b));
 	rv64_jalr(b, RV64_RA, JR_V, 0);
-	take_results(c, ft, base, false);
+	if (!vsig)
+		take_results(c, ft, base, false);
 	done = rv64_pos(b);
 	rv64_jal(b, RV64_ZERO, 0);
 	/* another instance or a host function */
@@ -596,8 +601,13 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	jc_trap_jal(c, WASM_TRAP_INDIRECT_TYPE);
 	bind_here(c, typed);
 	jc_ld(c, rv64_ld, RV64_A3, RV64_S0, jc_slot_off(c, fslot));
-	slow_call(c, UINT32_MAX, base);
+	if (vsig)
+		jc_simd_slow_call(c, UINT32_MAX);
+	else
+		slow_call(c, UINT32_MAX, base);
 	rv64_patch_jal(b, done, rv64_pos(b));
+	if (vsig)
+		jc_simd_take(c, ft, base);
 	c->h = base;
 	push_results(c, ft);
 	jc_reload_mem(c);

@@ -147,15 +147,11 @@ void jc_simd_results(struct jc *c)
 	}
 }
 
-void jc_simd_call(struct jc *c, uint32_t func)
+void jc_simd_args(struct jc *c, const struct wasm_functype *ft, uint32_t base)
 {
-	const struct wasm_module *m = c->m;
-	const struct wasm_functype *ft = &m->types[m->funcs[func].type];
-	uint32_t base = c->h - ft->nparams, w = 0;
+	uint32_t w = 0;
 
 	c->out_slots = MAX(c->out_slots, jc_simd_out_slots(ft));
-	jc_fresh_mem(c); /* the callee starts from s3/s4 */
-	jc_spill_all(c);
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		if (wasm_type_kind(ft->params[i]) == WASM_TYPE_V128) {
 			copy16_at(c, RV64_S0, vsrc(c, base + i), RV64_SP, 8 * (int64_t)w);
@@ -165,21 +161,12 @@ void jc_simd_call(struct jc *c, uint32_t func)
 			jc_st(c, rv64_sd, JR_U, RV64_SP, 8 * (int64_t)w++);
 		}
 	}
-	c->h = base;
-	if (func < m->nfunc_imports) {
-		rv64_li(&c->b, RV64_A3, 0);
-		rv64_li(&c->b, RV64_A1, func);
-		rv64_mv(&c->b, RV64_A2, RV64_SP);
-		jc_call_rt(c, offsetof(struct jit_rt, call));
-	} else {
-		/* compiled code or its stub (jit_rt_lazy_c knows this layout) */
-		rv64_ld(&c->b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
-		jc_ld(c, rv64_ld, JR_V, JR_V, 8 * (int64_t)(func - m->nfunc_imports));
-		jc_pcmap(c, rv64_pos(&c->b));
-		rv64_jalr(&c->b, RV64_RA, JR_V, 0);
-	}
-	jc_reload_mem(c);
-	w = 0;
+}
+
+void jc_simd_take(struct jc *c, const struct wasm_functype *ft, uint32_t base)
+{
+	uint32_t w = 0;
+
 	for (uint32_t i = 0; i < ft->nresults; i++) {
 		uint32_t slot = jc_slot(c, base + i);
 
@@ -190,8 +177,40 @@ void jc_simd_call(struct jc *c, uint32_t func)
 			jc_ld(c, rv64_ld, JR_U, RV64_SP, 8 * (int64_t)w++);
 			jc_st(c, rv64_sd, JR_U, RV64_S0, jc_slot_off(c, slot));
 		}
-		c->vs[c->h++].kind = JV_SLOT;
 	}
+}
+
+void jc_simd_call(struct jc *c, uint32_t func)
+{
+	const struct wasm_module *m = c->m;
+	const struct wasm_functype *ft = &m->types[m->funcs[func].type];
+	uint32_t base = c->h - ft->nparams;
+
+	jc_fresh_mem(c); /* the callee starts from s3/s4 */
+	jc_spill_all(c);
+	jc_simd_args(c, ft, base);
+	c->h = base;
+	if (func < m->nfunc_imports) {
+		rv64_li(&c->b, RV64_A3, 0);
+		jc_simd_slow_call(c, func);
+	} else {
+		/* compiled code or its stub (jit_rt_lazy_c knows this layout) */
+		rv64_ld(&c->b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
+		jc_ld(c, rv64_ld, JR_V, JR_V, 8 * (int64_t)(func - m->nfunc_imports));
+		jc_pcmap(c, rv64_pos(&c->b));
+		rv64_jalr(&c->b, RV64_RA, JR_V, 0);
+	}
+	jc_reload_mem(c);
+	jc_simd_take(c, ft, base);
+	for (uint32_t i = 0; i < ft->nresults; i++)
+		c->vs[c->h++].kind = JV_SLOT;
+}
+
+void jc_simd_slow_call(struct jc *c, uint32_t func)
+{
+	rv64_li(&c->b, RV64_A1, (int64_t)func);
+	rv64_mv(&c->b, RV64_A2, RV64_SP);
+	jc_call_rt(c, offsetof(struct jit_rt, call));
 }
 
 bool jc_simd_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst)

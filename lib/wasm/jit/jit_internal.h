@@ -353,12 +353,18 @@ void jc_simd_call_ok(struct jc *c, const struct wasm_functype *ft);
  * v128 in two words): params at the caller's sp + 8*i, results back
  * there (jit_abi.h). jc_simd_out_slots: the caller's area for such a
  * call; jc_simd_params / jc_simd_results: the prologue's and epilogue's
- * part; jc_simd_call: a direct call of such a function.
+ * part; jc_simd_call: a direct call of such a function; jc_simd_args:
+ * the args at positions base.. to the outgoing area; jc_simd_take: the
+ * results from there to their slots at position base; jc_simd_slow_call:
+ * rt->call of func (a3 set) with the outgoing area as its slots.
  */
 uint32_t jc_simd_out_slots(const struct wasm_functype *ft);
 void jc_simd_params(struct jc *c);
 void jc_simd_results(struct jc *c);
 void jc_simd_call(struct jc *c, uint32_t func);
+void jc_simd_args(struct jc *c, const struct wasm_functype *ft, uint32_t base);
+void jc_simd_take(struct jc *c, const struct wasm_functype *ft, uint32_t base);
+void jc_simd_slow_call(struct jc *c, uint32_t func);
 /* jc_write_entry's part for v128 values; true if it wrote the entry. */
 bool jc_simd_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst);
 /* The prologue's zeroing of v128 locals. */

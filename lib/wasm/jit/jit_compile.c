@@ -442,7 +442,7 @@ static int compile_body(struct jc *c)
 	vcap += 1;
 	c->nlocals = c->ft->nparams + f->nlocals;
 	c->nslots = c->nlocals + vcap;
-	if (wasm_func_uses_v128(c->m, (uint32_t)(f - c->m->funcs)))
+	if (jc_simd_uses_v128(c->m, (uint32_t)(f - c->m->funcs)))
 		c->vslots = jc_simd_vslots(c->nslots);
 	c->vsig = !jc_simd_type_ok(c->ft);
 	c->ltypes = malloc((size_t)c->nlocals + 1);

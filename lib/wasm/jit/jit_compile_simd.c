@@ -26,6 +26,7 @@
 
 #include "base/compiler.h"
 #include "base/err.h"
+#include "wasm/decode/decode.h"
 #include "wasm/jit/jit_abi.h"
 #include "wasm/jit/jit_internal.h"
 #include "wasm/opcodes.h"
@@ -94,6 +95,21 @@ bool jc_simd_type_ok(const struct wasm_functype *ft)
 		if (wasm_type_kind(ft->results[i]) == WASM_TYPE_V128)
 			return false;
 	return true;
+}
+
+bool jc_simd_uses_v128(const struct wasm_module *m, uint32_t func)
+{
+	const struct wasm_func *f = &m->funcs[func];
+	bool any = false;
+
+	if (f->uses_simd || wasm_types_slots(f->local_types, f->nlocals) != f->nlocals)
+		return true;
+	/* else a v128 can only come from a call, a global or a param */
+	for (uint32_t i = 0; i < m->ntypes && !any; i++)
+		any = !jc_simd_type_ok(&m->types[i]);
+	for (uint32_t i = 0; i < m->nglobals && !any; i++)
+		any = m->globals[i].type == WASM_TYPE_V128;
+	return any && wasm_func_uses_v128(m, func);
 }
 
 void jc_simd_call_ok(struct jc *c, const struct wasm_functype *ft)

@@ -343,6 +343,9 @@ void jc_ref_func(struct jc *c, uint32_t x);
 /* The v128 area's words for a frame of nslots slots (a function holding
  * v128 values; 0 for the others). */
 uint32_t jc_simd_vslots(uint32_t nslots);
+/* Whether function func may hold a v128 (wasm_func_uses_v128, whose scan
+ * of the body is skipped when the module has no v128 type or global). */
+bool jc_simd_uses_v128(const struct wasm_module *m, uint32_t func);
 /* Whether a signature has no v128 (compiled calls pass scalars only). */
 bool jc_simd_type_ok(const struct wasm_functype *ft);
 /* A call of type ft: the function is refused if ft has a v128. */

@@ -185,7 +185,8 @@ static void compile_dir(struct test_ctx *t, const char *env, const char *dir, ui
 	}
 	closedir(d);
 	EXPECT_GT(nfiles, min);
-	test_printf(t, "%s: %u files, %u functions: %zu bytes of wasm bodies -> %zu bytes of code\n",
+	test_printf(t,
+		    "%s: %u files, %u functions: %zu bytes of wasm bodies -> %zu bytes of code\n",
 		    dir, nfiles, st.nfuncs, st.wasm_bytes, st.code_bytes);
 }
 

@@ -411,8 +411,8 @@ void jc_assign_homes(struct jc *c)
 
 			for (uint32_t i = 0; i < c->nlocals; i++)
 				if (is_float(c->ltypes[i]) == (fl == 1) && !c->lreg[i] &&
-				    c->ltypes[i] != WASM_TYPE_V128 &&
-				    uses[i] >= 2 && (best == UINT32_MAX || uses[i] > uses[best]))
+				    c->ltypes[i] != WASM_TYPE_V128 && uses[i] >= 2 &&
+				    (best == UINT32_MAX || uses[i] > uses[best]))
 					best = i;
 			if (best == UINT32_MAX)
 				break;

@@ -533,8 +533,9 @@ static void simd_shuffle(struct jc *c, const struct simd_imm *im)
 /* The top bit of each lane of `size` bytes in 64 bits. */
 static int64_t top_bits(uint32_t size)
 {
-	return size == 1 ? (int64_t)0x8080808080808080 : size == 2 ? (int64_t)0x8000800080008000
-							      : (int64_t)0x8000000080000000;
+	return size == 1   ? (int64_t)0x8080808080808080
+	       : size == 2 ? (int64_t)0x8000800080008000
+			   : (int64_t)0x8000000080000000;
 }
 
 enum { HK_AND, HK_OR, HK_XOR, HK_ANDNOT, HK_ADD, HK_SUB, HK_ADD64, HK_SUB64, HK_MUL32 };

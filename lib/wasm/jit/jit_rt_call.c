@@ -320,14 +320,7 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 	}
 	nout = MAX(ns, ft->nresults >= 2 ? ft->nresults : 0);
 	nout = (nout + 1) & ~(uint64_t)1;
-	if (nout > jx->cap_scratch) {
-		uint64_t *p = realloc(jx->scratch, nout * sizeof(*p));
-
-		if (!p)
-			trap_at_call(x, WASM_TRAP_NOMEM, caller_ji, pc, fp);
-		jx->scratch = p;
-		jx->cap_scratch = nout;
-	}
+	scratch_reserve(x, nout, caller_ji, pc, fp);
 	ni = nf = ns = 0;
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		uint8_t t = wasm_type_kind(ft->params[i]);
@@ -415,23 +408,13 @@ void *jit_rt_lazy_c(struct wasm_exec *x, uintptr_t idx, struct jit_lazy_regs *re
 	f = ri->pub.funcs[ri->pub.inst->module->nfunc_imports + idx];
 	ft = f->type;
 	if (type_has_v128(ft)) {
-		/* args and results in the caller's outgoing area, as slots */
-		scratch_reserve(x, MAX(wasm_types_slots(ft->params, ft->nparams),
-				    wasm_types_slots(ft->results, ft->nresults)), ri, ra - 4, fp);
-		memcpy(jx->scratch, caller_sp, wasm_types_slots(ft->params, ft->nparams) * 8);
-		call_interp(x, f, jx->scratch, ri, ra - 4, fp);
-		memcpy(caller_sp, jx->scratch, wasm_types_slots(ft->results, ft->nresults) * 8);
+		/* args and results in the caller's outgoing area, as slots:
+		 * call_interp copies them from and to there itself */
+		call_interp(x, f, caller_sp, ri, ra - 4, fp);
 		return NULL;
 	}
 	n = MAX(ft->nparams, ft->nresults);
-	if (n > jx->cap_scratch) {
-		uint64_t *p = realloc(jx->scratch, n * sizeof(*p));
-
-		if (!p)
-			trap_at_call(x, WASM_TRAP_NOMEM, ri, ra - 4, fp);
-		jx->scratch = p;
-		jx->cap_scratch = n;
-	}
+	scratch_reserve(x, n, ri, ra - 4, fp);
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		uint8_t t = wasm_type_kind(ft->params[i]);
 		uint64_t v;

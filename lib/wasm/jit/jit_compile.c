@@ -272,7 +272,7 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		return false;
 	case WASM_OP_RETURN_CALL:
 		wasm_reader_u32(&c->r, &x);
-		jc_simd_call_ok(c, &c->m->types[c->m->funcs[x].type]);
+		jc_simd_tail_call_ok(c, &c->m->types[c->m->funcs[x].type]);
 		jc_return_call(c, x);
 		return false;
 	case WASM_OP_RETURN_CALL_INDIRECT:

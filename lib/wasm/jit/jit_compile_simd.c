@@ -112,9 +112,11 @@ bool jc_simd_uses_v128(const struct wasm_module *m, uint32_t func)
 	return any && wasm_func_uses_v128(m, func);
 }
 
-void jc_simd_call_ok(struct jc *c, const struct wasm_functype *ft)
+void jc_simd_tail_call_ok(struct jc *c, const struct wasm_functype *ft)
 {
-	if (!jc_simd_type_ok(ft) && !c->err)
+	/* a tail call leaves the results where the callee's convention puts
+	 * them: both conventions must be the register one */
+	if ((c->vsig || !jc_simd_type_ok(ft)) && !c->err)
 		c->err = ERR_UNSUPP;
 }
 

@@ -348,8 +348,9 @@ uint32_t jc_simd_vslots(uint32_t nslots);
 bool jc_simd_uses_v128(const struct wasm_module *m, uint32_t func);
 /* Whether a signature has no v128 (compiled calls pass scalars only). */
 bool jc_simd_type_ok(const struct wasm_functype *ft);
-/* A call of type ft: the function is refused if ft has a v128. */
-void jc_simd_call_ok(struct jc *c, const struct wasm_functype *ft);
+/* A return_call of type ft: the function is refused if ft or its own
+ * signature has a v128 (interpreted, where the frame is replaced too). */
+void jc_simd_tail_call_ok(struct jc *c, const struct wasm_functype *ft);
 /*
  * A function with a v128 in its signature (c->vsig) takes every param and
  * returns every result in memory, laid out as a union wasm_val array (a

@@ -80,10 +80,61 @@ static void copy16(struct jc *c, int64_t from, int64_t to)
 	copy16_at(c, RV64_S0, from, RV64_S0, to);
 }
 
-/* Pushes the v128 just written to the next slot's 16 bytes. */
-static void push_v(struct jc *c)
+/*
+ * Where an instruction puts its v128 result (vdst_begin, before it emits
+ * anything; its operands are the top nargs entries): its own slot's 16
+ * bytes, or, when the next instruction is a local.set or local.tee of a
+ * v128 local, straight into that local's, the set then done here (entries
+ * below the operands still reading the local get their own copy first).
+ * Every instruction here reads a half or lane of its operands before it
+ * writes the same half or lane of its result, so the result may go to an
+ * operand's local. vdst_end pops the operands and pushes the result.
+ */
+struct vdst {
+	int64_t off;
+	uint32_t base, local;
+	uint8_t set; /* 0, WASM_OP_LOCAL_SET or WASM_OP_LOCAL_TEE */
+	size_t next; /* the reader's position after the set */
+};
+
+static int64_t vdst_begin(struct jc *c, uint32_t nargs, struct vdst *d)
 {
-	c->vs[c->h++].kind = JV_SLOT;
+	struct wasm_reader r = c->r;
+	uint32_t x;
+	uint8_t op;
+
+	d->base = c->h - nargs;
+	d->off = voff(c, jc_slot(c, d->base));
+	d->set = 0;
+	if (!wasm_reader_u8(&r, &op) || (op != WASM_OP_LOCAL_SET && op != WASM_OP_LOCAL_TEE) ||
+	    !wasm_reader_u32(&r, &x) || x >= c->nlocals || c->ltypes[x] != WASM_TYPE_V128)
+		return d->off;
+	for (uint32_t i = 0; i < d->base; i++)
+		if (c->vs[i].kind == JV_LOCAL && c->vs[i].local == x)
+			jc_materialize(c, i);
+	d->set = op;
+	d->local = x;
+	d->next = r.pos;
+	d->off = voff(c, x);
+	return d->off;
+}
+
+static void vdst_end(struct jc *c, const struct vdst *d)
+{
+	struct jit_ventry *e = &c->vs[d->base];
+
+	c->h = d->base;
+	if (!d->set) {
+		e->kind = JV_SLOT;
+		c->h++;
+		return;
+	}
+	c->r.pos = d->next;
+	if (d->set == WASM_OP_LOCAL_TEE) {
+		e->kind = JV_LOCAL;
+		e->local = d->local;
+		c->h++;
+	}
 }
 
 bool jc_simd_type_ok(const struct wasm_functype *ft)
@@ -307,14 +358,12 @@ static void replicate(struct jc *c, unsigned r, uint32_t size)
 	}
 }
 
-/* Stores x register r to both halves of the next slot's v128; pushes it. */
-static void put_both(struct jc *c, unsigned r)
+/* Stores x register r to both halves of the result. */
+static void put_both(struct jc *c, unsigned r, const struct vdst *d)
 {
-	int64_t d = voff(c, jc_slot(c, c->h));
-
-	jc_st(c, rv64_sd, r, RV64_S0, d);
-	jc_st(c, rv64_sd, r, RV64_S0, d + 8);
-	push_v(c);
+	jc_st(c, rv64_sd, r, RV64_S0, d->off);
+	jc_st(c, rv64_sd, r, RV64_S0, d->off + 8);
+	vdst_end(c, d);
 }
 
 static const jc_ldfn ld_u[4] = {rv64_lbu, rv64_lhu, rv64_lwu, rv64_ld};
@@ -331,9 +380,10 @@ static void simd_load(struct jc *c, const struct simd_imm *im)
 {
 	uint32_t sub = im->sub, size = 16, from = 0;
 	bool sign = false;
+	struct vdst vd;
+	int64_t d = vdst_begin(c, 1, &vd);
 	int32_t disp;
 	unsigned r;
-	int64_t d;
 
 	switch (sub) {
 	case WASM_OP_V128_LOAD8X8_S:
@@ -363,30 +413,29 @@ static void simd_load(struct jc *c, const struct simd_imm *im)
 		break;
 	}
 	r = jc_address(c, im->offset, size, &disp);
-	d = voff(c, jc_slot(c, c->h));
 	jc_pcmap(c, rv64_pos(&c->b));
 	if (sub == WASM_OP_V128_LOAD) {
 		rv64_ld(&c->b, JR_U, r, disp);
 		jc_st(c, rv64_sd, JR_U, RV64_S0, d);
 		rv64_ld(&c->b, JR_U, r, disp + 8);
 		jc_st(c, rv64_sd, JR_U, RV64_S0, d + 8);
-		push_v(c);
+		vdst_end(c, &vd);
 	} else if (from) {
 		/* 8 bytes widened: lanes of `from` bytes to twice as wide */
 		for (uint32_t i = 0; i < 8 / from; i++) {
 			(sign ? ld_s : ld_u)[lg2(from)](&c->b, JR_U, r, disp + (int32_t)(i * from));
 			jc_st(c, st_x[lg2(from) + 1], JR_U, RV64_S0, d + 2 * from * i);
 		}
-		push_v(c);
+		vdst_end(c, &vd);
 	} else if (sub == WASM_OP_V128_LOAD32_ZERO || sub == WASM_OP_V128_LOAD64_ZERO) {
 		ld_u[lg2(size)](&c->b, JR_U, r, disp);
 		jc_st(c, rv64_sd, JR_U, RV64_S0, d);
 		jc_st(c, rv64_sd, RV64_ZERO, RV64_S0, d + 8);
-		push_v(c);
+		vdst_end(c, &vd);
 	} else {
 		ld_u[lg2(size)](&c->b, JR_U, r, disp);
 		replicate(c, JR_U, size);
-		put_both(c, JR_U);
+		put_both(c, JR_U, &vd);
 	}
 	jc_free_reg(c, r, false);
 }
@@ -395,17 +444,20 @@ static void simd_load(struct jc *c, const struct simd_imm *im)
 static void simd_mem_v(struct jc *c, const struct simd_imm *im)
 {
 	uint32_t sub = im->sub, size = 16;
-	int64_t src = vsrc(c, c->h - 1), d;
+	bool load = sub >= WASM_OP_V128_LOAD8_LANE && sub <= WASM_OP_V128_LOAD64_LANE;
+	int64_t src = vsrc(c, c->h - 1), d = 0;
+	struct vdst vd;
 	int32_t disp;
 	unsigned r;
 
-	if (sub >= WASM_OP_V128_LOAD8_LANE && sub <= WASM_OP_V128_LOAD64_LANE)
+	if (load)
 		size = 1u << (sub - WASM_OP_V128_LOAD8_LANE);
 	else if (sub >= WASM_OP_V128_STORE8_LANE && sub <= WASM_OP_V128_STORE64_LANE)
 		size = 1u << (sub - WASM_OP_V128_STORE8_LANE);
+	if (load)
+		d = vdst_begin(c, 2, &vd);
 	c->h--; /* the v128: no register */
 	r = jc_address(c, im->offset, size, &disp);
-	d = voff(c, jc_slot(c, c->h));
 	if (sub == WASM_OP_V128_STORE) {
 		/* the high half first: a store across the end of a guarded
 		 * memory faults before it writes anything */
@@ -423,7 +475,7 @@ static void simd_mem_v(struct jc *c, const struct simd_imm *im)
 		jc_pcmap(c, rv64_pos(&c->b));
 		ld_u[lg2(size)](&c->b, JR_U, r, disp);
 		jc_st(c, st_x[lg2(size)], JR_U, RV64_S0, d + size * (im->lane % (16 / size)));
-		push_v(c);
+		vdst_end(c, &vd);
 	}
 	jc_free_reg(c, r, false);
 }
@@ -432,7 +484,8 @@ static void simd_mem_v(struct jc *c, const struct simd_imm *im)
 
 static void simd_const(struct jc *c, const struct simd_imm *im)
 {
-	int64_t d = voff(c, jc_slot(c, c->h));
+	struct vdst vd;
+	int64_t d = vdst_begin(c, 0, &vd);
 
 	for (int k = 0; k < 16; k += 8) {
 		uint64_t v;
@@ -445,14 +498,16 @@ static void simd_const(struct jc *c, const struct simd_imm *im)
 			jc_st(c, rv64_sd, RV64_ZERO, RV64_S0, d + k);
 		}
 	}
-	push_v(c);
+	vdst_end(c, &vd);
 }
 
 /* i8x16 .. f64x2 .splat: lanes of `size` bytes. */
 static void simd_splat(struct jc *c, uint8_t t, uint32_t size)
 {
+	struct vdst vd;
 	unsigned r;
 
+	vdst_begin(c, 1, &vd);
 	if (jc_is_float(t)) {
 		r = jc_pop_src_f(c, t);
 		(t == WASM_TYPE_F32 ? rv64_fmv_x_w : rv64_fmv_x_d)(&c->b, JR_U, r);
@@ -467,7 +522,7 @@ static void simd_splat(struct jc *c, uint8_t t, uint32_t size)
 		rv64_srli(&c->b, JR_U, JR_U, 64 - 8 * size);
 	}
 	replicate(c, JR_U, size);
-	put_both(c, JR_U);
+	put_both(c, JR_U, &vd);
 }
 
 static void simd_extract(struct jc *c, const struct simd_imm *im, uint8_t t, uint32_t size,
@@ -492,23 +547,25 @@ static void simd_extract(struct jc *c, const struct simd_imm *im, uint8_t t, uin
 static void simd_replace(struct jc *c, const struct simd_imm *im, uint8_t t, uint32_t size)
 {
 	bool f = jc_is_float(t);
+	struct vdst vd;
+	int64_t at = vdst_begin(c, 2, &vd) + size * im->lane;
 	unsigned r = f ? jc_pop_src_f(c, t) : jc_pop_src_x(c, t);
-	int64_t at;
 
-	jc_materialize(c, c->h - 1); /* the v128, to its own slot */
-	at = voff(c, jc_slot(c, c->h - 1)) + size * im->lane;
+	copy16(c, vsrc(c, c->h - 1), vd.off);
 	if (f)
 		jc_st(c, t == WASM_TYPE_F32 ? rv64_fsw : rv64_fsd, r, RV64_S0, at);
 	else
 		jc_st(c, st_x[lg2(size)], r, RV64_S0, at);
 	jc_free_reg(c, r, f);
+	vdst_end(c, &vd);
 }
 
 /* i8x16.shuffle: both operands to the scratch words, then the widest
  * groups of lanes that move together (8, 4, 2 or 1 bytes). */
 static void simd_shuffle(struct jc *c, const struct simd_imm *im)
 {
-	int64_t s = voff(c, c->nslots), d = voff(c, jc_slot(c, c->h - 2));
+	struct vdst vd;
+	int64_t s = voff(c, c->nslots), d = vdst_begin(c, 2, &vd);
 	uint32_t w = 8;
 
 	copy16(c, vsrc(c, c->h - 2), s);
@@ -526,8 +583,7 @@ static void simd_shuffle(struct jc *c, const struct simd_imm *im)
 		jc_ld(c, ld_u[lg2(w)], JR_U, RV64_S0, s + im->bytes[i]);
 		jc_st(c, st_x[lg2(w)], JR_U, RV64_S0, d + i);
 	}
-	c->h--;
-	c->vs[c->h - 1].kind = JV_SLOT;
+	vdst_end(c, &vd);
 }
 
 /* ---- lane-wise operators, a 64-bit half at a time ---- */
@@ -601,7 +657,9 @@ static void half_op(struct jc *c, uint8_t kind, unsigned a, unsigned b)
 /* A binary operator on two v128s, inline. */
 static void simd_binary(struct jc *c, uint8_t kind, uint32_t size)
 {
-	int64_t a = vsrc(c, c->h - 2), b = vsrc(c, c->h - 1), d = voff(c, jc_slot(c, c->h - 2));
+	int64_t a = vsrc(c, c->h - 2), b = vsrc(c, c->h - 1);
+	struct vdst vd;
+	int64_t d = vdst_begin(c, 2, &vd);
 	unsigned ra = jc_alloc_x(c), rb = jc_alloc_x(c);
 
 	if (kind == HK_ADD || kind == HK_SUB) {
@@ -616,14 +674,15 @@ static void simd_binary(struct jc *c, uint8_t kind, uint32_t size)
 	}
 	jc_free_reg(c, ra, false);
 	jc_free_reg(c, rb, false);
-	c->h--;
-	c->vs[c->h - 1].kind = JV_SLOT;
+	vdst_end(c, &vd);
 }
 
 /* v128.not and the float neg and abs (bits of `mask` flipped or kept). */
 static void simd_bits1(struct jc *c, int64_t mask, bool keep)
 {
-	int64_t a = vsrc(c, c->h - 1), d = voff(c, jc_slot(c, c->h - 1));
+	int64_t a = vsrc(c, c->h - 1);
+	struct vdst vd;
+	int64_t d = vdst_begin(c, 1, &vd);
 
 	rv64_li(&c->b, JR_V, mask);
 	for (int k = 0; k < 16; k += 8) {
@@ -631,14 +690,15 @@ static void simd_bits1(struct jc *c, int64_t mask, bool keep)
 		(keep ? rv64_and : rv64_xor)(&c->b, JR_U, JR_U, JR_V);
 		jc_st(c, rv64_sd, JR_U, RV64_S0, d + k);
 	}
-	c->vs[c->h - 1].kind = JV_SLOT;
+	vdst_end(c, &vd);
 }
 
 /* v128.bitselect: b ^ ((a ^ b) & m). */
 static void simd_bitselect(struct jc *c)
 {
 	int64_t a = vsrc(c, c->h - 3), b = vsrc(c, c->h - 2), m = vsrc(c, c->h - 1);
-	int64_t d = voff(c, jc_slot(c, c->h - 3));
+	struct vdst vd;
+	int64_t d = vdst_begin(c, 3, &vd);
 	unsigned ra = jc_alloc_x(c), rb = jc_alloc_x(c);
 
 	for (int k = 0; k < 16; k += 8) {
@@ -652,8 +712,7 @@ static void simd_bitselect(struct jc *c)
 	}
 	jc_free_reg(c, ra, false);
 	jc_free_reg(c, rb, false);
-	c->h -= 2;
-	c->vs[c->h - 1].kind = JV_SLOT;
+	vdst_end(c, &vd);
 }
 
 static void simd_any_true(struct jc *c)
@@ -678,8 +737,10 @@ static void simd_shift(struct jc *c, uint32_t size, uint32_t which)
 {
 	static const jc_rrfn sh64[3] = {rv64_sll, rv64_sra, rv64_srl};
 	static const jc_rrfn sh32[3] = {rv64_sllw, rv64_sraw, rv64_srlw};
+	struct vdst vd;
+	int64_t d = vdst_begin(c, 2, &vd);
 	unsigned n = jc_pop_src_x(c, WASM_TYPE_I32), ra = jc_alloc_x(c);
-	int64_t a = vsrc(c, c->h - 1), d = voff(c, jc_slot(c, c->h - 1));
+	int64_t a = vsrc(c, c->h - 1);
 
 	for (int k = 0; k < 16; k += 8) {
 		jc_ld(c, rv64_ld, ra, RV64_S0, a + k);
@@ -698,7 +759,7 @@ static void simd_shift(struct jc *c, uint32_t size, uint32_t which)
 	}
 	jc_free_reg(c, n, false);
 	jc_free_reg(c, ra, false);
-	c->vs[c->h - 1].kind = JV_SLOT;
+	vdst_end(c, &vd);
 }
 
 typedef void (*jc_frmfn)(struct rv64_buf *b, unsigned rd, unsigned rs1, unsigned rs2,
@@ -710,7 +771,8 @@ static void simd_float(struct jc *c, uint32_t size, uint32_t nargs, jc_frmfn op)
 {
 	bool d64 = size == 8;
 	int64_t a = vsrc(c, c->h - nargs), b = vsrc(c, c->h - 1);
-	int64_t d = voff(c, jc_slot(c, c->h - nargs));
+	struct vdst vd;
+	int64_t d = vdst_begin(c, nargs, &vd);
 
 	for (uint32_t k = 0; k < 16; k += size) {
 		jc_ld(c, d64 ? rv64_fld : rv64_flw, JF_A, RV64_S0, a + k);
@@ -722,8 +784,7 @@ static void simd_float(struct jc *c, uint32_t size, uint32_t nargs, jc_frmfn op)
 		}
 		jc_st(c, d64 ? rv64_fsd : rv64_fsw, JF_A, RV64_S0, d + k);
 	}
-	c->h -= nargs - 1;
-	c->vs[c->h - 1].kind = JV_SLOT;
+	vdst_end(c, &vd);
 }
 
 /* ---- through the runtime ---- */
@@ -735,8 +796,11 @@ static void simd_service(struct jc *c, const struct simd_imm *im)
 	uint32_t np = wasm_sig_nparams(sig), base = c->h - np, w = 0;
 	uint8_t rt = wasm_sig_result(sig);
 	int64_t s = voff(c, c->nslots);
+	struct vdst vd;
 	unsigned r;
 
+	if (rt == WASM_TYPE_V128)
+		vdst_begin(c, np, &vd);
 	jc_spill_all(c);
 	for (uint32_t i = 0; i < np; i++) {
 		uint8_t t = wasm_sig_param(sig, i);
@@ -755,8 +819,8 @@ static void simd_service(struct jc *c, const struct simd_imm *im)
 	jc_addr(c, RV64_A3, RV64_S0, s);
 	jc_call_rt(c, offsetof(struct jit_rt, misc));
 	if (rt == WASM_TYPE_V128) {
-		copy16(c, s, voff(c, jc_slot(c, c->h)));
-		push_v(c);
+		copy16(c, s, vd.off);
+		vdst_end(c, &vd);
 	} else if (jc_is_float(rt)) {
 		r = jc_alloc_f(c);
 		jc_ld(c, rt == WASM_TYPE_F32 ? rv64_flw : rv64_fld, r, RV64_S0, s);
@@ -772,8 +836,10 @@ static void simd_service(struct jc *c, const struct simd_imm *im)
 
 void jc_simd_select(struct jc *c)
 {
+	struct vdst vd;
+	int64_t d = vdst_begin(c, 3, &vd);
 	unsigned cond = jc_pop_src_x(c, WASM_TYPE_I32), ra, rb;
-	int64_t a = vsrc(c, c->h - 2), b = vsrc(c, c->h - 1), d = voff(c, jc_slot(c, c->h - 2));
+	int64_t a = vsrc(c, c->h - 2), b = vsrc(c, c->h - 1);
 
 	/* branch-free: JR_T all ones to take a */
 	rv64_sltu(&c->b, JR_T, RV64_ZERO, cond);
@@ -791,20 +857,19 @@ void jc_simd_select(struct jc *c)
 	}
 	jc_free_reg(c, ra, false);
 	jc_free_reg(c, rb, false);
-	c->h--;
-	c->vs[c->h - 1].kind = JV_SLOT;
+	vdst_end(c, &vd);
 }
 
 void jc_simd_global(struct jc *c, uint32_t x, bool set)
 {
 	const int32_t lo = offsetof(struct wasm_globalinst, val);
 	const int32_t hi = offsetof(struct wasm_globalinst, val_hi);
-	int64_t v;
+	struct vdst vd;
+	int64_t v = set ? vsrc(c, c->h - 1) : vdst_begin(c, 0, &vd);
 
 	rv64_ld(&c->b, JR_T, JIT_REG_INST, offsetof(struct jit_inst, globals));
 	jc_ld(c, rv64_ld, JR_T, JR_T, 8 * (int64_t)x);
 	if (set) {
-		v = vsrc(c, c->h - 1);
 		c->h--;
 		jc_ld(c, rv64_ld, JR_U, RV64_S0, v);
 		rv64_sd(&c->b, JR_U, lo, JR_T);
@@ -812,12 +877,11 @@ void jc_simd_global(struct jc *c, uint32_t x, bool set)
 		rv64_sd(&c->b, JR_U, hi, JR_T);
 		return;
 	}
-	v = voff(c, jc_slot(c, c->h));
 	rv64_ld(&c->b, JR_U, JR_T, lo);
 	jc_st(c, rv64_sd, JR_U, RV64_S0, v);
 	rv64_ld(&c->b, JR_U, JR_T, hi);
 	jc_st(c, rv64_sd, JR_U, RV64_S0, v + 8);
-	push_v(c);
+	vdst_end(c, &vd);
 }
 
 void jc_simd(struct jc *c)

@@ -693,26 +693,34 @@ static void simd_bits1(struct jc *c, int64_t mask, bool keep)
 	vdst_end(c, &vd);
 }
 
-/* v128.bitselect: b ^ ((a ^ b) & m). */
-static void simd_bitselect(struct jc *c)
+/* The result = b ^ ((a ^ b) & mask): the mask's halves at m, or (m_reg)
+ * JR_T for both. */
+static void blend(struct jc *c, int64_t a, int64_t b, int64_t m, bool m_reg, const struct vdst *vd)
 {
-	int64_t a = vsrc(c, c->h - 3), b = vsrc(c, c->h - 2), m = vsrc(c, c->h - 1);
-	struct vdst vd;
-	int64_t d = vdst_begin(c, 3, &vd);
 	unsigned ra = jc_alloc_x(c), rb = jc_alloc_x(c);
 
 	for (int k = 0; k < 16; k += 8) {
 		jc_ld(c, rv64_ld, ra, RV64_S0, a + k);
 		jc_ld(c, rv64_ld, rb, RV64_S0, b + k);
-		jc_ld(c, rv64_ld, JR_T, RV64_S0, m + k);
+		if (!m_reg)
+			jc_ld(c, rv64_ld, JR_T, RV64_S0, m + k);
 		rv64_xor(&c->b, ra, ra, rb);
 		rv64_and(&c->b, ra, ra, JR_T);
 		rv64_xor(&c->b, ra, ra, rb);
-		jc_st(c, rv64_sd, ra, RV64_S0, d + k);
+		jc_st(c, rv64_sd, ra, RV64_S0, vd->off + k);
 	}
 	jc_free_reg(c, ra, false);
 	jc_free_reg(c, rb, false);
-	vdst_end(c, &vd);
+	vdst_end(c, vd);
+}
+
+static void simd_bitselect(struct jc *c)
+{
+	int64_t a = vsrc(c, c->h - 3), b = vsrc(c, c->h - 2), m = vsrc(c, c->h - 1);
+	struct vdst vd;
+
+	vdst_begin(c, 3, &vd);
+	blend(c, a, b, m, false, &vd);
 }
 
 static void simd_any_true(struct jc *c)
@@ -837,27 +845,18 @@ static void simd_service(struct jc *c, const struct simd_imm *im)
 void jc_simd_select(struct jc *c)
 {
 	struct vdst vd;
-	int64_t d = vdst_begin(c, 3, &vd);
-	unsigned cond = jc_pop_src_x(c, WASM_TYPE_I32), ra, rb;
-	int64_t a = vsrc(c, c->h - 2), b = vsrc(c, c->h - 1);
+	unsigned cond;
+	int64_t a, b;
 
-	/* branch-free: JR_T all ones to take a */
+	vdst_begin(c, 3, &vd);
+	cond = jc_pop_src_x(c, WASM_TYPE_I32);
+	a = vsrc(c, c->h - 2);
+	b = vsrc(c, c->h - 1);
+	/* JR_T all ones to take a */
 	rv64_sltu(&c->b, JR_T, RV64_ZERO, cond);
 	rv64_sub(&c->b, JR_T, RV64_ZERO, JR_T);
 	jc_free_reg(c, cond, false);
-	ra = jc_alloc_x(c);
-	rb = jc_alloc_x(c);
-	for (int k = 0; k < 16; k += 8) {
-		jc_ld(c, rv64_ld, ra, RV64_S0, a + k);
-		jc_ld(c, rv64_ld, rb, RV64_S0, b + k);
-		rv64_xor(&c->b, ra, ra, rb);
-		rv64_and(&c->b, ra, ra, JR_T);
-		rv64_xor(&c->b, ra, ra, rb);
-		jc_st(c, rv64_sd, ra, RV64_S0, d + k);
-	}
-	jc_free_reg(c, ra, false);
-	jc_free_reg(c, rb, false);
-	vdst_end(c, &vd);
+	blend(c, a, b, 0, true, &vd);
 }
 
 void jc_simd_global(struct jc *c, uint32_t x, bool set)
@@ -886,6 +885,11 @@ void jc_simd_global(struct jc *c, uint32_t x, bool set)
 
 void jc_simd(struct jc *c)
 {
+	/* add, sub, mul, div of f32x4 and of f64x2 */
+	static const jc_frmfn farith[2][4] = {
+		{rv64_fadd_s, rv64_fsub_s, rv64_fmul_s, rv64_fdiv_s},
+		{rv64_fadd_d, rv64_fsub_d, rv64_fmul_d, rv64_fdiv_d},
+	};
 	const struct wasm_opinfo *oi;
 	struct simd_imm im;
 	uint32_t sub;
@@ -1013,31 +1017,19 @@ void jc_simd(struct jc *c)
 		simd_shift(c, 8, sub - WASM_OP_I64X2_SHL);
 		return;
 	case WASM_OP_F32X4_ADD:
-		simd_float(c, 4, 2, rv64_fadd_s);
-		return;
 	case WASM_OP_F32X4_SUB:
-		simd_float(c, 4, 2, rv64_fsub_s);
-		return;
 	case WASM_OP_F32X4_MUL:
-		simd_float(c, 4, 2, rv64_fmul_s);
-		return;
 	case WASM_OP_F32X4_DIV:
-		simd_float(c, 4, 2, rv64_fdiv_s);
+		simd_float(c, 4, 2, farith[0][sub - WASM_OP_F32X4_ADD]);
+		return;
+	case WASM_OP_F64X2_ADD:
+	case WASM_OP_F64X2_SUB:
+	case WASM_OP_F64X2_MUL:
+	case WASM_OP_F64X2_DIV:
+		simd_float(c, 8, 2, farith[1][sub - WASM_OP_F64X2_ADD]);
 		return;
 	case WASM_OP_F32X4_SQRT:
 		simd_float(c, 4, 1, NULL);
-		return;
-	case WASM_OP_F64X2_ADD:
-		simd_float(c, 8, 2, rv64_fadd_d);
-		return;
-	case WASM_OP_F64X2_SUB:
-		simd_float(c, 8, 2, rv64_fsub_d);
-		return;
-	case WASM_OP_F64X2_MUL:
-		simd_float(c, 8, 2, rv64_fmul_d);
-		return;
-	case WASM_OP_F64X2_DIV:
-		simd_float(c, 8, 2, rv64_fdiv_d);
 		return;
 	case WASM_OP_F64X2_SQRT:
 		simd_float(c, 8, 1, NULL);

@@ -264,51 +264,22 @@ static void scratch_reserve(struct wasm_exec *x, uint64_t n, struct jit_rt_inst 
 	jx->cap_scratch = n;
 }
 
-/* call_code of a function with a v128 in its signature: the slots as
- * they are in the outgoing area, both ways. */
-static void call_code_v128(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
-			   const struct wasm_functype *ft, uint64_t *slots,
-			   struct jit_rt_inst *caller_ji, uintptr_t pc, uintptr_t fp)
-{
-	struct jit_exec *jx = x->jit;
-	uint32_t np = wasm_types_slots(ft->params, ft->nparams);
-	uint32_t nr = wasm_types_slots(ft->results, ft->nresults);
-	uint64_t nout = (MAX(np, nr) + 1) & ~(uint64_t)1;
-	struct jit_call c;
-	struct jit_seg s;
-
-	scratch_reserve(x, nout, caller_ji, pc, fp);
-	memset(&c, 0, sizeof(c));
-	memcpy(jx->scratch, slots, np * sizeof(uint64_t));
-	c.out = &jx->scratch;
-	c.nout = nout;
-	c.code = code;
-	c.exec = x;
-	c.ji = &ri->pub;
-	c.mbase = (uintptr_t)ri->pub.mem0->base;
-	c.msize = ri->pub.mem0->size_bytes;
-	seg_push(jx, &s, JIT_SEG_CODE, ri, caller_ji, pc, fp);
-	jit_rt_enter(&c);
-	jx->top = s.prev;
-	memcpy(slots, jx->scratch, nr * sizeof(uint64_t));
-}
-
-/* Calls compiled code of ri from C, args from / results to slots. */
+/* Calls compiled code of ri from C, args from / results to slots (with a
+ * v128 in ft, all of them in the outgoing area as they are). */
 static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 		      const struct wasm_functype *ft, uint64_t *slots,
 		      struct jit_rt_inst *caller_ji, uintptr_t pc, uintptr_t fp)
 {
 	struct jit_exec *jx = x->jit;
+	bool mem = type_has_v128(ft);
+	uint32_t np = wasm_types_slots(ft->params, ft->nparams);
+	uint32_t nr = wasm_types_slots(ft->results, ft->nresults);
 	struct jit_call c;
 	uint32_t ni = 0, nf = 0, ns = 0;
 	uint64_t nout;
 	struct jit_seg s;
 
-	if (type_has_v128(ft)) {
-		call_code_v128(x, ri, code, ft, slots, caller_ji, pc, fp);
-		return;
-	}
-	for (uint32_t i = 0; i < ft->nparams; i++) {
+	for (uint32_t i = 0; i < ft->nparams && !mem; i++) {
 		bool fl = type_is_float(ft->params[i]);
 
 		if (fl && nf < 8)
@@ -318,11 +289,13 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 		else
 			ns++;
 	}
-	nout = MAX(ns, ft->nresults >= 2 ? ft->nresults : 0);
+	nout = mem ? MAX(np, nr) : MAX(ns, ft->nresults >= 2 ? ft->nresults : 0);
 	nout = (nout + 1) & ~(uint64_t)1;
 	scratch_reserve(x, nout, caller_ji, pc, fp);
+	if (mem)
+		memcpy(jx->scratch, slots, np * sizeof(uint64_t));
 	ni = nf = ns = 0;
-	for (uint32_t i = 0; i < ft->nparams; i++) {
+	for (uint32_t i = 0; i < ft->nparams && !mem; i++) {
 		uint8_t t = wasm_type_kind(ft->params[i]);
 
 		if (type_is_float(t) && nf < 8)
@@ -342,7 +315,9 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 	seg_push(jx, &s, JIT_SEG_CODE, ri, caller_ji, pc, fp);
 	jit_rt_enter(&c);
 	jx->top = s.prev;
-	if (ft->nresults == 1) {
+	if (mem) {
+		memcpy(slots, jx->scratch, nr * sizeof(uint64_t));
+	} else if (ft->nresults == 1) {
 		uint8_t t = wasm_type_kind(ft->results[0]);
 
 		slots[0] = slot_of(t, type_is_float(t) ? c.ret_f : c.ret_x);

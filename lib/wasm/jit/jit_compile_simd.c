@@ -848,6 +848,12 @@ void jc_simd_select(struct jc *c)
 	unsigned cond;
 	int64_t a, b;
 
+	if (!c->vslots) {
+		/* v128s that only dead code made (jc_simd_uses_v128 saw no
+		 * source of one): never run, but no v128 area to address */
+		c->err = ERR_UNSUPP;
+		return;
+	}
 	vdst_begin(c, 3, &vd);
 	cond = jc_pop_src_x(c, WASM_TYPE_I32);
 	a = vsrc(c, c->h - 2);
@@ -896,6 +902,10 @@ void jc_simd(struct jc *c)
 
 	if (!read_imm(c, &im) || c->err)
 		return;
+	if (!c->vslots) { /* cannot be: the body uses SIMD */
+		c->err = ERR_UNSUPP;
+		return;
+	}
 	sub = im.sub;
 	oi = &wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FD, sub)];
 	if (wasm_imm_is_memarg(oi->imm)) {

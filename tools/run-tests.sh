@@ -40,7 +40,7 @@ suites=(
 	"wasm-diff-rv64-guarded|qemu-riscv64 $BUILD/rv64/wasm_diff --seeds 20"
 	"rv64-enc-table|tools/gen-rv64-enc-table.py --check"
 	"rv64-enc-exec|qemu-riscv64 $BUILD/rv64/test_rv64_enc"
-	"rv64-jit-compile|env JIT_SPEC_DIR=$BUILD/spec/json qemu-riscv64 $BUILD/rv64/test_rv64_jit"
+	"rv64-jit-compile|env JIT_SPEC_DIR=$BUILD/spec/json JIT_SPEC_SIMD_DIR=$BUILD/spec/json-simd qemu-riscv64 $BUILD/rv64/test_rv64_jit"
 	"rv64-jit-num|qemu-riscv64 $BUILD/rv64/test_rv64_jit_num"
 	"rv64-jit-rt|qemu-riscv64 $BUILD/rv64/test_rv64_jit_rt"
 	"spectest-rv64-jit|env BUILD=$BUILD EMU=qemu-riscv64 SPEC_RUNNER=$BUILD/rv64/spectest tests/spec/run.sh --jit"

@@ -55,6 +55,10 @@
  * sign-extended to 64 bits (the RV64 convention; the W instructions keep
  * it so); a slot in memory holds it zero-extended (the interpreter's and
  * union wasm_val's convention), and code converts where they meet.
+ * A function with a v128 in its signature passes nothing in registers:
+ * its params are in the caller's outgoing area as a union wasm_val array
+ * (a v128 in two 8-byte words, low half first), and its results come back
+ * there the same way (the caller reserves the larger of the two).
  * Callees that are not compiled functions of the same instance (imports,
  * host functions, other instances, interpreted functions) are reached by a
  * slow call through the runtime (JIT_RT_CALL).

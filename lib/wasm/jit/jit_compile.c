@@ -237,7 +237,10 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		return false;
 	case WASM_OP_CALL:
 		wasm_reader_u32(&c->r, &x);
-		jc_call(c, x);
+		if (jc_simd_type_ok(&c->m->types[c->m->funcs[x].type]))
+			jc_call(c, x);
+		else
+			jc_simd_call(c, x);
 		return false;
 	case WASM_OP_CALL_INDIRECT:
 		wasm_reader_u32(&c->r, &x);
@@ -246,6 +249,7 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		return false;
 	case WASM_OP_RETURN_CALL:
 		wasm_reader_u32(&c->r, &x);
+		jc_simd_tail_call_ok(c, &c->m->types[c->m->funcs[x].type]);
 		jc_return_call(c, x);
 		return false;
 	case WASM_OP_RETURN_CALL_INDIRECT:
@@ -291,11 +295,17 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		return false;
 	case WASM_OP_GLOBAL_GET:
 		wasm_reader_u32(&c->r, &x);
-		jc_global_get(c, x);
+		if (c->m->globals[x].type == WASM_TYPE_V128)
+			jc_simd_global(c, x, false);
+		else
+			jc_global_get(c, x);
 		return false;
 	case WASM_OP_GLOBAL_SET:
 		wasm_reader_u32(&c->r, &x);
-		jc_global_set(c, x);
+		if (c->m->globals[x].type == WASM_TYPE_V128)
+			jc_simd_global(c, x, true);
+		else
+			jc_global_set(c, x);
 		return false;
 	case WASM_OP_TABLE_GET:
 		wasm_reader_u32(&c->r, &x);
@@ -344,6 +354,9 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		wasm_reader_u32(&c->r, &x);
 		compile_fc(c, x);
 		return false;
+	case WASM_OP_PREFIX_FD:
+		jc_simd(c);
+		return false;
 	default:
 		break;
 	}
@@ -383,6 +396,9 @@ static bool skip_instr(struct jc *c, uint8_t code)
 		if (sub < WASM_OP_FC_COUNT)
 			jc_skip_imm(c, wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].imm);
 		return false;
+	case WASM_OP_PREFIX_FD:
+		jc_simd_skip(c);
+		return false;
 	case WASM_OP_DROP:
 	case WASM_OP_SELECT:
 		c->untyped++; /* the validator's type table counts these too */
@@ -407,6 +423,9 @@ static int compile_body(struct jc *c)
 	vcap += 1;
 	c->nlocals = c->ft->nparams + f->nlocals;
 	c->nslots = c->nlocals + vcap;
+	if (jc_simd_uses_v128(c->m, (uint32_t)(f - c->m->funcs)))
+		c->vslots = jc_simd_vslots(c->nslots);
+	c->vsig = !jc_simd_type_ok(c->ft);
 	c->ltypes = malloc((size_t)c->nlocals + 1);
 	c->lreg = calloc((size_t)c->nlocals + 1, 1);
 	c->vs = malloc(((size_t)vcap + 1) * sizeof(*c->vs));
@@ -491,15 +510,9 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 
 	if (func < m->nfunc_imports || func >= m->nfuncs)
 		return ERR_INVAL;
-	/* v128 values stay with the interpreter (compiling them to the vector
-	 * extension is a later step): a function that could see one is
-	 * refused, so no compiled code ever holds or passes a v128, and the
-	 * slow calls between compiled and interpreted code carry scalars only */
-	if (wasm_func_uses_v128(m, func))
-		return ERR_UNSUPP;
-	/* GC references stay with the interpreter too: the collector finds
-	 * its roots in interpreted frames only, so a module that uses GC is
-	 * not compiled at all */
+	/* GC references stay with the interpreter: the collector finds its
+	 * roots in interpreted frames only, so a module that uses GC is not
+	 * compiled at all */
 	if (m->uses_gc)
 		return ERR_UNSUPP;
 	memset(&c, 0, sizeof(c));

@@ -175,7 +175,7 @@ bool jc_end(struct jc *c)
 		 * branches to its label find them in their slots */
 		bool fall = !k->dead;
 
-		if (fall && c->ft->nresults <= 1) {
+		if (fall && c->ft->nresults <= 1 && !c->vsig) {
 			jc_emit_return(c);
 			fall = false;
 		} else if (fall) {
@@ -320,7 +320,7 @@ void jc_br_table(struct jc *c)
 
 void jc_return(struct jc *c)
 {
-	if (c->ft->nresults > 1) {
+	if (c->ft->nresults > 1 || c->vsig) {
 		jc_br(c, c->nc - 1); /* through the slots to the body's label */
 		return;
 	}
@@ -359,6 +359,8 @@ static uint32_t stack_params(const struct wasm_functype *ft)
 
 uint32_t jc_out_slots(const struct wasm_functype *ft)
 {
+	if (!jc_simd_type_ok(ft))
+		return jc_simd_out_slots(ft);
 	return MAX(stack_params(ft), ft->nresults > 1 ? ft->nresults : 0);
 }
 
@@ -535,6 +537,8 @@ uint32_t jc_call_pop(struct jc *c, const struct wasm_functype *ft, bool is64, un
 		rv64_mv(&c->b, to, r);
 	jc_free_reg(c, r, false);
 	jc_materialize_top(c, ft->nparams);
+	if (!jc_simd_type_ok(ft)) /* args and results in memory */
+		jc_simd_args(c, ft, c->h - ft->nparams);
 	return c->h - ft->nparams;
 }
 
@@ -545,6 +549,7 @@ void jc_call_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t bas
 	/* the slot above the args (the callee's, popped) keeps it on the slow path */
 	uint32_t fslot = jc_slot(c, base + ft->nparams);
 	size_t to_slow, done, typed = 0;
+	bool vsig = !jc_simd_type_ok(ft); /* args and results in memory */
 
 	rv64_ld(b, JR_T, JR_V, offsetof(struct wasm_funcinst, inst));
 	rv64_ld(b, JR_U, JIT_REG_INST, offsetof(struct jit_inst, inst));
@@ -563,10 +568,12 @@ void jc_call_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t bas
 	rv64_ld(b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
 	rv64_add(b, JR_V, JR_V, JR_T);
 	jc_ld(c, rv64_ld, JR_V, JR_V, -8 * (int64_t)m->nfunc_imports);
-	emit_args(c, ft);
+	if (!vsig)
+		emit_args(c, ft);
 	jc_pcmap(c, rv64_pos(b));
 	rv64_jalr(b, RV64_RA, JR_V, 0);
-	take_results(c, ft, base, false);
+	if (!vsig)
+		take_results(c, ft, base, false);
 	done = rv64_pos(b);
 	rv64_jal(b, RV64_ZERO, 0);
 	/* another instance or a host function */
@@ -585,8 +592,13 @@ void jc_call_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t bas
 	} else {
 		rv64_mv(b, RV64_A3, JR_V);
 	}
-	slow_call(c, UINT32_MAX, base);
+	if (vsig)
+		jc_simd_slow_call(c, UINT32_MAX);
+	else
+		slow_call(c, UINT32_MAX, base);
 	rv64_patch_jal(b, done, rv64_pos(b));
+	if (vsig)
+		jc_simd_take(c, ft, base);
 	c->h = base;
 	push_results(c, ft);
 	jc_reload_mem(c);

@@ -13,23 +13,20 @@
 #include "wasm/jit/jit_internal.h"
 #include "wasm/opcodes.h"
 
-/* Whether type ft passes a v128 (a param or result of more than one slot):
- * such a call is left to the interpreter, as every v128 is. */
-static bool type_has_v128(const struct wasm_functype *ft)
-{
-	return wasm_types_slots(ft->params, ft->nparams) != ft->nparams ||
-	       wasm_types_slots(ft->results, ft->nresults) != ft->nresults;
-}
-
 void jc_call_ref(struct jc *c, uint32_t type, bool tail)
 {
 	const struct wasm_functype *ft = &c->m->types[type];
 	uint32_t base;
 
-	if (type_has_v128(ft)) {
+	/* a v128 in the type: the memory convention of jc_call_indirect is
+	 * not wired up here (its args must keep JR_V), so interpreted; a
+	 * tail call also needs this function's own signature free of them */
+	if (!jc_simd_type_ok(ft)) {
 		c->err = ERR_UNSUPP;
 		return;
 	}
+	if (tail)
+		jc_simd_tail_call_ok(c, ft);
 	base = jc_call_pop(c, ft, true, JR_V);
 	rv64_bne(&c->b, JR_V, RV64_ZERO, 8);
 	jc_trap_jal(c, WASM_TRAP_NULL_FUNCREF);

@@ -398,6 +398,16 @@ static bool abstract_sub(uint32_t a, uint32_t b)
 	       (a == WASM_HEAP_I31 || a == WASM_HEAP_STRUCT || a == WASM_HEAP_ARRAY);
 }
 
+bool wasm_deftype_sub(const struct wasm_functype *a, const struct wasm_functype *b)
+{
+	if (a == b)
+		return true;
+	if (!a->module || !b->module)
+		return wasm_functype_equal(a, b);
+	return concrete_sub(a->module, (uint32_t)(a - a->module->types), b->module,
+			    (uint32_t)(b - b->module->types));
+}
+
 uint32_t wasm_heap_top(const struct wasm_module *m, uint32_t heap)
 {
 	uint32_t c = wasm_type_code(heap);

@@ -184,12 +184,14 @@ size_t wasm_utf8_put(uint8_t *out, uint32_t cp)
  * params/results/fields, a reference into the group compared by its
  * position there, one outside it (always to an earlier group) as a pair of
  * types compared the same way. Within a module `canon` decides (set by the
- * decoder group by group, decode_types.c); across modules the outside
- * references recurse, with a budget of steps and a depth as implementation
- * limits: past them types compare unequal, so no module can make a
- * comparison take long or run the stack out.
+ * decoder group by group, decode_types.c; a reference to a later group,
+ * invalid, compares by index); across modules the outside references
+ * recurse, with a budget (value types compared in the groups recursed
+ * into) and a depth as implementation limits: past them types compare
+ * unequal, so no module can make a comparison take long or run the stack
+ * out.
  */
-#define TYPE_EQ_BUDGET 4096
+#define TYPE_EQ_BUDGET (1u << 20)
 #define TYPE_EQ_DEPTH  32
 
 struct type_eq {
@@ -214,15 +216,13 @@ static bool concrete_eq(struct type_eq *q, const struct wasm_module *ma, uint32_
 		return false;
 	a = &ma->types[ia];
 	b = &mb->types[ib];
-	if (ma == mb && a->canon != WASM_NONE && b->canon != WASM_NONE)
-		return a->canon == b->canon;
-	if (ma == mb && ia == ib)
-		return true;
+	if (ma == mb)
+		return a->canon != WASM_NONE && b->canon != WASM_NONE ? a->canon == b->canon
+								      : ia == ib;
 	if (a->rec_len != b->rec_len || ia - a->rec_start != ib - b->rec_start)
 		return false;
-	if (q->budget == 0 || q->depth == TYPE_EQ_DEPTH)
+	if (q->depth == TYPE_EQ_DEPTH)
 		return false;
-	q->budget--;
 	q->depth++;
 	g = (struct type_group){ma, mb, a->rec_start, b->rec_start, a->rec_len};
 	bool eq = group_eq(q, &g);
@@ -260,6 +260,14 @@ static bool types_eq(struct type_eq *q, const struct type_group *g, const uint32
 static bool comptype_eq(struct type_eq *q, const struct type_group *g,
 			const struct wasm_functype *a, const struct wasm_functype *b)
 {
+	uint64_t cost = 1 + (uint64_t)a->nparams + a->nresults + a->nfields;
+
+	/* the groups recursed into are charged (the first one is linear) */
+	if (q->depth > 1) {
+		if (q->budget < cost)
+			return false;
+		q->budget -= (uint32_t)cost;
+	}
 	if (a->kind != b->kind || a->final != b->final || a->has_super != b->has_super ||
 	    a->nparams != b->nparams || a->nresults != b->nresults || a->nfields != b->nfields)
 		return false;

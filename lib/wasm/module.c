@@ -479,14 +479,9 @@ static uint32_t heap_feature(uint8_t b, bool *known)
 		return WASM_FEAT_FUNC_REFS;
 	case WASM_HEAP_NOEXN:
 		return WASM_FEAT_EXCEPTIONS;
-	case WASM_HEAP_ANY:
-	case WASM_HEAP_EQ:
-	case WASM_HEAP_I31:
-	case WASM_HEAP_STRUCT:
-	case WASM_HEAP_ARRAY:
-	case WASM_HEAP_NONE:
-		return WASM_FEAT_GC;
 	default:
+		if (heap_top(b) == WASM_HEAP_ANY) /* any, eq, i31, struct, array, none */
+			return WASM_FEAT_GC;
 		*known = false;
 		return 0;
 	}
@@ -681,16 +676,26 @@ bool wasm_module_check(const struct wasm_module *m)
 	if (m->nfunc_imports > m->nfuncs || m->ntable_imports > m->ntables ||
 	    m->nmem_imports > m->nmems || m->nglobal_imports > m->nglobals)
 		return false;
-	for (uint32_t i = 0; i < m->ntypes; i++)
-		if (m->types[i].canon > i ||
-		    !wasm_functype_equal(&m->types[i], &m->types[m->types[i].canon]))
+	for (uint32_t i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *t = &m->types[i];
+
+		/* in its group, at the same position as its canon in that one's */
+		if (t->canon > i || t->kind > WASM_COMP_ARRAY || i - t->rec_start >= t->rec_len ||
+		    (t->kind == WASM_COMP_ARRAY && t->nfields != 1) ||
+		    t->canon - m->types[t->canon].rec_start != i - t->rec_start ||
+		    !wasm_functype_equal(t, &m->types[t->canon]))
 			return false;
+		if (m->validated && t->has_super &&
+		    (t->super >= i || t->depth != m->types[t->super].depth + 1 ||
+		     m->types[t->super].kind != t->kind))
+			return false;
+	}
 	for (uint32_t i = 0; i < m->nfuncs; i++)
 		if (!check_func(m, &m->funcs[i]))
 			return false;
 	if (!m->validated)
 		return true;
-	if (m->nmems > 1 || (m->start != WASM_NONE && m->start >= m->nfuncs))
+	if (m->start != WASM_NONE && m->start >= m->nfuncs)
 		return false;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *e = &m->exports[i];

@@ -144,17 +144,7 @@ static inline uint32_t wasm_simd_off(const struct wasm_module *m, uint32_t sub)
  * abstract heap types (any, eq, i31, struct, array, none). */
 static inline bool wasm_type_is_gc(uint32_t t)
 {
-	switch (wasm_type_code(t)) {
-	case WASM_HEAP_ANY:
-	case WASM_HEAP_EQ:
-	case WASM_HEAP_I31:
-	case WASM_HEAP_STRUCT:
-	case WASM_HEAP_ARRAY:
-	case WASM_HEAP_NONE:
-		return true;
-	default:
-		return false;
-	}
+	return wasm_type_code(t) != WASM_HEAP_TYPEIDX && wasm_heap_top(NULL, t) == WASM_HEAP_ANY;
 }
 
 /* wasm_gc_off - whether GC's types and instructions are refused in `m`:

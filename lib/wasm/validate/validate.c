@@ -86,6 +86,7 @@ static int const_gc(struct vmod *vm, struct const_stack *s, size_t off, uint64_t
 	const struct wasm_functype *ct;
 	int rc;
 
+	vm->m->uses_gc = true; /* the runtime evaluates it */
 	if (sub == WASM_OP_REF_I31) {
 		*t = wasm_type_ref(WASM_HEAP_I31, false);
 		return const_pop(vm, s, off, WASM_TYPE_I32, &got);

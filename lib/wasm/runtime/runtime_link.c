@@ -218,8 +218,8 @@ static bool extern_matches(const struct wasm_module *m, const struct wasm_import
 	if (e->kind != im->kind)
 		return false;
 	switch (im->kind) {
-	case WASM_EXTERN_FUNC:
-		return wasm_functype_equal(e->u.func->type, &m->types[m->funcs[im->index].type]);
+	case WASM_EXTERN_FUNC: /* the actual type a subtype of the declared one (3.0) */
+		return wasm_deftype_sub(e->u.func->type, &m->types[m->funcs[im->index].type]);
 	case WASM_EXTERN_TABLE: {
 		const struct wasm_table *want = &m->tables[im->index];
 
@@ -601,12 +601,6 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 			       m->validated ? "linker of another store" : "module not validated");
 		return ERR_INVAL;
 	}
-	/* the interpreter has no GC instructions or heap yet: a module that
-	 * uses GC validates but does not run */
-	if (m->uses_gc) {
-		wasm_error_set(err, ERR_UNSUPP, "instantiate", 0, "GC not supported");
-		return ERR_UNSUPP;
-	}
 	rc = instance_alloc(s, m, &ri);
 	if (rc) {
 		wasm_error_set(err, rc, "instantiate", 0, "out of memory");
@@ -614,6 +608,12 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	}
 	inst = &ri->inst;
 	rc = resolve_imports(inst, l, err);
+	/* the interpreter has no GC instructions or heap yet: a module that
+	 * uses GC validates and links but does not run */
+	if (!rc && m->uses_gc) {
+		wasm_error_set(err, ERR_UNSUPP, "instantiate", 0, "GC not supported");
+		rc = ERR_UNSUPP;
+	}
 	if (!rc)
 		rc = make_tables_and_mems(inst, err);
 	if (rc)

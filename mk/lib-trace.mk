@@ -26,3 +26,23 @@ $(BUILD)/host/tracedat_gen: $(call host_objs,host,tests/tracedat/gen.c) $(BUILD)
 -include $(patsubst %.o,%.d,$(call host_objs,host,tests/tracedat/gen.c))
 # make test runs tests/tracedat/check.sh
 host-test-build: $(BUILD)/host/tracedat_gen
+
+# the trace.dat reader (`trace report`) under libFuzzer, seeded with
+# tracedat_gen's file:
+#   make fuzz-tracedat [FUZZ_SECONDS=60]
+# A crasher goes into tests/fuzz/regress/tracedat/ (after the fix); the host
+# test trace_dat_read.fuzz_regress replays that directory.
+TRACEDAT_FUZZ_SRCS := tests/fuzz/tracedat_fuzz.c $(TRACE_LIB_SRCS)
+
+$(BUILD)/fuzz/tracedat_fuzz: $(TRACEDAT_FUZZ_SRCS) tests/fuzz/tracedat_exercise.h $(wildcard lib/trace/*.h lib/base/*.h)
+	@mkdir -p $(@D)
+	$(call step,CC)$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $(TRACEDAT_FUZZ_SRCS)
+
+.PHONY: fuzz-tracedat
+fuzz-tracedat: $(BUILD)/fuzz/tracedat_fuzz $(BUILD)/host/tracedat_gen
+	@mkdir -p $(BUILD)/fuzz/tracedat-corpus $(BUILD)/fuzz/tracedat-artifacts
+	$(Q)[ -e $(BUILD)/fuzz/tracedat-corpus/gen.dat ] || \
+		$(BUILD)/host/tracedat_gen $(BUILD)/fuzz/tracedat-corpus/gen.dat >/dev/null
+	$(BUILD)/fuzz/tracedat_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-artifact_prefix=$(BUILD)/fuzz/tracedat-artifacts/ \
+		$(BUILD)/fuzz/tracedat-corpus tests/fuzz/regress/tracedat

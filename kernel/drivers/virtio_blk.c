@@ -64,6 +64,8 @@
 #define DESC_F_WRITE	  2u
 #define BLK_T_IN	  0u
 #define BLK_T_OUT	  1u
+#define BLK_T_FLUSH	  4u
+#define BLK_F_FLUSH	  (1u << 9) /* VIRTIO_BLK_F_FLUSH, feature word 0 */
 #define VBLK_QSIZE	  (3 * VBLK_SLOTS)
 #define VBLK_BOUNCE_ORDER 4u /* 16 pages: VBLK_MAX_BYTES */
 _Static_assert((4096u << VBLK_BOUNCE_ORDER) == VBLK_MAX_BYTES, "bounce size");
@@ -120,7 +122,15 @@ struct vblk {
 	uint64_t hdr_pa;    /* the header/status page */
 	struct slot slots[VBLK_SLOTS];
 	struct kasync_sem free_slots; /* a permit per free slot: FIFO for the waiting */
-	uint64_t requests, bytes;
+	bool has_flush;		      /* VIRTIO_BLK_F_FLUSH negotiated (set at probe) */
+	/* write-behind (vblk_write_behind): owned by its one polled user */
+	struct vblk_req wb[VBLK_SLOTS];
+	uint32_t wb_busy;   /* bitmask of wb[] in flight */
+	int wb_err;	    /* the first failure since the last vblk_flush_polled */
+	uint32_t in_flight; /* slots the device holds */
+	/* statistics (vblk_stats), under the lock */
+	uint64_t requests, bytes, irqs, irq_done, polled_done, flushes;
+	uint32_t in_flight_max;
 };
 
 static uint32_t rd(struct vblk *d, uint32_t off)
@@ -150,11 +160,13 @@ static volatile uint8_t *slot_status(struct vblk *d, unsigned i)
 }
 
 /* Takes the used entries: each marks its slot done; their wakers go to
- * wake[] (VBLK_SLOTS room). Returns how many. Lock NOT held. */
-static unsigned reap(struct vblk *d, struct kasync_waker *wake)
+ * wake[] (VBLK_SLOTS room). Returns how many. Lock NOT held. `from_irq`:
+ * the interrupt handler calls (for the statistics). */
+static unsigned reap(struct vblk *d, struct kasync_waker *wake, bool from_irq)
 {
 	unsigned n = 0;
 	bool irq = spin_lock(&d->lock);
+	d->irqs += from_irq;
 	uint16_t idx = *(volatile uint16_t *)&d->used->idx;
 	atomic_thread_fence(memory_order_acquire); /* the entries after the index */
 	for (; d->used_seen != idx; d->used_seen++) {
@@ -163,6 +175,10 @@ static unsigned reap(struct vblk *d, struct kasync_waker *wake)
 		if (!s || !s->req || s->done)
 			continue; /* a device bug: nothing of ours */
 		s->done = true;
+		if (from_irq)
+			d->irq_done++;
+		else
+			d->polled_done++;
 		wake[n] = s->waker;
 		s->waker = (struct kasync_waker){0};
 		n++;
@@ -179,7 +195,7 @@ static void vblk_irq(void *arg)
 	unsigned n;
 
 	wr(d, VM_IRQ_ACK, rd(d, VM_IRQ_STATUS));
-	n = reap(d, wake);
+	n = reap(d, wake, true);
 	for (unsigned i = 0; i < n; i++)
 		if (kasync_waker_is_set(&wake[i]))
 			kasync_waker_wake(&wake[i]);
@@ -195,14 +211,18 @@ static void submit(struct vblk *d, unsigned i, struct vblk_req *r)
 	s->req = r;
 	s->done = false;
 	r->slot = (int)i;
-	if (r->write)
+	if (++d->in_flight > d->in_flight_max)
+		d->in_flight_max = d->in_flight;
+	if (r->write && !r->flush)
 		memcpy(phys_to_virt(s->bounce_pa), r->buf, bytes);
-	h->type = r->write ? BLK_T_OUT : BLK_T_IN;
+	h->type = r->flush ? BLK_T_FLUSH : r->write ? BLK_T_OUT : BLK_T_IN;
 	h->reserved = 0;
-	h->sector = r->sector;
+	h->sector = r->flush ? 0 : r->sector;
 	*slot_status(d, i) = 0xff;
-	d->desc[3 * i] =
-		(struct vq_desc){d->hdr_pa + 32u * i, 16, DESC_F_NEXT, (uint16_t)(3 * i + 1)};
+	d->flushes += r->flush;
+	/* a flush has no data: its header leads straight to its status */
+	d->desc[3 * i] = (struct vq_desc){d->hdr_pa + 32u * i, 16, DESC_F_NEXT,
+					  (uint16_t)(3 * i + (r->flush ? 2 : 1))};
 	d->desc[3 * i + 1] = (struct vq_desc){
 		s->bounce_pa, (uint32_t)bytes,
 		(uint16_t)(DESC_F_NEXT | (r->write ? 0 : DESC_F_WRITE)), (uint16_t)(3 * i + 2)};
@@ -221,8 +241,12 @@ enum kasync_poll vblk_io_poll(struct vblk *d, struct vblk_req *r, struct kasync_
 	int err;
 
 	if (r->slot < 0) {
-		if (!r->count || r->count > VBLK_MAX_BYTES / VBLK_SECTOR ||
-		    r->sector > d->sectors || r->count > d->sectors - r->sector) {
+		if (r->flush && !d->has_flush) {
+			r->status = 0; /* nothing the device would do */
+			return KASYNC_READY;
+		}
+		if (!r->flush && (!r->count || r->count > VBLK_MAX_BYTES / VBLK_SECTOR ||
+				  r->sector > d->sectors || r->count > d->sectors - r->sector)) {
 			r->status = ERR_RANGE;
 			return KASYNC_READY;
 		}
@@ -248,12 +272,13 @@ enum kasync_poll vblk_io_poll(struct vblk *d, struct vblk_req *r, struct kasync_
 		return KASYNC_PENDING;
 	}
 	uint8_t st = *slot_status(d, (unsigned)r->slot);
-	size_t bytes = (size_t)r->count * VBLK_SECTOR;
-	if (!r->write && st == 0)
+	size_t bytes = r->flush ? 0 : (size_t)r->count * VBLK_SECTOR;
+	if (!r->write && !r->flush && st == 0)
 		memcpy(r->buf, phys_to_virt(s->bounce_pa), bytes);
 	r->status = st == 0 ? 0 : ERR_IO;
 	s->req = NULL;
 	s->done = false;
+	d->in_flight--;
 	d->requests++;
 	d->bytes += st == 0 ? bytes : 0;
 	spin_unlock(&d->lock, irq);
@@ -304,18 +329,102 @@ int vblk_io_sync(struct vblk *d, uint64_t sector, uint32_t count, bool write, vo
 	return status;
 }
 
+/* Completes the write-behind requests the device is done with. */
+static void wb_collect(struct vblk *d)
+{
+	struct kasync_cx cx = {0}; /* no waker: we poll */
+
+	for (unsigned i = 0; i < VBLK_SLOTS; i++) {
+		if (!(d->wb_busy & (1u << i)) || vblk_io_poll(d, &d->wb[i], &cx) == KASYNC_PENDING)
+			continue;
+		d->wb_busy &= ~(1u << i);
+		if (d->wb[i].status && !d->wb_err)
+			d->wb_err = d->wb[i].status;
+	}
+}
+
+/* One step of a polled wait: takes what the device finished (waking the
+ * tasks among them), completes the write-behind requests among them (their
+ * slots are what a polled request may be waiting for), and lets the CPU
+ * breathe. */
+static void poll_step(struct vblk *d)
+{
+	struct kasync_waker wake[VBLK_SLOTS];
+	unsigned n = reap(d, wake, false);
+
+	for (unsigned i = 0; i < n; i++)
+		if (kasync_waker_is_set(&wake[i]))
+			kasync_waker_wake(&wake[i]);
+	wb_collect(d);
+	arch_cpu_relax();
+}
+
+/* Waits for every write-behind request, or those over [sector, +count)
+ * (count 0: all). */
+static void wb_drain(struct vblk *d, uint64_t sector, uint64_t count)
+{
+	for (;;) {
+		bool left = false;
+
+		wb_collect(d);
+		for (unsigned i = 0; i < VBLK_SLOTS && !left; i++) {
+			const struct vblk_req *w = &d->wb[i];
+			left = (d->wb_busy & (1u << i)) &&
+			       (!count ||
+				(w->sector < sector + count && sector < w->sector + w->count));
+		}
+		if (!left)
+			return;
+		poll_step(d);
+	}
+}
+
+int vblk_write_behind(struct vblk *d, uint64_t sector, uint64_t count, const void *buf)
+{
+	const uint32_t max = VBLK_MAX_BYTES / VBLK_SECTOR;
+
+	if (!count || sector > d->sectors || count > d->sectors - sector)
+		return ERR_RANGE;
+	for (uint64_t next = 0; next < count;) {
+		uint32_t n = count - next > max ? max : (uint32_t)(count - next);
+		unsigned i = 0;
+
+		/* two writes of one sector in flight may land in any order */
+		wb_drain(d, sector + next, n);
+		while (d->wb_busy == (1u << VBLK_SLOTS) - 1)
+			poll_step(d);
+		while (d->wb_busy & (1u << i))
+			i++;
+		struct vblk_req *w = &d->wb[i];
+		*w = (struct vblk_req){.sector = sector + next,
+				       .count = n,
+				       .write = true,
+				       .buf = (uint8_t *)buf + next * VBLK_SECTOR,
+				       .slot = -1};
+		d->wb_busy |= 1u << i;
+		/* submitted means copied to its slot: buf is free after. Only
+		 * wb_collect polls wb[]: it sees a request done at once (the
+		 * interrupt may come before vblk_io_poll returns) */
+		wb_collect(d);
+		while ((d->wb_busy & (1u << i)) && w->slot < 0)
+			poll_step(d);
+		next += n;
+	}
+	return 0;
+}
+
 int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, void *buf)
 {
 	const uint32_t max = VBLK_MAX_BYTES / VBLK_SECTOR;
 	struct vblk_req r[VBLK_SLOTS];
 	struct kasync_cx cx = {0}; /* no waker: we poll */
-	struct kasync_waker wake[VBLK_SLOTS];
-	uint64_t next = 0; /* sectors handed to requests so far */
-	unsigned busy = 0; /* bitmask of r[] in flight */
+	uint64_t next = 0;	   /* sectors handed to requests so far */
+	unsigned busy = 0;	   /* bitmask of r[] in flight */
 	int status = 0;
 
 	if (!count || sector > d->sectors || count > d->sectors - sector)
 		return ERR_RANGE;
+	wb_drain(d, sector, count); /* a read sees the writes before it */
 	while (next < count || busy) {
 		for (unsigned i = 0; i < VBLK_SLOTS && next < count && !status; i++) {
 			if (busy & (1u << i))
@@ -338,16 +447,24 @@ int vblk_io_polled(struct vblk *d, uint64_t sector, uint64_t count, bool write, 
 		}
 		if (status)
 			next = count; /* submit no more; wait for those in flight */
-		if (busy) {
-			/* a waker here belongs to a task's request: wake it */
-			unsigned n = reap(d, wake);
-			for (unsigned i = 0; i < n; i++)
-				if (kasync_waker_is_set(&wake[i]))
-					kasync_waker_wake(&wake[i]);
-			arch_cpu_relax();
-		}
+		if (busy)
+			poll_step(d);
 	}
 	return status;
+}
+
+int vblk_flush_polled(struct vblk *d)
+{
+	struct vblk_req r = {.flush = true, .slot = -1};
+	struct kasync_cx cx = {0}; /* no waker: we poll */
+	int err;
+
+	wb_drain(d, 0, 0);
+	err = d->wb_err;
+	d->wb_err = 0;
+	while (vblk_io_poll(d, &r, &cx) == KASYNC_PENDING)
+		poll_step(d);
+	return err ? err : r.status;
 }
 
 uint64_t vblk_sectors(const struct vblk *d)
@@ -355,10 +472,20 @@ uint64_t vblk_sectors(const struct vblk *d)
 	return d->sectors;
 }
 
-void vblk_stats(const struct vblk *d, uint64_t *requests, uint64_t *bytes)
+void vblk_stats(struct vblk *d, struct vblk_stats *out)
 {
-	*requests = d->requests;
-	*bytes = d->bytes;
+	bool irq = spin_lock(&d->lock);
+	*out = (struct vblk_stats){
+		.requests = d->requests,
+		.bytes = d->bytes,
+		.irqs = d->irqs,
+		.irq_done = d->irq_done,
+		.polled_done = d->polled_done,
+		.flushes = d->flushes,
+		.in_flight_max = d->in_flight_max,
+		.flush_supported = d->has_flush,
+	};
+	spin_unlock(&d->lock, irq);
 }
 
 /* ---- setup ---- */
@@ -387,8 +514,11 @@ static const char *vblk_init(struct vblk *d)
 		return "no VIRTIO_F_VERSION_1";
 	wr(d, VM_DRV_FEAT_SEL, 1);
 	wr(d, VM_DRV_FEATURES, F_VERSION_1_HI);
+	wr(d, VM_DEV_FEAT_SEL, 0);
+	d->has_flush = (rd(d, VM_DEV_FEATURES) & BLK_F_FLUSH) != 0;
 	wr(d, VM_DRV_FEAT_SEL, 0);
-	wr(d, VM_DRV_FEATURES, 0); /* none of the block features: plain reads and writes */
+	/* of the block features only FLUSH (sync's write barrier) */
+	wr(d, VM_DRV_FEATURES, d->has_flush ? BLK_F_FLUSH : 0);
 	wr(d, VM_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK);
 	if (!(rd(d, VM_STATUS) & ST_FEATURES_OK))
 		return "features refused";
@@ -450,9 +580,10 @@ struct vblk *vblk_probe(void)
 			vblk_free(d);
 			continue;
 		}
-		log_info("virtio", "block device at 0x%llx: %llu sectors (%llu MiB), irq %u",
+		log_info("virtio", "block device at 0x%llx: %llu sectors (%llu MiB), irq %u%s",
 			 (unsigned long long)kg.dt.virtio[i].base, (unsigned long long)d->sectors,
-			 (unsigned long long)(d->sectors >> 11), d->irq);
+			 (unsigned long long)(d->sectors >> 11), d->irq,
+			 d->has_flush ? ", flush" : "");
 		return d;
 	}
 	return NULL;

@@ -53,6 +53,11 @@ void kvfs_disk_mount(struct vblk *d);
  * filesystem clean (vfs_sync). 0, or ERR_IO. Task or main context. */
 int kvfs_sync(void);
 
+/* kvfs_disk_show - /proc/vblk's text (a vfs_synth_ops show): the disk's
+ * driver counters (vblk_stats), or "no disk". */
+struct vfs_sbuf;
+int kvfs_disk_show(void *arg, void *state, struct vfs_sbuf *out);
+
 /* kvfs_initrd - the embedded cpio archive (for tests and messages). */
 const void *kvfs_initrd(size_t *out_len);
 

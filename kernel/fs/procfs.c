@@ -170,6 +170,7 @@ static const struct vfs_synth_ops tasks_ops = {.show = show_tasks};
 static const struct vfs_synth_ops meminfo_ops = {.show = show_meminfo};
 static const struct vfs_synth_ops cpuinfo_ops = {.show = show_cpuinfo};
 static const struct vfs_synth_ops uptime_ops = {.show = show_uptime};
+static const struct vfs_synth_ops vblk_ops = {.show = kvfs_disk_show}; /* kdisk.c */
 
 int kvfs_procfs_create(struct vfs *v, struct vfs_fs **out)
 {
@@ -179,7 +180,8 @@ int kvfs_procfs_create(struct vfs *v, struct vfs_fs **out)
 	} files[] = {{"tasks", &tasks_ops},
 		     {"meminfo", &meminfo_ops},
 		     {"cpuinfo", &cpuinfo_ops},
-		     {"uptime", &uptime_ops}};
+		     {"uptime", &uptime_ops},
+		     {"vblk", &vblk_ops}};
 	struct vfs_fs *fs;
 	int err = vfs_synth_create(v, &fs);
 	for (size_t i = 0; !err && i < ARRAY_SIZE(files); i++)

@@ -134,3 +134,27 @@ int shell_cmd_pwd(int argc, char **argv);
 /* shell_trace.c */
 int shell_cmd_metrics(int argc, char **argv);
 int shell_cmd_trace(int argc, char **argv);
+
+/*
+ * shell_trace_record_check - `trace record OPTIONS [--]` at the head of a
+ * pipeline (argv: its first command's words, expanded), in the foreground
+ * only: SHELL_TRACE_RECORDING when it may start, with *taken the words that
+ * are `trace record` and its options (the line runs the pipeline without
+ * them) and *list its -c LIST (a word of argv) or NULL (then the line runs
+ * LIST's pipelines in its place); else the status to end with, said
+ * (usage, --help, a bad event). Nothing changes.
+ */
+#define SHELL_TRACE_RECORDING (-1)
+int shell_trace_record_check(int argc, char **argv, bool background, int *taken, const char **list);
+
+/* shell_trace_record_start - starts the recording argv asks for (checked
+ * by shell_trace_record_check): 0, or 1 (said; nothing changed). The line
+ * calls shell_trace_record_end when what it recorded has ended. */
+int shell_trace_record_start(int argc, char **argv);
+
+/* shell_trace_record_end - the recording, if one runs, goes to its file:
+ * 0, or 1 (said). */
+int shell_trace_record_end(void);
+
+/* shell_trace_report.c: `trace report [-i FILE]` (argv[1] is "report") */
+int shell_trace_report(int argc, char **argv);

@@ -27,6 +27,11 @@
  * any other builtin after '|' ignores it, and the writer gets EPIPE once
  * that builtin is done.
  *
+ * `time` and `trace record OPTIONS` before a pipeline apply to all of it:
+ * they are taken off its first command, and what they do at its end is
+ * done when the line goes on (line_continue). `trace record ... -c LIST`
+ * puts LIST's pipelines in place of its own, and records them all.
+ *
  * Invariant: everything here runs on the shell task.
  */
 #include <stdlib.h>
@@ -54,6 +59,8 @@ static struct {
 	int last_builtin; /* a pipeline's status when its last command is a
 			   * builtin that did not wait (else -1) */
 	bool timed;	  /* `time PIPELINE`: report when it ends */
+	bool recording;	  /* `trace record`: write the file once pipeline */
+	size_t rec_last;  /* rec_last has ended (or been skipped) */
 	uint64_t t0;	  /* when it started (ns) */
 	uint64_t cpu0;	  /* shell_jobs_fg_cpu_us() then */
 } ln;
@@ -403,6 +410,115 @@ static bool take_time(struct sh_pipeline *p)
 	return true;
 }
 
+/* Pipeline i of the line replaced by the pipelines of `sub` (which gives
+ * them up), the last taking its `then`. ERR_NOMEM (nothing changed). */
+static int line_splice(size_t i, struct sh_line *sub)
+{
+	size_t n = ln.line.n, m = sub->n;
+	struct sh_pipeline *np = malloc((n - 1 + m) * sizeof(*np)), *one = malloc(sizeof(*one));
+	if (!np || !one) {
+		free(np);
+		free(one);
+		return ERR_NOMEM;
+	}
+	sub->pipes[m - 1].then = ln.line.pipes[i].then;
+	*one = ln.line.pipes[i];
+	memcpy(np, ln.line.pipes, i * sizeof(*np));
+	memcpy(np + i, sub->pipes, m * sizeof(*np));
+	memcpy(np + i + m, ln.line.pipes + i + 1, (n - i - 1) * sizeof(*np));
+	free(ln.line.pipes);
+	free(sub->pipes);
+	ln.line.pipes = np;
+	ln.line.n = n - 1 + m;
+	sh_line_free(&(struct sh_line){1, one});
+	return 0;
+}
+
+/* The -c LIST of `trace record`, parsed: 0, or the status (said). */
+static int record_list(const char *list, struct sh_line *sub)
+{
+	const char *msg;
+	size_t at;
+
+	if (sh_parse(list, sub, &msg, &at)) {
+		kprintf("trace record: -c: syntax error: %s (column %zu)\n", msg, at + 1);
+		return 2;
+	}
+	for (size_t k = 0; k < sub->n; k++)
+		if (sub->pipes[k].then == SH_THEN_BG) {
+			kprintf("trace record: -c: no & in what is recorded\n");
+			sh_line_free(sub);
+			return 2;
+		}
+	if (sub->n == 0) {
+		kprintf("trace record: -c: nothing to run\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* `trace record OPTIONS [--]` before pipeline i: the recording started,
+ * and those words taken off its first command, or the pipeline replaced
+ * by a -c LIST (true); else false with *status the pipeline's (it does
+ * not run). Not a record: true. */
+static bool take_record(size_t i, int *status)
+{
+	struct sh_pipeline *p = &ln.line.pipes[i];
+	struct sh_cmd *c = &p->cmds[0];
+	struct sh_line sub = {0};
+	const char *list = NULL;
+	struct words *w;
+	int taken = 0, e = 0;
+
+	if (c->nwords < 2 || strcmp(c->words[0], "trace") != 0 ||
+	    strcmp(c->words[1], "record") != 0)
+		return true;
+	w = calloc(1, sizeof(*w));
+	for (size_t k = 0; w && k < c->nwords && !e; k++) {
+		char *arg, *pat;
+		e = sh_expand(c->words[k], &(struct sh_vars){var_get, NULL, ln.status}, &arg, &pat);
+		if (!e) {
+			free(pat); /* options are taken as they are; CMD's words later */
+			e = words_add(w, arg);
+		}
+	}
+	if (!w || e) {
+		kprintf("%s\n", err_text(w ? e : ERR_NOMEM));
+		*status = 1;
+	} else {
+		*status =
+			shell_trace_record_check(w->n, w->v, p->then == SH_THEN_BG, &taken, &list);
+	}
+	if (*status == SHELL_TRACE_RECORDING && list && (e = record_list(list, &sub)) != 0)
+		*status = e;
+	if (*status == SHELL_TRACE_RECORDING && shell_trace_record_start(w->n, w->v))
+		*status = 1;
+	if (w)
+		words_free(w);
+	free(w);
+	if (*status != SHELL_TRACE_RECORDING) {
+		sh_line_free(&sub);
+		return false;
+	}
+	ln.recording = true;
+	ln.rec_last = i;
+	if (sub.n) {
+		if (line_splice(i, &sub)) {
+			kprintf("%s\n", err_text(ERR_NOMEM));
+			sh_line_free(&sub);
+			*status = 1;
+			return false; /* the recording ends at once */
+		}
+		ln.rec_last = i + sub.n - 1;
+		return true;
+	}
+	for (int k = 0; k < taken; k++)
+		free(c->words[k]);
+	memmove(c->words, c->words + taken, (c->nwords - (size_t)taken + 1) * sizeof(*c->words));
+	c->nwords -= (size_t)taken;
+	return true;
+}
+
 static void time_report(void)
 {
 	uint64_t real = sched_now_ns() - ln.t0, cpu = shell_jobs_fg_cpu_us() - ln.cpu0;
@@ -416,7 +532,14 @@ static void time_report(void)
 /* Runs pipelines until one starts a foreground job or the line ends. */
 static void line_continue(void)
 {
-	while (ln.next < ln.line.n) {
+	for (;;) {
+		if (ln.recording && ln.next > ln.rec_last) { /* what it recorded has ended */
+			ln.recording = false;
+			if (shell_trace_record_end() && !ln.status)
+				ln.status = 1;
+		}
+		if (ln.next >= ln.line.n)
+			break;
 		size_t i = ln.next++;
 		enum sh_then prev = i ? ln.line.pipes[i - 1].then : SH_THEN_SEQ;
 
@@ -426,7 +549,10 @@ static void line_continue(void)
 		ln.timed = take_time(&ln.line.pipes[i]);
 		ln.t0 = sched_now_ns();
 		ln.cpu0 = shell_jobs_fg_cpu_us();
-		ln.status = run_pipeline(&ln.line.pipes[i]);
+		if (!take_record(i, &ln.status))
+			ln.timed = false; /* not run: nothing to time */
+		else
+			ln.status = run_pipeline(&ln.line.pipes[i]);
 		if (ln.status && ln.status != SHELL_STATUS_WAIT)
 			kprintf("[exit status %d]\n", ln.status);
 		if (ln.status == SHELL_STATUS_WAIT)

@@ -6,9 +6,12 @@
  *   trace list                    the events, "[on]" marking enabled ones
  *   trace enable|disable EVENT... EVENT: group:name, group, or all
  *   trace show | clear | pipe     the buffer: print, empty, stream (a job)
- *   trace record [-o FILE] -e EVENT... CMD [ARG...]
- *                                 runs CMD with EVENTs on; the buffer then
- *                                 goes to FILE (trace.dat) for trace-cmd
+ *   trace record [-o FILE] -e EVENT... [--] CMD [ARG...] [| CMD...]
+ *                                 runs CMD (the whole pipeline it starts)
+ *                                 with EVENTs on; the buffer then goes to
+ *                                 FILE (trace.dat) for trace-cmd
+ *   trace report [-i FILE]        FILE as trace-cmd report prints it
+ *                                 (shell_trace_report.c)
  *
  * `trace` is a thin layer over the tracefs files under KVFS_TRACEFS (VFS
  * files: kernel/trace/ktracefs.c), so what it does is exactly what the same
@@ -23,8 +26,12 @@
  *
  * `trace record` is trace-cmd record's: every other event off (set_event
  * emptied), the buffer cleared, tracing_on set, the EVENTs on; CMD runs as
- * the shell runs a command (a program's job, or a builtin); when it has
- * ended (or Ctrl-C stopped it: shell_jobs_on_fg_end), every event goes off,
+ * the shell runs a command (a program's job, or a builtin). At the head of
+ * a pipeline (the usual case) the line takes `trace record OPTIONS` off
+ * and runs the whole pipeline as `time` does (shell_line.c:
+ * shell_trace_record_start/end); run by itself (`timeout 9 trace record
+ * ...`) it runs CMD alone. When that has ended (or Ctrl-C stopped it:
+ * shell_jobs_on_fg_end), every event goes off,
  * the rings go to FILE in trace-cmd's trace.dat format (lib/trace/tracedat.h)
  * and set_event and tracing_on get their old contents back.
  */
@@ -98,17 +105,27 @@ int shell_cmd_metrics(int argc, char **argv)
 
 static void trace_usage(void)
 {
-	kprintf("usage: trace list                     the events ([on]: enabled)\n"
-		"       trace enable EVENT...          EVENT: group:name, group, or all\n"
-		"       trace disable EVENT...\n"
-		"       trace show                     print the buffer\n"
-		"       trace clear                    empty the buffer\n"
-		"       trace pipe                     stream new records until Ctrl-C\n"
-		"       trace record [-o FILE] -e EVENT... CMD [ARG...]\n"
-		"                                      run CMD with EVENTs on, then write the\n"
-		"                                      buffer to FILE (default trace.dat) for\n"
-		"                                      trace-cmd report (EVENT: group:name,\n"
-		"                                      group, group/*, all)\n");
+	/* line by line: kprintf formats 512 bytes at most */
+	static const char *const lines[] = {
+		"usage: trace list                     the events ([on]: enabled)",
+		"       trace enable EVENT...          EVENT: group:name, group, or all",
+		"       trace disable EVENT...",
+		"       trace show                     print the buffer",
+		"       trace clear                    empty the buffer",
+		"       trace pipe                     stream new records until Ctrl-C",
+		"       trace record [-o FILE] -e EVENT... [--] CMD [ARG...] [| CMD...]",
+		"       trace record [-o FILE] -e EVENT... -c 'LIST'",
+		"                                      run CMD (its whole pipeline), or the",
+		"                                      commands of LIST, with EVENTs",
+		"                                      on, then write the buffer to FILE",
+		"                                      (default trace.dat) for trace-cmd report",
+		"                                      (EVENT: group:name, group, group/*, all)",
+		"       trace report [-i FILE]         print FILE (default trace.dat) as",
+		"                                      trace-cmd report does",
+		"       trace SUBCOMMAND --help        one subcommand's usage",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		kprintf("%s\n", lines[i]);
 }
 
 /* Reads the whole tracefs file `name` into a NUL-ended heap string. */
@@ -384,34 +401,70 @@ static void record_finish_job(void *arg)
 	record_finish();
 }
 
-static int record_usage(void)
+static int record_usage(int status)
 {
-	kprintf("usage: trace record [-o FILE] -e EVENT [-e EVENT...] CMD [ARG...]\n");
-	return 2;
+	kprintf("usage: trace record [-o FILE] -e EVENT [-e EVENT...] [--] CMD [ARG...] [| "
+		"CMD...]\n"
+		"       trace record [-o FILE] -e EVENT [-e EVENT...] -c 'LIST'\n"
+		"  runs CMD (the whole pipeline it starts, as `time` does), or the command\n"
+		"  LIST (pipelines joined by ; && ||), with the EVENTs on, then writes the\n"
+		"  buffer to FILE (default trace.dat) for trace report or trace-cmd report.\n"
+		"  EVENT: group:name, group, group/name, group/*, group:*, all. -- ends the\n"
+		"  options. Not in the background (&).\n");
+	return status;
 }
 
-static int trace_record(int argc, char **argv)
+/* The options of `trace record` in argv[2..]: SHELL_TRACE_RECORDING with
+ * *cmd the index of CMD's first word (argc with -c) and *list the -c LIST
+ * (or NULL), or the status to end with (said unless quiet). */
+static int record_parse(int argc, char **argv, bool quiet, const char **out, int *cmd,
+			const char **list)
 {
-	const char *out = RECORD_DEFAULT_FILE;
 	int i = 2, nev = 0;
 
-	if (rec.active) {
-		kprintf("trace record: already recording\n");
-		return 1;
-	}
-	/* check everything first */
+	*out = RECORD_DEFAULT_FILE;
+	*list = NULL;
 	for (; i < argc && argv[i][0] == '-'; i += 2) {
-		if (i + 1 >= argc || (strcmp(argv[i], "-o") && strcmp(argv[i], "-e")))
-			return record_usage();
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return record_usage(0);
+		if (strcmp(argv[i], "-o") && strcmp(argv[i], "-e") && strcmp(argv[i], "-c")) {
+			kprintf("trace record: unknown option %s\n", argv[i]);
+			return record_usage(2);
+		}
+		if (i + 1 >= argc) {
+			kprintf("trace record: %s needs a value\n", argv[i]);
+			return record_usage(2);
+		}
 		if (argv[i][1] == 'o')
-			out = argv[i + 1];
-		else if (!record_event_ok(argv[i + 1]))
+			*out = argv[i + 1];
+		else if (argv[i][1] == 'c')
+			*list = argv[i + 1];
+		else if (!quiet && !record_event_ok(argv[i + 1]))
 			return 1;
 		else
 			nev++;
 	}
-	if (nev == 0 || i >= argc)
-		return record_usage();
+	if (nev == 0 || (i >= argc && !*list) || (i < argc && *list)) {
+		kprintf("trace record: %s\n",
+			nev ? *list ? "-c LIST or CMD, not both" : "no command to run"
+			    : "no event (-e EVENT)");
+		return record_usage(2);
+	}
+	*cmd = i;
+	return SHELL_TRACE_RECORDING;
+}
+/* Starts recording: the switches saved, FILE created, only the EVENTs of
+ * argv[2..cmd) on, on an empty buffer. 0, or 1 (said; nothing changed). */
+static int record_begin(char **argv, int cmd, const char *out)
+{
+	if (rec.active) {
+		kprintf("trace record: already recording\n");
+		return 1;
+	}
 	if (shell_path_abs(out, rec.path)) {
 		kprintf("trace record: %s: path too long\n", out);
 		return 1;
@@ -438,10 +491,12 @@ static int trace_record(int argc, char **argv)
 		err = trace_put("trace", "", true);
 	if (!err)
 		err = trace_put("tracing_on", "1", false);
-	for (int k = 2; !err && k < i; k += 2) {
+	for (int k = 2; !err && k + 1 < cmd; k += 2) {
 		char name[TRACE_PATH_MAX - 32];
+		if (strcmp(argv[k], "-e") != 0)
+			continue; /* -o, -c, or -- (then k + 1 == cmd) */
 		record_event_name(argv[k + 1], name, sizeof(name));
-		if (argv[k][1] == 'e' && trace_switch_one(name, true))
+		if (trace_switch_one(name, true))
 			err = ERR_IO; /* said */
 	}
 	if (err) {
@@ -449,7 +504,25 @@ static int trace_record(int argc, char **argv)
 		record_finish();
 		return 1;
 	}
-	int status = shell_run_argv(argc - i, argv + i, false);
+	return 0;
+}
+
+/* `trace record` run as a command by itself (`timeout 9 trace record ...`):
+ * CMD alone; at the head of a pipeline the line runs it (below). */
+static int trace_record(int argc, char **argv)
+{
+	const char *out, *list;
+	int i, status = record_parse(argc, argv, false, &out, &i, &list);
+
+	if (status != SHELL_TRACE_RECORDING)
+		return status;
+	if (list) {
+		kprintf("trace record: -c LIST only at the start of a pipeline\n");
+		return 2;
+	}
+	if (record_begin(argv, i, out))
+		return 1;
+	status = shell_run_argv(argc - i, argv + i, false);
 	if (status != SHELL_STATUS_WAIT) /* a builtin that is done, or CMD did not start */
 		return record_finish() ? 1 : status;
 	if (shell_jobs_on_fg_end(record_finish_job, NULL)) {
@@ -459,27 +532,89 @@ static int trace_record(int argc, char **argv)
 	return status;
 }
 
+int shell_trace_record_check(int argc, char **argv, bool background, int *taken, const char **list)
+{
+	const char *out;
+	int status = record_parse(argc, argv, false, &out, taken, list);
+
+	if (status == SHELL_TRACE_RECORDING && background) {
+		kprintf("trace record: not in the background (&): the recording ends with "
+			"what it runs\n");
+		return 2;
+	}
+	return status;
+}
+
+int shell_trace_record_start(int argc, char **argv)
+{
+	const char *out, *list;
+	int cmd;
+
+	if (record_parse(argc, argv, true, &out, &cmd, &list) != SHELL_TRACE_RECORDING)
+		return 1; /* not reached: checked before */
+	return record_begin(argv, cmd, out);
+}
+
+int shell_trace_record_end(void)
+{
+	return rec.active ? record_finish() : 0;
+}
+
+/* The subcommands and their usage lines. */
+static const struct trace_sub {
+	const char *name, *usage;
+} trace_subs[] = {
+	{"list", "trace list                     the events ([on]: enabled)"},
+	{"enable", "trace enable EVENT...          EVENT: group:name, group, or all"},
+	{"disable", "trace disable EVENT..."},
+	{"show", "trace show                     print the buffer"},
+	{"clear", "trace clear                    empty the buffer"},
+	{"pipe", "trace pipe                     stream new records until Ctrl-C"},
+	{"record", "trace record [-o FILE] -e EVENT... [--] CMD [ARG...] [| CMD...] | -c LIST"},
+	{"report", "trace report [-i FILE]         print a trace.dat as trace-cmd report"},
+};
+
+static bool is_help(const char *w)
+{
+	return strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0 || strcmp(w, "help") == 0;
+}
+
 int shell_cmd_trace(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "help";
-	bool bare = argc == 2;
+	const struct trace_sub *ts = NULL;
 
-	if (strcmp(sub, "help") == 0 && argc <= 2) {
+	if (is_help(sub) && argc <= 2) {
 		trace_usage();
 		return 0;
 	}
+	for (size_t k = 0; k < ARRAY_SIZE(trace_subs); k++)
+		if (strcmp(sub, trace_subs[k].name) == 0)
+			ts = &trace_subs[k];
+	if (!ts) {
+		kprintf("trace: unknown subcommand '%s'\n", sub);
+		trace_usage();
+		return 2;
+	}
 	if (strcmp(sub, "record") == 0)
 		return trace_record(argc, argv);
+	if (strcmp(sub, "report") == 0)
+		return shell_trace_report(argc, argv);
+	if (argc > 2 && is_help(argv[2])) {
+		kprintf("usage: %s\n", ts->usage);
+		return 0;
+	}
 	if (strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0)
 		return trace_switch(argc, argv, sub[0] == 'e');
-	if (bare && strcmp(sub, "list") == 0)
+	if (argc > 2) {
+		kprintf("trace %s: takes no arguments (%s)\nusage: %s\n", sub, argv[2], ts->usage);
+		return 2;
+	}
+	if (strcmp(sub, "list") == 0)
 		return trace_list();
-	if (bare && strcmp(sub, "show") == 0)
+	if (strcmp(sub, "show") == 0)
 		return trace_cat("trace");
-	if (bare && strcmp(sub, "clear") == 0)
+	if (strcmp(sub, "clear") == 0)
 		return trace_clear();
-	if (bare && strcmp(sub, "pipe") == 0)
-		return trace_cat("trace_pipe");
-	trace_usage();
-	return 2;
+	return trace_cat("trace_pipe");
 }

@@ -50,25 +50,24 @@
  * every change goes to ext2 first (create, mkdir, symlink, unlink, rmdir,
  * rename, truncate, set_times) and to the node tree once ext2 accepted it;
  * vfs_read/vfs_write call ext2_read/ext2_write. The VFS's own cookies
- * number the entries. Every ext2 call runs under the VFS spinlock, which
- * serializes them, so the kernel's device ops poll virtio-blk rather than
- * park the task (kernel/fs/kdisk.c); `sync` and shutdown call ext2_sync
- * (vfs_sync). Dropping the spinlock around ext2 calls for a per-fs mutex
- * and a device that parks its task is the way to let other file
- * operations run during disk I/O.
+ * number the entries. Every ext2 call runs under a spinlock of its fs,
+ * which serializes them; file reads and writes let go of the VFS lock
+ * meanwhile (namespace changes keep it), so other file operations go on
+ * during their disk I/O. The kernel's device ops poll virtio-blk rather
+ * than park the task (kernel/fs/kdisk.c: a task has no stack to sleep on
+ * in the middle of this synchronous library); `sync` and shutdown call
+ * ext2_sync (vfs_sync).
  *
  * ---- how an asynchronous driver plugs in ----
  * The library is synchronous: a device op returns when its I/O is done.
  * The kernel runs ext2 calls in task context only (never in an interrupt);
- * its virtio-blk `read`/`write` ops queue requests (several in flight)
- * and poll for their completion (above: under the VFS spinlock they may
- * not park the task; with a mutex they could wait for the interrupt and
- * let other tasks run meanwhile). Requests are large where it matters: ext2_sync writes
- * dirty blocks in block order, one request per run of adjacent blocks
- * (up to EXT2_IO_RUN blocks), and ext2_read/ext2_write move whole-block
- * runs of a file straight between the caller's buffer and the device in
- * one request each. `flush` (optional) is the device's write barrier,
- * issued at the end of ext2_sync.
+ * its virtio-blk `read` op queues requests (several in flight) and polls
+ * for their completion; its `write` op queues them and returns
+ * (write-behind: `flush` waits for them before the barrier). Requests are large where it matters:
+ * ext2_sync writes dirty blocks in block order, one request per run of adjacent blocks (up to
+ * EXT2_IO_RUN blocks), and ext2_read/ext2_write move whole-block runs of a file straight between
+ * the caller's buffer and the device in one request each. `flush` (optional) is the device's write
+ * barrier, issued at the end of ext2_sync.
  */
 #pragma once
 

@@ -8,13 +8,7 @@
 #include "base/fmt.h"
 #include "base/siphash.h"
 
-struct sbuf {
-	char *buf;
-	size_t size, len;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
+void trace_sbuf_printf(struct trace_sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	size_t room = b->len < b->size ? b->size - b->len : 0;
@@ -32,28 +26,29 @@ static const struct trace_event_field common_fields[] = {
 	{.type = "int", .name = "common_pid", .offset = 4, .size = 4, .is_signed = 1},
 };
 
-static void field_line(struct sbuf *b, const struct trace_event_field *f)
+static void field_line(struct trace_sbuf *b, const struct trace_event_field *f)
 {
 	if (f->kind == TRACE_FIELD_DYNSTR)
-		sb_printf(b, "\tfield:%s %s[];", f->type, f->name);
+		trace_sbuf_printf(b, "\tfield:%s %s[];", f->type, f->name);
 	else if (f->kind == TRACE_FIELD_SCALAR)
-		sb_printf(b, "\tfield:%s %s;", f->type, f->name);
+		trace_sbuf_printf(b, "\tfield:%s %s;", f->type, f->name);
 	else
-		sb_printf(b, "\tfield:%s %s[%u];", f->type, f->name, f->array_len);
-	sb_printf(b, "\toffset:%u;\tsize:%u;\tsigned:%u;\n", f->offset, f->size, f->is_signed);
+		trace_sbuf_printf(b, "\tfield:%s %s[%u];", f->type, f->name, f->array_len);
+	trace_sbuf_printf(b, "\toffset:%u;\tsize:%u;\tsigned:%u;\n", f->offset, f->size,
+			  f->is_signed);
 }
 
 int trace_format_file(const struct trace_event_def *def, char *buf, size_t size)
 {
-	struct sbuf b = {buf, size, 0};
+	struct trace_sbuf b = {buf, size, 0};
 
-	sb_printf(&b, "name: %s\nID: %u\nformat:\n", def->name, def->state->id);
+	trace_sbuf_printf(&b, "name: %s\nID: %u\nformat:\n", def->name, def->state->id);
 	for (size_t i = 0; i < ARRAY_SIZE(common_fields); i++)
 		field_line(&b, &common_fields[i]);
-	sb_printf(&b, "\n");
+	trace_sbuf_printf(&b, "\n");
 	for (uint32_t i = 0; i < def->nfields; i++)
 		field_line(&b, &def->fields[i]);
-	sb_printf(&b, "\nprint fmt: %s\n", def->print_fmt);
+	trace_sbuf_printf(&b, "\nprint fmt: %s\n", def->print_fmt);
 	return (int)b.len;
 }
 
@@ -61,7 +56,7 @@ int trace_format_header(const struct trace_ctx *ctx, int cpu, char *buf, size_t 
 {
 	static const char space[] = "            ";
 	const int prec = 2; /* Linux: 12 with record-tgid, else 2 */
-	struct sbuf b = {buf, size, 0};
+	struct trace_sbuf b = {buf, size, 0};
 	uint64_t entries = 0, written = 0;
 
 	for (unsigned c = 0; c < ctx->ncpus; c++) {
@@ -72,20 +67,24 @@ int trace_format_header(const struct trace_ctx *ctx, int cpu, char *buf, size_t 
 		entries += st.entries;
 		written += st.written;
 	}
-	sb_printf(&b, "# tracer: nop\n#\n");
-	sb_printf(&b, "# entries-in-buffer/entries-written: %llu/%llu   #P:%u\n#\n",
-		  (unsigned long long)entries, (unsigned long long)written, ctx->ncpus);
-	sb_printf(&b, "#                            %.*s  _-----=> irqs-off/BH-disabled\n", prec,
-		  space);
-	sb_printf(&b, "#                            %.*s / _----=> need-resched\n", prec, space);
-	sb_printf(&b, "#                            %.*s| / _---=> hardirq/softirq\n", prec, space);
-	sb_printf(&b, "#                            %.*s|| / _--=> preempt-depth\n", prec, space);
-	sb_printf(&b, "#                            %.*s||| / _-=> migrate-disable\n", prec, space);
-	sb_printf(&b, "#                            %.*s|||| /     delay\n", prec, space);
-	sb_printf(&b, "#           TASK-PID  %.*s CPU#  |||||  TIMESTAMP  FUNCTION\n", prec,
-		  "     TGID   ");
-	sb_printf(&b, "#              | |    %.*s   |   |||||     |         |\n", prec,
-		  "       |    ");
+	trace_sbuf_printf(&b, "# tracer: nop\n#\n");
+	trace_sbuf_printf(&b, "# entries-in-buffer/entries-written: %llu/%llu   #P:%u\n#\n",
+			  (unsigned long long)entries, (unsigned long long)written, ctx->ncpus);
+	trace_sbuf_printf(&b, "#                            %.*s  _-----=> irqs-off/BH-disabled\n",
+			  prec, space);
+	trace_sbuf_printf(&b, "#                            %.*s / _----=> need-resched\n", prec,
+			  space);
+	trace_sbuf_printf(&b, "#                            %.*s| / _---=> hardirq/softirq\n", prec,
+			  space);
+	trace_sbuf_printf(&b, "#                            %.*s|| / _--=> preempt-depth\n", prec,
+			  space);
+	trace_sbuf_printf(&b, "#                            %.*s||| / _-=> migrate-disable\n", prec,
+			  space);
+	trace_sbuf_printf(&b, "#                            %.*s|||| /     delay\n", prec, space);
+	trace_sbuf_printf(&b, "#           TASK-PID  %.*s CPU#  |||||  TIMESTAMP  FUNCTION\n", prec,
+			  "     TGID   ");
+	trace_sbuf_printf(&b, "#              | |    %.*s   |   |||||     |         |\n", prec,
+			  "       |    ");
 	return (int)b.len;
 }
 
@@ -139,37 +138,37 @@ int trace_format_line(const struct trace_ctx *ctx, unsigned cpu, const struct tr
 		      char *buf, size_t size)
 {
 	uint8_t copy[TRACE_RECORD_MAX]; /* a record's payload fits */
-	struct sbuf b = {buf, size, 0};
+	struct trace_sbuf b = {buf, size, 0};
 	const void *data = trace_ring_rec_data(rec);
 	struct trace_entry e;
 	char comm[TRACE_COMM_LEN], flags[6];
 
 	if (rec->len < sizeof(e)) {
-		sb_printf(&b, "<short record>\n");
+		trace_sbuf_printf(&b, "<short record>\n");
 		return (int)b.len;
 	}
 	memcpy(&e, data, sizeof(e));
 	trace_ctx_comm(ctx, e.pid, comm);
 	lat_flags(&e, flags);
 	uint64_t us = (rec->ts + 500) / 1000;
-	sb_printf(&b, "%16s-%-7d [%03u] %s %5llu.%06llu: ", comm, (int)e.pid, cpu, flags,
-		  (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
+	trace_sbuf_printf(&b, "%16s-%-7d [%03u] %s %5llu.%06llu: ", comm, (int)e.pid, cpu, flags,
+			  (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
 	const struct trace_event_def *def = trace_ctx_by_id(ctx, e.type);
 	if (!def) {
-		sb_printf(&b, "Unknown type %u\n", e.type);
+		trace_sbuf_printf(&b, "Unknown type %u\n", e.type);
 		return (int)b.len;
 	}
 	if (def->state->id != TRACE_PRINT_ID)
-		sb_printf(&b, "%s: ", def->name);
+		trace_sbuf_printf(&b, "%s: ", def->name);
 	if (rec->len < def->size) {
-		sb_printf(&b, "<short record>\n");
+		trace_sbuf_printf(&b, "<short record>\n");
 		return (int)b.len;
 	}
 	size_t room = b.len < size ? size - b.len : 0;
 	int n = def->print(room ? buf + b.len : NULL, room,
 			   trace_record_shown(ctx, def, data, rec->len, copy), rec->len);
 	b.len += (size_t)(n > 0 ? n : 0);
-	sb_printf(&b, "\n");
+	trace_sbuf_printf(&b, "\n");
 	return (int)b.len;
 }
 

@@ -20,10 +20,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/compiler.h"
 #include "trace/ctx.h"
 #include "trace/ring.h"
 
 #define TRACE_LINE_MAX 2048
+
+/* A text built by several printf calls into buf[0..size), like snprintf:
+ * len counts the whole text, what did not fit too. */
+struct trace_sbuf {
+	char *buf;
+	size_t size, len;
+};
+
+/* trace_sbuf_printf - appends to b (NUL-ended while it fits). */
+void trace_sbuf_printf(struct trace_sbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* trace_format_file - the events/<sys>/<name>/format text; like snprintf. */
 int trace_format_file(const struct trace_event_def *def, char *buf, size_t size);

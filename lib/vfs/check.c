@@ -57,20 +57,8 @@ static void node_check(const struct vfs_node *n, uint64_t *used)
 /* Pre-order walk of a tree, iterative like vfs_node_free. */
 static void tree_check(const struct vfs_node *root, uint64_t *used)
 {
-	const struct vfs_node *cur = root;
-
-	for (;;) {
+	for (const struct vfs_node *cur = root; cur; cur = vfs_tree_next(root, cur))
 		node_check(cur, used);
-		if (cur->type == VFS_TYPE_DIR && cur->u.dir.first) {
-			cur = cur->u.dir.first;
-			continue;
-		}
-		while (cur != root && !cur->next)
-			cur = cur->parent;
-		if (cur == root)
-			return;
-		cur = cur->next;
-	}
 }
 
 void vfs_check(struct vfs *v)

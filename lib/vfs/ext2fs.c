@@ -13,10 +13,26 @@
  * Invariant: a node of an ext2 fs holds an ext2_iget reference on its
  * inode (dropped when the node is freed), so a file unlinked while open
  * keeps its blocks until its last close; u.reg.size is the file's size on
- * disk (only the VFS changes it: it serializes every ext2 call under
- * vfs->lock, which is the ext2 fs's lock as well). ext2 calls may wait
- * for the device under that lock: the device must complete without
- * sleeping (the kernel polls virtio-blk).
+ * disk, changed under vfs->lock.
+ *
+ * Locks: every ext2 call holds the fs's e2_lock, which serializes them
+ * (lib/ext2 locks nothing). Namespace changes, directory loads, truncate
+ * and sync take it inside vfs->lock (order: vfs->lock, then e2_lock).
+ * File data, the long part, does not keep vfs->lock: read and write let
+ * go of it, take e2_lock alone for the ext2 call, and take vfs->lock back
+ * after, so the disk access of a /data file holds up other /data calls
+ * only, never the rest of the namespace (tmpfs, /proc, other CPUs' opens).
+ * That is safe because the node stays: the caller's open file holds it,
+ * and its e2ino changes only when it is freed. Neither lock is given up
+ * inside ext2, and the device must complete without the task yielding
+ * (the kernel polls virtio-blk: its holder never sleeps, so a waiter on
+ * another CPU spins briefly and there is no deadlock on one CPU).
+ *
+ * The cache of directories is bounded: past VFS_EXT2_DIRS loaded ones, a
+ * close (vfs_ext2_trim) unloads every directory whose subtree holds no
+ * open file and no mount point (vfs_close is a place where no one keeps
+ * a node without a reference: namespace calls hold vfs->lock throughout,
+ * file data holds its node through the open file).
  *
  * Not supported on ext2: hard links (vfs_link: ERR_PERM), which would need
  * a ring of nodes that share one inode's size.
@@ -29,6 +45,16 @@
 #include "vfs/vfs_internal.h"
 
 #define NS_PER_S 1000000000ull
+
+static void e2_enter(struct vfs_fs *fs)
+{
+	spin_acquire(&fs->e2_lock);
+}
+
+static void e2_leave(struct vfs_fs *fs)
+{
+	spin_release(&fs->e2_lock);
+}
 
 uint32_t vfs_ext2_clock(void *arg)
 {
@@ -45,8 +71,10 @@ static void node_fill(struct vfs_node *n, const struct ext2_stat *st)
 	n->atim = st->atime * NS_PER_S;
 	n->mtim = st->mtime * NS_PER_S;
 	n->ctim = st->ctime * NS_PER_S;
-	if (n->type == VFS_TYPE_REG)
+	if (n->type == VFS_TYPE_REG) {
 		n->u.reg.size = st->size;
+		n->e2shared = st->nlink > 1;
+	}
 }
 
 int vfs_ext2_create(struct vfs *v, struct ext2_fs *e2, struct vfs_fs **out)
@@ -68,6 +96,8 @@ int vfs_ext2_create(struct vfs *v, struct ext2_fs *e2, struct vfs_fs **out)
 	}
 	spin_acquire(&v->lock);
 	fs->e2 = e2;
+	spin_init(&fs->e2_lock);
+	fs->e2_trim_at = VFS_EXT2_DIRS;
 	fs->readonly = ext2_readonly(e2);
 	node_fill(fs->root, &st);
 	spin_release(&v->lock);
@@ -199,6 +229,7 @@ int vfs_ext2_load(struct vfs_node *dir)
 
 	if (dir->fs->kind != VFS_FS_EXT2 || dir->type != VFS_TYPE_DIR || dir->loaded)
 		return 0;
+	e2_enter(dir->fs);
 	e = ext2_readdir(e2, dir->e2ino, 0, gather_one, &g);
 	if (!e)
 		e = g.err;
@@ -213,6 +244,7 @@ int vfs_ext2_load(struct vfs_node *dir)
 		if (!e)
 			e = node_add(dir, g.ents[i].name, g.ents[i].namelen, &st, NULL);
 	}
+	e2_leave(dir->fs); /* before the unlinks below: freeing a node takes it */
 	free(g.ents);
 	dir->mtim = mtim; /* loading is not a change */
 	dir->ctim = ctim;
@@ -224,13 +256,14 @@ int vfs_ext2_load(struct vfs_node *dir)
 		return e;
 	}
 	dir->loaded = true;
+	dir->fs->e2_dirs++;
 	return 0;
 }
 
 /* ---- changes ---- */
 
-int vfs_ext2_new(struct vfs_node *dir, const char *name, size_t namelen, enum vfs_type type,
-		 const char *target, struct vfs_node **out)
+static int new_locked(struct vfs_node *dir, const char *name, size_t namelen, enum vfs_type type,
+		      const char *target, struct vfs_node **out)
 {
 	struct ext2_fs *e2 = dir->fs->e2;
 	struct ext2_stat st;
@@ -258,65 +291,151 @@ int vfs_ext2_new(struct vfs_node *dir, const char *name, size_t namelen, enum vf
 			ext2_unlink(e2, dir->e2ino, name, namelen);
 		return e;
 	}
-	if (type == VFS_TYPE_DIR)
+	if (type == VFS_TYPE_DIR) {
 		(*out)->loaded = true; /* new and empty */
+		dir->fs->e2_dirs++;
+	}
 	return 0;
+}
+
+int vfs_ext2_new(struct vfs_node *dir, const char *name, size_t namelen, enum vfs_type type,
+		 const char *target, struct vfs_node **out)
+{
+	e2_enter(dir->fs);
+	int e = new_locked(dir, name, namelen, type, target, out);
+	e2_leave(dir->fs);
+	return e;
 }
 
 int vfs_ext2_remove(struct vfs_node *dir, struct vfs_node *n)
 {
 	struct ext2_fs *e2 = dir->fs->e2;
+	int e;
 
+	e2_enter(dir->fs);
 	if (n->type == VFS_TYPE_DIR)
-		return ext2_rmdir(e2, dir->e2ino, n->name, n->namelen);
-	return ext2_unlink(e2, dir->e2ino, n->name, n->namelen);
+		e = ext2_rmdir(e2, dir->e2ino, n->name, n->namelen);
+	else
+		e = ext2_unlink(e2, dir->e2ino, n->name, n->namelen);
+	e2_leave(dir->fs);
+	return e;
 }
 
 int vfs_ext2_rename(struct vfs_node *dir, struct vfs_node *n, struct vfs_node *new_dir,
 		    const char *name, size_t namelen)
 {
-	return ext2_rename(dir->fs->e2, dir->e2ino, n->name, n->namelen, new_dir->e2ino, name,
-			   namelen);
+	e2_enter(dir->fs);
+	int e = ext2_rename(dir->fs->e2, dir->e2ino, n->name, n->namelen, new_dir->e2ino, name,
+			    namelen);
+	e2_leave(dir->fs);
+	return e;
 }
 
 void vfs_ext2_put(struct vfs_node *n)
 {
-	if (n->e2ino)
+	if (n->type == VFS_TYPE_DIR && n->loaded) {
+		n->loaded = false;
+		n->fs->e2_dirs--;
+	}
+	if (n->e2ino) {
+		e2_enter(n->fs);
 		ext2_iput(n->fs->e2, n->e2ino);
+		e2_leave(n->fs);
+	}
 	n->e2ino = 0;
+}
+
+/* ---- the directory cache's bound ---- */
+
+/* Whether nothing in d's subtree is open or has a fs mounted on it. */
+static bool subtree_idle(const struct vfs_node *d)
+{
+	for (const struct vfs_node *cur = d; cur; cur = vfs_tree_next(d, cur))
+		if (cur->refs || (cur->type == VFS_TYPE_DIR && cur->u.dir.mounted))
+			return false;
+	return true;
+}
+
+/* Frees d's child nodes (their pins and loaded directories go with them):
+ * d reads its entries from the disk again when next looked into. */
+static void unload(struct vfs_node *d)
+{
+	uint64_t mtim = d->mtim, ctim = d->ctim;
+
+	while (d->u.dir.first)
+		vfs_node_unlink(d->u.dir.first);
+	d->mtim = mtim; /* unloading is not a change */
+	d->ctim = ctim;
+	d->u.dir.next_cookie = VFS_COOKIE_FIRST;
+	d->loaded = false;
+	d->fs->e2_dirs--;
+}
+
+void vfs_ext2_trim(struct vfs_fs *fs)
+{
+	struct vfs_node *root = fs->root;
+
+	if (fs->e2_dirs <= fs->e2_trim_at)
+		return;
+	/* pre-order: an unloaded directory has no children to descend into,
+	 * a busy one is looked into for idle ones below it */
+	for (struct vfs_node *cur = vfs_tree_next(root, root); cur; cur = vfs_tree_next(root, cur))
+		if (cur->type == VFS_TYPE_DIR && cur->loaded && subtree_idle(cur))
+			unload(cur);
+	/* what is still loaded is in use: no new sweep until it doubles */
+	fs->e2_trim_at = fs->e2_dirs > VFS_EXT2_DIRS / 2 ? 2 * fs->e2_dirs : VFS_EXT2_DIRS;
 }
 
 /* ---- file data ---- */
 
+/* The disk access of read and write: vfs->lock (held by the caller) is
+ * let go meanwhile (see the top of the file). */
 int vfs_ext2_read(struct vfs_node *n, void *buf, size_t len, uint64_t off, size_t *out_n)
 {
-	return ext2_read(n->fs->e2, n->e2ino, off, buf, len, out_n);
+	struct vfs *v = n->fs->vfs;
+
+	spin_release(&v->lock);
+	e2_enter(n->fs);
+	int e = ext2_read(n->fs->e2, n->e2ino, off, buf, len, out_n);
+	e2_leave(n->fs);
+	spin_acquire(&v->lock);
+	return e;
 }
 
 /*
  * A file of more names than one (hard links made on the host: the VFS
  * makes none here) has a node per name, each with its own size: it is
- * read-only, so that no name's node goes stale. ERR_PERM then.
+ * read-only, so that no name's node goes stale. ERR_PERM then. The count
+ * is the one its node was made with (node_fill): the VFS adds no names,
+ * and a name removed on the host side of a shared file is not seen
+ * until the next boot, which errs on the side of read-only.
  */
-static int writable(struct vfs_node *n)
+static int writable(const struct vfs_node *n)
 {
-	struct ext2_stat st;
-	int e = ext2_stat(n->fs->e2, n->e2ino, &st);
-
-	return e ? e : st.nlink > 1 ? ERR_PERM : 0;
+	return n->e2shared ? ERR_PERM : 0;
 }
 
 int vfs_ext2_write(struct vfs_node *n, const void *buf, size_t len, uint64_t off)
 {
+	struct vfs *v = n->fs->vfs;
+	struct ext2_stat st;
 	size_t done = 0;
 	int e = writable(n);
 
 	if (e)
 		return e;
+	spin_release(&v->lock);
+	e2_enter(n->fs);
 	e = ext2_write(n->fs->e2, n->e2ino, off, buf, len, &done);
-
-	if (done && off + done > n->u.reg.size)
-		n->u.reg.size = off + done;
+	e2_leave(n->fs);
+	spin_acquire(&v->lock);
+	/* a truncate may have come between: the disk says what the size is */
+	if (done && off + done > n->u.reg.size) {
+		e2_enter(n->fs);
+		if (!ext2_stat(n->fs->e2, n->e2ino, &st))
+			n->u.reg.size = st.size;
+		e2_leave(n->fs);
+	}
 	if (!e && done < len)
 		e = ERR_NOSPC; /* the file keeps what fit */
 	return e;
@@ -326,9 +445,11 @@ int vfs_ext2_resize(struct vfs_node *n, uint64_t size)
 {
 	int e = writable(n);
 
-	if (!e)
-		e = ext2_truncate(n->fs->e2, n->e2ino, size);
-
+	if (e)
+		return e;
+	e2_enter(n->fs);
+	e = ext2_truncate(n->fs->e2, n->e2ino, size);
+	e2_leave(n->fs);
 	if (!e)
 		n->u.reg.size = size;
 	return e;
@@ -336,8 +457,11 @@ int vfs_ext2_resize(struct vfs_node *n, uint64_t size)
 
 int vfs_ext2_set_times(struct vfs_node *n)
 {
-	return ext2_set_times(n->fs->e2, n->e2ino, (uint32_t)(n->atim / NS_PER_S),
-			      (uint32_t)(n->mtim / NS_PER_S));
+	e2_enter(n->fs);
+	int e = ext2_set_times(n->fs->e2, n->e2ino, (uint32_t)(n->atim / NS_PER_S),
+			       (uint32_t)(n->mtim / NS_PER_S));
+	e2_leave(n->fs);
+	return e;
 }
 
 /* ---- the whole fs ---- */
@@ -348,8 +472,13 @@ int vfs_sync(struct vfs *v)
 
 	spin_acquire(&v->lock);
 	for (struct vfs_fs *fs = v->fs_list; fs; fs = fs->next) {
-		int e = fs->kind == VFS_FS_EXT2 && !fs->readonly ? ext2_sync(fs->e2) : 0;
+		int e = 0;
 
+		if (fs->kind == VFS_FS_EXT2 && !fs->readonly) {
+			e2_enter(fs);
+			e = ext2_sync(fs->e2);
+			e2_leave(fs);
+		}
 		if (e && !first)
 			first = e;
 	}

@@ -102,6 +102,15 @@ static void node_detach(struct vfs_node *n)
 	dir->mtim = dir->ctim = vfs_now(dir->fs->vfs);
 }
 
+struct vfs_node *vfs_tree_next(const struct vfs_node *root, const struct vfs_node *cur)
+{
+	if (cur->type == VFS_TYPE_DIR && cur->u.dir.first)
+		return cur->u.dir.first;
+	while (cur != root && !cur->next)
+		cur = cur->parent;
+	return cur == root ? NULL : cur->next;
+}
+
 /* Iterative (post-order through parent pointers): a tree may be deeper
  * than a kernel stack allows recursion. */
 void vfs_node_free(struct vfs_node *n)

@@ -102,11 +102,14 @@ static void file_put(struct vfs_file *f)
 {
 	struct vfs *v = f->vfs;
 	struct vfs_node *n = f->node;
+	struct vfs_fs *fs = n->fs;
 
 	spin_acquire(&v->lock);
-	n->fs->nopen--;
+	fs->nopen--;
 	if (--n->refs == 0 && !n->linked)
 		vfs_node_free(n);
+	if (fs->kind == VFS_FS_EXT2)
+		vfs_ext2_trim(fs);
 	spin_release(&v->lock);
 	free(f);
 }

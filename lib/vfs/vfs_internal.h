@@ -48,6 +48,7 @@ struct vfs_node {
 	uint64_t atim, mtim, ctim;
 	uint32_t e2ino; /* ext2: the inode this node pins (ext2fs.c); else 0 */
 	bool loaded;	/* ext2 directory: its entries are child nodes */
+	bool e2shared;	/* ext2 file of several names on disk: read-only (ext2fs.c) */
 	/* the next name of the same file (hard links: a ring of nodes whose
 	 * ino, times and `u` are kept equal by vfs_node_sync; the node itself
 	 * when it is the only one; a directory or synth node is always alone) */
@@ -90,6 +91,11 @@ struct vfs_fs {
 	uint64_t used;	    /* bytes of file data and of nodes (VFS_NODE_COST each) */
 	uint32_t nopen;	    /* open files */
 	struct ext2_fs *e2; /* VFS_FS_EXT2: the mounted ext2 (owned) */
+	/* VFS_FS_EXT2: serializes e2's calls (ext2fs.c) */
+	struct spin e2_lock;
+	/* VFS_FS_EXT2: directories loaded, and the count at which a close
+	 * drops idle ones (vfs_ext2_trim) */
+	uint32_t e2_dirs, e2_trim_at;
 };
 
 struct vfs {
@@ -151,6 +157,10 @@ void vfs_node_sync(struct vfs_node *n);
 
 /* The child `name` of `dir`, or NULL. */
 struct vfs_node *vfs_node_child(struct vfs_node *dir, const char *name, size_t namelen);
+
+/* vfs_tree_next - the node after `cur` in a pre-order walk of root's
+ * tree (iterative: through parent pointers), or NULL after the last. */
+struct vfs_node *vfs_tree_next(const struct vfs_node *root, const struct vfs_node *cur);
 
 /* Frees a node with no refs (and, recursively, a directory's children). */
 void vfs_node_free(struct vfs_node *n);
@@ -233,7 +243,8 @@ int vfs_synth_write(struct vfs_file *f, const void *buf, size_t len);
 void vfs_synth_release(struct vfs_file *f);
 bool vfs_synth_ready(struct vfs_file *f, bool write);
 
-/* ---- ext2fs.c: an ext2 fs's nodes, with vfs->lock held ---- */
+/* ---- ext2fs.c: an ext2 fs's nodes, with vfs->lock held (read and
+ * write let go of it during the disk access, see ext2fs.c) ---- */
 
 /* Makes the entries of an ext2 directory its child nodes, once (0 for
  * any other node). ext2's errors; nothing is added on an error. */
@@ -255,6 +266,13 @@ int vfs_ext2_rename(struct vfs_node *dir, struct vfs_node *n, struct vfs_node *n
 
 /* Drops the node's pin on its inode (the node is being freed). */
 void vfs_ext2_put(struct vfs_node *n);
+
+/* Bounds the directory cache: past VFS_EXT2_DIRS loaded directories,
+ * unloads those whose subtree holds nothing open or mounted on (their
+ * entries are read again when next looked into). Called where no one
+ * holds a node without a reference: vfs_close. */
+#define VFS_EXT2_DIRS 64u
+void vfs_ext2_trim(struct vfs_fs *fs);
 
 /* File data and times of an ext2 node: ext2's errors. A short write
  * (the disk full) keeps what fit and returns ERR_NOSPC. */

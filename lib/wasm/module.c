@@ -184,12 +184,14 @@ size_t wasm_utf8_put(uint8_t *out, uint32_t cp)
  * params/results/fields, a reference into the group compared by its
  * position there, one outside it (always to an earlier group) as a pair of
  * types compared the same way. Within a module `canon` decides (set by the
- * decoder group by group, decode_types.c); across modules the outside
- * references recurse, with a budget of steps and a depth as implementation
- * limits: past them types compare unequal, so no module can make a
- * comparison take long or run the stack out.
+ * decoder group by group, decode_types.c; a reference to a later group,
+ * invalid, compares by index); across modules the outside references
+ * recurse, with a budget (value types compared in the groups recursed
+ * into) and a depth as implementation limits: past them types compare
+ * unequal, so no module can make a comparison take long or run the stack
+ * out.
  */
-#define TYPE_EQ_BUDGET 4096
+#define TYPE_EQ_BUDGET (1u << 20)
 #define TYPE_EQ_DEPTH  32
 
 struct type_eq {
@@ -214,15 +216,13 @@ static bool concrete_eq(struct type_eq *q, const struct wasm_module *ma, uint32_
 		return false;
 	a = &ma->types[ia];
 	b = &mb->types[ib];
-	if (ma == mb && a->canon != WASM_NONE && b->canon != WASM_NONE)
-		return a->canon == b->canon;
-	if (ma == mb && ia == ib)
-		return true;
+	if (ma == mb)
+		return a->canon != WASM_NONE && b->canon != WASM_NONE ? a->canon == b->canon
+								      : ia == ib;
 	if (a->rec_len != b->rec_len || ia - a->rec_start != ib - b->rec_start)
 		return false;
-	if (q->budget == 0 || q->depth == TYPE_EQ_DEPTH)
+	if (q->depth == TYPE_EQ_DEPTH)
 		return false;
-	q->budget--;
 	q->depth++;
 	g = (struct type_group){ma, mb, a->rec_start, b->rec_start, a->rec_len};
 	bool eq = group_eq(q, &g);
@@ -260,6 +260,14 @@ static bool types_eq(struct type_eq *q, const struct type_group *g, const uint32
 static bool comptype_eq(struct type_eq *q, const struct type_group *g,
 			const struct wasm_functype *a, const struct wasm_functype *b)
 {
+	uint64_t cost = 1 + (uint64_t)a->nparams + a->nresults + a->nfields;
+
+	/* the groups recursed into are charged (the first one is linear) */
+	if (q->depth > 1) {
+		if (q->budget < cost)
+			return false;
+		q->budget -= (uint32_t)cost;
+	}
 	if (a->kind != b->kind || a->final != b->final || a->has_super != b->has_super ||
 	    a->nparams != b->nparams || a->nresults != b->nresults || a->nfields != b->nfields)
 		return false;
@@ -398,6 +406,16 @@ static bool abstract_sub(uint32_t a, uint32_t b)
 	       (a == WASM_HEAP_I31 || a == WASM_HEAP_STRUCT || a == WASM_HEAP_ARRAY);
 }
 
+bool wasm_deftype_sub(const struct wasm_functype *a, const struct wasm_functype *b)
+{
+	if (a == b)
+		return true;
+	if (!a->module || !b->module)
+		return wasm_functype_equal(a, b);
+	return concrete_sub(a->module, (uint32_t)(a - a->module->types), b->module,
+			    (uint32_t)(b - b->module->types));
+}
+
 uint32_t wasm_heap_top(const struct wasm_module *m, uint32_t heap)
 {
 	uint32_t c = wasm_type_code(heap);
@@ -461,14 +479,9 @@ static uint32_t heap_feature(uint8_t b, bool *known)
 		return WASM_FEAT_FUNC_REFS;
 	case WASM_HEAP_NOEXN:
 		return WASM_FEAT_EXCEPTIONS;
-	case WASM_HEAP_ANY:
-	case WASM_HEAP_EQ:
-	case WASM_HEAP_I31:
-	case WASM_HEAP_STRUCT:
-	case WASM_HEAP_ARRAY:
-	case WASM_HEAP_NONE:
-		return WASM_FEAT_GC;
 	default:
+		if (heap_top(b) == WASM_HEAP_ANY) /* any, eq, i31, struct, array, none */
+			return WASM_FEAT_GC;
 		*known = false;
 		return 0;
 	}
@@ -663,16 +676,26 @@ bool wasm_module_check(const struct wasm_module *m)
 	if (m->nfunc_imports > m->nfuncs || m->ntable_imports > m->ntables ||
 	    m->nmem_imports > m->nmems || m->nglobal_imports > m->nglobals)
 		return false;
-	for (uint32_t i = 0; i < m->ntypes; i++)
-		if (m->types[i].canon > i ||
-		    !wasm_functype_equal(&m->types[i], &m->types[m->types[i].canon]))
+	for (uint32_t i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *t = &m->types[i];
+
+		/* in its group, at the same position as its canon in that one's */
+		if (t->canon > i || t->kind > WASM_COMP_ARRAY || i - t->rec_start >= t->rec_len ||
+		    (t->kind == WASM_COMP_ARRAY && t->nfields != 1) ||
+		    t->canon - m->types[t->canon].rec_start != i - t->rec_start ||
+		    !wasm_functype_equal(t, &m->types[t->canon]))
 			return false;
+		if (m->validated && t->has_super &&
+		    (t->super >= i || t->depth != m->types[t->super].depth + 1 ||
+		     m->types[t->super].kind != t->kind))
+			return false;
+	}
 	for (uint32_t i = 0; i < m->nfuncs; i++)
 		if (!check_func(m, &m->funcs[i]))
 			return false;
 	if (!m->validated)
 		return true;
-	if (m->nmems > 1 || (m->start != WASM_NONE && m->start >= m->nfuncs))
+	if (m->start != WASM_NONE && m->start >= m->nfuncs)
 		return false;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *e = &m->exports[i];

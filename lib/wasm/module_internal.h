@@ -107,6 +107,10 @@ static inline uint32_t wasm_ref_func_type(const struct wasm_module *m, uint32_t 
  */
 bool wasm_type_match(const struct wasm_module *ma, uint32_t a, const struct wasm_module *mb,
 		     uint32_t b);
+/* wasm_deftype_sub - whether defined type a (an entry of its module's
+ * `types`, or a host function's type) is a subtype of b: b equivalent to a
+ * or to one of a's declared supertypes (a function import's rule). */
+bool wasm_deftype_sub(const struct wasm_functype *a, const struct wasm_functype *b);
 /* wasm_heap_top - the top of the hierarchy heap type `heap` of m belongs
  * to: WASM_HEAP_ANY, _FUNC, _EXTERN or _EXN (0 for no heap type). */
 uint32_t wasm_heap_top(const struct wasm_module *m, uint32_t heap);
@@ -140,17 +144,7 @@ static inline uint32_t wasm_simd_off(const struct wasm_module *m, uint32_t sub)
  * abstract heap types (any, eq, i31, struct, array, none). */
 static inline bool wasm_type_is_gc(uint32_t t)
 {
-	switch (wasm_type_code(t)) {
-	case WASM_HEAP_ANY:
-	case WASM_HEAP_EQ:
-	case WASM_HEAP_I31:
-	case WASM_HEAP_STRUCT:
-	case WASM_HEAP_ARRAY:
-	case WASM_HEAP_NONE:
-		return true;
-	default:
-		return false;
-	}
+	return wasm_type_code(t) != WASM_HEAP_TYPEIDX && wasm_heap_top(NULL, t) == WASM_HEAP_ANY;
 }
 
 /* wasm_gc_off - whether GC's types and instructions are refused in `m`:

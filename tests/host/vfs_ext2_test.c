@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "base/test.h"
 #include "ext2/ext2.h"
 #include "fuzz_corpus.h"
 #include "vfs/vfs.h"
+#include "vfs/vfs_internal.h"
 #include "vfs_util.h"
 
 static bool vfs_name_is_dot_test(const char *s, size_t len)
@@ -36,6 +38,43 @@ struct xenv {
 	struct vfs *v;
 	uint64_t now;
 };
+
+/* A device in front of the memory device whose large writes (a file's
+ * data: 32 KiB and more) stop at a gate until the test opens it;
+ * xenv_open puts it in when set. */
+#define GATE_SECTORS 64u
+struct gate {
+	struct ext2_dev inner;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool armed, inside, open, tmpfs_done;
+};
+
+static struct gate *xenv_gate;
+
+static int gate_read(void *ctx, uint64_t sector, uint32_t count, void *buf)
+{
+	struct gate *g = ctx;
+
+	return g->inner.ops->read(g->inner.ctx, sector, count, buf);
+}
+
+static int gate_write(void *ctx, uint64_t sector, uint32_t count, const void *buf)
+{
+	struct gate *g = ctx;
+
+	pthread_mutex_lock(&g->mu);
+	if (g->armed && count >= GATE_SECTORS) { /* file data (metadata goes by) */
+		g->inside = true;
+		pthread_cond_broadcast(&g->cv);
+		while (!g->open)
+			pthread_cond_wait(&g->cv, &g->mu);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return g->inner.ops->write(g->inner.ctx, sector, count, buf);
+}
+
+static const struct ext2_dev_ops gate_ops = {.read = gate_read, .write = gate_write};
 
 static int sh(const char *cmd)
 {
@@ -78,6 +117,11 @@ static bool xenv_open(struct test_ctx *t, struct xenv *e, const char *mkfs_opts)
 	if (!ok)
 		return false;
 	ext2_memdev_init(&e->md, e->mem, e->len, &e->dev);
+	if (xenv_gate) {
+		xenv_gate->inner = e->dev;
+		e->dev.ops = &gate_ops;
+		e->dev.ctx = xenv_gate;
+	}
 	e->now = 1700000000ull * 1000000000ull; /* e2fsck doubts times near 0 */
 	if (!EXPECT_OK(vfs_create(vfs_test_clock, &e->now, &e->v)))
 		return false;
@@ -449,6 +493,158 @@ TEST(vfs_ext2, threads_write_one_fs_and_it_stays_clean)
 		}
 		EXPECT_EQ(xenv_close_fsck(t, &e), 0);
 		EXPECT(debugfs_is(&e, "/t2/f6", "thread 2 round 38\n")); /* f7 went at 39 */
+	}
+	xenv_free(&e);
+}
+
+/* ---- the disk access of a /data file leaves the namespace free ---- */
+
+#define GATED_BYTES (256u << 10)
+
+struct gated_writer {
+	struct vfs *v;
+	int err;
+};
+
+static void *gated_write_run(void *arg)
+{
+	struct gated_writer *w = arg;
+	uint8_t *buf = malloc(GATED_BYTES);
+	struct vfs_file *f;
+	size_t n = 0;
+
+	w->err = buf ? vfs_open(w->v, NULL, "/data/big2", VFS_O_WRITE | VFS_O_CREAT | VFS_O_TRUNC,
+				&f)
+		     : ERR_NOMEM;
+	if (!w->err) {
+		memset(buf, 0x6b, GATED_BYTES);
+		w->err = vfs_write(f, buf, GATED_BYTES, &n);
+		if (!w->err && n != GATED_BYTES)
+			w->err = ERR_IO;
+		vfs_close(f);
+	}
+	free(buf);
+	return NULL;
+}
+
+static void *tmpfs_ops_run(void *arg)
+{
+	struct xenv *e = arg;
+	char got[16];
+	bool ok = vfs_mkdir(e->v, NULL, "/scratch") == 0 &&
+		  vfs_test_put(e->v, "/scratch/x", "tmpfs\n") == 0 &&
+		  vfs_test_get(e->v, "/scratch/x", got, sizeof(got)) == 0 &&
+		  strcmp(got, "tmpfs\n") == 0;
+
+	pthread_mutex_lock(&xenv_gate->mu);
+	xenv_gate->tmpfs_done = ok;
+	pthread_cond_broadcast(&xenv_gate->cv);
+	pthread_mutex_unlock(&xenv_gate->mu);
+	return NULL;
+}
+
+/* Waits up to `secs` for *flag (under g->mu); whether it came. */
+static bool gate_wait_for(struct gate *g, const bool *flag, int secs)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += secs;
+	pthread_mutex_lock(&g->mu);
+	while (!*flag && pthread_cond_timedwait(&g->cv, &g->mu, &until) == 0)
+		;
+	bool got = *flag;
+	pthread_mutex_unlock(&g->mu);
+	return got;
+}
+
+/* A write to /data stopped in the device: tmpfs calls of another thread
+ * complete meanwhile (they waited for it while ext2 ran under the VFS
+ * lock); then the write goes on and the image is clean. */
+TEST(vfs_ext2, tmpfs_goes_on_while_a_data_write_waits_for_the_disk)
+{
+	struct gate g = {.armed = false};
+	struct gated_writer w;
+	pthread_t wt, tt;
+	struct xenv e;
+
+	pthread_mutex_init(&g.mu, NULL);
+	pthread_cond_init(&g.cv, NULL);
+	xenv_gate = &g; /* until the end: tmpfs_ops_run reports through it */
+	if (xenv_open(t, &e, "")) {
+		w = (struct gated_writer){.v = e.v};
+		pthread_mutex_lock(&g.mu);
+		g.armed = true;
+		pthread_mutex_unlock(&g.mu);
+		EXPECT_EQ(pthread_create(&wt, NULL, gated_write_run, &w), 0);
+		EXPECT(gate_wait_for(&g, &g.inside, 20)); /* the write is in the device */
+		EXPECT_EQ(pthread_create(&tt, NULL, tmpfs_ops_run, &e), 0);
+		EXPECT(gate_wait_for(&g, &g.tmpfs_done, 10));
+		pthread_mutex_lock(&g.mu);
+		g.open = true;
+		g.armed = false;
+		pthread_cond_broadcast(&g.cv);
+		pthread_mutex_unlock(&g.mu);
+		pthread_join(wt, NULL);
+		pthread_join(tt, NULL);
+		EXPECT_OK(w.err);
+		EXPECT_EQ(xenv_close_fsck(t, &e), 0);
+	}
+	xenv_free(&e);
+	xenv_gate = NULL;
+	pthread_cond_destroy(&g.cv);
+	pthread_mutex_destroy(&g.mu);
+}
+
+/* ---- the directory cache is bounded ---- */
+
+static uint32_t ext2_dirs_loaded(struct vfs *v)
+{
+	for (struct vfs_fs *fs = v->fs_list; fs; fs = fs->next)
+		if (fs->kind == VFS_FS_EXT2)
+			return fs->e2_dirs;
+	return 0;
+}
+
+/* 300 directories made and looked into: closes unload the idle ones (the
+ * count stays near VFS_EXT2_DIRS), but not one that holds an open file;
+ * everything reads back from the disk; the image is clean. */
+TEST(vfs_ext2, directory_cache_stays_bounded)
+{
+	char path[64], want[32], got[32];
+	struct vfs_file *keep;
+	struct xenv e;
+	size_t n;
+
+	if (xenv_open(t, &e, "")) {
+		EXPECT_OK(vfs_mkdir(e.v, NULL, "/data/keep"));
+		EXPECT_OK(vfs_open(e.v, NULL, "/data/keep/k.txt",
+				   VFS_O_READ | VFS_O_WRITE | VFS_O_CREAT, &keep));
+		for (int i = 0; i < 150; i++) {
+			snprintf(path, sizeof(path), "/data/m%d", i);
+			EXPECT_OK(vfs_mkdir(e.v, NULL, path));
+			snprintf(path, sizeof(path), "/data/m%d/sub", i);
+			EXPECT_OK(vfs_mkdir(e.v, NULL, path));
+			snprintf(path, sizeof(path), "/data/m%d/sub/f", i);
+			snprintf(want, sizeof(want), "file %d\n", i);
+			EXPECT_OK(vfs_test_put(e.v, path, want));
+		}
+		EXPECT_LE(ext2_dirs_loaded(e.v), VFS_EXT2_DIRS + 3);
+		for (int i = 0; i < 150; i++) {
+			snprintf(path, sizeof(path), "/data/m%d/sub/f", i);
+			snprintf(want, sizeof(want), "file %d\n", i);
+			EXPECT_OK(vfs_test_get(e.v, path, got, sizeof(got)));
+			EXPECT_STREQ(got, want);
+		}
+		EXPECT_LE(ext2_dirs_loaded(e.v), VFS_EXT2_DIRS + 3);
+		n = 0;
+		EXPECT_OK(vfs_write(keep, "kept\n", 5, &n));
+		vfs_close(keep);
+		EXPECT_OK(vfs_test_get(e.v, "/data/keep/k.txt", got, sizeof(got)));
+		EXPECT_STREQ(got, "kept\n");
+		vfs_check(e.v);
+		EXPECT_EQ(xenv_close_fsck(t, &e), 0);
+		EXPECT(debugfs_is(&e, "/m149/sub/f", "file 149\n"));
 	}
 	xenv_free(&e);
 }

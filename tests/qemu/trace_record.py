@@ -5,7 +5,12 @@ serial line, and the host decodes it and reads it with Debian's
 `trace-cmd report`, which must list the recorded events (and only those),
 with their fields, CPUs and tasks. Also: a run stopped by Ctrl-C is still
 written, a builtin can be recorded, the events switched on before come back
-afterwards, and bad words change nothing.
+afterwards, and bad words change nothing. A pipeline is recorded whole
+(`trace record ... -- hello | run cat - | wc -l`: every program of it in the
+file), so is a command list (`trace record ... -c 'a > f; b < f | c && d'`), and `trace report` in the guest lists the file's events: as many as
+trace-cmd report on the host, the same events in the same order; a file
+that is not a trace.dat gets a clear error; every `trace` subcommand has
+--help and says what is wrong with a bad word.
 
 Prints "ok NAME" / "FAIL NAME" per check, then "N passed, N failed".
 The transcript goes to build/test-logs/trace_record.transcript."""
@@ -22,7 +27,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from shell_driver import Shell, ShellError  # noqa: E402
 
 WROTE_RE = re.compile(r"trace record: (\d+) events, (\d+) CPUs, (\d+) bytes written to (\S+)\n")
-# trace-cmd report's event line: COMM-PID [CPU] TIME: EVENT: FIELDS
+# trace-cmd report's event line: COMM-PID [CPU] TIME: EVENT: FIELDS (and
+# `trace report`'s in the guest)
 LINE_RE = re.compile(r"^\s*(.+)-(\d+)\s+\[(\d{3})\]\s+(\d+\.\d+): (\w+):\s+(.*)$")
 
 results = []
@@ -124,6 +130,9 @@ def run_checks(sh, tmp):
     ts = [float(e[3]) for e in ev]
     check("time_order", ts == sorted(ts) and ts and ts[0] > 0, ts[:5])
 
+    guest_report(sh, "/tmp/hello.dat", ev, "hello")
+    pipeline_checks(sh, tmp)
+
     # the headers the file carries, as tracefs shows them
     out = sh.cmd("cat /sys/kernel/tracing/events/header_event")
     check("tracefs_header_event", "time_extend : type == 30" in out, out)
@@ -157,6 +166,111 @@ def run_checks(sh, tmp):
     check("nothing_created", "bad.dat" not in out, out)
     out = sh.cmd("base64 /tmp/none.dat; echo status=$?")
     check("base64_missing_file", "No such file" in out and "status=1" in out, out)
+
+
+def refused(sh, cases):
+    """Each (name, cmd, said, status): cmd's output has `said` and its
+    status is `status` (0 for --help)."""
+    for name, cmd, said, status in cases:
+        out = sh.cmd(f"{cmd}; echo status=$?")
+        check(name, said in out and f"status={status}\n" in out, out)
+
+
+def guest_lines(sh, path):
+    """`trace report -i path` in the guest: its first line, event lines parsed,
+    lines not understood."""
+    out = sh.cmd(f"trace report -i {path}", timeout=120)
+    lines = out.splitlines()
+    parsed = [LINE_RE.match(l) for l in lines[1:]]
+    return (lines[0] if lines else "", [m.groups() for m in parsed if m],
+            [l for l, m in zip(lines[1:], parsed) if not m])
+
+
+def guest_report(sh, path, host_ev, name):
+    """trace report in the guest agrees with trace-cmd report on the host."""
+    first, ev, other = guest_lines(sh, path)
+    check(f"guest_report_{name}_cpus", first == f"cpus={sh.smp}", first)
+    check(f"guest_report_{name}_count", len(ev) == len(host_ev) and not other,
+          f"{len(ev)} lines, trace-cmd {len(host_ev)}; not understood: {other[:3]}")
+    # the same events, tasks, CPUs and times (trace-cmd's sched_switch
+    # plugin prints its fields its own way, so fields are compared for the
+    # wasm events only)
+    same = [g[:5] == h[:5] and (g[4] == "sched_switch" or g[5].strip() == h[5].strip())
+            for g, h in zip(ev, host_ev)]
+    bad = [(g, h) for g, h, ok in zip(ev, host_ev, same) if not ok]
+    check(f"guest_report_{name}_same_events", ev and not bad, bad[:2])
+
+
+def pipeline_checks(sh, tmp):
+    """A whole pipeline recorded; the file read in the guest and on the host."""
+    out = sh.cmd("trace record -o /tmp/pipe.dat -e wasm -e sched:sched_switch -- "
+                 "hello | run cat - | wc -l", timeout=60)
+    m = WROTE_RE.search(out)
+    check("pipeline_output", re.search(r"^\s*1\n", out, re.M), out[-300:])
+    check("pipeline_written", m and m.group(4) == "/tmp/pipe.dat", out[-300:])
+    if not m:
+        return
+    local, data = fetch(sh, "/tmp/pipe.dat", tmp, "pipe.dat")
+    p, ev, other = report(local)
+    check("pipeline_report", p.returncode == 0 and len(ev) == int(m.group(1)) and not other,
+          p.stderr[:200] + f" {len(ev)} of {m.group(1)}")
+    progs = {re.search(r"prog=(\S+)", e[5]).group(1) for e in ev
+             if e[4] == "instance_start" and "prog=" in e[5]}
+    check("pipeline_every_program", {"hello", "cat"} <= progs, sorted(progs))
+    tasks = {e[0].strip() for e in ev}
+    check("pipeline_wc_ran_inside", "wc" in tasks or any(
+        "next_comm=wc" in e[5] or "==> wc:" in e[5] for e in ev), sorted(tasks))
+    guest_report(sh, "/tmp/pipe.dat", ev, "pipeline")
+
+    # a list: each pipeline recorded by itself, the next one not
+    out = sh.cmd("trace record -o /tmp/one.dat -e wasm hello | wc -c; hello", timeout=60)
+    m = WROTE_RE.search(out)
+    check("list_records_one_pipeline", m and out.count("Hello, world") == 1 and
+          out.index("written to") < out.index("Hello, world"), out[-300:])
+
+    # a command list with -c: every pipeline of it recorded, && after it
+    # sees its status
+    out = sh.cmd("trace record -o /tmp/list.dat -e wasm -c 'hello > /tmp/h.txt; "
+                 "run cat - < /tmp/h.txt | wc -l && echo listed' && echo after", timeout=60)
+    m = WROTE_RE.search(out)
+    check("list_ran", re.search(r"^\s*1\nlisted\ntrace record: .*\nafter\n", out, re.M), out)
+    if m:
+        local, data = fetch(sh, "/tmp/list.dat", tmp, "list.dat")
+        p, ev, other = report(local)
+        progs = {re.search(r"prog=(\S+)", e[5]).group(1) for e in ev
+                 if e[4] == "instance_exit" and "prog=" in e[5]}
+        check("list_every_program", p.returncode == 0 and len(ev) == int(m.group(1)) and
+              progs == {"hello", "cat"}, f"{sorted(progs)} {len(ev)} of {m.group(1)}")
+        guest_report(sh, "/tmp/list.dat", ev, "list")
+    refused(sh, [
+        ("list_no_background", "trace record -e wasm -c 'hello &'", "no & in what is recorded", 2),
+        ("list_syntax_error", "trace record -e wasm -c 'hello |'",
+         "-c: syntax error: '|' needs a command", 2),
+        ("list_and_cmd", "trace record -e wasm -c hello hello", "-c LIST or CMD, not both", 2),
+    ])
+
+    # errors in the guest: not a trace.dat (cut files: the host tests), no
+    # file, a record in the background; then bad options and subcommands
+    sh.cmd("echo just some words > /tmp/words.txt")
+    refused(sh, [
+        ("report_foreign_file", "trace report -i /bin/hello.wasm", "not a trace.dat file", 1),
+        ("report_text_file", "trace report -i /tmp/words.txt", "not a trace.dat file", 1),
+        ("report_missing_file", "trace report -i /tmp/none.dat", "No such file", 1),
+    ])
+    out = sh.cmd("trace record -o /tmp/bg.dat -e wasm hello & echo status=$?")
+    check("record_not_in_background", "not in the background" in out and
+          "status=2" in out and "Hello" not in out, out)
+    refused(sh, [
+        ("record_bad_option", "trace record -x", "unknown option -x", 2),
+        ("report_bad_option", "trace report -q", "-q: unknown option", 2),
+        ("show_extra_word", "trace show extra", "takes no arguments", 2),
+        ("unknown_subcommand", "trace frob", "unknown subcommand 'frob'", 2),
+        ("unknown_subcommand_usage", "trace frob", "trace report [-i FILE]", 2),
+    ])
+
+    # every subcommand: --help
+    refused(sh, [(f"help_{sub}", f"trace {sub} --help", f"usage: trace {sub}", 0) for sub in
+                 ["list", "enable", "disable", "show", "clear", "pipe", "record", "report"]])
 
 
 def finish():

@@ -163,18 +163,21 @@ int wasm_dec_limits(struct dec *d, struct wasm_limits *out)
 
 int wasm_dec_globaltype(struct dec *d, struct wasm_global *g)
 {
-	uint8_t mut;
-	size_t at;
 	int rc = wasm_dec_valtype(d, &g->type);
 
-	if (rc)
-		return rc;
-	at = d->r.pos;
+	return rc ? rc : wasm_dec_mut(d, &g->is_mutable);
+}
+
+int wasm_dec_mut(struct dec *d, bool *out)
+{
+	size_t at = d->r.pos;
+	uint8_t mut;
+
 	if (!wasm_reader_u8(&d->r, &mut))
 		return wasm_dec_reader_fail(d);
 	if (mut > 1)
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed mutability");
-	g->is_mutable = mut == 1;
+	*out = mut == 1;
 	return 0;
 }
 

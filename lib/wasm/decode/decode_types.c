@@ -51,7 +51,6 @@ static int dec_valtypes(struct dec *d, uint32_t *n, const uint32_t **out)
 static int dec_field(struct dec *d, struct wasm_field *f)
 {
 	size_t at = d->r.pos;
-	uint8_t mut;
 	int rc;
 
 	if (at < d->r.end && (d->r.buf[at] == WASM_PACKED_I8 || d->r.buf[at] == WASM_PACKED_I16)) {
@@ -60,13 +59,7 @@ static int dec_field(struct dec *d, struct wasm_field *f)
 	} else if ((rc = wasm_dec_valtype(d, &f->type))) {
 		return rc;
 	}
-	at = d->r.pos;
-	if (!wasm_reader_u8(&d->r, &mut))
-		return wasm_dec_reader_fail(d);
-	if (mut > 1)
-		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed mutability");
-	f->mut = mut == 1;
-	return 0;
+	return wasm_dec_mut(d, &f->mut);
 }
 
 /* A composite type; struct and array only with GC. */

@@ -5,28 +5,12 @@
  * A value's dynamic type: an object's defined type (its header), a
  * function's type, i31 for an i31 reference, and for a host reference only
  * the top of its hierarchy (any, or extern). A concrete target matches when
- * some type on the declared supertype chain of the value's type is
- * equivalent to it: within one module the decoder's `canon` decides, across
- * modules wasm_functype_equal (the iso-recursive equivalence, module.c).
- * The chain is as long as the deepest subtype (the validator bounds it).
+ * the value's type is a subtype of it by the declared supertypes
+ * (wasm_deftype_sub, module.c: equivalence across modules by recursion
+ * groups).
  */
 #include "wasm/gc/gc_heap.h"
-
-static bool type_equiv(const struct wasm_functype *a, const struct wasm_functype *b)
-{
-	return a->kind == b->kind && a->nfields == b->nfields && wasm_functype_equal(a, b);
-}
-
-bool wasm_gc_type_sub(const struct wasm_functype *t, const struct wasm_functype *want)
-{
-	for (;;) {
-		if (type_equiv(t, want))
-			return true;
-		if (!t->has_super || !t->module || t->super >= t->module->ntypes)
-			return false;
-		t = &t->module->types[t->super];
-	}
-}
+#include "wasm/module_internal.h"
 
 bool wasm_gc_ref_test(uintptr_t ref, uint32_t type, const struct wasm_module *m)
 {
@@ -58,6 +42,6 @@ bool wasm_gc_ref_test(uintptr_t ref, uint32_t type, const struct wasm_module *m)
 		return false;
 	want = &m->types[wasm_type_idx(type)];
 	if (want->kind == WASM_COMP_FUNC)
-		return wasm_gc_type_sub(((const struct wasm_funcinst *)ref)->type, want);
-	return o && wasm_gc_type_sub(o->type, want);
+		return wasm_deftype_sub(((const struct wasm_funcinst *)ref)->type, want);
+	return o && wasm_deftype_sub(o->type, want);
 }

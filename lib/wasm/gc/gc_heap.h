@@ -158,8 +158,3 @@ static inline struct wasm_gc_obj *wasm_gc_obj_of(uintptr_t ref)
  * type's hierarchy, as validation ensures.
  */
 bool wasm_gc_ref_test(uintptr_t ref, uint32_t type, const struct wasm_module *m);
-
-/* wasm_gc_type_sub - whether defined type t (in t->module, or a host
- * function's type) is `want` or below it on t's declared supertype chain
- * (call_indirect's check under GC, and the casts). */
-bool wasm_gc_type_sub(const struct wasm_functype *t, const struct wasm_functype *want);

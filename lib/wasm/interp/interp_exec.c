@@ -29,10 +29,10 @@
 #include <string.h>
 
 #include "base/compiler.h"
-#include "wasm/gc/gc_heap.h"
 #include "wasm/interp/interp_internal.h"
 #include "wasm/interp/interp_fused.h"
 #include "wasm/interp/interp_num.h"
+#include "wasm/module_internal.h"
 #include "wasm/opcodes.h"
 
 int interp_stack_reserve(struct wasm_exec *x, uint64_t need)
@@ -762,7 +762,7 @@ call_indirect : {
 		TRAP(WASM_TRAP_UNINIT_ELEM);
 	want = &x->fn->inst->module->types[ip->c];
 	if (f->type != want && !wasm_functype_equal(f->type, want) &&
-	    !(want->module->uses_gc && wasm_gc_type_sub(f->type, want)))
+	    !(want->module->uses_gc && wasm_deftype_sub(f->type, want)))
 		TRAP(WASM_TRAP_INDIRECT_TYPE);
 	argbase = ip->a;
 	goto call_funcinst;

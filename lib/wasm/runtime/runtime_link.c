@@ -218,10 +218,8 @@ static bool extern_matches(const struct wasm_module *m, const struct wasm_import
 	if (e->kind != im->kind)
 		return false;
 	switch (im->kind) {
-	case WASM_EXTERN_FUNC: /* GC: or a declared subtype of the import's type */
-		return wasm_functype_equal(e->u.func->type, &m->types[m->funcs[im->index].type]) ||
-		       (m->uses_gc &&
-			wasm_gc_type_sub(e->u.func->type, &m->types[m->funcs[im->index].type]));
+	case WASM_EXTERN_FUNC: /* the actual type a subtype of the declared one (3.0) */
+		return wasm_deftype_sub(e->u.func->type, &m->types[m->funcs[im->index].type]);
 	case WASM_EXTERN_TABLE: {
 		const struct wasm_table *want = &m->tables[im->index];
 

@@ -86,6 +86,7 @@ static int const_gc(struct vmod *vm, struct const_stack *s, size_t off, uint64_t
 	const struct wasm_functype *ct;
 	int rc;
 
+	vm->m->uses_gc = true; /* the runtime evaluates it */
 	if (sub == WASM_OP_REF_I31) {
 		*t = wasm_type_ref(WASM_HEAP_I31, false);
 		return const_pop(vm, s, off, WASM_TYPE_I32, &got);
@@ -355,9 +356,14 @@ static int check_entities(struct vmod *vm)
 	if ((rc = check_types(vm)))
 		return rc;
 	vm->section = "function";
-	for (uint32_t i = 0; i < m->nfuncs; i++)
+	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		if (m->funcs[i].type >= m->ntypes)
 			return VFAIL(vm, 0, "unknown type %u (func %u)", m->funcs[i].type, i);
+		if (m->types[m->funcs[i].type].kind != WASM_COMP_FUNC)
+			return VFAIL(vm, 0,
+				     "type mismatch: type %u of func %u is not a function type",
+				     m->funcs[i].type, i);
+	}
 	vm->section = "table";
 	for (uint32_t i = 0; i < m->ntables; i++) {
 		struct wasm_table *t = &m->tables[i];
@@ -391,6 +397,10 @@ static int check_entities(struct vmod *vm)
 	for (uint32_t i = 0; i < m->ntags; i++) {
 		if (m->tags[i].type >= m->ntypes)
 			return VFAIL(vm, 0, "unknown type %u (tag %u)", m->tags[i].type, i);
+		if (m->types[m->tags[i].type].kind != WASM_COMP_FUNC)
+			return VFAIL(vm, 0,
+				     "type mismatch: type %u of tag %u is not a function type",
+				     m->tags[i].type, i);
 		if (m->types[m->tags[i].type].nresults)
 			return VFAIL(vm, 0, "non-empty tag result type (tag %u)", i);
 	}

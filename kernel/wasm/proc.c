@@ -271,6 +271,21 @@ static int proc_meta_limit(size_t len, size_t *out, bool *tight)
 	return 0;
 }
 
+/* The limit of a program's GC heap (structs and arrays, from the kernel
+ * heap, given back with its store): what is free beyond the kernel's
+ * reserve when it starts, as for its code, and at most the runtime's
+ * default. Past it an allocation traps "out of memory" after a collection. */
+static size_t proc_gc_limit(void)
+{
+	struct frame_stats f;
+
+	frame_stats(&f);
+	if (f.available <= f.reserve)
+		return 1; /* 0 would mean the default */
+	return (size_t)MIN((uint64_t)(f.available - f.reserve) * FRAME_SIZE,
+			   (uint64_t)WASM_DEFAULT_GC_BYTES);
+}
+
 /* wasm:translate's clock (the runtime has none): read only while the event
  * is on, so a program not traced pays nothing for it. */
 static uint64_t proc_translate_begin(void *arg)
@@ -316,6 +331,7 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, bool interp, uint
 	cfg.max_memory_pages = max_pages;
 	cfg.max_code_bytes = max_code;
 	cfg.eager_code = eager;
+	cfg.max_gc_bytes = proc_gc_limit();
 	cfg.translate_hook = (struct wasm_translate_hook){
 		.begin = proc_translate_begin, .done = proc_translate_done, .arg = p};
 	e = wasm_store_new(&cfg, &p->store);

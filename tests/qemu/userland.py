@@ -229,6 +229,26 @@ def c_exn(sh):
     need(len(frames) >= 3, f"backtrace of the throw: {frames!r}")
 
 
+GC_LINE = "gc: list of 1000 kept over 512 MiB of arrays, casts and i31 ok"
+
+
+def c_gc(sh):
+    """GC (3.0): more arrays than the program's GC heap may hold come and go
+    while a list stays; keeping them all traps "out of memory", and every
+    frame and heap byte comes back (after a first run of each, whose module
+    the shell keeps)."""
+    need(sh.cmd("gc", 60) == GC_LINE + "\n", "gc")
+    secs = sh.last_secs
+    check_trap(sh.cmd("gc x", 60), GC_LINE, "out of memory")
+    m0 = settled_mem(sh)
+    for _ in range(2):
+        need(sh.cmd("gc", 60) == GC_LINE + "\n", "gc again")
+        check_trap(sh.cmd("gc x", 60), GC_LINE, "out of memory")
+    m1 = settled_mem(sh, m0)
+    need(same_mem(m1, m0), f"after 2 more runs of gc and gc x: {mem_said(m0, m1)}")
+    return f"gc took {secs:.2f} s"
+
+
 def c_alloc(sh):
     out = sh.cmd("alloc", 60)
     m = line_re(r"^alloc: got (\d+) KiB in (\d+) blocks of 1024 KiB, then malloc refused$", out)
@@ -534,6 +554,7 @@ def checks(runs, alloc_args, big_runs):
 
 
         ("exceptions", c_exn),
+        ("gc", c_gc),
         ("alloc", c_alloc),
         ("usage_errors", c_bad_usage),
         ("stdin_lines_ctrl_d", c_stdin_lines),

@@ -101,6 +101,10 @@ STDIN=$tmp/root/file.txt case_ pipebench_read 0 '' '^bench=pipe_throughput bytes
 STDIN=$tmp/root/file.txt case_ pipebench_pong 0 '^line one$' '' -- pipebench pong
 case_ pipebench_ping_no_reply 1 'p' '^pipebench: read: end of input$' -- pipebench ping 2
 case_ pipebench_usage 2 '' '^usage: pipebench' -- pipebench write 0
+# gc.wat: 512 MiB of arrays collected while a list stays, casts, i31; with
+# an argument it keeps everything until the GC heap's limit traps
+case_ gc_collects 0 '^gc: list of 1000 kept over 512 MiB of arrays, casts and i31 ok$' '' -- gc
+case_ gc_limit_traps 134 '^gc: list of 1000' 'trap: out of memory' -- gc x
 
 # sleep really waits (and not much longer)
 if [[ -z $FILTER || sleep_waits == *"$FILTER"* ]]; then

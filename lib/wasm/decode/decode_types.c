@@ -78,7 +78,11 @@ static int dec_comptype(struct dec *d, struct wasm_functype *t, bool gc)
 			return rc;
 		return dec_valtypes(d, &t->nresults, &t->results);
 	}
-	if (!gc || (form != FORM_STRUCT && form != FORM_ARRAY))
+	if (!gc && (form == FORM_STRUCT || form == FORM_ARRAY || form == FORM_SUB ||
+		    form == FORM_SUB_FINAL || form == FORM_REC))
+		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed type form 0x%02x (feature %s off)",
+				form, wasm_feature_name(WASM_FEAT_GC));
+	if (form != FORM_STRUCT && form != FORM_ARRAY)
 		return DEC_FAIL(d, ERR_MALFORMED, at,
 				"integer representation too long: function type form 0x%02x", form);
 	t->kind = form == FORM_STRUCT ? WASM_COMP_STRUCT : WASM_COMP_ARRAY;

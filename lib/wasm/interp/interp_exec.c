@@ -935,8 +935,8 @@ L_SIMD_MEM0:
 		TRAP(kind);
 	NEXT();
 L_SIMD_LOAD : {
-	/* v128.load: a address, c result, imm offset (< 2^32) */
-	uint64_t ea = (uint64_t)(uint32_t)fp[ip->a] + ip->imm;
+	/* v128.load: address fp[a] + b (i32), c result, imm offset (< 2^32) */
+	uint64_t ea = (uint64_t)(uint32_t)(fp[ip->a] + ip->b) + ip->imm;
 
 	if (UNLIKELY(ea + 16 > x->msize))
 		TRAP(WASM_TRAP_MEMORY_OOB);

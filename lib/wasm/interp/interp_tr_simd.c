@@ -9,9 +9,9 @@
  *   OP_SIMD         a row of interp_simd_rows: operands at slots a, b
  *                   (a third in imm >> 32), the row in imm's low 16 bits,
  *                   its lane index in bits 16-23, the result to slot c.
- *   OP_SIMD_LOAD    v128.load on memory 0 of i32 addresses: address a,
- *                   result c, offset imm. OP_SIMD_STORE: v128.store, the
- *                   value at b.
+ *   OP_SIMD_LOAD    v128.load on memory 0 of i32 addresses: address
+ *                   slot a plus b (an i32 sum), result c, offset imm.
+ *                   OP_SIMD_STORE: v128.store, address a, the value at b.
  *   OP_SIMD_MEM0    the other loads and stores on that memory: address a,
  *                   vector operand b, result c, imm the offset | the row
  *                   << 32 | the lane << 48 (interp_simd_mem0).
@@ -69,7 +69,13 @@ static bool tr_mem0(struct tr *t, const struct wasm_opinfo *oi, uint32_t sub, ui
 
 	if (mem || t->m->mems[0].limits.is64 || offset > UINT32_MAX)
 		return false;
-	pop_operands(t, oi->sig, s);
+	if (sub == WASM_OP_V128_LOAD && t->vs[t->h - 1].kind == V_ADDK) {
+		/* local + k: k, wrapped with the local, goes in b */
+		s[0] = t->vs[t->h - 1].local;
+		s[1] = (uint32_t)t->vs[--t->h].val;
+	} else {
+		pop_operands(t, oi->sig, s);
+	}
 	in = interp_tr_emit(t, sub == WASM_OP_V128_LOAD	   ? OP_SIMD_LOAD
 			       : sub == WASM_OP_V128_STORE ? OP_SIMD_STORE
 							   : OP_SIMD_MEM0);

@@ -374,14 +374,16 @@ static uint32_t access_size(uint32_t sub)
 	return 1u << wasm_imm_memarg_align(imm);
 }
 
-/* The access of row `sub` at addr + offset: the vector operand (a store's
- * value, a lane load's vector) at vec, the result to res. */
-static int access(uint64_t addr, const uint64_t *vec, uint64_t *res, uint32_t sub,
-		  uint64_t offset, unsigned lane, uint8_t *mb, uint64_t msize)
+/* The access of row `sub` of `size` bytes (access_size) at addr + offset:
+ * the vector operand (a store's value, a lane load's vector) at vec, the
+ * result to res. Inlined once per size, so that its copies have a constant
+ * size (no library call). */
+static inline __attribute__((always_inline)) int
+access_n(uint64_t addr, const uint64_t *vec, uint64_t *res, uint32_t sub, uint64_t offset,
+	 unsigned lane, uint8_t *mb, uint64_t msize, uint32_t size)
 {
 	bool store = sub == WASM_OP_V128_STORE ||
 		     (sub >= WASM_OP_V128_STORE8_LANE && sub <= WASM_OP_V128_STORE64_LANE);
-	uint32_t size = access_size(sub);
 	uint64_t ea = addr + offset;
 	v128_t r;
 
@@ -426,6 +428,23 @@ static int access(uint64_t addr, const uint64_t *vec, uint64_t *res, uint32_t su
 	return 0;
 }
 
+static int access(uint64_t addr, const uint64_t *vec, uint64_t *res, uint32_t sub,
+		  uint64_t offset, unsigned lane, uint8_t *mb, uint64_t msize)
+{
+	switch (access_size(sub)) {
+	case 1:
+		return access_n(addr, vec, res, sub, offset, lane, mb, msize, 1);
+	case 2:
+		return access_n(addr, vec, res, sub, offset, lane, mb, msize, 2);
+	case 4:
+		return access_n(addr, vec, res, sub, offset, lane, mb, msize, 4);
+	case 8:
+		return access_n(addr, vec, res, sub, offset, lane, mb, msize, 8);
+	default:
+		return access_n(addr, vec, res, sub, offset, lane, mb, msize, 16);
+	}
+}
+
 int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, bool at64,
 		    uint8_t *mb, uint64_t msize)
 {
@@ -435,6 +454,11 @@ int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, b
 
 int interp_simd_mem0(uint64_t *fp, const struct ins *ip, uint8_t *mb, uint64_t msize)
 {
-	return access((uint32_t)fp[ip->a], fp + ip->b, fp + ip->c, (uint16_t)(ip->imm >> 32),
+	uint32_t sub = (uint16_t)(ip->imm >> 32);
+	/* the lane loads and stores have a vector operand in b, the rest a
+	 * constant to add to the address */
+	bool vec = sub >= WASM_OP_V128_LOAD8_LANE && sub <= WASM_OP_V128_STORE64_LANE;
+
+	return access((uint32_t)(fp[ip->a] + (vec ? 0 : ip->b)), fp + ip->b, fp + ip->c, sub,
 		      (uint32_t)ip->imm, (uint8_t)(ip->imm >> 48), mb, msize);
 }

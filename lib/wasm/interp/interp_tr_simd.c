@@ -12,9 +12,10 @@
  *   OP_SIMD_LOAD    v128.load on memory 0 of i32 addresses: address
  *                   slot a plus b (an i32 sum), result c, offset imm.
  *                   OP_SIMD_STORE: v128.store, address a, the value at b.
- *   OP_SIMD_MEM0    the other loads and stores on that memory: address a,
- *                   vector operand b, result c, imm the offset | the row
- *                   << 32 | the lane << 48 (interp_simd_mem0).
+ *   OP_SIMD_MEM0    the other loads and stores on that memory: address a
+ *                   (plus b, an i32 sum, for a row without a vector
+ *                   operand), vector operand b, result c, imm the offset |
+ *                   the row << 32 | the lane << 48 (interp_simd_mem0).
  *   OP_SIMD_MEM     an access to another memory or an i64 one: its
  *                   operands written to consecutive slots from a (address,
  *                   then a vector), the result from a; b the row and the
@@ -69,7 +70,7 @@ static bool tr_mem0(struct tr *t, const struct wasm_opinfo *oi, uint32_t sub, ui
 
 	if (mem || t->m->mems[0].limits.is64 || offset > UINT32_MAX)
 		return false;
-	if (sub == WASM_OP_V128_LOAD && t->vs[t->h - 1].kind == V_ADDK) {
+	if (wasm_sig_nparams(oi->sig) == 1 && t->vs[t->h - 1].kind == V_ADDK) {
 		/* local + k: k, wrapped with the local, goes in b */
 		s[0] = t->vs[t->h - 1].local;
 		s[1] = (uint32_t)t->vs[--t->h].val;

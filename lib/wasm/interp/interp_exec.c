@@ -30,6 +30,7 @@
 
 #include "base/compiler.h"
 #include "wasm/interp/interp_internal.h"
+#include "wasm/interp/simd_exec.h"
 #include "wasm/interp/interp_fused.h"
 #include "wasm/interp/interp_num.h"
 #include "wasm/opcodes.h"
@@ -933,6 +934,12 @@ L_SIMD_MEM0:
 	kind = interp_simd_mem0(fp, ip, mb, x->msize);
 	if (UNLIKELY(kind))
 		TRAP(kind);
+	NEXT();
+	SIMD_HOT_HANDLERS
+L_SIMD_CONST:
+	/* a v128 constant: low half in imm, high half in a | b << 32 */
+	fp[ip->c] = ip->imm;
+	fp[ip->c + 1] = ip->a | (uint64_t)ip->b << 32;
 	NEXT();
 L_SIMD_LOAD : {
 	/* v128.load: address fp[a] + b (i32), c result, imm offset (< 2^32) */

@@ -9,6 +9,8 @@
  *   OP_SIMD         a row of interp_simd_rows: operands at slots a, b
  *                   (a third in imm >> 32), the row in imm's low 16 bits,
  *                   its lane index in bits 16-23, the result to slot c.
+ *                   The rows of simd_exec.h have their own ops (row_op),
+ *                   with the same fields.
  *   OP_SIMD_LOAD    v128.load on memory 0 of i32 addresses: address
  *                   slot a plus b (an i32 sum), result c, offset imm.
  *                   OP_SIMD_STORE: v128.store, address a, the value at b.
@@ -22,6 +24,8 @@
  *                   lane << 16, imm the offset, c the memory's index + 1.
  *   OP_SIMD_SHUFFLE operands from a, as OP_SIMD_MEM's; the 16 lane
  *                   indices in imm, b and c.
+ *   OP_SIMD_CONST   a v128.const operand written to slot c: the low half
+ *                   in imm, the high half in a | b << 32.
  *
  * v128.const is two constant entries, which become immediates or slots
  * like any other constant. A v128 result that a local.set takes at once
@@ -36,6 +40,35 @@ static uint32_t type_slots(uint8_t t)
 	return t == WASM_TYPE_V128 ? 2 : t == WASM_TYPE_UNKNOWN ? 0 : 1;
 }
 
+/* The run loop's own op for row sub (simd_exec.h), or OP_SIMD. */
+static uint32_t row_op(uint32_t sub)
+{
+	switch (sub) {
+	case WASM_OP_F64X2_ADD:
+		return OP_SIMD_F64X2_ADD;
+	case WASM_OP_F64X2_SUB:
+		return OP_SIMD_F64X2_SUB;
+	case WASM_OP_F64X2_MUL:
+		return OP_SIMD_F64X2_MUL;
+	case WASM_OP_V128_AND:
+		return OP_SIMD_V128_AND;
+	case WASM_OP_V128_OR:
+		return OP_SIMD_V128_OR;
+	case WASM_OP_V128_XOR:
+		return OP_SIMD_V128_XOR;
+	case WASM_OP_I32X4_ADD:
+		return OP_SIMD_I32X4_ADD;
+	case WASM_OP_F64X2_EXTRACT_LANE:
+		return OP_SIMD_F64X2_EXTRACT_LANE;
+	case WASM_OP_I32X4_EXTRACT_LANE:
+		return OP_SIMD_I32X4_EXTRACT_LANE;
+	case WASM_OP_F64X2_SPLAT:
+		return OP_SIMD_F64X2_SPLAT;
+	default:
+		return OP_SIMD;
+	}
+}
+
 /* Pops a v128 operand; returns the slot of its low half. */
 static uint32_t pop_v128(struct tr *t)
 {
@@ -44,6 +77,15 @@ static uint32_t pop_v128(struct tr *t)
 	t->h -= 2;
 	if (e[0].kind == V_LOCAL && e[1].kind == V_LOCAL && e[1].local == e[0].local + 1)
 		return e[0].local;
+	if (e[0].kind == V_CONST && e[1].kind == V_CONST) {
+		struct ins *in = interp_tr_emit(t, OP_SIMD_CONST);
+
+		in->imm = e[0].val;
+		in->a = (uint32_t)e[1].val;
+		in->b = (uint32_t)(e[1].val >> 32);
+		in->c = interp_tr_slot(t, t->h);
+		return in->c;
+	}
 	t->h += 2;
 	interp_tr_materialize_top(t, 2);
 	t->h -= 2;
@@ -100,7 +142,8 @@ bool interp_tr_simd_local_set(struct tr *t, uint32_t x)
 	if (t->nomem || t->last_prod < 0 || t->last_prod != (int64_t)t->n - 1)
 		return false;
 	op = t->ops[t->n - 1];
-	if (op != OP_SIMD && op != OP_SIMD_LOAD && op != OP_SIMD_MEM0)
+	if (op != OP_SIMD && op != OP_SIMD_LOAD && op != OP_SIMD_MEM0 &&
+	    (op < OP_SIMD_F64X2_ADD || op > OP_SIMD_F64X2_SPLAT))
 		return false;
 	if (t->code[t->n - 1].c != interp_tr_slot(t, top) || t->vs[top].kind != V_SLOT ||
 	    t->vs[top + 1].kind != V_SLOT)
@@ -157,7 +200,7 @@ void interp_tr_simd(struct tr *t, bool dead)
 		uint32_t s[3] = {0};
 
 		pop_operands(t, oi->sig, s);
-		in = interp_tr_emit(t, OP_SIMD);
+		in = interp_tr_emit(t, row_op(sub));
 		in->a = s[0];
 		in->b = s[1];
 		in->imm = sub | (uint64_t)lane << 16 | (uint64_t)s[2] << 32;

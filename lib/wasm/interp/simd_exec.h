@@ -1,0 +1,68 @@
+/*
+ * simd_exec.h - the run loop's own handlers for the SIMD rows that numeric
+ * loops use most (interp_exec.c expands SIMD_HOT_HANDLERS among its labels):
+ * no call through interp_simd_rows. Fields as OP_SIMD's (interp_tr_simd.c):
+ * operands at slots a and b, the lane in imm >> 16, the result at slot c,
+ * every operand read before the result is written (c may be a or b). The
+ * semantics are simd_ops.h's: f64 arithmetic as the scalar F64_ ops, i32
+ * lanes added two to a slot (the carry out of the low lane cut off).
+ */
+#pragma once
+
+#define SIMD_HOT_F64_(n, op)                                     \
+	L_##n : {                                                \
+		double x0, x1, y0, y1;                           \
+		memcpy(&x0, fp + ip->a, 8);                      \
+		memcpy(&x1, fp + ip->a + 1, 8);                  \
+		memcpy(&y0, fp + ip->b, 8);                      \
+		memcpy(&y1, fp + ip->b + 1, 8);                  \
+		x0 = x0 op y0;                                   \
+		x1 = x1 op y1;                                   \
+		memcpy(fp + ip->c, &x0, 8);                      \
+		memcpy(fp + ip->c + 1, &x1, 8);                  \
+		NEXT();                                          \
+	}
+#define SIMD_HOT_BITS_(n, op)                                    \
+	L_##n : {                                                \
+		uint64_t r0 = fp[ip->a] op fp[ip->b];            \
+		uint64_t r1 = fp[ip->a + 1] op fp[ip->b + 1];    \
+		fp[ip->c] = r0;                                  \
+		fp[ip->c + 1] = r1;                              \
+		NEXT();                                          \
+	}
+
+/* two i32 lanes of one slot: each lane's sum mod 2^32 */
+static inline uint64_t simd_hot_add32x2(uint64_t a, uint64_t b)
+{
+	const uint64_t low31 = UINT64_C(0x7fffffff7fffffff);
+
+	return ((a & low31) + (b & low31)) ^ ((a ^ b) & ~low31);
+}
+
+#define SIMD_HOT_HANDLERS                                                          \
+	SIMD_HOT_F64_(SIMD_F64X2_ADD, +)                                           \
+	SIMD_HOT_F64_(SIMD_F64X2_SUB, -)                                           \
+	SIMD_HOT_F64_(SIMD_F64X2_MUL, *)                                           \
+	SIMD_HOT_BITS_(SIMD_V128_AND, &)                                           \
+	SIMD_HOT_BITS_(SIMD_V128_OR, |)                                            \
+	SIMD_HOT_BITS_(SIMD_V128_XOR, ^)                                           \
+	L_SIMD_I32X4_ADD : {                                                       \
+		uint64_t r0 = simd_hot_add32x2(fp[ip->a], fp[ip->b]);              \
+		uint64_t r1 = simd_hot_add32x2(fp[ip->a + 1], fp[ip->b + 1]);      \
+		fp[ip->c] = r0;                                                    \
+		fp[ip->c + 1] = r1;                                                \
+		NEXT();                                                            \
+	}                                                                          \
+	L_SIMD_F64X2_EXTRACT_LANE:                                                 \
+	fp[ip->c] = fp[ip->a + ((ip->imm >> 16) & 1)];                             \
+	NEXT();                                                                    \
+	L_SIMD_I32X4_EXTRACT_LANE:                                                 \
+	fp[ip->c] = (uint32_t)(fp[ip->a + ((ip->imm >> 17) & 1)] >>                \
+			       (32 * ((ip->imm >> 16) & 1)));                      \
+	NEXT();                                                                    \
+	L_SIMD_F64X2_SPLAT : {                                                     \
+		uint64_t v = fp[ip->a];                                            \
+		fp[ip->c] = v;                                                     \
+		fp[ip->c + 1] = v;                                                 \
+		NEXT();                                                            \
+	}

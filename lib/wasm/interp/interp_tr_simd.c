@@ -58,6 +58,8 @@ static uint32_t row_op(uint32_t sub)
 		return OP_SIMD_V128_XOR;
 	case WASM_OP_I32X4_ADD:
 		return OP_SIMD_I32X4_ADD;
+	case WASM_OP_I32X4_MUL:
+		return OP_SIMD_I32X4_MUL;
 	case WASM_OP_F64X2_EXTRACT_LANE:
 		return OP_SIMD_F64X2_EXTRACT_LANE;
 	case WASM_OP_I32X4_EXTRACT_LANE:

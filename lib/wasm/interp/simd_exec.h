@@ -5,7 +5,7 @@
  * operands at slots a and b, the lane in imm >> 16, the result at slot c,
  * every operand read before the result is written (c may be a or b). The
  * semantics are simd_ops.h's: f64 arithmetic as the scalar F64_ ops, i32
- * lanes added two to a slot (the carry out of the low lane cut off).
+ * lanes added or multiplied two to a slot (mod 2^32 each).
  */
 #pragma once
 
@@ -39,6 +39,22 @@ static inline uint64_t simd_hot_add32x2(uint64_t a, uint64_t b)
 	return ((a & low31) + (b & low31)) ^ ((a ^ b) & ~low31);
 }
 
+/* two i32 lanes of one slot: each lane's product mod 2^32 */
+static inline uint64_t simd_hot_mul32x2(uint64_t a, uint64_t b)
+{
+	return (uint32_t)((uint32_t)a * (uint32_t)b) |
+	       (uint64_t)((uint32_t)(a >> 32) * (uint32_t)(b >> 32)) << 32;
+}
+
+#define SIMD_HOT_I32_(n, f)                                                        \
+	L_##n : {                                                                  \
+		uint64_t r0 = f(fp[ip->a], fp[ip->b]);                             \
+		uint64_t r1 = f(fp[ip->a + 1], fp[ip->b + 1]);                     \
+		fp[ip->c] = r0;                                                    \
+		fp[ip->c + 1] = r1;                                                \
+		NEXT();                                                            \
+	}
+
 #define SIMD_HOT_HANDLERS                                                          \
 	SIMD_HOT_F64_(SIMD_F64X2_ADD, +)                                           \
 	SIMD_HOT_F64_(SIMD_F64X2_SUB, -)                                           \
@@ -46,13 +62,8 @@ static inline uint64_t simd_hot_add32x2(uint64_t a, uint64_t b)
 	SIMD_HOT_BITS_(SIMD_V128_AND, &)                                           \
 	SIMD_HOT_BITS_(SIMD_V128_OR, |)                                            \
 	SIMD_HOT_BITS_(SIMD_V128_XOR, ^)                                           \
-	L_SIMD_I32X4_ADD : {                                                       \
-		uint64_t r0 = simd_hot_add32x2(fp[ip->a], fp[ip->b]);              \
-		uint64_t r1 = simd_hot_add32x2(fp[ip->a + 1], fp[ip->b + 1]);      \
-		fp[ip->c] = r0;                                                    \
-		fp[ip->c + 1] = r1;                                                \
-		NEXT();                                                            \
-	}                                                                          \
+	SIMD_HOT_I32_(SIMD_I32X4_ADD, simd_hot_add32x2)                            \
+	SIMD_HOT_I32_(SIMD_I32X4_MUL, simd_hot_mul32x2)                            \
 	L_SIMD_F64X2_EXTRACT_LANE:                                                 \
 	fp[ip->c] = fp[ip->a + ((ip->imm >> 16) & 1)];                             \
 	NEXT();                                                                    \

@@ -277,12 +277,12 @@ static inline void put(uint64_t *v, v128_t r)
 	X(SPLAT32, I32X4_SPLAT, i32x4_splat) \
 	X(SPLAT32, F32X4_SPLAT, f32x4_splat) \
 	X(SPLAT64, I64X2_SPLAT, i64x2_splat) \
-	X(SPLAT64, F64X2_SPLAT, f64x2_splat) 
+	X(SPLAT64, F64X2_SPLAT, f64x2_splat)
 /* clang-format on */
 
-#define A  get(fp + ip->a)
-#define B  get(fp + ip->b)
-#define LANE ((unsigned)(uint8_t)(ip->imm >> 16))
+#define A	     get(fp + ip->a)
+#define B	     get(fp + ip->b)
+#define LANE	     ((unsigned)(uint8_t)(ip->imm >> 16))
 #define UN(f)	     put(fp + ip->c, simd_##f(A))
 #define BIN(f)	     put(fp + ip->c, simd_##f(A, B))
 #define TERN(f)	     put(fp + ip->c, simd_##f(A, B, get(fp + (uint32_t)(ip->imm >> 32))))
@@ -293,10 +293,10 @@ static inline void put(uint64_t *v, v128_t r)
 #define REPLACE64(f) put(fp + ip->c, simd_##f(A, LANE, fp[ip->b]))
 #define SPLAT32(f)   put(fp + ip->c, simd_##f((uint32_t)fp[ip->a]))
 #define SPLAT64(f)   put(fp + ip->c, simd_##f(fp[ip->a]))
-#define DEFINE(k, n, f)                                               \
+#define DEFINE(k, n, f)                                         \
 	static void row_##n(uint64_t *fp, const struct ins *ip) \
-	{                                                             \
-		k(f);                                                 \
+	{                                                       \
+		k(f);                                           \
 	}
 SIMD_ROWS(DEFINE)
 #undef DEFINE
@@ -428,8 +428,8 @@ access_n(uint64_t addr, const uint64_t *vec, uint64_t *res, uint32_t sub, uint64
 	return 0;
 }
 
-static int access(uint64_t addr, const uint64_t *vec, uint64_t *res, uint32_t sub,
-		  uint64_t offset, unsigned lane, uint8_t *mb, uint64_t msize)
+static int access(uint64_t addr, const uint64_t *vec, uint64_t *res, uint32_t sub, uint64_t offset,
+		  unsigned lane, uint8_t *mb, uint64_t msize)
 {
 	switch (access_size(sub)) {
 	case 1:

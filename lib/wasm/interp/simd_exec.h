@@ -9,26 +9,28 @@
  */
 #pragma once
 
-#define SIMD_HOT_F64_(n, op)                                     \
-	L_##n : {                                                \
-		double x0, x1, y0, y1;                           \
-		memcpy(&x0, fp + ip->a, 8);                      \
-		memcpy(&x1, fp + ip->a + 1, 8);                  \
-		memcpy(&y0, fp + ip->b, 8);                      \
-		memcpy(&y1, fp + ip->b + 1, 8);                  \
-		x0 = x0 op y0;                                   \
-		x1 = x1 op y1;                                   \
-		memcpy(fp + ip->c, &x0, 8);                      \
-		memcpy(fp + ip->c + 1, &x1, 8);                  \
-		NEXT();                                          \
+#define SIMD_HOT_F64_(n, op)                    \
+	L_##n:                                  \
+	{                                       \
+		double x0, x1, y0, y1;          \
+		memcpy(&x0, fp + ip->a, 8);     \
+		memcpy(&x1, fp + ip->a + 1, 8); \
+		memcpy(&y0, fp + ip->b, 8);     \
+		memcpy(&y1, fp + ip->b + 1, 8); \
+		x0 = x0 op y0;                  \
+		x1 = x1 op y1;                  \
+		memcpy(fp + ip->c, &x0, 8);     \
+		memcpy(fp + ip->c + 1, &x1, 8); \
+		NEXT();                         \
 	}
-#define SIMD_HOT_BITS_(n, op)                                    \
-	L_##n : {                                                \
-		uint64_t r0 = fp[ip->a] op fp[ip->b];            \
-		uint64_t r1 = fp[ip->a + 1] op fp[ip->b + 1];    \
-		fp[ip->c] = r0;                                  \
-		fp[ip->c + 1] = r1;                              \
-		NEXT();                                          \
+#define SIMD_HOT_BITS_(n, op)                                 \
+	L_##n:                                                \
+	{                                                     \
+		uint64_t r0 = fp[ip->a] op fp[ip->b];         \
+		uint64_t r1 = fp[ip->a + 1] op fp[ip->b + 1]; \
+		fp[ip->c] = r0;                               \
+		fp[ip->c + 1] = r1;                           \
+		NEXT();                                       \
 	}
 
 /* two i32 lanes of one slot: each lane's sum mod 2^32 */
@@ -46,34 +48,34 @@ static inline uint64_t simd_hot_mul32x2(uint64_t a, uint64_t b)
 	       (uint64_t)((uint32_t)(a >> 32) * (uint32_t)(b >> 32)) << 32;
 }
 
-#define SIMD_HOT_I32_(n, f)                                                        \
-	L_##n : {                                                                  \
-		uint64_t r0 = f(fp[ip->a], fp[ip->b]);                             \
-		uint64_t r1 = f(fp[ip->a + 1], fp[ip->b + 1]);                     \
-		fp[ip->c] = r0;                                                    \
-		fp[ip->c + 1] = r1;                                                \
-		NEXT();                                                            \
+#define SIMD_HOT_I32_(n, f)                                    \
+	L_##n:                                                 \
+	{                                                      \
+		uint64_t r0 = f(fp[ip->a], fp[ip->b]);         \
+		uint64_t r1 = f(fp[ip->a + 1], fp[ip->b + 1]); \
+		fp[ip->c] = r0;                                \
+		fp[ip->c + 1] = r1;                            \
+		NEXT();                                        \
 	}
 
-#define SIMD_HOT_HANDLERS                                                          \
-	SIMD_HOT_F64_(SIMD_F64X2_ADD, +)                                           \
-	SIMD_HOT_F64_(SIMD_F64X2_SUB, -)                                           \
-	SIMD_HOT_F64_(SIMD_F64X2_MUL, *)                                           \
-	SIMD_HOT_BITS_(SIMD_V128_AND, &)                                           \
-	SIMD_HOT_BITS_(SIMD_V128_OR, |)                                            \
-	SIMD_HOT_BITS_(SIMD_V128_XOR, ^)                                           \
-	SIMD_HOT_I32_(SIMD_I32X4_ADD, simd_hot_add32x2)                            \
-	SIMD_HOT_I32_(SIMD_I32X4_MUL, simd_hot_mul32x2)                            \
-	L_SIMD_F64X2_EXTRACT_LANE:                                                 \
-	fp[ip->c] = fp[ip->a + ((ip->imm >> 16) & 1)];                             \
-	NEXT();                                                                    \
-	L_SIMD_I32X4_EXTRACT_LANE:                                                 \
-	fp[ip->c] = (uint32_t)(fp[ip->a + ((ip->imm >> 17) & 1)] >>                \
-			       (32 * ((ip->imm >> 16) & 1)));                      \
-	NEXT();                                                                    \
-	L_SIMD_F64X2_SPLAT : {                                                     \
-		uint64_t v = fp[ip->a];                                            \
-		fp[ip->c] = v;                                                     \
-		fp[ip->c + 1] = v;                                                 \
-		NEXT();                                                            \
+#define SIMD_HOT_HANDLERS                                                                          \
+	SIMD_HOT_F64_(SIMD_F64X2_ADD, +)                                                           \
+	SIMD_HOT_F64_(SIMD_F64X2_SUB, -)                                                           \
+	SIMD_HOT_F64_(SIMD_F64X2_MUL, *)                                                           \
+	SIMD_HOT_BITS_(SIMD_V128_AND, &)                                                           \
+	SIMD_HOT_BITS_(SIMD_V128_OR, |)                                                            \
+	SIMD_HOT_BITS_(SIMD_V128_XOR, ^)                                                           \
+	SIMD_HOT_I32_(SIMD_I32X4_ADD, simd_hot_add32x2)                                            \
+	SIMD_HOT_I32_(SIMD_I32X4_MUL, simd_hot_mul32x2)                                            \
+	L_SIMD_F64X2_EXTRACT_LANE:                                                                 \
+	fp[ip->c] = fp[ip->a + ((ip->imm >> 16) & 1)];                                             \
+	NEXT();                                                                                    \
+	L_SIMD_I32X4_EXTRACT_LANE:                                                                 \
+	fp[ip->c] = (uint32_t)(fp[ip->a + ((ip->imm >> 17) & 1)] >> (32 * ((ip->imm >> 16) & 1))); \
+	NEXT();                                                                                    \
+	L_SIMD_F64X2_SPLAT : {                                                                     \
+		uint64_t v = fp[ip->a];                                                            \
+		fp[ip->c] = v;                                                                     \
+		fp[ip->c + 1] = v;                                                                 \
+		NEXT();                                                                            \
 	}

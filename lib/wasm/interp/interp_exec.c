@@ -936,6 +936,7 @@ L_SIMD_MEM0:
 		TRAP(kind);
 	NEXT();
 	SIMD_HOT_HANDLERS
+	SIMD_HOT_LOAD_LANE
 L_SIMD_CONST:
 	/* a v128 constant: low half in imm, high half in a | b << 32 */
 	fp[ip->c] = ip->imm;

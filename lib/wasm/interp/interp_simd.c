@@ -1,12 +1,11 @@
 /*
  * interp_simd.c - the interpreter's SIMD instructions (prefix 0xfd): the
- * run loop's OP_SIMD, OP_SIMD_SHUFFLE and OP_SIMD_MEM handlers call these.
+ * run loop's OP_SIMD, OP_SIMD_SHUFFLE, OP_SIMD_MEM and OP_SIMD_MEM0
+ * handlers call these (their fields: interp_tr_simd.c).
  *
  * A v128 value takes two consecutive 8-byte slots, bytes 0-7 (lanes in
- * little-endian order) in the first (see interp_internal.h). The translator
- * writes an instruction's operands to consecutive slots from v (a v128
- * operand takes two, a scalar one) and the result goes to v[0] (v[0..1]
- * for a v128). The lane semantics are simd_ops.h's.
+ * little-endian order) in the first (see interp_internal.h). The lane
+ * semantics are simd_ops.h's.
  */
 #include <string.h>
 

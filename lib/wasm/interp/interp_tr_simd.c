@@ -14,7 +14,8 @@
  *   OP_SIMD_LOAD    v128.load on memory 0 of i32 addresses: address
  *                   slot a plus b (an i32 sum), result c, offset imm.
  *                   OP_SIMD_STORE: v128.store, address a, the value at b.
- *   OP_SIMD_MEM0    the other loads and stores on that memory: address a
+ *   OP_SIMD_MEM0    the other loads and stores on that memory (the lane
+ *                   loads as OP_SIMD_LOAD_LANE, simd_exec.h): address a
  *                   (plus b, an i32 sum, for a row without a vector
  *                   operand), vector operand b, result c, imm the offset |
  *                   the row << 32 | the lane << 48 (interp_simd_mem0).
@@ -121,9 +122,14 @@ static bool tr_mem0(struct tr *t, const struct wasm_opinfo *oi, uint32_t sub, ui
 	} else {
 		pop_operands(t, oi->sig, s);
 	}
-	in = interp_tr_emit(t, sub == WASM_OP_V128_LOAD	   ? OP_SIMD_LOAD
-			       : sub == WASM_OP_V128_STORE ? OP_SIMD_STORE
-							   : OP_SIMD_MEM0);
+	if (sub == WASM_OP_V128_LOAD)
+		in = interp_tr_emit(t, OP_SIMD_LOAD);
+	else if (sub == WASM_OP_V128_STORE)
+		in = interp_tr_emit(t, OP_SIMD_STORE);
+	else if (sub >= WASM_OP_V128_LOAD8_LANE && sub <= WASM_OP_V128_LOAD64_LANE)
+		in = interp_tr_emit(t, OP_SIMD_LOAD_LANE);
+	else
+		in = interp_tr_emit(t, OP_SIMD_MEM0);
 	in->a = s[0];
 	in->b = s[1];
 	in->imm = sub == WASM_OP_V128_LOAD || sub == WASM_OP_V128_STORE
@@ -144,7 +150,7 @@ bool interp_tr_simd_local_set(struct tr *t, uint32_t x)
 	if (t->nomem || t->last_prod < 0 || t->last_prod != (int64_t)t->n - 1)
 		return false;
 	op = t->ops[t->n - 1];
-	if (op != OP_SIMD && op != OP_SIMD_LOAD && op != OP_SIMD_MEM0 &&
+	if (op != OP_SIMD && op != OP_SIMD_LOAD && op != OP_SIMD_MEM0 && op != OP_SIMD_LOAD_LANE &&
 	    (op < OP_SIMD_F64X2_ADD || op > OP_SIMD_F64X2_SPLAT))
 		return false;
 	if (t->code[t->n - 1].c != interp_tr_slot(t, top) || t->vs[top].kind != V_SLOT ||

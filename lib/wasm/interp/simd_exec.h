@@ -58,6 +58,44 @@ static inline uint64_t simd_hot_mul32x2(uint64_t a, uint64_t b)
 		NEXT();                                        \
 	}
 
+/* v128.load8/16/32/64_lane on memory 0 (fields as OP_SIMD_MEM0's): the
+ * lane's 8 << lg bits replaced in the half of the vector that holds them */
+#define SIMD_HOT_LOAD_LANE                                                                   \
+	L_SIMD_LOAD_LANE : {                                                                 \
+		unsigned lg = (unsigned)(uint16_t)(ip->imm >> 32) - WASM_OP_V128_LOAD8_LANE; \
+		unsigned at = ((unsigned)(ip->imm >> 48) << lg) & 15, sh = (at & 7) * 8;     \
+		uint64_t ea = (uint64_t)(uint32_t)fp[ip->a] + (uint32_t)ip->imm;             \
+		uint64_t r[2] = {fp[ip->b], fp[ip->b + 1]}, v, mask;                         \
+		uint8_t v8;                                                                  \
+		uint16_t v16;                                                                \
+		uint32_t v32;                                                                \
+                                                                                             \
+		if (UNLIKELY(ea + (1u << lg) > x->msize))                                    \
+			TRAP(WASM_TRAP_MEMORY_OOB);                                          \
+		switch (lg) {                                                                \
+		case 0:                                                                      \
+			memcpy(&v8, mb + ea, 1);                                             \
+			v = v8;                                                              \
+			break;                                                               \
+		case 1:                                                                      \
+			memcpy(&v16, mb + ea, 2);                                            \
+			v = v16;                                                             \
+			break;                                                               \
+		case 2:                                                                      \
+			memcpy(&v32, mb + ea, 4);                                            \
+			v = v32;                                                             \
+			break;                                                               \
+		default:                                                                     \
+			memcpy(&v, mb + ea, 8);                                              \
+			break;                                                               \
+		}                                                                            \
+		mask = lg == 3 ? ~UINT64_C(0) : ((UINT64_C(1) << (8u << lg)) - 1) << sh;     \
+		r[at >> 3] = (r[at >> 3] & ~mask) | v << sh;                                 \
+		fp[ip->c] = r[0];                                                            \
+		fp[ip->c + 1] = r[1];                                                        \
+		NEXT();                                                                      \
+	}
+
 #define SIMD_HOT_HANDLERS                                                                          \
 	SIMD_HOT_F64_(SIMD_F64X2_ADD, +)                                                           \
 	SIMD_HOT_F64_(SIMD_F64X2_SUB, -)                                                           \

@@ -178,113 +178,267 @@ size_t wasm_utf8_put(uint8_t *out, uint32_t cp)
 }
 
 /*
- * Type equivalence. Without GC's recursion groups a type refers only to
- * earlier types and itself, so within a module `canon` decides (set by the
- * decoder bottom-up: a type not canonicalized yet, or a later one, is
- * unequal to any other); across modules the referenced types are compared
- * structurally, a reference back to the pair being compared counting as
- * equal (the spec's iso-recursive rule for a type's self-reference), with a
- * budget of steps and a depth as implementation limits: past them types
- * compare unequal, so no module can make a comparison take long or run the
- * stack out.
+ * Type equivalence (iso-recursive, 3.0). A type is equivalent to another
+ * iff they sit at the same position of recursion groups of the same length
+ * whose types have pairwise the same shape: kind, finality, supertype,
+ * params/results/fields, a reference into the group compared by its
+ * position there, one outside it (always to an earlier group) as a pair of
+ * types compared the same way. Within a module `canon` decides (set by the
+ * decoder group by group, decode_types.c; a reference to a later group,
+ * invalid, compares by index); across modules the outside references
+ * recurse, with a budget (value types compared in the groups recursed
+ * into) and a depth as implementation limits: past them types compare
+ * unequal, so no module can make a comparison take long or run the stack
+ * out.
  */
-#define TYPE_EQ_BUDGET 4096
+#define TYPE_EQ_BUDGET (1u << 20)
 #define TYPE_EQ_DEPTH  32
 
 struct type_eq {
-	uint32_t self_a, self_b; /* the pair being compared (WASM_NONE: none) */
 	uint32_t budget, depth;
 };
 
-static bool functype_eq(struct type_eq *q, const struct wasm_functype *a,
-			const struct wasm_functype *b);
+/* The two groups being compared: a's types from sa, b's from sb, len each. */
+struct type_group {
+	const struct wasm_module *ma, *mb;
+	uint32_t sa, sb, len;
+};
+
+static bool group_eq(struct type_eq *q, const struct type_group *g);
 
 static bool concrete_eq(struct type_eq *q, const struct wasm_module *ma, uint32_t ia,
 			const struct wasm_module *mb, uint32_t ib)
 {
-	struct type_eq inner;
+	const struct wasm_functype *a, *b;
+	struct type_group g;
 
-	if (ia == q->self_a && ib == q->self_b)
-		return true;
 	if (!ma || !mb || ia >= ma->ntypes || ib >= mb->ntypes)
 		return false;
+	a = &ma->types[ia];
+	b = &mb->types[ib];
 	if (ma == mb)
-		return ma->types[ia].canon != WASM_NONE &&
-		       ma->types[ia].canon == mb->types[ib].canon;
-	if (q->budget == 0 || q->depth == TYPE_EQ_DEPTH)
+		return a->canon != WASM_NONE && b->canon != WASM_NONE ? a->canon == b->canon
+								      : ia == ib;
+	if (a->rec_len != b->rec_len || ia - a->rec_start != ib - b->rec_start)
 		return false;
-	q->budget--;
-	inner = (struct type_eq){ia, ib, q->budget, q->depth + 1};
-	if (!functype_eq(&inner, &ma->types[ia], &mb->types[ib]))
+	if (q->depth == TYPE_EQ_DEPTH)
 		return false;
-	q->budget = inner.budget;
-	return true;
+	q->depth++;
+	g = (struct type_group){ma, mb, a->rec_start, b->rec_start, a->rec_len};
+	bool eq = group_eq(q, &g);
+	q->depth--;
+	return eq;
 }
 
-static bool valtype_eq(struct type_eq *q, const struct wasm_module *ma, uint32_t a,
-		       const struct wasm_module *mb, uint32_t b)
+/* Type indices ia (of a's module) and ib (of b's) inside the groups g. */
+static bool index_eq(struct type_eq *q, const struct type_group *g, uint32_t ia, uint32_t ib)
+{
+	bool in_a = ia - g->sa < g->len, in_b = ib - g->sb < g->len;
+
+	if (in_a || in_b)
+		return in_a && in_b && ia - g->sa == ib - g->sb;
+	return concrete_eq(q, g->ma, ia, g->mb, ib);
+}
+
+static bool valtype_eq(struct type_eq *q, const struct type_group *g, uint32_t a, uint32_t b)
 {
 	if (wasm_type_code(a) != WASM_HEAP_TYPEIDX || wasm_type_code(b) != WASM_HEAP_TYPEIDX)
 		return a == b;
 	return (a & WASM_TYPE_NONNULL) == (b & WASM_TYPE_NONNULL) &&
-	       concrete_eq(q, ma, wasm_type_idx(a), mb, wasm_type_idx(b));
+	       index_eq(q, g, wasm_type_idx(a), wasm_type_idx(b));
 }
 
-static bool functype_eq(struct type_eq *q, const struct wasm_functype *a,
-			const struct wasm_functype *b)
+static bool types_eq(struct type_eq *q, const struct type_group *g, const uint32_t *a,
+		     const uint32_t *b, uint32_t n)
 {
-	if (a->nparams != b->nparams || a->nresults != b->nresults)
-		return false;
-	for (uint32_t i = 0; i < a->nparams; i++)
-		if (!valtype_eq(q, a->module, a->params[i], b->module, b->params[i]))
-			return false;
-	for (uint32_t i = 0; i < a->nresults; i++)
-		if (!valtype_eq(q, a->module, a->results[i], b->module, b->results[i]))
+	for (uint32_t i = 0; i < n; i++)
+		if (!valtype_eq(q, g, a[i], b[i]))
 			return false;
 	return true;
 }
 
+static bool comptype_eq(struct type_eq *q, const struct type_group *g,
+			const struct wasm_functype *a, const struct wasm_functype *b)
+{
+	uint64_t cost = 1 + (uint64_t)a->nparams + a->nresults + a->nfields;
+
+	/* the groups recursed into are charged (the first one is linear) */
+	if (q->depth > 1) {
+		if (q->budget < cost)
+			return false;
+		q->budget -= (uint32_t)cost;
+	}
+	if (a->kind != b->kind || a->final != b->final || a->has_super != b->has_super ||
+	    a->nparams != b->nparams || a->nresults != b->nresults || a->nfields != b->nfields)
+		return false;
+	if (a->has_super && !index_eq(q, g, a->super, b->super))
+		return false;
+	if (!types_eq(q, g, a->params, b->params, a->nparams) ||
+	    !types_eq(q, g, a->results, b->results, a->nresults))
+		return false;
+	for (uint32_t i = 0; i < a->nfields; i++)
+		if (a->fields[i].mut != b->fields[i].mut ||
+		    !valtype_eq(q, g, a->fields[i].type, b->fields[i].type))
+			return false;
+	return true;
+}
+
+static bool group_eq(struct type_eq *q, const struct type_group *g)
+{
+	for (uint32_t k = 0; k < g->len; k++)
+		if (!comptype_eq(q, g, &g->ma->types[g->sa + k], &g->mb->types[g->sb + k]))
+			return false;
+	return true;
+}
+
+bool wasm_group_equal(const struct wasm_module *ma, uint32_t sa, const struct wasm_module *mb,
+		      uint32_t sb)
+{
+	struct type_eq q = {TYPE_EQ_BUDGET, 0};
+	struct type_group g = {ma, mb, sa, sb, ma->types[sa].rec_len};
+
+	return g.len == mb->types[sb].rec_len && group_eq(&q, &g);
+}
+
 bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b)
 {
-	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET, 0};
+	struct type_eq q = {TYPE_EQ_BUDGET, 0};
 
 	if (a == b)
 		return true;
 	if (a->module && a->module == b->module && a->canon != WASM_NONE && a->canon == b->canon)
 		return true;
-	return functype_eq(&q, a, b);
+	if (a->module && b->module) {
+		uint32_t ia = (uint32_t)(a - a->module->types),
+			 ib = (uint32_t)(b - b->module->types);
+
+		return concrete_eq(&q, a->module, ia, b->module, ib);
+	}
+	/* a host function's type: a final function type of its own group,
+	 * without concrete references */
+	struct type_group g = {a->module, b->module, WASM_NONE, WASM_NONE, 0};
+
+	return a->kind == WASM_COMP_FUNC && b->kind == WASM_COMP_FUNC && a->rec_len <= 1 &&
+	       b->rec_len <= 1 && !a->has_super && !b->has_super && a->nparams == b->nparams &&
+	       a->nresults == b->nresults && types_eq(&q, &g, a->params, b->params, a->nparams) &&
+	       types_eq(&q, &g, a->results, b->results, a->nresults);
 }
 
-bool wasm_functype_equal_self(const struct wasm_functype *a, uint32_t ia,
-			      const struct wasm_functype *b, uint32_t ib)
+/* The abstract heap type above concrete type i of m: func, struct or array
+ * by its kind. */
+static uint32_t concrete_top(const struct wasm_module *m, uint32_t i)
 {
-	struct type_eq q = {ia, ib, TYPE_EQ_BUDGET, 0};
+	if (!m || i >= m->ntypes)
+		return WASM_HEAP_FUNC;
+	return m->types[i].kind == WASM_COMP_STRUCT  ? WASM_HEAP_STRUCT
+	       : m->types[i].kind == WASM_COMP_ARRAY ? WASM_HEAP_ARRAY
+						     : WASM_HEAP_FUNC;
+}
 
-	return functype_eq(&q, a, b);
+/* Whether concrete type ia of ma is a subtype of ib of mb: ib equivalent
+ * to ia or to one of its declared supertypes. Equivalent types have
+ * equal depths, so only the supertype at ib's depth can be it: the chain
+ * is climbed to there and compared once. */
+static bool concrete_sub(const struct wasm_module *ma, uint32_t ia, const struct wasm_module *mb,
+			 uint32_t ib)
+{
+	struct type_eq q = {TYPE_EQ_BUDGET, 0};
+	uint32_t db;
+
+	if (!ma || !mb || ia >= ma->ntypes || ib >= mb->ntypes)
+		return false;
+	db = mb->types[ib].depth;
+	for (uint32_t steps = 0; ma->types[ia].depth > db; steps++) {
+		const struct wasm_functype *t = &ma->types[ia];
+
+		/* a valid module's chain is strictly decreasing in index */
+		if (!t->has_super || t->super >= ia || steps > WASM_MAX_SUBTYPE_DEPTH)
+			return false;
+		ia = t->super;
+	}
+	return concrete_eq(&q, ma, ia, mb, ib);
+}
+
+/* Where abstract heap type c sits: its hierarchy's top and whether it is
+ * the bottom. */
+static uint32_t heap_top(uint32_t c)
+{
+	switch (c) {
+	case WASM_HEAP_ANY:
+	case WASM_HEAP_EQ:
+	case WASM_HEAP_I31:
+	case WASM_HEAP_STRUCT:
+	case WASM_HEAP_ARRAY:
+	case WASM_HEAP_NONE:
+		return WASM_HEAP_ANY;
+	case WASM_HEAP_FUNC:
+	case WASM_HEAP_NOFUNC:
+		return WASM_HEAP_FUNC;
+	case WASM_HEAP_EXTERN:
+	case WASM_HEAP_NOEXTERN:
+		return WASM_HEAP_EXTERN;
+	case WASM_HEAP_EXN:
+	case WASM_HEAP_NOEXN:
+		return WASM_HEAP_EXN;
+	default:
+		return 0;
+	}
+}
+
+static bool heap_is_bottom(uint32_t c)
+{
+	return c == WASM_HEAP_NONE || c == WASM_HEAP_NOFUNC || c == WASM_HEAP_NOEXTERN ||
+	       c == WASM_HEAP_NOEXN;
+}
+
+/* Whether abstract heap type a is below abstract b (the GC hierarchy:
+ * any > eq > i31, struct, array > none; func > nofunc; extern >
+ * noextern; exn > noexn). */
+static bool abstract_sub(uint32_t a, uint32_t b)
+{
+	if (a == b)
+		return true;
+	if (heap_top(a) != heap_top(b) || heap_is_bottom(b))
+		return false;
+	if (heap_is_bottom(a) || b == heap_top(b))
+		return true;
+	return b == WASM_HEAP_EQ &&
+	       (a == WASM_HEAP_I31 || a == WASM_HEAP_STRUCT || a == WASM_HEAP_ARRAY);
+}
+
+bool wasm_deftype_sub(const struct wasm_functype *a, const struct wasm_functype *b)
+{
+	if (a == b)
+		return true;
+	if (!a->module || !b->module)
+		return wasm_functype_equal(a, b);
+	return concrete_sub(a->module, (uint32_t)(a - a->module->types), b->module,
+			    (uint32_t)(b - b->module->types));
+}
+
+uint32_t wasm_heap_top(const struct wasm_module *m, uint32_t heap)
+{
+	uint32_t c = wasm_type_code(heap);
+
+	return heap_top(c == WASM_HEAP_TYPEIDX ? concrete_top(m, wasm_type_idx(heap)) : c);
 }
 
 /* Whether abstract or concrete heap type ha (of ma) is below hb (of mb). */
 static bool heap_match(const struct wasm_module *ma, uint32_t ha, const struct wasm_module *mb,
 		       uint32_t hb)
 {
-	struct type_eq q = {WASM_NONE, WASM_NONE, TYPE_EQ_BUDGET, 0};
-	uint32_t ca = wasm_type_code(ha);
+	uint32_t ca = wasm_type_code(ha), cb = wasm_type_code(hb);
 
-	switch (wasm_type_code(hb)) {
-	case WASM_HEAP_FUNC:
-		return ca == WASM_HEAP_FUNC || ca == WASM_HEAP_TYPEIDX || ca == WASM_HEAP_NOFUNC;
-	case WASM_HEAP_EXTERN:
-		return ca == WASM_HEAP_EXTERN || ca == WASM_HEAP_NOEXTERN;
-	case WASM_HEAP_EXN:
-		return ca == WASM_HEAP_EXN || ca == WASM_HEAP_NOEXN;
-	case WASM_HEAP_TYPEIDX:
-		if (ca == WASM_HEAP_NOFUNC)
-			return true;
-		return ca == WASM_HEAP_TYPEIDX &&
-		       concrete_eq(&q, ma, wasm_type_idx(ha), mb, wasm_type_idx(hb));
-	default:
-		return ha == hb;
+	if (cb == WASM_HEAP_TYPEIDX) {
+		if (ca == WASM_HEAP_TYPEIDX)
+			return concrete_sub(ma, wasm_type_idx(ha), mb, wasm_type_idx(hb));
+		/* a bottom is below every concrete type of its hierarchy */
+		return heap_is_bottom(ca) &&
+		       heap_top(ca) == heap_top(concrete_top(mb, wasm_type_idx(hb)));
 	}
+	if (ca == WASM_HEAP_TYPEIDX)
+		ca = concrete_top(ma, wasm_type_idx(ha));
+	return abstract_sub(ca, cb);
 }
 
 bool wasm_type_match(const struct wasm_module *ma, uint32_t a, const struct wasm_module *mb,
@@ -298,6 +452,15 @@ bool wasm_type_match(const struct wasm_module *ma, uint32_t a, const struct wasm
 	if (wasm_type_nullable(a) && !wasm_type_nullable(b))
 		return false;
 	return heap_match(ma, wasm_type_heap(a), mb, wasm_type_heap(b));
+}
+
+bool wasm_storage_match(const struct wasm_module *ma, uint32_t a, const struct wasm_module *mb,
+			uint32_t b)
+{
+	if (a == WASM_PACKED_I8 || a == WASM_PACKED_I16 || b == WASM_PACKED_I8 ||
+	    b == WASM_PACKED_I16)
+		return a == b;
+	return wasm_type_match(ma, a, mb, b);
 }
 
 /* The abstract heap types by their one-byte encodings, each with the
@@ -316,14 +479,9 @@ static uint32_t heap_feature(uint8_t b, bool *known)
 		return WASM_FEAT_FUNC_REFS;
 	case WASM_HEAP_NOEXN:
 		return WASM_FEAT_EXCEPTIONS;
-	case WASM_HEAP_ANY:
-	case WASM_HEAP_EQ:
-	case WASM_HEAP_I31:
-	case WASM_HEAP_STRUCT:
-	case WASM_HEAP_ARRAY:
-	case WASM_HEAP_NONE:
-		return WASM_FEAT_GC;
 	default:
+		if (heap_top(b) == WASM_HEAP_ANY) /* any, eq, i31, struct, array, none */
+			return WASM_FEAT_GC;
 		*known = false;
 		return 0;
 	}
@@ -353,8 +511,8 @@ int wasm_read_heaptype(const struct wasm_module *m, struct wasm_reader *r, uint3
 	need = heap_feature((uint8_t)(v + 0x80), &known);
 	if (!known)
 		return (int)(v + 0x80);
-	/* GC is not implemented: its heap types are refused as if it were off */
-	if ((need & m->features_off) || need == WASM_FEAT_GC) {
+	/* until GC is accepted its heap types are refused as if it were off */
+	if ((need & m->features_off) || (need == WASM_FEAT_GC && wasm_gc_off(m))) {
 		*feature = need;
 		return (int)(v + 0x80);
 	}
@@ -518,16 +676,26 @@ bool wasm_module_check(const struct wasm_module *m)
 	if (m->nfunc_imports > m->nfuncs || m->ntable_imports > m->ntables ||
 	    m->nmem_imports > m->nmems || m->nglobal_imports > m->nglobals)
 		return false;
-	for (uint32_t i = 0; i < m->ntypes; i++)
-		if (m->types[i].canon > i ||
-		    !wasm_functype_equal(&m->types[i], &m->types[m->types[i].canon]))
+	for (uint32_t i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *t = &m->types[i];
+
+		/* in its group, at the same position as its canon in that one's */
+		if (t->canon > i || t->kind > WASM_COMP_ARRAY || i - t->rec_start >= t->rec_len ||
+		    (t->kind == WASM_COMP_ARRAY && t->nfields != 1) ||
+		    t->canon - m->types[t->canon].rec_start != i - t->rec_start ||
+		    !wasm_functype_equal(t, &m->types[t->canon]))
 			return false;
+		if (m->validated && t->has_super &&
+		    (t->super >= i || t->depth != m->types[t->super].depth + 1 ||
+		     m->types[t->super].kind != t->kind))
+			return false;
+	}
 	for (uint32_t i = 0; i < m->nfuncs; i++)
 		if (!check_func(m, &m->funcs[i]))
 			return false;
 	if (!m->validated)
 		return true;
-	if (m->nmems > 1 || (m->start != WASM_NONE && m->start >= m->nfuncs))
+	if (m->start != WASM_NONE && m->start >= m->nfuncs)
 		return false;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *e = &m->exports[i];
@@ -599,6 +767,19 @@ bool wasm_const_expr_next(const struct wasm_module *m, const struct wasm_const_e
 		ok = wasm_reader_u32(&r, &u);
 		*imm = u;
 		break;
+	case WASM_OP_PREFIX_FB: {
+		uint32_t sub, x = 0, n = 0;
+
+		ok = wasm_reader_u32(&r, &sub);
+		if (ok && sub != WASM_OP_REF_I31 && sub != WASM_OP_ANY_CONVERT_EXTERN &&
+		    sub != WASM_OP_EXTERN_CONVERT_ANY)
+			ok = wasm_reader_u32(&r, &x);
+		if (ok && sub == WASM_OP_ARRAY_NEW_FIXED)
+			ok = wasm_reader_u32(&r, &n);
+		*imm = (uint64_t)(sub & 0xffu) | (uint64_t)(x < 0xffffffu ? x : 0xffffffu) << 8 |
+		       (uint64_t)n << 32;
+		break;
+	}
 	default: /* i32/i64 add, sub, mul */
 		ok = true;
 		break;

@@ -97,9 +97,12 @@ enum wasm_heap_code {
 	WASM_HEAP_ARRAY = 0x6a,
 	WASM_HEAP_NONE = 0x71,
 };
-#define WASM_TYPE_NONNULL  0x100u
-#define WASM_TYPE_IDXSHIFT 9
-#define WASM_MAX_TYPES	   1000000u /* an implementation limit; fits bits 9-31 */
+#define WASM_TYPE_NONNULL      0x100u
+#define WASM_TYPE_IDXSHIFT     9
+#define WASM_MAX_TYPES	       1000000u /* an implementation limit; fits bits 9-31 */
+/* The longest chain of declared supertypes above a type (an implementation
+ * limit, as in other engines; the validator says "sub type" past it). */
+#define WASM_MAX_SUBTYPE_DEPTH 63u
 
 /* wasm_type_code - a type's code (bits 0-7). */
 static inline uint32_t wasm_type_code(uint32_t t)
@@ -450,6 +453,11 @@ struct wasm_module {
 	/* The module has tags or exception instructions (set by the decoder
 	 * and the validator): its code runs interpreted (jit/README.md). */
 	bool uses_exceptions;
+	/* The module has a struct or array type, an abstract GC heap type
+	 * (any, eq, i31, struct, array, none) or a GC instruction (set by the
+	 * decoder and the validator): its code runs interpreted, and no
+	 * compiled frame ever holds a GC reference. */
+	bool uses_gc;
 
 	uint32_t nexports;
 	struct wasm_export *exports;
@@ -501,14 +509,10 @@ size_t wasm_module_footprint(const struct wasm_module *m);
 /* wasm_module_free - releases `m` and everything it owns. NULL is ignored. */
 void wasm_module_free(struct wasm_module *m);
 
-/* wasm_functype_equal - structural equality of function types (for
- * call_indirect across modules; concrete reference types compare by the
- * types they name). wasm_functype_equal_self - the same for types ia of
- * a's module and ib of b's, a reference to ia in a matching one to ib in b
- * (the decoder's canonicalization, before either's canon is known). */
+/* wasm_functype_equal - equivalence of defined types (for call_indirect
+ * across modules): iso-recursive, by their recursion groups (module.c); a
+ * host function's type (module NULL) compares by its params and results. */
 bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b);
-bool wasm_functype_equal_self(const struct wasm_functype *a, uint32_t ia,
-			      const struct wasm_functype *b, uint32_t ib);
 
 /* wasm_module_find_export - the export named `name` (len bytes) of `kind`,
  * or NULL. */

@@ -94,15 +94,35 @@ static inline uint32_t wasm_ref_func_type(const struct wasm_module *m, uint32_t 
 
 /*
  * wasm_type_match - whether value type `a` of module ma matches (is a
- * subtype of) `b` of module mb (3.0 without GC: equal numbers; a reference
- * matches when nullability allows and its heap type is below the other's:
- * nofunc <= a concrete function type <= func, noextern <= extern, noexn <=
- * exn, concrete types by structural equality). ma == mb compares concrete
- * types by their canon. Unknown (the validator's bottom) matches anything.
+ * subtype of) `b` of module mb (3.0: equal numbers; a reference matches
+ * when nullability allows and its heap type is below the other's: any > eq
+ * > i31, struct, array > none with concrete struct and array types below
+ * struct and array; func > concrete function types > nofunc; extern >
+ * noextern; exn > noexn; a concrete type below another when that one is
+ * equivalent to it or to one of its declared supertypes). Concrete types
+ * of one module compare by their canon, across modules by their recursion
+ * groups. A type's `depth` must be set (the validator does it). Unknown
+ * (the validator's bottom) matches anything.
  * wasm_type_equal - both ways.
  */
 bool wasm_type_match(const struct wasm_module *ma, uint32_t a, const struct wasm_module *mb,
 		     uint32_t b);
+/* wasm_deftype_sub - whether defined type a (an entry of its module's
+ * `types`, or a host function's type) is a subtype of b: b equivalent to a
+ * or to one of a's declared supertypes (a function import's rule). */
+bool wasm_deftype_sub(const struct wasm_functype *a, const struct wasm_functype *b);
+/* wasm_heap_top - the top of the hierarchy heap type `heap` of m belongs
+ * to: WASM_HEAP_ANY, _FUNC, _EXTERN or _EXN (0 for no heap type). */
+uint32_t wasm_heap_top(const struct wasm_module *m, uint32_t heap);
+/* wasm_storage_match - the same for storage types (a field's): a packed
+ * type matches only itself. */
+bool wasm_storage_match(const struct wasm_module *ma, uint32_t a, const struct wasm_module *mb,
+			uint32_t b);
+/* wasm_group_equal - whether the recursion groups starting at type sa of ma
+ * and sb of mb are equivalent (the decoder's canonicalization: within one
+ * module, earlier groups' canon already set). */
+bool wasm_group_equal(const struct wasm_module *ma, uint32_t sa, const struct wasm_module *mb,
+		      uint32_t sb);
 static inline bool wasm_type_equal(const struct wasm_module *ma, uint32_t a,
 				   const struct wasm_module *mb, uint32_t b)
 {
@@ -120,6 +140,21 @@ static inline uint32_t wasm_simd_off(const struct wasm_module *m, uint32_t sub)
 	return 0;
 }
 
+/* wasm_type_is_gc - whether value type t is a reference to one of GC's
+ * abstract heap types (any, eq, i31, struct, array, none). */
+static inline bool wasm_type_is_gc(uint32_t t)
+{
+	return wasm_type_code(t) != WASM_HEAP_TYPEIDX && wasm_heap_top(NULL, t) == WASM_HEAP_ANY;
+}
+
+/* wasm_gc_off - whether GC's types and instructions are refused in `m`:
+ * its feature turned off, or GC not accepted yet (WASM_GC_ACCEPTED). */
+#define WASM_GC_ACCEPTED 1
+static inline bool wasm_gc_off(const struct wasm_module *m)
+{
+	return !WASM_GC_ACCEPTED || (m->features_off & WASM_FEAT_GC);
+}
+
 /* wasm_const_arith - whether opcode op is one of the arithmetic
  * instructions of extended constant expressions: i32/i64 add, sub, mul. */
 static inline bool wasm_const_arith(uint8_t op)
@@ -128,11 +163,24 @@ static inline bool wasm_const_arith(uint8_t op)
 	       (op >= WASM_OP_I64_ADD && op <= WASM_OP_I64_MUL);
 }
 
+/* wasm_const_gc - whether 0xfb sub-opcode `sub` is constant (3.0):
+ * struct.new(_default), array.new(_default, _fixed), ref.i31 and the
+ * extern/any conversions. */
+static inline bool wasm_const_gc(uint32_t sub)
+{
+	return sub <= WASM_OP_STRUCT_NEW_DEFAULT ||
+	       (sub >= WASM_OP_ARRAY_NEW && sub <= WASM_OP_ARRAY_NEW_FIXED) ||
+	       (sub >= WASM_OP_ANY_CONVERT_EXTERN && sub <= WASM_OP_REF_I31);
+}
+
 /*
  * wasm_const_expr_next - the next instruction of the extended constant
  * expression `e` of `m` (kind WASM_CONST_EXPR, decoded already), from
  * position *pos (start at 0): its opcode in *op and its immediate in *imm
- * (a constant's bits, ref.null's type, ref.func's or global.get's index).
+ * (a constant's bits, ref.null's type, ref.func's or global.get's index;
+ * for a GC instruction, *op 0xfb and *imm packs its sub-opcode in bits
+ * 0-7, its type index in bits 8-31 (0xffffff if larger: no such type)
+ * and array.new_fixed's count in bits 32-63).
  * Returns false at the expression's `end`.
  */
 bool wasm_const_expr_next(const struct wasm_module *m, const struct wasm_const_expr *e,

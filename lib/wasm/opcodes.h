@@ -9,7 +9,8 @@
  *
  *   NAME    WASM_OP_<NAME> is the opcode (CODE); the interpreter's
  *           internal op of a NUM, LOAD or STORE row is OP_<NAME>
- *   PREFIX  0 for a one-byte opcode, else the prefix byte (0xfc, 0xfd)
+ *   PREFIX  0 for a one-byte opcode, else the prefix byte (0xfb GC, 0xfc,
+ *           0xfd)
  *           whose LEB128 sub-opcode is CODE
  *   TEXT    the name in the text format (the text front end, text/,
  *           finds instructions by it)
@@ -37,7 +38,10 @@
  * in the interpreter. SIMD (prefix 0xfd, sub-opcodes 0-0xff; relaxed SIMD
  * 0x100-0x113) has its rows, immediate kinds (lane index, memarg + lane,
  * v128 constant, shuffle), signatures over V128, and its prefix in
- * WASM_OP_INDEX; the 3.0 instructions likewise. A compiler tier reads
+ * WASM_OP_INDEX; the 3.0 instructions likewise. GC (prefix 0xfb, sub-opcodes
+ * 0-30 dense) comes after SIMD in the index, with ref.eq (0xd3) a one-byte
+ * row; its rows are all SPECIAL (the validator and the runtime type them
+ * by hand) and only the interpreter runs them. A compiler tier reads
  * the same table (a new column, say, for its instruction selection) instead
  * of switching on opcode numbers.
  */
@@ -245,9 +249,41 @@
 	X(REF_NULL, 0, 0xd0, "ref.null", REFTYPE, NONE, SPECIAL) \
 	X(REF_IS_NULL, 0, 0xd1, "ref.is_null", NONE, NONE, SPECIAL) \
 	X(REF_FUNC, 0, 0xd2, "ref.func", IDX, NONE, SPECIAL) \
+	X(REF_EQ, 0, 0xd3, "ref.eq", NONE, NONE, SPECIAL) \
 	X(REF_AS_NON_NULL, 0, 0xd4, "ref.as_non_null", NONE, NONE, SPECIAL) \
 	X(BR_ON_NULL, 0, 0xd5, "br_on_null", IDX, NONE, SPECIAL) \
 	X(BR_ON_NON_NULL, 0, 0xd6, "br_on_non_null", IDX, NONE, SPECIAL) \
+	X(STRUCT_NEW, 0xfb, 0, "struct.new", IDX, NONE, SPECIAL) \
+	X(STRUCT_NEW_DEFAULT, 0xfb, 1, "struct.new_default", IDX, NONE, SPECIAL) \
+	X(STRUCT_GET, 0xfb, 2, "struct.get", IDX2, NONE, SPECIAL) \
+	X(STRUCT_GET_S, 0xfb, 3, "struct.get_s", IDX2, NONE, SPECIAL) \
+	X(STRUCT_GET_U, 0xfb, 4, "struct.get_u", IDX2, NONE, SPECIAL) \
+	X(STRUCT_SET, 0xfb, 5, "struct.set", IDX2, NONE, SPECIAL) \
+	X(ARRAY_NEW, 0xfb, 6, "array.new", IDX, NONE, SPECIAL) \
+	X(ARRAY_NEW_DEFAULT, 0xfb, 7, "array.new_default", IDX, NONE, SPECIAL) \
+	X(ARRAY_NEW_FIXED, 0xfb, 8, "array.new_fixed", IDX2, NONE, SPECIAL) \
+	X(ARRAY_NEW_DATA, 0xfb, 9, "array.new_data", IDX2, NONE, SPECIAL) \
+	X(ARRAY_NEW_ELEM, 0xfb, 10, "array.new_elem", IDX2, NONE, SPECIAL) \
+	X(ARRAY_GET, 0xfb, 11, "array.get", IDX, NONE, SPECIAL) \
+	X(ARRAY_GET_S, 0xfb, 12, "array.get_s", IDX, NONE, SPECIAL) \
+	X(ARRAY_GET_U, 0xfb, 13, "array.get_u", IDX, NONE, SPECIAL) \
+	X(ARRAY_SET, 0xfb, 14, "array.set", IDX, NONE, SPECIAL) \
+	X(ARRAY_LEN, 0xfb, 15, "array.len", NONE, NONE, SPECIAL) \
+	X(ARRAY_FILL, 0xfb, 16, "array.fill", IDX, NONE, SPECIAL) \
+	X(ARRAY_COPY, 0xfb, 17, "array.copy", IDX2, NONE, SPECIAL) \
+	X(ARRAY_INIT_DATA, 0xfb, 18, "array.init_data", IDX2, NONE, SPECIAL) \
+	X(ARRAY_INIT_ELEM, 0xfb, 19, "array.init_elem", IDX2, NONE, SPECIAL) \
+	X(REF_TEST, 0xfb, 20, "ref.test", HEAPTYPE, NONE, SPECIAL) \
+	X(REF_TEST_NULL, 0xfb, 21, "ref.test", HEAPTYPE, NONE, SPECIAL) \
+	X(REF_CAST, 0xfb, 22, "ref.cast", HEAPTYPE, NONE, SPECIAL) \
+	X(REF_CAST_NULL, 0xfb, 23, "ref.cast", HEAPTYPE, NONE, SPECIAL) \
+	X(BR_ON_CAST, 0xfb, 24, "br_on_cast", BR_ON_CAST, NONE, SPECIAL) \
+	X(BR_ON_CAST_FAIL, 0xfb, 25, "br_on_cast_fail", BR_ON_CAST, NONE, SPECIAL) \
+	X(ANY_CONVERT_EXTERN, 0xfb, 26, "any.convert_extern", NONE, NONE, SPECIAL) \
+	X(EXTERN_CONVERT_ANY, 0xfb, 27, "extern.convert_any", NONE, NONE, SPECIAL) \
+	X(REF_I31, 0xfb, 28, "ref.i31", NONE, NONE, SPECIAL) \
+	X(I31_GET_S, 0xfb, 29, "i31.get_s", NONE, NONE, SPECIAL) \
+	X(I31_GET_U, 0xfb, 30, "i31.get_u", NONE, NONE, SPECIAL) \
 	X(I32_TRUNC_SAT_F32_S, 0xfc, 0, "i32.trunc_sat_f32_s", NONE, F32_TO_I32, NUM) \
 	X(I32_TRUNC_SAT_F32_U, 0xfc, 1, "i32.trunc_sat_f32_u", NONE, F32_TO_I32, NUM) \
 	X(I32_TRUNC_SAT_F64_S, 0xfc, 2, "i32.trunc_sat_f64_s", NONE, F64_TO_I32, NUM) \
@@ -580,6 +616,7 @@
 
 /* The opcodes: WASM_OP_<NAME>; a prefixed one is its sub-opcode. */
 enum wasm_opcode {
+	WASM_OP_PREFIX_FB = 0xfb, /* GC: then a u32 sub-opcode */
 	WASM_OP_PREFIX_FC = 0xfc, /* then a u32 sub-opcode */
 	WASM_OP_PREFIX_FD = 0xfd, /* SIMD: then a u32 sub-opcode */
 #define WASM_OP_ENUM(n, p, c, text, imm, sig, tr) WASM_OP_##n = (c),
@@ -592,6 +629,9 @@ enum {
 #define WASM_OP_COUNT_FC(n, p, c, text, imm, sig, tr) +((p) == WASM_OP_PREFIX_FC)
 	WASM_OP_FC_COUNT = 0 WASM_OPCODES(WASM_OP_COUNT_FC),
 #undef WASM_OP_COUNT_FC
+#define WASM_OP_COUNT_FB(n, p, c, text, imm, sig, tr) +((p) == WASM_OP_PREFIX_FB)
+	WASM_OP_FB_COUNT = 0 WASM_OPCODES(WASM_OP_COUNT_FB),
+#undef WASM_OP_COUNT_FB
 	/* the 0xfd sub-opcodes are sparse: this bounds them; from
 	 * WASM_OP_FD_RELAXED on they are relaxed SIMD */
 	WASM_OP_FD_END = 0x114,
@@ -599,18 +639,27 @@ enum {
 };
 
 /* The index of an opcode in the derived tables; the prefixed ones follow
- * the 256 one-byte opcodes. A macro, not a function: designated
- * initializers need a constant. */
+ * the 256 one-byte opcodes: 0xfc's, then 0xfd's, then 0xfb's (GC). A
+ * macro, not a function: designated initializers need a constant. */
+#define WASM_OP_FB_BASE (0x100u + WASM_OP_FC_COUNT + WASM_OP_FD_END)
 #define WASM_OP_INDEX(prefix, code)                                                     \
 	((prefix) == WASM_OP_PREFIX_FC	 ? 0x100u + (uint32_t)(code)                    \
 	 : (prefix) == WASM_OP_PREFIX_FD ? 0x100u + WASM_OP_FC_COUNT + (uint32_t)(code) \
+	 : (prefix) == WASM_OP_PREFIX_FB ? WASM_OP_FB_BASE + (uint32_t)(code)           \
 					 : (uint32_t)(code))
-#define WASM_OP_NINDEX (0x100u + WASM_OP_FC_COUNT + WASM_OP_FD_END)
+#define WASM_OP_NINDEX (WASM_OP_FB_BASE + WASM_OP_FB_COUNT)
 
 /* Whether index `i` (WASM_OP_INDEX) is a 0xfd (SIMD) row's. */
 static inline bool wasm_op_index_is_simd(uint32_t i)
 {
-	return i >= 0x100u + WASM_OP_FC_COUNT && i < WASM_OP_NINDEX;
+	return i >= 0x100u + WASM_OP_FC_COUNT && i < WASM_OP_FB_BASE;
+}
+
+/* Whether index `i` (WASM_OP_INDEX) is a GC instruction's: a 0xfb row, or
+ * ref.eq. */
+static inline bool wasm_op_index_is_gc(uint32_t i)
+{
+	return (i >= WASM_OP_FB_BASE && i < WASM_OP_NINDEX) || i == WASM_OP_REF_EQ;
 }
 
 /* Immediates that follow an opcode. 0 is no instruction (illegal opcode). */
@@ -645,9 +694,12 @@ enum wasm_imm {
 	WASM_IMM_F32,	  /* 4 bytes */
 	WASM_IMM_F64,	  /* 8 bytes */
 	WASM_IMM_REFTYPE,
-	WASM_IMM_PREFIX,    /* a u32 sub-opcode, then its own immediates */
-	WASM_IMM_TRY_TABLE, /* block type, vec(catch clause): kind byte 0-3,
-			     * tag index (kinds 0 and 1), label */
+	WASM_IMM_PREFIX,     /* a u32 sub-opcode, then its own immediates */
+	WASM_IMM_TRY_TABLE,  /* block type, vec(catch clause): kind byte 0-3,
+			      * tag index (kinds 0 and 1), label */
+	WASM_IMM_HEAPTYPE,   /* a heap type (s33): ref.test, ref.cast */
+	WASM_IMM_BR_ON_CAST, /* flags byte (bit 0: the source is nullable, bit
+			      * 1: the target), label, two heap types */
 };
 
 /* The natural alignment's log2 of a memarg immediate kind (with or

@@ -28,8 +28,26 @@
  *
  * Values: `union wasm_val` holds any value; floats as raw IEEE bits (NaN
  * payloads must survive), references as uintptr_t with 0 = null. A funcref
- * is a `struct wasm_funcinst *`; an externref is whatever non-zero value the
- * host chose. A v128 takes two consecutive entries of a value array (args,
+ * is a `struct wasm_funcinst *`, an exnref a `struct wasm_exn *`. The any
+ * and extern hierarchies (GC) share one representation, told apart by the
+ * low two bits (every pointer here is at least 4-aligned):
+ *
+ *   0                      null (of every hierarchy)
+ *   ...ptr...00            a GC object, `struct wasm_gc_obj *` (a struct or
+ *                          an array of the store's GC heap, wasm/gc/gc_heap.h)
+ *   v << 1 | 1             an i31 value v (bits 0-30 of the i32)
+ *   h << 2 | 2             a host reference: the host's value h (at most
+ *                          WASM_REF_HOST_MAX), made by wasm_ref_host
+ *
+ * So extern.convert_any and any.convert_extern are the identity: an object
+ * externalized and internalized again is the same reference (ref.eq), a
+ * host externref internalized and externalized again is the same
+ * externref, and a host value is never taken for an object. An embedder
+ * passes its externrefs (and anyref host values) through wasm_ref_host and
+ * reads them back with wasm_ref_host_value; an externref it receives may
+ * also be an externalized object or i31, which it may keep only as long as
+ * the collector sees it (values in the exec's results, in tables and
+ * globals). A v128 takes two consecutive entries of a value array (args,
  * results, host calls' vals): bytes 0-7 of the vector (lanes in
  * little-endian order) in .i64 of the first, bytes 8-15 in the second;
  * counts of such arrays (nargs, nresults) are in entries, so a function
@@ -53,6 +71,48 @@ union wasm_val {
 	uint64_t f64; /* raw bits */
 	uintptr_t ref;
 };
+
+/* The any/extern representation (see above). */
+#define WASM_REF_TAG_MASK 3u
+#define WASM_REF_TAG_I31  1u /* bit 0 */
+#define WASM_REF_TAG_HOST 2u
+#define WASM_REF_HOST_MAX (UINTPTR_MAX >> 2)
+
+/* wasm_ref_host - the reference for host value h (<= WASM_REF_HOST_MAX). */
+static inline uintptr_t wasm_ref_host(uintptr_t h)
+{
+	return h << 2 | WASM_REF_TAG_HOST;
+}
+static inline bool wasm_ref_is_host(uintptr_t r)
+{
+	return (r & WASM_REF_TAG_MASK) == WASM_REF_TAG_HOST;
+}
+/* wasm_ref_host_value - a host reference's value. */
+static inline uintptr_t wasm_ref_host_value(uintptr_t r)
+{
+	return r >> 2;
+}
+/* wasm_ref_i31 - ref.i31: the low 31 bits of v. */
+static inline uintptr_t wasm_ref_i31(uint32_t v)
+{
+	return (uintptr_t)(v & 0x7fffffffu) << 1 | WASM_REF_TAG_I31;
+}
+static inline bool wasm_ref_is_i31(uintptr_t r)
+{
+	return r & WASM_REF_TAG_I31;
+}
+/* wasm_ref_i31_get - i31.get_s (sign) or i31.get_u of an i31 reference. */
+static inline uint32_t wasm_ref_i31_get(uintptr_t r, bool sign)
+{
+	uint32_t v = (uint32_t)(r >> 1) & 0x7fffffffu;
+
+	return sign && (v & 0x40000000u) ? v | 0x80000000u : v;
+}
+/* wasm_ref_is_obj - whether an any/extern reference is a GC object. */
+static inline bool wasm_ref_is_obj(uintptr_t r)
+{
+	return r && !(r & WASM_REF_TAG_MASK);
+}
 
 struct wasm_store;
 struct wasm_instance;
@@ -92,6 +152,11 @@ enum wasm_trap_kind {
 	WASM_TRAP_NULL_EXNREF,	  /* "null exception reference" (throw_ref) */
 	WASM_TRAP_NULL_FUNCREF,	  /* "null function reference" (call_ref) */
 	WASM_TRAP_NULL_REF,	  /* "null reference" (ref.as_non_null) */
+	WASM_TRAP_NULL_STRUCT,	  /* "null structure reference" (struct.get/set) */
+	WASM_TRAP_NULL_ARRAY,	  /* "null array reference" (array.*) */
+	WASM_TRAP_NULL_I31,	  /* "null i31 reference" (i31.get_s/_u) */
+	WASM_TRAP_ARRAY_OOB,	  /* "out of bounds array access" */
+	WASM_TRAP_CAST,		  /* "cast failure" (ref.cast) */
 	WASM_TRAP__COUNT,
 };
 
@@ -373,10 +438,16 @@ struct wasm_store_config {
 	const struct wasm_code_mem *code_mem;
 	const struct wasm_stack_mem *stack_mem;
 	size_t stack_bytes;
+	/* Bytes the store's GC objects (structs, arrays) may take at once;
+	 * 0: WASM_DEFAULT_GC_BYTES. An allocation past it, after a
+	 * collection, traps "out of memory" (WASM_TRAP_NOMEM); the store
+	 * keeps working. */
+	size_t max_gc_bytes;
 };
 
 #define WASM_DEFAULT_MAX_TABLE	 10000000u
 #define WASM_DEFAULT_GUEST_STACK (1u << 20)
+#define WASM_DEFAULT_GC_BYTES	 ((size_t)256 << 20)
 
 /* wasm_store_new - an empty store. ERR_NOMEM, ERR_INVAL (a guarded provider
  * without guard_call). `cfg` is copied; NULL means all defaults. */

@@ -30,6 +30,8 @@ struct wasm_diff_stats {
 	uint64_t modules, calls, returned, hung;
 	uint64_t resumes;   /* B's wasm_run calls after a suspension */
 	uint64_t traps[32]; /* by enum wasm_trap_kind */
+	/* B's functions the compiler compiled and refused (WASM_DIFF_JIT) */
+	uint64_t compiled, refused;
 };
 
 /* wasm_diff_mode - B's configuration, from WASM_DIFF_B ("guarded", "checked"

@@ -117,8 +117,19 @@ static bool diff_nan_relaxed(void)
 
 /* Store and instance of one side: checked memory (A), guarded (B), or the
  * compiler (B, WASM_DIFF_JIT); B's interpreter translates eagerly. */
+/* Counts the compiler's work in the stats (a translate hook). */
+static void diff_on_translate(void *arg, const struct wasm_translate_info *ti)
+{
+	struct wasm_diff_stats *st = arg;
+
+	/* a refused function is reported again with its interpreted form */
+	st->compiled += ti->compiled;
+	st->refused += ti->refused;
+}
+
 static int diff_side_new(struct diff_side *sd, const char *name, enum wasm_diff_mode mode,
-			 bool is_b, const struct wasm_module *m, char *why, size_t len)
+			 bool is_b, const struct wasm_module *m, struct wasm_diff_stats *stats,
+			 char *why, size_t len)
 {
 	struct wasm_store_config cfg;
 	struct wasm_error err;
@@ -138,6 +149,9 @@ static int diff_side_new(struct diff_side *sd, const char *name, enum wasm_diff_
 				 name);
 			return -1;
 		}
+		if (stats)
+			cfg.translate_hook = (struct wasm_translate_hook){.done = diff_on_translate,
+									  .arg = stats};
 	}
 	cfg.max_memory_pages = WASM_GEN_MAX_PAGES;
 	cfg.max_table_elems = WASM_GEN_MAX_TABLE;
@@ -488,9 +502,9 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 	}
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	if (diff_side_new(&a, "A (interpreter, checked memory)", WASM_DIFF_CHECKED, false, m, why,
-			  sizeof(why)) ||
-	    diff_side_new(&b, diff_b_name[mode], mode, true, m, why, sizeof(why))) {
+	if (diff_side_new(&a, "A (interpreter, checked memory)", WASM_DIFF_CHECKED, false, m, NULL,
+			  why, sizeof(why)) ||
+	    diff_side_new(&b, diff_b_name[mode], mode, true, m, stats, why, sizeof(why))) {
 		if (report)
 			fprintf(report, "%s\n", why);
 		result = WASM_DIFF_SETUP;

@@ -138,6 +138,10 @@ int main(int argc, char **argv)
 	for (int k = 0; k < WASM_TRAP__COUNT; k++)
 		if (st.traps[k])
 			printf(" %s %llu,", wasm_trap_str(k), (unsigned long long)st.traps[k]);
-	printf("\n%u passed, %u failed\n", pass, fail);
+	printf("\n");
+	if (st.compiled || st.refused)
+		printf("B's functions: %llu compiled, %llu refused\n",
+		       (unsigned long long)st.compiled, (unsigned long long)st.refused);
+	printf("%u passed, %u failed\n", pass, fail);
 	return fail ? 1 : 0;
 }

@@ -6,7 +6,8 @@
  * Types for multi-value block types are added to the type section as the
  * bodies need them, so the sections are written last, in order:
  *
- *   module = types | funcs | table0 funcref, table1 externref |
+ *   module = types | funcs | table0 funcref, table1 externref (each
+ *            i32 or, with table64, i64) |
  *            memory 0 (and 1, 2 with multi-memory; 32 or 64 bits) |
  *            tag 0 [i32] (some modules) | globals (budget first) |
  *            exports | elems 0-2 | datacount | code |
@@ -143,6 +144,9 @@ void gen_op(struct gen *g, uint32_t idx)
 	if (wasm_op_index_is_simd(idx)) {
 		gen_buf_byte(&g->body, WASM_OP_PREFIX_FD);
 		gen_buf_u32(&g->body, idx - WASM_OP_INDEX(WASM_OP_PREFIX_FD, 0));
+	} else if (idx >= WASM_OP_FB_BASE) {
+		gen_buf_byte(&g->body, WASM_OP_PREFIX_FB);
+		gen_buf_u32(&g->body, idx - WASM_OP_FB_BASE);
 	} else if (idx >= 0x100) {
 		gen_buf_byte(&g->body, WASM_OP_PREFIX_FC);
 		gen_buf_u32(&g->body, idx - 0x100);
@@ -332,6 +336,8 @@ static void gen_memories(struct gen *g, uint32_t *mmaxes, uint32_t *doff, uint32
 	}
 	for (uint32_t i = 0; i < g->nmems && (g->feat & WASM_FEAT_MEMORY64); i++)
 		g->mem64[i] = gen_pick(g, 3) == 0;
+	for (uint32_t i = 0; i < 2 && (g->feat & WASM_FEAT_MEMORY64); i++)
+		g->tab64[i] = gen_pick(g, 3) == 0;
 	g->ndatas = 2 + (g->nmems - 1);
 	if (g->feat & WASM_FEAT_EXTENDED_CONST)
 		g->extconst = gen_pick(g, 2);
@@ -447,9 +453,9 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 	s.len = 0;
 	gen_buf_u32(&s, 2);
 	gen_buf_byte(&s, WASM_TYPE_FUNCREF);
-	gen_limits(&s, g->table0, GEN_TABLE0_MAX, false);
+	gen_limits(&s, g->table0, GEN_TABLE0_MAX, g->tab64[0]);
 	gen_buf_byte(&s, WASM_TYPE_EXTERNREF);
-	gen_limits(&s, g->table1, GEN_TABLE1_MAX, false);
+	gen_limits(&s, g->table1, GEN_TABLE1_MAX, g->tab64[1]);
 	gen_buf_section(&mod, 4, &s);
 
 	s.len = 0;
@@ -505,7 +511,7 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 	s.len = 0;
 	gen_buf_u32(&s, 3);
 	gen_buf_u32(&s, 0);
-	gen_offset_expr(&s, g, false, e0off);
+	gen_offset_expr(&s, g, g->tab64[0], e0off);
 	gen_buf_u32(&s, e0len);
 	for (uint32_t i = 0; i < e0len; i++)
 		gen_buf_u32(&s, gen_pick(g, g->nfuncs));

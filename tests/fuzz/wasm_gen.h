@@ -71,7 +71,10 @@ size_t wasm_gen_seed(uint64_t seed, uint8_t *buf, size_t cap);
  *                  loads, stores, size, grow, fill, copy (between any two),
  *                  init on any; explicit memory index 0 sometimes
  *   MEMORY64       64-bit memories (memory 0 too): i64 addresses, sizes
- *                  and lengths, offsets past 4 GiB, addresses near 2^64
+ *                  and lengths, offsets past 4 GiB, addresses near 2^64;
+ *                  tables of the i64 address type (table64: either table,
+ *                  its segment's offset, every table instruction on it and
+ *                  call_indirect through it; indices of 2^32 and more)
  *   EXTENDED_CONST add/sub/mul (and global.get of earlier immutable
  *                  globals) in globals' and segments' offsets
  */

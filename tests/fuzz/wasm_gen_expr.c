@@ -239,15 +239,37 @@ void gen_addr(struct gen *g, uint32_t mem, uint32_t depth)
 	}
 }
 
-/* A table index: mostly near the tables' sizes. */
-void gen_tidx(struct gen *g, uint32_t depth)
+/* Indices of an i64 table (table64) that must be out of bounds, never
+ * wrapped to 32 bits (2^32 + 1 would wrap to a valid one). */
+static const uint64_t gen_tidx64_edges[] = {
+	0xffffffffull, 0x100000000ull, 0x100000001ull, 1ull << 63, UINT64_MAX,
+};
+
+/* An index into table `tab` (an i64 one with table64): mostly near the
+ * tables' sizes. */
+void gen_tidx(struct gen *g, uint32_t tab, uint32_t depth)
 {
+	bool w64 = g->tab64[tab];
+
 	if (gen_pick(g, 5) == 4) {
-		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		gen_expr(g, w64 ? WASM_TYPE_I64 : WASM_TYPE_I32, depth + 1);
 		return;
 	}
-	gen_op(g, WASM_OP_I32_CONST);
-	gen_buf_s64(&g->body, gen_pick(g, 12));
+	if (w64 && gen_pick(g, 4) == 0) {
+		gen_iconst(g, true,
+			   (int64_t)gen_tidx64_edges[gen_pick(g, GEN_COUNT(gen_tidx64_edges))]);
+		return;
+	}
+	gen_iconst(g, w64, gen_pick(g, 12));
+}
+
+/* call_indirect's index into table 0: in bounds or just past it; on an
+ * i64 table sometimes one of them plus 2^32. */
+void gen_call_index(struct gen *g)
+{
+	uint64_t high = g->tab64[0] && gen_pick(g, 4) == 0 ? 1ull << 32 : 0;
+
+	gen_iconst(g, g->tab64[0], (int64_t)(high + gen_pick(g, g->table0 + 2)));
 }
 
 /* A length for bulk operations (i64 if w64): mostly short. */
@@ -285,6 +307,8 @@ static void gen_memarg(struct gen *g, uint32_t idx, uint32_t mem)
  * features). */
 static bool gen_row_ok(const struct gen *g, uint32_t i)
 {
+	if (wasm_op_index_is_gc(i)) /* not generated (yet) */
+		return false;
 	if (!wasm_op_index_is_simd(i))
 		return true;
 	if (!g->simd)
@@ -394,8 +418,7 @@ const struct gen_type *gen_call(struct gen *g, uint32_t f, bool indirect, uint32
 	ft = &g->types[ti];
 	gen_values(g, ft->p, ft->np, depth);
 	if (indirect) {
-		gen_op(g, WASM_OP_I32_CONST);
-		gen_buf_s64(&g->body, gen_pick(g, g->table0 + 2));
+		gen_call_index(g);
 		gen_op(g, WASM_OP_CALL_INDIRECT);
 		gen_imm(g, ti);
 		gen_imm(g, 0);
@@ -488,17 +511,24 @@ static bool gen_special(struct gen *g, uint8_t t, uint32_t depth)
 	}
 	if (t == WASM_TYPE_I32) {
 		switch (k) {
-		case 2:
+		case 2: {
+			uint32_t tab = gen_pick(g, 2);
+
 			gen_op_fc(g, WASM_OP_TABLE_SIZE);
-			gen_imm(g, gen_pick(g, 2));
+			gen_imm(g, tab);
+			if (g->tab64[tab]) /* an i64 */
+				gen_op(g, WASM_OP_I32_WRAP_I64);
 			return true;
+		}
 		case 3: {
 			uint32_t tab = gen_pick(g, 2);
 
 			gen_expr(g, tab ? WASM_TYPE_EXTERNREF : WASM_TYPE_FUNCREF, depth + 1);
-			gen_len(g, false, depth);
+			gen_len(g, g->tab64[tab], depth);
 			gen_op_fc(g, WASM_OP_TABLE_GROW);
 			gen_imm(g, tab);
+			if (g->tab64[tab]) /* an i64: the old size, or -1 */
+				gen_op(g, WASM_OP_I32_WRAP_I64);
 			return true;
 		}
 		default:
@@ -513,7 +543,7 @@ static bool gen_special(struct gen *g, uint8_t t, uint32_t depth)
 	}
 	if (t == WASM_TYPE_FUNCREF || t == WASM_TYPE_EXTERNREF) {
 		if (k < 3) {
-			gen_tidx(g, depth);
+			gen_tidx(g, t == WASM_TYPE_EXTERNREF, depth);
 			gen_op(g, WASM_OP_TABLE_GET);
 			gen_imm(g, t == WASM_TYPE_EXTERNREF);
 			return true;

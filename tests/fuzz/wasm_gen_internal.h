@@ -65,6 +65,7 @@ struct gen {
 	bool simd, relaxed, extconst;
 	uint32_t nmems;		       /* memory 0, then the multi-memory ones */
 	bool mem64[GEN_MAX_MEMS];      /* 64-bit addresses */
+	bool tab64[2];		       /* table64: tables 0, 1 with i64 indices */
 	uint32_t mpages[GEN_MAX_MEMS]; /* initial pages (mpages[0] == pages) */
 	uint32_t ndatas;	       /* 0 active, 1 passive, 2.. active on mems 1.. */
 	/* exception handling (3.0): a tag 0 of type [i32] -> [] (type index
@@ -114,7 +115,8 @@ bool gen_low(const struct gen *g);
 void gen_iconst(struct gen *g, bool w64, int64_t v);
 uint32_t gen_pick_mem(struct gen *g, int w64);
 void gen_addr(struct gen *g, uint32_t mem, uint32_t depth);
-void gen_tidx(struct gen *g, uint32_t depth);
+void gen_tidx(struct gen *g, uint32_t tab, uint32_t depth);
+void gen_call_index(struct gen *g);
 void gen_len(struct gen *g, bool w64, uint32_t depth);
 uint32_t gen_pick_row(struct gen *g, uint8_t r, bool memory);
 void gen_row(struct gen *g, uint32_t idx, uint32_t depth);

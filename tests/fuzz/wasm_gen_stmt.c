@@ -204,29 +204,29 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 		gen_imm(g, gen_pick(g, g->ndatas));
 		return;
 	case 4:
-		gen_tidx(g, depth);
+		gen_tidx(g, tab, depth);
 		gen_expr(g, rt, depth + 1);
 		gen_op(g, WASM_OP_TABLE_SET);
 		gen_imm(g, tab);
 		return;
 	case 5:
-		gen_tidx(g, depth);
+		gen_tidx(g, tab, depth);
 		gen_expr(g, rt, depth + 1);
-		gen_len(g, false, depth);
+		gen_len(g, g->tab64[tab], depth);
 		gen_op_fc(g, WASM_OP_TABLE_FILL);
 		gen_imm(g, tab);
 		return;
 	case 6:
-		gen_tidx(g, depth);
-		gen_tidx(g, depth);
-		gen_len(g, false, depth);
+		gen_tidx(g, tab, depth);
+		gen_tidx(g, tab, depth);
+		gen_len(g, g->tab64[tab], depth);
 		gen_op_fc(g, WASM_OP_TABLE_COPY);
 		gen_imm(g, tab);
 		gen_imm(g, tab);
 		return;
 	case 7:
 		/* elems 0 and 1 are funcref (table 0), elem 2 externref (table 1) */
-		gen_tidx(g, depth);
+		gen_tidx(g, tab, depth); /* the segment's offset and length: i32s */
 		gen_len(g, false, depth);
 		gen_len(g, false, depth);
 		gen_op_fc(g, WASM_OP_TABLE_INIT);
@@ -239,7 +239,7 @@ static void gen_bulk(struct gen *g, uint32_t depth)
 		return;
 	default:
 		gen_expr(g, rt, depth + 1);
-		gen_len(g, false, depth);
+		gen_len(g, g->tab64[tab], depth);
 		gen_op_fc(g, WASM_OP_TABLE_GROW);
 		gen_imm(g, tab);
 		gen_op(g, WASM_OP_DROP);
@@ -263,8 +263,7 @@ static bool gen_tail_call(struct gen *g, uint32_t depth)
 			continue;
 		gen_values(g, ft->p, ft->np, depth);
 		if (indirect) {
-			gen_op(g, WASM_OP_I32_CONST);
-			gen_buf_s64(&g->body, gen_pick(g, g->table0 + 2));
+			gen_call_index(g);
 			gen_op(g, WASM_OP_RETURN_CALL_INDIRECT);
 			gen_imm(g, x);
 			gen_imm(g, 0);

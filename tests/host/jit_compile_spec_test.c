@@ -4,8 +4,9 @@
  * tests/spec/run.sh, or $JIT_SPEC_DIR), both memory modes, and on the
  * compiler execution test's module: emitting only (portable: this runs on
  * the host, under the sanitizers, and in the riscv64 test binary). No
- * compilation may fail: the compiler covers all of WebAssembly 2.0 but
- * SIMD. Prints the code size against the wasm bodies' size.
+ * compilation may fail: the compiler covers all of WebAssembly 2.0, SIMD
+ * included (build/spec/json-simd, or $JIT_SPEC_SIMD_DIR). Prints the code
+ * size against the wasm bodies' size.
  *
  * jit_compile.file compiles every function of $JIT_COMPILE_FILE (checked
  * memory), for its code size and compile speed (nothing without it):
@@ -156,18 +157,21 @@ TEST(jit_compile, too_far_is_refused)
 	}
 }
 
-TEST(jit_compile, spec_modules)
+/* Every module of folder `env` (or `dir`) compiled; at least `min` files. */
+static void compile_dir(struct test_ctx *t, const char *env, const char *dir, uint32_t min)
 {
-	const char *dir = getenv("JIT_SPEC_DIR") ? getenv("JIT_SPEC_DIR") : "build/spec/json";
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *e;
 	struct jcs_stats st = {0};
 	uint32_t nfiles = 0;
 	char path[1024];
 
+	if (getenv(env))
+		dir = getenv(env);
+	d = opendir(dir);
 	if (!d) {
 		/* the suite is converted by tests/spec/run.sh, after the host tests */
-		test_printf(t, "%s: no such folder, nothing compiled (set JIT_SPEC_DIR)\n", dir);
+		test_printf(t, "%s: no such folder, nothing compiled (set %s)\n", dir, env);
 		return;
 	}
 	while ((e = readdir(d))) {
@@ -180,9 +184,21 @@ TEST(jit_compile, spec_modules)
 		nfiles++;
 	}
 	closedir(d);
-	EXPECT_GT(nfiles, 100);
-	test_printf(t, "%u files, %u functions: %zu bytes of wasm bodies -> %zu bytes of code\n",
-		    nfiles, st.nfuncs, st.wasm_bytes, st.code_bytes);
+	EXPECT_GT(nfiles, min);
+	test_printf(t,
+		    "%s: %u files, %u functions: %zu bytes of wasm bodies -> %zu bytes of code\n",
+		    dir, nfiles, st.nfuncs, st.wasm_bytes, st.code_bytes);
+}
+
+TEST(jit_compile, spec_modules)
+{
+	compile_dir(t, "JIT_SPEC_DIR", "build/spec/json", 100);
+}
+
+/* The simd_* scripts' modules: every function compiled, none refused. */
+TEST(jit_compile, spec_simd_modules)
+{
+	compile_dir(t, "JIT_SPEC_SIMD_DIR", "build/spec/json-simd", 50);
 }
 
 static double now_s(void)

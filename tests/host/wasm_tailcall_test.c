@@ -312,9 +312,10 @@ TEST(wasm_tailcall, features_off)
 }
 
 /* The compiler compiles return_call of a defined function with its params
- * in registers (any results, multiple ones included) and refuses, for the
- * interpreter, return_call_indirect, return_call of an import and one
- * with params on the stack. */
+ * in registers (any results, multiple ones included) and return_call_ref
+ * (whose callee is only known at run time: any function) likewise, and
+ * refuses, for the interpreter, return_call_indirect, return_call of an
+ * import and either with params on the stack. */
 TEST(wasm_tailcall, jit_compiles_direct)
 {
 	static const char wat[] =
@@ -332,8 +333,16 @@ TEST(wasm_tailcall, jit_compiles_direct)
 		" (return_call_indirect (type $t) (local.get 0) (i32.const 0)))\n"
 		"(func $stack (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)\n"
 		" (return_call $stack (local.get 0) (local.get 1) (local.get 2) (local.get 3)\n"
-		"  (local.get 4) (local.get 5) (local.get 6) (local.get 7) (local.get 8)))\n";
-	static const int want[] = {0, 0, 0, ERR_UNSUPP, ERR_UNSUPP, ERR_UNSUPP};
+		"  (local.get 4) (local.get 5) (local.get 6) (local.get 7) (local.get 8)))\n"
+		"(elem declare func $self $h $stack)\n"
+		"(type $st (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))\n"
+		"(func $ref (param i32) (result i32)\n"
+		" (return_call_ref $t (local.get 0) (ref.func $h)))\n"
+		"(func $refstack (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)\n"
+		" (return_call_ref $st (local.get 0) (local.get 1) (local.get 2) (local.get 3)\n"
+		"  (local.get 4) (local.get 5) (local.get 6) (local.get 7) (local.get 8)\n"
+		"  (ref.func $stack)))\n";
+	static const int want[] = {0, 0, 0, ERR_UNSUPP, ERR_UNSUPP, ERR_UNSUPP, 0, ERR_UNSUPP};
 	struct wasm_module *m;
 	struct wasm_error err;
 

@@ -729,3 +729,72 @@ TEST(jit_exec, call_stack_exhausted_like_interpreter)
 		wasm_module_free(m);
 	}
 }
+
+/*
+ * Functions with a v128 in their signature (params and results in memory,
+ * jit_abi.h): "run" (compiled) calls $twice (compiled) directly, which
+ * calls $refused (a return_call_indirect: refused, so its stub runs it
+ * interpreted, its v128 args taken from the caller's outgoing area), then
+ * calls $refused through call_indirect, then $tail, whose return_call of a
+ * function without a v128 must not be compiled (the two conventions put
+ * the result in different places). run(a) = 96a + 108. wat2wasm
+ * --enable-tail-call of:
+ *   (type $t (func (param v128 i32) (result v128 i32)))
+ *   (table 1 funcref) (elem (i32.const 0) $refused)
+ *   (func $refused (type $t)
+ *     (if (i32.eqz (local.get 1)) (then (return (local.get 0) (i32.const 7))))
+ *     (return_call_indirect (type $t) (i32x4.add (local.get 0) (local.get 0))
+ *       (i32.sub (local.get 1) (i32.const 1)) (i32.const 0)))
+ *   (func $twice (type $t)
+ *     (call $refused (i32x4.mul (local.get 0) (i32x4.splat (i32.const 3)))
+ *       (local.get 1)))
+ *   (func (export "run") (param i32) (result i32) (local v128 i32)
+ *     (call $twice (i32x4.splat (local.get 0)) (i32.const 3))
+ *     (local.set 2) (local.set 1)
+ *     (call_indirect (type $t) (local.get 1) (i32.const 1) (i32.const 0))
+ *     (local.set 2) (local.set 1)
+ *     (i32.add (i32.add (i32x4.extract_lane 3 (local.get 1)) (local.get 2))
+ *       (call $tail (local.get 1) (i32.const 1))))
+ *   (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 100)))
+ *   (func $tail (param v128 i32) (result i32)
+ *     (return_call $g (i32.add (i32x4.extract_lane 0 (local.get 0)) (local.get 1))))
+ */
+static const uint8_t jit_mod_vsig[] = {
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x13, 0x03, 0x60, 0x02, 0x7b, 0x7f,
+	0x02, 0x7b, 0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7b, 0x7f, 0x01, 0x7f, 0x03,
+	0x06, 0x05, 0x00, 0x00, 0x01, 0x01, 0x02, 0x04, 0x04, 0x01, 0x70, 0x00, 0x01, 0x07, 0x07,
+	0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x02, 0x09, 0x07, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x01,
+	0x00, 0x0a, 0x75, 0x05, 0x1e, 0x00, 0x20, 0x01, 0x45, 0x04, 0x40, 0x20, 0x00, 0x41, 0x07,
+	0x0f, 0x0b, 0x20, 0x00, 0x20, 0x00, 0xfd, 0xae, 0x01, 0x20, 0x01, 0x41, 0x01, 0x6b, 0x41,
+	0x00, 0x13, 0x00, 0x00, 0x0b, 0x0f, 0x00, 0x20, 0x00, 0x41, 0x03, 0xfd, 0x11, 0xfd, 0xb5,
+	0x01, 0x20, 0x01, 0x10, 0x00, 0x0b, 0x2e, 0x02, 0x01, 0x7b, 0x01, 0x7f, 0x20, 0x00, 0xfd,
+	0x11, 0x41, 0x03, 0x10, 0x01, 0x21, 0x02, 0x21, 0x01, 0x20, 0x01, 0x41, 0x01, 0x41, 0x00,
+	0x11, 0x00, 0x00, 0x21, 0x02, 0x21, 0x01, 0x20, 0x01, 0xfd, 0x1b, 0x03, 0x20, 0x02, 0x6a,
+	0x20, 0x01, 0x41, 0x01, 0x10, 0x04, 0x6a, 0x0b, 0x08, 0x00, 0x20, 0x00, 0x41, 0xe4, 0x00,
+	0x6a, 0x0b, 0x0c, 0x00, 0x20, 0x00, 0xfd, 0x1b, 0x00, 0x20, 0x01, 0x6a, 0x12, 0x03, 0x0b};
+
+TEST(jit_exec, v128_signatures_compiled_and_interpreted)
+{
+	for (int jit = 0; jit < 2; jit++) {
+		struct wasm_module *m = NULL;
+		struct wasm_store *s = NULL;
+		struct wasm_instance *inst;
+		struct wasm_exec *x;
+		struct wasm_error err;
+		uint64_t r;
+
+		if (!EXPECT_OK(wasm_module_load(jit_mod_vsig, sizeof(jit_mod_vsig), &m, &err)) ||
+		    !rt_new(t, m, jit, &s, &inst, &x))
+			goto next;
+		for (uint32_t a = 0; a < 5; a++)
+			if (EXPECT_OK(rt_call(x, inst, "run", a * 0x1234567u, &r)))
+				EXPECT_EQ((uint32_t)r, 96 * (a * 0x1234567u) + 108);
+		/* run and $twice; $refused and $tail are interpreted, and so
+		 * is $g, called from $tail alone */
+		if (jit)
+			EXPECT_EQ(jit_inst_compiled(inst->jit), 2u);
+	next:
+		wasm_store_free(s);
+		wasm_module_free(m);
+	}
+}

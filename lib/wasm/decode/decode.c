@@ -106,7 +106,10 @@ int wasm_dec_valtype(struct dec *d, uint32_t *out)
 	uint32_t feature;
 	int rc = wasm_read_valtype(d->m, &d->r, out, &feature);
 
-	return rc ? dec_type_fail(d, rc, feature, at, "value type") : 0;
+	if (rc)
+		return dec_type_fail(d, rc, feature, at, "value type");
+	d->m->uses_gc |= wasm_type_is_gc(*out);
+	return 0;
 }
 
 int wasm_dec_reftype(struct dec *d, uint32_t *out)
@@ -115,7 +118,10 @@ int wasm_dec_reftype(struct dec *d, uint32_t *out)
 	uint32_t feature;
 	int rc = wasm_read_reftype(d->m, &d->r, out, &feature);
 
-	return rc ? dec_type_fail(d, rc, feature, at, "reference type") : 0;
+	if (rc)
+		return dec_type_fail(d, rc, feature, at, "reference type");
+	d->m->uses_gc |= wasm_type_is_gc(*out);
+	return 0;
 }
 
 int wasm_dec_limits(struct dec *d, struct wasm_limits *out)
@@ -157,18 +163,21 @@ int wasm_dec_limits(struct dec *d, struct wasm_limits *out)
 
 int wasm_dec_globaltype(struct dec *d, struct wasm_global *g)
 {
-	uint8_t mut;
-	size_t at;
 	int rc = wasm_dec_valtype(d, &g->type);
 
-	if (rc)
-		return rc;
-	at = d->r.pos;
+	return rc ? rc : wasm_dec_mut(d, &g->is_mutable);
+}
+
+int wasm_dec_mut(struct dec *d, bool *out)
+{
+	size_t at = d->r.pos;
+	uint8_t mut;
+
 	if (!wasm_reader_u8(&d->r, &mut))
 		return wasm_dec_reader_fail(d);
 	if (mut > 1)
 		return DEC_FAIL(d, ERR_MALFORMED, at, "malformed mutability");
-	g->is_mutable = mut == 1;
+	*out = mut == 1;
 	return 0;
 }
 
@@ -177,121 +186,6 @@ int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e)
 	if (!wasm_decode_const_expr(d->m, &d->r, e))
 		return wasm_dec_reader_fail(d);
 	return 0;
-}
-
-/* What a value type of type `self` hashes as: a concrete reference by the
- * canon of the earlier type it names (equal types may name different
- * indices of equal types), by a marker if it names `self` or a later type
- * (invalid: validation refuses it). */
-static uint32_t valtype_hash(const struct wasm_module *m, uint32_t self, uint32_t t)
-{
-	uint32_t x;
-
-	if (wasm_type_code(t) != WASM_HEAP_TYPEIDX)
-		return t;
-	x = wasm_type_idx(t);
-	return (t & 0x1ffu) ^ (x < self ? m->types[x].canon << 9 : 0xfffffe00u);
-}
-
-/* FNV-1a over type i's params, a separator, then its results. */
-static uint32_t functype_hash(const struct wasm_module *m, uint32_t i)
-{
-	const struct wasm_functype *t = &m->types[i];
-	uint32_t h = 2166136261u ^ t->nparams;
-
-	for (uint32_t k = 0; k < t->nparams; k++)
-		h = (h ^ valtype_hash(m, i, t->params[k])) * 16777619u;
-	h = (h ^ 0x60) * 16777619u;
-	for (uint32_t k = 0; k < t->nresults; k++)
-		h = (h ^ valtype_hash(m, i, t->results[k])) * 16777619u;
-	return h;
-}
-
-/* Sets every type's `canon` (first equal type) through a temporary hash
- * table, so that many types do not cost quadratic time. */
-static int canon_types(struct dec *d)
-{
-	struct wasm_module *m = d->m;
-	size_t cap = 16;
-	uint32_t *slots;
-
-	while (cap < 2 * (size_t)m->ntypes)
-		cap *= 2;
-	slots = malloc(cap * sizeof(*slots));
-	if (!slots)
-		return wasm_dec_nomem(d);
-	memset(slots, 0xff, cap * sizeof(*slots)); /* WASM_NONE */
-	for (uint32_t i = 0; i < m->ntypes; i++)
-		m->types[i].canon = WASM_NONE;
-	for (uint32_t i = 0; i < m->ntypes; i++) {
-		struct wasm_functype *t = &m->types[i];
-		size_t s = functype_hash(m, i) & (cap - 1);
-
-		while (slots[s] != WASM_NONE &&
-		       !wasm_functype_equal_self(&m->types[slots[s]], slots[s], t, i))
-			s = (s + 1) & (cap - 1);
-		if (slots[s] == WASM_NONE)
-			slots[s] = i;
-		t->canon = slots[s];
-	}
-	free(slots);
-	return 0;
-}
-
-static int dec_types(struct dec *d)
-{
-	struct wasm_module *m = d->m;
-	uint32_t n;
-	int rc = wasm_dec_count(d, &n);
-
-	if (rc)
-		return rc;
-	if (n > WASM_MAX_TYPES) /* an implementation limit: indices fit a value type */
-		return DEC_FAIL(d, ERR_MALFORMED, d->r.pos, "too many types (%u, at most %u)", n,
-				WASM_MAX_TYPES);
-	m->types = wasm_arena_array(m, n, sizeof(*m->types));
-	if (!m->types)
-		return wasm_dec_nomem(d);
-	for (uint32_t i = 0; i < n; i++) {
-		struct wasm_functype *t = &m->types[i];
-		uint8_t form;
-		uint32_t np, nr, *vt;
-		size_t at = d->r.pos;
-
-		if (!wasm_reader_u8(&d->r, &form))
-			return wasm_dec_reader_fail(d);
-		if (form != 0x60)
-			return DEC_FAIL(d, ERR_MALFORMED, at,
-					"integer representation too long: "
-					"function type form 0x%02x",
-					form);
-		if ((rc = wasm_dec_count(d, &np)))
-			return rc;
-		vt = wasm_arena_array(m, (size_t)np + 1, sizeof(*vt));
-		if (!vt)
-			return wasm_dec_nomem(d);
-		for (uint32_t k = 0; k < np; k++)
-			if ((rc = wasm_dec_valtype(d, &vt[k])))
-				return rc;
-		t->nparams = np;
-		t->params = vt;
-		if ((rc = wasm_dec_count(d, &nr)))
-			return rc;
-		vt = wasm_arena_array(m, (size_t)nr + 1, sizeof(*vt));
-		if (!vt)
-			return wasm_dec_nomem(d);
-		for (uint32_t k = 0; k < nr; k++)
-			if ((rc = wasm_dec_valtype(d, &vt[k])))
-				return rc;
-		t->nresults = nr;
-		t->results = vt;
-		t->module = m;
-		t->final = true;
-		t->rec_start = i;
-		t->rec_len = 1;
-		m->ntypes = i + 1;
-	}
-	return canon_types(d);
 }
 
 static int dec_imports(struct dec *d)
@@ -423,7 +317,7 @@ static int dec_section(struct dec *d, uint8_t id)
 	case SEC_CUSTOM:
 		return dec_custom(d);
 	case SEC_TYPE:
-		return dec_types(d);
+		return wasm_dec_types(d);
 	case SEC_IMPORT:
 		return dec_imports(d);
 	case SEC_FUNCTION:

@@ -114,7 +114,11 @@ static bool skip_imm(struct wasm_reader *r, uint8_t imm)
 	case WASM_IMM_F64:
 		return wasm_reader_bytes(r, 8, &(const uint8_t *){NULL});
 	case WASM_IMM_REFTYPE: /* a heap type (s33) */
+	case WASM_IMM_HEAPTYPE:
 		return wasm_reader_leb(r, 33, true, &v);
+	case WASM_IMM_BR_ON_CAST: /* flags, label, two heap types */
+		return wasm_reader_u8(r, &b) && skip_u32(r) && wasm_reader_leb(r, 33, true, &v) &&
+		       wasm_reader_leb(r, 33, true, &v);
 	case WASM_IMM_TRY_TABLE: /* block type, vec(catch) */
 		if (!skip_blocktype(r) || !wasm_reader_u32(r, &n))
 			return false;
@@ -142,8 +146,9 @@ bool wasm_skip_immediates(struct wasm_reader *r, uint8_t op)
 	if (imm == WASM_IMM_PREFIX) {
 		if (!wasm_reader_u32(r, &sub))
 			return false;
-		if (sub >= (op == WASM_OP_PREFIX_FC ? (uint32_t)WASM_OP_FC_COUNT
-						    : (uint32_t)WASM_OP_FD_END))
+		if (sub >= (op == WASM_OP_PREFIX_FC   ? (uint32_t)WASM_OP_FC_COUNT
+			    : op == WASM_OP_PREFIX_FB ? (uint32_t)WASM_OP_FB_COUNT
+						      : (uint32_t)WASM_OP_FD_END))
 			return wasm_reader_error(r, "illegal opcode");
 		imm = wasm_opinfo[WASM_OP_INDEX(op, sub)].imm;
 	} else if (imm == WASM_IMM_ILLEGAL) {
@@ -170,8 +175,8 @@ bool wasm_decode_const_expr(const struct wasm_module *m, struct wasm_reader *r,
 			    struct wasm_const_expr *out)
 {
 	struct wasm_const_expr e = {0};
-	uint32_t ninstr = 0, depth = 0, feature;
-	bool nonconst = false, arith = false;
+	uint32_t ninstr = 0, depth = 0, feature, sub;
+	bool nonconst = false, arith = false, gc = false;
 	bool extended = !(m->features_off & WASM_FEAT_EXTENDED_CONST);
 
 	e.offset = (uint32_t)r->pos;
@@ -179,6 +184,7 @@ bool wasm_decode_const_expr(const struct wasm_module *m, struct wasm_reader *r,
 		uint8_t op;
 		int32_t s32;
 		int64_t s64;
+		size_t at;
 
 		if (!wasm_reader_u8(r, &op))
 			return false;
@@ -217,9 +223,10 @@ bool wasm_decode_const_expr(const struct wasm_module *m, struct wasm_reader *r,
 			e.type = WASM_TYPE_F64;
 			break;
 		case WASM_OP_REF_NULL: {
-			size_t at = r->pos;
-			int rc = wasm_read_heaptype(m, r, &e.type, &feature);
+			int rc;
 
+			at = r->pos;
+			rc = wasm_read_heaptype(m, r, &e.type, &feature);
 			if (rc < 0)
 				return false;
 			if (rc) {
@@ -240,6 +247,23 @@ bool wasm_decode_const_expr(const struct wasm_module *m, struct wasm_reader *r,
 				return false;
 			e.kind = WASM_CONST_GLOBAL_GET;
 			e.type = WASM_TYPE_UNKNOWN;
+			break;
+		case WASM_OP_PREFIX_FB: /* GC's constant instructions */
+			if (wasm_gc_off(m)) {
+				r->pos--;
+				return wasm_reader_error(r, "illegal opcode (feature gc off or "
+							    "not supported)");
+			}
+			at = r->pos;
+			if (!wasm_reader_u32(r, &sub))
+				return false;
+			r->pos = at; /* the skipper reads the sub-opcode again */
+			if (!wasm_skip_immediates(r, op))
+				return false;
+			if (wasm_const_gc(sub))
+				gc = true;
+			else
+				nonconst = true;
 			break;
 		case WASM_OP_PREFIX_FD:
 			if (is_v128_const(r)) {
@@ -273,9 +297,9 @@ bool wasm_decode_const_expr(const struct wasm_module *m, struct wasm_reader *r,
 		e.status = WASM_CONST_NOT_CONSTANT;
 	} else if (arith && !extended) {
 		e.status = WASM_CONST_EXTENDED_OFF;
-	} else if (ninstr > 1 && extended) {
+	} else if ((ninstr > 1 && extended) || gc) {
 		/* typed by the validator, evaluated by the runtime, from the
-		 * bytes */
+		 * bytes (GC's instructions always so, even alone) */
 		e.status = WASM_CONST_OK;
 		e.kind = WASM_CONST_EXPR;
 		e.type = WASM_TYPE_UNKNOWN;
@@ -449,6 +473,16 @@ static bool scan_body(const struct wasm_module *m, struct wasm_reader *r, const 
 				r->pos = at;
 				return wasm_reader_error(r, "illegal opcode (feature "
 							    "function-references off)");
+			}
+			if (!wasm_skip_immediates(r, op))
+				return false;
+			break;
+		case WASM_OP_PREFIX_FB:
+		case WASM_OP_REF_EQ:
+			if (wasm_gc_off(m)) {
+				r->pos = at;
+				return wasm_reader_error(r, "illegal opcode (feature gc off or "
+							    "not supported)");
 			}
 			if (!wasm_skip_immediates(r, op))
 				return false;

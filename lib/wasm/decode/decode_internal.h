@@ -43,7 +43,13 @@ int wasm_dec_reftype(struct dec *d, uint32_t *out);
  * too (flags 0x04/0x05), and all values are read as u64. */
 int wasm_dec_limits(struct dec *d, struct wasm_limits *out);
 int wasm_dec_globaltype(struct dec *d, struct wasm_global *g);
+/* A mutability byte: 0 or 1 ("malformed mutability" otherwise). */
+int wasm_dec_mut(struct dec *d, bool *out);
 int wasm_dec_const_expr(struct dec *d, struct wasm_const_expr *e);
+
+/* The type section (decode_types.c): recursion groups, subtypes, function,
+ * struct and array types, and each type's `canon`. */
+int wasm_dec_types(struct dec *d);
 
 /* Section payloads (decode_sections.c). */
 int wasm_dec_functions(struct dec *d);

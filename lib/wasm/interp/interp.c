@@ -52,7 +52,7 @@ int wasm_exec_new(struct wasm_store *s, const struct wasm_exec_limits *lim, stru
 	atomic_init(&x->yield, 0);
 	x->cap_slots = MIN((uint64_t)INTERP_INITIAL_SLOTS, x->max_slots);
 	x->stack = malloc(x->cap_slots * sizeof(uint64_t));
-	if (!x->stack || wasm_store_adopt(s, x, exec_destroy)) {
+	if (!x->stack || wasm_store_adopt_traced(s, x, exec_destroy, interp_exec_trace)) {
 		free(x->stack);
 		free(x);
 		return ERR_NOMEM;

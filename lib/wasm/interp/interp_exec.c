@@ -33,6 +33,7 @@
 #include "wasm/interp/simd_exec.h"
 #include "wasm/interp/interp_fused.h"
 #include "wasm/interp/interp_num.h"
+#include "wasm/module_internal.h"
 #include "wasm/opcodes.h"
 
 int interp_stack_reserve(struct wasm_exec *x, uint64_t need)
@@ -761,7 +762,8 @@ call_indirect : {
 	if (!f)
 		TRAP(WASM_TRAP_UNINIT_ELEM);
 	want = &x->fn->inst->module->types[ip->c];
-	if (f->type != want && !wasm_functype_equal(f->type, want))
+	if (f->type != want && !wasm_functype_equal(f->type, want) &&
+	    !(want->module->uses_gc && wasm_deftype_sub(f->type, want)))
 		TRAP(WASM_TRAP_INDIRECT_TYPE);
 	argbase = ip->a;
 	goto call_funcinst;
@@ -1151,6 +1153,24 @@ L_REF_AS_NON_NULL:
 	if (!A64)
 		TRAP(WASM_TRAP_NULL_REF);
 	fp[ip->c] = A64;
+	NEXT();
+
+	/* ---- GC (interp_gc.c); an allocation may collect, which reads the
+	 * frames: x->ip and x->fp first ---- */
+L_GC:
+	x->ip = ip;
+	x->fp = (uint64_t)(fp - x->stack);
+	kind = interp_gc_op(x, ip, fp);
+	if (UNLIKELY(kind))
+		TRAP(kind);
+	NEXT();
+L_GC_BR_CAST:
+	if (interp_gc_test(x, ip, A64))
+		TAKE();
+	NEXT();
+L_GC_BR_CAST_FAIL:
+	if (!interp_gc_test(x, ip, A64))
+		TAKE();
 	NEXT();
 L_CALL_REF: /* the callee's type is the one validated: no check */
 	tail = false;

@@ -10,15 +10,30 @@
  * throw's backtrace. A trap never comes here: traps are not exceptions.
  *
  * Exception objects belong to the store (adopted, freed with it): an
- * exnref may be kept in any local, global or table, and the store has no
- * collector to tell when the last one goes. One that never became an
- * exnref (`escaped` false: thrown by `throw`, caught by a clause without
- * _ref) is freed as it is caught.
+ * exnref may be kept in any local, global or table, and the collector
+ * manages GC objects only, so nothing tells when the last one goes. One
+ * that never became an exnref (`escaped` false: thrown by `throw`, caught
+ * by a clause without _ref) is freed as it is caught. While adopted, its
+ * payload's references are roots of the GC heap (exn_trace).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "wasm/gc/gc_heap.h"
 #include "wasm/interp/interp_internal.h"
+
+/* The payload's references of the any and extern hierarchies. */
+static void exn_trace(void *obj, struct wasm_gc_heap *h)
+{
+	const struct wasm_exn *e = obj;
+	const struct wasm_functype *t = e->tag->type;
+
+	for (uint32_t i = 0, k = 0; i < t->nparams && k < e->nvals; i++) {
+		if (wasm_gc_type_traced(t->module, t->params[i]))
+			wasm_gc_mark(h, e->vals[k].ref);
+		k += t->params[i] == WASM_TYPE_V128 ? 2 : 1;
+	}
+}
 
 struct wasm_exn *interp_exn_new(struct wasm_exec *x, const struct wasm_taginst *tag,
 				const uint64_t *vals, uint32_t n)
@@ -32,7 +47,7 @@ struct wasm_exn *interp_exn_new(struct wasm_exec *x, const struct wasm_taginst *
 	e->escaped = false;
 	for (uint32_t i = 0; i < n; i++)
 		e->vals[i].i64 = vals[i];
-	if (wasm_store_adopt(x->store, e, free)) {
+	if (wasm_store_adopt_traced(x->store, e, free, exn_trace)) {
 		free(e);
 		return NULL;
 	}

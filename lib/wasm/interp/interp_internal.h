@@ -363,7 +363,10 @@
 	X(RETURN_CALL_REF) \
 	X(REF_AS_NON_NULL) \
 	X(BR_NULL) \
-	X(BR_NONNULL)
+	X(BR_NONNULL) \
+	X(GC) \
+	X(GC_BR_CAST) \
+	X(GC_BR_CAST_FAIL)
 
 /* clang-format on */
 
@@ -454,12 +457,31 @@ struct interp_handler {
 };
 
 /*
+ * A stack map (GC, interp_gc.c): at instruction `ins` of a function, the
+ * operand-stack slots holding references the collector follows are
+ * interp_body.gcslots[first .. first + n); the function's locals of such
+ * types are gcslots[0 .. nlref) at every instruction. Maps exist at each
+ * point where a frame can stand while a collection runs: calls, GC
+ * allocations, loop headers (a suspension at a back-edge), bulk
+ * instructions and the function's entry; sorted by `ins`, one per
+ * instruction.
+ */
+struct interp_gcmap {
+	uint32_t ins, first, n;
+};
+
+/*
  * A function's translated code: `ins` is what interp_fn.code points at, and
  * ncode sits just before it, so a call reaches both through one pointer.
- * Its exception handlers (if any) follow the instructions.
+ * Its exception handlers (if any), then its stack maps and their slots
+ * (if its module may hold GC references: wasm_code.gc), follow the
+ * instructions.
  */
 struct interp_body {
 	const struct interp_handler *handlers;
+	const struct interp_gcmap *gcmaps;
+	const uint32_t *gcslots;
+	uint32_t ngcmaps, nlref;
 	uint64_t nhandlers;
 	uint64_t ncode;
 	struct ins ins[];
@@ -498,6 +520,8 @@ struct wasm_code {
 	_Atomic size_t bytes;
 	atomic_uint ntranslated; /* functions with their own body */
 	bool wide;		 /* the module has v128 values (module_has_v128) */
+	bool gc;		 /* its frames may hold references the collector
+				    follows: bodies carry stack maps */
 	/* the store's translate_hook, NULL without one: read on first calls
 	 * only, so an instance without it pays one predicted branch there */
 	const struct wasm_translate_hook *hook;
@@ -580,6 +604,9 @@ struct wasm_exec {
  * operands at slots a (and b; a third in imm >> 32), the lane index in
  * imm >> 16, the result at slot c (a v128 in two slots, see
  * interp_tr_simd.c); NULL for the other rows.
+ * interp_simd_op - the same row on operands one after another from v[0]
+ * (a v128 in two slots; the compiler tier's calls), imm its lane index,
+ * the result at v[0].
  * interp_simd_shuffle - the i8x16.shuffle at ip (fields: interp_tr_simd.c).
  * interp_simd_mem - a SIMD load or store on the memory of msize bytes at
  * mb: address at v[0] (an i64 if at64, else an i32), a vector operand
@@ -591,6 +618,7 @@ struct wasm_exec {
 #define INTERP_SIMD_NROWS 0x114
 typedef void (*interp_simd_fn)(uint64_t *fp, const struct ins *ip);
 extern const interp_simd_fn interp_simd_rows[INTERP_SIMD_NROWS];
+void interp_simd_op(uint64_t *v, uint32_t sub, uint64_t imm);
 void interp_simd_shuffle(uint64_t *fp, const struct ins *ip);
 int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, bool at64,
 		    uint8_t *mb, uint64_t msize);
@@ -625,6 +653,20 @@ void interp_trap_walk(struct wasm_exec *x);
 struct wasm_exn *interp_exn_new(struct wasm_exec *x, const struct wasm_taginst *tag,
 				const uint64_t *vals, uint32_t n);
 bool interp_exn_unwind(struct wasm_exec *x, const struct wasm_exn *exn);
+
+/*
+ * interp_gc_op - runs the OP_GC instruction at ip (fields: interp_tr_gc.c)
+ * on frame fp of x (x->ip, x->fp current: it may collect); 0 or a trap
+ * kind, nothing written then. interp_gc_test - whether reference v passes
+ * the cast of br_on_cast at ip (target type in b).
+ */
+int interp_gc_op(struct wasm_exec *x, const struct ins *ip, uint64_t *fp);
+bool interp_gc_test(const struct wasm_exec *x, const struct ins *ip, uint64_t v);
+
+/* interp_exec_trace - the trace_fn of an exec (interp_gc.c): marks the
+ * references its frames hold (by their stack maps) and, once its call is
+ * done, those of its results. */
+void interp_exec_trace(void *exec, struct wasm_gc_heap *h);
 
 /* interp_frames_reserve - room for one more frame record; 0 or a trap kind. */
 int interp_frames_reserve(struct wasm_exec *x);

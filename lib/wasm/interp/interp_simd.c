@@ -317,6 +317,18 @@ SIMD_ROWS(DEFINE)
 const interp_simd_fn interp_simd_rows[INTERP_SIMD_NROWS] = {SIMD_ROWS(ENTRY)};
 #undef ENTRY
 
+void interp_simd_op(uint64_t *v, uint32_t sub, uint64_t imm)
+{
+	/* the operands one after another from v[0], the result at v[0] */
+	uint32_t sig = wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FD, sub)].sig;
+	uint32_t b = wasm_sig_param(sig, 0) == WASM_TYPE_V128 ? 2 : 1;
+	struct ins in = {.a = 0, .b = b, .c = 0};
+
+	in.imm = sub | (imm & 0xff) << 16 | (uint64_t)(b + 2) << 32;
+	if (sub < INTERP_SIMD_NROWS && interp_simd_rows[sub])
+		interp_simd_rows[sub](v, &in);
+}
+
 void interp_simd_shuffle(uint64_t *fp, const struct ins *ip)
 {
 	/* the 16 lane indices: 0-7 in imm, 8-11 in b, 12-15 in c */

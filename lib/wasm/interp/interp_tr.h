@@ -17,6 +17,7 @@ enum { V_SLOT, V_LOCAL, V_CONST, V_ADDK };
 
 struct ventry {
 	uint8_t kind;
+	bool ref; /* a reference the collector follows (set from its type) */
 	uint32_t local;
 	uint64_t val;
 };
@@ -33,6 +34,10 @@ struct tctrl {
 	 * closes; a legacy catch keeps its exception in local xslot */
 	uint32_t hfirst, xslot;
 	uint32_t do_end; /* legacy try: where its do-body ended */
+	/* its parameter and result types (values), for typed pushes */
+	const uint32_t *ptypes, *rtypes;
+	uint32_t nptypes, nrtypes;
+	uint32_t one; /* a block type of one value type: rtypes points here */
 };
 
 struct tr {
@@ -66,6 +71,12 @@ struct tr {
 	struct ins dummy;	   /* written instead once out of memory */
 	struct interp_handler *hs; /* exception handlers so far */
 	uint32_t nh, caph;
+	/* stack maps (interp_tr_gc.c), when wasm_code.gc */
+	bool gc;
+	struct interp_gcmap *maps;
+	uint32_t nmaps, capmaps;
+	uint32_t *mslots; /* the locals' (nlref), then each map's */
+	uint32_t nmslots, capmslots, nlref;
 };
 
 static inline uint32_t interp_tr_slot(const struct tr *t, uint32_t height)
@@ -122,6 +133,10 @@ void interp_tr_close_try(struct tr *t, struct tctrl *k);
 /* From interp_tr_stack.c for the landing pads: a branch to label k
  * carrying the n values in slots of heights base.. (then t->h is base). */
 void interp_tr_pad_branch(struct tr *t, struct tctrl *k, uint32_t base, uint32_t n);
+/* A conditional branch at `site` that needs moves: the branch (an inverted
+ * test) skips the moves of n values to label k and a branch there emitted
+ * now. */
+void interp_tr_branch_moves(struct tr *t, struct tctrl *k, uint32_t n, uint32_t site);
 /* Points the branch at `site` to label k. */
 void interp_tr_set_target(struct tr *t, uint32_t site, struct tctrl *k);
 /* A 0xfd instruction (interp_tr_simd.c). */
@@ -129,3 +144,23 @@ void interp_tr_simd(struct tr *t, bool dead);
 /* local.set of v128 local slots x, x + 1 taking the result of the SIMD
  * instruction just emitted: writes it there; false if it cannot. */
 bool interp_tr_simd_local_set(struct tr *t, uint32_t x);
+
+/*
+ * GC (interp_tr_gc.c). interp_tr_push_types - pushes values of the n value
+ * types (a v128 as two entries when wide), each marked as a reference the
+ * collector follows or not; returns the first one's slot.
+ * interp_tr_gc_begin - the function's traced locals and its entry's map.
+ * interp_tr_safepoint - a stack map for the instruction about to be
+ * emitted (the current virtual stack). interp_tr_gc_size /
+ * interp_tr_gc_finish - the bytes the maps take in a body, and copying
+ * them there. interp_tr_gc_free - the scratch buffers.
+ * interp_tr_gc - a 0xfb instruction.
+ */
+uint32_t interp_tr_push_types(struct tr *t, const uint32_t *types, uint32_t n);
+void interp_tr_gc_begin(struct tr *t);
+void interp_tr_safepoint(struct tr *t);
+size_t interp_tr_gc_size(const struct tr *t);
+void interp_tr_gc_finish(struct tr *t, struct interp_body *body, void *at);
+void interp_tr_gc_free(struct tr *t);
+bool interp_tr_traced(const struct tr *t, uint32_t type);
+void interp_tr_gc(struct tr *t, bool dead);

@@ -100,8 +100,7 @@ void interp_tr_try_table(struct tr *t)
 		t->code[skip].imm = t->n - skip;
 	/* the body: its operands (the params) as on entry */
 	t->h = k->height;
-	for (uint32_t i = 0; i < k->nparams; i++)
-		interp_tr_push(t);
+	interp_tr_push_types(t, k->ptypes, k->nptypes);
 	k->start = t->n;
 	for (uint32_t i = first; i < t->nh; i++)
 		t->hs[i].start = t->n;
@@ -133,10 +132,9 @@ void interp_tr_catch(struct tr *t, bool all)
 	bool outer_dead = t->nc >= 2 && t->cs[t->nc - 2].dead;
 	uint32_t x = 0, np = 0, depth = 0;
 	struct interp_handler *h;
+	const struct wasm_functype *ft = NULL;
 
 	if (!all) {
-		const struct wasm_functype *ft;
-
 		wasm_reader_u32(&t->r, &x);
 		ft = &t->m->types[t->m->tags[x].type];
 		np = wasm_types_slots(ft->params, ft->nparams);
@@ -166,8 +164,8 @@ void interp_tr_catch(struct tr *t, bool all)
 		if (np)
 			h->pslot = interp_tr_slot(t, k->height);
 	}
-	for (uint32_t i = 0; i < np; i++)
-		interp_tr_push(t);
+	if (ft)
+		interp_tr_push_types(t, ft->params, ft->nparams);
 }
 
 void interp_tr_delegate(struct tr *t)

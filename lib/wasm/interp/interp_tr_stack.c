@@ -9,6 +9,7 @@
 
 #include "base/compiler.h"
 #include "wasm/interp/interp_tr.h"
+#include "wasm/module_internal.h"
 
 /* Internal op (+1) of each NUM row of the opcode table, by its index. */
 static uint16_t opmap(uint32_t code)
@@ -198,12 +199,14 @@ uint32_t interp_tr_pop(struct tr *t)
 uint32_t interp_tr_push(struct tr *t)
 {
 	t->vs[t->h].kind = V_SLOT;
+	t->vs[t->h].ref = false;
 	return interp_tr_slot(t, t->h++);
 }
 
 void interp_tr_push_const(struct tr *t, uint64_t v)
 {
 	t->vs[t->h].kind = V_CONST;
+	t->vs[t->h].ref = false;
 	t->vs[t->h++].val = v;
 }
 
@@ -522,10 +525,26 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	bool dead = t->cs[t->nc - 1].dead;
 	struct tctrl *k;
 	int64_t bt;
+	uint32_t one = WASM_TYPE_UNKNOWN;
 
+	if (t->r.pos < t->r.end && (t->r.buf[t->r.pos] == 0x63 || t->r.buf[t->r.pos] == 0x64)) {
+		struct wasm_reader r = t->r; /* the full type of a typed reference */
+
+		wasm_read_valtype(t->m, &r, &one, &(uint32_t){0});
+	}
 	wasm_reader_blocktype(&t->r, &bt);
 	k = &t->cs[t->nc++];
 	memset(k, 0, sizeof(*k));
+	if (bt >= 0) {
+		k->ptypes = t->m->types[bt].params;
+		k->nptypes = t->m->types[bt].nparams;
+		k->rtypes = t->m->types[bt].results;
+		k->nrtypes = t->m->types[bt].nresults;
+	} else if (bt != -64) {
+		k->one = one != WASM_TYPE_UNKNOWN ? one : (uint32_t)(bt + 0x80);
+		k->rtypes = &k->one;
+		k->nrtypes = 1;
+	}
 	k->op = op;
 	k->height = b->height;
 	k->nparams = b->nparams;
@@ -533,17 +552,8 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	k->dead = dead;
 	if (t->wide) {
 		/* counts in slots */
-		const uint32_t *ps = NULL, *rs = NULL;
-		uint32_t one = (uint32_t)(bt + 0x80);
-
-		if (bt >= 0) {
-			ps = t->m->types[bt].params;
-			rs = t->m->types[bt].results;
-		} else if (bt != -64) {
-			rs = &one;
-		}
-		k->nparams = wasm_types_slots(ps, b->nparams);
-		k->nresults = wasm_types_slots(rs, b->nresults);
+		k->nparams = wasm_types_slots(k->ptypes, b->nparams);
+		k->nresults = wasm_types_slots(k->rtypes, b->nresults);
 		/* below an if's condition (still on top) and the params; a
 		 * dead block's is its dead parent's: dead code pops nothing,
 		 * so the results of dead blocks one after another would pile
@@ -567,6 +577,8 @@ void interp_tr_block(struct tr *t, uint8_t op)
 	k->start = t->n;
 	t->label_at = t->n;
 	t->last_prod = -1;
+	if (op == WASM_OP_LOOP)
+		interp_tr_safepoint(t); /* a suspension at its back-edge stops here */
 }
 
 void interp_tr_else(struct tr *t)
@@ -585,8 +597,7 @@ void interp_tr_else(struct tr *t)
 	k->op = WASM_OP_ELSE;
 	k->dead = t->nc >= 2 && t->cs[t->nc - 2].dead;
 	t->h = k->height;
-	for (uint32_t i = 0; i < k->nparams; i++)
-		interp_tr_push(t);
+	interp_tr_push_types(t, k->ptypes, k->nptypes);
 	t->last_prod = -1;
 }
 
@@ -620,8 +631,7 @@ bool interp_tr_end(struct tr *t)
 		patch_chain(t, k->else_site, t->n);
 	patch_chain(t, k->patch, t->n);
 	t->h = k->height;
-	for (uint32_t i = 0; i < k->nresults; i++)
-		interp_tr_push(t);
+	interp_tr_push_types(t, k->rtypes, k->nrtypes);
 	t->last_prod = -1;
 	if (t->nc == 1) {
 		in = interp_tr_emit(t, OP_RETURN);
@@ -646,7 +656,7 @@ void interp_tr_br(struct tr *t, uint32_t d)
 
 /* A conditional branch that needs moves: the inverted test at `site`
  * skips the moves and the branch to k emitted here. */
-static void branch_with_moves(struct tr *t, struct tctrl *k, uint32_t n, uint32_t site)
+void interp_tr_branch_moves(struct tr *t, struct tctrl *k, uint32_t n, uint32_t site)
 {
 	emit_moves(t, k, n);
 	interp_tr_emit(t, OP_BR);
@@ -671,7 +681,7 @@ void interp_tr_br_if(struct tr *t, uint32_t d)
 	}
 	t->h++;
 	site = emit_cond_branch(t, true);
-	branch_with_moves(t, k, n, site);
+	interp_tr_branch_moves(t, k, n, site);
 }
 
 /* br_on_null d (the reference stays when it is not null) and, with
@@ -695,7 +705,7 @@ void interp_tr_br_on_null(struct tr *t, uint32_t d, bool non_null)
 		in = interp_tr_emit(t, non_null ? OP_BR_NULL : OP_BR_NONNULL);
 		in->a = s;
 		site = t->n - 1;
-		branch_with_moves(t, k, n, site);
+		interp_tr_branch_moves(t, k, n, site);
 	}
 	if (non_null)
 		t->h--; /* not taken: the null is dropped */

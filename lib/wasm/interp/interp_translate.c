@@ -27,6 +27,7 @@
 #include "base/compiler.h"
 #include "base/err.h"
 #include "base/fmt.h"
+#include "wasm/gc/gc_heap.h"
 #include "wasm/interp/interp_tr.h"
 
 static const struct wasm_memory interp_no_memory;
@@ -37,12 +38,12 @@ static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, u
 		    uint32_t b, uint32_t c)
 {
 	uint32_t np = t->wide ? wasm_types_slots(ft->params, ft->nparams) : ft->nparams;
-	uint32_t nr = t->wide ? wasm_types_slots(ft->results, ft->nresults) : ft->nresults;
 	struct ins *in;
 	uint32_t base;
 
 	interp_tr_materialize_top(t, np);
 	base = interp_tr_slot(t, t->h - np);
+	interp_tr_safepoint(t);
 	in = interp_tr_emit(t, op);
 	in->a = base;
 	in->b = b;
@@ -55,8 +56,7 @@ static void do_call(struct tr *t, const struct wasm_functype *ft, uint32_t op, u
 		interp_tr_set_dead(t);
 		return;
 	}
-	for (uint32_t i = 0; i < nr; i++)
-		interp_tr_push(t);
+	interp_tr_push_types(t, ft->results, ft->nresults);
 }
 
 /* Bulk operations take their operands from consecutive slots at a. */
@@ -66,6 +66,7 @@ static void do_bulk(struct tr *t, uint32_t op, uint32_t nargs, uint64_t imm, uin
 	struct ins *in;
 
 	interp_tr_materialize_top(t, nargs);
+	interp_tr_safepoint(t);
 	in = interp_tr_emit(t, op);
 	in->a = interp_tr_slot(t, t->h - nargs);
 	in->b = b;
@@ -328,6 +329,14 @@ static uint32_t local_slot(const struct tr *t, uint32_t x, bool *pair)
 	return t->lmap[x] >> 1;
 }
 
+/* The value type of local x (params first). */
+static uint32_t local_type(const struct tr *t, uint32_t x)
+{
+	const struct wasm_functype *ft = &t->m->types[t->f->type];
+
+	return x < ft->nparams ? ft->params[x] : t->f->local_types[x - ft->nparams];
+}
+
 /* The type of the next drop or untyped select (wide modules only). */
 static uint8_t next_untyped(struct tr *t)
 {
@@ -340,6 +349,7 @@ static uint8_t next_untyped(struct tr *t)
 static void do_select(struct tr *t, bool v128)
 {
 	uint32_t n = v128 ? 2 : 1, c = interp_tr_pop(t), s1[2], s2[2];
+	bool ref = !v128 && (t->vs[t->h - 1].ref || t->vs[t->h - 2].ref);
 	struct ins *in;
 
 	for (uint32_t i = n; i-- > 0;)
@@ -353,6 +363,7 @@ static void do_select(struct tr *t, bool v128)
 		in->imm = c;
 		in->c = interp_tr_push(t);
 	}
+	t->vs[t->h - 1].ref = ref;
 	if (!v128)
 		interp_tr_produced(t);
 }
@@ -462,10 +473,12 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		wasm_reader_u32(&t->r, &x);
 		if (dead)
 			return false;
+		t->vs[t->h].ref = interp_tr_traced(t, local_type(t, x));
 		x = local_slot(t, x, &pair);
 		t->vs[t->h].kind = V_LOCAL;
 		t->vs[t->h++].local = x;
 		if (pair) {
+			t->vs[t->h].ref = false;
 			t->vs[t->h].kind = V_LOCAL;
 			t->vs[t->h++].local = x + 1;
 		}
@@ -490,8 +503,10 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		}
 		if (code == WASM_OP_LOCAL_TEE) {
 			t->vs[t->h].kind = V_LOCAL;
+			t->vs[t->h].ref = false;
 			t->vs[t->h++].local = x;
 			t->vs[t->h].kind = V_LOCAL;
+			t->vs[t->h].ref = false;
 			t->vs[t->h++].local = x + 1;
 		}
 		return false;
@@ -509,7 +524,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		}
 		in = interp_tr_emit(t, OP_GLOBAL_GET);
 		in->imm = (uintptr_t)t->inst->globals[x];
-		in->c = interp_tr_push(t);
+		in->c = interp_tr_push_types(t, &m->globals[x].type, 1);
 		interp_tr_produced(t);
 		return false;
 	case WASM_OP_GLOBAL_SET:
@@ -543,7 +558,7 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			in = interp_tr_emit(t, tablex(t, x) ? OP_TABLEX_GET : OP_TABLE_GET);
 			in->a = s;
 			in->imm = (uintptr_t)t->inst->tables[x];
-			in->c = interp_tr_push(t);
+			in->c = interp_tr_push_types(t, &m->tables[x].elem_type, 1);
 		} else {
 			uint32_t val = interp_tr_pop(t), s = interp_tr_pop(t);
 
@@ -629,11 +644,13 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		return false;
 	case WASM_OP_REF_AS_NON_NULL:
 		if (!dead) {
+			bool ref = t->vs[t->h - 1].ref;
 			uint32_t s = interp_tr_pop(t);
 
 			in = interp_tr_emit(t, OP_REF_AS_NON_NULL);
 			in->a = s;
 			in->c = interp_tr_push(t);
+			t->vs[t->h - 1].ref = ref;
 			interp_tr_produced(t);
 		}
 		return false;
@@ -645,6 +662,13 @@ static bool translate_instr(struct tr *t, uint8_t code)
 		return false;
 	case WASM_OP_PREFIX_FC:
 		do_fc(t, dead);
+		return false;
+	case WASM_OP_PREFIX_FB:
+		interp_tr_gc(t, dead);
+		return false;
+	case WASM_OP_REF_EQ: /* GC: the same word (runtime.h) */
+		if (!dead)
+			interp_tr_numeric(t, WASM_OP_I64_EQ);
 		return false;
 	case WASM_OP_TRY_TABLE:
 		interp_tr_try_table(t);
@@ -725,6 +749,37 @@ static bool module_has_v128(const struct wasm_module *m)
 	return false;
 }
 
+/* Whether a frame of m's code may hold a reference the collector follows:
+ * m uses GC, or a type, global, table or local is of the any or extern
+ * hierarchy (an externref may be an externalized object of another
+ * module). Its bodies then carry stack maps. */
+static bool module_has_refs(const struct wasm_module *m)
+{
+	if (m->uses_gc)
+		return true;
+	for (uint32_t i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *ft = &m->types[i];
+
+		for (uint32_t k = 0; k < ft->nparams; k++)
+			if (wasm_gc_type_traced(m, ft->params[k]))
+				return true;
+		for (uint32_t k = 0; k < ft->nresults; k++)
+			if (wasm_gc_type_traced(m, ft->results[k]))
+				return true;
+	}
+	for (uint32_t i = 0; i < m->nglobals; i++)
+		if (wasm_gc_type_traced(m, m->globals[i].type))
+			return true;
+	for (uint32_t i = 0; i < m->ntables; i++)
+		if (wasm_gc_type_traced(m, m->tables[i].elem_type))
+			return true;
+	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+		for (uint32_t k = 0; k < m->funcs[i].nlocals; k++)
+			if (wasm_gc_type_traced(m, m->funcs[i].local_types[k]))
+				return true;
+	return false;
+}
+
 /* Translates function fi (t->fn) into a new body. ERR_NOMEM. */
 static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 {
@@ -766,6 +821,9 @@ static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 	t->nc = 1;
 	memset(&t->cs[0], 0, sizeof(t->cs[0]));
 	t->cs[0].nresults = fn->nresults;
+	t->cs[0].rtypes = m->types[f->type].results;
+	t->cs[0].nrtypes = m->types[f->type].nresults;
+	interp_tr_gc_begin(t);
 	wasm_reader_init(&t->r, m->bytes, m->len);
 	t->r.pos = f->code_start;
 	t->r.end = f->code_end;
@@ -782,7 +840,7 @@ static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 	if (t->nomem)
 		goto out;
 	body = malloc(sizeof(*body) + (size_t)t->n * sizeof(body->ins[0]) +
-		      (size_t)t->nh * sizeof(*t->hs));
+		      (size_t)t->nh * sizeof(*t->hs) + interp_tr_gc_size(t));
 	if (!body) {
 		t->nomem = true;
 		goto out;
@@ -797,11 +855,13 @@ static int translate_func(struct tr *t, uint32_t fi, struct interp_body **out)
 		memcpy(hs, t->hs, (size_t)t->nh * sizeof(*hs));
 		body->handlers = hs;
 	}
+	interp_tr_gc_finish(t, body, (struct interp_handler *)(void *)&body->ins[t->n] + t->nh);
 	*out = body;
 out:
 	free(t->vs);
 	free(t->cs);
 	free(t->hs);
+	interp_tr_gc_free(t);
 	t->vs = NULL;
 	t->cs = NULL;
 	t->hs = NULL;
@@ -809,9 +869,19 @@ out:
 	return t->nomem ? ERR_NOMEM : 0;
 }
 
+/* The stack slots b's maps list (the locals' not counted). */
+static size_t gcmap_slots(const struct interp_body *b)
+{
+	const struct interp_gcmap *last = &b->gcmaps[b->ngcmaps - 1];
+
+	return last->first + last->n - b->nlref;
+}
+
 static size_t body_bytes(const struct interp_body *b)
 {
-	return sizeof(*b) + b->ncode * sizeof(b->ins[0]) + b->nhandlers * sizeof(b->handlers[0]);
+	return sizeof(*b) + b->ncode * sizeof(b->ins[0]) + b->nhandlers * sizeof(b->handlers[0]) +
+	       b->ngcmaps * sizeof(b->gcmaps[0]) +
+	       (b->ngcmaps ? (b->nlref + gcmap_slots(b)) * sizeof(uint32_t) : 0);
 }
 
 /* Translates fn into a new body (scratch buffers of its own: translators
@@ -826,6 +896,7 @@ static int translate_body(struct interp_fn *fn, struct interp_body **out)
 	t.m = fn->inst->module;
 	t.fn = fn;
 	t.wide = fn->inst->code->wide;
+	t.gc = fn->inst->code->gc;
 	interp_run_loop(NULL, &t.tbl);
 	rc = translate_func(&t, fn->index, out);
 	free(t.code);
@@ -933,6 +1004,7 @@ int wasm_code_translate(struct wasm_instance *inst, size_t limit, bool eager,
 	interp_run_loop(NULL, &tbl);
 	code->stub->ins[0].h = tbl[OP_TRANSLATE];
 	code->wide = module_has_v128(m);
+	code->gc = module_has_refs(m);
 	for (uint32_t i = 0; i < code->nfns; i++) {
 		const struct wasm_func *f = &m->funcs[m->nfunc_imports + i];
 		const struct wasm_functype *ft = &m->types[f->type];

@@ -55,6 +55,10 @@
  * sign-extended to 64 bits (the RV64 convention; the W instructions keep
  * it so); a slot in memory holds it zero-extended (the interpreter's and
  * union wasm_val's convention), and code converts where they meet.
+ * A function with a v128 in its signature passes nothing in registers:
+ * its params are in the caller's outgoing area as a union wasm_val array
+ * (a v128 in two 8-byte words, low half first), and its results come back
+ * there the same way (the caller reserves the larger of the two).
  * Callees that are not compiled functions of the same instance (imports,
  * host functions, other instances, interpreted functions) are reached by a
  * slow call through the runtime (JIT_RT_CALL).
@@ -127,7 +131,8 @@ struct jit_rt {
 	 * segment, elem.drop the element segment), a3 = its operand slots
 	 * (the instruction's operands in order, as the interpreter has them;
 	 * the result, if any, written to slot 0; with no operand, a3 is where
-	 * the result goes). Traps as the interpreter does: table.get,
+	 * the result goes; an index or count on an i64 table is an i64, as is
+	 * table.size's and table.grow's result). Traps as the interpreter does: table.get,
 	 * table.set, table.size, table.grow, table.fill, table.copy,
 	 * table.init, elem.drop, memory.init, data.drop, memory.copy,
 	 * memory.fill. */

@@ -142,15 +142,9 @@ size_t jc_st(struct jc *c, jc_stfn fn, unsigned rs, unsigned base, int64_t off)
 	return rv64_pos(&c->b) - 1;
 }
 
-/* A function using a table of the i64 address type (table64) is not
- * compiled: the interpreter runs it (its TABLEX_ instructions). */
-static void table_supported(struct jc *c, uint32_t table)
-{
-	if (c->m->tables[table].limits.is64 && !c->err)
-		c->err = ERR_UNSUPP;
-}
-
-/* The 0xfc instructions that are not numeric. */
+/* The 0xfc instructions that are not numeric. The table ones serve an i64
+ * table (table64) too: rt->misc reads their operands by the tables'
+ * address types. */
 static void compile_fc(struct jc *c, uint32_t sub)
 {
 	uint32_t op = WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub), x = 0, y = 0;
@@ -173,22 +167,6 @@ static void compile_fc(struct jc *c, uint32_t sub)
 		break;
 	case WASM_IMM_MEM0:
 		jc_memidx(c);
-		break;
-	default:
-		break;
-	}
-	switch (sub) {
-	case WASM_OP_TABLE_INIT:
-		table_supported(c, y);
-		break;
-	case WASM_OP_TABLE_COPY:
-		table_supported(c, x);
-		table_supported(c, y);
-		break;
-	case WASM_OP_TABLE_GROW:
-	case WASM_OP_TABLE_SIZE:
-	case WASM_OP_TABLE_FILL:
-		table_supported(c, x);
 		break;
 	default:
 		break;
@@ -259,16 +237,19 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		return false;
 	case WASM_OP_CALL:
 		wasm_reader_u32(&c->r, &x);
-		jc_call(c, x);
+		if (jc_simd_type_ok(&c->m->types[c->m->funcs[x].type]))
+			jc_call(c, x);
+		else
+			jc_simd_call(c, x);
 		return false;
 	case WASM_OP_CALL_INDIRECT:
 		wasm_reader_u32(&c->r, &x);
 		wasm_reader_u32(&c->r, &y);
-		table_supported(c, y);
 		jc_call_indirect(c, x, y);
 		return false;
 	case WASM_OP_RETURN_CALL:
 		wasm_reader_u32(&c->r, &x);
+		jc_simd_tail_call_ok(c, &c->m->types[c->m->funcs[x].type]);
 		jc_return_call(c, x);
 		return false;
 	case WASM_OP_RETURN_CALL_INDIRECT:
@@ -277,12 +258,18 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		 * compiled code, so a chain of them stays constant-space) */
 		c->err = ERR_UNSUPP;
 		return false;
-	case WASM_OP_CALL_REF: /* typed function references: interpreted */
+	case WASM_OP_CALL_REF: /* typed function references: jit_compile_ref.c */
 	case WASM_OP_RETURN_CALL_REF:
+		wasm_reader_u32(&c->r, &x);
+		jc_call_ref(c, x, code == WASM_OP_RETURN_CALL_REF);
+		return false;
 	case WASM_OP_REF_AS_NON_NULL:
+		jc_ref_as_non_null(c);
+		return false;
 	case WASM_OP_BR_ON_NULL:
 	case WASM_OP_BR_ON_NON_NULL:
-		c->err = ERR_UNSUPP;
+		wasm_reader_u32(&c->r, &x);
+		jc_br_on_null(c, x, code == WASM_OP_BR_ON_NON_NULL);
 		return false;
 	case WASM_OP_DROP:
 		c->untyped++;
@@ -308,20 +295,24 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		return false;
 	case WASM_OP_GLOBAL_GET:
 		wasm_reader_u32(&c->r, &x);
-		jc_global_get(c, x);
+		if (c->m->globals[x].type == WASM_TYPE_V128)
+			jc_simd_global(c, x, false);
+		else
+			jc_global_get(c, x);
 		return false;
 	case WASM_OP_GLOBAL_SET:
 		wasm_reader_u32(&c->r, &x);
-		jc_global_set(c, x);
+		if (c->m->globals[x].type == WASM_TYPE_V128)
+			jc_simd_global(c, x, true);
+		else
+			jc_global_set(c, x);
 		return false;
 	case WASM_OP_TABLE_GET:
 		wasm_reader_u32(&c->r, &x);
-		table_supported(c, x);
 		jc_misc(c, WASM_OP_TABLE_GET, 1, true, x);
 		return false;
 	case WASM_OP_TABLE_SET:
 		wasm_reader_u32(&c->r, &x);
-		table_supported(c, x);
 		jc_misc(c, WASM_OP_TABLE_SET, 2, false, x);
 		return false;
 	case WASM_OP_MEMORY_SIZE:
@@ -363,6 +354,9 @@ static bool compile_instr(struct jc *c, uint8_t code)
 		wasm_reader_u32(&c->r, &x);
 		compile_fc(c, x);
 		return false;
+	case WASM_OP_PREFIX_FD:
+		jc_simd(c);
+		return false;
 	default:
 		break;
 	}
@@ -402,6 +396,9 @@ static bool skip_instr(struct jc *c, uint8_t code)
 		if (sub < WASM_OP_FC_COUNT)
 			jc_skip_imm(c, wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, sub)].imm);
 		return false;
+	case WASM_OP_PREFIX_FD:
+		jc_simd_skip(c);
+		return false;
 	case WASM_OP_DROP:
 	case WASM_OP_SELECT:
 		c->untyped++; /* the validator's type table counts these too */
@@ -426,6 +423,9 @@ static int compile_body(struct jc *c)
 	vcap += 1;
 	c->nlocals = c->ft->nparams + f->nlocals;
 	c->nslots = c->nlocals + vcap;
+	if (jc_simd_uses_v128(c->m, (uint32_t)(f - c->m->funcs)))
+		c->vslots = jc_simd_vslots(c->nslots);
+	c->vsig = !jc_simd_type_ok(c->ft);
 	c->ltypes = malloc((size_t)c->nlocals + 1);
 	c->lreg = calloc((size_t)c->nlocals + 1, 1);
 	c->vs = malloc(((size_t)vcap + 1) * sizeof(*c->vs));
@@ -510,11 +510,10 @@ int jit_compile(const struct wasm_module *m, uint32_t func, const struct jit_opt
 
 	if (func < m->nfunc_imports || func >= m->nfuncs)
 		return ERR_INVAL;
-	/* v128 values stay with the interpreter (compiling them to the vector
-	 * extension is a later step): a function that could see one is
-	 * refused, so no compiled code ever holds or passes a v128, and the
-	 * slow calls between compiled and interpreted code carry scalars only */
-	if (wasm_func_uses_v128(m, func))
+	/* GC references stay with the interpreter: the collector finds its
+	 * roots in interpreted frames only, so a module that uses GC is not
+	 * compiled at all */
+	if (m->uses_gc)
 		return ERR_UNSUPP;
 	memset(&c, 0, sizeof(c));
 	c.m = m;

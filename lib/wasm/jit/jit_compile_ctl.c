@@ -175,7 +175,7 @@ bool jc_end(struct jc *c)
 		 * branches to its label find them in their slots */
 		bool fall = !k->dead;
 
-		if (fall && c->ft->nresults <= 1) {
+		if (fall && c->ft->nresults <= 1 && !c->vsig) {
 			jc_emit_return(c);
 			fall = false;
 		} else if (fall) {
@@ -320,7 +320,7 @@ void jc_br_table(struct jc *c)
 
 void jc_return(struct jc *c)
 {
-	if (c->ft->nresults > 1) {
+	if (c->ft->nresults > 1 || c->vsig) {
 		jc_br(c, c->nc - 1); /* through the slots to the body's label */
 		return;
 	}
@@ -359,6 +359,8 @@ static uint32_t stack_params(const struct wasm_functype *ft)
 
 uint32_t jc_out_slots(const struct wasm_functype *ft)
 {
+	if (!jc_simd_type_ok(ft))
+		return jc_simd_out_slots(ft);
 	return MAX(stack_params(ft), ft->nresults > 1 ? ft->nresults : 0);
 }
 
@@ -525,31 +527,97 @@ void jc_return_call(struct jc *c, uint32_t func)
 	jc_set_dead(c);
 }
 
+uint32_t jc_call_pop(struct jc *c, const struct wasm_functype *ft, bool is64, unsigned to)
+{
+	unsigned r = is64 ? jc_pop_x(c, WASM_TYPE_I64) : jc_pop_xu32(c);
+
+	jc_fresh_mem(c); /* the callee starts from s3/s4 */
+	jc_spill_all(c);
+	if (r != to)
+		rv64_mv(&c->b, to, r);
+	jc_free_reg(c, r, false);
+	jc_materialize_top(c, ft->nparams);
+	if (!jc_simd_type_ok(ft)) /* args and results in memory */
+		jc_simd_args(c, ft, c->h - ft->nparams);
+	return c->h - ft->nparams;
+}
+
+void jc_call_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t base, bool check)
+{
+	struct rv64_buf *b = &c->b;
+	const struct wasm_module *m = c->m;
+	/* the slot above the args (the callee's, popped) keeps it on the slow path */
+	uint32_t fslot = jc_slot(c, base + ft->nparams);
+	size_t to_slow, done, typed = 0;
+	bool vsig = !jc_simd_type_ok(ft); /* args and results in memory */
+
+	rv64_ld(b, JR_T, JR_V, offsetof(struct wasm_funcinst, inst));
+	rv64_ld(b, JR_U, JIT_REG_INST, offsetof(struct jit_inst, inst));
+	to_slow = rv64_pos(b);
+	rv64_bne(b, JR_T, JR_U, 0);
+	/* this instance: the same type canon, then the entry */
+	if (check) {
+		rv64_ld(b, JR_T, JR_V, offsetof(struct wasm_funcinst, type));
+		rv64_lwu(b, JR_T, JR_T, offsetof(struct wasm_functype, canon));
+		rv64_li(b, JR_U, ft->canon);
+		rv64_beq(b, JR_T, JR_U, 8);
+		jc_trap_jal(c, WASM_TRAP_INDIRECT_TYPE);
+	}
+	rv64_lwu(b, JR_T, JR_V, offsetof(struct wasm_funcinst, index));
+	rv64_slli(b, JR_T, JR_T, 3);
+	rv64_ld(b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
+	rv64_add(b, JR_V, JR_V, JR_T);
+	jc_ld(c, rv64_ld, JR_V, JR_V, -8 * (int64_t)m->nfunc_imports);
+	if (!vsig)
+		emit_args(c, ft);
+	jc_pcmap(c, rv64_pos(b));
+	rv64_jalr(b, RV64_RA, JR_V, 0);
+	if (!vsig)
+		take_results(c, ft, base, false);
+	done = rv64_pos(b);
+	rv64_jal(b, RV64_ZERO, 0);
+	/* another instance or a host function */
+	bind_here(c, to_slow);
+	if (check) {
+		jc_st(c, rv64_sd, JR_V, RV64_S0, jc_slot_off(c, fslot));
+		rv64_ld(b, RV64_A1, JR_V, offsetof(struct wasm_funcinst, type));
+		rv64_li(b, RV64_A2, (int64_t)(uintptr_t)ft);
+		typed = rv64_pos(b);
+		rv64_beq(b, RV64_A1, RV64_A2, 0);
+		jc_call_rt(c, offsetof(struct jit_rt, sig_match));
+		rv64_bne(b, RV64_A0, RV64_ZERO, 8);
+		jc_trap_jal(c, WASM_TRAP_INDIRECT_TYPE);
+		bind_here(c, typed);
+		jc_ld(c, rv64_ld, RV64_A3, RV64_S0, jc_slot_off(c, fslot));
+	} else {
+		rv64_mv(b, RV64_A3, JR_V);
+	}
+	if (vsig)
+		jc_simd_slow_call(c, UINT32_MAX);
+	else
+		slow_call(c, UINT32_MAX, base);
+	rv64_patch_jal(b, done, rv64_pos(b));
+	if (vsig)
+		jc_simd_take(c, ft, base);
+	c->h = base;
+	push_results(c, ft);
+	jc_reload_mem(c);
+}
+
 /*
  * call_indirect: bounds, null and signature checked here; a callee of
  * this instance is called directly (its type is in this module: equal
  * types have equal canon), any other through rt->call after a structural
  * type check (rt->sig_match) unless its type is the expected one by
- * address.
+ * address. On an i64 table (table64) the index is compared in 64 bits
+ * with the size: one of 2^32 or more is out of bounds, never wrapped.
  */
 void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 {
 	struct rv64_buf *b = &c->b;
-	const struct wasm_module *m = c->m;
-	const struct wasm_functype *ft = &m->types[type];
-	uint32_t base, fslot;
-	size_t to_slow, done, typed;
+	const struct wasm_functype *ft = &c->m->types[type];
+	uint32_t base = jc_call_pop(c, ft, c->m->tables[table].limits.is64, JR_A);
 
-	unsigned r = jc_pop_xu32(c);
-
-	jc_fresh_mem(c); /* the callee starts from s3/s4 */
-	jc_spill_all(c);
-	if (r != JR_A)
-		rv64_mv(b, JR_A, r);
-	jc_free_reg(c, r, false);
-	base = c->h - ft->nparams;
-	fslot = jc_slot(c, c->h); /* the index's slot keeps the callee on the slow path */
-	jc_materialize_top(c, ft->nparams);
 	rv64_ld(b, JR_B, JIT_REG_INST, offsetof(struct jit_inst, tables));
 	jc_ld(c, rv64_ld, JR_B, JR_B, 8 * (int64_t)table);
 	rv64_lwu(b, JR_C, JR_B, offsetof(struct wasm_tableinst, size));
@@ -561,42 +629,46 @@ void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table)
 	rv64_ld(b, JR_V, JR_B, 0);
 	rv64_bne(b, JR_V, RV64_ZERO, 8);
 	jc_trap_jal(c, WASM_TRAP_UNINIT_ELEM);
+	jc_call_funcinst(c, ft, base, true);
+}
+
+/*
+ * return_call_ref's call of the funcinst in JR_V (not null; the args in
+ * their slots at position base): one of this instance is a tail call like
+ * return_call's (args in registers, this frame popped, a jump to its entry
+ * with ra our caller's); any other is a slow call whose results this
+ * function then returns, so a chain of tail calls through other instances
+ * or host functions grows the guest stack where the interpreter's
+ * replaces its frame. A type with params on the stack is refused, as
+ * return_call's.
+ */
+void jc_tail_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t base)
+{
+	struct rv64_buf *b = &c->b;
+	uint32_t out = c->out_slots;
+	size_t to_slow;
+
+	if (stack_params(ft)) {
+		c->err = ERR_UNSUPP;
+		return;
+	}
 	rv64_ld(b, JR_T, JR_V, offsetof(struct wasm_funcinst, inst));
 	rv64_ld(b, JR_U, JIT_REG_INST, offsetof(struct jit_inst, inst));
 	to_slow = rv64_pos(b);
 	rv64_bne(b, JR_T, JR_U, 0);
-	/* this instance: the same type canon, then the entry */
-	rv64_ld(b, JR_T, JR_V, offsetof(struct wasm_funcinst, type));
-	rv64_lwu(b, JR_T, JR_T, offsetof(struct wasm_functype, canon));
-	rv64_li(b, JR_U, ft->canon);
-	rv64_beq(b, JR_T, JR_U, 8);
-	jc_trap_jal(c, WASM_TRAP_INDIRECT_TYPE);
 	rv64_lwu(b, JR_T, JR_V, offsetof(struct wasm_funcinst, index));
 	rv64_slli(b, JR_T, JR_T, 3);
 	rv64_ld(b, JR_V, JIT_REG_INST, offsetof(struct jit_inst, entry));
 	rv64_add(b, JR_V, JR_V, JR_T);
-	jc_ld(c, rv64_ld, JR_V, JR_V, -8 * (int64_t)m->nfunc_imports);
+	jc_ld(c, rv64_ld, JR_V, JR_V, -8 * (int64_t)c->m->nfunc_imports);
 	emit_args(c, ft);
-	jc_pcmap(c, rv64_pos(b));
-	rv64_jalr(b, RV64_RA, JR_V, 0);
-	take_results(c, ft, base, false);
-	done = rv64_pos(b);
-	rv64_jal(b, RV64_ZERO, 0);
-	/* another instance or a host function */
+	c->out_slots = out; /* nothing goes to our outgoing area */
+	jc_emit_leave(c, JR_V);
 	bind_here(c, to_slow);
-	jc_st(c, rv64_sd, JR_V, RV64_S0, jc_slot_off(c, fslot));
-	rv64_ld(b, RV64_A1, JR_V, offsetof(struct wasm_funcinst, type));
-	rv64_li(b, RV64_A2, (int64_t)(uintptr_t)ft);
-	typed = rv64_pos(b);
-	rv64_beq(b, RV64_A1, RV64_A2, 0);
-	jc_call_rt(c, offsetof(struct jit_rt, sig_match));
-	rv64_bne(b, RV64_A0, RV64_ZERO, 8);
-	jc_trap_jal(c, WASM_TRAP_INDIRECT_TYPE);
-	bind_here(c, typed);
-	jc_ld(c, rv64_ld, RV64_A3, RV64_S0, jc_slot_off(c, fslot));
+	rv64_mv(b, RV64_A3, JR_V);
 	slow_call(c, UINT32_MAX, base);
-	rv64_patch_jal(b, done, rv64_pos(b));
 	c->h = base;
 	push_results(c, ft);
 	jc_reload_mem(c);
+	jc_return(c);
 }

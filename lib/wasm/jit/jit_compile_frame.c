@@ -21,7 +21,7 @@ static bool is_float(uint8_t t)
 /* The frame's bytes: ra, s0, saved registers, slots, outgoing area. */
 static uint64_t frame_size(const struct jc *c)
 {
-	return ALIGN_UP(16 + 8 * (uint64_t)(c->nsave + c->nslots + c->out_slots), 16);
+	return ALIGN_UP(16 + 8 * ((uint64_t)c->nsave + c->nslots + c->vslots + c->out_slots), 16);
 }
 
 void jc_emit_prologue(struct jc *c)
@@ -49,7 +49,9 @@ void jc_emit_prologue(struct jc *c)
 		else
 			jc_st(c, rv64_sd, c->save[k], RV64_S0, -24 - 8 * (int64_t)k);
 	}
-	for (uint32_t i = 0; i < ft->nparams; i++) {
+	if (c->vsig)
+		jc_simd_params(c); /* all in memory */
+	for (uint32_t i = 0; i < ft->nparams && !c->vsig; i++) {
 		uint8_t t = wasm_type_kind(ft->params[i]);
 		int64_t so = jc_slot_off(c, i);
 		unsigned home = c->lreg[i];
@@ -116,6 +118,8 @@ void jc_emit_prologue(struct jc *c)
 		else
 			rv64_mv(b, home, RV64_ZERO);
 	}
+	if (c->vslots)
+		jc_simd_zero_locals(c);
 	jc_yield_check(c);
 }
 
@@ -124,6 +128,11 @@ void jc_emit_epilogue(struct jc *c)
 	const struct wasm_functype *ft = c->ft;
 	uint32_t base = jc_slot(c, 0);
 
+	if (c->vsig) {
+		jc_simd_results(c); /* all in memory */
+		jc_emit_ret(c);
+		return;
+	}
 	if (ft->nresults == 1) {
 		uint8_t t = wasm_type_kind(ft->results[0]);
 		int64_t so = jc_slot_off(c, base);
@@ -363,11 +372,19 @@ static void count_uses(struct jc *c, uint64_t *uses)
 				c->out_slots = MAX(c->out_slots, jc_out_slots(&c->m->types[x]));
 			wasm_reader_u32(&c->r, &x);
 			break;
+		case WASM_OP_CALL_REF: /* return_call_ref uses no outgoing area */
+			wasm_reader_u32(&c->r, &x);
+			if (x < c->m->ntypes)
+				c->out_slots = MAX(c->out_slots, jc_out_slots(&c->m->types[x]));
+			break;
 		case WASM_OP_PREFIX_FC:
 			wasm_reader_u32(&c->r, &x);
 			if (x < WASM_OP_FC_COUNT)
 				jc_skip_imm(c,
 					    wasm_opinfo[WASM_OP_INDEX(WASM_OP_PREFIX_FC, x)].imm);
+			break;
+		case WASM_OP_PREFIX_FD:
+			jc_simd_skip(c);
 			break;
 		default:
 			jc_skip_imm(c, wasm_opinfo[op].imm);
@@ -399,7 +416,8 @@ void jc_assign_homes(struct jc *c)
 
 			for (uint32_t i = 0; i < c->nlocals; i++)
 				if (is_float(c->ltypes[i]) == (fl == 1) && !c->lreg[i] &&
-				    uses[i] >= 2 && (best == UINT32_MAX || uses[i] > uses[best]))
+				    c->ltypes[i] != WASM_TYPE_V128 && uses[i] >= 2 &&
+				    (best == UINT32_MAX || uses[i] > uses[best]))
 					best = i;
 			if (best == UINT32_MAX)
 				break;

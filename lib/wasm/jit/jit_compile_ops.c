@@ -99,7 +99,7 @@ static const bool jit_load_signed[WASM_OP_NINDEX] = {
  * the memory is checked, checks it against `offset` and `size`. Returns
  * the register (held) with the access's address minus *disp.
  */
-static unsigned emit_address(struct jc *c, uint32_t offset, uint32_t size, int32_t *disp)
+unsigned jc_address(struct jc *c, uint32_t offset, uint32_t size, int32_t *disp)
 {
 	struct rv64_buf *b = &c->b;
 	unsigned r = jc_pop_xu32(c);
@@ -136,7 +136,7 @@ void jc_mem(struct jc *c, uint32_t op)
 	if (oi->tr == WASM_TR_LOAD) {
 		uint8_t t = wasm_sig_result(oi->sig);
 
-		r = emit_address(c, offset, 1u << lg, &disp);
+		r = jc_address(c, offset, 1u << lg, &disp);
 		jc_pcmap(c, rv64_pos(&c->b));
 		if (jc_is_float(t)) {
 			v = jc_alloc_f(c);
@@ -156,7 +156,7 @@ void jc_mem(struct jc *c, uint32_t op)
 		uint8_t t = wasm_sig_param(oi->sig, 1);
 
 		v = jc_is_float(t) ? jc_pop_src_f(c, t) : jc_pop_src_x(c, t);
-		r = emit_address(c, offset, 1u << lg, &disp);
+		r = jc_address(c, offset, 1u << lg, &disp);
 		jc_pcmap(c, rv64_pos(&c->b));
 		if (jc_is_float(t))
 			(t == WASM_TYPE_F32 ? rv64_fsw : rv64_fsd)(&c->b, v, disp, r);
@@ -556,8 +556,13 @@ void jc_select(struct jc *c, uint8_t t)
 {
 	struct rv64_buf *b = &c->b;
 	bool f = jc_is_float(t);
-	unsigned cond = jc_pop_src_x(c, WASM_TYPE_I32), vb, va;
+	unsigned cond, vb, va;
 
+	if (t == WASM_TYPE_V128) {
+		jc_simd_select(c);
+		return;
+	}
+	cond = jc_pop_src_x(c, WASM_TYPE_I32);
 	vb = f ? jc_pop_src_f(c, t) : jc_pop_src_x(c, t);
 	va = f ? jc_pop_f(c, t) : jc_pop_x(c, t);
 	rv64_bne(b, cond, RV64_ZERO, 8);

@@ -91,6 +91,8 @@ void jc_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint
 {
 	uint32_t from = e->kind == JV_LOCAL ? e->local : own;
 
+	if (c->vslots && jc_simd_write_entry(c, e, own, dst))
+		return;
 	if (e->kind == JV_REG) {
 		store_reg(c, e, dst);
 		return;

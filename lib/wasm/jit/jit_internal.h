@@ -128,6 +128,8 @@ struct jc {
 	struct rv64_buf b;
 	uint32_t nlocals; /* params + declared locals */
 	uint32_t nslots;  /* nlocals + operand stack positions */
+	uint32_t vslots;  /* v128 area and scratch, in 8-byte words (jit_compile_simd.c) */
+	bool vsig;	  /* a v128 in the signature: params and results in memory */
 	uint8_t *ltypes;  /* type of each local */
 	uint8_t *lreg;	  /* each local's home register, 0: its slot */
 	uint32_t nsave;	  /* callee-saved registers saved by the prologue */
@@ -206,6 +208,10 @@ static inline uint32_t jc_slot(const struct jc *c, uint32_t height)
 {
 	return c->nlocals + height;
 }
+
+/* The address of a memory access (guarded or checked) of `size` bytes at
+ * the popped i32 + offset: a held register, minus *disp. */
+unsigned jc_address(struct jc *c, uint32_t offset, uint32_t size, int32_t *disp);
 
 /* ---- jit_compile_frame.c ---- */
 
@@ -306,6 +312,17 @@ void jc_call(struct jc *c, uint32_t func);
 void jc_call_indirect(struct jc *c, uint32_t type, uint32_t table);
 /* return_call: sets ERR_UNSUPP where it is not compiled (see there). */
 void jc_return_call(struct jc *c, uint32_t func);
+/*
+ * Indirect calls (call_indirect, call_ref, return_call_ref). jc_call_pop
+ * pops the callee (a table index: i32, or i64 with is64; or a reference)
+ * into register `to`, spills every entry and writes the args to their
+ * slots; returns their position. With the funcinst in JR_V (not null),
+ * jc_call_funcinst calls it (check: call_indirect's type check) and
+ * jc_tail_funcinst makes return_call_ref's tail call of it.
+ */
+uint32_t jc_call_pop(struct jc *c, const struct wasm_functype *ft, bool is64, unsigned to);
+void jc_call_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t base, bool check);
+void jc_tail_funcinst(struct jc *c, const struct wasm_functype *ft, uint32_t base);
 /* The outgoing area a direct call of type ft needs, in slots. */
 uint32_t jc_out_slots(const struct wasm_functype *ft);
 /* Binds the forward jumps of chain `fix` to word `target`. */
@@ -331,3 +348,53 @@ void jc_memory_size(struct jc *c);
 void jc_memory_grow(struct jc *c);
 void jc_ref_is_null(struct jc *c);
 void jc_ref_func(struct jc *c, uint32_t x);
+
+/* ---- jit_compile_ref.c: typed function references ---- */
+
+/* call_ref and return_call_ref of type `type` (tail). */
+void jc_call_ref(struct jc *c, uint32_t type, bool tail);
+void jc_ref_as_non_null(struct jc *c);
+/* br_on_null, or br_on_non_null (non_null), to depth d. */
+void jc_br_on_null(struct jc *c, uint32_t d, bool non_null);
+
+/* ---- jit_compile_simd.c: SIMD, v128 values in a frame area of their own ---- */
+
+/* The v128 area's words for a frame of nslots slots (a function holding
+ * v128 values; 0 for the others). */
+uint32_t jc_simd_vslots(uint32_t nslots);
+/* Whether function func may hold a v128 (wasm_func_uses_v128, whose scan
+ * of the body is skipped when the module has no v128 type or global). */
+bool jc_simd_uses_v128(const struct wasm_module *m, uint32_t func);
+/* Whether a signature has no v128 (compiled calls pass scalars only). */
+bool jc_simd_type_ok(const struct wasm_functype *ft);
+/* A return_call of type ft: the function is refused if ft or its own
+ * signature has a v128 (interpreted, where the frame is replaced too). */
+void jc_simd_tail_call_ok(struct jc *c, const struct wasm_functype *ft);
+/*
+ * A function with a v128 in its signature (c->vsig) takes every param and
+ * returns every result in memory, laid out as a union wasm_val array (a
+ * v128 in two words): params at the caller's sp + 8*i, results back
+ * there (jit_abi.h). jc_simd_out_slots: the caller's area for such a
+ * call; jc_simd_params / jc_simd_results: the prologue's and epilogue's
+ * part; jc_simd_call: a direct call of such a function; jc_simd_args:
+ * the args at positions base.. to the outgoing area; jc_simd_take: the
+ * results from there to their slots at position base; jc_simd_slow_call:
+ * rt->call of func (a3 set) with the outgoing area as its slots.
+ */
+uint32_t jc_simd_out_slots(const struct wasm_functype *ft);
+void jc_simd_params(struct jc *c);
+void jc_simd_results(struct jc *c);
+void jc_simd_call(struct jc *c, uint32_t func);
+void jc_simd_args(struct jc *c, const struct wasm_functype *ft, uint32_t base);
+void jc_simd_take(struct jc *c, const struct wasm_functype *ft, uint32_t base);
+void jc_simd_slow_call(struct jc *c, uint32_t func);
+/* jc_write_entry's part for v128 values; true if it wrote the entry. */
+bool jc_simd_write_entry(struct jc *c, const struct jit_ventry *e, uint32_t own, uint32_t dst);
+/* The prologue's zeroing of v128 locals. */
+void jc_simd_zero_locals(struct jc *c);
+/* One 0xfd instruction (its prefix read), or its immediates skipped. */
+void jc_simd(struct jc *c);
+void jc_simd_skip(struct jc *c);
+/* select of two v128s; global.get / global.set of a v128 global. */
+void jc_simd_select(struct jc *c);
+void jc_simd_global(struct jc *c, uint32_t x, bool set);

@@ -481,7 +481,7 @@ static int exec_state_new(struct wasm_exec *x)
 bool jit_exec_wants(struct wasm_exec *x)
 {
 	if (x->has_fuel || !jit_store_enabled(wasm_store_config(x->store)) ||
-	    x->store->uses_exceptions)
+	    x->store->uses_exceptions || x->store->uses_gc)
 		return false;
 	return x->jit || exec_state_new(x) == 0;
 }

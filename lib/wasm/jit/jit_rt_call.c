@@ -240,18 +240,46 @@ static void call_interp(struct wasm_exec *x, struct wasm_funcinst *f, uint64_t *
 	jx->top = s.prev;
 }
 
-/* Calls compiled code of ri from C, args from / results to slots. */
+/* Whether ft has a v128: compiled code then takes every param and returns
+ * every result in memory (jit_internal.h, jc_simd_params), as slots. */
+static bool type_has_v128(const struct wasm_functype *ft)
+{
+	return wasm_types_slots(ft->params, ft->nparams) != ft->nparams ||
+	       wasm_types_slots(ft->results, ft->nresults) != ft->nresults;
+}
+
+/* Room for n slots in jx->scratch (traps at the call if there is none). */
+static void scratch_reserve(struct wasm_exec *x, uint64_t n, struct jit_rt_inst *caller_ji,
+			    uintptr_t pc, uintptr_t fp)
+{
+	struct jit_exec *jx = x->jit;
+	uint64_t *p;
+
+	if (n <= jx->cap_scratch)
+		return;
+	p = realloc(jx->scratch, n * sizeof(*p));
+	if (!p)
+		trap_at_call(x, WASM_TRAP_NOMEM, caller_ji, pc, fp);
+	jx->scratch = p;
+	jx->cap_scratch = n;
+}
+
+/* Calls compiled code of ri from C, args from / results to slots (with a
+ * v128 in ft, all of them in the outgoing area as they are). */
 static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 		      const struct wasm_functype *ft, uint64_t *slots,
 		      struct jit_rt_inst *caller_ji, uintptr_t pc, uintptr_t fp)
 {
 	struct jit_exec *jx = x->jit;
+	bool mem = type_has_v128(ft);
+	uint32_t np = wasm_types_slots(ft->params, ft->nparams);
+	uint32_t nr = wasm_types_slots(ft->results, ft->nresults);
 	struct jit_call c;
 	uint32_t ni = 0, nf = 0, ns = 0;
 	uint64_t nout;
 	struct jit_seg s;
 
-	for (uint32_t i = 0; i < ft->nparams; i++) {
+	for (uint32_t i = 0; i < ft->nparams && !mem; i++) {
 		bool fl = type_is_float(ft->params[i]);
 
 		if (fl && nf < 8)
@@ -261,18 +289,13 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 		else
 			ns++;
 	}
-	nout = MAX(ns, ft->nresults >= 2 ? ft->nresults : 0);
+	nout = mem ? MAX(np, nr) : MAX(ns, ft->nresults >= 2 ? ft->nresults : 0);
 	nout = (nout + 1) & ~(uint64_t)1;
-	if (nout > jx->cap_scratch) {
-		uint64_t *p = realloc(jx->scratch, nout * sizeof(*p));
-
-		if (!p)
-			trap_at_call(x, WASM_TRAP_NOMEM, caller_ji, pc, fp);
-		jx->scratch = p;
-		jx->cap_scratch = nout;
-	}
+	scratch_reserve(x, nout, caller_ji, pc, fp);
+	if (mem)
+		memcpy(jx->scratch, slots, np * sizeof(uint64_t));
 	ni = nf = ns = 0;
-	for (uint32_t i = 0; i < ft->nparams; i++) {
+	for (uint32_t i = 0; i < ft->nparams && !mem; i++) {
 		uint8_t t = wasm_type_kind(ft->params[i]);
 
 		if (type_is_float(t) && nf < 8)
@@ -292,7 +315,9 @@ static void call_code(struct wasm_exec *x, struct jit_rt_inst *ri, void *code,
 	seg_push(jx, &s, JIT_SEG_CODE, ri, caller_ji, pc, fp);
 	jit_rt_enter(&c);
 	jx->top = s.prev;
-	if (ft->nresults == 1) {
+	if (mem) {
+		memcpy(slots, jx->scratch, nr * sizeof(uint64_t));
+	} else if (ft->nresults == 1) {
 		uint8_t t = wasm_type_kind(ft->results[0]);
 
 		slots[0] = slot_of(t, type_is_float(t) ? c.ret_f : c.ret_x);
@@ -357,15 +382,14 @@ void *jit_rt_lazy_c(struct wasm_exec *x, uintptr_t idx, struct jit_lazy_regs *re
 	/* refused by the compiler: interpreted, its args from registers */
 	f = ri->pub.funcs[ri->pub.inst->module->nfunc_imports + idx];
 	ft = f->type;
-	n = MAX(ft->nparams, ft->nresults);
-	if (n > jx->cap_scratch) {
-		uint64_t *p = realloc(jx->scratch, n * sizeof(*p));
-
-		if (!p)
-			trap_at_call(x, WASM_TRAP_NOMEM, ri, ra - 4, fp);
-		jx->scratch = p;
-		jx->cap_scratch = n;
+	if (type_has_v128(ft)) {
+		/* args and results in the caller's outgoing area, as slots:
+		 * call_interp copies them from and to there itself */
+		call_interp(x, f, caller_sp, ri, ra - 4, fp);
+		return NULL;
 	}
+	n = MAX(ft->nparams, ft->nresults);
+	scratch_reserve(x, n, ri, ra - 4, fp);
 	for (uint32_t i = 0; i < ft->nparams; i++) {
 		uint8_t t = wasm_type_kind(ft->params[i]);
 		uint64_t v;
@@ -457,6 +481,20 @@ static int bulk_memory(struct wasm_exec *x, struct wasm_memory *mem, bool fill, 
 	return 0;
 }
 
+/* Whether table i of the module has the i64 address type (table64). */
+static bool table64(const struct wasm_instance *inst, uint32_t i)
+{
+	return inst->module->ntables > i && inst->module->tables[i].limits.is64;
+}
+
+/* An index or count of a table instruction: all 64 bits of an i64 (a
+ * table holds fewer than 2^32 elements, so a larger one is out of bounds,
+ * never wrapped), the low 32 of an i32. */
+static uint64_t table_operand(bool is64, uint64_t v)
+{
+	return is64 ? v : (uint32_t)v;
+}
+
 /* One table or bulk-memory instruction; 0 or a trap kind. */
 static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uint32_t imm0,
 		   uint32_t imm1, uint64_t *a)
@@ -464,17 +502,18 @@ static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uin
 	struct wasm_instance *inst = ri->pub.inst;
 	struct wasm_memory *mem = ri->pub.mem0;
 	struct wasm_tableinst *t = inst->module->ntables > imm0 ? inst->tables[imm0] : NULL;
+	bool t64 = table64(inst, imm0), s64 = table64(inst, imm1);
 	uintptr_t v;
 	int k;
 
 	switch (op) {
 	case WASM_OP_INDEX(0, WASM_OP_TABLE_GET):
-		k = wasm_rt_table_get(t, (uint32_t)a[0], &v);
+		k = wasm_rt_table_get(t, table_operand(t64, a[0]), &v);
 		if (!k)
 			a[0] = v;
 		return k;
 	case WASM_OP_INDEX(0, WASM_OP_TABLE_SET):
-		return wasm_rt_table_set(t, (uint32_t)a[0], (uintptr_t)a[1]);
+		return wasm_rt_table_set(t, table_operand(t64, a[0]), (uintptr_t)a[1]);
 	case WASM_OP_INDEX(0, WASM_OP_MEMORY_SIZE):
 		a[0] = mem->pages;
 		return 0;
@@ -493,23 +532,37 @@ static int misc_op(struct wasm_exec *x, struct jit_rt_inst *ri, uint32_t op, uin
 		return bulk_memory(x, mem, true, (uint32_t)a[0], (uint8_t)a[1], (uint32_t)a[2]);
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_INIT):
 		/* binary order: elem index, then table index */
-		return wasm_rt_table_init(inst, imm1, imm0, (uint32_t)a[0], (uint32_t)a[1],
-					  (uint32_t)a[2]);
+		return wasm_rt_table_init(inst, imm1, imm0, table_operand(s64, a[0]),
+					  (uint32_t)a[1], (uint32_t)a[2]);
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_ELEM_DROP):
 		wasm_rt_elem_drop(inst, imm0);
 		return 0;
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_COPY):
-		return wasm_rt_table_copy(inst, imm0, imm1, (uint32_t)a[0], (uint32_t)a[1],
-					  (uint32_t)a[2]);
-	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_GROW):
-		a[0] = (uint32_t)(int32_t)wasm_rt_table_grow(t, (uintptr_t)a[0], (uint32_t)a[1]);
+		/* the count is an i64 when both tables are i64 ones */
+		return wasm_rt_table_copy(inst, imm0, imm1, table_operand(t64, a[0]),
+					  table_operand(s64, a[1]),
+					  table_operand(t64 && s64, a[2]));
+	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_GROW): /* old size or -1 */
+		if (t64)
+			a[0] = (uint64_t)wasm_rt_table_grow(t, (uintptr_t)a[0], a[1]);
+		else
+			a[0] = (uint32_t)(int32_t)wasm_rt_table_grow(t, (uintptr_t)a[0],
+								     (uint32_t)a[1]);
 		return 0;
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_SIZE):
 		a[0] = t->size;
 		return 0;
 	case WASM_OP_INDEX(WASM_OP_PREFIX_FC, WASM_OP_TABLE_FILL):
-		return wasm_rt_table_fill(t, (uint32_t)a[0], (uintptr_t)a[1], (uint32_t)a[2]);
+		return wasm_rt_table_fill(t, table_operand(t64, a[0]), (uintptr_t)a[1],
+					  table_operand(t64, a[2]));
 	default:
+		if (wasm_op_index_is_simd(op)) {
+			/* a 0xfd instruction not compiled inline
+			 * (jit_compile_simd.c): the interpreter's lane code, its
+			 * operands laid out as the interpreter has them */
+			interp_simd_op(a, op - WASM_OP_INDEX(WASM_OP_PREFIX_FD, 0), imm0);
+			return 0;
+		}
 		return WASM_TRAP_HOST; /* not a misc instruction: a compiler bug */
 	}
 }

@@ -29,6 +29,8 @@ int wasm_store_new(const struct wasm_store_config *cfg, struct wasm_store **out)
 		c.max_memory_pages = WASM_MEM_MAX_PAGES;
 	if (!c.max_table_elems)
 		c.max_table_elems = WASM_DEFAULT_MAX_TABLE;
+	if (!c.max_gc_bytes)
+		c.max_gc_bytes = WASM_DEFAULT_GC_BYTES;
 	if (c.max_memory_pages > WASM_MEM_MAX_PAGES)
 		return ERR_INVAL;
 	/* A guarded memory relies on faults: someone must catch them. */
@@ -39,6 +41,7 @@ int wasm_store_new(const struct wasm_store_config *cfg, struct wasm_store **out)
 		return ERR_NOMEM;
 	s->cfg = c;
 	atomic_init(&s->mems, NULL);
+	wasm_gc_heap_init(&s->gc, c.max_gc_bytes, wasm_store_gc_roots, s);
 	*out = s;
 	return 0;
 }
@@ -62,6 +65,7 @@ void wasm_store_free(struct wasm_store *s)
 		a->free_fn(a->obj);
 		free(a);
 	}
+	wasm_gc_heap_fini(&s->gc);
 	while (s->funcs) {
 		struct rt_hostfunc *f = s->funcs;
 
@@ -121,12 +125,19 @@ bool wasm_store_owns_address(const struct wasm_store *s, uintptr_t addr)
 
 int wasm_store_adopt(struct wasm_store *s, void *obj, void (*free_fn)(void *obj))
 {
+	return wasm_store_adopt_traced(s, obj, free_fn, NULL);
+}
+
+int wasm_store_adopt_traced(struct wasm_store *s, void *obj, void (*free_fn)(void *obj),
+			    wasm_store_trace_fn trace_fn)
+{
 	struct rt_adopted *a = malloc(sizeof(*a));
 
 	if (!a)
 		return ERR_NOMEM;
 	a->obj = obj;
 	a->free_fn = free_fn;
+	a->trace_fn = trace_fn;
 	a->next = s->adopted;
 	s->adopted = a;
 	return 0;
@@ -408,5 +419,5 @@ bool wasm_store_check(const struct wasm_store *s)
 	for (const struct rt_global *g = s->globals; g; g = g->next)
 		if (!wasm_is_valtype(g->g.type))
 			return false;
-	return true;
+	return wasm_gc_heap_check(&s->gc);
 }

@@ -22,10 +22,23 @@ const struct wasm_store_config *wasm_store_config(const struct wasm_store *s);
 void wasm_store_last_fault(const struct wasm_store *s, uintptr_t *addr, uintptr_t *pc,
 			   uintptr_t *fp);
 
+struct wasm_gc_heap;
+
+/* Hands every GC reference obj holds to wasm_gc_mark (wasm/gc/gc_heap.h). */
+typedef void (*wasm_store_trace_fn)(void *obj, struct wasm_gc_heap *h);
+
 /* wasm_store_adopt - the store will call free_fn(obj) when it is freed,
- * unless wasm_store_disown(s, obj) was called first. ERR_NOMEM. */
+ * unless wasm_store_disown(s, obj) was called first. ERR_NOMEM.
+ * wasm_store_adopt_traced - the same for an object that may hold GC
+ * references: every collection calls trace_fn(obj) while it is adopted. */
 int wasm_store_adopt(struct wasm_store *s, void *obj, void (*free_fn)(void *obj));
+int wasm_store_adopt_traced(struct wasm_store *s, void *obj, void (*free_fn)(void *obj),
+			    wasm_store_trace_fn trace_fn);
 void wasm_store_disown(struct wasm_store *s, void *obj);
+
+/* wasm_store_gc - the store's GC heap (allocation may collect: only from
+ * the code of the store's running call, see gc_heap.h). */
+struct wasm_gc_heap *wasm_store_gc(struct wasm_store *s);
 
 /* Tables (indices are the instance's table / element segment indices).
  * Element indices and counts are 64-bit (table64); an i32 table's fit 32
@@ -40,6 +53,8 @@ int wasm_rt_table_copy(struct wasm_instance *inst, uint32_t dst_table, uint32_t 
 int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem, uint64_t d,
 		       uint64_t s, uint64_t n);
 void wasm_rt_elem_drop(struct wasm_instance *inst, uint32_t elem);
+/* wasm_rt_elem_item - item i (in range) of element segment `elem`. */
+uintptr_t wasm_rt_elem_item(struct wasm_instance *inst, uint32_t elem, uint64_t i);
 
 /* Memories. memory.grow is wasm_memory_grow (mem.h). Addresses and
  * lengths are 64-bit (memory64); an i32 memory's fit 32 bits. */

@@ -218,8 +218,8 @@ static bool extern_matches(const struct wasm_module *m, const struct wasm_import
 	if (e->kind != im->kind)
 		return false;
 	switch (im->kind) {
-	case WASM_EXTERN_FUNC:
-		return wasm_functype_equal(e->u.func->type, &m->types[m->funcs[im->index].type]);
+	case WASM_EXTERN_FUNC: /* the actual type a subtype of the declared one (3.0) */
+		return wasm_deftype_sub(e->u.func->type, &m->types[m->funcs[im->index].type]);
 	case WASM_EXTERN_TABLE: {
 		const struct wasm_table *want = &m->tables[im->index];
 
@@ -249,13 +249,6 @@ static bool extern_matches(const struct wasm_module *m, const struct wasm_import
 
 /* ---- instances ---- */
 
-struct rt_instance {
-	struct wasm_instance inst;
-	struct wasm_funcinst *own_funcs;     /* nfuncs - nfunc_imports */
-	struct wasm_globalinst *own_globals; /* nglobals - nglobal_imports */
-	struct wasm_taginst *own_tags;	     /* ntags - ntag_imports */
-};
-
 void wasm_instance_destroy(void *obj)
 {
 	struct rt_instance *ri = obj;
@@ -273,6 +266,9 @@ void wasm_instance_destroy(void *obj)
 	free(ri->own_globals);
 	free(inst->tags);
 	free(ri->own_tags);
+	for (uint32_t i = 0; ri->elem_refs && i < inst->module->nelems; i++)
+		free(ri->elem_refs[i]);
+	free(ri->elem_refs);
 	free(ri);
 }
 
@@ -414,6 +410,8 @@ static uint64_t eval_const_expr(const struct wasm_instance *inst, const struct w
 	uint32_t n = 0, pos = 0;
 	uint8_t op;
 
+	/* objects on st are no root: no collection until the value is kept */
+	wasm_gc_hold(&inst->store->gc);
 	while (wasm_const_expr_next(inst->module, e, &pos, &op, &imm)) {
 		uint64_t a, b;
 
@@ -423,7 +421,18 @@ static uint64_t eval_const_expr(const struct wasm_instance *inst, const struct w
 			continue;
 		case WASM_OP_I32_CONST:
 		case WASM_OP_I64_CONST:
+		case WASM_OP_F32_CONST:
+		case WASM_OP_F64_CONST:
 			st[n++] = imm;
+			continue;
+		case WASM_OP_REF_NULL:
+			st[n++] = 0;
+			continue;
+		case WASM_OP_REF_FUNC:
+			st[n++] = (uintptr_t)inst->funcs[imm];
+			continue;
+		case WASM_OP_PREFIX_FB:
+			wasm_rt_const_gc(inst, imm, st, &n);
 			continue;
 		default:
 			break;
@@ -451,6 +460,7 @@ static uint64_t eval_const_expr(const struct wasm_instance *inst, const struct w
 			break;
 		}
 	}
+	wasm_gc_release(&inst->store->gc);
 	return st[0];
 }
 
@@ -495,6 +505,42 @@ static union wasm_val eval_const(const struct wasm_instance *inst, const struct 
 uintptr_t wasm_instance_eval_ref(const struct wasm_instance *inst, const struct wasm_const_expr *e)
 {
 	return eval_const(inst, e).ref;
+}
+
+uintptr_t wasm_rt_elem_item(struct wasm_instance *inst, uint32_t elem, uint64_t i)
+{
+	const struct rt_instance *ri = CONTAINER_OF(inst, struct rt_instance, inst);
+
+	if (ri->elem_refs && ri->elem_refs[elem])
+		return ri->elem_refs[elem][i];
+	return wasm_instance_eval_ref(inst, &inst->module->elems[elem].items[i]);
+}
+
+/* Evaluates once the element segments with an extended (GC) item, whose
+ * objects must be the same at every use (the spec evaluates every segment
+ * at instantiation; the others give the same values whenever evaluated).
+ * ERR_NOMEM. */
+static int eval_elems(struct rt_instance *ri)
+{
+	const struct wasm_module *m = ri->inst.module;
+
+	for (uint32_t i = 0; i < m->nelems; i++) {
+		const struct wasm_elem *e = &m->elems[i];
+		bool ext = false;
+
+		for (uint32_t k = 0; k < e->count && !ext; k++)
+			ext = e->items[k].kind == WASM_CONST_EXPR;
+		if (!ext)
+			continue;
+		if (!ri->elem_refs &&
+		    !(ri->elem_refs = alloc_array(m->nelems, sizeof(uintptr_t *))))
+			return ERR_NOMEM;
+		if (!(ri->elem_refs[i] = alloc_array(e->count, sizeof(uintptr_t))))
+			return ERR_NOMEM;
+		for (uint32_t k = 0; k < e->count; k++)
+			ri->elem_refs[i][k] = wasm_instance_eval_ref(&ri->inst, &e->items[k]);
+	}
+	return 0;
 }
 
 static void make_funcs_and_globals(struct rt_instance *ri)
@@ -612,8 +658,15 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 		rc = make_tables_and_mems(inst, err);
 	if (rc)
 		goto fail;
+	s->gc.failed = false;
 	make_funcs_and_globals(ri);
 	init_tables(inst);
+	rc = eval_elems(ri);
+	if (rc || s->gc.failed) { /* a constant expression's object found no room */
+		rc = ERR_NOMEM;
+		wasm_error_set(err, rc, "instantiate", 0, "out of memory (GC heap)");
+		goto fail;
+	}
 	for (uint32_t i = m->ntag_imports; i < m->ntags; i++) {
 		ri->own_tags[i - m->ntag_imports].type = &m->types[m->tags[i].type];
 		inst->tags[i] = &ri->own_tags[i - m->ntag_imports];
@@ -622,6 +675,8 @@ int wasm_instantiate(struct wasm_store *s, const struct wasm_module *m, const st
 	 * them is in the store, its calls run interpreted (jit/README.md). */
 	if (m->uses_exceptions)
 		s->uses_exceptions = true;
+	if (m->uses_gc)
+		s->uses_gc = true;
 	rc = wasm_code_translate(inst, inst->store->cfg.max_code_bytes, inst->store->cfg.eager_code,
 				 err);
 	if (!rc && jit_store_enabled(&inst->store->cfg))

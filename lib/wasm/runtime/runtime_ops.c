@@ -95,9 +95,10 @@ int wasm_rt_table_init(struct wasm_instance *inst, uint32_t table, uint32_t elem
 		return WASM_TRAP_TABLE_OOB;
 	/* Items are evaluated here rather than at instantiation: they only
 	 * name this instance's functions and immutable globals, so their
-	 * values cannot change in between. */
+	 * values cannot change in between; those that make GC objects were
+	 * evaluated at instantiation (wasm_rt_elem_item). */
 	for (uint64_t i = 0; i < n; i++)
-		t->elems[d + i] = wasm_instance_eval_ref(inst, &e->items[s + i]);
+		t->elems[d + i] = wasm_rt_elem_item(inst, elem, s + i);
 	return 0;
 }
 

@@ -10,8 +10,11 @@
  *    ├─ tables   ──> rt_table  ──> ...             every table of the store
  *    ├─ funcs    ──> rt_hostfunc ...               host functions
  *    ├─ globals  ──> rt_global ...                 host globals
- *    └─ adopted  ──> rt_adopted ...                instances, linkers, execs:
- *                                                  freed LIFO by free_fn
+ *    ├─ adopted  ──> rt_adopted ...                instances, linkers, execs,
+ *    │                                             exceptions: freed LIFO by
+ *    │                                             free_fn, traced by trace_fn
+ *    └─ gc       the GC heap (wasm/gc/gc_heap.h): its roots are the tables,
+ *                host globals and the adopted objects' trace_fn
  *
  * Invariants:
  *  - A node is on a list only once fully initialized; nodes are never
@@ -30,6 +33,7 @@
 #include <stdint.h>
 
 #include "base/compiler.h"
+#include "wasm/gc/gc_heap.h"
 #include "wasm/runtime/runtime_internal.h"
 
 struct rt_memory {
@@ -59,6 +63,7 @@ struct rt_global {
 struct rt_adopted {
 	void *obj;
 	void (*free_fn)(void *obj);
+	wasm_store_trace_fn trace_fn; /* NULL: holds no GC reference */
 	struct rt_adopted *next;
 };
 
@@ -69,11 +74,15 @@ struct wasm_store {
 	struct rt_hostfunc *funcs;
 	struct rt_global *globals;
 	struct rt_adopted *adopted;
+	struct wasm_gc_heap gc;
 	/* the last fault guard_call turned into a trap (wasm_store_note_fault) */
 	uintptr_t fault_addr, fault_pc, fault_fp;
 	/* a module with tags or exception instructions was instantiated:
 	 * calls run interpreted from then on (jit_exec_wants) */
 	bool uses_exceptions;
+	/* A module that uses GC is in the store: everything runs interpreted
+	 * (no compiled frame may hold a GC reference). */
+	bool uses_gc;
 };
 
 /*
@@ -107,6 +116,18 @@ static inline const struct rt_table *wasm_store_table_node(const struct wasm_tab
 	return CONTAINER_OF(t, const struct rt_table, t);
 }
 
+/* An instance and what it alone owns (runtime_link.c makes it). */
+struct rt_instance {
+	struct wasm_instance inst;
+	struct wasm_funcinst *own_funcs;     /* nfuncs - nfunc_imports */
+	struct wasm_globalinst *own_globals; /* nglobals - nglobal_imports */
+	struct wasm_taginst *own_tags;	     /* ntags - ntag_imports */
+	/* NULL, or per element segment: NULL, or its items evaluated at
+	 * instantiation (a segment with an extended, GC, item: its objects
+	 * are the same at every use; roots while the segment is not dropped) */
+	uintptr_t **elem_refs;
+};
+
 /* wasm_instance_destroy - frees an instance and what it alone owns (its
  * arrays, functions, globals, code); not its tables and memories, which
  * are the store's once published. The adopt free_fn of instances. */
@@ -116,6 +137,16 @@ void wasm_instance_destroy(void *inst);
  * of `inst` gives (an element segment item): ref.func -> the funcinst,
  * ref.null -> 0, global.get -> the (immutable) global's value. */
 uintptr_t wasm_instance_eval_ref(const struct wasm_instance *inst, const struct wasm_const_expr *e);
+
+/* wasm_rt_const_gc - a GC instruction of a constant expression of inst
+ * (imm as wasm_const_expr_next gives it) on the evaluation stack
+ * st[0..*n), collection held off. Out of memory: the result is null and
+ * the heap's `failed` is set (instantiation then fails). */
+void wasm_rt_const_gc(const struct wasm_instance *inst, uint64_t imm, uint64_t *st, uint32_t *n);
+
+/* wasm_store_gc_roots - the roots function of the store's GC heap
+ * (runtime_gc.c; `arg` is the store). */
+void wasm_store_gc_roots(void *arg, struct wasm_gc_heap *h);
 
 /*
  * wasm_store_check - the invariant walker for tests: every table's size

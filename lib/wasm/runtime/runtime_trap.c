@@ -38,6 +38,11 @@ static const char *const trap_names[WASM_TRAP__COUNT] = {
 	[WASM_TRAP_NULL_EXNREF] = "null exception reference",
 	[WASM_TRAP_NULL_FUNCREF] = "null function reference",
 	[WASM_TRAP_NULL_REF] = "null reference",
+	[WASM_TRAP_NULL_STRUCT] = "null structure reference",
+	[WASM_TRAP_NULL_ARRAY] = "null array reference",
+	[WASM_TRAP_NULL_I31] = "null i31 reference",
+	[WASM_TRAP_ARRAY_OOB] = "out of bounds array access",
+	[WASM_TRAP_CAST] = "cast failure",
 };
 
 const char *wasm_trap_str(int kind)

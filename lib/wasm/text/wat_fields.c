@@ -638,7 +638,7 @@ bool wat_encode_fields(struct wat *p)
 			ok = field_global(p, cur[3]++);
 		else if (k == 4)
 			ok = field_tag(p, cur[4]++);
-		else if (wat_is_kw(p, kw, "type")) {
+		else if (wat_is_kw(p, kw, "type") || wat_is_kw(p, kw, "rec")) {
 			wat_skip_to_close(p);
 			continue;
 		} else if (wat_is_kw(p, kw, "import")) {

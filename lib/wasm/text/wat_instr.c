@@ -23,18 +23,46 @@ static int opname_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+static uint32_t ops_sort(uint16_t *v)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < WASM_OP_NINDEX; i++)
+		if (wasm_opinfo[i].text)
+			v[n++] = (uint16_t)i;
+	qsort(v, n, sizeof(*v), opname_cmp);
+	return n;
+}
+
+/* The names sorted once per process (sorting them for each module was
+ * half of the time to encode the testsuite's): the first encoder to get
+ * here claims the shared table (state 0 to 1) and publishes it (2); one
+ * that finds it being sorted sorts a copy of its own. */
+static uint16_t ops_shared[WASM_OP_NINDEX];
+static uint32_t ops_shared_n;
+static int ops_state;
+
 bool wat_ops_init(struct wat *p)
 {
-	p->opsorted = malloc(WASM_OP_NINDEX * sizeof(*p->opsorted));
-	if (!p->opsorted) {
+	int expect = 0;
+
+	if (__atomic_load_n(&ops_state, __ATOMIC_ACQUIRE) != 2 &&
+	    __atomic_compare_exchange_n(&ops_state, &expect, 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
+		ops_shared_n = ops_sort(ops_shared);
+		__atomic_store_n(&ops_state, 2, __ATOMIC_RELEASE);
+	}
+	if (__atomic_load_n(&ops_state, __ATOMIC_ACQUIRE) == 2) {
+		p->opsorted = ops_shared;
+		p->nops = ops_shared_n;
+		return true;
+	}
+	p->opsorted_own = malloc(WASM_OP_NINDEX * sizeof(*p->opsorted_own));
+	if (!p->opsorted_own) {
 		p->nomem = true;
 		return wat_fail(p, wat_peek(p), "out of memory");
 	}
-	p->nops = 0;
-	for (uint32_t i = 0; i < WASM_OP_NINDEX; i++)
-		if (wasm_opinfo[i].text)
-			p->opsorted[p->nops++] = (uint16_t)i;
-	qsort(p->opsorted, p->nops, sizeof(*p->opsorted), opname_cmp);
+	p->nops = ops_sort(p->opsorted_own);
+	p->opsorted = p->opsorted_own;
 	return true;
 }
 
@@ -65,6 +93,9 @@ static void put_op(struct wat_buf *b, uint32_t index)
 	} else if (wasm_op_index_is_simd(index)) {
 		wat_buf_byte(b, WASM_OP_PREFIX_FD);
 		wat_buf_u32(b, index - 0x100 - WASM_OP_FC_COUNT);
+	} else if (index >= WASM_OP_FB_BASE) {
+		wat_buf_byte(b, WASM_OP_PREFIX_FB);
+		wat_buf_u32(b, index - WASM_OP_FB_BASE);
 	} else {
 		wat_buf_byte(b, WASM_OP_PREFIX_FC);
 		wat_buf_u32(b, index - 0x100);
@@ -129,9 +160,10 @@ static bool blocktype(struct wat *p, struct wat_buf *b)
 		if (!wat_typeuse(p, NULL, false, &idx, &ft))
 			return false;
 		/* a type of no params and at most one result is written short */
-		if (idx < p->ntypes && ft.nparams == 0 && ft.nresults == 1)
+		bool func = idx < p->ntypes && ft.kind == WASM_COMP_FUNC;
+		if (func && ft.nparams == 0 && ft.nresults == 1)
 			wat_buf_valtype(b, ft.v[0]);
-		else if (idx < p->ntypes && ft.nparams == 0 && ft.nresults == 0)
+		else if (func && ft.nparams == 0 && ft.nresults == 0)
 			wat_buf_byte(b, 0x40);
 		else
 			wat_buf_s64(b, idx);
@@ -504,6 +536,96 @@ static bool immediates(struct wat *p, struct wat_buf *b, uint32_t op)
 	}
 }
 
+/* A reference type's heap type to b, its nullability to *nullable. */
+static bool cast_type(struct wat *p, struct wat_buf *b, bool *nullable)
+{
+	uint32_t rt;
+
+	if (!wat_reftype(p, &rt))
+		return false;
+	*nullable = wasm_type_nullable(rt);
+	wat_buf_heaptype(b, wasm_type_heap(rt));
+	return true;
+}
+
+/* A GC instruction (prefix 0xfb, at index op) with its immediates: type
+ * indices, a struct's field by index or by its name in that type,
+ * `array.new_fixed $t N`, data and element segments; ref.test and
+ * ref.cast take a reference type whose nullability picks the opcode;
+ * br_on_cast(_fail) take a label and two reference types, whose
+ * nullabilities make the flags byte (bit 0 the first, bit 1 the second). */
+static bool gc_instr(struct wat *p, struct wat_buf *b, uint32_t op)
+{
+	uint32_t code = op - WASM_OP_FB_BASE, x = 0, y = 0;
+	struct wat_buf imm = {0};
+	bool ok = true, null1 = false, null2 = false;
+
+	switch (code) {
+	case WASM_OP_REF_TEST:
+	case WASM_OP_REF_TEST_NULL:
+	case WASM_OP_REF_CAST:
+	case WASM_OP_REF_CAST_NULL:
+		ok = cast_type(p, &imm, &null1);
+		if (code == WASM_OP_REF_TEST_NULL || code == WASM_OP_REF_CAST_NULL)
+			code--; /* the non-null row, then the nullable one's */
+		code += null1;
+		break;
+	case WASM_OP_BR_ON_CAST:
+	case WASM_OP_BR_ON_CAST_FAIL: {
+		struct wat_buf types = {0};
+		ok = label_index(p, &x) && cast_type(p, &types, &null1) &&
+		     cast_type(p, &types, &null2);
+		wat_buf_byte(&imm, (uint8_t)(null1 | null2 << 1));
+		wat_buf_u32(&imm, x);
+		wat_buf_bytes(&imm, types.p, types.n);
+		imm.oom |= types.oom;
+		wat_buf_free(&types);
+		break;
+	}
+	case WASM_OP_STRUCT_GET:
+	case WASM_OP_STRUCT_GET_S:
+	case WASM_OP_STRUCT_GET_U:
+	case WASM_OP_STRUCT_SET:
+		ok = wat_index(p, WAT_TYPES, &x) && wat_field_index(p, x, &y);
+		wat_buf_u32(&imm, x);
+		wat_buf_u32(&imm, y);
+		break;
+	case WASM_OP_ARRAY_NEW_FIXED:
+	case WASM_OP_ARRAY_NEW_DATA:
+	case WASM_OP_ARRAY_NEW_ELEM:
+	case WASM_OP_ARRAY_COPY:
+	case WASM_OP_ARRAY_INIT_DATA:
+	case WASM_OP_ARRAY_INIT_ELEM:
+		if (code == WASM_OP_ARRAY_NEW_DATA || code == WASM_OP_ARRAY_INIT_DATA) {
+			p->uses_data_index = true;
+			ok = wat_index(p, WAT_TYPES, &x) && wat_index(p, WAT_DATAS, &y);
+		} else if (code == WASM_OP_ARRAY_NEW_ELEM || code == WASM_OP_ARRAY_INIT_ELEM) {
+			ok = wat_index(p, WAT_TYPES, &x) && wat_index(p, WAT_ELEMS, &y);
+		} else if (code == WASM_OP_ARRAY_COPY) {
+			ok = wat_index(p, WAT_TYPES, &x) && wat_index(p, WAT_TYPES, &y);
+		} else {
+			ok = wat_index(p, WAT_TYPES, &x) && wat_u32(p, &y);
+		}
+		wat_buf_u32(&imm, x);
+		wat_buf_u32(&imm, y);
+		break;
+	default:
+		if (wasm_opinfo[op].imm == WASM_IMM_IDX) { /* a type index */
+			ok = wat_index(p, WAT_TYPES, &x);
+			wat_buf_u32(&imm, x);
+		} else if (wasm_opinfo[op].imm != WASM_IMM_NONE) {
+			ok = wat_fail(p, wat_peek(p), "unsupported instruction");
+		}
+	}
+	if (ok) {
+		put_op(b, WASM_OP_INDEX(WASM_OP_PREFIX_FB, code));
+		wat_buf_bytes(b, imm.p, imm.n);
+		b->oom |= imm.oom;
+	}
+	wat_buf_free(&imm);
+	return ok;
+}
+
 /* The words of the syntax around instructions: out of place there. */
 static bool is_field_word(const struct wat *p, const struct wat_tok *t)
 {
@@ -547,6 +669,8 @@ static bool plain(struct wat *p, struct wat_buf *b)
 		wat_buf_free(&vt);
 		return ok;
 	}
+	if ((uint32_t)op >= WASM_OP_FB_BASE)
+		return gc_instr(p, b, (uint32_t)op);
 	put_op(b, (uint32_t)op);
 	return immediates(p, b, (uint32_t)op);
 }

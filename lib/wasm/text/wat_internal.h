@@ -44,11 +44,28 @@ struct wat_space {
 	uint32_t n, cap;
 };
 
-/* A function type: params then results, as value types (module.h's
- * encoding). */
+/* A defined type (module.h's struct wasm_functype, enum wasm_comp_kind).
+ * A function type's v holds its params then its results (value types in
+ * module.h's encoding); a struct's or an array's (one field) holds its
+ * fields' storage types (a value type or enum wasm_packed), then their
+ * mutability (0 or 1). The declared supertypes follow, nsupers of them
+ * (the text allows any number; the validator takes at most one). */
 struct wat_functype {
 	uint32_t *v;
-	uint32_t nparams, nresults;
+	uint32_t nparams, nresults; /* function */
+	uint32_t nfields;	    /* struct, array */
+	uint32_t nsupers;
+	uint8_t kind;		 /* enum wasm_comp_kind */
+	bool sub, final;	 /* written as (sub final? ...) */
+	uint32_t rec_len;	 /* the length of its recursion group */
+	struct wat_space fields; /* a struct's field names */
+};
+
+/* A recursion group: types [start, start + n); `rec` if written so (an
+ * empty one too), else one type on its own. */
+struct wat_rec {
+	uint32_t start, n;
+	bool rec;
 };
 
 enum wat_space_kind {
@@ -97,7 +114,11 @@ struct wat {
 	struct wat_space space[WAT_NSPACES];
 	struct wat_functype *types;
 	uint32_t ntypes, types_cap;
-	uint32_t nimports[5]; /* by external kind: func, table, mem, global, tag */
+	struct wat_rec *recs; /* the type section's entries, in order */
+	uint32_t nrecs, recs_cap;
+	struct wat_buf typedefs; /* the first pass's `type` and `rec` fields:
+				    their tokens' positions (size_t each) */
+	uint32_t nimports[5];	 /* by external kind: func, table, mem, global, tag */
 
 	/* the function being encoded */
 	struct wat_space locals;
@@ -107,7 +128,8 @@ struct wat {
 
 	struct wat_buf sec[WAT_NSECS];
 	uint32_t count[WAT_NSECS];
-	uint16_t *opsorted; /* wasm_opinfo indices sorted by text */
+	const uint16_t *opsorted; /* wasm_opinfo indices sorted by text */
+	uint16_t *opsorted_own;	  /* opsorted if this encoder's own (freed) */
 	uint32_t nops;
 };
 
@@ -162,11 +184,22 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *
  * block types or call_indirect). */
 bool wat_params_results(struct wat *p, struct wat_buf *buf, uint32_t *np, uint32_t *nr,
 			struct wat_space *locals, bool names);
-/* wat_type_intern - the first type equal to [v] (np params, nr results),
- * appended if there is none; wat_type_append appends it anyway (an
- * explicit definition). On failure (no memory) p->failed is set. */
+/* wat_type_intern - the first type that is the function type [v] (np
+ * params, nr results) alone in its recursion group, final, without
+ * supertypes; appended if there is none. On failure (no memory)
+ * p->failed is set. */
 uint32_t wat_type_intern(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr);
-uint32_t wat_type_append(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr);
+
+/* wat_types.c: the explicit type definitions (`type`, `rec`: the fields
+ * at p->typedefs), read once every type has its name (so a definition may
+ * name a later type); the type section; a struct field's index (a u32, or
+ * a name of type `type`'s fields); freeing. */
+bool wat_types_read(struct wat *p);
+void wat_types_encode(struct wat *p);
+bool wat_field_index(struct wat *p, uint32_t type, uint32_t *out);
+void wat_types_free(struct wat *p);
+/* wat_rec_add - a new recursion group from type `start` on, of n types. */
+bool wat_rec_add(struct wat *p, uint32_t start, uint32_t n, bool rec);
 
 /* The external kinds' words (func, table, memory, global, tag), by kind;
  * the kind named by token t, or -1. */

@@ -28,26 +28,6 @@ static bool add_named(struct wat *p, enum wat_space_kind k, uint32_t name)
 	return wat_space_add(p, &p->space[k], name);
 }
 
-static bool add_explicit_type(struct wat *p)
-{
-	struct wat_buf buf = {0};
-	uint32_t np, nr;
-	bool ok;
-
-	if (!wat_open(p, "func"))
-		return wat_unexpected(p, "(func ...)");
-	ok = wat_params_results(p, &buf, &np, &nr, NULL, true) && wat_expect_rpar(p);
-	if (ok && buf.oom) {
-		p->nomem = true;
-		ok = wat_fail(p, wat_peek(p), "out of memory");
-	}
-	/* explicit types keep their own index even if equal to another */
-	if (ok)
-		wat_type_append(p, (const uint32_t *)(void *)buf.p, np, nr);
-	wat_buf_free(&buf);
-	return ok && !p->failed;
-}
-
 static void skip_exports(struct wat *p)
 {
 	while (wat_peek(p)->kind == WAT_TOK_LPAR && wat_is_kw(p, wat_peek2(p), "export")) {
@@ -78,10 +58,20 @@ static bool scan_fields(struct wat *p)
 		p->pos += 2;
 		uint32_t name = wat_opt_id(p);
 
+		if (wat_is_kw(p, kw, "type") || wat_is_kw(p, kw, "rec"))
+			wat_buf_bytes(&p->typedefs, &field, sizeof(field));
 		if (wat_is_kw(p, kw, "type")) {
-			/* named first: the definition may refer to itself */
-			if (!add_named(p, WAT_TYPES, name) || !add_explicit_type(p))
+			/* named only: definitions are read once all are named */
+			if (!add_named(p, WAT_TYPES, name))
 				return false;
+		} else if (wat_is_kw(p, kw, "rec")) {
+			if (name)
+				return wat_fail(p, &p->t[name], "unexpected identifier");
+			while (wat_open(p, "type")) {
+				if (!add_named(p, WAT_TYPES, wat_opt_id(p)))
+					return false;
+				wat_skip_to_close(p);
+			}
 		} else if (k >= 0) {
 			skip_exports(p);
 			if (wat_peek(p)->kind == WAT_TOK_LPAR &&
@@ -144,19 +134,8 @@ static bool assemble(struct wat *p, struct wat_buf *out)
 		WAT_SEC_TYPE,	   WAT_SEC_IMPORT, WAT_SEC_FUNC,   WAT_SEC_TABLE, WAT_SEC_MEM,
 		WAT_SEC_TAG,	   WAT_SEC_GLOBAL, WAT_SEC_EXPORT, WAT_SEC_START, WAT_SEC_ELEM,
 		WAT_SEC_DATACOUNT, WAT_SEC_CODE,   WAT_SEC_DATA};
-	struct wat_buf *types = &p->sec[WAT_SEC_TYPE];
 
-	for (uint32_t i = 0; i < p->ntypes; i++) {
-		const struct wat_functype *f = &p->types[i];
-		wat_buf_byte(types, 0x60);
-		wat_buf_u32(types, f->nparams);
-		for (uint32_t k = 0; k < f->nparams; k++)
-			wat_buf_valtype(types, f->v[k]);
-		wat_buf_u32(types, f->nresults);
-		for (uint32_t k = 0; k < f->nresults; k++)
-			wat_buf_valtype(types, f->v[f->nparams + k]);
-	}
-	p->count[WAT_SEC_TYPE] = p->ntypes;
+	wat_types_encode(p);
 	/* The data count section only where the code needs it: as wabt, but
 	 * also with no data segment (wabt leaves it out then, which makes a
 	 * data.drop 0 malformed where the text is only invalid). */
@@ -185,14 +164,12 @@ static void wat_free(struct wat *p)
 {
 	for (int i = 0; i < WAT_NSPACES; i++)
 		free(p->space[i].name);
-	for (uint32_t i = 0; i < p->ntypes; i++)
-		free(p->types[i].v);
-	free(p->types);
+	wat_types_free(p);
 	free(p->locals.name);
 	free(p->labels.name);
 	for (int i = 0; i < WAT_NSECS; i++)
 		wat_buf_free(&p->sec[i]);
-	free(p->opsorted);
+	free(p->opsorted_own);
 }
 
 int wat_encode_toks(const char *src, const struct wat_tok *toks, size_t *pos, bool fields_only,
@@ -217,6 +194,8 @@ int wat_encode_toks(const char *src, const struct wat_tok *toks, size_t *pos, bo
 	}
 	size_t start = p->pos;
 	if (!wat_ops_init(p) || !scan_fields(p))
+		goto out;
+	if (!wat_types_read(p))
 		goto out;
 	p->pos = start;
 	if (!wat_encode_fields(p))

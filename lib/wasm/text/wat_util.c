@@ -352,7 +352,7 @@ bool wat_at_index(const struct wat *p)
 }
 
 static const char *const space_names[WAT_NSPACES] = {
-	"function", "table", "memory", "global", "type", "elem segment", "data segment",
+	"function", "table", "memory", "global", "tag", "type", "elem segment", "data segment",
 };
 
 bool wat_index(struct wat *p, enum wat_space_kind k, uint32_t *out)
@@ -366,40 +366,6 @@ bool wat_index(struct wat *p, enum wat_space_kind k, uint32_t *out)
 		return true;
 	}
 	return wat_u32(p, out);
-}
-
-uint32_t wat_type_append(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr)
-{
-	if (p->ntypes == p->types_cap) {
-		uint32_t cap = p->types_cap ? p->types_cap * 2 : 16;
-		struct wat_functype *t = realloc(p->types, cap * sizeof(*t));
-		if (!t)
-			goto nomem;
-		p->types = t;
-		p->types_cap = cap;
-	}
-	uint32_t *copy = malloc(((size_t)np + nr + 1) * sizeof(*copy));
-	if (!copy)
-		goto nomem;
-	if (np + nr)
-		memcpy(copy, v, ((size_t)np + nr) * sizeof(*copy));
-	p->types[p->ntypes] = (struct wat_functype){copy, np, nr};
-	return p->ntypes++;
-nomem:
-	p->nomem = true;
-	wat_fail(p, wat_peek(p), "out of memory");
-	return 0;
-}
-
-uint32_t wat_type_intern(struct wat *p, const uint32_t *v, uint32_t np, uint32_t nr)
-{
-	for (uint32_t i = 0; i < p->ntypes; i++) {
-		const struct wat_functype *f = &p->types[i];
-		if (f->nparams == np && f->nresults == nr &&
-		    (np + nr == 0 || memcmp(f->v, v, ((size_t)np + nr) * sizeof(*v)) == 0))
-			return i;
-	}
-	return wat_type_append(p, v, np, nr);
 }
 
 /* Params and results: (param $id t) | (param t*), then (result t*). The
@@ -483,8 +449,9 @@ bool wat_typeuse(struct wat *p, struct wat_space *locals, bool names, uint32_t *
 		}
 	} else if (has_type) {
 		const struct wat_functype *f = &p->types[idx];
-		if ((np || nr) && (f->nparams != np || f->nresults != nr ||
-				   memcmp(f->v, buf.p, ((size_t)np + nr) * sizeof(*f->v)) != 0)) {
+		if ((np || nr) &&
+		    (f->kind != WASM_COMP_FUNC || f->nparams != np || f->nresults != nr ||
+		     memcmp(f->v, buf.p, ((size_t)np + nr) * sizeof(*f->v)) != 0)) {
 			wat_fail(p, inline_at, "inline function type does not match its type use");
 			goto out;
 		}

@@ -55,13 +55,86 @@ static int check_const_global(struct vmod *vm, size_t off, uint32_t x, uint32_t 
 
 static const char const_arity[] = "type mismatch: constant expression must give one value";
 
+/* The operand stack of a constant expression being typed. */
+struct const_stack {
+	uint32_t t[WASM_CONST_MAX_STACK];
+	uint32_t n;
+};
+
+static int const_pop(struct vmod *vm, struct const_stack *s, size_t off, uint32_t want,
+		     uint32_t *got)
+{
+	if (s->n == 0 || !wasm_type_match(vm->m, s->t[s->n - 1], vm->m, want))
+		return VFAIL(vm, off, "type mismatch: expected %s in constant expression",
+			     wasm_valtype_name(want));
+	*got = s->t[--s->n];
+	return 0;
+}
+
+/* A field's storage type as an operand: a packed one is an i32. */
+static uint32_t const_unpacked(uint32_t t)
+{
+	return t == WASM_PACKED_I8 || t == WASM_PACKED_I16 ? WASM_TYPE_I32 : t;
+}
+
+/* A GC instruction of a constant expression (imm as wasm_const_expr_next
+ * packs it): pops its operands, gives its result's type in *t. */
+static int const_gc(struct vmod *vm, struct const_stack *s, size_t off, uint64_t imm, uint32_t *t)
+{
+	const struct wasm_module *m = vm->m;
+	uint32_t sub = imm & 0xffu, x = (uint32_t)(imm >> 8) & 0xffffffu, got, nf;
+	const struct wasm_functype *ct;
+	int rc;
+
+	vm->m->uses_gc = true; /* the runtime evaluates it */
+	if (sub == WASM_OP_REF_I31) {
+		*t = wasm_type_ref(WASM_HEAP_I31, false);
+		return const_pop(vm, s, off, WASM_TYPE_I32, &got);
+	}
+	if (sub == WASM_OP_ANY_CONVERT_EXTERN || sub == WASM_OP_EXTERN_CONVERT_ANY) {
+		bool to_any = sub == WASM_OP_ANY_CONVERT_EXTERN;
+
+		if ((rc = const_pop(vm, s, off,
+				    wasm_type_ref(to_any ? WASM_HEAP_EXTERN : WASM_HEAP_ANY, true),
+				    &got)))
+			return rc;
+		*t = wasm_type_ref(to_any ? WASM_HEAP_ANY : WASM_HEAP_EXTERN,
+				   wasm_type_nullable(got));
+		return 0;
+	}
+	if (x >= m->ntypes)
+		return VFAIL(vm, off, "unknown type %u", x);
+	ct = &m->types[x];
+	if (ct->kind != (sub <= WASM_OP_STRUCT_NEW_DEFAULT ? WASM_COMP_STRUCT : WASM_COMP_ARRAY))
+		return VFAIL(vm, off, "type mismatch: type %u is of another kind", x);
+	*t = wasm_type_ref(wasm_heap_idx(x), false);
+	if (sub == WASM_OP_STRUCT_NEW_DEFAULT || sub == WASM_OP_ARRAY_NEW_DEFAULT) {
+		for (uint32_t k = 0; k < ct->nfields; k++)
+			if (!wasm_vf_defaultable(ct->fields[k].type))
+				return VFAIL(vm, off, "type mismatch: type %u is not defaultable",
+					     x);
+		return sub == WASM_OP_ARRAY_NEW_DEFAULT ? const_pop(vm, s, off, WASM_TYPE_I32, &got)
+							: 0;
+	}
+	if (sub == WASM_OP_ARRAY_NEW && (rc = const_pop(vm, s, off, WASM_TYPE_I32, &got)))
+		return rc;
+	nf = sub == WASM_OP_ARRAY_NEW_FIXED ? (uint32_t)(imm >> 32) : ct->nfields;
+	for (uint32_t k = nf; k-- > 0;) {
+		uint32_t ft = const_unpacked(ct->fields[ct->kind == WASM_COMP_ARRAY ? 0 : k].type);
+
+		if ((rc = const_pop(vm, s, off, ft, &got)))
+			return rc;
+	}
+	return 0;
+}
+
 /* Types an extended constant expression (several instructions): its one
  * value's type in e->type. */
 static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t nglobals)
 {
-	uint32_t st[WASM_CONST_MAX_STACK], t;
+	struct const_stack s = {.n = 0};
+	uint32_t t, pos = 0;
 	uint8_t op;
-	uint32_t n = 0, pos = 0;
 	uint64_t imm;
 	int rc;
 
@@ -74,11 +147,11 @@ static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t
 		case WASM_OP_I64_SUB:
 		case WASM_OP_I64_MUL:
 			t = op <= WASM_OP_I32_MUL ? WASM_TYPE_I32 : WASM_TYPE_I64;
-			if (n < 2 || st[n - 1] != t || st[n - 2] != t)
+			if (s.n < 2 || s.t[s.n - 1] != t || s.t[s.n - 2] != t)
 				return VFAIL(vm, e->offset + pos,
 					     "type mismatch: %s expects two %s",
 					     wasm_opinfo[op].text, wasm_valtype_name(t));
-			n--;
+			s.n--;
 			continue;
 		case WASM_OP_I32_CONST:
 			t = WASM_TYPE_I32;
@@ -102,21 +175,25 @@ static int check_const_expr(struct vmod *vm, struct wasm_const_expr *e, uint32_t
 				return VFAIL(vm, e->offset, "unknown function %u", (uint32_t)imm);
 			t = wasm_ref_func_type(vm->m, (uint32_t)imm);
 			break;
+		case WASM_OP_PREFIX_FB:
+			if ((rc = const_gc(vm, &s, e->offset + pos, imm, &t)))
+				return rc;
+			break;
 		default: /* global.get */
 			if ((rc = check_const_global(vm, e->offset, (uint32_t)imm, nglobals, &t)))
 				return rc;
 			break;
 		}
-		if (n == WASM_CONST_MAX_STACK)
+		if (s.n == WASM_CONST_MAX_STACK)
 			return VFAIL(vm, e->offset,
 				     "constant expression holds more than %u values "
 				     "(implementation limit)",
 				     WASM_CONST_MAX_STACK);
-		st[n++] = t;
+		s.t[s.n++] = t;
 	}
-	if (n != 1)
+	if (s.n != 1)
 		return VFAIL(vm, e->offset, "%s", const_arity);
-	e->type = st[0];
+	e->type = s.t[0];
 	return 0;
 }
 
@@ -168,23 +245,105 @@ static void collect_const_ref(struct vmod *vm, const struct wasm_const_expr *e)
 		add_ref(vm, e->u.index);
 }
 
-/* Every concrete reference in a type definition names itself or an
- * earlier type (3.0 without GC's recursion groups). */
+/* A field of a subtype (f) against the supertype's (s): the same
+ * mutability; a mutable one's storage type equal (invariant), an immutable
+ * one's below (covariant). */
+static bool field_sub(const struct wasm_module *m, const struct wasm_field *f,
+		      const struct wasm_field *s)
+{
+	if (f->mut != s->mut || !wasm_storage_match(m, f->type, m, s->type))
+		return false;
+	return !f->mut || wasm_storage_match(m, s->type, m, f->type);
+}
+
+/* Whether composite type t may declare s (of the same kind) its
+ * supertype: a function's params contravariant and results covariant, a
+ * struct's fields a prefix extension (width) with each field below
+ * (depth), an array's element below. */
+static bool comptype_sub(const struct wasm_module *m, const struct wasm_functype *t,
+			 const struct wasm_functype *s)
+{
+	if (t->kind == WASM_COMP_FUNC) {
+		if (t->nparams != s->nparams || t->nresults != s->nresults)
+			return false;
+		for (uint32_t k = 0; k < t->nparams; k++)
+			if (!wasm_type_match(m, s->params[k], m, t->params[k]))
+				return false;
+		for (uint32_t k = 0; k < t->nresults; k++)
+			if (!wasm_type_match(m, t->results[k], m, s->results[k]))
+				return false;
+		return true;
+	}
+	if (t->nfields < s->nfields)
+		return false;
+	for (uint32_t k = 0; k < s->nfields; k++)
+		if (!field_sub(m, &t->fields[k], &s->fields[k]))
+			return false;
+	return true;
+}
+
+/* The value types a type definition refers to, one at a time: params,
+ * results, then fields. */
+static uint32_t type_ref_at(const struct wasm_functype *ft, uint32_t k)
+{
+	if (k < ft->nparams)
+		return ft->params[k];
+	k -= ft->nparams;
+	return k < ft->nresults ? ft->results[k] : ft->fields[k - ft->nresults].type;
+}
+
+/*
+ * Every concrete reference in a type definition names a type of an earlier
+ * recursion group or of its own (3.0). A declared supertype is an earlier
+ * type, not final, of the same kind, and the type matches it (comptype_sub;
+ * checked once every depth is set, as fields may name later types of the
+ * group). Sets each type's depth.
+ */
 static int check_types(struct vmod *vm)
 {
 	struct wasm_module *m = vm->m;
 
 	vm->section = "type";
 	for (uint32_t i = 0; i < m->ntypes; i++) {
-		const struct wasm_functype *ft = &m->types[i];
+		struct wasm_functype *ft = &m->types[i];
+		uint32_t limit = ft->rec_start + ft->rec_len;
+		const struct wasm_functype *s;
 
-		for (uint32_t k = 0; k < ft->nparams + ft->nresults; k++) {
-			uint32_t t = k < ft->nparams ? ft->params[k] : ft->results[k - ft->nparams];
+		for (uint32_t k = 0; k < ft->nparams + ft->nresults + ft->nfields; k++) {
+			uint32_t t = type_ref_at(ft, k);
 
-			if (!wasm_vf_type_ok(m, t, i + 1))
+			if (!wasm_vf_type_ok(m, t, limit))
 				return VFAIL(vm, 0, "unknown type %u (in type %u)",
 					     wasm_type_idx(t), i);
 		}
+		ft->depth = 0;
+		if (!ft->has_super)
+			continue;
+		if (ft->super >= m->ntypes)
+			return VFAIL(vm, 0, "unknown type %u (supertype of type %u)", ft->super, i);
+		if (ft->super >= i)
+			return VFAIL(vm, 0, "sub type: supertype %u of type %u is not earlier",
+				     ft->super, i);
+		s = &m->types[ft->super];
+		if (s->final)
+			return VFAIL(vm, 0, "sub type: supertype %u of type %u is final", ft->super,
+				     i);
+		if (s->kind != ft->kind)
+			return VFAIL(vm, 0, "sub type: type %u and its supertype %u differ in kind",
+				     i, ft->super);
+		if (s->depth >= WASM_MAX_SUBTYPE_DEPTH)
+			return VFAIL(vm, 0,
+				     "sub type: more than %u supertypes above type %u "
+				     "(implementation limit)",
+				     WASM_MAX_SUBTYPE_DEPTH, i);
+		ft->depth = s->depth + 1;
+	}
+	for (uint32_t i = 0; i < m->ntypes; i++) {
+		const struct wasm_functype *ft = &m->types[i];
+
+		if (ft->has_super && !comptype_sub(m, ft, &m->types[ft->super]))
+			return VFAIL(vm, 0, "sub type: type %u does not match its supertype %u", i,
+				     ft->super);
 	}
 	return 0;
 }
@@ -197,9 +356,14 @@ static int check_entities(struct vmod *vm)
 	if ((rc = check_types(vm)))
 		return rc;
 	vm->section = "function";
-	for (uint32_t i = 0; i < m->nfuncs; i++)
+	for (uint32_t i = 0; i < m->nfuncs; i++) {
 		if (m->funcs[i].type >= m->ntypes)
 			return VFAIL(vm, 0, "unknown type %u (func %u)", m->funcs[i].type, i);
+		if (m->types[m->funcs[i].type].kind != WASM_COMP_FUNC)
+			return VFAIL(vm, 0,
+				     "type mismatch: type %u of func %u is not a function type",
+				     m->funcs[i].type, i);
+	}
 	vm->section = "table";
 	for (uint32_t i = 0; i < m->ntables; i++) {
 		struct wasm_table *t = &m->tables[i];
@@ -233,6 +397,10 @@ static int check_entities(struct vmod *vm)
 	for (uint32_t i = 0; i < m->ntags; i++) {
 		if (m->tags[i].type >= m->ntypes)
 			return VFAIL(vm, 0, "unknown type %u (tag %u)", m->tags[i].type, i);
+		if (m->types[m->tags[i].type].kind != WASM_COMP_FUNC)
+			return VFAIL(vm, 0,
+				     "type mismatch: type %u of tag %u is not a function type",
+				     m->tags[i].type, i);
 		if (m->types[m->tags[i].type].nresults)
 			return VFAIL(vm, 0, "non-empty tag result type (tag %u)", i);
 	}

@@ -306,6 +306,7 @@ static bool block_type(struct vfunc *v, const uint32_t **params, uint32_t *np,
 		       const uint32_t **results, uint32_t *nr)
 {
 	int64_t bt;
+	size_t at;
 
 	*params = single_types;
 	*np = 0;
@@ -329,6 +330,7 @@ static bool block_type(struct vfunc *v, const uint32_t **params, uint32_t *np,
 		if (b == 0x63 || b == 0x64)
 			return typed_block(v, results, nr);
 	}
+	at = v->r.pos;
 	if (!wasm_reader_s33(&v->r, &bt))
 		return wasm_vf_vreader_fail(v);
 	if (bt >= 0) {
@@ -337,6 +339,10 @@ static bool block_type(struct vfunc *v, const uint32_t **params, uint32_t *np,
 		if (bt >= v->m->ntypes)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", (uint32_t)bt);
 		ft = &v->m->types[bt];
+		if (ft->kind != WASM_COMP_FUNC)
+			return wasm_vf_vfail(v, ERR_INVALID,
+					     "type mismatch: block type %u is not a function type",
+					     (uint32_t)bt);
 		*params = ft->params;
 		*np = ft->nparams;
 		*results = ft->results;
@@ -356,7 +362,10 @@ static bool block_type(struct vfunc *v, const uint32_t **params, uint32_t *np,
 			return true;
 		}
 	}
-	return wasm_vf_vfail(v, ERR_MALFORMED, "malformed value type in block type");
+	/* another one-byte reference type (nullable, of an abstract heap
+	 * type: i31ref, nullfuncref, ...) reads as a value type */
+	v->r.pos = at;
+	return typed_block(v, results, nr);
 }
 
 /* The block's params are popped: records its block info and pushes it. */
@@ -626,6 +635,7 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 	v->nvals = v->nctrls = v->nblocks = v->nuntyped = v->floor = 0;
 	v->max_height = v->max_depth = 0;
 	v->uses_exceptions = false;
+	v->uses_gc = false;
 	v->max_catch = 0;
 	v->uses_simd = false;
 	v->op_pos = f->body_start;
@@ -656,9 +666,10 @@ int wasm_vf_validate_func(struct vfunc *v, uint32_t fi)
 	f->max_height = v->max_height;
 	f->max_depth = v->max_depth;
 	f->nhidden = v->max_catch;
-	if (v->uses_exceptions) {
+	if (v->uses_exceptions || v->uses_gc) {
 		arena_lock(v);
-		m->uses_exceptions = true;
+		m->uses_exceptions |= v->uses_exceptions;
+		m->uses_gc |= v->uses_gc;
 		arena_unlock(v);
 	}
 	f->uses_simd = v->uses_simd;

@@ -389,6 +389,13 @@ static bool feature_off(struct vfunc *v, uint8_t op, uint32_t feature)
 			     wasm_feature_name(feature));
 }
 
+/* A type immediate that must name a function type (GC's struct and array
+ * types are not). */
+static bool not_functype(struct vfunc *v, uint32_t x)
+{
+	return wasm_vf_vfail(v, ERR_INVALID, "type mismatch: type %u is not a function type", x);
+}
+
 VF_INLINE bool check_call(struct vfunc *v, bool indirect, bool tail)
 {
 	struct wasm_module *m = v->m;
@@ -402,6 +409,8 @@ VF_INLINE bool check_call(struct vfunc *v, bool indirect, bool tail)
 			return false;
 		if (x >= m->ntypes)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", x);
+		if (m->types[x].kind != WASM_COMP_FUNC)
+			return not_functype(v, x);
 		if (y >= m->ntables)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown table %u", y);
 		if (!wasm_type_match(m, m->tables[y].elem_type, m, WASM_TYPE_FUNCREF))
@@ -504,6 +513,7 @@ static bool check_ref_null(struct vfunc *v)
 		return wasm_vf_type_fail(v, rc, feature, "reference type");
 	if (!wasm_vf_type_ok(v->m, heap, v->m->ntypes))
 		return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", wasm_type_idx(heap));
+	v->uses_gc |= wasm_type_is_gc(heap);
 	return wasm_vf_push(v, wasm_type_ref(heap, true));
 }
 
@@ -539,6 +549,8 @@ static bool check_func_refs(struct vfunc *v, uint8_t op)
 			return false;
 		if (x >= m->ntypes)
 			return wasm_vf_vfail(v, ERR_INVALID, "unknown type %u", x);
+		if (m->types[x].kind != WASM_COMP_FUNC)
+			return not_functype(v, x);
 		ft = &m->types[x];
 		if (!wasm_vf_pop_t(v, wasm_type_ref(wasm_heap_idx(x), true)))
 			return false;
@@ -685,6 +697,13 @@ static inline __attribute__((always_inline)) bool check_instr(struct vfunc *v, u
 		return check_exn(v, op);
 	case WASM_OP_PREFIX_FD:
 		return check_fd(v);
+	case WASM_OP_PREFIX_FB:
+	case WASM_OP_REF_EQ:
+		if (wasm_gc_off(m))
+			return wasm_vf_vfail(
+				v, ERR_MALFORMED,
+				"illegal opcode 0x%02x (feature gc off or not supported)", op);
+		return op == WASM_OP_REF_EQ ? wasm_vf_check_ref_eq(v) : wasm_vf_check_gc(v);
 	default:
 		break;
 	}

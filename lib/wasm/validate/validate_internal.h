@@ -71,6 +71,7 @@ struct vfunc {
 	bool uses_exceptions; /* the body has an exception instruction */
 	uint32_t max_catch;   /* most legacy catch frames open at once */
 	bool uses_simd;
+	bool uses_gc; /* the body has a GC instruction or heap type */
 };
 
 bool wasm_vf_vfail(struct vfunc *v, int kind, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -218,6 +219,11 @@ bool wasm_vf_do_rethrow(struct vfunc *v);
 /* Types the instructions of the body v->r is on, up to and including the
  * `end` that closes the body's own frame (pushed by the caller). */
 bool wasm_vf_check_body(struct vfunc *v);
+
+/* GC's instructions (validate_gc.c): after the 0xfb prefix (its sub-opcode
+ * next), and ref.eq. */
+bool wasm_vf_check_gc(struct vfunc *v);
+bool wasm_vf_check_ref_eq(struct vfunc *v);
 
 /* Validates defined function fi's body with v's scratch stacks (fresh or
  * left by an earlier function) and records what the interpreter keeps.

@@ -330,7 +330,7 @@ static enum act_status action_run(struct spec_ctx *c, const struct spec_action *
 			detail_set(c, "out of memory");
 			return ACT_ERROR;
 		}
-		r->types[0] = wasm_type_kind(g->type);
+		r->types[0] = spec_engine_type(g->types_of, g->type);
 		r->vals[0] = g->val;
 		r->vals[1].i64 = g->val_hi;
 		return ACT_DONE;
@@ -355,14 +355,15 @@ static enum act_status action_run(struct spec_ctx *c, const struct spec_action *
 	}
 	for (size_t i = 0, k = 0; i < a->nargs; k += spec_val_slots(f->type->params[i++])) {
 		if (!spec_arg_to_val(&a->args[i], &args[k]) ||
-		    spec_type_to_wasm(a->args[i].type) != wasm_type_kind(f->type->params[i])) {
+		    spec_type_to_wasm(a->args[i].type) !=
+			    spec_engine_type(f->type->module, f->type->params[i])) {
 			free(args);
 			detail_set(c, "cannot pass argument %zu to %s", i, name);
 			return ACT_ERROR;
 		}
 	}
 	for (uint32_t i = 0; i < r->n; i++)
-		r->types[i] = wasm_type_kind(f->type->results[i]);
+		r->types[i] = spec_engine_type(f->type->module, f->type->results[i]);
 	if ((rc = exec_get(c))) {
 		free(args);
 		return ACT_ERROR;

@@ -3,14 +3,20 @@
  * results checked (exact bits, NaN classes, null and non-null references),
  * both printed for failure messages, and trap texts compared.
  *
- * Invariant: externref N of a script is the host value N + 1, both ways, so
- * that `ref.extern 0` is not the null reference (0).
+ * Invariant: (ref.extern N) and (ref.host N) of a script are the engine's
+ * host reference of value N (wasm_ref_host, runtime.h), both ways, in the
+ * extern and the any hierarchy alike, since the engine's conversions
+ * between the two are the identity. Every type of the any hierarchy is
+ * compared as anyref (the script's own types name only the top); what a
+ * pattern such as (ref.struct) asks is then read from the value.
  */
 #include "spec_value.h"
 
 #include <string.h>
 
+#include "base/compiler.h"
 #include "base/fmt.h"
+#include "wasm/gc/gc_heap.h"
 
 uint8_t spec_type_to_wasm(enum spec_val_type t)
 {
@@ -24,14 +30,40 @@ uint8_t spec_type_to_wasm(enum spec_val_type t)
 		[SPEC_FUNCREF] = WASM_TYPE_FUNCREF,
 		[SPEC_EXTERNREF] = WASM_TYPE_EXTERNREF,
 		[SPEC_V128] = WASM_TYPE_V128,
-		[SPEC_ANYREF] = 0x6e,
-		[SPEC_EQREF] = 0x6d,
-		[SPEC_I31REF] = 0x6c,
-		[SPEC_STRUCTREF] = 0x6b,
-		[SPEC_ARRAYREF] = 0x6a,
+		[SPEC_ANYREF] = WASM_HEAP_ANY,
+		[SPEC_EQREF] = WASM_HEAP_ANY,
+		[SPEC_I31REF] = WASM_HEAP_ANY,
+		[SPEC_STRUCTREF] = WASM_HEAP_ANY,
+		[SPEC_ARRAYREF] = WASM_HEAP_ANY,
 		[SPEC_EXNREF] = 0x69,
 	};
 	return (size_t)t < sizeof(map) ? map[t] : 0;
+}
+
+uint8_t spec_engine_type(const struct wasm_module *m, uint32_t t)
+{
+	uint32_t c = wasm_type_code(t);
+
+	/* the references the collector follows, less the extern hierarchy */
+	if (wasm_gc_type_traced(m, t) && c != WASM_HEAP_EXTERN && c != WASM_HEAP_NOEXTERN)
+		return WASM_HEAP_ANY;
+	return wasm_type_kind(t);
+}
+
+/* Whether anyref v is what pattern e asks: (ref.any), (ref.eq), (ref.i31),
+ * (ref.struct), (ref.array): a non-null value of that heap type. */
+static bool any_pattern_matches(const struct spec_value *e, uintptr_t v)
+{
+	const uint32_t heap[] = {
+		[SPEC_EQREF] = WASM_HEAP_EQ,
+		[SPEC_I31REF] = WASM_HEAP_I31,
+		[SPEC_STRUCTREF] = WASM_HEAP_STRUCT,
+		[SPEC_ARRAYREF] = WASM_HEAP_ARRAY,
+	};
+	uint32_t h =
+		(size_t)e->type < ARRAY_SIZE(heap) && heap[e->type] ? heap[e->type] : WASM_HEAP_ANY;
+
+	return wasm_gc_ref_test(v, wasm_type_ref(h, false), NULL);
 }
 
 /* Whether engine type `type` is a reference type: the binary encodings
@@ -41,7 +73,6 @@ static bool is_ref_type(uint8_t type)
 	return type >= 0x63 && type <= 0x74;
 }
 
-/* externref N of the testsuite is host value N + 1, so that 0 stays null. */
 bool spec_arg_to_val(const struct spec_value *a, union wasm_val *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -59,11 +90,16 @@ bool spec_arg_to_val(const struct spec_value *a, union wasm_val *v)
 		v->i64 = a->bits;
 		return a->kind == SPEC_VAL_BITS;
 	case SPEC_EXTERNREF:
+	case SPEC_ANYREF:
 		if (a->kind == SPEC_VAL_NULL)
 			return true;
-		v->ref = (uintptr_t)a->bits + 1;
-		return a->kind == SPEC_VAL_BITS && v->ref != 0;
+		v->ref = wasm_ref_host((uintptr_t)a->bits);
+		return a->kind == SPEC_VAL_BITS && a->bits <= WASM_REF_HOST_MAX;
 	case SPEC_FUNCREF:
+	case SPEC_EQREF:
+	case SPEC_I31REF:
+	case SPEC_STRUCTREF:
+	case SPEC_ARRAYREF:
 		return a->kind == SPEC_VAL_NULL;
 	default:
 		return false;
@@ -124,9 +160,10 @@ bool spec_expected_matches(const struct spec_value *e, uint8_t type, const union
 		return e->kind == SPEC_VAL_BITS && v128_matches(e, pv);
 	switch (e->kind) {
 	case SPEC_VAL_BITS:
-		if (type == WASM_TYPE_EXTERNREF)
-			return v.ref == (uintptr_t)e->bits + 1;
-		if (is_ref_type(type)) /* (ref.host N): no host values in the any hierarchy yet */
+		if (type == WASM_TYPE_EXTERNREF || type == WASM_HEAP_ANY)
+			return e->bits <= WASM_REF_HOST_MAX &&
+			       v.ref == wasm_ref_host((uintptr_t)e->bits);
+		if (is_ref_type(type))
 			return false;
 		return type == WASM_TYPE_I32 || type == WASM_TYPE_F32 ? v.i32 == (uint32_t)e->bits
 								      : v.i64 == e->bits;
@@ -135,10 +172,27 @@ bool spec_expected_matches(const struct spec_value *e, uint8_t type, const union
 		return nan_matches(type == WASM_TYPE_F32 ? v.f32 : v.f64,
 				   type == WASM_TYPE_F32 ? 4 : 8, e->kind);
 	case SPEC_VAL_ANY: /* (ref.func) / (ref.extern): any non-null */
-		return v.ref != 0;
+		return type == WASM_HEAP_ANY ? any_pattern_matches(e, v.ref) : v.ref != 0;
 	default:
 		return false;
 	}
+}
+
+/* An any/extern reference: null, i31, a host value, a struct or array. */
+static size_t ref_fmt(char *buf, size_t len, const char *type, uintptr_t r)
+{
+	const struct wasm_gc_obj *o = wasm_gc_obj_of(r);
+
+	if (!r)
+		return (size_t)fmt_snprintf(buf, len, "%s:null", type);
+	if (wasm_ref_is_i31(r))
+		return (size_t)fmt_snprintf(buf, len, "%s:i31 %u", type,
+					    wasm_ref_i31_get(r, false));
+	if (wasm_ref_is_host(r))
+		return (size_t)fmt_snprintf(buf, len, "%s:%llu", type,
+					    (unsigned long long)wasm_ref_host_value(r));
+	return (size_t)fmt_snprintf(buf, len, "%s:%s", type,
+				    o->type->kind == WASM_COMP_STRUCT ? "struct" : "array");
 }
 
 size_t spec_val_fmt(char *buf, size_t len, uint8_t type, const union wasm_val *pv)
@@ -159,9 +213,8 @@ size_t spec_val_fmt(char *buf, size_t len, uint8_t type, const union wasm_val *p
 	case WASM_TYPE_F64:
 		return (size_t)fmt_snprintf(buf, len, "f64:0x%016llx", (unsigned long long)v.f64);
 	case WASM_TYPE_EXTERNREF:
-		return v.ref ? (size_t)fmt_snprintf(buf, len, "externref:%llu",
-						    (unsigned long long)(v.ref - 1))
-			     : (size_t)fmt_snprintf(buf, len, "externref:null");
+	case WASM_HEAP_ANY:
+		return ref_fmt(buf, len, type == WASM_HEAP_ANY ? "anyref" : "externref", v.ref);
 	case WASM_TYPE_FUNCREF:
 		return (size_t)fmt_snprintf(buf, len, v.ref ? "funcref:non-null" : "funcref:null");
 	default:

@@ -11,8 +11,15 @@
 #include "../wast_json.h"
 #include "wasm/runtime.h"
 
-/* The engine's value type (enum wasm_valtype) of a script type. */
+/* The engine's value type (enum wasm_valtype) of a script type: every
+ * type of the any hierarchy is anyref (WASM_HEAP_ANY). */
 uint8_t spec_type_to_wasm(enum spec_val_type t);
+
+/* spec_engine_type - what the runner compares a value of value type t (of
+ * module m; NULL for a host function's type) as: the 2.0 type of its
+ * representation (wasm_type_kind), and anyref for the whole any hierarchy,
+ * concrete struct and array types included. */
+uint8_t spec_engine_type(const struct wasm_module *m, uint32_t t);
 
 /* The value array entries a value of engine type t takes (runtime.h). */
 static inline uint32_t spec_val_slots(uint8_t t)

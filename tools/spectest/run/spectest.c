@@ -122,7 +122,8 @@ static void usage(void)
 			"  -j N         files run at once (default 1)\n"
 			"  --validate-threads N  validate each module's function bodies on N\n"
 			"               threads besides the runner's, a function at a time\n"
-			"  -v           print every failure and the engine's stderr\n");
+			"  -v           print every failure and the engine's stderr (with\n"
+			"               --jit: how many functions were compiled and refused)\n");
 }
 
 static void job_detail(struct runner *r, struct job *j, const char *text)
@@ -191,8 +192,23 @@ static int child_config(struct runner *r, struct wasm_store_config *cfg, struct 
 	return 0;
 }
 
+/* Functions compiled and refused by the compiler (--jit -v). */
+struct jit_counts {
+	size_t compiled, refused;
+};
+
+static void count_translate(void *arg, const struct wasm_translate_info *ti)
+{
+	struct jit_counts *n = arg;
+
+	/* a refused function is reported again with its interpreted form */
+	n->compiled += ti->compiled;
+	n->refused += ti->refused;
+}
+
 static void child_main(struct runner *r, struct job *j, int fd)
 {
+	struct jit_counts counts = {0, 0};
 	struct child ch;
 	struct wasm_store_config cfg;
 	struct wasm_load_opts lo;
@@ -213,8 +229,14 @@ static void child_main(struct runner *r, struct job *j, int fd)
 	if (!ch.out)
 		_exit(3);
 	rc = child_config(r, &cfg, &lo, &w);
+	if (r->jit && r->verbose)
+		cfg.translate_hook =
+			(struct wasm_translate_hook){.done = count_translate, .arg = &counts};
 	if (!rc)
 		rc = spec_script_run(&j->script, &o);
+	if (r->jit && r->verbose)
+		fprintf(stderr, "jit: %zu functions compiled, %zu refused\n", counts.compiled,
+			counts.refused);
 	if (rc)
 		fprintf(ch.out, "X setting up the store and the spectest module: %s\n",
 			err_str(rc));

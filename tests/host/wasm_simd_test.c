@@ -434,3 +434,91 @@ out:
 	wasm_store_free(s);
 	wasm_module_free(m);
 }
+
+/* The interpreter reads SIMD operands where they are (interp_tr_simd.c):
+ * a result written into the local its operands came from while an older
+ * copy of that local still waits on the stack; local + constant addresses
+ * whose i32 sum wraps (folded into the load); v128.const operands, a shift
+ * by a constant, local.tee of a result, the run loop's own f64x2 rows. */
+static const char inplace_wat[] =
+	"(module (memory 1)"
+	" (data (i32.const 0) \"\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00\\04\\00\\00\\00\")"
+	" (func (export \"alias\") (param i32) (result i32) (local v128 v128)"
+	"  (local.set 1 (i32x4.splat (local.get 0)))"
+	"  (local.get 1)"
+	"  (local.set 1 (i32x4.add (local.get 1) (local.get 1)))"
+	"  (local.set 2 (i32x4.mul (local.get 1) (v128.const i32x4 1 2 3 4)))"
+	"  (i32x4.add (local.get 2)) (local.tee 2) (i32x4.extract_lane 3)"
+	"  (i32x4.extract_lane 1 (local.get 2)) i32.add)"
+	" (func (export \"wrap\") (param i32) (result i32)"
+	"  (i32x4.extract_lane 2 (v128.load (i32.add (local.get 0) (i32.const 16))))"
+	"  (i32x4.extract_lane 0 (v128.load32_splat (i32.add (local.get 0) (i32.const 20))))"
+	"  i32.add)"
+	" (func (export \"shift\") (param i32) (result i32) (local v128)"
+	"  (local.tee 1 (i32x4.shl (i32x4.splat (local.get 0)) (i32.const 4)))"
+	"  (v128.xor (v128.const i32x4 0 0 0 1)) (i32x4.extract_lane 3)"
+	"  (i32x4.extract_lane 0 (local.get 1)) i32.add)"
+	" (func (export \"f64\") (param f64) (result f64) (local v128)"
+	"  (local.set 1 (f64x2.splat (local.get 0)))"
+	"  (local.set 1 (f64x2.mul (local.get 1) (f64x2.add (local.get 1) (v128.const f64x2 1 2))))"
+	"  (f64x2.sub (local.get 1) (v128.const f64x2 0.5 0.25)) (local.tee 1)"
+	"  (f64x2.extract_lane 1) (f64x2.extract_lane 0 (local.get 1)) f64.add))";
+
+/* Calls export `name` of inst with one argument; its result, or ~0 after a
+ * failure (the trap kind in *trap, else -1). */
+static uint64_t call1(struct test_ctx *t, struct wasm_exec *x, struct wasm_instance *inst,
+		      const char *name, union wasm_val arg, int *trap)
+{
+	struct wasm_extern f;
+	union wasm_val res[1];
+
+	*trap = -1;
+	if (!EXPECT_OK(wasm_instance_export(inst, name, &f)))
+		return ~UINT64_C(0);
+	if (wasm_invoke(x, f.u.func, &arg, 1, res, 1) != 0) {
+		if (wasm_exec_trap(x))
+			*trap = (int)wasm_exec_trap(x)->kind;
+		return ~UINT64_C(0);
+	}
+	return res[0].i64;
+}
+
+TEST(wasm_simd, operands_read_in_place_keep_wasm_semantics)
+{
+	struct wasm_store *s = NULL;
+	struct wasm_instance *inst;
+	struct wasm_exec *x = NULL;
+	struct wasm_module *m = NULL;
+	struct wasm_error err;
+	union wasm_val r;
+	int trap;
+	double d;
+
+	if (!EXPECT_OK(load_text(t, inplace_wat, 0, &m, &err)) ||
+	    !EXPECT_OK(wasm_store_new(NULL, &s)) ||
+	    !EXPECT_OK(wasm_instantiate(s, m, NULL, &inst, &err)) ||
+	    !EXPECT_OK(wasm_exec_new(s, NULL, &x)))
+		goto out;
+	/* old v (3) + 2v * [1 2 3 4]: lanes 3 and 1 are 27 and 15 (with the
+	 * pending copy overwritten: 30 and 18) */
+	EXPECT_EQ_U((uint32_t)call1(t, x, inst, "alias", (union wasm_val){.i64 = 3}, &trap), 42);
+	/* -16 + 16 wraps to address 0 (lane 2: 3), -16 + 20 to 4 (2) */
+	EXPECT_EQ_U((uint32_t)call1(t, x, inst, "wrap", (union wasm_val){.i64 = 0xfffffff0}, &trap),
+		    5);
+	/* 65520 + 16 is past the 64 KiB memory */
+	EXPECT_EQ_U(call1(t, x, inst, "wrap", (union wasm_val){.i64 = 65520}, &trap), ~UINT64_C(0));
+	EXPECT_EQ(trap, WASM_TRAP_MEMORY_OOB);
+	/* 3 << 4 = 48: (48 ^ 1) + 48 */
+	EXPECT_EQ_U((uint32_t)call1(t, x, inst, "shift", (union wasm_val){.i64 = 3}, &trap), 97);
+	/* 2: [2 * 3, 2 * 4] - [0.5, 0.25] summed (f64 as raw bits) */
+	d = 2;
+	memcpy(&r.f64, &d, 8);
+	r.i64 = call1(t, x, inst, "f64", r, &trap);
+	memcpy(&d, &r.f64, 8);
+	EXPECT(d == 13.25);
+out:
+	if (x)
+		wasm_exec_free(x);
+	wasm_store_free(s);
+	wasm_module_free(m);
+}

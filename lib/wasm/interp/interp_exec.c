@@ -30,6 +30,7 @@
 
 #include "base/compiler.h"
 #include "wasm/interp/interp_internal.h"
+#include "wasm/interp/simd_exec.h"
 #include "wasm/interp/interp_fused.h"
 #include "wasm/interp/interp_num.h"
 #include "wasm/module_internal.h"
@@ -917,7 +918,7 @@ L_GLOBAL_SET_V128 : {
 
 	/* ---- SIMD (interp_simd.c): operands from slot a on, b the row ---- */
 L_SIMD:
-	interp_simd_op(fp + ip->a, ip->b, ip->imm);
+	interp_simd_rows[(uint16_t)ip->imm](fp, ip);
 	NEXT();
 L_SIMD_SHUFFLE:
 	interp_simd_shuffle(fp, ip);
@@ -931,6 +932,38 @@ L_SIMD_MEM:
 	if (UNLIKELY(kind))
 		TRAP(kind);
 	NEXT();
+L_SIMD_MEM0:
+	kind = interp_simd_mem0(fp, ip, mb, x->msize);
+	if (UNLIKELY(kind))
+		TRAP(kind);
+	NEXT();
+	SIMD_HOT_HANDLERS
+	SIMD_HOT_LOAD_LANE
+L_SIMD_CONST:
+	/* a v128 constant: low half in imm, high half in a | b << 32 */
+	fp[ip->c] = ip->imm;
+	fp[ip->c + 1] = ip->a | (uint64_t)ip->b << 32;
+	NEXT();
+L_SIMD_LOAD : {
+	/* v128.load: address fp[a] + b (i32), c result, imm offset (< 2^32) */
+	uint64_t ea = (uint64_t)(uint32_t)(fp[ip->a] + ip->b) + ip->imm;
+
+	if (UNLIKELY(ea + 16 > x->msize))
+		TRAP(WASM_TRAP_MEMORY_OOB);
+	memcpy(fp + ip->c, mb + ea, 8);
+	memcpy(fp + ip->c + 1, mb + ea + 8, 8);
+	NEXT();
+}
+L_SIMD_STORE : {
+	/* v128.store: a address, b value, imm offset (< 2^32) */
+	uint64_t ea = (uint64_t)(uint32_t)fp[ip->a] + ip->imm;
+
+	if (UNLIKELY(ea + 16 > x->msize))
+		TRAP(WASM_TRAP_MEMORY_OOB);
+	memcpy(mb + ea, fp + ip->b, 8);
+	memcpy(mb + ea + 8, fp + ip->b + 1, 8);
+	NEXT();
+}
 
 	/* ---- exceptions (interp_exn.c unwinds) ---- */
 L_THROW:

@@ -341,6 +341,22 @@
 	X(SIMD) \
 	X(SIMD_SHUFFLE) \
 	X(SIMD_MEM) \
+	X(SIMD_MEM0) \
+	X(SIMD_LOAD) \
+	X(SIMD_STORE) \
+	X(SIMD_CONST) \
+	X(SIMD_F64X2_ADD) \
+	X(SIMD_F64X2_SUB) \
+	X(SIMD_F64X2_MUL) \
+	X(SIMD_V128_AND) \
+	X(SIMD_V128_OR) \
+	X(SIMD_V128_XOR) \
+	X(SIMD_I32X4_ADD) \
+	X(SIMD_I32X4_MUL) \
+	X(SIMD_F64X2_EXTRACT_LANE) \
+	X(SIMD_I32X4_EXTRACT_LANE) \
+	X(SIMD_F64X2_SPLAT) \
+	X(SIMD_LOAD_LANE) \
 	X(GLOBAL_GET_V128) \
 	X(GLOBAL_SET_V128) \
 	X(CALL_REF) \
@@ -583,18 +599,30 @@ struct wasm_exec {
 };
 
 /*
- * SIMD (interp_simd.c). interp_simd_op - SIMD row `sub` (not a memory
- * access, not v128.const or i8x16.shuffle) on the operands at v[0..) (a
- * v128 in two slots), its result at v[0]; imm is its lane index.
+ * SIMD (interp_simd.c). interp_simd_rows[sub] - SIMD row `sub` (not a
+ * memory access, not v128.const or i8x16.shuffle) as OP_SIMD runs it:
+ * operands at slots a (and b; a third in imm >> 32), the lane index in
+ * imm >> 16, the result at slot c (a v128 in two slots, see
+ * interp_tr_simd.c); NULL for the other rows.
+ * interp_simd_op - the same row on operands one after another from v[0]
+ * (a v128 in two slots; the compiler tier's calls), imm its lane index,
+ * the result at v[0].
  * interp_simd_shuffle - the i8x16.shuffle at ip (fields: interp_tr_simd.c).
  * interp_simd_mem - a SIMD load or store on the memory of msize bytes at
  * mb: address at v[0] (an i64 if at64, else an i32), a vector operand
  * after it; 0 or WASM_TRAP_MEMORY_OOB (nothing written then).
+ * interp_simd_mem0 - the same for OP_SIMD_MEM0 (memory 0, i32 addresses):
+ * address at slot a, vector operand at slot b, result to slot c, imm the
+ * offset | the row << 32 | the lane << 48.
  */
+#define INTERP_SIMD_NROWS 0x114
+typedef void (*interp_simd_fn)(uint64_t *fp, const struct ins *ip);
+extern const interp_simd_fn interp_simd_rows[INTERP_SIMD_NROWS];
 void interp_simd_op(uint64_t *v, uint32_t sub, uint64_t imm);
 void interp_simd_shuffle(uint64_t *fp, const struct ins *ip);
 int interp_simd_mem(uint64_t *v, uint32_t sub, uint64_t offset, unsigned lane, bool at64,
 		    uint8_t *mb, uint64_t msize);
+int interp_simd_mem0(uint64_t *fp, const struct ins *ip, uint8_t *mb, uint64_t msize);
 
 /* Results of interp_run_loop. */
 enum { INTERP_DONE, INTERP_TRAP, INTERP_SUSPEND };

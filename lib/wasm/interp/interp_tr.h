@@ -141,6 +141,9 @@ void interp_tr_branch_moves(struct tr *t, struct tctrl *k, uint32_t n, uint32_t 
 void interp_tr_set_target(struct tr *t, uint32_t site, struct tctrl *k);
 /* A 0xfd instruction (interp_tr_simd.c). */
 void interp_tr_simd(struct tr *t, bool dead);
+/* local.set of v128 local slots x, x + 1 taking the result of the SIMD
+ * instruction just emitted: writes it there; false if it cannot. */
+bool interp_tr_simd_local_set(struct tr *t, uint32_t x);
 
 /*
  * GC (interp_tr_gc.c). interp_tr_push_types - pushes values of the n value

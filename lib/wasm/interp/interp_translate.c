@@ -497,8 +497,10 @@ static bool translate_instr(struct tr *t, uint8_t code)
 			return false;
 		}
 		/* the high half on top */
-		interp_tr_local_set(t, x + 1, false);
-		interp_tr_local_set(t, x, false);
+		if (!interp_tr_simd_local_set(t, x)) {
+			interp_tr_local_set(t, x + 1, false);
+			interp_tr_local_set(t, x, false);
+		}
 		if (code == WASM_OP_LOCAL_TEE) {
 			t->vs[t->h].kind = V_LOCAL;
 			t->vs[t->h].ref = false;

@@ -336,8 +336,10 @@ static void gen_const_expr(struct gen_buf *b, struct gen *g, uint8_t t, uint32_t
  */
 static void gen_gc_type(struct gen_buf *b, const struct gen *g, uint32_t which)
 {
-	static const uint8_t fields[][2] = {{WASM_TYPE_I32, 1}, {0x77 /* i16 */, 0},
-					    {0x78 /* i8 */, 1}, {GEN_EQREF, 1},
+	static const uint8_t fields[][2] = {{WASM_TYPE_I32, 1},
+					    {0x77 /* i16 */, 0},
+					    {0x78 /* i8 */, 1},
+					    {GEN_EQREF, 1},
 					    {WASM_TYPE_I64, 0}};
 	uint32_t n = which == GEN_GC_A ? 2 : 5;
 

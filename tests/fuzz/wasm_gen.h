@@ -88,8 +88,7 @@ size_t wasm_gen_seed(uint64_t seed, uint8_t *buf, size_t cap);
 #define WASM_GEN_FEATURES_BASE (WASM_FEAT_TAIL_CALL | WASM_FEAT_EXCEPTIONS)
 #define WASM_GEN_FEATURES_ALL                                               \
 	(WASM_GEN_FEATURES_BASE | WASM_FEAT_SIMD | WASM_FEAT_RELAXED_SIMD | \
-	 WASM_FEAT_MULTI_MEMORY | WASM_FEAT_MEMORY64 | WASM_FEAT_EXTENDED_CONST | \
-	 WASM_FEAT_GC)
+	 WASM_FEAT_MULTI_MEMORY | WASM_FEAT_MEMORY64 | WASM_FEAT_EXTENDED_CONST | WASM_FEAT_GC)
 
 /*
  * wasm_gen_module - writes a module built from choices read from `in` into

@@ -634,15 +634,27 @@ static void gen_gc_i31(struct gen *g, uint32_t depth)
 /* GC expressions of type t (eqref, i32, i64); false if none fits t. */
 bool gen_gc_expr(struct gen *g, uint8_t t, uint32_t depth)
 {
-	static const uint8_t abstract[] = {WASM_HEAP_EQ, WASM_HEAP_I31, WASM_HEAP_STRUCT,
+	static const uint8_t abstract[] = {WASM_HEAP_EQ,    WASM_HEAP_I31, WASM_HEAP_STRUCT,
 					   WASM_HEAP_ARRAY, WASM_HEAP_ANY, WASM_HEAP_NONE};
 	uint32_t k = gen_pick(g, 9), which;
 
 	if (t == GEN_EQREF) {
-		switch (k % 5) {
+		switch (k % 6) {
 		case 0:
 		case 1:
 			gen_gc_obj(g, gen_pick(g, GEN_GC_NTYPES), depth);
+			return true;
+		case 5: /* block (result eqref) eqref br_on_cast_fail 0 eq T end */
+			gen_op(g, WASM_OP_BLOCK);
+			gen_buf_byte(&g->body, GEN_EQREF);
+			gen_gc_eq_leaf(g);
+			gen_op_fb(g, WASM_OP_BR_ON_CAST_FAIL);
+			k = gen_pick(g, 2); /* the target nullable or not */
+			gen_buf_byte(&g->body, (uint8_t)(1 | k << 1));
+			gen_imm(g, 0);
+			gen_buf_byte(&g->body, GEN_EQREF);
+			gen_buf_s64(&g->body, g->gcbase + gen_pick(g, GEN_GC_NTYPES));
+			gen_op(g, WASM_OP_END);
 			return true;
 		case 2:
 			gen_gc_i31(g, depth);
@@ -675,8 +687,9 @@ bool gen_gc_expr(struct gen *g, uint8_t t, uint32_t depth)
 		which = gen_pick(g, 2) ? GEN_GC_A : GEN_GC_B;
 		gen_gc_obj(g, which, depth);
 		k = gen_pick(g, 3);
-		gen_op_fb(g, k == 0 ? WASM_OP_STRUCT_GET
-				    : k == 1 ? WASM_OP_STRUCT_GET_S : WASM_OP_STRUCT_GET_U);
+		gen_op_fb(g, k == 0   ? WASM_OP_STRUCT_GET
+			     : k == 1 ? WASM_OP_STRUCT_GET_S
+				      : WASM_OP_STRUCT_GET_U);
 		gen_imm(g, g->gcbase + which);
 		gen_imm(g, k == 0 ? 0 : which == GEN_GC_A ? 1 : 1 + gen_pick(g, 2));
 		return true;

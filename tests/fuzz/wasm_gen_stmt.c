@@ -437,10 +437,10 @@ static void gen_gc_loop(struct gen *g, uint32_t depth)
 	gen_imm(g, counter);
 	gen_op(g, WASM_OP_BLOCK);
 	gen_buf_byte(&g->body, 0x40);
-	gen_label_push(g, NULL, 0);
+	gen_label_push(g, (const uint8_t[1]){0}, 0);
 	gen_op(g, WASM_OP_LOOP);
 	gen_buf_byte(&g->body, 0x40);
-	gen_label_push(g, NULL, 0);
+	gen_label_push(g, (const uint8_t[1]){0}, 0);
 	gen_op(g, WASM_OP_LOCAL_GET);
 	gen_imm(g, counter);
 	gen_op(g, WASM_OP_I32_EQZ);

@@ -59,7 +59,7 @@
 #define DIFF_MAX_RESUMES 200000
 #define DIFF_MAX_CALLS	 24
 #define DIFF_MAX_VALS	 8
-#define DIFF_GC_BYTES	 (16 * 1024) /* small: collections mid-call, and traps */
+#define DIFF_GC_BYTES	 (8 * 1024) /* small: collections mid-call, and traps */
 
 enum diff_status { DIFF_DONE, DIFF_TRAPPED, DIFF_HUNG, DIFF_NOEXEC };
 

@@ -32,6 +32,8 @@ struct wasm_diff_stats {
 	uint64_t traps[32]; /* by enum wasm_trap_kind */
 	/* B's functions the compiler compiled and refused (WASM_DIFF_JIT) */
 	uint64_t compiled, refused;
+	/* A's GC collections, and its stores that collected */
+	uint64_t gc_collections, gc_stores;
 };
 
 /* wasm_diff_mode - B's configuration, from WASM_DIFF_B ("guarded", "checked"

@@ -49,6 +49,7 @@
 #include "wasm/load.h"
 #include "wasm/module.h"
 #include "wasm/runtime.h"
+#include "wasm/runtime/runtime_store.h" /* the GC heap's counts */
 
 #include "wasm_diff.h"
 #include "wasm_gen.h"
@@ -58,6 +59,7 @@
 #define DIFF_MAX_RESUMES 200000
 #define DIFF_MAX_CALLS	 24
 #define DIFF_MAX_VALS	 8
+#define DIFF_GC_BYTES	 (8 * 1024) /* small: collections mid-call, and traps */
 
 enum diff_status { DIFF_DONE, DIFF_TRAPPED, DIFF_HUNG, DIFF_NOEXEC };
 
@@ -155,6 +157,7 @@ static int diff_side_new(struct diff_side *sd, const char *name, enum wasm_diff_
 	}
 	cfg.max_memory_pages = WASM_GEN_MAX_PAGES;
 	cfg.max_table_elems = WASM_GEN_MAX_TABLE;
+	cfg.max_gc_bytes = DIFF_GC_BYTES;
 	if (wasm_store_new(&cfg, &sd->s) != 0) {
 		snprintf(why, len, "%s: no store", name);
 		return -1;
@@ -175,12 +178,23 @@ static uint64_t diff_mix(uint64_t h, uint64_t v)
 	return h * 0xff51afd7ed558ccdull;
 }
 
+/* Whether a reference of kind `type` (wasm_type_kind) is of the any
+ * hierarchy (GC). */
+static bool diff_is_gc(uint8_t type)
+{
+	return type == WASM_HEAP_ANY || type == WASM_HEAP_EQ || type == WASM_HEAP_I31 ||
+	       type == WASM_HEAP_STRUCT || type == WASM_HEAP_ARRAY || type == WASM_HEAP_NONE;
+}
+
 /* A reference as something both stores share: a function's index + 1, an
- * externref's own value (the harness made it), 0 for null. */
+ * externref's own value (the harness made it), an i31 as itself, any GC
+ * object as 4 (its address is the store's), 0 for null. */
 static uint64_t diff_ref(uint8_t type, uintptr_t ref)
 {
 	if (!ref || type == WASM_TYPE_EXTERNREF)
 		return ref;
+	if (diff_is_gc(type))
+		return wasm_ref_is_i31(ref) ? ref : 4;
 	return (uint64_t)((const struct wasm_funcinst *)ref)->index + 1;
 }
 
@@ -282,6 +296,8 @@ static void diff_args(struct wasm_gen_input *in, const uint8_t *pt, uint32_t np,
 			abstract[i] = wasm_gen_choose(in, (uint32_t)nfuncs + 1);
 		else if (t == WASM_TYPE_EXTERNREF)
 			abstract[i] = wasm_gen_choose(in, 4);
+		else if (diff_is_gc(t)) /* null or an i31 */
+			abstract[i] = k ? wasm_ref_i31((uint32_t)wasm_gen_bits(in, 4)) : 0;
 		else if (k == 1)
 			abstract[i] = edges[wasm_gen_choose(in, sizeof(edges) / sizeof(edges[0]))];
 		else if (k >= 2)
@@ -551,6 +567,10 @@ int wasm_diff_check(const uint8_t *data, size_t size, FILE *report, struct wasm_
 		break;
 	}
 out:
+	if (stats && a.s) {
+		stats->gc_collections += a.s->gc.ncollections;
+		stats->gc_stores += a.s->gc.ncollections > 0;
+	}
 	wasm_store_free(a.s);
 	wasm_store_free(b.s);
 	wasm_module_free(m);

@@ -139,6 +139,9 @@ int main(int argc, char **argv)
 		if (st.traps[k])
 			printf(" %s %llu,", wasm_trap_str(k), (unsigned long long)st.traps[k]);
 	printf("\n");
+	if (st.gc_collections)
+		printf("GC: %llu collections in %llu stores\n",
+		       (unsigned long long)st.gc_collections, (unsigned long long)st.gc_stores);
 	if (st.compiled || st.refused)
 		printf("B's functions: %llu compiled, %llu refused\n",
 		       (unsigned long long)st.compiled, (unsigned long long)st.refused);

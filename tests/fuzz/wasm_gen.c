@@ -175,11 +175,14 @@ bool gen_is_num(uint8_t t)
 }
 
 /* Any value type; references one time in eight, with SIMD v128 one in
- * nine. */
+ * nine, with GC eqref one in nine (or ten). */
 uint8_t gen_pick_valtype(struct gen *g)
 {
-	uint32_t k = gen_pick(g, g->simd ? 18 : 16);
+	uint32_t n = (g->simd ? 18 : 16) + (g->gc ? 2 : 0);
+	uint32_t k = gen_pick(g, n);
 
+	if (g->gc && k >= n - 2)
+		return GEN_EQREF;
 	if (k >= 16)
 		return WASM_TYPE_V128;
 	if (k == 14)
@@ -196,7 +199,8 @@ static int gen_type_find(struct gen *g, const uint8_t *p, uint32_t np, const uin
 	for (uint32_t i = 0; i < g->ntypes; i++) {
 		const struct gen_type *t = &g->types[i];
 
-		if (t->np == np && t->nr == nr && !memcmp(t->p, p, np) && !memcmp(t->r, r, nr))
+		if (!t->kind && t->np == np && t->nr == nr && !memcmp(t->p, p, np) &&
+		    !memcmp(t->r, r, nr))
 			return (int)i;
 	}
 	if (g->ntypes == GEN_MAX_TYPES)
@@ -322,6 +326,38 @@ static void gen_const_expr(struct gen_buf *b, struct gen *g, uint8_t t, uint32_t
 	g->counts = counts;
 }
 
+/*
+ * GC type `which` (GEN_GC_*) into b:
+ *   A      sub (struct (field (mut i32)) (field i16))
+ *   B      sub final A (struct .. (field (mut i8)) (field (mut eqref))
+ *                                 (field i64))
+ *   BYTES  (array (mut i8))
+ *   REFS   (array (mut eqref))
+ */
+static void gen_gc_type(struct gen_buf *b, const struct gen *g, uint32_t which)
+{
+	static const uint8_t fields[][2] = {{WASM_TYPE_I32, 1},
+					    {0x77 /* i16 */, 0},
+					    {0x78 /* i8 */, 1},
+					    {GEN_EQREF, 1},
+					    {WASM_TYPE_I64, 0}};
+	uint32_t n = which == GEN_GC_A ? 2 : 5;
+
+	if (which == GEN_GC_BYTES || which == GEN_GC_REFS) {
+		gen_buf_byte(b, 0x5e);
+		gen_buf_bytes(b, fields[which == GEN_GC_BYTES ? 2 : 3], 2);
+		return;
+	}
+	gen_buf_byte(b, which == GEN_GC_A ? 0x50 : 0x4f);
+	gen_buf_u32(b, which == GEN_GC_A ? 0 : 1);
+	if (which == GEN_GC_B)
+		gen_buf_u32(b, g->gcbase + GEN_GC_A);
+	gen_buf_byte(b, 0x5f);
+	gen_buf_u32(b, n);
+	for (uint32_t i = 0; i < n; i++)
+		gen_buf_bytes(b, fields[i], 2);
+}
+
 /* The multi-memory and memory64 choices (after memory 0's own), and each
  * extra memory's data segment's shape: offset doff[i], length dlen[i]. */
 static void gen_memories(struct gen *g, uint32_t *mmaxes, uint32_t *doff, uint32_t *dlen)
@@ -371,6 +407,8 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 		g->simd = gen_pick(g, 3) != 0;
 		g->relaxed = g->simd && (g->feat & WASM_FEAT_RELAXED_SIMD) && gen_pick(g, 2);
 	}
+	if (g->feat & WASM_FEAT_GC)
+		g->gc = gen_pick(g, 3) == 0;
 
 	/* function types, then functions */
 	nft = 1 + gen_pick(g, 5);
@@ -387,6 +425,11 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 	g->nfuncs = 1 + gen_pick(g, GEN_MAX_FUNCS);
 	for (uint32_t i = 0; i < g->nfuncs; i++)
 		g->functype[i] = gen_pick(g, g->ntypes);
+	if (g->gc) { /* after the function types: never a function's */
+		g->gcbase = g->ntypes;
+		for (uint32_t i = 0; i < GEN_GC_NTYPES; i++)
+			g->types[g->ntypes++] = (struct gen_type){.kind = (uint8_t)(i + 1)};
+	}
 
 	/* tables, memory, globals: global 0 is the budget */
 	g->table0 = 1 + gen_pick(g, 8);
@@ -403,6 +446,8 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 		g->gmut[i] = gen_pick(g, 3) != 0;
 		if (g->simd && gen_pick(g, 5) == 0)
 			g->gtype[i] = WASM_TYPE_V128;
+		if (g->gc && gen_pick(g, 3) == 0)
+			g->gtype[i] = GEN_EQREF;
 	}
 
 	/* segments' shapes (in bounds, so instantiation succeeds) */
@@ -438,6 +483,10 @@ size_t wasm_gen_module_with(struct wasm_gen_input *in, uint8_t *out, size_t cap,
 	s = (struct gen_buf){.p = sp, .cap = sizeof(sp)};
 	gen_buf_u32(&s, g->ntypes);
 	for (uint32_t i = 0; i < g->ntypes; i++) {
+		if (g->types[i].kind) {
+			gen_gc_type(&s, g, g->types[i].kind - 1u);
+			continue;
+		}
 		gen_buf_byte(&s, 0x60);
 		gen_vec_types(&s, g->types[i].p, g->types[i].np);
 		gen_vec_types(&s, g->types[i].r, g->types[i].nr);

@@ -77,11 +77,18 @@ size_t wasm_gen_seed(uint64_t seed, uint8_t *buf, size_t cap);
  *                  call_indirect through it; indices of 2^32 and more)
  *   EXTENDED_CONST add/sub/mul (and global.get of earlier immutable
  *                  globals) in globals' and segments' offsets
+ *   GC             four types after the function types: a struct A
+ *                  {mut i32, i16} open to its subtype B {.. mut i8,
+ *                  mut eqref, i64}, arrays of mut i8 and of mut eqref;
+ *                  eqref params, results, locals, globals and blocks;
+ *                  struct.new(_default), array.new(_default, _fixed),
+ *                  get/set, array.len/fill/copy, ref.i31, i31.get_*,
+ *                  ref.test, ref.cast, br_on_cast, ref.eq
  */
 #define WASM_GEN_FEATURES_BASE (WASM_FEAT_TAIL_CALL | WASM_FEAT_EXCEPTIONS)
 #define WASM_GEN_FEATURES_ALL                                               \
 	(WASM_GEN_FEATURES_BASE | WASM_FEAT_SIMD | WASM_FEAT_RELAXED_SIMD | \
-	 WASM_FEAT_MULTI_MEMORY | WASM_FEAT_MEMORY64 | WASM_FEAT_EXTENDED_CONST)
+	 WASM_FEAT_MULTI_MEMORY | WASM_FEAT_MEMORY64 | WASM_FEAT_EXTENDED_CONST | WASM_FEAT_GC)
 
 /*
  * wasm_gen_module - writes a module built from choices read from `in` into

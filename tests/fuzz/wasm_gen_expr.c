@@ -307,7 +307,7 @@ static void gen_memarg(struct gen *g, uint32_t idx, uint32_t mem)
  * features). */
 static bool gen_row_ok(const struct gen *g, uint32_t i)
 {
-	if (wasm_op_index_is_gc(i)) /* not generated (yet) */
+	if (wasm_op_index_is_gc(i)) /* GC: gen_gc_expr, gen_gc_stmt */
 		return false;
 	if (!wasm_op_index_is_simd(i))
 		return true;
@@ -415,6 +415,8 @@ const struct gen_type *gen_call(struct gen *g, uint32_t f, bool indirect, uint32
 	const struct gen_type *ft;
 	uint32_t ti = indirect ? gen_pick(g, g->ntypes) : g->functype[f];
 
+	while (g->types[ti].kind) /* a GC type: the next function type */
+		ti = (ti + 1) % g->ntypes;
 	ft = &g->types[ti];
 	gen_values(g, ft->p, ft->np, depth);
 	if (indirect) {
@@ -492,10 +494,303 @@ int gen_pick_callee(struct gen *g, uint8_t t)
 	return -1;
 }
 
+/* ---- GC (wasm_gen.h): objects of the four types at gcbase ---- */
+
+static void gen_op_fb(struct gen *g, uint32_t sub)
+{
+	gen_op(g, WASM_OP_INDEX(WASM_OP_PREFIX_FB, sub));
+}
+
+/* An i32 length or index: mostly small, at times any (a trap). */
+static void gen_gc_len(struct gen *g, uint32_t max, uint32_t depth)
+{
+	switch (gen_pick(g, 8)) {
+	case 7:
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		return;
+	case 6:
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		gen_iconst(g, false, (int64_t)max - 1);
+		gen_op(g, WASM_OP_I32_AND);
+		return;
+	default:
+		gen_iconst(g, false, gen_pick(g, max));
+		return;
+	}
+}
+
+/* A leaf eqref: a local, a global or null (no label may be needed). */
+static void gen_gc_eq_leaf(struct gen *g)
+{
+	bool global = gen_pick(g, 2);
+	int l = global ? gen_pick_global(g, GEN_EQREF, false) : gen_pick_local(g, GEN_EQREF);
+
+	if (l < 0) {
+		gen_const(g, GEN_EQREF);
+		return;
+	}
+	gen_op(g, global ? WASM_OP_GLOBAL_GET : WASM_OP_LOCAL_GET);
+	gen_imm(g, (uint32_t)l);
+}
+
+/* A new object of type `which` (GEN_GC_*; for A at times a B): pushes
+ * (ref which). */
+static void gen_gc_new(struct gen *g, uint32_t which, uint32_t depth)
+{
+	bool dflt = gen_pick(g, 3) == 0;
+
+	if (which == GEN_GC_A && gen_pick(g, 3) == 0)
+		which = GEN_GC_B;
+	switch (which) {
+	case GEN_GC_A:
+	case GEN_GC_B:
+		if (!dflt) {
+			gen_expr(g, WASM_TYPE_I32, depth + 1);
+			gen_expr(g, WASM_TYPE_I32, depth + 1);
+		}
+		if (!dflt && which == GEN_GC_B) {
+			gen_expr(g, WASM_TYPE_I32, depth + 1);
+			gen_expr(g, GEN_EQREF, depth + 1);
+			gen_expr(g, WASM_TYPE_I64, depth + 1);
+		}
+		gen_op_fb(g, dflt ? WASM_OP_STRUCT_NEW_DEFAULT : WASM_OP_STRUCT_NEW);
+		gen_imm(g, g->gcbase + which);
+		return;
+	default: {
+		uint8_t et = which == GEN_GC_BYTES ? WASM_TYPE_I32 : GEN_EQREF;
+		uint32_t n = gen_pick(g, 5);
+
+		if (gen_pick(g, 3) == 0) {
+			for (uint32_t i = 0; i < n; i++)
+				gen_expr(g, et, depth + 1);
+			gen_op_fb(g, WASM_OP_ARRAY_NEW_FIXED);
+			gen_imm(g, g->gcbase + which);
+			gen_imm(g, n);
+			return;
+		}
+		if (!dflt)
+			gen_expr(g, et, depth + 1);
+		gen_gc_len(g, 600, depth);
+		gen_op_fb(g, dflt ? WASM_OP_ARRAY_NEW_DEFAULT : WASM_OP_ARRAY_NEW);
+		gen_imm(g, g->gcbase + which);
+		return;
+	}
+	}
+}
+
+/* A reference to an object of type `which` (or null, or a trap): a new
+ * one, an eqref through br_on_cast (else a new one), or ref.cast. */
+static void gen_gc_obj(struct gen *g, uint32_t which, uint32_t depth)
+{
+	uint32_t ti = g->gcbase + which;
+
+	switch (gen_pick(g, 5)) {
+	case 3:
+		/* block (result (ref ti)) eqref br_on_cast 0 eq (ref ti) drop new end */
+		gen_op(g, WASM_OP_BLOCK);
+		gen_buf_byte(&g->body, 0x64);
+		gen_buf_s64(&g->body, ti);
+		gen_gc_eq_leaf(g);
+		gen_op_fb(g, WASM_OP_BR_ON_CAST);
+		gen_buf_byte(&g->body, 1); /* the source is nullable, the target not */
+		gen_imm(g, 0);
+		gen_buf_byte(&g->body, GEN_EQREF);
+		gen_buf_s64(&g->body, ti);
+		gen_op(g, WASM_OP_DROP);
+		/* no expression in the block: its label is not on g->labels */
+		if (which == GEN_GC_A || which == GEN_GC_B) {
+			gen_op_fb(g, WASM_OP_STRUCT_NEW_DEFAULT);
+		} else {
+			gen_iconst(g, false, gen_pick(g, 64));
+			gen_op_fb(g, WASM_OP_ARRAY_NEW_DEFAULT);
+		}
+		gen_imm(g, ti);
+		gen_op(g, WASM_OP_END);
+		return;
+	case 4:
+		gen_expr(g, GEN_EQREF, depth + 1);
+		gen_op_fb(g, gen_pick(g, 2) ? WASM_OP_REF_CAST_NULL : WASM_OP_REF_CAST);
+		gen_buf_s64(&g->body, ti);
+		return;
+	default:
+		gen_gc_new(g, which, depth);
+		return;
+	}
+}
+
+/* An i31 reference: ref.i31, or an eqref cast to i31 (may trap). */
+static void gen_gc_i31(struct gen *g, uint32_t depth)
+{
+	if (gen_pick(g, 3)) {
+		gen_expr(g, WASM_TYPE_I32, depth + 1);
+		gen_op_fb(g, WASM_OP_REF_I31);
+		return;
+	}
+	gen_expr(g, GEN_EQREF, depth + 1);
+	gen_op_fb(g, WASM_OP_REF_CAST_NULL);
+	gen_buf_byte(&g->body, (uint8_t)WASM_HEAP_I31);
+}
+
+/* GC expressions of type t (eqref, i32, i64); false if none fits t. */
+bool gen_gc_expr(struct gen *g, uint8_t t, uint32_t depth)
+{
+	static const uint8_t abstract[] = {WASM_HEAP_EQ,    WASM_HEAP_I31, WASM_HEAP_STRUCT,
+					   WASM_HEAP_ARRAY, WASM_HEAP_ANY, WASM_HEAP_NONE};
+	uint32_t k = gen_pick(g, 9), which;
+
+	if (t == GEN_EQREF) {
+		switch (k % 6) {
+		case 0:
+		case 1:
+			gen_gc_obj(g, gen_pick(g, GEN_GC_NTYPES), depth);
+			return true;
+		case 5: /* block (result eqref) eqref br_on_cast_fail 0 eq T end */
+			gen_op(g, WASM_OP_BLOCK);
+			gen_buf_byte(&g->body, GEN_EQREF);
+			gen_gc_eq_leaf(g);
+			gen_op_fb(g, WASM_OP_BR_ON_CAST_FAIL);
+			k = gen_pick(g, 2); /* the target nullable or not */
+			gen_buf_byte(&g->body, (uint8_t)(1 | k << 1));
+			gen_imm(g, 0);
+			gen_buf_byte(&g->body, GEN_EQREF);
+			gen_buf_s64(&g->body, g->gcbase + gen_pick(g, GEN_GC_NTYPES));
+			gen_op(g, WASM_OP_END);
+			return true;
+		case 2:
+			gen_gc_i31(g, depth);
+			return true;
+		case 3:
+			gen_gc_obj(g, GEN_GC_B, depth);
+			gen_op_fb(g, WASM_OP_STRUCT_GET);
+			gen_imm(g, g->gcbase + GEN_GC_B);
+			gen_imm(g, 3);
+			return true;
+		default:
+			gen_gc_obj(g, GEN_GC_REFS, depth);
+			gen_gc_len(g, 8, depth);
+			gen_op_fb(g, WASM_OP_ARRAY_GET);
+			gen_imm(g, g->gcbase + GEN_GC_REFS);
+			return true;
+		}
+	}
+	if (t == WASM_TYPE_I64) {
+		gen_gc_obj(g, GEN_GC_B, depth);
+		gen_op_fb(g, WASM_OP_STRUCT_GET);
+		gen_imm(g, g->gcbase + GEN_GC_B);
+		gen_imm(g, 4);
+		return true;
+	}
+	if (t != WASM_TYPE_I32)
+		return false;
+	switch (k) {
+	case 0: /* field 0 of an A, or a packed field of an A or a B */
+		which = gen_pick(g, 2) ? GEN_GC_A : GEN_GC_B;
+		gen_gc_obj(g, which, depth);
+		k = gen_pick(g, 3);
+		gen_op_fb(g, k == 0   ? WASM_OP_STRUCT_GET
+			     : k == 1 ? WASM_OP_STRUCT_GET_S
+				      : WASM_OP_STRUCT_GET_U);
+		gen_imm(g, g->gcbase + which);
+		gen_imm(g, k == 0 ? 0 : which == GEN_GC_A ? 1 : 1 + gen_pick(g, 2));
+		return true;
+	case 1:
+		gen_gc_obj(g, GEN_GC_BYTES, depth);
+		gen_gc_len(g, 8, depth);
+		gen_op_fb(g, gen_pick(g, 2) ? WASM_OP_ARRAY_GET_S : WASM_OP_ARRAY_GET_U);
+		gen_imm(g, g->gcbase + GEN_GC_BYTES);
+		return true;
+	case 2:
+		gen_gc_obj(g, gen_pick(g, 2) ? GEN_GC_BYTES : GEN_GC_REFS, depth);
+		gen_op_fb(g, WASM_OP_ARRAY_LEN);
+		return true;
+	case 3:
+		gen_gc_i31(g, depth);
+		gen_op_fb(g, gen_pick(g, 2) ? WASM_OP_I31_GET_S : WASM_OP_I31_GET_U);
+		return true;
+	case 4:
+	case 5: /* ref.test of a concrete or an abstract type */
+		gen_expr(g, GEN_EQREF, depth + 1);
+		gen_op_fb(g, gen_pick(g, 2) ? WASM_OP_REF_TEST_NULL : WASM_OP_REF_TEST);
+		if (k == 4)
+			gen_buf_s64(&g->body, g->gcbase + gen_pick(g, GEN_GC_NTYPES));
+		else
+			gen_buf_byte(&g->body, abstract[gen_pick(g, GEN_COUNT(abstract))]);
+		return true;
+	default:
+		gen_expr(g, GEN_EQREF, depth + 1);
+		gen_expr(g, GEN_EQREF, depth + 1);
+		gen_op(g, WASM_OP_REF_EQ);
+		return true;
+	}
+}
+
+/* GC statements: struct.set, array.set/fill/copy, an object kept in an
+ * eqref local or global (so it lives across calls and loops). */
+void gen_gc_stmt(struct gen *g, uint32_t depth)
+{
+	uint32_t which;
+	int l;
+
+	switch (gen_pick(g, 5)) {
+	case 0: /* A's field 0, B's 2 or 3 */
+		which = gen_pick(g, 2) ? GEN_GC_A : GEN_GC_B;
+		gen_gc_obj(g, which, depth);
+		l = which == GEN_GC_A ? 0 : 2 + (int)gen_pick(g, 2);
+		gen_expr(g, l == 3 ? GEN_EQREF : WASM_TYPE_I32, depth + 1);
+		gen_op_fb(g, WASM_OP_STRUCT_SET);
+		gen_imm(g, g->gcbase + which);
+		gen_imm(g, (uint32_t)l);
+		return;
+	case 1:
+	case 2:
+		which = gen_pick(g, 2) ? GEN_GC_BYTES : GEN_GC_REFS;
+		gen_gc_obj(g, which, depth);
+		gen_gc_len(g, 8, depth);
+		gen_expr(g, which == GEN_GC_BYTES ? WASM_TYPE_I32 : GEN_EQREF, depth + 1);
+		if (gen_pick(g, 2)) {
+			gen_op_fb(g, WASM_OP_ARRAY_SET);
+		} else {
+			gen_gc_len(g, 16, depth);
+			gen_op_fb(g, WASM_OP_ARRAY_FILL);
+		}
+		gen_imm(g, g->gcbase + which);
+		return;
+	case 3:
+		which = gen_pick(g, 2) ? GEN_GC_BYTES : GEN_GC_REFS;
+		gen_gc_obj(g, which, depth);
+		gen_gc_len(g, 8, depth);
+		gen_gc_obj(g, which, depth);
+		gen_gc_len(g, 8, depth);
+		gen_gc_len(g, 16, depth);
+		gen_op_fb(g, WASM_OP_ARRAY_COPY);
+		gen_imm(g, g->gcbase + which);
+		gen_imm(g, g->gcbase + which);
+		return;
+	default: {
+		bool global = gen_pick(g, 2);
+
+		l = global ? gen_pick_global(g, GEN_EQREF, true) : gen_pick_local(g, GEN_EQREF);
+		if (l < 0) {
+			gen_gc_obj(g, gen_pick(g, GEN_GC_NTYPES), depth);
+			gen_op(g, WASM_OP_DROP);
+			return;
+		}
+		gen_gc_obj(g, gen_pick(g, GEN_GC_NTYPES), depth);
+		gen_op(g, global ? WASM_OP_GLOBAL_SET : WASM_OP_LOCAL_SET);
+		gen_imm(g, (uint32_t)l);
+		return;
+	}
+	}
+}
+
 /* Reference-typed and table/memory-size expressions; false if none fits t. */
 static bool gen_special(struct gen *g, uint8_t t, uint32_t depth)
 {
-	uint32_t k = gen_pick(g, 6);
+	uint32_t k;
+
+	if (g->gc && (t == GEN_EQREF || gen_pick(g, 2)) && gen_gc_expr(g, t, depth))
+		return true;
+	k = gen_pick(g, 6);
 
 	if ((t == WASM_TYPE_I32 || t == WASM_TYPE_I64) && k < 2) {
 		/* memory.size or memory.grow of a memory whose addresses are t */
@@ -567,6 +862,8 @@ void gen_expr(struct gen *g, uint8_t t, uint32_t depth)
 		gen_leaf(g, t);
 		return;
 	}
+	if (g->gc && gen_pick(g, t == GEN_EQREF ? 2 : 5) == 0 && gen_gc_expr(g, t, depth))
+		return;
 	switch (gen_pick(g, 20)) {
 	case 0:
 	case 1:

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wasm/module.h"
+
 #include "wasm_gen.h"
 
 #define GEN_MAX_TYPES	 32
@@ -29,6 +31,7 @@
 #define GEN_DATA_PASSIVE 32
 #define GEN_MAX_MEMS	 3 /* multi-memory */
 #define GEN_COUNT(a)	 (sizeof(a) / sizeof((a)[0]))
+#define GEN_EQREF	 ((uint8_t)WASM_HEAP_EQ) /* (ref null eq), one byte */
 
 struct gen_buf {
 	uint8_t *p;
@@ -37,6 +40,7 @@ struct gen_buf {
 };
 
 struct gen_type {
+	uint8_t kind; /* 0: a function type; else GEN_GC_* + 1 */
 	uint8_t np, nr;
 	uint8_t p[GEN_MAX_VALS], r[GEN_MAX_VALS];
 };
@@ -45,6 +49,9 @@ struct gen_label {
 	uint8_t n;
 	uint8_t t[GEN_MAX_VALS];
 };
+
+/* The GC types (wasm_gen.h), at gcbase + these */
+enum { GEN_GC_A, GEN_GC_B, GEN_GC_BYTES, GEN_GC_REFS, GEN_GC_NTYPES };
 
 /* The generator's state: the module's shape, then the function being
  * generated. */
@@ -76,6 +83,9 @@ struct gen {
 	uint32_t ntags;
 	uint32_t tagtype[2];
 	uint8_t tagval[2]; /* the payload's type */
+	/* GC (3.0): the four types at gcbase (GEN_GC_*); off in most modules */
+	bool gc;
+	uint32_t gcbase;
 	/* the function being generated */
 	struct gen_buf body;
 	uint8_t ltype[GEN_MAX_LOCALS]; /* WASM_TYPE_UNKNOWN: a loop counter
@@ -126,6 +136,8 @@ void gen_consts(struct gen *g, const uint8_t *t, uint32_t n);
 const struct gen_type *gen_call(struct gen *g, uint32_t f, bool indirect, uint32_t depth);
 int gen_pick_callee(struct gen *g, uint8_t t);
 void gen_expr(struct gen *g, uint8_t t, uint32_t depth);
+bool gen_gc_expr(struct gen *g, uint8_t t, uint32_t depth);
+void gen_gc_stmt(struct gen *g, uint32_t depth);
 
 /* wasm_gen_stmt.c */
 void gen_pick_shape(struct gen *g, uint8_t first, uint8_t *p, uint32_t *np, uint8_t *r,

@@ -259,7 +259,7 @@ static bool gen_tail_call(struct gen *g, uint32_t depth)
 		uint32_t x = (k + i) % n;
 		const struct gen_type *ft = &g->types[indirect ? x : g->functype[x]];
 
-		if (ft->nr != fl->n || memcmp(ft->r, fl->t, fl->n) != 0)
+		if (ft->kind || ft->nr != fl->n || memcmp(ft->r, fl->t, fl->n) != 0)
 			continue;
 		gen_values(g, ft->p, ft->np, depth);
 		if (indirect) {
@@ -413,6 +413,58 @@ static bool gen_exn(struct gen *g, uint32_t depth)
 	}
 }
 
+/*
+ * GC statements, at times in a loop of up to 255 rounds (its own, without
+ * results) that allocates in each:
+ *   i32.const K  local.set $c
+ *   block  loop  local.get $c  i32.eqz  br_if 1
+ *     local.get $c  i32.const 1  i32.sub  local.set $c
+ *     gc statements
+ *   end  end
+ */
+static void gen_gc_loop(struct gen *g, uint32_t depth)
+{
+	uint32_t counter = g->nlocals;
+
+	if (gen_pick(g, 3) || g->nest >= GEN_MAX_NEST || g->nlabels + 3 > GEN_MAX_LABELS ||
+	    g->loops >= GEN_MAX_LOOPS || g->nlocals == GEN_MAX_LOCALS) {
+		gen_gc_stmt(g, depth);
+		return;
+	}
+	g->ltype[g->nlocals++] = WASM_TYPE_UNKNOWN;
+	gen_iconst(g, false, gen_pick(g, 256));
+	gen_op(g, WASM_OP_LOCAL_SET);
+	gen_imm(g, counter);
+	gen_op(g, WASM_OP_BLOCK);
+	gen_buf_byte(&g->body, 0x40);
+	gen_label_push(g, (const uint8_t[1]){0}, 0);
+	gen_op(g, WASM_OP_LOOP);
+	gen_buf_byte(&g->body, 0x40);
+	gen_label_push(g, (const uint8_t[1]){0}, 0);
+	gen_op(g, WASM_OP_LOCAL_GET);
+	gen_imm(g, counter);
+	gen_op(g, WASM_OP_I32_EQZ);
+	gen_op(g, WASM_OP_BR_IF);
+	gen_imm(g, 1);
+	gen_op(g, WASM_OP_LOCAL_GET);
+	gen_imm(g, counter);
+	gen_iconst(g, false, 1);
+	gen_op(g, WASM_OP_I32_SUB);
+	gen_op(g, WASM_OP_LOCAL_SET);
+	gen_imm(g, counter);
+	g->nest++;
+	g->loops++;
+	for (uint32_t n = 1 + gen_pick(g, 3); n; n--)
+		gen_gc_stmt(g, depth + 1);
+	g->loops--;
+	g->nest--;
+	gen_op(g, WASM_OP_BR);
+	gen_imm(g, 0);
+	gen_op(g, WASM_OP_END);
+	gen_op(g, WASM_OP_END);
+	g->nlabels -= 2;
+}
+
 static void gen_stmt(struct gen *g, uint32_t depth)
 {
 	uint8_t p[GEN_MAX_VALS], r[GEN_MAX_VALS];
@@ -420,6 +472,10 @@ static void gen_stmt(struct gen *g, uint32_t depth)
 	uint8_t t;
 	int l;
 
+	if (g->gc && gen_pick(g, 4) == 0) {
+		gen_gc_loop(g, depth);
+		return;
+	}
 	switch (gen_pick(g, 20)) {
 	case 0:
 		gen_op(g, WASM_OP_NOP);

@@ -286,6 +286,18 @@ static size_t proc_gc_limit(void)
 			   (uint64_t)WASM_DEFAULT_GC_BYTES);
 }
 
+/* Whether a GC heap may grow by `bytes` now: its objects come from the
+ * kernel heap, which charges frames without promises, so several programs
+ * could together reach into the kernel's reserve; this keeps them out of
+ * it (give or take one step of each heap). */
+static bool proc_gc_room(size_t bytes)
+{
+	struct frame_stats f;
+
+	frame_stats(&f);
+	return f.available > f.reserve && (f.available - f.reserve) * FRAME_SIZE >= (uint64_t)bytes;
+}
+
 /* wasm:translate's clock (the runtime has none): read only while the event
  * is on, so a program not traced pays nothing for it. */
 static uint64_t proc_translate_begin(void *arg)
@@ -332,6 +344,7 @@ static int proc_instantiate(struct wasm_proc *p, bool checked, bool interp, uint
 	cfg.max_code_bytes = max_code;
 	cfg.eager_code = eager;
 	cfg.max_gc_bytes = proc_gc_limit();
+	cfg.gc_room = proc_gc_room;
 	cfg.translate_hook = (struct wasm_translate_hook){
 		.begin = proc_translate_begin, .done = proc_translate_done, .arg = p};
 	e = wasm_store_new(&cfg, &p->store);

@@ -443,6 +443,12 @@ struct wasm_store_config {
 	 * collection, traps "out of memory" (WASM_TRAP_NOMEM); the store
 	 * keeps working. */
 	size_t max_gc_bytes;
+	/* Whether the GC heap may take `bytes` more of the system's memory
+	 * (the kernel: without dipping into its own reserve); asked every
+	 * 64 KiB of growth, after a collection if it said no; no: the
+	 * allocation traps "out of memory" as past max_gc_bytes. NULL: only
+	 * max_gc_bytes limits it. */
+	bool (*gc_room)(size_t bytes);
 };
 
 #define WASM_DEFAULT_MAX_TABLE	 10000000u

@@ -306,3 +306,54 @@ TEST(wasm_gc_heap, ref_test)
 out:
 	wasm_gc_heap_fini(&h);
 }
+
+/* The embedder's room: yes while the heap with `bytes` more stays within
+ * room_total (the system's memory, as the kernel's frame count would
+ * say); counts its calls. */
+static const struct wasm_gc_heap *room_heap;
+static size_t room_total, room_calls;
+static bool room_fn(size_t bytes)
+{
+	room_calls++;
+	return room_heap->bytes + bytes <= room_total;
+}
+
+TEST(wasm_gc_heap, embedder_room_refuses_then_recovers)
+{
+	struct wasm_gc_heap h;
+	struct roots r = {0};
+	struct wasm_gc_obj *o, *keep = NULL;
+	struct gc_mod g;
+	uint32_t n = 0;
+	int rc = 0;
+
+	gc_mod_init(&g);
+	wasm_gc_heap_init(&h, 0, roots_fn, &r);
+	h.room = room_fn;
+	room_heap = &h;
+	room_total = 1u << 20;
+	room_calls = 0;
+	/* a list kept live: the embedder says no long before the limit */
+	while (n < 1000000) {
+		rc = wasm_gc_struct_new(&h, &g.types[3], &o);
+		if (rc)
+			break;
+		put_ref(o, 0, (uintptr_t)keep);
+		keep = o;
+		r.r[0] = (uintptr_t)keep;
+		n++;
+	}
+	EXPECT_EQ(rc, ERR_NOMEM);
+	EXPECT_LE(h.bytes, (size_t)1 << 20);
+	EXPECT_GT(h.bytes, (size_t)1 << 19);
+	/* asked once per step of growth, not per object */
+	EXPECT_LT(room_calls, n / 100);
+	/* garbage: a collection makes the room the embedder would not give */
+	r.r[0] = 0;
+	room_total = (size_t)128 << 10;
+	EXPECT_OK(wasm_gc_struct_new(&h, &g.types[3], &o));
+	EXPECT_EQ(h.nobjs, 1);
+	EXPECT(wasm_gc_heap_check(&h));
+	wasm_gc_heap_fini(&h);
+	EXPECT(h.room == room_fn);
+}

@@ -30,8 +30,30 @@ void wasm_gc_heap_fini(struct wasm_gc_heap *h)
 		free(o);
 		o = next;
 	}
+	bool (*room)(size_t) = h->room;
+
 	free(h->stack);
 	wasm_gc_heap_init(h, h->limit, h->roots, h->roots_arg);
+	h->room = room;
+}
+
+/* Whether the embedder lets the heap grow by `need` bytes (collecting
+ * first if it says no and collection is allowed). */
+static bool gc_room(struct wasm_gc_heap *h, uint64_t need)
+{
+	if (!h->room || h->bytes + need <= h->room_mark)
+		return true;
+	if (!h->room((size_t)need + WASM_GC_ROOM_STEP)) {
+		if (h->hold)
+			return false;
+		wasm_gc_collect(h);
+		if (h->bytes + need <= h->room_mark)
+			return true;
+		if (!h->room((size_t)need + WASM_GC_ROOM_STEP))
+			return false;
+	}
+	h->room_mark = h->bytes + (size_t)need + WASM_GC_ROOM_STEP;
+	return true;
 }
 
 /* The offset alignment of a field of storage type t: its size, at most 8. */
@@ -209,7 +231,7 @@ static int alloc(struct wasm_gc_heap *h, const struct wasm_functype *t, uint32_t
 		goto nomem;
 	if (h->bytes + need > h->trigger && !h->hold)
 		wasm_gc_collect(h);
-	if (h->bytes + need > h->limit)
+	if (h->bytes + need > h->limit || !gc_room(h, need))
 		goto nomem;
 	o = calloc(1, sizeof(*o) + (size_t)data);
 	if (!o && !h->hold) {

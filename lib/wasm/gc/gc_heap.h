@@ -87,7 +87,13 @@ struct wasm_gc_heap {
 	 * limit. `failed`: one of them found no room. */
 	uint32_t hold;
 	bool failed;
+	/* The embedder's say on memory (wasm_store_config.gc_room; NULL: the
+	 * limit alone): asked before the heap grows past `room_mark`, for
+	 * the allocation and WASM_GC_ROOM_STEP more, so not on every one. */
+	bool (*room)(size_t bytes);
+	size_t room_mark;
 };
+#define WASM_GC_ROOM_STEP ((size_t)64 << 10)
 
 /* wasm_gc_heap_init - an empty heap of at most `limit` bytes (0:
  * WASM_DEFAULT_GC_BYTES) whose roots come from roots(arg). Allocates nothing. */

@@ -42,6 +42,7 @@ int wasm_store_new(const struct wasm_store_config *cfg, struct wasm_store **out)
 	s->cfg = c;
 	atomic_init(&s->mems, NULL);
 	wasm_gc_heap_init(&s->gc, c.max_gc_bytes, wasm_store_gc_roots, s);
+	s->gc.room = c.gc_room;
 	*out = s;
 	return 0;
 }

@@ -92,6 +92,26 @@ static void put_ref(struct wasm_gc_obj *o, uint32_t off, uintptr_t v)
 	memcpy(o->data + off, &v, sizeof(v));
 }
 
+/* Allocates structs of type 3, each pointing to the one before and the
+ * newest kept in r->r[0], until an allocation fails or `max` were made;
+ * returns the failure (0: none) and the count in *n. */
+static int fill_list(struct wasm_gc_heap *h, struct gc_mod *g, struct roots *r, uint32_t max,
+		     uint32_t *n)
+{
+	struct wasm_gc_obj *o, *keep = NULL;
+	int rc = 0;
+
+	for (*n = 0; *n < max; ++*n) {
+		rc = wasm_gc_struct_new(h, &g->types[3], &o);
+		if (rc)
+			break;
+		put_ref(o, 0, (uintptr_t)keep);
+		keep = o;
+		r->r[0] = (uintptr_t)keep;
+	}
+	return rc;
+}
+
 /* Whether o is still on the heap's list. */
 static bool on_heap(const struct wasm_gc_heap *h, const struct wasm_gc_obj *o)
 {
@@ -234,10 +254,10 @@ TEST(wasm_gc_heap, limit_refuses_then_recovers)
 {
 	struct wasm_gc_heap h;
 	struct roots r = {0};
-	struct wasm_gc_obj *o, *keep = NULL;
+	struct wasm_gc_obj *o;
 	struct gc_mod g;
-	int rc = 0;
-	uint32_t n = 0;
+	int rc;
+	uint32_t n;
 
 	gc_mod_init(&g);
 	wasm_gc_heap_init(&h, 64 << 10, roots_fn, &r);
@@ -245,15 +265,7 @@ TEST(wasm_gc_heap, limit_refuses_then_recovers)
 	EXPECT_EQ(wasm_gc_array_new(&h, &g.types[2], 1u << 20, &o), ERR_NOMEM);
 	EXPECT_EQ(wasm_gc_array_new(&h, &g.types[1], UINT32_MAX, &o), ERR_NOMEM);
 	/* a list kept live fills the heap until the limit says no */
-	while (n < 100000) {
-		rc = wasm_gc_struct_new(&h, &g.types[3], &o);
-		if (rc)
-			break;
-		put_ref(o, 0, (uintptr_t)keep);
-		keep = o;
-		r.r[0] = (uintptr_t)keep;
-		n++;
-	}
+	rc = fill_list(&h, &g, &r, 100000, &n);
 	EXPECT_EQ(rc, ERR_NOMEM);
 	EXPECT_GT(n, 100);
 	EXPECT_LE(h.bytes, h.limit);
@@ -322,10 +334,10 @@ TEST(wasm_gc_heap, embedder_room_refuses_then_recovers)
 {
 	struct wasm_gc_heap h;
 	struct roots r = {0};
-	struct wasm_gc_obj *o, *keep = NULL;
+	struct wasm_gc_obj *o;
 	struct gc_mod g;
-	uint32_t n = 0;
-	int rc = 0;
+	uint32_t n;
+	int rc;
 
 	gc_mod_init(&g);
 	wasm_gc_heap_init(&h, 0, roots_fn, &r);
@@ -334,15 +346,7 @@ TEST(wasm_gc_heap, embedder_room_refuses_then_recovers)
 	room_total = 1u << 20;
 	room_calls = 0;
 	/* a list kept live: the embedder says no long before the limit */
-	while (n < 1000000) {
-		rc = wasm_gc_struct_new(&h, &g.types[3], &o);
-		if (rc)
-			break;
-		put_ref(o, 0, (uintptr_t)keep);
-		keep = o;
-		r.r[0] = (uintptr_t)keep;
-		n++;
-	}
+	rc = fill_list(&h, &g, &r, 1000000, &n);
 	EXPECT_EQ(rc, ERR_NOMEM);
 	EXPECT_LE(h.bytes, (size_t)1 << 20);
 	EXPECT_GT(h.bytes, (size_t)1 << 19);

@@ -258,13 +258,21 @@ static const struct kasync_task_vtable proc_vt = {.poll = proc_poll,
  * if less than WASM_PROC_META_MIN is free for it (a program's code may
  * then not fit at all: it is translated at once, see proc_load).
  */
-static int proc_meta_limit(size_t len, size_t *out, bool *tight)
+/* Bytes of frames free now beyond the promises and the kernel's reserve
+ * (0: none). */
+static uint64_t proc_free_room(void)
 {
 	struct frame_stats f;
+
 	frame_stats(&f);
-	if (f.available <= f.reserve)
+	return f.available > f.reserve ? (f.available - f.reserve) * FRAME_SIZE : 0;
+}
+
+static int proc_meta_limit(size_t len, size_t *out, bool *tight)
+{
+	uint64_t room = proc_free_room();
+	if (!room)
 		return ERR_NOMEM;
-	uint64_t room = (f.available - f.reserve) * FRAME_SIZE;
 	uint64_t cap = (uint64_t)len * WASM_PROC_META_PER_BYTE + WASM_PROC_META_MIN;
 	*tight = room < WASM_PROC_META_MIN;
 	*out = (size_t)MIN(room, cap);
@@ -277,13 +285,10 @@ static int proc_meta_limit(size_t len, size_t *out, bool *tight)
  * default. Past it an allocation traps "out of memory" after a collection. */
 static size_t proc_gc_limit(void)
 {
-	struct frame_stats f;
+	uint64_t room = proc_free_room();
 
-	frame_stats(&f);
-	if (f.available <= f.reserve)
-		return 1; /* 0 would mean the default */
-	return (size_t)MIN((uint64_t)(f.available - f.reserve) * FRAME_SIZE,
-			   (uint64_t)WASM_DEFAULT_GC_BYTES);
+	/* at least 1: 0 would mean the default */
+	return (size_t)MAX(MIN(room, (uint64_t)WASM_DEFAULT_GC_BYTES), 1);
 }
 
 /* Whether a GC heap may grow by `bytes` now: its objects come from the
@@ -292,10 +297,9 @@ static size_t proc_gc_limit(void)
  * it (give or take one step of each heap). */
 static bool proc_gc_room(size_t bytes)
 {
-	struct frame_stats f;
+	uint64_t room = proc_free_room();
 
-	frame_stats(&f);
-	return f.available > f.reserve && (f.available - f.reserve) * FRAME_SIZE >= (uint64_t)bytes;
+	return room && room >= (uint64_t)bytes;
 }
 
 /* wasm:translate's clock (the runtime has none): read only while the event
